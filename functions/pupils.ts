@@ -1,0 +1,4 @@
+import { pupilRoutes } from "../shared/api/pupils.ts";
+import { createApiHandler } from "../shared/http.ts";
+
+export const handler = createApiHandler("pupils", pupilRoutes);

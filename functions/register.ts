@@ -1,0 +1,4 @@
+import { registerRoutes } from "../shared/api/register.ts";
+import { createApiHandler } from "../shared/http.ts";
+
+export const handler = createApiHandler("register", registerRoutes);

@@ -1,0 +1,4 @@
+import { schoolRoutes } from "../shared/api/schools.ts";
+import { createApiHandler } from "../shared/http.ts";
+
+export const handler = createApiHandler("schools", schoolRoutes);

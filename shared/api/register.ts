@@ -1,0 +1,199 @@
+/** Routes of the municipality office: population register, exemptions, lock overrides, the watch list. */
+import { randomUUID } from "node:crypto";
+import { bodyOf, type Ctx, type Impl, queryOf, validate } from "../http.ts";
+import { keys } from "../keys.ts";
+import type { Pupil } from "../model.ts";
+import { troubleState } from "../placement.ts";
+import { Problem, problems } from "../problems.ts";
+import { applyRegisterRecord, newPupil } from "../register.ts";
+import type { RoutesOf } from "../routes.ts";
+import * as s from "../schemas.ts";
+import { newPupilId } from "../ids.ts";
+import type { TransactItem } from "../store.ts";
+import { mayReadPupil, requireOwnMunicipality, requireSchool } from "./common.ts";
+import { release } from "./enrolment.ts";
+import { presentPupil } from "./pupils.ts";
+
+interface Override {
+  overrideId: string;
+  kommunkod: string;
+  schoolId: string;
+  enrolmentId: string;
+  release: ReturnType<typeof s.ReleaseBody.parse>;
+  reason: string;
+  status: "pending" | "approved";
+  requestedBy: string;
+  requestedByCredential: string;
+  requestedAt: string;
+  approvedBy?: string;
+  approvedByCredential?: string;
+  approvedAt?: string;
+}
+
+/** Upserts one register record (rule 7); all its consequences in one transaction. */
+export async function upsertRegisterRecord(ctx: Ctx, kommunkod: string, raw: unknown, index: number) {
+  const record = validate(s.RegisterRecord, raw, `/records/${index}`);
+  return ctx.store.withRetry(async () => {
+    const id = await ctx.store.pupilIdFor(record.personnummer);
+    const existing = id ? await ctx.store.getPupil(id) : undefined;
+    const created = !existing;
+    const base = existing ?? newPupil(newPupilId(), record.personnummer);
+    const decision = applyRegisterRecord(base, record, kommunkod);
+    if (!created && !decision.changed) return { pupilId: base.pupilId, status: "updated" as const, changed: false };
+    const items: TransactItem[] = [
+      ctx.store.pupilWrite(decision.pupil, ctx.today, created),
+      ctx.store.auditWrite(base.pupilId, ctx.actor, created ? "register.created" : "register.updated", ctx.now),
+      ...decision.resolves.map((r) =>
+        ctx.store.caseResolveWrite(r.caseId, r.outcome, "Resolved by the population register.", ctx.now, ctx.actor.principal),
+      ),
+    ];
+    if (created) items.push(ctx.store.pnrWrite(base));
+    await ctx.store.transact(items);
+    return { pupilId: base.pupilId, status: created ? ("created" as const) : ("updated" as const), changed: true };
+  });
+}
+
+async function pupilOfMunicipality(ctx: Ctx): Promise<Pupil> {
+  const pupil = await ctx.store.getPupil(ctx.params.pupilId ?? "");
+  if (!pupil || ctx.principal.kind !== "municipality" || pupil.homeMunicipality !== ctx.principal.kommunkod) {
+    throw problems.forbidden();
+  }
+  return pupil;
+}
+
+export const registerRoutes: Record<RoutesOf<"register">, Impl> = {
+  "POST /v1/municipalities/{kommunkod}/population": async (ctx) => {
+    const kommunkod = ctx.params.kommunkod ?? "";
+    requireOwnMunicipality(ctx, kommunkod);
+    const { records } = bodyOf(ctx, s.PopulationBody);
+    const results = [];
+    for (const [index, raw] of records.entries()) {
+      try {
+        results.push({ index, ...(await upsertRegisterRecord(ctx, kommunkod, raw, index)) });
+      } catch (err) {
+        if (!(err instanceof Problem) || err.status >= 500) throw err;
+        results.push({ index, status: "error" as const, problem: err.toJSON() });
+      }
+    }
+    return { status: 200, body: { results } };
+  },
+
+  "PUT /v1/pupils/{pupilId}/exemption": async (ctx) => {
+    const body = bodyOf(ctx, s.ExemptionBody);
+    let had = false;
+    const pupil = await ctx.store.withRetry(async () => {
+      const p = await pupilOfMunicipality(ctx);
+      had = p.exemption !== undefined;
+      const next = { ...p, exemption: body };
+      await ctx.store.transact([ctx.store.pupilWrite(next, ctx.today, false), ctx.store.auditWrite(p.pupilId, ctx.actor, "exemption.set", ctx.now)]);
+      return next;
+    });
+    return { status: had ? 200 : 201, body: presentPupil(ctx, pupil) };
+  },
+
+  "POST /v1/municipalities/{kommunkod}/overrides": async (ctx) => {
+    const kommunkod = ctx.params.kommunkod ?? "";
+    requireOwnMunicipality(ctx, kommunkod);
+    const body = bodyOf(ctx, s.OverrideBody);
+    const school = await ctx.store.getSchool(body.schoolId);
+    const pupilId = body.enrolmentId.startsWith("e") ? `p${body.enrolmentId.slice(1, 21)}` : "";
+    const pupil = await ctx.store.getPupil(pupilId);
+    const enrolment = pupil ? await ctx.store.getEnrolment(pupilId, body.enrolmentId) : undefined;
+    if (!school || !pupil || !enrolment || enrolment.schoolId !== body.schoolId || !(await mayReadPupil(ctx, pupil))) {
+      throw problems.notFound("enrolment at that school in this municipality");
+    }
+    const override: Override = {
+      overrideId: `ovr_${randomUUID()}`,
+      kommunkod,
+      schoolId: body.schoolId,
+      enrolmentId: body.enrolmentId,
+      release: body.release,
+      reason: body.reason,
+      status: "pending",
+      requestedBy: ctx.actor.principal,
+      requestedByCredential: ctx.actor.credentialId,
+      requestedAt: ctx.now,
+    };
+    await ctx.store.transact([
+      { Put: { TableName: ctx.store.table, Item: { ...keys.override(kommunkod, override.overrideId), entity: "override", ...override } } },
+      ctx.store.auditWrite(pupilId, ctx.actor, "override.requested", ctx.now),
+    ]);
+    return { status: 201, body: override };
+  },
+
+  "POST /v1/municipalities/{kommunkod}/overrides/{overrideId}/approve": async (ctx) => {
+    const kommunkod = ctx.params.kommunkod ?? "";
+    requireOwnMunicipality(ctx, kommunkod);
+    const key = keys.override(kommunkod, ctx.params.overrideId ?? "");
+    const override = await ctx.store.get<Override>(key);
+    if (!override) throw problems.notFound("override");
+    if (override.status !== "pending") throw problems.conflict("override_not_pending", "This override has already been approved.");
+    if (override.requestedByCredential === ctx.actor.credentialId) {
+      throw problems.conflict(
+        "second_approver_required",
+        "A lock override must be approved by a second person of the office, with another credential than the one that asked for it.",
+      );
+    }
+    // Claim the approval first, so two approvers cannot both carry the release out.
+    try {
+      await ctx.store.update({
+        Key: key,
+        UpdateExpression: "SET #s = :approved, approvedBy = :b, approvedByCredential = :c, approvedAt = :t",
+        ConditionExpression: "#s = :pending",
+        ExpressionAttributeNames: { "#s": "status" },
+        ExpressionAttributeValues: {
+          ":approved": "approved",
+          ":pending": "pending",
+          ":b": ctx.actor.principal,
+          ":c": ctx.actor.credentialId,
+          ":t": ctx.now,
+        },
+      });
+    } catch (err) {
+      if ((err as { name?: string }).name === "ConditionalCheckFailedException") {
+        throw problems.conflict("override_not_pending", "This override has already been approved.");
+      }
+      throw err;
+    }
+    const school = await requireSchool(ctx, override.schoolId);
+    try {
+      const result = await release(ctx, school, override.enrolmentId, override.release, { overridden: true });
+      return { status: 200, body: { overrideId: override.overrideId, status: "approved", enrolment: result.body } };
+    } catch (err) {
+      // The release could not be carried out (the enrolment ended meanwhile): the override stays pending.
+      await ctx.store.update({
+        Key: key,
+        UpdateExpression: "SET #s = :pending REMOVE approvedBy, approvedByCredential, approvedAt",
+        ExpressionAttributeNames: { "#s": "status" },
+        ExpressionAttributeValues: { ":pending": "pending" },
+      });
+      throw err;
+    }
+  },
+
+  "GET /v1/municipalities/{kommunkod}/unplaced": async (ctx) => {
+    const kommunkod = ctx.params.kommunkod ?? "";
+    requireOwnMunicipality(ctx, kommunkod);
+    const q = queryOf(ctx, s.ListQuery);
+    const page = await ctx.store.queryAll<Pupil>("trouble", keys.trouble(kommunkod), {
+      limit: q.limit ?? 500,
+      ...(q.cursor ? { cursor: q.cursor } : {}),
+    });
+    const items = page.items.flatMap((p) => {
+      const state = troubleState(p, ctx.today);
+      if (!state) return [];
+      return [
+        {
+          pupilId: p.pupilId,
+          personnummer: p.personnummer,
+          ...(p.givenName ? { givenName: p.givenName, familyName: p.familyName } : {}),
+          ...(p.district ? { district: p.district } : {}),
+          placement: state,
+          openCases: p.openCases,
+        },
+      ];
+    });
+    await ctx.store.auditReads(items.map((i) => i.pupilId), ctx.actor, "unplaced.read", ctx.now);
+    return { status: 200, body: { items, ...(page.cursor ? { nextCursor: page.cursor } : {}) } };
+  },
+};

@@ -1,0 +1,174 @@
+/** Routes a school uses: enrol, release, report absence, read its roster. */
+import { isPublicHoliday, isSchoolDay, lastSchoolDays } from "../calendar.ts";
+import { addDays, isWeekend } from "../dates.ts";
+import { bodyOf, type Ctx, type Impl, queryOf, validate } from "../http.ts";
+import { keys } from "../keys.ts";
+import type { Enrolment, Pupil } from "../model.ts";
+import { enrolmentCovers, placementOn } from "../placement.ts";
+import { Problem, problems } from "../problems.ts";
+import type { RoutesOf } from "../routes.ts";
+import * as s from "../schemas.ts";
+import { trimAbsence } from "../store.ts";
+import { requireOwnSchool, requireSchool, resolvePupil, visibleToSchool } from "./common.ts";
+import { enrol, release } from "./enrolment.ts";
+
+/** Share of the last 20 school days that marks a pupil for the mentor's first mapping (no case). */
+export const MENTOR_MARK = 0.1;
+export const ABSENCE_WINDOW = 20;
+
+async function ownSchool(ctx: Ctx) {
+  const schoolId = ctx.params.schoolId ?? "";
+  requireOwnSchool(ctx, schoolId);
+  return requireSchool(ctx, schoolId);
+}
+
+export const schoolRoutes: Record<RoutesOf<"schools">, Impl> = {
+  "POST /v1/schools/{schoolId}/enrolments": async (ctx) => {
+    const school = await ownSchool(ctx);
+    return enrol(ctx, school, bodyOf(ctx, s.EnrolmentBody));
+  },
+
+  "POST /v1/schools/{schoolId}/enrolments/batch": async (ctx) => {
+    const school = await ownSchool(ctx);
+    const { items } = bodyOf(ctx, s.EnrolmentBatchBody);
+    const results: { index: number; status: number; enrolmentId?: string; problem?: unknown }[] = [];
+    // Items are independent and each is idempotent on its own, so a batch cut short can be sent again.
+    const queue = items.map((item, index) => ({ item, index }));
+    const worker = async () => {
+      for (let next = queue.shift(); next; next = queue.shift()) {
+        const { item, index } = next;
+        try {
+          const input = validate(s.EnrolmentBody, item, `/items/${index}`);
+          const r = await enrol(ctx, school, input);
+          results.push({ index, status: r.status, enrolmentId: (r.body as { enrolmentId: string }).enrolmentId });
+        } catch (err) {
+          if (!(err instanceof Problem) || err.status >= 500) throw err;
+          results.push({ index, status: err.status, problem: err.toJSON() });
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: 8 }, worker));
+    results.sort((a, b) => a.index - b.index);
+    return { status: 200, body: { results } };
+  },
+
+  "POST /v1/schools/{schoolId}/enrolments/{enrolmentId}/release": async (ctx) => {
+    const school = await ownSchool(ctx);
+    return release(ctx, school, ctx.params.enrolmentId ?? "", bodyOf(ctx, s.ReleaseBody));
+  },
+
+  "POST /v1/schools/{schoolId}/absence": async (ctx) => {
+    const school = await ownSchool(ctx);
+    const body = bodyOf(ctx, s.AbsenceBody);
+    const { date } = body;
+    if (date > ctx.today) throw problems.validation([{ path: "/date", message: "absence is reported for today or earlier" }]);
+    if (date < addDays(ctx.today, -60)) {
+      throw problems.validation([{ path: "/date", message: "absence older than 60 days can no longer be reported" }]);
+    }
+    const calendar = await ctx.store.calendarFor(school, undefined, [date]);
+    const known = Object.values(calendar).some(Boolean);
+    if (isWeekend(date) || isPublicHoliday(date) || (known && !isSchoolDay(date, calendar))) {
+      throw problems.validation([{ path: "/date", message: "is not a school day by this school's calendar" }]);
+    }
+    // Every named pupil must be enrolled here on that day; otherwise nothing is written.
+    const errors: { path: string; message: string }[] = [];
+    const entries: { pupil: Pupil; fraction: number; kind: "unexcused" | "excused" }[] = [];
+    const seen = new Set<string>();
+    for (const [i, a] of body.absent.entries()) {
+      const found = await resolvePupil(ctx, a, false);
+      const enrolled = found?.pupil.enrolments.some((e) => e.schoolId === school.schoolId && enrolmentCovers(e, date));
+      if (!found || !enrolled) {
+        errors.push({ path: `/absent/${i}`, message: "no pupil enrolled at this school on this date" });
+      } else if (seen.has(found.pupil.pupilId)) {
+        errors.push({ path: `/absent/${i}`, message: "the same pupil is named twice" });
+      } else {
+        seen.add(found.pupil.pupilId);
+        entries.push({ pupil: found.pupil, fraction: a.fraction ?? 1, kind: a.kind });
+      }
+    }
+    if (errors.length) throw problems.validation(errors, "Some pupils are not enrolled at this school on this date; nothing was recorded.");
+
+    const reportKey = keys.absenceReport(school.schoolId, date);
+    const previous = (await ctx.store.get<{ pupilIds: string[] }>(reportKey))?.pupilIds ?? [];
+    const cleared = previous.filter((id) => !seen.has(id));
+    const writes: { pupilId: string; fraction: number | null; kind?: string }[] = [
+      ...entries.map((e) => ({ pupilId: e.pupil.pupilId, fraction: e.fraction, kind: e.kind })),
+      ...cleared.map((pupilId) => ({ pupilId, fraction: null })),
+    ];
+    for (const w of writes) {
+      await ctx.store.withRetry(async () => {
+        const pupil = await ctx.store.getPupil(w.pupilId);
+        if (!pupil) return;
+        const recent = trimAbsence({ ...pupil.recentAbsence }, ctx.today);
+        if (w.fraction === null) delete recent[date];
+        else recent[date] = w.fraction;
+        await ctx.store.transact([
+          ctx.store.pupilWrite({ ...pupil, recentAbsence: recent }, ctx.today, false),
+          w.fraction === null
+            ? { Delete: { TableName: ctx.store.table, Key: keys.absence(w.pupilId, date) } }
+            : {
+                Put: {
+                  TableName: ctx.store.table,
+                  Item: {
+                    ...keys.absence(w.pupilId, date),
+                    entity: "absence",
+                    pupilId: w.pupilId,
+                    schoolId: school.schoolId,
+                    date,
+                    kind: w.kind,
+                    fraction: w.fraction,
+                    // Listed by home municipality and day, for the sweep's look at a few days.
+                    gsi1pk: `ABSDAY#${pupil.homeMunicipality ?? "none"}#${date}`,
+                    gsi1sk: w.pupilId,
+                  },
+                },
+              },
+          ctx.store.auditWrite(w.pupilId, ctx.actor, "absence.reported", ctx.now),
+        ]);
+      });
+    }
+    await ctx.store.put({ ...reportKey, entity: "absenceReport", pupilIds: [...seen], reportedAt: ctx.now });
+    return { status: 200, body: { date, recorded: entries.length, cleared: cleared.length } };
+  },
+
+  "GET /v1/schools/{schoolId}/roster": async (ctx) => {
+    const school = await ownSchool(ctx);
+    const q = queryOf(ctx, s.RosterQuery);
+    const wantEnded = q.status === "ended";
+    const all = await ctx.store.schoolEnrolments(school.schoolId);
+    const rows = all
+      .filter((e) => (wantEnded ? e.endDate !== undefined && e.endDate < ctx.today && visibleToSchool(e, ctx.today) : e.endDate === undefined || e.endDate >= ctx.today))
+      .sort((a, b) => a.enrolmentId.localeCompare(b.enrolmentId));
+    const offset = q.cursor ? Number.parseInt(Buffer.from(q.cursor, "base64url").toString(), 10) || 0 : 0;
+    const limit = q.limit ?? 500;
+    const page = rows.slice(offset, offset + limit);
+    const pupils = await ctx.store.getPupils(page.map((e) => e.pupilId));
+    const calendar = await ctx.store.calendarFor(school, undefined, [ctx.today, addDays(ctx.today, -200)]);
+    const days = lastSchoolDays(ctx.today, ABSENCE_WINDOW, calendar);
+    const items = page.flatMap((e: Enrolment) => {
+      const p = pupils.get(e.pupilId);
+      if (!p) return [];
+      const absentDays = days.filter((d) => (p.recentAbsence[d] ?? 0) >= 0.5).length;
+      return [
+        {
+          pupilId: p.pupilId,
+          personnummer: p.personnummer,
+          ...(p.givenName ? { givenName: p.givenName, familyName: p.familyName } : {}),
+          enrolmentId: e.enrolmentId,
+          grade: e.grade,
+          startDate: e.startDate,
+          ...(e.endDate ? { endDate: e.endDate } : {}),
+          status: e.status,
+          ...(e.endReason ? { endReason: e.endReason } : {}),
+          placement: placementOn(p, ctx.today),
+          absentDays,
+          schoolDays: days.length,
+          mentorMapping: days.length > 0 && absentDays / days.length >= MENTOR_MARK,
+        },
+      ];
+    });
+    await ctx.store.auditReads(items.map((i) => i.pupilId), ctx.actor, "roster.read", ctx.now);
+    const next = offset + limit < rows.length ? Buffer.from(String(offset + limit)).toString("base64url") : undefined;
+    return { status: 200, body: { items, ...(next ? { nextCursor: next } : {}) } };
+  },
+};

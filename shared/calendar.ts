@@ -1,0 +1,144 @@
+/**
+ * The school-day calendar: terms and holidays per school year, Swedish public holidays computed.
+ * Pure functions; the store loads the calendar years a computation needs.
+ */
+import { addDays, type IsoDate, isWeekend, schoolYearOf } from "./dates.ts";
+
+export interface DateRange {
+  start: IsoDate;
+  end: IsoDate;
+}
+
+export interface CalendarYear {
+  terms: DateRange[];
+  /** Breaks (höstlov, jullov, sportlov, påsklov, sommarlov) and single days off (studiedag, lovdag). */
+  holidays: (DateRange & { name: string })[];
+}
+
+/** Calendar years by school year ("2026-27"); a school's own year replaces the municipality's. */
+export type Calendar = Record<string, CalendarYear | undefined>;
+
+/** Easter Sunday (Gregorian, anonymous algorithm). */
+export function easterSunday(year: number): IsoDate {
+  const a = year % 19;
+  const b = Math.floor(year / 100);
+  const c = year % 100;
+  const d = Math.floor(b / 4);
+  const e = b % 4;
+  const f = Math.floor((b + 8) / 25);
+  const g = Math.floor((b - f + 1) / 3);
+  const h = (19 * a + b - d - g + 15) % 30;
+  const i = Math.floor(c / 4);
+  const k = c % 4;
+  const l = (32 + 2 * e + 2 * i - h - k) % 7;
+  const m = Math.floor((a + 11 * h + 22 * l) / 451);
+  const month = Math.floor((h + l - 7 * m + 114) / 31);
+  const day = ((h + l - 7 * m + 114) % 31) + 1;
+  return `${year}-${String(month).padStart(2, "0")}-${String(day).padStart(2, "0")}`;
+}
+
+function firstSaturdayBetween(from: IsoDate, days: number, dayOfWeek: number): IsoDate {
+  for (let i = 0; i < days; i++) {
+    const d = addDays(from, i);
+    if (new Date(`${d}T00:00:00Z`).getUTCDay() === dayOfWeek) return d;
+  }
+  throw new Error("unreachable");
+}
+
+const holidayCache = new Map<number, Map<IsoDate, string>>();
+
+/** Swedish public holidays (allmänna helgdagar) and the eves treated as days off in schools. */
+export function publicHolidays(year: number): Map<IsoDate, string> {
+  const cached = holidayCache.get(year);
+  if (cached) return cached;
+  const easter = easterSunday(year);
+  const midsummerEve = addDays(firstSaturdayBetween(`${year}-06-20`, 7, 6), -1);
+  const days = new Map<IsoDate, string>([
+    [`${year}-01-01`, "Nyårsdagen"],
+    [`${year}-01-06`, "Trettondedag jul"],
+    [addDays(easter, -2), "Långfredagen"],
+    [easter, "Påskdagen"],
+    [addDays(easter, 1), "Annandag påsk"],
+    [`${year}-05-01`, "Första maj"],
+    [addDays(easter, 39), "Kristi himmelsfärdsdag"],
+    [addDays(easter, 49), "Pingstdagen"],
+    [`${year}-06-06`, "Sveriges nationaldag"],
+    [midsummerEve, "Midsommarafton"],
+    [addDays(midsummerEve, 1), "Midsommardagen"],
+    [firstSaturdayBetween(`${year}-10-31`, 7, 6), "Alla helgons dag"],
+    [`${year}-12-24`, "Julafton"],
+    [`${year}-12-25`, "Juldagen"],
+    [`${year}-12-26`, "Annandag jul"],
+    [`${year}-12-31`, "Nyårsafton"],
+  ]);
+  holidayCache.set(year, days);
+  return days;
+}
+
+export function isPublicHoliday(date: IsoDate): boolean {
+  return publicHolidays(Number(date.slice(0, 4))).has(date);
+}
+
+const within = (date: IsoDate, r: DateRange) => r.start <= date && date <= r.end;
+
+/** A school day: inside a term, a weekday, not a public holiday, not in a break or day off. */
+export function isSchoolDay(date: IsoDate, calendar: Calendar): boolean {
+  const year = calendar[schoolYearOf(date)];
+  if (!year) return false;
+  if (isWeekend(date) || isPublicHoliday(date)) return false;
+  if (!year.terms.some((t) => within(date, t))) return false;
+  return !year.holidays.some((h) => within(date, h));
+}
+
+/** Whether the calendar has the school year of this date at all. */
+export function covers(date: IsoDate, calendar: Calendar): boolean {
+  return calendar[schoolYearOf(date)] !== undefined;
+}
+
+/** The last `n` school days strictly before `date`, newest first; fewer if the calendar runs out. */
+export function lastSchoolDays(date: IsoDate, n: number, calendar: Calendar): IsoDate[] {
+  const days: IsoDate[] = [];
+  let d = addDays(date, -1);
+  // Look back at most two school years: past that the calendar has nothing to say.
+  for (let i = 0; i < 730 && days.length < n; i++, d = addDays(d, -1)) {
+    if (isSchoolDay(d, calendar)) days.push(d);
+  }
+  return days;
+}
+
+/** The school day before `date` (by this calendar), or null when none is known. */
+export function previousSchoolDay(date: IsoDate, calendar: Calendar): IsoDate | null {
+  return lastSchoolDays(date, 1, calendar)[0] ?? null;
+}
+
+/** The `n`th school day after `date` (exclusive), or null when the calendar runs out. */
+export function schoolDaysAfter(date: IsoDate, n: number, calendar: Calendar): IsoDate | null {
+  let d = date;
+  let count = 0;
+  for (let i = 0; i < 730; i++) {
+    d = addDays(d, 1);
+    if (isSchoolDay(d, calendar) && ++count === n) return d;
+  }
+  return null;
+}
+
+/** Checks a calendar year for the mistakes an office makes when typing one in. */
+export function calendarProblems(schoolYear: string, year: CalendarYear): { path: string; message: string }[] {
+  const problems: { path: string; message: string }[] = [];
+  const first = `${schoolYear.slice(0, 4)}-07-01`;
+  const last = `${Number(schoolYear.slice(0, 4)) + 1}-06-30`;
+  const check = (r: DateRange, path: string) => {
+    if (r.start > r.end) problems.push({ path, message: "start is after end" });
+    if (r.start < first || r.end > last)
+      problems.push({ path, message: `must lie within the school year ${schoolYear} (${first} … ${last})` });
+  };
+  year.terms.forEach((t, i) => check(t, `/terms/${i}`));
+  year.holidays.forEach((h, i) => check(h, `/holidays/${i}`));
+  const sorted = [...year.terms].sort((a, b) => a.start.localeCompare(b.start));
+  for (let i = 1; i < sorted.length; i++) {
+    const prev = sorted[i - 1];
+    const cur = sorted[i];
+    if (prev && cur && cur.start <= prev.end) problems.push({ path: "/terms", message: "terms overlap" });
+  }
+  return problems;
+}

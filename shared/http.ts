@@ -1,0 +1,280 @@
+/**
+ * The HTTP middleware stack every API function shares (middy): header normalisation, request id,
+ * authentication and scope by route, body size cap and JSON parsing, zod validation, idempotency,
+ * and — last — the error handler that turns everything into RFC 9457 problem+json.
+ */
+import { createHash, randomUUID } from "node:crypto";
+import middy from "@middy/core";
+import httpHeaderNormalizer from "@middy/http-header-normalizer";
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from "aws-lambda";
+import type { z } from "zod";
+import { clock } from "./clock.ts";
+import { keys } from "./keys.ts";
+import { createLogger, type Logger, logger } from "./log.ts";
+import { formatPrincipal, type Principal, parseKey, parsePrincipal, secretMatches } from "./principals.ts";
+import { Problem, problems } from "./problems.ts";
+import { type FunctionName, type RouteDef, type RouteKey, type RoutesOf, routes } from "./routes.ts";
+import { PathParams, type PathParamName } from "./schemas.ts";
+import { type Actor, Store } from "./store.ts";
+
+export const MAX_BODY_BYTES = 1_048_576;
+const IDEMPOTENCY_HOURS = 24;
+const IN_FLIGHT_LEASE_MS = 60_000;
+
+export interface Ctx {
+  principal: Principal;
+  actor: Actor;
+  params: Record<string, string>;
+  body: unknown;
+  query: unknown;
+  today: string;
+  now: string;
+  store: Store;
+  log: Logger;
+}
+
+export interface Reply {
+  status: number;
+  body: unknown;
+  headers?: Record<string, string>;
+}
+
+export type Impl = (ctx: Ctx) => Promise<Reply>;
+
+/** Typed access to a body the middleware has already validated against this schema. */
+export function bodyOf<S extends z.ZodType>(ctx: Ctx, _schema: S): z.output<S> {
+  return ctx.body as z.output<S>;
+}
+export function queryOf<S extends z.ZodType>(ctx: Ctx, _schema: S): z.output<S> {
+  return ctx.query as z.output<S>;
+}
+
+interface Credential {
+  credentialId: string;
+  principal: string;
+  secretHash: string;
+  revokedAt?: string;
+}
+
+function json(status: number, body: unknown, headers: Record<string, string> = {}): APIGatewayProxyStructuredResultV2 {
+  const problem = status >= 400;
+  return {
+    statusCode: status,
+    headers: {
+      "content-type": problem ? "application/problem+json" : "application/json",
+      "cache-control": "no-store",
+      "x-content-type-options": "nosniff",
+      "strict-transport-security": "max-age=63072000; includeSubDomains",
+      ...headers,
+    },
+    body: JSON.stringify(body),
+  };
+}
+
+function zodErrors(error: z.ZodError, prefix = ""): { path: string; message: string }[] {
+  return error.issues.map((i) => ({
+    path: `${prefix}/${i.path.map((p) => String(p).replaceAll("~", "~0").replaceAll("/", "~1")).join("/")}`.replace(/\/$/, "") || "/",
+    message: i.code === "unrecognized_keys" ? `unknown field(s): ${i.keys.join(", ")}` : i.message,
+  }));
+}
+
+/** Validates with a schema, or throws the 400 problem with JSON Pointer paths. */
+export function validate<S extends z.ZodType>(schema: S, value: unknown, prefix = ""): z.output<S> {
+  const r = schema.safeParse(value);
+  if (!r.success) throw problems.validation(zodErrors(r.error, prefix));
+  return r.data;
+}
+
+async function authenticate(store: Store, header: string | undefined): Promise<{ principal: Principal; credentialId: string }> {
+  const m = /^Bearer\s+(\S+)$/i.exec(header ?? "");
+  const parsed = m?.[1] ? parseKey(m[1]) : null;
+  if (!parsed) throw problems.unauthorized();
+  const cred = await store.get<Credential>(keys.credential(parsed.credentialId));
+  if (!cred || cred.revokedAt || !secretMatches(parsed.secret, cred.secretHash)) throw problems.unauthorized();
+  const principal = parsePrincipal(cred.principal);
+  if (!principal) throw problems.unauthorized();
+  return { principal, credentialId: cred.credentialId };
+}
+
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(",")}]`;
+  if (value && typeof value === "object") {
+    return `{${Object.keys(value)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`)
+      .join(",")}}`;
+  }
+  return JSON.stringify(value) ?? "null";
+}
+
+interface IdempotencyRecord {
+  state: "in_flight" | "done";
+  bodyHash: string;
+  leaseUntil: number;
+  expiresAt: number;
+  response?: Reply;
+}
+
+/** Claims an Idempotency-Key, or returns the stored reply for a retry of the same request. */
+async function claimIdempotency(store: Store, hash: string, bodyHash: string, nowMs: number): Promise<Reply | null> {
+  const key = keys.idempotency(hash);
+  const expiresAt = nowMs + IDEMPOTENCY_HOURS * 3_600_000;
+  try {
+    await store.put(
+      {
+        ...key,
+        entity: "idempotency",
+        state: "in_flight",
+        bodyHash,
+        leaseUntil: nowMs + IN_FLIGHT_LEASE_MS,
+        expiresAt,
+        ttl: Math.floor(expiresAt / 1000),
+      },
+      // Free, expired, or in flight past its lease (the process that held it died).
+      "attribute_not_exists(pk) OR expiresAt < :now OR (#st = :inflight AND leaseUntil < :now AND bodyHash = :bh)",
+      { "#st": "state" },
+      { ":now": nowMs, ":inflight": "in_flight", ":bh": bodyHash },
+    );
+    return null;
+  } catch (err) {
+    if ((err as { name?: string }).name !== "ConditionalCheckFailedException") throw err;
+  }
+  const rec = await store.get<IdempotencyRecord>(key);
+  if (!rec) throw problems.conflict("idempotency_in_flight", "Try again.");
+  if (rec.bodyHash !== bodyHash) {
+    throw problems.conflict("idempotency_conflict", "This Idempotency-Key was used with a different request body.");
+  }
+  if (rec.state !== "done" || !rec.response) {
+    throw problems.conflict("idempotency_in_flight", "A request with this Idempotency-Key is still being processed; retry shortly.");
+  }
+  return rec.response;
+}
+
+export function createApiHandler<F extends FunctionName>(fn: F, impls: Record<RoutesOf<F>, Impl>, store = new Store()) {
+  const table = impls as Record<string, Impl>;
+  return middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>()
+    .use(httpHeaderNormalizer())
+    .handler(async (event, context) => {
+      const requestId = context?.awsRequestId || randomUUID();
+      const log = createLogger({ service: "elevvakt", fn, requestId, route: event.routeKey });
+      try {
+        return await handle(event, requestId, log);
+      } catch (err) {
+        if (err instanceof Problem) {
+          if (err.status >= 500) log.error("request failed", { code: err.code });
+          return json(err.status, err.toJSON());
+        }
+        // Never a stack trace or a raw message in the body; the log has the error's name only.
+        log.error("unexpected error", { error: (err as Error)?.name, stack: (err as Error)?.stack?.split("\n").slice(1, 6) });
+        return json(500, new Problem(500, "internal_error", `Something went wrong. Quote request id ${requestId}.`).toJSON());
+      }
+    });
+
+  async function handle(event: APIGatewayProxyEventV2, requestId: string, log: Logger) {
+    const def: RouteDef | undefined = routes[event.routeKey as RouteKey];
+    const impl = table[event.routeKey];
+    if (!def || !impl || def.fn !== fn) throw problems.notFound("route");
+    const headers = event.headers ?? {};
+
+    let principal: Principal = { kind: "ops" };
+    let credentialId = "public";
+    if (def.principals !== "public") {
+      ({ principal, credentialId } = await authenticate(store, headers.authorization));
+      if (!def.principals.includes(principal.kind)) throw problems.forbidden();
+    }
+
+    const params: Record<string, string> = {};
+    for (const [name, value] of Object.entries(event.pathParameters ?? {})) {
+      const schema = PathParams[name as PathParamName];
+      if (!schema || value === undefined) continue;
+      params[name] = validate(schema, value, `/path/${name}`);
+    }
+    const query = def.query ? validate(def.query, event.queryStringParameters ?? {}, "/query") : undefined;
+
+    let body: unknown;
+    let bodyText = "";
+    if (def.body) {
+      bodyText = event.body ? (event.isBase64Encoded ? Buffer.from(event.body, "base64").toString("utf8") : event.body) : "";
+      if (Buffer.byteLength(bodyText) > MAX_BODY_BYTES) {
+        throw new Problem(413, "payload_too_large", `The body may be at most ${MAX_BODY_BYTES} bytes; split the batch.`);
+      }
+      const type = headers["content-type"] ?? "";
+      if (!/^application\/(.+\+)?json\b/i.test(type)) {
+        throw new Problem(415, "unsupported_media_type", "Send the body as application/json.");
+      }
+      let raw: unknown;
+      try {
+        raw = JSON.parse(bodyText);
+      } catch {
+        throw problems.validation([{ path: "/", message: "the body is not valid JSON" }], "The body is not valid JSON.");
+      }
+      body = validate(def.body, raw);
+      bodyText = canonical(raw);
+    } else if (event.body && def.method !== "GET" && def.method !== "DELETE") {
+      throw problems.validation([{ path: "/", message: "this endpoint takes no body" }]);
+    }
+
+    const now = clock.now();
+    const ctx: Ctx = {
+      principal,
+      actor: { principal: def.principals === "public" ? "public" : formatPrincipal(principal), credentialId, requestId },
+      params,
+      body,
+      query,
+      today: clock.today(),
+      now: now.toISOString(),
+      store,
+      log,
+    };
+
+    const idemKey = headers["idempotency-key"];
+    let idemHash: string | undefined;
+    if (idemKey !== undefined && (def.method === "POST" || def.method === "PUT")) {
+      if (!/^[\x21-\x7e]{1,255}$/.test(idemKey)) {
+        throw problems.validation([{ path: "/headers/idempotency-key", message: "must be 1–255 visible ASCII characters" }]);
+      }
+      idemHash = createHash("sha256").update(`${credentialId}|${def.method}|${event.rawPath}|${idemKey}`).digest("base64url");
+      const bodyHash = createHash("sha256").update(bodyText).digest("base64url");
+      const replay = await claimIdempotency(store, idemHash, bodyHash, now.getTime());
+      if (replay) return json(replay.status, replay.body, { ...replay.headers, "idempotent-replayed": "true" });
+    }
+
+    let reply: Reply;
+    try {
+      reply = await impl(ctx);
+    } catch (err) {
+      if (idemHash) await settleIdempotency(store, idemHash, err instanceof Problem && err.status < 500 ? err : null);
+      throw err;
+    }
+    if (idemHash) await settleIdempotency(store, idemHash, reply);
+    return json(reply.status, reply.body, reply.headers);
+  }
+}
+
+/** Records the answer for retries; a server error frees the key so the retry runs again. */
+async function settleIdempotency(store: Store, hash: string, outcome: Reply | Problem | null): Promise<void> {
+  const key = keys.idempotency(hash);
+  if (outcome === null) {
+    await store.delete(key);
+    return;
+  }
+  const response: Reply =
+    outcome instanceof Problem ? { status: outcome.status, body: outcome.toJSON() } : { ...outcome, body: redactReplay(outcome.body) };
+  await store.update({
+    Key: key,
+    UpdateExpression: "SET #st = :done, #r = :r",
+    ExpressionAttributeNames: { "#st": "state", "#r": "response" },
+    ExpressionAttributeValues: { ":done": "done", ":r": response },
+  });
+}
+
+/** A replayed `POST /v1/credentials` returns the credentialId but never the key again. */
+function redactReplay(body: unknown): unknown {
+  if (body && typeof body === "object" && "key" in body) {
+    const { key: _key, ...rest } = body as Record<string, unknown>;
+    return rest;
+  }
+  return body;
+}
+
+export { logger };

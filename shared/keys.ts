@@ -1,0 +1,64 @@
+/**
+ * The table's key design, declared once: CDK, the local runtime and the tests create the table from
+ * `tableDefinition`, and every item's keys are built by the functions below.
+ *
+ * One table. `pk`/`sk` address items; two overloaded global secondary indexes:
+ * - gsi1 — lists: a school's enrolments, a household's pupils, a scope's contacts, a
+ *   municipality's schools, a pupil's cases.
+ * - trouble — sparse: only pupils whose placement today is not `placed` and who are watched
+ *   (`unplaced`, `pending_release`), keyed by home municipality, so sweeps and the unplaced list
+ *   read only pupils in trouble.
+ */
+export const TABLE_NAME_ENV = "TABLE_NAME";
+
+export const tableDefinition = {
+  partitionKey: "pk",
+  sortKey: "sk",
+  timeToLiveAttribute: "ttl",
+  indexes: [
+    { indexName: "gsi1", partitionKey: "gsi1pk", sortKey: "gsi1sk" },
+    { indexName: "trouble", partitionKey: "troublePk", sortKey: "troubleSk" },
+  ],
+} as const;
+
+export type IndexName = (typeof tableDefinition.indexes)[number]["indexName"];
+
+export const keys = {
+  pupil: (pupilId: string) => ({ pk: `PUPIL#${pupilId}`, sk: "PROFILE" }),
+  /** Personnummer → pupilId; the key holds a keyed hash, never the number itself. */
+  personnummer: (pnrHash: string) => ({ pk: `PNR#${pnrHash}`, sk: "PNR" }),
+  household: (householdId: string) => `HOUSEHOLD#${householdId}`,
+  trouble: (kommunkod: string) => `TROUBLE#${kommunkod}`,
+
+  enrolment: (pupilId: string, enrolmentId: string) => ({ pk: `PUPIL#${pupilId}`, sk: `ENR#${enrolmentId}` }),
+  schoolEnrolments: (schoolId: string) => `SCHOOL#${schoolId}#ENR`,
+
+  absence: (pupilId: string, date: string) => ({ pk: `PUPIL#${pupilId}`, sk: `ABS#${date}` }),
+  /** What a school reported for one day: the set it replaces when it reports again. */
+  absenceReport: (schoolId: string, date: string) => ({ pk: `SCHOOL#${schoolId}`, sk: `ABSREPORT#${date}` }),
+
+  school: (schoolId: string) => ({ pk: `SCHOOL#${schoolId}`, sk: "SCHOOL" }),
+  municipalitySchools: (kommunkod: string) => `MUNI#${kommunkod}#SCHOOLS`,
+  calendar: (owner: `MUNI#${string}` | `SCHOOL#${string}`, schoolYear: string) => ({
+    pk: `CAL#${owner}`,
+    sk: `YEAR#${schoolYear}`,
+  }),
+  municipalitySettings: (kommunkod: string) => ({ pk: `MUNI#${kommunkod}`, sk: "SETTINGS" }),
+
+  contact: (contactId: string) => ({ pk: `CONTACT#${contactId}`, sk: "CONTACT" }),
+  scopeContacts: (scope: string) => `CONTACTS#${scope}`,
+
+  credential: (credentialId: string) => ({ pk: `CRED#${credentialId}`, sk: "CRED" }),
+
+  case: (caseId: string) => ({ pk: `CASE#${caseId}`, sk: "CASE" }),
+  pupilCases: (pupilId: string) => `PUPIL#${pupilId}#CASES`,
+
+  override: (kommunkod: string, overrideId: string) => ({ pk: `MUNI#${kommunkod}`, sk: `OVERRIDE#${overrideId}` }),
+
+  outbox: (notificationId: string) => ({ pk: `OUTBOX#${notificationId}`, sk: "NOTIFICATION" }),
+  outboxPending: "OUTBOX#PENDING",
+
+  audit: (subject: string, at: string, id: string) => ({ pk: `AUDIT#${subject}`, sk: `${at}#${id}` }),
+
+  idempotency: (hash: string) => ({ pk: `IDEMPOTENCY#${hash}`, sk: "IDEMPOTENCY" }),
+} as const;

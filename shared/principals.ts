@@ -1,0 +1,60 @@
+/** Principals (SPEC §1) and API keys. A key is `ev_<credentialId>_<secret>`; only a hash of the secret is stored. */
+import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
+
+export type Principal =
+  | { kind: "school"; schoolId: string }
+  | { kind: "municipality"; kommunkod: string }
+  | { kind: "social"; district: string }
+  | { kind: "ops" };
+
+export const PRINCIPAL_PATTERN = /^(school:\d{8}|municipality:\d{4}|social:\d{4}-[a-z0-9-]{1,60}|ops)$/;
+
+export function parsePrincipal(value: string): Principal | null {
+  if (!PRINCIPAL_PATTERN.test(value)) return null;
+  if (value === "ops") return { kind: "ops" };
+  const [kind, id = ""] = value.split(/:(.*)/s);
+  if (kind === "school") return { kind, schoolId: id };
+  if (kind === "municipality") return { kind, kommunkod: id };
+  if (kind === "social") return { kind, district: id };
+  return null;
+}
+
+export function formatPrincipal(p: Principal): string {
+  switch (p.kind) {
+    case "school":
+      return `school:${p.schoolId}`;
+    case "municipality":
+      return `municipality:${p.kommunkod}`;
+    case "social":
+      return `social:${p.district}`;
+    case "ops":
+      return "ops";
+  }
+}
+
+/** The municipality a district belongs to: district ids start with the kommunkod. */
+export function districtMunicipality(district: string): string {
+  return district.slice(0, 4);
+}
+
+export function hashSecret(secret: string): string {
+  return createHash("sha256").update(secret).digest("hex");
+}
+
+export function newKey(): { credentialId: string; secret: string; key: string } {
+  const credentialId = `cred_${randomBytes(9).toString("base64url")}`;
+  const secret = randomBytes(32).toString("base64url");
+  return { credentialId, secret, key: `ev_${credentialId}_${secret}` };
+}
+
+export function parseKey(key: string): { credentialId: string; secret: string } | null {
+  const m = /^ev_(cred_[A-Za-z0-9_-]{12})_([A-Za-z0-9_-]{43})$/.exec(key);
+  return m?.[1] && m[2] ? { credentialId: m[1], secret: m[2] } : null;
+}
+
+/** Constant-time comparison of the presented secret with the stored hash. */
+export function secretMatches(secret: string, storedHash: string): boolean {
+  const a = Buffer.from(hashSecret(secret), "hex");
+  const b = Buffer.from(storedHash, "hex");
+  return a.length === b.length && timingSafeEqual(a, b);
+}

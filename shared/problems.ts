@@ -1,0 +1,67 @@
+/** RFC 9457 problem details. Every error a client sees is one of these, and none carries personal data. */
+export const PROBLEM_BASE = "https://elevvakt.se/problems/";
+
+export interface FieldError {
+  path: string;
+  message: string;
+}
+
+export class Problem extends Error {
+  readonly status: number;
+  readonly code: string;
+  readonly title: string;
+  readonly detail: string;
+  readonly errors?: FieldError[];
+  readonly extra?: Record<string, unknown>;
+
+  constructor(
+    status: number,
+    code: string,
+    detail: string,
+    opts: { title?: string; errors?: FieldError[]; extra?: Record<string, unknown> } = {},
+  ) {
+    super(`${code}: ${detail}`);
+    this.status = status;
+    this.code = code;
+    this.title = opts.title ?? TITLES[code] ?? code.replaceAll("_", " ");
+    this.detail = detail;
+    this.errors = opts.errors;
+    this.extra = opts.extra;
+  }
+
+  toJSON(): Record<string, unknown> {
+    return {
+      type: `${PROBLEM_BASE}${this.code}`,
+      code: this.code,
+      title: this.title,
+      status: this.status,
+      detail: this.detail,
+      ...(this.errors ? { errors: this.errors } : {}),
+      ...this.extra,
+    };
+  }
+}
+
+const TITLES: Record<string, string> = {
+  validation_failed: "The request is not valid",
+  unauthorized: "A valid API key is required",
+  forbidden: "Not allowed for this credential",
+  not_found: "Not found",
+  release_locked: "The pupil cannot be released now",
+  evidence_not_in_register: "The population register does not show this",
+  idempotency_conflict: "Idempotency-Key already used",
+  payload_too_large: "Request body too large",
+  internal_error: "Internal error",
+};
+
+export const problems = {
+  validation: (errors: FieldError[], detail = "The request does not match the schema; see errors.") =>
+    new Problem(400, "validation_failed", detail, { errors }),
+  unauthorized: () =>
+    new Problem(401, "unauthorized", "Send 'Authorization: Bearer <key>' with a key that has not been revoked."),
+  /** The same answer whether or not the thing exists: an out-of-scope caller learns nothing. */
+  forbidden: () => new Problem(403, "forbidden", "This credential may not do this, or the resource is outside its scope."),
+  notFound: (what: string) => new Problem(404, "not_found", `No such ${what}.`),
+  conflict: (code: string, detail: string, extra?: Record<string, unknown>) => new Problem(409, code, detail, { extra }),
+  unprocessable: (code: string, detail: string) => new Problem(422, code, detail),
+};

@@ -1,0 +1,189 @@
+/**
+ * The HTTP API's routes, declared once: CDK creates an API Gateway route for each, the local server
+ * matches requests with them, handlers are typed against them, and the OpenAPI document lists them.
+ * `fn` names the Lambda function (one per route group) that serves the route.
+ */
+import type { z } from "zod";
+import type { Principal } from "./principals.ts";
+import * as s from "./schemas.ts";
+
+export type FunctionName = "admin" | "register" | "schools" | "pupils" | "docs";
+
+export interface RouteDef {
+  method: "GET" | "POST" | "PUT" | "DELETE";
+  path: string;
+  fn: FunctionName;
+  principals: Principal["kind"][] | "public";
+  summary: string;
+  body?: z.ZodType;
+  query?: z.ZodType;
+  responses: Partial<Record<number, z.ZodType>>;
+}
+
+const route = <const K extends string, const F extends FunctionName>(
+  key: K,
+  def: Omit<RouteDef, "method" | "path" | "fn"> & { fn: F },
+) => {
+  const [method, path] = key.split(" ") as [RouteDef["method"], string];
+  return [key, { ...def, method, path }] as const;
+};
+
+const entries = [
+  route("PUT /v1/municipalities/{kommunkod}/calendar/{schoolYear}", {
+    fn: "admin",
+    principals: ["municipality"],
+    summary: "Set the municipality's school calendar for a school year (terms and holidays)",
+    body: s.CalendarBody,
+    responses: { 200: s.CalendarBody, 201: s.CalendarBody },
+  }),
+  route("PUT /v1/schools/{schoolId}/calendar/{schoolYear}", {
+    fn: "admin",
+    principals: ["municipality", "school"],
+    summary: "Set a school's own calendar for a school year; it replaces the municipality's for that school",
+    body: s.CalendarBody,
+    responses: { 200: s.CalendarBody, 201: s.CalendarBody },
+  }),
+  route("PUT /v1/schools/{schoolId}", {
+    fn: "admin",
+    principals: ["municipality", "ops"],
+    summary: "Register or update a school unit",
+    body: s.SchoolBody,
+    responses: { 200: s.SchoolBody, 201: s.SchoolBody },
+  }),
+  route("PUT /v1/contacts/{contactId}", {
+    fn: "admin",
+    principals: ["municipality", "ops"],
+    summary: "Register or update a contact who receives alerts",
+    body: s.ContactBody,
+    responses: { 200: s.ContactBody, 201: s.ContactBody },
+  }),
+  route("POST /v1/credentials", {
+    fn: "admin",
+    principals: ["ops"],
+    summary: "Issue a credential; the key is shown once",
+    body: s.CredentialBody,
+    responses: { 201: s.CredentialResponse },
+  }),
+  route("DELETE /v1/credentials/{credentialId}", {
+    fn: "admin",
+    principals: ["ops"],
+    summary: "Revoke a credential",
+    responses: { 200: s.CredentialResponse },
+  }),
+  route("POST /v1/municipalities/{kommunkod}/population", {
+    fn: "register",
+    principals: ["municipality"],
+    summary: "Upsert up to 1,000 population-register records; per-record results",
+    body: s.PopulationBody,
+    responses: { 200: s.PopulationResponse },
+  }),
+  route("PUT /v1/pupils/{pupilId}/exemption", {
+    fn: "register",
+    principals: ["municipality"],
+    summary: "Record an exemption from compulsory attendance (rule 9)",
+    body: s.ExemptionBody,
+    responses: { 200: s.PupilResponse, 201: s.PupilResponse },
+  }),
+  route("POST /v1/municipalities/{kommunkod}/overrides", {
+    fn: "register",
+    principals: ["municipality"],
+    summary: "Ask for a lock override (rule 8); a second person of the office must approve it",
+    body: s.OverrideBody,
+    responses: { 201: s.OkResponse },
+  }),
+  route("POST /v1/municipalities/{kommunkod}/overrides/{overrideId}/approve", {
+    fn: "register",
+    principals: ["municipality"],
+    summary: "Approve a lock override with a second credential; the release is carried out",
+    body: s.ApproveBody,
+    responses: { 200: s.OkResponse },
+  }),
+  route("GET /v1/municipalities/{kommunkod}/unplaced", {
+    fn: "register",
+    principals: ["municipality"],
+    summary: "The compulsory-schooling watch list (skolpliktsbevakningslistan): pupils unplaced or pending release",
+    query: s.ListQuery,
+    responses: { 200: s.UnplacedResponse },
+  }),
+  route("POST /v1/schools/{schoolId}/enrolments", {
+    fn: "schools",
+    principals: ["school"],
+    summary: "Enrol a pupil (inskrivning); an enrolment elsewhere ends the day before (transfer)",
+    body: s.EnrolmentBody,
+    responses: { 200: s.EnrolmentResponse, 201: s.EnrolmentResponse },
+  }),
+  route("POST /v1/schools/{schoolId}/enrolments/batch", {
+    fn: "schools",
+    principals: ["school"],
+    summary: "Enrol up to 500 pupils; each item succeeds or fails on its own",
+    body: s.EnrolmentBatchBody,
+    responses: { 200: s.BatchResponse },
+  }),
+  route("POST /v1/schools/{schoolId}/enrolments/{enrolmentId}/release", {
+    fn: "schools",
+    principals: ["school"],
+    summary: "Release a pupil (utskrivning): 200 ended, 202 pending_release, 409 when locked",
+    body: s.ReleaseBody,
+    responses: { 200: s.EnrolmentResponse, 202: s.EnrolmentResponse },
+  }),
+  route("POST /v1/schools/{schoolId}/absence", {
+    fn: "schools",
+    principals: ["school"],
+    summary: "Report absence for one school day; replaces the school's earlier report for that day",
+    body: s.AbsenceBody,
+    responses: { 200: s.AbsenceResponse },
+  }),
+  route("GET /v1/schools/{schoolId}/roster", {
+    fn: "schools",
+    principals: ["school"],
+    summary: "Enrolled pupils, their state and absence marks (10 % mark for the mentor's first mapping)",
+    query: s.RosterQuery,
+    responses: { 200: s.RosterResponse },
+  }),
+  route("GET /v1/pupils/{pupilId}", {
+    fn: "pupils",
+    principals: ["school", "municipality", "social"],
+    summary: "One pupil, as the caller may see them",
+    responses: { 200: s.PupilResponse },
+  }),
+  route("PUT /v1/pupils/{pupilId}/flags", {
+    fn: "pupils",
+    principals: ["social"],
+    summary: "Set the pupil's risk flags (the whole set; [] clears)",
+    body: s.FlagsBody,
+    responses: { 200: s.FlagsBody },
+  }),
+  route("GET /v1/openapi.json", {
+    fn: "docs",
+    principals: "public",
+    summary: "This API's OpenAPI 3.1 document",
+    responses: { 200: s.OkResponse },
+  }),
+] as const;
+
+export type RouteKey = (typeof entries)[number][0];
+export type RoutesOf<F extends FunctionName> = Extract<(typeof entries)[number], readonly [string, { fn: F }]>[0];
+
+export const routes: Record<RouteKey, RouteDef> = Object.fromEntries(entries) as Record<RouteKey, RouteDef>;
+
+/** Matches a concrete method and path to a route key and its path parameters, as API Gateway does. */
+export function matchRoute(method: string, path: string): { routeKey: RouteKey; params: Record<string, string> } | null {
+  const parts = path.split("/");
+  for (const [key, def] of Object.entries(routes) as [RouteKey, RouteDef][]) {
+    if (def.method !== method) continue;
+    const tpl = def.path.split("/");
+    if (tpl.length !== parts.length) continue;
+    const params: Record<string, string> = {};
+    const ok = tpl.every((t, i) => {
+      const p = parts[i] ?? "";
+      if (t.startsWith("{")) {
+        if (p === "") return false;
+        params[t.slice(1, -1)] = decodeURIComponent(p);
+        return true;
+      }
+      return t === p;
+    });
+    if (ok) return { routeKey: key, params };
+  }
+  return null;
+}

@@ -1,0 +1,391 @@
+/**
+ * The DynamoDB adapter: the only module that knows the table. Every change of a pupil's placement
+ * is one `TransactWriteItems` conditioned on the pupil record's version, so concurrent requests
+ * cannot both win; the loser re-reads and decides again.
+ */
+import { createHmac, randomUUID } from "node:crypto";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import {
+  BatchGetCommand,
+  type BatchGetCommandOutput,
+  BatchWriteCommand,
+  DeleteCommand,
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  type TransactWriteCommandInput,
+  UpdateCommand,
+} from "@aws-sdk/lib-dynamodb";
+import type { Calendar, CalendarYear } from "./calendar.ts";
+import { addDays, type IsoDate, schoolYearOf } from "./dates.ts";
+import { keys, TABLE_NAME_ENV } from "./keys.ts";
+import type { Case, CaseOutcome, Enrolment, Pupil, School } from "./model.ts";
+import { troubleState } from "./placement.ts";
+
+type Item = Record<string, unknown>;
+export type TransactItem = NonNullable<TransactWriteCommandInput["TransactItems"]>[number];
+
+export interface Actor {
+  principal: string;
+  credentialId: string;
+  requestId: string;
+}
+
+export class ConcurrentChange extends Error {}
+
+const KEY_ATTRS = ["pk", "sk", "gsi1pk", "gsi1sk", "troublePk", "troubleSk", "ttl", "entity"] as const;
+
+function strip<T>(item: Item | undefined): T | undefined {
+  if (!item) return undefined;
+  const copy: Item = { ...item };
+  for (const k of KEY_ATTRS) delete copy[k];
+  return copy as T;
+}
+
+export function documentClient(): DynamoDBDocumentClient {
+  const endpoint = process.env.DYNAMODB_ENDPOINT;
+  const client = new DynamoDBClient(
+    endpoint
+      ? {
+          endpoint,
+          region: process.env.AWS_REGION ?? "eu-north-1",
+          credentials: { accessKeyId: "local", secretAccessKey: "local" },
+        }
+      : {},
+  );
+  return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+}
+
+export class Store {
+  readonly doc: DynamoDBDocumentClient;
+  readonly table: string;
+  private readonly pepper: string;
+
+  constructor(doc: DynamoDBDocumentClient = documentClient(), table = process.env[TABLE_NAME_ENV] ?? "elevvakt") {
+    this.doc = doc;
+    this.table = table;
+    // A keyed hash keeps personnummer out of every key; a deployment sets its own secret.
+    this.pepper = process.env.PNR_PEPPER ?? "elevvakt-local-pepper";
+  }
+
+  pnrHash(pnr: string): string {
+    return createHmac("sha256", this.pepper).update(pnr).digest("base64url");
+  }
+
+  // ---- generic -------------------------------------------------------------------------------
+
+  async get<T>(key: { pk: string; sk: string }): Promise<T | undefined> {
+    const out = await this.doc.send(new GetCommand({ TableName: this.table, Key: key, ConsistentRead: true }));
+    return strip<T>(out.Item);
+  }
+
+  async put(
+    item: Item,
+    condition?: string,
+    names?: Record<string, string>,
+    values?: Record<string, unknown>,
+  ): Promise<void> {
+    await this.doc.send(
+      new PutCommand({
+        TableName: this.table,
+        Item: item,
+        ConditionExpression: condition,
+        ...(names ? { ExpressionAttributeNames: names } : {}),
+        ...(values ? { ExpressionAttributeValues: values } : {}),
+      }),
+    );
+  }
+
+  async delete(key: { pk: string; sk: string }): Promise<void> {
+    await this.doc.send(new DeleteCommand({ TableName: this.table, Key: key }));
+  }
+
+  async queryAll<T>(
+    index: "gsi1" | "trouble" | null,
+    pk: string,
+    opts: { skPrefix?: string; limit?: number; cursor?: string } = {},
+  ): Promise<{ items: T[]; cursor?: string }> {
+    const pkName = index === "gsi1" ? "gsi1pk" : index === "trouble" ? "troublePk" : "pk";
+    const skName = index === "gsi1" ? "gsi1sk" : index === "trouble" ? "troubleSk" : "sk";
+    const items: T[] = [];
+    let start: Record<string, unknown> | undefined = opts.cursor
+      ? JSON.parse(Buffer.from(opts.cursor, "base64url").toString("utf8"))
+      : undefined;
+    do {
+      const out = await this.doc.send(
+        new QueryCommand({
+          TableName: this.table,
+          ...(index ? { IndexName: index } : {}),
+          KeyConditionExpression: opts.skPrefix ? "#pk = :pk AND begins_with(#sk, :sk)" : "#pk = :pk",
+          ExpressionAttributeNames: opts.skPrefix ? { "#pk": pkName, "#sk": skName } : { "#pk": pkName },
+          ExpressionAttributeValues: opts.skPrefix ? { ":pk": pk, ":sk": opts.skPrefix } : { ":pk": pk },
+          ExclusiveStartKey: start,
+          ...(opts.limit ? { Limit: opts.limit - items.length } : {}),
+        }),
+      );
+      for (const i of out.Items ?? []) items.push(strip<T>(i) as T);
+      start = out.LastEvaluatedKey;
+    } while (start && (!opts.limit || items.length < opts.limit));
+    return { items, ...(start ? { cursor: Buffer.from(JSON.stringify(start)).toString("base64url") } : {}) };
+  }
+
+  async batchGet<T>(keyList: { pk: string; sk: string }[]): Promise<T[]> {
+    const out: T[] = [];
+    for (let i = 0; i < keyList.length; i += 100) {
+      let pending: Record<string, unknown>[] | undefined = keyList.slice(i, i + 100);
+      for (let attempt = 0; pending && pending.length > 0 && attempt < 8; attempt++) {
+        const res: BatchGetCommandOutput = await this.doc.send(
+          new BatchGetCommand({ RequestItems: { [this.table]: { Keys: pending, ConsistentRead: true } } }),
+        );
+        for (const item of res.Responses?.[this.table] ?? []) out.push(strip<T>(item) as T);
+        pending = res.UnprocessedKeys?.[this.table]?.Keys;
+        if (pending?.length) await sleep(20 * 2 ** attempt);
+      }
+      if (pending?.length) throw new Error("BatchGet left keys unprocessed after retries");
+    }
+    return out;
+  }
+
+  async batchPut(items: Item[]): Promise<void> {
+    for (let i = 0; i < items.length; i += 25) {
+      let pending = items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } }));
+      for (let attempt = 0; pending.length > 0 && attempt < 8; attempt++) {
+        const res = await this.doc.send(new BatchWriteCommand({ RequestItems: { [this.table]: pending } }));
+        pending = (res.UnprocessedItems?.[this.table] ?? []) as typeof pending;
+        if (pending.length) await sleep(20 * 2 ** attempt);
+      }
+      if (pending.length) throw new Error("BatchWrite left items unprocessed after retries");
+    }
+  }
+
+  async transact(items: TransactItem[]): Promise<void> {
+    try {
+      await this.doc.send(new TransactWriteCommand({ TransactItems: items }));
+    } catch (err) {
+      const e = err as { name?: string; CancellationReasons?: { Code?: string }[] };
+      if (
+        e.name === "TransactionCanceledException" &&
+        e.CancellationReasons?.some((r) => r.Code === "ConditionalCheckFailed" || r.Code === "TransactionConflict")
+      ) {
+        throw new ConcurrentChange("a concurrent change won; re-read and decide again");
+      }
+      throw err;
+    }
+  }
+
+  /** Runs read-decide-write until it wins against concurrent writers (optimistic concurrency). */
+  async withRetry<T>(attempt: () => Promise<T>, tries = 25): Promise<T> {
+    for (let i = 0; ; i++) {
+      try {
+        return await attempt();
+      } catch (err) {
+        if (!(err instanceof ConcurrentChange) || i >= tries - 1) throw err;
+        await sleep(Math.random() * 15 * Math.min(2 ** i, 32));
+      }
+    }
+  }
+
+  // ---- pupils ----------------------------------------------------------------------------------
+
+  getPupil(pupilId: string): Promise<Pupil | undefined> {
+    return this.get<Pupil>(keys.pupil(pupilId));
+  }
+
+  async pupilIdFor(pnr: string): Promise<string | undefined> {
+    const ref = await this.get<{ pupilId: string }>(keys.personnummer(this.pnrHash(pnr)));
+    return ref?.pupilId;
+  }
+
+  async getPupils(ids: string[]): Promise<Map<string, Pupil>> {
+    const unique = [...new Set(ids)];
+    const pupils = await this.batchGet<Pupil>(unique.map((id) => keys.pupil(id)));
+    return new Map(pupils.map((p) => [p.pupilId, p]));
+  }
+
+  /** The pupil record as an item: keys, the household index and the sparse trouble index derived from it. */
+  pupilItem(pupil: Pupil, today: IsoDate): Item {
+    const trouble = troubleState(pupil, today);
+    return {
+      ...keys.pupil(pupil.pupilId),
+      entity: "pupil",
+      ...pupil,
+      ...(pupil.householdId ? { gsi1pk: keys.household(pupil.householdId), gsi1sk: pupil.pupilId } : {}),
+      ...(trouble && pupil.homeMunicipality
+        ? { troublePk: keys.trouble(pupil.homeMunicipality), troubleSk: `${trouble}#${pupil.pupilId}` }
+        : {}),
+    };
+  }
+
+  /** Put of a changed pupil, conditioned on the version that was read. */
+  pupilWrite(pupil: Pupil, today: IsoDate, created: boolean): TransactItem {
+    const next = { ...pupil, version: pupil.version + 1 };
+    return {
+      Put: {
+        TableName: this.table,
+        Item: this.pupilItem(next, today),
+        ConditionExpression: created ? "attribute_not_exists(pk)" : "version = :v",
+        ...(created ? {} : { ExpressionAttributeValues: { ":v": pupil.version } }),
+      },
+    };
+  }
+
+  pnrWrite(pupil: Pupil): TransactItem {
+    return {
+      Put: {
+        TableName: this.table,
+        Item: { ...keys.personnummer(this.pnrHash(pupil.personnummer)), entity: "pnr", pupilId: pupil.pupilId },
+        ConditionExpression: "attribute_not_exists(pk)",
+      },
+    };
+  }
+
+  async household(householdId: string): Promise<Pupil[]> {
+    return (await this.queryAll<Pupil>("gsi1", keys.household(householdId))).items;
+  }
+
+  // ---- enrolments ------------------------------------------------------------------------------
+
+  getEnrolment(pupilId: string, enrolmentId: string): Promise<Enrolment | undefined> {
+    return this.get<Enrolment>(keys.enrolment(pupilId, enrolmentId));
+  }
+
+  enrolmentItem(e: Enrolment): Item {
+    return {
+      ...keys.enrolment(e.pupilId, e.enrolmentId),
+      entity: "enrolment",
+      ...e,
+      gsi1pk: keys.schoolEnrolments(e.schoolId),
+      gsi1sk: `${e.startDate}#${e.enrolmentId}`,
+    };
+  }
+
+  async schoolEnrolments(schoolId: string): Promise<Enrolment[]> {
+    return (await this.queryAll<Enrolment>("gsi1", keys.schoolEnrolments(schoolId))).items;
+  }
+
+  // ---- schools, calendars ----------------------------------------------------------------------
+
+  getSchool(schoolId: string): Promise<School | undefined> {
+    return this.get<School>(keys.school(schoolId));
+  }
+
+  schoolItem(s: School): Item {
+    return { ...keys.school(s.schoolId), entity: "school", ...s, gsi1pk: keys.municipalitySchools(s.municipality), gsi1sk: s.schoolId };
+  }
+
+  /** The calendar that applies to a school: its own year where it has one, else its municipality's. */
+  async calendarFor(school: School | undefined, kommunkod: string | undefined, dates: IsoDate[]): Promise<Calendar> {
+    const years = [...new Set(dates.map(schoolYearOf))];
+    const calendar: Calendar = {};
+    for (const year of years) {
+      const own = school ? await this.get<{ calendar: CalendarYear }>(keys.calendar(`SCHOOL#${school.schoolId}`, year)) : undefined;
+      const muni = school?.municipality ?? kommunkod;
+      const fallback =
+        !own && muni ? await this.get<{ calendar: CalendarYear }>(keys.calendar(`MUNI#${muni}`, year)) : undefined;
+      calendar[year] = (own ?? fallback)?.calendar;
+    }
+    return calendar;
+  }
+
+  // ---- cases -----------------------------------------------------------------------------------
+
+  getCase(caseId: string): Promise<Case | undefined> {
+    return this.get<Case>(keys.case(caseId));
+  }
+
+  /** Opens a case unless this episode's case already exists (deterministic id). */
+  caseOpenWrite(c: Case): TransactItem {
+    return {
+      Put: {
+        TableName: this.table,
+        Item: {
+          ...keys.case(c.caseId),
+          entity: "case",
+          ...c,
+          gsi1pk: keys.pupilCases(c.pupilId),
+          gsi1sk: `${c.kind}#${c.episodeStart}`,
+        },
+        ConditionExpression: "attribute_not_exists(pk)",
+      },
+    };
+  }
+
+  caseResolveWrite(caseId: string, outcome: CaseOutcome, note: string, now: string, by: string): TransactItem {
+    return {
+      Update: {
+        TableName: this.table,
+        Key: keys.case(caseId),
+        UpdateExpression: "SET #s = :resolved, outcome = :o, outcomeNote = :n, resolvedAt = :t, resolvedBy = :b",
+        ConditionExpression: "attribute_exists(pk) AND #s <> :resolved",
+        ExpressionAttributeNames: { "#s": "status" },
+        ExpressionAttributeValues: { ":resolved": "resolved", ":o": outcome, ":n": note, ":t": now, ":b": by },
+      },
+    };
+  }
+
+  // ---- audit, outbox ---------------------------------------------------------------------------
+
+  /** Who read or changed which pupil's data, when, through which request. */
+  auditItem(pupilId: string, actor: Actor, action: string, now: string): Item {
+    return {
+      ...keys.audit(pupilId, now, randomUUID()),
+      entity: "audit",
+      pupilId,
+      action,
+      principal: actor.principal,
+      credentialId: actor.credentialId,
+      requestId: actor.requestId,
+      at: now,
+    };
+  }
+
+  auditWrite(pupilId: string, actor: Actor, action: string, now: string): TransactItem {
+    return { Put: { TableName: this.table, Item: this.auditItem(pupilId, actor, action, now) } };
+  }
+
+  async auditReads(pupilIds: string[], actor: Actor, action: string, now: string): Promise<void> {
+    await this.batchPut([...new Set(pupilIds)].map((id) => this.auditItem(id, actor, action, now)));
+  }
+
+  async audit(pupilId: string): Promise<Item[]> {
+    return (await this.queryAll<Item>(null, `AUDIT#${pupilId}`)).items;
+  }
+
+  /**
+   * A notification waits in the outbox, written in the same transaction as the change it reports;
+   * the dispatcher delivers it. Its id is deterministic per (subject, recipient scope, step).
+   */
+  outboxWrite(n: { notificationId: string; topic: string; scope: string; text: string; subject: string; now: string }): TransactItem {
+    return {
+      Put: {
+        TableName: this.table,
+        Item: {
+          ...keys.outbox(n.notificationId),
+          entity: "notification",
+          ...n,
+          status: "pending",
+          attempts: 0,
+          gsi1pk: keys.outboxPending,
+          gsi1sk: `${n.now}#${n.notificationId}`,
+        },
+        ConditionExpression: "attribute_not_exists(pk)",
+      },
+    };
+  }
+
+  async update(input: Omit<ConstructorParameters<typeof UpdateCommand>[0], "TableName">): Promise<void> {
+    await this.doc.send(new UpdateCommand({ TableName: this.table, ...input }));
+  }
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+/** Trims the rolling absence window to roughly the last 60 days before `today`. */
+export function trimAbsence(recent: Record<IsoDate, number>, today: IsoDate): Record<IsoDate, number> {
+  const from = addDays(today, -60);
+  return Object.fromEntries(Object.entries(recent).filter(([d]) => d >= from));
+}
