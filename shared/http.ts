@@ -150,8 +150,10 @@ async function claimIdempotency(store: Store, hash: string, bodyHash: string, no
   return rec.response;
 }
 
-export function createApiHandler<F extends FunctionName>(fn: F, impls: Record<RoutesOf<F>, Impl>, store = new Store()) {
+export function createApiHandler<F extends FunctionName>(fn: F, impls: Record<RoutesOf<F>, Impl>, injected?: Store) {
   const table = impls as Record<string, Impl>;
+  // Created on first use, so the environment (table name, endpoint) is read when the first request comes.
+  let lazy: Store | undefined = injected;
   return middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>()
     .use(httpHeaderNormalizer())
     .handler(async (event, context) => {
@@ -171,6 +173,8 @@ export function createApiHandler<F extends FunctionName>(fn: F, impls: Record<Ro
     });
 
   async function handle(event: APIGatewayProxyEventV2, requestId: string, log: Logger) {
+    lazy ??= new Store();
+    const store = lazy;
     const def: RouteDef | undefined = routes[event.routeKey as RouteKey];
     const impl = table[event.routeKey];
     if (!def || !impl || def.fn !== fn) throw problems.notFound("route");

@@ -1,0 +1,79 @@
+/**
+ * Runs a request through the very same Lambda handlers, as API Gateway (HTTP API, payload 2.0)
+ * would: the route is matched from the one route table, the event built, the handler called.
+ */
+import { randomUUID } from "node:crypto";
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from "aws-lambda";
+import { handler as admin } from "../functions/admin.ts";
+import { handler as docs } from "../functions/docs.ts";
+import { handler as pupils } from "../functions/pupils.ts";
+import { handler as register } from "../functions/register.ts";
+import { handler as schools } from "../functions/schools.ts";
+import { PROBLEM_BASE } from "../shared/problems.ts";
+import { type FunctionName, matchRoute, routes } from "../shared/routes.ts";
+
+const functions: Record<FunctionName, (e: APIGatewayProxyEventV2, c: Context) => Promise<APIGatewayProxyStructuredResultV2>> = {
+  admin,
+  docs,
+  pupils,
+  register,
+  schools,
+};
+
+export interface LocalResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+export async function invoke(
+  method: string,
+  url: string,
+  headers: Record<string, string> = {},
+  body?: string,
+): Promise<LocalResponse> {
+  const [rawPath = "/", rawQueryString = ""] = url.split("?", 2);
+  const match = matchRoute(method, rawPath);
+  if (!match) {
+    const known = Object.values(routes).some((r) => matchRoute(r.method, rawPath)?.routeKey && r.method !== method);
+    const status = known ? 405 : 404;
+    const code = known ? "method_not_allowed" : "not_found";
+    return {
+      status,
+      headers: { "content-type": "application/problem+json" },
+      body: JSON.stringify({ type: `${PROBLEM_BASE}${code}`, code, title: code.replaceAll("_", " "), status, detail: `No route for ${method} ${rawPath}.` }),
+    };
+  }
+  const query = new URLSearchParams(rawQueryString);
+  const requestId = randomUUID();
+  const event: APIGatewayProxyEventV2 = {
+    version: "2.0",
+    routeKey: match.routeKey,
+    rawPath,
+    rawQueryString,
+    headers: Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v])),
+    ...(rawQueryString ? { queryStringParameters: Object.fromEntries(query.entries()) } : {}),
+    pathParameters: match.params,
+    ...(body !== undefined && body !== "" ? { body, isBase64Encoded: false } : { isBase64Encoded: false }),
+    requestContext: {
+      accountId: "local",
+      apiId: "local",
+      domainName: "localhost",
+      domainPrefix: "localhost",
+      http: { method, path: rawPath, protocol: "HTTP/1.1", sourceIp: "127.0.0.1", userAgent: headers["user-agent"] ?? "" },
+      requestId,
+      routeKey: match.routeKey,
+      stage: "$default",
+      time: new Date().toUTCString(),
+      timeEpoch: Date.now(),
+    },
+  };
+  const fn = functions[routes[match.routeKey].fn];
+  const context = { awsRequestId: requestId, functionName: routes[match.routeKey].fn } as Context;
+  const res = await fn(event, context);
+  return {
+    status: res.statusCode ?? 200,
+    headers: Object.fromEntries(Object.entries(res.headers ?? {}).map(([k, v]) => [k, String(v)])),
+    body: typeof res.body === "string" ? res.body : "",
+  };
+}

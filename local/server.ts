@@ -1,0 +1,49 @@
+/** The local HTTP server: Node's http in front of the same Lambda handlers (see invoke.ts). */
+import { createServer, type Server } from "node:http";
+import { MAX_BODY_BYTES } from "../shared/http.ts";
+import { logger } from "../shared/log.ts";
+import { invoke } from "./invoke.ts";
+
+export function startServer(port: number, host = "127.0.0.1"): Promise<Server> {
+  const server = createServer(async (req, res) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let tooLarge = false;
+    for await (const chunk of req) {
+      size += (chunk as Buffer).length;
+      if (size > MAX_BODY_BYTES + 1024) {
+        tooLarge = true;
+        break;
+      }
+      chunks.push(chunk as Buffer);
+    }
+    try {
+      const headers = Object.fromEntries(
+        Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(",") : (v ?? "")]),
+      );
+      const out = tooLarge
+        ? {
+            status: 413,
+            headers: { "content-type": "application/problem+json" },
+            body: JSON.stringify({
+              type: "https://elevvakt.se/problems/payload_too_large",
+              code: "payload_too_large",
+              title: "Request body too large",
+              status: 413,
+              detail: `The body may be at most ${MAX_BODY_BYTES} bytes; split the batch.`,
+            }),
+          }
+        : await invoke(req.method ?? "GET", req.url ?? "/", headers, Buffer.concat(chunks).toString("utf8"));
+      res.writeHead(out.status, out.headers);
+      res.end(out.body);
+    } catch (err) {
+      logger.error("local server failed", { error: (err as Error).name });
+      res.writeHead(500, { "content-type": "application/problem+json" });
+      res.end(JSON.stringify({ type: "https://elevvakt.se/problems/internal_error", code: "internal_error", title: "Internal error", status: 500, detail: "Something went wrong." }));
+    }
+  });
+  return new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, host, () => resolve(server));
+  });
+}

@@ -1,0 +1,119 @@
+/** Test helpers: a fresh table, credentials, and requests through the real handlers (as API Gateway calls them). */
+import { beforeAll } from "vitest";
+import { ensureTable } from "../local/dynamo.ts";
+import { invoke } from "../local/invoke.ts";
+import { issueCredential } from "../shared/api/admin.ts";
+import { clock } from "../shared/clock.ts";
+import { withCheckDigit } from "../shared/personnummer.ts";
+import { Store } from "../shared/store.ts";
+
+export function useTable(): void {
+  beforeAll(async () => {
+    await ensureTable(process.env.DYNAMODB_ENDPOINT ?? "", process.env.TABLE_NAME ?? "");
+  });
+}
+
+export const store = () => new Store();
+
+export async function key(principal: string): Promise<string> {
+  return (await issueCredential(store(), principal, "test", new Date().toISOString())).key;
+}
+
+export interface ApiResponse<T = any> {
+  status: number;
+  body: T;
+  headers: Record<string, string>;
+}
+
+export async function api<T = any>(
+  method: string,
+  path: string,
+  opts: { key?: string; body?: unknown; headers?: Record<string, string>; raw?: string } = {},
+): Promise<ApiResponse<T>> {
+  const headers: Record<string, string> = { ...(opts.headers ?? {}) };
+  if (opts.key) headers.authorization = `Bearer ${opts.key}`;
+  let text: string | undefined;
+  if (opts.raw !== undefined) text = opts.raw;
+  else if (opts.body !== undefined) text = JSON.stringify(opts.body);
+  if (text !== undefined && !headers["content-type"]) headers["content-type"] = "application/json";
+  const res = await invoke(method, path, headers, text);
+  return { status: res.status, headers: res.headers, body: res.body ? JSON.parse(res.body) : undefined };
+}
+
+/** Sets "today" (Europe/Stockholm) for the code under test. */
+export function setToday(date: string): void {
+  clock.today = () => date;
+  clock.now = () => new Date(`${date}T08:00:00+02:00`);
+}
+
+let serial = 100;
+/** A valid personnummer for a child born on `birth` (YYYY-MM-DD); `female` picks the sex digit. */
+export function pnr(birth: string, female = serial % 2 === 0): string {
+  serial = (serial + 1) % 1000;
+  const n = String(serial).padStart(3, "0");
+  const sexDigit = female ? (Number(n[2]) % 2 === 0 ? n[2] : String((Number(n[2]) + 1) % 10)) : Number(n[2]) % 2 === 1 ? n[2] : String(Number(n[2]) + 1);
+  return withCheckDigit(`${birth.replaceAll("-", "")}${n.slice(0, 2)}${sexDigit}`);
+}
+
+/** The typical 2026-27 school year of DOMAIN.md. */
+export const CALENDAR_2026_27 = {
+  terms: [
+    { start: "2026-08-17", end: "2026-12-18" },
+    { start: "2027-01-11", end: "2027-06-11" },
+  ],
+  holidays: [
+    { name: "höstlov", start: "2026-10-26", end: "2026-10-30" },
+    { name: "sportlov", start: "2027-02-22", end: "2027-02-26" },
+    { name: "påsklov", start: "2027-03-29", end: "2027-04-02" },
+  ],
+};
+
+/** A municipality with a calendar, two schools (one of each organiser type) and credentials for each principal. */
+export async function municipalityFixture(kommunkod = "0180") {
+  const ops = await key("ops");
+  const muni = await key(`municipality:${kommunkod}`);
+  const muni2 = await key(`municipality:${kommunkod}`);
+  const schoolA = `${kommunkod}0001`;
+  const schoolB = `${kommunkod}0002`;
+  const schoolC = `${kommunkod}0003`;
+  for (const [id, type] of [
+    [schoolA, "municipal"],
+    [schoolB, "independent"],
+    [schoolC, "municipal"],
+  ] as const) {
+    const r = await api("PUT", `/v1/schools/${id}`, {
+      key: ops,
+      body: { name: `Skola ${id}`, organiserType: type, municipality: kommunkod },
+    });
+    if (r.status >= 300) throw new Error(`school: ${JSON.stringify(r.body)}`);
+  }
+  const cal = await api("PUT", `/v1/municipalities/${kommunkod}/calendar/2026-27`, { key: muni, body: CALENDAR_2026_27 });
+  if (cal.status >= 300) throw new Error(`calendar: ${JSON.stringify(cal.body)}`);
+  const district = `${kommunkod}-hagersten-alvsjo`;
+  return {
+    kommunkod,
+    district,
+    ops,
+    muni,
+    muni2,
+    schoolA,
+    schoolB,
+    schoolC,
+    keyA: await key(`school:${schoolA}`),
+    keyB: await key(`school:${schoolB}`),
+    keyC: await key(`school:${schoolC}`),
+    social: await key(`social:${district}`),
+    async register(records: Record<string, unknown>[]) {
+      const r = await api("POST", `/v1/municipalities/${kommunkod}/population`, { key: muni, body: { records } });
+      if (r.status !== 200) throw new Error(`population: ${JSON.stringify(r.body)}`);
+      return r.body.results as { index: number; pupilId?: string; status: string; problem?: any }[];
+    },
+    async resident(personnummer: string, extra: Record<string, unknown> = {}) {
+      const [res] = await this.register([
+        { personnummer, givenName: "Testa", familyName: "Testsson", district, status: "resident", ...extra },
+      ]);
+      if (!res?.pupilId) throw new Error(`register: ${JSON.stringify(res)}`);
+      return res.pupilId;
+    },
+  };
+}
