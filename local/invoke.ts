@@ -41,7 +41,13 @@ export async function invoke(
     return {
       status,
       headers: { "content-type": "application/problem+json" },
-      body: JSON.stringify({ type: `${PROBLEM_BASE}${code}`, code, title: code.replaceAll("_", " "), status, detail: `No route for ${method} ${rawPath}.` }),
+      body: JSON.stringify({
+        type: `${PROBLEM_BASE}${code}`,
+        code,
+        title: code.replaceAll("_", " "),
+        status,
+        detail: `No route for ${method} ${rawPath}.`,
+      }),
     };
   }
   const query = new URLSearchParams(rawQueryString);

@@ -39,7 +39,15 @@ export function startServer(port: number, host = "127.0.0.1"): Promise<Server> {
     } catch (err) {
       logger.error("local server failed", { error: (err as Error).name });
       res.writeHead(500, { "content-type": "application/problem+json" });
-      res.end(JSON.stringify({ type: "https://elevvakt.se/problems/internal_error", code: "internal_error", title: "Internal error", status: 500, detail: "Something went wrong." }));
+      res.end(
+        JSON.stringify({
+          type: "https://elevvakt.se/problems/internal_error",
+          code: "internal_error",
+          title: "Internal error",
+          status: 500,
+          detail: "Something went wrong.",
+        }),
+      );
     }
   });
   return new Promise((resolve, reject) => {

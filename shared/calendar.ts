@@ -132,8 +132,8 @@ export function calendarProblems(schoolYear: string, year: CalendarYear): { path
     if (r.start < first || r.end > last)
       problems.push({ path, message: `must lie within the school year ${schoolYear} (${first} … ${last})` });
   };
-  year.terms.forEach((t, i) => check(t, `/terms/${i}`));
-  year.holidays.forEach((h, i) => check(h, `/holidays/${i}`));
+  for (const [i, t] of year.terms.entries()) check(t, `/terms/${i}`);
+  for (const [i, h] of year.holidays.entries()) check(h, `/holidays/${i}`);
   const sorted = [...year.terms].sort((a, b) => a.start.localeCompare(b.start));
   for (let i = 1; i < sorted.length; i++) {
     const prev = sorted[i - 1];

@@ -14,7 +14,7 @@ import { createLogger, type Logger, logger } from "./log.ts";
 import { formatPrincipal, type Principal, parseKey, parsePrincipal, secretMatches } from "./principals.ts";
 import { Problem, problems } from "./problems.ts";
 import { type FunctionName, type RouteDef, type RouteKey, type RoutesOf, routes } from "./routes.ts";
-import { PathParams, type PathParamName } from "./schemas.ts";
+import { type PathParamName, PathParams } from "./schemas.ts";
 import { type Actor, Store } from "./store.ts";
 
 export const MAX_BODY_BYTES = 1_048_576;
@@ -73,7 +73,8 @@ function json(status: number, body: unknown, headers: Record<string, string> = {
 
 function zodErrors(error: z.ZodError, prefix = ""): { path: string; message: string }[] {
   return error.issues.map((i) => ({
-    path: `${prefix}/${i.path.map((p) => String(p).replaceAll("~", "~0").replaceAll("/", "~1")).join("/")}`.replace(/\/$/, "") || "/",
+    path:
+      `${prefix}/${i.path.map((p) => String(p).replaceAll("~", "~0").replaceAll("/", "~1")).join("/")}`.replace(/\/$/, "") || "/",
     message: i.code === "unrecognized_keys" ? `unknown field(s): ${i.keys.join(", ")}` : i.message,
   }));
 }
@@ -145,7 +146,10 @@ async function claimIdempotency(store: Store, hash: string, bodyHash: string, no
     throw problems.conflict("idempotency_conflict", "This Idempotency-Key was used with a different request body.");
   }
   if (rec.state !== "done" || !rec.response) {
-    throw problems.conflict("idempotency_in_flight", "A request with this Idempotency-Key is still being processed; retry shortly.");
+    throw problems.conflict(
+      "idempotency_in_flight",
+      "A request with this Idempotency-Key is still being processed; retry shortly.",
+    );
   }
   return rec.response;
 }
@@ -263,7 +267,9 @@ async function settleIdempotency(store: Store, hash: string, outcome: Reply | Pr
     return;
   }
   const response: Reply =
-    outcome instanceof Problem ? { status: outcome.status, body: outcome.toJSON() } : { ...outcome, body: redactReplay(outcome.body) };
+    outcome instanceof Problem
+      ? { status: outcome.status, body: outcome.toJSON() }
+      : { ...outcome, body: redactReplay(outcome.body) };
   await store.update({
     Key: key,
     UpdateExpression: "SET #st = :done, #r = :r",

@@ -1,7 +1,7 @@
 /** The OpenAPI 3.1 document, generated from the same routes and zod schemas that validate requests. */
 import { z } from "zod";
 import { type RouteDef, routes } from "./routes.ts";
-import { PathParams, type PathParamName, ProblemSchema } from "./schemas.ts";
+import { type PathParamName, PathParams, ProblemSchema } from "./schemas.ts";
 
 const jsonSchema = (schema: z.ZodType, io: "input" | "output") =>
   z.toJSONSchema(schema, { io, unrepresentable: "any", target: "draft-2020-12" });
@@ -30,7 +30,9 @@ function operation(def: RouteDef) {
     summary: def.summary,
     ...(def.principals === "public" ? { security: [] } : { description: `Principals: ${def.principals.join(", ")}.` }),
     parameters: [...params, ...query, ...idem],
-    ...(def.body ? { requestBody: { required: true, content: { "application/json": { schema: jsonSchema(def.body, "input") } } } } : {}),
+    ...(def.body
+      ? { requestBody: { required: true, content: { "application/json": { schema: jsonSchema(def.body, "input") } } } }
+      : {}),
     responses: {
       ...Object.fromEntries(
         Object.entries(def.responses).map(([status, schema]) => [

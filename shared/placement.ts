@@ -239,7 +239,10 @@ export function decideRelease(ctx: ReleaseContext, req: ReleaseRequest): Release
           },
         };
       }
-      throw problems.unprocessable("evidence_kind_not_accepted", `Evidence of kind ${req.evidence.kind} does not show emigration.`);
+      throw problems.unprocessable(
+        "evidence_kind_not_accepted",
+        `Evidence of kind ${req.evidence.kind} does not show emigration.`,
+      );
     }
     case "moved_out":
     case "deceased":

@@ -73,7 +73,16 @@ export function applyRegisterRecord(existing: Pupil, record: RegisterRecord, kom
   const leaving = outcome && existing.residency !== record.status;
   const resolves = leaving ? existing.openCases.map((c) => ({ caseId: c.caseId, outcome })) : [];
   if (resolves.length) pupil.openCases = [];
-  const fields = ["givenName", "familyName", "homeMunicipality", "district", "residency", "protectedIdentity", "householdId", "residencyDate"] as const;
+  const fields = [
+    "givenName",
+    "familyName",
+    "homeMunicipality",
+    "district",
+    "residency",
+    "protectedIdentity",
+    "householdId",
+    "residencyDate",
+  ] as const;
   const changed = fields.some((f) => existing[f] !== pupil[f]);
   return { pupil, changed, resolves };
 }

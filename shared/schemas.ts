@@ -69,7 +69,12 @@ export const ContactBody = z
   .strictObject({
     name: Text(200),
     role: z.enum(["rektor", "attendance_office", "head_of_schools", "social_services"]),
-    scope: z.string().regex(/^(school:\d{8}|municipality:\d{4}|social:\d{4}-[a-z0-9-]{1,60})$/, "must be school:<id>, municipality:<kod> or social:<district>"),
+    scope: z
+      .string()
+      .regex(
+        /^(school:\d{8}|municipality:\d{4}|social:\d{4}-[a-z0-9-]{1,60})$/,
+        "must be school:<id>, municipality:<kod> or social:<district>",
+      ),
     email: z.email().max(254).optional(),
     phone: z
       .string()
@@ -111,7 +116,10 @@ export const ReleaseBody = z.strictObject({
     .strictObject({
       schoolId: SchoolIdSchema.optional(),
       municipality: KommunkodSchema.optional(),
-      country: z.string().regex(/^[A-Z]{2}$/, "must be an ISO 3166 alpha-2 code").optional(),
+      country: z
+        .string()
+        .regex(/^[A-Z]{2}$/, "must be an ISO 3166 alpha-2 code")
+        .optional(),
       description: Text(500).optional(),
     })
     .optional(),

@@ -81,12 +81,7 @@ export class Store {
     return strip<T>(out.Item);
   }
 
-  async put(
-    item: Item,
-    condition?: string,
-    names?: Record<string, string>,
-    values?: Record<string, unknown>,
-  ): Promise<void> {
+  async put(item: Item, condition?: string, names?: Record<string, string>, values?: Record<string, unknown>): Promise<void> {
     await this.doc.send(
       new PutCommand({
         TableName: this.table,
@@ -272,7 +267,13 @@ export class Store {
   }
 
   schoolItem(s: School): Item {
-    return { ...keys.school(s.schoolId), entity: "school", ...s, gsi1pk: keys.municipalitySchools(s.municipality), gsi1sk: s.schoolId };
+    return {
+      ...keys.school(s.schoolId),
+      entity: "school",
+      ...s,
+      gsi1pk: keys.municipalitySchools(s.municipality),
+      gsi1sk: s.schoolId,
+    };
   }
 
   /** The calendar that applies to a school: its own year where it has one, else its municipality's. */
@@ -280,10 +281,11 @@ export class Store {
     const years = [...new Set(dates.map(schoolYearOf))];
     const calendar: Calendar = {};
     for (const year of years) {
-      const own = school ? await this.get<{ calendar: CalendarYear }>(keys.calendar(`SCHOOL#${school.schoolId}`, year)) : undefined;
+      const own = school
+        ? await this.get<{ calendar: CalendarYear }>(keys.calendar(`SCHOOL#${school.schoolId}`, year))
+        : undefined;
       const muni = school?.municipality ?? kommunkod;
-      const fallback =
-        !own && muni ? await this.get<{ calendar: CalendarYear }>(keys.calendar(`MUNI#${muni}`, year)) : undefined;
+      const fallback = !own && muni ? await this.get<{ calendar: CalendarYear }>(keys.calendar(`MUNI#${muni}`, year)) : undefined;
       calendar[year] = (own ?? fallback)?.calendar;
     }
     return calendar;
@@ -357,7 +359,14 @@ export class Store {
    * A notification waits in the outbox, written in the same transaction as the change it reports;
    * the dispatcher delivers it. Its id is deterministic per (subject, recipient scope, step).
    */
-  outboxWrite(n: { notificationId: string; topic: string; scope: string; text: string; subject: string; now: string }): TransactItem {
+  outboxWrite(n: {
+    notificationId: string;
+    topic: string;
+    scope: string;
+    text: string;
+    subject: string;
+    now: string;
+  }): TransactItem {
     return {
       Put: {
         TableName: this.table,

@@ -51,7 +51,13 @@ let serial = 100;
 export function pnr(birth: string, female = serial % 2 === 0): string {
   serial = (serial + 1) % 1000;
   const n = String(serial).padStart(3, "0");
-  const sexDigit = female ? (Number(n[2]) % 2 === 0 ? n[2] : String((Number(n[2]) + 1) % 10)) : Number(n[2]) % 2 === 1 ? n[2] : String(Number(n[2]) + 1);
+  const sexDigit = female
+    ? Number(n[2]) % 2 === 0
+      ? n[2]
+      : String((Number(n[2]) + 1) % 10)
+    : Number(n[2]) % 2 === 1
+      ? n[2]
+      : String(Number(n[2]) + 1);
   return withCheckDigit(`${birth.replaceAll("-", "")}${n.slice(0, 2)}${sexDigit}`);
 }
 

@@ -41,7 +41,15 @@ describe("enrolment", () => {
     const r = await enrol(m.keyA, m.schoolA, { personnummer: pnr("2016-01-02"), grade: "4", startDate: "2026-08-17" });
     expect(r.status).toBe(201);
     expect(r.body.status).toBe("active");
-    expect(Object.keys(r.body).sort()).toEqual(["enrolmentId", "grade", "placement", "pupilId", "schoolId", "startDate", "status"]);
+    expect(Object.keys(r.body).sort()).toEqual([
+      "enrolmentId",
+      "grade",
+      "placement",
+      "pupilId",
+      "schoolId",
+      "startDate",
+      "status",
+    ]);
   });
 
   it("rule 1: a second school's enrolment ends the first the day before, and the old school sees it ended as transferred", async () => {
@@ -141,7 +149,14 @@ describe("release", () => {
     expect(refused.status).toBe(409);
     expect(refused.body.code).toBe("evidence_not_in_register");
     await m.register([
-      { personnummer: p.personnummer, givenName: "Testa", familyName: "Testsson", district: m.district, status: "emigrated", statusDate: "2026-09-10" },
+      {
+        personnummer: p.personnummer,
+        givenName: "Testa",
+        familyName: "Testsson",
+        district: m.district,
+        status: "emigrated",
+        statusDate: "2026-09-10",
+      },
     ]);
     const ok = await release(m.keyA, m.schoolA, p.enrolmentId, body);
     expect(ok.status).toBe(200);
@@ -162,7 +177,9 @@ describe("release", () => {
     expect(done.status).toBe(200);
     expect(done.body.endReason).toBe("completed");
 
-    await m.register([{ personnummer: p.personnummer, givenName: "Testa", familyName: "Testsson", district: m.district, status: "moved_out" }]);
+    await m.register([
+      { personnummer: p.personnummer, givenName: "Testa", familyName: "Testsson", district: m.district, status: "moved_out" },
+    ]);
     const ok = await release(m.keyA, m.schoolA, p.enrolmentId, { endDate: "2026-09-14", reason: "moved_out" });
     expect(ok.status).toBe(200);
   });
@@ -182,7 +199,9 @@ describe("release", () => {
     expect(c).toMatchObject({ status: "open", evidenceExpires: "2026-12-13", severity: "normal" });
     expect(c?.checklist.map((i) => i.itemId)).toContain("home_visit");
     // The register confirms: the case resolves itself (rule 7).
-    await m.register([{ personnummer: p.personnummer, givenName: "Testa", familyName: "Testsson", district: m.district, status: "emigrated" }]);
+    await m.register([
+      { personnummer: p.personnummer, givenName: "Testa", familyName: "Testsson", district: m.district, status: "emigrated" },
+    ]);
     expect((await store().getCase(caseRef?.caseId ?? ""))?.status).toBe("resolved");
   });
 
@@ -224,15 +243,29 @@ describe("release", () => {
     await absent(m.keyA, m.schoolA, "2026-09-11", p.pupilId);
     const asked = await api("POST", `/v1/municipalities/${m.kommunkod}/overrides`, {
       key: m.muni,
-      body: { schoolId: m.schoolA, enrolmentId: p.enrolmentId, release: { endDate: "2026-09-14", reason: "transfer" }, reason: "Family confirmed move; new school abroad" },
+      body: {
+        schoolId: m.schoolA,
+        enrolmentId: p.enrolmentId,
+        release: { endDate: "2026-09-14", reason: "transfer" },
+        reason: "Family confirmed move; new school abroad",
+      },
     });
     expect(asked.status).toBe(201);
-    const self = await api("POST", `/v1/municipalities/${m.kommunkod}/overrides/${asked.body.overrideId}/approve`, { key: m.muni, body: {} });
+    const self = await api("POST", `/v1/municipalities/${m.kommunkod}/overrides/${asked.body.overrideId}/approve`, {
+      key: m.muni,
+      body: {},
+    });
     expect(self.status).toBe(409);
     expect(self.body.code).toBe("second_approver_required");
-    const school = await api("POST", `/v1/municipalities/${m.kommunkod}/overrides/${asked.body.overrideId}/approve`, { key: m.keyA, body: {} });
+    const school = await api("POST", `/v1/municipalities/${m.kommunkod}/overrides/${asked.body.overrideId}/approve`, {
+      key: m.keyA,
+      body: {},
+    });
     expect(school.status).toBe(403);
-    const ok = await api("POST", `/v1/municipalities/${m.kommunkod}/overrides/${asked.body.overrideId}/approve`, { key: m.muni2, body: {} });
+    const ok = await api("POST", `/v1/municipalities/${m.kommunkod}/overrides/${asked.body.overrideId}/approve`, {
+      key: m.muni2,
+      body: {},
+    });
     expect(ok.status).toBe(200);
     expect(ok.body.enrolment).toMatchObject({ status: "ended", endReason: "override" });
     const audit = await store().audit(p.pupilId);
@@ -258,7 +291,10 @@ describe("release", () => {
     const personnummer = pnr("2017-04-04");
     const pupilId = await m.resident(personnummer);
     const list = await api("GET", `/v1/municipalities/${m.kommunkod}/unplaced`, { key: m.muni });
-    expect(list.body.items.find((i: { pupilId: string }) => i.pupilId === pupilId)).toMatchObject({ placement: "unplaced", personnummer });
+    expect(list.body.items.find((i: { pupilId: string }) => i.pupilId === pupilId)).toMatchObject({
+      placement: "unplaced",
+      personnummer,
+    });
     // Too young (born 2021) or too old (born 2010) is not subject.
     const young = await m.resident(pnr("2021-01-01"));
     const old = await m.resident(pnr("2010-01-01"));

@@ -4,10 +4,10 @@ import { bodyOf, type Ctx, type Impl } from "../http.ts";
 import { keys } from "../keys.ts";
 import type { School } from "../model.ts";
 import { districtMunicipality, hashSecret, newKey, parsePrincipal } from "../principals.ts";
-import type { Store } from "../store.ts";
 import { problems } from "../problems.ts";
 import type { RoutesOf } from "../routes.ts";
 import * as s from "../schemas.ts";
+import type { Store } from "../store.ts";
 import { requireOwnMunicipality } from "./common.ts";
 
 /** PUT answers 201 when it created and 200 when it replaced. */
@@ -28,7 +28,10 @@ export const adminRoutes: Record<RoutesOf<"admin">, Impl> = {
     requireOwnMunicipality(ctx, kommunkod);
     const body = bodyOf(ctx, s.CalendarBody);
     checkCalendar(schoolYear, body);
-    const status = await putVersioned(ctx, keys.calendar(`MUNI#${kommunkod}`, schoolYear), { entity: "calendar", calendar: body });
+    const status = await putVersioned(ctx, keys.calendar(`MUNI#${kommunkod}`, schoolYear), {
+      entity: "calendar",
+      calendar: body,
+    });
     return { status, body };
   },
 
@@ -42,7 +45,10 @@ export const adminRoutes: Record<RoutesOf<"admin">, Impl> = {
     if (!school) throw problems.notFound("school");
     const body = bodyOf(ctx, s.CalendarBody);
     checkCalendar(schoolYear, body);
-    const status = await putVersioned(ctx, keys.calendar(`SCHOOL#${schoolId}`, schoolYear), { entity: "calendar", calendar: body });
+    const status = await putVersioned(ctx, keys.calendar(`SCHOOL#${schoolId}`, schoolYear), {
+      entity: "calendar",
+      calendar: body,
+    });
     return { status, body };
   },
 

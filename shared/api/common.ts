@@ -91,7 +91,9 @@ export function presentEnrolment(e: Enrolment, pupil?: Pupil, today?: string) {
     ...(e.endDate ? { endDate: e.endDate } : {}),
     status: e.status,
     ...(e.endReason ? { endReason: e.endReason } : {}),
-    ...(e.release ? { release: { endDate: e.release.endDate, reason: e.release.reason, requestedAt: e.release.requestedAt } } : {}),
+    ...(e.release
+      ? { release: { endDate: e.release.endDate, reason: e.release.reason, requestedAt: e.release.requestedAt } }
+      : {}),
     ...(pupil && today ? { placement: placementOn(pupil, today) } : {}),
   };
 }

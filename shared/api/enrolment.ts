@@ -58,7 +58,13 @@ export async function enrol(ctx: Ctx, school: School, input: EnrolmentInput): Pr
     };
     const items: TransactItem[] = [
       ctx.store.pupilWrite(next, ctx.today, created),
-      { Put: { TableName: ctx.store.table, Item: ctx.store.enrolmentItem(enrolment), ConditionExpression: "attribute_not_exists(pk)" } },
+      {
+        Put: {
+          TableName: ctx.store.table,
+          Item: ctx.store.enrolmentItem(enrolment),
+          ConditionExpression: "attribute_not_exists(pk)",
+        },
+      },
       ctx.store.auditWrite(pupil.pupilId, ctx.actor, "enrolment.created", ctx.now),
     ];
     if (created) items.push(ctx.store.pnrWrite(pupil));
@@ -151,7 +157,10 @@ export async function release(
     }
     items.unshift(ctx.store.pupilWrite(next, ctx.today, false));
     await ctx.store.transact(items);
-    const body = { ...presentEnrolment(decision.enrolment, next, ctx.today), ...(decision.opens ? { caseOpened: decision.opens.kind } : {}) };
+    const body = {
+      ...presentEnrolment(decision.enrolment, next, ctx.today),
+      ...(decision.opens ? { caseOpened: decision.opens.kind } : {}),
+    };
     return { status: decision.outcome === "pending_release" ? 202 : 200, body };
   });
 }

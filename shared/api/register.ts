@@ -1,6 +1,7 @@
 /** Routes of the municipality office: population register, exemptions, lock overrides, the watch list. */
 import { randomUUID } from "node:crypto";
 import { bodyOf, type Ctx, type Impl, queryOf, validate } from "../http.ts";
+import { newPupilId } from "../ids.ts";
 import { keys } from "../keys.ts";
 import type { Pupil } from "../model.ts";
 import { troubleState } from "../placement.ts";
@@ -8,7 +9,6 @@ import { Problem, problems } from "../problems.ts";
 import { applyRegisterRecord, newPupil } from "../register.ts";
 import type { RoutesOf } from "../routes.ts";
 import * as s from "../schemas.ts";
-import { newPupilId } from "../ids.ts";
 import type { TransactItem } from "../store.ts";
 import { mayReadPupil, requireOwnMunicipality, requireSchool } from "./common.ts";
 import { release } from "./enrolment.ts";
@@ -85,7 +85,10 @@ export const registerRoutes: Record<RoutesOf<"register">, Impl> = {
       const p = await pupilOfMunicipality(ctx);
       had = p.exemption !== undefined;
       const next = { ...p, exemption: body };
-      await ctx.store.transact([ctx.store.pupilWrite(next, ctx.today, false), ctx.store.auditWrite(p.pupilId, ctx.actor, "exemption.set", ctx.now)]);
+      await ctx.store.transact([
+        ctx.store.pupilWrite(next, ctx.today, false),
+        ctx.store.auditWrite(p.pupilId, ctx.actor, "exemption.set", ctx.now),
+      ]);
       return next;
     });
     return { status: had ? 200 : 201, body: presentPupil(ctx, pupil) };
@@ -115,7 +118,12 @@ export const registerRoutes: Record<RoutesOf<"register">, Impl> = {
       requestedAt: ctx.now,
     };
     await ctx.store.transact([
-      { Put: { TableName: ctx.store.table, Item: { ...keys.override(kommunkod, override.overrideId), entity: "override", ...override } } },
+      {
+        Put: {
+          TableName: ctx.store.table,
+          Item: { ...keys.override(kommunkod, override.overrideId), entity: "override", ...override },
+        },
+      },
       ctx.store.auditWrite(pupilId, ctx.actor, "override.requested", ctx.now),
     ]);
     return { status: 201, body: override };
@@ -127,7 +135,8 @@ export const registerRoutes: Record<RoutesOf<"register">, Impl> = {
     const key = keys.override(kommunkod, ctx.params.overrideId ?? "");
     const override = await ctx.store.get<Override>(key);
     if (!override) throw problems.notFound("override");
-    if (override.status !== "pending") throw problems.conflict("override_not_pending", "This override has already been approved.");
+    if (override.status !== "pending")
+      throw problems.conflict("override_not_pending", "This override has already been approved.");
     if (override.requestedByCredential === ctx.actor.credentialId) {
       throw problems.conflict(
         "second_approver_required",
@@ -193,7 +202,12 @@ export const registerRoutes: Record<RoutesOf<"register">, Impl> = {
         },
       ];
     });
-    await ctx.store.auditReads(items.map((i) => i.pupilId), ctx.actor, "unplaced.read", ctx.now);
+    await ctx.store.auditReads(
+      items.map((i) => i.pupilId),
+      ctx.actor,
+      "unplaced.read",
+      ctx.now,
+    );
     return { status: 200, body: { items, ...(page.cursor ? { nextCursor: page.cursor } : {}) } };
   },
 };

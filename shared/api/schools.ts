@@ -86,7 +86,8 @@ export const schoolRoutes: Record<RoutesOf<"schools">, Impl> = {
         entries.push({ pupil: found.pupil, fraction: a.fraction ?? 1, kind: a.kind });
       }
     }
-    if (errors.length) throw problems.validation(errors, "Some pupils are not enrolled at this school on this date; nothing was recorded.");
+    if (errors.length)
+      throw problems.validation(errors, "Some pupils are not enrolled at this school on this date; nothing was recorded.");
 
     const reportKey = keys.absenceReport(school.schoolId, date);
     const previous = (await ctx.store.get<{ pupilIds: string[] }>(reportKey))?.pupilIds ?? [];
@@ -137,7 +138,11 @@ export const schoolRoutes: Record<RoutesOf<"schools">, Impl> = {
     const wantEnded = q.status === "ended";
     const all = await ctx.store.schoolEnrolments(school.schoolId);
     const rows = all
-      .filter((e) => (wantEnded ? e.endDate !== undefined && e.endDate < ctx.today && visibleToSchool(e, ctx.today) : e.endDate === undefined || e.endDate >= ctx.today))
+      .filter((e) =>
+        wantEnded
+          ? e.endDate !== undefined && e.endDate < ctx.today && visibleToSchool(e, ctx.today)
+          : e.endDate === undefined || e.endDate >= ctx.today,
+      )
       .sort((a, b) => a.enrolmentId.localeCompare(b.enrolmentId));
     const offset = q.cursor ? Number.parseInt(Buffer.from(q.cursor, "base64url").toString(), 10) || 0 : 0;
     const limit = q.limit ?? 500;
@@ -167,7 +172,12 @@ export const schoolRoutes: Record<RoutesOf<"schools">, Impl> = {
         },
       ];
     });
-    await ctx.store.auditReads(items.map((i) => i.pupilId), ctx.actor, "roster.read", ctx.now);
+    await ctx.store.auditReads(
+      items.map((i) => i.pupilId),
+      ctx.actor,
+      "roster.read",
+      ctx.now,
+    );
     const next = offset + limit < rows.length ? Buffer.from(String(offset + limit)).toString("base64url") : undefined;
     return { status: 200, body: { items, ...(next ? { nextCursor: next } : {}) } };
   },
