@@ -1,0 +1,145 @@
+/**
+ * The demo municipality (Stockholm, 0180): schools of both organiser types, the 2026-27 calendar,
+ * a few hundred pupils with siblings and a protected identity, most of them enrolled, a few not.
+ * Loaded through the API itself, with credentials written straight to the table as the CLI does.
+ */
+import { issueCredential } from "../shared/api/admin.ts";
+import { withCheckDigit } from "../shared/personnummer.ts";
+import type { Store } from "../shared/store.ts";
+import { invoke } from "./invoke.ts";
+
+export const DEMO_KOMMUNKOD = "0180";
+
+export const DEMO_SCHOOLS = [
+  { schoolId: "01800001", name: "Hägerstensåsens skola", organiserType: "municipal" },
+  { schoolId: "01800002", name: "Älvsjö skola", organiserType: "municipal" },
+  { schoolId: "01800003", name: "Rinkebyskolan", organiserType: "municipal" },
+  { schoolId: "01800004", name: "Södermalmsskolan", organiserType: "municipal" },
+  { schoolId: "01800005", name: "Friskolan Kunskapsvägen", organiserType: "independent" },
+  { schoolId: "01800006", name: "Internationella skolan Söder", organiserType: "independent" },
+] as const;
+
+export const DEMO_DISTRICTS = ["0180-hagersten-alvsjo", "0180-rinkeby-kista", "0180-sodermalm"] as const;
+
+export const DEMO_CALENDAR_2026_27 = {
+  terms: [
+    { start: "2026-08-17", end: "2026-12-18" },
+    { start: "2027-01-11", end: "2027-06-11" },
+  ],
+  holidays: [
+    { name: "höstlov", start: "2026-10-26", end: "2026-10-30" },
+    { name: "sportlov", start: "2027-02-22", end: "2027-02-26" },
+    { name: "påsklov", start: "2027-03-29", end: "2027-04-02" },
+    { name: "lovdag", start: "2027-05-07", end: "2027-05-07" },
+  ],
+};
+
+const GIVEN = ["Alva", "Elsa", "Maja", "Noah", "Hugo", "William", "Leo", "Ella", "Liam", "Saga", "Amir", "Nora", "Yusuf", "Selma", "Omar", "Alice", "Ebba", "Adam", "Lucas", "Vera"];
+const FAMILY = ["Andersson", "Johansson", "Karlsson", "Nilsson", "Eriksson", "Larsson", "Olsson", "Persson", "Svensson", "Gustafsson", "Hussein", "Ali", "Mohammed", "Lindberg", "Berg"];
+
+/** A small deterministic generator, so the demo is the same on every machine. */
+function prng(seed: number) {
+  let s = seed >>> 0;
+  return () => {
+    s = (s * 1664525 + 1013904223) >>> 0;
+    return s / 2 ** 32;
+  };
+}
+
+export interface DemoPupil {
+  personnummer: string;
+  givenName: string;
+  familyName: string;
+  district: string;
+  householdId?: string;
+  protectedIdentity?: boolean;
+  status: "resident";
+  schoolId?: string;
+  grade?: string;
+}
+
+export function demoPupils(count = 300): DemoPupil[] {
+  const rnd = prng(180);
+  const pick = <T>(xs: readonly T[]) => xs[Math.floor(rnd() * xs.length)] as T;
+  const pupils: DemoPupil[] = [];
+  const used = new Set<string>();
+  let household = 0;
+  while (pupils.length < count) {
+    // One household at a time: a third of them with two or three children (siblings).
+    const size = rnd() < 0.33 ? 2 + Math.floor(rnd() * 2) : 1;
+    const familyName = pick(FAMILY);
+    const district = pick(DEMO_DISTRICTS);
+    const householdId = `hh-${String(++household).padStart(4, "0")}`;
+    for (let i = 0; i < size && pupils.length < count; i++) {
+      const birthYear = 2011 + Math.floor(rnd() * 10); // compulsory age in 2026-27: born 2011–2020
+      const month = String(1 + Math.floor(rnd() * 12)).padStart(2, "0");
+      const day = String(1 + Math.floor(rnd() * 28)).padStart(2, "0");
+      const serial = String(Math.floor(rnd() * 1000)).padStart(3, "0");
+      const personnummer = withCheckDigit(`${birthYear}${month}${day}${serial}`);
+      if (used.has(personnummer)) continue;
+      used.add(personnummer);
+      const grade = 2026 - birthYear - 6; // 0 = förskoleklass
+      pupils.push({
+        personnummer,
+        givenName: pick(GIVEN),
+        familyName,
+        district,
+        ...(size > 1 ? { householdId } : {}),
+        status: "resident",
+        grade: grade <= 0 ? "F" : String(Math.min(grade, 9)),
+      });
+    }
+  }
+  // One child with a protected identity (skyddade personuppgifter).
+  const protectedPupil = pupils[7];
+  if (protectedPupil) protectedPupil.protectedIdentity = true;
+  // Most pupils go to a school in or near their district; the last few have none (the watch list).
+  for (const [i, p] of pupils.entries()) {
+    if (i >= count - 6) continue;
+    p.schoolId = DEMO_SCHOOLS[i % DEMO_SCHOOLS.length]?.schoolId;
+  }
+  return pupils;
+}
+
+async function call(key: string, method: string, path: string, body: unknown) {
+  const res = await invoke(method, path, { authorization: `Bearer ${key}`, "content-type": "application/json" }, JSON.stringify(body));
+  if (res.status >= 300) throw new Error(`demo load: ${method} ${path} answered ${res.status}: ${res.body}`);
+  return JSON.parse(res.body);
+}
+
+/** Loads the demo municipality and returns the credentials for `.local/credentials.json`. */
+export async function loadDemo(store: Store, now = new Date().toISOString()): Promise<Record<string, string>> {
+  const creds: Record<string, string> = {};
+  const issue = async (principal: string) => {
+    creds[principal] = (await issueCredential(store, principal, "demo", now, "demo")).key;
+    return creds[principal] as string;
+  };
+  const ops = await issue("ops");
+  const muni = await issue(`municipality:${DEMO_KOMMUNKOD}`);
+  for (const s of DEMO_SCHOOLS) {
+    await call(ops, "PUT", `/v1/schools/${s.schoolId}`, { name: s.name, organiserType: s.organiserType, municipality: DEMO_KOMMUNKOD });
+    await issue(`school:${s.schoolId}`);
+  }
+  for (const d of DEMO_DISTRICTS) await issue(`social:${d}`);
+  await call(muni, "PUT", `/v1/municipalities/${DEMO_KOMMUNKOD}/calendar/2026-27`, DEMO_CALENDAR_2026_27);
+
+  const contacts = [
+    { id: "attendance-0180", name: "Skolpliktsbevakningen", role: "attendance_office", scope: `municipality:${DEMO_KOMMUNKOD}`, email: "skolplikt@example.se", phone: "+46701234500" },
+    { id: "head-0180", name: "Grundskolechef", role: "head_of_schools", scope: `municipality:${DEMO_KOMMUNKOD}`, email: "grundskolechef@example.se" },
+    ...DEMO_SCHOOLS.map((s) => ({ id: `rektor-${s.schoolId}`, name: `Rektor ${s.name}`, role: "rektor", scope: `school:${s.schoolId}`, email: `rektor.${s.schoolId}@example.se`, phone: `+467012${s.schoolId.slice(-5)}` })),
+    ...DEMO_DISTRICTS.map((d) => ({ id: `soc-${d}`, name: `Socialtjänsten ${d}`, role: "social_services", scope: `social:${d}`, email: `soc.${d}@example.se` })),
+  ];
+  for (const { id, ...c } of contacts) await call(ops, "PUT", `/v1/contacts/${id}`, c);
+
+  const pupils = demoPupils();
+  const records = pupils.map(({ schoolId: _s, grade: _g, ...r }) => r);
+  await call(muni, "POST", `/v1/municipalities/${DEMO_KOMMUNKOD}/population`, { records });
+  for (const s of DEMO_SCHOOLS) {
+    const items = pupils
+      .filter((p) => p.schoolId === s.schoolId)
+      .map((p) => ({ personnummer: p.personnummer, grade: p.grade, startDate: "2026-08-17" }));
+    const key = creds[`school:${s.schoolId}`] as string;
+    if (items.length) await call(key, "POST", `/v1/schools/${s.schoolId}/enrolments/batch`, { items });
+  }
+  return creds;
+}

@@ -1,0 +1,53 @@
+/**
+ * `npm start`: DynamoDB Local keeping its data under .local/, the table, the API on :3000 through
+ * the same Lambda handlers, and the demo municipality with credentials on first start.
+ */
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { logger } from "../shared/log.ts";
+import { Store } from "../shared/store.ts";
+import { ensureTable, requireJava, startDynamoLocal } from "./dynamo.ts";
+
+const LOCAL_DIR = ".local";
+const CREDENTIALS = `${LOCAL_DIR}/credentials.json`;
+const port = Number(process.env.PORT ?? 3000);
+
+try {
+  requireJava();
+} catch (err) {
+  console.error(`elevvakt: ${(err as Error).message}`);
+  process.exit(1);
+}
+
+mkdirSync(LOCAL_DIR, { recursive: true });
+const dynamo = await startDynamoLocal({ dataDir: `${LOCAL_DIR}/dynamodb`, port: Number(process.env.DYNAMODB_PORT ?? 0) || undefined });
+process.env.DYNAMODB_ENDPOINT = dynamo.endpoint;
+process.env.TABLE_NAME ??= "elevvakt";
+await ensureTable(dynamo.endpoint, process.env.TABLE_NAME);
+
+// Imported only now, so the handlers read the local endpoint and table from the environment.
+const { startServer } = await import("./server.ts");
+const server = await startServer(port, process.env.HOST ?? "127.0.0.1");
+
+if (!existsSync(CREDENTIALS)) {
+  console.log("elevvakt: first start — loading the demo municipality 0180 …");
+  const { loadDemo } = await import("./demo.ts");
+  const creds = await loadDemo(new Store());
+  writeFileSync(CREDENTIALS, `${JSON.stringify(creds, null, 2)}\n`, { mode: 0o600 });
+  console.log(`elevvakt: demo loaded; credentials for every principal are in ${CREDENTIALS}`);
+}
+
+console.log(`elevvakt: API on http://localhost:${port}  (OpenAPI: http://localhost:${port}/v1/openapi.json)`);
+console.log(`elevvakt: DynamoDB Local on ${dynamo.endpoint}, data in ${LOCAL_DIR}/dynamodb`);
+console.log("elevvakt: try  curl -H \"Authorization: Bearer $(node -p \"require('./.local/credentials.json')['municipality:0180']\")\" http://localhost:3000/v1/municipalities/0180/unplaced");
+
+let stopping = false;
+const stop = async () => {
+  if (stopping) return;
+  stopping = true;
+  logger.info("stopping");
+  server.close();
+  await dynamo.stop();
+  process.exit(0);
+};
+process.on("SIGINT", stop);
+process.on("SIGTERM", stop);
