@@ -1,0 +1,37 @@
+/** A NodejsFunction with the project's defaults: Node.js 24 on arm64, minified ESM with the SDK bundled, logs kept. */
+import { fileURLToPath } from "node:url";
+import { Duration, RemovalPolicy } from "aws-cdk-lib";
+import { Architecture, Runtime } from "aws-cdk-lib/aws-lambda";
+import { NodejsFunction, OutputFormat } from "aws-cdk-lib/aws-lambda-nodejs";
+import { LogGroup, RetentionDays } from "aws-cdk-lib/aws-logs";
+import type { Construct } from "constructs";
+
+export const functionEntry = (name: string) => fileURLToPath(new URL(`../functions/${name}.ts`, import.meta.url));
+
+export class ElevvaktFunction extends NodejsFunction {
+  constructor(scope: Construct, id: string, props: { entry: string; environment?: Record<string, string>; timeout?: Duration; memorySize?: number }) {
+    const logGroup = new LogGroup(scope, `${id}Logs`, { retention: RetentionDays.SIX_MONTHS, removalPolicy: RemovalPolicy.RETAIN });
+    super(scope, id, {
+      entry: props.entry,
+      handler: "handler",
+      runtime: Runtime.NODEJS_24_X,
+      architecture: Architecture.ARM_64,
+      memorySize: props.memorySize ?? 512,
+      timeout: props.timeout ?? Duration.seconds(29),
+      logGroup,
+      environment: { NODE_OPTIONS: "--enable-source-maps", LOG_LEVEL: "info", ...props.environment },
+      bundling: {
+        format: OutputFormat.ESM,
+        minify: true,
+        sourceMap: true,
+        target: "node24",
+        // Bundle the AWS SDK rather than take the runtime's, so the version is the one tested.
+        bundleAwsSDK: true,
+        externalModules: [],
+        mainFields: ["module", "main"],
+        banner: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
+        forceDockerBundling: false,
+      },
+    });
+  }
+}
