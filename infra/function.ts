@@ -9,8 +9,15 @@ import type { Construct } from "constructs";
 export const functionEntry = (name: string) => fileURLToPath(new URL(`../functions/${name}.ts`, import.meta.url));
 
 export class ElevvaktFunction extends NodejsFunction {
-  constructor(scope: Construct, id: string, props: { entry: string; environment?: Record<string, string>; timeout?: Duration; memorySize?: number }) {
-    const logGroup = new LogGroup(scope, `${id}Logs`, { retention: RetentionDays.SIX_MONTHS, removalPolicy: RemovalPolicy.RETAIN });
+  constructor(
+    scope: Construct,
+    id: string,
+    props: { entry: string; environment?: Record<string, string>; timeout?: Duration; memorySize?: number },
+  ) {
+    const logGroup = new LogGroup(scope, `${id}Logs`, {
+      retention: RetentionDays.SIX_MONTHS,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
     super(scope, id, {
       entry: props.entry,
       handler: "handler",

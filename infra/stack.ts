@@ -3,7 +3,7 @@
  * (routes from the one route table), a customer-managed KMS key, least-privilege grants.
  */
 import { type CfnElement, CfnOutput, RemovalPolicy, Stack, type StackProps, Validations } from "aws-cdk-lib";
-import { CfnStage, HttpApi, HttpMethod } from "aws-cdk-lib/aws-apigatewayv2";
+import { type CfnStage, HttpApi, HttpMethod } from "aws-cdk-lib/aws-apigatewayv2";
 import { HttpLambdaIntegration } from "aws-cdk-lib/aws-apigatewayv2-integrations";
 import { AttributeType, Billing, TableEncryptionV2, TableV2 } from "aws-cdk-lib/aws-dynamodb";
 import { Key } from "aws-cdk-lib/aws-kms";
@@ -82,7 +82,10 @@ export class ElevvaktStack extends Stack {
       description: "Elevvakt HTTP API v1",
       createDefaultStage: true,
     });
-    const accessLogs = new LogGroup(this, "ApiAccessLogs", { retention: RetentionDays.SIX_MONTHS, removalPolicy: RemovalPolicy.RETAIN });
+    const accessLogs = new LogGroup(this, "ApiAccessLogs", {
+      retention: RetentionDays.SIX_MONTHS,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
     const stage = this.api.defaultStage?.node.defaultChild as CfnStage;
     stage.accessLogSettings = {
       destinationArn: accessLogs.logGroupArn,
@@ -108,10 +111,14 @@ export class ElevvaktStack extends Stack {
     new CfnOutput(this, "ApiUrl", { value: this.api.apiEndpoint });
     new CfnOutput(this, "TableName", { value: this.table.tableName });
 
-    const basicRole = "AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]";
+    const basicRole =
+      "AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]";
     const tableLogicalId = this.getLogicalId(this.table.node.defaultChild as CfnElement);
     const acks: { id: string; reason: string }[] = [
-      { id: basicRole, reason: "AWSLambdaBasicExecutionRole only lets a function write its own log streams; CDK attaches it to every function." },
+      {
+        id: basicRole,
+        reason: "AWSLambdaBasicExecutionRole only lets a function write its own log streams; CDK attaches it to every function.",
+      },
       {
         id: "AwsSolutions::AwsSolutions-IAM5[Action::kms:GenerateDataKey*]",
         reason: "Granted by TableV2.grantReadWriteData on the one customer-managed data key, which encrypts the table.",
@@ -139,4 +146,3 @@ export class ElevvaktStack extends Stack {
     for (const ack of acks) Validations.of(this).acknowledge(ack);
   }
 }
-

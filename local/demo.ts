@@ -34,8 +34,45 @@ export const DEMO_CALENDAR_2026_27 = {
   ],
 };
 
-const GIVEN = ["Alva", "Elsa", "Maja", "Noah", "Hugo", "William", "Leo", "Ella", "Liam", "Saga", "Amir", "Nora", "Yusuf", "Selma", "Omar", "Alice", "Ebba", "Adam", "Lucas", "Vera"];
-const FAMILY = ["Andersson", "Johansson", "Karlsson", "Nilsson", "Eriksson", "Larsson", "Olsson", "Persson", "Svensson", "Gustafsson", "Hussein", "Ali", "Mohammed", "Lindberg", "Berg"];
+const GIVEN = [
+  "Alva",
+  "Elsa",
+  "Maja",
+  "Noah",
+  "Hugo",
+  "William",
+  "Leo",
+  "Ella",
+  "Liam",
+  "Saga",
+  "Amir",
+  "Nora",
+  "Yusuf",
+  "Selma",
+  "Omar",
+  "Alice",
+  "Ebba",
+  "Adam",
+  "Lucas",
+  "Vera",
+];
+const FAMILY = [
+  "Andersson",
+  "Johansson",
+  "Karlsson",
+  "Nilsson",
+  "Eriksson",
+  "Larsson",
+  "Olsson",
+  "Persson",
+  "Svensson",
+  "Gustafsson",
+  "Hussein",
+  "Ali",
+  "Mohammed",
+  "Lindberg",
+  "Berg",
+];
 
 /** A small deterministic generator, so the demo is the same on every machine. */
 function prng(seed: number) {
@@ -102,7 +139,12 @@ export function demoPupils(count = 300): DemoPupil[] {
 }
 
 async function call(key: string, method: string, path: string, body: unknown) {
-  const res = await invoke(method, path, { authorization: `Bearer ${key}`, "content-type": "application/json" }, JSON.stringify(body));
+  const res = await invoke(
+    method,
+    path,
+    { authorization: `Bearer ${key}`, "content-type": "application/json" },
+    JSON.stringify(body),
+  );
   if (res.status >= 300) throw new Error(`demo load: ${method} ${path} answered ${res.status}: ${res.body}`);
   return JSON.parse(res.body);
 }
@@ -117,17 +159,47 @@ export async function loadDemo(store: Store, now = new Date().toISOString()): Pr
   const ops = await issue("ops");
   const muni = await issue(`municipality:${DEMO_KOMMUNKOD}`);
   for (const s of DEMO_SCHOOLS) {
-    await call(ops, "PUT", `/v1/schools/${s.schoolId}`, { name: s.name, organiserType: s.organiserType, municipality: DEMO_KOMMUNKOD });
+    await call(ops, "PUT", `/v1/schools/${s.schoolId}`, {
+      name: s.name,
+      organiserType: s.organiserType,
+      municipality: DEMO_KOMMUNKOD,
+    });
     await issue(`school:${s.schoolId}`);
   }
   for (const d of DEMO_DISTRICTS) await issue(`social:${d}`);
   await call(muni, "PUT", `/v1/municipalities/${DEMO_KOMMUNKOD}/calendar/2026-27`, DEMO_CALENDAR_2026_27);
 
   const contacts = [
-    { id: "attendance-0180", name: "Skolpliktsbevakningen", role: "attendance_office", scope: `municipality:${DEMO_KOMMUNKOD}`, email: "skolplikt@example.se", phone: "+46701234500" },
-    { id: "head-0180", name: "Grundskolechef", role: "head_of_schools", scope: `municipality:${DEMO_KOMMUNKOD}`, email: "grundskolechef@example.se" },
-    ...DEMO_SCHOOLS.map((s) => ({ id: `rektor-${s.schoolId}`, name: `Rektor ${s.name}`, role: "rektor", scope: `school:${s.schoolId}`, email: `rektor.${s.schoolId}@example.se`, phone: `+467012${s.schoolId.slice(-5)}` })),
-    ...DEMO_DISTRICTS.map((d) => ({ id: `soc-${d}`, name: `Socialtjänsten ${d}`, role: "social_services", scope: `social:${d}`, email: `soc.${d}@example.se` })),
+    {
+      id: "attendance-0180",
+      name: "Skolpliktsbevakningen",
+      role: "attendance_office",
+      scope: `municipality:${DEMO_KOMMUNKOD}`,
+      email: "skolplikt@example.se",
+      phone: "+46701234500",
+    },
+    {
+      id: "head-0180",
+      name: "Grundskolechef",
+      role: "head_of_schools",
+      scope: `municipality:${DEMO_KOMMUNKOD}`,
+      email: "grundskolechef@example.se",
+    },
+    ...DEMO_SCHOOLS.map((s) => ({
+      id: `rektor-${s.schoolId}`,
+      name: `Rektor ${s.name}`,
+      role: "rektor",
+      scope: `school:${s.schoolId}`,
+      email: `rektor.${s.schoolId}@example.se`,
+      phone: `+467012${s.schoolId.slice(-5)}`,
+    })),
+    ...DEMO_DISTRICTS.map((d) => ({
+      id: `soc-${d}`,
+      name: `Socialtjänsten ${d}`,
+      role: "social_services",
+      scope: `social:${d}`,
+      email: `soc.${d}@example.se`,
+    })),
   ];
   for (const { id, ...c } of contacts) await call(ops, "PUT", `/v1/contacts/${id}`, c);
 

@@ -19,10 +19,18 @@ try {
 }
 
 mkdirSync(LOCAL_DIR, { recursive: true });
-const dynamo = await startDynamoLocal({ dataDir: `${LOCAL_DIR}/dynamodb`, port: Number(process.env.DYNAMODB_PORT ?? 0) || undefined });
+const dynamo = await startDynamoLocal({
+  dataDir: `${LOCAL_DIR}/dynamodb`,
+  port: Number(process.env.DYNAMODB_PORT ?? 0) || undefined,
+});
 process.env.DYNAMODB_ENDPOINT = dynamo.endpoint;
 process.env.TABLE_NAME ??= "elevvakt";
 await ensureTable(dynamo.endpoint, process.env.TABLE_NAME);
+// The CLI finds the running local stage here.
+writeFileSync(
+  `${LOCAL_DIR}/runtime.json`,
+  `${JSON.stringify({ endpoint: dynamo.endpoint, table: process.env.TABLE_NAME, port })}\n`,
+);
 
 // Imported only now, so the handlers read the local endpoint and table from the environment.
 const { startServer } = await import("./server.ts");
@@ -38,7 +46,9 @@ if (!existsSync(CREDENTIALS)) {
 
 console.log(`elevvakt: API on http://localhost:${port}  (OpenAPI: http://localhost:${port}/v1/openapi.json)`);
 console.log(`elevvakt: DynamoDB Local on ${dynamo.endpoint}, data in ${LOCAL_DIR}/dynamodb`);
-console.log("elevvakt: try  curl -H \"Authorization: Bearer $(node -p \"require('./.local/credentials.json')['municipality:0180']\")\" http://localhost:3000/v1/municipalities/0180/unplaced");
+console.log(
+  "elevvakt: try  curl -H \"Authorization: Bearer $(node -p \"require('./.local/credentials.json')['municipality:0180']\")\" http://localhost:3000/v1/municipalities/0180/unplaced",
+);
 
 let stopping = false;
 const stop = async () => {

@@ -51,7 +51,9 @@ describe("stack", () => {
   });
 
   it("declares exactly the routes of the route table", () => {
-    const declared = Object.values(template.findResources("AWS::ApiGatewayV2::Route")).map((r) => r.Properties.RouteKey).sort();
+    const declared = Object.values(template.findResources("AWS::ApiGatewayV2::Route"))
+      .map((r) => r.Properties.RouteKey)
+      .sort();
     expect(declared).toEqual(Object.keys(routes).sort());
   });
 

@@ -1,0 +1,172 @@
+/**
+ * The operator CLI: `npx elevvakt …`. Credentials are written straight to the table (the first ops
+ * key of a new deployment needs nothing else); imports go through the API, so every rule applies.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { parseArgs } from "node:util";
+import { issueCredential } from "../shared/api/admin.ts";
+import { keys } from "../shared/keys.ts";
+import { parsePrincipal } from "../shared/principals.ts";
+import { RegisterRecord, SchoolBody } from "../shared/schemas.ts";
+import { parseCsv } from "./csv.ts";
+
+const USAGE = `elevvakt — operator CLI
+
+  elevvakt credentials issue <principal> [--label TEXT]
+  elevvakt credentials revoke <credentialId>
+      principal: ops | municipality:<kommunkod> | school:<skolenhetskod> | social:<district>
+      Local stage by default (npm start must be running); a deployed stage with
+      --table <name> [--region eu-north-1] and your AWS credentials.
+
+  elevvakt import schools <file.csv> --key <key> [--url http://localhost:3000]
+      columns: schoolId,name,organiserType,municipality
+  elevvakt import population <file.csv> --municipality <kommunkod> --key <key> [--url …]
+      columns: personnummer,givenName,familyName,district,householdId,protectedIdentity,status,statusDate
+`;
+
+function fail(message: string): never {
+  console.error(`elevvakt: ${message}`);
+  process.exit(2);
+}
+
+const { positionals, values } = parseArgs({
+  allowPositionals: true,
+  options: {
+    label: { type: "string" },
+    table: { type: "string" },
+    region: { type: "string" },
+    key: { type: "string" },
+    url: { type: "string" },
+    municipality: { type: "string" },
+    help: { type: "boolean", short: "h" },
+  },
+});
+
+async function store() {
+  if (values.table) {
+    process.env.TABLE_NAME = values.table;
+    if (values.region) process.env.AWS_REGION = values.region;
+  } else {
+    const runtime = ".local/runtime.json";
+    if (!existsSync(runtime)) fail("no local stage is running (start it with npm start), or name a deployed one with --table");
+    const { endpoint, table } = JSON.parse(readFileSync(runtime, "utf8")) as { endpoint: string; table: string };
+    process.env.DYNAMODB_ENDPOINT = endpoint;
+    process.env.TABLE_NAME = table;
+  }
+  const { Store } = await import("../shared/store.ts");
+  return new Store();
+}
+
+async function api(method: string, path: string, body: unknown) {
+  const base = values.url ?? "http://localhost:3000";
+  if (!values.key) fail("--key is required for imports");
+  const res = await fetch(`${base}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${values.key}`, "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : undefined };
+}
+
+function progress(done: number, total: number) {
+  process.stderr.write(`\r  ${done}/${total} rows`);
+  if (done === total) process.stderr.write("\n");
+}
+
+function summary(created: number, updated: number, rejected: { line: number; reason: string }[]) {
+  console.log(`created ${created}, updated ${updated}, rejected ${rejected.length}`);
+  for (const r of rejected) console.log(`  line ${r.line}: ${r.reason}`);
+  if (rejected.length) process.exitCode = 1;
+}
+
+const problemText = (p: { detail?: string; errors?: { path: string; message: string }[] } | undefined) =>
+  p?.errors?.map((e) => `${e.path} ${e.message}`).join("; ") || p?.detail || "rejected";
+
+async function main() {
+  const [group, action, arg] = positionals;
+  if (values.help || !group) return console.log(USAGE);
+
+  if (group === "credentials" && action === "issue") {
+    if (!arg || !parsePrincipal(arg)) fail(`not a principal: ${arg ?? "(none)"}\n\n${USAGE}`);
+    const s = await store();
+    const issued = await issueCredential(s, arg, "cli", new Date().toISOString(), values.label);
+    console.log(JSON.stringify(issued, null, 2));
+    console.error("elevvakt: the key is shown only now; store it safely.");
+    return;
+  }
+  if (group === "credentials" && action === "revoke") {
+    if (!arg) fail("name the credentialId to revoke");
+    const s = await store();
+    const cred = await s.get(keys.credential(arg));
+    if (!cred) fail(`no credential ${arg}`);
+    await s.update({
+      Key: keys.credential(arg),
+      UpdateExpression: "SET revokedAt = if_not_exists(revokedAt, :t), revokedBy = :b",
+      ExpressionAttributeValues: { ":t": new Date().toISOString(), ":b": "cli" },
+    });
+    console.log(`revoked ${arg}`);
+    return;
+  }
+  if (group === "import" && (action === "schools" || action === "population")) {
+    if (!arg) fail("name the CSV file");
+    const rows = parseCsv(readFileSync(arg, "utf8"));
+    const rejected: { line: number; reason: string }[] = [];
+    let created = 0;
+    let updated = 0;
+    if (action === "schools") {
+      for (const [i, row] of rows.entries()) {
+        const { schoolId, ...rest } = row.values;
+        const body = SchoolBody.safeParse(rest);
+        if (!schoolId || !/^\d{8}$/.test(schoolId)) rejected.push({ line: row.line, reason: "schoolId must be 8 digits" });
+        else if (!body.success)
+          rejected.push({ line: row.line, reason: body.error.issues.map((x) => `${x.path.join(".")}: ${x.message}`).join("; ") });
+        else {
+          const r = await api("PUT", `/v1/schools/${schoolId}`, body.data);
+          if (r.status === 201) created++;
+          else if (r.status === 200) updated++;
+          else rejected.push({ line: row.line, reason: problemText(r.body) });
+        }
+        progress(i + 1, rows.length);
+      }
+      return summary(created, updated, rejected);
+    }
+    const kod = values.municipality;
+    if (!kod || !/^\d{4}$/.test(kod)) fail("--municipality <kommunkod> is required");
+    const valid: { line: number; record: Record<string, unknown> }[] = [];
+    for (const row of rows) {
+      const v = row.values;
+      const record = {
+        personnummer: v.personnummer,
+        givenName: v.givenName,
+        familyName: v.familyName,
+        district: v.district,
+        ...(v.householdId ? { householdId: v.householdId } : {}),
+        ...(v.protectedIdentity ? { protectedIdentity: v.protectedIdentity.toLowerCase() === "true" } : {}),
+        status: v.status,
+        ...(v.statusDate ? { statusDate: v.statusDate } : {}),
+      };
+      const parsed = RegisterRecord.safeParse(record);
+      if (!parsed.success) {
+        rejected.push({ line: row.line, reason: parsed.error.issues.map((x) => `${x.path.join(".")}: ${x.message}`).join("; ") });
+      } else valid.push({ line: row.line, record });
+    }
+    for (let i = 0; i < valid.length; i += 1000) {
+      const chunk = valid.slice(i, i + 1000);
+      const r = await api("POST", `/v1/municipalities/${kod}/population`, { records: chunk.map((c) => c.record) });
+      if (r.status !== 200) fail(`the API answered ${r.status}: ${problemText(r.body)}`);
+      for (const res of r.body.results as { index: number; status: string; problem?: { detail?: string } }[]) {
+        const line = chunk[res.index]?.line ?? 0;
+        if (res.status === "created") created++;
+        else if (res.status === "updated") updated++;
+        else rejected.push({ line, reason: problemText(res.problem) });
+      }
+      progress(Math.min(i + 1000, valid.length), valid.length);
+    }
+    rejected.sort((a, b) => a.line - b.line);
+    return summary(created, updated, rejected);
+  }
+  fail(`unknown command\n\n${USAGE}`);
+}
+
+await main();
