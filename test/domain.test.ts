@@ -6,7 +6,14 @@ import { schoolYearOf, todayInStockholm } from "../shared/dates.ts";
 import { redact } from "../shared/log.ts";
 import type { Enrolment, Pupil, School } from "../shared/model.ts";
 import { normalisePersonnummer, sexOf, withCheckDigit } from "../shared/personnummer.ts";
-import { decideEnrolment, decideRelease, isCompulsoryAge, lastSchoolDayBefore, placementOn, type ReleaseContext } from "../shared/placement.ts";
+import {
+  decideEnrolment,
+  decideRelease,
+  isCompulsoryAge,
+  lastSchoolDayBefore,
+  placementOn,
+  type ReleaseContext,
+} from "../shared/placement.ts";
 import { Problem } from "../shared/problems.ts";
 import { newPupil } from "../shared/register.ts";
 
@@ -106,12 +113,20 @@ describe("placement", () => {
     expect(placementOn(pupil("2015-01-01"), "2026-09-01")).toBe("unplaced");
     expect(placementOn(pupil("2015-01-01", { residency: "emigrated" }), "2026-09-01")).toBe("not_subject");
     expect(placementOn(pupil("2015-01-01", { homeMunicipality: null, residency: "unknown" }), "2026-09-01")).toBe("not_subject");
-    const e = { enrolmentId: "e1", schoolId: "01800001", grade: "5" as const, startDate: "2026-08-17", status: "active" as const };
+    const e = {
+      enrolmentId: "e1",
+      schoolId: "01800001",
+      grade: "5" as const,
+      startDate: "2026-08-17",
+      status: "active" as const,
+    };
     expect(placementOn(pupil("2015-01-01", { enrolments: [e] }), "2026-09-01")).toBe("placed");
     expect(placementOn(pupil("2015-01-01", { enrolments: [e] }), "2026-08-16")).toBe("unplaced");
     // An enrolled pupil is placed whatever the register says.
     expect(placementOn(pupil("2015-01-01", { enrolments: [e], residency: "emigrated" }), "2026-09-01")).toBe("placed");
-    expect(placementOn(pupil("2015-01-01", { enrolments: [{ ...e, status: "pending_release" }] }), "2026-09-01")).toBe("pending_release");
+    expect(placementOn(pupil("2015-01-01", { enrolments: [{ ...e, status: "pending_release" }] }), "2026-09-01")).toBe(
+      "pending_release",
+    );
     const exempt = pupil("2015-01-01", { exemption: { from: "2026-09-01", to: "2026-12-31", reason: "abroad" } });
     expect(placementOn(exempt, "2026-09-01")).toBe("not_subject");
     expect(placementOn(exempt, "2027-01-01")).toBe("unplaced");
@@ -127,15 +142,19 @@ describe("placement", () => {
         { caseId: "c2", kind: "long_absence" },
       ],
     });
-    const d = decideEnrolment(p, { schoolId: "C", grade: "5", startDate: "2026-09-14", enrolmentId: "new" }, { now: "t", by: "x" });
+    const d = decideEnrolment(
+      p,
+      { schoolId: "C", grade: "5", startDate: "2026-09-14", enrolmentId: "new" },
+      { now: "t", by: "x" },
+    );
     expect(d.ended).toEqual([
       { enrolmentId: "old", schoolId: "A", endDate: "2026-09-13", wasPending: false },
       { enrolmentId: "future", schoolId: "B", endDate: "2026-09-30", wasPending: false },
     ]);
     expect(d.resolves.map((c) => c.kind)).toEqual(["unplaced"]);
-    expect(() => decideEnrolment(p, { schoolId: "A", grade: "5", startDate: "2026-09-14", enrolmentId: "x" }, { now: "t", by: "x" })).toThrow(
-      /already/,
-    );
+    expect(() =>
+      decideEnrolment(p, { schoolId: "A", grade: "5", startDate: "2026-09-14", enrolmentId: "x" }, { now: "t", by: "x" }),
+    ).toThrow(/already/);
   });
 });
 
@@ -161,26 +180,54 @@ describe("release decisions", () => {
   };
   it("keeps a transfer pending, and locks it for an absent pupil unless overridden", () => {
     expect(decideRelease(ctx(), { endDate: "2026-09-30", reason: "transfer" }).outcome).toBe("pending_release");
-    expect(code(() => decideRelease(ctx({ absentOnLastSchoolDay: true }), { endDate: "2026-09-30", reason: "transfer" }))).toBe("release_locked");
-    const o = decideRelease(ctx({ absentOnLastSchoolDay: true, overridden: true }), { endDate: "2026-09-30", reason: "transfer" });
+    expect(code(() => decideRelease(ctx({ absentOnLastSchoolDay: true }), { endDate: "2026-09-30", reason: "transfer" }))).toBe(
+      "release_locked",
+    );
+    const o = decideRelease(ctx({ absentOnLastSchoolDay: true, overridden: true }), {
+      endDate: "2026-09-30",
+      reason: "transfer",
+    });
     expect(o).toMatchObject({ outcome: "ended", enrolment: { endReason: "override", endDate: "2026-09-30" } });
   });
   it("checks register evidence and the kinds of evidence", () => {
     const reg = { kind: "population_register" as const, reference: "r" };
-    expect(code(() => decideRelease(ctx(), { endDate: "2026-09-14", reason: "emigrated", evidence: reg }))).toBe("evidence_not_in_register");
-    expect(decideRelease(ctx({ register: "emigrated", absentOnLastSchoolDay: true }), { endDate: "2026-09-14", reason: "emigrated", evidence: reg }).outcome).toBe("ended");
-    expect(code(() => decideRelease(ctx(), { endDate: "2026-09-14", reason: "emigrated" }))).toBe("evidence_required");
-    expect(code(() => decideRelease(ctx({ register: "moved_out" }), { endDate: "2026-09-14", reason: "moved_out", evidence: { kind: "guardian_certificate", reference: "x" } }))).toBe(
-      "evidence_kind_not_accepted",
+    expect(code(() => decideRelease(ctx(), { endDate: "2026-09-14", reason: "emigrated", evidence: reg }))).toBe(
+      "evidence_not_in_register",
     );
-    const cert = decideRelease(ctx(), { endDate: "2026-09-14", reason: "emigrated", evidence: { kind: "foreign_school_certificate", reference: "x" } });
+    expect(
+      decideRelease(ctx({ register: "emigrated", absentOnLastSchoolDay: true }), {
+        endDate: "2026-09-14",
+        reason: "emigrated",
+        evidence: reg,
+      }).outcome,
+    ).toBe("ended");
+    expect(code(() => decideRelease(ctx(), { endDate: "2026-09-14", reason: "emigrated" }))).toBe("evidence_required");
+    expect(
+      code(() =>
+        decideRelease(ctx({ register: "moved_out" }), {
+          endDate: "2026-09-14",
+          reason: "moved_out",
+          evidence: { kind: "guardian_certificate", reference: "x" },
+        }),
+      ),
+    ).toBe("evidence_kind_not_accepted");
+    const cert = decideRelease(ctx(), {
+      endDate: "2026-09-14",
+      reason: "emigrated",
+      evidence: { kind: "foreign_school_certificate", reference: "x" },
+    });
     expect(cert.opens).toEqual({ kind: "unverified_emigration", episodeStart: "2026-09-14", evidenceExpires: "2027-03-13" });
   });
   it("refuses an end date before the start, and a second release of an ended enrolment", () => {
     expect(code(() => decideRelease(ctx(), { endDate: "2026-08-01", reason: "transfer" }))).toBe("validation_failed");
-    expect(code(() => decideRelease(ctx({ enrolment: enrolment({ status: "ended", endDate: "2026-09-01" }) }), { endDate: "2026-09-30", reason: "completed" }))).toBe(
-      "enrolment_ended",
-    );
+    expect(
+      code(() =>
+        decideRelease(ctx({ enrolment: enrolment({ status: "ended", endDate: "2026-09-01" }) }), {
+          endDate: "2026-09-30",
+          reason: "completed",
+        }),
+      ),
+    ).toBe("enrolment_ended");
   });
 });
 
@@ -195,7 +242,12 @@ describe("case identity", () => {
 describe("log redaction", () => {
   it("drops personal fields and masks anything shaped like a personnummer", () => {
     const out = JSON.stringify(
-      redact({ personnummer: "201503142380", givenName: "Alva", note: "pupil 20150314-2380 and 150314-2380", nested: [{ familyName: "Berg" }] }),
+      redact({
+        personnummer: "201503142380",
+        givenName: "Alva",
+        note: "pupil 20150314-2380 and 150314-2380",
+        nested: [{ familyName: "Berg" }],
+      }),
     );
     expect(out).not.toMatch(/2380|Alva|Berg/);
   });

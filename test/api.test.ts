@@ -1,0 +1,385 @@
+/**
+ * The HTTP contract end to end against DynamoDB Local: authentication, scope for each principal
+ * kind, validation and problem+json, idempotency, batches, absence and the roster, audit, logs,
+ * concurrency, and a server error that hides its cause.
+ */
+import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { mockClient } from "aws-sdk-client-mock";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { ensureTable } from "../local/dynamo.ts";
+import { logSink } from "../shared/log.ts";
+import { routes } from "../shared/routes.ts";
+import { api, key, municipalityFixture, pnr, setToday, store, useTable } from "./helpers.ts";
+
+useTable();
+let m: Awaited<ReturnType<typeof municipalityFixture>>;
+const logLines: string[] = [];
+const originalWrite = logSink.write;
+
+beforeAll(async () => {
+  logSink.write = (line) => {
+    logLines.push(line);
+  };
+  setToday("2026-09-14");
+  m = await municipalityFixture();
+});
+beforeEach(() => setToday("2026-09-14"));
+afterAll(() => {
+  logSink.write = originalWrite;
+});
+
+const enrolBody = (personnummer: string) => ({ personnummer, grade: "5", startDate: "2026-08-17" });
+
+describe("authentication", () => {
+  it("answers 401 for no key, a malformed key, an unknown key and a revoked key", async () => {
+    const path = `/v1/schools/${m.schoolA}/roster`;
+    expect((await api("GET", path)).status).toBe(401);
+    expect((await api("GET", path, { headers: { authorization: "Bearer nonsense" } })).status).toBe(401);
+    const real = await key(`school:${m.schoolA}`);
+    const forged = `${real.slice(0, -5)}AAAAA`;
+    expect((await api("GET", path, { key: forged })).status).toBe(401);
+    const issued = await api("POST", "/v1/credentials", { key: m.ops, body: { principal: `school:${m.schoolA}` } });
+    expect(issued.status).toBe(201);
+    expect((await api("GET", path, { key: issued.body.key })).status).toBe(200);
+    const revoked = await api("DELETE", `/v1/credentials/${issued.body.credentialId}`, { key: m.ops });
+    expect(revoked.status).toBe(200);
+    const after = await api("GET", path, { key: issued.body.key });
+    expect(after.status).toBe(401);
+    expect(after.body).toMatchObject({ code: "unauthorized", status: 401 });
+  });
+});
+
+describe("scope", () => {
+  const sample: Record<string, unknown> = {
+    "PUT /v1/municipalities/{kommunkod}/calendar/{schoolYear}": {
+      terms: [{ start: "2026-08-17", end: "2026-12-18" }],
+      holidays: [],
+    },
+    "PUT /v1/schools/{schoolId}/calendar/{schoolYear}": { terms: [{ start: "2026-08-17", end: "2026-12-18" }], holidays: [] },
+    "PUT /v1/schools/{schoolId}": { name: "X", organiserType: "municipal", municipality: "0180" },
+    "PUT /v1/contacts/{contactId}": { name: "X", role: "rektor", scope: "school:01800001", email: "x@example.se" },
+    "POST /v1/credentials": { principal: "ops" },
+    "POST /v1/municipalities/{kommunkod}/population": { records: [] },
+    "PUT /v1/pupils/{pupilId}/exemption": { from: "2026-09-01", to: "2026-10-01", reason: "x" },
+    "POST /v1/municipalities/{kommunkod}/overrides": {
+      schoolId: "01800001",
+      enrolmentId: "e1",
+      release: { endDate: "2026-09-14", reason: "transfer" },
+      reason: "x",
+    },
+    "POST /v1/municipalities/{kommunkod}/overrides/{overrideId}/approve": {},
+    "POST /v1/schools/{schoolId}/enrolments": enrolBody("201503142380"),
+    "POST /v1/schools/{schoolId}/enrolments/batch": { items: [] },
+    "POST /v1/schools/{schoolId}/enrolments/{enrolmentId}/release": { endDate: "2026-09-14", reason: "transfer" },
+    "POST /v1/schools/{schoolId}/absence": { date: "2026-09-11", absent: [] },
+    "PUT /v1/pupils/{pupilId}/flags": { flags: [] },
+  };
+
+  it("refuses every principal kind a route does not list with 403, revealing nothing", async () => {
+    const keysByKind = { school: m.keyA, municipality: m.muni, social: m.social, ops: m.ops } as const;
+    const params = {
+      kommunkod: m.kommunkod,
+      schoolYear: "2026-27",
+      schoolId: m.schoolA,
+      contactId: "c1",
+      credentialId: "cred_x",
+      pupilId: "p00000000000000000000",
+      enrolmentId: "e1",
+      overrideId: "o1",
+    };
+    const checked: string[] = [];
+    for (const [routeKey, def] of Object.entries(routes)) {
+      if (def.principals === "public") continue;
+      const path = def.path.replace(/\{(\w+)\}/g, (_, n: keyof typeof params) => params[n]);
+      for (const [kind, k] of Object.entries(keysByKind)) {
+        if (def.principals.includes(kind as keyof typeof keysByKind)) continue;
+        const r = await api(def.method, path, { key: k, ...(def.body ? { body: sample[routeKey] } : {}) });
+        expect(r.status, `${kind} → ${routeKey}`).toBe(403);
+        expect(r.body).toMatchObject({ code: "forbidden" });
+        checked.push(routeKey);
+      }
+    }
+    expect(new Set(checked).size).toBe(Object.values(routes).filter((r) => r.principals !== "public").length);
+  });
+
+  it("keeps a school to its own school, a municipality to its own, a district to its own pupils", async () => {
+    const other = await key("municipality:0181");
+    const otherDistrict = await key("social:0180-rinkeby-kista");
+    const personnummer = pnr("2015-10-10");
+    const pupilId = await m.resident(personnummer);
+    await api("POST", `/v1/schools/${m.schoolA}/enrolments`, { key: m.keyA, body: enrolBody(personnummer) });
+
+    expect(
+      (await api("POST", `/v1/schools/${m.schoolB}/enrolments`, { key: m.keyA, body: enrolBody(personnummer) })).status,
+    ).toBe(403);
+    expect((await api("GET", `/v1/schools/${m.schoolB}/roster`, { key: m.keyA })).status).toBe(403);
+    expect((await api("GET", `/v1/municipalities/${m.kommunkod}/unplaced`, { key: other })).status).toBe(403);
+    expect((await api("GET", `/v1/pupils/${pupilId}`, { key: other })).status).toBe(403);
+    // A school that never had the pupil gets the same answer as for a pupil that does not exist.
+    const notMine = await api("GET", `/v1/pupils/${pupilId}`, { key: m.keyB });
+    const missing = await api("GET", "/v1/pupils/p99999999999999999999", { key: m.keyB });
+    expect(notMine.status).toBe(403);
+    expect(notMine.body).toEqual(missing.body);
+    expect((await api("GET", `/v1/pupils/${pupilId}`, { key: otherDistrict })).status).toBe(403);
+    const social = await api("GET", `/v1/pupils/${pupilId}`, { key: m.social });
+    expect(social.status).toBe(200);
+    expect(social.body.flags).toEqual([]);
+    // Risk flags: social services alone set and read them; a school never sees them.
+    expect((await api("PUT", `/v1/pupils/${pupilId}/flags`, { key: m.social, body: { flags: ["honour_concern"] } })).status).toBe(
+      200,
+    );
+    const school = await api("GET", `/v1/pupils/${pupilId}`, { key: m.keyA });
+    expect(school.status).toBe(200);
+    expect(school.body.flags).toBeUndefined();
+    expect((await api("GET", `/v1/pupils/${pupilId}`, { key: m.muni })).body.flags).toBeUndefined();
+    // Operations never read pupils' personal data.
+    expect((await api("GET", `/v1/pupils/${pupilId}`, { key: m.ops })).status).toBe(403);
+    // A municipality registers only schools that lie in it.
+    const foreign = await api("PUT", "/v1/schools/01810001", {
+      key: m.muni,
+      body: { name: "X", organiserType: "municipal", municipality: "0181" },
+    });
+    expect(foreign.status).toBe(403);
+  });
+
+  it("writes an audit entry for every read and change of a pupil's data", async () => {
+    const personnummer = pnr("2014-04-14");
+    const pupilId = await m.resident(personnummer);
+    await api("POST", `/v1/schools/${m.schoolA}/enrolments`, { key: m.keyA, body: enrolBody(personnummer) });
+    await api("GET", `/v1/pupils/${pupilId}`, { key: m.muni });
+    await api("GET", `/v1/schools/${m.schoolA}/roster`, { key: m.keyA });
+    const audit = await store().audit(pupilId);
+    const seen = audit.map((a) => `${a.principal} ${a.action}`);
+    expect(seen).toEqual(
+      expect.arrayContaining([
+        "municipality:0180 register.created",
+        `school:${m.schoolA} enrolment.created`,
+        "municipality:0180 pupil.read",
+        `school:${m.schoolA} roster.read`,
+      ]),
+    );
+    expect(audit.every((a) => typeof a.requestId === "string" && typeof a.credentialId === "string")).toBe(true);
+  });
+});
+
+describe("validation and problem+json", () => {
+  const enrolPath = () => `/v1/schools/${m.schoolA}/enrolments`;
+
+  it("rejects unknown fields, a bad personnummer and a bad date with JSON Pointer paths", async () => {
+    const r = await api("POST", enrolPath(), {
+      key: m.keyA,
+      body: { personnummer: "201503142381", grade: "10", startDate: "2026-02-30", extra: true },
+    });
+    expect(r.status).toBe(400);
+    expect(r.headers["content-type"]).toBe("application/problem+json");
+    expect(r.body.type).toMatch(/\/problems\/validation_failed$/);
+    const paths = r.body.errors.map((e: { path: string }) => e.path).sort();
+    expect(paths).toEqual(["/", "/grade", "/personnummer", "/startDate"]);
+    // The refused personnummer is not echoed back.
+    expect(JSON.stringify(r.body)).not.toContain("201503142381");
+  });
+
+  it("answers 400 for invalid JSON, 415 for another media type, 413 for a body over the cap, 404 for no route", async () => {
+    expect((await api("POST", enrolPath(), { key: m.keyA, raw: "{not json" })).status).toBe(400);
+    const form = await api("POST", enrolPath(), {
+      key: m.keyA,
+      raw: "a=b",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+    });
+    expect(form.status).toBe(415);
+    const big = await api("POST", enrolPath(), { key: m.keyA, raw: JSON.stringify({ personnummer: "x".repeat(1_100_000) }) });
+    expect(big.status).toBe(413);
+    const none = await api("GET", "/v1/nothing", { key: m.keyA });
+    expect(none.status).toBe(404);
+    expect(none.body.code).toBe("not_found");
+  });
+
+  it("rejects a calendar whose dates lie outside its school year", async () => {
+    const r = await api("PUT", `/v1/municipalities/${m.kommunkod}/calendar/2027-28`, {
+      key: m.muni,
+      body: { terms: [{ start: "2026-08-17", end: "2026-12-18" }], holidays: [] },
+    });
+    expect(r.status).toBe(400);
+    expect(r.body.errors[0].path).toBe("/terms/0");
+  });
+
+  it("answers PUT with 201 when it created and 200 when it replaced", async () => {
+    const body = { name: "Rektor", role: "rektor", scope: `school:${m.schoolA}`, email: "rektor@example.se" };
+    expect((await api("PUT", "/v1/contacts/rektor-a", { key: m.muni, body })).status).toBe(201);
+    expect((await api("PUT", "/v1/contacts/rektor-a", { key: m.muni, body })).status).toBe(200);
+    const neither = await api("PUT", "/v1/contacts/rektor-b", { key: m.muni, body: { ...body, email: undefined } });
+    expect(neither.status).toBe(400);
+  });
+});
+
+describe("idempotency", () => {
+  it("returns the first answer for the same key and body, 409 for another body", async () => {
+    const personnummer = pnr("2015-11-11");
+    await m.resident(personnummer);
+    const headers = { "idempotency-key": "enrol-1" };
+    const first = await api("POST", `/v1/schools/${m.schoolA}/enrolments`, {
+      key: m.keyA,
+      headers,
+      body: enrolBody(personnummer),
+    });
+    expect(first.status).toBe(201);
+    const again = await api("POST", `/v1/schools/${m.schoolA}/enrolments`, {
+      key: m.keyA,
+      headers,
+      // The same body in another key order is the same body (canonical JSON).
+      body: { startDate: "2026-08-17", grade: "5", personnummer },
+    });
+    expect(again.status).toBe(201);
+    expect(again.headers["idempotent-replayed"]).toBe("true");
+    expect(again.body).toEqual(first.body);
+    const other = await api("POST", `/v1/schools/${m.schoolA}/enrolments`, {
+      key: m.keyA,
+      headers,
+      body: { ...enrolBody(personnummer), grade: "6" },
+    });
+    expect(other.status).toBe(409);
+    expect(other.body.code).toBe("idempotency_conflict");
+  });
+
+  it("never returns a credential's key again on a replay", async () => {
+    const headers = { "idempotency-key": "cred-1" };
+    const first = await api("POST", "/v1/credentials", { key: m.ops, headers, body: { principal: "municipality:0180" } });
+    const again = await api("POST", "/v1/credentials", { key: m.ops, headers, body: { principal: "municipality:0180" } });
+    expect(first.body.key).toMatch(/^ev_/);
+    expect(again.body.credentialId).toBe(first.body.credentialId);
+    expect(again.body.key).toBeUndefined();
+  });
+});
+
+describe("batches", () => {
+  it("gives each item its own result; sending the batch again changes nothing", async () => {
+    const a = pnr("2016-02-02");
+    const b = pnr("2016-03-03");
+    await m.resident(a);
+    const items = [enrolBody(a), enrolBody(b), { personnummer: "123", grade: "5", startDate: "2026-08-17" }];
+    const r = await api("POST", `/v1/schools/${m.schoolA}/enrolments/batch`, { key: m.keyA, body: { items } });
+    expect(r.status).toBe(200);
+    expect(r.body.results.map((x: { status: number }) => x.status)).toEqual([201, 201, 400]);
+    expect(r.body.results[2].problem.errors[0].path).toBe("/items/2/personnummer");
+    const again = await api("POST", `/v1/schools/${m.schoolA}/enrolments/batch`, { key: m.keyA, body: { items } });
+    expect(again.body.results.map((x: { status: number }) => x.status)).toEqual([200, 200, 400]);
+    expect(again.body.results[0].enrolmentId).toBe(r.body.results[0].enrolmentId);
+  });
+});
+
+describe("absence and the roster", () => {
+  it("replaces a school's report for a day, refuses a day that is not a school day, and marks 10 % for the mentor", async () => {
+    const personnummer = pnr("2015-12-12");
+    const pupilId = await m.resident(personnummer);
+    await api("POST", `/v1/schools/${m.schoolA}/enrolments`, { key: m.keyA, body: enrolBody(personnummer) });
+    const report = (date: string, absent: unknown[]) =>
+      api("POST", `/v1/schools/${m.schoolA}/absence`, { key: m.keyA, body: { date, absent } });
+
+    expect((await report("2026-09-12", [])).status).toBe(400); // Saturday
+    expect((await report("2026-09-15", [])).status).toBe(400); // tomorrow
+    const notHere = await report("2026-09-11", [{ personnummer: pnr("2015-01-01"), kind: "unexcused" }]);
+    expect(notHere.status).toBe(400);
+    expect(notHere.body.errors[0].path).toBe("/absent/0");
+
+    expect((await report("2026-09-10", [{ pupilId, kind: "excused" }])).body).toMatchObject({ recorded: 1, cleared: 0 });
+    const row = async () =>
+      (await api("GET", `/v1/schools/${m.schoolA}/roster`, { key: m.keyA })).body.items.find(
+        (i: { pupilId: string }) => i.pupilId === pupilId,
+      );
+    expect(await row()).toMatchObject({ absentDays: 1, schoolDays: 20, mentorMapping: false });
+    await report("2026-09-11", [{ personnummer, kind: "unexcused", fraction: 0.5 }]);
+    expect(await row()).toMatchObject({ absentDays: 2, mentorMapping: true });
+    // A half-hour late is not an absent day.
+    await report("2026-09-11", [{ pupilId, kind: "unexcused", fraction: 0.1 }]);
+    expect(await row()).toMatchObject({ absentDays: 1, mentorMapping: false });
+    // A new report for the day without the pupil clears the pupil's absence for that day.
+    expect((await report("2026-09-10", [])).body).toMatchObject({ recorded: 0, cleared: 1 });
+    expect(await row()).toMatchObject({ absentDays: 0 });
+  });
+});
+
+describe("concurrency", () => {
+  it("many simultaneous enrolments of one pupil at different schools end with exactly one active enrolment", async () => {
+    const personnummer = pnr("2014-08-08");
+    const pupilId = await m.resident(personnummer);
+    const schools = Array.from({ length: 12 }, (_, i) => `0180${String(100 + i).padStart(4, "0")}`);
+    const keysBySchool: string[] = [];
+    for (const id of schools) {
+      await api("PUT", `/v1/schools/${id}`, { key: m.ops, body: { name: id, organiserType: "municipal", municipality: "0180" } });
+      keysBySchool.push(await key(`school:${id}`));
+    }
+    const results = await Promise.all(
+      schools.map((id, i) =>
+        api("POST", `/v1/schools/${id}/enrolments`, {
+          key: keysBySchool[i],
+          body: { personnummer, grade: "6", startDate: "2026-09-14" },
+        }),
+      ),
+    );
+    expect(results.map((r) => r.status).every((s) => s === 201)).toBe(true);
+    const pupil = await store().getPupil(pupilId);
+    const open = pupil?.enrolments.filter((e) => e.endDate === undefined || e.endDate >= "2026-09-14") ?? [];
+    expect(open).toHaveLength(1);
+    // Every enrolment record agrees with the pupil record: one active, the others ended before they began.
+    const records = await Promise.all((pupil?.enrolments ?? []).map((e) => store().getEnrolment(pupilId, e.enrolmentId)));
+    expect(records.filter((e) => e?.status === "active" && e.endDate === undefined)).toHaveLength(1);
+  });
+});
+
+describe("OpenAPI", () => {
+  it("serves a 3.1 document with every route, generated from the schemas", async () => {
+    const r = await api("GET", "/v1/openapi.json");
+    expect(r.status).toBe(200);
+    expect(r.body.openapi).toBe("3.1.0");
+    for (const def of Object.values(routes)) {
+      expect(r.body.paths[def.path]?.[def.method.toLowerCase()], `${def.method} ${def.path}`).toBeDefined();
+    }
+    const enrol = r.body.paths["/v1/schools/{schoolId}/enrolments"].post;
+    expect(enrol.requestBody.content["application/json"].schema.additionalProperties).toBe(false);
+    expect(Object.keys(enrol.requestBody.content["application/json"].schema.properties)).toEqual(
+      expect.arrayContaining(["personnummer", "pupilId", "grade", "startDate"]),
+    );
+  });
+});
+
+describe("a failing store", () => {
+  it("answers 500 problem+json with no cause or stack, and frees the Idempotency-Key for a retry", async () => {
+    const personnummer = pnr("2013-03-03");
+    await m.resident(personnummer);
+    const mock = mockClient(DynamoDBDocumentClient);
+    mock
+      .onAnyCommand()
+      .rejects(
+        Object.assign(new Error("Throughput exceeded for table secret-name"), { name: "ProvisionedThroughputExceededException" }),
+      );
+    let r: Awaited<ReturnType<typeof api>>;
+    try {
+      r = await api("POST", `/v1/schools/${m.schoolA}/enrolments`, {
+        key: m.keyA,
+        headers: { "idempotency-key": "k500" },
+        body: enrolBody(personnummer),
+      });
+    } finally {
+      mock.restore();
+    }
+    expect(r.status).toBe(500);
+    expect(r.body.code).toBe("internal_error");
+    expect(JSON.stringify(r.body)).not.toMatch(/Throughput|secret-name|at \w+ \(/);
+    const retry = await api("POST", `/v1/schools/${m.schoolA}/enrolments`, {
+      key: m.keyA,
+      headers: { "idempotency-key": "k500" },
+      body: enrolBody(personnummer),
+    });
+    expect(retry.status).toBe(201);
+  });
+});
+
+describe("logs", () => {
+  it("hold no personnummer and no name from anything this suite did", async () => {
+    await ensureTable(process.env.DYNAMODB_ENDPOINT ?? "", process.env.TABLE_NAME ?? "");
+    const text = logLines.join("\n");
+    expect(logLines.length).toBeGreaterThan(0);
+    expect(text).not.toMatch(/\b(19|20)\d{6}-?\d{4}\b/);
+    expect(text).not.toContain("Testsson");
+  });
+});
