@@ -26,7 +26,11 @@ export interface Logger {
 }
 
 /** Where log lines go; tests swap it to capture output and search it for personal data. */
-export const logSink = { write: (line: string) => process.stdout.write(`${line}\n`) };
+export const logSink: { write: (line: string) => void } = {
+  write: (line) => {
+    process.stdout.write(`${line}\n`);
+  },
+};
 
 export function createLogger(base: Record<string, unknown> = {}): Logger {
   const min = ORDER[(process.env.LOG_LEVEL as Level) ?? "info"] ?? ORDER.info;

@@ -352,7 +352,7 @@ describe("a failing store", () => {
       .rejects(
         Object.assign(new Error("Throughput exceeded for table secret-name"), { name: "ProvisionedThroughputExceededException" }),
       );
-    let r: Awaited<ReturnType<typeof api>>;
+    let r: Awaited<ReturnType<typeof api<any>>>;
     try {
       r = await api("POST", `/v1/schools/${m.schoolA}/enrolments`, {
         key: m.keyA,
