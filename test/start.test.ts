@@ -1,0 +1,59 @@
+/** `npm start` as a newcomer meets it: a fresh folder, DynamoDB Local, demo data, credentials, the API answering. */
+import { type ChildProcess, spawn } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { freePort } from "../local/dynamo.ts";
+
+let child: ChildProcess | undefined;
+afterAll(async () => {
+  if (child && child.exitCode === null) {
+    const exited = new Promise((r) => child?.once("exit", r));
+    child.kill("SIGTERM");
+    await exited;
+  }
+});
+
+describe("npm start", () => {
+  it("serves the API with the demo municipality and writes credentials for every principal kind", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "elevvakt-start-"));
+    const port = await freePort();
+    child = spawn(process.execPath, [resolve("local/start.ts")], {
+      cwd: dir,
+      env: { ...process.env, PORT: String(port), DYNAMODB_ENDPOINT: "", TABLE_NAME: "elevvakt", LOG_LEVEL: "warn" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let output = "";
+    child.stdout?.on("data", (d) => {
+      output += d;
+    });
+    child.stderr?.on("data", (d) => {
+      output += d;
+    });
+    const deadline = Date.now() + 90_000;
+    while (!output.includes("API on") && Date.now() < deadline && child.exitCode === null) {
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(output).toContain("API on");
+    const credsFile = join(dir, ".local/credentials.json");
+    expect(existsSync(credsFile)).toBe(true);
+    const creds = JSON.parse(readFileSync(credsFile, "utf8")) as Record<string, string>;
+    const kinds = new Set(Object.keys(creds).map((p) => p.split(":")[0]));
+    expect([...kinds].sort()).toEqual(["municipality", "ops", "school", "social"]);
+
+    const get = async (path: string, principal: string) => {
+      const res = await fetch(`http://127.0.0.1:${port}${path}`, { headers: { authorization: `Bearer ${creds[principal]}` } });
+      return { status: res.status, body: (await res.json()) as any };
+    };
+    const unplaced = await get("/v1/municipalities/0180/unplaced", "municipality:0180");
+    expect(unplaced.status).toBe(200);
+    expect(unplaced.body.items.length).toBe(6);
+    const roster = await get("/v1/schools/01800005/roster", "school:01800005");
+    expect(roster.body.items.length).toBeGreaterThan(30);
+    const docs = await fetch(`http://127.0.0.1:${port}/v1/openapi.json`);
+    expect(docs.status).toBe(200);
+    // Nothing the demo loaded put a personnummer or a name in the output.
+    expect(output).not.toMatch(/\b20\d{10}\b/);
+  }, 120_000);
+});
