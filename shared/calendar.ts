@@ -142,3 +142,45 @@ export function calendarProblems(schoolYear: string, year: CalendarYear): { path
   }
   return problems;
 }
+
+/**
+ * A return day is the first school day of a term, or the first school day after a break of at least
+ * `breakWeekdays` consecutive weekdays without school (public holidays inside the break count).
+ */
+export function isReturnDay(date: IsoDate, calendar: Calendar, breakWeekdays = 5): boolean {
+  if (!isSchoolDay(date, calendar)) return false;
+  const year = calendar[schoolYearOf(date)];
+  const term = year?.terms.find((t) => within(date, t));
+  let weekdays = 0;
+  let d = addDays(date, -1);
+  for (let i = 0; i < 400; i++, d = addDays(d, -1)) {
+    // The term began after the last school day we would reach: this is the term's first school day.
+    if (term && d < term.start) return true;
+    if (isSchoolDay(d, calendar)) return weekdays >= breakWeekdays;
+    if (!isWeekend(d)) weekdays++;
+    if (weekdays >= breakWeekdays) return true;
+  }
+  return true;
+}
+
+/** The school days from `from` on (inclusive), at most `n`; fewer when the calendar runs out. */
+export function schoolDaysFrom(from: IsoDate, n: number, calendar: Calendar): IsoDate[] {
+  const days: IsoDate[] = [];
+  let d = from;
+  for (let i = 0; i < 730 && days.length < n; i++, d = addDays(d, 1)) {
+    if (isSchoolDay(d, calendar)) days.push(d);
+  }
+  return days;
+}
+
+/**
+ * The most recent return period on or before `date`: its return day and the first `n` school days
+ * from it. Null when no return day lies in the last year.
+ */
+export function latestReturnPeriod(date: IsoDate, n: number, calendar: Calendar, breakWeekdays = 5): IsoDate[] | null {
+  let d = date;
+  for (let i = 0; i < 370; i++, d = addDays(d, -1)) {
+    if (isReturnDay(d, calendar, breakWeekdays)) return schoolDaysFrom(d, n, calendar);
+  }
+  return null;
+}

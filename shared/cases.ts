@@ -33,6 +33,7 @@ export function openCase(input: {
   schoolIds: string[];
   schoolMunicipalities: string[];
   now: string;
+  openedOn: IsoDate;
   by: string;
   evidenceExpires?: IsoDate;
 }): Case {
@@ -50,8 +51,11 @@ export function openCase(input: {
     schoolIds: [...new Set(input.schoolIds)],
     municipalities,
     ...(pupil.district ? { district: pupil.district } : {}),
+    openedOn: input.openedOn,
     openedAt: input.now,
     openedBy: input.by,
+    steps: [],
+    version: 1,
     checklist: newChecklist(),
     ...(input.evidenceExpires ? { evidenceExpires: input.evidenceExpires } : {}),
   };

@@ -55,8 +55,23 @@ export const keys = {
 
   override: (kommunkod: string, overrideId: string) => ({ pk: `MUNI#${kommunkod}`, sk: `OVERRIDE#${overrideId}` }),
 
-  outbox: (notificationId: string) => ({ pk: `OUTBOX#${notificationId}`, sk: "NOTIFICATION" }),
+  /** A notification lives beside what it reports (a case, or a transfer notice), so one query reads a case whole. */
+  notification: (subjectPk: string, notificationId: string) => ({ pk: subjectPk, sk: `NOTIF#${notificationId}` }),
+  notice: (enrolmentId: string) => `NOTICE#${enrolmentId}`,
+  /** The outbox: only undelivered notifications are in it, sorted by when they are next due. */
   outboxPending: "OUTBOX#PENDING",
+  journal: (caseId: string, at: string, id: string) => ({ pk: `CASE#${caseId}`, sk: `JOURNAL#${at}#${id}` }),
+  /** Who may list a case: one pointer per scope (school, municipality, district), open or closed. */
+  caseScope: (scope: string, open: boolean, caseId: string) => ({
+    pk: `CASESCOPE#${scope}`,
+    sk: `${open ? "open" : "closed"}#${caseId}`,
+  }),
+  /** Date-driven changes (an enrolment starts or ends, a child reaches or leaves compulsory age) due on a date. */
+  agenda: (date: string, pupilId: string, reason: string) => ({ pk: `AGENDA#${date}`, sk: `${pupilId}#${reason}` }),
+  /** Where the daily job got to, per municipality. */
+  jobState: (job: string) => ({ pk: "JOB", sk: job }),
+  /** Email topic of a recipient group (scope and role), created when its first contact is registered. */
+  topic: (scope: string, role: string) => ({ pk: "TOPIC", sk: `${scope}#${role}` }),
 
   audit: (subject: string, at: string, id: string) => ({ pk: `AUDIT#${subject}`, sk: `${at}#${id}` }),
 

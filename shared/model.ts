@@ -79,7 +79,10 @@ export interface Enrolment {
 }
 
 /** What the pupil record keeps of each enrolment that has not ended, so one read decides the state. */
-export type EnrolmentSummary = Pick<Enrolment, "enrolmentId" | "schoolId" | "grade" | "startDate" | "endDate" | "status">;
+export type EnrolmentSummary = Pick<Enrolment, "enrolmentId" | "schoolId" | "grade" | "startDate" | "endDate" | "status"> & {
+  /** For a pending release: the end date the school asked for (rule 2; `release_without_destination` counts from it). */
+  releaseEndDate?: IsoDate;
+};
 
 export interface Exemption {
   from: IsoDate;
@@ -108,6 +111,10 @@ export interface Pupil {
   openCases: { caseId: string; kind: CaseKind }[];
   /** Rolling absence: part of the day missed, by school day, for roughly the last 60 days. */
   recentAbsence: Record<IsoDate, number>;
+  /** The last school day whose absence made the pupil a sweep candidate (return streak or long absence). */
+  absenceSignalAt?: IsoDate;
+  /** The municipality of the school the pupil attends, watching pupils no register here knows. */
+  schoolMunicipality?: string;
   version: number;
 }
 
@@ -134,8 +141,13 @@ export interface Case {
   schoolIds: string[];
   municipalities: string[];
   district?: string;
+  /** The date the case was opened for (the sweep's `asOf`, or the day of the release); escalation timers count from it. */
+  openedOn: IsoDate;
   openedAt: string;
   openedBy: string;
+  /** Alert steps already queued (`opened`, `unacknowledged`, `still_open`, `evidence_expired`). */
+  steps: string[];
+  version: number;
   acknowledgedAt?: string;
   acknowledgedBy?: string;
   resolvedAt?: string;

@@ -33,6 +33,15 @@ export function isCompulsoryAge(birthDate: IsoDate, date: IsoDate): boolean {
   return born >= startYear - 15 && born <= startYear - 6;
 }
 
+/** The 1 July dates on which a child born on `birthDate` enters and leaves compulsory school age. */
+export function compulsoryAgeDates(birthDate: IsoDate): { date: IsoDate; reason: string }[] {
+  const born = Number(birthDate.slice(0, 4));
+  return [
+    { date: `${born + 6}-07-01`, reason: "age-start" },
+    { date: `${born + 16}-07-01`, reason: "age-end" },
+  ];
+}
+
 export function enrolmentCovers(e: Pick<EnrolmentSummary, "startDate" | "endDate">, date: IsoDate): boolean {
   return e.startDate <= date && (e.endDate === undefined || date <= e.endDate);
 }
@@ -303,5 +312,6 @@ export function summarise(e: Enrolment): EnrolmentSummary {
     startDate: e.startDate,
     status: e.status,
     ...(e.endDate ? { endDate: e.endDate } : {}),
+    ...(e.status === "pending_release" && e.release ? { releaseEndDate: e.release.endDate } : {}),
   };
 }

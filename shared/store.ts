@@ -202,15 +202,30 @@ export class Store {
   /** The pupil record as an item: keys, the household index and the sparse trouble index derived from it. */
   pupilItem(pupil: Pupil, today: IsoDate): Item {
     const trouble = troubleState(pupil, today);
+    // Absence that made the pupil a candidate keeps them in view of the sweep for a while.
+    const signal = pupil.absenceSignalAt !== undefined && pupil.absenceSignalAt >= addDays(today, -ABSENCE_SIGNAL_DAYS);
+    const watcher = pupil.homeMunicipality ?? pupil.schoolMunicipality;
+    const entry = trouble ?? (signal ? "absence" : null);
     return {
       ...keys.pupil(pupil.pupilId),
       entity: "pupil",
       ...pupil,
       ...(pupil.householdId ? { gsi1pk: keys.household(pupil.householdId), gsi1sk: pupil.pupilId } : {}),
-      ...(trouble && pupil.homeMunicipality
-        ? { troublePk: keys.trouble(pupil.homeMunicipality), troubleSk: `${trouble}#${pupil.pupilId}` }
-        : {}),
+      ...(entry && watcher ? { troublePk: keys.trouble(watcher), troubleSk: `${entry}#${pupil.pupilId}` } : {}),
     };
+  }
+
+  /** Date-driven changes to apply on their day (the daily job), deduplicated. */
+  agendaWrites(pupilId: string, due: { date: IsoDate; reason: string }[], today: IsoDate): TransactItem[] {
+    const seen = new Set<string>();
+    return due
+      .filter((d) => d.date > today)
+      .flatMap((d) => {
+        const key = keys.agenda(d.date, pupilId, d.reason);
+        if (seen.has(key.sk + key.pk)) return [];
+        seen.add(key.sk + key.pk);
+        return [{ Put: { TableName: this.table, Item: { ...key, entity: "agenda", pupilId, date: d.date, reason: d.reason } } }];
+      });
   }
 
   /** Put of a changed pupil, conditioned on the version that was read. */
@@ -297,34 +312,61 @@ export class Store {
     return this.get<Case>(keys.case(caseId));
   }
 
-  /** Opens a case unless this episode's case already exists (deterministic id). */
-  caseOpenWrite(c: Case): TransactItem {
-    return {
-      Put: {
-        TableName: this.table,
-        Item: {
-          ...keys.case(c.caseId),
-          entity: "case",
-          ...c,
-          gsi1pk: keys.pupilCases(c.pupilId),
-          gsi1sk: `${c.kind}#${c.episodeStart}`,
+  /** Opens a case unless this episode's case already exists (deterministic id), with a pointer for each scope that may list it. */
+  caseOpenWrites(c: Case): TransactItem[] {
+    return [
+      {
+        Put: {
+          TableName: this.table,
+          Item: {
+            ...keys.case(c.caseId),
+            entity: "case",
+            ...c,
+            gsi1pk: keys.pupilCases(c.pupilId),
+            gsi1sk: `${c.kind}#${c.episodeStart}`,
+          },
+          ConditionExpression: "attribute_not_exists(pk)",
         },
-        ConditionExpression: "attribute_not_exists(pk)",
       },
-    };
+      ...caseScopes(c).map((scope) => ({
+        Put: { TableName: this.table, Item: { ...keys.caseScope(scope, true, c.caseId), entity: "caseScope", caseId: c.caseId } },
+      })),
+    ];
   }
 
-  caseResolveWrite(caseId: string, outcome: CaseOutcome, note: string, now: string, by: string): TransactItem {
-    return {
-      Update: {
-        TableName: this.table,
-        Key: keys.case(caseId),
-        UpdateExpression: "SET #s = :resolved, outcome = :o, outcomeNote = :n, resolvedAt = :t, resolvedBy = :b",
-        ConditionExpression: "attribute_exists(pk) AND #s <> :resolved",
-        ExpressionAttributeNames: { "#s": "status" },
-        ExpressionAttributeValues: { ":resolved": "resolved", ":o": outcome, ":n": note, ":t": now, ":b": by },
+  /** Resolves a case that is not resolved yet, and moves its scope pointers from open to closed. */
+  caseResolveWrites(
+    c: Pick<Case, "caseId" | "schoolIds" | "municipalities" | "district">,
+    outcome: CaseOutcome,
+    note: string,
+    now: string,
+    by: string,
+  ): TransactItem[] {
+    return [
+      {
+        Update: {
+          TableName: this.table,
+          Key: keys.case(c.caseId),
+          UpdateExpression: "SET #s = :resolved, outcome = :o, outcomeNote = :n, resolvedAt = :t, resolvedBy = :b",
+          ConditionExpression: "attribute_exists(pk) AND #s <> :resolved",
+          ExpressionAttributeNames: { "#s": "status" },
+          ExpressionAttributeValues: { ":resolved": "resolved", ":o": outcome, ":n": note, ":t": now, ":b": by },
+        },
       },
-    };
+      ...caseScopes(c).flatMap((scope) => [
+        { Delete: { TableName: this.table, Key: keys.caseScope(scope, true, c.caseId) } },
+        {
+          Put: {
+            TableName: this.table,
+            Item: { ...keys.caseScope(scope, false, c.caseId), entity: "caseScope", caseId: c.caseId },
+          },
+        },
+      ]),
+    ];
+  }
+
+  async getCases(ids: string[]): Promise<Case[]> {
+    return this.batchGet<Case>([...new Set(ids)].map((id) => keys.case(id)));
   }
 
   // ---- audit, outbox ---------------------------------------------------------------------------
@@ -357,27 +399,19 @@ export class Store {
 
   /**
    * A notification waits in the outbox, written in the same transaction as the change it reports;
-   * the dispatcher delivers it. Its id is deterministic per (subject, recipient scope, step).
+   * the dispatcher delivers it. Its id is deterministic per (subject, recipient, step), so the same
+   * step is never queued twice.
    */
-  outboxWrite(n: {
-    notificationId: string;
-    topic: string;
-    scope: string;
-    text: string;
-    subject: string;
-    now: string;
-  }): TransactItem {
+  outboxWrite(n: Notification): TransactItem {
     return {
       Put: {
         TableName: this.table,
         Item: {
-          ...keys.outbox(n.notificationId),
+          ...keys.notification(n.subjectPk, n.notificationId),
           entity: "notification",
           ...n,
-          status: "pending",
-          attempts: 0,
           gsi1pk: keys.outboxPending,
-          gsi1sk: `${n.now}#${n.notificationId}`,
+          gsi1sk: `${n.nextAttemptAt}#${n.notificationId}`,
         },
         ConditionExpression: "attribute_not_exists(pk)",
       },
@@ -389,12 +423,47 @@ export class Store {
   }
 }
 
+/** Days an absence signal keeps a pupil in the sweep's index after the absence that raised it. */
+export const ABSENCE_SIGNAL_DAYS = 60;
+
+/** A message to one recipient, and its delivery state. */
+export interface Notification {
+  notificationId: string;
+  /** The partition it lives in: `CASE#<id>` or `NOTICE#<enrolmentId>`. */
+  subjectPk: string;
+  caseId?: string;
+  step: string;
+  channel: "sms" | "email";
+  /** Contact id (sms) or recipient group `scope#role` (email topic). */
+  recipient: string;
+  scope: string;
+  role: string;
+  text: string;
+  subject: string;
+  status: "pending" | "sending" | "sent" | "failed";
+  attempts: number;
+  attemptLog: { at: string; error: string }[];
+  createdAt: string;
+  nextAttemptAt: string;
+  sentAt?: string;
+  messageId?: string;
+}
+
+/** The scopes that may list a case (SPEC §4: the school, the municipalities, the district). */
+export function caseScopes(c: Pick<Case, "schoolIds" | "municipalities" | "district">): string[] {
+  return [
+    ...c.schoolIds.map((s) => `school:${s}`),
+    ...c.municipalities.map((m) => `municipality:${m}`),
+    ...(c.district ? [`social:${c.district}`] : []),
+  ];
+}
+
 export function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
 
-/** Trims the rolling absence window to roughly the last 60 days before `today`. */
+/** Trims the rolling absence record to the last 400 days before `today` (absent days only are kept). */
 export function trimAbsence(recent: Record<IsoDate, number>, today: IsoDate): Record<IsoDate, number> {
-  const from = addDays(today, -60);
+  const from = addDays(today, -400);
   return Object.fromEntries(Object.entries(recent).filter(([d]) => d >= from));
 }

@@ -1,18 +1,12 @@
 /** Enrolment (inskrivning) and release (utskrivning): reads, the placement rules, one atomic write. */
-import { openCase } from "../cases.ts";
+import { notificationId } from "../alerts.ts";
+import { openingWrites, resolvingWrites } from "../casework.ts";
 import { addDays, type IsoDate } from "../dates.ts";
 import type { Ctx } from "../http.ts";
-import { enrolmentIdFor, pupilIdOfEnrolment, shortHash } from "../ids.ts";
+import { enrolmentIdFor, pupilIdOfEnrolment } from "../ids.ts";
+import { keys } from "../keys.ts";
 import type { Enrolment, Grade, Pupil, School } from "../model.ts";
-import {
-  caseSeverity,
-  decideEnrolment,
-  decideRelease,
-  lastSchoolDayBefore,
-  type ReleaseRequest,
-  summarise,
-  wasAbsent,
-} from "../placement.ts";
+import { decideEnrolment, decideRelease, lastSchoolDayBefore, type ReleaseRequest, summarise, wasAbsent } from "../placement.ts";
 import { problems } from "../problems.ts";
 import type { TransactItem } from "../store.ts";
 import { presentEnrolment, resolvePupil } from "./common.ts";
@@ -47,10 +41,13 @@ export async function enrol(ctx: Ctx, school: School, input: EnrolmentInput): Pr
     const resolvedIds = new Set(decision.resolves.map((c) => c.caseId));
     const next: Pupil = {
       ...pupil,
+      schoolMunicipality: school.municipality,
       enrolments: [
         ...pupil.enrolments.map((e) => {
           const end = endedIds.get(e.enrolmentId);
-          return end ? { ...e, status: "ended" as const, endDate: end.endDate } : e;
+          if (!end) return e;
+          const { releaseEndDate: _r, ...rest } = e;
+          return { ...rest, status: "ended" as const, endDate: end.endDate };
         }),
         summarise(enrolment),
       ],
@@ -66,32 +63,54 @@ export async function enrol(ctx: Ctx, school: School, input: EnrolmentInput): Pr
         },
       },
       ctx.store.auditWrite(pupil.pupilId, ctx.actor, "enrolment.created", ctx.now),
+      // The placement changes on these dates: the daily job refreshes the pupil's index entry then.
+      ...ctx.store.agendaWrites(
+        pupil.pupilId,
+        [
+          { date: input.startDate, reason: "enrolment-start" },
+          ...decision.ended.map((e) => ({ date: addDays(e.endDate, 1), reason: "enrolment-end" })),
+        ],
+        ctx.today,
+      ),
+      ...(await resolvingWrites(
+        ctx.store,
+        [...resolvedIds],
+        "enrolled",
+        "Resolved by an enrolment.",
+        ctx.now,
+        ctx.actor.principal,
+      )),
     ];
     if (created) items.push(ctx.store.pnrWrite(pupil));
     for (const end of decision.ended) {
       items.push({
         Update: {
           TableName: ctx.store.table,
-          Key: { pk: `PUPIL#${pupil.pupilId}`, sk: `ENR#${end.enrolmentId}` },
+          Key: keys.enrolment(pupil.pupilId, end.enrolmentId),
           UpdateExpression: "SET #s = :ended, endDate = :d, endReason = :r, transferredTo = :to",
           ExpressionAttributeNames: { "#s": "status" },
           ExpressionAttributeValues: { ":ended": "ended", ":d": end.endDate, ":r": "transferred", ":to": school.schoolId },
         },
       });
-      // The old school is told that the pupil was enrolled elsewhere — never where (SPEC §3 rule 1).
+      // The old school is told that the pupil was enrolled elsewhere — never where, never who (SPEC §3 rule 1).
       items.push(
         ctx.store.outboxWrite({
-          notificationId: shortHash(end.enrolmentId, "transferred"),
-          topic: "enrolment.transferred",
+          notificationId: notificationId(end.enrolmentId, "transferred"),
+          subjectPk: keys.notice(end.enrolmentId),
+          step: "transferred",
+          channel: "email",
+          recipient: `school:${end.schoolId}#rektor`,
           scope: `school:${end.schoolId}`,
-          subject: end.enrolmentId,
-          text: `Elevvakt: a pupil at your school has been enrolled at another school; the enrolment ends ${end.endDate}. See your roster (status=ended).`,
-          now: ctx.now,
+          role: "rektor",
+          subject: "Elevvakt: a pupil has been enrolled at another school",
+          text: `A pupil at your school has been enrolled at another school; the enrolment ends ${end.endDate}. See your roster in Elevvakt (status=ended). Enrolment reference: ${end.enrolmentId}.`,
+          status: "pending",
+          attempts: 0,
+          attemptLog: [],
+          createdAt: ctx.now,
+          nextAttemptAt: ctx.now,
         }),
       );
-    }
-    for (const c of decision.resolves) {
-      items.push(ctx.store.caseResolveWrite(c.caseId, "enrolled", "Resolved by an enrolment.", ctx.now, ctx.actor.principal));
     }
     await ctx.store.transact(items);
     return { status: 201, body: presentEnrolment(enrolment, next, ctx.today) };
@@ -137,22 +156,30 @@ export async function release(
     const items: TransactItem[] = [
       { Put: { TableName: ctx.store.table, Item: ctx.store.enrolmentItem(decision.enrolment) } },
       ctx.store.auditWrite(pupil.pupilId, ctx.actor, opts.overridden ? "release.override" : `release.${req.reason}`, ctx.now),
+      ...(decision.enrolment.endDate
+        ? ctx.store.agendaWrites(
+            pupil.pupilId,
+            [{ date: addDays(decision.enrolment.endDate, 1), reason: "enrolment-end" }],
+            ctx.today,
+          )
+        : []),
     ];
     if (decision.opens) {
-      const c = openCase({
+      const opening = await openingWrites(ctx.store, {
         pupil,
         kind: decision.opens.kind,
         episodeStart: decision.opens.episodeStart,
-        severity: caseSeverity(pupil, await siblingInTrouble(ctx, pupil)),
         schoolIds: [school.schoolId],
-        schoolMunicipalities: [school.municipality],
+        openedOn: ctx.today,
         now: ctx.now,
-        by: ctx.actor.principal,
+        actor: ctx.actor,
         ...(decision.opens.evidenceExpires ? { evidenceExpires: decision.opens.evidenceExpires } : {}),
       });
-      if (!pupil.openCases.some((o) => o.caseId === c.caseId)) {
-        next.openCases = [...pupil.openCases, { caseId: c.caseId, kind: c.kind }];
-        items.push(ctx.store.caseOpenWrite(c));
+      const exists =
+        pupil.openCases.some((o) => o.caseId === opening.case.caseId) || (await ctx.store.getCase(opening.case.caseId));
+      if (!exists) {
+        next.openCases = [...pupil.openCases, { caseId: opening.case.caseId, kind: opening.case.kind }];
+        items.push(...opening.items);
       }
     }
     items.unshift(ctx.store.pupilWrite(next, ctx.today, false));
@@ -163,11 +190,4 @@ export async function release(
     };
     return { status: decision.outcome === "pending_release" ? 202 : 200, body };
   });
-}
-
-/** A sibling in the same household with an open case, or not placed: the strongest signal there is. */
-export async function siblingInTrouble(ctx: Ctx, pupil: Pupil): Promise<boolean> {
-  if (!pupil.householdId) return false;
-  const household = await ctx.store.household(pupil.householdId);
-  return household.some((s) => s.pupilId !== pupil.pupilId && s.openCases.length > 0);
 }

@@ -1,10 +1,12 @@
 /** Routes of the municipality office: population register, exemptions, lock overrides, the watch list. */
 import { randomUUID } from "node:crypto";
+import { resolvingWrites } from "../casework.ts";
+import { addDays } from "../dates.ts";
 import { bodyOf, type Ctx, type Impl, queryOf, validate } from "../http.ts";
 import { newPupilId } from "../ids.ts";
 import { keys } from "../keys.ts";
 import type { Pupil } from "../model.ts";
-import { troubleState } from "../placement.ts";
+import { compulsoryAgeDates, troubleState } from "../placement.ts";
 import { Problem, problems } from "../problems.ts";
 import { applyRegisterRecord, newPupil } from "../register.ts";
 import type { RoutesOf } from "../routes.ts";
@@ -43,9 +45,18 @@ export async function upsertRegisterRecord(ctx: Ctx, kommunkod: string, raw: unk
     const items: TransactItem[] = [
       ctx.store.pupilWrite(decision.pupil, ctx.today, created),
       ctx.store.auditWrite(base.pupilId, ctx.actor, created ? "register.created" : "register.updated", ctx.now),
-      ...decision.resolves.map((r) =>
-        ctx.store.caseResolveWrite(r.caseId, r.outcome, "Resolved by the population register.", ctx.now, ctx.actor.principal),
-      ),
+      ...(decision.resolves.length
+        ? await resolvingWrites(
+            ctx.store,
+            decision.resolves.map((r) => r.caseId),
+            decision.resolves[0]?.outcome ?? "other",
+            "Resolved by the population register.",
+            ctx.now,
+            ctx.actor.principal,
+          )
+        : []),
+      // Reaching and leaving compulsory school age change the placement state on 1 July.
+      ...ctx.store.agendaWrites(base.pupilId, compulsoryAgeDates(base.birthDate), ctx.today),
     ];
     if (created) items.push(ctx.store.pnrWrite(base));
     await ctx.store.transact(items);
@@ -88,6 +99,14 @@ export const registerRoutes: Record<RoutesOf<"register">, Impl> = {
       await ctx.store.transact([
         ctx.store.pupilWrite(next, ctx.today, false),
         ctx.store.auditWrite(p.pupilId, ctx.actor, "exemption.set", ctx.now),
+        ...ctx.store.agendaWrites(
+          p.pupilId,
+          [
+            { date: body.from, reason: "exemption-start" },
+            { date: addDays(body.to, 1), reason: "exemption-end" },
+          ],
+          ctx.today,
+        ),
       ]);
       return next;
     });

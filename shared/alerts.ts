@@ -1,0 +1,163 @@
+/**
+ * Alerts (SPEC §5) as pure functions: who is told at each step of a case, and what the message says.
+ * A message names which case, its kind and severity, and where to open it — never a pupil, never a
+ * personnummer, and for a protected identity never a school.
+ */
+import { createHash } from "node:crypto";
+import type { Case, CaseKind, RiskFlag } from "./model.ts";
+import type { Notification } from "./store.ts";
+
+export type ContactRole = "rektor" | "attendance_office" | "head_of_schools" | "social_services";
+
+export interface Contact {
+  contactId: string;
+  name: string;
+  role: ContactRole;
+  scope: string;
+  email?: string;
+  phone?: string;
+}
+
+/** `opened` at once; the escalations after it (school days, evaluated by the sweep and the dispatcher). */
+export type Step = "opened" | "unacknowledged" | "still_open" | "evidence_expired";
+
+export interface RecipientGroup {
+  scope: string;
+  role: ContactRole;
+}
+
+export function recipientsFor(
+  c: Pick<Case, "schoolIds" | "municipalities" | "district" | "severity">,
+  step: Step,
+  flags: RiskFlag[],
+): RecipientGroup[] {
+  const rektors = c.schoolIds.map((s) => ({ scope: `school:${s}`, role: "rektor" as const }));
+  const offices = c.municipalities.map((m) => ({ scope: `municipality:${m}`, role: "attendance_office" as const }));
+  const social = c.district ? [{ scope: `social:${c.district}`, role: "social_services" as const }] : [];
+  switch (step) {
+    case "opened":
+      return [
+        ...rektors,
+        ...offices,
+        ...(c.severity === "high" ? social : []),
+        // Honour-related concern: the head of schools (grundskolechef) is informed.
+        ...(flags.includes("honour_concern")
+          ? c.municipalities.map((m) => ({ scope: `municipality:${m}`, role: "head_of_schools" as const }))
+          : []),
+      ];
+    case "unacknowledged":
+      // A high case told social services at once; the timer adds nobody new.
+      return c.severity === "high" ? [] : social;
+    case "still_open":
+      return social;
+    case "evidence_expired":
+      return [...rektors, ...offices, ...social];
+  }
+}
+
+const KIND_TEXT: Record<CaseKind, string> = {
+  unplaced: "pupil without a school placement",
+  release_without_destination: "released pupil with no receiving school",
+  not_returned: "pupil not back after a break",
+  unverified_emigration: "emigration not confirmed by the register",
+  long_absence: "long absence",
+};
+
+const STEP_TEXT: Record<Step, string> = {
+  opened: "New case",
+  unacknowledged: "Not acknowledged",
+  still_open: "Still open",
+  evidence_expired: "Evidence expired",
+};
+
+/** The short reference people read out on the phone: the case id's first characters. */
+export function caseRef(caseId: string): string {
+  return caseId
+    .replace(/^case_/, "")
+    .slice(0, 8)
+    .toUpperCase();
+}
+
+export function message(
+  c: Pick<Case, "caseId" | "kind" | "severity">,
+  step: Step,
+  channel: "sms" | "email",
+  opts: { baseUrl: string; schoolName?: string },
+): { subject: string; text: string } {
+  const link = `${opts.baseUrl.replace(/\/$/, "")}/v1/cases/${c.caseId}`;
+  const sev = c.severity === "high" ? "HIGH" : "normal";
+  const subject = `Elevvakt: ${STEP_TEXT[step]} ${caseRef(c.caseId)} (${c.kind}, ${sev})`;
+  if (channel === "sms") {
+    return {
+      subject,
+      text: `Elevvakt: ${STEP_TEXT[step]} ${caseRef(c.caseId)}: ${KIND_TEXT[c.kind]}, severity ${sev}. Open ${link}`,
+    };
+  }
+  const lines = [
+    `${STEP_TEXT[step]}: case ${caseRef(c.caseId)} in Elevvakt.`,
+    `Kind: ${KIND_TEXT[c.kind]} (${c.kind}). Severity: ${sev}.`,
+    ...(opts.schoolName ? [`School: ${opts.schoolName}.`] : []),
+    `Open the case with your credential: ${link}`,
+    "This message deliberately names no pupil. Do not reply with personal data.",
+  ];
+  return { subject, text: lines.join("\n") };
+}
+
+/** GSM 03.38 basic character set: an SMS in it fits 160 characters in one part. */
+const GSM7 = new Set(
+  "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà",
+);
+export function fitsOneSms(text: string): boolean {
+  return text.length <= 160 && [...text].every((ch) => GSM7.has(ch));
+}
+
+export function notificationId(...parts: string[]): string {
+  return `n_${createHash("sha256").update(parts.join("|")).digest("hex").slice(0, 24)}`;
+}
+
+/** The notifications of one step: an SMS to each contact with a phone, one email to the group's topic. */
+export function notificationsFor(
+  c: Case,
+  step: Step,
+  groups: RecipientGroup[],
+  contacts: Contact[],
+  opts: { now: string; baseUrl: string; schoolName?: string },
+): Notification[] {
+  const out: Notification[] = [];
+  const seen = new Set<string>();
+  for (const g of groups) {
+    const members = contacts.filter((k) => k.scope === g.scope && k.role === g.role);
+    const base = {
+      subjectPk: `CASE#${c.caseId}`,
+      caseId: c.caseId,
+      step,
+      scope: g.scope,
+      role: g.role,
+      status: "pending" as const,
+      attempts: 0,
+      attemptLog: [],
+      createdAt: opts.now,
+      nextAttemptAt: opts.now,
+    };
+    for (const k of members.filter((m) => m.phone)) {
+      const id = notificationId(c.caseId, step, "sms", k.contactId);
+      if (seen.has(id)) continue;
+      seen.add(id);
+      out.push({ ...base, notificationId: id, channel: "sms", recipient: k.contactId, ...message(c, step, "sms", opts) });
+    }
+    if (members.some((m) => m.email)) {
+      const id = notificationId(c.caseId, step, "email", `${g.scope}#${g.role}`);
+      if (!seen.has(id)) {
+        seen.add(id);
+        out.push({
+          ...base,
+          notificationId: id,
+          channel: "email",
+          recipient: `${g.scope}#${g.role}`,
+          ...message(c, step, "email", opts),
+        });
+      }
+    }
+  }
+  return out;
+}
