@@ -44,6 +44,8 @@ export const keys = {
     sk: `YEAR#${schoolYear}`,
   }),
   municipalitySettings: (kommunkod: string) => ({ pk: `MUNI#${kommunkod}`, sk: "SETTINGS" }),
+  municipalities: "MUNICIPALITIES",
+  municipality: (kommunkod: string) => ({ pk: "MUNICIPALITIES", sk: kommunkod }),
 
   contact: (contactId: string) => ({ pk: `CONTACT#${contactId}`, sk: "CONTACT" }),
   scopeContacts: (scope: string) => `CONTACTS#${scope}`,

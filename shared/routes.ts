@@ -6,6 +6,7 @@
 import type { z } from "zod";
 import type { Principal } from "./principals.ts";
 import * as s from "./schemas.ts";
+import { SettingsSchema } from "./settings.ts";
 
 export type FunctionName = "admin" | "register" | "schools" | "pupils" | "docs";
 
@@ -35,6 +36,13 @@ const entries = [
     summary: "Set the municipality's school calendar for a school year (terms and holidays)",
     body: s.CalendarBody,
     responses: { 200: s.CalendarBody, 201: s.CalendarBody },
+  }),
+  route("PUT /v1/municipalities/{kommunkod}/settings", {
+    fn: "admin",
+    principals: ["municipality"],
+    summary: "Set the municipality's detection thresholds (defaults of SPEC §4 for any left out)",
+    body: SettingsSchema,
+    responses: { 200: SettingsSchema, 201: SettingsSchema },
   }),
   route("PUT /v1/schools/{schoolId}/calendar/{schoolYear}", {
     fn: "admin",

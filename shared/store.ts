@@ -23,6 +23,7 @@ import { addDays, type IsoDate, schoolYearOf } from "./dates.ts";
 import { keys, TABLE_NAME_ENV } from "./keys.ts";
 import type { Case, CaseOutcome, Enrolment, Pupil, School } from "./model.ts";
 import { troubleState } from "./placement.ts";
+import { DEFAULT_SETTINGS, type Settings } from "./settings.ts";
 
 type Item = Record<string, unknown>;
 export type TransactItem = NonNullable<TransactWriteCommandInput["TransactItems"]>[number];
@@ -100,7 +101,7 @@ export class Store {
   async queryAll<T>(
     index: "gsi1" | "trouble" | null,
     pk: string,
-    opts: { skPrefix?: string; limit?: number; cursor?: string } = {},
+    opts: { skPrefix?: string; skUpTo?: string; limit?: number; cursor?: string; raw?: boolean } = {},
   ): Promise<{ items: T[]; cursor?: string }> {
     const pkName = index === "gsi1" ? "gsi1pk" : index === "trouble" ? "troublePk" : "pk";
     const skName = index === "gsi1" ? "gsi1sk" : index === "trouble" ? "troubleSk" : "sk";
@@ -113,14 +114,19 @@ export class Store {
         new QueryCommand({
           TableName: this.table,
           ...(index ? { IndexName: index } : {}),
-          KeyConditionExpression: opts.skPrefix ? "#pk = :pk AND begins_with(#sk, :sk)" : "#pk = :pk",
-          ExpressionAttributeNames: opts.skPrefix ? { "#pk": pkName, "#sk": skName } : { "#pk": pkName },
-          ExpressionAttributeValues: opts.skPrefix ? { ":pk": pk, ":sk": opts.skPrefix } : { ":pk": pk },
+          KeyConditionExpression: opts.skPrefix
+            ? "#pk = :pk AND begins_with(#sk, :sk)"
+            : opts.skUpTo
+              ? "#pk = :pk AND #sk <= :sk"
+              : "#pk = :pk",
+          ExpressionAttributeNames: opts.skPrefix || opts.skUpTo ? { "#pk": pkName, "#sk": skName } : { "#pk": pkName },
+          ExpressionAttributeValues:
+            opts.skPrefix || opts.skUpTo ? { ":pk": pk, ":sk": opts.skPrefix ?? opts.skUpTo } : { ":pk": pk },
           ExclusiveStartKey: start,
           ...(opts.limit ? { Limit: opts.limit - items.length } : {}),
         }),
       );
-      for (const i of out.Items ?? []) items.push(strip<T>(i) as T);
+      for (const i of out.Items ?? []) items.push((opts.raw ? i : strip<T>(i)) as T);
       start = out.LastEvaluatedKey;
     } while (start && (!opts.limit || items.length < opts.limit));
     return { items, ...(start ? { cursor: Buffer.from(JSON.stringify(start)).toString("base64url") } : {}) };
@@ -304,6 +310,16 @@ export class Store {
       calendar[year] = (own ?? fallback)?.calendar;
     }
     return calendar;
+  }
+
+  async settings(kommunkod: string): Promise<Settings> {
+    const item = await this.get<{ settings: Partial<Settings> }>(keys.municipalitySettings(kommunkod));
+    return { ...DEFAULT_SETTINGS, ...item?.settings };
+  }
+
+  /** The municipalities this deployment serves (registered with their first calendar). */
+  async municipalities(): Promise<string[]> {
+    return (await this.queryAll<{ kommunkod: string }>(null, keys.municipalities)).items.map((m) => m.kommunkod);
   }
 
   // ---- cases -----------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ import { districtMunicipality, hashSecret, newKey, parsePrincipal } from "../pri
 import { problems } from "../problems.ts";
 import type { RoutesOf } from "../routes.ts";
 import * as s from "../schemas.ts";
+import { SettingsSchema } from "../settings.ts";
 import type { Store } from "../store.ts";
 import { requireOwnMunicipality } from "./common.ts";
 
@@ -32,6 +33,16 @@ export const adminRoutes: Record<RoutesOf<"admin">, Impl> = {
       entity: "calendar",
       calendar: body,
     });
+    // The scheduled sweep runs for every municipality that has a calendar.
+    await ctx.store.put({ ...keys.municipality(kommunkod), entity: "municipality", kommunkod });
+    return { status, body };
+  },
+
+  "PUT /v1/municipalities/{kommunkod}/settings": async (ctx) => {
+    const kommunkod = ctx.params.kommunkod ?? "";
+    requireOwnMunicipality(ctx, kommunkod);
+    const body = bodyOf(ctx, SettingsSchema);
+    const status = await putVersioned(ctx, keys.municipalitySettings(kommunkod), { entity: "settings", settings: body });
     return { status, body };
   },
 

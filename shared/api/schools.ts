@@ -1,6 +1,7 @@
 /** Routes a school uses: enrol, release, report absence, read its roster. */
 import { isPublicHoliday, isSchoolDay, lastSchoolDays } from "../calendar.ts";
 import { addDays, isWeekend } from "../dates.ts";
+import { absenceSignal } from "../detection.ts";
 import { bodyOf, type Ctx, type Impl, queryOf, validate } from "../http.ts";
 import { keys } from "../keys.ts";
 import type { Enrolment, Pupil } from "../model.ts";
@@ -8,7 +9,8 @@ import { enrolmentCovers, placementOn } from "../placement.ts";
 import { Problem, problems } from "../problems.ts";
 import type { RoutesOf } from "../routes.ts";
 import * as s from "../schemas.ts";
-import { trimAbsence } from "../store.ts";
+import type { Settings } from "../settings.ts";
+import { ABSENCE_SIGNAL_DAYS, trimAbsence } from "../store.ts";
 import { requireOwnSchool, requireSchool, resolvePupil, visibleToSchool } from "./common.ts";
 import { enrol, release } from "./enrolment.ts";
 
@@ -62,8 +64,8 @@ export const schoolRoutes: Record<RoutesOf<"schools">, Impl> = {
     const body = bodyOf(ctx, s.AbsenceBody);
     const { date } = body;
     if (date > ctx.today) throw problems.validation([{ path: "/date", message: "absence is reported for today or earlier" }]);
-    if (date < addDays(ctx.today, -60)) {
-      throw problems.validation([{ path: "/date", message: "absence older than 60 days can no longer be reported" }]);
+    if (date < addDays(ctx.today, -366)) {
+      throw problems.validation([{ path: "/date", message: "absence older than a year can no longer be reported" }]);
     }
     const calendar = await ctx.store.calendarFor(school, undefined, [date]);
     const known = Object.values(calendar).some(Boolean);
@@ -96,6 +98,8 @@ export const schoolRoutes: Record<RoutesOf<"schools">, Impl> = {
       ...entries.map((e) => ({ pupilId: e.pupil.pupilId, fraction: e.fraction, kind: e.kind })),
       ...cleared.map((pupilId) => ({ pupilId, fraction: null })),
     ];
+    const signalCalendar = await ctx.store.calendarFor(school, undefined, [date, addDays(date, -200)]);
+    const settingsOf = new Map<string, Settings>();
     for (const w of writes) {
       await ctx.store.withRetry(async () => {
         const pupil = await ctx.store.getPupil(w.pupilId);
@@ -103,8 +107,15 @@ export const schoolRoutes: Record<RoutesOf<"schools">, Impl> = {
         const recent = trimAbsence({ ...pupil.recentAbsence }, ctx.today);
         if (w.fraction === null) delete recent[date];
         else recent[date] = w.fraction;
+        const next: Pupil = { ...pupil, recentAbsence: recent };
+        // A pupil on a return streak or over the long-absence share becomes a sweep candidate.
+        const kod = pupil.homeMunicipality ?? school.municipality;
+        if (!settingsOf.has(kod)) settingsOf.set(kod, await ctx.store.settings(kod));
+        if (w.fraction !== null && absenceSignal(next, date, signalCalendar, settingsOf.get(kod) as Settings)) {
+          next.absenceSignalAt = pupil.absenceSignalAt && pupil.absenceSignalAt > date ? pupil.absenceSignalAt : date;
+        }
         await ctx.store.transact([
-          ctx.store.pupilWrite({ ...pupil, recentAbsence: recent }, ctx.today, false),
+          ctx.store.pupilWrite(next, ctx.today, false),
           w.fraction === null
             ? { Delete: { TableName: ctx.store.table, Key: keys.absence(w.pupilId, date) } }
             : {
@@ -125,6 +136,14 @@ export const schoolRoutes: Record<RoutesOf<"schools">, Impl> = {
                 },
               },
           ctx.store.auditWrite(w.pupilId, ctx.actor, "absence.reported", ctx.now),
+          // The signal keeps the pupil in the sweep's index for a while; the daily job lets it go then.
+          ...(next.absenceSignalAt
+            ? ctx.store.agendaWrites(
+                w.pupilId,
+                [{ date: addDays(next.absenceSignalAt, ABSENCE_SIGNAL_DAYS + 1), reason: "absence-signal-end" }],
+                ctx.today,
+              )
+            : []),
         ]);
       });
     }
