@@ -18,7 +18,7 @@ export interface ElevvaktStackProps extends StackProps {
   stage: string;
 }
 
-const FUNCTIONS: FunctionName[] = ["admin", "register", "schools", "pupils", "docs"];
+const FUNCTIONS: FunctionName[] = ["admin", "register", "schools", "pupils", "cases", "docs"];
 
 export class ElevvaktStack extends Stack {
   readonly table: TableV2;

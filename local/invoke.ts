@@ -5,6 +5,7 @@
 import { randomUUID } from "node:crypto";
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from "aws-lambda";
 import { handler as admin } from "../functions/admin.ts";
+import { handler as cases } from "../functions/cases.ts";
 import { handler as docs } from "../functions/docs.ts";
 import { handler as pupils } from "../functions/pupils.ts";
 import { handler as register } from "../functions/register.ts";
@@ -14,6 +15,7 @@ import { type FunctionName, matchRoute, routes } from "../shared/routes.ts";
 
 const functions: Record<FunctionName, (e: APIGatewayProxyEventV2, c: Context) => Promise<APIGatewayProxyStructuredResultV2>> = {
   admin,
+  cases,
   docs,
   pupils,
   register,

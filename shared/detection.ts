@@ -43,11 +43,11 @@ function notReturned(pupil: Pupil, asOf: IsoDate, calendar: Calendar, s: Setting
 }
 
 /** Walks back over days while `holds` is true: the episode starts on the earliest day of the run. */
-function episodeStart(asOf: IsoDate, holds: (d: IsoDate) => boolean, limitDays = 400): IsoDate {
+function episodeStart(asOf: IsoDate, holds: (d: IsoDate) => boolean, notBefore: IsoDate | undefined, limitDays = 400): IsoDate {
   let start = asOf;
   for (let i = 1; i <= limitDays; i++) {
     const d = addDays(asOf, -i);
-    if (!holds(d)) break;
+    if ((notBefore && d < notBefore) || !holds(d)) break;
     start = d;
   }
   return start;
@@ -74,7 +74,7 @@ export function findings(pupil: Pupil, asOf: IsoDate, calendar: Calendar, s: Set
   if (state === "unplaced" && isSchoolDay(asOf, calendar) && !emigrationWatched) {
     out.push({
       kind: "unplaced",
-      episodeStart: episodeStart(asOf, (d) => placementOn(pupil, d) === "unplaced"),
+      episodeStart: episodeStart(asOf, (d) => placementOn(pupil, d) === "unplaced", pupil.registeredOn),
       schoolIds: schools,
     });
   }

@@ -106,6 +106,10 @@ export interface Pupil {
   protectedIdentity: boolean;
   flags: RiskFlag[];
   exemption?: Exemption;
+  /** The day Elevvakt first knew the pupil: no episode starts before it. */
+  registeredOn?: IsoDate;
+  /** Compulsory schooling completed (a release as `completed`): the watch ends the day after. */
+  completedOn?: IsoDate;
   enrolments: EnrolmentSummary[];
   /** Cases not yet resolved, so that a change of placement can resolve them in the same write. */
   openCases: { caseId: string; kind: CaseKind }[];

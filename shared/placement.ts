@@ -50,6 +50,7 @@ export function enrolmentCovers(e: Pick<EnrolmentSummary, "startDate" | "endDate
 export function isSubject(pupil: Pupil, date: IsoDate): boolean {
   if (pupil.homeMunicipality === null || pupil.residency !== "resident") return false;
   if (!isCompulsoryAge(pupil.birthDate, date)) return false;
+  if (pupil.completedOn && date > pupil.completedOn) return false;
   const ex = pupil.exemption;
   return !(ex && ex.from <= date && date <= ex.to);
 }

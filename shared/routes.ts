@@ -8,7 +8,7 @@ import type { Principal } from "./principals.ts";
 import * as s from "./schemas.ts";
 import { SettingsSchema } from "./settings.ts";
 
-export type FunctionName = "admin" | "register" | "schools" | "pupils" | "docs";
+export type FunctionName = "admin" | "register" | "schools" | "pupils" | "cases" | "docs";
 
 export interface RouteDef {
   method: "GET" | "POST" | "PUT" | "DELETE";
@@ -160,6 +160,54 @@ const entries = [
     summary: "Set the pupil's risk flags (the whole set; [] clears)",
     body: s.FlagsBody,
     responses: { 200: s.FlagsBody },
+  }),
+  route("POST /v1/municipalities/{kommunkod}/sweeps", {
+    fn: "cases",
+    principals: ["municipality", "ops"],
+    summary: "Run a sweep for a date by hand: open, escalate and resolve cases; a second run for the same date changes nothing",
+    body: s.SweepBody,
+    responses: { 200: s.SweepResponse },
+  }),
+  route("GET /v1/cases", {
+    fn: "cases",
+    principals: ["school", "municipality", "social"],
+    summary: "The caller's cases: a school's pupils, a district's residents, a municipality's all",
+    query: s.CasesQuery,
+    responses: { 200: s.CaseListResponse },
+  }),
+  route("GET /v1/cases/{caseId}", {
+    fn: "cases",
+    principals: ["school", "municipality", "social"],
+    summary: "One case with its checklist, journal and notifications",
+    responses: { 200: s.CaseResponse },
+  }),
+  route("POST /v1/cases/{caseId}/acknowledge", {
+    fn: "cases",
+    principals: ["school", "municipality", "social"],
+    summary: "Acknowledge a case (stops the not-acknowledged escalation timer)",
+    body: s.AcknowledgeBody,
+    responses: { 200: s.CaseResponse },
+  }),
+  route("POST /v1/cases/{caseId}/journal", {
+    fn: "cases",
+    principals: ["school", "municipality", "social"],
+    summary: "Append a journal entry (append-only; social services' entries are visible to social services only)",
+    body: s.JournalBody,
+    responses: { 201: s.OkResponse },
+  }),
+  route("PUT /v1/cases/{caseId}/checklist/{itemId}", {
+    fn: "cases",
+    principals: ["school", "municipality", "social"],
+    summary: "Tick a checklist item with a note (report_concern: date and reference)",
+    body: s.ChecklistBody,
+    responses: { 200: s.CaseResponse },
+  }),
+  route("POST /v1/cases/{caseId}/resolve", {
+    fn: "cases",
+    principals: ["school", "municipality", "social"],
+    summary: "Resolve with an outcome and a note (not_returned and long_absence also by the school)",
+    body: s.ResolveBody,
+    responses: { 200: s.CaseResponse },
   }),
   route("GET /v1/openapi.json", {
     fn: "docs",

@@ -47,6 +47,8 @@ export const PathParams = {
   pupilId: IdSchema,
   enrolmentId: IdSchema,
   overrideId: IdSchema,
+  caseId: IdSchema,
+  itemId: IdSchema,
 } as const;
 export type PathParamName = keyof typeof PathParams;
 
@@ -266,3 +268,78 @@ export const OkResponse = z.object({}).passthrough();
 
 /** Checks beyond field shapes, with JSON Pointer paths. */
 export { calendarProblems };
+
+// ---- cases and sweeps (SPEC §4, §6) -------------------------------------------------------------
+
+export const SweepBody = z.strictObject({ asOf: IsoDateSchema });
+export const SweepResponse = z.object({
+  asOf: IsoDateSchema,
+  opened: z.record(z.enum(CASE_KINDS), z.number()),
+  escalated: z.record(z.enum(CASE_KINDS), z.number()),
+  resolved: z.record(z.enum(CASE_KINDS), z.number()),
+  notificationsQueued: z.number(),
+});
+export const CasesQuery = z.strictObject({
+  status: z.enum(["open", "acknowledged", "resolved"]).optional(),
+  kind: z.enum(CASE_KINDS).optional(),
+  limit: z.coerce.number().int().min(1).max(500).optional(),
+  cursor: z.string().max(2000).optional(),
+});
+export const AcknowledgeBody = z.strictObject({ note: Text(4000).optional() });
+export const JournalBody = z.strictObject({ text: Text(4000) });
+export const ChecklistBody = z.strictObject({
+  done: z.boolean(),
+  note: Text(4000).optional(),
+  date: IsoDateSchema.optional(),
+  reference: Text(200).optional(),
+});
+export const ResolveBody = z.strictObject({ outcome: z.enum(CASE_OUTCOMES), note: Text(4000) });
+
+const ChecklistItemSchema = z.object({
+  itemId: z.string(),
+  title: z.string(),
+  done: z.boolean(),
+  doneBy: z.string().optional(),
+  doneAt: z.string().optional(),
+  note: z.string().optional(),
+  date: z.string().optional(),
+  reference: z.string().optional(),
+  systemNote: z.string().optional(),
+});
+export const CaseSummarySchema = z.object({
+  caseId: z.string(),
+  kind: z.enum(CASE_KINDS),
+  severity: z.enum(["normal", "high"]),
+  status: z.enum(["open", "acknowledged", "resolved"]),
+  pupilId: z.string(),
+  episodeStart: IsoDateSchema,
+  openedOn: IsoDateSchema,
+  openedAt: z.string(),
+  schoolIds: z.array(z.string()),
+  outcome: z.enum(CASE_OUTCOMES).optional(),
+});
+export const CaseListResponse = z.object({ items: z.array(CaseSummarySchema), nextCursor: z.string().optional() });
+export const CaseResponse = CaseSummarySchema.extend({
+  acknowledgedAt: z.string().optional(),
+  acknowledgedBy: z.string().optional(),
+  resolvedAt: z.string().optional(),
+  resolvedBy: z.string().optional(),
+  outcomeNote: z.string().optional(),
+  evidenceExpires: IsoDateSchema.optional(),
+  steps: z.array(z.string()),
+  checklist: z.array(ChecklistItemSchema),
+  journal: z.array(z.object({ entryId: z.string(), at: z.string(), by: z.string(), text: z.string(), socialOnly: z.boolean() })),
+  notifications: z.array(
+    z.object({
+      notificationId: z.string(),
+      channel: z.enum(["sms", "email"]),
+      recipient: z.string(),
+      step: z.string(),
+      status: z.enum(["pending", "sending", "sent", "failed"]),
+      text: z.string(),
+      attempts: z.number(),
+      attemptLog: z.array(z.object({ at: z.string(), error: z.string() })),
+      sentAt: z.string().optional(),
+    }),
+  ),
+});

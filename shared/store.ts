@@ -38,7 +38,7 @@ export class ConcurrentChange extends Error {}
 
 const KEY_ATTRS = ["pk", "sk", "gsi1pk", "gsi1sk", "troublePk", "troubleSk", "ttl", "entity"] as const;
 
-function strip<T>(item: Item | undefined): T | undefined {
+export function strip<T>(item: Item | undefined): T | undefined {
   if (!item) return undefined;
   const copy: Item = { ...item };
   for (const k of KEY_ATTRS) delete copy[k];

@@ -1,13 +1,23 @@
 /** Routes for the municipality office and operations: calendars, schools, contacts, credentials. */
+
+import type { Contact } from "../alerts.ts";
 import { calendarProblems } from "../calendar.ts";
 import { bodyOf, type Ctx, type Impl } from "../http.ts";
 import { keys } from "../keys.ts";
 import type { School } from "../model.ts";
+import { type Notifier, notifierFromEnv } from "../notify.ts";
 import { districtMunicipality, hashSecret, newKey, parsePrincipal } from "../principals.ts";
 import { problems } from "../problems.ts";
 import type { RoutesOf } from "../routes.ts";
 import * as s from "../schemas.ts";
 import { SettingsSchema } from "../settings.ts";
+
+let cachedNotifier: Notifier | undefined;
+const notifier = () => {
+  cachedNotifier ??= notifierFromEnv();
+  return cachedNotifier;
+};
+
 import type { Store } from "../store.ts";
 import { requireOwnMunicipality } from "./common.ts";
 
@@ -95,10 +105,14 @@ export const adminRoutes: Record<RoutesOf<"admin">, Impl> = {
         throw problems.forbidden();
       }
     }
+    // Email goes through the group's topic: keep the contact subscribed to it (SNS in AWS; nothing locally).
+    const previous = await ctx.store.get<Contact & { subscriptionArn?: string }>(keys.contact(contactId));
+    const { subscriptionArn } = await notifier().contactChanged({ contactId, ...body }, previous, ctx.store);
     const status = await putVersioned(ctx, keys.contact(contactId), {
       entity: "contact",
       contactId,
       ...body,
+      ...(subscriptionArn ? { subscriptionArn } : {}),
       gsi1pk: keys.scopeContacts(body.scope),
       gsi1sk: contactId,
     });

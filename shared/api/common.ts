@@ -48,7 +48,9 @@ export async function resolvePupil(
     const pupil = await ctx.store.getPupil(id);
     if (pupil) return { pupil, created: false };
   }
-  return createIfMissing ? { pupil: newPupil(newPupilId(), ref.personnummer), created: true } : null;
+  return createIfMissing
+    ? { pupil: { ...newPupil(newPupilId(), ref.personnummer), registeredOn: ctx.today }, created: true }
+    : null;
 }
 
 /** Enrolments a school may still see: not ended, or ended in the last 30 days (rule 1's roster). */

@@ -152,6 +152,7 @@ export async function release(
     const next: Pupil = {
       ...pupil,
       enrolments: pupil.enrolments.map((e) => (e.enrolmentId === enrolmentId ? summarise(decision.enrolment) : e)),
+      ...(decision.enrolment.endReason === "completed" ? { completedOn: req.endDate } : {}),
     };
     const items: TransactItem[] = [
       { Put: { TableName: ctx.store.table, Item: ctx.store.enrolmentItem(decision.enrolment) } },

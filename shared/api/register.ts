@@ -39,7 +39,7 @@ export async function upsertRegisterRecord(ctx: Ctx, kommunkod: string, raw: unk
     const id = await ctx.store.pupilIdFor(record.personnummer);
     const existing = id ? await ctx.store.getPupil(id) : undefined;
     const created = !existing;
-    const base = existing ?? newPupil(newPupilId(), record.personnummer);
+    const base = existing ?? { ...newPupil(newPupilId(), record.personnummer), registeredOn: ctx.today };
     const decision = applyRegisterRecord(base, record, kommunkod);
     if (!created && !decision.changed) return { pupilId: base.pupilId, status: "updated" as const, changed: false };
     const items: TransactItem[] = [

@@ -1,0 +1,268 @@
+/** Cases (SPEC §4) and hand-run sweeps: read and work a case, scoped per principal, every read audited. */
+import { randomUUID } from "node:crypto";
+import { covers } from "../calendar.ts";
+import { resolvingWrites } from "../casework.ts";
+import { bodyOf, type Ctx, type Impl, queryOf } from "../http.ts";
+import { keys } from "../keys.ts";
+import type { Case, CaseKind, ChecklistItem } from "../model.ts";
+import { problems } from "../problems.ts";
+import type { RoutesOf } from "../routes.ts";
+import * as s from "../schemas.ts";
+import { caseScopes, type Notification, strip } from "../store.ts";
+import { sweep } from "../sweep.ts";
+import { requireOwnMunicipality } from "./common.ts";
+
+interface JournalEntry {
+  entryId: string;
+  at: string;
+  by: string;
+  text: string;
+  socialOnly: boolean;
+}
+
+/** The scope pointer partition a principal lists cases from. */
+function scopeOf(ctx: Ctx): string {
+  const p = ctx.principal;
+  if (p.kind === "school") return `school:${p.schoolId}`;
+  if (p.kind === "municipality") return `municipality:${p.kommunkod}`;
+  if (p.kind === "social") return `social:${p.district}`;
+  throw problems.forbidden();
+}
+
+function mayAccess(ctx: Ctx, c: Case): boolean {
+  return caseScopes(c).includes(scopeOf(ctx));
+}
+
+/** A case as the caller may see it: a school sees only its own school, and never social services' journal. */
+function present(ctx: Ctx, c: Case, journal: JournalEntry[] = [], notifications: Notification[] = []) {
+  const isSchool = ctx.principal.kind === "school";
+  const { version: _v, municipalities: _m, district, openedBy: _o, ...rest } = c;
+  return {
+    ...rest,
+    schoolIds: isSchool
+      ? c.schoolIds.filter((id) => ctx.principal.kind === "school" && id === ctx.principal.schoolId)
+      : c.schoolIds,
+    ...(!isSchool && district ? { district } : {}),
+    journal: journal
+      .filter((j) => !j.socialOnly || ctx.principal.kind === "social")
+      .map(({ entryId, at, by, text, socialOnly }) => ({ entryId, at, by, text, socialOnly })),
+    notifications: notifications.map((n) => ({
+      notificationId: n.notificationId,
+      channel: n.channel,
+      recipient: n.recipient,
+      step: n.step,
+      status: n.status,
+      text: n.text,
+      attempts: n.attempts,
+      attemptLog: n.attemptLog,
+      ...(n.sentAt ? { sentAt: n.sentAt } : {}),
+    })),
+  };
+}
+
+function summary(ctx: Ctx, c: Case) {
+  return {
+    caseId: c.caseId,
+    kind: c.kind,
+    severity: c.severity,
+    status: c.status,
+    pupilId: c.pupilId,
+    episodeStart: c.episodeStart,
+    openedOn: c.openedOn,
+    openedAt: c.openedAt,
+    schoolIds:
+      ctx.principal.kind === "school"
+        ? c.schoolIds.filter((id) => ctx.principal.kind === "school" && id === ctx.principal.schoolId)
+        : c.schoolIds,
+    ...(c.outcome ? { outcome: c.outcome } : {}),
+  };
+}
+
+/** Reads a case whole (one query: the case, its journal, its notifications), or 403 — the same for one that does not exist. */
+async function loadCase(ctx: Ctx) {
+  const caseId = ctx.params.caseId ?? "";
+  const all = (await ctx.store.queryAll<Record<string, unknown>>(null, keys.case(caseId).pk, { raw: true })).items;
+  const of = <T>(entity: string) => all.filter((i) => i.entity === entity).map((i) => strip<T>(i) as T);
+  const c = of<Case>("case")[0];
+  if (!c || !mayAccess(ctx, c)) throw problems.forbidden();
+  const journal = of<JournalEntry>("journal").sort((a, b) => a.at.localeCompare(b.at));
+  const notifications = of<Notification>("notification").sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+  return { c, journal, notifications };
+}
+
+async function reply(ctx: Ctx, action: string, status = 200) {
+  const { c, journal, notifications } = await loadCase(ctx);
+  await ctx.store.auditReads([c.pupilId], ctx.actor, action, ctx.now);
+  return { status, body: present(ctx, c, journal, notifications) };
+}
+
+function journalItem(ctx: Ctx, caseId: string, text: string) {
+  const entryId = randomUUID();
+  return {
+    Put: {
+      TableName: ctx.store.table,
+      Item: {
+        ...keys.journal(caseId, ctx.now, entryId),
+        entity: "journal",
+        entryId,
+        at: ctx.now,
+        by: ctx.actor.principal,
+        text,
+        socialOnly: ctx.principal.kind === "social",
+      },
+    },
+  };
+}
+
+/** Who may resolve by hand (SPEC §4): absence kinds also the school; the others the office or social services. */
+const SCHOOL_MAY_RESOLVE: readonly CaseKind[] = ["not_returned", "long_absence"];
+
+export const caseRoutes: Record<RoutesOf<"cases">, Impl> = {
+  "POST /v1/municipalities/{kommunkod}/sweeps": async (ctx) => {
+    const kommunkod = ctx.params.kommunkod ?? "";
+    if (ctx.principal.kind === "municipality") requireOwnMunicipality(ctx, kommunkod);
+    const { asOf } = bodyOf(ctx, s.SweepBody);
+    const calendar = await ctx.store.calendarFor(undefined, kommunkod, [asOf]);
+    if (!covers(asOf, calendar)) {
+      throw problems.unprocessable(
+        "calendar_missing",
+        `The municipality has no school calendar for the school year of ${asOf}; set it first (PUT …/calendar/{schoolYear}).`,
+      );
+    }
+    const result = await sweep(ctx.store, kommunkod, asOf, ctx.actor, { now: ctx.now, today: ctx.today });
+    ctx.log.info("sweep", {
+      kommunkod,
+      asOf,
+      opened: result.opened,
+      resolved: result.resolved,
+      escalated: result.escalated,
+      read: result.read,
+    });
+    return { status: 200, body: result };
+  },
+
+  "GET /v1/cases": async (ctx) => {
+    const q = queryOf(ctx, s.CasesQuery);
+    const prefix = q.status === "resolved" ? "closed#" : q.status ? "open#" : undefined;
+    const page = await ctx.store.queryAll<{ caseId: string }>(null, `CASESCOPE#${scopeOf(ctx)}`, {
+      ...(prefix ? { skPrefix: prefix } : {}),
+      limit: q.limit ?? 100,
+      ...(q.cursor ? { cursor: q.cursor } : {}),
+    });
+    const cases = (await ctx.store.getCases(page.items.map((p) => p.caseId)))
+      .filter((c) => mayAccess(ctx, c) && (!q.status || c.status === q.status) && (!q.kind || c.kind === q.kind))
+      .sort((a, b) => b.openedAt.localeCompare(a.openedAt));
+    await ctx.store.auditReads(
+      cases.map((c) => c.pupilId),
+      ctx.actor,
+      "cases.list",
+      ctx.now,
+    );
+    return {
+      status: 200,
+      body: { items: cases.map((c) => summary(ctx, c)), ...(page.cursor ? { nextCursor: page.cursor } : {}) },
+    };
+  },
+
+  "GET /v1/cases/{caseId}": (ctx) => reply(ctx, "case.read"),
+
+  "POST /v1/cases/{caseId}/acknowledge": async (ctx) => {
+    const { note } = bodyOf(ctx, s.AcknowledgeBody);
+    const { c } = await loadCase(ctx);
+    if (c.status === "resolved") throw problems.conflict("case_resolved", "The case is already resolved.");
+    const items: Parameters<typeof ctx.store.transact>[0] = [
+      ctx.store.auditWrite(c.pupilId, ctx.actor, "case.acknowledged", ctx.now),
+    ];
+    if (c.status === "open") {
+      items.push({
+        Update: {
+          TableName: ctx.store.table,
+          Key: keys.case(c.caseId),
+          UpdateExpression: "SET #s = :ack, acknowledgedAt = :t, acknowledgedBy = :b, version = version + :one",
+          ConditionExpression: "#s = :open",
+          ExpressionAttributeNames: { "#s": "status" },
+          ExpressionAttributeValues: {
+            ":ack": "acknowledged",
+            ":open": "open",
+            ":t": ctx.now,
+            ":b": ctx.actor.principal,
+            ":one": 1,
+          },
+        },
+      });
+    }
+    if (note) items.push(journalItem(ctx, c.caseId, note));
+    await ctx.store.transact(items);
+    return reply(ctx, "case.read");
+  },
+
+  "POST /v1/cases/{caseId}/journal": async (ctx) => {
+    const { text } = bodyOf(ctx, s.JournalBody);
+    const { c } = await loadCase(ctx);
+    const entry = journalItem(ctx, c.caseId, text);
+    await ctx.store.transact([entry, ctx.store.auditWrite(c.pupilId, ctx.actor, "case.journal", ctx.now)]);
+    const { entryId, at, by, socialOnly } = entry.Put.Item;
+    return { status: 201, body: { entryId, at, by, text, socialOnly } };
+  },
+
+  "PUT /v1/cases/{caseId}/checklist/{itemId}": async (ctx) => {
+    const body = bodyOf(ctx, s.ChecklistBody);
+    const itemId = ctx.params.itemId ?? "";
+    await ctx.store.withRetry(async () => {
+      const { c } = await loadCase(ctx);
+      const index = c.checklist.findIndex((i) => i.itemId === itemId);
+      if (index < 0) throw problems.notFound("checklist item");
+      if (itemId === "report_concern" && body.done && (!body.date || !body.reference)) {
+        throw problems.validation([
+          {
+            path: body.date ? "/reference" : "/date",
+            message: "a concern report (orosanmälan) is ticked with its date and reference",
+          },
+        ]);
+      }
+      const prev = c.checklist[index] as ChecklistItem;
+      const item: ChecklistItem = {
+        itemId: prev.itemId,
+        title: prev.title,
+        ...(prev.systemNote ? { systemNote: prev.systemNote } : {}),
+        done: body.done,
+        doneBy: ctx.actor.principal,
+        doneAt: ctx.now,
+        ...(body.note ? { note: body.note } : {}),
+        ...(body.date ? { date: body.date } : {}),
+        ...(body.reference ? { reference: body.reference } : {}),
+      };
+      await ctx.store.transact([
+        {
+          Update: {
+            TableName: ctx.store.table,
+            Key: keys.case(c.caseId),
+            UpdateExpression: `SET checklist[${index}] = :item, version = version + :one`,
+            ConditionExpression: "version = :v",
+            ExpressionAttributeValues: { ":item": item, ":one": 1, ":v": c.version },
+          },
+        },
+        ctx.store.auditWrite(c.pupilId, ctx.actor, `case.checklist.${itemId}`, ctx.now),
+      ]);
+    });
+    return reply(ctx, "case.read");
+  },
+
+  "POST /v1/cases/{caseId}/resolve": async (ctx) => {
+    const { outcome, note } = bodyOf(ctx, s.ResolveBody);
+    await ctx.store.withRetry(async () => {
+      const { c } = await loadCase(ctx);
+      if (ctx.principal.kind === "school" && !SCHOOL_MAY_RESOLVE.includes(c.kind)) throw problems.forbidden();
+      if (c.status === "resolved") throw problems.conflict("case_resolved", "The case is already resolved.");
+      const pupil = await ctx.store.getPupil(c.pupilId);
+      if (!pupil) throw problems.notFound("pupil");
+      const next = { ...pupil, openCases: pupil.openCases.filter((o) => o.caseId !== c.caseId) };
+      await ctx.store.transact([
+        ctx.store.pupilWrite(next, ctx.today, false),
+        ...(await resolvingWrites(ctx.store, [c.caseId], outcome, note, ctx.now, ctx.actor.principal)),
+        ctx.store.auditWrite(c.pupilId, ctx.actor, "case.resolved", ctx.now),
+      ]);
+    });
+    return reply(ctx, "case.read");
+  },
+};
