@@ -2,9 +2,12 @@
  * The operator CLI: `npx elevvakt …`. Credentials are written straight to the table (the first ops
  * key of a new deployment needs nothing else); imports go through the API, so every rule applies.
  */
+
+import { randomUUID } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { issueCredential } from "../shared/api/admin.ts";
+import { isIsoDate, todayInStockholm } from "../shared/dates.ts";
 import { keys } from "../shared/keys.ts";
 import { parsePrincipal } from "../shared/principals.ts";
 import { RegisterRecord, SchoolBody } from "../shared/schemas.ts";
@@ -17,6 +20,10 @@ const USAGE = `elevvakt — operator CLI
       principal: ops | municipality:<kommunkod> | school:<skolenhetskod> | social:<district>
       Local stage by default (npm start must be running); a deployed stage with
       --table <name> [--region eu-north-1] and your AWS credentials.
+
+  elevvakt sweep --as-of <YYYY-MM-DD> [--municipality <kommunkod>]
+      Runs the sweep for a date (every municipality with a calendar unless one is named);
+      local stage by default, or --table <name> [--region …] for a deployed one.
 
   elevvakt import schools <file.csv> --key <key> [--url http://localhost:3000]
       columns: schoolId,name,organiserType,municipality
@@ -38,6 +45,7 @@ const { positionals, values } = parseArgs({
     key: { type: "string" },
     url: { type: "string" },
     municipality: { type: "string" },
+    "as-of": { type: "string" },
     help: { type: "boolean", short: "h" },
   },
 });
@@ -106,6 +114,25 @@ async function main() {
       ExpressionAttributeValues: { ":t": new Date().toISOString(), ":b": "cli" },
     });
     console.log(`revoked ${arg}`);
+    return;
+  }
+  if (group === "sweep") {
+    const asOf = values["as-of"];
+    if (!asOf || !isIsoDate(asOf)) fail("--as-of <YYYY-MM-DD> is required");
+    const s = await store();
+    const { sweep } = await import("../shared/sweep.ts");
+    const kods = values.municipality ? [values.municipality] : await s.municipalities();
+    const now = new Date();
+    for (const kod of kods) {
+      const summary = await sweep(
+        s,
+        kod,
+        asOf,
+        { principal: "ops:cli", credentialId: "cli", requestId: randomUUID() },
+        { now: now.toISOString(), today: todayInStockholm(now) },
+      );
+      console.log(JSON.stringify({ kommunkod: kod, ...summary }));
+    }
     return;
   }
   if (group === "import" && (action === "schools" || action === "population")) {

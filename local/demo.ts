@@ -213,5 +213,28 @@ export async function loadDemo(store: Store, now = new Date().toISOString()): Pr
     const key = creds[`school:${s.schoolId}`] as string;
     if (items.length) await call(key, "POST", `/v1/schools/${s.schoolId}/enrolments/batch`, { items });
   }
+
+  // After sommarlov: a household of siblings and two more pupils absent on each of the first three
+  // school days (a sweep for 2026-08-20, the fourth, opens not_returned cases), and a few absent on one.
+  const enrolled = pupils.filter((p) => p.schoolId);
+  const household = enrolled.find(
+    (p) => p.householdId && enrolled.filter((q) => q.householdId === p.householdId).length >= 2,
+  )?.householdId;
+  const missing = [...enrolled.filter((p) => p.householdId === household), ...enrolled.filter((p) => !p.householdId).slice(0, 2)];
+  const once = enrolled.filter((p) => !missing.includes(p)).slice(10, 16);
+  for (const [date, absent] of [
+    ["2026-08-17", [...missing, ...once]],
+    ["2026-08-18", missing],
+    ["2026-08-19", missing],
+  ] as const) {
+    for (const s of DEMO_SCHOOLS) {
+      const here = absent.filter((p) => p.schoolId === s.schoolId);
+      if (here.length === 0) continue;
+      await call(creds[`school:${s.schoolId}`] as string, "POST", `/v1/schools/${s.schoolId}/absence`, {
+        date,
+        absent: here.map((p) => ({ personnummer: p.personnummer, kind: "unexcused" })),
+      });
+    }
+  }
   return creds;
 }

@@ -44,6 +44,9 @@ if (!existsSync(CREDENTIALS)) {
   console.log(`elevvakt: demo loaded; credentials for every principal are in ${CREDENTIALS}`);
 }
 
+const { startScheduler } = await import("./scheduler.ts");
+const stopScheduler = startScheduler(new Store());
+
 console.log(`elevvakt: API on http://localhost:${port}  (OpenAPI: http://localhost:${port}/v1/openapi.json)`);
 console.log(`elevvakt: DynamoDB Local on ${dynamo.endpoint}, data in ${LOCAL_DIR}/dynamodb`);
 console.log(
@@ -55,6 +58,7 @@ const stop = async () => {
   if (stopping) return;
   stopping = true;
   logger.info("stopping");
+  stopScheduler();
   server.close();
   await dynamo.stop();
   process.exit(0);

@@ -115,8 +115,8 @@ export interface Pupil {
   openCases: { caseId: string; kind: CaseKind }[];
   /** Rolling absence: part of the day missed, by school day, for roughly the last 60 days. */
   recentAbsence: Record<IsoDate, number>;
-  /** The last school day whose absence made the pupil a sweep candidate (return streak or long absence). */
-  absenceSignalAt?: IsoDate;
+  /** Absence made the pupil a sweep candidate (return streak or long absence): watched until this date. */
+  absenceWatchUntil?: IsoDate;
   /** The municipality of the school the pupil attends, watching pupils no register here knows. */
   schoolMunicipality?: string;
   version: number;

@@ -209,7 +209,7 @@ export class Store {
   pupilItem(pupil: Pupil, today: IsoDate): Item {
     const trouble = troubleState(pupil, today);
     // Absence that made the pupil a candidate keeps them in view of the sweep for a while.
-    const signal = pupil.absenceSignalAt !== undefined && pupil.absenceSignalAt >= addDays(today, -ABSENCE_SIGNAL_DAYS);
+    const signal = pupil.absenceWatchUntil !== undefined && pupil.absenceWatchUntil >= today;
     const watcher = pupil.homeMunicipality ?? pupil.schoolMunicipality;
     const entry = trouble ?? (signal ? "absence" : null);
     return {
@@ -439,7 +439,7 @@ export class Store {
   }
 }
 
-/** Days an absence signal keeps a pupil in the sweep's index after the absence that raised it. */
+/** Days an absence signal keeps a pupil in the sweep's index after the report that raised it. */
 export const ABSENCE_SIGNAL_DAYS = 60;
 
 /** A message to one recipient, and its delivery state. */

@@ -112,7 +112,7 @@ export const schoolRoutes: Record<RoutesOf<"schools">, Impl> = {
         const kod = pupil.homeMunicipality ?? school.municipality;
         if (!settingsOf.has(kod)) settingsOf.set(kod, await ctx.store.settings(kod));
         if (w.fraction !== null && absenceSignal(next, date, signalCalendar, settingsOf.get(kod) as Settings)) {
-          next.absenceSignalAt = pupil.absenceSignalAt && pupil.absenceSignalAt > date ? pupil.absenceSignalAt : date;
+          next.absenceWatchUntil = addDays(ctx.today, ABSENCE_SIGNAL_DAYS);
         }
         await ctx.store.transact([
           ctx.store.pupilWrite(next, ctx.today, false),
@@ -137,10 +137,10 @@ export const schoolRoutes: Record<RoutesOf<"schools">, Impl> = {
               },
           ctx.store.auditWrite(w.pupilId, ctx.actor, "absence.reported", ctx.now),
           // The signal keeps the pupil in the sweep's index for a while; the daily job lets it go then.
-          ...(next.absenceSignalAt
+          ...(next.absenceWatchUntil
             ? ctx.store.agendaWrites(
                 w.pupilId,
-                [{ date: addDays(next.absenceSignalAt, ABSENCE_SIGNAL_DAYS + 1), reason: "absence-signal-end" }],
+                [{ date: addDays(next.absenceWatchUntil, 1), reason: "absence-watch-end" }],
                 ctx.today,
               )
             : []),

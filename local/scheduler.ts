@@ -1,0 +1,40 @@
+/**
+ * The local scheduler: fires the schedules of shared/schedules.ts on their cron, in Europe/Stockholm,
+ * with the same job code as the Lambda functions. Locally the outbox is also drained every few
+ * seconds, so an alert reaches the console as soon as a case opens.
+ */
+import { clock } from "../shared/clock.ts";
+import { dispatch } from "../shared/dispatch.ts";
+import { runDailySweep, runDispatch } from "../shared/jobs.ts";
+import { logger } from "../shared/log.ts";
+import { ConsoleNotifier } from "../shared/notify.ts";
+import { cronMatches, schedules, stockholmClock } from "../shared/schedules.ts";
+import type { Store } from "../shared/store.ts";
+
+export function startScheduler(store: Store, opts: { drainEveryMs?: number } = {}): () => void {
+  const notifier = new ConsoleNotifier();
+  const fired = new Map<string, string>();
+  let busy = false;
+  const tick = async () => {
+    if (busy) return;
+    busy = true;
+    try {
+      const now = clock.now();
+      const minute = stockholmClock(now).key;
+      for (const s of schedules) {
+        if (!cronMatches(s.cron, now) || fired.get(s.name) === minute) continue;
+        fired.set(s.name, minute);
+        logger.info("schedule fired", { schedule: s.name, at: minute });
+        if (s.fn === "sweep") await runDailySweep(store, now);
+        else await runDispatch(store, notifier, now);
+      }
+      await dispatch(store, notifier, now);
+    } catch (err) {
+      logger.error("local scheduler failed", { error: (err as Error).name });
+    } finally {
+      busy = false;
+    }
+  };
+  const timer = setInterval(tick, opts.drainEveryMs ?? 5_000);
+  return () => clearInterval(timer);
+}
