@@ -88,10 +88,11 @@ export function message(
   const sev = c.severity === "high" ? "HIGH" : "normal";
   const subject = `Elevvakt: ${STEP_TEXT[step]} ${caseRef(c.caseId)} (${c.kind}, ${sev})`;
   if (channel === "sms") {
-    return {
-      subject,
-      text: `Elevvakt: ${STEP_TEXT[step]} ${caseRef(c.caseId)}: ${KIND_TEXT[c.kind]}, severity ${sev}. Open ${link}`,
-    };
+    // One GSM-7 part: the long form when it fits, else the kind's code, else no link.
+    const long = `Elevvakt: ${STEP_TEXT[step]} ${caseRef(c.caseId)}: ${KIND_TEXT[c.kind]}, severity ${sev}. Open ${link}`;
+    const short = `Elevvakt ${caseRef(c.caseId)} ${c.kind} ${sev}: ${link}`;
+    const bare = `Elevvakt: ${STEP_TEXT[step]} ${caseRef(c.caseId)} (${c.kind}, ${sev}). Log in to Elevvakt to open it.`;
+    return { subject, text: fitsOneSms(long) ? long : fitsOneSms(short) ? short : bare };
   }
   const lines = [
     `${STEP_TEXT[step]}: case ${caseRef(c.caseId)} in Elevvakt.`,
