@@ -2,28 +2,53 @@
  * The Elevvakt stack: the table (from the one key declaration), the API functions behind an HTTP API
  * (routes from the one route table), a customer-managed KMS key, least-privilege grants.
  */
-import { type CfnElement, CfnOutput, RemovalPolicy, Stack, type StackProps, Validations } from "aws-cdk-lib";
+import {
+  type CfnElement,
+  CfnOutput,
+  Duration,
+  RemovalPolicy,
+  Stack,
+  type StackProps,
+  TimeZone,
+  Token,
+  Validations,
+} from "aws-cdk-lib";
 import { type CfnStage, HttpApi, HttpMethod } from "aws-cdk-lib/aws-apigatewayv2";
 import { HttpLambdaIntegration } from "aws-cdk-lib/aws-apigatewayv2-integrations";
+import { Alarm, ComparisonOperator, TreatMissingData } from "aws-cdk-lib/aws-cloudwatch";
+import { SnsAction } from "aws-cdk-lib/aws-cloudwatch-actions";
 import { AttributeType, Billing, TableEncryptionV2, TableV2 } from "aws-cdk-lib/aws-dynamodb";
+import { PolicyStatement, ServicePrincipal } from "aws-cdk-lib/aws-iam";
 import { Key } from "aws-cdk-lib/aws-kms";
-import { LogGroup, RetentionDays } from "aws-cdk-lib/aws-logs";
+import { FilterPattern, LogGroup, MetricFilter, RetentionDays } from "aws-cdk-lib/aws-logs";
+import { Schedule, ScheduleExpression } from "aws-cdk-lib/aws-scheduler";
+import { LambdaInvoke } from "aws-cdk-lib/aws-scheduler-targets";
 import { Secret } from "aws-cdk-lib/aws-secretsmanager";
+import { Topic } from "aws-cdk-lib/aws-sns";
+import { Queue, QueueEncryption } from "aws-cdk-lib/aws-sqs";
 import type { Construct } from "constructs";
 import { TABLE_NAME_ENV, tableDefinition } from "../shared/keys.ts";
 import { type FunctionName, type RouteDef, routes } from "../shared/routes.ts";
+import { type ScheduleDef, schedules, TIME_ZONE } from "../shared/schedules.ts";
 import { ElevvaktFunction, functionEntry } from "./function.ts";
 
 export interface ElevvaktStackProps extends StackProps {
   stage: string;
+  /** Where a case opens (links in alerts). */
+  appUrl?: string;
 }
 
 const FUNCTIONS: FunctionName[] = ["admin", "register", "schools", "pupils", "cases", "docs"];
+type JobName = ScheduleDef["fn"];
+const JOBS: JobName[] = ["sweep", "dispatcher"];
+const pascal = (name: string) => `${name[0]?.toUpperCase()}${name.slice(1)}`;
 
 export class ElevvaktStack extends Stack {
   readonly table: TableV2;
   readonly api: HttpApi;
   readonly functions: Record<FunctionName, ElevvaktFunction>;
+  readonly jobs: Record<JobName, ElevvaktFunction>;
+  readonly deadLetters: Queue;
 
   constructor(scope: Construct, id: string, props: ElevvaktStackProps) {
     super(scope, id, props);
@@ -58,8 +83,13 @@ export class ElevvaktStack extends Stack {
       generateSecretString: { passwordLength: 48, excludePunctuation: true },
     });
 
+    const topicPrefix = `elevvakt-${props.stage}`;
     const environment = {
       [TABLE_NAME_ENV]: this.table.tableName,
+      NOTIFIER: "sns",
+      TOPIC_PREFIX: topicPrefix,
+      TOPIC_KMS_KEY: key.keyArn,
+      APP_URL: props.appUrl ?? "https://elevvakt.example",
       // Lambda encrypts its environment at rest; the value never appears in the template.
       PNR_PEPPER: pepper.secretValue.unsafeUnwrap(),
     };
@@ -108,6 +138,102 @@ export class ElevvaktStack extends Stack {
       this.api.addRoutes({ path: def.path, methods: [HttpMethod[def.method]], integration: integrations[def.fn] });
     }
 
+    // ---- scheduled jobs (shared/schedules.ts): EventBridge Scheduler in Europe/Stockholm, retries, a DLQ ----
+    this.jobs = Object.fromEntries(
+      JOBS.map((name) => {
+        const fn = new ElevvaktFunction(this, `${pascal(name)}Job`, {
+          entry: functionEntry(name),
+          environment,
+          timeout: Duration.minutes(15),
+          memorySize: 1024,
+        });
+        this.table.grantReadWriteData(fn);
+        return [name, fn];
+      }),
+    ) as Record<JobName, ElevvaktFunction>;
+    this.deadLetters = new Queue(this, "ScheduleDeadLetters", {
+      encryption: QueueEncryption.KMS,
+      encryptionMasterKey: key,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    for (const def of schedules) {
+      new Schedule(this, `${pascal(def.name.replace(/-(\w)/g, (_, c: string) => c.toUpperCase()))}Schedule`, {
+        description: def.description,
+        schedule: ScheduleExpression.cron({
+          minute: def.cron.minute,
+          hour: def.cron.hour,
+          weekDay: def.cron.weekDays === "*" ? "*" : def.cron.weekDays,
+          timeZone: TimeZone.of(TIME_ZONE),
+        }),
+        target: new LambdaInvoke(this.jobs[def.fn], {
+          retryAttempts: 3,
+          maxEventAge: Duration.hours(1),
+          deadLetterQueue: this.deadLetters,
+        }),
+      });
+    }
+
+    // ---- SNS: SMS by direct publish, email through one KMS-encrypted topic per recipient group ----
+    const topicArns = this.formatArn({ service: "sns", resource: `${topicPrefix}-*` });
+    this.functions.admin.addToRolePolicy(
+      new PolicyStatement({
+        actions: ["sns:CreateTopic", "sns:Subscribe", "sns:Unsubscribe", "sns:TagResource"],
+        resources: [topicArns],
+      }),
+    );
+    for (const fn of [this.jobs.dispatcher, this.jobs.sweep, this.functions.cases]) {
+      // Direct publish to a phone number has no resource ARN; topics are limited to this stage's.
+      fn.addToRolePolicy(new PolicyStatement({ actions: ["sns:Publish"], resources: ["*", topicArns] }));
+    }
+    key.grantEncryptDecrypt(this.jobs.dispatcher);
+    key.addToResourcePolicy(
+      new PolicyStatement({
+        principals: [new ServicePrincipal("sns.amazonaws.com")],
+        actions: ["kms:GenerateDataKey*", "kms:Decrypt"],
+        resources: ["*"],
+        conditions: { StringEquals: { "aws:SourceAccount": this.account } },
+      }),
+    );
+
+    // ---- alarms: function errors, dead letters, failed deliveries ----
+    const alarmTopic = new Topic(this, "OperatorAlarms", { masterKey: key, enforceSSL: true, displayName: "Elevvakt alarms" });
+    const action = new SnsAction(alarmTopic);
+    for (const [name, fn] of [...Object.entries(this.functions), ...Object.entries(this.jobs)]) {
+      new Alarm(this, `${pascal(name)}Errors`, {
+        alarmDescription: `Elevvakt ${name}: function errors`,
+        metric: fn.metricErrors({ period: Duration.minutes(5), statistic: "Sum" }),
+        threshold: 1,
+        evaluationPeriods: 1,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      }).addAlarmAction(action);
+    }
+    new Alarm(this, "DeadLetters", {
+      alarmDescription: "Elevvakt: a scheduled job could not be delivered (dead-letter queue not empty)",
+      metric: this.deadLetters.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5) }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    }).addAlarmAction(action);
+    const failed = new MetricFilter(this, "FailedDeliveriesFilter", {
+      logGroup: this.jobs.dispatcher.logGroup,
+      filterPattern: FilterPattern.stringValue("$.msg", "=", "delivery failed"),
+      metricNamespace: "Elevvakt",
+      metricName: "FailedDeliveries",
+      metricValue: "1",
+      defaultValue: 0,
+    });
+    new Alarm(this, "FailedDeliveries", {
+      alarmDescription: "Elevvakt: an alert could not be delivered after every retry",
+      metric: failed.metric({ period: Duration.minutes(15), statistic: "Sum" }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    }).addAlarmAction(action);
+
     new CfnOutput(this, "ApiUrl", { value: this.api.apiEndpoint });
     new CfnOutput(this, "TableName", { value: this.table.tableName });
 
@@ -141,8 +267,31 @@ export class ElevvaktStack extends Stack {
         reason:
           "The personnummer HMAC key cannot rotate on a timer: every lookup item is keyed by it. Rotation is an operator's migration (re-key the PNR# items), documented in the README.",
       },
+      {
+        id: "AwsSolutions::AwsSolutions-IAM5[Resource::*]",
+        reason:
+          "sns:Publish to a phone number (SMS by direct publish, SPEC §5) has no resource ARN; the statement allows sns:Publish only.",
+      },
+      {
+        id: `AwsSolutions::AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:sns:${literal(this.region, "<AWS::Region>")}:${literal(this.account, "<AWS::AccountId>")}:${topicPrefix}-*]`,
+        reason:
+          "Email topics are created at run time, one per recipient group, all named with this stage's prefix; no other topic is reachable.",
+      },
+      ...JOBS.map((name) => ({
+        id: `AwsSolutions::AwsSolutions-IAM5[Resource::<${this.getLogicalId(this.jobs[name].node.defaultChild as CfnElement)}.Arn>:*]`,
+        reason: "EventBridge Scheduler's role may invoke this one job function and its versions (CDK's LambdaInvoke target).",
+      })),
+      {
+        id: "AwsSolutions::AwsSolutions-SQS3",
+        reason: "This queue is itself the schedules' dead-letter queue; its depth is alarmed on.",
+      },
     ];
     // Every acknowledged cdk-nag finding carries its reason.
     for (const ack of acks) Validations.of(this).acknowledge(ack);
   }
+}
+
+/** How cdk-nag prints a value in a finding id: the literal when known, else its pseudo-parameter. */
+function literal(value: string, pseudo: string): string {
+  return Token.isUnresolved(value) ? pseudo : value;
 }

@@ -8,6 +8,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { ElevvaktStack } from "../infra/stack.ts";
 import { tableDefinition } from "../shared/keys.ts";
 import { routes } from "../shared/routes.ts";
+import { awsCron, schedules } from "../shared/schedules.ts";
 
 let template: Template;
 let report: { pluginReports?: { summary?: { status?: string }; violations?: unknown[] }[] } & Record<string, unknown>;
@@ -42,7 +43,7 @@ describe("stack", () => {
 
   it("runs every function on Node.js 24, arm64, with logs kept", () => {
     const fns = template.findResources("AWS::Lambda::Function");
-    expect(Object.keys(fns)).toHaveLength(5);
+    expect(Object.keys(fns)).toHaveLength(8); // six route groups, the sweep and the dispatcher
     for (const fn of Object.values(fns)) {
       expect(fn.Properties.Runtime).toBe("nodejs24.x");
       expect(fn.Properties.Architectures).toEqual(["arm64"]);
@@ -62,6 +63,36 @@ describe("stack", () => {
     const names = Object.keys(policies);
     expect(names.some((n) => n.startsWith("DocsFunction"))).toBe(false);
     expect(names.filter((n) => /^(Admin|Register|Schools|Pupils)Function/.test(n))).toHaveLength(4);
+  });
+
+  it("fires the schedules of shared/schedules.ts in Europe/Stockholm, with retries and a dead-letter queue", () => {
+    const found = Object.values(template.findResources("AWS::Scheduler::Schedule")).map((r) => r.Properties);
+    expect(found.map((p) => p.ScheduleExpression).sort()).toEqual(schedules.map((s) => awsCron(s.cron)).sort());
+    for (const p of found) {
+      expect(p.ScheduleExpressionTimezone).toBe("Europe/Stockholm");
+      expect(p.Target.RetryPolicy).toMatchObject({ MaximumRetryAttempts: 3 });
+      expect(p.Target.DeadLetterConfig.Arn).toBeDefined();
+    }
+    template.hasResourceProperties("AWS::SQS::Queue", { KmsMasterKeyId: Match.anyValue() });
+  });
+
+  it("alarms on every function's errors, the dead-letter queue and failed deliveries", () => {
+    const alarms = Object.values(template.findResources("AWS::CloudWatch::Alarm")).map((a) => a.Properties);
+    expect(alarms.filter((a) => a.MetricName === "Errors")).toHaveLength(8);
+    expect(alarms.some((a) => a.MetricName === "ApproximateNumberOfMessagesVisible")).toBe(true);
+    expect(alarms.some((a) => a.MetricName === "FailedDeliveries" && a.Namespace === "Elevvakt")).toBe(true);
+    for (const a of alarms) expect(a.AlarmActions).toHaveLength(1);
+    template.hasResourceProperties("AWS::Logs::MetricFilter", { FilterPattern: Match.stringLikeRegexp("delivery failed") });
+    template.hasResourceProperties("AWS::SNS::Topic", { KmsMasterKeyId: Match.anyValue() });
+  });
+
+  it("lets only the admin function manage this stage's email topics, and the senders publish", () => {
+    const statements = Object.values(template.findResources("AWS::IAM::Policy")).flatMap(
+      (p) => p.Properties.PolicyDocument.Statement,
+    );
+    const manage = statements.filter((st: { Action: unknown }) => JSON.stringify(st.Action).includes("sns:CreateTopic"));
+    expect(manage).toHaveLength(1);
+    expect(JSON.stringify(manage[0].Resource)).toContain("elevvakt-test-*");
   });
 
   it("passes cdk-nag AwsSolutions: every finding is fixed or acknowledged with a reason", () => {
