@@ -21,7 +21,7 @@ describe("npm start", () => {
     const port = await freePort();
     child = spawn(process.execPath, [resolve("local/start.ts")], {
       cwd: dir,
-      env: { ...process.env, PORT: String(port), DYNAMODB_ENDPOINT: "", TABLE_NAME: "elevvakt", LOG_LEVEL: "warn" },
+      env: { ...process.env, PORT: String(port), DYNAMODB_ENDPOINT: "", TABLE_NAME: "elevvakt", LOG_LEVEL: "info" },
       stdio: ["ignore", "pipe", "pipe"],
     });
     let output = "";
@@ -53,6 +53,21 @@ describe("npm start", () => {
     expect(roster.body.items.length).toBeGreaterThan(30);
     const docs = await fetch(`http://127.0.0.1:${port}/v1/openapi.json`);
     expect(docs.status).toBe(200);
+    // The demo's sweep for the fourth school day after sommarlov: not_returned cases, alerts on the console.
+    const sweep = await fetch(`http://127.0.0.1:${port}/v1/municipalities/0180/sweeps`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${creds["municipality:0180"]}`, "content-type": "application/json" },
+      body: JSON.stringify({ asOf: "2026-08-20" }),
+    });
+    const summary = (await sweep.json()) as any;
+    expect(summary.opened.not_returned).toBeGreaterThanOrEqual(3);
+    const until = Date.now() + 30_000;
+    while (!output.includes('"alert delivered"') && Date.now() < until) await new Promise((r) => setTimeout(r, 250));
+    expect(output).toContain('"alert delivered"');
+    const list = await get("/v1/cases?kind=not_returned", "municipality:0180");
+    const one = await get(`/v1/cases/${list.body.items[0].caseId}`, "municipality:0180");
+    expect(one.body.checklist).toHaveLength(8);
+    expect(one.body.notifications.length).toBeGreaterThan(0);
     // Nothing the demo loaded put a personnummer or a name in the output.
     expect(output).not.toMatch(/\b20\d{10}\b/);
   }, 120_000);
