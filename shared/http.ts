@@ -7,7 +7,6 @@ import { createHash, randomUUID } from "node:crypto";
 import middy from "@middy/core";
 import httpHeaderNormalizer from "@middy/http-header-normalizer";
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from "aws-lambda";
-import type { z } from "zod";
 import { clock } from "./clock.ts";
 import { keys } from "./keys.ts";
 import { createLogger, type Logger, logger } from "./log.ts";
@@ -16,6 +15,7 @@ import { Problem, problems } from "./problems.ts";
 import { type FunctionName, type RouteDef, type RouteKey, type RoutesOf, routes } from "./routes.ts";
 import { type PathParamName, PathParams } from "./schemas.ts";
 import { type Actor, Store } from "./store.ts";
+import type * as z from "./zod.ts";
 
 export const MAX_BODY_BYTES = 1_048_576;
 const IDEMPOTENCY_HOURS = 24;
@@ -42,10 +42,10 @@ export interface Reply {
 export type Impl = (ctx: Ctx) => Promise<Reply>;
 
 /** Typed access to a body the middleware has already validated against this schema. */
-export function bodyOf<S extends z.ZodType>(ctx: Ctx, _schema: S): z.output<S> {
+export function bodyOf<S extends z.ZodMiniType>(ctx: Ctx, _schema: S): z.output<S> {
   return ctx.body as z.output<S>;
 }
-export function queryOf<S extends z.ZodType>(ctx: Ctx, _schema: S): z.output<S> {
+export function queryOf<S extends z.ZodMiniType>(ctx: Ctx, _schema: S): z.output<S> {
   return ctx.query as z.output<S>;
 }
 
@@ -71,7 +71,7 @@ function json(status: number, body: unknown, headers: Record<string, string> = {
   };
 }
 
-function zodErrors(error: z.ZodError, prefix = ""): { path: string; message: string }[] {
+function zodErrors(error: z.core.$ZodError, prefix = ""): { path: string; message: string }[] {
   return error.issues.map((i) => ({
     path:
       `${prefix}/${i.path.map((p) => String(p).replaceAll("~", "~0").replaceAll("/", "~1")).join("/")}`.replace(/\/$/, "") || "/",
@@ -80,7 +80,7 @@ function zodErrors(error: z.ZodError, prefix = ""): { path: string; message: str
 }
 
 /** Validates with a schema, or throws the 400 problem with JSON Pointer paths. */
-export function validate<S extends z.ZodType>(schema: S, value: unknown, prefix = ""): z.output<S> {
+export function validate<S extends z.ZodMiniType>(schema: S, value: unknown, prefix = ""): z.output<S> {
   const r = schema.safeParse(value);
   if (!r.success) throw problems.validation(zodErrors(r.error, prefix));
   return r.data;

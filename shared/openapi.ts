@@ -1,9 +1,10 @@
 /** The OpenAPI 3.1 document, generated from the same routes and zod schemas that validate requests. */
-import { z } from "zod";
+
 import { type RouteDef, routes } from "./routes.ts";
 import { type PathParamName, PathParams, ProblemSchema } from "./schemas.ts";
+import * as z from "./zod.ts";
 
-const jsonSchema = (schema: z.ZodType, io: "input" | "output") =>
+const jsonSchema = (schema: z.ZodMiniType, io: "input" | "output") =>
   z.toJSONSchema(schema, { io, unrepresentable: "any", target: "draft-2020-12" });
 
 function operation(def: RouteDef) {
@@ -37,7 +38,7 @@ function operation(def: RouteDef) {
       ...Object.fromEntries(
         Object.entries(def.responses).map(([status, schema]) => [
           status,
-          { description: "OK", content: { "application/json": { schema: jsonSchema(schema as z.ZodType, "output") } } },
+          { description: "OK", content: { "application/json": { schema: jsonSchema(schema as z.ZodMiniType, "output") } } },
         ]),
       ),
       "4XX": { description: "Problem (RFC 9457)", content: problem },

@@ -3,10 +3,11 @@
  * matches requests with them, handlers are typed against them, and the OpenAPI document lists them.
  * `fn` names the Lambda function (one per route group) that serves the route.
  */
-import type { z } from "zod";
+
 import type { Principal } from "./principals.ts";
 import * as s from "./schemas.ts";
 import { SettingsSchema } from "./settings.ts";
+import type * as z from "./zod.ts";
 
 export type FunctionName = "admin" | "register" | "schools" | "pupils" | "cases" | "docs";
 
@@ -16,9 +17,9 @@ export interface RouteDef {
   fn: FunctionName;
   principals: Principal["kind"][] | "public";
   summary: string;
-  body?: z.ZodType;
-  query?: z.ZodType;
-  responses: Partial<Record<number, z.ZodType>>;
+  body?: z.ZodMiniType;
+  query?: z.ZodMiniType;
+  responses: Partial<Record<number, z.ZodMiniType>>;
 }
 
 const route = <const K extends string, const F extends FunctionName>(
