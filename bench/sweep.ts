@@ -1,0 +1,244 @@
+/**
+ * Sweep scaling: the same municipality at two sizes, the same 500 pupils in trouble spread over the
+ * case kinds, and ordinary background absence (about 5 % of all pupils absent on each of the last
+ * 20 school days). Our sweep against a naive one written here (scan every pupil and filter).
+ */
+import { ScanCommand } from "@aws-sdk/lib-dynamodb";
+import { ensureTable } from "../local/dynamo.ts";
+import { type Calendar, lastSchoolDays } from "../shared/calendar.ts";
+import { findings } from "../shared/detection.ts";
+import { keys } from "../shared/keys.ts";
+import type { Pupil } from "../shared/model.ts";
+import { withCheckDigit } from "../shared/personnummer.ts";
+import { newPupil } from "../shared/register.ts";
+import { DEFAULT_SETTINGS } from "../shared/settings.ts";
+import { documentClient, Store } from "../shared/store.ts";
+import { sweep } from "../shared/sweep.ts";
+import { countItems } from "./count.ts";
+
+export const AS_OF = "2026-11-05"; // the fourth school day after höstlov
+export const TROUBLE = 500;
+const KOMMUNKOD = "0180";
+export const BENCH_CALENDAR = {
+  terms: [
+    { start: "2026-08-17", end: "2026-12-18" },
+    { start: "2027-01-11", end: "2027-06-11" },
+  ],
+  holidays: [
+    { name: "höstlov", start: "2026-10-26", end: "2026-10-30" },
+    { name: "sportlov", start: "2027-02-22", end: "2027-02-26" },
+    { name: "påsklov", start: "2027-03-29", end: "2027-04-02" },
+  ],
+};
+const CAL: Calendar = { "2026-27": BENCH_CALENDAR };
+const RETURN_DAYS = ["2026-11-02", "2026-11-03", "2026-11-04"];
+
+function rng(seed: number) {
+  let s = seed >>> 0;
+  return () => {
+    s = (s * 1664525 + 1013904223) >>> 0;
+    return s / 2 ** 32;
+  };
+}
+
+/** The pupils of a municipality of `n`; the first 500 are in trouble, the same in every size. */
+function pupils(n: number): Pupil[] {
+  const days = lastSchoolDays(AS_OF, 20, CAL);
+  const rnd = rng(42);
+  const out: Pupil[] = [];
+  for (let i = 0; i < n; i++) {
+    const birthYear = 2011 + (i % 9);
+    const pnr = withCheckDigit(`${birthYear}0${1 + (i % 9)}1${i % 10}${String(i % 1000).padStart(3, "0")}`);
+    const pupilId = `p${i.toString(16).padStart(20, "0")}`;
+    const p: Pupil = {
+      ...newPupil(pupilId, pnr),
+      givenName: "Bench",
+      familyName: `Pupil ${i}`,
+      homeMunicipality: KOMMUNKOD,
+      district: `${KOMMUNKOD}-district-${i % 14}`,
+      residency: "resident",
+      registeredOn: "2026-08-01",
+      enrolments: [
+        {
+          enrolmentId: `e${pupilId.slice(1)}000000000000`,
+          schoolId: `0180${String(i % 20).padStart(4, "0")}`,
+          grade: "5",
+          startDate: "2026-08-17",
+          status: "active",
+        },
+      ],
+    };
+    if (i < TROUBLE) {
+      if (i < 200) p.householdId = `hh-${Math.floor(i / 2)}`;
+      switch (i % 4) {
+        case 0: // unplaced
+          p.enrolments = [];
+          break;
+        case 1: // pending release since 19 October
+          p.enrolments = [
+            { ...(p.enrolments[0] as Pupil["enrolments"][number]), status: "pending_release", releaseEndDate: "2026-10-19" },
+          ];
+          break;
+        case 2: // not back after höstlov
+          for (const d of RETURN_DAYS) p.recentAbsence[d] = 1;
+          p.absenceWatchUntil = "2026-12-31";
+          break;
+        case 3: // long absence: 12 of the last 20 school days
+          for (const d of days.slice(0, 12)) p.recentAbsence[d] = 1;
+          p.absenceWatchUntil = "2026-12-31";
+          break;
+      }
+    } else {
+      // Background: about 5 % absent on each day, never on all three return days.
+      for (const d of days) if (rnd() < 0.05) p.recentAbsence[d] = 1;
+      if (RETURN_DAYS.every((d) => p.recentAbsence[d])) delete p.recentAbsence[RETURN_DAYS[0] as string];
+    }
+    out.push(p);
+  }
+  return out;
+}
+
+async function seed(store: Store, n: number): Promise<number> {
+  const t0 = performance.now();
+  await store.put({ ...keys.calendar(`MUNI#${KOMMUNKOD}`, "2026-27"), entity: "calendar", calendar: BENCH_CALENDAR });
+  await store.put({ ...keys.municipality(KOMMUNKOD), entity: "municipality", kommunkod: KOMMUNKOD });
+  const fixed: Record<string, unknown>[] = [];
+  for (let s = 0; s < 20; s++) {
+    const schoolId = `0180${String(s).padStart(4, "0")}`;
+    fixed.push(
+      store.schoolItem({
+        schoolId,
+        name: `School ${s}`,
+        organiserType: s % 4 === 0 ? "independent" : "municipal",
+        municipality: KOMMUNKOD,
+      }),
+    );
+    fixed.push({
+      ...keys.contact(`rektor-${s}`),
+      entity: "contact",
+      contactId: `rektor-${s}`,
+      name: "R",
+      role: "rektor",
+      scope: `school:${schoolId}`,
+      email: "r@example.se",
+      phone: "+46701110001",
+      gsi1pk: keys.scopeContacts(`school:${schoolId}`),
+      gsi1sk: `rektor-${s}`,
+    });
+  }
+  fixed.push({
+    ...keys.contact("office"),
+    entity: "contact",
+    contactId: "office",
+    name: "O",
+    role: "attendance_office",
+    scope: `municipality:${KOMMUNKOD}`,
+    email: "o@example.se",
+    phone: "+46701110002",
+    gsi1pk: keys.scopeContacts(`municipality:${KOMMUNKOD}`),
+    gsi1sk: "office",
+  });
+  await store.batchPut(fixed);
+  const items = pupils(n).map((p) => store.pupilItem(p, AS_OF));
+  const chunks: Record<string, unknown>[][] = [];
+  for (let i = 0; i < items.length; i += 500) chunks.push(items.slice(i, i + 500));
+  const worker = async () => {
+    for (let c = chunks.shift(); c; c = chunks.shift()) await store.batchPut(c);
+  };
+  await Promise.all(Array.from({ length: 8 }, worker));
+  return (performance.now() - t0) / 1000;
+}
+
+async function naiveSweep(store: Store): Promise<{ seconds: number; itemsRead: number; found: number }> {
+  const t0 = performance.now();
+  let itemsRead = 0;
+  let found = 0;
+  let start: Record<string, unknown> | undefined;
+  do {
+    const out = await store.doc.send(
+      new ScanCommand({
+        TableName: store.table,
+        FilterExpression: "entity = :p",
+        ExpressionAttributeValues: { ":p": "pupil" },
+        ExclusiveStartKey: start,
+      }),
+    );
+    itemsRead += out.ScannedCount ?? 0;
+    for (const p of (out.Items ?? []) as Pupil[]) found += findings(p, AS_OF, CAL, DEFAULT_SETTINGS).length;
+    start = out.LastEvaluatedKey;
+  } while (start);
+  return { seconds: (performance.now() - t0) / 1000, itemsRead, found };
+}
+
+export async function sweepScaling(sizes: number[]) {
+  const out: Record<string, unknown>[] = [];
+  for (const n of sizes) {
+    const table = `bench-sweep-${n}`;
+    await ensureTable(process.env.DYNAMODB_ENDPOINT ?? "", table);
+    const doc = documentClient();
+    const counter = countItems(doc);
+    const store = new Store(doc, table);
+    const seedSeconds = await seed(store, n);
+    const actor = { principal: "bench", credentialId: "bench", requestId: "bench" };
+    const clockNow = { now: `${AS_OF}T05:30:00.000Z`, today: AS_OF };
+    counter.reset();
+    let t0 = performance.now();
+    const first = await sweep(store, KOMMUNKOD, AS_OF, actor, clockNow);
+    const firstRun = {
+      seconds: (performance.now() - t0) / 1000,
+      itemsRead: counter.read,
+      itemsWritten: counter.written,
+      calls: counter.calls,
+    };
+    counter.reset();
+    t0 = performance.now();
+    const second = await sweep(store, KOMMUNKOD, AS_OF, actor, clockNow);
+    const repeatRun = {
+      seconds: (performance.now() - t0) / 1000,
+      itemsRead: counter.read,
+      itemsWritten: counter.written,
+      calls: counter.calls,
+    };
+    counter.reset();
+    const naive = await naiveSweep(store);
+    out.push({
+      pupils: n,
+      inTrouble: TROUBLE,
+      seedSeconds: round(seedSeconds),
+      ours: {
+        first: {
+          ...firstRun,
+          seconds: round(firstRun.seconds),
+          opened: first.opened,
+          notificationsQueued: first.notificationsQueued,
+          candidates: first.read.candidates,
+        },
+        repeat: { ...repeatRun, seconds: round(repeatRun.seconds), opened: second.opened },
+      },
+      naive: { ...naive, seconds: round(naive.seconds) },
+    });
+    console.log(
+      `  ${n} pupils: ours ${round(firstRun.seconds)} s (${firstRun.itemsRead} items read), repeat ${round(repeatRun.seconds)} s, naive ${round(naive.seconds)} s (${naive.itemsRead} items)`,
+    );
+  }
+  const [small, large] = out as {
+    ours: { first: { seconds: number; itemsRead: number }; repeat: { seconds: number } };
+    naive: { seconds: number };
+  }[];
+  return {
+    asOf: AS_OF,
+    sizes: out,
+    ratios:
+      small && large
+        ? {
+            oursLargeOverSmall: round(large.ours.first.seconds / small.ours.first.seconds),
+            oursRepeatLargeOverSmall: round(large.ours.repeat.seconds / small.ours.repeat.seconds),
+            itemsReadLargeOverSmall: round(large.ours.first.itemsRead / small.ours.first.itemsRead),
+            naiveLargeOverSmall: round(large.naive.seconds / small.naive.seconds),
+          }
+        : undefined,
+    targets: { oursLargeOverSmall: "≤ 1.3", itemsRead: "independent of the total" },
+  };
+}
+
+export const round = (x: number) => Math.round(x * 1000) / 1000;
