@@ -44,7 +44,7 @@ export async function dispatch(
   const worker = async () => {
     for (let c = chunks.shift(); c; c = chunks.shift()) await deliverChunk(c);
   };
-  await Promise.all(Array.from({ length: opts.concurrency ?? 8 }, worker));
+  await Promise.all(Array.from({ length: opts.concurrency ?? Number(process.env.DISPATCH_CONCURRENCY ?? 16) }, worker));
   return result;
 
   /** Claims a chunk in one transaction (one at a time when another run holds some), publishes, records in one transaction. */
@@ -78,15 +78,13 @@ export async function dispatch(
         }
       }
     }
-    const outcomes = await Promise.all(claimed.map((n) => publish(n)));
-    const records = outcomes.map((o) => o.record);
-    for (let i = 0; i < records.length; i += CHUNK) {
-      const part = records.slice(i, i + CHUNK);
-      try {
-        await store.transact(part.map((u) => ({ Update: { TableName: store.table, ...u } })));
-      } catch {
-        for (const u of part) await store.update(u);
-      }
+    // Each message is recorded the moment it is published, so a crash can repeat only the messages
+    // being published at that instant: at most one per concurrent chunk.
+    const outcomes: Awaited<ReturnType<typeof publish>>[] = [];
+    for (const n of claimed) {
+      const o = await publish(n);
+      await store.update(o.record);
+      outcomes.push(o);
     }
     for (const o of outcomes) result[o.kind]++;
   }

@@ -19,7 +19,8 @@ import type * as z from "./zod.ts";
 
 export const MAX_BODY_BYTES = 1_048_576;
 const IDEMPOTENCY_HOURS = 24;
-const IN_FLIGHT_LEASE_MS = 60_000;
+/** How long a request holds its Idempotency-Key before a retry may take it over (a crashed process never releases it). */
+const IN_FLIGHT_LEASE_MS = Number(process.env.IDEMPOTENCY_LEASE_MS ?? 30_000);
 
 export interface Ctx {
   principal: Principal;

@@ -1,0 +1,15 @@
+/**
+ * Serves the API (and the local scheduler) against an existing DynamoDB — the process the
+ * reliability suite starts, kills and restarts. `npm start` is the one a person runs.
+ * Environment: DYNAMODB_ENDPOINT, TABLE_NAME, PORT.
+ */
+import { Store } from "../shared/store.ts";
+import { startServer } from "./server.ts";
+
+const port = Number(process.env.PORT ?? 3000);
+await startServer(port);
+if (process.env.SCHEDULER !== "off") {
+  const { startScheduler } = await import("./scheduler.ts");
+  startScheduler(new Store());
+}
+console.log(`elevvakt: serving on ${port}`);
