@@ -10,7 +10,7 @@ import type { Notifier } from "./notify.ts";
 import type { Notification, Store } from "./store.ts";
 
 export const MAX_ATTEMPTS = 12;
-const LEASE_MS = 120_000;
+const LEASE_MS = Number(process.env.DISPATCH_LEASE_MS ?? 120_000);
 
 /** 30 s, 1, 2, 4 … minutes, at most an hour between attempts. */
 export function backoffMs(attempts: number): number {

@@ -1,0 +1,26 @@
+/** A dispatcher process for the crash test: delivers to a file (one line per publish) until the outbox is empty. */
+import { appendFileSync } from "node:fs";
+import { clock } from "../../shared/clock.ts";
+import { dispatch } from "../../shared/dispatch.ts";
+import type { Notifier } from "../../shared/notify.ts";
+import { Store } from "../../shared/store.ts";
+
+const file = process.env.SENT_FILE ?? "/tmp/sent.txt";
+const notifier: Notifier = {
+  name: "file",
+  async deliver(n) {
+    await new Promise((r) => setTimeout(r, 2));
+    appendFileSync(file, `${n.notificationId}\n`);
+    return { messageId: `file-${n.notificationId}` };
+  },
+  async contactChanged() {
+    return {};
+  },
+};
+const store = new Store();
+for (;;) {
+  const r = await dispatch(store, notifier, clock.now(), { concurrency: 1 });
+  if (r.sent + r.retrying + r.failed + r.skipped === 0) break;
+}
+console.log("dispatch done");
+process.exit(0);
