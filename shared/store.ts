@@ -23,6 +23,7 @@ import { addDays, type IsoDate, schoolYearOf } from "./dates.ts";
 import { keys, TABLE_NAME_ENV } from "./keys.ts";
 import type { Case, CaseOutcome, Enrolment, Pupil, School } from "./model.ts";
 import { troubleState } from "./placement.ts";
+import { problems } from "./problems.ts";
 import { DEFAULT_SETTINGS, type Settings } from "./settings.ts";
 
 type Item = Record<string, unknown>;
@@ -34,7 +35,9 @@ export interface Actor {
   requestId: string;
 }
 
-export class ConcurrentChange extends Error {}
+export class ConcurrentChange extends Error {
+  override name = "ConcurrentChange";
+}
 
 const KEY_ATTRS = ["pk", "sk", "gsi1pk", "gsi1sk", "troublePk", "troubleSk", "ttl", "entity"] as const;
 
@@ -184,7 +187,14 @@ export class Store {
       try {
         return await attempt();
       } catch (err) {
-        if (!(err instanceof ConcurrentChange) || i >= tries - 1) throw err;
+        if (!(err instanceof ConcurrentChange)) throw err;
+        if (i >= tries - 1) {
+          // Many requests changed the same pupil at once and this one kept losing: the client retries.
+          throw problems.conflict(
+            "concurrent_update",
+            "Other requests changed the same pupil at the same moment; send the request again.",
+          );
+        }
         await sleep(Math.random() * 15 * Math.min(2 ** i, 32));
       }
     }
