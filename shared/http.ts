@@ -198,6 +198,13 @@ export function createApiHandler<F extends FunctionName>(fn: F, impls: Record<Ro
       if (!schema || value === undefined) continue;
       params[name] = validate(schema, value, `/path/${name}`);
     }
+    // A path that names another school or municipality than the caller's is out of scope before anything else is read.
+    if (
+      (principal.kind === "school" && params.schoolId && params.schoolId !== principal.schoolId) ||
+      (principal.kind === "municipality" && params.kommunkod && params.kommunkod !== principal.kommunkod)
+    ) {
+      throw problems.forbidden();
+    }
     const query = def.query ? validate(def.query, event.queryStringParameters ?? {}, "/query") : undefined;
 
     let body: unknown;

@@ -1,0 +1,133 @@
+/**
+ * Scope matrix: every endpoint × every principal kind, plus no key, a revoked key and another
+ * municipality's keys, gives the documented status; an out-of-scope answer is the same whatever exists.
+ */
+import { beforeAll, describe, expect, it } from "vitest";
+import { withCheckDigit } from "../../shared/personnummer.ts";
+import { type RouteDef, routes } from "../../shared/routes.ts";
+import { api, CALENDAR_2026_27, key, municipalityFixture, pnr, setToday, store, useTable } from "../helpers.ts";
+
+useTable();
+let m: Awaited<ReturnType<typeof municipalityFixture>>;
+let ids: Record<string, string>;
+let who: Record<string, string>;
+
+beforeAll(async () => {
+  setToday("2026-09-14");
+  m = await municipalityFixture();
+  const personnummer = pnr("2015-05-05");
+  const pupilId = await m.resident(personnummer);
+  const e = await api("POST", `/v1/schools/${m.schoolA}/enrolments`, {
+    key: m.keyA,
+    body: { personnummer, grade: "5", startDate: "2026-08-17" },
+  });
+  const unplaced = await m.resident(pnr("2016-06-06"));
+  await api("POST", `/v1/municipalities/${m.kommunkod}/sweeps`, { key: m.muni, body: { asOf: "2026-09-14" } });
+  const caseId = (await store().getPupil(unplaced))?.openCases[0]?.caseId ?? "";
+  const revoked = await api("POST", "/v1/credentials", { key: m.ops, body: { principal: `municipality:${m.kommunkod}` } });
+  await api("DELETE", `/v1/credentials/${revoked.body.credentialId}`, { key: m.ops });
+  ids = {
+    kommunkod: m.kommunkod,
+    schoolId: m.schoolA,
+    schoolYear: "2026-27",
+    contactId: "c-scope",
+    credentialId: "cred_doesnotexist",
+    pupilId,
+    enrolmentId: e.body.enrolmentId,
+    overrideId: "ovr_x",
+    caseId,
+    itemId: "home_visit",
+  };
+  who = {
+    school: m.keyA,
+    "school (other)": m.keyB,
+    municipality: m.muni,
+    "municipality (other)": await key("municipality:0181"),
+    social: m.social,
+    "social (other)": await key("social:0181-elsewhere"),
+    ops: m.ops,
+    "no key": "",
+    "revoked key": revoked.body.key,
+  };
+});
+
+const VALID_PNR = withCheckDigit("20160404238");
+const BODIES: Record<string, unknown> = {
+  "PUT /v1/municipalities/{kommunkod}/calendar/{schoolYear}": CALENDAR_2026_27,
+  "PUT /v1/municipalities/{kommunkod}/settings": {},
+  "PUT /v1/schools/{schoolId}/calendar/{schoolYear}": CALENDAR_2026_27,
+  "PUT /v1/schools/{schoolId}": { name: "Skola", organiserType: "municipal", municipality: "0180" },
+  "PUT /v1/contacts/{contactId}": { name: "X", role: "rektor", scope: "school:01800001", email: "x@example.se" },
+  "POST /v1/credentials": { principal: "school:01800001" },
+  "POST /v1/municipalities/{kommunkod}/population": {
+    records: [
+      { personnummer: "201503142380", givenName: "A", familyName: "B", district: "0180-hagersten-alvsjo", status: "resident" },
+    ],
+  },
+  "PUT /v1/pupils/{pupilId}/exemption": { from: "2026-09-01", to: "2026-09-30", reason: "x" },
+  "POST /v1/municipalities/{kommunkod}/overrides": {
+    schoolId: "01800001",
+    enrolmentId: "e1",
+    release: { endDate: "2026-09-14", reason: "transfer" },
+    reason: "x",
+  },
+  "POST /v1/municipalities/{kommunkod}/overrides/{overrideId}/approve": {},
+  "POST /v1/schools/{schoolId}/enrolments": { personnummer: VALID_PNR, grade: "5", startDate: "2026-09-14" },
+  "POST /v1/schools/{schoolId}/enrolments/batch": {
+    items: [{ personnummer: VALID_PNR, grade: "5", startDate: "2026-09-14" }],
+  },
+  "POST /v1/schools/{schoolId}/enrolments/{enrolmentId}/release": { endDate: "2026-09-30", reason: "transfer" },
+  "POST /v1/schools/{schoolId}/absence": { date: "2026-09-11", absent: [] },
+  "PUT /v1/pupils/{pupilId}/flags": { flags: [] },
+  "POST /v1/municipalities/{kommunkod}/sweeps": { asOf: "2026-09-14" },
+  "POST /v1/cases/{caseId}/acknowledge": {},
+  "POST /v1/cases/{caseId}/journal": { text: "note" },
+  "PUT /v1/cases/{caseId}/checklist/{itemId}": { done: true },
+  "POST /v1/cases/{caseId}/resolve": { outcome: "other", note: "x" },
+};
+
+/** What the documentation says each caller gets. */
+function expected(routeKey: string, def: RouteDef, caller: string): "401" | "403" | "allowed" | "own-list" {
+  if (def.principals === "public") return "allowed";
+  if (caller === "no key" || caller === "revoked key") return "401";
+  const kind = caller.split(" ")[0] as "school" | "municipality" | "social" | "ops";
+  if (!def.principals.includes(kind)) return "403";
+  if (!caller.includes("(other)")) {
+    // The unplaced pupil's case has no school: a school has no case to work here.
+    if (kind === "school" && routeKey.includes("{caseId}")) return "403";
+    return "allowed";
+  }
+  if (routeKey === "GET /v1/cases") return "own-list";
+  return "403";
+}
+
+describe("scope matrix", () => {
+  it("gives every caller of every endpoint the documented status", async () => {
+    const forbidden = new Set<string>();
+    let checked = 0;
+    for (const [routeKey, def] of Object.entries(routes) as [string, RouteDef][]) {
+      for (const [caller, k] of Object.entries(who)) {
+        const path = def.path.replace(/\{(\w+)\}/g, (_, n: string) => ids[n] ?? "x");
+        const r = await api(def.method, path, {
+          ...(k ? { key: k } : {}),
+          ...(def.body ? { body: BODIES[routeKey] ?? {} } : {}),
+        });
+        const want = expected(routeKey, def, caller);
+        const label = `${caller} → ${routeKey}: ${r.status} ${JSON.stringify(r.body).slice(0, 120)}`;
+        if (want === "401") expect(r.status, label).toBe(401);
+        else if (want === "403") {
+          expect(r.status, label).toBe(403);
+          forbidden.add(JSON.stringify(r.body));
+        } else if (want === "own-list") {
+          expect(r.status, label).toBe(200);
+          expect(JSON.stringify(r.body), label).not.toContain(ids.caseId);
+        } else expect([401, 403], label).not.toContain(r.status);
+        expect(r.status, label).toBeLessThan(500);
+        checked++;
+      }
+    }
+    expect(checked).toBe(Object.keys(routes).length * Object.keys(who).length);
+    // Every refusal says the same thing: nothing about whether the resource exists.
+    expect(forbidden.size).toBe(1);
+  });
+});
