@@ -33,8 +33,19 @@ function mayAccess(ctx: Ctx, c: Case): boolean {
   return caseScopes(c).includes(scopeOf(ctx));
 }
 
+/** A school sees its own school's id and no other: any other school a case mentions is masked. */
+function maskOtherSchools<T>(ctx: Ctx, value: T): T {
+  const p = ctx.principal;
+  if (p.kind !== "school") return value;
+  return JSON.parse(JSON.stringify(value).replace(/\b\d{8}\b/g, (id) => (id === p.schoolId ? id : "(another school)"))) as T;
+}
+
 /** A case as the caller may see it: a school sees only its own school, and never social services' journal. */
 function present(ctx: Ctx, c: Case, journal: JournalEntry[] = [], notifications: Notification[] = []) {
+  return maskOtherSchools(ctx, presentRaw(ctx, c, journal, notifications));
+}
+
+function presentRaw(ctx: Ctx, c: Case, journal: JournalEntry[], notifications: Notification[]) {
   const isSchool = ctx.principal.kind === "school";
   const { version: _v, municipalities: _m, district, openedBy: _o, ...rest } = c;
   return {

@@ -76,9 +76,10 @@ export async function enrol(ctx: Ctx, school: School, input: EnrolmentInput): Pr
         ctx.store,
         [...resolvedIds],
         "enrolled",
-        "Resolved by an enrolment.",
+        "Resolved by an enrolment at a school.",
         ctx.now,
-        ctx.actor.principal,
+        // Not the receiving school's name: the case is read by the old school too (protected identity).
+        "system:enrolment",
       )),
     ];
     if (created) items.push(ctx.store.pnrWrite(pupil));
