@@ -97,6 +97,7 @@ export class Store {
         ...(values ? { ExpressionAttributeValues: values } : {}),
       }),
     );
+    this.forget(item);
   }
 
   async delete(key: { pk: string; sk: string }): Promise<void> {
@@ -164,11 +165,13 @@ export class Store {
       }
       if (pending.length) throw new Error("BatchWrite left items unprocessed after retries");
     }
+    for (const item of items) this.forget(item);
   }
 
   async transact(items: TransactItem[]): Promise<void> {
     try {
       await this.doc.send(new TransactWriteCommand({ TransactItems: items }));
+      for (const i of items) this.forget(i.Put?.Item ?? i.Update?.Key ?? i.Delete?.Key ?? {});
     } catch (err) {
       const e = err as { name?: string; CancellationReasons?: { Code?: string }[] };
       if (
@@ -296,7 +299,30 @@ export class Store {
   // ---- schools, calendars ----------------------------------------------------------------------
 
   getSchool(schoolId: string): Promise<School | undefined> {
-    return this.get<School>(keys.school(schoolId));
+    return this.reference<School>(keys.school(schoolId), false);
+  }
+
+  /**
+   * Reference data (schools, calendars, settings) changes seldom and is read on every request: it is
+   * kept for a minute in this process. A write through any Store in the process forgets it at once;
+   * another process (another Lambda instance) sees a change within the minute.
+   */
+  private async reference<T>(key: { pk: string; sk: string }, cacheMisses: boolean): Promise<T | undefined> {
+    const id = `${this.table}|${key.pk}|${key.sk}`;
+    const hit = referenceCache.get(id);
+    if (hit && Date.now() - hit.at < REFERENCE_TTL_MS) return hit.value as Promise<T | undefined>;
+    const value = this.get<T>(key);
+    referenceCache.set(id, { at: Date.now(), value });
+    const got = await value.catch((err) => {
+      referenceCache.delete(id);
+      throw err;
+    });
+    if (got === undefined && !cacheMisses) referenceCache.delete(id);
+    return got;
+  }
+
+  private forget(key: { pk?: unknown; sk?: unknown }): void {
+    referenceCache.delete(`${this.table}|${String(key.pk)}|${String(key.sk)}`);
   }
 
   schoolItem(s: School): Item {
@@ -315,17 +341,18 @@ export class Store {
     const calendar: Calendar = {};
     for (const year of years) {
       const own = school
-        ? await this.get<{ calendar: CalendarYear }>(keys.calendar(`SCHOOL#${school.schoolId}`, year))
+        ? await this.reference<{ calendar: CalendarYear }>(keys.calendar(`SCHOOL#${school.schoolId}`, year), true)
         : undefined;
       const muni = school?.municipality ?? kommunkod;
-      const fallback = !own && muni ? await this.get<{ calendar: CalendarYear }>(keys.calendar(`MUNI#${muni}`, year)) : undefined;
+      const fallback =
+        !own && muni ? await this.reference<{ calendar: CalendarYear }>(keys.calendar(`MUNI#${muni}`, year), true) : undefined;
       calendar[year] = (own ?? fallback)?.calendar;
     }
     return calendar;
   }
 
   async settings(kommunkod: string): Promise<Settings> {
-    const item = await this.get<{ settings: Partial<Settings> }>(keys.municipalitySettings(kommunkod));
+    const item = await this.reference<{ settings: Partial<Settings> }>(keys.municipalitySettings(kommunkod), true);
     return { ...DEFAULT_SETTINGS, ...item?.settings };
   }
 
@@ -448,8 +475,12 @@ export class Store {
 
   async update(input: Omit<ConstructorParameters<typeof UpdateCommand>[0], "TableName">): Promise<void> {
     await this.doc.send(new UpdateCommand({ TableName: this.table, ...input }));
+    this.forget(input.Key ?? {});
   }
 }
+
+const REFERENCE_TTL_MS = Number(process.env.REFERENCE_CACHE_MS ?? 60_000);
+const referenceCache = new Map<string, { at: number; value: Promise<unknown> }>();
 
 /** Days an absence signal keeps a pupil in the sweep's index after the report that raised it. */
 export const ABSENCE_SIGNAL_DAYS = 60;
