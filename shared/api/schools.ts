@@ -73,45 +73,62 @@ export const schoolRoutes: Record<RoutesOf<"schools">, Impl> = {
       throw problems.validation([{ path: "/date", message: "is not a school day by this school's calendar" }]);
     }
     // Every named pupil must be enrolled here on that day; otherwise nothing is written.
+    const reportKey = keys.absenceReport(school.schoolId, date);
+    const [ids, previousReport] = await Promise.all([
+      Promise.all(body.absent.map((a) => (a.pupilId ? a.pupilId : ctx.store.pupilIdFor(a.personnummer ?? "")))),
+      ctx.store.get<{ pupilIds: string[] }>(reportKey),
+    ]);
+    const read = await ctx.store.getPupils(ids.filter((id): id is string => typeof id === "string"));
     const errors: { path: string; message: string }[] = [];
     const entries: { pupil: Pupil; fraction: number; kind: "unexcused" | "excused" }[] = [];
     const seen = new Set<string>();
     for (const [i, a] of body.absent.entries()) {
-      const found = await resolvePupil(ctx, a, false);
-      const enrolled = found?.pupil.enrolments.some((e) => e.schoolId === school.schoolId && enrolmentCovers(e, date));
-      if (!found || !enrolled) {
+      const pupil = ids[i] ? read.get(ids[i] as string) : undefined;
+      const enrolled = pupil?.enrolments.some((e) => e.schoolId === school.schoolId && enrolmentCovers(e, date));
+      if (!pupil || !enrolled) {
         errors.push({ path: `/absent/${i}`, message: "no pupil enrolled at this school on this date" });
-      } else if (seen.has(found.pupil.pupilId)) {
+      } else if (seen.has(pupil.pupilId)) {
         errors.push({ path: `/absent/${i}`, message: "the same pupil is named twice" });
       } else {
-        seen.add(found.pupil.pupilId);
-        entries.push({ pupil: found.pupil, fraction: a.fraction ?? 1, kind: a.kind });
+        seen.add(pupil.pupilId);
+        entries.push({ pupil, fraction: a.fraction ?? 1, kind: a.kind });
       }
     }
     if (errors.length)
       throw problems.validation(errors, "Some pupils are not enrolled at this school on this date; nothing was recorded.");
 
-    const reportKey = keys.absenceReport(school.schoolId, date);
-    const previous = (await ctx.store.get<{ pupilIds: string[] }>(reportKey))?.pupilIds ?? [];
-    const cleared = previous.filter((id) => !seen.has(id));
-    const writes: { pupilId: string; fraction: number | null; kind?: string }[] = [
-      ...entries.map((e) => ({ pupilId: e.pupil.pupilId, fraction: e.fraction, kind: e.kind })),
+    const cleared = (previousReport?.pupilIds ?? []).filter((id) => !seen.has(id));
+    const writes: { pupilId: string; fraction: number | null; kind?: string; pupil?: Pupil }[] = [
+      ...entries.map((e) => ({ pupilId: e.pupil.pupilId, fraction: e.fraction, kind: e.kind, pupil: e.pupil })),
       ...cleared.map((pupilId) => ({ pupilId, fraction: null })),
     ];
     const signalCalendar = await ctx.store.calendarFor(school, undefined, [date, addDays(date, -200)]);
-    const settingsOf = new Map<string, Settings>();
-    for (const w of writes) {
+    const settingsOf = new Map<string, Promise<Settings>>();
+    const settings = (kod: string) => {
+      if (!settingsOf.has(kod)) settingsOf.set(kod, ctx.store.settings(kod));
+      return settingsOf.get(kod) as Promise<Settings>;
+    };
+    // Pupils are independent: their writes go a few at a time, each conditioned on its own version.
+    const queue = [...writes];
+    const worker = async () => {
+      for (let w = queue.shift(); w; w = queue.shift()) await writeOne(w);
+    };
+    const writeOne = async (w: (typeof writes)[number]) => {
+      let known = w.pupil;
       await ctx.store.withRetry(async () => {
-        const pupil = await ctx.store.getPupil(w.pupilId);
+        // The first attempt uses the record just read; a lost race reads it again.
+        const pupil = known ?? (await ctx.store.getPupil(w.pupilId));
+        known = undefined;
         if (!pupil) return;
         const recent = trimAbsence({ ...pupil.recentAbsence }, ctx.today);
         if (w.fraction === null) delete recent[date];
         else recent[date] = w.fraction;
         const next: Pupil = { ...pupil, recentAbsence: recent };
         // A pupil on a return streak or over the long-absence share becomes a sweep candidate.
-        const kod = pupil.homeMunicipality ?? school.municipality;
-        if (!settingsOf.has(kod)) settingsOf.set(kod, await ctx.store.settings(kod));
-        if (w.fraction !== null && absenceSignal(next, date, signalCalendar, settingsOf.get(kod) as Settings)) {
+        if (
+          w.fraction !== null &&
+          absenceSignal(next, date, signalCalendar, await settings(pupil.homeMunicipality ?? school.municipality))
+        ) {
           next.absenceWatchUntil = addDays(ctx.today, ABSENCE_SIGNAL_DAYS);
         }
         await ctx.store.transact([
@@ -129,9 +146,6 @@ export const schoolRoutes: Record<RoutesOf<"schools">, Impl> = {
                     date,
                     kind: w.kind,
                     fraction: w.fraction,
-                    // Listed by home municipality and day, for the sweep's look at a few days.
-                    gsi1pk: `ABSDAY#${pupil.homeMunicipality ?? "none"}#${date}`,
-                    gsi1sk: w.pupilId,
                   },
                 },
               },
@@ -146,7 +160,8 @@ export const schoolRoutes: Record<RoutesOf<"schools">, Impl> = {
             : []),
         ]);
       });
-    }
+    };
+    await Promise.all(Array.from({ length: 8 }, worker));
     await ctx.store.put({ ...reportKey, entity: "absenceReport", pupilIds: [...seen], reportedAt: ctx.now });
     return { status: 200, body: { date, recorded: entries.length, cleared: cleared.length } };
   },
