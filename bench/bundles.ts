@@ -39,7 +39,9 @@ export async function bundles(runs: number) {
   const dir = mkdtempSync(join(tmpdir(), "elevvakt-bundles-"));
   const empty = join(dir, "empty.ts");
   writeFileSync(empty, "export const handler = async () => ({ statusCode: 200 });\n");
-  const entries: Record<string, string> = { "(empty handler)": empty };
+  // For scale: a handler that only imports the DynamoDB clients every function needs.
+  const sdkOnly = resolve("bench/sdk-only.ts");
+  const entries: Record<string, string> = { "(empty handler)": empty, "(DynamoDB client only)": sdkOnly };
   for (const f of readdirSync("functions").filter((f) => f.endsWith(".ts")))
     entries[f.replace(/\.ts$/, "")] = resolve("functions", f);
   const rows: { function: string; bytes: number; kb: number; importMs: number }[] = [];
