@@ -7,6 +7,7 @@ import { issueCredential } from "../shared/api/admin.ts";
 import { withCheckDigit } from "../shared/personnummer.ts";
 import type { Store } from "../shared/store.ts";
 import { invoke } from "./invoke.ts";
+import { CALENDAR_2026_27 } from "./school-year-2026-27.ts";
 
 export const DEMO_KOMMUNKOD = "0180";
 
@@ -21,18 +22,7 @@ export const DEMO_SCHOOLS = [
 
 export const DEMO_DISTRICTS = ["0180-hagersten-alvsjo", "0180-rinkeby-kista", "0180-sodermalm"] as const;
 
-export const DEMO_CALENDAR_2026_27 = {
-  terms: [
-    { start: "2026-08-17", end: "2026-12-18" },
-    { start: "2027-01-11", end: "2027-06-11" },
-  ],
-  holidays: [
-    { name: "höstlov", start: "2026-10-26", end: "2026-10-30" },
-    { name: "sportlov", start: "2027-02-22", end: "2027-02-26" },
-    { name: "påsklov", start: "2027-03-29", end: "2027-04-02" },
-    { name: "lovdag", start: "2027-05-07", end: "2027-05-07" },
-  ],
-};
+export const DEMO_CALENDAR_2026_27 = CALENDAR_2026_27;
 
 const GIVEN = [
   "Alva",

@@ -3,12 +3,11 @@
  * resolving through the sweep endpoint; idempotency; severity for risk flags and siblings; the daily
  * job; the case endpoints' scope; and no personal data in any alert.
  */
-import { ScanCommand } from "@aws-sdk/lib-dynamodb";
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { keys } from "../shared/keys.ts";
 import type { Notification } from "../shared/store.ts";
 import { dailyJob } from "../shared/sweep.ts";
-import { api, key, municipalityFixture, pnr, setToday, store, useTable } from "./helpers.ts";
+import { api, key, municipalityFixture, pnr, scanAll, setToday, store, useTable } from "./helpers.ts";
 
 useTable();
 let m: Awaited<ReturnType<typeof municipalityFixture>>;
@@ -422,13 +421,7 @@ describe("privacy of alerts", () => {
     await sweepFor("2026-08-21");
     await sweepFor("2026-09-01");
     // Every notification and every pupil this whole file made (a scan is fine in a test, never at run time).
-    const items: Record<string, unknown>[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const out = await store().doc.send(new ScanCommand({ TableName: store().table, ExclusiveStartKey: start }));
-      items.push(...(out.Items ?? []));
-      start = out.LastEvaluatedKey;
-    } while (start);
+    const items = await scanAll();
     const all = items.filter((i) => i.entity === "notification") as unknown as Notification[];
     const personnummer = items.filter((i) => i.entity === "pupil").map((i) => String(i.personnummer));
     expect(personnummer.length).toBeGreaterThan(10);

@@ -1,7 +1,9 @@
 /** Test helpers: a fresh table, credentials, and requests through the real handlers (as API Gateway calls them). */
+import { ScanCommand } from "@aws-sdk/lib-dynamodb";
 import { beforeAll } from "vitest";
 import { ensureTable } from "../local/dynamo.ts";
 import { invoke } from "../local/invoke.ts";
+import { CALENDAR_2026_27 } from "../local/school-year-2026-27.ts";
 import { issueCredential } from "../shared/api/admin.ts";
 import { clock } from "../shared/clock.ts";
 import { withCheckDigit } from "../shared/personnummer.ts";
@@ -62,17 +64,7 @@ export function pnr(birth: string, female = serial % 2 === 0): string {
 }
 
 /** The typical 2026-27 school year of DOMAIN.md. */
-export const CALENDAR_2026_27 = {
-  terms: [
-    { start: "2026-08-17", end: "2026-12-18" },
-    { start: "2027-01-11", end: "2027-06-11" },
-  ],
-  holidays: [
-    { name: "höstlov", start: "2026-10-26", end: "2026-10-30" },
-    { name: "sportlov", start: "2027-02-22", end: "2027-02-26" },
-    { name: "påsklov", start: "2027-03-29", end: "2027-04-02" },
-  ],
-};
+export { CALENDAR_2026_27 };
 
 /** A municipality with a calendar, two schools (one of each organiser type) and credentials for each principal. */
 export async function municipalityFixture(kommunkod = "0180") {
@@ -122,4 +114,27 @@ export async function municipalityFixture(kommunkod = "0180") {
       return res.pupilId;
     },
   };
+}
+
+/** Every item of the test's table. A scan is for tests only: nothing at run time scans. */
+export async function scanAll(): Promise<Record<string, unknown>[]> {
+  const s = store();
+  const items: Record<string, unknown>[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const out = await s.doc.send(new ScanCommand({ TableName: s.table, ExclusiveStartKey: start }));
+    items.push(...(out.Items ?? []));
+    start = out.LastEvaluatedKey;
+  } while (start);
+  return items;
+}
+
+/** A digest of the table's domain state: every item but those `skip` says change by design. */
+export async function digest(skip: (item: Record<string, unknown>) => boolean): Promise<string> {
+  return JSON.stringify(
+    (await scanAll())
+      .filter((i) => !skip(i))
+      .map((i) => JSON.stringify(i, Object.keys(i).sort()))
+      .sort(),
+  );
 }
