@@ -15,7 +15,8 @@ import { newPupil } from "../shared/register.ts";
 import { documentClient, Store, type TransactItem } from "../shared/store.ts";
 import { BENCH_CALENDAR, round } from "./sweep.ts";
 
-const SCHOOLS = 20;
+// Each school reports one day at a time, as schools do: the concurrent reports come from different schools.
+const SCHOOLS = 80;
 const BATCH = 10;
 const CONCURRENCY = [1, 16, 64];
 const schoolId = (s: number) => `0180${String(s).padStart(4, "0")}`;

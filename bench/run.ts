@@ -4,7 +4,7 @@
  *
  *   BENCH_QUICK=1 npm run bench   smaller populations and shorter load runs (a smoke run)
  */
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import { join } from "node:path";
 import { freePort, startDynamoLocal } from "../local/dynamo.ts";
@@ -20,7 +20,13 @@ const { ingest } = await import("./ingest.ts");
 const { dispatchThroughput } = await import("./dispatch.ts");
 const { bundles } = await import("./bundles.ts");
 
+// BENCH_ONLY=sweep,ingest reruns some parts and keeps the others from the last results.json.
+const only = process.env.BENCH_ONLY?.split(",");
+const previous: Record<string, unknown> =
+  only && existsSync("bench/results.json") ? JSON.parse(readFileSync("bench/results.json", "utf8")) : {};
+const wanted = (part: string) => !only || only.includes(part);
 const results: Record<string, unknown> = {
+  ...previous,
   date: new Date().toISOString(),
   machine: {
     cpus: os.cpus().length,
@@ -34,14 +40,22 @@ const results: Record<string, unknown> = {
 };
 
 try {
-  console.log("bench: lambda bundles …");
-  results.bundles = await bundles(QUICK ? 5 : 20);
-  console.log("bench: sweep scaling …");
-  results.sweep = await sweepScaling(QUICK ? [2_000, 20_000] : [10_000, 100_000]);
-  console.log("bench: alert dispatch …");
-  results.dispatch = await dispatchThroughput(QUICK ? 2_000 : 10_000);
-  console.log("bench: ingest …");
-  results.ingest = await ingest(await freePort(), QUICK ? 3 : 8);
+  if (wanted("bundles")) {
+    console.log("bench: lambda bundles …");
+    results.bundles = await bundles(QUICK ? 5 : 20);
+  }
+  if (wanted("sweep")) {
+    console.log("bench: sweep scaling …");
+    results.sweep = await sweepScaling(QUICK ? [2_000, 20_000] : [10_000, 100_000]);
+  }
+  if (wanted("dispatch")) {
+    console.log("bench: alert dispatch …");
+    results.dispatch = await dispatchThroughput(QUICK ? 2_000 : 10_000);
+  }
+  if (wanted("ingest")) {
+    console.log("bench: ingest …");
+    results.ingest = await ingest(await freePort(), QUICK ? 3 : 8);
+  }
 } finally {
   await dynamo.stop();
 }
