@@ -11,7 +11,7 @@ import type { RoutesOf } from "../routes.ts";
 import * as s from "../schemas.ts";
 import type { Settings } from "../settings.ts";
 import { ABSENCE_SIGNAL_DAYS, trimAbsence } from "../store.ts";
-import { requireOwnSchool, requireSchool, resolvePupil, visibleToSchool } from "./common.ts";
+import { requireOwnSchool, requireSchool, visibleToSchool } from "./common.ts";
 import { enrol, release } from "./enrolment.ts";
 
 /** Share of the last 20 school days that marks a pupil for the mentor's first mapping (no case). */
