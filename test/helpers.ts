@@ -138,3 +138,17 @@ export async function digest(skip: (item: Record<string, unknown>) => boolean): 
       .sort(),
   );
 }
+
+/** An enrolled pupil at school A, and an unplaced pupil whose case the sweep of 2026-09-14 opened. */
+export async function pupilAndCase(m: Awaited<ReturnType<typeof municipalityFixture>>) {
+  const personnummer = pnr("2015-05-05");
+  const pupilId = await m.resident(personnummer);
+  const e = await api("POST", `/v1/schools/${m.schoolA}/enrolments`, {
+    key: m.keyA,
+    body: { personnummer, grade: "5", startDate: "2026-08-17" },
+  });
+  const unplaced = await m.resident(pnr("2016-06-06"));
+  await api("POST", `/v1/municipalities/${m.kommunkod}/sweeps`, { key: m.muni, body: { asOf: "2026-09-14" } });
+  const caseId = (await store().getPupil(unplaced))?.openCases[0]?.caseId ?? "";
+  return { pupilId, enrolmentId: e.body.enrolmentId as string, caseId };
+}

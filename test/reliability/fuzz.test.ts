@@ -6,7 +6,7 @@
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
 import { routes } from "../../shared/routes.ts";
-import { api, digest, municipalityFixture, pnr, setToday, store, useTable } from "../helpers.ts";
+import { api, digest, municipalityFixture, pupilAndCase, setToday, useTable } from "../helpers.ts";
 
 useTable();
 let m: Awaited<ReturnType<typeof municipalityFixture>>;
@@ -15,16 +15,7 @@ let real: { pupilId: string; enrolmentId: string; caseId: string };
 beforeAll(async () => {
   setToday("2026-09-14");
   m = await municipalityFixture();
-  const personnummer = pnr("2015-05-05");
-  const pupilId = await m.resident(personnummer);
-  const e = await api("POST", `/v1/schools/${m.schoolA}/enrolments`, {
-    key: m.keyA,
-    body: { personnummer, grade: "5", startDate: "2026-08-17" },
-  });
-  const other = await m.resident(pnr("2016-06-06"));
-  await api("POST", `/v1/municipalities/${m.kommunkod}/sweeps`, { key: m.muni, body: { asOf: "2026-09-14" } });
-  const caseId = (await store().getPupil(other))?.openCases[0]?.caseId ?? "case_x";
-  real = { pupilId, enrolmentId: e.body.enrolmentId, caseId };
+  real = await pupilAndCase(m);
 });
 
 // Audit entries record refused attempts by design.

@@ -5,7 +5,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { withCheckDigit } from "../../shared/personnummer.ts";
 import { type RouteDef, routes } from "../../shared/routes.ts";
-import { api, CALENDAR_2026_27, key, municipalityFixture, pnr, setToday, store, useTable } from "../helpers.ts";
+import { api, CALENDAR_2026_27, key, municipalityFixture, pupilAndCase, setToday, useTable } from "../helpers.ts";
 
 useTable();
 let m: Awaited<ReturnType<typeof municipalityFixture>>;
@@ -15,15 +15,7 @@ let who: Record<string, string>;
 beforeAll(async () => {
   setToday("2026-09-14");
   m = await municipalityFixture();
-  const personnummer = pnr("2015-05-05");
-  const pupilId = await m.resident(personnummer);
-  const e = await api("POST", `/v1/schools/${m.schoolA}/enrolments`, {
-    key: m.keyA,
-    body: { personnummer, grade: "5", startDate: "2026-08-17" },
-  });
-  const unplaced = await m.resident(pnr("2016-06-06"));
-  await api("POST", `/v1/municipalities/${m.kommunkod}/sweeps`, { key: m.muni, body: { asOf: "2026-09-14" } });
-  const caseId = (await store().getPupil(unplaced))?.openCases[0]?.caseId ?? "";
+  const { pupilId, enrolmentId, caseId } = await pupilAndCase(m);
   const revoked = await api("POST", "/v1/credentials", { key: m.ops, body: { principal: `municipality:${m.kommunkod}` } });
   await api("DELETE", `/v1/credentials/${revoked.body.credentialId}`, { key: m.ops });
   ids = {
@@ -33,7 +25,7 @@ beforeAll(async () => {
     contactId: "c-scope",
     credentialId: "cred_doesnotexist",
     pupilId,
-    enrolmentId: e.body.enrolmentId,
+    enrolmentId,
     overrideId: "ovr_x",
     caseId,
     itemId: "home_visit",
