@@ -10,10 +10,20 @@ import type { Settings } from "./settings.ts";
 
 const absent = (pupil: Pupil, day: IsoDate) => (pupil.recentAbsence[day] ?? 0) >= 0.5;
 
+/** How many of these days the pupil was absent (at least half the day). */
+export function absentDays(pupil: Pupil, days: IsoDate[]): number {
+  return days.filter((d) => absent(pupil, d)).length;
+}
+
 /** Days absent of the last `window` school days before `asOf`. */
 export function absenceShare(pupil: Pupil, asOf: IsoDate, calendar: Calendar, window: number): { days: number; of: number } {
   const days = lastSchoolDays(asOf, window, calendar);
-  return { days: days.filter((d) => absent(pupil, d)).length, of: days.length };
+  return { days: absentDays(pupil, days), of: days.length };
+}
+
+/** The roster's mark for the mentor's first mapping (SPEC §4): absent on the share or more of the window, without a case. */
+export function mentorMark(absent: number, of: number, s: Settings): boolean {
+  return of > 0 && absent / of >= s.mentorShare;
 }
 
 function longAbsentOn(pupil: Pupil, asOf: IsoDate, calendar: Calendar, s: Settings): boolean {

@@ -9,7 +9,7 @@ import httpHeaderNormalizer from "@middy/http-header-normalizer";
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from "aws-lambda";
 import { clock } from "./clock.ts";
 import { keys } from "./keys.ts";
-import { createLogger, type Logger, logger } from "./log.ts";
+import { createLogger, type Logger } from "./log.ts";
 import { formatPrincipal, type Principal, parseKey, parsePrincipal, secretMatches } from "./principals.ts";
 import { Problem, problems } from "./problems.ts";
 import { type FunctionName, type RouteDef, type RouteKey, type RoutesOf, routes } from "./routes.ts";
@@ -155,10 +155,10 @@ async function claimIdempotency(store: Store, hash: string, bodyHash: string, no
   return rec.response;
 }
 
-export function createApiHandler<F extends FunctionName>(fn: F, impls: Record<RoutesOf<F>, Impl>, injected?: Store) {
+export function createApiHandler<F extends FunctionName>(fn: F, impls: Record<RoutesOf<F>, Impl>) {
   const table = impls as Record<string, Impl>;
   // Created on first use, so the environment (table name, endpoint) is read when the first request comes.
-  let lazy: Store | undefined = injected;
+  let lazy: Store | undefined;
   return middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>()
     .use(httpHeaderNormalizer())
     .handler(async (event, context) => {
@@ -294,5 +294,3 @@ function redactReplay(body: unknown): unknown {
   }
   return body;
 }
-
-export { logger };

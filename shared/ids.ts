@@ -14,7 +14,3 @@ export function enrolmentIdFor(pupilId: string, schoolId: string, startDate: str
 export function pupilIdOfEnrolment(enrolmentId: string): string | null {
   return /^e[0-9a-f]{32}$/.test(enrolmentId) ? `p${enrolmentId.slice(1, 21)}` : null;
 }
-
-export function shortHash(...parts: string[]): string {
-  return createHash("sha256").update(parts.join("|")).digest("hex").slice(0, 24);
-}

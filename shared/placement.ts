@@ -78,7 +78,7 @@ export interface EnrolmentDecision {
   existing?: EnrolmentSummary;
   created?: Enrolment;
   /** Enrolments elsewhere that end because of this one (rule 1: a transfer). */
-  ended: { enrolmentId: string; schoolId: string; endDate: IsoDate; wasPending: boolean }[];
+  ended: { enrolmentId: string; schoolId: string; endDate: IsoDate }[];
   /** Open cases this enrolment answers; they resolve with outcome `enrolled`. */
   resolves: { caseId: string; kind: CaseKind }[];
 }
@@ -114,7 +114,6 @@ export function decideEnrolment(
       schoolId: e.schoolId,
       // An enrolment elsewhere that had not started yet is cancelled: it ends before it begins.
       endDate: addDays(e.startDate >= req.startDate ? e.startDate : req.startDate, -1),
-      wasPending: e.status === "pending_release",
     }));
   const created: Enrolment = {
     enrolmentId: req.enrolmentId,

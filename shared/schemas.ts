@@ -4,7 +4,6 @@
  * fields are rejected.
  */
 
-import { calendarProblems } from "./calendar.ts";
 import { isIsoDate, isSchoolYear } from "./dates.ts";
 import { CASE_KINDS, CASE_OUTCOMES, EVIDENCE_KINDS, GRADES, RELEASE_REASONS, RESIDENCY, RISK_FLAGS } from "./model.ts";
 import { normalisePersonnummer } from "./personnummer.ts";
@@ -244,9 +243,11 @@ export const RosterResponse = z.object({
       status: str,
       endReason: opt(str),
       placement: str,
-      absentDays: withMeta(z.number(), { description: "days absent (≥ half a day) of the last 20 school days" }),
+      absentDays: withMeta(z.number(), {
+        description: "days absent (≥ half a day) of the last school days (the municipality's absenceWindow, 20 by default)",
+      }),
       schoolDays: num,
-      mentorMapping: withMeta(z.boolean(), { description: "absent on 10 % or more of the last 20 school days" }),
+      mentorMapping: withMeta(z.boolean(), { description: "absent on the mentorShare (10 % by default) or more of those days" }),
     }),
   ),
   nextCursor: opt(str),
@@ -345,8 +346,3 @@ export const CaseResponse = z.extend(CaseSummarySchema, {
     }),
   ),
 });
-
-export const ResolveOutcome = z.enum(CASE_OUTCOMES);
-
-/** Checks beyond field shapes, with JSON Pointer paths. */
-export { calendarProblems };

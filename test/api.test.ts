@@ -295,6 +295,13 @@ describe("absence and the roster", () => {
     // A new report for the day without the pupil clears the pupil's absence for that day.
     expect((await report("2026-09-10", [])).body).toMatchObject({ recorded: 0, cleared: 1 });
     expect(await row()).toMatchObject({ absentDays: 0 });
+    // The municipality's own mark: 5 % of a 20-day window is one day.
+    await report("2026-09-10", [{ pupilId, kind: "excused" }]);
+    expect(await row()).toMatchObject({ absentDays: 1, mentorMapping: false });
+    const settings = await api("PUT", `/v1/municipalities/${m.kommunkod}/settings`, { key: m.muni, body: { mentorShare: 0.05 } });
+    expect(settings.status).toBe(201);
+    expect(await row()).toMatchObject({ absentDays: 1, schoolDays: 20, mentorMapping: true });
+    await api("PUT", `/v1/municipalities/${m.kommunkod}/settings`, { key: m.muni, body: {} });
   });
 });
 

@@ -138,8 +138,8 @@ describe("placement", () => {
       { now: "t", by: "x" },
     );
     expect(d.ended).toEqual([
-      { enrolmentId: "old", schoolId: "A", endDate: "2026-09-13", wasPending: false },
-      { enrolmentId: "future", schoolId: "B", endDate: "2026-09-30", wasPending: false },
+      { enrolmentId: "old", schoolId: "A", endDate: "2026-09-13" },
+      { enrolmentId: "future", schoolId: "B", endDate: "2026-09-30" },
     ]);
     expect(d.resolves.map((c) => c.kind)).toEqual(["unplaced"]);
     expect(() =>

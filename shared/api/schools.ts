@@ -1,7 +1,7 @@
 /** Routes a school uses: enrol, release, report absence, read its roster. */
 import { isPublicHoliday, isSchoolDay, lastSchoolDays } from "../calendar.ts";
 import { addDays, isWeekend } from "../dates.ts";
-import { absenceSignal } from "../detection.ts";
+import { absenceSignal, absentDays, mentorMark } from "../detection.ts";
 import { bodyOf, type Ctx, type Impl, queryOf, validate } from "../http.ts";
 import { keys } from "../keys.ts";
 import type { Enrolment, Pupil } from "../model.ts";
@@ -13,10 +13,6 @@ import type { Settings } from "../settings.ts";
 import { ABSENCE_SIGNAL_DAYS, trimAbsence } from "../store.ts";
 import { requireOwnSchool, requireSchool, visibleToSchool } from "./common.ts";
 import { enrol, release } from "./enrolment.ts";
-
-/** Share of the last 20 school days that marks a pupil for the mentor's first mapping (no case). */
-export const MENTOR_MARK = 0.1;
-export const ABSENCE_WINDOW = 20;
 
 async function ownSchool(ctx: Ctx) {
   const schoolId = ctx.params.schoolId ?? "";
@@ -182,12 +178,15 @@ export const schoolRoutes: Record<RoutesOf<"schools">, Impl> = {
     const limit = q.limit ?? 500;
     const page = rows.slice(offset, offset + limit);
     const pupils = await ctx.store.getPupils(page.map((e) => e.pupilId));
-    const calendar = await ctx.store.calendarFor(school, undefined, [ctx.today, addDays(ctx.today, -200)]);
-    const days = lastSchoolDays(ctx.today, ABSENCE_WINDOW, calendar);
+    const [calendar, settings] = await Promise.all([
+      ctx.store.calendarFor(school, undefined, [ctx.today, addDays(ctx.today, -200)]),
+      ctx.store.settings(school.municipality),
+    ]);
+    const days = lastSchoolDays(ctx.today, settings.absenceWindow, calendar);
     const items = page.flatMap((e: Enrolment) => {
       const p = pupils.get(e.pupilId);
       if (!p) return [];
-      const absentDays = days.filter((d) => (p.recentAbsence[d] ?? 0) >= 0.5).length;
+      const absent = absentDays(p, days);
       return [
         {
           pupilId: p.pupilId,
@@ -200,9 +199,9 @@ export const schoolRoutes: Record<RoutesOf<"schools">, Impl> = {
           status: e.status,
           ...(e.endReason ? { endReason: e.endReason } : {}),
           placement: placementOn(p, ctx.today),
-          absentDays,
+          absentDays: absent,
           schoolDays: days.length,
-          mentorMapping: days.length > 0 && absentDays / days.length >= MENTOR_MARK,
+          mentorMapping: mentorMark(absent, days.length, settings),
         },
       ];
     });
