@@ -5,6 +5,7 @@
  */
 import { ScanCommand } from "@aws-sdk/lib-dynamodb";
 import { ensureTable } from "../local/dynamo.ts";
+import { prng } from "../local/prng.ts";
 import { CALENDAR_2026_27 } from "../local/school-year-2026-27.ts";
 import { type Calendar, lastSchoolDays } from "../shared/calendar.ts";
 import { findings } from "../shared/detection.ts";
@@ -24,18 +25,10 @@ export const BENCH_CALENDAR = CALENDAR_2026_27;
 const CAL: Calendar = { "2026-27": BENCH_CALENDAR };
 const RETURN_DAYS = ["2026-11-02", "2026-11-03", "2026-11-04"];
 
-function rng(seed: number) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s * 1664525 + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
-}
-
 /** The pupils of a municipality of `n`; the first 500 are in trouble, the same in every size. */
 function pupils(n: number): Pupil[] {
   const days = lastSchoolDays(AS_OF, 20, CAL);
-  const rnd = rng(42);
+  const rnd = prng(42);
   const out: Pupil[] = [];
   for (let i = 0; i < n; i++) {
     const birthYear = 2011 + (i % 9);

@@ -5,8 +5,10 @@
  */
 import { issueCredential } from "../shared/api/admin.ts";
 import { withCheckDigit } from "../shared/personnummer.ts";
+import type { RegisterRecord } from "../shared/register.ts";
 import type { Store } from "../shared/store.ts";
 import { invoke } from "./invoke.ts";
+import { prng } from "./prng.ts";
 import { CALENDAR_2026_27 } from "./school-year-2026-27.ts";
 
 export const DEMO_KOMMUNKOD = "0180";
@@ -64,26 +66,8 @@ const FAMILY = [
   "Berg",
 ];
 
-/** A small deterministic generator, so the demo is the same on every machine. */
-function prng(seed: number) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s * 1664525 + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
-}
-
-export interface DemoPupil {
-  personnummer: string;
-  givenName: string;
-  familyName: string;
-  district: string;
-  householdId?: string;
-  protectedIdentity?: boolean;
-  status: "resident";
-  schoolId?: string;
-  grade?: string;
-}
+/** A register record, and the school the demo enrols the pupil at (none for the watch list). */
+export type DemoPupil = RegisterRecord & { schoolId?: string; grade?: string };
 
 export function demoPupils(count = 300): DemoPupil[] {
   const rnd = prng(180);
