@@ -364,11 +364,11 @@ describe("case endpoints", () => {
     expect(listB.body.items.some((c: { caseId: string }) => c.caseId === id)).toBe(false);
 
     await api("POST", `/v1/cases/${id}/journal`, { key: m.social, body: { text: "Orosanmälan mottagen" } });
-    await api("POST", `/v1/cases/${id}/journal`, { key: m.keyA, body: { text: "Called guardians twice" } });
+    await api("POST", `/v1/cases/${id}/journal`, { key: m.keyA, body: { text: "Called guardians twice, ref 20260820" } });
     const bySocial = await getCase(id, m.social);
     const bySchool = await getCase(id, m.keyA);
     expect(bySocial.body.journal).toHaveLength(2);
-    expect(bySchool.body.journal.map((j: { text: string }) => j.text)).toEqual(["Called guardians twice"]);
+    expect(bySchool.body.journal.map((j: { text: string }) => j.text)).toEqual(["Called guardians twice, ref 20260820"]);
 
     const tick = (body: unknown) => api("PUT", `/v1/cases/${id}/checklist/report_concern`, { key: m.keyA, body });
     expect((await tick({ done: true })).status).toBe(400);

@@ -33,30 +33,30 @@ function mayAccess(ctx: Ctx, c: Case): boolean {
   return caseScopes(c).includes(scopeOf(ctx));
 }
 
-/** A school sees its own school's id and no other: any other school a case mentions is masked. */
-function maskOtherSchools<T>(ctx: Ctx, value: T): T {
+/** A school sees its own school and no other: not in the case's schools, not as who did something. */
+function schoolsSeen(ctx: Ctx, ids: string[]): string[] {
   const p = ctx.principal;
-  if (p.kind !== "school") return value;
-  return JSON.parse(JSON.stringify(value).replace(/\b\d{8}\b/g, (id) => (id === p.schoolId ? id : "(another school)"))) as T;
+  return p.kind === "school" ? ids.filter((id) => id === p.schoolId) : ids;
+}
+function actorSeen(ctx: Ctx, principal: string | undefined): string | undefined {
+  const p = ctx.principal;
+  if (principal === undefined || p.kind !== "school" || !principal.startsWith("school:")) return principal;
+  return principal === `school:${p.schoolId}` ? principal : "another school";
 }
 
 /** A case as the caller may see it: a school sees only its own school, and never social services' journal. */
 function present(ctx: Ctx, c: Case, journal: JournalEntry[] = [], notifications: Notification[] = []) {
-  return maskOtherSchools(ctx, presentRaw(ctx, c, journal, notifications));
-}
-
-function presentRaw(ctx: Ctx, c: Case, journal: JournalEntry[], notifications: Notification[]) {
-  const isSchool = ctx.principal.kind === "school";
-  const { version: _v, municipalities: _m, district, openedBy: _o, ...rest } = c;
+  const { version: _v, municipalities: _m, district, openedBy: _o, acknowledgedBy, resolvedBy, checklist, ...rest } = c;
   return {
     ...rest,
-    schoolIds: isSchool
-      ? c.schoolIds.filter((id) => ctx.principal.kind === "school" && id === ctx.principal.schoolId)
-      : c.schoolIds,
-    ...(!isSchool && district ? { district } : {}),
+    schoolIds: schoolsSeen(ctx, c.schoolIds),
+    ...(ctx.principal.kind !== "school" && district ? { district } : {}),
+    ...(acknowledgedBy ? { acknowledgedBy: actorSeen(ctx, acknowledgedBy) } : {}),
+    ...(resolvedBy ? { resolvedBy: actorSeen(ctx, resolvedBy) } : {}),
+    checklist: checklist.map((i) => (i.doneBy ? { ...i, doneBy: actorSeen(ctx, i.doneBy) } : i)),
     journal: journal
       .filter((j) => !j.socialOnly || ctx.principal.kind === "social")
-      .map(({ entryId, at, by, text, socialOnly }) => ({ entryId, at, by, text, socialOnly })),
+      .map(({ entryId, at, by, text, socialOnly }) => ({ entryId, at, by: actorSeen(ctx, by), text, socialOnly })),
     notifications: notifications.map((n) => ({
       notificationId: n.notificationId,
       channel: n.channel,
@@ -81,10 +81,7 @@ function summary(ctx: Ctx, c: Case) {
     episodeStart: c.episodeStart,
     openedOn: c.openedOn,
     openedAt: c.openedAt,
-    schoolIds:
-      ctx.principal.kind === "school"
-        ? c.schoolIds.filter((id) => ctx.principal.kind === "school" && id === ctx.principal.schoolId)
-        : c.schoolIds,
+    schoolIds: schoolsSeen(ctx, c.schoolIds),
     ...(c.outcome ? { outcome: c.outcome } : {}),
   };
 }
