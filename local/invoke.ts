@@ -37,7 +37,8 @@ export async function invoke(
   const [rawPath = "/", rawQueryString = ""] = url.split("?", 2);
   const match = matchRoute(method, rawPath);
   if (!match) {
-    const known = Object.values(routes).some((r) => matchRoute(r.method, rawPath)?.routeKey && r.method !== method);
+    // The path exists under another method: 405, as API Gateway would answer.
+    const known = Object.values(routes).some((r) => r.method !== method && matchRoute(r.method, rawPath) !== null);
     const status = known ? 405 : 404;
     const code = known ? "method_not_allowed" : "not_found";
     return {

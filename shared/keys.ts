@@ -4,10 +4,12 @@
  *
  * One table. `pk`/`sk` address items; two overloaded global secondary indexes:
  * - gsi1 — lists: a school's enrolments, a household's pupils, a scope's contacts, a
- *   municipality's schools, a pupil's cases.
- * - trouble — sparse: only pupils whose placement today is not `placed` and who are watched
- *   (`unplaced`, `pending_release`), keyed by home municipality, so sweeps and the unplaced list
- *   read only pupils in trouble.
+ *   municipality's schools, a pupil's cases, and the outbox (undelivered notifications by due time).
+ * - trouble — sparse: only pupils whose placement today is `unplaced` or `pending_release`, or
+ *   whose absence made them sweep candidates (`absence`), keyed by home municipality (else the
+ *   school's), so sweeps and the unplaced list read only pupils in trouble.
+ * Other lists live in the main index: a case with its journal and notifications (`CASE#`), the
+ * cases a scope may list (`CASESCOPE#`), date-driven changes due on a day (`AGENDA#`).
  */
 export const TABLE_NAME_ENV = "TABLE_NAME";
 
