@@ -15,7 +15,7 @@ import {
 } from "aws-cdk-lib";
 import { type CfnStage, HttpApi, HttpMethod } from "aws-cdk-lib/aws-apigatewayv2";
 import { HttpLambdaIntegration } from "aws-cdk-lib/aws-apigatewayv2-integrations";
-import { Alarm, ComparisonOperator, TreatMissingData } from "aws-cdk-lib/aws-cloudwatch";
+import { Alarm, ComparisonOperator, type IMetric, TreatMissingData } from "aws-cdk-lib/aws-cloudwatch";
 import { SnsAction } from "aws-cdk-lib/aws-cloudwatch-actions";
 import { AttributeType, Billing, TableEncryptionV2, TableV2 } from "aws-cdk-lib/aws-dynamodb";
 import { PolicyStatement, ServicePrincipal } from "aws-cdk-lib/aws-iam";
@@ -199,24 +199,28 @@ export class ElevvaktStack extends Stack {
     // ---- alarms: function errors, dead letters, failed deliveries ----
     const alarmTopic = new Topic(this, "OperatorAlarms", { masterKey: key, enforceSSL: true, displayName: "Elevvakt alarms" });
     const action = new SnsAction(alarmTopic);
-    for (const [name, fn] of [...Object.entries(this.functions), ...Object.entries(this.jobs)]) {
-      new Alarm(this, `${pascal(name)}Errors`, {
-        alarmDescription: `Elevvakt ${name}: function errors`,
-        metric: fn.metricErrors({ period: Duration.minutes(5), statistic: "Sum" }),
+    // Any occurrence in the period raises the alarm, and tells the operators' topic.
+    const alarm = (id: string, description: string, metric: IMetric) =>
+      new Alarm(this, id, {
+        alarmDescription: description,
+        metric,
         threshold: 1,
         evaluationPeriods: 1,
         comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
         treatMissingData: TreatMissingData.NOT_BREACHING,
       }).addAlarmAction(action);
+    for (const [name, fn] of [...Object.entries(this.functions), ...Object.entries(this.jobs)]) {
+      alarm(
+        `${pascal(name)}Errors`,
+        `Elevvakt ${name}: function errors`,
+        fn.metricErrors({ period: Duration.minutes(5), statistic: "Sum" }),
+      );
     }
-    new Alarm(this, "DeadLetters", {
-      alarmDescription: "Elevvakt: a scheduled job could not be delivered (dead-letter queue not empty)",
-      metric: this.deadLetters.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5) }),
-      threshold: 1,
-      evaluationPeriods: 1,
-      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: TreatMissingData.NOT_BREACHING,
-    }).addAlarmAction(action);
+    alarm(
+      "DeadLetters",
+      "Elevvakt: a scheduled job could not be delivered (dead-letter queue not empty)",
+      this.deadLetters.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5) }),
+    );
     const failed = new MetricFilter(this, "FailedDeliveriesFilter", {
       logGroup: this.jobs.dispatcher.logGroup,
       filterPattern: FilterPattern.stringValue("$.msg", "=", "delivery failed"),
@@ -225,14 +229,11 @@ export class ElevvaktStack extends Stack {
       metricValue: "1",
       defaultValue: 0,
     });
-    new Alarm(this, "FailedDeliveries", {
-      alarmDescription: "Elevvakt: an alert could not be delivered after every retry",
-      metric: failed.metric({ period: Duration.minutes(15), statistic: "Sum" }),
-      threshold: 1,
-      evaluationPeriods: 1,
-      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: TreatMissingData.NOT_BREACHING,
-    }).addAlarmAction(action);
+    alarm(
+      "FailedDeliveries",
+      "Elevvakt: an alert could not be delivered after every retry",
+      failed.metric({ period: Duration.minutes(15), statistic: "Sum" }),
+    );
 
     new CfnOutput(this, "ApiUrl", { value: this.api.apiEndpoint });
     new CfnOutput(this, "TableName", { value: this.table.tableName });

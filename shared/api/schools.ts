@@ -1,5 +1,5 @@
 /** Routes a school uses: enrol, release, report absence, read its roster. */
-import { isPublicHoliday, isSchoolDay, lastSchoolDays } from "../calendar.ts";
+import { covers, isPublicHoliday, isSchoolDay, lastSchoolDays } from "../calendar.ts";
 import { addDays, isWeekend } from "../dates.ts";
 import { absenceSignal, absentDays, mentorMark } from "../detection.ts";
 import { bodyOf, type Ctx, type Impl, queryOf, validate } from "../http.ts";
@@ -63,9 +63,9 @@ export const schoolRoutes: Record<RoutesOf<"schools">, Impl> = {
     if (date < addDays(ctx.today, -366)) {
       throw problems.validation([{ path: "/date", message: "absence older than a year can no longer be reported" }]);
     }
-    const calendar = await ctx.store.calendarFor(school, undefined, [date]);
-    const known = Object.values(calendar).some(Boolean);
-    if (isWeekend(date) || isPublicHoliday(date) || (known && !isSchoolDay(date, calendar))) {
+    // This school year for the date's check; the previous one too for the absence window behind it.
+    const calendar = await ctx.store.calendarFor(school, undefined, [date, addDays(date, -200)]);
+    if (isWeekend(date) || isPublicHoliday(date) || (covers(date, calendar) && !isSchoolDay(date, calendar))) {
       throw problems.validation([{ path: "/date", message: "is not a school day by this school's calendar" }]);
     }
     // Every named pupil must be enrolled here on that day; otherwise nothing is written.
@@ -98,7 +98,6 @@ export const schoolRoutes: Record<RoutesOf<"schools">, Impl> = {
       ...entries.map((e) => ({ pupilId: e.pupil.pupilId, fraction: e.fraction, kind: e.kind, pupil: e.pupil })),
       ...cleared.map((pupilId) => ({ pupilId, fraction: null })),
     ];
-    const signalCalendar = await ctx.store.calendarFor(school, undefined, [date, addDays(date, -200)]);
     const settingsOf = new Map<string, Promise<Settings>>();
     const settings = (kod: string) => {
       if (!settingsOf.has(kod)) settingsOf.set(kod, ctx.store.settings(kod));
@@ -123,7 +122,7 @@ export const schoolRoutes: Record<RoutesOf<"schools">, Impl> = {
         // A pupil on a return streak or over the long-absence share becomes a sweep candidate.
         if (
           w.fraction !== null &&
-          absenceSignal(next, date, signalCalendar, await settings(pupil.homeMunicipality ?? school.municipality))
+          absenceSignal(next, date, calendar, await settings(pupil.homeMunicipality ?? school.municipality))
         ) {
           next.absenceWatchUntil = addDays(ctx.today, ABSENCE_SIGNAL_DAYS);
         }
