@@ -8,7 +8,7 @@ import { ensureTable } from "../local/dynamo.ts";
 import { prng } from "../local/prng.ts";
 import { CALENDAR_2026_27 } from "../local/school-year-2026-27.ts";
 import { type Calendar, lastSchoolDays } from "../shared/calendar.ts";
-import { findings } from "../shared/detection.ts";
+import { standingEpisodes } from "../shared/detection.ts";
 import { keys } from "../shared/keys.ts";
 import type { Pupil } from "../shared/model.ts";
 import { withCheckDigit } from "../shared/personnummer.ts";
@@ -65,11 +65,11 @@ function pupils(n: number): Pupil[] {
           break;
         case 2: // not back after höstlov
           for (const d of RETURN_DAYS) p.recentAbsence[d] = 1;
-          p.absenceWatchUntil = "2026-12-31";
+          p.watchUntil = "2026-12-31";
           break;
         case 3: // long absence: 12 of the last 20 school days
           for (const d of days.slice(0, 12)) p.recentAbsence[d] = 1;
-          p.absenceWatchUntil = "2026-12-31";
+          p.watchUntil = "2026-12-31";
           break;
       }
     } else {
@@ -148,7 +148,12 @@ async function naiveSweep(store: Store): Promise<{ seconds: number; itemsRead: n
       }),
     );
     itemsRead += out.ScannedCount ?? 0;
-    for (const p of (out.Items ?? []) as Pupil[]) found += findings(p, AS_OF, CAL, DEFAULT_SETTINGS).length;
+    for (const p of (out.Items ?? []) as Pupil[])
+      found += standingEpisodes(
+        { pupil: p, calendar: () => CAL, filed: () => true, settings: DEFAULT_SETTINGS },
+        AS_OF,
+        AS_OF,
+      ).length;
     start = out.LastEvaluatedKey;
   } while (start);
   return { seconds: (performance.now() - t0) / 1000, itemsRead, found };

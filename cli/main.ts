@@ -82,8 +82,10 @@ function progress(done: number, total: number) {
   if (done === total) process.stderr.write("\n");
 }
 
-function summary(created: number, updated: number, rejected: { line: number; reason: string }[]) {
-  console.log(`created ${created}, updated ${updated}, rejected ${rejected.length}`);
+function summary(created: number, updated: number, rejected: { line: number; reason: string }[], unchanged = 0) {
+  console.log(
+    `created ${created}, updated ${updated}, ${unchanged ? `unchanged ${unchanged}, ` : ""}rejected ${rejected.length}`,
+  );
   for (const r of rejected) console.log(`  line ${r.line}: ${r.reason}`);
   if (rejected.length) process.exitCode = 1;
 }
@@ -141,6 +143,7 @@ async function main() {
     const rejected: { line: number; reason: string }[] = [];
     let created = 0;
     let updated = 0;
+    let unchanged = 0;
     if (action === "schools") {
       for (const [i, row] of rows.entries()) {
         const { schoolId, ...rest } = row.values;
@@ -186,12 +189,13 @@ async function main() {
         const line = chunk[res.index]?.line ?? 0;
         if (res.status === "created") created++;
         else if (res.status === "updated") updated++;
+        else if (res.status === "unchanged") unchanged++;
         else rejected.push({ line, reason: problemText(res.problem) });
       }
       progress(Math.min(i + 1000, valid.length), valid.length);
     }
     rejected.sort((a, b) => a.line - b.line);
-    return summary(created, updated, rejected);
+    return summary(created, updated, rejected, unchanged);
   }
   fail(`unknown command\n\n${USAGE}`);
 }

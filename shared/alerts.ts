@@ -4,7 +4,7 @@
  * personnummer, and for a protected identity never a school.
  */
 import { createHash } from "node:crypto";
-import type { Case, CaseKind, RiskFlag } from "./model.ts";
+import type { Case, CaseKind } from "./model.ts";
 import type { Notification } from "./store.ts";
 
 export type ContactRole = "rektor" | "attendance_office" | "head_of_schools" | "social_services";
@@ -18,38 +18,51 @@ export interface Contact {
   phone?: string;
 }
 
-/** `opened` at once; the escalations after it (school days, evaluated by the sweep and the dispatcher). */
-export type Step = "opened" | "unacknowledged" | "still_open" | "evidence_expired";
+/**
+ * `opened` at once; the escalations after it (school days, evaluated against today by the sweep and
+ * the dispatcher); `raised` when a case becomes high after it opened, `honour` when honour-related
+ * concern appears; `reopened` when the data stops answering a case it had answered; `moved` and
+ * `moved_away` when the pupil moves to another municipality (SPEC §4 Time, rules 5 and 6).
+ */
+export type Step =
+  | "opened"
+  | "unacknowledged"
+  | "still_open"
+  | "evidence_expired"
+  | "raised"
+  | "honour"
+  | "reopened"
+  | "moved"
+  | "moved_away";
 
 export interface RecipientGroup {
   scope: string;
   role: ContactRole;
 }
 
+/** Who is told at a step. `moved` and `moved_away` name their recipients where the move is decided. */
 export function recipientsFor(
   c: Pick<Case, "schoolIds" | "municipalities" | "district" | "severity">,
-  step: Step,
-  flags: RiskFlag[],
+  step: Exclude<Step, "moved" | "moved_away">,
+  opts: { honour: boolean },
 ): RecipientGroup[] {
   const rektors = c.schoolIds.map((s) => ({ scope: `school:${s}`, role: "rektor" as const }));
   const offices = c.municipalities.map((m) => ({ scope: `municipality:${m}`, role: "attendance_office" as const }));
   const social = c.district ? [{ scope: `social:${c.district}`, role: "social_services" as const }] : [];
+  // Honour-related concern: the head of schools (grundskolechef) is informed.
+  const heads = c.municipalities.map((m) => ({ scope: `municipality:${m}`, role: "head_of_schools" as const }));
   switch (step) {
     case "opened":
-      return [
-        ...rektors,
-        ...offices,
-        ...(c.severity === "high" ? social : []),
-        // Honour-related concern: the head of schools (grundskolechef) is informed.
-        ...(flags.includes("honour_concern")
-          ? c.municipalities.map((m) => ({ scope: `municipality:${m}`, role: "head_of_schools" as const }))
-          : []),
-      ];
+    case "reopened":
+      return [...rektors, ...offices, ...(c.severity === "high" ? social : []), ...(opts.honour ? heads : [])];
     case "unacknowledged":
       // A high case told social services at once; the timer adds nobody new.
       return c.severity === "high" ? [] : social;
     case "still_open":
+    case "raised":
       return social;
+    case "honour":
+      return heads;
     case "evidence_expired":
       return [...rektors, ...offices, ...social];
   }
@@ -68,6 +81,11 @@ const STEP_TEXT: Record<Step, string> = {
   unacknowledged: "Not acknowledged",
   still_open: "Still open",
   evidence_expired: "Evidence expired",
+  raised: "Raised to high",
+  honour: "Honour-related concern",
+  reopened: "Reopened",
+  moved: "Case moved to you",
+  moved_away: "Case moved away",
 };
 
 /** The short reference people read out on the phone: the case id's first characters. */

@@ -1,7 +1,7 @@
 /** Case records (SPEC §4): deterministic identity per pupil, kind and episode, and the missing-pupil checklist. */
 import { createHash } from "node:crypto";
-import type { IsoDate } from "./dates.ts";
-import type { Case, CaseKind, ChecklistItem, Pupil } from "./model.ts";
+import { addDays, type IsoDate } from "./dates.ts";
+import type { Case, CaseKind, CaseRef, ChecklistItem, ClosedCaseRef, Pupil } from "./model.ts";
 
 /** The same pupil, kind and episode start always give the same id, so a re-run finds the case it opened. */
 export function caseIdFor(pupilId: string, kind: CaseKind, episodeStart: IsoDate): string {
@@ -24,6 +24,42 @@ export const CHECKLIST: readonly { itemId: string; title: string }[] = [
 export function newChecklist(): ChecklistItem[] {
   return CHECKLIST.map((i) => ({ ...i, done: false }));
 }
+
+/** Days a resolved case stays on the pupil record (rule 8, severity, a case the data stops answering). */
+export const CLOSED_CASE_DAYS = 800;
+/** Days a pupil with a hand-resolved case stays a sweep candidate: longer than 20 school days with a break inside. */
+export const HAND_RESOLVED_WATCH_DAYS = 120;
+
+export interface CaseChanges {
+  opened?: CaseRef[];
+  resolved?: { ref: CaseRef; byHand: boolean }[];
+  reopened?: CaseRef[];
+}
+
+/** The pupil record after cases open, resolve or reopen: one place keeps `openCases` and `closedCases` true. */
+export function withCaseChanges(pupil: Pupil, changes: CaseChanges, today: IsoDate): Pupil {
+  const resolved = changes.resolved ?? [];
+  const reopened = changes.reopened ?? [];
+  const gone = new Set([...resolved.map((r) => r.ref.caseId), ...reopened.map((r) => r.caseId)]);
+  const opened = [...(changes.opened ?? []), ...reopened];
+  const closed: ClosedCaseRef[] = [
+    ...(pupil.closedCases ?? []).filter((c) => !gone.has(c.caseId) && c.resolvedOn >= addDays(today, -CLOSED_CASE_DAYS)),
+    ...resolved.map((r) => ({ ...ref(r.ref), resolvedOn: today, byHand: r.byHand })),
+  ];
+  const next: Pupil = {
+    ...pupil,
+    openCases: [...pupil.openCases.filter((c) => !gone.has(c.caseId)), ...opened.map(ref)],
+    closedCases: closed,
+  };
+  if (resolved.some((r) => r.byHand)) {
+    // Rule 8: the sweep must still see the pupil when the hand-resolved episode may start again.
+    const until = addDays(today, HAND_RESOLVED_WATCH_DAYS);
+    if (!next.watchUntil || next.watchUntil < until) next.watchUntil = until;
+  }
+  return next;
+}
+
+const ref = (c: CaseRef): CaseRef => ({ caseId: c.caseId, kind: c.kind, episodeStart: c.episodeStart });
 
 export function openCase(input: {
   pupil: Pupil;
@@ -59,4 +95,13 @@ export function openCase(input: {
     checklist: newChecklist(),
     ...(input.evidenceExpires ? { evidenceExpires: input.evidenceExpires } : {}),
   };
+}
+
+/** The scopes that may list and work a case (SPEC §4: the school, the municipalities, the district). */
+export function caseScopes(c: Pick<Case, "schoolIds" | "municipalities" | "district">): string[] {
+  return [
+    ...c.schoolIds.map((s) => `school:${s}`),
+    ...c.municipalities.map((m) => `municipality:${m}`),
+    ...(c.district ? [`social:${c.district}`] : []),
+  ];
 }

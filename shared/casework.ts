@@ -1,36 +1,44 @@
 /**
- * Opening, escalating and resolving cases with their alerts, as transaction items: the case change
- * and its notifications (the outbox) are written together or not at all (SPEC §5).
+ * Opening, escalating, resolving, reopening and moving cases with their alerts, as transaction items:
+ * the case change and its notifications (the outbox) are written together or not at all (SPEC §5).
+ * Which cases change is decided elsewhere (detection, placement, register); this file only writes.
  */
-import { type Contact, notificationsFor, recipientsFor, type Step } from "./alerts.ts";
-import { openCase } from "./cases.ts";
+import { type Contact, notificationsFor, type RecipientGroup, recipientsFor, type Step } from "./alerts.ts";
+import { type CaseChanges, caseScopes, openCase, withCaseChanges } from "./cases.ts";
 import { addDays, type IsoDate } from "./dates.ts";
+import type { Answer } from "./detection.ts";
 import { keys } from "./keys.ts";
-import type { Case, CaseKind, CaseOutcome, Pupil } from "./model.ts";
-import { caseSeverity } from "./placement.ts";
-import type { Actor, Store, TransactItem } from "./store.ts";
+import type { Case, CaseKind, CaseOutcome, CaseRef, Pupil } from "./model.ts";
+import { wasAbsent } from "./placement.ts";
+import type { Actor, Notification, Store, TransactItem } from "./store.ts";
 
 export const appUrl = () => process.env.APP_URL ?? "http://localhost:3000";
+
+/** Who resolves a case when the data answers it: the system, never the credential that ran a sweep. */
+export const SYSTEM_RESOLVER = "system:sweep";
 
 export async function contactsOf(store: Store, scopes: string[]): Promise<Contact[]> {
   const lists = await Promise.all([...new Set(scopes)].map((s) => store.queryAll<Contact>("gsi1", keys.scopeContacts(s))));
   return lists.flatMap((l) => l.items);
 }
 
-/** Siblings in the same household: how many, how many absent on the pupil's recent absent days, how many in a case. */
-export async function siblingPicture(store: Store, pupil: Pupil, today: IsoDate) {
-  if (!pupil.householdId) return { count: 0, absent: 0, inCase: 0 };
-  const siblings = (await store.household(pupil.householdId)).filter((s) => s.pupilId !== pupil.pupilId);
-  const recent = Object.entries(pupil.recentAbsence)
-    .filter(([d, f]) => f >= 0.5 && d >= addDays(today, -14))
-    .map(([d]) => d);
-  const absent = siblings.filter((s) => recent.some((d) => (s.recentAbsence[d] ?? 0) >= 0.5)).length;
-  const inCase = siblings.filter((s) => s.openCases.length > 0).length;
-  return { count: siblings.length, absent, inCase };
+/** Siblings in the same household for the checklist: how many, how many absent on the pupil's absent days since the episode start, how many in a case. */
+export function siblingPicture(pupil: Pupil, siblings: Pupil[], from: IsoDate) {
+  const others = siblings.filter((s) => s.pupilId !== pupil.pupilId);
+  const days = Object.keys(pupil.recentAbsence).filter((d) => d >= from && wasAbsent(pupil, d));
+  const absent = others.filter((s) => days.some((d) => wasAbsent(s, d))).length;
+  const inCase = others.filter((s) => s.openCases.length > 0).length;
+  return { count: others.length, absent, inCase };
 }
 
-async function notifications(store: Store, c: Case, step: Step, pupil: Pupil, now: string) {
-  const groups = recipientsFor(c, step, pupil.flags);
+async function queue(
+  store: Store,
+  c: Case,
+  step: Step,
+  groups: RecipientGroup[],
+  pupil: Pupil,
+  now: string,
+): Promise<Notification[]> {
   if (groups.length === 0) return [];
   const contacts = await contactsOf(
     store,
@@ -41,13 +49,13 @@ async function notifications(store: Store, c: Case, step: Step, pupil: Pupil, no
   return notificationsFor(c, step, groups, contacts, { now, baseUrl: appUrl(), ...(school ? { schoolName: school.name } : {}) });
 }
 
-export interface Opening {
+export interface OpeningWrites {
   case: Case;
   items: TransactItem[];
   queued: number;
 }
 
-/** The writes that open a case: the case, its scope pointers, its first alerts, an audit entry. The caller adds the pupil write. */
+/** The writes that open a case: the case, its scope pointers, its first alerts, an audit entry. The caller writes the pupil. */
 export async function openingWrites(
   store: Store,
   input: {
@@ -55,24 +63,29 @@ export async function openingWrites(
     kind: CaseKind;
     episodeStart: IsoDate;
     schoolIds: string[];
-    openedOn: IsoDate;
+    severity: "normal" | "high";
+    honour: boolean;
+    /** The household, for the checklist's sibling note. */
+    household: Pupil[];
+    today: IsoDate;
     now: string;
     actor: Actor;
     evidenceExpires?: IsoDate;
   },
-): Promise<Opening> {
+): Promise<OpeningWrites> {
   const { pupil } = input;
   const schools = (await Promise.all(input.schoolIds.map((id) => store.getSchool(id)))).filter((s) => s !== undefined);
-  const siblings = await siblingPicture(store, pupil, input.openedOn);
+  const siblings = siblingPicture(pupil, input.household, input.episodeStart < input.today ? input.episodeStart : input.today);
   const c = openCase({
     pupil,
     kind: input.kind,
     episodeStart: input.episodeStart,
-    severity: caseSeverity(pupil, siblings.absent > 0 || siblings.inCase > 0),
+    severity: input.severity,
     schoolIds: input.schoolIds,
     schoolMunicipalities: schools.map((s) => s.municipality),
     now: input.now,
-    openedOn: input.openedOn,
+    // The real day it opened, whatever date a sweep was run for (SPEC §4 Time, rule 4).
+    openedOn: input.today,
     by: input.actor.principal,
     ...(input.evidenceExpires ? { evidenceExpires: input.evidenceExpires } : {}),
   });
@@ -85,11 +98,11 @@ export async function openingWrites(
           : `${siblings.count} sibling(s) in the household: ${siblings.absent} absent on the same days, ${siblings.inCase} with an open case.`;
     }
     if (item.itemId === "check_population_register") {
-      item.systemNote = `Register on ${input.openedOn}: ${pupil.residency}${pupil.residencyDate ? ` since ${pupil.residencyDate}` : ""}${pupil.protectedIdentity ? "; protected identity" : ""}.`;
+      item.systemNote = `Register on ${input.today}: ${pupil.residency}${pupil.residencyDate ? ` since ${pupil.residencyDate}` : ""}${pupil.protectedIdentity ? "; protected identity" : ""}.`;
     }
   }
-  c.steps = ["opened"];
-  const queued = await notifications(store, c, "opened", pupil, input.now);
+  c.steps = input.honour ? ["opened", "honour"] : ["opened"];
+  const queued = await queue(store, c, "opened", recipientsFor(c, "opened", { honour: input.honour }), pupil, input.now);
   return {
     case: c,
     items: [
@@ -101,43 +114,148 @@ export async function openingWrites(
   };
 }
 
-/** The writes that resolve open cases (with their scope pointers). The caller removes them from the pupil's openCases. */
-export async function resolvingWrites(
-  store: Store,
-  caseIds: string[],
-  outcome: CaseOutcome,
-  note: string,
-  now: string,
-  by: string,
-): Promise<TransactItem[]> {
-  if (caseIds.length === 0) return [];
-  const cases = await store.getCases(caseIds);
-  return cases.filter((c) => c.status !== "resolved").flatMap((c) => store.caseResolveWrites(c, outcome, note, now, by));
+export interface Resolution {
+  ref: CaseRef;
+  outcome: CaseOutcome;
+  note: string;
+  by: string;
+  /** The data day whose fact answered the case; absent when a person resolved it. */
+  answeredOn?: IsoDate;
 }
 
-/** The writes that escalate a case by one step: the step recorded once, its alerts queued. */
-export async function escalationWrites(
+/** The writes that resolve cases (with their scope pointers). The pupil record changes through `withCaseChanges`. */
+export async function resolvingWrites(
+  store: Store,
+  resolutions: Resolution[],
+  now: string,
+  today: IsoDate,
+): Promise<TransactItem[]> {
+  if (resolutions.length === 0) return [];
+  const cases = new Map((await store.getCases(resolutions.map((r) => r.ref.caseId))).map((c) => [c.caseId, c]));
+  return resolutions.flatMap((r) => {
+    const c = cases.get(r.ref.caseId);
+    if (!c || c.status === "resolved") return [];
+    return store.caseResolveWrites(c, { outcome: r.outcome, note: r.note, now, today, by: r.by, answeredOn: r.answeredOn });
+  });
+}
+
+/** Resolutions for the answers detection found, resolved by the system. */
+export function answered(answers: { ref: CaseRef; answer: Answer }[], note: string): Resolution[] {
+  return answers.map(({ ref, answer }) => ({
+    ref,
+    outcome: answer.outcome,
+    note,
+    by: SYSTEM_RESOLVER,
+    answeredOn: answer.on,
+  }));
+}
+
+/**
+ * A change of a pupil with the cases it answers at once, as one list of writes: the pupil record
+ * (conditioned on the version read), the case resolutions, and the pupil's place in the sweep's index.
+ */
+export async function pupilChangeWrites(
+  store: Store,
+  input: { before: Pupil; after: Pupil; created?: boolean; resolutions: Resolution[]; today: IsoDate; now: string },
+): Promise<{ next: Pupil; items: TransactItem[] }> {
+  const changes: CaseChanges = {
+    resolved: input.resolutions.map((r) => ({ ref: r.ref, byHand: r.answeredOn === undefined })),
+  };
+  const next = withCaseChanges(input.after, changes, input.today);
+  const items = [
+    store.pupilWrite({ ...next, version: input.before.version }, input.today, input.created ?? false),
+    ...(await resolvingWrites(store, input.resolutions, input.now, input.today)),
+    ...watchAgenda(store, input.before, next, input.today),
+  ];
+  return { next, items };
+}
+
+/** When a pupil's watch ends (rule 8, absence signals), the daily job lets them out of the sweep's index. */
+export function watchAgenda(store: Store, before: Pupil, after: Pupil, today: IsoDate): TransactItem[] {
+  if (!after.watchUntil || after.watchUntil === before.watchUntil) return [];
+  return store.agendaWrites(after, [{ date: addDays(after.watchUntil, 1), reason: "watch-end" }], today);
+}
+
+/**
+ * The writes that record alert steps on an open case (escalation, raised severity, honour concern):
+ * each step recorded once, its alerts queued, conditioned on the case's version.
+ */
+export async function stepWrites(
   store: Store,
   c: Case,
-  step: Step,
+  steps: Step[],
   pupil: Pupil,
-  now: string,
+  opts: { raise: boolean; honour: boolean; now: string },
 ): Promise<{ items: TransactItem[]; queued: number }> {
-  const queued = await notifications(store, c, step, pupil, now);
+  const next: Case = { ...c, ...(opts.raise ? { severity: "high" as const } : {}) };
+  const notifications: Notification[] = [];
+  for (const step of steps) {
+    if (step === "moved" || step === "moved_away") continue;
+    notifications.push(...(await queue(store, next, step, recipientsFor(next, step, { honour: opts.honour }), pupil, opts.now)));
+  }
+  return {
+    items: [store.caseStepsWrite(c, steps, opts.raise), ...notifications.map((n) => store.outboxWrite(n))],
+    queued: notifications.length,
+  };
+}
+
+/** The writes that open a case again that the data had answered and no longer does. */
+export async function reopeningWrites(
+  store: Store,
+  c: Case,
+  pupil: Pupil,
+  opts: { severity: "normal" | "high"; honour: boolean; now: string; actor: Actor },
+): Promise<{ items: TransactItem[]; queued: number }> {
+  const next: Case = { ...c, status: "open", severity: c.severity === "high" ? "high" : opts.severity };
+  const queued = await queue(store, next, "reopened", recipientsFor(next, "reopened", { honour: opts.honour }), pupil, opts.now);
   return {
     items: [
-      {
-        Update: {
-          TableName: store.table,
-          Key: keys.case(c.caseId),
-          UpdateExpression: "SET steps = list_append(steps, :step), version = version + :one",
-          ConditionExpression: "NOT contains(steps, :name) AND #s <> :resolved",
-          ExpressionAttributeNames: { "#s": "status" },
-          ExpressionAttributeValues: { ":step": [step], ":name": step, ":one": 1, ":resolved": "resolved" },
-        },
-      },
+      ...store.caseReopenWrites(c, next.severity, opts.now),
       ...queued.map((n) => store.outboxWrite(n)),
+      store.auditWrite(pupil.pupilId, opts.actor, `case.reopened.${c.kind}`, opts.now),
     ],
     queued: queued.length,
   };
+}
+
+/**
+ * A case follows the child (SPEC §4 Time, rule 6): its municipality and district become the new
+ * home's, the old office and district keep read access to what they wrote and are told, the new
+ * office (and district, for a high case) are alerted as for a new case.
+ */
+export async function movingWrites(
+  store: Store,
+  c: Case,
+  pupil: Pupil,
+  to: { kommunkod: string; district: string },
+  opts: { now: string; actor: Actor },
+): Promise<TransactItem[]> {
+  const schoolMunicipalities = (await Promise.all(c.schoolIds.map((id) => store.getSchool(id))))
+    .filter((s) => s !== undefined)
+    .map((s) => s.municipality);
+  const municipalities = [...new Set([to.kommunkod, ...schoolMunicipalities])];
+  const moved: Case = { ...c, municipalities, district: to.district };
+  const before = new Set(caseScopes(c));
+  const after = new Set(caseScopes(moved));
+  const former = [...before].filter((s) => !after.has(s));
+  const newcomers = [...after].filter((s) => !before.has(s));
+  const told: RecipientGroup[] = [
+    ...newcomers.filter((s) => s.startsWith("municipality:")).map((scope) => ({ scope, role: "attendance_office" as const })),
+    ...(c.severity === "high"
+      ? newcomers.filter((s) => s.startsWith("social:")).map((scope) => ({ scope, role: "social_services" as const }))
+      : []),
+  ];
+  const away: RecipientGroup[] = former.map((scope) => ({
+    scope,
+    role: scope.startsWith("social:") ? ("social_services" as const) : ("attendance_office" as const),
+  }));
+  const notifications = [
+    ...(await queue(store, moved, "moved", told, pupil, opts.now)),
+    ...(await queue(store, moved, "moved_away", away, pupil, opts.now)),
+  ];
+  return [
+    ...store.caseMoveWrites(c, moved, former),
+    ...notifications.map((n) => store.outboxWrite(n)),
+    store.auditWrite(pupil.pupilId, opts.actor, "case.moved", opts.now),
+  ];
 }

@@ -38,8 +38,12 @@ export function daysBetween(from: IsoDate, to: IsoDate): number {
   return Math.round((toDate(to).getTime() - toDate(from).getTime()) / 86_400_000);
 }
 
-export function minDate(a: IsoDate, b: IsoDate): IsoDate {
-  return a < b ? a : b;
+export function minDate(...dates: IsoDate[]): IsoDate {
+  return dates.reduce((a, b) => (a < b ? a : b));
+}
+
+export function maxDate(...dates: IsoDate[]): IsoDate {
+  return dates.reduce((a, b) => (a > b ? a : b));
 }
 
 /** Today's date in Sweden, whatever the server's time zone (Lambda runs in UTC). */

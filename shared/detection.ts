@@ -1,24 +1,449 @@
 /**
- * Detection rules (SPEC §4) as pure functions: which cases a pupil's data opens or answers on a date.
- * The sweep (`sweep.ts`) only reads candidates, calls these, and writes what they return.
+ * Detection (SPEC §4) as pure functions over data days: which case kinds the data opens, and which
+ * facts answer a case. This file is the one place that decides which facts may answer a case.
+ *
+ * Two clocks meet here (SPEC §4 "Time"): the data days the facts are about — enrolment ranges,
+ * absence days, the days a school filed its absence report — and the real day (`today`) on which
+ * a sweep runs. Every kind is described by two kinds of data day:
+ *
+ * - a *trigger* day: the kind's condition holds (unplaced that day; pending past the release's end
+ *   date; the first day of a return period the pupil was absent on each day of; a school day with
+ *   absence over the long-absence share);
+ * - an *answer* day: a fact that answers an episode running on it (enrolled that day; present on a
+ *   day the school filed; below the share on a filed day; out of the watch).
+ *
+ * An episode starts on the first trigger after the last answer and runs until the next answer. So
+ * whatever date a sweep is run for, at most one episode of a kind stands unanswered in the data
+ * known now, and the case it calls for is the same one every sweep finds (rule 3). An answer is
+ * looked for only on data days from the episode's start up to today (rule 1); a day the school has
+ * not filed proves nothing (rule 2).
  */
-import { type Calendar, isSchoolDay, lastSchoolDays, latestReturnPeriod, schoolDaysAfter, schoolDaysFrom } from "./calendar.ts";
-import { addDays, type IsoDate } from "./dates.ts";
-import type { Case, CaseKind, CaseOutcome, Pupil } from "./model.ts";
-import { enrolmentCovers, isSubject, placementOn } from "./placement.ts";
+import type { Step } from "./alerts.ts";
+import { type Calendar, isReturnDay, isSchoolDay, schoolDaysAfter, schoolDaysFrom } from "./calendar.ts";
+import { caseIdFor } from "./cases.ts";
+import { addDays, type IsoDate, maxDate, minDate, schoolYearOf, schoolYearRange } from "./dates.ts";
+import {
+  type Case,
+  type CaseKind,
+  type CaseOutcome,
+  type CaseRef,
+  caseFamily,
+  type EnrolmentSummary,
+  type Pupil,
+  type RiskFlag,
+} from "./model.ts";
+import { enrolmentOn, isEnrolledState, placementOn, wasAbsent } from "./placement.ts";
 import type { Settings } from "./settings.ts";
 
-const absent = (pupil: Pupil, day: IsoDate) => (pupil.recentAbsence[day] ?? 0) >= 0.5;
+/** What detection knows about one pupil: the record, the calendars that apply, the filed days. */
+export interface Facts {
+  pupil: Pupil;
+  /** The calendar of a school (its own year, else its municipality's); null: the pupil's home municipality's. */
+  calendar: (schoolId: string | null) => Calendar;
+  /** Whether a school filed its absence report for a day (a report that lists nobody counts). */
+  filed: (schoolId: string, date: IsoDate) => boolean;
+  settings: Settings;
+}
+
+export interface Answer {
+  outcome: CaseOutcome;
+  /** The data day of the fact that answers the case: never before the episode start. */
+  on: IsoDate;
+}
+
+export interface Standing {
+  kind: CaseKind;
+  episodeStart: IsoDate;
+  /** The schools concerned: the one the pupil is or was enrolled at. */
+  schoolIds: string[];
+}
+
+/** School days a hand-resolved case keeps its episode closed (rule 8). */
+export const HAND_RESOLVED_SCHOOL_DAYS = 20;
+
+/** Kinds the sweep opens from the data; `unverified_emigration` opens only with a release (rule 4). */
+const SWEPT_KINDS: readonly CaseKind[] = ["unplaced", "release_without_destination", "not_returned", "long_absence"];
+
+// ---- days ------------------------------------------------------------------------------------
+
+function* daysFrom(from: IsoDate, to: IsoDate): Generator<IsoDate> {
+  for (let d = from; d <= to; d = addDays(d, 1)) yield d;
+}
+
+/**
+ * How far back detection looks: the start of the school year before the one of `date`. The floor
+ * moves once a year, so an episode's start (and its case id) does not move from day to day.
+ */
+export function lookbackFloor(date: IsoDate): IsoDate {
+  return addDays(schoolYearRange(schoolYearOf(date)).start, -365);
+}
+
+/** Every school day a calendar holds, in order, with their positions: built once per calendar. */
+interface SchoolDays {
+  days: IsoDate[];
+  index: Map<IsoDate, number>;
+}
+const schoolDayCache = new WeakMap<Calendar, SchoolDays>();
+function schoolDayList(calendar: Calendar): SchoolDays {
+  const hit = schoolDayCache.get(calendar);
+  if (hit) return hit;
+  const days: IsoDate[] = [];
+  for (const year of Object.keys(calendar).sort()) {
+    if (!calendar[year]) continue;
+    const { start, end } = schoolYearRange(year);
+    for (const d of daysFrom(start, end)) if (isSchoolDay(d, calendar)) days.push(d);
+  }
+  const built = { days, index: new Map(days.map((d, i) => [d, i])) };
+  schoolDayCache.set(calendar, built);
+  return built;
+}
+
+/** Position of the first school day on or after `d` (the list's length when none). */
+function positionFrom(list: SchoolDays, d: IsoDate): number {
+  let lo = 0;
+  let hi = list.days.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((list.days[mid] as IsoDate) < d) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** The school days of a calendar from `from` to `to`, inclusive. */
+function schoolDaysBetween(calendar: Calendar, from: IsoDate, to: IsoDate): IsoDate[] {
+  const list = schoolDayList(calendar);
+  return list.days.slice(positionFrom(list, from), positionFrom(list, addDays(to, 1)));
+}
+
+const schoolOn = (pupil: Pupil, d: IsoDate): string | null => enrolmentOn(pupil, d)?.schoolId ?? null;
+
+// ---- answers ---------------------------------------------------------------------------------
+
+const REGISTER_OUTCOME: Partial<Record<Pupil["residency"], CaseOutcome>> = {
+  emigrated: "emigrated",
+  moved_out: "moved_out",
+  deceased: "deceased",
+};
+
+/** Why a pupil is out of the watch on a day, as a case outcome. */
+function notSubjectOutcome(pupil: Pupil, d: IsoDate): CaseOutcome {
+  const registered = REGISTER_OUTCOME[pupil.residency];
+  if (registered) return registered;
+  const ex = pupil.exemption;
+  return ex && ex.from <= d && d <= ex.to ? "exempt" : "other";
+}
+
+/**
+ * Rule 7: the register's word that the pupil emigrated, moved out or died answers every case,
+ * enrolled or not. The answer lies on the register's date, never before the episode start.
+ */
+function registerAnswer(pupil: Pupil, episodeStart: IsoDate, horizon: IsoDate): Answer | null {
+  const outcome = REGISTER_OUTCOME[pupil.residency];
+  if (!outcome) return null;
+  return { outcome, on: maxDate(episodeStart, minDate(pupil.residencyDate ?? horizon, horizon)) };
+}
+
+/** A placement fact answers an `unplaced`/`unverified_emigration` (enrolled) or `release_without_destination` (placed) case. */
+function placementAnswer(pupil: Pupil, kind: CaseKind, d: IsoDate): CaseOutcome | null {
+  const s = placementOn(pupil, d);
+  if (s === "not_subject") return notSubjectOutcome(pupil, d);
+  if (kind === "release_without_destination") return s === "placed" ? "enrolled" : null;
+  return isEnrolledState(s) ? "enrolled" : null;
+}
+
+/** The N school days of the return period an episode of `not_returned` starts with, by that school's calendar. */
+function returnPeriod(f: Facts, schoolId: string | null, start: IsoDate): IsoDate[] {
+  return schoolDaysFrom(start, f.settings.notReturnedDays, f.calendar(schoolId));
+}
+
+/** Present on a school day the pupil's school filed, or enrolled at another school: the pupil is back (rule 2). */
+function returnAnswer(f: Facts, episodeSchool: string | null, d: IsoDate): CaseOutcome | null {
+  const s = placementOn(f.pupil, d);
+  if (s === "not_subject") return notSubjectOutcome(f.pupil, d);
+  const school = schoolOn(f.pupil, d);
+  if (school === null) return null;
+  if (school !== episodeSchool && s === "placed") return "enrolled";
+  const present = !wasAbsent(f.pupil, d) && isSchoolDay(d, f.calendar(school)) && f.filed(school, d);
+  return present ? "returned" : null;
+}
+
+/** Long absence: the share of the last `absenceWindow` school days before `d` the pupil was absent. */
+function absenceWindow(f: Facts, d: IsoDate): { share: number; complete: boolean; lastDay?: IsoDate } | null {
+  const school = schoolOn(f.pupil, d);
+  const calendar = f.calendar(school);
+  const w = f.settings.absenceWindow;
+  const all = schoolDayList(calendar);
+  // The window is the w school days strictly before d.
+  const end = positionFrom(all, d);
+  const window = all.days.slice(Math.max(0, end - w), end);
+  if (window.length === 0) return null;
+  const absent = window.filter((x) => wasAbsent(f.pupil, x)).length;
+  return { share: absent / w, complete: window.length >= w, lastDay: window.at(-1) };
+}
+
+function longAbsenceTrigger(f: Facts, d: IsoDate): boolean {
+  if (!isEnrolledState(placementOn(f.pupil, d)) || !isSchoolDay(d, f.calendar(schoolOn(f.pupil, d)))) return false;
+  const w = absenceWindow(f, d);
+  return !!w && w.complete && w.share >= f.settings.longAbsenceShare;
+}
+
+/** Below the share on a school day whose window ends on a day the school filed (an unfiled day proves nothing). */
+function longAbsenceAnswer(f: Facts, d: IsoDate): CaseOutcome | null {
+  const s = placementOn(f.pupil, d);
+  if (s === "not_subject") return notSubjectOutcome(f.pupil, d);
+  if (!isEnrolledState(s)) return null;
+  const school = schoolOn(f.pupil, d);
+  if (school === null || !isSchoolDay(d, f.calendar(school))) return null;
+  const w = absenceWindow(f, d);
+  if (!w?.lastDay || w.share >= f.settings.longAbsenceShare) return null;
+  const filedBy = schoolOn(f.pupil, w.lastDay);
+  return filedBy !== null && f.filed(filedBy, w.lastDay) ? "returned" : null;
+}
+
+/**
+ * The first fact on a data day from the case's episode start up to `horizon` (today) that answers
+ * it, or null. The one place that decides which facts may answer a case.
+ */
+export function answerOf(f: Facts, c: Pick<Case, "kind" | "episodeStart" | "schoolIds">, horizon: IsoDate): Answer | null {
+  const byRegister = registerAnswer(f.pupil, c.episodeStart, maxDate(horizon, c.episodeStart));
+  if (byRegister) return byRegister;
+  if (c.episodeStart > horizon) return null;
+  switch (c.kind) {
+    case "unplaced":
+    case "unverified_emigration":
+    case "release_without_destination":
+      for (const d of daysFrom(c.episodeStart, horizon)) {
+        const outcome = placementAnswer(f.pupil, c.kind, d);
+        if (outcome) return { outcome, on: d };
+      }
+      return null;
+    case "not_returned": {
+      const school = c.schoolIds[0] ?? schoolOn(f.pupil, c.episodeStart);
+      const period = returnPeriod(f, school, c.episodeStart);
+      const after = addDays(period.at(-1) ?? c.episodeStart, 1);
+      for (const d of daysFrom(after, horizon)) {
+        const outcome = returnAnswer(f, school, d);
+        if (outcome) return { outcome, on: d };
+      }
+      return null;
+    }
+    case "long_absence":
+      for (const d of daysFrom(addDays(c.episodeStart, 1), horizon)) {
+        const outcome = longAbsenceAnswer(f, d);
+        if (outcome) return { outcome, on: d };
+      }
+      return null;
+  }
+}
+
+/**
+ * The answers a change of placement or register gives at once (an enrolment, a release, a register
+ * record, an exemption): the facts that need no calendar. The sweep finds the others.
+ */
+export function placementAnswers(pupil: Pupil, today: IsoDate): { ref: CaseRef; answer: Answer }[] {
+  const out: { ref: CaseRef; answer: Answer }[] = [];
+  for (const ref of pupil.openCases) {
+    const byRegister = registerAnswer(pupil, ref.episodeStart, maxDate(today, ref.episodeStart));
+    if (byRegister) {
+      out.push({ ref, answer: byRegister });
+      continue;
+    }
+    if (ref.kind === "long_absence" || ref.episodeStart > today) continue;
+    for (const d of daysFrom(ref.episodeStart, today)) {
+      const outcome =
+        ref.kind === "not_returned" ? notReturnedPlacementAnswer(pupil, ref, d) : placementAnswer(pupil, ref.kind, d);
+      if (outcome) {
+        out.push({ ref, answer: { outcome, on: d } });
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+function notReturnedPlacementAnswer(pupil: Pupil, ref: CaseRef, d: IsoDate): CaseOutcome | null {
+  const s = placementOn(pupil, d);
+  if (s === "not_subject") return notSubjectOutcome(pupil, d);
+  const first = schoolOn(pupil, ref.episodeStart);
+  const school = schoolOn(pupil, d);
+  return d > ref.episodeStart && s === "placed" && school !== null && school !== first ? "enrolled" : null;
+}
+
+// ---- episodes --------------------------------------------------------------------------------
+
+/** The episode of one kind that stands at `asOf` in the data known up to `horizon`: its start and schools. */
+function scan(
+  kind: CaseKind,
+  f: Facts,
+  asOf: IsoDate,
+  horizon: IsoDate,
+): { start: IsoDate; schoolIds: string[]; ready: boolean } | null {
+  const { pupil } = f;
+  const floor = kind === "unplaced" ? maxDate(lookbackFloor(asOf), pupil.registeredOn ?? "0000-00-00") : lookbackFloor(asOf);
+  if (registerAnswer(pupil, floor, horizon)) return null;
+
+  switch (kind) {
+    case "unplaced": {
+      // Trigger: unplaced that day. Answer: any other state (enrolled, or out of the watch).
+      let start: IsoDate | null = null;
+      for (const d of daysFrom(floor, horizon)) {
+        if (placementOn(pupil, d) !== "unplaced") start = null;
+        else if (start === null && d <= asOf) start = d;
+      }
+      if (start === null) return null;
+      // Opens once the pupil has been without a school on a school day (the home municipality's calendar).
+      const firstSchoolDay = schoolDaysFrom(start, 1, f.calendar(null))[0];
+      const last = [...pupil.enrolments]
+        .filter((e) => e.startDate < start)
+        .sort(byStart)
+        .pop();
+      return { start, schoolIds: last ? [last.schoolId] : [], ready: !!firstSchoolDay && firstSchoolDay <= asOf };
+    }
+    case "release_without_destination": {
+      // Trigger: pending after the release's end date. Answer: placed, or out of the watch.
+      let run: { start: IsoDate; e: EnrolmentSummary } | null = null;
+      for (const d of daysFrom(floor, horizon)) {
+        const s = placementOn(pupil, d);
+        const e = enrolmentOn(pupil, d);
+        if (s === "placed" || s === "not_subject") run = null;
+        else if (s === "pending_release" && e?.releaseEndDate && d > e.releaseEndDate && run === null && d <= asOf) {
+          run = { start: d, e };
+        }
+      }
+      if (!run?.e.releaseEndDate) return null;
+      const due = schoolDaysAfter(run.e.releaseEndDate, f.settings.releaseGraceDays, f.calendar(run.e.schoolId));
+      return { start: run.start, schoolIds: [run.e.schoolId], ready: !!due && due < asOf };
+    }
+    case "not_returned": {
+      // Trigger: the first day of a return period the pupil was enrolled and absent on each day of,
+      // complete before asOf. Answer: present on a filed school day after it, or enrolled elsewhere.
+      const triggers = new Map<IsoDate, string>();
+      for (const e of pupil.enrolments) {
+        const calendar = f.calendar(e.schoolId);
+        const from = maxDate(e.startDate, floor);
+        const to = minDate(e.endDate ?? asOf, asOf);
+        for (const d of schoolDaysBetween(calendar, from, to)) {
+          if (!isReturnDay(d, calendar, f.settings.breakWeekdays)) continue;
+          const period = schoolDaysFrom(d, f.settings.notReturnedDays, calendar);
+          const complete = period.length === f.settings.notReturnedDays && (period.at(-1) as IsoDate) < asOf;
+          const gone = period.every((x) => isEnrolledState(placementOn(pupil, x)) && wasAbsent(pupil, x));
+          if (complete && gone) triggers.set(d, e.schoolId);
+        }
+      }
+      if (triggers.size === 0) return null;
+      let run: { start: IsoDate; school: string; after: IsoDate } | null = null;
+      for (const d of daysFrom(minDate(...triggers.keys()), horizon)) {
+        if (run && d >= run.after && returnAnswer(f, run.school, d)) run = null;
+        const school = triggers.get(d);
+        if (run === null && school !== undefined) {
+          const end = returnPeriod(f, school, d).at(-1) as IsoDate;
+          run = { start: d, school, after: addDays(end, 1) };
+        }
+      }
+      return run ? { start: run.start, schoolIds: [run.school], ready: true } : null;
+    }
+    case "long_absence": {
+      // Trigger: a school day with absence over the share of the window before it. Answer: below
+      // the share on a school day whose window ends on a filed day, or out of the watch.
+      let start: IsoDate | null = null;
+      for (const d of daysFrom(floor, horizon)) {
+        if (start !== null && longAbsenceAnswer(f, d)) start = null;
+        else if (start === null && d <= asOf && longAbsenceTrigger(f, d)) start = d;
+      }
+      if (start === null) return null;
+      const school = schoolOn(pupil, start);
+      return { start, schoolIds: school ? [school] : [], ready: true };
+    }
+    case "unverified_emigration":
+      return null;
+  }
+}
+
+const byStart = (a: EnrolmentSummary, b: EnrolmentSummary) => a.startDate.localeCompare(b.startDate);
+
+/**
+ * The episode of `kind` standing at `asOf` (a data day) in the data known now, with rule 8 applied:
+ * a case resolved by hand keeps its episode closed; if the condition still stands
+ * `HAND_RESOLVED_SCHOOL_DAYS` school days after the resolution, a new episode starts then.
+ */
+export function standing(f: Facts, kind: CaseKind, asOf: IsoDate, today: IsoDate): Standing | null {
+  const horizon = maxDate(asOf, today);
+  const found = scan(kind, f, asOf, horizon);
+  if (!found?.ready) return null;
+  let start = found.start;
+  const family = caseFamily(kind);
+  const byHand = (f.pupil.closedCases ?? [])
+    .filter((c) => c.byHand && family.includes(c.kind) && c.episodeStart >= start)
+    .sort((a, b) => a.resolvedOn.localeCompare(b.resolvedOn))
+    .pop();
+  if (byHand) {
+    const calendar = f.calendar(kind === "unplaced" ? null : (found.schoolIds[0] ?? null));
+    const restart = schoolDaysAfter(byHand.resolvedOn, HAND_RESOLVED_SCHOOL_DAYS, calendar);
+    if (!restart || restart > asOf) return null;
+    // Long absence must be over the share again from then; the other kinds still stand while unanswered.
+    const again = kind === "long_absence" ? [...daysFrom(restart, asOf)].find((d) => longAbsenceTrigger(f, d)) : restart;
+    if (!again) return null;
+    start = again;
+  }
+  return { kind, episodeStart: start, schoolIds: found.schoolIds };
+}
+
+/** Every episode the data holds standing at `asOf`, one per kind at most. */
+export function standingEpisodes(f: Facts, asOf: IsoDate, today: IsoDate): Standing[] {
+  return SWEPT_KINDS.map((k) => standing(f, k, asOf, today)).filter((s): s is Standing => s !== null);
+}
+
+// ---- severity (rule 5) -----------------------------------------------------------------------
+
+/** Whether the pupil had any of these flags on some data day from `from` until `today`. */
+export function hadFlag(
+  pupil: Pupil,
+  from: IsoDate,
+  today: IsoDate,
+  flags: readonly RiskFlag[] = ["travel_ban", "honour_concern"],
+) {
+  if (pupil.flags.some((x) => flags.includes(x))) return true;
+  const history = pupil.flagHistory ?? [];
+  return history.some((h, i) => {
+    const until = history[i + 1]?.on ?? "9999-12-31";
+    return h.flags.some((x) => flags.includes(x)) && until > from && h.on <= today;
+  });
+}
+
+export interface Sibling {
+  pupil: Pupil;
+  /** Cases of the sibling that this very sweep opens (siblings are evaluated together). */
+  opening: CaseKind[];
+}
+
+/**
+ * Rule 5: a case is high when, on some data day from its episode start until today, the pupil had
+ * a risk flag, or a sibling in the household had an open case or was absent on the same school day.
+ */
+export function isHigh(pupil: Pupil, episodeStart: IsoDate, today: IsoDate, siblings: Sibling[]): boolean {
+  const from = minDate(episodeStart, today);
+  if (hadFlag(pupil, from, today)) return true;
+  const absentDays = Object.keys(pupil.recentAbsence).filter((d) => d >= from && d <= today && wasAbsent(pupil, d));
+  return siblings.some(
+    (s) =>
+      s.opening.length > 0 ||
+      s.pupil.openCases.length > 0 ||
+      (s.pupil.closedCases ?? []).some((c) => c.resolvedOn >= from) ||
+      absentDays.some((d) => wasAbsent(s.pupil, d)),
+  );
+}
+
+/** Whether the case concerns honour-related concern (the head of schools is informed). */
+export function honourConcern(pupil: Pupil, episodeStart: IsoDate, today: IsoDate): boolean {
+  return hadFlag(pupil, minDate(episodeStart, today), today, ["honour_concern"]);
+}
+
+// ---- the roster's mark and the absence signal --------------------------------------------------
 
 /** How many of these days the pupil was absent (at least half the day). */
 export function absentDays(pupil: Pupil, days: IsoDate[]): number {
-  return days.filter((d) => absent(pupil, d)).length;
-}
-
-/** Days absent of the last `window` school days before `asOf`. */
-export function absenceShare(pupil: Pupil, asOf: IsoDate, calendar: Calendar, window: number): { days: number; of: number } {
-  const days = lastSchoolDays(asOf, window, calendar);
-  return { days: absentDays(pupil, days), of: days.length };
+  return days.filter((d) => wasAbsent(pupil, d)).length;
 }
 
 /** The roster's mark for the mentor's first mapping (SPEC §4): absent on the share or more of the window, without a case. */
@@ -26,131 +451,135 @@ export function mentorMark(absent: number, of: number, s: Settings): boolean {
   return of > 0 && absent / of >= s.mentorShare;
 }
 
-function longAbsentOn(pupil: Pupil, asOf: IsoDate, calendar: Calendar, s: Settings): boolean {
-  const { days, of } = absenceShare(pupil, asOf, calendar, s.absenceWindow);
-  return of >= s.absenceWindow && days / of >= s.longAbsenceShare;
+/**
+ * Whether absence just written may open a case: the sweep should look at the pupil. Conservative on
+ * purpose — without the filed days every unanswered episode counts — so no candidate is missed.
+ */
+export function absenceSignal(f: Omit<Facts, "filed">, today: IsoDate): boolean {
+  const facts: Facts = { ...f, filed: () => false };
+  const tomorrow = addDays(today, 1);
+  const streak = (["not_returned", "long_absence"] as const).some((k) => scan(k, facts, tomorrow, tomorrow));
+  return streak || onReturnStreak(facts, today);
 }
 
-/** The first `notReturnedDays` school days of the latest return period that ended before `asOf`. */
-function returnPeriodBefore(asOf: IsoDate, calendar: Calendar, s: Settings): IsoDate[] | null {
-  let probe = addDays(asOf, -1);
-  for (let i = 0; i < 3; i++) {
-    const period = latestReturnPeriod(probe, s.notReturnedDays, calendar, s.breakWeekdays);
-    if (!period || period.length < s.notReturnedDays) return null;
-    const last = period[period.length - 1] as IsoDate;
-    if (last < asOf) return period;
-    probe = addDays(period[0] as IsoDate, -1);
-  }
-  return null;
+/** Absent on every day so far of the latest return period: the sweep after its last day must see the pupil. */
+function onReturnStreak(f: Facts, today: IsoDate): boolean {
+  const school = schoolOn(f.pupil, today) ?? f.pupil.enrolments.at(-1)?.schoolId ?? null;
+  const calendar = f.calendar(school);
+  const recent = schoolDaysBetween(calendar, addDays(today, -40), today);
+  const returnDay = [...recent].reverse().find((d) => isReturnDay(d, calendar, f.settings.breakWeekdays));
+  if (!returnDay) return false;
+  const period = schoolDaysFrom(returnDay, f.settings.notReturnedDays, calendar).filter((d) => d <= today);
+  return period.length > 0 && period.every((d) => wasAbsent(f.pupil, d));
 }
 
-function notReturned(pupil: Pupil, asOf: IsoDate, calendar: Calendar, s: Settings): IsoDate | null {
-  const period = returnPeriodBefore(asOf, calendar, s);
-  if (!period) return null;
-  // Enrolled on those days, and absent — excused or not — on each of them.
-  const enrolled = period.every((d) => ["placed", "pending_release"].includes(placementOn(pupil, d)));
-  return enrolled && period.every((d) => absent(pupil, d)) ? (period[0] as IsoDate) : null;
+// ---- what a sweep decides --------------------------------------------------------------------
+
+/** What the sweep needs of an open case. */
+export type CaseView = Pick<
+  Case,
+  "caseId" | "kind" | "episodeStart" | "schoolIds" | "status" | "severity" | "steps" | "openedOn" | "evidenceExpires"
+>;
+
+/** A pupil of a household: their facts and open cases; `evaluate` false for a sibling who is only context. */
+export interface Member {
+  facts: Facts;
+  cases: CaseView[];
+  evaluate: boolean;
 }
 
-/** Walks back over days while `holds` is true: the episode starts on the earliest day of the run. */
-function episodeStart(asOf: IsoDate, holds: (d: IsoDate) => boolean, notBefore: IsoDate | undefined, limitDays = 400): IsoDate {
-  let start = asOf;
-  for (let i = 1; i <= limitDays; i++) {
-    const d = addDays(asOf, -i);
-    if ((notBefore && d < notBefore) || !holds(d)) break;
-    start = d;
-  }
-  return start;
+export interface Opening extends Standing {
+  severity: "normal" | "high";
+  honour: boolean;
 }
 
-export interface Finding {
-  kind: CaseKind;
-  episodeStart: IsoDate;
-  /** The schools concerned: the one the pupil is or was enrolled at. */
-  schoolIds: string[];
-}
-
-/** The case kinds a pupil's data calls for on `asOf` (opening is idempotent per episode). */
-export function findings(pupil: Pupil, asOf: IsoDate, calendar: Calendar, s: Settings): Finding[] {
-  const out: Finding[] = [];
-  const state = placementOn(pupil, asOf);
-  const lastSchool = [...pupil.enrolments]
-    .sort((a, b) => a.startDate.localeCompare(b.startDate))
-    .filter((e) => e.startDate <= asOf)
-    .pop();
-  const schools = lastSchool ? [lastSchool.schoolId] : [];
-
-  const emigrationWatched = pupil.openCases.some((c) => c.kind === "unverified_emigration");
-  if (state === "unplaced" && isSchoolDay(asOf, calendar) && !emigrationWatched) {
-    out.push({
-      kind: "unplaced",
-      episodeStart: episodeStart(asOf, (d) => placementOn(pupil, d) === "unplaced", pupil.registeredOn),
-      schoolIds: schools,
-    });
-  }
-  if (state === "pending_release") {
-    const pending = pupil.enrolments.find((e) => e.status === "pending_release" && enrolmentCovers(e, asOf));
-    const end = pending?.releaseEndDate;
-    const due = end ? schoolDaysAfter(end, s.releaseGraceDays, calendar) : null;
-    if (pending && end && due && due < asOf) {
-      out.push({ kind: "release_without_destination", episodeStart: end, schoolIds: [pending.schoolId] });
-    }
-  }
-  if (state === "placed" || state === "pending_release") {
-    const start = notReturned(pupil, asOf, calendar, s);
-    if (start) out.push({ kind: "not_returned", episodeStart: start, schoolIds: schools });
-    if (longAbsentOn(pupil, asOf, calendar, s)) {
-      // The episode starts on the first school day the condition held, looking back over school days only.
-      let first = asOf;
-      for (const d of lastSchoolDays(asOf, 60, calendar)) {
-        if (!longAbsentOn(pupil, d, calendar, s)) break;
-        first = d;
-      }
-      out.push({ kind: "long_absence", episodeStart: first, schoolIds: schools });
-    }
-  }
-  return out;
-}
-
-/** Open cases the data now answers, with their outcome. */
-export function answered(
-  pupil: Pupil,
-  c: Pick<Case, "caseId" | "kind" | "episodeStart">,
-  asOf: IsoDate,
-  calendar: Calendar,
-  s: Settings,
-): CaseOutcome | null {
-  const state = placementOn(pupil, asOf);
-  if (!isSubject(pupil, asOf) && state === "not_subject") {
-    if (pupil.residency === "emigrated" || pupil.residency === "moved_out" || pupil.residency === "deceased")
-      return pupil.residency;
-    if (pupil.exemption && pupil.exemption.from <= asOf && asOf <= pupil.exemption.to) return "exempt";
-    return "other";
-  }
-  switch (c.kind) {
-    case "unplaced":
-    case "unverified_emigration":
-      return state === "placed" || state === "pending_release" ? "enrolled" : null;
-    case "release_without_destination":
-      return state === "placed" ? "enrolled" : null;
-    case "not_returned": {
-      if (state === "unplaced") return null;
-      const period = schoolDaysFrom(c.episodeStart, s.notReturnedDays, calendar);
-      const last = lastSchoolDays(asOf, 1, calendar)[0];
-      // Present on a school day after the return period: the pupil is back.
-      return last && last > (period.at(-1) ?? c.episodeStart) && !absent(pupil, last) ? "returned" : null;
-    }
-    case "long_absence":
-      return state !== "unplaced" && !longAbsentOn(pupil, asOf, calendar, s) ? "returned" : null;
-  }
+export interface PupilDecision {
+  pupil: Pupil;
+  resolve: { c: CaseView; answer: Answer }[];
+  open: Opening[];
+  /** Cases the data had answered and no longer does: open again (same episode, same id). */
+  reopen: (Opening & { caseId: string })[];
+  /** Alert steps due on cases that stay open; `raise` when the case becomes high. */
+  steps: { c: CaseView; steps: Step[]; raise: boolean }[];
 }
 
 /**
- * Whether absence just written makes the pupil a candidate for the sweep: on a return streak
- * (absent every day so far of a return period) or over the long-absence share.
+ * Escalation steps due today on an open case (SPEC §5): timers count school days from the real day
+ * it opened, or from its episode start when that is later — against today, never a sweep's date.
  */
-export function absenceSignal(pupil: Pupil, date: IsoDate, calendar: Calendar, s: Settings): boolean {
-  const period = latestReturnPeriod(date, s.notReturnedDays, calendar, s.breakWeekdays);
-  if (period?.includes(date) && period.filter((d) => d <= date).every((d) => absent(pupil, d))) return true;
-  return longAbsentOn(pupil, addDays(date, 1), calendar, s);
+export function dueSteps(c: CaseView, today: IsoDate, calendar: Calendar, s: Settings): Step[] {
+  const steps: Step[] = [];
+  const base = maxDate(c.openedOn, c.episodeStart);
+  const unack = schoolDaysAfter(base, s.escalateUnacknowledgedDays, calendar);
+  if (c.status === "open" && unack && today >= unack) steps.push("unacknowledged");
+  const open = schoolDaysAfter(base, s.escalateOpenDays, calendar);
+  if (c.status !== "resolved" && open && today >= open) steps.push("still_open");
+  if (c.kind === "unverified_emigration" && c.evidenceExpires && today > c.evidenceExpires) steps.push("evidence_expired");
+  return steps.filter((st) => !c.steps.includes(st));
+}
+
+/**
+ * One sweep's decisions for a household, siblings together (rule 5: who is looked at first changes
+ * nothing). For `asOf` in the past, today or the future (a preview): answers are looked for up to
+ * today (or `asOf`, for a preview), episodes stand at `asOf`, and timers run against today.
+ */
+export function decideHousehold(
+  members: Member[],
+  asOf: IsoDate,
+  today: IsoDate,
+  opts: { escalateOnly?: boolean } = {},
+): PupilDecision[] {
+  const horizon = maxDate(asOf, today);
+  const first = members.map((m) => {
+    const { pupil } = m.facts;
+    const resolve: PupilDecision["resolve"] = [];
+    const standings: { s: Standing; reopen?: string }[] = [];
+    if (m.evaluate && !opts.escalateOnly) {
+      // Rule 1: a sweep for a date before a case's episode start leaves that case alone.
+      for (const c of m.cases) {
+        if (c.episodeStart > asOf) continue;
+        const answer = answerOf(m.facts, c, horizon);
+        if (answer) resolve.push({ c, answer });
+      }
+      const resolving = new Set(resolve.map((r) => r.c.caseId));
+      const stillOpen = m.cases.filter((c) => !resolving.has(c.caseId));
+      for (const s of standingEpisodes(m.facts, asOf, today)) {
+        const caseId = caseIdFor(pupil.pupilId, s.kind, s.episodeStart);
+        // One open case per kind (an unverified emigration watches instead of an unplaced case).
+        if (stillOpen.some((c) => caseFamily(s.kind).includes(c.kind))) continue;
+        const closed = (pupil.closedCases ?? []).find((c) => c.caseId === caseId);
+        standings.push({ s, ...(closed && !closed.byHand ? { reopen: caseId } : {}) });
+      }
+    }
+    return { m, resolve, standings };
+  });
+
+  return first.map(({ m, resolve, standings }) => {
+    const { pupil } = m.facts;
+    const siblings: Sibling[] = first
+      .filter((o) => o.m.facts.pupil.pupilId !== pupil.pupilId)
+      .map((o) => ({ pupil: o.m.facts.pupil, opening: o.standings.map((x) => x.s.kind) }));
+    const decision: PupilDecision = { pupil, resolve, open: [], reopen: [], steps: [] };
+    if (!m.evaluate) return decision;
+    for (const { s, reopen } of standings) {
+      const opening: Opening = {
+        ...s,
+        severity: isHigh(pupil, s.episodeStart, today, siblings) ? "high" : "normal",
+        honour: honourConcern(pupil, s.episodeStart, today),
+      };
+      if (reopen) decision.reopen.push({ ...opening, caseId: reopen });
+      else decision.open.push(opening);
+    }
+    const resolving = new Set(resolve.map((r) => r.c.caseId));
+    const calendar = m.facts.calendar(enrolmentOn(pupil, today)?.schoolId ?? null);
+    for (const c of m.cases) {
+      if (resolving.has(c.caseId) || c.status === "resolved") continue;
+      const raise = c.severity === "normal" && isHigh(pupil, c.episodeStart, today, siblings);
+      const steps = dueSteps(c, today, calendar, m.facts.settings);
+      if (raise) steps.push("raised");
+      if (!c.steps.includes("honour") && honourConcern(pupil, c.episodeStart, today)) steps.push("honour");
+      if (steps.length > 0) decision.steps.push({ c, steps, raise });
+    }
+    return decision;
+  });
 }

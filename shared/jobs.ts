@@ -1,7 +1,7 @@
 /** The scheduled jobs, shared by the Lambda functions and the local scheduler: the same code path. */
 import { randomUUID } from "node:crypto";
-import { isSchoolDay } from "./calendar.ts";
-import { type IsoDate, todayInStockholm } from "./dates.ts";
+import { covers } from "./calendar.ts";
+import { type IsoDate, isWeekend, todayInStockholm } from "./dates.ts";
 import { type DispatchResult, dispatch } from "./dispatch.ts";
 import { logger } from "./log.ts";
 import type { Notifier } from "./notify.ts";
@@ -10,37 +10,51 @@ import { dailyJob, type SweepSummary, sweep } from "./sweep.ts";
 
 const systemActor = (job: string): Actor => ({ principal: `system:${job}`, credentialId: "scheduler", requestId: randomUUID() });
 
-async function schoolDayMunicipalities(store: Store, today: IsoDate): Promise<string[]> {
+/** Municipalities whose calendar covers today's school year: the ones a sweep can evaluate. */
+async function sweptMunicipalities(store: Store, today: IsoDate): Promise<string[]> {
   const out: string[] = [];
   for (const kod of await store.municipalities()) {
-    if (isSchoolDay(today, await store.calendarFor(undefined, kod, [today]))) out.push(kod);
+    if (covers(today, await store.calendarFor(undefined, kod, [today]))) out.push(kod);
+    else logger.warn("no calendar for today's school year; the sweep cannot run", { kommunkod: kod, today });
   }
   return out;
 }
 
-/** 06:30 on weekdays: the daily job, then the sweep of every municipality for which today is a school day. */
+/**
+ * 06:30 every day: the daily job of every municipality (catching up from its last completed day),
+ * then on weekdays the sweep of every municipality. Each pupil's conditions use their own school's
+ * calendar (SPEC §4 Time), so the sweep runs on every weekday, school day or not.
+ */
 export async function runDailySweep(store: Store, now: Date): Promise<{ today: IsoDate; sweeps: Record<string, SweepSummary> }> {
   const today = todayInStockholm(now);
-  const daily = await dailyJob(store, today);
+  for (const kod of await store.municipalities()) {
+    const daily = await dailyJob(store, kod, today);
+    logger.info("daily job done", { kommunkod: kod, today, ...daily });
+  }
   const sweeps: Record<string, SweepSummary> = {};
-  for (const kod of await schoolDayMunicipalities(store, today)) {
+  if (isWeekend(today)) return { today, sweeps };
+  for (const kod of await sweptMunicipalities(store, today)) {
+    const last = await store.jobState("sweep", kod);
     sweeps[kod] = await sweep(store, kod, today, systemActor("sweep"), { now: now.toISOString(), today });
+    await store.setJobState("sweep", kod, today, { previous: last?.lastDate ?? null });
     logger.info("sweep done", {
       kommunkod: kod,
       today,
+      // The sweep of today opens whatever stands unanswered, missed days included (SPEC §4 Time, rules 3 and 7).
+      lastSweep: last?.lastDate ?? null,
       opened: sweeps[kod].opened,
       escalated: sweeps[kod].escalated,
       resolved: sweeps[kod].resolved,
+      reopened: sweeps[kod].reopened,
     });
   }
-  logger.info("daily job done", { today, ...daily });
   return { today, sweeps };
 }
 
 /** Every few minutes in the day: escalate what the timers call for, then deliver the outbox. */
 export async function runDispatch(store: Store, notifier: Notifier, now: Date): Promise<DispatchResult> {
   const today = todayInStockholm(now);
-  for (const kod of await schoolDayMunicipalities(store, today)) {
+  for (const kod of await sweptMunicipalities(store, today)) {
     await sweep(store, kod, today, systemActor("escalation"), { now: now.toISOString(), today }, { escalateOnly: true });
   }
   const result = await dispatch(store, notifier, now);

@@ -38,6 +38,8 @@ export const keys = {
   absence: (pupilId: string, date: string) => ({ pk: `PUPIL#${pupilId}`, sk: `ABS#${date}` }),
   /** What a school reported for one day: the set it replaces when it reports again. */
   absenceReport: (schoolId: string, date: string) => ({ pk: `SCHOOL#${schoolId}`, sk: `ABSREPORT#${date}` }),
+  /** The days of a school year a school has filed its absence report for (one small item a year). */
+  filedDays: (schoolId: string, schoolYear: string) => ({ pk: `SCHOOL#${schoolId}`, sk: `FILED#${schoolYear}` }),
 
   school: (schoolId: string) => ({ pk: `SCHOOL#${schoolId}`, sk: "SCHOOL" }),
   municipalitySchools: (kommunkod: string) => `MUNI#${kommunkod}#SCHOOLS`,
@@ -70,10 +72,15 @@ export const keys = {
     pk: `CASESCOPE#${scope}`,
     sk: `${open ? "open" : "closed"}#${caseId}`,
   }),
-  /** Date-driven changes (an enrolment starts or ends, a child reaches or leaves compulsory age) due on a date. */
-  agenda: (date: string, pupilId: string, reason: string) => ({ pk: `AGENDA#${date}`, sk: `${pupilId}#${reason}` }),
-  /** Where the daily job got to, per municipality. */
-  jobState: (job: string) => ({ pk: "JOB", sk: job }),
+  scopeCases: (scope: string) => `CASESCOPE#${scope}`,
+  /** Date-driven changes (an enrolment starts or ends, a child reaches or leaves compulsory age) due on a date, per municipality. */
+  agendaDay: (kommunkod: string, date: string) => `AGENDA#${kommunkod}#${date}`,
+  agenda: (kommunkod: string, date: string, pupilId: string, reason: string) => ({
+    pk: `AGENDA#${kommunkod}#${date}`,
+    sk: `${pupilId}#${reason}`,
+  }),
+  /** Where a scheduled job (the daily job, the sweep) got to, per municipality. */
+  jobState: (job: "daily" | "sweep", kommunkod: string) => ({ pk: "JOB", sk: `${job}#${kommunkod}` }),
   /** Email topic of a recipient group (scope and role), created when its first contact is registered. */
   topic: (scope: string, role: string) => ({ pk: "TOPIC", sk: `${scope}#${role}` }),
 

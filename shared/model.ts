@@ -73,6 +73,8 @@ export interface Enrolment {
   endReason?: EndReason;
   /** The school that took the pupil in; never shown to the old school for a protected identity. */
   transferredTo?: string;
+  /** A release waiting for a receiving school: the first data day it is pending (see EnrolmentSummary). */
+  pendingFrom?: IsoDate;
   release?: Release;
   createdAt: string;
   createdBy: string;
@@ -80,14 +82,44 @@ export interface Enrolment {
 
 /** What the pupil record keeps of each enrolment that has not ended, so one read decides the state. */
 export type EnrolmentSummary = Pick<Enrolment, "enrolmentId" | "schoolId" | "grade" | "startDate" | "endDate" | "status"> & {
-  /** For a pending release: the end date the school asked for (rule 2; `release_without_destination` counts from it). */
+  /** For a release without a receiving school: the end date the school asked for (rule 2; `release_without_destination` counts from it). */
   releaseEndDate?: IsoDate;
+  /**
+   * The first data day on which this enrolment is `pending_release`: the day the release was asked
+   * for, or the day after its end date if that is earlier. Kept when a receiving school's enrolment
+   * later ends it, so the days until the new school starts stay pending (SPEC §4 Time, rule 1).
+   */
+  pendingFrom?: IsoDate;
 };
 
 export interface Exemption {
   from: IsoDate;
   to: IsoDate;
   reason: string;
+}
+
+/** A case as the pupil record keeps it, so one read of the pupil decides what a change answers or opens. */
+export interface CaseRef {
+  caseId: string;
+  kind: CaseKind;
+  episodeStart: IsoDate;
+}
+
+/** A resolved case, kept on the pupil record for a while: rule 8 (hand-resolved) and sibling severity need it. */
+export interface ClosedCaseRef extends CaseRef {
+  /** The real day it was resolved. */
+  resolvedOn: IsoDate;
+  /** Resolved by a person (rule 8), not by the data. */
+  byHand: boolean;
+}
+
+/** Register conflict (SPEC §4 Time, rule 6): another municipality's register claims the pupil as resident. */
+export interface RegisterConflict {
+  kommunkod: string;
+  statusDate?: IsoDate;
+  at: string;
+  /** An opaque reference both offices are told (the messages name no pupil). */
+  ref?: string;
 }
 
 export interface Pupil {
@@ -103,8 +135,15 @@ export interface Pupil {
   householdId?: string;
   residency: Residency;
   residencyDate?: IsoDate;
+  /**
+   * The first data day on which the current home municipality watches the pupil as resident: the
+   * day they moved in (or came back), so no episode starts in a time the pupil lived elsewhere.
+   */
+  residentSince?: IsoDate;
   protectedIdentity: boolean;
   flags: RiskFlag[];
+  /** Every change of the risk flags, with the day it took effect: severity looks at the whole episode (rule 5). */
+  flagHistory?: { on: IsoDate; flags: RiskFlag[] }[];
   exemption?: Exemption;
   /** The day Elevvakt first knew the pupil: no episode starts before it. */
   registeredOn?: IsoDate;
@@ -112,27 +151,39 @@ export interface Pupil {
   completedOn?: IsoDate;
   enrolments: EnrolmentSummary[];
   /** Cases not yet resolved, so that a change of placement can resolve them in the same write. */
-  openCases: { caseId: string; kind: CaseKind }[];
-  /** Rolling absence: part of the day missed, by school day, for roughly the last 60 days. */
+  openCases: CaseRef[];
+  /** Cases resolved in the last two years or so (rule 8, sibling severity, a case the data stops answering). */
+  closedCases?: ClosedCaseRef[];
+  /** Rolling absence: part of the day missed, by school day, for the last 400 days. */
   recentAbsence: Record<IsoDate, number>;
-  /** Absence made the pupil a sweep candidate (return streak or long absence): watched until this date. */
-  absenceWatchUntil?: IsoDate;
+  /**
+   * The pupil is a sweep candidate until this date although their placement is fine: absence that
+   * may open a case, or a hand-resolved case whose condition may still hold (rule 8).
+   */
+  watchUntil?: IsoDate;
+  registerConflicts?: RegisterConflict[];
   /** The municipality of the school the pupil attends, watching pupils no register here knows. */
   schoolMunicipality?: string;
   version: number;
 }
 
-export interface ChecklistItem {
-  itemId: string;
-  title: string;
+export interface ChecklistTick {
   done: boolean;
-  doneBy?: string;
-  doneAt?: string;
+  doneBy: string;
+  doneAt: string;
   note?: string;
   date?: IsoDate;
   reference?: string;
+}
+
+export interface ChecklistItem extends Partial<ChecklistTick> {
+  itemId: string;
+  title: string;
+  done: boolean;
   /** Filled in by the system from the register and attendance. */
   systemNote?: string;
+  /** Every earlier tick of this item: a new tick never overwrites an earlier reference. */
+  history?: ChecklistTick[];
 }
 
 export interface Case {
@@ -145,21 +196,28 @@ export interface Case {
   schoolIds: string[];
   municipalities: string[];
   district?: string;
-  /** The date the case was opened for (the sweep's `asOf`, or the day of the release); escalation timers count from it. */
+  /** The real day the case was opened (never the sweep's `asOf`); escalation timers count from it or from the episode start, whichever is later. */
   openedOn: IsoDate;
   openedAt: string;
   openedBy: string;
-  /** Alert steps already queued (`opened`, `unacknowledged`, `still_open`, `evidence_expired`). */
+  /** Alert steps already queued (`opened`, `unacknowledged`, `still_open`, `evidence_expired`, `raised`, `honour`, …). */
   steps: string[];
   version: number;
   acknowledgedAt?: string;
   acknowledgedBy?: string;
   resolvedAt?: string;
   resolvedBy?: string;
+  /** The real day it was resolved. */
+  resolvedOn?: IsoDate;
   outcome?: CaseOutcome;
   outcomeNote?: string;
+  /** For a case the data resolved: the data day whose fact answered it (never before the episode start). */
+  answeredOn?: IsoDate;
   checklist: ChecklistItem[];
   evidenceExpires?: IsoDate;
+  /** Scopes that followed the case before the pupil moved (rule 6): they keep read access to what they wrote. */
+  formerScopes?: string[];
+  reopenedAt?: string;
 }
 
 export interface School {
@@ -167,4 +225,9 @@ export interface School {
   name: string;
   organiserType: "municipal" | "independent";
   municipality: string;
+}
+
+/** The case kinds one open case covers between them: an unverified emigration watches the child instead of an unplaced case. */
+export function caseFamily(kind: CaseKind): readonly CaseKind[] {
+  return kind === "unplaced" || kind === "unverified_emigration" ? ["unplaced", "unverified_emigration"] : [kind];
 }

@@ -3,7 +3,7 @@
  * what the request says, and return what must change. The store applies the change atomically.
  */
 import { type Calendar, isPublicHoliday, previousSchoolDay } from "./calendar.ts";
-import { addDays, type IsoDate, isWeekend, schoolYearOf, schoolYearRange } from "./dates.ts";
+import { addDays, type IsoDate, isWeekend, minDate, schoolYearOf, schoolYearRange } from "./dates.ts";
 import type {
   CaseKind,
   Destination,
@@ -49,18 +49,37 @@ export function enrolmentCovers(e: Pick<EnrolmentSummary, "startDate" | "endDate
 /** Whether the municipality watches this pupil on this date, whatever their enrolment. */
 export function isSubject(pupil: Pupil, date: IsoDate): boolean {
   if (pupil.homeMunicipality === null || pupil.residency !== "resident") return false;
+  if (pupil.residentSince && date < pupil.residentSince) return false;
   if (!isCompulsoryAge(pupil.birthDate, date)) return false;
   if (pupil.completedOn && date > pupil.completedOn) return false;
   const ex = pupil.exemption;
   return !(ex && ex.from <= date && date <= ex.to);
 }
 
-/** The one derived placement state of a pupil on a date. An enrolled pupil is placed whatever the register says. */
+/** The enrolment that covers a date, if any (at most one does: the store enforces it). */
+export function enrolmentOn(pupil: Pick<Pupil, "enrolments">, date: IsoDate): EnrolmentSummary | undefined {
+  return pupil.enrolments.find((e) => enrolmentCovers(e, date));
+}
+
+/** Whether an enrolment is waiting for a receiving school on this data day (rule 2). */
+function pendingOn(e: EnrolmentSummary, date: IsoDate): boolean {
+  if (e.pendingFrom) return date >= e.pendingFrom;
+  return e.status === "pending_release"; // records written before pendingFrom existed
+}
+
+/**
+ * The one derived placement state of a pupil on a data day, from the enrolments' date ranges. An
+ * enrolled pupil is placed whatever the register says; a release waiting for a receiving school is
+ * `pending_release` from the day it was asked for (or the day after its end date, if earlier) until
+ * a receiving school's enrolment starts.
+ */
 export function placementOn(pupil: Pupil, date: IsoDate): PlacementState {
-  const current = pupil.enrolments.find((e) => enrolmentCovers(e, date));
-  if (current) return current.status === "pending_release" ? "pending_release" : "placed";
+  const current = enrolmentOn(pupil, date);
+  if (current) return pendingOn(current, date) ? "pending_release" : "placed";
   return isSubject(pupil, date) ? "unplaced" : "not_subject";
 }
+
+export const isEnrolledState = (s: PlacementState) => s === "placed" || s === "pending_release";
 
 /** The sparse index holds exactly the pupils whose state today needs watching. */
 export function troubleState(pupil: Pupil, today: IsoDate): "unplaced" | "pending_release" | null {
@@ -79,26 +98,43 @@ export interface EnrolmentDecision {
   created?: Enrolment;
   /** Enrolments elsewhere that end because of this one (rule 1: a transfer). */
   ended: { enrolmentId: string; schoolId: string; endDate: IsoDate }[];
-  /** Open cases this enrolment answers; they resolve with outcome `enrolled`. */
-  resolves: { caseId: string; kind: CaseKind }[];
+  /** The pupil record after the enrolment (which cases it answers is detection's to say). */
+  next?: Pupil;
 }
 
-/** Case kinds a new enrolment answers: the pupil has a school again. Long absence is not answered by it. */
-const ANSWERED_BY_ENROLMENT: readonly CaseKind[] = [
-  "unplaced",
-  "release_without_destination",
-  "not_returned",
-  "unverified_emigration",
-];
+/**
+ * Bounds of an enrolment (README, "Bounds"): a start date from a year back to the end of the next
+ * school year, and a pupil of school age in the school year it starts (born Y−17 … Y−5 for the
+ * school year starting in Y: compulsory age with a year's margin either side).
+ */
+export function enrolmentBounds(birthDate: IsoDate, startDate: IsoDate, today: IsoDate): void {
+  const latest = schoolYearRange(schoolYearOf(addDays(schoolYearRange(schoolYearOf(today)).end, 1))).end;
+  const earliest = addDays(today, -366);
+  if (startDate < earliest || startDate > latest) {
+    throw problems.unprocessable(
+      "start_date_out_of_range",
+      `An enrolment starts between ${earliest} (a year back) and ${latest} (the end of the next school year).`,
+    );
+  }
+  const { startYear } = schoolYearRange(schoolYearOf(startDate));
+  const born = Number(birthDate.slice(0, 4));
+  if (born < startYear - 17 || born > startYear - 5) {
+    throw problems.unprocessable(
+      "outside_school_age",
+      `A pupil enrolled for the school year ${schoolYearOf(startDate)} is born ${startYear - 17}–${startYear - 5}; check the personnummer.`,
+    );
+  }
+}
 
 /** Rule 1: enrolling ends any enrolment elsewhere the day before the new start. */
 export function decideEnrolment(
   pupil: Pupil,
-  req: { schoolId: string; grade: Grade; startDate: IsoDate; enrolmentId: string },
-  meta: { now: string; by: string },
+  req: { schoolId: string; schoolMunicipality: string; grade: Grade; startDate: IsoDate; enrolmentId: string },
+  meta: { now: string; by: string; today: IsoDate },
 ): EnrolmentDecision {
   const same = pupil.enrolments.find((e) => e.enrolmentId === req.enrolmentId);
-  if (same) return { existing: same, ended: [], resolves: [] };
+  if (same) return { existing: same, ended: [] };
+  enrolmentBounds(pupil.birthDate, req.startDate, meta.today);
   const atThisSchool = pupil.enrolments.find((e) => e.schoolId === req.schoolId && isOpenOn(e, req.startDate));
   if (atThisSchool) {
     throw problems.conflict(
@@ -125,8 +161,20 @@ export function decideEnrolment(
     createdAt: meta.now,
     createdBy: meta.by,
   };
-  const resolves = pupil.openCases.filter((c) => ANSWERED_BY_ENROLMENT.includes(c.kind));
-  return { created, ended, resolves };
+  const endedIds = new Map(ended.map((e) => [e.enrolmentId, e]));
+  const next: Pupil = {
+    ...pupil,
+    schoolMunicipality: req.schoolMunicipality,
+    enrolments: [
+      ...pupil.enrolments.map((e) => {
+        const end = endedIds.get(e.enrolmentId);
+        // A pending release keeps its dates: the days until the new school starts stay pending.
+        return end ? { ...e, status: "ended" as const, endDate: end.endDate } : e;
+      }),
+      summarise(created),
+    ],
+  };
+  return { created, ended, next };
 }
 
 /** Rule 6 needs the last school day before the request; without a calendar, the last weekday that is not a public holiday. */
@@ -138,9 +186,10 @@ export function lastSchoolDayBefore(date: IsoDate, calendar: Calendar): IsoDate 
   return d;
 }
 
-/** A pupil counts as absent on a day when at least half of it was missed. */
-export function wasAbsent(pupil: Pupil, date: IsoDate): boolean {
-  return (pupil.recentAbsence[date] ?? 0) >= 0.5;
+/** A pupil counts as absent on a day when at least half of it was missed (SPEC §2). */
+export const ABSENT_FROM = 0.5;
+export function wasAbsent(pupil: Pick<Pupil, "recentAbsence">, date: IsoDate): boolean {
+  return (pupil.recentAbsence[date] ?? 0) >= ABSENT_FROM;
 }
 
 export interface ReleaseRequest {
@@ -168,6 +217,8 @@ export interface ReleaseContext {
 export interface ReleaseDecision {
   outcome: "ended" | "pending_release";
   enrolment: Enrolment;
+  /** The pupil record after the release. */
+  next: Pupil;
   /** A case the release opens at once (rules 4 and 5). */
   opens?: { kind: CaseKind; episodeStart: IsoDate; evidenceExpires?: IsoDate };
 }
@@ -178,8 +229,18 @@ const REGISTER_REASONS: Partial<Record<ReleaseReason, Residency>> = {
   deceased: "deceased",
 };
 
-/** Rules 2–6 and 8: what a release does, or the problem that refuses it. */
+/** Rules 2–6 and 8: what a release does (with the pupil record after it), or the problem that refuses it. */
 export function decideRelease(ctx: ReleaseContext, req: ReleaseRequest): ReleaseDecision {
+  const d = releaseOutcome(ctx, req);
+  const next: Pupil = {
+    ...ctx.pupil,
+    enrolments: ctx.pupil.enrolments.map((e) => (e.enrolmentId === d.enrolment.enrolmentId ? summarise(d.enrolment) : e)),
+    ...(d.enrolment.endReason === "completed" ? { completedOn: req.endDate } : {}),
+  };
+  return { ...d, next };
+}
+
+function releaseOutcome(ctx: ReleaseContext, req: ReleaseRequest): Omit<ReleaseDecision, "next"> {
   const { enrolment } = ctx;
   if (enrolment.status === "ended") {
     throw problems.conflict("enrolment_ended", "This enrolment has already ended; nothing to release.");
@@ -224,8 +285,17 @@ export function decideRelease(ctx: ReleaseContext, req: ReleaseRequest): Release
     case "transfer": {
       lock();
       if (ctx.overridden) return { outcome: "ended", enrolment: end() };
-      // Rule 2, the lock: no receiving school yet, so the enrolment stays the school's responsibility.
-      return { outcome: "pending_release", enrolment: { ...enrolment, status: "pending_release", release } };
+      // Rule 2, the lock: no receiving school yet, so the enrolment stays the school's responsibility,
+      // pending from today (or from the day after the end date, when that lies in the past).
+      return {
+        outcome: "pending_release",
+        enrolment: {
+          ...enrolment,
+          status: "pending_release",
+          release,
+          pendingFrom: minDate(ctx.today, addDays(req.endDate, 1)),
+        },
+      };
     }
     case "emigrated": {
       if (!req.evidence) {
@@ -237,13 +307,14 @@ export function decideRelease(ctx: ReleaseContext, req: ReleaseRequest): Release
       if (req.evidence.kind === "population_register") return registerRelease(ctx, req, end);
       if (req.evidence.kind === "guardian_certificate" || req.evidence.kind === "foreign_school_certificate") {
         lock();
-        // Rule 4: the enrolment ends, but the pupil stays watched until the register confirms.
+        // Rule 4: the enrolment ends, but the pupil stays watched until the register confirms. The
+        // episode starts on the first day without a school (SPEC §4).
         return {
           outcome: "ended",
           enrolment: end(),
           opens: {
             kind: "unverified_emigration",
-            episodeStart: ctx.today,
+            episodeStart: addDays(req.endDate, 1),
             ...(evidence?.expires ? { evidenceExpires: evidence.expires } : {}),
           },
         };
@@ -288,7 +359,7 @@ export function decideRelease(ctx: ReleaseContext, req: ReleaseRequest): Release
   }
 }
 
-function registerRelease(ctx: ReleaseContext, req: ReleaseRequest, end: () => Enrolment): ReleaseDecision {
+function registerRelease(ctx: ReleaseContext, req: ReleaseRequest, end: () => Enrolment): Omit<ReleaseDecision, "next"> {
   const expected = REGISTER_REASONS[req.reason];
   if (ctx.register !== expected && !ctx.overridden) {
     throw problems.conflict(
@@ -299,11 +370,6 @@ function registerRelease(ctx: ReleaseContext, req: ReleaseRequest, end: () => En
   return { outcome: "ended", enrolment: end() };
 }
 
-/** Severity (SPEC §4): high for a risk flag, or when a sibling is also in trouble. */
-export function caseSeverity(pupil: Pupil, siblingInTrouble: boolean): "normal" | "high" {
-  return pupil.flags.length > 0 || siblingInTrouble ? "high" : "normal";
-}
-
 export function summarise(e: Enrolment): EnrolmentSummary {
   return {
     enrolmentId: e.enrolmentId,
@@ -312,6 +378,7 @@ export function summarise(e: Enrolment): EnrolmentSummary {
     startDate: e.startDate,
     status: e.status,
     ...(e.endDate ? { endDate: e.endDate } : {}),
-    ...(e.status === "pending_release" && e.release ? { releaseEndDate: e.release.endDate } : {}),
+    ...(e.pendingFrom ? { pendingFrom: e.pendingFrom } : {}),
+    ...(e.pendingFrom && e.release ? { releaseEndDate: e.release.endDate } : {}),
   };
 }

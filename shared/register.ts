@@ -1,6 +1,6 @@
 /** Population-register records (folkbokföring) and what they decide (rule 7). Pure functions. */
 import type { IsoDate } from "./dates.ts";
-import type { CaseOutcome, Pupil, Residency } from "./model.ts";
+import type { Pupil, RegisterConflict, Residency } from "./model.ts";
 import { birthDateOf, sexOf } from "./personnummer.ts";
 import { problems } from "./problems.ts";
 
@@ -32,29 +32,75 @@ export function newPupil(pupilId: string, personnummer: string): Pupil {
   };
 }
 
-const LEAVES_WATCH: Partial<Record<Residency, CaseOutcome>> = {
-  emigrated: "emigrated",
-  moved_out: "moved_out",
-  deceased: "deceased",
-};
-
 export interface RegisterDecision {
   pupil: Pupil;
   changed: boolean;
-  /** Rule 7: a pupil who leaves the register's watch has their open cases resolved with the matching outcome. */
-  resolves: { caseId: string; outcome: CaseOutcome }[];
+  /**
+   * Rule 6: the record moves the pupil here from another municipality (that register shows the
+   * pupil moved out or emigrated, or this record's date is later): the open cases follow.
+   */
+  movedFrom?: { kommunkod: string; district?: string };
+  /** Rule 6: another municipality's register still holds the pupil as resident: a conflict both offices are told of. */
+  conflict?: RegisterConflict;
 }
 
-export function applyRegisterRecord(existing: Pupil, record: RegisterRecord, kommunkod: string): RegisterDecision {
+/**
+ * What a municipality's register record decides (rule 7 and SPEC §4 Time, rule 6). A pupil is
+ * resident in one municipality at a time: a `resident` record from another municipality moves the
+ * pupil only on the current home register's word, otherwise it is a conflict and changes nothing
+ * of the pupil. Protection (skyddade personuppgifter) is cleared only by an explicit `false`, and
+ * never in a move.
+ */
+export function applyRegisterRecord(
+  existing: Pupil,
+  record: RegisterRecord,
+  kommunkod: string,
+  today: IsoDate,
+): RegisterDecision {
   if (!record.district.startsWith(`${kommunkod}-`)) {
     throw problems.validation([{ path: "/district", message: `must be a district of municipality ${kommunkod}` }]);
   }
-  if (existing.homeMunicipality && existing.homeMunicipality !== kommunkod && record.status !== "resident") {
+  if (existing.birthDate > today) {
+    throw problems.unprocessable("birth_date_in_future", "The personnummer gives a birth date after today; check it.");
+  }
+  const home = existing.homeMunicipality;
+  const elsewhere = home !== null && home !== kommunkod;
+  if (elsewhere && record.status !== "resident") {
+    // This register agrees that the pupil left: nothing to change here.
+    if (record.status === "moved_out") return { pupil: existing, changed: false };
     throw problems.conflict(
       "registered_elsewhere",
       "The pupil is registered in another municipality here; only a record of the pupil moving in (status resident) may change that.",
     );
   }
+  let movedFrom: RegisterDecision["movedFrom"];
+  if (elsewhere) {
+    const left = existing.residency === "moved_out" || existing.residency === "emigrated";
+    const later = !!record.statusDate && !!existing.residencyDate && record.statusDate > existing.residencyDate;
+    if (!left && !later) {
+      const known = (existing.registerConflicts ?? []).some(
+        (c) => c.kommunkod === kommunkod && c.statusDate === record.statusDate,
+      );
+      const conflict: RegisterConflict = {
+        kommunkod,
+        at: today,
+        ...(record.statusDate ? { statusDate: record.statusDate } : {}),
+      };
+      if (known) return { pupil: existing, changed: false };
+      return {
+        pupil: {
+          ...existing,
+          registerConflicts: [...(existing.registerConflicts ?? []).filter((c) => c.kommunkod !== kommunkod), conflict],
+        },
+        changed: true,
+        conflict,
+      };
+    }
+    movedFrom = { kommunkod: home, ...(existing.district ? { district: existing.district } : {}) };
+  }
+  const protectedIdentity = movedFrom
+    ? existing.protectedIdentity || (record.protectedIdentity ?? false)
+    : (record.protectedIdentity ?? existing.protectedIdentity);
   const pupil: Pupil = {
     ...existing,
     givenName: record.givenName,
@@ -62,17 +108,21 @@ export function applyRegisterRecord(existing: Pupil, record: RegisterRecord, kom
     homeMunicipality: kommunkod,
     district: record.district,
     residency: record.status,
-    protectedIdentity: record.protectedIdentity ?? false,
+    protectedIdentity,
   };
   if (record.householdId) pupil.householdId = record.householdId;
   else delete pupil.householdId;
   if (record.statusDate) pupil.residencyDate = record.statusDate;
   else delete pupil.residencyDate;
-
-  const outcome = LEAVES_WATCH[record.status];
-  const leaving = outcome && existing.residency !== record.status;
-  const resolves = leaving ? existing.openCases.map((c) => ({ caseId: c.caseId, outcome })) : [];
-  if (resolves.length) pupil.openCases = [];
+  // The watch starts again when a pupil moves in or comes back: no episode reaches into the time before.
+  const returning = existing.residency !== "resident" && existing.residency !== "unknown";
+  if (record.status === "resident" && (movedFrom || returning)) pupil.residentSince = record.statusDate ?? today;
+  else if (record.status === "resident" && existing.residency === "unknown" && record.statusDate)
+    pupil.residentSince = record.statusDate;
+  if (movedFrom) {
+    pupil.registerConflicts = (existing.registerConflicts ?? []).filter((c) => c.kommunkod !== kommunkod);
+    if (pupil.registerConflicts.length === 0) delete pupil.registerConflicts;
+  }
   const fields = [
     "givenName",
     "familyName",
@@ -82,7 +132,8 @@ export function applyRegisterRecord(existing: Pupil, record: RegisterRecord, kom
     "protectedIdentity",
     "householdId",
     "residencyDate",
+    "residentSince",
   ] as const;
   const changed = fields.some((f) => existing[f] !== pupil[f]);
-  return { pupil, changed, resolves };
+  return { pupil, changed, ...(movedFrom ? { movedFrom } : {}) };
 }

@@ -25,8 +25,8 @@ export const schedules: readonly ScheduleDef[] = [
   {
     name: "daily-sweep",
     fn: "sweep",
-    cron: { minute: "30", hour: "6", weekDays: "MON-FRI" },
-    description: "The daily job, then the sweep of every municipality whose calendar has today as a school day",
+    cron: { minute: "30", hour: "6", weekDays: "*" },
+    description: "Every day the daily job of every municipality; on weekdays then the sweep of every municipality",
   },
   {
     name: "dispatch",

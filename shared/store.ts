@@ -19,6 +19,7 @@ import {
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
 import type { Calendar, CalendarYear } from "./calendar.ts";
+import { caseScopes } from "./cases.ts";
 import { addDays, type IsoDate, schoolYearOf } from "./dates.ts";
 import { keys, TABLE_NAME_ENV } from "./keys.ts";
 import type { Case, CaseOutcome, Enrolment, Pupil, School } from "./model.ts";
@@ -223,9 +224,9 @@ export class Store {
   /** The pupil record as an item: keys, the household index and the sparse trouble index derived from it. */
   pupilItem(pupil: Pupil, today: IsoDate): Item {
     const trouble = troubleState(pupil, today);
-    // Absence that made the pupil a candidate keeps them in view of the sweep for a while.
-    const signal = pupil.absenceWatchUntil !== undefined && pupil.absenceWatchUntil >= today;
-    const watcher = pupil.homeMunicipality ?? pupil.schoolMunicipality;
+    // Absence that may open a case, or a hand-resolved case (rule 8), keeps the pupil in view of the sweep for a while.
+    const signal = pupil.watchUntil !== undefined && pupil.watchUntil >= today;
+    const watcher = watcherOf(pupil);
     const entry = trouble ?? (signal ? "absence" : null);
     return {
       ...keys.pupil(pupil.pupilId),
@@ -236,17 +237,61 @@ export class Store {
     };
   }
 
-  /** Date-driven changes to apply on their day (the daily job), deduplicated. */
-  agendaWrites(pupilId: string, due: { date: IsoDate; reason: string }[], today: IsoDate): TransactItem[] {
+  /** Date-driven changes to apply on their day (the daily job of the pupil's municipality), deduplicated. */
+  agendaWrites(pupil: Pupil, due: { date: IsoDate; reason: string }[], today: IsoDate): TransactItem[] {
+    const kommunkod = watcherOf(pupil);
+    if (!kommunkod) return [];
     const seen = new Set<string>();
     return due
       .filter((d) => d.date > today)
       .flatMap((d) => {
-        const key = keys.agenda(d.date, pupilId, d.reason);
+        const key = keys.agenda(kommunkod, d.date, pupil.pupilId, d.reason);
         if (seen.has(key.sk + key.pk)) return [];
         seen.add(key.sk + key.pk);
-        return [{ Put: { TableName: this.table, Item: { ...key, entity: "agenda", pupilId, date: d.date, reason: d.reason } } }];
+        return [
+          {
+            Put: {
+              TableName: this.table,
+              Item: { ...key, entity: "agenda", pupilId: pupil.pupilId, date: d.date, reason: d.reason },
+            },
+          },
+        ];
       });
+  }
+
+  /** The pupils whose placement changes by date on one day in one municipality (the daily job). */
+  async agendaOn(kommunkod: string, date: IsoDate): Promise<string[]> {
+    const items = (await this.queryAll<{ pupilId: string }>(null, `AGENDA#${kommunkod}#${date}`)).items;
+    return [...new Set(items.map((a) => a.pupilId))];
+  }
+
+  async jobState(job: "daily" | "sweep", kommunkod: string): Promise<{ lastDate: IsoDate } | undefined> {
+    return this.get<{ lastDate: IsoDate }>(keys.jobState(job, kommunkod));
+  }
+
+  async setJobState(job: "daily" | "sweep", kommunkod: string, lastDate: IsoDate, extra: Record<string, unknown> = {}) {
+    await this.put({ ...keys.jobState(job, kommunkod), entity: "job", lastDate, ranAt: new Date().toISOString(), ...extra });
+  }
+
+  // ---- filed absence reports -------------------------------------------------------------------
+
+  /** The days of these school years a school filed its absence report for. */
+  async filedDays(schoolId: string, schoolYears: string[]): Promise<Set<IsoDate>> {
+    const items = await this.batchGet<{ days?: Set<string> | string[] }>(schoolYears.map((y) => keys.filedDays(schoolId, y)));
+    return new Set(items.flatMap((i) => [...(i.days ?? [])]));
+  }
+
+  /** Records that a school filed its report for a day (a report that lists nobody is filed too). */
+  filedDayWrite(schoolId: string, date: IsoDate): TransactItem {
+    return {
+      Update: {
+        TableName: this.table,
+        Key: keys.filedDays(schoolId, schoolYearOf(date)),
+        UpdateExpression: "ADD #d :day SET entity = :e",
+        ExpressionAttributeNames: { "#d": "days" },
+        ExpressionAttributeValues: { ":day": new Set([date]), ":e": "filedDays" },
+      },
+    };
   }
 
   /** Put of a changed pupil, conditioned on the version that was read. */
@@ -392,31 +437,111 @@ export class Store {
   /** Resolves a case that is not resolved yet, and moves its scope pointers from open to closed. */
   caseResolveWrites(
     c: Pick<Case, "caseId" | "schoolIds" | "municipalities" | "district">,
-    outcome: CaseOutcome,
-    note: string,
-    now: string,
-    by: string,
+    r: { outcome: CaseOutcome; note: string; now: string; today: IsoDate; by: string; answeredOn?: IsoDate | undefined },
   ): TransactItem[] {
     return [
       {
         Update: {
           TableName: this.table,
           Key: keys.case(c.caseId),
-          UpdateExpression: "SET #s = :resolved, outcome = :o, outcomeNote = :n, resolvedAt = :t, resolvedBy = :b",
+          UpdateExpression: `SET #s = :resolved, outcome = :o, outcomeNote = :n, resolvedAt = :t, resolvedOn = :d, resolvedBy = :b${
+            r.answeredOn ? ", answeredOn = :a" : " REMOVE answeredOn"
+          }`,
           ConditionExpression: "attribute_exists(pk) AND #s <> :resolved",
           ExpressionAttributeNames: { "#s": "status" },
-          ExpressionAttributeValues: { ":resolved": "resolved", ":o": outcome, ":n": note, ":t": now, ":b": by },
-        },
-      },
-      ...caseScopes(c).flatMap((scope) => [
-        { Delete: { TableName: this.table, Key: keys.caseScope(scope, true, c.caseId) } },
-        {
-          Put: {
-            TableName: this.table,
-            Item: { ...keys.caseScope(scope, false, c.caseId), entity: "caseScope", caseId: c.caseId },
+          ExpressionAttributeValues: {
+            ":resolved": "resolved",
+            ":o": r.outcome,
+            ":n": r.note,
+            ":t": r.now,
+            ":d": r.today,
+            ":b": r.by,
+            ...(r.answeredOn ? { ":a": r.answeredOn } : {}),
           },
         },
-      ]),
+      },
+      ...this.pointerMoves(c.caseId, caseScopes(c), true, false),
+    ];
+  }
+
+  private pointerMoves(caseId: string, scopes: string[], from: boolean | null, to: boolean | null): TransactItem[] {
+    return scopes.flatMap((scope) => [
+      ...(from === null ? [] : [{ Delete: { TableName: this.table, Key: keys.caseScope(scope, from, caseId) } }]),
+      ...(to === null
+        ? []
+        : [{ Put: { TableName: this.table, Item: { ...keys.caseScope(scope, to, caseId), entity: "caseScope", caseId } } }]),
+    ]);
+  }
+
+  /** Records alert steps on an open case (and raises it to high), conditioned on the version read. */
+  caseStepsWrite(c: Case, steps: string[], raise: boolean): TransactItem {
+    return {
+      Update: {
+        TableName: this.table,
+        Key: keys.case(c.caseId),
+        UpdateExpression: `SET steps = list_append(steps, :steps), version = version + :one${raise ? ", severity = :high" : ""}`,
+        ConditionExpression: "version = :v AND #s <> :resolved",
+        ExpressionAttributeNames: { "#s": "status" },
+        ExpressionAttributeValues: {
+          ":steps": steps,
+          ":one": 1,
+          ":v": c.version,
+          ":resolved": "resolved",
+          ...(raise ? { ":high": "high" } : {}),
+        },
+      },
+    };
+  }
+
+  /** Opens again a case the data had resolved: same id, pointers back to open. */
+  caseReopenWrites(c: Case, severity: Case["severity"], now: string): TransactItem[] {
+    return [
+      {
+        Update: {
+          TableName: this.table,
+          Key: keys.case(c.caseId),
+          UpdateExpression:
+            "SET #s = :open, severity = :sev, reopenedAt = :t, steps = list_append(steps, :step), version = version + :one " +
+            "REMOVE outcome, outcomeNote, resolvedAt, resolvedOn, resolvedBy, answeredOn, acknowledgedAt, acknowledgedBy",
+          ConditionExpression: "#s = :resolved",
+          ExpressionAttributeNames: { "#s": "status" },
+          ExpressionAttributeValues: {
+            ":open": "open",
+            ":resolved": "resolved",
+            ":sev": severity,
+            ":t": now,
+            ":step": ["reopened"],
+            ":one": 1,
+          },
+        },
+      },
+      ...this.pointerMoves(c.caseId, caseScopes(c), false, true),
+    ];
+  }
+
+  /** Moves a case to the pupil's new home (rule 6): the new scopes list it, the former ones keep a closed pointer. */
+  caseMoveWrites(c: Case, moved: Case, former: string[]): TransactItem[] {
+    const open = c.status !== "resolved";
+    const before = new Set(caseScopes(c));
+    const added = caseScopes(moved).filter((s) => !before.has(s));
+    return [
+      {
+        Update: {
+          TableName: this.table,
+          Key: keys.case(c.caseId),
+          UpdateExpression: "SET municipalities = :m, district = :d, formerScopes = :f, version = version + :one",
+          ConditionExpression: "version = :v",
+          ExpressionAttributeValues: {
+            ":m": moved.municipalities,
+            ":d": moved.district,
+            ":f": [...new Set([...(c.formerScopes ?? []), ...former])],
+            ":one": 1,
+            ":v": c.version,
+          },
+        },
+      },
+      ...this.pointerMoves(c.caseId, former, open, false),
+      ...this.pointerMoves(c.caseId, added, null, open),
     ];
   }
 
@@ -508,13 +633,9 @@ export interface Notification {
   messageId?: string;
 }
 
-/** The scopes that may list a case (SPEC §4: the school, the municipalities, the district). */
-export function caseScopes(c: Pick<Case, "schoolIds" | "municipalities" | "district">): string[] {
-  return [
-    ...c.schoolIds.map((s) => `school:${s}`),
-    ...c.municipalities.map((m) => `municipality:${m}`),
-    ...(c.district ? [`social:${c.district}`] : []),
-  ];
+/** The municipality whose sweep and daily job watch a pupil: the home municipality, else the school's. */
+export function watcherOf(pupil: Pick<Pupil, "homeMunicipality" | "schoolMunicipality">): string | undefined {
+  return pupil.homeMunicipality ?? pupil.schoolMunicipality;
 }
 
 export function sleep(ms: number): Promise<void> {

@@ -1,32 +1,39 @@
 /**
- * The sweep (SPEC §4): for one municipality and date, open the cases the data calls for, resolve the
- * ones it answers, escalate the ones whose timers ran out. It reads only the sparse index of pupils
- * in trouble and the municipality's open cases — never every pupil — and is idempotent: case ids
- * are derived from pupil, kind and episode, and each alert step is recorded once.
+ * The sweep (SPEC §4): for one municipality and a data day (`asOf`), open the cases the data calls
+ * for, resolve the ones it answers, escalate the ones whose timers ran out against today. It reads
+ * only the sparse index of pupils in trouble and the municipality's open cases — never every pupil —
+ * and is idempotent: case ids derive from pupil, kind and episode, and each alert step is recorded
+ * once. What to do is decided by `decideHousehold` (detection.ts); this file reads and writes.
+ *
+ * A sweep for a future date is a preview: it answers what would open and writes nothing.
  */
-import type { Step } from "./alerts.ts";
-import { type Calendar, schoolDaysAfter } from "./calendar.ts";
-import { caseIdFor } from "./cases.ts";
-import { escalationWrites, openingWrites, resolvingWrites } from "./casework.ts";
-import { addDays, type IsoDate } from "./dates.ts";
-import { answered, findings } from "./detection.ts";
+import type { Calendar } from "./calendar.ts";
+import { withCaseChanges } from "./cases.ts";
+import { answered, openingWrites, reopeningWrites, resolvingWrites, stepWrites, watchAgenda } from "./casework.ts";
+import { addDays, type IsoDate, maxDate, minDate, schoolYearOf } from "./dates.ts";
+import { type CaseView, decideHousehold, type Facts, lookbackFloor, type Member, type PupilDecision } from "./detection.ts";
 import { keys } from "./keys.ts";
 import { logger } from "./log.ts";
 import type { Case, CaseKind, Pupil } from "./model.ts";
 import type { Settings } from "./settings.ts";
-import { type Actor, ConcurrentChange, type Store } from "./store.ts";
+import type { Actor, Store, TransactItem } from "./store.ts";
 
 export type Counts = Partial<Record<CaseKind, number>>;
 
 export interface SweepSummary {
   asOf: IsoDate;
+  /** A sweep for a date after today: what would open; nothing was written or sent. */
+  preview?: true;
   opened: Counts;
   escalated: Counts;
   resolved: Counts;
+  reopened: Counts;
   notificationsQueued: number;
+  /** For a preview: the cases that would open. */
+  wouldOpen?: { pupilId: string; kind: CaseKind; episodeStart: IsoDate; severity: "normal" | "high" }[];
   /** What the sweep read: candidates from the index and open cases. */
   read: { candidates: number; openCases: number };
-  /** Pupils whose evaluation failed this run (logged; the next run takes them again). */
+  /** Households whose evaluation failed this run (logged; the next run takes them again). */
   failed: number;
 }
 
@@ -36,28 +43,86 @@ const bump = (c: Counts, k: CaseKind) => {
   c[k] = (c[k] ?? 0) + 1;
 };
 
-/** Calendars by school (a school's own year, else its municipality's), read once per sweep. */
-function calendars(store: Store, kommunkod: string, asOf: IsoDate) {
-  const cache = new Map<string, Promise<Calendar>>();
-  const dates = [asOf, addDays(asOf, -200), addDays(asOf, 200)];
-  return (schoolId: string | undefined) => {
-    const key = schoolId ?? `muni:${kommunkod}`;
-    if (!cache.has(key)) {
-      cache.set(key, (async () => store.calendarFor(schoolId ? await store.getSchool(schoolId) : undefined, kommunkod, dates))());
-    }
-    return cache.get(key) as Promise<Calendar>;
-  };
+/** The school years detection may look at for a sweep: from the lookback floor to a year after the later of asOf and today. */
+function yearsFor(asOf: IsoDate, today: IsoDate): string[] {
+  const from = addDays(lookbackFloor(minDate(asOf, today)), -200);
+  const to = addDays(maxDate(asOf, today), 400);
+  const years = new Set<string>();
+  for (let d = from; d <= to; d = addDays(d, 30)) years.add(schoolYearOf(d));
+  years.add(schoolYearOf(to));
+  return [...years];
 }
 
-/** Escalation steps due on `asOf` for an open case (SPEC §5), timers in school days from the day it opened. */
-export function dueSteps(c: Case, asOf: IsoDate, calendar: Calendar, s: Settings): Step[] {
-  const steps: Step[] = [];
-  const unack = schoolDaysAfter(c.openedOn, s.escalateUnacknowledgedDays, calendar);
-  if (c.status === "open" && unack && asOf >= unack) steps.push("unacknowledged");
-  const open = schoolDaysAfter(c.openedOn, s.escalateOpenDays, calendar);
-  if (c.status !== "resolved" && open && asOf >= open) steps.push("still_open");
-  if (c.kind === "unverified_emigration" && c.evidenceExpires && asOf > c.evidenceExpires) steps.push("evidence_expired");
-  return steps.filter((st) => !c.steps.includes(st));
+/**
+ * What one sweep knows beyond the pupils: calendars by school (a school's own year, else its
+ * municipality's) and by home municipality, the filed days of each school, the settings of each
+ * municipality — each read once per sweep, then looked up without I/O by detection.
+ */
+class SweepFacts {
+  private readonly calendars = new Map<string, Calendar>();
+  private readonly filed = new Map<string, Set<IsoDate>>();
+  private readonly settings = new Map<string, Settings>();
+  /** One load per school or municipality, shared by the households evaluated at the same time. */
+  private readonly loading = new Map<string, Promise<void>>();
+  private readonly store: Store;
+  private readonly kommunkod: string;
+  private readonly years: string[];
+  constructor(store: Store, kommunkod: string, years: string[]) {
+    this.store = store;
+    this.kommunkod = kommunkod;
+    this.years = years;
+  }
+
+  private muniKey = (kod: string) => `muni:${kod}`;
+
+  async load(pupils: Pupil[]): Promise<void> {
+    const dates = this.years.map((y) => `${y.slice(0, 4)}-09-01`);
+    const once = (key: string, fn: () => Promise<void>) => {
+      let p = this.loading.get(key);
+      if (!p) {
+        p = fn();
+        this.loading.set(key, p);
+        p.catch(() => this.loading.delete(key));
+      }
+      return p;
+    };
+    const schools = new Set(pupils.flatMap((p) => p.enrolments.map((e) => e.schoolId)));
+    const munis = new Set([this.kommunkod, ...pupils.map((p) => p.homeMunicipality ?? this.kommunkod)]);
+    await Promise.all([
+      ...[...schools].map((id) =>
+        once(id, async () => {
+          const school = await this.store.getSchool(id);
+          const [calendar, filed] = await Promise.all([
+            this.store.calendarFor(school, school?.municipality ?? this.kommunkod, dates),
+            this.store.filedDays(id, this.years),
+          ]);
+          this.calendars.set(id, calendar);
+          this.filed.set(id, filed);
+        }),
+      ),
+      ...[...munis].map((kod) =>
+        once(this.muniKey(kod), async () => {
+          const [calendar, settings] = await Promise.all([
+            this.store.calendarFor(undefined, kod, dates),
+            this.store.settings(kod),
+          ]);
+          this.calendars.set(this.muniKey(kod), calendar);
+          this.settings.set(kod, settings);
+        }),
+      ),
+    ]);
+  }
+
+  facts(pupil: Pupil): Facts {
+    const home = pupil.homeMunicipality ?? this.kommunkod;
+    const fallback = this.calendars.get(this.muniKey(home)) ?? {};
+    return {
+      pupil,
+      calendar: (schoolId) => (schoolId === null ? fallback : (this.calendars.get(schoolId) ?? fallback)),
+      filed: (schoolId, date) => this.filed.get(schoolId)?.has(date) ?? false,
+      settings: this.settings.get(home) ?? (this.settings.get(this.kommunkod) as Settings),
+    };
+  }
 }
 
 export interface SweepOptions {
@@ -74,17 +139,20 @@ export async function sweep(
   opts: SweepOptions = {},
 ): Promise<SweepSummary> {
   const { now, today } = clockNow;
-  const settings = await store.settings(kommunkod);
-  const calendarOf = calendars(store, kommunkod, asOf);
+  const preview = asOf > today;
   const summary: SweepSummary = {
     asOf,
+    ...(preview ? { preview: true as const, wouldOpen: [] } : {}),
     opened: {},
     escalated: {},
     resolved: {},
+    reopened: {},
     notificationsQueued: 0,
     read: { candidates: 0, openCases: 0 },
     failed: 0,
   };
+  const facts = new SweepFacts(store, kommunkod, yearsFor(asOf, today));
+  await facts.load([]);
 
   const candidates = opts.escalateOnly ? [] : (await store.queryAll<Pupil>("trouble", keys.trouble(kommunkod))).items;
   const pointers = (await store.queryAll<{ caseId: string }>(null, `CASESCOPE#municipality:${kommunkod}`, { skPrefix: "open#" }))
@@ -92,126 +160,135 @@ export async function sweep(
   const openCases = await store.getCases(pointers.map((p) => p.caseId));
   summary.read = { candidates: candidates.length, openCases: openCases.length };
 
-  const pupilIds = new Set([...candidates.map((p) => p.pupilId), ...openCases.map((c) => c.pupilId)]);
-  // Pupils are independent: a few at a time, each change conditioned on its own pupil's version.
-  const queue = [...pupilIds];
+  // Households are evaluated together: siblings' cases and absence decide each other's severity.
+  const byId = new Map(candidates.map((p) => [p.pupilId, p]));
+  const missing = openCases.map((c) => c.pupilId).filter((id) => !byId.has(id));
+  for (const p of (await store.getPupils(missing)).values()) byId.set(p.pupilId, p);
+  const groups = new Map<string, string[]>();
+  for (const p of byId.values()) {
+    const key = p.householdId ? `hh:${p.householdId}` : `p:${p.pupilId}`;
+    groups.set(key, [...(groups.get(key) ?? []), p.pupilId]);
+  }
+
+  const queue = [...groups.values()];
   const worker = async () => {
-    for (let pupilId = queue.shift(); pupilId; pupilId = queue.shift()) {
+    for (let ids = queue.shift(); ids; ids = queue.shift()) {
       try {
-        await sweepPupil(pupilId);
+        await store.withRetry(() => sweepHousehold(ids));
       } catch (err) {
-        // One pupil's failure must not stop the others; the next run picks it up again.
+        // One household's failure must not stop the others; the next run picks it up again.
         summary.failed++;
-        logger.error("sweep failed for a pupil", { error: (err as Error).name, kommunkod, asOf });
+        logger.error("sweep failed for a household", { error: (err as Error).name, kommunkod, asOf });
       }
     }
   };
   await Promise.all(Array.from({ length: SWEEP_CONCURRENCY }, worker));
   return summary;
 
-  async function sweepPupil(pupilId: string) {
-    // Resolve and open: each change re-reads the pupil and is conditioned on its version.
-    if (!opts.escalateOnly) await openAndResolve(pupilId);
-    await escalate(pupilId);
-  }
-
-  async function openAndResolve(pupilId: string) {
-    await store.withRetry(async () => {
-      const pupil = await store.getPupil(pupilId);
-      if (!pupil) return;
-      const current = pupil.enrolments.filter((e) => e.startDate <= asOf).pop();
-      const calendar = await calendarOf(current?.schoolId);
-      const cases = await store.getCases(pupil.openCases.map((c) => c.caseId));
-
-      const resolving: { c: Case; outcome: NonNullable<ReturnType<typeof answered>> }[] = [];
-      for (const c of cases) {
-        if (c.status === "resolved") continue;
-        const outcome = answered(pupil, c, asOf, calendar, settings);
-        if (outcome) resolving.push({ c, outcome });
-      }
-      const opening = [];
-      for (const f of findings(pupil, asOf, calendar, settings)) {
-        const caseId = caseIdFor(pupil.pupilId, f.kind, f.episodeStart);
-        if (pupil.openCases.some((o) => o.caseId === caseId) || (await store.getCase(caseId))) continue;
-        // A newer episode of a kind with an open case waits until that case is resolved.
-        if (pupil.openCases.some((o) => o.kind === f.kind && !resolving.some((r) => r.c.caseId === o.caseId))) continue;
-        opening.push(
-          await openingWrites(store, {
-            pupil,
-            kind: f.kind,
-            episodeStart: f.episodeStart,
-            schoolIds: f.schoolIds,
-            openedOn: asOf,
-            now,
-            actor,
-          }),
-        );
-      }
-      if (resolving.length === 0 && opening.length === 0) return;
-      const resolvedIds = new Set(resolving.map((r) => r.c.caseId));
-      const next: Pupil = {
-        ...pupil,
-        openCases: [
-          ...pupil.openCases.filter((o) => !resolvedIds.has(o.caseId)),
-          ...opening.map((o) => ({ caseId: o.case.caseId, kind: o.case.kind })),
-        ],
-      };
-      const items = [store.pupilWrite(next, today, false), ...opening.flatMap((o) => o.items)];
-      for (const r of resolving) {
-        items.push(
-          ...(await resolvingWrites(
-            store,
-            [r.c.caseId],
-            r.outcome,
-            `Resolved by the sweep of ${asOf}: the data answers it.`,
-            now,
-            actor.principal,
-          )),
-        );
-      }
-      await store.transact(items);
-      for (const r of resolving) bump(summary.resolved, r.c.kind);
-      for (const o of opening) {
-        bump(summary.opened, o.case.kind);
-        summary.notificationsQueued += o.queued;
-      }
-    });
-  }
-
-  async function escalate(pupilId: string) {
-    const pupil = await store.getPupil(pupilId);
-    if (!pupil) return;
-    const calendar = await calendarOf(pupil.enrolments.filter((e) => e.startDate <= asOf).pop()?.schoolId);
-    for (const c of await store.getCases(pupil.openCases.map((o) => o.caseId))) {
-      for (const step of dueSteps(c, asOf, calendar, settings)) {
-        const esc = await escalationWrites(store, c, step, pupil, now);
-        try {
-          await store.transact(esc.items);
-          bump(summary.escalated, c.kind);
-          summary.notificationsQueued += esc.queued;
-        } catch (err) {
-          if (!(err instanceof ConcurrentChange)) throw err; // already escalated by a concurrent run
+  async function sweepHousehold(ids: string[]) {
+    const pupils = [...(await store.getPupils(ids)).values()];
+    const householdId = pupils[0]?.householdId;
+    const siblings = householdId ? (await store.household(householdId)).filter((s) => !ids.includes(s.pupilId)) : [];
+    await facts.load([...pupils, ...siblings]);
+    const cases = new Map(
+      (await store.getCases(pupils.flatMap((p) => p.openCases.map((c) => c.caseId)))).map((c) => [c.caseId, c]),
+    );
+    const members: Member[] = [
+      ...pupils.map((p) => ({
+        facts: facts.facts(p),
+        cases: p.openCases.map((o) => cases.get(o.caseId)).filter((c): c is Case => c !== undefined),
+        evaluate: true,
+      })),
+      ...siblings.map((p) => ({ facts: facts.facts(p), cases: [] as CaseView[], evaluate: false })),
+    ];
+    const decisions = decideHousehold(members, asOf, today, opts);
+    const household = [...pupils, ...siblings];
+    for (const d of decisions) {
+      if (!members.find((m) => m.facts.pupil.pupilId === d.pupil.pupilId)?.evaluate) continue;
+      if (preview) {
+        for (const o of d.open) {
+          bump(summary.opened, o.kind);
+          summary.wouldOpen?.push({ pupilId: d.pupil.pupilId, kind: o.kind, episodeStart: o.episodeStart, severity: o.severity });
         }
+        continue;
       }
+      await writeDecision(d, cases, household);
     }
+  }
+
+  async function writeDecision(d: PupilDecision, cases: Map<string, Case>, household: Pupil[]) {
+    if (d.resolve.length + d.open.length + d.reopen.length + d.steps.length === 0) return;
+    const { pupil } = d;
+    const items: TransactItem[] = [];
+    let queued = 0;
+    const resolutions = answered(
+      d.resolve.map((r) => ({ ref: r.c, answer: r.answer })),
+      `Resolved by the sweep of ${asOf}: the data answers it.`,
+    );
+    items.push(...(await resolvingWrites(store, resolutions, now, today)));
+    const opened = [];
+    for (const o of d.open) {
+      const w = await openingWrites(store, { pupil, ...o, household, today, now, actor });
+      opened.push({ caseId: w.case.caseId, kind: w.case.kind, episodeStart: w.case.episodeStart });
+      items.push(...w.items);
+      queued += w.queued;
+    }
+    for (const r of d.reopen) {
+      const c = await store.getCase(r.caseId);
+      if (!c) continue;
+      const w = await reopeningWrites(store, c, pupil, { severity: r.severity, honour: r.honour, now, actor });
+      items.push(...w.items);
+      queued += w.queued;
+    }
+    for (const s of d.steps) {
+      const c = cases.get(s.c.caseId);
+      if (!c) continue;
+      const honour = s.steps.includes("honour") || c.steps.includes("honour");
+      const w = await stepWrites(store, c, s.steps, pupil, { raise: s.raise, honour, now });
+      items.push(...w.items);
+      queued += w.queued;
+    }
+    const changed = d.resolve.length + d.open.length + d.reopen.length > 0;
+    if (changed) {
+      const next = withCaseChanges(
+        pupil,
+        {
+          opened,
+          resolved: d.resolve.map((r) => ({ ref: r.c, byHand: false })),
+          reopened: d.reopen.map((r) => ({ caseId: r.caseId, kind: r.kind, episodeStart: r.episodeStart })),
+        },
+        today,
+      );
+      items.unshift(store.pupilWrite(next, today, false), ...watchAgenda(store, pupil, next, today));
+    }
+    await store.transact(items);
+    for (const r of d.resolve) bump(summary.resolved, r.c.kind);
+    for (const o of d.open) bump(summary.opened, o.kind);
+    for (const r of d.reopen) bump(summary.reopened, r.kind);
+    for (const s of d.steps) bump(summary.escalated, s.c.kind);
+    summary.notificationsQueued += queued;
   }
 }
 
 /**
- * The daily job (before the sweep): applies the date-driven changes due since its last run — an
- * enrolment starts or ends, a child reaches or leaves compulsory age, an exemption begins or ends —
- * by rewriting those pupils' records for today, which refreshes the sparse index without a scan.
+ * The daily job (before the sweep), per municipality: applies the date-driven changes due since its
+ * last completed day, however long ago that was — an enrolment starts or ends, a child reaches or
+ * leaves compulsory age, an exemption or a watch ends — by rewriting those pupils' records for
+ * today, which refreshes the sparse index without a scan.
  */
-export async function dailyJob(store: Store, today: IsoDate): Promise<{ days: number; pupils: number }> {
-  const state = await store.get<{ lastDate: IsoDate }>(keys.jobState("daily"));
-  let from = state?.lastDate ? addDays(state.lastDate, 1) : addDays(today, -7);
-  if (from < addDays(today, -60)) from = addDays(today, -60);
+export async function dailyJob(
+  store: Store,
+  kommunkod: string,
+  today: IsoDate,
+): Promise<{ from: IsoDate; days: number; pupils: number }> {
+  const state = await store.jobState("daily", kommunkod);
+  // A municipality's first run looks a month back; after that, every day since the last completed one.
+  const from = state?.lastDate ? addDays(state.lastDate, 1) : addDays(today, -31);
   let days = 0;
   let pupils = 0;
   for (let d = from; d <= today; d = addDays(d, 1)) {
     days++;
-    const due = (await store.queryAll<{ pupilId: string }>(null, `AGENDA#${d}`)).items;
-    for (const pupilId of new Set(due.map((a) => a.pupilId))) {
+    for (const pupilId of await store.agendaOn(kommunkod, d)) {
       await store.withRetry(async () => {
         const pupil = await store.getPupil(pupilId);
         if (!pupil) return;
@@ -220,6 +297,6 @@ export async function dailyJob(store: Store, today: IsoDate): Promise<{ days: nu
       pupils++;
     }
   }
-  await store.put({ ...keys.jobState("daily"), entity: "job", lastDate: today, ranAt: new Date().toISOString() });
-  return { days, pupils };
+  if (!state || state.lastDate < today) await store.setJobState("daily", kommunkod, today);
+  return { from, days, pupils };
 }

@@ -67,7 +67,7 @@ const contacts = [
 describe("recipients and texts", () => {
   it("tells the rektor and the office at once; social services at once only when high; the head of schools for honour concern", () => {
     const groups = (c: Case, step: Parameters<typeof recipientsFor>[1], flags: ("honour_concern" | "travel_ban")[] = []) =>
-      recipientsFor(c, step, flags).map((g) => `${g.role}@${g.scope}`);
+      recipientsFor(c, step, { honour: flags.includes("honour_concern") }).map((g) => `${g.role}@${g.scope}`);
     expect(groups(aCase(), "opened")).toEqual(["rektor@school:01800001", "attendance_office@municipality:0180"]);
     expect(groups(aCase({ severity: "high" }), "opened", ["honour_concern"])).toEqual([
       "rektor@school:01800001",
@@ -82,14 +82,20 @@ describe("recipients and texts", () => {
 
   it("queues an SMS per contact with a phone and one email per group, with deterministic ids", () => {
     const c = aCase();
-    const ns = notificationsFor(c, "opened", recipientsFor(c, "opened", []), contacts, { now: "t", baseUrl: "https://x" });
+    const ns = notificationsFor(c, "opened", recipientsFor(c, "opened", { honour: false }), contacts, {
+      now: "t",
+      baseUrl: "https://x",
+    });
     expect(ns.map((n) => `${n.channel}:${n.recipient}`).sort()).toEqual([
       "email:municipality:0180#attendance_office",
       "email:school:01800001#rektor",
       "sms:o1",
       "sms:r1",
     ]);
-    const again = notificationsFor(c, "opened", recipientsFor(c, "opened", []), contacts, { now: "t2", baseUrl: "https://x" });
+    const again = notificationsFor(c, "opened", recipientsFor(c, "opened", { honour: false }), contacts, {
+      now: "t2",
+      baseUrl: "https://x",
+    });
     expect(again.map((n) => n.notificationId)).toEqual(ns.map((n) => n.notificationId));
   });
 

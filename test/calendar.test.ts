@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { CALENDAR } from "../local/school-year-2026-27.ts";
 import { type Calendar, isReturnDay, latestReturnPeriod, schoolDaysFrom } from "../shared/calendar.ts";
-import { findings } from "../shared/detection.ts";
+import { standingEpisodes } from "../shared/detection.ts";
 import { withCheckDigit } from "../shared/personnummer.ts";
 import { newPupil } from "../shared/register.ts";
 import { awsCron, cronMatches, schedules, stockholmClock } from "../shared/schedules.ts";
@@ -41,19 +41,19 @@ describe("first school days after a break", () => {
       ],
       recentAbsence: { "2027-04-05": 1, "2027-04-06": 0.5, "2027-04-07": 1 },
     };
-    expect(findings(pupil, "2027-04-07", CAL, DEFAULT_SETTINGS).map((f) => f.kind)).toEqual([]);
-    expect(findings(pupil, "2027-04-08", CAL, DEFAULT_SETTINGS)).toEqual([
-      { kind: "not_returned", episodeStart: "2027-04-05", schoolIds: ["01800001"] },
-    ]);
+    const found = (p: typeof pupil, asOf: string) =>
+      standingEpisodes({ pupil: p, calendar: () => CAL, filed: () => false, settings: DEFAULT_SETTINGS }, asOf, asOf);
+    expect(found(pupil, "2027-04-07").map((f) => f.kind)).toEqual([]);
+    expect(found(pupil, "2027-04-08")).toEqual([{ kind: "not_returned", episodeStart: "2027-04-05", schoolIds: ["01800001"] }]);
     const partial = { ...pupil, recentAbsence: { "2027-04-05": 1, "2027-04-06": 0.25, "2027-04-07": 1 } };
-    expect(findings(partial, "2027-04-08", CAL, DEFAULT_SETTINGS)).toEqual([]);
+    expect(found(partial, "2027-04-08")).toEqual([]);
   });
 });
 
 describe("schedules in Europe/Stockholm", () => {
   const sweep = schedules.find((s) => s.fn === "sweep");
   it("are cron expressions EventBridge Scheduler takes, clear of 02:00–03:00", () => {
-    expect(awsCron(sweep?.cron ?? { minute: "", hour: "", weekDays: "" })).toBe("cron(30 6 ? * MON-FRI *)");
+    expect(awsCron(sweep?.cron ?? { minute: "", hour: "", weekDays: "" })).toBe("cron(30 6 ? * * *)");
     for (const s of schedules) {
       for (let h = 0; h < 24; h++) {
         const at = new Date(Date.UTC(2027, 0, 11, h - 1, 0)); // CET: UTC+1
@@ -61,14 +61,15 @@ describe("schedules in Europe/Stockholm", () => {
       }
     }
   });
-  it("fire at 06:30 Stockholm time in winter and in summer, and on the Mondays after the DST changes", () => {
+  it("fire at 06:30 Stockholm time in winter and in summer, and on the days around the DST changes", () => {
     const c = sweep?.cron ?? { minute: "", hour: "", weekDays: "" };
     expect(cronMatches(c, new Date("2027-01-11T05:30:00Z"))).toBe(true); // CET
     expect(cronMatches(c, new Date("2026-09-14T04:30:00Z"))).toBe(true); // CEST
     expect(cronMatches(c, new Date("2026-09-14T05:30:00Z"))).toBe(false);
     expect(cronMatches(c, new Date("2027-03-29T04:30:00Z"))).toBe(true); // the day after spring forward
     expect(cronMatches(c, new Date("2026-10-26T05:30:00Z"))).toBe(true); // the day after fall back
-    expect(cronMatches(c, new Date("2026-10-25T05:30:00Z"))).toBe(false); // a Sunday
+    // Every day, Sundays too: the daily job runs every day (the sweep itself only on weekdays).
+    expect(cronMatches(c, new Date("2026-10-25T05:30:00Z"))).toBe(true); // a Sunday, the day DST ends
     expect(stockholmClock(new Date("2027-03-28T00:59:00Z")).hour).toBe(1);
     expect(stockholmClock(new Date("2027-03-28T01:00:00Z")).hour).toBe(3); // 02:00 never happens
   });

@@ -80,6 +80,8 @@ describe("elevvakt CLI", () => {
     expect(p.stdout).toMatch(/line 3: personnummer: must be a valid personnummer/);
     expect(p.stdout).toMatch(/line 4: .*district of municipality 0180/);
     const again = await cli("import", "population", "register.csv", "--municipality", "0180", "--key", muni, "--url", url);
-    expect(again.stdout).toContain("created 0, updated 1, rejected 2");
+    // The same file again changes nothing: a safe re-run.
+    expect(again.stdout).toContain("created 0, updated 0, unchanged 1, rejected 2");
+    expect(again.stdout).toMatch(/line 4: \/records\/\d+\/district/);
   });
 });

@@ -27,6 +27,14 @@ beforeAll(async () => {
     },
     { id: "rektor-b", name: "Rektor B", role: "rektor", scope: `school:${m.schoolB}`, email: "rektor.b@example.se" },
     {
+      id: "rektor-c",
+      name: "Rektor C",
+      role: "rektor",
+      scope: `school:${m.schoolC}`,
+      email: "rektor.c@example.se",
+      phone: "+46701110004",
+    },
+    {
       id: "office",
       name: "Skolplikt",
       role: "attendance_office",
@@ -79,15 +87,17 @@ const getCase = (caseId: string, k = m.muni) => api("GET", `/v1/cases/${caseId}`
 describe("not_returned after sommarlov", () => {
   it("opens on the fourth school day for pupils absent on each of the first three, alerts at once, and twice changes nothing", async () => {
     setToday("2026-08-19");
-    const gone = await enrolled();
-    const back = await enrolled();
-    const ill = await enrolled();
-    await absent("2026-08-17", [gone.pupilId, back.pupilId, ill.pupilId]);
-    await absent("2026-08-18", [gone.pupilId, ill.pupilId]);
-    await absent("2026-08-19", [gone.pupilId]);
+    // School C: this test files its days, which tells who was present (other tests use school A).
+    const [keyC, schoolC] = [m.keyC, m.schoolC];
+    const gone = await enrolled(keyC, schoolC);
+    const back = await enrolled(keyC, schoolC);
+    const ill = await enrolled(keyC, schoolC);
+    await absent("2026-08-17", [gone.pupilId, back.pupilId, ill.pupilId], keyC, schoolC);
+    await absent("2026-08-18", [gone.pupilId, ill.pupilId], keyC, schoolC);
+    await absent("2026-08-19", [gone.pupilId], keyC, schoolC);
     // Excused absence — a reported illness right after a break — counts too.
-    await api("POST", `/v1/schools/${m.schoolA}/absence`, {
-      key: m.keyA,
+    await api("POST", `/v1/schools/${schoolC}/absence`, {
+      key: keyC,
       body: {
         date: "2026-08-19",
         absent: [
@@ -136,12 +146,16 @@ describe("not_returned after sommarlov", () => {
       .sort();
     expect(recipients).toEqual([
       "email:municipality:0180#attendance_office",
-      `email:school:${m.schoolA}#rektor`,
+      `email:school:${schoolC}#rektor`,
       "sms:office",
-      "sms:rektor-a",
+      "sms:rektor-c",
     ]);
 
-    // Present on the fourth day: the next sweep resolves the case as returned.
+    // The fourth day is not filed yet: it proves nothing (SPEC §4 Time, rule 2).
+    setToday("2026-08-21");
+    expect((await sweepFor("2026-08-21")).resolved).toEqual({});
+    // The school files the fourth day naming nobody: both were present, and the sweep resolves them as returned.
+    await absent("2026-08-20", [], keyC, schoolC);
     const later = await sweepFor("2026-08-21");
     expect(later.resolved.not_returned).toBe(2);
     expect((await getCase(ref?.caseId ?? "")).body).toMatchObject({ status: "resolved", outcome: "returned" });
@@ -151,20 +165,22 @@ describe("not_returned after sommarlov", () => {
 describe("escalation", () => {
   it("tells social services when a case is not acknowledged after one school day, and again when still open after five", async () => {
     setToday("2026-08-19");
-    const p = await enrolled();
-    const q = await enrolled();
-    for (const d of ["2026-08-17", "2026-08-18", "2026-08-19"]) await absent(d, [p.pupilId, q.pupilId]);
+    // A school of its own: the days this test files must not tell other tests' pupils present.
+    const own = await m.newSchool();
+    const p = await enrolled(own.key, own.schoolId);
+    const q = await enrolled(own.key, own.schoolId);
+    for (const d of ["2026-08-17", "2026-08-18", "2026-08-19"]) await absent(d, [p.pupilId, q.pupilId], own.key, own.schoolId);
     setToday("2026-08-20");
     await sweepFor("2026-08-20");
     const [pc] = await casesOf(p.pupilId);
     const [qc] = await casesOf(q.pupilId);
     // q's case is acknowledged at once: the first timer stops for it.
-    const ack = await api("POST", `/v1/cases/${qc?.caseId}/acknowledge`, { key: m.keyA, body: { note: "Guardians called" } });
+    const ack = await api("POST", `/v1/cases/${qc?.caseId}/acknowledge`, { key: own.key, body: { note: "Guardians called" } });
     expect(ack.status).toBe(200);
     expect(ack.body.status).toBe("acknowledged");
     setToday("2026-08-26");
     for (const d of ["2026-08-20", "2026-08-21", "2026-08-24", "2026-08-25", "2026-08-26"])
-      await absent(d, [p.pupilId, q.pupilId]);
+      await absent(d, [p.pupilId, q.pupilId], own.key, own.schoolId);
 
     setToday("2026-08-21");
     const s1 = await sweepFor("2026-08-21");
@@ -202,11 +218,19 @@ describe("release_without_destination", () => {
     const [ref] = await casesOf(p.pupilId);
     expect(ref?.kind).toBe("release_without_destination");
 
+    // An enrolment from tomorrow answers the case only from its start date (SPEC §4 Time, rule 1).
     const c = await api("POST", `/v1/schools/${m.schoolC}/enrolments`, {
       key: m.keyC,
       body: { pupilId: p.pupilId, grade: "5", startDate: "2026-09-23" },
     });
     expect(c.status).toBe(201);
+    expect((await getCase(ref?.caseId ?? "")).body).toMatchObject({
+      status: "open",
+      comingEnrolment: { startDate: "2026-09-23", schoolId: m.schoolC },
+    });
+    expect((await sweepFor("2026-09-22")).resolved).toEqual({});
+    setToday("2026-09-23");
+    expect((await sweepFor("2026-09-23")).resolved.release_without_destination).toBe(1);
     expect((await getCase(ref?.caseId ?? "")).body).toMatchObject({ status: "resolved", outcome: "enrolled" });
     expect(await casesOf(p.pupilId)).toEqual([]);
   });
@@ -214,10 +238,13 @@ describe("release_without_destination", () => {
 
 describe("unplaced", () => {
   it("opens for a resident child of compulsory age with no school on a school day; the register's emigration resolves it", async () => {
+    // Registered on a Saturday: no school day without a school yet, so no case.
+    setToday("2026-09-19");
     const personnummer = pnr("2016-06-06");
     const pupilId = await m.resident(personnummer, names);
-    setToday("2026-09-19");
-    expect((await sweepFor("2026-09-19")).opened.unplaced ?? 0).toBe(0); // a Saturday
+    expect((await casesOf(pupilId)).length).toBe(0);
+    await sweepFor("2026-09-19");
+    expect(await casesOf(pupilId)).toEqual([]);
     setToday("2026-09-21");
     const s = await sweepFor("2026-09-21");
     expect(s.opened.unplaced).toBeGreaterThanOrEqual(1);
@@ -336,7 +363,7 @@ describe("the daily job", () => {
       body: { from: "2026-10-01", to: "2027-06-30", reason: "Schooling abroad" },
     });
     expect(await inIndex()).toBe(true); // exempt only from 1 October
-    await dailyJob(store(), "2026-10-01");
+    await dailyJob(store(), m.kommunkod, "2026-10-01");
     expect(await inIndex()).toBe(false);
   });
 });

@@ -127,23 +127,28 @@ describe("placement", () => {
         { enrolmentId: "old", schoolId: "A", grade: "5", startDate: "2026-08-17", status: "active" },
         { enrolmentId: "future", schoolId: "B", grade: "5", startDate: "2026-10-01", status: "active" },
       ],
-      openCases: [
-        { caseId: "c1", kind: "unplaced" },
-        { caseId: "c2", kind: "long_absence" },
-      ],
     });
+    const meta = { now: "t", by: "x", today: "2026-09-14" };
     const d = decideEnrolment(
       p,
-      { schoolId: "C", grade: "5", startDate: "2026-09-14", enrolmentId: "new" },
-      { now: "t", by: "x" },
+      { schoolId: "C", schoolMunicipality: "0180", grade: "5", startDate: "2026-09-14", enrolmentId: "new" },
+      meta,
     );
     expect(d.ended).toEqual([
       { enrolmentId: "old", schoolId: "A", endDate: "2026-09-13" },
       { enrolmentId: "future", schoolId: "B", endDate: "2026-09-30" },
     ]);
-    expect(d.resolves.map((c) => c.kind)).toEqual(["unplaced"]);
+    expect(d.next?.enrolments.map((e) => [e.enrolmentId, e.endDate ?? null])).toEqual([
+      ["old", "2026-09-13"],
+      ["future", "2026-09-30"],
+      ["new", null],
+    ]);
     expect(() =>
-      decideEnrolment(p, { schoolId: "A", grade: "5", startDate: "2026-09-14", enrolmentId: "x" }, { now: "t", by: "x" }),
+      decideEnrolment(
+        p,
+        { schoolId: "A", schoolMunicipality: "0180", grade: "5", startDate: "2026-09-14", enrolmentId: "x" },
+        meta,
+      ),
     ).toThrow(/already/);
   });
 });
@@ -206,7 +211,8 @@ describe("release decisions", () => {
       reason: "emigrated",
       evidence: { kind: "foreign_school_certificate", reference: "x" },
     });
-    expect(cert.opens).toEqual({ kind: "unverified_emigration", episodeStart: "2026-09-14", evidenceExpires: "2027-03-13" });
+    // The episode starts on the first day without a school: the day after the end date (SPEC §4).
+    expect(cert.opens).toEqual({ kind: "unverified_emigration", episodeStart: "2026-09-15", evidenceExpires: "2027-03-13" });
   });
   it("refuses an end date before the start, and a second release of an ended enrolment", () => {
     expect(code(() => decideRelease(ctx(), { endDate: "2026-08-01", reason: "transfer" }))).toBe("validation_failed");

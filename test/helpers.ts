@@ -66,6 +66,8 @@ export function pnr(birth: string, female = serial % 2 === 0): string {
 /** The typical 2026-27 school year of DOMAIN.md. */
 export { CALENDAR_2026_27 };
 
+let schoolSerial = 100;
+
 /** A municipality with a calendar, two schools (one of each organiser type) and credentials for each principal. */
 export async function municipalityFixture(kommunkod = "0180") {
   const ops = await key("ops");
@@ -101,6 +103,17 @@ export async function municipalityFixture(kommunkod = "0180") {
     keyB: await key(`school:${schoolB}`),
     keyC: await key(`school:${schoolC}`),
     social: await key(`social:${district}`),
+    /** A school of its own for a test whose absence reports (the days it files) must not meet another test's. */
+    async newSchool(organiserType: "municipal" | "independent" = "municipal") {
+      schoolSerial += 1;
+      const schoolId = `${kommunkod}${String(schoolSerial).padStart(4, "0")}`;
+      const r = await api("PUT", `/v1/schools/${schoolId}`, {
+        key: ops,
+        body: { name: `Skola ${schoolId}`, organiserType, municipality: kommunkod },
+      });
+      if (r.status >= 300) throw new Error(`school: ${JSON.stringify(r.body)}`);
+      return { schoolId, key: await key(`school:${schoolId}`) };
+    },
     async register(records: Record<string, unknown>[]) {
       const r = await api("POST", `/v1/municipalities/${kommunkod}/population`, { key: muni, body: { records } });
       if (r.status !== 200) throw new Error(`population: ${JSON.stringify(r.body)}`);

@@ -1,14 +1,15 @@
 /** Cases (SPEC §4) and hand-run sweeps: read and work a case, scoped per principal, every read audited. */
 import { randomUUID } from "node:crypto";
 import { covers } from "../calendar.ts";
-import { resolvingWrites } from "../casework.ts";
+import { caseScopes } from "../cases.ts";
+import { pupilChangeWrites } from "../casework.ts";
 import { bodyOf, type Ctx, type Impl, queryOf } from "../http.ts";
 import { keys } from "../keys.ts";
-import type { Case, CaseKind, ChecklistItem } from "../model.ts";
+import type { Case, CaseKind, ChecklistItem, ChecklistTick } from "../model.ts";
 import { problems } from "../problems.ts";
 import type { RoutesOf } from "../routes.ts";
 import * as s from "../schemas.ts";
-import { caseScopes, type Notification, strip } from "../store.ts";
+import { type Notification, strip } from "../store.ts";
 import { sweep } from "../sweep.ts";
 import { requireOwnMunicipality } from "./common.ts";
 
@@ -33,6 +34,29 @@ function mayAccess(ctx: Ctx, c: Case): boolean {
   return caseScopes(c).includes(scopeOf(ctx));
 }
 
+/** A scope the case left when the pupil moved (rule 6): it keeps read access to what it wrote. */
+function wasFormerScope(ctx: Ctx, c: Case): boolean {
+  return (c.formerScopes ?? []).includes(scopeOf(ctx)) && !mayAccess(ctx, c);
+}
+
+/** What a former scope sees: that the case moved, and what it wrote itself. */
+function presentFormer(ctx: Ctx, c: Case, journal: JournalEntry[]) {
+  const mine = (by?: string) => by === ctx.actor.principal;
+  return {
+    caseId: c.caseId,
+    kind: c.kind,
+    status: c.status,
+    movedAway: true,
+    pupilId: c.pupilId,
+    episodeStart: c.episodeStart,
+    openedOn: c.openedOn,
+    checklist: c.checklist.filter((i) => mine(i.doneBy)),
+    journal: journal
+      .filter((j) => mine(j.by))
+      .map(({ entryId, at, by, text, socialOnly }) => ({ entryId, at, by, text, socialOnly })),
+  };
+}
+
 /** A school sees its own school and no other: not in the case's schools, not as who did something. */
 function schoolsSeen(ctx: Ctx, ids: string[]): string[] {
   const p = ctx.principal;
@@ -53,21 +77,28 @@ function present(ctx: Ctx, c: Case, journal: JournalEntry[] = [], notifications:
     ...(ctx.principal.kind !== "school" && district ? { district } : {}),
     ...(acknowledgedBy ? { acknowledgedBy: actorSeen(ctx, acknowledgedBy) } : {}),
     ...(resolvedBy ? { resolvedBy: actorSeen(ctx, resolvedBy) } : {}),
-    checklist: checklist.map((i) => (i.doneBy ? { ...i, doneBy: actorSeen(ctx, i.doneBy) } : i)),
+    checklist: checklist.map((i) => ({
+      ...i,
+      ...(i.doneBy ? { doneBy: actorSeen(ctx, i.doneBy) } : {}),
+      ...(i.history ? { history: i.history.map((h) => ({ ...h, doneBy: actorSeen(ctx, h.doneBy) ?? h.doneBy })) } : {}),
+    })),
     journal: journal
       .filter((j) => !j.socialOnly || ctx.principal.kind === "social")
       .map(({ entryId, at, by, text, socialOnly }) => ({ entryId, at, by: actorSeen(ctx, by), text, socialOnly })),
-    notifications: notifications.map((n) => ({
-      notificationId: n.notificationId,
-      channel: n.channel,
-      recipient: n.recipient,
-      step: n.step,
-      status: n.status,
-      text: n.text,
-      attempts: n.attempts,
-      attemptLog: n.attemptLog,
-      ...(n.sentAt ? { sentAt: n.sentAt } : {}),
-    })),
+    // A school sees what was sent to its own contacts, no more: whom else a case told says too much.
+    notifications: notifications
+      .filter((n) => ctx.principal.kind !== "school" || n.scope === scopeOf(ctx))
+      .map((n) => ({
+        notificationId: n.notificationId,
+        channel: n.channel,
+        recipient: n.recipient,
+        step: n.step,
+        status: n.status,
+        text: n.text,
+        attempts: n.attempts,
+        attemptLog: n.attemptLog,
+        ...(n.sentAt ? { sentAt: n.sentAt } : {}),
+      })),
   };
 }
 
@@ -86,22 +117,42 @@ function summary(ctx: Ctx, c: Case) {
   };
 }
 
-/** Reads a case whole (one query: the case, its journal, its notifications), or 403 — the same for one that does not exist. */
-async function loadCase(ctx: Ctx) {
+/**
+ * Reads a case whole (one query: the case, its journal, its notifications), or 403 — the same for
+ * one that does not exist. Working a case needs a current scope; a former scope may only read.
+ */
+async function loadCase(ctx: Ctx, opts: { read?: boolean } = {}) {
   const caseId = ctx.params.caseId ?? "";
   const all = (await ctx.store.queryAll<Record<string, unknown>>(null, keys.case(caseId).pk, { raw: true })).items;
   const of = <T>(entity: string) => all.filter((i) => i.entity === entity).map((i) => strip<T>(i) as T);
   const c = of<Case>("case")[0];
-  if (!c || !mayAccess(ctx, c)) throw problems.forbidden();
+  const former = !!c && opts.read === true && wasFormerScope(ctx, c);
+  if (!c || (!mayAccess(ctx, c) && !former)) throw problems.forbidden();
   const journal = of<JournalEntry>("journal").sort((a, b) => a.at.localeCompare(b.at));
   const notifications = of<Notification>("notification").sort((a, b) => a.createdAt.localeCompare(b.createdAt));
-  return { c, journal, notifications };
+  return { c, journal, notifications, former };
 }
 
 async function reply(ctx: Ctx, action: string, status = 200) {
-  const { c, journal, notifications } = await loadCase(ctx);
+  const { c, journal, notifications, former } = await loadCase(ctx, { read: true });
   await ctx.store.auditReads([c.pupilId], ctx.actor, action, ctx.now);
-  return { status, body: present(ctx, c, journal, notifications) };
+  if (former) return { status, body: presentFormer(ctx, c, journal) };
+  return { status, body: { ...present(ctx, c, journal, notifications), ...(await coming(ctx, c)) } };
+}
+
+/**
+ * An enrolment that starts after today does not answer the case before its start date (SPEC §4
+ * Time, rule 1); the case shows it is coming. A school sees it only when it is the school itself.
+ */
+async function coming(ctx: Ctx, c: Case) {
+  if (c.status === "resolved" || !["unplaced", "release_without_destination", "unverified_emigration"].includes(c.kind))
+    return {};
+  const pupil = await ctx.store.getPupil(c.pupilId);
+  const e = pupil?.enrolments.find((x) => x.startDate > ctx.today && (x.endDate === undefined || x.endDate >= x.startDate));
+  if (!e) return {};
+  const p = ctx.principal;
+  if (p.kind === "school" && p.schoolId !== e.schoolId) return { comingEnrolment: { startDate: e.startDate } };
+  return { comingEnrolment: { startDate: e.startDate, schoolId: e.schoolId } };
 }
 
 function journalItem(ctx: Ctx, caseId: string, text: string) {
@@ -137,16 +188,20 @@ export const caseRoutes: Record<RoutesOf<"cases">, Impl> = {
         `The municipality has no school calendar for the school year of ${asOf}; set it first (PUT …/calendar/{schoolYear}).`,
       );
     }
+    // A date after today is a preview: what would open, nothing written or sent (SPEC §4 Time, rule 4).
     const result = await sweep(ctx.store, kommunkod, asOf, ctx.actor, { now: ctx.now, today: ctx.today });
     ctx.log.info("sweep", {
       kommunkod,
       asOf,
+      preview: result.preview ?? false,
       opened: result.opened,
       resolved: result.resolved,
       escalated: result.escalated,
       read: result.read,
     });
-    return { status: 200, body: result };
+    // Pupil ids are for the office of the municipality; operations see the counts.
+    const { wouldOpen, ...counts } = result;
+    return { status: 200, body: ctx.principal.kind === "municipality" && wouldOpen ? result : counts };
   },
 
   "GET /v1/cases": async (ctx) => {
@@ -158,7 +213,10 @@ export const caseRoutes: Record<RoutesOf<"cases">, Impl> = {
       ...(q.cursor ? { cursor: q.cursor } : {}),
     });
     const cases = (await ctx.store.getCases(page.items.map((p) => p.caseId)))
-      .filter((c) => mayAccess(ctx, c) && (!q.status || c.status === q.status) && (!q.kind || c.kind === q.kind))
+      .filter(
+        (c) =>
+          (mayAccess(ctx, c) || wasFormerScope(ctx, c)) && (!q.status || c.status === q.status) && (!q.kind || c.kind === q.kind),
+      )
       .sort((a, b) => b.openedAt.localeCompare(a.openedAt));
     await ctx.store.auditReads(
       cases.map((c) => c.pupilId),
@@ -168,7 +226,10 @@ export const caseRoutes: Record<RoutesOf<"cases">, Impl> = {
     );
     return {
       status: 200,
-      body: { items: cases.map((c) => summary(ctx, c)), ...(page.cursor ? { nextCursor: page.cursor } : {}) },
+      body: {
+        items: cases.map((c) => (wasFormerScope(ctx, c) ? { ...summary(ctx, c), movedAway: true } : summary(ctx, c))),
+        ...(page.cursor ? { nextCursor: page.cursor } : {}),
+      },
     };
   },
 
@@ -228,17 +289,38 @@ export const caseRoutes: Record<RoutesOf<"cases">, Impl> = {
           },
         ]);
       }
+      if (body.date && body.date > ctx.today) {
+        throw problems.validation([{ path: "/date", message: "must not be after today: record what was done" }]);
+      }
       const prev = c.checklist[index] as ChecklistItem;
-      const item: ChecklistItem = {
-        itemId: prev.itemId,
-        title: prev.title,
-        ...(prev.systemNote ? { systemNote: prev.systemNote } : {}),
+      const tick: ChecklistTick = {
         done: body.done,
         doneBy: ctx.actor.principal,
         doneAt: ctx.now,
         ...(body.note ? { note: body.note } : {}),
         ...(body.date ? { date: body.date } : {}),
         ...(body.reference ? { reference: body.reference } : {}),
+      };
+      // Every earlier tick is kept: a new one never overwrites an earlier date or reference.
+      const earlier: ChecklistTick[] = prev.doneBy
+        ? [
+            ...(prev.history ?? []),
+            {
+              done: prev.done,
+              doneBy: prev.doneBy,
+              doneAt: prev.doneAt ?? "",
+              ...(prev.note ? { note: prev.note } : {}),
+              ...(prev.date ? { date: prev.date } : {}),
+              ...(prev.reference ? { reference: prev.reference } : {}),
+            },
+          ]
+        : [];
+      const item: ChecklistItem = {
+        itemId: prev.itemId,
+        title: prev.title,
+        ...(prev.systemNote ? { systemNote: prev.systemNote } : {}),
+        ...tick,
+        ...(earlier.length ? { history: earlier } : {}),
       };
       await ctx.store.transact([
         {
@@ -264,12 +346,15 @@ export const caseRoutes: Record<RoutesOf<"cases">, Impl> = {
       if (c.status === "resolved") throw problems.conflict("case_resolved", "The case is already resolved.");
       const pupil = await ctx.store.getPupil(c.pupilId);
       if (!pupil) throw problems.notFound("pupil");
-      const next = { ...pupil, openCases: pupil.openCases.filter((o) => o.caseId !== c.caseId) };
-      await ctx.store.transact([
-        ctx.store.pupilWrite(next, ctx.today, false),
-        ...(await resolvingWrites(ctx.store, [c.caseId], outcome, note, ctx.now, ctx.actor.principal)),
-        ctx.store.auditWrite(c.pupilId, ctx.actor, "case.resolved", ctx.now),
-      ]);
+      // Resolved by a person: rule 8 keeps the episode closed; the sweep keeps an eye on the pupil.
+      const change = await pupilChangeWrites(ctx.store, {
+        before: pupil,
+        after: pupil,
+        resolutions: [{ ref: c, outcome, note, by: ctx.actor.principal }],
+        today: ctx.today,
+        now: ctx.now,
+      });
+      await ctx.store.transact([...change.items, ctx.store.auditWrite(c.pupilId, ctx.actor, "case.resolved", ctx.now)]);
     });
     return reply(ctx, "case.read");
   },

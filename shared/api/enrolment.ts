@@ -1,12 +1,14 @@
 /** Enrolment (inskrivning) and release (utskrivning): reads, the placement rules, one atomic write. */
 import { notificationId } from "../alerts.ts";
-import { openingWrites, resolvingWrites } from "../casework.ts";
+import { caseIdFor, withCaseChanges } from "../cases.ts";
+import { answered, openingWrites, pupilChangeWrites } from "../casework.ts";
 import { addDays, type IsoDate } from "../dates.ts";
+import { honourConcern, isHigh, placementAnswers } from "../detection.ts";
 import type { Ctx } from "../http.ts";
 import { enrolmentIdFor, pupilIdOfEnrolment } from "../ids.ts";
 import { keys } from "../keys.ts";
-import type { Enrolment, Grade, Pupil, School } from "../model.ts";
-import { decideEnrolment, decideRelease, lastSchoolDayBefore, type ReleaseRequest, summarise, wasAbsent } from "../placement.ts";
+import { caseFamily, type Enrolment, type Grade, type Pupil, type School } from "../model.ts";
+import { decideEnrolment, decideRelease, lastSchoolDayBefore, type ReleaseRequest, wasAbsent } from "../placement.ts";
 import { problems } from "../problems.ts";
 import type { TransactItem } from "../store.ts";
 import { presentEnrolment, resolvePupil } from "./common.ts";
@@ -27,8 +29,14 @@ export async function enrol(ctx: Ctx, school: School, input: EnrolmentInput): Pr
     const enrolmentId = enrolmentIdFor(pupil.pupilId, school.schoolId, input.startDate);
     const decision = decideEnrolment(
       pupil,
-      { schoolId: school.schoolId, grade: input.grade, startDate: input.startDate, enrolmentId },
-      { now: ctx.now, by: ctx.actor.principal },
+      {
+        schoolId: school.schoolId,
+        schoolMunicipality: school.municipality,
+        grade: input.grade,
+        startDate: input.startDate,
+        enrolmentId,
+      },
+      { now: ctx.now, by: ctx.actor.principal, today: ctx.today },
     );
     if (decision.existing) {
       const e = await ctx.store.getEnrolment(pupil.pupilId, enrolmentId);
@@ -37,24 +45,19 @@ export async function enrol(ctx: Ctx, school: School, input: EnrolmentInput): Pr
       return { status: 200, body: presentEnrolment(e, pupil, ctx.today) };
     }
     const enrolment = decision.created as Enrolment;
-    const endedIds = new Map(decision.ended.map((e) => [e.enrolmentId, e]));
-    const resolvedIds = new Set(decision.resolves.map((c) => c.caseId));
-    const next: Pupil = {
-      ...pupil,
-      schoolMunicipality: school.municipality,
-      enrolments: [
-        ...pupil.enrolments.map((e) => {
-          const end = endedIds.get(e.enrolmentId);
-          if (!end) return e;
-          const { releaseEndDate: _r, ...rest } = e;
-          return { ...rest, status: "ended" as const, endDate: end.endDate };
-        }),
-        summarise(enrolment),
-      ],
-      openCases: pupil.openCases.filter((c) => !resolvedIds.has(c.caseId)),
-    };
+    const after = decision.next as Pupil;
+    // The cases the enrolment answers now: only from its start date on (SPEC §4 Time, rule 1).
+    const resolutions = answered(placementAnswers(after, ctx.today), "Resolved by an enrolment at a school.");
+    const change = await pupilChangeWrites(ctx.store, {
+      before: pupil,
+      after,
+      created,
+      resolutions,
+      today: ctx.today,
+      now: ctx.now,
+    });
     const items: TransactItem[] = [
-      ctx.store.pupilWrite(next, ctx.today, created),
+      ...change.items,
       {
         Put: {
           TableName: ctx.store.table,
@@ -65,22 +68,13 @@ export async function enrol(ctx: Ctx, school: School, input: EnrolmentInput): Pr
       ctx.store.auditWrite(pupil.pupilId, ctx.actor, "enrolment.created", ctx.now),
       // The placement changes on these dates: the daily job refreshes the pupil's index entry then.
       ...ctx.store.agendaWrites(
-        pupil.pupilId,
+        change.next,
         [
           { date: input.startDate, reason: "enrolment-start" },
           ...decision.ended.map((e) => ({ date: addDays(e.endDate, 1), reason: "enrolment-end" })),
         ],
         ctx.today,
       ),
-      ...(await resolvingWrites(
-        ctx.store,
-        [...resolvedIds],
-        "enrolled",
-        "Resolved by an enrolment at a school.",
-        ctx.now,
-        // Not the receiving school's name: the case is read by the old school too (protected identity).
-        "system:enrolment",
-      )),
     ];
     if (created) items.push(ctx.store.pnrWrite(pupil));
     for (const end of decision.ended) {
@@ -94,6 +88,10 @@ export async function enrol(ctx: Ctx, school: School, input: EnrolmentInput): Pr
         },
       });
       // The old school is told that the pupil was enrolled elsewhere — never where, never who (SPEC §3 rule 1).
+      const roster =
+        end.endDate < ctx.today
+          ? "It is listed on your roster with status=ended."
+          : `It stays on your roster until then, and is listed with status=ended from ${addDays(end.endDate, 1)}.`;
       items.push(
         ctx.store.outboxWrite({
           notificationId: notificationId(end.enrolmentId, "transferred"),
@@ -104,7 +102,7 @@ export async function enrol(ctx: Ctx, school: School, input: EnrolmentInput): Pr
           scope: `school:${end.schoolId}`,
           role: "rektor",
           subject: "Elevvakt: a pupil has been enrolled at another school",
-          text: `A pupil at your school has been enrolled at another school; the enrolment ends ${end.endDate}. See your roster in Elevvakt (status=ended). Enrolment reference: ${end.enrolmentId}.`,
+          text: `A pupil at your school has been enrolled at another school; the enrolment ends ${end.endDate}. ${roster} Enrolment reference: ${end.enrolmentId}.`,
           status: "pending",
           attempts: 0,
           attemptLog: [],
@@ -114,7 +112,7 @@ export async function enrol(ctx: Ctx, school: School, input: EnrolmentInput): Pr
       );
     }
     await ctx.store.transact(items);
-    return { status: 201, body: presentEnrolment(enrolment, next, ctx.today) };
+    return { status: 201, body: presentEnrolment(enrolment, change.next, ctx.today) };
   });
 }
 
@@ -150,44 +148,49 @@ export async function release(
       },
       req,
     );
-    const next: Pupil = {
-      ...pupil,
-      enrolments: pupil.enrolments.map((e) => (e.enrolmentId === enrolmentId ? summarise(decision.enrolment) : e)),
-      ...(decision.enrolment.endReason === "completed" ? { completedOn: req.endDate } : {}),
-    };
+    let after = decision.next;
     const items: TransactItem[] = [
       { Put: { TableName: ctx.store.table, Item: ctx.store.enrolmentItem(decision.enrolment) } },
       ctx.store.auditWrite(pupil.pupilId, ctx.actor, opts.overridden ? "release.override" : `release.${req.reason}`, ctx.now),
-      ...(decision.enrolment.endDate
-        ? ctx.store.agendaWrites(
-            pupil.pupilId,
-            [{ date: addDays(decision.enrolment.endDate, 1), reason: "enrolment-end" }],
-            ctx.today,
-          )
-        : []),
     ];
     if (decision.opens) {
-      const opening = await openingWrites(ctx.store, {
-        pupil,
-        kind: decision.opens.kind,
-        episodeStart: decision.opens.episodeStart,
-        schoolIds: [school.schoolId],
-        openedOn: ctx.today,
-        now: ctx.now,
-        actor: ctx.actor,
-        ...(decision.opens.evidenceExpires ? { evidenceExpires: decision.opens.evidenceExpires } : {}),
-      });
-      const exists =
-        pupil.openCases.some((o) => o.caseId === opening.case.caseId) || (await ctx.store.getCase(opening.case.caseId));
-      if (!exists) {
-        next.openCases = [...pupil.openCases, { caseId: opening.case.caseId, kind: opening.case.kind }];
+      const { kind, episodeStart } = decision.opens;
+      const caseId = caseIdFor(pupil.pupilId, kind, episodeStart);
+      const covered = pupil.openCases.some((o) => o.caseId === caseId || caseFamily(kind).includes(o.kind));
+      if (!covered && !(await ctx.store.getCase(caseId))) {
+        const household = pupil.householdId ? await ctx.store.household(pupil.householdId) : [];
+        const siblings = household.filter((s) => s.pupilId !== pupil.pupilId).map((s) => ({ pupil: s, opening: [] }));
+        const opening = await openingWrites(ctx.store, {
+          pupil: after,
+          kind,
+          episodeStart,
+          schoolIds: [school.schoolId],
+          severity: isHigh(after, episodeStart, ctx.today, siblings) ? "high" : "normal",
+          honour: honourConcern(after, episodeStart, ctx.today),
+          household,
+          today: ctx.today,
+          now: ctx.now,
+          actor: ctx.actor,
+          ...(decision.opens.evidenceExpires ? { evidenceExpires: decision.opens.evidenceExpires } : {}),
+        });
+        after = withCaseChanges(after, { opened: [opening.case] }, ctx.today);
         items.push(...opening.items);
       }
     }
-    items.unshift(ctx.store.pupilWrite(next, ctx.today, false));
+    const change = await pupilChangeWrites(ctx.store, {
+      before: pupil,
+      after,
+      resolutions: answered(placementAnswers(after, ctx.today), "Resolved by a release."),
+      today: ctx.today,
+      now: ctx.now,
+    });
+    items.unshift(...change.items);
+    // The placement changes the day after the end date: the daily job refreshes the index then.
+    const end = decision.enrolment.endDate ?? decision.enrolment.release?.endDate;
+    if (end) items.push(...ctx.store.agendaWrites(change.next, [{ date: addDays(end, 1), reason: "enrolment-end" }], ctx.today));
     await ctx.store.transact(items);
     const body = {
-      ...presentEnrolment(decision.enrolment, next, ctx.today),
+      ...presentEnrolment(decision.enrolment, change.next, ctx.today),
       ...(decision.opens ? { caseOpened: decision.opens.kind } : {}),
     };
     return { status: decision.outcome === "pending_release" ? 202 : 200, body };

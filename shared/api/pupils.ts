@@ -1,4 +1,8 @@
 /** Reading one pupil as the caller may see them, and risk flags (social services alone). */
+import type { Step } from "../alerts.ts";
+import { stepWrites } from "../casework.ts";
+import { minDate } from "../dates.ts";
+import { hadFlag, honourConcern } from "../detection.ts";
 import { bodyOf, type Ctx, type Impl } from "../http.ts";
 import type { Pupil } from "../model.ts";
 import { placementOn } from "../placement.ts";
@@ -31,6 +35,9 @@ export function presentPupil(ctx: Ctx, pupil: Pupil) {
           ...(pupil.district ? { district: pupil.district } : {}),
           ...(pupil.exemption ? { exemption: pupil.exemption } : {}),
           openCases: pupil.openCases,
+          ...(p.kind === "municipality" && p.kommunkod === pupil.homeMunicipality && pupil.registerConflicts
+            ? { registerConflicts: pupil.registerConflicts }
+            : {}),
         }
       : {}),
     protectedIdentity: pupil.protectedIdentity,
@@ -52,10 +59,25 @@ export const pupilRoutes: Record<RoutesOf<"pupils">, Impl> = {
     const unique = [...new Set(flags)].sort();
     await ctx.store.withRetry(async () => {
       const pupil = await ctx.store.getPupil(ctx.params.pupilId ?? "");
-      if (!pupil || !(await mayReadPupil(ctx, pupil))) throw problems.forbidden();
+      if (!pupil || ctx.principal.kind !== "social" || !(await mayReadPupil(ctx, pupil))) throw problems.forbidden();
+      const same = unique.join() === [...pupil.flags].sort().join();
+      const history = same ? (pupil.flagHistory ?? []) : [...(pupil.flagHistory ?? []), { on: ctx.today, flags: unique }];
+      const next: Pupil = { ...pupil, flags: unique, flagHistory: history };
+      // Severity follows the data at once (rule 5): a flag raises the open cases and tells whom a high case tells.
+      const items = [];
+      for (const c of await ctx.store.getCases(pupil.openCases.map((o) => o.caseId))) {
+        const raise = c.severity === "normal" && hadFlag(next, minDate(c.episodeStart, ctx.today), ctx.today);
+        const honour = honourConcern(next, c.episodeStart, ctx.today);
+        const steps: Step[] = [
+          ...(raise ? ["raised" as const] : []),
+          ...(honour && !c.steps.includes("honour") ? ["honour" as const] : []),
+        ];
+        if (steps.length) items.push(...(await stepWrites(ctx.store, c, steps, next, { raise, honour, now: ctx.now })).items);
+      }
       await ctx.store.transact([
-        ctx.store.pupilWrite({ ...pupil, flags: unique }, ctx.today, false),
+        ctx.store.pupilWrite(next, ctx.today, false),
         ctx.store.auditWrite(pupil.pupilId, ctx.actor, "flags.set", ctx.now),
+        ...items,
       ]);
     });
     return { status: 200, body: { flags: unique } };

@@ -1,7 +1,9 @@
 /** Routes of the municipality office: population register, exemptions, lock overrides, the watch list. */
-import { randomUUID } from "node:crypto";
-import { resolvingWrites } from "../casework.ts";
+import { createHash, randomUUID } from "node:crypto";
+import { notificationId } from "../alerts.ts";
+import { answered, movingWrites, pupilChangeWrites } from "../casework.ts";
 import { addDays } from "../dates.ts";
+import { placementAnswers } from "../detection.ts";
 import { bodyOf, type Ctx, type Impl, queryOf, validate } from "../http.ts";
 import { newPupilId } from "../ids.ts";
 import { keys } from "../keys.ts";
@@ -11,7 +13,7 @@ import { Problem, problems } from "../problems.ts";
 import { applyRegisterRecord, newPupil } from "../register.ts";
 import type { RoutesOf } from "../routes.ts";
 import * as s from "../schemas.ts";
-import type { TransactItem } from "../store.ts";
+import type { Notification, TransactItem } from "../store.ts";
 import { mayReadPupil, requireOwnMunicipality, requireSchool } from "./common.ts";
 import { release } from "./enrolment.ts";
 import { presentPupil } from "./pupils.ts";
@@ -32,36 +34,121 @@ interface Override {
   approvedAt?: string;
 }
 
-/** Upserts one register record (rule 7); all its consequences in one transaction. */
+/** Upserts one register record (rule 7, SPEC §4 Time rule 6); all its consequences in one transaction. */
 export async function upsertRegisterRecord(ctx: Ctx, kommunkod: string, raw: unknown, index: number) {
-  const record = validate(s.RegisterRecord, raw, `/records/${index}`);
+  const at = `/records/${index}`;
+  const record = validate(s.RegisterRecord, raw, at);
   return ctx.store.withRetry(async () => {
     const id = await ctx.store.pupilIdFor(record.personnummer);
     const existing = id ? await ctx.store.getPupil(id) : undefined;
     const created = !existing;
     const base = existing ?? { ...newPupil(newPupilId(), record.personnummer), registeredOn: ctx.today };
-    const decision = applyRegisterRecord(base, record, kommunkod);
-    if (!created && !decision.changed) return { pupilId: base.pupilId, status: "updated" as const, changed: false };
-    const items: TransactItem[] = [
-      ctx.store.pupilWrite(decision.pupil, ctx.today, created),
-      ctx.store.auditWrite(base.pupilId, ctx.actor, created ? "register.created" : "register.updated", ctx.now),
-      ...(decision.resolves.length
-        ? await resolvingWrites(
-            ctx.store,
-            decision.resolves.map((r) => r.caseId),
-            decision.resolves[0]?.outcome ?? "other",
-            "Resolved by the population register.",
-            ctx.now,
-            ctx.actor.principal,
+    const decision = withPath(at, () => applyRegisterRecord(base, record, kommunkod, ctx.today));
+    if (!created && !decision.changed) {
+      return decision.pupil.homeMunicipality === kommunkod
+        ? { pupilId: base.pupilId, status: "unchanged" as const }
+        : { status: "unchanged" as const };
+    }
+    if (decision.conflict) {
+      // Rule 6: the pupil stays where the register holds them; both offices are told, and this
+      // municipality learns nothing of the pupil's school or cases.
+      const conflict = { ...decision.conflict, ref: conflictRef(base.pupilId, kommunkod) };
+      const next = {
+        ...decision.pupil,
+        registerConflicts: [...(decision.pupil.registerConflicts ?? []).filter((c) => c.kommunkod !== kommunkod), conflict],
+      };
+      await ctx.store.transact([
+        ctx.store.pupilWrite(next, ctx.today, false),
+        ctx.store.auditWrite(base.pupilId, ctx.actor, "register.conflict", ctx.now),
+        ...[base.homeMunicipality, kommunkod]
+          .filter((m): m is string => !!m)
+          .map((m) => ctx.store.outboxWrite(conflictNotice(conflict.ref, m, ctx.now))),
+      ]);
+      return {
+        status: "conflict" as const,
+        problem: problems
+          .conflict(
+            "register_conflict",
+            `Another municipality's register holds this person as resident. Until that register shows the move, Elevvakt keeps them there; both offices have been told (reference ${conflict.ref}).`,
           )
-        : []),
+          .toJSON(),
+      };
+    }
+    const after = decision.pupil;
+    const items: TransactItem[] = [
+      ctx.store.auditWrite(base.pupilId, ctx.actor, created ? "register.created" : "register.updated", ctx.now),
       // Reaching and leaving compulsory school age change the placement state on 1 July.
-      ...ctx.store.agendaWrites(base.pupilId, compulsoryAgeDates(base.birthDate), ctx.today),
+      ...ctx.store.agendaWrites(after, compulsoryAgeDates(base.birthDate), ctx.today),
     ];
+    if (decision.movedFrom) {
+      // The open cases follow the child to the new home (rule 6).
+      items.push(ctx.store.auditWrite(base.pupilId, ctx.actor, "register.moved_in", ctx.now));
+      for (const c of await ctx.store.getCases(base.openCases.map((o) => o.caseId))) {
+        items.push(
+          ...(await movingWrites(
+            ctx.store,
+            c,
+            after,
+            { kommunkod, district: record.district },
+            { now: ctx.now, actor: ctx.actor },
+          )),
+        );
+      }
+    }
+    const change = await pupilChangeWrites(ctx.store, {
+      before: base,
+      after,
+      created,
+      resolutions: answered(placementAnswers(after, ctx.today), "Resolved by the population register."),
+      today: ctx.today,
+      now: ctx.now,
+    });
+    items.unshift(...change.items);
     if (created) items.push(ctx.store.pnrWrite(base));
     await ctx.store.transact(items);
-    return { pupilId: base.pupilId, status: created ? ("created" as const) : ("updated" as const), changed: true };
+    return { pupilId: base.pupilId, status: created ? ("created" as const) : ("updated" as const) };
   });
+}
+
+/** A problem about one record of a batch names the record: `/district` becomes `/records/6/district`. */
+function withPath<T>(prefix: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (err) {
+    if (err instanceof Problem && err.errors) {
+      throw problems.validation(
+        err.errors.map((e) => ({ ...e, path: `${prefix}${e.path}` })),
+        err.detail,
+      );
+    }
+    throw err;
+  }
+}
+
+function conflictRef(pupilId: string, kommunkod: string): string {
+  return `RC-${createHash("sha256").update(`${pupilId}|${kommunkod}`).digest("hex").slice(0, 8).toUpperCase()}`;
+}
+
+function conflictNotice(ref: string, kommunkod: string, now: string): Notification {
+  return {
+    notificationId: notificationId(ref, kommunkod, now),
+    subjectPk: keys.notice(ref),
+    step: "register_conflict",
+    channel: "email",
+    recipient: `municipality:${kommunkod}#attendance_office`,
+    scope: `municipality:${kommunkod}`,
+    role: "attendance_office",
+    subject: `Elevvakt: register conflict ${ref}`,
+    text:
+      `Two municipalities' population registers hold the same child as resident (reference ${ref}). ` +
+      "Elevvakt keeps the child with the municipality whose register held them first, until that register shows the move out. " +
+      "Check your register; this message deliberately names no one.",
+    status: "pending",
+    attempts: 0,
+    attemptLog: [],
+    createdAt: now,
+    nextAttemptAt: now,
+  };
 }
 
 async function pupilOfMunicipality(ctx: Ctx): Promise<Pupil> {
@@ -95,12 +182,20 @@ export const registerRoutes: Record<RoutesOf<"register">, Impl> = {
     const pupil = await ctx.store.withRetry(async () => {
       const p = await pupilOfMunicipality(ctx);
       had = p.exemption !== undefined;
-      const next = { ...p, exemption: body };
+      const after = { ...p, exemption: body };
+      // An exemption that has begun answers the cases it covers (outcome exempt), from its first day.
+      const change = await pupilChangeWrites(ctx.store, {
+        before: p,
+        after,
+        resolutions: answered(placementAnswers(after, ctx.today), "Resolved by an exemption."),
+        today: ctx.today,
+        now: ctx.now,
+      });
       await ctx.store.transact([
-        ctx.store.pupilWrite(next, ctx.today, false),
+        ...change.items,
         ctx.store.auditWrite(p.pupilId, ctx.actor, "exemption.set", ctx.now),
         ...ctx.store.agendaWrites(
-          p.pupilId,
+          change.next,
           [
             { date: body.from, reason: "exemption-start" },
             { date: addDays(body.to, 1), reason: "exemption-end" },
@@ -108,7 +203,7 @@ export const registerRoutes: Record<RoutesOf<"register">, Impl> = {
           ctx.today,
         ),
       ]);
-      return next;
+      return change.next;
     });
     return { status: had ? 200 : 201, body: presentPupil(ctx, pupil) };
   },

@@ -1,6 +1,7 @@
 /** Routes a school uses: enrol, release, report absence, read its roster. */
 import { covers, isPublicHoliday, isSchoolDay, lastSchoolDays } from "../calendar.ts";
-import { addDays, isWeekend } from "../dates.ts";
+import { watchAgenda } from "../casework.ts";
+import { addDays, isWeekend, schoolYearOf } from "../dates.ts";
 import { absenceSignal, absentDays, mentorMark } from "../detection.ts";
 import { bodyOf, type Ctx, type Impl, queryOf, validate } from "../http.ts";
 import { keys } from "../keys.ts";
@@ -63,8 +64,13 @@ export const schoolRoutes: Record<RoutesOf<"schools">, Impl> = {
     if (date < addDays(ctx.today, -366)) {
       throw problems.validation([{ path: "/date", message: "absence older than a year can no longer be reported" }]);
     }
-    // This school year for the date's check; the previous one too for the absence window behind it.
-    const calendar = await ctx.store.calendarFor(school, undefined, [date, addDays(date, -200)]);
+    // This school year for the date's check; the years before too for the windows detection looks at.
+    const calendar = await ctx.store.calendarFor(school, undefined, [
+      date,
+      addDays(date, -200),
+      ctx.today,
+      addDays(ctx.today, -365),
+    ]);
     if (isWeekend(date) || isPublicHoliday(date) || (covers(date, calendar) && !isSchoolDay(date, calendar))) {
       throw problems.validation([{ path: "/date", message: "is not a school day by this school's calendar" }]);
     }
@@ -119,12 +125,15 @@ export const schoolRoutes: Record<RoutesOf<"schools">, Impl> = {
         if (w.fraction === null) delete recent[date];
         else recent[date] = w.fraction;
         const next: Pupil = { ...pupil, recentAbsence: recent };
-        // A pupil on a return streak or over the long-absence share becomes a sweep candidate.
-        if (
-          w.fraction !== null &&
-          absenceSignal(next, date, calendar, await settings(pupil.homeMunicipality ?? school.municipality))
-        ) {
-          next.absenceWatchUntil = addDays(ctx.today, ABSENCE_SIGNAL_DAYS);
+        // Absence that may open a case (a return streak, long absence) makes the pupil a sweep candidate.
+        const facts = {
+          pupil: next,
+          calendar: () => calendar,
+          settings: await settings(pupil.homeMunicipality ?? school.municipality),
+        };
+        if (w.fraction !== null && absenceSignal(facts, ctx.today)) {
+          const until = addDays(ctx.today, ABSENCE_SIGNAL_DAYS);
+          if (!next.watchUntil || next.watchUntil < until) next.watchUntil = until;
         }
         await ctx.store.transact([
           ctx.store.pupilWrite(next, ctx.today, false),
@@ -146,19 +155,22 @@ export const schoolRoutes: Record<RoutesOf<"schools">, Impl> = {
               },
           ctx.store.auditWrite(w.pupilId, ctx.actor, "absence.reported", ctx.now),
           // The signal keeps the pupil in the sweep's index for a while; the daily job lets it go then.
-          ...(next.absenceWatchUntil
-            ? ctx.store.agendaWrites(
-                w.pupilId,
-                [{ date: addDays(next.absenceWatchUntil, 1), reason: "absence-watch-end" }],
-                ctx.today,
-              )
-            : []),
+          ...watchAgenda(ctx.store, pupil, next, ctx.today),
         ]);
       });
     };
     await Promise.all(Array.from({ length: 8 }, worker));
-    await ctx.store.put({ ...reportKey, entity: "absenceReport", pupilIds: [...seen], reportedAt: ctx.now });
-    return { status: 200, body: { date, recorded: entries.length, cleared: cleared.length } };
+    // The day is filed: a pupil the report does not name was present (SPEC §4 Time, rule 2).
+    await ctx.store.transact([
+      {
+        Put: {
+          TableName: ctx.store.table,
+          Item: { ...reportKey, entity: "absenceReport", pupilIds: [...seen], reportedAt: ctx.now },
+        },
+      },
+      ctx.store.filedDayWrite(school.schoolId, date),
+    ]);
+    return { status: 200, body: { date, recorded: entries.length, cleared: cleared.length, filed: true } };
   },
 
   "GET /v1/schools/{schoolId}/roster": async (ctx) => {
@@ -182,10 +194,13 @@ export const schoolRoutes: Record<RoutesOf<"schools">, Impl> = {
       ctx.store.settings(school.municipality),
     ]);
     const days = lastSchoolDays(ctx.today, settings.absenceWindow, calendar);
+    const filed = await ctx.store.filedDays(school.schoolId, [...new Set(days.map(schoolYearOf))]);
     const items = page.flatMap((e: Enrolment) => {
       const p = pupils.get(e.pupilId);
       if (!p) return [];
-      const absent = absentDays(p, days);
+      // The mentor's mark counts only the days the pupil was enrolled here.
+      const enrolledDays = days.filter((d) => enrolmentCovers(e, d));
+      const absent = absentDays(p, enrolledDays);
       return [
         {
           pupilId: p.pupilId,
@@ -199,8 +214,8 @@ export const schoolRoutes: Record<RoutesOf<"schools">, Impl> = {
           ...(e.endReason ? { endReason: e.endReason } : {}),
           placement: placementOn(p, ctx.today),
           absentDays: absent,
-          schoolDays: days.length,
-          mentorMapping: mentorMark(absent, days.length, settings),
+          schoolDays: enrolledDays.length,
+          mentorMapping: mentorMark(absent, enrolledDays.length, settings),
         },
       ];
     });
@@ -211,6 +226,9 @@ export const schoolRoutes: Record<RoutesOf<"schools">, Impl> = {
       ctx.now,
     );
     const next = offset + limit < rows.length ? Buffer.from(String(offset + limit)).toString("base64url") : undefined;
-    return { status: 200, body: { items, ...(next ? { nextCursor: next } : {}) } };
+    // Which of the window's school days the school has filed: a day not filed proves nobody was present.
+    const filedDays = days.filter((d) => filed.has(d)).sort();
+    const unfiledDays = days.filter((d) => !filed.has(d)).sort();
+    return { status: 200, body: { items, filedDays, unfiledDays, ...(next ? { nextCursor: next } : {}) } };
   },
 };

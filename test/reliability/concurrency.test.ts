@@ -81,7 +81,7 @@ describe("concurrency", () => {
       await store().queryAll<{ pupilId: string; troubleSk: string }>("trouble", keys.trouble("0180"), { raw: true })
     ).items.find((p) => p.pupilId === pupilId);
     const state = pupil ? troubleState(pupil, "2026-09-14") : null;
-    expect(indexed?.troubleSk?.split("#")[0] ?? null).toBe(state ?? (pupil?.absenceWatchUntil ? "absence" : null));
+    expect(indexed?.troubleSk?.split("#")[0] ?? null).toBe(state ?? (pupil?.watchUntil ? "absence" : null));
     expect(results.some((r) => r.status === 201)).toBe(true);
     // Those that kept losing to the others were told to retry, with a 409 — never a 5xx.
     expect(results.every((r) => [200, 201, 202, 409].includes(r.status))).toBe(true);
