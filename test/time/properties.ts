@@ -1,0 +1,443 @@
+/**
+ * SPEC §4 "Time" as properties. Random histories — enrolments (future ones too), releases of every
+ * reason with end dates past, today and future, transfers, absence around breaks, register events
+ * with moves between two municipalities, flags, households, hand resolutions — run in two worlds
+ * side by side: world A also gets manual sweeps for past, present and future dates; world B gets
+ * only the scheduled sweeps, day by day. After every step the invariants of the issue are checked:
+ *
+ *  a. every pupil unplaced on a school day, or pending past the release grace, has an open case
+ *     after that day's scheduled sweep — or one resolved by hand within the last 20 school days;
+ *  b. the (pupil, kind) pairs with an open case after a scheduled sweep are the same in A and B;
+ *  c. a sweep run again for the same date opens, resolves and queues nothing;
+ *  d. no case is resolved by a fact about a data day before its episode start, and the fact holds;
+ *  e. no case opens for a condition the data already answers;
+ *  f. escalation counts real school days from `openedOn` (or the episode start), never in the future;
+ *  g. a case is `high` whenever rule 5 says so, and never goes back to `normal`;
+ *  h. a case follows the child's home municipality and district; a move only on the register's word.
+ *
+ * The oracles below are written from the SPEC, day by day, apart from detection's own code.
+ */
+import fc from "fast-check";
+import { isSchoolDay, lastSchoolDays, schoolDaysAfter, schoolDaysFrom } from "../../shared/calendar.ts";
+import { addDays, type IsoDate, isWeekend, maxDate, minDate } from "../../shared/dates.ts";
+import type { Case, CaseKind, Pupil, RiskFlag } from "../../shared/model.ts";
+import { enrolmentOn, placementOn, wasAbsent } from "../../shared/placement.ts";
+import { DEFAULT_SETTINGS } from "../../shared/settings.ts";
+import {
+  emptyResult,
+  MUNICIPALITIES,
+  type MuniIx,
+  muniCalendar,
+  PUPILS,
+  RELEASES,
+  SCHOOLS,
+  type Snapshot,
+  schoolCalendar,
+  type World,
+} from "./scenario.ts";
+
+const S = DEFAULT_SETTINGS;
+const HAND_DAYS = 20;
+
+export interface Real {
+  A: World;
+  B: World;
+  /** Sets "today" for both worlds (the clock they share). */
+  setToday(day: IsoDate): void;
+}
+
+export interface Model {
+  today: IsoDate;
+  start: IsoDate;
+  before: { A: Snapshot; B: Snapshot } | null;
+  everHigh: Set<string>;
+  steps: number;
+}
+
+const fail = (msg: string, detail?: unknown): never => {
+  throw new Error(`${msg}${detail === undefined ? "" : `\n${JSON.stringify(detail, null, 1).slice(0, 3000)}`}`);
+};
+
+// ---- oracles, from the SPEC ----------------------------------------------------------------
+
+const schoolIxOf = (schoolId: string) => Number(schoolId.slice(4)) - 1;
+const homeIx = (p: Pupil): MuniIx => (p.homeMunicipality === MUNICIPALITIES[1] ? 1 : 0);
+const calendarOfSchool = (schoolId: string | null | undefined, p: Pupil) =>
+  schoolId ? schoolCalendar(schoolIxOf(schoolId)) : muniCalendar(homeIx(p));
+
+function* days(from: IsoDate, to: IsoDate) {
+  for (let d = from; d <= to; d = addDays(d, 1)) yield d;
+}
+
+const leftRegister = (p: Pupil) => p.residency === "emigrated" || p.residency === "moved_out" || p.residency === "deceased";
+
+/** The data known now answers a case on day d (SPEC §3, §4 and Time rules 1–2), written day by day. */
+function answersOn(snap: Snapshot, p: Pupil, c: Pick<Case, "kind" | "episodeStart" | "schoolIds">, d: IsoDate): boolean {
+  if (leftRegister(p)) return true;
+  const state = placementOn(p, d);
+  if (state === "not_subject") return true;
+  switch (c.kind) {
+    case "unplaced":
+    case "unverified_emigration":
+      return state === "placed" || state === "pending_release";
+    case "release_without_destination":
+      return state === "placed";
+    case "not_returned": {
+      const school = c.schoolIds[0] ?? null;
+      const period = schoolDaysFrom(c.episodeStart, S.notReturnedDays, calendarOfSchool(school, p));
+      if (d <= (period.at(-1) ?? c.episodeStart)) return false;
+      const at = enrolmentOn(p, d)?.schoolId;
+      if (!at) return false;
+      if (at !== school && state === "placed") return true;
+      const filed = snap.filed.get(schoolIxOf(at))?.has(d) ?? false;
+      return filed && isSchoolDay(d, calendarOfSchool(at, p)) && !wasAbsent(p, d);
+    }
+    case "long_absence": {
+      if (d <= c.episodeStart || (state !== "placed" && state !== "pending_release")) return false;
+      const at = enrolmentOn(p, d)?.schoolId ?? null;
+      const cal = calendarOfSchool(at, p);
+      if (!isSchoolDay(d, cal)) return false;
+      const window = lastSchoolDays(d, S.absenceWindow, cal);
+      const last = window[0];
+      if (!last) return false;
+      const share = window.filter((x) => wasAbsent(p, x)).length / S.absenceWindow;
+      const lastSchool = enrolmentOn(p, last)?.schoolId;
+      const filed = !!lastSchool && (snap.filed.get(schoolIxOf(lastSchool))?.has(last) ?? false);
+      return share < S.longAbsenceShare && filed;
+    }
+  }
+}
+
+function answeredBetween(snap: Snapshot, p: Pupil, c: Pick<Case, "kind" | "episodeStart" | "schoolIds">, to: IsoDate) {
+  if (leftRegister(p)) return true;
+  for (const d of days(c.episodeStart, to)) if (answersOn(snap, p, c, d)) return true;
+  return false;
+}
+
+/** Rule 5, day by day over the episode: flags, a sibling's case, a shared absent school day. */
+function highByRule(snap: Snapshot, p: Pupil, c: Case, today: IsoDate): boolean {
+  const from = minDate(c.episodeStart, today);
+  const flagged =
+    p.flags.length > 0 ||
+    (p.flagHistory ?? []).some((h, i, all) => h.flags.length > 0 && h.on <= today && (all[i + 1]?.on ?? "9999") > from);
+  if (flagged) return true;
+  const siblings = snap.pupils.filter((s) => s.pupilId !== p.pupilId && s.householdId && s.householdId === p.householdId);
+  for (const s of siblings) {
+    const theirs = snap.cases.filter((x) => x.pupilId === s.pupilId);
+    if (theirs.some((x) => x.status !== "resolved" || (x.resolvedOn ?? "") >= from)) return true;
+    for (const d of days(from, today)) if (wasAbsent(p, d) && wasAbsent(s, d)) return true;
+  }
+  return false;
+}
+
+// ---- invariants -----------------------------------------------------------------------------
+
+const open = (snap: Snapshot) => snap.cases.filter((c) => c.status !== "resolved");
+const pairs = (w: World, snap: Snapshot) => new Set(open(snap).map((c) => `${w.pupilIndex(c.pupilId)}|${c.kind}`));
+
+/** (a) after the scheduled sweep of a weekday. */
+function noChildWithoutCase(w: World, snap: Snapshot, today: IsoDate) {
+  for (const p of snap.pupils) {
+    const state = placementOn(p, today);
+    const handResolvedRecently = (kinds: CaseKind[]) =>
+      (p.closedCases ?? []).some((c) => {
+        if (!c.byHand || !kinds.includes(c.kind)) return false;
+        const until = schoolDaysAfter(
+          c.resolvedOn,
+          HAND_DAYS,
+          c.kind === "unplaced" ? muniCalendar(homeIx(p)) : calendarOfSchool(null, p),
+        );
+        return !until || today < until;
+      });
+    const has = (kinds: CaseKind[]) => p.openCases.some((c) => kinds.includes(c.kind)) || handResolvedRecently(kinds);
+    if (state === "unplaced" && isSchoolDay(today, muniCalendar(homeIx(p)))) {
+      if (!has(["unplaced", "unverified_emigration"]))
+        fail(`(a) ${w.name}: pupil ${w.pupilIndex(p.pupilId)} is unplaced on ${today} with no case`, p);
+    }
+    if (state === "pending_release") {
+      const e = enrolmentOn(p, today);
+      const due = e?.releaseEndDate
+        ? schoolDaysAfter(e.releaseEndDate, S.releaseGraceDays, calendarOfSchool(e.schoolId, p))
+        : null;
+      if (due && due < today && !has(["release_without_destination"])) {
+        fail(`(a) ${w.name}: pupil ${w.pupilIndex(p.pupilId)} pending past the grace on ${today} with no case`, p);
+      }
+    }
+  }
+}
+
+/** (d), (e), (f), (g-monotone) on what changed since the last step. */
+function transitions(w: World, before: Snapshot, after: Snapshot, today: IsoDate, everHigh: Set<string>) {
+  const prior = new Map(before.cases.map((c) => [c.caseId, c]));
+  const pupil = (id: string) => after.pupils.find((p) => p.pupilId === id) as Pupil;
+  for (const c of after.cases) {
+    const was = prior.get(c.caseId);
+    const p = pupil(c.pupilId);
+    if (c.openedOn > today) fail(`(f) ${w.name}: case opened on ${c.openedOn}, after today ${today}`, c);
+    const opening = (!was && c.status !== "resolved") || (was?.status === "resolved" && c.status !== "resolved");
+    if (opening && c.episodeStart <= today && answeredBetween(after, p, c, today)) {
+      fail(`(e) ${w.name}: a ${c.kind} case opened (or reopened) on ${today} though the data answers it`, { c, p });
+    }
+    if (c.status === "resolved" && was?.status !== "resolved" && c.answeredOn) {
+      if (c.answeredOn < c.episodeStart) fail(`(d) ${w.name}: case answered on ${c.answeredOn}, before its episode start`, c);
+      if (!answersOn(after, p, c, c.answeredOn) && !leftRegister(p)) {
+        fail(`(d) ${w.name}: case resolved by a fact on ${c.answeredOn} that does not hold`, { c, p });
+      }
+    }
+    for (const step of c.steps.slice(was?.steps.length ?? 0)) {
+      if (step !== "unacknowledged" && step !== "still_open") continue;
+      const n = step === "unacknowledged" ? S.escalateUnacknowledgedDays : S.escalateOpenDays;
+      const at = enrolmentOn(p, today)?.schoolId ?? null;
+      const due = schoolDaysAfter(maxDate(c.openedOn, c.episodeStart), n, calendarOfSchool(at, p));
+      if (!due || today < due) fail(`(f) ${w.name}: ${step} on ${today}, due ${due}`, c);
+    }
+    if (was?.severity === "high" && c.severity !== "high") fail(`(g) ${w.name}: case went back to normal`, c);
+    if (c.severity === "high") everHigh.add(`${w.name}|${c.caseId}`);
+  }
+}
+
+/** (g) and (h) after a scheduled run, when every open case has been looked at. */
+function severityAndScope(w: World, snap: Snapshot, today: IsoDate) {
+  for (const c of open(snap)) {
+    const p = snap.pupils.find((x) => x.pupilId === c.pupilId) as Pupil;
+    if (highByRule(snap, p, c, today) && c.severity !== "high") fail(`(g) ${w.name}: rule 5 says high on ${today}`, { c, p });
+    if (p.homeMunicipality && !c.municipalities.includes(p.homeMunicipality)) {
+      fail(`(h) ${w.name}: the case did not follow the child to ${p.homeMunicipality}`, { c, p });
+    }
+    if (p.district && c.district !== p.district) fail(`(h) ${w.name}: the case's district is not the child's`, { c, p });
+    const schoolMunis = c.schoolIds.map((id) => MUNICIPALITIES[(SCHOOLS[schoolIxOf(id)] as { muni: MuniIx }).muni]);
+    for (const m of c.municipalities) {
+      if (m !== p.homeMunicipality && !schoolMunis.includes(m as "1480"))
+        fail(`(h) ${w.name}: municipality ${m} sees the case`, c);
+    }
+  }
+}
+
+// ---- commands -------------------------------------------------------------------------------
+
+type Cmd = fc.AsyncCommand<Model, Real>;
+
+async function snapshots(r: Real) {
+  return { A: await r.A.snapshot(), B: await r.B.snapshot() };
+}
+
+/** After every step: the transitions in both worlds. */
+async function afterStep(m: Model, r: Real) {
+  const now = await snapshots(r);
+  if (m.before) {
+    transitions(r.A, m.before.A, now.A, m.today, m.everHigh);
+    transitions(r.B, m.before.B, now.B, m.today, m.everHigh);
+  }
+  m.before = now;
+  m.steps++;
+}
+
+/** A command: its name (printed in a counterexample), when it applies, what it does. */
+function cmd(name: string, run: (m: Model, r: Real) => Promise<void>, check: (m: Readonly<Model>) => boolean = () => true): Cmd {
+  return { check, run, toString: () => name };
+}
+
+/** A data event happens in both worlds alike. */
+function dataEvent(name: string, apply: (w: World, m: Model) => Promise<void>): Cmd {
+  return cmd(name, async (m, r) => {
+    await apply(r.A, m);
+    await apply(r.B, m);
+    await afterStep(m, r);
+  });
+}
+
+const advance = (n: number) =>
+  cmd(
+    `Advance(${n})`,
+    async (m, r) => {
+      for (let i = 0; i < n; i++) {
+        m.today = addDays(m.today, 1);
+        r.setToday(m.today);
+        await r.A.scheduled();
+        await r.B.scheduled();
+        // (c) the same day's run again changes nothing.
+        const again = await r.A.scheduled();
+        if (!emptyResult(again)) fail(`(c) the scheduled run of ${m.today} did something the second time`, again);
+        await afterStep(m, r);
+        if (isWeekend(m.today)) continue;
+        const { A, B } = m.before as { A: Snapshot; B: Snapshot };
+        noChildWithoutCase(r.A, A, m.today);
+        noChildWithoutCase(r.B, B, m.today);
+        severityAndScope(r.A, A, m.today);
+        severityAndScope(r.B, B, m.today);
+        const inA = pairs(r.A, A);
+        const inB = pairs(r.B, B);
+        const onlyA = [...inA].filter((x) => !inB.has(x));
+        const onlyB = [...inB].filter((x) => !inA.has(x));
+        if (onlyA.length || onlyB.length) fail(`(b) after the scheduled sweep of ${m.today} the worlds differ`, { onlyA, onlyB });
+      }
+    },
+    (m) => m.today < addDays(m.start, 60),
+  );
+
+const manualSweep = (muni: MuniIx, offset: number) =>
+  cmd(`ManualSweep(${MUNICIPALITIES[muni]}, ${offset >= 0 ? "+" : ""}${offset})`, async (m, r) => {
+    const asOf = addDays(m.today, offset);
+    const cases = (await r.A.snapshot()).cases.length;
+    const first = await r.A.sweep(muni, asOf);
+    const again = await r.A.sweep(muni, asOf);
+    if (first.preview) {
+      // A preview writes nothing, and a second preview agrees with the first.
+      if (again.opened !== first.opened) fail("(c) two previews of the same date disagree", { first, again });
+      if ((await r.A.snapshot()).cases.length !== cases) fail("(c) a preview wrote cases");
+    } else if (!emptyResult(again)) {
+      fail(`(c) the sweep of ${asOf} run again on ${m.today} did something`, again);
+    }
+    await afterStep(m, r);
+  });
+
+const enrol = (p: number, s: number, offset: number) =>
+  dataEvent(`Enrol(p${p}, s${s}, ${offset})`, (w, m) => w.enrol(p, s, addDays(m.today, offset)));
+
+const release = (p: number, which: number, offset: number) =>
+  dataEvent(`Release(p${p}, ${RELEASES[which]?.reason}${which === 1 ? "/certificate" : ""}, ${offset})`, (w, m) =>
+    w.release(p, RELEASES[which] as (typeof RELEASES)[number], addDays(m.today, offset)),
+  );
+
+const schoolIdOfIx = (s: number) => `${MUNICIPALITIES[(SCHOOLS[s] as { muni: MuniIx }).muni]}${String(s + 1).padStart(4, "0")}`;
+
+const absence = (s: number, back: number, mask: number, half: boolean) =>
+  cmd(`Absence(s${s}, -${back}, ${mask.toString(2)}${half ? ", half" : ""})`, async (m, r) => {
+    const date = addDays(m.today, -back);
+    if (!isSchoolDay(date, schoolCalendar(s))) return;
+    // Only pupils enrolled at the school that day may be named (the API refuses the report otherwise).
+    const snap = (m.before ?? (await snapshots(r))).A;
+    const absent = snap.pupils
+      .map((p) => ({ p: r.A.pupilIndex(p.pupilId), e: enrolmentOn(p, date) }))
+      .filter((x) => x.e?.schoolId === schoolIdOfIx(s) && (mask >> x.p) & 1)
+      .map((x) => ({ p: x.p, fraction: half && x.p % 2 === 1 ? 0.5 : 1 }));
+    await r.A.absence(s, date, absent);
+    await r.B.absence(s, date, absent);
+    await afterStep(m, r);
+  });
+
+const register = (p: number, muni: MuniIx, status: "resident" | "moved_out" | "emigrated", dated: number | null) =>
+  cmd(`Register(p${p}, ${MUNICIPALITIES[muni]}, ${status}, ${dated})`, async (m, r) => {
+    const statusDate = dated === null ? undefined : addDays(m.today, dated);
+    const pupilOf = (s: Snapshot, w: World) => s.pupils.find((x) => w.pupilIndex(x.pupilId) === p) as Pupil;
+    const before = m.before ?? (await snapshots(r));
+    await r.A.register(p, muni, status, statusDate);
+    await r.B.register(p, muni, status, statusDate);
+    await afterStep(m, r);
+    // (h) a move only on the register's word.
+    const after = m.before as { A: Snapshot; B: Snapshot };
+    for (const [w, b, a] of [
+      [r.A, before.A, after.A],
+      [r.B, before.B, after.B],
+    ] as const) {
+      const was = pupilOf(b, w);
+      const now = pupilOf(a, w);
+      if (was.homeMunicipality !== now.homeMunicipality && was.homeMunicipality !== null) {
+        const onItsWord =
+          was.residency === "moved_out" ||
+          was.residency === "emigrated" ||
+          (!!statusDate && !!was.residencyDate && statusDate > was.residencyDate);
+        if (!onItsWord || status !== "resident") fail(`(h) ${w.name}: the pupil moved without the register's word`, { was, now });
+      }
+    }
+  });
+
+const flags = (p: number, f: RiskFlag[]) => dataEvent(`Flags(p${p}, [${f}])`, (w) => w.flags(p, f));
+
+const handResolve = (p: number, kind: CaseKind) =>
+  cmd(`HandResolve(p${p}, ${kind})`, async (m, r) => {
+    const snap = m.before ?? (await snapshots(r));
+    const has = (w: World, s: Snapshot) =>
+      s.cases.some((c) => c.status !== "resolved" && c.kind === kind && w.pupilIndex(c.pupilId) === p);
+    // A person resolves a case both worlds have: the histories stay the same apart from manual sweeps.
+    if (!has(r.A, snap.A) || !has(r.B, snap.B)) return;
+    await r.A.resolveByHand(p, kind);
+    await r.B.resolveByHand(p, kind);
+    await afterStep(m, r);
+  });
+
+const pupilIx = fc.integer({ min: 0, max: PUPILS.length - 1 });
+
+export const commands = [
+  fc.integer({ min: 1, max: 3 }).map(advance),
+  fc.integer({ min: 1, max: 3 }).map(advance),
+  fc.tuple(fc.constantFrom<MuniIx>(0, 1), fc.integer({ min: -45, max: 8 })).map(([mu, o]) => manualSweep(mu, o)),
+  fc
+    .tuple(pupilIx, fc.integer({ min: 0, max: SCHOOLS.length - 1 }), fc.integer({ min: -12, max: 40 }))
+    .map(([p, s, o]) => enrol(p, s, o)),
+  fc
+    .tuple(pupilIx, fc.integer({ min: 0, max: RELEASES.length - 1 }), fc.integer({ min: -6, max: 12 }))
+    .map(([p, w, o]) => release(p, w, o)),
+  fc
+    .tuple(
+      fc.integer({ min: 0, max: SCHOOLS.length - 1 }),
+      fc.integer({ min: 0, max: 6 }),
+      fc.integer({ min: 0, max: 127 }),
+      fc.boolean(),
+    )
+    .map(([s, b, mask, half]) => absence(s, b, mask, half)),
+  fc
+    .tuple(fc.integer({ min: 0, max: SCHOOLS.length - 1 }), fc.integer({ min: 0, max: 2 }), fc.integer({ min: 0, max: 127 }))
+    .map(([s, b, mask]) => absence(s, b, mask, false)),
+  fc
+    .tuple(
+      pupilIx,
+      fc.constantFrom<MuniIx>(0, 1),
+      fc.constantFrom("resident" as const, "moved_out" as const, "emigrated" as const),
+      fc.option(fc.integer({ min: -20, max: 5 }), { nil: null }),
+    )
+    .map(([p, mu, st, d]) => register(p, mu, st, d)),
+  fc.tuple(pupilIx, fc.subarray(["travel_ban", "honour_concern"] as RiskFlag[])).map(([p, f]) => flags(p, f)),
+  fc
+    .tuple(
+      pupilIx,
+      fc.constantFrom<CaseKind>(
+        "unplaced",
+        "not_returned",
+        "long_absence",
+        "release_without_destination",
+        "unverified_emigration",
+      ),
+    )
+    .map(([p, k]) => handResolve(p, k)),
+];
+
+/** Days to start a history on: before term start, höstlov (both weeks), jullov, sportlov and påsklov. */
+export const STARTS = ["2026-08-10", "2026-09-07", "2026-10-14", "2026-12-10", "2027-02-15", "2027-03-22", "2027-05-03"];
+
+export interface RunOptions {
+  numRuns: number;
+  maxCommands: number;
+  worlds: () => Promise<Real>;
+  seed?: number;
+  path?: string;
+}
+
+/** Runs the property; a failure reports the seed and path that replay it (FC_SEED, FC_PATH). */
+export async function runTimeProperty(opts: RunOptions): Promise<{ steps: number }> {
+  let steps = 0;
+  const envSeed = process.env.FC_SEED ? Number(process.env.FC_SEED) : undefined;
+  await fc.assert(
+    fc.asyncProperty(
+      fc.constantFrom(...STARTS),
+      fc.commands(commands, { maxCommands: opts.maxCommands }),
+      async (start, cmds) => {
+        const real = await opts.worlds();
+        real.setToday(start);
+        await real.A.setup(start);
+        await real.B.setup(start);
+        const model: Model = { today: start, start, before: null, everHigh: new Set(), steps: 0 };
+        await afterStep(model, real);
+        await fc.asyncModelRun(() => ({ model, real }), cmds);
+        steps += model.steps;
+      },
+    ),
+    {
+      numRuns: opts.numRuns,
+      ...(envSeed !== undefined || opts.seed !== undefined ? { seed: envSeed ?? opts.seed } : {}),
+      ...(process.env.FC_PATH || opts.path ? { path: process.env.FC_PATH ?? opts.path } : {}),
+      endOnFailure: true,
+    },
+  );
+  return { steps };
+}

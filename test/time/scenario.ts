@@ -1,0 +1,126 @@
+/**
+ * The scenario of the time properties (SPEC §4 "Time"): two municipalities, three schools (one
+ * independent with its own breaks), seven children in three households, and the operations a
+ * history is made of. A `World` is one running Elevvakt — the pure rules in memory, or the real
+ * handlers against DynamoDB Local — driven through the same operations and read back as a snapshot.
+ */
+
+import { CALENDAR_2026_27 } from "../../local/school-year-2026-27.ts";
+import type { Calendar, CalendarYear } from "../../shared/calendar.ts";
+import type { IsoDate } from "../../shared/dates.ts";
+import type { Case, CaseKind, Pupil, RiskFlag } from "../../shared/model.ts";
+import { withCheckDigit } from "../../shared/personnummer.ts";
+
+export const MUNICIPALITIES = ["1480", "1481"] as const;
+export type MuniIx = 0 | 1;
+
+/** Municipality 1481 has its sportlov a week later; school 1 (independent) keeps its own höstlov, a week earlier. */
+const LATE_SPORTLOV: CalendarYear = {
+  ...CALENDAR_2026_27,
+  holidays: CALENDAR_2026_27.holidays.map((h) => (h.name === "sportlov" ? { ...h, start: "2027-03-01", end: "2027-03-05" } : h)),
+};
+const EARLY_HOSTLOV: CalendarYear = {
+  ...CALENDAR_2026_27,
+  holidays: CALENDAR_2026_27.holidays.map((h) => (h.name === "höstlov" ? { ...h, start: "2026-10-19", end: "2026-10-23" } : h)),
+};
+
+export const MUNI_CALENDARS: Record<MuniIx, CalendarYear> = { 0: CALENDAR_2026_27, 1: LATE_SPORTLOV };
+
+export interface SchoolDef {
+  muni: MuniIx;
+  organiserType: "municipal" | "independent";
+  /** Its own calendar for 2026-27, if any. */
+  calendar?: CalendarYear;
+}
+export const SCHOOLS: SchoolDef[] = [
+  { muni: 0, organiserType: "municipal" },
+  { muni: 0, organiserType: "independent", calendar: EARLY_HOSTLOV },
+  { muni: 1, organiserType: "municipal" },
+];
+
+/** The calendar that applies to a school (its own, else its municipality's), as a Calendar. */
+export function schoolCalendar(s: number): Calendar {
+  const def = SCHOOLS[s] as SchoolDef;
+  return { "2026-27": def.calendar ?? MUNI_CALENDARS[def.muni] };
+}
+export function muniCalendar(m: MuniIx): Calendar {
+  return { "2026-27": MUNI_CALENDARS[m] };
+}
+
+export interface PupilDef {
+  birth: IsoDate;
+  home: MuniIx;
+  household?: string;
+  /** The school enrolled at when the history starts, if any. */
+  school?: number;
+}
+export const PUPILS: PupilDef[] = [
+  { birth: "2015-03-14", home: 0, household: "h0", school: 0 },
+  { birth: "2013-06-02", home: 0, household: "h0", school: 1 },
+  { birth: "2017-11-20", home: 0, household: "h0", school: 0 },
+  { birth: "2014-01-09", home: 1, household: "h1", school: 2 },
+  { birth: "2016-08-30", home: 1, household: "h1", school: 1 },
+  { birth: "2012-04-04", home: 0 },
+  { birth: "2011-02-15", home: 0, school: 0 },
+];
+
+export function gradeOf(birth: IsoDate, on: IsoDate): string {
+  const startYear = Number(on.slice(0, 4)) - (on.slice(5) >= "07-01" ? 0 : 1);
+  const grade = startYear - Number(birth.slice(0, 4)) - 6;
+  return grade <= 0 ? "F" : String(Math.min(grade, 9));
+}
+
+/** A world's own personnummer for a pupil: the two worlds of a run never share a child. */
+export function personnummerOf(world: number, p: number): string {
+  const def = PUPILS[p] as PupilDef;
+  const serial = String(100 + world * 300 + p * 10 + (p % 2 === 0 ? 2 : 1)).padStart(3, "0");
+  return withCheckDigit(`${def.birth.replaceAll("-", "")}${serial}`);
+}
+
+export const RELEASES = [
+  { reason: "transfer" },
+  { reason: "emigrated", evidence: { kind: "guardian_certificate", reference: "intyg-1" } },
+  { reason: "emigrated", evidence: { kind: "population_register", reference: "reg-1" } },
+  { reason: "unreachable", evidence: { kind: "social_services_case", reference: "soc-1" } },
+  { reason: "moved_out", evidence: { kind: "population_register", reference: "reg-2" } },
+  { reason: "completed" },
+] as const;
+export type ReleaseDef = (typeof RELEASES)[number];
+
+export interface Snapshot {
+  pupils: Pupil[];
+  cases: Case[];
+  /** The days each school has filed its absence report for. */
+  filed: Map<number, Set<IsoDate>>;
+}
+
+export interface SweepResult {
+  opened: number;
+  resolved: number;
+  reopened: number;
+  escalated: number;
+  queued: number;
+}
+
+/** One running Elevvakt, driven through the scenario's operations. */
+export interface World {
+  readonly name: string;
+  /** Registers the pupils and enrols those who start with a school, on the first day of the history. */
+  setup(start: IsoDate): Promise<void>;
+  enrol(p: number, school: number, startDate: IsoDate): Promise<void>;
+  release(p: number, release: ReleaseDef, endDate: IsoDate): Promise<void>;
+  /** Files a school's absence report for a day: the pupils named, absent (a fraction of the day). */
+  absence(school: number, date: IsoDate, absent: { p: number; fraction: number }[]): Promise<void>;
+  register(p: number, muni: MuniIx, status: "resident" | "moved_out" | "emigrated", statusDate?: IsoDate): Promise<void>;
+  flags(p: number, flags: RiskFlag[]): Promise<void>;
+  /** A person resolves the pupil's open case of this kind (outcome other). */
+  resolveByHand(p: number, kind: CaseKind): Promise<void>;
+  /** A sweep run by hand by a municipality office, for any date. */
+  sweep(muni: MuniIx, asOf: IsoDate): Promise<SweepResult & { preview: boolean }>;
+  /** Today's scheduled run: the daily job of every municipality, then (on a weekday) every sweep. */
+  scheduled(): Promise<SweepResult>;
+  snapshot(): Promise<Snapshot>;
+  pupilIndex(pupilId: string): number;
+}
+
+export const emptyResult = (r: SweepResult) => r.opened + r.resolved + r.reopened + r.escalated + r.queued === 0;
