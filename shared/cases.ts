@@ -32,7 +32,7 @@ export const HAND_RESOLVED_WATCH_DAYS = 120;
 
 export interface CaseChanges {
   opened?: CaseRef[];
-  resolved?: { ref: CaseRef; byHand: boolean }[];
+  resolved?: { ref: CaseRef; byHand: boolean; final?: boolean }[];
   reopened?: CaseRef[];
 }
 
@@ -44,7 +44,7 @@ export function withCaseChanges(pupil: Pupil, changes: CaseChanges, today: IsoDa
   const opened = [...(changes.opened ?? []), ...reopened];
   const closed: ClosedCaseRef[] = [
     ...(pupil.closedCases ?? []).filter((c) => !gone.has(c.caseId) && c.resolvedOn >= addDays(today, -CLOSED_CASE_DAYS)),
-    ...resolved.map((r) => ({ ...ref(r.ref), resolvedOn: today, byHand: r.byHand })),
+    ...resolved.map((r) => ({ ...ref(r.ref), resolvedOn: today, byHand: r.byHand, ...(r.final ? { final: true } : {}) })),
   ];
   const next: Pupil = {
     ...pupil,
@@ -104,4 +104,27 @@ export function caseScopes(c: Pick<Case, "schoolIds" | "municipalities" | "distr
     ...c.municipalities.map((m) => `municipality:${m}`),
     ...(c.district ? [`social:${c.district}`] : []),
   ];
+}
+
+/**
+ * A case where the child now lives (SPEC §4 Time, rule 6): the home municipality and district of
+ * the pupil, the municipalities of its schools; the scopes it leaves keep read access (formerScopes).
+ */
+export function relocated(
+  c: Case,
+  pupil: Pick<Pupil, "homeMunicipality" | "district">,
+  schoolMunicipalities: string[],
+): { case: Case; former: string[]; added: string[] } {
+  const municipalities = [...new Set([pupil.homeMunicipality, ...schoolMunicipalities])].filter(
+    (m): m is string => typeof m === "string",
+  );
+  const moved: Case = { ...c, municipalities };
+  if (pupil.district) moved.district = pupil.district;
+  const before = caseScopes(c);
+  const after = caseScopes(moved);
+  const former = before.filter((s) => !after.includes(s));
+  const added = after.filter((s) => !before.includes(s));
+  const formerScopes = [...new Set([...(c.formerScopes ?? []), ...former])].filter((s) => !after.includes(s));
+  if (formerScopes.length) moved.formerScopes = formerScopes;
+  return { case: moved, former, added };
 }

@@ -4,7 +4,7 @@
  * Which cases change is decided elsewhere (detection, placement, register); this file only writes.
  */
 import { type Contact, notificationsFor, type RecipientGroup, recipientsFor, type Step } from "./alerts.ts";
-import { type CaseChanges, caseScopes, openCase, withCaseChanges } from "./cases.ts";
+import { type CaseChanges, openCase, relocated, withCaseChanges } from "./cases.ts";
 import { addDays, type IsoDate } from "./dates.ts";
 import type { Answer } from "./detection.ts";
 import { keys } from "./keys.ts";
@@ -121,6 +121,8 @@ export interface Resolution {
   by: string;
   /** The data day whose fact answered the case; absent when a person resolved it. */
   answeredOn?: IsoDate;
+  /** The register's word (rule 7): the episode is closed for good. */
+  final?: boolean;
 }
 
 /** The writes that resolve cases (with their scope pointers). The pupil record changes through `withCaseChanges`. */
@@ -139,14 +141,19 @@ export async function resolvingWrites(
   });
 }
 
-/** Resolutions for the answers detection found, resolved by the system. */
-export function answered(answers: { ref: CaseRef; answer: Answer }[], note: string): Resolution[] {
+/** Resolutions for the answers detection found, resolved by the system (`final` for the register's word). */
+export function answered(
+  answers: { ref: CaseRef; answer: Answer }[],
+  note: string,
+  opts: { final?: boolean } = {},
+): Resolution[] {
   return answers.map(({ ref, answer }) => ({
     ref,
     outcome: answer.outcome,
     note,
     by: SYSTEM_RESOLVER,
     answeredOn: answer.on,
+    ...(opts.final ? { final: true } : {}),
   }));
 }
 
@@ -159,7 +166,7 @@ export async function pupilChangeWrites(
   input: { before: Pupil; after: Pupil; created?: boolean; resolutions: Resolution[]; today: IsoDate; now: string },
 ): Promise<{ next: Pupil; items: TransactItem[] }> {
   const changes: CaseChanges = {
-    resolved: input.resolutions.map((r) => ({ ref: r.ref, byHand: r.answeredOn === undefined })),
+    resolved: input.resolutions.map((r) => ({ ref: r.ref, byHand: r.answeredOn === undefined, final: r.final ?? false })),
   };
   const next = withCaseChanges(input.after, changes, input.today);
   const items = [
@@ -199,18 +206,33 @@ export async function stepWrites(
   };
 }
 
-/** The writes that open a case again that the data had answered and no longer does. */
+async function schoolMunicipalities(store: Store, c: Case): Promise<string[]> {
+  return (await Promise.all(c.schoolIds.map((id) => store.getSchool(id))))
+    .filter((s) => s !== undefined)
+    .map((s) => s.municipality);
+}
+
+/**
+ * The writes that open a case again that the data had answered and no longer does, with the steps
+ * due on it — where the child lives now, if they moved meanwhile.
+ */
 export async function reopeningWrites(
   store: Store,
   c: Case,
   pupil: Pupil,
-  opts: { severity: "normal" | "high"; honour: boolean; now: string; actor: Actor },
+  opts: { severity: "normal" | "high"; steps: Step[]; honour: boolean; now: string; actor: Actor },
 ): Promise<{ items: TransactItem[]; queued: number }> {
-  const next: Case = { ...c, status: "open", severity: c.severity === "high" ? "high" : opts.severity };
-  const queued = await queue(store, next, "reopened", recipientsFor(next, "reopened", { honour: opts.honour }), pupil, opts.now);
+  const here = relocated(c, pupil, await schoolMunicipalities(store, c));
+  const next: Case = { ...here.case, status: "open", severity: opts.severity };
+  const queued: Notification[] = [];
+  for (const step of opts.steps) {
+    // The `reopened` alert already tells the head of schools of honour concern.
+    if (step === "moved" || step === "moved_away" || step === "honour") continue;
+    queued.push(...(await queue(store, next, step, recipientsFor(next, step, { honour: opts.honour }), pupil, opts.now)));
+  }
   return {
     items: [
-      ...store.caseReopenWrites(c, next.severity, opts.now),
+      ...store.caseReopenWrites(c, next, opts.steps, opts.now),
       ...queued.map((n) => store.outboxWrite(n)),
       store.auditWrite(pupil.pupilId, opts.actor, `case.reopened.${c.kind}`, opts.now),
     ],
@@ -227,22 +249,13 @@ export async function movingWrites(
   store: Store,
   c: Case,
   pupil: Pupil,
-  to: { kommunkod: string; district: string },
   opts: { now: string; actor: Actor },
 ): Promise<TransactItem[]> {
-  const schoolMunicipalities = (await Promise.all(c.schoolIds.map((id) => store.getSchool(id))))
-    .filter((s) => s !== undefined)
-    .map((s) => s.municipality);
-  const municipalities = [...new Set([to.kommunkod, ...schoolMunicipalities])];
-  const moved: Case = { ...c, municipalities, district: to.district };
-  const before = new Set(caseScopes(c));
-  const after = new Set(caseScopes(moved));
-  const former = [...before].filter((s) => !after.has(s));
-  const newcomers = [...after].filter((s) => !before.has(s));
+  const { case: moved, former, added } = relocated(c, pupil, await schoolMunicipalities(store, c));
   const told: RecipientGroup[] = [
-    ...newcomers.filter((s) => s.startsWith("municipality:")).map((scope) => ({ scope, role: "attendance_office" as const })),
+    ...added.filter((s) => s.startsWith("municipality:")).map((scope) => ({ scope, role: "attendance_office" as const })),
     ...(c.severity === "high"
-      ? newcomers.filter((s) => s.startsWith("social:")).map((scope) => ({ scope, role: "social_services" as const }))
+      ? added.filter((s) => s.startsWith("social:")).map((scope) => ({ scope, role: "social_services" as const }))
       : []),
   ];
   const away: RecipientGroup[] = former.map((scope) => ({
@@ -254,7 +267,7 @@ export async function movingWrites(
     ...(await queue(store, moved, "moved_away", away, pupil, opts.now)),
   ];
   return [
-    ...store.caseMoveWrites(c, moved, former),
+    ...store.caseMoveWrites(c, moved, former, added),
     ...notifications.map((n) => store.outboxWrite(n)),
     store.auditWrite(pupil.pupilId, opts.actor, "case.moved", opts.now),
   ];

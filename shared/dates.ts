@@ -18,15 +18,42 @@ export function fromDate(d: Date): IsoDate {
   return d.toISOString().slice(0, 10);
 }
 
+/**
+ * Days since 1970-01-01 for a date, and back (H. Hinnant's civil-date algorithms): date arithmetic
+ * without Date objects, since detection walks many days.
+ */
+export function dayNumber(iso: IsoDate): number {
+  let y = Number(iso.slice(0, 4));
+  const m = Number(iso.slice(5, 7));
+  const d = Number(iso.slice(8, 10));
+  y -= m <= 2 ? 1 : 0;
+  const era = Math.floor(y / 400);
+  const yoe = y - era * 400;
+  const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146097 + doe - 719468;
+}
+
+export function fromDayNumber(n: number): IsoDate {
+  const z = n + 719468;
+  const era = Math.floor(z / 146097);
+  const doe = z - era * 146097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const m = mp + (mp < 10 ? 3 : -9);
+  const y = yoe + era * 400 + (m <= 2 ? 1 : 0);
+  return `${String(y).padStart(4, "0")}-${m < 10 ? "0" : ""}${m}-${d < 10 ? "0" : ""}${d}`;
+}
+
 export function addDays(iso: IsoDate, days: number): IsoDate {
-  const d = toDate(iso);
-  d.setUTCDate(d.getUTCDate() + days);
-  return fromDate(d);
+  return fromDayNumber(dayNumber(iso) + days);
 }
 
 /** 0 = Sunday … 6 = Saturday. */
 export function weekday(iso: IsoDate): number {
-  return toDate(iso).getUTCDay();
+  return (((dayNumber(iso) + 4) % 7) + 7) % 7;
 }
 
 export function isWeekend(iso: IsoDate): boolean {
@@ -35,7 +62,7 @@ export function isWeekend(iso: IsoDate): boolean {
 }
 
 export function daysBetween(from: IsoDate, to: IsoDate): number {
-  return Math.round((toDate(to).getTime() - toDate(from).getTime()) / 86_400_000);
+  return dayNumber(to) - dayNumber(from);
 }
 
 export function minDate(...dates: IsoDate[]): IsoDate {

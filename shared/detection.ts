@@ -135,8 +135,9 @@ function notSubjectOutcome(pupil: Pupil, d: IsoDate): CaseOutcome {
 }
 
 /**
- * Rule 7: the register's word that the pupil emigrated, moved out or died answers every case,
- * enrolled or not. The answer lies on the register's date, never before the episode start.
+ * Rule 7: the register's word that the pupil emigrated, moved out or died answers every case open
+ * when it comes, enrolled or not, and closes those episodes for good. It lies on the register's
+ * date, never before the episode start. (Later, an enrolled pupil is watched as any enrolled pupil.)
  */
 function registerAnswer(pupil: Pupil, episodeStart: IsoDate, horizon: IsoDate): Answer | null {
   const outcome = REGISTER_OUTCOME[pupil.residency];
@@ -206,8 +207,6 @@ function longAbsenceAnswer(f: Facts, d: IsoDate): CaseOutcome | null {
  * it, or null. The one place that decides which facts may answer a case.
  */
 export function answerOf(f: Facts, c: Pick<Case, "kind" | "episodeStart" | "schoolIds">, horizon: IsoDate): Answer | null {
-  const byRegister = registerAnswer(f.pupil, c.episodeStart, maxDate(horizon, c.episodeStart));
-  if (byRegister) return byRegister;
   if (c.episodeStart > horizon) return null;
   switch (c.kind) {
     case "unplaced":
@@ -239,20 +238,25 @@ export function answerOf(f: Facts, c: Pick<Case, "kind" | "episodeStart" | "scho
 
 /**
  * The answers a change of placement or register gives at once (an enrolment, a release, a register
- * record, an exemption): the facts that need no calendar. The sweep finds the others.
+ * record, an exemption): the facts that need no calendar. The sweep finds the others. A register
+ * record that takes the pupil out of the watch answers every open case (`register`, rule 7).
  */
-export function placementAnswers(pupil: Pupil, today: IsoDate): { ref: CaseRef; answer: Answer }[] {
+export function placementAnswers(
+  pupil: Pupil,
+  today: IsoDate,
+  opts: { register?: boolean } = {},
+): { ref: CaseRef; answer: Answer }[] {
   const out: { ref: CaseRef; answer: Answer }[] = [];
   for (const ref of pupil.openCases) {
-    const byRegister = registerAnswer(pupil, ref.episodeStart, maxDate(today, ref.episodeStart));
+    const byRegister = opts.register ? registerAnswer(pupil, ref.episodeStart, maxDate(today, ref.episodeStart)) : null;
     if (byRegister) {
       out.push({ ref, answer: byRegister });
       continue;
     }
-    if (ref.kind === "long_absence" || ref.episodeStart > today) continue;
+    // Absence kinds need the calendar and the filed days: the sweep answers them.
+    if (ref.kind === "long_absence" || ref.kind === "not_returned" || ref.episodeStart > today) continue;
     for (const d of daysFrom(ref.episodeStart, today)) {
-      const outcome =
-        ref.kind === "not_returned" ? notReturnedPlacementAnswer(pupil, ref, d) : placementAnswer(pupil, ref.kind, d);
+      const outcome = placementAnswer(pupil, ref.kind, d);
       if (outcome) {
         out.push({ ref, answer: { outcome, on: d } });
         break;
@@ -260,14 +264,6 @@ export function placementAnswers(pupil: Pupil, today: IsoDate): { ref: CaseRef; 
     }
   }
   return out;
-}
-
-function notReturnedPlacementAnswer(pupil: Pupil, ref: CaseRef, d: IsoDate): CaseOutcome | null {
-  const s = placementOn(pupil, d);
-  if (s === "not_subject") return notSubjectOutcome(pupil, d);
-  const first = schoolOn(pupil, ref.episodeStart);
-  const school = schoolOn(pupil, d);
-  return d > ref.episodeStart && s === "placed" && school !== null && school !== first ? "enrolled" : null;
 }
 
 // ---- episodes --------------------------------------------------------------------------------
@@ -281,7 +277,8 @@ function scan(
 ): { start: IsoDate; schoolIds: string[]; ready: boolean } | null {
   const { pupil } = f;
   const floor = maxDate(lookbackFloor(asOf), firstTrigger(pupil, kind));
-  if (floor > asOf || registerAnswer(pupil, floor, horizon)) return null;
+  // Rule 7: a pupil the register says emigrated, moved out or died has left the watch.
+  if (floor > asOf || REGISTER_OUTCOME[pupil.residency]) return null;
 
   switch (kind) {
     case "unplaced": {
@@ -396,6 +393,8 @@ export function standing(f: Facts, kind: CaseKind, asOf: IsoDate, today: IsoDate
   if (!found?.ready) return null;
   let start = found.start;
   const family = caseFamily(kind);
+  // Rule 7: an episode the register closed stays closed.
+  if ((f.pupil.closedCases ?? []).some((c) => c.final && family.includes(c.kind) && c.episodeStart >= start)) return null;
   const byHand = (f.pupil.closedCases ?? [])
     .filter((c) => c.byHand && family.includes(c.kind) && c.episodeStart >= start)
     .sort((a, b) => a.resolvedOn.localeCompare(b.resolvedOn))
@@ -542,6 +541,24 @@ export function dueSteps(c: CaseView, today: IsoDate, calendar: Calendar, s: Set
 }
 
 /**
+ * A case the data opens again: open, at least as severe as before, with the `reopened` step and
+ * whatever escalation is due on it today (so a second run of the sweep finds nothing to do).
+ */
+export function reopenedView(
+  c: CaseView,
+  r: { severity: "normal" | "high"; honour: boolean },
+  today: IsoDate,
+  calendar: Calendar,
+  s: Settings,
+) {
+  const severity: "normal" | "high" = c.severity === "high" ? "high" : r.severity;
+  // The `reopened` alert tells the head of schools too for honour concern: record that step with it.
+  const honour: Step[] = r.honour && !c.steps.includes("honour") ? ["honour"] : [];
+  const open: CaseView = { ...c, status: "open", severity, steps: [...c.steps, "reopened", ...honour] };
+  return { severity, steps: ["reopened" as Step, ...honour, ...dueSteps(open, today, calendar, s)] };
+}
+
+/**
  * One sweep's decisions for a household, siblings together (rule 5: who is looked at first changes
  * nothing). For `asOf` in the past, today or the future (a preview): answers are looked for up to
  * today (or `asOf`, for a preview), episodes stand at `asOf`, and timers run against today.
@@ -557,7 +574,9 @@ export function decideHousehold(
     const { pupil } = m.facts;
     const resolve: PupilDecision["resolve"] = [];
     const standings: { s: Standing; reopen?: string }[] = [];
-    if (m.evaluate && !opts.escalateOnly) {
+    // A sibling who is only context (watched by another municipality's sweep) still counts with
+    // what the data opens for them, so no sweep's order changes severity (rule 5).
+    if (!opts.escalateOnly) {
       // Rule 1: a sweep for a date before a case's episode start leaves that case alone.
       for (const c of m.cases) {
         if (c.episodeStart > asOf) continue;
@@ -565,7 +584,7 @@ export function decideHousehold(
         if (answer) resolve.push({ c, answer });
       }
       const resolving = new Set(resolve.map((r) => r.c.caseId));
-      const stillOpen = m.cases.filter((c) => !resolving.has(c.caseId));
+      const stillOpen = pupil.openCases.filter((c) => !resolving.has(c.caseId));
       for (const s of standingEpisodes(m.facts, asOf, today)) {
         const caseId = caseIdFor(pupil.pupilId, s.kind, s.episodeStart);
         // One open case per kind (an unverified emigration watches instead of an unplaced case).

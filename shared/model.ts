@@ -111,6 +111,8 @@ export interface ClosedCaseRef extends CaseRef {
   resolvedOn: IsoDate;
   /** Resolved by a person (rule 8), not by the data. */
   byHand: boolean;
+  /** Resolved by the register's word (rule 7): the episode is closed for good. */
+  final?: boolean;
 }
 
 /** Register conflict (SPEC §4 Time, rule 6): another municipality's register claims the pupil as resident. */

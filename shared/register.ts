@@ -114,10 +114,14 @@ export function applyRegisterRecord(
   else delete pupil.householdId;
   if (record.statusDate) pupil.residencyDate = record.statusDate;
   else delete pupil.residencyDate;
-  // The watch starts again when a pupil moves in or comes back: no episode reaches into the time before.
+  // The watch starts again when a pupil comes back (from abroad, or after moving out): no episode
+  // reaches into the time before. A move between municipalities here is no break: the cases follow.
   const returning = existing.residency !== "resident" && existing.residency !== "unknown";
-  if (record.status === "resident" && (movedFrom || returning)) pupil.residentSince = record.statusDate ?? today;
-  else if (record.status === "resident" && existing.residency === "unknown" && record.statusDate)
+  if (record.status === "resident" && returning) {
+    pupil.residentSince = record.statusDate ?? today;
+    // The register's word that closed the old episodes no longer stands: the data decides again.
+    if (pupil.closedCases) pupil.closedCases = pupil.closedCases.map(({ final: _f, ...c }) => c);
+  } else if (record.status === "resident" && existing.residency === "unknown" && record.statusDate)
     pupil.residentSince = record.statusDate;
   if (movedFrom) {
     pupil.registerConflicts = (existing.registerConflicts ?? []).filter((c) => c.kommunkod !== kommunkod);

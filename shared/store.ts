@@ -494,36 +494,51 @@ export class Store {
   }
 
   /** Opens again a case the data had resolved: same id, pointers back to open. */
-  caseReopenWrites(c: Case, severity: Case["severity"], now: string): TransactItem[] {
+  caseReopenWrites(c: Case, next: Case, steps: string[], now: string): TransactItem[] {
+    const scopes = caseScopes(next);
     return [
       {
         Update: {
           TableName: this.table,
           Key: keys.case(c.caseId),
           UpdateExpression:
-            "SET #s = :open, severity = :sev, reopenedAt = :t, steps = list_append(steps, :step), version = version + :one " +
+            "SET #s = :open, severity = :sev, reopenedAt = :t, steps = list_append(steps, :step), version = version + :one, " +
+            "municipalities = :m, district = :d, formerScopes = :f " +
             "REMOVE outcome, outcomeNote, resolvedAt, resolvedOn, resolvedBy, answeredOn, acknowledgedAt, acknowledgedBy",
           ConditionExpression: "#s = :resolved",
           ExpressionAttributeNames: { "#s": "status" },
           ExpressionAttributeValues: {
             ":open": "open",
             ":resolved": "resolved",
-            ":sev": severity,
+            ":sev": next.severity,
             ":t": now,
-            ":step": ["reopened"],
+            ":step": steps,
             ":one": 1,
+            ":m": next.municipalities,
+            ":d": next.district ?? null,
+            ":f": next.formerScopes ?? [],
           },
         },
       },
-      ...this.pointerMoves(c.caseId, caseScopes(c), false, true),
+      // The scopes it keeps move their pointer back to open; a scope it left keeps its closed one.
+      ...this.pointerMoves(
+        c.caseId,
+        scopes.filter((x) => caseScopes(c).includes(x)),
+        false,
+        true,
+      ),
+      ...this.pointerMoves(
+        c.caseId,
+        scopes.filter((x) => !caseScopes(c).includes(x)),
+        null,
+        true,
+      ),
     ];
   }
 
   /** Moves a case to the pupil's new home (rule 6): the new scopes list it, the former ones keep a closed pointer. */
-  caseMoveWrites(c: Case, moved: Case, former: string[]): TransactItem[] {
+  caseMoveWrites(c: Case, moved: Case, former: string[], added: string[]): TransactItem[] {
     const open = c.status !== "resolved";
-    const before = new Set(caseScopes(c));
-    const added = caseScopes(moved).filter((s) => !before.has(s));
     return [
       {
         Update: {
@@ -533,8 +548,8 @@ export class Store {
           ConditionExpression: "version = :v",
           ExpressionAttributeValues: {
             ":m": moved.municipalities,
-            ":d": moved.district,
-            ":f": [...new Set([...(c.formerScopes ?? []), ...former])],
+            ":d": moved.district ?? null,
+            ":f": moved.formerScopes ?? [],
             ":one": 1,
             ":v": c.version,
           },

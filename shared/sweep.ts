@@ -11,10 +11,19 @@ import type { Calendar } from "./calendar.ts";
 import { withCaseChanges } from "./cases.ts";
 import { answered, openingWrites, reopeningWrites, resolvingWrites, stepWrites, watchAgenda } from "./casework.ts";
 import { addDays, type IsoDate, maxDate, minDate, schoolYearOf } from "./dates.ts";
-import { type CaseView, decideHousehold, type Facts, lookbackFloor, type Member, type PupilDecision } from "./detection.ts";
+import {
+  type CaseView,
+  decideHousehold,
+  type Facts,
+  lookbackFloor,
+  type Member,
+  type PupilDecision,
+  reopenedView,
+} from "./detection.ts";
 import { keys } from "./keys.ts";
 import { logger } from "./log.ts";
 import type { Case, CaseKind, Pupil } from "./model.ts";
+import { enrolmentOn } from "./placement.ts";
 import type { Settings } from "./settings.ts";
 import type { Actor, Store, TransactItem } from "./store.ts";
 
@@ -235,8 +244,10 @@ export async function sweep(
     }
     for (const r of d.reopen) {
       const c = await store.getCase(r.caseId);
-      if (!c) continue;
-      const w = await reopeningWrites(store, c, pupil, { severity: r.severity, honour: r.honour, now, actor });
+      if (!c || c.status !== "resolved") continue;
+      const calendar = facts.facts(pupil).calendar(enrolmentOn(pupil, today)?.schoolId ?? null);
+      const view = reopenedView(c, r, today, calendar, facts.facts(pupil).settings);
+      const w = await reopeningWrites(store, c, pupil, { ...view, honour: r.honour, now, actor });
       items.push(...w.items);
       queued += w.queued;
     }

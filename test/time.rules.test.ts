@@ -4,7 +4,7 @@
  * suite runs at least 5,000 steps). A failure prints the seed and path: FC_SEED=… FC_PATH=… replays it.
  */
 import { describe, expect, it } from "vitest";
-import { runTimeProperty } from "./time/properties.ts";
+import { runTimeProperty, stats } from "./time/properties.ts";
 import { PureWorld } from "./time/pure-world.ts";
 
 export function pureWorlds() {
@@ -24,5 +24,6 @@ describe("time: the pure rules", () => {
   it("keep every child with a case, whatever order sweeps run in (invariants a–h)", async () => {
     const { steps } = await runTimeProperty({ numRuns: 40, maxCommands: 60, worlds: async () => pureWorlds() });
     expect(steps).toBeGreaterThan(100);
+    console.log(steps, stats);
   });
 });

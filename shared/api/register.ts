@@ -84,22 +84,16 @@ export async function upsertRegisterRecord(ctx: Ctx, kommunkod: string, raw: unk
       // The open cases follow the child to the new home (rule 6).
       items.push(ctx.store.auditWrite(base.pupilId, ctx.actor, "register.moved_in", ctx.now));
       for (const c of await ctx.store.getCases(base.openCases.map((o) => o.caseId))) {
-        items.push(
-          ...(await movingWrites(
-            ctx.store,
-            c,
-            after,
-            { kommunkod, district: record.district },
-            { now: ctx.now, actor: ctx.actor },
-          )),
-        );
+        items.push(...(await movingWrites(ctx.store, c, after, { now: ctx.now, actor: ctx.actor })));
       }
     }
     const change = await pupilChangeWrites(ctx.store, {
       before: base,
       after,
       created,
-      resolutions: answered(placementAnswers(after, ctx.today), "Resolved by the population register."),
+      resolutions: answered(placementAnswers(after, ctx.today, { register: true }), "Resolved by the population register.", {
+        final: true,
+      }),
       today: ctx.today,
       now: ctx.now,
     });

@@ -18,7 +18,7 @@
  * The oracles below are written from the SPEC, day by day, apart from detection's own code.
  */
 import fc from "fast-check";
-import { isSchoolDay, lastSchoolDays, schoolDaysAfter, schoolDaysFrom } from "../../shared/calendar.ts";
+import { isSchoolDay, lastSchoolDays, latestReturnPeriod, schoolDaysAfter, schoolDaysFrom } from "../../shared/calendar.ts";
 import { addDays, type IsoDate, isWeekend, maxDate, minDate } from "../../shared/dates.ts";
 import type { Case, CaseKind, Pupil, RiskFlag } from "../../shared/model.ts";
 import { enrolmentOn, placementOn, wasAbsent } from "../../shared/placement.ts";
@@ -51,6 +51,8 @@ export interface Model {
   start: IsoDate;
   before: { A: Snapshot; B: Snapshot } | null;
   everHigh: Set<string>;
+  /** The real day each case was first seen (world|caseId): what `openedOn` must say. */
+  firstSeen: Map<string, IsoDate>;
   steps: number;
 }
 
@@ -71,9 +73,12 @@ function* days(from: IsoDate, to: IsoDate) {
 
 const leftRegister = (p: Pupil) => p.residency === "emigrated" || p.residency === "moved_out" || p.residency === "deceased";
 
-/** The data known now answers a case on day d (SPEC §3, §4 and Time rules 1–2), written day by day. */
+/**
+ * The data known now answers a case on day d (SPEC §3, §4 and Time rules 1–2), written day by day.
+ * (The register's word that a pupil left answers the cases open when it comes — rule 7 — and is
+ * checked where it happens; an enrolled pupil is watched whatever the register says.)
+ */
 function answersOn(snap: Snapshot, p: Pupil, c: Pick<Case, "kind" | "episodeStart" | "schoolIds">, d: IsoDate): boolean {
-  if (leftRegister(p)) return true;
   const state = placementOn(p, d);
   if (state === "not_subject") return true;
   switch (c.kind) {
@@ -109,7 +114,6 @@ function answersOn(snap: Snapshot, p: Pupil, c: Pick<Case, "kind" | "episodeStar
 }
 
 function answeredBetween(snap: Snapshot, p: Pupil, c: Pick<Case, "kind" | "episodeStart" | "schoolIds">, to: IsoDate) {
-  if (leftRegister(p)) return true;
   for (const d of days(c.episodeStart, to)) if (answersOn(snap, p, c, d)) return true;
   return false;
 }
@@ -138,6 +142,8 @@ const pairs = (w: World, snap: Snapshot) => new Set(open(snap).map((c) => `${w.p
 /** (a) after the scheduled sweep of a weekday. */
 function noChildWithoutCase(w: World, snap: Snapshot, today: IsoDate) {
   for (const p of snap.pupils) {
+    // Rule 7: a pupil the register says left is out of the watch.
+    if (leftRegister(p)) continue;
     const state = placementOn(p, today);
     const handResolvedRecently = (kinds: CaseKind[]) =>
       (p.closedCases ?? []).some((c) => {
@@ -167,13 +173,15 @@ function noChildWithoutCase(w: World, snap: Snapshot, today: IsoDate) {
 }
 
 /** (d), (e), (f), (g-monotone) on what changed since the last step. */
-function transitions(w: World, before: Snapshot, after: Snapshot, today: IsoDate, everHigh: Set<string>) {
+function transitions(w: World, before: Snapshot, after: Snapshot, today: IsoDate, m: Model) {
   const prior = new Map(before.cases.map((c) => [c.caseId, c]));
   const pupil = (id: string) => after.pupils.find((p) => p.pupilId === id) as Pupil;
   for (const c of after.cases) {
     const was = prior.get(c.caseId);
     const p = pupil(c.pupilId);
-    if (c.openedOn > today) fail(`(f) ${w.name}: case opened on ${c.openedOn}, after today ${today}`, c);
+    const seen = m.firstSeen.get(`${w.name}|${c.caseId}`) ?? today;
+    m.firstSeen.set(`${w.name}|${c.caseId}`, seen);
+    if (c.openedOn !== seen) fail(`(f) ${w.name}: case says it opened on ${c.openedOn}, but it opened on ${seen}`, c);
     const opening = (!was && c.status !== "resolved") || (was?.status === "resolved" && c.status !== "resolved");
     if (opening && c.episodeStart <= today && answeredBetween(after, p, c, today)) {
       fail(`(e) ${w.name}: a ${c.kind} case opened (or reopened) on ${today} though the data answers it`, { c, p });
@@ -188,11 +196,11 @@ function transitions(w: World, before: Snapshot, after: Snapshot, today: IsoDate
       if (step !== "unacknowledged" && step !== "still_open") continue;
       const n = step === "unacknowledged" ? S.escalateUnacknowledgedDays : S.escalateOpenDays;
       const at = enrolmentOn(p, today)?.schoolId ?? null;
-      const due = schoolDaysAfter(maxDate(c.openedOn, c.episodeStart), n, calendarOfSchool(at, p));
+      const due = schoolDaysAfter(maxDate(seen, c.episodeStart), n, calendarOfSchool(at, p));
       if (!due || today < due) fail(`(f) ${w.name}: ${step} on ${today}, due ${due}`, c);
     }
     if (was?.severity === "high" && c.severity !== "high") fail(`(g) ${w.name}: case went back to normal`, c);
-    if (c.severity === "high") everHigh.add(`${w.name}|${c.caseId}`);
+    if (c.severity === "high") m.everHigh.add(`${w.name}|${c.caseId}`);
   }
 }
 
@@ -225,12 +233,15 @@ async function snapshots(r: Real) {
 async function afterStep(m: Model, r: Real) {
   const now = await snapshots(r);
   if (m.before) {
-    transitions(r.A, m.before.A, now.A, m.today, m.everHigh);
-    transitions(r.B, m.before.B, now.B, m.today, m.everHigh);
+    transitions(r.A, m.before.A, now.A, m.today, m);
+    transitions(r.B, m.before.B, now.B, m.today, m);
   }
   m.before = now;
   m.steps++;
 }
+
+/** What the runs did, so a test can tell that they exercised something. */
+export const stats = { manualOpened: 0, manualResolved: 0, previews: 0, scheduledOpened: 0, scheduledResolved: 0, escalated: 0 };
 
 /** A command: its name (printed in a counterexample), when it applies, what it does. */
 function cmd(name: string, run: (m: Model, r: Real) => Promise<void>, check: (m: Readonly<Model>) => boolean = () => true): Cmd {
@@ -253,7 +264,10 @@ const advance = (n: number) =>
       for (let i = 0; i < n; i++) {
         m.today = addDays(m.today, 1);
         r.setToday(m.today);
-        await r.A.scheduled();
+        const ran = await r.A.scheduled();
+        stats.scheduledOpened += ran.opened + ran.reopened;
+        stats.scheduledResolved += ran.resolved;
+        stats.escalated += ran.escalated;
         await r.B.scheduled();
         // (c) the same day's run again changes nothing.
         const again = await r.A.scheduled();
@@ -280,6 +294,9 @@ const manualSweep = (muni: MuniIx, offset: number) =>
     const asOf = addDays(m.today, offset);
     const cases = (await r.A.snapshot()).cases.length;
     const first = await r.A.sweep(muni, asOf);
+    if (!first.preview) stats.manualOpened += first.opened + first.reopened;
+    else stats.previews += first.opened;
+    stats.manualResolved += first.resolved;
     const again = await r.A.sweep(muni, asOf);
     if (first.preview) {
       // A preview writes nothing, and a second preview agrees with the first.
@@ -311,6 +328,62 @@ const absence = (s: number, back: number, mask: number, half: boolean) =>
       .map((p) => ({ p: r.A.pupilIndex(p.pupilId), e: enrolmentOn(p, date) }))
       .filter((x) => x.e?.schoolId === schoolIdOfIx(s) && (mask >> x.p) & 1)
       .map((x) => ({ p: x.p, fraction: half && x.p % 2 === 1 ? 0.5 : 1 }));
+    await r.A.absence(s, date, absent);
+    await r.B.absence(s, date, absent);
+    await afterStep(m, r);
+  });
+
+/** The absent list a school's report for a day holds now (the pupils with absence recorded that day there). */
+function reportOf(w: World, snap: Snapshot, s: number, date: IsoDate) {
+  return snap.pupils
+    .filter((p) => enrolmentOn(p, date)?.schoolId === schoolIdOfIx(s) && p.recentAbsence[date] !== undefined)
+    .map((p) => ({ p: w.pupilIndex(p.pupilId), fraction: p.recentAbsence[date] as number }));
+}
+
+/** A pupil absent on each of the last k school days (late reports included): the school re-files those days with the pupil added. */
+const absentStreak = (p: number, k: number, back: number) =>
+  cmd(`AbsentStreak(p${p}, ${k}, -${back})`, async (m, r) => {
+    const snap = (m.before ?? (await snapshots(r))).A;
+    const pupil = snap.pupils.find((x) => r.A.pupilIndex(x.pupilId) === p) as Pupil;
+    const school = enrolmentOn(pupil, m.today)?.schoolId ?? pupil.enrolments.at(-1)?.schoolId;
+    if (!school) return;
+    const s = schoolIxOf(school);
+    const dates = lastSchoolDays(addDays(m.today, 1 - back), k, schoolCalendar(s));
+    for (const date of dates) {
+      if (enrolmentOn(pupil, date)?.schoolId !== school) continue;
+      const report = reportOf(r.A, snap, s, date).filter((x) => x.p !== p);
+      const absent = [...report, { p, fraction: 1 }];
+      await r.A.absence(s, date, absent);
+      await r.B.absence(s, date, absent);
+    }
+    await afterStep(m, r);
+  });
+
+/** A pupil absent on each day so far of the latest return period of their school (the first days after a break). */
+const missReturn = (p: number) =>
+  cmd(`MissReturn(p${p})`, async (m, r) => {
+    const snap = (m.before ?? (await snapshots(r))).A;
+    const pupil = snap.pupils.find((x) => r.A.pupilIndex(x.pupilId) === p) as Pupil;
+    const school = enrolmentOn(pupil, m.today)?.schoolId;
+    if (!school) return;
+    const s = schoolIxOf(school);
+    const period = latestReturnPeriod(m.today, S.notReturnedDays, schoolCalendar(s), S.breakWeekdays) ?? [];
+    for (const date of period.filter((d) => d <= m.today)) {
+      if (enrolmentOn(pupil, date)?.schoolId !== school) continue;
+      const absent = [...reportOf(r.A, snap, s, date).filter((x) => x.p !== p), { p, fraction: 1 }];
+      await r.A.absence(s, date, absent);
+      await r.B.absence(s, date, absent);
+    }
+    await afterStep(m, r);
+  });
+
+/** A school files a day again as it stands: everyone not named was present. */
+const fileDay = (s: number, back: number) =>
+  cmd(`FileDay(s${s}, -${back})`, async (m, r) => {
+    const date = addDays(m.today, -back);
+    if (!isSchoolDay(date, schoolCalendar(s))) return;
+    const snap = (m.before ?? (await snapshots(r))).A;
+    const absent = reportOf(r.A, snap, s, date);
     await r.A.absence(s, date, absent);
     await r.B.absence(s, date, absent);
     await afterStep(m, r);
@@ -358,9 +431,24 @@ const handResolve = (p: number, kind: CaseKind) =>
 
 const pupilIx = fc.integer({ min: 0, max: PUPILS.length - 1 });
 
+const streak = fc
+  .tuple(pupilIx, fc.integer({ min: 1, max: 12 }), fc.integer({ min: 0, max: 8 }))
+  .map(([p, k, b]) => absentStreak(p, k, b));
+const filing = fc
+  .tuple(fc.integer({ min: 0, max: SCHOOLS.length - 1 }), fc.integer({ min: 0, max: 4 }))
+  .map(([s, b]) => fileDay(s, b));
+
 export const commands = [
-  fc.integer({ min: 1, max: 3 }).map(advance),
-  fc.integer({ min: 1, max: 3 }).map(advance),
+  fc.integer({ min: 1, max: 4 }).map(advance),
+  fc.integer({ min: 1, max: 4 }).map(advance),
+  fc.integer({ min: 1, max: 2 }).map(advance),
+  streak,
+  streak,
+  pupilIx.map(missReturn),
+  pupilIx.map(missReturn),
+  filing,
+  filing,
+  fc.tuple(fc.constantFrom<MuniIx>(0, 1), fc.integer({ min: -45, max: 8 })).map(([mu, o]) => manualSweep(mu, o)),
   fc.tuple(fc.constantFrom<MuniIx>(0, 1), fc.integer({ min: -45, max: 8 })).map(([mu, o]) => manualSweep(mu, o)),
   fc
     .tuple(pupilIx, fc.integer({ min: 0, max: SCHOOLS.length - 1 }), fc.integer({ min: -12, max: 40 }))
@@ -411,6 +499,8 @@ export interface RunOptions {
   worlds: () => Promise<Real>;
   seed?: number;
   path?: string;
+  /** Shrink a counterexample to a short history (slow end to end). */
+  shrink?: boolean;
 }
 
 /** Runs the property; a failure reports the seed and path that replay it (FC_SEED, FC_PATH). */
@@ -420,13 +510,13 @@ export async function runTimeProperty(opts: RunOptions): Promise<{ steps: number
   await fc.assert(
     fc.asyncProperty(
       fc.constantFrom(...STARTS),
-      fc.commands(commands, { maxCommands: opts.maxCommands }),
+      fc.commands(commands, { maxCommands: opts.maxCommands, size: "max" }),
       async (start, cmds) => {
         const real = await opts.worlds();
         real.setToday(start);
         await real.A.setup(start);
         await real.B.setup(start);
-        const model: Model = { today: start, start, before: null, everHigh: new Set(), steps: 0 };
+        const model: Model = { today: start, start, before: null, everHigh: new Set(), firstSeen: new Map(), steps: 0 };
         await afterStep(model, real);
         await fc.asyncModelRun(() => ({ model, real }), cmds);
         steps += model.steps;
@@ -436,7 +526,7 @@ export async function runTimeProperty(opts: RunOptions): Promise<{ steps: number
       numRuns: opts.numRuns,
       ...(envSeed !== undefined || opts.seed !== undefined ? { seed: envSeed ?? opts.seed } : {}),
       ...(process.env.FC_PATH || opts.path ? { path: process.env.FC_PATH ?? opts.path } : {}),
-      endOnFailure: true,
+      endOnFailure: opts.shrink === false,
     },
   );
   return { steps };

@@ -5,7 +5,7 @@
  */
 
 import { lastSchoolDays } from "../../shared/calendar.ts";
-import { caseIdFor, openCase, withCaseChanges } from "../../shared/cases.ts";
+import { caseIdFor, openCase, relocated, withCaseChanges } from "../../shared/cases.ts";
 import { addDays, type IsoDate, isWeekend, minDate } from "../../shared/dates.ts";
 import {
   type Answer,
@@ -17,6 +17,7 @@ import {
   type Member,
   type PupilDecision,
   placementAnswers,
+  reopenedView,
 } from "../../shared/detection.ts";
 import { enrolmentIdFor, newPupilId } from "../../shared/ids.ts";
 import {
@@ -30,7 +31,14 @@ import {
   type RiskFlag,
   type School,
 } from "../../shared/model.ts";
-import { decideEnrolment, decideRelease, lastSchoolDayBefore, type ReleaseRequest, wasAbsent } from "../../shared/placement.ts";
+import {
+  decideEnrolment,
+  decideRelease,
+  enrolmentOn,
+  lastSchoolDayBefore,
+  type ReleaseRequest,
+  wasAbsent,
+} from "../../shared/placement.ts";
 import { Problem } from "../../shared/problems.ts";
 import { applyRegisterRecord, newPupil } from "../../shared/register.ts";
 import { DEFAULT_SETTINGS } from "../../shared/settings.ts";
@@ -93,6 +101,10 @@ export class PureWorld implements World {
     return `${this.today}T08:00:00.000Z`;
   }
 
+  private schoolMunicipalities(c: Case): string[] {
+    return c.schoolIds.map((id) => this.schools.find((x) => x.schoolId === id)?.municipality ?? "");
+  }
+
   private schoolIx(schoolId: string): number {
     return this.schools.findIndex((s) => s.schoolId === schoolId);
   }
@@ -133,10 +145,13 @@ export class PureWorld implements World {
   }
 
   /** What every handler does after a change of placement or register: resolve what the data now answers. */
-  private settle(ix: number, after: Pupil) {
-    const answers = placementAnswers(after, this.today);
+  private settle(ix: number, after: Pupil, register = false) {
+    const answers = placementAnswers(after, this.today, { register });
     this.resolve(answers);
-    this.put(ix, withCaseChanges(after, { resolved: answers.map((a) => ({ ref: a.ref, byHand: false })) }, this.today));
+    this.put(
+      ix,
+      withCaseChanges(after, { resolved: answers.map((a) => ({ ref: a.ref, byHand: false, final: register })) }, this.today),
+    );
   }
 
   private household(pupil: Pupil): Pupil[] {
@@ -312,21 +327,10 @@ export class PureWorld implements World {
     if (d.movedFrom) {
       for (const ref of pupil.openCases) {
         const c = this.cases.get(ref.caseId) as Case;
-        const municipalities = [
-          ...new Set([kod, ...c.schoolIds.map((id) => this.schools.find((x) => x.schoolId === id)?.municipality ?? "")]),
-        ];
-        const former = [`municipality:${d.movedFrom.kommunkod}`, ...(c.district ? [`social:${c.district}`] : [])].filter(
-          (sc) => !municipalities.map((x) => `municipality:${x}`).includes(sc) && sc !== `social:${record.district}`,
-        );
-        this.cases.set(c.caseId, {
-          ...c,
-          municipalities,
-          district: record.district,
-          formerScopes: [...(c.formerScopes ?? []), ...former],
-        });
+        this.cases.set(c.caseId, relocated(c, d.pupil, this.schoolMunicipalities(c)).case);
       }
     }
-    this.settle(p, d.pupil);
+    this.settle(p, d.pupil, true);
   }
 
   async flags(p: number, flags: RiskFlag[]): Promise<void> {
@@ -412,6 +416,15 @@ export class PureWorld implements World {
     const opened = d.open.map((o) => this.open(pupil, o));
     for (const r of d.reopen) {
       const c = this.cases.get(r.caseId) as Case;
+      const facts = this.facts(pupil);
+      const view = reopenedView(
+        c,
+        r,
+        this.today,
+        facts.calendar(enrolmentOn(pupil, this.today)?.schoolId ?? null),
+        facts.settings,
+      );
+      const here = relocated(c, pupil, this.schoolMunicipalities(c)).case;
       const {
         outcome: _o,
         answeredOn: _a,
@@ -421,12 +434,12 @@ export class PureWorld implements World {
         acknowledgedAt: _k,
         acknowledgedBy: _y,
         ...rest
-      } = c;
+      } = here;
       this.cases.set(c.caseId, {
         ...rest,
         status: "open",
-        severity: c.severity === "high" ? "high" : r.severity,
-        steps: [...c.steps, "reopened"],
+        severity: view.severity,
+        steps: [...c.steps, ...view.steps],
       });
     }
     for (const s of d.steps) {

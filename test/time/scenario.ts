@@ -38,13 +38,17 @@ export const SCHOOLS: SchoolDef[] = [
   { muni: 1, organiserType: "municipal" },
 ];
 
-/** The calendar that applies to a school (its own, else its municipality's), as a Calendar. */
+/** The calendar that applies to a school (its own, else its municipality's), as a Calendar: one object each. */
+const SCHOOL_CALENDARS: Calendar[] = SCHOOLS.map((def) => ({ "2026-27": def.calendar ?? MUNI_CALENDARS[def.muni] }));
+const MUNI_CALENDAR_OBJECTS: Record<MuniIx, Calendar> = {
+  0: { "2026-27": MUNI_CALENDARS[0] },
+  1: { "2026-27": MUNI_CALENDARS[1] },
+};
 export function schoolCalendar(s: number): Calendar {
-  const def = SCHOOLS[s] as SchoolDef;
-  return { "2026-27": def.calendar ?? MUNI_CALENDARS[def.muni] };
+  return SCHOOL_CALENDARS[s] as Calendar;
 }
 export function muniCalendar(m: MuniIx): Calendar {
-  return { "2026-27": MUNI_CALENDARS[m] };
+  return MUNI_CALENDAR_OBJECTS[m];
 }
 
 export interface PupilDef {
