@@ -10,10 +10,20 @@ import { dailyJob, type SweepSummary, sweep } from "./sweep.ts";
 
 const systemActor = (job: string): Actor => ({ principal: `system:${job}`, credentialId: "scheduler", requestId: randomUUID() });
 
+/** Which municipalities a run covers: every one this deployment serves, or those named. */
+export interface JobScope {
+  municipalities?: string[];
+}
+
+async function municipalities(store: Store, scope: JobScope): Promise<string[]> {
+  const all = await store.municipalities();
+  return scope.municipalities ? all.filter((m) => scope.municipalities?.includes(m)) : all;
+}
+
 /** Municipalities whose calendar covers today's school year: the ones a sweep can evaluate. */
-async function sweptMunicipalities(store: Store, today: IsoDate): Promise<string[]> {
+async function sweptMunicipalities(store: Store, today: IsoDate, scope: JobScope): Promise<string[]> {
   const out: string[] = [];
-  for (const kod of await store.municipalities()) {
+  for (const kod of await municipalities(store, scope)) {
     if (covers(today, await store.calendarFor(undefined, kod, [today]))) out.push(kod);
     else logger.warn("no calendar for today's school year; the sweep cannot run", { kommunkod: kod, today });
   }
@@ -25,15 +35,19 @@ async function sweptMunicipalities(store: Store, today: IsoDate): Promise<string
  * then on weekdays the sweep of every municipality. Each pupil's conditions use their own school's
  * calendar (SPEC §4 Time), so the sweep runs on every weekday, school day or not.
  */
-export async function runDailySweep(store: Store, now: Date): Promise<{ today: IsoDate; sweeps: Record<string, SweepSummary> }> {
+export async function runDailySweep(
+  store: Store,
+  now: Date,
+  scope: JobScope = {},
+): Promise<{ today: IsoDate; sweeps: Record<string, SweepSummary> }> {
   const today = todayInStockholm(now);
-  for (const kod of await store.municipalities()) {
+  for (const kod of await municipalities(store, scope)) {
     const daily = await dailyJob(store, kod, today);
     logger.info("daily job done", { kommunkod: kod, today, ...daily });
   }
   const sweeps: Record<string, SweepSummary> = {};
   if (isWeekend(today)) return { today, sweeps };
-  for (const kod of await sweptMunicipalities(store, today)) {
+  for (const kod of await sweptMunicipalities(store, today, scope)) {
     const last = await store.jobState("sweep", kod);
     sweeps[kod] = await sweep(store, kod, today, systemActor("sweep"), { now: now.toISOString(), today });
     await store.setJobState("sweep", kod, today, { previous: last?.lastDate ?? null });
@@ -54,7 +68,7 @@ export async function runDailySweep(store: Store, now: Date): Promise<{ today: I
 /** Every few minutes in the day: escalate what the timers call for, then deliver the outbox. */
 export async function runDispatch(store: Store, notifier: Notifier, now: Date): Promise<DispatchResult> {
   const today = todayInStockholm(now);
-  for (const kod of await sweptMunicipalities(store, today)) {
+  for (const kod of await sweptMunicipalities(store, today, {})) {
     await sweep(store, kod, today, systemActor("escalation"), { now: now.toISOString(), today }, { escalateOnly: true });
   }
   const result = await dispatch(store, notifier, now);

@@ -25,7 +25,6 @@ import { enrolmentOn, placementOn, wasAbsent } from "../../shared/placement.ts";
 import { DEFAULT_SETTINGS } from "../../shared/settings.ts";
 import {
   emptyResult,
-  MUNICIPALITIES,
   type MuniIx,
   muniCalendar,
   PUPILS,
@@ -63,7 +62,8 @@ const fail = (msg: string, detail?: unknown): never => {
 // ---- oracles, from the SPEC ----------------------------------------------------------------
 
 const schoolIxOf = (schoolId: string) => Number(schoolId.slice(4)) - 1;
-const homeIx = (p: Pupil): MuniIx => (p.homeMunicipality === MUNICIPALITIES[1] ? 1 : 0);
+/** Kommunkoder end in the municipality's index (1480/1481 in one world, 2480/2481 in the other). */
+const homeIx = (p: Pupil): MuniIx => (p.homeMunicipality?.endsWith("1") ? 1 : 0);
 const calendarOfSchool = (schoolId: string | null | undefined, p: Pupil) =>
   schoolId ? schoolCalendar(schoolIxOf(schoolId)) : muniCalendar(homeIx(p));
 
@@ -213,10 +213,9 @@ function severityAndScope(w: World, snap: Snapshot, today: IsoDate) {
       fail(`(h) ${w.name}: the case did not follow the child to ${p.homeMunicipality}`, { c, p });
     }
     if (p.district && c.district !== p.district) fail(`(h) ${w.name}: the case's district is not the child's`, { c, p });
-    const schoolMunis = c.schoolIds.map((id) => MUNICIPALITIES[(SCHOOLS[schoolIxOf(id)] as { muni: MuniIx }).muni]);
+    const schoolMunis = c.schoolIds.map((id) => w.kommunkod((SCHOOLS[schoolIxOf(id)] as { muni: MuniIx }).muni));
     for (const m of c.municipalities) {
-      if (m !== p.homeMunicipality && !schoolMunis.includes(m as "1480"))
-        fail(`(h) ${w.name}: municipality ${m} sees the case`, c);
+      if (m !== p.homeMunicipality && !schoolMunis.includes(m)) fail(`(h) ${w.name}: municipality ${m} sees the case`, c);
     }
   }
 }
@@ -290,7 +289,7 @@ const advance = (n: number) =>
   );
 
 const manualSweep = (muni: MuniIx, offset: number) =>
-  cmd(`ManualSweep(${MUNICIPALITIES[muni]}, ${offset >= 0 ? "+" : ""}${offset})`, async (m, r) => {
+  cmd(`ManualSweep(m${muni}, ${offset >= 0 ? "+" : ""}${offset})`, async (m, r) => {
     const asOf = addDays(m.today, offset);
     const cases = (await r.A.snapshot()).cases.length;
     const first = await r.A.sweep(muni, asOf);
@@ -316,8 +315,6 @@ const release = (p: number, which: number, offset: number) =>
     w.release(p, RELEASES[which] as (typeof RELEASES)[number], addDays(m.today, offset)),
   );
 
-const schoolIdOfIx = (s: number) => `${MUNICIPALITIES[(SCHOOLS[s] as { muni: MuniIx }).muni]}${String(s + 1).padStart(4, "0")}`;
-
 const absence = (s: number, back: number, mask: number, half: boolean) =>
   cmd(`Absence(s${s}, -${back}, ${mask.toString(2)}${half ? ", half" : ""})`, async (m, r) => {
     const date = addDays(m.today, -back);
@@ -326,7 +323,7 @@ const absence = (s: number, back: number, mask: number, half: boolean) =>
     const snap = (m.before ?? (await snapshots(r))).A;
     const absent = snap.pupils
       .map((p) => ({ p: r.A.pupilIndex(p.pupilId), e: enrolmentOn(p, date) }))
-      .filter((x) => x.e?.schoolId === schoolIdOfIx(s) && (mask >> x.p) & 1)
+      .filter((x) => x.e?.schoolId === r.A.schoolId(s) && (mask >> x.p) & 1)
       .map((x) => ({ p: x.p, fraction: half && x.p % 2 === 1 ? 0.5 : 1 }));
     await r.A.absence(s, date, absent);
     await r.B.absence(s, date, absent);
@@ -336,7 +333,7 @@ const absence = (s: number, back: number, mask: number, half: boolean) =>
 /** The absent list a school's report for a day holds now (the pupils with absence recorded that day there). */
 function reportOf(w: World, snap: Snapshot, s: number, date: IsoDate) {
   return snap.pupils
-    .filter((p) => enrolmentOn(p, date)?.schoolId === schoolIdOfIx(s) && p.recentAbsence[date] !== undefined)
+    .filter((p) => enrolmentOn(p, date)?.schoolId === w.schoolId(s) && p.recentAbsence[date] !== undefined)
     .map((p) => ({ p: w.pupilIndex(p.pupilId), fraction: p.recentAbsence[date] as number }));
 }
 
@@ -390,7 +387,7 @@ const fileDay = (s: number, back: number) =>
   });
 
 const register = (p: number, muni: MuniIx, status: "resident" | "moved_out" | "emigrated", dated: number | null) =>
-  cmd(`Register(p${p}, ${MUNICIPALITIES[muni]}, ${status}, ${dated})`, async (m, r) => {
+  cmd(`Register(p${p}, m${muni}, ${status}, ${dated})`, async (m, r) => {
     const statusDate = dated === null ? undefined : addDays(m.today, dated);
     const pupilOf = (s: Snapshot, w: World) => s.pupils.find((x) => w.pupilIndex(x.pupilId) === p) as Pupil;
     const before = m.before ?? (await snapshots(r));

@@ -45,7 +45,7 @@ import { DEFAULT_SETTINGS } from "../../shared/settings.ts";
 import { trimAbsence } from "../../shared/store.ts";
 import {
   gradeOf,
-  MUNICIPALITIES,
+  kommunkodOf,
   type MuniIx,
   muniCalendar,
   PUPILS,
@@ -55,11 +55,9 @@ import {
   type Snapshot,
   type SweepResult,
   schoolCalendar,
+  schoolIdOf,
   type World,
 } from "./scenario.ts";
-
-const schoolIdOf = (s: number) => `${MUNICIPALITIES[(SCHOOLS[s] as { muni: MuniIx }).muni]}${String(s + 1).padStart(4, "0")}`;
-const districtOf = (m: MuniIx) => `${MUNICIPALITIES[m]}-north`;
 
 /** Runs a rule and treats its refusal (a problem) as "nothing happens", as the API's 4xx answers do. */
 function attempt<T>(fn: () => T): T | undefined {
@@ -86,10 +84,10 @@ export class PureWorld implements World {
     this.world = world;
     this.name = name;
     this.schools = SCHOOLS.map((s, i) => ({
-      schoolId: schoolIdOf(i),
+      schoolId: schoolIdOf(world, i),
       name: `School ${i}`,
       organiserType: s.organiserType,
-      municipality: MUNICIPALITIES[s.muni],
+      municipality: kommunkodOf(world, s.muni),
     }));
   }
 
@@ -110,13 +108,21 @@ export class PureWorld implements World {
   }
 
   private facts(pupil: Pupil): Facts {
-    const home = MUNICIPALITIES.indexOf((pupil.homeMunicipality ?? MUNICIPALITIES[0]) as "1480") as MuniIx;
+    const home: MuniIx = pupil.homeMunicipality?.endsWith("1") ? 1 : 0;
     return {
       pupil,
       calendar: (schoolId) => (schoolId === null ? muniCalendar(home) : schoolCalendar(this.schoolIx(schoolId))),
       filed: (schoolId, date) => this.filed.get(this.schoolIx(schoolId))?.has(date) ?? false,
       settings: DEFAULT_SETTINGS,
     };
+  }
+
+  kommunkod(m: MuniIx): string {
+    return kommunkodOf(this.world, m);
+  }
+
+  schoolId(s: number): string {
+    return schoolIdOf(this.world, s);
   }
 
   pupilIndex(pupilId: string): number {
@@ -308,12 +314,12 @@ export class PureWorld implements World {
   async register(p: number, m: MuniIx, status: "resident" | "moved_out" | "emigrated", statusDate?: IsoDate): Promise<void> {
     const pupil = this.pupils.get(p) as Pupil;
     const def = PUPILS[p] as { household?: string };
-    const kod = MUNICIPALITIES[m];
+    const kod = this.kommunkod(m);
     const record = {
       personnummer: pupil.personnummer,
       givenName: "Testa",
       familyName: "Testsson",
-      district: districtOf(m),
+      district: `${kod}-north`,
       ...(def.household ? { householdId: `${def.household}-${this.world}` } : {}),
       status,
       ...(statusDate ? { statusDate } : {}),
@@ -370,7 +376,7 @@ export class PureWorld implements World {
   }
 
   async sweep(m: MuniIx, asOf: IsoDate): Promise<SweepResult & { preview: boolean }> {
-    const kod = MUNICIPALITIES[m];
+    const kod = this.kommunkod(m);
     const preview = asOf > this.today;
     const result = { opened: 0, resolved: 0, reopened: 0, escalated: 0, queued: 0, preview };
     const openIn = new Set(

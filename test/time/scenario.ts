@@ -11,7 +11,6 @@ import type { IsoDate } from "../../shared/dates.ts";
 import type { Case, CaseKind, Pupil, RiskFlag } from "../../shared/model.ts";
 import { withCheckDigit } from "../../shared/personnummer.ts";
 
-export const MUNICIPALITIES = ["1480", "1481"] as const;
 export type MuniIx = 0 | 1;
 
 /** Municipality 1481 has its sportlov a week later; school 1 (independent) keeps its own höstlov, a week earlier. */
@@ -74,12 +73,16 @@ export function gradeOf(birth: IsoDate, on: IsoDate): string {
   return grade <= 0 ? "F" : String(Math.min(grade, 9));
 }
 
-/** A world's own personnummer for a pupil: the two worlds of a run never share a child. */
+/** A world's own personnummer for a pupil: no two worlds (up to 89 in one table) share a child. */
 export function personnummerOf(world: number, p: number): string {
   const def = PUPILS[p] as PupilDef;
-  const serial = String(100 + world * 300 + p * 10 + (p % 2 === 0 ? 2 : 1)).padStart(3, "0");
+  const serial = String(100 + world * 10 + (p % 2 === 0 ? 2 : 1)).padStart(3, "0");
   return withCheckDigit(`${def.birth.replaceAll("-", "")}${serial}`);
 }
+
+let worlds = 0;
+/** A fresh world number: each world gets municipalities, schools and children of its own. */
+export const nextWorld = () => worlds++ % 89;
 
 export const RELEASES = [
   { reason: "transfer" },
@@ -125,6 +128,14 @@ export interface World {
   scheduled(): Promise<SweepResult>;
   snapshot(): Promise<Snapshot>;
   pupilIndex(pupilId: string): number;
+  /** This world's kommunkod of municipality m, and school id of school s (`<kommunkod><s+1, 4 digits>`). */
+  kommunkod(m: MuniIx): string;
+  schoolId(s: number): string;
 }
+
+/** A world's kommunkoder: world 0 has 1080 and 1081, world 1 has 1180 and 1181, … (the last digit is the index). */
+export const kommunkodOf = (world: number, m: MuniIx) => `${world + 10}8${m}`;
+export const schoolIdOf = (world: number, s: number) =>
+  `${kommunkodOf(world, (SCHOOLS[s] as SchoolDef).muni)}${String(s + 1).padStart(4, "0")}`;
 
 export const emptyResult = (r: SweepResult) => r.opened + r.resolved + r.reopened + r.escalated + r.queued === 0;
