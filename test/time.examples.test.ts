@@ -1,0 +1,470 @@
+/**
+ * SPEC §4 "Time", the examples a review found (issue 7, items 1–12), end to end on DynamoDB Local.
+ * Each test is one finding: it failed before the fix. The properties (time.*.test.ts) generalise them.
+ */
+import { beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { runDailySweep } from "../shared/jobs.ts";
+import { keys } from "../shared/keys.ts";
+import { dailyJob } from "../shared/sweep.ts";
+import { api, CALENDAR_2026_27, key, municipalityFixture, pnr, setToday, store, useTable } from "./helpers.ts";
+
+useTable();
+let m: Awaited<ReturnType<typeof municipalityFixture>>;
+
+beforeAll(async () => {
+  setToday("2026-08-14");
+  m = await municipalityFixture();
+  for (const [id, role, scope] of [
+    ["office", "attendance_office", "municipality:0180"],
+    ["head", "head_of_schools", "municipality:0180"],
+    ["soc", "social_services", `social:${m.district}`],
+  ] as const) {
+    await api("PUT", `/v1/contacts/${id}`, { key: m.ops, body: { name: id, role, scope, email: `${id}@example.se` } });
+  }
+});
+beforeEach(() => setToday("2026-09-14"));
+
+type School = { schoolId: string; key: string };
+const ownSchool = (type: "municipal" | "independent" = "municipal") => m.newSchool(type);
+
+async function enrolled(s: School, extra: Record<string, unknown> = {}, startDate = "2026-08-17", birth = "2015-05-05") {
+  const personnummer = pnr(birth);
+  const pupilId = await m.resident(personnummer, extra);
+  const r = await api("POST", `/v1/schools/${s.schoolId}/enrolments`, { key: s.key, body: { pupilId, grade: "5", startDate } });
+  expect(r.status, JSON.stringify(r.body)).toBe(201);
+  return { personnummer, pupilId, enrolmentId: r.body.enrolmentId as string };
+}
+const file = async (s: School, date: string, absentIds: string[]) => {
+  const r = await api("POST", `/v1/schools/${s.schoolId}/absence`, {
+    key: s.key,
+    body: { date, absent: absentIds.map((pupilId) => ({ pupilId, kind: "unexcused" })) },
+  });
+  expect(r.status, JSON.stringify(r.body)).toBe(200);
+};
+const sweep = async (asOf: string, k = m.muni) => {
+  const r = await api("POST", `/v1/municipalities/${m.kommunkod}/sweeps`, { key: k, body: { asOf } });
+  expect(r.status, JSON.stringify(r.body)).toBe(200);
+  return r.body;
+};
+const pupil = async (pupilId: string) =>
+  (await store().getPupil(pupilId)) as NonNullable<Awaited<ReturnType<ReturnType<typeof store>["getPupil"]>>>;
+const openKinds = async (pupilId: string) => (await pupil(pupilId)).openCases.map((c) => c.kind).sort();
+const getCase = (caseId: string, k = m.muni) => api("GET", `/v1/cases/${caseId}`, { key: k });
+const unplacedList = async () =>
+  (await api("GET", `/v1/municipalities/${m.kommunkod}/unplaced`, { key: m.muni })).body.items as {
+    pupilId: string;
+    openCases: { caseId: string }[];
+  }[];
+
+describe("1. a release that ends today", () => {
+  it.each([
+    [
+      "emigrated on a guardian's certificate",
+      "independent",
+      { reason: "emigrated", evidence: { kind: "guardian_certificate", reference: "intyg" } },
+      "unverified_emigration",
+    ],
+    [
+      "unreachable",
+      "independent",
+      { reason: "unreachable", evidence: { kind: "social_services_case", reference: "soc-1" } },
+      "unplaced",
+    ],
+  ] as const)(
+    "%s: the case stays open from the first day without a school, and no second case opens",
+    async (_n, type, release, kind) => {
+      const s = await ownSchool(type);
+      const p = await enrolled(s);
+      const r = await api("POST", `/v1/schools/${s.schoolId}/enrolments/${p.enrolmentId}/release`, {
+        key: s.key,
+        body: { endDate: "2026-09-14", ...release },
+      });
+      expect(r.status, JSON.stringify(r.body)).toBe(200);
+      const [opened] = (await pupil(p.pupilId)).openCases;
+      expect(opened).toMatchObject({ kind, episodeStart: "2026-09-15" });
+      // The sweep of today: the enrolment still covers today, which says nothing about the episode.
+      expect((await sweep("2026-09-14")).resolved).toEqual({});
+      setToday("2026-09-15");
+      const next = await sweep("2026-09-15");
+      expect(next).toMatchObject({ opened: {}, resolved: {} });
+      // 06:30 the next morning the daily job refreshes the pupil's place in the index: on the list now.
+      await store().setJobState("daily", m.kommunkod, "2026-09-14");
+      await dailyJob(store(), m.kommunkod, "2026-09-15");
+      expect((await getCase(opened?.caseId ?? "")).body.status).toBe("open");
+      expect(await openKinds(p.pupilId)).toEqual([kind]);
+      expect((await unplacedList()).find((i) => i.pupilId === p.pupilId)?.openCases.map((c) => c.caseId)).toEqual([
+        opened?.caseId,
+      ]);
+    },
+  );
+});
+
+describe("2. a sweep for an earlier date", () => {
+  it("resolves no case by facts from before its episode, and opens none before the pupil was registered", async () => {
+    const s = await ownSchool("independent");
+    const p = await enrolled(s);
+    await api("POST", `/v1/schools/${s.schoolId}/enrolments/${p.enrolmentId}/release`, {
+      key: s.key,
+      body: { endDate: "2026-09-10", reason: "unreachable", evidence: { kind: "social_services_case", reference: "soc-2" } },
+    });
+    const [c] = (await pupil(p.pupilId)).openCases;
+    expect(c?.episodeStart).toBe("2026-09-11");
+    // On 1 September the pupil was enrolled: that says nothing about an episode from 11 September.
+    expect((await sweep("2026-09-01")).resolved).toEqual({});
+    expect((await getCase(c?.caseId ?? "")).body.status).toBe("open");
+
+    // Registered today: a sweep for last week opens nothing that starts before the register knew the pupil.
+    const fresh = await m.resident(pnr("2016-02-02"));
+    await sweep("2026-09-07");
+    expect(await openKinds(fresh)).toEqual([]);
+    const today = await sweep("2026-09-14");
+    expect(today.opened.unplaced).toBeGreaterThanOrEqual(1);
+    expect((await pupil(fresh)).openCases[0]?.episodeStart).toBe("2026-09-14");
+  });
+});
+
+describe("3. a late sweep", () => {
+  it("opens nothing, and sends nothing, for pupils who were absent after the break but have been back since", async () => {
+    setToday("2026-08-17");
+    const s = await ownSchool();
+    const back = await enrolled(s);
+    for (const [date, absent] of [
+      ["2026-08-17", [back.pupilId]],
+      ["2026-08-18", [back.pupilId]],
+      ["2026-08-19", [back.pupilId]],
+      ["2026-08-20", []],
+      ["2026-08-21", []],
+    ] as const) {
+      setToday(date);
+      await file(s, date, [...absent]);
+    }
+    // Weeks later an officer runs the sweep for the fourth school day.
+    setToday("2026-09-14");
+    const late = await sweep("2026-08-20");
+    expect(late).toMatchObject({ opened: {}, resolved: {}, notificationsQueued: 0 });
+    expect(await sweep("2026-08-20")).toMatchObject({ opened: {}, resolved: {}, notificationsQueued: 0 });
+    expect(await openKinds(back.pupilId)).toEqual([]);
+  });
+});
+
+describe("4. an enrolment that starts in the future, and a sweep for a future date", () => {
+  it("keeps today's unplaced case open and the pupil on the list until the start date; a future sweep is a preview", async () => {
+    const s = await ownSchool();
+    const pupilId = await m.resident(pnr("2016-03-03"));
+    await sweep("2026-09-14");
+    const [c] = (await pupil(pupilId)).openCases;
+    expect(c?.kind).toBe("unplaced");
+    const r = await api("POST", `/v1/schools/${s.schoolId}/enrolments`, {
+      key: s.key,
+      body: { pupilId, grade: "4", startDate: "2027-01-11" },
+    });
+    expect(r.status).toBe(201);
+    expect((await getCase(c?.caseId ?? "")).body).toMatchObject({ status: "open", comingEnrolment: { startDate: "2027-01-11" } });
+    expect((await unplacedList()).some((i) => i.pupilId === pupilId)).toBe(true);
+    expect((await sweep("2026-09-14")).resolved).toEqual({});
+
+    const before = (await store().queryAll<{ caseId: string }>(null, `CASESCOPE#municipality:${m.kommunkod}`)).items.length;
+    const preview = await sweep("2027-01-12");
+    expect(preview.preview).toBe(true);
+    expect(preview.notificationsQueued).toBe(0);
+    expect((await store().queryAll<{ caseId: string }>(null, `CASESCOPE#municipality:${m.kommunkod}`)).items.length).toBe(before);
+    expect((await getCase(c?.caseId ?? "")).body.status).toBe("open");
+    // Operations see what would open, not which pupils.
+    const byOps = await sweep("2027-01-12", m.ops);
+    expect(byOps.preview).toBe(true);
+    expect(byOps.wouldOpen).toBeUndefined();
+
+    setToday("2027-01-11");
+    expect((await sweep("2027-01-11")).resolved.unplaced).toBeGreaterThanOrEqual(1);
+    expect((await getCase(c?.caseId ?? "")).body).toMatchObject({
+      status: "resolved",
+      outcome: "enrolled",
+      answeredOn: "2027-01-11",
+    });
+  });
+});
+
+describe("5. timers", () => {
+  it("count school days from the real day a case opened, not from the sweep's date", async () => {
+    setToday("2026-08-20");
+    const pupilId = await m.resident(pnr("2016-04-04"));
+    setToday("2026-09-14");
+    // No sweep ran; an officer runs the sweep for a date two weeks back: the case opens today.
+    const past = await sweep("2026-09-01");
+    expect(past.opened.unplaced).toBeGreaterThanOrEqual(1);
+    const [c] = (await pupil(pupilId)).openCases;
+    const opened = await getCase(c?.caseId ?? "");
+    expect(opened.body).toMatchObject({ openedOn: "2026-09-14", steps: ["opened"] });
+    expect((await sweep("2026-09-14")).escalated).toEqual({});
+    expect((await getCase(c?.caseId ?? "")).body.steps).toEqual(["opened"]);
+    setToday("2026-09-15");
+    await sweep("2026-09-15");
+    expect((await getCase(c?.caseId ?? "")).body.steps).toEqual(["opened", "unacknowledged"]);
+  });
+});
+
+describe("6. siblings", () => {
+  it("are evaluated together: both cases are high and their notes agree, whichever the sweep reaches first", async () => {
+    setToday("2026-08-17");
+    const s1 = await ownSchool();
+    const s2 = await ownSchool("independent");
+    const a = await enrolled(s1, { householdId: "hh-six" });
+    const b = await enrolled(s2, { householdId: "hh-six" }, "2026-08-17", "2013-03-03");
+    for (const date of ["2026-08-17", "2026-08-18", "2026-08-19"]) {
+      setToday(date);
+      await file(s1, date, [a.pupilId]);
+      await file(s2, date, [b.pupilId]);
+    }
+    setToday("2026-08-20");
+    await sweep("2026-08-20");
+    for (const p of [a, b]) {
+      const [ref] = (await pupil(p.pupilId)).openCases;
+      const c = await getCase(ref?.caseId ?? "");
+      expect(c.body.severity).toBe("high");
+      const note = c.body.checklist.find((i: { itemId: string }) => i.itemId === "check_siblings").systemNote;
+      expect(note).toMatch(/1 sibling\(s\) in the household: 1 absent on the same days/);
+      // Social services were told at once: a high case.
+      expect(c.body.notifications.some((n: { recipient: string }) => n.recipient.startsWith("social:"))).toBe(true);
+    }
+    // A school sees only what was sent to its own contacts, not whom else the case told.
+    const [aRef] = (await pupil(a.pupilId)).openCases;
+    const atSchool = await getCase(aRef?.caseId ?? "", s1.key);
+    expect(atSchool.body.severity).toBe("high");
+    expect(
+      atSchool.body.notifications.filter((n: { recipient: string }) => !n.recipient.startsWith(`school:${s1.schoolId}`)),
+    ).toEqual([]);
+  });
+});
+
+describe("7. a flag set after the case opened", () => {
+  it("raises the case at once and tells social services and, for honour concern, the head of schools", async () => {
+    const pupilId = await m.resident(pnr("2016-05-05"));
+    await sweep("2026-09-14");
+    const [ref] = (await pupil(pupilId)).openCases;
+    expect((await getCase(ref?.caseId ?? "")).body.severity).toBe("normal");
+    const f = await api("PUT", `/v1/pupils/${pupilId}/flags`, { key: m.social, body: { flags: ["honour_concern"] } });
+    expect(f.status).toBe(200);
+    const c = (await getCase(ref?.caseId ?? "")).body;
+    expect(c.severity).toBe("high");
+    expect(c.steps).toEqual(expect.arrayContaining(["raised", "honour"]));
+    const told = c.notifications.map((n: { recipient: string; step: string }) => `${n.step}:${n.recipient}`);
+    expect(told).toEqual(
+      expect.arrayContaining([`raised:social:${m.district}#social_services`, "honour:municipality:0180#head_of_schools"]),
+    );
+    // Clearing the flag lowers nothing.
+    await api("PUT", `/v1/pupils/${pupilId}/flags`, { key: m.social, body: { flags: [] } });
+    await sweep("2026-09-14");
+    expect((await getCase(ref?.caseId ?? "")).body.severity).toBe("high");
+  });
+});
+
+describe("8. a move to another municipality", () => {
+  it("happens only on the register's word; the case follows, the old office keeps what it wrote; a claim without it is a conflict", async () => {
+    const other = "0181";
+    const otherMuni = await key(`municipality:${other}`);
+    const otherSocial = await key(`social:${other}-kista`);
+    await api("PUT", `/v1/municipalities/${other}/calendar/2026-27`, { key: otherMuni, body: CALENDAR_2026_27 });
+    await api("PUT", "/v1/contacts/office-0181", {
+      key: m.ops,
+      body: { name: "o", role: "attendance_office", scope: `municipality:${other}`, email: "o@0181.se" },
+    });
+    const personnummer = pnr("2016-06-06");
+    const pupilId = await m.resident(personnummer, { statusDate: "2020-01-01" });
+    await sweep("2026-09-14");
+    const [ref] = (await pupil(pupilId)).openCases;
+    await api("POST", `/v1/cases/${ref?.caseId}/journal`, { key: m.muni, body: { text: "Called the family" } });
+    const record = (statusDate: string) => ({
+      personnummer,
+      givenName: "Testa",
+      familyName: "Testsson",
+      district: `${other}-kista`,
+      status: "resident",
+      statusDate,
+    });
+
+    // A claim older than the home register's own date: a conflict, nothing moves.
+    const claim = await api("POST", `/v1/municipalities/${other}/population`, {
+      key: otherMuni,
+      body: { records: [record("2019-06-01")] },
+    });
+    expect(claim.body.results[0]).toMatchObject({ status: "conflict", problem: { code: "register_conflict" } });
+    expect(claim.body.results[0].pupilId).toBeUndefined();
+    expect((await pupil(pupilId)).homeMunicipality).toBe("0180");
+    expect((await api("GET", `/v1/pupils/${pupilId}`, { key: otherMuni })).status).toBe(403);
+    expect((await getCase(ref?.caseId ?? "", otherMuni)).status).toBe(403);
+    const notices = await store().queryAll<{ entity: string; recipient: string }>("gsi1", keys.outboxPending);
+    const conflictTo = notices.items.filter((n) => n.recipient.includes("attendance_office")).map((n) => n.recipient);
+    expect(conflictTo).toEqual(
+      expect.arrayContaining([`municipality:0180#attendance_office`, `municipality:${other}#attendance_office`]),
+    );
+
+    // A later move-in date is the register's word: the pupil and the open case move.
+    const moved = await api("POST", `/v1/municipalities/${other}/population`, {
+      key: otherMuni,
+      body: { records: [record("2026-09-10")] },
+    });
+    expect(moved.body.results[0].status).toBe("updated");
+    expect((await pupil(pupilId)).homeMunicipality).toBe(other);
+    const there = await getCase(ref?.caseId ?? "", otherMuni);
+    expect(there.status).toBe(200);
+    expect(there.body.notifications.some((n: { step: string; recipient: string }) => n.step === "moved")).toBe(true);
+    expect((await getCase(ref?.caseId ?? "", otherSocial)).status).toBe(200);
+    // The old office reads what it wrote, and that the case moved — and cannot work it.
+    const old = await getCase(ref?.caseId ?? "", m.muni);
+    expect(old.status).toBe(200);
+    expect(old.body).toMatchObject({ movedAway: true });
+    expect(old.body.journal.map((j: { text: string }) => j.text)).toEqual(["Called the family"]);
+    expect((await api("POST", `/v1/cases/${ref?.caseId}/journal`, { key: m.muni, body: { text: "x" } })).status).toBe(403);
+    // The new municipality's own sweep works the case from now on.
+    const theirs = await api("POST", `/v1/municipalities/${other}/sweeps`, { key: otherMuni, body: { asOf: "2026-09-14" } });
+    expect(theirs.body.read.openCases).toBeGreaterThanOrEqual(1);
+  });
+});
+
+describe("9. the daily job after a long gap", () => {
+  it("applies every date-driven change since its last completed day, per municipality", async () => {
+    // The job last ran on 14 September; the next run is 90 days later.
+    await store().setJobState("daily", m.kommunkod, "2026-09-14");
+    const other = await store().jobState("daily", "0181");
+    const run = await dailyJob(store(), m.kommunkod, "2026-12-13");
+    expect(run).toMatchObject({ from: "2026-09-15", days: 90 });
+    expect((await store().jobState("daily", m.kommunkod))?.lastDate).toBe("2026-12-13");
+    // Another municipality's state is its own.
+    expect(await store().jobState("daily", "0181")).toEqual(other);
+  });
+
+  it("puts a pupil whose enrolment ended during the gap on the list and in the sweep's index", async () => {
+    const s = await ownSchool("independent");
+    const p = await enrolled(s);
+    await api("POST", `/v1/schools/${s.schoolId}/enrolments/${p.enrolmentId}/release`, {
+      key: s.key,
+      body: { endDate: "2026-10-01", reason: "unreachable", evidence: { kind: "social_services_case", reference: "s" } },
+    });
+    const inIndex = async () =>
+      (await store().queryAll<{ pupilId: string }>("trouble", keys.trouble(m.kommunkod))).items.some(
+        (x) => x.pupilId === p.pupilId,
+      );
+    expect(await inIndex()).toBe(false); // enrolled until 1 October
+    await store().setJobState("daily", m.kommunkod, "2026-09-14");
+    setToday("2026-12-20");
+    await dailyJob(store(), m.kommunkod, "2026-12-20");
+    expect(await inIndex()).toBe(true);
+    expect((await unplacedList()).some((i) => i.pupilId === p.pupilId)).toBe(true);
+  });
+});
+
+describe("10. whose school day", () => {
+  it("an independent school's own break: not_returned opens on its fourth school day, while the municipality is on höstlov", async () => {
+    const s = await ownSchool("independent");
+    // The school's höstlov is week 43; the municipality's is week 44.
+    const own = {
+      ...CALENDAR_2026_27,
+      holidays: [{ name: "höstlov", start: "2026-10-19", end: "2026-10-23" }],
+    };
+    expect((await api("PUT", `/v1/schools/${s.schoolId}/calendar/2026-27`, { key: m.muni, body: own })).status).toBe(201);
+    const p = await enrolled(s);
+    for (const date of ["2026-10-26", "2026-10-27", "2026-10-28"]) {
+      setToday(date);
+      await file(s, date, [p.pupilId]);
+    }
+    // Thursday 29 October, 06:30: the municipality is on höstlov; the school is not.
+    const run = await runDailySweep(store(), new Date("2026-10-29T05:30:00Z"), { municipalities: [m.kommunkod] });
+    expect(run.sweeps[m.kommunkod]?.opened.not_returned).toBeGreaterThanOrEqual(1);
+    expect(await openKinds(p.pupilId)).toEqual(["not_returned"]);
+  });
+});
+
+describe("11. returned, or just not reported?", () => {
+  it("only a day the school filed proves a return; the roster shows which days are filed", async () => {
+    setToday("2026-08-19");
+    const s = await ownSchool();
+    const p = await enrolled(s);
+    for (const date of ["2026-08-17", "2026-08-18", "2026-08-19"]) await file(s, date, [p.pupilId]);
+    setToday("2026-08-20");
+    await sweep("2026-08-20");
+    expect(await openKinds(p.pupilId)).toEqual(["not_returned"]);
+    setToday("2026-08-24");
+    // The school has not filed 20 and 21 August: nothing proves the pupil back.
+    expect((await sweep("2026-08-24")).resolved).toEqual({});
+    const roster = await api("GET", `/v1/schools/${s.schoolId}/roster`, { key: s.key });
+    expect(roster.body.filedDays).toEqual(["2026-08-17", "2026-08-18", "2026-08-19"]);
+    expect(roster.body.unfiledDays).toEqual(expect.arrayContaining(["2026-08-20", "2026-08-21"]));
+    // A filed day that names nobody: everyone was present.
+    await file(s, "2026-08-21", []);
+    expect((await sweep("2026-08-24")).resolved.not_returned).toBe(1);
+    const [ref] = (await pupil(p.pupilId)).closedCases ?? [];
+    expect((await getCase(ref?.caseId ?? "")).body).toMatchObject({
+      outcome: "returned",
+      answeredOn: "2026-08-21",
+      resolvedBy: "system:sweep",
+    });
+  });
+});
+
+describe("12. smaller findings", () => {
+  it("a concern report is not dated in the future, and ticking again keeps the earlier reference", async () => {
+    const pupilId = await m.resident(pnr("2016-07-07"));
+    await sweep("2026-09-14");
+    const [ref] = (await pupil(pupilId)).openCases;
+    const tick = (body: unknown) => api("PUT", `/v1/cases/${ref?.caseId}/checklist/report_concern`, { key: m.social, body });
+    const future = await tick({ done: true, date: "2026-09-20", reference: "SoC-1" });
+    expect(future.status).toBe(400);
+    expect(future.body.errors[0].path).toBe("/date");
+    expect((await tick({ done: true, date: "2026-09-14", reference: "SoC-1" })).status).toBe(200);
+    const again = await tick({ done: true, date: "2026-09-14", reference: "SoC-2" });
+    const item = again.body.checklist.find((i: { itemId: string }) => i.itemId === "report_concern");
+    expect(item).toMatchObject({ reference: "SoC-2", history: [{ reference: "SoC-1" }] });
+  });
+
+  it("enrolments far in time or outside school age, and register records born in the future, are refused with a clear problem", async () => {
+    const s = await ownSchool();
+    const pupilId = await m.resident(pnr("2015-08-08"));
+    const far = await api("POST", `/v1/schools/${s.schoolId}/enrolments`, {
+      key: s.key,
+      body: { pupilId, grade: "5", startDate: "2040-08-17" },
+    });
+    expect(far.status).toBe(422);
+    expect(far.body.code).toBe("start_date_out_of_range");
+    const adult = await api("POST", `/v1/schools/${s.schoolId}/enrolments`, {
+      key: s.key,
+      body: { personnummer: pnr("1990-01-01"), grade: "5", startDate: "2026-09-14" },
+    });
+    expect(adult.status).toBe(422);
+    expect(adult.body.code).toBe("outside_school_age");
+    const unborn = await m.register([
+      { personnummer: pnr("2027-01-01"), givenName: "A", familyName: "B", district: m.district, status: "resident" },
+    ]);
+    expect(unborn[0]).toMatchObject({ status: "error", problem: { code: "birth_date_in_future" } });
+  });
+
+  it("an error in a batch names the record: /records/1/district", async () => {
+    const results = await m.register([
+      { personnummer: pnr("2015-09-09"), givenName: "A", familyName: "B", district: m.district, status: "resident" },
+      { personnummer: pnr("2015-09-10"), givenName: "A", familyName: "B", district: "0181-elsewhere", status: "resident" },
+    ]);
+    expect(results[1]?.problem.errors[0].path).toBe("/records/1/district");
+  });
+
+  it("the transfer notice says when the old school will see the pupil under status=ended", async () => {
+    const a = await ownSchool();
+    const b = await ownSchool();
+    const p = await enrolled(a);
+    await api("POST", `/v1/schools/${b.schoolId}/enrolments`, {
+      key: b.key,
+      body: { pupilId: p.pupilId, grade: "5", startDate: "2026-10-01" },
+    });
+    const notices = await store().queryAll<{ text: string; subjectPk: string }>(null, keys.notice(p.enrolmentId));
+    expect(notices.items[0]?.text).toMatch(/stays on your roster until then, and is listed with status=ended from 2026-10-01/);
+  });
+
+  it("the roster's mentor mark counts only the days the pupil was enrolled at the school", async () => {
+    const s = await ownSchool();
+    const p = await enrolled(s, {}, "2026-09-10");
+    await file(s, "2026-09-11", [p.pupilId]);
+    const row = (await api("GET", `/v1/schools/${s.schoolId}/roster`, { key: s.key })).body.items.find(
+      (i: { pupilId: string }) => i.pupilId === p.pupilId,
+    );
+    // Enrolled on 10 and 11 September only: one day of two.
+    expect(row).toMatchObject({ absentDays: 1, schoolDays: 2, mentorMapping: true });
+  });
+});
