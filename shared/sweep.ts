@@ -244,9 +244,9 @@ export async function sweep(
     }
     for (const r of d.reopen) {
       const c = await store.getCase(r.caseId);
-      if (!c || c.status !== "resolved") continue;
-      const calendar = facts.facts(pupil).calendar(enrolmentOn(pupil, today)?.schoolId ?? null);
-      const view = reopenedView(c, r, today, calendar, facts.facts(pupil).settings);
+      if (c?.status !== "resolved") continue;
+      const f = facts.facts(pupil);
+      const view = reopenedView(c, r, today, f.calendar(enrolmentOn(pupil, today)?.schoolId ?? null), f.settings);
       const w = await reopeningWrites(store, c, pupil, { ...view, honour: r.honour, now, actor });
       items.push(...w.items);
       queued += w.queued;

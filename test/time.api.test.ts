@@ -4,26 +4,11 @@
  * suite runs at least 300 steps). FC_SEED=… FC_PATH=… replays a failure.
  */
 import { describe, expect, it } from "vitest";
-import { setToday, useTable } from "./helpers.ts";
-import { ApiWorld } from "./time/api-world.ts";
+import { useTable } from "./helpers.ts";
 import { runTimeProperty } from "./time/properties.ts";
-import { nextWorld } from "./time/scenario.ts";
+import { apiWorlds } from "./time/worlds.ts";
 
 useTable();
-
-export function apiWorlds() {
-  const A = new ApiWorld(nextWorld(), "A (with manual sweeps)");
-  const B = new ApiWorld(nextWorld(), "B (scheduled only)");
-  return {
-    A,
-    B,
-    setToday(day: string) {
-      setToday(day);
-      A.setToday(day);
-      B.setToday(day);
-    },
-  };
-}
 
 describe("time: end to end on DynamoDB Local", () => {
   it("keeps every child with a case, whatever order sweeps run in (invariants a–h)", async () => {

@@ -5,20 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { runTimeProperty, stats } from "./time/properties.ts";
-import { PureWorld } from "./time/pure-world.ts";
-
-export function pureWorlds() {
-  const A = new PureWorld(0, "A (with manual sweeps)");
-  const B = new PureWorld(1, "B (scheduled only)");
-  return {
-    A,
-    B,
-    setToday(day: string) {
-      A.setToday(day);
-      B.setToday(day);
-    },
-  };
-}
+import { pureWorlds } from "./time/worlds.ts";
 
 describe("time: the pure rules", () => {
   it("keep every child with a case, whatever order sweeps run in (invariants a–h)", async () => {
