@@ -79,6 +79,11 @@ export function placementOn(pupil: Pupil, date: IsoDate): PlacementState {
   return isSubject(pupil, date) ? "unplaced" : "not_subject";
 }
 
+/** An enrolment that starts after today (and was not cancelled before it began): it answers nothing until then. */
+export function comingEnrolment(pupil: Pick<Pupil, "enrolments">, today: IsoDate): EnrolmentSummary | undefined {
+  return pupil.enrolments.find((e) => e.startDate > today && (e.endDate === undefined || e.endDate >= e.startDate));
+}
+
 export const isEnrolledState = (s: PlacementState) => s === "placed" || s === "pending_release";
 
 /** The sparse index holds exactly the pupils whose state today needs watching. */

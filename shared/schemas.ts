@@ -208,7 +208,7 @@ export const PopulationResponse = z.object({
     z.object({
       index: num,
       pupilId: opt(str),
-      status: z.enum(["created", "updated", "unchanged", "error"]),
+      status: z.enum(["created", "updated", "unchanged", "conflict", "error"]),
       problem: opt(ProblemSchema),
     }),
   ),
@@ -250,6 +250,10 @@ export const RosterResponse = z.object({
       mentorMapping: withMeta(z.boolean(), { description: "absent on the mentorShare (10 % by default) or more of those days" }),
     }),
   ),
+  filedDays: withMeta(z.array(IsoDateSchema), {
+    description: "school days of the window the school has filed its absence report for (a filed day proves who was present)",
+  }),
+  unfiledDays: withMeta(z.array(IsoDateSchema), { description: "school days of the window not filed yet: they prove nothing" }),
   nextCursor: opt(str),
 });
 
@@ -262,7 +266,8 @@ export const UnplacedResponse = z.object({
       familyName: opt(str),
       district: opt(str),
       placement: z.enum(["unplaced", "pending_release"]),
-      openCases: z.array(z.object({ caseId: str, kind: z.enum(CASE_KINDS) })),
+      openCases: z.array(z.object({ caseId: str, kind: z.enum(CASE_KINDS), episodeStart: IsoDateSchema })),
+      comingEnrolment: opt(z.object({ schoolId: str, startDate: IsoDateSchema })),
     }),
   ),
   nextCursor: opt(str),
@@ -277,10 +282,23 @@ const Counts = z.record(z.string(), num);
 export const SweepBody = z.strictObject({ asOf: IsoDateSchema });
 export const SweepResponse = z.object({
   asOf: IsoDateSchema,
+  preview: opt(
+    withMeta(z.boolean(), { description: "true for a date after today: what would open; nothing was written or sent" }),
+  ),
   opened: Counts,
   escalated: Counts,
   resolved: Counts,
+  reopened: Counts,
   notificationsQueued: num,
+  wouldOpen: opt(
+    withMeta(
+      z.array(
+        z.object({ pupilId: str, kind: z.enum(CASE_KINDS), episodeStart: IsoDateSchema, severity: z.enum(["normal", "high"]) }),
+      ),
+      { description: "for a preview, to the municipality office: the cases that would open" },
+    ),
+  ),
+  read: opt(z.object({ candidates: num, openCases: num })),
 });
 export const CasesQuery = z.strictObject({
   status: opt(z.enum(["open", "acknowledged", "resolved"])),
@@ -298,6 +316,14 @@ export const ChecklistBody = z.strictObject({
 });
 export const ResolveBody = z.strictObject({ outcome: z.enum(CASE_OUTCOMES), note: Text(4000) });
 
+const ChecklistTickSchema = z.object({
+  done: z.boolean(),
+  doneBy: str,
+  doneAt: str,
+  note: opt(str),
+  date: opt(str),
+  reference: opt(str),
+});
 const ChecklistItemSchema = z.object({
   itemId: str,
   title: str,
@@ -308,6 +334,7 @@ const ChecklistItemSchema = z.object({
   date: opt(str),
   reference: opt(str),
   systemNote: opt(str),
+  history: opt(z.array(ChecklistTickSchema)),
 });
 export const CaseSummarySchema = z.object({
   caseId: str,
@@ -326,7 +353,13 @@ export const CaseResponse = z.extend(CaseSummarySchema, {
   acknowledgedAt: opt(str),
   acknowledgedBy: opt(str),
   resolvedAt: opt(str),
+  resolvedOn: opt(IsoDateSchema),
   resolvedBy: opt(str),
+  answeredOn: opt(
+    withMeta(IsoDateSchema, { description: "the data day whose fact resolved the case (never before episodeStart)" }),
+  ),
+  comingEnrolment: opt(z.object({ schoolId: opt(str), startDate: IsoDateSchema })),
+  movedAway: opt(withMeta(z.boolean(), { description: "the pupil moved: this scope reads what it wrote, and no more" })),
   outcomeNote: opt(str),
   evidenceExpires: opt(IsoDateSchema),
   steps: z.array(str),

@@ -6,6 +6,7 @@ import { pupilChangeWrites } from "../casework.ts";
 import { bodyOf, type Ctx, type Impl, queryOf } from "../http.ts";
 import { keys } from "../keys.ts";
 import type { Case, CaseKind, ChecklistItem, ChecklistTick } from "../model.ts";
+import { comingEnrolment } from "../placement.ts";
 import { problems } from "../problems.ts";
 import type { RoutesOf } from "../routes.ts";
 import * as s from "../schemas.ts";
@@ -148,7 +149,7 @@ async function coming(ctx: Ctx, c: Case) {
   if (c.status === "resolved" || !["unplaced", "release_without_destination", "unverified_emigration"].includes(c.kind))
     return {};
   const pupil = await ctx.store.getPupil(c.pupilId);
-  const e = pupil?.enrolments.find((x) => x.startDate > ctx.today && (x.endDate === undefined || x.endDate >= x.startDate));
+  const e = pupil && comingEnrolment(pupil, ctx.today);
   if (!e) return {};
   const p = ctx.principal;
   if (p.kind === "school" && p.schoolId !== e.schoolId) return { comingEnrolment: { startDate: e.startDate } };

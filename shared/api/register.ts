@@ -8,7 +8,7 @@ import { bodyOf, type Ctx, type Impl, queryOf, validate } from "../http.ts";
 import { newPupilId } from "../ids.ts";
 import { keys } from "../keys.ts";
 import type { Pupil } from "../model.ts";
-import { compulsoryAgeDates, troubleState } from "../placement.ts";
+import { comingEnrolment, compulsoryAgeDates, troubleState } from "../placement.ts";
 import { Problem, problems } from "../problems.ts";
 import { applyRegisterRecord, newPupil } from "../register.ts";
 import type { RoutesOf } from "../routes.ts";
@@ -143,6 +143,11 @@ function conflictNotice(ref: string, kommunkod: string, now: string): Notificati
     createdAt: now,
     nextAttemptAt: now,
   };
+}
+
+function coming(p: Pupil, today: string) {
+  const e = comingEnrolment(p, today);
+  return e ? { comingEnrolment: { schoolId: e.schoolId, startDate: e.startDate } } : {};
 }
 
 async function pupilOfMunicipality(ctx: Ctx): Promise<Pupil> {
@@ -307,6 +312,8 @@ export const registerRoutes: Record<RoutesOf<"register">, Impl> = {
           ...(p.district ? { district: p.district } : {}),
           placement: state,
           openCases: p.openCases,
+          // A place from a later date does not answer today's case: the pupil stays here until then.
+          ...coming(p, ctx.today),
         },
       ];
     });
