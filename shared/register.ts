@@ -63,6 +63,10 @@ export function applyRegisterRecord(
   if (existing.birthDate > today) {
     throw problems.unprocessable("birth_date_in_future", "The personnummer gives a birth date after today; check it.");
   }
+  // A date to come would outbid every later record (rule 6 moves on a later date): the register records what has happened.
+  if (record.statusDate && record.statusDate > today) {
+    throw problems.validation([{ path: "/statusDate", message: "must not be after today" }]);
+  }
   const home = existing.homeMunicipality;
   const elsewhere = home !== null && home !== kommunkod;
   if (elsewhere && record.status !== "resident") {

@@ -469,3 +469,142 @@ describe("12. smaller findings", () => {
     expect(row).toMatchObject({ absentDays: 1, schoolDays: 2, mentorMapping: true });
   });
 });
+
+describe("8b. what each principal learns around a move (red team)", () => {
+  it("a register date to come cannot outbid the home register, and a released conflict is told to the claimant", async () => {
+    const other = "0183";
+    const otherMuni = await key(`municipality:${other}`);
+    const personnummer = pnr("2016-10-10");
+    const pupilId = await m.resident(personnummer, { statusDate: "2020-01-01" });
+    const record = (statusDate?: string, status = "resident") => ({
+      personnummer,
+      givenName: "Testa",
+      familyName: "Testsson",
+      district: `${other}-norr`,
+      status,
+      ...(statusDate ? { statusDate } : {}),
+    });
+    const future = await api("POST", `/v1/municipalities/${other}/population`, {
+      key: otherMuni,
+      body: { records: [record("2099-12-31")] },
+    });
+    expect(future.body.results[0]).toMatchObject({ status: "error", problem: { errors: [{ path: "/records/0/statusDate" }] } });
+    expect((await pupil(pupilId)).homeMunicipality).toBe("0180");
+    // A claim without the register's word is a conflict; when the home register shows the move, the claimant is told.
+    expect(
+      (await api("POST", `/v1/municipalities/${other}/population`, { key: otherMuni, body: { records: [record("2019-01-01")] } }))
+        .body.results[0].status,
+    ).toBe("conflict");
+    await m.register([
+      {
+        personnummer,
+        givenName: "Testa",
+        familyName: "Testsson",
+        district: m.district,
+        status: "moved_out",
+        statusDate: "2026-09-13",
+      },
+    ]);
+    const told = (await store().queryAll<{ step: string; recipient: string }>("gsi1", keys.outboxPending)).items.filter(
+      (n) => n.step === "register_released",
+    );
+    expect(told.map((n) => n.recipient)).toContain(`municipality:${other}#attendance_office`);
+    const again = await api("POST", `/v1/municipalities/${other}/population`, {
+      key: otherMuni,
+      body: { records: [record("2026-09-14")] },
+    });
+    expect(again.body.results[0].status).toBe("updated");
+    expect((await pupil(pupilId)).homeMunicipality).toBe(other);
+  });
+
+  it("a school sees neither honour concern, moves nor social services' notes; a former office sees nothing new in its list", async () => {
+    setToday("2026-08-17");
+    const s = await ownSchool();
+    const p = await enrolled(s, { statusDate: "2020-01-01" });
+    for (const date of ["2026-08-17", "2026-08-18", "2026-08-19"]) {
+      setToday(date);
+      await file(s, date, [p.pupilId]);
+    }
+    setToday("2026-08-20");
+    await sweep("2026-08-20");
+    const [ref] = (await pupil(p.pupilId)).openCases;
+    const id = ref?.caseId ?? "";
+    await api("PUT", `/v1/pupils/${p.pupilId}/flags`, { key: m.social, body: { flags: ["honour_concern"] } });
+    await api("PUT", `/v1/cases/${id}/checklist/report_concern`, {
+      key: m.social,
+      body: { done: true, date: "2026-08-20", reference: "SoC-LVU-9", note: "utreseförbud, hedersrelaterat" },
+    });
+    const atSchool = await getCase(id, s.key);
+    const seen = JSON.stringify(atSchool.body);
+    expect(atSchool.body.severity).toBe("high");
+    expect(atSchool.body.steps).not.toContain("honour");
+    for (const secret of ["honour_concern", "SoC-LVU-9", "utreseförbud", m.district]) expect(seen).not.toContain(secret);
+    expect(atSchool.body.checklist.find((i: { itemId: string }) => i.itemId === "report_concern")).toMatchObject({
+      done: true,
+      doneBy: "social services",
+    });
+
+    // The child moves to another municipality; the case follows; the old office's list shows only that it moved.
+    const other = "0184";
+    const otherMuni = await key(`municipality:${other}`);
+    const moved = await api("POST", `/v1/municipalities/${other}/population`, {
+      key: otherMuni,
+      body: {
+        records: [
+          {
+            personnummer: p.personnummer,
+            givenName: "T",
+            familyName: "T",
+            district: `${other}-syd`,
+            status: "resident",
+            statusDate: "2026-08-19",
+          },
+        ],
+      },
+    });
+    expect(moved.body.results[0].status).toBe("updated");
+    const school = await getCase(id, s.key);
+    expect(school.status).toBe(200);
+    expect(JSON.stringify(school.body)).not.toMatch(/moved|formerScopes|0184/);
+    // The school lies in the old municipality, which keeps its view (§2); another former scope is the old district.
+    const oldSocial = await getCase(id, m.social);
+    expect(oldSocial.body).toMatchObject({ movedAway: true });
+    expect(oldSocial.body.severity).toBeUndefined();
+    const listed = (await api("GET", "/v1/cases?status=resolved", { key: m.social })).body.items.find(
+      (c: { caseId: string }) => c.caseId === id,
+    );
+    expect(listed).toEqual({
+      caseId: id,
+      kind: "not_returned",
+      pupilId: p.pupilId,
+      episodeStart: "2026-08-17",
+      openedOn: "2026-08-20",
+      movedAway: true,
+    });
+    expect(
+      (await api("GET", "/v1/cases?status=open", { key: m.social })).body.items.some((c: { caseId: string }) => c.caseId === id),
+    ).toBe(false);
+  });
+
+  it("when the register first knows a child a school enrolled, the open case goes to the child's home office and district", async () => {
+    const s = await ownSchool("independent");
+    const personnummer = pnr("2015-11-11");
+    const r = await api("POST", `/v1/schools/${s.schoolId}/enrolments`, {
+      key: s.key,
+      body: { personnummer, grade: "5", startDate: "2026-08-17" },
+    });
+    const pupilId = r.body.pupilId as string;
+    // Released without a receiving school on 1 September: five school days later the sweep opens a case.
+    const released = await api("POST", `/v1/schools/${s.schoolId}/enrolments/${r.body.enrolmentId}/release`, {
+      key: s.key,
+      body: { endDate: "2026-09-01", reason: "transfer" },
+    });
+    expect(released.status).toBe(202);
+    await sweep("2026-09-14");
+    const [ref] = (await pupil(pupilId)).openCases;
+    expect(ref?.kind).toBe("release_without_destination");
+    expect((await getCase(ref?.caseId ?? "", m.social)).status).toBe(403);
+    await m.register([{ personnummer, givenName: "A", familyName: "B", district: m.district, status: "resident" }]);
+    expect((await getCase(ref?.caseId ?? "", m.social)).status).toBe(200);
+  });
+});

@@ -46,7 +46,6 @@ function presentFormer(ctx: Ctx, c: Case, journal: JournalEntry[]) {
   return {
     caseId: c.caseId,
     kind: c.kind,
-    status: c.status,
     movedAway: true,
     pupilId: c.pupilId,
     episodeStart: c.episodeStart,
@@ -63,32 +62,66 @@ function schoolsSeen(ctx: Ctx, ids: string[]): string[] {
   const p = ctx.principal;
   return p.kind === "school" ? ids.filter((id) => id === p.schoolId) : ids;
 }
+/** Who did something, as the caller may see it: a school sees social services' work only as done by social services. */
 function actorSeen(ctx: Ctx, principal: string | undefined): string | undefined {
   const p = ctx.principal;
-  if (principal === undefined || p.kind !== "school" || !principal.startsWith("school:")) return principal;
+  if (principal === undefined || p.kind !== "school") return principal;
+  if (principal.startsWith("social:")) return "social services";
+  if (!principal.startsWith("school:")) return principal;
   return principal === `school:${p.schoolId}` ? principal : "another school";
 }
+const bySocial = (principal?: string) => principal?.startsWith("social:") ?? false;
 
-/** A case as the caller may see it: a school sees only its own school, and never social services' journal. */
+/** Alert steps a school may see: not honour concern (a risk flag), not moves (where the child lives). */
+const STEPS_FOR_SCHOOLS = new Set(["opened", "unacknowledged", "still_open", "evidence_expired", "raised", "reopened"]);
+
+/** A checklist tick as the caller sees it: a school sees that social services ticked an item, not their note or reference. */
+function tickSeen<T extends Partial<ChecklistTick>>(ctx: Ctx, t: T): T {
+  if (ctx.principal.kind !== "school" || !bySocial(t.doneBy))
+    return { ...t, ...(t.doneBy ? { doneBy: actorSeen(ctx, t.doneBy) } : {}) };
+  const { note: _n, reference: _r, date: _d, ...rest } = t;
+  return { ...rest, doneBy: "social services" } as T;
+}
+
+/**
+ * A case as the caller may see it. A school: only its own school, never social services' journal,
+ * notes or references, never honour concern or moves, never the district; and only the alerts
+ * sent to its own contacts.
+ */
 function present(ctx: Ctx, c: Case, journal: JournalEntry[] = [], notifications: Notification[] = []) {
-  const { version: _v, municipalities: _m, district, openedBy: _o, acknowledgedBy, resolvedBy, checklist, ...rest } = c;
+  const school = ctx.principal.kind === "school";
+  const {
+    version: _v,
+    municipalities: _m,
+    district,
+    openedBy: _o,
+    formerScopes,
+    acknowledgedBy,
+    resolvedBy,
+    outcomeNote,
+    checklist,
+    steps,
+    ...rest
+  } = c;
   return {
     ...rest,
     schoolIds: schoolsSeen(ctx, c.schoolIds),
-    ...(ctx.principal.kind !== "school" && district ? { district } : {}),
+    steps: school ? steps.filter((st) => STEPS_FOR_SCHOOLS.has(st)) : steps,
+    ...(!school && district ? { district } : {}),
+    ...(!school && formerScopes ? { formerScopes } : {}),
     ...(acknowledgedBy ? { acknowledgedBy: actorSeen(ctx, acknowledgedBy) } : {}),
     ...(resolvedBy ? { resolvedBy: actorSeen(ctx, resolvedBy) } : {}),
+    ...(outcomeNote && !(school && bySocial(resolvedBy)) ? { outcomeNote } : {}),
     checklist: checklist.map((i) => ({
-      ...i,
-      ...(i.doneBy ? { doneBy: actorSeen(ctx, i.doneBy) } : {}),
-      ...(i.history ? { history: i.history.map((h) => ({ ...h, doneBy: actorSeen(ctx, h.doneBy) ?? h.doneBy })) } : {}),
+      ...tickSeen(ctx, i),
+      ...(i.history ? { history: i.history.map((h) => tickSeen(ctx, h)) } : {}),
     })),
     journal: journal
       .filter((j) => !j.socialOnly || ctx.principal.kind === "social")
       .map(({ entryId, at, by, text, socialOnly }) => ({ entryId, at, by: actorSeen(ctx, by), text, socialOnly })),
     // A school sees what was sent to its own contacts, no more: whom else a case told says too much.
     notifications: notifications
-      .filter((n) => ctx.principal.kind !== "school" || n.scope === scopeOf(ctx))
+      .filter((n) => !school || n.scope === scopeOf(ctx))
       .map((n) => ({
         notificationId: n.notificationId,
         channel: n.channel,
@@ -104,6 +137,17 @@ function present(ctx: Ctx, c: Case, journal: JournalEntry[] = [], notifications:
 }
 
 function summary(ctx: Ctx, c: Case) {
+  // A scope the case left when the pupil moved learns nothing of what happened since (rule 6).
+  if (wasFormerScope(ctx, c)) {
+    return {
+      caseId: c.caseId,
+      kind: c.kind,
+      pupilId: c.pupilId,
+      episodeStart: c.episodeStart,
+      openedOn: c.openedOn,
+      movedAway: true,
+    };
+  }
   return {
     caseId: c.caseId,
     kind: c.kind,
@@ -216,7 +260,11 @@ export const caseRoutes: Record<RoutesOf<"cases">, Impl> = {
     const cases = (await ctx.store.getCases(page.items.map((p) => p.caseId)))
       .filter(
         (c) =>
-          (mayAccess(ctx, c) || wasFormerScope(ctx, c)) && (!q.status || c.status === q.status) && (!q.kind || c.kind === q.kind),
+          (!q.kind || c.kind === q.kind) &&
+          // A former scope's pointer lies among the closed ones: its status says nothing of the case's.
+          (wasFormerScope(ctx, c)
+            ? !q.status || q.status === "resolved"
+            : mayAccess(ctx, c) && (!q.status || c.status === q.status)),
       )
       .sort((a, b) => b.openedAt.localeCompare(a.openedAt));
     await ctx.store.auditReads(
@@ -228,7 +276,7 @@ export const caseRoutes: Record<RoutesOf<"cases">, Impl> = {
     return {
       status: 200,
       body: {
-        items: cases.map((c) => (wasFormerScope(ctx, c) ? { ...summary(ctx, c), movedAway: true } : summary(ctx, c))),
+        items: cases.map((c) => summary(ctx, c)),
         ...(page.cursor ? { nextCursor: page.cursor } : {}),
       },
     };

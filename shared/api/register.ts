@@ -80,8 +80,15 @@ export async function upsertRegisterRecord(ctx: Ctx, kommunkod: string, raw: unk
       // Reaching and leaving compulsory school age change the placement state on 1 July.
       ...ctx.store.agendaWrites(after, compulsoryAgeDates(base.birthDate), ctx.today),
     ];
-    if (decision.movedFrom) {
-      // The open cases follow the child to the new home (rule 6).
+    // A register that says the child left, while another municipality claims the child: that office may take over now.
+    const left = after.residency !== "resident" && after.residency !== "unknown";
+    for (const c of left && base.homeMunicipality === kommunkod ? (base.registerConflicts ?? []) : []) {
+      items.push(
+        ctx.store.outboxWrite(conflictNotice(c.ref ?? conflictRef(base.pupilId, c.kommunkod), c.kommunkod, ctx.now, "released")),
+      );
+    }
+    if (decision.movedFrom || (base.homeMunicipality === null && base.openCases.length > 0)) {
+      // The open cases follow the child to the new home (rule 6), also when the register first knows the child.
       items.push(ctx.store.auditWrite(base.pupilId, ctx.actor, "register.moved_in", ctx.now));
       for (const c of await ctx.store.getCases(base.openCases.map((o) => o.caseId))) {
         items.push(...(await movingWrites(ctx.store, c, after, { now: ctx.now, actor: ctx.actor })));
@@ -123,20 +130,25 @@ function conflictRef(pupilId: string, kommunkod: string): string {
   return `RC-${createHash("sha256").update(`${pupilId}|${kommunkod}`).digest("hex").slice(0, 8).toUpperCase()}`;
 }
 
-function conflictNotice(ref: string, kommunkod: string, now: string): Notification {
+function conflictNotice(ref: string, kommunkod: string, now: string, step: "conflict" | "released" = "conflict"): Notification {
+  const text =
+    step === "conflict"
+      ? `Two municipalities' population registers hold the same child as resident (reference ${ref}). ` +
+        "Elevvakt keeps the child with the municipality whose register held them first, until that register shows the move out. " +
+        "Check your register; this message deliberately names no one."
+      : `The register conflict ${ref} can be settled: the other municipality's register now shows the child as moved out. ` +
+        "Send your register record for the child again and Elevvakt moves the child, and any open case, to you. " +
+        "This message deliberately names no one.";
   return {
-    notificationId: notificationId(ref, kommunkod, now),
+    notificationId: notificationId(ref, kommunkod, step, now),
     subjectPk: keys.notice(ref),
-    step: "register_conflict",
+    step: `register_${step}`,
     channel: "email",
     recipient: `municipality:${kommunkod}#attendance_office`,
     scope: `municipality:${kommunkod}`,
     role: "attendance_office",
     subject: `Elevvakt: register conflict ${ref}`,
-    text:
-      `Two municipalities' population registers hold the same child as resident (reference ${ref}). ` +
-      "Elevvakt keeps the child with the municipality whose register held them first, until that register shows the move out. " +
-      "Check your register; this message deliberately names no one.",
+    text,
     status: "pending",
     attempts: 0,
     attemptLog: [],

@@ -330,7 +330,7 @@ export class PureWorld implements World {
       this.put(p, d.pupil);
       return;
     }
-    if (d.movedFrom) {
+    if (d.movedFrom || (pupil.homeMunicipality === null && pupil.openCases.length > 0)) {
       for (const ref of pupil.openCases) {
         const c = this.cases.get(ref.caseId) as Case;
         this.cases.set(c.caseId, relocated(c, d.pupil, this.schoolMunicipalities(c)).case);
