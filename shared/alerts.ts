@@ -140,8 +140,10 @@ export function notificationsFor(
   step: Step,
   groups: RecipientGroup[],
   contacts: Contact[],
-  opts: { now: string; baseUrl: string; schoolName?: string },
+  opts: { now: string; baseUrl: string; schoolName?: string; occurrence?: string },
 ): Notification[] {
+  // A step that can happen again on a case (reopened, moved) is told again: its ids name the occurrence.
+  const stepId = opts.occurrence ? `${step}#${opts.occurrence}` : step;
   const out: Notification[] = [];
   const seen = new Set<string>();
   for (const g of groups) {
@@ -159,13 +161,13 @@ export function notificationsFor(
       nextAttemptAt: opts.now,
     };
     for (const k of members.filter((m) => m.phone)) {
-      const id = notificationId(c.caseId, step, "sms", k.contactId);
+      const id = notificationId(c.caseId, stepId, "sms", k.contactId);
       if (seen.has(id)) continue;
       seen.add(id);
       out.push({ ...base, notificationId: id, channel: "sms", recipient: k.contactId, ...message(c, step, "sms", opts) });
     }
     if (members.some((m) => m.email)) {
-      const id = notificationId(c.caseId, step, "email", `${g.scope}#${g.role}`);
+      const id = notificationId(c.caseId, stepId, "email", `${g.scope}#${g.role}`);
       if (!seen.has(id)) {
         seen.add(id);
         out.push({

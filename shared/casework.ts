@@ -31,6 +31,9 @@ export function siblingPicture(pupil: Pupil, siblings: Pupil[], from: IsoDate) {
   return { count: others.length, absent, inCase };
 }
 
+/** Steps that can happen more than once on a case: each occurrence is told, and named in the ids. */
+const REPEATABLE: ReadonlySet<Step> = new Set(["reopened", "moved", "moved_away"]);
+
 async function queue(
   store: Store,
   c: Case,
@@ -46,7 +49,13 @@ async function queue(
   );
   // A protected identity's school is never named in a message.
   const school = !pupil.protectedIdentity && c.schoolIds[0] ? await store.getSchool(c.schoolIds[0]) : undefined;
-  return notificationsFor(c, step, groups, contacts, { now, baseUrl: appUrl(), ...(school ? { schoolName: school.name } : {}) });
+  return notificationsFor(c, step, groups, contacts, {
+    now,
+    baseUrl: appUrl(),
+    ...(school ? { schoolName: school.name } : {}),
+    // The case's version when the step is taken: unique per occurrence.
+    ...(REPEATABLE.has(step) ? { occurrence: `v${c.version}` } : {}),
+  });
 }
 
 export interface OpeningWrites {
@@ -141,19 +150,15 @@ export async function resolvingWrites(
   });
 }
 
-/** Resolutions for the answers detection found, resolved by the system (`final` for the register's word). */
-export function answered(
-  answers: { ref: CaseRef; answer: Answer }[],
-  note: string,
-  opts: { final?: boolean } = {},
-): Resolution[] {
-  return answers.map(({ ref, answer }) => ({
+/** Resolutions for the answers detection found, resolved by the system (the register's word closes its episode for good, rule 7). */
+export function answered(answers: { ref: CaseRef; answer: Answer; byRegister?: true }[], note: string): Resolution[] {
+  return answers.map(({ ref, answer, byRegister }) => ({
     ref,
     outcome: answer.outcome,
     note,
     by: SYSTEM_RESOLVER,
     answeredOn: answer.on,
-    ...(opts.final ? { final: true } : {}),
+    ...(byRegister ? { final: true } : {}),
   }));
 }
 

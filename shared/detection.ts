@@ -78,6 +78,21 @@ export function lookbackFloor(date: IsoDate): IsoDate {
   return addDays(schoolYearRange(schoolYearOf(date)).start, -365);
 }
 
+/**
+ * The first day whose absence the pupil record keeps (`trimAbsence`): before it nothing is known,
+ * so no day whose absence window reaches before it may answer a case (a forgotten absence would
+ * look like presence). Detection looks back to the floor, and a window reaches a term back from it.
+ */
+export function absenceKeptFrom(today: IsoDate): IsoDate {
+  return addDays(lookbackFloor(today), -150);
+}
+
+/** Trims the rolling absence record to what detection can look at (absent days only are kept). */
+export function trimAbsence(recent: Record<IsoDate, number>, today: IsoDate): Record<IsoDate, number> {
+  const from = absenceKeptFrom(today);
+  return Object.fromEntries(Object.entries(recent).filter(([d]) => d >= from));
+}
+
 /** Every school day a calendar holds, in order, with their positions: built once per calendar. */
 interface SchoolDays {
   days: IsoDate[];
@@ -159,18 +174,19 @@ function returnPeriod(f: Facts, schoolId: string | null, start: IsoDate): IsoDat
 }
 
 /** Present on a school day the pupil's school filed, or enrolled at another school: the pupil is back (rule 2). */
-function returnAnswer(f: Facts, episodeSchool: string | null, d: IsoDate): CaseOutcome | null {
+function returnAnswer(f: Facts, episodeSchool: string | null, d: IsoDate, keptFrom: IsoDate): CaseOutcome | null {
   const s = placementOn(f.pupil, d);
   if (s === "not_subject") return notSubjectOutcome(f.pupil, d);
   const school = schoolOn(f.pupil, d);
   if (school === null) return null;
   if (school !== episodeSchool && s === "placed") return "enrolled";
-  const present = !wasAbsent(f.pupil, d) && isSchoolDay(d, f.calendar(school)) && f.filed(school, d);
+  // A day whose absence is no longer kept proves nothing.
+  const present = d >= keptFrom && !wasAbsent(f.pupil, d) && isSchoolDay(d, f.calendar(school)) && f.filed(school, d);
   return present ? "returned" : null;
 }
 
 /** Long absence: the share of the last `absenceWindow` school days before `d` the pupil was absent. */
-function absenceWindow(f: Facts, d: IsoDate): { share: number; complete: boolean; lastDay?: IsoDate } | null {
+function absenceWindow(f: Facts, d: IsoDate): { share: number; complete: boolean; days: IsoDate[] } | null {
   const school = schoolOn(f.pupil, d);
   const calendar = f.calendar(school);
   const w = f.settings.absenceWindow;
@@ -180,7 +196,7 @@ function absenceWindow(f: Facts, d: IsoDate): { share: number; complete: boolean
   const window = all.days.slice(Math.max(0, end - w), end);
   if (window.length === 0) return null;
   const absent = window.filter((x) => wasAbsent(f.pupil, x)).length;
-  return { share: absent / w, complete: window.length >= w, lastDay: window.at(-1) };
+  return { share: absent / w, complete: window.length >= w, days: window };
 }
 
 function longAbsenceTrigger(f: Facts, d: IsoDate): boolean {
@@ -189,17 +205,24 @@ function longAbsenceTrigger(f: Facts, d: IsoDate): boolean {
   return !!w && w.complete && w.share >= f.settings.longAbsenceShare;
 }
 
-/** Below the share on a school day whose window ends on a day the school filed (an unfiled day proves nothing). */
-function longAbsenceAnswer(f: Facts, d: IsoDate): CaseOutcome | null {
+/**
+ * Below the share on a school day, counting every day of the window the school has not filed as
+ * absent: only filed days prove presence (rule 2), and a window reaching before the absence kept
+ * proves nothing.
+ */
+function longAbsenceAnswer(f: Facts, d: IsoDate, keptFrom: IsoDate): CaseOutcome | null {
   const s = placementOn(f.pupil, d);
   if (s === "not_subject") return notSubjectOutcome(f.pupil, d);
   if (!isEnrolledState(s)) return null;
   const school = schoolOn(f.pupil, d);
   if (school === null || !isSchoolDay(d, f.calendar(school))) return null;
   const w = absenceWindow(f, d);
-  if (!w?.lastDay || w.share >= f.settings.longAbsenceShare) return null;
-  const filedBy = schoolOn(f.pupil, w.lastDay);
-  return filedBy !== null && f.filed(filedBy, w.lastDay) ? "returned" : null;
+  if (!w?.complete || (w.days[0] as IsoDate) < keptFrom) return null;
+  const unproven = w.days.filter((x) => {
+    const at = schoolOn(f.pupil, x);
+    return wasAbsent(f.pupil, x) || at === null || !f.filed(at, x);
+  }).length;
+  return unproven / f.settings.absenceWindow < f.settings.longAbsenceShare ? "returned" : null;
 }
 
 /**
@@ -218,21 +241,26 @@ export function answerOf(f: Facts, c: Pick<Case, "kind" | "episodeStart" | "scho
       }
       return null;
     case "not_returned": {
-      const school = c.schoolIds[0] ?? schoolOn(f.pupil, c.episodeStart);
+      // The school the data now says the pupil was at on the return days (an enrolment may have
+      // been moved since the case opened): the trigger and the answer must agree on it.
+      const school = schoolOn(f.pupil, c.episodeStart) ?? c.schoolIds[0] ?? null;
       const period = returnPeriod(f, school, c.episodeStart);
       const after = addDays(period.at(-1) ?? c.episodeStart, 1);
+      const keptFrom = absenceKeptFrom(horizon);
       for (const d of daysFrom(after, horizon)) {
-        const outcome = returnAnswer(f, school, d);
+        const outcome = returnAnswer(f, school, d, keptFrom);
         if (outcome) return { outcome, on: d };
       }
       return null;
     }
-    case "long_absence":
+    case "long_absence": {
+      const keptFrom = absenceKeptFrom(horizon);
       for (const d of daysFrom(addDays(c.episodeStart, 1), horizon)) {
-        const outcome = longAbsenceAnswer(f, d);
+        const outcome = longAbsenceAnswer(f, d, keptFrom);
         if (outcome) return { outcome, on: d };
       }
       return null;
+    }
   }
 }
 
@@ -245,12 +273,12 @@ export function placementAnswers(
   pupil: Pupil,
   today: IsoDate,
   opts: { register?: boolean } = {},
-): { ref: CaseRef; answer: Answer }[] {
-  const out: { ref: CaseRef; answer: Answer }[] = [];
+): { ref: CaseRef; answer: Answer; byRegister?: true }[] {
+  const out: { ref: CaseRef; answer: Answer; byRegister?: true }[] = [];
   for (const ref of pupil.openCases) {
     const byRegister = opts.register ? registerAnswer(pupil, ref.episodeStart, maxDate(today, ref.episodeStart)) : null;
     if (byRegister) {
-      out.push({ ref, answer: byRegister });
+      out.push({ ref, answer: byRegister, byRegister: true });
       continue;
     }
     // Absence kinds need the calendar and the filed days: the sweep answers them.
@@ -276,7 +304,8 @@ function scan(
   horizon: IsoDate,
 ): { start: IsoDate; schoolIds: string[]; ready: boolean } | null {
   const { pupil } = f;
-  const floor = maxDate(lookbackFloor(asOf), firstTrigger(pupil, kind));
+  const floor = maxDate(lookbackFloor(horizon), firstTrigger(pupil, kind));
+  const keptFrom = absenceKeptFrom(horizon);
   // Rule 7: a pupil the register says emigrated, moved out or died has left the watch.
   if (floor > asOf || REGISTER_OUTCOME[pupil.residency]) return null;
 
@@ -331,7 +360,7 @@ function scan(
       if (triggers.size === 0) return null;
       let run: { start: IsoDate; school: string; after: IsoDate } | null = null;
       for (const d of daysFrom(minDate(...triggers.keys()), horizon)) {
-        if (run && d >= run.after && returnAnswer(f, run.school, d)) run = null;
+        if (run && d >= run.after && returnAnswer(f, run.school, d, keptFrom)) run = null;
         const school = triggers.get(d);
         if (run === null && school !== undefined) {
           const end = returnPeriod(f, school, d).at(-1) as IsoDate;
@@ -345,7 +374,7 @@ function scan(
       // the share on a school day whose window ends on a filed day, or out of the watch.
       let start: IsoDate | null = null;
       for (const d of daysFrom(floor, horizon)) {
-        if (start !== null && longAbsenceAnswer(f, d)) start = null;
+        if (start !== null && longAbsenceAnswer(f, d, keptFrom)) start = null;
         else if (start === null && d <= asOf && longAbsenceTrigger(f, d)) start = d;
       }
       if (start === null) return null;
@@ -395,13 +424,16 @@ export function standing(f: Facts, kind: CaseKind, asOf: IsoDate, today: IsoDate
   const family = caseFamily(kind);
   // Rule 7: an episode the register closed stays closed.
   if ((f.pupil.closedCases ?? []).some((c) => c.final && family.includes(c.kind) && c.episodeStart >= start)) return null;
+  // A hand resolution belongs to this run if its episode lies in it or it was made while the run
+  // stood (the run may reach back past the lookback floor).
   const byHand = (f.pupil.closedCases ?? [])
-    .filter((c) => c.byHand && family.includes(c.kind) && c.episodeStart >= start)
+    .filter((c) => c.byHand && family.includes(c.kind) && (c.episodeStart >= start || c.resolvedOn >= start))
     .sort((a, b) => a.resolvedOn.localeCompare(b.resolvedOn))
     .pop();
   if (byHand) {
     const calendar = f.calendar(kind === "unplaced" ? null : (found.schoolIds[0] ?? null));
-    const restart = schoolDaysAfter(byHand.resolvedOn, HAND_RESOLVED_SCHOOL_DAYS, calendar);
+    // 20 school days after the resolution — or after the episode start, for a case resolved before it began.
+    const restart = schoolDaysAfter(maxDate(byHand.resolvedOn, byHand.episodeStart), HAND_RESOLVED_SCHOOL_DAYS, calendar);
     if (!restart || restart > asOf) return null;
     // Long absence must be over the share again from then; the other kinds still stand while unanswered.
     const again = kind === "long_absence" ? [...daysFrom(restart, asOf)].find((d) => longAbsenceTrigger(f, d)) : restart;
@@ -474,11 +506,11 @@ export function mentorMark(absent: number, of: number, s: Settings): boolean {
 }
 
 /**
- * Whether absence just written may open a case: the sweep should look at the pupil. Conservative on
- * purpose — without the filed days every unanswered episode counts — so no candidate is missed.
+ * Whether absence just written may open a case: the sweep should look at the pupil. The filed days
+ * the caller knows (the reporting school's) answer episodes; another school's count as unfiled, so
+ * a pupil who changed schools errs on the side of being looked at.
  */
-export function absenceSignal(f: Omit<Facts, "filed">, today: IsoDate): boolean {
-  const facts: Facts = { ...f, filed: () => false };
+export function absenceSignal(facts: Facts, today: IsoDate): boolean {
   const tomorrow = addDays(today, 1);
   const streak = (["not_returned", "long_absence"] as const).some((k) => scan(k, facts, tomorrow, tomorrow));
   return streak || onReturnStreak(facts, today);
@@ -574,23 +606,26 @@ export function decideHousehold(
     const { pupil } = m.facts;
     const resolve: PupilDecision["resolve"] = [];
     const standings: { s: Standing; reopen?: string }[] = [];
+    // Rule 1: a sweep for a date before a case's episode start leaves that case alone. Escalation
+    // runs resolve what the data answers too, so no alert goes out about a child who is back.
+    for (const c of m.cases) {
+      if (c.episodeStart > asOf) continue;
+      const answer = answerOf(m.facts, c, horizon);
+      if (answer) resolve.push({ c, answer });
+    }
     // A sibling who is only context (watched by another municipality's sweep) still counts with
     // what the data opens for them, so no sweep's order changes severity (rule 5).
     if (!opts.escalateOnly) {
-      // Rule 1: a sweep for a date before a case's episode start leaves that case alone.
-      for (const c of m.cases) {
-        if (c.episodeStart > asOf) continue;
-        const answer = answerOf(m.facts, c, horizon);
-        if (answer) resolve.push({ c, answer });
-      }
       const resolving = new Set(resolve.map((r) => r.c.caseId));
       const stillOpen = pupil.openCases.filter((c) => !resolving.has(c.caseId));
       for (const s of standingEpisodes(m.facts, asOf, today)) {
         const caseId = caseIdFor(pupil.pupilId, s.kind, s.episodeStart);
-        // One open case per kind (an unverified emigration watches instead of an unplaced case).
-        if (stillOpen.some((c) => caseFamily(s.kind).includes(c.kind))) continue;
+        // One open case per kind (an unverified emigration watches instead of an unplaced case),
+        // and never the case this very sweep resolves.
+        if (stillOpen.some((c) => caseFamily(s.kind).includes(c.kind)) || resolving.has(caseId)) continue;
         const closed = (pupil.closedCases ?? []).find((c) => c.caseId === caseId);
-        standings.push({ s, ...(closed && !closed.byHand ? { reopen: caseId } : {}) });
+        if (closed?.byHand || closed?.final) continue;
+        standings.push({ s, ...(closed ? { reopen: caseId } : {}) });
       }
     }
     return { m, resolve, standings };

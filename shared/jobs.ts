@@ -41,25 +41,38 @@ export async function runDailySweep(
   scope: JobScope = {},
 ): Promise<{ today: IsoDate; sweeps: Record<string, SweepSummary> }> {
   const today = todayInStockholm(now);
+  // One municipality's failure holds up no other: logged (and alarmed on in AWS), the next run catches up.
+  const each = async (job: string, kod: string, fn: () => Promise<void>) => {
+    try {
+      await fn();
+    } catch (err) {
+      logger.error(`${job} failed for a municipality`, { kommunkod: kod, today, error: (err as Error).name });
+    }
+  };
   for (const kod of await municipalities(store, scope)) {
-    const daily = await dailyJob(store, kod, today);
-    logger.info("daily job done", { kommunkod: kod, today, ...daily });
+    await each("daily job", kod, async () => {
+      const daily = await dailyJob(store, kod, today);
+      logger.info("daily job done", { kommunkod: kod, today, ...daily });
+    });
   }
   const sweeps: Record<string, SweepSummary> = {};
   if (isWeekend(today)) return { today, sweeps };
   for (const kod of await sweptMunicipalities(store, today, scope)) {
-    const last = await store.jobState("sweep", kod);
-    sweeps[kod] = await sweep(store, kod, today, systemActor("sweep"), { now: now.toISOString(), today });
-    await store.setJobState("sweep", kod, today, { previous: last?.lastDate ?? null });
-    logger.info("sweep done", {
-      kommunkod: kod,
-      today,
-      // The sweep of today opens whatever stands unanswered, missed days included (SPEC §4 Time, rules 3 and 7).
-      lastSweep: last?.lastDate ?? null,
-      opened: sweeps[kod].opened,
-      escalated: sweeps[kod].escalated,
-      resolved: sweeps[kod].resolved,
-      reopened: sweeps[kod].reopened,
+    await each("sweep", kod, async () => {
+      const last = await store.jobState("sweep", kod);
+      const done = await sweep(store, kod, today, systemActor("sweep"), { now: now.toISOString(), today });
+      sweeps[kod] = done;
+      await store.setJobState("sweep", kod, today, { previous: last?.lastDate ?? null });
+      logger.info("sweep done", {
+        kommunkod: kod,
+        today,
+        // The sweep of today opens whatever stands unanswered, missed days included (SPEC §4 Time, rules 3 and 7).
+        lastSweep: last?.lastDate ?? null,
+        opened: done.opened,
+        escalated: done.escalated,
+        resolved: done.resolved,
+        reopened: done.reopened,
+      });
     });
   }
   return { today, sweeps };

@@ -29,7 +29,8 @@ export const keys = {
   pupil: (pupilId: string) => ({ pk: `PUPIL#${pupilId}`, sk: "PROFILE" }),
   /** Personnummer → pupilId; the key holds a keyed hash, never the number itself. */
   personnummer: (pnrHash: string) => ({ pk: `PNR#${pnrHash}`, sk: "PNR" }),
-  household: (householdId: string) => `HOUSEHOLD#${householdId}`,
+  /** A household as one municipality's register names it: two registers' ids never meet. */
+  household: (kommunkod: string, householdId: string) => `HOUSEHOLD#${kommunkod}#${householdId}`,
   trouble: (kommunkod: string) => `TROUBLE#${kommunkod}`,
 
   enrolment: (pupilId: string, enrolmentId: string) => ({ pk: `PUPIL#${pupilId}`, sk: `ENR#${enrolmentId}` }),

@@ -20,7 +20,7 @@ import {
 } from "@aws-sdk/lib-dynamodb";
 import type { Calendar, CalendarYear } from "./calendar.ts";
 import { caseScopes } from "./cases.ts";
-import { addDays, type IsoDate, schoolYearOf } from "./dates.ts";
+import { type IsoDate, schoolYearOf } from "./dates.ts";
 import { keys, TABLE_NAME_ENV } from "./keys.ts";
 import type { Case, CaseOutcome, Enrolment, Pupil, School } from "./model.ts";
 import { troubleState } from "./placement.ts";
@@ -232,7 +232,9 @@ export class Store {
       ...keys.pupil(pupil.pupilId),
       entity: "pupil",
       ...pupil,
-      ...(pupil.householdId ? { gsi1pk: keys.household(pupil.householdId), gsi1sk: pupil.pupilId } : {}),
+      ...(pupil.householdId && pupil.homeMunicipality
+        ? { gsi1pk: keys.household(pupil.homeMunicipality, pupil.householdId), gsi1sk: pupil.pupilId }
+        : {}),
       ...(entry && watcher ? { troublePk: keys.trouble(watcher), troubleSk: `${entry}#${pupil.pupilId}` } : {}),
     };
   }
@@ -317,8 +319,10 @@ export class Store {
     };
   }
 
-  async household(householdId: string): Promise<Pupil[]> {
-    return (await this.queryAll<Pupil>("gsi1", keys.household(householdId))).items;
+  /** The pupil's household (the pupil included), as their home municipality's register has it. */
+  async household(pupil: Pick<Pupil, "householdId" | "homeMunicipality" | "pupilId">): Promise<Pupil[]> {
+    if (!pupil.householdId || !pupil.homeMunicipality) return [];
+    return (await this.queryAll<Pupil>("gsi1", keys.household(pupil.homeMunicipality, pupil.householdId))).items;
   }
 
   // ---- enrolments ------------------------------------------------------------------------------
@@ -655,10 +659,4 @@ export function watcherOf(pupil: Pick<Pupil, "homeMunicipality" | "schoolMunicip
 
 export function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
-}
-
-/** Trims the rolling absence record to the last 400 days before `today` (absent days only are kept). */
-export function trimAbsence(recent: Record<IsoDate, number>, today: IsoDate): Record<IsoDate, number> {
-  const from = addDays(today, -400);
-  return Object.fromEntries(Object.entries(recent).filter(([d]) => d >= from));
 }

@@ -175,7 +175,7 @@ export async function sweep(
   for (const p of (await store.getPupils(missing)).values()) byId.set(p.pupilId, p);
   const groups = new Map<string, string[]>();
   for (const p of byId.values()) {
-    const key = p.householdId ? `hh:${p.householdId}` : `p:${p.pupilId}`;
+    const key = p.householdId && p.homeMunicipality ? `hh:${p.homeMunicipality}#${p.householdId}` : `p:${p.pupilId}`;
     groups.set(key, [...(groups.get(key) ?? []), p.pupilId]);
   }
 
@@ -196,8 +196,7 @@ export async function sweep(
 
   async function sweepHousehold(ids: string[]) {
     const pupils = [...(await store.getPupils(ids)).values()];
-    const householdId = pupils[0]?.householdId;
-    const siblings = householdId ? (await store.household(householdId)).filter((s) => !ids.includes(s.pupilId)) : [];
+    const siblings = pupils[0] ? (await store.household(pupils[0])).filter((s) => !ids.includes(s.pupilId)) : [];
     await facts.load([...pupils, ...siblings]);
     const cases = new Map(
       (await store.getCases(pupils.flatMap((p) => p.openCases.map((c) => c.caseId)))).map((c) => [c.caseId, c]),

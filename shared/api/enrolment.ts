@@ -94,7 +94,8 @@ export async function enrol(ctx: Ctx, school: School, input: EnrolmentInput): Pr
           : `It stays on your roster until then, and is listed with status=ended from ${addDays(end.endDate, 1)}.`;
       items.push(
         ctx.store.outboxWrite({
-          notificationId: notificationId(end.enrolmentId, "transferred"),
+          // An enrolment can be ended again by an earlier start elsewhere: each end is its own notice.
+          notificationId: notificationId(end.enrolmentId, "transferred", end.endDate),
           subjectPk: keys.notice(end.enrolmentId),
           step: "transferred",
           channel: "email",
@@ -153,12 +154,16 @@ export async function release(
       { Put: { TableName: ctx.store.table, Item: ctx.store.enrolmentItem(decision.enrolment) } },
       ctx.store.auditWrite(pupil.pupilId, ctx.actor, opts.overridden ? "release.override" : `release.${req.reason}`, ctx.now),
     ];
+    let opened = false;
     if (decision.opens) {
       const { kind, episodeStart } = decision.opens;
       const caseId = caseIdFor(pupil.pupilId, kind, episodeStart);
       const covered = pupil.openCases.some((o) => o.caseId === caseId || caseFamily(kind).includes(o.kind));
-      if (!covered && !(await ctx.store.getCase(caseId))) {
-        const household = pupil.householdId ? await ctx.store.household(pupil.householdId) : [];
+      // Never open what the data already answers (a pupil out of the watch, say): rule 2.
+      const withCase = withCaseChanges(after, { opened: [{ caseId, kind, episodeStart }] }, ctx.today);
+      const answeredAtOnce = placementAnswers(withCase, ctx.today).some((a) => a.ref.caseId === caseId);
+      if (!covered && !answeredAtOnce && !(await ctx.store.getCase(caseId))) {
+        const household = await ctx.store.household(pupil);
         const siblings = household.filter((s) => s.pupilId !== pupil.pupilId).map((s) => ({ pupil: s, opening: [] }));
         const opening = await openingWrites(ctx.store, {
           pupil: after,
@@ -173,8 +178,9 @@ export async function release(
           actor: ctx.actor,
           ...(decision.opens.evidenceExpires ? { evidenceExpires: decision.opens.evidenceExpires } : {}),
         });
-        after = withCaseChanges(after, { opened: [opening.case] }, ctx.today);
+        after = withCase;
         items.push(...opening.items);
+        opened = true;
       }
     }
     const change = await pupilChangeWrites(ctx.store, {
@@ -191,7 +197,7 @@ export async function release(
     await ctx.store.transact(items);
     const body = {
       ...presentEnrolment(decision.enrolment, change.next, ctx.today),
-      ...(decision.opens ? { caseOpened: decision.opens.kind } : {}),
+      ...(decision.opens && opened ? { caseOpened: decision.opens.kind } : {}),
     };
     return { status: decision.outcome === "pending_release" ? 202 : 200, body };
   });

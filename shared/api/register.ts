@@ -87,10 +87,15 @@ export async function upsertRegisterRecord(ctx: Ctx, kommunkod: string, raw: unk
         ctx.store.outboxWrite(conflictNotice(c.ref ?? conflictRef(base.pupilId, c.kommunkod), c.kommunkod, ctx.now, "released")),
       );
     }
-    if (decision.movedFrom || (base.homeMunicipality === null && base.openCases.length > 0)) {
-      // The open cases follow the child to the new home (rule 6), also when the register first knows the child.
+    const resolutions = answered(placementAnswers(after, ctx.today, { register: true }), "Resolved by the population register.");
+    const resolving = new Set(resolutions.map((r) => r.ref.caseId));
+    const staying = base.openCases.filter((o) => !resolving.has(o.caseId));
+    const relocating = decision.movedFrom || base.homeMunicipality === null || base.district !== after.district;
+    if (relocating && staying.length > 0) {
+      // The open cases follow the child to the new home and district (rule 6), also when the
+      // register first knows the child, and within a municipality.
       items.push(ctx.store.auditWrite(base.pupilId, ctx.actor, "register.moved_in", ctx.now));
-      for (const c of await ctx.store.getCases(base.openCases.map((o) => o.caseId))) {
+      for (const c of await ctx.store.getCases(staying.map((o) => o.caseId))) {
         items.push(...(await movingWrites(ctx.store, c, after, { now: ctx.now, actor: ctx.actor })));
       }
     }
@@ -98,9 +103,7 @@ export async function upsertRegisterRecord(ctx: Ctx, kommunkod: string, raw: unk
       before: base,
       after,
       created,
-      resolutions: answered(placementAnswers(after, ctx.today, { register: true }), "Resolved by the population register.", {
-        final: true,
-      }),
+      resolutions,
       today: ctx.today,
       now: ctx.now,
     });

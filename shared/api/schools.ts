@@ -2,7 +2,7 @@
 import { covers, isPublicHoliday, isSchoolDay, lastSchoolDays } from "../calendar.ts";
 import { watchAgenda } from "../casework.ts";
 import { addDays, isWeekend, schoolYearOf } from "../dates.ts";
-import { absenceSignal, absentDays, mentorMark } from "../detection.ts";
+import { absenceSignal, absentDays, mentorMark, trimAbsence } from "../detection.ts";
 import { bodyOf, type Ctx, type Impl, queryOf, validate } from "../http.ts";
 import { keys } from "../keys.ts";
 import type { Enrolment, Pupil } from "../model.ts";
@@ -11,7 +11,7 @@ import { Problem, problems } from "../problems.ts";
 import type { RoutesOf } from "../routes.ts";
 import * as s from "../schemas.ts";
 import type { Settings } from "../settings.ts";
-import { ABSENCE_SIGNAL_DAYS, trimAbsence } from "../store.ts";
+import { ABSENCE_SIGNAL_DAYS } from "../store.ts";
 import { requireOwnSchool, requireSchool, visibleToSchool } from "./common.ts";
 import { enrol, release } from "./enrolment.ts";
 
@@ -76,6 +76,10 @@ export const schoolRoutes: Record<RoutesOf<"schools">, Impl> = {
     }
     // Every named pupil must be enrolled here on that day; otherwise nothing is written.
     const reportKey = keys.absenceReport(school.schoolId, date);
+    // The days this school has filed: they answer episodes, so the absence signal stays sparse.
+    const filed = await ctx.store.filedDays(school.schoolId, [
+      ...new Set([schoolYearOf(ctx.today), schoolYearOf(addDays(ctx.today, -365))]),
+    ]);
     const [ids, previousReport] = await Promise.all([
       Promise.all(body.absent.map((a) => (a.pupilId ? a.pupilId : ctx.store.pupilIdFor(a.personnummer ?? "")))),
       ctx.store.get<{ pupilIds: string[] }>(reportKey),
@@ -129,6 +133,7 @@ export const schoolRoutes: Record<RoutesOf<"schools">, Impl> = {
         const facts = {
           pupil: next,
           calendar: () => calendar,
+          filed: (schoolId: string, d: string) => schoolId === school.schoolId && (d === date || filed.has(d)),
           settings: await settings(pupil.homeMunicipality ?? school.municipality),
         };
         if (w.fraction !== null && absenceSignal(facts, ctx.today)) {

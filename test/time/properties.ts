@@ -88,7 +88,7 @@ function answersOn(snap: Snapshot, p: Pupil, c: Pick<Case, "kind" | "episodeStar
     case "release_without_destination":
       return state === "placed";
     case "not_returned": {
-      const school = c.schoolIds[0] ?? null;
+      const school = enrolmentOn(p, c.episodeStart)?.schoolId ?? c.schoolIds[0] ?? null;
       const period = schoolDaysFrom(c.episodeStart, S.notReturnedDays, calendarOfSchool(school, p));
       if (d <= (period.at(-1) ?? c.episodeStart)) return false;
       const at = enrolmentOn(p, d)?.schoolId;
@@ -103,12 +103,13 @@ function answersOn(snap: Snapshot, p: Pupil, c: Pick<Case, "kind" | "episodeStar
       const cal = calendarOfSchool(at, p);
       if (!isSchoolDay(d, cal)) return false;
       const window = lastSchoolDays(d, S.absenceWindow, cal);
-      const last = window[0];
-      if (!last) return false;
-      const share = window.filter((x) => wasAbsent(p, x)).length / S.absenceWindow;
-      const lastSchool = enrolmentOn(p, last)?.schoolId;
-      const filed = !!lastSchool && (snap.filed.get(schoolIxOf(lastSchool))?.has(last) ?? false);
-      return share < S.longAbsenceShare && filed;
+      if (window.length < S.absenceWindow) return false;
+      // Present only on a day its school filed without naming the pupil.
+      const present = window.filter((x) => {
+        const school = enrolmentOn(p, x)?.schoolId;
+        return !wasAbsent(p, x) && !!school && (snap.filed.get(schoolIxOf(school))?.has(x) ?? false);
+      }).length;
+      return (S.absenceWindow - present) / S.absenceWindow < S.longAbsenceShare;
     }
   }
 }
@@ -125,7 +126,10 @@ function highByRule(snap: Snapshot, p: Pupil, c: Case, today: IsoDate): boolean 
     p.flags.length > 0 ||
     (p.flagHistory ?? []).some((h, i, all) => h.flags.length > 0 && h.on <= today && (all[i + 1]?.on ?? "9999") > from);
   if (flagged) return true;
-  const siblings = snap.pupils.filter((s) => s.pupilId !== p.pupilId && s.householdId && s.householdId === p.householdId);
+  const siblings = snap.pupils.filter(
+    (s) =>
+      s.pupilId !== p.pupilId && s.householdId && s.householdId === p.householdId && s.homeMunicipality === p.homeMunicipality,
+  );
   for (const s of siblings) {
     const theirs = snap.cases.filter((x) => x.pupilId === s.pupilId);
     if (theirs.some((x) => x.status !== "resolved" || (x.resolvedOn ?? "") >= from)) return true;

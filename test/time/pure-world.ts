@@ -18,6 +18,7 @@ import {
   type PupilDecision,
   placementAnswers,
   reopenedView,
+  trimAbsence,
 } from "../../shared/detection.ts";
 import { enrolmentIdFor, newPupilId } from "../../shared/ids.ts";
 import {
@@ -42,7 +43,6 @@ import {
 import { Problem } from "../../shared/problems.ts";
 import { applyRegisterRecord, newPupil } from "../../shared/register.ts";
 import { DEFAULT_SETTINGS } from "../../shared/settings.ts";
-import { trimAbsence } from "../../shared/store.ts";
 import {
   gradeOf,
   kommunkodOf,
@@ -156,12 +156,20 @@ export class PureWorld implements World {
     this.resolve(answers);
     this.put(
       ix,
-      withCaseChanges(after, { resolved: answers.map((a) => ({ ref: a.ref, byHand: false, final: register })) }, this.today),
+      withCaseChanges(
+        after,
+        { resolved: answers.map((a) => ({ ref: a.ref, byHand: false, final: !!a.byRegister })) },
+        this.today,
+      ),
     );
   }
 
   private household(pupil: Pupil): Pupil[] {
-    return pupil.householdId ? [...this.pupils.values()].filter((p) => p.householdId === pupil.householdId) : [pupil];
+    return pupil.householdId && pupil.homeMunicipality
+      ? [...this.pupils.values()].filter(
+          (p) => p.householdId === pupil.householdId && p.homeMunicipality === pupil.homeMunicipality,
+        )
+      : [pupil];
   }
 
   private open(
@@ -272,7 +280,9 @@ export class PureWorld implements World {
       const { kind, episodeStart } = d.opens;
       const caseId = caseIdFor(pupil.pupilId, kind, episodeStart);
       const covered = pupil.openCases.some((o) => o.caseId === caseId || caseFamily(kind).includes(o.kind));
-      if (!covered && !this.cases.has(caseId)) {
+      const withCase = withCaseChanges(after, { opened: [{ caseId, kind, episodeStart }] }, this.today);
+      const answeredAtOnce = placementAnswers(withCase, this.today).some((a) => a.ref.caseId === caseId);
+      if (!covered && !answeredAtOnce && !this.cases.has(caseId)) {
         const siblings = this.household(pupil)
           .filter((x) => x.pupilId !== pupil.pupilId)
           .map((x) => ({ pupil: x, opening: [] }));
@@ -330,8 +340,9 @@ export class PureWorld implements World {
       this.put(p, d.pupil);
       return;
     }
-    if (d.movedFrom || (pupil.homeMunicipality === null && pupil.openCases.length > 0)) {
-      for (const ref of pupil.openCases) {
+    const resolving = new Set(placementAnswers(d.pupil, this.today, { register: true }).map((a) => a.ref.caseId));
+    if (d.movedFrom || pupil.homeMunicipality === null || pupil.district !== d.pupil.district) {
+      for (const ref of pupil.openCases.filter((o) => !resolving.has(o.caseId))) {
         const c = this.cases.get(ref.caseId) as Case;
         this.cases.set(c.caseId, relocated(c, d.pupil, this.schoolMunicipalities(c)).case);
       }
@@ -387,14 +398,12 @@ export class PureWorld implements World {
     );
     const groups = new Map<string, number[]>();
     for (const [ix, p] of watched) {
-      const key = p.householdId ? `hh:${p.householdId}` : `p:${ix}`;
+      const key = p.householdId && p.homeMunicipality ? `hh:${p.homeMunicipality}#${p.householdId}` : `p:${ix}`;
       groups.set(key, [...(groups.get(key) ?? []), ix]);
     }
     for (const ixs of groups.values()) {
       const pupils = ixs.map((ix) => this.pupils.get(ix) as Pupil);
-      const siblings = pupils[0]?.householdId
-        ? this.household(pupils[0]).filter((s) => !pupils.some((x) => x.pupilId === s.pupilId))
-        : [];
+      const siblings = pupils[0] ? this.household(pupils[0]).filter((s) => !pupils.some((x) => x.pupilId === s.pupilId)) : [];
       const members: Member[] = [
         ...pupils.map((p) => ({
           facts: this.facts(p),
