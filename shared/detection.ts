@@ -523,7 +523,10 @@ function onReturnStreak(f: Facts, today: IsoDate): boolean {
   const recent = schoolDaysBetween(calendar, addDays(today, -40), today);
   const returnDay = [...recent].reverse().find((d) => isReturnDay(d, calendar, f.settings.breakWeekdays));
   if (!returnDay) return false;
-  const period = schoolDaysFrom(returnDay, f.settings.notReturnedDays, calendar).filter((d) => d <= today);
+  // Only a period still under way: a complete one is the scan's (which knows its answers).
+  const full = schoolDaysFrom(returnDay, f.settings.notReturnedDays, calendar);
+  if ((full.at(-1) ?? returnDay) < today) return false;
+  const period = full.filter((d) => d <= today);
   return period.length > 0 && period.every((d) => wasAbsent(f.pupil, d));
 }
 

@@ -608,3 +608,111 @@ describe("8b. what each principal learns around a move (red team)", () => {
     expect((await getCase(ref?.caseId ?? "", m.social)).status).toBe(200);
   });
 });
+
+describe("13. what a review of the change found", () => {
+  it("a case reopened twice still works: each reopening is told again, nothing jams", async () => {
+    setToday("2026-08-17");
+    const s = await ownSchool();
+    const p = await enrolled(s);
+    for (const date of ["2026-08-17", "2026-08-18", "2026-08-19"]) {
+      setToday(date);
+      await file(s, date, [p.pupilId]);
+    }
+    setToday("2026-08-20");
+    await sweep("2026-08-20");
+    const [ref] = (await pupil(p.pupilId)).openCases;
+    // The school files the fourth day, then corrects it, twice over.
+    for (let round = 0; round < 2; round++) {
+      await file(s, "2026-08-20", []);
+      expect((await sweep("2026-08-20")).resolved.not_returned).toBe(1);
+      await file(s, "2026-08-20", [p.pupilId]);
+      const again = await sweep("2026-08-20");
+      expect(again.reopened.not_returned, JSON.stringify(again)).toBe(1);
+      expect(again.failed).toBe(0);
+    }
+    const c = await getCase(ref?.caseId ?? "");
+    expect(c.body.status).toBe("open");
+    expect(c.body.steps.filter((x: string) => x === "reopened")).toHaveLength(2);
+  });
+
+  it("the dispatcher's escalation resolves a case the data answers instead of escalating it", async () => {
+    setToday("2026-08-17");
+    const s = await ownSchool();
+    const p = await enrolled(s);
+    await api("PUT", `/v1/contacts/soc-${s.schoolId}`, {
+      key: m.ops,
+      body: { name: "s", role: "social_services", scope: `social:${m.district}`, phone: "+46700000009" },
+    });
+    for (const date of ["2026-08-17", "2026-08-18", "2026-08-19"]) {
+      setToday(date);
+      await file(s, date, [p.pupilId]);
+    }
+    setToday("2026-08-20");
+    await sweep("2026-08-20");
+    const [ref] = (await pupil(p.pupilId)).openCases;
+    await file(s, "2026-08-20", []); // Thursday: back
+    // Friday 06:05, before the 06:30 sweep: the timer is due, but the child is back.
+    setToday("2026-08-21");
+    const { runDispatch } = await import("../shared/jobs.ts");
+    const { ConsoleNotifier } = await import("../shared/notify.ts");
+    await runDispatch(store(), new ConsoleNotifier(), new Date("2026-08-21T04:05:00Z"));
+    const c = await getCase(ref?.caseId ?? "");
+    expect(c.body).toMatchObject({ status: "resolved", outcome: "returned" });
+    expect(c.body.steps).not.toContain("unacknowledged");
+  });
+
+  it("a release never opens a case the data answers at once", async () => {
+    const s = await ownSchool("independent");
+    // A pupil no register here knows: not in the watch, so an unreachable release opens nothing to chase.
+    const r = await api("POST", `/v1/schools/${s.schoolId}/enrolments`, {
+      key: s.key,
+      body: { personnummer: pnr("2015-12-12"), grade: "5", startDate: "2026-08-17" },
+    });
+    const rel = await api("POST", `/v1/schools/${s.schoolId}/enrolments/${r.body.enrolmentId}/release`, {
+      key: s.key,
+      body: { endDate: "2026-09-10", reason: "unreachable", evidence: { kind: "social_services_case", reference: "x" } },
+    });
+    expect(rel.status).toBe(200);
+    expect(rel.body.caseOpened).toBeUndefined();
+    const after = await pupil(r.body.pupilId);
+    expect(after.openCases).toEqual([]);
+    expect((await store().queryAll<{ caseId: string }>("gsi1", keys.pupilCases(r.body.pupilId))).items).toEqual([]);
+  });
+
+  it("a move between districts of one municipality takes the case to the new district", async () => {
+    const personnummer = pnr("2016-12-12");
+    const pupilId = await m.resident(personnummer);
+    await sweep("2026-09-14");
+    const [ref] = (await pupil(pupilId)).openCases;
+    const newDistrict = `${m.kommunkod}-rinkeby-kista`;
+    const newSocial = await key(`social:${newDistrict}`);
+    await m.register([{ personnummer, givenName: "A", familyName: "B", district: newDistrict, status: "resident" }]);
+    expect((await getCase(ref?.caseId ?? "", newSocial)).body).toMatchObject({ district: newDistrict, status: "open" });
+    expect((await getCase(ref?.caseId ?? "", m.social)).body.movedAway).toBe(true);
+  });
+
+  it("two registers' household ids never make siblings of unrelated children", async () => {
+    const other = "0185";
+    const otherMuni = await key(`municipality:${other}`);
+    const here = await m.resident(pnr("2016-01-21"), { householdId: "hh-1" });
+    const there = await api("POST", `/v1/municipalities/${other}/population`, {
+      key: otherMuni,
+      body: {
+        records: [
+          {
+            personnummer: pnr("2016-01-22"),
+            givenName: "C",
+            familyName: "D",
+            district: `${other}-norr`,
+            status: "resident",
+            householdId: "hh-1",
+          },
+        ],
+      },
+    });
+    const thereId = there.body.results[0].pupilId as string;
+    const household = await store().household((await pupil(here)) as Parameters<ReturnType<typeof store>["household"]>[0]);
+    expect(household.map((x) => x.pupilId)).toContain(here);
+    expect(household.map((x) => x.pupilId)).not.toContain(thereId);
+  });
+});
