@@ -128,7 +128,7 @@ describe("crash", () => {
     // Dispatch to a file, kill it mid-run, run it again after the claims' lease.
     const dir = mkdtempSync(join(tmpdir(), "elevvakt-dispatch-"));
     const file = join(dir, "sent.txt");
-    const run = (killAfter?: number) =>
+    const run = (killAfterSent?: number) =>
       new Promise<string>((res) => {
         const child = spawn(process.execPath, [resolve("test/reliability/dispatch-child.ts")], {
           env: {
@@ -143,11 +143,12 @@ describe("crash", () => {
         let out = "";
         child.stdout?.on("data", (d) => {
           out += d;
+          // Killed in the middle of delivering, after this many messages went out.
+          if (killAfterSent !== undefined && out.split("sent\n").length - 1 >= killAfterSent) child.kill("SIGKILL");
         });
-        if (killAfter !== undefined) setTimeout(() => child.kill("SIGKILL"), killAfter);
         child.once("exit", () => res(out));
       });
-    expect(await run(1_500)).not.toContain("dispatch done");
+    expect(await run(40)).not.toContain("dispatch done");
     const before = existsSync(file) ? readFileSync(file, "utf8").trim().split("\n").length : 0;
     expect(before).toBeGreaterThan(0);
     expect(before).toBeLessThan(notifications.length);

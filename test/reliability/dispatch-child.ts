@@ -11,6 +11,8 @@ const notifier: Notifier = {
   async deliver(n) {
     await new Promise((r) => setTimeout(r, 2));
     appendFileSync(file, `${n.notificationId}\n`);
+    // Tells the test how far it got, so it can kill the process in the middle on a signal, not a timer.
+    process.stdout.write("sent\n");
     return { messageId: `file-${n.notificationId}` };
   },
   async contactChanged() {

@@ -152,8 +152,9 @@ function noChildWithoutCase(w: World, snap: Snapshot, today: IsoDate) {
     const handResolvedRecently = (kinds: CaseKind[]) =>
       (p.closedCases ?? []).some((c) => {
         if (!c.byHand || !kinds.includes(c.kind)) return false;
+        // 20 school days from the resolution — or from the episode start, for a case resolved before its episode began.
         const until = schoolDaysAfter(
-          c.resolvedOn,
+          maxDate(c.resolvedOn, c.episodeStart),
           HAND_DAYS,
           c.kind === "unplaced" ? muniCalendar(homeIx(p)) : calendarOfSchool(null, p),
         );
