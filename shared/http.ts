@@ -98,6 +98,27 @@ async function authenticate(store: Store, header: string | undefined): Promise<{
   return { principal, credentialId: cred.credentialId };
 }
 
+/** How deep JSON may nest: no request needs more, and deeper bodies would only exhaust the stack. */
+const MAX_NESTING = 32;
+
+/** The deepest nesting of arrays and objects in a JSON text, strings skipped; one pass, no recursion. */
+function nestingDepth(text: string): number {
+  let depth = 0;
+  let max = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 92)
+        i++; // backslash: skip the escaped character
+      else if (c === 34) inString = false;
+    } else if (c === 34) inString = true;
+    else if (c === 91 || c === 123) max = Math.max(max, ++depth);
+    else if (c === 93 || c === 125) depth--;
+  }
+  return max;
+}
+
 function canonical(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonical).join(",")}]`;
   if (value && typeof value === "object") {
@@ -218,6 +239,9 @@ export function createApiHandler<F extends FunctionName>(fn: F, impls: Record<Ro
       if (!/^application\/(.+\+)?json\b/i.test(type)) {
         throw new Problem(415, "unsupported_media_type", "Send the body as application/json.");
       }
+      if (nestingDepth(bodyText) > MAX_NESTING) {
+        throw problems.validation([{ path: "/", message: `nested deeper than ${MAX_NESTING} levels` }]);
+      }
       let raw: unknown;
       try {
         raw = JSON.parse(bodyText);
@@ -249,7 +273,9 @@ export function createApiHandler<F extends FunctionName>(fn: F, impls: Record<Ro
       if (!/^[\x21-\x7e]{1,255}$/.test(idemKey)) {
         throw problems.validation([{ path: "/headers/idempotency-key", message: "must be 1–255 visible ASCII characters" }]);
       }
-      idemHash = createHash("sha256").update(`${credentialId}|${def.method}|${event.rawPath}|${idemKey}`).digest("base64url");
+      // Scoped to the route and its decoded parameters, not the raw path: `%63ase_…` is `case_…`.
+      const scope = def.path.replace(/\{(\w+)\}/g, (_, name: string) => params[name] ?? "");
+      idemHash = createHash("sha256").update(`${credentialId}|${def.method}|${scope}|${idemKey}`).digest("base64url");
       const bodyHash = createHash("sha256").update(bodyText).digest("base64url");
       const replay = await claimIdempotency(store, idemHash, bodyHash, now.getTime());
       if (replay) return json(replay.status, replay.body, { ...replay.headers, "idempotent-replayed": "true" });

@@ -235,7 +235,8 @@ export function matchRoute(method: string, path: string): { routeKey: RouteKey; 
       const p = parts[i] ?? "";
       if (t.startsWith("{")) {
         if (p === "") return false;
-        params[t.slice(1, -1)] = decodeURIComponent(p);
+        // A malformed escape (`%`, `%zz`) stays as it is: the parameter's schema then refuses it (400).
+        params[t.slice(1, -1)] = safeDecode(p);
         return true;
       }
       return t === p;
@@ -243,4 +244,12 @@ export function matchRoute(method: string, path: string): { routeKey: RouteKey; 
     if (ok) return { routeKey: key, params };
   }
   return null;
+}
+
+function safeDecode(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
 }

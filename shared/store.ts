@@ -113,9 +113,7 @@ export class Store {
     const pkName = index === "gsi1" ? "gsi1pk" : index === "trouble" ? "troublePk" : "pk";
     const skName = index === "gsi1" ? "gsi1sk" : index === "trouble" ? "troubleSk" : "sk";
     const items: T[] = [];
-    let start: Record<string, unknown> | undefined = opts.cursor
-      ? JSON.parse(Buffer.from(opts.cursor, "base64url").toString("utf8"))
-      : undefined;
+    let start: Record<string, unknown> | undefined = opts.cursor ? parseCursor(opts.cursor, pkName, pk) : undefined;
     do {
       const out = await this.doc.send(
         new QueryCommand({
@@ -650,6 +648,27 @@ export interface Notification {
   nextAttemptAt: string;
   sentAt?: string;
   messageId?: string;
+}
+
+/**
+ * A list's cursor, as this store handed it out: the last key read, of this very list. Anything else
+ * (garbled, or a key of another list made up to read it) is the caller's mistake: 400.
+ */
+function parseCursor(cursor: string, pkName: string, pk: string): Record<string, unknown> {
+  let start: unknown;
+  try {
+    start = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
+  } catch {
+    start = undefined;
+  }
+  const ok =
+    !!start &&
+    typeof start === "object" &&
+    !Array.isArray(start) &&
+    (start as Record<string, unknown>)[pkName] === pk &&
+    Object.values(start).every((v) => typeof v === "string" || typeof v === "number");
+  if (!ok) throw problems.validation([{ path: "/query/cursor", message: "not a cursor of this list; start without one" }]);
+  return start as Record<string, unknown>;
 }
 
 /** The municipality whose sweep and daily job watch a pupil: the home municipality, else the school's. */

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { ensureTable } from "../local/dynamo.ts";
 import { logSink } from "../shared/log.ts";
 import { routes } from "../shared/routes.ts";
-import { api, key, municipalityFixture, pnr, setToday, store, useTable } from "./helpers.ts";
+import { api, key, municipalityFixture, pnr, pupilAndCase, setToday, store, useTable } from "./helpers.ts";
 
 useTable();
 let m: Awaited<ReturnType<typeof municipalityFixture>>;
@@ -364,5 +364,37 @@ describe("logs", () => {
     expect(logLines.length).toBeGreaterThan(0);
     expect(text).not.toMatch(/\b(19|20)\d{6}-?\d{4}\b/);
     expect(text).not.toContain("Testsson");
+  });
+});
+
+describe("requests found to answer 500 by hand (issue 8, item 18) and the idempotency scope (item 19)", () => {
+  it("deeply nested bodies, garbled or made-up cursors and a lone % in a path are 4xx problems", async () => {
+    setToday("2026-09-14");
+    const m = await municipalityFixture("0177");
+    const deep = `{"items":${"[".repeat(5_000)}${"]".repeat(5_000)}}`;
+    const batch = await api("POST", `/v1/schools/${m.schoolA}/enrolments/batch`, { key: m.keyA, raw: deep });
+    expect(batch.status).toBe(400);
+    for (const cursor of ["%%%", Buffer.from(JSON.stringify({ pk: "PUPIL#x", sk: "PROFILE" })).toString("base64url")]) {
+      const r = await api("GET", `/v1/municipalities/${m.kommunkod}/unplaced?cursor=${encodeURIComponent(cursor)}`, {
+        key: m.muni,
+      });
+      expect(r.status, JSON.stringify(r.body)).toBe(400);
+      expect(r.body.errors[0].path).toBe("/query/cursor");
+    }
+    expect((await api("GET", "/v1/pupils/%", { key: m.muni })).status).toBe(400);
+  });
+
+  it("the same Idempotency-Key on the same route through an escaped path is the same request", async () => {
+    setToday("2026-09-14");
+    const m = await municipalityFixture("0176");
+    const { caseId } = await pupilAndCase(m);
+    const escaped = `%63${caseId.slice(1)}`;
+    const headers = { "idempotency-key": "journal-once" };
+    const first = await api("POST", `/v1/cases/${caseId}/journal`, { key: m.muni, headers, body: { text: "Called" } });
+    const again = await api("POST", `/v1/cases/${escaped}/journal`, { key: m.muni, headers, body: { text: "Called" } });
+    expect(first.status).toBe(201);
+    expect(again.headers["idempotent-replayed"]).toBe("true");
+    const read = await api("GET", `/v1/cases/${caseId}`, { key: m.muni });
+    expect(read.body.journal.filter((j: { text: string }) => j.text === "Called")).toHaveLength(1);
   });
 });

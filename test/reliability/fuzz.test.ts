@@ -50,6 +50,8 @@ describe("fuzz", () => {
         "%00",
         "",
       ),
+      // A segment that is not a valid escape: it must not throw while decoding.
+      fc.constantFrom("%", "%zz", "%E0%A4%A", "case_%"),
       fc.string({ maxLength: 30 }),
       fc.stringMatching(/^[A-Za-z0-9_%-]{0,80}$/),
     );
@@ -58,6 +60,9 @@ describe("fuzz", () => {
       fc.json({ maxDepth: 3 }).map((j) => `${j}`),
       fc.string({ maxLength: 200 }),
       fc.constantFrom("{", "[]", "null", '{"items":[{"personnummer":"201503142380"', '{"__proto__":{"x":1}}', "\u0000"),
+      // Deeply nested arrays and objects (found by hand: recursion in the canonical JSON).
+      fc.integer({ min: 50, max: 20_000 }).map((n) => `{"items":${"[".repeat(n)}${"]".repeat(n)}}`),
+      fc.integer({ min: 50, max: 5_000 }).map((n) => `${'{"a":'.repeat(n)}1${"}".repeat(n)}`),
       fc
         .dictionary(fc.string({ maxLength: 12 }), fc.jsonValue({ maxDepth: 2 }))
         .map((o) => JSON.stringify({ ...o, __fuzz_unknown_field: true })),
@@ -67,9 +72,23 @@ describe("fuzz", () => {
       who: fc.constantFrom(...(Object.keys(keysByName) as (keyof typeof keysByName)[])),
       segments: fc.array(segment, { minLength: 4, maxLength: 4 }),
       body: fc.option(body, { nil: undefined }),
-      query: fc.option(fc.dictionary(fc.constantFrom("status", "kind", "limit", "cursor", "x"), fc.string({ maxLength: 40 })), {
-        nil: undefined,
-      }),
+      query: fc.option(
+        fc.dictionary(
+          fc.constantFrom("status", "kind", "limit", "cursor", "x"),
+          fc.oneof(
+            fc.string({ maxLength: 40 }),
+            // Cursors that are not this list's: garbled, or a made-up key of another partition.
+            fc.constantFrom(
+              "%%%",
+              Buffer.from("not json").toString("base64url"),
+              Buffer.from(JSON.stringify({ pk: "PUPIL#x", sk: "PROFILE" })).toString("base64url"),
+              Buffer.from(JSON.stringify({ troublePk: "TROUBLE#0181", troubleSk: "x", pk: "a", sk: "b" })).toString("base64url"),
+              Buffer.from(JSON.stringify({ gsi1pk: { S: "x" } })).toString("base64url"),
+            ),
+          ),
+        ),
+        { nil: undefined },
+      ),
       contentType: fc.constantFrom("application/json", "text/plain", "application/json; charset=utf-8", ""),
       idempotencyKey: fc.option(fc.string({ maxLength: 300 }), { nil: undefined }),
       method: fc.option(fc.constantFrom("GET", "POST", "PUT", "DELETE", "PATCH"), { nil: undefined }),
