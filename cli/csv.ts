@@ -1,46 +1,65 @@
-/** A small RFC 4180 CSV reader (comma or semicolon, quoted fields), returning rows with their line numbers. */
-export function parseCsv(text: string): { line: number; values: Record<string, string> }[] {
-  const rows: { line: number; cells: string[] }[] = [];
-  const firstLine = text.split(/\r?\n/, 1)[0] ?? "";
-  const sep = (firstLine.match(/;/g)?.length ?? 0) > (firstLine.match(/,/g)?.length ?? 0) ? ";" : ",";
-  let cells: string[] = [];
-  let cell = "";
-  let quoted = false;
-  let line = 1;
-  let rowLine = 1;
-  const src = text.replace(/^\uFEFF/, "");
-  for (let i = 0; i < src.length; i++) {
-    const ch = src[i];
-    if (quoted) {
-      if (ch === '"' && src[i + 1] === '"') {
-        cell += '"';
-        i++;
-      } else if (ch === '"') quoted = false;
-      else {
-        if (ch === "\n") line++;
-        cell += ch;
-      }
-    } else if (ch === '"') quoted = true;
-    else if (ch === sep) {
-      cells.push(cell);
-      cell = "";
-    } else if (ch === "\n" || ch === "\r") {
-      if (ch === "\r" && src[i + 1] === "\n") i++;
-      cells.push(cell);
-      if (cells.some((c) => c.trim() !== "")) rows.push({ line: rowLine, cells });
-      cells = [];
-      cell = "";
-      line++;
-      rowLine = line;
-    } else cell += ch;
+/**
+ * Reading the CSV files offices export (often from Excel): UTF-8 or, failing that, Windows-1252
+ * (Excel's default), comma or semicolon separated. Each line is parsed on its own by csv-parse
+ * (RFC 4180), so a stray quote spoils its own row and never swallows the next one.
+ */
+import { parse } from "csv-parse/sync";
+
+export interface CsvRow {
+  line: number;
+  values: Record<string, string>;
+}
+
+export interface CsvFile {
+  encoding: "utf-8" | "windows-1252";
+  rows: CsvRow[];
+  /** Lines that could not be read, with the reason: reported, never silently dropped. */
+  errors: { line: number; reason: string }[];
+}
+
+/** UTF-8 when the bytes are valid UTF-8, else Windows-1252: no mojibake, and the caller says which it read. */
+export function decode(bytes: Uint8Array): { text: string; encoding: CsvFile["encoding"] } {
+  try {
+    return { text: new TextDecoder("utf-8", { fatal: true }).decode(bytes), encoding: "utf-8" };
+  } catch {
+    return { text: new TextDecoder("windows-1252").decode(bytes), encoding: "windows-1252" };
   }
-  cells.push(cell);
-  if (cells.some((c) => c.trim() !== "")) rows.push({ line: rowLine, cells });
-  const [header, ...data] = rows;
-  if (!header) return [];
-  const names = header.cells.map((h) => h.trim());
-  return data.map((r) => ({
-    line: r.line,
-    values: Object.fromEntries(names.map((n, i) => [n, (r.cells[i] ?? "").trim()])),
-  }));
+}
+
+export function readCsv(bytes: Uint8Array): CsvFile {
+  const { text, encoding } = decode(bytes);
+  const lines = text.replace(/^\uFEFF/, "").split(/\r?\n/);
+  const headerAt = lines.findIndex((l) => l.trim() !== "");
+  if (headerAt < 0) return { encoding, rows: [], errors: [] };
+  const first = lines[headerAt] as string;
+  const delimiter = (first.match(/;/g)?.length ?? 0) > (first.match(/,/g)?.length ?? 0) ? ";" : ",";
+  const cells = (line: string): string[] =>
+    (parse(line, { delimiter, trim: true, relax_column_count: true })[0] ?? []) as string[];
+  const names = cells(first);
+  const rows: CsvRow[] = [];
+  const errors: CsvFile["errors"] = [];
+  lines.forEach((line, i) => {
+    if (i <= headerAt || line.trim() === "") return;
+    try {
+      const values = cells(line);
+      if (values.length !== names.length) {
+        errors.push({ line: i + 1, reason: `expected ${names.length} fields, found ${values.length}` });
+        return;
+      }
+      rows.push({ line: i + 1, values: Object.fromEntries(names.map((n, k) => [n, values[k] ?? ""])) });
+    } catch (err) {
+      // csv-parse says what is wrong with the quotes; the line number is the file's.
+      errors.push({ line: i + 1, reason: (err as Error).message.replace(/ at line \d+/, "") });
+    }
+  });
+  return { encoding, rows, errors };
+}
+
+/** `protectedIdentity` as offices write it; anything else is refused rather than read as "not protected". */
+export function readYesNo(value: string): boolean | undefined | "invalid" {
+  const v = value.trim().toLowerCase();
+  if (v === "") return undefined;
+  if (["true", "ja", "yes", "1"].includes(v)) return true;
+  if (["false", "nej", "no", "0"].includes(v)) return false;
+  return "invalid";
 }

@@ -11,7 +11,7 @@ import { isIsoDate, todayInStockholm } from "../shared/dates.ts";
 import { keys } from "../shared/keys.ts";
 import { parsePrincipal } from "../shared/principals.ts";
 import { RegisterRecord, SchoolBody } from "../shared/schemas.ts";
-import { parseCsv } from "./csv.ts";
+import { readCsv, readYesNo } from "./csv.ts";
 
 const USAGE = `elevvakt — operator CLI
 
@@ -25,10 +25,15 @@ const USAGE = `elevvakt — operator CLI
       Runs the sweep for a date (every municipality with a calendar unless one is named);
       local stage by default, or --table <name> [--region …] for a deployed one.
 
-  elevvakt import schools <file.csv> --key <key> [--url http://localhost:3000]
+  elevvakt import schools <file.csv> [--url http://localhost:3000] [--dry-run]
       columns: schoolId,name,organiserType,municipality
-  elevvakt import population <file.csv> --municipality <kommunkod> --key <key> [--url …]
+  elevvakt import population <file.csv> --municipality <kommunkod> [--url …] [--dry-run]
       columns: personnummer,givenName,familyName,district,householdId,protectedIdentity,status,statusDate
+      (protectedIdentity: true/false, ja/nej or empty to keep what is stored)
+
+  Imports use an API key from the environment variable ELEVVAKT_KEY, or from a file named
+  with --key-file (never on the command line, where ps and the shell history would keep it).
+  --dry-run reads and checks every row and sends nothing. A re-run is safe: records are upserts.
 `;
 
 function fail(message: string): never {
@@ -36,19 +41,38 @@ function fail(message: string): never {
   process.exit(2);
 }
 
-const { positionals, values } = parseArgs({
-  allowPositionals: true,
-  options: {
-    label: { type: "string" },
-    table: { type: "string" },
-    region: { type: "string" },
-    key: { type: "string" },
-    url: { type: "string" },
-    municipality: { type: "string" },
-    "as-of": { type: "string" },
-    help: { type: "boolean", short: "h" },
-  },
-});
+function args() {
+  try {
+    return parseArgs({
+      allowPositionals: true,
+      options: {
+        label: { type: "string" },
+        table: { type: "string" },
+        region: { type: "string" },
+        "key-file": { type: "string" },
+        url: { type: "string" },
+        municipality: { type: "string" },
+        "as-of": { type: "string" },
+        "dry-run": { type: "boolean" },
+        help: { type: "boolean", short: "h" },
+      },
+    });
+  } catch (err) {
+    // An unknown or malformed flag: say which, and how the CLI is used — no stack trace.
+    fail(
+      `${(err as Error).message.split("\n")[0]}${(err as Error).message.includes("--key") ? " (use ELEVVAKT_KEY or --key-file)" : ""}\n\n${USAGE}`,
+    );
+  }
+}
+const { positionals, values } = args();
+
+/** The API key for imports: from the environment or a file, never from the command line. */
+function apiKey(): string {
+  const file = values["key-file"];
+  const key = file ? readFileSync(file, "utf8").trim() : process.env.ELEVVAKT_KEY?.trim();
+  if (!key) fail("set ELEVVAKT_KEY, or name a file holding the key with --key-file");
+  return key;
+}
 
 async function store() {
   if (values.table) {
@@ -67,10 +91,9 @@ async function store() {
 
 async function api(method: string, path: string, body: unknown) {
   const base = values.url ?? "http://localhost:3000";
-  if (!values.key) fail("--key is required for imports");
   const res = await fetch(`${base}${path}`, {
     method,
-    headers: { authorization: `Bearer ${values.key}`, "content-type": "application/json" },
+    headers: { authorization: `Bearer ${apiKey()}`, "content-type": "application/json" },
     body: JSON.stringify(body),
   });
   const text = await res.text();
@@ -139,58 +162,83 @@ async function main() {
   }
   if (group === "import" && (action === "schools" || action === "population")) {
     if (!arg) fail("name the CSV file");
-    const rows = parseCsv(readFileSync(arg, "utf8"));
-    const rejected: { line: number; reason: string }[] = [];
+    if (!existsSync(arg)) fail(`no such file: ${arg}`);
+    const dry = values["dry-run"] === true;
+    if (!dry) apiKey();
+    const file = readCsv(readFileSync(arg));
+    if (file.encoding !== "utf-8") console.error(`elevvakt: ${arg} is not UTF-8; read as Windows-1252 (Excel's default).`);
+    const rejected: { line: number; reason: string }[] = [...file.errors];
+    const checked = (line: number, issues: { path: PropertyKey[]; message: string }[]) =>
+      rejected.push({ line, reason: issues.map((x) => `${x.path.join(".")}: ${x.message}`).join("; ") });
     let created = 0;
     let updated = 0;
     let unchanged = 0;
     if (action === "schools") {
-      for (const [i, row] of rows.entries()) {
+      for (const [i, row] of file.rows.entries()) {
         const { schoolId, ...rest } = row.values;
         const body = SchoolBody.safeParse(rest);
         if (!schoolId || !/^\d{8}$/.test(schoolId)) rejected.push({ line: row.line, reason: "schoolId must be 8 digits" });
-        else if (!body.success)
-          rejected.push({ line: row.line, reason: body.error.issues.map((x) => `${x.path.join(".")}: ${x.message}`).join("; ") });
-        else {
+        else if (!body.success) checked(row.line, body.error.issues);
+        else if (!dry) {
           const r = await api("PUT", `/v1/schools/${schoolId}`, body.data);
           if (r.status === 201) created++;
           else if (r.status === 200) updated++;
           else rejected.push({ line: row.line, reason: problemText(r.body) });
         }
-        progress(i + 1, rows.length);
+        progress(i + 1, file.rows.length);
       }
+      rejected.sort((a, b) => a.line - b.line);
+      if (dry) console.log(`dry run: ${file.rows.length - rejected.length + file.errors.length} rows would be sent`);
       return summary(created, updated, rejected);
     }
     const kod = values.municipality;
     if (!kod || !/^\d{4}$/.test(kod)) fail("--municipality <kommunkod> is required");
     const valid: { line: number; record: Record<string, unknown> }[] = [];
-    for (const row of rows) {
+    for (const row of file.rows) {
       const v = row.values;
+      const protectedIdentity = readYesNo(v.protectedIdentity ?? "");
+      if (protectedIdentity === "invalid") {
+        rejected.push({
+          line: row.line,
+          reason: `protectedIdentity: "${v.protectedIdentity}" is not true/false, ja/nej or empty`,
+        });
+        continue;
+      }
       const record = {
         personnummer: v.personnummer,
         givenName: v.givenName,
         familyName: v.familyName,
         district: v.district,
         ...(v.householdId ? { householdId: v.householdId } : {}),
-        ...(v.protectedIdentity ? { protectedIdentity: v.protectedIdentity.toLowerCase() === "true" } : {}),
+        // Empty keeps what the register has: protection is cleared only by an explicit false.
+        ...(protectedIdentity !== undefined ? { protectedIdentity } : {}),
         status: v.status,
         ...(v.statusDate ? { statusDate: v.statusDate } : {}),
       };
       const parsed = RegisterRecord.safeParse(record);
-      if (!parsed.success) {
-        rejected.push({ line: row.line, reason: parsed.error.issues.map((x) => `${x.path.join(".")}: ${x.message}`).join("; ") });
-      } else valid.push({ line: row.line, record });
+      if (!parsed.success) checked(row.line, parsed.error.issues);
+      else valid.push({ line: row.line, record });
+    }
+    if (dry) {
+      rejected.sort((a, b) => a.line - b.line);
+      console.log(`dry run: ${valid.length} rows would be sent, nothing was`);
+      return summary(0, 0, rejected);
     }
     for (let i = 0; i < valid.length; i += 1000) {
       const chunk = valid.slice(i, i + 1000);
       const r = await api("POST", `/v1/municipalities/${kod}/population`, { records: chunk.map((c) => c.record) });
-      if (r.status !== 200) fail(`the API answered ${r.status}: ${problemText(r.body)}`);
-      for (const res of r.body.results as { index: number; status: string; problem?: { detail?: string } }[]) {
-        const line = chunk[res.index]?.line ?? 0;
-        if (res.status === "created") created++;
-        else if (res.status === "updated") updated++;
-        else if (res.status === "unchanged") unchanged++;
-        else rejected.push({ line, reason: problemText(res.problem) });
+      if (r.status !== 200) {
+        // This batch was not applied; the others go on. A re-run sends it again safely.
+        for (const c of chunk)
+          rejected.push({ line: c.line, reason: `not applied: the API answered ${r.status}: ${problemText(r.body)}` });
+      } else {
+        for (const res of r.body.results as { index: number; status: string; problem?: { detail?: string } }[]) {
+          const line = chunk[res.index]?.line ?? 0;
+          if (res.status === "created") created++;
+          else if (res.status === "updated") updated++;
+          else if (res.status === "unchanged") unchanged++;
+          else rejected.push({ line, reason: problemText(res.problem) });
+        }
       }
       progress(Math.min(i + 1000, valid.length), valid.length);
     }

@@ -31,8 +31,10 @@ beforeAll(async () => {
 });
 afterAll(() => server?.close());
 
-const cli = (...args: string[]) =>
-  run(process.execPath, [CLI, ...args], { cwd: dir, env: { ...process.env, LOG_LEVEL: "warn" } }).catch(
+const cli = (...args: string[]) => cliWith({}, ...args);
+/** The CLI with a key in its environment (ELEVVAKT_KEY), as an operator's shell would have it. */
+const cliWith = (env: Record<string, string>, ...args: string[]) =>
+  run(process.execPath, [CLI, ...args], { cwd: dir, env: { ...process.env, LOG_LEVEL: "warn", ...env } }).catch(
     (e: { stdout: string; stderr: string; code: number }) => ({ stdout: e.stdout, stderr: e.stderr, code: e.code }),
   );
 
@@ -60,7 +62,7 @@ describe("elevvakt CLI", () => {
       join(dir, "schools.csv"),
       "schoolId;name;organiserType;municipality\n01800101;Nya skolan;municipal;0180\n01800102;Friskolan;independent;0180\n123;Fel;municipal;0180\n",
     );
-    const s = await cli("import", "schools", "schools.csv", "--key", ops, "--url", url);
+    const s = await cliWith({ ELEVVAKT_KEY: ops }, "import", "schools", "schools.csv", "--url", url);
     expect(s.stdout).toContain("created 2, updated 0, rejected 1");
     expect(s.stdout).toContain("line 4: schoolId must be 8 digits");
 
@@ -75,13 +77,92 @@ describe("elevvakt CLI", () => {
         `${pnr("2016-03-03")},"Kim, Lee",Berg,0181-elsewhere,,false,resident,`,
       ].join("\n"),
     );
-    const p = await cli("import", "population", "register.csv", "--municipality", "0180", "--key", muni, "--url", url);
+    const p = await cliWith(
+      { ELEVVAKT_KEY: muni },
+      "import",
+      "population",
+      "register.csv",
+      "--municipality",
+      "0180",
+      "--url",
+      url,
+    );
     expect(p.stdout).toContain("created 1, updated 0, rejected 2");
     expect(p.stdout).toMatch(/line 3: personnummer: must be a valid personnummer/);
     expect(p.stdout).toMatch(/line 4: .*district of municipality 0180/);
-    const again = await cli("import", "population", "register.csv", "--municipality", "0180", "--key", muni, "--url", url);
+    writeFileSync(join(dir, "key.txt"), `${muni}\n`, { mode: 0o600 });
+    const again = await cli(
+      "import",
+      "population",
+      "register.csv",
+      "--municipality",
+      "0180",
+      "--key-file",
+      "key.txt",
+      "--url",
+      url,
+    );
     // The same file again changes nothing: a safe re-run.
     expect(again.stdout).toContain("created 0, updated 0, unchanged 1, rejected 2");
     expect(again.stdout).toMatch(/line 4: \/records\/\d+\/district/);
+  });
+
+  it("never takes a key on the command line, and answers an unknown flag with the usage, not a stack trace", async () => {
+    const withKey = await cli("import", "schools", "schools.csv", "--key", "ev_secret_value");
+    expect((withKey as { code?: number }).code).toBe(2);
+    expect(withKey.stderr).toMatch(/ELEVVAKT_KEY/);
+    expect(withKey.stderr).toContain("elevvakt — operator CLI");
+    expect(withKey.stderr).not.toMatch(/\n\s+at .+:\d+:\d+|node:internal/);
+    const odd = await cli("sweep", "--frobnicate");
+    expect((odd as { code?: number }).code).toBe(2);
+    expect(odd.stderr).toContain("--frobnicate");
+    expect(odd.stderr).not.toMatch(/\n\s+at .+:\d+:\d+|node:internal/);
+  });
+
+  it("reads Excel's Windows-1252 files, keeps a stray quote to its own row, refuses unknown protection values, and a dry run sends nothing", async () => {
+    const muni = await key("municipality:0180");
+    const [a, b, c] = [pnr("2015-04-04"), pnr("2015-04-05"), pnr("2015-04-06")];
+    // Windows-1252 bytes for å, ä, ö (0xE5, 0xE4, 0xF6): not valid UTF-8.
+    const lines = [
+      "personnummer;givenName;familyName;district;householdId;protectedIdentity;status;statusDate",
+      `${a};Åsa;Öberg;0180-sodermalm;;ja;resident;`,
+      `${b};Bo"b;Berg;0180-sodermalm;;;resident;`,
+      `${c};Cecilia;Ek;0180-sodermalm;;kanske;resident;`,
+      `${pnr("2015-04-07")};Dan;Ek;0180-sodermalm;;nej;resident;`,
+    ];
+    writeFileSync(join(dir, "excel.csv"), Buffer.from(lines.join("\r\n"), "latin1"));
+    const dry = await cliWith(
+      { ELEVVAKT_KEY: muni },
+      "import",
+      "population",
+      "excel.csv",
+      "--municipality",
+      "0180",
+      "--url",
+      url,
+      "--dry-run",
+    );
+    expect(dry.stderr).toContain("Windows-1252");
+    expect(dry.stdout).toContain("dry run: 2 rows would be sent");
+    // The stray quote spoils its own row only: the next one is read.
+    expect(dry.stdout).toMatch(/line 3: Invalid Opening Quote/);
+    expect(dry.stdout).toMatch(/line 4: protectedIdentity: "kanske"/);
+    const before = await api("GET", "/v1/municipalities/0180/unplaced", { key: muni });
+    const out = await cliWith(
+      { ELEVVAKT_KEY: muni },
+      "import",
+      "population",
+      "excel.csv",
+      "--municipality",
+      "0180",
+      "--url",
+      url,
+    );
+    expect(out.stdout).toContain("created 2, updated 0, rejected 2");
+    const after = await api("GET", "/v1/municipalities/0180/unplaced", { key: muni });
+    expect(after.body.items.length).toBe(before.body.items.length + 2);
+    const asa = after.body.items.find((i: { personnummer: string }) => i.personnummer === a);
+    expect(asa).toMatchObject({ givenName: "Åsa", familyName: "Öberg" });
+    expect(after.body.items.some((i: { personnummer: string }) => i.personnummer === b || i.personnummer === c)).toBe(false);
   });
 });
