@@ -184,3 +184,23 @@ export function latestReturnPeriod(date: IsoDate, n: number, calendar: Calendar,
   }
   return null;
 }
+
+/**
+ * The days before `today` of a school year whose school-day status a new calendar changes. Past
+ * days are what the lock (rule 6) and detection already stood on: rewriting them is not a school's.
+ */
+export function changedPastDays(
+  schoolYear: string,
+  before: CalendarYear | undefined,
+  after: CalendarYear,
+  today: IsoDate,
+): IsoDate[] {
+  const start = `${schoolYear.slice(0, 4)}-07-01`;
+  const old: Calendar = { [schoolYear]: before };
+  const next: Calendar = { [schoolYear]: after };
+  const out: IsoDate[] = [];
+  for (let d = start; d < today && schoolYearOf(d) === schoolYear; d = addDays(d, 1)) {
+    if (isSchoolDay(d, old) !== isSchoolDay(d, next)) out.push(d);
+  }
+  return out;
+}

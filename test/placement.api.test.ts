@@ -1,6 +1,6 @@
 /** SPEC §3 end to end: every placement rule through the real handlers against DynamoDB Local. */
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { api, municipalityFixture, pnr, setToday, store, useTable } from "./helpers.ts";
+import { api, CALENDAR_2026_27, municipalityFixture, pnr, setToday, store, useTable } from "./helpers.ts";
 
 useTable();
 let m: Awaited<ReturnType<typeof municipalityFixture>>;
@@ -302,5 +302,37 @@ describe("release", () => {
     const ids = list2.body.items.map((i: { pupilId: string }) => i.pupilId);
     expect(ids).not.toContain(young);
     expect(ids).not.toContain(old);
+  });
+});
+
+describe("a school's calendar for days that have passed (issue 8, item 14)", () => {
+  it("a school cannot unlock rule 6 by rewriting yesterday as a study day; the office may, audited", async () => {
+    const s = await m.newSchool();
+    const personnummer = pnr("2015-05-06");
+    const pupilId = await m.resident(personnummer);
+    const e = await enrol(s.key, s.schoolId, { pupilId, grade: "5", startDate: "2026-08-17" });
+    await absent(s.key, s.schoolId, "2026-09-11", pupilId);
+    const own = {
+      ...CALENDAR_2026_27,
+      holidays: [...CALENDAR_2026_27.holidays, { name: "studiedag", start: "2026-09-11", end: "2026-09-11" }],
+    };
+    const bySchool = await api("PUT", `/v1/schools/${s.schoolId}/calendar/2026-27`, { key: s.key, body: own });
+    expect(bySchool.status).toBe(409);
+    expect(bySchool.body.code).toBe("past_days_locked");
+    const release = await api("POST", `/v1/schools/${s.schoolId}/enrolments/${e.body.enrolmentId}/release`, {
+      key: s.key,
+      body: { endDate: "2026-09-14", reason: "transfer" },
+    });
+    expect(release.body.code).toBe("release_locked");
+    // Days to come are the school's to plan.
+    const ahead = {
+      ...CALENDAR_2026_27,
+      holidays: [...CALENDAR_2026_27.holidays, { name: "studiedag", start: "2026-09-25", end: "2026-09-25" }],
+    };
+    expect((await api("PUT", `/v1/schools/${s.schoolId}/calendar/2026-27`, { key: s.key, body: ahead })).status).toBe(201);
+    const byOffice = await api("PUT", `/v1/schools/${s.schoolId}/calendar/2026-27`, { key: m.muni, body: own });
+    expect(byOffice.status).toBe(200);
+    const audit = await store().audit(`school:${s.schoolId}`);
+    expect(audit.map((a) => a.action)).toContain("calendar.past_days_changed.1");
   });
 });

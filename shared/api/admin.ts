@@ -1,7 +1,7 @@
 /** Routes for the municipality office and operations: calendars, schools, contacts, credentials. */
 
 import type { Contact } from "../alerts.ts";
-import { calendarProblems } from "../calendar.ts";
+import { calendarProblems, changedPastDays } from "../calendar.ts";
 import { bodyOf, type Ctx, type Impl } from "../http.ts";
 import { keys } from "../keys.ts";
 import type { School } from "../model.ts";
@@ -66,10 +66,27 @@ export const adminRoutes: Record<RoutesOf<"admin">, Impl> = {
     if (!school) throw problems.notFound("school");
     const body = bodyOf(ctx, s.CalendarBody);
     checkCalendar(schoolYear, body);
+    // What the school followed until now: its own year, else its municipality's.
+    const before = await ctx.store.calendarFor(school, school.municipality, [`${schoolYear.slice(0, 4)}-09-01`]);
+    const past = changedPastDays(schoolYear, before[schoolYear], body, ctx.today);
+    if (past.length > 0) {
+      // A school cannot unlock a release (rule 6) by rewriting yesterday as a study day.
+      if (p.kind === "school") {
+        throw problems.conflict(
+          "past_days_locked",
+          `The calendar would change ${past.length} day(s) that have passed (first ${past[0]}). Only the municipality office may change past days.`,
+        );
+      }
+    }
     const status = await putVersioned(ctx, keys.calendar(`SCHOOL#${schoolId}`, schoolYear), {
       entity: "calendar",
       calendar: body,
     });
+    if (past.length > 0) {
+      await ctx.store.batchPut([
+        ctx.store.auditItem(`school:${schoolId}`, ctx.actor, `calendar.past_days_changed.${past.length}`, ctx.now),
+      ]);
+    }
     return { status, body };
   },
 
