@@ -278,7 +278,12 @@ export function createApiHandler<F extends FunctionName>(fn: F, impls: Record<Ro
       idemHash = createHash("sha256").update(`${credentialId}|${def.method}|${scope}|${idemKey}`).digest("base64url");
       const bodyHash = createHash("sha256").update(bodyText).digest("base64url");
       const replay = await claimIdempotency(store, idemHash, bodyHash, now.getTime());
-      if (replay) return json(replay.status, replay.body, { ...replay.headers, "idempotent-replayed": "true" });
+      if (replay) {
+        // A replay hands out what the first answer did: a read of those pupils, audited as one.
+        const read = pupilIdsIn(replay.body);
+        if (read.length) await store.auditReads(read, ctx.actor, `replay.${def.method} ${def.path}`, ctx.now);
+        return json(replay.status, replay.body, { ...replay.headers, "idempotent-replayed": "true" });
+      }
     }
 
     let reply: Reply;
@@ -291,6 +296,24 @@ export function createApiHandler<F extends FunctionName>(fn: F, impls: Record<Ro
     if (idemHash) await settleIdempotency(store, idemHash, reply);
     return json(reply.status, reply.body, reply.headers);
   }
+}
+
+/** The pupils an answer names (`pupilId` anywhere in it), so a replay of it is audited as a read. */
+function pupilIdsIn(body: unknown): string[] {
+  const found = new Set<string>();
+  const walk = (v: unknown, depth: number) => {
+    if (depth > 8 || v === null || typeof v !== "object") return;
+    if (Array.isArray(v)) {
+      for (const x of v) walk(x, depth + 1);
+      return;
+    }
+    for (const [k, x] of Object.entries(v)) {
+      if (k === "pupilId" && typeof x === "string") found.add(x);
+      else walk(x, depth + 1);
+    }
+  };
+  walk(body, 0);
+  return [...found];
 }
 
 /** Records the answer for retries; a server error frees the key so the retry runs again. */

@@ -5,7 +5,7 @@
  */
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { mockClient } from "aws-sdk-client-mock";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { ensureTable } from "../local/dynamo.ts";
 import { logSink } from "../shared/log.ts";
 import { routes } from "../shared/routes.ts";
@@ -326,7 +326,7 @@ describe("OpenAPI", () => {
 });
 
 describe("a failing store", () => {
-  it("answers 500 problem+json with no cause or stack, and frees the Idempotency-Key for a retry", async () => {
+  it("answers 500 problem+json with no cause or stack", async () => {
     const personnummer = pnr("2013-03-03");
     await m.resident(personnummer);
     const mock = mockClient(DynamoDBDocumentClient);
@@ -337,23 +337,61 @@ describe("a failing store", () => {
       );
     let r: Awaited<ReturnType<typeof api<any>>>;
     try {
-      r = await api("POST", `/v1/schools/${m.schoolA}/enrolments`, {
-        key: m.keyA,
-        headers: { "idempotency-key": "k500" },
-        body: enrolBody(personnummer),
-      });
+      r = await api("POST", `/v1/schools/${m.schoolA}/enrolments`, { key: m.keyA, body: enrolBody(personnummer) });
     } finally {
       mock.restore();
     }
     expect(r.status).toBe(500);
     expect(r.body.code).toBe("internal_error");
     expect(JSON.stringify(r.body)).not.toMatch(/Throughput|secret-name|at \w+ \(/);
+  });
+
+  it("frees the Idempotency-Key it had claimed when the request then fails, so the retry runs", async () => {
+    const personnummer = pnr("2013-03-04");
+    await m.resident(personnummer);
+    // Only the enrolment's own transaction fails: authentication and the key's claim go through.
+    const send = DynamoDBDocumentClient.prototype.send;
+    const seen: string[] = [];
+    const spy = vi.spyOn(DynamoDBDocumentClient.prototype, "send").mockImplementation(function (
+      this: DynamoDBDocumentClient,
+      command: unknown,
+    ) {
+      const name = (command as object).constructor.name;
+      seen.push(name);
+      if (name === "TransactWriteCommand") {
+        return Promise.reject(Object.assign(new Error("boom"), { name: "InternalServerError" }));
+      }
+      return (send as (c: unknown) => Promise<unknown>).call(this, command);
+    } as typeof send);
+    let first: Awaited<ReturnType<typeof api<any>>>;
+    try {
+      first = await api("POST", `/v1/schools/${m.schoolA}/enrolments`, {
+        key: m.keyA,
+        headers: { "idempotency-key": "k500" },
+        body: enrolBody(personnummer),
+      });
+    } finally {
+      spy.mockRestore();
+    }
+    expect(first.status).toBe(500);
+    // The key was claimed (a conditional put) before the failure …
+    expect(seen).toContain("PutCommand");
+    // … and freed: the retry runs instead of answering 409 idempotency_in_flight.
     const retry = await api("POST", `/v1/schools/${m.schoolA}/enrolments`, {
       key: m.keyA,
       headers: { "idempotency-key": "k500" },
       body: enrolBody(personnummer),
     });
     expect(retry.status).toBe(201);
+    // A replay of the answer hands out the pupil again: it is audited as a read (item 15).
+    const replay = await api("POST", `/v1/schools/${m.schoolA}/enrolments`, {
+      key: m.keyA,
+      headers: { "idempotency-key": "k500" },
+      body: enrolBody(personnummer),
+    });
+    expect(replay.headers["idempotent-replayed"]).toBe("true");
+    const audit = await store().audit(retry.body.pupilId);
+    expect(audit.some((a) => String(a.action).startsWith("replay."))).toBe(true);
   });
 });
 
