@@ -1,17 +1,77 @@
 /**
- * One structured logger for every function. It never writes personal data: fields with personal
- * names are dropped, and anything that looks like a personnummer is masked, wherever it hides.
+ * One structured logger for every function. It writes only fields it knows (an allow-list): a field
+ * it does not know is dropped, whatever its name, so no `fullName` or request body slips through;
+ * and any run of ten or more digits in a value — a personnummer, however spaced or wrapped in other
+ * text — is masked.
  */
-const REDACTED_KEYS = new Set(["personnummer", "givenName", "familyName", "name", "email", "phone", "body", "authorization"]);
-const PNR_LIKE = /\b(\d{2})?\d{6}[-+]?\d{4}\b/g;
+const FIELDS = new Set([
+  "service",
+  "fn",
+  "requestId",
+  "route",
+  "code",
+  "error",
+  "stack",
+  "kommunkod",
+  "today",
+  "asOf",
+  "from",
+  "days",
+  "pupils",
+  "lastSweep",
+  "preview",
+  "opened",
+  "escalated",
+  "resolved",
+  "reopened",
+  "read",
+  "failed",
+  "sent",
+  "retrying",
+  "skipped",
+  "caseId",
+  "notificationId",
+  "channel",
+  "recipient",
+  "step",
+  "attempts",
+  "text",
+  "schedule",
+  "at",
+]);
+/** Ten or more digits, with spaces, dashes, dots or plus signs between them: a personnummer in any form. */
+const DIGIT_RUN = /\d(?:[\s.+-]?\d){9,}/g;
 
-export function redact(value: unknown, depth = 0): unknown {
-  if (typeof value === "string") return value.replace(PNR_LIKE, "[redacted]");
-  if (depth > 6 || value === null || typeof value !== "object") return value;
-  if (Array.isArray(value)) return value.map((v) => redact(v, depth + 1));
-  return Object.fromEntries(
-    Object.entries(value).map(([k, v]) => [k, REDACTED_KEYS.has(k) ? "[redacted]" : redact(v, depth + 1)]),
-  );
+function maskString(s: string): string {
+  return s.replace(DIGIT_RUN, "[redacted]");
+}
+
+/** A known field's value: a masked string, a plain value, or counts (an object of numbers) — nothing deeper. */
+function value(v: unknown, depth: number): unknown {
+  if (typeof v === "string") return depth === 0 ? maskString(v) : "[dropped]";
+  if (typeof v === "number" || typeof v === "boolean" || v === null || v === undefined) return v;
+  if (depth > 1) return "[dropped]";
+  if (Array.isArray(v)) return v.slice(0, 20).map((x) => (typeof x === "string" ? maskString(x) : value(x, depth + 1)));
+  if (typeof v === "object") {
+    return Object.fromEntries(
+      Object.entries(v)
+        .filter(([k, x]) => /^[a-z_]{1,40}$/i.test(k) && (typeof x === "number" || typeof x === "boolean"))
+        .map(([k, x]) => [k, x]),
+    );
+  }
+  return "[dropped]";
+}
+
+/** The fields a log line may carry, each value masked; anything else is dropped. */
+export function redact(fields: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  let dropped = 0;
+  for (const [k, v] of Object.entries(fields)) {
+    if (FIELDS.has(k)) out[k] = value(v, 0);
+    else dropped++;
+  }
+  if (dropped) out.dropped = dropped;
+  return out;
 }
 
 type Level = "debug" | "info" | "warn" | "error";
@@ -36,7 +96,7 @@ export function createLogger(base: Record<string, unknown> = {}): Logger {
   const min = ORDER[(process.env.LOG_LEVEL as Level) ?? "info"] ?? ORDER.info;
   const emit = (level: Level, msg: string, fields?: Record<string, unknown>) => {
     if (ORDER[level] < min) return;
-    const entry = { level, time: new Date().toISOString(), msg: redact(msg), ...(redact({ ...base, ...fields }) as object) };
+    const entry = { level, time: new Date().toISOString(), msg: maskString(msg), ...redact({ ...base, ...fields }) };
     logSink.write(JSON.stringify(entry));
   };
   return {

@@ -73,6 +73,8 @@ export interface Enrolment {
   endReason?: EndReason;
   /** The school that took the pupil in; never shown to the old school for a protected identity. */
   transferredTo?: string;
+  /** The opaque reference the transfer notice gave the old school (never an id that carries the pupil's). */
+  transferRef?: string;
   /** A release waiting for a receiving school: the first data day it is pending (see EnrolmentSummary). */
   pendingFrom?: IsoDate;
   release?: Release;

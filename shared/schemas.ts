@@ -242,6 +242,7 @@ export const RosterResponse = z.object({
       endDate: opt(IsoDateSchema),
       status: str,
       endReason: opt(str),
+      transferRef: opt(withMeta(str, { description: "the reference a transfer notice gave for this row" })),
       placement: str,
       absentDays: withMeta(z.number(), {
         description: "days absent (≥ half a day) of the last school days (the municipality's absenceWindow, 20 by default)",

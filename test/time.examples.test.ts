@@ -455,7 +455,14 @@ describe("12. smaller findings", () => {
       body: { pupilId: p.pupilId, grade: "5", startDate: "2026-10-01" },
     });
     const notices = await store().queryAll<{ text: string; subjectPk: string }>(null, keys.notice(p.enrolmentId));
-    expect(notices.items[0]?.text).toMatch(/stays on your roster until then, and is listed with status=ended from 2026-10-01/);
+    const text = notices.items[0]?.text ?? "";
+    expect(text).toMatch(/stays on your roster until then, and is listed with status=ended from 2026-10-01/);
+    // An opaque reference, shown on the roster row; never the enrolment id, which carries the pupil's id.
+    expect(text).not.toContain(p.enrolmentId);
+    expect(text).not.toContain(p.pupilId.slice(1));
+    const ref = /Reference: (T-[0-9A-F]{8})/.exec(text)?.[1];
+    const roster = await api("GET", `/v1/schools/${a.schoolId}/roster`, { key: a.key });
+    expect(roster.body.items.find((i: { pupilId: string }) => i.pupilId === p.pupilId)?.transferRef).toBe(ref);
   });
 
   it("the roster's mentor mark counts only the days the pupil was enrolled at the school", async () => {

@@ -1,4 +1,5 @@
 /** Enrolment (inskrivning) and release (utskrivning): reads, the placement rules, one atomic write. */
+import { createHash } from "node:crypto";
 import { notificationId } from "../alerts.ts";
 import { caseIdFor, withCaseChanges } from "../cases.ts";
 import { answered, openingWrites, pupilChangeWrites } from "../casework.ts";
@@ -82,9 +83,15 @@ export async function enrol(ctx: Ctx, school: School, input: EnrolmentInput): Pr
         Update: {
           TableName: ctx.store.table,
           Key: keys.enrolment(pupil.pupilId, end.enrolmentId),
-          UpdateExpression: "SET #s = :ended, endDate = :d, endReason = :r, transferredTo = :to",
+          UpdateExpression: "SET #s = :ended, endDate = :d, endReason = :r, transferredTo = :to, transferRef = :ref",
           ExpressionAttributeNames: { "#s": "status" },
-          ExpressionAttributeValues: { ":ended": "ended", ":d": end.endDate, ":r": "transferred", ":to": school.schoolId },
+          ExpressionAttributeValues: {
+            ":ended": "ended",
+            ":d": end.endDate,
+            ":r": "transferred",
+            ":to": school.schoolId,
+            ":ref": transferRef(end.enrolmentId),
+          },
         },
       });
       // The old school is told that the pupil was enrolled elsewhere — never where, never who (SPEC §3 rule 1).
@@ -103,7 +110,8 @@ export async function enrol(ctx: Ctx, school: School, input: EnrolmentInput): Pr
           scope: `school:${end.schoolId}`,
           role: "rektor",
           subject: "Elevvakt: a pupil has been enrolled at another school",
-          text: `A pupil at your school has been enrolled at another school; the enrolment ends ${end.endDate}. ${roster} Enrolment reference: ${end.enrolmentId}.`,
+          // An opaque reference the roster shows on the pupil's row: the enrolment id would carry the pupil's.
+          text: `A pupil at your school has been enrolled at another school; the enrolment ends ${end.endDate}. ${roster} Reference: ${transferRef(end.enrolmentId)} (on the pupil's row of your roster).`,
           status: "pending",
           attempts: 0,
           attemptLog: [],
@@ -115,6 +123,11 @@ export async function enrol(ctx: Ctx, school: School, input: EnrolmentInput): Pr
     await ctx.store.transact(items);
     return { status: 201, body: presentEnrolment(enrolment, change.next, ctx.today) };
   });
+}
+
+/** The reference a transfer notice gives the old school: opaque, shown on the roster row it concerns. */
+export function transferRef(enrolmentId: string): string {
+  return `T-${createHash("sha256").update(enrolmentId).digest("hex").slice(0, 8).toUpperCase()}`;
 }
 
 /** Rules 2–6 and 8: a school's release, or an approved override's. */

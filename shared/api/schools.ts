@@ -217,6 +217,7 @@ export const schoolRoutes: Record<RoutesOf<"schools">, Impl> = {
           ...(e.endDate ? { endDate: e.endDate } : {}),
           status: e.status,
           ...(e.endReason ? { endReason: e.endReason } : {}),
+          ...(e.transferRef ? { transferRef: e.transferRef } : {}),
           placement: placementOn(p, ctx.today),
           absentDays: absent,
           schoolDays: enrolledDays.length,
