@@ -283,7 +283,7 @@ async function rawEnrolments(store: Store, school: string, count: number): Promi
     };
     const items: TransactItem[] = [
       store.pupilWrite(next, "2026-11-20", true),
-      store.pnrWrite(pupil),
+      await store.pnrWrite(pupil),
       { Put: { TableName: store.table, Item: store.enrolmentItem(enrolment), ConditionExpression: "attribute_not_exists(pk)" } },
       store.auditWrite(
         pupil.pupilId,

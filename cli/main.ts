@@ -23,7 +23,8 @@ const USAGE = `elevvakt — operator CLI
 
   elevvakt sweep --as-of <YYYY-MM-DD> [--municipality <kommunkod>]
       Runs the sweep for a date (every municipality with a calendar unless one is named);
-      local stage by default, or --table <name> [--region …] for a deployed one.
+      local stage by default, or --table <name> [--region …] --app-url <https://…> for a
+      deployed one (alerts link there).
 
   elevvakt import schools <file.csv> [--url http://localhost:3000] [--dry-run]
       columns: schoolId,name,organiserType,municipality
@@ -54,6 +55,7 @@ function args() {
         municipality: { type: "string" },
         "as-of": { type: "string" },
         "dry-run": { type: "boolean" },
+        "app-url": { type: "string" },
         help: { type: "boolean", short: "h" },
       },
     });
@@ -144,6 +146,13 @@ async function main() {
   if (group === "sweep") {
     const asOf = values["as-of"];
     if (!asOf || !isIsoDate(asOf)) fail("--as-of <YYYY-MM-DD> is required");
+    // Alerts the sweep queues link to the stage's address: a deployed stage's, never localhost.
+    if (values["app-url"]) process.env.APP_URL = values["app-url"];
+    if (values.table && !process.env.APP_URL) {
+      fail(
+        "name the deployed stage's address for the alerts' links: --app-url https://… (the stack's ApiUrl output, or its custom domain)",
+      );
+    }
     const s = await store();
     const { sweep } = await import("../shared/sweep.ts");
     const kods = values.municipality ? [values.municipality] : await s.municipalities();

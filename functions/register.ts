@@ -1,4 +1,8 @@
 import { registerRoutes } from "../shared/api/register.ts";
 import { createApiHandler } from "../shared/http.ts";
+import { readPepperFromSecretsManager } from "../shared/pepper-secrets-manager.ts";
+
+// This function looks pupils up by personnummer: its HMAC key comes from Secrets Manager at cold start.
+readPepperFromSecretsManager();
 
 export const handler = createApiHandler("register", registerRoutes);

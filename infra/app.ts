@@ -4,9 +4,13 @@ import { AwsSolutionsChecks } from "cdk-nag";
 import { ElevvaktStack } from "./stack.ts";
 
 const app = new App();
-const stage = (app.node.tryGetContext("stage") as string | undefined) ?? "dev";
+const context = (name: string) => app.node.tryGetContext(name) as string | undefined;
+const stage = context("stage") ?? "dev";
 new ElevvaktStack(app, `Elevvakt-${stage}`, {
   stage,
-  env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION ?? "eu-north-1" },
+  // The region is chosen here, not by the CLI's profile (which always sets CDK_DEFAULT_REGION): -c region=…
+  env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: context("region") ?? "eu-north-1" },
+  // Where alert links point: the API's own URL unless a custom domain is given with -c appUrl=…
+  ...(context("appUrl") ? { appUrl: context("appUrl") } : {}),
 });
 Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));

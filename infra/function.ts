@@ -3,6 +3,7 @@ import { fileURLToPath } from "node:url";
 import { Duration, RemovalPolicy } from "aws-cdk-lib";
 import { Architecture, Runtime } from "aws-cdk-lib/aws-lambda";
 import { NodejsFunction, OutputFormat } from "aws-cdk-lib/aws-lambda-nodejs";
+import type { IKey } from "aws-cdk-lib/aws-kms";
 import { LogGroup, RetentionDays } from "aws-cdk-lib/aws-logs";
 import type { Construct } from "constructs";
 
@@ -12,11 +13,13 @@ export class ElevvaktFunction extends NodejsFunction {
   constructor(
     scope: Construct,
     id: string,
-    props: { entry: string; environment?: Record<string, string>; timeout?: Duration; memorySize?: number },
+    props: { entry: string; environment?: Record<string, string>; timeout?: Duration; memorySize?: number; logKey: IKey },
   ) {
     const logGroup = new LogGroup(scope, `${id}Logs`, {
       retention: RetentionDays.SIX_MONTHS,
       removalPolicy: RemovalPolicy.RETAIN,
+      // Logs carry no personal data by design; encrypted with the data key all the same.
+      encryptionKey: props.logKey,
     });
     super(scope, id, {
       entry: props.entry,

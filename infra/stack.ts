@@ -83,22 +83,55 @@ export class ElevvaktStack extends Stack {
       generateSecretString: { passwordLength: 48, excludePunctuation: true },
     });
 
+    // CloudWatch Logs encrypts every log group with the data key; CloudWatch alarms publish to the encrypted operator topic.
+    key.addToResourcePolicy(
+      new PolicyStatement({
+        principals: [new ServicePrincipal(`logs.${this.region}.amazonaws.com`)],
+        actions: ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
+        resources: ["*"],
+        conditions: {
+          ArnLike: { "kms:EncryptionContext:aws:logs:arn": `arn:${this.partition}:logs:${this.region}:${this.account}:*` },
+        },
+      }),
+    );
+    key.addToResourcePolicy(
+      new PolicyStatement({
+        principals: [new ServicePrincipal("cloudwatch.amazonaws.com")],
+        actions: ["kms:Decrypt", "kms:GenerateDataKey*"],
+        resources: ["*"],
+        conditions: { StringEquals: { "aws:SourceAccount": this.account } },
+      }),
+    );
+
+    // The API first: its own URL is where alert links point unless a custom domain is given.
+    this.api = new HttpApi(this, "Api", {
+      apiName: `elevvakt-${props.stage}`,
+      description: "Elevvakt HTTP API v1",
+      createDefaultStage: true,
+    });
+
     const topicPrefix = `elevvakt-${props.stage}`;
     const environment = {
       [TABLE_NAME_ENV]: this.table.tableName,
       NOTIFIER: "sns",
       TOPIC_PREFIX: topicPrefix,
       TOPIC_KMS_KEY: key.keyArn,
-      APP_URL: props.appUrl ?? "https://elevvakt.example",
-      // Lambda encrypts its environment at rest; the value never appears in the template.
-      PNR_PEPPER: pepper.secretValue.unsafeUnwrap(),
+      APP_URL: props.appUrl ?? this.api.apiEndpoint,
     };
+    // Only the functions that look pupils up by personnummer read the HMAC key, at cold start from
+    // Secrets Manager: it is in no function's configuration.
+    const pepperReaders: FunctionName[] = ["register", "schools"];
     this.functions = Object.fromEntries(
       FUNCTIONS.map((name) => {
         const fn = new ElevvaktFunction(this, `${name[0]?.toUpperCase()}${name.slice(1)}Function`, {
           entry: functionEntry(name),
-          environment: name === "docs" ? {} : environment,
+          environment:
+            name === "docs"
+              ? {}
+              : { ...environment, ...(pepperReaders.includes(name) ? { PNR_PEPPER_SECRET: pepper.secretArn } : {}) },
+          logKey: key,
         });
+        if (pepperReaders.includes(name)) pepper.grantRead(fn);
         return [name, fn];
       }),
     ) as Record<FunctionName, ElevvaktFunction>;
@@ -107,14 +140,10 @@ export class ElevvaktStack extends Stack {
       if (name !== "docs") this.table.grantReadWriteData(this.functions[name]);
     }
 
-    this.api = new HttpApi(this, "Api", {
-      apiName: `elevvakt-${props.stage}`,
-      description: "Elevvakt HTTP API v1",
-      createDefaultStage: true,
-    });
     const accessLogs = new LogGroup(this, "ApiAccessLogs", {
       retention: RetentionDays.SIX_MONTHS,
       removalPolicy: RemovalPolicy.RETAIN,
+      encryptionKey: key,
     });
     const stage = this.api.defaultStage?.node.defaultChild as CfnStage;
     stage.accessLogSettings = {
@@ -146,6 +175,7 @@ export class ElevvaktStack extends Stack {
           environment,
           timeout: Duration.minutes(15),
           memorySize: 1024,
+          logKey: key,
         });
         this.table.grantReadWriteData(fn);
         return [name, fn];

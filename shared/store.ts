@@ -22,6 +22,7 @@ import type { Calendar, CalendarYear } from "./calendar.ts";
 import { caseScopes } from "./cases.ts";
 import { type IsoDate, schoolYearOf } from "./dates.ts";
 import { keys, TABLE_NAME_ENV } from "./keys.ts";
+import { pepper } from "./pepper.ts";
 import type { Case, CaseOutcome, Enrolment, Pupil, School } from "./model.ts";
 import { troubleState } from "./placement.ts";
 import { problems } from "./problems.ts";
@@ -68,17 +69,15 @@ export function documentClient(): DynamoDBDocumentClient {
 export class Store {
   readonly doc: DynamoDBDocumentClient;
   readonly table: string;
-  private readonly pepper: string;
 
   constructor(doc: DynamoDBDocumentClient = documentClient(), table = process.env[TABLE_NAME_ENV] ?? "elevvakt") {
     this.doc = doc;
     this.table = table;
-    // A keyed hash keeps personnummer out of every key; a deployment sets its own secret.
-    this.pepper = process.env.PNR_PEPPER ?? "elevvakt-local-pepper";
   }
 
-  pnrHash(pnr: string): string {
-    return createHmac("sha256", this.pepper).update(pnr).digest("base64url");
+  /** A keyed hash keeps personnummer out of every key; the key is a deployment's secret (`pepper.ts`). */
+  async pnrHash(pnr: string): Promise<string> {
+    return createHmac("sha256", await pepper()).update(pnr).digest("base64url");
   }
 
   // ---- generic -------------------------------------------------------------------------------
@@ -209,7 +208,7 @@ export class Store {
   }
 
   async pupilIdFor(pnr: string): Promise<string | undefined> {
-    const ref = await this.get<{ pupilId: string }>(keys.personnummer(this.pnrHash(pnr)));
+    const ref = await this.get<{ pupilId: string }>(keys.personnummer(await this.pnrHash(pnr)));
     return ref?.pupilId;
   }
 
@@ -307,11 +306,11 @@ export class Store {
     };
   }
 
-  pnrWrite(pupil: Pupil): TransactItem {
+  async pnrWrite(pupil: Pupil): Promise<TransactItem> {
     return {
       Put: {
         TableName: this.table,
-        Item: { ...keys.personnummer(this.pnrHash(pupil.personnummer)), entity: "pnr", pupilId: pupil.pupilId },
+        Item: { ...keys.personnummer(await this.pnrHash(pupil.personnummer)), entity: "pnr", pupilId: pupil.pupilId },
         ConditionExpression: "attribute_not_exists(pk)",
       },
     };

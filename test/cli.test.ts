@@ -165,4 +165,19 @@ describe("elevvakt CLI", () => {
     expect(asa).toMatchObject({ givenName: "Åsa", familyName: "Öberg" });
     expect(after.body.items.some((i: { personnummer: string }) => i.personnummer === b || i.personnummer === c)).toBe(false);
   });
+
+  it("refuses to sweep a deployed stage without its address, so no alert links to localhost", async () => {
+    const out = await cliWith(
+      { APP_URL: "" },
+      "sweep",
+      "--as-of",
+      "2026-09-14",
+      "--table",
+      "elevvakt-prod",
+      "--region",
+      "eu-north-1",
+    );
+    expect((out as { code?: number }).code).toBe(2);
+    expect(out.stderr).toContain("--app-url");
+  });
 });

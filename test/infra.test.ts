@@ -1,6 +1,8 @@
 /** The CDK stack: what it declares, and cdk-nag (AwsSolutions) with no unacknowledged finding. */
+import { execFile } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
+import { promisify } from "node:util";
 import { App, Validations } from "aws-cdk-lib";
 import { Match, Template } from "aws-cdk-lib/assertions";
 import { AwsSolutionsChecks } from "cdk-nag";
@@ -10,6 +12,7 @@ import { tableDefinition } from "../shared/keys.ts";
 import { routes } from "../shared/routes.ts";
 import { awsCron, schedules } from "../shared/schedules.ts";
 
+const run = promisify(execFile);
 let template: Template;
 let report: { pluginReports?: { summary?: { status?: string }; violations?: unknown[] }[] } & Record<string, unknown>;
 
@@ -101,4 +104,73 @@ describe("stack", () => {
     const failing = (report.pluginReports ?? []).filter((r) => r.summary?.status === "failure");
     expect(failing).toEqual([]);
   });
+});
+
+describe("deploying and operating (issue 8)", () => {
+  const fns = () => Object.entries(template.findResources("AWS::Lambda::Function"));
+  const policies = () => Object.entries(template.findResources("AWS::IAM::Policy"));
+
+  it("reads the personnummer HMAC key from Secrets Manager in the two functions that need it, and puts it in no configuration", () => {
+    const withSecret = fns()
+      .filter(([, f]) => f.Properties.Environment?.Variables?.PNR_PEPPER_SECRET)
+      .map(([id]) => id.replace(/Function.*$/, ""));
+    expect(withSecret.sort()).toEqual(["Register", "Schools"]);
+    for (const [, f] of fns()) expect(Object.keys(f.Properties.Environment?.Variables ?? {})).not.toContain("PNR_PEPPER");
+    const readers = policies()
+      .filter(([, p]) => JSON.stringify(p.Properties.PolicyDocument).includes("secretsmanager:GetSecretValue"))
+      .map(([id]) => id.replace(/Function.*$/, ""));
+    expect(readers.sort()).toEqual(["Register", "Schools"]);
+  });
+
+  it("encrypts every log group with the data key, which CloudWatch Logs and alarms may use", () => {
+    for (const g of Object.values(template.findResources("AWS::Logs::LogGroup"))) expect(g.Properties.KmsKeyId).toBeDefined();
+    const key = Object.values(template.findResources("AWS::KMS::Key"))[0];
+    const principals = JSON.stringify(key?.Properties.KeyPolicy.Statement.map((st: { Principal: unknown }) => st.Principal));
+    expect(principals).toContain("logs.eu-north-1.amazonaws.com");
+    expect(principals).toContain("cloudwatch.amazonaws.com");
+  });
+
+  it("points alert links at the API's own URL, or at the custom domain given", () => {
+    const apiId = Object.keys(template.findResources("AWS::ApiGatewayV2::Api"))[0];
+    for (const [, f] of fns().filter(([id]) => !id.startsWith("Docs"))) {
+      expect(JSON.stringify(f.Properties.Environment.Variables.APP_URL)).toContain(apiId);
+    }
+    const app = new App({
+      outdir: join(process.env.TMPDIR ?? "/tmp", `elevvakt-cdk-url-${process.pid}`),
+      context: { "aws:cdk:bundling-stacks": [] },
+    });
+    const custom = Template.fromStack(
+      new ElevvaktStack(app, "Custom", {
+        stage: "test",
+        appUrl: "https://elevvakt.stockholm.se",
+        env: { account: "111111111111", region: "eu-north-1" },
+      }),
+    );
+    const urls = Object.values(custom.findResources("AWS::Lambda::Function")).map(
+      (f) => f.Properties.Environment?.Variables?.APP_URL,
+    );
+    expect(urls.filter((u) => u !== undefined).every((u) => u === "https://elevvakt.stockholm.se")).toBe(true);
+  });
+
+  it("deploys to eu-north-1 whatever region the CLI's profile sets, unless -c region= says otherwise", async () => {
+    const synth = async (context: Record<string, unknown>) => {
+      const out = join(process.env.TMPDIR ?? "/tmp", `elevvakt-cdk-app-${process.pid}-${Object.keys(context).length}`);
+      await run(process.execPath, [resolve("infra/app.ts")], {
+        env: {
+          ...process.env,
+          CDK_OUTDIR: out,
+          CDK_DEFAULT_REGION: "us-east-1",
+          CDK_DEFAULT_ACCOUNT: "111111111111",
+          CDK_CONTEXT_JSON: JSON.stringify({ "aws:cdk:bundling-stacks": [], ...context }),
+        },
+      });
+      const manifest = JSON.parse(readFileSync(join(out, "manifest.json"), "utf8"));
+      const stack = Object.values(manifest.artifacts as Record<string, { type: string; environment?: string }>).find(
+        (a) => a.type === "aws:cloudformation:stack",
+      );
+      return stack?.environment;
+    };
+    expect(await synth({})).toBe("aws://111111111111/eu-north-1");
+    expect(await synth({ region: "eu-west-1" })).toBe("aws://111111111111/eu-west-1");
+  }, 120_000);
 });

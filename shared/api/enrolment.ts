@@ -77,7 +77,7 @@ export async function enrol(ctx: Ctx, school: School, input: EnrolmentInput): Pr
         ctx.today,
       ),
     ];
-    if (created) items.push(ctx.store.pnrWrite(pupil));
+    if (created) items.push(await ctx.store.pnrWrite(pupil));
     for (const end of decision.ended) {
       items.push({
         Update: {

@@ -108,7 +108,7 @@ export async function upsertRegisterRecord(ctx: Ctx, kommunkod: string, raw: unk
       now: ctx.now,
     });
     items.unshift(...change.items);
-    if (created) items.push(ctx.store.pnrWrite(base));
+    if (created) items.push(await ctx.store.pnrWrite(base));
     await ctx.store.transact(items);
     return { pupilId: base.pupilId, status: created ? ("created" as const) : ("updated" as const) };
   });
