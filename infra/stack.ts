@@ -27,7 +27,7 @@ import { Secret } from "aws-cdk-lib/aws-secretsmanager";
 import { Topic } from "aws-cdk-lib/aws-sns";
 import { Queue, QueueEncryption } from "aws-cdk-lib/aws-sqs";
 import type { Construct } from "constructs";
-import { TABLE_NAME_ENV, tableDefinition } from "../shared/keys.ts";
+import { AUDIT_TABLE_NAME_ENV, auditTableDefinition, TABLE_NAME_ENV, tableDefinition } from "../shared/keys.ts";
 import { type FunctionName, type RouteDef, routes } from "../shared/routes.ts";
 import { type ScheduleDef, schedules, TIME_ZONE } from "../shared/schedules.ts";
 import { ElevvaktFunction, functionEntry } from "./function.ts";
@@ -45,10 +45,17 @@ const pascal = (name: string) => `${name[0]?.toUpperCase()}${name.slice(1)}`;
 
 export class ElevvaktStack extends Stack {
   readonly table: TableV2;
+  readonly auditTable: TableV2;
   readonly api: HttpApi;
   readonly functions: Record<FunctionName, ElevvaktFunction>;
   readonly jobs: Record<JobName, ElevvaktFunction>;
   readonly deadLetters: Queue;
+
+  private grantStore(fn: ElevvaktFunction, key: Key): void {
+    this.table.grant(fn, ...TABLE_ACTIONS);
+    this.auditTable.grant(fn, "dynamodb:PutItem");
+    key.grantEncryptDecrypt(fn);
+  }
 
   constructor(scope: Construct, id: string, props: ElevvaktStackProps) {
     super(scope, id, props);
@@ -74,6 +81,17 @@ export class ElevvaktStack extends Stack {
         partitionKey: { name: i.partitionKey, type: AttributeType.STRING },
         sortKey: { name: i.sortKey, type: AttributeType.STRING },
       })),
+    });
+
+    // The audit trail: its own table, to which the functions may only append (SPEC: each read audited).
+    this.auditTable = new TableV2(this, "AuditTable", {
+      partitionKey: { name: auditTableDefinition.partitionKey, type: AttributeType.STRING },
+      sortKey: { name: auditTableDefinition.sortKey, type: AttributeType.STRING },
+      billing: Billing.onDemand(),
+      encryption: TableEncryptionV2.customerManagedKey(key),
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      deletionProtection: true,
+      removalPolicy: RemovalPolicy.RETAIN,
     });
 
     // Keys personnummer into the table's lookup items with a keyed hash (never the number itself).
@@ -113,6 +131,7 @@ export class ElevvaktStack extends Stack {
     const topicPrefix = `elevvakt-${props.stage}`;
     const environment = {
       [TABLE_NAME_ENV]: this.table.tableName,
+      [AUDIT_TABLE_NAME_ENV]: this.auditTable.tableName,
       NOTIFIER: "sns",
       TOPIC_PREFIX: topicPrefix,
       TOPIC_KMS_KEY: key.keyArn,
@@ -136,8 +155,8 @@ export class ElevvaktStack extends Stack {
       }),
     ) as Record<FunctionName, ElevvaktFunction>;
     for (const name of FUNCTIONS) {
-      // The OpenAPI function reads nothing; every other reads and writes the table and nothing else.
-      if (name !== "docs") this.table.grantReadWriteData(this.functions[name]);
+      // The OpenAPI function reads nothing; every other gets exactly what the store does.
+      if (name !== "docs") this.grantStore(this.functions[name], key);
     }
 
     const accessLogs = new LogGroup(this, "ApiAccessLogs", {
@@ -177,7 +196,7 @@ export class ElevvaktStack extends Stack {
           memorySize: 1024,
           logKey: key,
         });
-        this.table.grantReadWriteData(fn);
+        this.grantStore(fn, key);
         return [name, fn];
       }),
     ) as Record<JobName, ElevvaktFunction>;
@@ -212,10 +231,9 @@ export class ElevvaktStack extends Stack {
         resources: [topicArns],
       }),
     );
-    for (const fn of [this.jobs.dispatcher, this.jobs.sweep, this.functions.cases]) {
-      // Direct publish to a phone number has no resource ARN; topics are limited to this stage's.
-      fn.addToRolePolicy(new PolicyStatement({ actions: ["sns:Publish"], resources: ["*", topicArns] }));
-    }
+    // Only the dispatcher publishes (the others queue alerts in the outbox). Direct publish to a
+    // phone number has no resource ARN; topics are limited to this stage's.
+    this.jobs.dispatcher.addToRolePolicy(new PolicyStatement({ actions: ["sns:Publish"], resources: ["*", topicArns] }));
     key.grantEncryptDecrypt(this.jobs.dispatcher);
     key.addToResourcePolicy(
       new PolicyStatement({
@@ -321,6 +339,21 @@ export class ElevvaktStack extends Stack {
     for (const ack of acks) Validations.of(this).acknowledge(ack);
   }
 }
+
+/**
+ * What the store does with the table, and nothing more: no Scan, no BatchWriteItem; and on the audit
+ * table PutItem only, so no role can change or delete an entry.
+ */
+const TABLE_ACTIONS = [
+  "dynamodb:GetItem",
+  "dynamodb:BatchGetItem",
+  "dynamodb:Query",
+  "dynamodb:PutItem",
+  "dynamodb:UpdateItem",
+  "dynamodb:DeleteItem",
+  "dynamodb:ConditionCheckItem",
+  "dynamodb:DescribeTable",
+];
 
 /** How cdk-nag prints a value in a finding id: the literal when known, else its pseudo-parameter. */
 function literal(value: string, pseudo: string): string {

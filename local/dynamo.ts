@@ -11,7 +11,7 @@ import {
   ListTablesCommand,
   UpdateTimeToLiveCommand,
 } from "@aws-sdk/client-dynamodb";
-import { tableDefinition } from "../shared/keys.ts";
+import { auditTableDefinition, auditTableName, tableDefinition } from "../shared/keys.ts";
 
 export interface DynamoLocal {
   endpoint: string;
@@ -113,8 +113,9 @@ export async function startDynamoLocal(opts: { port?: number; dataDir?: string }
   };
 }
 
-/** Creates the table from the one key declaration (`shared/keys.ts`), unless it exists. */
+/** Creates the table from the one key declaration (`shared/keys.ts`), and its audit table, unless they exist. */
 export async function ensureTable(endpoint: string, tableName: string): Promise<void> {
+  await ensureAuditTable(endpoint, auditTableName(tableName));
   const client = localClient(endpoint);
   try {
     await client.send(new DescribeTableCommand({ TableName: tableName }));
@@ -147,6 +148,30 @@ export async function ensureTable(endpoint: string, tableName: string): Promise<
     new UpdateTimeToLiveCommand({
       TableName: tableName,
       TimeToLiveSpecification: { AttributeName: d.timeToLiveAttribute, Enabled: true },
+    }),
+  );
+  client.destroy();
+}
+
+async function ensureAuditTable(endpoint: string, tableName: string): Promise<void> {
+  const client = localClient(endpoint);
+  try {
+    await client.send(new DescribeTableCommand({ TableName: tableName }));
+    client.destroy();
+    return;
+  } catch (err) {
+    if ((err as { name?: string }).name !== "ResourceNotFoundException") throw err;
+  }
+  const d = auditTableDefinition;
+  await client.send(
+    new CreateTableCommand({
+      TableName: tableName,
+      BillingMode: "PAY_PER_REQUEST",
+      AttributeDefinitions: [d.partitionKey, d.sortKey].map((a) => ({ AttributeName: a, AttributeType: "S" })),
+      KeySchema: [
+        { AttributeName: d.partitionKey, KeyType: "HASH" },
+        { AttributeName: d.sortKey, KeyType: "RANGE" },
+      ],
     }),
   );
   client.destroy();

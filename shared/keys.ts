@@ -13,6 +13,14 @@
  */
 export const TABLE_NAME_ENV = "TABLE_NAME";
 
+/**
+ * The audit trail lives in a table of its own, to which the functions may only append (PutItem):
+ * no role can change or delete an entry. Locally it is the main table's name with `-audit`.
+ */
+export const AUDIT_TABLE_NAME_ENV = "AUDIT_TABLE_NAME";
+export const auditTableName = (table: string) => process.env[AUDIT_TABLE_NAME_ENV] ?? `${table}-audit`;
+export const auditTableDefinition = { partitionKey: "pk", sortKey: "sk" } as const;
+
 export const tableDefinition = {
   partitionKey: "pk",
   sortKey: "sk",

@@ -21,9 +21,9 @@ import {
 import type { Calendar, CalendarYear } from "./calendar.ts";
 import { caseScopes } from "./cases.ts";
 import { type IsoDate, schoolYearOf } from "./dates.ts";
-import { keys, TABLE_NAME_ENV } from "./keys.ts";
-import { pepper } from "./pepper.ts";
+import { auditTableName, keys, TABLE_NAME_ENV } from "./keys.ts";
 import type { Case, CaseOutcome, Enrolment, Pupil, School } from "./model.ts";
+import { pepper } from "./pepper.ts";
 import { troubleState } from "./placement.ts";
 import { problems } from "./problems.ts";
 import { DEFAULT_SETTINGS, type Settings } from "./settings.ts";
@@ -70,14 +70,20 @@ export class Store {
   readonly doc: DynamoDBDocumentClient;
   readonly table: string;
 
+  /** The append-only audit table (`keys.ts`). */
+  readonly auditTable: string;
+
   constructor(doc: DynamoDBDocumentClient = documentClient(), table = process.env[TABLE_NAME_ENV] ?? "elevvakt") {
     this.doc = doc;
     this.table = table;
+    this.auditTable = auditTableName(table);
   }
 
   /** A keyed hash keeps personnummer out of every key; the key is a deployment's secret (`pepper.ts`). */
   async pnrHash(pnr: string): Promise<string> {
-    return createHmac("sha256", await pepper()).update(pnr).digest("base64url");
+    return createHmac("sha256", await pepper())
+      .update(pnr)
+      .digest("base64url");
   }
 
   // ---- generic -------------------------------------------------------------------------------
@@ -581,16 +587,48 @@ export class Store {
     };
   }
 
+  /** An audit entry written with the change it records (an append to the audit table, in the same transaction). */
   auditWrite(pupilId: string, actor: Actor, action: string, now: string): TransactItem {
-    return { Put: { TableName: this.table, Item: this.auditItem(pupilId, actor, action, now) } };
+    return {
+      Put: {
+        TableName: this.auditTable,
+        Item: this.auditItem(pupilId, actor, action, now),
+        ConditionExpression: "attribute_not_exists(pk)",
+      },
+    };
   }
 
-  async auditReads(pupilIds: string[], actor: Actor, action: string, now: string): Promise<void> {
-    await this.batchPut([...new Set(pupilIds)].map((id) => this.auditItem(id, actor, action, now)));
+  /** Audit entries for reads (or other events), appended one by one: the functions may only put, never batch-write. */
+  async auditReads(subjects: string[], actor: Actor, action: string, now: string): Promise<void> {
+    const items = [...new Set(subjects)].map((id) => this.auditItem(id, actor, action, now));
+    for (let i = 0; i < items.length; i += 16) {
+      await Promise.all(
+        items
+          .slice(i, i + 16)
+          .map((Item) =>
+            this.doc.send(new PutCommand({ TableName: this.auditTable, Item, ConditionExpression: "attribute_not_exists(pk)" })),
+          ),
+      );
+    }
   }
 
-  async audit(pupilId: string): Promise<Item[]> {
-    return (await this.queryAll<Item>(null, `AUDIT#${pupilId}`)).items;
+  /** A subject's audit trail, oldest first. */
+  async audit(subject: string): Promise<Item[]> {
+    const items: Item[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const out = await this.doc.send(
+        new QueryCommand({
+          TableName: this.auditTable,
+          KeyConditionExpression: "pk = :pk",
+          ExpressionAttributeValues: { ":pk": keys.audit(subject, "", "").pk },
+          ExclusiveStartKey: start,
+        }),
+      );
+      for (const i of out.Items ?? []) items.push(strip<Item>(i) as Item);
+      start = out.LastEvaluatedKey;
+    } while (start);
+    return items;
   }
 
   /**

@@ -173,4 +173,35 @@ describe("deploying and operating (issue 8)", () => {
     expect(await synth({})).toBe("aws://111111111111/eu-north-1");
     expect(await synth({ region: "eu-west-1" })).toBe("aws://111111111111/eu-west-1");
   }, 120_000);
+
+  it("grants each function exactly what it uses: no Scan or BatchWriteItem, the audit table append-only, sns:Publish to the dispatcher alone", () => {
+    const auditId = Object.entries(template.findResources("AWS::DynamoDB::GlobalTable")).find(([id]) =>
+      id.startsWith("AuditTable"),
+    )?.[0];
+    expect(auditId).toBeDefined();
+    template.hasResourceProperties("AWS::DynamoDB::GlobalTable", {
+      Replicas: [
+        Match.objectLike({
+          DeletionProtectionEnabled: true,
+          PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        }),
+      ],
+      KeySchema: [
+        { AttributeName: "pk", KeyType: "HASH" },
+        { AttributeName: "sk", KeyType: "RANGE" },
+      ],
+    });
+    for (const [id, p] of policies()) {
+      for (const st of p.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[]) {
+        const actions = ([] as string[]).concat(st.Action);
+        expect(actions, id).not.toContain("dynamodb:Scan");
+        expect(actions, id).not.toContain("dynamodb:BatchWriteItem");
+        if (JSON.stringify(st.Resource).includes(auditId as string)) expect(actions, id).toEqual(["dynamodb:PutItem"]);
+        if (actions.includes("sns:Publish")) expect(id).toMatch(/^DispatcherJob/);
+      }
+    }
+    for (const [, f] of fns().filter(([id]) => !id.startsWith("Docs"))) {
+      expect(f.Properties.Environment.Variables.AUDIT_TABLE_NAME).toBeDefined();
+    }
+  });
 });

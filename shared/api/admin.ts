@@ -83,9 +83,7 @@ export const adminRoutes: Record<RoutesOf<"admin">, Impl> = {
       calendar: body,
     });
     if (past.length > 0) {
-      await ctx.store.batchPut([
-        ctx.store.auditItem(`school:${schoolId}`, ctx.actor, `calendar.past_days_changed.${past.length}`, ctx.now),
-      ]);
+      await ctx.store.auditReads([`school:${schoolId}`], ctx.actor, `calendar.past_days_changed.${past.length}`, ctx.now);
     }
     return { status, body };
   },
