@@ -12,5 +12,8 @@ new ElevvaktStack(app, `Elevvakt-${stage}`, {
   env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: context("region") ?? "eu-north-1" },
   // Where alert links point: the API's own URL unless a custom domain is given with -c appUrl=…
   ...(context("appUrl") ? { appUrl: context("appUrl") } : {}),
+  // Who hears of the operators' alarms, and the month's SMS budget: -c alarmEmails=a@x.se,b@y.se -c smsBudgetUsd=200
+  alarmEmails: (context("alarmEmails") ?? "").split(",").map((e) => e.trim()),
+  ...(context("smsBudgetUsd") ? { smsBudgetUsd: Number(context("smsBudgetUsd")) } : {}),
 });
 Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));

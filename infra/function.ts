@@ -2,7 +2,7 @@
 import { fileURLToPath } from "node:url";
 import { Duration, RemovalPolicy } from "aws-cdk-lib";
 import type { IKey } from "aws-cdk-lib/aws-kms";
-import { Architecture, Runtime } from "aws-cdk-lib/aws-lambda";
+import { Architecture, Runtime, Tracing } from "aws-cdk-lib/aws-lambda";
 import { NodejsFunction, OutputFormat } from "aws-cdk-lib/aws-lambda-nodejs";
 import { LogGroup, RetentionDays } from "aws-cdk-lib/aws-logs";
 import type { Construct } from "constructs";
@@ -29,7 +29,8 @@ export class ElevvaktFunction extends NodejsFunction {
       memorySize: props.memorySize ?? 512,
       timeout: props.timeout ?? Duration.seconds(29),
       logGroup,
-      environment: { NODE_OPTIONS: "--enable-source-maps", LOG_LEVEL: "info", ...props.environment },
+      environment: { NODE_OPTIONS: "--enable-source-maps", LOG_LEVEL: "info", METRICS: "emf", ...props.environment },
+      tracing: Tracing.ACTIVE,
       bundling: {
         format: OutputFormat.ESM,
         minify: true,

@@ -15,27 +15,33 @@ import {
 } from "aws-cdk-lib";
 import { type CfnStage, HttpApi, HttpMethod } from "aws-cdk-lib/aws-apigatewayv2";
 import { HttpLambdaIntegration } from "aws-cdk-lib/aws-apigatewayv2-integrations";
-import { Alarm, ComparisonOperator, type IMetric, TreatMissingData } from "aws-cdk-lib/aws-cloudwatch";
+import { Alarm, ComparisonOperator, type IMetric, Metric, TreatMissingData } from "aws-cdk-lib/aws-cloudwatch";
 import { SnsAction } from "aws-cdk-lib/aws-cloudwatch-actions";
 import { AttributeType, Billing, TableEncryptionV2, TableV2 } from "aws-cdk-lib/aws-dynamodb";
-import { PolicyStatement, ServicePrincipal } from "aws-cdk-lib/aws-iam";
+import { PolicyStatement, Role, ServicePrincipal } from "aws-cdk-lib/aws-iam";
 import { Key } from "aws-cdk-lib/aws-kms";
 import { FilterPattern, LogGroup, MetricFilter, RetentionDays } from "aws-cdk-lib/aws-logs";
 import { Schedule, ScheduleExpression } from "aws-cdk-lib/aws-scheduler";
 import { LambdaInvoke } from "aws-cdk-lib/aws-scheduler-targets";
 import { Secret } from "aws-cdk-lib/aws-secretsmanager";
 import { Topic } from "aws-cdk-lib/aws-sns";
+import { EmailSubscription } from "aws-cdk-lib/aws-sns-subscriptions";
 import { Queue, QueueEncryption } from "aws-cdk-lib/aws-sqs";
 import type { Construct } from "constructs";
 import { AUDIT_TABLE_NAME_ENV, auditTableDefinition, TABLE_NAME_ENV, tableDefinition } from "../shared/keys.ts";
+import { type MetricName, NAMESPACE } from "../shared/metrics.ts";
 import { type FunctionName, type RouteDef, routes } from "../shared/routes.ts";
 import { type ScheduleDef, schedules, TIME_ZONE } from "../shared/schedules.ts";
 import { ElevvaktFunction, functionEntry } from "./function.ts";
 
 export interface ElevvaktStackProps extends StackProps {
   stage: string;
-  /** Where a case opens (links in alerts). */
+  /** Where a case opens (links in alerts): a custom domain; the API's own URL when not given. */
   appUrl?: string;
+  /** Operators' e-mail addresses, subscribed to the alarm topic. */
+  alarmEmails?: string[];
+  /** The month's SMS budget in USD: an alarm at 80 %. */
+  smsBudgetUsd?: number;
 }
 
 const FUNCTIONS: FunctionName[] = ["admin", "register", "schools", "pupils", "cases", "docs"];
@@ -206,6 +212,15 @@ export class ElevvaktStack extends Stack {
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
     });
+    // The schedules' role: it invokes the jobs and, when they cannot be reached, writes to the
+    // dead-letter queue, which is encrypted with the data key.
+    const schedulerRole = new Role(this, "SchedulerRole", {
+      assumedBy: new ServicePrincipal("scheduler.amazonaws.com", {
+        conditions: { StringEquals: { "aws:SourceAccount": this.account } },
+      }),
+      description: "Elevvakt: EventBridge Scheduler invokes the jobs and dead-letters what it cannot deliver",
+    });
+    key.grantEncryptDecrypt(schedulerRole);
     for (const def of schedules) {
       new Schedule(this, `${pascal(def.name.replace(/-(\w)/g, (_, c: string) => c.toUpperCase()))}Schedule`, {
         description: def.description,
@@ -216,6 +231,7 @@ export class ElevvaktStack extends Stack {
           timeZone: TimeZone.of(TIME_ZONE),
         }),
         target: new LambdaInvoke(this.jobs[def.fn], {
+          role: schedulerRole,
           retryAttempts: 3,
           maxEventAge: Duration.hours(1),
           deadLetterQueue: this.deadLetters,
@@ -244,19 +260,62 @@ export class ElevvaktStack extends Stack {
       }),
     );
 
-    // ---- alarms: function errors, dead letters, failed deliveries ----
+    // ---- alarms: function errors, 5xx answers, dead letters, failed deliveries, a missing day, SMS spend ----
     const alarmTopic = new Topic(this, "OperatorAlarms", { masterKey: key, enforceSSL: true, displayName: "Elevvakt alarms" });
+    // The operators who hear of alarms: -c alarmEmails=a@kommun.se,b@kommun.se (each confirms by e-mail).
+    for (const email of (props.alarmEmails ?? []).filter((e) => e.includes("@"))) {
+      alarmTopic.addSubscription(new EmailSubscription(email));
+    }
     const action = new SnsAction(alarmTopic);
-    // Any occurrence in the period raises the alarm, and tells the operators' topic.
-    const alarm = (id: string, description: string, metric: IMetric) =>
+    // Any occurrence in the period raises the alarm (unless told otherwise), and tells the operators' topic.
+    const alarm = (
+      id: string,
+      description: string,
+      metric: IMetric,
+      opts: { threshold?: number; below?: boolean; missing?: TreatMissingData } = {},
+    ) =>
       new Alarm(this, id, {
         alarmDescription: description,
         metric,
-        threshold: 1,
+        threshold: opts.threshold ?? 1,
         evaluationPeriods: 1,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        treatMissingData: TreatMissingData.NOT_BREACHING,
+        comparisonOperator: opts.below
+          ? ComparisonOperator.LESS_THAN_THRESHOLD
+          : ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: opts.missing ?? TreatMissingData.NOT_BREACHING,
       }).addAlarmAction(action);
+    const business = (name: MetricName, period: Duration) =>
+      new Metric({ namespace: NAMESPACE, metricName: name, period, statistic: "Sum" });
+    // A handled error answers 500 without failing the function: the API's own 5xx and the errors counted in the code.
+    alarm("Api5xx", "Elevvakt API: answers 5xx", this.api.metricServerError({ period: Duration.minutes(5), statistic: "Sum" }));
+    alarm(
+      "ApiErrors",
+      "Elevvakt API: requests that failed inside a function (counted by the code)",
+      business("ApiErrors", Duration.minutes(5)),
+    );
+    alarm(
+      "DailyRunMissing",
+      "Elevvakt: the daily job and sweep did not complete in the last 24 hours: the index and the cases are not kept true",
+      business("DailyRunCompleted", Duration.days(1)),
+      { below: true, missing: TreatMissingData.BREACHING },
+    );
+    alarm(
+      "SweepSkipped",
+      "Elevvakt: a municipality has no calendar for this school year: its sweep cannot run",
+      business("SweepSkipped", Duration.hours(1)),
+    );
+    alarm(
+      "SweepFailures",
+      "Elevvakt: a sweep or daily job failed for a municipality or a household",
+      business("SweepFailures", Duration.hours(1)),
+    );
+    const smsBudget = props.smsBudgetUsd ?? 100;
+    alarm(
+      "SmsSpend",
+      `Elevvakt: SMS spend this month has passed 80 % of the budget (${smsBudget} USD; raise the account's SMS spending limit before it stops delivery)`,
+      new Metric({ namespace: "AWS/SNS", metricName: "SMSMonthToDateSpentUSD", period: Duration.hours(1), statistic: "Maximum" }),
+      { threshold: smsBudget * 0.8 },
+    );
     for (const [name, fn] of [...Object.entries(this.functions), ...Object.entries(this.jobs)]) {
       alarm(
         `${pascal(name)}Errors`,
@@ -284,6 +343,14 @@ export class ElevvaktStack extends Stack {
     );
 
     new CfnOutput(this, "ApiUrl", { value: this.api.apiEndpoint });
+    new CfnOutput(this, "AlarmTopicArn", {
+      value: alarmTopic.topicArn,
+      description: "Operators subscribe here (or deploy with -c alarmEmails=…)",
+    });
+    new CfnOutput(this, "DeadLetterQueueUrl", {
+      value: this.deadLetters.queueUrl,
+      description: "npx elevvakt dlq show --queue-url …",
+    });
     new CfnOutput(this, "TableName", { value: this.table.tableName });
 
     const basicRole =

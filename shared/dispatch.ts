@@ -6,6 +6,7 @@
  */
 import { keys } from "./keys.ts";
 import { logger } from "./log.ts";
+import { metric } from "./metrics.ts";
 import type { Notifier } from "./notify.ts";
 import type { Notification, Store } from "./store.ts";
 
@@ -86,16 +87,22 @@ export async function dispatch(
       await store.update(o.record);
       outcomes.push(o);
     }
-    for (const o of outcomes) result[o.kind]++;
+    for (const o of outcomes) {
+      result[o.kind]++;
+      metric(o.kind === "sent" ? "AlertsSent" : o.kind === "failed" ? "AlertsFailed" : "AlertsRetrying", 1, {
+        dimension: ["Channel", o.channel],
+      });
+    }
   }
 
-  async function publish(n: Due): Promise<{ kind: "sent" | "retrying" | "failed"; record: UpdateInput }> {
+  async function publish(n: Due): Promise<{ kind: "sent" | "retrying" | "failed"; channel: string; record: UpdateInput }> {
     const key = keys.notification(n.subjectPk, n.notificationId);
     const attempts = n.attempts + 1;
     try {
       const { messageId } = await notifier.deliver(n, store);
       return {
         kind: "sent",
+        channel: n.channel,
         record: {
           Key: key,
           UpdateExpression: "SET #s = :sent, sentAt = :t, messageId = :m REMOVE gsi1pk, gsi1sk",
@@ -117,6 +124,7 @@ export async function dispatch(
       });
       return {
         kind: give ? "failed" : "retrying",
+        channel: n.channel,
         record: {
           Key: key,
           UpdateExpression: give

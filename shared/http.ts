@@ -10,6 +10,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from "
 import { clock } from "./clock.ts";
 import { keys } from "./keys.ts";
 import { createLogger, type Logger } from "./log.ts";
+import { metric } from "./metrics.ts";
 import { formatPrincipal, type Principal, parseKey, parsePrincipal, secretMatches } from "./principals.ts";
 import { Problem, problems } from "./problems.ts";
 import { type FunctionName, type RouteDef, type RouteKey, type RoutesOf, routes } from "./routes.ts";
@@ -189,11 +190,16 @@ export function createApiHandler<F extends FunctionName>(fn: F, impls: Record<Ro
         return await handle(event, requestId, log);
       } catch (err) {
         if (err instanceof Problem) {
-          if (err.status >= 500) log.error("request failed", { code: err.code });
+          if (err.status >= 500) {
+            log.error("request failed", { code: err.code });
+            metric("ApiErrors", 1);
+          }
           return json(err.status, err.toJSON());
         }
-        // Never a stack trace or a raw message in the body; the log has the error's name only.
+        // Never a stack trace or a raw message in the body; the log has the error's name only. A
+        // handled error answers 500 without failing the invocation, so it is counted here (alarmed on).
         log.error("unexpected error", { error: (err as Error)?.name, stack: (err as Error)?.stack?.split("\n").slice(1, 6) });
+        metric("ApiErrors", 1);
         return json(500, new Problem(500, "internal_error", `Something went wrong. Quote request id ${requestId}.`).toJSON());
       }
     });

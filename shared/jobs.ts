@@ -4,6 +4,7 @@ import { covers } from "./calendar.ts";
 import { type IsoDate, isWeekend, todayInStockholm } from "./dates.ts";
 import { type DispatchResult, dispatch } from "./dispatch.ts";
 import { logger } from "./log.ts";
+import { counts, metric } from "./metrics.ts";
 import type { Notifier } from "./notify.ts";
 import type { Actor, Store } from "./store.ts";
 import { dailyJob, type SweepSummary, sweep } from "./sweep.ts";
@@ -25,7 +26,11 @@ async function sweptMunicipalities(store: Store, today: IsoDate, scope: JobScope
   const out: string[] = [];
   for (const kod of await municipalities(store, scope)) {
     if (covers(today, await store.calendarFor(undefined, kod, [today]))) out.push(kod);
-    else logger.warn("no calendar for today's school year; the sweep cannot run", { kommunkod: kod, today });
+    else {
+      // Alarmed on: a municipality whose children nobody watches today.
+      logger.warn("no calendar for today's school year; the sweep cannot run", { kommunkod: kod, today });
+      metric("SweepSkipped", 1);
+    }
   }
   return out;
 }
@@ -47,6 +52,7 @@ export async function runDailySweep(
       await fn();
     } catch (err) {
       logger.error(`${job} failed for a municipality`, { kommunkod: kod, today, error: (err as Error).name });
+      metric("SweepFailures", 1);
     }
   };
   for (const kod of await municipalities(store, scope)) {
@@ -56,11 +62,21 @@ export async function runDailySweep(
     });
   }
   const sweeps: Record<string, SweepSummary> = {};
+  // Alarmed on when missing for a day: the run that keeps the index true did not happen.
+  metric("DailyRunCompleted", 1);
   if (isWeekend(today)) return { today, sweeps };
   for (const kod of await sweptMunicipalities(store, today, scope)) {
     await each("sweep", kod, async () => {
       const last = await store.jobState("sweep", kod);
+      const started = Date.now();
       const done = await sweep(store, kod, today, systemActor("sweep"), { now: now.toISOString(), today });
+      metric("SweepDuration", Date.now() - started, { unit: "Milliseconds" });
+      metric("SweepItemsRead", done.read.candidates + done.read.openCases);
+      counts("CasesOpened", done.opened, "Kind");
+      counts("CasesResolved", done.resolved, "Kind");
+      counts("CasesReopened", done.reopened, "Kind");
+      counts("CasesEscalated", done.escalated, "Kind");
+      if (done.failed) metric("SweepFailures", done.failed);
       sweeps[kod] = done;
       await store.setJobState("sweep", kod, today, { previous: last?.lastDate ?? null });
       logger.info("sweep done", {

@@ -64,7 +64,9 @@ describe("stack", () => {
   it("grants the table to the API functions but not to the OpenAPI function", () => {
     const policies = template.findResources("AWS::IAM::Policy");
     const names = Object.keys(policies);
-    expect(names.some((n) => n.startsWith("DocsFunction"))).toBe(false);
+    // The docs function may trace (X-Ray), nothing else.
+    const docs = names.filter((n) => n.startsWith("DocsFunction")).map((n) => JSON.stringify(policies[n]));
+    for (const d of docs) expect(d).not.toMatch(/dynamodb|secretsmanager|sns:|kms:/);
     expect(names.filter((n) => /^(Admin|Register|Schools|Pupils)Function/.test(n))).toHaveLength(4);
   });
 
@@ -202,6 +204,44 @@ describe("deploying and operating (issue 8)", () => {
     }
     for (const [, f] of fns().filter(([id]) => !id.startsWith("Docs"))) {
       expect(f.Properties.Environment.Variables.AUDIT_TABLE_NAME).toBeDefined();
+    }
+  });
+
+  it("tells operators: alarms on 5xx answers, errors counted in the code, a day without the daily run, skipped sweeps, SMS spend; subscribers and outputs", () => {
+    const app = new App({
+      outdir: join(process.env.TMPDIR ?? "/tmp", `elevvakt-cdk-ops-${process.pid}`),
+      context: { "aws:cdk:bundling-stacks": [] },
+    });
+    const t = Template.fromStack(
+      new ElevvaktStack(app, "Ops", {
+        stage: "test",
+        alarmEmails: ["drift@kommun.se", "jour@kommun.se"],
+        smsBudgetUsd: 200,
+        env: { account: "111111111111", region: "eu-north-1" },
+      }),
+    );
+    const alarms = Object.values(t.findResources("AWS::CloudWatch::Alarm")).map((a) => a.Properties);
+    const by = (name: string) => alarms.find((a) => a.MetricName === name);
+    expect(by("5xx")).toMatchObject({ Namespace: "AWS/ApiGateway" });
+    expect(by("ApiErrors")).toMatchObject({ Namespace: "Elevvakt" });
+    expect(by("DailyRunCompleted")).toMatchObject({
+      ComparisonOperator: "LessThanThreshold",
+      TreatMissingData: "breaching",
+      Period: 86400,
+    });
+    expect(by("SweepSkipped")).toBeDefined();
+    expect(by("SMSMonthToDateSpentUSD")).toMatchObject({ Namespace: "AWS/SNS", Threshold: 160 });
+    const subs = Object.values(t.findResources("AWS::SNS::Subscription")).map((x) => x.Properties);
+    expect(subs.map((x) => x.Endpoint).sort()).toEqual(["drift@kommun.se", "jour@kommun.se"]);
+    t.hasOutput("AlarmTopicArn", {});
+    t.hasOutput("DeadLetterQueueUrl", {});
+    // The schedules' role may use the data key, which encrypts their dead-letter queue.
+    const schedulerPolicy = Object.entries(t.findResources("AWS::IAM::Policy")).find(([id]) => id.startsWith("SchedulerRole"));
+    expect(JSON.stringify(schedulerPolicy?.[1])).toMatch(/kms:GenerateDataKey/);
+    expect(JSON.stringify(schedulerPolicy?.[1])).toMatch(/sqs:SendMessage/);
+    for (const f of Object.values(t.findResources("AWS::Lambda::Function"))) {
+      expect(f.Properties.TracingConfig).toEqual({ Mode: "Active" });
+      expect(f.Properties.Environment?.Variables?.METRICS).toBe("emf");
     }
   });
 });

@@ -5,6 +5,7 @@
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { runDailySweep, runDispatch } from "../shared/jobs.ts";
+import { logSink } from "../shared/log.ts";
 import { ConsoleNotifier } from "../shared/notify.ts";
 import { api, digest, municipalityFixture, pnr, setToday, store, useTable } from "./helpers.ts";
 
@@ -44,9 +45,28 @@ describe("scheduled jobs", () => {
     }
     // Saturday: no school day, no sweep.
     expect(Object.keys((await runDailySweep(store(), new Date("2026-08-22T04:30:00Z"))).sweeps)).toEqual([]);
-    // Thursday 06:30: the fourth school day.
-    const first = await runDailySweep(store(), new Date("2026-08-20T04:30:00Z"));
+    // Thursday 06:30: the fourth school day. The run reports its business metrics (EMF) where deployed.
+    const lines: string[] = [];
+    const write = logSink.write;
+    process.env.METRICS = "emf";
+    logSink.write = (line) => lines.push(line);
+    let first: Awaited<ReturnType<typeof runDailySweep>>;
+    try {
+      first = await runDailySweep(store(), new Date("2026-08-20T04:30:00Z"));
+    } finally {
+      logSink.write = write;
+      delete process.env.METRICS;
+    }
     expect(first.sweeps["0180"]?.opened.not_returned).toBe(1);
+    const emf = lines.map((l) => JSON.parse(l)).filter((l) => l._aws);
+    expect(emf.find((l) => l.CasesOpened)).toMatchObject({ Kind: "not_returned", CasesOpened: 1 });
+    expect(emf.some((l) => l.DailyRunCompleted === 1)).toBe(true);
+    expect(emf.some((l) => typeof l.SweepDuration === "number")).toBe(true);
+    // Nothing personal in a metric: only counts, durations and a kind or channel.
+    for (const l of emf) {
+      const { _aws, ...fields } = l;
+      expect(Object.keys(fields).every((k) => ["Kind", "Channel"].includes(k) || typeof fields[k] === "number")).toBe(true);
+    }
     const before = await domainState();
     const second = await runDailySweep(store(), new Date("2026-08-20T04:31:00Z"));
     expect(second.sweeps["0180"]).toMatchObject({ opened: {}, escalated: {}, resolved: {}, notificationsQueued: 0 });
