@@ -32,6 +32,11 @@ const USAGE = `elevvakt — operator CLI
       columns: personnummer,givenName,familyName,district,householdId,protectedIdentity,status,statusDate
       (protectedIdentity: true/false, ja/nej or empty to keep what is stored)
 
+  elevvakt dlq show --queue-url <url> [--region eu-north-1]
+  elevvakt dlq redrive --queue-url <url> [--region eu-north-1]
+      The schedules' dead-letter queue (the stack's DeadLetterQueueUrl output): what failed, and
+      running those job invocations again (safe: the jobs catch up and are idempotent).
+
   Imports use an API key from the environment variable ELEVVAKT_KEY, or from a file named
   with --key-file (never on the command line, where ps and the shell history would keep it).
   --dry-run reads and checks every row and sends nothing. A re-run is safe: records are upserts.
@@ -56,6 +61,7 @@ function args() {
         "as-of": { type: "string" },
         "dry-run": { type: "boolean" },
         "app-url": { type: "string" },
+        "queue-url": { type: "string" },
         help: { type: "boolean", short: "h" },
       },
     });
@@ -141,6 +147,35 @@ async function main() {
       ExpressionAttributeValues: { ":t": new Date().toISOString(), ":b": "cli" },
     });
     console.log(`revoked ${arg}`);
+    return;
+  }
+  if (group === "dlq" && (action === "show" || action === "redrive")) {
+    const queueUrl = values["queue-url"];
+    if (!queueUrl) fail("--queue-url is required (the stack's DeadLetterQueueUrl output)");
+    const region = values.region ?? process.env.AWS_REGION ?? "eu-north-1";
+    const { SQSClient } = await import("@aws-sdk/client-sqs");
+    const { deadLetters, redrive } = await import("./dlq.ts");
+    const sqs = new SQSClient({ region });
+    if (action === "show") {
+      const list = await deadLetters(sqs, queueUrl);
+      for (const d of list)
+        console.log(
+          JSON.stringify({
+            messageId: d.messageId,
+            target: d.target,
+            schedule: d.schedule,
+            attempts: d.attempts,
+            error: d.error,
+          }),
+        );
+      console.log(`${list.length} message(s)`);
+      return;
+    }
+    const { LambdaClient } = await import("@aws-sdk/client-lambda");
+    const result = await redrive(sqs, new LambdaClient({ region }), queueUrl);
+    console.log(`redriven ${result.redriven}, failed ${result.failed.length}`);
+    for (const f of result.failed) console.log(`  ${f.messageId}: ${f.error}`);
+    if (result.failed.length) process.exitCode = 1;
     return;
   }
   if (group === "sweep") {
