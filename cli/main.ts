@@ -15,7 +15,9 @@ import { readCsv, readYesNo } from "./csv.ts";
 
 const USAGE = `elevvakt — operator CLI
 
-  elevvakt credentials issue <principal> [--label TEXT]
+  elevvakt credentials issue <principal> --label TEXT
+      An ops key is labelled with the person it belongs to; any other key issued here works once
+      a second operator approves it (POST /v1/credentials/{id}/approve).
   elevvakt credentials revoke <credentialId>
       principal: ops | municipality:<kommunkod> | school:<skolenhetskod> | social:<district>
       Local stage by default (npm start must be running); a deployed stage with
@@ -130,8 +132,15 @@ async function main() {
 
   if (group === "credentials" && action === "issue") {
     if (!arg || !parsePrincipal(arg)) fail(`not a principal: ${arg ?? "(none)"}\n\n${USAGE}`);
+    // An ops key belongs to a person: the label names them (SPEC §1), and the two-person rules rest on it.
+    if (arg === "ops" && !values.label?.trim())
+      fail('an ops key is labelled with the person it belongs to: --label "Förnamn Efternamn"');
     const s = await store();
-    const issued = await issueCredential(s, arg, "cli", new Date().toISOString(), values.label);
+    // Any other key an operator issues works once a second operator (another person) approves it.
+    const issued = await issueCredential(s, arg, "cli", new Date().toISOString(), values.label, {
+      status: arg === "ops" ? "active" : "pending_approval",
+      byPerson: `cli:${process.env.USER ?? "operator"}`,
+    });
     console.log(JSON.stringify(issued, null, 2));
     console.error("elevvakt: the key is shown only now; store it safely.");
     return;

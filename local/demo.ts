@@ -175,7 +175,8 @@ export async function loadDemo(store: Store, now = new Date().toISOString()): Pr
       email: `soc.${d}@example.se`,
     })),
   ];
-  for (const { id, ...c } of contacts) await call(ops, "PUT", `/v1/contacts/${id}`, c);
+  // Contacts are the municipality office's to manage (SPEC §1).
+  for (const { id, ...c } of contacts) await call(muni, "PUT", `/v1/contacts/${id}`, c);
 
   const pupils = demoPupils();
   const records = pupils.map(({ schoolId: _s, grade: _g, ...r }) => r);

@@ -55,6 +55,9 @@ interface Credential {
   credentialId: string;
   principal: string;
   secretHash: string;
+  label?: string;
+  status?: "active" | "pending_approval";
+  lastUsedAt?: string;
   revokedAt?: string;
 }
 
@@ -88,15 +91,25 @@ export function validate<S extends z.ZodMiniType>(schema: S, value: unknown, pre
   return r.data;
 }
 
-async function authenticate(store: Store, header: string | undefined): Promise<{ principal: Principal; credentialId: string }> {
+async function authenticate(
+  store: Store,
+  header: string | undefined,
+  now: string,
+): Promise<{ principal: Principal; credentialId: string; person: string }> {
   const m = /^Bearer\s+(\S+)$/i.exec(header ?? "");
   const parsed = m?.[1] ? parseKey(m[1]) : null;
   if (!parsed) throw problems.unauthorized();
   const cred = await store.get<Credential>(keys.credential(parsed.credentialId));
   if (!cred || cred.revokedAt || !secretMatches(parsed.secret, cred.secretHash)) throw problems.unauthorized();
+  // SPEC §1: a key an operator issued works once a second operator (another person) approved it.
+  if (cred.status === "pending_approval") {
+    throw new Problem(401, "key_pending_approval", "This key works once a second operator has approved it.");
+  }
   const principal = parsePrincipal(cred.principal);
   if (!principal) throw problems.unauthorized();
-  return { principal, credentialId: cred.credentialId };
+  await store.touchCredential(cred.credentialId, cred.lastUsedAt, now);
+  // Who acts: the person the key is labelled to (else the key itself) — for the audit and the two-person rules.
+  return { principal, credentialId: cred.credentialId, person: cred.label ?? cred.credentialId };
 }
 
 /** How deep JSON may nest: no request needs more, and deeper bodies would only exhaust the stack. */
@@ -214,8 +227,9 @@ export function createApiHandler<F extends FunctionName>(fn: F, impls: Record<Ro
 
     let principal: Principal = { kind: "ops" };
     let credentialId = "public";
+    let person: string | undefined;
     if (def.principals !== "public") {
-      ({ principal, credentialId } = await authenticate(store, headers.authorization));
+      ({ principal, credentialId, person } = await authenticate(store, headers.authorization, clock.now().toISOString()));
       if (!def.principals.includes(principal.kind)) throw problems.forbidden();
     }
 
@@ -263,7 +277,12 @@ export function createApiHandler<F extends FunctionName>(fn: F, impls: Record<Ro
     const now = clock.now();
     const ctx: Ctx = {
       principal,
-      actor: { principal: def.principals === "public" ? "public" : formatPrincipal(principal), credentialId, requestId },
+      actor: {
+        principal: def.principals === "public" ? "public" : formatPrincipal(principal),
+        credentialId,
+        requestId,
+        ...(person ? { person } : {}),
+      },
       params,
       body,
       query,

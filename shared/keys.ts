@@ -64,6 +64,8 @@ export const keys = {
   scopeContacts: (scope: string) => `CONTACTS#${scope}`,
 
   credential: (credentialId: string) => ({ pk: `CRED#${credentialId}`, sk: "CRED" }),
+  /** Every credential's metadata, listed by municipality (gsi1, sorted `<kommunkod>#<credentialId>`). */
+  credentials: "CREDS",
 
   case: (caseId: string) => ({ pk: `CASE#${caseId}`, sk: "CASE" }),
   pupilCases: (pupilId: string) => `PUPIL#${pupilId}#CASES`,

@@ -61,22 +61,36 @@ const entries = [
   }),
   route("PUT /v1/contacts/{contactId}", {
     fn: "admin",
-    principals: ["municipality", "ops"],
+    // Contacts decide who is alerted and who may sign in: the municipality office alone (SPEC §1).
+    principals: ["municipality"],
     summary: "Register or update a contact who receives alerts",
     body: s.ContactBody,
     responses: { 200: s.ContactBody, 201: s.ContactBody },
   }),
   route("POST /v1/credentials", {
     fn: "admin",
-    principals: ["ops"],
-    summary: "Issue a credential; the key is shown once",
+    principals: ["ops", "municipality"],
+    summary:
+      "Issue a credential (an office: its own schools, districts and integrations; ops: any but ops, working once a second operator approves it); the key is shown once",
     body: s.CredentialBody,
     responses: { 201: s.CredentialResponse },
   }),
-  route("DELETE /v1/credentials/{credentialId}", {
+  route("GET /v1/credentials", {
+    fn: "admin",
+    principals: ["ops", "municipality"],
+    summary: "The keys of the caller's scope: label, who issued it and when, last used — never a key",
+    responses: { 200: s.CredentialListResponse },
+  }),
+  route("POST /v1/credentials/{credentialId}/approve", {
     fn: "admin",
     principals: ["ops"],
-    summary: "Revoke a credential",
+    summary: "A second operator (another person) approves a key an operator issued",
+    responses: { 200: s.CredentialResponse },
+  }),
+  route("DELETE /v1/credentials/{credentialId}", {
+    fn: "admin",
+    principals: ["ops", "municipality"],
+    summary: "Revoke a credential (an office: those of its scope)",
     responses: { 200: s.CredentialResponse },
   }),
   route("POST /v1/municipalities/{kommunkod}/population", {

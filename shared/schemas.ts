@@ -214,7 +214,28 @@ export const PopulationResponse = z.object({
   ),
 });
 
-export const CredentialResponse = z.object({ credentialId: str, principal: str, key: opt(str) });
+export const CredentialResponse = z.object({
+  credentialId: str,
+  principal: str,
+  key: opt(str),
+  status: opt(z.enum(["active", "pending_approval"])),
+});
+export const CredentialListResponse = z.object({
+  items: z.array(
+    z.object({
+      credentialId: str,
+      principal: str,
+      label: opt(str),
+      status: z.enum(["active", "pending_approval", "revoked"]),
+      issuedBy: str,
+      issuedAt: str,
+      approvedBy: opt(str),
+      approvedAt: opt(str),
+      lastUsedAt: opt(str),
+      revokedAt: opt(str),
+    }),
+  ),
+});
 
 export const PupilResponse = z.object({
   pupilId: str,

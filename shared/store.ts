@@ -35,6 +35,8 @@ export interface Actor {
   principal: string;
   credentialId: string;
   requestId: string;
+  /** The person the credential is labelled to (SPEC §1), else the credential itself. */
+  person?: string;
 }
 
 export class ConcurrentChange extends Error {
@@ -571,6 +573,55 @@ export class Store {
     return this.batchGet<Case>([...new Set(ids)].map((id) => keys.case(id)));
   }
 
+  // ---- credentials -----------------------------------------------------------------------------
+
+  credentialWrites(c: { credentialId: string; scope: string }): TransactItem[] {
+    return [
+      {
+        Put: {
+          TableName: this.table,
+          Item: {
+            ...keys.credential(c.credentialId),
+            entity: "credential",
+            ...c,
+            gsi1pk: keys.credentials,
+            gsi1sk: `${c.scope}#${c.credentialId}`,
+          },
+          ConditionExpression: "attribute_not_exists(pk)",
+        },
+      },
+    ];
+  }
+
+  credentialApproval(credentialId: string, by: { person?: string | undefined; credentialId: string; at: string }): TransactItem {
+    return {
+      Update: {
+        TableName: this.table,
+        Key: keys.credential(credentialId),
+        UpdateExpression: "SET #s = :active, approvedByPerson = :p, approvedByCredential = :c, approvedAt = :t",
+        ConditionExpression: "#s = :pending",
+        ExpressionAttributeNames: { "#s": "status" },
+        ExpressionAttributeValues: {
+          ":active": "active",
+          ":pending": "pending_approval",
+          ":p": by.person ?? by.credentialId,
+          ":c": by.credentialId,
+          ":t": by.at,
+        },
+      },
+    };
+  }
+
+  /** When a key was last used, written at most once an hour (a write on every request would cost more than it tells). */
+  async touchCredential(credentialId: string, lastUsedAt: string | undefined, now: string): Promise<void> {
+    if (lastUsedAt && Date.parse(now) - Date.parse(lastUsedAt) < 3_600_000) return;
+    await this.update({
+      Key: keys.credential(credentialId),
+      UpdateExpression: "SET lastUsedAt = :t",
+      ExpressionAttributeValues: { ":t": now },
+    });
+  }
+
   // ---- audit, outbox ---------------------------------------------------------------------------
 
   /** Who read or changed which pupil's data, when, through which request. */
@@ -582,6 +633,7 @@ export class Store {
       action,
       principal: actor.principal,
       credentialId: actor.credentialId,
+      ...(actor.person ? { person: actor.person } : {}),
       requestId: actor.requestId,
       at: now,
     };

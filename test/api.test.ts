@@ -38,14 +38,80 @@ describe("authentication", () => {
     const real = await key(`school:${m.schoolA}`);
     const forged = `${real.slice(0, -5)}AAAAA`;
     expect((await api("GET", path, { key: forged })).status).toBe(401);
-    const issued = await api("POST", "/v1/credentials", { key: m.ops, body: { principal: `school:${m.schoolA}` } });
+    // The office issues its school's key: it works at once.
+    const issued = await api("POST", "/v1/credentials", {
+      key: m.muni,
+      body: { principal: `school:${m.schoolA}`, label: "Skolsystemet" },
+    });
     expect(issued.status).toBe(201);
+    expect(issued.body.status).toBe("active");
     expect((await api("GET", path, { key: issued.body.key })).status).toBe(200);
-    const revoked = await api("DELETE", `/v1/credentials/${issued.body.credentialId}`, { key: m.ops });
+    const revoked = await api("DELETE", `/v1/credentials/${issued.body.credentialId}`, { key: m.muni });
     expect(revoked.status).toBe(200);
     const after = await api("GET", path, { key: issued.body.key });
     expect(after.status).toBe(401);
     expect(after.body).toMatchObject({ code: "unauthorized", status: 401 });
+  });
+});
+
+describe("who issues keys (SPEC §1; issue 8, item 12)", () => {
+  it("ops keys only from the CLI; an office issues and lists its own scope's keys; an operator's key works once another person approves it; every key is announced", async () => {
+    const opsAnna = await key("ops", "Anna Andersson");
+    const opsBo = await key("ops", "Bo Berg");
+    const roster = `/v1/schools/${m.schoolA}/roster`;
+    expect((await api("POST", "/v1/credentials", { key: opsAnna, body: { principal: "ops", label: "x" } })).body.code).toBe(
+      "ops_keys_from_cli",
+    );
+    // An office issues within its municipality only.
+    expect((await api("POST", "/v1/credentials", { key: m.muni, body: { principal: "school:01810001" } })).status).toBe(403);
+    expect((await api("POST", "/v1/credentials", { key: m.muni, body: { principal: "social:0181-kista" } })).status).toBe(403);
+
+    // An operator mints a key that reads personal data: it waits for a second operator, another person.
+    const minted = await api("POST", "/v1/credentials", {
+      key: opsAnna,
+      body: { principal: "municipality:0180", label: "Integration" },
+    });
+    expect(minted.body.status).toBe("pending_approval");
+    const waiting = await api("GET", `/v1/municipalities/${m.kommunkod}/unplaced`, { key: minted.body.key });
+    expect(waiting.status).toBe(401);
+    expect(waiting.body.code).toBe("key_pending_approval");
+    const self = await api("POST", `/v1/credentials/${minted.body.credentialId}/approve`, { key: opsAnna });
+    expect(self.body.code).toBe("second_approver_required");
+    const sameName = await key("ops", "Anna Andersson");
+    expect((await api("POST", `/v1/credentials/${minted.body.credentialId}/approve`, { key: sameName })).body.code).toBe(
+      "second_approver_required",
+    );
+    expect((await api("POST", `/v1/credentials/${minted.body.credentialId}/approve`, { key: opsBo })).status).toBe(200);
+    expect((await api("GET", `/v1/municipalities/${m.kommunkod}/unplaced`, { key: minted.body.key })).status).toBe(200);
+
+    // The office sees its scope's keys: label, who issued and approved, last used — never a key.
+    const listed = await api("GET", "/v1/credentials", { key: m.muni });
+    expect(listed.status).toBe(200);
+    const row = listed.body.items.find((c: { credentialId: string }) => c.credentialId === minted.body.credentialId);
+    expect(row).toMatchObject({
+      principal: "municipality:0180",
+      label: "Integration",
+      status: "active",
+      issuedBy: "Anna Andersson",
+      approvedBy: "Bo Berg",
+    });
+    expect(row.lastUsedAt).toBeDefined();
+    expect(JSON.stringify(listed.body)).not.toMatch(/ev_cred|secretHash/);
+    expect(listed.body.items.every((c: { principal: string }) => c.principal !== "ops" && !c.principal.includes("0181"))).toBe(
+      true,
+    );
+    // Every key is announced to the attendance office of its municipality, naming the label and the issuer.
+    const told = await store().queryAll<{ text: string; recipient: string }>(
+      null,
+      `NOTICE#credential:${minted.body.credentialId}`,
+    );
+    expect(told.items[0]).toMatchObject({ recipient: "municipality:0180#attendance_office" });
+    expect(told.items[0]?.text).toMatch(/Integration.*Anna Andersson/);
+
+    // Contacts — who is alerted, and who may sign in — are the office's alone.
+    const contact = { name: "X", role: "attendance_office", scope: "municipality:0180", email: "ops-person@example.se" };
+    expect((await api("PUT", "/v1/contacts/sneaky", { key: opsAnna, body: contact })).status).toBe(403);
+    void roster;
   });
 });
 

@@ -53,7 +53,7 @@ beforeAll(async () => {
     },
   ];
   for (const { id, ...c } of contacts) {
-    const r = await api("PUT", `/v1/contacts/${id}`, { key: m.ops, body: c });
+    const r = await api("PUT", `/v1/contacts/${id}`, { key: m.muni, body: c });
     expect(r.status).toBe(201);
   }
 });

@@ -17,8 +17,9 @@ export function useTable(): void {
 
 export const store = () => new Store();
 
-export async function key(principal: string): Promise<string> {
-  return (await issueCredential(store(), principal, "test", new Date().toISOString())).key;
+/** A working key for a principal (labelled to a person, when given), straight into the table as the CLI would. */
+export async function key(principal: string, label?: string): Promise<string> {
+  return (await issueCredential(store(), principal, "test", new Date().toISOString(), label)).key;
 }
 
 export interface ApiResponse<T = any> {

@@ -16,11 +16,11 @@ beforeAll(async () => {
   setToday("2026-08-14");
   m = await municipalityFixture();
   await api("PUT", "/v1/contacts/rektor-a", {
-    key: m.ops,
+    key: m.muni,
     body: { name: "R", role: "rektor", scope: `school:${m.schoolA}`, phone: "+46701110001" },
   });
   await api("PUT", "/v1/contacts/soc", {
-    key: m.ops,
+    key: m.muni,
     body: { name: "S", role: "social_services", scope: `social:${m.district}`, phone: "+46701110003" },
   });
 });

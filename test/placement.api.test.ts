@@ -1,6 +1,6 @@
 /** SPEC §3 end to end: every placement rule through the real handlers against DynamoDB Local. */
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { api, CALENDAR_2026_27, municipalityFixture, pnr, setToday, store, useTable } from "./helpers.ts";
+import { api, CALENDAR_2026_27, key, municipalityFixture, pnr, setToday, store, useTable } from "./helpers.ts";
 
 useTable();
 let m: Awaited<ReturnType<typeof municipalityFixture>>;
@@ -262,6 +262,22 @@ describe("release", () => {
       body: {},
     });
     expect(school.status).toBe(403);
+    // Two keys labelled to the same person are one person: not a second approver.
+    const askerAgain = await key(`municipality:${m.kommunkod}`, "Ada Asker");
+    const asked2 = await api("POST", `/v1/municipalities/${m.kommunkod}/overrides`, {
+      key: await key(`municipality:${m.kommunkod}`, "Ada Asker"),
+      body: {
+        schoolId: m.schoolA,
+        enrolmentId: p.enrolmentId,
+        release: { endDate: "2026-09-14", reason: "transfer" },
+        reason: "Family confirmed move",
+      },
+    });
+    const same = await api("POST", `/v1/municipalities/${m.kommunkod}/overrides/${asked2.body.overrideId}/approve`, {
+      key: askerAgain,
+      body: {},
+    });
+    expect(same.body.code).toBe("second_approver_required");
     const ok = await api("POST", `/v1/municipalities/${m.kommunkod}/overrides/${asked.body.overrideId}/approve`, {
       key: m.muni2,
       body: {},

@@ -19,7 +19,7 @@ beforeAll(async () => {
     ["head", "head_of_schools", "municipality:0180"],
     ["soc", "social_services", `social:${m.district}`],
   ] as const) {
-    await api("PUT", `/v1/contacts/${id}`, { key: m.ops, body: { name: id, role, scope, email: `${id}@example.se` } });
+    await api("PUT", `/v1/contacts/${id}`, { key: m.muni, body: { name: id, role, scope, email: `${id}@example.se` } });
   }
 });
 beforeEach(() => setToday("2026-09-14"));
@@ -266,7 +266,7 @@ describe("8. a move to another municipality", () => {
     const otherSocial = await key(`social:${other}-kista`);
     await api("PUT", `/v1/municipalities/${other}/calendar/2026-27`, { key: otherMuni, body: CALENDAR_2026_27 });
     await api("PUT", "/v1/contacts/office-0181", {
-      key: m.ops,
+      key: otherMuni,
       body: { name: "o", role: "attendance_office", scope: `municipality:${other}`, email: "o@0181.se" },
     });
     const personnummer = pnr("2016-06-06");
@@ -647,7 +647,7 @@ describe("13. what a review of the change found", () => {
     const s = await ownSchool();
     const p = await enrolled(s);
     await api("PUT", `/v1/contacts/soc-${s.schoolId}`, {
-      key: m.ops,
+      key: m.muni,
       body: { name: "s", role: "social_services", scope: `social:${m.district}`, phone: "+46700000009" },
     });
     for (const date of ["2026-08-17", "2026-08-18", "2026-08-19"]) {

@@ -1,12 +1,12 @@
 /** Routes for the municipality office and operations: calendars, schools, contacts, credentials. */
 
-import type { Contact } from "../alerts.ts";
+import { type Contact, notificationId } from "../alerts.ts";
 import { calendarProblems, changedPastDays } from "../calendar.ts";
 import { bodyOf, type Ctx, type Impl } from "../http.ts";
 import { keys } from "../keys.ts";
 import type { School } from "../model.ts";
 import { type Notifier, notifierFromEnv } from "../notify.ts";
-import { districtMunicipality, hashSecret, newKey, parsePrincipal } from "../principals.ts";
+import { districtMunicipality, hashSecret, newKey, type Principal, parsePrincipal } from "../principals.ts";
 import { problems } from "../problems.ts";
 import type { RoutesOf } from "../routes.ts";
 import * as s from "../schemas.ts";
@@ -18,7 +18,7 @@ const notifier = () => {
   return cachedNotifier;
 };
 
-import type { Store } from "../store.ts";
+import type { Notification, Store } from "../store.ts";
 import { requireOwnMunicipality } from "./common.ts";
 
 /** PUT answers 201 when it created and 200 when it replaced. */
@@ -136,47 +136,177 @@ export const adminRoutes: Record<RoutesOf<"admin">, Impl> = {
 
   "POST /v1/credentials": async (ctx) => {
     const body = bodyOf(ctx, s.CredentialBody);
-    const issued = await issueCredential(ctx.store, body.principal, ctx.actor.principal, ctx.now, body.label);
+    const target = parsePrincipal(body.principal);
+    if (!target) throw problems.validation([{ path: "/principal", message: "not a principal" }]);
+    // SPEC §1: ops keys come only from the CLI, with the operator's AWS credentials.
+    if (target.kind === "ops") {
+      throw problems.conflict(
+        "ops_keys_from_cli",
+        "An ops key is issued with the CLI (npx elevvakt credentials issue ops), not through the API.",
+      );
+    }
+    const scope = await scopeOf(ctx.store, target);
+    const p = ctx.principal;
+    // A municipality office issues the keys of its own schools, districts and integrations — and
+    // learns nothing of whether another municipality's school exists.
+    if (p.kind === "municipality" && scope !== p.kommunkod) throw problems.forbidden();
+    if (!scope) throw problems.conflict("school_not_registered", "Register the school unit first (PUT /v1/schools/{schoolId}).");
+    // A key that can read personal data, issued by ops, waits for a second operator (another person).
+    const status = p.kind === "ops" ? "pending_approval" : "active";
+    const issued = await issueCredential(ctx.store, body.principal, ctx.actor.principal, ctx.now, body.label, {
+      status,
+      byCredential: ctx.actor.credentialId,
+      byPerson: ctx.actor.person,
+      scope,
+    });
     return { status: 201, body: issued };
+  },
+
+  "GET /v1/credentials": async (ctx) => {
+    const p = ctx.principal;
+    const list = await ctx.store.queryAll<CredentialRecord>("gsi1", keys.credentials, {
+      ...(p.kind === "municipality" ? { skPrefix: `${p.kommunkod}#` } : {}),
+    });
+    // Metadata only: never a key, never its hash.
+    const items = list.items.map((c) => ({
+      credentialId: c.credentialId,
+      principal: c.principal,
+      ...(c.label ? { label: c.label } : {}),
+      status: c.revokedAt ? "revoked" : (c.status ?? "active"),
+      issuedBy: c.createdByPerson ?? c.createdBy,
+      issuedAt: c.createdAt,
+      ...(c.approvedByPerson ? { approvedBy: c.approvedByPerson, approvedAt: c.approvedAt } : {}),
+      ...(c.lastUsedAt ? { lastUsedAt: c.lastUsedAt } : {}),
+      ...(c.revokedAt ? { revokedAt: c.revokedAt } : {}),
+    }));
+    return { status: 200, body: { items } };
+  },
+
+  "POST /v1/credentials/{credentialId}/approve": async (ctx) => {
+    const credentialId = ctx.params.credentialId ?? "";
+    const cred = await ctx.store.get<CredentialRecord>(keys.credential(credentialId));
+    if (!cred || cred.revokedAt) throw problems.notFound("credential");
+    if (cred.status !== "pending_approval") throw problems.conflict("not_pending", "This key does not wait for an approval.");
+    // A second operator: another person than the one who issued it, with another key.
+    if (cred.createdByCredential === ctx.actor.credentialId || (cred.createdByPerson ?? cred.createdBy) === ctx.actor.person) {
+      throw problems.conflict(
+        "second_approver_required",
+        "A key issued by an operator is approved by an operator of another person (an ops key labelled to someone else).",
+      );
+    }
+    await ctx.store.transact([
+      ctx.store.credentialApproval(credentialId, { person: ctx.actor.person, credentialId: ctx.actor.credentialId, at: ctx.now }),
+    ]);
+    return { status: 200, body: { credentialId, principal: cred.principal, status: "active" } };
   },
 
   "DELETE /v1/credentials/{credentialId}": async (ctx) => {
     const credentialId = ctx.params.credentialId ?? "";
-    const cred = await ctx.store.get<{ principal: string; revokedAt?: string }>(keys.credential(credentialId));
+    const cred = await ctx.store.get<CredentialRecord>(keys.credential(credentialId));
+    const p = ctx.principal;
+    // An office revokes the keys of its scope; nothing tells it whether another key exists.
+    if (p.kind === "municipality" && (!cred || cred.scope !== p.kommunkod)) throw problems.forbidden();
     if (!cred) throw problems.notFound("credential");
     if (!cred.revokedAt) {
       await ctx.store.update({
         Key: keys.credential(credentialId),
         UpdateExpression: "SET revokedAt = :t, revokedBy = :b",
-        ExpressionAttributeValues: { ":t": ctx.now, ":b": ctx.actor.principal },
+        ExpressionAttributeValues: { ":t": ctx.now, ":b": ctx.actor.person },
       });
     }
     return { status: 200, body: { credentialId, principal: cred.principal, revokedAt: cred.revokedAt ?? ctx.now } };
   },
 };
 
-/** Issues a credential; the key exists only in this answer. Also used by the CLI and the local demo. */
+/** A credential as stored: never the key, only a hash of its secret. */
+export interface CredentialRecord {
+  credentialId: string;
+  principal: string;
+  secretHash: string;
+  label?: string;
+  status?: "active" | "pending_approval";
+  /** The municipality whose keys these are (`ops` for operators' keys). */
+  scope: string;
+  createdAt: string;
+  createdBy: string;
+  createdByCredential?: string;
+  createdByPerson?: string;
+  approvedByPerson?: string;
+  approvedAt?: string;
+  lastUsedAt?: string;
+  revokedAt?: string;
+}
+
+/** The municipality a principal's key belongs to: its own, its school's, its district's; `ops` for operators. */
+export async function scopeOf(store: Store, p: Principal): Promise<string | null> {
+  switch (p.kind) {
+    case "municipality":
+      return p.kommunkod;
+    case "social":
+      return districtMunicipality(p.district);
+    case "school":
+      return (await store.getSchool(p.schoolId))?.municipality ?? null;
+    case "ops":
+      return "ops";
+  }
+}
+
+/**
+ * Issues a credential; the key exists only in this answer. Also used by the CLI and the local demo.
+ * Every key but an operator's is announced to the attendance office of its municipality (SPEC §1).
+ */
 export async function issueCredential(
   store: Store,
   principal: string,
   by: string,
   now: string,
   label?: string,
-): Promise<{ credentialId: string; principal: string; key: string }> {
-  if (!parsePrincipal(principal)) throw problems.validation([{ path: "/principal", message: "not a principal" }]);
+  opts: { status?: "active" | "pending_approval"; byCredential?: string; byPerson?: string; scope?: string } = {},
+): Promise<{ credentialId: string; principal: string; key: string; status: "active" | "pending_approval" }> {
+  const target = parsePrincipal(principal);
+  if (!target) throw problems.validation([{ path: "/principal", message: "not a principal" }]);
+  const scope = opts.scope ?? (await scopeOf(store, target)) ?? "unregistered";
+  const status = opts.status ?? "active";
   const { credentialId, secret, key } = newKey();
-  await store.put(
-    {
-      ...keys.credential(credentialId),
-      entity: "credential",
-      credentialId,
-      principal,
-      secretHash: hashSecret(secret),
-      createdAt: now,
-      createdBy: by,
-      ...(label ? { label } : {}),
-    },
-    "attribute_not_exists(pk)",
-  );
-  return { credentialId, principal, key };
+  const record: CredentialRecord = {
+    credentialId,
+    principal,
+    secretHash: hashSecret(secret),
+    status,
+    scope,
+    createdAt: now,
+    createdBy: by,
+    ...(label ? { label } : {}),
+    ...(opts.byCredential ? { createdByCredential: opts.byCredential } : {}),
+    ...(opts.byPerson ? { createdByPerson: opts.byPerson } : {}),
+  };
+  await store.transact([
+    ...store.credentialWrites(record),
+    ...(target.kind === "ops" || scope === "unregistered" ? [] : [store.outboxWrite(keyAnnouncement(record, now))]),
+  ]);
+  return { credentialId, principal, key, status };
+}
+
+/** Tells the attendance office that a key of its municipality was issued: which, labelled what, by whom. */
+function keyAnnouncement(c: CredentialRecord, now: string): Notification {
+  const ref = `credential:${c.credentialId}`;
+  return {
+    notificationId: notificationId(ref, "issued"),
+    subjectPk: keys.notice(ref),
+    step: "key_issued",
+    channel: "email",
+    recipient: `municipality:${c.scope}#attendance_office`,
+    scope: `municipality:${c.scope}`,
+    role: "attendance_office",
+    subject: "Elevvakt: a key for your municipality was issued",
+    text:
+      `A key for ${c.principal}${c.label ? ` labelled "${c.label}"` : ""} was issued by ${c.createdByPerson ?? c.createdBy}` +
+      `${c.status === "pending_approval" ? "; it works once a second operator approves it" : ""}. ` +
+      "If you do not know of it, revoke it (DELETE /v1/credentials/{credentialId}) and tell your operators.",
+    status: "pending",
+    attempts: 0,
+    attemptLog: [],
+    createdAt: now,
+    nextAttemptAt: now,
+  };
 }

@@ -28,6 +28,7 @@ interface Override {
   status: "pending" | "approved";
   requestedBy: string;
   requestedByCredential: string;
+  requestedByPerson?: string;
   requestedAt: string;
   approvedBy?: string;
   approvedByCredential?: string;
@@ -243,6 +244,7 @@ export const registerRoutes: Record<RoutesOf<"register">, Impl> = {
       status: "pending",
       requestedBy: ctx.actor.principal,
       requestedByCredential: ctx.actor.credentialId,
+      ...(ctx.actor.person ? { requestedByPerson: ctx.actor.person } : {}),
       requestedAt: ctx.now,
     };
     await ctx.store.transact([
@@ -265,10 +267,11 @@ export const registerRoutes: Record<RoutesOf<"register">, Impl> = {
     if (!override) throw problems.notFound("override");
     if (override.status !== "pending")
       throw problems.conflict("override_not_pending", "This override has already been approved.");
-    if (override.requestedByCredential === ctx.actor.credentialId) {
+    // Rule 8: two different people — keys labelled to different persons — not only two keys.
+    if (override.requestedByCredential === ctx.actor.credentialId || override.requestedByPerson === ctx.actor.person) {
       throw problems.conflict(
         "second_approver_required",
-        "A lock override must be approved by a second person of the office, with another credential than the one that asked for it.",
+        "A lock override must be approved by a second person of the office (a key labelled to someone else than the one who asked).",
       );
     }
     // Claim the approval first, so two approvers cannot both carry the release out.
@@ -281,7 +284,7 @@ export const registerRoutes: Record<RoutesOf<"register">, Impl> = {
         ExpressionAttributeValues: {
           ":approved": "approved",
           ":pending": "pending",
-          ":b": ctx.actor.principal,
+          ":b": ctx.actor.person ?? ctx.actor.principal,
           ":c": ctx.actor.credentialId,
           ":t": ctx.now,
         },

@@ -77,7 +77,7 @@ describe("crash", () => {
   it("a sweep killed halfway and run again opens every case once, and a killed dispatcher repeats at most one message", async () => {
     // 120 resident children with no school: 120 unplaced cases, each alerting the office by SMS and email.
     await api("PUT", "/v1/contacts/office", {
-      key: m.ops,
+      key: m.muni,
       body: {
         name: "O",
         role: "attendance_office",

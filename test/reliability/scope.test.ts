@@ -87,9 +87,11 @@ function expected(routeKey: string, def: RouteDef, caller: string): "401" | "403
   if (!caller.includes("(other)")) {
     // The unplaced pupil's case has no school: a school has no case to work here.
     if (kind === "school" && routeKey.includes("{caseId}")) return "403";
+    // An office revoking a key that is not its scope's (here: none at all) learns nothing of it.
+    if (kind === "municipality" && routeKey === "DELETE /v1/credentials/{credentialId}") return "403";
     return "allowed";
   }
-  if (routeKey === "GET /v1/cases") return "own-list";
+  if (routeKey === "GET /v1/cases" || routeKey === "GET /v1/credentials") return "own-list";
   return "403";
 }
 
@@ -113,6 +115,8 @@ describe("scope matrix", () => {
         } else if (want === "own-list") {
           expect(r.status, label).toBe(200);
           expect(JSON.stringify(r.body), label).not.toContain(ids.caseId);
+          // Another municipality's lists hold nothing of this one: no case, no key of its scope.
+          expect(JSON.stringify(r.body), label).not.toMatch(/(school|municipality|social):0180/);
         } else expect([401, 403], label).not.toContain(r.status);
         expect(r.status, label).toBeLessThan(500);
         checked++;

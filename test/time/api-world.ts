@@ -100,7 +100,7 @@ export class ApiWorld implements World {
       // Someone to tell at each school, office and district, so alerts are queued as in real life.
       await this.must(
         api("PUT", `/v1/contacts/rektor-${id}`, {
-          key: ops,
+          key: muni[def.muni],
           body: { name: "Rektor", role: "rektor", scope: `school:${id}`, phone: "+46700000001", email: `rektor@${id}.se` },
         }),
         "contact",
@@ -116,7 +116,7 @@ export class ApiWorld implements World {
       ] as const) {
         await this.must(
           api("PUT", `/v1/contacts/${role}-${this.kommunkod(m)}`, {
-            key: ops,
+            key: muni[m],
             body: { name: role, role, scope, email: `${role}@${this.kommunkod(m)}.se` },
           }),
           "contact",
