@@ -35,6 +35,15 @@ export function markdown(r: Any): string {
     }
   }
 
+  const pop = r.population;
+  if (pop) {
+    lines.push("## A population-register batch", "");
+    lines.push(
+      `${pop.records} records in one request: new records ${pop.created.seconds} s (${JSON.stringify(pop.created.byStatus)}), the same batch again ${pop.again.seconds} s (${JSON.stringify(pop.again.byStatus)}); target ${pop.target}: ${ok(Math.max(pop.created.seconds, pop.again.seconds) < 20)}.`,
+      "",
+    );
+  }
+
   const i = r.ingest;
   if (i) {
     lines.push(

@@ -19,6 +19,7 @@ const { sweepScaling } = await import("./sweep.ts");
 const { ingest } = await import("./ingest.ts");
 const { dispatchThroughput } = await import("./dispatch.ts");
 const { bundles } = await import("./bundles.ts");
+const { populationBatch } = await import("./population.ts");
 
 // BENCH_ONLY=sweep,ingest reruns some parts and keeps the others from the last results.json.
 const only = process.env.BENCH_ONLY?.split(",");
@@ -51,6 +52,10 @@ try {
   if (wanted("dispatch")) {
     console.log("bench: alert dispatch …");
     results.dispatch = await dispatchThroughput(QUICK ? 2_000 : 10_000);
+  }
+  if (wanted("population")) {
+    console.log("bench: a population batch of 1,000 …");
+    results.population = await populationBatch(1000);
   }
   if (wanted("ingest")) {
     console.log("bench: ingest …");

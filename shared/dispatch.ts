@@ -8,6 +8,7 @@ import { keys } from "./keys.ts";
 import { logger } from "./log.ts";
 import { metric } from "./metrics.ts";
 import type { Notifier } from "./notify.ts";
+import { inParallel } from "./parallel.ts";
 import type { Notification, Store } from "./store.ts";
 
 export const MAX_ATTEMPTS = 12;
@@ -42,10 +43,7 @@ export async function dispatch(
   const result: DispatchResult = { sent: 0, retrying: 0, failed: 0, skipped: 0 };
   const chunks: Due[][] = [];
   for (let i = 0; i < due.length; i += CHUNK) chunks.push(due.slice(i, i + CHUNK));
-  const worker = async () => {
-    for (let c = chunks.shift(); c; c = chunks.shift()) await deliverChunk(c);
-  };
-  await Promise.all(Array.from({ length: opts.concurrency ?? Number(process.env.DISPATCH_CONCURRENCY ?? 16) }, worker));
+  await inParallel(chunks, opts.concurrency ?? Number(process.env.DISPATCH_CONCURRENCY ?? 16), deliverChunk);
   return result;
 
   /** Claims a chunk in one transaction (one at a time when another run holds some), publishes, records in one transaction. */

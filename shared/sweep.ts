@@ -23,6 +23,7 @@ import {
 import { keys } from "./keys.ts";
 import { logger } from "./log.ts";
 import type { Case, CaseKind, Pupil } from "./model.ts";
+import { inParallel } from "./parallel.ts";
 import { enrolmentOn } from "./placement.ts";
 import type { Settings } from "./settings.ts";
 import type { Actor, Store, TransactItem } from "./store.ts";
@@ -179,19 +180,15 @@ export async function sweep(
     groups.set(key, [...(groups.get(key) ?? []), p.pupilId]);
   }
 
-  const queue = [...groups.values()];
-  const worker = async () => {
-    for (let ids = queue.shift(); ids; ids = queue.shift()) {
-      try {
-        await store.withRetry(() => sweepHousehold(ids));
-      } catch (err) {
-        // One household's failure must not stop the others; the next run picks it up again.
-        summary.failed++;
-        logger.error("sweep failed for a household", { error: (err as Error).name, kommunkod, asOf });
-      }
+  await inParallel([...groups.values()], SWEEP_CONCURRENCY, async (ids) => {
+    try {
+      await store.withRetry(() => sweepHousehold(ids));
+    } catch (err) {
+      // One household's failure must not stop the others; the next run picks it up again.
+      summary.failed++;
+      logger.error("sweep failed for a household", { error: (err as Error).name, kommunkod, asOf });
     }
-  };
-  await Promise.all(Array.from({ length: SWEEP_CONCURRENCY }, worker));
+  });
   return summary;
 
   async function sweepHousehold(ids: string[]) {

@@ -6,6 +6,7 @@ import { absenceSignal, absentDays, mentorMark, trimAbsence } from "../detection
 import { bodyOf, type Ctx, type Impl, queryOf, validate } from "../http.ts";
 import { keys } from "../keys.ts";
 import type { Enrolment, Pupil } from "../model.ts";
+import { inParallel } from "../parallel.ts";
 import { enrolmentCovers, placementOn } from "../placement.ts";
 import { Problem, problems } from "../problems.ts";
 import type { RoutesOf } from "../routes.ts";
@@ -30,24 +31,17 @@ export const schoolRoutes: Record<RoutesOf<"schools">, Impl> = {
   "POST /v1/schools/{schoolId}/enrolments/batch": async (ctx) => {
     const school = await ownSchool(ctx);
     const { items } = bodyOf(ctx, s.EnrolmentBatchBody);
-    const results: { index: number; status: number; enrolmentId?: string; problem?: unknown }[] = [];
     // Items are independent and each is idempotent on its own, so a batch cut short can be sent again.
-    const queue = items.map((item, index) => ({ item, index }));
-    const worker = async () => {
-      for (let next = queue.shift(); next; next = queue.shift()) {
-        const { item, index } = next;
-        try {
-          const input = validate(s.EnrolmentBody, item, `/items/${index}`);
-          const r = await enrol(ctx, school, input);
-          results.push({ index, status: r.status, enrolmentId: (r.body as { enrolmentId: string }).enrolmentId });
-        } catch (err) {
-          if (!(err instanceof Problem) || err.status >= 500) throw err;
-          results.push({ index, status: err.status, problem: err.toJSON() });
-        }
+    const results = await inParallel(items, 8, async (item, index) => {
+      try {
+        const input = validate(s.EnrolmentBody, item, `/items/${index}`);
+        const r = await enrol(ctx, school, input);
+        return { index, status: r.status, enrolmentId: (r.body as { enrolmentId: string }).enrolmentId };
+      } catch (err) {
+        if (!(err instanceof Problem) || err.status >= 500) throw err;
+        return { index, status: err.status, problem: err.toJSON() };
       }
-    };
-    await Promise.all(Array.from({ length: 8 }, worker));
-    results.sort((a, b) => a.index - b.index);
+    });
     return { status: 200, body: { results } };
   },
 
@@ -113,11 +107,6 @@ export const schoolRoutes: Record<RoutesOf<"schools">, Impl> = {
       if (!settingsOf.has(kod)) settingsOf.set(kod, ctx.store.settings(kod));
       return settingsOf.get(kod) as Promise<Settings>;
     };
-    // Pupils are independent: their writes go a few at a time, each conditioned on its own version.
-    const queue = [...writes];
-    const worker = async () => {
-      for (let w = queue.shift(); w; w = queue.shift()) await writeOne(w);
-    };
     const writeOne = async (w: (typeof writes)[number]) => {
       let known = w.pupil;
       await ctx.store.withRetry(async () => {
@@ -164,7 +153,8 @@ export const schoolRoutes: Record<RoutesOf<"schools">, Impl> = {
         ]);
       });
     };
-    await Promise.all(Array.from({ length: 8 }, worker));
+    // Pupils are independent: their writes go a few at a time, each conditioned on its own version.
+    await inParallel(writes, 8, writeOne);
     // The day is filed: a pupil the report does not name was present (SPEC §4 Time, rule 2).
     await ctx.store.transact([
       {
