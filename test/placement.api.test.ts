@@ -352,3 +352,37 @@ describe("a school's calendar for days that have passed (issue 8, item 14)", () 
     expect(audit.map((a) => a.action)).toContain("calendar.past_days_changed.1");
   });
 });
+
+describe("an enrolment as a look-up (issue 8, item 16)", () => {
+  it("is bounded in time, and an enrolment by a school elsewhere, or one ended within days, is told to the home office", async () => {
+    const otherKey = await key("municipality:0186");
+    await api("PUT", "/v1/schools/01860001", {
+      key: otherKey,
+      body: { name: "Annan skola", organiserType: "independent", municipality: "0186" },
+    });
+    const otherSchool = await key("school:01860001");
+    const personnummer = pnr("2015-07-07");
+    const pupilId = await m.resident(personnummer);
+    // Years ahead: refused, the school learns nothing.
+    const far = await enrol(otherSchool, "01860001", { personnummer, grade: "5", startDate: "2029-08-20" });
+    expect(far.status).toBe(422);
+    const e = await enrol(otherSchool, "01860001", { personnummer, grade: "5", startDate: "2026-09-14" });
+    expect(e.status).toBe(201);
+    // Withdrawn the next moment: the home office hears of that too.
+    const rel = await api("POST", `/v1/schools/01860001/enrolments/${e.body.enrolmentId}/release`, {
+      key: otherSchool,
+      body: { endDate: "2026-09-14", reason: "unreachable", evidence: { kind: "social_services_case", reference: "x" } },
+    });
+    expect(rel.status).toBe(200);
+    const pending = await store().queryAll<{ step: string; recipient: string; text: string }>("gsi1", "OUTBOX#PENDING");
+    const told = pending.items.filter(
+      (n) => n.recipient === "municipality:0180#attendance_office" && n.text.includes("01860001"),
+    );
+    expect(told.map((n) => n.step).sort()).toEqual(["ended_soon", "enrolled_elsewhere"]);
+    for (const n of told) {
+      expect(n.text).toContain("01860001");
+      expect(n.text).not.toContain(personnummer);
+      expect(n.text).not.toContain(pupilId);
+    }
+  });
+});

@@ -11,7 +11,7 @@ import { keys } from "../keys.ts";
 import { caseFamily, type Enrolment, type Grade, type Pupil, type School } from "../model.ts";
 import { decideEnrolment, decideRelease, lastSchoolDayBefore, type ReleaseRequest, wasAbsent } from "../placement.ts";
 import { problems } from "../problems.ts";
-import type { TransactItem } from "../store.ts";
+import type { Notification, TransactItem } from "../store.ts";
 import { presentEnrolment, resolvePupil } from "./common.ts";
 
 export interface EnrolmentInput {
@@ -78,6 +78,22 @@ export async function enrol(ctx: Ctx, school: School, input: EnrolmentInput): Pr
       ),
     ];
     if (created) items.push(await ctx.store.pnrWrite(pupil));
+    // A school elsewhere enrolling a child resident here is told to the home office (issue 8:
+    // an enrolment is also a way to look a child up; it should not go unseen).
+    const home = pupil.homeMunicipality;
+    if (home && home !== school.municipality) {
+      items.push(
+        ctx.store.outboxWrite(
+          homeNotice(
+            enrolmentId,
+            home,
+            ctx.now,
+            "enrolled_elsewhere",
+            `A school in another municipality (${school.schoolId}) enrolled a child resident with you, from ${input.startDate}.`,
+          ),
+        ),
+      );
+    }
     for (const end of decision.ended) {
       items.push({
         Update: {
@@ -123,6 +139,30 @@ export async function enrol(ctx: Ctx, school: School, input: EnrolmentInput): Pr
     await ctx.store.transact(items);
     return { status: 201, body: presentEnrolment(enrolment, change.next, ctx.today) };
   });
+}
+
+/** An enrolment ended sooner than this after it was made is told to the home office. */
+const QUICK_END_DAYS = 7;
+
+/** A notice to a child's home office about an enrolment: which school, never who (the office finds the child by the school's roster or its own list). */
+function homeNotice(enrolmentId: string, kommunkod: string, now: string, step: string, text: string): Notification {
+  const ref = transferRef(enrolmentId).replace(/^T-/, "E-");
+  return {
+    notificationId: notificationId(enrolmentId, step),
+    subjectPk: keys.notice(`${step}-${ref}`),
+    step,
+    channel: "email",
+    recipient: `municipality:${kommunkod}#attendance_office`,
+    scope: `municipality:${kommunkod}`,
+    role: "attendance_office",
+    subject: "Elevvakt: an enrolment of a child resident with you",
+    text: `${text} Reference ${ref}. This message deliberately names no one.`,
+    status: "pending",
+    attempts: 0,
+    attemptLog: [],
+    createdAt: now,
+    nextAttemptAt: now,
+  };
 }
 
 /** The reference a transfer notice gives the old school: opaque, shown on the roster row it concerns. */
@@ -195,6 +235,22 @@ export async function release(
         items.push(...opening.items);
         opened = true;
       }
+    }
+    // An enrolment ended within days of being made (an enrol-and-withdraw look-up, or a mistake) is told to the home office.
+    const home = pupil.homeMunicipality;
+    const days = (Date.parse(ctx.now) - Date.parse(enrolment.createdAt)) / 86_400_000;
+    if (home && decision.outcome === "ended" && days <= QUICK_END_DAYS) {
+      items.push(
+        ctx.store.outboxWrite(
+          homeNotice(
+            enrolmentId,
+            home,
+            ctx.now,
+            "ended_soon",
+            `A school (${school.schoolId}) ended an enrolment of a child resident with you within ${Math.max(1, Math.ceil(days))} day(s) of making it.`,
+          ),
+        ),
+      );
     }
     const change = await pupilChangeWrites(ctx.store, {
       before: pupil,
