@@ -250,6 +250,11 @@ export class ElevvaktStack extends Stack {
     // Only the dispatcher publishes (the others queue alerts in the outbox). Direct publish to a
     // phone number has no resource ARN; topics are limited to this stage's.
     this.jobs.dispatcher.addToRolePolicy(new PolicyStatement({ actions: ["sns:Publish"], resources: ["*", topicArns] }));
+    // Whether an address confirmed its subscription: shown to the office, checked before an e-mail
+    // alert goes out and by the daily job (alarmed on when alerts reach nobody).
+    for (const fn of [this.functions.admin, this.jobs.dispatcher, this.jobs.sweep]) {
+      fn.addToRolePolicy(new PolicyStatement({ actions: ["sns:ListSubscriptionsByTopic"], resources: [topicArns] }));
+    }
     key.grantEncryptDecrypt(this.jobs.dispatcher);
     key.addToResourcePolicy(
       new PolicyStatement({
@@ -308,6 +313,16 @@ export class ElevvaktStack extends Stack {
       "SweepFailures",
       "Elevvakt: a sweep or daily job failed for a municipality or a household",
       business("SweepFailures", Duration.hours(1)),
+    );
+    alarm(
+      "AlertsToNobody",
+      "Elevvakt: an e-mail alert found no confirmed address in its group (retried; see GET /v1/contacts of the municipality)",
+      business("AlertsToNobody", Duration.hours(1)),
+    );
+    alarm(
+      "ContactsUnreached",
+      "Elevvakt: a contact's e-mail alerts reach nobody (unsubscribed, or not confirmed a day after being saved); the office saves the contact again to send a new confirmation",
+      business("ContactsUnreached", Duration.days(1)),
     );
     const smsBudget = props.smsBudgetUsd ?? 100;
     alarm(

@@ -25,7 +25,7 @@ export function startScheduler(store: Store, opts: { drainEveryMs?: number } = {
         if (!cronMatches(s.cron, now) || fired.get(s.name) === minute) continue;
         fired.set(s.name, minute);
         logger.info("schedule fired", { schedule: s.name, at: minute });
-        if (s.fn === "sweep") await runDailySweep(store, now);
+        if (s.fn === "sweep") await runDailySweep(store, now, {}, notifier);
         else await runDispatch(store, notifier, now);
       }
       await dispatch(store, notifier, now);

@@ -19,6 +19,15 @@ export interface Contact {
 }
 
 /**
+ * Whether a contact's e-mail alerts reach them: `confirmed`; `pending_confirmation` (the link in
+ * AWS's e-mail not yet followed); `unsubscribed` (through the footer link of an alert, or the
+ * confirmation expired after three days) — alerts go to the group's other addresses or nobody;
+ * `no_email` (SMS only); `console` (the local runtime, which delivers to its console).
+ */
+export const SUBSCRIPTION_STATES = ["confirmed", "pending_confirmation", "unsubscribed", "no_email", "console"] as const;
+export type SubscriptionState = (typeof SUBSCRIPTION_STATES)[number];
+
+/**
  * `opened` at once; the escalations after it (school days, evaluated against today by the sweep and
  * the dispatcher); `raised` when a case becomes high after it opened, `honour` when honour-related
  * concern appears; `reopened` when the data stops answering a case it had answered; `moved` and

@@ -1,6 +1,7 @@
 /** The scheduled jobs, shared by the Lambda functions and the local scheduler: the same code path. */
 import { randomUUID } from "node:crypto";
 import { covers } from "./calendar.ts";
+import { municipalityContacts, unreached, withSubscriptionStates } from "./contacts.ts";
 import { type IsoDate, isWeekend, todayInStockholm } from "./dates.ts";
 import { type DispatchResult, dispatch } from "./dispatch.ts";
 import { logger } from "./log.ts";
@@ -44,7 +45,8 @@ export async function runDailySweep(
   store: Store,
   now: Date,
   scope: JobScope = {},
-): Promise<{ today: IsoDate; sweeps: Record<string, SweepSummary> }> {
+  notifier?: Notifier,
+): Promise<{ today: IsoDate; sweeps: Record<string, SweepSummary>; unreached: Record<string, number> }> {
   const today = todayInStockholm(now);
   // One municipality's failure holds up no other: logged (and alarmed on in AWS), the next run catches up.
   const each = async (job: string, kod: string, fn: () => Promise<void>) => {
@@ -55,16 +57,31 @@ export async function runDailySweep(
       metric("SweepFailures", 1);
     }
   };
+  const unreachedBy: Record<string, number> = {};
   for (const kod of await municipalities(store, scope)) {
     await each("daily job", kod, async () => {
       const daily = await dailyJob(store, kod, today);
       logger.info("daily job done", { kommunkod: kod, today, ...daily });
     });
+    if (notifier) {
+      // Alarmed on: a contact whose e-mail alerts reach nobody (unsubscribed, or never confirmed).
+      await each("contact check", kod, async () => {
+        const lost = unreached(await withSubscriptionStates(store, notifier, await municipalityContacts(store, kod)), now);
+        if (!lost.length) return;
+        unreachedBy[kod] = lost.length;
+        const by = (state: string) => lost.filter((c) => c.emailSubscription === state).length;
+        logger.warn("contacts whose e-mail alerts reach nobody", {
+          kommunkod: kod,
+          contacts: { unsubscribed: by("unsubscribed"), unconfirmed: by("pending_confirmation") },
+        });
+        metric("ContactsUnreached", lost.length);
+      });
+    }
   }
   const sweeps: Record<string, SweepSummary> = {};
   // Alarmed on when missing for a day: the run that keeps the index true did not happen.
   metric("DailyRunCompleted", 1);
-  if (isWeekend(today)) return { today, sweeps };
+  if (isWeekend(today)) return { today, sweeps, unreached: unreachedBy };
   for (const kod of await sweptMunicipalities(store, today, scope)) {
     await each("sweep", kod, async () => {
       const last = await store.jobState("sweep", kod);
@@ -91,7 +108,7 @@ export async function runDailySweep(
       });
     });
   }
-  return { today, sweeps };
+  return { today, sweeps, unreached: unreachedBy };
 }
 
 /** Every few minutes in the day: escalate what the timers call for, then deliver the outbox. */

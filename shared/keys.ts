@@ -62,6 +62,9 @@ export const keys = {
 
   contact: (contactId: string) => ({ pk: `CONTACT#${contactId}`, sk: "CONTACT" }),
   scopeContacts: (scope: string) => `CONTACTS#${scope}`,
+  /** Which contacts an office registered: one pointer each under its municipality (the contact's id, nothing else). */
+  municipalityContact: (kommunkod: string, contactId: string) => ({ pk: `MUNI#${kommunkod}`, sk: `CONTACT#${contactId}` }),
+  municipalityContacts: (kommunkod: string) => ({ pk: `MUNI#${kommunkod}`, skPrefix: "CONTACT#" }),
 
   credential: (credentialId: string) => ({ pk: `CRED#${credentialId}`, sk: "CRED" }),
   /** Every credential's metadata, listed by municipality (gsi1, sorted `<kommunkod>#<credentialId>`). */

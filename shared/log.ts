@@ -18,6 +18,7 @@ const FIELDS = new Set([
   "from",
   "days",
   "pupils",
+  "contacts",
   "lastSweep",
   "preview",
   "opened",

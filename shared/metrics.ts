@@ -20,6 +20,8 @@ export type MetricName =
   | "AlertsSent"
   | "AlertsFailed"
   | "AlertsRetrying"
+  | "AlertsToNobody"
+  | "ContactsUnreached"
   | "ApiErrors";
 
 /** One value of a metric, with at most one dimension (kind or channel), never anything personal. */

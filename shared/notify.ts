@@ -3,21 +3,52 @@
  * KMS-encrypted topic per recipient group), the console locally. The dispatcher uses the same port.
  */
 import { createHash } from "node:crypto";
-import { CreateTopicCommand, PublishCommand, SNSClient, SubscribeCommand, UnsubscribeCommand } from "@aws-sdk/client-sns";
-import type { Contact } from "./alerts.ts";
+import {
+  CreateTopicCommand,
+  ListSubscriptionsByTopicCommand,
+  PublishCommand,
+  SNSClient,
+  SubscribeCommand,
+  UnsubscribeCommand,
+} from "@aws-sdk/client-sns";
+import type { Contact, SubscriptionState } from "./alerts.ts";
 import { keys } from "./keys.ts";
 import { logger } from "./log.ts";
+import { metric } from "./metrics.ts";
 import type { Notification, Store } from "./store.ts";
+
+/** A contact as stored: what the office registered, and the e-mail subscription made for it. */
+export type StoredContact = Contact & { subscriptionArn?: string; subscribedAt?: string };
 
 export interface Notifier {
   readonly name: string;
   deliver(n: Notification, store: Store): Promise<{ messageId: string }>;
-  /** Keeps the email topic of a contact's group subscribed to the contact's address. */
+  /**
+   * Keeps the email topic of a contact's group subscribed to the contact's address; a contact saved
+   * again whose subscription is not confirmed is subscribed again (a new confirmation e-mail).
+   */
   contactChanged(
     contact: Contact,
-    previous: (Contact & { subscriptionArn?: string }) | undefined,
+    previous: StoredContact | undefined,
     store: Store,
-  ): Promise<{ subscriptionArn?: string }>;
+  ): Promise<{ subscriptionArn?: string; subscribed?: boolean }>;
+  /** The e-mail subscription state of each contact, by contactId. */
+  subscriptionStates(contacts: StoredContact[], store: Store): Promise<Map<string, SubscriptionState>>;
+}
+
+/** One subscription of a topic as SNS lists it: a pending one has the ARN `PendingConfirmation`. */
+export interface TopicSubscription {
+  arn: string;
+  endpoint: string;
+}
+
+/** Where an address stands among its group topic's subscriptions (SNS drops unsubscribed and expired ones). */
+export function subscriptionState(email: string | undefined, subs: TopicSubscription[]): SubscriptionState {
+  if (!email) return "no_email";
+  const mine = subs.filter((x) => x.endpoint.toLowerCase() === email.toLowerCase());
+  if (mine.some((x) => x.arn.startsWith("arn:"))) return "confirmed";
+  if (mine.some((x) => x.arn === "PendingConfirmation")) return "pending_confirmation";
+  return "unsubscribed";
 }
 
 export class DeliveryError extends Error {
@@ -38,6 +69,9 @@ export class ConsoleNotifier implements Notifier {
   }
   async contactChanged(): Promise<{ subscriptionArn?: string }> {
     return {};
+  }
+  async subscriptionStates(contacts: StoredContact[]): Promise<Map<string, SubscriptionState>> {
+    return new Map(contacts.map((c) => [c.contactId, c.email ? "console" : "no_email"]));
   }
 }
 
@@ -78,25 +112,82 @@ export class SnsNotifier implements Notifier {
       store.get<{ topicArn: string }>(keys.topic(n.scope, n.role)),
     );
     if (!topic) throw new DeliveryError("no_email_topic_for_group");
+    // An unconfirmed or unsubscribed address receives nothing: an alert to a topic nobody confirmed
+    // is not delivered, and says so (retried, so it goes out once someone confirms; alarmed on).
+    const subs = await this.cached(`subs:${topic.topicArn}`, () => this.subscriptions(topic.topicArn));
+    if (!subs.some((x) => x.arn.startsWith("arn:"))) {
+      metric("AlertsToNobody", 1);
+      throw new DeliveryError("no_confirmed_subscriber");
+    }
     const out = await this.sns.send(
       new PublishCommand({ TopicArn: topic.topicArn, Subject: n.subject.slice(0, 99), Message: n.text }),
     );
     return { messageId: out.MessageId ?? "" };
   }
 
-  async contactChanged(contact: Contact, previous: (Contact & { subscriptionArn?: string }) | undefined, store: Store) {
+  async contactChanged(contact: Contact, previous: StoredContact | undefined, store: Store) {
     const same =
       previous && previous.email === contact.email && previous.scope === contact.scope && previous.role === contact.role;
-    if (same) return previous?.subscriptionArn ? { subscriptionArn: previous.subscriptionArn } : {};
-    if (previous?.subscriptionArn?.startsWith("arn:")) {
-      await this.sns.send(new UnsubscribeCommand({ SubscriptionArn: previous.subscriptionArn }));
+    if (same) {
+      const kept = previous?.subscriptionArn ? { subscriptionArn: previous.subscriptionArn } : {};
+      if (!contact.email) return kept;
+      // Saved again: a subscription not confirmed (or unsubscribed) gets a new confirmation e-mail.
+      const state = (await this.subscriptionStates([{ ...contact }], store)).get(contact.contactId);
+      if (state === "confirmed") return kept;
+    }
+    if (!same && previous?.subscriptionArn?.startsWith("arn:") && !(await this.sharedAddress(previous, store))) {
+      try {
+        await this.sns.send(new UnsubscribeCommand({ SubscriptionArn: previous.subscriptionArn }));
+      } catch (err) {
+        // Already gone (unsubscribed through the link): nothing to undo.
+        if ((err as Error).name !== "NotFoundException") throw err;
+      }
     }
     if (!contact.email) return {};
     const topicArn = await this.topicFor(contact.scope, contact.role, store);
     const sub = await this.sns.send(
       new SubscribeCommand({ TopicArn: topicArn, Protocol: "email", Endpoint: contact.email, ReturnSubscriptionArn: true }),
     );
-    return sub.SubscriptionArn ? { subscriptionArn: sub.SubscriptionArn } : {};
+    return { ...(sub.SubscriptionArn ? { subscriptionArn: sub.SubscriptionArn } : {}), subscribed: true };
+  }
+
+  async subscriptionStates(contacts: StoredContact[], store: Store): Promise<Map<string, SubscriptionState>> {
+    const out = new Map<string, SubscriptionState>();
+    const groups = new Map<string, StoredContact[]>();
+    for (const c of contacts) {
+      if (!c.email) out.set(c.contactId, "no_email");
+      else groups.set(`${c.scope}#${c.role}`, [...(groups.get(`${c.scope}#${c.role}`) ?? []), c]);
+    }
+    for (const members of groups.values()) {
+      const first = members[0] as StoredContact;
+      const topic = await store.get<{ topicArn: string }>(keys.topic(first.scope, first.role));
+      const subs = topic ? await this.subscriptions(topic.topicArn) : [];
+      for (const c of members) out.set(c.contactId, subscriptionState(c.email, subs));
+    }
+    return out;
+  }
+
+  /** Another contact of the same group with the same address shares its subscription: keep it. */
+  private async sharedAddress(previous: StoredContact, store: Store): Promise<boolean> {
+    const group = await store.queryAll<Contact>("gsi1", keys.scopeContacts(previous.scope));
+    return group.items.some(
+      (c) =>
+        c.contactId !== previous.contactId &&
+        c.role === previous.role &&
+        c.email?.toLowerCase() === previous.email?.toLowerCase(),
+    );
+  }
+
+  /** Every subscription of a topic (SNS lists 100 a page). */
+  private async subscriptions(topicArn: string): Promise<TopicSubscription[]> {
+    const subs: TopicSubscription[] = [];
+    let next: string | undefined;
+    do {
+      const page = await this.sns.send(new ListSubscriptionsByTopicCommand({ TopicArn: topicArn, NextToken: next }));
+      for (const x of page?.Subscriptions ?? []) subs.push({ arn: x.SubscriptionArn ?? "", endpoint: x.Endpoint ?? "" });
+      next = page?.NextToken;
+    } while (next);
+    return subs;
   }
 
   private async topicFor(scope: string, role: string, store: Store): Promise<string> {

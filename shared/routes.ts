@@ -67,6 +67,13 @@ const entries = [
     body: s.ContactBody,
     responses: { 200: s.ContactBody, 201: s.ContactBody },
   }),
+  route("GET /v1/contacts", {
+    fn: "admin",
+    principals: ["municipality"],
+    summary:
+      "The office's contacts, each with the state of its e-mail subscription (confirmed, pending_confirmation, unsubscribed); PUT a contact again to send a new confirmation",
+    responses: { 200: s.ContactListResponse },
+  }),
   route("POST /v1/credentials", {
     fn: "admin",
     principals: ["ops", "municipality"],

@@ -4,6 +4,7 @@
  * fields are rejected.
  */
 
+import { SUBSCRIPTION_STATES } from "./alerts.ts";
 import { isIsoDate, isSchoolYear } from "./dates.ts";
 import { CASE_KINDS, CASE_OUTCOMES, EVIDENCE_KINDS, GRADES, RELEASE_REASONS, RESIDENCY, RISK_FLAGS } from "./model.ts";
 import { normalisePersonnummer } from "./personnummer.ts";
@@ -233,6 +234,22 @@ export const CredentialListResponse = z.object({
       approvedAt: opt(str),
       lastUsedAt: opt(str),
       revokedAt: opt(str),
+    }),
+  ),
+});
+
+export const ContactListResponse = z.object({
+  items: z.array(
+    z.object({
+      contactId: str,
+      name: str,
+      role: str,
+      scope: str,
+      email: opt(str),
+      phone: opt(str),
+      /** Whether e-mail alerts reach this contact (an unconfirmed or unsubscribed address receives nothing). */
+      emailSubscription: z.enum(SUBSCRIPTION_STATES),
+      subscribedAt: opt(str),
     }),
   ),
 });

@@ -3,7 +3,14 @@
  * (aws-sdk-client-mock at the edge, the outbox in DynamoDB Local): retries after failed publishes,
  * no duplicate on a re-run or a concurrent run, topics and subscriptions managed when contacts change.
  */
-import { CreateTopicCommand, PublishCommand, SNSClient, SubscribeCommand, UnsubscribeCommand } from "@aws-sdk/client-sns";
+import {
+  CreateTopicCommand,
+  ListSubscriptionsByTopicCommand,
+  PublishCommand,
+  SNSClient,
+  SubscribeCommand,
+  UnsubscribeCommand,
+} from "@aws-sdk/client-sns";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { fitsOneSms, message, notificationsFor, recipientsFor } from "../shared/alerts.ts";
@@ -11,7 +18,7 @@ import { openCase } from "../shared/cases.ts";
 import { backoffMs, dispatch } from "../shared/dispatch.ts";
 import { keys } from "../shared/keys.ts";
 import type { Case } from "../shared/model.ts";
-import { SnsNotifier } from "../shared/notify.ts";
+import { SnsNotifier, subscriptionState } from "../shared/notify.ts";
 import { withCheckDigit } from "../shared/personnummer.ts";
 import { newPupil } from "../shared/register.ts";
 import type { Notification } from "../shared/store.ts";
@@ -166,8 +173,14 @@ describe("delivery through SNS", () => {
   }
   const read = (n: Notification) => store().get<Notification>(keys.notification(n.subjectPk, n.notificationId));
 
+  const confirmed = () =>
+    sns.on(ListSubscriptionsByTopicCommand).resolves({
+      Subscriptions: [{ SubscriptionArn: "arn:aws:sns:eu-north-1:1:office:s1", Endpoint: "o@example.se" }],
+    });
+
   it("publishes SMS to the phone and email to the group's topic, records delivery, and sends nothing again on a re-run", async () => {
     sns.on(PublishCommand).resolves({ MessageId: "m-1" });
+    confirmed();
     const at = "2026-08-20T06:30:00.000Z";
     const sms = await queue("sms", at);
     const email = await queue("email", at);
@@ -244,5 +257,104 @@ describe("delivery through SNS", () => {
       "new@example.se",
     ]);
     delete process.env.TOPIC_KMS_KEY;
+  });
+  it("does not count an e-mail as delivered while no address of its group has confirmed: retried, and sent once one confirms", async () => {
+    const at = new Date("2026-08-25T06:30:00.000Z");
+    const n = await queue("email", at.toISOString());
+    sns.on(PublishCommand).resolves({ MessageId: "m-4" });
+    // The office's address was subscribed, but the confirmation link was never followed.
+    sns
+      .on(ListSubscriptionsByTopicCommand)
+      .resolves({ Subscriptions: [{ SubscriptionArn: "PendingConfirmation", Endpoint: "o@example.se" }] });
+    const first = await dispatch(store(), new SnsNotifier(new SNSClient({ region: "eu-north-1" })), at);
+    expect(first.retrying).toBeGreaterThanOrEqual(1);
+    expect(sns.commandCalls(PublishCommand).filter((c) => c.args[0].input.TopicArn)).toHaveLength(0);
+    expect(await read(n)).toMatchObject({ status: "pending", attemptLog: [{ error: "no_confirmed_subscriber" }] });
+    confirmed();
+    await dispatch(store(), new SnsNotifier(new SNSClient({ region: "eu-north-1" })), new Date(at.getTime() + backoffMs(1)));
+    expect(await read(n)).toMatchObject({ status: "sent", messageId: "m-4", attempts: 2 });
+  });
+
+  it("tells each contact's e-mail subscription state from the topic's subscriptions, over every page", async () => {
+    await store().put({ ...keys.topic("school:01800009", "rektor"), entity: "topic", topicArn: "arn:aws:sns:eu-north-1:1:r9" });
+    sns
+      .on(ListSubscriptionsByTopicCommand, { TopicArn: "arn:aws:sns:eu-north-1:1:r9" })
+      .resolvesOnce({
+        Subscriptions: [{ SubscriptionArn: "arn:aws:sns:eu-north-1:1:r9:a", Endpoint: "A@example.se" }],
+        NextToken: "page-2",
+      })
+      .resolvesOnce({ Subscriptions: [{ SubscriptionArn: "PendingConfirmation", Endpoint: "b@example.se" }] });
+    const group = { name: "R", role: "rektor" as const, scope: "school:01800009" };
+    const states = await new SnsNotifier(new SNSClient({ region: "eu-north-1" })).subscriptionStates(
+      [
+        { ...group, contactId: "a", email: "a@example.se" },
+        { ...group, contactId: "b", email: "b@example.se" },
+        { ...group, contactId: "c", email: "c@example.se" }, // unsubscribed through the footer link: SNS no longer lists it
+        { ...group, contactId: "d", phone: "+46701110009" },
+        { contactId: "e", name: "S", role: "social_services", scope: "social:0180-x", email: "e@example.se" }, // no topic yet
+      ],
+      store(),
+    );
+    expect(Object.fromEntries(states)).toEqual({
+      a: "confirmed",
+      b: "pending_confirmation",
+      c: "unsubscribed",
+      d: "no_email",
+      e: "unsubscribed",
+    });
+    expect(subscriptionState("x@example.se", [{ arn: "Deleted", endpoint: "x@example.se" }])).toBe("unsubscribed");
+  });
+
+  it("sends a new confirmation when a contact not confirmed is saved again, and leaves a confirmed one be", async () => {
+    await store().put({ ...keys.topic("school:01800010", "rektor"), entity: "topic", topicArn: "arn:aws:sns:eu-north-1:1:r10" });
+    sns.on(SubscribeCommand).resolves({ SubscriptionArn: "arn:aws:sns:eu-north-1:1:r10:new" });
+    const rektor = { contactId: "r10", name: "R", role: "rektor" as const, scope: "school:01800010", email: "r10@example.se" };
+    const stored = { ...rektor, subscriptionArn: "arn:aws:sns:eu-north-1:1:r10:old" };
+    const notifier = new SnsNotifier(new SNSClient({ region: "eu-north-1" }));
+    sns.on(ListSubscriptionsByTopicCommand).resolves({ Subscriptions: [] });
+    expect(await notifier.contactChanged(rektor, stored, store())).toEqual({
+      subscriptionArn: "arn:aws:sns:eu-north-1:1:r10:new",
+      subscribed: true,
+    });
+    expect(sns.commandCalls(UnsubscribeCommand)).toHaveLength(0);
+    sns.on(ListSubscriptionsByTopicCommand).resolves({
+      Subscriptions: [{ SubscriptionArn: "arn:aws:sns:eu-north-1:1:r10:new", Endpoint: "r10@example.se" }],
+    });
+    expect(
+      await notifier.contactChanged(rektor, { ...rektor, subscriptionArn: "arn:aws:sns:eu-north-1:1:r10:new" }, store()),
+    ).toEqual({ subscriptionArn: "arn:aws:sns:eu-north-1:1:r10:new" });
+    expect(sns.commandCalls(SubscribeCommand)).toHaveLength(1);
+  });
+
+  it("keeps a subscription another contact of the group shares, and tolerates one already gone", async () => {
+    await store().put({ ...keys.topic("school:01800011", "rektor"), entity: "topic", topicArn: "arn:aws:sns:eu-north-1:1:r11" });
+    const group = { name: "R", role: "rektor" as const, scope: "school:01800011" };
+    for (const id of ["r11a", "r11b"])
+      await store().put({
+        ...keys.contact(id),
+        entity: "contact",
+        ...group,
+        contactId: id,
+        email: "expedition@example.se",
+        gsi1pk: keys.scopeContacts(group.scope),
+        gsi1sk: id,
+      });
+    sns.on(SubscribeCommand).resolves({ SubscriptionArn: "arn:aws:sns:eu-north-1:1:r11:x" });
+    const notifier = new SnsNotifier(new SNSClient({ region: "eu-north-1" }));
+    const shared = {
+      ...group,
+      contactId: "r11a",
+      email: "expedition@example.se",
+      subscriptionArn: "arn:aws:sns:eu-north-1:1:r11:s",
+    };
+    await notifier.contactChanged({ ...group, contactId: "r11a", email: "own@example.se" }, shared, store());
+    expect(sns.commandCalls(UnsubscribeCommand)).toHaveLength(0);
+    // Alone at an address unsubscribed through the link: SNS no longer knows the subscription.
+    sns.on(UnsubscribeCommand).rejects(Object.assign(new Error("gone"), { name: "NotFoundException" }));
+    const alone = { ...group, contactId: "r12", email: "alone@example.se", subscriptionArn: "arn:aws:sns:eu-north-1:1:r11:gone" };
+    await expect(notifier.contactChanged({ ...alone, email: "new@example.se" }, alone, store())).resolves.toMatchObject({
+      subscribed: true,
+    });
+    expect(sns.commandCalls(UnsubscribeCommand)).toHaveLength(1);
   });
 });

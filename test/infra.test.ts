@@ -230,6 +230,15 @@ describe("deploying and operating (issue 8)", () => {
       Period: 86400,
     });
     expect(by("SweepSkipped")).toBeDefined();
+    // E-mail alerts that reach nobody: an alert to a group without a confirmed address, a contact unsubscribed or unconfirmed.
+    expect(by("AlertsToNobody")).toMatchObject({ Namespace: "Elevvakt", Threshold: 1 });
+    expect(by("ContactsUnreached")).toMatchObject({ Namespace: "Elevvakt", Period: 86400 });
+    const policies = Object.entries(t.findResources("AWS::IAM::Policy"));
+    const listing = policies
+      .filter(([, p]) => JSON.stringify(p).includes("sns:ListSubscriptionsByTopic"))
+      .map(([id]) => id.replace(/ServiceRoleDefaultPolicy.*$/, ""))
+      .sort();
+    expect(listing).toEqual(["AdminFunction", "DispatcherJob", "SweepJob"].sort());
     expect(by("SMSMonthToDateSpentUSD")).toMatchObject({ Namespace: "AWS/SNS", Threshold: 160 });
     const subs = Object.values(t.findResources("AWS::SNS::Subscription")).map((x) => x.Properties);
     expect(subs.map((x) => x.Endpoint).sort()).toEqual(["drift@kommun.se", "jour@kommun.se"]);

@@ -3,10 +3,13 @@
  * sweep on school days only, escalation and delivery by the dispatcher's runs, a second run of the
  * same date that changes nothing at all, and thresholds set per municipality.
  */
+import { ListSubscriptionsByTopicCommand, SNSClient } from "@aws-sdk/client-sns";
+import { mockClient } from "aws-sdk-client-mock";
 import { beforeAll, describe, expect, it } from "vitest";
 import { runDailySweep, runDispatch } from "../shared/jobs.ts";
+import { keys } from "../shared/keys.ts";
 import { logSink } from "../shared/log.ts";
-import { ConsoleNotifier } from "../shared/notify.ts";
+import { ConsoleNotifier, SnsNotifier } from "../shared/notify.ts";
 import { api, digest, municipalityFixture, pnr, setToday, store, useTable } from "./helpers.ts";
 
 useTable();
@@ -112,5 +115,87 @@ describe("scheduled jobs", () => {
     ).toBe(422);
     const other = await api("POST", "/v1/municipalities/0181/sweeps", { key: m.muni, body: { asOf: "2026-11-04" } });
     expect(other.status).toBe(403);
+  });
+});
+
+describe("contacts whose alerts reach nobody (issue 8, item 3)", () => {
+  it("shows the office its contacts with their e-mail subscription state, and no one else", async () => {
+    const other = await municipalityFixture("0181");
+    await api("PUT", "/v1/contacts/office-0181", {
+      key: other.muni,
+      body: { name: "O", role: "attendance_office", scope: "municipality:0181", email: "o181@example.se" },
+    });
+    await api("PUT", "/v1/contacts/office", {
+      key: m.muni,
+      body: { name: "Kansliet", role: "attendance_office", scope: `municipality:${m.kommunkod}`, email: "kansli@example.se" },
+    });
+    const mine = await api("GET", "/v1/contacts", { key: m.muni });
+    expect(mine.status).toBe(200);
+    const byId = Object.fromEntries(mine.body.items.map((c: { contactId: string }) => [c.contactId, c]));
+    // Locally alerts go to the console; an SMS-only contact has no e-mail subscription at all.
+    expect(byId.office).toMatchObject({ email: "kansli@example.se", emailSubscription: "console" });
+    expect(byId["rektor-a"]).toMatchObject({ scope: `school:${m.schoolA}`, emailSubscription: "no_email" });
+    expect(byId.soc).toMatchObject({ scope: `social:${m.district}` });
+    expect(byId["office-0181"]).toBeUndefined();
+    const theirs = await api("GET", "/v1/contacts", { key: other.muni });
+    expect(theirs.body.items.map((c: { contactId: string }) => c.contactId)).toEqual(["office-0181"]);
+    for (const k of [m.keyA, m.ops]) expect((await api("GET", "/v1/contacts", { key: k })).status).toBe(403);
+  });
+
+  it("the daily job counts, per municipality, contacts unsubscribed or unconfirmed after a day, and alarms on them", async () => {
+    const now = new Date("2026-09-01T04:30:00Z");
+    const scope = `school:${m.schoolB}`;
+    await store().put({ ...keys.topic(scope, "rektor"), entity: "topic", topicArn: "arn:aws:sns:eu-north-1:1:b" });
+    const office = `municipality:${m.kommunkod}`;
+    await store().put({ ...keys.topic(office, "attendance_office"), entity: "topic", topicArn: "arn:aws:sns:eu-north-1:1:o" });
+    const contact = async (id: string, email: string, subscribedAt: string) => {
+      await store().put({ ...keys.municipalityContact(m.kommunkod, id), entity: "contactPointer", contactId: id });
+      await store().put({
+        ...keys.contact(id),
+        entity: "contact",
+        contactId: id,
+        name: "Rektor B",
+        role: "rektor",
+        scope,
+        email,
+        subscribedAt,
+        gsi1pk: keys.scopeContacts(scope),
+        gsi1sk: id,
+      });
+    };
+    await contact("b-confirmed", "ok@example.se", "2026-08-01T08:00:00Z");
+    await contact("b-pending-old", "late@example.se", "2026-08-29T08:00:00Z");
+    await contact("b-pending-new", "new@example.se", "2026-09-01T04:00:00Z");
+    await contact("b-unsubscribed", "gone@example.se", "2026-08-01T08:00:00Z");
+    const sns = mockClient(SNSClient);
+    sns.on(ListSubscriptionsByTopicCommand).resolves({
+      Subscriptions: [
+        { SubscriptionArn: "arn:aws:sns:eu-north-1:1:b:1", Endpoint: "ok@example.se" },
+        { SubscriptionArn: "arn:aws:sns:eu-north-1:1:o:1", Endpoint: "kansli@example.se" },
+        { SubscriptionArn: "PendingConfirmation", Endpoint: "late@example.se" },
+        { SubscriptionArn: "PendingConfirmation", Endpoint: "new@example.se" },
+      ],
+    });
+    const lines: string[] = [];
+    const write = logSink.write;
+    process.env.METRICS = "emf";
+    logSink.write = (line) => lines.push(line);
+    let run: Awaited<ReturnType<typeof runDailySweep>>;
+    try {
+      run = await runDailySweep(store(), now, { municipalities: [m.kommunkod] }, new SnsNotifier(new SNSClient({})));
+    } finally {
+      logSink.write = write;
+      delete process.env.METRICS;
+      sns.restore();
+    }
+    expect(run.unreached).toEqual({ [m.kommunkod]: 2 });
+    const parsed = lines.map((l) => JSON.parse(l));
+    expect(parsed.find((l) => l.ContactsUnreached)).toMatchObject({ ContactsUnreached: 2 });
+    expect(parsed.find((l) => l.msg === "contacts whose e-mail alerts reach nobody")).toMatchObject({
+      kommunkod: m.kommunkod,
+      contacts: { unsubscribed: 1, unconfirmed: 1 },
+    });
+    // Whom it concerns is for the office to see (GET /v1/contacts), not for the log.
+    expect(lines.join("\n")).not.toMatch(/@example\.se|Rektor B/);
   });
 });

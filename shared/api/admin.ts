@@ -1,11 +1,12 @@
 /** Routes for the municipality office and operations: calendars, schools, contacts, credentials. */
 
-import { type Contact, notificationId } from "../alerts.ts";
+import { notificationId } from "../alerts.ts";
 import { calendarProblems, changedPastDays } from "../calendar.ts";
+import { municipalityContacts, withSubscriptionStates } from "../contacts.ts";
 import { bodyOf, type Ctx, type Impl } from "../http.ts";
 import { keys } from "../keys.ts";
 import type { School } from "../model.ts";
-import { type Notifier, notifierFromEnv } from "../notify.ts";
+import { type Notifier, notifierFromEnv, type StoredContact } from "../notify.ts";
 import { districtMunicipality, hashSecret, newKey, type Principal, parsePrincipal } from "../principals.ts";
 import { problems } from "../problems.ts";
 import type { RoutesOf } from "../routes.ts";
@@ -106,8 +107,9 @@ export const adminRoutes: Record<RoutesOf<"admin">, Impl> = {
     const contactId = ctx.params.contactId ?? "";
     const body = bodyOf(ctx, s.ContactBody);
     const existing = await ctx.store.get<{ scope: string }>(keys.contact(contactId));
-    if (ctx.principal.kind === "municipality") {
-      const kod = ctx.principal.kommunkod;
+    if (ctx.principal.kind !== "municipality") throw problems.forbidden();
+    const kod = ctx.principal.kommunkod;
+    {
       const inMunicipality = async (scope: string) => {
         const target = parsePrincipal(scope);
         if (!target) return false;
@@ -121,17 +123,41 @@ export const adminRoutes: Record<RoutesOf<"admin">, Impl> = {
       }
     }
     // Email goes through the group's topic: keep the contact subscribed to it (SNS in AWS; nothing locally).
-    const previous = await ctx.store.get<Contact & { subscriptionArn?: string }>(keys.contact(contactId));
-    const { subscriptionArn } = await notifier().contactChanged({ contactId, ...body }, previous, ctx.store);
+    const previous = await ctx.store.get<StoredContact>(keys.contact(contactId));
+    const { subscriptionArn, subscribed } = await notifier().contactChanged({ contactId, ...body }, previous, ctx.store);
+    const subscribedAt = subscribed ? ctx.now : previous?.subscribedAt;
+    // Listed under the office (GET /v1/contacts): a pointer, first, so no contact goes unlisted.
+    await ctx.store.put({ ...keys.municipalityContact(kod, contactId), entity: "contactPointer", contactId });
     const status = await putVersioned(ctx, keys.contact(contactId), {
       entity: "contact",
       contactId,
       ...body,
       ...(subscriptionArn ? { subscriptionArn } : {}),
+      ...(subscribedAt ? { subscribedAt } : {}),
       gsi1pk: keys.scopeContacts(body.scope),
       gsi1sk: contactId,
     });
     return { status, body: { contactId, ...body } };
+  },
+
+  "GET /v1/contacts": async (ctx) => {
+    if (ctx.principal.kind !== "municipality") throw problems.forbidden();
+    const contacts = await withSubscriptionStates(
+      ctx.store,
+      notifier(),
+      await municipalityContacts(ctx.store, ctx.principal.kommunkod),
+    );
+    const items = contacts.map((c) => ({
+      contactId: c.contactId,
+      name: c.name,
+      role: c.role,
+      scope: c.scope,
+      ...(c.email ? { email: c.email } : {}),
+      ...(c.phone ? { phone: c.phone } : {}),
+      emailSubscription: c.emailSubscription,
+      ...(c.subscribedAt ? { subscribedAt: c.subscribedAt } : {}),
+    }));
+    return { status: 200, body: { items } };
   },
 
   "POST /v1/credentials": async (ctx) => {

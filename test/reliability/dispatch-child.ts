@@ -18,6 +18,9 @@ const notifier: Notifier = {
   async contactChanged() {
     return {};
   },
+  async subscriptionStates() {
+    return new Map();
+  },
 };
 const store = new Store();
 for (;;) {

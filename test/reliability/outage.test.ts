@@ -1,5 +1,5 @@
 /** SNS outage: publishing fails for a while, then recovers; every notification is delivered exactly once and its case shows the failed attempts. */
-import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
+import { ListSubscriptionsByTopicCommand, PublishCommand, SNSClient } from "@aws-sdk/client-sns";
 import { mockClient } from "aws-sdk-client-mock";
 import { describe, expect, it } from "vitest";
 import { backoffMs, dispatch } from "../../shared/dispatch.ts";
@@ -58,6 +58,10 @@ describe("SNS outage", () => {
     const outageEnds = start.getTime() + 10 * 60_000;
     const delivered = new Map<string, number>();
     const sns = mockClient(SNSClient);
+    // The groups' addresses have confirmed their subscriptions.
+    sns
+      .on(ListSubscriptionsByTopicCommand)
+      .resolves({ Subscriptions: [{ SubscriptionArn: "arn:aws:sns:eu-north-1:1:t:confirmed", Endpoint: "x@example.se" }] });
     sns.on(PublishCommand).callsFake(async (input: { Message?: string }) => {
       if (clock < outageEnds) throw Object.assign(new Error("SNS unavailable"), { name: "InternalErrorException" });
       delivered.set(input.Message ?? "", (delivered.get(input.Message ?? "") ?? 0) + 1);

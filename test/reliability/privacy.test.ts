@@ -3,7 +3,7 @@
  * written form), pupils' names and protected pupils' schools; and a protected-identity transfer
  * that reveals the new school to no principal but the new school, the office and social services.
  */
-import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
+import { ListSubscriptionsByTopicCommand, PublishCommand, SNSClient } from "@aws-sdk/client-sns";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { dispatch } from "../../shared/dispatch.ts";
@@ -120,6 +120,9 @@ describe("privacy", () => {
     await api("POST", `/v1/municipalities/${m.kommunkod}/sweeps`, { key: m.muni, body: { asOf: "2026-08-27" } });
 
     const sns = mockClient(SNSClient);
+    sns
+      .on(ListSubscriptionsByTopicCommand)
+      .resolves({ Subscriptions: [{ SubscriptionArn: "arn:aws:sns:eu-north-1:1:t:confirmed", Endpoint: "x@example.se" }] });
     const published: string[] = [];
     sns.on(PublishCommand).callsFake(async (input: { Message?: string; Subject?: string }) => {
       published.push(`${input.Subject ?? ""}\n${input.Message ?? ""}`);

@@ -1,0 +1,46 @@
+/**
+ * The contacts an office registered and whether their alerts reach them (SPEC §5): each contact's
+ * e-mail subscription state, and which of them the daily job alarms on.
+ */
+
+import type { SubscriptionState } from "./alerts.ts";
+import { keys } from "./keys.ts";
+import type { Notifier, StoredContact } from "./notify.ts";
+import { inParallel } from "./parallel.ts";
+import type { Store } from "./store.ts";
+
+/** A pending confirmation is normal for a day after the contact is saved; after that, alerts are lost. */
+export const CONFIRMATION_GRACE_MS = 24 * 3_600_000;
+
+export type ContactWithState = StoredContact & { emailSubscription: SubscriptionState };
+
+/** The contacts of a municipality (its office, its schools, its social-services districts). */
+export async function municipalityContacts(store: Store, kommunkod: string): Promise<StoredContact[]> {
+  const { pk, skPrefix } = keys.municipalityContacts(kommunkod);
+  const pointers = (await store.queryAll<{ contactId: string }>(null, pk, { skPrefix })).items;
+  const found: StoredContact[] = [];
+  await inParallel(pointers, 8, async (p) => {
+    const c = await store.get<StoredContact>(keys.contact(p.contactId));
+    if (c) found.push(c);
+  });
+  return found.sort((a, b) => a.scope.localeCompare(b.scope) || a.contactId.localeCompare(b.contactId));
+}
+
+export async function withSubscriptionStates(
+  store: Store,
+  notifier: Notifier,
+  contacts: StoredContact[],
+): Promise<ContactWithState[]> {
+  const states = await notifier.subscriptionStates(contacts, store);
+  return contacts.map((c) => ({ ...c, emailSubscription: states.get(c.contactId) ?? "unsubscribed" }));
+}
+
+/** Contacts whose e-mail alerts reach nobody: unsubscribed, or still unconfirmed a day after they were saved. */
+export function unreached(contacts: ContactWithState[], now: Date): ContactWithState[] {
+  return contacts.filter(
+    (c) =>
+      c.emailSubscription === "unsubscribed" ||
+      (c.emailSubscription === "pending_confirmation" &&
+        now.getTime() - Date.parse(c.subscribedAt ?? "1970-01-01T00:00:00Z") > CONFIRMATION_GRACE_MS),
+  );
+}
