@@ -144,11 +144,18 @@ export async function scanAll(): Promise<Record<string, unknown>[]> {
 }
 
 /** A digest of the table's domain state: every item but those `skip` says change by design. */
-export async function digest(skip: (item: Record<string, unknown>) => boolean): Promise<string> {
+export async function digest(skip: (item: Record<string, unknown>) => boolean, omit: string[] = []): Promise<string> {
   return JSON.stringify(
     (await scanAll())
       .filter((i) => !skip(i))
-      .map((i) => JSON.stringify(i, Object.keys(i).sort()))
+      .map((i) =>
+        JSON.stringify(
+          i,
+          Object.keys(i)
+            .filter((k) => !omit.includes(k))
+            .sort(),
+        ),
+      )
       .sort(),
   );
 }

@@ -91,7 +91,7 @@ function expected(routeKey: string, def: RouteDef, caller: string): "401" | "403
     if (kind === "municipality" && routeKey === "DELETE /v1/credentials/{credentialId}") return "403";
     return "allowed";
   }
-  if (routeKey === "GET /v1/cases" || routeKey === "GET /v1/credentials") return "own-list";
+  if (["GET /v1/cases", "GET /v1/credentials", "GET /v1/contacts"].includes(routeKey)) return "own-list";
   return "403";
 }
 
