@@ -2,10 +2,10 @@
 import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
 import { mockClient } from "aws-sdk-client-mock";
 import { ensureTable } from "../local/dynamo.ts";
-import { dispatch } from "../shared/dispatch.ts";
-import { keys } from "../shared/keys.ts";
-import { SnsNotifier } from "../shared/notify.ts";
-import { documentClient, type Notification, Store } from "../shared/store.ts";
+import { keys } from "../shared/adapters/dynamodb/keys.ts";
+import { documentClient, type Notification, Store } from "../shared/adapters/dynamodb/store.ts";
+import { SnsNotifier } from "../shared/adapters/notify.ts";
+import { dispatch } from "../shared/app/dispatch.ts";
 import { countItems } from "./count.ts";
 import { round } from "./sweep.ts";
 

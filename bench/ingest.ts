@@ -6,13 +6,13 @@
 import { randomUUID } from "node:crypto";
 import autocannon from "autocannon";
 import { ensureTable } from "../local/dynamo.ts";
+import { keys } from "../shared/adapters/dynamodb/keys.ts";
+import { documentClient, Store, type TransactItem } from "../shared/adapters/dynamodb/store.ts";
 import { issueCredential } from "../shared/api/admin.ts";
-import { enrolmentIdFor } from "../shared/ids.ts";
-import { keys } from "../shared/keys.ts";
-import type { Enrolment } from "../shared/model.ts";
-import { withCheckDigit } from "../shared/personnummer.ts";
-import { newPupil } from "../shared/register.ts";
-import { documentClient, Store, type TransactItem } from "../shared/store.ts";
+import { enrolmentIdFor } from "../shared/domain/ids.ts";
+import type { Enrolment } from "../shared/domain/model.ts";
+import { withCheckDigit } from "../shared/domain/personnummer.ts";
+import { newPupil } from "../shared/domain/register.ts";
 import { BENCH_CALENDAR, round } from "./sweep.ts";
 
 // Each school reports one day at a time, as schools do: the concurrent reports come from different schools.

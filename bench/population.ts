@@ -4,11 +4,11 @@
  * API Gateway timeout of 29 s.
  */
 import { ensureTable } from "../local/dynamo.ts";
+import { keys } from "../shared/adapters/dynamodb/keys.ts";
+import { documentClient, Store } from "../shared/adapters/dynamodb/store.ts";
 import { issueCredential } from "../shared/api/admin.ts";
-import { addDays } from "../shared/dates.ts";
-import { keys } from "../shared/keys.ts";
-import { withCheckDigit } from "../shared/personnummer.ts";
-import { documentClient, Store } from "../shared/store.ts";
+import { addDays } from "../shared/domain/dates.ts";
+import { withCheckDigit } from "../shared/domain/personnummer.ts";
 import { BENCH_CALENDAR } from "./sweep.ts";
 
 export async function populationBatch(n = 1000) {

@@ -7,15 +7,15 @@ import { ScanCommand } from "@aws-sdk/lib-dynamodb";
 import { ensureTable } from "../local/dynamo.ts";
 import { prng } from "../local/prng.ts";
 import { CALENDAR_2026_27 } from "../local/school-year-2026-27.ts";
-import { type Calendar, lastSchoolDays } from "../shared/calendar.ts";
-import { standingEpisodes } from "../shared/detection.ts";
-import { keys } from "../shared/keys.ts";
-import type { Pupil } from "../shared/model.ts";
-import { withCheckDigit } from "../shared/personnummer.ts";
-import { newPupil } from "../shared/register.ts";
-import { DEFAULT_SETTINGS } from "../shared/settings.ts";
-import { documentClient, Store } from "../shared/store.ts";
-import { sweep } from "../shared/sweep.ts";
+import { keys } from "../shared/adapters/dynamodb/keys.ts";
+import { documentClient, Store } from "../shared/adapters/dynamodb/store.ts";
+import { sweep } from "../shared/app/sweep.ts";
+import { type Calendar, lastSchoolDays } from "../shared/domain/calendar.ts";
+import { standingEpisodes } from "../shared/domain/detection.ts";
+import type { Pupil } from "../shared/domain/model.ts";
+import { withCheckDigit } from "../shared/domain/personnummer.ts";
+import { newPupil } from "../shared/domain/register.ts";
+import { DEFAULT_SETTINGS } from "../shared/domain/settings.ts";
 import { countItems } from "./count.ts";
 
 export const AS_OF = "2026-11-05"; // the fourth school day after höstlov

@@ -6,11 +6,11 @@
 import { randomUUID } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
+import { keys } from "../shared/adapters/dynamodb/keys.ts";
 import { issueCredential } from "../shared/api/admin.ts";
-import { isIsoDate, todayInStockholm } from "../shared/dates.ts";
-import { keys } from "../shared/keys.ts";
-import { parsePrincipal } from "../shared/principals.ts";
-import { RegisterRecord, SchoolBody } from "../shared/schemas.ts";
+import { isIsoDate, todayInStockholm } from "../shared/domain/dates.ts";
+import { parsePrincipal } from "../shared/domain/principals.ts";
+import { RegisterRecord, SchoolBody } from "../shared/http/schemas.ts";
 import { readCsv, readYesNo } from "./csv.ts";
 
 const USAGE = `elevvakt — operator CLI
@@ -95,7 +95,7 @@ async function store() {
     process.env.DYNAMODB_ENDPOINT = endpoint;
     process.env.TABLE_NAME = table;
   }
-  const { Store } = await import("../shared/store.ts");
+  const { Store } = await import("../shared/adapters/dynamodb/store.ts");
   return new Store();
 }
 
@@ -198,7 +198,7 @@ async function main() {
       );
     }
     const s = await store();
-    const { sweep } = await import("../shared/sweep.ts");
+    const { sweep } = await import("../shared/app/sweep.ts");
     const kods = values.municipality ? [values.municipality] : await s.municipalities();
     const now = new Date();
     for (const kod of kods) {

@@ -1,4 +1,4 @@
 import { adminRoutes } from "../shared/api/admin.ts";
-import { createApiHandler } from "../shared/http.ts";
+import { createApiHandler } from "../shared/http/http.ts";
 
 export const handler = createApiHandler("admin", adminRoutes);

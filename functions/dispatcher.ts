@@ -1,8 +1,9 @@
-/** EventBridge Scheduler target: escalations and alert delivery (see shared/schedules.ts). */
-import { clock } from "../shared/clock.ts";
-import { runDispatch } from "../shared/jobs.ts";
-import { type Notifier, notifierFromEnv } from "../shared/notify.ts";
-import { Store } from "../shared/store.ts";
+/** EventBridge Scheduler target: escalations and alert delivery (see shared/app/schedules.ts). */
+
+import { Store } from "../shared/adapters/dynamodb/store.ts";
+import { type Notifier, notifierFromEnv } from "../shared/adapters/notify.ts";
+import { clock } from "../shared/app/clock.ts";
+import { runDispatch } from "../shared/app/jobs.ts";
 
 let store: Store | undefined;
 let notifier: Notifier | undefined;

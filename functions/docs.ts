@@ -1,5 +1,5 @@
-import { createApiHandler } from "../shared/http.ts";
-import { openApiDocument } from "../shared/openapi.ts";
+import { createApiHandler } from "../shared/http/http.ts";
+import { openApiDocument } from "../shared/http/openapi.ts";
 
 let cached: unknown;
 

@@ -1,4 +1,4 @@
 import { pupilRoutes } from "../shared/api/pupils.ts";
-import { createApiHandler } from "../shared/http.ts";
+import { createApiHandler } from "../shared/http/http.ts";
 
 export const handler = createApiHandler("pupils", pupilRoutes);

@@ -1,8 +1,9 @@
-/** EventBridge Scheduler target: the daily job and sweep (see shared/schedules.ts). */
-import { clock } from "../shared/clock.ts";
-import { runDailySweep } from "../shared/jobs.ts";
-import { type Notifier, notifierFromEnv } from "../shared/notify.ts";
-import { Store } from "../shared/store.ts";
+/** EventBridge Scheduler target: the daily job and sweep (see shared/app/schedules.ts). */
+
+import { Store } from "../shared/adapters/dynamodb/store.ts";
+import { type Notifier, notifierFromEnv } from "../shared/adapters/notify.ts";
+import { clock } from "../shared/app/clock.ts";
+import { runDailySweep } from "../shared/app/jobs.ts";
 
 let store: Store | undefined;
 let notifier: Notifier | undefined;

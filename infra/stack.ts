@@ -28,10 +28,10 @@ import { Topic } from "aws-cdk-lib/aws-sns";
 import { EmailSubscription } from "aws-cdk-lib/aws-sns-subscriptions";
 import { Queue, QueueEncryption } from "aws-cdk-lib/aws-sqs";
 import type { Construct } from "constructs";
-import { AUDIT_TABLE_NAME_ENV, auditTableDefinition, TABLE_NAME_ENV, tableDefinition } from "../shared/keys.ts";
-import { type MetricName, NAMESPACE } from "../shared/metrics.ts";
-import { type FunctionName, type RouteDef, routes } from "../shared/routes.ts";
-import { type ScheduleDef, schedules, TIME_ZONE } from "../shared/schedules.ts";
+import { AUDIT_TABLE_NAME_ENV, auditTableDefinition, TABLE_NAME_ENV, tableDefinition } from "../shared/adapters/dynamodb/keys.ts";
+import { type MetricName, NAMESPACE } from "../shared/adapters/metrics.ts";
+import { type ScheduleDef, schedules, TIME_ZONE } from "../shared/app/schedules.ts";
+import { type FunctionName, type RouteDef, routes } from "../shared/http/routes.ts";
 import { ElevvaktFunction, functionEntry } from "./function.ts";
 
 export interface ElevvaktStackProps extends StackProps {
@@ -192,7 +192,7 @@ export class ElevvaktStack extends Stack {
       this.api.addRoutes({ path: def.path, methods: [HttpMethod[def.method]], integration: integrations[def.fn] });
     }
 
-    // ---- scheduled jobs (shared/schedules.ts): EventBridge Scheduler in Europe/Stockholm, retries, a DLQ ----
+    // ---- scheduled jobs (shared/app/schedules.ts): EventBridge Scheduler in Europe/Stockholm, retries, a DLQ ----
     this.jobs = Object.fromEntries(
       JOBS.map((name) => {
         const fn = new ElevvaktFunction(this, `${pascal(name)}Job`, {

@@ -3,10 +3,11 @@
  * a few hundred pupils with siblings and a protected identity, most of them enrolled, a few not.
  * Loaded through the API itself, with credentials written straight to the table as the CLI does.
  */
+
+import type { Store } from "../shared/adapters/dynamodb/store.ts";
 import { issueCredential } from "../shared/api/admin.ts";
-import { withCheckDigit } from "../shared/personnummer.ts";
-import type { RegisterRecord } from "../shared/register.ts";
-import type { Store } from "../shared/store.ts";
+import { withCheckDigit } from "../shared/domain/personnummer.ts";
+import type { RegisterRecord } from "../shared/domain/register.ts";
 import { invoke } from "./invoke.ts";
 import { prng } from "./prng.ts";
 import { CALENDAR_2026_27 } from "./school-year-2026-27.ts";

@@ -11,7 +11,7 @@ import {
   ListTablesCommand,
   UpdateTimeToLiveCommand,
 } from "@aws-sdk/client-dynamodb";
-import { auditTableDefinition, auditTableName, tableDefinition } from "../shared/keys.ts";
+import { auditTableDefinition, auditTableName, tableDefinition } from "../shared/adapters/dynamodb/keys.ts";
 
 export interface DynamoLocal {
   endpoint: string;
@@ -113,7 +113,7 @@ export async function startDynamoLocal(opts: { port?: number; dataDir?: string }
   };
 }
 
-/** Creates the table from the one key declaration (`shared/keys.ts`), and its audit table, unless they exist. */
+/** Creates the table from the one key declaration (`shared/adapters/dynamodb/keys.ts`), and its audit table, unless they exist. */
 export async function ensureTable(endpoint: string, tableName: string): Promise<void> {
   await ensureAuditTable(endpoint, auditTableName(tableName));
   const client = localClient(endpoint);

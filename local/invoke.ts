@@ -10,8 +10,8 @@ import { handler as docs } from "../functions/docs.ts";
 import { handler as pupils } from "../functions/pupils.ts";
 import { handler as register } from "../functions/register.ts";
 import { handler as schools } from "../functions/schools.ts";
-import { PROBLEM_BASE } from "../shared/problems.ts";
-import { type FunctionName, matchRoute, routes } from "../shared/routes.ts";
+import { PROBLEM_BASE } from "../shared/http/problems.ts";
+import { type FunctionName, matchRoute, routes } from "../shared/http/routes.ts";
 
 const functions: Record<FunctionName, (e: APIGatewayProxyEventV2, c: Context) => Promise<APIGatewayProxyStructuredResultV2>> = {
   admin,

@@ -1,15 +1,16 @@
 /**
- * The local scheduler: fires the schedules of shared/schedules.ts on their cron, in Europe/Stockholm,
+ * The local scheduler: fires the schedules of shared/app/schedules.ts on their cron, in Europe/Stockholm,
  * with the same job code as the Lambda functions. Locally the outbox is also drained every few
  * seconds, so an alert reaches the console as soon as a case opens.
  */
-import { clock } from "../shared/clock.ts";
-import { dispatch } from "../shared/dispatch.ts";
-import { runDailySweep, runDispatch } from "../shared/jobs.ts";
-import { logger } from "../shared/log.ts";
-import { ConsoleNotifier } from "../shared/notify.ts";
-import { cronMatches, schedules, stockholmClock } from "../shared/schedules.ts";
-import type { Store } from "../shared/store.ts";
+
+import type { Store } from "../shared/adapters/dynamodb/store.ts";
+import { logger } from "../shared/adapters/log.ts";
+import { ConsoleNotifier } from "../shared/adapters/notify.ts";
+import { clock } from "../shared/app/clock.ts";
+import { dispatch } from "../shared/app/dispatch.ts";
+import { runDailySweep, runDispatch } from "../shared/app/jobs.ts";
+import { cronMatches, schedules, stockholmClock } from "../shared/app/schedules.ts";
 
 export function startScheduler(store: Store, opts: { drainEveryMs?: number } = {}): () => void {
   const notifier = new ConsoleNotifier();

@@ -1,5 +1,5 @@
 /** The typical school year of DOMAIN.md (Stockholm 2026-27), for the demo, the tests and the benchmarks. */
-import type { Calendar, CalendarYear } from "../shared/calendar.ts";
+import type { Calendar, CalendarYear } from "../shared/domain/calendar.ts";
 
 export const CALENDAR_2026_27: CalendarYear = {
   terms: [

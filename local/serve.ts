@@ -3,7 +3,7 @@
  * reliability suite starts, kills and restarts. `npm start` is the one a person runs.
  * Environment: DYNAMODB_ENDPOINT, TABLE_NAME, PORT.
  */
-import { Store } from "../shared/store.ts";
+import { Store } from "../shared/adapters/dynamodb/store.ts";
 import { startServer } from "./server.ts";
 
 const port = Number(process.env.PORT ?? 3000);

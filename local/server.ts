@@ -1,7 +1,7 @@
 /** The local HTTP server: Node's http in front of the same Lambda handlers (see invoke.ts). */
 import { createServer, type Server } from "node:http";
-import { MAX_BODY_BYTES } from "../shared/http.ts";
-import { logger } from "../shared/log.ts";
+import { logger } from "../shared/adapters/log.ts";
+import { MAX_BODY_BYTES } from "../shared/http/http.ts";
 import { invoke } from "./invoke.ts";
 
 export function startServer(port: number, host = "127.0.0.1"): Promise<Server> {

@@ -3,8 +3,8 @@
  * the same Lambda handlers, and the demo municipality with credentials on first start.
  */
 import { chmodSync, existsSync, mkdirSync, writeFileSync } from "node:fs";
-import { logger } from "../shared/log.ts";
-import { Store } from "../shared/store.ts";
+import { Store } from "../shared/adapters/dynamodb/store.ts";
+import { logger } from "../shared/adapters/log.ts";
 import { ensureTable, requireJava, startDynamoLocal } from "./dynamo.ts";
 
 const LOCAL_DIR = ".local";

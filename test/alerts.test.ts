@@ -13,15 +13,15 @@ import {
 } from "@aws-sdk/client-sns";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import { fitsOneSms, message, notificationsFor, recipientsFor } from "../shared/alerts.ts";
-import { openCase } from "../shared/cases.ts";
-import { backoffMs, dispatch } from "../shared/dispatch.ts";
-import { keys } from "../shared/keys.ts";
-import type { Case } from "../shared/model.ts";
-import { SnsNotifier, subscriptionState } from "../shared/notify.ts";
-import { withCheckDigit } from "../shared/personnummer.ts";
-import { newPupil } from "../shared/register.ts";
-import type { Notification } from "../shared/store.ts";
+import { keys } from "../shared/adapters/dynamodb/keys.ts";
+import type { Notification } from "../shared/adapters/dynamodb/store.ts";
+import { SnsNotifier, subscriptionState } from "../shared/adapters/notify.ts";
+import { backoffMs, dispatch } from "../shared/app/dispatch.ts";
+import { fitsOneSms, message, notificationsFor, recipientsFor } from "../shared/domain/alerts.ts";
+import { openCase } from "../shared/domain/cases.ts";
+import type { Case } from "../shared/domain/model.ts";
+import { withCheckDigit } from "../shared/domain/personnummer.ts";
+import { newPupil } from "../shared/domain/register.ts";
 import { store, useTable } from "./helpers.ts";
 
 useTable();

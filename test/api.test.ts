@@ -7,8 +7,8 @@ import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { ensureTable } from "../local/dynamo.ts";
-import { logSink } from "../shared/log.ts";
-import { routes } from "../shared/routes.ts";
+import { logSink } from "../shared/adapters/log.ts";
+import { routes } from "../shared/http/routes.ts";
 import { api, key, municipalityFixture, pnr, pupilAndCase, setToday, store, useTable } from "./helpers.ts";
 
 useTable();

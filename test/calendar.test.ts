@@ -1,12 +1,12 @@
 /** The calendar functions of detection, on the real 2026-27 year, and the schedules in Europe/Stockholm across DST. */
 import { describe, expect, it } from "vitest";
 import { CALENDAR } from "../local/school-year-2026-27.ts";
-import { type Calendar, isReturnDay, latestReturnPeriod, schoolDaysFrom } from "../shared/calendar.ts";
-import { standingEpisodes } from "../shared/detection.ts";
-import { withCheckDigit } from "../shared/personnummer.ts";
-import { newPupil } from "../shared/register.ts";
-import { awsCron, cronMatches, schedules, stockholmClock } from "../shared/schedules.ts";
-import { DEFAULT_SETTINGS } from "../shared/settings.ts";
+import { awsCron, cronMatches, schedules, stockholmClock } from "../shared/app/schedules.ts";
+import { type Calendar, isReturnDay, latestReturnPeriod, schoolDaysFrom } from "../shared/domain/calendar.ts";
+import { standingEpisodes } from "../shared/domain/detection.ts";
+import { withCheckDigit } from "../shared/domain/personnummer.ts";
+import { newPupil } from "../shared/domain/register.ts";
+import { DEFAULT_SETTINGS } from "../shared/domain/settings.ts";
 
 const CAL: Calendar = { ...CALENDAR, "2025-26": { terms: [{ start: "2026-01-08", end: "2026-06-12" }], holidays: [] } };
 

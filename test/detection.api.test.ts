@@ -4,9 +4,9 @@
  * job; the case endpoints' scope; and no personal data in any alert.
  */
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { keys } from "../shared/keys.ts";
-import type { Notification } from "../shared/store.ts";
-import { dailyJob } from "../shared/sweep.ts";
+import { keys } from "../shared/adapters/dynamodb/keys.ts";
+import type { Notification } from "../shared/adapters/dynamodb/store.ts";
+import { dailyJob } from "../shared/app/sweep.ts";
 import { api, key, municipalityFixture, pnr, scanAll, setToday, store, useTable } from "./helpers.ts";
 
 useTable();

@@ -4,13 +4,21 @@
  */
 import { describe, expect, it } from "vitest";
 import { CALENDAR_2026_27 } from "../local/school-year-2026-27.ts";
-import { type Calendar, schoolDaysAfter, schoolDaysFrom } from "../shared/calendar.ts";
-import { addDays, type IsoDate } from "../shared/dates.ts";
-import { absenceSignal, answerOf, type CaseView, dueSteps, type Facts, standing, trimAbsence } from "../shared/detection.ts";
-import type { EnrolmentSummary, Pupil } from "../shared/model.ts";
-import { withCheckDigit } from "../shared/personnummer.ts";
-import { newPupil } from "../shared/register.ts";
-import { DEFAULT_SETTINGS } from "../shared/settings.ts";
+import { type Calendar, schoolDaysAfter, schoolDaysFrom } from "../shared/domain/calendar.ts";
+import { addDays, type IsoDate } from "../shared/domain/dates.ts";
+import {
+  absenceSignal,
+  answerOf,
+  type CaseView,
+  dueSteps,
+  type Facts,
+  standing,
+  trimAbsence,
+} from "../shared/domain/detection.ts";
+import type { EnrolmentSummary, Pupil } from "../shared/domain/model.ts";
+import { withCheckDigit } from "../shared/domain/personnummer.ts";
+import { newPupil } from "../shared/domain/register.ts";
+import { DEFAULT_SETTINGS } from "../shared/domain/settings.ts";
 
 /** Two school years, so detection can look a year and more back. */
 const CAL: Calendar = {

@@ -1,12 +1,19 @@
 /** Unit tests of the pure domain rules: personnummer, the calendar, placement, release decisions, log redaction. */
 import { describe, expect, it } from "vitest";
 import { CALENDAR } from "../local/school-year-2026-27.ts";
-import { type Calendar, easterSunday, isSchoolDay, lastSchoolDays, publicHolidays, schoolDaysAfter } from "../shared/calendar.ts";
-import { caseIdFor } from "../shared/cases.ts";
-import { schoolYearOf, todayInStockholm } from "../shared/dates.ts";
-import { redact } from "../shared/log.ts";
-import type { Enrolment, Pupil, School } from "../shared/model.ts";
-import { normalisePersonnummer, sexOf, withCheckDigit } from "../shared/personnummer.ts";
+import { redact } from "../shared/adapters/log.ts";
+import {
+  type Calendar,
+  easterSunday,
+  isSchoolDay,
+  lastSchoolDays,
+  publicHolidays,
+  schoolDaysAfter,
+} from "../shared/domain/calendar.ts";
+import { caseIdFor } from "../shared/domain/cases.ts";
+import { schoolYearOf, todayInStockholm } from "../shared/domain/dates.ts";
+import type { Enrolment, Pupil, School } from "../shared/domain/model.ts";
+import { normalisePersonnummer, sexOf, withCheckDigit } from "../shared/domain/personnummer.ts";
 import {
   decideEnrolment,
   decideRelease,
@@ -14,9 +21,9 @@ import {
   lastSchoolDayBefore,
   placementOn,
   type ReleaseContext,
-} from "../shared/placement.ts";
-import { Problem } from "../shared/problems.ts";
-import { newPupil } from "../shared/register.ts";
+} from "../shared/domain/placement.ts";
+import { newPupil } from "../shared/domain/register.ts";
+import { Problem } from "../shared/http/problems.ts";
 
 const CAL: Calendar = CALENDAR;
 

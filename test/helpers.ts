@@ -4,10 +4,10 @@ import { beforeAll } from "vitest";
 import { ensureTable } from "../local/dynamo.ts";
 import { invoke } from "../local/invoke.ts";
 import { CALENDAR_2026_27 } from "../local/school-year-2026-27.ts";
+import { Store } from "../shared/adapters/dynamodb/store.ts";
 import { issueCredential } from "../shared/api/admin.ts";
-import { clock } from "../shared/clock.ts";
-import { withCheckDigit } from "../shared/personnummer.ts";
-import { Store } from "../shared/store.ts";
+import { clock } from "../shared/app/clock.ts";
+import { withCheckDigit } from "../shared/domain/personnummer.ts";
 
 export function useTable(): void {
   beforeAll(async () => {

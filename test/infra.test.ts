@@ -8,9 +8,9 @@ import { Match, Template } from "aws-cdk-lib/assertions";
 import { AwsSolutionsChecks } from "cdk-nag";
 import { beforeAll, describe, expect, it } from "vitest";
 import { ElevvaktStack } from "../infra/stack.ts";
-import { tableDefinition } from "../shared/keys.ts";
-import { routes } from "../shared/routes.ts";
-import { awsCron, schedules } from "../shared/schedules.ts";
+import { tableDefinition } from "../shared/adapters/dynamodb/keys.ts";
+import { awsCron, schedules } from "../shared/app/schedules.ts";
+import { routes } from "../shared/http/routes.ts";
 
 const run = promisify(execFile);
 let template: Template;
@@ -70,7 +70,7 @@ describe("stack", () => {
     expect(names.filter((n) => /^(Admin|Register|Schools|Pupils)Function/.test(n))).toHaveLength(4);
   });
 
-  it("fires the schedules of shared/schedules.ts in Europe/Stockholm, with retries and a dead-letter queue", () => {
+  it("fires the schedules of shared/app/schedules.ts in Europe/Stockholm, with retries and a dead-letter queue", () => {
     const found = Object.values(template.findResources("AWS::Scheduler::Schedule")).map((r) => r.Properties);
     expect(found.map((p) => p.ScheduleExpression).sort()).toEqual(schedules.map((s) => awsCron(s.cron)).sort());
     for (const p of found) {

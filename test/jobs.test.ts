@@ -6,10 +6,10 @@
 import { ListSubscriptionsByTopicCommand, SNSClient } from "@aws-sdk/client-sns";
 import { mockClient } from "aws-sdk-client-mock";
 import { beforeAll, describe, expect, it } from "vitest";
-import { runDailySweep, runDispatch } from "../shared/jobs.ts";
-import { keys } from "../shared/keys.ts";
-import { logSink } from "../shared/log.ts";
-import { ConsoleNotifier, SnsNotifier } from "../shared/notify.ts";
+import { keys } from "../shared/adapters/dynamodb/keys.ts";
+import { logSink } from "../shared/adapters/log.ts";
+import { ConsoleNotifier, SnsNotifier } from "../shared/adapters/notify.ts";
+import { runDailySweep, runDispatch } from "../shared/app/jobs.ts";
 import { api, digest, municipalityFixture, pnr, setToday, store, useTable } from "./helpers.ts";
 
 useTable();

@@ -3,9 +3,9 @@
  * Each test is one finding: it failed before the fix. The properties (time.*.test.ts) generalise them.
  */
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { runDailySweep } from "../shared/jobs.ts";
-import { keys } from "../shared/keys.ts";
-import { dailyJob } from "../shared/sweep.ts";
+import { keys } from "../shared/adapters/dynamodb/keys.ts";
+import { runDailySweep } from "../shared/app/jobs.ts";
+import { dailyJob } from "../shared/app/sweep.ts";
 import { api, CALENDAR_2026_27, key, municipalityFixture, pnr, setToday, store, useTable } from "./helpers.ts";
 
 useTable();
@@ -660,8 +660,8 @@ describe("13. what a review of the change found", () => {
     await file(s, "2026-08-20", []); // Thursday: back
     // Friday 06:05, before the 06:30 sweep: the timer is due, but the child is back.
     setToday("2026-08-21");
-    const { runDispatch } = await import("../shared/jobs.ts");
-    const { ConsoleNotifier } = await import("../shared/notify.ts");
+    const { runDispatch } = await import("../shared/app/jobs.ts");
+    const { ConsoleNotifier } = await import("../shared/adapters/notify.ts");
     await runDispatch(store(), new ConsoleNotifier(), new Date("2026-08-21T04:05:00Z"));
     const c = await getCase(ref?.caseId ?? "");
     expect(c.body).toMatchObject({ status: "resolved", outcome: "returned" });

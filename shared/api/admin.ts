@@ -1,17 +1,17 @@
 /** Routes for the municipality office and operations: calendars, schools, contacts, credentials. */
 
-import { notificationId } from "../alerts.ts";
-import { calendarProblems, changedPastDays } from "../calendar.ts";
-import { municipalityContacts, withSubscriptionStates } from "../contacts.ts";
-import { bodyOf, type Ctx, type Impl } from "../http.ts";
-import { keys } from "../keys.ts";
-import type { School } from "../model.ts";
-import { type Notifier, notifierFromEnv, type StoredContact } from "../notify.ts";
-import { districtMunicipality, hashSecret, newKey, type Principal, parsePrincipal } from "../principals.ts";
-import { problems } from "../problems.ts";
-import type { RoutesOf } from "../routes.ts";
-import * as s from "../schemas.ts";
-import { SettingsSchema } from "../settings.ts";
+import { keys } from "../adapters/dynamodb/keys.ts";
+import { type Notifier, notifierFromEnv, type StoredContact } from "../adapters/notify.ts";
+import { municipalityContacts, withSubscriptionStates } from "../app/contacts.ts";
+import { notificationId } from "../domain/alerts.ts";
+import { calendarProblems, changedPastDays } from "../domain/calendar.ts";
+import type { School } from "../domain/model.ts";
+import { districtMunicipality, hashSecret, newKey, type Principal, parsePrincipal } from "../domain/principals.ts";
+import { SettingsSchema } from "../domain/settings.ts";
+import { bodyOf, type Ctx, type Impl } from "../http/http.ts";
+import { problems } from "../http/problems.ts";
+import type { RoutesOf } from "../http/routes.ts";
+import * as s from "../http/schemas.ts";
 
 let cachedNotifier: Notifier | undefined;
 const notifier = () => {
@@ -19,7 +19,7 @@ const notifier = () => {
   return cachedNotifier;
 };
 
-import type { Notification, Store } from "../store.ts";
+import type { Notification, Store } from "../adapters/dynamodb/store.ts";
 import { requireOwnMunicipality } from "./common.ts";
 
 /** PUT answers 201 when it created and 200 when it replaced. */

@@ -1,17 +1,17 @@
 /** Cases (SPEC §4) and hand-run sweeps: read and work a case, scoped per principal, every read audited. */
 import { randomUUID } from "node:crypto";
-import { covers } from "../calendar.ts";
-import { caseScopes } from "../cases.ts";
-import { pupilChangeWrites } from "../casework.ts";
-import { bodyOf, type Ctx, type Impl, queryOf } from "../http.ts";
-import { keys } from "../keys.ts";
-import type { Case, CaseKind, ChecklistItem, ChecklistTick } from "../model.ts";
-import { comingEnrolment } from "../placement.ts";
-import { problems } from "../problems.ts";
-import type { RoutesOf } from "../routes.ts";
-import * as s from "../schemas.ts";
-import { type Notification, strip } from "../store.ts";
-import { sweep } from "../sweep.ts";
+import { keys } from "../adapters/dynamodb/keys.ts";
+import { type Notification, strip } from "../adapters/dynamodb/store.ts";
+import { pupilChangeWrites } from "../app/casework.ts";
+import { sweep } from "../app/sweep.ts";
+import { covers } from "../domain/calendar.ts";
+import { caseScopes } from "../domain/cases.ts";
+import type { Case, CaseKind, ChecklistItem, ChecklistTick } from "../domain/model.ts";
+import { comingEnrolment } from "../domain/placement.ts";
+import { bodyOf, type Ctx, type Impl, queryOf } from "../http/http.ts";
+import { problems } from "../http/problems.ts";
+import type { RoutesOf } from "../http/routes.ts";
+import * as s from "../http/schemas.ts";
 import { requireOwnMunicipality } from "./common.ts";
 
 interface JournalEntry {

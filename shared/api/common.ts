@@ -1,12 +1,12 @@
 /** What the route groups share: scope checks, finding pupils, presenting them to each principal. */
-import { addDays } from "../dates.ts";
-import type { Ctx } from "../http.ts";
-import { newPupilId } from "../ids.ts";
-import type { Enrolment, Pupil, School } from "../model.ts";
-import { placementOn } from "../placement.ts";
-import { districtMunicipality } from "../principals.ts";
-import { problems } from "../problems.ts";
-import { newPupil } from "../register.ts";
+import { addDays } from "../domain/dates.ts";
+import { newPupilId } from "../domain/ids.ts";
+import type { Enrolment, Pupil, School } from "../domain/model.ts";
+import { placementOn } from "../domain/placement.ts";
+import { districtMunicipality } from "../domain/principals.ts";
+import { newPupil } from "../domain/register.ts";
+import type { Ctx } from "../http/http.ts";
+import { problems } from "../http/problems.ts";
 
 /** A school principal acts only for its own school. */
 export function requireOwnSchool(ctx: Ctx, schoolId: string): void {

@@ -1,17 +1,17 @@
 /** Enrolment (inskrivning) and release (utskrivning): reads, the placement rules, one atomic write. */
 import { createHash } from "node:crypto";
-import { notificationId } from "../alerts.ts";
-import { caseIdFor, withCaseChanges } from "../cases.ts";
-import { answered, openingWrites, pupilChangeWrites } from "../casework.ts";
-import { addDays, type IsoDate } from "../dates.ts";
-import { honourConcern, isHigh, placementAnswers } from "../detection.ts";
-import type { Ctx } from "../http.ts";
-import { enrolmentIdFor, pupilIdOfEnrolment } from "../ids.ts";
-import { keys } from "../keys.ts";
-import { caseFamily, type Enrolment, type Grade, type Pupil, type School } from "../model.ts";
-import { decideEnrolment, decideRelease, lastSchoolDayBefore, type ReleaseRequest, wasAbsent } from "../placement.ts";
-import { problems } from "../problems.ts";
-import type { Notification, TransactItem } from "../store.ts";
+import { keys } from "../adapters/dynamodb/keys.ts";
+import type { Notification, TransactItem } from "../adapters/dynamodb/store.ts";
+import { answered, openingWrites, pupilChangeWrites } from "../app/casework.ts";
+import { notificationId } from "../domain/alerts.ts";
+import { caseIdFor, withCaseChanges } from "../domain/cases.ts";
+import { addDays, type IsoDate } from "../domain/dates.ts";
+import { honourConcern, isHigh, placementAnswers } from "../domain/detection.ts";
+import { enrolmentIdFor, pupilIdOfEnrolment } from "../domain/ids.ts";
+import { caseFamily, type Enrolment, type Grade, type Pupil, type School } from "../domain/model.ts";
+import { decideEnrolment, decideRelease, lastSchoolDayBefore, type ReleaseRequest, wasAbsent } from "../domain/placement.ts";
+import type { Ctx } from "../http/http.ts";
+import { problems } from "../http/problems.ts";
 import { presentEnrolment, resolvePupil } from "./common.ts";
 
 export interface EnrolmentInput {

@@ -1,14 +1,15 @@
 /** Reading one pupil as the caller may see them, and risk flags (social services alone). */
-import type { Step } from "../alerts.ts";
-import { stepWrites } from "../casework.ts";
-import { minDate } from "../dates.ts";
-import { hadFlag, honourConcern } from "../detection.ts";
-import { bodyOf, type Ctx, type Impl } from "../http.ts";
-import type { Pupil } from "../model.ts";
-import { placementOn } from "../placement.ts";
-import { problems } from "../problems.ts";
-import type { RoutesOf } from "../routes.ts";
-import * as s from "../schemas.ts";
+
+import { stepWrites } from "../app/casework.ts";
+import type { Step } from "../domain/alerts.ts";
+import { minDate } from "../domain/dates.ts";
+import { hadFlag, honourConcern } from "../domain/detection.ts";
+import type { Pupil } from "../domain/model.ts";
+import { placementOn } from "../domain/placement.ts";
+import { bodyOf, type Ctx, type Impl } from "../http/http.ts";
+import { problems } from "../http/problems.ts";
+import type { RoutesOf } from "../http/routes.ts";
+import * as s from "../http/schemas.ts";
 import { mayReadPupil, visibleToSchool } from "./common.ts";
 
 /**

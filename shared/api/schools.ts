@@ -1,18 +1,19 @@
 /** Routes a school uses: enrol, release, report absence, read its roster. */
-import { covers, isPublicHoliday, isSchoolDay, lastSchoolDays } from "../calendar.ts";
-import { watchAgenda } from "../casework.ts";
-import { addDays, isWeekend, schoolYearOf } from "../dates.ts";
-import { absenceSignal, absentDays, mentorMark, trimAbsence } from "../detection.ts";
-import { bodyOf, type Ctx, type Impl, queryOf, validate } from "../http.ts";
-import { keys } from "../keys.ts";
-import type { Enrolment, Pupil } from "../model.ts";
-import { inParallel } from "../parallel.ts";
-import { enrolmentCovers, placementOn } from "../placement.ts";
-import { Problem, problems } from "../problems.ts";
-import type { RoutesOf } from "../routes.ts";
-import * as s from "../schemas.ts";
-import type { Settings } from "../settings.ts";
-import { ABSENCE_SIGNAL_DAYS } from "../store.ts";
+
+import { keys } from "../adapters/dynamodb/keys.ts";
+import { ABSENCE_SIGNAL_DAYS } from "../adapters/dynamodb/store.ts";
+import { watchAgenda } from "../app/casework.ts";
+import { inParallel } from "../app/parallel.ts";
+import { covers, isPublicHoliday, isSchoolDay, lastSchoolDays } from "../domain/calendar.ts";
+import { addDays, isWeekend, schoolYearOf } from "../domain/dates.ts";
+import { absenceSignal, absentDays, mentorMark, trimAbsence } from "../domain/detection.ts";
+import type { Enrolment, Pupil } from "../domain/model.ts";
+import { enrolmentCovers, placementOn } from "../domain/placement.ts";
+import type { Settings } from "../domain/settings.ts";
+import { bodyOf, type Ctx, type Impl, queryOf, validate } from "../http/http.ts";
+import { Problem, problems } from "../http/problems.ts";
+import type { RoutesOf } from "../http/routes.ts";
+import * as s from "../http/schemas.ts";
 import { requireOwnSchool, requireSchool, visibleToSchool } from "./common.ts";
 import { enrol, release } from "./enrolment.ts";
 

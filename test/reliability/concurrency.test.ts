@@ -1,8 +1,8 @@
 /** Concurrency: 100 simultaneous conflicting requests for one pupil leave exactly one consistent state. */
 import { beforeAll, describe, expect, it } from "vitest";
-import { keys } from "../../shared/keys.ts";
-import type { Enrolment } from "../../shared/model.ts";
-import { troubleState } from "../../shared/placement.ts";
+import { keys } from "../../shared/adapters/dynamodb/keys.ts";
+import type { Enrolment } from "../../shared/domain/model.ts";
+import { troubleState } from "../../shared/domain/placement.ts";
 import { api, key, municipalityFixture, pnr, setToday, store, useTable } from "../helpers.ts";
 
 useTable();

@@ -9,8 +9,8 @@ import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { keys } from "../../shared/keys.ts";
-import type { Notification } from "../../shared/store.ts";
+import { keys } from "../../shared/adapters/dynamodb/keys.ts";
+import type { Notification } from "../../shared/adapters/dynamodb/store.ts";
 import { api, key, municipalityFixture, pnr, setToday, store, useTable } from "../helpers.ts";
 import { http, startApi } from "./server.ts";
 

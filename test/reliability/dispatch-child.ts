@@ -1,9 +1,9 @@
 /** A dispatcher process for the crash test: delivers to a file (one line per publish) until the outbox is empty. */
 import { appendFileSync } from "node:fs";
-import { clock } from "../../shared/clock.ts";
-import { dispatch } from "../../shared/dispatch.ts";
-import type { Notifier } from "../../shared/notify.ts";
-import { Store } from "../../shared/store.ts";
+import { Store } from "../../shared/adapters/dynamodb/store.ts";
+import type { Notifier } from "../../shared/adapters/notify.ts";
+import { clock } from "../../shared/app/clock.ts";
+import { dispatch } from "../../shared/app/dispatch.ts";
 
 const file = process.env.SENT_FILE ?? "/tmp/sent.txt";
 const notifier: Notifier = {

@@ -5,7 +5,7 @@
  */
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
-import { routes } from "../../shared/routes.ts";
+import { routes } from "../../shared/http/routes.ts";
 import { api, digest, municipalityFixture, pupilAndCase, setToday, useTable } from "../helpers.ts";
 
 useTable();

@@ -2,10 +2,10 @@
 import { ListSubscriptionsByTopicCommand, PublishCommand, SNSClient } from "@aws-sdk/client-sns";
 import { mockClient } from "aws-sdk-client-mock";
 import { describe, expect, it } from "vitest";
-import { backoffMs, dispatch } from "../../shared/dispatch.ts";
-import { keys } from "../../shared/keys.ts";
-import { SnsNotifier } from "../../shared/notify.ts";
-import type { Notification } from "../../shared/store.ts";
+import { keys } from "../../shared/adapters/dynamodb/keys.ts";
+import type { Notification } from "../../shared/adapters/dynamodb/store.ts";
+import { SnsNotifier } from "../../shared/adapters/notify.ts";
+import { backoffMs, dispatch } from "../../shared/app/dispatch.ts";
 import { store, useTable } from "../helpers.ts";
 
 useTable();

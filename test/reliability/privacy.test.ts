@@ -6,10 +6,10 @@
 import { ListSubscriptionsByTopicCommand, PublishCommand, SNSClient } from "@aws-sdk/client-sns";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { dispatch } from "../../shared/dispatch.ts";
-import { keys } from "../../shared/keys.ts";
-import { logSink } from "../../shared/log.ts";
-import { SnsNotifier } from "../../shared/notify.ts";
+import { keys } from "../../shared/adapters/dynamodb/keys.ts";
+import { logSink } from "../../shared/adapters/log.ts";
+import { SnsNotifier } from "../../shared/adapters/notify.ts";
+import { dispatch } from "../../shared/app/dispatch.ts";
 import { api, municipalityFixture, pnr, setToday, store, useTable } from "../helpers.ts";
 
 useTable();

@@ -3,8 +3,8 @@
  * municipality's keys, gives the documented status; an out-of-scope answer is the same whatever exists.
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import { withCheckDigit } from "../../shared/personnummer.ts";
-import { type RouteDef, routes } from "../../shared/routes.ts";
+import { withCheckDigit } from "../../shared/domain/personnummer.ts";
+import { type RouteDef, routes } from "../../shared/http/routes.ts";
 import { api, CALENDAR_2026_27, key, municipalityFixture, pupilAndCase, setToday, useTable } from "../helpers.ts";
 
 useTable();

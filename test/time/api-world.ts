@@ -4,9 +4,10 @@
  * index, the sweep — and the snapshot reads the table back. Each world has its own municipalities,
  * schools and children, so two worlds share one table without meeting.
  */
-import { addDays, type IsoDate } from "../../shared/dates.ts";
-import { runDailySweep } from "../../shared/jobs.ts";
-import type { Case, CaseKind, Pupil, RiskFlag } from "../../shared/model.ts";
+
+import { runDailySweep } from "../../shared/app/jobs.ts";
+import { addDays, type IsoDate } from "../../shared/domain/dates.ts";
+import type { Case, CaseKind, Pupil, RiskFlag } from "../../shared/domain/model.ts";
 import { api, key, store } from "../helpers.ts";
 import {
   gradeOf,

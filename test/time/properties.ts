@@ -18,11 +18,17 @@
  * The oracles below are written from the SPEC, day by day, apart from detection's own code.
  */
 import fc from "fast-check";
-import { isSchoolDay, lastSchoolDays, latestReturnPeriod, schoolDaysAfter, schoolDaysFrom } from "../../shared/calendar.ts";
-import { addDays, type IsoDate, isWeekend, maxDate, minDate } from "../../shared/dates.ts";
-import type { Case, CaseKind, Pupil, RiskFlag } from "../../shared/model.ts";
-import { enrolmentOn, placementOn, wasAbsent } from "../../shared/placement.ts";
-import { DEFAULT_SETTINGS } from "../../shared/settings.ts";
+import {
+  isSchoolDay,
+  lastSchoolDays,
+  latestReturnPeriod,
+  schoolDaysAfter,
+  schoolDaysFrom,
+} from "../../shared/domain/calendar.ts";
+import { addDays, type IsoDate, isWeekend, maxDate, minDate } from "../../shared/domain/dates.ts";
+import type { Case, CaseKind, Pupil, RiskFlag } from "../../shared/domain/model.ts";
+import { enrolmentOn, placementOn, wasAbsent } from "../../shared/domain/placement.ts";
+import { DEFAULT_SETTINGS } from "../../shared/domain/settings.ts";
 import {
   emptyResult,
   type MuniIx,

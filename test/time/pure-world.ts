@@ -4,9 +4,9 @@
  * the handlers do with the rules' decisions; the API world checks the handlers themselves.
  */
 
-import { lastSchoolDays } from "../../shared/calendar.ts";
-import { caseIdFor, openCase, relocated, withCaseChanges } from "../../shared/cases.ts";
-import { addDays, type IsoDate, isWeekend, minDate } from "../../shared/dates.ts";
+import { lastSchoolDays } from "../../shared/domain/calendar.ts";
+import { caseIdFor, openCase, relocated, withCaseChanges } from "../../shared/domain/cases.ts";
+import { addDays, type IsoDate, isWeekend, minDate } from "../../shared/domain/dates.ts";
 import {
   type Answer,
   decideHousehold,
@@ -19,8 +19,8 @@ import {
   placementAnswers,
   reopenedView,
   trimAbsence,
-} from "../../shared/detection.ts";
-import { enrolmentIdFor, newPupilId } from "../../shared/ids.ts";
+} from "../../shared/domain/detection.ts";
+import { enrolmentIdFor, newPupilId } from "../../shared/domain/ids.ts";
 import {
   type Case,
   type CaseKind,
@@ -31,7 +31,7 @@ import {
   type Pupil,
   type RiskFlag,
   type School,
-} from "../../shared/model.ts";
+} from "../../shared/domain/model.ts";
 import {
   decideEnrolment,
   decideRelease,
@@ -39,10 +39,10 @@ import {
   lastSchoolDayBefore,
   type ReleaseRequest,
   wasAbsent,
-} from "../../shared/placement.ts";
-import { Problem } from "../../shared/problems.ts";
-import { applyRegisterRecord, newPupil } from "../../shared/register.ts";
-import { DEFAULT_SETTINGS } from "../../shared/settings.ts";
+} from "../../shared/domain/placement.ts";
+import { applyRegisterRecord, newPupil } from "../../shared/domain/register.ts";
+import { DEFAULT_SETTINGS } from "../../shared/domain/settings.ts";
+import { Problem } from "../../shared/http/problems.ts";
 import {
   gradeOf,
   kommunkodOf,

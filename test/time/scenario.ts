@@ -6,10 +6,10 @@
  */
 
 import { CALENDAR_2026_27 } from "../../local/school-year-2026-27.ts";
-import type { Calendar, CalendarYear } from "../../shared/calendar.ts";
-import type { IsoDate } from "../../shared/dates.ts";
-import type { Case, CaseKind, Pupil, RiskFlag } from "../../shared/model.ts";
-import { withCheckDigit } from "../../shared/personnummer.ts";
+import type { Calendar, CalendarYear } from "../../shared/domain/calendar.ts";
+import type { IsoDate } from "../../shared/domain/dates.ts";
+import type { Case, CaseKind, Pupil, RiskFlag } from "../../shared/domain/model.ts";
+import { withCheckDigit } from "../../shared/domain/personnummer.ts";
 
 export type MuniIx = 0 | 1;
 

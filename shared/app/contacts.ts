@@ -3,11 +3,11 @@
  * e-mail subscription state, and which of them the daily job alarms on.
  */
 
-import type { SubscriptionState } from "./alerts.ts";
-import { keys } from "./keys.ts";
-import type { Notifier, StoredContact } from "./notify.ts";
+import { keys } from "../adapters/dynamodb/keys.ts";
+import type { Store } from "../adapters/dynamodb/store.ts";
+import type { Notifier, StoredContact } from "../adapters/notify.ts";
+import type { SubscriptionState } from "../domain/alerts.ts";
 import { inParallel } from "./parallel.ts";
-import type { Store } from "./store.ts";
 
 /** A pending confirmation is normal for a day after the contact is saved; after that, alerts are lost. */
 export const CONFIRMATION_GRACE_MS = 24 * 3_600_000;

@@ -1,5 +1,5 @@
 /** Detection thresholds (SPEC §4 defaults), configurable per municipality. */
-import * as z from "./zod.ts";
+import * as z from "../http/zod.ts";
 
 const int = (min: number, max: number, fallback: number) =>
   z._default(z.number().check(z.refine(Number.isInteger, "must be a whole number"), z.gte(min), z.lte(max)), fallback);

@@ -7,10 +7,13 @@
  *
  * A sweep for a future date is a preview: it answers what would open and writes nothing.
  */
-import type { Calendar } from "./calendar.ts";
-import { withCaseChanges } from "./cases.ts";
-import { answered, openingWrites, reopeningWrites, resolvingWrites, stepWrites, watchAgenda } from "./casework.ts";
-import { addDays, type IsoDate, maxDate, minDate, schoolYearOf } from "./dates.ts";
+
+import { keys } from "../adapters/dynamodb/keys.ts";
+import type { Actor, Store, TransactItem } from "../adapters/dynamodb/store.ts";
+import { logger } from "../adapters/log.ts";
+import type { Calendar } from "../domain/calendar.ts";
+import { withCaseChanges } from "../domain/cases.ts";
+import { addDays, type IsoDate, maxDate, minDate, schoolYearOf } from "../domain/dates.ts";
 import {
   type CaseView,
   decideHousehold,
@@ -19,14 +22,12 @@ import {
   type Member,
   type PupilDecision,
   reopenedView,
-} from "./detection.ts";
-import { keys } from "./keys.ts";
-import { logger } from "./log.ts";
-import type { Case, CaseKind, Pupil } from "./model.ts";
+} from "../domain/detection.ts";
+import type { Case, CaseKind, Pupil } from "../domain/model.ts";
+import { enrolmentOn } from "../domain/placement.ts";
+import type { Settings } from "../domain/settings.ts";
+import { answered, openingWrites, reopeningWrites, resolvingWrites, stepWrites, watchAgenda } from "./casework.ts";
 import { inParallel } from "./parallel.ts";
-import { enrolmentOn } from "./placement.ts";
-import type { Settings } from "./settings.ts";
-import type { Actor, Store, TransactItem } from "./store.ts";
 
 export type Counts = Partial<Record<CaseKind, number>>;
 

@@ -4,11 +4,11 @@
  * fields are rejected.
  */
 
-import { SUBSCRIPTION_STATES } from "./alerts.ts";
-import { isIsoDate, isSchoolYear } from "./dates.ts";
-import { CASE_KINDS, CASE_OUTCOMES, EVIDENCE_KINDS, GRADES, RELEASE_REASONS, RESIDENCY, RISK_FLAGS } from "./model.ts";
-import { normalisePersonnummer } from "./personnummer.ts";
-import { PRINCIPAL_PATTERN } from "./principals.ts";
+import { SUBSCRIPTION_STATES } from "../domain/alerts.ts";
+import { isIsoDate, isSchoolYear } from "../domain/dates.ts";
+import { CASE_KINDS, CASE_OUTCOMES, EVIDENCE_KINDS, GRADES, RELEASE_REASONS, RESIDENCY, RISK_FLAGS } from "../domain/model.ts";
+import { normalisePersonnummer } from "../domain/personnummer.ts";
+import { PRINCIPAL_PATTERN } from "../domain/principals.ts";
 import * as z from "./zod.ts";
 
 const opt = z.opt;

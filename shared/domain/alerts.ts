@@ -4,8 +4,8 @@
  * personnummer, and for a protected identity never a school.
  */
 import { createHash } from "node:crypto";
+import type { Notification } from "../adapters/dynamodb/store.ts";
 import type { Case, CaseKind } from "./model.ts";
-import type { Notification } from "./store.ts";
 
 export type ContactRole = "rektor" | "attendance_office" | "head_of_schools" | "social_services";
 

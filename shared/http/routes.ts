@@ -4,9 +4,9 @@
  * `fn` names the Lambda function (one per route group) that serves the route.
  */
 
-import type { Principal } from "./principals.ts";
+import type { Principal } from "../domain/principals.ts";
+import { SettingsSchema } from "../domain/settings.ts";
 import * as s from "./schemas.ts";
-import { SettingsSchema } from "./settings.ts";
 import type * as z from "./zod.ts";
 
 export type FunctionName = "admin" | "register" | "schools" | "pupils" | "cases" | "docs";

@@ -18,15 +18,15 @@ import {
   type TransactWriteCommandInput,
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
-import type { Calendar, CalendarYear } from "./calendar.ts";
-import { caseScopes } from "./cases.ts";
-import { type IsoDate, schoolYearOf } from "./dates.ts";
+import type { Calendar, CalendarYear } from "../../domain/calendar.ts";
+import { caseScopes } from "../../domain/cases.ts";
+import { type IsoDate, schoolYearOf } from "../../domain/dates.ts";
+import type { Case, CaseOutcome, Enrolment, Pupil, School } from "../../domain/model.ts";
+import { troubleState } from "../../domain/placement.ts";
+import { DEFAULT_SETTINGS, type Settings } from "../../domain/settings.ts";
+import { problems } from "../../http/problems.ts";
+import { pepper } from "../pepper.ts";
 import { auditTableName, keys, TABLE_NAME_ENV } from "./keys.ts";
-import type { Case, CaseOutcome, Enrolment, Pupil, School } from "./model.ts";
-import { pepper } from "./pepper.ts";
-import { troubleState } from "./placement.ts";
-import { problems } from "./problems.ts";
-import { DEFAULT_SETTINGS, type Settings } from "./settings.ts";
 
 type Item = Record<string, unknown>;
 export type TransactItem = NonNullable<TransactWriteCommandInput["TransactItems"]>[number];

@@ -2,6 +2,8 @@
  * The placement rules (SPEC §3, the lock — spärren). Pure functions: they take the pupil record and
  * what the request says, and return what must change. The store applies the change atomically.
  */
+
+import { problems } from "../http/problems.ts";
 import { type Calendar, isPublicHoliday, previousSchoolDay } from "./calendar.ts";
 import { addDays, type IsoDate, isWeekend, minDate, schoolYearOf, schoolYearRange } from "./dates.ts";
 import type {
@@ -18,7 +20,6 @@ import type {
   Residency,
   School,
 } from "./model.ts";
-import { problems } from "./problems.ts";
 
 /** Rule 4 defaults: how long a certificate stands in for the register. */
 export const EVIDENCE_VALIDITY_DAYS: Partial<Record<EvidenceKind, number>> = {

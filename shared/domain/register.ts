@@ -1,8 +1,9 @@
 /** Population-register records (folkbokföring) and what they decide (rule 7). Pure functions. */
+
+import { problems } from "../http/problems.ts";
 import type { IsoDate } from "./dates.ts";
 import type { Pupil, RegisterConflict, Residency } from "./model.ts";
 import { birthDateOf, sexOf } from "./personnummer.ts";
-import { problems } from "./problems.ts";
 
 export interface RegisterRecord {
   personnummer: string;

@@ -11,11 +11,11 @@ import {
   SubscribeCommand,
   UnsubscribeCommand,
 } from "@aws-sdk/client-sns";
-import type { Contact, SubscriptionState } from "./alerts.ts";
-import { keys } from "./keys.ts";
+import type { Contact, SubscriptionState } from "../domain/alerts.ts";
+import { keys } from "./dynamodb/keys.ts";
+import type { Notification, Store } from "./dynamodb/store.ts";
 import { logger } from "./log.ts";
 import { metric } from "./metrics.ts";
-import type { Notification, Store } from "./store.ts";
 
 /** A contact as stored: what the office registered, and the e-mail subscription made for it. */
 export type StoredContact = Contact & { subscriptionArn?: string; subscribedAt?: string };

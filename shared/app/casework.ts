@@ -3,14 +3,15 @@
  * the case change and its notifications (the outbox) are written together or not at all (SPEC §5).
  * Which cases change is decided elsewhere (detection, placement, register); this file only writes.
  */
-import { type Contact, notificationsFor, type RecipientGroup, recipientsFor, type Step } from "./alerts.ts";
-import { type CaseChanges, openCase, relocated, withCaseChanges } from "./cases.ts";
-import { addDays, type IsoDate } from "./dates.ts";
-import type { Answer } from "./detection.ts";
-import { keys } from "./keys.ts";
-import type { Case, CaseKind, CaseOutcome, CaseRef, Pupil } from "./model.ts";
-import { wasAbsent } from "./placement.ts";
-import type { Actor, Notification, Store, TransactItem } from "./store.ts";
+
+import { keys } from "../adapters/dynamodb/keys.ts";
+import type { Actor, Notification, Store, TransactItem } from "../adapters/dynamodb/store.ts";
+import { type Contact, notificationsFor, type RecipientGroup, recipientsFor, type Step } from "../domain/alerts.ts";
+import { type CaseChanges, openCase, relocated, withCaseChanges } from "../domain/cases.ts";
+import { addDays, type IsoDate } from "../domain/dates.ts";
+import type { Answer } from "../domain/detection.ts";
+import type { Case, CaseKind, CaseOutcome, CaseRef, Pupil } from "../domain/model.ts";
+import { wasAbsent } from "../domain/placement.ts";
 
 export const appUrl = () => process.env.APP_URL ?? "http://localhost:3000";
 
