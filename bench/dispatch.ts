@@ -1,11 +1,11 @@
 /** Alert dispatch: queued notifications delivered through the outbox dispatcher to a stubbed SNS client. */
-import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
+import { ListSubscriptionsByTopicCommand, PublishCommand, SNSClient } from "@aws-sdk/client-sns";
 import { mockClient } from "aws-sdk-client-mock";
 import { ensureTable } from "../local/dynamo.ts";
-import { keys } from "../shared/adapters/dynamodb/keys.ts";
-import { documentClient, type Notification, Store } from "../shared/adapters/dynamodb/store.ts";
+import { documentClient, Store } from "../shared/adapters/dynamodb/store.ts";
 import { SnsNotifier } from "../shared/adapters/notify.ts";
 import { dispatch } from "../shared/app/dispatch.ts";
+import type { Notification } from "../shared/domain/alerts.ts";
 import { countItems } from "./count.ts";
 import { round } from "./sweep.ts";
 
@@ -15,27 +15,18 @@ export async function dispatchThroughput(total: number) {
   const doc = documentClient();
   const counter = countItems(doc);
   const store = new Store(doc, table);
-  await store.put({
-    ...keys.contact("rektor"),
-    entity: "contact",
-    contactId: "rektor",
-    name: "R",
-    role: "rektor",
-    scope: "school:01800001",
-    phone: "+46701110001",
-    email: "r@example.se",
-  });
-  await store.put({
-    ...keys.topic("school:01800001", "rektor"),
-    entity: "topic",
-    topicArn: "arn:aws:sns:eu-north-1:111111111111:rektor",
-  });
+  const by = { at: new Date().toISOString(), principal: "bench" };
+  await store.saveContact(
+    "0180",
+    { contactId: "rektor", name: "R", role: "rektor", scope: "school:01800001", phone: "+46701110001", email: "r@example.se" },
+    by,
+  );
+  await store.saveEmailTopic("school:01800001", "rektor", "arn:aws:sns:eu-north-1:111111111111:rektor");
   const at = "2026-11-05T05:30:00.000Z";
-  const items: Record<string, unknown>[] = [];
+  const queued: Notification[] = [];
   for (let i = 0; i < total; i++) {
     const n: Notification = {
       notificationId: `n_bench_${i}`,
-      subjectPk: `CASE#case_bench_${Math.floor(i / 4)}`,
       caseId: `case_bench_${Math.floor(i / 4)}`,
       step: "opened",
       channel: i % 2 === 0 ? "sms" : "email",
@@ -50,13 +41,17 @@ export async function dispatchThroughput(total: number) {
       createdAt: at,
       nextAttemptAt: at,
     };
-    const put = store.outboxWrite(n).Put;
-    if (put) items.push(put.Item as Record<string, unknown>);
+    queued.push(n);
   }
-  await store.batchPut(items);
+  // Queued as the API queues them: in transactions with the change they report (here, 25 at a time).
+  for (let i = 0; i < queued.length; i += 25) await store.commit(queued.slice(i, i + 25).map((n) => store.outboxWrite(n)));
 
   const sns = mockClient(SNSClient);
   let published = 0;
+  // The rektor has confirmed the e-mail subscription.
+  sns.on(ListSubscriptionsByTopicCommand).resolves({
+    Subscriptions: [{ SubscriptionArn: "arn:aws:sns:eu-north-1:111111111111:rektor:1", Endpoint: "r@example.se" }],
+  });
   sns.on(PublishCommand).callsFake(async () => {
     published++;
     return { MessageId: `m-${published}` };

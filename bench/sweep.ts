@@ -139,7 +139,7 @@ async function naiveSweep(store: Store): Promise<{ seconds: number; itemsRead: n
   let found = 0;
   let start: Record<string, unknown> | undefined;
   do {
-    const out = await store.doc.send(
+    const out = await documentClient().send(
       new ScanCommand({
         TableName: store.table,
         FilterExpression: "entity = :p",

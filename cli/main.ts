@@ -6,7 +6,6 @@
 import { randomUUID } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { keys } from "../shared/adapters/dynamodb/keys.ts";
 import { issueCredential } from "../shared/api/admin.ts";
 import { isIsoDate, todayInStockholm } from "../shared/domain/dates.ts";
 import { parsePrincipal } from "../shared/domain/principals.ts";
@@ -148,13 +147,9 @@ async function main() {
   if (group === "credentials" && action === "revoke") {
     if (!arg) fail("name the credentialId to revoke");
     const s = await store();
-    const cred = await s.get(keys.credential(arg));
+    const cred = await s.getCredential(arg);
     if (!cred) fail(`no credential ${arg}`);
-    await s.update({
-      Key: keys.credential(arg),
-      UpdateExpression: "SET revokedAt = if_not_exists(revokedAt, :t), revokedBy = :b",
-      ExpressionAttributeValues: { ":t": new Date().toISOString(), ":b": "cli" },
-    });
+    await s.revokeCredential(arg, new Date().toISOString(), `cli:${process.env.USER ?? "operator"}`);
     console.log(`revoked ${arg}`);
     return;
   }

@@ -14,9 +14,9 @@ import {
 import { mockClient } from "aws-sdk-client-mock";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { keys } from "../shared/adapters/dynamodb/keys.ts";
-import type { Notification } from "../shared/adapters/dynamodb/store.ts";
 import { SnsNotifier, subscriptionState } from "../shared/adapters/notify.ts";
 import { backoffMs, dispatch } from "../shared/app/dispatch.ts";
+import type { Notification } from "../shared/domain/alerts.ts";
 import { fitsOneSms, message, notificationsFor, recipientsFor } from "../shared/domain/alerts.ts";
 import { openCase } from "../shared/domain/cases.ts";
 import type { Case } from "../shared/domain/model.ts";
@@ -153,7 +153,6 @@ describe("delivery through SNS", () => {
   async function queue(channel: "sms" | "email", at: string): Promise<Notification> {
     const n: Notification = {
       notificationId: `n_test_${++seq}`,
-      subjectPk: `CASE#case_test_${seq}`,
       caseId: `case_test_${seq}`,
       step: "opened",
       channel,
@@ -168,10 +167,10 @@ describe("delivery through SNS", () => {
       createdAt: at,
       nextAttemptAt: at,
     };
-    await store().transact([store().outboxWrite(n)]);
+    await store().commit([store().outboxWrite(n)]);
     return n;
   }
-  const read = (n: Notification) => store().get<Notification>(keys.notification(n.subjectPk, n.notificationId));
+  const read = (n: Notification) => store().get<Notification>(keys.notification(n));
 
   const confirmed = () =>
     sns.on(ListSubscriptionsByTopicCommand).resolves({

@@ -5,8 +5,8 @@
  */
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { keys } from "../shared/adapters/dynamodb/keys.ts";
-import type { Notification } from "../shared/adapters/dynamodb/store.ts";
 import { dailyJob } from "../shared/app/sweep.ts";
+import type { Notification } from "../shared/domain/alerts.ts";
 import { api, key, municipalityFixture, pnr, scanAll, setToday, store, useTable } from "./helpers.ts";
 
 useTable();

@@ -11,14 +11,10 @@ import {
   SubscribeCommand,
   UnsubscribeCommand,
 } from "@aws-sdk/client-sns";
-import type { Contact, SubscriptionState } from "../domain/alerts.ts";
-import { keys } from "./dynamodb/keys.ts";
-import type { Notification, Store } from "./dynamodb/store.ts";
+import type { Contact, Notification, StoredContact, SubscriptionState } from "../domain/alerts.ts";
+import type { Store } from "./dynamodb/store.ts";
 import { logger } from "./log.ts";
 import { metric } from "./metrics.ts";
-
-/** A contact as stored: what the office registered, and the e-mail subscription made for it. */
-export type StoredContact = Contact & { subscriptionArn?: string; subscribedAt?: string };
 
 export interface Notifier {
   readonly name: string;
@@ -97,7 +93,7 @@ export class SnsNotifier implements Notifier {
 
   async deliver(n: Notification, store: Store): Promise<{ messageId: string }> {
     if (n.channel === "sms") {
-      const contact = await this.cached(`contact:${n.recipient}`, () => store.get<Contact>(keys.contact(n.recipient)));
+      const contact = await this.cached(`contact:${n.recipient}`, () => store.getContact(n.recipient));
       if (!contact?.phone) throw new DeliveryError("contact_has_no_phone");
       const out = await this.sns.send(
         new PublishCommand({
@@ -108,20 +104,16 @@ export class SnsNotifier implements Notifier {
       );
       return { messageId: out.MessageId ?? "" };
     }
-    const topic = await this.cached(`topic:${n.scope}#${n.role}`, () =>
-      store.get<{ topicArn: string }>(keys.topic(n.scope, n.role)),
-    );
+    const topic = await this.cached(`topic:${n.scope}#${n.role}`, () => store.emailTopic(n.scope, n.role));
     if (!topic) throw new DeliveryError("no_email_topic_for_group");
     // An unconfirmed or unsubscribed address receives nothing: an alert to a topic nobody confirmed
     // is not delivered, and says so (retried, so it goes out once someone confirms; alarmed on).
-    const subs = await this.cached(`subs:${topic.topicArn}`, () => this.subscriptions(topic.topicArn));
+    const subs = await this.cached(`subs:${topic}`, () => this.subscriptions(topic));
     if (!subs.some((x) => x.arn.startsWith("arn:"))) {
       metric("AlertsToNobody", 1);
       throw new DeliveryError("no_confirmed_subscriber");
     }
-    const out = await this.sns.send(
-      new PublishCommand({ TopicArn: topic.topicArn, Subject: n.subject.slice(0, 99), Message: n.text }),
-    );
+    const out = await this.sns.send(new PublishCommand({ TopicArn: topic, Subject: n.subject.slice(0, 99), Message: n.text }));
     return { messageId: out.MessageId ?? "" };
   }
 
@@ -160,8 +152,8 @@ export class SnsNotifier implements Notifier {
     }
     for (const members of groups.values()) {
       const first = members[0] as StoredContact;
-      const topic = await store.get<{ topicArn: string }>(keys.topic(first.scope, first.role));
-      const subs = topic ? await this.subscriptions(topic.topicArn) : [];
+      const topicArn = await store.emailTopic(first.scope, first.role);
+      const subs = topicArn ? await this.subscriptions(topicArn) : [];
       for (const c of members) out.set(c.contactId, subscriptionState(c.email, subs));
     }
     return out;
@@ -169,8 +161,8 @@ export class SnsNotifier implements Notifier {
 
   /** Another contact of the same group with the same address shares its subscription: keep it. */
   private async sharedAddress(previous: StoredContact, store: Store): Promise<boolean> {
-    const group = await store.queryAll<Contact>("gsi1", keys.scopeContacts(previous.scope));
-    return group.items.some(
+    const group = await store.contactsOf(previous.scope);
+    return group.some(
       (c) =>
         c.contactId !== previous.contactId &&
         c.role === previous.role &&
@@ -191,8 +183,8 @@ export class SnsNotifier implements Notifier {
   }
 
   private async topicFor(scope: string, role: string, store: Store): Promise<string> {
-    const known = await store.get<{ topicArn: string }>(keys.topic(scope, role));
-    if (known) return known.topicArn;
+    const known = await store.emailTopic(scope, role);
+    if (known) return known;
     // CreateTopic is idempotent by name; the topic is encrypted with the deployment's key.
     const out = await this.sns.send(
       new CreateTopicCommand({
@@ -202,7 +194,7 @@ export class SnsNotifier implements Notifier {
       }),
     );
     if (!out.TopicArn) throw new DeliveryError("topic_not_created");
-    await store.put({ ...keys.topic(scope, role), entity: "topic", scope, role, topicArn: out.TopicArn });
+    await store.saveEmailTopic(scope, role, out.TopicArn);
     return out.TopicArn;
   }
 }

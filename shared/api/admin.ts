@@ -1,12 +1,19 @@
 /** Routes for the municipality office and operations: calendars, schools, contacts, credentials. */
 
-import { keys } from "../adapters/dynamodb/keys.ts";
-import { type Notifier, notifierFromEnv, type StoredContact } from "../adapters/notify.ts";
+import type { Store } from "../adapters/dynamodb/store.ts";
+import { type Notifier, notifierFromEnv } from "../adapters/notify.ts";
 import { municipalityContacts, withSubscriptionStates } from "../app/contacts.ts";
-import { notificationId } from "../domain/alerts.ts";
+import { type Notification, notificationId } from "../domain/alerts.ts";
 import { calendarProblems, changedPastDays } from "../domain/calendar.ts";
 import type { School } from "../domain/model.ts";
-import { districtMunicipality, hashSecret, newKey, type Principal, parsePrincipal } from "../domain/principals.ts";
+import {
+  type CredentialRecord,
+  districtMunicipality,
+  hashSecret,
+  newKey,
+  type Principal,
+  parsePrincipal,
+} from "../domain/principals.ts";
 import { SettingsSchema } from "../domain/settings.ts";
 import { bodyOf, type Ctx, type Impl } from "../http/http.ts";
 import { problems } from "../http/problems.ts";
@@ -19,15 +26,11 @@ const notifier = () => {
   return cachedNotifier;
 };
 
-import type { Notification, Store } from "../adapters/dynamodb/store.ts";
 import { requireOwnMunicipality } from "./common.ts";
 
 /** PUT answers 201 when it created and 200 when it replaced. */
-async function putVersioned(ctx: Ctx, key: { pk: string; sk: string }, item: Record<string, unknown>): Promise<number> {
-  const before = await ctx.store.get(key);
-  await ctx.store.put({ ...key, ...item, updatedAt: ctx.now, updatedBy: ctx.actor.principal });
-  return before ? 200 : 201;
-}
+const putStatus = ({ replaced }: { replaced: boolean }) => (replaced ? 200 : 201);
+const by = (ctx: Ctx) => ({ at: ctx.now, principal: ctx.actor.principal });
 
 function checkCalendar(schoolYear: string, body: ReturnType<typeof s.CalendarBody.parse>) {
   const errs = calendarProblems(schoolYear, body);
@@ -40,12 +43,9 @@ export const adminRoutes: Record<RoutesOf<"admin">, Impl> = {
     requireOwnMunicipality(ctx, kommunkod);
     const body = bodyOf(ctx, s.CalendarBody);
     checkCalendar(schoolYear, body);
-    const status = await putVersioned(ctx, keys.calendar(`MUNI#${kommunkod}`, schoolYear), {
-      entity: "calendar",
-      calendar: body,
-    });
+    const status = putStatus(await ctx.store.saveCalendar({ kommunkod }, schoolYear, body, by(ctx)));
     // The scheduled sweep runs for every municipality that has a calendar.
-    await ctx.store.put({ ...keys.municipality(kommunkod), entity: "municipality", kommunkod });
+    await ctx.store.addMunicipality(kommunkod);
     return { status, body };
   },
 
@@ -53,7 +53,7 @@ export const adminRoutes: Record<RoutesOf<"admin">, Impl> = {
     const kommunkod = ctx.params.kommunkod ?? "";
     requireOwnMunicipality(ctx, kommunkod);
     const body = bodyOf(ctx, SettingsSchema);
-    const status = await putVersioned(ctx, keys.municipalitySettings(kommunkod), { entity: "settings", settings: body });
+    const status = putStatus(await ctx.store.saveSettings(kommunkod, body, by(ctx)));
     return { status, body };
   },
 
@@ -79,10 +79,7 @@ export const adminRoutes: Record<RoutesOf<"admin">, Impl> = {
         );
       }
     }
-    const status = await putVersioned(ctx, keys.calendar(`SCHOOL#${schoolId}`, schoolYear), {
-      entity: "calendar",
-      calendar: body,
-    });
+    const status = putStatus(await ctx.store.saveCalendar({ schoolId }, schoolYear, body, by(ctx)));
     if (past.length > 0) {
       await ctx.store.auditReads([`school:${schoolId}`], ctx.actor, `calendar.past_days_changed.${past.length}`, ctx.now);
     }
@@ -98,16 +95,24 @@ export const adminRoutes: Record<RoutesOf<"admin">, Impl> = {
       if (body.municipality !== ctx.principal.kommunkod) throw problems.forbidden();
       if (existing && existing.municipality !== ctx.principal.kommunkod) throw problems.forbidden();
     }
+    // A school unit stays in its municipality: moving it would hand its roster of one municipality's
+    // residents, its keys and its contacts to another office.
+    if (existing && existing.municipality !== body.municipality) {
+      throw problems.conflict(
+        "school_municipality_fixed",
+        "A registered school unit keeps its municipality; register the unit under its new id (Skolverket gives one).",
+      );
+    }
     const school: School = { schoolId, ...body };
-    await ctx.store.put({ ...ctx.store.schoolItem(school), updatedAt: ctx.now, updatedBy: ctx.actor.principal });
+    await ctx.store.saveSchool(school, by(ctx));
     return { status: existing ? 200 : 201, body: school };
   },
 
   "PUT /v1/contacts/{contactId}": async (ctx) => {
     const contactId = ctx.params.contactId ?? "";
     const body = bodyOf(ctx, s.ContactBody);
-    const existing = await ctx.store.get<{ scope: string }>(keys.contact(contactId));
     if (ctx.principal.kind !== "municipality") throw problems.forbidden();
+    const previous = await ctx.store.getContact(contactId);
     const kod = ctx.principal.kommunkod;
     {
       const inMunicipality = async (scope: string) => {
@@ -118,25 +123,20 @@ export const adminRoutes: Record<RoutesOf<"admin">, Impl> = {
         if (target.kind === "school") return (await ctx.store.getSchool(target.schoolId))?.municipality === kod;
         return false;
       };
-      if (!(await inMunicipality(body.scope)) || (existing && !(await inMunicipality(existing.scope)))) {
+      if (!(await inMunicipality(body.scope)) || (previous && !(await inMunicipality(previous.scope)))) {
         throw problems.forbidden();
       }
     }
     // Email goes through the group's topic: keep the contact subscribed to it (SNS in AWS; nothing locally).
-    const previous = await ctx.store.get<StoredContact>(keys.contact(contactId));
     const { subscriptionArn, subscribed } = await notifier().contactChanged({ contactId, ...body }, previous, ctx.store);
     const subscribedAt = subscribed ? ctx.now : previous?.subscribedAt;
-    // Listed under the office (GET /v1/contacts): a pointer, first, so no contact goes unlisted.
-    await ctx.store.put({ ...keys.municipalityContact(kod, contactId), entity: "contactPointer", contactId });
-    const status = await putVersioned(ctx, keys.contact(contactId), {
-      entity: "contact",
-      contactId,
-      ...body,
-      ...(subscriptionArn ? { subscriptionArn } : {}),
-      ...(subscribedAt ? { subscribedAt } : {}),
-      gsi1pk: keys.scopeContacts(body.scope),
-      gsi1sk: contactId,
-    });
+    const status = putStatus(
+      await ctx.store.saveContact(
+        kod,
+        { contactId, ...body, ...(subscriptionArn ? { subscriptionArn } : {}), ...(subscribedAt ? { subscribedAt } : {}) },
+        by(ctx),
+      ),
+    );
     return { status, body: { contactId, ...body } };
   },
 
@@ -190,11 +190,9 @@ export const adminRoutes: Record<RoutesOf<"admin">, Impl> = {
 
   "GET /v1/credentials": async (ctx) => {
     const p = ctx.principal;
-    const list = await ctx.store.queryAll<CredentialRecord>("gsi1", keys.credentials, {
-      ...(p.kind === "municipality" ? { skPrefix: `${p.kommunkod}#` } : {}),
-    });
+    const list = await ctx.store.credentials(p.kind === "municipality" ? p.kommunkod : undefined);
     // Metadata only: never a key, never its hash.
-    const items = list.items.map((c) => ({
+    const items = list.map((c) => ({
       credentialId: c.credentialId,
       principal: c.principal,
       ...(c.label ? { label: c.label } : {}),
@@ -210,7 +208,7 @@ export const adminRoutes: Record<RoutesOf<"admin">, Impl> = {
 
   "POST /v1/credentials/{credentialId}/approve": async (ctx) => {
     const credentialId = ctx.params.credentialId ?? "";
-    const cred = await ctx.store.get<CredentialRecord>(keys.credential(credentialId));
+    const cred = await ctx.store.getCredential(credentialId);
     if (!cred || cred.revokedAt) throw problems.notFound("credential");
     if (cred.status !== "pending_approval") throw problems.conflict("not_pending", "This key does not wait for an approval.");
     // A second operator: another person than the one who issued it, with another key.
@@ -220,7 +218,7 @@ export const adminRoutes: Record<RoutesOf<"admin">, Impl> = {
         "A key issued by an operator is approved by an operator of another person (an ops key labelled to someone else).",
       );
     }
-    await ctx.store.transact([
+    await ctx.store.commit([
       ctx.store.credentialApproval(credentialId, { person: ctx.actor.person, credentialId: ctx.actor.credentialId, at: ctx.now }),
     ]);
     return { status: 200, body: { credentialId, principal: cred.principal, status: "active" } };
@@ -228,40 +226,17 @@ export const adminRoutes: Record<RoutesOf<"admin">, Impl> = {
 
   "DELETE /v1/credentials/{credentialId}": async (ctx) => {
     const credentialId = ctx.params.credentialId ?? "";
-    const cred = await ctx.store.get<CredentialRecord>(keys.credential(credentialId));
+    const cred = await ctx.store.getCredential(credentialId);
     const p = ctx.principal;
     // An office revokes the keys of its scope; nothing tells it whether another key exists.
     if (p.kind === "municipality" && (!cred || cred.scope !== p.kommunkod)) throw problems.forbidden();
     if (!cred) throw problems.notFound("credential");
     if (!cred.revokedAt) {
-      await ctx.store.update({
-        Key: keys.credential(credentialId),
-        UpdateExpression: "SET revokedAt = :t, revokedBy = :b",
-        ExpressionAttributeValues: { ":t": ctx.now, ":b": ctx.actor.person },
-      });
+      await ctx.store.revokeCredential(credentialId, ctx.now, ctx.actor.person ?? ctx.actor.principal);
     }
     return { status: 200, body: { credentialId, principal: cred.principal, revokedAt: cred.revokedAt ?? ctx.now } };
   },
 };
-
-/** A credential as stored: never the key, only a hash of its secret. */
-export interface CredentialRecord {
-  credentialId: string;
-  principal: string;
-  secretHash: string;
-  label?: string;
-  status?: "active" | "pending_approval";
-  /** The municipality whose keys these are (`ops` for operators' keys). */
-  scope: string;
-  createdAt: string;
-  createdBy: string;
-  createdByCredential?: string;
-  createdByPerson?: string;
-  approvedByPerson?: string;
-  approvedAt?: string;
-  lastUsedAt?: string;
-  revokedAt?: string;
-}
 
 /** The municipality a principal's key belongs to: its own, its school's, its district's; `ops` for operators. */
 export async function scopeOf(store: Store, p: Principal): Promise<string | null> {
@@ -306,7 +281,7 @@ export async function issueCredential(
     ...(opts.byCredential ? { createdByCredential: opts.byCredential } : {}),
     ...(opts.byPerson ? { createdByPerson: opts.byPerson } : {}),
   };
-  await store.transact([
+  await store.commit([
     ...store.credentialWrites(record),
     ...(target.kind === "ops" || scope === "unregistered" ? [] : [store.outboxWrite(keyAnnouncement(record, now))]),
   ]);
@@ -318,7 +293,7 @@ function keyAnnouncement(c: CredentialRecord, now: string): Notification {
   const ref = `credential:${c.credentialId}`;
   return {
     notificationId: notificationId(ref, "issued"),
-    subjectPk: keys.notice(ref),
+    noticeRef: ref,
     step: "key_issued",
     channel: "email",
     recipient: `municipality:${c.scope}#attendance_office`,
@@ -328,7 +303,7 @@ function keyAnnouncement(c: CredentialRecord, now: string): Notification {
     text:
       `A key for ${c.principal}${c.label ? ` labelled "${c.label}"` : ""} was issued by ${c.createdByPerson ?? c.createdBy}` +
       `${c.status === "pending_approval" ? "; it works once a second operator approves it" : ""}. ` +
-      "If you do not know of it, revoke it (DELETE /v1/credentials/{credentialId}) and tell your operators.",
+      `If you do not know of it, revoke it (DELETE /v1/credentials/${c.credentialId}) and tell your operators.`,
     status: "pending",
     attempts: 0,
     attemptLog: [],

@@ -1,26 +1,17 @@
 /** Cases (SPEC §4) and hand-run sweeps: read and work a case, scoped per principal, every read audited. */
 import { randomUUID } from "node:crypto";
-import { keys } from "../adapters/dynamodb/keys.ts";
-import { type Notification, strip } from "../adapters/dynamodb/store.ts";
 import { pupilChangeWrites } from "../app/casework.ts";
 import { sweep } from "../app/sweep.ts";
+import type { Notification } from "../domain/alerts.ts";
 import { covers } from "../domain/calendar.ts";
 import { caseScopes } from "../domain/cases.ts";
-import type { Case, CaseKind, ChecklistItem, ChecklistTick } from "../domain/model.ts";
+import type { Case, CaseKind, ChecklistItem, ChecklistTick, JournalEntry } from "../domain/model.ts";
 import { comingEnrolment } from "../domain/placement.ts";
 import { bodyOf, type Ctx, type Impl, queryOf } from "../http/http.ts";
 import { problems } from "../http/problems.ts";
 import type { RoutesOf } from "../http/routes.ts";
 import * as s from "../http/schemas.ts";
 import { requireOwnMunicipality } from "./common.ts";
-
-interface JournalEntry {
-  entryId: string;
-  at: string;
-  by: string;
-  text: string;
-  socialOnly: boolean;
-}
 
 /** The scope pointer partition a principal lists cases from. */
 function scopeOf(ctx: Ctx): string {
@@ -167,14 +158,9 @@ function summary(ctx: Ctx, c: Case) {
  * one that does not exist. Working a case needs a current scope; a former scope may only read.
  */
 async function loadCase(ctx: Ctx, opts: { read?: boolean } = {}) {
-  const caseId = ctx.params.caseId ?? "";
-  const all = (await ctx.store.queryAll<Record<string, unknown>>(null, keys.case(caseId).pk, { raw: true })).items;
-  const of = <T>(entity: string) => all.filter((i) => i.entity === entity).map((i) => strip<T>(i) as T);
-  const c = of<Case>("case")[0];
+  const { c, journal, notifications } = await ctx.store.caseWhole(ctx.params.caseId ?? "");
   const former = !!c && opts.read === true && wasFormerScope(ctx, c);
   if (!c || (!mayAccess(ctx, c) && !former)) throw problems.forbidden();
-  const journal = of<JournalEntry>("journal").sort((a, b) => a.at.localeCompare(b.at));
-  const notifications = of<Notification>("notification").sort((a, b) => a.createdAt.localeCompare(b.createdAt));
   return { c, journal, notifications, former };
 }
 
@@ -200,22 +186,8 @@ async function coming(ctx: Ctx, c: Case) {
   return { comingEnrolment: { startDate: e.startDate, schoolId: e.schoolId } };
 }
 
-function journalItem(ctx: Ctx, caseId: string, text: string) {
-  const entryId = randomUUID();
-  return {
-    Put: {
-      TableName: ctx.store.table,
-      Item: {
-        ...keys.journal(caseId, ctx.now, entryId),
-        entity: "journal",
-        entryId,
-        at: ctx.now,
-        by: ctx.actor.principal,
-        text,
-        socialOnly: ctx.principal.kind === "social",
-      },
-    },
-  };
+function journalEntry(ctx: Ctx, text: string): JournalEntry {
+  return { entryId: randomUUID(), at: ctx.now, by: ctx.actor.principal, text, socialOnly: ctx.principal.kind === "social" };
 }
 
 /** Who may resolve by hand (SPEC §4): absence kinds also the school; the others the office or social services. */
@@ -251,13 +223,12 @@ export const caseRoutes: Record<RoutesOf<"cases">, Impl> = {
 
   "GET /v1/cases": async (ctx) => {
     const q = queryOf(ctx, s.CasesQuery);
-    const prefix = q.status === "resolved" ? "closed#" : q.status ? "open#" : undefined;
-    const page = await ctx.store.queryAll<{ caseId: string }>(null, `CASESCOPE#${scopeOf(ctx)}`, {
-      ...(prefix ? { skPrefix: prefix } : {}),
+    const page = await ctx.store.caseIdsOf(scopeOf(ctx), {
+      ...(q.status ? { status: q.status === "resolved" ? "closed" : "open" } : {}),
       limit: q.limit ?? 100,
       ...(q.cursor ? { cursor: q.cursor } : {}),
     });
-    const cases = (await ctx.store.getCases(page.items.map((p) => p.caseId)))
+    const cases = (await ctx.store.getCases(page.caseIds))
       .filter(
         (c) =>
           (!q.kind || c.kind === q.kind) &&
@@ -288,39 +259,23 @@ export const caseRoutes: Record<RoutesOf<"cases">, Impl> = {
     const { note } = bodyOf(ctx, s.AcknowledgeBody);
     const { c } = await loadCase(ctx);
     if (c.status === "resolved") throw problems.conflict("case_resolved", "The case is already resolved.");
-    const items: Parameters<typeof ctx.store.transact>[0] = [
+    await ctx.store.commit([
       ctx.store.auditWrite(c.pupilId, ctx.actor, "case.acknowledged", ctx.now),
-    ];
-    if (c.status === "open") {
-      items.push({
-        Update: {
-          TableName: ctx.store.table,
-          Key: keys.case(c.caseId),
-          UpdateExpression: "SET #s = :ack, acknowledgedAt = :t, acknowledgedBy = :b, version = version + :one",
-          ConditionExpression: "#s = :open",
-          ExpressionAttributeNames: { "#s": "status" },
-          ExpressionAttributeValues: {
-            ":ack": "acknowledged",
-            ":open": "open",
-            ":t": ctx.now,
-            ":b": ctx.actor.principal,
-            ":one": 1,
-          },
-        },
-      });
-    }
-    if (note) items.push(journalItem(ctx, c.caseId, note));
-    await ctx.store.transact(items);
+      ...(c.status === "open" ? [ctx.store.caseAcknowledgedWrite(c.caseId, ctx.now, ctx.actor.principal)] : []),
+      ...(note ? [ctx.store.journalWrite(c.caseId, journalEntry(ctx, note))] : []),
+    ]);
     return reply(ctx, "case.read");
   },
 
   "POST /v1/cases/{caseId}/journal": async (ctx) => {
     const { text } = bodyOf(ctx, s.JournalBody);
     const { c } = await loadCase(ctx);
-    const entry = journalItem(ctx, c.caseId, text);
-    await ctx.store.transact([entry, ctx.store.auditWrite(c.pupilId, ctx.actor, "case.journal", ctx.now)]);
-    const { entryId, at, by, socialOnly } = entry.Put.Item;
-    return { status: 201, body: { entryId, at, by, text, socialOnly } };
+    const entry = journalEntry(ctx, text);
+    await ctx.store.commit([
+      ctx.store.journalWrite(c.caseId, entry),
+      ctx.store.auditWrite(c.pupilId, ctx.actor, "case.journal", ctx.now),
+    ]);
+    return { status: 201, body: entry };
   },
 
   "PUT /v1/cases/{caseId}/checklist/{itemId}": async (ctx) => {
@@ -371,16 +326,8 @@ export const caseRoutes: Record<RoutesOf<"cases">, Impl> = {
         ...tick,
         ...(earlier.length ? { history: earlier } : {}),
       };
-      await ctx.store.transact([
-        {
-          Update: {
-            TableName: ctx.store.table,
-            Key: keys.case(c.caseId),
-            UpdateExpression: `SET checklist[${index}] = :item, version = version + :one`,
-            ConditionExpression: "version = :v",
-            ExpressionAttributeValues: { ":item": item, ":one": 1, ":v": c.version },
-          },
-        },
+      await ctx.store.commit([
+        ctx.store.checklistWrite(c, index, item),
         ctx.store.auditWrite(c.pupilId, ctx.actor, `case.checklist.${itemId}`, ctx.now),
       ]);
     });
@@ -403,7 +350,7 @@ export const caseRoutes: Record<RoutesOf<"cases">, Impl> = {
         today: ctx.today,
         now: ctx.now,
       });
-      await ctx.store.transact([...change.items, ctx.store.auditWrite(c.pupilId, ctx.actor, "case.resolved", ctx.now)]);
+      await ctx.store.commit([...change.items, ctx.store.auditWrite(c.pupilId, ctx.actor, "case.resolved", ctx.now)]);
     });
     return reply(ctx, "case.read");
   },

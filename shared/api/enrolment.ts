@@ -1,9 +1,8 @@
 /** Enrolment (inskrivning) and release (utskrivning): reads, the placement rules, one atomic write. */
 import { createHash } from "node:crypto";
-import { keys } from "../adapters/dynamodb/keys.ts";
-import type { Notification, TransactItem } from "../adapters/dynamodb/store.ts";
+import type { Write } from "../adapters/dynamodb/store.ts";
 import { answered, openingWrites, pupilChangeWrites } from "../app/casework.ts";
-import { notificationId } from "../domain/alerts.ts";
+import { type Notification, notificationId } from "../domain/alerts.ts";
 import { caseIdFor, withCaseChanges } from "../domain/cases.ts";
 import { addDays, type IsoDate } from "../domain/dates.ts";
 import { honourConcern, isHigh, placementAnswers } from "../domain/detection.ts";
@@ -57,15 +56,9 @@ export async function enrol(ctx: Ctx, school: School, input: EnrolmentInput): Pr
       today: ctx.today,
       now: ctx.now,
     });
-    const items: TransactItem[] = [
+    const items: Write[] = [
       ...change.items,
-      {
-        Put: {
-          TableName: ctx.store.table,
-          Item: ctx.store.enrolmentItem(enrolment),
-          ConditionExpression: "attribute_not_exists(pk)",
-        },
-      },
+      ctx.store.enrolmentWrite(enrolment, { created: true }),
       ctx.store.auditWrite(pupil.pupilId, ctx.actor, "enrolment.created", ctx.now),
       // The placement changes on these dates: the daily job refreshes the pupil's index entry then.
       ...ctx.store.agendaWrites(
@@ -95,21 +88,13 @@ export async function enrol(ctx: Ctx, school: School, input: EnrolmentInput): Pr
       );
     }
     for (const end of decision.ended) {
-      items.push({
-        Update: {
-          TableName: ctx.store.table,
-          Key: keys.enrolment(pupil.pupilId, end.enrolmentId),
-          UpdateExpression: "SET #s = :ended, endDate = :d, endReason = :r, transferredTo = :to, transferRef = :ref",
-          ExpressionAttributeNames: { "#s": "status" },
-          ExpressionAttributeValues: {
-            ":ended": "ended",
-            ":d": end.endDate,
-            ":r": "transferred",
-            ":to": school.schoolId,
-            ":ref": transferRef(end.enrolmentId),
-          },
-        },
-      });
+      items.push(
+        ctx.store.enrolmentTransferredWrite(pupil.pupilId, end.enrolmentId, {
+          endDate: end.endDate,
+          transferredTo: school.schoolId,
+          transferRef: transferRef(end.enrolmentId),
+        }),
+      );
       // The old school is told that the pupil was enrolled elsewhere — never where, never who (SPEC §3 rule 1).
       const roster =
         end.endDate < ctx.today
@@ -119,7 +104,7 @@ export async function enrol(ctx: Ctx, school: School, input: EnrolmentInput): Pr
         ctx.store.outboxWrite({
           // An enrolment can be ended again by an earlier start elsewhere: each end is its own notice.
           notificationId: notificationId(end.enrolmentId, "transferred", end.endDate),
-          subjectPk: keys.notice(end.enrolmentId),
+          noticeRef: end.enrolmentId,
           step: "transferred",
           channel: "email",
           recipient: `school:${end.schoolId}#rektor`,
@@ -136,7 +121,7 @@ export async function enrol(ctx: Ctx, school: School, input: EnrolmentInput): Pr
         }),
       );
     }
-    await ctx.store.transact(items);
+    await ctx.store.commit(items);
     return { status: 201, body: presentEnrolment(enrolment, change.next, ctx.today) };
   });
 }
@@ -149,7 +134,7 @@ function homeNotice(enrolmentId: string, kommunkod: string, now: string, step: s
   const ref = transferRef(enrolmentId).replace(/^T-/, "E-");
   return {
     notificationId: notificationId(enrolmentId, step),
-    subjectPk: keys.notice(`${step}-${ref}`),
+    noticeRef: `${step}-${ref}`,
     step,
     channel: "email",
     recipient: `municipality:${kommunkod}#attendance_office`,
@@ -203,8 +188,8 @@ export async function release(
       req,
     );
     let after = decision.next;
-    const items: TransactItem[] = [
-      { Put: { TableName: ctx.store.table, Item: ctx.store.enrolmentItem(decision.enrolment) } },
+    const items: Write[] = [
+      ctx.store.enrolmentWrite(decision.enrolment, { created: false }),
       ctx.store.auditWrite(pupil.pupilId, ctx.actor, opts.overridden ? "release.override" : `release.${req.reason}`, ctx.now),
     ];
     let opened = false;
@@ -263,7 +248,7 @@ export async function release(
     // The placement changes the day after the end date: the daily job refreshes the index then.
     const end = decision.enrolment.endDate ?? decision.enrolment.release?.endDate;
     if (end) items.push(...ctx.store.agendaWrites(change.next, [{ date: addDays(end, 1), reason: "enrolment-end" }], ctx.today));
-    await ctx.store.transact(items);
+    await ctx.store.commit(items);
     const body = {
       ...presentEnrolment(decision.enrolment, change.next, ctx.today),
       ...(decision.opens && opened ? { caseOpened: decision.opens.kind } : {}),

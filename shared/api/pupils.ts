@@ -75,7 +75,7 @@ export const pupilRoutes: Record<RoutesOf<"pupils">, Impl> = {
         ];
         if (steps.length) items.push(...(await stepWrites(ctx.store, c, steps, next, { raise, honour, now: ctx.now })).items);
       }
-      await ctx.store.transact([
+      await ctx.store.commit([
         ctx.store.pupilWrite(next, ctx.today, false),
         ctx.store.auditWrite(pupil.pupilId, ctx.actor, "flags.set", ctx.now),
         ...items,

@@ -1,14 +1,13 @@
 /** Routes of the municipality office: population register, exemptions, lock overrides, the watch list. */
 import { createHash, randomUUID } from "node:crypto";
-import { keys } from "../adapters/dynamodb/keys.ts";
-import type { Notification, TransactItem } from "../adapters/dynamodb/store.ts";
+import type { Write } from "../adapters/dynamodb/store.ts";
 import { answered, movingWrites, pupilChangeWrites } from "../app/casework.ts";
 import { inParallel } from "../app/parallel.ts";
-import { notificationId } from "../domain/alerts.ts";
+import { type Notification, notificationId } from "../domain/alerts.ts";
 import { addDays } from "../domain/dates.ts";
 import { placementAnswers } from "../domain/detection.ts";
-import { newPupilId } from "../domain/ids.ts";
-import type { Pupil } from "../domain/model.ts";
+import { newPupilId, pupilIdOfEnrolment } from "../domain/ids.ts";
+import type { Override, Pupil } from "../domain/model.ts";
 import { comingEnrolment, compulsoryAgeDates, troubleState } from "../domain/placement.ts";
 import { applyRegisterRecord, newPupil } from "../domain/register.ts";
 import { bodyOf, type Ctx, type Impl, queryOf, validate } from "../http/http.ts";
@@ -18,23 +17,6 @@ import * as s from "../http/schemas.ts";
 import { mayReadPupil, requireOwnMunicipality, requireSchool } from "./common.ts";
 import { release } from "./enrolment.ts";
 import { presentPupil } from "./pupils.ts";
-
-interface Override {
-  overrideId: string;
-  kommunkod: string;
-  schoolId: string;
-  enrolmentId: string;
-  release: ReturnType<typeof s.ReleaseBody.parse>;
-  reason: string;
-  status: "pending" | "approved";
-  requestedBy: string;
-  requestedByCredential: string;
-  requestedByPerson?: string;
-  requestedAt: string;
-  approvedBy?: string;
-  approvedByCredential?: string;
-  approvedAt?: string;
-}
 
 /** Upserts one register record (rule 7, SPEC §4 Time rule 6); all its consequences in one transaction. */
 export async function upsertRegisterRecord(ctx: Ctx, kommunkod: string, raw: unknown, index: number) {
@@ -59,7 +41,7 @@ export async function upsertRegisterRecord(ctx: Ctx, kommunkod: string, raw: unk
         ...decision.pupil,
         registerConflicts: [...(decision.pupil.registerConflicts ?? []).filter((c) => c.kommunkod !== kommunkod), conflict],
       };
-      await ctx.store.transact([
+      await ctx.store.commit([
         ctx.store.pupilWrite(next, ctx.today, false),
         ctx.store.auditWrite(base.pupilId, ctx.actor, "register.conflict", ctx.now),
         ...[base.homeMunicipality, kommunkod]
@@ -77,7 +59,7 @@ export async function upsertRegisterRecord(ctx: Ctx, kommunkod: string, raw: unk
       };
     }
     const after = decision.pupil;
-    const items: TransactItem[] = [
+    const items: Write[] = [
       ctx.store.auditWrite(base.pupilId, ctx.actor, created ? "register.created" : "register.updated", ctx.now),
       // Reaching and leaving compulsory school age change the placement state on 1 July.
       ...ctx.store.agendaWrites(after, compulsoryAgeDates(base.birthDate), ctx.today),
@@ -111,7 +93,7 @@ export async function upsertRegisterRecord(ctx: Ctx, kommunkod: string, raw: unk
     });
     items.unshift(...change.items);
     if (created) items.push(await ctx.store.pnrWrite(base));
-    await ctx.store.transact(items);
+    await ctx.store.commit(items);
     return { pupilId: base.pupilId, status: created ? ("created" as const) : ("updated" as const) };
   });
 }
@@ -146,7 +128,7 @@ function conflictNotice(ref: string, kommunkod: string, now: string, step: "conf
         "This message deliberately names no one.";
   return {
     notificationId: notificationId(ref, kommunkod, step, now),
-    subjectPk: keys.notice(ref),
+    noticeRef: ref,
     step: `register_${step}`,
     channel: "email",
     recipient: `municipality:${kommunkod}#attendance_office`,
@@ -210,7 +192,7 @@ export const registerRoutes: Record<RoutesOf<"register">, Impl> = {
         today: ctx.today,
         now: ctx.now,
       });
-      await ctx.store.transact([
+      await ctx.store.commit([
         ...change.items,
         ctx.store.auditWrite(p.pupilId, ctx.actor, "exemption.set", ctx.now),
         ...ctx.store.agendaWrites(
@@ -232,7 +214,7 @@ export const registerRoutes: Record<RoutesOf<"register">, Impl> = {
     requireOwnMunicipality(ctx, kommunkod);
     const body = bodyOf(ctx, s.OverrideBody);
     const school = await ctx.store.getSchool(body.schoolId);
-    const pupilId = body.enrolmentId.startsWith("e") ? `p${body.enrolmentId.slice(1, 21)}` : "";
+    const pupilId = pupilIdOfEnrolment(body.enrolmentId) ?? "";
     const pupil = await ctx.store.getPupil(pupilId);
     const enrolment = pupil ? await ctx.store.getEnrolment(pupilId, body.enrolmentId) : undefined;
     if (!school || !pupil || !enrolment || enrolment.schoolId !== body.schoolId || !(await mayReadPupil(ctx, pupil))) {
@@ -251,13 +233,8 @@ export const registerRoutes: Record<RoutesOf<"register">, Impl> = {
       ...(ctx.actor.person ? { requestedByPerson: ctx.actor.person } : {}),
       requestedAt: ctx.now,
     };
-    await ctx.store.transact([
-      {
-        Put: {
-          TableName: ctx.store.table,
-          Item: { ...keys.override(kommunkod, override.overrideId), entity: "override", ...override },
-        },
-      },
+    await ctx.store.commit([
+      ctx.store.overrideWrite(override),
       ctx.store.auditWrite(pupilId, ctx.actor, "override.requested", ctx.now),
     ]);
     return { status: 201, body: override };
@@ -266,8 +243,7 @@ export const registerRoutes: Record<RoutesOf<"register">, Impl> = {
   "POST /v1/municipalities/{kommunkod}/overrides/{overrideId}/approve": async (ctx) => {
     const kommunkod = ctx.params.kommunkod ?? "";
     requireOwnMunicipality(ctx, kommunkod);
-    const key = keys.override(kommunkod, ctx.params.overrideId ?? "");
-    const override = await ctx.store.get<Override>(key);
+    const override = await ctx.store.getOverride(kommunkod, ctx.params.overrideId ?? "");
     if (!override) throw problems.notFound("override");
     if (override.status !== "pending")
       throw problems.conflict("override_not_pending", "This override has already been approved.");
@@ -279,38 +255,19 @@ export const registerRoutes: Record<RoutesOf<"register">, Impl> = {
       );
     }
     // Claim the approval first, so two approvers cannot both carry the release out.
-    try {
-      await ctx.store.update({
-        Key: key,
-        UpdateExpression: "SET #s = :approved, approvedBy = :b, approvedByCredential = :c, approvedAt = :t",
-        ConditionExpression: "#s = :pending",
-        ExpressionAttributeNames: { "#s": "status" },
-        ExpressionAttributeValues: {
-          ":approved": "approved",
-          ":pending": "pending",
-          ":b": ctx.actor.person ?? ctx.actor.principal,
-          ":c": ctx.actor.credentialId,
-          ":t": ctx.now,
-        },
-      });
-    } catch (err) {
-      if ((err as { name?: string }).name === "ConditionalCheckFailedException") {
-        throw problems.conflict("override_not_pending", "This override has already been approved.");
-      }
-      throw err;
-    }
+    const claimed = await ctx.store.claimOverrideApproval(override, {
+      person: ctx.actor.person ?? ctx.actor.principal,
+      credentialId: ctx.actor.credentialId,
+      at: ctx.now,
+    });
+    if (!claimed) throw problems.conflict("override_not_pending", "This override has already been approved.");
     const school = await requireSchool(ctx, override.schoolId);
     try {
       const result = await release(ctx, school, override.enrolmentId, override.release, { overridden: true });
       return { status: 200, body: { overrideId: override.overrideId, status: "approved", enrolment: result.body } };
     } catch (err) {
       // The release could not be carried out (the enrolment ended meanwhile): the override stays pending.
-      await ctx.store.update({
-        Key: key,
-        UpdateExpression: "SET #s = :pending REMOVE approvedBy, approvedByCredential, approvedAt",
-        ExpressionAttributeNames: { "#s": "status" },
-        ExpressionAttributeValues: { ":pending": "pending" },
-      });
+      await ctx.store.releaseOverrideApproval(override);
       throw err;
     }
   },
@@ -319,11 +276,8 @@ export const registerRoutes: Record<RoutesOf<"register">, Impl> = {
     const kommunkod = ctx.params.kommunkod ?? "";
     requireOwnMunicipality(ctx, kommunkod);
     const q = queryOf(ctx, s.ListQuery);
-    const page = await ctx.store.queryAll<Pupil>("trouble", keys.trouble(kommunkod), {
-      limit: q.limit ?? 500,
-      ...(q.cursor ? { cursor: q.cursor } : {}),
-    });
-    const items = page.items.flatMap((p) => {
+    const page = await ctx.store.troubled(kommunkod, { limit: q.limit ?? 500, ...(q.cursor ? { cursor: q.cursor } : {}) });
+    const items = page.pupils.flatMap((p) => {
       const state = troubleState(p, ctx.today);
       if (!state) return [];
       return [

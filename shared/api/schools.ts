@@ -1,6 +1,5 @@
 /** Routes a school uses: enrol, release, report absence, read its roster. */
 
-import { keys } from "../adapters/dynamodb/keys.ts";
 import { ABSENCE_SIGNAL_DAYS } from "../adapters/dynamodb/store.ts";
 import { watchAgenda } from "../app/casework.ts";
 import { inParallel } from "../app/parallel.ts";
@@ -70,14 +69,13 @@ export const schoolRoutes: Record<RoutesOf<"schools">, Impl> = {
       throw problems.validation([{ path: "/date", message: "is not a school day by this school's calendar" }]);
     }
     // Every named pupil must be enrolled here on that day; otherwise nothing is written.
-    const reportKey = keys.absenceReport(school.schoolId, date);
     // The days this school has filed: they answer episodes, so the absence signal stays sparse.
     const filed = await ctx.store.filedDays(school.schoolId, [
       ...new Set([schoolYearOf(ctx.today), schoolYearOf(addDays(ctx.today, -365))]),
     ]);
     const [ids, previousReport] = await Promise.all([
       Promise.all(body.absent.map((a) => (a.pupilId ? a.pupilId : ctx.store.pupilIdFor(a.personnummer ?? "")))),
-      ctx.store.get<{ pupilIds: string[] }>(reportKey),
+      ctx.store.absenceReport(school.schoolId, date),
     ]);
     const read = await ctx.store.getPupils(ids.filter((id): id is string => typeof id === "string"));
     const errors: { path: string; message: string }[] = [];
@@ -98,7 +96,7 @@ export const schoolRoutes: Record<RoutesOf<"schools">, Impl> = {
     if (errors.length)
       throw problems.validation(errors, "Some pupils are not enrolled at this school on this date; nothing was recorded.");
 
-    const cleared = (previousReport?.pupilIds ?? []).filter((id) => !seen.has(id));
+    const cleared = previousReport.filter((id) => !seen.has(id));
     const writes: { pupilId: string; fraction: number | null; kind?: string; pupil?: Pupil }[] = [
       ...entries.map((e) => ({ pupilId: e.pupil.pupilId, fraction: e.fraction, kind: e.kind, pupil: e.pupil })),
       ...cleared.map((pupilId) => ({ pupilId, fraction: null })),
@@ -130,24 +128,13 @@ export const schoolRoutes: Record<RoutesOf<"schools">, Impl> = {
           const until = addDays(ctx.today, ABSENCE_SIGNAL_DAYS);
           if (!next.watchUntil || next.watchUntil < until) next.watchUntil = until;
         }
-        await ctx.store.transact([
+        await ctx.store.commit([
           ctx.store.pupilWrite(next, ctx.today, false),
-          w.fraction === null
-            ? { Delete: { TableName: ctx.store.table, Key: keys.absence(w.pupilId, date) } }
-            : {
-                Put: {
-                  TableName: ctx.store.table,
-                  Item: {
-                    ...keys.absence(w.pupilId, date),
-                    entity: "absence",
-                    pupilId: w.pupilId,
-                    schoolId: school.schoolId,
-                    date,
-                    kind: w.kind,
-                    fraction: w.fraction,
-                  },
-                },
-              },
+          ctx.store.absenceWrite(
+            w.pupilId,
+            date,
+            w.fraction === null ? null : { schoolId: school.schoolId, kind: w.kind ?? "unexcused", fraction: w.fraction },
+          ),
           ctx.store.auditWrite(w.pupilId, ctx.actor, "absence.reported", ctx.now),
           // The signal keeps the pupil in the sweep's index for a while; the daily job lets it go then.
           ...watchAgenda(ctx.store, pupil, next, ctx.today),
@@ -157,15 +144,7 @@ export const schoolRoutes: Record<RoutesOf<"schools">, Impl> = {
     // Pupils are independent: their writes go a few at a time, each conditioned on its own version.
     await inParallel(writes, 8, writeOne);
     // The day is filed: a pupil the report does not name was present (SPEC §4 Time, rule 2).
-    await ctx.store.transact([
-      {
-        Put: {
-          TableName: ctx.store.table,
-          Item: { ...reportKey, entity: "absenceReport", pupilIds: [...seen], reportedAt: ctx.now },
-        },
-      },
-      ctx.store.filedDayWrite(school.schoolId, date),
-    ]);
+    await ctx.store.commit(ctx.store.absenceReportWrites(school.schoolId, date, [...seen], ctx.now));
     return { status: 200, body: { date, recorded: entries.length, cleared: cleared.length, filed: true } };
   },
 

@@ -4,9 +4,15 @@
  * Which cases change is decided elsewhere (detection, placement, register); this file only writes.
  */
 
-import { keys } from "../adapters/dynamodb/keys.ts";
-import type { Actor, Notification, Store, TransactItem } from "../adapters/dynamodb/store.ts";
-import { type Contact, notificationsFor, type RecipientGroup, recipientsFor, type Step } from "../domain/alerts.ts";
+import type { Actor, Store, Write } from "../adapters/dynamodb/store.ts";
+import {
+  type Contact,
+  type Notification,
+  notificationsFor,
+  type RecipientGroup,
+  recipientsFor,
+  type Step,
+} from "../domain/alerts.ts";
 import { type CaseChanges, openCase, relocated, withCaseChanges } from "../domain/cases.ts";
 import { addDays, type IsoDate } from "../domain/dates.ts";
 import type { Answer } from "../domain/detection.ts";
@@ -19,8 +25,8 @@ export const appUrl = () => process.env.APP_URL ?? "http://localhost:3000";
 export const SYSTEM_RESOLVER = "system:sweep";
 
 export async function contactsOf(store: Store, scopes: string[]): Promise<Contact[]> {
-  const lists = await Promise.all([...new Set(scopes)].map((s) => store.queryAll<Contact>("gsi1", keys.scopeContacts(s))));
-  return lists.flatMap((l) => l.items);
+  const lists = await Promise.all([...new Set(scopes)].map((s) => store.contactsOf(s)));
+  return lists.flat();
 }
 
 /** Siblings in the same household for the checklist: how many, how many absent on the pupil's absent days since the episode start, how many in a case. */
@@ -61,7 +67,7 @@ async function queue(
 
 export interface OpeningWrites {
   case: Case;
-  items: TransactItem[];
+  items: Write[];
   queued: number;
 }
 
@@ -136,12 +142,7 @@ export interface Resolution {
 }
 
 /** The writes that resolve cases (with their scope pointers). The pupil record changes through `withCaseChanges`. */
-export async function resolvingWrites(
-  store: Store,
-  resolutions: Resolution[],
-  now: string,
-  today: IsoDate,
-): Promise<TransactItem[]> {
+export async function resolvingWrites(store: Store, resolutions: Resolution[], now: string, today: IsoDate): Promise<Write[]> {
   if (resolutions.length === 0) return [];
   const cases = new Map((await store.getCases(resolutions.map((r) => r.ref.caseId))).map((c) => [c.caseId, c]));
   return resolutions.flatMap((r) => {
@@ -170,7 +171,7 @@ export function answered(answers: { ref: CaseRef; answer: Answer; byRegister?: t
 export async function pupilChangeWrites(
   store: Store,
   input: { before: Pupil; after: Pupil; created?: boolean; resolutions: Resolution[]; today: IsoDate; now: string },
-): Promise<{ next: Pupil; items: TransactItem[] }> {
+): Promise<{ next: Pupil; items: Write[] }> {
   const changes: CaseChanges = {
     resolved: input.resolutions.map((r) => ({ ref: r.ref, byHand: r.answeredOn === undefined, final: r.final ?? false })),
   };
@@ -184,7 +185,7 @@ export async function pupilChangeWrites(
 }
 
 /** When a pupil's watch ends (rule 8, absence signals), the daily job lets them out of the sweep's index. */
-export function watchAgenda(store: Store, before: Pupil, after: Pupil, today: IsoDate): TransactItem[] {
+export function watchAgenda(store: Store, before: Pupil, after: Pupil, today: IsoDate): Write[] {
   if (!after.watchUntil || after.watchUntil === before.watchUntil) return [];
   return store.agendaWrites(after, [{ date: addDays(after.watchUntil, 1), reason: "watch-end" }], today);
 }
@@ -199,7 +200,7 @@ export async function stepWrites(
   steps: Step[],
   pupil: Pupil,
   opts: { raise: boolean; honour: boolean; now: string },
-): Promise<{ items: TransactItem[]; queued: number }> {
+): Promise<{ items: Write[]; queued: number }> {
   const next: Case = { ...c, ...(opts.raise ? { severity: "high" as const } : {}) };
   const notifications: Notification[] = [];
   for (const step of steps) {
@@ -227,7 +228,7 @@ export async function reopeningWrites(
   c: Case,
   pupil: Pupil,
   opts: { severity: "normal" | "high"; steps: Step[]; honour: boolean; now: string; actor: Actor },
-): Promise<{ items: TransactItem[]; queued: number }> {
+): Promise<{ items: Write[]; queued: number }> {
   const here = relocated(c, pupil, await schoolMunicipalities(store, c));
   const next: Case = { ...here.case, status: "open", severity: opts.severity };
   const queued: Notification[] = [];
@@ -251,12 +252,7 @@ export async function reopeningWrites(
  * home's, the old office and district keep read access to what they wrote and are told, the new
  * office (and district, for a high case) are alerted as for a new case.
  */
-export async function movingWrites(
-  store: Store,
-  c: Case,
-  pupil: Pupil,
-  opts: { now: string; actor: Actor },
-): Promise<TransactItem[]> {
+export async function movingWrites(store: Store, c: Case, pupil: Pupil, opts: { now: string; actor: Actor }): Promise<Write[]> {
   const { case: moved, former, added } = relocated(c, pupil, await schoolMunicipalities(store, c));
   const told: RecipientGroup[] = [
     ...added.filter((s) => s.startsWith("municipality:")).map((scope) => ({ scope, role: "attendance_office" as const })),

@@ -3,10 +3,9 @@
  * e-mail subscription state, and which of them the daily job alarms on.
  */
 
-import { keys } from "../adapters/dynamodb/keys.ts";
 import type { Store } from "../adapters/dynamodb/store.ts";
-import type { Notifier, StoredContact } from "../adapters/notify.ts";
-import type { SubscriptionState } from "../domain/alerts.ts";
+import type { Notifier } from "../adapters/notify.ts";
+import type { StoredContact, SubscriptionState } from "../domain/alerts.ts";
 import { inParallel } from "./parallel.ts";
 
 /** A pending confirmation is normal for a day after the contact is saved; after that, alerts are lost. */
@@ -16,11 +15,9 @@ export type ContactWithState = StoredContact & { emailSubscription: Subscription
 
 /** The contacts of a municipality (its office, its schools, its social-services districts). */
 export async function municipalityContacts(store: Store, kommunkod: string): Promise<StoredContact[]> {
-  const { pk, skPrefix } = keys.municipalityContacts(kommunkod);
-  const pointers = (await store.queryAll<{ contactId: string }>(null, pk, { skPrefix })).items;
   const found: StoredContact[] = [];
-  await inParallel(pointers, 8, async (p) => {
-    const c = await store.get<StoredContact>(keys.contact(p.contactId));
+  await inParallel(await store.contactIdsOf(kommunkod), 8, async (id) => {
+    const c = await store.getContact(id);
     if (c) found.push(c);
   });
   return found.sort((a, b) => a.scope.localeCompare(b.scope) || a.contactId.localeCompare(b.contactId));

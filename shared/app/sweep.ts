@@ -8,8 +8,7 @@
  * A sweep for a future date is a preview: it answers what would open and writes nothing.
  */
 
-import { keys } from "../adapters/dynamodb/keys.ts";
-import type { Actor, Store, TransactItem } from "../adapters/dynamodb/store.ts";
+import type { Actor, Store, Write } from "../adapters/dynamodb/store.ts";
 import { logger } from "../adapters/log.ts";
 import type { Calendar } from "../domain/calendar.ts";
 import { withCaseChanges } from "../domain/cases.ts";
@@ -165,10 +164,8 @@ export async function sweep(
   const facts = new SweepFacts(store, kommunkod, yearsFor(asOf, today));
   await facts.load([]);
 
-  const candidates = opts.escalateOnly ? [] : (await store.queryAll<Pupil>("trouble", keys.trouble(kommunkod))).items;
-  const pointers = (await store.queryAll<{ caseId: string }>(null, `CASESCOPE#municipality:${kommunkod}`, { skPrefix: "open#" }))
-    .items;
-  const openCases = await store.getCases(pointers.map((p) => p.caseId));
+  const candidates = opts.escalateOnly ? [] : (await store.troubled(kommunkod)).pupils;
+  const openCases = await store.openCasesOf(kommunkod);
   summary.read = { candidates: candidates.length, openCases: openCases.length };
 
   // Households are evaluated together: siblings' cases and absence decide each other's severity.
@@ -225,7 +222,7 @@ export async function sweep(
   async function writeDecision(d: PupilDecision, cases: Map<string, Case>, household: Pupil[]) {
     if (d.resolve.length + d.open.length + d.reopen.length + d.steps.length === 0) return;
     const { pupil } = d;
-    const items: TransactItem[] = [];
+    const items: Write[] = [];
     let queued = 0;
     const resolutions = answered(
       d.resolve.map((r) => ({ ref: r.c, answer: r.answer })),
@@ -269,7 +266,7 @@ export async function sweep(
       );
       items.unshift(store.pupilWrite(next, today, false), ...watchAgenda(store, pupil, next, today));
     }
-    await store.transact(items);
+    await store.commit(items);
     for (const r of d.resolve) bump(summary.resolved, r.c.kind);
     for (const o of d.open) bump(summary.opened, o.kind);
     for (const r of d.reopen) bump(summary.reopened, r.kind);
@@ -300,7 +297,7 @@ export async function dailyJob(
       await store.withRetry(async () => {
         const pupil = await store.getPupil(pupilId);
         if (!pupil) return;
-        await store.transact([store.pupilWrite(pupil, today, false)]);
+        await store.commit([store.pupilWrite(pupil, today, false)]);
       });
       pupils++;
     }

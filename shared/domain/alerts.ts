@@ -4,8 +4,30 @@
  * personnummer, and for a protected identity never a school.
  */
 import { createHash } from "node:crypto";
-import type { Notification } from "../adapters/dynamodb/store.ts";
 import type { Case, CaseKind } from "./model.ts";
+
+/** A message to one recipient, and its delivery state. */
+export interface Notification {
+  notificationId: string;
+  /** What it reports: a case, or (for a notice about an enrolment, a key, a register conflict) a reference. */
+  caseId?: string;
+  noticeRef?: string;
+  step: string;
+  channel: "sms" | "email";
+  /** Contact id (sms) or recipient group `scope#role` (email topic). */
+  recipient: string;
+  scope: string;
+  role: string;
+  text: string;
+  subject: string;
+  status: "pending" | "sending" | "sent" | "failed";
+  attempts: number;
+  attemptLog: { at: string; error: string }[];
+  createdAt: string;
+  nextAttemptAt: string;
+  sentAt?: string;
+  messageId?: string;
+}
 
 export type ContactRole = "rektor" | "attendance_office" | "head_of_schools" | "social_services";
 
@@ -17,6 +39,9 @@ export interface Contact {
   email?: string;
   phone?: string;
 }
+
+/** A contact as stored: what the office registered, and the e-mail subscription made for it. */
+export type StoredContact = Contact & { subscriptionArn?: string; subscribedAt?: string };
 
 /**
  * Whether a contact's e-mail alerts reach them: `confirmed`; `pending_confirmation` (the link in
@@ -158,7 +183,6 @@ export function notificationsFor(
   for (const g of groups) {
     const members = contacts.filter((k) => k.scope === g.scope && k.role === g.role);
     const base = {
-      subjectPk: `CASE#${c.caseId}`,
       caseId: c.caseId,
       step,
       scope: g.scope,

@@ -235,3 +235,35 @@ export interface School {
 export function caseFamily(kind: CaseKind): readonly CaseKind[] {
   return kind === "unplaced" || kind === "unverified_emigration" ? ["unplaced", "unverified_emigration"] : [kind];
 }
+
+/** An entry of a case's journal: appended, never changed; social services' own entries are theirs alone. */
+export interface JournalEntry {
+  entryId: string;
+  at: string;
+  by: string;
+  text: string;
+  socialOnly: boolean;
+}
+
+/** A lock override (rule 8): asked by one person of the office, carried out when another approves it. */
+export interface Override {
+  overrideId: string;
+  kommunkod: string;
+  schoolId: string;
+  enrolmentId: string;
+  release: {
+    endDate: IsoDate;
+    reason: ReleaseReason;
+    destination?: Destination;
+    evidence?: { kind: EvidenceKind; reference: string };
+  };
+  reason: string;
+  status: "pending" | "approved";
+  requestedBy: string;
+  requestedByCredential: string;
+  requestedByPerson?: string;
+  requestedAt: string;
+  approvedBy?: string;
+  approvedByCredential?: string;
+  approvedAt?: string;
+}

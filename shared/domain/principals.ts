@@ -58,3 +58,24 @@ export function secretMatches(secret: string, storedHash: string): boolean {
   const b = Buffer.from(storedHash, "hex");
   return a.length === b.length && timingSafeEqual(a, b);
 }
+
+/** A credential as stored: never the key, only a hash of its secret. */
+export interface CredentialRecord {
+  credentialId: string;
+  principal: string;
+  secretHash: string;
+  label?: string;
+  status?: "active" | "pending_approval";
+  /** The municipality whose keys these are (`ops` for operators' keys). */
+  scope: string;
+  createdAt: string;
+  createdBy: string;
+  createdByCredential?: string;
+  createdByPerson?: string;
+  approvedByPerson?: string;
+  approvedByCredential?: string;
+  approvedAt?: string;
+  lastUsedAt?: string;
+  revokedAt?: string;
+  revokedBy?: string;
+}

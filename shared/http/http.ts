@@ -7,7 +7,6 @@ import { createHash, randomUUID } from "node:crypto";
 import middy from "@middy/core";
 import httpHeaderNormalizer from "@middy/http-header-normalizer";
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from "aws-lambda";
-import { keys } from "../adapters/dynamodb/keys.ts";
 import { type Actor, Store } from "../adapters/dynamodb/store.ts";
 import { createLogger, type Logger } from "../adapters/log.ts";
 import { metric } from "../adapters/metrics.ts";
@@ -51,16 +50,6 @@ export function queryOf<S extends z.ZodMiniType>(ctx: Ctx, _schema: S): z.output
   return ctx.query as z.output<S>;
 }
 
-interface Credential {
-  credentialId: string;
-  principal: string;
-  secretHash: string;
-  label?: string;
-  status?: "active" | "pending_approval";
-  lastUsedAt?: string;
-  revokedAt?: string;
-}
-
 function json(status: number, body: unknown, headers: Record<string, string> = {}): APIGatewayProxyStructuredResultV2 {
   const problem = status >= 400;
   return {
@@ -99,7 +88,7 @@ async function authenticate(
   const m = /^Bearer\s+(\S+)$/i.exec(header ?? "");
   const parsed = m?.[1] ? parseKey(m[1]) : null;
   if (!parsed) throw problems.unauthorized();
-  const cred = await store.get<Credential>(keys.credential(parsed.credentialId));
+  const cred = await store.getCredential(parsed.credentialId);
   if (!cred || cred.revokedAt || !secretMatches(parsed.secret, cred.secretHash)) throw problems.unauthorized();
   // SPEC §1: a key an operator issued works once a second operator (another person) approved it.
   if (cred.status === "pending_approval") {
@@ -144,39 +133,16 @@ function canonical(value: unknown): string {
   return JSON.stringify(value) ?? "null";
 }
 
-interface IdempotencyRecord {
-  state: "in_flight" | "done";
-  bodyHash: string;
-  leaseUntil: number;
-  expiresAt: number;
-  response?: Reply;
-}
-
 /** Claims an Idempotency-Key, or returns the stored reply for a retry of the same request. */
 async function claimIdempotency(store: Store, hash: string, bodyHash: string, nowMs: number): Promise<Reply | null> {
-  const key = keys.idempotency(hash);
-  const expiresAt = nowMs + IDEMPOTENCY_HOURS * 3_600_000;
-  try {
-    await store.put(
-      {
-        ...key,
-        entity: "idempotency",
-        state: "in_flight",
-        bodyHash,
-        leaseUntil: nowMs + IN_FLIGHT_LEASE_MS,
-        expiresAt,
-        ttl: Math.floor(expiresAt / 1000),
-      },
-      // Free, expired, or in flight past its lease (the process that held it died).
-      "attribute_not_exists(pk) OR expiresAt < :now OR (#st = :inflight AND leaseUntil < :now AND bodyHash = :bh)",
-      { "#st": "state" },
-      { ":now": nowMs, ":inflight": "in_flight", ":bh": bodyHash },
-    );
-    return null;
-  } catch (err) {
-    if ((err as { name?: string }).name !== "ConditionalCheckFailedException") throw err;
-  }
-  const rec = await store.get<IdempotencyRecord>(key);
+  const claim = await store.claimIdempotency(hash, {
+    bodyHash,
+    nowMs,
+    leaseMs: IN_FLIGHT_LEASE_MS,
+    expiresAt: nowMs + IDEMPOTENCY_HOURS * 3_600_000,
+  });
+  if (claim.claimed) return null;
+  const rec = claim.record;
   if (!rec) throw problems.conflict("idempotency_in_flight", "Try again.");
   if (rec.bodyHash !== bodyHash) {
     throw problems.conflict("idempotency_conflict", "This Idempotency-Key was used with a different request body.");
@@ -187,7 +153,7 @@ async function claimIdempotency(store: Store, hash: string, bodyHash: string, no
       "A request with this Idempotency-Key is still being processed; retry shortly.",
     );
   }
-  return rec.response;
+  return rec.response as Reply;
 }
 
 export function createApiHandler<F extends FunctionName>(fn: F, impls: Record<RoutesOf<F>, Impl>) {
@@ -343,21 +309,13 @@ function pupilIdsIn(body: unknown): string[] {
 
 /** Records the answer for retries; a server error frees the key so the retry runs again. */
 async function settleIdempotency(store: Store, hash: string, outcome: Reply | Problem | null): Promise<void> {
-  const key = keys.idempotency(hash);
-  if (outcome === null) {
-    await store.delete(key);
-    return;
-  }
-  const response: Reply =
-    outcome instanceof Problem
-      ? { status: outcome.status, body: outcome.toJSON() }
-      : { ...outcome, body: redactReplay(outcome.body) };
-  await store.update({
-    Key: key,
-    UpdateExpression: "SET #st = :done, #r = :r",
-    ExpressionAttributeNames: { "#st": "state", "#r": "response" },
-    ExpressionAttributeValues: { ":done": "done", ":r": response },
-  });
+  const response: Reply | null =
+    outcome === null
+      ? null
+      : outcome instanceof Problem
+        ? { status: outcome.status, body: outcome.toJSON() }
+        : { ...outcome, body: redactReplay(outcome.body) };
+  await store.settleIdempotency(hash, response);
 }
 
 /** A replayed `POST /v1/credentials` returns the credentialId but never the key again. */

@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { keys } from "../../shared/adapters/dynamodb/keys.ts";
-import type { Notification } from "../../shared/adapters/dynamodb/store.ts";
+import type { Notification } from "../../shared/domain/alerts.ts";
 import { api, key, municipalityFixture, pnr, setToday, store, useTable } from "../helpers.ts";
 import { http, startApi } from "./server.ts";
 
@@ -160,7 +160,7 @@ describe("crash", () => {
     for (const n of notifications) expect(counts.get(n.notificationId) ?? 0).toBeGreaterThanOrEqual(1);
     expect([...counts.values()].filter((c) => c > 1).length).toBeLessThanOrEqual(1);
     for (const n of notifications.slice(0, 20)) {
-      expect((await store().get<Notification>(keys.notification(n.subjectPk, n.notificationId)))?.status).toBe("sent");
+      expect((await store().get<Notification>(keys.notification(n)))?.status).toBe("sent");
     }
   });
 });

@@ -3,9 +3,9 @@ import { ListSubscriptionsByTopicCommand, PublishCommand, SNSClient } from "@aws
 import { mockClient } from "aws-sdk-client-mock";
 import { describe, expect, it } from "vitest";
 import { keys } from "../../shared/adapters/dynamodb/keys.ts";
-import type { Notification } from "../../shared/adapters/dynamodb/store.ts";
 import { SnsNotifier } from "../../shared/adapters/notify.ts";
 import { backoffMs, dispatch } from "../../shared/app/dispatch.ts";
+import type { Notification } from "../../shared/domain/alerts.ts";
 import { store, useTable } from "../helpers.ts";
 
 useTable();
@@ -30,7 +30,6 @@ describe("SNS outage", () => {
     const start = new Date("2026-11-23T06:30:00.000Z");
     const queued: Notification[] = Array.from({ length: 200 }, (_, i) => ({
       notificationId: `n_outage_${i}`,
-      subjectPk: `CASE#case_outage_${i % 50}`,
       caseId: `case_outage_${i % 50}`,
       step: "opened",
       channel: i % 2 ? "sms" : "email",
@@ -46,7 +45,7 @@ describe("SNS outage", () => {
       nextAttemptAt: start.toISOString(),
     }));
     for (let i = 0; i < queued.length; i += 50)
-      await s.transact(
+      await s.commit(
         queued
           .slice(i, i + 50)
           .map((n) => s.outboxWrite(n))
@@ -79,7 +78,7 @@ describe("SNS outage", () => {
     expect(delivered.size).toBe(200);
     expect([...delivered.values()].every((c) => c === 1)).toBe(true);
     for (const n of queued.slice(0, 40)) {
-      const after = await s.get<Notification>(keys.notification(n.subjectPk, n.notificationId));
+      const after = await s.get<Notification>(keys.notification(n));
       expect(after?.status).toBe("sent");
       expect(after?.attemptLog.length).toBeGreaterThanOrEqual(1);
       expect(after?.attemptLog[0]?.error).toBe("InternalErrorException");

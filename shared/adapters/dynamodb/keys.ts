@@ -76,8 +76,11 @@ export const keys = {
   override: (kommunkod: string, overrideId: string) => ({ pk: `MUNI#${kommunkod}`, sk: `OVERRIDE#${overrideId}` }),
 
   /** A notification lives beside what it reports (a case, or a transfer notice), so one query reads a case whole. */
-  notification: (subjectPk: string, notificationId: string) => ({ pk: subjectPk, sk: `NOTIF#${notificationId}` }),
-  notice: (enrolmentId: string) => `NOTICE#${enrolmentId}`,
+  notification: (n: { caseId?: string | undefined; noticeRef?: string | undefined; notificationId: string }) => ({
+    pk: n.caseId ? `CASE#${n.caseId}` : `NOTICE#${n.noticeRef}`,
+    sk: `NOTIF#${n.notificationId}`,
+  }),
+  notice: (ref: string) => `NOTICE#${ref}`,
   /** The outbox: only undelivered notifications are in it, sorted by when they are next due. */
   outboxPending: "OUTBOX#PENDING",
   journal: (caseId: string, at: string, id: string) => ({ pk: `CASE#${caseId}`, sk: `JOURNAL#${at}#${id}` }),

@@ -18,18 +18,31 @@ import {
   type TransactWriteCommandInput,
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
+import type { Notification, StoredContact } from "../../domain/alerts.ts";
 import type { Calendar, CalendarYear } from "../../domain/calendar.ts";
 import { caseScopes } from "../../domain/cases.ts";
 import { type IsoDate, schoolYearOf } from "../../domain/dates.ts";
-import type { Case, CaseOutcome, Enrolment, Pupil, School } from "../../domain/model.ts";
+import type { Case, CaseOutcome, ChecklistItem, Enrolment, JournalEntry, Override, Pupil, School } from "../../domain/model.ts";
 import { troubleState } from "../../domain/placement.ts";
+import type { CredentialRecord } from "../../domain/principals.ts";
 import { DEFAULT_SETTINGS, type Settings } from "../../domain/settings.ts";
 import { problems } from "../../http/problems.ts";
 import { pepper } from "../pepper.ts";
 import { auditTableName, keys, TABLE_NAME_ENV } from "./keys.ts";
 
 type Item = Record<string, unknown>;
-export type TransactItem = NonNullable<TransactWriteCommandInput["TransactItems"]>[number];
+type TransactItem = NonNullable<TransactWriteCommandInput["TransactItems"]>[number];
+
+declare const writeBrand: unique symbol;
+/**
+ * One write of an atomic change, made by this adapter in the domain's words (`pupilWrite`,
+ * `caseOpenWrites`, `outboxWrite`, …). Callers collect them and `commit` them together: all or
+ * nothing. What a write is made of is this adapter's business alone.
+ */
+export type Write = { readonly [writeBrand]: true };
+const w = (item: TransactItem): Write => item as unknown as Write;
+const ws = (items: TransactItem[]): Write[] => items as unknown as Write[];
+const sdk = (writes: Write[]): TransactItem[] => writes as unknown as TransactItem[];
 
 export interface Actor {
   principal: string;
@@ -174,7 +187,9 @@ export class Store {
     for (const item of items) this.forget(item);
   }
 
-  async transact(items: TransactItem[]): Promise<void> {
+  /** Commits writes together, all or nothing; a condition a concurrent change broke is `ConcurrentChange`. */
+  async commit(writes: Write[]): Promise<void> {
+    const items = sdk(writes);
     try {
       await this.doc.send(new TransactWriteCommand({ TransactItems: items }));
       for (const i of items) this.forget(i.Put?.Item ?? i.Update?.Key ?? i.Delete?.Key ?? {});
@@ -245,7 +260,7 @@ export class Store {
   }
 
   /** Date-driven changes to apply on their day (the daily job of the pupil's municipality), deduplicated. */
-  agendaWrites(pupil: Pupil, due: { date: IsoDate; reason: string }[], today: IsoDate): TransactItem[] {
+  agendaWrites(pupil: Pupil, due: { date: IsoDate; reason: string }[], today: IsoDate): Write[] {
     const kommunkod = watcherOf(pupil);
     if (!kommunkod) return [];
     const seen = new Set<string>();
@@ -263,7 +278,8 @@ export class Store {
             },
           },
         ];
-      });
+      })
+      .map(w);
   }
 
   /** The pupils whose placement changes by date on one day in one municipality (the daily job). */
@@ -289,8 +305,8 @@ export class Store {
   }
 
   /** Records that a school filed its report for a day (a report that lists nobody is filed too). */
-  filedDayWrite(schoolId: string, date: IsoDate): TransactItem {
-    return {
+  filedDayWrite(schoolId: string, date: IsoDate): Write {
+    return w({
       Update: {
         TableName: this.table,
         Key: keys.filedDays(schoolId, schoolYearOf(date)),
@@ -298,30 +314,30 @@ export class Store {
         ExpressionAttributeNames: { "#d": "days" },
         ExpressionAttributeValues: { ":day": new Set([date]), ":e": "filedDays" },
       },
-    };
+    });
   }
 
   /** Put of a changed pupil, conditioned on the version that was read. */
-  pupilWrite(pupil: Pupil, today: IsoDate, created: boolean): TransactItem {
+  pupilWrite(pupil: Pupil, today: IsoDate, created: boolean): Write {
     const next = { ...pupil, version: pupil.version + 1 };
-    return {
+    return w({
       Put: {
         TableName: this.table,
         Item: this.pupilItem(next, today),
         ConditionExpression: created ? "attribute_not_exists(pk)" : "version = :v",
         ...(created ? {} : { ExpressionAttributeValues: { ":v": pupil.version } }),
       },
-    };
+    });
   }
 
-  async pnrWrite(pupil: Pupil): Promise<TransactItem> {
-    return {
+  async pnrWrite(pupil: Pupil): Promise<Write> {
+    return w({
       Put: {
         TableName: this.table,
         Item: { ...keys.personnummer(await this.pnrHash(pupil.personnummer)), entity: "pnr", pupilId: pupil.pupilId },
         ConditionExpression: "attribute_not_exists(pk)",
       },
-    };
+    });
   }
 
   /** The pupil's household (the pupil included), as their home municipality's register has it. */
@@ -422,8 +438,8 @@ export class Store {
   }
 
   /** Opens a case unless this episode's case already exists (deterministic id), with a pointer for each scope that may list it. */
-  caseOpenWrites(c: Case): TransactItem[] {
-    return [
+  caseOpenWrites(c: Case): Write[] {
+    return ws([
       {
         Put: {
           TableName: this.table,
@@ -440,15 +456,15 @@ export class Store {
       ...caseScopes(c).map((scope) => ({
         Put: { TableName: this.table, Item: { ...keys.caseScope(scope, true, c.caseId), entity: "caseScope", caseId: c.caseId } },
       })),
-    ];
+    ]);
   }
 
   /** Resolves a case that is not resolved yet, and moves its scope pointers from open to closed. */
   caseResolveWrites(
     c: Pick<Case, "caseId" | "schoolIds" | "municipalities" | "district">,
     r: { outcome: CaseOutcome; note: string; now: string; today: IsoDate; by: string; answeredOn?: IsoDate | undefined },
-  ): TransactItem[] {
-    return [
+  ): Write[] {
+    return ws([
       {
         Update: {
           TableName: this.table,
@@ -470,7 +486,7 @@ export class Store {
         },
       },
       ...this.pointerMoves(c.caseId, caseScopes(c), true, false),
-    ];
+    ]);
   }
 
   private pointerMoves(caseId: string, scopes: string[], from: boolean | null, to: boolean | null): TransactItem[] {
@@ -483,8 +499,8 @@ export class Store {
   }
 
   /** Records alert steps on an open case (and raises it to high), conditioned on the version read. */
-  caseStepsWrite(c: Case, steps: string[], raise: boolean): TransactItem {
-    return {
+  caseStepsWrite(c: Case, steps: string[], raise: boolean): Write {
+    return w({
       Update: {
         TableName: this.table,
         Key: keys.case(c.caseId),
@@ -499,13 +515,13 @@ export class Store {
           ...(raise ? { ":high": "high" } : {}),
         },
       },
-    };
+    });
   }
 
   /** Opens again a case the data had resolved: same id, pointers back to open. */
-  caseReopenWrites(c: Case, next: Case, steps: string[], now: string): TransactItem[] {
+  caseReopenWrites(c: Case, next: Case, steps: string[], now: string): Write[] {
     const scopes = caseScopes(next);
-    return [
+    return ws([
       {
         Update: {
           TableName: this.table,
@@ -542,13 +558,13 @@ export class Store {
         null,
         true,
       ),
-    ];
+    ]);
   }
 
   /** Moves a case to the pupil's new home (rule 6): the new scopes list it, the former ones keep a closed pointer. */
-  caseMoveWrites(c: Case, moved: Case, former: string[], added: string[]): TransactItem[] {
+  caseMoveWrites(c: Case, moved: Case, former: string[], added: string[]): Write[] {
     const open = c.status !== "resolved";
-    return [
+    return ws([
       {
         Update: {
           TableName: this.table,
@@ -566,7 +582,7 @@ export class Store {
       },
       ...this.pointerMoves(c.caseId, former, open, false),
       ...this.pointerMoves(c.caseId, added, null, open),
-    ];
+    ]);
   }
 
   async getCases(ids: string[]): Promise<Case[]> {
@@ -575,8 +591,8 @@ export class Store {
 
   // ---- credentials -----------------------------------------------------------------------------
 
-  credentialWrites(c: { credentialId: string; scope: string }): TransactItem[] {
-    return [
+  credentialWrites(c: { credentialId: string; scope: string }): Write[] {
+    return ws([
       {
         Put: {
           TableName: this.table,
@@ -590,11 +606,11 @@ export class Store {
           ConditionExpression: "attribute_not_exists(pk)",
         },
       },
-    ];
+    ]);
   }
 
-  credentialApproval(credentialId: string, by: { person?: string | undefined; credentialId: string; at: string }): TransactItem {
-    return {
+  credentialApproval(credentialId: string, by: { person?: string | undefined; credentialId: string; at: string }): Write {
+    return w({
       Update: {
         TableName: this.table,
         Key: keys.credential(credentialId),
@@ -609,7 +625,7 @@ export class Store {
           ":t": by.at,
         },
       },
-    };
+    });
   }
 
   /** When a key was last used, written at most once an hour (a write on every request would cost more than it tells). */
@@ -640,14 +656,14 @@ export class Store {
   }
 
   /** An audit entry written with the change it records (an append to the audit table, in the same transaction). */
-  auditWrite(pupilId: string, actor: Actor, action: string, now: string): TransactItem {
-    return {
+  auditWrite(pupilId: string, actor: Actor, action: string, now: string): Write {
+    return w({
       Put: {
         TableName: this.auditTable,
         Item: this.auditItem(pupilId, actor, action, now),
         ConditionExpression: "attribute_not_exists(pk)",
       },
-    };
+    });
   }
 
   /** Audit entries for reads (or other events), appended one by one: the functions may only put, never batch-write. */
@@ -688,20 +704,473 @@ export class Store {
    * the dispatcher delivers it. Its id is deterministic per (subject, recipient, step), so the same
    * step is never queued twice.
    */
-  outboxWrite(n: Notification): TransactItem {
-    return {
+  outboxWrite(n: Notification): Write {
+    return w({
       Put: {
         TableName: this.table,
         Item: {
-          ...keys.notification(n.subjectPk, n.notificationId),
+          ...keys.notification(n),
           entity: "notification",
           ...n,
+          subjectPk: keys.notification(n).pk,
           gsi1pk: keys.outboxPending,
           gsi1sk: `${n.nextAttemptAt}#${n.notificationId}`,
         },
         ConditionExpression: "attribute_not_exists(pk)",
       },
+    });
+  }
+
+  // ---- the outbox, as the dispatcher works it ------------------------------------------------
+
+  /** Undelivered notifications due by `now` (and those whose claim lapsed), oldest first. */
+  async dueNotifications(now: string, limit: number): Promise<DueNotification[]> {
+    const raw = await this.queryAll<Item>("gsi1", keys.outboxPending, { skUpTo: `${now}~`, limit, raw: true });
+    return raw.items.map((n) => ({ ...(strip<Notification>(n) as Notification), [dueMark]: String(n.gsi1sk) }));
+  }
+
+  /**
+   * Claims notifications for delivery until `leaseUntil`, each only if no other run claimed it since
+   * it was read: all at once, else one by one. Returns the ones this run holds.
+   */
+  async claimNotifications(due: DueNotification[], leaseUntil: string): Promise<DueNotification[]> {
+    const claim = (n: DueNotification): TransactItem => ({
+      Update: {
+        TableName: this.table,
+        Key: keys.notification(n),
+        UpdateExpression: "SET #s = :sending, gsi1sk = :lease, attempts = attempts + :one",
+        ConditionExpression: "gsi1sk = :seen",
+        ExpressionAttributeNames: { "#s": "status" },
+        ExpressionAttributeValues: {
+          ":sending": "sending",
+          ":lease": `${leaseUntil}#${n.notificationId}`,
+          ":one": 1,
+          ":seen": n[dueMark],
+        },
+      },
+    });
+    try {
+      await this.commit(ws(due.map(claim)));
+      return due;
+    } catch (err) {
+      if (!(err instanceof ConcurrentChange)) throw err;
+    }
+    const held: DueNotification[] = [];
+    for (const n of due) {
+      const { TableName: _, ...one } = claim(n).Update as NonNullable<TransactItem["Update"]>;
+      try {
+        await this.update(one);
+        held.push(n);
+      } catch (err) {
+        if (!isConditionFailed(err)) throw err;
+      }
+    }
+    return held;
+  }
+
+  /** Records a delivery: sent (out of the outbox), failed for good, or due again at `nextAttemptAt`. */
+  async recordDelivery(
+    n: Pick<Notification, "caseId" | "noticeRef" | "notificationId">,
+    outcome:
+      | { status: "sent"; at: string; messageId: string }
+      | { status: "failed"; at: string; error: string }
+      | { status: "pending"; at: string; error: string; nextAttemptAt: string },
+  ): Promise<void> {
+    const Key = keys.notification(n);
+    const names = { "#s": "status" };
+    if (outcome.status === "sent") {
+      await this.update({
+        Key,
+        UpdateExpression: "SET #s = :sent, sentAt = :t, messageId = :m REMOVE gsi1pk, gsi1sk",
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: { ":sent": "sent", ":t": outcome.at, ":m": outcome.messageId },
+      });
+      return;
+    }
+    const log = [{ at: outcome.at, error: outcome.error }];
+    await this.update(
+      outcome.status === "failed"
+        ? {
+            Key,
+            UpdateExpression: "SET #s = :failed, attemptLog = list_append(attemptLog, :log) REMOVE gsi1pk, gsi1sk",
+            ExpressionAttributeNames: names,
+            ExpressionAttributeValues: { ":failed": "failed", ":log": log },
+          }
+        : {
+            Key,
+            UpdateExpression:
+              "SET #s = :pending, attemptLog = list_append(attemptLog, :log), nextAttemptAt = :next, gsi1sk = :nextSk",
+            ExpressionAttributeNames: names,
+            ExpressionAttributeValues: {
+              ":pending": "pending",
+              ":log": log,
+              ":next": outcome.nextAttemptAt,
+              ":nextSk": `${outcome.nextAttemptAt}#${n.notificationId}`,
+            },
+          },
+    );
+  }
+
+  /** One notification as stored (tests, the case view reads them with the case). */
+  getNotification(n: Pick<Notification, "caseId" | "noticeRef" | "notificationId">): Promise<Notification | undefined> {
+    return this.get<Notification>(keys.notification(n));
+  }
+
+  /** The notices about one reference (an enrolment's transfer, a key, a register conflict), oldest first. */
+  async notices(ref: string): Promise<Notification[]> {
+    return (await this.queryAll<Notification>(null, keys.notice(ref))).items.sort((a, b) =>
+      a.createdAt.localeCompare(b.createdAt),
+    );
+  }
+
+  // ---- cases, as case workers see them -------------------------------------------------------
+
+  /** A case whole in one query: the case, its journal (oldest first) and its notifications. */
+  async caseWhole(caseId: string): Promise<{ c?: Case; journal: JournalEntry[]; notifications: Notification[] }> {
+    const all = (await this.queryAll<Item>(null, keys.case(caseId).pk, { raw: true })).items;
+    const of = <T>(entity: string) => all.filter((i) => i.entity === entity).map((i) => strip<T>(i) as T);
+    const c = of<Case>("case")[0];
+    return {
+      ...(c ? { c } : {}),
+      journal: of<JournalEntry>("journal").sort((a, b) => a.at.localeCompare(b.at)),
+      notifications: of<Notification>("notification").sort((a, b) => a.createdAt.localeCompare(b.createdAt)),
     };
+  }
+
+  /** A page of the cases a scope may list (open, closed, or both), by id. */
+  async caseIdsOf(
+    scope: string,
+    opts: { status?: "open" | "closed"; limit?: number; cursor?: string },
+  ): Promise<{ caseIds: string[]; cursor?: string }> {
+    const page = await this.queryAll<{ caseId: string }>(null, keys.scopeCases(scope), {
+      ...(opts.status ? { skPrefix: `${opts.status}#` } : {}),
+      ...(opts.limit ? { limit: opts.limit } : {}),
+      ...(opts.cursor ? { cursor: opts.cursor } : {}),
+    });
+    return { caseIds: page.items.map((p) => p.caseId), ...(page.cursor ? { cursor: page.cursor } : {}) };
+  }
+
+  /** The open cases a municipality's office works (the sweep's second read). */
+  async openCasesOf(kommunkod: string): Promise<Case[]> {
+    return this.getCases((await this.caseIdsOf(`municipality:${kommunkod}`, { status: "open" })).caseIds);
+  }
+
+  /** Whether any case is open in the municipality (escalation runs only where one is). */
+  async hasOpenCases(kommunkod: string): Promise<boolean> {
+    return (await this.caseIdsOf(`municipality:${kommunkod}`, { status: "open", limit: 1 })).caseIds.length > 0;
+  }
+
+  /** A case acknowledged by someone: from open only. */
+  caseAcknowledgedWrite(caseId: string, at: string, by: string): Write {
+    return w({
+      Update: {
+        TableName: this.table,
+        Key: keys.case(caseId),
+        UpdateExpression: "SET #s = :ack, acknowledgedAt = :t, acknowledgedBy = :b, version = version + :one",
+        ConditionExpression: "#s = :open",
+        ExpressionAttributeNames: { "#s": "status" },
+        ExpressionAttributeValues: { ":ack": "acknowledged", ":open": "open", ":t": at, ":b": by, ":one": 1 },
+      },
+    });
+  }
+
+  /** An entry appended to a case's journal. */
+  journalWrite(caseId: string, entry: JournalEntry): Write {
+    return w({
+      Put: { TableName: this.table, Item: { ...keys.journal(caseId, entry.at, entry.entryId), entity: "journal", ...entry } },
+    });
+  }
+
+  /** One checklist item of a case replaced, conditioned on the version read. */
+  checklistWrite(c: Pick<Case, "caseId" | "version">, index: number, item: ChecklistItem): Write {
+    return w({
+      Update: {
+        TableName: this.table,
+        Key: keys.case(c.caseId),
+        UpdateExpression: `SET checklist[${index}] = :item, version = version + :one`,
+        ConditionExpression: "version = :v",
+        ExpressionAttributeValues: { ":item": item, ":one": 1, ":v": c.version },
+      },
+    });
+  }
+
+  // ---- pupils in trouble, the sweep's and the watch list's read -------------------------------
+
+  /** The pupils a municipality's sweep looks at (the sparse index): unplaced, pending release, or with an absence signal. */
+  async troubled(
+    kommunkod: string,
+    page: { limit?: number; cursor?: string } = {},
+  ): Promise<{ pupils: Pupil[]; cursor?: string }> {
+    const out = await this.queryAll<Pupil>("trouble", keys.trouble(kommunkod), page);
+    return { pupils: out.items, ...(out.cursor ? { cursor: out.cursor } : {}) };
+  }
+
+  // ---- enrolments and absence -----------------------------------------------------------------
+
+  /** A new enrolment (never one that exists), or an enrolment changed (a release). */
+  enrolmentWrite(e: Enrolment, opts: { created: boolean }): Write {
+    return w({
+      Put: {
+        TableName: this.table,
+        Item: this.enrolmentItem(e),
+        ...(opts.created ? { ConditionExpression: "attribute_not_exists(pk)" } : {}),
+      },
+    });
+  }
+
+  /** An enrolment ended because the pupil was enrolled elsewhere (a transfer). */
+  enrolmentTransferredWrite(
+    pupilId: string,
+    enrolmentId: string,
+    t: { endDate: IsoDate; transferredTo: string; transferRef: string },
+  ): Write {
+    return w({
+      Update: {
+        TableName: this.table,
+        Key: keys.enrolment(pupilId, enrolmentId),
+        UpdateExpression: "SET #s = :ended, endDate = :d, endReason = :r, transferredTo = :to, transferRef = :ref",
+        ExpressionAttributeNames: { "#s": "status" },
+        ExpressionAttributeValues: {
+          ":ended": "ended",
+          ":d": t.endDate,
+          ":r": "transferred",
+          ":to": t.transferredTo,
+          ":ref": t.transferRef,
+        },
+      },
+    });
+  }
+
+  /** A pupil's absence on a day as a school reported it, or (null) the report taken back. */
+  absenceWrite(pupilId: string, date: IsoDate, absence: { schoolId: string; kind: string; fraction: number } | null): Write {
+    return w(
+      absence === null
+        ? { Delete: { TableName: this.table, Key: keys.absence(pupilId, date) } }
+        : {
+            Put: {
+              TableName: this.table,
+              Item: { ...keys.absence(pupilId, date), entity: "absence", pupilId, date, ...absence },
+            },
+          },
+    );
+  }
+
+  /** Whom a school's report of a day named (the set a new report of the day replaces). */
+  async absenceReport(schoolId: string, date: IsoDate): Promise<string[]> {
+    return (await this.get<{ pupilIds: string[] }>(keys.absenceReport(schoolId, date)))?.pupilIds ?? [];
+  }
+
+  /** A school's report of a day: whom it named, and that the day is filed. */
+  absenceReportWrites(schoolId: string, date: IsoDate, pupilIds: string[], at: string): Write[] {
+    return [
+      w({
+        Put: {
+          TableName: this.table,
+          Item: { ...keys.absenceReport(schoolId, date), entity: "absenceReport", pupilIds, reportedAt: at },
+        },
+      }),
+      this.filedDayWrite(schoolId, date),
+    ];
+  }
+
+  // ---- reference data: schools, calendars, settings, municipalities ---------------------------
+
+  /** Saves a calendar (a municipality's or a school's own) for a school year; true when it replaced one. */
+  async saveCalendar(
+    owner: { kommunkod: string } | { schoolId: string },
+    schoolYear: string,
+    calendar: CalendarYear,
+    by: { at: string; principal: string },
+  ): Promise<{ replaced: boolean }> {
+    const key = keys.calendar("kommunkod" in owner ? `MUNI#${owner.kommunkod}` : `SCHOOL#${owner.schoolId}`, schoolYear);
+    return this.saveReplacing(key, { entity: "calendar", calendar }, by);
+  }
+
+  /** Saves a municipality's detection thresholds; true when it replaced earlier ones. */
+  saveSettings(kommunkod: string, settings: Partial<Settings>, by: { at: string; principal: string }) {
+    return this.saveReplacing(keys.municipalitySettings(kommunkod), { entity: "settings", settings }, by);
+  }
+
+  /** A municipality this deployment serves: its daily job and sweep run from now on. */
+  async addMunicipality(kommunkod: string): Promise<void> {
+    await this.put({ ...keys.municipality(kommunkod), entity: "municipality", kommunkod });
+  }
+
+  async saveSchool(school: School, by: { at: string; principal: string }): Promise<void> {
+    await this.put({ ...this.schoolItem(school), updatedAt: by.at, updatedBy: by.principal });
+  }
+
+  private async saveReplacing(
+    key: { pk: string; sk: string },
+    item: Item,
+    by: { at: string; principal: string },
+  ): Promise<{ replaced: boolean }> {
+    const before = await this.get(key);
+    await this.put({ ...key, ...item, updatedAt: by.at, updatedBy: by.principal });
+    return { replaced: !!before };
+  }
+
+  // ---- contacts and their e-mail topics --------------------------------------------------------
+
+  getContact(contactId: string): Promise<StoredContact | undefined> {
+    return this.get<StoredContact>(keys.contact(contactId));
+  }
+
+  /** Saves a contact, listed under its scope (alerts) and its municipality's office (GET /v1/contacts). */
+  async saveContact(
+    kommunkod: string,
+    contact: StoredContact,
+    by: { at: string; principal: string },
+  ): Promise<{ replaced: boolean }> {
+    // The office's pointer first, so no saved contact goes unlisted.
+    await this.put({
+      ...keys.municipalityContact(kommunkod, contact.contactId),
+      entity: "contactPointer",
+      contactId: contact.contactId,
+    });
+    return this.saveReplacing(
+      keys.contact(contact.contactId),
+      { entity: "contact", ...contact, gsi1pk: keys.scopeContacts(contact.scope), gsi1sk: contact.contactId },
+      by,
+    );
+  }
+
+  /** The contacts of a scope (a school, an office, a district): whom its alerts go to. */
+  async contactsOf(scope: string): Promise<StoredContact[]> {
+    return (await this.queryAll<StoredContact>("gsi1", keys.scopeContacts(scope))).items;
+  }
+
+  /** The ids of the contacts a municipality's office registered. */
+  async contactIdsOf(kommunkod: string): Promise<string[]> {
+    const { pk, skPrefix } = keys.municipalityContacts(kommunkod);
+    return (await this.queryAll<{ contactId: string }>(null, pk, { skPrefix })).items.map((p) => p.contactId);
+  }
+
+  /** The e-mail topic of a recipient group, once one was created. */
+  async emailTopic(scope: string, role: string): Promise<string | undefined> {
+    return (await this.get<{ topicArn: string }>(keys.topic(scope, role)))?.topicArn;
+  }
+
+  async saveEmailTopic(scope: string, role: string, topicArn: string): Promise<void> {
+    await this.put({ ...keys.topic(scope, role), entity: "topic", scope, role, topicArn });
+  }
+
+  // ---- credentials -----------------------------------------------------------------------------
+
+  getCredential(credentialId: string): Promise<CredentialRecord | undefined> {
+    return this.get<CredentialRecord>(keys.credential(credentialId));
+  }
+
+  /** Every credential's metadata, or a municipality's (its scope). */
+  async credentials(scope?: string): Promise<CredentialRecord[]> {
+    return (await this.queryAll<CredentialRecord>("gsi1", keys.credentials, scope ? { skPrefix: `${scope}#` } : {})).items;
+  }
+
+  /** Revokes a key (the first revocation's time and person stay). */
+  async revokeCredential(credentialId: string, at: string, by: string): Promise<void> {
+    await this.update({
+      Key: keys.credential(credentialId),
+      UpdateExpression: "SET revokedAt = if_not_exists(revokedAt, :t), revokedBy = if_not_exists(revokedBy, :b)",
+      ExpressionAttributeValues: { ":t": at, ":b": by },
+    });
+  }
+
+  // ---- lock overrides --------------------------------------------------------------------------
+
+  getOverride(kommunkod: string, overrideId: string): Promise<Override | undefined> {
+    return this.get<Override>(keys.override(kommunkod, overrideId));
+  }
+
+  overrideWrite(o: Override): Write {
+    return w({
+      Put: {
+        TableName: this.table,
+        Item: { ...keys.override(o.kommunkod, o.overrideId), entity: "override", ...o },
+        ConditionExpression: "attribute_not_exists(pk)",
+      },
+    });
+  }
+
+  /** Claims a pending override's approval (false when another approver was first). */
+  async claimOverrideApproval(o: Override, by: { person: string; credentialId: string; at: string }): Promise<boolean> {
+    try {
+      await this.update({
+        Key: keys.override(o.kommunkod, o.overrideId),
+        UpdateExpression: "SET #s = :approved, approvedBy = :b, approvedByCredential = :c, approvedAt = :t",
+        ConditionExpression: "#s = :pending",
+        ExpressionAttributeNames: { "#s": "status" },
+        ExpressionAttributeValues: {
+          ":approved": "approved",
+          ":pending": "pending",
+          ":b": by.person,
+          ":c": by.credentialId,
+          ":t": by.at,
+        },
+      });
+      return true;
+    } catch (err) {
+      if (isConditionFailed(err)) return false;
+      throw err;
+    }
+  }
+
+  /** An approval whose release could not be carried out: the override waits again. */
+  async releaseOverrideApproval(o: Override): Promise<void> {
+    await this.update({
+      Key: keys.override(o.kommunkod, o.overrideId),
+      UpdateExpression: "SET #s = :pending REMOVE approvedBy, approvedByCredential, approvedAt",
+      ExpressionAttributeNames: { "#s": "status" },
+      ExpressionAttributeValues: { ":pending": "pending" },
+    });
+  }
+
+  // ---- idempotency -----------------------------------------------------------------------------
+
+  /**
+   * Claims an Idempotency-Key (free, expired, or held past its lease by a process that died):
+   * `claimed`, or the record that holds it.
+   */
+  async claimIdempotency(
+    hash: string,
+    r: { bodyHash: string; nowMs: number; leaseMs: number; expiresAt: number },
+  ): Promise<{ claimed: true } | { claimed: false; record?: IdempotencyRecord }> {
+    const key = keys.idempotency(hash);
+    try {
+      await this.put(
+        {
+          ...key,
+          entity: "idempotency",
+          state: "in_flight",
+          bodyHash: r.bodyHash,
+          leaseUntil: r.nowMs + r.leaseMs,
+          expiresAt: r.expiresAt,
+          ttl: Math.floor(r.expiresAt / 1000),
+        },
+        "attribute_not_exists(pk) OR expiresAt < :now OR (#st = :inflight AND leaseUntil < :now AND bodyHash = :bh)",
+        { "#st": "state" },
+        { ":now": r.nowMs, ":inflight": "in_flight", ":bh": r.bodyHash },
+      );
+      return { claimed: true };
+    } catch (err) {
+      if (!isConditionFailed(err)) throw err;
+    }
+    const record = await this.get<IdempotencyRecord>(key);
+    return { claimed: false, ...(record ? { record } : {}) };
+  }
+
+  /** Keeps the answer for retries of the same key, or (null) frees the key so a retry runs again. */
+  async settleIdempotency(hash: string, response: unknown | null): Promise<void> {
+    const key = keys.idempotency(hash);
+    if (response === null) {
+      await this.delete(key);
+      return;
+    }
+    await this.update({
+      Key: key,
+      UpdateExpression: "SET #st = :done, #r = :r",
+      ExpressionAttributeNames: { "#st": "state", "#r": "response" },
+      ExpressionAttributeValues: { ":done": "done", ":r": response },
+    });
   }
 
   async update(input: Omit<ConstructorParameters<typeof UpdateCommand>[0], "TableName">): Promise<void> {
@@ -710,34 +1179,24 @@ export class Store {
   }
 }
 
+/** A notification read from the outbox, carrying what its claim is conditioned on. */
+const dueMark = Symbol("due");
+export type DueNotification = Notification & { readonly [dueMark]: string };
+
+/** What an Idempotency-Key holds: in flight (until its lease), or done with the answer to replay. */
+export interface IdempotencyRecord {
+  state: "in_flight" | "done";
+  bodyHash: string;
+  leaseUntil: number;
+  expiresAt: number;
+  response?: unknown;
+}
+
 const REFERENCE_TTL_MS = Number(process.env.REFERENCE_CACHE_MS ?? 60_000);
 const referenceCache = new Map<string, { at: number; value: Promise<unknown> }>();
 
 /** Days an absence signal keeps a pupil in the sweep's index after the report that raised it. */
 export const ABSENCE_SIGNAL_DAYS = 60;
-
-/** A message to one recipient, and its delivery state. */
-export interface Notification {
-  notificationId: string;
-  /** The partition it lives in: `CASE#<id>` or `NOTICE#<enrolmentId>`. */
-  subjectPk: string;
-  caseId?: string;
-  step: string;
-  channel: "sms" | "email";
-  /** Contact id (sms) or recipient group `scope#role` (email topic). */
-  recipient: string;
-  scope: string;
-  role: string;
-  text: string;
-  subject: string;
-  status: "pending" | "sending" | "sent" | "failed";
-  attempts: number;
-  attemptLog: { at: string; error: string }[];
-  createdAt: string;
-  nextAttemptAt: string;
-  sentAt?: string;
-  messageId?: string;
-}
 
 /**
  * A list's cursor, as this store handed it out: the last key read, of this very list. Anything else
@@ -763,6 +1222,11 @@ function parseCursor(cursor: string, pkName: string, pk: string): Record<string,
 /** The municipality whose sweep and daily job watch a pupil: the home municipality, else the school's. */
 export function watcherOf(pupil: Pick<Pupil, "homeMunicipality" | "schoolMunicipality">): string | undefined {
   return pupil.homeMunicipality ?? pupil.schoolMunicipality;
+}
+
+/** A conditional single-item write whose condition did not hold. */
+function isConditionFailed(err: unknown): boolean {
+  return (err as { name?: string }).name === "ConditionalCheckFailedException";
 }
 
 export function sleep(ms: number): Promise<void> {
