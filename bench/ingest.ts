@@ -121,11 +121,15 @@ export async function ingest(port: number, seconds: number) {
   await ensureTable(process.env.DYNAMODB_ENDPOINT ?? "", table);
   const store = new Store(documentClient(), table);
   const now = new Date().toISOString();
-  await store.put({ ...keys.calendar("MUNI#0180", "2026-27"), entity: "calendar", calendar: BENCH_CALENDAR });
+  await store.saveCalendar({ kommunkod: "0180" }, "2026-27", BENCH_CALENDAR, {
+    at: new Date().toISOString(),
+    principal: "bench",
+  });
   const schoolKeys: string[] = [];
   for (let s = 0; s < SCHOOLS; s++) {
-    await store.put(
-      store.schoolItem({ schoolId: schoolId(s), name: `School ${s}`, organiserType: "municipal", municipality: "0180" }),
+    await store.saveSchool(
+      { schoolId: schoolId(s), name: `School ${s}`, organiserType: "municipal", municipality: "0180" },
+      { at: now, principal: "bench" },
     );
     schoolKeys.push((await issueCredential(store, `school:${schoolId(s)}`, "bench", now)).key);
   }
@@ -327,11 +331,14 @@ async function rawAbsence(store: Store, pair: { s: number; day: string }, absent
       store.auditWrite(pupilId, { principal: "bench", credentialId: "bench", requestId: "bench" }, "absence.reported", now),
     ]);
   }
-  await store.put({
-    ...keys.absenceReport(schoolId(pair.s), pair.day),
-    entity: "absenceReport",
-    pupilIds: absentees[pair.s] ?? [],
-  });
+  await rawTransact([
+    {
+      Put: {
+        TableName: store.table,
+        Item: { ...keys.absenceReport(schoolId(pair.s), pair.day), entity: "absenceReport", pupilIds: absentees[pair.s] ?? [] },
+      },
+    },
+  ]);
 }
 
 /**

@@ -4,7 +4,6 @@
  * API Gateway timeout of 29 s.
  */
 import { ensureTable } from "../local/dynamo.ts";
-import { keys } from "../shared/adapters/dynamodb/keys.ts";
 import { documentClient, Store } from "../shared/adapters/dynamodb/store.ts";
 import { issueCredential } from "../shared/api/admin.ts";
 import { addDays } from "../shared/domain/dates.ts";
@@ -16,7 +15,10 @@ export async function populationBatch(n = 1000) {
   process.env.TABLE_NAME = table;
   await ensureTable(process.env.DYNAMODB_ENDPOINT ?? "", table);
   const store = new Store(documentClient(), table);
-  await store.put({ ...keys.calendar("MUNI#0180", "2026-27"), entity: "calendar", calendar: BENCH_CALENDAR });
+  await store.saveCalendar({ kommunkod: "0180" }, "2026-27", BENCH_CALENDAR, {
+    at: new Date().toISOString(),
+    principal: "bench",
+  });
   const key = (await issueCredential(store, "municipality:0180", "bench", new Date().toISOString(), "bench")).key;
   const { invoke } = await import("../local/invoke.ts");
   // Distinct children: a birthday for each of 360 days, then the next serial number.

@@ -7,7 +7,6 @@ import { ScanCommand } from "@aws-sdk/lib-dynamodb";
 import { ensureTable } from "../local/dynamo.ts";
 import { prng } from "../local/prng.ts";
 import { CALENDAR_2026_27 } from "../local/school-year-2026-27.ts";
-import { keys } from "../shared/adapters/dynamodb/keys.ts";
 import { documentClient, Store } from "../shared/adapters/dynamodb/store.ts";
 import { sweep } from "../shared/app/sweep.ts";
 import { type Calendar, lastSchoolDays } from "../shared/domain/calendar.ts";
@@ -84,50 +83,23 @@ function pupils(n: number): Pupil[] {
 
 async function seed(store: Store, n: number): Promise<number> {
   const t0 = performance.now();
-  await store.put({ ...keys.calendar(`MUNI#${KOMMUNKOD}`, "2026-27"), entity: "calendar", calendar: BENCH_CALENDAR });
-  await store.put({ ...keys.municipality(KOMMUNKOD), entity: "municipality", kommunkod: KOMMUNKOD });
-  const fixed: Record<string, unknown>[] = [];
+  const by = { at: new Date().toISOString(), principal: "bench" };
+  await store.saveCalendar({ kommunkod: KOMMUNKOD }, "2026-27", BENCH_CALENDAR, by);
+  await store.addMunicipality(KOMMUNKOD);
   for (let s = 0; s < 20; s++) {
     const schoolId = `0180${String(s).padStart(4, "0")}`;
-    fixed.push(
-      store.schoolItem({
-        schoolId,
-        name: `School ${s}`,
-        organiserType: s % 4 === 0 ? "independent" : "municipal",
-        municipality: KOMMUNKOD,
-      }),
-    );
-    fixed.push({
-      ...keys.contact(`rektor-${s}`),
-      entity: "contact",
-      contactId: `rektor-${s}`,
-      name: "R",
-      role: "rektor",
-      scope: `school:${schoolId}`,
-      email: "r@example.se",
-      phone: "+46701110001",
-      gsi1pk: keys.scopeContacts(`school:${schoolId}`),
-      gsi1sk: `rektor-${s}`,
-    });
+    const organiserType = s % 4 === 0 ? "independent" : "municipal";
+    await store.saveSchool({ schoolId, name: `School ${s}`, organiserType, municipality: KOMMUNKOD }, by);
+    const rektor = { name: "R", role: "rektor" as const, email: "r@example.se", phone: "+46701110001" };
+    await store.saveContact(KOMMUNKOD, { ...rektor, contactId: `rektor-${s}`, scope: `school:${schoolId}` }, by);
   }
-  fixed.push({
-    ...keys.contact("office"),
-    entity: "contact",
-    contactId: "office",
-    name: "O",
-    role: "attendance_office",
-    scope: `municipality:${KOMMUNKOD}`,
-    email: "o@example.se",
-    phone: "+46701110002",
-    gsi1pk: keys.scopeContacts(`municipality:${KOMMUNKOD}`),
-    gsi1sk: "office",
-  });
-  await store.batchPut(fixed);
-  const items = pupils(n).map((p) => store.pupilItem(p, AS_OF));
-  const chunks: Record<string, unknown>[][] = [];
-  for (let i = 0; i < items.length; i += 500) chunks.push(items.slice(i, i + 500));
+  const office = { name: "O", role: "attendance_office" as const, email: "o@example.se", phone: "+46701110002" };
+  await store.saveContact(KOMMUNKOD, { ...office, contactId: "office", scope: `municipality:${KOMMUNKOD}` }, by);
+  const all = pupils(n);
+  const chunks: Pupil[][] = [];
+  for (let i = 0; i < all.length; i += 500) chunks.push(all.slice(i, i + 500));
   const worker = async () => {
-    for (let c = chunks.shift(); c; c = chunks.shift()) await store.batchPut(c);
+    for (let c = chunks.shift(); c; c = chunks.shift()) await store.seedPupils(c, AS_OF);
   };
   await Promise.all(Array.from({ length: 8 }, worker));
   return (performance.now() - t0) / 1000;

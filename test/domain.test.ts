@@ -22,8 +22,8 @@ import {
   placementOn,
   type ReleaseContext,
 } from "../shared/domain/placement.ts";
+import { Refusal } from "../shared/domain/refusal.ts";
 import { newPupil } from "../shared/domain/register.ts";
-import { Problem } from "../shared/http/problems.ts";
 
 const CAL: Calendar = CALENDAR;
 
@@ -177,7 +177,7 @@ describe("release decisions", () => {
       f();
       return "none";
     } catch (e) {
-      return e instanceof Problem ? e.code : String(e);
+      return e instanceof Refusal ? e.code : String(e);
     }
   };
   it("keeps a transfer pending, and locks it for an absent pupil unless overridden", () => {

@@ -4,7 +4,7 @@ import { beforeAll } from "vitest";
 import { ensureTable } from "../local/dynamo.ts";
 import { invoke } from "../local/invoke.ts";
 import { CALENDAR_2026_27 } from "../local/school-year-2026-27.ts";
-import { Store } from "../shared/adapters/dynamodb/store.ts";
+import { documentClient, Store } from "../shared/adapters/dynamodb/store.ts";
 import { issueCredential } from "../shared/api/admin.ts";
 import { clock } from "../shared/app/clock.ts";
 import { withCheckDigit } from "../shared/domain/personnummer.ts";
@@ -130,13 +130,16 @@ export async function municipalityFixture(kommunkod = "0180") {
   };
 }
 
+let scanClient: ReturnType<typeof documentClient> | undefined;
+
 /** Every item of the test's table. A scan is for tests only: nothing at run time scans. */
 export async function scanAll(): Promise<Record<string, unknown>[]> {
   const s = store();
   const items: Record<string, unknown>[] = [];
   let start: Record<string, unknown> | undefined;
   do {
-    const out = await s.doc.send(new ScanCommand({ TableName: s.table, ExclusiveStartKey: start }));
+    scanClient ??= documentClient();
+    const out = await scanClient.send(new ScanCommand({ TableName: s.table, ExclusiveStartKey: start }));
     items.push(...(out.Items ?? []));
     start = out.LastEvaluatedKey;
   } while (start);

@@ -1,5 +1,5 @@
 /**
- * The key of the personnummer HMAC (`PNR#` lookup items). In AWS it lives in Secrets Manager and is
+ * The key of the personnummer HMAC (the personnummer lookup items). In AWS it lives in Secrets Manager and is
  * read once per cold start, only by the functions that look pupils up by personnummer (its ARN in
  * PNR_PEPPER_SECRET); nothing puts it in a function's configuration. Locally (DynamoDB Local) a
  * fixed development key is used. Anywhere else without a key, nothing starts.

@@ -14,7 +14,6 @@ import {
   type Principal,
   parsePrincipal,
 } from "../domain/principals.ts";
-import { SettingsSchema } from "../domain/settings.ts";
 import { bodyOf, type Ctx, type Impl } from "../http/http.ts";
 import { problems } from "../http/problems.ts";
 import type { RoutesOf } from "../http/routes.ts";
@@ -52,7 +51,7 @@ export const adminRoutes: Record<RoutesOf<"admin">, Impl> = {
   "PUT /v1/municipalities/{kommunkod}/settings": async (ctx) => {
     const kommunkod = ctx.params.kommunkod ?? "";
     requireOwnMunicipality(ctx, kommunkod);
-    const body = bodyOf(ctx, SettingsSchema);
+    const body = bodyOf(ctx, s.SettingsSchema);
     const status = putStatus(await ctx.store.saveSettings(kommunkod, body, by(ctx)));
     return { status, body };
   },

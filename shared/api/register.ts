@@ -11,7 +11,7 @@ import type { Override, Pupil } from "../domain/model.ts";
 import { comingEnrolment, compulsoryAgeDates, troubleState } from "../domain/placement.ts";
 import { applyRegisterRecord, newPupil } from "../domain/register.ts";
 import { bodyOf, type Ctx, type Impl, queryOf, validate } from "../http/http.ts";
-import { Problem, problems } from "../http/problems.ts";
+import { problems, toProblem } from "../http/problems.ts";
 import type { RoutesOf } from "../http/routes.ts";
 import * as s from "../http/schemas.ts";
 import { mayReadPupil, requireOwnMunicipality, requireSchool } from "./common.ts";
@@ -103,10 +103,11 @@ function withPath<T>(prefix: string, fn: () => T): T {
   try {
     return fn();
   } catch (err) {
-    if (err instanceof Problem && err.errors) {
+    const problem = toProblem(err);
+    if (problem?.errors) {
       throw problems.validation(
-        err.errors.map((e) => ({ ...e, path: `${prefix}${e.path}` })),
-        err.detail,
+        problem.errors.map((e) => ({ ...e, path: `${prefix}${e.path}` })),
+        problem.detail,
       );
     }
     throw err;
@@ -170,8 +171,9 @@ export const registerRoutes: Record<RoutesOf<"register">, Impl> = {
       try {
         return { index, ...(await upsertRegisterRecord(ctx, kommunkod, raw, index)) };
       } catch (err) {
-        if (!(err instanceof Problem) || err.status >= 500) throw err;
-        return { index, status: "error" as const, problem: err.toJSON() };
+        const problem = toProblem(err);
+        if (!problem || problem.status >= 500) throw err;
+        return { index, status: "error" as const, problem: problem.toJSON() };
       }
     });
     return { status: 200, body: { results } };

@@ -10,7 +10,7 @@ import type { Enrolment, Pupil } from "../domain/model.ts";
 import { enrolmentCovers, placementOn } from "../domain/placement.ts";
 import type { Settings } from "../domain/settings.ts";
 import { bodyOf, type Ctx, type Impl, queryOf, validate } from "../http/http.ts";
-import { Problem, problems } from "../http/problems.ts";
+import { problems, toProblem } from "../http/problems.ts";
 import type { RoutesOf } from "../http/routes.ts";
 import * as s from "../http/schemas.ts";
 import { requireOwnSchool, requireSchool, visibleToSchool } from "./common.ts";
@@ -38,8 +38,9 @@ export const schoolRoutes: Record<RoutesOf<"schools">, Impl> = {
         const r = await enrol(ctx, school, input);
         return { index, status: r.status, enrolmentId: (r.body as { enrolmentId: string }).enrolmentId };
       } catch (err) {
-        if (!(err instanceof Problem) || err.status >= 500) throw err;
-        return { index, status: err.status, problem: err.toJSON() };
+        const problem = toProblem(err);
+        if (!problem || problem.status >= 500) throw err;
+        return { index, status: problem.status, problem: problem.toJSON() };
       }
     });
     return { status: 200, body: { results } };

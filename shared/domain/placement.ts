@@ -3,7 +3,6 @@
  * what the request says, and return what must change. The store applies the change atomically.
  */
 
-import { problems } from "../http/problems.ts";
 import { type Calendar, isPublicHoliday, previousSchoolDay } from "./calendar.ts";
 import { addDays, type IsoDate, isWeekend, minDate, schoolYearOf, schoolYearRange } from "./dates.ts";
 import type {
@@ -20,6 +19,7 @@ import type {
   Residency,
   School,
 } from "./model.ts";
+import { refuse } from "./refusal.ts";
 
 /** Rule 4 defaults: how long a certificate stands in for the register. */
 export const EVIDENCE_VALIDITY_DAYS: Partial<Record<EvidenceKind, number>> = {
@@ -117,7 +117,7 @@ export function enrolmentBounds(birthDate: IsoDate, startDate: IsoDate, today: I
   const latest = schoolYearRange(schoolYearOf(addDays(schoolYearRange(schoolYearOf(today)).end, 1))).end;
   const earliest = addDays(today, -366);
   if (startDate < earliest || startDate > latest) {
-    throw problems.unprocessable(
+    throw refuse.unprocessable(
       "start_date_out_of_range",
       `An enrolment starts between ${earliest} (a year back) and ${latest} (the end of the next school year).`,
     );
@@ -125,7 +125,7 @@ export function enrolmentBounds(birthDate: IsoDate, startDate: IsoDate, today: I
   const { startYear } = schoolYearRange(schoolYearOf(startDate));
   const born = Number(birthDate.slice(0, 4));
   if (born < startYear - 17 || born > startYear - 5) {
-    throw problems.unprocessable(
+    throw refuse.unprocessable(
       "outside_school_age",
       `A pupil enrolled for the school year ${schoolYearOf(startDate)} is born ${startYear - 17}–${startYear - 5}; check the personnummer.`,
     );
@@ -143,7 +143,7 @@ export function decideEnrolment(
   enrolmentBounds(pupil.birthDate, req.startDate, meta.today);
   const atThisSchool = pupil.enrolments.find((e) => e.schoolId === req.schoolId && isOpenOn(e, req.startDate));
   if (atThisSchool) {
-    throw problems.conflict(
+    throw refuse.conflict(
       "already_enrolled",
       "The pupil already has an enrolment at this school that has not ended; release it first or use its enrolmentId.",
       { enrolmentId: atThisSchool.enrolmentId },
@@ -249,10 +249,10 @@ export function decideRelease(ctx: ReleaseContext, req: ReleaseRequest): Release
 function releaseOutcome(ctx: ReleaseContext, req: ReleaseRequest): Omit<ReleaseDecision, "next"> {
   const { enrolment } = ctx;
   if (enrolment.status === "ended") {
-    throw problems.conflict("enrolment_ended", "This enrolment has already ended; nothing to release.");
+    throw refuse.conflict("enrolment_ended", "This enrolment has already ended; nothing to release.");
   }
   if (req.endDate < enrolment.startDate) {
-    throw problems.validation([{ path: "/endDate", message: "must not be before the enrolment's startDate" }]);
+    throw refuse.invalid([{ path: "/endDate", message: "must not be before the enrolment's startDate" }]);
   }
   const evidence = req.evidence && {
     ...req.evidence,
@@ -279,7 +279,7 @@ function releaseOutcome(ctx: ReleaseContext, req: ReleaseRequest): Omit<ReleaseD
   });
   const lock = () => {
     if (ctx.absentOnLastSchoolDay && !ctx.overridden) {
-      throw problems.conflict(
+      throw refuse.conflict(
         "release_locked",
         "The pupil was absent on the last school day before this request and cannot be written out in their absence. " +
           "Contact the municipality's attendance office; a lock can only be overridden by that office (two approvers).",
@@ -305,7 +305,7 @@ function releaseOutcome(ctx: ReleaseContext, req: ReleaseRequest): Omit<ReleaseD
     }
     case "emigrated": {
       if (!req.evidence) {
-        throw problems.unprocessable(
+        throw refuse.unprocessable(
           "evidence_required",
           "Emigration needs evidence: population_register, guardian_certificate or foreign_school_certificate.",
         );
@@ -325,15 +325,12 @@ function releaseOutcome(ctx: ReleaseContext, req: ReleaseRequest): Omit<ReleaseD
           },
         };
       }
-      throw problems.unprocessable(
-        "evidence_kind_not_accepted",
-        `Evidence of kind ${req.evidence.kind} does not show emigration.`,
-      );
+      throw refuse.unprocessable("evidence_kind_not_accepted", `Evidence of kind ${req.evidence.kind} does not show emigration.`);
     }
     case "moved_out":
     case "deceased":
       if (req.evidence && req.evidence.kind !== "population_register") {
-        throw problems.unprocessable(
+        throw refuse.unprocessable(
           "evidence_kind_not_accepted",
           `A release as ${req.reason} rests on the population register; evidence of kind ${req.evidence.kind} is not accepted.`,
         );
@@ -341,7 +338,7 @@ function releaseOutcome(ctx: ReleaseContext, req: ReleaseRequest): Omit<ReleaseD
       return registerRelease(ctx, req, end);
     case "completed":
       if (enrolment.grade !== "9" && !ctx.overridden) {
-        throw problems.conflict(
+        throw refuse.conflict(
           "schooling_not_completed",
           "Only a pupil in grade 9 can be released as having completed compulsory schooling.",
         );
@@ -349,13 +346,13 @@ function releaseOutcome(ctx: ReleaseContext, req: ReleaseRequest): Omit<ReleaseD
       return { outcome: "ended", enrolment: end() };
     case "unreachable":
       if (ctx.school.organiserType !== "independent") {
-        throw problems.conflict(
+        throw refuse.conflict(
           "reason_not_allowed",
           "Only an independent school may release a pupil as unreachable; a municipal school uses the attendance office's routine.",
         );
       }
       if (req.evidence?.kind !== "social_services_case") {
-        throw problems.unprocessable(
+        throw refuse.unprocessable(
           "evidence_required",
           "A release as unreachable needs evidence of kind social_services_case with the case reference.",
         );
@@ -368,7 +365,7 @@ function releaseOutcome(ctx: ReleaseContext, req: ReleaseRequest): Omit<ReleaseD
 function registerRelease(ctx: ReleaseContext, req: ReleaseRequest, end: () => Enrolment): Omit<ReleaseDecision, "next"> {
   const expected = REGISTER_REASONS[req.reason];
   if (ctx.register !== expected && !ctx.overridden) {
-    throw problems.conflict(
+    throw refuse.conflict(
       "evidence_not_in_register",
       `The stored population register does not show the pupil as ${expected}. Wait for the register to be updated, or use another reason.`,
     );

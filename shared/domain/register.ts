@@ -1,9 +1,9 @@
 /** Population-register records (folkbokföring) and what they decide (rule 7). Pure functions. */
 
-import { problems } from "../http/problems.ts";
 import type { IsoDate } from "./dates.ts";
 import type { Pupil, RegisterConflict, Residency } from "./model.ts";
 import { birthDateOf, sexOf } from "./personnummer.ts";
+import { refuse } from "./refusal.ts";
 
 export interface RegisterRecord {
   personnummer: string;
@@ -59,21 +59,21 @@ export function applyRegisterRecord(
   today: IsoDate,
 ): RegisterDecision {
   if (!record.district.startsWith(`${kommunkod}-`)) {
-    throw problems.validation([{ path: "/district", message: `must be a district of municipality ${kommunkod}` }]);
+    throw refuse.invalid([{ path: "/district", message: `must be a district of municipality ${kommunkod}` }]);
   }
   if (existing.birthDate > today) {
-    throw problems.unprocessable("birth_date_in_future", "The personnummer gives a birth date after today; check it.");
+    throw refuse.unprocessable("birth_date_in_future", "The personnummer gives a birth date after today; check it.");
   }
   // A date to come would outbid every later record (rule 6 moves on a later date): the register records what has happened.
   if (record.statusDate && record.statusDate > today) {
-    throw problems.validation([{ path: "/statusDate", message: "must not be after today" }]);
+    throw refuse.invalid([{ path: "/statusDate", message: "must not be after today" }]);
   }
   const home = existing.homeMunicipality;
   const elsewhere = home !== null && home !== kommunkod;
   if (elsewhere && record.status !== "resident") {
     // This register agrees that the pupil left: nothing to change here.
     if (record.status === "moved_out") return { pupil: existing, changed: false };
-    throw problems.conflict(
+    throw refuse.conflict(
       "registered_elsewhere",
       "The pupil is registered in another municipality here; only a record of the pupil moving in (status resident) may change that.",
     );

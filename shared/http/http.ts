@@ -12,7 +12,7 @@ import { createLogger, type Logger } from "../adapters/log.ts";
 import { metric } from "../adapters/metrics.ts";
 import { clock } from "../app/clock.ts";
 import { formatPrincipal, type Principal, parseKey, parsePrincipal, secretMatches } from "../domain/principals.ts";
-import { Problem, problems } from "./problems.ts";
+import { Problem, problems, toProblem } from "./problems.ts";
 import { type FunctionName, type RouteDef, type RouteKey, type RoutesOf, routes } from "./routes.ts";
 import { type PathParamName, PathParams } from "./schemas.ts";
 import type * as z from "./zod.ts";
@@ -168,12 +168,13 @@ export function createApiHandler<F extends FunctionName>(fn: F, impls: Record<Ro
       try {
         return await handle(event, requestId, log);
       } catch (err) {
-        if (err instanceof Problem) {
-          if (err.status >= 500) {
-            log.error("request failed", { code: err.code });
+        const problem = toProblem(err);
+        if (problem) {
+          if (problem.status >= 500) {
+            log.error("request failed", { code: problem.code });
             metric("ApiErrors", 1);
           }
-          return json(err.status, err.toJSON());
+          return json(problem.status, problem.toJSON());
         }
         // Never a stack trace or a raw message in the body; the log has the error's name only. A
         // handled error answers 500 without failing the invocation, so it is counted here (alarmed on).
@@ -281,7 +282,8 @@ export function createApiHandler<F extends FunctionName>(fn: F, impls: Record<Ro
     try {
       reply = await impl(ctx);
     } catch (err) {
-      if (idemHash) await settleIdempotency(store, idemHash, err instanceof Problem && err.status < 500 ? err : null);
+      const problem = toProblem(err);
+      if (idemHash) await settleIdempotency(store, idemHash, problem && problem.status < 500 ? problem : null);
       throw err;
     }
     if (idemHash) await settleIdempotency(store, idemHash, reply);

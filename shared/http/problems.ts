@@ -1,10 +1,9 @@
 /** RFC 9457 problem details. Every error a client sees is one of these, and none carries personal data. */
 export const PROBLEM_BASE = "https://elevvakt.se/problems/";
 
-export interface FieldError {
-  path: string;
-  message: string;
-}
+import { type FieldError, Refusal } from "../domain/refusal.ts";
+
+export type { FieldError };
 
 export class Problem extends Error {
   readonly status: number;
@@ -65,3 +64,20 @@ export const problems = {
   conflict: (code: string, detail: string, extra?: Record<string, unknown>) => new Problem(409, code, detail, { extra }),
   unprocessable: (code: string, detail: string) => new Problem(422, code, detail),
 };
+
+const STATUS_OF: Record<Refusal["kind"], number> = { invalid: 400, conflict: 409, unprocessable: 422 };
+
+/**
+ * The one place a rule's refusal becomes an HTTP problem: a `Refusal` maps to 400, 409 or 422 with
+ * its code and detail; a `Problem` stays itself; anything else is not a client's problem (null).
+ */
+export function toProblem(err: unknown): Problem | null {
+  if (err instanceof Problem) return err;
+  if (err instanceof Refusal) {
+    return new Problem(STATUS_OF[err.kind], err.code, err.detail, {
+      ...(err.errors ? { errors: err.errors } : {}),
+      ...(err.extra ? { extra: err.extra } : {}),
+    });
+  }
+  return null;
+}

@@ -5,7 +5,6 @@
  */
 
 import type { Principal } from "../domain/principals.ts";
-import { SettingsSchema } from "../domain/settings.ts";
 import * as s from "./schemas.ts";
 import type * as z from "./zod.ts";
 
@@ -42,8 +41,8 @@ const entries = [
     fn: "admin",
     principals: ["municipality"],
     summary: "Set the municipality's detection thresholds (defaults of SPEC §4 for any left out)",
-    body: SettingsSchema,
-    responses: { 200: SettingsSchema, 201: SettingsSchema },
+    body: s.SettingsSchema,
+    responses: { 200: s.SettingsSchema, 201: s.SettingsSchema },
   }),
   route("PUT /v1/schools/{schoolId}/calendar/{schoolYear}", {
     fn: "admin",

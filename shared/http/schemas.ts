@@ -9,6 +9,7 @@ import { isIsoDate, isSchoolYear } from "../domain/dates.ts";
 import { CASE_KINDS, CASE_OUTCOMES, EVIDENCE_KINDS, GRADES, RELEASE_REASONS, RESIDENCY, RISK_FLAGS } from "../domain/model.ts";
 import { normalisePersonnummer } from "../domain/personnummer.ts";
 import { PRINCIPAL_PATTERN } from "../domain/principals.ts";
+import { DEFAULT_SETTINGS, type Settings } from "../domain/settings.ts";
 import * as z from "./zod.ts";
 
 const opt = z.opt;
@@ -418,3 +419,28 @@ export const CaseResponse = z.extend(CaseSummarySchema, {
     }),
   ),
 });
+
+/** A municipality's detection thresholds with their bounds; any left out take the defaults of SPEC §4. */
+const D = DEFAULT_SETTINGS;
+const int = (min: number, max: number, fallback: number) =>
+  z._default(z.number().check(z.refine(Number.isInteger, "must be a whole number"), z.gte(min), z.lte(max)), fallback);
+const share = (fallback: number) => z._default(z.number().check(z.gt(0), z.lte(1)), fallback);
+export const SettingsSchema = z.strictObject({
+  /** `not_returned`: absent on each of the first N school days after a break or term start. */
+  notReturnedDays: int(1, 10, D.notReturnedDays),
+  /** A break is this many consecutive weekdays without school (public holidays inside count). */
+  breakWeekdays: int(2, 20, D.breakWeekdays),
+  /** `release_without_destination`: school days after the release's end date. */
+  releaseGraceDays: int(1, 30, D.releaseGraceDays),
+  /** `long_absence`: share of the last `absenceWindow` school days. */
+  longAbsenceShare: share(D.longAbsenceShare),
+  absenceWindow: int(5, 60, D.absenceWindow),
+  /** The roster's mark for the mentor's first mapping (no case). */
+  mentorShare: share(D.mentorShare),
+  /** Escalation to social services: not acknowledged after N school days, still open after M. */
+  escalateUnacknowledgedDays: int(1, 30, D.escalateUnacknowledgedDays),
+  escalateOpenDays: int(1, 60, D.escalateOpenDays),
+});
+// The schema's output is the domain's settings, field for field (a compile-time check).
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+export const SETTINGS_MATCH: Same<z.output<typeof SettingsSchema>, Settings> = true;

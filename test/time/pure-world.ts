@@ -40,9 +40,9 @@ import {
   type ReleaseRequest,
   wasAbsent,
 } from "../../shared/domain/placement.ts";
+import { Refusal } from "../../shared/domain/refusal.ts";
 import { applyRegisterRecord, newPupil } from "../../shared/domain/register.ts";
 import { DEFAULT_SETTINGS } from "../../shared/domain/settings.ts";
-import { Problem } from "../../shared/http/problems.ts";
 import {
   gradeOf,
   kommunkodOf,
@@ -59,12 +59,12 @@ import {
   type World,
 } from "./scenario.ts";
 
-/** Runs a rule and treats its refusal (a problem) as "nothing happens", as the API's 4xx answers do. */
+/** Runs a rule and treats its refusal as "nothing happens", as the API's 4xx answers do. */
 function attempt<T>(fn: () => T): T | undefined {
   try {
     return fn();
   } catch (err) {
-    if (err instanceof Problem && err.status < 500) return undefined;
+    if (err instanceof Refusal) return undefined;
     throw err;
   }
 }

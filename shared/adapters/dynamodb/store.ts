@@ -25,8 +25,8 @@ import { type IsoDate, schoolYearOf } from "../../domain/dates.ts";
 import type { Case, CaseOutcome, ChecklistItem, Enrolment, JournalEntry, Override, Pupil, School } from "../../domain/model.ts";
 import { troubleState } from "../../domain/placement.ts";
 import type { CredentialRecord } from "../../domain/principals.ts";
+import { refuse } from "../../domain/refusal.ts";
 import { DEFAULT_SETTINGS, type Settings } from "../../domain/settings.ts";
-import { problems } from "../../http/problems.ts";
 import { pepper } from "../pepper.ts";
 import { auditTableName, keys, TABLE_NAME_ENV } from "./keys.ts";
 
@@ -82,7 +82,7 @@ export function documentClient(): DynamoDBDocumentClient {
 }
 
 export class Store {
-  readonly doc: DynamoDBDocumentClient;
+  private readonly doc: DynamoDBDocumentClient;
   readonly table: string;
 
   /** The append-only audit table (`keys.ts`). */
@@ -214,7 +214,7 @@ export class Store {
         if (!(err instanceof ConcurrentChange)) throw err;
         if (i >= tries - 1) {
           // Many requests changed the same pupil at once and this one kept losing: the client retries.
-          throw problems.conflict(
+          throw refuse.conflict(
             "concurrent_update",
             "Other requests changed the same pupil at the same moment; send the request again.",
           );
@@ -257,6 +257,14 @@ export class Store {
         : {}),
       ...(entry && watcher ? { troublePk: keys.trouble(watcher), troubleSk: `${entry}#${pupil.pupilId}` } : {}),
     };
+  }
+
+  /**
+   * Loads pupil records in bulk, without transactions or conditions: for a benchmark's or a
+   * migration's empty table only — never for a change the lock must see.
+   */
+  async seedPupils(pupils: Pupil[], today: IsoDate): Promise<void> {
+    await this.batchPut(pupils.map((p) => this.pupilItem(p, today)));
   }
 
   /** Date-driven changes to apply on their day (the daily job of the pupil's municipality), deduplicated. */
@@ -1215,7 +1223,7 @@ function parseCursor(cursor: string, pkName: string, pk: string): Record<string,
     !Array.isArray(start) &&
     (start as Record<string, unknown>)[pkName] === pk &&
     Object.values(start).every((v) => typeof v === "string" || typeof v === "number");
-  if (!ok) throw problems.validation([{ path: "/query/cursor", message: "not a cursor of this list; start without one" }]);
+  if (!ok) throw refuse.invalid([{ path: "/query/cursor", message: "not a cursor of this list; start without one" }]);
   return start as Record<string, unknown>;
 }
 
