@@ -2,7 +2,7 @@
 import { ListSubscriptionsByTopicCommand, PublishCommand, SNSClient } from "@aws-sdk/client-sns";
 import { mockClient } from "aws-sdk-client-mock";
 import { ensureTable } from "../local/dynamo.ts";
-import { documentClient, Store } from "../shared/adapters/dynamodb/store.ts";
+import { DynamoStore, documentClient } from "../shared/adapters/dynamodb/store.ts";
 import { SnsNotifier } from "../shared/adapters/notify.ts";
 import { dispatch } from "../shared/app/dispatch.ts";
 import type { Notification } from "../shared/domain/alerts.ts";
@@ -14,7 +14,7 @@ export async function dispatchThroughput(total: number) {
   await ensureTable(process.env.DYNAMODB_ENDPOINT ?? "", table);
   const doc = documentClient();
   const counter = countItems(doc);
-  const store = new Store(doc, table);
+  const store = new DynamoStore(doc, table);
   const by = { at: new Date().toISOString(), principal: "bench" };
   await store.saveContact(
     "0180",

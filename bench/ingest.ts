@@ -8,8 +8,9 @@ import { TransactWriteCommand, type TransactWriteCommandInput } from "@aws-sdk/l
 import autocannon from "autocannon";
 import { ensureTable } from "../local/dynamo.ts";
 import { keys } from "../shared/adapters/dynamodb/keys.ts";
-import { documentClient, Store, type Write } from "../shared/adapters/dynamodb/store.ts";
+import { DynamoStore, documentClient } from "../shared/adapters/dynamodb/store.ts";
 import { issueCredential } from "../shared/api/admin.ts";
+import type { Write } from "../shared/app/ports.ts";
 import { enrolmentIdFor } from "../shared/domain/ids.ts";
 import type { Enrolment } from "../shared/domain/model.ts";
 import { withCheckDigit } from "../shared/domain/personnummer.ts";
@@ -119,7 +120,7 @@ export async function ingest(port: number, seconds: number) {
   const table = "bench-ingest";
   process.env.TABLE_NAME = table;
   await ensureTable(process.env.DYNAMODB_ENDPOINT ?? "", table);
-  const store = new Store(documentClient(), table);
+  const store = new DynamoStore(documentClient(), table);
   const now = new Date().toISOString();
   await store.saveCalendar({ kommunkod: "0180" }, "2026-27", BENCH_CALENDAR, {
     at: new Date().toISOString(),
@@ -259,7 +260,7 @@ async function apiAbsence(
 }
 
 /** The same writes an enrolment of a new pupil makes: pupil, personnummer lookup, enrolment, audit, idempotency record. */
-async function rawEnrolments(store: Store, school: string, count: number): Promise<void> {
+async function rawEnrolments(store: DynamoStore, school: string, count: number): Promise<void> {
   const now = new Date().toISOString();
   const one = async () => {
     const pnr = nextPnr();
@@ -309,7 +310,12 @@ async function rawEnrolments(store: Store, school: string, count: number): Promi
 }
 
 /** The same writes an absence report makes: per pupil the pupil record, the absence item and audit; then the report. */
-async function rawAbsence(store: Store, pair: { s: number; day: string }, absentees: string[][], _i: number): Promise<void> {
+async function rawAbsence(
+  store: DynamoStore,
+  pair: { s: number; day: string },
+  absentees: string[][],
+  _i: number,
+): Promise<void> {
   const now = new Date().toISOString();
   for (const pupilId of absentees[pair.s] ?? []) {
     await rawTransact([

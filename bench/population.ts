@@ -4,7 +4,7 @@
  * API Gateway timeout of 29 s.
  */
 import { ensureTable } from "../local/dynamo.ts";
-import { documentClient, Store } from "../shared/adapters/dynamodb/store.ts";
+import { DynamoStore, documentClient } from "../shared/adapters/dynamodb/store.ts";
 import { issueCredential } from "../shared/api/admin.ts";
 import { addDays } from "../shared/domain/dates.ts";
 import { withCheckDigit } from "../shared/domain/personnummer.ts";
@@ -14,7 +14,7 @@ export async function populationBatch(n = 1000) {
   const table = "bench-population";
   process.env.TABLE_NAME = table;
   await ensureTable(process.env.DYNAMODB_ENDPOINT ?? "", table);
-  const store = new Store(documentClient(), table);
+  const store = new DynamoStore(documentClient(), table);
   await store.saveCalendar({ kommunkod: "0180" }, "2026-27", BENCH_CALENDAR, {
     at: new Date().toISOString(),
     principal: "bench",

@@ -7,7 +7,7 @@ import { ScanCommand } from "@aws-sdk/lib-dynamodb";
 import { ensureTable } from "../local/dynamo.ts";
 import { prng } from "../local/prng.ts";
 import { CALENDAR_2026_27 } from "../local/school-year-2026-27.ts";
-import { documentClient, Store } from "../shared/adapters/dynamodb/store.ts";
+import { DynamoStore, documentClient } from "../shared/adapters/dynamodb/store.ts";
 import { sweep } from "../shared/app/sweep.ts";
 import { type Calendar, lastSchoolDays } from "../shared/domain/calendar.ts";
 import { standingEpisodes } from "../shared/domain/detection.ts";
@@ -81,7 +81,7 @@ function pupils(n: number): Pupil[] {
   return out;
 }
 
-async function seed(store: Store, n: number): Promise<number> {
+async function seed(store: DynamoStore, n: number): Promise<number> {
   const t0 = performance.now();
   const by = { at: new Date().toISOString(), principal: "bench" };
   await store.saveCalendar({ kommunkod: KOMMUNKOD }, "2026-27", BENCH_CALENDAR, by);
@@ -105,7 +105,7 @@ async function seed(store: Store, n: number): Promise<number> {
   return (performance.now() - t0) / 1000;
 }
 
-async function naiveSweep(store: Store): Promise<{ seconds: number; itemsRead: number; found: number }> {
+async function naiveSweep(store: DynamoStore): Promise<{ seconds: number; itemsRead: number; found: number }> {
   const t0 = performance.now();
   let itemsRead = 0;
   let found = 0;
@@ -138,7 +138,7 @@ export async function sweepScaling(sizes: number[]) {
     await ensureTable(process.env.DYNAMODB_ENDPOINT ?? "", table);
     const doc = documentClient();
     const counter = countItems(doc);
-    const store = new Store(doc, table);
+    const store = new DynamoStore(doc, table);
     const seedSeconds = await seed(store, n);
     const actor = { principal: "bench", credentialId: "bench", requestId: "bench" };
     const clockNow = { now: `${AS_OF}T05:30:00.000Z`, today: AS_OF };

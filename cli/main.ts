@@ -94,8 +94,8 @@ async function store() {
     process.env.DYNAMODB_ENDPOINT = endpoint;
     process.env.TABLE_NAME = table;
   }
-  const { Store } = await import("../shared/adapters/dynamodb/store.ts");
-  return new Store();
+  const { DynamoStore } = await import("../shared/adapters/dynamodb/store.ts");
+  return new DynamoStore();
 }
 
 async function api(method: string, path: string, body: unknown) {

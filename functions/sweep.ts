@@ -1,15 +1,16 @@
 /** EventBridge Scheduler target: the daily job and sweep (see shared/app/schedules.ts). */
 
-import { Store } from "../shared/adapters/dynamodb/store.ts";
-import { type Notifier, notifierFromEnv } from "../shared/adapters/notify.ts";
+import { DynamoStore } from "../shared/adapters/dynamodb/store.ts";
+import { notifierFromEnv } from "../shared/adapters/notify.ts";
 import { clock } from "../shared/app/clock.ts";
 import { runDailySweep } from "../shared/app/jobs.ts";
+import type { Notifier, Store } from "../shared/app/ports.ts";
 
 let store: Store | undefined;
 let notifier: Notifier | undefined;
 
 export const handler = async () => {
-  store ??= new Store();
+  store ??= new DynamoStore();
   notifier ??= notifierFromEnv();
   const { today, sweeps } = await runDailySweep(store, clock.now(), {}, notifier);
   // Counts only: a summary names no pupil.

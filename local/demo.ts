@@ -4,8 +4,8 @@
  * Loaded through the API itself, with credentials written straight to the table as the CLI does.
  */
 
-import type { Store } from "../shared/adapters/dynamodb/store.ts";
 import { issueCredential } from "../shared/api/admin.ts";
+import type { Store } from "../shared/app/ports.ts";
 import { withCheckDigit } from "../shared/domain/personnummer.ts";
 import type { RegisterRecord } from "../shared/domain/register.ts";
 import { invoke } from "./invoke.ts";

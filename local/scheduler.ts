@@ -4,12 +4,12 @@
  * seconds, so an alert reaches the console as soon as a case opens.
  */
 
-import type { Store } from "../shared/adapters/dynamodb/store.ts";
 import { logger } from "../shared/adapters/log.ts";
 import { ConsoleNotifier } from "../shared/adapters/notify.ts";
 import { clock } from "../shared/app/clock.ts";
 import { dispatch } from "../shared/app/dispatch.ts";
 import { runDailySweep, runDispatch } from "../shared/app/jobs.ts";
+import type { Store } from "../shared/app/ports.ts";
 import { cronMatches, schedules, stockholmClock } from "../shared/app/schedules.ts";
 
 export function startScheduler(store: Store, opts: { drainEveryMs?: number } = {}): () => void {

@@ -3,13 +3,13 @@
  * reliability suite starts, kills and restarts. `npm start` is the one a person runs.
  * Environment: DYNAMODB_ENDPOINT, TABLE_NAME, PORT.
  */
-import { Store } from "../shared/adapters/dynamodb/store.ts";
+import { DynamoStore } from "../shared/adapters/dynamodb/store.ts";
 import { startServer } from "./server.ts";
 
 const port = Number(process.env.PORT ?? 3000);
 await startServer(port);
 if (process.env.SCHEDULER !== "off") {
   const { startScheduler } = await import("./scheduler.ts");
-  startScheduler(new Store());
+  startScheduler(new DynamoStore());
 }
 console.log(`elevvakt: serving on ${port}`);

@@ -3,7 +3,7 @@
  * the same Lambda handlers, and the demo municipality with credentials on first start.
  */
 import { chmodSync, existsSync, mkdirSync, writeFileSync } from "node:fs";
-import { Store } from "../shared/adapters/dynamodb/store.ts";
+import { DynamoStore } from "../shared/adapters/dynamodb/store.ts";
 import { logger } from "../shared/adapters/log.ts";
 import { ensureTable, requireJava, startDynamoLocal } from "./dynamo.ts";
 
@@ -44,13 +44,13 @@ const server = await startServer(port, process.env.HOST ?? "127.0.0.1");
 if (!existsSync(CREDENTIALS)) {
   console.log("elevvakt: first start — loading the demo municipality 0180 …");
   const { loadDemo } = await import("./demo.ts");
-  const creds = await loadDemo(new Store());
+  const creds = await loadDemo(new DynamoStore());
   writeFileSync(CREDENTIALS, `${JSON.stringify(creds, null, 2)}\n`, { mode: 0o600 });
   console.log(`elevvakt: demo loaded; credentials for every principal are in ${CREDENTIALS}`);
 }
 
 const { startScheduler } = await import("./scheduler.ts");
-const stopScheduler = startScheduler(new Store());
+const stopScheduler = startScheduler(new DynamoStore());
 
 console.log(`elevvakt: API on http://localhost:${port}  (OpenAPI: http://localhost:${port}/v1/openapi.json)`);
 console.log(`elevvakt: DynamoDB Local on ${dynamo.endpoint}, data in ${LOCAL_DIR}/dynamodb`);

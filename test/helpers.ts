@@ -4,7 +4,7 @@ import { beforeAll } from "vitest";
 import { ensureTable } from "../local/dynamo.ts";
 import { invoke } from "../local/invoke.ts";
 import { CALENDAR_2026_27 } from "../local/school-year-2026-27.ts";
-import { documentClient, Store } from "../shared/adapters/dynamodb/store.ts";
+import { DynamoStore, documentClient } from "../shared/adapters/dynamodb/store.ts";
 import { issueCredential } from "../shared/api/admin.ts";
 import { clock } from "../shared/app/clock.ts";
 import { withCheckDigit } from "../shared/domain/personnummer.ts";
@@ -15,7 +15,7 @@ export function useTable(): void {
   });
 }
 
-export const store = () => new Store();
+export const store = () => new DynamoStore();
 
 /** A working key for a principal (labelled to a person, when given), straight into the table as the CLI would. */
 export async function key(principal: string, label?: string): Promise<string> {

@@ -11,26 +11,10 @@ import {
   SubscribeCommand,
   UnsubscribeCommand,
 } from "@aws-sdk/client-sns";
+import type { Notifier, Store } from "../app/ports.ts";
 import type { Contact, Notification, StoredContact, SubscriptionState } from "../domain/alerts.ts";
-import type { Store } from "./dynamodb/store.ts";
 import { logger } from "./log.ts";
 import { metric } from "./metrics.ts";
-
-export interface Notifier {
-  readonly name: string;
-  deliver(n: Notification, store: Store): Promise<{ messageId: string }>;
-  /**
-   * Keeps the email topic of a contact's group subscribed to the contact's address; a contact saved
-   * again whose subscription is not confirmed is subscribed again (a new confirmation e-mail).
-   */
-  contactChanged(
-    contact: Contact,
-    previous: StoredContact | undefined,
-    store: Store,
-  ): Promise<{ subscriptionArn?: string; subscribed?: boolean }>;
-  /** The e-mail subscription state of each contact, by contactId. */
-  subscriptionStates(contacts: StoredContact[], store: Store): Promise<Map<string, SubscriptionState>>;
-}
 
 /** One subscription of a topic as SNS lists it: a pending one has the ARN `PendingConfirmation`. */
 export interface TopicSubscription {

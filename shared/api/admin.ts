@@ -1,8 +1,8 @@
 /** Routes for the municipality office and operations: calendars, schools, contacts, credentials. */
 
-import type { Store } from "../adapters/dynamodb/store.ts";
-import { type Notifier, notifierFromEnv } from "../adapters/notify.ts";
+import { notifierFromEnv } from "../adapters/notify.ts";
 import { municipalityContacts, withSubscriptionStates } from "../app/contacts.ts";
+import type { Notifier, Store } from "../app/ports.ts";
 import { type Notification, notificationId } from "../domain/alerts.ts";
 import { calendarProblems, changedPastDays } from "../domain/calendar.ts";
 import type { School } from "../domain/model.ts";

@@ -1,7 +1,7 @@
 /** Enrolment (inskrivning) and release (utskrivning): reads, the placement rules, one atomic write. */
 import { createHash } from "node:crypto";
-import type { Write } from "../adapters/dynamodb/store.ts";
 import { answered, openingWrites, pupilChangeWrites } from "../app/casework.ts";
+import type { Write } from "../app/ports.ts";
 import { type Notification, notificationId } from "../domain/alerts.ts";
 import { caseIdFor, withCaseChanges } from "../domain/cases.ts";
 import { addDays, type IsoDate } from "../domain/dates.ts";

@@ -1,8 +1,8 @@
 /** Routes of the municipality office: population register, exemptions, lock overrides, the watch list. */
 import { createHash, randomUUID } from "node:crypto";
-import type { Write } from "../adapters/dynamodb/store.ts";
 import { answered, movingWrites, pupilChangeWrites } from "../app/casework.ts";
 import { inParallel } from "../app/parallel.ts";
+import type { Write } from "../app/ports.ts";
 import { type Notification, notificationId } from "../domain/alerts.ts";
 import { addDays } from "../domain/dates.ts";
 import { placementAnswers } from "../domain/detection.ts";

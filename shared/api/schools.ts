@@ -1,13 +1,12 @@
 /** Routes a school uses: enrol, release, report absence, read its roster. */
 
-import { ABSENCE_SIGNAL_DAYS } from "../adapters/dynamodb/store.ts";
 import { watchAgenda } from "../app/casework.ts";
 import { inParallel } from "../app/parallel.ts";
 import { covers, isPublicHoliday, isSchoolDay, lastSchoolDays } from "../domain/calendar.ts";
 import { addDays, isWeekend, schoolYearOf } from "../domain/dates.ts";
 import { absenceSignal, absentDays, mentorMark, trimAbsence } from "../domain/detection.ts";
 import type { Enrolment, Pupil } from "../domain/model.ts";
-import { enrolmentCovers, placementOn } from "../domain/placement.ts";
+import { ABSENCE_SIGNAL_DAYS, enrolmentCovers, placementOn } from "../domain/placement.ts";
 import type { Settings } from "../domain/settings.ts";
 import { bodyOf, type Ctx, type Impl, queryOf, validate } from "../http/http.ts";
 import { problems, toProblem } from "../http/problems.ts";

@@ -4,7 +4,6 @@
  * Which cases change is decided elsewhere (detection, placement, register); this file only writes.
  */
 
-import type { Actor, Store, Write } from "../adapters/dynamodb/store.ts";
 import {
   type Contact,
   type Notification,
@@ -18,6 +17,7 @@ import { addDays, type IsoDate } from "../domain/dates.ts";
 import type { Answer } from "../domain/detection.ts";
 import type { Case, CaseKind, CaseOutcome, CaseRef, Pupil } from "../domain/model.ts";
 import { wasAbsent } from "../domain/placement.ts";
+import type { Actor, Store, Write } from "./ports.ts";
 
 export const appUrl = () => process.env.APP_URL ?? "http://localhost:3000";
 

@@ -4,12 +4,12 @@
  * it again; only a crash between the publish and its record can repeat one message. A failure is
  * recorded on the notification (and so on its case) and retried, never dropped.
  */
-import type { DueNotification, Store } from "../adapters/dynamodb/store.ts";
+
 import { logger } from "../adapters/log.ts";
 import { metric } from "../adapters/metrics.ts";
-import type { Notifier } from "../adapters/notify.ts";
 import type { Notification } from "../domain/alerts.ts";
 import { inParallel } from "./parallel.ts";
+import type { DueNotification, Notifier, Store } from "./ports.ts";
 
 export const MAX_ATTEMPTS = 12;
 const LEASE_MS = Number(process.env.DISPATCH_LEASE_MS ?? 120_000);

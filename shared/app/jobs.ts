@@ -1,13 +1,12 @@
 /** The scheduled jobs, shared by the Lambda functions and the local scheduler: the same code path. */
 import { randomUUID } from "node:crypto";
-import type { Actor, Store } from "../adapters/dynamodb/store.ts";
 import { logger } from "../adapters/log.ts";
 import { counts, metric } from "../adapters/metrics.ts";
-import type { Notifier } from "../adapters/notify.ts";
 import { covers } from "../domain/calendar.ts";
 import { type IsoDate, isWeekend, todayInStockholm } from "../domain/dates.ts";
 import { municipalityContacts, unreached, withSubscriptionStates } from "./contacts.ts";
 import { type DispatchResult, dispatch } from "./dispatch.ts";
+import type { Actor, Notifier, Store } from "./ports.ts";
 import { dailyJob, type SweepSummary, sweep } from "./sweep.ts";
 
 const systemActor = (job: string): Actor => ({ principal: `system:${job}`, credentialId: "scheduler", requestId: randomUUID() });

@@ -8,7 +8,6 @@
  * A sweep for a future date is a preview: it answers what would open and writes nothing.
  */
 
-import type { Actor, Store, Write } from "../adapters/dynamodb/store.ts";
 import { logger } from "../adapters/log.ts";
 import type { Calendar } from "../domain/calendar.ts";
 import { withCaseChanges } from "../domain/cases.ts";
@@ -27,6 +26,7 @@ import { enrolmentOn } from "../domain/placement.ts";
 import type { Settings } from "../domain/settings.ts";
 import { answered, openingWrites, reopeningWrites, resolvingWrites, stepWrites, watchAgenda } from "./casework.ts";
 import { inParallel } from "./parallel.ts";
+import type { Actor, Store, Write } from "./ports.ts";
 
 export type Counts = Partial<Record<CaseKind, number>>;
 

@@ -385,3 +385,11 @@ export function summarise(e: Enrolment): EnrolmentSummary {
     ...(e.pendingFrom && e.release ? { releaseEndDate: e.release.endDate } : {}),
   };
 }
+
+/** Days an absence signal keeps a pupil in the sweep's index after the report that raised it. */
+export const ABSENCE_SIGNAL_DAYS = 60;
+
+/** The municipality whose sweep and daily job watch a pupil: the home municipality, else the school's. */
+export function watcherOf(pupil: Pick<Pupil, "homeMunicipality" | "schoolMunicipality">): string | undefined {
+  return pupil.homeMunicipality ?? pupil.schoolMunicipality;
+}

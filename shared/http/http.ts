@@ -7,10 +7,11 @@ import { createHash, randomUUID } from "node:crypto";
 import middy from "@middy/core";
 import httpHeaderNormalizer from "@middy/http-header-normalizer";
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from "aws-lambda";
-import { type Actor, Store } from "../adapters/dynamodb/store.ts";
+import { DynamoStore } from "../adapters/dynamodb/store.ts";
 import { createLogger, type Logger } from "../adapters/log.ts";
 import { metric } from "../adapters/metrics.ts";
 import { clock } from "../app/clock.ts";
+import type { Actor, Store } from "../app/ports.ts";
 import { formatPrincipal, type Principal, parseKey, parsePrincipal, secretMatches } from "../domain/principals.ts";
 import { Problem, problems, toProblem } from "./problems.ts";
 import { type FunctionName, type RouteDef, type RouteKey, type RoutesOf, routes } from "./routes.ts";
@@ -185,7 +186,7 @@ export function createApiHandler<F extends FunctionName>(fn: F, impls: Record<Ro
     });
 
   async function handle(event: APIGatewayProxyEventV2, requestId: string, log: Logger) {
-    lazy ??= new Store();
+    lazy ??= new DynamoStore();
     const store = lazy;
     const def: RouteDef | undefined = routes[event.routeKey as RouteKey];
     const impl = table[event.routeKey];

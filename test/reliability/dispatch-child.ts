@@ -1,9 +1,9 @@
 /** A dispatcher process for the crash test: delivers to a file (one line per publish) until the outbox is empty. */
 import { appendFileSync } from "node:fs";
-import { Store } from "../../shared/adapters/dynamodb/store.ts";
-import type { Notifier } from "../../shared/adapters/notify.ts";
+import { DynamoStore } from "../../shared/adapters/dynamodb/store.ts";
 import { clock } from "../../shared/app/clock.ts";
 import { dispatch } from "../../shared/app/dispatch.ts";
+import type { Notifier } from "../../shared/app/ports.ts";
 
 const file = process.env.SENT_FILE ?? "/tmp/sent.txt";
 const notifier: Notifier = {
@@ -22,7 +22,7 @@ const notifier: Notifier = {
     return new Map();
   },
 };
-const store = new Store();
+const store = new DynamoStore();
 for (;;) {
   const r = await dispatch(store, notifier, clock.now(), { concurrency: 1 });
   if (r.sent + r.retrying + r.failed + r.skipped === 0) break;

@@ -18,12 +18,13 @@ import {
   type TransactWriteCommandInput,
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
+import type { Actor, DueNotification, IdempotencyRecord, Store, Write } from "../../app/ports.ts";
 import type { Notification, StoredContact } from "../../domain/alerts.ts";
 import type { Calendar, CalendarYear } from "../../domain/calendar.ts";
 import { caseScopes } from "../../domain/cases.ts";
 import { type IsoDate, schoolYearOf } from "../../domain/dates.ts";
 import type { Case, CaseOutcome, ChecklistItem, Enrolment, JournalEntry, Override, Pupil, School } from "../../domain/model.ts";
-import { troubleState } from "../../domain/placement.ts";
+import { troubleState, watcherOf } from "../../domain/placement.ts";
 import type { CredentialRecord } from "../../domain/principals.ts";
 import { refuse } from "../../domain/refusal.ts";
 import { DEFAULT_SETTINGS, type Settings } from "../../domain/settings.ts";
@@ -33,24 +34,11 @@ import { auditTableName, keys, TABLE_NAME_ENV } from "./keys.ts";
 type Item = Record<string, unknown>;
 type TransactItem = NonNullable<TransactWriteCommandInput["TransactItems"]>[number];
 
-declare const writeBrand: unique symbol;
-/**
- * One write of an atomic change, made by this adapter in the domain's words (`pupilWrite`,
- * `caseOpenWrites`, `outboxWrite`, …). Callers collect them and `commit` them together: all or
- * nothing. What a write is made of is this adapter's business alone.
- */
-export type Write = { readonly [writeBrand]: true };
+/** Where a notification read from the outbox keeps what its claim is conditioned on. */
+const dueMark = Symbol("due");
 const w = (item: TransactItem): Write => item as unknown as Write;
 const ws = (items: TransactItem[]): Write[] => items as unknown as Write[];
 const sdk = (writes: Write[]): TransactItem[] => writes as unknown as TransactItem[];
-
-export interface Actor {
-  principal: string;
-  credentialId: string;
-  requestId: string;
-  /** The person the credential is labelled to (SPEC §1), else the credential itself. */
-  person?: string;
-}
 
 export class ConcurrentChange extends Error {
   override name = "ConcurrentChange";
@@ -81,7 +69,7 @@ export function documentClient(): DynamoDBDocumentClient {
   return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
 }
 
-export class Store {
+export class DynamoStore implements Store {
   private readonly doc: DynamoDBDocumentClient;
   readonly table: string;
 
@@ -734,7 +722,9 @@ export class Store {
   /** Undelivered notifications due by `now` (and those whose claim lapsed), oldest first. */
   async dueNotifications(now: string, limit: number): Promise<DueNotification[]> {
     const raw = await this.queryAll<Item>("gsi1", keys.outboxPending, { skUpTo: `${now}~`, limit, raw: true });
-    return raw.items.map((n) => ({ ...(strip<Notification>(n) as Notification), [dueMark]: String(n.gsi1sk) }));
+    return raw.items.map(
+      (n) => ({ ...(strip<Notification>(n) as Notification), [dueMark]: String(n.gsi1sk) }) as unknown as DueNotification,
+    );
   }
 
   /**
@@ -753,7 +743,7 @@ export class Store {
           ":sending": "sending",
           ":lease": `${leaseUntil}#${n.notificationId}`,
           ":one": 1,
-          ":seen": n[dueMark],
+          ":seen": (n as unknown as { [dueMark]: string })[dueMark],
         },
       },
     });
@@ -1187,24 +1177,8 @@ export class Store {
   }
 }
 
-/** A notification read from the outbox, carrying what its claim is conditioned on. */
-const dueMark = Symbol("due");
-export type DueNotification = Notification & { readonly [dueMark]: string };
-
-/** What an Idempotency-Key holds: in flight (until its lease), or done with the answer to replay. */
-export interface IdempotencyRecord {
-  state: "in_flight" | "done";
-  bodyHash: string;
-  leaseUntil: number;
-  expiresAt: number;
-  response?: unknown;
-}
-
 const REFERENCE_TTL_MS = Number(process.env.REFERENCE_CACHE_MS ?? 60_000);
 const referenceCache = new Map<string, { at: number; value: Promise<unknown> }>();
-
-/** Days an absence signal keeps a pupil in the sweep's index after the report that raised it. */
-export const ABSENCE_SIGNAL_DAYS = 60;
 
 /**
  * A list's cursor, as this store handed it out: the last key read, of this very list. Anything else
@@ -1225,11 +1199,6 @@ function parseCursor(cursor: string, pkName: string, pk: string): Record<string,
     Object.values(start).every((v) => typeof v === "string" || typeof v === "number");
   if (!ok) throw refuse.invalid([{ path: "/query/cursor", message: "not a cursor of this list; start without one" }]);
   return start as Record<string, unknown>;
-}
-
-/** The municipality whose sweep and daily job watch a pupil: the home municipality, else the school's. */
-export function watcherOf(pupil: Pick<Pupil, "homeMunicipality" | "schoolMunicipality">): string | undefined {
-  return pupil.homeMunicipality ?? pupil.schoolMunicipality;
 }
 
 /** A conditional single-item write whose condition did not hold. */
