@@ -9,23 +9,26 @@ import { parseArgs } from "node:util";
 import { issueCredential } from "../shared/api/admin.ts";
 import { isIsoDate, todayInStockholm } from "../shared/domain/dates.ts";
 import { parsePrincipal } from "../shared/domain/principals.ts";
+import { toProblem } from "../shared/http/problems.ts";
 import { RegisterRecord, SchoolBody } from "../shared/http/schemas.ts";
 import { readCsv, readYesNo } from "./csv.ts";
 
 const USAGE = `elevvakt — operator CLI
 
-  elevvakt credentials issue <principal> --label TEXT
-      An ops key is labelled with the person it belongs to; any other key issued here works once
-      a second operator approves it (POST /v1/credentials/{id}/approve).
+  elevvakt credentials issue <principal> --label TEXT [--as "<your name>"]
+      An ops key is labelled with the person it belongs to; any other key issued here names its
+      issuer with --as (the label of your own ops key) and works once an operator of another
+      person approves it (POST /v1/credentials/{id}/approve).
   elevvakt credentials revoke <credentialId>
       principal: ops | municipality:<kommunkod> | school:<skolenhetskod> | social:<district>
       Local stage by default (npm start must be running); a deployed stage with
-      --table <name> [--region eu-north-1] and your AWS credentials.
+      --table <name> --audit-table <name> [--region eu-north-1] (the stack's outputs
+      for both) and your AWS credentials.
 
   elevvakt sweep --as-of <YYYY-MM-DD> [--municipality <kommunkod>]
       Runs the sweep for a date (every municipality with a calendar unless one is named);
-      local stage by default, or --table <name> [--region …] --app-url <https://…> for a
-      deployed one (alerts link there).
+      local stage by default, or --table <name> --audit-table <name> [--region …]
+      --app-url <https://…> for a deployed one (alerts link there).
 
   elevvakt import schools <file.csv> [--url http://localhost:3000] [--dry-run]
       columns: schoolId,name,organiserType,municipality
@@ -55,6 +58,8 @@ function args() {
       options: {
         label: { type: "string" },
         table: { type: "string" },
+        "audit-table": { type: "string" },
+        as: { type: "string" },
         region: { type: "string" },
         "key-file": { type: "string" },
         url: { type: "string" },
@@ -85,7 +90,10 @@ function apiKey(): string {
 
 async function store() {
   if (values.table) {
+    // A deployed audit table has a name CloudFormation chose: the stack's AuditTableName output.
+    if (!values["audit-table"]) fail("--audit-table <name> is required with --table (the stack's AuditTableName output)");
     process.env.TABLE_NAME = values.table;
+    process.env.AUDIT_TABLE_NAME = values["audit-table"];
     if (values.region) process.env.AWS_REGION = values.region;
   } else {
     const runtime = ".local/runtime.json";
@@ -134,11 +142,14 @@ async function main() {
     // An ops key belongs to a person: the label names them (SPEC §1), and the two-person rules rest on it.
     if (arg === "ops" && !values.label?.trim())
       fail('an ops key is labelled with the person it belongs to: --label "Förnamn Efternamn"');
+    // Any other key an operator issues works once an operator of another person approves it: the
+    // issuer is named as their own ops key is labelled, so they cannot approve it themselves.
+    if (arg !== "ops" && !values.as?.trim())
+      fail('name yourself as your ops key is labelled: --as "Förnamn Efternamn" (another operator approves the key)');
     const s = await store();
-    // Any other key an operator issues works once a second operator (another person) approves it.
     const issued = await issueCredential(s, arg, "cli", new Date().toISOString(), values.label, {
       status: arg === "ops" ? "active" : "pending_approval",
-      byPerson: `cli:${process.env.USER ?? "operator"}`,
+      byPerson: arg === "ops" ? `cli:${process.env.USER ?? "operator"}` : (values.as?.trim() ?? ""),
     });
     console.log(JSON.stringify(issued, null, 2));
     console.error("elevvakt: the key is shown only now; store it safely.");
@@ -296,4 +307,11 @@ async function main() {
   fail(`unknown command\n\n${USAGE}`);
 }
 
-await main();
+try {
+  await main();
+} catch (err) {
+  // A refusal (a school not registered, say) is the operator's to act on: its detail, no stack trace.
+  const problem = toProblem(err);
+  if (!problem) throw err;
+  fail(`${problem.code}: ${problem.detail}`);
+}

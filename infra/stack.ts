@@ -28,7 +28,13 @@ import { Topic } from "aws-cdk-lib/aws-sns";
 import { EmailSubscription } from "aws-cdk-lib/aws-sns-subscriptions";
 import { Queue, QueueEncryption } from "aws-cdk-lib/aws-sqs";
 import type { Construct } from "constructs";
-import { AUDIT_TABLE_NAME_ENV, auditTableDefinition, TABLE_NAME_ENV, tableDefinition } from "../shared/adapters/dynamodb/keys.ts";
+import {
+  AUDIT_TABLE_NAME_ENV,
+  auditTableDefinition,
+  DELETABLE,
+  TABLE_NAME_ENV,
+  tableDefinition,
+} from "../shared/adapters/dynamodb/keys.ts";
 import { type MetricName, NAMESPACE } from "../shared/adapters/metrics.ts";
 import { type ScheduleDef, schedules, TIME_ZONE } from "../shared/app/schedules.ts";
 import { type FunctionName, type RouteDef, routes } from "../shared/http/routes.ts";
@@ -57,8 +63,16 @@ export class ElevvaktStack extends Stack {
   readonly jobs: Record<JobName, ElevvaktFunction>;
   readonly deadLetters: Queue;
 
-  private grantStore(fn: ElevvaktFunction, key: Key): void {
+  private grantStore(fn: ElevvaktFunction, key: Key, name: FunctionName | JobName): void {
     this.table.grant(fn, ...TABLE_ACTIONS);
+    // Deletes only of what the function's code deletes, by the partition key's prefix.
+    fn.addToRolePolicy(
+      new PolicyStatement({
+        actions: ["dynamodb:DeleteItem"],
+        resources: [this.table.tableArn],
+        conditions: { "ForAllValues:StringLike": { "dynamodb:LeadingKeys": DELETES[name].map((p) => `${p}*`) } },
+      }),
+    );
     this.auditTable.grant(fn, "dynamodb:PutItem");
     key.grantEncryptDecrypt(fn);
   }
@@ -162,7 +176,7 @@ export class ElevvaktStack extends Stack {
     ) as Record<FunctionName, ElevvaktFunction>;
     for (const name of FUNCTIONS) {
       // The OpenAPI function reads nothing; every other gets exactly what the store does.
-      if (name !== "docs") this.grantStore(this.functions[name], key);
+      if (name !== "docs") this.grantStore(this.functions[name], key, name);
     }
 
     const accessLogs = new LogGroup(this, "ApiAccessLogs", {
@@ -202,7 +216,7 @@ export class ElevvaktStack extends Stack {
           memorySize: 1024,
           logKey: key,
         });
-        this.grantStore(fn, key);
+        this.grantStore(fn, key, name);
         return [name, fn];
       }),
     ) as Record<JobName, ElevvaktFunction>;
@@ -366,7 +380,8 @@ export class ElevvaktStack extends Stack {
       value: this.deadLetters.queueUrl,
       description: "npx elevvakt dlq show --queue-url …",
     });
-    new CfnOutput(this, "TableName", { value: this.table.tableName });
+    new CfnOutput(this, "TableName", { value: this.table.tableName, description: "The CLI's --table" });
+    new CfnOutput(this, "AuditTableName", { value: this.auditTable.tableName, description: "The CLI's --audit-table" });
 
     const basicRole =
       "AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]";
@@ -426,16 +441,23 @@ export class ElevvaktStack extends Stack {
  * What the store does with the table, and nothing more: no Scan, no BatchWriteItem; and on the audit
  * table PutItem only, so no role can change or delete an entry.
  */
-const TABLE_ACTIONS = [
-  "dynamodb:GetItem",
-  "dynamodb:BatchGetItem",
-  "dynamodb:Query",
-  "dynamodb:PutItem",
-  "dynamodb:UpdateItem",
-  "dynamodb:DeleteItem",
-  "dynamodb:ConditionCheckItem",
-  "dynamodb:DescribeTable",
-];
+const TABLE_ACTIONS = ["dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query", "dynamodb:PutItem", "dynamodb:UpdateItem"];
+
+/**
+ * What each function deletes, by partition-key prefix: every API function frees an Idempotency-Key
+ * after a server error; whatever resolves, reopens or moves a case moves its scope pointers; a
+ * school's absence report takes back a pupil's absence. Nothing else is ever deleted.
+ */
+const DELETES: Record<FunctionName | JobName, string[]> = {
+  admin: [DELETABLE.idempotency],
+  register: [DELETABLE.idempotency, DELETABLE.caseScope],
+  schools: [DELETABLE.idempotency, DELETABLE.caseScope, DELETABLE.pupilAbsence],
+  pupils: [DELETABLE.idempotency],
+  cases: [DELETABLE.idempotency, DELETABLE.caseScope],
+  docs: [],
+  sweep: [DELETABLE.caseScope],
+  dispatcher: [DELETABLE.caseScope],
+};
 
 /** How cdk-nag prints a value in a finding id: the literal when known, else its pseudo-parameter. */
 function literal(value: string, pseudo: string): string {

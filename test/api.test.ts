@@ -107,6 +107,18 @@ describe("who issues keys (SPEC §1; issue 8, item 12)", () => {
     );
     expect(told.items[0]).toMatchObject({ recipient: "municipality:0180#attendance_office" });
     expect(told.items[0]?.text).toMatch(/Integration.*Anna Andersson/);
+    // The announcement names the very key to revoke.
+    expect(told.items[0]?.text).toContain(`DELETE /v1/credentials/${minted.body.credentialId}`);
+
+    // A registered school keeps its municipality: an operator cannot hand its roster, keys and
+    // contacts to another office by registering it again elsewhere.
+    const moved = await api("PUT", `/v1/schools/${m.schoolA}`, {
+      key: opsAnna,
+      body: { name: "Skola A", organiserType: "municipal", municipality: "0181" },
+    });
+    expect(moved.status).toBe(409);
+    expect(moved.body.code).toBe("school_municipality_fixed");
+    expect((await store().getSchool(m.schoolA))?.municipality).toBe("0180");
 
     // Contacts — who is alerted, and who may sign in — are the office's alone.
     const contact = { name: "X", role: "attendance_office", scope: "municipality:0180", email: "ops-person@example.se" };

@@ -50,6 +50,33 @@ describe("elevvakt CLI", () => {
     expect(revoked.status).toBe(401);
   });
 
+  it("names the issuer of a key it issues, so that operator cannot approve it; refuses a school nobody registered", async () => {
+    const anna = JSON.parse((await cli("credentials", "issue", "ops", "--label", "Anna Andersson")).stdout).key as string;
+    const bertil = JSON.parse((await cli("credentials", "issue", "ops", "--label", "Bertil Berg")).stdout).key as string;
+    const nameless = await cli("credentials", "issue", "municipality:0180", "--label", "Kansliet");
+    expect((nameless as { code?: number }).code).toBe(2);
+    expect(nameless.stderr).toContain("--as");
+    const out = await cli("credentials", "issue", "municipality:0180", "--label", "Kansliet", "--as", "Anna Andersson");
+    const issued = JSON.parse(out.stdout);
+    expect(issued.status).toBe("pending_approval");
+    const own = await api("POST", `/v1/credentials/${issued.credentialId}/approve`, { key: anna });
+    expect(own.status).toBe(409);
+    expect(own.body.code).toBe("second_approver_required");
+    expect((await api("POST", `/v1/credentials/${issued.credentialId}/approve`, { key: bertil })).status).toBe(200);
+    // A key of an unregistered school would belong to no office: nobody would be told of it, or could revoke it.
+    const stray = await cli("credentials", "issue", "school:09990001", "--label", "X", "--as", "Anna Andersson");
+    expect((stray as { code?: number }).code).not.toBe(0);
+    expect(stray.stdout).not.toContain("key");
+    expect(stray.stderr).toContain("school_not_registered");
+    expect(stray.stderr).not.toMatch(/\bat \w+ \(|\.ts:\d+/);
+  });
+
+  it("refuses a deployed stage without its audit table: every change appends to it", async () => {
+    const out = await cli("credentials", "revoke", "cred_x", "--table", "elevvakt-prod", "--region", "eu-north-1");
+    expect((out as { code?: number }).code).toBe(2);
+    expect(out.stderr).toContain("--audit-table");
+  });
+
   it("refuses a principal that is not one", async () => {
     const out = await cli("credentials", "issue", "school:123");
     expect((out as { code?: number }).code).toBe(2);
@@ -174,6 +201,8 @@ describe("elevvakt CLI", () => {
       "2026-09-14",
       "--table",
       "elevvakt-prod",
+      "--audit-table",
+      "elevvakt-prod-audit",
       "--region",
       "eu-north-1",
     );

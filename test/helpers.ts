@@ -72,8 +72,9 @@ let schoolSerial = 100;
 /** A municipality with a calendar, two schools (one of each organiser type) and credentials for each principal. */
 export async function municipalityFixture(kommunkod = "0180") {
   const ops = await key("ops");
-  const muni = await key(`municipality:${kommunkod}`);
-  const muni2 = await key(`municipality:${kommunkod}`);
+  // Two people of the office, each with a key labelled to them (rule 8's two persons).
+  const muni = await key(`municipality:${kommunkod}`, `Anna Andersson, ${kommunkod}`);
+  const muni2 = await key(`municipality:${kommunkod}`, `Bertil Berg, ${kommunkod}`);
   const schoolA = `${kommunkod}0001`;
   const schoolB = `${kommunkod}0002`;
   const schoolC = `${kommunkod}0003`;

@@ -193,15 +193,36 @@ describe("deploying and operating (issue 8)", () => {
         { AttributeName: "sk", KeyType: "RANGE" },
       ],
     });
+    const deletes: Record<string, string[]> = {};
     for (const [id, p] of policies()) {
-      for (const st of p.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[]) {
+      for (const st of p.Properties.PolicyDocument.Statement as {
+        Action: string | string[];
+        Resource: unknown;
+        Condition?: Record<string, Record<string, string[]>>;
+      }[]) {
         const actions = ([] as string[]).concat(st.Action);
         expect(actions, id).not.toContain("dynamodb:Scan");
         expect(actions, id).not.toContain("dynamodb:BatchWriteItem");
         if (JSON.stringify(st.Resource).includes(auditId as string)) expect(actions, id).toEqual(["dynamodb:PutItem"]);
         if (actions.includes("sns:Publish")) expect(id).toMatch(/^DispatcherJob/);
+        // A delete only of the items the function's code deletes, by the partition key's prefix.
+        if (actions.some((a) => a === "dynamodb:DeleteItem" || a === "dynamodb:*")) {
+          expect(actions, id).toEqual(["dynamodb:DeleteItem"]);
+          const leading = st.Condition?.["ForAllValues:StringLike"]?.["dynamodb:LeadingKeys"];
+          expect(leading, id).toBeDefined();
+          deletes[id.replace(/ServiceRoleDefaultPolicy.*$/, "")] = [...(leading ?? [])].sort();
+        }
       }
     }
+    expect(deletes).toEqual({
+      AdminFunction: ["IDEMPOTENCY#*"],
+      CasesFunction: ["CASESCOPE#*", "IDEMPOTENCY#*"],
+      PupilsFunction: ["IDEMPOTENCY#*"],
+      RegisterFunction: ["CASESCOPE#*", "IDEMPOTENCY#*"],
+      SchoolsFunction: ["CASESCOPE#*", "IDEMPOTENCY#*", "PUPIL#*"],
+      DispatcherJob: ["CASESCOPE#*"],
+      SweepJob: ["CASESCOPE#*"],
+    });
     for (const [, f] of fns().filter(([id]) => !id.startsWith("Docs"))) {
       expect(f.Properties.Environment.Variables.AUDIT_TABLE_NAME).toBeDefined();
     }

@@ -278,6 +278,27 @@ describe("release", () => {
       body: {},
     });
     expect(same.body.code).toBe("second_approver_required");
+    // Two keys labelled to nobody are not two people: neither may ask for, nor approve, an override.
+    const unnamed = () => key(`municipality:${m.kommunkod}`);
+    const asked3 = await api("POST", `/v1/municipalities/${m.kommunkod}/overrides`, {
+      key: await unnamed(),
+      body: {
+        schoolId: m.schoolA,
+        enrolmentId: p.enrolmentId,
+        release: { endDate: "2026-09-14", reason: "transfer" },
+        reason: "Family confirmed move",
+      },
+    });
+    const byUnnamed = await api("POST", `/v1/municipalities/${m.kommunkod}/overrides/${asked3.body.overrideId}/approve`, {
+      key: await unnamed(),
+      body: {},
+    });
+    expect(byUnnamed.body.code).toBe("labelled_keys_required");
+    const unnamedApprover = await api("POST", `/v1/municipalities/${m.kommunkod}/overrides/${asked.body.overrideId}/approve`, {
+      key: await unnamed(),
+      body: {},
+    });
+    expect(unnamedApprover.body.code).toBe("labelled_keys_required");
     const ok = await api("POST", `/v1/municipalities/${m.kommunkod}/overrides/${asked.body.overrideId}/approve`, {
       key: m.muni2,
       body: {},

@@ -210,7 +210,10 @@ export const adminRoutes: Record<RoutesOf<"admin">, Impl> = {
     const cred = await ctx.store.getCredential(credentialId);
     if (!cred || cred.revokedAt) throw problems.notFound("credential");
     if (cred.status !== "pending_approval") throw problems.conflict("not_pending", "This key does not wait for an approval.");
-    // A second operator: another person than the one who issued it, with another key.
+    // A second operator: another person than the one who issued it, with another key labelled to them.
+    if (!ctx.actor.labelled) {
+      throw problems.conflict("labelled_keys_required", "A key is approved with an ops key labelled to its person.");
+    }
     if (cred.createdByCredential === ctx.actor.credentialId || (cred.createdByPerson ?? cred.createdBy) === ctx.actor.person) {
       throw problems.conflict(
         "second_approver_required",
@@ -265,7 +268,9 @@ export async function issueCredential(
 ): Promise<{ credentialId: string; principal: string; key: string; status: "active" | "pending_approval" }> {
   const target = parsePrincipal(principal);
   if (!target) throw problems.validation([{ path: "/principal", message: "not a principal" }]);
-  const scope = opts.scope ?? (await scopeOf(store, target)) ?? "unregistered";
+  // A key of a school nobody registered would belong to no office: never announced, listed or revocable by one.
+  const scope = opts.scope ?? (await scopeOf(store, target));
+  if (!scope) throw problems.conflict("school_not_registered", "Register the school unit first (PUT /v1/schools/{schoolId}).");
   const status = opts.status ?? "active";
   const { credentialId, secret, key } = newKey();
   const record: CredentialRecord = {
@@ -282,7 +287,7 @@ export async function issueCredential(
   };
   await store.commit([
     ...store.credentialWrites(record),
-    ...(target.kind === "ops" || scope === "unregistered" ? [] : [store.outboxWrite(keyAnnouncement(record, now))]),
+    ...(target.kind === "ops" ? [] : [store.outboxWrite(keyAnnouncement(record, now))]),
   ]);
   return { credentialId, principal, key, status };
 }

@@ -232,7 +232,8 @@ export const registerRoutes: Record<RoutesOf<"register">, Impl> = {
       status: "pending",
       requestedBy: ctx.actor.principal,
       requestedByCredential: ctx.actor.credentialId,
-      ...(ctx.actor.person ? { requestedByPerson: ctx.actor.person } : {}),
+      // Named only when the key is labelled to a person: rule 8's second person must be a person too.
+      ...(ctx.actor.labelled && ctx.actor.person ? { requestedByPerson: ctx.actor.person } : {}),
       requestedAt: ctx.now,
     };
     await ctx.store.commit([
@@ -250,6 +251,12 @@ export const registerRoutes: Record<RoutesOf<"register">, Impl> = {
     if (override.status !== "pending")
       throw problems.conflict("override_not_pending", "This override has already been approved.");
     // Rule 8: two different people — keys labelled to different persons — not only two keys.
+    if (!override.requestedByPerson || !ctx.actor.labelled) {
+      throw problems.conflict(
+        "labelled_keys_required",
+        "A lock override is asked for and approved with keys labelled to two different persons (issue labelled keys: POST /v1/credentials with a label).",
+      );
+    }
     if (override.requestedByCredential === ctx.actor.credentialId || override.requestedByPerson === ctx.actor.person) {
       throw problems.conflict(
         "second_approver_required",

@@ -18,6 +18,8 @@ export interface Actor {
   requestId: string;
   /** The person the credential is labelled to (SPEC §1), else the credential itself. */
   person?: string;
+  /** Whether the credential is labelled to a person: the two-person rules need two named people. */
+  labelled?: boolean;
 }
 
 declare const writeBrand: unique symbol;

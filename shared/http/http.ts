@@ -85,7 +85,7 @@ async function authenticate(
   store: Store,
   header: string | undefined,
   now: string,
-): Promise<{ principal: Principal; credentialId: string; person: string }> {
+): Promise<{ principal: Principal; credentialId: string; person: string; labelled: boolean }> {
   const m = /^Bearer\s+(\S+)$/i.exec(header ?? "");
   const parsed = m?.[1] ? parseKey(m[1]) : null;
   if (!parsed) throw problems.unauthorized();
@@ -99,7 +99,7 @@ async function authenticate(
   if (!principal) throw problems.unauthorized();
   await store.touchCredential(cred.credentialId, cred.lastUsedAt, now);
   // Who acts: the person the key is labelled to (else the key itself) — for the audit and the two-person rules.
-  return { principal, credentialId: cred.credentialId, person: cred.label ?? cred.credentialId };
+  return { principal, credentialId: cred.credentialId, person: cred.label ?? cred.credentialId, labelled: !!cred.label };
 }
 
 /** How deep JSON may nest: no request needs more, and deeper bodies would only exhaust the stack. */
@@ -196,8 +196,13 @@ export function createApiHandler<F extends FunctionName>(fn: F, impls: Record<Ro
     let principal: Principal = { kind: "ops" };
     let credentialId = "public";
     let person: string | undefined;
+    let labelled = false;
     if (def.principals !== "public") {
-      ({ principal, credentialId, person } = await authenticate(store, headers.authorization, clock.now().toISOString()));
+      ({ principal, credentialId, person, labelled } = await authenticate(
+        store,
+        headers.authorization,
+        clock.now().toISOString(),
+      ));
       if (!def.principals.includes(principal.kind)) throw problems.forbidden();
     }
 
@@ -249,7 +254,7 @@ export function createApiHandler<F extends FunctionName>(fn: F, impls: Record<Ro
         principal: def.principals === "public" ? "public" : formatPrincipal(principal),
         credentialId,
         requestId,
-        ...(person ? { person } : {}),
+        ...(person ? { person, labelled } : {}),
       },
       params,
       body,

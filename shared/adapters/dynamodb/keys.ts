@@ -31,6 +31,14 @@ export const tableDefinition = {
   ],
 } as const;
 
+/** The partition-key prefixes of the only items the application deletes (IAM allows no other delete). */
+export const DELETABLE = {
+  idempotency: "IDEMPOTENCY#",
+  caseScope: "CASESCOPE#",
+  /** A pupil's absence on a day, taken back by the school's next report of that day. */
+  pupilAbsence: "PUPIL#",
+} as const;
+
 export type IndexName = (typeof tableDefinition.indexes)[number]["indexName"];
 
 export const keys = {
@@ -86,10 +94,10 @@ export const keys = {
   journal: (caseId: string, at: string, id: string) => ({ pk: `CASE#${caseId}`, sk: `JOURNAL#${at}#${id}` }),
   /** Who may list a case: one pointer per scope (school, municipality, district), open or closed. */
   caseScope: (scope: string, open: boolean, caseId: string) => ({
-    pk: `CASESCOPE#${scope}`,
+    pk: `${DELETABLE.caseScope}${scope}`,
     sk: `${open ? "open" : "closed"}#${caseId}`,
   }),
-  scopeCases: (scope: string) => `CASESCOPE#${scope}`,
+  scopeCases: (scope: string) => `${DELETABLE.caseScope}${scope}`,
   /** Date-driven changes (an enrolment starts or ends, a child reaches or leaves compulsory age) due on a date, per municipality. */
   agendaDay: (kommunkod: string, date: string) => `AGENDA#${kommunkod}#${date}`,
   agenda: (kommunkod: string, date: string, pupilId: string, reason: string) => ({
@@ -103,5 +111,5 @@ export const keys = {
 
   audit: (subject: string, at: string, id: string) => ({ pk: `AUDIT#${subject}`, sk: `${at}#${id}` }),
 
-  idempotency: (hash: string) => ({ pk: `IDEMPOTENCY#${hash}`, sk: "IDEMPOTENCY" }),
+  idempotency: (hash: string) => ({ pk: `${DELETABLE.idempotency}${hash}`, sk: "IDEMPOTENCY" }),
 } as const;
