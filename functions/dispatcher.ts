@@ -2,7 +2,7 @@
 
 import { DynamoStore } from "../shared/adapters/dynamodb/store.ts";
 import { notifierFromEnv } from "../shared/adapters/notify.ts";
-import { clock } from "../shared/app/clock.ts";
+import { systemClock } from "../shared/app/clock.ts";
 import { runDispatch } from "../shared/app/jobs.ts";
 import type { Notifier, Store } from "../shared/app/ports.ts";
 
@@ -12,5 +12,5 @@ let notifier: Notifier | undefined;
 export const handler = async () => {
   store ??= new DynamoStore();
   notifier ??= notifierFromEnv();
-  return runDispatch(store, notifier, clock.now());
+  return runDispatch(store, notifier, systemClock.now());
 };

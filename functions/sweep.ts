@@ -2,7 +2,7 @@
 
 import { DynamoStore } from "../shared/adapters/dynamodb/store.ts";
 import { notifierFromEnv } from "../shared/adapters/notify.ts";
-import { clock } from "../shared/app/clock.ts";
+import { systemClock } from "../shared/app/clock.ts";
 import { runDailySweep } from "../shared/app/jobs.ts";
 import type { Notifier, Store } from "../shared/app/ports.ts";
 
@@ -12,7 +12,7 @@ let notifier: Notifier | undefined;
 export const handler = async () => {
   store ??= new DynamoStore();
   notifier ??= notifierFromEnv();
-  const { today, sweeps } = await runDailySweep(store, clock.now(), {}, notifier);
+  const { today, sweeps } = await runDailySweep(store, systemClock.now(), {}, notifier);
   // Counts only: a summary names no pupil.
   return { today, municipalities: Object.keys(sweeps).length };
 };

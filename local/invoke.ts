@@ -4,23 +4,29 @@
  */
 import { randomUUID } from "node:crypto";
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from "aws-lambda";
-import { handler as admin } from "../functions/admin.ts";
-import { handler as cases } from "../functions/cases.ts";
-import { handler as docs } from "../functions/docs.ts";
-import { handler as pupils } from "../functions/pupils.ts";
-import { handler as register } from "../functions/register.ts";
-import { handler as schools } from "../functions/schools.ts";
+import { adminRoutes } from "../shared/api/admin.ts";
+import { caseRoutes } from "../shared/api/cases.ts";
+import { docsRoutes } from "../shared/api/docs.ts";
+import { pupilRoutes } from "../shared/api/pupils.ts";
+import { registerRoutes } from "../shared/api/register.ts";
+import { schoolRoutes } from "../shared/api/schools.ts";
+import { type ApiDeps, createApiHandler } from "../shared/http/http.ts";
 import { PROBLEM_BASE } from "../shared/http/problems.ts";
 import { type FunctionName, matchRoute, routes } from "../shared/http/routes.ts";
 
-const functions: Record<FunctionName, (e: APIGatewayProxyEventV2, c: Context) => Promise<APIGatewayProxyStructuredResultV2>> = {
-  admin,
-  cases,
-  docs,
-  pupils,
-  register,
-  schools,
-};
+type Handler = (e: APIGatewayProxyEventV2, c: Context) => Promise<APIGatewayProxyStructuredResultV2>;
+
+/** The API functions as functions/*.ts build them, given a clock and a store (tests give theirs). */
+function apiFunctions(deps: ApiDeps): Record<FunctionName, Handler> {
+  return {
+    admin: createApiHandler("admin", adminRoutes, deps),
+    cases: createApiHandler("cases", caseRoutes, deps),
+    docs: createApiHandler("docs", docsRoutes, deps),
+    pupils: createApiHandler("pupils", pupilRoutes, deps),
+    register: createApiHandler("register", registerRoutes, deps),
+    schools: createApiHandler("schools", schoolRoutes, deps),
+  };
+}
 
 export interface LocalResponse {
   status: number;
@@ -28,10 +34,22 @@ export interface LocalResponse {
   body: string;
 }
 
-export async function invoke(
+export type Invoke = (method: string, url: string, headers?: Record<string, string>, body?: string) => Promise<LocalResponse>;
+
+/** An `invoke` over API functions built with these dependencies. */
+export function createInvoker(deps: ApiDeps = {}): Invoke {
+  const functions = apiFunctions(deps);
+  return (method, url, headers = {}, body) => invokeWith(functions, method, url, headers, body);
+}
+
+/** Runs a request through the API functions on the system clock (the local server). */
+export const invoke: Invoke = createInvoker();
+
+async function invokeWith(
+  functions: Record<FunctionName, Handler>,
   method: string,
   url: string,
-  headers: Record<string, string> = {},
+  headers: Record<string, string>,
   body?: string,
 ): Promise<LocalResponse> {
   const [rawPath = "/", rawQueryString = ""] = url.split("?", 2);

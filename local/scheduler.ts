@@ -6,13 +6,14 @@
 
 import { logger } from "../shared/adapters/log.ts";
 import { ConsoleNotifier } from "../shared/adapters/notify.ts";
-import { clock } from "../shared/app/clock.ts";
+import { systemClock } from "../shared/app/clock.ts";
 import { dispatch } from "../shared/app/dispatch.ts";
 import { runDailySweep, runDispatch } from "../shared/app/jobs.ts";
-import type { Store } from "../shared/app/ports.ts";
+import type { Clock, Store } from "../shared/app/ports.ts";
 import { cronMatches, schedules, stockholmClock } from "../shared/app/schedules.ts";
 
-export function startScheduler(store: Store, opts: { drainEveryMs?: number } = {}): () => void {
+export function startScheduler(store: Store, opts: { drainEveryMs?: number; clock?: Clock } = {}): () => void {
+  const clock = opts.clock ?? systemClock;
   const notifier = new ConsoleNotifier();
   const fired = new Map<string, string>();
   let busy = false;

@@ -293,6 +293,13 @@ describe("idempotency", () => {
     });
     expect(other.status).toBe(409);
     expect(other.body.code).toBe("idempotency_conflict");
+    // Every answer carries the security headers — a success, a replay, a refusal — and none is cached.
+    for (const r of [first, again, other]) {
+      expect(r.headers["Strict-Transport-Security"], String(r.status)).toMatch(/max-age=\d+/);
+      expect(r.headers["X-Content-Type-Options"]).toBe("nosniff");
+      expect(r.headers["Content-Security-Policy"]).toContain("default-src 'none'");
+      expect(r.headers["cache-control"]).toBe("no-store");
+    }
   });
 
   it("never returns a credential's key again on a replay", async () => {

@@ -2,11 +2,11 @@
 import { ScanCommand } from "@aws-sdk/lib-dynamodb";
 import { beforeAll } from "vitest";
 import { ensureTable } from "../local/dynamo.ts";
-import { invoke } from "../local/invoke.ts";
+import { createInvoker } from "../local/invoke.ts";
 import { CALENDAR_2026_27 } from "../local/school-year-2026-27.ts";
 import { DynamoStore, documentClient } from "../shared/adapters/dynamodb/store.ts";
 import { issueCredential } from "../shared/api/admin.ts";
-import { clock } from "../shared/app/clock.ts";
+import { fixedClock } from "../shared/app/clock.ts";
 import { withCheckDigit } from "../shared/domain/personnummer.ts";
 
 export function useTable(): void {
@@ -43,10 +43,13 @@ export async function api<T = any>(
   return { status: res.status, headers: res.headers, body: res.body ? JSON.parse(res.body) : undefined };
 }
 
+/** The tests' clock, given to the API functions they call (`api`). */
+export const testClock = fixedClock(new Date().toISOString().slice(0, 10));
+const invoke = createInvoker({ clock: testClock });
+
 /** Sets "today" (Europe/Stockholm) for the code under test. */
 export function setToday(date: string): void {
-  clock.today = () => date;
-  clock.now = () => new Date(`${date}T08:00:00+02:00`);
+  testClock.set(date);
 }
 
 let serial = 100;

@@ -11,6 +11,12 @@ import type { Case, CaseOutcome, ChecklistItem, Enrolment, JournalEntry, Overrid
 import type { CredentialRecord } from "../domain/principals.ts";
 import type { Settings } from "../domain/settings.ts";
 
+/** The time: the instant, and the day it is in Sweden (Europe/Stockholm). */
+export interface Clock {
+  now(): Date;
+  today(): IsoDate;
+}
+
 /** Who acts: the credential, the person it is labelled to (SPEC §1), the request. */
 export interface Actor {
   principal: string;

@@ -1,7 +1,7 @@
 /** A dispatcher process for the crash test: delivers to a file (one line per publish) until the outbox is empty. */
 import { appendFileSync } from "node:fs";
 import { DynamoStore } from "../../shared/adapters/dynamodb/store.ts";
-import { clock } from "../../shared/app/clock.ts";
+import { systemClock } from "../../shared/app/clock.ts";
 import { dispatch } from "../../shared/app/dispatch.ts";
 import type { Notifier } from "../../shared/app/ports.ts";
 
@@ -24,7 +24,7 @@ const notifier: Notifier = {
 };
 const store = new DynamoStore();
 for (;;) {
-  const r = await dispatch(store, notifier, clock.now(), { concurrency: 1 });
+  const r = await dispatch(store, notifier, systemClock.now(), { concurrency: 1 });
   if (r.sent + r.retrying + r.failed + r.skipped === 0) break;
 }
 console.log("dispatch done");
