@@ -10,6 +10,7 @@ import { ensureTable } from "../local/dynamo.ts";
 import { keys } from "../shared/adapters/dynamodb/keys.ts";
 import { DynamoStore, documentClient } from "../shared/adapters/dynamodb/store.ts";
 import { issueCredential } from "../shared/api/admin.ts";
+import { inParallel } from "../shared/app/parallel.ts";
 import type { Write } from "../shared/app/ports.ts";
 import { enrolmentIdFor } from "../shared/domain/ids.ts";
 import type { Enrolment } from "../shared/domain/model.ts";
@@ -301,11 +302,10 @@ async function rawEnrolments(store: DynamoStore, school: string, count: number):
     ];
     await rawTransact(items);
   };
-  const queue = Array.from({ length: count }, (_, i) => i);
-  await Promise.all(
-    Array.from({ length: Math.min(8, count) }, async () => {
-      while (queue.shift() !== undefined) await one();
-    }),
+  await inParallel(
+    Array.from({ length: count }, (_, i) => i),
+    8,
+    () => one(),
   );
 }
 

@@ -8,6 +8,7 @@ import { ensureTable } from "../local/dynamo.ts";
 import { prng } from "../local/prng.ts";
 import { CALENDAR_2026_27 } from "../local/school-year-2026-27.ts";
 import { DynamoStore, documentClient } from "../shared/adapters/dynamodb/store.ts";
+import { inParallel } from "../shared/app/parallel.ts";
 import { sweep } from "../shared/app/sweep.ts";
 import { type Calendar, lastSchoolDays } from "../shared/domain/calendar.ts";
 import { standingEpisodes } from "../shared/domain/detection.ts";
@@ -98,10 +99,7 @@ async function seed(store: DynamoStore, n: number): Promise<number> {
   const all = pupils(n);
   const chunks: Pupil[][] = [];
   for (let i = 0; i < all.length; i += 500) chunks.push(all.slice(i, i + 500));
-  const worker = async () => {
-    for (let c = chunks.shift(); c; c = chunks.shift()) await store.seedPupils(c, AS_OF);
-  };
-  await Promise.all(Array.from({ length: 8 }, worker));
+  await inParallel(chunks, 8, (c) => store.seedPupils(c, AS_OF));
   return (performance.now() - t0) / 1000;
 }
 

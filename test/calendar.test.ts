@@ -1,12 +1,19 @@
-/** The calendar functions of detection, on the real 2026-27 year, and the schedules in Europe/Stockholm across DST. */
+/** The school calendar: Swedish public holidays, school days, terms and breaks, on the real 2026-27 year. */
 import { describe, expect, it } from "vitest";
 import { CALENDAR } from "../local/school-year-2026-27.ts";
-import { awsCron, cronMatches, schedules, stockholmClock } from "../shared/app/schedules.ts";
-import { type Calendar, isReturnDay, latestReturnPeriod, schoolDaysFrom } from "../shared/domain/calendar.ts";
-import { standingEpisodes } from "../shared/domain/detection.ts";
-import { withCheckDigit } from "../shared/domain/personnummer.ts";
-import { newPupil } from "../shared/domain/register.ts";
-import { DEFAULT_SETTINGS } from "../shared/domain/settings.ts";
+import {
+  type Calendar,
+  easterSunday,
+  isReturnDay,
+  isSchoolDay,
+  lastSchoolDays,
+  latestReturnPeriod,
+  publicHolidays,
+  schoolDaysAfter,
+  schoolDaysFrom,
+} from "../shared/domain/calendar.ts";
+import { schoolYearOf, todayInStockholm } from "../shared/domain/dates.ts";
+import { lastSchoolDayBefore } from "../shared/domain/placement.ts";
 
 const CAL: Calendar = { ...CALENDAR, "2025-26": { terms: [{ start: "2026-01-08", end: "2026-06-12" }], holidays: [] } };
 
@@ -30,53 +37,42 @@ describe("first school days after a break", () => {
     expect(isReturnDay("2026-11-03", CAL)).toBe(false);
     expect(latestReturnPeriod("2027-05-10", 3, CAL)?.[0]).toBe("2027-04-05");
   });
-
-  it("opens not_returned after påsklov only on the fourth school day, for a pupil absent on each of the first three", () => {
-    const pupil = {
-      ...newPupil("p1", withCheckDigit("20150314238")),
-      homeMunicipality: "0180",
-      residency: "resident" as const,
-      enrolments: [
-        { enrolmentId: "e", schoolId: "01800001", grade: "5" as const, startDate: "2026-08-17", status: "active" as const },
-      ],
-      recentAbsence: { "2027-04-05": 1, "2027-04-06": 0.5, "2027-04-07": 1 },
-    };
-    const found = (p: typeof pupil, asOf: string) =>
-      standingEpisodes({ pupil: p, calendar: () => CAL, filed: () => false, settings: DEFAULT_SETTINGS }, asOf, asOf);
-    expect(found(pupil, "2027-04-07").map((f) => f.kind)).toEqual([]);
-    expect(found(pupil, "2027-04-08")).toEqual([{ kind: "not_returned", episodeStart: "2027-04-05", schoolIds: ["01800001"] }]);
-    const partial = { ...pupil, recentAbsence: { "2027-04-05": 1, "2027-04-06": 0.25, "2027-04-07": 1 } };
-    expect(found(partial, "2027-04-08")).toEqual([]);
-  });
 });
 
-describe("schedules in Europe/Stockholm", () => {
-  const sweep = schedules.find((s) => s.fn === "sweep");
-  it("are cron expressions EventBridge Scheduler takes, clear of 02:00–03:00", () => {
-    expect(awsCron(sweep?.cron ?? { minute: "", hour: "", weekDays: "" })).toBe("cron(30 6 ? * * *)");
-    for (const s of schedules) {
-      for (let h = 0; h < 24; h++) {
-        const at = new Date(Date.UTC(2027, 0, 11, h - 1, 0)); // CET: UTC+1
-        if (cronMatches(s.cron, at)) expect(stockholmClock(at).hour).not.toBe(2);
-      }
-    }
+describe("calendar", () => {
+  it("computes Swedish public holidays", () => {
+    expect(easterSunday(2027)).toBe("2027-03-28");
+    expect(easterSunday(2026)).toBe("2026-04-05");
+    const h = publicHolidays(2027);
+    expect(h.get("2027-03-26")).toBe("Långfredagen");
+    expect(h.get("2027-03-29")).toBe("Annandag påsk");
+    expect(h.get("2027-05-06")).toBe("Kristi himmelsfärdsdag");
+    expect(h.get("2027-06-25")).toBe("Midsommarafton");
+    expect(publicHolidays(2026).get("2026-10-31")).toBe("Alla helgons dag");
+    expect(publicHolidays(2026).get("2026-06-19")).toBe("Midsommarafton");
   });
-  it("fire at 06:30 Stockholm time in winter and in summer, and on the days around the DST changes", () => {
-    const c = sweep?.cron ?? { minute: "", hour: "", weekDays: "" };
-    expect(cronMatches(c, new Date("2027-01-11T05:30:00Z"))).toBe(true); // CET
-    expect(cronMatches(c, new Date("2026-09-14T04:30:00Z"))).toBe(true); // CEST
-    expect(cronMatches(c, new Date("2026-09-14T05:30:00Z"))).toBe(false);
-    expect(cronMatches(c, new Date("2027-03-29T04:30:00Z"))).toBe(true); // the day after spring forward
-    expect(cronMatches(c, new Date("2026-10-26T05:30:00Z"))).toBe(true); // the day after fall back
-    // Every day, Sundays too: the daily job runs every day (the sweep itself only on weekdays).
-    expect(cronMatches(c, new Date("2026-10-25T05:30:00Z"))).toBe(true); // a Sunday, the day DST ends
-    expect(stockholmClock(new Date("2027-03-28T00:59:00Z")).hour).toBe(1);
-    expect(stockholmClock(new Date("2027-03-28T01:00:00Z")).hour).toBe(3); // 02:00 never happens
+  it("knows school days: terms, weekends, breaks and public holidays", () => {
+    expect(isSchoolDay("2026-08-17", CAL)).toBe(true);
+    expect(isSchoolDay("2026-08-16", CAL)).toBe(false); // Sunday
+    expect(isSchoolDay("2026-10-27", CAL)).toBe(false); // höstlov
+    expect(isSchoolDay("2027-01-06", CAL)).toBe(false); // jullov, and Trettondedag jul
+    expect(isSchoolDay("2027-05-06", CAL)).toBe(false); // Kristi himmelsfärd
+    expect(isSchoolDay("2027-05-07", CAL)).toBe(false); // the lovdag after it
+    expect(isSchoolDay("2027-05-10", CAL)).toBe(true);
+    expect(isSchoolDay("2027-06-14", CAL)).toBe(false); // sommarlov
+    expect(isSchoolDay("2025-09-01", CAL)).toBe(false); // a year the calendar does not have
   });
-  it("the dispatcher every five minutes in the day", () => {
-    const d = schedules.find((s) => s.fn === "dispatcher")?.cron ?? { minute: "", hour: "", weekDays: "" };
-    expect(cronMatches(d, new Date("2026-09-14T06:05:00Z"))).toBe(true); // 08:05 CEST
-    expect(cronMatches(d, new Date("2026-09-14T06:07:00Z"))).toBe(false);
-    expect(cronMatches(d, new Date("2026-09-14T21:00:00Z"))).toBe(false); // 23:00
+  it("counts back school days across höstlov and forward across jullov", () => {
+    expect(lastSchoolDays("2026-11-02", 2, CAL)).toEqual(["2026-10-23", "2026-10-22"]);
+    expect(schoolDaysAfter("2026-12-18", 1, CAL)).toBe("2027-01-11");
+    expect(lastSchoolDayBefore("2026-11-02", CAL)).toBe("2026-10-23");
+    // Without a calendar: the last weekday that is not a public holiday.
+    expect(lastSchoolDayBefore("2027-03-30", {})).toBe("2027-03-25");
+  });
+  it("turns the school year on 1 July, and tells today's date in Stockholm", () => {
+    expect(schoolYearOf("2026-06-30")).toBe("2025-26");
+    expect(schoolYearOf("2026-07-01")).toBe("2026-27");
+    expect(todayInStockholm(new Date("2026-10-24T22:30:00Z"))).toBe("2026-10-25"); // CEST, UTC+2
+    expect(todayInStockholm(new Date("2026-10-25T22:30:00Z"))).toBe("2026-10-25"); // CET, UTC+1
   });
 });

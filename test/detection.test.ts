@@ -13,6 +13,7 @@ import {
   dueSteps,
   type Facts,
   standing,
+  standingEpisodes,
   trimAbsence,
 } from "../shared/domain/detection.ts";
 import type { EnrolmentSummary, Pupil } from "../shared/domain/model.ts";
@@ -180,5 +181,25 @@ describe("the absence signal", () => {
         "2026-09-02",
       ),
     ).toBe(true);
+  });
+});
+
+describe("not_returned after a break", () => {
+  it("opens not_returned after påsklov only on the fourth school day, for a pupil absent on each of the first three", () => {
+    const pupil = {
+      ...newPupil("p1", withCheckDigit("20150314238")),
+      homeMunicipality: "0180",
+      residency: "resident" as const,
+      enrolments: [
+        { enrolmentId: "e", schoolId: "01800001", grade: "5" as const, startDate: "2026-08-17", status: "active" as const },
+      ],
+      recentAbsence: { "2027-04-05": 1, "2027-04-06": 0.5, "2027-04-07": 1 },
+    };
+    const found = (p: typeof pupil, asOf: string) =>
+      standingEpisodes({ pupil: p, calendar: () => CAL, filed: () => false, settings: DEFAULT_SETTINGS }, asOf, asOf);
+    expect(found(pupil, "2027-04-07").map((f) => f.kind)).toEqual([]);
+    expect(found(pupil, "2027-04-08")).toEqual([{ kind: "not_returned", episodeStart: "2027-04-05", schoolIds: ["01800001"] }]);
+    const partial = { ...pupil, recentAbsence: { "2027-04-05": 1, "2027-04-06": 0.25, "2027-04-07": 1 } };
+    expect(found(partial, "2027-04-08")).toEqual([]);
   });
 });

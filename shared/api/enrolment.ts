@@ -3,6 +3,7 @@ import { createHash } from "node:crypto";
 import { answered, openingWrites, pupilChangeWrites } from "../app/casework.ts";
 import type { Write } from "../app/ports.ts";
 import { type Notification, notificationId } from "../domain/alerts.ts";
+import { calendarDates } from "../domain/calendar.ts";
 import { caseIdFor, withCaseChanges } from "../domain/cases.ts";
 import { addDays, type IsoDate } from "../domain/dates.ts";
 import { honourConcern, isHigh, placementAnswers } from "../domain/detection.ts";
@@ -165,7 +166,7 @@ export async function release(
 ): Promise<{ status: 200 | 202; body: unknown }> {
   const pupilId = pupilIdOfEnrolment(enrolmentId);
   if (!pupilId) throw problems.notFound("enrolment at this school");
-  const calendar = await ctx.store.calendarFor(school, undefined, [ctx.today, addDays(ctx.today, -200)]);
+  const calendar = await ctx.store.calendarFor(school, undefined, calendarDates(ctx.today));
   return ctx.store.withRetry(async () => {
     const [pupil, enrolment] = await Promise.all([ctx.store.getPupil(pupilId), ctx.store.getEnrolment(pupilId, enrolmentId)]);
     if (!pupil || !enrolment || enrolment.schoolId !== school.schoolId) throw problems.notFound("enrolment at this school");

@@ -2,7 +2,7 @@
 
 import { watchAgenda } from "../app/casework.ts";
 import { inParallel } from "../app/parallel.ts";
-import { covers, isPublicHoliday, isSchoolDay, lastSchoolDays } from "../domain/calendar.ts";
+import { calendarDates, covers, isPublicHoliday, isSchoolDay, lastSchoolDays } from "../domain/calendar.ts";
 import { addDays, isWeekend, schoolYearOf } from "../domain/dates.ts";
 import { absenceSignal, absentDays, mentorMark, trimAbsence } from "../domain/detection.ts";
 import type { Enrolment, Pupil } from "../domain/model.ts";
@@ -60,9 +60,7 @@ export const schoolRoutes: Record<RoutesOf<"schools">, Impl> = {
     }
     // This school year for the date's check; the years before too for the windows detection looks at.
     const calendar = await ctx.store.calendarFor(school, undefined, [
-      date,
-      addDays(date, -200),
-      ctx.today,
+      ...calendarDates(date, ctx.today),
       addDays(ctx.today, -365),
     ]);
     if (isWeekend(date) || isPublicHoliday(date) || (covers(date, calendar) && !isSchoolDay(date, calendar))) {
@@ -165,7 +163,7 @@ export const schoolRoutes: Record<RoutesOf<"schools">, Impl> = {
     const page = rows.slice(offset, offset + limit);
     const pupils = await ctx.store.getPupils(page.map((e) => e.pupilId));
     const [calendar, settings] = await Promise.all([
-      ctx.store.calendarFor(school, undefined, [ctx.today, addDays(ctx.today, -200)]),
+      ctx.store.calendarFor(school, undefined, calendarDates(ctx.today)),
       ctx.store.settings(school.municipality),
     ]);
     const days = lastSchoolDays(ctx.today, settings.absenceWindow, calendar);

@@ -9,7 +9,7 @@
  */
 
 import { logger } from "../adapters/log.ts";
-import type { Calendar } from "../domain/calendar.ts";
+import { CALENDAR_LOOKBACK_DAYS, type Calendar } from "../domain/calendar.ts";
 import { withCaseChanges } from "../domain/cases.ts";
 import { addDays, type IsoDate, maxDate, minDate, schoolYearOf } from "../domain/dates.ts";
 import {
@@ -55,7 +55,7 @@ const bump = (c: Counts, k: CaseKind) => {
 
 /** The school years detection may look at for a sweep: from the lookback floor to a year after the later of asOf and today. */
 function yearsFor(asOf: IsoDate, today: IsoDate): string[] {
-  const from = addDays(lookbackFloor(minDate(asOf, today)), -200);
+  const from = addDays(lookbackFloor(minDate(asOf, today)), -CALENDAR_LOOKBACK_DAYS);
   const to = addDays(maxDate(asOf, today), 400);
   const years = new Set<string>();
   for (let d = from; d <= to; d = addDays(d, 30)) years.add(schoolYearOf(d));

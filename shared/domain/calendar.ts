@@ -204,3 +204,14 @@ export function changedPastDays(
   }
   return out;
 }
+
+/**
+ * How far back a decision about a day looks for school days: a term start or a break it depends on
+ * lies at most this many days before it (a summer break and a term).
+ */
+export const CALENDAR_LOOKBACK_DAYS = 200;
+
+/** The dates whose school years' calendars a decision about these days needs: each day and its lookback. */
+export function calendarDates(...days: IsoDate[]): IsoDate[] {
+  return days.flatMap((d) => [d, addDays(d, -CALENDAR_LOOKBACK_DAYS)]);
+}

@@ -16,6 +16,8 @@ import { http, startApi } from "./server.ts";
 
 useTable();
 const NOW = "2026-11-23T06:00:00+01:00"; // a Monday, a school day
+// The restarted process lives a minute later: what the killed one held (leases, claims) has lapsed.
+const LATER = "2026-11-23T06:01:00+01:00";
 let m: Awaited<ReturnType<typeof municipalityFixture>>;
 
 beforeAll(async () => {
@@ -24,6 +26,16 @@ beforeAll(async () => {
 });
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Waits for the work under way to reach a point (read from the table), then kills: no guess at timing. */
+async function killWhen(server: { kill(s: NodeJS.Signals): Promise<void> }, reached: () => Promise<boolean>) {
+  const until = Date.now() + 60_000;
+  while (!(await reached())) {
+    if (Date.now() > until) throw new Error("the work never got under way");
+    await sleep(10);
+  }
+  await server.kill("SIGKILL");
+}
 
 describe("crash", () => {
   it("a batch ingest cut short by SIGKILL and retried with the same Idempotency-Keys loses and doubles nothing", async () => {
@@ -47,12 +59,13 @@ describe("crash", () => {
 
     let server = await startApi({ ELEVVAKT_NOW: NOW });
     const inFlight = batches.map((_, b) => send(server.url, b).catch(() => null));
-    await sleep(400);
-    await server.kill("SIGKILL");
+    // Killed once the batches are being written: some enrolments are in, most are not.
+    await killWhen(server, async () => (await store().schoolEnrolments(m.schoolA)).length >= 20);
     const first = await Promise.all(inFlight);
     expect(first.some((r) => r === null)).toBe(true); // the kill cut some of them short
+    expect((await store().schoolEnrolments(m.schoolA)).length).toBeLessThan(300);
 
-    server = await startApi({ ELEVVAKT_NOW: NOW });
+    server = await startApi({ ELEVVAKT_NOW: LATER });
     for (let b = 0; b < batches.length; b++) {
       for (let attempt = 0; ; attempt++) {
         const r = await send(server.url, b);
@@ -102,15 +115,18 @@ describe("crash", () => {
     const cut = http(server.url, "POST", `/v1/municipalities/${m.kommunkod}/sweeps`, muni, { asOf: "2026-11-23" }).catch(
       () => null,
     );
-    await sleep(700);
-    await server.kill("SIGKILL");
+    // Killed once the sweep has opened some of the cases.
+    await killWhen(
+      server,
+      async () => (await store().caseIdsOf(`municipality:${m.kommunkod}`, { limit: 5 })).caseIds.length >= 5,
+    );
     expect(await cut).toBeNull();
     const partly = (await Promise.all(ids.map((id) => store().getPupil(id)))).filter(
       (p) => (p?.openCases.length ?? 0) > 0,
     ).length;
     expect(partly).toBeLessThan(ids.length);
 
-    server = await startApi({ ELEVVAKT_NOW: NOW });
+    server = await startApi({ ELEVVAKT_NOW: LATER });
     const again = await http(server.url, "POST", `/v1/municipalities/${m.kommunkod}/sweeps`, muni, { asOf: "2026-11-23" });
     expect(again.status).toBe(200);
     await server.kill("SIGTERM");
@@ -128,13 +144,13 @@ describe("crash", () => {
     // Dispatch to a file, kill it mid-run, run it again after the claims' lease.
     const dir = mkdtempSync(join(tmpdir(), "elevvakt-dispatch-"));
     const file = join(dir, "sent.txt");
-    const run = (killAfterSent?: number) =>
+    const run = (now: string, killAfterSent?: number) =>
       new Promise<string>((res) => {
         const child = spawn(process.execPath, [resolve("test/reliability/dispatch-child.ts")], {
           env: {
             ...process.env,
             SENT_FILE: file,
-            ELEVVAKT_NOW: "2026-11-23T07:00:00+01:00",
+            ELEVVAKT_NOW: now,
             DISPATCH_LEASE_MS: "500",
             LOG_LEVEL: "error",
           },
@@ -148,12 +164,12 @@ describe("crash", () => {
         });
         child.once("exit", () => res(out));
       });
-    expect(await run(40)).not.toContain("dispatch done");
+    expect(await run("2026-11-23T07:00:00+01:00", 40)).not.toContain("dispatch done");
     const before = existsSync(file) ? readFileSync(file, "utf8").trim().split("\n").length : 0;
     expect(before).toBeGreaterThan(0);
     expect(before).toBeLessThan(notifications.length);
-    await sleep(600);
-    expect(await run()).toContain("dispatch done");
+    // The second run lives a minute later, past the killed run's claims (lease 500 ms): it takes them over.
+    expect(await run("2026-11-23T07:01:00+01:00")).toContain("dispatch done");
     const sent = readFileSync(file, "utf8").trim().split("\n");
     const counts = new Map<string, number>();
     for (const id of sent) counts.set(id, (counts.get(id) ?? 0) + 1);
