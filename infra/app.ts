@@ -15,5 +15,7 @@ new ElevvaktStack(app, `Elevvakt-${stage}`, {
   // Who hears of the operators' alarms, and the month's SMS budget: -c alarmEmails=a@x.se,b@y.se -c smsBudgetUsd=200
   alarmEmails: (context("alarmEmails") ?? "").split(",").map((e) => e.trim()),
   ...(context("smsBudgetUsd") ? { smsBudgetUsd: Number(context("smsBudgetUsd")) } : {}),
+  // How many municipalities are worked at once (SPEC §10): -c workerConcurrency=20
+  ...(context("workerConcurrency") ? { workerConcurrency: Math.max(2, Number(context("workerConcurrency"))) } : {}),
 });
 Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));

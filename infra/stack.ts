@@ -20,6 +20,7 @@ import { SnsAction } from "aws-cdk-lib/aws-cloudwatch-actions";
 import { AttributeType, Billing, TableEncryptionV2, TableV2 } from "aws-cdk-lib/aws-dynamodb";
 import { PolicyStatement, Role, ServicePrincipal } from "aws-cdk-lib/aws-iam";
 import { Key } from "aws-cdk-lib/aws-kms";
+import { SqsEventSource } from "aws-cdk-lib/aws-lambda-event-sources";
 import { FilterPattern, LogGroup, MetricFilter, RetentionDays } from "aws-cdk-lib/aws-logs";
 import { Schedule, ScheduleExpression } from "aws-cdk-lib/aws-scheduler";
 import { LambdaInvoke } from "aws-cdk-lib/aws-scheduler-targets";
@@ -36,6 +37,7 @@ import {
   tableDefinition,
 } from "../shared/adapters/dynamodb/keys.ts";
 import { type MetricName, NAMESPACE } from "../shared/adapters/metrics.ts";
+import { WORK_QUEUE_URL_ENV } from "../shared/adapters/sqs.ts";
 import { type ScheduleDef, schedules, TIME_ZONE } from "../shared/app/schedules.ts";
 import { type FunctionName, type RouteDef, routes } from "../shared/http/routes.ts";
 import { ElevvaktFunction, functionEntry } from "./function.ts";
@@ -48,11 +50,13 @@ export interface ElevvaktStackProps extends StackProps {
   alarmEmails?: string[];
   /** The month's SMS budget in USD: an alarm at 80 %. */
   smsBudgetUsd?: number;
+  /** How many municipalities the worker takes at once (SPEC §10; -c workerConcurrency=, at least 2). */
+  workerConcurrency?: number;
 }
 
 const FUNCTIONS: FunctionName[] = ["admin", "register", "schools", "pupils", "cases", "docs"];
 type JobName = ScheduleDef["fn"];
-const JOBS: JobName[] = ["sweep", "dispatcher"];
+const JOBS: JobName[] = ["morning", "dispatcher"];
 const pascal = (name: string) => `${name[0]?.toUpperCase()}${name.slice(1)}`;
 
 export class ElevvaktStack extends Stack {
@@ -61,18 +65,24 @@ export class ElevvaktStack extends Stack {
   readonly api: HttpApi;
   readonly functions: Record<FunctionName, ElevvaktFunction>;
   readonly jobs: Record<JobName, ElevvaktFunction>;
+  /** The work queue's consumer: one municipality's daily job and sweep, or escalations, a message (SPEC §10). */
+  readonly worker: ElevvaktFunction;
+  readonly workQueue: Queue;
+  readonly workDeadLetters: Queue;
   readonly deadLetters: Queue;
 
-  private grantStore(fn: ElevvaktFunction, key: Key, name: FunctionName | JobName): void {
+  private grantStore(fn: ElevvaktFunction, key: Key, name: FunctionName | JobName | "worker"): void {
     this.table.grant(fn, ...TABLE_ACTIONS);
     // Deletes only of what the function's code deletes, by the partition key's prefix.
-    fn.addToRolePolicy(
-      new PolicyStatement({
-        actions: ["dynamodb:DeleteItem"],
-        resources: [this.table.tableArn],
-        conditions: { "ForAllValues:StringLike": { "dynamodb:LeadingKeys": DELETES[name].map((p) => `${p}*`) } },
-      }),
-    );
+    if (DELETES[name].length) {
+      fn.addToRolePolicy(
+        new PolicyStatement({
+          actions: ["dynamodb:DeleteItem"],
+          resources: [this.table.tableArn],
+          conditions: { "ForAllValues:StringLike": { "dynamodb:LeadingKeys": DELETES[name].map((p) => `${p}*`) } },
+        }),
+      );
+    }
     this.auditTable.grant(fn, "dynamodb:PutItem");
     key.grantEncryptDecrypt(fn);
   }
@@ -206,17 +216,53 @@ export class ElevvaktStack extends Stack {
       this.api.addRoutes({ path: def.path, methods: [HttpMethod[def.method]], integration: integrations[def.fn] });
     }
 
+    // ---- the work queue (SPEC §10): one item per municipality, a worker with bounded concurrency ----
+    this.workDeadLetters = new Queue(this, "WorkDeadLetters", {
+      encryption: QueueEncryption.KMS,
+      encryptionMasterKey: key,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    this.workQueue = new Queue(this, "WorkQueue", {
+      encryption: QueueEncryption.KMS,
+      encryptionMasterKey: key,
+      enforceSSL: true,
+      // Longer than the worker may run, so a message is not offered twice at once.
+      visibilityTimeout: Duration.minutes(20),
+      retentionPeriod: Duration.days(4),
+      // Offered three times, then kept aside (alarmed on); the next morning's run catches up regardless.
+      deadLetterQueue: { queue: this.workDeadLetters, maxReceiveCount: 3 },
+    });
+    this.worker = new ElevvaktFunction(this, "WorkerJob", {
+      entry: functionEntry("worker"),
+      environment,
+      timeout: Duration.minutes(10),
+      memorySize: 1024,
+      logKey: key,
+    });
+    this.grantStore(this.worker, key, "worker");
+    this.worker.addEventSource(
+      new SqsEventSource(this.workQueue, {
+        batchSize: 1,
+        // How many municipalities are worked at once: bounded, so DynamoDB and SNS see a steady load.
+        maxConcurrency: props.workerConcurrency ?? 10,
+        reportBatchItemFailures: true,
+      }),
+    );
+
     // ---- scheduled jobs (shared/app/schedules.ts): EventBridge Scheduler in Europe/Stockholm, retries, a DLQ ----
     this.jobs = Object.fromEntries(
       JOBS.map((name) => {
         const fn = new ElevvaktFunction(this, `${pascal(name)}Job`, {
           entry: functionEntry(name),
-          environment,
-          timeout: Duration.minutes(15),
+          environment: { ...environment, [WORK_QUEUE_URL_ENV]: this.workQueue.queueUrl },
+          timeout: Duration.minutes(name === "morning" ? 2 : 5),
           memorySize: 1024,
           logKey: key,
         });
         this.grantStore(fn, key, name);
+        // The kickoffs only put work items on the queue.
+        this.workQueue.grantSendMessages(fn);
         return [name, fn];
       }),
     ) as Record<JobName, ElevvaktFunction>;
@@ -266,7 +312,7 @@ export class ElevvaktStack extends Stack {
     this.jobs.dispatcher.addToRolePolicy(new PolicyStatement({ actions: ["sns:Publish"], resources: ["*", topicArns] }));
     // Whether an address confirmed its subscription: shown to the office, checked before an e-mail
     // alert goes out and by the daily job (alarmed on when alerts reach nobody).
-    for (const fn of [this.functions.admin, this.jobs.dispatcher, this.jobs.sweep]) {
+    for (const fn of [this.functions.admin, this.jobs.dispatcher, this.worker]) {
       fn.addToRolePolicy(new PolicyStatement({ actions: ["sns:ListSubscriptionsByTopic"], resources: [topicArns] }));
     }
     key.grantEncryptDecrypt(this.jobs.dispatcher);
@@ -345,13 +391,28 @@ export class ElevvaktStack extends Stack {
       new Metric({ namespace: "AWS/SNS", metricName: "SMSMonthToDateSpentUSD", period: Duration.hours(1), statistic: "Maximum" }),
       { threshold: smsBudget * 0.8 },
     );
-    for (const [name, fn] of [...Object.entries(this.functions), ...Object.entries(this.jobs)]) {
+    for (const [name, fn] of [
+      ...Object.entries(this.functions),
+      ...Object.entries(this.jobs),
+      ["worker", this.worker] as const,
+    ]) {
       alarm(
         `${pascal(name)}Errors`,
         `Elevvakt ${name}: function errors`,
         fn.metricErrors({ period: Duration.minutes(5), statistic: "Sum" }),
       );
     }
+    alarm(
+      "WorkFailed",
+      "Elevvakt: a municipality's daily job, sweep or escalation failed three times (work dead-letter queue not empty); the log names the municipality",
+      this.workDeadLetters.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5) }),
+    );
+    alarm(
+      "WorkBehind",
+      "Elevvakt: a work item has waited 20 minutes or more: the morning's sweeps will not be done by 07:00",
+      this.workQueue.metricApproximateAgeOfOldestMessage({ period: Duration.minutes(5), statistic: "Maximum" }),
+      { threshold: 20 * 60 },
+    );
     alarm(
       "DeadLetters",
       "Elevvakt: a scheduled job could not be delivered (dead-letter queue not empty)",
@@ -375,6 +436,10 @@ export class ElevvaktStack extends Stack {
     new CfnOutput(this, "AlarmTopicArn", {
       value: alarmTopic.topicArn,
       description: "Operators subscribe here (or deploy with -c alarmEmails=…)",
+    });
+    new CfnOutput(this, "WorkDeadLetterQueueUrl", {
+      value: this.workDeadLetters.queueUrl,
+      description: "Work items (a municipality's morning or escalation) that failed three times: npx elevvakt dlq show",
     });
     new CfnOutput(this, "DeadLetterQueueUrl", {
       value: this.deadLetters.queueUrl,
@@ -448,15 +513,16 @@ const TABLE_ACTIONS = ["dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Qu
  * after a server error; whatever resolves, reopens or moves a case moves its scope pointers; a
  * school's absence report takes back a pupil's absence. Nothing else is ever deleted.
  */
-const DELETES: Record<FunctionName | JobName, string[]> = {
+const DELETES: Record<FunctionName | JobName | "worker", string[]> = {
   admin: [DELETABLE.idempotency],
   register: [DELETABLE.idempotency, DELETABLE.caseScope],
   schools: [DELETABLE.idempotency, DELETABLE.caseScope, DELETABLE.pupilAbsence],
   pupils: [DELETABLE.idempotency],
   cases: [DELETABLE.idempotency, DELETABLE.caseScope],
   docs: [],
-  sweep: [DELETABLE.caseScope],
-  dispatcher: [DELETABLE.caseScope],
+  morning: [],
+  dispatcher: [],
+  worker: [DELETABLE.caseScope],
 };
 
 /** How cdk-nag prints a value in a finding id: the literal when known, else its pseudo-parameter. */

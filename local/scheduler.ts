@@ -1,6 +1,7 @@
 /**
  * The local scheduler: fires the schedules of shared/app/schedules.ts on their cron, in Europe/Stockholm,
- * with the same job code as the Lambda functions. Locally the outbox is also drained every few
+ * with the same job code as the Lambda functions — the kickoffs, and the worker behind an in-process
+ * queue instead of SQS (SPEC §10). Locally the outbox is also drained every few
  * seconds, so an alert reaches the console as soon as a case opens.
  */
 
@@ -8,13 +9,14 @@ import { logger } from "../shared/adapters/log.ts";
 import { ConsoleNotifier } from "../shared/adapters/notify.ts";
 import { systemClock } from "../shared/app/clock.ts";
 import { dispatch } from "../shared/app/dispatch.ts";
-import { runDailySweep, runDispatch } from "../shared/app/jobs.ts";
+import { escalationKickoff, InProcessQueue, morningKickoff, runWorkItem } from "../shared/app/jobs.ts";
 import type { Clock, Store } from "../shared/app/ports.ts";
 import { cronMatches, schedules, stockholmClock } from "../shared/app/schedules.ts";
 
 export function startScheduler(store: Store, opts: { drainEveryMs?: number; clock?: Clock } = {}): () => void {
   const clock = opts.clock ?? systemClock;
   const notifier = new ConsoleNotifier();
+  const queue = new InProcessQueue((item) => runWorkItem(store, notifier, item));
   const fired = new Map<string, string>();
   let busy = false;
   const tick = async () => {
@@ -27,8 +29,10 @@ export function startScheduler(store: Store, opts: { drainEveryMs?: number; cloc
         if (!cronMatches(s.cron, now) || fired.get(s.name) === minute) continue;
         fired.set(s.name, minute);
         logger.info("schedule fired", { schedule: s.name, at: minute });
-        if (s.fn === "sweep") await runDailySweep(store, now, {}, notifier);
-        else await runDispatch(store, notifier, now);
+        // The same kickoffs and worker as in AWS, behind an in-process queue instead of SQS.
+        if (s.fn === "morning") await morningKickoff(store, queue, now);
+        else await escalationKickoff(store, queue, now);
+        await queue.drain();
       }
       await dispatch(store, notifier, now);
     } catch (err) {

@@ -46,7 +46,7 @@ describe("stack", () => {
 
   it("runs every function on Node.js 24, arm64, with logs kept", () => {
     const fns = template.findResources("AWS::Lambda::Function");
-    expect(Object.keys(fns)).toHaveLength(8); // six route groups, the sweep and the dispatcher
+    expect(Object.keys(fns)).toHaveLength(9); // six route groups, the morning and dispatcher kickoffs, the worker
     for (const fn of Object.values(fns)) {
       expect(fn.Properties.Runtime).toBe("nodejs24.x");
       expect(fn.Properties.Architectures).toEqual(["arm64"]);
@@ -81,9 +81,48 @@ describe("stack", () => {
     template.hasResourceProperties("AWS::SQS::Queue", { KmsMasterKeyId: Match.anyValue() });
   });
 
+  it("fans the morning run and the escalations out per municipality through SQS (SPEC §10)", () => {
+    const queues = template.findResources("AWS::SQS::Queue");
+    const id = (prefix: string) => Object.keys(queues).find((k) => k.startsWith(prefix)) as string;
+    const work = queues[id("WorkQueue")]?.Properties;
+    // Offered three times, then to its own encrypted dead-letter queue; never visible twice at once.
+    expect(work.RedrivePolicy).toMatchObject({
+      maxReceiveCount: 3,
+      deadLetterTargetArn: { "Fn::GetAtt": [id("WorkDeadLetters"), "Arn"] },
+    });
+    expect(work.KmsMasterKeyId).toBeDefined();
+    const worker = Object.entries(template.findResources("AWS::Lambda::Function")).find(([k]) => k.startsWith("WorkerJob"));
+    expect(worker?.[1].Properties.Timeout).toBeLessThan(work.VisibilityTimeout);
+    // The worker: one municipality a message, a bounded number at once, a failed one reported alone.
+    template.hasResourceProperties("AWS::Lambda::EventSourceMapping", {
+      EventSourceArn: { "Fn::GetAtt": [id("WorkQueue"), "Arn"] },
+      FunctionName: { Ref: worker?.[0] },
+      BatchSize: 1,
+      ScalingConfig: { MaximumConcurrency: 10 },
+      FunctionResponseTypes: ["ReportBatchItemFailures"],
+    });
+    // The kickoffs send to the queue (and know where it is); the worker only receives.
+    const policies = Object.entries(template.findResources("AWS::IAM::Policy"));
+    const senders = policies
+      .filter(([, p]) => JSON.stringify(p).includes("sqs:SendMessage") && JSON.stringify(p).includes(id("WorkQueue")))
+      .map(([k]) => k.replace(/ServiceRoleDefaultPolicy.*$/, ""))
+      .sort();
+    expect(senders).toEqual(["DispatcherJob", "MorningJob"]);
+    for (const [k, f] of Object.entries(template.findResources("AWS::Lambda::Function"))) {
+      const url = f.Properties.Environment?.Variables?.WORK_QUEUE_URL;
+      if (k.startsWith("MorningJob") || k.startsWith("DispatcherJob")) expect(url).toEqual({ Ref: id("WorkQueue") });
+    }
+    // A failed municipality, and a queue that falls behind the morning, are alarmed on.
+    const alarms = Object.values(template.findResources("AWS::CloudWatch::Alarm")).map((a) => a.Properties);
+    const on = (queue: string, metric: string) =>
+      alarms.find((a) => a.MetricName === metric && JSON.stringify(a.Dimensions).includes(id(queue)));
+    expect(on("WorkDeadLetters", "ApproximateNumberOfMessagesVisible")).toBeDefined();
+    expect(on("WorkQueue", "ApproximateAgeOfOldestMessage")).toMatchObject({ Threshold: 1200 });
+  });
+
   it("alarms on every function's errors, the dead-letter queue and failed deliveries", () => {
     const alarms = Object.values(template.findResources("AWS::CloudWatch::Alarm")).map((a) => a.Properties);
-    expect(alarms.filter((a) => a.MetricName === "Errors")).toHaveLength(8);
+    expect(alarms.filter((a) => a.MetricName === "Errors")).toHaveLength(9);
     expect(alarms.some((a) => a.MetricName === "ApproximateNumberOfMessagesVisible")).toBe(true);
     expect(alarms.some((a) => a.MetricName === "FailedDeliveries" && a.Namespace === "Elevvakt")).toBe(true);
     for (const a of alarms) expect(a.AlarmActions).toHaveLength(1);
@@ -220,8 +259,7 @@ describe("deploying and operating (issue 8)", () => {
       PupilsFunction: ["IDEMPOTENCY#*"],
       RegisterFunction: ["CASESCOPE#*", "IDEMPOTENCY#*"],
       SchoolsFunction: ["CASESCOPE#*", "IDEMPOTENCY#*", "PUPIL#*"],
-      DispatcherJob: ["CASESCOPE#*"],
-      SweepJob: ["CASESCOPE#*"],
+      WorkerJob: ["CASESCOPE#*"],
     });
     for (const [, f] of fns().filter(([id]) => !id.startsWith("Docs"))) {
       expect(f.Properties.Environment.Variables.AUDIT_TABLE_NAME).toBeDefined();
@@ -259,7 +297,7 @@ describe("deploying and operating (issue 8)", () => {
       .filter(([, p]) => JSON.stringify(p).includes("sns:ListSubscriptionsByTopic"))
       .map(([id]) => id.replace(/ServiceRoleDefaultPolicy.*$/, ""))
       .sort();
-    expect(listing).toEqual(["AdminFunction", "DispatcherJob", "SweepJob"].sort());
+    expect(listing).toEqual(["AdminFunction", "DispatcherJob", "WorkerJob"].sort());
     expect(by("SMSMonthToDateSpentUSD")).toMatchObject({ Namespace: "AWS/SNS", Threshold: 160 });
     const subs = Object.values(t.findResources("AWS::SNS::Subscription")).map((x) => x.Properties);
     expect(subs.map((x) => x.Endpoint).sort()).toEqual(["drift@kommun.se", "jour@kommun.se"]);

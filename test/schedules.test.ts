@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { awsCron, cronMatches, schedules, stockholmClock } from "../shared/app/schedules.ts";
 
 describe("schedules in Europe/Stockholm", () => {
-  const sweep = schedules.find((s) => s.fn === "sweep");
+  const sweep = schedules.find((s) => s.fn === "morning");
   it("are cron expressions EventBridge Scheduler takes, clear of 02:00–03:00", () => {
     expect(awsCron(sweep?.cron ?? { minute: "", hour: "", weekDays: "" })).toBe("cron(30 6 ? * * *)");
     for (const s of schedules) {

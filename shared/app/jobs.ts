@@ -1,4 +1,12 @@
-/** The scheduled jobs, shared by the Lambda functions and the local scheduler: the same code path. */
+/**
+ * The scheduled jobs, fanned out per municipality (SPEC §10). At 06:30 the morning kickoff puts one
+ * work item per municipality on a queue — the daily job every day, then the sweep on weekdays —
+ * and every five minutes the dispatcher puts an escalation item for each municipality with open
+ * cases, then delivers the outbox. A worker takes the items with bounded concurrency: one
+ * municipality's failure is retried on its own and delays no other. In AWS the queue is SQS
+ * (adapters/sqs.ts) and the worker a Lambda function; locally the same worker runs behind an
+ * in-process queue (`InProcessQueue`).
+ */
 import { randomUUID } from "node:crypto";
 import { logger } from "../adapters/log.ts";
 import { counts, metric } from "../adapters/metrics.ts";
@@ -6,10 +14,27 @@ import { covers } from "../domain/calendar.ts";
 import { type IsoDate, isWeekend, todayInStockholm } from "../domain/dates.ts";
 import { municipalityContacts, unreached, withSubscriptionStates } from "./contacts.ts";
 import { type DispatchResult, dispatch } from "./dispatch.ts";
-import type { Actor, Notifier, Store } from "./ports.ts";
+import { inParallel } from "./parallel.ts";
+import type { Actor, Notifier, Store, WorkItem, WorkQueue } from "./ports.ts";
 import { dailyJob, type SweepSummary, sweep } from "./sweep.ts";
 
 const systemActor = (job: string): Actor => ({ principal: `system:${job}`, credentialId: "scheduler", requestId: randomUUID() });
+
+/** A work item as a queue message: what the worker takes, refusing anything else (it goes to the dead-letter queue). */
+export function parseWorkItem(body: string): WorkItem {
+  const v = JSON.parse(body) as Partial<WorkItem> & Record<string, unknown>;
+  const ok =
+    (v.job === "morning" || v.job === "escalate") &&
+    typeof v.kommunkod === "string" &&
+    /^\d{4}$/.test(v.kommunkod) &&
+    typeof v.now === "string" &&
+    !Number.isNaN(Date.parse(v.now)) &&
+    (v.job === "escalate" || typeof v.sweep === "boolean");
+  if (!ok) throw new Error("not a work item");
+  return v.job === "morning"
+    ? { job: "morning", kommunkod: v.kommunkod as string, now: v.now as string, sweep: v.sweep as boolean }
+    : { job: "escalate", kommunkod: v.kommunkod as string, now: v.now as string };
+}
 
 /** Which municipalities a run covers: every one this deployment serves, or those named. */
 export interface JobScope {
@@ -21,101 +46,181 @@ async function municipalities(store: Store, scope: JobScope): Promise<string[]> 
   return scope.municipalities ? all.filter((m) => scope.municipalities?.includes(m)) : all;
 }
 
-/** Municipalities whose calendar covers today's school year: the ones a sweep can evaluate. */
-async function sweptMunicipalities(store: Store, today: IsoDate, scope: JobScope): Promise<string[]> {
-  const out: string[] = [];
-  for (const kod of await municipalities(store, scope)) {
-    if (covers(today, await store.calendarFor(undefined, kod, [today]))) out.push(kod);
-    else {
-      // Alarmed on: a municipality whose children nobody watches today.
-      logger.warn("no calendar for today's school year; the sweep cannot run", { kommunkod: kod, today });
-      metric("SweepSkipped", 1);
-    }
-  }
-  return out;
+/**
+ * 06:30 every day: one item per municipality — its daily job (catching up from its last completed
+ * day), and on weekdays its sweep. Each pupil's conditions use their own school's calendar
+ * (SPEC §4 Time), so the sweep runs on every weekday, school day or not.
+ */
+export async function morningKickoff(
+  store: Store,
+  queue: WorkQueue,
+  now: Date,
+  scope: JobScope = {},
+): Promise<{ today: IsoDate; municipalities: number }> {
+  const today = todayInStockholm(now);
+  const items = (await municipalities(store, scope)).map(
+    (kommunkod): WorkItem => ({ job: "morning", kommunkod, now: now.toISOString(), sweep: !isWeekend(today) }),
+  );
+  await queue.send(items);
+  return { today, municipalities: items.length };
+}
+
+/** Every few minutes in the day: an escalation item for each municipality with an open case. */
+export async function escalationKickoff(store: Store, queue: WorkQueue, now: Date): Promise<number> {
+  const open = (
+    await inParallel(await store.municipalities(), 8, async (kod) => ((await store.hasOpenCases(kod)) ? kod : null))
+  ).filter((kod): kod is string => kod !== null);
+  await queue.send(open.map((kommunkod): WorkItem => ({ job: "escalate", kommunkod, now: now.toISOString() })));
+  return open.length;
+}
+
+/** What one work item did. */
+export interface WorkOutcome {
+  kommunkod: string;
+  daily?: Awaited<ReturnType<typeof dailyJob>>;
+  sweep?: SweepSummary;
+  /** The sweep could not run: no calendar covers today's school year (alarmed on). */
+  skipped?: true;
+  /** Contacts whose e-mail alerts reach nobody (alarmed on). */
+  unreached?: number;
 }
 
 /**
- * 06:30 every day: the daily job of every municipality (catching up from its last completed day),
- * then on weekdays the sweep of every municipality. Each pupil's conditions use their own school's
- * calendar (SPEC §4 Time), so the sweep runs on every weekday, school day or not.
+ * The worker: runs one item, and throws when it fails so the queue takes it again (the daily job
+ * and the sweep are idempotent and catch up, so a repeat changes nothing that was done).
+ */
+export async function runWorkItem(store: Store, notifier: Notifier | undefined, item: WorkItem): Promise<WorkOutcome> {
+  const now = new Date(item.now);
+  const today = todayInStockholm(now);
+  const kod = item.kommunkod;
+  const outcome: WorkOutcome = { kommunkod: kod };
+  if (item.job === "morning") {
+    outcome.daily = await dailyJob(store, kod, today);
+    logger.info("daily job done", { kommunkod: kod, today, ...outcome.daily });
+    if (notifier) outcome.unreached = await checkContacts(store, notifier, kod, now);
+  }
+  if (item.job === "morning" && !item.sweep) {
+    metric("DailyRunCompleted", 1);
+    return outcome;
+  }
+  if (!covers(today, await store.calendarFor(undefined, kod, [today]))) {
+    // Alarmed on: a municipality whose children nobody watches today.
+    if (item.job === "morning") {
+      logger.warn("no calendar for today's school year; the sweep cannot run", { kommunkod: kod, today });
+      metric("SweepSkipped", 1);
+      metric("DailyRunCompleted", 1);
+    }
+    return { ...outcome, skipped: true };
+  }
+  if (item.job === "escalate") {
+    outcome.sweep = await sweep(store, kod, today, systemActor("escalation"), { now: item.now, today }, { escalateOnly: true });
+    counts("CasesEscalated", outcome.sweep.escalated, "Kind");
+    return outcome;
+  }
+  const last = await store.jobState("sweep", kod);
+  const started = Date.now();
+  const done = await sweep(store, kod, today, systemActor("sweep"), { now: item.now, today });
+  metric("SweepDuration", Date.now() - started, { unit: "Milliseconds" });
+  metric("SweepItemsRead", done.read.candidates + done.read.openCases);
+  counts("CasesOpened", done.opened, "Kind");
+  counts("CasesResolved", done.resolved, "Kind");
+  counts("CasesReopened", done.reopened, "Kind");
+  counts("CasesEscalated", done.escalated, "Kind");
+  if (done.failed) metric("SweepFailures", done.failed);
+  await store.setJobState("sweep", kod, today, { previous: last?.lastDate ?? null });
+  logger.info("sweep done", {
+    kommunkod: kod,
+    today,
+    // The sweep of today opens whatever stands unanswered, missed days included (SPEC §4 Time, rules 3 and 7).
+    lastSweep: last?.lastDate ?? null,
+    opened: done.opened,
+    escalated: done.escalated,
+    resolved: done.resolved,
+    reopened: done.reopened,
+  });
+  // Alarmed on when missing for a day: the run that keeps the index true did not happen.
+  metric("DailyRunCompleted", 1);
+  return { ...outcome, sweep: done };
+}
+
+/** Contacts whose e-mail alerts reach nobody: counted (alarmed on), named only to their office. */
+async function checkContacts(store: Store, notifier: Notifier, kod: string, now: Date): Promise<number> {
+  const lost = unreached(await withSubscriptionStates(store, notifier, await municipalityContacts(store, kod)), now);
+  if (!lost.length) return 0;
+  const by = (state: string) => lost.filter((c) => c.emailSubscription === state).length;
+  logger.warn("contacts whose e-mail alerts reach nobody", {
+    kommunkod: kod,
+    contacts: { unsubscribed: by("unsubscribed"), unconfirmed: by("pending_confirmation") },
+  });
+  metric("ContactsUnreached", lost.length);
+  return lost.length;
+}
+
+/**
+ * The local runtime's queue: items wait in memory until `drain` runs them through the same worker,
+ * a few at a time. A failed item is logged and counted, as SQS would retry it; the next run catches up.
+ */
+export class InProcessQueue implements WorkQueue {
+  private pending: WorkItem[] = [];
+  private readonly work: (item: WorkItem) => Promise<WorkOutcome>;
+  private readonly concurrency: number;
+
+  constructor(work: (item: WorkItem) => Promise<WorkOutcome>, concurrency = 4) {
+    this.work = work;
+    this.concurrency = concurrency;
+  }
+
+  async send(items: WorkItem[]): Promise<void> {
+    this.pending.push(...items);
+  }
+
+  async drain(): Promise<WorkOutcome[]> {
+    const items = this.pending.splice(0);
+    const outcomes = await inParallel(items, this.concurrency, async (item) => {
+      try {
+        return await this.work(item);
+      } catch (err) {
+        logger.error(`${item.job} failed for a municipality`, { kommunkod: item.kommunkod, error: (err as Error).name });
+        metric("SweepFailures", 1);
+        return null;
+      }
+    });
+    return outcomes.filter((o): o is WorkOutcome => o !== null);
+  }
+}
+
+/**
+ * The whole morning run in this process, through the in-process queue: the CLI, the tests and the
+ * local scheduler use it. Sweeps by municipality, and how many contacts each could not reach.
  */
 export async function runDailySweep(
   store: Store,
   now: Date,
   scope: JobScope = {},
   notifier?: Notifier,
+  concurrency = 4,
 ): Promise<{ today: IsoDate; sweeps: Record<string, SweepSummary>; unreached: Record<string, number> }> {
-  const today = todayInStockholm(now);
-  // One municipality's failure holds up no other: logged (and alarmed on in AWS), the next run catches up.
-  const each = async (job: string, kod: string, fn: () => Promise<void>) => {
-    try {
-      await fn();
-    } catch (err) {
-      logger.error(`${job} failed for a municipality`, { kommunkod: kod, today, error: (err as Error).name });
-      metric("SweepFailures", 1);
-    }
-  };
-  const unreachedBy: Record<string, number> = {};
-  for (const kod of await municipalities(store, scope)) {
-    await each("daily job", kod, async () => {
-      const daily = await dailyJob(store, kod, today);
-      logger.info("daily job done", { kommunkod: kod, today, ...daily });
-    });
-    if (notifier) {
-      // Alarmed on: a contact whose e-mail alerts reach nobody (unsubscribed, or never confirmed).
-      await each("contact check", kod, async () => {
-        const lost = unreached(await withSubscriptionStates(store, notifier, await municipalityContacts(store, kod)), now);
-        if (!lost.length) return;
-        unreachedBy[kod] = lost.length;
-        const by = (state: string) => lost.filter((c) => c.emailSubscription === state).length;
-        logger.warn("contacts whose e-mail alerts reach nobody", {
-          kommunkod: kod,
-          contacts: { unsubscribed: by("unsubscribed"), unconfirmed: by("pending_confirmation") },
-        });
-        metric("ContactsUnreached", lost.length);
-      });
-    }
-  }
+  const queue = new InProcessQueue((item) => runWorkItem(store, notifier, item), concurrency);
+  const { today } = await morningKickoff(store, queue, now, scope);
   const sweeps: Record<string, SweepSummary> = {};
-  // Alarmed on when missing for a day: the run that keeps the index true did not happen.
-  metric("DailyRunCompleted", 1);
-  if (isWeekend(today)) return { today, sweeps, unreached: unreachedBy };
-  for (const kod of await sweptMunicipalities(store, today, scope)) {
-    await each("sweep", kod, async () => {
-      const last = await store.jobState("sweep", kod);
-      const started = Date.now();
-      const done = await sweep(store, kod, today, systemActor("sweep"), { now: now.toISOString(), today });
-      metric("SweepDuration", Date.now() - started, { unit: "Milliseconds" });
-      metric("SweepItemsRead", done.read.candidates + done.read.openCases);
-      counts("CasesOpened", done.opened, "Kind");
-      counts("CasesResolved", done.resolved, "Kind");
-      counts("CasesReopened", done.reopened, "Kind");
-      counts("CasesEscalated", done.escalated, "Kind");
-      if (done.failed) metric("SweepFailures", done.failed);
-      sweeps[kod] = done;
-      await store.setJobState("sweep", kod, today, { previous: last?.lastDate ?? null });
-      logger.info("sweep done", {
-        kommunkod: kod,
-        today,
-        // The sweep of today opens whatever stands unanswered, missed days included (SPEC §4 Time, rules 3 and 7).
-        lastSweep: last?.lastDate ?? null,
-        opened: done.opened,
-        escalated: done.escalated,
-        resolved: done.resolved,
-        reopened: done.reopened,
-      });
-    });
+  const unreachedBy: Record<string, number> = {};
+  for (const o of await queue.drain()) {
+    if (o.sweep) sweeps[o.kommunkod] = o.sweep;
+    if (o.unreached) unreachedBy[o.kommunkod] = o.unreached;
   }
   return { today, sweeps, unreached: unreachedBy };
 }
 
-/** Every few minutes in the day: escalate what the timers call for, then deliver the outbox. */
+/** The dispatcher's run in this process: escalate where cases are open (through the in-process queue), then deliver. */
 export async function runDispatch(store: Store, notifier: Notifier, now: Date): Promise<DispatchResult> {
-  const today = todayInStockholm(now);
-  for (const kod of await sweptMunicipalities(store, today, {})) {
-    await sweep(store, kod, today, systemActor("escalation"), { now: now.toISOString(), today }, { escalateOnly: true });
-  }
+  const queue = new InProcessQueue((item) => runWorkItem(store, notifier, item));
+  await escalationKickoff(store, queue, now);
+  await queue.drain();
+  return deliver(store, notifier, now);
+}
+
+/** Delivers the outbox (the dispatcher's second half, after the escalations were queued). */
+export async function deliver(store: Store, notifier: Notifier, now: Date): Promise<DispatchResult> {
   const result = await dispatch(store, notifier, now);
   if (result.sent || result.failed || result.retrying) logger.info("dispatch done", { ...result });
   return result;

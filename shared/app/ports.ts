@@ -362,3 +362,13 @@ export interface Notifier {
   /** The e-mail subscription state of each contact, by contactId. */
   subscriptionStates(contacts: StoredContact[], store: Store): Promise<Map<string, SubscriptionState>>;
 }
+
+/** One unit of scheduled work, for one municipality: everything it needs is in it, so any worker can take it, and take it again. */
+export type WorkItem =
+  | { job: "morning"; kommunkod: string; now: string; sweep: boolean }
+  | { job: "escalate"; kommunkod: string; now: string };
+
+/** Where work items wait for a worker (SPEC §10): SQS in AWS, an in-process queue locally. */
+export interface WorkQueue {
+  send(items: WorkItem[]): Promise<void>;
+}

@@ -16,7 +16,7 @@ export interface Cron {
 
 export interface ScheduleDef {
   name: string;
-  fn: "sweep" | "dispatcher";
+  fn: "morning" | "dispatcher";
   cron: Cron;
   description: string;
 }
@@ -24,15 +24,16 @@ export interface ScheduleDef {
 export const schedules: readonly ScheduleDef[] = [
   {
     name: "daily-sweep",
-    fn: "sweep",
+    fn: "morning",
     cron: { minute: "30", hour: "6", weekDays: "*" },
-    description: "Every day the daily job of every municipality; on weekdays then the sweep of every municipality",
+    description:
+      "Every day one work item per municipality on the work queue: its daily job, and on weekdays then its sweep (SPEC §10)",
   },
   {
     name: "dispatch",
     fn: "dispatcher",
     cron: { minute: "0/5", hour: "6-21", weekDays: "*" },
-    description: "Escalate open cases whose timers ran out and deliver queued alerts",
+    description: "An escalation item on the work queue for each municipality with open cases, then delivery of queued alerts",
   },
 ];
 
