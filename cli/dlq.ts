@@ -1,14 +1,28 @@
 /**
- * The schedules' dead-letter queue, for operators (README, "When an alarm goes off"): what is in
- * it, and running those job invocations again. The jobs catch up by themselves and are idempotent,
- * so running one again is always safe; a message is deleted only once its run succeeded.
+ * The dead-letter queues, for operators (README, "When an alarm goes off"): what is in them, and
+ * running that work again. The schedules' queue holds job invocations the scheduler could not make
+ * (run again by invoking the job; a message is deleted only once its run succeeded); the work
+ * queue's holds municipalities' work items that failed three times (moved back to the work queue,
+ * where the worker takes them). The jobs catch up by themselves and are idempotent, so running one
+ * again is always safe.
  */
 import { InvokeCommand, type LambdaClient } from "@aws-sdk/client-lambda";
-import { DeleteMessageCommand, type Message, ReceiveMessageCommand, type SQSClient } from "@aws-sdk/client-sqs";
+import {
+  DeleteMessageCommand,
+  GetQueueAttributesCommand,
+  type Message,
+  ReceiveMessageCommand,
+  type SQSClient,
+  StartMessageMoveTaskCommand,
+} from "@aws-sdk/client-sqs";
+import { parseWorkItem } from "../shared/app/jobs.ts";
 
 export interface DeadLetter {
   messageId: string;
+  /** The job the scheduler could not invoke, or `work-queue` for a municipality's work item. */
   target: string;
+  /** A work item's job and municipality (never a pupil: work items name none). */
+  work?: string;
   error: string;
   schedule: string;
   attempts: string;
@@ -34,9 +48,11 @@ export async function deadLetters(sqs: SQSClient, queueUrl: string, max = 100): 
     const batch = res.Messages ?? [];
     if (batch.length === 0) break;
     for (const m of batch) {
+      const work = workOf(m.Body ?? "");
       out.push({
         messageId: m.MessageId ?? "",
-        target: attr(m, "TARGET_ARN"),
+        target: attr(m, "TARGET_ARN") || (work ? "work-queue" : ""),
+        ...(work ? { work } : {}),
         error: `${attr(m, "ERROR_CODE")} ${attr(m, "ERROR_MESSAGE")}`.trim(),
         schedule: attr(m, "SCHEDULE_ARN"),
         attempts: attr(m, "RETRY_ATTEMPTS"),
@@ -48,7 +64,20 @@ export async function deadLetters(sqs: SQSClient, queueUrl: string, max = 100): 
   return out;
 }
 
-/** Runs each dead-lettered invocation again; deletes the message when the run succeeded, keeps it otherwise. */
+function workOf(body: string): string | undefined {
+  try {
+    const item = parseWorkItem(body);
+    return `${item.job} ${item.kommunkod} (${item.now})`;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Runs what failed again. Work items go back to the work queue all at once (SQS moves them to the
+ * queue they came from); a scheduler's invocation is made again, and its message deleted only when
+ * the run succeeded.
+ */
 export async function redrive(
   sqs: SQSClient,
   lambda: LambdaClient,
@@ -56,7 +85,15 @@ export async function redrive(
 ): Promise<{ redriven: number; failed: { messageId: string; error: string }[] }> {
   const failed: { messageId: string; error: string }[] = [];
   let redriven = 0;
-  for (const d of await deadLetters(sqs, queueUrl)) {
+  const letters = await deadLetters(sqs, queueUrl);
+  if (letters.length && letters.every((d) => d.work)) {
+    const attrs = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ["QueueArn"] }));
+    const arn = attrs.Attributes?.QueueArn;
+    if (!arn) return { redriven: 0, failed: [{ messageId: "*", error: "the queue's ARN could not be read" }] };
+    await sqs.send(new StartMessageMoveTaskCommand({ SourceArn: arn }));
+    return { redriven: letters.length, failed: [] };
+  }
+  for (const d of letters) {
     if (!d.target) {
       failed.push({ messageId: d.messageId, error: "no TARGET_ARN on the message" });
       continue;

@@ -38,8 +38,9 @@ const USAGE = `elevvakt — operator CLI
 
   elevvakt dlq show --queue-url <url> [--region eu-north-1]
   elevvakt dlq redrive --queue-url <url> [--region eu-north-1]
-      The schedules' dead-letter queue (the stack's DeadLetterQueueUrl output): what failed, and
-      running those job invocations again (safe: the jobs catch up and are idempotent).
+      The schedules' dead-letter queue (the stack's DeadLetterQueueUrl output), or the work
+      queue's (WorkDeadLetterQueueUrl: municipalities' work items that failed three times): what
+      failed, and running it again (safe: the jobs catch up and are idempotent).
 
   Imports use an API key from the environment variable ELEVVAKT_KEY, or from a file named
   with --key-file (never on the command line, where ps and the shell history would keep it).
@@ -166,7 +167,7 @@ async function main() {
   }
   if (group === "dlq" && (action === "show" || action === "redrive")) {
     const queueUrl = values["queue-url"];
-    if (!queueUrl) fail("--queue-url is required (the stack's DeadLetterQueueUrl output)");
+    if (!queueUrl) fail("--queue-url is required (the stack's DeadLetterQueueUrl or WorkDeadLetterQueueUrl output)");
     const region = values.region ?? process.env.AWS_REGION ?? "eu-north-1";
     const { SQSClient } = await import("@aws-sdk/client-sqs");
     const { deadLetters, redrive } = await import("./dlq.ts");
@@ -178,6 +179,7 @@ async function main() {
           JSON.stringify({
             messageId: d.messageId,
             target: d.target,
+            ...(d.work ? { work: d.work } : {}),
             schedule: d.schedule,
             attempts: d.attempts,
             error: d.error,
