@@ -35,6 +35,42 @@ export function markdown(r: Any): string {
     }
   }
 
+  const c = r.country;
+  if (c) {
+    lines.push(
+      `## Country: the morning run through the work queue (as of ${c.asOf}; ${c.pupilsPerMunicipality} pupils a municipality, ${c.inTroublePerMunicipality} in trouble)`,
+      "",
+      "The same kickoff and worker as in AWS, behind the in-process queue; each run on a freshly seeded table.",
+      "",
+    );
+    lines.push(
+      "| municipalities | concurrency | seconds | cases opened | failed | items read | items written | per municipality: read (min/median/max) | written (min/median/max) |",
+    );
+    lines.push("|---:|---:|---:|---:|---:|---:|---:|---|---|");
+    const mmm = (x?: { min: number; median: number; max: number }) => (x ? `${x.min} / ${x.median} / ${x.max}` : "–");
+    for (const x of c.runs) {
+      lines.push(
+        `| ${x.municipalities} | ${x.concurrency} | ${x.seconds} | ${x.opened} | ${x.failed} | ${x.total.read} | ${x.total.written} | ${mmm(x.perMunicipality?.read)} | ${mmm(x.perMunicipality?.written)} |`,
+      );
+    }
+    const p = c.projection;
+    lines.push(
+      "",
+      `A municipality's items do not depend on how many municipalities there are: read ${c.ratios.readPerMunicipalityLargeOverSmall}×, written ${c.ratios.writtenPerMunicipalityLargeOverSmall}× (many over few; target 1: ${ok(Math.abs(c.ratios.readPerMunicipalityLargeOverSmall - 1) < 0.05 && Math.abs(c.ratios.writtenPerMunicipalityLargeOverSmall - 1) < 0.05)}). Concurrency 8 over 1: ${c.ratios.speedupAt8}× faster (DynamoDB Local on two cores caps the gain).`,
+      "",
+      `Projection to ${p.assumptions.municipalities} municipalities and ${p.assumptions.pupils.toLocaleString("en")} pupils on DynamoDB, from the measured counts (the largest municipality ${p.assumptions.largestMunicipalityPupils.toLocaleString("en")} pupils; ${p.assumptions.msPerDynamoDbCall} ms a DynamoDB call; ${p.assumptions.workersAtOnce} municipalities at once, ${p.assumptions.atOncePerWorker} households at once in each; on-demand capacity):`,
+      "",
+      "| morning | in trouble | enrolments starting | items read | items written | calls | largest municipality (min) | whole run (min) | done by 07:00 |",
+      "|---|---:|---:|---:|---:|---:|---:|---:|---|",
+    );
+    for (const x of p.scenarios) {
+      lines.push(
+        `| ${x.name} | ${(x.inTroubleShare * 100).toFixed(1)} % | ${(x.enrolmentsStartingShare * 100).toFixed(0)} % | ${x.itemsRead.toLocaleString("en")} | ${x.itemsWritten.toLocaleString("en")} | ${x.calls.toLocaleString("en")} | ${x.largestMunicipalityMinutes} | ${x.wholeRunMinutes} | ${ok(x.wholeRunMinutes < 30)} |`,
+      );
+    }
+    lines.push("");
+  }
+
   const pop = r.population;
   if (pop) {
     lines.push("## A population-register batch", "");

@@ -20,6 +20,7 @@ const { ingest } = await import("./ingest.ts");
 const { dispatchThroughput } = await import("./dispatch.ts");
 const { bundles } = await import("./bundles.ts");
 const { populationBatch } = await import("./population.ts");
+const { country } = await import("./country.ts");
 
 // BENCH_ONLY=sweep,ingest reruns some parts and keeps the others from the last results.json.
 const only = process.env.BENCH_ONLY?.split(",");
@@ -52,6 +53,10 @@ try {
   if (wanted("dispatch")) {
     console.log("bench: alert dispatch …");
     results.dispatch = await dispatchThroughput(QUICK ? 2_000 : 10_000);
+  }
+  if (wanted("country")) {
+    console.log("bench: country (the morning run of many municipalities through the work queue) …");
+    results.country = await country(QUICK ? { municipalities: 20, small: 5 } : { municipalities: 100, small: 10 });
   }
   if (wanted("population")) {
     console.log("bench: a population batch of 1,000 …");

@@ -25,35 +25,44 @@ export const BENCH_CALENDAR = CALENDAR_2026_27;
 const CAL: Calendar = { "2026-27": BENCH_CALENDAR };
 const RETURN_DAYS = ["2026-11-02", "2026-11-03", "2026-11-04"];
 
-/** The pupils of a municipality of `n`; the first 500 are in trouble, the same in every size. */
-function pupils(n: number): Pupil[] {
+/**
+ * The pupils of a municipality of `n`; the first `trouble` are in trouble (a quarter each unplaced,
+ * pending release, not back after höstlov, long absent), the same in every size.
+ */
+export function pupils(
+  n: number,
+  opts: { kommunkod?: string; trouble?: number; offset?: number; schools?: number } = {},
+): Pupil[] {
+  const kommunkod = opts.kommunkod ?? KOMMUNKOD;
+  const trouble = opts.trouble ?? TROUBLE;
+  const schools = opts.schools ?? 20;
   const days = lastSchoolDays(AS_OF, 20, CAL);
   const rnd = prng(42);
   const out: Pupil[] = [];
   for (let i = 0; i < n; i++) {
     const birthYear = 2011 + (i % 9);
     const pnr = withCheckDigit(`${birthYear}0${1 + (i % 9)}1${i % 10}${String(i % 1000).padStart(3, "0")}`);
-    const pupilId = `p${i.toString(16).padStart(20, "0")}`;
+    const pupilId = `p${(i + (opts.offset ?? 0)).toString(16).padStart(20, "0")}`;
     const p: Pupil = {
       ...newPupil(pupilId, pnr),
       givenName: "Bench",
       familyName: `Pupil ${i}`,
-      homeMunicipality: KOMMUNKOD,
-      district: `${KOMMUNKOD}-district-${i % 14}`,
+      homeMunicipality: kommunkod,
+      district: `${kommunkod}-district-${i % 14}`,
       residency: "resident",
       registeredOn: "2026-08-01",
       enrolments: [
         {
           enrolmentId: `e${pupilId.slice(1)}000000000000`,
-          schoolId: `0180${String(i % 20).padStart(4, "0")}`,
+          schoolId: `${kommunkod}${String(i % schools).padStart(4, "0")}`,
           grade: "5",
           startDate: "2026-08-17",
           status: "active",
         },
       ],
     };
-    if (i < TROUBLE) {
-      if (i < 200) p.householdId = `hh-${Math.floor(i / 2)}`;
+    if (i < trouble) {
+      if (i < (trouble * 2) / 5) p.householdId = `hh-${Math.floor(i / 2)}`;
       switch (i % 4) {
         case 0: // unplaced
           p.enrolments = [];
