@@ -1,23 +1,11 @@
 /**
- * The DynamoDB adapter: the only module that knows the table. Every change of a pupil's placement
- * is one `TransactWriteItems` conditioned on the pupil record's version, so concurrent requests
- * cannot both win; the loser re-reads and decides again.
+ * The DynamoDB adapter of the `Store` port, in the domain's words: the only code that knows the
+ * table (with table.ts and keys.ts). Every change of a pupil's placement is one
+ * `TransactWriteItems` conditioned on the pupil record's version, so concurrent requests cannot
+ * both win; the loser re-reads and decides again.
  */
 import { createHmac, randomUUID } from "node:crypto";
-import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import {
-  BatchGetCommand,
-  type BatchGetCommandOutput,
-  BatchWriteCommand,
-  DeleteCommand,
-  DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  TransactWriteCommand,
-  type TransactWriteCommandInput,
-  UpdateCommand,
-} from "@aws-sdk/lib-dynamodb";
+import { PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import type { Actor, DueNotification, IdempotencyRecord, Store, Write } from "../../app/ports.ts";
 import type { Notification, StoredContact } from "../../domain/alerts.ts";
 import type { Calendar, CalendarYear } from "../../domain/calendar.ts";
@@ -26,190 +14,22 @@ import { type IsoDate, schoolYearOf } from "../../domain/dates.ts";
 import type { Case, CaseOutcome, ChecklistItem, Enrolment, JournalEntry, Override, Pupil, School } from "../../domain/model.ts";
 import { troubleState, watcherOf } from "../../domain/placement.ts";
 import type { CredentialRecord } from "../../domain/principals.ts";
-import { refuse } from "../../domain/refusal.ts";
 import { DEFAULT_SETTINGS, type Settings } from "../../domain/settings.ts";
 import { pepper } from "../pepper.ts";
-import { auditTableName, keys, TABLE_NAME_ENV } from "./keys.ts";
+import { keys } from "./keys.ts";
+import { ConcurrentChange, type Item, isConditionFailed, strip, Table, type TransactItem, w, ws } from "./table.ts";
 
-type Item = Record<string, unknown>;
-type TransactItem = NonNullable<TransactWriteCommandInput["TransactItems"]>[number];
+export { ConcurrentChange, documentClient, strip } from "./table.ts";
 
 /** Where a notification read from the outbox keeps what its claim is conditioned on. */
 const dueMark = Symbol("due");
-const w = (item: TransactItem): Write => item as unknown as Write;
-const ws = (items: TransactItem[]): Write[] => items as unknown as Write[];
-const sdk = (writes: Write[]): TransactItem[] => writes as unknown as TransactItem[];
 
-export class ConcurrentChange extends Error {
-  override name = "ConcurrentChange";
-}
-
-const KEY_ATTRS = ["pk", "sk", "gsi1pk", "gsi1sk", "troublePk", "troubleSk", "ttl", "entity"] as const;
-
-export function strip<T>(item: Item | undefined): T | undefined {
-  if (!item) return undefined;
-  const copy: Item = { ...item };
-  for (const k of KEY_ATTRS) delete copy[k];
-  return copy as T;
-}
-
-export function documentClient(): DynamoDBDocumentClient {
-  const endpoint = process.env.DYNAMODB_ENDPOINT;
-  const client = new DynamoDBClient(
-    endpoint
-      ? {
-          endpoint,
-          region: process.env.AWS_REGION ?? "eu-north-1",
-          credentials: { accessKeyId: "local", secretAccessKey: "local" },
-          // The local server serves many requests in one process; a Lambda serves one at a time.
-          requestHandler: { httpAgent: { maxSockets: 256 } },
-        }
-      : {},
-  );
-  return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
-}
-
-export class DynamoStore implements Store {
-  private readonly doc: DynamoDBDocumentClient;
-  readonly table: string;
-
-  /** The append-only audit table (`keys.ts`). */
-  readonly auditTable: string;
-
-  constructor(doc: DynamoDBDocumentClient = documentClient(), table = process.env[TABLE_NAME_ENV] ?? "elevvakt") {
-    this.doc = doc;
-    this.table = table;
-    this.auditTable = auditTableName(table);
-  }
-
+export class DynamoStore extends Table implements Store {
   /** A keyed hash keeps personnummer out of every key; the key is a deployment's secret (`pepper.ts`). */
   async pnrHash(pnr: string): Promise<string> {
     return createHmac("sha256", await pepper())
       .update(pnr)
       .digest("base64url");
-  }
-
-  // ---- generic -------------------------------------------------------------------------------
-
-  async get<T>(key: { pk: string; sk: string }): Promise<T | undefined> {
-    const out = await this.doc.send(new GetCommand({ TableName: this.table, Key: key, ConsistentRead: true }));
-    return strip<T>(out.Item);
-  }
-
-  async put(item: Item, condition?: string, names?: Record<string, string>, values?: Record<string, unknown>): Promise<void> {
-    await this.doc.send(
-      new PutCommand({
-        TableName: this.table,
-        Item: item,
-        ConditionExpression: condition,
-        ...(names ? { ExpressionAttributeNames: names } : {}),
-        ...(values ? { ExpressionAttributeValues: values } : {}),
-      }),
-    );
-    this.forget(item);
-  }
-
-  async delete(key: { pk: string; sk: string }): Promise<void> {
-    await this.doc.send(new DeleteCommand({ TableName: this.table, Key: key }));
-  }
-
-  async queryAll<T>(
-    index: "gsi1" | "trouble" | null,
-    pk: string,
-    opts: { skPrefix?: string; skUpTo?: string; limit?: number; cursor?: string; raw?: boolean } = {},
-  ): Promise<{ items: T[]; cursor?: string }> {
-    const pkName = index === "gsi1" ? "gsi1pk" : index === "trouble" ? "troublePk" : "pk";
-    const skName = index === "gsi1" ? "gsi1sk" : index === "trouble" ? "troubleSk" : "sk";
-    const items: T[] = [];
-    let start: Record<string, unknown> | undefined = opts.cursor ? parseCursor(opts.cursor, pkName, pk) : undefined;
-    do {
-      const out = await this.doc.send(
-        new QueryCommand({
-          TableName: this.table,
-          ...(index ? { IndexName: index } : {}),
-          KeyConditionExpression: opts.skPrefix
-            ? "#pk = :pk AND begins_with(#sk, :sk)"
-            : opts.skUpTo
-              ? "#pk = :pk AND #sk <= :sk"
-              : "#pk = :pk",
-          ExpressionAttributeNames: opts.skPrefix || opts.skUpTo ? { "#pk": pkName, "#sk": skName } : { "#pk": pkName },
-          ExpressionAttributeValues:
-            opts.skPrefix || opts.skUpTo ? { ":pk": pk, ":sk": opts.skPrefix ?? opts.skUpTo } : { ":pk": pk },
-          ExclusiveStartKey: start,
-          ...(opts.limit ? { Limit: opts.limit - items.length } : {}),
-        }),
-      );
-      for (const i of out.Items ?? []) items.push((opts.raw ? i : strip<T>(i)) as T);
-      start = out.LastEvaluatedKey;
-    } while (start && (!opts.limit || items.length < opts.limit));
-    return { items, ...(start ? { cursor: Buffer.from(JSON.stringify(start)).toString("base64url") } : {}) };
-  }
-
-  async batchGet<T>(keyList: { pk: string; sk: string }[]): Promise<T[]> {
-    const out: T[] = [];
-    for (let i = 0; i < keyList.length; i += 100) {
-      let pending: Record<string, unknown>[] | undefined = keyList.slice(i, i + 100);
-      for (let attempt = 0; pending && pending.length > 0 && attempt < 8; attempt++) {
-        const res: BatchGetCommandOutput = await this.doc.send(
-          new BatchGetCommand({ RequestItems: { [this.table]: { Keys: pending, ConsistentRead: true } } }),
-        );
-        for (const item of res.Responses?.[this.table] ?? []) out.push(strip<T>(item) as T);
-        pending = res.UnprocessedKeys?.[this.table]?.Keys;
-        if (pending?.length) await sleep(20 * 2 ** attempt);
-      }
-      if (pending?.length) throw new Error("BatchGet left keys unprocessed after retries");
-    }
-    return out;
-  }
-
-  async batchPut(items: Item[]): Promise<void> {
-    for (let i = 0; i < items.length; i += 25) {
-      let pending = items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } }));
-      for (let attempt = 0; pending.length > 0 && attempt < 8; attempt++) {
-        const res = await this.doc.send(new BatchWriteCommand({ RequestItems: { [this.table]: pending } }));
-        pending = (res.UnprocessedItems?.[this.table] ?? []) as typeof pending;
-        if (pending.length) await sleep(20 * 2 ** attempt);
-      }
-      if (pending.length) throw new Error("BatchWrite left items unprocessed after retries");
-    }
-    for (const item of items) this.forget(item);
-  }
-
-  /** Commits writes together, all or nothing; a condition a concurrent change broke is `ConcurrentChange`. */
-  async commit(writes: Write[]): Promise<void> {
-    const items = sdk(writes);
-    try {
-      await this.doc.send(new TransactWriteCommand({ TransactItems: items }));
-      for (const i of items) this.forget(i.Put?.Item ?? i.Update?.Key ?? i.Delete?.Key ?? {});
-    } catch (err) {
-      const e = err as { name?: string; CancellationReasons?: { Code?: string }[] };
-      if (
-        e.name === "TransactionCanceledException" &&
-        e.CancellationReasons?.some((r) => r.Code === "ConditionalCheckFailed" || r.Code === "TransactionConflict")
-      ) {
-        throw new ConcurrentChange("a concurrent change won; re-read and decide again");
-      }
-      throw err;
-    }
-  }
-
-  /** Runs read-decide-write until it wins against concurrent writers (optimistic concurrency). */
-  async withRetry<T>(attempt: () => Promise<T>, tries = 25): Promise<T> {
-    for (let i = 0; ; i++) {
-      try {
-        return await attempt();
-      } catch (err) {
-        if (!(err instanceof ConcurrentChange)) throw err;
-        if (i >= tries - 1) {
-          // Many requests changed the same pupil at once and this one kept losing: the client retries.
-          throw refuse.conflict(
-            "concurrent_update",
-            "Other requests changed the same pupil at the same moment; send the request again.",
-          );
-        }
-        await sleep(Math.random() * 15 * Math.min(2 ** i, 32));
-      }
-    }
   }
 
   // ---- pupils ----------------------------------------------------------------------------------
@@ -292,6 +112,17 @@ export class DynamoStore implements Store {
     await this.put({ ...keys.jobState(job, kommunkod), entity: "job", lastDate, ranAt: new Date().toISOString(), ...extra });
   }
 
+  // ---- pupils in trouble, the sweep's and the watch list's read -------------------------------
+
+  /** The pupils a municipality's sweep looks at (the sparse index): unplaced, pending release, or with an absence signal. */
+  async troubled(
+    kommunkod: string,
+    page: { limit?: number; cursor?: string } = {},
+  ): Promise<{ pupils: Pupil[]; cursor?: string }> {
+    const out = await this.queryAll<Pupil>("trouble", keys.trouble(kommunkod), page);
+    return { pupils: out.items, ...(out.cursor ? { cursor: out.cursor } : {}) };
+  }
+
   // ---- filed absence reports -------------------------------------------------------------------
 
   /** The days of these school years a school filed its absence report for. */
@@ -342,7 +173,7 @@ export class DynamoStore implements Store {
     return (await this.queryAll<Pupil>("gsi1", keys.household(pupil.homeMunicipality, pupil.householdId))).items;
   }
 
-  // ---- enrolments ------------------------------------------------------------------------------
+  // ---- enrolments and absence -----------------------------------------------------------------
 
   getEnrolment(pupilId: string, enrolmentId: string): Promise<Enrolment | undefined> {
     return this.get<Enrolment>(keys.enrolment(pupilId, enrolmentId));
@@ -362,69 +193,70 @@ export class DynamoStore implements Store {
     return (await this.queryAll<Enrolment>("gsi1", keys.schoolEnrolments(schoolId))).items;
   }
 
-  // ---- schools, calendars ----------------------------------------------------------------------
-
-  getSchool(schoolId: string): Promise<School | undefined> {
-    return this.reference<School>(keys.school(schoolId), false);
-  }
-
-  /**
-   * Reference data (schools, calendars, settings) changes seldom and is read on every request: it is
-   * kept for a minute in this process. A write through any Store in the process forgets it at once;
-   * another process (another Lambda instance) sees a change within the minute.
-   */
-  private async reference<T>(key: { pk: string; sk: string }, cacheMisses: boolean): Promise<T | undefined> {
-    const id = `${this.table}|${key.pk}|${key.sk}`;
-    const hit = referenceCache.get(id);
-    if (hit && Date.now() - hit.at < REFERENCE_TTL_MS) return hit.value as Promise<T | undefined>;
-    const value = this.get<T>(key);
-    referenceCache.set(id, { at: Date.now(), value });
-    const got = await value.catch((err) => {
-      referenceCache.delete(id);
-      throw err;
+  /** A new enrolment (never one that exists), or an enrolment changed (a release). */
+  enrolmentWrite(e: Enrolment, opts: { created: boolean }): Write {
+    return w({
+      Put: {
+        TableName: this.table,
+        Item: this.enrolmentItem(e),
+        ...(opts.created ? { ConditionExpression: "attribute_not_exists(pk)" } : {}),
+      },
     });
-    if (got === undefined && !cacheMisses) referenceCache.delete(id);
-    return got;
   }
 
-  private forget(key: { pk?: unknown; sk?: unknown }): void {
-    referenceCache.delete(`${this.table}|${String(key.pk)}|${String(key.sk)}`);
+  /** An enrolment ended because the pupil was enrolled elsewhere (a transfer). */
+  enrolmentTransferredWrite(
+    pupilId: string,
+    enrolmentId: string,
+    t: { endDate: IsoDate; transferredTo: string; transferRef: string },
+  ): Write {
+    return w({
+      Update: {
+        TableName: this.table,
+        Key: keys.enrolment(pupilId, enrolmentId),
+        UpdateExpression: "SET #s = :ended, endDate = :d, endReason = :r, transferredTo = :to, transferRef = :ref",
+        ExpressionAttributeNames: { "#s": "status" },
+        ExpressionAttributeValues: {
+          ":ended": "ended",
+          ":d": t.endDate,
+          ":r": "transferred",
+          ":to": t.transferredTo,
+          ":ref": t.transferRef,
+        },
+      },
+    });
   }
 
-  schoolItem(s: School): Item {
-    return {
-      ...keys.school(s.schoolId),
-      entity: "school",
-      ...s,
-      gsi1pk: keys.municipalitySchools(s.municipality),
-      gsi1sk: s.schoolId,
-    };
+  /** A pupil's absence on a day as a school reported it, or (null) the report taken back. */
+  absenceWrite(pupilId: string, date: IsoDate, absence: { schoolId: string; kind: string; fraction: number } | null): Write {
+    return w(
+      absence === null
+        ? { Delete: { TableName: this.table, Key: keys.absence(pupilId, date) } }
+        : {
+            Put: {
+              TableName: this.table,
+              Item: { ...keys.absence(pupilId, date), entity: "absence", pupilId, date, ...absence },
+            },
+          },
+    );
   }
 
-  /** The calendar that applies to a school: its own year where it has one, else its municipality's. */
-  async calendarFor(school: School | undefined, kommunkod: string | undefined, dates: IsoDate[]): Promise<Calendar> {
-    const years = [...new Set(dates.map(schoolYearOf))];
-    const calendar: Calendar = {};
-    for (const year of years) {
-      const own = school
-        ? await this.reference<{ calendar: CalendarYear }>(keys.calendar(`SCHOOL#${school.schoolId}`, year), true)
-        : undefined;
-      const muni = school?.municipality ?? kommunkod;
-      const fallback =
-        !own && muni ? await this.reference<{ calendar: CalendarYear }>(keys.calendar(`MUNI#${muni}`, year), true) : undefined;
-      calendar[year] = (own ?? fallback)?.calendar;
-    }
-    return calendar;
+  /** Whom a school's report of a day named (the set a new report of the day replaces). */
+  async absenceReport(schoolId: string, date: IsoDate): Promise<string[]> {
+    return (await this.get<{ pupilIds: string[] }>(keys.absenceReport(schoolId, date)))?.pupilIds ?? [];
   }
 
-  async settings(kommunkod: string): Promise<Settings> {
-    const item = await this.reference<{ settings: Partial<Settings> }>(keys.municipalitySettings(kommunkod), true);
-    return { ...DEFAULT_SETTINGS, ...item?.settings };
-  }
-
-  /** The municipalities this deployment serves (registered with their first calendar). */
-  async municipalities(): Promise<string[]> {
-    return (await this.queryAll<{ kommunkod: string }>(null, keys.municipalities)).items.map((m) => m.kommunkod);
+  /** A school's report of a day: whom it named, and that the day is filed. */
+  absenceReportWrites(schoolId: string, date: IsoDate, pupilIds: string[], at: string): Write[] {
+    return [
+      w({
+        Put: {
+          TableName: this.table,
+          Item: { ...keys.absenceReport(schoolId, date), entity: "absenceReport", pupilIds, reportedAt: at },
+        },
+      }),
+      this.filedDayWrite(schoolId, date),
+    ];
   }
 
   // ---- cases -----------------------------------------------------------------------------------
@@ -585,6 +417,199 @@ export class DynamoStore implements Store {
     return this.batchGet<Case>([...new Set(ids)].map((id) => keys.case(id)));
   }
 
+  // ---- cases, as case workers see them -------------------------------------------------------
+
+  /** A case whole in one query: the case, its journal (oldest first) and its notifications. */
+  async caseWhole(caseId: string): Promise<{ c?: Case; journal: JournalEntry[]; notifications: Notification[] }> {
+    const all = (await this.queryAll<Item>(null, keys.case(caseId).pk, { raw: true })).items;
+    const of = <T>(entity: string) => all.filter((i) => i.entity === entity).map((i) => strip<T>(i) as T);
+    const c = of<Case>("case")[0];
+    return {
+      ...(c ? { c } : {}),
+      journal: of<JournalEntry>("journal").sort((a, b) => a.at.localeCompare(b.at)),
+      notifications: of<Notification>("notification").sort((a, b) => a.createdAt.localeCompare(b.createdAt)),
+    };
+  }
+
+  /** A page of the cases a scope may list (open, closed, or both), by id. */
+  async caseIdsOf(
+    scope: string,
+    opts: { status?: "open" | "closed"; limit?: number; cursor?: string },
+  ): Promise<{ caseIds: string[]; cursor?: string }> {
+    const page = await this.queryAll<{ caseId: string }>(null, keys.scopeCases(scope), {
+      ...(opts.status ? { skPrefix: `${opts.status}#` } : {}),
+      ...(opts.limit ? { limit: opts.limit } : {}),
+      ...(opts.cursor ? { cursor: opts.cursor } : {}),
+    });
+    return { caseIds: page.items.map((p) => p.caseId), ...(page.cursor ? { cursor: page.cursor } : {}) };
+  }
+
+  /** The open cases a municipality's office works (the sweep's second read). */
+  async openCasesOf(kommunkod: string): Promise<Case[]> {
+    return this.getCases((await this.caseIdsOf(`municipality:${kommunkod}`, { status: "open" })).caseIds);
+  }
+
+  /** Whether any case is open in the municipality (escalation runs only where one is). */
+  async hasOpenCases(kommunkod: string): Promise<boolean> {
+    return (await this.caseIdsOf(`municipality:${kommunkod}`, { status: "open", limit: 1 })).caseIds.length > 0;
+  }
+
+  /** A case acknowledged by someone: from open only. */
+  caseAcknowledgedWrite(caseId: string, at: string, by: string): Write {
+    return w({
+      Update: {
+        TableName: this.table,
+        Key: keys.case(caseId),
+        UpdateExpression: "SET #s = :ack, acknowledgedAt = :t, acknowledgedBy = :b, version = version + :one",
+        ConditionExpression: "#s = :open",
+        ExpressionAttributeNames: { "#s": "status" },
+        ExpressionAttributeValues: { ":ack": "acknowledged", ":open": "open", ":t": at, ":b": by, ":one": 1 },
+      },
+    });
+  }
+
+  /** An entry appended to a case's journal. */
+  journalWrite(caseId: string, entry: JournalEntry): Write {
+    return w({
+      Put: { TableName: this.table, Item: { ...keys.journal(caseId, entry.at, entry.entryId), entity: "journal", ...entry } },
+    });
+  }
+
+  /** One checklist item of a case replaced, conditioned on the version read. */
+  checklistWrite(c: Pick<Case, "caseId" | "version">, index: number, item: ChecklistItem): Write {
+    return w({
+      Update: {
+        TableName: this.table,
+        Key: keys.case(c.caseId),
+        UpdateExpression: `SET checklist[${index}] = :item, version = version + :one`,
+        ConditionExpression: "version = :v",
+        ExpressionAttributeValues: { ":item": item, ":one": 1, ":v": c.version },
+      },
+    });
+  }
+
+  // ---- reference data: schools, calendars, settings, municipalities ---------------------------
+
+  getSchool(schoolId: string): Promise<School | undefined> {
+    return this.reference<School>(keys.school(schoolId), false);
+  }
+
+  schoolItem(s: School): Item {
+    return {
+      ...keys.school(s.schoolId),
+      entity: "school",
+      ...s,
+      gsi1pk: keys.municipalitySchools(s.municipality),
+      gsi1sk: s.schoolId,
+    };
+  }
+
+  /** The calendar that applies to a school: its own year where it has one, else its municipality's. */
+  async calendarFor(school: School | undefined, kommunkod: string | undefined, dates: IsoDate[]): Promise<Calendar> {
+    const years = [...new Set(dates.map(schoolYearOf))];
+    const calendar: Calendar = {};
+    for (const year of years) {
+      const own = school
+        ? await this.reference<{ calendar: CalendarYear }>(keys.calendar(`SCHOOL#${school.schoolId}`, year), true)
+        : undefined;
+      const muni = school?.municipality ?? kommunkod;
+      const fallback =
+        !own && muni ? await this.reference<{ calendar: CalendarYear }>(keys.calendar(`MUNI#${muni}`, year), true) : undefined;
+      calendar[year] = (own ?? fallback)?.calendar;
+    }
+    return calendar;
+  }
+
+  async settings(kommunkod: string): Promise<Settings> {
+    const item = await this.reference<{ settings: Partial<Settings> }>(keys.municipalitySettings(kommunkod), true);
+    return { ...DEFAULT_SETTINGS, ...item?.settings };
+  }
+
+  /** The municipalities this deployment serves (registered with their first calendar). */
+  async municipalities(): Promise<string[]> {
+    return (await this.queryAll<{ kommunkod: string }>(null, keys.municipalities)).items.map((m) => m.kommunkod);
+  }
+
+  /** Saves a calendar (a municipality's or a school's own) for a school year; true when it replaced one. */
+  async saveCalendar(
+    owner: { kommunkod: string } | { schoolId: string },
+    schoolYear: string,
+    calendar: CalendarYear,
+    by: { at: string; principal: string },
+  ): Promise<{ replaced: boolean }> {
+    const key = keys.calendar("kommunkod" in owner ? `MUNI#${owner.kommunkod}` : `SCHOOL#${owner.schoolId}`, schoolYear);
+    return this.saveReplacing(key, { entity: "calendar", calendar }, by);
+  }
+
+  /** Saves a municipality's detection thresholds; true when it replaced earlier ones. */
+  saveSettings(kommunkod: string, settings: Partial<Settings>, by: { at: string; principal: string }) {
+    return this.saveReplacing(keys.municipalitySettings(kommunkod), { entity: "settings", settings }, by);
+  }
+
+  /** A municipality this deployment serves: its daily job and sweep run from now on. */
+  async addMunicipality(kommunkod: string): Promise<void> {
+    await this.put({ ...keys.municipality(kommunkod), entity: "municipality", kommunkod });
+  }
+
+  async saveSchool(school: School, by: { at: string; principal: string }): Promise<void> {
+    await this.put({ ...this.schoolItem(school), updatedAt: by.at, updatedBy: by.principal });
+  }
+
+  private async saveReplacing(
+    key: { pk: string; sk: string },
+    item: Item,
+    by: { at: string; principal: string },
+  ): Promise<{ replaced: boolean }> {
+    const before = await this.get(key);
+    await this.put({ ...key, ...item, updatedAt: by.at, updatedBy: by.principal });
+    return { replaced: !!before };
+  }
+
+  // ---- contacts and their e-mail topics --------------------------------------------------------
+
+  getContact(contactId: string): Promise<StoredContact | undefined> {
+    return this.get<StoredContact>(keys.contact(contactId));
+  }
+
+  /** Saves a contact, listed under its scope (alerts) and its municipality's office (GET /v1/contacts). */
+  async saveContact(
+    kommunkod: string,
+    contact: StoredContact,
+    by: { at: string; principal: string },
+  ): Promise<{ replaced: boolean }> {
+    // The office's pointer first, so no saved contact goes unlisted.
+    await this.put({
+      ...keys.municipalityContact(kommunkod, contact.contactId),
+      entity: "contactPointer",
+      contactId: contact.contactId,
+    });
+    return this.saveReplacing(
+      keys.contact(contact.contactId),
+      { entity: "contact", ...contact, gsi1pk: keys.scopeContacts(contact.scope), gsi1sk: contact.contactId },
+      by,
+    );
+  }
+
+  /** The contacts of a scope (a school, an office, a district): whom its alerts go to. */
+  async contactsOf(scope: string): Promise<StoredContact[]> {
+    return (await this.queryAll<StoredContact>("gsi1", keys.scopeContacts(scope))).items;
+  }
+
+  /** The ids of the contacts a municipality's office registered. */
+  async contactIdsOf(kommunkod: string): Promise<string[]> {
+    const { pk, skPrefix } = keys.municipalityContacts(kommunkod);
+    return (await this.queryAll<{ contactId: string }>(null, pk, { skPrefix })).items.map((p) => p.contactId);
+  }
+
+  /** The e-mail topic of a recipient group, once one was created. */
+  async emailTopic(scope: string, role: string): Promise<string | undefined> {
+    return (await this.get<{ topicArn: string }>(keys.topic(scope, role)))?.topicArn;
+  }
+
+  async saveEmailTopic(scope: string, role: string, topicArn: string): Promise<void> {
+    await this.put({ ...keys.topic(scope, role), entity: "topic", scope, role, topicArn });
+  }
+
   // ---- credentials -----------------------------------------------------------------------------
 
   credentialWrites(c: { credentialId: string; scope: string }): Write[] {
@@ -631,6 +656,73 @@ export class DynamoStore implements Store {
       Key: keys.credential(credentialId),
       UpdateExpression: "SET lastUsedAt = :t",
       ExpressionAttributeValues: { ":t": now },
+    });
+  }
+
+  getCredential(credentialId: string): Promise<CredentialRecord | undefined> {
+    return this.get<CredentialRecord>(keys.credential(credentialId));
+  }
+
+  /** Every credential's metadata, or a municipality's (its scope). */
+  async credentials(scope?: string): Promise<CredentialRecord[]> {
+    return (await this.queryAll<CredentialRecord>("gsi1", keys.credentials, scope ? { skPrefix: `${scope}#` } : {})).items;
+  }
+
+  /** Revokes a key (the first revocation's time and person stay). */
+  async revokeCredential(credentialId: string, at: string, by: string): Promise<void> {
+    await this.update({
+      Key: keys.credential(credentialId),
+      UpdateExpression: "SET revokedAt = if_not_exists(revokedAt, :t), revokedBy = if_not_exists(revokedBy, :b)",
+      ExpressionAttributeValues: { ":t": at, ":b": by },
+    });
+  }
+
+  // ---- lock overrides --------------------------------------------------------------------------
+
+  getOverride(kommunkod: string, overrideId: string): Promise<Override | undefined> {
+    return this.get<Override>(keys.override(kommunkod, overrideId));
+  }
+
+  overrideWrite(o: Override): Write {
+    return w({
+      Put: {
+        TableName: this.table,
+        Item: { ...keys.override(o.kommunkod, o.overrideId), entity: "override", ...o },
+        ConditionExpression: "attribute_not_exists(pk)",
+      },
+    });
+  }
+
+  /** Claims a pending override's approval (false when another approver was first). */
+  async claimOverrideApproval(o: Override, by: { person: string; credentialId: string; at: string }): Promise<boolean> {
+    try {
+      await this.update({
+        Key: keys.override(o.kommunkod, o.overrideId),
+        UpdateExpression: "SET #s = :approved, approvedBy = :b, approvedByCredential = :c, approvedAt = :t",
+        ConditionExpression: "#s = :pending",
+        ExpressionAttributeNames: { "#s": "status" },
+        ExpressionAttributeValues: {
+          ":approved": "approved",
+          ":pending": "pending",
+          ":b": by.person,
+          ":c": by.credentialId,
+          ":t": by.at,
+        },
+      });
+      return true;
+    } catch (err) {
+      if (isConditionFailed(err)) return false;
+      throw err;
+    }
+  }
+
+  /** An approval whose release could not be carried out: the override waits again. */
+  async releaseOverrideApproval(o: Override): Promise<void> {
+    await this.update({
+      Key: keys.override(o.kommunkod, o.overrideId),
+      UpdateExpression: "SET #s = :pending REMOVE approvedBy, approvedByCredential, approvedAt",
+      ExpressionAttributeNames: { "#s": "status" },
+      ExpressionAttributeValues: { ":pending": "pending" },
     });
   }
 
@@ -716,8 +808,6 @@ export class DynamoStore implements Store {
       },
     });
   }
-
-  // ---- the outbox, as the dispatcher works it ------------------------------------------------
 
   /** Undelivered notifications due by `now` (and those whose claim lapsed), oldest first. */
   async dueNotifications(now: string, limit: number): Promise<DueNotification[]> {
@@ -821,307 +911,6 @@ export class DynamoStore implements Store {
     );
   }
 
-  // ---- cases, as case workers see them -------------------------------------------------------
-
-  /** A case whole in one query: the case, its journal (oldest first) and its notifications. */
-  async caseWhole(caseId: string): Promise<{ c?: Case; journal: JournalEntry[]; notifications: Notification[] }> {
-    const all = (await this.queryAll<Item>(null, keys.case(caseId).pk, { raw: true })).items;
-    const of = <T>(entity: string) => all.filter((i) => i.entity === entity).map((i) => strip<T>(i) as T);
-    const c = of<Case>("case")[0];
-    return {
-      ...(c ? { c } : {}),
-      journal: of<JournalEntry>("journal").sort((a, b) => a.at.localeCompare(b.at)),
-      notifications: of<Notification>("notification").sort((a, b) => a.createdAt.localeCompare(b.createdAt)),
-    };
-  }
-
-  /** A page of the cases a scope may list (open, closed, or both), by id. */
-  async caseIdsOf(
-    scope: string,
-    opts: { status?: "open" | "closed"; limit?: number; cursor?: string },
-  ): Promise<{ caseIds: string[]; cursor?: string }> {
-    const page = await this.queryAll<{ caseId: string }>(null, keys.scopeCases(scope), {
-      ...(opts.status ? { skPrefix: `${opts.status}#` } : {}),
-      ...(opts.limit ? { limit: opts.limit } : {}),
-      ...(opts.cursor ? { cursor: opts.cursor } : {}),
-    });
-    return { caseIds: page.items.map((p) => p.caseId), ...(page.cursor ? { cursor: page.cursor } : {}) };
-  }
-
-  /** The open cases a municipality's office works (the sweep's second read). */
-  async openCasesOf(kommunkod: string): Promise<Case[]> {
-    return this.getCases((await this.caseIdsOf(`municipality:${kommunkod}`, { status: "open" })).caseIds);
-  }
-
-  /** Whether any case is open in the municipality (escalation runs only where one is). */
-  async hasOpenCases(kommunkod: string): Promise<boolean> {
-    return (await this.caseIdsOf(`municipality:${kommunkod}`, { status: "open", limit: 1 })).caseIds.length > 0;
-  }
-
-  /** A case acknowledged by someone: from open only. */
-  caseAcknowledgedWrite(caseId: string, at: string, by: string): Write {
-    return w({
-      Update: {
-        TableName: this.table,
-        Key: keys.case(caseId),
-        UpdateExpression: "SET #s = :ack, acknowledgedAt = :t, acknowledgedBy = :b, version = version + :one",
-        ConditionExpression: "#s = :open",
-        ExpressionAttributeNames: { "#s": "status" },
-        ExpressionAttributeValues: { ":ack": "acknowledged", ":open": "open", ":t": at, ":b": by, ":one": 1 },
-      },
-    });
-  }
-
-  /** An entry appended to a case's journal. */
-  journalWrite(caseId: string, entry: JournalEntry): Write {
-    return w({
-      Put: { TableName: this.table, Item: { ...keys.journal(caseId, entry.at, entry.entryId), entity: "journal", ...entry } },
-    });
-  }
-
-  /** One checklist item of a case replaced, conditioned on the version read. */
-  checklistWrite(c: Pick<Case, "caseId" | "version">, index: number, item: ChecklistItem): Write {
-    return w({
-      Update: {
-        TableName: this.table,
-        Key: keys.case(c.caseId),
-        UpdateExpression: `SET checklist[${index}] = :item, version = version + :one`,
-        ConditionExpression: "version = :v",
-        ExpressionAttributeValues: { ":item": item, ":one": 1, ":v": c.version },
-      },
-    });
-  }
-
-  // ---- pupils in trouble, the sweep's and the watch list's read -------------------------------
-
-  /** The pupils a municipality's sweep looks at (the sparse index): unplaced, pending release, or with an absence signal. */
-  async troubled(
-    kommunkod: string,
-    page: { limit?: number; cursor?: string } = {},
-  ): Promise<{ pupils: Pupil[]; cursor?: string }> {
-    const out = await this.queryAll<Pupil>("trouble", keys.trouble(kommunkod), page);
-    return { pupils: out.items, ...(out.cursor ? { cursor: out.cursor } : {}) };
-  }
-
-  // ---- enrolments and absence -----------------------------------------------------------------
-
-  /** A new enrolment (never one that exists), or an enrolment changed (a release). */
-  enrolmentWrite(e: Enrolment, opts: { created: boolean }): Write {
-    return w({
-      Put: {
-        TableName: this.table,
-        Item: this.enrolmentItem(e),
-        ...(opts.created ? { ConditionExpression: "attribute_not_exists(pk)" } : {}),
-      },
-    });
-  }
-
-  /** An enrolment ended because the pupil was enrolled elsewhere (a transfer). */
-  enrolmentTransferredWrite(
-    pupilId: string,
-    enrolmentId: string,
-    t: { endDate: IsoDate; transferredTo: string; transferRef: string },
-  ): Write {
-    return w({
-      Update: {
-        TableName: this.table,
-        Key: keys.enrolment(pupilId, enrolmentId),
-        UpdateExpression: "SET #s = :ended, endDate = :d, endReason = :r, transferredTo = :to, transferRef = :ref",
-        ExpressionAttributeNames: { "#s": "status" },
-        ExpressionAttributeValues: {
-          ":ended": "ended",
-          ":d": t.endDate,
-          ":r": "transferred",
-          ":to": t.transferredTo,
-          ":ref": t.transferRef,
-        },
-      },
-    });
-  }
-
-  /** A pupil's absence on a day as a school reported it, or (null) the report taken back. */
-  absenceWrite(pupilId: string, date: IsoDate, absence: { schoolId: string; kind: string; fraction: number } | null): Write {
-    return w(
-      absence === null
-        ? { Delete: { TableName: this.table, Key: keys.absence(pupilId, date) } }
-        : {
-            Put: {
-              TableName: this.table,
-              Item: { ...keys.absence(pupilId, date), entity: "absence", pupilId, date, ...absence },
-            },
-          },
-    );
-  }
-
-  /** Whom a school's report of a day named (the set a new report of the day replaces). */
-  async absenceReport(schoolId: string, date: IsoDate): Promise<string[]> {
-    return (await this.get<{ pupilIds: string[] }>(keys.absenceReport(schoolId, date)))?.pupilIds ?? [];
-  }
-
-  /** A school's report of a day: whom it named, and that the day is filed. */
-  absenceReportWrites(schoolId: string, date: IsoDate, pupilIds: string[], at: string): Write[] {
-    return [
-      w({
-        Put: {
-          TableName: this.table,
-          Item: { ...keys.absenceReport(schoolId, date), entity: "absenceReport", pupilIds, reportedAt: at },
-        },
-      }),
-      this.filedDayWrite(schoolId, date),
-    ];
-  }
-
-  // ---- reference data: schools, calendars, settings, municipalities ---------------------------
-
-  /** Saves a calendar (a municipality's or a school's own) for a school year; true when it replaced one. */
-  async saveCalendar(
-    owner: { kommunkod: string } | { schoolId: string },
-    schoolYear: string,
-    calendar: CalendarYear,
-    by: { at: string; principal: string },
-  ): Promise<{ replaced: boolean }> {
-    const key = keys.calendar("kommunkod" in owner ? `MUNI#${owner.kommunkod}` : `SCHOOL#${owner.schoolId}`, schoolYear);
-    return this.saveReplacing(key, { entity: "calendar", calendar }, by);
-  }
-
-  /** Saves a municipality's detection thresholds; true when it replaced earlier ones. */
-  saveSettings(kommunkod: string, settings: Partial<Settings>, by: { at: string; principal: string }) {
-    return this.saveReplacing(keys.municipalitySettings(kommunkod), { entity: "settings", settings }, by);
-  }
-
-  /** A municipality this deployment serves: its daily job and sweep run from now on. */
-  async addMunicipality(kommunkod: string): Promise<void> {
-    await this.put({ ...keys.municipality(kommunkod), entity: "municipality", kommunkod });
-  }
-
-  async saveSchool(school: School, by: { at: string; principal: string }): Promise<void> {
-    await this.put({ ...this.schoolItem(school), updatedAt: by.at, updatedBy: by.principal });
-  }
-
-  private async saveReplacing(
-    key: { pk: string; sk: string },
-    item: Item,
-    by: { at: string; principal: string },
-  ): Promise<{ replaced: boolean }> {
-    const before = await this.get(key);
-    await this.put({ ...key, ...item, updatedAt: by.at, updatedBy: by.principal });
-    return { replaced: !!before };
-  }
-
-  // ---- contacts and their e-mail topics --------------------------------------------------------
-
-  getContact(contactId: string): Promise<StoredContact | undefined> {
-    return this.get<StoredContact>(keys.contact(contactId));
-  }
-
-  /** Saves a contact, listed under its scope (alerts) and its municipality's office (GET /v1/contacts). */
-  async saveContact(
-    kommunkod: string,
-    contact: StoredContact,
-    by: { at: string; principal: string },
-  ): Promise<{ replaced: boolean }> {
-    // The office's pointer first, so no saved contact goes unlisted.
-    await this.put({
-      ...keys.municipalityContact(kommunkod, contact.contactId),
-      entity: "contactPointer",
-      contactId: contact.contactId,
-    });
-    return this.saveReplacing(
-      keys.contact(contact.contactId),
-      { entity: "contact", ...contact, gsi1pk: keys.scopeContacts(contact.scope), gsi1sk: contact.contactId },
-      by,
-    );
-  }
-
-  /** The contacts of a scope (a school, an office, a district): whom its alerts go to. */
-  async contactsOf(scope: string): Promise<StoredContact[]> {
-    return (await this.queryAll<StoredContact>("gsi1", keys.scopeContacts(scope))).items;
-  }
-
-  /** The ids of the contacts a municipality's office registered. */
-  async contactIdsOf(kommunkod: string): Promise<string[]> {
-    const { pk, skPrefix } = keys.municipalityContacts(kommunkod);
-    return (await this.queryAll<{ contactId: string }>(null, pk, { skPrefix })).items.map((p) => p.contactId);
-  }
-
-  /** The e-mail topic of a recipient group, once one was created. */
-  async emailTopic(scope: string, role: string): Promise<string | undefined> {
-    return (await this.get<{ topicArn: string }>(keys.topic(scope, role)))?.topicArn;
-  }
-
-  async saveEmailTopic(scope: string, role: string, topicArn: string): Promise<void> {
-    await this.put({ ...keys.topic(scope, role), entity: "topic", scope, role, topicArn });
-  }
-
-  // ---- credentials -----------------------------------------------------------------------------
-
-  getCredential(credentialId: string): Promise<CredentialRecord | undefined> {
-    return this.get<CredentialRecord>(keys.credential(credentialId));
-  }
-
-  /** Every credential's metadata, or a municipality's (its scope). */
-  async credentials(scope?: string): Promise<CredentialRecord[]> {
-    return (await this.queryAll<CredentialRecord>("gsi1", keys.credentials, scope ? { skPrefix: `${scope}#` } : {})).items;
-  }
-
-  /** Revokes a key (the first revocation's time and person stay). */
-  async revokeCredential(credentialId: string, at: string, by: string): Promise<void> {
-    await this.update({
-      Key: keys.credential(credentialId),
-      UpdateExpression: "SET revokedAt = if_not_exists(revokedAt, :t), revokedBy = if_not_exists(revokedBy, :b)",
-      ExpressionAttributeValues: { ":t": at, ":b": by },
-    });
-  }
-
-  // ---- lock overrides --------------------------------------------------------------------------
-
-  getOverride(kommunkod: string, overrideId: string): Promise<Override | undefined> {
-    return this.get<Override>(keys.override(kommunkod, overrideId));
-  }
-
-  overrideWrite(o: Override): Write {
-    return w({
-      Put: {
-        TableName: this.table,
-        Item: { ...keys.override(o.kommunkod, o.overrideId), entity: "override", ...o },
-        ConditionExpression: "attribute_not_exists(pk)",
-      },
-    });
-  }
-
-  /** Claims a pending override's approval (false when another approver was first). */
-  async claimOverrideApproval(o: Override, by: { person: string; credentialId: string; at: string }): Promise<boolean> {
-    try {
-      await this.update({
-        Key: keys.override(o.kommunkod, o.overrideId),
-        UpdateExpression: "SET #s = :approved, approvedBy = :b, approvedByCredential = :c, approvedAt = :t",
-        ConditionExpression: "#s = :pending",
-        ExpressionAttributeNames: { "#s": "status" },
-        ExpressionAttributeValues: {
-          ":approved": "approved",
-          ":pending": "pending",
-          ":b": by.person,
-          ":c": by.credentialId,
-          ":t": by.at,
-        },
-      });
-      return true;
-    } catch (err) {
-      if (isConditionFailed(err)) return false;
-      throw err;
-    }
-  }
-
-  /** An approval whose release could not be carried out: the override waits again. */
-  async releaseOverrideApproval(o: Override): Promise<void> {
-    await this.update({
-      Key: keys.override(o.kommunkod, o.overrideId),
-      UpdateExpression: "SET #s = :pending REMOVE approvedBy, approvedByCredential, approvedAt",
-      ExpressionAttributeNames: { "#s": "status" },
-      ExpressionAttributeValues: { ":pending": "pending" },
-    });
-  }
-
   // ---- idempotency -----------------------------------------------------------------------------
 
   /**
@@ -1170,42 +959,4 @@ export class DynamoStore implements Store {
       ExpressionAttributeValues: { ":done": "done", ":r": response },
     });
   }
-
-  async update(input: Omit<ConstructorParameters<typeof UpdateCommand>[0], "TableName">): Promise<void> {
-    await this.doc.send(new UpdateCommand({ TableName: this.table, ...input }));
-    this.forget(input.Key ?? {});
-  }
-}
-
-const REFERENCE_TTL_MS = Number(process.env.REFERENCE_CACHE_MS ?? 60_000);
-const referenceCache = new Map<string, { at: number; value: Promise<unknown> }>();
-
-/**
- * A list's cursor, as this store handed it out: the last key read, of this very list. Anything else
- * (garbled, or a key of another list made up to read it) is the caller's mistake: 400.
- */
-function parseCursor(cursor: string, pkName: string, pk: string): Record<string, unknown> {
-  let start: unknown;
-  try {
-    start = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
-  } catch {
-    start = undefined;
-  }
-  const ok =
-    !!start &&
-    typeof start === "object" &&
-    !Array.isArray(start) &&
-    (start as Record<string, unknown>)[pkName] === pk &&
-    Object.values(start).every((v) => typeof v === "string" || typeof v === "number");
-  if (!ok) throw refuse.invalid([{ path: "/query/cursor", message: "not a cursor of this list; start without one" }]);
-  return start as Record<string, unknown>;
-}
-
-/** A conditional single-item write whose condition did not hold. */
-function isConditionFailed(err: unknown): boolean {
-  return (err as { name?: string }).name === "ConditionalCheckFailedException";
-}
-
-export function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
 }

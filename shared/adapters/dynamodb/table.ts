@@ -1,0 +1,256 @@
+/**
+ * The table itself, for the adapter: the DynamoDB client, the generic operations (get, put,
+ * query with cursors, batches with retries, transactions that report a lost race as
+ * `ConcurrentChange`), and a short cache of reference data. `DynamoStore` (store.ts) speaks the
+ * domain's words on top of it; tests and seeding may use these operations directly, the
+ * application never does (it knows the `Store` port only).
+ */
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import {
+  BatchGetCommand,
+  type BatchGetCommandOutput,
+  BatchWriteCommand,
+  DeleteCommand,
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  type TransactWriteCommandInput,
+  UpdateCommand,
+} from "@aws-sdk/lib-dynamodb";
+import type { Write } from "../../app/ports.ts";
+import { refuse } from "../../domain/refusal.ts";
+import { auditTableName, TABLE_NAME_ENV } from "./keys.ts";
+
+export type Item = Record<string, unknown>;
+export type TransactItem = NonNullable<TransactWriteCommandInput["TransactItems"]>[number];
+
+export const w = (item: TransactItem): Write => item as unknown as Write;
+export const ws = (items: TransactItem[]): Write[] => items as unknown as Write[];
+export const sdk = (writes: Write[]): TransactItem[] => writes as unknown as TransactItem[];
+
+export class ConcurrentChange extends Error {
+  override name = "ConcurrentChange";
+}
+
+const KEY_ATTRS = ["pk", "sk", "gsi1pk", "gsi1sk", "troublePk", "troubleSk", "ttl", "entity"] as const;
+
+export function strip<T>(item: Item | undefined): T | undefined {
+  if (!item) return undefined;
+  const copy: Item = { ...item };
+  for (const k of KEY_ATTRS) delete copy[k];
+  return copy as T;
+}
+
+export function documentClient(): DynamoDBDocumentClient {
+  const endpoint = process.env.DYNAMODB_ENDPOINT;
+  const client = new DynamoDBClient(
+    endpoint
+      ? {
+          endpoint,
+          region: process.env.AWS_REGION ?? "eu-north-1",
+          credentials: { accessKeyId: "local", secretAccessKey: "local" },
+          // The local server serves many requests in one process; a Lambda serves one at a time.
+          requestHandler: { httpAgent: { maxSockets: 256 } },
+        }
+      : {},
+  );
+  return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+}
+
+export class Table {
+  protected readonly doc: DynamoDBDocumentClient;
+  readonly table: string;
+
+  /** The append-only audit table (`keys.ts`). */
+  readonly auditTable: string;
+
+  constructor(doc: DynamoDBDocumentClient = documentClient(), table = process.env[TABLE_NAME_ENV] ?? "elevvakt") {
+    this.doc = doc;
+    this.table = table;
+    this.auditTable = auditTableName(table);
+  }
+
+  async get<T>(key: { pk: string; sk: string }): Promise<T | undefined> {
+    const out = await this.doc.send(new GetCommand({ TableName: this.table, Key: key, ConsistentRead: true }));
+    return strip<T>(out.Item);
+  }
+
+  async put(item: Item, condition?: string, names?: Record<string, string>, values?: Record<string, unknown>): Promise<void> {
+    await this.doc.send(
+      new PutCommand({
+        TableName: this.table,
+        Item: item,
+        ConditionExpression: condition,
+        ...(names ? { ExpressionAttributeNames: names } : {}),
+        ...(values ? { ExpressionAttributeValues: values } : {}),
+      }),
+    );
+    this.forget(item);
+  }
+
+  async delete(key: { pk: string; sk: string }): Promise<void> {
+    await this.doc.send(new DeleteCommand({ TableName: this.table, Key: key }));
+  }
+
+  async queryAll<T>(
+    index: "gsi1" | "trouble" | null,
+    pk: string,
+    opts: { skPrefix?: string; skUpTo?: string; limit?: number; cursor?: string; raw?: boolean } = {},
+  ): Promise<{ items: T[]; cursor?: string }> {
+    const pkName = index === "gsi1" ? "gsi1pk" : index === "trouble" ? "troublePk" : "pk";
+    const skName = index === "gsi1" ? "gsi1sk" : index === "trouble" ? "troubleSk" : "sk";
+    const items: T[] = [];
+    let start: Record<string, unknown> | undefined = opts.cursor ? parseCursor(opts.cursor, pkName, pk) : undefined;
+    do {
+      const out = await this.doc.send(
+        new QueryCommand({
+          TableName: this.table,
+          ...(index ? { IndexName: index } : {}),
+          KeyConditionExpression: opts.skPrefix
+            ? "#pk = :pk AND begins_with(#sk, :sk)"
+            : opts.skUpTo
+              ? "#pk = :pk AND #sk <= :sk"
+              : "#pk = :pk",
+          ExpressionAttributeNames: opts.skPrefix || opts.skUpTo ? { "#pk": pkName, "#sk": skName } : { "#pk": pkName },
+          ExpressionAttributeValues:
+            opts.skPrefix || opts.skUpTo ? { ":pk": pk, ":sk": opts.skPrefix ?? opts.skUpTo } : { ":pk": pk },
+          ExclusiveStartKey: start,
+          ...(opts.limit ? { Limit: opts.limit - items.length } : {}),
+        }),
+      );
+      for (const i of out.Items ?? []) items.push((opts.raw ? i : strip<T>(i)) as T);
+      start = out.LastEvaluatedKey;
+    } while (start && (!opts.limit || items.length < opts.limit));
+    return { items, ...(start ? { cursor: Buffer.from(JSON.stringify(start)).toString("base64url") } : {}) };
+  }
+
+  async batchGet<T>(keyList: { pk: string; sk: string }[]): Promise<T[]> {
+    const out: T[] = [];
+    for (let i = 0; i < keyList.length; i += 100) {
+      let pending: Record<string, unknown>[] | undefined = keyList.slice(i, i + 100);
+      for (let attempt = 0; pending && pending.length > 0 && attempt < 8; attempt++) {
+        const res: BatchGetCommandOutput = await this.doc.send(
+          new BatchGetCommand({ RequestItems: { [this.table]: { Keys: pending, ConsistentRead: true } } }),
+        );
+        for (const item of res.Responses?.[this.table] ?? []) out.push(strip<T>(item) as T);
+        pending = res.UnprocessedKeys?.[this.table]?.Keys;
+        if (pending?.length) await sleep(20 * 2 ** attempt);
+      }
+      if (pending?.length) throw new Error("BatchGet left keys unprocessed after retries");
+    }
+    return out;
+  }
+
+  async batchPut(items: Item[]): Promise<void> {
+    for (let i = 0; i < items.length; i += 25) {
+      let pending = items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } }));
+      for (let attempt = 0; pending.length > 0 && attempt < 8; attempt++) {
+        const res = await this.doc.send(new BatchWriteCommand({ RequestItems: { [this.table]: pending } }));
+        pending = (res.UnprocessedItems?.[this.table] ?? []) as typeof pending;
+        if (pending.length) await sleep(20 * 2 ** attempt);
+      }
+      if (pending.length) throw new Error("BatchWrite left items unprocessed after retries");
+    }
+    for (const item of items) this.forget(item);
+  }
+
+  /** Commits writes together, all or nothing; a condition a concurrent change broke is `ConcurrentChange`. */
+  async commit(writes: Write[]): Promise<void> {
+    const items = sdk(writes);
+    try {
+      await this.doc.send(new TransactWriteCommand({ TransactItems: items }));
+      for (const i of items) this.forget(i.Put?.Item ?? i.Update?.Key ?? i.Delete?.Key ?? {});
+    } catch (err) {
+      const e = err as { name?: string; CancellationReasons?: { Code?: string }[] };
+      if (
+        e.name === "TransactionCanceledException" &&
+        e.CancellationReasons?.some((r) => r.Code === "ConditionalCheckFailed" || r.Code === "TransactionConflict")
+      ) {
+        throw new ConcurrentChange("a concurrent change won; re-read and decide again");
+      }
+      throw err;
+    }
+  }
+
+  /** Runs read-decide-write until it wins against concurrent writers (optimistic concurrency). */
+  async withRetry<T>(attempt: () => Promise<T>, tries = 25): Promise<T> {
+    for (let i = 0; ; i++) {
+      try {
+        return await attempt();
+      } catch (err) {
+        if (!(err instanceof ConcurrentChange)) throw err;
+        if (i >= tries - 1) {
+          // Many requests changed the same pupil at once and this one kept losing: the client retries.
+          throw refuse.conflict(
+            "concurrent_update",
+            "Other requests changed the same pupil at the same moment; send the request again.",
+          );
+        }
+        await sleep(Math.random() * 15 * Math.min(2 ** i, 32));
+      }
+    }
+  }
+
+  async update(input: Omit<ConstructorParameters<typeof UpdateCommand>[0], "TableName">): Promise<void> {
+    await this.doc.send(new UpdateCommand({ TableName: this.table, ...input }));
+    this.forget(input.Key ?? {});
+  }
+
+  /**
+   * Reference data (schools, calendars, settings) changes seldom and is read on every request: it is
+   * kept for a minute in this process. A write through any Store in the process forgets it at once;
+   * another process (another Lambda instance) sees a change within the minute.
+   */
+  protected async reference<T>(key: { pk: string; sk: string }, cacheMisses: boolean): Promise<T | undefined> {
+    const id = `${this.table}|${key.pk}|${key.sk}`;
+    const hit = referenceCache.get(id);
+    if (hit && Date.now() - hit.at < REFERENCE_TTL_MS) return hit.value as Promise<T | undefined>;
+    const value = this.get<T>(key);
+    referenceCache.set(id, { at: Date.now(), value });
+    const got = await value.catch((err) => {
+      referenceCache.delete(id);
+      throw err;
+    });
+    if (got === undefined && !cacheMisses) referenceCache.delete(id);
+    return got;
+  }
+
+  protected forget(key: { pk?: unknown; sk?: unknown }): void {
+    referenceCache.delete(`${this.table}|${String(key.pk)}|${String(key.sk)}`);
+  }
+}
+
+const REFERENCE_TTL_MS = Number(process.env.REFERENCE_CACHE_MS ?? 60_000);
+const referenceCache = new Map<string, { at: number; value: Promise<unknown> }>();
+
+/**
+ * A list's cursor, as this store handed it out: the last key read, of this very list. Anything else
+ * (garbled, or a key of another list made up to read it) is the caller's mistake: 400.
+ */
+function parseCursor(cursor: string, pkName: string, pk: string): Record<string, unknown> {
+  let start: unknown;
+  try {
+    start = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
+  } catch {
+    start = undefined;
+  }
+  const ok =
+    !!start &&
+    typeof start === "object" &&
+    !Array.isArray(start) &&
+    (start as Record<string, unknown>)[pkName] === pk &&
+    Object.values(start).every((v) => typeof v === "string" || typeof v === "number");
+  if (!ok) throw refuse.invalid([{ path: "/query/cursor", message: "not a cursor of this list; start without one" }]);
+  return start as Record<string, unknown>;
+}
+
+/** A conditional single-item write whose condition did not hold. */
+export function isConditionFailed(err: unknown): boolean {
+  return (err as { name?: string }).name === "ConditionalCheckFailedException";
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
