@@ -5,31 +5,30 @@
  */
 import type { SQSBatchResponse, SQSEvent } from "aws-lambda";
 import { DynamoStore } from "../shared/adapters/dynamodb/store.ts";
-import { logger } from "../shared/adapters/log.ts";
-import { metric } from "../shared/adapters/metrics.ts";
 import { notifierFromEnv } from "../shared/adapters/notify.ts";
-import { parseWorkItem, runWorkItem } from "../shared/app/jobs.ts";
-import type { Notifier, Store } from "../shared/app/ports.ts";
+import { systemClock } from "../shared/app/clock.ts";
+import { runWorkItem, workMessages } from "../shared/app/jobs.ts";
+import type { Clock, Notifier, Store } from "../shared/app/ports.ts";
 
-let store: Store | undefined;
-let notifier: Notifier | undefined;
+/** The consumer, given its store, notifier and clock (tests give theirs; AWS gets the defaults). */
+export function createWorker(deps: { store?: () => Store; notifier?: () => Notifier; clock?: Clock } = {}) {
+  let store: Store | undefined;
+  let notifier: Notifier | undefined;
+  const clock = deps.clock ?? systemClock;
+  return async (event: SQSEvent): Promise<SQSBatchResponse> => {
+    store ??= deps.store?.() ?? new DynamoStore();
+    notifier ??= deps.notifier?.() ?? notifierFromEnv();
+    const { failed } = await workMessages(
+      event.Records.map((r) => ({
+        messageId: r.messageId,
+        body: r.body,
+        attempts: Number(r.attributes.ApproximateReceiveCount),
+      })),
+      // As of the worker's own clock: an item taken late does today's work.
+      (item) => runWorkItem(store as Store, notifier, item, clock.now()),
+    );
+    return { batchItemFailures: failed.map((itemIdentifier) => ({ itemIdentifier })) };
+  };
+}
 
-export const handler = async (event: SQSEvent): Promise<SQSBatchResponse> => {
-  store ??= new DynamoStore();
-  notifier ??= notifierFromEnv();
-  const batchItemFailures: SQSBatchResponse["batchItemFailures"] = [];
-  for (const record of event.Records) {
-    try {
-      await runWorkItem(store, notifier, parseWorkItem(record.body));
-    } catch (err) {
-      // Alarmed on (and on the dead-letter queue): the message names a municipality, never a pupil.
-      logger.error("work item failed", {
-        error: (err as Error).name,
-        attempts: Number(record.attributes.ApproximateReceiveCount),
-      });
-      metric("SweepFailures", 1);
-      batchItemFailures.push({ itemIdentifier: record.messageId });
-    }
-  }
-  return { batchItemFailures };
-};
+export const handler = createWorker();

@@ -295,7 +295,7 @@ describe("idempotency", () => {
     expect(other.body.code).toBe("idempotency_conflict");
     // Every answer carries the security headers — a success, a replay, a refusal — and none is cached.
     for (const r of [first, again, other]) {
-      expect(r.headers["Strict-Transport-Security"], String(r.status)).toMatch(/max-age=\d+/);
+      expect(r.headers["Strict-Transport-Security"], String(r.status)).toBe("max-age=63072000; includeSubDomains");
       expect(r.headers["X-Content-Type-Options"]).toBe("nosniff");
       expect(r.headers["Content-Security-Policy"]).toContain("default-src 'none'");
       expect(r.headers["cache-control"]).toBe("no-store");
@@ -429,6 +429,38 @@ describe("a failing store", () => {
     expect(r.status).toBe(500);
     expect(r.body.code).toBe("internal_error");
     expect(JSON.stringify(r.body)).not.toMatch(/Throughput|secret-name|at \w+ \(/);
+  });
+
+  it("answers problem+json even when the store fails again while freeing the Idempotency-Key", async () => {
+    const personnummer = pnr("2013-03-05");
+    await m.resident(personnummer);
+    const send = DynamoDBDocumentClient.prototype.send;
+    // The enrolment's transaction fails, and so does the delete that would free the key.
+    const spy = vi.spyOn(DynamoDBDocumentClient.prototype, "send").mockImplementation(function (
+      this: DynamoDBDocumentClient,
+      command: unknown,
+    ) {
+      const name = (command as object).constructor.name;
+      if (name === "TransactWriteCommand" || name === "DeleteCommand") {
+        return Promise.reject(Object.assign(new Error("throttled"), { name: "ProvisionedThroughputExceededException" }));
+      }
+      return (send as (c: unknown) => Promise<unknown>).call(this, command);
+    } as typeof send);
+    let r: Awaited<ReturnType<typeof api<any>>>;
+    try {
+      r = await api("POST", `/v1/schools/${m.schoolA}/enrolments`, {
+        key: m.keyA,
+        headers: { "idempotency-key": "k500-twice" },
+        body: enrolBody(personnummer),
+      });
+    } finally {
+      spy.mockRestore();
+    }
+    expect(r.status).toBe(500);
+    expect(r.headers["content-type"]).toBe("application/problem+json");
+    expect(r.body).toMatchObject({ code: "internal_error" });
+    expect(JSON.stringify(r.body)).not.toMatch(/Throughput|at \w+ \(/);
+    expect(r.headers["Strict-Transport-Security"]).toBeDefined();
   });
 
   it("frees the Idempotency-Key it had claimed when the request then fails, so the retry runs", async () => {

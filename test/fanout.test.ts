@@ -8,8 +8,9 @@ import { SendMessageBatchCommand, SQSClient } from "@aws-sdk/client-sqs";
 import type { SQSEvent } from "aws-lambda";
 import { mockClient } from "aws-sdk-client-mock";
 import { beforeAll, describe, expect, it } from "vitest";
-import { handler as worker } from "../functions/worker.ts";
+import { createWorker } from "../functions/worker.ts";
 import { SqsWorkQueue } from "../shared/adapters/sqs.ts";
+import { fixedClock } from "../shared/app/clock.ts";
 import {
   escalationKickoff,
   InProcessQueue,
@@ -72,6 +73,7 @@ describe("fan-out per municipality (SPEC §10)", () => {
 
   it("the worker takes one message per municipality; a message that fails is reported alone, and the others are done", async () => {
     const now = "2026-09-14T04:30:00.000Z";
+    const worker = createWorker({ clock: fixedClock("2026-09-14") });
     const out = await worker(
       sqsEvent([
         JSON.stringify({ job: "morning", kommunkod: "0180", now, sweep: true }),
@@ -89,6 +91,22 @@ describe("fan-out per municipality (SPEC §10)", () => {
     const before = await store().caseIdsOf("municipality:0180", {});
     await worker(sqsEvent([JSON.stringify({ job: "morning", kommunkod: "0180", now, sweep: true })]));
     expect(await store().caseIdsOf("municipality:0180", {})).toEqual(before);
+  });
+
+  it("an item taken late does the day it is taken, and a sweep's last day never moves back", async () => {
+    // Queued on Monday 14 September, taken (retried, or moved back from the dead-letter queue) on Wednesday 16.
+    const late = createWorker({ clock: fixedClock("2026-09-16") });
+    const monday = JSON.stringify({ job: "morning", kommunkod: "0182", now: "2026-09-14T04:30:00.000Z", sweep: true });
+    expect((await late(sqsEvent([monday]))).batchItemFailures).toEqual([]);
+    expect((await store().jobState("sweep", "0182"))?.lastDate).toBe("2026-09-16");
+    expect((await store().jobState("daily", "0182"))?.lastDate).toBe("2026-09-16");
+    // A worker whose clock is behind (an old item replayed by hand, say) leaves the later day standing.
+    await createWorker({ clock: fixedClock("2026-09-15") })(sqsEvent([monday]));
+    expect((await store().jobState("sweep", "0182"))?.lastDate).toBe("2026-09-16");
+    // Queued on a Saturday (no sweep), taken on a Monday: the Monday sweeps.
+    const saturday = JSON.stringify({ job: "morning", kommunkod: "0182", now: "2026-09-19T04:30:00.000Z", sweep: false });
+    await createWorker({ clock: fixedClock("2026-09-21") })(sqsEvent([saturday]));
+    expect((await store().jobState("sweep", "0182"))?.lastDate).toBe("2026-09-21");
   });
 
   it("escalates only where cases are open", async () => {

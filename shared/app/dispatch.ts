@@ -82,7 +82,7 @@ export async function dispatch(
       );
       return give ? "failed" : "retrying";
     }
-    await store.recordDelivery(n, { status: "sent", at: new Date().toISOString(), messageId });
+    await store.recordDelivery(n, { status: "sent", at: now.toISOString(), messageId });
     return "sent";
   }
 }

@@ -86,12 +86,19 @@ export interface WorkOutcome {
 }
 
 /**
- * The worker: runs one item, and throws when it fails so the queue takes it again (the daily job
- * and the sweep are idempotent and catch up, so a repeat changes nothing that was done).
+ * The worker: runs one item as of `now` — the worker's clock, not the time the item was queued, so
+ * an item taken late (retried, or moved back from the dead-letter queue days later) does today's
+ * work and never an old day's — and throws when it fails so the queue takes it again (the daily
+ * job and the sweep are idempotent and catch up, so a repeat changes nothing that was done).
  */
-export async function runWorkItem(store: Store, notifier: Notifier | undefined, item: WorkItem): Promise<WorkOutcome> {
-  const now = new Date(item.now);
+export async function runWorkItem(
+  store: Store,
+  notifier: Notifier | undefined,
+  item: WorkItem,
+  now: Date = new Date(item.now),
+): Promise<WorkOutcome> {
   const today = todayInStockholm(now);
+  const nowIso = now.toISOString();
   const kod = item.kommunkod;
   const outcome: WorkOutcome = { kommunkod: kod };
   if (item.job === "morning") {
@@ -99,7 +106,8 @@ export async function runWorkItem(store: Store, notifier: Notifier | undefined, 
     logger.info("daily job done", { kommunkod: kod, today, ...outcome.daily });
     if (notifier) outcome.unreached = await checkContacts(store, notifier, kod, now);
   }
-  if (item.job === "morning" && !item.sweep) {
+  // The sweep runs on weekdays: the day it runs decides, whatever day the item was queued.
+  if (item.job === "morning" && isWeekend(today)) {
     metric("DailyRunCompleted", 1);
     return outcome;
   }
@@ -113,13 +121,13 @@ export async function runWorkItem(store: Store, notifier: Notifier | undefined, 
     return { ...outcome, skipped: true };
   }
   if (item.job === "escalate") {
-    outcome.sweep = await sweep(store, kod, today, systemActor("escalation"), { now: item.now, today }, { escalateOnly: true });
+    outcome.sweep = await sweep(store, kod, today, systemActor("escalation"), { now: nowIso, today }, { escalateOnly: true });
     counts("CasesEscalated", outcome.sweep.escalated, "Kind");
     return outcome;
   }
   const last = await store.jobState("sweep", kod);
   const started = Date.now();
-  const done = await sweep(store, kod, today, systemActor("sweep"), { now: item.now, today });
+  const done = await sweep(store, kod, today, systemActor("sweep"), { now: nowIso, today });
   metric("SweepDuration", Date.now() - started, { unit: "Milliseconds" });
   metric("SweepItemsRead", done.read.candidates + done.read.openCases);
   counts("CasesOpened", done.opened, "Kind");
@@ -127,7 +135,8 @@ export async function runWorkItem(store: Store, notifier: Notifier | undefined, 
   counts("CasesReopened", done.reopened, "Kind");
   counts("CasesEscalated", done.escalated, "Kind");
   if (done.failed) metric("SweepFailures", done.failed);
-  await store.setJobState("sweep", kod, today, { previous: last?.lastDate ?? null });
+  // Its last day only moves forward.
+  if (!last || last.lastDate <= today) await store.setJobState("sweep", kod, today, { previous: last?.lastDate ?? null });
   logger.info("sweep done", {
     kommunkod: kod,
     today,
@@ -157,6 +166,33 @@ async function checkContacts(store: Store, notifier: Notifier, kod: string, now:
 }
 
 /**
+ * The worker's loop over a batch of queue messages (the Lambda worker and the in-process queue
+ * alike): each parsed and run on its own; a message that fails — not a work item, or its run
+ * threw — is reported alone, and the others go on.
+ */
+export async function workMessages(
+  messages: { messageId: string; body: string; attempts?: number }[],
+  run: (item: WorkItem) => Promise<WorkOutcome>,
+): Promise<{ failed: string[]; outcomes: WorkOutcome[] }> {
+  const failed: string[] = [];
+  const outcomes: WorkOutcome[] = [];
+  for (const m of messages) {
+    let kommunkod: string | undefined;
+    try {
+      const item = parseWorkItem(m.body);
+      kommunkod = item.kommunkod;
+      outcomes.push(await run(item));
+    } catch (err) {
+      // Alarmed on (and on the dead-letter queue): it names the municipality, never a pupil.
+      logger.error("work item failed", { kommunkod: kommunkod ?? null, error: (err as Error).name, attempts: m.attempts ?? 1 });
+      metric("SweepFailures", 1);
+      failed.push(m.messageId);
+    }
+  }
+  return { failed, outcomes };
+}
+
+/**
  * The local runtime's queue: items wait in memory until `drain` runs them through the same worker,
  * a few at a time. A failed item is logged and counted, as SQS would retry it; the next run catches up.
  */
@@ -174,18 +210,11 @@ export class InProcessQueue implements WorkQueue {
     this.pending.push(...items);
   }
 
+  /** Runs what waits, a few at a time, through the worker's own message loop (as SQS would hand it over). */
   async drain(): Promise<WorkOutcome[]> {
-    const items = this.pending.splice(0);
-    const outcomes = await inParallel(items, this.concurrency, async (item) => {
-      try {
-        return await this.work(item);
-      } catch (err) {
-        logger.error(`${item.job} failed for a municipality`, { kommunkod: item.kommunkod, error: (err as Error).name });
-        metric("SweepFailures", 1);
-        return null;
-      }
-    });
-    return outcomes.filter((o): o is WorkOutcome => o !== null);
+    const messages = this.pending.splice(0).map((item, i) => ({ messageId: String(i), body: JSON.stringify(item) }));
+    const batches = await inParallel(messages, this.concurrency, (m) => workMessages([m], this.work));
+    return batches.flatMap((b) => b.outcomes);
   }
 }
 

@@ -27,6 +27,7 @@ import {
   stateOf,
   validation,
 } from "./middleware.ts";
+import { problems } from "./problems.ts";
 import type { FunctionName, RoutesOf } from "./routes.ts";
 import type * as z from "./zod.ts";
 
@@ -67,7 +68,12 @@ export function createApiHandler<F extends FunctionName>(fn: F, impls: Record<Ro
   let store: Store | undefined;
   const storeOf = deps.store ?? (() => (store ??= new DynamoStore()));
   return middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Error, ApiContext>()
-    .use(httpSecurityHeaders({ contentSecurityPolicy: { "default-src": "'none'", "frame-ancestors": "'none'" } }))
+    .use(
+      httpSecurityHeaders({
+        contentSecurityPolicy: { "default-src": "'none'", "frame-ancestors": "'none'" },
+        strictTransportSecurity: { maxAge: 63072000, includeSubDomains: true, preload: false },
+      }),
+    )
     .use(problemJson())
     .use(httpHeaderNormalizer())
     .use(route(fn, { store: storeOf, clock: deps.clock ?? systemClock }))
@@ -80,7 +86,7 @@ export function createApiHandler<F extends FunctionName>(fn: F, impls: Record<Ro
       const state = stateOf({ context });
       if (state.replay) return json(state.replay.status, state.replay.body, state.replay.headers);
       const impl = table[event.routeKey];
-      if (!impl) throw new Error(`no handler for ${event.routeKey}`);
+      if (!impl) throw problems.notFound("route");
       state.reply = await impl({
         principal: state.principal,
         actor: state.actor,

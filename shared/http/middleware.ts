@@ -266,10 +266,16 @@ export function idempotency(): Middleware {
       const state = request.context.state;
       if (!state?.idempotencyHash) return;
       const problem = toProblem(request.error);
-      await state.store.settleIdempotency(
-        state.idempotencyHash,
-        problem && problem.status < 500 ? { status: problem.status, body: problem.toJSON() } : null,
-      );
+      try {
+        await state.store.settleIdempotency(
+          state.idempotencyHash,
+          problem && problem.status < 500 ? { status: problem.status, body: problem.toJSON() } : null,
+        );
+      } catch (err) {
+        // The store failing here too must not keep the error handler from answering: the key's
+        // lease runs out and a retry takes it over.
+        state.log.error("idempotency key not settled", { error: (err as Error).name });
+      }
     },
   };
 }

@@ -100,7 +100,7 @@ export class DynamoStore extends Table implements Store {
 
   /** The pupils whose placement changes by date on one day in one municipality (the daily job). */
   async agendaOn(kommunkod: string, date: IsoDate): Promise<string[]> {
-    const items = (await this.queryAll<{ pupilId: string }>(null, `AGENDA#${kommunkod}#${date}`)).items;
+    const items = (await this.queryAll<{ pupilId: string }>(null, keys.agendaDay(kommunkod, date))).items;
     return [...new Set(items.map((a) => a.pupilId))];
   }
 
