@@ -322,6 +322,39 @@ describe("8. a move to another municipality", () => {
   });
 });
 
+describe("8b. protection across registers", () => {
+  it("a protected identity survives a record that says nothing of it and a move; only an explicit false clears it", async () => {
+    const other = "0181";
+    const otherMuni = await key(`municipality:${other}`);
+    await api("PUT", `/v1/municipalities/${other}/calendar/2026-27`, { key: otherMuni, body: CALENDAR_2026_27 });
+    const personnummer = pnr("2016-02-02");
+    const pupilId = await m.resident(personnummer, { protectedIdentity: true, statusDate: "2020-01-01" });
+    const record = (over: Record<string, unknown>) => ({
+      personnummer,
+      givenName: "Testa",
+      familyName: "Testsson",
+      status: "resident",
+      ...over,
+    });
+    // The home register again, without the field: the protection stays.
+    await m.register([record({ district: m.district, statusDate: "2020-01-01" })]);
+    expect((await pupil(pupilId)).protectedIdentity).toBe(true);
+    // A move on the new register's later word, without the field: the protection moves with the child.
+    const moved = await api("POST", `/v1/municipalities/${other}/population`, {
+      key: otherMuni,
+      body: { records: [record({ district: `${other}-kista`, statusDate: "2026-09-10" })] },
+    });
+    expect(moved.body.results[0].status).toBe("updated");
+    expect(await pupil(pupilId)).toMatchObject({ homeMunicipality: other, protectedIdentity: true });
+    // Only the register saying so clears it.
+    await api("POST", `/v1/municipalities/${other}/population`, {
+      key: otherMuni,
+      body: { records: [record({ district: `${other}-kista`, statusDate: "2026-09-10", protectedIdentity: false })] },
+    });
+    expect((await pupil(pupilId)).protectedIdentity).toBe(false);
+  });
+});
+
 describe("9. the daily job after a long gap", () => {
   it("applies every date-driven change since its last completed day, per municipality", async () => {
     // The job last ran on 14 September; the next run is 90 days later.

@@ -1,5 +1,6 @@
 /** Cases (SPEC §4) and hand-run sweeps: read and work a case, scoped per principal, every read audited. */
 import { randomUUID } from "node:crypto";
+import { metric } from "../adapters/metrics.ts";
 import { pupilChangeWrites } from "../app/casework.ts";
 import { sweep } from "../app/sweep.ts";
 import type { Notification } from "../domain/alerts.ts";
@@ -351,6 +352,8 @@ export const caseRoutes: Record<RoutesOf<"cases">, Impl> = {
         now: ctx.now,
       });
       await ctx.store.commit([...change.items, ctx.store.auditWrite(c.pupilId, ctx.actor, "case.resolved", ctx.now)]);
+      // Counted with the sweep's resolutions (by kind), so the metric tells all cases closed.
+      metric("CasesResolved", 1, { dimension: ["Kind", c.kind] });
     });
     return reply(ctx, "case.read");
   },
