@@ -3,6 +3,6 @@ import { registerRoutes } from "../shared/api/register.ts";
 import { createApiHandler } from "../shared/http/http.ts";
 
 // This function looks pupils up by personnummer: its HMAC key comes from Secrets Manager at cold start.
-readPepperFromSecretsManager();
+await readPepperFromSecretsManager();
 
 export const handler = createApiHandler("register", registerRoutes);

@@ -3,6 +3,6 @@ import { schoolRoutes } from "../shared/api/schools.ts";
 import { createApiHandler } from "../shared/http/http.ts";
 
 // This function looks pupils up by personnummer: its HMAC key comes from Secrets Manager at cold start.
-readPepperFromSecretsManager();
+await readPepperFromSecretsManager();
 
 export const handler = createApiHandler("schools", schoolRoutes);

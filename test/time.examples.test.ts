@@ -352,6 +352,8 @@ describe("8b. protection across registers", () => {
       body: { records: [record({ district: `${other}-kista`, statusDate: "2026-09-10", protectedIdentity: false })] },
     });
     expect((await pupil(pupilId)).protectedIdentity).toBe(false);
+    const audit = await store().audit(pupilId);
+    expect(audit.filter((a) => a.action === "register.protection_cleared")).toHaveLength(1);
   });
 });
 

@@ -11,7 +11,7 @@ let loaded: Promise<string> | undefined;
 export const LOCAL_PEPPER = "elevvakt-local-pepper";
 
 /** Makes the key come from a loader (the functions that need it install the Secrets Manager one). */
-export function usePepperSource(load: () => Promise<string>): void {
+export function usePepperSource(load: (() => Promise<string>) | undefined): void {
   source = load;
   loaded = undefined;
 }

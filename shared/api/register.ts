@@ -61,6 +61,10 @@ export async function upsertRegisterRecord(ctx: Ctx, kommunkod: string, raw: unk
     const after = decision.pupil;
     const items: Write[] = [
       ctx.store.auditWrite(base.pupilId, ctx.actor, created ? "register.created" : "register.updated", ctx.now),
+      // Lifting a protected identity is the register's explicit word, and on the record of who said it.
+      ...(base.protectedIdentity && !after.protectedIdentity
+        ? [ctx.store.auditWrite(base.pupilId, ctx.actor, "register.protection_cleared", ctx.now)]
+        : []),
       // Reaching and leaving compulsory school age change the placement state on 1 July.
       ...ctx.store.agendaWrites(after, compulsoryAgeDates(base.birthDate), ctx.today),
     ];
