@@ -91,8 +91,8 @@ function apiKey(): string {
 
 async function store() {
   if (values.table) {
-    // A deployed audit table has a name CloudFormation chose: the stack's AuditTable output.
-    if (!values["audit-table"]) fail("--audit-table <name> is required with --table (the stack's AuditTable output)");
+    // A deployed audit table has a name CloudFormation chose: the stack's AuditLogTable output.
+    if (!values["audit-table"]) fail("--audit-table <name> is required with --table (the stack's AuditLogTable output)");
     process.env.TABLE_NAME = values.table;
     process.env.AUDIT_TABLE_NAME = values["audit-table"];
     if (values.region) process.env.AWS_REGION = values.region;

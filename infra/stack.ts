@@ -446,7 +446,7 @@ export class ElevvaktStack extends Stack {
       description: "npx elevvakt dlq show --queue-url …",
     });
     new CfnOutput(this, "TableName", { value: this.table.tableName, description: "The CLI's --table" });
-    new CfnOutput(this, "AuditTable", { value: this.auditTable.tableName, description: "The CLI's --audit-table" });
+    new CfnOutput(this, "AuditLogTable", { value: this.auditTable.tableName, description: "The CLI's --audit-table" });
 
     const basicRole =
       "AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]";
