@@ -4,6 +4,7 @@
  * Loaded through the API itself, with credentials written straight to the table as the CLI does.
  */
 
+import { randomBytes } from "node:crypto";
 import { issueCredential } from "../shared/api/admin.ts";
 import type { Store } from "../shared/app/ports.ts";
 import { withCheckDigit } from "../shared/domain/personnummer.ts";
@@ -124,27 +125,9 @@ async function call(key: string, method: string, path: string, body: unknown) {
   return JSON.parse(res.body);
 }
 
-/** Loads the demo municipality and returns the credentials for `.local/credentials.json`. */
-export async function loadDemo(store: Store, now = new Date().toISOString()): Promise<Record<string, string>> {
-  const creds: Record<string, string> = {};
-  const issue = async (principal: string) => {
-    creds[principal] = (await issueCredential(store, principal, "demo", now, "demo")).key;
-    return creds[principal] as string;
-  };
-  const ops = await issue("ops");
-  const muni = await issue(`municipality:${DEMO_KOMMUNKOD}`);
-  for (const s of DEMO_SCHOOLS) {
-    await call(ops, "PUT", `/v1/schools/${s.schoolId}`, {
-      name: s.name,
-      organiserType: s.organiserType,
-      municipality: DEMO_KOMMUNKOD,
-    });
-    await issue(`school:${s.schoolId}`);
-  }
-  for (const d of DEMO_DISTRICTS) await issue(`social:${d}`);
-  await call(muni, "PUT", `/v1/municipalities/${DEMO_KOMMUNKOD}/calendar/2026-27`, DEMO_CALENDAR_2026_27);
-
-  const contacts = [
+/** The demo municipality's contacts: its office, head of schools, every school's rektor, every district's social services. */
+export function demoContacts() {
+  return [
     {
       id: "attendance-0180",
       name: "Skolpliktsbevakningen",
@@ -176,6 +159,42 @@ export async function loadDemo(store: Store, now = new Date().toISOString()): Pr
       email: `soc.${d}@example.se`,
     })),
   ];
+}
+
+/** One demo person for each contact with an e-mail address, with a password of their own (SPEC §8). */
+export function demoPeople(): { login: string; password: string; name: string; role: string; scope: string }[] {
+  return demoContacts()
+    .filter((c) => c.email)
+    .map((c) => ({
+      login: c.email as string,
+      password: randomBytes(9).toString("base64url"),
+      name: c.name,
+      role: c.role,
+      scope: c.scope,
+    }));
+}
+
+/** Loads the demo municipality and returns the credentials for `.local/credentials.json`. */
+export async function loadDemo(store: Store, now = new Date().toISOString()): Promise<Record<string, string>> {
+  const creds: Record<string, string> = {};
+  const issue = async (principal: string) => {
+    creds[principal] = (await issueCredential(store, principal, "demo", now, "demo")).key;
+    return creds[principal] as string;
+  };
+  const ops = await issue("ops");
+  const muni = await issue(`municipality:${DEMO_KOMMUNKOD}`);
+  for (const s of DEMO_SCHOOLS) {
+    await call(ops, "PUT", `/v1/schools/${s.schoolId}`, {
+      name: s.name,
+      organiserType: s.organiserType,
+      municipality: DEMO_KOMMUNKOD,
+    });
+    await issue(`school:${s.schoolId}`);
+  }
+  for (const d of DEMO_DISTRICTS) await issue(`social:${d}`);
+  await call(muni, "PUT", `/v1/municipalities/${DEMO_KOMMUNKOD}/calendar/2026-27`, DEMO_CALENDAR_2026_27);
+
+  const contacts = demoContacts();
   // Contacts are the municipality office's to manage (SPEC §1).
   for (const { id, ...c } of contacts) await call(muni, "PUT", `/v1/contacts/${id}`, c);
 

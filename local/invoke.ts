@@ -13,6 +13,7 @@ import { schoolRoutes } from "../shared/api/schools.ts";
 import { type ApiDeps, createApiHandler } from "../shared/http/http.ts";
 import { PROBLEM_BASE } from "../shared/http/problems.ts";
 import { type FunctionName, matchRoute, routes } from "../shared/http/routes.ts";
+import { createWebHandler, type WebDeps } from "../shared/web/handler.ts";
 
 type Handler = (e: APIGatewayProxyEventV2, c: Context) => Promise<APIGatewayProxyStructuredResultV2>;
 
@@ -31,15 +32,64 @@ function apiFunctions(deps: ApiDeps): Record<FunctionName, Handler> {
 export interface LocalResponse {
   status: number;
   headers: Record<string, string>;
+  /** Set-Cookie values (the web app's session). */
+  cookies?: string[];
   body: string;
 }
 
 export type Invoke = (method: string, url: string, headers?: Record<string, string>, body?: string) => Promise<LocalResponse>;
 
-/** An `invoke` over API functions built with these dependencies. */
-export function createInvoker(deps: ApiDeps = {}): Invoke {
+/** An `invoke` over the API functions and the web app, built with these dependencies. */
+export function createInvoker(deps: ApiDeps & WebDeps = {}): Invoke {
   const functions = apiFunctions(deps);
-  return (method, url, headers = {}, body) => invokeWith(functions, method, url, headers, body);
+  const web = createWebHandler(deps);
+  return (method, url, headers = {}, body) => {
+    const [rawPath = "/"] = url.split("?", 1);
+    return rawPath === "/app" || rawPath.startsWith("/app/")
+      ? invokeWeb(web, method, url, headers, body)
+      : invokeWith(functions, method, url, headers, body);
+  };
+}
+
+/** The web app's requests, as API Gateway passes them to its function (cookies apart, a form body). */
+async function invokeWeb(
+  web: Handler,
+  method: string,
+  url: string,
+  headers: Record<string, string>,
+  body?: string,
+): Promise<LocalResponse> {
+  const [rawPath = "/", rawQueryString = ""] = url.split("?", 2);
+  const lower = Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
+  const requestId = randomUUID();
+  const event: APIGatewayProxyEventV2 = {
+    version: "2.0",
+    routeKey: "ANY /app/{proxy+}",
+    rawPath,
+    rawQueryString,
+    headers: lower,
+    ...(lower.cookie ? { cookies: lower.cookie.split(/;\s*/) } : {}),
+    ...(body ? { body, isBase64Encoded: false } : { isBase64Encoded: false }),
+    requestContext: {
+      accountId: "local",
+      apiId: "local",
+      domainName: "localhost",
+      domainPrefix: "localhost",
+      http: { method, path: rawPath, protocol: "HTTP/1.1", sourceIp: "127.0.0.1", userAgent: lower["user-agent"] ?? "" },
+      requestId,
+      routeKey: "ANY /app/{proxy+}",
+      stage: "$default",
+      time: new Date().toUTCString(),
+      timeEpoch: Date.now(),
+    },
+  };
+  const res = await web(event, { awsRequestId: requestId, functionName: "web" } as Context);
+  return {
+    status: res.statusCode ?? 200,
+    headers: Object.fromEntries(Object.entries(res.headers ?? {}).map(([k, v]) => [k, String(v)])),
+    ...(res.cookies?.length ? { cookies: res.cookies } : {}),
+    body: typeof res.body === "string" ? res.body : "",
+  };
 }
 
 /** Runs a request through the API functions on the system clock (the local server). */

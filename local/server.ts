@@ -2,9 +2,9 @@
 import { createServer, type Server } from "node:http";
 import { logger } from "../shared/adapters/log.ts";
 import { MAX_BODY_BYTES } from "../shared/http/http.ts";
-import { invoke } from "./invoke.ts";
+import { type Invoke, invoke } from "./invoke.ts";
 
-export function startServer(port: number, host = "127.0.0.1"): Promise<Server> {
+export function startServer(port: number, host = "127.0.0.1", handle: Invoke = invoke): Promise<Server> {
   const server = createServer(async (req, res) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -33,8 +33,8 @@ export function startServer(port: number, host = "127.0.0.1"): Promise<Server> {
               detail: `The body may be at most ${MAX_BODY_BYTES} bytes; split the batch.`,
             }),
           }
-        : await invoke(req.method ?? "GET", req.url ?? "/", headers, Buffer.concat(chunks).toString("utf8"));
-      res.writeHead(out.status, out.headers);
+        : await handle(req.method ?? "GET", req.url ?? "/", headers, Buffer.concat(chunks).toString("utf8"));
+      res.writeHead(out.status, { ...out.headers, ...("cookies" in out && out.cookies ? { "set-cookie": out.cookies } : {}) });
       res.end(out.body);
     } catch (err) {
       logger.error("local server failed", { error: (err as Error).name });

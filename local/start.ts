@@ -2,7 +2,7 @@
  * `npm start`: DynamoDB Local keeping its data under .local/, the table, the API on :3000 through
  * the same Lambda handlers, and the demo municipality with credentials on first start.
  */
-import { chmodSync, existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { DynamoStore } from "../shared/adapters/dynamodb/store.ts";
 import { logger } from "../shared/adapters/log.ts";
 import { ensureTable, requireJava, startDynamoLocal } from "./dynamo.ts";
@@ -37,6 +37,21 @@ writeFileSync(
 
 // Alert links point at this server unless APP_URL says otherwise (SPEC §7).
 process.env.APP_URL ??= `http://localhost:${port}`;
+
+// People sign in to the web app with the local OpenID Connect provider, as the demo people (SPEC §8).
+const PEOPLE = `${LOCAL_DIR}/people.json`;
+const { demoPeople } = await import("./demo.ts");
+if (!existsSync(PEOPLE)) writeFileSync(PEOPLE, `${JSON.stringify(demoPeople(), null, 2)}\n`, { mode: 0o600 });
+chmodSync(PEOPLE, 0o600);
+const { startIdentityProvider, WEB_CLIENT_ID } = await import("./oidc.ts");
+const idp = await startIdentityProvider({
+  port: Number(process.env.OIDC_PORT ?? port + 1),
+  appUrl: process.env.APP_URL,
+  dir: LOCAL_DIR,
+  people: JSON.parse(readFileSync(PEOPLE, "utf8")),
+});
+process.env.OIDC_ISSUER = idp.issuer;
+process.env.OIDC_CLIENT_ID = WEB_CLIENT_ID;
 // Imported only now, so the handlers read the local endpoint and table from the environment.
 const { startServer } = await import("./server.ts");
 const server = await startServer(port, process.env.HOST ?? "127.0.0.1");
@@ -53,6 +68,9 @@ const { startScheduler } = await import("./scheduler.ts");
 const stopScheduler = startScheduler(new DynamoStore());
 
 console.log(`elevvakt: API on http://localhost:${port}  (OpenAPI: http://localhost:${port}/v1/openapi.json)`);
+console.log(
+  `elevvakt: web app on http://localhost:${port}/app — sign in as a person of ${PEOPLE} (identity provider ${idp.issuer})`,
+);
 console.log(`elevvakt: DynamoDB Local on ${dynamo.endpoint}, data in ${LOCAL_DIR}/dynamodb`);
 console.log(
   `elevvakt: try  curl -H "Authorization: Bearer $(node -p "require('./.local/credentials.json')['municipality:0180']")" http://localhost:${port}/v1/municipalities/0180/unplaced`,
@@ -65,6 +83,7 @@ const stop = async () => {
   logger.info("stopping");
   stopScheduler();
   server.close();
+  idp.server.close();
   await dynamo.stop();
   process.exit(0);
 };

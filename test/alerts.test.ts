@@ -114,11 +114,16 @@ describe("recipients and texts", () => {
       "unverified_emigration",
       "long_absence",
     ] as const) {
-      for (const step of ["opened", "unacknowledged", "still_open", "evidence_expired"] as const) {
-        const sms = message(aCase({ kind, severity: "high" }), step, "sms", {
-          baseUrl: "https://elevvakt.stockholm.se/skolpliktsbevakning/app",
-        });
-        expect(fitsOneSms(sms.text), sms.text).toBe(true);
+      for (const step of ["opened", "unacknowledged", "still_open", "evidence_expired", "moved_away"] as const) {
+        for (const language of ["sv", "en"] as const) {
+          const sms = message(aCase({ kind, severity: "high" }), step, "sms", {
+            baseUrl: "https://elevvakt.stockholm.se/skolpliktsbevakning",
+            language,
+          });
+          expect(fitsOneSms(sms.text), sms.text).toBe(true);
+          expect(sms.text).not.toMatch(/Alva|Berg|20150314/);
+        }
+        const sms = message(aCase({ kind, severity: "high" }), step, "sms", { baseUrl: "https://x" });
         const email = message(aCase({ kind }), step, "email", { baseUrl: "https://x", schoolName: "Skola A" });
         for (const text of [sms.text, sms.subject, email.text, email.subject]) {
           expect(text).not.toMatch(/Alva|Berg|20150314/);
@@ -128,6 +133,28 @@ describe("recipients and texts", () => {
     expect(fitsOneSms("Åsa och Örjan är här")).toBe(true);
     expect(fitsOneSms("emoji 🙂")).toBe(false);
     expect(fitsOneSms("x".repeat(161))).toBe(false);
+  });
+});
+
+describe("alert language", () => {
+  it("is Swedish unless the contact chose English; links open the case page; e-mail adds English when someone chose it", () => {
+    const c = aCase();
+    const sv = contacts.map((k) => ({ ...k }));
+    const withEn = contacts.map((k) => (k.contactId === "r1" ? { ...k, language: "en" as const } : { ...k }));
+    const opts = { now: "t", baseUrl: "https://elevvakt.example.se/" };
+    const groups = recipientsFor(c, "opened", { honour: false });
+    const inSv = notificationsFor(c, "opened", groups, sv, opts);
+    const inEn = notificationsFor(c, "opened", groups, withEn, opts);
+    const smsTo = (ns: Notification[], id: string) => ns.find((n) => n.channel === "sms" && n.recipient === id)?.text;
+    expect(smsTo(inSv, "r1")).toMatch(/^Elevvakt: Nytt ärende [A-Z0-9]{8}: elev inte tillbaka efter lov/);
+    expect(smsTo(inSv, "r1")).toContain(`https://elevvakt.example.se/app/cases/${c.caseId}`);
+    expect(smsTo(inEn, "r1")).toMatch(/^Elevvakt: New case [A-Z0-9]{8}: pupil not back after a break/);
+    const mail = (ns: Notification[]) => ns.find((n) => n.channel === "email" && n.recipient === "school:01800001#rektor");
+    expect(mail(inSv)?.text).toContain("Öppna ärendet");
+    expect(mail(inSv)?.text).not.toContain("In English");
+    expect(mail(inEn)?.text).toMatch(/Öppna ärendet[\s\S]*In English:[\s\S]*Open the case/);
+    // The language changes the text, never who is told or the ids (a re-run does not alert twice).
+    expect(inEn.map((n) => n.notificationId)).toEqual(inSv.map((n) => n.notificationId));
   });
 });
 

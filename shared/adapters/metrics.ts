@@ -22,7 +22,8 @@ export type MetricName =
   | "AlertsRetrying"
   | "AlertsToNobody"
   | "ContactsUnreached"
-  | "ApiErrors";
+  | "ApiErrors"
+  | "SignInsWithoutContact";
 
 /** One value of a metric, with at most one dimension (kind or channel), never anything personal. */
 export function metric(

@@ -113,18 +113,8 @@ export const adminRoutes: Record<RoutesOf<"admin">, Impl> = {
     if (ctx.principal.kind !== "municipality") throw problems.forbidden();
     const previous = await ctx.store.getContact(contactId);
     const kod = ctx.principal.kommunkod;
-    {
-      const inMunicipality = async (scope: string) => {
-        const target = parsePrincipal(scope);
-        if (!target) return false;
-        if (target.kind === "municipality") return target.kommunkod === kod;
-        if (target.kind === "social") return districtMunicipality(target.district) === kod;
-        if (target.kind === "school") return (await ctx.store.getSchool(target.schoolId))?.municipality === kod;
-        return false;
-      };
-      if (!(await inMunicipality(body.scope)) || (previous && !(await inMunicipality(previous.scope)))) {
-        throw problems.forbidden();
-      }
+    if (!(await inMunicipality(ctx, body.scope)) || (previous && !(await inMunicipality(ctx, previous.scope)))) {
+      throw problems.forbidden();
     }
     // Email goes through the group's topic: keep the contact subscribed to it (SNS in AWS; nothing locally).
     const { subscriptionArn, subscribed } = await notifier().contactChanged({ contactId, ...body }, previous, ctx.store);
@@ -137,6 +127,19 @@ export const adminRoutes: Record<RoutesOf<"admin">, Impl> = {
       ),
     );
     return { status, body: { contactId, ...body } };
+  },
+
+  "DELETE /v1/contacts/{contactId}": async (ctx) => {
+    const contactId = ctx.params.contactId ?? "";
+    const contact = await ctx.store.getContact(contactId);
+    // Another office's contact, or none at all: the same answer.
+    if (!contact || !(await inMunicipality(ctx, contact.scope))) throw problems.forbidden();
+    if (!contact.removedAt) {
+      // Its e-mail stops receiving the group's alerts (unless another contact shares the address).
+      await notifier().contactChanged({ ...contact, email: undefined }, contact, ctx.store);
+      await ctx.store.removeContact(contactId, by(ctx));
+    }
+    return { status: 200, body: { contactId, removedAt: contact.removedAt ?? ctx.now } };
   },
 
   "GET /v1/contacts": async (ctx) => {
@@ -153,6 +156,7 @@ export const adminRoutes: Record<RoutesOf<"admin">, Impl> = {
       scope: c.scope,
       ...(c.email ? { email: c.email } : {}),
       ...(c.phone ? { phone: c.phone } : {}),
+      ...(c.language ? { language: c.language } : {}),
       emailSubscription: c.emailSubscription,
       ...(c.subscribedAt ? { subscribedAt: c.subscribedAt } : {}),
     }));
@@ -239,6 +243,18 @@ export const adminRoutes: Record<RoutesOf<"admin">, Impl> = {
     return { status: 200, body: { credentialId, principal: cred.principal, revokedAt: cred.revokedAt ?? ctx.now } };
   },
 };
+
+/** Whether a contact's scope (an office, a school, a district) lies in the calling office's municipality. */
+async function inMunicipality(ctx: Ctx, scope: string): Promise<boolean> {
+  if (ctx.principal.kind !== "municipality") return false;
+  const kod = ctx.principal.kommunkod;
+  const target = parsePrincipal(scope);
+  if (!target) return false;
+  if (target.kind === "municipality") return target.kommunkod === kod;
+  if (target.kind === "social") return districtMunicipality(target.district) === kod;
+  if (target.kind === "school") return (await ctx.store.getSchool(target.schoolId))?.municipality === kod;
+  return false;
+}
 
 /** The municipality a principal's key belongs to: its own, its school's, its district's; `ops` for operators. */
 export async function scopeOf(store: Store, p: Principal): Promise<string | null> {

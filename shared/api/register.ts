@@ -299,6 +299,7 @@ export const registerRoutes: Record<RoutesOf<"register">, Impl> = {
           personnummer: p.personnummer,
           ...(p.givenName ? { givenName: p.givenName, familyName: p.familyName } : {}),
           ...(p.district ? { district: p.district } : {}),
+          ...(p.protectedIdentity ? { protectedIdentity: true } : {}),
           placement: state,
           openCases: p.openCases,
           // A place from a later date does not answer today's case: the pupil stays here until then.

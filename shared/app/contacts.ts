@@ -17,7 +17,7 @@ export async function municipalityContacts(store: Store, kommunkod: string): Pro
   const found: StoredContact[] = [];
   await inParallel(await store.contactIdsOf(kommunkod), 8, async (id) => {
     const c = await store.getContact(id);
-    if (c) found.push(c);
+    if (c && !c.removedAt) found.push(c);
   });
   return found.sort((a, b) => a.scope.localeCompare(b.scope) || a.contactId.localeCompare(b.contactId));
 }

@@ -49,6 +49,21 @@ export interface IdempotencyRecord {
   response?: unknown;
 }
 
+/** A person's session in the web app (SPEC §8): signing in, then signed in as one of their contacts. */
+export interface WebSession {
+  createdAt: string;
+  expiresAt: string;
+  /** The form token every POST must carry (CSRF). */
+  csrf: string;
+  lang: "sv" | "en";
+  /** While signing in: what the callback checks (PKCE verifier, state, nonce) and where to go after. */
+  login?: { codeVerifier: string; state: string; nonce: string; returnTo: string };
+  /** Who signed in, as the identity provider vouched (a verified e-mail). */
+  person?: { sub: string; email: string; name: string };
+  /** The contact the person acts as (a person may be several contacts). */
+  contactId?: string;
+}
+
 export interface Store {
   /** Commits writes together, all or nothing; a condition a concurrent change broke is `ConcurrentChange`. */
   commit(writes: Write[]): Promise<void>;
@@ -301,6 +316,14 @@ export interface Store {
   contactsOf(scope: string): Promise<StoredContact[]>;
   /** The ids of the contacts a municipality's office registered. */
   contactIdsOf(kommunkod: string): Promise<string[]>;
+  /** The contacts (not removed) an e-mail address is: who a person signing in may act as. */
+  contactsByEmail(email: string): Promise<StoredContact[]>;
+  /** Removes a contact: no more alerts, no more sign-in (kept, marked, for the record). */
+  removeContact(contactId: string, by: { at: string; principal: string }): Promise<void>;
+  /** A web session by the hash of its cookie's id; expired ones are gone. */
+  getSession(idHash: string, now: string): Promise<WebSession | undefined>;
+  saveSession(idHash: string, session: WebSession): Promise<void>;
+  endSession(idHash: string): Promise<void>;
   /** The e-mail topic of a recipient group, once one was created. */
   emailTopic(scope: string, role: string): Promise<string | undefined>;
   saveEmailTopic(scope: string, role: string, topicArn: string): Promise<void>;

@@ -38,10 +38,20 @@ export interface Contact {
   scope: string;
   email?: string;
   phone?: string;
+  /** The language of this person's SMS and pages: Swedish unless they chose English. */
+  language?: Language;
 }
 
+export type Language = "sv" | "en";
+
 /** A contact as stored: what the office registered, and the e-mail subscription made for it. */
-export type StoredContact = Contact & { subscriptionArn?: string; subscribedAt?: string };
+export type StoredContact = Contact & {
+  subscriptionArn?: string;
+  subscribedAt?: string;
+  /** Removed by the office: no more alerts, no more sign-in; kept for the record. */
+  removedAt?: string;
+  removedBy?: string;
+};
 
 /**
  * Whether a contact's e-mail alerts reach them: `confirmed`; `pending_confirmation` (the link in
@@ -102,24 +112,51 @@ export function recipientsFor(
   }
 }
 
-const KIND_TEXT: Record<CaseKind, string> = {
-  unplaced: "pupil without a school placement",
-  release_without_destination: "released pupil with no receiving school",
-  not_returned: "pupil not back after a break",
-  unverified_emigration: "emigration not confirmed by the register",
-  long_absence: "long absence",
+const KIND_TEXT: Record<Language, Record<CaseKind, string>> = {
+  sv: {
+    unplaced: "elev utan skolplacering",
+    release_without_destination: "utskriven elev utan mottagande skola",
+    not_returned: "elev inte tillbaka efter lov",
+    unverified_emigration: "utflytt ej bekräftad av folkbokföringen",
+    long_absence: "lång frånvaro",
+  },
+  en: {
+    unplaced: "pupil without a school placement",
+    release_without_destination: "released pupil with no receiving school",
+    not_returned: "pupil not back after a break",
+    unverified_emigration: "emigration not confirmed by the register",
+    long_absence: "long absence",
+  },
 };
 
-const STEP_TEXT: Record<Step, string> = {
-  opened: "New case",
-  unacknowledged: "Not acknowledged",
-  still_open: "Still open",
-  evidence_expired: "Evidence expired",
-  raised: "Raised to high",
-  honour: "Honour-related concern",
-  reopened: "Reopened",
-  moved: "Case moved to you",
-  moved_away: "Case moved away",
+const STEP_TEXT: Record<Language, Record<Step, string>> = {
+  sv: {
+    opened: "Nytt ärende",
+    unacknowledged: "Ej kvitterat",
+    still_open: "Fortfarande öppet",
+    evidence_expired: "Underlaget har gått ut",
+    raised: "Höjd allvarlighet",
+    honour: "Hedersrelaterad oro",
+    reopened: "Återöppnat",
+    moved: "Ärendet flyttat till er",
+    moved_away: "Ärendet flyttat härifrån",
+  },
+  en: {
+    opened: "New case",
+    unacknowledged: "Not acknowledged",
+    still_open: "Still open",
+    evidence_expired: "Evidence expired",
+    raised: "Raised to high",
+    honour: "Honour-related concern",
+    reopened: "Reopened",
+    moved: "Case moved to you",
+    moved_away: "Case moved away",
+  },
+};
+
+const WORDS: Record<Language, { high: string; normal: string; severity: string; open: string; bare: string }> = {
+  sv: { high: "HÖG", normal: "normal", severity: "allvarlighet", open: "Öppna", bare: "Logga in i Elevvakt för att öppna." },
+  en: { high: "HIGH", normal: "normal", severity: "severity", open: "Open", bare: "Log in to Elevvakt to open it." },
 };
 
 /** The short reference people read out on the phone: the case id's first characters. */
@@ -130,29 +167,56 @@ export function caseRef(caseId: string): string {
     .toUpperCase();
 }
 
+/** The page of a case in the web app: opening it leads through sign-in. */
+export function caseLink(baseUrl: string, caseId: string): string {
+  return `${baseUrl.replace(/\/$/, "")}/app/cases/${caseId}`;
+}
+
+/**
+ * The text of one alert. An SMS is in the contact's language (Swedish unless they chose English).
+ * An e-mail goes to a group's topic, so it is in Swedish, followed by English when `english` is set
+ * (someone in the group chose it).
+ */
 export function message(
   c: Pick<Case, "caseId" | "kind" | "severity">,
   step: Step,
   channel: "sms" | "email",
-  opts: { baseUrl: string; schoolName?: string },
+  opts: { baseUrl: string; schoolName?: string; language?: Language; english?: boolean },
 ): { subject: string; text: string } {
-  const link = `${opts.baseUrl.replace(/\/$/, "")}/v1/cases/${c.caseId}`;
-  const sev = c.severity === "high" ? "HIGH" : "normal";
-  const subject = `Elevvakt: ${STEP_TEXT[step]} ${caseRef(c.caseId)} (${c.kind}, ${sev})`;
+  const link = caseLink(opts.baseUrl, c.caseId);
+  const ref = caseRef(c.caseId);
   if (channel === "sms") {
+    const lang = opts.language ?? "sv";
+    const w = WORDS[lang];
+    const sev = c.severity === "high" ? w.high : w.normal;
     // One GSM-7 part: the long form when it fits, else the kind's code, else no link.
-    const long = `Elevvakt: ${STEP_TEXT[step]} ${caseRef(c.caseId)}: ${KIND_TEXT[c.kind]}, severity ${sev}. Open ${link}`;
-    const short = `Elevvakt ${caseRef(c.caseId)} ${c.kind} ${sev}: ${link}`;
-    const bare = `Elevvakt: ${STEP_TEXT[step]} ${caseRef(c.caseId)} (${c.kind}, ${sev}). Log in to Elevvakt to open it.`;
+    const long = `Elevvakt: ${STEP_TEXT[lang][step]} ${ref}: ${KIND_TEXT[lang][c.kind]}, ${w.severity} ${sev}. ${w.open} ${link}`;
+    const short = `Elevvakt ${ref} ${c.kind} ${sev}: ${link}`;
+    const bare = `Elevvakt: ${STEP_TEXT[lang][step]} ${ref} (${c.kind}, ${sev}). ${w.bare}`;
+    const subject = `Elevvakt: ${STEP_TEXT[lang][step]} ${ref} (${c.kind}, ${sev})`;
     return { subject, text: fitsOneSms(long) ? long : fitsOneSms(short) ? short : bare };
   }
+  const sevSv = c.severity === "high" ? WORDS.sv.high : WORDS.sv.normal;
+  const subject = `Elevvakt: ${STEP_TEXT.sv[step]} ${ref} (${c.kind}, ${sevSv})`;
   const lines = [
-    `${STEP_TEXT[step]}: case ${caseRef(c.caseId)} in Elevvakt.`,
-    `Kind: ${KIND_TEXT[c.kind]} (${c.kind}). Severity: ${sev}.`,
-    ...(opts.schoolName ? [`School: ${opts.schoolName}.`] : []),
-    `Open the case with your credential: ${link}`,
-    "This message deliberately names no pupil. Do not reply with personal data.",
+    `${STEP_TEXT.sv[step]}: ärende ${ref} i Elevvakt.`,
+    `Typ: ${KIND_TEXT.sv[c.kind]} (${c.kind}). Allvarlighet: ${sevSv}.`,
+    ...(opts.schoolName ? [`Skola: ${opts.schoolName}.`] : []),
+    `Öppna ärendet (du loggar in först): ${link}`,
+    "Meddelandet nämner med avsikt ingen elev. Svara inte med personuppgifter.",
   ];
+  if (opts.english) {
+    const sevEn = c.severity === "high" ? WORDS.en.high : WORDS.en.normal;
+    lines.push(
+      "",
+      "In English:",
+      `${STEP_TEXT.en[step]}: case ${ref} in Elevvakt.`,
+      `Kind: ${KIND_TEXT.en[c.kind]} (${c.kind}). Severity: ${sevEn}.`,
+      ...(opts.schoolName ? [`School: ${opts.schoolName}.`] : []),
+      `Open the case (you sign in first): ${link}`,
+      "This message deliberately names no pupil. Do not reply with personal data.",
+    );
+  }
   return { subject, text: lines.join("\n") };
 }
 
@@ -197,7 +261,8 @@ export function notificationsFor(
       const id = notificationId(c.caseId, stepId, "sms", k.contactId);
       if (seen.has(id)) continue;
       seen.add(id);
-      out.push({ ...base, notificationId: id, channel: "sms", recipient: k.contactId, ...message(c, step, "sms", opts) });
+      const text = message(c, step, "sms", { ...opts, language: k.language ?? "sv" });
+      out.push({ ...base, notificationId: id, channel: "sms", recipient: k.contactId, ...text });
     }
     if (members.some((m) => m.email)) {
       const id = notificationId(c.caseId, stepId, "email", `${g.scope}#${g.role}`);
@@ -208,7 +273,7 @@ export function notificationsFor(
           notificationId: id,
           channel: "email",
           recipient: `${g.scope}#${g.role}`,
-          ...message(c, step, "email", opts),
+          ...message(c, step, "email", { ...opts, english: members.some((m) => m.email && m.language === "en") }),
         });
       }
     }

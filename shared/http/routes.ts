@@ -73,6 +73,12 @@ const entries = [
       "The office's contacts, each with the state of its e-mail subscription (confirmed, pending_confirmation, unsubscribed); PUT a contact again to send a new confirmation",
     responses: { 200: s.ContactListResponse },
   }),
+  route("DELETE /v1/contacts/{contactId}", {
+    fn: "admin",
+    principals: ["municipality"],
+    summary: "Remove a contact: no more alerts, and a person signing in as it loses access at the next request",
+    responses: { 200: s.ContactRemovedResponse },
+  }),
   route("POST /v1/credentials", {
     fn: "admin",
     principals: ["ops", "municipality"],
@@ -173,6 +179,14 @@ const entries = [
     fn: "pupils",
     principals: ["school", "municipality", "social"],
     summary: "One pupil, as the caller may see them",
+    responses: { 200: s.PupilResponse },
+  }),
+  route("POST /v1/pupils/search", {
+    fn: "pupils",
+    principals: ["school", "municipality", "social"],
+    summary:
+      "Find a pupil by personnummer (in the body, never the URL): the same answer as GET /v1/pupils/{pupilId}; 403 when unknown or not the caller's",
+    body: s.PupilSearchBody,
     responses: { 200: s.PupilResponse },
   }),
   route("PUT /v1/pupils/{pupilId}/flags", {

@@ -90,6 +90,7 @@ export const ContactBody = z
     ),
     email: opt(z.email().check(z.maxLength(254))),
     phone: opt(pattern(/^\+46\d{7,10}$/, "must be a Swedish mobile number in E.164 form, +46…")),
+    language: opt(z.enum(["sv", "en"])),
   })
   .check(z.refine((c) => Boolean(c.email || c.phone), { message: "give an email, a phone number or both", path: ["email"] }));
 
@@ -109,6 +110,8 @@ export const RegisterRecord = z.strictObject({
   statusDate: opt(IsoDateSchema),
 });
 export const PopulationBody = z.strictObject({ records: z.array(z.unknown()).check(z.minLength(1), z.maxLength(1000)) });
+
+export const PupilSearchBody = z.strictObject({ personnummer: PersonnummerSchema });
 
 const PupilRef = { personnummer: opt(PersonnummerSchema), pupilId: opt(IdSchema) };
 const onePupilRef = (v: { personnummer?: string | undefined; pupilId?: string | undefined }) =>
@@ -239,6 +242,8 @@ export const CredentialListResponse = z.object({
   ),
 });
 
+export const ContactRemovedResponse = z.object({ contactId: str, removedAt: str });
+
 export const ContactListResponse = z.object({
   items: z.array(
     z.object({
@@ -248,6 +253,7 @@ export const ContactListResponse = z.object({
       scope: str,
       email: opt(str),
       phone: opt(str),
+      language: opt(z.enum(["sv", "en"])),
       /** Whether e-mail alerts reach this contact (an unconfirmed or unsubscribed address receives nothing). */
       emailSubscription: z.enum(SUBSCRIPTION_STATES),
       subscribedAt: opt(str),
@@ -305,6 +311,8 @@ export const UnplacedResponse = z.object({
       givenName: opt(str),
       familyName: opt(str),
       district: opt(str),
+      /** Skyddade personuppgifter: the office may see the pupil; nothing about them goes further. */
+      protectedIdentity: opt(z.boolean()),
       placement: z.enum(["unplaced", "pending_release"]),
       openCases: z.array(z.object({ caseId: str, kind: z.enum(CASE_KINDS), episodeStart: IsoDateSchema })),
       comingEnrolment: opt(z.object({ schoolId: str, startDate: IsoDateSchema })),

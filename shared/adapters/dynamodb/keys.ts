@@ -37,6 +37,8 @@ export const DELETABLE = {
   caseScope: "CASESCOPE#",
   /** A pupil's absence on a day, taken back by the school's next report of that day. */
   pupilAbsence: "PUPIL#",
+  /** A web session, ended at sign-out. */
+  session: "SESSION#",
 } as const;
 
 export type IndexName = (typeof tableDefinition.indexes)[number]["indexName"];
@@ -73,6 +75,11 @@ export const keys = {
   /** Which contacts an office registered: one pointer each under its municipality (the contact's id, nothing else). */
   municipalityContact: (kommunkod: string, contactId: string) => ({ pk: `MUNI#${kommunkod}`, sk: `CONTACT#${contactId}` }),
   municipalityContacts: (kommunkod: string) => ({ pk: `MUNI#${kommunkod}`, skPrefix: "CONTACT#" }),
+  /** Which contacts an e-mail address is (a person signing in): one pointer each, checked against the contact. */
+  personContact: (email: string, contactId: string) => ({ pk: `PERSON#${email.toLowerCase()}`, sk: `CONTACT#${contactId}` }),
+  personContacts: (email: string) => ({ pk: `PERSON#${email.toLowerCase()}`, skPrefix: "CONTACT#" }),
+  /** A person's session in the web app, by a hash of the cookie's random id (expires by TTL). */
+  session: (idHash: string) => ({ pk: `${DELETABLE.session}${idHash}`, sk: "SESSION" }),
 
   credential: (credentialId: string) => ({ pk: `CRED#${credentialId}`, sk: "CRED" }),
   /** Every credential's metadata, listed by municipality (gsi1, sorted `<kommunkod>#<credentialId>`). */

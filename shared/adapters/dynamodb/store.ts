@@ -6,7 +6,7 @@
  */
 import { createHmac, randomUUID } from "node:crypto";
 import { PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
-import type { Actor, DueNotification, IdempotencyRecord, Store, Write } from "../../app/ports.ts";
+import type { Actor, DueNotification, IdempotencyRecord, Store, WebSession, Write } from "../../app/ports.ts";
 import type { Notification, StoredContact } from "../../domain/alerts.ts";
 import type { Calendar, CalendarYear } from "../../domain/calendar.ts";
 import { caseScopes } from "../../domain/cases.ts";
@@ -577,17 +577,63 @@ export class DynamoStore extends Table implements Store {
     contact: StoredContact,
     by: { at: string; principal: string },
   ): Promise<{ replaced: boolean }> {
-    // The office's pointer first, so no saved contact goes unlisted.
+    // The office's pointer first, so no saved contact goes unlisted; and the person's, for signing in.
     await this.put({
       ...keys.municipalityContact(kommunkod, contact.contactId),
       entity: "contactPointer",
       contactId: contact.contactId,
     });
+    if (contact.email) {
+      await this.put({
+        ...keys.personContact(contact.email, contact.contactId),
+        entity: "personPointer",
+        contactId: contact.contactId,
+      });
+    }
     return this.saveReplacing(
       keys.contact(contact.contactId),
       { entity: "contact", ...contact, gsi1pk: keys.scopeContacts(contact.scope), gsi1sk: contact.contactId },
       by,
     );
+  }
+
+  async contactsByEmail(email: string): Promise<StoredContact[]> {
+    const { pk, skPrefix } = keys.personContacts(email);
+    const ids = (await this.queryAll<{ contactId: string }>(null, pk, { skPrefix })).items.map((p) => p.contactId);
+    // A pointer outlives an e-mail changed or a contact removed: the contact itself decides.
+    const found = await this.batchGet<StoredContact>(ids.map((id) => keys.contact(id)));
+    return found
+      .filter((c) => !c.removedAt && c.email?.toLowerCase() === email.toLowerCase())
+      .sort((a, b) => a.contactId.localeCompare(b.contactId));
+  }
+
+  async removeContact(contactId: string, by: { at: string; principal: string }): Promise<void> {
+    // Out of its scope's list (no more alerts) at once; the record stays, marked.
+    await this.update({
+      Key: keys.contact(contactId),
+      UpdateExpression: "SET removedAt = :t, removedBy = :b REMOVE gsi1pk, gsi1sk",
+      ConditionExpression: "attribute_exists(pk)",
+      ExpressionAttributeValues: { ":t": by.at, ":b": by.principal },
+    });
+  }
+
+  async getSession(idHash: string, now: string): Promise<WebSession | undefined> {
+    const s = await this.get<WebSession>(keys.session(idHash));
+    // TTL deletes expired items within a day or two: the expiry is checked here, not left to it.
+    return s && s.expiresAt > now ? s : undefined;
+  }
+
+  async saveSession(idHash: string, session: WebSession): Promise<void> {
+    await this.put({
+      ...keys.session(idHash),
+      entity: "session",
+      ...session,
+      ttl: Math.ceil(Date.parse(session.expiresAt) / 1000),
+    });
+  }
+
+  async endSession(idHash: string): Promise<void> {
+    await this.delete(keys.session(idHash));
   }
 
   /** The contacts of a scope (a school, an office, a district): whom its alerts go to. */

@@ -1,0 +1,101 @@
+/**
+ * The identity provider, as the web app sees it (a port): where to send a person to sign in, and
+ * who came back. In AWS it is Amazon Cognito (federated with Skolfederation or a municipality's
+ * provider); locally the OpenID Connect provider `npm start` runs. Authorization code with PKCE.
+ */
+import * as client from "openid-client";
+
+export interface SignInChecks {
+  codeVerifier: string;
+  state: string;
+  nonce: string;
+}
+
+export interface Person {
+  sub: string;
+  email: string;
+  emailVerified: boolean;
+  name: string;
+}
+
+export interface IdentityProvider {
+  /** A fresh sign-in: the provider's URL to send the browser to, and what the callback must check. */
+  signIn(redirectUri: string): Promise<{ url: string; checks: SignInChecks }>;
+  /** The person the provider vouches for, from the callback's URL (code, state), checked. */
+  callback(currentUrl: string, checks: SignInChecks): Promise<Person>;
+}
+
+export const OIDC_ISSUER_ENV = "OIDC_ISSUER";
+export const OIDC_CLIENT_ID_ENV = "OIDC_CLIENT_ID";
+
+/** OpenID Connect through openid-client: discovery, PKCE (S256), state and nonce checked. */
+export class OidcIdentityProvider implements IdentityProvider {
+  private config: Promise<client.Configuration> | undefined;
+  private readonly issuer: string;
+  private readonly clientId: string;
+
+  constructor(issuer: string, clientId: string) {
+    this.issuer = issuer;
+    this.clientId = clientId;
+  }
+
+  private configuration(): Promise<client.Configuration> {
+    this.config ??= client
+      .discovery(
+        new URL(this.issuer),
+        this.clientId,
+        undefined,
+        client.None(),
+        // Plain http only for the local provider on localhost.
+        new URL(this.issuer).protocol === "http:" ? { execute: [client.allowInsecureRequests] } : {},
+      )
+      .catch((err) => {
+        this.config = undefined;
+        throw err;
+      });
+    return this.config;
+  }
+
+  async signIn(redirectUri: string) {
+    const config = await this.configuration();
+    const checks = { codeVerifier: client.randomPKCECodeVerifier(), state: client.randomState(), nonce: client.randomNonce() };
+    const url = client.buildAuthorizationUrl(config, {
+      redirect_uri: redirectUri,
+      scope: "openid email profile",
+      code_challenge: await client.calculatePKCECodeChallenge(checks.codeVerifier),
+      code_challenge_method: "S256",
+      state: checks.state,
+      nonce: checks.nonce,
+    });
+    return { url: url.href, checks };
+  }
+
+  async callback(currentUrl: string, checks: SignInChecks): Promise<Person> {
+    const tokens = await client.authorizationCodeGrant(await this.configuration(), new URL(currentUrl), {
+      pkceCodeVerifier: checks.codeVerifier,
+      expectedState: checks.state,
+      expectedNonce: checks.nonce,
+      idTokenExpected: true,
+    });
+    const claims = tokens.claims();
+    if (!claims) throw new Error("no id token");
+    // Cognito puts the e-mail in the ID token; a provider that conforms strictly to the spec gives it at userinfo.
+    const info =
+      claims.email === undefined
+        ? await client.fetchUserInfo(await this.configuration(), tokens.access_token, claims.sub)
+        : claims;
+    return {
+      sub: claims.sub,
+      email: String(info.email ?? ""),
+      emailVerified: info.email_verified === true,
+      name: String(info.name ?? info.email ?? ""),
+    };
+  }
+}
+
+export function identityProviderFromEnv(): IdentityProvider {
+  const issuer = process.env[OIDC_ISSUER_ENV];
+  const clientId = process.env[OIDC_CLIENT_ID_ENV];
+  if (!issuer || !clientId) throw new Error(`${OIDC_ISSUER_ENV} and ${OIDC_CLIENT_ID_ENV} must be set for the web app`);
+  return new OidcIdentityProvider(issuer, clientId);
+}

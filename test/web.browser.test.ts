@@ -1,0 +1,403 @@
+/// <reference lib="dom" />
+/**
+ * The web app in a real browser (SPEC §8): Debian's Chromium driven by playwright-core, the local
+ * OpenID Connect provider (oidc-provider) for sign-in, the web handler and the API's handlers on
+ * DynamoDB Local, and an axe-core scan (WCAG 2.1 AA) of every page the scenarios visit.
+ *
+ * UPDATE_SCREENSHOTS=1 also writes the README's screenshots (docs/screenshots/).
+ */
+import { existsSync, mkdirSync, mkdtempSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createInvoker } from "../local/invoke.ts";
+import { startIdentityProvider, WEB_CLIENT_ID } from "../local/oidc.ts";
+import { startServer } from "../local/server.ts";
+import { todayInStockholm } from "../shared/domain/dates.ts";
+import { OidcIdentityProvider } from "../shared/web/identity.ts";
+import { api, municipalityFixture, pnr, setToday, store, useTable } from "./helpers.ts";
+
+useTable();
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+const PASSWORD = "demo-lösenord-1";
+const SCREENSHOTS = process.env.UPDATE_SCREENSHOTS === "1" ? join(import.meta.dirname, "..", "docs", "screenshots") : undefined;
+const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+
+/** The web app's clock: a school day, moved forward by hand (an expired session). */
+let webNow = Date.parse("2026-08-20T09:00:00+02:00");
+const webClock = { now: () => new Date(webNow), today: () => todayInStockholm(new Date(webNow)) };
+
+let m: Awaited<ReturnType<typeof municipalityFixture>>;
+let browser: Browser;
+let app = "";
+const closers: (() => unknown)[] = [];
+let caseA = "";
+let protectedPupil = "";
+const PROTECTED_PNR = pnr("2014-04-04");
+
+const people = [
+  { login: "rektor.a@example.se", name: "Rut Rektorsson", role: "rektor", scope: "" },
+  { login: "rektor.b@example.se", name: "Bo Rektor", role: "rektor", scope: "" },
+  { login: "skolplikt@example.se", name: "Siv Skolplikt", role: "attendance_office", scope: "municipality:0180" },
+  { login: "soc@example.se", name: "Sara Socialsekreterare", role: "social_services", scope: "" },
+  { login: "nobody@example.se", name: "Nils Ingen", role: "rektor", scope: "" },
+  { login: "rektor.c@example.se", name: "Cecilia Rektor", role: "rektor", scope: "" },
+].map((p) => ({ ...p, password: PASSWORD }));
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: apt-get install -y chromium (or set CHROMIUM_PATH)`);
+  setToday("2026-08-14");
+  m = await municipalityFixture();
+  const contacts = [
+    { id: "rektor-a", name: "Rektor A", role: "rektor", scope: `school:${m.schoolA}`, email: "rektor.a@example.se" },
+    { id: "rektor-b", name: "Rektor B", role: "rektor", scope: `school:${m.schoolB}`, email: "Rektor.B@example.se" },
+    { id: "office", name: "Skolplikt", role: "attendance_office", scope: "municipality:0180", email: "skolplikt@example.se" },
+    { id: "soc", name: "Socialtjänsten", role: "social_services", scope: `social:${m.district}`, email: "soc@example.se" },
+    { id: "rektor-c", name: "Rektor C", role: "rektor", scope: `school:${m.schoolC}`, email: "rektor.c@example.se" },
+  ];
+  for (const { id, ...c } of contacts)
+    expect((await api("PUT", `/v1/contacts/${id}`, { key: m.muni, body: c })).status).toBe(201);
+
+  // A pupil at school A, absent the first three days after the summer break: a not_returned case.
+  const personnummer = pnr("2015-05-05");
+  const pupilId = await m.resident(personnummer, { givenName: "Alva", familyName: "Berg" });
+  const e = await api("POST", `/v1/schools/${m.schoolA}/enrolments`, {
+    key: m.keyA,
+    body: { personnummer, grade: "5", startDate: "2026-08-17" },
+  });
+  expect(e.status).toBe(201);
+  setToday("2026-08-19");
+  for (const date of ["2026-08-17", "2026-08-18", "2026-08-19"]) {
+    const r = await api("POST", `/v1/schools/${m.schoolA}/absence`, {
+      key: m.keyA,
+      body: { date, absent: [{ pupilId, kind: "unexcused" }] },
+    });
+    expect(r.status).toBe(200);
+  }
+  // A child with a protected identity and no school: an unplaced case for the office.
+  protectedPupil = await m.resident(PROTECTED_PNR, { givenName: "Hemlig", familyName: "Skyddad", protectedIdentity: true });
+  setToday("2026-08-20");
+  expect((await api("POST", "/v1/municipalities/0180/sweeps", { key: m.muni, body: { asOf: "2026-08-20" } })).status).toBe(200);
+  caseA = (await store().getPupil(pupilId))?.openCases[0]?.caseId ?? "";
+  expect(caseA).toMatch(/^case_/);
+
+  // The web app and the identity provider, as `npm start` runs them (ports of their own).
+  const invoke = createInvoker({
+    clock: webClock,
+    identity: () => new OidcIdentityProvider(issuer, WEB_CLIENT_ID),
+    appUrl: () => app,
+  });
+  const server = await startServer(0, "127.0.0.1", invoke);
+  app = `http://localhost:${(server.address() as AddressInfo).port}`;
+  closers.push(() => server.close());
+  const probe = await startServer(0, "127.0.0.1", invoke);
+  const idpPort = (probe.address() as AddressInfo).port;
+  await new Promise((resolve) => probe.close(resolve));
+  const idp = await startIdentityProvider({
+    port: idpPort,
+    appUrl: app,
+    dir: mkdtempSync(join(tmpdir(), "elevvakt-oidc-")),
+    people,
+  });
+  const issuer = idp.issuer;
+  closers.push(() => idp.server.close());
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox"] });
+  closers.push(() => browser.close());
+}, 120_000);
+
+afterAll(async () => {
+  for (const close of closers.reverse()) await close();
+});
+
+/** Runs axe-core on the page (injected with evaluate: the CSP allows no script tag); no serious or critical violation. */
+async function accessible(page: Page): Promise<void> {
+  await page.evaluate(axeSource);
+  const result = (await page.evaluate(() =>
+    (window as unknown as { axe: { run: (ctx: unknown, opts: unknown) => Promise<unknown> } }).axe.run(document, {
+      runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] },
+    }),
+  )) as { violations: { id: string; impact: string; nodes: { target: string[] }[] }[] };
+  const bad = result.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+  expect(
+    bad.map((v) => `${v.id} (${v.impact}) at ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`),
+    page.url(),
+  ).toEqual([]);
+}
+
+async function shot(page: Page, name: string): Promise<void> {
+  if (!SCREENSHOTS) return;
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+}
+
+/** A fresh browser (no cookies) that opens `path` and signs in as `login` at the identity provider. */
+async function signIn(login: string, path: string, phone = false): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext(phone ? { viewport: { width: 375, height: 740 }, isMobile: true } : {});
+  const page = await context.newPage();
+  await page.goto(`${app}${path}`);
+  // The app sent us to the identity provider's sign-in page.
+  expect(new URL(page.url()).pathname, await page.content()).toMatch(/^\/interaction\//);
+  await accessible(page);
+  await page.getByLabel("E-postadress").fill(login);
+  await page.getByLabel("Lösenord").fill(PASSWORD);
+  await page.getByRole("button", { name: "Logga in" }).click();
+  await page.waitForURL((u) => u.origin === app);
+  return { context, page };
+}
+
+describe("a rektor works a case from the SMS link", () => {
+  it("signs in, ticks a checklist item with a note, writes in the journal and acknowledges", async () => {
+    const alerts = (await store().dueNotifications("9999", 500)).filter((n) => n.caseId === caseA);
+    // The alert's link is the case page on the app's address; the text is in Swedish.
+    expect(alerts.length).toBeGreaterThan(0);
+    for (const n of alerts) expect(n.text).toMatch(new RegExp(`Nytt ärende[\\s\\S]*/app/cases/${caseA}`));
+
+    const { context, page } = await signIn("rektor.a@example.se", `/app/cases/${caseA}`, true);
+    expect(new URL(page.url()).pathname).toBe(`/app/cases/${caseA}`);
+    await expect(page.locator("h1").textContent()).resolves.toContain("Ärende");
+    await expect(page.locator("main").textContent()).resolves.toContain("Alva Berg");
+    await accessible(page);
+    await shot(page, "case-phone");
+
+    // The cookie: HttpOnly, SameSite=Lax, scoped to /app, at most 8 h (not Secure on localhost).
+    const cookie = (await context.cookies(`${app}/app/cases`)).find((c) => c.name === "elevvakt_session");
+    expect(cookie).toMatchObject({ name: "elevvakt_session", httpOnly: true, sameSite: "Lax", path: "/app", secure: false });
+    expect((cookie?.expires ?? 0) - Date.now() / 1000).toBeLessThanOrEqual(8 * 3600 + 5);
+
+    await page.getByLabel("Status").first().selectOption("true");
+    await page.getByLabel("Anteckning").first().fill("Ringt vårdnadshavare, inget svar");
+    await page.getByRole("button", { name: "Spara" }).first().click();
+    await expect(page.getByRole("status").textContent()).resolves.toBe("Sparat.");
+    await expect(page.locator("fieldset").first().textContent()).resolves.toContain("Ringt vårdnadshavare, inget svar");
+
+    await page.getByLabel("Skriv i journalen").fill("Besök i hemmet bokat till fredag");
+    await page.getByRole("button", { name: "Lägg till" }).click();
+    await expect(page.locator("#journal ~ ul").textContent()).resolves.toContain("Besök i hemmet bokat till fredag");
+
+    await page.getByRole("button", { name: "Kvittera" }).click();
+    await expect(page.locator("dl").textContent()).resolves.toContain("kvitterat");
+    await accessible(page);
+
+    // The same work through the API: the changes are there, and the audit names the person (the contact).
+    const c = await api("GET", `/v1/cases/${caseA}`, { key: m.muni });
+    expect(c.body.status).toBe("acknowledged");
+    expect(c.body.journal.map((j: { text: string }) => j.text)).toContain("Besök i hemmet bokat till fredag");
+    const audit = await store().audit(c.body.pupilId);
+    const mine = audit.filter((a) => a.person === "contact:rektor-a").map((a) => a.action);
+    expect(mine.length, JSON.stringify(audit.map((a) => [a.action, a.person]))).toBeGreaterThanOrEqual(4);
+
+    // The list of my cases, in English too.
+    await page.goto(`${app}/app/cases`);
+    await expect(page.getByRole("link", { name: caseA.slice(5, 13).toUpperCase() }).count()).resolves.toBe(1);
+    await accessible(page);
+    await shot(page, "cases");
+    await page.getByRole("button", { name: "In English" }).click();
+    await expect(page.locator("h1").textContent()).resolves.toBe("My cases");
+    await expect(page.locator("html").getAttribute("lang")).resolves.toBe("en");
+    await accessible(page);
+
+    // Sign out: the session is gone, the next page asks for sign-in again.
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await expect(page.locator("h1").textContent()).resolves.toBe("Signed out");
+    const after = await page.request.get(`${app}/app/cases`, { maxRedirects: 0 });
+    expect(after.status()).toBe(302);
+    expect(after.headers().location).toMatch(/^\/app\/login/);
+    await context.close();
+  });
+
+  it("is fully usable with the keyboard", async () => {
+    const { context, page } = await signIn("rektor.a@example.se", `/app/cases/${caseA}`);
+    // The skip link comes first and moves the focus to the content.
+    await page.keyboard.press("Tab");
+    await expect(page.evaluate(() => document.activeElement?.textContent)).resolves.toBe("Hoppa till innehållet");
+    await page.keyboard.press("Enter");
+    // Tab to the journal's text box, write, and submit with the keyboard alone.
+    for (let i = 0; i < 60; i++) {
+      await page.keyboard.press("Tab");
+      if (await page.evaluate(() => document.activeElement?.id === "journal-text")) break;
+    }
+    await expect(page.evaluate(() => document.activeElement?.id)).resolves.toBe("journal-text");
+    await page.keyboard.type("Skrivet med tangentbordet");
+    await page.keyboard.press("Tab");
+    await expect(page.evaluate(() => document.activeElement?.textContent)).resolves.toBe("Lägg till");
+    // Every control on the way shows where the focus is (a visible outline).
+    await expect(page.evaluate(() => getComputedStyle(document.activeElement as Element).outlineStyle !== "none")).resolves.toBe(
+      true,
+    );
+    await page.keyboard.press("Enter");
+    await page.waitForURL(/saved=1/);
+    await expect(page.locator("#journal ~ ul").textContent()).resolves.toContain("Skrivet med tangentbordet");
+    await context.close();
+  });
+});
+
+describe("the attendance office", () => {
+  it("exports the unplaced list as CSV and opens a protected pupil; no personnummer in any URL", async () => {
+    const { context, page } = await signIn("skolplikt@example.se", "/app/unplaced");
+    const urls: string[] = [];
+    page.on("request", (req) => urls.push(req.url()));
+    await expect(page.locator("h1").textContent()).resolves.toBe("Skolpliktsbevakning");
+    const row = page.locator("tr", { hasText: "Hemlig Skyddad" });
+    await expect(row.textContent()).resolves.toContain("(skyddad)");
+    await expect(row.textContent()).resolves.toContain(PROTECTED_PNR);
+    await accessible(page);
+    await shot(page, "unplaced");
+
+    const [download] = await Promise.all([page.waitForEvent("download"), page.getByText("Ladda ner listan som CSV").click()]);
+    expect(download.suggestedFilename()).toMatch(/^skolpliktsbevakning-0180-\d{4}-\d{2}-\d{2}\.csv$/);
+    const csv = readFileSync((await download.path()) ?? "", "utf8");
+    const [header, ...rows] = csv
+      .replace(/^\ufeff/, "")
+      .trim()
+      .split("\r\n");
+    expect(header).toBe("personnummer,givenName,familyName,district,placement,protectedIdentity,openCases,comingEnrolmentStart");
+    expect(rows).toContainEqual(`${PROTECTED_PNR},Hemlig,Skyddad,${m.district},unplaced,true,unplaced,`);
+
+    await row.getByRole("link", { name: "Hemlig Skyddad" }).click();
+    await expect(page.locator(".banner").textContent()).resolves.toContain("Skyddade personuppgifter");
+    await expect(page.locator("main").textContent()).resolves.toContain(PROTECTED_PNR);
+    await accessible(page);
+
+    // Finding a pupil: the number goes in the form body, the page lands on the opaque id.
+    await page.getByRole("link", { name: "Sök elev" }).click();
+    await accessible(page);
+    await page.getByLabel("Personnummer").fill(PROTECTED_PNR);
+    await page.getByRole("button", { name: "Sök" }).click();
+    expect(new URL(page.url()).pathname).toBe(`/app/pupils/${protectedPupil}`);
+    await shot(page, "pupil");
+    // Unknown: says so, 404, and does not repeat the number back.
+    await page.getByRole("link", { name: "Sök elev" }).click();
+    await page.getByLabel("Personnummer").fill(pnr("2013-03-03"));
+    const [unknown] = await Promise.all([
+      page.waitForResponse((r) => r.request().method() === "POST"),
+      page.getByRole("button", { name: "Sök" }).click(),
+    ]);
+    expect(unknown.status()).toBe(404);
+    await expect(page.getByRole("alert").textContent()).resolves.toBe(
+      "Ingen elev som du har behörighet till har det personnumret.",
+    );
+    await accessible(page);
+
+    const digits = PROTECTED_PNR.replace(/\D/g, "");
+    expect(urls.filter((u) => u.replace(/\D/g, "").includes(digits.slice(2)))).toEqual([]);
+    // Each read is audited with the person.
+    const audit = (await store().audit(protectedPupil)).filter((a) => a.person === "contact:office").map((a) => a.action);
+    expect(audit).toEqual(expect.arrayContaining(["unplaced.read", "pupil.read", "pupil.search"]));
+    await context.close();
+  });
+
+  it("a school searching for another school's pupil gets the same answer as for an unknown number", async () => {
+    const { context, page } = await signIn("rektor.b@example.se", "/app/pupils");
+    await page.getByLabel("Personnummer").fill(PROTECTED_PNR);
+    await page.getByRole("button", { name: "Sök" }).click();
+    await expect(page.getByRole("alert").textContent()).resolves.toBe(
+      "Ingen elev som du har behörighet till har det personnumret.",
+    );
+    expect(await page.locator("main").textContent()).not.toContain("Hemlig");
+    // And the watch list is the office's alone.
+    expect((await page.goto(`${app}/app/unplaced`))?.status()).toBe(403);
+    expect((await page.goto(`${app}/app/unplaced.csv`))?.status()).toBe(403);
+    await context.close();
+  });
+});
+
+describe("what one person's scope keeps from another", () => {
+  it("a social worker's journal entry is invisible to the school", async () => {
+    const { context, page } = await signIn("soc@example.se", `/app/cases/${caseA}`);
+    await accessible(page);
+    await page.getByLabel("Skriv i journalen").fill("Orosanmälan mottagen, utredning inleds");
+    await page.getByRole("button", { name: "Lägg till" }).click();
+    await expect(page.locator("#journal ~ ul").textContent()).resolves.toContain("Orosanmälan mottagen");
+    await context.close();
+
+    const rektor = await signIn("rektor.a@example.se", `/app/cases/${caseA}`);
+    await expect(rektor.page.locator("main").textContent()).resolves.not.toContain("Orosanmälan mottagen");
+    await rektor.context.close();
+  });
+
+  it("a rektor of another school gets a 403 page that says nothing", async () => {
+    const { context, page } = await signIn("rektor.b@example.se", `/app/cases/${caseA}`);
+    const res = await page.goto(`${app}/app/cases/${caseA}`);
+    expect(res?.status()).toBe(403);
+    const text = (await page.locator("main").textContent()) ?? "";
+    expect(text).toContain("Du har inte behörighet");
+    // Not even whether the case exists: an unknown id answers the same page.
+    const unknown = await page.goto(`${app}/app/cases/case_00000000-0000-4000-8000-000000000000`);
+    expect(unknown?.status()).toBe(403);
+    expect(await page.locator("main").textContent()).toBe(text);
+    for (const secret of ["Alva", "Berg", "not_returned", "Inte tillbaka", m.schoolA]) expect(text).not.toContain(secret);
+    await accessible(page);
+    await context.close();
+  });
+
+  it("a person with no contact gets 'no access' and no data", async () => {
+    const { context, page } = await signIn("nobody@example.se", "/app/cases");
+    await expect(page.locator("h1").textContent()).resolves.toBe("Ingen åtkomst");
+    await accessible(page);
+    const res = await page.goto(`${app}/app/cases/${caseA}`);
+    expect(res?.status()).toBe(403);
+    expect(await page.locator("main").textContent()).not.toContain("Alva");
+    await context.close();
+  });
+
+  it("removing the contact ends the access at the next request", async () => {
+    const { context, page } = await signIn("rektor.c@example.se", "/app/cases");
+    await expect(page.locator("h1").textContent()).resolves.toBe("Mina ärenden");
+    expect((await api("DELETE", "/v1/contacts/rektor-c", { key: m.muni })).status).toBe(200);
+    const res = await page.reload();
+    expect(res?.status()).toBe(403);
+    await expect(page.locator("h1").textContent()).resolves.toBe("Ingen åtkomst");
+    await context.close();
+  });
+});
+
+describe("sessions and forms", () => {
+  it("an expired session returns to sign-in", async () => {
+    const { context, page } = await signIn("rektor.a@example.se", "/app/cases");
+    await expect(page.locator("h1").textContent()).resolves.toBe("Mina ärenden");
+    const before = (await context.cookies()).find((c) => c.name === "elevvakt_session")?.value;
+    const start = webNow;
+    try {
+      webNow += 8 * 3600 * 1000 + 60_000;
+      // The expired session counts for nothing: the app sends the browser to sign in, back to this page after.
+      const res = await page.request.get(`${app}/app/cases/${caseA}`, { maxRedirects: 0 });
+      expect(res.status()).toBe(302);
+      expect(res.headers().location).toBe(`/app/login?returnTo=${encodeURIComponent(`/app/cases/${caseA}`)}`);
+      // Through the provider (which still knows the person) to the case, with a new session.
+      await page.goto(`${app}/app/cases/${caseA}`);
+      expect(new URL(page.url()).pathname).toBe(`/app/cases/${caseA}`);
+      const after = (await context.cookies()).find((c) => c.name === "elevvakt_session")?.value;
+      expect(after).toBeDefined();
+      expect(after).not.toBe(before);
+    } finally {
+      webNow = start;
+    }
+    await context.close();
+  });
+
+  it("a form without its CSRF token is refused and changes nothing", async () => {
+    const { context, page } = await signIn("rektor.a@example.se", `/app/cases/${caseA}`);
+    const before = (await api("GET", `/v1/cases/${caseA}`, { key: m.muni })).body.journal.length;
+    // The journal form, its token taken out, submitted by the browser.
+    await page.evaluate(() => {
+      document.querySelectorAll('form[action$="/journal"] input[name="_csrf"]').forEach((input) => {
+        input.remove();
+      });
+    });
+    await page.getByLabel("Skriv i journalen").fill("Utan token");
+    await page.getByRole("button", { name: "Lägg till" }).click();
+    await expect(page.locator("h1").textContent()).resolves.toBe("Formuläret kunde inte tas emot");
+    // A wrong token, from another page, is refused the same way.
+    const other = await page.request.post(`${app}/app/cases/${caseA}/journal`, {
+      form: { _csrf: "x".repeat(32), text: "Fel token" },
+      maxRedirects: 0,
+    });
+    expect(other.status()).toBe(403);
+    expect((await api("GET", `/v1/cases/${caseA}`, { key: m.muni })).body.journal.length).toBe(before);
+    await context.close();
+  });
+});
