@@ -17,5 +17,8 @@ new ElevvaktStack(app, `Elevvakt-${stage}`, {
   ...(context("smsBudgetUsd") ? { smsBudgetUsd: Number(context("smsBudgetUsd")) } : {}),
   // How many municipalities are worked at once (SPEC §10): -c workerConcurrency=20
   ...(context("workerConcurrency") ? { workerConcurrency: Math.max(2, Number(context("workerConcurrency"))) } : {}),
+  // Which identity provider may vouch for which scopes (SPEC §8): -c providerScopes='{"Skolfederation":["school:*"],"COGNITO":["*"]}'
+  ...(context("providerScopes") ? { providerScopes: JSON.parse(context("providerScopes") as string) } : {}),
+  ...(context("authDomainPrefix") ? { authDomainPrefix: context("authDomainPrefix") } : {}),
 });
 Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));

@@ -17,6 +17,17 @@ import { type CfnStage, HttpApi, HttpMethod } from "aws-cdk-lib/aws-apigatewayv2
 import { HttpLambdaIntegration } from "aws-cdk-lib/aws-apigatewayv2-integrations";
 import { Alarm, ComparisonOperator, type IMetric, Metric, TreatMissingData } from "aws-cdk-lib/aws-cloudwatch";
 import { SnsAction } from "aws-cdk-lib/aws-cloudwatch-actions";
+import {
+  AccountRecovery,
+  AdvancedSecurityMode,
+  FeaturePlan,
+  Mfa,
+  OAuthScope,
+  UserPool,
+  UserPoolClient,
+  UserPoolClientIdentityProvider,
+  UserPoolDomain,
+} from "aws-cdk-lib/aws-cognito";
 import { AttributeType, Billing, TableEncryptionV2, TableV2 } from "aws-cdk-lib/aws-dynamodb";
 import { PolicyStatement, Role, ServicePrincipal } from "aws-cdk-lib/aws-iam";
 import { Key } from "aws-cdk-lib/aws-kms";
@@ -40,6 +51,8 @@ import { type MetricName, NAMESPACE } from "../shared/adapters/metrics.ts";
 import { WORK_QUEUE_URL_ENV } from "../shared/adapters/sqs.ts";
 import { type ScheduleDef, schedules, TIME_ZONE } from "../shared/app/schedules.ts";
 import { type FunctionName, type RouteDef, routes } from "../shared/http/routes.ts";
+import { OIDC_CLIENT_ID_ENV, OIDC_ISSUER_ENV } from "../shared/web/identity.ts";
+import { PROVIDER_SCOPES_ENV, type VouchPolicy } from "../shared/web/vouch.ts";
 import { ElevvaktFunction, functionEntry } from "./function.ts";
 
 export interface ElevvaktStackProps extends StackProps {
@@ -52,10 +65,19 @@ export interface ElevvaktStackProps extends StackProps {
   smsBudgetUsd?: number;
   /** How many municipalities the worker takes at once (SPEC §10; -c workerConcurrency=, at least 2). */
   workerConcurrency?: number;
+  /**
+   * Which identity provider may vouch for which scopes (SPEC §8; -c providerScopes='{"Skolfederation":["school:*"]}').
+   * The user pool's own invited accounts are `COGNITO`. Default: invited accounts only, for every scope.
+   */
+  providerScopes?: VouchPolicy;
+  /** The Cognito hosted domain's prefix (-c authDomainPrefix=; globally unique). */
+  authDomainPrefix?: string;
 }
 
 const FUNCTIONS: FunctionName[] = ["admin", "register", "schools", "pupils", "cases", "docs"];
 type JobName = ScheduleDef["fn"];
+/** The web app for people (SPEC §8): its own function, behind the same HTTP API under /app. */
+type WebName = "web";
 const JOBS: JobName[] = ["morning", "dispatcher"];
 const pascal = (name: string) => `${name[0]?.toUpperCase()}${name.slice(1)}`;
 
@@ -70,8 +92,11 @@ export class ElevvaktStack extends Stack {
   readonly workQueue: Queue;
   readonly workDeadLetters: Queue;
   readonly deadLetters: Queue;
+  readonly web: ElevvaktFunction;
+  readonly userPool: UserPool;
+  readonly webClient: UserPoolClient;
 
-  private grantStore(fn: ElevvaktFunction, key: Key, name: FunctionName | JobName | "worker"): void {
+  private grantStore(fn: ElevvaktFunction, key: Key, name: FunctionName | JobName | WebName | "worker"): void {
     this.table.grant(fn, ...TABLE_ACTIONS);
     // Deletes only of what the function's code deletes, by the partition key's prefix.
     if (DELETES[name].length) {
@@ -169,7 +194,7 @@ export class ElevvaktStack extends Stack {
     };
     // Only the functions that look pupils up by personnummer read the HMAC key, at cold start from
     // Secrets Manager: it is in no function's configuration.
-    const pepperReaders: FunctionName[] = ["register", "schools"];
+    const pepperReaders: FunctionName[] = ["register", "schools", "pupils"];
     this.functions = Object.fromEntries(
       FUNCTIONS.map((name) => {
         const fn = new ElevvaktFunction(this, `${name[0]?.toUpperCase()}${name.slice(1)}Function`, {
@@ -215,6 +240,83 @@ export class ElevvaktStack extends Stack {
     for (const def of Object.values(routes) as RouteDef[]) {
       this.api.addRoutes({ path: def.path, methods: [HttpMethod[def.method]], integration: integrations[def.fn] });
     }
+
+    // ---- people (SPEC §8): a Cognito user pool, its hosted sign-in, and the web app under /app ----
+    const appUrl = (props.appUrl ?? this.api.apiEndpoint).replace(/\/$/, "");
+    this.userPool = new UserPool(this, "People", {
+      userPoolName: `elevvakt-${props.stage}`,
+      // Accounts are invited (independent schools' rektors with no federated provider); nobody signs up.
+      selfSignUpEnabled: false,
+      signInAliases: { email: true },
+      autoVerify: { email: true },
+      standardAttributes: { email: { required: true, mutable: true }, fullname: { required: false, mutable: true } },
+      mfa: Mfa.REQUIRED,
+      mfaSecondFactor: { otp: true, sms: false },
+      passwordPolicy: {
+        minLength: 14,
+        requireLowercase: true,
+        requireUppercase: true,
+        requireDigits: true,
+        requireSymbols: true,
+        tempPasswordValidity: Duration.days(3),
+      },
+      accountRecovery: AccountRecovery.EMAIL_ONLY,
+      featurePlan: FeaturePlan.PLUS,
+      advancedSecurityMode: AdvancedSecurityMode.ENFORCED,
+      deletionProtection: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+      userInvitation: {
+        emailSubject: "Elevvakt: ditt konto",
+        emailBody:
+          "Du har fått ett konto i Elevvakt. Användarnamn: {username}. Tillfälligt lösenord: {####}. Logga in och välj en autentiseringsapp för tvåstegsverifiering.",
+      },
+    });
+    const domain = new UserPoolDomain(this, "PeopleDomain", {
+      userPool: this.userPool,
+      cognitoDomain: { domainPrefix: props.authDomainPrefix ?? `elevvakt-${props.stage}` },
+    });
+    this.webClient = new UserPoolClient(this, "WebClient", {
+      userPool: this.userPool,
+      userPoolClientName: "elevvakt-web",
+      // A public client: authorization code with PKCE, no secret in the function at all.
+      generateSecret: false,
+      authFlows: {},
+      oAuth: {
+        flows: { authorizationCodeGrant: true },
+        scopes: [OAuthScope.OPENID, OAuthScope.EMAIL, OAuthScope.PROFILE],
+        callbackUrls: [`${appUrl}/app/callback`],
+        logoutUrls: [`${appUrl}/app/cases`],
+      },
+      // Federated providers (Skolfederation, a municipality's Entra ID) are added here when configured (README).
+      supportedIdentityProviders: [UserPoolClientIdentityProvider.COGNITO],
+      preventUserExistenceErrors: true,
+      enableTokenRevocation: true,
+      idTokenValidity: Duration.hours(1),
+      accessTokenValidity: Duration.hours(1),
+      refreshTokenValidity: Duration.hours(8),
+    });
+    this.web = new ElevvaktFunction(this, "WebFunction", {
+      entry: functionEntry("web"),
+      environment: {
+        ...environment,
+        PNR_PEPPER_SECRET: pepper.secretArn,
+        [OIDC_ISSUER_ENV]: `https://cognito-idp.${this.region}.amazonaws.com/${this.userPool.userPoolId}`,
+        [OIDC_CLIENT_ID_ENV]: this.webClient.userPoolClientId,
+        [PROVIDER_SCOPES_ENV]: JSON.stringify(props.providerScopes ?? { COGNITO: ["*"] }),
+      },
+      logKey: key,
+    });
+    pepper.grantRead(this.web);
+    this.grantStore(this.web, key, "web");
+    const webIntegration = new HttpLambdaIntegration("webIntegration", this.web);
+    this.api.addRoutes({ path: "/app", methods: [HttpMethod.GET], integration: webIntegration });
+    this.api.addRoutes({ path: "/app/{proxy+}", methods: [HttpMethod.ANY], integration: webIntegration });
+    new CfnOutput(this, "WebAppUrl", { value: `${appUrl}/app`, description: "Where people sign in (SPEC §8)" });
+    new CfnOutput(this, "UserPoolId", {
+      value: this.userPool.userPoolId,
+      description: "Invite accounts, add federated providers",
+    });
+    new CfnOutput(this, "SignInDomain", { value: domain.baseUrl(), description: "Cognito's hosted sign-in" });
 
     // ---- the work queue (SPEC §10): one item per municipality, a worker with bounded concurrency ----
     this.workDeadLetters = new Queue(this, "WorkDeadLetters", {
@@ -513,7 +615,7 @@ const TABLE_ACTIONS = ["dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Qu
  * after a server error; whatever resolves, reopens or moves a case moves its scope pointers; a
  * school's absence report takes back a pupil's absence. Nothing else is ever deleted.
  */
-const DELETES: Record<FunctionName | JobName | "worker", string[]> = {
+const DELETES: Record<FunctionName | JobName | WebName | "worker", string[]> = {
   admin: [DELETABLE.idempotency],
   register: [DELETABLE.idempotency, DELETABLE.caseScope],
   schools: [DELETABLE.idempotency, DELETABLE.caseScope, DELETABLE.pupilAbsence],
@@ -523,6 +625,8 @@ const DELETES: Record<FunctionName | JobName | "worker", string[]> = {
   morning: [],
   dispatcher: [],
   worker: [DELETABLE.caseScope],
+  // Sign-out ends the session; a person's work resolves cases as the case routes do.
+  web: [DELETABLE.session, DELETABLE.caseScope],
 };
 
 /** How cdk-nag prints a value in a finding id: the literal when known, else its pseudo-parameter. */

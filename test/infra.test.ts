@@ -46,7 +46,7 @@ describe("stack", () => {
 
   it("runs every function on Node.js 24, arm64, with logs kept", () => {
     const fns = template.findResources("AWS::Lambda::Function");
-    expect(Object.keys(fns)).toHaveLength(9); // six route groups, the morning and dispatcher kickoffs, the worker
+    expect(Object.keys(fns)).toHaveLength(10); // six route groups, the web app, the morning and dispatcher kickoffs, the worker
     for (const fn of Object.values(fns)) {
       expect(fn.Properties.Runtime).toBe("nodejs24.x");
       expect(fn.Properties.Architectures).toEqual(["arm64"]);
@@ -58,7 +58,8 @@ describe("stack", () => {
     const declared = Object.values(template.findResources("AWS::ApiGatewayV2::Route"))
       .map((r) => r.Properties.RouteKey)
       .sort();
-    expect(declared).toEqual(Object.keys(routes).sort());
+    // The route table's, and the web app's two (SPEC §8).
+    expect(declared).toEqual([...Object.keys(routes), "GET /app", "ANY /app/{proxy+}"].sort());
   });
 
   it("grants the table to the API functions but not to the OpenAPI function", () => {
@@ -151,16 +152,16 @@ describe("deploying and operating (issue 8)", () => {
   const fns = () => Object.entries(template.findResources("AWS::Lambda::Function"));
   const policies = () => Object.entries(template.findResources("AWS::IAM::Policy"));
 
-  it("reads the personnummer HMAC key from Secrets Manager in the two functions that need it, and puts it in no configuration", () => {
+  it("reads the personnummer HMAC key from Secrets Manager in the functions that look pupils up by it, and puts it in no configuration", () => {
     const withSecret = fns()
       .filter(([, f]) => f.Properties.Environment?.Variables?.PNR_PEPPER_SECRET)
       .map(([id]) => id.replace(/Function.*$/, ""));
-    expect(withSecret.sort()).toEqual(["Register", "Schools"]);
+    expect(withSecret.sort()).toEqual(["Pupils", "Register", "Schools", "Web"]);
     for (const [, f] of fns()) expect(Object.keys(f.Properties.Environment?.Variables ?? {})).not.toContain("PNR_PEPPER");
     const readers = policies()
       .filter(([, p]) => JSON.stringify(p.Properties.PolicyDocument).includes("secretsmanager:GetSecretValue"))
       .map(([id]) => id.replace(/Function.*$/, ""));
-    expect(readers.sort()).toEqual(["Register", "Schools"]);
+    expect(readers.sort()).toEqual(["Pupils", "Register", "Schools", "Web"]);
   });
 
   it("encrypts every log group with the data key, which CloudWatch Logs and alarms may use", () => {
@@ -259,6 +260,7 @@ describe("deploying and operating (issue 8)", () => {
       PupilsFunction: ["IDEMPOTENCY#*"],
       RegisterFunction: ["CASESCOPE#*", "IDEMPOTENCY#*"],
       SchoolsFunction: ["CASESCOPE#*", "IDEMPOTENCY#*", "PUPIL#*"],
+      WebFunction: ["CASESCOPE#*", "SESSION#*"],
       WorkerJob: ["CASESCOPE#*"],
     });
     for (const [, f] of fns().filter(([id]) => !id.startsWith("Docs"))) {
@@ -311,5 +313,56 @@ describe("deploying and operating (issue 8)", () => {
       expect(f.Properties.TracingConfig).toEqual({ Mode: "Active" });
       expect(f.Properties.Environment?.Variables?.METRICS).toBe("emf");
     }
+  });
+});
+
+describe("people sign in (issue 10, SPEC §8)", () => {
+  it("has a Cognito user pool for invited accounts with MFA, no self sign-up, deletion protection", () => {
+    template.hasResourceProperties("AWS::Cognito::UserPool", {
+      MfaConfiguration: "ON",
+      EnabledMfas: ["SOFTWARE_TOKEN_MFA"],
+      AdminCreateUserConfig: Match.objectLike({ AllowAdminCreateUserOnly: true }),
+      DeletionProtection: "ACTIVE",
+      UsernameAttributes: ["email"],
+      Policies: { PasswordPolicy: Match.objectLike({ MinimumLength: 14 }) },
+    });
+    template.hasResourceProperties("AWS::Cognito::UserPoolDomain", { Domain: "elevvakt-test" });
+  });
+
+  it("signs the web app in with authorization code and PKCE, a public client with no secret, callback on the app's address", () => {
+    template.hasResourceProperties("AWS::Cognito::UserPoolClient", {
+      GenerateSecret: false,
+      AllowedOAuthFlows: ["code"],
+      AllowedOAuthFlowsUserPoolClient: true,
+      AllowedOAuthScopes: Match.arrayWith(["openid", "email", "profile"]),
+      SupportedIdentityProviders: ["COGNITO"],
+      PreventUserExistenceErrors: "ENABLED",
+      CallbackURLs: [Match.objectLike({ "Fn::Join": Match.arrayWith([Match.arrayWith(["/app/callback"])]) })],
+    });
+    const web = Object.entries(template.findResources("AWS::Lambda::Function")).find(([id]) => id.startsWith("WebFunction"))?.[1];
+    const env = web?.Properties.Environment.Variables;
+    expect(JSON.stringify(env.OIDC_ISSUER)).toContain("cognito-idp.eu-north-1.amazonaws.com/");
+    expect(env.OIDC_CLIENT_ID).toBeDefined();
+    // By default only the pool's own (invited) accounts vouch; a federated provider is named with -c providerScopes.
+    expect(JSON.parse(env.OIDC_PROVIDER_SCOPES)).toEqual({ COGNITO: ["*"] });
+  });
+
+  it("takes the provider policy and the domain from the context", () => {
+    const app = new App({ outdir: join(process.env.TMPDIR ?? "/tmp", `elevvakt-cdk-p-${process.pid}`) });
+    const stack = new ElevvaktStack(app, "P", {
+      stage: "prod",
+      env: { account: "111111111111", region: "eu-north-1" },
+      appUrl: "https://elevvakt.stockholm.se",
+      providerScopes: { Skolfederation: ["school:0180*"], "Entra-0180": ["municipality:0180", "social:0180-*"] },
+      authDomainPrefix: "elevvakt-stockholm",
+    });
+    const t = Template.fromStack(stack);
+    t.hasResourceProperties("AWS::Cognito::UserPoolClient", { CallbackURLs: ["https://elevvakt.stockholm.se/app/callback"] });
+    t.hasResourceProperties("AWS::Cognito::UserPoolDomain", { Domain: "elevvakt-stockholm" });
+    const web = Object.entries(t.findResources("AWS::Lambda::Function")).find(([id]) => id.startsWith("WebFunction"))?.[1];
+    expect(JSON.parse(web?.Properties.Environment.Variables.OIDC_PROVIDER_SCOPES)).toEqual({
+      Skolfederation: ["school:0180*"],
+      "Entra-0180": ["municipality:0180", "social:0180-*"],
+    });
   });
 });

@@ -59,7 +59,7 @@ export interface WebSession {
   /** While signing in: what the callback checks (PKCE verifier, state, nonce) and where to go after. */
   login?: { codeVerifier: string; state: string; nonce: string; returnTo: string };
   /** Who signed in, as the identity provider vouched (a verified e-mail). */
-  person?: { sub: string; email: string; name: string };
+  person?: { sub: string; email: string; name: string; provider?: string };
   /** The contact the person acts as (a person may be several contacts). */
   contactId?: string;
 }

@@ -41,6 +41,7 @@ import {
   unplacedCsv,
   unplacedPage,
 } from "./pages.ts";
+import { mayVouch, type VouchPolicy, vouchPolicyFromEnv } from "./vouch.ts";
 
 export const SESSION_COOKIE = "elevvakt_session";
 /** A session lasts at most this long (SPEC §8: ≤ 8 h). */
@@ -54,6 +55,8 @@ export interface WebDeps {
   identity?: () => IdentityProvider;
   /** The app's public address (alert links, the sign-in callback); APP_URL by default. */
   appUrl?: () => string;
+  /** Which provider may vouch for which scopes; OIDC_PROVIDER_SCOPES by default (none: the one local provider). */
+  vouch?: VouchPolicy;
 }
 
 /** Thrown to answer with a page (a status and its HTML). */
@@ -98,6 +101,10 @@ export function createWebHandler(deps: WebDeps = {}) {
   const storeOf = () => (store ??= deps.store?.() ?? new DynamoStore());
   const identityOf = () => (identity ??= deps.identity?.() ?? identityProviderFromEnv());
   const clock = deps.clock ?? systemClock;
+  const policy = deps.vouch ?? vouchPolicyFromEnv();
+  /** The contacts a person may act as: their role gives rights, and their provider may vouch for the scope. */
+  const usableFor = (person: { provider?: string }, c: StoredContact) =>
+    principalOf(c) !== null && mayVouch(policy, person.provider ?? "COGNITO", c.scope);
   const base = () => (deps.appUrl?.() ?? appUrl()).replace(/\/$/, "");
   const secure = () => base().startsWith("https://");
 
@@ -166,6 +173,7 @@ export function createWebHandler(deps: WebDeps = {}) {
       contact &&
       !contact.removedAt &&
       contact.email?.toLowerCase() === session.person?.email.toLowerCase() &&
+      usableFor(session.person ?? {}, contact) &&
       principalOf(contact);
     if (!contact || !valid) {
       throw new PageAnswer(page(403, messagePage(chrome(session, w.noAccessTitle, r), w.noAccess)));
@@ -263,11 +271,11 @@ export function createWebHandler(deps: WebDeps = {}) {
       const lang = current.session.lang;
       const _w = words[lang];
       const contacts = person.emailVerified ? await storeOf().contactsByEmail(person.email) : [];
-      const usable = contacts.filter((c) => principalOf(c));
+      const usable = contacts.filter((c) => usableFor(person, c));
       const { id } = await newSession(
         r,
         {
-          person: { sub: person.sub, email: person.email, name: person.name },
+          person: { sub: person.sub, email: person.email, name: person.name, provider: person.provider },
           ...(usable.length === 1 ? { contactId: (usable[0] as StoredContact).contactId } : {}),
         },
         lang,
@@ -283,10 +291,11 @@ export function createWebHandler(deps: WebDeps = {}) {
 
     if (path === "/app/choose") {
       const current = await currentSession(r);
-      if (!current?.session.person) return redirect("/app/login", [], 302);
+      const person = current?.session.person;
+      if (!current || !person) return redirect("/app/login", [], 302);
       const { session } = current;
       const w = words[session.lang];
-      const mine = (await storeOf().contactsByEmail(session.person?.email ?? "")).filter((c) => principalOf(c));
+      const mine = (await storeOf().contactsByEmail(person.email)).filter((c) => usableFor(person, c));
       if (method === "GET") {
         return page(200, choosePage(chrome(session, w.chooseTitle, r), mine, session.csrf, safeReturn(r.query.get("returnTo"))));
       }

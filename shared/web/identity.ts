@@ -16,6 +16,8 @@ export interface Person {
   email: string;
   emailVerified: boolean;
   name: string;
+  /** Which provider vouched (Cognito: the federated provider's name, or COGNITO for an invited account). */
+  provider: string;
 }
 
 export interface IdentityProvider {
@@ -89,7 +91,23 @@ export class OidcIdentityProvider implements IdentityProvider {
       email: String(info.email ?? ""),
       emailVerified: info.email_verified === true,
       name: String(info.name ?? info.email ?? ""),
+      provider: providerOf(claims.identities),
     };
+  }
+}
+
+/** Cognito names a federated sign-in's provider in the `identities` claim; its own accounts have none. */
+export function providerOf(identities: unknown): string {
+  const list = typeof identities === "string" ? safeJson(identities) : identities;
+  const first = Array.isArray(list) ? (list[0] as { providerName?: unknown } | undefined) : undefined;
+  return typeof first?.providerName === "string" ? first.providerName : "COGNITO";
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
   }
 }
 
