@@ -7,11 +7,11 @@ import { randomUUID } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { issueCredential } from "../shared/api/admin.ts";
+import { populationRecord, readCsv } from "../shared/app/csv.ts";
 import { isIsoDate, todayInStockholm } from "../shared/domain/dates.ts";
 import { parsePrincipal } from "../shared/domain/principals.ts";
 import { toProblem } from "../shared/http/problems.ts";
 import { RegisterRecord, SchoolBody } from "../shared/http/schemas.ts";
-import { readCsv, readYesNo } from "./csv.ts";
 
 const USAGE = `elevvakt — operator CLI
 
@@ -256,26 +256,12 @@ async function main() {
     if (!kod || !/^\d{4}$/.test(kod)) fail("--municipality <kommunkod> is required");
     const valid: { line: number; record: Record<string, unknown> }[] = [];
     for (const row of file.rows) {
-      const v = row.values;
-      const protectedIdentity = readYesNo(v.protectedIdentity ?? "");
-      if (protectedIdentity === "invalid") {
-        rejected.push({
-          line: row.line,
-          reason: `protectedIdentity: "${v.protectedIdentity}" is not true/false, ja/nej or empty`,
-        });
+      const read = populationRecord(row.values);
+      if ("reason" in read) {
+        rejected.push({ line: row.line, reason: read.reason });
         continue;
       }
-      const record = {
-        personnummer: v.personnummer,
-        givenName: v.givenName,
-        familyName: v.familyName,
-        district: v.district,
-        ...(v.householdId ? { householdId: v.householdId } : {}),
-        // Empty keeps what the register has: protection is cleared only by an explicit false.
-        ...(protectedIdentity !== undefined ? { protectedIdentity } : {}),
-        status: v.status,
-        ...(v.statusDate ? { statusDate: v.statusDate } : {}),
-      };
+      const { record } = read;
       const parsed = RegisterRecord.safeParse(record);
       if (!parsed.success) checked(row.line, parsed.error.issues);
       else valid.push({ line: row.line, record });

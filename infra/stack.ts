@@ -20,6 +20,8 @@ import { SnsAction } from "aws-cdk-lib/aws-cloudwatch-actions";
 import {
   AccountRecovery,
   AdvancedSecurityMode,
+  type CfnUserPoolClient,
+  ClientAttributes,
   FeaturePlan,
   Mfa,
   OAuthScope,
@@ -51,7 +53,7 @@ import { type MetricName, NAMESPACE } from "../shared/adapters/metrics.ts";
 import { WORK_QUEUE_URL_ENV } from "../shared/adapters/sqs.ts";
 import { type ScheduleDef, schedules, TIME_ZONE } from "../shared/app/schedules.ts";
 import { type FunctionName, type RouteDef, routes } from "../shared/http/routes.ts";
-import { OIDC_CLIENT_ID_ENV, OIDC_ISSUER_ENV } from "../shared/web/identity.ts";
+import { OIDC_CLIENT_ID_ENV, OIDC_ISSUER_ENV, OIDC_LOGOUT_URL_ENV } from "../shared/web/identity.ts";
 import { PROVIDER_SCOPES_ENV, type VouchPolicy } from "../shared/web/vouch.ts";
 import { ElevvaktFunction, functionEntry } from "./function.ts";
 
@@ -108,7 +110,8 @@ export class ElevvaktStack extends Stack {
         }),
       );
     }
-    this.auditTable.grant(fn, "dynamodb:PutItem");
+    // Append-only for all; the trail is read only where a guardian's request is answered (GET /v1/pupils/{id}/audit).
+    this.auditTable.grant(fn, "dynamodb:PutItem", ...(name === "pupils" || name === "web" ? ["dynamodb:Query"] : []));
     key.grantEncryptDecrypt(fn);
   }
 
@@ -249,6 +252,8 @@ export class ElevvaktStack extends Stack {
       selfSignUpEnabled: false,
       signInAliases: { email: true },
       autoVerify: { email: true },
+      // A changed e-mail counts only once verified: nobody becomes a contact by typing its address.
+      keepOriginal: { email: true },
       standardAttributes: { email: { required: true, mutable: true }, fullname: { required: false, mutable: true } },
       mfa: Mfa.REQUIRED,
       mfaSecondFactor: { otp: true, sms: false },
@@ -280,12 +285,14 @@ export class ElevvaktStack extends Stack {
       userPoolClientName: "elevvakt-web",
       // A public client: authorization code with PKCE, no secret in the function at all.
       generateSecret: false,
-      authFlows: {},
+      // People may change their name; never their e-mail (it is what makes them a contact).
+      readAttributes: new ClientAttributes().withStandardAttributes({ email: true, emailVerified: true, fullname: true }),
+      writeAttributes: new ClientAttributes().withStandardAttributes({ fullname: true }),
       oAuth: {
         flows: { authorizationCodeGrant: true },
         scopes: [OAuthScope.OPENID, OAuthScope.EMAIL, OAuthScope.PROFILE],
         callbackUrls: [`${appUrl}/app/callback`],
-        logoutUrls: [`${appUrl}/app/cases`],
+        logoutUrls: [`${appUrl}/app/signed-out`],
       },
       // Federated providers (Skolfederation, a municipality's Entra ID) are added here when configured (README).
       supportedIdentityProviders: [UserPoolClientIdentityProvider.COGNITO],
@@ -295,6 +302,8 @@ export class ElevvaktStack extends Stack {
       accessTokenValidity: Duration.hours(1),
       refreshTokenValidity: Duration.hours(8),
     });
+    // Only the hosted sign-in (code + PKCE): no password, SRP or custom sign-in straight against the pool's API.
+    (this.webClient.node.defaultChild as CfnUserPoolClient).explicitAuthFlows = ["ALLOW_REFRESH_TOKEN_AUTH"];
     this.web = new ElevvaktFunction(this, "WebFunction", {
       entry: functionEntry("web"),
       environment: {
@@ -302,6 +311,7 @@ export class ElevvaktStack extends Stack {
         PNR_PEPPER_SECRET: pepper.secretArn,
         [OIDC_ISSUER_ENV]: `https://cognito-idp.${this.region}.amazonaws.com/${this.userPool.userPoolId}`,
         [OIDC_CLIENT_ID_ENV]: this.webClient.userPoolClientId,
+        [OIDC_LOGOUT_URL_ENV]: `${domain.baseUrl()}/logout`,
         [PROVIDER_SCOPES_ENV]: JSON.stringify(props.providerScopes ?? { COGNITO: ["*"] }),
       },
       logKey: key,

@@ -111,6 +111,20 @@ ${error ? html`<p role="alert">${error}</p>` : ""}
 </html>`.value;
 }
 
+function logoutPage(form: string) {
+  // `form` is the provider's own hidden form (its anti-forgery token); the button submits it.
+  return `<!doctype html>
+<html lang="sv">
+<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Logga ut – Elevvakt (lokal identitetsleverantör)</title></head>
+<body><main><h1>Logga ut</h1>
+<p>Vill du logga ut även från identitetsleverantören?</p>
+${form}
+<p><button type="submit" form="op.logoutForm" name="logout" value="yes">Logga ut</button></p>
+</main></body>
+</html>`;
+}
+
 function errorPage(code: string) {
   return html`<!doctype html>
 <html lang="sv">
@@ -153,6 +167,7 @@ export async function startIdentityProvider(opts: {
         // A public client: authorization code with PKCE (S256), no secret.
         token_endpoint_auth_method: "none",
         redirect_uris: [`${opts.appUrl.replace(/\/$/, "")}/app/callback`],
+        post_logout_redirect_uris: [`${opts.appUrl.replace(/\/$/, "")}/app/signed-out`],
         response_types: ["code"],
         grant_types: ["authorization_code"],
       },
@@ -160,7 +175,17 @@ export async function startIdentityProvider(opts: {
     jwks: secrets.jwks as never,
     cookies: { keys: secrets.cookieKeys },
     claims: { openid: ["sub"], email: ["email", "email_verified"], profile: ["name"] },
-    features: { devInteractions: { enabled: false } },
+    features: {
+      devInteractions: { enabled: false },
+      // Signing out of Elevvakt signs out here too (our own confirmation page, no script).
+      rpInitiatedLogout: {
+        enabled: true,
+        logoutSource: async (ctx: { type: string; body: string }, form: string) => {
+          ctx.type = "html";
+          ctx.body = logoutPage(form);
+        },
+      },
+    },
     interactions: { url: (_ctx: unknown, interaction: { uid: string }) => `/interaction/${interaction.uid}` },
     findAccount: async (_ctx: unknown, id: string) => {
       const p = people.get(id.toLowerCase());

@@ -243,7 +243,12 @@ describe("deploying and operating (issue 8)", () => {
         const actions = ([] as string[]).concat(st.Action);
         expect(actions, id).not.toContain("dynamodb:Scan");
         expect(actions, id).not.toContain("dynamodb:BatchWriteItem");
-        if (JSON.stringify(st.Resource).includes(auditId as string)) expect(actions, id).toEqual(["dynamodb:PutItem"]);
+        // The audit table: appended to by all, read (Query) only by the two that answer a guardian's request.
+        if (JSON.stringify(st.Resource).includes(auditId as string)) {
+          expect(actions, id).toEqual(
+            /^(Pupils|Web)Function/.test(id) ? ["dynamodb:PutItem", "dynamodb:Query"] : ["dynamodb:PutItem"],
+          );
+        }
         if (actions.includes("sns:Publish")) expect(id).toMatch(/^DispatcherJob/);
         // A delete only of the items the function's code deletes, by the partition key's prefix.
         if (actions.some((a) => a === "dynamodb:DeleteItem" || a === "dynamodb:*")) {
@@ -338,11 +343,21 @@ describe("people sign in (issue 10, SPEC §8)", () => {
       SupportedIdentityProviders: ["COGNITO"],
       PreventUserExistenceErrors: "ENABLED",
       CallbackURLs: [Match.objectLike({ "Fn::Join": Match.arrayWith([Match.arrayWith(["/app/callback"])]) })],
+      LogoutURLs: [Match.objectLike({ "Fn::Join": Match.arrayWith([Match.arrayWith(["/app/signed-out"])]) })],
+      // Only the hosted sign-in: no password, SRP or custom sign-in against the pool's API with the public id.
+      ExplicitAuthFlows: ["ALLOW_REFRESH_TOKEN_AUTH"],
+      // A person may not write their own e-mail (what makes them a contact).
+      WriteAttributes: ["name"],
+    });
+    // A changed e-mail counts only once verified.
+    template.hasResourceProperties("AWS::Cognito::UserPool", {
+      UserAttributeUpdateSettings: { AttributesRequireVerificationBeforeUpdate: ["email"] },
     });
     const web = Object.entries(template.findResources("AWS::Lambda::Function")).find(([id]) => id.startsWith("WebFunction"))?.[1];
     const env = web?.Properties.Environment.Variables;
     expect(JSON.stringify(env.OIDC_ISSUER)).toContain("cognito-idp.eu-north-1.amazonaws.com/");
     expect(env.OIDC_CLIENT_ID).toBeDefined();
+    expect(JSON.stringify(env.OIDC_LOGOUT_URL)).toContain("/logout");
     // By default only the pool's own (invited) accounts vouch; a federated provider is named with -c providerScopes.
     expect(JSON.parse(env.OIDC_PROVIDER_SCOPES)).toEqual({ COGNITO: ["*"] });
   });

@@ -46,6 +46,7 @@ const people = [
   { login: "soc@example.se", name: "Sara Socialsekreterare", role: "social_services", scope: "" },
   { login: "nobody@example.se", name: "Nils Ingen", role: "rektor", scope: "" },
   { login: "rektor.c@example.se", name: "Cecilia Rektor", role: "rektor", scope: "" },
+  { login: "chef@example.se", name: "Gunnel Grundskolechef", role: "head_of_schools", scope: "municipality:0180" },
 ].map((p) => ({ ...p, password: PASSWORD }));
 
 beforeAll(async () => {
@@ -57,6 +58,7 @@ beforeAll(async () => {
     { id: "rektor-b", name: "Rektor B", role: "rektor", scope: `school:${m.schoolB}`, email: "Rektor.B@example.se" },
     { id: "office", name: "Skolplikt", role: "attendance_office", scope: "municipality:0180", email: "skolplikt@example.se" },
     { id: "soc", name: "Socialtjänsten", role: "social_services", scope: `social:${m.district}`, email: "soc@example.se" },
+    { id: "head", name: "Grundskolechef", role: "head_of_schools", scope: "municipality:0180", email: "chef@example.se" },
     { id: "rektor-c", name: "Rektor C", role: "rektor", scope: `school:${m.schoolC}`, email: "rektor.c@example.se" },
   ];
   for (const { id, ...c } of contacts)
@@ -200,12 +202,17 @@ describe("a rektor works a case from the SMS link", () => {
     await expect(page.locator("html").getAttribute("lang")).resolves.toBe("en");
     await accessible(page);
 
-    // Sign out: the session is gone, the next page asks for sign-in again.
+    // Sign out: of Elevvakt and of the provider, so the next person at this phone must sign in themselves.
     await page.getByRole("button", { name: "Sign out" }).click();
-    await expect(page.locator("h1").textContent()).resolves.toBe("Signed out");
+    await expect(page.locator("h1").textContent()).resolves.toBe("Logga ut");
+    await page.getByRole("button", { name: "Logga ut" }).click();
+    await expect(page.locator("h1").textContent()).resolves.toBe("Utloggad");
+    await accessible(page);
     const after = await page.request.get(`${app}/app/cases`, { maxRedirects: 0 });
     expect(after.status()).toBe(302);
     expect(after.headers().location).toMatch(/^\/app\/login/);
+    await page.goto(`${app}/app/cases`);
+    expect(new URL(page.url()).pathname).toMatch(/^\/interaction\//);
     await context.close();
   });
 
@@ -398,6 +405,204 @@ describe("sessions and forms", () => {
     });
     expect(other.status()).toBe(403);
     expect((await api("GET", `/v1/cases/${caseA}`, { key: m.muni })).body.journal.length).toBe(before);
+    await context.close();
+  });
+});
+
+describe("a school without an administration system of its own", () => {
+  it("enrols, reports a day's absence and releases on the roster's forms", async () => {
+    const personnummer = pnr("2016-01-01");
+    const pupilId = await m.resident(personnummer, { givenName: "Olle", familyName: "Formsson" });
+    const { context, page } = await signIn("rektor.a@example.se", "/app/roster");
+    await expect(page.locator("h1").textContent()).resolves.toBe("Elevlista");
+    await accessible(page);
+
+    await page.getByLabel("Personnummer").fill(personnummer);
+    await page.getByLabel("Årskurs").selectOption("4");
+    await page.getByLabel("Första dag").fill("2026-08-20");
+    await page.getByRole("button", { name: "Skriv in" }).click();
+    await expect(page.getByRole("status").textContent()).resolves.toBe("Sparat.");
+    const row = page.locator("tr", { hasText: "Olle Formsson" });
+    await expect(row.textContent()).resolves.toContain(personnummer);
+    await shot(page, "roster");
+
+    // A day's absence: Olle absent, everyone else present.
+    await page.getByRole("link", { name: "Rapportera en dags frånvaro" }).click();
+    await accessible(page);
+    await page.getByLabel("Dag").fill("2026-08-20");
+    await page.getByLabel("Olle Formsson (4)").selectOption("unexcused");
+    await page.getByRole("button", { name: "Skicka rapporten" }).click();
+    await expect(page.getByRole("status").textContent()).resolves.toBe("Sparat.");
+    // The day is filed, naming Olle alone.
+    expect(await store().absenceReport(m.schoolA, "2026-08-20")).toEqual([pupilId]);
+    expect((await store().filedDays(m.schoolA, ["2026-27"])).has("2026-08-20")).toBe(true);
+
+    // A bad form answers with the reason and changes nothing.
+    await page.getByLabel("Personnummer").fill("19000101-0000");
+    await page.getByRole("button", { name: "Skriv in" }).click();
+    await expect(page.locator("h1").textContent()).resolves.toBe("Uppgifterna kunde inte sparas");
+    await expect(page.locator("main").textContent()).resolves.toContain("/personnummer");
+    await accessible(page);
+
+    // The release: transfer with no receiving school keeps the enrolment (pending release).
+    await page.goto(`${app}/app/roster`);
+    await page
+      .locator("tr", { hasText: "Olle Formsson" })
+      .getByRole("link", { name: /Skriv ut/ })
+      .click();
+    await accessible(page);
+    await page.getByLabel("Sista dag").fill("2026-08-28");
+    await page.getByLabel("Orsak").selectOption("transfer");
+    await page.getByRole("button", { name: "Skriv ut" }).click();
+    await expect(page.getByRole("status").textContent()).resolves.toBe("Sparat.");
+    const pupil = (await api("GET", `/v1/pupils/${pupilId}`, { key: m.muni })).body;
+    expect(pupil.enrolments[0].status).toBe("pending_release");
+    await context.close();
+  });
+});
+
+describe("social services", () => {
+  it("sets a risk flag on the pupil page, which raises the open case", async () => {
+    const c = (await api("GET", `/v1/cases/${caseA}`, { key: m.muni })).body;
+    const { context, page } = await signIn("soc@example.se", `/app/pupils/${c.pupilId}`);
+    await accessible(page);
+    await page.getByLabel("Hedersrelaterad oro").check();
+    await page.getByRole("button", { name: "Spara flaggor" }).click();
+    await expect(page.getByRole("status").textContent()).resolves.toBe("Sparat.");
+    await expect(page.getByLabel("Hedersrelaterad oro").isChecked()).resolves.toBe(true);
+    expect((await api("GET", `/v1/cases/${caseA}`, { key: m.muni })).body.severity).toBe("high");
+    // A school sees no flags form and no flags.
+    await context.close();
+    const rektor = await signIn("rektor.a@example.se", `/app/pupils/${c.pupilId}`);
+    expect(await rektor.page.getByLabel("Hedersrelaterad oro").count()).toBe(0);
+    await rektor.context.close();
+  });
+});
+
+describe("the office's pages", () => {
+  it("a lock override needs a second person: the one who asked cannot approve it", async () => {
+    const personnummer = pnr("2016-02-02");
+    const pupilId = await m.resident(personnummer, { givenName: "Lisa", familyName: "Låst" });
+    expect(
+      (
+        await api("POST", `/v1/schools/${m.schoolB}/enrolments`, {
+          key: m.keyB,
+          body: { personnummer, grade: "4", startDate: "2026-08-17" },
+        })
+      ).status,
+    ).toBe(201);
+    const office = await signIn("skolplikt@example.se", `/app/pupils/${pupilId}`);
+    await accessible(office.page);
+    const form = office.page.locator("section", { hasText: "Åsidosätt låset" });
+    await form.getByLabel("Sista dag").fill("2026-08-31");
+    await form.getByLabel("Orsak").selectOption("emigrated");
+    await form.getByLabel("Slag").selectOption("guardian_certificate");
+    await form.getByLabel("Referens").fill("Intyg 2026-08-25");
+    await form.getByLabel("Motivering").fill("Skolan kan inte nå familjen; beslut i nämnden");
+    await form.getByRole("button", { name: "Begär åsidosättande" }).click();
+    await expect(office.page.locator("h1").textContent()).resolves.toBe("Åsidosättanden av låset");
+    await expect(office.page.locator("main").textContent()).resolves.toContain("Väntar på godkännande");
+    await accessible(office.page);
+    await shot(office.page, "overrides");
+    // The same person may not approve.
+    await office.page.getByRole("button", { name: "Godkänn" }).click();
+    expect(await office.page.locator("main").textContent()).toMatch(/second person|andra person/i);
+    await office.context.close();
+
+    const head = await signIn("chef@example.se", "/app/overrides");
+    await head.page.getByRole("button", { name: "Godkänn" }).click();
+    await expect(head.page.locator("main").textContent()).resolves.toContain("Godkänt av contact:head");
+    const pupil = (await api("GET", `/v1/pupils/${pupilId}`, { key: m.muni })).body;
+    expect(pupil.enrolments[0]).toMatchObject({ status: "ended", endDate: "2026-08-31" });
+    await head.context.close();
+  });
+
+  it("every office page opens, passes axe, and does its work", async () => {
+    const { context, page } = await signIn("skolplikt@example.se", "/app/office");
+    await accessible(page);
+    for (const [name, h1] of [
+      ["Svep", "Svep"],
+      ["Inställningar", "Inställningar"],
+      ["Skolor", "Skolor"],
+      ["Kontakter", "Kontakter"],
+      ["Läsårskalender", "Läsårskalender"],
+      ["Nycklar", "Nycklar"],
+      ["Import", "Import från folkbokföringen"],
+    ] as const) {
+      await page.goto(`${app}/app/office`);
+      await page.getByRole("link", { name, exact: true }).click();
+      await expect(page.locator("h1").textContent()).resolves.toBe(h1);
+      await accessible(page);
+    }
+
+    // A sweep for a date to come is a preview: nothing written.
+    await page.goto(`${app}/app/sweep`);
+    await page.getByLabel("Dag").fill("2026-09-30");
+    await page.getByRole("button", { name: "Kör svepet" }).click();
+    await expect(page.getByRole("status").textContent()).resolves.toContain("Förhandsvisning");
+    await accessible(page);
+
+    // Settings: a value out of bounds is refused with the reason; a good one is kept.
+    await page.goto(`${app}/app/settings`);
+    await page.getByLabel("Inte tillbaka: frånvarodagar efter lov").fill("99");
+    await page.getByRole("button", { name: "Spara" }).click();
+    await expect(page.locator("main").textContent()).resolves.toContain("/notReturnedDays");
+    await page.goto(`${app}/app/settings`);
+    await page.getByLabel("Inte tillbaka: frånvarodagar efter lov").fill("4");
+    await page.getByRole("button", { name: "Spara" }).click();
+    await expect(page.getByLabel("Inte tillbaka: frånvarodagar efter lov").inputValue()).resolves.toBe("4");
+    await api("PUT", "/v1/municipalities/0180/settings", { key: m.muni, body: {} });
+
+    // Contacts show their alert subscription state; one added here is there.
+    await page.goto(`${app}/app/contacts`);
+    await expect(page.locator("main").textContent()).resolves.toContain("lokalt (konsolen)");
+    await page.getByLabel("Namn").fill("Ny Rektor");
+    await page.getByLabel("Enhet (school:<kod>, municipality:<kod> eller social:<stadsdel>)").fill(`school:${m.schoolC}`);
+    await page.getByLabel("E-post").fill("ny.rektor@example.se");
+    await page.getByRole("button", { name: "Spara" }).click();
+    await expect(page.locator("tr", { hasText: "Ny Rektor" }).count()).resolves.toBe(1);
+
+    // A key: shown once, then listed by its label, never again in full.
+    await page.goto(`${app}/app/keys`);
+    await page.getByLabel("För (school:<kod>, social:<stadsdel> eller municipality:<kod>)").fill(`school:${m.schoolC}`);
+    await page.getByLabel("Etikett (system eller person)").fill("Skolsystemet C");
+    await page.getByRole("button", { name: "Utfärda" }).click();
+    const key = (await page.locator("code").textContent()) ?? "";
+    expect(key.length).toBeGreaterThan(20);
+    await accessible(page);
+    expect((await api("GET", `/v1/schools/${m.schoolC}/roster`, { key })).status).toBe(200);
+    await page.goto(`${app}/app/keys`);
+    await expect(page.locator("main").textContent()).resolves.toContain("Skolsystemet C");
+    expect(await page.locator("main").textContent()).not.toContain(key);
+
+    // An import: each row in, or reported with its reason.
+    const good = pnr("2017-07-07");
+    await page.goto(`${app}/app/imports`);
+    await page
+      .getByLabel("CSV")
+      .fill(
+        `personnummer;givenName;familyName;district;status\n${good};Ida;Import;${m.district};resident\n12345;Fel;Rad;${m.district};resident\n`,
+      );
+    await page.getByRole("button", { name: "Läs in" }).click();
+    await expect(page.locator("main").textContent()).resolves.toMatch(/created\s*1/);
+    await expect(page.locator("main").textContent()).resolves.toContain("Rad 3");
+    await accessible(page);
+
+    // The audit trail of a pupil, as the answer to a guardian's request, with the people who read.
+    await page.goto(`${app}/app/pupils/${protectedPupil}/audit`);
+    await expect(page.locator("main").textContent()).resolves.toContain("contact:office");
+    await accessible(page);
+    const [download] = await Promise.all([page.waitForEvent("download"), page.getByText("Ladda ner som CSV").click()]);
+    const csv = readFileSync((await download.path()) ?? "", "utf8");
+    expect(csv).toContain("audit.read");
+    await context.close();
+  });
+
+  it("the office's pages are the office's alone", async () => {
+    const { context, page } = await signIn("rektor.a@example.se", "/app/cases");
+    for (const path of ["/app/office", "/app/keys", "/app/contacts", "/app/settings", `/app/pupils/${protectedPupil}/audit`]) {
+      expect((await page.goto(`${app}${path}`))?.status(), path).toBe(403);
+    }
     await context.close();
   });
 });

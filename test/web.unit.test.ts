@@ -31,6 +31,12 @@ describe("which provider may vouch for which scope", () => {
     expect(mayVouch(policy, "COGNITO", "school:01800001")).toBe(false);
     expect(mayVouch(policy, "Someone", "school:01800001")).toBe(false);
     expect(mayVouch(undefined, "local", "municipality:0180")).toBe(true);
+    // A school by the municipality it lies in (a skolenhetskod does not say).
+    const byMuni = { Skolfederation: ["schools-of:0180"] };
+    expect(mayVouch(byMuni, "Skolfederation", "school:12345678", "0180")).toBe(true);
+    expect(mayVouch(byMuni, "Skolfederation", "school:01801234", "0181")).toBe(false);
+    expect(mayVouch(byMuni, "Skolfederation", "school:01801234", undefined)).toBe(false);
+    expect(mayVouch(byMuni, "Skolfederation", "municipality:0180", "0180")).toBe(false);
   });
   it("refuses a policy that does not parse instead of letting everyone in", () => {
     expect(() => vouchPolicyFromEnv({ OIDC_PROVIDER_SCOPES: "{not json" })).toThrow();
@@ -62,6 +68,7 @@ describe("the sign-in callback", () => {
   const provider: IdentityProvider = {
     signIn: async () => ({ url: "https://idp.example/authorize", checks: { codeVerifier: "v", state: "s", nonce: "n" } }),
     callback: async () => person,
+    signOutUrl: async (returnTo) => `https://idp.example/logout?to=${encodeURIComponent(returnTo)}`,
   };
   const invoke = createInvoker({
     clock: testClock,
@@ -131,12 +138,93 @@ describe("the sign-in callback", () => {
     const cases = await invoke("GET", "/app/cases", { cookie: two.cookie });
     expect(cases.status).toBe(200);
     expect(cases.body).toContain("Inloggad som Two (k-two)");
+    // Unverified, the person can choose no contact either (the choice page is no back door).
+    const sneaky = await signIn({
+      sub: "4",
+      email: "two@example.se",
+      emailVerified: false,
+      name: "Mallory",
+      provider: "Skolfederation",
+    });
+    const sneakyChoose = await invoke("GET", "/app/choose", { cookie: sneaky.cookie });
+    expect(sneakyChoose.body).not.toContain(`school:${m.schoolA}`);
+    const sneakyCsrf = /name="_csrf" value="([^"]+)"/.exec(sneakyChoose.body)?.[1] ?? "";
+    expect(
+      (
+        await invoke(
+          "POST",
+          "/app/choose",
+          { ...ct, cookie: sneaky.cookie },
+          `_csrf=${sneakyCsrf}&contactId=k-two&returnTo=/app/cases`,
+        )
+      ).status,
+    ).toBe(403);
+    expect((await invoke("GET", "/app/cases", { cookie: sneaky.cookie })).status).toBe(403);
+    // A contact is bound to the first identity that used it: another identity with the same e-mail is refused.
+    const other = await signIn({
+      sub: "99",
+      email: "anna@example.se",
+      emailVerified: true,
+      name: "Not Anna",
+      provider: "COGNITO",
+    });
+    expect((await invoke("GET", "/app/cases", { cookie: other.cookie })).status).toBe(403);
+    // … until the office saves the contact again (a new person in the role).
+    await api("PUT", "/v1/contacts/k-office", {
+      key: m.muni,
+      body: { name: "k-office", role: "attendance_office", scope: "municipality:0180", email: "anna@example.se" },
+    });
+    const again = await signIn({
+      sub: "99",
+      email: "anna@example.se",
+      emailVerified: true,
+      name: "New Anna",
+      provider: "COGNITO",
+    });
+    expect((await invoke("GET", "/app/cases", { cookie: again.cookie })).status).toBe(200);
+    // A token of other bytes than characters is a refusal, not a server error.
+    const odd = await invoke(
+      "POST",
+      "/app/lang",
+      { ...ct, cookie: again.cookie },
+      `_csrf=${encodeURIComponent(`é${"a".repeat(31)}`)}&lang=en`,
+    );
+    expect(odd.status).toBe(303);
+    const oddLogout = await invoke(
+      "POST",
+      "/app/logout",
+      { ...ct, cookie: again.cookie },
+      `_csrf=${encodeURIComponent(`é${"a".repeat(31)}`)}`,
+    );
+    expect(oddLogout.status).toBe(403);
+    // Sign-out goes on to the provider's sign-out, and the session is gone.
+    const csrfAgain =
+      /name="_csrf" value="([^"]+)"/.exec((await invoke("GET", "/app/cases", { cookie: again.cookie })).body)?.[1] ?? "";
+    const out = await invoke("POST", "/app/logout", { ...ct, cookie: again.cookie }, `_csrf=${csrfAgain}`);
+    const outUrl = `https://idp.example/logout?to=${encodeURIComponent("https://elevvakt.example.se/app/signed-out")}`;
+    expect(out.body).toContain(`<meta http-equiv="refresh" content="0;url=${outUrl.replace(/&/g, "&amp;")}">`);
+    expect(out.cookies?.[0]).toMatch(/Max-Age=0/);
+    expect((await invoke("GET", "/app/cases", { cookie: again.cookie })).status).toBe(302);
+    // A provider's error (the person cancelled) is a page that says to start again, not a server error.
+    const failing = createInvoker({
+      clock: testClock,
+      identity: () => ({ ...provider, callback: async () => Promise.reject(new Error("access_denied")) }),
+      appUrl: () => "https://elevvakt.example.se",
+    });
+    const start = await failing("GET", "/app/login");
+    const cancelled = await failing("GET", "/app/callback?error=access_denied&state=s", { cookie: cookieOf(start) });
+    expect(cancelled.status).toBe(400);
+    expect(cancelled.body).toContain("Inloggningen misslyckades");
     // A callback with no sign-in under way starts one instead.
     expect((await invoke("GET", "/app/callback?code=c&state=s")).headers.location).toBe("/app/login");
     // Headers every page carries.
     expect(cases.headers["content-security-policy"]).toMatch(/default-src 'none'/);
     expect(cases.headers["content-security-policy"]).not.toMatch(/unsafe-inline/);
     expect(cases.headers["cache-control"]).toBe("no-store");
+    expect(cases.headers["strict-transport-security"]).toMatch(/max-age=/);
+    const redirectHeaders = (await invoke("GET", "/app")).headers;
+    expect(redirectHeaders["strict-transport-security"]).toMatch(/max-age=/);
+    expect(redirectHeaders["content-security-policy"]).toMatch(/default-src 'none'/);
   });
 });
 

@@ -23,7 +23,8 @@ export type MetricName =
   | "AlertsToNobody"
   | "ContactsUnreached"
   | "ApiErrors"
-  | "SignInsWithoutContact";
+  | "SignInsWithoutContact"
+  | "SignInsFailed";
 
 /** One value of a metric, with at most one dimension (kind or channel), never anything personal. */
 export function metric(

@@ -142,6 +142,13 @@ export const adminRoutes: Record<RoutesOf<"admin">, Impl> = {
     return { status: 200, body: { contactId, removedAt: contact.removedAt ?? ctx.now } };
   },
 
+  "GET /v1/municipalities/{kommunkod}/schools": async (ctx) => {
+    const kommunkod = ctx.params.kommunkod ?? "";
+    if (ctx.principal.kind !== "ops") requireOwnMunicipality(ctx, kommunkod);
+    const items = (await ctx.store.schoolsIn(kommunkod)).sort((a, b) => a.schoolId.localeCompare(b.schoolId));
+    return { status: 200, body: { items } };
+  },
+
   "GET /v1/contacts": async (ctx) => {
     if (ctx.principal.kind !== "municipality") throw problems.forbidden();
     const contacts = await withSubscriptionStates(

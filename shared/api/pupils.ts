@@ -57,6 +57,25 @@ async function readPupil(ctx: Ctx, pupilId: string, action: string) {
 export const pupilRoutes: Record<RoutesOf<"pupils">, Impl> = {
   "GET /v1/pupils/{pupilId}": async (ctx) => readPupil(ctx, ctx.params.pupilId ?? "", "pupil.read"),
 
+  "GET /v1/pupils/{pupilId}/audit": async (ctx) => {
+    const pupil = await ctx.store.getPupil(ctx.params.pupilId ?? "");
+    // The data controller answers a guardian's request: the office of the pupil's home municipality.
+    if (!pupil || ctx.principal.kind !== "municipality" || ctx.principal.kommunkod !== pupil.homeMunicipality) {
+      throw problems.forbidden();
+    }
+    // Reading the trail is itself a read of the pupil's data: recorded first, so the answer includes it.
+    await ctx.store.auditReads([pupil.pupilId], ctx.actor, "audit.read", ctx.now);
+    const items = (await ctx.store.audit(pupil.pupilId)).map((a) => ({
+      at: String(a.at),
+      action: String(a.action),
+      principal: String(a.principal),
+      ...(a.person ? { person: String(a.person) } : {}),
+      ...(a.identity ? { identity: String(a.identity) } : {}),
+      requestId: String(a.requestId ?? ""),
+    }));
+    return { status: 200, body: { pupilId: pupil.pupilId, items } };
+  },
+
   "POST /v1/pupils/search": async (ctx) => {
     const { personnummer } = bodyOf(ctx, s.PupilSearchBody);
     // Unknown and not the caller's answer alike: a search tells nobody whether a personnummer is known.

@@ -238,6 +238,7 @@ export const registerRoutes: Record<RoutesOf<"register">, Impl> = {
       requestedByCredential: ctx.actor.credentialId,
       // Named only when the key is labelled to a person: rule 8's second person must be a person too.
       ...(ctx.actor.labelled && ctx.actor.person ? { requestedByPerson: ctx.actor.person } : {}),
+      ...(ctx.actor.identity ? { requestedByIdentity: ctx.actor.identity } : {}),
       requestedAt: ctx.now,
     };
     await ctx.store.commit([
@@ -261,7 +262,11 @@ export const registerRoutes: Record<RoutesOf<"register">, Impl> = {
         "A lock override is asked for and approved with keys labelled to two different persons (issue labelled keys: POST /v1/credentials with a label).",
       );
     }
-    if (override.requestedByCredential === ctx.actor.credentialId || override.requestedByPerson === ctx.actor.person) {
+    if (
+      override.requestedByCredential === ctx.actor.credentialId ||
+      override.requestedByPerson === ctx.actor.person ||
+      (override.requestedByIdentity !== undefined && override.requestedByIdentity === ctx.actor.identity)
+    ) {
       throw problems.conflict(
         "second_approver_required",
         "A lock override must be approved by a second person of the office (a key labelled to someone else than the one who asked).",
@@ -283,6 +288,27 @@ export const registerRoutes: Record<RoutesOf<"register">, Impl> = {
       await ctx.store.releaseOverrideApproval(override);
       throw err;
     }
+  },
+
+  "GET /v1/municipalities/{kommunkod}/overrides": async (ctx) => {
+    const kommunkod = ctx.params.kommunkod ?? "";
+    requireOwnMunicipality(ctx, kommunkod);
+    const items = (await ctx.store.overrides(kommunkod))
+      .sort((a, b) => b.requestedAt.localeCompare(a.requestedAt))
+      .map((o) => ({
+        overrideId: o.overrideId,
+        schoolId: o.schoolId,
+        enrolmentId: o.enrolmentId,
+        release: o.release,
+        reason: o.reason,
+        status: o.status,
+        // The people, as the office knows them (key labels or contacts); never the credentials' ids.
+        requestedBy: o.requestedByPerson ?? o.requestedBy,
+        requestedAt: o.requestedAt,
+        ...(o.approvedBy ? { approvedBy: o.approvedBy } : {}),
+        ...(o.approvedAt ? { approvedAt: o.approvedAt } : {}),
+      }));
+    return { status: 200, body: { items } };
   },
 
   "GET /v1/municipalities/{kommunkod}/unplaced": async (ctx) => {

@@ -26,6 +26,8 @@ export interface Actor {
   person?: string;
   /** Whether the credential is labelled to a person: the two-person rules need two named people. */
   labelled?: boolean;
+  /** A signed-in person's stable identity at their provider (`<provider>:<sub>`): audited, and one human is one person. */
+  identity?: string;
 }
 
 declare const writeBrand: unique symbol;
@@ -59,7 +61,7 @@ export interface WebSession {
   /** While signing in: what the callback checks (PKCE verifier, state, nonce) and where to go after. */
   login?: { codeVerifier: string; state: string; nonce: string; returnTo: string };
   /** Who signed in, as the identity provider vouched (a verified e-mail). */
-  person?: { sub: string; email: string; name: string; provider?: string };
+  person?: { sub: string; email: string; name: string; provider?: string; emailVerified?: boolean };
   /** The contact the person acts as (a person may be several contacts). */
   contactId?: string;
 }
@@ -110,6 +112,8 @@ export interface Store {
   getEnrolment(pupilId: string, enrolmentId: string): Promise<Enrolment | undefined>;
   schoolEnrolments(schoolId: string): Promise<Enrolment[]>;
   getSchool(schoolId: string): Promise<School | undefined>;
+  /** The schools that lie in a municipality. */
+  schoolsIn(kommunkod: string): Promise<School[]>;
   /** The calendar that applies to a school: its own year where it has one, else its municipality's. */
   calendarFor(school: School | undefined, kommunkod: string | undefined, dates: IsoDate[]): Promise<Calendar>;
   settings(kommunkod: string): Promise<Settings>;
@@ -322,6 +326,8 @@ export interface Store {
   removeContact(contactId: string, by: { at: string; principal: string }): Promise<void>;
   /** A web session by the hash of its cookie's id; expired ones are gone. */
   getSession(idHash: string, now: string): Promise<WebSession | undefined>;
+  /** Binds a contact to the first identity that signs in as it; true when it is (now or already) bound to this one. */
+  bindContact(contactId: string, identity: string, at: string): Promise<boolean>;
   saveSession(idHash: string, session: WebSession): Promise<void>;
   endSession(idHash: string): Promise<void>;
   /** The e-mail topic of a recipient group, once one was created. */
@@ -333,6 +339,8 @@ export interface Store {
   /** Revokes a key (the first revocation's time and person stay). */
   revokeCredential(credentialId: string, at: string, by: string): Promise<void>;
   getOverride(kommunkod: string, overrideId: string): Promise<Override | undefined>;
+  /** A municipality's overrides, pending and approved. */
+  overrides(kommunkod: string): Promise<Override[]>;
   overrideWrite(o: Override): Write;
   /** Claims a pending override's approval (false when another approver was first). */
   claimOverrideApproval(

@@ -48,6 +48,9 @@ export type Language = "sv" | "en";
 export type StoredContact = Contact & {
   subscriptionArn?: string;
   subscribedAt?: string;
+  /** The first person to sign in as this contact (`<provider>:<sub>`); saving the contact again clears it. */
+  boundIdentity?: string;
+  boundAt?: string;
   /** Removed by the office: no more alerts, no more sign-in; kept for the record. */
   removedAt?: string;
   removedBy?: string;

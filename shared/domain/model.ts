@@ -262,6 +262,8 @@ export interface Override {
   requestedBy: string;
   requestedByCredential: string;
   requestedByPerson?: string;
+  /** A signed-in person's identity at their provider: the same human may hold two contacts. */
+  requestedByIdentity?: string;
   requestedAt: string;
   approvedBy?: string;
   approvedByCredential?: string;

@@ -133,6 +133,25 @@ const entries = [
     body: s.ApproveBody,
     responses: { 200: s.OkResponse },
   }),
+  route("GET /v1/municipalities/{kommunkod}/overrides", {
+    fn: "register",
+    principals: ["municipality"],
+    summary: "The office's lock overrides, pending (waiting for a second person) and approved",
+    responses: { 200: s.OverrideListResponse },
+  }),
+  route("GET /v1/municipalities/{kommunkod}/schools", {
+    fn: "admin",
+    principals: ["ops", "municipality"],
+    summary: "The schools that lie in the municipality",
+    responses: { 200: s.SchoolListResponse },
+  }),
+  route("GET /v1/pupils/{pupilId}/audit", {
+    fn: "pupils",
+    principals: ["municipality"],
+    summary:
+      "Who read or changed the pupil's data, when, through which request: the answer to a guardian's request (GDPR art. 15); the home municipality's office only; reading it is audited too",
+    responses: { 200: s.AuditTrailResponse },
+  }),
   route("GET /v1/municipalities/{kommunkod}/unplaced", {
     fn: "register",
     principals: ["municipality"],

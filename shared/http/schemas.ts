@@ -321,6 +321,41 @@ export const UnplacedResponse = z.object({
   nextCursor: opt(str),
 });
 
+export const SchoolListResponse = z.object({
+  items: z.array(z.object({ schoolId: str, name: str, organiserType: z.enum(["municipal", "independent"]), municipality: str })),
+});
+
+export const OverrideListResponse = z.object({
+  items: z.array(
+    z.object({
+      overrideId: str,
+      schoolId: str,
+      enrolmentId: str,
+      release: z.looseObject({ endDate: IsoDateSchema, reason: str }),
+      reason: str,
+      status: z.enum(["pending", "approved"]),
+      requestedBy: str,
+      requestedAt: str,
+      approvedBy: opt(str),
+      approvedAt: opt(str),
+    }),
+  ),
+});
+
+export const AuditTrailResponse = z.object({
+  pupilId: str,
+  items: z.array(
+    z.object({
+      at: str,
+      action: str,
+      principal: str,
+      person: opt(withMeta(str, { description: "the key's label, or contact:<id> for a signed-in person" })),
+      identity: opt(withMeta(str, { description: "a signed-in person's identity at their provider, <provider>:<sub>" })),
+      requestId: str,
+    }),
+  ),
+});
+
 export const AbsenceResponse = z.object({ date: IsoDateSchema, recorded: num, cleared: num });
 export const OkResponse = z.looseObject({});
 

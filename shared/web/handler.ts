@@ -42,6 +42,7 @@ import {
   unplacedPage,
 } from "./pages.ts";
 import { mayVouch, type VouchPolicy, vouchPolicyFromEnv } from "./vouch.ts";
+import { type Kit, pupilForms, workRoute } from "./work.ts";
 
 export const SESSION_COOKIE = "elevvakt_session";
 /** A session lasts at most this long (SPEC §8: ≤ 8 h). */
@@ -90,10 +91,21 @@ export function principalOf(c: Pick<StoredContact, "role" | "scope">): Principal
 }
 
 const hash = (id: string) => createHash("sha256").update(id).digest("base64url");
-const sameToken = (a: string, b: string) =>
-  a.length === b.length && a.length > 0 && timingSafeEqual(Buffer.from(a), Buffer.from(b));
+function sameToken(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  // Byte lengths, not characters: timingSafeEqual throws on buffers of different lengths.
+  return x.length === y.length && x.length > 0 && timingSafeEqual(x, y);
+}
+/** A sign-in under way lasts this long; the signed-in session, SESSION_HOURS. */
+const SIGN_IN_MINUTES = 10;
 /** Only our own pages are places to return to: no open redirect. */
 const safeReturn = (to: string | null | undefined) => (to && /^\/app(\/[\w\-/]*)?$/.test(to) ? to : "/app/cases");
+
+/** One human, whatever contact they act as: the provider and its subject. */
+export function identityOfPerson(person: WebSession["person"]): string {
+  return `${person?.provider ?? "COGNITO"}:${person?.sub ?? ""}`;
+}
 
 export function createWebHandler(deps: WebDeps = {}) {
   let store: Store | undefined;
@@ -102,30 +114,53 @@ export function createWebHandler(deps: WebDeps = {}) {
   const identityOf = () => (identity ??= deps.identity?.() ?? identityProviderFromEnv());
   const clock = deps.clock ?? systemClock;
   const policy = deps.vouch ?? vouchPolicyFromEnv();
-  /** The contacts a person may act as: their role gives rights, and their provider may vouch for the scope. */
-  const usableFor = (person: { provider?: string }, c: StoredContact) =>
-    principalOf(c) !== null && mayVouch(policy, person.provider ?? "COGNITO", c.scope);
+  /**
+   * The contacts a person may act as: the provider verified the e-mail, the role gives rights, the
+   * provider may vouch for the scope, and the contact is not bound to someone else (the first
+   * person to sign in as a contact keeps it until the office saves the contact again).
+   */
+  const usableFor = async (person: WebSession["person"], c: StoredContact) => {
+    if (!person?.emailVerified || principalOf(c) === null) return false;
+    if (c.boundIdentity && c.boundIdentity !== identityOfPerson(person)) return false;
+    const school = c.scope.startsWith("school:") ? await storeOf().getSchool(c.scope.slice("school:".length)) : undefined;
+    return mayVouch(policy, person.provider ?? "COGNITO", c.scope, school?.municipality);
+  };
+  const usable = async (person: WebSession["person"], contacts: StoredContact[]) => {
+    const ok = await Promise.all(contacts.map((c) => usableFor(person, c)));
+    return contacts.filter((_, i) => ok[i]);
+  };
   const base = () => (deps.appUrl?.() ?? appUrl()).replace(/\/$/, "");
   const secure = () => base().startsWith("https://");
 
+  /** The headers every answer carries: pages, redirects, files. */
+  const baseHeaders = () => ({
+    "cache-control": "no-store",
+    "content-security-policy": CSP,
+    "x-content-type-options": "nosniff",
+    "referrer-policy": "same-origin",
+    ...(secure() ? { "strict-transport-security": "max-age=63072000; includeSubDomains" } : {}),
+  });
   const page = (status: number, body: Html, cookies: string[] = []): APIGatewayProxyStructuredResultV2 => ({
     statusCode: status,
-    headers: {
-      "content-type": "text/html; charset=utf-8",
-      "cache-control": "no-store",
-      "content-security-policy": CSP,
-      "x-content-type-options": "nosniff",
-      "referrer-policy": "same-origin",
-      ...(secure() ? { "strict-transport-security": "max-age=63072000; includeSubDomains" } : {}),
-    },
+    headers: { ...baseHeaders(), "content-type": "text/html; charset=utf-8" },
     ...(cookies.length ? { cookies } : {}),
     body: body.value,
   });
   const redirect = (to: string, cookies: string[] = [], status = 303): APIGatewayProxyStructuredResultV2 => ({
     statusCode: status,
-    headers: { location: to, "cache-control": "no-store" },
+    headers: { ...baseHeaders(), location: to },
     ...(cookies.length ? { cookies } : {}),
     body: "",
+  });
+  /** A download (CSV): not cached, never sniffed as something else. */
+  const file = (name: string, body: string): APIGatewayProxyStructuredResultV2 => ({
+    statusCode: 200,
+    headers: {
+      ...baseHeaders(),
+      "content-type": "text/csv; charset=utf-8",
+      "content-disposition": `attachment; filename="${name}"`,
+    },
+    body,
   });
   const cookie = (id: string) =>
     `${SESSION_COOKIE}=${id}; Path=/app; HttpOnly; SameSite=Lax; Max-Age=${SESSION_HOURS * 3600}${secure() ? "; Secure" : ""}`;
@@ -133,9 +168,10 @@ export function createWebHandler(deps: WebDeps = {}) {
 
   async function newSession(r: Request, fields: Partial<WebSession>, lang: Lang): Promise<{ id: string; session: WebSession }> {
     const id = randomBytes(32).toString("base64url");
+    const lasts = fields.login ? SIGN_IN_MINUTES * 60_000 : SESSION_HOURS * 3_600_000;
     const session: WebSession = {
       createdAt: r.now.toISOString(),
-      expiresAt: new Date(r.now.getTime() + SESSION_HOURS * 3_600_000).toISOString(),
+      expiresAt: new Date(r.now.getTime() + lasts).toISOString(),
       csrf: randomBytes(24).toString("base64url"),
       lang,
       ...fields,
@@ -173,7 +209,7 @@ export function createWebHandler(deps: WebDeps = {}) {
       contact &&
       !contact.removedAt &&
       contact.email?.toLowerCase() === session.person?.email.toLowerCase() &&
-      usableFor(session.person ?? {}, contact) &&
+      (await usableFor(session.person, contact)) &&
       principalOf(contact);
     if (!contact || !valid) {
       throw new PageAnswer(page(403, messagePage(chrome(session, w.noAccessTitle, r), w.noAccess)));
@@ -202,6 +238,7 @@ export function createWebHandler(deps: WebDeps = {}) {
         requestId: r.requestId,
         person: `contact:${who.contact.contactId}`,
         labelled: true,
+        identity: identityOfPerson(who.session.person),
       },
       params,
       body,
@@ -229,12 +266,15 @@ export function createWebHandler(deps: WebDeps = {}) {
       );
     }
     const detail = problem.errors?.map((e) => `${e.path}: ${e.message}`).join("; ") || problem.detail;
+    // Back to the page the form was on: a case's or pupil's page, or the page itself.
+    const back = r.path
+      .replace(/\/(acknowledge|journal|resolve|checklist\/[\w-]+)$/, "")
+      .replace(/^\/app\/pupils\/([\w-]+)\/(flags|exemption|override)$/, "/app/pupils/$1")
+      .replace(/^\/app\/roster\/.*$/, "/app/roster")
+      .replace(/^\/app\/(overrides|contacts|keys)\/.*$/, "/app/$1");
     return page(
       problem.status,
-      messagePage(chrome(who.session, w.invalidTitle, r, who.contact), detail, {
-        href: r.path.replace(/\/(acknowledge|journal|resolve|checklist\/[\w-]+)$/, ""),
-        label: w.backToCases,
-      }),
+      messagePage(chrome(who.session, w.invalidTitle, r, who.contact), detail, { href: back, label: w.back }),
     );
   }
 
@@ -243,7 +283,7 @@ export function createWebHandler(deps: WebDeps = {}) {
     if (method === "GET" && path === "/app/style.css") {
       return {
         statusCode: 200,
-        headers: { "content-type": "text/css; charset=utf-8", "cache-control": "public, max-age=3600" },
+        headers: { ...baseHeaders(), "content-type": "text/css; charset=utf-8", "cache-control": "public, max-age=3600" },
         body: STYLE,
       };
     }
@@ -257,7 +297,10 @@ export function createWebHandler(deps: WebDeps = {}) {
     if (method === "GET" && path === "/app/login") {
       const returnTo = safeReturn(r.query.get("returnTo"));
       const { url, checks } = await identityOf().signIn(`${base()}/app/callback`);
-      const { id } = await newSession(r, { login: { ...checks, returnTo } }, (await currentSession(r))?.session.lang ?? "sv");
+      const previous = await currentSession(r);
+      // A new sign-in ends whatever session this browser had.
+      if (previous) await storeOf().endSession(hash(previous.id));
+      const { id } = await newSession(r, { login: { ...checks, returnTo } }, previous?.session.lang ?? "sv");
       return redirect(url, [cookie(id)], 302);
     }
 
@@ -265,27 +308,52 @@ export function createWebHandler(deps: WebDeps = {}) {
       const current = await currentSession(r);
       if (!current?.session.login) return redirect("/app/login", [], 302);
       const login = current.session.login;
-      const person = await identityOf().callback(`${base()}${path}?${r.query.toString()}`, login);
-      // The sign-in's session is spent; the signed-in one gets a new id (no session fixation).
-      await storeOf().endSession(hash(current.id));
       const lang = current.session.lang;
-      const _w = words[lang];
-      const contacts = person.emailVerified ? await storeOf().contactsByEmail(person.email) : [];
-      const usable = contacts.filter((c) => usableFor(person, c));
+      // The sign-in's session is spent, whatever the provider answers.
+      await storeOf().endSession(hash(current.id));
+      let vouched: Awaited<ReturnType<IdentityProvider["callback"]>>;
+      try {
+        vouched = await identityOf().callback(`${base()}${path}?${r.query.toString()}`, login);
+      } catch (err) {
+        // Cancelled at the provider, a stale or forged answer: start again (no detail to the browser).
+        r.log.warn("sign-in failed", { error: (err as Error)?.name ?? "error", code: (err as { code?: string })?.code });
+        metric("SignInsFailed", 1);
+        return page(
+          400,
+          messagePage({ lang, title: words[lang].signInFailedTitle }, words[lang].signInFailed, {
+            href: "/app/login",
+            label: words[lang].signIn,
+          }),
+          [clearCookie()],
+        );
+      }
+      const person: NonNullable<WebSession["person"]> = {
+        sub: vouched.sub,
+        email: vouched.email,
+        name: vouched.name,
+        provider: vouched.provider,
+        emailVerified: vouched.emailVerified,
+      };
+      const mine = person.emailVerified ? await usable(person, await storeOf().contactsByEmail(person.email)) : [];
+      // The first person to sign in as a contact keeps it (another identity with the same e-mail is refused).
+      const usableContacts: StoredContact[] = [];
+      for (const c of mine) {
+        if (await storeOf().bindContact(c.contactId, identityOfPerson(person), r.now.toISOString())) usableContacts.push(c);
+      }
+      // The signed-in session gets a new id (no session fixation).
       const { id } = await newSession(
         r,
-        {
-          person: { sub: person.sub, email: person.email, name: person.name, provider: person.provider },
-          ...(usable.length === 1 ? { contactId: (usable[0] as StoredContact).contactId } : {}),
-        },
+        { person, ...(usableContacts.length === 1 ? { contactId: (usableContacts[0] as StoredContact).contactId } : {}) },
         lang,
       );
-      if (usable.length === 0) {
+      if (usableContacts.length === 0) {
         // Signed in, but no contact: every page says "no access" (and the callback's code leaves the address bar).
         metric("SignInsWithoutContact", 1);
         return redirect("/app/cases", [cookie(id)]);
       }
-      if (usable.length > 1) return redirect(`/app/choose?returnTo=${encodeURIComponent(login.returnTo)}`, [cookie(id)]);
+      if (usableContacts.length > 1) {
+        return redirect(`/app/choose?returnTo=${encodeURIComponent(login.returnTo)}`, [cookie(id)]);
+      }
       return redirect(login.returnTo, [cookie(id)]);
     }
 
@@ -295,7 +363,7 @@ export function createWebHandler(deps: WebDeps = {}) {
       if (!current || !person) return redirect("/app/login", [], 302);
       const { session } = current;
       const w = words[session.lang];
-      const mine = (await storeOf().contactsByEmail(person.email)).filter((c) => usableFor(person, c));
+      const mine = await usable(person, await storeOf().contactsByEmail(person.email));
       if (method === "GET") {
         return page(200, choosePage(chrome(session, w.chooseTitle, r), mine, session.csrf, safeReturn(r.query.get("returnTo"))));
       }
@@ -317,6 +385,31 @@ export function createWebHandler(deps: WebDeps = {}) {
       }
       if (current) await storeOf().endSession(hash(current.id));
       const lang = current?.session.lang ?? "sv";
+      // Signed out at the provider too, so the next person at this computer must sign in themselves.
+      const out = current?.session.person ? await identityOf().signOutUrl(`${base()}/app/signed-out`) : undefined;
+      // A page that goes on to the provider (a redirect after a form would be stopped by form-action 'self').
+      if (out) {
+        return page(
+          200,
+          messagePage({ lang, title: words[lang].signingOutTitle, goOn: out }, words[lang].signingOut, {
+            href: out,
+            label: words[lang].continue,
+          }),
+          [clearCookie()],
+        );
+      }
+      return page(
+        200,
+        messagePage({ lang, title: words[lang].signedOutTitle }, words[lang].signedOut, {
+          href: "/app/login",
+          label: words[lang].signIn,
+        }),
+        [clearCookie()],
+      );
+    }
+
+    if (method === "GET" && path === "/app/signed-out") {
+      const lang: Lang = r.query.get("lang") === "en" ? "en" : "sv";
       return page(
         200,
         messagePage({ lang, title: words[lang].signedOutTitle }, words[lang].signedOut, {
@@ -364,18 +457,7 @@ export function createWebHandler(deps: WebDeps = {}) {
         items.push(...body.items);
         cursor = body.nextCursor;
       } while (cursor);
-      if (path.endsWith(".csv")) {
-        return {
-          statusCode: 200,
-          headers: {
-            "content-type": "text/csv; charset=utf-8",
-            "content-disposition": `attachment; filename="skolpliktsbevakning-${kod}-${clock.today()}.csv"`,
-            "cache-control": "no-store",
-            "x-content-type-options": "nosniff",
-          },
-          body: unplacedCsv(items),
-        };
-      }
+      if (path.endsWith(".csv")) return file(`skolpliktsbevakning-${kod}-${clock.today()}.csv`, unplacedCsv(items));
       return page(200, unplacedPage(view(w.unplacedTitle), items));
     }
 
@@ -406,10 +488,33 @@ export function createWebHandler(deps: WebDeps = {}) {
     if (method === "GET" && pupilPath) {
       try {
         const got = await api(r, who, pupilRoutes["GET /v1/pupils/{pupilId}"], { pupilId: pupilPath[1] as string });
-        return page(200, pupilPage(view(w.pupil), got.body as PupilView));
+        const pupil = got.body as PupilView & { flags?: string[] };
+        const forms = pupilForms(who.session.lang, who.session.csrf, who.principal, pupil);
+        return page(200, pupilPage(view(w.pupil), pupil, forms, r.query.get("saved") ? w.saved : undefined));
       } catch (err) {
         return refusalPage(r, who, err);
       }
+    }
+
+    // The working pages: a school's roster and forms, social services' flags, the office's pages.
+    const kit: Kit = {
+      lang: who.session.lang,
+      csrf: who.session.csrf,
+      principal: who.principal,
+      today: clock.today(),
+      view,
+      call: (impl, params, body, query) => api(r, who, impl, params, body, query),
+      page: (status, body) => page(status, body),
+      redirect: (to) => redirect(to),
+      file,
+      forbidden: () => refusalPage(r, who, problems.forbidden()),
+      settings: (kommunkod) => storeOf().settings(kommunkod),
+    };
+    try {
+      const answer = await workRoute(kit, { method, path, query: r.query, form: r.form });
+      if (answer) return answer;
+    } catch (err) {
+      return refusalPage(r, who, err);
     }
 
     if (method === "GET" && path === "/app/cases") {

@@ -25,10 +25,14 @@ export interface IdentityProvider {
   signIn(redirectUri: string): Promise<{ url: string; checks: SignInChecks }>;
   /** The person the provider vouches for, from the callback's URL (code, state), checked. */
   callback(currentUrl: string, checks: SignInChecks): Promise<Person>;
+  /** Where to send the browser to sign out at the provider too, coming back to `returnTo`; none if it has no such page. */
+  signOutUrl(returnTo: string): Promise<string | undefined>;
 }
 
 export const OIDC_ISSUER_ENV = "OIDC_ISSUER";
 export const OIDC_CLIENT_ID_ENV = "OIDC_CLIENT_ID";
+/** Cognito's sign-out page (`https://<domain>/logout`): it publishes no end_session_endpoint. */
+export const OIDC_LOGOUT_URL_ENV = "OIDC_LOGOUT_URL";
 
 /** OpenID Connect through openid-client: discovery, PKCE (S256), state and nonce checked. */
 export class OidcIdentityProvider implements IdentityProvider {
@@ -36,9 +40,25 @@ export class OidcIdentityProvider implements IdentityProvider {
   private readonly issuer: string;
   private readonly clientId: string;
 
-  constructor(issuer: string, clientId: string) {
+  private readonly logoutUrl: string | undefined;
+
+  constructor(issuer: string, clientId: string, logoutUrl?: string) {
     this.issuer = issuer;
     this.clientId = clientId;
+    this.logoutUrl = logoutUrl;
+  }
+
+  async signOutUrl(returnTo: string): Promise<string | undefined> {
+    if (this.logoutUrl) {
+      // Cognito: /logout?client_id=…&logout_uri=… (the URI is one of the client's sign-out URLs).
+      const url = new URL(this.logoutUrl);
+      url.searchParams.set("client_id", this.clientId);
+      url.searchParams.set("logout_uri", returnTo);
+      return url.href;
+    }
+    const config = await this.configuration();
+    if (!config.serverMetadata().end_session_endpoint) return undefined;
+    return client.buildEndSessionUrl(config, { client_id: this.clientId, post_logout_redirect_uri: returnTo }).href;
   }
 
   private configuration(): Promise<client.Configuration> {
@@ -115,5 +135,5 @@ export function identityProviderFromEnv(): IdentityProvider {
   const issuer = process.env[OIDC_ISSUER_ENV];
   const clientId = process.env[OIDC_CLIENT_ID_ENV];
   if (!issuer || !clientId) throw new Error(`${OIDC_ISSUER_ENV} and ${OIDC_CLIENT_ID_ENV} must be set for the web app`);
-  return new OidcIdentityProvider(issuer, clientId);
+  return new OidcIdentityProvider(issuer, clientId, process.env[OIDC_LOGOUT_URL_ENV] || undefined);
 }

@@ -13,6 +13,8 @@ export interface Chrome {
   path?: string;
   /** The kind of scope the person acts for: which pages the menu offers. */
   kind?: "school" | "municipality" | "social";
+  /** Go on to this address at once (sign-out at the provider: a link, not a form, so no script is needed). */
+  goOn?: string;
 }
 
 export function layout(c: Chrome, body: Html): Html {
@@ -24,6 +26,7 @@ export function layout(c: Chrome, body: Html): Html {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${c.title} – ${w.appName}</title>
+${c.goOn ? html`<meta http-equiv="refresh" content="0;url=${c.goOn}">` : ""}
 <link rel="stylesheet" href="/app/style.css">
 </head>
 <body>
@@ -33,7 +36,11 @@ export function layout(c: Chrome, body: Html): Html {
 ${
   c.person
     ? html`<nav aria-label="${w.appName}"><ul><li><a href="/app/cases">${w.myCases}</a></li>${
-        c.kind === "municipality" ? html`<li><a href="/app/unplaced">${w.unplacedTitle}</a></li>` : ""
+        c.kind === "municipality"
+          ? html`<li><a href="/app/unplaced">${w.unplacedTitle}</a></li><li><a href="/app/office">${w.office}</a></li>`
+          : c.kind === "school"
+            ? html`<li><a href="/app/roster">${w.roster}</a></li>`
+            : ""
       }<li><a href="/app/pupils">${w.findPupil}</a></li></ul></nav>
 <p class="who">${fill(w.signedInAs, { name: c.person.name, contact: c.person.contact })}</p>`
     : ""
@@ -77,6 +84,9 @@ header { display: flex; flex-wrap: wrap; gap: 0.5rem 1rem; align-items: center; 
 header nav ul { list-style: none; margin: 0; padding: 0; display: flex; flex-wrap: wrap; gap: 0.25rem 1rem; }
 .banner { border-left: 6px solid var(--warn); background: #fdf0f0; padding: 0.5rem 0.75rem; font-weight: 600; }
 .table-wrap { overflow-x: auto; }
+.visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
+label.inline { display: inline; font-weight: 400; }
+input[type=number], input[type=email], input[type=tel] { font: inherit; width: 100%; max-width: 36rem; padding: 0.4rem; border: 1px solid #6b6b6b; border-radius: 4px; }
 .brand { font-weight: 700; margin: 0; }
 .who { margin: 0; color: var(--muted); flex: 1 1 12rem; }
 a { color: var(--accent); }

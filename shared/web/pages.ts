@@ -243,8 +243,8 @@ export function unplacedCsv(items: UnplacedItem[]): string {
   const cell = (v: string | undefined) => {
     const text = v ?? "";
     // A leading =, +, - or @ would be a formula in a spreadsheet: quoted with a leading apostrophe.
-    const safe = /^[=+\-@]/.test(text) ? `'${text}` : text;
-    return /[",\n;]/.test(safe) || safe !== text ? `"${safe.replace(/"/g, '""')}"` : safe;
+    const safe = /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
+    return /[",\n\r;]/.test(safe) || safe !== text ? `"${safe.replace(/"/g, '""')}"` : safe;
   };
   const header = [
     "personnummer",
@@ -290,12 +290,13 @@ export function pupilSearchPage(chrome: Chrome, csrf: string, error?: string): H
 }
 
 /** One pupil as the person's scope may see them, with the placement timeline. */
-export function pupilPage(chrome: Chrome, p: PupilView): Html {
+export function pupilPage(chrome: Chrome, p: PupilView, forms?: Html, notice?: string): Html {
   const w = words[chrome.lang];
   const enrolments = [...(p.enrolments ?? [])].sort((a, b) => a.startDate.localeCompare(b.startDate));
   return layout(
     chrome,
-    html`${p.protectedIdentity ? html`<p class="banner" role="note">${w.protectedBanner}</p>` : ""}
+    html`${notice ? html`<p role="status">${notice}</p>` : ""}
+${p.protectedIdentity ? html`<p class="banner" role="note">${w.protectedBanner}</p>` : ""}
 <dl>
 ${p.givenName ? html`<dt>${w.name}</dt><dd>${p.givenName} ${p.familyName ?? ""}</dd>` : ""}
 ${p.personnummer ? html`<dt>${w.personnummer}</dt><dd>${p.personnummer}</dd>` : ""}
@@ -323,7 +324,8 @@ ${
           html`<tr><td>${e.schoolId}</td><td>${e.grade ?? ""}</td><td>${e.startDate}</td><td>${e.endDate ?? ""}</td><td>${e.status}</td><td class="optional">${e.endReason ?? ""}</td></tr>`,
       )}</tbody></table></div>`
 }
-</section>`,
+</section>
+${forms ?? ""}`,
   );
 }
 

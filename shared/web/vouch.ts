@@ -6,7 +6,9 @@
  * data by asserting an e-mail address.
  *
  * The policy maps a provider's name (Cognito's `identities[].providerName`; `COGNITO` for the user
- * pool's own invited accounts) to scope patterns: an exact scope, a prefix ending in `*`, or `*`.
+ * pool's own invited accounts) to scope patterns: an exact scope, a prefix ending in `*`, `*`, or
+ * `schools-of:<kommunkod>` — every school unit that lies in that municipality (a skolenhetskod says
+ * nothing of its municipality, so this is looked up in the school's record).
  * A provider the policy does not name vouches for nothing. No policy at all (the local provider)
  * lets the one provider vouch for every scope.
  */
@@ -14,9 +16,20 @@ export type VouchPolicy = Record<string, string[]>;
 
 export const PROVIDER_SCOPES_ENV = "OIDC_PROVIDER_SCOPES";
 
-export function mayVouch(policy: VouchPolicy | undefined, provider: string, scope: string): boolean {
+export function mayVouch(
+  policy: VouchPolicy | undefined,
+  provider: string,
+  scope: string,
+  /** For a school scope: the municipality the school lies in. */
+  schoolMunicipality?: string,
+): boolean {
   if (!policy) return true;
-  return (policy[provider] ?? []).some((p) => (p.endsWith("*") ? scope.startsWith(p.slice(0, -1)) : scope === p));
+  return (policy[provider] ?? []).some((p) => {
+    if (p.startsWith("schools-of:")) {
+      return scope.startsWith("school:") && schoolMunicipality !== undefined && p === `schools-of:${schoolMunicipality}`;
+    }
+    return p.endsWith("*") ? scope.startsWith(p.slice(0, -1)) : scope === p;
+  });
 }
 
 /** The policy from the environment (JSON); a policy that does not parse stops the start rather than letting everyone in. */

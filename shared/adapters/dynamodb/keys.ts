@@ -89,6 +89,8 @@ export const keys = {
   pupilCases: (pupilId: string) => `PUPIL#${pupilId}#CASES`,
 
   override: (kommunkod: string, overrideId: string) => ({ pk: `MUNI#${kommunkod}`, sk: `OVERRIDE#${overrideId}` }),
+  /** A municipality's overrides: one query of its partition. */
+  overrides: (kommunkod: string) => ({ pk: `MUNI#${kommunkod}`, skPrefix: "OVERRIDE#" }),
 
   /** A notification lives beside what it reports (a case, or a transfer notice), so one query reads a case whole. */
   notification: (n: { caseId?: string | undefined; noticeRef?: string | undefined; notificationId: string }) => ({

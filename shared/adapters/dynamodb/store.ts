@@ -607,6 +607,21 @@ export class DynamoStore extends Table implements Store {
       .sort((a, b) => a.contactId.localeCompare(b.contactId));
   }
 
+  async bindContact(contactId: string, identity: string, at: string): Promise<boolean> {
+    try {
+      await this.update({
+        Key: keys.contact(contactId),
+        UpdateExpression: "SET boundIdentity = if_not_exists(boundIdentity, :i), boundAt = if_not_exists(boundAt, :t)",
+        ConditionExpression: "attribute_exists(pk) AND (attribute_not_exists(boundIdentity) OR boundIdentity = :i)",
+        ExpressionAttributeValues: { ":i": identity, ":t": at },
+      });
+      return true;
+    } catch (err) {
+      if ((err as Error).name === "ConditionalCheckFailedException") return false;
+      throw err;
+    }
+  }
+
   async removeContact(contactId: string, by: { at: string; principal: string }): Promise<void> {
     // Out of its scope's list (no more alerts) at once; the record stays, marked.
     await this.update({
@@ -729,6 +744,19 @@ export class DynamoStore extends Table implements Store {
     return this.get<Override>(keys.override(kommunkod, overrideId));
   }
 
+  async overrides(kommunkod: string): Promise<Override[]> {
+    const { pk, skPrefix } = keys.overrides(kommunkod);
+    return (await this.queryAll<Item>(null, pk, { skPrefix })).items.map((o) => strip<Override>(o) as Override);
+  }
+
+  async schoolsIn(kommunkod: string): Promise<School[]> {
+    const found = await this.queryAll<Item>("gsi1", keys.municipalitySchools(kommunkod));
+    return found.items.map((i) => {
+      const { schoolId, name, organiserType, municipality } = i as unknown as School;
+      return { schoolId, name, organiserType, municipality };
+    });
+  }
+
   overrideWrite(o: Override): Write {
     return w({
       Put: {
@@ -784,6 +812,7 @@ export class DynamoStore extends Table implements Store {
       principal: actor.principal,
       credentialId: actor.credentialId,
       ...(actor.person ? { person: actor.person } : {}),
+      ...(actor.identity ? { identity: actor.identity } : {}),
       requestId: actor.requestId,
       at: now,
     };

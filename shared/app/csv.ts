@@ -63,3 +63,28 @@ export function readYesNo(value: string): boolean | undefined | "invalid" {
   if (["false", "nej", "no", "0"].includes(v)) return false;
   return "invalid";
 }
+
+/**
+ * One row of a population-register export as the API's record: `protectedIdentity` read as offices
+ * write it (empty keeps what the register has), optional columns left out when empty. The CLI's
+ * import and the office's import page read rows the same way.
+ */
+export function populationRecord(v: Record<string, string>): { record: Record<string, unknown> } | { reason: string } {
+  const protectedIdentity = readYesNo(v.protectedIdentity ?? "");
+  if (protectedIdentity === "invalid") {
+    return { reason: `protectedIdentity: "${v.protectedIdentity}" is not true/false, ja/nej or empty` };
+  }
+  return {
+    record: {
+      personnummer: v.personnummer,
+      givenName: v.givenName,
+      familyName: v.familyName,
+      district: v.district,
+      ...(v.householdId ? { householdId: v.householdId } : {}),
+      // Empty keeps what the register has: protection is cleared only by an explicit false.
+      ...(protectedIdentity !== undefined ? { protectedIdentity } : {}),
+      status: v.status,
+      ...(v.statusDate ? { statusDate: v.statusDate } : {}),
+    },
+  };
+}

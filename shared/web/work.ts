@@ -1,0 +1,867 @@
+/**
+ * The working pages beyond the cases (SPEC §8): a school's roster with forms to enrol, release and
+ * report a day's absence; social services' risk flags; the office's overrides (with the second
+ * approver), exemptions, settings, a sweep with its preview, schools, contacts, calendars, keys,
+ * imports, and a pupil's audit trail. Each page reads and each form writes through the API's own
+ * handlers, as the person's scope, so rights, validation and the audit are the API's.
+ */
+import type { APIGatewayProxyStructuredResultV2 } from "aws-lambda";
+import { adminRoutes } from "../api/admin.ts";
+import { caseRoutes } from "../api/cases.ts";
+import { pupilRoutes } from "../api/pupils.ts";
+import { registerRoutes } from "../api/register.ts";
+import { schoolRoutes } from "../api/schools.ts";
+import { populationRecord, readCsv } from "../app/csv.ts";
+import { EVIDENCE_KINDS, GRADES, RELEASE_REASONS, RISK_FLAGS } from "../domain/model.ts";
+import type { Principal } from "../domain/principals.ts";
+import type { Settings } from "../domain/settings.ts";
+import type { Impl, Reply } from "../http/http.ts";
+import { validate } from "../http/middleware.ts";
+import * as s from "../http/schemas.ts";
+import { type Html, html } from "./html.ts";
+import type { Lang } from "./i18n.ts";
+import { type Chrome, layout } from "./layout.ts";
+import type { PupilView } from "./pages.ts";
+
+type Response = APIGatewayProxyStructuredResultV2;
+
+/** What a working page needs of the handler: the person's scope, the API as them, and answers. */
+export interface Kit {
+  lang: Lang;
+  csrf: string;
+  principal: Principal;
+  today: string;
+  view(title: string): Chrome;
+  call(impl: Impl, params: Record<string, string>, body?: unknown, query?: unknown): Promise<Reply>;
+  page(status: number, body: Html): Response;
+  redirect(to: string): Response;
+  /** A CSV download. */
+  file(name: string, body: string): Response;
+  /** The 403 page that says nothing. */
+  forbidden(): Response;
+  settings(kommunkod: string): Promise<Settings>;
+}
+
+export interface WorkRequest {
+  method: string;
+  path: string;
+  query: URLSearchParams;
+  form: URLSearchParams;
+}
+
+const hidden = (csrf: string) => html`<input type="hidden" name="_csrf" value="${csrf}">`;
+const field = (id: string, label: string, input: Html) => html`<label for="${id}">${label}</label>${input}`;
+const text = (name: string, label: string, opts: { value?: string; required?: boolean; max?: number; id?: string } = {}) => {
+  const id = opts.id ?? name;
+  return field(
+    id,
+    label,
+    html`<input type="text" id="${id}" name="${name}" value="${opts.value ?? ""}" maxlength="${opts.max ?? 200}"${opts.required ? html` required` : ""}>`,
+  );
+};
+const date = (name: string, label: string, value = "", id = name) =>
+  field(id, label, html`<input type="date" id="${id}" name="${name}" value="${value}" required>`);
+const select = (name: string, label: string, options: readonly (readonly [string, string])[], id = name, chosen = "") =>
+  field(
+    id,
+    label,
+    html`<select id="${id}" name="${name}">${options.map(
+      ([v, l]) => html`<option value="${v}"${v === chosen ? html` selected` : ""}>${l}</option>`,
+    )}</select>`,
+  );
+
+const REASONS_SV: Record<string, string> = {
+  transfer: "Byter skola",
+  emigrated: "Utflyttad från Sverige",
+  moved_out: "Flyttat till annan kommun",
+  deceased: "Avliden",
+  completed: "Avslutat grundskolan",
+  unreachable: "Går inte att nå",
+};
+const EVIDENCE_SV: Record<string, string> = {
+  population_register: "Folkbokföringen",
+  guardian_certificate: "Intyg från vårdnadshavare",
+  foreign_school_certificate: "Intyg från skola utomlands",
+  social_services_case: "Socialtjänstens ärende",
+};
+const FLAGS_SV: Record<string, string> = { travel_ban: "Utreseförbud", honour_concern: "Hedersrelaterad oro" };
+
+/** The release fields (a school's release, and the office's override of the lock). */
+function releaseFields(lang: Lang, prefix = "") {
+  const t = (sv: string, en: string) => (lang === "sv" ? sv : en);
+  return html`${date(`${prefix}endDate`, t("Sista dag", "Last day"))}
+${select(
+  `${prefix}reason`,
+  t("Orsak", "Reason"),
+  RELEASE_REASONS.map((r) => [r, lang === "sv" ? (REASONS_SV[r] ?? r) : r] as const),
+)}
+<fieldset><legend>${t("Mottagare (om känd)", "Destination (if known)")}</legend>
+${text(`${prefix}destSchool`, t("Skolenhetskod", "School unit code"), { max: 8 })}
+${text(`${prefix}destMunicipality`, t("Kommunkod", "Municipality code"), { max: 4 })}
+${text(`${prefix}destCountry`, t("Land (ISO-kod, t.ex. NO)", "Country (ISO code, e.g. NO)"), { max: 2 })}
+${text(`${prefix}destDescription`, t("Beskrivning", "Description"), { max: 500 })}
+</fieldset>
+<fieldset><legend>${t("Underlag", "Evidence")}</legend>
+${select(`${prefix}evidenceKind`, t("Slag", "Kind"), [
+  ["", t("Inget", "None")],
+  ...EVIDENCE_KINDS.map((k) => [k, lang === "sv" ? (EVIDENCE_SV[k] ?? k) : k] as const),
+])}
+${text(`${prefix}evidenceReference`, t("Referens", "Reference"), { max: 200 })}
+</fieldset>`;
+}
+
+/** A release body from the form: empty fields left out, so the API's validation speaks for what is there. */
+function releaseBody(form: URLSearchParams, prefix = ""): unknown {
+  const v = (k: string) => form.get(`${prefix}${k}`)?.trim() || undefined;
+  const destination = Object.fromEntries(
+    Object.entries({
+      schoolId: v("destSchool"),
+      municipality: v("destMunicipality"),
+      country: v("destCountry")?.toUpperCase(),
+      description: v("destDescription"),
+    }).filter(([, x]) => x !== undefined),
+  );
+  return {
+    endDate: v("endDate") ?? "",
+    reason: v("reason") ?? "",
+    ...(Object.keys(destination).length ? { destination } : {}),
+    ...(v("evidenceKind") ? { evidence: { kind: v("evidenceKind"), reference: v("evidenceReference") ?? "" } } : {}),
+  };
+}
+
+const saved = (k: Kit, q: URLSearchParams) =>
+  q.get("saved") ? html`<p role="status">${k.lang === "sv" ? "Sparat." : "Saved."}</p>` : "";
+
+// ---- a school: the roster, enrolment, release, a day's absence ------------------------------------
+
+interface RosterRow {
+  pupilId: string;
+  personnummer: string;
+  givenName?: string;
+  familyName?: string;
+  enrolmentId: string;
+  grade: string;
+  startDate: string;
+  endDate?: string;
+  status: string;
+  placement: string;
+  absentDays: number;
+  schoolDays: number;
+  mentorMapping: boolean;
+}
+
+async function roster(k: Kit, schoolId: string): Promise<{ items: RosterRow[]; filedDays: string[]; unfiledDays: string[] }> {
+  const items: RosterRow[] = [];
+  let cursor: string | undefined;
+  let last: { filedDays: string[]; unfiledDays: string[] } = { filedDays: [], unfiledDays: [] };
+  do {
+    const got = await k.call(schoolRoutes["GET /v1/schools/{schoolId}/roster"], { schoolId }, undefined, {
+      limit: 1000,
+      ...(cursor ? { cursor } : {}),
+    });
+    const body = got.body as { items: RosterRow[]; filedDays: string[]; unfiledDays: string[]; nextCursor?: string };
+    items.push(...body.items);
+    last = body;
+    cursor = body.nextCursor;
+  } while (cursor);
+  items.sort((a, b) => a.grade.localeCompare(b.grade) || (a.familyName ?? "").localeCompare(b.familyName ?? ""));
+  return { items, filedDays: last.filedDays, unfiledDays: last.unfiledDays };
+}
+
+const nameOf = (p: { givenName?: string; familyName?: string; pupilId: string }) =>
+  [p.givenName, p.familyName].filter(Boolean).join(" ") || p.pupilId;
+
+function rosterPage(k: Kit, q: URLSearchParams, r: Awaited<ReturnType<typeof roster>>): Html {
+  const t = (sv: string, en: string) => (k.lang === "sv" ? sv : en);
+  return layout(
+    k.view(t("Elevlista", "Roster")),
+    html`${saved(k, q)}
+<p><a href="/app/absence">${t("Rapportera en dags frånvaro", "Report a day's absence")}</a></p>
+${
+  r.unfiledDays.length
+    ? html`<p class="muted">${t("Dagar utan frånvarorapport", "School days not reported yet")}: ${r.unfiledDays.join(", ")}</p>`
+    : ""
+}
+<div class="table-wrap"><table>
+<caption>${t("Inskrivna elever", "Enrolled pupils")} (${r.items.length})</caption>
+<thead><tr><th scope="col">${t("Namn", "Name")}</th><th scope="col">${t("Personnummer", "Personal identity number")}</th><th scope="col">${t("Årskurs", "Grade")}</th><th scope="col" class="optional">${t("Från", "From")}</th><th scope="col">${t("Frånvaro", "Absence")}</th><th scope="col">${t("Mentor", "Mentor")}</th><th scope="col">${t("Utskrivning", "Release")}</th></tr></thead>
+<tbody>${r.items.map(
+      (p) => html`<tr>
+<td><a href="/app/pupils/${p.pupilId}">${nameOf(p)}</a></td>
+<td>${p.personnummer}</td>
+<td>${p.grade}</td>
+<td class="optional">${p.startDate}</td>
+<td>${p.absentDays} / ${p.schoolDays}</td>
+<td>${p.mentorMapping ? html`<strong>${t("Kartläggning", "Map absence")}</strong>` : ""}</td>
+<td>${p.status === "active" ? html`<a href="/app/roster/${p.enrolmentId}/release">${t("Skriv ut", "Release")}<span class="visually-hidden"> ${nameOf(p)}</span></a>` : t("väntar", "pending")}</td>
+</tr>`,
+    )}</tbody></table></div>
+<section aria-labelledby="enrol"><h2 id="enrol">${t("Skriv in en elev", "Enrol a pupil")}</h2>
+<form method="post" action="/app/roster/enrol">
+${hidden(k.csrf)}
+${text("personnummer", t("Personnummer", "Personal identity number"), { required: true, max: 13 })}
+${select(
+  "grade",
+  t("Årskurs", "Grade"),
+  GRADES.map((g) => [g, g] as const),
+)}
+${date("startDate", t("Första dag", "First day"), k.today)}
+<p><button type="submit">${t("Skriv in", "Enrol")}</button></p>
+</form></section>`,
+  );
+}
+
+function releasePage(k: Kit, row: RosterRow): Html {
+  const t = (sv: string, en: string) => (k.lang === "sv" ? sv : en);
+  return layout(
+    k.view(`${t("Skriv ut", "Release")} ${nameOf(row)}`),
+    html`<p>${t(
+      "En utskrivning utan mottagande skola avslutar inte inskrivningen: eleven är skolans ansvar tills en annan skola skriver in hen.",
+      "A release with no receiving school does not end the enrolment: the pupil stays the school's responsibility until another school enrols them.",
+    )}</p>
+<form method="post" action="/app/roster/${row.enrolmentId}/release">
+${hidden(k.csrf)}
+${releaseFields(k.lang)}
+<p><button type="submit">${t("Skriv ut", "Release")}</button></p>
+</form>`,
+  );
+}
+
+function absencePage(k: Kit, day: string, r: Awaited<ReturnType<typeof roster>>): Html {
+  const t = (sv: string, en: string) => (k.lang === "sv" ? sv : en);
+  const active = r.items.filter((p) => p.status !== "ended");
+  return layout(
+    k.view(t("Frånvaro", "Absence")),
+    html`<p>${t(
+      "Ange vilka elever som var frånvarande. En rapport för en dag ersätter den tidigare för samma dag; en rapport utan frånvarande säger att alla var där.",
+      "Mark the pupils who were absent. A report for a day replaces the earlier one for that day; a report naming nobody says everyone was there.",
+    )}</p>
+<form method="post" action="/app/absence">
+${hidden(k.csrf)}
+${date("date", t("Dag", "Day"), day)}
+<div class="table-wrap"><table>
+<thead><tr><th scope="col">${t("Elev", "Pupil")}</th><th scope="col">${t("Frånvaro", "Absence")}</th></tr></thead>
+<tbody>${active.map(
+      (p, i) => html`<tr><td><label for="abs-${i}" class="inline">${nameOf(p)} (${p.grade})</label></td>
+<td><select id="abs-${i}" name="absent:${p.pupilId}"><option value="">${t("Närvarande", "Present")}</option><option value="unexcused">${t("Ogiltig frånvaro", "Unexcused")}</option><option value="excused">${t("Giltig frånvaro", "Excused")}</option></select></td></tr>`,
+    )}</tbody></table></div>
+<p><button type="submit">${t("Skicka rapporten", "Send the report")}</button></p>
+</form>`,
+  );
+}
+
+// ---- on the pupil page: risk flags (social services), exemption and override (the office) ----------
+
+export function pupilForms(lang: Lang, csrf: string, principal: Principal, p: PupilView & { flags?: string[] }): Html {
+  const t = (sv: string, en: string) => (lang === "sv" ? sv : en);
+  const base = `/app/pupils/${p.pupilId}`;
+  if (principal.kind === "social") {
+    return html`<section aria-labelledby="flags"><h2 id="flags">${t("Riskflaggor", "Risk flags")}</h2>
+<form method="post" action="${base}/flags">
+${hidden(csrf)}
+<fieldset><legend>${t("Flaggor (höjer öppna ärenden till hög allvarlighet)", "Flags (raise open cases to high severity)")}</legend>
+${RISK_FLAGS.map(
+  (f) => html`<p><input type="checkbox" id="flag-${f}" name="flags" value="${f}"${p.flags?.includes(f) ? html` checked` : ""}>
+<label for="flag-${f}" class="inline">${lang === "sv" ? FLAGS_SV[f] : f}</label></p>`,
+)}
+</fieldset>
+<p><button type="submit">${t("Spara flaggor", "Save flags")}</button></p>
+</form></section>`;
+  }
+  if (principal.kind !== "municipality") return html``;
+  const active = (p.enrolments ?? []).filter((e) => e.status !== "ended");
+  return html`<section aria-labelledby="exemption"><h2 id="exemption">${t("Befrielse från skolplikt", "Exemption")}</h2>
+<form method="post" action="${base}/exemption">
+${hidden(csrf)}
+${date("from", t("Från", "From"), "", "ex-from")}
+${date("to", t("Till", "To"), "", "ex-to")}
+${text("reason", t("Skäl", "Reason"), { required: true, max: 500, id: "ex-reason" })}
+<p><button type="submit">${t("Spara befrielse", "Record exemption")}</button></p>
+</form></section>
+${active.map(
+  (
+    e,
+  ) => html`<section aria-labelledby="ov-${e.enrolmentId}"><h2 id="ov-${e.enrolmentId}">${t("Åsidosätt låset", "Override the lock")}: ${e.schoolId}</h2>
+<p>${t(
+    "Skriver ut eleven utan mottagande skola. En andra person på förvaltningen måste godkänna.",
+    "Releases the pupil without a receiving school. A second person of the office must approve.",
+  )}</p>
+<form method="post" action="${base}/override">
+${hidden(csrf)}
+<input type="hidden" name="schoolId" value="${e.schoolId}">
+<input type="hidden" name="enrolmentId" value="${e.enrolmentId}">
+${releaseFields(lang, "o-")}
+${text("overrideReason", t("Motivering", "Why"), { required: true, max: 2000 })}
+<p><button type="submit">${t("Begär åsidosättande", "Ask for the override")}</button></p>
+</form></section>`,
+)}
+<p><a href="${base}/audit">${t("Granskningslogg (registerutdrag)", "Audit trail (subject access)")}</a></p>`;
+}
+
+// ---- the office ------------------------------------------------------------------------------------
+
+const OFFICE_PAGES = [
+  ["/app/overrides", "Åsidosättanden", "Overrides"],
+  ["/app/sweep", "Svep", "Sweep"],
+  ["/app/settings", "Inställningar", "Settings"],
+  ["/app/schools", "Skolor", "Schools"],
+  ["/app/contacts", "Kontakter", "Contacts"],
+  ["/app/calendars", "Läsårskalender", "Calendars"],
+  ["/app/keys", "Nycklar", "Keys"],
+  ["/app/imports", "Import", "Imports"],
+] as const;
+
+function officePage(k: Kit): Html {
+  return layout(
+    k.view(k.lang === "sv" ? "Förvaltningen" : "The office"),
+    html`<ul>${OFFICE_PAGES.map(([href, sv, en]) => html`<li><a href="${href}">${k.lang === "sv" ? sv : en}</a></li>`)}</ul>`,
+  );
+}
+
+/** Answers a working page, or undefined when the path is none of them. */
+export async function workRoute(k: Kit, r: WorkRequest): Promise<Response | undefined> {
+  const t = (sv: string, en: string) => (k.lang === "sv" ? sv : en);
+  const p = k.principal;
+  const { method, path, form } = r;
+
+  // -- a school --
+  if (path === "/app/roster" || path === "/app/absence" || path.startsWith("/app/roster/")) {
+    if (p.kind !== "school") return k.forbidden();
+    const schoolId = p.schoolId;
+    if (method === "GET" && path === "/app/roster") return k.page(200, rosterPage(k, r.query, await roster(k, schoolId)));
+    if (method === "POST" && path === "/app/roster/enrol") {
+      const body = validate(s.EnrolmentBody, {
+        personnummer: (form.get("personnummer") ?? "").replace(/\s/g, ""),
+        grade: form.get("grade") ?? "",
+        startDate: form.get("startDate") ?? "",
+      });
+      await k.call(schoolRoutes["POST /v1/schools/{schoolId}/enrolments"], { schoolId }, body);
+      return k.redirect("/app/roster?saved=1");
+    }
+    const rel = /^\/app\/roster\/([\w-]{1,64})\/release$/.exec(path);
+    if (rel) {
+      const enrolmentId = rel[1] as string;
+      if (method === "GET") {
+        const row = (await roster(k, schoolId)).items.find((x) => x.enrolmentId === enrolmentId && x.status === "active");
+        return row ? k.page(200, releasePage(k, row)) : k.forbidden();
+      }
+      const body = validate(s.ReleaseBody, releaseBody(form));
+      await k.call(schoolRoutes["POST /v1/schools/{schoolId}/enrolments/{enrolmentId}/release"], { schoolId, enrolmentId }, body);
+      return k.redirect("/app/roster?saved=1");
+    }
+    if (path === "/app/absence") {
+      if (method === "GET") {
+        const day = /^\d{4}-\d{2}-\d{2}$/.test(r.query.get("date") ?? "") ? (r.query.get("date") as string) : k.today;
+        return k.page(200, absencePage(k, day, await roster(k, schoolId)));
+      }
+      const absent = [...form.entries()]
+        .filter(([key, v]) => key.startsWith("absent:") && v)
+        .map(([key, kind]) => ({ pupilId: key.slice("absent:".length), kind }));
+      const body = validate(s.AbsenceBody, { date: form.get("date") ?? "", absent });
+      await k.call(schoolRoutes["POST /v1/schools/{schoolId}/absence"], { schoolId }, body);
+      return k.redirect("/app/roster?saved=1");
+    }
+    return undefined;
+  }
+
+  // -- the pupil page's forms --
+  const pf = /^\/app\/pupils\/([\w-]{1,64})\/(flags|exemption|override|audit|audit\.csv)$/.exec(path);
+  if (pf) {
+    const pupilId = pf[1] as string;
+    const action = pf[2];
+    if (method === "POST" && action === "flags") {
+      const body = validate(s.FlagsBody, { flags: form.getAll("flags") });
+      await k.call(pupilRoutes["PUT /v1/pupils/{pupilId}/flags"], { pupilId }, body);
+      return k.redirect(`/app/pupils/${pupilId}?saved=1`);
+    }
+    if (method === "POST" && action === "exemption") {
+      const body = validate(s.ExemptionBody, {
+        from: form.get("from") ?? "",
+        to: form.get("to") ?? "",
+        reason: form.get("reason") ?? "",
+      });
+      await k.call(registerRoutes["PUT /v1/pupils/{pupilId}/exemption"], { pupilId }, body);
+      return k.redirect(`/app/pupils/${pupilId}?saved=1`);
+    }
+    if (method === "POST" && action === "override") {
+      if (p.kind !== "municipality") return k.forbidden();
+      const body = validate(s.OverrideBody, {
+        schoolId: form.get("schoolId") ?? "",
+        enrolmentId: form.get("enrolmentId") ?? "",
+        release: releaseBody(form, "o-"),
+        reason: form.get("overrideReason") ?? "",
+      });
+      await k.call(registerRoutes["POST /v1/municipalities/{kommunkod}/overrides"], { kommunkod: p.kommunkod }, body);
+      return k.redirect("/app/overrides?saved=1");
+    }
+    if (method === "GET" && (action === "audit" || action === "audit.csv")) {
+      const got = await k.call(pupilRoutes["GET /v1/pupils/{pupilId}/audit"], { pupilId });
+      const trail = got.body as {
+        items: { at: string; action: string; principal: string; person?: string; requestId: string }[];
+      };
+      if (action === "audit.csv") {
+        const csv = [
+          "at,action,principal,person,requestId",
+          ...trail.items.map((a) => csvRow([a.at, a.action, a.principal, a.person ?? "", a.requestId])),
+        ];
+        return k.file(`registerutdrag-${pupilId}.csv`, `\ufeff${csv.join("\r\n")}\r\n`);
+      }
+      return k.page(
+        200,
+        layout(
+          k.view(t("Granskningslogg", "Audit trail")),
+          html`<p>${t(
+            "Vem som läst eller ändrat elevens uppgifter, när och genom vilken begäran: underlag för att besvara vårdnadshavares begäran om registerutdrag (GDPR art. 15).",
+            "Who read or changed the pupil's data, when and through which request: for answering a guardian's request (GDPR art. 15).",
+          )}</p>
+<p><a href="/app/pupils/${pupilId}/audit.csv" download>${t("Ladda ner som CSV", "Download as CSV")}</a></p>
+<div class="table-wrap"><table><thead><tr><th scope="col">${t("Tid", "When")}</th><th scope="col">${t("Händelse", "Action")}</th><th scope="col">${t("Vem", "Who")}</th><th scope="col" class="optional">${t("Begäran", "Request")}</th></tr></thead>
+<tbody>${trail.items.map(
+            (a) =>
+              html`<tr><td>${a.at.replace("T", " ").slice(0, 19)}</td><td>${a.action}</td><td>${a.person ?? a.principal} (${a.principal})</td><td class="optional">${a.requestId}</td></tr>`,
+          )}</tbody></table></div>`,
+        ),
+      );
+    }
+    return undefined;
+  }
+
+  // -- the office --
+  const officePaths = ["/app/office", ...OFFICE_PAGES.map(([href]) => href)];
+  if (!officePaths.some((o) => path === o || path.startsWith(`${o}/`))) return undefined;
+  if (p.kind !== "municipality") return k.forbidden();
+  const kommunkod = p.kommunkod;
+  if (method === "GET" && path === "/app/office") return k.page(200, officePage(k));
+
+  if (path === "/app/overrides" || path.startsWith("/app/overrides/")) {
+    const approve = /^\/app\/overrides\/([\w-]{1,64})\/approve$/.exec(path);
+    if (method === "POST" && approve) {
+      const body = validate(s.ApproveBody, form.get("note")?.trim() ? { note: form.get("note")?.trim() } : {});
+      await k.call(
+        registerRoutes["POST /v1/municipalities/{kommunkod}/overrides/{overrideId}/approve"],
+        { kommunkod, overrideId: approve[1] as string },
+        body,
+      );
+      return k.redirect("/app/overrides?saved=1");
+    }
+    if (method !== "GET" || path !== "/app/overrides") return undefined;
+    const got = await k.call(registerRoutes["GET /v1/municipalities/{kommunkod}/overrides"], { kommunkod });
+    const items = (
+      got.body as {
+        items: {
+          overrideId: string;
+          schoolId: string;
+          release: { endDate: string; reason: string };
+          reason: string;
+          status: string;
+          requestedBy: string;
+          requestedAt: string;
+          approvedBy?: string;
+        }[];
+      }
+    ).items;
+    return k.page(
+      200,
+      layout(
+        k.view(t("Åsidosättanden av låset", "Lock overrides")),
+        html`${saved(k, r.query)}
+<p>${t(
+          "Ett åsidosättande genomförs först när en andra person på förvaltningen har godkänt det.",
+          "An override is carried out only once a second person of the office has approved it.",
+        )}</p>
+${
+  items.length === 0
+    ? html`<p>${t("Inga åsidosättanden.", "No overrides.")}</p>`
+    : items.map(
+        (
+          o,
+        ) => html`<section aria-labelledby="o-${o.overrideId}"><h2 id="o-${o.overrideId}">${o.schoolId}: ${o.release.reason}, ${o.release.endDate}</h2>
+<p>${o.reason}</p>
+<p class="muted">${t("Begärt av", "Asked for by")} ${o.requestedBy}, ${o.requestedAt.slice(0, 16).replace("T", " ")}.
+${o.status === "approved" ? html`${t("Godkänt av", "Approved by")} ${o.approvedBy ?? ""}.` : t("Väntar på godkännande.", "Waiting for approval.")}</p>
+${
+  o.status === "pending"
+    ? html`<form method="post" action="/app/overrides/${o.overrideId}/approve">
+${hidden(k.csrf)}
+${text("note", t("Anteckning", "Note"), { max: 2000, id: `note-${o.overrideId}` })}
+<p><button type="submit">${t("Godkänn", "Approve")}</button></p>
+</form>`
+    : ""
+}
+</section>`,
+      )
+}`,
+      ),
+    );
+  }
+
+  if (path === "/app/sweep") {
+    if (method === "POST") {
+      const body = validate(s.SweepBody, { asOf: form.get("asOf") ?? "" });
+      const got = await k.call(caseRoutes["POST /v1/municipalities/{kommunkod}/sweeps"], { kommunkod }, body);
+      const res = got.body as {
+        asOf: string;
+        preview?: boolean;
+        opened: Record<string, number>;
+        resolved: Record<string, number>;
+        escalated: Record<string, number>;
+        reopened: Record<string, number>;
+        wouldOpen?: { pupilId: string; kind: string; episodeStart: string; severity: string }[];
+      };
+      const counts = (c: Record<string, number>) =>
+        Object.entries(c)
+          .map(([kind, n]) => `${kind}: ${n}`)
+          .join(", ") || "0";
+      return k.page(
+        200,
+        layout(
+          k.view(`${t("Svep", "Sweep")} ${res.asOf}`),
+          html`${res.preview ? html`<p role="status">${t("Förhandsvisning: inget sparades och inget skickades.", "Preview: nothing was written or sent.")}</p>` : ""}
+<dl>
+<dt>${t("Öppnade", "Opened")}</dt><dd>${counts(res.opened)}</dd>
+<dt>${t("Avslutade", "Resolved")}</dt><dd>${counts(res.resolved)}</dd>
+<dt>${t("Eskalerade", "Escalated")}</dt><dd>${counts(res.escalated)}</dd>
+<dt>${t("Återöppnade", "Reopened")}</dt><dd>${counts(res.reopened)}</dd>
+</dl>
+${
+  res.wouldOpen?.length
+    ? html`<h2>${t("Skulle öppnas", "Would open")}</h2><ul>${res.wouldOpen.map(
+        (w) => html`<li><a href="/app/pupils/${w.pupilId}">${w.kind}</a> (${w.episodeStart}, ${w.severity})</li>`,
+      )}</ul>`
+    : ""
+}
+<p><a href="/app/sweep">${t("Tillbaka", "Back")}</a></p>`,
+        ),
+      );
+    }
+    return k.page(
+      200,
+      layout(
+        k.view(t("Svep", "Sweep")),
+        html`<p>${t(
+          "Svepet körs varje skoldag kl. 06.30. Här kan du köra det för en dag: ett datum efter i dag visar vad som skulle öppnas, utan att spara eller skicka något.",
+          "The sweep runs every school day at 06:30. Run it for a day here: a date after today shows what would open, without writing or sending anything.",
+        )}</p>
+<form method="post" action="/app/sweep">${hidden(k.csrf)}${date("asOf", t("Dag", "Day"), k.today)}
+<p><button type="submit">${t("Kör svepet", "Run the sweep")}</button></p></form>`,
+      ),
+    );
+  }
+
+  if (path === "/app/settings") {
+    if (method === "POST") {
+      const numbers = Object.fromEntries(
+        [...form.entries()].filter(([key, v]) => key !== "_csrf" && v.trim() !== "").map(([key, v]) => [key, Number(v)]),
+      );
+      const body = validate(s.SettingsSchema, numbers);
+      await k.call(adminRoutes["PUT /v1/municipalities/{kommunkod}/settings"], { kommunkod }, body);
+      return k.redirect("/app/settings?saved=1");
+    }
+    const current = await k.settings(kommunkod);
+    const labels: Record<keyof Settings, [string, string]> = {
+      notReturnedDays: ["Inte tillbaka: frånvarodagar efter lov", "Not back: days absent after a break"],
+      breakWeekdays: ["Ett lov är minst så många vardagar", "A break is at least this many weekdays"],
+      releaseGraceDays: ["Utskriven utan mottagare: skoldagar", "Released with no destination: school days"],
+      longAbsenceShare: ["Lång frånvaro: andel (0–1)", "Long absence: share (0–1)"],
+      absenceWindow: ["Frånvarofönster: skoldagar", "Absence window: school days"],
+      mentorShare: ["Mentorsmarkering: andel (0–1)", "Mentor mark: share (0–1)"],
+      escalateUnacknowledgedDays: ["Eskalera okvitterat efter skoldagar", "Escalate unacknowledged after school days"],
+      escalateOpenDays: ["Eskalera öppet efter skoldagar", "Escalate open after school days"],
+    };
+    return k.page(
+      200,
+      layout(
+        k.view(t("Inställningar", "Settings")),
+        html`${saved(k, r.query)}<form method="post" action="/app/settings">${hidden(k.csrf)}
+${(Object.keys(labels) as (keyof Settings)[]).map((key) =>
+  field(
+    key,
+    t(...labels[key]),
+    html`<input type="number" id="${key}" name="${key}" value="${String(current[key])}" step="any" inputmode="decimal">`,
+  ),
+)}
+<p><button type="submit">${t("Spara", "Save")}</button></p></form>`,
+      ),
+    );
+  }
+
+  if (path === "/app/schools") {
+    if (method === "POST") {
+      const schoolId = (form.get("schoolId") ?? "").trim();
+      const body = validate(s.SchoolBody, {
+        name: form.get("name") ?? "",
+        organiserType: form.get("organiserType") ?? "",
+        municipality: kommunkod,
+      });
+      await k.call(
+        adminRoutes["PUT /v1/schools/{schoolId}"],
+        { schoolId: validate(s.SchoolIdSchema, schoolId, "/schoolId") },
+        body,
+      );
+      return k.redirect("/app/schools?saved=1");
+    }
+    const got = await k.call(adminRoutes["GET /v1/municipalities/{kommunkod}/schools"], { kommunkod });
+    const items = (got.body as { items: { schoolId: string; name: string; organiserType: string }[] }).items;
+    return k.page(
+      200,
+      layout(
+        k.view(t("Skolor", "Schools")),
+        html`${saved(k, r.query)}<div class="table-wrap"><table><thead><tr><th scope="col">${t("Skolenhetskod", "School unit code")}</th><th scope="col">${t("Namn", "Name")}</th><th scope="col">${t("Huvudman", "Organiser")}</th></tr></thead>
+<tbody>${items.map(
+          (x) =>
+            html`<tr><td>${x.schoolId}</td><td>${x.name}</td><td>${x.organiserType === "municipal" ? t("kommunal", "municipal") : t("fristående", "independent")}</td></tr>`,
+        )}</tbody></table></div>
+<section aria-labelledby="add-school"><h2 id="add-school">${t("Registrera eller ändra en skolenhet", "Register or change a school unit")}</h2>
+<form method="post" action="/app/schools">${hidden(k.csrf)}
+${text("schoolId", t("Skolenhetskod (8 siffror)", "School unit code (8 digits)"), { required: true, max: 8 })}
+${text("name", t("Namn", "Name"), { required: true })}
+${select("organiserType", t("Huvudman", "Organiser"), [
+  ["municipal", t("kommunal", "municipal")],
+  ["independent", t("fristående", "independent")],
+])}
+<p><button type="submit">${t("Spara", "Save")}</button></p></form></section>`,
+      ),
+    );
+  }
+
+  if (path === "/app/contacts" || path.startsWith("/app/contacts/")) {
+    const remove = /^\/app\/contacts\/([\w-]{1,64})\/remove$/.exec(path);
+    if (method === "POST" && remove) {
+      await k.call(adminRoutes["DELETE /v1/contacts/{contactId}"], { contactId: remove[1] as string });
+      return k.redirect("/app/contacts?saved=1");
+    }
+    if (method === "POST" && path === "/app/contacts") {
+      const v = (key: string) => form.get(key)?.trim() || undefined;
+      const contactId = v("contactId") ?? `c-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
+      const body = validate(s.ContactBody, {
+        name: v("name") ?? "",
+        role: v("role") ?? "",
+        scope: v("scope") ?? "",
+        ...(v("email") ? { email: v("email") } : {}),
+        ...(v("phone") ? { phone: v("phone") } : {}),
+        ...(v("language") ? { language: v("language") } : {}),
+      });
+      await k.call(
+        adminRoutes["PUT /v1/contacts/{contactId}"],
+        { contactId: validate(s.PathParams.contactId, contactId, "/contactId") },
+        body,
+      );
+      return k.redirect("/app/contacts?saved=1");
+    }
+    if (method !== "GET" || path !== "/app/contacts") return undefined;
+    const got = await k.call(adminRoutes["GET /v1/contacts"], {});
+    const items = (
+      got.body as {
+        items: {
+          contactId: string;
+          name: string;
+          role: string;
+          scope: string;
+          email?: string;
+          phone?: string;
+          emailSubscription: string;
+        }[];
+      }
+    ).items;
+    const subscription: Record<string, [string, string]> = {
+      confirmed: ["bekräftad", "confirmed"],
+      pending_confirmation: ["väntar på bekräftelse", "waiting for confirmation"],
+      unsubscribed: ["avregistrerad", "unsubscribed"],
+      no_email: ["ingen e-post", "no e-mail"],
+      console: ["lokalt (konsolen)", "local (console)"],
+    };
+    return k.page(
+      200,
+      layout(
+        k.view(t("Kontakter", "Contacts")),
+        html`${saved(k, r.query)}<p>${t(
+          "Kontakterna får aviseringar och kan logga in med sin e-postadress. Den som tas bort förlorar åtkomsten direkt.",
+          "Contacts receive alerts and sign in with their e-mail address. Removing one ends their access at once.",
+        )}</p>
+<div class="table-wrap"><table><thead><tr><th scope="col">${t("Namn", "Name")}</th><th scope="col">${t("Roll och enhet", "Role and scope")}</th><th scope="col" class="optional">${t("E-post / mobil", "E-mail / mobile")}</th><th scope="col">${t("E-postaviseringar", "E-mail alerts")}</th><th scope="col">${t("Ta bort", "Remove")}</th></tr></thead>
+<tbody>${items.map(
+          (
+            c,
+          ) => html`<tr><td>${c.name}</td><td>${c.role}, ${c.scope}</td><td class="optional">${c.email ?? ""} ${c.phone ?? ""}</td>
+<td>${subscription[c.emailSubscription] ? t(...(subscription[c.emailSubscription] as [string, string])) : c.emailSubscription}</td>
+<td><form method="post" action="/app/contacts/${c.contactId}/remove" class="inline">${hidden(k.csrf)}<button type="submit">${t("Ta bort", "Remove")}<span class="visually-hidden"> ${c.name}</span></button></form></td></tr>`,
+        )}</tbody></table></div>
+<section aria-labelledby="add-contact"><h2 id="add-contact">${t("Lägg till en kontakt", "Add a contact")}</h2>
+<form method="post" action="/app/contacts">${hidden(k.csrf)}
+${text("name", t("Namn", "Name"), { required: true })}
+${select("role", t("Roll", "Role"), [
+  ["rektor", t("Rektor", "Head teacher")],
+  ["attendance_office", t("Skolpliktsbevakning", "Attendance office")],
+  ["head_of_schools", t("Grundskolechef", "Head of schools")],
+  ["social_services", t("Socialtjänst", "Social services")],
+])}
+${text("scope", t("Enhet (school:<kod>, municipality:<kod> eller social:<stadsdel>)", "Scope (school:<id>, municipality:<code> or social:<district>)"), { required: true, max: 80 })}
+${field("email", t("E-post", "E-mail"), html`<input type="email" id="email" name="email" maxlength="254" autocomplete="off">`)}
+${field("phone", t("Mobil (+46…)", "Mobile (+46…)"), html`<input type="tel" id="phone" name="phone" maxlength="14" autocomplete="off">`)}
+${select("language", t("Språk", "Language"), [
+  ["sv", "svenska"],
+  ["en", "English"],
+])}
+<p><button type="submit">${t("Spara", "Save")}</button></p></form></section>`,
+      ),
+    );
+  }
+
+  if (path === "/app/calendars") {
+    if (method === "POST") {
+      const schoolYear = validate(s.SchoolYearSchema, (form.get("schoolYear") ?? "").trim(), "/schoolYear");
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(form.get("calendar") ?? "");
+      } catch {
+        parsed = undefined;
+      }
+      const body = validate(s.CalendarBody, parsed ?? {});
+      await k.call(adminRoutes["PUT /v1/municipalities/{kommunkod}/calendar/{schoolYear}"], { kommunkod, schoolYear }, body);
+      return k.redirect("/app/calendars?saved=1");
+    }
+    return k.page(
+      200,
+      layout(
+        k.view(t("Läsårskalender", "School calendar")),
+        html`${saved(k, r.query)}<p>${t(
+          'Terminer och lov för ett läsår, som JSON: {"terms":[{"start":"…","end":"…"}],"holidays":[{"name":"höstlov","start":"…","end":"…"}]}. Helgdagar räknas ut av Elevvakt.',
+          'Terms and holidays of a school year, as JSON: {"terms":[{"start":"…","end":"…"}],"holidays":[{"name":"höstlov","start":"…","end":"…"}]}. Public holidays are computed by Elevvakt.',
+        )}</p>
+<form method="post" action="/app/calendars">${hidden(k.csrf)}
+${text("schoolYear", t("Läsår (t.ex. 2026-27)", "School year (e.g. 2026-27)"), { required: true, max: 7 })}
+${field("calendar", t("Kalender (JSON)", "Calendar (JSON)"), html`<textarea id="calendar" name="calendar" required maxlength="20000"></textarea>`)}
+<p><button type="submit">${t("Spara", "Save")}</button></p></form>`,
+      ),
+    );
+  }
+
+  if (path === "/app/keys" || path.startsWith("/app/keys/")) {
+    const revoke = /^\/app\/keys\/([\w-]{1,64})\/revoke$/.exec(path);
+    if (method === "POST" && revoke) {
+      await k.call(adminRoutes["DELETE /v1/credentials/{credentialId}"], { credentialId: revoke[1] as string });
+      return k.redirect("/app/keys?saved=1");
+    }
+    if (method === "POST" && path === "/app/keys") {
+      const label = form.get("label")?.trim();
+      const body = validate(s.CredentialBody, { principal: (form.get("principal") ?? "").trim(), ...(label ? { label } : {}) });
+      const got = await k.call(adminRoutes["POST /v1/credentials"], {}, body);
+      const issued = got.body as { key?: string; principal: string };
+      // Shown once, on this page only (not stored, never in a URL): the page is not cached.
+      return k.page(
+        201,
+        layout(
+          k.view(t("Ny nyckel", "New key")),
+          html`<p>${t("Nyckeln visas bara nu. Spara den i systemets konfiguration eller en lösenordshanterare.", "The key is shown only now. Put it in the system's configuration or a password manager.")}</p>
+<p><strong>${issued.principal}</strong></p><p><code>${issued.key ?? ""}</code></p><p><a href="/app/keys">${t("Tillbaka", "Back")}</a></p>`,
+        ),
+      );
+    }
+    if (method !== "GET" || path !== "/app/keys") return undefined;
+    const got = await k.call(adminRoutes["GET /v1/credentials"], {});
+    const items = (
+      got.body as {
+        items: {
+          credentialId: string;
+          principal: string;
+          label?: string;
+          status: string;
+          issuedBy: string;
+          issuedAt: string;
+          lastUsedAt?: string;
+        }[];
+      }
+    ).items;
+    return k.page(
+      200,
+      layout(
+        k.view(t("Nycklar", "Keys")),
+        html`${saved(k, r.query)}<div class="table-wrap"><table><thead><tr><th scope="col">${t("För", "For")}</th><th scope="col">${t("Etikett", "Label")}</th><th scope="col">${t("Status", "Status")}</th><th scope="col" class="optional">${t("Utfärdad", "Issued")}</th><th scope="col" class="optional">${t("Senast använd", "Last used")}</th><th scope="col">${t("Återkalla", "Revoke")}</th></tr></thead>
+<tbody>${items.map(
+          (
+            c,
+          ) => html`<tr><td>${c.principal}</td><td>${c.label ?? ""}</td><td>${c.status}</td><td class="optional">${c.issuedBy}, ${c.issuedAt.slice(0, 10)}</td><td class="optional">${c.lastUsedAt?.slice(0, 10) ?? ""}</td>
+<td>${c.status !== "revoked" ? html`<form method="post" action="/app/keys/${c.credentialId}/revoke" class="inline">${hidden(k.csrf)}<button type="submit">${t("Återkalla", "Revoke")}<span class="visually-hidden"> ${c.label ?? c.principal}</span></button></form>` : ""}</td></tr>`,
+        )}</tbody></table></div>
+<section aria-labelledby="issue"><h2 id="issue">${t("Utfärda en nyckel", "Issue a key")}</h2>
+<form method="post" action="/app/keys">${hidden(k.csrf)}
+${text("principal", t("För (school:<kod>, social:<stadsdel> eller municipality:<kod>)", "For (school:<id>, social:<district> or municipality:<code>)"), { required: true, max: 80 })}
+${text("label", t("Etikett (system eller person)", "Label (system or person)"))}
+<p><button type="submit">${t("Utfärda", "Issue")}</button></p></form></section>`,
+      ),
+    );
+  }
+
+  if (path === "/app/imports") {
+    if (method === "POST") {
+      const file = readCsv(new TextEncoder().encode(form.get("csv") ?? ""));
+      const rejected: { line: number; reason: string }[] = [...file.errors];
+      const valid: { line: number; record: Record<string, unknown> }[] = [];
+      for (const row of file.rows) {
+        const read = populationRecord(row.values);
+        if ("reason" in read) rejected.push({ line: row.line, reason: read.reason });
+        else valid.push({ line: row.line, record: read.record });
+      }
+      const counts: Record<string, number> = {};
+      for (let i = 0; i < valid.length; i += 1000) {
+        const chunk = valid.slice(i, i + 1000);
+        const got = await k.call(
+          registerRoutes["POST /v1/municipalities/{kommunkod}/population"],
+          { kommunkod },
+          {
+            records: chunk.map((c) => c.record),
+          },
+        );
+        for (const res of (
+          got.body as {
+            results: {
+              index: number;
+              status: string;
+              problem?: { detail?: string; errors?: { path: string; message: string }[] };
+            }[];
+          }
+        ).results) {
+          counts[res.status] = (counts[res.status] ?? 0) + 1;
+          if (res.status === "error" || res.status === "conflict") {
+            const why =
+              res.problem?.errors?.map((e) => `${e.path}: ${e.message}`).join("; ") || res.problem?.detail || res.status;
+            rejected.push({ line: chunk[res.index]?.line ?? 0, reason: why });
+          }
+        }
+      }
+      rejected.sort((a, b) => a.line - b.line);
+      return k.page(
+        200,
+        layout(
+          k.view(t("Import klar", "Import done")),
+          html`<dl>${Object.entries(counts).map(([status, n]) => html`<dt>${status}</dt><dd>${n}</dd>`)}</dl>
+${rejected.length ? html`<h2>${t("Rader som inte lästes in", "Rows not imported")}</h2><ul>${rejected.map((x) => html`<li>${t("Rad", "Line")} ${x.line}: ${x.reason}</li>`)}</ul>` : ""}
+<p><a href="/app/imports">${t("Tillbaka", "Back")}</a></p>`,
+        ),
+      );
+    }
+    return k.page(
+      200,
+      layout(
+        k.view(t("Import från folkbokföringen", "Import from the population register")),
+        html`<p>${t(
+          "Klistra in en CSV-fil (komma eller semikolon) med kolumnerna personnummer, givenName, familyName, district, status, statusDate, householdId, protectedIdentity. Varje rad läses in eller redovisas med skäl.",
+          "Paste a CSV file (comma or semicolon) with the columns personnummer, givenName, familyName, district, status, statusDate, householdId, protectedIdentity. Every row is imported or reported with its reason.",
+        )}</p>
+<form method="post" action="/app/imports">${hidden(k.csrf)}
+${field("csv", t("CSV", "CSV"), html`<textarea id="csv" name="csv" required></textarea>`)}
+<p><button type="submit">${t("Läs in", "Import")}</button></p></form>`,
+      ),
+    );
+  }
+  return undefined;
+}
+
+function csvRow(cells: string[]): string {
+  return cells
+    .map((c) => {
+      const safe = /^[=+\-@\t\r]/.test(c) ? `'${c}` : c;
+      return /[",\n\r;]/.test(safe) || safe !== c ? `"${safe.replace(/"/g, '""')}"` : safe;
+    })
+    .join(",");
+}
