@@ -66,7 +66,8 @@ beforeAll(async () => {
 
   // A pupil at school A, absent the first three days after the summer break: a not_returned case.
   const personnummer = pnr("2015-05-05");
-  const pupilId = await m.resident(personnummer, { givenName: "Alva", familyName: "Berg" });
+  const pupilId = await m.resident(personnummer, { givenName: "Alva", familyName: "Berg", householdId: "hh-berg" });
+  await m.resident(pnr("2017-05-05"), { givenName: "Bo", familyName: "Berg", householdId: "hh-berg" });
   const e = await api("POST", `/v1/schools/${m.schoolA}/enrolments`, {
     key: m.keyA,
     body: { personnummer, grade: "5", startDate: "2026-08-17" },
@@ -162,6 +163,8 @@ describe("a rektor works a case from the SMS link", () => {
     expect(new URL(page.url()).pathname).toBe(`/app/cases/${caseA}`);
     await expect(page.locator("h1").textContent()).resolves.toContain("Ärende");
     await expect(page.locator("main").textContent()).resolves.toContain("Alva Berg");
+    // A school sees its own pupil, not the family.
+    expect(await page.locator("main").textContent()).not.toContain("Bo Berg");
     await accessible(page);
     await shot(page, "case-phone");
 
@@ -264,6 +267,23 @@ describe("the attendance office", () => {
     expect(header).toBe("personnummer,givenName,familyName,district,placement,protectedIdentity,openCases,comingEnrolmentStart");
     expect(rows).toContainEqual(`${PROTECTED_PNR},Hemlig,Skyddad,${m.district},unplaced,true,unplaced,`);
 
+    // My cases: age in school days, the next escalation, filters (a form of GET parameters, no script).
+    await page.getByRole("link", { name: "Mina ärenden" }).click();
+    await expect(page.locator("thead").textContent()).resolves.toContain("Nästa eskalering");
+    const caseRow = page.locator("tr", { hasText: caseA.slice(5, 13).toUpperCase() });
+    await expect(caseRow.textContent()).resolves.toMatch(/Inte tillbaka efter lov/);
+    await page.getByLabel("Typ").selectOption("unplaced");
+    await page.getByRole("button", { name: "Visa" }).click();
+    expect(new URL(page.url()).searchParams.get("kind")).toBe("unplaced");
+    await expect(page.locator("tr", { hasText: caseA.slice(5, 13).toUpperCase() }).count()).resolves.toBe(0);
+    await accessible(page);
+    await page.getByLabel("Typ").selectOption("not_returned");
+    await page.getByRole("button", { name: "Visa" }).click();
+    await expect(page.locator("tr", { hasText: caseA.slice(5, 13).toUpperCase() }).count()).resolves.toBe(1);
+    // The case page shows the household to the office.
+    await page.getByRole("link", { name: caseA.slice(5, 13).toUpperCase() }).click();
+    await expect(page.locator("#household ~ ul").textContent()).resolves.toContain("Bo Berg");
+    await page.goto(`${app}/app/unplaced`);
     await row.getByRole("link", { name: "Hemlig Skyddad" }).click();
     await expect(page.locator(".banner").textContent()).resolves.toContain("Skyddade personuppgifter");
     await expect(page.locator("main").textContent()).resolves.toContain(PROTECTED_PNR);

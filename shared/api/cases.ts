@@ -4,10 +4,13 @@ import { metric } from "../adapters/metrics.ts";
 import { pupilChangeWrites } from "../app/casework.ts";
 import { sweep } from "../app/sweep.ts";
 import type { Notification } from "../domain/alerts.ts";
-import { covers } from "../domain/calendar.ts";
+import { type Calendar, covers } from "../domain/calendar.ts";
 import { caseScopes } from "../domain/cases.ts";
+import { addDays } from "../domain/dates.ts";
+import { caseClock } from "../domain/detection.ts";
 import type { Case, CaseKind, ChecklistItem, ChecklistTick, JournalEntry } from "../domain/model.ts";
 import { comingEnrolment } from "../domain/placement.ts";
+import type { Settings } from "../domain/settings.ts";
 import { bodyOf, type Ctx, type Impl, queryOf } from "../http/http.ts";
 import { problems } from "../http/problems.ts";
 import type { RoutesOf } from "../http/routes.ts";
@@ -128,7 +131,27 @@ function present(ctx: Ctx, c: Case, journal: JournalEntry[] = [], notifications:
   };
 }
 
-function summary(ctx: Ctx, c: Case) {
+/** The calendars and settings the open cases' clocks need: one read per municipality, not per case. */
+async function clocksFor(ctx: Ctx, cases: Case[]) {
+  const byMuni = new Map<string, Promise<{ calendar: Calendar; settings: Settings }>>();
+  return (c: Case) => {
+    const kod = c.municipalities[0];
+    if (!kod || c.status === "resolved") return undefined;
+    if (!byMuni.has(kod)) {
+      const from = cases.reduce((min, x) => (x.episodeStart < min ? x.episodeStart : min), ctx.today);
+      byMuni.set(
+        kod,
+        (async () => ({
+          calendar: await ctx.store.calendarFor(undefined, kod, [from, ctx.today, addDays(ctx.today, 120)]),
+          settings: await ctx.store.settings(kod),
+        }))(),
+      );
+    }
+    return byMuni.get(kod);
+  };
+}
+
+function summary(ctx: Ctx, c: Case, clock?: ReturnType<typeof caseClock>) {
   // A scope the case left when the pupil moved learns nothing of what happened since (rule 6).
   if (wasFormerScope(ctx, c)) {
     return {
@@ -151,6 +174,7 @@ function summary(ctx: Ctx, c: Case) {
     openedAt: c.openedAt,
     schoolIds: schoolsSeen(ctx, c.schoolIds),
     ...(c.outcome ? { outcome: c.outcome } : {}),
+    ...(clock ?? {}),
   };
 }
 
@@ -248,7 +272,19 @@ export const caseRoutes: Record<RoutesOf<"cases">, Impl> = {
     return {
       status: 200,
       body: {
-        items: cases.map((c) => summary(ctx, c)),
+        items: await (async () => {
+          const ofCase = await clocksFor(ctx, cases);
+          return Promise.all(
+            cases.map(async (c) => {
+              const ctxOf = await ofCase(c);
+              return summary(
+                ctx,
+                c,
+                ctxOf && !wasFormerScope(ctx, c) ? caseClock(c, ctx.today, ctxOf.calendar, ctxOf.settings) : undefined,
+              );
+            }),
+          );
+        })(),
         ...(page.cursor ? { nextCursor: page.cursor } : {}),
       },
     };

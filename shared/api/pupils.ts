@@ -50,8 +50,39 @@ export function presentPupil(ctx: Ctx, pupil: Pupil) {
 async function readPupil(ctx: Ctx, pupilId: string, action: string) {
   const pupil = await ctx.store.getPupil(pupilId);
   if (!pupil || !(await mayReadPupil(ctx, pupil))) throw problems.forbidden();
+  // The household, for those who follow the family (never a school: it sees its own pupil only).
+  const siblings =
+    ctx.principal.kind !== "school" && pupil.householdId
+      ? (await ctx.store.household(pupil)).filter((p) => p.pupilId !== pupil.pupilId)
+      : [];
+  const readable: Pupil[] = [];
+  for (const p of siblings) if (await mayReadPupil(ctx, p)) readable.push(p);
   await ctx.store.auditReads([pupil.pupilId], ctx.actor, action, ctx.now);
-  return { status: 200, body: presentPupil(ctx, pupil) };
+  if (readable.length) {
+    await ctx.store.auditReads(
+      readable.map((p) => p.pupilId),
+      ctx.actor,
+      "pupil.household",
+      ctx.now,
+    );
+  }
+  return {
+    status: 200,
+    body: {
+      ...presentPupil(ctx, pupil),
+      ...(readable.length
+        ? {
+            household: readable.map((p) => ({
+              pupilId: p.pupilId,
+              ...(p.givenName ? { givenName: p.givenName, familyName: p.familyName } : {}),
+              placement: placementOn(p, ctx.today),
+              openCases: p.openCases.length,
+              ...(p.protectedIdentity ? { protectedIdentity: true } : {}),
+            })),
+          }
+        : {}),
+    },
+  };
 }
 
 export const pupilRoutes: Record<RoutesOf<"pupils">, Impl> = {

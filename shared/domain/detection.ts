@@ -576,6 +576,33 @@ export function dueSteps(c: CaseView, today: IsoDate, calendar: Calendar, s: Set
 }
 
 /**
+ * How old an open case is, in school days since its timers started, and the next escalation it
+ * waits for (SPEC §8: "age in school days, next escalation"): the same dates `dueSteps` uses.
+ */
+export function caseClock(
+  c: Pick<CaseView, "openedOn" | "episodeStart" | "status" | "steps">,
+  today: IsoDate,
+  calendar: Calendar,
+  s: Settings,
+): { ageSchoolDays: number; nextEscalation?: { step: "unacknowledged" | "still_open"; on: IsoDate } } {
+  const base = maxDate(c.openedOn, c.episodeStart);
+  let ageSchoolDays = 0;
+  for (let d = addDays(base, 1); d <= today; d = addDays(d, 1)) if (isSchoolDay(d, calendar)) ageSchoolDays++;
+  const candidates: { step: "unacknowledged" | "still_open"; on: IsoDate | null }[] = [
+    ...(c.status === "open" && !c.steps.includes("unacknowledged")
+      ? [{ step: "unacknowledged" as const, on: schoolDaysAfter(base, s.escalateUnacknowledgedDays, calendar) }]
+      : []),
+    ...(c.status !== "resolved" && !c.steps.includes("still_open")
+      ? [{ step: "still_open" as const, on: schoolDaysAfter(base, s.escalateOpenDays, calendar) }]
+      : []),
+  ];
+  const next = candidates
+    .filter((x): x is { step: "unacknowledged" | "still_open"; on: IsoDate } => x.on !== null)
+    .sort((a, b) => a.on.localeCompare(b.on))[0];
+  return { ageSchoolDays, ...(next ? { nextEscalation: next } : {}) };
+}
+
+/**
  * A case the data opens again: open, at least as severe as before, with the `reopened` step and
  * whatever escalation is due on it today (so a second run of the sweep finds nothing to do).
  */

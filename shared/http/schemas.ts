@@ -272,6 +272,21 @@ export const PupilResponse = z.object({
   protectedIdentity: opt(z.boolean()),
   flags: opt(z.array(z.enum(RISK_FLAGS))),
   enrolments: z.array(z.partial(EnrolmentResponse)),
+  household: opt(
+    withMeta(
+      z.array(
+        z.object({
+          pupilId: str,
+          givenName: opt(str),
+          familyName: opt(str),
+          placement: PlacementEnum,
+          openCases: num,
+          protectedIdentity: opt(z.boolean()),
+        }),
+      ),
+      { description: "the pupil's siblings of compulsory school age in the register (the office and social services)" },
+    ),
+  ),
 });
 
 export const RosterResponse = z.object({
@@ -430,6 +445,12 @@ export const CaseSummarySchema = z.object({
   openedAt: str,
   schoolIds: z.array(str),
   outcome: opt(z.enum(CASE_OUTCOMES)),
+  ageSchoolDays: opt(withMeta(num, { description: "school days since the case's timers started (an open case)" })),
+  nextEscalation: opt(
+    withMeta(z.object({ step: z.enum(["unacknowledged", "still_open"]), on: IsoDateSchema }), {
+      description: "the next escalation the open case waits for, and the school day it falls due",
+    }),
+  ),
 });
 export const CaseListResponse = z.object({ items: z.array(CaseSummarySchema), nextCursor: opt(str) });
 export const CaseResponse = z.extend(CaseSummarySchema, {

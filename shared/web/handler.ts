@@ -520,7 +520,9 @@ export function createWebHandler(deps: WebDeps = {}) {
     if (method === "GET" && path === "/app/cases") {
       const list = await api(r, who, caseRoutes["GET /v1/cases"], {}, undefined, { limit: 500 });
       const items = (list.body as { items: CaseSummary[] }).items.filter((c) => c.status !== "resolved" && !c.movedAway);
-      return page(200, casesPage(view(w.myCases), items));
+      const pick = (k: string) => r.query.get(k) || undefined;
+      const filter = { kind: pick("kind"), severity: pick("severity"), status: pick("status") };
+      return page(200, casesPage(view(w.myCases), items, filter));
     }
 
     const m = /^\/app\/cases\/(case_[\w-]{1,64})(?:\/(acknowledge|journal|resolve|checklist\/([\w-]{1,64})))?$/.exec(path);

@@ -1,6 +1,6 @@
 /** The pages (SPEC §8): what each shows, from what the API's own handlers answer for the person's scope. */
 import { type Html, html } from "./html.ts";
-import { CHECKLIST_SV, type Lang, words } from "./i18n.ts";
+import { CHECKLIST_SV, fill, type Lang, words } from "./i18n.ts";
 import { type Chrome, layout } from "./layout.ts";
 
 export interface CaseSummary {
@@ -13,6 +13,14 @@ export interface CaseSummary {
   openedOn: string;
   schoolIds?: string[];
   movedAway?: boolean;
+  ageSchoolDays?: number;
+  nextEscalation?: { step: string; on: string };
+}
+
+export interface CaseFilter {
+  kind?: string;
+  severity?: string;
+  status?: string;
 }
 
 export interface CaseView extends CaseSummary {
@@ -45,6 +53,14 @@ export interface PupilView {
   district?: string;
   exemption?: { from?: string; to?: string; reason?: string };
   openCases?: { caseId: string; kind: string; episodeStart: string }[];
+  household?: {
+    pupilId: string;
+    givenName?: string;
+    familyName?: string;
+    placement: string;
+    openCases: number;
+    protectedIdentity?: boolean;
+  }[];
   enrolments?: {
     enrolmentId: string;
     schoolId: string;
@@ -73,19 +89,41 @@ const kindText = (lang: Lang, kind: string) => words[lang].kinds[kind] ?? kind;
 const statusText = (lang: Lang, status?: string) =>
   status === "open" ? words[lang].open : status === "acknowledged" ? words[lang].acknowledged : words[lang].resolved;
 
-export function casesPage(chrome: Chrome, cases: CaseSummary[]): Html {
+export function casesPage(chrome: Chrome, all: CaseSummary[], filter: CaseFilter = {}): Html {
   const w = words[chrome.lang];
+  const cases = all.filter(
+    (c) =>
+      (!filter.kind || c.kind === filter.kind) &&
+      (!filter.severity || c.severity === filter.severity) &&
+      (!filter.status || c.status === filter.status),
+  );
   // High first, then the oldest.
   const sorted = [...cases].sort(
     (a, b) => (a.severity === "high" ? 0 : 1) - (b.severity === "high" ? 0 : 1) || a.openedOn.localeCompare(b.openedOn),
   );
+  const option = (value: string, label: string, chosen?: string) =>
+    html`<option value="${value}"${value === (chosen ?? "") ? html` selected` : ""}>${label}</option>`;
+  const next = (c: CaseSummary) =>
+    c.nextEscalation ? html`${w.escalations[c.nextEscalation.step] ?? c.nextEscalation.step} ${c.nextEscalation.on}` : "";
   return layout(
     chrome,
-    sorted.length === 0
-      ? html`<p>${w.noCases}</p>`
-      : html`<table>
-<caption class="muted">${sorted.length}</caption>
-<thead><tr><th scope="col">${w.case}</th><th scope="col">${w.kind}</th><th scope="col">${w.severity}</th><th scope="col">${w.status}</th><th scope="col" class="optional">${w.opened}</th></tr></thead>
+    html`<form method="get" action="/app/cases" class="filters">
+<fieldset><legend>${w.filter}</legend>
+<label for="f-kind">${w.kind}</label>
+<select id="f-kind" name="kind">${option("", w.all, filter.kind)}${Object.entries(w.kinds).map(([k, v]) => option(k, v, filter.kind))}</select>
+<label for="f-severity">${w.severity}</label>
+<select id="f-severity" name="severity">${option("", w.all, filter.severity)}${option("high", w.high, filter.severity)}${option("normal", w.normal, filter.severity)}</select>
+<label for="f-status">${w.status}</label>
+<select id="f-status" name="status">${option("", w.all, filter.status)}${option("open", w.open, filter.status)}${option("acknowledged", w.acknowledged, filter.status)}</select>
+<p><button type="submit">${w.showCases}</button></p>
+</fieldset>
+</form>
+${
+  sorted.length === 0
+    ? html`<p>${w.noCases}</p>`
+    : html`<div class="table-wrap"><table>
+<caption>${fill(w.casesShown, { n: String(sorted.length), of: String(all.length) })}</caption>
+<thead><tr><th scope="col">${w.case}</th><th scope="col">${w.kind}</th><th scope="col">${w.severity}</th><th scope="col">${w.status}</th><th scope="col">${w.age}</th><th scope="col" class="optional">${w.nextEscalation}</th><th scope="col" class="optional">${w.opened}</th></tr></thead>
 <tbody>
 ${sorted.map(
   (c) => html`<tr>
@@ -93,11 +131,14 @@ ${sorted.map(
 <td>${kindText(chrome.lang, c.kind)}</td>
 <td class="${c.severity === "high" ? "high" : ""}">${c.severity === "high" ? w.high : w.normal}</td>
 <td>${statusText(chrome.lang, c.status)}</td>
+<td>${c.ageSchoolDays ?? ""}</td>
+<td class="optional">${next(c)}</td>
 <td class="optional">${c.openedOn}</td>
 </tr>`,
 )}
 </tbody>
-</table>`,
+</table></div>`
+}`,
   );
 }
 
@@ -118,6 +159,8 @@ export function casePage(chrome: Chrome, c: CaseView, pupil: PupilView | undefin
 ${pupil?.givenName ? html`<dt>${w.pupil}</dt><dd>${pupil.givenName} ${pupil.familyName ?? ""}</dd>` : ""}
 ${c.schoolIds?.length ? html`<dt>${w.school}</dt><dd>${c.schoolIds.join(", ")}</dd>` : ""}
 </dl>
+${pupil?.pupilId ? html`<p><a href="/app/pupils/${pupil.pupilId}">${w.pupilPageLink}</a></p>` : ""}
+${householdSection(chrome.lang, pupil)}
 ${
   c.status === "open"
     ? html`<section aria-labelledby="ack"><h2 id="ack">${w.acknowledge}</h2>
@@ -199,6 +242,17 @@ ${
 }
 <p><a href="/app/cases">${w.backToCases}</a></p>`,
   );
+}
+
+/** The pupil's siblings (for the office and social services): name, placement, open cases. */
+function householdSection(lang: Lang, p: PupilView | undefined): Html {
+  const w = words[lang];
+  if (!p?.household?.length) return html``;
+  return html`<section aria-labelledby="household"><h2 id="household">${w.household}</h2>
+<ul>${p.household.map(
+    (h) =>
+      html`<li><a href="/app/pupils/${h.pupilId}">${[h.givenName, h.familyName].filter(Boolean).join(" ") || h.pupilId}</a>${h.protectedIdentity ? html` <strong>(${w.protectedMark})</strong>` : ""}: ${w.placements[h.placement] ?? h.placement}${h.openCases ? html`, ${fill(w.openCaseCount, { n: String(h.openCases) })}` : ""}</li>`,
+  )}</ul></section>`;
 }
 
 /** The office's watch list: pupils without a placement and pending releases, with a CSV export. */
@@ -325,6 +379,7 @@ ${
       )}</tbody></table></div>`
 }
 </section>
+${householdSection(chrome.lang, p)}
 ${forms ?? ""}`,
   );
 }

@@ -1,0 +1,94 @@
+/**
+ * The read routes the web app added for systems too: finding a pupil by personnummer in a body, a
+ * pupil's audit trail (GDPR art. 15), a municipality's schools and overrides — each as narrow as
+ * its scope, each answering a stranger exactly as it answers about nothing.
+ */
+import { beforeAll, describe, expect, it } from "vitest";
+import { api, municipalityFixture, pnr, setToday, store, useTable } from "./helpers.ts";
+
+useTable();
+let m: Awaited<ReturnType<typeof municipalityFixture>>;
+let other: Awaited<ReturnType<typeof municipalityFixture>>;
+const personnummer = pnr("2015-03-03");
+let pupilId = "";
+
+beforeAll(async () => {
+  setToday("2026-08-20");
+  m = await municipalityFixture("0180");
+  other = await municipalityFixture("0181");
+  pupilId = await m.resident(personnummer, { givenName: "Sara", familyName: "Sök" });
+  await api("POST", `/v1/schools/${m.schoolA}/enrolments`, {
+    key: m.keyA,
+    body: { personnummer, grade: "5", startDate: "2026-08-17" },
+  });
+});
+
+describe("POST /v1/pupils/search", () => {
+  it("finds the pupil for those who may see them, and answers everyone else as for an unknown number", async () => {
+    const found = await api("POST", "/v1/pupils/search", { key: m.keyA, body: { personnummer } });
+    expect(found.status).toBe(200);
+    expect(found.body).toMatchObject({ pupilId, personnummer, givenName: "Sara" });
+    expect((await api("POST", "/v1/pupils/search", { key: m.muni, body: { personnummer } })).status).toBe(200);
+    const unknown = await api("POST", "/v1/pupils/search", { key: m.keyB, body: { personnummer: pnr("2015-04-04") } });
+    const notYours = await api("POST", "/v1/pupils/search", { key: m.keyB, body: { personnummer } });
+    const otherMuni = await api("POST", "/v1/pupils/search", { key: other.muni, body: { personnummer } });
+    expect(unknown.status).toBe(403);
+    expect(notYours.status).toBe(403);
+    expect(otherMuni.status).toBe(403);
+    expect(notYours.body).toEqual(unknown.body);
+    // A bad number is a 400 that does not repeat it back.
+    const bad = await api("POST", "/v1/pupils/search", { key: m.keyA, body: { personnummer: "201503031234" } });
+    expect(bad.status).toBe(400);
+    expect(JSON.stringify(bad.body)).not.toContain("201503031234");
+    // The search is audited as such.
+    expect((await store().audit(pupilId)).map((a) => a.action)).toContain("pupil.search");
+  });
+});
+
+describe("GET /v1/pupils/{pupilId}/audit", () => {
+  it("gives the home municipality's office the trail, its own read included; nobody else", async () => {
+    const trail = await api("GET", `/v1/pupils/${pupilId}/audit`, { key: m.muni });
+    expect(trail.status).toBe(200);
+    const actions = trail.body.items.map((a: { action: string }) => a.action);
+    expect(actions).toEqual(expect.arrayContaining(["pupil.search", "audit.read"]));
+    expect(trail.body.items.find((a: { action: string }) => a.action === "audit.read").person).toBe("Anna Andersson, 0180");
+    for (const key of [m.keyA, m.social, other.muni, m.ops]) {
+      expect((await api("GET", `/v1/pupils/${pupilId}/audit`, { key })).status).toBe(403);
+    }
+    expect((await api("GET", "/v1/pupils/p_unknown/audit", { key: m.muni })).status).toBe(403);
+  });
+});
+
+describe("GET /v1/municipalities/{kommunkod}/schools and /overrides", () => {
+  it("lists a municipality's schools to its office and to ops, not to another office or a school", async () => {
+    const mine = await api("GET", "/v1/municipalities/0180/schools", { key: m.muni });
+    expect(mine.status).toBe(200);
+    expect(mine.body.items.map((s: { schoolId: string }) => s.schoolId)).toEqual(
+      expect.arrayContaining([m.schoolA, m.schoolB, m.schoolC]),
+    );
+    expect(mine.body.items.every((s: { municipality: string }) => s.municipality === "0180")).toBe(true);
+    expect((await api("GET", "/v1/municipalities/0180/schools", { key: m.ops })).status).toBe(200);
+    expect((await api("GET", "/v1/municipalities/0180/schools", { key: other.muni })).status).toBe(403);
+    expect((await api("GET", "/v1/municipalities/0180/schools", { key: m.keyA })).status).toBe(403);
+  });
+
+  it("lists the office's overrides with the people who asked and approved, never the credentials", async () => {
+    const enrolmentId = (await api("GET", `/v1/pupils/${pupilId}`, { key: m.muni })).body.enrolments[0].enrolmentId;
+    const asked = await api("POST", "/v1/municipalities/0180/overrides", {
+      key: m.muni,
+      body: {
+        schoolId: m.schoolA,
+        enrolmentId,
+        release: { endDate: "2026-08-31", reason: "unreachable" },
+        reason: "Nämndbeslut",
+      },
+    });
+    expect(asked.status).toBe(201);
+    const list = await api("GET", "/v1/municipalities/0180/overrides", { key: m.muni });
+    expect(list.status).toBe(200);
+    expect(list.body.items[0]).toMatchObject({ status: "pending", requestedBy: "Anna Andersson, 0180", reason: "Nämndbeslut" });
+    expect(JSON.stringify(list.body)).not.toMatch(/requestedByCredential|cred_/);
+    expect((await api("GET", "/v1/municipalities/0180/overrides", { key: other.muni })).status).toBe(403);
+    expect((await api("GET", "/v1/municipalities/0180/overrides", { key: m.keyA })).status).toBe(403);
+  });
+});
