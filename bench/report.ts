@@ -80,6 +80,26 @@ export function markdown(r: Any): string {
     );
   }
 
+  const web = r.web;
+  if (web) {
+    lines.push(`## The web app's pages (${web.openCases} open cases; ${web.runs} requests each through the web handler)`, "");
+    lines.push("| page | median ms | p95 ms | HTML KB | gzip KB |");
+    lines.push("|---|---:|---:|---:|---:|");
+    for (const [name, x] of [
+      ["my cases (/app/cases)", web.casesPage],
+      ["the case page", web.casePage],
+    ] as const) {
+      lines.push(`| ${name} | ${x.medianMs} | ${x.p95Ms} | ${x.htmlKB} | ${x.gzipKB} |`);
+    }
+    lines.push(
+      "",
+      web.firstContentfulPaint.medianMs !== undefined
+        ? `First contentful paint of the case page in headless Chromium (local server, median of ${web.firstContentfulPaint.runs}): ${web.firstContentfulPaint.medianMs} ms. My cases at 500 is dominated by its audit: one entry per pupil read (500 PutItems, which DynamoDB Local serves one at a time; the store writes 50 at once).`
+        : `First contentful paint: ${web.firstContentfulPaint.skipped}.`,
+      "",
+    );
+  }
+
   const i = r.ingest;
   if (i) {
     lines.push(

@@ -21,6 +21,7 @@ const { dispatchThroughput } = await import("./dispatch.ts");
 const { bundles } = await import("./bundles.ts");
 const { populationBatch } = await import("./population.ts");
 const { country } = await import("./country.ts");
+const { webPages } = await import("./web.ts");
 
 // BENCH_ONLY=sweep,ingest reruns some parts and keeps the others from the last results.json.
 const only = process.env.BENCH_ONLY?.split(",");
@@ -61,6 +62,10 @@ try {
   if (wanted("population")) {
     console.log("bench: a population batch of 1,000 …");
     results.population = await populationBatch(1000);
+  }
+  if (wanted("web")) {
+    console.log("bench: web pages at 500 open cases …");
+    results.web = await webPages(500, QUICK ? 10 : 30);
   }
   if (wanted("ingest")) {
     console.log("bench: ingest …");

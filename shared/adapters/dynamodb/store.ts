@@ -24,6 +24,9 @@ export { ConcurrentChange, documentClient, strip } from "./table.ts";
 /** Where a notification read from the outbox keeps what its claim is conditioned on. */
 const dueMark = Symbol("due");
 
+/** Audit entries written at once for a list's reads (the SDK keeps 50 sockets open by default). */
+const AUDIT_PARALLEL = 50;
+
 export class DynamoStore extends Table implements Store {
   /** A keyed hash keeps personnummer out of every key; the key is a deployment's secret (`pepper.ts`). */
   async pnrHash(pnr: string): Promise<string> {
@@ -832,10 +835,10 @@ export class DynamoStore extends Table implements Store {
   /** Audit entries for reads (or other events), appended one by one: the functions may only put, never batch-write. */
   async auditReads(subjects: string[], actor: Actor, action: string, now: string): Promise<void> {
     const items = [...new Set(subjects)].map((id) => this.auditItem(id, actor, action, now));
-    for (let i = 0; i < items.length; i += 16) {
+    for (let i = 0; i < items.length; i += AUDIT_PARALLEL) {
       await Promise.all(
         items
-          .slice(i, i + 16)
+          .slice(i, i + AUDIT_PARALLEL)
           .map((Item) =>
             this.doc.send(new PutCommand({ TableName: this.auditTable, Item, ConditionExpression: "attribute_not_exists(pk)" })),
           ),
