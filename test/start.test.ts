@@ -19,9 +19,17 @@ describe("npm start", () => {
   it("serves the API with the demo municipality and writes credentials for every principal kind", async () => {
     const dir = mkdtempSync(join(tmpdir(), "elevvakt-start-"));
     const port = await freePort();
+    const oidcPort = await freePort();
     child = spawn(process.execPath, [resolve("local/start.ts")], {
       cwd: dir,
-      env: { ...process.env, PORT: String(port), DYNAMODB_ENDPOINT: "", TABLE_NAME: "elevvakt", LOG_LEVEL: "info" },
+      env: {
+        ...process.env,
+        PORT: String(port),
+        OIDC_PORT: String(oidcPort),
+        DYNAMODB_ENDPOINT: "",
+        TABLE_NAME: "elevvakt",
+        LOG_LEVEL: "info",
+      },
       stdio: ["ignore", "pipe", "pipe"],
     });
     let output = "";
@@ -78,6 +86,38 @@ describe("npm start", () => {
     expect(one.body.notifications.length).toBeGreaterThan(0);
     // Alert links point at this server's port (SPEC §7).
     expect(one.body.notifications[0].text).toContain(`http://localhost:${port}/`);
+    // People sign in: the demo people, one per contact with an e-mail, for this user alone.
+    const peopleFile = join(dir, ".local/people.json");
+    expect(statSync(peopleFile).mode & 0o777).toBe(0o600);
+    const people = JSON.parse(readFileSync(peopleFile, "utf8")) as {
+      login: string;
+      password: string;
+      role: string;
+      scope: string;
+    }[];
+    expect(new Set(people.map((p) => p.role))).toEqual(
+      new Set(["attendance_office", "head_of_schools", "rektor", "social_services"]),
+    );
+    expect(people.filter((p) => p.role === "rektor").length).toBe(6);
+    expect(people.every((p) => p.password.length >= 12)).toBe(true);
+    // The web app sends a browser to the local identity provider, which shows its own sign-in page.
+    const login = await fetch(`http://127.0.0.1:${port}/app/login`, { redirect: "manual" });
+    expect(login.status).toBe(302);
+    const authorize = new URL(login.headers.get("location") ?? "");
+    expect(authorize.origin).toBe(`http://127.0.0.1:${oidcPort}`);
+    expect(authorize.searchParams.get("code_challenge_method")).toBe("S256");
+    expect(authorize.searchParams.get("redirect_uri")).toBe(`http://localhost:${port}/app/callback`);
+    const atProvider = await fetch(authorize, { redirect: "manual" });
+    const interaction = new URL(atProvider.headers.get("location") ?? "", authorize);
+    const cookies = atProvider.headers
+      .getSetCookie()
+      .map((c) => c.split(";")[0])
+      .join("; ");
+    const signInPage = await fetch(interaction, { headers: { cookie: cookies } });
+    expect(signInPage.status).toBe(200);
+    expect(await signInPage.text()).toContain('name="password"');
+    expect(existsSync(join(dir, ".local/oidc-keys.json"))).toBe(true);
+    expect(statSync(join(dir, ".local/oidc-keys.json")).mode & 0o777).toBe(0o600);
     // Nothing the demo loaded put a personnummer or a name in the output.
     expect(output).not.toMatch(/\b20\d{10}\b/);
   }, 120_000);

@@ -47,6 +47,7 @@ const people = [
   { login: "nobody@example.se", name: "Nils Ingen", role: "rektor", scope: "" },
   { login: "rektor.c@example.se", name: "Cecilia Rektor", role: "rektor", scope: "" },
   { login: "chef@example.se", name: "Gunnel Grundskolechef", role: "head_of_schools", scope: "municipality:0180" },
+  { login: "two@example.se", name: "Tove Tvåroll", role: "rektor", scope: "" },
 ].map((p) => ({ ...p, password: PASSWORD }));
 
 beforeAll(async () => {
@@ -379,6 +380,36 @@ describe("what one person's scope keeps from another", () => {
     expect(res?.status()).toBe(403);
     await expect(page.locator("h1").textContent()).resolves.toBe("Ingen åtkomst");
     await context.close();
+  });
+});
+
+describe("a person with two contacts", () => {
+  it("chooses which to act as, and acts with that scope's rights alone", async () => {
+    for (const [id, name, role, scope] of [
+      ["two-b", "Rektor B (vikarie)", "rektor", `school:${m.schoolB}`],
+      ["two-soc", "Socialtjänsten (jour)", "social_services", `social:${m.district}`],
+    ] as const) {
+      expect(
+        (await api("PUT", `/v1/contacts/${id}`, { key: m.muni, body: { name, role, scope, email: "two@example.se" } })).status,
+      ).toBe(201);
+    }
+    const { context, page } = await signIn("two@example.se", `/app/cases/${caseA}`);
+    expect(new URL(page.url()).pathname).toBe("/app/choose");
+    await expect(page.locator("h1").textContent()).resolves.toBe("Välj roll");
+    await accessible(page);
+    // As the school B rektor: case A is another school's.
+    await page.getByLabel(`Rektor B (vikarie) (school:${m.schoolB})`).check();
+    await page.getByRole("button", { name: "Agera som" }).click();
+    expect(new URL(page.url()).pathname).toBe(`/app/cases/${caseA}`);
+    await expect(page.locator("h1").textContent()).resolves.toBe("Ingen behörighet");
+    await context.close();
+    // Signed in again, as social services: the case is theirs.
+    const again = await signIn("two@example.se", `/app/cases/${caseA}`);
+    await again.page.getByLabel(`Socialtjänsten (jour) (social:${m.district})`).check();
+    await again.page.getByRole("button", { name: "Agera som" }).click();
+    await expect(again.page.locator("h1").textContent()).resolves.toContain("Ärende");
+    await expect(again.page.locator("header").textContent()).resolves.toContain("Socialtjänsten (jour)");
+    await again.context.close();
   });
 });
 

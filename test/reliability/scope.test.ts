@@ -16,6 +16,10 @@ beforeAll(async () => {
   setToday("2026-09-14");
   m = await municipalityFixture();
   const { pupilId, enrolmentId, caseId } = await pupilAndCase(m);
+  // A search names the enrolled pupil (school A's, in the district): found by those who may see them.
+  BODIES["POST /v1/pupils/search"] = {
+    personnummer: (await api("GET", `/v1/pupils/${pupilId}`, { key: m.muni })).body.personnummer,
+  };
   const revoked = await api("POST", "/v1/credentials", { key: m.ops, body: { principal: `municipality:${m.kommunkod}` } });
   await api("DELETE", `/v1/credentials/${revoked.body.credentialId}`, { key: m.ops });
   ids = {
