@@ -19,12 +19,12 @@ import { Alarm, ComparisonOperator, type IMetric, Metric, TreatMissingData } fro
 import { SnsAction } from "aws-cdk-lib/aws-cloudwatch-actions";
 import {
   AccountRecovery,
-  AdvancedSecurityMode,
   type CfnUserPoolClient,
   ClientAttributes,
   FeaturePlan,
   Mfa,
   OAuthScope,
+  StandardThreatProtectionMode,
   UserPool,
   UserPoolClient,
   UserPoolClientIdentityProvider,
@@ -267,7 +267,8 @@ export class ElevvaktStack extends Stack {
       },
       accountRecovery: AccountRecovery.EMAIL_ONLY,
       featurePlan: FeaturePlan.PLUS,
-      advancedSecurityMode: AdvancedSecurityMode.ENFORCED,
+      // Threat protection (compromised credentials, adaptive authentication) enforced.
+      standardThreatProtectionMode: StandardThreatProtectionMode.FULL_FUNCTION,
       deletionProtection: true,
       removalPolicy: RemovalPolicy.RETAIN,
       userInvitation: {

@@ -209,6 +209,7 @@ describe("a rektor works a case from the SMS link", () => {
     // Sign out: of Elevvakt and of the provider, so the next person at this phone must sign in themselves.
     await page.getByRole("button", { name: "Sign out" }).click();
     await expect(page.locator("h1").textContent()).resolves.toBe("Logga ut");
+    await accessible(page);
     await page.getByRole("button", { name: "Logga ut" }).click();
     await expect(page.locator("h1").textContent()).resolves.toBe("Utloggad");
     await accessible(page);
@@ -449,6 +450,11 @@ describe("sessions and forms", () => {
     await page.getByLabel("Skriv i journalen").fill("Utan token");
     await page.getByRole("button", { name: "Lägg till" }).click();
     await expect(page.locator("h1").textContent()).resolves.toBe("Formuläret kunde inte tas emot");
+    await accessible(page);
+    // The accessibility statement, from every page's footer.
+    await page.getByRole("link", { name: "Tillgänglighet" }).click();
+    await expect(page.locator("h1").textContent()).resolves.toBe("Tillgänglighetsredogörelse");
+    await accessible(page);
     // A wrong token, from another page, is refused the same way.
     const other = await page.request.post(`${app}/app/cases/${caseA}/journal`, {
       form: { _csrf: "x".repeat(32), text: "Fel token" },

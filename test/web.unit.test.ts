@@ -10,7 +10,7 @@ import type { IdentityProvider, Person } from "../shared/web/identity.ts";
 import { providerOf } from "../shared/web/identity.ts";
 import { unplacedCsv } from "../shared/web/pages.ts";
 import { mayVouch, vouchPolicyFromEnv } from "../shared/web/vouch.ts";
-import { api, municipalityFixture, testClock, useTable } from "./helpers.ts";
+import { api, municipalityFixture, store, testClock, useTable } from "./helpers.ts";
 
 useTable();
 
@@ -113,6 +113,13 @@ describe("the sign-in callback", () => {
     // The same person with an invited account (COGNITO may vouch for the office): in.
     const own = await signIn({ sub: "1", email: "Anna@Example.se", emailVerified: true, name: "Anna", provider: "COGNITO" });
     expect((await invoke("GET", "/app/cases", { cookie: own.cookie })).status).toBe(200);
+    // The office hears of the contact's first sign-in (and only the first).
+    const told = await store().notices("contact:k-office");
+    expect(told).toHaveLength(1);
+    expect(told[0]).toMatchObject({ step: "contact_bound", recipient: "municipality:0180#attendance_office", channel: "email" });
+    expect(told[0]?.text).toContain("Anna");
+    await signIn({ sub: "1", email: "anna@example.se", emailVerified: true, name: "Anna", provider: "COGNITO" });
+    expect(await store().notices("contact:k-office")).toHaveLength(1);
     // An e-mail the provider has not verified matches nobody.
     const unverified = await signIn({
       sub: "2",

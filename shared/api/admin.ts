@@ -315,6 +315,44 @@ export async function issueCredential(
   return { credentialId, principal, key, status };
 }
 
+/**
+ * Tells the attendance office that someone signed in as one of its contacts for the first time
+ * (the contact is now theirs): so an account made for someone else's address is seen.
+ */
+export async function announceContactBound(
+  store: Store,
+  contact: { contactId: string; name: string; role: string; scope: string },
+  person: { name: string; provider?: string; sub: string },
+  now: string,
+): Promise<void> {
+  const p = parsePrincipal(contact.scope);
+  const kommunkod = p ? await scopeOf(store, p) : null;
+  if (!kommunkod) return;
+  const ref = `contact:${contact.contactId}`;
+  await store.commit([
+    store.outboxWrite({
+      // One notice per binding: a contact saved again and bound anew is told again.
+      notificationId: notificationId(ref, "bound", `${person.provider ?? "COGNITO"}:${person.sub}`, now),
+      noticeRef: ref,
+      step: "contact_bound",
+      channel: "email",
+      recipient: `municipality:${kommunkod}#attendance_office`,
+      scope: `municipality:${kommunkod}`,
+      role: "attendance_office",
+      subject: "Elevvakt: första inloggningen som en av era kontakter",
+      text:
+        `${person.name} loggade in i Elevvakt som kontakten ${contact.name} (${contact.role}, ${contact.scope}) för första gången` +
+        ` (inloggningstjänst: ${person.provider ?? "COGNITO"}). Kontakten är nu knuten till den personen. ` +
+        "Om det inte är rätt person: spara kontakten på nytt (det löser knytningen) och kontakta er drift.",
+      status: "pending",
+      attempts: 0,
+      attemptLog: [],
+      createdAt: now,
+      nextAttemptAt: now,
+    }),
+  ]);
+}
+
 /** Tells the attendance office that a key of its municipality was issued: which, labelled what, by whom. */
 function keyAnnouncement(c: CredentialRecord, now: string): Notification {
   const ref = `credential:${c.credentialId}`;

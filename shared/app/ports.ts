@@ -326,8 +326,8 @@ export interface Store {
   removeContact(contactId: string, by: { at: string; principal: string }): Promise<void>;
   /** A web session by the hash of its cookie's id; expired ones are gone. */
   getSession(idHash: string, now: string): Promise<WebSession | undefined>;
-  /** Binds a contact to the first identity that signs in as it; true when it is (now or already) bound to this one. */
-  bindContact(contactId: string, identity: string, at: string): Promise<boolean>;
+  /** Binds a contact to the first identity that signs in as it: `bound` now, `same` already, `other` someone else's. */
+  bindContact(contactId: string, identity: string, at: string): Promise<"bound" | "same" | "other">;
   saveSession(idHash: string, session: WebSession): Promise<void>;
   endSession(idHash: string): Promise<void>;
   /** The e-mail topic of a recipient group, once one was created. */

@@ -10,6 +10,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context
 import { DynamoStore } from "../adapters/dynamodb/store.ts";
 import { createLogger, type Logger } from "../adapters/log.ts";
 import { metric } from "../adapters/metrics.ts";
+import { announceContactBound } from "../api/admin.ts";
 import { caseRoutes } from "../api/cases.ts";
 import { pupilRoutes } from "../api/pupils.ts";
 import { registerRoutes } from "../api/register.ts";
@@ -338,7 +339,11 @@ export function createWebHandler(deps: WebDeps = {}) {
       // The first person to sign in as a contact keeps it (another identity with the same e-mail is refused).
       const usableContacts: StoredContact[] = [];
       for (const c of mine) {
-        if (await storeOf().bindContact(c.contactId, identityOfPerson(person), r.now.toISOString())) usableContacts.push(c);
+        const bound = await storeOf().bindContact(c.contactId, identityOfPerson(person), r.now.toISOString());
+        if (bound === "other") continue;
+        // The office hears of a contact's first sign-in (an account made for someone else's address is seen).
+        if (bound === "bound") await announceContactBound(storeOf(), c, person, r.now.toISOString());
+        usableContacts.push(c);
       }
       // The signed-in session gets a new id (no session fixation).
       const { id } = await newSession(

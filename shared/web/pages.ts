@@ -223,7 +223,7 @@ ${
 <table><thead><tr><th scope="col">${w.step}</th><th scope="col">${w.channel}</th><th scope="col" class="optional">${w.recipient}</th><th scope="col">${w.deliveryState}</th></tr></thead>
 <tbody>${c.notifications.map(
         (n) =>
-          html`<tr><td>${n.step}</td><td>${n.channel}</td><td class="optional">${n.recipient}</td><td>${n.status}${n.sentAt ? html` ${when(n.sentAt)}` : ""}</td></tr>`,
+          html`<tr><td>${w.steps[n.step] ?? n.step}</td><td>${w.channels[n.channel] ?? n.channel}</td><td class="optional">${n.recipient}</td><td>${w.deliveries[n.status] ?? n.status}${n.sentAt ? html` ${when(n.sentAt)}` : ""}</td></tr>`,
       )}</tbody></table></section>`
     : ""
 }

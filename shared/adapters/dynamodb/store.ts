@@ -610,18 +610,18 @@ export class DynamoStore extends Table implements Store {
       .sort((a, b) => a.contactId.localeCompare(b.contactId));
   }
 
-  async bindContact(contactId: string, identity: string, at: string): Promise<boolean> {
+  async bindContact(contactId: string, identity: string, at: string): Promise<"bound" | "same" | "other"> {
     try {
       await this.update({
         Key: keys.contact(contactId),
-        UpdateExpression: "SET boundIdentity = if_not_exists(boundIdentity, :i), boundAt = if_not_exists(boundAt, :t)",
-        ConditionExpression: "attribute_exists(pk) AND (attribute_not_exists(boundIdentity) OR boundIdentity = :i)",
+        UpdateExpression: "SET boundIdentity = :i, boundAt = :t",
+        ConditionExpression: "attribute_exists(pk) AND attribute_not_exists(boundIdentity)",
         ExpressionAttributeValues: { ":i": identity, ":t": at },
       });
-      return true;
+      return "bound";
     } catch (err) {
-      if ((err as Error).name === "ConditionalCheckFailedException") return false;
-      throw err;
+      if ((err as Error).name !== "ConditionalCheckFailedException") throw err;
+      return (await this.getContact(contactId))?.boundIdentity === identity ? "same" : "other";
     }
   }
 
