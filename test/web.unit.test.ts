@@ -222,6 +222,27 @@ describe("the sign-in callback", () => {
     const cancelled = await failing("GET", "/app/callback?error=access_denied&state=s", { cookie: cookieOf(start) });
     expect(cancelled.status).toBe(400);
     expect(cancelled.body).toContain("Inloggningen misslyckades");
+    // A policy by the municipality a school lies in: the school's record decides, not its code.
+    const byMuni = createInvoker({
+      clock: testClock,
+      identity: () => provider,
+      appUrl: () => "https://elevvakt.example.se",
+      vouch: { Skolfederation: ["schools-of:0180"], Other: ["schools-of:0181"] },
+    });
+    await api("PUT", "/v1/contacts/k-fresh", {
+      key: m.muni,
+      body: { name: "k-fresh", role: "rektor", scope: `school:${m.schoolA}`, email: "fresh@example.se" },
+    });
+    const viaMuni = async (p: Person) => {
+      person = p;
+      const start = await byMuni("GET", "/app/login");
+      const back = await byMuni("GET", "/app/callback?code=c&state=s", { cookie: cookieOf(start) });
+      return byMuni("GET", "/app/cases", { cookie: cookieOf(back) });
+    };
+    const fresh = { sub: "7", email: "fresh@example.se", emailVerified: true, name: "Fresh" };
+    // A provider of another municipality's schools may not vouch for a school of 0180 (and binds nothing).
+    expect((await viaMuni({ ...fresh, provider: "Other" })).status).toBe(403);
+    expect((await viaMuni({ ...fresh, provider: "Skolfederation" })).status).toBe(200);
     // A callback with no sign-in under way starts one instead.
     expect((await invoke("GET", "/app/callback?code=c&state=s")).headers.location).toBe("/app/login");
     // Headers every page carries.

@@ -132,7 +132,8 @@ const KIND_TEXT: Record<Language, Record<CaseKind, string>> = {
   },
 };
 
-const STEP_TEXT: Record<Language, Record<Step, string>> = {
+/** What each step is called, in alerts and on the case page. */
+export const STEP_TEXT: Record<Language, Record<Step, string>> = {
   sv: {
     opened: "Nytt ärende",
     unacknowledged: "Ej kvitterat",

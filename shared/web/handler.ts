@@ -123,8 +123,11 @@ export function createWebHandler(deps: WebDeps = {}) {
   const usableFor = async (person: WebSession["person"], c: StoredContact) => {
     if (!person?.emailVerified || principalOf(c) === null) return false;
     if (c.boundIdentity && c.boundIdentity !== identityOfPerson(person)) return false;
-    const school = c.scope.startsWith("school:") ? await storeOf().getSchool(c.scope.slice("school:".length)) : undefined;
-    return mayVouch(policy, person.provider ?? "COGNITO", c.scope, school?.municipality);
+    const provider = person.provider ?? "COGNITO";
+    // The school's municipality is read only when the policy speaks of schools by municipality.
+    const bySchoolMuni = c.scope.startsWith("school:") && policy?.[provider]?.some((p) => p.startsWith("schools-of:"));
+    const school = bySchoolMuni ? await storeOf().getSchool(c.scope.slice("school:".length)) : undefined;
+    return mayVouch(policy, provider, c.scope, school?.municipality);
   };
   const usable = async (person: WebSession["person"], contacts: StoredContact[]) => {
     const ok = await Promise.all(contacts.map((c) => usableFor(person, c)));
@@ -153,6 +156,15 @@ export function createWebHandler(deps: WebDeps = {}) {
     ...(cookies.length ? { cookies } : {}),
     body: "",
   });
+  const signedOutPage = (lang: Lang) =>
+    page(
+      200,
+      messagePage({ lang, title: words[lang].signedOutTitle }, words[lang].signedOut, {
+        href: "/app/login",
+        label: words[lang].signIn,
+      }),
+      [clearCookie()],
+    );
   /** A download (CSV): not cached, never sniffed as something else. */
   const file = (name: string, body: string): APIGatewayProxyStructuredResultV2 => ({
     statusCode: 200,
@@ -403,26 +415,12 @@ export function createWebHandler(deps: WebDeps = {}) {
           [clearCookie()],
         );
       }
-      return page(
-        200,
-        messagePage({ lang, title: words[lang].signedOutTitle }, words[lang].signedOut, {
-          href: "/app/login",
-          label: words[lang].signIn,
-        }),
-        [clearCookie()],
-      );
+      return signedOutPage(lang);
     }
 
     if (method === "GET" && path === "/app/signed-out") {
       const lang: Lang = r.query.get("lang") === "en" ? "en" : "sv";
-      return page(
-        200,
-        messagePage({ lang, title: words[lang].signedOutTitle }, words[lang].signedOut, {
-          href: "/app/login",
-          label: words[lang].signIn,
-        }),
-        [clearCookie()],
-      );
+      return signedOutPage(lang);
     }
 
     if (method === "POST" && path === "/app/lang") {

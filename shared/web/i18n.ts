@@ -1,4 +1,5 @@
 /** The web app's words, in Swedish (the default) and English. */
+import { STEP_TEXT } from "../domain/alerts.ts";
 export type Lang = "sv" | "en";
 
 const sv = {
@@ -67,17 +68,7 @@ const sv = {
   saved: "Sparat.",
   unplacedTitle: "Skolpliktsbevakning",
   office: "Förvaltningen",
-  steps: {
-    opened: "Nytt ärende",
-    unacknowledged: "Ej kvitterat",
-    still_open: "Fortfarande öppet",
-    evidence_expired: "Underlaget har gått ut",
-    raised: "Höjd allvarlighet",
-    honour: "Hedersrelaterad oro",
-    reopened: "Återöppnat",
-    moved: "Flyttat hit",
-    moved_away: "Flyttat härifrån",
-  } as Record<string, string>,
+  steps: STEP_TEXT.sv as Record<string, string>,
   channels: { sms: "SMS", email: "e-post" } as Record<string, string>,
   deliveries: { pending: "väntar", sending: "skickas", sent: "skickat", failed: "misslyckades" } as Record<string, string>,
   household: "Syskon i hushållet",
@@ -89,7 +80,6 @@ const sv = {
   casesShown: "{n} av {of} ärenden",
   age: "Skoldagar",
   nextEscalation: "Nästa eskalering",
-  escalations: { unacknowledged: "Ej kvitterat", still_open: "Fortfarande öppet" } as Record<string, string>,
   signingOutTitle: "Loggar ut",
   signingOut: "Du är utloggad från Elevvakt. Du loggas nu ut även från inloggningstjänsten.",
   continue: "Fortsätt",
@@ -212,17 +202,7 @@ const en: typeof sv = {
   saved: "Saved.",
   unplacedTitle: "Compulsory-schooling watch",
   office: "The office",
-  steps: {
-    opened: "New case",
-    unacknowledged: "Not acknowledged",
-    still_open: "Still open",
-    evidence_expired: "Evidence expired",
-    raised: "Raised to high",
-    honour: "Honour-related concern",
-    reopened: "Reopened",
-    moved: "Moved here",
-    moved_away: "Moved away",
-  },
+  steps: STEP_TEXT.en as Record<string, string>,
   channels: { sms: "SMS", email: "e-mail" },
   deliveries: { pending: "pending", sending: "sending", sent: "sent", failed: "failed" },
   household: "Siblings in the household",
@@ -234,7 +214,6 @@ const en: typeof sv = {
   casesShown: "{n} of {of} cases",
   age: "School days",
   nextEscalation: "Next escalation",
-  escalations: { unacknowledged: "Not acknowledged", still_open: "Still open" },
   signingOutTitle: "Signing out",
   signingOut: "You are signed out of Elevvakt. You are now being signed out of the sign-in service too.",
   continue: "Continue",

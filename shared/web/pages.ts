@@ -104,7 +104,7 @@ export function casesPage(chrome: Chrome, all: CaseSummary[], filter: CaseFilter
   const option = (value: string, label: string, chosen?: string) =>
     html`<option value="${value}"${value === (chosen ?? "") ? html` selected` : ""}>${label}</option>`;
   const next = (c: CaseSummary) =>
-    c.nextEscalation ? html`${w.escalations[c.nextEscalation.step] ?? c.nextEscalation.step} ${c.nextEscalation.on}` : "";
+    c.nextEscalation ? html`${w.steps[c.nextEscalation.step] ?? c.nextEscalation.step} ${c.nextEscalation.on}` : "";
   return layout(
     chrome,
     html`<form method="get" action="/app/cases" class="filters">
