@@ -17,8 +17,13 @@ new ElevvaktStack(app, `Elevvakt-${stage}`, {
   ...(context("smsBudgetUsd") ? { smsBudgetUsd: Number(context("smsBudgetUsd")) } : {}),
   // How many municipalities are worked at once (SPEC §10): -c workerConcurrency=20
   ...(context("workerConcurrency") ? { workerConcurrency: Math.max(2, Number(context("workerConcurrency"))) } : {}),
-  // Which identity provider may vouch for which scopes (SPEC §8): -c providerScopes='{"Skolfederation":["school:*"],"COGNITO":["*"]}'
+  // Which identity provider may vouch for which scopes (SPEC §8):
+  //   -c providerScopes='{"Skolfederation":["schools-of:0180"],"Entra-0180":["municipality:0180","social:0180-*"],"COGNITO":["*"]}'
   ...(context("providerScopes") ? { providerScopes: JSON.parse(context("providerScopes") as string) } : {}),
   ...(context("authDomainPrefix") ? { authDomainPrefix: context("authDomainPrefix") } : {}),
+  // The federated providers the web app's client offers: -c identityProviders=Skolfederation,Entra-0180
+  ...(context("identityProviders")
+    ? { identityProviders: (context("identityProviders") as string).split(",").map((p) => p.trim()) }
+    : {}),
 });
 Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));

@@ -74,6 +74,11 @@ export interface ElevvaktStackProps extends StackProps {
   providerScopes?: VouchPolicy;
   /** The Cognito hosted domain's prefix (-c authDomainPrefix=; globally unique). */
   authDomainPrefix?: string;
+  /**
+   * Federated providers added to the user pool (Skolfederation's SAML, a municipality's Entra ID),
+   * by their names in the pool: the web app's client offers them (-c identityProviders=Skolfederation,Entra-0180).
+   */
+  identityProviders?: string[];
 }
 
 const FUNCTIONS: FunctionName[] = ["admin", "register", "schools", "pupils", "cases", "docs"];
@@ -295,8 +300,11 @@ export class ElevvaktStack extends Stack {
         callbackUrls: [`${appUrl}/app/callback`],
         logoutUrls: [`${appUrl}/app/signed-out`],
       },
-      // Federated providers (Skolfederation, a municipality's Entra ID) are added here when configured (README).
-      supportedIdentityProviders: [UserPoolClientIdentityProvider.COGNITO],
+      // Federated providers (Skolfederation, a municipality's Entra ID): created in the pool once (README), named here.
+      supportedIdentityProviders: [
+        UserPoolClientIdentityProvider.COGNITO,
+        ...(props.identityProviders ?? []).map((name) => UserPoolClientIdentityProvider.custom(name)),
+      ],
       preventUserExistenceErrors: true,
       enableTokenRevocation: true,
       idTokenValidity: Duration.hours(1),
@@ -414,18 +422,22 @@ export class ElevvaktStack extends Stack {
 
     // ---- SNS: SMS by direct publish, email through one KMS-encrypted topic per recipient group ----
     const topicArns = this.formatArn({ service: "sns", resource: `${topicPrefix}-*` });
-    this.functions.admin.addToRolePolicy(
-      new PolicyStatement({
-        actions: ["sns:CreateTopic", "sns:Subscribe", "sns:Unsubscribe", "sns:TagResource"],
-        resources: [topicArns],
-      }),
-    );
+    // The contacts' topics are managed where contacts are saved: the admin routes, and the office's
+    // contacts page (the web app runs the same handlers, so its role needs what theirs do).
+    for (const fn of [this.functions.admin, this.web]) {
+      fn.addToRolePolicy(
+        new PolicyStatement({
+          actions: ["sns:CreateTopic", "sns:Subscribe", "sns:Unsubscribe", "sns:TagResource"],
+          resources: [topicArns],
+        }),
+      );
+    }
     // Only the dispatcher publishes (the others queue alerts in the outbox). Direct publish to a
     // phone number has no resource ARN; topics are limited to this stage's.
     this.jobs.dispatcher.addToRolePolicy(new PolicyStatement({ actions: ["sns:Publish"], resources: ["*", topicArns] }));
     // Whether an address confirmed its subscription: shown to the office, checked before an e-mail
     // alert goes out and by the daily job (alarmed on when alerts reach nobody).
-    for (const fn of [this.functions.admin, this.jobs.dispatcher, this.worker]) {
+    for (const fn of [this.functions.admin, this.web, this.jobs.dispatcher, this.worker]) {
       fn.addToRolePolicy(new PolicyStatement({ actions: ["sns:ListSubscriptionsByTopic"], resources: [topicArns] }));
     }
     key.grantEncryptDecrypt(this.jobs.dispatcher);
@@ -636,8 +648,9 @@ const DELETES: Record<FunctionName | JobName | WebName | "worker", string[]> = {
   morning: [],
   dispatcher: [],
   worker: [DELETABLE.caseScope],
-  // Sign-out ends the session; a person's work resolves cases as the case routes do.
-  web: [DELETABLE.session, DELETABLE.caseScope],
+  // Sign-out ends the session; a person's work is the routes' own (the web app runs their handlers):
+  // resolving cases moves their scope pointers, a day's absence report takes back earlier absence.
+  web: [DELETABLE.session, DELETABLE.caseScope, DELETABLE.pupilAbsence],
 };
 
 /** How cdk-nag prints a value in a finding id: the literal when known, else its pseudo-parameter. */

@@ -80,7 +80,12 @@ function fileAdapter(file: string) {
   };
 }
 
-const samePassword = (a: string, b: string) => a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
+/** Compared by bytes: timingSafeEqual throws on buffers of different lengths (å is two bytes). */
+function samePassword(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
 
 async function formBody(req: IncomingMessage): Promise<URLSearchParams> {
   let text = "";
@@ -242,8 +247,8 @@ export async function startIdentityProvider(opts: {
       const grantId = await grant.save();
       return await provider.interactionFinished(req, res, { consent: { grantId } }, { mergeWithLastSubmission: true });
     } catch {
-      res.writeHead(400, { "content-type": "text/plain; charset=utf-8" });
-      res.end("The sign-in has expired or is not valid; start again from Elevvakt.");
+      res.writeHead(400, { "content-type": "text/html; charset=utf-8", "cache-control": "no-store" });
+      res.end(errorPage("inloggningen har gått ut eller är ogiltig"));
     }
   });
   await new Promise<void>((resolve) => server.listen(opts.port, opts.host ?? "127.0.0.1", resolve));

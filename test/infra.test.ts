@@ -131,13 +131,33 @@ describe("stack", () => {
     template.hasResourceProperties("AWS::SNS::Topic", { KmsMasterKeyId: Match.anyValue() });
   });
 
-  it("lets only the admin function manage this stage's email topics, and the senders publish", () => {
-    const statements = Object.values(template.findResources("AWS::IAM::Policy")).flatMap(
-      (p) => p.Properties.PolicyDocument.Statement,
-    );
-    const manage = statements.filter((st: { Action: unknown }) => JSON.stringify(st.Action).includes("sns:CreateTopic"));
-    expect(manage).toHaveLength(1);
-    expect(JSON.stringify(manage[0].Resource)).toContain("elevvakt-test-*");
+  it("lets only the admin function and the web app (the office's contacts page) manage this stage's email topics", () => {
+    const managers = Object.entries(template.findResources("AWS::IAM::Policy"))
+      .filter(([, p]) => JSON.stringify(p.Properties.PolicyDocument.Statement).includes("sns:CreateTopic"))
+      .map(([id]) => id.replace(/ServiceRoleDefaultPolicy.*$/, ""))
+      .sort();
+    expect(managers).toEqual(["AdminFunction", "WebFunction"]);
+    for (const [, p] of Object.entries(template.findResources("AWS::IAM::Policy"))) {
+      for (const st of p.Properties.PolicyDocument.Statement as { Action: unknown; Resource: unknown }[]) {
+        if (JSON.stringify(st.Action).includes("sns:CreateTopic"))
+          expect(JSON.stringify(st.Resource)).toContain("elevvakt-test-*");
+      }
+    }
+  });
+
+  it("gives the web app every grant of the route functions whose handlers it runs (what works locally works in AWS)", () => {
+    const policies = Object.entries(template.findResources("AWS::IAM::Policy"));
+    const actionsOf = (prefix: string) =>
+      new Set(
+        policies
+          .filter(([id]) => id.startsWith(prefix))
+          .flatMap(([, p]) => p.Properties.PolicyDocument.Statement as { Action: string | string[] }[])
+          .flatMap((st) => ([] as string[]).concat(st.Action)),
+      );
+    const web = actionsOf("WebFunction");
+    for (const fn of ["AdminFunction", "RegisterFunction", "SchoolsFunction", "PupilsFunction", "CasesFunction"]) {
+      for (const action of actionsOf(fn)) expect(web.has(action), `${fn}: ${action}`).toBe(true);
+    }
   });
 
   it("passes cdk-nag AwsSolutions: every finding is fixed or acknowledged with a reason", () => {
@@ -265,7 +285,7 @@ describe("deploying and operating (issue 8)", () => {
       PupilsFunction: ["IDEMPOTENCY#*"],
       RegisterFunction: ["CASESCOPE#*", "IDEMPOTENCY#*"],
       SchoolsFunction: ["CASESCOPE#*", "IDEMPOTENCY#*", "PUPIL#*"],
-      WebFunction: ["CASESCOPE#*", "SESSION#*"],
+      WebFunction: ["CASESCOPE#*", "PUPIL#*", "SESSION#*"],
       WorkerJob: ["CASESCOPE#*"],
     });
     for (const [, f] of fns().filter(([id]) => !id.startsWith("Docs"))) {
@@ -304,7 +324,7 @@ describe("deploying and operating (issue 8)", () => {
       .filter(([, p]) => JSON.stringify(p).includes("sns:ListSubscriptionsByTopic"))
       .map(([id]) => id.replace(/ServiceRoleDefaultPolicy.*$/, ""))
       .sort();
-    expect(listing).toEqual(["AdminFunction", "DispatcherJob", "WorkerJob"].sort());
+    expect(listing).toEqual(["AdminFunction", "DispatcherJob", "WebFunction", "WorkerJob"].sort());
     expect(by("SMSMonthToDateSpentUSD")).toMatchObject({ Namespace: "AWS/SNS", Threshold: 160 });
     const subs = Object.values(t.findResources("AWS::SNS::Subscription")).map((x) => x.Properties);
     expect(subs.map((x) => x.Endpoint).sort()).toEqual(["drift@kommun.se", "jour@kommun.se"]);
@@ -368,15 +388,20 @@ describe("people sign in (issue 10, SPEC §8)", () => {
       stage: "prod",
       env: { account: "111111111111", region: "eu-north-1" },
       appUrl: "https://elevvakt.stockholm.se",
-      providerScopes: { Skolfederation: ["school:0180*"], "Entra-0180": ["municipality:0180", "social:0180-*"] },
+      providerScopes: { Skolfederation: ["schools-of:0180"], "Entra-0180": ["municipality:0180", "social:0180-*"] },
       authDomainPrefix: "elevvakt-stockholm",
+      identityProviders: ["Skolfederation", "Entra-0180"],
     });
     const t = Template.fromStack(stack);
-    t.hasResourceProperties("AWS::Cognito::UserPoolClient", { CallbackURLs: ["https://elevvakt.stockholm.se/app/callback"] });
+    t.hasResourceProperties("AWS::Cognito::UserPoolClient", {
+      CallbackURLs: ["https://elevvakt.stockholm.se/app/callback"],
+      // The federated providers named in the context are offered by the client (a deploy does not drop them).
+      SupportedIdentityProviders: ["COGNITO", "Skolfederation", "Entra-0180"],
+    });
     t.hasResourceProperties("AWS::Cognito::UserPoolDomain", { Domain: "elevvakt-stockholm" });
     const web = Object.entries(t.findResources("AWS::Lambda::Function")).find(([id]) => id.startsWith("WebFunction"))?.[1];
     expect(JSON.parse(web?.Properties.Environment.Variables.OIDC_PROVIDER_SCOPES)).toEqual({
-      Skolfederation: ["school:0180*"],
+      Skolfederation: ["schools-of:0180"],
       "Entra-0180": ["municipality:0180", "social:0180-*"],
     });
   });

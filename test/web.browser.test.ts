@@ -55,7 +55,14 @@ beforeAll(async () => {
   setToday("2026-08-14");
   m = await municipalityFixture();
   const contacts = [
-    { id: "rektor-a", name: "Rektor A", role: "rektor", scope: `school:${m.schoolA}`, email: "rektor.a@example.se" },
+    {
+      id: "rektor-a",
+      name: "Rektor A",
+      role: "rektor",
+      scope: `school:${m.schoolA}`,
+      email: "rektor.a@example.se",
+      phone: "+46701110001",
+    },
     { id: "rektor-b", name: "Rektor B", role: "rektor", scope: `school:${m.schoolB}`, email: "Rektor.B@example.se" },
     { id: "office", name: "Skolplikt", role: "attendance_office", scope: "municipality:0180", email: "skolplikt@example.se" },
     { id: "soc", name: "Socialtjänsten", role: "social_services", scope: `social:${m.district}`, email: "soc@example.se" },
@@ -159,8 +166,12 @@ describe("a rektor works a case from the SMS link", () => {
     // The alert's link is the case page on the app's address; the text is in Swedish.
     expect(alerts.length).toBeGreaterThan(0);
     for (const n of alerts) expect(n.text).toMatch(new RegExp(`Nytt ärende[\\s\\S]*/app/cases/${caseA}`));
+    // The rektor's SMS: its link is what they open on the phone.
+    const sms = alerts.find((n) => n.channel === "sms" && n.recipient === "rektor-a");
+    const link = /(https?:\/\/\S+)/.exec(sms?.text ?? "")?.[1] ?? "";
+    expect(new URL(link).pathname).toBe(`/app/cases/${caseA}`);
 
-    const { context, page } = await signIn("rektor.a@example.se", `/app/cases/${caseA}`, true);
+    const { context, page } = await signIn("rektor.a@example.se", new URL(link).pathname, true);
     expect(new URL(page.url()).pathname).toBe(`/app/cases/${caseA}`);
     await expect(page.locator("h1").textContent()).resolves.toContain("Ärende");
     await expect(page.locator("main").textContent()).resolves.toContain("Alva Berg");
@@ -204,6 +215,9 @@ describe("a rektor works a case from the SMS link", () => {
     await page.getByRole("button", { name: "In English" }).click();
     await expect(page.locator("h1").textContent()).resolves.toBe("My cases");
     await expect(page.locator("html").getAttribute("lang")).resolves.toBe("en");
+    await accessible(page);
+    await page.goto(`${app}/app/cases/${caseA}`);
+    await expect(page.locator("h1").textContent()).resolves.toMatch(/^Case /);
     await accessible(page);
 
     // Sign out: of Elevvakt and of the provider, so the next person at this phone must sign in themselves.
@@ -519,6 +533,24 @@ describe("a school without an administration system of its own", () => {
 });
 
 describe("social services", () => {
+  it("ticks the orosanmälan with its date and reference; the school sees that it was done, not the reference", async () => {
+    const { context, page } = await signIn("soc@example.se", `/app/cases/${caseA}`);
+    const item = page.locator("fieldset", { hasText: "Orosanmälan" });
+    await item.getByLabel("Status").selectOption("true");
+    await item.getByLabel("Datum").fill("2026-08-20");
+    await item.getByLabel("Diarienummer").fill("SOC-2026-4711");
+    await item.getByRole("button", { name: "Spara" }).click();
+    await expect(page.locator("fieldset", { hasText: "Orosanmälan" }).textContent()).resolves.toContain("SOC-2026-4711");
+    await accessible(page);
+    await context.close();
+    const rektor = await signIn("rektor.a@example.se", `/app/cases/${caseA}`);
+    const seen = (await rektor.page.locator("fieldset", { hasText: "Orosanmälan" }).textContent()) ?? "";
+    expect(seen).toContain("Klart");
+    expect(seen).toContain("social services");
+    expect(seen).not.toContain("SOC-2026-4711");
+    await rektor.context.close();
+  });
+
   it("sets a risk flag on the pupil page, which raises the open case", async () => {
     const c = (await api("GET", `/v1/cases/${caseA}`, { key: m.muni })).body;
     const { context, page } = await signIn("soc@example.se", `/app/pupils/${c.pupilId}`);
@@ -563,7 +595,10 @@ describe("the office's pages", () => {
     await shot(office.page, "overrides");
     // The same person may not approve.
     await office.page.getByRole("button", { name: "Godkänn" }).click();
-    expect(await office.page.locator("main").textContent()).toMatch(/second person|andra person/i);
+    await expect(office.page.locator("h1").textContent()).resolves.toBe("Uppgifterna kunde inte sparas");
+    await expect(office.page.locator("main").textContent()).resolves.toContain(
+      "Ett åsidosättande måste godkännas av en annan person på förvaltningen än den som begärde det.",
+    );
     await office.context.close();
 
     const head = await signIn("chef@example.se", "/app/overrides");
@@ -641,7 +676,7 @@ describe("the office's pages", () => {
         `personnummer;givenName;familyName;district;status\n${good};Ida;Import;${m.district};resident\n12345;Fel;Rad;${m.district};resident\n`,
       );
     await page.getByRole("button", { name: "Läs in" }).click();
-    await expect(page.locator("main").textContent()).resolves.toMatch(/created\s*1/);
+    await expect(page.locator("main").textContent()).resolves.toMatch(/nya\s*1/);
     await expect(page.locator("main").textContent()).resolves.toContain("Rad 3");
     await accessible(page);
 
@@ -655,8 +690,27 @@ describe("the office's pages", () => {
     await context.close();
   });
 
+  it("resolves a case with an outcome and a note", async () => {
+    const c = (await store().getPupil(protectedPupil))?.openCases[0]?.caseId ?? "";
+    const { context, page } = await signIn("skolplikt@example.se", `/app/cases/${c}`);
+    await page.getByLabel("Utfall").selectOption("exempt");
+    await page.getByLabel("Anteckning").last().fill("Beslut om befrielse, dnr 2026/123");
+    await page.getByRole("button", { name: "Avsluta ärendet" }).click();
+    await expect(page.locator("dl").textContent()).resolves.toContain("avslutat – Befriad från skolplikt");
+    // A resolved case has no forms left to send.
+    expect(await page.getByRole("button", { name: "Avsluta ärendet" }).count()).toBe(0);
+    await accessible(page);
+    const got = (await api("GET", `/v1/cases/${c}`, { key: m.muni })).body;
+    expect(got).toMatchObject({ status: "resolved", outcome: "exempt", outcomeNote: "Beslut om befrielse, dnr 2026/123" });
+    expect(got.resolvedBy).toContain("municipality:0180");
+    await context.close();
+  });
+
   it("the office's pages are the office's alone", async () => {
     const { context, page } = await signIn("rektor.a@example.se", "/app/cases");
+    // A page that does not exist: a 404 page, scanned like the others.
+    expect((await page.goto(`${app}/app/no-such-page`))?.status()).toBe(404);
+    await accessible(page);
     for (const path of ["/app/office", "/app/keys", "/app/contacts", "/app/settings", `/app/pupils/${protectedPupil}/audit`]) {
       expect((await page.goto(`${app}${path}`))?.status(), path).toBe(403);
     }

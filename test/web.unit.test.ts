@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { createInvoker } from "../local/invoke.ts";
-import { principalOf } from "../shared/web/handler.ts";
+import { principalOf } from "../shared/domain/principals.ts";
 import type { IdentityProvider, Person } from "../shared/web/identity.ts";
 import { providerOf } from "../shared/web/identity.ts";
 import { unplacedCsv } from "../shared/web/pages.ts";

@@ -79,3 +79,13 @@ export interface CredentialRecord {
   revokedAt?: string;
   revokedBy?: string;
 }
+
+/** The rights a contact gives (SPEC §8): rektor → its school, the office and the head of schools → the municipality, social services → the district. */
+export function principalOf(c: { role: string; scope: string }): Principal | null {
+  const p = parsePrincipal(c.scope);
+  if (!p) return null;
+  if (c.role === "rektor" && p.kind === "school") return p;
+  if ((c.role === "attendance_office" || c.role === "head_of_schools") && p.kind === "municipality") return p;
+  if (c.role === "social_services" && p.kind === "social") return p;
+  return null;
+}

@@ -18,7 +18,7 @@ import { appUrl } from "../app/casework.ts";
 import { systemClock } from "../app/clock.ts";
 import type { Clock, Store, WebSession } from "../app/ports.ts";
 import type { StoredContact } from "../domain/alerts.ts";
-import { formatPrincipal, type Principal, parsePrincipal } from "../domain/principals.ts";
+import { formatPrincipal, type Principal, principalOf } from "../domain/principals.ts";
 import type { Ctx, Impl, Reply } from "../http/http.ts";
 import { validate } from "../http/middleware.ts";
 import { problems, toProblem } from "../http/problems.ts";
@@ -42,6 +42,7 @@ import {
   unplacedCsv,
   unplacedPage,
 } from "./pages.ts";
+import { allPages } from "./paging.ts";
 import { mayVouch, type VouchPolicy, vouchPolicyFromEnv } from "./vouch.ts";
 import { type Kit, pupilForms, workRoute } from "./work.ts";
 
@@ -79,16 +80,6 @@ interface Request {
   requestId: string;
   log: Logger;
   now: Date;
-}
-
-/** The rights a contact gives (SPEC §8): rektor → its school, the office and the head of schools → the municipality, social services → the district. */
-export function principalOf(c: Pick<StoredContact, "role" | "scope">): Principal | null {
-  const p = parsePrincipal(c.scope);
-  if (!p) return null;
-  if (c.role === "rektor" && p.kind === "school") return p;
-  if ((c.role === "attendance_office" || c.role === "head_of_schools") && p.kind === "municipality") return p;
-  if (c.role === "social_services" && p.kind === "social") return p;
-  return null;
 }
 
 const hash = (id: string) => createHash("sha256").update(id).digest("base64url");
@@ -278,7 +269,10 @@ export function createWebHandler(deps: WebDeps = {}) {
         }),
       );
     }
-    const detail = problem.errors?.map((e) => `${e.path}: ${e.message}`).join("; ") || problem.detail;
+    // In the person's words where we have them; the API's own (English) detail otherwise.
+    const said = w.problems[problem.code];
+    const fields = problem.errors?.map((e) => `${e.path}: ${e.message}`).join("; ");
+    const detail = said && fields ? `${said}: ${fields}` : (said ?? fields ?? problem.detail);
     // Back to the page the form was on: a case's or pupil's page, or the page itself.
     const back = r.path
       .replace(/\/(acknowledge|journal|resolve|checklist\/[\w-]+)$/, "")
@@ -442,24 +436,15 @@ export function createWebHandler(deps: WebDeps = {}) {
     if (method === "GET" && (path === "/app/unplaced" || path === "/app/unplaced.csv")) {
       if (who.principal.kind !== "municipality") return refusalPage(r, who, problems.forbidden());
       const kod = who.principal.kommunkod;
-      const items: UnplacedItem[] = [];
-      let cursor: string | undefined;
-      do {
-        const got = await api(
-          r,
-          who,
-          registerRoutes["GET /v1/municipalities/{kommunkod}/unplaced"],
-          { kommunkod: kod },
-          undefined,
-          {
-            limit: 500,
-            ...(cursor ? { cursor } : {}),
-          },
-        );
-        const body = got.body as { items: UnplacedItem[]; nextCursor?: string };
-        items.push(...body.items);
-        cursor = body.nextCursor;
-      } while (cursor);
+      const { items } = await allPages<UnplacedItem, { items: UnplacedItem[]; nextCursor?: string }>(
+        async (cursor) =>
+          (
+            await api(r, who, registerRoutes["GET /v1/municipalities/{kommunkod}/unplaced"], { kommunkod: kod }, undefined, {
+              limit: 500,
+              ...(cursor ? { cursor } : {}),
+            })
+          ).body as { items: UnplacedItem[]; nextCursor?: string },
+      );
       if (path.endsWith(".csv")) return file(`skolpliktsbevakning-${kod}-${clock.today()}.csv`, unplacedCsv(items));
       return page(200, unplacedPage(view(w.unplacedTitle), items));
     }
@@ -521,8 +506,16 @@ export function createWebHandler(deps: WebDeps = {}) {
     }
 
     if (method === "GET" && path === "/app/cases") {
-      const list = await api(r, who, caseRoutes["GET /v1/cases"], {}, undefined, { limit: 500 });
-      const items = (list.body as { items: CaseSummary[] }).items.filter((c) => c.status !== "resolved" && !c.movedAway);
+      // The open and the acknowledged cases, every page of them (resolved ones are not asked for at all).
+      const items: CaseSummary[] = [];
+      for (const status of ["open", "acknowledged"] as const) {
+        const { items: got } = await allPages<CaseSummary, { items: CaseSummary[]; nextCursor?: string }>(
+          async (cursor) =>
+            (await api(r, who, caseRoutes["GET /v1/cases"], {}, undefined, { status, limit: 500, ...(cursor ? { cursor } : {}) }))
+              .body as { items: CaseSummary[]; nextCursor?: string },
+        );
+        items.push(...got.filter((c) => !c.movedAway));
+      }
       const pick = (k: string) => r.query.get(k) || undefined;
       const filter = { kind: pick("kind"), severity: pick("severity"), status: pick("status") };
       return page(200, casesPage(view(w.myCases), items, filter));

@@ -109,7 +109,8 @@ export class OidcIdentityProvider implements IdentityProvider {
     return {
       sub: claims.sub,
       email: String(info.email ?? ""),
-      emailVerified: info.email_verified === true,
+      // Cognito gives federated users' email_verified as a string ("true") where the mapping sets it.
+      emailVerified: info.email_verified === true || info.email_verified === "true",
       name: String(info.name ?? info.email ?? ""),
       provider: providerOf(claims.identities),
     };

@@ -293,13 +293,20 @@ ${table(
 }
 
 /** The watch list as CSV (UTF-8 with a byte-order mark, so a spreadsheet reads å, ä and ö). */
-export function unplacedCsv(items: UnplacedItem[]): string {
+/**
+ * A CSV file as spreadsheets read it: UTF-8 with a byte-order mark, CRLF, cells quoted when needed,
+ * and a cell that a spreadsheet would take for a formula (=, +, -, @, tab, CR) defused with an apostrophe.
+ */
+export function csvFile(rows: (string | undefined)[][]): string {
   const cell = (v: string | undefined) => {
     const text = v ?? "";
-    // A leading =, +, - or @ would be a formula in a spreadsheet: quoted with a leading apostrophe.
     const safe = /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
     return /[",\n\r;]/.test(safe) || safe !== text ? `"${safe.replace(/"/g, '""')}"` : safe;
   };
+  return `\ufeff${rows.map((r) => r.map(cell).join(",")).join("\r\n")}\r\n`;
+}
+
+export function unplacedCsv(items: UnplacedItem[]): string {
   const header = [
     "personnummer",
     "givenName",
@@ -310,21 +317,17 @@ export function unplacedCsv(items: UnplacedItem[]): string {
     "openCases",
     "comingEnrolmentStart",
   ];
-  const rows = items.map((p) =>
-    [
-      p.personnummer,
-      p.givenName,
-      p.familyName,
-      p.district,
-      p.placement,
-      p.protectedIdentity ? "true" : "false",
-      p.openCases.map((c) => c.kind).join(" "),
-      p.comingEnrolment?.startDate,
-    ]
-      .map(cell)
-      .join(","),
-  );
-  return `\ufeff${[header.join(","), ...rows].join("\r\n")}\r\n`;
+  const rows = items.map((p) => [
+    p.personnummer,
+    p.givenName,
+    p.familyName,
+    p.district,
+    p.placement,
+    p.protectedIdentity ? "true" : "false",
+    p.openCases.map((c) => c.kind).join(" "),
+    p.comingEnrolment?.startDate,
+  ]);
+  return csvFile([header, ...rows]);
 }
 
 /** Finding a pupil: the personnummer goes in the form body (POST), never in the address. */
@@ -355,7 +358,7 @@ ${p.protectedIdentity ? html`<p class="banner" role="note">${w.protectedBanner}<
 ${p.givenName ? html`<dt>${w.name}</dt><dd>${p.givenName} ${p.familyName ?? ""}</dd>` : ""}
 ${p.personnummer ? html`<dt>${w.personnummer}</dt><dd>${p.personnummer}</dd>` : ""}
 ${p.placement ? html`<dt>${w.placement}</dt><dd>${w.placements[p.placement] ?? p.placement}</dd>` : ""}
-${p.residency ? html`<dt>${w.residency}</dt><dd>${p.residency}${p.residencyDate ? html` (${p.residencyDate})` : ""}</dd>` : ""}
+${p.residency ? html`<dt>${w.residency}</dt><dd>${w.residencies[p.residency] ?? p.residency}${p.residencyDate ? html` (${p.residencyDate})` : ""}</dd>` : ""}
 ${p.homeMunicipality ? html`<dt>${w.homeMunicipality}</dt><dd>${p.homeMunicipality}</dd>` : ""}
 ${p.district ? html`<dt>${w.district}</dt><dd>${p.district}</dd>` : ""}
 ${p.exemption ? html`<dt>${w.exemption}</dt><dd>${p.exemption.from ?? ""} – ${p.exemption.to ?? ""}</dd>` : ""}
@@ -375,7 +378,7 @@ ${
 <thead><tr><th scope="col">${w.school}</th><th scope="col">${w.grade}</th><th scope="col">${w.from}</th><th scope="col">${w.to}</th><th scope="col">${w.status}</th><th scope="col" class="optional">${w.reason}</th></tr></thead>
 <tbody>${enrolments.map(
         (e) =>
-          html`<tr><td>${e.schoolId}</td><td>${e.grade ?? ""}</td><td>${e.startDate}</td><td>${e.endDate ?? ""}</td><td>${e.status}</td><td class="optional">${e.endReason ?? ""}</td></tr>`,
+          html`<tr><td>${e.schoolId}</td><td>${e.grade ?? ""}</td><td>${e.startDate}</td><td>${e.endDate ?? ""}</td><td>${w.enrolmentStatus[e.status] ?? e.status}</td><td class="optional">${e.endReason ? (w.reasons[e.endReason] ?? e.endReason) : ""}</td></tr>`,
       )}</tbody></table></div>`
 }
 </section>

@@ -18,10 +18,12 @@ import type { Settings } from "../domain/settings.ts";
 import type { Impl, Reply } from "../http/http.ts";
 import { validate } from "../http/middleware.ts";
 import * as s from "../http/schemas.ts";
+import type * as z from "../http/zod.ts";
 import { type Html, html } from "./html.ts";
-import type { Lang } from "./i18n.ts";
+import { type Lang, words } from "./i18n.ts";
 import { type Chrome, layout } from "./layout.ts";
-import type { PupilView } from "./pages.ts";
+import { csvFile, type PupilView } from "./pages.ts";
+import { allPages } from "./paging.ts";
 
 type Response = APIGatewayProxyStructuredResultV2;
 
@@ -151,19 +153,16 @@ interface RosterRow {
 }
 
 async function roster(k: Kit, schoolId: string): Promise<{ items: RosterRow[]; filedDays: string[]; unfiledDays: string[] }> {
-  const items: RosterRow[] = [];
-  let cursor: string | undefined;
-  let last: { filedDays: string[]; unfiledDays: string[] } = { filedDays: [], unfiledDays: [] };
-  do {
-    const got = await k.call(schoolRoutes["GET /v1/schools/{schoolId}/roster"], { schoolId }, undefined, {
-      limit: 1000,
-      ...(cursor ? { cursor } : {}),
-    });
-    const body = got.body as { items: RosterRow[]; filedDays: string[]; unfiledDays: string[]; nextCursor?: string };
-    items.push(...body.items);
-    last = body;
-    cursor = body.nextCursor;
-  } while (cursor);
+  type Page = { items: RosterRow[]; filedDays: string[]; unfiledDays: string[]; nextCursor?: string };
+  const { items, last } = await allPages<RosterRow, Page>(
+    async (cursor) =>
+      (
+        await k.call(schoolRoutes["GET /v1/schools/{schoolId}/roster"], { schoolId }, undefined, {
+          limit: 1000,
+          ...(cursor ? { cursor } : {}),
+        })
+      ).body as Page,
+  );
   items.sort((a, b) => a.grade.localeCompare(b.grade) || (a.familyName ?? "").localeCompare(b.familyName ?? ""));
   return { items, filedDays: last.filedDays, unfiledDays: last.unfiledDays };
 }
@@ -232,7 +231,14 @@ function absencePage(k: Kit, day: string, r: Awaited<ReturnType<typeof roster>>)
   const active = r.items.filter((p) => p.status !== "ended");
   return layout(
     k.view(t("Frånvaro", "Absence")),
-    html`<p>${t(
+    html`${
+      r.filedDays.includes(day)
+        ? html`<p class="banner" role="note">${t(
+            `${day} är redan rapporterad. En ny rapport ersätter den: markera alla som var frånvarande den dagen, även de som redan rapporterats.`,
+            `${day} is already reported. A new report replaces it: mark everyone absent that day, those already reported too.`,
+          )}</p>`
+        : ""
+    }<p>${t(
       "Ange vilka elever som var frånvarande. En rapport för en dag ersätter den tidigare för samma dag; en rapport utan frånvarande säger att alla var där.",
       "Mark the pupils who were absent. A report for a day replaces the earlier one for that day; a report naming nobody says everyone was there.",
     )}</p>
@@ -396,15 +402,13 @@ export async function workRoute(k: Kit, r: WorkRequest): Promise<Response | unde
     }
     if (method === "GET" && (action === "audit" || action === "audit.csv")) {
       const got = await k.call(pupilRoutes["GET /v1/pupils/{pupilId}/audit"], { pupilId });
-      const trail = got.body as {
-        items: { at: string; action: string; principal: string; person?: string; requestId: string }[];
-      };
+      const trail = got.body as z.output<typeof s.AuditTrailResponse>;
       if (action === "audit.csv") {
-        const csv = [
-          "at,action,principal,person,requestId",
-          ...trail.items.map((a) => csvRow([a.at, a.action, a.principal, a.person ?? "", a.requestId])),
-        ];
-        return k.file(`registerutdrag-${pupilId}.csv`, `\ufeff${csv.join("\r\n")}\r\n`);
+        const csv = csvFile([
+          ["at", "action", "principal", "person", "identity", "requestId"],
+          ...trail.items.map((a) => [a.at, a.action, a.principal, a.person, a.identity, a.requestId]),
+        ]);
+        return k.file(`registerutdrag-${pupilId}.csv`, csv);
       }
       return k.page(
         200,
@@ -475,7 +479,7 @@ ${
     : items.map(
         (
           o,
-        ) => html`<section aria-labelledby="o-${o.overrideId}"><h2 id="o-${o.overrideId}">${o.schoolId}: ${o.release.reason}, ${o.release.endDate}</h2>
+        ) => html`<section aria-labelledby="o-${o.overrideId}"><h2 id="o-${o.overrideId}">${o.schoolId}: ${words[k.lang].reasons[o.release.reason] ?? o.release.reason}, ${o.release.endDate}</h2>
 <p>${o.reason}</p>
 <p class="muted">${t("Begärt av", "Asked for by")} ${o.requestedBy}, ${o.requestedAt.slice(0, 16).replace("T", " ")}.
 ${o.status === "approved" ? html`${t("Godkänt av", "Approved by")} ${o.approvedBy ?? ""}.` : t("Väntar på godkännande.", "Waiting for approval.")}</p>
@@ -510,7 +514,7 @@ ${text("note", t("Anteckning", "Note"), { max: 2000, id: `note-${o.overrideId}` 
       };
       const counts = (c: Record<string, number>) =>
         Object.entries(c)
-          .map(([kind, n]) => `${kind}: ${n}`)
+          .map(([kind, n]) => `${words[k.lang].kinds[kind] ?? kind}: ${n}`)
           .join(", ") || "0";
       return k.page(
         200,
@@ -526,7 +530,8 @@ ${text("note", t("Anteckning", "Note"), { max: 2000, id: `note-${o.overrideId}` 
 ${
   res.wouldOpen?.length
     ? html`<h2>${t("Skulle öppnas", "Would open")}</h2><ul>${res.wouldOpen.map(
-        (w) => html`<li><a href="/app/pupils/${w.pupilId}">${w.kind}</a> (${w.episodeStart}, ${w.severity})</li>`,
+        (o) =>
+          html`<li><a href="/app/pupils/${o.pupilId}">${words[k.lang].kinds[o.kind] ?? o.kind}</a> (${o.episodeStart}, ${o.severity === "high" ? words[k.lang].high : words[k.lang].normal})</li>`,
       )}</ul>`
     : ""
 }
@@ -660,9 +665,11 @@ ${select("organiserType", t("Huvudman", "Organiser"), [
           email?: string;
           phone?: string;
           emailSubscription: string;
+          language?: string;
         }[];
       }
     ).items;
+    const editing = items.find((c) => c.contactId === r.query.get("edit"));
     const subscription: Record<string, [string, string]> = {
       confirmed: ["bekräftad", "confirmed"],
       pending_confirmation: ["väntar på bekräftelse", "waiting for confirmation"],
@@ -678,30 +685,45 @@ ${select("organiserType", t("Huvudman", "Organiser"), [
           "Kontakterna får aviseringar och kan logga in med sin e-postadress. Den som tas bort förlorar åtkomsten direkt.",
           "Contacts receive alerts and sign in with their e-mail address. Removing one ends their access at once.",
         )}</p>
-<div class="table-wrap"><table><thead><tr><th scope="col">${t("Namn", "Name")}</th><th scope="col">${t("Roll och enhet", "Role and scope")}</th><th scope="col" class="optional">${t("E-post / mobil", "E-mail / mobile")}</th><th scope="col">${t("E-postaviseringar", "E-mail alerts")}</th><th scope="col">${t("Ta bort", "Remove")}</th></tr></thead>
+<div class="table-wrap"><table><thead><tr><th scope="col">${t("Namn", "Name")}</th><th scope="col">${t("Roll och enhet", "Role and scope")}</th><th scope="col" class="optional">${t("E-post / mobil", "E-mail / mobile")}</th><th scope="col">${t("E-postaviseringar", "E-mail alerts")}</th><th scope="col">${t("Ändra", "Change")}</th><th scope="col">${t("Ta bort", "Remove")}</th></tr></thead>
 <tbody>${items.map(
           (
             c,
-          ) => html`<tr><td>${c.name}</td><td>${c.role}, ${c.scope}</td><td class="optional">${c.email ?? ""} ${c.phone ?? ""}</td>
+          ) => html`<tr><td>${c.name}</td><td>${words[k.lang].roles[c.role] ?? c.role}, ${c.scope}</td><td class="optional">${c.email ?? ""} ${c.phone ?? ""}</td>
 <td>${subscription[c.emailSubscription] ? t(...(subscription[c.emailSubscription] as [string, string])) : c.emailSubscription}</td>
+<td><a href="/app/contacts?edit=${c.contactId}#add-contact">${t("Ändra", "Change")}<span class="visually-hidden"> ${c.name}</span></a></td>
 <td><form method="post" action="/app/contacts/${c.contactId}/remove" class="inline">${hidden(k.csrf)}<button type="submit">${t("Ta bort", "Remove")}<span class="visually-hidden"> ${c.name}</span></button></form></td></tr>`,
         )}</tbody></table></div>
-<section aria-labelledby="add-contact"><h2 id="add-contact">${t("Lägg till en kontakt", "Add a contact")}</h2>
+<section aria-labelledby="add-contact"><h2 id="add-contact">${editing ? t("Ändra kontakten", "Change the contact") : t("Lägg till en kontakt", "Add a contact")}</h2>
+${editing ? html`<p>${t("Att spara kontakten löser också dess knytning till den som först loggade in som den.", "Saving the contact also releases it from the person who first signed in as it.")}</p>` : ""}
 <form method="post" action="/app/contacts">${hidden(k.csrf)}
-${text("name", t("Namn", "Name"), { required: true })}
-${select("role", t("Roll", "Role"), [
-  ["rektor", t("Rektor", "Head teacher")],
-  ["attendance_office", t("Skolpliktsbevakning", "Attendance office")],
-  ["head_of_schools", t("Grundskolechef", "Head of schools")],
-  ["social_services", t("Socialtjänst", "Social services")],
-])}
-${text("scope", t("Enhet (school:<kod>, municipality:<kod> eller social:<stadsdel>)", "Scope (school:<id>, municipality:<code> or social:<district>)"), { required: true, max: 80 })}
-${field("email", t("E-post", "E-mail"), html`<input type="email" id="email" name="email" maxlength="254" autocomplete="off">`)}
-${field("phone", t("Mobil (+46…)", "Mobile (+46…)"), html`<input type="tel" id="phone" name="phone" maxlength="14" autocomplete="off">`)}
-${select("language", t("Språk", "Language"), [
-  ["sv", "svenska"],
-  ["en", "English"],
-])}
+${editing ? html`<input type="hidden" name="contactId" value="${editing.contactId}">` : ""}
+${text("name", t("Namn", "Name"), { required: true, ...(editing ? { value: editing.name } : {}) })}
+${select(
+  "role",
+  t("Roll", "Role"),
+  [
+    ["rektor", t("Rektor", "Head teacher")],
+    ["attendance_office", t("Skolpliktsbevakning", "Attendance office")],
+    ["head_of_schools", t("Grundskolechef", "Head of schools")],
+    ["social_services", t("Socialtjänst", "Social services")],
+  ],
+  "role",
+  editing?.role ?? "",
+)}
+${text("scope", t("Enhet (school:<kod>, municipality:<kod> eller social:<stadsdel>)", "Scope (school:<id>, municipality:<code> or social:<district>)"), { required: true, max: 80, ...(editing ? { value: editing.scope } : {}) })}
+${field("email", t("E-post", "E-mail"), html`<input type="email" id="email" name="email" maxlength="254" autocomplete="off" value="${editing?.email ?? ""}">`)}
+${field("phone", t("Mobil (+46…)", "Mobile (+46…)"), html`<input type="tel" id="phone" name="phone" maxlength="14" autocomplete="off" value="${editing?.phone ?? ""}">`)}
+${select(
+  "language",
+  t("Språk", "Language"),
+  [
+    ["sv", "svenska"],
+    ["en", "English"],
+  ],
+  "language",
+  editing?.language ?? "sv",
+)}
 <p><button type="submit">${t("Spara", "Save")}</button></p></form></section>`,
       ),
     );
@@ -780,7 +802,7 @@ ${field("calendar", t("Kalender (JSON)", "Calendar (JSON)"), html`<textarea id="
 <tbody>${items.map(
           (
             c,
-          ) => html`<tr><td>${c.principal}</td><td>${c.label ?? ""}</td><td>${c.status}</td><td class="optional">${c.issuedBy}, ${c.issuedAt.slice(0, 10)}</td><td class="optional">${c.lastUsedAt?.slice(0, 10) ?? ""}</td>
+          ) => html`<tr><td>${c.principal}</td><td>${c.label ?? ""}</td><td>${words[k.lang].keyStatus[c.status] ?? c.status}</td><td class="optional">${c.issuedBy}, ${c.issuedAt.slice(0, 10)}</td><td class="optional">${c.lastUsedAt?.slice(0, 10) ?? ""}</td>
 <td>${c.status !== "revoked" ? html`<form method="post" action="/app/keys/${c.credentialId}/revoke" class="inline">${hidden(k.csrf)}<button type="submit">${t("Återkalla", "Revoke")}<span class="visually-hidden"> ${c.label ?? c.principal}</span></button></form>` : ""}</td></tr>`,
         )}</tbody></table></div>
 <section aria-labelledby="issue"><h2 id="issue">${t("Utfärda en nyckel", "Issue a key")}</h2>
@@ -834,7 +856,7 @@ ${text("label", t("Etikett (system eller person)", "Label (system or person)"))}
         200,
         layout(
           k.view(t("Import klar", "Import done")),
-          html`<dl>${Object.entries(counts).map(([status, n]) => html`<dt>${status}</dt><dd>${n}</dd>`)}</dl>
+          html`<dl>${Object.entries(counts).map(([status, n]) => html`<dt>${words[k.lang].importStatus[status] ?? status}</dt><dd>${n}</dd>`)}</dl>
 ${rejected.length ? html`<h2>${t("Rader som inte lästes in", "Rows not imported")}</h2><ul>${rejected.map((x) => html`<li>${t("Rad", "Line")} ${x.line}: ${x.reason}</li>`)}</ul>` : ""}
 <p><a href="/app/imports">${t("Tillbaka", "Back")}</a></p>`,
         ),
@@ -855,13 +877,4 @@ ${field("csv", t("CSV", "CSV"), html`<textarea id="csv" name="csv" required></te
     );
   }
   return undefined;
-}
-
-function csvRow(cells: string[]): string {
-  return cells
-    .map((c) => {
-      const safe = /^[=+\-@\t\r]/.test(c) ? `'${c}` : c;
-      return /[",\n\r;]/.test(safe) || safe !== c ? `"${safe.replace(/"/g, '""')}"` : safe;
-    })
-    .join(",");
 }
