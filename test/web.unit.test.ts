@@ -142,6 +142,10 @@ describe("the sign-in callback", () => {
     expect((await invoke("POST", "/app/choose", { ...ct, cookie: two.cookie }, form("k-office"))).status).toBe(403);
     const chosen = await invoke("POST", "/app/choose", { ...ct, cookie: two.cookie }, form("k-two"));
     expect(chosen.status).toBe(303);
+    // The choice is on record, with the identity that made it.
+    expect((await store().audit("contact:k-two")).map((a) => [a.action, a.identity])).toEqual([
+      ["contact.chosen", "Skolfederation:3"],
+    ]);
     const cases = await invoke("GET", "/app/cases", { cookie: two.cookie });
     expect(cases.status).toBe(200);
     expect(cases.body).toContain("Inloggad som Two (k-two)");

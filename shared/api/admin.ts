@@ -29,7 +29,11 @@ import { requireOwnMunicipality } from "./common.ts";
 
 /** PUT answers 201 when it created and 200 when it replaced. */
 const putStatus = ({ replaced }: { replaced: boolean }) => (replaced ? 200 : 201);
-const by = (ctx: Ctx) => ({ at: ctx.now, principal: ctx.actor.principal });
+/** Who changed a record: the scope, and the person when one is known (a labelled key, a signed-in contact). */
+const by = (ctx: Ctx) => ({
+  at: ctx.now,
+  principal: ctx.actor.person ? `${ctx.actor.principal} (${ctx.actor.person})` : ctx.actor.principal,
+});
 
 function checkCalendar(schoolYear: string, body: ReturnType<typeof s.CalendarBody.parse>) {
   const errs = calendarProblems(schoolYear, body);

@@ -383,6 +383,20 @@ export function createWebHandler(deps: WebDeps = {}) {
       const chosen = mine.find((c) => c.contactId === r.form.get("contactId"));
       if (!chosen) return page(403, messagePage(chrome(session, w.forbiddenTitle, r), w.forbidden));
       await storeOf().saveSession(hash(current.id), { ...session, contactId: chosen.contactId });
+      // The choice is on record: who chose to act as which contact, when.
+      await storeOf().auditReads(
+        [`contact:${chosen.contactId}`],
+        {
+          principal: chosen.scope,
+          credentialId: `contact:${chosen.contactId}`,
+          requestId: r.requestId,
+          person: `contact:${chosen.contactId}`,
+          labelled: true,
+          identity: identityOfPerson(person),
+        },
+        "contact.chosen",
+        r.now.toISOString(),
+      );
       return redirect(safeReturn(r.form.get("returnTo")));
     }
 
