@@ -677,6 +677,30 @@ describe("13. what a review of the change found", () => {
     expect(c.body.steps.filter((x: string) => x === "reopened")).toHaveLength(2);
   });
 
+  it("a school that corrects a day of the return period to present answers the case: the next sweep resolves it", async () => {
+    // Found by the long property (seed 1067678281): a case whose trigger a corrected report took away
+    // stayed open after a hand-run sweep, though the scheduled sweeps alone would never have opened it.
+    setToday("2026-08-17");
+    const s = await ownSchool();
+    const p = await enrolled(s);
+    for (const date of ["2026-08-17", "2026-08-18", "2026-08-19"]) {
+      setToday(date);
+      await file(s, date, [p.pupilId]);
+    }
+    setToday("2026-08-20");
+    await sweep("2026-08-20");
+    const [ref] = (await pupil(p.pupilId)).openCases;
+    expect(ref?.kind).toBe("not_returned");
+    // The pupil was in fact there on the second day: the school files it again, naming nobody.
+    await file(s, "2026-08-18", []);
+    const next = await sweep("2026-08-20");
+    expect(next.resolved.not_returned).toBe(1);
+    const c = await getCase(ref?.caseId ?? "");
+    expect(c.body).toMatchObject({ status: "resolved", outcome: "returned", answeredOn: "2026-08-18" });
+    // And a second run changes nothing.
+    expect((await sweep("2026-08-20")).resolved).toEqual({});
+  });
+
   it("the dispatcher's escalation resolves a case the data answers instead of escalating it", async () => {
     setToday("2026-08-17");
     const s = await ownSchool();

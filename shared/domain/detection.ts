@@ -244,10 +244,10 @@ export function answerOf(f: Facts, c: Pick<Case, "kind" | "episodeStart" | "scho
       // The school the data now says the pupil was at on the return days (an enrolment may have
       // been moved since the case opened): the trigger and the answer must agree on it.
       const school = schoolOn(f.pupil, c.episodeStart) ?? c.schoolIds[0] ?? null;
-      const period = returnPeriod(f, school, c.episodeStart);
-      const after = addDays(period.at(-1) ?? c.episodeStart, 1);
       const keptFrom = absenceKeptFrom(horizon);
-      for (const d of daysFrom(after, horizon)) {
+      // From the episode's first day: a day of the return period the school has since filed as
+      // present (a corrected report) means the trigger no longer holds — the pupil was back.
+      for (const d of daysFrom(c.episodeStart, horizon)) {
         const outcome = returnAnswer(f, school, d, keptFrom);
         if (outcome) return { outcome, on: d };
       }
@@ -255,6 +255,13 @@ export function answerOf(f: Facts, c: Pick<Case, "kind" | "episodeStart" | "scho
     }
     case "long_absence": {
       const keptFrom = absenceKeptFrom(horizon);
+      // A report corrected since the case opened may leave the trigger no longer holding on the
+      // episode's first day: the data answers it there (a sweep run only on schedule would never
+      // have opened it, so every order of sweeps ends the same).
+      const window = absenceWindow(f, c.episodeStart);
+      if (window && (window.days[0] as IsoDate) >= keptFrom && !longAbsenceTrigger(f, c.episodeStart)) {
+        return { outcome: "returned", on: c.episodeStart };
+      }
       for (const d of daysFrom(addDays(c.episodeStart, 1), horizon)) {
         const outcome = longAbsenceAnswer(f, d, keptFrom);
         if (outcome) return { outcome, on: d };

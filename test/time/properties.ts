@@ -18,13 +18,7 @@
  * The oracles below are written from the SPEC, day by day, apart from detection's own code.
  */
 import fc from "fast-check";
-import {
-  isSchoolDay,
-  lastSchoolDays,
-  latestReturnPeriod,
-  schoolDaysAfter,
-  schoolDaysFrom,
-} from "../../shared/domain/calendar.ts";
+import { isSchoolDay, lastSchoolDays, latestReturnPeriod, schoolDaysAfter } from "../../shared/domain/calendar.ts";
 import { addDays, type IsoDate, isWeekend, maxDate, minDate } from "../../shared/domain/dates.ts";
 import type { Case, CaseKind, Pupil, RiskFlag } from "../../shared/domain/model.ts";
 import { enrolmentOn, placementOn, wasAbsent } from "../../shared/domain/placement.ts";
@@ -95,8 +89,9 @@ function answersOn(snap: Snapshot, p: Pupil, c: Pick<Case, "kind" | "episodeStar
       return state === "placed";
     case "not_returned": {
       const school = enrolmentOn(p, c.episodeStart)?.schoolId ?? c.schoolIds[0] ?? null;
-      const period = schoolDaysFrom(c.episodeStart, S.notReturnedDays, calendarOfSchool(school, p));
-      if (d <= (period.at(-1) ?? c.episodeStart)) return false;
+      // Any filed day present from the episode's start proves a return (SPEC §4 Time, rule 2): a
+      // day of the return period the school corrects to present means the trigger never held.
+      if (d < c.episodeStart) return false;
       const at = enrolmentOn(p, d)?.schoolId;
       if (!at) return false;
       if (at !== school && state === "placed") return true;
@@ -104,6 +99,8 @@ function answersOn(snap: Snapshot, p: Pupil, c: Pick<Case, "kind" | "episodeStar
       return filed && isSchoolDay(d, calendarOfSchool(at, p)) && !wasAbsent(p, d);
     }
     case "long_absence": {
+      // The trigger no longer holding on the episode's first day (a corrected report) answers it there.
+      if (d === c.episodeStart && !longAbsenceTriggerOn(p, d)) return true;
       if (d <= c.episodeStart || (state !== "placed" && state !== "pending_release")) return false;
       const at = enrolmentOn(p, d)?.schoolId ?? null;
       const cal = calendarOfSchool(at, p);
@@ -118,6 +115,17 @@ function answersOn(snap: Snapshot, p: Pupil, c: Pick<Case, "kind" | "episodeStar
       return (S.absenceWindow - present) / S.absenceWindow < S.longAbsenceShare;
     }
   }
+}
+
+/** SPEC §4's long absence, from the data: on a school day, enrolled, absent on the share of the window's school days before it. */
+function longAbsenceTriggerOn(p: Pupil, d: IsoDate): boolean {
+  const state = placementOn(p, d);
+  if (state !== "placed" && state !== "pending_release") return false;
+  const cal = calendarOfSchool(enrolmentOn(p, d)?.schoolId ?? null, p);
+  if (!isSchoolDay(d, cal)) return false;
+  const window = lastSchoolDays(d, S.absenceWindow, cal);
+  if (window.length < S.absenceWindow) return false;
+  return window.filter((x) => wasAbsent(p, x)).length / S.absenceWindow >= S.longAbsenceShare;
 }
 
 function answeredBetween(snap: Snapshot, p: Pupil, c: Pick<Case, "kind" | "episodeStart" | "schoolIds">, to: IsoDate) {
