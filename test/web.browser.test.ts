@@ -177,6 +177,9 @@ describe("a rektor works a case from the SMS link", () => {
     await expect(page.locator("main").textContent()).resolves.toContain("Alva Berg");
     // A school sees its own pupil, not the family.
     expect(await page.locator("main").textContent()).not.toContain("Bo Berg");
+    // What the system filled in on the checklist, in Swedish.
+    await expect(page.locator("main").textContent()).resolves.toContain("1 syskon i hushållet");
+    await expect(page.locator("main").textContent()).resolves.toMatch(/Folkbokföringen 2026-08-20: folkbokförd/);
     await accessible(page);
     await shot(page, "case-phone");
 

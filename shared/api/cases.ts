@@ -360,6 +360,7 @@ export const caseRoutes: Record<RoutesOf<"cases">, Impl> = {
         itemId: prev.itemId,
         title: prev.title,
         ...(prev.systemNote ? { systemNote: prev.systemNote } : {}),
+        ...(prev.systemFacts ? { systemFacts: prev.systemFacts } : {}),
         ...tick,
         ...(earlier.length ? { history: earlier } : {}),
       };

@@ -112,9 +112,18 @@ export async function openingWrites(
         siblings.count === 0
           ? "No siblings in the same household in the register."
           : `${siblings.count} sibling(s) in the household: ${siblings.absent} absent on the same days, ${siblings.inCase} with an open case.`;
+      item.systemFacts = { siblings: { count: siblings.count, absent: siblings.absent, inCase: siblings.inCase } };
     }
     if (item.itemId === "check_population_register") {
       item.systemNote = `Register on ${input.today}: ${pupil.residency}${pupil.residencyDate ? ` since ${pupil.residencyDate}` : ""}${pupil.protectedIdentity ? "; protected identity" : ""}.`;
+      item.systemFacts = {
+        register: {
+          on: input.today,
+          residency: pupil.residency,
+          ...(pupil.residencyDate ? { since: pupil.residencyDate } : {}),
+          ...(pupil.protectedIdentity ? { protectedIdentity: true } : {}),
+        },
+      };
     }
   }
   c.steps = input.honour ? ["opened", "honour"] : ["opened"];

@@ -186,6 +186,11 @@ export interface ChecklistItem extends Partial<ChecklistTick> {
   done: boolean;
   /** Filled in by the system from the register and attendance. */
   systemNote?: string;
+  /** The same facts, for a page to say in its own language. */
+  systemFacts?: {
+    siblings?: { count: number; absent: number; inCase: number };
+    register?: { on: string; residency: string; since?: string; protectedIdentity?: boolean };
+  };
   /** Every earlier tick of this item: a new tick never overwrites an earlier reference. */
   history?: ChecklistTick[];
 }

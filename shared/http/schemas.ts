@@ -432,6 +432,15 @@ const ChecklistItemSchema = z.object({
   date: opt(str),
   reference: opt(str),
   systemNote: opt(str),
+  systemFacts: opt(
+    withMeta(
+      z.object({
+        siblings: opt(z.object({ count: num, absent: num, inCase: num })),
+        register: opt(z.object({ on: str, residency: str, since: opt(str), protectedIdentity: opt(z.boolean()) })),
+      }),
+      { description: "the facts of systemNote, for a client to say in its own language" },
+    ),
+  ),
   history: opt(z.array(ChecklistTickSchema)),
 });
 export const CaseSummarySchema = z.object({

@@ -68,6 +68,11 @@ const sv = {
   saved: "Sparat.",
   unplacedTitle: "Skolpliktsbevakning",
   office: "Förvaltningen",
+  noSiblings: "Inga syskon i samma hushåll i folkbokföringen.",
+  siblingsNote: "{count} syskon i hushållet: {absent} frånvarande samma dagar, {inCase} med ett öppet ärende.",
+  registerNote: "Folkbokföringen {on}: {residency}{since}{protected}.",
+  since: " sedan {date}",
+  protectedNote: "; skyddade personuppgifter",
   residencies: { resident: "folkbokförd", emigrated: "utvandrad", moved_out: "utflyttad", deceased: "avliden" } as Record<
     string,
     string
@@ -249,6 +254,11 @@ const en: typeof sv = {
   saved: "Saved.",
   unplacedTitle: "Compulsory-schooling watch",
   office: "The office",
+  noSiblings: "No siblings in the same household in the register.",
+  siblingsNote: "{count} sibling(s) in the household: {absent} absent on the same days, {inCase} with an open case.",
+  registerNote: "Register on {on}: {residency}{since}{protected}.",
+  since: " since {date}",
+  protectedNote: "; protected identity",
   residencies: { resident: "resident", emigrated: "emigrated", moved_out: "moved out", deceased: "deceased" },
   enrolmentStatus: { active: "enrolled", pending_release: "release pending", ended: "ended" },
   reasons: {

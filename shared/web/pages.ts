@@ -34,6 +34,10 @@ export interface CaseView extends CaseSummary {
     date?: string;
     reference?: string;
     systemNote?: string;
+    systemFacts?: {
+      siblings?: { count: number; absent: number; inCase: number };
+      register?: { on: string; residency: string; since?: string; protectedIdentity?: boolean };
+    };
   }[];
   journal: { entryId: string; at: string; by?: string; text: string; socialOnly: boolean }[];
   notifications?: { notificationId: string; channel: string; recipient: string; step: string; status: string; sentAt?: string }[];
@@ -175,7 +179,7 @@ ${
 ${c.checklist.map(
   (i) => html`<fieldset>
 <legend>${title(i)}: ${i.done ? w.done : w.notDone}</legend>
-${i.systemNote ? html`<p class="muted">${i.systemNote}</p>` : ""}
+${systemText(chrome.lang, i) ? html`<p class="muted">${systemText(chrome.lang, i)}</p>` : ""}
 ${i.doneBy ? html`<p class="muted">${when(i.doneAt)} ${w.by} ${i.doneBy}${i.note ? html` – ${i.note}` : ""}${i.date ? html` (${i.date}${i.reference ? html`, ${i.reference}` : ""})` : ""}</p>` : ""}
 ${
   open
@@ -385,6 +389,30 @@ ${
 ${householdSection(chrome.lang, p)}
 ${forms ?? ""}`,
   );
+}
+
+/** What the system filled in on a checklist item, in the page's language (the API's English note as a fallback). */
+function systemText(lang: Lang, i: CaseView["checklist"][number]): string | undefined {
+  const w = words[lang];
+  const f = i.systemFacts;
+  if (f?.siblings) {
+    return f.siblings.count === 0
+      ? w.noSiblings
+      : fill(w.siblingsNote, {
+          count: String(f.siblings.count),
+          absent: String(f.siblings.absent),
+          inCase: String(f.siblings.inCase),
+        });
+  }
+  if (f?.register) {
+    return fill(w.registerNote, {
+      on: f.register.on,
+      residency: w.residencies[f.register.residency] ?? f.register.residency,
+      since: f.register.since ? fill(w.since, { date: f.register.since }) : "",
+      protected: f.register.protectedIdentity ? w.protectedNote : "",
+    });
+  }
+  return i.systemNote;
 }
 
 /** A page of one message (no access, 403, 404, an error, signed out), with a way on. */
