@@ -84,7 +84,8 @@ header { display: flex; flex-wrap: wrap; gap: 0.5rem 1rem; align-items: center; 
 header nav ul { list-style: none; margin: 0; padding: 0; display: flex; flex-wrap: wrap; gap: 0.25rem 1rem; }
 .banner { border-left: 6px solid var(--warn); background: #fdf0f0; padding: 0.5rem 0.75rem; font-weight: 600; }
 .table-wrap { overflow-x: auto; }
-.filters fieldset { display: flex; flex-wrap: wrap; gap: 0 1rem; align-items: end; }
+.filters fieldset { display: flex; flex-wrap: wrap; gap: 0.5rem 1rem; align-items: flex-end; }
+.filters .filter { display: flex; flex-direction: column; }
 .filters select { width: auto; }
 .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
 label.inline { display: inline; font-weight: 400; }

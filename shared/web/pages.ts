@@ -113,13 +113,13 @@ export function casesPage(chrome: Chrome, all: CaseSummary[], filter: CaseFilter
     chrome,
     html`<form method="get" action="/app/cases" class="filters">
 <fieldset><legend>${w.filter}</legend>
-<label for="f-kind">${w.kind}</label>
-<select id="f-kind" name="kind">${option("", w.all, filter.kind)}${Object.entries(w.kinds).map(([k, v]) => option(k, v, filter.kind))}</select>
-<label for="f-severity">${w.severity}</label>
-<select id="f-severity" name="severity">${option("", w.all, filter.severity)}${option("high", w.high, filter.severity)}${option("normal", w.normal, filter.severity)}</select>
-<label for="f-status">${w.status}</label>
-<select id="f-status" name="status">${option("", w.all, filter.status)}${option("open", w.open, filter.status)}${option("acknowledged", w.acknowledged, filter.status)}</select>
-<p><button type="submit">${w.showCases}</button></p>
+<div class="filter"><label for="f-kind">${w.kind}</label>
+<select id="f-kind" name="kind">${option("", w.all, filter.kind)}${Object.entries(w.kinds).map(([k, v]) => option(k, v, filter.kind))}</select></div>
+<div class="filter"><label for="f-severity">${w.severity}</label>
+<select id="f-severity" name="severity">${option("", w.all, filter.severity)}${option("high", w.high, filter.severity)}${option("normal", w.normal, filter.severity)}</select></div>
+<div class="filter"><label for="f-status">${w.status}</label>
+<select id="f-status" name="status">${option("", w.all, filter.status)}${option("open", w.open, filter.status)}${option("acknowledged", w.acknowledged, filter.status)}</select></div>
+<div class="filter"><button type="submit">${w.showCases}</button></div>
 </fieldset>
 </form>
 ${
