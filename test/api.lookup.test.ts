@@ -92,3 +92,48 @@ describe("GET /v1/municipalities/{kommunkod}/schools and /overrides", () => {
     expect((await api("GET", "/v1/municipalities/0180/overrides", { key: m.keyA })).status).toBe(403);
   });
 });
+
+describe("PUT /v1/pupils/{pupilId}/care (SPEC §9: children in care)", () => {
+  it("lets the placing municipality's social services record placements, and shows them to nobody else", async () => {
+    const body = {
+      placements: [
+        { kind: "hvb", from: "2026-03-01", to: "2026-06-30" },
+        { kind: "family_home", from: "2026-07-01" },
+      ],
+    };
+    const put = await api("PUT", `/v1/pupils/${pupilId}/care`, { key: m.social, body });
+    expect(put.status, JSON.stringify(put.body)).toBe(200);
+    const asSocial = await api("GET", `/v1/pupils/${pupilId}`, { key: m.social });
+    expect(asSocial.body.care).toEqual(body.placements);
+    // Not the school, not the office, not another municipality's social services: no trace of it.
+    for (const key of [m.keyA, m.muni]) {
+      const seen = await api("GET", `/v1/pupils/${pupilId}`, { key });
+      expect(seen.status).toBe(200);
+      expect(JSON.stringify(seen.body)).not.toMatch(/care|hvb|family_home/);
+    }
+    for (const key of [m.keyA, m.muni, m.ops, other.social, other.muni]) {
+      expect((await api("PUT", `/v1/pupils/${pupilId}/care`, { key, body })).status).toBe(403);
+    }
+    expect((await store().audit(pupilId)).map((a) => a.action)).toContain("care.set");
+  });
+
+  it("refuses placements that overlap, start after today or end before they start, and changes nothing", async () => {
+    const before = (await api("GET", `/v1/pupils/${pupilId}`, { key: m.social })).body.care;
+    for (const placements of [
+      [
+        { kind: "hvb", from: "2026-03-01", to: "2026-06-30" },
+        { kind: "other", from: "2026-06-01" },
+      ],
+      [{ kind: "hvb", from: "2027-01-01" }],
+      [{ kind: "hvb", from: "2026-05-01", to: "2026-04-01" }],
+      [{ kind: "prison", from: "2026-05-01" }],
+    ]) {
+      const r = await api("PUT", `/v1/pupils/${pupilId}/care`, { key: m.social, body: { placements } });
+      expect(r.status, JSON.stringify(placements)).toBe(400);
+    }
+    expect((await api("GET", `/v1/pupils/${pupilId}`, { key: m.social })).body.care).toEqual(before);
+    // [] clears them.
+    expect((await api("PUT", `/v1/pupils/${pupilId}/care`, { key: m.social, body: { placements: [] } })).status).toBe(200);
+    expect((await api("GET", `/v1/pupils/${pupilId}`, { key: m.social })).body.care).toEqual([]);
+  });
+});

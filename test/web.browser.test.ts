@@ -554,6 +554,28 @@ describe("social services", () => {
     await rektor.context.close();
   });
 
+  it("records a placement in care on the pupil page, which nobody else sees", async () => {
+    const c = (await api("GET", `/v1/cases/${caseA}`, { key: m.muni })).body;
+    const { context, page } = await signIn("soc@example.se", `/app/pupils/${c.pupilId}`);
+    await page.getByLabel("Slag av placering").selectOption("family_home");
+    await page.getByLabel("Från").last().fill("2026-06-01");
+    await page.getByRole("button", { name: "Lägg till placering" }).click();
+    await expect(page.locator("#care ~ ul").textContent()).resolves.toContain("Familjehem: 2026-06-01 – pågår");
+    await accessible(page);
+    // An overlapping second one is refused with the reason, and changes nothing.
+    await page.getByLabel("Slag av placering").selectOption("hvb");
+    await page.getByLabel("Från").last().fill("2026-07-01");
+    await page.getByRole("button", { name: "Lägg till placering" }).click();
+    await expect(page.locator("main").textContent()).resolves.toContain("overlaps");
+    await context.close();
+    const office = await signIn("skolplikt@example.se", `/app/pupils/${c.pupilId}`);
+    expect(await office.page.locator("main").textContent()).not.toMatch(/Familjehem|samhällsvård/);
+    await office.context.close();
+    expect((await api("GET", `/v1/pupils/${c.pupilId}`, { key: m.social })).body.care).toEqual([
+      { kind: "family_home", from: "2026-06-01" },
+    ]);
+  });
+
   it("sets a risk flag on the pupil page, which raises the open case", async () => {
     const c = (await api("GET", `/v1/cases/${caseA}`, { key: m.muni })).body;
     const { context, page } = await signIn("soc@example.se", `/app/pupils/${c.pupilId}`);

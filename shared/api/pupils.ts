@@ -6,6 +6,7 @@ import { minDate } from "../domain/dates.ts";
 import { hadFlag, honourConcern } from "../domain/detection.ts";
 import type { Pupil } from "../domain/model.ts";
 import { placementOn } from "../domain/placement.ts";
+import { districtMunicipality } from "../domain/principals.ts";
 import { bodyOf, type Ctx, type Impl } from "../http/http.ts";
 import { problems } from "../http/problems.ts";
 import type { RoutesOf } from "../http/routes.ts";
@@ -42,7 +43,7 @@ export function presentPupil(ctx: Ctx, pupil: Pupil) {
         }
       : {}),
     protectedIdentity: pupil.protectedIdentity,
-    ...(p.kind === "social" ? { flags: pupil.flags } : {}),
+    ...(p.kind === "social" ? { flags: pupil.flags, care: careOf(pupil, p.district) } : {}),
     enrolments: enrolments.map((e) => ({ ...e, pupilId: pupil.pupilId })),
   };
 }
@@ -85,6 +86,14 @@ async function readPupil(ctx: Ctx, pupilId: string, action: string) {
   };
 }
 
+/** The placements in care a district's social services may see: their own municipality's, no one else's. */
+function careOf(pupil: Pupil, district: string) {
+  const kod = districtMunicipality(district);
+  return (pupil.care ?? [])
+    .filter((c) => c.placedBy === kod)
+    .map(({ kind, from, to }) => ({ kind, from, ...(to ? { to } : {}) }));
+}
+
 export const pupilRoutes: Record<RoutesOf<"pupils">, Impl> = {
   "GET /v1/pupils/{pupilId}": async (ctx) => readPupil(ctx, ctx.params.pupilId ?? "", "pupil.read"),
 
@@ -113,6 +122,34 @@ export const pupilRoutes: Record<RoutesOf<"pupils">, Impl> = {
     const pupilId = await ctx.store.pupilIdFor(personnummer);
     if (!pupilId) throw problems.forbidden();
     return readPupil(ctx, pupilId, "pupil.search");
+  },
+
+  "PUT /v1/pupils/{pupilId}/care": async (ctx) => {
+    const { placements } = bodyOf(ctx, s.CareBody);
+    const sorted = [...placements].sort((a, b) => a.from.localeCompare(b.from));
+    const problemsFound = sorted.flatMap((p, i) => [
+      ...(p.from > ctx.today ? [{ path: `/placements/${i}/from`, message: "must not be after today" }] : []),
+      // One placement at a time: the next starts after the one before has ended.
+      ...(i > 0 && (!sorted[i - 1]?.to || (sorted[i - 1]?.to as string) >= p.from)
+        ? [{ path: `/placements/${i}/from`, message: "overlaps the placement before it" }]
+        : []),
+    ]);
+    if (problemsFound.length) throw problems.validation(problemsFound);
+    await ctx.store.withRetry(async () => {
+      const pupil = await ctx.store.getPupil(ctx.params.pupilId ?? "");
+      if (!pupil || ctx.principal.kind !== "social" || !(await mayReadPupil(ctx, pupil))) throw problems.forbidden();
+      const kod = districtMunicipality(ctx.principal.district);
+      // Another municipality's placements stay as they were; this one's are replaced by the set given.
+      const care = [
+        ...(pupil.care ?? []).filter((c) => c.placedBy !== kod),
+        ...sorted.map((p) => ({ kind: p.kind, from: p.from, ...(p.to ? { to: p.to } : {}), placedBy: kod })),
+      ];
+      await ctx.store.commit([
+        ctx.store.pupilWrite({ ...pupil, care }, ctx.today, false),
+        ctx.store.auditWrite(pupil.pupilId, ctx.actor, "care.set", ctx.now),
+      ]);
+    });
+    return { status: 200, body: { placements: sorted } };
   },
 
   "PUT /v1/pupils/{pupilId}/flags": async (ctx) => {

@@ -9,6 +9,17 @@ export const RESIDENCY = ["resident", "emigrated", "moved_out", "deceased"] as c
 export type Residency = (typeof RESIDENCY)[number] | "unknown";
 
 export const RISK_FLAGS = ["travel_ban", "honour_concern"] as const;
+/** Placements in care (SPEC §9): HVB (hem för vård eller boende), a family home, or other. */
+export const CARE_KINDS = ["hvb", "family_home", "other"] as const;
+export type CareKind = (typeof CARE_KINDS)[number];
+/** A placement in care as social services of the placing municipality recorded it: for their eyes only. */
+export interface CarePlacement {
+  kind: CareKind;
+  from: IsoDate;
+  to?: IsoDate;
+  /** The placing municipality: only its social services read or write this placement. */
+  placedBy: string;
+}
 export type RiskFlag = (typeof RISK_FLAGS)[number];
 
 export const RELEASE_REASONS = ["transfer", "emigrated", "moved_out", "deceased", "completed", "unreachable"] as const;
@@ -149,6 +160,8 @@ export interface Pupil {
   /** Every change of the risk flags, with the day it took effect: severity looks at the whole episode (rule 5). */
   flagHistory?: { on: IsoDate; flags: RiskFlag[] }[];
   exemption?: Exemption;
+  /** Placements in care (SPEC §9), by placing municipality. */
+  care?: CarePlacement[];
   /** The day Elevvakt first knew the pupil: no episode starts before it. */
   registeredOn?: IsoDate;
   /** Compulsory schooling completed (a release as `completed`): the watch ends the day after. */

@@ -208,6 +208,14 @@ const entries = [
     body: s.PupilSearchBody,
     responses: { 200: s.PupilResponse },
   }),
+  route("PUT /v1/pupils/{pupilId}/care", {
+    fn: "pupils",
+    principals: ["social"],
+    summary:
+      "Set the pupil's placements in care (hvb, family_home, other; from, to) — social services of the placing municipality only; the whole set of theirs ([] clears)",
+    body: s.CareBody,
+    responses: { 200: s.CareBody },
+  }),
   route("PUT /v1/pupils/{pupilId}/flags", {
     fn: "pupils",
     principals: ["social"],

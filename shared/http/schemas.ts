@@ -6,7 +6,16 @@
 
 import { SUBSCRIPTION_STATES } from "../domain/alerts.ts";
 import { isIsoDate, isSchoolYear } from "../domain/dates.ts";
-import { CASE_KINDS, CASE_OUTCOMES, EVIDENCE_KINDS, GRADES, RELEASE_REASONS, RESIDENCY, RISK_FLAGS } from "../domain/model.ts";
+import {
+  CARE_KINDS,
+  CASE_KINDS,
+  CASE_OUTCOMES,
+  EVIDENCE_KINDS,
+  GRADES,
+  RELEASE_REASONS,
+  RESIDENCY,
+  RISK_FLAGS,
+} from "../domain/model.ts";
 import { normalisePersonnummer } from "../domain/personnummer.ts";
 import { PRINCIPAL_PATTERN } from "../domain/principals.ts";
 import { DEFAULT_SETTINGS, type Settings } from "../domain/settings.ts";
@@ -164,6 +173,11 @@ export const OverrideBody = z.strictObject({
 export const ApproveBody = z.strictObject({ note: opt(Text(2000)) });
 
 export const FlagsBody = z.strictObject({ flags: z.array(z.enum(RISK_FLAGS)).check(z.maxLength(2)) });
+const CarePlacementSchema = z
+  .strictObject({ kind: z.enum(CARE_KINDS), from: IsoDateSchema, to: opt(IsoDateSchema) })
+  .check(z.refine((p) => !p.to || p.from <= p.to, { message: "from must not be after to", path: ["to"] }));
+/** The placing municipality's placements of the pupil, the whole set ([] clears them). */
+export const CareBody = z.strictObject({ placements: z.array(CarePlacementSchema).check(z.maxLength(50)) });
 export const ExemptionBody = z
   .strictObject({ from: IsoDateSchema, to: IsoDateSchema, reason: Text(500) })
   .check(z.refine((e) => e.from <= e.to, { message: "from must not be after to", path: ["to"] }));
@@ -271,6 +285,11 @@ export const PupilResponse = z.object({
   residency: opt(str),
   protectedIdentity: opt(z.boolean()),
   flags: opt(z.array(z.enum(RISK_FLAGS))),
+  care: opt(
+    withMeta(z.array(z.object({ kind: z.enum(CARE_KINDS), from: IsoDateSchema, to: opt(IsoDateSchema) })), {
+      description: "placements in care, to the placing municipality's social services only",
+    }),
+  ),
   enrolments: z.array(z.partial(EnrolmentResponse)),
   household: opt(
     withMeta(

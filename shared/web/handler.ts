@@ -276,7 +276,7 @@ export function createWebHandler(deps: WebDeps = {}) {
     // Back to the page the form was on: a case's or pupil's page, or the page itself.
     const back = r.path
       .replace(/\/(acknowledge|journal|resolve|checklist\/[\w-]+)$/, "")
-      .replace(/^\/app\/pupils\/([\w-]+)\/(flags|exemption|override)$/, "/app/pupils/$1")
+      .replace(/^\/app\/pupils\/([\w-]+)\/(flags|care|care\/remove|exemption|override)$/, "/app/pupils/$1")
       .replace(/^\/app\/roster\/.*$/, "/app/roster")
       .replace(/^\/app\/(overrides|contacts|keys)\/.*$/, "/app/$1");
     return page(
@@ -490,7 +490,7 @@ export function createWebHandler(deps: WebDeps = {}) {
     if (method === "GET" && pupilPath) {
       try {
         const got = await api(r, who, pupilRoutes["GET /v1/pupils/{pupilId}"], { pupilId: pupilPath[1] as string });
-        const pupil = got.body as PupilView & { flags?: string[] };
+        const pupil = got.body as PupilView & { flags?: string[]; care?: { kind: string; from: string; to?: string }[] };
         const forms = pupilForms(who.session.lang, who.session.csrf, who.principal, pupil);
         return page(200, pupilPage(view(w.pupil), pupil, forms, r.query.get("saved") ? w.saved : undefined));
       } catch (err) {

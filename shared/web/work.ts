@@ -258,7 +258,16 @@ ${date("date", t("Dag", "Day"), day)}
 
 // ---- on the pupil page: risk flags (social services), exemption and override (the office) ----------
 
-export function pupilForms(lang: Lang, csrf: string, principal: Principal, p: PupilView & { flags?: string[] }): Html {
+const CARE_SV: Record<string, string> = { hvb: "HVB-hem", family_home: "Familjehem", other: "Annan placering" };
+
+type Placement = { kind: string; from: string; to?: string };
+
+export function pupilForms(
+  lang: Lang,
+  csrf: string,
+  principal: Principal,
+  p: PupilView & { flags?: string[]; care?: Placement[] },
+): Html {
   const t = (sv: string, en: string) => (lang === "sv" ? sv : en);
   const base = `/app/pupils/${p.pupilId}`;
   if (principal.kind === "social") {
@@ -272,6 +281,31 @@ ${RISK_FLAGS.map(
 )}
 </fieldset>
 <p><button type="submit">${t("Spara flaggor", "Save flags")}</button></p>
+</form></section>
+<section aria-labelledby="care"><h2 id="care">${t("Placeringar i samhällsvård", "Placements in care")}</h2>
+<p class="muted">${t(
+      "Bara socialtjänsten i den placerande kommunen ser dem. De används i statistiken, aldrig som en lista.",
+      "Only social services of the placing municipality see them. They are used in statistics, never as a list.",
+    )}</p>
+${
+  p.care?.length
+    ? html`<ul>${p.care.map(
+        (c, i) => html`<li>${lang === "sv" ? (CARE_SV[c.kind] ?? c.kind) : c.kind}: ${c.from} – ${c.to ?? t("pågår", "ongoing")}
+<form method="post" action="${base}/care/remove" class="inline">${hidden(csrf)}<input type="hidden" name="index" value="${String(i)}"><button type="submit">${t("Ta bort", "Remove")}<span class="visually-hidden"> ${c.from}</span></button></form></li>`,
+      )}</ul>`
+    : html`<p>${t("Inga placeringar.", "No placements.")}</p>`
+}
+<form method="post" action="${base}/care">
+${hidden(csrf)}
+${select(
+  "kind",
+  t("Slag av placering", "Kind of placement"),
+  ["hvb", "family_home", "other"].map((k) => [k, lang === "sv" ? (CARE_SV[k] ?? k) : k] as const),
+  "care-kind",
+)}
+${date("from", t("Från", "From"), "", "care-from")}
+${field("care-to", t("Till (tomt om den pågår)", "To (empty if ongoing)"), html`<input type="date" id="care-to" name="to">`)}
+<p><button type="submit">${t("Lägg till placering", "Add placement")}</button></p>
 </form></section>`;
   }
   if (principal.kind !== "municipality") return html``;
@@ -371,13 +405,27 @@ export async function workRoute(k: Kit, r: WorkRequest): Promise<Response | unde
   }
 
   // -- the pupil page's forms --
-  const pf = /^\/app\/pupils\/([\w-]{1,64})\/(flags|exemption|override|audit|audit\.csv)$/.exec(path);
+  const pf = /^\/app\/pupils\/([\w-]{1,64})\/(flags|care|care\/remove|exemption|override|audit|audit\.csv)$/.exec(path);
   if (pf) {
     const pupilId = pf[1] as string;
     const action = pf[2];
     if (method === "POST" && action === "flags") {
       const body = validate(s.FlagsBody, { flags: form.getAll("flags") });
       await k.call(pupilRoutes["PUT /v1/pupils/{pupilId}/flags"], { pupilId }, body);
+      return k.redirect(`/app/pupils/${pupilId}?saved=1`);
+    }
+    if (method === "POST" && (action === "care" || action === "care/remove")) {
+      // The placements as they stand, with one added or taken away; the API checks the whole set.
+      const current =
+        ((await k.call(pupilRoutes["GET /v1/pupils/{pupilId}"], { pupilId })).body as { care?: Placement[] }).care ?? [];
+      const index = Number(form.get("index"));
+      const to = form.get("to")?.trim();
+      const placements =
+        action === "care"
+          ? [...current, { kind: form.get("kind") ?? "", from: form.get("from") ?? "", ...(to ? { to } : {}) }]
+          : current.filter((_, i) => i !== index);
+      const body = validate(s.CareBody, { placements });
+      await k.call(pupilRoutes["PUT /v1/pupils/{pupilId}/care"], { pupilId }, body);
       return k.redirect(`/app/pupils/${pupilId}?saved=1`);
     }
     if (method === "POST" && action === "exemption") {

@@ -75,6 +75,7 @@ const BODIES: Record<string, unknown> = {
   "POST /v1/schools/{schoolId}/enrolments/{enrolmentId}/release": { endDate: "2026-09-30", reason: "transfer" },
   "POST /v1/schools/{schoolId}/absence": { date: "2026-09-11", absent: [] },
   "PUT /v1/pupils/{pupilId}/flags": { flags: [] },
+  "PUT /v1/pupils/{pupilId}/care": { placements: [] },
   "POST /v1/municipalities/{kommunkod}/sweeps": { asOf: "2026-09-14" },
   "POST /v1/cases/{caseId}/acknowledge": {},
   "POST /v1/cases/{caseId}/journal": { text: "note" },
