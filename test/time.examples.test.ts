@@ -651,18 +651,25 @@ describe("8b. what each principal learns around a move (red team)", () => {
   });
 });
 
+/** A pupil of a school of its own, absent the first three days after summer: the sweep of the fourth opens not_returned. */
+async function notBackAfterSummer(before?: (s: School) => Promise<void>) {
+  setToday("2026-08-17");
+  const s = await ownSchool();
+  const p = await enrolled(s);
+  await before?.(s);
+  for (const date of ["2026-08-17", "2026-08-18", "2026-08-19"]) {
+    setToday(date);
+    await file(s, date, [p.pupilId]);
+  }
+  setToday("2026-08-20");
+  await sweep("2026-08-20");
+  const [ref] = (await pupil(p.pupilId)).openCases;
+  return { s, p, ref };
+}
+
 describe("13. what a review of the change found", () => {
   it("a case reopened twice still works: each reopening is told again, nothing jams", async () => {
-    setToday("2026-08-17");
-    const s = await ownSchool();
-    const p = await enrolled(s);
-    for (const date of ["2026-08-17", "2026-08-18", "2026-08-19"]) {
-      setToday(date);
-      await file(s, date, [p.pupilId]);
-    }
-    setToday("2026-08-20");
-    await sweep("2026-08-20");
-    const [ref] = (await pupil(p.pupilId)).openCases;
+    const { s, p, ref } = await notBackAfterSummer();
     // The school files the fourth day, then corrects it, twice over.
     for (let round = 0; round < 2; round++) {
       await file(s, "2026-08-20", []);
@@ -680,16 +687,7 @@ describe("13. what a review of the change found", () => {
   it("a school that corrects a day of the return period to present answers the case: the next sweep resolves it", async () => {
     // Found by the long property (seed 1067678281): a case whose trigger a corrected report took away
     // stayed open after a hand-run sweep, though the scheduled sweeps alone would never have opened it.
-    setToday("2026-08-17");
-    const s = await ownSchool();
-    const p = await enrolled(s);
-    for (const date of ["2026-08-17", "2026-08-18", "2026-08-19"]) {
-      setToday(date);
-      await file(s, date, [p.pupilId]);
-    }
-    setToday("2026-08-20");
-    await sweep("2026-08-20");
-    const [ref] = (await pupil(p.pupilId)).openCases;
+    const { s, ref } = await notBackAfterSummer();
     expect(ref?.kind).toBe("not_returned");
     // The pupil was in fact there on the second day: the school files it again, naming nobody.
     await file(s, "2026-08-18", []);
@@ -702,20 +700,12 @@ describe("13. what a review of the change found", () => {
   });
 
   it("the dispatcher's escalation resolves a case the data answers instead of escalating it", async () => {
-    setToday("2026-08-17");
-    const s = await ownSchool();
-    const p = await enrolled(s);
-    await api("PUT", `/v1/contacts/soc-${s.schoolId}`, {
-      key: m.muni,
-      body: { name: "s", role: "social_services", scope: `social:${m.district}`, phone: "+46700000009" },
+    const { s, ref } = await notBackAfterSummer(async (school) => {
+      await api("PUT", `/v1/contacts/soc-${school.schoolId}`, {
+        key: m.muni,
+        body: { name: "s", role: "social_services", scope: `social:${m.district}`, phone: "+46700000009" },
+      });
     });
-    for (const date of ["2026-08-17", "2026-08-18", "2026-08-19"]) {
-      setToday(date);
-      await file(s, date, [p.pupilId]);
-    }
-    setToday("2026-08-20");
-    await sweep("2026-08-20");
-    const [ref] = (await pupil(p.pupilId)).openCases;
     await file(s, "2026-08-20", []); // Thursday: back
     // Friday 06:05, before the 06:30 sweep: the timer is due, but the child is back.
     setToday("2026-08-21");
