@@ -574,6 +574,20 @@ describe("social services", () => {
     expect((await api("GET", `/v1/pupils/${c.pupilId}`, { key: m.social })).body.care).toEqual([
       { kind: "family_home", from: "2026-06-01" },
     ]);
+    // Removing it: the page's own form; a form that does not say what its page showed is refused.
+    const again = await signIn("soc@example.se", `/app/pupils/${c.pupilId}`);
+    const csrf = (await again.page.locator('input[name="_csrf"]').first().getAttribute("value")) ?? "";
+    const blind = await again.page.request.post(`${app}/app/pupils/${c.pupilId}/care/remove`, {
+      form: { _csrf: csrf, index: "0" },
+      maxRedirects: 0,
+    });
+    expect(blind.status()).toBe(400);
+    expect((await api("GET", `/v1/pupils/${c.pupilId}`, { key: m.social })).body.care).toHaveLength(1);
+    await again.page.getByRole("button", { name: /Ta bort 2026-06-01/ }).click();
+    await again.page.waitForURL(/saved=1/);
+    await expect(again.page.locator("#care ~ p").nth(1).textContent()).resolves.toBe("Inga placeringar.");
+    expect((await api("GET", `/v1/pupils/${c.pupilId}`, { key: m.social })).body.care).toEqual([]);
+    await again.context.close();
   });
 
   it("sets a risk flag on the pupil page, which raises the open case", async () => {

@@ -4,13 +4,12 @@ import { metric } from "../adapters/metrics.ts";
 import { pupilChangeWrites } from "../app/casework.ts";
 import { sweep } from "../app/sweep.ts";
 import type { Notification } from "../domain/alerts.ts";
-import { type Calendar, covers } from "../domain/calendar.ts";
+import { covers } from "../domain/calendar.ts";
 import { caseScopes } from "../domain/cases.ts";
 import { addDays } from "../domain/dates.ts";
 import { caseClock } from "../domain/detection.ts";
 import type { Case, CaseKind, ChecklistItem, ChecklistTick, JournalEntry } from "../domain/model.ts";
 import { comingEnrolment } from "../domain/placement.ts";
-import type { Settings } from "../domain/settings.ts";
 import { bodyOf, type Ctx, type Impl, queryOf } from "../http/http.ts";
 import { problems } from "../http/problems.ts";
 import type { RoutesOf } from "../http/routes.ts";
@@ -131,24 +130,23 @@ function present(ctx: Ctx, c: Case, journal: JournalEntry[] = [], notifications:
   };
 }
 
-/** The calendars and settings the open cases' clocks need: one read per municipality, not per case. */
-async function clocksFor(ctx: Ctx, cases: Case[]) {
-  const byMuni = new Map<string, Promise<{ calendar: Calendar; settings: Settings }>>();
-  return (c: Case) => {
-    const kod = c.municipalities[0];
-    if (!kod || c.status === "resolved") return undefined;
-    if (!byMuni.has(kod)) {
-      const from = cases.reduce((min, x) => (x.episodeStart < min ? x.episodeStart : min), ctx.today);
-      byMuni.set(
-        kod,
-        (async () => ({
-          calendar: await ctx.store.calendarFor(undefined, kod, [from, ctx.today, addDays(ctx.today, 120)]),
-          settings: await ctx.store.settings(kod),
-        }))(),
-      );
-    }
-    return byMuni.get(kod);
-  };
+/**
+ * Each open case's clock (age in school days, next escalation), by its municipality's calendar and
+ * settings: read once per municipality, not per case.
+ */
+async function clocksOf(ctx: Ctx, cases: Case[]): Promise<Map<string, ReturnType<typeof caseClock>>> {
+  const open = cases.filter((c) => c.status !== "resolved" && c.municipalities[0] && !wasFormerScope(ctx, c));
+  const from = open.reduce((min, c) => (c.episodeStart < min ? c.episodeStart : min), ctx.today);
+  const out = new Map<string, ReturnType<typeof caseClock>>();
+  for (const kod of new Set(open.map((c) => c.municipalities[0] as string))) {
+    const [calendar, settings] = await Promise.all([
+      ctx.store.calendarFor(undefined, kod, [from, ctx.today, addDays(ctx.today, 120)]),
+      ctx.store.settings(kod),
+    ]);
+    for (const c of open.filter((x) => x.municipalities[0] === kod))
+      out.set(c.caseId, caseClock(c, ctx.today, calendar, settings));
+  }
+  return out;
 }
 
 function summary(ctx: Ctx, c: Case, clock?: ReturnType<typeof caseClock>) {
@@ -272,19 +270,7 @@ export const caseRoutes: Record<RoutesOf<"cases">, Impl> = {
     return {
       status: 200,
       body: {
-        items: await (async () => {
-          const ofCase = await clocksFor(ctx, cases);
-          return Promise.all(
-            cases.map(async (c) => {
-              const ctxOf = await ofCase(c);
-              return summary(
-                ctx,
-                c,
-                ctxOf && !wasFormerScope(ctx, c) ? caseClock(c, ctx.today, ctxOf.calendar, ctxOf.settings) : undefined,
-              );
-            }),
-          );
-        })(),
+        items: await clocksOf(ctx, cases).then((clocks) => cases.map((c) => summary(ctx, c, clocks.get(c.caseId)))),
         ...(page.cursor ? { nextCursor: page.cursor } : {}),
       },
     };

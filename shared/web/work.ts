@@ -17,6 +17,7 @@ import type { Principal } from "../domain/principals.ts";
 import type { Settings } from "../domain/settings.ts";
 import type { Impl, Reply } from "../http/http.ts";
 import { validate } from "../http/middleware.ts";
+import { problems } from "../http/problems.ts";
 import * as s from "../http/schemas.ts";
 import type * as z from "../http/zod.ts";
 import { type Html, html } from "./html.ts";
@@ -271,6 +272,7 @@ export function pupilForms(
   const t = (sv: string, en: string) => (lang === "sv" ? sv : en);
   const base = `/app/pupils/${p.pupilId}`;
   if (principal.kind === "social") {
+    const shown = html`<input type="hidden" name="shown" value="${JSON.stringify(p.care ?? [])}">`;
     return html`<section aria-labelledby="flags"><h2 id="flags">${t("Riskflaggor", "Risk flags")}</h2>
 <form method="post" action="${base}/flags">
 ${hidden(csrf)}
@@ -291,12 +293,12 @@ ${
   p.care?.length
     ? html`<ul>${p.care.map(
         (c, i) => html`<li>${lang === "sv" ? (CARE_SV[c.kind] ?? c.kind) : c.kind}: ${c.from} – ${c.to ?? t("pågår", "ongoing")}
-<form method="post" action="${base}/care/remove" class="inline">${hidden(csrf)}<input type="hidden" name="index" value="${String(i)}"><button type="submit">${t("Ta bort", "Remove")}<span class="visually-hidden"> ${c.from}</span></button></form></li>`,
+<form method="post" action="${base}/care/remove" class="inline">${hidden(csrf)}${shown}<input type="hidden" name="index" value="${String(i)}"><button type="submit">${t("Ta bort", "Remove")}<span class="visually-hidden"> ${c.from}</span></button></form></li>`,
       )}</ul>`
     : html`<p>${t("Inga placeringar.", "No placements.")}</p>`
 }
 <form method="post" action="${base}/care">
-${hidden(csrf)}
+${hidden(csrf)}${shown}
 ${select(
   "kind",
   t("Slag av placering", "Kind of placement"),
@@ -336,6 +338,18 @@ ${text("overrideReason", t("Motivering", "Why"), { required: true, max: 2000 })}
 </form></section>`,
 )}
 <p><a href="${base}/audit">${t("Granskningslogg (registerutdrag)", "Audit trail (subject access)")}</a></p>`;
+}
+
+/** The placements a form says its page showed; a form without them (or garbled) is refused, never read as none. */
+function parseShown(text: string | null): Placement[] {
+  let v: unknown;
+  try {
+    v = JSON.parse(text ?? "");
+  } catch {
+    v = undefined;
+  }
+  if (!Array.isArray(v)) throw problems.validation([{ path: "/placements", message: "reload the page and try again" }]);
+  return v as Placement[];
 }
 
 // ---- the office ------------------------------------------------------------------------------------
@@ -415,9 +429,9 @@ export async function workRoute(k: Kit, r: WorkRequest): Promise<Response | unde
       return k.redirect(`/app/pupils/${pupilId}?saved=1`);
     }
     if (method === "POST" && (action === "care" || action === "care/remove")) {
-      // The placements as they stand, with one added or taken away; the API checks the whole set.
-      const current =
-        ((await k.call(pupilRoutes["GET /v1/pupils/{pupilId}"], { pupilId })).body as { care?: Placement[] }).care ?? [];
+      // The placements the page showed, with one added or taken away; the API checks the whole set
+      // (a form carries them, so adding one reads nothing — and audits no read — before the write).
+      const current = parseShown(form.get("shown"));
       const index = Number(form.get("index"));
       const to = form.get("to")?.trim();
       const placements =
