@@ -16,9 +16,9 @@ import { pupilRoutes } from "../api/pupils.ts";
 import { registerRoutes } from "../api/register.ts";
 import { appUrl } from "../app/casework.ts";
 import { systemClock } from "../app/clock.ts";
-import type { Clock, Store, WebSession } from "../app/ports.ts";
+import type { Actor, Clock, Store, WebSession } from "../app/ports.ts";
 import type { StoredContact } from "../domain/alerts.ts";
-import { formatPrincipal, type Principal, principalOf } from "../domain/principals.ts";
+import { type Principal, principalOf } from "../domain/principals.ts";
 import type { Ctx, Impl, Reply } from "../http/http.ts";
 import { validate } from "../http/middleware.ts";
 import { problems, toProblem } from "../http/problems.ts";
@@ -97,6 +97,18 @@ const safeReturn = (to: string | null | undefined) => (to && /^\/app(\/[\w\-/]*)
 /** One human, whatever contact they act as: the provider and its subject. */
 export function identityOfPerson(person: WebSession["person"]): string {
   return `${person?.provider ?? "COGNITO"}:${person?.sub ?? ""}`;
+}
+
+/** A signed-in person acting as a contact, as the audit and the two-person rules see them. */
+function actorOf(contact: Pick<StoredContact, "contactId" | "scope">, person: WebSession["person"], requestId: string): Actor {
+  return {
+    principal: contact.scope,
+    credentialId: `contact:${contact.contactId}`,
+    requestId,
+    person: `contact:${contact.contactId}`,
+    labelled: true,
+    identity: identityOfPerson(person),
+  };
 }
 
 export function createWebHandler(deps: WebDeps = {}) {
@@ -236,14 +248,7 @@ export function createWebHandler(deps: WebDeps = {}) {
   ): Promise<Reply> {
     const ctx: Ctx = {
       principal: who.principal,
-      actor: {
-        principal: formatPrincipal(who.principal),
-        credentialId: `contact:${who.contact.contactId}`,
-        requestId: r.requestId,
-        person: `contact:${who.contact.contactId}`,
-        labelled: true,
-        identity: identityOfPerson(who.session.person),
-      },
+      actor: actorOf(who.contact, who.session.person, r.requestId),
       params,
       body,
       query,
@@ -386,14 +391,7 @@ export function createWebHandler(deps: WebDeps = {}) {
       // The choice is on record: who chose to act as which contact, when.
       await storeOf().auditReads(
         [`contact:${chosen.contactId}`],
-        {
-          principal: chosen.scope,
-          credentialId: `contact:${chosen.contactId}`,
-          requestId: r.requestId,
-          person: `contact:${chosen.contactId}`,
-          labelled: true,
-          identity: identityOfPerson(person),
-        },
+        actorOf(chosen, person, r.requestId),
         "contact.chosen",
         r.now.toISOString(),
       );
