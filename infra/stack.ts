@@ -35,6 +35,7 @@ import { PolicyStatement, Role, ServicePrincipal } from "aws-cdk-lib/aws-iam";
 import { Key } from "aws-cdk-lib/aws-kms";
 import { SqsEventSource } from "aws-cdk-lib/aws-lambda-event-sources";
 import { FilterPattern, LogGroup, MetricFilter, RetentionDays } from "aws-cdk-lib/aws-logs";
+import { BlockPublicAccess, Bucket, BucketEncryption } from "aws-cdk-lib/aws-s3";
 import { Schedule, ScheduleExpression } from "aws-cdk-lib/aws-scheduler";
 import { LambdaInvoke } from "aws-cdk-lib/aws-scheduler-targets";
 import { Secret } from "aws-cdk-lib/aws-secretsmanager";
@@ -49,6 +50,7 @@ import {
   TABLE_NAME_ENV,
   tableDefinition,
 } from "../shared/adapters/dynamodb/keys.ts";
+import { EXPORT_BUCKET_ENV } from "../shared/adapters/files.ts";
 import { type MetricName, NAMESPACE } from "../shared/adapters/metrics.ts";
 import { WORK_QUEUE_URL_ENV } from "../shared/adapters/sqs.ts";
 import { type ScheduleDef, schedules, TIME_ZONE } from "../shared/app/schedules.ts";
@@ -370,6 +372,25 @@ export class ElevvaktStack extends Stack {
         reportBatchItemFailures: true,
       }),
     );
+
+    // ---- exports (SPEC §9): large files in a private bucket, fetched through links that lapse in minutes ----
+    const exportsBucket = new Bucket(this, "Exports", {
+      encryption: BucketEncryption.KMS,
+      encryptionKey: key,
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      // A file of personnummer is kept a day at most.
+      lifecycleRules: [{ expiration: Duration.days(1) }],
+      removalPolicy: RemovalPolicy.DESTROY,
+      autoDeleteObjects: false,
+    });
+    // The worker writes the file; the admin function signs the link (so it may read), and queues the job.
+    exportsBucket.grantPut(this.worker);
+    exportsBucket.grantRead(this.functions.admin);
+    this.worker.addEnvironment(EXPORT_BUCKET_ENV, exportsBucket.bucketName);
+    this.functions.admin.addEnvironment(EXPORT_BUCKET_ENV, exportsBucket.bucketName);
+    this.functions.admin.addEnvironment(WORK_QUEUE_URL_ENV, this.workQueue.queueUrl);
+    this.workQueue.grantSendMessages(this.functions.admin);
 
     // ---- scheduled jobs (shared/app/schedules.ts): EventBridge Scheduler in Europe/Stockholm, retries, a DLQ ----
     this.jobs = Object.fromEntries(

@@ -1,10 +1,13 @@
 /** The local HTTP server: Node's http in front of the same Lambda handlers (see invoke.ts). */
 import { createServer, type Server } from "node:http";
+import { type Files, filesFromEnv, LocalFiles } from "../shared/adapters/files.ts";
 import { logger } from "../shared/adapters/log.ts";
 import { MAX_BODY_BYTES } from "../shared/http/http.ts";
 import { type Invoke, invoke } from "./invoke.ts";
 
 export function startServer(port: number, host = "127.0.0.1", handle: Invoke = invoke): Promise<Server> {
+  const local: Files = filesFromEnv();
+  const files = local instanceof LocalFiles ? local : new LocalFiles();
   const server = createServer(async (req, res) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -18,6 +21,28 @@ export function startServer(port: number, host = "127.0.0.1", handle: Invoke = i
       chunks.push(chunk as Buffer);
     }
     try {
+      // A large export's file (SPEC §9), through the short-lived link the API signed.
+      if ((req.method ?? "GET") === "GET" && req.url?.startsWith("/files/")) {
+        const url = new URL(req.url, "http://localhost");
+        const file = await files.open(
+          decodeURIComponent(url.pathname.slice("/files/".length)),
+          url.searchParams.get("expires") ?? "",
+          url.searchParams.get("sig") ?? "",
+        );
+        if (!file) {
+          res.writeHead(404, { "content-type": "text/plain; charset=utf-8" }).end("No such file, or the link has lapsed.");
+          return;
+        }
+        const csv = url.pathname.endsWith(".csv");
+        res
+          .writeHead(200, {
+            "content-type": csv ? "text/csv; charset=utf-8" : "application/json",
+            "cache-control": "no-store",
+            "content-disposition": "attachment",
+          })
+          .end(file);
+        return;
+      }
       const headers = Object.fromEntries(
         Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(",") : (v ?? "")]),
       );

@@ -40,7 +40,8 @@ export async function api<T = any>(
   else if (opts.body !== undefined) text = JSON.stringify(opts.body);
   if (text !== undefined && !headers["content-type"]) headers["content-type"] = "application/json";
   const res = await invoke(method, path, headers, text);
-  return { status: res.status, headers: res.headers, body: res.body ? JSON.parse(res.body) : undefined };
+  const text_ = res.body && String(res.headers["content-type"] ?? "").startsWith("text/csv") ? res.body : undefined;
+  return { status: res.status, headers: res.headers, body: text_ ?? (res.body ? JSON.parse(res.body) : undefined) };
 }
 
 /** The tests' clock, given to the API functions they call (`api`). */

@@ -18,6 +18,7 @@ import { bodyOf, type Ctx, type Impl } from "../http/http.ts";
 import { problems } from "../http/problems.ts";
 import type { RoutesOf } from "../http/routes.ts";
 import * as s from "../http/schemas.ts";
+import { statisticsRoutes } from "./statistics.ts";
 
 let cachedNotifier: Notifier | undefined;
 const notifier = () => {
@@ -41,6 +42,7 @@ function checkCalendar(schoolYear: string, body: ReturnType<typeof s.CalendarBod
 }
 
 export const adminRoutes: Record<RoutesOf<"admin">, Impl> = {
+  ...statisticsRoutes,
   "PUT /v1/municipalities/{kommunkod}/calendar/{schoolYear}": async (ctx) => {
     const { kommunkod = "", schoolYear = "" } = ctx.params;
     requireOwnMunicipality(ctx, kommunkod);

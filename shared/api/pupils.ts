@@ -147,6 +147,8 @@ export const pupilRoutes: Record<RoutesOf<"pupils">, Impl> = {
       await ctx.store.commit([
         ctx.store.pupilWrite({ ...pupil, care }, ctx.today, false),
         ctx.store.auditWrite(pupil.pupilId, ctx.actor, "care.set", ctx.now),
+        // The statistics job finds the municipality's placed pupils by this pointer, not by a scan.
+        ...(sorted.length ? [ctx.store.carePointerWrite(kod, pupil.pupilId)] : []),
       ]);
     });
     return { status: 200, body: { placements: sorted } };

@@ -142,7 +142,14 @@ export const schoolRoutes: Record<RoutesOf<"schools">, Impl> = {
     // Pupils are independent: their writes go a few at a time, each conditioned on its own version.
     await inParallel(writes, 8, writeOne);
     // The day is filed: a pupil the report does not name was present (SPEC §4 Time, rule 2).
-    await ctx.store.commit(ctx.store.absenceReportWrites(school.schoolId, date, [...seen], ctx.now));
+    await ctx.store.commit(
+      ctx.store.absenceReportWrites(
+        school.schoolId,
+        date,
+        entries.map((e) => ({ pupilId: e.pupil.pupilId, fraction: e.fraction, kind: e.kind })),
+        ctx.now,
+      ),
+    );
     return { status: 200, body: { date, recorded: entries.length, cleared: cleared.length, filed: true } };
   },
 

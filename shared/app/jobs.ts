@@ -14,8 +14,10 @@ import { covers } from "../domain/calendar.ts";
 import { type IsoDate, isWeekend, todayInStockholm } from "../domain/dates.ts";
 import { municipalityContacts, unreached, withSubscriptionStates } from "./contacts.ts";
 import { type DispatchResult, dispatch } from "./dispatch.ts";
+import { runExport } from "./exports.ts";
 import { inParallel } from "./parallel.ts";
 import type { Actor, Notifier, Store, WorkItem, WorkQueue } from "./ports.ts";
+import { periodsOf, publishStatistics } from "./statistics.ts";
 import { dailyJob, type SweepSummary, sweep } from "./sweep.ts";
 
 const systemActor = (job: string): Actor => ({ principal: `system:${job}`, credentialId: "scheduler", requestId: randomUUID() });
@@ -24,16 +26,19 @@ const systemActor = (job: string): Actor => ({ principal: `system:${job}`, crede
 export function parseWorkItem(body: string): WorkItem {
   const v = JSON.parse(body) as Partial<WorkItem> & Record<string, unknown>;
   const ok =
-    (v.job === "morning" || v.job === "escalate") &&
+    (v.job === "morning" || v.job === "escalate" || v.job === "statistics" || v.job === "export") &&
     typeof v.kommunkod === "string" &&
     /^\d{4}$/.test(v.kommunkod) &&
     typeof v.now === "string" &&
     !Number.isNaN(Date.parse(v.now)) &&
-    (v.job === "escalate" || typeof v.sweep === "boolean");
+    (v.job !== "morning" || typeof v.sweep === "boolean") &&
+    (v.job !== "export" || (typeof v.exportId === "string" && /^[A-Za-z0-9-]{1,64}$/.test(v.exportId)));
   if (!ok) throw new Error("not a work item");
-  return v.job === "morning"
-    ? { job: "morning", kommunkod: v.kommunkod as string, now: v.now as string, sweep: v.sweep as boolean }
-    : { job: "escalate", kommunkod: v.kommunkod as string, now: v.now as string };
+  const kommunkod = v.kommunkod as string;
+  const now = v.now as string;
+  if (v.job === "morning") return { job: "morning", kommunkod, now, sweep: v.sweep as boolean };
+  if (v.job === "export") return { job: "export", kommunkod, now, exportId: v.exportId as string };
+  return { job: v.job as "escalate" | "statistics", kommunkod, now };
 }
 
 /** Which municipalities a run covers: every one this deployment serves, or those named. */
@@ -58,9 +63,11 @@ export async function morningKickoff(
   scope: JobScope = {},
 ): Promise<{ today: IsoDate; municipalities: number }> {
   const today = todayInStockholm(now);
-  const items = (await municipalities(store, scope)).map(
-    (kommunkod): WorkItem => ({ job: "morning", kommunkod, now: now.toISOString(), sweep: !isWeekend(today) }),
-  );
+  // Each municipality's daily job and sweep, and its statistics job (which does nothing on most days).
+  const items = (await municipalities(store, scope)).flatMap((kommunkod): WorkItem[] => [
+    { job: "morning", kommunkod, now: now.toISOString(), sweep: !isWeekend(today) },
+    { job: "statistics", kommunkod, now: now.toISOString() },
+  ]);
   await queue.send(items);
   return { today, municipalities: items.length };
 }
@@ -83,6 +90,9 @@ export interface WorkOutcome {
   skipped?: true;
   /** Contacts whose e-mail alerts reach nobody (alarmed on). */
   unreached?: number;
+  /** What the statistics job published (nothing on most days). */
+  statistics?: { published: string[]; itemsRead: number };
+  export?: string;
 }
 
 /**
@@ -101,6 +111,22 @@ export async function runWorkItem(
   const nowIso = now.toISOString();
   const kod = item.kommunkod;
   const outcome: WorkOutcome = { kommunkod: kod };
+  if (item.job === "statistics") {
+    outcome.statistics = await publishStatistics(store, kod, today, nowIso);
+    return outcome;
+  }
+  if (item.job === "export") {
+    const job = await store.getExport(item.exportId);
+    if (!job || job.kommunkod !== kod || job.status !== "running") return outcome;
+    const period = (await periodsOf(store, kod, job.schoolYear, today)).find((p) => p.term === job.term);
+    if (!period) {
+      await store.saveExport(job.exportId, { ...job, status: "failed" });
+      return outcome;
+    }
+    const by: Actor = { ...systemActor("export"), person: job.requestedBy };
+    outcome.export = (await runExport(store, job, period, by)).status;
+    return outcome;
+  }
   if (item.job === "morning") {
     outcome.daily = await dailyJob(store, kod, today);
     logger.info("daily job done", { kommunkod: kod, today, ...outcome.daily });

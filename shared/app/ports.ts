@@ -10,6 +10,7 @@ import type { IsoDate } from "../domain/dates.ts";
 import type { Case, CaseOutcome, ChecklistItem, Enrolment, JournalEntry, Override, Pupil, School } from "../domain/model.ts";
 import type { CredentialRecord } from "../domain/principals.ts";
 import type { Settings } from "../domain/settings.ts";
+import type { AbsenceDay } from "../domain/statistics.ts";
 
 /** The time: the instant, and the day it is in Sweden (Europe/Stockholm). */
 export interface Clock {
@@ -28,6 +29,29 @@ export interface Actor {
   labelled?: boolean;
   /** A signed-in person's stable identity at their provider (`<provider>:<sub>`): audited, and one human is one person. */
   identity?: string;
+}
+
+/** One pupil's absence in a school's report of a day. */
+export interface ReportedAbsence {
+  pupilId: string;
+  fraction: number;
+  kind: "excused" | "unexcused";
+}
+
+/** An export for a national register (SPEC §9): asked for, then ready to fetch for a while. */
+export interface ExportJob {
+  exportId: string;
+  kommunkod: string;
+  schoolYear: string;
+  term: string;
+  format: "csv" | "json";
+  status: "running" | "ready" | "failed";
+  requestedBy: string;
+  requestedAt: string;
+  expiresAt: string;
+  rows?: number;
+  /** Where the file lies (the files adapter's name for it). */
+  file?: string;
 }
 
 declare const writeBrand: unique symbol;
@@ -265,7 +289,21 @@ export interface Store {
   /** Whom a school's report of a day named (the set a new report of the day replaces). */
   absenceReport(schoolId: string, date: IsoDate): Promise<string[]>;
   /** A school's report of a day: whom it named, and that the day is filed. */
-  absenceReportWrites(schoolId: string, date: IsoDate, pupilIds: string[], at: string): Write[];
+  absenceReportWrites(schoolId: string, date: IsoDate, entries: ReportedAbsence[], at: string): Write[];
+  /** The absence a school reported over some days, by pupil (its day reports: one query per school). */
+  absenceDays(schoolId: string, from: IsoDate, to: IsoDate): Promise<(AbsenceDay & { pupilId: string })[]>;
+  /** A pupil's reported absence over some days, at any school. */
+  pupilAbsence(pupilId: string, from: IsoDate, to: IsoDate): Promise<AbsenceDay[]>;
+  /** Every enrolment of a pupil, ended ones included. */
+  pupilEnrolments(pupilId: string): Promise<Enrolment[]>;
+  /** Marks a pupil as placed in care by a municipality, for its statistics job (never a list anyone reads). */
+  carePointerWrite(kommunkod: string, pupilId: string): Write;
+  carePupils(kommunkod: string): Promise<string[]>;
+  /** Published statistics of a municipality and period (the job writes, the routes read). */
+  saveStatistics(kommunkod: string, kind: "absence" | "care", period: string, body: object): Promise<void>;
+  statistics<T>(kommunkod: string, kind: "absence" | "care", period: string): Promise<T | undefined>;
+  saveExport(exportId: string, job: ExportJob): Promise<void>;
+  getExport(exportId: string): Promise<ExportJob | undefined>;
   /** Saves a calendar (a municipality's or a school's own) for a school year; true when it replaced one. */
   saveCalendar(
     owner:
@@ -397,7 +435,11 @@ export interface Notifier {
 /** One unit of scheduled work, for one municipality: everything it needs is in it, so any worker can take it, and take it again. */
 export type WorkItem =
   | { job: "morning"; kommunkod: string; now: string; sweep: boolean }
-  | { job: "escalate"; kommunkod: string; now: string };
+  | { job: "escalate"; kommunkod: string; now: string }
+  /** The statistics job (SPEC §9): what a new month or a term's end changed, computed and stored. */
+  | { job: "statistics"; kommunkod: string; now: string }
+  /** A large export (SPEC §9), asked for through the API. */
+  | { job: "export"; kommunkod: string; now: string; exportId: string };
 
 /** Where work items wait for a worker (SPEC §10): SQS in AWS, an in-process queue locally. */
 export interface WorkQueue {

@@ -247,6 +247,8 @@ export interface School {
   name: string;
   organiserType: "municipal" | "independent";
   municipality: string;
+  /** The school form (SPEC §2); `grundskola` when not given. */
+  schoolForm?: "grundskola" | "anpassad_grundskola" | "specialskola" | "sameskola";
 }
 
 /** The case kinds one open case covers between them: an unverified emigration watches the child instead of an unplaced case. */

@@ -14,6 +14,8 @@ export interface Settings {
   /** Escalation to social services: not acknowledged after N school days, still open after M. */
   escalateUnacknowledgedDays: number;
   escalateOpenDays: number;
+  /** Statistics (SPEC §9): the smallest group whose figures are shown; never below 5. */
+  statisticsMinGroup: number;
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -25,4 +27,5 @@ export const DEFAULT_SETTINGS: Settings = {
   mentorShare: 0.1,
   escalateUnacknowledgedDays: 1,
   escalateOpenDays: 5,
+  statisticsMinGroup: 10,
 };

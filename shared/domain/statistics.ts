@@ -303,6 +303,7 @@ export interface CaseFact {
   episodeStart: IsoDate;
   resolvedOn?: IsoDate | undefined;
   schoolIds: string[];
+  pupilId?: string;
 }
 
 /** The break a case followed (it began within two weeks of its end), or `none`. */

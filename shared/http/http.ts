@@ -40,6 +40,8 @@ export interface Ctx {
   params: Record<string, string>;
   body: unknown;
   query: unknown;
+  /** The request's Accept header (lower case), for the routes that answer in more than one format. */
+  accept: string;
   today: string;
   now: string;
   store: Store;
@@ -93,6 +95,7 @@ export function createApiHandler<F extends FunctionName>(fn: F, impls: Record<Ro
         params: state.params,
         body: state.body,
         query: state.query,
+        accept: String(event.headers?.accept ?? "").toLowerCase(),
         today: state.today,
         now: state.now.toISOString(),
         store: state.store,

@@ -71,7 +71,8 @@ export function json(status: number, body: unknown, headers: Record<string, stri
       "cache-control": "no-store",
       ...headers,
     },
-    body: JSON.stringify(body),
+    // A route that answers in another format (CSV) gives its body as text with its content type.
+    body: typeof body === "string" && headers["content-type"] ? body : JSON.stringify(body),
   };
 }
 

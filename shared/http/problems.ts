@@ -61,6 +61,12 @@ export const problems = {
   /** The same answer whether or not the thing exists: an out-of-scope caller learns nothing. */
   forbidden: () => new Problem(403, "forbidden", "This credential may not do this, or the resource is outside its scope."),
   notFound: (what: string) => new Problem(404, "not_found", `No such ${what}.`),
+  notPublished: () =>
+    new Problem(
+      404,
+      "not_published",
+      "Not published: a term's figures are published once it has ended, the current term's as of the end of the last full month.",
+    ),
   conflict: (code: string, detail: string, extra?: Record<string, unknown>) => new Problem(409, code, detail, { extra }),
   unprocessable: (code: string, detail: string) => new Problem(422, code, detail),
 };

@@ -139,6 +139,36 @@ const entries = [
     summary: "The office's lock overrides, pending (waiting for a second person) and approved",
     responses: { 200: s.OverrideListResponse },
   }),
+  route("GET /v1/municipalities/{kommunkod}/statistics/absence", {
+    fn: "admin",
+    principals: ["municipality", "social"],
+    summary:
+      'Absence statistics of a term (SPEC §9): shares of 10, 15 and 50 % or more by grade, sex, organiser type and school, excused and unexcused apart, month by month, and case figures; suppressed cells are ".."; a term is published once it has ended, the current one as of the end of the last full month',
+    query: s.StatisticsQuery,
+    responses: { 200: s.AbsenceStatisticsResponse },
+  }),
+  route("GET /v1/municipalities/{kommunkod}/statistics/care", {
+    fn: "admin",
+    principals: ["municipality", "social"],
+    summary:
+      "Children placed in care against all pupils (SPEC §9): absence shares, 50 % or more, unplaced episodes, cases by kind; suppressed, never a list",
+    query: s.CareStatisticsQuery,
+    responses: { 200: s.CareStatisticsResponse },
+  }),
+  route("GET /v1/municipalities/{kommunkod}/exports/absence", {
+    fn: "admin",
+    principals: ["municipality"],
+    summary:
+      "Per pupil enrolled in the municipality's schools, Skolverket's proposed variables for a national absence register (CSV with Accept: text/csv, else JSON; days are school days); a large export answers 202 and runs as a job; audited",
+    query: s.ExportQuery,
+    responses: { 200: s.ExportResponse, 202: s.ExportJobResponse },
+  }),
+  route("GET /v1/municipalities/{kommunkod}/exports/absence/{exportId}", {
+    fn: "admin",
+    principals: ["municipality"],
+    summary: "A large export's state; once ready, a short-lived link to its file",
+    responses: { 200: s.ExportJobResponse },
+  }),
   route("GET /v1/municipalities/{kommunkod}/schools", {
     fn: "admin",
     principals: ["ops", "municipality"],

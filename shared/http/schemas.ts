@@ -19,6 +19,7 @@ import {
 import { normalisePersonnummer } from "../domain/personnummer.ts";
 import { PRINCIPAL_PATTERN } from "../domain/principals.ts";
 import { DEFAULT_SETTINGS, type Settings } from "../domain/settings.ts";
+import { SCHOOL_FORMS, TERMS } from "../domain/statistics.ts";
 import * as z from "./zod.ts";
 
 const opt = z.opt;
@@ -69,6 +70,7 @@ export const PathParams = {
   pupilId: IdSchema,
   enrolmentId: IdSchema,
   overrideId: IdSchema,
+  exportId: IdSchema,
   caseId: IdSchema,
   itemId: IdSchema,
 } as const;
@@ -87,6 +89,8 @@ export const SchoolBody = z.strictObject({
   name: Text(200),
   organiserType: z.enum(["municipal", "independent"]),
   municipality: KommunkodSchema,
+  /** SPEC §2: `grundskola` when left out. */
+  schoolForm: opt(z.enum(SCHOOL_FORMS)),
 });
 
 export const ContactBody = z
@@ -187,6 +191,13 @@ export const RosterQuery = z.strictObject({
   status: opt(z.enum(["active", "ended"])),
   limit: opt(queryInt(1, 1000)),
   cursor: Cursor,
+});
+export const StatisticsQuery = z.strictObject({ schoolYear: SchoolYearSchema, term: z.enum(TERMS) });
+export const CareStatisticsQuery = z.strictObject({ schoolYear: SchoolYearSchema });
+export const ExportQuery = z.strictObject({
+  schoolYear: SchoolYearSchema,
+  term: z.enum(TERMS),
+  format: opt(z.enum(["csv", "json"])),
 });
 export const ListQuery = z.strictObject({ limit: opt(queryInt(1, 1000)), cursor: Cursor });
 
@@ -393,6 +404,80 @@ export const AuditTrailResponse = z.object({
 export const AbsenceResponse = z.object({ date: IsoDateSchema, recorded: num, cleared: num });
 export const OkResponse = z.looseObject({});
 
+// ---- statistics (SPEC §9) ----------------------------------------------------------------------
+
+/** A published figure: a number, or `".."` where it is suppressed. */
+const Shown = z.union([num, z.literal("..")]);
+const StatRow = z.looseObject({
+  key: str,
+  pupils: num,
+  counts: z.record(z.string(), Shown),
+  shares: z.record(z.string(), Shown),
+});
+const CaseRow = z.looseObject({
+  key: str,
+  opened: Shown,
+  resolved: Shown,
+  open: Shown,
+  medianDaysToResolution: z.nullable(Shown),
+});
+export const AbsenceStatisticsResponse = z.looseObject({
+  kommunkod: str,
+  schoolYear: str,
+  term: z.enum(TERMS),
+  asOf: str,
+  final: z.boolean(),
+  minGroup: num,
+  unit: z.literal("school_day"),
+  total: StatRow,
+  byGrade: z.array(StatRow),
+  bySex: z.array(StatRow),
+  byOrganiser: z.array(StatRow),
+  bySchool: z.array(StatRow),
+  months: z.array(StatRow),
+  cases: z.looseObject({ total: CaseRow, byKind: z.array(CaseRow), bySchool: z.array(CaseRow), byBreak: z.array(CaseRow) }),
+});
+const CareGroup = z.looseObject({
+  pupils: Shown,
+  meanShare: z.looseObject({ all: Shown, excused: Shown, unexcused: Shown }),
+  over50: z.looseObject({ count: Shown, share: Shown }),
+  unplacedEpisodes: Shown,
+  casesByKind: z.record(z.string(), Shown),
+});
+export const CareStatisticsResponse = z.looseObject({
+  kommunkod: str,
+  schoolYear: str,
+  asOf: str,
+  final: z.boolean(),
+  minGroup: num,
+  placed: CareGroup,
+  all: CareGroup,
+});
+export const ExportRow = z.object({
+  personnummer: str,
+  schoolForm: z.enum(SCHOOL_FORMS),
+  skolenhetskod: str,
+  grade: str,
+  excusedDays: num,
+  unexcusedDays: num,
+  schoolDaysOffered: num,
+});
+export const ExportResponse = z.looseObject({
+  kommunkod: str,
+  schoolYear: str,
+  term: str,
+  asOf: str,
+  unit: str,
+  rows: z.array(ExportRow),
+});
+export const ExportJobResponse = z.looseObject({
+  exportId: str,
+  status: z.enum(["running", "ready", "failed"]),
+  expiresAt: str,
+  rows: z.optional(num),
+  url: z.optional(str),
+});
+
 // ---- cases and sweeps (SPEC §4, §6) -------------------------------------------------------------
 
 const Counts = z.record(z.string(), num);
@@ -532,6 +617,8 @@ export const SettingsSchema = z.strictObject({
   /** Escalation to social services: not acknowledged after N school days, still open after M. */
   escalateUnacknowledgedDays: int(1, 30, D.escalateUnacknowledgedDays),
   escalateOpenDays: int(1, 60, D.escalateOpenDays),
+  /** Statistics: the smallest group whose figures are shown (SPEC §9: 10, a municipality may set 5 or more). */
+  statisticsMinGroup: int(5, 1000, D.statisticsMinGroup),
 });
 // The schema's output is the domain's settings, field for field (a compile-time check).
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;

@@ -252,6 +252,7 @@ export function createWebHandler(deps: WebDeps = {}) {
       params,
       body,
       query,
+      accept: "application/json",
       today: clock.today(),
       now: r.now.toISOString(),
       store: storeOf(),

@@ -634,6 +634,7 @@ ${
       mentorShare: ["Mentorsmarkering: andel (0–1)", "Mentor mark: share (0–1)"],
       escalateUnacknowledgedDays: ["Eskalera okvitterat efter skoldagar", "Escalate unacknowledged after school days"],
       escalateOpenDays: ["Eskalera öppet efter skoldagar", "Escalate open after school days"],
+      statisticsMinGroup: ["Statistik: minsta grupp som visas (minst 5)", "Statistics: smallest group shown (at least 5)"],
     };
     return k.page(
       200,

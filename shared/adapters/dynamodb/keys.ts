@@ -61,6 +61,16 @@ export const keys = {
   filedDays: (schoolId: string, schoolYear: string) => ({ pk: `SCHOOL#${schoolId}`, sk: `FILED#${schoolYear}` }),
 
   school: (schoolId: string) => ({ pk: `SCHOOL#${schoolId}`, sk: "SCHOOL" }),
+  /** The pupils a municipality's social services placed in care (a pointer each, the pupil's id only), for the statistics job. */
+  carePupil: (kommunkod: string, pupilId: string) => ({ pk: `MUNI#${kommunkod}`, sk: `CARE#${pupilId}` }),
+  carePupils: (kommunkod: string) => ({ pk: `MUNI#${kommunkod}`, skPrefix: "CARE#" }),
+  /** Published statistics (SPEC §9): one item per municipality, kind and period, as the job computed it. */
+  statistics: (kommunkod: string, kind: "absence" | "care", period: string) => ({
+    pk: `STATS#${kommunkod}`,
+    sk: `${kind}#${period}`,
+  }),
+  /** An export's file and who may fetch it (SPEC §9), for a short while. */
+  exportJob: (exportId: string) => ({ pk: `EXPORT#${exportId}`, sk: "EXPORT" }),
   municipalitySchools: (kommunkod: string) => `MUNI#${kommunkod}#SCHOOLS`,
   calendar: (owner: `MUNI#${string}` | `SCHOOL#${string}`, schoolYear: string) => ({
     pk: `CAL#${owner}`,

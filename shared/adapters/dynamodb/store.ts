@@ -6,7 +6,16 @@
  */
 import { createHmac, randomUUID } from "node:crypto";
 import { PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
-import type { Actor, DueNotification, IdempotencyRecord, Store, WebSession, Write } from "../../app/ports.ts";
+import type {
+  Actor,
+  DueNotification,
+  ExportJob,
+  IdempotencyRecord,
+  ReportedAbsence,
+  Store,
+  WebSession,
+  Write,
+} from "../../app/ports.ts";
 import type { Notification, StoredContact } from "../../domain/alerts.ts";
 import type { Calendar, CalendarYear } from "../../domain/calendar.ts";
 import { caseScopes } from "../../domain/cases.ts";
@@ -15,6 +24,7 @@ import type { Case, CaseOutcome, ChecklistItem, Enrolment, JournalEntry, Overrid
 import { troubleState, watcherOf } from "../../domain/placement.ts";
 import type { CredentialRecord } from "../../domain/principals.ts";
 import { DEFAULT_SETTINGS, type Settings } from "../../domain/settings.ts";
+import type { AbsenceDay } from "../../domain/statistics.ts";
 import { pepper } from "../pepper.ts";
 import { keys } from "./keys.ts";
 import { ConcurrentChange, type Item, isConditionFailed, strip, Table, type TransactItem, w, ws } from "./table.ts";
@@ -250,16 +260,95 @@ export class DynamoStore extends Table implements Store {
   }
 
   /** A school's report of a day: whom it named, and that the day is filed. */
-  absenceReportWrites(schoolId: string, date: IsoDate, pupilIds: string[], at: string): Write[] {
+  absenceReportWrites(schoolId: string, date: IsoDate, entries: ReportedAbsence[], at: string): Write[] {
     return [
       w({
         Put: {
           TableName: this.table,
-          Item: { ...keys.absenceReport(schoolId, date), entity: "absenceReport", pupilIds, reportedAt: at },
+          Item: {
+            ...keys.absenceReport(schoolId, date),
+            entity: "absenceReport",
+            pupilIds: entries.map((e) => e.pupilId),
+            // What the statistics count: part of the day and kind, by pupil (one item per school and day).
+            absent: entries.map((e) => [e.pupilId, e.fraction, e.kind === "excused" ? "e" : "u"]),
+            reportedAt: at,
+          },
         },
       }),
       this.filedDayWrite(schoolId, date),
     ];
+  }
+
+  /** The absence a school reported over some days (its day reports, one query). */
+  async absenceDays(schoolId: string, from: IsoDate, to: IsoDate): Promise<(AbsenceDay & { pupilId: string })[]> {
+    const { items } = await this.queryAll<{ date?: string; sk: string; absent?: [string, number, string][] }>(
+      null,
+      `SCHOOL#${schoolId}`,
+      {
+        skFrom: keys.absenceReport(schoolId, from).sk,
+        skUpTo: keys.absenceReport(schoolId, to).sk,
+        raw: true,
+      },
+    );
+    return items.flatMap((i) =>
+      (i.absent ?? []).map(([pupilId, fraction, kind]) => ({
+        pupilId,
+        schoolId,
+        date: i.sk.slice("ABSREPORT#".length),
+        fraction,
+        kind: kind === "e" ? ("excused" as const) : ("unexcused" as const),
+      })),
+    );
+  }
+
+  /** A pupil's reported absence over some days, at any school. */
+  async pupilAbsence(pupilId: string, from: IsoDate, to: IsoDate): Promise<AbsenceDay[]> {
+    const { items } = await this.queryAll<AbsenceDay>(null, keys.pupil(pupilId).pk, {
+      skFrom: keys.absence(pupilId, from).sk,
+      skUpTo: keys.absence(pupilId, to).sk,
+    });
+    return items.map(({ schoolId, date, fraction, kind }) => ({
+      schoolId,
+      date,
+      fraction,
+      kind: kind === "excused" ? "excused" : "unexcused",
+    }));
+  }
+
+  /** Every enrolment of a pupil, ended ones included. */
+  async pupilEnrolments(pupilId: string): Promise<Enrolment[]> {
+    return (await this.queryAll<Enrolment>(null, keys.pupil(pupilId).pk, { skPrefix: "ENR#" })).items;
+  }
+
+  carePointerWrite(kommunkod: string, pupilId: string): Write {
+    return w({ Put: { TableName: this.table, Item: { ...keys.carePupil(kommunkod, pupilId), entity: "carePupil", pupilId } } });
+  }
+
+  async carePupils(kommunkod: string): Promise<string[]> {
+    const k = keys.carePupils(kommunkod);
+    return (await this.queryAll<{ pupilId: string }>(null, k.pk, { skPrefix: k.skPrefix })).items.map((i) => i.pupilId);
+  }
+
+  async saveStatistics(kommunkod: string, kind: "absence" | "care", period: string, body: object): Promise<void> {
+    await this.put({ ...keys.statistics(kommunkod, kind, period), entity: "statistics", body: JSON.stringify(body) });
+  }
+
+  async statistics<T>(kommunkod: string, kind: "absence" | "care", period: string): Promise<T | undefined> {
+    const item = await this.get<{ body: string }>(keys.statistics(kommunkod, kind, period));
+    return item ? (JSON.parse(item.body) as T) : undefined;
+  }
+
+  async saveExport(exportId: string, job: ExportJob): Promise<void> {
+    await this.put({
+      ...keys.exportJob(exportId),
+      entity: "export",
+      ...job,
+      ttl: Math.floor(Date.parse(job.expiresAt) / 1000) + 86_400,
+    });
+  }
+
+  async getExport(exportId: string): Promise<ExportJob | undefined> {
+    return this.get<ExportJob>(keys.exportJob(exportId));
   }
 
   // ---- cases -----------------------------------------------------------------------------------
@@ -755,8 +844,8 @@ export class DynamoStore extends Table implements Store {
   async schoolsIn(kommunkod: string): Promise<School[]> {
     const found = await this.queryAll<Item>("gsi1", keys.municipalitySchools(kommunkod));
     return found.items.map((i) => {
-      const { schoolId, name, organiserType, municipality } = i as unknown as School;
-      return { schoolId, name, organiserType, municipality };
+      const { schoolId, name, organiserType, municipality, schoolForm } = i as unknown as School;
+      return { schoolId, name, organiserType, municipality, ...(schoolForm ? { schoolForm } : {}) };
     });
   }
 

@@ -97,7 +97,7 @@ export class Table {
   async queryAll<T>(
     index: "gsi1" | "trouble" | null,
     pk: string,
-    opts: { skPrefix?: string; skUpTo?: string; limit?: number; cursor?: string; raw?: boolean } = {},
+    opts: { skPrefix?: string; skFrom?: string; skUpTo?: string; limit?: number; cursor?: string; raw?: boolean } = {},
   ): Promise<{ items: T[]; cursor?: string }> {
     const pkName = index === "gsi1" ? "gsi1pk" : index === "trouble" ? "troublePk" : "pk";
     const skName = index === "gsi1" ? "gsi1sk" : index === "trouble" ? "troubleSk" : "sk";
@@ -110,12 +110,20 @@ export class Table {
           ...(index ? { IndexName: index } : {}),
           KeyConditionExpression: opts.skPrefix
             ? "#pk = :pk AND begins_with(#sk, :sk)"
-            : opts.skUpTo
-              ? "#pk = :pk AND #sk <= :sk"
-              : "#pk = :pk",
+            : opts.skFrom && opts.skUpTo
+              ? "#pk = :pk AND #sk BETWEEN :from AND :sk"
+              : opts.skUpTo
+                ? "#pk = :pk AND #sk <= :sk"
+                : "#pk = :pk",
           ExpressionAttributeNames: opts.skPrefix || opts.skUpTo ? { "#pk": pkName, "#sk": skName } : { "#pk": pkName },
           ExpressionAttributeValues:
-            opts.skPrefix || opts.skUpTo ? { ":pk": pk, ":sk": opts.skPrefix ?? opts.skUpTo } : { ":pk": pk },
+            opts.skPrefix || opts.skUpTo
+              ? {
+                  ":pk": pk,
+                  ":sk": opts.skPrefix ?? opts.skUpTo,
+                  ...(opts.skFrom && opts.skUpTo && !opts.skPrefix ? { ":from": opts.skFrom } : {}),
+                }
+              : { ":pk": pk },
           ExclusiveStartKey: start,
           ...(opts.limit ? { Limit: opts.limit - items.length } : {}),
         }),

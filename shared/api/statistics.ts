@@ -1,0 +1,99 @@
+/**
+ * Statistics and the export (SPEC §9). The figures are served as the statistics job stored them;
+ * the office and social services of the municipality read them, nobody else. The export of
+ * personal data is the office's alone, and audited.
+ */
+import { auditExport, exportBody, exportRows, inlineRows, jobView, runExport, startExport, toCsv } from "../app/exports.ts";
+import type { WorkItem } from "../app/ports.ts";
+import { type CareStatistics, periodKey, periodsOf } from "../app/statistics.ts";
+import { districtMunicipality } from "../domain/principals.ts";
+import type { AbsenceStatistics } from "../domain/statistics.ts";
+import { type Ctx, type Impl, queryOf } from "../http/http.ts";
+import { problems } from "../http/problems.ts";
+import * as s from "../http/schemas.ts";
+import { requireOwnMunicipality } from "./common.ts";
+
+/** The office of the municipality, or its social services (a district of it). */
+function requireOfficeOrSocial(ctx: Ctx, kommunkod: string): void {
+  const p = ctx.principal;
+  const own =
+    (p.kind === "municipality" && p.kommunkod === kommunkod) ||
+    (p.kind === "social" && districtMunicipality(p.district) === kommunkod);
+  if (!own) throw problems.forbidden();
+}
+
+const notPublished = () => problems.notPublished();
+
+/** Where a large export's job is taken: the work queue in AWS; locally, this process. */
+export type ExportRunner = (item: Extract<WorkItem, { job: "export" }>, run: () => Promise<unknown>) => Promise<void>;
+let exportRunner: ExportRunner = async (_item, run) => {
+  // Locally (no queue): the job runs on in this process after the answer.
+  void run();
+};
+export function setExportRunner(r: ExportRunner) {
+  exportRunner = r;
+}
+
+export const statisticsRoutes = {
+  "GET /v1/municipalities/{kommunkod}/statistics/absence": async (ctx) => {
+    const kommunkod = ctx.params.kommunkod ?? "";
+    requireOfficeOrSocial(ctx, kommunkod);
+    const q = queryOf(ctx, s.StatisticsQuery);
+    const stats = await ctx.store.statistics<AbsenceStatistics>(kommunkod, "absence", periodKey(q.schoolYear, q.term));
+    if (!stats) throw notPublished();
+    return { status: 200, body: stats };
+  },
+
+  "GET /v1/municipalities/{kommunkod}/statistics/care": async (ctx) => {
+    const kommunkod = ctx.params.kommunkod ?? "";
+    requireOfficeOrSocial(ctx, kommunkod);
+    const q = queryOf(ctx, s.CareStatisticsQuery);
+    const stats = await ctx.store.statistics<CareStatistics>(kommunkod, "care", q.schoolYear);
+    if (!stats) throw notPublished();
+    return { status: 200, body: stats };
+  },
+
+  "GET /v1/municipalities/{kommunkod}/exports/absence": async (ctx) => {
+    const kommunkod = ctx.params.kommunkod ?? "";
+    requireOwnMunicipality(ctx, kommunkod);
+    const q = queryOf(ctx, s.ExportQuery);
+    const period = (await periodsOf(ctx.store, kommunkod, q.schoolYear, ctx.today)).find((p) => p.term === q.term);
+    if (!period) throw notPublished();
+    const format = q.format ?? (ctx.accept.includes("text/csv") ? "csv" : "json");
+    // How many could it be: the pupils enrolled in the period at the municipality's schools, at most.
+    const schools = await ctx.store.schoolsIn(kommunkod);
+    let enrolments = 0;
+    for (const school of schools) enrolments += (await ctx.store.schoolEnrolments(school.schoolId)).length;
+    if (enrolments > inlineRows()) {
+      const job = await startExport(ctx.store, kommunkod, period, format, ctx.actor, new Date(ctx.now));
+      const item = { job: "export" as const, kommunkod, now: ctx.now, exportId: job.exportId };
+      await exportRunner(item, () => runExport(ctx.store, job, period, ctx.actor));
+      return {
+        status: 202,
+        body: await jobView(job, new Date(ctx.now)),
+        headers: { location: `/v1/municipalities/${kommunkod}/exports/absence/${job.exportId}` } as Record<string, string>,
+      };
+    }
+    const rows = await exportRows(ctx.store, kommunkod, period);
+    await auditExport(ctx.store, kommunkod, ctx.actor, `${period.schoolYear} ${period.term} rows=${rows.length}`, ctx.now);
+    if (format === "csv")
+      return {
+        status: 200,
+        body: toCsv(rows),
+        headers: {
+          "content-type": "text/csv; charset=utf-8",
+          "content-disposition": `attachment; filename="franvaro-${kommunkod}-${period.schoolYear}-${period.term}.csv"`,
+        } as Record<string, string>,
+      };
+    return { status: 200, body: exportBody(kommunkod, period, rows) };
+  },
+
+  "GET /v1/municipalities/{kommunkod}/exports/absence/{exportId}": async (ctx) => {
+    const kommunkod = ctx.params.kommunkod ?? "";
+    requireOwnMunicipality(ctx, kommunkod);
+    const job = await ctx.store.getExport(ctx.params.exportId ?? "");
+    // Another municipality's job, or one that lapsed, is not there for this office.
+    if (!job || job.kommunkod !== kommunkod || job.expiresAt < ctx.now) throw problems.notFound("export");
+    return { status: 200, body: await jobView(job, new Date(ctx.now)) };
+  },
+} satisfies Record<string, Impl>;

@@ -1,0 +1,135 @@
+/**
+ * The export for a national absence register (SPEC §9, Skolverket's proposed variables): per pupil
+ * enrolled in the municipality's schools in a term, their personnummer, school form,
+ * skolenhetskod, grade, days of excused and unexcused absence and the school days offered (the
+ * unit: a school day; parts of days as decimals). Small exports are answered at once; large ones
+ * run as a job whose file is fetched through a short-lived link (an answer may not exceed Lambda's
+ * 6 MB). Every export is audited under the municipality, with its period and number of rows.
+ */
+import { randomUUID } from "node:crypto";
+import { filesFromEnv, LINK_SECONDS } from "../adapters/files.ts";
+import { logger } from "../adapters/log.ts";
+import type { Period } from "../domain/statistics.ts";
+import type { Actor, ExportJob, Store } from "./ports.ts";
+import { readTerms } from "./statistics.ts";
+
+export interface ExportRow {
+  personnummer: string;
+  schoolForm: string;
+  skolenhetskod: string;
+  grade: string;
+  excusedDays: number;
+  unexcusedDays: number;
+  schoolDaysOffered: number;
+}
+
+/** Up to this many rows are answered at once (about 80 bytes each, well under 6 MB); more run as a job. */
+export const inlineRows = () => Number(process.env.EXPORT_INLINE_ROWS ?? 20_000);
+
+const days = (x: number) => Math.round(x * 100) / 100;
+
+export async function exportRows(store: Store, kod: string, period: Pick<Period, "start" | "asOf">): Promise<ExportRow[]> {
+  const { schools, terms, pupils } = await readTerms(store, kod, period);
+  const bySchool = new Map(schools.map((s) => [s.schoolId, s]));
+  return terms.map((t) => ({
+    personnummer: pupils.get(t.pupilId)?.personnummer ?? "",
+    schoolForm: bySchool.get(t.schoolId)?.schoolForm ?? "grundskola",
+    skolenhetskod: t.schoolId,
+    grade: t.grade,
+    excusedDays: days(t.excused),
+    unexcusedDays: days(t.unexcused),
+    schoolDaysOffered: t.offered,
+  }));
+}
+
+const COLUMNS: (keyof ExportRow)[] = [
+  "personnummer",
+  "schoolForm",
+  "skolenhetskod",
+  "grade",
+  "excusedDays",
+  "unexcusedDays",
+  "schoolDaysOffered",
+];
+
+/** CSV, UTF-8, a header line, comma separated (no field holds a comma or a quote). */
+export function toCsv(rows: ExportRow[]): string {
+  return `${[COLUMNS.join(","), ...rows.map((r) => COLUMNS.map((c) => String(r[c])).join(","))].join("\r\n")}\r\n`;
+}
+
+export function exportBody(kod: string, period: Period, rows: ExportRow[]) {
+  return { kommunkod: kod, schoolYear: period.schoolYear, term: period.term, asOf: period.asOf, unit: "school_day", rows };
+}
+
+/** One audit entry per export, under the municipality: who, which period, how many pupils. */
+export async function auditExport(store: Store, kod: string, actor: Actor, what: string, now: string) {
+  await store.auditReads([`export:${kod}`], actor, `export.absence ${what}`, now);
+}
+
+/** A large export asked for: recorded, then run (by the work queue in AWS, in this process locally). */
+export async function startExport(
+  store: Store,
+  kod: string,
+  period: Period,
+  format: "csv" | "json",
+  actor: Actor,
+  now: Date,
+): Promise<ExportJob> {
+  const job: ExportJob = {
+    exportId: randomUUID(),
+    kommunkod: kod,
+    schoolYear: period.schoolYear,
+    term: period.term,
+    format,
+    status: "running",
+    requestedBy: actor.person ?? actor.principal,
+    requestedAt: now.toISOString(),
+    expiresAt: new Date(now.getTime() + 24 * 3600_000).toISOString(),
+  };
+  await store.saveExport(job.exportId, job);
+  return job;
+}
+
+/** Runs an export job: the rows, the file, the job marked ready (or failed, never half). */
+export async function runExport(store: Store, job: ExportJob, period: Period, actor: Actor): Promise<ExportJob> {
+  try {
+    const rows = await exportRows(store, job.kommunkod, period);
+    const name = `${job.exportId}.${job.format}`;
+    await filesFromEnv().put(
+      name,
+      job.format === "csv" ? toCsv(rows) : JSON.stringify(exportBody(job.kommunkod, period, rows)),
+      job.format === "csv" ? "text/csv; charset=utf-8" : "application/json",
+    );
+    const done: ExportJob = { ...job, status: "ready", rows: rows.length, file: name };
+    await store.saveExport(job.exportId, done);
+    await auditExport(
+      store,
+      job.kommunkod,
+      actor,
+      `${period.schoolYear} ${period.term} rows=${rows.length} job=${job.exportId}`,
+      new Date().toISOString(),
+    );
+    return done;
+  } catch (e) {
+    logger.error("export failed", { exportId: job.exportId, kommunkod: job.kommunkod, error: (e as Error).name });
+    const failed: ExportJob = { ...job, status: "failed" };
+    await store.saveExport(job.exportId, failed);
+    return failed;
+  }
+}
+
+/** What the owner of a job sees: its state, and once ready a link that works for a few minutes. */
+export async function jobView(job: ExportJob, now: Date) {
+  return {
+    exportId: job.exportId,
+    status: job.status,
+    expiresAt: job.expiresAt,
+    ...(job.rows !== undefined ? { rows: job.rows } : {}),
+    ...(job.status === "ready" && job.file
+      ? {
+          url: await filesFromEnv().link(job.file, now),
+          linkExpiresAt: new Date(now.getTime() + LINK_SECONDS * 1000).toISOString(),
+        }
+      : {}),
+  };
+}

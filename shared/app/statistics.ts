@@ -1,0 +1,333 @@
+/**
+ * The statistics job (SPEC §9): for one municipality, the absence and case figures of each term
+ * that may be published, and the care comparison of the school year, computed into stored items
+ * that the routes serve. It reads by municipality only — its schools, each school's enrolments and
+ * day reports, their pupils by key, the municipality's cases and placed pupils — never a scan. It
+ * runs each morning from the work queue and recomputes only what a new month or a term's end
+ * changed.
+ */
+import { logger } from "../adapters/log.ts";
+import { type Calendar, isSchoolDay } from "../domain/calendar.ts";
+import { addDays, type IsoDate, schoolYearOf } from "../domain/dates.ts";
+import { CASE_KINDS, type Case, type CaseKind, type Enrolment, type Pupil, type School } from "../domain/model.ts";
+import {
+  type AbsenceDay,
+  type AbsenceStatistics,
+  absenceStatistics,
+  type CaseFact,
+  type Period,
+  type PupilTerm,
+  periodOf,
+  pupilTerm,
+  reaches,
+  type Span,
+  TERMS,
+  type Term,
+} from "../domain/statistics.ts";
+import { type Figure, type Shown, SUPPRESSED, suppress } from "../domain/suppression.ts";
+import { inParallel } from "./parallel.ts";
+import type { Store } from "./ports.ts";
+
+/** The school years a run looks at: this one, and the one before until its spring term is published. */
+function schoolYearsAround(today: IsoDate): string[] {
+  return [...new Set([schoolYearOf(today), schoolYearOf(addDays(today, -200))])];
+}
+
+/** The periods of a school year that may be published today, by the municipality's calendar. */
+export async function periodsOf(store: Store, kod: string, schoolYear: string, today: IsoDate): Promise<Period[]> {
+  const start = `${schoolYear.slice(0, 4)}-08-01`;
+  const year = (await store.calendarFor(undefined, kod, [start]))[schoolYear];
+  if (!year) return [];
+  return TERMS.map((t) => periodOf(schoolYear, t, year, today)).filter((p): p is Period => p !== null);
+}
+
+/** What the job read of the municipality's schools for a period: each pupil's term, and their records. */
+export async function readTerms(
+  store: Store,
+  kod: string,
+  period: Pick<Period, "start" | "asOf">,
+): Promise<{ schools: School[]; terms: PupilTerm[]; pupils: Map<string, Pupil>; itemsRead: number }> {
+  const schools = (await store.schoolsIn(kod)).sort((a, b) => a.schoolId.localeCompare(b.schoolId));
+  const bySchool = new Map(schools.map((s) => [s.schoolId, s]));
+  const calendars = new Map<string, Calendar>();
+  const spans = new Map<string, Span[]>();
+  const absence = new Map<string, AbsenceDay[]>();
+  let itemsRead = schools.length;
+  await inParallel(schools, 4, async (school) => {
+    const [enrolments, days, calendar] = await Promise.all([
+      store.schoolEnrolments(school.schoolId),
+      store.absenceDays(school.schoolId, period.start, period.asOf),
+      store.calendarFor(school, kod, [period.start, period.asOf]),
+    ]);
+    itemsRead += enrolments.length + new Set(days.map((d) => d.date)).size;
+    calendars.set(school.schoolId, calendar);
+    for (const e of enrolments) {
+      if (e.startDate > period.asOf || (e.endDate && e.endDate < period.start)) continue;
+      const list = spans.get(e.pupilId) ?? [];
+      list.push({ schoolId: e.schoolId, grade: e.grade, startDate: e.startDate, endDate: e.endDate });
+      spans.set(e.pupilId, list);
+    }
+    for (const d of days) {
+      const list = absence.get(d.pupilId) ?? [];
+      list.push(d);
+      absence.set(d.pupilId, list);
+    }
+  });
+  const pupils = await store.getPupils([...spans.keys()]);
+  itemsRead += pupils.size;
+  const schoolDay = (schoolId: string, d: IsoDate) => isSchoolDay(d, calendars.get(schoolId) ?? {});
+  const terms = [...spans]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([pupilId, s]) => {
+      const pupil = pupils.get(pupilId);
+      return pupil ? pupilTerm(pupil, s, absence.get(pupilId) ?? [], period, bySchool, schoolDay) : null;
+    })
+    .filter((t): t is PupilTerm => t !== null);
+  return { schools, terms, pupils, itemsRead };
+}
+
+/** The municipality's cases (its office's list, open and closed), as the statistics count them. */
+async function municipalityCases(store: Store, kod: string): Promise<Case[]> {
+  const ids: string[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await store.caseIdsOf(`municipality:${kod}`, { limit: 500, ...(cursor ? { cursor } : {}) });
+    ids.push(...page.caseIds);
+    cursor = page.cursor;
+  } while (cursor);
+  return store.getCases([...new Set(ids)]);
+}
+
+const factOf = (c: Case): CaseFact => ({
+  kind: c.kind,
+  openedOn: c.openedOn,
+  episodeStart: c.episodeStart,
+  resolvedOn: c.status === "resolved" ? c.resolvedOn : undefined,
+  schoolIds: c.schoolIds,
+  pupilId: c.pupilId,
+});
+
+/** The smallest group a municipality's statistics show (SPEC §9: 10 unless it set 5 or more). */
+async function minGroupOf(store: Store, kod: string): Promise<number> {
+  return Math.max(5, (await store.settings(kod)).statisticsMinGroup);
+}
+
+/** One period's absence statistics, computed now. */
+export async function computeAbsence(store: Store, kod: string, period: Period, now: string) {
+  const [{ schools, terms, itemsRead }, cases, minGroup, calendar] = await Promise.all([
+    readTerms(store, kod, period),
+    municipalityCases(store, kod),
+    minGroupOf(store, kod),
+    store.calendarFor(undefined, kod, [period.start]),
+  ]);
+  const stats = absenceStatistics({
+    kommunkod: kod,
+    period,
+    pupils: terms,
+    schools,
+    cases: cases.map(factOf),
+    year: calendar[period.schoolYear],
+    minGroup,
+    computedAt: now,
+  });
+  return { stats, itemsRead: itemsRead + cases.length };
+}
+
+/** A group's outcomes in the care comparison (SPEC §9), `".."` where suppressed. */
+export interface CareGroup {
+  pupils: Shown;
+  /** Mean absence share of the group, in percent of school days offered. */
+  meanShare: { all: Shown; excused: Shown; unexcused: Shown };
+  over50: { count: Shown; share: Shown };
+  /** Pupils of the group who had an unplaced episode (a case of kind `unplaced`) in the school year. */
+  unplacedEpisodes: Shown;
+  casesByKind: Record<CaseKind, Shown>;
+}
+
+export interface CareStatistics {
+  kommunkod: string;
+  schoolYear: string;
+  asOf: IsoDate;
+  final: boolean;
+  computedAt: string;
+  minGroup: number;
+  unit: "school_day";
+  placed: CareGroup;
+  all: CareGroup;
+}
+
+/** The placed group against all pupils, both suppressed by the same rule; never a list. */
+export function careComparison(input: {
+  placed: { terms: PupilTerm[]; cases: CaseFact[]; count: number };
+  all: { terms: PupilTerm[]; cases: CaseFact[] };
+  minGroup: number;
+}): { placed: CareGroup; all: CareGroup } {
+  const figures: Figure[] = [];
+  const relations = { sums: [] as { total: string; parts: string[] }[], atMost: [] as [string, string][] };
+  const allCount = input.all.terms.length;
+  const group = (name: "placed" | "all", terms: PupilTerm[], cases: CaseFact[], count: number) => {
+    const n = name === "placed" ? count : allCount;
+    // The size of the placed group is itself a count of the municipality's children.
+    figures.push({
+      id: `${name}:pupils`,
+      value: n,
+      group: name === "placed" ? Math.max(allCount, n) : n,
+      max: Math.max(allCount, n),
+    });
+    figures.push({
+      id: `${name}:over50`,
+      value: terms.filter((t) => reaches(t.excused + t.unexcused, t.offered, 50)).length,
+      group: n,
+      max: Math.max(allCount, n),
+    });
+    relations.atMost.push([`${name}:over50`, `${name}:pupils`]);
+    figures.push({
+      id: `${name}:unplaced`,
+      value: new Set(cases.filter((c) => c.kind === "unplaced").map((c) => c.pupilId)).size,
+      group: n,
+      max: Math.max(allCount, n),
+    });
+    relations.atMost.push([`${name}:unplaced`, `${name}:pupils`]);
+    for (const k of CASE_KINDS)
+      figures.push({
+        id: `${name}:cases:${k}`,
+        value: cases.filter((c) => c.kind === k).length,
+        group: n,
+        max: cases.length + n,
+      });
+  };
+  group("placed", input.placed.terms, input.placed.cases, input.placed.count);
+  group("all", input.all.terms, input.all.cases, allCount);
+  const hidden = suppress(figures, relations, input.minGroup);
+  const byId = new Map(figures.map((f) => [f.id, f.value]));
+  const shown = (id: string): Shown => (hidden.has(id) ? SUPPRESSED : (byId.get(id) ?? 0));
+  const out = (name: "placed" | "all", terms: PupilTerm[]): CareGroup => {
+    // A mean of a group too small to show would tell of each of its members.
+    const meanOk = !hidden.has(`${name}:pupils`) && terms.length >= input.minGroup;
+    const mean = (f: (t: PupilTerm) => number): Shown =>
+      meanOk ? Math.round((terms.reduce((s, t) => s + f(t) / t.offered, 0) / terms.length) * 1000) / 10 : SUPPRESSED;
+    const n = byId.get(`${name}:pupils`) ?? 0;
+    const over = shown(`${name}:over50`);
+    return {
+      pupils: shown(`${name}:pupils`),
+      meanShare: {
+        all: mean((t) => t.excused + t.unexcused),
+        excused: mean((t) => t.excused),
+        unexcused: mean((t) => t.unexcused),
+      },
+      over50: {
+        count: over,
+        share: over === SUPPRESSED || hidden.has(`${name}:pupils`) ? SUPPRESSED : n ? Math.round((over / n) * 1000) / 10 : 0,
+      },
+      unplacedEpisodes: shown(`${name}:unplaced`),
+      casesByKind: Object.fromEntries(CASE_KINDS.map((k) => [k, shown(`${name}:cases:${k}`)])) as Record<CaseKind, Shown>,
+    };
+  };
+  return { placed: out("placed", input.placed.terms), all: out("all", input.all.terms) };
+}
+
+/** The placed children's school year, wherever they went to school. */
+async function placedTerms(store: Store, kod: string, period: Pick<Period, "start" | "asOf">) {
+  const ids = await store.carePupils(kod);
+  const pupils = [...(await store.getPupils(ids)).values()].filter((p) =>
+    (p.care ?? []).some((c) => c.placedBy === kod && c.from <= period.asOf && (!c.to || c.to >= period.start)),
+  );
+  const schools = new Map<string, School>();
+  const calendars = new Map<string, Calendar>();
+  const terms: PupilTerm[] = [];
+  const cases: CaseFact[] = [];
+  await inParallel(pupils, 4, async (pupil) => {
+    const [enrolments, absence] = await Promise.all([
+      store.pupilEnrolments(pupil.pupilId),
+      store.pupilAbsence(pupil.pupilId, period.start, period.asOf),
+    ]);
+    for (const e of enrolments as Enrolment[]) {
+      if (schools.has(e.schoolId)) continue;
+      const school = await store.getSchool(e.schoolId);
+      if (!school) continue;
+      schools.set(e.schoolId, school);
+      calendars.set(e.schoolId, await store.calendarFor(school, school.municipality, [period.start, period.asOf]));
+    }
+    const term = pupilTerm(
+      pupil,
+      enrolments.map((e) => ({ schoolId: e.schoolId, grade: e.grade, startDate: e.startDate, endDate: e.endDate })),
+      absence,
+      period,
+      schools,
+      (schoolId, d) => isSchoolDay(d, calendars.get(schoolId) ?? {}),
+    );
+    if (term) terms.push(term);
+    const refs = [...pupil.openCases, ...(pupil.closedCases ?? [])].map((c) => c.caseId);
+    for (const c of await store.getCases(refs))
+      if (c.openedOn >= period.start && c.openedOn <= period.asOf) cases.push(factOf(c));
+  });
+  return { count: pupils.length, terms, cases };
+}
+
+/** The school year's care comparison, as of the latest published day of its terms. */
+export async function computeCare(store: Store, kod: string, periods: Period[], now: string): Promise<CareStatistics | null> {
+  const first = periods[0];
+  const last = periods.at(-1);
+  if (!first || !last) return null;
+  const year = { start: first.start, asOf: last.asOf };
+  const [placed, all, cases, minGroup] = await Promise.all([
+    placedTerms(store, kod, year),
+    readTerms(store, kod, year),
+    municipalityCases(store, kod),
+    minGroupOf(store, kod),
+  ]);
+  const allCases = cases.filter((c) => c.openedOn >= year.start && c.openedOn <= year.asOf).map(factOf);
+  const groups = careComparison({ placed, all: { terms: all.terms, cases: allCases }, minGroup });
+  return {
+    kommunkod: kod,
+    schoolYear: first.schoolYear,
+    asOf: year.asOf,
+    final: last.final && last.term === "vt",
+    computedAt: now,
+    minGroup,
+    unit: "school_day",
+    ...groups,
+  };
+}
+
+export const periodKey = (schoolYear: string, term: Term) => `${schoolYear}#${term}`;
+
+/**
+ * The job: each period that may be published and is not yet as of its day is computed and stored,
+ * with its school year's care comparison. Run again the same day, it reads one item per period.
+ */
+export async function publishStatistics(
+  store: Store,
+  kod: string,
+  today: IsoDate,
+  now: string,
+  opts: { force?: boolean } = {},
+): Promise<{ published: string[]; itemsRead: number }> {
+  const published: string[] = [];
+  let itemsRead = 0;
+  for (const schoolYear of schoolYearsAround(today)) {
+    const periods = await periodsOf(store, kod, schoolYear, today);
+    let changed = false;
+    for (const period of periods) {
+      const key = periodKey(schoolYear, period.term);
+      const stored = await store.statistics<AbsenceStatistics>(kod, "absence", key);
+      itemsRead++;
+      if (!opts.force && stored && stored.asOf === period.asOf && stored.final === period.final) continue;
+      const { stats, itemsRead: read } = await computeAbsence(store, kod, period, now);
+      itemsRead += read;
+      await store.saveStatistics(kod, "absence", key, stats);
+      published.push(key);
+      changed = true;
+    }
+    const care = await store.statistics<CareStatistics>(kod, "care", schoolYear);
+    if (periods.length && (changed || !care || opts.force)) {
+      const computed = await computeCare(store, kod, periods, now);
+      if (computed) {
+        await store.saveStatistics(kod, "care", schoolYear, computed);
+        published.push(`${schoolYear}#care`);
+      }
+    }
+  }
+  if (published.length) logger.info("statistics published", { kommunkod: kod, today, published, itemsRead });
+  return { published, itemsRead };
+}

@@ -1,0 +1,209 @@
+/**
+ * Statistics, the care comparison and the export (SPEC §9) through the real handlers and the job
+ * against DynamoDB Local: who may read what, what is suppressed, what the export holds, and that
+ * the job reads again only what changed.
+ */
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { LocalFiles } from "../shared/adapters/files.ts";
+import { publishStatistics } from "../shared/app/statistics.ts";
+import { api, key, municipalityFixture, pnr, setToday, store, useTable } from "./helpers.ts";
+
+useTable();
+const KOD = "2580";
+let m: Awaited<ReturnType<typeof municipalityFixture>>;
+const pupils: { pupilId: string; personnummer: string; female: boolean }[] = [];
+
+/** School days of the autumn term up to the end of September (the calendar of DOMAIN.md). */
+function schoolDays(from: string, to: string): string[] {
+  const out: string[] = [];
+  for (let d = new Date(`${from}T00:00:00Z`); d <= new Date(`${to}T00:00:00Z`); d.setUTCDate(d.getUTCDate() + 1)) {
+    const day = d.getUTCDay();
+    if (day !== 0 && day !== 6) out.push(d.toISOString().slice(0, 10));
+  }
+  return out;
+}
+
+beforeAll(async () => {
+  setToday("2026-08-17");
+  m = await municipalityFixture(KOD);
+  const r = await api("PUT", `/v1/municipalities/${KOD}/settings`, { key: m.muni, body: { statisticsMinGroup: 5 } });
+  expect(r.status).toBeLessThan(300);
+  // Twelve pupils in grade 7 of school A: six girls, six boys.
+  for (let i = 0; i < 12; i++) {
+    const female = i % 2 === 0;
+    const personnummer = pnr(`2013-05-0${(i % 9) + 1}`, female);
+    const pupilId = await m.resident(personnummer);
+    const e = await api("POST", `/v1/schools/${m.schoolA}/enrolments`, {
+      key: m.keyA,
+      body: { pupilId, grade: "7", startDate: "2026-08-17" },
+    });
+    expect(e.status).toBe(201);
+    pupils.push({ pupilId, personnummer, female });
+  }
+  // Every school day to the end of September is filed: pupil 0 (a girl) away on more than half of
+  // them, unexcused; pupil 1 (a boy) away excused on a few; everybody else present.
+  const days = schoolDays("2026-08-17", "2026-09-30");
+  for (const [i, date] of days.entries()) {
+    setToday(date);
+    const absent = [
+      ...(i % 3 !== 2 ? [{ pupilId: pupils[0]?.pupilId, kind: "unexcused" }] : []),
+      ...(i < 5 ? [{ pupilId: pupils[1]?.pupilId, kind: "excused" }] : []),
+    ];
+    const r = await api("POST", `/v1/schools/${m.schoolA}/absence`, { key: m.keyA, body: { date, absent } });
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
+  }
+  setToday("2026-10-05");
+}, 120_000);
+
+afterEach(() => {
+  delete process.env.EXPORT_INLINE_ROWS;
+});
+
+describe("absence statistics", () => {
+  it("nothing is published before the job ran; the job publishes the autumn term as of the end of September, once", async () => {
+    const before = await api("GET", `/v1/municipalities/${KOD}/statistics/absence?schoolYear=2026-27&term=ht`, { key: m.muni });
+    expect(before.status).toBe(404);
+    expect(before.body.code).toBe("not_published");
+    const first = await publishStatistics(store(), KOD, "2026-10-05", "2026-10-05T04:30:00Z");
+    expect(first.published).toEqual(["2026-27#ht", "2026-27#care"]);
+    // The same day again reads one item per period and publishes nothing.
+    const again = await publishStatistics(store(), KOD, "2026-10-05", "2026-10-05T05:30:00Z");
+    expect(again.published).toEqual([]);
+  });
+
+  it("the office reads the term: pupils by grade, sex, organiser and school, with one child's 50 % hidden and its complement too", async () => {
+    const r = await api("GET", `/v1/municipalities/${KOD}/statistics/absence?schoolYear=2026-27&term=ht`, { key: m.muni });
+    expect(r.status).toBe(200);
+    const s = r.body;
+    expect(s).toMatchObject({ kommunkod: KOD, schoolYear: "2026-27", term: "ht", asOf: "2026-09-30", final: false, minGroup: 5 });
+    expect(s.total.pupils).toBe(12);
+    // One pupil of twelve at 50 % or more: a count of 1 is never shown, nor what would give it away.
+    expect(s.total.counts.all_50).toBe("..");
+    expect(s.total.counts.unexcused_50).toBe("..");
+    const girls = s.bySex.find((x: { key: string }) => x.key === "female");
+    const boys = s.bySex.find((x: { key: string }) => x.key === "male");
+    expect([girls.pupils, boys.pupils]).toEqual([6, 6]);
+    expect(girls.counts.all_50).toBe("..");
+    // The boys' 0 may stay: with the girls and the total both hidden, neither follows from it.
+    expect(boys.counts.all_50).toBe(0);
+    // Nobody else reached 10 %: shown as counted.
+    expect(s.byGrade.map((g: { key: string }) => g.key)).toEqual(["7"]);
+    expect(s.bySchool).toHaveLength(1);
+    expect(s.bySchool[0]).toMatchObject({ key: m.schoolA, organiserType: "municipal", pupils: 12 });
+    // No shown count anywhere is 1 or 2, or leaves 1 or 2.
+    const shown = JSON.stringify(s);
+    for (const row of [s.total, ...s.byGrade, ...s.bySex, ...s.byOrganiser, ...s.bySchool, ...s.months])
+      for (const v of Object.values(row.counts)) if (v !== "..") expect([1, 2, row.pupils - 1, row.pupils - 2]).not.toContain(v);
+    // No pupil is named or counted out: no id or personnummer in the answer.
+    for (const p of pupils) {
+      expect(shown).not.toContain(p.pupilId);
+      expect(shown).not.toContain(p.personnummer);
+    }
+    expect(s.months.map((x: { month: string }) => x.month)).toEqual(["2026-08", "2026-09"]);
+  });
+
+  it("social services of the municipality read it; schools, ops and another municipality do not", async () => {
+    const path = `/v1/municipalities/${KOD}/statistics/absence?schoolYear=2026-27&term=ht`;
+    expect((await api("GET", path, { key: m.social })).status).toBe(200);
+    expect((await api("GET", path, { key: m.keyA })).status).toBe(403);
+    expect((await api("GET", path, { key: m.ops })).status).toBe(403);
+    expect((await api("GET", path, { key: await key("municipality:0180") })).status).toBe(403);
+    expect((await api("GET", path, { key: await key("social:0180-sodermalm") })).status).toBe(403);
+  });
+
+  it("a term not yet begun, or a bad term, is refused with a clear answer", async () => {
+    const vt = await api("GET", `/v1/municipalities/${KOD}/statistics/absence?schoolYear=2026-27&term=vt`, { key: m.muni });
+    expect(vt.status).toBe(404);
+    const bad = await api("GET", `/v1/municipalities/${KOD}/statistics/absence?schoolYear=2026&term=autumn`, { key: m.muni });
+    expect(bad.status).toBe(400);
+  });
+});
+
+describe("children in care", () => {
+  it("a placement is counted for the placing municipality, suppressed in a small group, and read only by the office and social services", async () => {
+    const r = await api("PUT", `/v1/pupils/${pupils[0]?.pupilId}/care`, {
+      key: m.social,
+      body: { placements: [{ kind: "hvb", from: "2026-09-01" }] },
+    });
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
+    await publishStatistics(store(), KOD, "2026-10-05", "2026-10-05T06:00:00Z", { force: true });
+    const care = await api("GET", `/v1/municipalities/${KOD}/statistics/care?schoolYear=2026-27`, { key: m.social });
+    expect(care.status).toBe(200);
+    // One child placed: the group is far below five, so nothing of it is shown, not even its size.
+    expect(care.body.placed.pupils).toBe("..");
+    expect(care.body.placed.over50.count).toBe("..");
+    expect(care.body.placed.meanShare.all).toBe("..");
+    expect(care.body.all.pupils).toBe(12);
+    expect(JSON.stringify(care.body)).not.toContain(pupils[0]?.pupilId);
+    expect((await api("GET", `/v1/municipalities/${KOD}/statistics/care?schoolYear=2026-27`, { key: m.muni })).status).toBe(200);
+    for (const k of [m.keyA, m.ops, await key("municipality:0180")])
+      expect((await api("GET", `/v1/municipalities/${KOD}/statistics/care?schoolYear=2026-27`, { key: k })).status).toBe(403);
+  });
+});
+
+describe("the export for a national register", () => {
+  const path = `/v1/municipalities/${KOD}/exports/absence?schoolYear=2026-27&term=ht`;
+
+  it("as JSON: per pupil the variables Skolverket proposed, school days as the unit; audited", async () => {
+    const r = await api("GET", path, { key: m.muni });
+    expect(r.status).toBe(200);
+    expect(r.body).toMatchObject({ kommunkod: KOD, term: "ht", asOf: "2026-09-30", unit: "school_day" });
+    expect(r.body.rows).toHaveLength(12);
+    const away = r.body.rows.find((x: { personnummer: string }) => x.personnummer === pupils[0]?.personnummer);
+    const days = schoolDays("2026-08-17", "2026-09-30").length;
+    expect(away).toMatchObject({
+      schoolForm: "grundskola",
+      skolenhetskod: m.schoolA,
+      grade: "7",
+      excusedDays: 0,
+      schoolDaysOffered: days,
+    });
+    expect(away.unexcusedDays).toBe(Math.ceil((days * 2) / 3));
+    const excused = r.body.rows.find((x: { personnummer: string }) => x.personnummer === pupils[1]?.personnummer);
+    expect(excused).toMatchObject({ excusedDays: 5, unexcusedDays: 0 });
+    const trail = await store().audit(`export:${KOD}`);
+    expect(trail.some((e) => String(e.action).startsWith("export.absence 2026-27 ht rows=12"))).toBe(true);
+  });
+
+  it("as CSV with a header when asked for text/csv", async () => {
+    const r = await api("GET", path, { key: m.muni, headers: { accept: "text/csv" } });
+    expect(r.status).toBe(200);
+    expect(r.headers["content-type"]).toContain("text/csv");
+    const lines = String(r.body).trim().split("\r\n");
+    expect(lines[0]).toBe("personnummer,schoolForm,skolenhetskod,grade,excusedDays,unexcusedDays,schoolDaysOffered");
+    expect(lines).toHaveLength(13);
+  });
+
+  it("the office's alone: social services, schools, ops and another municipality are refused", async () => {
+    for (const k of [m.social, m.keyA, m.ops, await key("municipality:0180")])
+      expect((await api("GET", path, { key: k })).status).toBe(403);
+  });
+
+  it("a large export runs as a job: 202, then a short-lived link to the file, for this office only", async () => {
+    process.env.EXPORT_INLINE_ROWS = "5";
+    const r = await api("GET", path, { key: m.muni, headers: { accept: "text/csv" } });
+    expect(r.status).toBe(202);
+    expect(r.headers.location).toBe(`/v1/municipalities/${KOD}/exports/absence/${r.body.exportId}`);
+    let job = r.body;
+    for (let i = 0; i < 50 && job.status === "running"; i++) {
+      await new Promise((res) => setTimeout(res, 100));
+      job = (await api("GET", r.headers.location as string, { key: m.muni })).body;
+    }
+    expect(job.status).toBe("ready");
+    expect(job.rows).toBe(12);
+    const url = new URL(job.url);
+    const name = decodeURIComponent(url.pathname.split("/").pop() as string);
+    const expires = url.searchParams.get("expires") ?? "";
+    // The link is as of the tests' clock: opened a second before it lapses, and a second after.
+    const file = await new LocalFiles().open(name, expires, url.searchParams.get("sig") ?? "", Number(expires) - 1000);
+    expect(String(file).split("\r\n")[0]).toContain("personnummer");
+    // A forged or lapsed link opens nothing.
+    expect(await new LocalFiles().open(name, expires, "x".repeat(43), Number(expires) - 1000)).toBeUndefined();
+    expect(await new LocalFiles().open(name, expires, url.searchParams.get("sig") ?? "", Number(expires) + 1000)).toBeUndefined();
+    // Another municipality's office does not learn the job is there.
+    const other = await api("GET", `/v1/municipalities/0180/exports/absence/${job.exportId}`, {
+      key: await key("municipality:0180"),
+    });
+    expect(other.status).toBe(404);
+  });
+});
