@@ -16,6 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createInvoker } from "../local/invoke.ts";
 import { startIdentityProvider, WEB_CLIENT_ID } from "../local/oidc.ts";
 import { startServer } from "../local/server.ts";
+import { publishStatistics } from "../shared/app/statistics.ts";
 import { todayInStockholm } from "../shared/domain/dates.ts";
 import { OidcIdentityProvider } from "../shared/web/identity.ts";
 import { api, municipalityFixture, pnr, setToday, store, useTable } from "./helpers.ts";
@@ -743,6 +744,33 @@ describe("the office's pages", () => {
     expect(got).toMatchObject({ status: "resolved", outcome: "exempt", outcomeNote: "Beslut om befrielse, dnr 2026/123" });
     expect(got.resolvedBy).toContain("municipality:0180");
     await context.close();
+  });
+
+  it("statistics: a chart drawn on the server with its table, the care comparison, for the office and social services only", async () => {
+    const office = await signIn("skolplikt@example.se", "/app/statistics?schoolYear=2026-27&term=ht");
+    // Before the job ran for the term: the page says so.
+    await expect(office.page.locator("main").textContent()).resolves.toContain("Inga siffror är publicerade");
+    await accessible(office.page);
+    await publishStatistics(store(), "0180", "2026-10-05", "2026-10-05T04:30:00Z");
+    await office.page.goto(`${app}/app/statistics?schoolYear=2026-27&term=ht`);
+    const chart = office.page.getByRole("img", { name: "Andel elever med minst 50 % frånvaro per årskurs" });
+    await expect(chart.count()).resolves.toBe(1);
+    // Each chart has its table, with the same groups.
+    await expect(office.page.getByRole("table", { name: "Per årskurs" }).count()).resolves.toBe(1);
+    await expect(office.page.getByRole("table", { name: "Per månad" }).count()).resolves.toBe(1);
+    await expect(office.page.locator("main").textContent()).resolves.toContain("till och med 2026-09-30");
+    await accessible(office.page);
+    await shot(office.page, "statistics");
+    await office.context.close();
+    const social = await signIn("soc@example.se", "/app/statistics/care?schoolYear=2026-27");
+    await expect(social.page.getByRole("table", { name: "Placerade barn och alla elever" }).count()).resolves.toBe(1);
+    await expect(social.page.getByRole("img", { name: /placerade barn jämfört med alla elever/ }).count()).resolves.toBe(1);
+    await accessible(social.page);
+    await social.context.close();
+    const rektor = await signIn("rektor.a@example.se", "/app/cases");
+    for (const path of ["/app/statistics", "/app/statistics/care"])
+      expect((await rektor.page.goto(`${app}${path}`))?.status(), path).toBe(403);
+    await rektor.context.close();
   });
 
   it("the office's pages are the office's alone", async () => {

@@ -5,6 +5,7 @@
  * server from what the API's own handlers answer for that scope, so a person sees exactly what the
  * scope's key would, and every read and change is audited with the person (the contact).
  */
+
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from "node:crypto";
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from "aws-lambda";
 import { DynamoStore } from "../adapters/dynamodb/store.ts";
@@ -43,6 +44,7 @@ import {
   unplacedPage,
 } from "./pages.ts";
 import { allPages } from "./paging.ts";
+import { statisticsRoute } from "./statistics.ts";
 import { mayVouch, type VouchPolicy, vouchPolicyFromEnv } from "./vouch.ts";
 import { type Kit, pupilForms, workRoute } from "./work.ts";
 
@@ -512,7 +514,9 @@ export function createWebHandler(deps: WebDeps = {}) {
       settings: (kommunkod) => storeOf().settings(kommunkod),
     };
     try {
-      const answer = await workRoute(kit, { method, path, query: r.query, form: r.form });
+      const answer =
+        (await statisticsRoute(kit, { method, path, query: r.query, form: r.form })) ??
+        (await workRoute(kit, { method, path, query: r.query, form: r.form }));
       if (answer) return answer;
     } catch (err) {
       return refusalPage(r, who, err);

@@ -37,10 +37,12 @@ ${
   c.person
     ? html`<nav aria-label="${w.appName}"><ul><li><a href="/app/cases">${w.myCases}</a></li>${
         c.kind === "municipality"
-          ? html`<li><a href="/app/unplaced">${w.unplacedTitle}</a></li><li><a href="/app/office">${w.office}</a></li>`
+          ? html`<li><a href="/app/unplaced">${w.unplacedTitle}</a></li><li><a href="/app/office">${w.office}</a></li><li><a href="/app/statistics">${w.statistics}</a></li>`
           : c.kind === "school"
             ? html`<li><a href="/app/roster">${w.roster}</a></li>`
-            : ""
+            : c.kind === "social"
+              ? html`<li><a href="/app/statistics">${w.statistics}</a></li>`
+              : ""
       }<li><a href="/app/pupils">${w.findPupil}</a></li></ul></nav>
 <p class="who">${fill(w.signedInAs, { name: c.person.name, contact: c.person.contact })}</p>`
     : ""

@@ -1,0 +1,307 @@
+/**
+ * The statistics pages (SPEC §9) for the office and social services: absence by grade, sex,
+ * organiser and school, month by month, case figures, and the care comparison. Every chart is an
+ * SVG drawn here on the server, each with a table beside it holding the same figures; a suppressed
+ * figure is `..` in both (no bar), and the page says why.
+ */
+
+import type { APIGatewayProxyStructuredResultV2 as Response } from "aws-lambda";
+import { statisticsRoutes } from "../api/statistics.ts";
+import type { CareGroup, CareStatistics } from "../app/statistics.ts";
+import { schoolYearOf } from "../domain/dates.ts";
+import { CASE_KINDS } from "../domain/model.ts";
+import { districtMunicipality } from "../domain/principals.ts";
+import type { AbsenceStatistics, CaseRow, Measure, Row } from "../domain/statistics.ts";
+import type { Shown } from "../domain/suppression.ts";
+import { Problem } from "../http/problems.ts";
+import { type Html, html } from "./html.ts";
+import { words } from "./i18n.ts";
+import { layout } from "./layout.ts";
+import type { Kit, WorkRequest } from "./work.ts";
+
+type T = (sv: string, en: string) => string;
+
+const fmt = (v: Shown | null | undefined, lang: "sv" | "en", unit = ""): string =>
+  v === null || v === undefined ? "–" : v === ".." ? ".." : `${v.toLocaleString(lang === "sv" ? "sv-SE" : "en-GB")}${unit}`;
+
+/** A horizontal bar chart of shares in percent: one bar per label and series, `..` where a figure is suppressed. */
+export function barChart(opts: {
+  id: string;
+  title: string;
+  description: string;
+  labels: string[];
+  series: { name: string; values: Shown[]; colour: string }[];
+  lang: "sv" | "en";
+}): Html {
+  const { labels, series } = opts;
+  const numbers = series.flatMap((s) => s.values.filter((v): v is number => typeof v === "number"));
+  // The scale: the largest share shown, rounded up to a step of 5 percentage points (at least 5).
+  const max = Math.max(5, Math.ceil(Math.max(0, ...numbers) / 5) * 5);
+  const labelWidth = 170;
+  const plot = 360;
+  const bar = 14;
+  const groupHeight = series.length * bar + 10;
+  const top = 24;
+  const height = top + labels.length * groupHeight + 30;
+  const width = labelWidth + plot + 60;
+  const x = (v: number) => labelWidth + (v / max) * plot;
+  const ticks = [0, max / 2, max];
+  return html`<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-labelledby="${opts.id}-t ${opts.id}-d" viewBox="0 0 ${String(width)} ${String(height)}" width="100%" preserveAspectRatio="xMinYMin meet">
+<title id="${opts.id}-t">${opts.title}</title>
+<desc id="${opts.id}-d">${opts.description}</desc>
+${series.map(
+  (s, i) =>
+    html`<rect x="${String(labelWidth + i * 150)}" y="4" width="12" height="12" fill="${s.colour}"></rect><text x="${String(labelWidth + i * 150 + 16)}" y="14" font-size="12" fill="#1a1a1a">${s.name}</text>`,
+)}
+${ticks.map(
+  (t) =>
+    html`<line x1="${String(x(t))}" x2="${String(x(t))}" y1="${String(top)}" y2="${String(height - 24)}" stroke="#c8c8c8"></line><text x="${String(x(t))}" y="${String(height - 8)}" font-size="12" text-anchor="middle" fill="#1a1a1a">${fmt(t, opts.lang, " %")}</text>`,
+)}
+${labels.map((label, li) => {
+  const y0 = top + li * groupHeight + 4;
+  return html`<text x="${String(labelWidth - 8)}" y="${String(y0 + (series.length * bar) / 2 + 4)}" font-size="12" text-anchor="end" fill="#1a1a1a">${label.length > 26 ? `${label.slice(0, 25)}…` : label}</text>
+${series.map((s, si) => {
+  const v = s.values[li];
+  const y = y0 + si * bar;
+  return typeof v === "number"
+    ? html`<rect x="${String(labelWidth)}" y="${String(y)}" width="${String(Math.max(1, x(v) - labelWidth))}" height="${String(bar - 2)}" fill="${s.colour}"></rect><text x="${String(x(v) + 4)}" y="${String(y + bar - 4)}" font-size="11" fill="#1a1a1a">${fmt(v, opts.lang, " %")}</text>`
+    : html`<text x="${String(labelWidth + 4)}" y="${String(y + bar - 4)}" font-size="11" fill="#4a4a4a">..</text>`;
+})}`;
+})}
+</svg>`;
+}
+
+const COLOURS = ["#00548a", "#8a4b00", "#3d6b21"];
+
+function periodForm(t: T, path: string, schoolYear: string, term?: string): Html {
+  const years = [
+    schoolYearOf(`${Number(schoolYear.slice(0, 4)) - 1}-09-01`),
+    schoolYear,
+    schoolYearOf(`${Number(schoolYear.slice(0, 4)) + 1}-09-01`),
+  ];
+  return html`<form method="get" action="${path}" class="filters"><fieldset><legend>${t("Period", "Period")}</legend>
+<div class="filter"><label for="schoolYear">${t("Läsår", "School year")}</label><select id="schoolYear" name="schoolYear">${years.map(
+    (y) => html`<option value="${y}"${y === schoolYear ? html` selected` : ""}>${y}</option>`,
+  )}</select></div>
+${
+  term
+    ? html`<div class="filter"><label for="term">${t("Termin", "Term")}</label><select id="term" name="term">${[
+        ["ht", t("Hösttermin", "Autumn term")],
+        ["vt", t("Vårtermin", "Spring term")],
+      ].map(
+        ([v, label]) => html`<option value="${v as string}"${v === term ? html` selected` : ""}>${label as string}</option>`,
+      )}</select></div>`
+    : ""
+}
+<div class="filter"><button type="submit">${t("Visa", "Show")}</button></div></fieldset></form>`;
+}
+
+const MEASURE_COLUMNS: Measure[] = ["all_10", "all_15", "all_50", "excused_50", "unexcused_50"];
+
+function rowsTable(t: T, lang: "sv" | "en", caption: string, rows: (Row & { label: string })[]): Html {
+  const head = (m: Measure) => {
+    const [kind, th] = m.split("_") as [string, string];
+    const k =
+      kind === "all" ? t("all frånvaro", "all absence") : kind === "excused" ? t("giltig", "excused") : t("ogiltig", "unexcused");
+    return `≥ ${th} % (${k})`;
+  };
+  return html`<div class="table-wrap"><table><caption>${caption}</caption>
+<thead><tr><th scope="col">${t("Grupp", "Group")}</th><th scope="col">${t("Elever", "Pupils")}</th>${MEASURE_COLUMNS.map(
+    (m) => html`<th scope="col">${head(m)}</th>`,
+  )}</tr></thead>
+<tbody>${rows.map(
+    (r) =>
+      html`<tr><th scope="row">${r.label}</th><td>${fmt(r.pupils, lang)}</td>${MEASURE_COLUMNS.map(
+        (m) => html`<td>${fmt(r.counts[m], lang)} (${fmt(r.shares[m], lang, " %")})</td>`,
+      )}</tr>`,
+  )}</tbody></table></div>`;
+}
+
+function caseTable(t: T, lang: "sv" | "en", caption: string, rows: (CaseRow & { label: string })[]): Html {
+  return html`<div class="table-wrap"><table><caption>${caption}</caption>
+<thead><tr><th scope="col">${t("Grupp", "Group")}</th><th scope="col">${t("Öppnade", "Opened")}</th><th scope="col">${t("Avslutade", "Resolved")}</th><th scope="col">${t("Fortfarande öppna", "Still open")}</th><th scope="col">${t("Median dagar till avslut", "Median days to resolution")}</th></tr></thead>
+<tbody>${rows.map(
+    (r) =>
+      html`<tr><th scope="row">${r.label}</th><td>${fmt(r.opened, lang)}</td><td>${fmt(r.resolved, lang)}</td><td>${fmt(r.open, lang)}</td><td>${fmt(r.medianDaysToResolution, lang)}</td></tr>`,
+  )}</tbody></table></div>`;
+}
+
+const suppressionNote = (t: T, minGroup: number) =>
+  html`<p class="muted">${t(
+    `.. betyder att uppgiften inte visas: gruppen har färre än ${minGroup} elever, antalet eller resten av gruppen är 1 eller 2, eller uppgiften skulle annars kunna räknas fram ur de andra. Andel = frånvarodagar ÷ skoldagar eleven var inskriven under perioden.`,
+    `.. means the figure is not shown: the group has fewer than ${minGroup} pupils, the count or the rest of the group is 1 or 2, or it could otherwise be worked out from the others. Share = days absent ÷ school days the pupil was enrolled in the period.`,
+  )}</p>`;
+
+function absencePage(k: Kit, t: T, s: AbsenceStatistics): Html {
+  const lang = k.lang;
+  const w = words[lang];
+  const sexLabel = (key: string) => (key === "female" ? t("Flickor", "Girls") : t("Pojkar", "Boys"));
+  const orgLabel = (key: string) => (key === "municipal" ? t("Kommunal", "Municipal") : t("Fristående", "Independent"));
+  const gradeLabel = (key: string) => (key === "F" ? t("Förskoleklass", "Preschool class") : `${t("Årskurs", "Grade")} ${key}`);
+  const grades = s.byGrade.map((r) => ({ ...r, label: gradeLabel(r.key) }));
+  const bySex = s.bySex.map((r) => ({ ...r, label: sexLabel(r.key) }));
+  const status = s.final
+    ? t(
+        `Terminen är slut; siffrorna är slutliga (till och med ${s.asOf}).`,
+        `The term has ended; the figures are final (up to ${s.asOf}).`,
+      )
+    : t(
+        `Pågående termin, till och med ${s.asOf} (slutet av senaste hela månad).`,
+        `Current term, up to ${s.asOf} (the end of the last full month).`,
+      );
+  const kindLabel = (key: string) => w.kinds[key] ?? key;
+  const breakLabel = (key: string) => (key === "none" ? t("Inte efter ett lov", "Not after a break") : key);
+  return html`<p>${status}</p>
+${suppressionNote(t, s.minGroup)}
+<section aria-labelledby="h-total"><h2 id="h-total">${t("Hela kommunen", "The whole municipality")}</h2>
+${rowsTable(t, lang, t("Elever i kommunens skolor efter frånvaro", "Pupils of the municipality's schools by absence"), [{ ...s.total, label: t("Alla", "All") }, ...bySex, ...s.byOrganiser.map((r) => ({ ...r, label: orgLabel(r.key) }))])}
+</section>
+<section aria-labelledby="h-grade"><h2 id="h-grade">${t("Per årskurs och kön", "By grade and sex")}</h2>
+<figure>${barChart({
+    id: "chart-grade",
+    title: t("Andel elever med minst 50 % frånvaro per årskurs", "Share of pupils with at least 50 % absence by grade"),
+    description: t(
+      "Stapeldiagram; samma siffror står i tabellen nedanför.",
+      "Bar chart; the same figures are in the table below.",
+    ),
+    labels: [...grades.map((g) => g.label), ...bySex.map((r) => r.label)],
+    series: [
+      { name: "≥ 50 %", values: [...grades, ...bySex].map((r) => r.shares.all_50 ?? ".."), colour: COLOURS[0] as string },
+      { name: "≥ 15 %", values: [...grades, ...bySex].map((r) => r.shares.all_15 ?? ".."), colour: COLOURS[1] as string },
+    ],
+    lang,
+  })}<figcaption>${t("Andel av eleverna i gruppen, i procent.", "Share of the group's pupils, in percent.")}</figcaption></figure>
+${rowsTable(t, lang, t("Per årskurs", "By grade"), grades)}
+</section>
+<section aria-labelledby="h-month"><h2 id="h-month">${t("Månad för månad", "Month by month")}</h2>
+<figure>${barChart({
+    id: "chart-month",
+    title: t(
+      "Andel elever med minst 10, 15 och 50 % frånvaro per månad",
+      "Share of pupils with at least 10, 15 and 50 % absence by month",
+    ),
+    description: t(
+      "Stapeldiagram; samma siffror står i tabellen nedanför.",
+      "Bar chart; the same figures are in the table below.",
+    ),
+    labels: s.months.map((m) => m.month),
+    series: (["all_10", "all_15", "all_50"] as const).map((m, i) => ({
+      name: `≥ ${m.split("_")[1]} %`,
+      values: s.months.map((r) => r.shares[m] ?? ".."),
+      colour: COLOURS[i] as string,
+    })),
+    lang,
+  })}<figcaption>${t("Frånvaro under månaden av månadens skoldagar.", "Absence in the month of the month's school days.")}</figcaption></figure>
+<div class="table-wrap"><table><caption>${t("Per månad", "By month")}</caption><thead><tr><th scope="col">${t("Månad", "Month")}</th><th scope="col">${t("Elever", "Pupils")}</th>${(["all_10", "all_15", "all_50"] as const).map((m) => html`<th scope="col">≥ ${m.split("_")[1] as string} %</th>`)}</tr></thead>
+<tbody>${s.months.map(
+    (r) =>
+      html`<tr><th scope="row">${r.month}</th><td>${fmt(r.pupils, lang)}</td>${(["all_10", "all_15", "all_50"] as const).map((m) => html`<td>${fmt(r.counts[m], lang)} (${fmt(r.shares[m], lang, " %")})</td>`)}</tr>`,
+  )}</tbody></table></div>
+</section>
+<section aria-labelledby="h-school"><h2 id="h-school">${t("Per skola", "By school")}</h2>
+${rowsTable(
+  t,
+  lang,
+  t("Per skola", "By school"),
+  s.bySchool.map((r) => ({ ...r, label: `${r.name ?? r.key} (${orgLabel(r.organiserType ?? "municipal").toLowerCase()})` })),
+)}
+</section>
+<section aria-labelledby="h-cases"><h2 id="h-cases">${t("Ärenden öppnade under perioden", "Cases opened in the period")}</h2>
+${caseTable(t, lang, t("Per slag", "By kind"), [{ ...s.cases.total, label: t("Alla", "All") }, ...s.cases.byKind.map((r) => ({ ...r, label: kindLabel(r.key) }))])}
+${caseTable(
+  t,
+  lang,
+  t("Efter lov", "After a break"),
+  s.cases.byBreak.map((r) => ({ ...r, label: breakLabel(r.key) })),
+)}
+${caseTable(
+  t,
+  lang,
+  t("Per skola", "By school"),
+  s.cases.bySchool.map((r) => ({
+    ...r,
+    label: r.key === "none" ? t("Ingen skola i kommunen", "No school in the municipality") : (r.name ?? r.key),
+  })),
+)}
+</section>
+<p><a href="/app/statistics/care?schoolYear=${s.schoolYear}">${t("Barn placerade i samhällsvård jämfört med alla elever", "Children placed in care compared with all pupils")}</a></p>`;
+}
+
+function carePage(k: Kit, t: T, s: CareStatistics): Html {
+  const lang = k.lang;
+  const w = words[lang];
+  const groups: [string, CareGroup][] = [
+    [t("Placerade barn", "Children placed"), s.placed],
+    [t("Alla elever", "All pupils"), s.all],
+  ];
+  return html`<p>${t(`Läsåret ${s.schoolYear} till och med ${s.asOf}.`, `School year ${s.schoolYear} up to ${s.asOf}.`)} ${t(
+    "Placerade barn är de som kommunens socialtjänst har placerat i HVB, familjehem eller annan placering under läsåret, var de än gick i skolan. Ingen lista visas någonsin.",
+    "Children placed are those the municipality's social services placed in an HVB, a family home or otherwise during the school year, wherever they went to school. No list is ever shown.",
+  )}</p>
+${suppressionNote(t, s.minGroup)}
+<figure>${barChart({
+    id: "chart-care",
+    title: t("Frånvaro: placerade barn jämfört med alla elever", "Absence: children placed compared with all pupils"),
+    description: t(
+      "Stapeldiagram; samma siffror står i tabellen nedanför.",
+      "Bar chart; the same figures are in the table below.",
+    ),
+    labels: [t("Genomsnittlig frånvaro", "Mean absence"), t("Andel med minst 50 %", "Share with at least 50 %")],
+    series: groups.map(([name, g], i) => ({ name, values: [g.meanShare.all, g.over50.share], colour: COLOURS[i] as string })),
+    lang,
+  })}<figcaption>${t("I procent.", "In percent.")}</figcaption></figure>
+<div class="table-wrap"><table><caption>${t("Placerade barn och alla elever", "Children placed and all pupils")}</caption>
+<thead><tr><th scope="col">${t("Uppgift", "Figure")}</th>${groups.map(([name]) => html`<th scope="col">${name}</th>`)}</tr></thead>
+<tbody>
+<tr><th scope="row">${t("Elever", "Pupils")}</th>${groups.map(([, g]) => html`<td>${fmt(g.pupils, lang)}</td>`)}</tr>
+<tr><th scope="row">${t("Genomsnittlig frånvaro", "Mean absence")}</th>${groups.map(([, g]) => html`<td>${fmt(g.meanShare.all, lang, " %")}</td>`)}</tr>
+<tr><th scope="row">${t("– varav giltig", "– of which excused")}</th>${groups.map(([, g]) => html`<td>${fmt(g.meanShare.excused, lang, " %")}</td>`)}</tr>
+<tr><th scope="row">${t("– varav ogiltig", "– of which unexcused")}</th>${groups.map(([, g]) => html`<td>${fmt(g.meanShare.unexcused, lang, " %")}</td>`)}</tr>
+<tr><th scope="row">${t("Minst 50 % frånvaro", "At least 50 % absence")}</th>${groups.map(([, g]) => html`<td>${fmt(g.over50.count, lang)} (${fmt(g.over50.share, lang, " %")})</td>`)}</tr>
+<tr><th scope="row">${t("Elever utan skolplacering någon gång", "Pupils unplaced at some time")}</th>${groups.map(([, g]) => html`<td>${fmt(g.unplacedEpisodes, lang)}</td>`)}</tr>
+${CASE_KINDS.map((kind) => html`<tr><th scope="row">${t("Ärenden", "Cases")}: ${w.kinds[kind] ?? kind}</th>${groups.map(([, g]) => html`<td>${fmt(g.casesByKind[kind], lang)}</td>`)}</tr>`)}
+</tbody></table></div>
+<p><a href="/app/statistics?schoolYear=${s.schoolYear}">${t("Frånvarostatistik", "Absence statistics")}</a></p>`;
+}
+
+/** The statistics pages, or undefined when the path is none of them. */
+export async function statisticsRoute(k: Kit, r: WorkRequest): Promise<Response | undefined> {
+  if (r.path !== "/app/statistics" && r.path !== "/app/statistics/care") return undefined;
+  if (r.method !== "GET") return undefined;
+  const t: T = (sv, en) => (k.lang === "sv" ? sv : en);
+  const p = k.principal;
+  const kommunkod = p.kind === "municipality" ? p.kommunkod : p.kind === "social" ? districtMunicipality(p.district) : null;
+  if (!kommunkod) return k.forbidden();
+  const schoolYear = /^\d{4}-\d{2}$/.test(r.query.get("schoolYear") ?? "")
+    ? (r.query.get("schoolYear") as string)
+    : schoolYearOf(k.today);
+  const care = r.path === "/app/statistics/care";
+  const term =
+    r.query.get("term") === "vt"
+      ? "vt"
+      : r.query.get("term") === "ht"
+        ? "ht"
+        : k.today.slice(5, 7) >= "02" && k.today.slice(5, 7) <= "07"
+          ? "vt"
+          : "ht";
+  const title = care ? t("Barn i samhällsvård", "Children in care") : t("Frånvarostatistik", "Absence statistics");
+  let body: Html;
+  try {
+    const got = care
+      ? await k.call(statisticsRoutes["GET /v1/municipalities/{kommunkod}/statistics/care"], { kommunkod }, undefined, {
+          schoolYear,
+        })
+      : await k.call(statisticsRoutes["GET /v1/municipalities/{kommunkod}/statistics/absence"], { kommunkod }, undefined, {
+          schoolYear,
+          term,
+        });
+    body = care ? carePage(k, t, got.body as CareStatistics) : absencePage(k, t, got.body as AbsenceStatistics);
+  } catch (e) {
+    if (!(e instanceof Problem) || e.code !== "not_published") throw e;
+    body = html`<p>${t(
+      "Inga siffror är publicerade för den perioden ännu. En termins siffror publiceras när den är slut, den pågående terminens till och med slutet av senaste hela månad.",
+      "No figures are published for that period yet. A term's figures are published once it has ended, the current term's up to the end of the last full month.",
+    )}</p>`;
+  }
+  return k.page(200, layout(k.view(title), html`${periodForm(t, r.path, schoolYear, care ? undefined : term)}${body}`));
+}
