@@ -7,11 +7,14 @@
 import { randomBytes } from "node:crypto";
 import { issueCredential } from "../shared/api/admin.ts";
 import type { Store } from "../shared/app/ports.ts";
+import { publishStatistics } from "../shared/app/statistics.ts";
+import { addDays, todayInStockholm } from "../shared/domain/dates.ts";
 import { withCheckDigit } from "../shared/domain/personnummer.ts";
 import type { RegisterRecord } from "../shared/domain/register.ts";
 import { invoke } from "./invoke.ts";
 import { prng } from "./prng.ts";
 import { CALENDAR_2026_27 } from "./school-year-2026-27.ts";
+import { statisticsPopulation } from "./statistics-population.ts";
 
 export const DEMO_KOMMUNKOD = "0180";
 
@@ -23,6 +26,20 @@ export const DEMO_SCHOOLS = [
   { schoolId: "01800005", name: "Friskolan Kunskapsvägen", organiserType: "independent" },
   { schoolId: "01800006", name: "Internationella skolan Söder", organiserType: "independent" },
 ] as const;
+
+/** Schools of the statistics' demo population (SPEC §9): several thousand pupils with a term of absence. */
+export const STATISTICS_SCHOOLS = [
+  { schoolId: "01800011", name: "Bagarmossens skola", organiserType: "municipal" },
+  { schoolId: "01800012", name: "Enskede gårds skola", organiserType: "municipal" },
+  { schoolId: "01800013", name: "Farsta grundskola", organiserType: "municipal" },
+  { schoolId: "01800014", name: "Husbyskolan", organiserType: "municipal" },
+  { schoolId: "01800015", name: "Kungsholmens grundskola", organiserType: "municipal" },
+  { schoolId: "01800016", name: "Vasastadens skola", organiserType: "municipal" },
+  { schoolId: "01800017", name: "Friskolan Stjärnan", organiserType: "independent" },
+  { schoolId: "01800018", name: "Montessoriskolan Ekorren", organiserType: "independent" },
+] as const;
+/** How many pupils the statistics' demo population has: enough that the 50 % cells can be shown. */
+export const STATISTICS_PUPILS = 4000;
 
 export const DEMO_DISTRICTS = ["0180-hagersten-alvsjo", "0180-rinkeby-kista", "0180-sodermalm"] as const;
 
@@ -231,5 +248,54 @@ export async function loadDemo(store: Store, now = new Date().toISOString()): Pr
       });
     }
   }
+  await loadStatisticsPopulation(store, creds, ops, pupils, now);
   return creds;
+}
+
+/**
+ * The statistics' demo (SPEC §9): schools of their own with several thousand pupils and their
+ * absence up to yesterday, loaded in bulk; a dozen of them placed in care through the API; then
+ * the statistics job, so the pages have figures at once.
+ */
+async function loadStatisticsPopulation(
+  store: Store,
+  creds: Record<string, string>,
+  ops: string,
+  others: DemoPupil[],
+  now: string,
+) {
+  for (const s of STATISTICS_SCHOOLS)
+    await call(ops, "PUT", `/v1/schools/${s.schoolId}`, {
+      name: s.name,
+      organiserType: s.organiserType,
+      municipality: DEMO_KOMMUNKOD,
+    });
+  const started = performance.now();
+  const today = todayInStockholm(new Date(now));
+  const data = statisticsPopulation({
+    kommunkod: DEMO_KOMMUNKOD,
+    district: DEMO_DISTRICTS[2],
+    schoolIds: STATISTICS_SCHOOLS.map((s) => s.schoolId),
+    count: STATISTICS_PUPILS,
+    seed: 3,
+    until: addDays(today, -1),
+    calendar: DEMO_CALENDAR_2026_27,
+    schoolYear: "2026-27",
+    serialDigit: 9,
+    avoid: new Set(others.map((p) => p.personnummer)),
+  });
+  // Children placed in care by the district's social services: enough for the comparison to show.
+  const placed = data.pupils.filter((_, i) => i % 250 === 7).slice(0, 14);
+  // The day reports hold everyone's absence; the placed children's is written pupil by pupil too (what their school year is read from).
+  await store.seedTerm({ ...data, absenceItemsFor: new Set(placed.map((p) => p.pupilId)) }, today, now);
+  const social = creds[`social:${DEMO_DISTRICTS[2]}`] as string;
+  for (const [i, p] of placed.entries())
+    await call(social, "PUT", `/v1/pupils/${p.pupilId}/care`, {
+      placements: [{ kind: i % 3 === 0 ? "hvb" : "family_home", from: "2026-05-04" }],
+    });
+  const seeded = performance.now();
+  const published = await publishStatistics(store, DEMO_KOMMUNKOD, today, now);
+  console.log(
+    `elevvakt: statistics demo — ${data.pupils.length} pupils in ${STATISTICS_SCHOOLS.length} schools, ${published.published.length} periods published, ${Math.round(seeded - started)} ms to load, ${Math.round(performance.now() - seeded)} ms to publish`,
+  );
 }

@@ -1,10 +1,12 @@
 /** `npm start` as a newcomer meets it: a fresh folder, DynamoDB Local, demo data, credentials, the API answering. */
+
 import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { dynamoLocalArgs, freePort } from "../local/dynamo.ts";
+import { todayInStockholm } from "../shared/domain/dates.ts";
 
 let child: ChildProcess | undefined;
 afterAll(async () => {
@@ -67,6 +69,20 @@ describe("npm start", () => {
     expect(unplaced.body.items.length).toBe(6);
     const roster = await get("/v1/schools/01800005/roster", "school:01800005");
     expect(roster.body.items.length).toBeGreaterThan(30);
+    // The statistics' demo: several thousand pupils and a term of absence, published at start (SPEC §9).
+    const today = todayInStockholm();
+    if (today >= "2026-09-01" && today <= "2027-01-31") {
+      const stats = await get("/v1/municipalities/0180/statistics/absence?schoolYear=2026-27&term=ht", "municipality:0180");
+      expect(stats.status).toBe(200);
+      expect(stats.body.total.pupils).toBeGreaterThan(4000);
+      // Near seed 003's Stockholm figure (about 1 %), girls above boys, and shown (not suppressed).
+      expect(stats.body.total.shares.all_50).toBeGreaterThan(0.5);
+      expect(stats.body.total.shares.all_50).toBeLessThan(2);
+      const [girls, boys] = ["female", "male"].map((k) => stats.body.bySex.find((r: { key: string }) => r.key === k));
+      expect(girls.shares.all_50).toBeGreaterThan(boys.shares.all_50);
+      const care = await get("/v1/municipalities/0180/statistics/care?schoolYear=2026-27", "social:0180-sodermalm");
+      expect(care.body.placed.pupils).toBe(14);
+    }
     const docs = await fetch(`http://127.0.0.1:${port}/v1/openapi.json`);
     expect(docs.status).toBe(200);
     // The demo's sweep for the fourth school day after sommarlov: not_returned cases, alerts on the console.

@@ -103,6 +103,18 @@ export interface Store {
    * migration's empty table only — never for a change the lock must see.
    */
   seedPupils(pupils: Pupil[], today: IsoDate): Promise<void>;
+  /** A term of a school population in bulk (pupils, enrolments, day reports): for a benchmark's or the demo's own schools only. */
+  seedTerm(
+    data: {
+      pupils: Pupil[];
+      enrolments: Enrolment[];
+      reports: { schoolId: string; date: IsoDate; entries: ReportedAbsence[] }[];
+      /** Whose absence is also written pupil by pupil (the day reports hold everyone's). */
+      absenceItemsFor?: Set<string>;
+    },
+    today: IsoDate,
+    at: string,
+  ): Promise<void>;
   /** Date-driven changes to apply on their day (the daily job of the pupil's municipality), deduplicated. */
   agendaWrites(
     pupil: Pupil,

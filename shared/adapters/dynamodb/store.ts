@@ -88,6 +88,69 @@ export class DynamoStore extends Table implements Store {
     await this.batchPut(pupils.map((p) => this.pupilItem(p, today)));
   }
 
+  /**
+   * Loads a term of a school population in bulk — pupils with their personnummer pointers,
+   * enrolments, the schools' day reports and each pupil's absence items, the filed days — without
+   * transactions or conditions: for a benchmark's or the demo's own schools only, never for a change
+   * the lock must see.
+   */
+  async seedTerm(
+    data: {
+      pupils: Pupil[];
+      enrolments: Enrolment[];
+      reports: { schoolId: string; date: IsoDate; entries: ReportedAbsence[] }[];
+      /** Whose absence is also written pupil by pupil (the day reports hold everyone's). */
+      absenceItemsFor?: Set<string>;
+    },
+    today: IsoDate,
+    at: string,
+  ): Promise<void> {
+    const pnr = await Promise.all(
+      data.pupils.map(async (p) => ({
+        ...keys.personnummer(await this.pnrHash(p.personnummer)),
+        entity: "pnr",
+        pupilId: p.pupilId,
+      })),
+    );
+    const filed = new Map<string, Set<string>>();
+    for (const r of data.reports) {
+      const k = `${r.schoolId}#${schoolYearOf(r.date)}`;
+      filed.set(k, (filed.get(k) ?? new Set()).add(r.date));
+    }
+    const items = [
+      ...data.pupils.map((p) => this.pupilItem(p, today)),
+      ...pnr,
+      ...data.enrolments.map((e) => this.enrolmentItem(e)),
+      ...data.reports.map((r) => ({
+        ...keys.absenceReport(r.schoolId, r.date),
+        entity: "absenceReport",
+        pupilIds: r.entries.map((e) => e.pupilId),
+        absent: r.entries.map((e) => [e.pupilId, e.fraction, e.kind === "excused" ? "e" : "u"]),
+        reportedAt: at,
+      })),
+      ...data.reports.flatMap((r) =>
+        r.entries
+          .filter((e) => data.absenceItemsFor?.has(e.pupilId) ?? true)
+          .map((e) => ({
+            ...keys.absence(e.pupilId, r.date),
+            entity: "absence",
+            pupilId: e.pupilId,
+            date: r.date,
+            schoolId: r.schoolId,
+            kind: e.kind,
+            fraction: e.fraction,
+          })),
+      ),
+      ...[...filed].map(([k, days]) => {
+        const [schoolId, year] = k.split("#") as [string, string];
+        return { ...keys.filedDays(schoolId, year), entity: "filedDays", days };
+      }),
+    ];
+    // A few batches at once: the table takes them in parallel.
+    const chunk = Math.ceil(items.length / 6);
+    await Promise.all(Array.from({ length: 6 }, (_, i) => this.batchPut(items.slice(i * chunk, (i + 1) * chunk))));
+  }
+
   /** Date-driven changes to apply on their day (the daily job of the pupil's municipality), deduplicated. */
   agendaWrites(pupil: Pupil, due: { date: IsoDate; reason: string }[], today: IsoDate): Write[] {
     const kommunkod = watcherOf(pupil);
