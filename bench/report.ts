@@ -80,6 +80,30 @@ export function markdown(r: Any): string {
     );
   }
 
+  const st = r.statistics;
+  if (st) {
+    lines.push(
+      `## The statistics job (SPEC §9): ${st.pupils.toLocaleString("en")} pupils in ${st.schools} schools, the morning after October`,
+      "",
+      `A term of absence loaded in bulk (${st.dayReports.toLocaleString("en")} day reports, ${st.loadSeconds} s). The job computes the autumn term as of 31 October and the school year's care comparison, reading by municipality (its schools, each school's enrolments and day reports, the pupils by key, its cases); the same day again it reads one item per period. Read units are estimated from the items' sizes (4 KB a unit, consistent reads); cost at on-demand prices of $${st.prices.read} per million read and $${st.prices.write} per million write units.`,
+      "",
+      "| run | published | seconds | items read | read units | calls | items written | cost (USD) |",
+      "|---|---|---:|---:|---:|---:|---:|---:|",
+    );
+    for (const [name, x] of [
+      ["first of the month", st.first],
+      ["again the same day", st.again],
+    ] as const)
+      lines.push(
+        `| ${name} | ${x.published.join(", ") || "–"} | ${x.seconds} | ${x.itemsRead} | ${x.readUnits} | ${x.calls} | ${x.itemsWritten} | ${x.costUsd} |`,
+      );
+    lines.push(
+      "",
+      `Share with 50 % or more in the population: ${st.share50} %. The job runs every morning and computes only on the first morning of a month and the morning after a term ends; on other mornings it costs the last row.`,
+      "",
+    );
+  }
+
   const web = r.web;
   if (web) {
     lines.push(`## The web app's pages (${web.openCases} open cases; ${web.runs} requests each through the web handler)`, "");

@@ -22,6 +22,7 @@ const { bundles } = await import("./bundles.ts");
 const { populationBatch } = await import("./population.ts");
 const { country } = await import("./country.ts");
 const { webPages } = await import("./web.ts");
+const { statisticsJob } = await import("./statistics.ts");
 
 // BENCH_ONLY=sweep,ingest reruns some parts and keeps the others from the last results.json.
 const only = process.env.BENCH_ONLY?.split(",");
@@ -62,6 +63,10 @@ try {
   if (wanted("population")) {
     console.log("bench: a population batch of 1,000 …");
     results.population = await populationBatch(1000);
+  }
+  if (wanted("statistics")) {
+    console.log("bench: the statistics job …");
+    results.statistics = await statisticsJob(QUICK ? 10_000 : 100_000, QUICK ? 30 : 300);
   }
   if (wanted("web")) {
     console.log("bench: web pages at 500 open cases …");

@@ -60,15 +60,27 @@ const sqsEvent = (bodies: string[]): SQSEvent => ({
 });
 
 describe("fan-out per municipality (SPEC §10)", () => {
-  it("puts one morning item per municipality on the queue: the daily job every day, the sweep on weekdays", async () => {
+  it("puts one morning item per municipality on the queue: the daily job every day, the sweep on weekdays; and a statistics item each", async () => {
     const monday = collecting();
     expect(await morningKickoff(store(), monday, new Date("2026-09-14T04:30:00Z"))).toMatchObject({ today: "2026-09-14" });
-    expect(monday.items.map((i) => i.kommunkod).sort()).toEqual(["0180", "0182"]);
-    expect(monday.items.every((i) => i.job === "morning" && i.sweep)).toBe(true);
+    const mornings = (q: ReturnType<typeof collecting>) => q.items.filter((i) => i.job === "morning");
+    expect(
+      mornings(monday)
+        .map((i) => i.kommunkod)
+        .sort(),
+    ).toEqual(["0180", "0182"]);
+    expect(mornings(monday).every((i) => i.job === "morning" && i.sweep)).toBe(true);
+    // The statistics job's items: one per municipality, every day (it computes only when a month or a term has ended).
+    expect(
+      monday.items
+        .filter((i) => i.job === "statistics")
+        .map((i) => i.kommunkod)
+        .sort(),
+    ).toEqual(["0180", "0182"]);
     const saturday = collecting();
     await morningKickoff(store(), saturday, new Date("2026-09-19T04:30:00Z"));
-    expect(saturday.items).toHaveLength(2);
-    expect(saturday.items.every((i) => i.job === "morning" && !i.sweep)).toBe(true);
+    expect(mornings(saturday)).toHaveLength(2);
+    expect(mornings(saturday).every((i) => i.job === "morning" && !i.sweep)).toBe(true);
   });
 
   it("the worker takes one message per municipality; a message that fails is reported alone, and the others are done", async () => {
@@ -118,6 +130,7 @@ describe("fan-out per municipality (SPEC §10)", () => {
   it("one municipality's failure holds up no other: the in-process queue runs the rest", async () => {
     const ran: string[] = [];
     const queue = new InProcessQueue(async (item) => {
+      if (item.job !== "morning") return { kommunkod: item.kommunkod };
       if (item.kommunkod === "0180") throw new Error("boom");
       ran.push(item.kommunkod);
       return runWorkItem(store(), undefined, item);
@@ -125,7 +138,7 @@ describe("fan-out per municipality (SPEC §10)", () => {
     await morningKickoff(store(), queue, new Date("2026-09-16T04:30:00Z"));
     const outcomes = await queue.drain();
     expect(ran).toEqual(["0182"]);
-    expect(outcomes.map((o) => o.kommunkod)).toEqual(["0182"]);
+    expect(outcomes.map((o) => o.kommunkod).sort()).toEqual(["0180", "0182", "0182"]);
     // The failed one catches up the next morning: its daily job runs from its last completed day.
     const next = await runDailySweep(store(), new Date("2026-09-17T04:30:00Z"), { municipalities: ["0180"] });
     expect(next.sweeps["0180"]?.asOf).toBe("2026-09-17");

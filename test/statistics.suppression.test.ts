@@ -6,11 +6,13 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import type { School } from "../shared/domain/model.ts";
+import { CALENDAR_2026_27 } from "../local/school-year-2026-27.ts";
+import { CASE_KINDS, type School } from "../shared/domain/model.ts";
 import {
   type AbsenceStatistics,
   absenceFigures,
   absenceStatistics,
+  type CaseFact,
   MEASURES,
   MONTH_MEASURES,
   type PupilTerm,
@@ -85,6 +87,37 @@ function attackerView(s: AbsenceStatistics): { cells: Map<string, Cell>; lins: L
         eq: true,
       });
   }
+  // The case figures: opened = resolved + still open in every row; each of the three by kind, by
+  // school and by break adds up to the total. An attacker knows no bound but the total's.
+  const caseRows = [
+    ["total", [s.cases.total]],
+    ["kind", s.cases.byKind],
+    ["cschool", s.cases.bySchool],
+    ["break", s.cases.byBreak],
+  ] as const;
+  const bound = typeof s.cases.total.opened === "number" ? s.cases.total.opened : 1000;
+  for (const [prefix, rows] of caseRows)
+    for (const r of rows) {
+      for (const m of ["opened", "resolved", "open"] as const) {
+        const id = `${prefix}/${r.key}/${m}`;
+        cells.set(id, { id, shown: r[m], max: bound });
+      }
+      lins.push({
+        terms: [
+          [-1, `${prefix}/${r.key}/opened`],
+          [1, `${prefix}/${r.key}/resolved`],
+          [1, `${prefix}/${r.key}/open`],
+        ],
+        eq: true,
+      });
+    }
+  if (s.cases.byKind.length)
+    for (const m of ["opened", "resolved", "open"])
+      for (const [prefix, rows] of caseRows.slice(1))
+        lins.push({
+          terms: [[-1, `total/all/${m}`], ...rows.map((r): [number, string] => [1, `${prefix}/${r.key}/${m}`])],
+          eq: true,
+        });
   return { cells, lins };
 }
 
@@ -216,42 +249,93 @@ function population(rows: Drawn[]): PupilTerm[] {
   });
 }
 
-const publish = (pupils: PupilTerm[], minGroup: number) =>
+const caseArb = fc.record({
+  kind: fc.constantFrom(...CASE_KINDS),
+  school: fc.integer({ min: -1, max: 2 }),
+  // After sommarlov, after höstlov, or at no break.
+  episodeStart: fc.constantFrom("2026-08-17", "2026-11-02", "2026-09-21"),
+  resolved: fc.boolean(),
+});
+type DrawnCase = typeof caseArb extends fc.Arbitrary<infer T> ? T : never;
+
+const caseFacts = (cases: DrawnCase[]): CaseFact[] =>
+  cases.map((c) => ({
+    kind: c.kind,
+    openedOn: c.episodeStart,
+    episodeStart: c.episodeStart,
+    resolvedOn: c.resolved ? "2026-11-20" : undefined,
+    schoolIds: c.school < 0 ? [] : [(SCHOOLS[c.school] as School).schoolId],
+  }));
+
+const publish = (pupils: PupilTerm[], minGroup: number, cases: DrawnCase[] = []) =>
   absenceStatistics({
     kommunkod: "0180",
-    period: { schoolYear: "2026-27", term: "ht", start: "2026-08-17", end: "2026-12-18", asOf: "2026-10-31", final: false },
+    period: { schoolYear: "2026-27", term: "ht", start: "2026-08-17", end: "2026-12-18", asOf: "2026-11-30", final: false },
     pupils,
     schools: SCHOOLS,
-    cases: [],
-    year: undefined,
+    cases: caseFacts(cases),
+    year: CALENDAR_2026_27,
     minGroup,
-    computedAt: "2026-11-01T05:00:00Z",
+    computedAt: "2026-12-01T05:00:00Z",
   });
+
+/** The true values, as the attacker's cells name them (the attacker does not know them; the test asks for a second one). */
+function truthOf(pupils: PupilTerm[], cases: DrawnCase[]): Map<string, number> {
+  const truth = new Map(
+    absenceFigures(pupils, SCHOOLS).figures.map((f) => [f.id.replace(/^organiser:/, "org:").replaceAll(":", "/"), f.value]),
+  );
+  const c = publish(pupils, 0, cases).cases;
+  const facts = caseFacts(cases);
+  const count = (pred: (f: CaseFact) => boolean) => {
+    const rows = facts.filter(pred);
+    const resolved = rows.filter((f) => f.resolvedOn).length;
+    return { opened: rows.length, resolved, open: rows.length - resolved };
+  };
+  const put = (prefix: string, key: string, pred: (f: CaseFact) => boolean) => {
+    const x = count(pred);
+    for (const m of ["opened", "resolved", "open"] as const) truth.set(`${prefix}/${key}/${m}`, x[m]);
+  };
+  put("total", "all", () => true);
+  for (const r of c.byKind) put("kind", r.key, (f) => f.kind === r.key);
+  for (const r of c.bySchool) put("cschool", r.key, (f) => (f.schoolIds[0] ?? "none") === r.key);
+  for (const r of c.byBreak)
+    put(
+      "break",
+      r.key,
+      (f) =>
+        ({ "2026-08-17": "sommarlov", "2026-11-02": "höstlov" })[f.episodeStart] === r.key ||
+        (r.key === "none" && f.episodeStart === "2026-09-21"),
+    );
+  return truth;
+}
 
 describe("suppression, as an attacker sees it", () => {
   it("no suppressed cell can be worked out from everything published for the period, and no shown cell breaks the rule", () => {
     fc.assert(
-      fc.property(fc.array(pupilArb, { minLength: 8, maxLength: 45 }), fc.constantFrom(5, 6, 10), (rows, minGroup) => {
-        const s = publish(population(rows), minGroup);
-        const view = attackerView(s);
-        for (const cell of view.cells.values()) {
-          if (cell.shown === "..") continue;
-          // A shown count is never 1 or 2, nor the rest of its group, nor in a small group.
-          expect(sensitive({ value: cell.shown, group: cell.max }, minGroup), cell.id).toBe(false);
-        }
-        // The true values, to ask for a second one: the attacker does not know them.
-        const truth = new Map(
-          absenceFigures(population(rows), SCHOOLS).figures.map((f) => [
-            f.id.replace(/^organiser:/, "org:").replaceAll(":", "/"),
-            f.value,
-          ]),
-        );
-        for (const cell of view.cells.values()) {
-          if (cell.shown !== "..") continue;
-          const value = truth.get(cell.id) as number;
-          expect(secondValueExists(view, cell.id, value, truth), `${cell.id} (${value}) is recovered`).toBe(true);
-        }
-      }),
+      fc.property(
+        fc.array(pupilArb, { minLength: 8, maxLength: 45 }),
+        fc.array(caseArb, { maxLength: 25 }),
+        fc.constantFrom(5, 6, 10),
+        (rows, cases, minGroup) => {
+          const s = publish(population(rows), minGroup, cases);
+          const view = attackerView(s);
+          const isCase = (id: string) => /^(total\/all\/(opened|resolved|open)|kind|cschool|break)\//.test(id);
+          for (const cell of view.cells.values()) {
+            if (cell.shown === "..") continue;
+            // A shown count is never 1 or 2, nor the rest of its group, nor in a small group (a case count: never 1 or 2).
+            if (isCase(cell.id)) expect([1, 2], cell.id).not.toContain(cell.shown);
+            else expect(sensitive({ value: cell.shown, group: cell.max }, minGroup), cell.id).toBe(false);
+          }
+          // The true values, to ask for a second one: the attacker does not know them.
+          const truth = truthOf(population(rows), cases);
+          for (const cell of view.cells.values()) {
+            if (cell.shown !== "..") continue;
+            const value = truth.get(cell.id);
+            expect(value, `the truth of ${cell.id}`).toBeTypeOf("number");
+            expect(secondValueExists(view, cell.id, value as number, truth), `${cell.id} (${value}) is recovered`).toBe(true);
+          }
+        },
+      ),
       { numRuns: Number(process.env.FC_RUNS ?? 25), verbose: true },
     );
   });
