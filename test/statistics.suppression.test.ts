@@ -124,9 +124,10 @@ function attackerView(s: AbsenceStatistics): { cells: Map<string, Cell>; lins: L
 /**
  * Exact: is there a non-negative integer solution of every constraint, the shown cells as shown,
  * in which `target` is not `value`? Bounds are narrowed until nothing changes (a naive loop over
- * every constraint), then the widest domain is split in halves, depth first. The half nearest the
- * truth is tried first only to find a witness quickly; a search that runs out of its budget
- * counts as recovered.
+ * every constraint), then the narrowest open domain is split in three — the value nearest the
+ * truth, what lies below it, what lies above — depth first. Trying the truth first only finds a
+ * witness quickly (the search is exhaustive either way); one that runs out of its budget counts
+ * as recovered.
  */
 function secondValueExists(
   view: ReturnType<typeof attackerView>,
@@ -141,7 +142,7 @@ function secondValueExists(
     const c = view.cells.get(id) as Cell;
     return c.shown === ".." ? ([0, c.max] as [number, number]) : ([c.shown, c.shown] as [number, number]);
   });
-  let budget = 20_000;
+  let budget = Number(process.env.ATTACK_BUDGET ?? 20_000);
   const narrow = (d: [number, number][]): boolean => {
     for (let changed = true; changed; ) {
       changed = false;
@@ -178,17 +179,17 @@ function secondValueExists(
     if (--budget < 0 || !narrow(d)) return false;
     let pick = -1;
     d.forEach(([a, b], i) => {
-      if (a < b && (pick < 0 || b - a > (d[pick] as number[])[1]! - (d[pick] as number[])[0]!)) pick = i;
+      if (a < b && (pick < 0 || b - a < (d[pick] as number[])[1]! - (d[pick] as number[])[0]!)) pick = i;
     });
     if (pick < 0) return true;
     const [a, b] = d[pick] as [number, number];
-    const mid = Math.floor((a + b) / 2);
+    // The value nearest the truth alone first, then what lies below it and above it.
+    const near = Math.min(b, Math.max(a, truth.get(ids[pick] as string) ?? a));
     const halves: [number, number][] = [
-      [a, mid],
-      [mid + 1, b],
+      [near, near],
+      ...(near > a ? [[a, near - 1] as [number, number]] : []),
+      ...(near < b ? [[near + 1, b] as [number, number]] : []),
     ];
-    const near = truth.get(ids[pick] as string) ?? a;
-    if (near > mid) halves.reverse();
     return halves.some((h) => {
       const next = d.map((x) => [...x] as [number, number]);
       next[pick] = h;
@@ -204,7 +205,9 @@ function secondValueExists(
     if ((a as number) > (b as number)) return false;
     const d = start.map((x) => [...x] as [number, number]);
     d[t] = [a as number, b as number];
-    return search(d);
+    const found = search(d);
+    if (process.env.ATTACK_DEBUG) console.log("attack", target, value, [a, b], found, "budget left", budget);
+    return found;
   });
 }
 
@@ -319,7 +322,7 @@ describe("suppression, as an attacker sees it", () => {
         (rows, cases, minGroup) => {
           const s = publish(population(rows), minGroup, cases);
           const view = attackerView(s);
-          const isCase = (id: string) => /^(total\/all\/(opened|resolved|open)|kind|cschool|break)\//.test(id);
+          const isCase = (id: string) => /^(total\/all\/(opened|resolved|open)$|(kind|cschool|break)\/)/.test(id);
           for (const cell of view.cells.values()) {
             if (cell.shown === "..") continue;
             // A shown count is never 1 or 2, nor the rest of its group, nor in a small group (a case count: never 1 or 2).
@@ -336,9 +339,14 @@ describe("suppression, as an attacker sees it", () => {
           }
         },
       ),
-      { numRuns: Number(process.env.FC_RUNS ?? 25), verbose: true },
+      {
+        numRuns: Number(process.env.FC_RUNS ?? 25),
+        verbose: true,
+        // FC_SEED and FC_PATH replay a failure fast-check printed.
+        ...(process.env.FC_SEED ? { seed: Number(process.env.FC_SEED), path: process.env.FC_PATH, endOnFailure: true } : {}),
+      },
     );
-  });
+  }, 1_800_000);
 
   it("the attacker has teeth: with only the primary rule it works out a suppressed cell", () => {
     // Girls 1 of 10 with 50 %, boys 4 of 12, the total shown: girls follow from total − boys.
