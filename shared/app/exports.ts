@@ -23,7 +23,7 @@ export interface ExportRow {
   schoolDaysOffered: number;
 }
 
-/** Up to this many rows are answered at once (about 80 bytes each, well under 6 MB); more run as a job. */
+/** Up to this many rows are answered at once (about 80 bytes each, well under 6 MB); more — or a count not yet published — run as a job. */
 export const inlineRows = () => Number(process.env.EXPORT_INLINE_ROWS ?? 20_000);
 
 const days = (x: number) => Math.round(x * 100) / 100;
