@@ -67,6 +67,16 @@ function attackerView(s: AbsenceStatistics): { cells: Map<string, Cell>; lins: L
   put("org", s.byOrganiser, MEASURES);
   put("school", s.bySchool, MEASURES);
   put("month", s.months, MONTH_MEASURES);
+  // A period of one month: its row is the total's.
+  if (s.months.length === 1)
+    for (const m of MONTH_MEASURES)
+      lins.push({
+        terms: [
+          [-1, `total/all/${m}`],
+          [1, `month/${s.months[0]?.key}/${m}`],
+        ],
+        eq: true,
+      });
   for (const m of MEASURES) {
     for (const [prefix, rows] of [
       ["grade", s.byGrade],
@@ -229,7 +239,8 @@ const pupilArb = fc.record({
 
 type Drawn = typeof pupilArb extends fc.Arbitrary<infer T> ? T : never;
 
-function population(rows: Drawn[]): PupilTerm[] {
+/** The drawn pupils' term: two months, or (the first publication of a term) one month that is the whole period. */
+function population(rows: Drawn[], oneMonth = false): PupilTerm[] {
   return rows.map((r, i) => {
     const school = SCHOOLS[r.school] as School;
     const offered = 40;
@@ -244,10 +255,16 @@ function population(rows: Drawn[]): PupilTerm[] {
       offered,
       excused,
       unexcused: absent - excused,
-      months: {
-        "2026-09": { offered: 20, absent: r.late ? Math.min(20, absent) : Math.floor(absent / 2) },
-        "2026-10": { offered: 20, absent: r.late ? Math.max(0, absent - 20) : absent - Math.floor(absent / 2) },
-      },
+      months: oneMonth
+        ? { "2026-09": { offered, absent, excused } }
+        : (() => {
+            const first = r.late ? Math.min(20, absent) : Math.floor(absent / 2);
+            const firstExcused = Math.min(first, excused);
+            return {
+              "2026-09": { offered: 20, absent: first, excused: firstExcused },
+              "2026-10": { offered: 20, absent: absent - first, excused: excused - firstExcused },
+            };
+          })(),
     };
   });
 }
@@ -319,8 +336,9 @@ describe("suppression, as an attacker sees it", () => {
         fc.array(pupilArb, { minLength: 8, maxLength: 45 }),
         fc.array(caseArb, { maxLength: 25 }),
         fc.constantFrom(5, 6, 10),
-        (rows, cases, minGroup) => {
-          const s = publish(population(rows), minGroup, cases);
+        fc.boolean(),
+        (rows, cases, minGroup, oneMonth) => {
+          const s = publish(population(rows, oneMonth), minGroup, cases);
           const view = attackerView(s);
           const isCase = (id: string) => /^(total\/all\/(opened|resolved|open)$|(kind|cschool|break)\/)/.test(id);
           for (const cell of view.cells.values()) {
@@ -330,7 +348,7 @@ describe("suppression, as an attacker sees it", () => {
             else expect(sensitive({ value: cell.shown, group: cell.max }, minGroup), cell.id).toBe(false);
           }
           // The true values, to ask for a second one: the attacker does not know them.
-          const truth = truthOf(population(rows), cases);
+          const truth = truthOf(population(rows, oneMonth), cases);
           for (const cell of view.cells.values()) {
             if (cell.shown !== "..") continue;
             const value = truth.get(cell.id);

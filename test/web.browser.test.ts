@@ -751,7 +751,7 @@ describe("the office's pages", () => {
     // Before the job ran for the term: the page says so.
     await expect(office.page.locator("main").textContent()).resolves.toContain("Inga siffror är publicerade");
     await accessible(office.page);
-    await publishStatistics(store(), "0180", "2026-10-05", "2026-10-05T04:30:00Z");
+    await publishStatistics(store(), "0180", "2026-10-08", "2026-10-08T04:30:00Z");
     await office.page.goto(`${app}/app/statistics?schoolYear=2026-27&term=ht`);
     const chart = office.page.getByRole("img", { name: "Andel elever med minst 50 % frånvaro per årskurs" });
     await expect(chart.count()).resolves.toBe(1);

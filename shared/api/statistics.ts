@@ -48,7 +48,11 @@ export const statisticsRoutes = {
     const kommunkod = ctx.params.kommunkod ?? "";
     requireOfficeOrSocial(ctx, kommunkod);
     const q = queryOf(ctx, s.CareStatisticsQuery);
-    const stats = await ctx.store.statistics<CareStatistics>(kommunkod, "care", q.schoolYear);
+    // The term asked for, else the latest of the school year that is published.
+    let stats: CareStatistics | undefined;
+    for (const term of q.term ? [q.term] : (["vt", "ht"] as const)) {
+      stats ??= await ctx.store.statistics<CareStatistics>(kommunkod, "care", periodKey(q.schoolYear, term));
+    }
     if (!stats) throw notPublished();
     return { status: 200, body: stats };
   },
@@ -65,6 +69,7 @@ export const statisticsRoutes = {
     const rowsExpected = published?.asOf === period.asOf ? published.total.pupils : Number.POSITIVE_INFINITY;
     if (rowsExpected > inlineRows()) {
       const job = await startExport(ctx.store, kommunkod, period, format, ctx.actor, new Date(ctx.now));
+      await auditExport(ctx.store, kommunkod, ctx.actor, `${period.schoolYear} ${period.term} job=${job.exportId} requested`, ctx.now);
       const item = { job: "export" as const, kommunkod, now: ctx.now, exportId: job.exportId };
       await exportRunner(item, () => runExport(ctx.store, job, period, ctx.actor));
       return {
@@ -93,6 +98,9 @@ export const statisticsRoutes = {
     const job = await ctx.store.getExport(ctx.params.exportId ?? "");
     // Another municipality's job, or one that lapsed, is not there for this office.
     if (!job || job.kommunkod !== kommunkod || job.expiresAt < ctx.now) throw problems.notFound("export");
+    // Each link handed out is audited: who fetched the file of personnummer, when.
+    if (job.status === "ready")
+      await auditExport(ctx.store, kommunkod, ctx.actor, `link job=${job.exportId} rows=${job.rows ?? 0}`, ctx.now);
     return { status: 200, body: await jobView(job, new Date(ctx.now)) };
   },
 } satisfies Record<string, Impl>;

@@ -130,7 +130,7 @@ export async function computeAbsence(store: Store, kod: string, period: Period, 
     minGroup,
     computedAt: now,
   });
-  return { stats, itemsRead: itemsRead + cases.length };
+  return { stats, terms, itemsRead: itemsRead + cases.length };
 }
 
 /** A group's outcomes in the care comparison (SPEC §9), `".."` where suppressed. */
@@ -147,6 +147,7 @@ export interface CareGroup {
 export interface CareStatistics {
   kommunkod: string;
   schoolYear: string;
+  term: Term;
   asOf: IsoDate;
   final: boolean;
   computedAt: string;
@@ -156,84 +157,97 @@ export interface CareStatistics {
   all: CareGroup;
 }
 
-/** The placed group against all pupils, both suppressed by the same rule; never a list. */
+const meanShare = (terms: PupilTerm[], f: (t: PupilTerm) => number) =>
+  Math.round((terms.reduce((s, t) => s + f(t) / t.offered, 0) / terms.length) * 1000) / 10;
+
+/**
+ * The placed children of a term against all pupils (SPEC §9); never a list. All pupils' figures
+ * are the term's own tables as published (suppressed there already), so the comparison shows
+ * nothing the tables hid; the placed group's are suppressed by the same rule.
+ */
 export function careComparison(input: {
   placed: { terms: PupilTerm[]; cases: CaseFact[]; count: number };
-  all: { terms: PupilTerm[]; cases: CaseFact[] };
+  all: { terms: PupilTerm[]; stats: AbsenceStatistics };
   minGroup: number;
 }): { placed: CareGroup; all: CareGroup } {
-  const figures: Figure[] = [];
-  const relations = { sums: [] as { total: string; parts: string[] }[], atMost: [] as [string, string][] };
-  const allCount = input.all.terms.length;
-  const group = (name: "placed" | "all", terms: PupilTerm[], cases: CaseFact[], count: number) => {
-    const n = name === "placed" ? count : allCount;
+  const { placed, all, minGroup } = input;
+  const allCount = all.stats.total.pupils;
+  const n = placed.count;
+  const max = Math.max(allCount, n) + placed.cases.length;
+  const children = (cs: CaseFact[]) => new Set(cs.map((c) => c.pupilId)).size;
+  const unplaced = placed.cases.filter((c) => c.kind === "unplaced");
+  const figures: Figure[] = [
     // The size of the placed group is itself a count of the municipality's children.
-    figures.push({
-      id: `${name}:pupils`,
-      value: n,
-      group: name === "placed" ? Math.max(allCount, n) : n,
-      max: Math.max(allCount, n),
-    });
-    figures.push({
-      id: `${name}:over50`,
-      value: terms.filter((t) => reaches(t.excused + t.unexcused, t.offered, 50)).length,
+    { id: "pupils", value: n, group: Math.max(allCount, n), max },
+    {
+      id: "over50",
+      value: placed.terms.filter((t) => reaches(t.excused + t.unexcused, t.offered, 50)).length,
       group: n,
-      max: Math.max(allCount, n),
-    });
-    relations.atMost.push([`${name}:over50`, `${name}:pupils`]);
-    figures.push({
-      id: `${name}:unplaced`,
-      value: new Set(cases.filter((c) => c.kind === "unplaced").map((c) => c.pupilId)).size,
-      group: n,
-      max: Math.max(allCount, n),
-    });
-    relations.atMost.push([`${name}:unplaced`, `${name}:pupils`]);
-    for (const k of CASE_KINDS)
-      figures.push({
-        id: `${name}:cases:${k}`,
-        value: cases.filter((c) => c.kind === k).length,
-        group: n,
-        max: cases.length + n,
-      });
-  };
-  group("placed", input.placed.terms, input.placed.cases, input.placed.count);
-  group("all", input.all.terms, input.all.cases, allCount);
-  const hidden = suppress(figures, relations, input.minGroup);
+      max,
+    },
+    { id: "unplaced", value: unplaced.length, group: n, max, children: children(unplaced) },
+    ...CASE_KINDS.map((k) => {
+      const cs = placed.cases.filter((c) => c.kind === k);
+      return { id: `cases:${k}`, value: cs.length, group: n, max, children: children(cs) };
+    }),
+  ];
+  const hidden = suppress(figures, { sums: [], atMost: [["over50", "pupils"]] }, minGroup);
   const byId = new Map(figures.map((f) => [f.id, f.value]));
   const shown = (id: string): Shown => (hidden.has(id) ? SUPPRESSED : (byId.get(id) ?? 0));
-  const out = (name: "placed" | "all", terms: PupilTerm[]): CareGroup => {
-    // A mean of a group too small to show would tell of each of its members.
-    const meanOk = !hidden.has(`${name}:pupils`) && terms.length >= input.minGroup;
-    const mean = (f: (t: PupilTerm) => number): Shown =>
-      meanOk ? Math.round((terms.reduce((s, t) => s + f(t) / t.offered, 0) / terms.length) * 1000) / 10 : SUPPRESSED;
-    const n = byId.get(`${name}:pupils`) ?? 0;
-    const over = shown(`${name}:over50`);
-    return {
-      pupils: shown(`${name}:pupils`),
-      meanShare: {
-        all: mean((t) => t.excused + t.unexcused),
-        excused: mean((t) => t.excused),
-        unexcused: mean((t) => t.unexcused),
-      },
-      over50: {
-        count: over,
-        share: over === SUPPRESSED || hidden.has(`${name}:pupils`) ? SUPPRESSED : n ? Math.round((over / n) * 1000) / 10 : 0,
-      },
-      unplacedEpisodes: shown(`${name}:unplaced`),
-      casesByKind: Object.fromEntries(CASE_KINDS.map((k) => [k, shown(`${name}:cases:${k}`)])) as Record<CaseKind, Shown>,
-    };
+  // A mean of a group too small to show would tell of each of its members.
+  const meanOk = !hidden.has("pupils") && placed.terms.length >= minGroup;
+  const over = shown("over50");
+  const placedGroup: CareGroup = {
+    pupils: shown("pupils"),
+    meanShare: {
+      all: meanOk ? meanShare(placed.terms, (t) => t.excused + t.unexcused) : SUPPRESSED,
+      excused: meanOk ? meanShare(placed.terms, (t) => t.excused) : SUPPRESSED,
+      unexcused: meanOk ? meanShare(placed.terms, (t) => t.unexcused) : SUPPRESSED,
+    },
+    over50: {
+      count: over,
+      share: over === SUPPRESSED || !meanOk ? SUPPRESSED : Math.round((over / placed.terms.length) * 1000) / 10,
+    },
+    unplacedEpisodes: shown("unplaced"),
+    casesByKind: Object.fromEntries(CASE_KINDS.map((k) => [k, shown(`cases:${k}`)])) as Record<CaseKind, Shown>,
   };
-  return { placed: out("placed", input.placed.terms), all: out("all", input.all.terms) };
+  const allMeanOk = all.terms.length >= minGroup;
+  const kindOpened = (k: CaseKind): Shown => all.stats.cases.byKind.find((r) => r.key === k)?.opened ?? 0;
+  const allGroup: CareGroup = {
+    pupils: allCount,
+    meanShare: {
+      all: allMeanOk ? meanShare(all.terms, (t) => t.excused + t.unexcused) : SUPPRESSED,
+      excused: allMeanOk ? meanShare(all.terms, (t) => t.excused) : SUPPRESSED,
+      unexcused: allMeanOk ? meanShare(all.terms, (t) => t.unexcused) : SUPPRESSED,
+    },
+    over50: { count: all.stats.total.counts.all_50 ?? SUPPRESSED, share: all.stats.total.shares.all_50 ?? SUPPRESSED },
+    unplacedEpisodes: kindOpened("unplaced"),
+    casesByKind: Object.fromEntries(CASE_KINDS.map((k) => [k, kindOpened(k)])) as Record<CaseKind, Shown>,
+  };
+  return { placed: placedGroup, all: allGroup };
 }
 
-/** The placed children's school year, wherever they went to school. */
+/** The placed children's term, wherever they went to school. */
 async function placedTerms(store: Store, kod: string, period: Pick<Period, "start" | "asOf">) {
   const ids = await store.carePupils(kod);
   const pupils = [...(await store.getPupils(ids)).values()].filter((p) =>
     (p.care ?? []).some((c) => c.placedBy === kod && c.from <= period.asOf && (!c.to || c.to >= period.start)),
   );
-  const schools = new Map<string, School>();
-  const calendars = new Map<string, Calendar>();
+  // Each school and its calendar read once, before any pupil's days are counted.
+  const loaded = new Map<string, Promise<{ school: School; calendar: Calendar } | null>>();
+  const load = (schoolId: string) => {
+    if (!loaded.has(schoolId))
+      loaded.set(
+        schoolId,
+        (async () => {
+          const school = await store.getSchool(schoolId);
+          return school
+            ? { school, calendar: await store.calendarFor(school, school.municipality, [period.start, period.asOf]) }
+            : null;
+        })(),
+      );
+    return loaded.get(schoolId) as Promise<{ school: School; calendar: Calendar } | null>;
+  };
   const terms: PupilTerm[] = [];
   const cases: CaseFact[] = [];
   await inParallel(pupils, 4, async (pupil) => {
@@ -241,12 +255,13 @@ async function placedTerms(store: Store, kod: string, period: Pick<Period, "star
       store.pupilEnrolments(pupil.pupilId),
       store.pupilAbsence(pupil.pupilId, period.start, period.asOf),
     ]);
+    const schools = new Map<string, School>();
+    const calendars = new Map<string, Calendar>();
     for (const e of enrolments as Enrolment[]) {
-      if (schools.has(e.schoolId)) continue;
-      const school = await store.getSchool(e.schoolId);
-      if (!school) continue;
-      schools.set(e.schoolId, school);
-      calendars.set(e.schoolId, await store.calendarFor(school, school.municipality, [period.start, period.asOf]));
+      const got = await load(e.schoolId);
+      if (!got) continue;
+      schools.set(e.schoolId, got.school);
+      calendars.set(e.schoolId, got.calendar);
     }
     const term = pupilTerm(
       pupil,
@@ -264,27 +279,24 @@ async function placedTerms(store: Store, kod: string, period: Pick<Period, "star
   return { count: pupils.length, terms, cases };
 }
 
-/** The school year's care comparison, as of the latest published day of its terms. */
-export async function computeCare(store: Store, kod: string, periods: Period[], now: string): Promise<CareStatistics | null> {
-  const first = periods[0];
-  const last = periods.at(-1);
-  if (!first || !last) return null;
-  const year = { start: first.start, asOf: last.asOf };
-  const [placed, all, cases, minGroup] = await Promise.all([
-    placedTerms(store, kod, year),
-    readTerms(store, kod, year),
-    municipalityCases(store, kod),
-    minGroupOf(store, kod),
-  ]);
-  const allCases = cases.filter((c) => c.openedOn >= year.start && c.openedOn <= year.asOf).map(factOf);
-  const groups = careComparison({ placed, all: { terms: all.terms, cases: allCases }, minGroup });
+/** A term's care comparison, beside its absence statistics (the same period, the same pupils). */
+export async function computeCare(
+  store: Store,
+  kod: string,
+  period: Period,
+  all: { terms: PupilTerm[]; stats: AbsenceStatistics },
+  now: string,
+): Promise<CareStatistics> {
+  const placed = await placedTerms(store, kod, period);
+  const groups = careComparison({ placed, all, minGroup: all.stats.minGroup });
   return {
     kommunkod: kod,
-    schoolYear: first.schoolYear,
-    asOf: year.asOf,
-    final: last.final && last.term === "vt",
+    schoolYear: period.schoolYear,
+    term: period.term,
+    asOf: period.asOf,
+    final: period.final,
     computedAt: now,
-    minGroup,
+    minGroup: all.stats.minGroup,
     unit: "school_day",
     ...groups,
   };
@@ -293,8 +305,9 @@ export async function computeCare(store: Store, kod: string, periods: Period[], 
 export const periodKey = (schoolYear: string, term: Term) => `${schoolYear}#${term}`;
 
 /**
- * The job: each period that may be published and is not yet as of its day is computed and stored,
- * with its school year's care comparison. Run again the same day, it reads one item per period.
+ * The job: each period that may be published and is not yet as of its day (or was computed with
+ * another smallest group) is computed and stored, with its care comparison. Run again the same
+ * day, it reads one item per period.
  */
 export async function publishStatistics(
   store: Store,
@@ -305,27 +318,23 @@ export async function publishStatistics(
 ): Promise<{ published: string[]; itemsRead: number }> {
   const published: string[] = [];
   let itemsRead = 0;
+  const minGroup = await minGroupOf(store, kod);
   for (const schoolYear of schoolYearsAround(today)) {
-    const periods = await periodsOf(store, kod, schoolYear, today);
-    let changed = false;
-    for (const period of periods) {
+    for (const period of await periodsOf(store, kod, schoolYear, today)) {
       const key = periodKey(schoolYear, period.term);
-      const stored = await store.statistics<AbsenceStatistics>(kod, "absence", key);
-      itemsRead++;
-      if (!opts.force && stored && stored.asOf === period.asOf && stored.final === period.final) continue;
-      const { stats, itemsRead: read } = await computeAbsence(store, kod, period, now);
+      const [stored, care] = await Promise.all([
+        store.statistics<AbsenceStatistics>(kod, "absence", key),
+        store.statistics<CareStatistics>(kod, "care", key),
+      ]);
+      itemsRead += 2;
+      const current = (x?: { asOf: IsoDate; final: boolean; minGroup: number }) =>
+        x !== undefined && x.asOf === period.asOf && x.final === period.final && x.minGroup === minGroup;
+      if (!opts.force && current(stored) && current(care)) continue;
+      const { stats, terms, itemsRead: read } = await computeAbsence(store, kod, period, now);
       itemsRead += read;
       await store.saveStatistics(kod, "absence", key, stats);
+      await store.saveStatistics(kod, "care", key, await computeCare(store, kod, period, { terms, stats }, now));
       published.push(key);
-      changed = true;
-    }
-    const care = await store.statistics<CareStatistics>(kod, "care", schoolYear);
-    if (periods.length && (changed || !care || opts.force)) {
-      const computed = await computeCare(store, kod, periods, now);
-      if (computed) {
-        await store.saveStatistics(kod, "care", schoolYear, computed);
-        published.push(`${schoolYear}#care`);
-      }
     }
   }
   if (published.length) logger.info("statistics published", { kommunkod: kod, today, published, itemsRead });

@@ -16,7 +16,8 @@ export const ABSENCE_KINDS = ["all", "excused", "unexcused"] as const;
 export type AbsenceKind = (typeof ABSENCE_KINDS)[number];
 export type Measure = `${AbsenceKind}_${(typeof THRESHOLDS)[number]}`;
 export const MEASURES: Measure[] = ABSENCE_KINDS.flatMap((k) => THRESHOLDS.map((t): Measure => `${k}_${t}`));
-export const MONTH_MEASURES: Measure[] = THRESHOLDS.map((t): Measure => `all_${t}`);
+/** Month by month the same measures as the term: all, excused and unexcused apart. */
+export const MONTH_MEASURES: Measure[] = MEASURES;
 export const BREAKS = ["sommarlov", "höstlov", "jullov", "sportlov", "påsklov"] as const;
 export const SCHOOL_FORMS = ["grundskola", "anpassad_grundskola", "specialskola", "sameskola"] as const;
 export type SchoolForm = (typeof SCHOOL_FORMS)[number];
@@ -33,16 +34,22 @@ export interface Period {
   final: boolean;
 }
 
-/** The last day of the month before `today`'s. */
+/** Days a school has to file a late report before a month's or a term's figures are taken (they are not taken again). */
+export const LATE_REPORT_DAYS = 7;
+
+/** The last day of the last full month whose late reports are in: a week into a month, the month before. */
 export function endOfLastFullMonth(today: IsoDate): IsoDate {
-  return addDays(`${today.slice(0, 7)}-01`, -1);
+  const settled = addDays(today, -LATE_REPORT_DAYS);
+  return addDays(`${settled.slice(0, 7)}-01`, -1);
 }
 
 /** A term's period as of today, or null while nothing of it may be published (it began after the last full month). */
 export function periodOf(schoolYear: string, term: Term, year: CalendarYear, today: IsoDate): Period | null {
   const range = [...year.terms].sort((a, b) => a.start.localeCompare(b.start))[term === "ht" ? 0 : 1];
   if (!range) return null;
-  if (range.end < today) return { schoolYear, term, start: range.start, end: range.end, asOf: range.end, final: true };
+  // A term is final once it has ended and a week has passed for late reports.
+  if (range.end < addDays(today, -LATE_REPORT_DAYS))
+    return { schoolYear, term, start: range.start, end: range.end, asOf: range.end, final: true };
   const asOf = endOfLastFullMonth(today);
   if (asOf < range.start) return null;
   return { schoolYear, term, start: range.start, end: range.end, asOf, final: false };
@@ -77,7 +84,7 @@ export interface PupilTerm {
   excused: number;
   unexcused: number;
   /** The same, month by month ("2026-09"). */
-  months: Record<string, { offered: number; absent: number }>;
+  months: Record<string, { offered: number; absent: number; excused: number }>;
 }
 
 /** A pupil's term from their enrolments, their schools' school days and the absence reported. */
@@ -105,7 +112,7 @@ export function pupilTerm(
       enrolledAt.set(d, s.schoolId);
       offered++;
       const key = d.slice(0, 7);
-      months[key] = { offered: (months[key]?.offered ?? 0) + 1, absent: 0 };
+      months[key] = { offered: (months[key]?.offered ?? 0) + 1, absent: 0, excused: 0 };
     }
   }
   if (!offered) return null;
@@ -118,7 +125,10 @@ export function pupilTerm(
     if (a.kind === "excused") excused += part;
     else unexcused += part;
     const m = months[a.date.slice(0, 7)];
-    if (m) m.absent += part;
+    if (m) {
+      m.absent += part;
+      if (a.kind === "excused") m.excused += part;
+    }
   }
   const school = schools.get(latest.schoolId) as School;
   return {
@@ -219,7 +229,7 @@ function rowOrder(prefix: string, keys: string[], measures: Measure[]): [string,
   return out;
 }
 
-function groupBy<T>(items: T[], key: (t: T) => string, order?: readonly string[]): Map<string, T[]> {
+function groupBy<T>(items: T[], key: (t: T) => string, order?: readonly string[], keepEmpty = false): Map<string, T[]> {
   const out = new Map<string, T[]>();
   for (const k of order ?? []) out.set(k, []);
   for (const t of items) {
@@ -227,7 +237,7 @@ function groupBy<T>(items: T[], key: (t: T) => string, order?: readonly string[]
     if (!out.has(k)) out.set(k, []);
     out.get(k)?.push(t);
   }
-  for (const [k, v] of out) if (!v.length) out.delete(k);
+  if (!keepEmpty) for (const [k, v] of out) if (!v.length) out.delete(k);
   return out;
 }
 
@@ -266,13 +276,16 @@ export function absenceFigures(pupils: PupilTerm[], schools: School[]) {
       pupils
         .filter((p) => p.months[month]?.offered)
         .map((p) => {
-          const x = p.months[month] as { offered: number; absent: number };
-          return new Set(MONTH_MEASURES.filter((m) => reaches(x.absent, x.offered, Number(m.split("_")[1]))));
+          const x = p.months[month] as PupilTerm["months"][string];
+          return measuresOf({ offered: x.offered, excused: x.excused, unexcused: x.absent - x.excused });
         }),
     ]),
   );
   figures.push(...rowFigures("month", monthGroups, MONTH_MEASURES));
   relations.atMost.push(...rowOrder("month", monthKeys, MONTH_MEASURES));
+  // A period of one month: the month's row is the total's (the first publication of a term).
+  if (monthKeys.length === 1 && pupils.length)
+    for (const m of MONTH_MEASURES) relations.sums.push({ total: `total:all:${m}`, parts: [`month:${monthKeys[0]}:${m}`] });
   return { dims, figures, relations, monthKeys, monthGroups };
 }
 
@@ -341,11 +354,12 @@ export function caseFigures(
   const none: CaseRow = { key: "all", opened: 0, resolved: 0, open: 0, medianDaysToResolution: null };
   if (!inPeriod.length) return { total: none, byKind: [], bySchool: [], byBreak: [] };
   const here = new Set(schools.map((s) => s.schoolId));
+  // Every row, empty or not: a row that appears only when a case exists would say so.
   const dims = {
     total: groupBy(inPeriod, () => "all"),
-    kind: groupBy(inPeriod, (c) => c.kind, CASE_KINDS),
-    school: groupBy(inPeriod, (c) => c.schoolIds.find((s) => here.has(s)) ?? "none", [...here, "none"]),
-    break: groupBy(inPeriod, (c) => breakBefore(c.episodeStart, year), [...BREAKS, "none"]),
+    kind: groupBy(inPeriod, (c) => c.kind, CASE_KINDS, true),
+    school: groupBy(inPeriod, (c) => c.schoolIds.find((s) => here.has(s)) ?? "none", [...here, "none"], true),
+    break: groupBy(inPeriod, (c) => breakBefore(c.episodeStart, year), [...BREAKS, "none"], true),
   };
   const resolved = (c: CaseFact) => c.resolvedOn !== undefined && c.resolvedOn <= period.asOf;
   const groupOf = (dim: string, key: string) =>
@@ -355,13 +369,20 @@ export function caseFigures(
   for (const [dim, g] of Object.entries(dims))
     for (const [key, members] of g) {
       const id = (m: string) => `${dim}:${key}:${m}`;
-      const done = members.filter(resolved).length;
+      const done = members.filter(resolved);
       const group = groupOf(dim, key);
       const max = inPeriod.length;
+      // The rule of 1 or 2 counts children: three cases of one child are one child.
+      const children = (cs: CaseFact[]) => (cs.every((c) => c.pupilId) ? new Set(cs.map((c) => c.pupilId)).size : undefined);
+      const still = members.filter((c) => !resolved(c));
+      const child = (cs: CaseFact[]) => {
+        const n = children(cs);
+        return n === undefined ? {} : { children: n };
+      };
       figures.push(
-        { id: id("opened"), value: members.length, group, max },
-        { id: id("resolved"), value: done, group, max },
-        { id: id("open"), value: members.length - done, group, max },
+        { id: id("opened"), value: members.length, group, max, ...child(members) },
+        { id: id("resolved"), value: done.length, group, max, ...child(done) },
+        { id: id("open"), value: still.length, group, max, ...child(still) },
       );
       relations.sums.push({ total: id("opened"), parts: [id("resolved"), id("open")] });
     }
@@ -375,14 +396,15 @@ export function caseFigures(
     [...dims[dim]].map(([key, members]) => {
       const id = (m: string) => `${dim}:${key}:${m}`;
       const days = members.filter(resolved).map((c) => daysBetween(c.openedOn, c.resolvedOn as IsoDate));
-      // A median of few cases would tell of each of them.
-      const enough = !hidden.has(id("resolved")) && days.length >= minGroup;
+      // A median of few cases would tell of each of them; "none" only where the count of resolved is shown as 0.
+      const hiddenResolved = hidden.has(id("resolved"));
       return {
         key,
         opened: shown(id("opened")),
         resolved: shown(id("resolved")),
         open: shown(id("open")),
-        medianDaysToResolution: days.length ? (enough ? median(days) : SUPPRESSED) : null,
+        medianDaysToResolution:
+          !hiddenResolved && days.length === 0 ? null : !hiddenResolved && days.length >= minGroup ? median(days) : SUPPRESSED,
       };
     });
   return {

@@ -19,6 +19,8 @@ export interface Figure {
   group: number;
   /** The largest value an attacker knows the figure could take (a shown group size), else the group. */
   max?: number;
+  /** How many children the count is about, where that differs (three cases of one child are one child). */
+  children?: number;
 }
 
 /** What an attacker knows binds the figures together. */
@@ -33,9 +35,10 @@ export const SUPPRESSED = "..";
 export type Shown = number | typeof SUPPRESSED;
 
 /** The primary rule: a small group, or a count (or the rest of its group) of 1 or 2. */
-export function sensitive(f: Pick<Figure, "value" | "group">, minGroup: number): boolean {
-  const rest = f.group - f.value;
-  return f.group < minGroup || f.value === 1 || f.value === 2 || rest === 1 || rest === 2;
+export function sensitive(f: Pick<Figure, "value" | "group" | "children">, minGroup: number): boolean {
+  const count = f.children ?? f.value;
+  const rest = f.group - count;
+  return f.group < minGroup || count === 1 || count === 2 || f.value === 1 || f.value === 2 || rest === 1 || rest === 2;
 }
 
 /** A linear constraint Σ coef·x (= or ≤) 0 over variable indexes. */

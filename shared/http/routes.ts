@@ -151,7 +151,7 @@ const entries = [
     fn: "admin",
     principals: ["municipality", "social"],
     summary:
-      "Children placed in care against all pupils (SPEC §9): absence shares, 50 % or more, unplaced episodes, cases by kind; suppressed, never a list",
+      "Children placed in care against all pupils in a term (SPEC §9; the latest published term of the school year unless `term` is given): absence shares, 50 % or more, unplaced episodes, cases by kind; suppressed, never a list; all pupils' figures are the term's tables as published",
     query: s.CareStatisticsQuery,
     responses: { 200: s.CareStatisticsResponse },
   }),

@@ -193,7 +193,7 @@ export const RosterQuery = z.strictObject({
   cursor: Cursor,
 });
 export const StatisticsQuery = z.strictObject({ schoolYear: SchoolYearSchema, term: z.enum(TERMS) });
-export const CareStatisticsQuery = z.strictObject({ schoolYear: SchoolYearSchema });
+export const CareStatisticsQuery = z.strictObject({ schoolYear: SchoolYearSchema, term: opt(z.enum(TERMS)) });
 export const ExportQuery = z.strictObject({
   schoolYear: SchoolYearSchema,
   term: z.enum(TERMS),
@@ -447,6 +447,7 @@ const CareGroup = z.looseObject({
 export const CareStatisticsResponse = z.looseObject({
   kommunkod: str,
   schoolYear: str,
+  term: z.enum(TERMS),
   asOf: str,
   final: z.boolean(),
   minGroup: num,

@@ -224,7 +224,7 @@ ${caseTable(
   })),
 )}
 </section>
-<p><a href="/app/statistics/care?schoolYear=${s.schoolYear}">${t("Barn placerade i samhällsvård jämfört med alla elever", "Children placed in care compared with all pupils")}</a></p>`;
+<p><a href="/app/statistics/care?schoolYear=${s.schoolYear}&amp;term=${s.term}">${t("Barn placerade i samhällsvård jämfört med alla elever", "Children placed in care compared with all pupils")}</a></p>`;
 }
 
 function carePage(k: Kit, t: T, s: CareStatistics): Html {
@@ -234,9 +234,10 @@ function carePage(k: Kit, t: T, s: CareStatistics): Html {
     [t("Placerade barn", "Children placed"), s.placed],
     [t("Alla elever", "All pupils"), s.all],
   ];
-  return html`<p>${t(`Läsåret ${s.schoolYear} till och med ${s.asOf}.`, `School year ${s.schoolYear} up to ${s.asOf}.`)} ${t(
-    "Placerade barn är de som kommunens socialtjänst har placerat i HVB, familjehem eller annan placering under läsåret, var de än gick i skolan. Ingen lista visas någonsin.",
-    "Children placed are those the municipality's social services placed in an HVB, a family home or otherwise during the school year, wherever they went to school. No list is ever shown.",
+  const termName = s.term === "ht" ? t("hösttermin", "autumn term") : t("vårtermin", "spring term");
+  return html`<p>${t(`Läsåret ${s.schoolYear}, ${termName}, till och med ${s.asOf}.`, `School year ${s.schoolYear}, ${termName}, up to ${s.asOf}.`)} ${t(
+    "Placerade barn är de som kommunens socialtjänst har placerat i HVB, familjehem eller annan placering under terminen, var de än gick i skolan; alla elever är terminens siffror som de publicerats. Ingen lista visas någonsin.",
+    "Children placed are those the municipality's social services placed in an HVB, a family home or otherwise during the term, wherever they went to school; all pupils are the term's figures as published. No list is ever shown.",
   )}</p>
 ${suppressionNote(t, s.minGroup)}
 <figure>${barChart({
@@ -261,7 +262,7 @@ ${suppressionNote(t, s.minGroup)}
 <tr><th scope="row">${t("Elever utan skolplacering någon gång", "Pupils unplaced at some time")}</th>${groups.map(([, g]) => html`<td>${fmt(g.unplacedEpisodes, lang)}</td>`)}</tr>
 ${CASE_KINDS.map((kind) => html`<tr><th scope="row">${t("Ärenden", "Cases")}: ${w.kinds[kind] ?? kind}</th>${groups.map(([, g]) => html`<td>${fmt(g.casesByKind[kind], lang)}</td>`)}</tr>`)}
 </tbody></table></div>
-<p><a href="/app/statistics?schoolYear=${s.schoolYear}">${t("Frånvarostatistik", "Absence statistics")}</a></p>`;
+<p><a href="/app/statistics?schoolYear=${s.schoolYear}&amp;term=${s.term}">${t("Frånvarostatistik", "Absence statistics")}</a></p>`;
 }
 
 /** The statistics pages, or undefined when the path is none of them. */
@@ -290,6 +291,7 @@ export async function statisticsRoute(k: Kit, r: WorkRequest): Promise<Response 
     const got = care
       ? await k.call(statisticsRoutes["GET /v1/municipalities/{kommunkod}/statistics/care"], { kommunkod }, undefined, {
           schoolYear,
+          term,
         })
       : await k.call(statisticsRoutes["GET /v1/municipalities/{kommunkod}/statistics/absence"], { kommunkod }, undefined, {
           schoolYear,
@@ -303,5 +305,5 @@ export async function statisticsRoute(k: Kit, r: WorkRequest): Promise<Response 
       "No figures are published for that period yet. A term's figures are published once it has ended, the current term's up to the end of the last full month.",
     )}</p>`;
   }
-  return k.page(200, layout(k.view(title), html`${periodForm(t, r.path, schoolYear, care ? undefined : term)}${body}`));
+  return k.page(200, layout(k.view(title), html`${periodForm(t, r.path, schoolYear, term)}${body}`));
 }

@@ -344,24 +344,33 @@ export class DynamoStore extends Table implements Store {
 
   /** The absence a school reported over some days (its day reports, one query). */
   async absenceDays(schoolId: string, from: IsoDate, to: IsoDate): Promise<(AbsenceDay & { pupilId: string })[]> {
-    const { items } = await this.queryAll<{ date?: string; sk: string; absent?: [string, number, string][] }>(
+    const { items } = await this.queryAll<{ sk: string; pupilIds?: string[]; absent?: [string, number, string][] }>(
       null,
       `SCHOOL#${schoolId}`,
-      {
-        skFrom: keys.absenceReport(schoolId, from).sk,
-        skUpTo: keys.absenceReport(schoolId, to).sk,
-        raw: true,
-      },
+      { skFrom: keys.absenceReport(schoolId, from).sk, skUpTo: keys.absenceReport(schoolId, to).sk, raw: true },
     );
-    return items.flatMap((i) =>
+    const dateOf = (sk: string) => sk.slice("ABSREPORT#".length);
+    const out = items.flatMap((i) =>
       (i.absent ?? []).map(([pupilId, fraction, kind]) => ({
         pupilId,
         schoolId,
-        date: i.sk.slice("ABSREPORT#".length),
+        date: dateOf(i.sk),
         fraction,
         kind: kind === "e" ? ("excused" as const) : ("unexcused" as const),
       })),
     );
+    // Reports filed before they carried part of day and kind: those are read pupil by pupil.
+    const older = items.filter((i) => !i.absent).flatMap((i) => (i.pupilIds ?? []).map((p) => keys.absence(p, dateOf(i.sk))));
+    for (const a of await this.batchGet<AbsenceDay & { pupilId: string }>(older))
+      if (a.schoolId === schoolId)
+        out.push({
+          pupilId: a.pupilId,
+          schoolId,
+          date: a.date,
+          fraction: a.fraction,
+          kind: a.kind === "excused" ? "excused" : "unexcused",
+        });
+    return out;
   }
 
   /** A pupil's reported absence over some days, at any school. */
