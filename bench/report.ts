@@ -99,7 +99,7 @@ export function markdown(r: Any): string {
       );
     lines.push(
       "",
-      `Share with 50 % or more in the population: ${st.share50} %. The job runs every morning and computes only on the first morning of a month and the morning after a term ends; on other mornings it costs the last row.`,
+      `Share with 50 % or more in the population: ${st.share50} %. The job runs every morning and computes only a week into a month and a week after a term ends; on other mornings it costs the last row.`,
       "",
     );
   }

@@ -69,7 +69,13 @@ export const statisticsRoutes = {
     const rowsExpected = published?.asOf === period.asOf ? published.total.pupils : Number.POSITIVE_INFINITY;
     if (rowsExpected > inlineRows()) {
       const job = await startExport(ctx.store, kommunkod, period, format, ctx.actor, new Date(ctx.now));
-      await auditExport(ctx.store, kommunkod, ctx.actor, `${period.schoolYear} ${period.term} job=${job.exportId} requested`, ctx.now);
+      await auditExport(
+        ctx.store,
+        kommunkod,
+        ctx.actor,
+        `${period.schoolYear} ${period.term} job=${job.exportId} requested`,
+        ctx.now,
+      );
       const item = { job: "export" as const, kommunkod, now: ctx.now, exportId: job.exportId };
       await exportRunner(item, () => runExport(ctx.store, job, period, ctx.actor));
       return {
