@@ -206,4 +206,27 @@ describe("the export for a national register", () => {
     });
     expect(other.status).toBe(404);
   });
+
+  it("a pupil who changed school in the term has a row at each school, the days split where they were enrolled", async () => {
+    const personnummer = pnr("2013-11-11");
+    const pupilId = await m.resident(personnummer);
+    const a = await api("POST", `/v1/schools/${m.schoolA}/enrolments`, {
+      key: m.keyA,
+      body: { pupilId, grade: "7", startDate: "2026-08-17" },
+    });
+    expect(a.status).toBe(201);
+    const c = await api("POST", `/v1/schools/${m.schoolC}/enrolments`, {
+      key: m.keyC,
+      body: { pupilId, grade: "7", startDate: "2026-09-14" },
+    });
+    expect(c.status).toBe(201);
+    const r = await api("GET", path, { key: m.muni });
+    const rows = r.body.rows.filter((x: { personnummer: string }) => x.personnummer === personnummer);
+    expect(rows.map((x: { skolenhetskod: string; schoolDaysOffered: number }) => [x.skolenhetskod, x.schoolDaysOffered])).toEqual(
+      [
+        [m.schoolA, schoolDays("2026-08-17", "2026-09-11").length],
+        [m.schoolC, schoolDays("2026-09-14", "2026-09-30").length],
+      ],
+    );
+  });
 });

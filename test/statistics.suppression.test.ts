@@ -255,6 +255,7 @@ function population(rows: Drawn[], oneMonth = false): PupilTerm[] {
       offered,
       excused,
       unexcused: absent - excused,
+      bySchool: [{ schoolId: school.schoolId, grade: r.grade, offered, excused, unexcused: absent - excused }],
       months: oneMonth
         ? { "2026-09": { offered, absent, excused } }
         : (() => {

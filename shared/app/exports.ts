@@ -31,15 +31,18 @@ const days = (x: number) => Math.round(x * 100) / 100;
 export async function exportRows(store: Store, kod: string, period: Pick<Period, "start" | "asOf">): Promise<ExportRow[]> {
   const { schools, terms, pupils } = await readTerms(store, kod, period);
   const bySchool = new Map(schools.map((s) => [s.schoolId, s]));
-  return terms.map((t) => ({
-    personnummer: pupils.get(t.pupilId)?.personnummer ?? "",
-    schoolForm: bySchool.get(t.schoolId)?.schoolForm ?? "grundskola",
-    skolenhetskod: t.schoolId,
-    grade: t.grade,
-    excusedDays: days(t.excused),
-    unexcusedDays: days(t.unexcused),
-    schoolDaysOffered: t.offered,
-  }));
+  // A row per pupil, school unit and grade: a pupil who changed school in the term has one at each.
+  return terms.flatMap((t) =>
+    t.bySchool.map((part) => ({
+      personnummer: pupils.get(t.pupilId)?.personnummer ?? "",
+      schoolForm: bySchool.get(part.schoolId)?.schoolForm ?? "grundskola",
+      skolenhetskod: part.schoolId,
+      grade: part.grade,
+      excusedDays: days(part.excused),
+      unexcusedDays: days(part.unexcused),
+      schoolDaysOffered: part.offered,
+    })),
+  );
 }
 
 const COLUMNS: (keyof ExportRow)[] = [

@@ -85,6 +85,8 @@ export interface PupilTerm {
   unexcused: number;
   /** The same, month by month ("2026-09"). */
   months: Record<string, { offered: number; absent: number; excused: number }>;
+  /** The same by school and grade, in the order enrolled (the export's rows). */
+  bySchool: { schoolId: string; grade: string; offered: number; excused: number; unexcused: number }[];
 }
 
 /** A pupil's term from their enrolments, their schools' school days and the absence reported. */
@@ -103,13 +105,21 @@ export function pupilTerm(
   if (!latest) return null;
   const months: PupilTerm["months"] = {};
   const enrolledAt = new Map<string, string>();
+  // Per school and grade (the export's rows): a pupil who changed school has a row at each.
+  const parts = new Map<string, PupilTerm["bySchool"][number]>();
+  const partOf = new Map<string, PupilTerm["bySchool"][number]>();
   let offered = 0;
   for (const s of within) {
     const from = maxDate(s.startDate, period.start);
     const to = s.endDate ? minDate(s.endDate, period.asOf) : period.asOf;
+    const partKey = `${s.schoolId}#${s.grade}`;
     for (let d = from; d <= to; d = addDays(d, 1)) {
       if (!isSchoolDay(s.schoolId, d) || enrolledAt.has(d)) continue;
       enrolledAt.set(d, s.schoolId);
+      if (!parts.has(partKey)) parts.set(partKey, { schoolId: s.schoolId, grade: s.grade, offered: 0, excused: 0, unexcused: 0 });
+      const part = parts.get(partKey) as PupilTerm["bySchool"][number];
+      part.offered++;
+      partOf.set(d, part);
       offered++;
       const key = d.slice(0, 7);
       months[key] = { offered: (months[key]?.offered ?? 0) + 1, absent: 0, excused: 0 };
@@ -124,6 +134,9 @@ export function pupilTerm(
     const part = Math.min(1, Math.max(0, a.fraction));
     if (a.kind === "excused") excused += part;
     else unexcused += part;
+    const at = partOf.get(a.date);
+    if (at && a.kind === "excused") at.excused += part;
+    else if (at) at.unexcused += part;
     const m = months[a.date.slice(0, 7)];
     if (m) {
       m.absent += part;
@@ -141,6 +154,7 @@ export function pupilTerm(
     excused,
     unexcused,
     months,
+    bySchool: [...parts.values()],
   };
 }
 
