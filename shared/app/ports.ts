@@ -31,6 +31,15 @@ export interface Actor {
   identity?: string;
 }
 
+/** A term of a school population, for a bulk load (the demo's and the benchmark's own schools). */
+export interface TermSeed {
+  pupils: Pupil[];
+  enrolments: Enrolment[];
+  reports: { schoolId: string; date: IsoDate; entries: ReportedAbsence[] }[];
+  /** Whose absence is also written pupil by pupil (the day reports hold everyone's). */
+  absenceItemsFor?: Set<string>;
+}
+
 /** One pupil's absence in a school's report of a day. */
 export interface ReportedAbsence {
   pupilId: string;
@@ -104,17 +113,7 @@ export interface Store {
    */
   seedPupils(pupils: Pupil[], today: IsoDate): Promise<void>;
   /** A term of a school population in bulk (pupils, enrolments, day reports): for a benchmark's or the demo's own schools only. */
-  seedTerm(
-    data: {
-      pupils: Pupil[];
-      enrolments: Enrolment[];
-      reports: { schoolId: string; date: IsoDate; entries: ReportedAbsence[] }[];
-      /** Whose absence is also written pupil by pupil (the day reports hold everyone's). */
-      absenceItemsFor?: Set<string>;
-    },
-    today: IsoDate,
-    at: string,
-  ): Promise<void>;
+  seedTerm(data: TermSeed, today: IsoDate, at: string): Promise<void>;
   /** Date-driven changes to apply on their day (the daily job of the pupil's municipality), deduplicated. */
   agendaWrites(
     pupil: Pupil,

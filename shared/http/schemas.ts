@@ -421,7 +421,8 @@ const CaseRow = z.looseObject({
   open: Shown,
   medianDaysToResolution: z.nullable(Shown),
 });
-export const AbsenceStatisticsResponse = z.looseObject({
+/** What every published period says of itself. */
+const Published = {
   kommunkod: str,
   schoolYear: str,
   term: z.enum(TERMS),
@@ -429,6 +430,9 @@ export const AbsenceStatisticsResponse = z.looseObject({
   final: z.boolean(),
   minGroup: num,
   unit: z.literal("school_day"),
+};
+export const AbsenceStatisticsResponse = z.looseObject({
+  ...Published,
   total: StatRow,
   byGrade: z.array(StatRow),
   bySex: z.array(StatRow),
@@ -445,12 +449,7 @@ const CareGroup = z.looseObject({
   casesByKind: z.record(z.string(), Shown),
 });
 export const CareStatisticsResponse = z.looseObject({
-  kommunkod: str,
-  schoolYear: str,
-  term: z.enum(TERMS),
-  asOf: str,
-  final: z.boolean(),
-  minGroup: num,
+  ...Published,
   placed: CareGroup,
   all: CareGroup,
 });

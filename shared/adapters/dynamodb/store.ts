@@ -13,6 +13,7 @@ import type {
   IdempotencyRecord,
   ReportedAbsence,
   Store,
+  TermSeed,
   WebSession,
   Write,
 } from "../../app/ports.ts";
@@ -94,17 +95,7 @@ export class DynamoStore extends Table implements Store {
    * transactions or conditions: for a benchmark's or the demo's own schools only, never for a change
    * the lock must see.
    */
-  async seedTerm(
-    data: {
-      pupils: Pupil[];
-      enrolments: Enrolment[];
-      reports: { schoolId: string; date: IsoDate; entries: ReportedAbsence[] }[];
-      /** Whose absence is also written pupil by pupil (the day reports hold everyone's). */
-      absenceItemsFor?: Set<string>;
-    },
-    today: IsoDate,
-    at: string,
-  ): Promise<void> {
+  async seedTerm(data: TermSeed, today: IsoDate, at: string): Promise<void> {
     const pnr = await Promise.all(
       data.pupils.map(async (p) => ({
         ...keys.personnummer(await this.pnrHash(p.personnummer)),
