@@ -4,6 +4,7 @@
  * the job reads again only what changed.
  */
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { keys } from "../shared/adapters/dynamodb/keys.ts";
 import { LocalFiles } from "../shared/adapters/files.ts";
 import { publishStatistics } from "../shared/app/statistics.ts";
 import { api, key, municipalityFixture, pnr, setToday, store, useTable } from "./helpers.ts";
@@ -116,6 +117,27 @@ describe("absence statistics", () => {
     expect(vt.status).toBe(404);
     const bad = await api("GET", `/v1/municipalities/${KOD}/statistics/absence?schoolYear=2026&term=autumn`, { key: m.muni });
     expect(bad.status).toBe(400);
+  });
+});
+
+describe("day reports filed before they carried part of day and kind", () => {
+  it("are read pupil by pupil, so old absence still counts", async () => {
+    const s = store();
+    const day = "2026-09-16";
+    // As the API wrote a day before this change: the report names the pupils; each pupil's item holds the rest.
+    await s.put({ ...keys.absenceReport(m.schoolB, day), entity: "absenceReport", pupilIds: ["p-legacy"], reportedAt: "x" });
+    await s.put({
+      ...keys.absence("p-legacy", day),
+      entity: "absence",
+      pupilId: "p-legacy",
+      date: day,
+      schoolId: m.schoolB,
+      kind: "excused",
+      fraction: 0.5,
+    });
+    expect(await s.absenceDays(m.schoolB, "2026-09-15", "2026-09-17")).toEqual([
+      { pupilId: "p-legacy", schoolId: m.schoolB, date: day, fraction: 0.5, kind: "excused" },
+    ]);
   });
 });
 
