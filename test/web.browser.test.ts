@@ -15,7 +15,9 @@ import { type Browser, type BrowserContext, chromium, type Page } from "playwrig
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createInvoker } from "../local/invoke.ts";
 import { startIdentityProvider, WEB_CLIENT_ID } from "../local/oidc.ts";
+import { CALENDAR_2026_27 } from "../local/school-year-2026-27.ts";
 import { startServer } from "../local/server.ts";
+import { statisticsPopulation } from "../local/statistics-population.ts";
 import { publishStatistics } from "../shared/app/statistics.ts";
 import { todayInStockholm } from "../shared/domain/dates.ts";
 import { OidcIdentityProvider } from "../shared/web/identity.ts";
@@ -751,6 +753,30 @@ describe("the office's pages", () => {
     // Before the job ran for the term: the page says so.
     await expect(office.page.locator("main").textContent()).resolves.toContain("Inga siffror är publicerade");
     await accessible(office.page);
+    // A population of its own, large enough that the charts have bars (the fixture's few pupils are all "..").
+    const schools = ["01809001", "01809002", "01809003"];
+    for (const [i, schoolId] of schools.entries())
+      await store().saveSchool(
+        {
+          schoolId,
+          name: `Statistikskolan ${i + 1}`,
+          organiserType: i === 2 ? "independent" : "municipal",
+          municipality: "0180",
+        },
+        { at: "2026-08-14T08:00:00Z", principal: "test" },
+      );
+    const data = statisticsPopulation({
+      kommunkod: "0180",
+      district: "0180-sodermalm",
+      schoolIds: schools,
+      count: 1500,
+      seed: 5,
+      until: "2026-09-30",
+      calendar: CALENDAR_2026_27,
+      schoolYear: "2026-27",
+      serialDigit: 7,
+    });
+    await store().seedTerm({ ...data, absenceItemsFor: new Set() }, "2026-10-08", "2026-10-08T04:00:00Z");
     await publishStatistics(store(), "0180", "2026-10-08", "2026-10-08T04:30:00Z");
     await office.page.goto(`${app}/app/statistics?schoolYear=2026-27&term=ht`);
     const chart = office.page.getByRole("img", { name: "Andel elever med minst 50 % frånvaro per årskurs" });
