@@ -33,7 +33,6 @@ const ALLOWED: Record<string, string> = {
   "bench/ingest.ts": "raw-transaction baseline",
   "bench/sweep.ts": "naive full-scan baseline",
   "bench/count.ts": "item counter on the client",
-  "bench/statistics.ts": "read-unit meter on the client",
   "infra/stack.ts": "the table declared from keys.ts",
 };
 

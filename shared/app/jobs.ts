@@ -91,7 +91,7 @@ export interface WorkOutcome {
   /** Contacts whose e-mail alerts reach nobody (alarmed on). */
   unreached?: number;
   /** What the statistics job published (nothing on most days). */
-  statistics?: { published: string[]; itemsRead: number };
+  statistics?: { published: string[] };
   export?: string;
 }
 

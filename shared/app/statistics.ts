@@ -1,13 +1,13 @@
 /**
  * The statistics job (SPEC §9): for one municipality, the absence and case figures of each term
- * that may be published, and the care comparison of the school year, computed into stored items
- * that the routes serve. It reads by municipality only — its schools, each school's enrolments and
+ * that may be published, each with its care comparison, computed into stored items that the
+ * routes serve. It reads by municipality only — its schools, each school's enrolments and
  * day reports, their pupils by key, the municipality's cases and placed pupils — never a scan. It
  * runs each morning from the work queue and recomputes only what a new month or a term's end
  * changed.
  */
 import { logger } from "../adapters/log.ts";
-import { type Calendar, isSchoolDay } from "../domain/calendar.ts";
+import { type Calendar, type CalendarYear, isSchoolDay } from "../domain/calendar.ts";
 import { addDays, type IsoDate, schoolYearOf } from "../domain/dates.ts";
 import { CASE_KINDS, type Case, type CaseKind, type Enrolment, type Pupil, type School } from "../domain/model.ts";
 import {
@@ -33,12 +33,18 @@ function schoolYearsAround(today: IsoDate): string[] {
   return [...new Set([schoolYearOf(today), schoolYearOf(addDays(today, -200))])];
 }
 
+/** The municipality's calendar of a school year. */
+async function yearOf(store: Store, kod: string, schoolYear: string): Promise<CalendarYear | undefined> {
+  return (await store.calendarFor(undefined, kod, [`${schoolYear.slice(0, 4)}-08-01`]))[schoolYear];
+}
+
+function periodsIn(schoolYear: string, year: CalendarYear | undefined, today: IsoDate): Period[] {
+  return year ? TERMS.map((t) => periodOf(schoolYear, t, year, today)).filter((p): p is Period => p !== null) : [];
+}
+
 /** The periods of a school year that may be published today, by the municipality's calendar. */
 export async function periodsOf(store: Store, kod: string, schoolYear: string, today: IsoDate): Promise<Period[]> {
-  const start = `${schoolYear.slice(0, 4)}-08-01`;
-  const year = (await store.calendarFor(undefined, kod, [start]))[schoolYear];
-  if (!year) return [];
-  return TERMS.map((t) => periodOf(schoolYear, t, year, today)).filter((p): p is Period => p !== null);
+  return periodsIn(schoolYear, await yearOf(store, kod, schoolYear), today);
 }
 
 /** What the job read of the municipality's schools for a period: each pupil's term, and their records. */
@@ -46,20 +52,18 @@ export async function readTerms(
   store: Store,
   kod: string,
   period: Pick<Period, "start" | "asOf">,
-): Promise<{ schools: School[]; terms: PupilTerm[]; pupils: Map<string, Pupil>; itemsRead: number }> {
+): Promise<{ schools: School[]; terms: PupilTerm[]; pupils: Map<string, Pupil> }> {
   const schools = (await store.schoolsIn(kod)).sort((a, b) => a.schoolId.localeCompare(b.schoolId));
   const bySchool = new Map(schools.map((s) => [s.schoolId, s]));
   const calendars = new Map<string, Calendar>();
   const spans = new Map<string, Span[]>();
   const absence = new Map<string, AbsenceDay[]>();
-  let itemsRead = schools.length;
   await inParallel(schools, 4, async (school) => {
     const [enrolments, days, calendar] = await Promise.all([
       store.schoolEnrolments(school.schoolId),
       store.absenceDays(school.schoolId, period.start, period.asOf),
       store.calendarFor(school, kod, [period.start, period.asOf]),
     ]);
-    itemsRead += enrolments.length + new Set(days.map((d) => d.date)).size;
     calendars.set(school.schoolId, calendar);
     for (const e of enrolments) {
       if (e.startDate > period.asOf || (e.endDate && e.endDate < period.start)) continue;
@@ -74,7 +78,6 @@ export async function readTerms(
     }
   });
   const pupils = await store.getPupils([...spans.keys()]);
-  itemsRead += pupils.size;
   const schoolDay = (schoolId: string, d: IsoDate) => isSchoolDay(d, calendars.get(schoolId) ?? {});
   const terms = [...spans]
     .sort(([a], [b]) => a.localeCompare(b))
@@ -83,7 +86,7 @@ export async function readTerms(
       return pupil ? pupilTerm(pupil, s, absence.get(pupilId) ?? [], period, bySchool, schoolDay) : null;
     })
     .filter((t): t is PupilTerm => t !== null);
-  return { schools, terms, pupils, itemsRead };
+  return { schools, terms, pupils };
 }
 
 /** The municipality's cases (its office's list, open and closed), as the statistics count them. */
@@ -112,25 +115,25 @@ async function minGroupOf(store: Store, kod: string): Promise<number> {
   return Math.max(5, (await store.settings(kod)).statisticsMinGroup);
 }
 
-/** One period's absence statistics, computed now. */
-export async function computeAbsence(store: Store, kod: string, period: Period, now: string) {
-  const [{ schools, terms, itemsRead }, cases, minGroup, calendar] = await Promise.all([
-    readTerms(store, kod, period),
-    municipalityCases(store, kod),
-    minGroupOf(store, kod),
-    store.calendarFor(undefined, kod, [period.start]),
-  ]);
+/** One period's absence statistics, computed now (the municipality's cases and smallest group read once per run). */
+async function computeAbsence(
+  store: Store,
+  kod: string,
+  period: Period,
+  run: { now: string; minGroup: number; cases: Case[]; year: CalendarYear | undefined },
+) {
+  const { schools, terms } = await readTerms(store, kod, period);
   const stats = absenceStatistics({
     kommunkod: kod,
     period,
     pupils: terms,
     schools,
-    cases: cases.map(factOf),
-    year: calendar[period.schoolYear],
-    minGroup,
-    computedAt: now,
+    cases: run.cases.map(factOf),
+    year: run.year,
+    minGroup: run.minGroup,
+    computedAt: run.now,
   });
-  return { stats, terms, itemsRead: itemsRead + cases.length };
+  return { stats, terms };
 }
 
 /** A group's outcomes in the care comparison (SPEC §9), `".."` where suppressed. */
@@ -315,28 +318,28 @@ export async function publishStatistics(
   today: IsoDate,
   now: string,
   opts: { force?: boolean } = {},
-): Promise<{ published: string[]; itemsRead: number }> {
+): Promise<{ published: string[] }> {
   const published: string[] = [];
-  let itemsRead = 0;
   const minGroup = await minGroupOf(store, kod);
+  let cases: Promise<Case[]> | undefined;
   for (const schoolYear of schoolYearsAround(today)) {
-    for (const period of await periodsOf(store, kod, schoolYear, today)) {
+    const year = await yearOf(store, kod, schoolYear);
+    for (const period of periodsIn(schoolYear, year, today)) {
       const key = periodKey(schoolYear, period.term);
       const [stored, care] = await Promise.all([
         store.statistics<AbsenceStatistics>(kod, "absence", key),
         store.statistics<CareStatistics>(kod, "care", key),
       ]);
-      itemsRead += 2;
       const current = (x?: { asOf: IsoDate; final: boolean; minGroup: number }) =>
         x !== undefined && x.asOf === period.asOf && x.final === period.final && x.minGroup === minGroup;
       if (!opts.force && current(stored) && current(care)) continue;
-      const { stats, terms, itemsRead: read } = await computeAbsence(store, kod, period, now);
-      itemsRead += read;
+      cases ??= municipalityCases(store, kod);
+      const { stats, terms } = await computeAbsence(store, kod, period, { now, minGroup, cases: await cases, year });
       await store.saveStatistics(kod, "absence", key, stats);
       await store.saveStatistics(kod, "care", key, await computeCare(store, kod, period, { terms, stats }, now));
       published.push(key);
     }
   }
-  if (published.length) logger.info("statistics published", { kommunkod: kod, today, published, itemsRead });
-  return { published, itemsRead };
+  if (published.length) logger.info("statistics published", { kommunkod: kod, today, published });
+  return { published };
 }

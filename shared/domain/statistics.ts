@@ -300,7 +300,7 @@ export function absenceFigures(pupils: PupilTerm[], schools: School[]) {
   // A period of one month: the month's row is the total's (the first publication of a term).
   if (monthKeys.length === 1 && pupils.length)
     for (const m of MONTH_MEASURES) relations.sums.push({ total: `total:all:${m}`, parts: [`month:${monthKeys[0]}:${m}`] });
-  return { dims, figures, relations, monthKeys, monthGroups };
+  return { dims, figures, relations, monthGroups };
 }
 
 /** The figures as shown: counts and shares, `".."` for every suppressed one. */
