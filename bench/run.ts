@@ -4,6 +4,7 @@
  *
  *   BENCH_QUICK=1 npm run bench   smaller populations and shorter load runs (a smoke run)
  */
+import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import { join } from "node:path";
@@ -12,6 +13,8 @@ import { freePort, startDynamoLocal } from "../local/dynamo.ts";
 const QUICK = process.env.BENCH_QUICK === "1";
 const dynamo = await startDynamoLocal();
 process.env.DYNAMODB_ENDPOINT = dynamo.endpoint;
+// The key-hash secret of this run (SPEC §1): a stage always has one.
+process.env.KEY_HMAC ??= randomBytes(32).toString("base64url");
 process.env.LOG_LEVEL = "error";
 process.env.AWS_REGION = "eu-north-1";
 

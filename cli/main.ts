@@ -15,15 +15,17 @@ import { RegisterRecord, SchoolBody } from "../shared/http/schemas.ts";
 
 const USAGE = `elevvakt — operator CLI
 
-  elevvakt credentials issue <principal> --label TEXT [--as "<your name>"]
-      An ops key is labelled with the person it belongs to; any other key issued here names its
-      issuer with --as (the label of your own ops key) and works once an operator of another
-      person approves it (POST /v1/credentials/{id}/approve).
+  elevvakt credentials issue <principal> --label TEXT
+      An ops key is yours: it acts as your AWS identity. Any other key issued here works once
+      another operator (another AWS identity) approves it:
+  elevvakt credentials approve <credentialId>
   elevvakt credentials revoke <credentialId>
       principal: ops | municipality:<kommunkod> | school:<skolenhetskod> | social:<district>
-      Local stage by default (npm start must be running); a deployed stage with
-      --table <name> --audit-table <name> [--region eu-north-1] (the stack's outputs
-      for both) and your AWS credentials.
+      You are your AWS caller identity (the ARN STS returns), never a name you type.
+      A deployed stage: --table <name> --audit-table <name> --key-secret <arn> [--region eu-north-1]
+      (the stack's outputs TableName, AuditLogTable, KeyHashSecretArn) with your AWS credentials.
+      The local stage by default (npm start must be running): it has no IAM, so name yourself
+      with --as "<name>" — the local stage vouches for no one.
 
   elevvakt sweep --as-of <YYYY-MM-DD> [--municipality <kommunkod>]
       Runs the sweep for a date (every municipality with a calendar unless one is named);
@@ -61,6 +63,7 @@ function args() {
         table: { type: "string" },
         "audit-table": { type: "string" },
         as: { type: "string" },
+        "key-secret": { type: "string" },
         region: { type: "string" },
         "key-file": { type: "string" },
         url: { type: "string" },
@@ -96,15 +99,35 @@ async function store() {
     process.env.TABLE_NAME = values.table;
     process.env.AUDIT_TABLE_NAME = values["audit-table"];
     if (values.region) process.env.AWS_REGION = values.region;
+    // Keys are stored as a keyed hash: issuing one reads the stage's secret (Secrets Manager).
+    if (values["key-secret"]) process.env.KEY_HMAC_SECRET = values["key-secret"];
   } else {
     const runtime = ".local/runtime.json";
     if (!existsSync(runtime)) fail("no local stage is running (start it with npm start), or name a deployed one with --table");
     const { endpoint, table } = JSON.parse(readFileSync(runtime, "utf8")) as { endpoint: string; table: string };
     process.env.DYNAMODB_ENDPOINT = endpoint;
     process.env.TABLE_NAME = table;
+    const { useLocalSecrets } = await import("../local/secrets.ts");
+    useLocalSecrets(".local");
   }
   const { DynamoStore } = await import("../shared/adapters/dynamodb/store.ts");
   return new DynamoStore();
+}
+
+/**
+ * Who the operator is (SPEC §1): their AWS caller identity, as STS says — never a name they type.
+ * The local stage has no IAM: there the name comes from --as, and vouches for no one.
+ */
+async function operatorIdentity(): Promise<string> {
+  if (!values.table) {
+    const name = values.as?.trim();
+    if (!name) fail('the local stage has no IAM: name yourself with --as "<name>" (the local stage vouches for no one)');
+    return `local:${name}`;
+  }
+  const { STSClient, GetCallerIdentityCommand } = await import("@aws-sdk/client-sts");
+  const out = await new STSClient(values.region ? { region: values.region } : {}).send(new GetCallerIdentityCommand({}));
+  if (!out.Arn) fail("STS did not say who you are");
+  return `aws:${out.Arn}`;
 }
 
 async function api(method: string, path: string, body: unknown) {
@@ -140,28 +163,43 @@ async function main() {
 
   if (group === "credentials" && action === "issue") {
     if (!arg || !parsePrincipal(arg)) fail(`not a principal: ${arg ?? "(none)"}\n\n${USAGE}`);
-    // An ops key belongs to a person: the label names them (SPEC §1), and the two-person rules rest on it.
-    if (arg === "ops" && !values.label?.trim())
-      fail('an ops key is labelled with the person it belongs to: --label "Förnamn Efternamn"');
-    // Any other key an operator issues works once an operator of another person approves it: the
-    // issuer is named as their own ops key is labelled, so they cannot approve it themselves.
-    if (arg !== "ops" && !values.as?.trim())
-      fail('name yourself as your ops key is labelled: --as "Förnamn Efternamn" (another operator approves the key)');
+    if (values.table && !values["key-secret"]) fail("--key-secret <arn> is required with --table (the stack's KeyHashSecretArn output)");
+    const me = await operatorIdentity();
     const s = await store();
+    // An ops key is the operator's own and acts as their identity; any other key waits for another operator.
     const issued = await issueCredential(s, arg, "cli", new Date().toISOString(), values.label, {
       status: arg === "ops" ? "active" : "pending_approval",
-      byPerson: arg === "ops" ? `cli:${process.env.USER ?? "operator"}` : (values.as?.trim() ?? ""),
+      byPerson: me,
+      byIdentity: me,
     });
     console.log(JSON.stringify(issued, null, 2));
-    console.error("elevvakt: the key is shown only now; store it safely.");
+    console.error(
+      `elevvakt: the key is shown only now; store it safely.${issued.status === "pending_approval" ? ` It works once another operator approves it: elevvakt credentials approve ${issued.credentialId}` : ""}`,
+    );
+    return;
+  }
+  if (group === "credentials" && action === "approve") {
+    if (!arg) fail("name the credentialId to approve");
+    const me = await operatorIdentity();
+    const s = await store();
+    const cred = await s.getCredential(arg);
+    if (!cred || cred.revokedAt) fail(`no credential ${arg}`);
+    if (cred.status !== "pending_approval") fail(`${arg} does not wait for an approval`);
+    // SPEC §1: another operator — another vouched identity than the one that issued it.
+    if (!cred.createdByIdentity || cred.createdByIdentity === me) {
+      fail(`${arg} was issued by ${cred.createdByIdentity ?? "an unknown identity"}: another operator approves it`);
+    }
+    await s.commit([s.credentialApproval(arg, { identity: me, at: new Date().toISOString() })]);
+    console.log(`approved ${arg} (${cred.principal}) as ${me}`);
     return;
   }
   if (group === "credentials" && action === "revoke") {
     if (!arg) fail("name the credentialId to revoke");
+    const me = await operatorIdentity();
     const s = await store();
     const cred = await s.getCredential(arg);
     if (!cred) fail(`no credential ${arg}`);
-    await s.revokeCredential(arg, new Date().toISOString(), `cli:${process.env.USER ?? "operator"}`);
+    await s.revokeCredential(arg, new Date().toISOString(), me);
     console.log(`revoked ${arg}`);
     return;
   }

@@ -212,8 +212,11 @@ export async function loadDemo(store: Store, now = new Date().toISOString()): Pr
   await call(muni, "PUT", `/v1/municipalities/${DEMO_KOMMUNKOD}/calendar/2026-27`, DEMO_CALENDAR_2026_27);
 
   const contacts = demoContacts();
-  // Contacts are the municipality office's to manage (SPEC §1).
-  for (const { id, ...c } of contacts) await call(muni, "PUT", `/v1/contacts/${id}`, c);
+  // Each board manages its own contacts (SPEC §1): the office its own and its schools', each district its own.
+  for (const { id, ...c } of contacts) {
+    const by = c.scope.startsWith("social:") ? (creds[c.scope] as string) : muni;
+    await call(by, "PUT", `/v1/contacts/${id}`, c);
+  }
 
   const pupils = demoPupils();
   const records = pupils.map(({ schoolId: _s, grade: _g, ...r }) => r);

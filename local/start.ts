@@ -27,6 +27,9 @@ const dynamo = await startDynamoLocal({
 });
 process.env.DYNAMODB_ENDPOINT = dynamo.endpoint;
 process.env.TABLE_NAME ??= "elevvakt";
+// Keys are stored as a keyed hash with the stage's secret (SPEC §1): the local stage's lies in .local/secrets.json.
+const { useLocalSecrets } = await import("./secrets.ts");
+const secrets = useLocalSecrets(LOCAL_DIR);
 await ensureTable(dynamo.endpoint, process.env.TABLE_NAME);
 // The CLI finds the running local stage here.
 writeFileSync(
@@ -55,6 +58,18 @@ process.env.OIDC_CLIENT_ID = WEB_CLIENT_ID;
 // Imported only now, so the handlers read the local endpoint and table from the environment.
 const { startServer } = await import("./server.ts");
 const server = await startServer(port, process.env.HOST ?? "127.0.0.1");
+
+if (secrets.created && existsSync(CREDENTIALS)) {
+  // Data from before keys were keyed hashes: its demo keys no longer match; issue them again.
+  const { issueCredential } = await import("../shared/api/admin.ts");
+  const old = JSON.parse(readFileSync(CREDENTIALS, "utf8")) as Record<string, string>;
+  const store = new DynamoStore();
+  const now = new Date().toISOString();
+  const creds: Record<string, string> = {};
+  for (const principal of Object.keys(old)) creds[principal] = (await issueCredential(store, principal, "demo", now, "demo")).key;
+  writeFileSync(CREDENTIALS, `${JSON.stringify(creds, null, 2)}\n`, { mode: 0o600 });
+  console.log(`elevvakt: keys are now stored as keyed hashes; the demo keys in ${CREDENTIALS} were issued again`);
+}
 
 if (!existsSync(CREDENTIALS)) {
   console.log("elevvakt: first start — loading the demo municipality 0180 …");

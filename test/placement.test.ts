@@ -2,9 +2,18 @@
 import { describe, expect, it } from "vitest";
 import { CALENDAR } from "../local/school-year-2026-27.ts";
 import type { Calendar } from "../shared/domain/calendar.ts";
-import type { Enrolment, Pupil, School } from "../shared/domain/model.ts";
+import type { Enrolment, Grade, Pupil, School } from "../shared/domain/model.ts";
 import { withCheckDigit } from "../shared/domain/personnummer.ts";
-import { decideEnrolment, decideRelease, isCompulsoryAge, placementOn, type ReleaseContext } from "../shared/domain/placement.ts";
+import {
+  decideEnrolment,
+  decideRelease,
+  expectedGrade,
+  isCompulsoryAge,
+  lastSchoolDayOf,
+  lockDaysAfter,
+  placementOn,
+  type ReleaseContext,
+} from "../shared/domain/placement.ts";
 import { Refusal } from "../shared/domain/refusal.ts";
 import { newPupil } from "../shared/domain/register.ts";
 
@@ -90,12 +99,15 @@ describe("placement", () => {
 });
 
 describe("release decisions", () => {
+  const day = { date: "2026-09-11", enrolled: true, absent: false, filed: true };
+  const absentDay = { ...day, absent: true };
   const ctx = (over: Partial<ReleaseContext> = {}): ReleaseContext => ({
     pupil: pupil("2015-01-01"),
     enrolment: enrolment(),
     school: municipal,
     register: "resident",
-    absentOnLastSchoolDay: false,
+    lastSchoolDay: day,
+    springTermEnd: "2027-06-11",
     today: "2026-09-14",
     now: "2026-09-14T08:00:00Z",
     by: "school:01800001",
@@ -111,10 +123,10 @@ describe("release decisions", () => {
   };
   it("keeps a transfer pending, and locks it for an absent pupil unless overridden", () => {
     expect(decideRelease(ctx(), { endDate: "2026-09-30", reason: "transfer" }).outcome).toBe("pending_release");
-    expect(code(() => decideRelease(ctx({ absentOnLastSchoolDay: true }), { endDate: "2026-09-30", reason: "transfer" }))).toBe(
+    expect(code(() => decideRelease(ctx({ lastSchoolDay: absentDay }), { endDate: "2026-09-30", reason: "transfer" }))).toBe(
       "release_locked",
     );
-    const o = decideRelease(ctx({ absentOnLastSchoolDay: true, overridden: true }), {
+    const o = decideRelease(ctx({ lastSchoolDay: absentDay, overridden: true }), {
       endDate: "2026-09-30",
       reason: "transfer",
     });
@@ -126,7 +138,7 @@ describe("release decisions", () => {
       "evidence_not_in_register",
     );
     expect(
-      decideRelease(ctx({ register: "emigrated", absentOnLastSchoolDay: true }), {
+      decideRelease(ctx({ register: "emigrated", lastSchoolDay: absentDay }), {
         endDate: "2026-09-14",
         reason: "emigrated",
         evidence: reg,
@@ -160,5 +172,95 @@ describe("release decisions", () => {
         }),
       ),
     ).toBe("enrolment_ended");
+  });
+});
+
+describe("issue 16: grades, completion and the lock's memory (SPEC §2, §3 rules 3 and 6)", () => {
+  const meta = { now: "2026-09-14T08:00:00Z", by: "school:01800001", today: "2026-09-14" };
+  const enrol = (birth: string, grade: Grade, over: Partial<Pupil> = {}, schoolForm?: School["schoolForm"]) =>
+    decideEnrolment(
+      pupil(birth, over),
+      {
+        schoolId: "01800001",
+        schoolMunicipality: "0180",
+        ...(schoolForm ? { schoolForm } : {}),
+        grade,
+        startDate: "2026-09-14",
+        enrolmentId: "x",
+      },
+      meta,
+    );
+  const code = (f: () => unknown) => {
+    try {
+      f();
+      return "none";
+    } catch (e) {
+      return e instanceof Refusal ? e.code : String(e);
+    }
+  };
+
+  it("accepts a grade up to two from the one the child's age gives, and nothing further without the office's exception", () => {
+    // Born 2015: in the school year 2026-27, grade 2026 − 2015 − 6 = 5.
+    expect(expectedGrade("2015-05-05", "2026-09-14")).toBe(5);
+    for (const g of ["3", "4", "5", "6", "7"] as const) expect(code(() => enrol("2015-05-05", g))).toBe("none");
+    for (const g of ["F", "1", "2", "8", "9"] as const) expect(code(() => enrol("2015-05-05", g))).toBe("grade_not_plausible");
+    // The red team's child: born 2015, enrolled in grade 9.
+    const exception = { gradeException: { reason: "skipped two years", by: "municipality:0180", at: meta.now } };
+    expect(code(() => enrol("2015-05-05", "9", exception))).toBe("none");
+    // Förskoleklass the autumn the child turns six; grade 10 in specialskola only.
+    expect(code(() => enrol("2020-05-05", "F"))).toBe("none");
+    expect(code(() => enrol("2011-05-05", "10"))).toBe("grade_not_plausible");
+    expect(code(() => enrol("2011-05-05", "10", {}, "specialskola"))).toBe("none");
+  });
+
+  const ctx = (grade: Grade, birth = "2011-03-03", school: School = municipal): ReleaseContext => ({
+    pupil: pupil(birth),
+    enrolment: enrolment({ grade }),
+    school,
+    register: "resident",
+    lastSchoolDay: { date: "2026-09-11", enrolled: true, absent: false, filed: true },
+    springTermEnd: "2027-06-11",
+    today: "2026-09-14",
+    now: "2026-09-14T08:00:00Z",
+    by: "school:01800001",
+  });
+  it("releases as completed only the last grade in the last six weeks of the spring term or later, or a pupil past compulsory age", () => {
+    expect(code(() => decideRelease(ctx("9"), { endDate: "2026-09-14", reason: "completed" }))).toBe("completion_not_plausible");
+    expect(code(() => decideRelease(ctx("9"), { endDate: "2027-04-29", reason: "completed" }))).toBe("completion_not_plausible");
+    expect(code(() => decideRelease(ctx("9"), { endDate: "2027-04-30", reason: "completed" }))).toBe("none");
+    expect(code(() => decideRelease(ctx("9"), { endDate: "2027-06-11", reason: "completed" }))).toBe("none");
+    expect(code(() => decideRelease(ctx("8", "2012-03-03"), { endDate: "2027-06-11", reason: "completed" }))).toBe(
+      "completion_not_plausible",
+    );
+    // Specialskola's last grade is 10.
+    const special: School = { ...municipal, schoolForm: "specialskola" };
+    expect(code(() => decideRelease(ctx("9", "2011-03-03", special), { endDate: "2027-06-11", reason: "completed" }))).toBe(
+      "completion_not_plausible",
+    );
+    expect(code(() => decideRelease(ctx("10", "2010-03-03", special), { endDate: "2027-06-11", reason: "completed" }))).toBe(
+      "none",
+    );
+    // Past compulsory school age (born 2010 is past it in 2026-27), any grade, any time.
+    expect(code(() => decideRelease(ctx("8", "2010-03-03"), { endDate: "2026-09-14", reason: "completed" }))).toBe("none");
+  });
+
+  it("remembers a day once reported absent, whatever a later report of it says, and locks an unreported last day", () => {
+    let p: Pick<Pupil, "lockDays"> = {};
+    p = { lockDays: lockDaysAfter(p, "2026-09-11", 1, "2026-09-14") };
+    // The school files the day again with the pupil present: the lock remembers.
+    p = { lockDays: lockDaysAfter(p, "2026-09-11", null, "2026-09-14") };
+    expect(p.lockDays).toEqual(["2026-09-11"]);
+    // A part of the day under half is no absence; weeks later the day is forgotten.
+    expect(lockDaysAfter({}, "2026-09-10", 0.25, "2026-09-14")).toBeUndefined();
+    expect(lockDaysAfter(p, "2026-11-02", null, "2026-11-02")).toBeUndefined();
+    const e = enrolment();
+    const released = (day: ReturnType<typeof lastSchoolDayOf>) =>
+      code(() => decideRelease({ ...ctx("5", "2015-01-01"), lastSchoolDay: day }, { endDate: "2026-09-30", reason: "transfer" }));
+    const present = pupil("2015-01-01");
+    expect(released(lastSchoolDayOf({ ...present, ...p }, e, "2026-09-11", true))).toBe("release_locked");
+    expect(released(lastSchoolDayOf(present, e, "2026-09-11", false))).toBe("last_day_not_reported");
+    expect(released(lastSchoolDayOf(present, e, "2026-09-11", true))).toBe("none");
+    // Not enrolled at the school that day (the enrolment began after it): nothing to lock.
+    expect(released(lastSchoolDayOf(present, enrolment({ startDate: "2026-09-14" }), "2026-09-11", false))).toBe("none");
   });
 });

@@ -1,6 +1,7 @@
 /** Routes for the municipality office and operations: calendars, schools, contacts, credentials. */
 
 import { notifierFromEnv } from "../adapters/notify.ts";
+import { stageSecret } from "../adapters/secrets.ts";
 import { municipalityContacts, withSubscriptionStates } from "../app/contacts.ts";
 import type { Notifier, Store } from "../app/ports.ts";
 import { type Notification, notificationId } from "../domain/alerts.ts";
@@ -14,7 +15,7 @@ import {
   type Principal,
   parsePrincipal,
 } from "../domain/principals.ts";
-import { bodyOf, type Ctx, type Impl } from "../http/http.ts";
+import { bodyOf, type Ctx, type Impl, guarded } from "../http/http.ts";
 import { problems } from "../http/problems.ts";
 import type { RoutesOf } from "../http/routes.ts";
 import * as s from "../http/schemas.ts";
@@ -41,7 +42,7 @@ function checkCalendar(schoolYear: string, body: ReturnType<typeof s.CalendarBod
   if (errs.length) throw problems.validation(errs, "The calendar is not consistent; see errors.");
 }
 
-export const adminRoutes: Record<RoutesOf<"admin">, Impl> = {
+export const adminRoutes = guarded<"admin">({
   ...statisticsRoutes,
   "PUT /v1/municipalities/{kommunkod}/calendar/{schoolYear}": async (ctx) => {
     const { kommunkod = "", schoolYear = "" } = ctx.params;
@@ -116,12 +117,12 @@ export const adminRoutes: Record<RoutesOf<"admin">, Impl> = {
   "PUT /v1/contacts/{contactId}": async (ctx) => {
     const contactId = ctx.params.contactId ?? "";
     const body = bodyOf(ctx, s.ContactBody);
-    if (ctx.principal.kind !== "municipality") throw problems.forbidden();
     const previous = await ctx.store.getContact(contactId);
-    const kod = ctx.principal.kommunkod;
-    if (!(await inMunicipality(ctx, body.scope)) || (previous && !(await inMunicipality(ctx, previous.scope)))) {
+    // Each board its own people (SPEC §1): an office never registers a social-services contact, nor a district an office's.
+    if (!(await manages(ctx, body.scope)) || (previous && !(await manages(ctx, previous.scope)))) {
       throw problems.forbidden();
     }
+    const kod = boardMunicipality(ctx.principal);
     // Email goes through the group's topic: keep the contact subscribed to it (SNS in AWS; nothing locally).
     const { subscriptionArn, subscribed } = await notifier().contactChanged({ contactId, ...body }, previous, ctx.store);
     const subscribedAt = subscribed ? ctx.now : previous?.subscribedAt;
@@ -138,8 +139,8 @@ export const adminRoutes: Record<RoutesOf<"admin">, Impl> = {
   "DELETE /v1/contacts/{contactId}": async (ctx) => {
     const contactId = ctx.params.contactId ?? "";
     const contact = await ctx.store.getContact(contactId);
-    // Another office's contact, or none at all: the same answer.
-    if (!contact || !(await inMunicipality(ctx, contact.scope))) throw problems.forbidden();
+    // Another board's contact, or none at all: the same answer.
+    if (!contact || !(await manages(ctx, contact.scope))) throw problems.forbidden();
     if (!contact.removedAt) {
       // Its e-mail stops receiving the group's alerts (unless another contact shares the address).
       await notifier().contactChanged({ ...contact, email: undefined }, contact, ctx.store);
@@ -156,12 +157,11 @@ export const adminRoutes: Record<RoutesOf<"admin">, Impl> = {
   },
 
   "GET /v1/contacts": async (ctx) => {
-    if (ctx.principal.kind !== "municipality") throw problems.forbidden();
-    const contacts = await withSubscriptionStates(
-      ctx.store,
-      notifier(),
-      await municipalityContacts(ctx.store, ctx.principal.kommunkod),
-    );
+    const kod = boardMunicipality(ctx.principal);
+    const all = await municipalityContacts(ctx.store, kod);
+    const mine: typeof all = [];
+    for (const c of all) if (await manages(ctx, c.scope)) mine.push(c);
+    const contacts = await withSubscriptionStates(ctx.store, notifier(), mine);
     const items = contacts.map((c) => ({
       contactId: c.contactId,
       name: c.name,
@@ -187,18 +187,19 @@ export const adminRoutes: Record<RoutesOf<"admin">, Impl> = {
         "An ops key is issued with the CLI (npx elevvakt credentials issue ops), not through the API.",
       );
     }
-    const scope = await scopeOf(ctx.store, target);
+    // An office issues its own, its schools' and its integrations' keys; a district its own; neither
+    // the other's — and nobody learns whether another municipality's school exists.
     const p = ctx.principal;
-    // A municipality office issues the keys of its own schools, districts and integrations — and
-    // learns nothing of whether another municipality's school exists.
-    if (p.kind === "municipality" && scope !== p.kommunkod) throw problems.forbidden();
+    if (p.kind !== "ops" && !(await manages(ctx, body.principal))) throw problems.forbidden();
+    const scope = await scopeOf(ctx.store, target);
     if (!scope) throw problems.conflict("school_not_registered", "Register the school unit first (PUT /v1/schools/{schoolId}).");
-    // A key that can read personal data, issued by ops, waits for a second operator (another person).
-    const status = p.kind === "ops" ? "pending_approval" : "active";
+    // A key an operator issues waits for another operator (another AWS identity), approved with the CLI.
     const issued = await issueCredential(ctx.store, body.principal, ctx.actor.principal, ctx.now, body.label, {
-      status,
+      status: p.kind === "ops" ? "pending_approval" : "active",
       byCredential: ctx.actor.credentialId,
-      byPerson: ctx.actor.person,
+      ...(ctx.actor.person ? { byPerson: ctx.actor.person } : {}),
+      // The vouched identity behind this issuing: the person's, or the issuing key's own issuer's.
+      ...(ctx.actor.identity || ctx.actor.issuer ? { byIdentity: ctx.actor.identity ?? ctx.actor.issuer } : {}),
       scope,
     });
     return { status: 201, body: issued };
@@ -206,9 +207,11 @@ export const adminRoutes: Record<RoutesOf<"admin">, Impl> = {
 
   "GET /v1/credentials": async (ctx) => {
     const p = ctx.principal;
-    const list = await ctx.store.credentials(p.kind === "municipality" ? p.kommunkod : undefined);
+    const list = await ctx.store.credentials(p.kind === "ops" ? undefined : boardMunicipality(p));
+    const mine: typeof list = [];
+    for (const c of list) if (p.kind === "ops" || (await manages(ctx, c.principal))) mine.push(c);
     // Metadata only: never a key, never its hash.
-    const items = list.map((c) => ({
+    const items = mine.map((c) => ({
       credentialId: c.credentialId,
       principal: c.principal,
       ...(c.label ? { label: c.label } : {}),
@@ -222,51 +225,48 @@ export const adminRoutes: Record<RoutesOf<"admin">, Impl> = {
     return { status: 200, body: { items } };
   },
 
-  "POST /v1/credentials/{credentialId}/approve": async (ctx) => {
-    const credentialId = ctx.params.credentialId ?? "";
-    const cred = await ctx.store.getCredential(credentialId);
-    if (!cred || cred.revokedAt) throw problems.notFound("credential");
-    if (cred.status !== "pending_approval") throw problems.conflict("not_pending", "This key does not wait for an approval.");
-    // A second operator: another person than the one who issued it, with another key labelled to them.
-    if (!ctx.actor.labelled) {
-      throw problems.conflict("labelled_keys_required", "A key is approved with an ops key labelled to its person.");
-    }
-    if (cred.createdByCredential === ctx.actor.credentialId || (cred.createdByPerson ?? cred.createdBy) === ctx.actor.person) {
-      throw problems.conflict(
-        "second_approver_required",
-        "A key issued by an operator is approved by an operator of another person (an ops key labelled to someone else).",
-      );
-    }
-    await ctx.store.commit([
-      ctx.store.credentialApproval(credentialId, { person: ctx.actor.person, credentialId: ctx.actor.credentialId, at: ctx.now }),
-    ]);
-    return { status: 200, body: { credentialId, principal: cred.principal, status: "active" } };
-  },
-
   "DELETE /v1/credentials/{credentialId}": async (ctx) => {
     const credentialId = ctx.params.credentialId ?? "";
     const cred = await ctx.store.getCredential(credentialId);
-    const p = ctx.principal;
-    // An office revokes the keys of its scope; nothing tells it whether another key exists.
-    if (p.kind === "municipality" && (!cred || cred.scope !== p.kommunkod)) throw problems.forbidden();
+    // An office or a district revokes the keys it manages; nothing tells it whether another key exists.
+    if (ctx.principal.kind !== "ops" && (!cred || !(await manages(ctx, cred.principal)))) throw problems.forbidden();
     if (!cred) throw problems.notFound("credential");
     if (!cred.revokedAt) {
       await ctx.store.revokeCredential(credentialId, ctx.now, ctx.actor.person ?? ctx.actor.principal);
     }
     return { status: 200, body: { credentialId, principal: cred.principal, revokedAt: cred.revokedAt ?? ctx.now } };
   },
-};
 
-/** Whether a contact's scope (an office, a school, a district) lies in the calling office's municipality. */
-async function inMunicipality(ctx: Ctx, scope: string): Promise<boolean> {
-  if (ctx.principal.kind !== "municipality") return false;
-  const kod = ctx.principal.kommunkod;
+});
+
+/**
+ * Whether the caller manages the keys and contacts of a scope (SPEC §1: each board its own): an
+ * office its own, and its schools' (schools that lie in its municipality); a social-services district
+ * its own; operators the keys of every scope (contacts are the boards' own). Never across boards.
+ */
+async function manages(ctx: Ctx, scope: string): Promise<boolean> {
+  const p = ctx.principal;
   const target = parsePrincipal(scope);
   if (!target) return false;
-  if (target.kind === "municipality") return target.kommunkod === kod;
-  if (target.kind === "social") return districtMunicipality(target.district) === kod;
-  if (target.kind === "school") return (await ctx.store.getSchool(target.schoolId))?.municipality === kod;
-  return false;
+  switch (p.kind) {
+    case "municipality":
+      if (target.kind === "municipality") return target.kommunkod === p.kommunkod;
+      if (target.kind === "school") return (await ctx.store.getSchool(target.schoolId))?.municipality === p.kommunkod;
+      return false;
+    case "social":
+      return target.kind === "social" && target.district === p.district;
+    case "ops":
+      return target.kind !== "ops";
+    case "school":
+      return false;
+  }
+}
+
+/** The municipality whose keys and contacts a board keeps (an office's own, a district's). */
+function boardMunicipality(p: Principal): string {
+  if (p.kind === "municipality") return p.kommunkod;
+  if (p.kind === "social") return districtMunicipality(p.district);
+  throw problems.forbidden();
 }
 
 /** The municipality a principal's key belongs to: its own, its school's, its district's; `ops` for operators. */
@@ -285,7 +285,8 @@ export async function scopeOf(store: Store, p: Principal): Promise<string | null
 
 /**
  * Issues a credential; the key exists only in this answer. Also used by the CLI and the local demo.
- * Every key but an operator's is announced to the attendance office of its municipality (SPEC §1).
+ * Every key but an operator's is announced to the board of its scope (SPEC §1): the attendance
+ * office, or the district's social services.
  */
 export async function issueCredential(
   store: Store,
@@ -293,7 +294,13 @@ export async function issueCredential(
   by: string,
   now: string,
   label?: string,
-  opts: { status?: "active" | "pending_approval"; byCredential?: string; byPerson?: string; scope?: string } = {},
+  opts: {
+    status?: "active" | "pending_approval";
+    byCredential?: string;
+    byPerson?: string;
+    byIdentity?: string;
+    scope?: string;
+  } = {},
 ): Promise<{ credentialId: string; principal: string; key: string; status: "active" | "pending_approval" }> {
   const target = parsePrincipal(principal);
   if (!target) throw problems.validation([{ path: "/principal", message: "not a principal" }]);
@@ -305,7 +312,8 @@ export async function issueCredential(
   const record: CredentialRecord = {
     credentialId,
     principal,
-    secretHash: hashSecret(secret),
+    // A keyed hash: whoever can write the table but not read the stage's secret makes no working key.
+    secretHash: hashSecret(secret, await stageSecret("keys")),
     status,
     scope,
     createdAt: now,
@@ -313,10 +321,11 @@ export async function issueCredential(
     ...(label ? { label } : {}),
     ...(opts.byCredential ? { createdByCredential: opts.byCredential } : {}),
     ...(opts.byPerson ? { createdByPerson: opts.byPerson } : {}),
+    ...(opts.byIdentity ? { createdByIdentity: opts.byIdentity } : {}),
   };
   await store.commit([
     ...store.credentialWrites(record),
-    ...(target.kind === "ops" ? [] : [store.outboxWrite(keyAnnouncement(record, now))]),
+    ...(target.kind === "ops" ? [] : [store.outboxWrite(keyAnnouncement(record, target, now))]),
   ]);
   return { credentialId, principal, key, status };
 }
@@ -359,21 +368,26 @@ export async function announceContactBound(
   ]);
 }
 
-/** Tells the attendance office that a key of its municipality was issued: which, labelled what, by whom. */
-function keyAnnouncement(c: CredentialRecord, now: string): Notification {
+/** Tells the board of a key's scope that it was issued: which, labelled what, by whom. */
+function keyAnnouncement(c: CredentialRecord, target: Principal, now: string): Notification {
   const ref = `credential:${c.credentialId}`;
+  // Social services' keys are theirs alone: their district is told, never the education office.
+  const [scope, role] =
+    target.kind === "social"
+      ? ([`social:${target.district}`, "social_services"] as const)
+      : ([`municipality:${c.scope}`, "attendance_office"] as const);
   return {
     notificationId: notificationId(ref, "issued"),
     noticeRef: ref,
     step: "key_issued",
     channel: "email",
-    recipient: `municipality:${c.scope}#attendance_office`,
-    scope: `municipality:${c.scope}`,
-    role: "attendance_office",
-    subject: "Elevvakt: a key for your municipality was issued",
+    recipient: `${scope}#${role}`,
+    scope,
+    role,
+    subject: "Elevvakt: a key of yours was issued",
     text:
       `A key for ${c.principal}${c.label ? ` labelled "${c.label}"` : ""} was issued by ${c.createdByPerson ?? c.createdBy}` +
-      `${c.status === "pending_approval" ? "; it works once a second operator approves it" : ""}. ` +
+      `${c.status === "pending_approval" ? "; it works once another operator approves it" : ""}. ` +
       `If you do not know of it, revoke it (DELETE /v1/credentials/${c.credentialId}) and tell your operators.`,
     status: "pending",
     attempts: 0,

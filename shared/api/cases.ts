@@ -10,7 +10,7 @@ import { addDays } from "../domain/dates.ts";
 import { caseClock } from "../domain/detection.ts";
 import type { Case, CaseKind, ChecklistItem, ChecklistTick, JournalEntry } from "../domain/model.ts";
 import { comingEnrolment } from "../domain/placement.ts";
-import { bodyOf, type Ctx, type Impl, queryOf } from "../http/http.ts";
+import { bodyOf, type Ctx, type Impl, queryOf, guarded } from "../http/http.ts";
 import { problems } from "../http/problems.ts";
 import type { RoutesOf } from "../http/routes.ts";
 import * as s from "../http/schemas.ts";
@@ -216,7 +216,7 @@ function journalEntry(ctx: Ctx, text: string): JournalEntry {
 /** Who may resolve by hand (SPEC §4): absence kinds also the school; the others the office or social services. */
 const SCHOOL_MAY_RESOLVE: readonly CaseKind[] = ["not_returned", "long_absence"];
 
-export const caseRoutes: Record<RoutesOf<"cases">, Impl> = {
+export const caseRoutes = guarded<"cases">({
   "POST /v1/municipalities/{kommunkod}/sweeps": async (ctx) => {
     const kommunkod = ctx.params.kommunkod ?? "";
     if (ctx.principal.kind === "municipality") requireOwnMunicipality(ctx, kommunkod);
@@ -380,4 +380,4 @@ export const caseRoutes: Record<RoutesOf<"cases">, Impl> = {
     });
     return reply(ctx, "case.read");
   },
-};
+});

@@ -5,11 +5,19 @@ import type { Write } from "../app/ports.ts";
 import { type Notification, notificationId } from "../domain/alerts.ts";
 import { calendarDates } from "../domain/calendar.ts";
 import { caseIdFor, withCaseChanges } from "../domain/cases.ts";
-import { addDays, type IsoDate } from "../domain/dates.ts";
+import { addDays, type IsoDate, schoolYearOf } from "../domain/dates.ts";
 import { honourConcern, isHigh, placementAnswers } from "../domain/detection.ts";
 import { enrolmentIdFor, pupilIdOfEnrolment } from "../domain/ids.ts";
 import { caseFamily, type Enrolment, type Grade, type Pupil, type School } from "../domain/model.ts";
-import { decideEnrolment, decideRelease, lastSchoolDayBefore, type ReleaseRequest, wasAbsent } from "../domain/placement.ts";
+import {
+  decideEnrolment,
+  decideRelease,
+  lastSchoolDayBefore,
+  lastSchoolDayOf,
+  type ReleaseRequest,
+  springTermEnd,
+  watcherOf,
+} from "../domain/placement.ts";
 import type { Ctx } from "../http/http.ts";
 import { problems } from "../http/problems.ts";
 import { presentEnrolment, resolvePupil } from "./common.ts";
@@ -33,6 +41,7 @@ export async function enrol(ctx: Ctx, school: School, input: EnrolmentInput): Pr
       {
         schoolId: school.schoolId,
         schoolMunicipality: school.municipality,
+        ...(school.schoolForm ? { schoolForm: school.schoolForm } : {}),
         grade: input.grade,
         startDate: input.startDate,
         enrolmentId,
@@ -151,9 +160,61 @@ function homeNotice(enrolmentId: string, kommunkod: string, now: string, step: s
   };
 }
 
+/** Tells the home office that a school released a child off the watch (rule 3): the school and a reference, never the child. */
+function offWatchNotice(enrolmentId: string, kommunkod: string, school: School, req: ReleaseRequest, now: string): Notification {
+  const n = homeNotice(
+    enrolmentId,
+    kommunkod,
+    now,
+    "left_watch",
+    `${school.name} (${school.schoolId}) released a child resident with you as ${req.reason}, from ${req.endDate}; the child is no longer watched. If that is not right, ask the school.`,
+  );
+  return { ...n, subject: "Elevvakt: a child left the watch" };
+}
+
 /** The reference a transfer notice gives the old school: opaque, shown on the roster row it concerns. */
 export function transferRef(enrolmentId: string): string {
   return `T-${createHash("sha256").update(enrolmentId).digest("hex").slice(0, 8).toUpperCase()}`;
+}
+
+/** The releases that take a child off the watch (rule 3): the home office is told of each. */
+const OFF_WATCH: readonly ReleaseRequest["reason"][] = ["completed", "moved_out", "deceased", "emigrated"];
+
+/** What the release rules decide for this request now (rules 2–6, 8), read from the store: the decision, or the rule's refusal thrown. */
+export async function decideReleaseNow(
+  ctx: Ctx,
+  school: School,
+  enrolmentId: string,
+  req: ReleaseRequest,
+  opts: { overridden?: boolean } = {},
+) {
+  const pupilId = pupilIdOfEnrolment(enrolmentId);
+  if (!pupilId) throw problems.notFound("enrolment at this school");
+  const [pupil, enrolment] = await Promise.all([ctx.store.getPupil(pupilId), ctx.store.getEnrolment(pupilId, enrolmentId)]);
+  if (!pupil || !enrolment || enrolment.schoolId !== school.schoolId) throw problems.notFound("enrolment at this school");
+  if (enrolment.status === "ended" && enrolment.endReason === "transferred" && req.reason === "transfer") {
+    // A receiving school already took the pupil in: the release has nothing left to do.
+    return { pupil, enrolment, done: true as const };
+  }
+  const calendar = await ctx.store.calendarFor(school, undefined, calendarDates(ctx.today, req.endDate));
+  const last = lastSchoolDayBefore(ctx.today, calendar);
+  const filed = await ctx.store.filedDays(school.schoolId, [schoolYearOf(last)]);
+  const decision = decideRelease(
+    {
+      pupil,
+      enrolment,
+      school,
+      register: pupil.residency,
+      lastSchoolDay: lastSchoolDayOf(pupil, enrolment, last, filed.has(last)),
+      springTermEnd: springTermEnd(calendar, req.endDate),
+      today: ctx.today,
+      now: ctx.now,
+      by: ctx.actor.principal,
+      overridden: opts.overridden ?? false,
+    },
+    req,
+  );
+  return { pupil, enrolment, decision, done: false as const };
 }
 
 /** Rules 2–6 and 8: a school's release, or an approved override's. */
@@ -164,30 +225,11 @@ export async function release(
   req: ReleaseRequest,
   opts: { overridden?: boolean } = {},
 ): Promise<{ status: 200 | 202; body: unknown }> {
-  const pupilId = pupilIdOfEnrolment(enrolmentId);
-  if (!pupilId) throw problems.notFound("enrolment at this school");
-  const calendar = await ctx.store.calendarFor(school, undefined, calendarDates(ctx.today));
   return ctx.store.withRetry(async () => {
-    const [pupil, enrolment] = await Promise.all([ctx.store.getPupil(pupilId), ctx.store.getEnrolment(pupilId, enrolmentId)]);
-    if (!pupil || !enrolment || enrolment.schoolId !== school.schoolId) throw problems.notFound("enrolment at this school");
-    if (enrolment.status === "ended" && enrolment.endReason === "transferred" && req.reason === "transfer") {
-      // A receiving school already took the pupil in: the release has nothing left to do.
-      return { status: 200, body: presentEnrolment(enrolment, pupil, ctx.today) };
-    }
-    const decision = decideRelease(
-      {
-        pupil,
-        enrolment,
-        school,
-        register: pupil.residency,
-        absentOnLastSchoolDay: wasAbsent(pupil, lastSchoolDayBefore(ctx.today, calendar)),
-        today: ctx.today,
-        now: ctx.now,
-        by: ctx.actor.principal,
-        overridden: opts.overridden ?? false,
-      },
-      req,
-    );
+    const now = await decideReleaseNow(ctx, school, enrolmentId, req, opts);
+    const { pupil, enrolment } = now;
+    if (now.done) return { status: 200, body: presentEnrolment(enrolment, pupil, ctx.today) };
+    const { decision } = now;
     let after = decision.next;
     const items: Write[] = [
       ctx.store.enrolmentWrite(decision.enrolment, { created: false }),
@@ -222,10 +264,15 @@ export async function release(
         opened = true;
       }
     }
-    // An enrolment ended within days of being made (an enrol-and-withdraw look-up, or a mistake) is told to the home office.
-    const home = pupil.homeMunicipality;
+    // A release that takes the child off the watch is told to the home office (rule 3), and so is an
+    // enrolment ended within days of being made (an enrol-and-withdraw look-up, or a mistake).
+    const home = watcherOf(pupil);
     const days = (Date.parse(ctx.now) - Date.parse(enrolment.createdAt)) / 86_400_000;
-    if (home && decision.outcome === "ended" && days <= QUICK_END_DAYS) {
+    // (An emigration on a certificate alone keeps the child watched: it opens a case instead.)
+    const offWatch = decision.outcome === "ended" && OFF_WATCH.includes(req.reason) && !decision.opens;
+    if (home && offWatch) {
+      items.push(ctx.store.outboxWrite(offWatchNotice(enrolmentId, home, school, req, ctx.now)));
+    } else if (home && decision.outcome === "ended" && days <= QUICK_END_DAYS) {
       items.push(
         ctx.store.outboxWrite(
           homeNotice(

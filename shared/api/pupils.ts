@@ -7,7 +7,7 @@ import { hadFlag, honourConcern } from "../domain/detection.ts";
 import type { Pupil } from "../domain/model.ts";
 import { placementOn } from "../domain/placement.ts";
 import { districtMunicipality } from "../domain/principals.ts";
-import { bodyOf, type Ctx, type Impl } from "../http/http.ts";
+import { bodyOf, type Ctx, type Impl, guarded } from "../http/http.ts";
 import { problems } from "../http/problems.ts";
 import type { RoutesOf } from "../http/routes.ts";
 import * as s from "../http/schemas.ts";
@@ -94,7 +94,7 @@ function careOf(pupil: Pupil, district: string) {
     .map(({ kind, from, to }) => ({ kind, from, ...(to ? { to } : {}) }));
 }
 
-export const pupilRoutes: Record<RoutesOf<"pupils">, Impl> = {
+export const pupilRoutes = guarded<"pupils">({
   "GET /v1/pupils/{pupilId}": async (ctx) => readPupil(ctx, ctx.params.pupilId ?? "", "pupil.read"),
 
   "GET /v1/pupils/{pupilId}/audit": async (ctx) => {
@@ -182,4 +182,4 @@ export const pupilRoutes: Record<RoutesOf<"pupils">, Impl> = {
     });
     return { status: 200, body: { flags: unique } };
   },
-};
+});

@@ -8,14 +8,14 @@ import { addDays } from "../domain/dates.ts";
 import { placementAnswers } from "../domain/detection.ts";
 import { newPupilId, pupilIdOfEnrolment } from "../domain/ids.ts";
 import type { Override, Pupil } from "../domain/model.ts";
-import { comingEnrolment, compulsoryAgeDates, troubleState } from "../domain/placement.ts";
+import { comingEnrolment, compulsoryAgeDates, troubleState, watcherOf } from "../domain/placement.ts";
 import { applyRegisterRecord, newPupil } from "../domain/register.ts";
-import { bodyOf, type Ctx, type Impl, queryOf, validate } from "../http/http.ts";
-import { problems, toProblem } from "../http/problems.ts";
+import { bodyOf, type Ctx, type Impl, queryOf, validate, guarded } from "../http/http.ts";
+import { Problem, problems, toProblem } from "../http/problems.ts";
 import type { RoutesOf } from "../http/routes.ts";
 import * as s from "../http/schemas.ts";
 import { mayReadPupil, requireOwnMunicipality, requireSchool } from "./common.ts";
-import { release } from "./enrolment.ts";
+import { decideReleaseNow, release } from "./enrolment.ts";
 import { presentPupil } from "./pupils.ts";
 
 /** Upserts one register record (rule 7, SPEC §4 Time rule 6); all its consequences in one transaction. */
@@ -164,7 +164,7 @@ async function pupilOfMunicipality(ctx: Ctx): Promise<Pupil> {
   return pupil;
 }
 
-export const registerRoutes: Record<RoutesOf<"register">, Impl> = {
+export const registerRoutes = guarded<"register">({
   "POST /v1/municipalities/{kommunkod}/population": async (ctx) => {
     const kommunkod = ctx.params.kommunkod ?? "";
     requireOwnMunicipality(ctx, kommunkod);
@@ -223,22 +223,37 @@ export const registerRoutes: Record<RoutesOf<"register">, Impl> = {
     const pupilId = pupilIdOfEnrolment(body.enrolmentId) ?? "";
     const pupil = await ctx.store.getPupil(pupilId);
     const enrolment = pupil ? await ctx.store.getEnrolment(pupilId, body.enrolmentId) : undefined;
-    if (!school || !pupil || !enrolment || enrolment.schoolId !== body.schoolId || !(await mayReadPupil(ctx, pupil))) {
-      throw problems.notFound("enrolment at that school in this municipality");
+    // The office that watches the child (its home municipality's) overrides its lock, no other.
+    if (!school || !pupil || !enrolment || enrolment.schoolId !== body.schoolId || watcherOf(pupil) !== kommunkod) {
+      throw problems.notFound("enrolment at that school of a child resident in this municipality");
+    }
+    // What locks it, as the approver will see it; a release the rules allow needs no override.
+    let lockedBecause: Override["lockedBecause"];
+    try {
+      await decideReleaseNow(ctx, school, body.enrolmentId, body.release);
+    } catch (err) {
+      const problem = toProblem(err);
+      if (!problem || problem.status !== 409) throw err;
+      lockedBecause = { code: problem.code, detail: problem.detail };
+    }
+    if (!lockedBecause) {
+      throw problems.conflict("not_locked", "The rules allow this release as it is: the school releases the pupil itself.");
     }
     const override: Override = {
       overrideId: `ovr_${randomUUID()}`,
       kommunkod,
       schoolId: body.schoolId,
       enrolmentId: body.enrolmentId,
+      pupilId,
       release: body.release,
       reason: body.reason,
+      lockedBecause,
       status: "pending",
       requestedBy: ctx.actor.principal,
       requestedByCredential: ctx.actor.credentialId,
-      // Named only when the key is labelled to a person: rule 8's second person must be a person too.
-      ...(ctx.actor.labelled && ctx.actor.person ? { requestedByPerson: ctx.actor.person } : {}),
+      ...(ctx.actor.person ? { requestedByPerson: ctx.actor.person } : {}),
       ...(ctx.actor.identity ? { requestedByIdentity: ctx.actor.identity } : {}),
+      ...(ctx.actor.issuer ? { requestedByIssuer: ctx.actor.issuer } : {}),
       requestedAt: ctx.now,
     };
     await ctx.store.commit([
@@ -253,35 +268,35 @@ export const registerRoutes: Record<RoutesOf<"register">, Impl> = {
     requireOwnMunicipality(ctx, kommunkod);
     const override = await ctx.store.getOverride(kommunkod, ctx.params.overrideId ?? "");
     if (!override) throw problems.notFound("override");
-    if (override.status !== "pending")
-      throw problems.conflict("override_not_pending", "This override has already been approved.");
-    // Rule 8: two different people — keys labelled to different persons — not only two keys.
-    if (!override.requestedByPerson || !ctx.actor.labelled) {
-      throw problems.conflict(
-        "labelled_keys_required",
-        "A lock override is asked for and approved with keys labelled to two different persons (issue labelled keys: POST /v1/credentials with a label).",
+    if (override.status !== "pending") throw problems.conflict("override_not_pending", "This override is no longer pending.");
+    // Rule 8: only a signed-in person approves — a key's label is a claim, not a person (SPEC §1).
+    if (!ctx.actor.signedIn || !ctx.actor.identity) {
+      throw new Problem(
+        403,
+        "signed_in_person_required",
+        "A lock override is approved by a signed-in person of the office, in the web app; a key cannot approve one.",
       );
     }
-    if (
-      override.requestedByCredential === ctx.actor.credentialId ||
-      override.requestedByPerson === ctx.actor.person ||
-      (override.requestedByIdentity !== undefined && override.requestedByIdentity === ctx.actor.identity)
-    ) {
+    // … and never the one who asked, nor whoever issued the key that asked: two vouched identities.
+    const asked = [override.requestedByIdentity, override.requestedByIssuer].filter((x) => x !== undefined);
+    if (asked.includes(ctx.actor.identity) || override.requestedByPerson === ctx.actor.person) {
       throw problems.conflict(
         "second_approver_required",
-        "A lock override must be approved by a second person of the office (a key labelled to someone else than the one who asked).",
+        "A lock override is approved by another person of the office than the one who asked for it (or issued the key that asked).",
       );
     }
     // Claim the approval first, so two approvers cannot both carry the release out.
-    const claimed = await ctx.store.claimOverrideApproval(override, {
+    const claimed = await ctx.store.settleOverride(override, "approved", {
       person: ctx.actor.person ?? ctx.actor.principal,
       credentialId: ctx.actor.credentialId,
+      identity: ctx.actor.identity,
       at: ctx.now,
     });
-    if (!claimed) throw problems.conflict("override_not_pending", "This override has already been approved.");
+    if (!claimed) throw problems.conflict("override_not_pending", "This override is no longer pending.");
     const school = await requireSchool(ctx, override.schoolId);
     try {
       const result = await release(ctx, school, override.enrolmentId, override.release, { overridden: true });
+      await ctx.store.commit([ctx.store.auditWrite(override.pupilId ?? pupilIdOfEnrolment(override.enrolmentId) ?? "", ctx.actor, "override.approved", ctx.now)]);
       return { status: 200, body: { overrideId: override.overrideId, status: "approved", enrolment: result.body } };
     } catch (err) {
       // The release could not be carried out (the enrolment ended meanwhile): the override stays pending.
@@ -290,24 +305,63 @@ export const registerRoutes: Record<RoutesOf<"register">, Impl> = {
     }
   },
 
+  "POST /v1/municipalities/{kommunkod}/overrides/{overrideId}/reject": async (ctx) => {
+    const kommunkod = ctx.params.kommunkod ?? "";
+    requireOwnMunicipality(ctx, kommunkod);
+    const { note } = bodyOf(ctx, s.ApproveBody);
+    const override = await ctx.store.getOverride(kommunkod, ctx.params.overrideId ?? "");
+    if (!override) throw problems.notFound("override");
+    // Rejecting keeps the lock: anyone of the office may (the asker withdrawing too).
+    const settled = await ctx.store.settleOverride(override, "rejected", {
+      person: ctx.actor.person ?? ctx.actor.principal,
+      credentialId: ctx.actor.credentialId,
+      at: ctx.now,
+      ...(note ? { note } : {}),
+    });
+    if (!settled) throw problems.conflict("override_not_pending", "This override is no longer pending.");
+    await ctx.store.commit([
+      ctx.store.auditWrite(override.pupilId ?? pupilIdOfEnrolment(override.enrolmentId) ?? "", ctx.actor, "override.rejected", ctx.now),
+    ]);
+    return { status: 200, body: { overrideId: override.overrideId, status: "rejected" } };
+  },
+
   "GET /v1/municipalities/{kommunkod}/overrides": async (ctx) => {
     const kommunkod = ctx.params.kommunkod ?? "";
     requireOwnMunicipality(ctx, kommunkod);
-    const items = (await ctx.store.overrides(kommunkod))
-      .sort((a, b) => b.requestedAt.localeCompare(a.requestedAt))
-      .map((o) => ({
+    const overrides = (await ctx.store.overrides(kommunkod)).sort((a, b) => b.requestedAt.localeCompare(a.requestedAt));
+    const ids = overrides.map((o) => o.pupilId ?? pupilIdOfEnrolment(o.enrolmentId) ?? "");
+    const [pupils, schools] = await Promise.all([
+      ctx.store.getPupils(ids.filter((id) => id !== "")),
+      Promise.all(overrides.map((o) => ctx.store.getSchool(o.schoolId))),
+    ]);
+    const items = overrides.map((o, i) => {
+      const p = pupils.get(ids[i] ?? "");
+      return {
         overrideId: o.overrideId,
         schoolId: o.schoolId,
+        ...(schools[i] ? { schoolName: schools[i].name } : {}),
         enrolmentId: o.enrolmentId,
+        ...(p ? { pupilId: p.pupilId } : {}),
+        ...(p?.givenName ? { givenName: p.givenName, familyName: p.familyName } : {}),
         release: o.release,
         reason: o.reason,
+        ...(o.lockedBecause ? { lockedBecause: o.lockedBecause } : {}),
         status: o.status,
         // The people, as the office knows them (key labels or contacts); never the credentials' ids.
         requestedBy: o.requestedByPerson ?? o.requestedBy,
         requestedAt: o.requestedAt,
         ...(o.approvedBy ? { approvedBy: o.approvedBy } : {}),
         ...(o.approvedAt ? { approvedAt: o.approvedAt } : {}),
-      }));
+        ...(o.rejectedBy ? { rejectedBy: o.rejectedBy, rejectedAt: o.rejectedAt } : {}),
+      };
+    });
+    // The list names pupils: a read of each, on their trail (SPEC §8).
+    await ctx.store.auditReads(
+      items.flatMap((i) => (i.pupilId ? [i.pupilId] : [])),
+      ctx.actor,
+      "overrides.read",
+      ctx.now,
+    );
     return { status: 200, body: { items } };
   },
 
@@ -341,4 +395,4 @@ export const registerRoutes: Record<RoutesOf<"register">, Impl> = {
     );
     return { status: 200, body: { items, ...(page.cursor ? { nextCursor: page.cursor } : {}) } };
   },
-};
+});

@@ -6,9 +6,9 @@ import { calendarDates, covers, isPublicHoliday, isSchoolDay, lastSchoolDays } f
 import { addDays, isWeekend, schoolYearOf } from "../domain/dates.ts";
 import { absenceSignal, absentDays, mentorMark, trimAbsence } from "../domain/detection.ts";
 import type { Enrolment, Pupil } from "../domain/model.ts";
-import { ABSENCE_SIGNAL_DAYS, enrolmentCovers, placementOn } from "../domain/placement.ts";
+import { ABSENCE_SIGNAL_DAYS, enrolmentCovers, lockDaysAfter, placementOn } from "../domain/placement.ts";
 import type { Settings } from "../domain/settings.ts";
-import { bodyOf, type Ctx, type Impl, queryOf, validate } from "../http/http.ts";
+import { bodyOf, type Ctx, type Impl, queryOf, validate, guarded } from "../http/http.ts";
 import { problems, toProblem } from "../http/problems.ts";
 import type { RoutesOf } from "../http/routes.ts";
 import * as s from "../http/schemas.ts";
@@ -21,7 +21,7 @@ async function ownSchool(ctx: Ctx) {
   return requireSchool(ctx, schoolId);
 }
 
-export const schoolRoutes: Record<RoutesOf<"schools">, Impl> = {
+export const schoolRoutes = guarded<"schools">({
   "POST /v1/schools/{schoolId}/enrolments": async (ctx) => {
     const school = await ownSchool(ctx);
     return enrol(ctx, school, bodyOf(ctx, s.EnrolmentBody));
@@ -115,6 +115,10 @@ export const schoolRoutes: Record<RoutesOf<"schools">, Impl> = {
         if (w.fraction === null) delete recent[date];
         else recent[date] = w.fraction;
         const next: Pupil = { ...pupil, recentAbsence: recent };
+        // The lock remembers a day once reported absent (rule 6), whatever this report says of it.
+        const lockDays = lockDaysAfter(pupil, date, w.fraction, ctx.today);
+        if (lockDays) next.lockDays = lockDays;
+        else delete next.lockDays;
         // Absence that may open a case (a return streak, long absence) makes the pupil a sweep candidate.
         const facts = {
           pupil: next,
@@ -212,4 +216,4 @@ export const schoolRoutes: Record<RoutesOf<"schools">, Impl> = {
     const unfiledDays = days.filter((d) => !filed.has(d)).sort();
     return { status: 200, body: { items, filedDays, unfiledDays, ...(next ? { nextCursor: next } : {}) } };
   },
-};
+});

@@ -18,17 +18,23 @@ export interface Clock {
   today(): IsoDate;
 }
 
-/** Who acts: the credential, the person it is labelled to (SPEC §1), the request. */
+/**
+ * Who acts (SPEC §1): the credential, the request, and as far as anyone vouches for it, the person.
+ * A key's label is a claim, not a person: only a signed-in person (`<provider>:<sub>`) or an
+ * operator's AWS identity (`aws:<arn>`) is an identity, and the two-person rules compare identities.
+ */
 export interface Actor {
   principal: string;
   credentialId: string;
   requestId: string;
-  /** The person the credential is labelled to (SPEC §1), else the credential itself. */
+  /** Who, as shown and audited: a key's label (else the key), or a signed-in person's contact (`contact:<id>`). */
   person?: string;
-  /** Whether the credential is labelled to a person: the two-person rules need two named people. */
-  labelled?: boolean;
-  /** A signed-in person's stable identity at their provider (`<provider>:<sub>`): audited, and one human is one person. */
+  /** A vouched identity: a signed-in person's at their provider, or the operator's behind an ops key. */
   identity?: string;
+  /** A person signed in to the web app (not a key): only they approve a lock override (rule 8). */
+  signedIn?: boolean;
+  /** For a key: the vouched identity of whoever issued it (rule 8: never the approver). */
+  issuer?: string;
 }
 
 /** A term of a school population, for a bulk load (the demo's and the benchmark's own schools). */
@@ -177,14 +183,8 @@ export interface Store {
   caseMoveWrites(c: Case, moved: Case, former: string[], added: string[]): Write[];
   getCases(ids: string[]): Promise<Case[]>;
   credentialWrites(c: { credentialId: string; scope: string }): Write[];
-  credentialApproval(
-    credentialId: string,
-    by: {
-      person?: string | undefined;
-      credentialId: string;
-      at: string;
-    },
-  ): Write;
+  /** Another operator's approval of a pending key (SPEC §1), by their vouched identity. */
+  credentialApproval(credentialId: string, by: { identity: string; at: string }): Write;
   /** When a key was last used, written at most once an hour (a write on every request would cost more than it tells). */
   touchCredential(credentialId: string, lastUsedAt: string | undefined, now: string): Promise<void>;
   /** An audit entry written with the change it records (an append to the audit table, in the same transaction). */
@@ -391,14 +391,11 @@ export interface Store {
   /** A municipality's overrides, pending and approved. */
   overrides(kommunkod: string): Promise<Override[]>;
   overrideWrite(o: Override): Write;
-  /** Claims a pending override's approval (false when another approver was first). */
-  claimOverrideApproval(
+  /** Settles a pending override — approved (claimed before the release is carried out) or rejected; false when someone else settled it first. */
+  settleOverride(
     o: Override,
-    by: {
-      person: string;
-      credentialId: string;
-      at: string;
-    },
+    to: "approved" | "rejected",
+    by: { person: string; credentialId: string; identity?: string; at: string; note?: string },
   ): Promise<boolean>;
   /** An approval whose release could not be carried out: the override waits again. */
   releaseOverrideApproval(o: Override): Promise<void>;

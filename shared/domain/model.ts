@@ -1,7 +1,8 @@
 /** The domain's records, as the rules see them. No AWS types here. */
 import type { IsoDate } from "./dates.ts";
 
-export const GRADES = ["F", "1", "2", "3", "4", "5", "6", "7", "8", "9"] as const;
+/** Grades of compulsory school (SPEC §2): förskoleklass `F`, 1–9, and 10 in specialskola. */
+export const GRADES = ["F", "1", "2", "3", "4", "5", "6", "7", "8", "9", "10"] as const;
 export type Grade = (typeof GRADES)[number];
 
 export const RESIDENCY = ["resident", "emigrated", "moved_out", "deceased"] as const;
@@ -166,6 +167,13 @@ export interface Pupil {
   registeredOn?: IsoDate;
   /** Compulsory schooling completed (a release as `completed`): the watch ends the day after. */
   completedOn?: IsoDate;
+  /** The office's exception to the grade check (SPEC §2): a grade far from the child's age is accepted. */
+  gradeException?: { reason: string; by: string; at: string };
+  /**
+   * Days a school ever reported the pupil absent (half the day or more), for the lock (rule 6): a
+   * later report that takes the absence back does not take it out of here. The last few weeks only.
+   */
+  lockDays?: IsoDate[];
   enrolments: EnrolmentSummary[];
   /** Cases not yet resolved, so that a change of placement can resolve them in the same write. */
   openCases: CaseRef[];
@@ -265,12 +273,14 @@ export interface JournalEntry {
   socialOnly: boolean;
 }
 
-/** A lock override (rule 8): asked by one person of the office, carried out when another approves it. */
+/** A lock override (rule 8): asked for by the office (a key or a person), carried out when another signed-in person approves it. */
 export interface Override {
   overrideId: string;
   kommunkod: string;
   schoolId: string;
   enrolmentId: string;
+  /** The pupil (the enrolment's): what the approver sees. */
+  pupilId?: string;
   release: {
     endDate: IsoDate;
     reason: ReleaseReason;
@@ -278,14 +288,23 @@ export interface Override {
     evidence?: { kind: EvidenceKind; reference: string };
   };
   reason: string;
-  status: "pending" | "approved";
+  /** Why the release is refused without the override: the rule's code and detail when it was asked for. */
+  lockedBecause?: { code: string; detail: string };
+  status: "pending" | "approved" | "rejected";
   requestedBy: string;
   requestedByCredential: string;
+  /** Who asked, as shown: a key's label or a signed-in person's contact. */
   requestedByPerson?: string;
-  /** A signed-in person's identity at their provider: the same human may hold two contacts. */
+  /** A signed-in person's identity (`<provider>:<sub>`): the same human may hold two contacts. */
   requestedByIdentity?: string;
+  /** Asked with a key: the vouched identity that issued the key (never the approver either). */
+  requestedByIssuer?: string;
   requestedAt: string;
   approvedBy?: string;
   approvedByCredential?: string;
+  approvedByIdentity?: string;
   approvedAt?: string;
+  rejectedBy?: string;
+  rejectedAt?: string;
+  rejectNote?: string;
 }

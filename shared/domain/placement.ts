@@ -132,15 +132,57 @@ export function enrolmentBounds(birthDate: IsoDate, startDate: IsoDate, today: I
   }
 }
 
+/** The grade a child born on `birthDate` is expected in on `date` (SPEC §2): Y − B − 6, 0 being förskoleklass. */
+export function expectedGrade(birthDate: IsoDate, date: IsoDate): number {
+  return schoolYearRange(schoolYearOf(date)).startYear - Number(birthDate.slice(0, 4)) - 6;
+}
+
+const gradeNumber = (g: Grade): number => (g === "F" ? 0 : Number(g));
+/** How far from the expected grade a child may be (a late start, a repeated or skipped year). */
+export const GRADE_SLACK = 2;
+
+/**
+ * SPEC §2: the grade must fit the child's age — up to two grades either way — unless the office
+ * recorded an exception for the pupil; grade 10 exists in specialskola only. A child enrolled in
+ * grade 9 at the age of six could be released as `completed` the same day.
+ */
+export function checkGrade(
+  pupil: Pick<Pupil, "birthDate" | "gradeException">,
+  grade: Grade,
+  startDate: IsoDate,
+  schoolForm: School["schoolForm"],
+): void {
+  if (grade === "10" && schoolForm !== "specialskola") {
+    throw refuse.conflict("grade_not_plausible", "Grade 10 exists in specialskola only; check the grade.");
+  }
+  if (pupil.gradeException) return;
+  const expected = expectedGrade(pupil.birthDate, startDate);
+  if (Math.abs(gradeNumber(grade) - expected) > GRADE_SLACK) {
+    const name = (n: number) => (n <= 0 ? "F" : String(n));
+    throw refuse.conflict(
+      "grade_not_plausible",
+      `A child born ${pupil.birthDate.slice(0, 4)} is expected in grade ${name(expected)} in the school year ${schoolYearOf(startDate)} (${name(Math.max(0, expected - GRADE_SLACK))}–${name(expected + GRADE_SLACK)} accepted). Check the grade and the personnummer; the municipality office can record an exception for the pupil.`,
+    );
+  }
+}
+
 /** Rule 1: enrolling ends any enrolment elsewhere the day before the new start. */
 export function decideEnrolment(
   pupil: Pupil,
-  req: { schoolId: string; schoolMunicipality: string; grade: Grade; startDate: IsoDate; enrolmentId: string },
+  req: {
+    schoolId: string;
+    schoolMunicipality: string;
+    schoolForm?: School["schoolForm"];
+    grade: Grade;
+    startDate: IsoDate;
+    enrolmentId: string;
+  },
   meta: { now: string; by: string; today: IsoDate },
 ): EnrolmentDecision {
   const same = pupil.enrolments.find((e) => e.enrolmentId === req.enrolmentId);
   if (same) return { existing: same, ended: [] };
   enrolmentBounds(pupil.birthDate, req.startDate, meta.today);
+  checkGrade(pupil, req.grade, req.startDate, req.schoolForm);
   const atThisSchool = pupil.enrolments.find((e) => e.schoolId === req.schoolId && isOpenOn(e, req.startDate));
   if (atThisSchool) {
     throw refuse.conflict(
@@ -198,6 +240,51 @@ export function wasAbsent(pupil: Pick<Pupil, "recentAbsence">, date: IsoDate): b
   return (pupil.recentAbsence[date] ?? 0) >= ABSENT_FROM;
 }
 
+/** Days the lock remembers an absence report (rule 6): well past any "last school day" a release looks at. */
+export const LOCK_DAYS_KEPT = 45;
+
+/**
+ * The lock's memory after a school reports a day (rule 6): a day once reported absent stays locked,
+ * whatever later reports of that day say. Returns the pupil's lock days after the report.
+ */
+export function lockDaysAfter(
+  pupil: Pick<Pupil, "lockDays">,
+  date: IsoDate,
+  fraction: number | null,
+  today: IsoDate,
+): IsoDate[] | undefined {
+  const from = addDays(today, -LOCK_DAYS_KEPT);
+  const days = new Set((pupil.lockDays ?? []).filter((d) => d >= from));
+  if (fraction !== null && fraction >= ABSENT_FROM && date >= from) days.add(date);
+  return days.size ? [...days].sort() : undefined;
+}
+
+/** The last school day before a release was asked for, as the lock sees it (rule 6). */
+export interface LastSchoolDay {
+  date: IsoDate;
+  /** Enrolled at the releasing school that day (an enrolment that began after it locks nothing). */
+  enrolled: boolean;
+  /** Reported absent that day, now or ever (a report that took it back does not unlock). */
+  absent: boolean;
+  /** The school has filed its absence report for that day. */
+  filed: boolean;
+}
+
+/** The last school day before a release, from the pupil's record, the enrolment and whether the school filed that day. */
+export function lastSchoolDayOf(
+  pupil: Pick<Pupil, "recentAbsence" | "lockDays">,
+  enrolment: Pick<EnrolmentSummary, "startDate" | "endDate">,
+  date: IsoDate,
+  filed: boolean,
+): LastSchoolDay {
+  return {
+    date,
+    enrolled: enrolmentCovers(enrolment, date),
+    absent: wasAbsent(pupil, date) || (pupil.lockDays ?? []).includes(date),
+    filed,
+  };
+}
+
 export interface ReleaseRequest {
   endDate: IsoDate;
   reason: ReleaseReason;
@@ -211,8 +298,10 @@ export interface ReleaseContext {
   school: School;
   /** What the stored population register says, for rule 3's evidence check. */
   register: Residency;
-  /** Rule 6: was the pupil absent on the last school day before today? */
-  absentOnLastSchoolDay: boolean;
+  /** Rule 6: the last school day before the request, as the lock sees it. */
+  lastSchoolDay: LastSchoolDay;
+  /** Rule 3: the last day of the spring term of the end date's school year (by the school's calendar). */
+  springTermEnd: IsoDate;
   today: IsoDate;
   now: string;
   by: string;
@@ -278,11 +367,19 @@ function releaseOutcome(ctx: ReleaseContext, req: ReleaseRequest): Omit<ReleaseD
     release,
   });
   const lock = () => {
-    if (ctx.absentOnLastSchoolDay && !ctx.overridden) {
+    const day = ctx.lastSchoolDay;
+    if (ctx.overridden || !day.enrolled) return;
+    if (day.absent) {
       throw refuse.conflict(
         "release_locked",
-        "The pupil was absent on the last school day before this request and cannot be written out in their absence. " +
-          "Contact the municipality's attendance office; a lock can only be overridden by that office (two approvers).",
+        `The pupil was reported absent on the last school day before this request (${day.date}) and cannot be written out in their absence. ` +
+          "Contact the municipality's attendance office; a lock can only be overridden by that office (two people).",
+      );
+    }
+    if (!day.filed) {
+      throw refuse.conflict(
+        "last_day_not_reported",
+        `Your school has not reported absence for the last school day before this request (${day.date}); a day not reported is not taken as present. Report that day (POST …/absence, "absent": [] when everyone was there), then release.`,
       );
     }
   };
@@ -337,12 +434,7 @@ function releaseOutcome(ctx: ReleaseContext, req: ReleaseRequest): Omit<ReleaseD
       }
       return registerRelease(ctx, req, end);
     case "completed":
-      if (enrolment.grade !== "9" && !ctx.overridden) {
-        throw refuse.conflict(
-          "schooling_not_completed",
-          "Only a pupil in grade 9 can be released as having completed compulsory schooling.",
-        );
-      }
+      if (!ctx.overridden) completionPlausible(ctx, req.endDate);
       return { outcome: "ended", enrolment: end() };
     case "unreachable":
       if (ctx.school.organiserType !== "independent") {
@@ -360,6 +452,33 @@ function releaseOutcome(ctx: ReleaseContext, req: ReleaseRequest): Omit<ReleaseD
       // Rule 5: the pupil has no school from the day after the end date: an unplaced case opens at once.
       return { outcome: "ended", enrolment: end(), opens: { kind: "unplaced", episodeStart: addDays(req.endDate, 1) } };
   }
+}
+
+/** The last day of the spring term of a date's school year, by a calendar (mid-June when the calendar has no such year). */
+export function springTermEnd(calendar: Calendar, date: IsoDate): IsoDate {
+  const sy = schoolYearOf(date);
+  return calendar[sy]?.terms.map((t) => t.end).sort().at(-1) ?? `${schoolYearRange(sy).startYear + 1}-06-10`;
+}
+
+/** Weeks before the spring term's end from which a pupil in the last grade may be released as `completed`. */
+export const COMPLETION_WEEKS = 6;
+
+/**
+ * Rule 3: `completed` is for a pupil in the last grade (9; 10 in specialskola) whose enrolment ends
+ * in the last six weeks of the spring term or later, or a pupil past compulsory age.
+ */
+function completionPlausible(ctx: ReleaseContext, endDate: IsoDate): void {
+  const lastGrade = ctx.school.schoolForm === "specialskola" ? "10" : "9";
+  const { startYear } = schoolYearRange(schoolYearOf(endDate));
+  const pastAge = Number(ctx.pupil.birthDate.slice(0, 4)) < startYear - 15;
+  const inTime = endDate >= addDays(ctx.springTermEnd, -7 * COMPLETION_WEEKS);
+  if (pastAge || (ctx.enrolment.grade === lastGrade && inTime)) return;
+  throw refuse.conflict(
+    "completion_not_plausible",
+    ctx.enrolment.grade !== lastGrade
+      ? `Only a pupil in grade ${lastGrade} (the last grade of this school form), or past compulsory school age, can be released as having completed compulsory schooling.`
+      : `A pupil completes compulsory schooling at the end of the spring term: the end date may be ${addDays(ctx.springTermEnd, -7 * COMPLETION_WEEKS)} at the earliest (six weeks before the term ends on ${ctx.springTermEnd}).`,
+  );
 }
 
 function registerRelease(ctx: ReleaseContext, req: ReleaseRequest, end: () => Enrolment): Omit<ReleaseDecision, "next"> {

@@ -1,5 +1,8 @@
-/** Principals (SPEC §1) and API keys. A key is `ev_<credentialId>_<secret>`; only a hash of the secret is stored. */
-import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
+/**
+ * Principals (SPEC §1) and API keys. A key is `ev_<credentialId>_<secret>`; only a keyed hash of the
+ * secret is stored (an HMAC with the stage's secret), so writing the table alone makes no key.
+ */
+import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 
 export type Principal =
   | { kind: "school"; schoolId: string }
@@ -37,8 +40,9 @@ export function districtMunicipality(district: string): string {
   return district.slice(0, 4);
 }
 
-export function hashSecret(secret: string): string {
-  return createHash("sha256").update(secret).digest("hex");
+/** The stored form of a key's secret: `h1:` and the HMAC-SHA-256 with the stage's key-hash secret. */
+export function hashSecret(secret: string, stageKey: string): string {
+  return `h1:${createHmac("sha256", stageKey).update(secret).digest("hex")}`;
 }
 
 export function newKey(): { credentialId: string; secret: string; key: string } {
@@ -52,10 +56,10 @@ export function parseKey(key: string): { credentialId: string; secret: string } 
   return m?.[1] && m[2] ? { credentialId: m[1], secret: m[2] } : null;
 }
 
-/** Constant-time comparison of the presented secret with the stored hash. */
-export function secretMatches(secret: string, storedHash: string): boolean {
-  const a = Buffer.from(hashSecret(secret), "hex");
-  const b = Buffer.from(storedHash, "hex");
+/** Constant-time comparison of the presented secret with the stored hash (an unkeyed hash of old never matches). */
+export function secretMatches(secret: string, storedHash: string, stageKey: string): boolean {
+  const a = Buffer.from(hashSecret(secret, stageKey));
+  const b = Buffer.from(storedHash);
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
@@ -72,7 +76,14 @@ export interface CredentialRecord {
   createdBy: string;
   createdByCredential?: string;
   createdByPerson?: string;
+  /**
+   * The vouched identity behind the issuing (SPEC §1): the operator's AWS identity (`aws:<arn>`, or
+   * `local:<name>` on the local stage), a signed-in person's (`<provider>:<sub>`), or — issued by
+   * another key — that key's issuer's. An ops key acts as this identity.
+   */
+  createdByIdentity?: string;
   approvedByPerson?: string;
+  approvedByIdentity?: string;
   approvedByCredential?: string;
   approvedAt?: string;
   lastUsedAt?: string;

@@ -28,7 +28,7 @@ import {
   validation,
 } from "./middleware.ts";
 import { problems } from "./problems.ts";
-import type { FunctionName, RoutesOf } from "./routes.ts";
+import { type FunctionName, type RouteKey, type RoutesOf, routes } from "./routes.ts";
 import type * as z from "./zod.ts";
 
 export { MAX_BODY_BYTES, type Reply, validate } from "./middleware.ts";
@@ -56,6 +56,23 @@ export function bodyOf<S extends z.ZodMiniType>(ctx: Ctx, _schema: S): z.output<
 }
 export function queryOf<S extends z.ZodMiniType>(ctx: Ctx, _schema: S): z.output<S> {
   return ctx.query as z.output<S>;
+}
+
+/**
+ * A route group's handlers, each checking its caller's principal against the route table itself
+ * (SPEC §6): whoever calls a handler — the API's middleware, the web app, a job — cannot skip it.
+ */
+export function guarded<F extends FunctionName>(impls: Record<RoutesOf<F>, Impl>): Record<RoutesOf<F>, Impl> {
+  return Object.fromEntries(
+    Object.entries(impls as Record<string, Impl>).map(([key, impl]) => {
+      const allowed = routes[key as RouteKey].principals;
+      const checked: Impl = (ctx) => {
+        if (allowed !== "public" && !allowed.includes(ctx.principal.kind)) throw problems.forbidden();
+        return impl(ctx);
+      };
+      return [key, checked];
+    }),
+  ) as Record<RoutesOf<F>, Impl>;
 }
 
 /** What an API function runs on: the clock and the store are given to it (tests give their own). */

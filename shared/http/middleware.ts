@@ -11,6 +11,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context
 import { createLogger, type Logger } from "../adapters/log.ts";
 import { metric } from "../adapters/metrics.ts";
 import type { Actor, Clock, Store } from "../app/ports.ts";
+import { stageSecret } from "../adapters/secrets.ts";
 import { formatPrincipal, type Principal, parseKey, parsePrincipal, secretMatches } from "../domain/principals.ts";
 import { Problem, problems, toProblem } from "./problems.ts";
 import { type FunctionName, type RouteDef, type RouteKey, routes } from "./routes.ts";
@@ -122,23 +123,28 @@ export function authenticate(): Middleware {
       const m = /^Bearer\s+(\S+)$/i.exec(request.event.headers?.authorization ?? "");
       const parsed = m?.[1] ? parseKey(m[1]) : null;
       if (!parsed) throw problems.unauthorized();
-      const cred = await state.store.getCredential(parsed.credentialId);
-      if (!cred || cred.revokedAt || !secretMatches(parsed.secret, cred.secretHash)) throw problems.unauthorized();
-      // SPEC §1: a key an operator issued works once a second operator (another person) approved it.
+      const [cred, stageKey] = await Promise.all([state.store.getCredential(parsed.credentialId), stageSecret("keys")]);
+      // The hash is computed whether or not the credential exists: an unknown id takes as long as a wrong secret.
+      const matches = secretMatches(parsed.secret, cred?.secretHash ?? "", stageKey);
+      if (!cred || cred.revokedAt || !matches) throw problems.unauthorized();
+      // SPEC §1: a key an operator issued works once another operator (another AWS identity) approved it.
       if (cred.status === "pending_approval") {
-        throw new Problem(401, "key_pending_approval", "This key works once a second operator has approved it.");
+        throw new Problem(401, "key_pending_approval", "This key works once a second operator has approved it with the CLI.");
       }
       const principal = parsePrincipal(cred.principal);
       if (!principal) throw problems.unauthorized();
       await state.store.touchCredential(cred.credentialId, cred.lastUsedAt, state.now.toISOString());
       state.principal = principal;
-      // Who acts: the person the key is labelled to (else the key itself) — for the audit and the two-person rules.
+      // Who acts: a key is no person (its label is a claim). An operator's key acts as the AWS identity
+      // that issued it; any other key carries the vouched identity of whoever issued it, for the
+      // two-person rules (SPEC §1, rule 8).
       state.actor = {
         principal: formatPrincipal(principal),
         credentialId: cred.credentialId,
         requestId: state.requestId,
         person: cred.label ?? cred.credentialId,
-        labelled: !!cred.label,
+        ...(principal.kind === "ops" && cred.createdByIdentity ? { identity: cred.createdByIdentity } : {}),
+        ...(cred.createdByIdentity ? { issuer: cred.createdByIdentity } : {}),
       };
       if (!state.def.principals.includes(principal.kind)) throw problems.forbidden();
     },

@@ -60,49 +60,44 @@ const entries = [
   }),
   route("PUT /v1/contacts/{contactId}", {
     fn: "admin",
-    // Contacts decide who is alerted and who may sign in: the municipality office alone (SPEC §1).
-    principals: ["municipality"],
-    summary: "Register or update a contact who receives alerts",
+    // Contacts decide who is alerted and who may sign in: each board its own (SPEC §1) — an office
+    // its own and its schools', a social-services district its own.
+    principals: ["municipality", "social"],
+    summary: "Register or update a contact who receives alerts (an office: its own and its schools'; social services: their district's)",
     body: s.ContactBody,
     responses: { 200: s.ContactBody, 201: s.ContactBody },
   }),
   route("GET /v1/contacts", {
     fn: "admin",
-    principals: ["municipality"],
+    principals: ["municipality", "social"],
     summary:
-      "The office's contacts, each with the state of its e-mail subscription (confirmed, pending_confirmation, unsubscribed); PUT a contact again to send a new confirmation",
+      "The caller's board's contacts, each with the state of its e-mail subscription (confirmed, pending_confirmation, unsubscribed); PUT a contact again to send a new confirmation",
     responses: { 200: s.ContactListResponse },
   }),
   route("DELETE /v1/contacts/{contactId}", {
     fn: "admin",
-    principals: ["municipality"],
+    principals: ["municipality", "social"],
     summary: "Remove a contact: no more alerts, and a person signing in as it loses access at the next request",
     responses: { 200: s.ContactRemovedResponse },
   }),
   route("POST /v1/credentials", {
     fn: "admin",
-    principals: ["ops", "municipality"],
+    principals: ["ops", "municipality", "social"],
     summary:
-      "Issue a credential (an office: its own schools, districts and integrations; ops: any but ops, working once a second operator approves it); the key is shown once",
+      "Issue a key (an office: its own, its schools' and its integrations'; social services: their district's; ops: any but ops, working once another operator approves it with the CLI); the key is shown once",
     body: s.CredentialBody,
     responses: { 201: s.CredentialResponse },
   }),
   route("GET /v1/credentials", {
     fn: "admin",
-    principals: ["ops", "municipality"],
-    summary: "The keys of the caller's scope: label, who issued it and when, last used — never a key",
+    principals: ["ops", "municipality", "social"],
+    summary: "The keys the caller manages: label, who issued it and when, last used — never a key",
     responses: { 200: s.CredentialListResponse },
-  }),
-  route("POST /v1/credentials/{credentialId}/approve", {
-    fn: "admin",
-    principals: ["ops"],
-    summary: "A second operator (another person) approves a key an operator issued",
-    responses: { 200: s.CredentialResponse },
   }),
   route("DELETE /v1/credentials/{credentialId}", {
     fn: "admin",
-    principals: ["ops", "municipality"],
-    summary: "Revoke a credential (an office: those of its scope)",
+    principals: ["ops", "municipality", "social"],
+    summary: "Revoke a key the caller manages",
     responses: { 200: s.CredentialResponse },
   }),
   route("POST /v1/municipalities/{kommunkod}/population", {
@@ -129,14 +124,23 @@ const entries = [
   route("POST /v1/municipalities/{kommunkod}/overrides/{overrideId}/approve", {
     fn: "register",
     principals: ["municipality"],
-    summary: "Approve a lock override with a second credential; the release is carried out",
+    summary:
+      "Approve a lock override (rule 8): a signed-in person of the office (the web app), never the one who asked nor whoever issued the asking key; the release is carried out",
+    body: s.ApproveBody,
+    responses: { 200: s.OkResponse },
+  }),
+  route("POST /v1/municipalities/{kommunkod}/overrides/{overrideId}/reject", {
+    fn: "register",
+    principals: ["municipality"],
+    summary: "Reject a pending lock override: the lock stays",
     body: s.ApproveBody,
     responses: { 200: s.OkResponse },
   }),
   route("GET /v1/municipalities/{kommunkod}/overrides", {
     fn: "register",
     principals: ["municipality"],
-    summary: "The office's lock overrides, pending (waiting for a second person) and approved",
+    summary:
+      "The office's lock overrides — pending (waiting for a second person), approved and rejected — with the pupil, the school and why the release is locked",
     responses: { 200: s.OverrideListResponse },
   }),
   route("GET /v1/municipalities/{kommunkod}/statistics/absence", {

@@ -108,7 +108,7 @@ function actorOf(contact: Pick<StoredContact, "contactId" | "scope">, person: We
     credentialId: `contact:${contact.contactId}`,
     requestId,
     person: `contact:${contact.contactId}`,
-    labelled: true,
+    signedIn: true,
     identity: identityOfPerson(person),
   };
 }

@@ -37,8 +37,10 @@ import {
   decideRelease,
   enrolmentOn,
   lastSchoolDayBefore,
+  lastSchoolDayOf,
+  lockDaysAfter,
   type ReleaseRequest,
-  wasAbsent,
+  springTermEnd,
 } from "../../shared/domain/placement.ts";
 import { Refusal } from "../../shared/domain/refusal.ts";
 import { applyRegisterRecord, newPupil } from "../../shared/domain/register.ts";
@@ -265,7 +267,11 @@ export class PureWorld implements World {
           enrolment,
           school,
           register: pupil.residency,
-          absentOnLastSchoolDay: wasAbsent(pupil, lastSchoolDayBefore(this.today, schoolCalendar(s))),
+          lastSchoolDay: (() => {
+            const last = lastSchoolDayBefore(this.today, schoolCalendar(s));
+            return lastSchoolDayOf(pupil, enrolment, last, this.filed.get(s)?.has(last) ?? false);
+          })(),
+          springTermEnd: springTermEnd(schoolCalendar(s), endDate),
           today: this.today,
           now: this.now,
           by: `school:${school.schoolId}`,
@@ -308,7 +314,8 @@ export class PureWorld implements World {
       const pupil = this.pupils.get(a.p) as Pupil;
       const recent = trimAbsence({ ...pupil.recentAbsence }, this.today);
       recent[date] = a.fraction;
-      this.put(a.p, { ...pupil, recentAbsence: recent });
+      const lockDays = lockDaysAfter(pupil, date, a.fraction, this.today);
+      this.put(a.p, { ...pupil, recentAbsence: recent, ...(lockDays ? { lockDays } : {}) });
     }
     for (const p of cleared) {
       const pupil = this.pupils.get(p) as Pupil;

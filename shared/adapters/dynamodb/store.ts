@@ -26,7 +26,7 @@ import { troubleState, watcherOf } from "../../domain/placement.ts";
 import type { CredentialRecord } from "../../domain/principals.ts";
 import { DEFAULT_SETTINGS, type Settings } from "../../domain/settings.ts";
 import type { AbsenceDay } from "../../domain/statistics.ts";
-import { pepper } from "../pepper.ts";
+import { stageSecret } from "../secrets.ts";
 import { keys } from "./keys.ts";
 import { ConcurrentChange, type Item, isConditionFailed, strip, Table, type TransactItem, w, ws } from "./table.ts";
 
@@ -39,9 +39,9 @@ const dueMark = Symbol("due");
 const AUDIT_PARALLEL = 50;
 
 export class DynamoStore extends Table implements Store {
-  /** A keyed hash keeps personnummer out of every key; the key is a deployment's secret (`pepper.ts`). */
+  /** A keyed hash keeps personnummer out of every key; the key is a deployment's secret (`secrets.ts`). */
   async pnrHash(pnr: string): Promise<string> {
-    return createHmac("sha256", await pepper())
+    return createHmac("sha256", await stageSecret("pnr"))
       .update(pnr)
       .digest("base64url");
   }
@@ -846,21 +846,16 @@ export class DynamoStore extends Table implements Store {
     ]);
   }
 
-  credentialApproval(credentialId: string, by: { person?: string | undefined; credentialId: string; at: string }): Write {
+  /** Another operator's approval of a pending key (SPEC §1), by their vouched identity. */
+  credentialApproval(credentialId: string, by: { identity: string; at: string }): Write {
     return w({
       Update: {
         TableName: this.table,
         Key: keys.credential(credentialId),
-        UpdateExpression: "SET #s = :active, approvedByPerson = :p, approvedByCredential = :c, approvedAt = :t",
+        UpdateExpression: "SET #s = :active, approvedByPerson = :p, approvedByIdentity = :p, approvedAt = :t",
         ConditionExpression: "#s = :pending",
         ExpressionAttributeNames: { "#s": "status" },
-        ExpressionAttributeValues: {
-          ":active": "active",
-          ":pending": "pending_approval",
-          ":p": by.person ?? by.credentialId,
-          ":c": by.credentialId,
-          ":t": by.at,
-        },
+        ExpressionAttributeValues: { ":active": "active", ":pending": "pending_approval", ":p": by.identity, ":t": by.at },
       },
     });
   }
@@ -922,21 +917,24 @@ export class DynamoStore extends Table implements Store {
     });
   }
 
-  /** Claims a pending override's approval (false when another approver was first). */
-  async claimOverrideApproval(o: Override, by: { person: string; credentialId: string; at: string }): Promise<boolean> {
+  /** Settles a pending override — approved (claimed before the release is carried out) or rejected; false when someone else settled it first. */
+  async settleOverride(
+    o: Override,
+    to: "approved" | "rejected",
+    by: { person: string; credentialId: string; identity?: string; at: string; note?: string },
+  ): Promise<boolean> {
+    const fields =
+      to === "approved"
+        ? { approvedBy: by.person, approvedByCredential: by.credentialId, approvedByIdentity: by.identity, approvedAt: by.at }
+        : { rejectedBy: by.person, rejectedAt: by.at, rejectNote: by.note };
+    const set = Object.entries(fields).filter(([, v]) => v !== undefined);
     try {
       await this.update({
         Key: keys.override(o.kommunkod, o.overrideId),
-        UpdateExpression: "SET #s = :approved, approvedBy = :b, approvedByCredential = :c, approvedAt = :t",
+        UpdateExpression: `SET #s = :to, ${set.map(([k]) => `${k} = :${k}`).join(", ")}`,
         ConditionExpression: "#s = :pending",
         ExpressionAttributeNames: { "#s": "status" },
-        ExpressionAttributeValues: {
-          ":approved": "approved",
-          ":pending": "pending",
-          ":b": by.person,
-          ":c": by.credentialId,
-          ":t": by.at,
-        },
+        ExpressionAttributeValues: { ":to": to, ":pending": "pending", ...Object.fromEntries(set.map(([k, v]) => [`:${k}`, v])) },
       });
       return true;
     } catch (err) {
@@ -949,7 +947,7 @@ export class DynamoStore extends Table implements Store {
   async releaseOverrideApproval(o: Override): Promise<void> {
     await this.update({
       Key: keys.override(o.kommunkod, o.overrideId),
-      UpdateExpression: "SET #s = :pending REMOVE approvedBy, approvedByCredential, approvedAt",
+      UpdateExpression: "SET #s = :pending REMOVE approvedBy, approvedByCredential, approvedByIdentity, approvedAt",
       ExpressionAttributeNames: { "#s": "status" },
       ExpressionAttributeValues: { ":pending": "pending" },
     });
