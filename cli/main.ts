@@ -35,7 +35,7 @@ const USAGE = `elevvakt — operator CLI
   elevvakt import schools <file.csv> [--url http://localhost:3000] [--dry-run]
       columns: schoolId,name,organiserType,municipality
   elevvakt import population <file.csv> --municipality <kommunkod> [--url …] [--dry-run]
-      columns: personnummer,givenName,familyName,district,householdId,protectedIdentity,status,statusDate
+      columns: personnummer,givenName,familyName,district,householdId,protectedIdentity,status,statusDate[,toMunicipality]
       (protectedIdentity: true/false, ja/nej or empty to keep what is stored)
 
   elevvakt dlq show --queue-url <url> [--region eu-north-1]
@@ -108,7 +108,11 @@ async function store() {
     process.env.DYNAMODB_ENDPOINT = endpoint;
     process.env.TABLE_NAME = table;
     const { useLocalSecrets } = await import("../local/secrets.ts");
-    useLocalSecrets(".local");
+    try {
+      useLocalSecrets(".local", { create: false });
+    } catch (err) {
+      fail((err as Error).message);
+    }
   }
   const { DynamoStore } = await import("../shared/adapters/dynamodb/store.ts");
   return new DynamoStore();
@@ -164,8 +168,8 @@ async function main() {
   if (group === "credentials" && action === "issue") {
     if (!arg || !parsePrincipal(arg)) fail(`not a principal: ${arg ?? "(none)"}\n\n${USAGE}`);
     if (values.table && !values["key-secret"]) fail("--key-secret <arn> is required with --table (the stack's KeyHashSecretArn output)");
-    const me = await operatorIdentity();
     const s = await store();
+    const me = await operatorIdentity();
     // An ops key is the operator's own and acts as their identity; any other key waits for another operator.
     const issued = await issueCredential(s, arg, "cli", new Date().toISOString(), values.label, {
       status: arg === "ops" ? "active" : "pending_approval",
@@ -180,8 +184,8 @@ async function main() {
   }
   if (group === "credentials" && action === "approve") {
     if (!arg) fail("name the credentialId to approve");
-    const me = await operatorIdentity();
     const s = await store();
+    const me = await operatorIdentity();
     const cred = await s.getCredential(arg);
     if (!cred || cred.revokedAt) fail(`no credential ${arg}`);
     if (cred.status !== "pending_approval") fail(`${arg} does not wait for an approval`);
@@ -195,8 +199,8 @@ async function main() {
   }
   if (group === "credentials" && action === "revoke") {
     if (!arg) fail("name the credentialId to revoke");
-    const me = await operatorIdentity();
     const s = await store();
+    const me = await operatorIdentity();
     const cred = await s.getCredential(arg);
     if (!cred) fail(`no credential ${arg}`);
     await s.revokeCredential(arg, new Date().toISOString(), me);
@@ -322,6 +326,10 @@ async function main() {
           if (res.status === "created") created++;
           else if (res.status === "updated") updated++;
           else if (res.status === "unchanged") unchanged++;
+          else if (res.status === "move_pending")
+            rejected.push({ line, reason: "a pending move: the person is resident in another municipality here until its register lets them go" });
+          else if (res.status === "not_resident")
+            rejected.push({ line, reason: "not resident with you: only the home municipality's register says a person left" });
           else rejected.push({ line, reason: problemText(res.problem) });
         }
       }

@@ -7,10 +7,14 @@ import { randomBytes } from "node:crypto";
 import { chmodSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { SECRET_ENV } from "../shared/adapters/secrets.ts";
 
-/** Puts the local stage's secrets in the environment, making them on first use; says whether they were just made. */
-export function useLocalSecrets(dir: string): { created: boolean } {
+/**
+ * Puts the local stage's secrets in the environment, making them on the stage's first start (`npm
+ * start`); a tool that only uses a running stage (the CLI) reads them and never makes new ones.
+ */
+export function useLocalSecrets(dir: string, opts: { create: boolean } = { create: true }): { created: boolean } {
   const file = `${dir}/secrets.json`;
   const created = !existsSync(file);
+  if (created && !opts.create) throw new Error(`no ${file}: start the local stage with npm start first`);
   if (created) writeFileSync(file, `${JSON.stringify({ keyHmac: randomBytes(32).toString("base64url") })}\n`, { mode: 0o600 });
   chmodSync(file, 0o600);
   const { keyHmac } = JSON.parse(readFileSync(file, "utf8")) as { keyHmac: string };

@@ -51,39 +51,63 @@ function presentFormer(ctx: Ctx, c: Case, journal: JournalEntry[]) {
   };
 }
 
-/** A school sees its own school and no other: not in the case's schools, not as who did something. */
-function schoolsSeen(ctx: Ctx, ids: string[]): string[] {
-  const p = ctx.principal;
-  return p.kind === "school" ? ids.filter((id) => id === p.schoolId) : ids;
+/**
+ * How the caller sees a case (SPEC §2, §4): `school` (its own school only), `home` (the office of
+ * the municipality that watches the child), `schools_municipality` (the office of a municipality
+ * where the child goes to school, not its home: the case, its kind and severity, its own schools —
+ * never the district, other schools, moves or social services' work; it may journal, not work the
+ * case), `social` (the district's social services).
+ */
+interface CaseSight {
+  as: "school" | "home" | "schools_municipality" | "social";
+  /** The schools the caller sees in the case (all, for home and social). */
+  schools: (id: string) => boolean;
 }
-/** Who did something, as the caller may see it: a school sees social services' work only as done by social services. */
-function actorSeen(ctx: Ctx, principal: string | undefined): string | undefined {
+
+async function caseSightOf(ctx: Ctx, c: Case): Promise<CaseSight> {
   const p = ctx.principal;
-  if (principal === undefined || p.kind !== "school") return principal;
-  if (principal.startsWith("social:")) return "social services";
-  if (!principal.startsWith("school:")) return principal;
-  return principal === `school:${p.schoolId}` ? principal : "another school";
+  if (p.kind === "school") return { as: "school", schools: (id) => id === p.schoolId };
+  if (p.kind === "social") return { as: "social", schools: () => true };
+  if (p.kind === "municipality" && c.municipalities[0] !== p.kommunkod) {
+    const schools = await Promise.all(c.schoolIds.map((id) => ctx.store.getSchool(id)));
+    const own = new Set(c.schoolIds.filter((_, i) => schools[i]?.municipality === p.kommunkod));
+    return { as: "schools_municipality", schools: (id) => own.has(id) };
+  }
+  return { as: "home", schools: () => true };
+}
+
+/** Who did something, as the caller may see it: social services' work only as "social services"; a school sees no other school. */
+function actorSeen(ctx: Ctx, sight: CaseSight, principal: string | undefined): string | undefined {
+  if (principal === undefined) return principal;
+  if (principal.startsWith("social:")) return ctx.principal.kind === "social" ? principal : "social services";
+  if (principal.startsWith("school:")) return sight.schools(principal.slice("school:".length)) ? principal : "another school";
+  if (sight.as === "school" && principal.startsWith("municipality:")) return principal;
+  return principal;
 }
 const bySocial = (principal?: string) => principal?.startsWith("social:") ?? false;
 
-/** Alert steps a school may see: not honour concern (a risk flag), not moves (where the child lives). */
+/** Alert steps a school (or another municipality) may see: not honour concern (a risk flag), not moves (where the child lives). */
 const STEPS_FOR_SCHOOLS = new Set(["opened", "unacknowledged", "still_open", "evidence_expired", "raised", "reopened"]);
 
-/** A checklist tick as the caller sees it: a school sees that social services ticked an item, not their note or reference. */
-function tickSeen<T extends Partial<ChecklistTick>>(ctx: Ctx, t: T): T {
-  if (ctx.principal.kind !== "school" || !bySocial(t.doneBy))
-    return { ...t, ...(t.doneBy ? { doneBy: actorSeen(ctx, t.doneBy) } : {}) };
+/**
+ * A checklist tick as the caller sees it: what social services wrote — note, date, reference — is
+ * theirs alone (SPEC §4); others see that the item was done "by social services".
+ */
+function tickSeen<T extends Partial<ChecklistTick>>(ctx: Ctx, sight: CaseSight, t: T): T {
+  if (ctx.principal.kind === "social" || !bySocial(t.doneBy))
+    return { ...t, ...(t.doneBy ? { doneBy: actorSeen(ctx, sight, t.doneBy) } : {}) };
   const { note: _n, reference: _r, date: _d, ...rest } = t;
   return { ...rest, doneBy: "social services" } as T;
 }
 
 /**
- * A case as the caller may see it. A school: only its own school, never social services' journal,
- * notes or references, never honour concern or moves, never the district; and only the alerts
- * sent to its own contacts.
+ * A case as the caller may see it. A school, or another municipality than the home: only its own
+ * schools, never the district, honour concern or moves, only the alerts sent to its own contacts.
+ * Nobody but social services sees social services' journal, notes, references or outcome notes.
  */
-function present(ctx: Ctx, c: Case, journal: JournalEntry[] = [], notifications: Notification[] = []) {
-  const school = ctx.principal.kind === "school";
+function present(ctx: Ctx, sight: CaseSight, c: Case, journal: JournalEntry[] = [], notifications: Notification[] = []) {
+  const narrow = sight.as === "school" || sight.as === "schools_municipality";
+  const social = ctx.principal.kind === "social";
   const {
     version: _v,
     municipalities: _m,
@@ -99,23 +123,23 @@ function present(ctx: Ctx, c: Case, journal: JournalEntry[] = [], notifications:
   } = c;
   return {
     ...rest,
-    schoolIds: schoolsSeen(ctx, c.schoolIds),
-    steps: school ? steps.filter((st) => STEPS_FOR_SCHOOLS.has(st)) : steps,
-    ...(!school && district ? { district } : {}),
-    ...(!school && formerScopes ? { formerScopes } : {}),
-    ...(acknowledgedBy ? { acknowledgedBy: actorSeen(ctx, acknowledgedBy) } : {}),
-    ...(resolvedBy ? { resolvedBy: actorSeen(ctx, resolvedBy) } : {}),
-    ...(outcomeNote && !(school && bySocial(resolvedBy)) ? { outcomeNote } : {}),
+    schoolIds: c.schoolIds.filter(sight.schools),
+    steps: narrow ? steps.filter((st) => STEPS_FOR_SCHOOLS.has(st)) : steps,
+    ...(!narrow && district ? { district } : {}),
+    ...(!narrow && formerScopes ? { formerScopes } : {}),
+    ...(acknowledgedBy ? { acknowledgedBy: actorSeen(ctx, sight, acknowledgedBy) } : {}),
+    ...(resolvedBy ? { resolvedBy: actorSeen(ctx, sight, resolvedBy) } : {}),
+    ...(outcomeNote && (social || !bySocial(resolvedBy)) ? { outcomeNote } : {}),
     checklist: checklist.map((i) => ({
-      ...tickSeen(ctx, i),
-      ...(i.history ? { history: i.history.map((h) => tickSeen(ctx, h)) } : {}),
+      ...tickSeen(ctx, sight, i),
+      ...(i.history ? { history: i.history.map((h) => tickSeen(ctx, sight, h)) } : {}),
     })),
     journal: journal
-      .filter((j) => !j.socialOnly || ctx.principal.kind === "social")
-      .map(({ entryId, at, by, text, socialOnly }) => ({ entryId, at, by: actorSeen(ctx, by), text, socialOnly })),
-    // A school sees what was sent to its own contacts, no more: whom else a case told says too much.
+      .filter((j) => !j.socialOnly || social)
+      .map(({ entryId, at, by, text, socialOnly }) => ({ entryId, at, by: actorSeen(ctx, sight, by), text, socialOnly })),
+    // A school, or another municipality, sees what was sent to its own contacts, no more: whom else a case told says too much.
     notifications: notifications
-      .filter((n) => !school || n.scope === scopeOf(ctx))
+      .filter((n) => !narrow || n.scope === scopeOf(ctx))
       .map((n) => ({
         notificationId: n.notificationId,
         channel: n.channel,
@@ -149,7 +173,7 @@ async function clocksOf(ctx: Ctx, cases: Case[]): Promise<Map<string, ReturnType
   return out;
 }
 
-function summary(ctx: Ctx, c: Case, clock?: ReturnType<typeof caseClock>) {
+function summary(ctx: Ctx, sight: CaseSight, c: Case, clock?: ReturnType<typeof caseClock>) {
   // A scope the case left when the pupil moved learns nothing of what happened since (rule 6).
   if (wasFormerScope(ctx, c)) {
     return {
@@ -170,7 +194,7 @@ function summary(ctx: Ctx, c: Case, clock?: ReturnType<typeof caseClock>) {
     episodeStart: c.episodeStart,
     openedOn: c.openedOn,
     openedAt: c.openedAt,
-    schoolIds: schoolsSeen(ctx, c.schoolIds),
+    schoolIds: c.schoolIds.filter(sight.schools),
     ...(c.outcome ? { outcome: c.outcome } : {}),
     ...(clock ?? {}),
   };
@@ -187,25 +211,41 @@ async function loadCase(ctx: Ctx, opts: { read?: boolean } = {}) {
   return { c, journal, notifications, former };
 }
 
+/**
+ * A case to acknowledge, tick or resolve: for the home municipality, the case's school and social
+ * services; another municipality where the child goes to school may read and journal, no more (SPEC §2).
+ */
+async function loadCaseToWork(ctx: Ctx) {
+  const loaded = await loadCase(ctx);
+  if ((await caseSightOf(ctx, loaded.c)).as === "schools_municipality") throw problems.forbidden();
+  return loaded;
+}
+
 async function reply(ctx: Ctx, action: string, status = 200) {
   const { c, journal, notifications, former } = await loadCase(ctx, { read: true });
   await ctx.store.auditReads([c.pupilId], ctx.actor, action, ctx.now);
   if (former) return { status, body: presentFormer(ctx, c, journal) };
-  return { status, body: { ...present(ctx, c, journal, notifications), ...(await coming(ctx, c)) } };
+  const sight = await caseSightOf(ctx, c);
+  return { status, body: { ...present(ctx, sight, c, journal, notifications), ...(await coming(ctx, sight, c)) } };
 }
 
 /**
  * An enrolment that starts after today does not answer the case before its start date (SPEC §4
- * Time, rule 1); the case shows it is coming. A school sees it only when it is the school itself.
+ * Time, rule 1); the case shows it is coming. Which school, only to the home office, social
+ * services and that school itself (or its municipality): never to a school or a municipality the
+ * child is leaving (a protected identity's new school above all).
  */
-async function coming(ctx: Ctx, c: Case) {
+async function coming(ctx: Ctx, sight: CaseSight, c: Case) {
   if (c.status === "resolved" || !["unplaced", "release_without_destination", "unverified_emigration"].includes(c.kind))
     return {};
   const pupil = await ctx.store.getPupil(c.pupilId);
   const e = pupil && comingEnrolment(pupil, ctx.today);
   if (!e) return {};
-  const p = ctx.principal;
-  if (p.kind === "school" && p.schoolId !== e.schoolId) return { comingEnrolment: { startDate: e.startDate } };
+  const named = sight.as === "home" || sight.as === "social" || sight.schools(e.schoolId);
+  if (!named) return { comingEnrolment: { startDate: e.startDate } };
+  if (sight.as === "schools_municipality" && (await ctx.store.getSchool(e.schoolId))?.municipality !== scopeOf(ctx).slice(13)) {
+    return { comingEnrolment: { startDate: e.startDate } };
+  }
   return { comingEnrolment: { startDate: e.startDate, schoolId: e.schoolId } };
 }
 
@@ -239,9 +279,11 @@ export const caseRoutes = guarded<"cases">({
       escalated: result.escalated,
       read: result.read,
     });
-    // Pupil ids are for the office of the municipality; operations see the counts.
+    // Pupil ids are for the office of the municipality, each a read on the pupil's trail (SPEC §8); operations see the counts.
     const { wouldOpen, ...counts } = result;
-    return { status: 200, body: ctx.principal.kind === "municipality" && wouldOpen ? result : counts };
+    if (ctx.principal.kind !== "municipality" || !wouldOpen) return { status: 200, body: counts };
+    await ctx.store.auditReads([...new Set(wouldOpen.map((o) => o.pupilId))], ctx.actor, "sweep.preview", ctx.now);
+    return { status: 200, body: result };
   },
 
   "GET /v1/cases": async (ctx) => {
@@ -270,7 +312,9 @@ export const caseRoutes = guarded<"cases">({
     return {
       status: 200,
       body: {
-        items: await clocksOf(ctx, cases).then((clocks) => cases.map((c) => summary(ctx, c, clocks.get(c.caseId)))),
+        items: await Promise.all([clocksOf(ctx, cases), Promise.all(cases.map((c) => caseSightOf(ctx, c)))]).then(
+          ([clocks, sights]) => cases.map((c, i) => summary(ctx, sights[i] as CaseSight, c, clocks.get(c.caseId))),
+        ),
         ...(page.cursor ? { nextCursor: page.cursor } : {}),
       },
     };
@@ -280,7 +324,7 @@ export const caseRoutes = guarded<"cases">({
 
   "POST /v1/cases/{caseId}/acknowledge": async (ctx) => {
     const { note } = bodyOf(ctx, s.AcknowledgeBody);
-    const { c } = await loadCase(ctx);
+    const { c } = await loadCaseToWork(ctx);
     if (c.status === "resolved") throw problems.conflict("case_resolved", "The case is already resolved.");
     await ctx.store.commit([
       ctx.store.auditWrite(c.pupilId, ctx.actor, "case.acknowledged", ctx.now),
@@ -305,7 +349,7 @@ export const caseRoutes = guarded<"cases">({
     const body = bodyOf(ctx, s.ChecklistBody);
     const itemId = ctx.params.itemId ?? "";
     await ctx.store.withRetry(async () => {
-      const { c } = await loadCase(ctx);
+      const { c } = await loadCaseToWork(ctx);
       const index = c.checklist.findIndex((i) => i.itemId === itemId);
       if (index < 0) throw problems.notFound("checklist item");
       if (itemId === "report_concern" && body.done && (!body.date || !body.reference)) {
@@ -361,7 +405,7 @@ export const caseRoutes = guarded<"cases">({
   "POST /v1/cases/{caseId}/resolve": async (ctx) => {
     const { outcome, note } = bodyOf(ctx, s.ResolveBody);
     await ctx.store.withRetry(async () => {
-      const { c } = await loadCase(ctx);
+      const { c } = await loadCaseToWork(ctx);
       if (ctx.principal.kind === "school" && !SCHOOL_MAY_RESOLVE.includes(c.kind)) throw problems.forbidden();
       if (c.status === "resolved") throw problems.conflict("case_resolved", "The case is already resolved.");
       const pupil = await ctx.store.getPupil(c.pupilId);

@@ -2,7 +2,7 @@
 import { addDays } from "../domain/dates.ts";
 import { newPupilId } from "../domain/ids.ts";
 import type { Enrolment, Pupil, School } from "../domain/model.ts";
-import { placementOn } from "../domain/placement.ts";
+import { placementOn, watcherOf } from "../domain/placement.ts";
 import { districtMunicipality } from "../domain/principals.ts";
 import { newPupil } from "../domain/register.ts";
 import type { Ctx } from "../http/http.ts";
@@ -62,25 +62,42 @@ export function schoolSeesPupil(pupil: Pupil, schoolId: string, today: string): 
   return pupil.enrolments.some((e) => e.schoolId === schoolId && visibleToSchool(e, today));
 }
 
-/** Whether a principal may read this pupil at all (SPEC §1); the answer is 403 otherwise, whether or not the pupil exists. */
-export async function mayReadPupil(ctx: Ctx, pupil: Pupil): Promise<boolean> {
+/**
+ * How a principal sees a pupil (SPEC §1, §2), or not at all (null: 403, whether or not the pupil
+ * exists): a school its own enrolments; the office of the municipality that watches the child (the
+ * home) all; the office of a municipality where the child goes to school only the enrolments at its
+ * own schools — never the district, other schools, cases elsewhere, flags or social services' work;
+ * social services of the child's district what they keep.
+ */
+export type PupilSight =
+  | { as: "school"; schoolId: string }
+  | { as: "home" }
+  | { as: "schools_municipality"; schools: Set<string> }
+  | { as: "social" };
+
+export async function sightOf(ctx: Ctx, pupil: Pupil): Promise<PupilSight | null> {
   const p = ctx.principal;
   switch (p.kind) {
     case "school":
-      return schoolSeesPupil(pupil, p.schoolId, ctx.today);
+      return schoolSeesPupil(pupil, p.schoolId, ctx.today) ? { as: "school", schoolId: p.schoolId } : null;
     case "social":
-      return pupil.district === p.district && districtMunicipality(p.district) === pupil.homeMunicipality;
+      return pupil.district === p.district && districtMunicipality(p.district) === pupil.homeMunicipality ? { as: "social" } : null;
     case "municipality": {
-      if (pupil.homeMunicipality === p.kommunkod) return true;
-      // The municipality where the pupil goes to school sees them too.
-      const schools = await Promise.all(
-        pupil.enrolments.filter((e) => visibleToSchool(e, ctx.today)).map((e) => ctx.store.getSchool(e.schoolId)),
-      );
-      return schools.some((s) => s?.municipality === p.kommunkod);
+      if (watcherOf(pupil) === p.kommunkod) return { as: "home" };
+      // The municipality where the pupil goes to school sees them too, through its own schools.
+      const visible = pupil.enrolments.filter((e) => visibleToSchool(e, ctx.today));
+      const schools = await Promise.all(visible.map((e) => ctx.store.getSchool(e.schoolId)));
+      const own = new Set(visible.filter((_, i) => schools[i]?.municipality === p.kommunkod).map((e) => e.schoolId));
+      return own.size ? { as: "schools_municipality", schools: own } : null;
     }
     case "ops":
-      return false;
+      return null;
   }
+}
+
+/** Whether a principal may read this pupil at all (SPEC §1); the answer is 403 otherwise, whether or not the pupil exists. */
+export async function mayReadPupil(ctx: Ctx, pupil: Pupil): Promise<boolean> {
+  return (await sightOf(ctx, pupil)) !== null;
 }
 
 export function presentEnrolment(e: Enrolment, pupil?: Pupil, today?: string) {

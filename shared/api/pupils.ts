@@ -11,25 +11,29 @@ import { bodyOf, type Ctx, type Impl, guarded } from "../http/http.ts";
 import { problems } from "../http/problems.ts";
 import type { RoutesOf } from "../http/routes.ts";
 import * as s from "../http/schemas.ts";
-import { mayReadPupil, visibleToSchool } from "./common.ts";
+import { mayReadPupil, type PupilSight, sightOf, visibleToSchool } from "./common.ts";
 
 /**
- * A school sees its own enrolments of the pupil only — never where else the pupil is enrolled,
- * never risk flags. Risk flags are for social services alone.
+ * A pupil as the caller sees them (`sightOf`): a school its own enrolments only — never where else
+ * the pupil is enrolled, never risk flags; the office of a municipality where the child goes to
+ * school the enrolments at its own schools only, never the district or cases elsewhere; risk flags
+ * and care are for social services alone.
  */
-export function presentPupil(ctx: Ctx, pupil: Pupil) {
+export function presentPupil(ctx: Ctx, pupil: Pupil, sight: PupilSight) {
   const p = ctx.principal;
   const enrolments =
-    p.kind === "school"
-      ? pupil.enrolments.filter((e) => e.schoolId === p.schoolId && visibleToSchool(e, ctx.today))
-      : pupil.enrolments;
+    sight.as === "school"
+      ? pupil.enrolments.filter((e) => e.schoolId === sight.schoolId && visibleToSchool(e, ctx.today))
+      : sight.as === "schools_municipality"
+        ? pupil.enrolments.filter((e) => sight.schools.has(e.schoolId) && visibleToSchool(e, ctx.today))
+        : pupil.enrolments;
   return {
     pupilId: pupil.pupilId,
     personnummer: pupil.personnummer,
     ...(pupil.givenName ? { givenName: pupil.givenName, familyName: pupil.familyName } : {}),
     sex: pupil.sex,
     placement: placementOn(pupil, ctx.today),
-    ...(p.kind !== "school"
+    ...(sight.as === "home" || sight.as === "social"
       ? {
           residency: pupil.residency,
           ...(pupil.residencyDate ? { residencyDate: pupil.residencyDate } : {}),
@@ -37,9 +41,8 @@ export function presentPupil(ctx: Ctx, pupil: Pupil) {
           ...(pupil.district ? { district: pupil.district } : {}),
           ...(pupil.exemption ? { exemption: pupil.exemption } : {}),
           openCases: pupil.openCases,
-          ...(p.kind === "municipality" && p.kommunkod === pupil.homeMunicipality && pupil.registerConflicts
-            ? { registerConflicts: pupil.registerConflicts }
-            : {}),
+          ...(sight.as === "home" && pupil.registerConflicts ? { registerConflicts: pupil.registerConflicts } : {}),
+          ...(sight.as === "home" && pupil.gradeException ? { gradeException: pupil.gradeException } : {}),
         }
       : {}),
     protectedIdentity: pupil.protectedIdentity,
@@ -50,14 +53,18 @@ export function presentPupil(ctx: Ctx, pupil: Pupil) {
 
 async function readPupil(ctx: Ctx, pupilId: string, action: string) {
   const pupil = await ctx.store.getPupil(pupilId);
-  if (!pupil || !(await mayReadPupil(ctx, pupil))) throw problems.forbidden();
-  // The household, for those who follow the family (never a school: it sees its own pupil only).
+  const sight = pupil ? await sightOf(ctx, pupil) : null;
+  if (!pupil || !sight) throw problems.forbidden();
+  // The household, for those who follow the family (the home office and social services; never a school).
   const siblings =
-    ctx.principal.kind !== "school" && pupil.householdId
+    (sight.as === "home" || sight.as === "social") && pupil.householdId
       ? (await ctx.store.household(pupil)).filter((p) => p.pupilId !== pupil.pupilId)
       : [];
   const readable: Pupil[] = [];
-  for (const p of siblings) if (await mayReadPupil(ctx, p)) readable.push(p);
+  for (const p of siblings) {
+    const s = await sightOf(ctx, p);
+    if (s?.as === "home" || s?.as === "social") readable.push(p);
+  }
   await ctx.store.auditReads([pupil.pupilId], ctx.actor, action, ctx.now);
   if (readable.length) {
     await ctx.store.auditReads(
@@ -70,7 +77,7 @@ async function readPupil(ctx: Ctx, pupilId: string, action: string) {
   return {
     status: 200,
     body: {
-      ...presentPupil(ctx, pupil),
+      ...presentPupil(ctx, pupil, sight),
       ...(readable.length
         ? {
             household: readable.map((p) => ({
@@ -120,8 +127,8 @@ export const pupilRoutes = guarded<"pupils">({
     const { personnummer } = bodyOf(ctx, s.PupilSearchBody);
     // Unknown and not the caller's answer alike: a search tells nobody whether a personnummer is known.
     const pupilId = await ctx.store.pupilIdFor(personnummer);
-    if (!pupilId) throw problems.forbidden();
-    return readPupil(ctx, pupilId, "pupil.search");
+    // An unknown number is read like a known one that is not the caller's: the same work, the same time (SPEC §6).
+    return readPupil(ctx, pupilId ?? "p_nobody", "pupil.search");
   },
 
   "PUT /v1/pupils/{pupilId}/care": async (ctx) => {

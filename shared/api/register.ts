@@ -7,7 +7,7 @@ import { type Notification, notificationId } from "../domain/alerts.ts";
 import { addDays } from "../domain/dates.ts";
 import { placementAnswers } from "../domain/detection.ts";
 import { newPupilId, pupilIdOfEnrolment } from "../domain/ids.ts";
-import type { Override, Pupil } from "../domain/model.ts";
+import type { Override, Pupil, RegisterConflict } from "../domain/model.ts";
 import { comingEnrolment, compulsoryAgeDates, troubleState, watcherOf } from "../domain/placement.ts";
 import { applyRegisterRecord, newPupil } from "../domain/register.ts";
 import { bodyOf, type Ctx, type Impl, queryOf, validate, guarded } from "../http/http.ts";
@@ -18,45 +18,52 @@ import { mayReadPupil, requireOwnMunicipality, requireSchool } from "./common.ts
 import { decideReleaseNow, release } from "./enrolment.ts";
 import { presentPupil } from "./pupils.ts";
 
+/** Whether a municipality is part of this deployment (it set a calendar or registered a school), asked once per batch. */
+export function deploymentOf(ctx: Ctx): (kommunkod: string) => Promise<boolean> {
+  const known = new Map<string, Promise<boolean>>();
+  let listed: Promise<Set<string>> | undefined;
+  return (kommunkod) => {
+    let answer = known.get(kommunkod);
+    if (!answer) {
+      listed ??= ctx.store.municipalities().then((l) => new Set(l));
+      answer = listed.then(async (l) => l.has(kommunkod) || (await ctx.store.schoolsIn(kommunkod)).length > 0);
+      known.set(kommunkod, answer);
+    }
+    return answer;
+  };
+}
+
+/** A pupil id no pupil has: an unknown personnummer is read like a known one, so both take the same time. */
+const NOBODY = "p_nobody";
+
 /** Upserts one register record (rule 7, SPEC §4 Time rule 6); all its consequences in one transaction. */
-export async function upsertRegisterRecord(ctx: Ctx, kommunkod: string, raw: unknown, index: number) {
+export async function upsertRegisterRecord(
+  ctx: Ctx,
+  kommunkod: string,
+  raw: unknown,
+  index: number,
+  deployed: (kommunkod: string) => Promise<boolean> = deploymentOf(ctx),
+) {
   const at = `/records/${index}`;
   const record = validate(s.RegisterRecord, raw, at);
+  const deployedTo = record.toMunicipality ? await deployed(record.toMunicipality) : false;
   return ctx.store.withRetry(async () => {
     const id = await ctx.store.pupilIdFor(record.personnummer);
-    const existing = id ? await ctx.store.getPupil(id) : undefined;
+    // Known or not, the same reads: the answer's time tells nothing (SPEC §6).
+    const existing = await ctx.store.getPupil(id ?? NOBODY);
     const created = !existing;
     const base = existing ?? { ...newPupil(newPupilId(), record.personnummer), registeredOn: ctx.today };
-    const decision = withPath(at, () => applyRegisterRecord(base, record, kommunkod, ctx.today));
+    const decision = withPath(at, () =>
+      applyRegisterRecord(base, record, kommunkod, ctx.today, { deployed: (k) => k === record.toMunicipality && deployedTo }),
+    );
+    // Not this municipality's to say: the same answer whether the person is known elsewhere or not at all, and nothing written.
+    if (decision.notResident) return { status: "not_resident" as const };
+    if (decision.conflict) return pendingMove(ctx, kommunkod, base, decision.pupil, decision.changed, decision.conflict);
     if (!created && !decision.changed) {
-      return decision.pupil.homeMunicipality === kommunkod
-        ? { pupilId: base.pupilId, status: "unchanged" as const }
-        : { status: "unchanged" as const };
-    }
-    if (decision.conflict) {
-      // Rule 6: the pupil stays where the register holds them; both offices are told, and this
-      // municipality learns nothing of the pupil's school or cases.
-      const conflict = { ...decision.conflict, ref: conflictRef(base.pupilId, kommunkod) };
-      const next = {
-        ...decision.pupil,
-        registerConflicts: [...(decision.pupil.registerConflicts ?? []).filter((c) => c.kommunkod !== kommunkod), conflict],
-      };
-      await ctx.store.commit([
-        ctx.store.pupilWrite(next, ctx.today, false),
-        ctx.store.auditWrite(base.pupilId, ctx.actor, "register.conflict", ctx.now),
-        ...[base.homeMunicipality, kommunkod]
-          .filter((m): m is string => !!m)
-          .map((m) => ctx.store.outboxWrite(conflictNotice(conflict.ref, m, ctx.now))),
-      ]);
-      return {
-        status: "conflict" as const,
-        problem: problems
-          .conflict(
-            "register_conflict",
-            `Another municipality's register holds this person as resident. Until that register shows the move, Elevvakt keeps them there; both offices have been told (reference ${conflict.ref}).`,
-          )
-          .toJSON(),
-      };
+      if (decision.pupil.homeMunicipality !== kommunkod) return { status: "unchanged" as const };
+      // The answer names the pupil: a read, on their trail (SPEC §8).
+      await ctx.store.auditReads([base.pupilId], ctx.actor, "register.unchanged", ctx.now);
+      return { pupilId: base.pupilId, status: "unchanged" as const };
     }
     const after = decision.pupil;
     const items: Write[] = [
@@ -68,20 +75,26 @@ export async function upsertRegisterRecord(ctx: Ctx, kommunkod: string, raw: unk
       // Reaching and leaving compulsory school age change the placement state on 1 July.
       ...ctx.store.agendaWrites(after, compulsoryAgeDates(base.birthDate), ctx.today),
     ];
+    if (decision.movedTo) {
+      // The home register let the child go to a municipality here: its office is told at once (rule 6).
+      items.push(ctx.store.auditWrite(base.pupilId, ctx.actor, `register.moved_to.${decision.movedTo.kommunkod}`, ctx.now));
+      items.push(ctx.store.outboxWrite(moveNotice(moveRef(base.pupilId, decision.movedTo.kommunkod), decision.movedTo.kommunkod, ctx.now, "moved_in", kommunkod)));
+    } else if (after.residency === "moved_out" && record.toMunicipality) {
+      // Moved to a municipality outside this deployment: the cases close; the office tells the new one.
+      items.push(ctx.store.outboxWrite(moveNotice(moveRef(base.pupilId, record.toMunicipality), kommunkod, ctx.now, "moved_elsewhere", record.toMunicipality)));
+    }
     // A register that says the child left, while another municipality claims the child: that office may take over now.
     const left = after.residency !== "resident" && after.residency !== "unknown";
     for (const c of left && base.homeMunicipality === kommunkod ? (base.registerConflicts ?? []) : []) {
-      items.push(
-        ctx.store.outboxWrite(conflictNotice(c.ref ?? conflictRef(base.pupilId, c.kommunkod), c.kommunkod, ctx.now, "released")),
-      );
+      items.push(ctx.store.outboxWrite(moveNotice(c.ref ?? moveRef(base.pupilId, c.kommunkod), c.kommunkod, ctx.now, "released")));
     }
     const resolutions = answered(placementAnswers(after, ctx.today, { register: true }), "Resolved by the population register.");
     const resolving = new Set(resolutions.map((r) => r.ref.caseId));
     const staying = base.openCases.filter((o) => !resolving.has(o.caseId));
-    const relocating = decision.movedFrom || base.homeMunicipality === null || base.district !== after.district;
+    const relocating = decision.movedFrom || decision.movedTo || base.homeMunicipality === null || base.district !== after.district;
     if (relocating && staying.length > 0) {
       // The open cases follow the child to the new home and district (rule 6), also when the
-      // register first knows the child, and within a municipality.
+      // register first knows the child, and within a municipality; the history goes with them.
       items.push(ctx.store.auditWrite(base.pupilId, ctx.actor, "register.moved_in", ctx.now));
       for (const c of await ctx.store.getCases(staying.map((o) => o.caseId))) {
         items.push(...(await movingWrites(ctx.store, c, after, { now: ctx.now, actor: ctx.actor })));
@@ -98,8 +111,36 @@ export async function upsertRegisterRecord(ctx: Ctx, kommunkod: string, raw: unk
     items.unshift(...change.items);
     if (created) items.push(await ctx.store.pnrWrite(base));
     await ctx.store.commit(items);
+    // A child who moved away is no longer this office's: the answer names no one.
+    if (decision.movedTo) return { status: "updated" as const };
     return { pupilId: base.pupilId, status: created ? ("created" as const) : ("updated" as const) };
   });
+}
+
+/**
+ * Rule 6: another municipality's register claims a child resident elsewhere. The child stays home
+ * until the home register says `moved_out` to it (or the home office sends that record); both
+ * offices are told once, and the claimant learns nothing of the child's schools or cases.
+ */
+async function pendingMove(ctx: Ctx, kommunkod: string, base: Pupil, next: Pupil, changed: boolean, claim: RegisterConflict) {
+  if (changed) {
+    const fresh = !claim.ref;
+    const conflict = { ...claim, ref: claim.ref ?? moveRef(base.pupilId, kommunkod) };
+    const pupil = {
+      ...next,
+      registerConflicts: [...(next.registerConflicts ?? []).filter((c) => c.kommunkod !== kommunkod), conflict],
+    };
+    await ctx.store.commit([
+      ctx.store.pupilWrite(pupil, ctx.today, false),
+      ctx.store.auditWrite(base.pupilId, ctx.actor, "register.move_pending", ctx.now),
+      ...(fresh
+        ? [base.homeMunicipality, kommunkod]
+            .filter((m): m is string => !!m)
+            .map((m) => ctx.store.outboxWrite(moveNotice(conflict.ref, m, ctx.now, "conflict")))
+        : []),
+    ]);
+  }
+  return { status: "move_pending" as const };
 }
 
 /** A problem about one record of a batch names the record: `/district` becomes `/records/6/district`. */
@@ -118,19 +159,29 @@ function withPath<T>(prefix: string, fn: () => T): T {
   }
 }
 
-function conflictRef(pupilId: string, kommunkod: string): string {
+function moveRef(pupilId: string, kommunkod: string): string {
   return `RC-${createHash("sha256").update(`${pupilId}|${kommunkod}`).digest("hex").slice(0, 8).toUpperCase()}`;
 }
 
-function conflictNotice(ref: string, kommunkod: string, now: string, step: "conflict" | "released" = "conflict"): Notification {
-  const text =
-    step === "conflict"
-      ? `Two municipalities' population registers hold the same child as resident (reference ${ref}). ` +
-        "Elevvakt keeps the child with the municipality whose register held them first, until that register shows the move out. " +
-        "Check your register; this message deliberately names no one."
-      : `The register conflict ${ref} can be settled: the other municipality's register now shows the child as moved out. ` +
-        "Send your register record for the child again and Elevvakt moves the child, and any open case, to you. " +
-        "This message deliberately names no one.";
+type MoveStep = "conflict" | "released" | "moved_in" | "moved_elsewhere";
+
+/** A notice to an office about a move (rule 6): a reference, never the child. */
+function moveNotice(ref: string, kommunkod: string, now: string, step: MoveStep, other?: string): Notification {
+  const texts: Record<MoveStep, string> = {
+    conflict:
+      `Another municipality's population register claims a child resident with you, or yours claims one resident elsewhere (reference ${ref}). ` +
+      "The child stays with the home municipality until its register says the child moved out to the other (a moved_out record naming it). " +
+      "Check your register.",
+    released:
+      `The pending move ${ref} can be settled: the home municipality's register no longer holds the child as resident. ` +
+      "Send your register record for the child again and Elevvakt moves the child, and any open case, to you.",
+    moved_in:
+      `A child moved to your municipality from ${other ?? "another municipality"}, by its population register (reference ${ref}). ` +
+      "Any open case is now yours; the child is on your lists until your register sends their record.",
+    moved_elsewhere:
+      `A child resident with you moved to ${other ?? "another municipality"}, which does not use Elevvakt (reference ${ref}). ` +
+      "The child's open cases were closed as moved out: tell that municipality's office, so the child is watched there.",
+  };
   return {
     notificationId: notificationId(ref, kommunkod, step, now),
     noticeRef: ref,
@@ -139,8 +190,8 @@ function conflictNotice(ref: string, kommunkod: string, now: string, step: "conf
     recipient: `municipality:${kommunkod}#attendance_office`,
     scope: `municipality:${kommunkod}`,
     role: "attendance_office",
-    subject: `Elevvakt: register conflict ${ref}`,
-    text,
+    subject: `Elevvakt: a move between municipalities (${ref})`,
+    text: `${texts[step]} This message deliberately names no one.`,
     status: "pending",
     attempts: 0,
     attemptLog: [],
@@ -158,7 +209,8 @@ const POPULATION_CONCURRENCY = 16;
 
 async function pupilOfMunicipality(ctx: Ctx): Promise<Pupil> {
   const pupil = await ctx.store.getPupil(ctx.params.pupilId ?? "");
-  if (!pupil || ctx.principal.kind !== "municipality" || pupil.homeMunicipality !== ctx.principal.kommunkod) {
+  // The office that watches the child: its home municipality's (or, for a child no register here knows, its school's).
+  if (!pupil || ctx.principal.kind !== "municipality" || watcherOf(pupil) !== ctx.principal.kommunkod) {
     throw problems.forbidden();
   }
   return pupil;
@@ -169,11 +221,12 @@ export const registerRoutes = guarded<"register">({
     const kommunkod = ctx.params.kommunkod ?? "";
     requireOwnMunicipality(ctx, kommunkod);
     const { records } = bodyOf(ctx, s.PopulationBody);
+    const deployed = deploymentOf(ctx);
     // Records are independent (each its own transaction, conditioned on its pupil's version), so a
     // batch of 1,000 goes a few at a time, well within the API's timeout (bench: population).
     const results = await inParallel(records, POPULATION_CONCURRENCY, async (raw, index) => {
       try {
-        return { index, ...(await upsertRegisterRecord(ctx, kommunkod, raw, index)) };
+        return { index, ...(await upsertRegisterRecord(ctx, kommunkod, raw, index, deployed)) };
       } catch (err) {
         const problem = toProblem(err);
         if (!problem || problem.status >= 500) throw err;
@@ -212,7 +265,23 @@ export const registerRoutes = guarded<"register">({
       ]);
       return change.next;
     });
-    return { status: had ? 200 : 201, body: presentPupil(ctx, pupil) };
+    return { status: had ? 200 : 201, body: presentPupil(ctx, pupil, { as: "home" }) };
+  },
+
+  "PUT /v1/pupils/{pupilId}/grade-exception": async (ctx) => {
+    const { reason } = bodyOf(ctx, s.GradeExceptionBody);
+    let had = false;
+    const pupil = await ctx.store.withRetry(async () => {
+      const p = await pupilOfMunicipality(ctx);
+      had = p.gradeException !== undefined;
+      const next: Pupil = { ...p, gradeException: { reason, by: ctx.actor.person ?? ctx.actor.principal, at: ctx.now } };
+      await ctx.store.commit([
+        ctx.store.pupilWrite(next, ctx.today, false),
+        ctx.store.auditWrite(p.pupilId, ctx.actor, "grade_exception.set", ctx.now),
+      ]);
+      return next;
+    });
+    return { status: had ? 200 : 201, body: presentPupil(ctx, pupil, { as: "home" }) };
   },
 
   "POST /v1/municipalities/{kommunkod}/overrides": async (ctx) => {

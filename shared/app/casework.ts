@@ -60,6 +60,7 @@ async function queue(
     now,
     baseUrl: appUrl(),
     ...(school ? { schoolName: school.name } : {}),
+    ...(pupil.protectedIdentity && c.schoolIds[0] ? { schoolHidden: true } : {}),
     // The case's version when the step is taken: unique per occurrence.
     ...(REPEATABLE.has(step) ? { occurrence: `v${c.version}` } : {}),
   });

@@ -85,6 +85,7 @@ export function populationRecord(v: Record<string, string>): { record: Record<st
       ...(protectedIdentity !== undefined ? { protectedIdentity } : {}),
       status: v.status,
       ...(v.statusDate ? { statusDate: v.statusDate } : {}),
+      ...(v.toMunicipality ? { toMunicipality: v.toMunicipality } : {}),
     },
   };
 }

@@ -185,7 +185,7 @@ export function message(
   c: Pick<Case, "caseId" | "kind" | "severity">,
   step: Step,
   channel: "sms" | "email",
-  opts: { baseUrl: string; schoolName?: string; language?: Language; english?: boolean },
+  opts: { baseUrl: string; schoolName?: string; schoolHidden?: boolean; language?: Language; english?: boolean },
 ): { subject: string; text: string } {
   const link = caseLink(opts.baseUrl, c.caseId);
   const ref = caseRef(c.caseId);
@@ -205,7 +205,8 @@ export function message(
   const lines = [
     `${STEP_TEXT.sv[step]}: ärende ${ref} i Elevvakt.`,
     `Typ: ${KIND_TEXT.sv[c.kind]} (${c.kind}). Allvarlighet: ${sevSv}.`,
-    ...(opts.schoolName ? [`Skola: ${opts.schoolName}.`] : []),
+    // A protected child's school is never named, and the line is there all the same: its shape tells nothing (SPEC §5).
+    ...(opts.schoolName ? [`Skola: ${opts.schoolName}.`] : opts.schoolHidden ? ["Skola: se ärendet."] : []),
     `Öppna ärendet (du loggar in först): ${link}`,
     "Meddelandet nämner med avsikt ingen elev. Svara inte med personuppgifter.",
   ];
@@ -216,7 +217,7 @@ export function message(
       "In English:",
       `${STEP_TEXT.en[step]}: case ${ref} in Elevvakt.`,
       `Kind: ${KIND_TEXT.en[c.kind]} (${c.kind}). Severity: ${sevEn}.`,
-      ...(opts.schoolName ? [`School: ${opts.schoolName}.`] : []),
+      ...(opts.schoolName ? [`School: ${opts.schoolName}.`] : opts.schoolHidden ? ["School: see the case."] : []),
       `Open the case (you sign in first): ${link}`,
       "This message deliberately names no pupil. Do not reply with personal data.",
     );
@@ -242,7 +243,7 @@ export function notificationsFor(
   step: Step,
   groups: RecipientGroup[],
   contacts: Contact[],
-  opts: { now: string; baseUrl: string; schoolName?: string; occurrence?: string },
+  opts: { now: string; baseUrl: string; schoolName?: string; schoolHidden?: boolean; occurrence?: string },
 ): Notification[] {
   // A step that can happen again on a case (reopened, moved) is told again: its ids name the occurrence.
   const stepId = opts.occurrence ? `${step}#${opts.occurrence}` : step;

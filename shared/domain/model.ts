@@ -129,13 +129,17 @@ export interface ClosedCaseRef extends CaseRef {
   final?: boolean;
 }
 
-/** Register conflict (SPEC §4 Time, rule 6): another municipality's register claims the pupil as resident. */
+/** A pending move (SPEC §4 Time, rule 6): another municipality's register claims a pupil resident elsewhere. */
 export interface RegisterConflict {
   kommunkod: string;
   statusDate?: IsoDate;
   at: string;
   /** An opaque reference both offices are told (the messages name no pupil). */
   ref?: string;
+  /** What the claiming register said of the pupil, applied if the move goes through. */
+  district?: string;
+  householdId?: string;
+  protectedIdentity?: boolean;
 }
 
 export interface Pupil {

@@ -14,6 +14,8 @@ export interface RegisterRecord {
   protectedIdentity?: boolean;
   status: Exclude<Residency, "unknown">;
   statusDate?: IsoDate;
+  /** With `moved_out`: the municipality the person moved to (SPEC §4 Time, rule 6). */
+  toMunicipality?: string;
 }
 
 export function newPupil(pupilId: string, personnummer: string): Pupil {
@@ -36,27 +38,34 @@ export function newPupil(pupilId: string, personnummer: string): Pupil {
 export interface RegisterDecision {
   pupil: Pupil;
   changed: boolean;
-  /**
-   * Rule 6: the record moves the pupil here from another municipality (that register shows the
-   * pupil moved out or emigrated, or this record's date is later): the open cases follow.
-   */
+  /** Rule 6: the record moves the pupil here (the home register no longer holds them as resident): the open cases follow. */
   movedFrom?: { kommunkod: string; district?: string };
-  /** Rule 6: another municipality's register still holds the pupil as resident: a conflict both offices are told of. */
+  /** Rule 6: the home register says the pupil moved to a municipality of this deployment: they are resident there now, and the cases go with them. */
+  movedTo?: { kommunkod: string; district?: string };
+  /** Rule 6: another municipality's register claims a pupil resident here: a pending move both offices are told of. */
   conflict?: RegisterConflict;
+  /** `moved_out`, `emigrated`, `deceased` are the home municipality's to say: from any other, nothing (and nothing is created). */
+  notResident?: true;
 }
 
 /**
  * What a municipality's register record decides (rule 7 and SPEC §4 Time, rule 6). A pupil is
- * resident in one municipality at a time: a `resident` record from another municipality moves the
- * pupil only on the current home register's word, otherwise it is a conflict and changes nothing
- * of the pupil. Protection (skyddade personuppgifter) is cleared only by an explicit `false`, and
- * never in a move.
+ * resident in one municipality at a time, and only the home municipality's register moves them:
+ * - a `resident` record from another municipality for a pupil resident elsewhere is a pending move
+ *   (a conflict both offices are told of); a later `statusDate` alone moves no one. A pupil no
+ *   register here holds as resident (moved out, emigrated, known only through an enrolment) gets
+ *   their home from it;
+ * - `moved_out` names where to: a municipality of the deployment (`deployed`) takes the pupil at
+ *   once — with the district its own pending record named, if any —; any other leaves the watch;
+ * - `moved_out`, `emigrated` and `deceased` from any municipality but the home change nothing.
+ * Protection (skyddade personuppgifter) is cleared only by an explicit `false`, and never in a move.
  */
 export function applyRegisterRecord(
   existing: Pupil,
   record: RegisterRecord,
   kommunkod: string,
   today: IsoDate,
+  opts: { deployed?: (kommunkod: string) => boolean } = {},
 ): RegisterDecision {
   if (!record.district.startsWith(`${kommunkod}-`)) {
     throw refuse.invalid([{ path: "/district", message: `must be a district of municipality ${kommunkod}` }]);
@@ -64,34 +73,32 @@ export function applyRegisterRecord(
   if (existing.birthDate > today) {
     throw refuse.unprocessable("birth_date_in_future", "The personnummer gives a birth date after today; check it.");
   }
-  // A date to come would outbid every later record (rule 6 moves on a later date): the register records what has happened.
+  // A date to come is not yet a fact: the register records what has happened.
   if (record.statusDate && record.statusDate > today) {
     throw refuse.invalid([{ path: "/statusDate", message: "must not be after today" }]);
   }
-  const home = existing.homeMunicipality;
-  const elsewhere = home !== null && home !== kommunkod;
-  if (elsewhere && record.status !== "resident") {
-    // This register agrees that the pupil left: nothing to change here.
-    if (record.status === "moved_out") return { pupil: existing, changed: false };
-    throw refuse.conflict(
-      "registered_elsewhere",
-      "The pupil is registered in another municipality here; only a record of the pupil moving in (status resident) may change that.",
-    );
+  if (record.status === "moved_out" && (!record.toMunicipality || record.toMunicipality === kommunkod)) {
+    throw refuse.invalid([{ path: "/toMunicipality", message: "a move out names the municipality moved to (another than this)" }]);
   }
+  const home = existing.homeMunicipality;
+  // Leaving is the home register's word alone, whether the person is known elsewhere or not at all.
+  if (record.status !== "resident" && home !== kommunkod) return { pupil: existing, changed: false, notResident: true };
   let movedFrom: RegisterDecision["movedFrom"];
-  if (elsewhere) {
-    const left = existing.residency === "moved_out" || existing.residency === "emigrated";
-    const later = !!record.statusDate && !!existing.residencyDate && record.statusDate > existing.residencyDate;
-    if (!left && !later) {
-      const known = (existing.registerConflicts ?? []).some(
-        (c) => c.kommunkod === kommunkod && c.statusDate === record.statusDate,
-      );
+  if (home !== null && home !== kommunkod) {
+    // Still resident (or dead) by the home register: a pending move, until that register or office lets go.
+    if (existing.residency === "resident" || existing.residency === "deceased") {
+      const known = (existing.registerConflicts ?? []).find((c) => c.kommunkod === kommunkod);
       const conflict: RegisterConflict = {
         kommunkod,
-        at: today,
+        at: known?.at ?? today,
         ...(record.statusDate ? { statusDate: record.statusDate } : {}),
+        district: record.district,
+        ...(record.householdId ? { householdId: record.householdId } : {}),
+        ...(record.protectedIdentity ? { protectedIdentity: true } : {}),
+        ...(known?.ref ? { ref: known.ref } : {}),
       };
-      if (known) return { pupil: existing, changed: false };
+      const same = known && JSON.stringify(known) === JSON.stringify(conflict);
+      if (same) return { pupil: existing, changed: false, conflict: known };
       return {
         pupil: {
           ...existing,
@@ -102,6 +109,27 @@ export function applyRegisterRecord(
       };
     }
     movedFrom = { kommunkod: home, ...(existing.district ? { district: existing.district } : {}) };
+  }
+  const pending = (existing.registerConflicts ?? []).find((c) => c.kommunkod === record.toMunicipality);
+  if (record.status === "moved_out" && record.toMunicipality && opts.deployed?.(record.toMunicipality)) {
+    // The home register lets the pupil go to a municipality here: resident there at once (rule 6).
+    const to = record.toMunicipality;
+    const pupil: Pupil = {
+      ...existing,
+      givenName: record.givenName,
+      familyName: record.familyName,
+      homeMunicipality: to,
+      residency: "resident",
+      residencyDate: record.statusDate ?? today,
+      protectedIdentity: existing.protectedIdentity || (record.protectedIdentity ?? false) || (pending?.protectedIdentity ?? false),
+    };
+    if (pending?.district) pupil.district = pending.district;
+    else delete pupil.district;
+    if (pending?.householdId) pupil.householdId = pending.householdId;
+    const conflicts = (existing.registerConflicts ?? []).filter((c) => c.kommunkod !== to);
+    if (conflicts.length) pupil.registerConflicts = conflicts;
+    else delete pupil.registerConflicts;
+    return { pupil, changed: true, movedTo: { kommunkod: to, ...(pupil.district ? { district: pupil.district } : {}) } };
   }
   const protectedIdentity = movedFrom
     ? existing.protectedIdentity || (record.protectedIdentity ?? false)

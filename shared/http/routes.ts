@@ -114,6 +114,14 @@ const entries = [
     body: s.ExemptionBody,
     responses: { 200: s.PupilResponse, 201: s.PupilResponse },
   }),
+  route("PUT /v1/pupils/{pupilId}/grade-exception", {
+    fn: "register",
+    principals: ["municipality"],
+    summary:
+      "Record an exception to the grade check (SPEC §2): a school may then enrol the child in a grade more than two from the one their age gives; the home office only, audited",
+    body: s.GradeExceptionBody,
+    responses: { 200: s.PupilResponse, 201: s.PupilResponse },
+  }),
   route("POST /v1/municipalities/{kommunkod}/overrides", {
     fn: "register",
     principals: ["municipality"],

@@ -121,7 +121,14 @@ export const RegisterRecord = z.strictObject({
   protectedIdentity: opt(z.boolean()),
   status: z.enum(RESIDENCY),
   statusDate: opt(IsoDateSchema),
-});
+  /** With moved_out (required there): the municipality moved to (SPEC §4 Time, rule 6). */
+  toMunicipality: opt(KommunkodSchema),
+}).check(
+  z.refine((r) => r.status !== "moved_out" || !!r.toMunicipality, {
+    message: "a move out names the municipality moved to",
+    path: ["toMunicipality"],
+  }),
+);
 export const PopulationBody = z.strictObject({ records: z.array(z.unknown()).check(z.minLength(1), z.maxLength(1000)) });
 
 export const PupilSearchBody = z.strictObject({ personnummer: PersonnummerSchema });
@@ -175,6 +182,8 @@ export const OverrideBody = z.strictObject({
   reason: Text(2000),
 });
 export const ApproveBody = z.strictObject({ note: opt(Text(2000)) });
+/** The office's exception to the grade check (SPEC §2): why this child's grade is far from their age. */
+export const GradeExceptionBody = z.strictObject({ reason: Text(2000) });
 
 export const FlagsBody = z.strictObject({ flags: z.array(z.enum(RISK_FLAGS)).check(z.maxLength(2)) });
 const CarePlacementSchema = z
@@ -238,7 +247,7 @@ export const PopulationResponse = z.object({
     z.object({
       index: num,
       pupilId: opt(str),
-      status: z.enum(["created", "updated", "unchanged", "conflict", "error"]),
+      status: z.enum(["created", "updated", "unchanged", "move_pending", "not_resident", "error"]),
       problem: opt(ProblemSchema),
     }),
   ),

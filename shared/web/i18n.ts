@@ -95,7 +95,14 @@ const sv = {
     social_services: "socialtjänst",
   } as Record<string, string>,
   keyStatus: { active: "aktiv", pending_approval: "väntar på godkännande", revoked: "återkallad" } as Record<string, string>,
-  importStatus: { created: "nya", updated: "ändrade", unchanged: "oförändrade", conflict: "konflikt", error: "fel" } as Record<
+  importStatus: {
+    created: "nya",
+    updated: "ändrade",
+    unchanged: "oförändrade",
+    move_pending: "väntande flytt",
+    not_resident: "inte folkbokförda här",
+    error: "fel",
+  } as Record<
     string,
     string
   >,
@@ -103,7 +110,11 @@ const sv = {
   problems: {
     validation_failed: "Uppgifterna är inte giltiga",
     second_approver_required: "Ett åsidosättande måste godkännas av en annan person på förvaltningen än den som begärde det.",
-    labelled_keys_required: "Åsidosättandet måste begäras och godkännas av namngivna personer.",
+    signed_in_person_required: "Ett åsidosättande godkänns av en inloggad person på förvaltningen, inte med en nyckel.",
+    not_locked: "Utskrivningen är inte låst: skolan kan skriva ut eleven själv.",
+    grade_not_plausible: "Årskursen stämmer inte med elevens ålder. Kontrollera årskurs och personnummer; förvaltningen kan göra ett undantag för eleven.",
+    completion_not_plausible: "Eleven kan inte skrivas ut som färdig med skolplikten: det gäller elever i sista årskursen från sex veckor före vårterminens slut, eller elever över skolpliktsåldern.",
+    last_day_not_reported: "Skolan har inte rapporterat frånvaro för den senaste skoldagen. Rapportera dagen först (även om alla var där), skriv sedan ut eleven.",
     override_not_pending: "Åsidosättandet är redan godkänt.",
     case_resolved: "Ärendet är redan avslutat.",
     calendar_missing: "Kommunen har ingen läsårskalender för den dagen. Lägg in den först.",
@@ -112,7 +123,8 @@ const sv = {
     outside_school_age: "Eleven är inte i skolpliktig ålder.",
     already_enrolled: "Eleven är redan inskriven här.",
     enrolment_ended: "Inskrivningen är redan avslutad.",
-    release_locked: "Eleven kan inte skrivas ut utan mottagande skola (låset). Förvaltningen kan åsidosätta det.",
+    release_locked:
+      "Eleven var frånvarande den senaste skoldagen och kan inte skrivas ut i sin frånvaro (låset). Kontakta skolpliktsbevakningen: bara förvaltningen kan åsidosätta låset.",
     evidence_required: "Utskrivningen behöver underlag.",
     evidence_kind_not_accepted: "Det slaget av underlag räcker inte för den orsaken.",
     evidence_not_in_register: "Folkbokföringen styrker inte utflyttningen.",
@@ -279,7 +291,14 @@ const en: typeof sv = {
     social_services: "social services",
   },
   keyStatus: { active: "active", pending_approval: "waiting for approval", revoked: "revoked" },
-  importStatus: { created: "new", updated: "changed", unchanged: "unchanged", conflict: "conflict", error: "error" },
+  importStatus: {
+    created: "new",
+    updated: "changed",
+    unchanged: "unchanged",
+    move_pending: "pending move",
+    not_resident: "not resident here",
+    error: "error",
+  },
   problems: {} as Record<string, string>,
   steps: STEP_TEXT.en as Record<string, string>,
   channels: { sms: "SMS", email: "e-mail" },

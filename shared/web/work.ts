@@ -907,7 +907,7 @@ ${text("label", t("Etikett (system eller person)", "Label (system or person)"))}
           }
         ).results) {
           counts[res.status] = (counts[res.status] ?? 0) + 1;
-          if (res.status === "error" || res.status === "conflict") {
+          if (res.status === "error" || res.status === "move_pending" || res.status === "not_resident") {
             const why =
               res.problem?.errors?.map((e) => `${e.path}: ${e.message}`).join("; ") || res.problem?.detail || res.status;
             rejected.push({ line: chunk[res.index]?.line ?? 0, reason: why });

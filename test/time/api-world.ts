@@ -117,7 +117,8 @@ export class ApiWorld implements World {
       ] as const) {
         await this.must(
           api("PUT", `/v1/contacts/${role}-${this.kommunkod(m)}`, {
-            key: muni[m],
+            // Each board its own contacts (SPEC §1): social services register theirs.
+            key: role === "social_services" ? (social[m] as string) : muni[m],
             body: { name: role, role, scope, email: `${role}@${this.kommunkod(m)}.se` },
           }),
           "contact",
@@ -150,6 +151,8 @@ export class ApiWorld implements World {
       ...(def.household ? { householdId: `${def.household}-w${this.world}` } : {}),
       status,
       ...(statusDate ? { statusDate } : {}),
+      // A move out names where to: the scenario's other municipality, part of the deployment (rule 6).
+      ...(status === "moved_out" ? { toMunicipality: this.kommunkod(m === 0 ? 1 : 0) } : {}),
     };
   }
 

@@ -422,11 +422,12 @@ const register = (p: number, muni: MuniIx, status: "resident" | "moved_out" | "e
       const was = pupilOf(b, w);
       const now = pupilOf(a, w);
       if (was.homeMunicipality !== now.homeMunicipality && was.homeMunicipality !== null) {
-        const onItsWord =
-          was.residency === "moved_out" ||
-          was.residency === "emigrated" ||
-          (!!statusDate && !!was.residencyDate && statusDate > was.residencyDate);
-        if (!onItsWord || status !== "resident") fail(`(h) ${w.name}: the pupil moved without the register's word`, { was, now });
+        // Only the home register moves a pupil (SPEC §4 Time, rule 6): its own moved_out names the new
+        // home; or the pupil had left it (moved out elsewhere, emigrated) and a register takes them in.
+        // A later statusDate alone moves no one.
+        const homeLetGo = status === "moved_out" && w.kommunkod(muni) === was.homeMunicipality;
+        const tookIn = status === "resident" && (was.residency === "moved_out" || was.residency === "emigrated");
+        if (!homeLetGo && !tookIn) fail(`(h) ${w.name}: the pupil moved without the home register's word`, { was, now });
       }
     }
   });

@@ -340,15 +340,18 @@ export class PureWorld implements World {
       ...(def.household ? { householdId: `${def.household}-${this.world}` } : {}),
       status,
       ...(statusDate ? { statusDate } : {}),
+      // A move out names where to: the scenario's other municipality, which is part of the deployment (rule 6).
+      ...(status === "moved_out" ? { toMunicipality: this.kommunkod(m === 0 ? 1 : 0) } : {}),
     };
-    const d = attempt(() => applyRegisterRecord(pupil, record, kod, this.today));
+    const deployed = (k: string) => k === this.kommunkod(0) || k === this.kommunkod(1);
+    const d = attempt(() => applyRegisterRecord(pupil, record, kod, this.today, { deployed }));
     if (!d?.changed) return;
     if (d.conflict) {
       this.put(p, d.pupil);
       return;
     }
     const resolving = new Set(placementAnswers(d.pupil, this.today, { register: true }).map((a) => a.ref.caseId));
-    if (d.movedFrom || pupil.homeMunicipality === null || pupil.district !== d.pupil.district) {
+    if (d.movedFrom || d.movedTo || pupil.homeMunicipality === null || pupil.district !== d.pupil.district) {
       for (const ref of pupil.openCases.filter((o) => !resolving.has(o.caseId))) {
         const c = this.cases.get(ref.caseId) as Case;
         this.cases.set(c.caseId, relocated(c, d.pupil, this.schoolMunicipalities(c)).case);
