@@ -393,13 +393,29 @@ describe("what one person's scope keeps from another", () => {
     await context.close();
   });
 
-  it("removing the contact ends the access at the next request", async () => {
+  it("removing the contact ends the access at the next request, and saving it again does not bring it back", async () => {
     const { context, page } = await signIn("rektor.c@example.se", "/app/cases");
     await expect(page.locator("h1").textContent()).resolves.toBe("Mina ärenden");
     expect((await api("DELETE", "/v1/contacts/rektor-c", { key: m.muni })).status).toBe(200);
     const res = await page.reload();
     expect(res?.status()).toBe(403);
     await expect(page.locator("h1").textContent()).resolves.toBe("Ingen åtkomst");
+    // The office saves the contact again, as it was: the old session stays ended.
+    const body = { name: "Rektor C", role: "rektor", scope: `school:${m.schoolC}`, email: "rektor.c@example.se" };
+    expect((await api("PUT", "/v1/contacts/rektor-c", { key: m.muni, body })).status).toBe(200);
+    expect((await page.reload())?.status()).toBe(403);
+    await expect(page.locator("h1").textContent()).resolves.toBe("Ingen åtkomst");
+    const start = webNow;
+    try {
+      // A minute later (the office hears of each binding by its time), a fresh sign-in works.
+      webNow += 60_000;
+      const fresh = await signIn("rektor.c@example.se", "/app/cases");
+      await expect(fresh.page.locator("h1").textContent()).resolves.toBe("Mina ärenden");
+      await fresh.context.close();
+      expect((await page.reload())?.status()).toBe(403);
+    } finally {
+      webNow = start;
+    }
     await context.close();
   });
 });
@@ -481,6 +497,12 @@ describe("sessions and forms", () => {
       maxRedirects: 0,
     });
     expect(other.status()).toBe(403);
+    // Another method than GET and POST, token or not: 405, on any path.
+    for (const path of [`/app/cases/${caseA}/journal`, "/app/absence"]) {
+      const put = await page.request.fetch(`${app}${path}`, { method: "PUT", form: { text: "PUT", date: "2026-08-20" } });
+      expect(put.status()).toBe(405);
+      expect(put.headers().allow).toBe("GET, POST");
+    }
     expect((await api("GET", `/v1/cases/${caseA}`, { key: m.muni })).body.journal.length).toBe(before);
     await context.close();
   });

@@ -10,7 +10,7 @@ import type { IdentityProvider, Person } from "../shared/web/identity.ts";
 import { providerOf } from "../shared/web/identity.ts";
 import { unplacedCsv } from "../shared/web/pages.ts";
 import { mayVouch, vouchPolicyFromEnv } from "../shared/web/vouch.ts";
-import { api, municipalityFixture, store, testClock, useTable } from "./helpers.ts";
+import { api, digest, municipalityFixture, pnr, setToday, store, testClock, useTable } from "./helpers.ts";
 
 useTable();
 
@@ -200,7 +200,7 @@ describe("the sign-in callback", () => {
       { ...ct, cookie: again.cookie },
       `_csrf=${encodeURIComponent(`é${"a".repeat(31)}`)}&lang=en`,
     );
-    expect(odd.status).toBe(303);
+    expect(odd.status).toBe(403);
     const oddLogout = await invoke(
       "POST",
       "/app/logout",
@@ -257,6 +257,150 @@ describe("the sign-in callback", () => {
     const redirectHeaders = (await invoke("GET", "/app")).headers;
     expect(redirectHeaders["strict-transport-security"]).toMatch(/max-age=/);
     expect(redirectHeaders["content-security-policy"]).toMatch(/default-src 'none'/);
+  });
+});
+
+describe("methods and form tokens", () => {
+  const provider: IdentityProvider = {
+    signIn: async () => ({ url: "https://idp.example/authorize", checks: { codeVerifier: "v", state: "s", nonce: "n" } }),
+    callback: async () => person,
+    signOutUrl: async () => undefined,
+  };
+  let person: Person;
+  // The tests' day, a second later at each reading (the office hears of each binding, by its time).
+  let tick = 0;
+  const clock = {
+    now: () => {
+      tick += 1000;
+      return new Date(Date.parse(`${testClock.today()}T08:00:00+02:00`) + tick);
+    },
+    today: () => testClock.today(),
+  };
+  const invoke = createInvoker({
+    clock,
+    identity: () => provider,
+    appUrl: () => "https://elevvakt.example.se",
+    vouch: { Skolfederation: ["school:*"], COGNITO: ["municipality:0180"] },
+  });
+  const cookieOf = (res: { cookies?: string[] }) => res.cookies?.[0]?.split(";")[0] ?? "";
+  const ct = { "content-type": "application/x-www-form-urlencoded" };
+  async function signIn(p: Person) {
+    person = p;
+    const login = await invoke("GET", "/app/login");
+    const back = await invoke("GET", "/app/callback?code=c&state=s", { cookie: cookieOf(login) });
+    return cookieOf(back);
+  }
+  const tokenOf = (body: string) => /name="_csrf" value="([^"]+)"/.exec(body)?.[1] ?? "";
+
+  it("answers only GET and POST, and takes no POST without the session's token, on any path", async () => {
+    setToday("2026-09-15");
+    const m = await municipalityFixture();
+    const personnummer = pnr("2015-05-05");
+    const pupilId = await m.resident(personnummer);
+    const enrolled = await api("POST", `/v1/schools/${m.schoolA}/enrolments`, {
+      key: m.keyA,
+      body: { personnummer, grade: "5", startDate: "2026-08-17" },
+    });
+    expect(enrolled.status).toBe(201);
+    const contact = { name: "Rektor A", role: "rektor", scope: `school:${m.schoolA}`, email: "methods@example.se" };
+    expect((await api("PUT", "/v1/contacts/k-methods", { key: m.muni, body: contact })).status).toBe(201);
+    const cookie = await signIn({
+      sub: "m1",
+      email: "methods@example.se",
+      emailVerified: true,
+      name: "Rut",
+      provider: "Skolfederation",
+    });
+    const form = await invoke("GET", "/app/absence?date=2026-09-15", { cookie });
+    expect(form.status).toBe(200);
+    const csrf = tokenOf(form.body);
+    expect(csrf).not.toBe("");
+    const day = `date=2026-09-15&${encodeURIComponent(`absent:${pupilId}`)}=unexcused`;
+    const before = await digest(() => false);
+
+    // Any other method, with the session and even with its token: 405 on every path, and nothing done.
+    const paths = ["/app/absence", "/app/roster/enrol", "/app/cases", "/app/lang", "/app/logout", "/app/choose", "/app/nowhere"];
+    for (const method of ["PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]) {
+      for (const path of paths) {
+        for (const body of [day, `${day}&_csrf=${csrf}&lang=en`]) {
+          const res = await invoke(method, path, { ...ct, cookie }, body);
+          expect(res.status, `${method} ${path}`).toBe(405);
+          expect(res.headers.allow).toBe("GET, POST");
+          expect(res.headers["content-security-policy"]).toMatch(/default-src 'none'/);
+          expect(res.headers["cache-control"]).toBe("no-store");
+        }
+      }
+    }
+    expect((await invoke("DELETE", "/app/absence", { ...ct, cookie }, day)).body).toContain("Begäran kan inte tas emot");
+    // Without a session too.
+    expect((await invoke("PUT", "/app/absence", ct, day)).status).toBe(405);
+    expect(await store().absenceReport(m.schoolA, "2026-09-15")).toEqual([]);
+
+    // A POST without the token, or with another, on any path — the sign-in flow, the language
+    // switch, the choice, sign-out and the pages alike: 403, and nothing changes.
+    for (const path of [...paths, "/app/login", "/app/callback", "/app/pupils", "/app/cases/case_x/journal", "/app/settings"]) {
+      for (const body of [day, `${day}&_csrf=${"x".repeat(csrf.length)}`, `${day}&lang=en&contactId=k-methods`]) {
+        const res = await invoke("POST", path, { ...ct, cookie }, body);
+        expect(res.status, `POST ${path}`).toBe(403);
+        expect(res.body).toContain("Formuläret kunde inte tas emot");
+      }
+    }
+    expect(await digest(() => false)).toBe(before);
+    // The session is untouched (not signed out, still Swedish), and the same form with its token records the day.
+    expect((await invoke("GET", "/app/cases", { cookie })).body).toContain("Mina ärenden");
+    const saved = await invoke("POST", "/app/absence", { ...ct, cookie }, `${day}&_csrf=${csrf}`);
+    expect(saved.status).toBe(303);
+    expect(await store().absenceReport(m.schoolA, "2026-09-15")).toEqual([pupilId]);
+  });
+
+  it("ends a session whose contact was removed and saved again; a new sign-in takes the contact as it is now", async () => {
+    const m = await municipalityFixture();
+    const body = { name: "Skolplikt", role: "attendance_office", scope: "municipality:0180", email: "again@example.se" };
+    expect((await api("PUT", "/v1/contacts/k-again", { key: m.muni, body })).status).toBe(201);
+    const anna = { sub: "g1", email: "again@example.se", emailVerified: true, name: "Anna", provider: "COGNITO" };
+    const old = await signIn(anna);
+    expect((await invoke("GET", "/app/cases", { cookie: old })).status).toBe(200);
+    expect((await api("DELETE", "/v1/contacts/k-again", { key: m.muni })).status).toBe(200);
+    expect((await invoke("GET", "/app/cases", { cookie: old })).status).toBe(403);
+    // Saved again with the same body: the old session stays ended.
+    expect((await api("PUT", "/v1/contacts/k-again", { key: m.muni, body })).status).toBeLessThan(300);
+    const after = await invoke("GET", "/app/cases", { cookie: old });
+    expect(after.status).toBe(403);
+    expect(after.body).toContain("Ingen åtkomst");
+    expect(after.body).toContain('href="/app/login"');
+    // Nor does it change anything with its own token.
+    const before = await digest(() => false);
+    const oldCsrf = tokenOf(after.body);
+    expect(oldCsrf).not.toBe("");
+    const posted = await invoke("POST", "/app/settings", { ...ct, cookie: old }, `_csrf=${oldCsrf}&absenceWindow=5`);
+    expect(posted.status).toBe(403);
+    expect(await digest(() => false)).toBe(before);
+    // A fresh sign-in (another browser; the same person) works, and the old session still does not.
+    const fresh = await signIn(anna);
+    expect((await invoke("GET", "/app/cases", { cookie: fresh })).status).toBe(200);
+    expect((await invoke("GET", "/app/cases", { cookie: old })).status).toBe(403);
+    // Saving the contact again releases its binding (a new person in the role): that ends the session too.
+    expect((await api("PUT", "/v1/contacts/k-again", { key: m.muni, body })).status).toBe(200);
+    expect((await invoke("GET", "/app/cases", { cookie: fresh })).status).toBe(403);
+    expect((await invoke("GET", "/app/cases", { cookie: await signIn(anna) })).status).toBe(200);
+
+    // A person of two contacts chooses only among them as they were at sign-in.
+    for (const id of ["k-pair-1", "k-pair-2"]) {
+      const b = { ...body, name: id, email: "pair@example.se" };
+      expect((await api("PUT", `/v1/contacts/${id}`, { key: m.muni, body: b })).status).toBe(201);
+    }
+    const pair = await signIn({ ...anna, sub: "g2", email: "pair@example.se" });
+    expect((await api("DELETE", "/v1/contacts/k-pair-2", { key: m.muni })).status).toBe(200);
+    const b2 = { ...body, name: "k-pair-2", email: "pair@example.se" };
+    expect((await api("PUT", "/v1/contacts/k-pair-2", { key: m.muni, body: b2 })).status).toBe(200);
+    const choose = await invoke("GET", "/app/choose", { cookie: pair });
+    expect(choose.body).toContain("k-pair-1");
+    expect(choose.body).not.toContain("k-pair-2");
+    const chosen = (contactId: string) =>
+      invoke("POST", "/app/choose", { ...ct, cookie: pair }, `_csrf=${tokenOf(choose.body)}&contactId=${contactId}`);
+    expect((await chosen("k-pair-2")).status).toBe(403);
+    expect((await chosen("k-pair-1")).status).toBe(303);
+    expect((await invoke("GET", "/app/cases", { cookie: pair })).status).toBe(200);
   });
 });
 

@@ -94,7 +94,7 @@ export interface IdempotencyRecord {
 export interface WebSession {
   createdAt: string;
   expiresAt: string;
-  /** The form token every POST must carry (CSRF). */
+  /** The form token every request that is not a GET must carry (CSRF). */
   csrf: string;
   lang: "sv" | "en";
   /** While signing in: what the callback checks (PKCE verifier, state, nonce) and where to go after. */
@@ -103,6 +103,11 @@ export interface WebSession {
   person?: { sub: string; email: string; name: string; provider?: string; emailVerified?: boolean };
   /** The contact the person acts as (a person may be several contacts). */
   contactId?: string;
+  /**
+   * The contacts the person signed in as, each with its generation then: a contact saved again
+   * since (a new generation) is no longer this session's. None in sessions older than this field.
+   */
+  generations?: Record<string, string>;
 }
 
 export interface Store {

@@ -48,6 +48,11 @@ export type Language = "sv" | "en";
 export type StoredContact = Contact & {
   subscriptionArn?: string;
   subscribedAt?: string;
+  /**
+   * New at every save of the contact (which clears its binding): a session holds the generation it
+   * signed in with, so a contact saved again — after removal too — does not bring old sessions back.
+   */
+  generation?: string;
   /** The first person to sign in as this contact (`<provider>:<sub>`); saving the contact again clears it. */
   boundIdentity?: string;
   boundAt?: string;

@@ -82,6 +82,8 @@ interface Request {
   requestId: string;
   log: Logger;
   now: Date;
+  /** The browser's session, read once per request. */
+  session?: Promise<{ id: string; session: WebSession } | undefined>;
 }
 
 const hash = (id: string) => createHash("sha256").update(id).digest("base64url");
@@ -95,6 +97,17 @@ function sameToken(a: string, b: string): boolean {
 const SIGN_IN_MINUTES = 10;
 /** Only our own pages are places to return to: no open redirect. */
 const safeReturn = (to: string | null | undefined) => (to && /^\/app(\/[\w\-/]*)?$/.test(to) ? to : "/app/cases");
+
+/** The methods the app answers (SPEC §8): anything else is refused before it can change anything. */
+const METHODS = ["GET", "POST"];
+
+/**
+ * Whether the contact is still the one the session signed in as: saving a contact (after its
+ * removal too) begins a new generation, and a session of an older one has no access. A session
+ * from before generations were recorded goes on only with a contact not saved since.
+ */
+const sameGeneration = (session: WebSession, c: StoredContact) =>
+  (session.generations ? session.generations[c.contactId] : "") === (c.generation ?? "");
 
 /** One human, whatever contact they act as: the provider and its subject. */
 export function identityOfPerson(person: WebSession["person"]): string {
@@ -198,10 +211,14 @@ export function createWebHandler(deps: WebDeps = {}) {
     return { id, session };
   }
 
-  async function currentSession(r: Request): Promise<{ id: string; session: WebSession } | undefined> {
-    if (!r.cookie) return undefined;
-    const session = await storeOf().getSession(hash(r.cookie), r.now.toISOString());
-    return session ? { id: r.cookie, session } : undefined;
+  function currentSession(r: Request): Promise<{ id: string; session: WebSession } | undefined> {
+    const id = r.cookie;
+    r.session ??= id
+      ? storeOf()
+          .getSession(hash(id), r.now.toISOString())
+          .then((session) => (session ? { id, session } : undefined))
+      : Promise.resolve(undefined);
+    return r.session;
   }
 
   const chrome = (session: WebSession | undefined, title: string, r: Request, contact?: StoredContact): Chrome => ({
@@ -222,20 +239,21 @@ export function createWebHandler(deps: WebDeps = {}) {
     const { session } = current;
     const w = words[session.lang];
     const contact = session.contactId ? await storeOf().getContact(session.contactId) : undefined;
-    // Removing the contact (or changing its e-mail) ends the access at the next request.
+    // Removing the contact (or changing its e-mail, or saving it again) ends the access at the next request.
     const valid =
       contact &&
       !contact.removedAt &&
+      sameGeneration(session, contact) &&
       contact.email?.toLowerCase() === session.person?.email.toLowerCase() &&
       (await usableFor(session.person, contact)) &&
       principalOf(contact);
     if (!contact || !valid) {
-      throw new PageAnswer(page(403, messagePage(chrome(session, w.noAccessTitle, r), w.noAccess)));
+      // Signing in again takes the contacts as they are now.
+      throw new PageAnswer(
+        page(403, messagePage(chrome(session, w.noAccessTitle, r), w.noAccess, { href: "/app/login", label: w.signIn })),
+      );
     }
     const principal = valid as Principal;
-    if (r.method === "POST" && !sameToken(r.form.get("_csrf") ?? "", session.csrf)) {
-      throw new PageAnswer(page(403, messagePage(chrome(session, w.csrfTitle, r, contact), w.csrf)));
-    }
     return { id: current.id, session, contact, principal };
   }
 
@@ -295,6 +313,29 @@ export function createWebHandler(deps: WebDeps = {}) {
 
   async function route(r: Request): Promise<APIGatewayProxyStructuredResultV2> {
     const { method, path } = r;
+    // Only GET and POST, on every path (SPEC §8): anything else is answered here and changes nothing.
+    if (!METHODS.includes(method)) {
+      const session = (await currentSession(r))?.session;
+      const w = words[session?.lang ?? "sv"];
+      const refused = page(
+        405,
+        messagePage(chrome(session, w.methodNotAllowedTitle, r), w.methodNotAllowed, {
+          href: "/app/cases",
+          label: w.backToCases,
+        }),
+      );
+      return { ...refused, headers: { ...refused.headers, allow: METHODS.join(", ") } };
+    }
+    // Every request that is not a GET carries the form token of the browser's session (CSRF), on
+    // every path, checked here once. A browser with no session acts as nobody: the routes send it
+    // to sign in (or say it is signed out) and change nothing.
+    if (method !== "GET") {
+      const current = await currentSession(r);
+      if (current && !sameToken(r.form.get("_csrf") ?? "", current.session.csrf)) {
+        const w = words[current.session.lang];
+        return page(403, messagePage(chrome(current.session, w.csrfTitle, r), w.csrf));
+      }
+    }
     if (method === "GET" && path === "/app/style.css") {
       return {
         statusCode: 200,
@@ -359,10 +400,16 @@ export function createWebHandler(deps: WebDeps = {}) {
         if (bound === "bound") await announceContactBound(storeOf(), c, person, r.now.toISOString());
         usableContacts.push(c);
       }
+      // The session is these contacts' as they are now: saved again later, they are no longer its.
+      const generations = Object.fromEntries(usableContacts.map((c) => [c.contactId, c.generation ?? ""]));
       // The signed-in session gets a new id (no session fixation).
       const { id } = await newSession(
         r,
-        { person, ...(usableContacts.length === 1 ? { contactId: (usableContacts[0] as StoredContact).contactId } : {}) },
+        {
+          person,
+          generations,
+          ...(usableContacts.length === 1 ? { contactId: (usableContacts[0] as StoredContact).contactId } : {}),
+        },
         lang,
       );
       if (usableContacts.length === 0) {
@@ -382,12 +429,13 @@ export function createWebHandler(deps: WebDeps = {}) {
       if (!current || !person) return redirect("/app/login", [], 302);
       const { session } = current;
       const w = words[session.lang];
-      const mine = await usable(person, await storeOf().contactsByEmail(person.email));
+      // Only the contacts the person signed in as, as they were then (one added or saved since needs a new sign-in).
+      const mine = (await usable(person, await storeOf().contactsByEmail(person.email))).filter((c) =>
+        sameGeneration(session, c),
+      );
       if (method === "GET") {
         return page(200, choosePage(chrome(session, w.chooseTitle, r), mine, session.csrf, safeReturn(r.query.get("returnTo"))));
       }
-      if (!sameToken(r.form.get("_csrf") ?? "", session.csrf))
-        return page(403, messagePage(chrome(session, w.csrfTitle, r), w.csrf));
       const chosen = mine.find((c) => c.contactId === r.form.get("contactId"));
       if (!chosen) return page(403, messagePage(chrome(session, w.forbiddenTitle, r), w.forbidden));
       await storeOf().saveSession(hash(current.id), { ...session, contactId: chosen.contactId });
@@ -403,12 +451,6 @@ export function createWebHandler(deps: WebDeps = {}) {
 
     if (method === "POST" && path === "/app/logout") {
       const current = await currentSession(r);
-      if (current && !sameToken(r.form.get("_csrf") ?? "", current.session.csrf)) {
-        return page(
-          403,
-          messagePage(chrome(current.session, words[current.session.lang].csrfTitle, r), words[current.session.lang].csrf),
-        );
-      }
       if (current) await storeOf().endSession(hash(current.id));
       const lang = current?.session.lang ?? "sv";
       // Signed out at the provider too, so the next person at this computer must sign in themselves.
@@ -434,7 +476,7 @@ export function createWebHandler(deps: WebDeps = {}) {
 
     if (method === "POST" && path === "/app/lang") {
       const current = await currentSession(r);
-      if (!current || !sameToken(r.form.get("_csrf") ?? "", current.session.csrf)) return redirect("/app/cases");
+      if (!current) return redirect("/app/cases");
       const lang: Lang = r.form.get("lang") === "en" ? "en" : "sv";
       await storeOf().saveSession(hash(current.id), { ...current.session, lang });
       return redirect(safeReturn(r.form.get("back")));

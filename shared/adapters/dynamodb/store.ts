@@ -745,9 +745,17 @@ export class DynamoStore extends Table implements Store {
         contactId: contact.contactId,
       });
     }
+    // The item is replaced (binding and removal cleared) and begins a new generation: the sessions
+    // signed in as the contact before end (SPEC §8).
     return this.saveReplacing(
       keys.contact(contact.contactId),
-      { entity: "contact", ...contact, gsi1pk: keys.scopeContacts(contact.scope), gsi1sk: contact.contactId },
+      {
+        entity: "contact",
+        ...contact,
+        generation: randomUUID(),
+        gsi1pk: keys.scopeContacts(contact.scope),
+        gsi1sk: contact.contactId,
+      },
       by,
     );
   }
