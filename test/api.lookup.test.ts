@@ -46,13 +46,16 @@ describe("POST /v1/pupils/search", () => {
 });
 
 describe("GET /v1/pupils/{pupilId}/audit", () => {
-  it("gives the home municipality's office the trail, its own read included; nobody else", async () => {
+  it("gives the home municipality's office the trail, its own read included; social services of the district their own; nobody else", async () => {
     const trail = await api("GET", `/v1/pupils/${pupilId}/audit`, { key: m.muni });
     expect(trail.status).toBe(200);
     const actions = trail.body.items.map((a: { action: string }) => a.action);
     expect(actions).toEqual(expect.arrayContaining(["pupil.search", "audit.read"]));
     expect(trail.body.items.find((a: { action: string }) => a.action === "audit.read").person).toBe("Anna Andersson, 0180");
-    for (const key of [m.keyA, m.social, other.muni, m.ops]) {
+    // Social services of the pupil's district read their own trail (test/audit.api.test.ts): here, their read alone.
+    const theirs = await api("GET", `/v1/pupils/${pupilId}/audit`, { key: m.social });
+    expect(theirs.body.items.map((a: { action: string }) => a.action)).toEqual(["audit.read"]);
+    for (const key of [m.keyA, other.social, other.muni, m.ops]) {
       expect((await api("GET", `/v1/pupils/${pupilId}/audit`, { key })).status).toBe(403);
     }
     expect((await api("GET", "/v1/pupils/p_unknown/audit", { key: m.muni })).status).toBe(403);

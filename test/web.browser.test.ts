@@ -751,6 +751,21 @@ describe("the office's pages", () => {
     const [download] = await Promise.all([page.waitForEvent("download"), page.getByText("Ladda ner som CSV").click()]);
     const csv = readFileSync((await download.path()) ?? "", "utf8");
     expect(csv).toContain("audit.read");
+    // The extract handed to a guardian: what it leaves out and why; a protected child's schools and districts unnamed.
+    await page.getByRole("link", { name: "Visa utdraget" }).click();
+    await expect(page.locator("h1").textContent()).resolves.toBe("Registerutdrag till vårdnadshavare");
+    const extract = (await page.locator("main").textContent()) ?? "";
+    expect(extract).toContain("26 kap. 1 §");
+    expect(extract).toContain("21 kap. 3 §");
+    expect(extract).not.toMatch(/social:|school:|0180-/);
+    await accessible(page);
+    const [extractFile] = await Promise.all([
+      page.waitForEvent("download"),
+      page.getByText("Ladda ner utdraget som CSV").click(),
+    ]);
+    const extractCsv = readFileSync((await extractFile.path()) ?? "", "utf8");
+    expect(extractCsv).toContain("21 kap. 3 §");
+    expect(extractCsv).toContain("audit.extract");
     await context.close();
   });
 

@@ -1,5 +1,6 @@
 /** Reading one pupil as the caller may see them, and risk flags (social services alone). */
 
+import { guardianExtract, officeTrail, socialTrail } from "../app/audit.ts";
 import { stepWrites } from "../app/casework.ts";
 import type { Step } from "../domain/alerts.ts";
 import { minDate } from "../domain/dates.ts";
@@ -7,7 +8,7 @@ import { hadFlag, honourConcern } from "../domain/detection.ts";
 import type { Pupil } from "../domain/model.ts";
 import { placementOn } from "../domain/placement.ts";
 import { districtMunicipality } from "../domain/principals.ts";
-import { bodyOf, type Ctx, type Impl, guarded } from "../http/http.ts";
+import { bodyOf, type Ctx, guarded, queryOf } from "../http/http.ts";
 import { problems } from "../http/problems.ts";
 import type { RoutesOf } from "../http/routes.ts";
 import * as s from "../http/schemas.ts";
@@ -105,21 +106,30 @@ export const pupilRoutes = guarded<"pupils">({
   "GET /v1/pupils/{pupilId}": async (ctx) => readPupil(ctx, ctx.params.pupilId ?? "", "pupil.read"),
 
   "GET /v1/pupils/{pupilId}/audit": async (ctx) => {
+    // The web app's pages call the handler directly, with or without a query.
+    const guardian = queryOf(ctx, s.AuditQuery)?.for === "guardian";
     const pupil = await ctx.store.getPupil(ctx.params.pupilId ?? "");
-    // The data controller answers a guardian's request: the office of the pupil's home municipality.
-    if (!pupil || ctx.principal.kind !== "municipality" || ctx.principal.kommunkod !== pupil.homeMunicipality) {
-      throw problems.forbidden();
-    }
+    const p = ctx.principal;
+    // Each board reads its own trail (SPEC §8): the office of the pupil's home municipality (the data
+    // controller that answers a guardian's request), or social services of the district the pupil
+    // lives in, in their own municipality. The guardian's extract is the office's.
+    const office = !!pupil && p.kind === "municipality" && p.kommunkod === pupil.homeMunicipality;
+    const social =
+      !!pupil &&
+      p.kind === "social" &&
+      pupil.district === p.district &&
+      districtMunicipality(p.district) === pupil.homeMunicipality;
+    if (!pupil || !(office || social) || (guardian && !office)) throw problems.forbidden();
     // Reading the trail is itself a read of the pupil's data: recorded first, so the answer includes it.
-    await ctx.store.auditReads([pupil.pupilId], ctx.actor, "audit.read", ctx.now);
-    const items = (await ctx.store.audit(pupil.pupilId)).map((a) => ({
-      at: String(a.at),
-      action: String(a.action),
-      principal: String(a.principal),
-      ...(a.person ? { person: String(a.person) } : {}),
-      ...(a.identity ? { identity: String(a.identity) } : {}),
-      requestId: String(a.requestId ?? ""),
-    }));
+    await ctx.store.auditReads([pupil.pupilId], ctx.actor, guardian ? "audit.extract" : "audit.read", ctx.now);
+    if (p.kind === "social") {
+      return {
+        status: 200,
+        body: { pupilId: pupil.pupilId, items: await socialTrail(ctx.store, pupil.pupilId, districtMunicipality(p.district)) },
+      };
+    }
+    const items = await officeTrail(ctx.store, pupil.pupilId);
+    if (guardian) return { status: 200, body: guardianExtract(pupil, items) };
     return { status: 200, body: { pupilId: pupil.pupilId, items } };
   },
 

@@ -3,7 +3,17 @@
  * the office and social services of the municipality read them, nobody else. The export of
  * personal data is the office's alone, and audited.
  */
-import { auditExport, exportBody, exportRows, inlineRows, jobView, runExport, startExport, toCsv } from "../app/exports.ts";
+import {
+  auditExport,
+  type ExportPeriod,
+  exportBody,
+  exportRows,
+  inlineRows,
+  jobView,
+  runExport,
+  startExport,
+  toCsv,
+} from "../app/exports.ts";
 import type { WorkItem } from "../app/ports.ts";
 import { type CareStatistics, periodKey, periodsOf } from "../app/statistics.ts";
 import { districtMunicipality } from "../domain/principals.ts";
@@ -75,9 +85,11 @@ export const statisticsRoutes = {
         ctx.actor,
         `${period.schoolYear} ${period.term} job=${job.exportId} requested`,
         ctx.now,
+        period,
+        "requested",
       );
       const item = { job: "export" as const, kommunkod, now: ctx.now, exportId: job.exportId };
-      await exportRunner(item, () => runExport(ctx.store, job, period, ctx.actor));
+      await exportRunner(item, () => runExport(ctx.store, job, period, ctx.actor, ctx.now));
       return {
         status: 202,
         body: await jobView(job, new Date(ctx.now)),
@@ -85,7 +97,15 @@ export const statisticsRoutes = {
       };
     }
     const rows = await exportRows(ctx.store, kommunkod, period);
-    await auditExport(ctx.store, kommunkod, ctx.actor, `${period.schoolYear} ${period.term} rows=${rows.length}`, ctx.now);
+    await auditExport(
+      ctx.store,
+      kommunkod,
+      ctx.actor,
+      `${period.schoolYear} ${period.term} rows=${rows.length}`,
+      ctx.now,
+      period,
+      "rows",
+    );
     if (format === "csv")
       return {
         status: 200,
@@ -105,8 +125,22 @@ export const statisticsRoutes = {
     // Another municipality's job, or one that lapsed, is not there for this office.
     if (!job || job.kommunkod !== kommunkod || job.expiresAt < ctx.now) throw problems.notFound("export");
     // Each link handed out is audited: who fetched the file of personnummer, when.
-    if (job.status === "ready")
-      await auditExport(ctx.store, kommunkod, ctx.actor, `link job=${job.exportId} rows=${job.rows ?? 0}`, ctx.now);
+    if (job.status === "ready") {
+      // A job saved before its days were kept has no period: its link stays on the municipality's trail only.
+      const period =
+        job.start && job.asOf
+          ? { schoolYear: job.schoolYear, term: job.term as ExportPeriod["term"], start: job.start, asOf: job.asOf }
+          : undefined;
+      await auditExport(
+        ctx.store,
+        kommunkod,
+        ctx.actor,
+        `link job=${job.exportId} rows=${job.rows ?? 0}`,
+        ctx.now,
+        period,
+        "link",
+      );
+    }
     return { status: 200, body: await jobView(job, new Date(ctx.now)) };
   },
 } satisfies Record<string, Impl>;

@@ -4,7 +4,9 @@
  * skolenhetskod, grade, days of excused and unexcused absence and the school days offered (the
  * unit: a school day; parts of days as decimals). Small exports are answered at once; large ones
  * run as a job whose file is fetched through a short-lived link (an answer may not exceed Lambda's
- * 6 MB). Every export is audited under the municipality, with its period and number of rows.
+ * 6 MB). Every export is audited under the municipality, with its period (school year, term and
+ * the days it covers) and number of rows: recorded once, and shown on the trail of each pupil it
+ * held when that trail is read (`app/audit.ts`).
  */
 import { randomUUID } from "node:crypto";
 import { filesFromEnv, LINK_SECONDS } from "../adapters/files.ts";
@@ -64,9 +66,33 @@ export function exportBody(kod: string, period: Period, rows: ExportRow[]) {
   return { kommunkod: kod, schoolYear: period.schoolYear, term: period.term, asOf: period.asOf, unit: "school_day", rows };
 }
 
-/** One audit entry per export, under the municipality: who, which period, how many pupils. */
-export async function auditExport(store: Store, kod: string, actor: Actor, what: string, now: string) {
-  await store.auditReads([`export:${kod}`], actor, `export.absence ${what}`, now);
+/** The period an export covers, as its audit entries record it. */
+export type ExportPeriod = Pick<Period, "schoolYear" | "term" | "start" | "asOf">;
+
+/**
+ * What an export's audit entry did with the pupils' rows: read them (`rows`: answered at once, or
+ * the job wrote the file), handed the file out (`link`), or only asked for the job (`requested`).
+ * The first two are shown on each exported pupil's trail.
+ */
+export type ExportRead = "rows" | "link" | "requested";
+
+/** One audit entry per export, under the municipality: who, which period (with its days), how many pupils. */
+export async function auditExport(
+  store: Store,
+  kod: string,
+  actor: Actor,
+  what: string,
+  now: string,
+  period: ExportPeriod | undefined,
+  read: ExportRead,
+) {
+  const detail = period
+    ? {
+        period: { schoolYear: period.schoolYear, term: period.term, start: period.start, asOf: period.asOf },
+        exportRead: read,
+      }
+    : { exportRead: read };
+  await store.auditReads([`export:${kod}`], actor, `export.absence ${what}`, now, detail);
 }
 
 /** A large export asked for: recorded, then run (by the work queue in AWS, in this process locally). */
@@ -83,6 +109,8 @@ export async function startExport(
     kommunkod: kod,
     schoolYear: period.schoolYear,
     term: period.term,
+    start: period.start,
+    asOf: period.asOf,
     format,
     status: "running",
     requestedBy: actor.person ?? actor.principal,
@@ -93,8 +121,14 @@ export async function startExport(
   return job;
 }
 
-/** Runs an export job: the rows, the file, the job marked ready (or failed, never half). */
-export async function runExport(store: Store, job: ExportJob, period: Period, actor: Actor): Promise<ExportJob> {
+/** Runs an export job: the rows, the file, the job marked ready (or failed, never half); `now` is the run's clock. */
+export async function runExport(
+  store: Store,
+  job: ExportJob,
+  period: Period,
+  actor: Actor,
+  now: string = new Date().toISOString(),
+): Promise<ExportJob> {
   try {
     const rows = await exportRows(store, job.kommunkod, period);
     const name = `${job.exportId}.${job.format}`;
@@ -103,14 +137,17 @@ export async function runExport(store: Store, job: ExportJob, period: Period, ac
       job.format === "csv" ? toCsv(rows) : JSON.stringify(exportBody(job.kommunkod, period, rows)),
       job.format === "csv" ? "text/csv; charset=utf-8" : "application/json",
     );
-    const done: ExportJob = { ...job, status: "ready", rows: rows.length, file: name };
+    // The days the rows cover: the period the job ran for (a job taken late may run as of a later day).
+    const done: ExportJob = { ...job, start: period.start, asOf: period.asOf, status: "ready", rows: rows.length, file: name };
     await store.saveExport(job.exportId, done);
     await auditExport(
       store,
       job.kommunkod,
       actor,
       `${period.schoolYear} ${period.term} rows=${rows.length} job=${job.exportId}`,
-      new Date().toISOString(),
+      now,
+      period,
+      "rows",
     );
     return done;
   } catch (e) {

@@ -124,7 +124,7 @@ export async function runWorkItem(
       return outcome;
     }
     const by: Actor = { ...systemActor("export"), person: job.requestedBy };
-    outcome.export = (await runExport(store, job, period, by)).status;
+    outcome.export = (await runExport(store, job, period, by, nowIso)).status;
     return outcome;
   }
   if (item.job === "morning") {

@@ -59,6 +59,9 @@ export interface ExportJob {
   kommunkod: string;
   schoolYear: string;
   term: string;
+  /** The days the export covers (its audit entries carry them, so each pupil's trail shows it). */
+  start?: IsoDate;
+  asOf?: IsoDate;
   format: "csv" | "json";
   status: "running" | "ready" | "failed";
   requestedBy: string;
@@ -195,9 +198,9 @@ export interface Store {
   /** An audit entry written with the change it records (an append to the audit table, in the same transaction). */
   auditWrite(pupilId: string, actor: Actor, action: string, now: string): Write;
   /** Audit entries for reads (or other events), appended one by one: the functions may only put, never batch-write. */
-  auditReads(subjects: string[], actor: Actor, action: string, now: string): Promise<void>;
-  /** A subject's audit trail, oldest first. */
-  audit(subject: string): Promise<Record<string, unknown>[]>;
+  auditReads(subjects: string[], actor: Actor, action: string, now: string, detail?: Record<string, unknown>): Promise<void>;
+  /** A subject's audit trail, oldest first; from an instant on, when given. */
+  audit(subject: string, from?: string): Promise<Record<string, unknown>[]>;
   /**
    * A notification waits in the outbox, written in the same transaction as the change it reports;
    * the dispatcher delivers it. Its id is deterministic per (subject, recipient, step), so the same

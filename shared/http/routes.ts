@@ -189,10 +189,11 @@ const entries = [
   }),
   route("GET /v1/pupils/{pupilId}/audit", {
     fn: "pupils",
-    principals: ["municipality"],
+    principals: ["municipality", "social"],
     summary:
-      "Who read or changed the pupil's data, when, through which request: the answer to a guardian's request (GDPR art. 15); the home municipality's office only; reading it is audited too",
-    responses: { 200: s.AuditTrailResponse },
+      "Who read or changed the pupil's data, when, through which request. The home municipality's office reads the education side's trail (with each export that held the pupil), never social services' entries; social services of the pupil's district read their own. `for=guardian` (the office): the extract handed to a guardian (GDPR art. 15), which says what it leaves out and why, and names no school or district of a protected child. Reading it is audited too",
+    query: s.AuditQuery,
+    responses: { 200: s.AuditResponse },
   }),
   route("GET /v1/municipalities/{kommunkod}/unplaced", {
     fn: "register",

@@ -209,6 +209,8 @@ export const ExportQuery = z.strictObject({
   format: opt(z.enum(["csv", "json"])),
 });
 export const ListQuery = z.strictObject({ limit: opt(queryInt(1, 1000)), cursor: Cursor });
+/** A pupil's trail as the reader's board keeps it, or (`for=guardian`, the office only) the extract handed to a guardian. */
+export const AuditQuery = z.strictObject({ for: opt(z.enum(["guardian"])) });
 
 // ---- responses ---------------------------------------------------------------------------------
 
@@ -410,12 +412,39 @@ export const AuditTrailResponse = z.object({
       at: str,
       action: str,
       principal: str,
-      person: opt(withMeta(str, { description: "the key's label, or contact:<id> for a signed-in person" })),
-      identity: opt(withMeta(str, { description: "a signed-in person's identity at their provider, <provider>:<sub>" })),
+      // A schema of their own: metadata registered on the shared `str` would describe every string.
+      person: opt(withMeta(z.string(), { description: "the key's label, or contact:<id> for a signed-in person" })),
+      identity: opt(withMeta(z.string(), { description: "a signed-in person's identity at their provider, <provider>:<sub>" })),
       requestId: str,
     }),
   ),
 });
+
+/** The extract handed to a guardian (GDPR art. 15): what it leaves out and why, always in the same words. */
+export const AuditExtractResponse = z.object({
+  pupilId: str,
+  for: z.literal("guardian"),
+  protectedIdentity: z.boolean(),
+  statements: z.array(
+    withMeta(z.object({ rule: str, sv: str, en: str }), {
+      description: "what the extract leaves out and under which secrecy rule (OSL), in Swedish and English",
+    }),
+  ),
+  items: z.array(
+    z.object({
+      at: str,
+      action: str,
+      principal: withMeta(z.string(), {
+        description:
+          "who acted; for a protected child `school` or `municipality` (another than the home municipality), never which",
+      }),
+      person: opt(str),
+      requestId: str,
+    }),
+  ),
+});
+
+export const AuditResponse = z.union([AuditTrailResponse, AuditExtractResponse]);
 
 export const AbsenceResponse = z.object({ date: IsoDateSchema, recorded: num, cleared: num });
 export const OkResponse = z.looseObject({});

@@ -964,8 +964,10 @@ export class DynamoStore extends Table implements Store {
   // ---- audit, outbox ---------------------------------------------------------------------------
 
   /** Who read or changed which pupil's data, when, through which request. */
-  auditItem(pupilId: string, actor: Actor, action: string, now: string): Item {
+  auditItem(pupilId: string, actor: Actor, action: string, now: string, detail?: Record<string, unknown>): Item {
     return {
+      // What the entry says beyond who and what (an export's period); never in place of those.
+      ...detail,
       ...keys.audit(pupilId, now, randomUUID()),
       entity: "audit",
       pupilId,
@@ -991,8 +993,14 @@ export class DynamoStore extends Table implements Store {
   }
 
   /** Audit entries for reads (or other events), appended one by one: the functions may only put, never batch-write. */
-  async auditReads(subjects: string[], actor: Actor, action: string, now: string): Promise<void> {
-    const items = [...new Set(subjects)].map((id) => this.auditItem(id, actor, action, now));
+  async auditReads(
+    subjects: string[],
+    actor: Actor,
+    action: string,
+    now: string,
+    detail?: Record<string, unknown>,
+  ): Promise<void> {
+    const items = [...new Set(subjects)].map((id) => this.auditItem(id, actor, action, now, detail));
     for (let i = 0; i < items.length; i += AUDIT_PARALLEL) {
       await Promise.all(
         items
@@ -1004,16 +1012,19 @@ export class DynamoStore extends Table implements Store {
     }
   }
 
-  /** A subject's audit trail, oldest first. */
-  async audit(subject: string): Promise<Item[]> {
+  /** A subject's audit trail, oldest first; from an instant on, when given. */
+  async audit(subject: string, from?: string): Promise<Item[]> {
     const items: Item[] = [];
     let start: Record<string, unknown> | undefined;
     do {
       const out = await this.doc.send(
         new QueryCommand({
           TableName: this.auditTable,
-          KeyConditionExpression: "pk = :pk",
-          ExpressionAttributeValues: { ":pk": keys.audit(subject, "", "").pk },
+          KeyConditionExpression: from ? "pk = :pk AND sk >= :from" : "pk = :pk",
+          ExpressionAttributeValues: {
+            ":pk": keys.audit(subject, "", "").pk,
+            ...(from ? { ":from": keys.audit(subject, from, "").sk } : {}),
+          },
           ExclusiveStartKey: start,
         }),
       );
