@@ -1,7 +1,7 @@
 /**
  * The statistics job (SPEC §9) at 100,000 pupils: one municipality of 300 schools with a term of
  * absence (loaded in bulk), then the job as it runs a week into November (late reports are in) — the
- * autumn term as of 31 October and its care comparison — and again the same day
+ * autumn term as of 31 October (no care comparison: that is published for ended terms only) — and again the same day
  * (nothing to do). Items read, read request units estimated from the items' sizes (4 KB a unit,
  * consistent reads), time, and the cost of that night at DynamoDB's on-demand prices.
  */

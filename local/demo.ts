@@ -287,7 +287,7 @@ async function loadStatisticsPopulation(
     serialDigit: 9,
     avoid: new Set(others.map((p) => p.personnummer)),
   });
-  // Children placed in care by the district's social services: enough for the comparison to show.
+  // Children placed in care by the district's social services: enough for the comparison to show (once a term has ended).
   const placed = data.pupils.filter((_, i) => i % 250 === 7).slice(0, 14);
   // The day reports hold everyone's absence; the placed children's is written pupil by pupil too (what their school year is read from).
   await store.seedTerm({ ...data, absenceItemsFor: new Set(placed.map((p) => p.pupilId)) }, today, now);

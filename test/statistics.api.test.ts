@@ -1,13 +1,13 @@
 /**
  * Statistics, the care comparison and the export (SPEC §9) through the real handlers and the job
  * against DynamoDB Local: who may read what, what is suppressed, what the export holds, and that
- * the job reads again only what changed.
+ * the job never computes a published period again.
  */
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { keys } from "../shared/adapters/dynamodb/keys.ts";
 import { LocalFiles } from "../shared/adapters/files.ts";
 import { publishStatistics } from "../shared/app/statistics.ts";
-import { api, key, municipalityFixture, pnr, setToday, store, useTable } from "./helpers.ts";
+import { api, key, municipalityFixture, pnr, scanAll, setToday, store, useTable } from "./helpers.ts";
 
 useTable();
 const KOD = "2580";
@@ -142,22 +142,34 @@ describe("day reports filed before they carried part of day and kind", () => {
 });
 
 describe("children in care", () => {
-  it("a placement is counted for the placing municipality, suppressed in a small group, and read only by the office and social services", async () => {
+  it("a placement is counted for the placing municipality; the current term has no comparison while its absence figures are published", async () => {
     const r = await api("PUT", `/v1/pupils/${pupils[0]?.pupilId}/care`, {
       key: m.social,
       body: { placements: [{ kind: "hvb", from: "2026-09-01" }] },
     });
     expect(r.status, JSON.stringify(r.body)).toBe(200);
-    await publishStatistics(store(), KOD, "2026-10-08", "2026-10-08T06:00:00Z", { force: true });
-    const care = await api("GET", `/v1/municipalities/${KOD}/statistics/care?schoolYear=2026-27`, { key: m.social });
-    expect(care.status).toBe(200);
-    // One child placed: the group is far below five, so nothing of it is shown, not even its size.
-    expect(care.body.placed.pupils).toBe("..");
-    expect(care.body.placed.over50.count).toBe("..");
-    expect(care.body.placed.meanShare.all).toBe("..");
-    expect(care.body.all.pupils).toBe(12);
-    expect(JSON.stringify(care.body)).not.toContain(pupils[0]?.pupilId);
-    expect((await api("GET", `/v1/municipalities/${KOD}/statistics/care?schoolYear=2026-27`, { key: m.muni })).status).toBe(200);
+    // The morning job of the same day: the autumn term is already published as of 30 September.
+    expect((await publishStatistics(store(), KOD, "2026-10-08", "2026-10-08T06:00:00Z")).published).toEqual([]);
+    const absence = await api("GET", `/v1/municipalities/${KOD}/statistics/absence?schoolYear=2026-27&term=ht`, {
+      key: m.social,
+    });
+    expect(absence.status).toBe(200);
+    expect(absence.body.final).toBe(false);
+    // The placed group is small: a comparison republished month by month would let a reader subtract one child.
+    for (const q of ["schoolYear=2026-27", "schoolYear=2026-27&term=ht", "schoolYear=2026-27&term=vt"]) {
+      const care = await api("GET", `/v1/municipalities/${KOD}/statistics/care?${q}`, { key: m.social });
+      expect(care.status, q).toBe(404);
+      expect(care.body.code, q).toBe("not_published");
+    }
+    expect(await store().statistics(KOD, "care", "2026-27#ht")).toBeUndefined();
+    // A stored comparison is served only beside its term's final figures: not one an older version
+    // wrote for a term not yet ended, nor one of a run that stopped before it wrote the figures.
+    const careItem = { kommunkod: KOD, schoolYear: "2025-26", computedAt: "x", minGroup: 5, unit: "school_day" };
+    await store().saveStatistics(KOD, "care", "2025-26#vt", { ...careItem, term: "vt", asOf: "2026-04-30", final: false });
+    await store().saveStatistics(KOD, "care", "2025-26#ht", { ...careItem, term: "ht", asOf: "2025-12-19", final: true });
+    for (const q of ["schoolYear=2025-26", "schoolYear=2025-26&term=ht", "schoolYear=2025-26&term=vt"])
+      expect((await api("GET", `/v1/municipalities/${KOD}/statistics/care?${q}`, { key: m.social })).status, q).toBe(404);
+    expect((await api("GET", `/v1/municipalities/${KOD}/statistics/care?schoolYear=2026-27`, { key: m.muni })).status).toBe(404);
     for (const k of [m.keyA, m.ops, await key("municipality:0180")])
       expect((await api("GET", `/v1/municipalities/${KOD}/statistics/care?schoolYear=2026-27`, { key: k })).status).toBe(403);
   });
@@ -250,5 +262,107 @@ describe("the export for a national register", () => {
         [m.schoolC, schoolDays("2026-09-14", "2026-09-30").length],
       ],
     );
+  });
+});
+
+/**
+ * A published period is never computed again with later data (SPEC §9): what the office changes
+ * — the smallest group, placements in care — and what schools report later applies from the next
+ * publication; month rows, once published, never change. The clock moves on through the autumn
+ * term, so this runs last.
+ */
+describe("a published period is never computed again", () => {
+  /** Every statistics item of the municipality's school year, as stored (the bodies are the JSON the routes serve). */
+  const stored = async () =>
+    Object.fromEntries(
+      (await scanAll())
+        .filter((i) => i.pk === `STATS#${KOD}` && String(i.sk).includes("#2026-27#"))
+        .map((i) => [String(i.sk), String(i.body)])
+        .sort(([a], [b]) => String(a).localeCompare(String(b))),
+    );
+  const absence = (term: "ht" | "vt" = "ht") =>
+    api("GET", `/v1/municipalities/${KOD}/statistics/absence?schoolYear=2026-27&term=${term}`, { key: m.muni });
+  const care = (q = "") => api("GET", `/v1/municipalities/${KOD}/statistics/care?schoolYear=2026-27${q}`, { key: m.social });
+  const place = async (placed: number[], today: string) => {
+    setToday(today);
+    for (const i of placed) {
+      const r = await api("PUT", `/v1/pupils/${pupils[i]?.pupilId}/care`, {
+        key: m.social,
+        body: { placements: [{ kind: "family_home", from: "2026-08-17" }] },
+      });
+      expect(r.status, JSON.stringify(r.body)).toBe(200);
+    }
+  };
+  const minGroup = async (n: number) => {
+    const r = await api("PUT", `/v1/municipalities/${KOD}/settings`, { key: m.muni, body: { statisticsMinGroup: n } });
+    expect(r.status, JSON.stringify(r.body)).toBeLessThan(300);
+  };
+  let october: { stored: Record<string, string>; served: string; months: unknown[] };
+  let november: unknown[];
+
+  it("a changed smallest group and new placements do not touch the term as published in October", async () => {
+    const served = await absence();
+    expect(served.body).toMatchObject({ asOf: "2026-09-30", minGroup: 5 });
+    october = { stored: await stored(), served: JSON.stringify(served.body), months: served.body.months };
+    // Since it was published: the smallest group changed, two more children placed in care, and a
+    // pupil enrolled since August (the export's tests) — a recomputation would tell of all three.
+    await minGroup(10);
+    await place([2, 3], "2026-10-12");
+    for (const today of ["2026-10-08", "2026-10-12", "2026-11-06"])
+      expect((await publishStatistics(store(), KOD, today, `${today}T04:30:00Z`)).published, today).toEqual([]);
+    expect(await stored()).toEqual(october.stored);
+    expect(JSON.stringify((await absence()).body)).toBe(october.served);
+  });
+
+  it("the next month publishes the term as of October: the new smallest group applies, September's rows stay as published, no care comparison", async () => {
+    expect((await publishStatistics(store(), KOD, "2026-11-09", "2026-11-09T04:30:00Z")).published).toEqual(["2026-27#ht"]);
+    const s = (await absence()).body;
+    expect(s).toMatchObject({ asOf: "2026-10-31", final: false, minGroup: 10 });
+    expect(s.total.pupils).toBe(13);
+    expect(s.months.map((r: { month: string }) => r.month)).toEqual(["2026-08", "2026-09", "2026-10"]);
+    expect(s.months.slice(0, 2)).toEqual(october.months);
+    november = s.months;
+    expect((await care()).status).toBe(404);
+    expect((await care("&term=ht")).body.code).toBe("not_published");
+    expect(Object.keys(await stored())).toEqual(["absence#2026-27#ht"]);
+  });
+
+  it("once the term has ended its figures are final, with the care comparison; changed again, neither is computed again", async () => {
+    setToday("2027-01-11");
+    expect((await publishStatistics(store(), KOD, "2027-01-11", "2027-01-11T04:30:00Z")).published).toEqual(["2026-27#ht"]);
+    const s = (await absence()).body;
+    expect(s).toMatchObject({ asOf: "2026-12-18", final: true, minGroup: 10 });
+    expect(s.months.slice(0, 3)).toEqual(november);
+    // The term asked for, or (none asked for) the latest ended term of the school year: the autumn's.
+    const c = await care();
+    expect(c.status, JSON.stringify(c.body)).toBe(200);
+    expect(c.body).toMatchObject({ term: "ht", asOf: "2026-12-18", final: true, minGroup: 10 });
+    expect(c.body.all.pupils).toBe(s.total.pupils);
+    // Three children placed: a count of three of thirteen may show, but the group is below ten, so nothing of its outcomes.
+    expect(c.body.placed.pupils).toBe(3);
+    expect(c.body.placed.meanShare.all).toBe("..");
+    expect(c.body.placed.over50.count).toBe("..");
+    expect(JSON.stringify(c.body)).not.toContain(pupils[0]?.pupilId as string);
+    expect((await care("&term=ht")).body).toEqual(c.body);
+    expect((await api("GET", `/v1/municipalities/${KOD}/statistics/care?schoolYear=2026-27`, { key: m.muni })).status).toBe(200);
+    const ended = { stored: await stored(), absence: JSON.stringify(s), care: JSON.stringify(c.body) };
+    expect(Object.keys(ended.stored)).toEqual(["absence#2026-27#ht", "care#2026-27#ht"]);
+
+    // The smallest group back to 5 and four children placed: the ended term stays as published.
+    await minGroup(5);
+    await place([4], "2027-01-12");
+    expect((await publishStatistics(store(), KOD, "2027-01-12", "2027-01-12T04:30:00Z")).published).toEqual([]);
+    expect(await stored()).toEqual(ended.stored);
+    // A month later the spring term is published as of January, its care comparison not; the autumn's stays.
+    setToday("2027-02-08");
+    expect((await publishStatistics(store(), KOD, "2027-02-08", "2027-02-08T04:30:00Z")).published).toEqual(["2026-27#vt"]);
+    const after = await stored();
+    expect(Object.keys(after)).toEqual(["absence#2026-27#ht", "absence#2026-27#vt", "care#2026-27#ht"]);
+    expect(after["absence#2026-27#ht"]).toBe(ended.stored["absence#2026-27#ht"]);
+    expect(after["care#2026-27#ht"]).toBe(ended.stored["care#2026-27#ht"]);
+    expect((await absence("vt")).body).toMatchObject({ asOf: "2027-01-31", final: false, minGroup: 5 });
+    expect((await care("&term=vt")).status).toBe(404);
+    expect(JSON.stringify((await care()).body)).toBe(ended.care);
+    expect(JSON.stringify((await absence()).body)).toBe(ended.absence);
   });
 });

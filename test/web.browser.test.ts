@@ -822,10 +822,17 @@ describe("the office's pages", () => {
     await expect(office.page.getByRole("table", { name: "Per årskurs" }).count()).resolves.toBe(1);
     await expect(office.page.getByRole("table", { name: "Per månad" }).count()).resolves.toBe(1);
     await expect(office.page.locator("main").textContent()).resolves.toContain("till och med 2026-09-30");
+    // The current term has no care comparison (SPEC §9: ended terms only); the page says when it comes.
+    await expect(office.page.locator("main").textContent()).resolves.toContain("publiceras när terminen är slut");
     await accessible(office.page);
     await shot(office.page, "statistics");
     await office.context.close();
     const social = await signIn("soc@example.se", "/app/statistics/care?schoolYear=2026-27");
+    await expect(social.page.locator("main").textContent()).resolves.toContain("publiceras bara för avslutade terminer");
+    await accessible(social.page);
+    // A week after the autumn term ended, the job publishes it for good, with its care comparison.
+    await publishStatistics(store(), "0180", "2027-01-11", "2027-01-11T04:30:00Z");
+    await social.page.goto(`${app}/app/statistics/care?schoolYear=2026-27`);
     await expect(social.page.getByRole("table", { name: "Placerade barn och alla elever" }).count()).resolves.toBe(1);
     await expect(social.page.getByRole("img", { name: /placerade barn jämfört med alla elever/ }).count()).resolves.toBe(1);
     await accessible(social.page);

@@ -15,11 +15,11 @@ import {
   toCsv,
 } from "../app/exports.ts";
 import type { WorkItem } from "../app/ports.ts";
-import { type CareStatistics, periodKey, periodsOf } from "../app/statistics.ts";
+import { type CareStatistics, carePublished, periodKey, periodsOf } from "../app/statistics.ts";
 import { districtMunicipality } from "../domain/principals.ts";
 import type { AbsenceStatistics } from "../domain/statistics.ts";
 import { type Ctx, type Impl, queryOf } from "../http/http.ts";
-import { problems } from "../http/problems.ts";
+import { Problem, problems } from "../http/problems.ts";
 import * as s from "../http/schemas.ts";
 import { requireOwnMunicipality } from "./common.ts";
 
@@ -33,6 +33,12 @@ function requireOfficeOrSocial(ctx: Ctx, kommunkod: string): void {
 }
 
 const notPublished = () => problems.notPublished();
+const careNotPublished = () =>
+  new Problem(
+    404,
+    "not_published",
+    "Not published: the care comparison is published for ended terms only, once the term's figures are final (the current term's never).",
+  );
 
 /** Where a large export's job is taken: the work queue in AWS; locally, this process. */
 export type ExportRunner = (item: Extract<WorkItem, { job: "export" }>, run: () => Promise<unknown>) => Promise<void>;
@@ -58,13 +64,17 @@ export const statisticsRoutes = {
     const kommunkod = ctx.params.kommunkod ?? "";
     requireOfficeOrSocial(ctx, kommunkod);
     const q = queryOf(ctx, s.CareStatisticsQuery);
-    // The term asked for, else the latest of the school year that is published.
-    let stats: CareStatistics | undefined;
+    // The term asked for, else the latest of the school year that has ended and is published: the
+    // comparison is published for ended terms only (SPEC §9), never for the current term.
     for (const term of q.term ? [q.term] : (["vt", "ht"] as const)) {
-      stats ??= await ctx.store.statistics<CareStatistics>(kommunkod, "care", periodKey(q.schoolYear, term));
+      const key = periodKey(q.schoolYear, term);
+      const [care, absence] = await Promise.all([
+        ctx.store.statistics<CareStatistics>(kommunkod, "care", key),
+        ctx.store.statistics<AbsenceStatistics>(kommunkod, "absence", key),
+      ]);
+      if (carePublished(care, absence)) return { status: 200, body: care };
     }
-    if (!stats) throw notPublished();
-    return { status: 200, body: stats };
+    throw careNotPublished();
   },
 
   "GET /v1/municipalities/{kommunkod}/exports/absence": async (ctx) => {

@@ -1,10 +1,10 @@
 /**
  * The statistics job (SPEC §9): for one municipality, the absence and case figures of each term
- * that may be published, each with its care comparison, computed into stored items that the
- * routes serve. It reads by municipality only — its schools, each school's enrolments and
+ * that may be published — an ended term's with its care comparison — computed into stored items
+ * that the routes serve. It reads by municipality only — its schools, each school's enrolments and
  * day reports, their pupils by key, the municipality's cases and placed pupils — never a scan. It
- * runs each morning from the work queue and recomputes only what a new month or a term's end
- * changed.
+ * runs each morning from the work queue and computes only a new publication (a new month, a term's
+ * end): a published period is never computed again, and its month rows are carried into the next.
  */
 import { logger } from "../adapters/log.ts";
 import { type Calendar, type CalendarYear, isSchoolDay } from "../domain/calendar.ts";
@@ -308,35 +308,73 @@ export async function computeCare(
 export const periodKey = (schoolYear: string, term: Term) => `${schoolYear}#${term}`;
 
 /**
- * The job: each period that may be published and is not yet as of its day (or was computed with
- * another smallest group) is computed and stored, with its care comparison. Run again the same
- * day, it reads one item per period.
+ * A term's month rows as first published: every month up to the previous publication's is carried
+ * over as it was shown (SPEC §9: month rows, once published, never change); only the months since
+ * are new. Month rows are bound to nothing but themselves (and, in a term's first publication of
+ * one month, to its total), so the new months' suppression does not depend on the carried ones.
+ */
+export function keepPublishedMonths(stats: AbsenceStatistics, before: AbsenceStatistics | undefined): AbsenceStatistics {
+  if (!before) return stats;
+  const upTo = (before.asOf < stats.asOf ? before.asOf : stats.asOf).slice(0, 7);
+  return {
+    ...stats,
+    months: [...before.months.filter((r) => r.month <= upTo), ...stats.months.filter((r) => r.month > upTo)],
+  };
+}
+
+/**
+ * Whether a stored care comparison is published: only an ended term's (SPEC §9: the placed group
+ * is small, a monthly republication would let a reader subtract one child), and only once the
+ * term's absence figures it stands beside are stored as of the same day. (The job writes the care
+ * item first, so a run that stopped between the two writes leaves nothing served that the next
+ * run could compute again; a care item an older version wrote for a term not yet ended is never
+ * served.)
+ */
+export function carePublished(care: CareStatistics | undefined, absence: AbsenceStatistics | undefined): care is CareStatistics {
+  return care?.final === true && absence?.final === true && absence.asOf === care.asOf;
+}
+
+/**
+ * The job: each period that may be published today and is not yet published as of its day is
+ * computed and stored — an ended term's care comparison with it. A period once published is never
+ * computed again with later data (SPEC §9): a changed smallest group, a placement recorded since, a
+ * late correction apply from the next publication. Run again the same day, it reads one item per
+ * period.
  */
 export async function publishStatistics(
   store: Store,
   kod: string,
   today: IsoDate,
   now: string,
-  opts: { force?: boolean } = {},
 ): Promise<{ published: string[] }> {
   const published: string[] = [];
-  const minGroup = await minGroupOf(store, kod);
+  let minGroup: Promise<number> | undefined;
   let cases: Promise<Case[]> | undefined;
   for (const schoolYear of schoolYearsAround(today)) {
     const year = await yearOf(store, kod, schoolYear);
     for (const period of periodsIn(schoolYear, year, today)) {
       const key = periodKey(schoolYear, period.term);
-      const [stored, care] = await Promise.all([
-        store.statistics<AbsenceStatistics>(kod, "absence", key),
-        store.statistics<CareStatistics>(kod, "care", key),
-      ]);
-      const current = (x?: { asOf: IsoDate; final: boolean; minGroup: number }) =>
-        x !== undefined && x.asOf === period.asOf && x.final === period.final && x.minGroup === minGroup;
-      if (!opts.force && current(stored) && current(care)) continue;
+      const stored = await store.statistics<AbsenceStatistics>(kod, "absence", key);
+      if (stored && stored.asOf === period.asOf && stored.final === period.final) continue;
+      // Read once per run, and only on a morning that publishes.
+      minGroup ??= minGroupOf(store, kod);
       cases ??= municipalityCases(store, kod);
-      const { stats, terms } = await computeAbsence(store, kod, period, { now, minGroup, cases: await cases, year });
+      const computed = await computeAbsence(store, kod, period, {
+        now,
+        minGroup: await minGroup,
+        cases: await cases,
+        year,
+      });
+      const stats = keepPublishedMonths(computed.stats, stored);
+      // The care comparison of an ended term only, written before the figures it is served beside.
+      if (period.final)
+        await store.saveStatistics(
+          kod,
+          "care",
+          key,
+          await computeCare(store, kod, period, { terms: computed.terms, stats }, now),
+        );
       await store.saveStatistics(kod, "absence", key, stats);
-      await store.saveStatistics(kod, "care", key, await computeCare(store, kod, period, { terms, stats }, now));
       published.push(key);
     }
   }

@@ -155,7 +155,7 @@ const entries = [
     fn: "admin",
     principals: ["municipality", "social"],
     summary:
-      'Absence statistics of a term (SPEC §9): shares of 10, 15 and 50 % or more by grade, sex, organiser type and school, excused and unexcused apart, month by month, and case figures; suppressed cells are ".."; a term is published once it has ended, the current one as of the end of the last full month',
+      'Absence statistics of a term (SPEC §9): shares of 10, 15 and 50 % or more by grade, sex, organiser type and school, excused and unexcused apart, month by month, and case figures; suppressed cells are ".."; a term is published once it has ended, the current one as of the end of the last full month; a published period is never computed again (month rows, once published, never change)',
     query: s.StatisticsQuery,
     responses: { 200: s.AbsenceStatisticsResponse },
   }),
@@ -163,7 +163,7 @@ const entries = [
     fn: "admin",
     principals: ["municipality", "social"],
     summary:
-      "Children placed in care against all pupils in a term (SPEC §9; the latest published term of the school year unless `term` is given): absence shares, 50 % or more, unplaced episodes, cases by kind; suppressed, never a list; all pupils' figures are the term's tables as published",
+      "Children placed in care against all pupils in an ended term (SPEC §9; the latest ended term of the school year unless `term` is given; 404 not_published for a term not ended): absence shares, 50 % or more, unplaced episodes, cases by kind; suppressed, never a list; all pupils' figures are the term's final tables as published",
     query: s.CareStatisticsQuery,
     responses: { 200: s.CareStatisticsResponse },
   }),

@@ -224,7 +224,14 @@ ${caseTable(
   })),
 )}
 </section>
-<p><a href="/app/statistics/care?schoolYear=${s.schoolYear}&amp;term=${s.term}">${t("Barn placerade i samhällsvård jämfört med alla elever", "Children placed in care compared with all pupils")}</a></p>`;
+${
+  s.final
+    ? html`<p><a href="/app/statistics/care?schoolYear=${s.schoolYear}&amp;term=${s.term}">${t("Barn placerade i samhällsvård jämfört med alla elever", "Children placed in care compared with all pupils")}</a></p>`
+    : html`<p>${t(
+        "Jämförelsen av barn placerade i samhällsvård med alla elever publiceras när terminen är slut.",
+        "The comparison of children placed in care with all pupils is published once the term has ended.",
+      )} <a href="/app/statistics/care?schoolYear=${s.schoolYear}">${t("Senast publicerade jämförelse", "The latest published comparison")}</a></p>`
+}`;
 }
 
 function carePage(k: Kit, t: T, s: CareStatistics): Html {
@@ -286,24 +293,45 @@ export async function statisticsRoute(k: Kit, r: WorkRequest): Promise<Response 
           ? "vt"
           : "ht";
   const title = care ? t("Barn i samhällsvård", "Children in care") : t("Frånvarostatistik", "Absence statistics");
+  // The care comparison is published for ended terms only: without a term asked for, the latest that is.
+  const careTerm = r.query.get("term") === "vt" || r.query.get("term") === "ht" ? term : undefined;
   let body: Html;
+  let shownTerm = term;
   try {
-    const got = care
-      ? await k.call(statisticsRoutes["GET /v1/municipalities/{kommunkod}/statistics/care"], { kommunkod }, undefined, {
+    if (care) {
+      const got = await k.call(statisticsRoutes["GET /v1/municipalities/{kommunkod}/statistics/care"], { kommunkod }, undefined, {
+        schoolYear,
+        ...(careTerm ? { term: careTerm } : {}),
+      });
+      shownTerm = (got.body as CareStatistics).term;
+      body = carePage(k, t, got.body as CareStatistics);
+    } else {
+      const got = await k.call(
+        statisticsRoutes["GET /v1/municipalities/{kommunkod}/statistics/absence"],
+        { kommunkod },
+        undefined,
+        {
           schoolYear,
           term,
-        })
-      : await k.call(statisticsRoutes["GET /v1/municipalities/{kommunkod}/statistics/absence"], { kommunkod }, undefined, {
-          schoolYear,
-          term,
-        });
-    body = care ? carePage(k, t, got.body as CareStatistics) : absencePage(k, t, got.body as AbsenceStatistics);
+        },
+      );
+      body = absencePage(k, t, got.body as AbsenceStatistics);
+    }
   } catch (e) {
     if (!(e instanceof Problem) || e.code !== "not_published") throw e;
-    body = html`<p>${t(
-      "Inga siffror är publicerade för den perioden ännu. En termins siffror publiceras när den är slut, den pågående terminens till och med slutet av senaste hela månad.",
-      "No figures are published for that period yet. A term's figures are published once it has ended, the current term's up to the end of the last full month.",
-    )}</p>`;
+    body = care
+      ? html`<p>${t(
+          careTerm
+            ? "Ingen jämförelse är publicerad för den terminen. Jämförelsen av barn placerade i samhällsvård med alla elever publiceras bara för avslutade terminer, när terminens siffror är slutliga – aldrig för den pågående terminen, eftersom gruppen är liten."
+            : "Ingen jämförelse är publicerad för läsåret ännu. Jämförelsen av barn placerade i samhällsvård med alla elever publiceras bara för avslutade terminer, när terminens siffror är slutliga – aldrig för den pågående terminen, eftersom gruppen är liten.",
+          careTerm
+            ? "No comparison is published for that term. The comparison of children placed in care with all pupils is published for ended terms only, once the term's figures are final — never for the current term, as the group is small."
+            : "No comparison is published for the school year yet. The comparison of children placed in care with all pupils is published for ended terms only, once the term's figures are final — never for the current term, as the group is small.",
+        )}</p>`
+      : html`<p>${t(
+          "Inga siffror är publicerade för den perioden ännu. En termins siffror publiceras när den är slut, den pågående terminens till och med slutet av senaste hela månad.",
+          "No figures are published for that period yet. A term's figures are published once it has ended, the current term's up to the end of the last full month.",
+        )}</p>`;
   }
-  return k.page(200, layout(k.view(title), html`${periodForm(t, r.path, schoolYear, term)}${body}`));
+  return k.page(200, layout(k.view(title), html`${periodForm(t, r.path, schoolYear, shownTerm)}${body}`));
 }
