@@ -8,6 +8,15 @@ let m: Awaited<ReturnType<typeof municipalityFixture>>;
 beforeAll(async () => {
   setToday("2026-09-14");
   m = await municipalityFixture();
+  // Each school files the last school day before the releases (rule 6: a day not reported locks them).
+  for (const [k, id] of [
+    [m.keyA, m.schoolA],
+    [m.keyB, m.schoolB],
+    [m.keyC, m.schoolC],
+  ] as const) {
+    const r = await api("POST", `/v1/schools/${id}/absence`, { key: k, body: { date: "2026-09-11", absent: [] } });
+    expect(r.status).toBe(200);
+  }
 });
 beforeEach(() => setToday("2026-09-14"));
 
@@ -163,7 +172,7 @@ describe("release", () => {
     expect(ok.body).toMatchObject({ status: "ended", endReason: "emigrated", placement: "not_subject" });
   });
 
-  it("rule 3: moved_out and deceased need the register; completed needs grade 9", async () => {
+  it("rule 3: moved_out and deceased need the register; completed needs the last grade at the end of the spring term", async () => {
     const p = await enrolled();
     const moved = await release(m.keyA, m.schoolA, p.enrolmentId, { endDate: "2026-09-14", reason: "moved_out" });
     expect(moved.status).toBe(409);
@@ -172,13 +181,27 @@ describe("release", () => {
     expect(dead.body.code).toBe("evidence_not_in_register");
     const notDone = await release(m.keyA, m.schoolA, p.enrolmentId, { endDate: "2026-09-14", reason: "completed" });
     expect(notDone.status).toBe(409);
-    const nine = await enrolled(m.keyA, m.schoolA, {}, "9");
-    const done = await release(m.keyA, m.schoolA, nine.enrolmentId, { endDate: "2027-06-11", reason: "completed" });
+    expect(notDone.body.code).toBe("completion_not_plausible");
+    const personnummer = pnr("2011-05-05");
+    await m.resident(personnummer);
+    const nine = await enrol(m.keyA, m.schoolA, { personnummer, grade: "9", startDate: "2026-08-17" });
+    expect(nine.status).toBe(201);
+    const early = await release(m.keyA, m.schoolA, nine.body.enrolmentId, { endDate: "2026-09-14", reason: "completed" });
+    expect(early.body.code).toBe("completion_not_plausible");
+    const done = await release(m.keyA, m.schoolA, nine.body.enrolmentId, { endDate: "2027-06-11", reason: "completed" });
     expect(done.status).toBe(200);
     expect(done.body.endReason).toBe("completed");
 
+    // Moved out of the deployment by the home register: the school's release rests on it.
     await m.register([
-      { personnummer: p.personnummer, givenName: "Testa", familyName: "Testsson", district: m.district, status: "moved_out" },
+      {
+        personnummer: p.personnummer,
+        givenName: "Testa",
+        familyName: "Testsson",
+        district: m.district,
+        status: "moved_out",
+        toMunicipality: "2480",
+      },
     ]);
     const ok = await release(m.keyA, m.schoolA, p.enrolmentId, { endDate: "2026-09-14", reason: "moved_out" });
     expect(ok.status).toBe(200);
@@ -238,75 +261,62 @@ describe("release", () => {
     expect(ok.body).toMatchObject({ caseOpened: "unplaced", placement: "unplaced" });
   });
 
-  it("rule 8: a lock is overridden only by the office with a second approver", async () => {
+  it("rule 8: a lock is overridden only by the office, and a key never approves (a signed-in person does: test/integrity.test.ts)", async () => {
     const p = await enrolled();
     await absent(m.keyA, m.schoolA, "2026-09-11", p.pupilId);
-    const asked = await api("POST", `/v1/municipalities/${m.kommunkod}/overrides`, {
-      key: m.muni,
-      body: {
-        schoolId: m.schoolA,
-        enrolmentId: p.enrolmentId,
-        release: { endDate: "2026-09-14", reason: "transfer" },
-        reason: "Family confirmed move; new school abroad",
-      },
-    });
+    const body = {
+      schoolId: m.schoolA,
+      enrolmentId: p.enrolmentId,
+      release: { endDate: "2026-09-14", reason: "transfer" },
+      reason: "Family confirmed move; new school abroad",
+    };
+    // A school cannot ask; the office asks, and the override records why the release is locked.
+    expect((await api("POST", `/v1/municipalities/${m.kommunkod}/overrides`, { key: m.keyA, body })).status).toBe(403);
+    const asked = await api("POST", `/v1/municipalities/${m.kommunkod}/overrides`, { key: m.muni, body });
     expect(asked.status).toBe(201);
-    const self = await api("POST", `/v1/municipalities/${m.kommunkod}/overrides/${asked.body.overrideId}/approve`, {
-      key: m.muni,
-      body: {},
-    });
-    expect(self.status).toBe(409);
-    expect(self.body.code).toBe("second_approver_required");
+    expect(asked.body.lockedBecause).toMatchObject({ code: "release_locked" });
+    // The red team's two keys labelled "Alice" and "Bob" are not two persons: no key approves.
+    for (const label of ["Alice", "Bob"]) {
+      const k = await key(`municipality:${m.kommunkod}`, label);
+      const approve = await api("POST", `/v1/municipalities/${m.kommunkod}/overrides/${asked.body.overrideId}/approve`, {
+        key: k,
+        body: {},
+      });
+      expect(approve.status).toBe(403);
+      expect(approve.body.code).toBe("signed_in_person_required");
+    }
     const school = await api("POST", `/v1/municipalities/${m.kommunkod}/overrides/${asked.body.overrideId}/approve`, {
       key: m.keyA,
       body: {},
     });
     expect(school.status).toBe(403);
-    // Two keys labelled to the same person are one person: not a second approver.
-    const askerAgain = await key(`municipality:${m.kommunkod}`, "Ada Asker");
-    const asked2 = await api("POST", `/v1/municipalities/${m.kommunkod}/overrides`, {
-      key: await key(`municipality:${m.kommunkod}`, "Ada Asker"),
-      body: {
-        schoolId: m.schoolA,
-        enrolmentId: p.enrolmentId,
-        release: { endDate: "2026-09-14", reason: "transfer" },
-        reason: "Family confirmed move",
-      },
+    expect((await store().getPupil(p.pupilId))?.enrolments[0]?.status).toBe("active");
+    // A release the rules allow needs no override.
+    const free = await enrolled();
+    const notLocked = await api("POST", `/v1/municipalities/${m.kommunkod}/overrides`, {
+      key: m.muni,
+      body: { ...body, enrolmentId: free.enrolmentId },
     });
-    const same = await api("POST", `/v1/municipalities/${m.kommunkod}/overrides/${asked2.body.overrideId}/approve`, {
-      key: askerAgain,
-      body: {},
+    expect(notLocked.body.code).toBe("not_locked");
+    // The list shows what would be approved: the pupil, the school, the release, why it is locked — and is a read of the pupil.
+    const listed = await api("GET", `/v1/municipalities/${m.kommunkod}/overrides`, { key: m.muni });
+    expect(listed.body.items.find((o: { overrideId: string }) => o.overrideId === asked.body.overrideId)).toMatchObject({
+      pupilId: p.pupilId,
+      givenName: "Testa",
+      schoolName: `Skola ${m.schoolA}`,
+      release: { reason: "transfer" },
+      lockedBecause: { code: "release_locked" },
+      status: "pending",
     });
-    expect(same.body.code).toBe("second_approver_required");
-    // Two keys labelled to nobody are not two people: neither may ask for, nor approve, an override.
-    const unnamed = () => key(`municipality:${m.kommunkod}`);
-    const asked3 = await api("POST", `/v1/municipalities/${m.kommunkod}/overrides`, {
-      key: await unnamed(),
-      body: {
-        schoolId: m.schoolA,
-        enrolmentId: p.enrolmentId,
-        release: { endDate: "2026-09-14", reason: "transfer" },
-        reason: "Family confirmed move",
-      },
-    });
-    const byUnnamed = await api("POST", `/v1/municipalities/${m.kommunkod}/overrides/${asked3.body.overrideId}/approve`, {
-      key: await unnamed(),
-      body: {},
-    });
-    expect(byUnnamed.body.code).toBe("labelled_keys_required");
-    const unnamedApprover = await api("POST", `/v1/municipalities/${m.kommunkod}/overrides/${asked.body.overrideId}/approve`, {
-      key: await unnamed(),
-      body: {},
-    });
-    expect(unnamedApprover.body.code).toBe("labelled_keys_required");
-    const ok = await api("POST", `/v1/municipalities/${m.kommunkod}/overrides/${asked.body.overrideId}/approve`, {
+    expect((await store().audit(p.pupilId)).map((a) => a.action)).toContain("overrides.read");
+    // Rejecting keeps the lock.
+    const rejected = await api("POST", `/v1/municipalities/${m.kommunkod}/overrides/${asked.body.overrideId}/reject`, {
       key: m.muni2,
-      body: {},
+      body: { note: "Not enough" },
     });
-    expect(ok.status).toBe(200);
-    expect(ok.body.enrolment).toMatchObject({ status: "ended", endReason: "override" });
-    const audit = await store().audit(p.pupilId);
-    expect(audit.map((a) => a.action)).toEqual(expect.arrayContaining(["override.requested", "release.override"]));
+    expect(rejected.status).toBe(200);
+    const after = await api("GET", `/v1/municipalities/${m.kommunkod}/overrides`, { key: m.muni });
+    expect(after.body.items.find((o: { overrideId: string }) => o.overrideId === asked.body.overrideId)?.status).toBe("rejected");
   });
 
   it("rule 9: an exemption makes a pupil not_subject for its period", async () => {

@@ -66,9 +66,9 @@ export function guarded<F extends FunctionName>(impls: Record<RoutesOf<F>, Impl>
   return Object.fromEntries(
     Object.entries(impls as Record<string, Impl>).map(([key, impl]) => {
       const allowed = routes[key as RouteKey].principals;
-      const checked: Impl = (ctx) => {
+      const checked: Impl = async (ctx) => {
         if (allowed !== "public" && !allowed.includes(ctx.principal.kind)) throw problems.forbidden();
-        return impl(ctx);
+        return await impl(ctx);
       };
       return [key, checked];
     }),

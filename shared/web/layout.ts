@@ -41,7 +41,7 @@ ${
           : c.kind === "school"
             ? html`<li><a href="/app/roster">${w.roster}</a></li>`
             : c.kind === "social"
-              ? html`<li><a href="/app/statistics">${w.statistics}</a></li>`
+              ? html`<li><a href="/app/statistics">${w.statistics}</a></li><li><a href="/app/contacts">${w.contacts}</a></li><li><a href="/app/keys">${w.keys}</a></li>`
               : ""
       }<li><a href="/app/pupils">${w.findPupil}</a></li></ul></nav>
 <p class="who">${fill(w.signedInAs, { name: c.person.name, contact: c.person.contact })}</p>`

@@ -558,6 +558,184 @@ ${
     return undefined;
   }
 
+  // -- each board's own people and keys (SPEC §1): the office's, and a social-services district's --
+  if (path === "/app/contacts" || path.startsWith("/app/contacts/") || path === "/app/keys" || path.startsWith("/app/keys/")) {
+    if (p.kind !== "municipality" && p.kind !== "social") return k.forbidden();
+  if (path === "/app/contacts" || path.startsWith("/app/contacts/")) {
+    const remove = /^\/app\/contacts\/([\w-]{1,64})\/remove$/.exec(path);
+    if (method === "POST" && remove) {
+      await k.call(adminRoutes["DELETE /v1/contacts/{contactId}"], { contactId: remove[1] as string });
+      return k.redirect("/app/contacts?saved=1");
+    }
+    if (method === "POST" && path === "/app/contacts") {
+      const v = (key: string) => form.get(key)?.trim() || undefined;
+      const contactId = v("contactId") ?? `c-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
+      const body = validate(s.ContactBody, {
+        name: v("name") ?? "",
+        role: v("role") ?? "",
+        scope: v("scope") ?? "",
+        ...(v("email") ? { email: v("email") } : {}),
+        ...(v("phone") ? { phone: v("phone") } : {}),
+        ...(v("language") ? { language: v("language") } : {}),
+      });
+      await k.call(
+        adminRoutes["PUT /v1/contacts/{contactId}"],
+        { contactId: validate(s.PathParams.contactId, contactId, "/contactId") },
+        body,
+      );
+      return k.redirect("/app/contacts?saved=1");
+    }
+    if (method !== "GET" || path !== "/app/contacts") return undefined;
+    const got = await k.call(adminRoutes["GET /v1/contacts"], {});
+    const items = (
+      got.body as {
+        items: {
+          contactId: string;
+          name: string;
+          role: string;
+          scope: string;
+          email?: string;
+          phone?: string;
+          emailSubscription: string;
+          language?: string;
+        }[];
+      }
+    ).items;
+    const editing = items.find((c) => c.contactId === r.query.get("edit"));
+    const subscription: Record<string, [string, string]> = {
+      confirmed: ["bekräftad", "confirmed"],
+      pending_confirmation: ["väntar på bekräftelse", "waiting for confirmation"],
+      unsubscribed: ["avregistrerad", "unsubscribed"],
+      no_email: ["ingen e-post", "no e-mail"],
+      console: ["lokalt (konsolen)", "local (console)"],
+    };
+    return k.page(
+      200,
+      layout(
+        k.view(t("Kontakter", "Contacts")),
+        html`${saved(k, r.query)}<p>${t(
+          "Kontakterna får aviseringar och kan logga in med sin e-postadress. Den som tas bort förlorar åtkomsten direkt.",
+          "Contacts receive alerts and sign in with their e-mail address. Removing one ends their access at once.",
+        )}</p>
+<div class="table-wrap"><table><thead><tr><th scope="col">${t("Namn", "Name")}</th><th scope="col">${t("Roll och enhet", "Role and scope")}</th><th scope="col" class="optional">${t("E-post / mobil", "E-mail / mobile")}</th><th scope="col">${t("E-postaviseringar", "E-mail alerts")}</th><th scope="col">${t("Ändra", "Change")}</th><th scope="col">${t("Ta bort", "Remove")}</th></tr></thead>
+<tbody>${items.map(
+          (
+            c,
+          ) => html`<tr><td>${c.name}</td><td>${words[k.lang].roles[c.role] ?? c.role}, ${c.scope}</td><td class="optional">${c.email ?? ""} ${c.phone ?? ""}</td>
+<td>${subscription[c.emailSubscription] ? t(...(subscription[c.emailSubscription] as [string, string])) : c.emailSubscription}</td>
+<td><a href="/app/contacts?edit=${c.contactId}#add-contact">${t("Ändra", "Change")}<span class="visually-hidden"> ${c.name}</span></a></td>
+<td><form method="post" action="/app/contacts/${c.contactId}/remove" class="inline">${hidden(k.csrf)}<button type="submit">${t("Ta bort", "Remove")}<span class="visually-hidden"> ${c.name}</span></button></form></td></tr>`,
+        )}</tbody></table></div>
+<section aria-labelledby="add-contact"><h2 id="add-contact">${editing ? t("Ändra kontakten", "Change the contact") : t("Lägg till en kontakt", "Add a contact")}</h2>
+${editing ? html`<p>${t("Att spara kontakten löser också dess knytning till den som först loggade in som den.", "Saving the contact also releases it from the person who first signed in as it.")}</p>` : ""}
+<form method="post" action="/app/contacts">${hidden(k.csrf)}
+${editing ? html`<input type="hidden" name="contactId" value="${editing.contactId}">` : ""}
+${text("name", t("Namn", "Name"), { required: true, ...(editing ? { value: editing.name } : {}) })}
+${select(
+  "role",
+  t("Roll", "Role"),
+  p.kind === "social"
+    ? [["social_services", t("Socialtjänst", "Social services")]]
+    : [
+        ["rektor", t("Rektor", "Head teacher")],
+        ["attendance_office", t("Skolpliktsbevakning", "Attendance office")],
+        ["head_of_schools", t("Grundskolechef", "Head of schools")],
+      ],
+  "role",
+  editing?.role ?? "",
+)}
+${
+  p.kind === "social"
+    ? html`<input type="hidden" name="scope" value="social:${p.district}">`
+    : text(
+        "scope",
+        t("Enhet (school:<kod> eller municipality:<kod>)", "Scope (school:<id> or municipality:<code>)"),
+        { required: true, max: 80, ...(editing ? { value: editing.scope } : {}) },
+      )
+}
+${field("email", t("E-post", "E-mail"), html`<input type="email" id="email" name="email" maxlength="254" autocomplete="off" value="${editing?.email ?? ""}">`)}
+${field("phone", t("Mobil (+46…)", "Mobile (+46…)"), html`<input type="tel" id="phone" name="phone" maxlength="14" autocomplete="off" value="${editing?.phone ?? ""}">`)}
+${select(
+  "language",
+  t("Språk", "Language"),
+  [
+    ["sv", "svenska"],
+    ["en", "English"],
+  ],
+  "language",
+  editing?.language ?? "sv",
+)}
+<p><button type="submit">${t("Spara", "Save")}</button></p></form></section>`,
+      ),
+    );
+  }
+
+  if (path === "/app/keys" || path.startsWith("/app/keys/")) {
+    const revoke = /^\/app\/keys\/([\w-]{1,64})\/revoke$/.exec(path);
+    if (method === "POST" && revoke) {
+      await k.call(adminRoutes["DELETE /v1/credentials/{credentialId}"], { credentialId: revoke[1] as string });
+      return k.redirect("/app/keys?saved=1");
+    }
+    if (method === "POST" && path === "/app/keys") {
+      const label = form.get("label")?.trim();
+      const body = validate(s.CredentialBody, { principal: (form.get("principal") ?? "").trim(), ...(label ? { label } : {}) });
+      const got = await k.call(adminRoutes["POST /v1/credentials"], {}, body);
+      const issued = got.body as { key?: string; principal: string };
+      // Shown once, on this page only (not stored, never in a URL): the page is not cached.
+      return k.page(
+        201,
+        layout(
+          k.view(t("Ny nyckel", "New key")),
+          html`<p>${t("Nyckeln visas bara nu. Spara den i systemets konfiguration eller en lösenordshanterare.", "The key is shown only now. Put it in the system's configuration or a password manager.")}</p>
+<p><strong>${issued.principal}</strong></p><p><code>${issued.key ?? ""}</code></p><p><a href="/app/keys">${t("Tillbaka", "Back")}</a></p>`,
+        ),
+      );
+    }
+    if (method !== "GET" || path !== "/app/keys") return undefined;
+    const got = await k.call(adminRoutes["GET /v1/credentials"], {});
+    const items = (
+      got.body as {
+        items: {
+          credentialId: string;
+          principal: string;
+          label?: string;
+          status: string;
+          issuedBy: string;
+          issuedAt: string;
+          lastUsedAt?: string;
+        }[];
+      }
+    ).items;
+    return k.page(
+      200,
+      layout(
+        k.view(t("Nycklar", "Keys")),
+        html`${saved(k, r.query)}<div class="table-wrap"><table><thead><tr><th scope="col">${t("För", "For")}</th><th scope="col">${t("Etikett", "Label")}</th><th scope="col">${t("Status", "Status")}</th><th scope="col" class="optional">${t("Utfärdad", "Issued")}</th><th scope="col" class="optional">${t("Senast använd", "Last used")}</th><th scope="col">${t("Återkalla", "Revoke")}</th></tr></thead>
+<tbody>${items.map(
+          (
+            c,
+          ) => html`<tr><td>${c.principal}</td><td>${c.label ?? ""}</td><td>${words[k.lang].keyStatus[c.status] ?? c.status}</td><td class="optional">${c.issuedBy}, ${c.issuedAt.slice(0, 10)}</td><td class="optional">${c.lastUsedAt?.slice(0, 10) ?? ""}</td>
+<td>${c.status !== "revoked" ? html`<form method="post" action="/app/keys/${c.credentialId}/revoke" class="inline">${hidden(k.csrf)}<button type="submit">${t("Återkalla", "Revoke")}<span class="visually-hidden"> ${c.label ?? c.principal}</span></button></form>` : ""}</td></tr>`,
+        )}</tbody></table></div>
+<section aria-labelledby="issue"><h2 id="issue">${t("Utfärda en nyckel", "Issue a key")}</h2>
+<form method="post" action="/app/keys">${hidden(k.csrf)}
+${
+  p.kind === "social"
+    ? html`<input type="hidden" name="principal" value="social:${p.district}">`
+    : text("principal", t("För (school:<kod> eller municipality:<kod>)", "For (school:<id> or municipality:<code>)"), {
+        required: true,
+        max: 80,
+      })
+}
+${text("label", t("Etikett (system eller person)", "Label (system or person)"))}
+<p><button type="submit">${t("Utfärda", "Issue")}</button></p></form></section>`,
+      ),
+    );
+  }
+
+    return undefined;
+  }
+
   // -- the office --
   const officePaths = ["/app/office", ...OFFICE_PAGES.map(([href]) => href)];
   if (!officePaths.some((o) => path === o || path.startsWith(`${o}/`))) return undefined;
@@ -566,14 +744,14 @@ ${
   if (method === "GET" && path === "/app/office") return k.page(200, officePage(k));
 
   if (path === "/app/overrides" || path.startsWith("/app/overrides/")) {
-    const approve = /^\/app\/overrides\/([\w-]{1,64})\/approve$/.exec(path);
-    if (method === "POST" && approve) {
+    const settle = /^\/app\/overrides\/([\w-]{1,64})\/(approve|reject)$/.exec(path);
+    if (method === "POST" && settle) {
       const body = validate(s.ApproveBody, form.get("note")?.trim() ? { note: form.get("note")?.trim() } : {});
-      await k.call(
-        registerRoutes["POST /v1/municipalities/{kommunkod}/overrides/{overrideId}/approve"],
-        { kommunkod, overrideId: approve[1] as string },
-        body,
-      );
+      const route =
+        settle[2] === "approve"
+          ? registerRoutes["POST /v1/municipalities/{kommunkod}/overrides/{overrideId}/approve"]
+          : registerRoutes["POST /v1/municipalities/{kommunkod}/overrides/{overrideId}/reject"];
+      await k.call(route, { kommunkod, overrideId: settle[1] as string }, body);
       return k.redirect("/app/overrides?saved=1");
     }
     if (method !== "GET" || path !== "/app/overrides") return undefined;
@@ -583,40 +761,72 @@ ${
         items: {
           overrideId: string;
           schoolId: string;
-          release: { endDate: string; reason: string };
+          schoolName?: string;
+          pupilId?: string;
+          givenName?: string;
+          familyName?: string;
+          release: {
+            endDate: string;
+            reason: string;
+            destination?: { schoolId?: string; country?: string; municipality?: string; description?: string };
+          };
           reason: string;
+          lockedBecause?: { code: string; detail: string };
           status: string;
           requestedBy: string;
           requestedAt: string;
           approvedBy?: string;
+          rejectedBy?: string;
         }[];
       }
     ).items;
+    const w = words[k.lang];
+    const destination = (d?: { schoolId?: string; country?: string; municipality?: string; description?: string }) =>
+      [d?.schoolId, d?.municipality, d?.country, d?.description].filter(Boolean).join(", ") || t("ingen angiven", "none given");
+    const state = (o: (typeof items)[number]) =>
+      o.status === "approved"
+        ? html`${t("Godkänt av", "Approved by")} ${o.approvedBy ?? ""}.`
+        : o.status === "rejected"
+          ? html`${t("Avslaget av", "Rejected by")} ${o.rejectedBy ?? ""}.`
+          : t("Väntar på en andra person.", "Waiting for a second person.");
     return k.page(
       200,
       layout(
         k.view(t("Åsidosättanden av låset", "Lock overrides")),
         html`${saved(k, r.query)}
 <p>${t(
-          "Ett åsidosättande genomförs först när en andra person på förvaltningen har godkänt det.",
-          "An override is carried out only once a second person of the office has approved it.",
+          "Ett åsidosättande genomförs först när en annan inloggad person på förvaltningen har godkänt det — inte den som begärde det, och inte den som utfärdade nyckeln som begärde det.",
+          "An override is carried out only once another signed-in person of the office has approved it — not the one who asked, nor whoever issued the key that asked.",
         )}</p>
 ${
   items.length === 0
     ? html`<p>${t("Inga åsidosättanden.", "No overrides.")}</p>`
     : items.map(
-        (
-          o,
-        ) => html`<section aria-labelledby="o-${o.overrideId}"><h2 id="o-${o.overrideId}">${o.schoolId}: ${words[k.lang].reasons[o.release.reason] ?? o.release.reason}, ${o.release.endDate}</h2>
-<p>${o.reason}</p>
-<p class="muted">${t("Begärt av", "Asked for by")} ${o.requestedBy}, ${o.requestedAt.slice(0, 16).replace("T", " ")}.
-${o.status === "approved" ? html`${t("Godkänt av", "Approved by")} ${o.approvedBy ?? ""}.` : t("Väntar på godkännande.", "Waiting for approval.")}</p>
+        (o) => html`<section aria-labelledby="o-${o.overrideId}"><h2 id="o-${o.overrideId}">${
+          o.pupilId
+            ? html`<a href="/app/pupils/${o.pupilId}">${[o.givenName, o.familyName].filter(Boolean).join(" ") || t("Eleven", "The pupil")}</a>`
+            : t("Eleven", "The pupil")
+        }: ${w.reasons[o.release.reason] ?? o.release.reason}</h2>
+<dl>
+<dt>${t("Skola", "School")}</dt><dd>${o.schoolName ?? o.schoolId}</dd>
+<dt>${t("Utskrivning", "Release")}</dt><dd>${w.reasons[o.release.reason] ?? o.release.reason}, ${t("sista dag", "last day")} ${o.release.endDate}</dd>
+<dt>${t("Mottagande skola eller destination", "Receiving school or destination")}</dt><dd>${destination(o.release.destination)}</dd>
+<dt>${t("Varför den är låst", "Why it is locked")}</dt><dd>${o.lockedBecause ? (w.problems[o.lockedBecause.code] ?? o.lockedBecause.detail) : "–"}</dd>
+<dt>${t("Motivering", "Reason given")}</dt><dd>${o.reason}</dd>
+<dt>${t("Begärt av", "Asked for by")}</dt><dd>${o.requestedBy}, ${o.requestedAt.slice(0, 16).replace("T", " ")}</dd>
+<dt>${t("Läge", "State")}</dt><dd>${state(o)}</dd>
+</dl>
 ${
   o.status === "pending"
     ? html`<form method="post" action="/app/overrides/${o.overrideId}/approve">
 ${hidden(k.csrf)}
 ${text("note", t("Anteckning", "Note"), { max: 2000, id: `note-${o.overrideId}` })}
-<p><button type="submit">${t("Godkänn", "Approve")}</button></p>
+<p><button type="submit">${t("Godkänn och skriv ut eleven", "Approve and release the pupil")}</button></p>
+</form>
+<form method="post" action="/app/overrides/${o.overrideId}/reject">
+${hidden(k.csrf)}
+${text("note", t("Varför avslås det?", "Why is it rejected?"), { max: 2000, id: `reject-${o.overrideId}` })}
+<p><button type="submit">${t("Avslå (låset står kvar)", "Reject (the lock stays)")}</button></p>
 </form>`
     : ""
 }
@@ -758,106 +968,6 @@ ${select("organiserType", t("Huvudman", "Organiser"), [
     );
   }
 
-  if (path === "/app/contacts" || path.startsWith("/app/contacts/")) {
-    const remove = /^\/app\/contacts\/([\w-]{1,64})\/remove$/.exec(path);
-    if (method === "POST" && remove) {
-      await k.call(adminRoutes["DELETE /v1/contacts/{contactId}"], { contactId: remove[1] as string });
-      return k.redirect("/app/contacts?saved=1");
-    }
-    if (method === "POST" && path === "/app/contacts") {
-      const v = (key: string) => form.get(key)?.trim() || undefined;
-      const contactId = v("contactId") ?? `c-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
-      const body = validate(s.ContactBody, {
-        name: v("name") ?? "",
-        role: v("role") ?? "",
-        scope: v("scope") ?? "",
-        ...(v("email") ? { email: v("email") } : {}),
-        ...(v("phone") ? { phone: v("phone") } : {}),
-        ...(v("language") ? { language: v("language") } : {}),
-      });
-      await k.call(
-        adminRoutes["PUT /v1/contacts/{contactId}"],
-        { contactId: validate(s.PathParams.contactId, contactId, "/contactId") },
-        body,
-      );
-      return k.redirect("/app/contacts?saved=1");
-    }
-    if (method !== "GET" || path !== "/app/contacts") return undefined;
-    const got = await k.call(adminRoutes["GET /v1/contacts"], {});
-    const items = (
-      got.body as {
-        items: {
-          contactId: string;
-          name: string;
-          role: string;
-          scope: string;
-          email?: string;
-          phone?: string;
-          emailSubscription: string;
-          language?: string;
-        }[];
-      }
-    ).items;
-    const editing = items.find((c) => c.contactId === r.query.get("edit"));
-    const subscription: Record<string, [string, string]> = {
-      confirmed: ["bekräftad", "confirmed"],
-      pending_confirmation: ["väntar på bekräftelse", "waiting for confirmation"],
-      unsubscribed: ["avregistrerad", "unsubscribed"],
-      no_email: ["ingen e-post", "no e-mail"],
-      console: ["lokalt (konsolen)", "local (console)"],
-    };
-    return k.page(
-      200,
-      layout(
-        k.view(t("Kontakter", "Contacts")),
-        html`${saved(k, r.query)}<p>${t(
-          "Kontakterna får aviseringar och kan logga in med sin e-postadress. Den som tas bort förlorar åtkomsten direkt.",
-          "Contacts receive alerts and sign in with their e-mail address. Removing one ends their access at once.",
-        )}</p>
-<div class="table-wrap"><table><thead><tr><th scope="col">${t("Namn", "Name")}</th><th scope="col">${t("Roll och enhet", "Role and scope")}</th><th scope="col" class="optional">${t("E-post / mobil", "E-mail / mobile")}</th><th scope="col">${t("E-postaviseringar", "E-mail alerts")}</th><th scope="col">${t("Ändra", "Change")}</th><th scope="col">${t("Ta bort", "Remove")}</th></tr></thead>
-<tbody>${items.map(
-          (
-            c,
-          ) => html`<tr><td>${c.name}</td><td>${words[k.lang].roles[c.role] ?? c.role}, ${c.scope}</td><td class="optional">${c.email ?? ""} ${c.phone ?? ""}</td>
-<td>${subscription[c.emailSubscription] ? t(...(subscription[c.emailSubscription] as [string, string])) : c.emailSubscription}</td>
-<td><a href="/app/contacts?edit=${c.contactId}#add-contact">${t("Ändra", "Change")}<span class="visually-hidden"> ${c.name}</span></a></td>
-<td><form method="post" action="/app/contacts/${c.contactId}/remove" class="inline">${hidden(k.csrf)}<button type="submit">${t("Ta bort", "Remove")}<span class="visually-hidden"> ${c.name}</span></button></form></td></tr>`,
-        )}</tbody></table></div>
-<section aria-labelledby="add-contact"><h2 id="add-contact">${editing ? t("Ändra kontakten", "Change the contact") : t("Lägg till en kontakt", "Add a contact")}</h2>
-${editing ? html`<p>${t("Att spara kontakten löser också dess knytning till den som först loggade in som den.", "Saving the contact also releases it from the person who first signed in as it.")}</p>` : ""}
-<form method="post" action="/app/contacts">${hidden(k.csrf)}
-${editing ? html`<input type="hidden" name="contactId" value="${editing.contactId}">` : ""}
-${text("name", t("Namn", "Name"), { required: true, ...(editing ? { value: editing.name } : {}) })}
-${select(
-  "role",
-  t("Roll", "Role"),
-  [
-    ["rektor", t("Rektor", "Head teacher")],
-    ["attendance_office", t("Skolpliktsbevakning", "Attendance office")],
-    ["head_of_schools", t("Grundskolechef", "Head of schools")],
-    ["social_services", t("Socialtjänst", "Social services")],
-  ],
-  "role",
-  editing?.role ?? "",
-)}
-${text("scope", t("Enhet (school:<kod>, municipality:<kod> eller social:<stadsdel>)", "Scope (school:<id>, municipality:<code> or social:<district>)"), { required: true, max: 80, ...(editing ? { value: editing.scope } : {}) })}
-${field("email", t("E-post", "E-mail"), html`<input type="email" id="email" name="email" maxlength="254" autocomplete="off" value="${editing?.email ?? ""}">`)}
-${field("phone", t("Mobil (+46…)", "Mobile (+46…)"), html`<input type="tel" id="phone" name="phone" maxlength="14" autocomplete="off" value="${editing?.phone ?? ""}">`)}
-${select(
-  "language",
-  t("Språk", "Language"),
-  [
-    ["sv", "svenska"],
-    ["en", "English"],
-  ],
-  "language",
-  editing?.language ?? "sv",
-)}
-<p><button type="submit">${t("Spara", "Save")}</button></p></form></section>`,
-      ),
-    );
-  }
-
   if (path === "/app/calendars") {
     if (method === "POST") {
       const schoolYear = validate(s.SchoolYearSchema, (form.get("schoolYear") ?? "").trim(), "/schoolYear");
@@ -883,62 +993,6 @@ ${select(
 ${text("schoolYear", t("Läsår (t.ex. 2026-27)", "School year (e.g. 2026-27)"), { required: true, max: 7 })}
 ${field("calendar", t("Kalender (JSON)", "Calendar (JSON)"), html`<textarea id="calendar" name="calendar" required maxlength="20000"></textarea>`)}
 <p><button type="submit">${t("Spara", "Save")}</button></p></form>`,
-      ),
-    );
-  }
-
-  if (path === "/app/keys" || path.startsWith("/app/keys/")) {
-    const revoke = /^\/app\/keys\/([\w-]{1,64})\/revoke$/.exec(path);
-    if (method === "POST" && revoke) {
-      await k.call(adminRoutes["DELETE /v1/credentials/{credentialId}"], { credentialId: revoke[1] as string });
-      return k.redirect("/app/keys?saved=1");
-    }
-    if (method === "POST" && path === "/app/keys") {
-      const label = form.get("label")?.trim();
-      const body = validate(s.CredentialBody, { principal: (form.get("principal") ?? "").trim(), ...(label ? { label } : {}) });
-      const got = await k.call(adminRoutes["POST /v1/credentials"], {}, body);
-      const issued = got.body as { key?: string; principal: string };
-      // Shown once, on this page only (not stored, never in a URL): the page is not cached.
-      return k.page(
-        201,
-        layout(
-          k.view(t("Ny nyckel", "New key")),
-          html`<p>${t("Nyckeln visas bara nu. Spara den i systemets konfiguration eller en lösenordshanterare.", "The key is shown only now. Put it in the system's configuration or a password manager.")}</p>
-<p><strong>${issued.principal}</strong></p><p><code>${issued.key ?? ""}</code></p><p><a href="/app/keys">${t("Tillbaka", "Back")}</a></p>`,
-        ),
-      );
-    }
-    if (method !== "GET" || path !== "/app/keys") return undefined;
-    const got = await k.call(adminRoutes["GET /v1/credentials"], {});
-    const items = (
-      got.body as {
-        items: {
-          credentialId: string;
-          principal: string;
-          label?: string;
-          status: string;
-          issuedBy: string;
-          issuedAt: string;
-          lastUsedAt?: string;
-        }[];
-      }
-    ).items;
-    return k.page(
-      200,
-      layout(
-        k.view(t("Nycklar", "Keys")),
-        html`${saved(k, r.query)}<div class="table-wrap"><table><thead><tr><th scope="col">${t("För", "For")}</th><th scope="col">${t("Etikett", "Label")}</th><th scope="col">${t("Status", "Status")}</th><th scope="col" class="optional">${t("Utfärdad", "Issued")}</th><th scope="col" class="optional">${t("Senast använd", "Last used")}</th><th scope="col">${t("Återkalla", "Revoke")}</th></tr></thead>
-<tbody>${items.map(
-          (
-            c,
-          ) => html`<tr><td>${c.principal}</td><td>${c.label ?? ""}</td><td>${words[k.lang].keyStatus[c.status] ?? c.status}</td><td class="optional">${c.issuedBy}, ${c.issuedAt.slice(0, 10)}</td><td class="optional">${c.lastUsedAt?.slice(0, 10) ?? ""}</td>
-<td>${c.status !== "revoked" ? html`<form method="post" action="/app/keys/${c.credentialId}/revoke" class="inline">${hidden(k.csrf)}<button type="submit">${t("Återkalla", "Revoke")}<span class="visually-hidden"> ${c.label ?? c.principal}</span></button></form>` : ""}</td></tr>`,
-        )}</tbody></table></div>
-<section aria-labelledby="issue"><h2 id="issue">${t("Utfärda en nyckel", "Issue a key")}</h2>
-<form method="post" action="/app/keys">${hidden(k.csrf)}
-${text("principal", t("För (school:<kod>, social:<stadsdel> eller municipality:<kod>)", "For (school:<id>, social:<district> or municipality:<code>)"), { required: true, max: 80 })}
-${text("label", t("Etikett (system eller person)", "Label (system or person)"))}
-<p><button type="submit">${t("Utfärda", "Issue")}</button></p></form></section>`,
       ),
     );
   }

@@ -1,0 +1,460 @@
+/**
+ * Issue 16: Elevvakt against a single careless or dishonest principal. Each test starts from the red
+ * team's reproduction (one key, one office, one district at a time) and asserts what SPEC §1–§5 now
+ * say, through the API and the web app against DynamoDB Local.
+ */
+import { beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { createInvoker } from "../local/invoke.ts";
+import { stageSecret } from "../shared/adapters/secrets.ts";
+import { hashSecret, newKey } from "../shared/domain/principals.ts";
+import type { IdentityProvider, Person } from "../shared/web/identity.ts";
+import { api, key, municipalityFixture, pnr, scanAll, setToday, store, testClock, useTable } from "./helpers.ts";
+
+useTable();
+type Fixture = Awaited<ReturnType<typeof municipalityFixture>>;
+let m: Fixture;
+let other: Fixture;
+
+beforeAll(async () => {
+  setToday("2026-09-14");
+  m = await municipalityFixture("0180");
+  other = await municipalityFixture("0181");
+});
+beforeEach(() => setToday("2026-09-14"));
+
+const enrol = (schoolKey: string, schoolId: string, body: Record<string, unknown>) =>
+  api("POST", `/v1/schools/${schoolId}/enrolments`, { key: schoolKey, body });
+const release = (schoolKey: string, schoolId: string, enrolmentId: string, body: Record<string, unknown>) =>
+  api("POST", `/v1/schools/${schoolId}/enrolments/${enrolmentId}/release`, { key: schoolKey, body });
+const report = (schoolKey: string, schoolId: string, date: string, absent: string[]) =>
+  api("POST", `/v1/schools/${schoolId}/absence`, {
+    key: schoolKey,
+    body: { date, absent: absent.map((pupilId) => ({ pupilId, kind: "unexcused" })) },
+  });
+const notifications = async () =>
+  (await scanAll()).filter((i) => typeof i.step === "string" && typeof i.channel === "string") as {
+    step: string;
+    recipient: string;
+    text: string;
+    caseId?: string;
+  }[];
+
+/** People signing in to the web app through a stand-in identity provider (the port). */
+function webApp() {
+  let person: Person;
+  const provider: IdentityProvider = {
+    signIn: async () => ({ url: "https://idp.example/authorize", checks: { codeVerifier: "v", state: "s", nonce: "n" } }),
+    callback: async () => person,
+    signOutUrl: async () => undefined,
+  };
+  const invoke = createInvoker({
+    clock: testClock,
+    identity: () => provider,
+    appUrl: () => "https://elevvakt.example.se",
+    vouch: { COGNITO: ["*"] },
+  });
+  const cookieOf = (res: { cookies?: string[] }) => res.cookies?.[0]?.split(";")[0] ?? "";
+  return {
+    invoke,
+    async signIn(sub: string, email: string) {
+      person = { sub, email, emailVerified: true, name: sub, provider: "COGNITO" };
+      const login = await invoke("GET", "/app/login?returnTo=/app/cases");
+      const back = await invoke("GET", "/app/callback?code=c&state=s", { cookie: cookieOf(login) });
+      const cookie = cookieOf(back);
+      const page = await invoke("GET", "/app/overrides", { cookie });
+      const csrf = /name="_csrf" value="([^"]+)"/.exec(page.body)?.[1] ?? "";
+      const post = (path: string, form: Record<string, string> = {}) =>
+        invoke(
+          "POST",
+          path,
+          { cookie, "content-type": "application/x-www-form-urlencoded" },
+          new URLSearchParams({ _csrf: csrf, ...form }).toString(),
+        );
+      return { cookie, csrf, post, get: (path: string) => invoke("GET", path, { cookie }) };
+    },
+  };
+}
+
+describe("one principal must not take a child off the watch", () => {
+  it("item 3: a grade that does not fit the child's age, and a completion that cannot be, are refused; the home office hears of every release off the watch", async () => {
+    // The red team's child: born 2015, enrolled in grade 9 and released the same day as completed.
+    const personnummer = pnr("2015-04-04");
+    const pupilId = await m.resident(personnummer);
+    const nine = await enrol(m.keyA, m.schoolA, { personnummer, grade: "9", startDate: "2026-09-14" });
+    expect(nine.status).toBe(409);
+    expect(nine.body.code).toBe("grade_not_plausible");
+    expect(JSON.stringify(nine.body)).not.toContain(personnummer);
+    expect((await store().getPupil(pupilId))?.enrolments).toHaveLength(0);
+    // The office records an exception for the pupil (a school cannot); then grade 9 is taken — but not a completion today.
+    const why = { reason: "Skipped two grades abroad; decided by the office" };
+    expect((await api("PUT", `/v1/pupils/${pupilId}/grade-exception`, { key: m.keyA, body: why })).status).toBe(403);
+    expect((await api("PUT", `/v1/pupils/${pupilId}/grade-exception`, { key: other.muni, body: why })).status).toBe(403);
+    expect((await api("PUT", `/v1/pupils/${pupilId}/grade-exception`, { key: m.muni, body: why })).status).toBe(201);
+    const enrolled = await enrol(m.keyA, m.schoolA, { personnummer, grade: "9", startDate: "2026-09-14" });
+    expect(enrolled.status).toBe(201);
+    const completed = await release(m.keyA, m.schoolA, enrolled.body.enrolmentId, { endDate: "2026-09-14", reason: "completed" });
+    expect(completed.status).toBe(409);
+    expect(completed.body.code).toBe("completion_not_plausible");
+    expect((await api("GET", `/v1/pupils/${pupilId}`, { key: m.muni })).body.placement).toBe("placed");
+    expect((await store().audit(pupilId)).map((a) => a.action)).toContain("grade_exception.set");
+
+    // A pupil in grade 9 completes at the end of the spring term: allowed, and told to the home office
+    // (the school and a reference, never the child).
+    const leaver = pnr("2011-02-02");
+    await m.resident(leaver);
+    const e = await enrol(m.keyA, m.schoolA, { personnummer: leaver, grade: "9", startDate: "2026-08-17" });
+    const done = await release(m.keyA, m.schoolA, e.body.enrolmentId, { endDate: "2027-06-11", reason: "completed" });
+    expect(done.status).toBe(200);
+    const told = (await notifications()).filter((n) => n.step === "left_watch");
+    expect(told).toHaveLength(1);
+    expect(told[0]?.recipient).toBe("municipality:0180#attendance_office");
+    expect(told[0]?.text).toContain(m.schoolA);
+    expect(told[0]?.text).toContain("completed");
+    expect(told[0]?.text).not.toMatch(/Testa|Testsson|\d{12}/);
+  });
+
+  it("item 4: a day once reported absent stays locked, and a last school day not reported locks too", async () => {
+    const s = await m.newSchool();
+    const personnummer = pnr("2015-06-06");
+    const pupilId = await m.resident(personnummer);
+    const e = await enrol(s.key, s.schoolId, { personnummer, grade: "5", startDate: "2026-08-17" });
+    // Not reported yet: not taken as present.
+    const unreported = await release(s.key, s.schoolId, e.body.enrolmentId, { endDate: "2026-09-30", reason: "transfer" });
+    expect(unreported.status).toBe(409);
+    expect(unreported.body.code).toBe("last_day_not_reported");
+    // The red team's steps: absent yesterday, then yesterday re-filed with nobody absent, then the release.
+    expect((await report(s.key, s.schoolId, "2026-09-11", [pupilId])).status).toBe(200);
+    expect((await report(s.key, s.schoolId, "2026-09-11", [])).status).toBe(200);
+    expect((await store().getPupil(pupilId))?.recentAbsence["2026-09-11"]).toBeUndefined();
+    const locked = await release(s.key, s.schoolId, e.body.enrolmentId, { endDate: "2026-09-30", reason: "transfer" });
+    expect(locked.status).toBe(409);
+    expect(locked.body.code).toBe("release_locked");
+    const cert = await release(s.key, s.schoolId, e.body.enrolmentId, {
+      endDate: "2026-09-14",
+      reason: "emigrated",
+      evidence: { kind: "guardian_certificate", reference: "x" },
+    });
+    expect(cert.body.code).toBe("release_locked");
+    expect((await store().getPupil(pupilId))?.enrolments[0]?.status).toBe("active");
+    // A pupil present that day (the day filed without them) is released into the lock's pending state.
+    const present = pnr("2015-07-07");
+    const p2 = await m.resident(present);
+    const e2 = await enrol(s.key, s.schoolId, { personnummer: present, grade: "5", startDate: "2026-08-17" });
+    const ok = await release(s.key, s.schoolId, e2.body.enrolmentId, { endDate: "2026-09-30", reason: "transfer" });
+    expect(ok.status).toBe(202);
+    void p2;
+  });
+
+  it("item 5: an override is approved by a signed-in person only — never the asker, never whoever issued the asking key — and the page shows what is approved", async () => {
+    const web = webApp();
+    for (const [id, email] of [
+      ["anna-0180", "anna@kommun0180.se"],
+      ["bertil-0180", "bertil@kommun0180.se"],
+    ]) {
+      const r = await api("PUT", `/v1/contacts/${id}`, {
+        key: m.muni,
+        body: { name: id, role: "attendance_office", scope: "municipality:0180", email },
+      });
+      expect(r.status).toBeLessThan(300);
+    }
+    const anna = await web.signIn("anna", "anna@kommun0180.se");
+    const bertil = await web.signIn("bertil", "bertil@kommun0180.se");
+
+    const s = await m.newSchool();
+    const personnummer = pnr("2015-08-08");
+    const pupilId = await m.resident(personnummer);
+    const e = await enrol(s.key, s.schoolId, { personnummer, grade: "5", startDate: "2026-08-17" });
+    await report(s.key, s.schoolId, "2026-09-11", [pupilId]);
+
+    // Anna, signed in, issues two keys labelled "Alice" and "Bob" (the red team's two "persons").
+    const issued: string[] = [];
+    for (const label of ["Alice", "Bob"]) {
+      const page = await anna.post("/app/keys", { principal: "municipality:0180", label });
+      expect(page.status).toBe(201);
+      issued.push(/<code>(ev_[^<]+)<\/code>/.exec(page.body)?.[1] ?? "");
+    }
+    const [alice, bob] = issued as [string, string];
+    const ask = await api("POST", "/v1/municipalities/0180/overrides", {
+      key: alice,
+      body: {
+        schoolId: s.schoolId,
+        enrolmentId: e.body.enrolmentId,
+        release: { endDate: "2026-09-14", reason: "transfer", destination: { country: "NO", description: "Skola i Oslo" } },
+        reason: "Familjen har flyttat till Norge",
+      },
+    });
+    expect(ask.status).toBe(201);
+    const overrideId = ask.body.overrideId as string;
+    // "Bob" is no second person: a key approves nothing.
+    const byBob = await api("POST", `/v1/municipalities/0180/overrides/${overrideId}/approve`, { key: bob, body: {} });
+    expect(byBob.body.code).toBe("signed_in_person_required");
+    // Anna issued the key that asked: she is not the second person either.
+    const page = await anna.get("/app/overrides");
+    expect(page.status).toBe(200);
+    for (const shown of ["Testa Testsson", `Skola ${s.schoolId}`, "Skola i Oslo", "NO", "frånvarande den senaste skoldagen", "Familjen har flyttat till Norge", "Avslå"]) {
+      expect(page.body).toContain(shown);
+    }
+    const byAnna = await anna.post(`/app/overrides/${overrideId}/approve`);
+    expect(byAnna.status).toBe(409);
+    expect((await store().getPupil(pupilId))?.enrolments[0]?.status).toBe("active");
+    // Bertil, another identity, approves: the release is carried out, both audited with their person.
+    const byBertil = await bertil.post(`/app/overrides/${overrideId}/approve`);
+    expect(byBertil.status).toBe(303);
+    expect((await store().getPupil(pupilId))?.enrolments[0]?.status).toBe("ended");
+    const trail = await store().audit(pupilId);
+    expect(trail.find((a) => a.action === "override.approved")).toMatchObject({ person: "contact:bertil-0180" });
+
+    // A person who asks is not the one who approves; a reject keeps the lock.
+    const p2 = await m.resident(pnr("2015-09-09"));
+    const e2 = await enrol(s.key, s.schoolId, { pupilId: p2, grade: "5", startDate: "2026-08-17" });
+    await report(s.key, s.schoolId, "2026-09-11", [p2]);
+    const form = await bertil.post(`/app/pupils/${p2}/override`, {
+      enrolmentId: e2.body.enrolmentId,
+      schoolId: s.schoolId,
+      endDate: "2026-09-14",
+      reason: "transfer",
+      overrideReason: "Ny skola utomlands",
+    });
+    expect(form.status).toBe(303);
+    const mine = (await store().overrides("0180")).find((o) => o.pupilId === p2 && o.status === "pending");
+    expect(mine?.requestedByIdentity).toBe("COGNITO:bertil");
+    expect((await bertil.post(`/app/overrides/${mine?.overrideId}/approve`)).status).toBe(409);
+    expect((await anna.post(`/app/overrides/${mine?.overrideId}/reject`, { note: "Inte styrkt" })).status).toBe(303);
+    expect((await store().getOverride("0180", mine?.overrideId ?? ""))?.status).toBe("rejected");
+    expect((await anna.post(`/app/overrides/${mine?.overrideId}/approve`)).status).toBe(409);
+    expect((await store().getPupil(p2))?.enrolments[0]?.status).toBe("active");
+  });
+
+  it("item 6 and 13: only the home register moves a child; another municipality's word changes nothing and tells nothing", async () => {
+    // A protected child resident in 0180 with an open case.
+    const personnummer = pnr("2014-10-10");
+    const pupilId = await m.resident(personnummer, { protectedIdentity: true });
+    await api("POST", "/v1/municipalities/0180/sweeps", { key: m.muni, body: { asOf: "2026-09-14" } });
+    const caseId = (await store().getPupil(pupilId))?.openCases[0]?.caseId ?? "";
+    expect(caseId).not.toBe("");
+    const claim = (status: string, extra: Record<string, unknown> = {}, who = personnummer) =>
+      other.register([
+        { personnummer: who, givenName: "X", familyName: "Y", district: other.district, status, statusDate: "2026-09-13", ...extra },
+      ]);
+    // 0181 claims the child as resident, with a later date: a pending move, nothing more.
+    const [pending] = await claim("resident");
+    expect(pending).toEqual({ index: 0, status: "move_pending" });
+    let pupil = await store().getPupil(pupilId);
+    expect(pupil).toMatchObject({ homeMunicipality: "0180", district: m.district, givenName: "Testa" });
+    expect((await api("GET", `/v1/pupils/${pupilId}`, { key: other.muni })).status).toBe(403);
+    expect((await api("GET", `/v1/cases/${caseId}`, { key: other.muni })).status).toBe(403);
+    // Both offices are told, with a reference and no child.
+    const told = (await notifications()).filter((n) => n.step === "register_conflict");
+    expect(told.map((n) => n.recipient).sort()).toEqual(["municipality:0180#attendance_office", "municipality:0181#attendance_office"]);
+    expect(told.every((n) => !n.text.includes(personnummer) && !n.text.includes("Testa"))).toBe(true);
+    // 0181 cannot declare the child moved, emigrated or dead: not_resident, the same as for a stranger — and nothing is created.
+    const stranger = pnr("2014-11-11");
+    for (const status of ["moved_out", "emigrated", "deceased"]) {
+      const extra = status === "moved_out" ? { toMunicipality: "0180" } : {};
+      expect(await claim(status, extra)).toEqual([{ index: 0, status: "not_resident" }]);
+      expect(await claim(status, extra, stranger)).toEqual([{ index: 0, status: "not_resident" }]);
+    }
+    expect(await store().pupilIdFor(stranger)).toBeUndefined();
+    expect((await store().getCase(caseId))?.status).toBe("open");
+    // A child known only through an enrolment gets no "deceased" from a municipality that is not its home.
+    const commuter = pnr("2015-12-12");
+    const c = await enrol(other.keyA, other.schoolA, { personnummer: commuter, grade: "5", startDate: "2026-08-17" });
+    const commuterId = c.body.pupilId as string;
+    expect(await m.register([{ personnummer: commuter, givenName: "A", familyName: "B", district: m.district, status: "deceased" }])).toEqual([
+      { index: 0, status: "not_resident" },
+    ]);
+    expect((await store().getPupil(commuterId))?.residency).toBe("unknown");
+
+    // The home register says moved_out to 0181 (in this deployment): the child is resident there at
+    // once, with the district its pending record named; the case goes with its history; both offices told.
+    expect(await m.register([{ personnummer, givenName: "Testa", familyName: "Testsson", district: m.district, status: "moved_out", toMunicipality: "0181" }])).toEqual([
+      { index: 0, status: "updated" },
+    ]);
+    pupil = await store().getPupil(pupilId);
+    expect(pupil).toMatchObject({ homeMunicipality: "0181", residency: "resident", district: other.district, protectedIdentity: true });
+    const moved = await api("GET", `/v1/cases/${caseId}`, { key: other.muni });
+    expect(moved.status).toBe(200);
+    expect(moved.body.status).not.toBe("resolved");
+    const former = await api("GET", `/v1/cases/${caseId}`, { key: m.muni });
+    expect(former.body.movedAway).toBe(true);
+    expect((await notifications()).some((n) => n.step === "register_moved_in" && n.recipient === "municipality:0181#attendance_office")).toBe(true);
+    // The home office keeps the trail it is answerable for; the new one is the child's office now.
+    expect((await api("GET", `/v1/pupils/${pupilId}/audit`, { key: other.muni })).status).toBe(200);
+
+    // A move out of the deployment: the cases close as moved_out and the office is told to tell the new one.
+    const leaving = pnr("2013-01-01");
+    const leavingId = await m.resident(leaving);
+    await api("POST", "/v1/municipalities/0180/sweeps", { key: m.muni, body: { asOf: "2026-09-14" } });
+    const leavingCase = (await store().getPupil(leavingId))?.openCases[0]?.caseId ?? "";
+    await m.register([{ personnummer: leaving, givenName: "T", familyName: "T", district: m.district, status: "moved_out", toMunicipality: "2480" }]);
+    expect((await store().getCase(leavingCase))?.outcome).toBe("moved_out");
+    expect((await notifications()).some((n) => n.step === "register_moved_elsewhere" && n.text.includes("2480"))).toBe(true);
+  });
+
+  it("item 7 and 8: the school's municipality reads and journals, never works the case, and never sees the protected child's other schools or district", async () => {
+    // A protected child resident in 0180 at an independent school in 0181, released there as unreachable: an unplaced case.
+    const personnummer = pnr("2014-03-03");
+    const pupilId = await m.resident(personnummer, { protectedIdentity: true });
+    const e = await enrol(other.keyB, other.schoolB, { personnummer, grade: "6", startDate: "2026-08-17" });
+    await api("POST", `/v1/schools/${other.schoolB}/absence`, { key: other.keyB, body: { date: "2026-09-11", absent: [] } });
+    const r = await release(other.keyB, other.schoolB, e.body.enrolmentId, {
+      endDate: "2026-09-13",
+      reason: "unreachable",
+      evidence: { kind: "social_services_case", reference: "SoC-9" },
+    });
+    expect(r.status).toBe(200);
+    const caseId = (await store().getPupil(pupilId))?.openCases.find((c) => c.kind === "unplaced")?.caseId ?? "";
+    // A new school in 0180 takes the child from October.
+    const coming = await enrol(m.keyA, m.schoolA, { personnummer, grade: "6", startDate: "2026-10-01" });
+    expect(coming.status).toBe(201);
+
+    // 0181's office: the case, its kind and severity, its own school — no district, no new school, no coming school.
+    const seen = await api("GET", `/v1/cases/${caseId}`, { key: other.muni });
+    expect(seen.status).toBe(200);
+    expect(seen.body).toMatchObject({ kind: "unplaced", schoolIds: [other.schoolB] });
+    expect(seen.body.district).toBeUndefined();
+    expect(seen.body.comingEnrolment).toEqual({ startDate: "2026-10-01" });
+    expect(JSON.stringify(seen.body)).not.toContain(m.schoolA);
+    for (const res of [
+      await api("GET", `/v1/pupils/${pupilId}`, { key: other.muni }),
+      await api("POST", "/v1/pupils/search", { key: other.muni, body: { personnummer } }),
+    ]) {
+      expect(res.status).toBe(200);
+      expect(res.body.enrolments.map((x: { schoolId: string }) => x.schoolId)).toEqual([other.schoolB]);
+      expect(JSON.stringify(res.body)).not.toContain(m.schoolA);
+      expect(JSON.stringify(res.body)).not.toContain(m.district);
+      expect(res.body.openCases).toBeUndefined();
+    }
+    // It may write in the journal; acknowledging, ticking and resolving are for the home office, the school and social services.
+    expect((await api("POST", `/v1/cases/${caseId}/journal`, { key: other.muni, body: { text: "Vi har kontaktat skolan." } })).status).toBe(201);
+    expect((await api("POST", `/v1/cases/${caseId}/acknowledge`, { key: other.muni, body: {} })).status).toBe(403);
+    expect((await api("PUT", `/v1/cases/${caseId}/checklist/home_visit`, { key: other.muni, body: { done: true } })).status).toBe(403);
+    expect((await api("POST", `/v1/cases/${caseId}/resolve`, { key: other.muni, body: { outcome: "enrolled", note: "x" } })).status).toBe(403);
+    expect((await store().getCase(caseId))?.status).toBe("open");
+    // The home office sees it all, and works the case.
+    const home = await api("GET", `/v1/cases/${caseId}`, { key: m.muni });
+    expect(home.body.comingEnrolment).toEqual({ startDate: "2026-10-01", schoolId: m.schoolA });
+    expect((await api("POST", `/v1/cases/${caseId}/acknowledge`, { key: m.muni, body: {} })).status).toBe(200);
+  });
+
+  it("item 11: what social services write on a case — notes, dates, references, outcome notes — reaches social services only", async () => {
+    const personnummer = pnr("2016-02-02");
+    const pupilId = await m.resident(personnummer);
+    await api("POST", "/v1/municipalities/0180/sweeps", { key: m.muni, body: { asOf: "2026-09-14" } });
+    const caseId = (await store().getPupil(pupilId))?.openCases[0]?.caseId ?? "";
+    const secret = { done: true, note: "Orosanmälan om våld i hemmet", date: "2026-09-14", reference: "SOC-2026-4711" };
+    expect((await api("PUT", `/v1/cases/${caseId}/checklist/report_concern`, { key: m.social, body: secret })).status).toBe(200);
+    const resolved = await api("POST", `/v1/cases/${caseId}/resolve`, {
+      key: m.social,
+      body: { outcome: "other", note: "Placerad enligt LVU, se akt" },
+    });
+    expect(resolved.status).toBe(200);
+    const office = await api("GET", `/v1/cases/${caseId}`, { key: m.muni });
+    const text = JSON.stringify(office.body);
+    for (const hidden of ["Orosanmälan om våld", "SOC-2026-4711", "LVU", m.district]) {
+      if (hidden !== m.district) expect(text).not.toContain(hidden);
+    }
+    const item = office.body.checklist.find((i: { itemId: string }) => i.itemId === "report_concern");
+    expect(item).toMatchObject({ done: true, doneBy: "social services" });
+    expect(item.date).toBeUndefined();
+    expect(office.body.outcomeNote).toBeUndefined();
+    expect(office.body.resolvedBy).toBe("social services");
+    const own = await api("GET", `/v1/cases/${caseId}`, { key: m.social });
+    expect(JSON.stringify(own.body)).toContain("SOC-2026-4711");
+    expect(own.body.outcomeNote).toContain("LVU");
+  });
+
+  it("item 14: an alert about a protected child has the shape of any other (its school line says 'see the case')", async () => {
+    const s = await m.newSchool();
+    await api("PUT", `/v1/contacts/rektor-${s.schoolId}`, {
+      key: m.muni,
+      body: { name: "Rektor", role: "rektor", scope: `school:${s.schoolId}`, email: `rektor@${s.schoolId}.se` },
+    });
+    const texts: string[] = [];
+    for (const protectedIdentity of [false, true]) {
+      const personnummer = pnr(protectedIdentity ? "2015-01-21" : "2015-01-20");
+      const pupilId = await m.resident(personnummer, { protectedIdentity });
+      const e = await enrol(s.key, s.schoolId, { personnummer, grade: "5", startDate: "2026-08-17" });
+      await api("POST", `/v1/schools/${s.schoolId}/absence`, { key: s.key, body: { date: "2026-09-11", absent: [] } });
+      const r = await release(s.key, s.schoolId, e.body.enrolmentId, {
+        endDate: "2026-09-13",
+        reason: "emigrated",
+        evidence: { kind: "guardian_certificate", reference: "x" },
+      });
+      expect(r.status).toBe(200);
+      const caseId = (await store().getPupil(pupilId))?.openCases[0]?.caseId ?? "";
+      const mail = (await notifications()).find((n) => n.caseId === caseId && n.recipient === `school:${s.schoolId}#rektor`);
+      texts.push(mail?.text ?? "");
+    }
+    const [plain, guarded] = texts as [string, string];
+    expect(plain).toContain(`Skola: Skola ${s.schoolId}.`);
+    expect(guarded).not.toContain(s.schoolId);
+    expect(guarded).toContain("Skola: se ärendet.");
+    expect(guarded.split("\n").length).toBe(plain.split("\n").length);
+  });
+});
+
+describe("no board reads another's secrets", () => {
+  it("item 19: table access alone mints no key — a CRED# item with a chosen secret's SHA-256 opens nothing", async () => {
+    const { credentialId, secret, key: forged } = newKey();
+    const { createHash } = await import("node:crypto");
+    const s = store();
+    const record = {
+      credentialId,
+      principal: `social:${m.district}`,
+      secretHash: createHash("sha256").update(secret).digest("hex"),
+      status: "active" as const,
+      scope: "0180",
+      createdAt: new Date().toISOString(),
+      createdBy: "intruder",
+    };
+    await s.commit(s.credentialWrites(record));
+    expect((await api("GET", "/v1/cases", { key: forged })).status).toBe(401);
+    // With the stage's secret (which lies in Secrets Manager, not the table) the same item would work: the secret is the lock.
+    const keyed = newKey();
+    await s.commit(
+      s.credentialWrites({ ...record, credentialId: keyed.credentialId, secretHash: hashSecret(keyed.secret, await stageSecret("keys")) }),
+    );
+    expect((await api("GET", "/v1/cases", { key: keyed.key })).status).toBe(200);
+  });
+
+  it("item 13: a school's search answers a known-not-yours personnummer with the same reads as an unknown one", async () => {
+    const known = pnr("2015-03-30");
+    await m.resident(known);
+    const unknown = pnr("2015-03-31");
+    const a = await api("POST", "/v1/pupils/search", { key: other.keyA, body: { personnummer: known } });
+    const b = await api("POST", "/v1/pupils/search", { key: other.keyA, body: { personnummer: unknown } });
+    expect([a.status, b.status]).toEqual([403, 403]);
+    expect(a.body).toEqual(b.body);
+  });
+
+  it("the office cannot read social services' keys through the web app either (item 9)", async () => {
+    const web = webApp();
+    await api("PUT", "/v1/contacts/office-web", {
+      key: m.muni,
+      body: { name: "Kansli", role: "attendance_office", scope: "municipality:0180", email: "kansli.web@kommun0180.se" },
+    });
+    const office = await web.signIn("kansli", "kansli.web@kommun0180.se");
+    const social = await office.post("/app/keys", { principal: `social:${m.district}`, label: "Mitt" });
+    expect(social.status).toBe(403);
+    const contact = await office.post("/app/contacts", {
+      name: "Jag",
+      role: "social_services",
+      scope: `social:${m.district}`,
+      email: "kansli.web@kommun0180.se",
+    });
+    expect(contact.status).toBe(403);
+    // Social services manage theirs on their own pages.
+    await api("PUT", "/v1/contacts/soc-web", {
+      key: m.social,
+      body: { name: "Soc", role: "social_services", scope: `social:${m.district}`, email: "soc.web@kommun0180.se" },
+    });
+    const soc = await web.signIn("soc", "soc.web@kommun0180.se");
+    const keys = await soc.get("/app/keys");
+    expect(keys.status).toBe(200);
+    expect(keys.body).not.toContain("municipality:0180");
+    const made = await soc.post("/app/keys", { principal: `social:${m.district}`, label: "Verksamhetssystem" });
+    expect(made.status).toBe(201);
+    void key;
+  });
+});
