@@ -153,6 +153,12 @@ export const ReleaseBody = z.strictObject({
   evidence: opt(z.strictObject({ kind: z.enum(EVIDENCE_KINDS), reference: Text(200) })),
 });
 
+/**
+ * A share in 5 % steps from 5 % to 100 %: the part of a day missed (SPEC §2), a settings share. Bounds
+ * and steps keep out what the table cannot store (1e-300 is a number DynamoDB refuses) and what means nothing.
+ */
+const Share = z.number().check(z.gte(0.05, { abort: true }), z.lte(1, { abort: true }), z.multipleOf(0.05));
+
 export const AbsenceBody = z.strictObject({
   date: IsoDateSchema,
   absent: z
@@ -161,7 +167,8 @@ export const AbsenceBody = z.strictObject({
         .strictObject({
           ...PupilRef,
           kind: z.enum(["unexcused", "excused"]),
-          fraction: opt(z.number().check(z.gt(0), z.lte(1))),
+          /** The part of the day missed: 0.05–1 in steps of 0.05 (SPEC §2); 1 when left out. */
+          fraction: opt(Share),
         })
         .check(onePupilRefCheck),
     )
@@ -600,8 +607,17 @@ export const CaseResponse = z.extend(CaseSummarySchema, {
 /** A municipality's detection thresholds with their bounds; any left out take the defaults of SPEC §4. */
 const D = DEFAULT_SETTINGS;
 const int = (min: number, max: number, fallback: number) =>
-  z._default(z.number().check(z.refine(Number.isInteger, "must be a whole number"), z.gte(min), z.lte(max)), fallback);
-const share = (fallback: number) => z._default(z.number().check(z.gt(0), z.lte(1)), fallback);
+  z._default(
+    z
+      .number()
+      .check(
+        z.refine(Number.isInteger, { message: "must be a whole number", abort: true }),
+        z.gte(min, { abort: true }),
+        z.lte(max),
+      ),
+    fallback,
+  );
+const share = (fallback: number) => z._default(Share, fallback);
 export const SettingsSchema = z.strictObject({
   /** `not_returned`: absent on each of the first N school days after a break or term start. */
   notReturnedDays: int(1, 10, D.notReturnedDays),
