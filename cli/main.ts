@@ -167,7 +167,8 @@ async function main() {
 
   if (group === "credentials" && action === "issue") {
     if (!arg || !parsePrincipal(arg)) fail(`not a principal: ${arg ?? "(none)"}\n\n${USAGE}`);
-    if (values.table && !values["key-secret"]) fail("--key-secret <arn> is required with --table (the stack's KeyHashSecretArn output)");
+    if (values.table && !values["key-secret"])
+      fail("--key-secret <arn> is required with --table (the stack's KeyHashSecretArn output)");
     const s = await store();
     const me = await operatorIdentity();
     // An ops key is the operator's own and acts as their identity; any other key waits for another operator.
@@ -327,7 +328,10 @@ async function main() {
           else if (res.status === "updated") updated++;
           else if (res.status === "unchanged") unchanged++;
           else if (res.status === "move_pending")
-            rejected.push({ line, reason: "a pending move: the person is resident in another municipality here until its register lets them go" });
+            rejected.push({
+              line,
+              reason: "a pending move: the person is resident in another municipality here until its register lets them go",
+            });
           else if (res.status === "not_resident")
             rejected.push({ line, reason: "not resident with you: only the home municipality's register says a person left" });
           else rejected.push({ line, reason: problemText(res.problem) });

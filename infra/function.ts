@@ -13,7 +13,15 @@ export class ElevvaktFunction extends NodejsFunction {
   constructor(
     scope: Construct,
     id: string,
-    props: { entry: string; environment?: Record<string, string>; timeout?: Duration; memorySize?: number; logKey: IKey },
+    props: {
+      entry: string;
+      /** The stage (dev, prod, …): every metric and log line carries it (STAGE). */
+      stage: string;
+      environment?: Record<string, string>;
+      timeout?: Duration;
+      memorySize?: number;
+      logKey: IKey;
+    },
   ) {
     const logGroup = new LogGroup(scope, `${id}Logs`, {
       retention: RetentionDays.SIX_MONTHS,
@@ -29,8 +37,20 @@ export class ElevvaktFunction extends NodejsFunction {
       memorySize: props.memorySize ?? 512,
       timeout: props.timeout ?? Duration.seconds(29),
       logGroup,
-      environment: { NODE_OPTIONS: "--enable-source-maps", LOG_LEVEL: "info", METRICS: "emf", ...props.environment },
-      tracing: Tracing.ACTIVE,
+      environment: {
+        NODE_OPTIONS: "--enable-source-maps",
+        LOG_LEVEL: "info",
+        METRICS: "emf",
+        ...props.environment,
+        STAGE: props.stage,
+      },
+      // No X-Ray tracing. Nothing in the code is instrumented: the AWS SDK clients (DynamoDB, SNS,
+      // SQS, S3) are not wrapped, and wrapping them needs the X-Ray SDK, a dependency the project
+      // does not take. Active tracing would record only Lambda's own invocation segment, which the
+      // REPORT line in the function's log already gives (duration, init duration, memory), at the
+      // price of xray:PutTraceSegments on every role. A request is followed by its request id: a
+      // failed request's answer quotes it, and every log line of the request names it.
+      tracing: Tracing.DISABLED,
       bundling: {
         format: OutputFormat.ESM,
         minify: true,

@@ -51,7 +51,7 @@ import {
   tableDefinition,
 } from "../shared/adapters/dynamodb/keys.ts";
 import { EXPORT_BUCKET_ENV } from "../shared/adapters/files.ts";
-import { type MetricName, NAMESPACE } from "../shared/adapters/metrics.ts";
+import { type AlarmedMetric, NAMESPACE, STAGE_DIMENSION } from "../shared/adapters/metrics.ts";
 import { WORK_QUEUE_URL_ENV } from "../shared/adapters/sqs.ts";
 import { type ScheduleDef, schedules, TIME_ZONE } from "../shared/app/schedules.ts";
 import { type FunctionName, type RouteDef, routes } from "../shared/http/routes.ts";
@@ -209,6 +209,7 @@ export class ElevvaktStack extends Stack {
       FUNCTIONS.map((name) => {
         const fn = new ElevvaktFunction(this, `${name[0]?.toUpperCase()}${name.slice(1)}Function`, {
           entry: functionEntry(name),
+          stage: props.stage,
           environment:
             name === "docs"
               ? {}
@@ -317,6 +318,7 @@ export class ElevvaktStack extends Stack {
     (this.webClient.node.defaultChild as CfnUserPoolClient).explicitAuthFlows = ["ALLOW_REFRESH_TOKEN_AUTH"];
     this.web = new ElevvaktFunction(this, "WebFunction", {
       entry: functionEntry("web"),
+      stage: props.stage,
       environment: {
         ...environment,
         PNR_PEPPER_SECRET: pepper.secretArn,
@@ -358,6 +360,7 @@ export class ElevvaktStack extends Stack {
     });
     this.worker = new ElevvaktFunction(this, "WorkerJob", {
       entry: functionEntry("worker"),
+      stage: props.stage,
       environment,
       timeout: Duration.minutes(10),
       memorySize: 1024,
@@ -416,6 +419,7 @@ export class ElevvaktStack extends Stack {
       JOBS.map((name) => {
         const fn = new ElevvaktFunction(this, `${pascal(name)}Job`, {
           entry: functionEntry(name),
+          stage: props.stage,
           environment: { ...environment, [WORK_QUEUE_URL_ENV]: this.workQueue.queueUrl },
           timeout: Duration.minutes(name === "morning" ? 2 : 5),
           memorySize: 1024,
@@ -514,8 +518,16 @@ export class ElevvaktStack extends Stack {
           : ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
         treatMissingData: opts.missing ?? TreatMissingData.NOT_BREACHING,
       }).addAlarmAction(action);
-    const business = (name: MetricName, period: Duration) =>
-      new Metric({ namespace: NAMESPACE, metricName: name, period, statistic: "Sum" });
+    // Business metrics carry the stage (shared/adapters/metrics.ts): an alarm counts only its own
+    // stage's, whatever else shares the account. An alarm matches the exact dimension set, the stage alone.
+    const business = (name: AlarmedMetric, period: Duration) =>
+      new Metric({
+        namespace: NAMESPACE,
+        metricName: name,
+        dimensionsMap: { [STAGE_DIMENSION]: props.stage },
+        period,
+        statistic: "Sum",
+      });
     // A handled error answers 500 without failing the function: the API's own 5xx and the errors counted in the code.
     alarm("Api5xx", "Elevvakt API: answers 5xx", this.api.metricServerError({ period: Duration.minutes(5), statistic: "Sum" }));
     alarm(
@@ -586,15 +598,16 @@ export class ElevvaktStack extends Stack {
     const failed = new MetricFilter(this, "FailedDeliveriesFilter", {
       logGroup: this.jobs.dispatcher.logGroup,
       filterPattern: FilterPattern.stringValue("$.msg", "=", "delivery failed"),
-      metricNamespace: "Elevvakt",
+      metricNamespace: NAMESPACE,
       metricName: "FailedDeliveries",
       metricValue: "1",
-      defaultValue: 0,
+      // Every log line names its stage; a metric filter's dimension comes from the line (and then takes no default value).
+      dimensions: { [STAGE_DIMENSION]: "$.stage" },
     });
     alarm(
       "FailedDeliveries",
       "Elevvakt: an alert could not be delivered after every retry",
-      failed.metric({ period: Duration.minutes(15), statistic: "Sum" }),
+      failed.metric({ period: Duration.minutes(15), statistic: "Sum", dimensionsMap: { [STAGE_DIMENSION]: props.stage } }),
     );
 
     new CfnOutput(this, "ApiUrl", { value: this.api.apiEndpoint });

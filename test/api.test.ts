@@ -78,7 +78,9 @@ describe("who issues keys (SPEC §1; issue 8, item 12; issue 16, items 5, 9, 19,
     const viaApi = await api("POST", `/v1/credentials/${minted.body.credentialId}/approve`, { key: await key("ops", "Bo") });
     expect([404, 405]).toContain(viaApi.status);
     const s = store();
-    await s.commit([s.credentialApproval(minted.body.credentialId, { identity: "aws:arn:aws:iam::1:user/bo", at: new Date().toISOString() })]);
+    await s.commit([
+      s.credentialApproval(minted.body.credentialId, { identity: "aws:arn:aws:iam::1:user/bo", at: new Date().toISOString() }),
+    ]);
     expect((await api("GET", `/v1/municipalities/${m.kommunkod}/unplaced`, { key: minted.body.key })).status).toBe(200);
 
     // The office sees its scope's keys: label, who issued and approved, last used — never a key.
@@ -96,7 +98,8 @@ describe("who issues keys (SPEC §1; issue 8, item 12; issue 16, items 5, 9, 19,
     expect(JSON.stringify(listed.body)).not.toMatch(/ev_cred|secretHash/);
     expect(
       listed.body.items.every(
-        (c: { principal: string }) => c.principal !== "ops" && !c.principal.includes("0181") && !c.principal.startsWith("social:"),
+        (c: { principal: string }) =>
+          c.principal !== "ops" && !c.principal.includes("0181") && !c.principal.startsWith("social:"),
       ),
     ).toBe(true);
     // Every key is announced to the attendance office of its municipality, naming the label and the issuer.
@@ -137,14 +140,19 @@ describe("who issues keys (SPEC §1; issue 8, item 12; issue 16, items 5, 9, 19,
     expect(await store().getContact("soc-sneaky")).toBeUndefined();
 
     // The district issues, lists and revokes its own keys; it is told of each, the office is not.
-    const own = await api("POST", "/v1/credentials", { key: m.social, body: { principal: `social:${district}`, label: "Verksamhetssystem" } });
+    const own = await api("POST", "/v1/credentials", {
+      key: m.social,
+      body: { principal: `social:${district}`, label: "Verksamhetssystem" },
+    });
     expect(own.status).toBe(201);
     expect(own.body.status).toBe("active");
     expect((await api("GET", `/v1/pupils/nobody`, { key: own.body.key })).status).toBe(403);
     const told = await store().queryAll<{ recipient: string }>(null, `NOTICE#credential:${own.body.credentialId}`);
     expect(told.items.map((n) => n.recipient)).toEqual([`social:${district}#social_services`]);
     expect((await api("POST", "/v1/credentials", { key: m.social, body: { principal: "municipality:0180" } })).status).toBe(403);
-    expect((await api("POST", "/v1/credentials", { key: m.social, body: { principal: "social:0180-kungsholmen" } })).status).toBe(403);
+    expect((await api("POST", "/v1/credentials", { key: m.social, body: { principal: "social:0180-kungsholmen" } })).status).toBe(
+      403,
+    );
     const socialList = await api("GET", "/v1/credentials", { key: m.social });
     expect(socialList.body.items.length).toBeGreaterThan(0);
     expect(socialList.body.items.every((c: { principal: string }) => c.principal === `social:${district}`)).toBe(true);
@@ -195,7 +203,14 @@ describe("who issues keys (SPEC §1; issue 8, item 12; issue 16, items 5, 9, 19,
         const ctx = {
           principal,
           actor: { principal: kind, credentialId: "direct", requestId: "r" },
-          params: { kommunkod: "0180", schoolId: m.schoolA, pupilId: "p", caseId: "case_x", contactId: "c", credentialId: "cred_x" },
+          params: {
+            kommunkod: "0180",
+            schoolId: m.schoolA,
+            pupilId: "p",
+            caseId: "case_x",
+            contactId: "c",
+            credentialId: "cred_x",
+          },
           body: {},
           query: {},
           accept: "application/json",

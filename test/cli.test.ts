@@ -40,9 +40,7 @@ const cliWith = (env: Record<string, string>, ...args: string[]) =>
     cwd: dir,
     // Not the test process's secret: the CLI reads the stage's own, from .local/secrets.json.
     env: { ...process.env, KEY_HMAC: "", LOG_LEVEL: "warn", ...env },
-  }).catch(
-    (e: { stdout: string; stderr: string; code: number }) => ({ stdout: e.stdout, stderr: e.stderr, code: e.code }),
-  );
+  }).catch((e: { stdout: string; stderr: string; code: number }) => ({ stdout: e.stdout, stderr: e.stderr, code: e.code }));
 
 describe("elevvakt CLI", () => {
   it("issues an ops key straight into the table, and revokes it", async () => {

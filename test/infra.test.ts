@@ -9,6 +9,7 @@ import { AwsSolutionsChecks } from "cdk-nag";
 import { beforeAll, describe, expect, it } from "vitest";
 import { ElevvaktStack } from "../infra/stack.ts";
 import { tableDefinition } from "../shared/adapters/dynamodb/keys.ts";
+import { NAMESPACE } from "../shared/adapters/metrics.ts";
 import { awsCron, schedules } from "../shared/app/schedules.ts";
 import { routes } from "../shared/http/routes.ts";
 
@@ -65,7 +66,7 @@ describe("stack", () => {
   it("grants the table to the API functions but not to the OpenAPI function", () => {
     const policies = template.findResources("AWS::IAM::Policy");
     const names = Object.keys(policies);
-    // The docs function may trace (X-Ray), nothing else.
+    // The docs function may do nothing (it has no policy at all, or one without any of these).
     const docs = names.filter((n) => n.startsWith("DocsFunction")).map((n) => JSON.stringify(policies[n]));
     for (const d of docs) expect(d).not.toMatch(/dynamodb|secretsmanager|sns:|kms:/);
     expect(names.filter((n) => /^(Admin|Register|Schools|Pupils)Function/.test(n))).toHaveLength(4);
@@ -336,9 +337,43 @@ describe("deploying and operating (issue 8)", () => {
     expect(JSON.stringify(schedulerPolicy?.[1])).toMatch(/kms:GenerateDataKey/);
     expect(JSON.stringify(schedulerPolicy?.[1])).toMatch(/sqs:SendMessage/);
     for (const f of Object.values(t.findResources("AWS::Lambda::Function"))) {
-      expect(f.Properties.TracingConfig).toEqual({ Mode: "Active" });
       expect(f.Properties.Environment?.Variables?.METRICS).toBe("emf");
     }
+  });
+});
+
+describe("operations (issue 16, item 2)", () => {
+  it("gives every function its stage, and alarms on business metrics of that stage alone (the exact dimension set the code emits)", () => {
+    const fns = Object.values(template.findResources("AWS::Lambda::Function"));
+    for (const f of fns) expect(f.Properties.Environment.Variables).toMatchObject({ STAGE: "test", METRICS: "emf" });
+    const alarms = Object.values(template.findResources("AWS::CloudWatch::Alarm")).map((a) => a.Properties);
+    const business = alarms.filter((a) => a.Namespace === NAMESPACE);
+    expect(business.map((a) => a.MetricName).sort()).toEqual(
+      [
+        "ApiErrors",
+        "DailyRunCompleted",
+        "SweepSkipped",
+        "SweepFailures",
+        "AlertsToNobody",
+        "ContactsUnreached",
+        "FailedDeliveries",
+      ].sort(),
+    );
+    for (const a of business) expect(a.Dimensions, a.MetricName).toEqual([{ Name: "Stage", Value: "test" }]);
+    // The metric filter takes the stage from the log line, which names it (shared/adapters/log.ts).
+    template.hasResourceProperties("AWS::Logs::MetricFilter", {
+      FilterPattern: Match.stringLikeRegexp("delivery failed"),
+      MetricTransformations: [
+        Match.objectLike({ MetricName: "FailedDeliveries", Dimensions: [{ Key: "Stage", Value: "$.stage" }] }),
+      ],
+    });
+  });
+
+  it("traces nothing with X-Ray (nothing is instrumented; infra/function.ts says why): no tracing, no X-Ray rights", () => {
+    for (const f of Object.values(template.findResources("AWS::Lambda::Function"))) {
+      expect(f.Properties.TracingConfig).toBeUndefined();
+    }
+    expect(JSON.stringify(template.findResources("AWS::IAM::Policy"))).not.toMatch(/xray:/);
   });
 });
 

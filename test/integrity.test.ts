@@ -191,7 +191,15 @@ describe("one principal must not take a child off the watch", () => {
     // Anna issued the key that asked: she is not the second person either.
     const page = await anna.get("/app/overrides");
     expect(page.status).toBe(200);
-    for (const shown of ["Testa Testsson", `Skola ${s.schoolId}`, "Skola i Oslo", "NO", "frånvarande den senaste skoldagen", "Familjen har flyttat till Norge", "Avslå"]) {
+    for (const shown of [
+      "Testa Testsson",
+      `Skola ${s.schoolId}`,
+      "Skola i Oslo",
+      "NO",
+      "frånvarande den senaste skoldagen",
+      "Familjen har flyttat till Norge",
+      "Avslå",
+    ]) {
       expect(page.body).toContain(shown);
     }
     const byAnna = await anna.post(`/app/overrides/${overrideId}/approve`);
@@ -234,7 +242,15 @@ describe("one principal must not take a child off the watch", () => {
     expect(caseId).not.toBe("");
     const claim = (status: string, extra: Record<string, unknown> = {}, who = personnummer) =>
       other.register([
-        { personnummer: who, givenName: "X", familyName: "Y", district: other.district, status, statusDate: "2026-09-13", ...extra },
+        {
+          personnummer: who,
+          givenName: "X",
+          familyName: "Y",
+          district: other.district,
+          status,
+          statusDate: "2026-09-13",
+          ...extra,
+        },
       ]);
     // 0181 claims the child as resident, with a later date: a pending move, nothing more.
     const [pending] = await claim("resident");
@@ -245,7 +261,10 @@ describe("one principal must not take a child off the watch", () => {
     expect((await api("GET", `/v1/cases/${caseId}`, { key: other.muni })).status).toBe(403);
     // Both offices are told, with a reference and no child.
     const told = (await notifications()).filter((n) => n.step === "register_conflict");
-    expect(told.map((n) => n.recipient).sort()).toEqual(["municipality:0180#attendance_office", "municipality:0181#attendance_office"]);
+    expect(told.map((n) => n.recipient).sort()).toEqual([
+      "municipality:0180#attendance_office",
+      "municipality:0181#attendance_office",
+    ]);
     expect(told.every((n) => !n.text.includes(personnummer) && !n.text.includes("Testa"))).toBe(true);
     // 0181 cannot declare the child moved, emigrated or dead: not_resident, the same as for a stranger — and nothing is created.
     const stranger = pnr("2014-11-11");
@@ -260,24 +279,42 @@ describe("one principal must not take a child off the watch", () => {
     const commuter = pnr("2015-12-12");
     const c = await enrol(other.keyA, other.schoolA, { personnummer: commuter, grade: "5", startDate: "2026-08-17" });
     const commuterId = c.body.pupilId as string;
-    expect(await m.register([{ personnummer: commuter, givenName: "A", familyName: "B", district: m.district, status: "deceased" }])).toEqual([
-      { index: 0, status: "not_resident" },
-    ]);
+    expect(
+      await m.register([{ personnummer: commuter, givenName: "A", familyName: "B", district: m.district, status: "deceased" }]),
+    ).toEqual([{ index: 0, status: "not_resident" }]);
     expect((await store().getPupil(commuterId))?.residency).toBe("unknown");
 
     // The home register says moved_out to 0181 (in this deployment): the child is resident there at
     // once, with the district its pending record named; the case goes with its history; both offices told.
-    expect(await m.register([{ personnummer, givenName: "Testa", familyName: "Testsson", district: m.district, status: "moved_out", toMunicipality: "0181" }])).toEqual([
-      { index: 0, status: "updated" },
-    ]);
+    expect(
+      await m.register([
+        {
+          personnummer,
+          givenName: "Testa",
+          familyName: "Testsson",
+          district: m.district,
+          status: "moved_out",
+          toMunicipality: "0181",
+        },
+      ]),
+    ).toEqual([{ index: 0, status: "updated" }]);
     pupil = await store().getPupil(pupilId);
-    expect(pupil).toMatchObject({ homeMunicipality: "0181", residency: "resident", district: other.district, protectedIdentity: true });
+    expect(pupil).toMatchObject({
+      homeMunicipality: "0181",
+      residency: "resident",
+      district: other.district,
+      protectedIdentity: true,
+    });
     const moved = await api("GET", `/v1/cases/${caseId}`, { key: other.muni });
     expect(moved.status).toBe(200);
     expect(moved.body.status).not.toBe("resolved");
     const former = await api("GET", `/v1/cases/${caseId}`, { key: m.muni });
     expect(former.body.movedAway).toBe(true);
-    expect((await notifications()).some((n) => n.step === "register_moved_in" && n.recipient === "municipality:0181#attendance_office")).toBe(true);
+    expect(
+      (await notifications()).some(
+        (n) => n.step === "register_moved_in" && n.recipient === "municipality:0181#attendance_office",
+      ),
+    ).toBe(true);
     // The home office keeps the trail it is answerable for; the new one is the child's office now.
     expect((await api("GET", `/v1/pupils/${pupilId}/audit`, { key: other.muni })).status).toBe(200);
 
@@ -286,7 +323,16 @@ describe("one principal must not take a child off the watch", () => {
     const leavingId = await m.resident(leaving);
     await api("POST", "/v1/municipalities/0180/sweeps", { key: m.muni, body: { asOf: "2026-09-14" } });
     const leavingCase = (await store().getPupil(leavingId))?.openCases[0]?.caseId ?? "";
-    await m.register([{ personnummer: leaving, givenName: "T", familyName: "T", district: m.district, status: "moved_out", toMunicipality: "2480" }]);
+    await m.register([
+      {
+        personnummer: leaving,
+        givenName: "T",
+        familyName: "T",
+        district: m.district,
+        status: "moved_out",
+        toMunicipality: "2480",
+      },
+    ]);
     expect((await store().getCase(leavingCase))?.outcome).toBe("moved_out");
     expect((await notifications()).some((n) => n.step === "register_moved_elsewhere" && n.text.includes("2480"))).toBe(true);
   });
@@ -326,10 +372,16 @@ describe("one principal must not take a child off the watch", () => {
       expect(res.body.openCases).toBeUndefined();
     }
     // It may write in the journal; acknowledging, ticking and resolving are for the home office, the school and social services.
-    expect((await api("POST", `/v1/cases/${caseId}/journal`, { key: other.muni, body: { text: "Vi har kontaktat skolan." } })).status).toBe(201);
+    expect(
+      (await api("POST", `/v1/cases/${caseId}/journal`, { key: other.muni, body: { text: "Vi har kontaktat skolan." } })).status,
+    ).toBe(201);
     expect((await api("POST", `/v1/cases/${caseId}/acknowledge`, { key: other.muni, body: {} })).status).toBe(403);
-    expect((await api("PUT", `/v1/cases/${caseId}/checklist/home_visit`, { key: other.muni, body: { done: true } })).status).toBe(403);
-    expect((await api("POST", `/v1/cases/${caseId}/resolve`, { key: other.muni, body: { outcome: "enrolled", note: "x" } })).status).toBe(403);
+    expect((await api("PUT", `/v1/cases/${caseId}/checklist/home_visit`, { key: other.muni, body: { done: true } })).status).toBe(
+      403,
+    );
+    expect(
+      (await api("POST", `/v1/cases/${caseId}/resolve`, { key: other.muni, body: { outcome: "enrolled", note: "x" } })).status,
+    ).toBe(403);
     expect((await store().getCase(caseId))?.status).toBe("open");
     // The home office sees it all, and works the case.
     const home = await api("GET", `/v1/cases/${caseId}`, { key: m.muni });
@@ -412,9 +464,12 @@ describe("no board reads another's secrets", () => {
     expect((await api("GET", "/v1/cases", { key: forged })).status).toBe(401);
     // With the stage's secret (which lies in Secrets Manager, not the table) the same item would work: the secret is the lock.
     const keyed = newKey();
-    await s.commit(
-      s.credentialWrites({ ...record, credentialId: keyed.credentialId, secretHash: hashSecret(keyed.secret, await stageSecret("keys")) }),
-    );
+    const keyedRecord = {
+      ...record,
+      credentialId: keyed.credentialId,
+      secretHash: hashSecret(keyed.secret, await stageSecret("keys")),
+    };
+    await s.commit(s.credentialWrites(keyedRecord));
     expect((await api("GET", "/v1/cases", { key: keyed.key })).status).toBe(200);
   });
 

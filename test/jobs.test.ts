@@ -65,10 +65,12 @@ describe("scheduled jobs", () => {
     expect(emf.find((l) => l.CasesOpened)).toMatchObject({ Kind: "not_returned", CasesOpened: 1 });
     expect(emf.some((l) => l.DailyRunCompleted === 1)).toBe(true);
     expect(emf.some((l) => typeof l.SweepDuration === "number")).toBe(true);
-    // Nothing personal in a metric: only counts, durations and a kind or channel.
+    // Nothing personal in a metric: only counts, durations, the stage and a kind or channel.
     for (const l of emf) {
       const { _aws, ...fields } = l;
-      expect(Object.keys(fields).every((k) => ["Kind", "Channel"].includes(k) || typeof fields[k] === "number")).toBe(true);
+      expect(Object.keys(fields).every((k) => ["Stage", "Kind", "Channel"].includes(k) || typeof fields[k] === "number")).toBe(
+        true,
+      );
     }
     const before = await domainState();
     const second = await runDailySweep(store(), new Date("2026-08-20T04:31:00Z"));

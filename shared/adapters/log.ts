@@ -97,7 +97,9 @@ export function createLogger(base: Record<string, unknown> = {}): Logger {
   const min = ORDER[(process.env.LOG_LEVEL as Level) ?? "info"] ?? ORDER.info;
   const emit = (level: Level, msg: string, fields?: Record<string, unknown>) => {
     if (ORDER[level] < min) return;
-    const entry = { level, time: new Date().toISOString(), msg: maskString(msg), ...redact({ ...base, ...fields }) };
+    // The stage a deployed function runs in (STAGE) is on every line: a metric filter tells stages apart by it.
+    const stage = process.env.STAGE ? { stage: process.env.STAGE } : {};
+    const entry = { level, time: new Date().toISOString(), msg: maskString(msg), ...stage, ...redact({ ...base, ...fields }) };
     logSink.write(JSON.stringify(entry));
   };
   return {

@@ -15,9 +15,8 @@ import {
   type Principal,
   parsePrincipal,
 } from "../domain/principals.ts";
-import { bodyOf, type Ctx, type Impl, guarded } from "../http/http.ts";
+import { bodyOf, type Ctx, guarded } from "../http/http.ts";
 import { problems } from "../http/problems.ts";
-import type { RoutesOf } from "../http/routes.ts";
 import * as s from "../http/schemas.ts";
 import { statisticsRoutes } from "./statistics.ts";
 
@@ -236,7 +235,6 @@ export const adminRoutes = guarded<"admin">({
     }
     return { status: 200, body: { credentialId, principal: cred.principal, revokedAt: cred.revokedAt ?? ctx.now } };
   },
-
 });
 
 /**

@@ -10,9 +10,8 @@ import { addDays } from "../domain/dates.ts";
 import { caseClock } from "../domain/detection.ts";
 import type { Case, CaseKind, ChecklistItem, ChecklistTick, JournalEntry } from "../domain/model.ts";
 import { comingEnrolment } from "../domain/placement.ts";
-import { bodyOf, type Ctx, type Impl, queryOf, guarded } from "../http/http.ts";
+import { bodyOf, type Ctx, guarded, queryOf } from "../http/http.ts";
 import { problems } from "../http/problems.ts";
-import type { RoutesOf } from "../http/routes.ts";
 import * as s from "../http/schemas.ts";
 import { requireOwnMunicipality } from "./common.ts";
 

@@ -81,7 +81,9 @@ export async function sightOf(ctx: Ctx, pupil: Pupil): Promise<PupilSight | null
     case "school":
       return schoolSeesPupil(pupil, p.schoolId, ctx.today) ? { as: "school", schoolId: p.schoolId } : null;
     case "social":
-      return pupil.district === p.district && districtMunicipality(p.district) === pupil.homeMunicipality ? { as: "social" } : null;
+      return pupil.district === p.district && districtMunicipality(p.district) === pupil.homeMunicipality
+        ? { as: "social" }
+        : null;
     case "municipality": {
       if (watcherOf(pupil) === p.kommunkod) return { as: "home" };
       // The municipality where the pupil goes to school sees them too, through its own schools.

@@ -10,7 +10,6 @@ import { placementOn } from "../domain/placement.ts";
 import { districtMunicipality } from "../domain/principals.ts";
 import { bodyOf, type Ctx, guarded, queryOf } from "../http/http.ts";
 import { problems } from "../http/problems.ts";
-import type { RoutesOf } from "../http/routes.ts";
 import * as s from "../http/schemas.ts";
 import { mayReadPupil, type PupilSight, sightOf, visibleToSchool } from "./common.ts";
 

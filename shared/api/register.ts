@@ -10,11 +10,10 @@ import { newPupilId, pupilIdOfEnrolment } from "../domain/ids.ts";
 import type { Override, Pupil, RegisterConflict } from "../domain/model.ts";
 import { comingEnrolment, compulsoryAgeDates, troubleState, watcherOf } from "../domain/placement.ts";
 import { applyRegisterRecord, newPupil } from "../domain/register.ts";
-import { bodyOf, type Ctx, type Impl, queryOf, validate, guarded } from "../http/http.ts";
+import { bodyOf, type Ctx, guarded, queryOf, validate } from "../http/http.ts";
 import { Problem, problems, toProblem } from "../http/problems.ts";
-import type { RoutesOf } from "../http/routes.ts";
 import * as s from "../http/schemas.ts";
-import { mayReadPupil, requireOwnMunicipality, requireSchool } from "./common.ts";
+import { requireOwnMunicipality, requireSchool } from "./common.ts";
 import { decideReleaseNow, release } from "./enrolment.ts";
 import { presentPupil } from "./pupils.ts";
 
@@ -78,20 +77,37 @@ export async function upsertRegisterRecord(
     if (decision.movedTo) {
       // The home register let the child go to a municipality here: its office is told at once (rule 6).
       items.push(ctx.store.auditWrite(base.pupilId, ctx.actor, `register.moved_to.${decision.movedTo.kommunkod}`, ctx.now));
-      items.push(ctx.store.outboxWrite(moveNotice(moveRef(base.pupilId, decision.movedTo.kommunkod), decision.movedTo.kommunkod, ctx.now, "moved_in", kommunkod)));
+      items.push(
+        ctx.store.outboxWrite(
+          moveNotice(
+            moveRef(base.pupilId, decision.movedTo.kommunkod),
+            decision.movedTo.kommunkod,
+            ctx.now,
+            "moved_in",
+            kommunkod,
+          ),
+        ),
+      );
     } else if (after.residency === "moved_out" && record.toMunicipality) {
       // Moved to a municipality outside this deployment: the cases close; the office tells the new one.
-      items.push(ctx.store.outboxWrite(moveNotice(moveRef(base.pupilId, record.toMunicipality), kommunkod, ctx.now, "moved_elsewhere", record.toMunicipality)));
+      items.push(
+        ctx.store.outboxWrite(
+          moveNotice(moveRef(base.pupilId, record.toMunicipality), kommunkod, ctx.now, "moved_elsewhere", record.toMunicipality),
+        ),
+      );
     }
     // A register that says the child left, while another municipality claims the child: that office may take over now.
     const left = after.residency !== "resident" && after.residency !== "unknown";
     for (const c of left && base.homeMunicipality === kommunkod ? (base.registerConflicts ?? []) : []) {
-      items.push(ctx.store.outboxWrite(moveNotice(c.ref ?? moveRef(base.pupilId, c.kommunkod), c.kommunkod, ctx.now, "released")));
+      items.push(
+        ctx.store.outboxWrite(moveNotice(c.ref ?? moveRef(base.pupilId, c.kommunkod), c.kommunkod, ctx.now, "released")),
+      );
     }
     const resolutions = answered(placementAnswers(after, ctx.today, { register: true }), "Resolved by the population register.");
     const resolving = new Set(resolutions.map((r) => r.ref.caseId));
     const staying = base.openCases.filter((o) => !resolving.has(o.caseId));
-    const relocating = decision.movedFrom || decision.movedTo || base.homeMunicipality === null || base.district !== after.district;
+    const relocating =
+      decision.movedFrom || decision.movedTo || base.homeMunicipality === null || base.district !== after.district;
     if (relocating && staying.length > 0) {
       // The open cases follow the child to the new home and district (rule 6), also when the
       // register first knows the child, and within a municipality; the history goes with them.
@@ -302,7 +318,7 @@ export const registerRoutes = guarded<"register">({
       await decideReleaseNow(ctx, school, body.enrolmentId, body.release);
     } catch (err) {
       const problem = toProblem(err);
-      if (!problem || problem.status !== 409) throw err;
+      if (problem?.status !== 409) throw err;
       lockedBecause = { code: problem.code, detail: problem.detail };
     }
     if (!lockedBecause) {
@@ -365,7 +381,14 @@ export const registerRoutes = guarded<"register">({
     const school = await requireSchool(ctx, override.schoolId);
     try {
       const result = await release(ctx, school, override.enrolmentId, override.release, { overridden: true });
-      await ctx.store.commit([ctx.store.auditWrite(override.pupilId ?? pupilIdOfEnrolment(override.enrolmentId) ?? "", ctx.actor, "override.approved", ctx.now)]);
+      await ctx.store.commit([
+        ctx.store.auditWrite(
+          override.pupilId ?? pupilIdOfEnrolment(override.enrolmentId) ?? "",
+          ctx.actor,
+          "override.approved",
+          ctx.now,
+        ),
+      ]);
       return { status: 200, body: { overrideId: override.overrideId, status: "approved", enrolment: result.body } };
     } catch (err) {
       // The release could not be carried out (the enrolment ended meanwhile): the override stays pending.
@@ -389,7 +412,12 @@ export const registerRoutes = guarded<"register">({
     });
     if (!settled) throw problems.conflict("override_not_pending", "This override is no longer pending.");
     await ctx.store.commit([
-      ctx.store.auditWrite(override.pupilId ?? pupilIdOfEnrolment(override.enrolmentId) ?? "", ctx.actor, "override.rejected", ctx.now),
+      ctx.store.auditWrite(
+        override.pupilId ?? pupilIdOfEnrolment(override.enrolmentId) ?? "",
+        ctx.actor,
+        "override.rejected",
+        ctx.now,
+      ),
     ]);
     return { status: 200, body: { overrideId: override.overrideId, status: "rejected" } };
   },

@@ -2,15 +2,16 @@
 
 import { watchAgenda } from "../app/casework.ts";
 import { inParallel } from "../app/parallel.ts";
+import type { Write } from "../app/ports.ts";
 import { calendarDates, covers, isPublicHoliday, isSchoolDay, lastSchoolDays } from "../domain/calendar.ts";
 import { addDays, isWeekend, schoolYearOf } from "../domain/dates.ts";
 import { absenceSignal, absentDays, mentorMark, trimAbsence } from "../domain/detection.ts";
 import type { Enrolment, Pupil } from "../domain/model.ts";
 import { ABSENCE_SIGNAL_DAYS, enrolmentCovers, lockDaysAfter, placementOn } from "../domain/placement.ts";
+import { refuse } from "../domain/refusal.ts";
 import type { Settings } from "../domain/settings.ts";
-import { bodyOf, type Ctx, type Impl, queryOf, validate, guarded } from "../http/http.ts";
+import { bodyOf, type Ctx, guarded, queryOf, validate } from "../http/http.ts";
 import { problems, toProblem } from "../http/problems.ts";
-import type { RoutesOf } from "../http/routes.ts";
 import * as s from "../http/schemas.ts";
 import { requireOwnSchool, requireSchool, visibleToSchool } from "./common.ts";
 import { enrol, release } from "./enrolment.ts";
@@ -19,6 +20,29 @@ async function ownSchool(ctx: Ctx) {
   const schoolId = ctx.params.schoolId ?? "";
   requireOwnSchool(ctx, schoolId);
   return requireSchool(ctx, schoolId);
+}
+
+/**
+ * The roster's cursor: the last enrolment of the page, bound to the school and the list (active or
+ * ended) it came from, so a page stays right when enrolments come and go between pages.
+ */
+function rosterCursor(schoolId: string, list: string, after: string): string {
+  return Buffer.from(JSON.stringify({ schoolId, list, after })).toString("base64url");
+}
+
+/** The enrolment a roster cursor continues after; anything but this list's own cursor is 400 `invalid_cursor`. */
+function readRosterCursor(cursor: string, schoolId: string, list: string): string {
+  let c: unknown;
+  try {
+    c = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
+  } catch {
+    throw refuse.cursor();
+  }
+  const after = (c as { after?: unknown } | null)?.after;
+  if (typeof after !== "string" || !/^[A-Za-z0-9_-]{1,64}$/.test(after) || rosterCursor(schoolId, list, after) !== cursor) {
+    throw refuse.cursor();
+  }
+  return after;
 }
 
 export const schoolRoutes = guarded<"schools">({
@@ -95,65 +119,84 @@ export const schoolRoutes = guarded<"schools">({
       throw problems.validation(errors, "Some pupils are not enrolled at this school on this date; nothing was recorded.");
 
     const cleared = previousReport.filter((id) => !seen.has(id));
-    const writes: { pupilId: string; fraction: number | null; kind?: string; pupil?: Pupil }[] = [
-      ...entries.map((e) => ({ pupilId: e.pupil.pupilId, fraction: e.fraction, kind: e.kind, pupil: e.pupil })),
-      ...cleared.map((pupilId) => ({ pupilId, fraction: null })),
+    // Everything is read and decided for every pupil before anything is written: a request refused or
+    // failing while it decides changes nothing (SPEC §6). Only the writes themselves come after.
+    const clearedPupils = await ctx.store.getPupils(cleared);
+    type Absence = { schoolId: string; kind: string; fraction: number } | null;
+    const todo: { pupil: Pupil; absence: Absence }[] = [
+      ...entries.map((e) => ({ pupil: e.pupil, absence: { schoolId: school.schoolId, kind: e.kind, fraction: e.fraction } })),
+      ...cleared.flatMap((pupilId) => {
+        const pupil = clearedPupils.get(pupilId);
+        return pupil ? [{ pupil, absence: null }] : [];
+      }),
     ];
     const settingsOf = new Map<string, Promise<Settings>>();
     const settings = (kod: string) => {
       if (!settingsOf.has(kod)) settingsOf.set(kod, ctx.store.settings(kod));
       return settingsOf.get(kod) as Promise<Settings>;
     };
-    const writeOne = async (w: (typeof writes)[number]) => {
-      let known = w.pupil;
-      await ctx.store.withRetry(async () => {
-        // The first attempt uses the record just read; a lost race reads it again.
-        const pupil = known ?? (await ctx.store.getPupil(w.pupilId));
-        known = undefined;
-        if (!pupil) return;
-        const recent = trimAbsence({ ...pupil.recentAbsence }, ctx.today);
-        if (w.fraction === null) delete recent[date];
-        else recent[date] = w.fraction;
-        const next: Pupil = { ...pupil, recentAbsence: recent };
-        // The lock remembers a day once reported absent (rule 6), whatever this report says of it.
-        const lockDays = lockDaysAfter(pupil, date, w.fraction, ctx.today);
-        if (lockDays) next.lockDays = lockDays;
-        else delete next.lockDays;
-        // Absence that may open a case (a return streak, long absence) makes the pupil a sweep candidate.
-        const facts = {
-          pupil: next,
-          calendar: () => calendar,
-          filed: (schoolId: string, d: string) => schoolId === school.schoolId && (d === date || filed.has(d)),
-          settings: await settings(pupil.homeMunicipality ?? school.municipality),
-        };
-        if (w.fraction !== null && absenceSignal(facts, ctx.today)) {
-          const until = addDays(ctx.today, ABSENCE_SIGNAL_DAYS);
-          if (!next.watchUntil || next.watchUntil < until) next.watchUntil = until;
-        }
-        await ctx.store.commit([
-          ctx.store.pupilWrite(next, ctx.today, false),
-          ctx.store.absenceWrite(
-            w.pupilId,
-            date,
-            w.fraction === null ? null : { schoolId: school.schoolId, kind: w.kind ?? "unexcused", fraction: w.fraction },
-          ),
-          ctx.store.auditWrite(w.pupilId, ctx.actor, "absence.reported", ctx.now),
-          // The signal keeps the pupil in the sweep's index for a while; the daily job lets it go then.
-          ...watchAgenda(ctx.store, pupil, next, ctx.today),
-        ]);
-      });
+    /** One pupil's writes for the day, decided from the pupil's record. */
+    const decide = async (pupil: Pupil, absence: Absence): Promise<Write[]> => {
+      const recent = trimAbsence({ ...pupil.recentAbsence }, ctx.today);
+      if (absence === null) delete recent[date];
+      else recent[date] = absence.fraction;
+      const next: Pupil = { ...pupil, recentAbsence: recent };
+      // The lock remembers a day once reported absent (rule 6), whatever this report says of it.
+      const lockDays = lockDaysAfter(pupil, date, absence === null ? null : absence.fraction, ctx.today);
+      if (lockDays) next.lockDays = lockDays;
+      else delete next.lockDays;
+      // Absence that may open a case (a return streak, long absence) makes the pupil a sweep candidate.
+      const facts = {
+        pupil: next,
+        calendar: () => calendar,
+        filed: (schoolId: string, d: string) => schoolId === school.schoolId && (d === date || filed.has(d)),
+        settings: await settings(pupil.homeMunicipality ?? school.municipality),
+      };
+      if (absence !== null && absenceSignal(facts, ctx.today)) {
+        const until = addDays(ctx.today, ABSENCE_SIGNAL_DAYS);
+        if (!next.watchUntil || next.watchUntil < until) next.watchUntil = until;
+      }
+      return [
+        ctx.store.pupilWrite(next, ctx.today, false),
+        ctx.store.absenceWrite(pupil.pupilId, date, absence),
+        ctx.store.auditWrite(pupil.pupilId, ctx.actor, "absence.reported", ctx.now),
+        // The signal keeps the pupil in the sweep's index for a while; the daily job lets it go then.
+        ...watchAgenda(ctx.store, pupil, next, ctx.today),
+      ];
     };
-    // Pupils are independent: their writes go a few at a time, each conditioned on its own version.
-    await inParallel(writes, 8, writeOne);
+    const decided = await Promise.all(todo.map(async (w) => ({ ...w, writes: await decide(w.pupil, w.absence) })));
     // The day is filed: a pupil the report does not name was present (SPEC §4 Time, rule 2).
-    await ctx.store.commit(
-      ctx.store.absenceReportWrites(
-        school.schoolId,
-        date,
-        entries.map((e) => ({ pupilId: e.pupil.pupilId, fraction: e.fraction, kind: e.kind })),
-        ctx.now,
-      ),
+    const report = ctx.store.absenceReportWrites(
+      school.schoolId,
+      date,
+      entries.map((e) => ({ pupilId: e.pupil.pupilId, fraction: e.fraction, kind: e.kind })),
+      ctx.now,
     );
+
+    // Pupils are independent: their writes go a few at a time, each conditioned on its own version; a
+    // lost race reads that pupil again and decides again. After a failure no further pupil is written,
+    // and the answer waits for the writes already under way.
+    let failure: { error: unknown } | undefined;
+    await inParallel(decided, 8, async (d) => {
+      if (failure) return;
+      let ready: Write[] | undefined = d.writes;
+      try {
+        await ctx.store.withRetry(async () => {
+          let attempt = ready;
+          ready = undefined;
+          if (!attempt) {
+            const pupil = await ctx.store.getPupil(d.pupil.pupilId);
+            if (!pupil) return;
+            attempt = await decide(pupil, d.absence);
+          }
+          await ctx.store.commit(attempt);
+        });
+      } catch (error) {
+        failure ??= { error };
+      }
+    });
+    if (failure) throw failure.error;
+    await ctx.store.commit(report);
     return { status: 200, body: { date, recorded: entries.length, cleared: cleared.length, filed: true } };
   },
 
@@ -169,9 +212,11 @@ export const schoolRoutes = guarded<"schools">({
           : e.endDate === undefined || e.endDate >= ctx.today,
       )
       .sort((a, b) => a.enrolmentId.localeCompare(b.enrolmentId));
-    const offset = q.cursor ? Number.parseInt(Buffer.from(q.cursor, "base64url").toString(), 10) || 0 : 0;
+    const list = q.status ?? "active";
+    const after = q.cursor ? readRosterCursor(q.cursor, school.schoolId, list) : undefined;
+    const rest = after === undefined ? rows : rows.filter((e) => e.enrolmentId.localeCompare(after) > 0);
     const limit = q.limit ?? 500;
-    const page = rows.slice(offset, offset + limit);
+    const page = rest.slice(0, limit);
     const pupils = await ctx.store.getPupils(page.map((e) => e.pupilId));
     const [calendar, settings] = await Promise.all([
       ctx.store.calendarFor(school, undefined, calendarDates(ctx.today)),
@@ -210,7 +255,8 @@ export const schoolRoutes = guarded<"schools">({
       "roster.read",
       ctx.now,
     );
-    const next = offset + limit < rows.length ? Buffer.from(String(offset + limit)).toString("base64url") : undefined;
+    const last = page.at(-1);
+    const next = rest.length > limit && last ? rosterCursor(school.schoolId, list, last.enrolmentId) : undefined;
     // Which of the window's school days the school has filed: a day not filed proves nobody was present.
     const filedDays = days.filter((d) => filed.has(d)).sort();
     const unfiledDays = days.filter((d) => !filed.has(d)).sort();

@@ -457,7 +457,12 @@ function releaseOutcome(ctx: ReleaseContext, req: ReleaseRequest): Omit<ReleaseD
 /** The last day of the spring term of a date's school year, by a calendar (mid-June when the calendar has no such year). */
 export function springTermEnd(calendar: Calendar, date: IsoDate): IsoDate {
   const sy = schoolYearOf(date);
-  return calendar[sy]?.terms.map((t) => t.end).sort().at(-1) ?? `${schoolYearRange(sy).startYear + 1}-06-10`;
+  return (
+    calendar[sy]?.terms
+      .map((t) => t.end)
+      .sort()
+      .at(-1) ?? `${schoolYearRange(sy).startYear + 1}-06-10`
+  );
 }
 
 /** Weeks before the spring term's end from which a pupil in the last grade may be released as `completed`. */

@@ -39,4 +39,9 @@ export const refuse = {
   conflict: (code: string, detail: string, extra?: Record<string, unknown>) =>
     new Refusal("conflict", code, detail, extra ? { extra } : {}),
   unprocessable: (code: string, detail: string) => new Refusal("unprocessable", code, detail),
+  /** A list's cursor that the list did not hand out: garbled, made up, or another list's. */
+  cursor: () =>
+    new Refusal("invalid", "invalid_cursor", "This is not a cursor of this list; ask for the list again without one.", {
+      errors: [{ path: "/query/cursor", message: "not a cursor this list handed out" }],
+    }),
 };

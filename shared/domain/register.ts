@@ -78,7 +78,9 @@ export function applyRegisterRecord(
     throw refuse.invalid([{ path: "/statusDate", message: "must not be after today" }]);
   }
   if (record.status === "moved_out" && (!record.toMunicipality || record.toMunicipality === kommunkod)) {
-    throw refuse.invalid([{ path: "/toMunicipality", message: "a move out names the municipality moved to (another than this)" }]);
+    throw refuse.invalid([
+      { path: "/toMunicipality", message: "a move out names the municipality moved to (another than this)" },
+    ]);
   }
   const home = existing.homeMunicipality;
   // Leaving is the home register's word alone, whether the person is known elsewhere or not at all.
@@ -121,7 +123,8 @@ export function applyRegisterRecord(
       homeMunicipality: to,
       residency: "resident",
       residencyDate: record.statusDate ?? today,
-      protectedIdentity: existing.protectedIdentity || (record.protectedIdentity ?? false) || (pending?.protectedIdentity ?? false),
+      protectedIdentity:
+        existing.protectedIdentity || (record.protectedIdentity ?? false) || (pending?.protectedIdentity ?? false),
     };
     if (pending?.district) pupil.district = pending.district;
     else delete pupil.district;

@@ -43,6 +43,7 @@ export class Problem extends Error {
 
 const TITLES: Record<string, string> = {
   validation_failed: "The request is not valid",
+  invalid_cursor: "Not a cursor of this list",
   unauthorized: "A valid API key is required",
   forbidden: "Not allowed for this credential",
   not_found: "Not found",

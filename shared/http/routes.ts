@@ -63,7 +63,8 @@ const entries = [
     // Contacts decide who is alerted and who may sign in: each board its own (SPEC §1) — an office
     // its own and its schools', a social-services district its own.
     principals: ["municipality", "social"],
-    summary: "Register or update a contact who receives alerts (an office: its own and its schools'; social services: their district's)",
+    summary:
+      "Register or update a contact who receives alerts (an office: its own and its schools'; social services: their district's)",
     body: s.ContactBody,
     responses: { 200: s.ContactBody, 201: s.ContactBody },
   }),

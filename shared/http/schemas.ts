@@ -112,23 +112,25 @@ export const CredentialBody = z.strictObject({
   label: opt(Text(200)),
 });
 
-export const RegisterRecord = z.strictObject({
-  personnummer: PersonnummerSchema,
-  givenName: Text(200),
-  familyName: Text(200),
-  district: DistrictSchema,
-  householdId: opt(IdSchema),
-  protectedIdentity: opt(z.boolean()),
-  status: z.enum(RESIDENCY),
-  statusDate: opt(IsoDateSchema),
-  /** With moved_out (required there): the municipality moved to (SPEC §4 Time, rule 6). */
-  toMunicipality: opt(KommunkodSchema),
-}).check(
-  z.refine((r) => r.status !== "moved_out" || !!r.toMunicipality, {
-    message: "a move out names the municipality moved to",
-    path: ["toMunicipality"],
-  }),
-);
+export const RegisterRecord = z
+  .strictObject({
+    personnummer: PersonnummerSchema,
+    givenName: Text(200),
+    familyName: Text(200),
+    district: DistrictSchema,
+    householdId: opt(IdSchema),
+    protectedIdentity: opt(z.boolean()),
+    status: z.enum(RESIDENCY),
+    statusDate: opt(IsoDateSchema),
+    /** With moved_out (required there): the municipality moved to (SPEC §4 Time, rule 6). */
+    toMunicipality: opt(KommunkodSchema),
+  })
+  .check(
+    z.refine((r) => r.status !== "moved_out" || !!r.toMunicipality, {
+      message: "a move out names the municipality moved to",
+      path: ["toMunicipality"],
+    }),
+  );
 export const PopulationBody = z.strictObject({ records: z.array(z.unknown()).check(z.minLength(1), z.maxLength(1000)) });
 
 export const PupilSearchBody = z.strictObject({ personnummer: PersonnummerSchema });
@@ -160,6 +162,12 @@ export const ReleaseBody = z.strictObject({
   evidence: opt(z.strictObject({ kind: z.enum(EVIDENCE_KINDS), reference: Text(200) })),
 });
 
+/**
+ * A share in 5 % steps from 5 % to 100 %: the part of a day missed (SPEC §2), a settings share. Bounds
+ * and steps keep out what the table cannot store (1e-300 is a number DynamoDB refuses) and what means nothing.
+ */
+const Share = z.number().check(z.gte(0.05, { abort: true }), z.lte(1, { abort: true }), z.multipleOf(0.05));
+
 export const AbsenceBody = z.strictObject({
   date: IsoDateSchema,
   absent: z
@@ -168,7 +176,8 @@ export const AbsenceBody = z.strictObject({
         .strictObject({
           ...PupilRef,
           kind: z.enum(["unexcused", "excused"]),
-          fraction: opt(z.number().check(z.gt(0), z.lte(1))),
+          /** The part of the day missed: 0.05–1 in steps of 0.05 (SPEC §2); 1 when left out. */
+          fraction: opt(Share),
         })
         .check(onePupilRefCheck),
     )
@@ -645,8 +654,17 @@ export const CaseResponse = z.extend(CaseSummarySchema, {
 /** A municipality's detection thresholds with their bounds; any left out take the defaults of SPEC §4. */
 const D = DEFAULT_SETTINGS;
 const int = (min: number, max: number, fallback: number) =>
-  z._default(z.number().check(z.refine(Number.isInteger, "must be a whole number"), z.gte(min), z.lte(max)), fallback);
-const share = (fallback: number) => z._default(z.number().check(z.gt(0), z.lte(1)), fallback);
+  z._default(
+    z
+      .number()
+      .check(
+        z.refine(Number.isInteger, { message: "must be a whole number", abort: true }),
+        z.gte(min, { abort: true }),
+        z.lte(max),
+      ),
+    fallback,
+  );
+const share = (fallback: number) => z._default(Share, fallback);
 export const SettingsSchema = z.strictObject({
   /** `not_returned`: absent on each of the first N school days after a break or term start. */
   notReturnedDays: int(1, 10, D.notReturnedDays),

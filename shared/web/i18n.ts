@@ -106,19 +106,19 @@ const sv = {
     move_pending: "väntande flytt",
     not_resident: "inte folkbokförda här",
     error: "fel",
-  } as Record<
-    string,
-    string
-  >,
+  } as Record<string, string>,
   /** What a refusal of the API means, in the person's words (the API's own text, in English, is for systems). */
   problems: {
     validation_failed: "Uppgifterna är inte giltiga",
     second_approver_required: "Ett åsidosättande måste godkännas av en annan person på förvaltningen än den som begärde det.",
     signed_in_person_required: "Ett åsidosättande godkänns av en inloggad person på förvaltningen, inte med en nyckel.",
     not_locked: "Utskrivningen är inte låst: skolan kan skriva ut eleven själv.",
-    grade_not_plausible: "Årskursen stämmer inte med elevens ålder. Kontrollera årskurs och personnummer; förvaltningen kan göra ett undantag för eleven.",
-    completion_not_plausible: "Eleven kan inte skrivas ut som färdig med skolplikten: det gäller elever i sista årskursen från sex veckor före vårterminens slut, eller elever över skolpliktsåldern.",
-    last_day_not_reported: "Skolan har inte rapporterat frånvaro för den senaste skoldagen. Rapportera dagen först (även om alla var där), skriv sedan ut eleven.",
+    grade_not_plausible:
+      "Årskursen stämmer inte med elevens ålder. Kontrollera årskurs och personnummer; förvaltningen kan göra ett undantag för eleven.",
+    completion_not_plausible:
+      "Eleven kan inte skrivas ut som färdig med skolplikten: det gäller elever i sista årskursen från sex veckor före vårterminens slut, eller elever över skolpliktsåldern.",
+    last_day_not_reported:
+      "Skolan har inte rapporterat frånvaro för den senaste skoldagen. Rapportera dagen först (även om alla var där), skriv sedan ut eleven.",
     override_not_pending: "Åsidosättandet är redan godkänt.",
     case_resolved: "Ärendet är redan avslutat.",
     calendar_missing: "Kommunen har ingen läsårskalender för den dagen. Lägg in den först.",

@@ -561,71 +561,71 @@ ${
   // -- each board's own people and keys (SPEC §1): the office's, and a social-services district's --
   if (path === "/app/contacts" || path.startsWith("/app/contacts/") || path === "/app/keys" || path.startsWith("/app/keys/")) {
     if (p.kind !== "municipality" && p.kind !== "social") return k.forbidden();
-  if (path === "/app/contacts" || path.startsWith("/app/contacts/")) {
-    const remove = /^\/app\/contacts\/([\w-]{1,64})\/remove$/.exec(path);
-    if (method === "POST" && remove) {
-      await k.call(adminRoutes["DELETE /v1/contacts/{contactId}"], { contactId: remove[1] as string });
-      return k.redirect("/app/contacts?saved=1");
-    }
-    if (method === "POST" && path === "/app/contacts") {
-      const v = (key: string) => form.get(key)?.trim() || undefined;
-      const contactId = v("contactId") ?? `c-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
-      const body = validate(s.ContactBody, {
-        name: v("name") ?? "",
-        role: v("role") ?? "",
-        scope: v("scope") ?? "",
-        ...(v("email") ? { email: v("email") } : {}),
-        ...(v("phone") ? { phone: v("phone") } : {}),
-        ...(v("language") ? { language: v("language") } : {}),
-      });
-      await k.call(
-        adminRoutes["PUT /v1/contacts/{contactId}"],
-        { contactId: validate(s.PathParams.contactId, contactId, "/contactId") },
-        body,
-      );
-      return k.redirect("/app/contacts?saved=1");
-    }
-    if (method !== "GET" || path !== "/app/contacts") return undefined;
-    const got = await k.call(adminRoutes["GET /v1/contacts"], {});
-    const items = (
-      got.body as {
-        items: {
-          contactId: string;
-          name: string;
-          role: string;
-          scope: string;
-          email?: string;
-          phone?: string;
-          emailSubscription: string;
-          language?: string;
-        }[];
+    if (path === "/app/contacts" || path.startsWith("/app/contacts/")) {
+      const remove = /^\/app\/contacts\/([\w-]{1,64})\/remove$/.exec(path);
+      if (method === "POST" && remove) {
+        await k.call(adminRoutes["DELETE /v1/contacts/{contactId}"], { contactId: remove[1] as string });
+        return k.redirect("/app/contacts?saved=1");
       }
-    ).items;
-    const editing = items.find((c) => c.contactId === r.query.get("edit"));
-    const subscription: Record<string, [string, string]> = {
-      confirmed: ["bekräftad", "confirmed"],
-      pending_confirmation: ["väntar på bekräftelse", "waiting for confirmation"],
-      unsubscribed: ["avregistrerad", "unsubscribed"],
-      no_email: ["ingen e-post", "no e-mail"],
-      console: ["lokalt (konsolen)", "local (console)"],
-    };
-    return k.page(
-      200,
-      layout(
-        k.view(t("Kontakter", "Contacts")),
-        html`${saved(k, r.query)}<p>${t(
-          "Kontakterna får aviseringar och kan logga in med sin e-postadress. Den som tas bort förlorar åtkomsten direkt.",
-          "Contacts receive alerts and sign in with their e-mail address. Removing one ends their access at once.",
-        )}</p>
+      if (method === "POST" && path === "/app/contacts") {
+        const v = (key: string) => form.get(key)?.trim() || undefined;
+        const contactId = v("contactId") ?? `c-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
+        const body = validate(s.ContactBody, {
+          name: v("name") ?? "",
+          role: v("role") ?? "",
+          scope: v("scope") ?? "",
+          ...(v("email") ? { email: v("email") } : {}),
+          ...(v("phone") ? { phone: v("phone") } : {}),
+          ...(v("language") ? { language: v("language") } : {}),
+        });
+        await k.call(
+          adminRoutes["PUT /v1/contacts/{contactId}"],
+          { contactId: validate(s.PathParams.contactId, contactId, "/contactId") },
+          body,
+        );
+        return k.redirect("/app/contacts?saved=1");
+      }
+      if (method !== "GET" || path !== "/app/contacts") return undefined;
+      const got = await k.call(adminRoutes["GET /v1/contacts"], {});
+      const items = (
+        got.body as {
+          items: {
+            contactId: string;
+            name: string;
+            role: string;
+            scope: string;
+            email?: string;
+            phone?: string;
+            emailSubscription: string;
+            language?: string;
+          }[];
+        }
+      ).items;
+      const editing = items.find((c) => c.contactId === r.query.get("edit"));
+      const subscription: Record<string, [string, string]> = {
+        confirmed: ["bekräftad", "confirmed"],
+        pending_confirmation: ["väntar på bekräftelse", "waiting for confirmation"],
+        unsubscribed: ["avregistrerad", "unsubscribed"],
+        no_email: ["ingen e-post", "no e-mail"],
+        console: ["lokalt (konsolen)", "local (console)"],
+      };
+      return k.page(
+        200,
+        layout(
+          k.view(t("Kontakter", "Contacts")),
+          html`${saved(k, r.query)}<p>${t(
+            "Kontakterna får aviseringar och kan logga in med sin e-postadress. Den som tas bort förlorar åtkomsten direkt.",
+            "Contacts receive alerts and sign in with their e-mail address. Removing one ends their access at once.",
+          )}</p>
 <div class="table-wrap"><table><thead><tr><th scope="col">${t("Namn", "Name")}</th><th scope="col">${t("Roll och enhet", "Role and scope")}</th><th scope="col" class="optional">${t("E-post / mobil", "E-mail / mobile")}</th><th scope="col">${t("E-postaviseringar", "E-mail alerts")}</th><th scope="col">${t("Ändra", "Change")}</th><th scope="col">${t("Ta bort", "Remove")}</th></tr></thead>
 <tbody>${items.map(
-          (
-            c,
-          ) => html`<tr><td>${c.name}</td><td>${words[k.lang].roles[c.role] ?? c.role}, ${c.scope}</td><td class="optional">${c.email ?? ""} ${c.phone ?? ""}</td>
+            (
+              c,
+            ) => html`<tr><td>${c.name}</td><td>${words[k.lang].roles[c.role] ?? c.role}, ${c.scope}</td><td class="optional">${c.email ?? ""} ${c.phone ?? ""}</td>
 <td>${subscription[c.emailSubscription] ? t(...(subscription[c.emailSubscription] as [string, string])) : c.emailSubscription}</td>
 <td><a href="/app/contacts?edit=${c.contactId}#add-contact">${t("Ändra", "Change")}<span class="visually-hidden"> ${c.name}</span></a></td>
 <td><form method="post" action="/app/contacts/${c.contactId}/remove" class="inline">${hidden(k.csrf)}<button type="submit">${t("Ta bort", "Remove")}<span class="visually-hidden"> ${c.name}</span></button></form></td></tr>`,
-        )}</tbody></table></div>
+          )}</tbody></table></div>
 <section aria-labelledby="add-contact"><h2 id="add-contact">${editing ? t("Ändra kontakten", "Change the contact") : t("Lägg till en kontakt", "Add a contact")}</h2>
 ${editing ? html`<p>${t("Att spara kontakten löser också dess knytning till den som först loggade in som den.", "Saving the contact also releases it from the person who first signed in as it.")}</p>` : ""}
 <form method="post" action="/app/contacts">${hidden(k.csrf)}
@@ -647,11 +647,11 @@ ${select(
 ${
   p.kind === "social"
     ? html`<input type="hidden" name="scope" value="social:${p.district}">`
-    : text(
-        "scope",
-        t("Enhet (school:<kod> eller municipality:<kod>)", "Scope (school:<id> or municipality:<code>)"),
-        { required: true, max: 80, ...(editing ? { value: editing.scope } : {}) },
-      )
+    : text("scope", t("Enhet (school:<kod> eller municipality:<kod>)", "Scope (school:<id> or municipality:<code>)"), {
+        required: true,
+        max: 80,
+        ...(editing ? { value: editing.scope } : {}),
+      })
 }
 ${field("email", t("E-post", "E-mail"), html`<input type="email" id="email" name="email" maxlength="254" autocomplete="off" value="${editing?.email ?? ""}">`)}
 ${field("phone", t("Mobil (+46…)", "Mobile (+46…)"), html`<input type="tel" id="phone" name="phone" maxlength="14" autocomplete="off" value="${editing?.phone ?? ""}">`)}
@@ -666,57 +666,57 @@ ${select(
   editing?.language ?? "sv",
 )}
 <p><button type="submit">${t("Spara", "Save")}</button></p></form></section>`,
-      ),
-    );
-  }
-
-  if (path === "/app/keys" || path.startsWith("/app/keys/")) {
-    const revoke = /^\/app\/keys\/([\w-]{1,64})\/revoke$/.exec(path);
-    if (method === "POST" && revoke) {
-      await k.call(adminRoutes["DELETE /v1/credentials/{credentialId}"], { credentialId: revoke[1] as string });
-      return k.redirect("/app/keys?saved=1");
-    }
-    if (method === "POST" && path === "/app/keys") {
-      const label = form.get("label")?.trim();
-      const body = validate(s.CredentialBody, { principal: (form.get("principal") ?? "").trim(), ...(label ? { label } : {}) });
-      const got = await k.call(adminRoutes["POST /v1/credentials"], {}, body);
-      const issued = got.body as { key?: string; principal: string };
-      // Shown once, on this page only (not stored, never in a URL): the page is not cached.
-      return k.page(
-        201,
-        layout(
-          k.view(t("Ny nyckel", "New key")),
-          html`<p>${t("Nyckeln visas bara nu. Spara den i systemets konfiguration eller en lösenordshanterare.", "The key is shown only now. Put it in the system's configuration or a password manager.")}</p>
-<p><strong>${issued.principal}</strong></p><p><code>${issued.key ?? ""}</code></p><p><a href="/app/keys">${t("Tillbaka", "Back")}</a></p>`,
         ),
       );
     }
-    if (method !== "GET" || path !== "/app/keys") return undefined;
-    const got = await k.call(adminRoutes["GET /v1/credentials"], {});
-    const items = (
-      got.body as {
-        items: {
-          credentialId: string;
-          principal: string;
-          label?: string;
-          status: string;
-          issuedBy: string;
-          issuedAt: string;
-          lastUsedAt?: string;
-        }[];
+
+    if (path === "/app/keys" || path.startsWith("/app/keys/")) {
+      const revoke = /^\/app\/keys\/([\w-]{1,64})\/revoke$/.exec(path);
+      if (method === "POST" && revoke) {
+        await k.call(adminRoutes["DELETE /v1/credentials/{credentialId}"], { credentialId: revoke[1] as string });
+        return k.redirect("/app/keys?saved=1");
       }
-    ).items;
-    return k.page(
-      200,
-      layout(
-        k.view(t("Nycklar", "Keys")),
-        html`${saved(k, r.query)}<div class="table-wrap"><table><thead><tr><th scope="col">${t("För", "For")}</th><th scope="col">${t("Etikett", "Label")}</th><th scope="col">${t("Status", "Status")}</th><th scope="col" class="optional">${t("Utfärdad", "Issued")}</th><th scope="col" class="optional">${t("Senast använd", "Last used")}</th><th scope="col">${t("Återkalla", "Revoke")}</th></tr></thead>
+      if (method === "POST" && path === "/app/keys") {
+        const label = form.get("label")?.trim();
+        const body = validate(s.CredentialBody, { principal: (form.get("principal") ?? "").trim(), ...(label ? { label } : {}) });
+        const got = await k.call(adminRoutes["POST /v1/credentials"], {}, body);
+        const issued = got.body as { key?: string; principal: string };
+        // Shown once, on this page only (not stored, never in a URL): the page is not cached.
+        return k.page(
+          201,
+          layout(
+            k.view(t("Ny nyckel", "New key")),
+            html`<p>${t("Nyckeln visas bara nu. Spara den i systemets konfiguration eller en lösenordshanterare.", "The key is shown only now. Put it in the system's configuration or a password manager.")}</p>
+<p><strong>${issued.principal}</strong></p><p><code>${issued.key ?? ""}</code></p><p><a href="/app/keys">${t("Tillbaka", "Back")}</a></p>`,
+          ),
+        );
+      }
+      if (method !== "GET" || path !== "/app/keys") return undefined;
+      const got = await k.call(adminRoutes["GET /v1/credentials"], {});
+      const items = (
+        got.body as {
+          items: {
+            credentialId: string;
+            principal: string;
+            label?: string;
+            status: string;
+            issuedBy: string;
+            issuedAt: string;
+            lastUsedAt?: string;
+          }[];
+        }
+      ).items;
+      return k.page(
+        200,
+        layout(
+          k.view(t("Nycklar", "Keys")),
+          html`${saved(k, r.query)}<div class="table-wrap"><table><thead><tr><th scope="col">${t("För", "For")}</th><th scope="col">${t("Etikett", "Label")}</th><th scope="col">${t("Status", "Status")}</th><th scope="col" class="optional">${t("Utfärdad", "Issued")}</th><th scope="col" class="optional">${t("Senast använd", "Last used")}</th><th scope="col">${t("Återkalla", "Revoke")}</th></tr></thead>
 <tbody>${items.map(
-          (
-            c,
-          ) => html`<tr><td>${c.principal}</td><td>${c.label ?? ""}</td><td>${words[k.lang].keyStatus[c.status] ?? c.status}</td><td class="optional">${c.issuedBy}, ${c.issuedAt.slice(0, 10)}</td><td class="optional">${c.lastUsedAt?.slice(0, 10) ?? ""}</td>
+            (
+              c,
+            ) => html`<tr><td>${c.principal}</td><td>${c.label ?? ""}</td><td>${words[k.lang].keyStatus[c.status] ?? c.status}</td><td class="optional">${c.issuedBy}, ${c.issuedAt.slice(0, 10)}</td><td class="optional">${c.lastUsedAt?.slice(0, 10) ?? ""}</td>
 <td>${c.status !== "revoked" ? html`<form method="post" action="/app/keys/${c.credentialId}/revoke" class="inline">${hidden(k.csrf)}<button type="submit">${t("Återkalla", "Revoke")}<span class="visually-hidden"> ${c.label ?? c.principal}</span></button></form>` : ""}</td></tr>`,
-        )}</tbody></table></div>
+          )}</tbody></table></div>
 <section aria-labelledby="issue"><h2 id="issue">${t("Utfärda en nyckel", "Issue a key")}</h2>
 <form method="post" action="/app/keys">${hidden(k.csrf)}
 ${
@@ -729,9 +729,9 @@ ${
 }
 ${text("label", t("Etikett (system eller person)", "Label (system or person)"))}
 <p><button type="submit">${t("Utfärda", "Issue")}</button></p></form></section>`,
-      ),
-    );
-  }
+        ),
+      );
+    }
 
     return undefined;
   }

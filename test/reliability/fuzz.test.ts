@@ -6,7 +6,8 @@
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
 import { routes } from "../../shared/http/routes.ts";
-import { api, digest, municipalityFixture, pupilAndCase, setToday, useTable } from "../helpers.ts";
+import { AbsenceBody, SettingsSchema } from "../../shared/http/schemas.ts";
+import { api, digest, municipalityFixture, pnr, pupilAndCase, setToday, useTable } from "../helpers.ts";
 
 useTable();
 let m: Awaited<ReturnType<typeof municipalityFixture>>;
@@ -119,6 +120,89 @@ describe("fuzz", () => {
       { numRuns: 10_000, seed: 20261122 },
     );
     expect(count).toBeGreaterThanOrEqual(10_000);
+    expect(await domainState()).toBe(before);
+  }, 600_000);
+
+  it("numbers the table cannot store or the rules do not allow, and forged cursors, sent to the right routes with the right keys: 4xx, no change (issue 16, item 15)", async () => {
+    // A day already reported for one pupil: a refused report naming only another must not clear it.
+    const day = "2026-09-11";
+    const other = pnr("2015-06-06");
+    await m.resident(other);
+    const enrolled = await api("POST", `/v1/schools/${m.schoolA}/enrolments`, {
+      key: m.keyA,
+      body: { personnummer: other, grade: "5", startDate: "2026-08-17" },
+    });
+    expect(enrolled.status).toBe(201);
+    const filed = await api("POST", `/v1/schools/${m.schoolA}/absence`, {
+      key: m.keyA,
+      body: { date: day, absent: [{ pupilId: real.pupilId, kind: "unexcused" }] },
+    });
+    expect(filed.status).toBe(200);
+    const before = await domainState();
+
+    const number = fc.oneof(
+      fc.constantFrom(1e-300, 5e-324, -5e-324, -0, 1e308, -1e308, 0, 0.07, 0.049, 0.333, 1.0000001, 2, 1e21),
+      fc.double({ noNaN: true, noDefaultInfinity: true }),
+      fc.integer({ min: -1000, max: 100_000 }),
+    );
+    const absence = fc
+      .record({ fraction: number, kind: fc.constantFrom("unexcused", "excused") })
+      .map((a) => ({ date: day, absent: [{ personnummer: other, kind: a.kind, fraction: a.fraction }] }))
+      // Only what the rules refuse: a valid report would change state by design.
+      .filter((b) => !AbsenceBody.safeParse(b).success)
+      .map((body) => ({ method: "POST", path: `/v1/schools/${m.schoolA}/absence`, key: m.keyA, body }));
+    const settings = fc
+      .record({ field: fc.constantFrom(...Object.keys(SettingsSchema.shape)), value: number })
+      .map(({ field, value }) => ({ [field]: value }))
+      .filter((b) => !SettingsSchema.safeParse(b).success)
+      .map((body) => ({ method: "PUT", path: `/v1/municipalities/${m.kommunkod}/settings`, key: m.muni, body }));
+    const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString("base64url");
+    const keyValue = fc.oneof(
+      fc.string({ maxLength: 40 }),
+      fc.integer(),
+      fc.constantFrom("", null, { S: "x" }, ["x"], "TROUBLE#0180", "CASESCOPE#municipality:0180", "open#", "closed#x", "PROFILE"),
+    );
+    const cursor = fc.oneof(
+      fc.string({ maxLength: 60 }),
+      fc
+        .dictionary(
+          fc.constantFrom("pk", "sk", "gsi1pk", "gsi1sk", "troublePk", "troubleSk", "after", "list", "schoolId"),
+          keyValue,
+        )
+        .map(b64),
+      fc.constantFrom(
+        b64({ pk: "CASESCOPE#municipality:0180" }),
+        b64({ pk: "CASESCOPE#municipality:0180", sk: "closed#x" }),
+        b64({ troublePk: "TROUBLE#0180" }),
+        b64({ troublePk: "TROUBLE#0180", troubleSk: "x", pk: "PUPIL#x" }),
+        b64({ schoolId: m.schoolA, list: "ended", after: "e1" }),
+        b64("1"),
+      ),
+    );
+    const lists = [
+      { path: "/v1/cases", key: m.muni },
+      { path: "/v1/cases?status=open", key: m.muni },
+      { path: "/v1/cases?status=resolved", key: m.keyA },
+      { path: "/v1/cases", key: m.social },
+      { path: `/v1/municipalities/${m.kommunkod}/unplaced`, key: m.muni },
+      { path: `/v1/schools/${m.schoolA}/roster`, key: m.keyA },
+      { path: `/v1/schools/${m.schoolA}/roster?status=ended`, key: m.keyA },
+    ];
+    const list = fc.record({ list: fc.constantFrom(...lists), cursor }).map(({ list: l, cursor: c }) => ({
+      method: "GET",
+      path: `${l.path}${l.path.includes("?") ? "&" : "?"}cursor=${encodeURIComponent(c)}`,
+      key: l.key,
+      body: undefined,
+    }));
+    await fc.assert(
+      fc.asyncProperty(fc.oneof(absence, settings, list), async (r) => {
+        const res = await api(r.method, r.path, { key: r.key, ...(r.body !== undefined ? { body: r.body } : {}) });
+        expect(res.status, `${r.method} ${r.path} ${JSON.stringify(r.body)}: ${JSON.stringify(res.body)}`).toBeLessThan(500);
+        if (r.body !== undefined) expect(res.status).toBe(400);
+        expect(JSON.stringify(res.body ?? "")).not.toMatch(STACK);
+      }),
+      { numRuns: 1_500, seed: 20261203 },
+    );
     expect(await domainState()).toBe(before);
   }, 600_000);
 });

@@ -112,7 +112,6 @@ export interface SweepResult {
 /** One running Elevvakt, driven through the scenario's operations. */
 export interface World {
   readonly name: string;
-  kommunkod(m: MuniIx): string;
   /** Registers the pupils and enrols those who start with a school, on the first day of the history. */
   setup(start: IsoDate): Promise<void>;
   enrol(p: number, school: number, startDate: IsoDate): Promise<void>;

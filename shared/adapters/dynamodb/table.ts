@@ -102,7 +102,9 @@ export class Table {
     const pkName = index === "gsi1" ? "gsi1pk" : index === "trouble" ? "troublePk" : "pk";
     const skName = index === "gsi1" ? "gsi1sk" : index === "trouble" ? "troubleSk" : "sk";
     const items: T[] = [];
-    let start: Record<string, unknown> | undefined = opts.cursor ? parseCursor(opts.cursor, pkName, pk) : undefined;
+    let start: Record<string, unknown> | undefined = opts.cursor
+      ? parseCursor(opts.cursor, index ? [pkName, skName, "pk", "sk"] : ["pk", "sk"], { pkName, pk, skName, ...opts })
+      : undefined;
     do {
       const out = await this.doc.send(
         new QueryCommand({
@@ -234,24 +236,52 @@ const REFERENCE_TTL_MS = Number(process.env.REFERENCE_CACHE_MS ?? 60_000);
 const referenceCache = new Map<string, { at: number; value: Promise<unknown> }>();
 
 /**
- * A list's cursor, as this store handed it out: the last key read, of this very list. Anything else
- * (garbled, or a key of another list made up to read it) is the caller's mistake: 400.
+ * A list's cursor, as this store hands it out: the last key read (DynamoDB's LastEvaluatedKey), of
+ * this very query. Anything else is the caller's mistake, a 400 `invalid_cursor`, never a query that
+ * DynamoDB refuses (a 500): garbled text; a key without exactly the attributes of the index's keys
+ * (its own and the table's), each a non-empty string DynamoDB can take as a key; a key of another
+ * partition; or a sort key outside what the query asks for. A key made up inside the caller's own
+ * partition and range only starts the page elsewhere in what the caller may read anyway.
  */
-function parseCursor(cursor: string, pkName: string, pk: string): Record<string, unknown> {
+function parseCursor(
+  cursor: string,
+  attributes: string[],
+  query: { pkName: string; pk: string; skName: string; skPrefix?: string; skFrom?: string; skUpTo?: string },
+): Record<string, string> {
+  const bytes = Buffer.from(cursor, "base64url");
   let start: unknown;
   try {
-    start = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
+    // Only the text this store wrote: canonical base64url of JSON.
+    start = bytes.toString("base64url") === cursor ? JSON.parse(bytes.toString("utf8")) : undefined;
   } catch {
     start = undefined;
   }
+  if (!start || typeof start !== "object" || Array.isArray(start)) throw refuse.cursor();
+  const key = start as Record<string, unknown>;
+  const names = Object.keys(key);
+  // DynamoDB's limits on a key attribute: a partition key of at most 2048 bytes, a sort key of 1024.
+  const fits = (name: string) => {
+    const v = key[name];
+    if (typeof v !== "string" || v === "") return false;
+    const utf8 = Buffer.from(v);
+    // A lone surrogate has no UTF-8: it would not come back the same.
+    return utf8.toString() === v && utf8.length <= (name === "sk" || name === query.skName ? 1024 : 2048);
+  };
+  const sk = key[query.skName];
+  // DynamoDB orders and bounds sort keys by their UTF-8 bytes.
+  const cmp = (a: string, b: string) => Buffer.compare(Buffer.from(a), Buffer.from(b));
   const ok =
-    !!start &&
-    typeof start === "object" &&
-    !Array.isArray(start) &&
-    (start as Record<string, unknown>)[pkName] === pk &&
-    Object.values(start).every((v) => typeof v === "string" || typeof v === "number");
-  if (!ok) throw refuse.invalid([{ path: "/query/cursor", message: "not a cursor of this list; start without one" }]);
-  return start as Record<string, unknown>;
+    names.length === attributes.length &&
+    attributes.every((n) => Object.hasOwn(key, n) && fits(n)) &&
+    key[query.pkName] === query.pk &&
+    typeof sk === "string" &&
+    (query.skPrefix
+      ? sk.startsWith(query.skPrefix)
+      : query.skUpTo
+        ? cmp(sk, query.skUpTo) <= 0 && (!query.skFrom || cmp(sk, query.skFrom) >= 0)
+        : true);
+  if (!ok) throw refuse.cursor();
+  return key as Record<string, string>;
 }
 
 /** A conditional single-item write whose condition did not hold. */
