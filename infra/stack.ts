@@ -52,6 +52,7 @@ import {
 } from "../shared/adapters/dynamodb/keys.ts";
 import { EXPORT_BUCKET_ENV } from "../shared/adapters/files.ts";
 import { type AlarmedMetric, NAMESPACE, STAGE_DIMENSION } from "../shared/adapters/metrics.ts";
+import { SECRET_ENV } from "../shared/adapters/secrets.ts";
 import { WORK_QUEUE_URL_ENV } from "../shared/adapters/sqs.ts";
 import { type ScheduleDef, schedules, TIME_ZONE } from "../shared/app/schedules.ts";
 import { type FunctionName, type RouteDef, routes } from "../shared/http/routes.ts";
@@ -165,6 +166,13 @@ export class ElevvaktStack extends Stack {
       encryptionKey: key,
       generateSecretString: { passwordLength: 48, excludePunctuation: true },
     });
+    // Keys are stored as an HMAC with this secret (SPEC §1): whoever can write the table but cannot
+    // read it makes no working key.
+    const keyHash = new Secret(this, "KeyHashSecret", {
+      description: "Elevvakt: HMAC key of the stored API keys",
+      encryptionKey: key,
+      generateSecretString: { passwordLength: 48, excludePunctuation: true },
+    });
 
     // CloudWatch Logs encrypts every log group with the data key; CloudWatch alarms publish to the encrypted operator topic.
     key.addToResourcePolicy(
@@ -202,9 +210,11 @@ export class ElevvaktStack extends Stack {
       TOPIC_KMS_KEY: key.keyArn,
       APP_URL: props.appUrl ?? this.api.apiEndpoint,
     };
-    // Only the functions that look pupils up by personnummer read the HMAC key, at cold start from
-    // Secrets Manager: it is in no function's configuration.
+    // Only the functions that look pupils up by personnummer read its HMAC key, and only those that
+    // check or issue API keys read the key-hash secret — from Secrets Manager, the first time they
+    // need it: neither is in any function's configuration, only the secret's ARN.
     const pepperReaders: FunctionName[] = ["register", "schools", "pupils"];
+    const keyCheckers: FunctionName[] = ["admin", "register", "schools", "pupils", "cases"];
     this.functions = Object.fromEntries(
       FUNCTIONS.map((name) => {
         const fn = new ElevvaktFunction(this, `${name[0]?.toUpperCase()}${name.slice(1)}Function`, {
@@ -213,10 +223,15 @@ export class ElevvaktStack extends Stack {
           environment:
             name === "docs"
               ? {}
-              : { ...environment, ...(pepperReaders.includes(name) ? { PNR_PEPPER_SECRET: pepper.secretArn } : {}) },
+              : {
+                  ...environment,
+                  ...(pepperReaders.includes(name) ? { [SECRET_ENV.pnr.arn]: pepper.secretArn } : {}),
+                  ...(keyCheckers.includes(name) ? { [SECRET_ENV.keys.arn]: keyHash.secretArn } : {}),
+                },
           logKey: key,
         });
         if (pepperReaders.includes(name)) pepper.grantRead(fn);
+        if (keyCheckers.includes(name)) keyHash.grantRead(fn);
         return [name, fn];
       }),
     ) as Record<FunctionName, ElevvaktFunction>;
@@ -321,7 +336,9 @@ export class ElevvaktStack extends Stack {
       stage: props.stage,
       environment: {
         ...environment,
-        PNR_PEPPER_SECRET: pepper.secretArn,
+        // People search by personnummer and issue keys on the keys page.
+        [SECRET_ENV.pnr.arn]: pepper.secretArn,
+        [SECRET_ENV.keys.arn]: keyHash.secretArn,
         [OIDC_ISSUER_ENV]: `https://cognito-idp.${this.region}.amazonaws.com/${this.userPool.userPoolId}`,
         [OIDC_CLIENT_ID_ENV]: this.webClient.userPoolClientId,
         [OIDC_LOGOUT_URL_ENV]: `${domain.baseUrl()}/logout`,
@@ -330,6 +347,7 @@ export class ElevvaktStack extends Stack {
       logKey: key,
     });
     pepper.grantRead(this.web);
+    keyHash.grantRead(this.web);
     this.grantStore(this.web, key, "web");
     const webIntegration = new HttpLambdaIntegration("webIntegration", this.web);
     this.api.addRoutes({ path: "/app", methods: [HttpMethod.GET], integration: webIntegration });
@@ -625,6 +643,10 @@ export class ElevvaktStack extends Stack {
     });
     new CfnOutput(this, "TableName", { value: this.table.tableName, description: "The CLI's --table" });
     new CfnOutput(this, "AuditLogTable", { value: this.auditTable.tableName, description: "The CLI's --audit-table" });
+    new CfnOutput(this, "KeyHashSecretArn", {
+      value: keyHash.secretArn,
+      description: "The CLI's --key-secret (issuing keys reads it; the operator needs secretsmanager:GetSecretValue on it)",
+    });
 
     const basicRole =
       "AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]";
@@ -654,7 +676,7 @@ export class ElevvaktStack extends Stack {
       {
         id: "AwsSolutions::AwsSolutions-SMG4",
         reason:
-          "The personnummer HMAC key cannot rotate on a timer: every lookup item is keyed by it. Rotation is an operator's migration (re-key the PNR# items), documented in the README.",
+          "Neither HMAC key rotates on a timer: every personnummer lookup item, and every stored API key, is keyed by one of them. Rotating the personnummer key is an operator's migration (re-key the PNR# items); rotating the key-hash secret invalidates every key (issue them again), documented in the README.",
       },
       {
         id: "AwsSolutions::AwsSolutions-IAM5[Resource::*]",

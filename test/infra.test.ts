@@ -174,16 +174,23 @@ describe("deploying and operating (issue 8)", () => {
   const fns = () => Object.entries(template.findResources("AWS::Lambda::Function"));
   const policies = () => Object.entries(template.findResources("AWS::IAM::Policy"));
 
-  it("reads the personnummer HMAC key from Secrets Manager in the functions that look pupils up by it, and puts it in no configuration", () => {
-    const withSecret = fns()
-      .filter(([, f]) => f.Properties.Environment?.Variables?.PNR_PEPPER_SECRET)
-      .map(([id]) => id.replace(/Function.*$/, ""));
-    expect(withSecret.sort()).toEqual(["Pupils", "Register", "Schools", "Web"]);
-    for (const [, f] of fns()) expect(Object.keys(f.Properties.Environment?.Variables ?? {})).not.toContain("PNR_PEPPER");
+  it("names the personnummer key and the key-hash secret (Secrets Manager) to exactly the functions that need them, and puts neither value in any configuration", () => {
+    const naming = (env: string) =>
+      fns()
+        .filter(([, f]) => f.Properties.Environment?.Variables?.[env])
+        .map(([id]) => id.replace(/Function.*$/, ""))
+        .sort();
+    expect(naming("PNR_PEPPER_SECRET")).toEqual(["Pupils", "Register", "Schools", "Web"]);
+    expect(naming("KEY_HMAC_SECRET")).toEqual(["Admin", "Cases", "Pupils", "Register", "Schools", "Web"]);
+    for (const [, f] of fns()) {
+      const names = Object.keys(f.Properties.Environment?.Variables ?? {});
+      expect(names).not.toContain("PNR_PEPPER");
+      expect(names).not.toContain("KEY_HMAC");
+    }
     const readers = policies()
       .filter(([, p]) => JSON.stringify(p.Properties.PolicyDocument).includes("secretsmanager:GetSecretValue"))
       .map(([id]) => id.replace(/Function.*$/, ""));
-    expect(readers.sort()).toEqual(["Pupils", "Register", "Schools", "Web"]);
+    expect(readers.sort()).toEqual(["Admin", "Cases", "Pupils", "Register", "Schools", "Web"]);
   });
 
   it("encrypts every log group with the data key, which CloudWatch Logs and alarms may use", () => {

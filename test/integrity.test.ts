@@ -219,8 +219,8 @@ describe("one principal must not take a child off the watch", () => {
     const form = await bertil.post(`/app/pupils/${p2}/override`, {
       enrolmentId: e2.body.enrolmentId,
       schoolId: s.schoolId,
-      endDate: "2026-09-14",
-      reason: "transfer",
+      "o-endDate": "2026-09-14",
+      "o-reason": "transfer",
       overrideReason: "Ny skola utomlands",
     });
     expect(form.status).toBe(303);
