@@ -446,6 +446,110 @@ describe("one principal must not take a child off the watch", () => {
   });
 });
 
+describe("safety in the web app (item 21)", () => {
+  it("the day's absence form never closes a case by accident, and when the data closes a high case those alerted are told why", async () => {
+    setToday("2026-11-02");
+    const s = await m.newSchool();
+    for (const [id, role, scope, email] of [
+      [`rektor-${s.schoolId}`, "rektor", `school:${s.schoolId}`, `rektor@${s.schoolId}.se`],
+      [`office-${s.schoolId}`, "attendance_office", "municipality:0180", `kansli@${s.schoolId}.se`],
+    ] as const) {
+      await api("PUT", `/v1/contacts/${id}`, { key: m.muni, body: { name: role, role, scope, email } });
+    }
+    await api("PUT", `/v1/contacts/soc-${s.schoolId}`, {
+      key: m.social,
+      body: { name: "Soc", role: "social_services", scope: `social:${m.district}`, email: `soc@${s.schoolId}.se` },
+    });
+    const [away, a, b] = [pnr("2015-04-11"), pnr("2015-04-12"), pnr("2015-04-13")];
+    const ids: string[] = [];
+    for (const p of [away, a, b]) {
+      ids.push(await m.resident(p));
+      await enrol(s.key, s.schoolId, { personnummer: p, grade: "5", startDate: "2026-08-17" });
+    }
+    const [awayId, aId, bId] = ids as [string, string, string];
+    // Away the first three school days after höstlov: a not_returned case; social services report concern.
+    for (const day of ["2026-11-02", "2026-11-03", "2026-11-04"]) {
+      setToday(day);
+      expect((await report(s.key, s.schoolId, day, [awayId])).status).toBe(200);
+    }
+    setToday("2026-11-05");
+    await api("POST", "/v1/municipalities/0180/sweeps", { key: m.muni, body: { asOf: "2026-11-05" } });
+    const caseId = (await store().getPupil(awayId))?.openCases.find((c) => c.kind === "not_returned")?.caseId ?? "";
+    expect(caseId).not.toBe("");
+    const concern = { done: true, date: "2026-11-05", reference: "SOC-1" };
+    expect((await api("PUT", `/v1/cases/${caseId}/checklist/report_concern`, { key: m.social, body: concern })).status).toBe(200);
+
+    const web = webApp();
+    const rektor = await web.signIn("rektor", `rektor@${s.schoolId}.se`);
+    // The form: the pupil with an open case first, nothing chosen for them.
+    const form = await rektor.get("/app/absence?date=2026-11-05");
+    expect(form.status).toBe(200);
+    const rows = [...form.body.matchAll(/name="absent:([\w-]+)"( required)?>(.*?)<\/select>/g)];
+    expect(rows[0]?.[1]).toBe(awayId);
+    expect(rows[0]?.[2]).toBe(" required");
+    expect(rows[0]?.[3]).toMatch(/<option value="" selected>/);
+    // The red team's report: two other pupils absent, the one with the case left as it was — refused, nothing filed.
+    const careless = await rektor.post("/app/absence", {
+      date: "2026-11-05",
+      [`absent:${aId}`]: "unexcused",
+      [`absent:${bId}`]: "excused",
+      [`absent:${awayId}`]: "",
+    });
+    expect(careless.status).toBe(400);
+    expect(careless.body).toContain("öppet ärende");
+    expect((await store().filedDays(s.schoolId, ["2026-27"])).has("2026-11-05")).toBe(false);
+    // Marked present on purpose: the page says which case the report answers, and sends nothing yet.
+    const marks = {
+      date: "2026-11-05",
+      [`absent:${aId}`]: "unexcused",
+      [`absent:${bId}`]: "present",
+      [`absent:${awayId}`]: "present",
+    };
+    const review = await rektor.post("/app/absence", marks);
+    expect(review.status).toBe(200);
+    expect(review.body).toContain("Testa Testsson");
+    expect(review.body).toContain("Inte tillbaka efter lov");
+    expect((await store().filedDays(s.schoolId, ["2026-27"])).has("2026-11-05")).toBe(false);
+    const sent = await rektor.post("/app/absence", { ...marks, confirm: "1" });
+    expect(sent.status).toBe(303);
+    // Reopening the day shows the report as it stands.
+    const again = await rektor.get("/app/absence?date=2026-11-05");
+    expect(again.body).toMatch(new RegExp(`name="absent:${aId}"[^>]*>.*?<option value="unexcused" selected>`));
+
+    // The data answers the case: the people alerted about it (it had a concern report) are told, with the reason.
+    setToday("2026-11-06");
+    await api("POST", "/v1/municipalities/0180/sweeps", { key: m.muni, body: { asOf: "2026-11-06" } });
+    expect((await store().getCase(caseId))?.outcome).toBe("returned");
+    const told = (await notifications()).filter((n) => n.caseId === caseId && n.step === "resolved");
+    expect(told.map((n) => n.recipient).sort()).toEqual(
+      [`municipality:0180#attendance_office`, `school:${s.schoolId}#rektor`, `social:${m.district}#social_services`].sort(),
+    );
+    expect(told.every((n) => n.text.includes("rapporterad närvarande i skolan"))).toBe(true);
+    expect(told.every((n) => !n.text.includes("Testa"))).toBe(true);
+  });
+
+  it("resolving by hand with checklist items not done asks first, and the server holds to it", async () => {
+    const personnummer = pnr("2016-05-05");
+    const pupilId = await m.resident(personnummer);
+    await api("POST", "/v1/municipalities/0180/sweeps", { key: m.muni, body: { asOf: "2026-09-14" } });
+    const caseId = (await store().getPupil(pupilId))?.openCases[0]?.caseId ?? "";
+    await api("PUT", "/v1/contacts/kansli-resolve", {
+      key: m.muni,
+      body: { name: "Kansli", role: "attendance_office", scope: "municipality:0180", email: "resolve@kommun0180.se" },
+    });
+    const office = await webApp().signIn("resolver", "resolve@kommun0180.se");
+    const page = await office.get(`/app/cases/${caseId}`);
+    expect(page.body).toContain('name="confirmOpenItems"');
+    expect(page.body).toContain("8 av 8");
+    const unasked = await office.post(`/app/cases/${caseId}/resolve`, { outcome: "other", note: "Klart" });
+    expect(unasked.status).toBe(400);
+    expect((await store().getCase(caseId))?.status).not.toBe("resolved");
+    const asked = await office.post(`/app/cases/${caseId}/resolve`, { outcome: "other", note: "Klart", confirmOpenItems: "1" });
+    expect(asked.status).toBe(303);
+    expect((await store().getCase(caseId))?.status).toBe("resolved");
+  });
+});
+
 describe("no board reads another's secrets", () => {
   it("item 19: table access alone mints no key — a CRED# item with a chosen secret's SHA-256 opens nothing", async () => {
     const { credentialId, secret, key: forged } = newKey();

@@ -16,6 +16,9 @@ import * as s from "../http/schemas.ts";
 import { requireOwnSchool, requireSchool, visibleToSchool } from "./common.ts";
 import { enrol, release } from "./enrolment.ts";
 
+/** The open case about being away (not back after a break, long absence) that a filed present day answers. */
+const awayCase = (p: Pupil) => p.openCases.find((c) => c.kind === "not_returned" || c.kind === "long_absence")?.kind;
+
 async function ownSchool(ctx: Ctx) {
   const schoolId = ctx.params.schoolId ?? "";
   requireOwnSchool(ctx, schoolId);
@@ -200,6 +203,24 @@ export const schoolRoutes = guarded<"schools">({
     return { status: 200, body: { date, recorded: entries.length, cleared: cleared.length, filed: true } };
   },
 
+  "GET /v1/schools/{schoolId}/absence/{date}": async (ctx) => {
+    const school = await ownSchool(ctx);
+    const date = ctx.params.date ?? "";
+    const day = await ctx.store.absenceReportOf(school.schoolId, date);
+    const absent = day?.absent ?? [];
+    // The report names pupils: a read of each, on their trail.
+    await ctx.store.auditReads(
+      absent.map((a) => a.pupilId),
+      ctx.actor,
+      "absence.day.read",
+      ctx.now,
+    );
+    return {
+      status: 200,
+      body: { date, filed: day !== undefined, ...(day?.reportedAt ? { reportedAt: day.reportedAt } : {}), absent },
+    };
+  },
+
   "GET /v1/schools/{schoolId}/roster": async (ctx) => {
     const school = await ownSchool(ctx);
     const q = queryOf(ctx, s.RosterQuery);
@@ -246,6 +267,8 @@ export const schoolRoutes = guarded<"schools">({
           absentDays: absent,
           schoolDays: enrolledDays.length,
           mentorMapping: mentorMark(absent, enrolledDays.length, settings),
+          // A case about being away that a day reported present would answer: the form asks before it does.
+          ...(awayCase(p) ? { openCase: awayCase(p) } : {}),
         },
       ];
     });

@@ -5,6 +5,7 @@
  */
 
 import {
+  alertedAbout,
   type Contact,
   type Notification,
   notificationsFor,
@@ -39,7 +40,7 @@ export function siblingPicture(pupil: Pupil, siblings: Pupil[], from: IsoDate) {
 }
 
 /** Steps that can happen more than once on a case: each occurrence is told, and named in the ids. */
-const REPEATABLE: ReadonlySet<Step> = new Set(["reopened", "moved", "moved_away"]);
+const REPEATABLE: ReadonlySet<Step> = new Set(["reopened", "moved", "moved_away", "resolved"]);
 
 async function queue(
   store: Store,
@@ -48,6 +49,7 @@ async function queue(
   groups: RecipientGroup[],
   pupil: Pupil,
   now: string,
+  outcome?: CaseOutcome,
 ): Promise<Notification[]> {
   if (groups.length === 0) return [];
   const contacts = await contactsOf(
@@ -61,6 +63,7 @@ async function queue(
     baseUrl: appUrl(),
     ...(school ? { schoolName: school.name } : {}),
     ...(pupil.protectedIdentity && c.schoolIds[0] ? { schoolHidden: true } : {}),
+    ...(outcome ? { outcome } : {}),
     // The case's version when the step is taken: unique per occurrence.
     ...(REPEATABLE.has(step) ? { occurrence: `v${c.version}` } : {}),
   });
@@ -151,15 +154,27 @@ export interface Resolution {
   final?: boolean;
 }
 
-/** The writes that resolve cases (with their scope pointers). The pupil record changes through `withCaseChanges`. */
+/**
+ * The writes that resolve cases (with their scope pointers). The pupil record changes through
+ * `withCaseChanges`. When the data resolves a case that was high or had a concern report ticked,
+ * the people alerted about it are told why, in the same transaction (SPEC §5).
+ */
 export async function resolvingWrites(store: Store, resolutions: Resolution[], now: string, today: IsoDate): Promise<Write[]> {
   if (resolutions.length === 0) return [];
   const cases = new Map((await store.getCases(resolutions.map((r) => r.ref.caseId))).map((c) => [c.caseId, c]));
-  return resolutions.flatMap((r) => {
+  const out: Write[] = [];
+  for (const r of resolutions) {
     const c = cases.get(r.ref.caseId);
-    if (!c || c.status === "resolved") return [];
-    return store.caseResolveWrites(c, { outcome: r.outcome, note: r.note, now, today, by: r.by, answeredOn: r.answeredOn });
-  });
+    if (!c || c.status === "resolved") continue;
+    out.push(...store.caseResolveWrites(c, { outcome: r.outcome, note: r.note, now, today, by: r.by, answeredOn: r.answeredOn }));
+    const concernReported = c.checklist.some((i) => i.itemId === "report_concern" && i.done);
+    if (r.by !== SYSTEM_RESOLVER || !(c.severity === "high" || concernReported)) continue;
+    const pupil = await store.getPupil(c.pupilId);
+    if (!pupil) continue;
+    const told = await queue(store, c, "resolved", alertedAbout(c, { concernReported }), pupil, now, r.outcome);
+    out.push(...told.map((n) => store.outboxWrite(n)));
+  }
+  return out;
 }
 
 /** Resolutions for the answers detection found, resolved by the system (the register's word closes its episode for good, rule 7). */
@@ -214,7 +229,7 @@ export async function stepWrites(
   const next: Case = { ...c, ...(opts.raise ? { severity: "high" as const } : {}) };
   const notifications: Notification[] = [];
   for (const step of steps) {
-    if (step === "moved" || step === "moved_away") continue;
+    if (step === "moved" || step === "moved_away" || step === "resolved") continue;
     notifications.push(...(await queue(store, next, step, recipientsFor(next, step, { honour: opts.honour }), pupil, opts.now)));
   }
   return {
@@ -244,7 +259,7 @@ export async function reopeningWrites(
   const queued: Notification[] = [];
   for (const step of opts.steps) {
     // The `reopened` alert already tells the head of schools of honour concern.
-    if (step === "moved" || step === "moved_away" || step === "honour") continue;
+    if (step === "moved" || step === "moved_away" || step === "honour" || step === "resolved") continue;
     queued.push(...(await queue(store, next, step, recipientsFor(next, step, { honour: opts.honour }), pupil, opts.now)));
   }
   return {

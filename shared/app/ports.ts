@@ -307,6 +307,8 @@ export interface Store {
   ): Write;
   /** Whom a school's report of a day named (the set a new report of the day replaces). */
   absenceReport(schoolId: string, date: IsoDate): Promise<string[]>;
+  /** A school's report of a day as it stands (none: the day is not filed). */
+  absenceReportOf(schoolId: string, date: IsoDate): Promise<{ reportedAt?: string; absent: ReportedAbsence[] } | undefined>;
   /** A school's report of a day: whom it named, and that the day is filed. */
   absenceReportWrites(schoolId: string, date: IsoDate, entries: ReportedAbsence[], at: string): Write[];
   /** The absence a school reported over some days, by pupil (its day reports: one query per school). */

@@ -4,7 +4,7 @@
  * personnummer, and for a protected identity never a school.
  */
 import { createHash } from "node:crypto";
-import type { Case, CaseKind } from "./model.ts";
+import type { Case, CaseKind, CaseOutcome } from "./model.ts";
 
 /** A message to one recipient, and its delivery state. */
 export interface Notification {
@@ -85,17 +85,43 @@ export type Step =
   | "honour"
   | "reopened"
   | "moved"
-  | "moved_away";
+  | "moved_away"
+  | "resolved";
 
 export interface RecipientGroup {
   scope: string;
   role: ContactRole;
 }
 
+/**
+ * Who was alerted about a case, from the steps taken on it: when the data resolves a case that was
+ * high or had a concern report, they are told (SPEC §5), so no one learns of it from silence. Social
+ * services are among them whenever a concern report was ticked.
+ */
+export function alertedAbout(
+  c: Pick<Case, "schoolIds" | "municipalities" | "district" | "severity" | "steps">,
+  opts: { concernReported: boolean },
+): RecipientGroup[] {
+  const honour = c.steps.includes("honour");
+  const groups = c.steps.flatMap((st) =>
+    st === "moved" || st === "moved_away" || st === "resolved" || !(st in STEP_TEXT.sv)
+      ? []
+      : recipientsFor(c, st as Exclude<Step, "moved" | "moved_away" | "resolved">, { honour }),
+  );
+  if (opts.concernReported && c.district) groups.push({ scope: `social:${c.district}`, role: "social_services" });
+  const seen = new Set<string>();
+  return groups.filter((g) => {
+    const k = `${g.scope}#${g.role}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}
+
 /** Who is told at a step. `moved` and `moved_away` name their recipients where the move is decided. */
 export function recipientsFor(
   c: Pick<Case, "schoolIds" | "municipalities" | "district" | "severity">,
-  step: Exclude<Step, "moved" | "moved_away">,
+  step: Exclude<Step, "moved" | "moved_away" | "resolved">,
   opts: { honour: boolean },
 ): RecipientGroup[] {
   const rektors = c.schoolIds.map((s) => ({ scope: `school:${s}`, role: "rektor" as const }));
@@ -149,6 +175,7 @@ export const STEP_TEXT: Record<Language, Record<Step, string>> = {
     reopened: "Återöppnat",
     moved: "Ärendet flyttat till er",
     moved_away: "Ärendet flyttat härifrån",
+    resolved: "Avslutat av uppgifterna",
   },
   en: {
     opened: "New case",
@@ -160,12 +187,49 @@ export const STEP_TEXT: Record<Language, Record<Step, string>> = {
     reopened: "Reopened",
     moved: "Case moved to you",
     moved_away: "Case moved away",
+    resolved: "Resolved by the data",
   },
 };
 
-const WORDS: Record<Language, { high: string; normal: string; severity: string; open: string; bare: string }> = {
-  sv: { high: "HÖG", normal: "normal", severity: "allvarlighet", open: "Öppna", bare: "Logga in i Elevvakt för att öppna." },
-  en: { high: "HIGH", normal: "normal", severity: "severity", open: "Open", bare: "Log in to Elevvakt to open it." },
+/** Why the data resolved a case, in a message's words. */
+export const OUTCOME_TEXT: Record<Language, Record<CaseOutcome, string>> = {
+  sv: {
+    enrolled: "inskriven i en skola",
+    emigrated: "utvandrad enligt folkbokföringen",
+    moved_out: "utflyttad enligt folkbokföringen",
+    deceased: "avliden enligt folkbokföringen",
+    exempt: "befriad från skolplikten",
+    returned: "rapporterad närvarande i skolan",
+    other: "annat",
+  },
+  en: {
+    enrolled: "enrolled at a school",
+    emigrated: "emigrated by the population register",
+    moved_out: "moved out by the population register",
+    deceased: "deceased by the population register",
+    exempt: "exempted from compulsory attendance",
+    returned: "reported present at school",
+    other: "other",
+  },
+};
+
+const WORDS: Record<Language, { high: string; normal: string; severity: string; reason: string; open: string; bare: string }> = {
+  sv: {
+    high: "HÖG",
+    normal: "normal",
+    severity: "allvarlighet",
+    reason: "skäl:",
+    open: "Öppna",
+    bare: "Logga in i Elevvakt för att öppna.",
+  },
+  en: {
+    high: "HIGH",
+    normal: "normal",
+    severity: "severity",
+    reason: "reason:",
+    open: "Open",
+    bare: "Log in to Elevvakt to open it.",
+  },
 };
 
 /** The short reference people read out on the phone: the case id's first characters. */
@@ -190,7 +254,15 @@ export function message(
   c: Pick<Case, "caseId" | "kind" | "severity">,
   step: Step,
   channel: "sms" | "email",
-  opts: { baseUrl: string; schoolName?: string; schoolHidden?: boolean; language?: Language; english?: boolean },
+  opts: {
+    baseUrl: string;
+    schoolName?: string;
+    schoolHidden?: boolean;
+    language?: Language;
+    english?: boolean;
+    /** For `resolved`: the data's answer, the reason the people alerted are told. */
+    outcome?: CaseOutcome;
+  },
 ): { subject: string; text: string } {
   const link = caseLink(opts.baseUrl, c.caseId);
   const ref = caseRef(c.caseId);
@@ -199,7 +271,9 @@ export function message(
     const w = WORDS[lang];
     const sev = c.severity === "high" ? w.high : w.normal;
     // One GSM-7 part: the long form when it fits, else the kind's code, else no link.
-    const long = `Elevvakt: ${STEP_TEXT[lang][step]} ${ref}: ${KIND_TEXT[lang][c.kind]}, ${w.severity} ${sev}. ${w.open} ${link}`;
+    // A case the data resolved says why, where the severity would stand.
+    const why = opts.outcome ? `${w.reason} ${OUTCOME_TEXT[lang][opts.outcome]}` : `${w.severity} ${sev}`;
+    const long = `Elevvakt: ${STEP_TEXT[lang][step]} ${ref}: ${KIND_TEXT[lang][c.kind]}, ${why}. ${w.open} ${link}`;
     const short = `Elevvakt ${ref} ${c.kind} ${sev}: ${link}`;
     const bare = `Elevvakt: ${STEP_TEXT[lang][step]} ${ref} (${c.kind}, ${sev}). ${w.bare}`;
     const subject = `Elevvakt: ${STEP_TEXT[lang][step]} ${ref} (${c.kind}, ${sev})`;
@@ -210,6 +284,7 @@ export function message(
   const lines = [
     `${STEP_TEXT.sv[step]}: ärende ${ref} i Elevvakt.`,
     `Typ: ${KIND_TEXT.sv[c.kind]} (${c.kind}). Allvarlighet: ${sevSv}.`,
+    ...(opts.outcome ? [`Skäl: ${OUTCOME_TEXT.sv[opts.outcome]}.`] : []),
     // A protected child's school is never named, and the line is there all the same: its shape tells nothing (SPEC §5).
     ...(opts.schoolName ? [`Skola: ${opts.schoolName}.`] : opts.schoolHidden ? ["Skola: se ärendet."] : []),
     `Öppna ärendet (du loggar in först): ${link}`,
@@ -222,6 +297,7 @@ export function message(
       "In English:",
       `${STEP_TEXT.en[step]}: case ${ref} in Elevvakt.`,
       `Kind: ${KIND_TEXT.en[c.kind]} (${c.kind}). Severity: ${sevEn}.`,
+      ...(opts.outcome ? [`Reason: ${OUTCOME_TEXT.en[opts.outcome]}.`] : []),
       ...(opts.schoolName ? [`School: ${opts.schoolName}.`] : opts.schoolHidden ? ["School: see the case."] : []),
       `Open the case (you sign in first): ${link}`,
       "This message deliberately names no pupil. Do not reply with personal data.",
@@ -248,7 +324,14 @@ export function notificationsFor(
   step: Step,
   groups: RecipientGroup[],
   contacts: Contact[],
-  opts: { now: string; baseUrl: string; schoolName?: string; schoolHidden?: boolean; occurrence?: string },
+  opts: {
+    now: string;
+    baseUrl: string;
+    schoolName?: string;
+    schoolHidden?: boolean;
+    occurrence?: string;
+    outcome?: CaseOutcome;
+  },
 ): Notification[] {
   // A step that can happen again on a case (reopened, moved) is told again: its ids name the occurrence.
   const stepId = opts.occurrence ? `${step}#${opts.occurrence}` : step;

@@ -231,6 +231,12 @@ const entries = [
     body: s.AbsenceBody,
     responses: { 200: s.AbsenceResponse },
   }),
+  route("GET /v1/schools/{schoolId}/absence/{date}", {
+    fn: "schools",
+    principals: ["school"],
+    summary: "The school's report of one day as it stands: whom it named absent and how (a new report for the day replaces it)",
+    responses: { 200: s.AbsenceDayResponse },
+  }),
   route("GET /v1/schools/{schoolId}/roster", {
     fn: "schools",
     principals: ["school"],

@@ -73,6 +73,7 @@ export const PathParams = {
   exportId: IdSchema,
   caseId: IdSchema,
   itemId: IdSchema,
+  date: IsoDateSchema,
 } as const;
 export type PathParamName = keyof typeof PathParams;
 
@@ -359,6 +360,11 @@ export const RosterResponse = z.object({
       }),
       schoolDays: num,
       mentorMapping: withMeta(z.boolean(), { description: "absent on the mentorShare (10 % by default) or more of those days" }),
+      openCase: opt(
+        withMeta(z.enum(["not_returned", "long_absence"]), {
+          description: "the pupil has an open case about being away, which a day reported present answers",
+        }),
+      ),
     }),
   ),
   filedDays: withMeta(z.array(IsoDateSchema), {
@@ -456,6 +462,13 @@ export const AuditExtractResponse = z.object({
 export const AuditResponse = z.union([AuditTrailResponse, AuditExtractResponse]);
 
 export const AbsenceResponse = z.object({ date: IsoDateSchema, recorded: num, cleared: num });
+/** A school's report of one day as it stands: whom it named absent, and how (what a new report would replace). */
+export const AbsenceDayResponse = z.object({
+  date: IsoDateSchema,
+  filed: withMeta(z.boolean(), { description: "whether the school has filed this day (a filed day proves who was present)" }),
+  reportedAt: opt(str),
+  absent: z.array(z.object({ pupilId: str, kind: z.enum(["unexcused", "excused"]), fraction: num })),
+});
 export const OkResponse = z.looseObject({});
 
 // ---- statistics (SPEC §9) ----------------------------------------------------------------------

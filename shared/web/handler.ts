@@ -604,6 +604,14 @@ export function createWebHandler(deps: WebDeps = {}) {
           await api(r, who, caseRoutes["POST /v1/cases/{caseId}/journal"], { caseId }, body);
         } else if (method === "POST" && action === "resolve") {
           const body = validate(s.ResolveBody, { outcome: r.form.get("outcome") ?? "", note: r.form.get("note") ?? "" });
+          // Items of the routine not done: resolving asks first (the form's box), and the server holds to it.
+          const c = (await api(r, who, caseRoutes["GET /v1/cases/{caseId}"], { caseId })).body as CaseView;
+          if (c.checklist.some((i) => !i.done) && r.form.get("confirmOpenItems") !== "1") {
+            return page(
+              400,
+              messagePage(view(w.invalidTitle), w.resolveConfirmNeeded, { href: `/app/cases/${caseId}#resolve`, label: w.back }),
+            );
+          }
           await api(r, who, caseRoutes["POST /v1/cases/{caseId}/resolve"], { caseId }, body);
         } else if (method === "POST" && action?.startsWith("checklist/")) {
           const field = (k: string) => (r.form.get(k)?.trim() ? { [k]: r.form.get(k)?.trim() } : {});

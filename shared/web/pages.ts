@@ -240,6 +240,13 @@ ${
 <select id="outcome" name="outcome">${Object.entries(w.outcomes).map(([k, v]) => html`<option value="${k}">${v}</option>`)}</select>
 <label for="resolve-note">${w.note}</label>
 <textarea id="resolve-note" name="note" maxlength="4000" required></textarea>
+${
+  // Resolving with items of the routine not done asks first (SPEC §8: irreversible actions ask).
+  c.checklist.some((i) => !i.done)
+    ? html`<p><input type="checkbox" id="resolve-confirm" name="confirmOpenItems" value="1" required>
+<label for="resolve-confirm" class="inline">${fill(w.resolveWithOpenItems, { open: String(c.checklist.filter((i) => !i.done).length), all: String(c.checklist.length) })}</label></p>`
+    : ""
+}
 <p><button type="submit">${w.resolve}</button></p>
 </form></section>`
     : ""

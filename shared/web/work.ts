@@ -151,7 +151,18 @@ interface RosterRow {
   absentDays: number;
   schoolDays: number;
   mentorMapping: boolean;
+  /** An open case about being away, which a day reported present answers. */
+  openCase?: string;
 }
+
+/** The day's report as it stands: who was named absent, and how. */
+interface DayReport {
+  date: string;
+  filed: boolean;
+  absent: { pupilId: string; kind: string; fraction: number }[];
+}
+
+type Mark = "present" | "unexcused" | "excused";
 
 async function roster(k: Kit, schoolId: string): Promise<{ items: RosterRow[]; filedDays: string[]; unfiledDays: string[] }> {
   type Page = { items: RosterRow[]; filedDays: string[]; unfiledDays: string[]; nextCursor?: string };
@@ -227,34 +238,84 @@ ${releaseFields(k.lang)}
   );
 }
 
-function absencePage(k: Kit, day: string, r: Awaited<ReturnType<typeof roster>>): Html {
+/**
+ * A day's absence form (SPEC §8: a form never closes a case by accident): it starts from the day's
+ * report as it stands (a new report replaces it), lists the pupils with an open case about being
+ * away first, with nothing chosen for them, and a report that would answer such a case is shown
+ * for confirmation before it is sent.
+ */
+function absencePage(
+  k: Kit,
+  day: string,
+  r: Awaited<ReturnType<typeof roster>>,
+  report: DayReport,
+  opts: { marks?: Map<string, string>; error?: string } = {},
+): Html {
   const t = (sv: string, en: string) => (k.lang === "sv" ? sv : en);
   const active = r.items.filter((p) => p.status !== "ended");
+  const reported = new Map(report.absent.map((a) => [a.pupilId, a.kind]));
+  // Pupils with an open case first: their answer is chosen, never assumed.
+  const rows = [...active.filter((p) => p.openCase), ...active.filter((p) => !p.openCase)];
+  // The day's report as it stands; a day not filed yet leaves a pupil with an open case unchosen.
+  const markOf = (p: RosterRow): string =>
+    opts.marks?.get(p.pupilId) ?? reported.get(p.pupilId) ?? (p.openCase && !report.filed ? "" : "present");
+  const caseText = (kind?: string) => (kind ? (words[k.lang].kinds[kind] ?? kind) : "");
+  const option = (value: string, label: string, chosen: string) =>
+    html`<option value="${value}"${chosen === value ? html` selected` : ""}>${label}</option>`;
   return layout(
     k.view(t("Frånvaro", "Absence")),
-    html`${
-      r.filedDays.includes(day)
+    html`${opts.error ? html`<p class="error" role="alert">${opts.error}</p>` : ""}${
+      report.filed
         ? html`<p class="banner" role="note">${t(
-            `${day} är redan rapporterad. En ny rapport ersätter den: markera alla som var frånvarande den dagen, även de som redan rapporterats.`,
-            `${day} is already reported. A new report replaces it: mark everyone absent that day, those already reported too.`,
+            `${day} är redan rapporterad: formuläret visar den rapporten. En ny rapport ersätter den.`,
+            `${day} is already reported: the form shows that report. A new report replaces it.`,
           )}</p>`
         : ""
     }<p>${t(
-      "Ange vilka elever som var frånvarande. En rapport för en dag ersätter den tidigare för samma dag; en rapport utan frånvarande säger att alla var där.",
-      "Mark the pupils who were absent. A report for a day replaces the earlier one for that day; a report naming nobody says everyone was there.",
+      "Ange vilka elever som var frånvarande. Elever med ett öppet ärende om frånvaro står först och har inget förvalt: välj för var och en. En rapport som säger att en sådan elev var på plats besvarar ärendet — du får se vilka innan rapporten skickas.",
+      "Mark the pupils who were absent. Pupils with an open case about being away come first with nothing chosen: choose for each. A report saying such a pupil was there answers the case — you see which before the report is sent.",
     )}</p>
+<form method="get" action="/app/absence" class="inline">${date("date", t("Visa dag", "Show day"), day)}<button type="submit">${t("Visa", "Show")}</button></form>
 <form method="post" action="/app/absence">
 ${hidden(k.csrf)}
-${date("date", t("Dag", "Day"), day)}
-<div class="table-wrap"><table>
-<thead><tr><th scope="col">${t("Elev", "Pupil")}</th><th scope="col">${t("Frånvaro", "Absence")}</th></tr></thead>
-<tbody>${active.map(
-      (p, i) => html`<tr><td><label for="abs-${i}" class="inline">${nameOf(p)} (${p.grade})</label></td>
-<td><select id="abs-${i}" name="absent:${p.pupilId}"><option value="">${t("Närvarande", "Present")}</option><option value="unexcused">${t("Ogiltig frånvaro", "Unexcused")}</option><option value="excused">${t("Giltig frånvaro", "Excused")}</option></select></td></tr>`,
-    )}</tbody></table></div>
-<p><button type="submit">${t("Skicka rapporten", "Send the report")}</button></p>
+<input type="hidden" name="date" value="${day}">
+<div class="table-wrap" role="region" aria-label="${t("Elever", "Pupils")}" tabindex="0"><table>
+<caption>${t("Frånvaro", "Absence")} ${day}</caption>
+<thead><tr><th scope="col">${t("Elev", "Pupil")}</th><th scope="col">${t("Öppet ärende", "Open case")}</th><th scope="col">${t("Frånvaro", "Absence")}</th></tr></thead>
+<tbody>${rows.map((p, i) => {
+      const chosen = markOf(p);
+      return html`<tr><td><label for="abs-${i}" class="inline">${nameOf(p)} (${p.grade})</label></td>
+<td>${caseText(p.openCase)}</td>
+<td><select id="abs-${i}" name="absent:${p.pupilId}"${p.openCase ? html` required` : ""}>${p.openCase ? option("", t("Välj …", "Choose …"), chosen) : ""}${option("present", t("Närvarande", "Present"), chosen)}${option("unexcused", t("Ogiltig frånvaro", "Unexcused"), chosen)}${option("excused", t("Giltig frånvaro", "Excused"), chosen)}</select></td></tr>`;
+    })}</tbody></table></div>
+<p><button type="submit">${t("Granska och skicka", "Review and send")}</button></p>
 </form>`,
   );
+}
+
+/** Before a report answers open cases: which, and a button that sends it as it is. */
+function absenceConfirmPage(k: Kit, day: string, marks: Map<string, string>, answering: RosterRow[]): Html {
+  const t = (sv: string, en: string) => (k.lang === "sv" ? sv : en);
+  return layout(
+    k.view(t("Bekräfta rapporten", "Confirm the report")),
+    html`<p role="status">${t(
+      `Rapporten för ${day} säger att dessa elever var på plats. Det besvarar deras öppna ärenden, som då avslutas vid nästa svep; de som larmades om ärendena får veta det.`,
+      `The report for ${day} says these pupils were there. That answers their open cases, which the next sweep then resolves; those alerted about the cases are told.`,
+    )}</p>
+<ul>${answering.map((p) => html`<li>${nameOf(p)} (${p.grade}): ${words[k.lang].kinds[p.openCase ?? ""] ?? p.openCase}</li>`)}</ul>
+<form method="post" action="/app/absence">
+${hidden(k.csrf)}
+<input type="hidden" name="date" value="${day}">
+<input type="hidden" name="confirm" value="1">
+${[...marks].map(([pupilId, mark]) => html`<input type="hidden" name="absent:${pupilId}" value="${mark}">`)}
+<p><button type="submit">${t("Ja, skicka rapporten", "Yes, send the report")}</button></p>
+</form>
+<p><a href="/app/absence?date=${day}">${t("Nej, ändra rapporten", "No, change the report")}</a></p>`,
+  );
+}
+
+async function dayReport(k: Kit, schoolId: string, day: string): Promise<DayReport> {
+  return (await k.call(schoolRoutes["GET /v1/schools/{schoolId}/absence/{date}"], { schoolId, date: day })).body as DayReport;
 }
 
 // ---- on the pupil page: risk flags (social services), exemption and override (the office) ----------
@@ -444,14 +505,36 @@ export async function workRoute(k: Kit, r: WorkRequest): Promise<Response | unde
       return k.redirect("/app/roster?saved=1");
     }
     if (path === "/app/absence") {
-      if (method === "GET") {
-        const day = /^\d{4}-\d{2}-\d{2}$/.test(r.query.get("date") ?? "") ? (r.query.get("date") as string) : k.today;
-        return k.page(200, absencePage(k, day, await roster(k, schoolId)));
+      const asked = method === "GET" ? r.query.get("date") : form.get("date");
+      const day = validate(s.IsoDateSchema, /^\d{4}-\d{2}-\d{2}$/.test(asked ?? "") ? asked : k.today, "/date");
+      const list = await roster(k, schoolId);
+      if (method === "GET") return k.page(200, absencePage(k, day, list, await dayReport(k, schoolId, day)));
+      const marks = new Map(
+        [...form.entries()].filter(([key]) => key.startsWith("absent:")).map(([key, v]) => [key.slice("absent:".length), v]),
+      );
+      const inCase = list.items.filter((p) => p.status !== "ended" && p.openCase);
+      // A pupil with an open case is never taken as present by default: the person chooses.
+      const unchosen = inCase.filter((p) => !["present", "unexcused", "excused"].includes(marks.get(p.pupilId) ?? ""));
+      if (unchosen.length) {
+        return k.page(
+          400,
+          absencePage(k, day, list, await dayReport(k, schoolId, day), {
+            marks,
+            error: t(
+              `Välj närvarande eller frånvarande för ${unchosen.map(nameOf).join(", ")}: eleven har ett öppet ärende.`,
+              `Choose present or absent for ${unchosen.map(nameOf).join(", ")}: the pupil has an open case.`,
+            ),
+          }),
+        );
       }
-      const absent = [...form.entries()]
-        .filter(([key, v]) => key.startsWith("absent:") && v)
-        .map(([key, kind]) => ({ pupilId: key.slice("absent:".length), kind }));
-      const body = validate(s.AbsenceBody, { date: form.get("date") ?? "", absent });
+      const answering = inCase.filter((p) => marks.get(p.pupilId) === "present");
+      if (answering.length && form.get("confirm") !== "1") {
+        return k.page(200, absenceConfirmPage(k, day, marks, answering));
+      }
+      const absent = [...marks]
+        .filter(([, v]) => v === "unexcused" || v === "excused")
+        .map(([pupilId, kind]) => ({ pupilId, kind }));
+      const body = validate(s.AbsenceBody, { date: day, absent });
       await k.call(schoolRoutes["POST /v1/schools/{schoolId}/absence"], { schoolId }, body);
       return k.redirect("/app/roster?saved=1");
     }

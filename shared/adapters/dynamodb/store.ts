@@ -313,6 +313,21 @@ export class DynamoStore extends Table implements Store {
     return (await this.get<{ pupilIds: string[] }>(keys.absenceReport(schoolId, date)))?.pupilIds ?? [];
   }
 
+  async absenceReportOf(
+    schoolId: string,
+    date: IsoDate,
+  ): Promise<{ reportedAt?: string; absent: ReportedAbsence[] } | undefined> {
+    const item = await this.get<{ pupilIds: string[]; absent?: [string, number, string][]; reportedAt?: string }>(
+      keys.absenceReport(schoolId, date),
+    );
+    if (!item) return undefined;
+    // Reports filed before they carried part of day and kind name the pupils only: a whole day, unexcused.
+    const absent: ReportedAbsence[] =
+      item.absent?.map(([pupilId, fraction, kind]) => ({ pupilId, fraction, kind: kind === "e" ? "excused" : "unexcused" })) ??
+      item.pupilIds.map((pupilId) => ({ pupilId, fraction: 1, kind: "unexcused" }));
+    return { ...(item.reportedAt ? { reportedAt: item.reportedAt } : {}), absent };
+  }
+
   /** A school's report of a day: whom it named, and that the day is filed. */
   absenceReportWrites(schoolId: string, date: IsoDate, entries: ReportedAbsence[], at: string): Write[] {
     return [
