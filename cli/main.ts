@@ -23,7 +23,7 @@ const USAGE = `elevvakt — operator CLI
       principal: ops | municipality:<kommunkod> | school:<skolenhetskod> | social:<district>
       You are your AWS caller identity (the ARN STS returns), never a name you type.
       A deployed stage: --table <name> --audit-table <name> --key-secret <arn> [--region eu-north-1]
-      (the stack's outputs TableName, AuditLogTable, KeyHashSecretArn) with your AWS credentials.
+      (the stack's outputs: the table, the audit table, KeyHashSecretArn) with your AWS credentials.
       The local stage by default (npm start must be running): it has no IAM, so name yourself
       with --as "<name>" — the local stage vouches for no one.
 

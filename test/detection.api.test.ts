@@ -7,7 +7,7 @@ import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { keys } from "../shared/adapters/dynamodb/keys.ts";
 import { dailyJob } from "../shared/app/sweep.ts";
 import type { Notification } from "../shared/domain/alerts.ts";
-import { api, key, municipalityFixture, pnr, scanAll, setToday, store, useTable } from "./helpers.ts";
+import { api, fileDay, key, municipalityFixture, pnr, scanAll, setToday, store, useTable } from "./helpers.ts";
 
 useTable();
 let m: Awaited<ReturnType<typeof municipalityFixture>>;
@@ -53,7 +53,7 @@ beforeAll(async () => {
     },
   ];
   for (const { id, ...c } of contacts) {
-    const r = await api("PUT", `/v1/contacts/${id}`, { key: m.muni, body: c });
+    const r = await api("PUT", `/v1/contacts/${id}`, { key: c.scope.startsWith("social:") ? m.social : m.muni, body: c });
     expect(r.status).toBe(201);
   }
 });
@@ -206,6 +206,7 @@ describe("escalation", () => {
 describe("release_without_destination", () => {
   it("opens five school days after the release's end date and resolves itself the moment a school enrols the pupil", async () => {
     const p = await enrolled();
+    await fileDay(m.keyA, m.schoolA, "2026-09-11");
     const r = await api("POST", `/v1/schools/${m.schoolA}/enrolments/${p.enrolmentId}/release`, {
       key: m.keyA,
       body: { endDate: "2026-09-14", reason: "transfer" },
@@ -284,6 +285,7 @@ describe("long_absence", () => {
 describe("unverified_emigration", () => {
   it("opens at a certificate-only emigration, watches instead of unplaced, and is raised again when the evidence expires", async () => {
     const p = await enrolled();
+    await fileDay(m.keyA, m.schoolA, "2026-09-11");
     const r = await api("POST", `/v1/schools/${m.schoolA}/enrolments/${p.enrolmentId}/release`, {
       key: m.keyA,
       body: { endDate: "2026-09-13", reason: "emigrated", evidence: { kind: "guardian_certificate", reference: "intyg-17" } },

@@ -53,6 +53,19 @@ export function setToday(date: string): void {
   testClock.set(date);
 }
 
+/**
+ * Files a school's absence report for a day if the school has not (`"absent": []`: everyone there),
+ * as a school does before releasing a pupil (SPEC §3 rule 6: a day not reported locks a release).
+ * A day already filed is left as it is.
+ */
+export async function fileDay(schoolKey: string, schoolId: string, date: string): Promise<void> {
+  const day = await api("GET", `/v1/schools/${schoolId}/absence/${date}`, { key: schoolKey });
+  if (day.status !== 200) throw new Error(`absence day: ${JSON.stringify(day.body)}`);
+  if (day.body.filed) return;
+  const r = await api("POST", `/v1/schools/${schoolId}/absence`, { key: schoolKey, body: { date, absent: [] } });
+  if (r.status !== 200) throw new Error(`absence: ${JSON.stringify(r.body)}`);
+}
+
 let serial = 100;
 /** A valid personnummer for a child born on `birth` (YYYY-MM-DD); `female` picks the sex digit. */
 export function pnr(birth: string, female = serial % 2 === 0): string {

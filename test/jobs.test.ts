@@ -23,7 +23,7 @@ beforeAll(async () => {
     body: { name: "R", role: "rektor", scope: `school:${m.schoolA}`, phone: "+46701110001" },
   });
   await api("PUT", "/v1/contacts/soc", {
-    key: m.muni,
+    key: m.social,
     body: { name: "S", role: "social_services", scope: `social:${m.district}`, phone: "+46701110003" },
   });
 });
@@ -137,7 +137,10 @@ describe("contacts whose alerts reach nobody (issue 8, item 3)", () => {
     // Locally alerts go to the console; an SMS-only contact has no e-mail subscription at all.
     expect(byId.office).toMatchObject({ email: "kansli@example.se", emailSubscription: "console" });
     expect(byId["rektor-a"]).toMatchObject({ scope: `school:${m.schoolA}`, emailSubscription: "no_email" });
-    expect(byId.soc).toMatchObject({ scope: `social:${m.district}` });
+    // Social services' contacts are theirs (SPEC §1): not on the office's list, on the district's.
+    expect(byId.soc).toBeUndefined();
+    const social = await api("GET", "/v1/contacts", { key: m.social });
+    expect(social.body.items.map((c: { contactId: string }) => c.contactId)).toEqual(["soc"]);
     expect(byId["office-0181"]).toBeUndefined();
     const theirs = await api("GET", "/v1/contacts", { key: other.muni });
     expect(theirs.body.items.map((c: { contactId: string }) => c.contactId)).toEqual(["office-0181"]);

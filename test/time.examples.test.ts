@@ -6,7 +6,7 @@ import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { keys } from "../shared/adapters/dynamodb/keys.ts";
 import { runDailySweep } from "../shared/app/jobs.ts";
 import { dailyJob } from "../shared/app/sweep.ts";
-import { api, CALENDAR_2026_27, key, municipalityFixture, pnr, setToday, store, useTable } from "./helpers.ts";
+import { api, CALENDAR_2026_27, fileDay, key, municipalityFixture, pnr, setToday, store, useTable } from "./helpers.ts";
 
 useTable();
 let m: Awaited<ReturnType<typeof municipalityFixture>>;
@@ -19,7 +19,8 @@ beforeAll(async () => {
     ["head", "head_of_schools", "municipality:0180"],
     ["soc", "social_services", `social:${m.district}`],
   ] as const) {
-    await api("PUT", `/v1/contacts/${id}`, { key: m.muni, body: { name: id, role, scope, email: `${id}@example.se` } });
+    const by = scope.startsWith("social:") ? m.social : m.muni;
+    await api("PUT", `/v1/contacts/${id}`, { key: by, body: { name: id, role, scope, email: `${id}@example.se` } });
   }
 });
 beforeEach(() => setToday("2026-09-14"));
@@ -75,6 +76,7 @@ describe("1. a release that ends today", () => {
     async (_n, type, release, kind) => {
       const s = await ownSchool(type);
       const p = await enrolled(s);
+      await fileDay(s.key, s.schoolId, "2026-09-11");
       const r = await api("POST", `/v1/schools/${s.schoolId}/enrolments/${p.enrolmentId}/release`, {
         key: s.key,
         body: { endDate: "2026-09-14", ...release },
@@ -283,14 +285,15 @@ describe("8. a move to another municipality", () => {
       statusDate,
     });
 
-    // A claim older than the home register's own date: a conflict, nothing moves.
-    const claim = await api("POST", `/v1/municipalities/${other}/population`, {
-      key: otherMuni,
-      body: { records: [record("2019-06-01")] },
-    });
-    expect(claim.body.results[0]).toMatchObject({ status: "conflict", problem: { code: "register_conflict" } });
-    expect(claim.body.results[0].pupilId).toBeUndefined();
-    expect((await pupil(pupilId)).homeMunicipality).toBe("0180");
+    // A claim — older or later than the home register's own date — is a pending move: nothing moves.
+    for (const date of ["2019-06-01", "2026-09-10"]) {
+      const claim = await api("POST", `/v1/municipalities/${other}/population`, {
+        key: otherMuni,
+        body: { records: [record(date)] },
+      });
+      expect(claim.body.results[0]).toEqual({ index: 0, status: "move_pending" });
+      expect((await pupil(pupilId)).homeMunicipality).toBe("0180");
+    }
     expect((await api("GET", `/v1/pupils/${pupilId}`, { key: otherMuni })).status).toBe(403);
     expect((await getCase(ref?.caseId ?? "", otherMuni)).status).toBe(403);
     const notices = await store().queryAll<{ entity: string; recipient: string }>("gsi1", keys.outboxPending);
@@ -299,12 +302,12 @@ describe("8. a move to another municipality", () => {
       expect.arrayContaining([`municipality:0180#attendance_office`, `municipality:${other}#attendance_office`]),
     );
 
-    // A later move-in date is the register's word: the pupil and the open case move.
-    const moved = await api("POST", `/v1/municipalities/${other}/population`, {
-      key: otherMuni,
-      body: { records: [record("2026-09-10")] },
-    });
-    expect(moved.body.results[0].status).toBe("updated");
+    // The home register's word moves the child: moved out to the claimant, with the claimant's district.
+    const moved = await m.register([
+      { personnummer, givenName: "Testa", familyName: "Testsson", district: m.district, status: "moved_out", toMunicipality: other },
+    ]);
+    expect(moved[0]?.status).toBe("updated");
+    expect(await pupil(pupilId)).toMatchObject({ district: `${other}-kista`, residency: "resident" });
     expect((await pupil(pupilId)).homeMunicipality).toBe(other);
     const there = await getCase(ref?.caseId ?? "", otherMuni);
     expect(there.status).toBe(200);
@@ -339,12 +342,16 @@ describe("8b. protection across registers", () => {
     // The home register again, without the field: the protection stays.
     await m.register([record({ district: m.district, statusDate: "2020-01-01" })]);
     expect((await pupil(pupilId)).protectedIdentity).toBe(true);
-    // A move on the new register's later word, without the field: the protection moves with the child.
-    const moved = await api("POST", `/v1/municipalities/${other}/population`, {
+    // A move on the home register's word (a record of the new register's first, without the field):
+    // the protection moves with the child.
+    const claim = await api("POST", `/v1/municipalities/${other}/population`, {
       key: otherMuni,
       body: { records: [record({ district: `${other}-kista`, statusDate: "2026-09-10" })] },
     });
-    expect(moved.body.results[0].status).toBe("updated");
+    expect(claim.body.results[0].status).toBe("move_pending");
+    await m.register([
+      { ...record({ district: m.district }), status: "moved_out", toMunicipality: other, statusDate: "2026-09-10" },
+    ]);
     expect(await pupil(pupilId)).toMatchObject({ homeMunicipality: other, protectedIdentity: true });
     // Only the register saying so clears it.
     await api("POST", `/v1/municipalities/${other}/population`, {
@@ -532,11 +539,11 @@ describe("8b. what each principal learns around a move (red team)", () => {
     });
     expect(future.body.results[0]).toMatchObject({ status: "error", problem: { errors: [{ path: "/records/0/statusDate" }] } });
     expect((await pupil(pupilId)).homeMunicipality).toBe("0180");
-    // A claim without the register's word is a conflict; when the home register shows the move, the claimant is told.
+    // A claim without the home register's word is a pending move; when the home register shows the move, the claimant is told.
     expect(
       (await api("POST", `/v1/municipalities/${other}/population`, { key: otherMuni, body: { records: [record("2019-01-01")] } }))
         .body.results[0].status,
-    ).toBe("conflict");
+    ).toBe("move_pending");
     await m.register([
       {
         personnummer,
@@ -545,6 +552,8 @@ describe("8b. what each principal learns around a move (red team)", () => {
         district: m.district,
         status: "moved_out",
         statusDate: "2026-09-13",
+        // 0183 keeps no calendar or school here: not part of the deployment, so the child leaves the watch until it takes them in.
+        toMunicipality: other,
       },
     ]);
     const told = (await store().queryAll<{ step: string; recipient: string }>("gsi1", keys.outboxPending)).items.filter(
@@ -589,7 +598,8 @@ describe("8b. what each principal learns around a move (red team)", () => {
     // The child moves to another municipality; the case follows; the old office's list shows only that it moved.
     const other = "0184";
     const otherMuni = await key(`municipality:${other}`);
-    const moved = await api("POST", `/v1/municipalities/${other}/population`, {
+    await api("PUT", `/v1/municipalities/${other}/calendar/2026-27`, { key: otherMuni, body: CALENDAR_2026_27 });
+    const claim = await api("POST", `/v1/municipalities/${other}/population`, {
       key: otherMuni,
       body: {
         records: [
@@ -604,7 +614,11 @@ describe("8b. what each principal learns around a move (red team)", () => {
         ],
       },
     });
-    expect(moved.body.results[0].status).toBe("updated");
+    expect(claim.body.results[0].status).toBe("move_pending");
+    const moved = await m.register([
+      { personnummer: p.personnummer, givenName: "T", familyName: "T", district: m.district, status: "moved_out", toMunicipality: other },
+    ]);
+    expect(moved[0]?.status).toBe("updated");
     const school = await getCase(id, s.key);
     expect(school.status).toBe(200);
     expect(JSON.stringify(school.body)).not.toMatch(/moved|formerScopes|0184/);
@@ -637,6 +651,7 @@ describe("8b. what each principal learns around a move (red team)", () => {
     });
     const pupilId = r.body.pupilId as string;
     // Released without a receiving school on 1 September: five school days later the sweep opens a case.
+    await fileDay(s.key, s.schoolId, "2026-09-11");
     const released = await api("POST", `/v1/schools/${s.schoolId}/enrolments/${r.body.enrolmentId}/release`, {
       key: s.key,
       body: { endDate: "2026-09-01", reason: "transfer" },
@@ -702,7 +717,7 @@ describe("13. what a review of the change found", () => {
   it("the dispatcher's escalation resolves a case the data answers instead of escalating it", async () => {
     const { s, ref } = await notBackAfterSummer(async (school) => {
       await api("PUT", `/v1/contacts/soc-${school.schoolId}`, {
-        key: m.muni,
+        key: m.social,
         body: { name: "s", role: "social_services", scope: `social:${m.district}`, phone: "+46700000009" },
       });
     });

@@ -1,5 +1,5 @@
 /**
- * The stage's two secrets (SPEC §1, §2): the key of the personnummer HMAC (the `PNR#` lookup items)
+ * The stage's two secrets (SPEC §1, §2): the key of the personnummer HMAC (the personnummer lookup items)
  * and the key of the credentials' keyed hash (a key is stored as an HMAC of its secret, so whoever
  * can write the table but cannot read this secret cannot make a working key).
  *

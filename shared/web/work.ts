@@ -162,8 +162,6 @@ interface DayReport {
   absent: { pupilId: string; kind: string; fraction: number }[];
 }
 
-type Mark = "present" | "unexcused" | "excused";
-
 async function roster(k: Kit, schoolId: string): Promise<{ items: RosterRow[]; filedDays: string[]; unfiledDays: string[] }> {
   type Page = { items: RosterRow[]; filedDays: string[]; unfiledDays: string[]; nextCursor?: string };
   const { items, last } = await allPages<RosterRow, Page>(

@@ -60,7 +60,8 @@ describe("privacy", () => {
         phone: "+46701110003",
       },
     ];
-    for (const { id, ...c } of contacts) await api("PUT", `/v1/contacts/${id}`, { key: m.muni, body: c });
+    for (const { id, ...c } of contacts)
+      await api("PUT", `/v1/contacts/${id}`, { key: c.scope.startsWith("social:") ? m.social : m.muni, body: c });
     for (const c of contacts)
       await store().put({ ...keys.topic(c.scope, c.role), entity: "topic", topicArn: `arn:aws:sns:eu-north-1:1:${c.id}` });
 

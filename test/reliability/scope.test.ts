@@ -33,6 +33,7 @@ beforeAll(async () => {
     overrideId: "ovr_x",
     caseId,
     itemId: "home_visit",
+    date: "2026-09-11",
   };
   who = {
     school: m.keyA,
@@ -68,6 +69,8 @@ const BODIES: Record<string, unknown> = {
     reason: "x",
   },
   "POST /v1/municipalities/{kommunkod}/overrides/{overrideId}/approve": {},
+  "POST /v1/municipalities/{kommunkod}/overrides/{overrideId}/reject": {},
+  "PUT /v1/pupils/{pupilId}/grade-exception": { reason: "x" },
   "POST /v1/schools/{schoolId}/enrolments": { personnummer: VALID_PNR, grade: "5", startDate: "2026-09-14" },
   "POST /v1/schools/{schoolId}/enrolments/batch": {
     items: [{ personnummer: VALID_PNR, grade: "5", startDate: "2026-09-14" }],
@@ -99,8 +102,11 @@ function expected(routeKey: string, def: RouteDef, caller: string): "401" | "403
   if (!caller.includes("(other)")) {
     // The unplaced pupil's case has no school: a school has no case to work here.
     if (kind === "school" && routeKey.includes("{caseId}")) return "403";
-    // An office revoking a key that is not its scope's (here: none at all) learns nothing of it.
-    if (kind === "municipality" && routeKey === "DELETE /v1/credentials/{credentialId}") return "403";
+    // An office or a district revoking a key that is not its own (here: none at all) learns nothing of it.
+    if ((kind === "municipality" || kind === "social") && routeKey === "DELETE /v1/credentials/{credentialId}") return "403";
+    // Social services manage their own district's keys and contacts only (SPEC §1): a school's key, a rektor contact, never.
+    const schoolsThings = ["POST /v1/credentials", "PUT /v1/contacts/{contactId}", "DELETE /v1/contacts/{contactId}"];
+    if (kind === "social" && schoolsThings.includes(routeKey)) return "403";
     return "allowed";
   }
   if (["GET /v1/cases", "GET /v1/credentials", "GET /v1/contacts"].includes(routeKey)) return "own-list";
