@@ -304,7 +304,14 @@ describe("8. a move to another municipality", () => {
 
     // The home register's word moves the child: moved out to the claimant, with the claimant's district.
     const moved = await m.register([
-      { personnummer, givenName: "Testa", familyName: "Testsson", district: m.district, status: "moved_out", toMunicipality: other },
+      {
+        personnummer,
+        givenName: "Testa",
+        familyName: "Testsson",
+        district: m.district,
+        status: "moved_out",
+        toMunicipality: other,
+      },
     ]);
     expect(moved[0]?.status).toBe("updated");
     expect(await pupil(pupilId)).toMatchObject({ district: `${other}-kista`, residency: "resident" });
@@ -616,7 +623,14 @@ describe("8b. what each principal learns around a move (red team)", () => {
     });
     expect(claim.body.results[0].status).toBe("move_pending");
     const moved = await m.register([
-      { personnummer: p.personnummer, givenName: "T", familyName: "T", district: m.district, status: "moved_out", toMunicipality: other },
+      {
+        personnummer: p.personnummer,
+        givenName: "T",
+        familyName: "T",
+        district: m.district,
+        status: "moved_out",
+        toMunicipality: other,
+      },
     ]);
     expect(moved[0]?.status).toBe("updated");
     const school = await getCase(id, s.key);
