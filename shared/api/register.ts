@@ -223,6 +223,9 @@ function coming(p: Pupil, today: string) {
 
 const POPULATION_CONCURRENCY = 16;
 
+/** The pupil an override concerns (overrides asked for before they named the pupil: from the enrolment's id). */
+const pupilOfOverride = (o: Override) => o.pupilId ?? pupilIdOfEnrolment(o.enrolmentId) ?? "";
+
 async function pupilOfMunicipality(ctx: Ctx): Promise<Pupil> {
   const pupil = await ctx.store.getPupil(ctx.params.pupilId ?? "");
   // The office that watches the child: its home municipality's (or, for a child no register here knows, its school's).
@@ -381,14 +384,7 @@ export const registerRoutes = guarded<"register">({
     const school = await requireSchool(ctx, override.schoolId);
     try {
       const result = await release(ctx, school, override.enrolmentId, override.release, { overridden: true });
-      await ctx.store.commit([
-        ctx.store.auditWrite(
-          override.pupilId ?? pupilIdOfEnrolment(override.enrolmentId) ?? "",
-          ctx.actor,
-          "override.approved",
-          ctx.now,
-        ),
-      ]);
+      await ctx.store.commit([ctx.store.auditWrite(pupilOfOverride(override), ctx.actor, "override.approved", ctx.now)]);
       return { status: 200, body: { overrideId: override.overrideId, status: "approved", enrolment: result.body } };
     } catch (err) {
       // The release could not be carried out (the enrolment ended meanwhile): the override stays pending.
@@ -411,14 +407,7 @@ export const registerRoutes = guarded<"register">({
       ...(note ? { note } : {}),
     });
     if (!settled) throw problems.conflict("override_not_pending", "This override is no longer pending.");
-    await ctx.store.commit([
-      ctx.store.auditWrite(
-        override.pupilId ?? pupilIdOfEnrolment(override.enrolmentId) ?? "",
-        ctx.actor,
-        "override.rejected",
-        ctx.now,
-      ),
-    ]);
+    await ctx.store.commit([ctx.store.auditWrite(pupilOfOverride(override), ctx.actor, "override.rejected", ctx.now)]);
     return { status: 200, body: { overrideId: override.overrideId, status: "rejected" } };
   },
 
@@ -426,7 +415,7 @@ export const registerRoutes = guarded<"register">({
     const kommunkod = ctx.params.kommunkod ?? "";
     requireOwnMunicipality(ctx, kommunkod);
     const overrides = (await ctx.store.overrides(kommunkod)).sort((a, b) => b.requestedAt.localeCompare(a.requestedAt));
-    const ids = overrides.map((o) => o.pupilId ?? pupilIdOfEnrolment(o.enrolmentId) ?? "");
+    const ids = overrides.map(pupilOfOverride);
     const [pupils, schools] = await Promise.all([
       ctx.store.getPupils(ids.filter((id) => id !== "")),
       Promise.all(overrides.map((o) => ctx.store.getSchool(o.schoolId))),
