@@ -9,7 +9,7 @@ import { parseArgs } from "node:util";
 import { issueCredential } from "../shared/api/admin.ts";
 import { populationRecord, readCsv } from "../shared/app/csv.ts";
 import { isIsoDate, todayInStockholm } from "../shared/domain/dates.ts";
-import { parsePrincipal } from "../shared/domain/principals.ts";
+import { operatorIdentityOf, parsePrincipal } from "../shared/domain/principals.ts";
 import { toProblem } from "../shared/http/problems.ts";
 import { RegisterRecord, SchoolBody } from "../shared/http/schemas.ts";
 
@@ -131,7 +131,7 @@ async function operatorIdentity(): Promise<string> {
   const { STSClient, GetCallerIdentityCommand } = await import("@aws-sdk/client-sts");
   const out = await new STSClient(values.region ? { region: values.region } : {}).send(new GetCallerIdentityCommand({}));
   if (!out.Arn) fail("STS did not say who you are");
-  return `aws:${out.Arn}`;
+  return operatorIdentityOf(out.Arn);
 }
 
 async function api(method: string, path: string, body: unknown) {

@@ -7,7 +7,7 @@
  * function that lacks a secret's ARN, a setting or its own loading of a key fails here, not in production.
  */
 import { execFile } from "node:child_process";
-import { createHash, randomBytes } from "node:crypto";
+import { createHash, createHmac, randomBytes } from "node:crypto";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import { tmpdir } from "node:os";
@@ -351,7 +351,11 @@ describe("every function, as bundled, with the environment the stack gives it (S
     const contact = await s.getContact("deployed-office");
     const sessionId = randomBytes(32).toString("base64url");
     const csrf = randomBytes(24).toString("base64url");
-    await s.saveSession(createHash("sha256").update(sessionId).digest("base64url"), {
+    // Stored under the keyed hash of its id, as the web app keeps sessions (the stage's key-hash secret).
+    const stored = createHmac("sha256", process.env.KEY_HMAC ?? "")
+      .update(`session:${sessionId}`)
+      .digest("base64url");
+    await s.saveSession(stored, {
       createdAt: new Date().toISOString(),
       expiresAt: new Date(Date.now() + 3_600_000).toISOString(),
       csrf,

@@ -205,12 +205,39 @@ describe("one principal must not take a child off the watch", () => {
     const byAnna = await anna.post(`/app/overrides/${overrideId}/approve`);
     expect(byAnna.status).toBe(409);
     expect((await store().getPupil(pupilId))?.enrolments[0]?.status).toBe("active");
-    // Bertil, another identity, approves: the release is carried out, both audited with their person.
+    // Asked with a key, nobody vouched stands behind the asking: two signed-in persons approve.
     const byBertil = await bertil.post(`/app/overrides/${overrideId}/approve`);
     expect(byBertil.status).toBe(303);
+    expect((await store().getPupil(pupilId))?.enrolments[0]?.status).toBe("active");
+    expect((await bertil.get("/app/overrides")).body).toContain("Godkänt hittills av: contact:bertil-0180");
+    expect((await bertil.post(`/app/overrides/${overrideId}/approve`)).status).toBe(409);
+    await api("PUT", "/v1/contacts/cecilia-0180", {
+      key: m.muni,
+      body: { name: "cecilia", role: "head_of_schools", scope: "municipality:0180", email: "cecilia@kommun0180.se" },
+    });
+    const cecilia = await web.signIn("cecilia", "cecilia@kommun0180.se");
+    expect((await cecilia.post(`/app/overrides/${overrideId}/approve`)).status).toBe(303);
     expect((await store().getPupil(pupilId))?.enrolments[0]?.status).toBe("ended");
     const trail = await store().audit(pupilId);
-    expect(trail.find((a) => a.action === "override.approved")).toMatchObject({ person: "contact:bertil-0180" });
+    expect(trail.find((a) => a.action === "override.approved_first")).toMatchObject({ person: "contact:bertil-0180" });
+    expect(trail.find((a) => a.action === "override.approved")).toMatchObject({ person: "contact:cecilia-0180" });
+
+    // The red team's second way: an officer holds an office key an operator issued, asks with it, then
+    // signs in and approves — one human. Their approval is only the first of two.
+    const p3 = await m.resident(pnr("2015-10-10"));
+    const e3 = await enrol(s.key, s.schoolId, { pupilId: p3, grade: "5", startDate: "2026-08-17" });
+    await report(s.key, s.schoolId, "2026-09-11", [p3]);
+    const viaKey = await api("POST", "/v1/municipalities/0180/overrides", {
+      key: m.muni,
+      body: {
+        schoolId: s.schoolId,
+        enrolmentId: e3.body.enrolmentId,
+        release: { endDate: "2026-09-14", reason: "transfer" },
+        reason: "x",
+      },
+    });
+    expect((await anna.post(`/app/overrides/${viaKey.body.overrideId}/approve`)).status).toBe(303);
+    expect((await store().getPupil(p3))?.enrolments[0]?.status).toBe("active");
 
     // A person who asks is not the one who approves; a reject keeps the lock.
     const p2 = await m.resident(pnr("2015-09-09"));
@@ -359,7 +386,7 @@ describe("one principal must not take a child off the watch", () => {
     expect(seen.status).toBe(200);
     expect(seen.body).toMatchObject({ kind: "unplaced", schoolIds: [other.schoolB] });
     expect(seen.body.district).toBeUndefined();
-    expect(seen.body.comingEnrolment).toEqual({ startDate: "2026-10-01" });
+    expect(seen.body.comingEnrolment).toBeUndefined();
     expect(JSON.stringify(seen.body)).not.toContain(m.schoolA);
     for (const res of [
       await api("GET", `/v1/pupils/${pupilId}`, { key: other.muni }),
@@ -547,6 +574,112 @@ describe("safety in the web app (item 21)", () => {
     const asked = await office.post(`/app/cases/${caseId}/resolve`, { outcome: "other", note: "Klart", confirmOpenItems: "1" });
     expect(asked.status).toBe(303);
     expect((await store().getCase(caseId))?.status).toBe("resolved");
+  });
+});
+
+describe("the red team's second round", () => {
+  it("a school cannot end its own year early to release a child as completed; the grade grows with the school years", async () => {
+    setToday("2026-10-01");
+    const s = await m.newSchool("independent");
+    const personnummer = pnr("2013-06-06");
+    await m.resident(personnummer);
+    const e = await enrol(s.key, s.schoolId, { personnummer, grade: "9", startDate: "2026-08-17" });
+    expect(e.status).toBe(201); // expected 7: grade 9 is within two
+    const own = { terms: [{ start: "2026-08-17", end: "2026-10-30" }], holidays: [] };
+    expect((await api("PUT", `/v1/schools/${s.schoolId}/calendar/2026-27`, { key: s.key, body: own })).status).toBe(201);
+    const done = await release(s.key, s.schoolId, e.body.enrolmentId, { endDate: "2026-10-01", reason: "completed" });
+    expect(done.body.code).toBe("completion_not_plausible");
+    // An enrolment made in grade 8 last school year is in grade 9 at the end of this one.
+    setToday("2026-09-14");
+    const leaver = pnr("2011-03-03");
+    await m.resident(leaver);
+    const old = await enrol(s.key, s.schoolId, { personnummer: leaver, grade: "8", startDate: "2025-09-15" });
+    expect(old.status).toBe(201);
+    const completed = await release(s.key, s.schoolId, old.body.enrolmentId, { endDate: "2027-06-11", reason: "completed" });
+    expect(completed.status).toBe(200);
+  });
+
+  it("a second school unit cannot release a child absent yesterday at the first", async () => {
+    const [a, b] = [await m.newSchool("independent"), await m.newSchool("independent")];
+    const personnummer = pnr("2015-11-01");
+    const pupilId = await m.resident(personnummer);
+    await enrol(a.key, a.schoolId, { personnummer, grade: "5", startDate: "2026-08-17" });
+    await report(a.key, a.schoolId, "2026-09-11", [pupilId]);
+    const moved = await enrol(b.key, b.schoolId, { personnummer, grade: "5", startDate: "2026-09-14" });
+    expect(moved.status).toBe(201);
+    const r = await release(b.key, b.schoolId, moved.body.enrolmentId, { endDate: "2026-09-14", reason: "transfer" });
+    expect(r.status).toBe(409);
+    expect(r.body.code).toBe("release_locked");
+  });
+
+  it("the day's form keeps a part of the day already reported when the day is sent again", async () => {
+    const s = await m.newSchool();
+    await api("PUT", `/v1/contacts/rektor-${s.schoolId}`, {
+      key: m.muni,
+      body: { name: "Rektor", role: "rektor", scope: `school:${s.schoolId}`, email: `rektor2@${s.schoolId}.se` },
+    });
+    const ids: string[] = [];
+    for (const birth of ["2015-02-11", "2015-02-12"]) {
+      const id = await m.resident(pnr(birth));
+      await enrol(s.key, s.schoolId, { pupilId: id, grade: "5", startDate: "2026-08-17" });
+      ids.push(id);
+    }
+    const [half, other] = ids as [string, string];
+    await api("POST", `/v1/schools/${s.schoolId}/absence`, {
+      key: s.key,
+      body: { date: "2026-09-11", absent: [{ pupilId: half, kind: "excused", fraction: 0.5 }] },
+    });
+    const rektor = await webApp().signIn("rektor2", `rektor2@${s.schoolId}.se`);
+    const form = await rektor.get("/app/absence?date=2026-09-11");
+    expect(form.body).toContain(`name="fraction:${half}" value="0.5"`);
+    // Another pupil is added; the half day stays a half day.
+    const sent = await rektor.post("/app/absence", {
+      date: "2026-09-11",
+      [`absent:${half}`]: "excused",
+      [`fraction:${half}`]: "0.5",
+      [`absent:${other}`]: "unexcused",
+    });
+    expect(sent.status).toBe(303);
+    expect((await store().getPupil(half))?.recentAbsence["2026-09-11"]).toBe(0.5);
+    expect((await store().getPupil(other))?.recentAbsence["2026-09-11"]).toBe(1);
+  });
+
+  it("social services' people are announced to social services, never to the education office", async () => {
+    const email = "ny.soc@kommun0180.se";
+    await api("PUT", "/v1/contacts/soc-announce", {
+      key: m.social,
+      body: { name: "Ny soc", role: "social_services", scope: `social:${m.district}`, email },
+    });
+    await webApp().signIn("nysoc", email);
+    const told = await store().notices("contact:soc-announce");
+    expect(told.map((n) => n.recipient)).toEqual([`social:${m.district}#social_services`]);
+  });
+
+  it("the school's municipality reads who worked the case as 'the municipality', and the enrolling municipality hears of a child given a home elsewhere", async () => {
+    // A child known only through an enrolment at a school in 0181, with an unplaced case after release.
+    const personnummer = pnr("2014-08-08");
+    const e = await enrol(other.keyB, other.schoolB, { personnummer, grade: "6", startDate: "2026-08-17" });
+    const pupilId = e.body.pupilId as string;
+    // 0180's register gives the child a home: the same answer as for a person unknown here; 0181 is told.
+    const [homed] = await m.register([
+      { personnummer, givenName: "Hem", familyName: "Lös", district: m.district, status: "resident" },
+    ]);
+    expect(homed).toMatchObject({ status: "created", pupilId });
+    const told = (await notifications()).filter((n) => n.step === "register_homed");
+    expect(told.map((n) => n.recipient)).toEqual(["municipality:0181#attendance_office"]);
+    await api("POST", `/v1/schools/${other.schoolB}/absence`, { key: other.keyB, body: { date: "2026-09-11", absent: [] } });
+    await release(other.keyB, other.schoolB, e.body.enrolmentId, {
+      endDate: "2026-09-13",
+      reason: "unreachable",
+      evidence: { kind: "social_services_case", reference: "SoC-2" },
+    });
+    const caseId = (await store().getPupil(pupilId))?.openCases[0]?.caseId ?? "";
+    expect((await api("POST", `/v1/cases/${caseId}/journal`, { key: m.muni, body: { text: "Hembesök bokat" } })).status).toBe(
+      201,
+    );
+    const seen = await api("GET", `/v1/cases/${caseId}`, { key: other.muni });
+    expect(seen.body.journal.map((j: { by: string }) => j.by)).toEqual(["the municipality"]);
+    expect(JSON.stringify(seen.body)).not.toContain("municipality:0180");
   });
 });
 

@@ -67,3 +67,18 @@ describe("the stage's secrets", () => {
     expect(secretMatches(secret, plain, "stage-secret")).toBe(false);
   });
 });
+
+describe("an operator is an AWS identity (SPEC §1)", () => {
+  it("takes a user's or an Identity Center session's ARN as it is, and drops the session name a caller chose for a role", async () => {
+    const { operatorIdentityOf } = await import("../shared/domain/principals.ts");
+    expect(operatorIdentityOf("arn:aws:iam::111111111111:user/anna")).toBe("aws:arn:aws:iam::111111111111:user/anna");
+    // Identity Center sets the session name to the signed-in user: two users are two identities.
+    const sso = "arn:aws:sts::111111111111:assumed-role/AWSReservedSSO_Operators_0123456789abcdef/anna@kommun.se";
+    expect(operatorIdentityOf(sso)).toBe(`aws:${sso}`);
+    // Any other role: `--role-session-name bob` names no one — one role, one identity.
+    const anna = operatorIdentityOf("arn:aws:sts::111111111111:assumed-role/ElevvaktOps/anna");
+    const bob = operatorIdentityOf("arn:aws:sts::111111111111:assumed-role/ElevvaktOps/bob");
+    expect(anna).toBe(bob);
+    expect(anna).toBe("aws:arn:aws:iam::111111111111:role/ElevvaktOps");
+  });
+});

@@ -329,7 +329,7 @@ export async function issueCredential(
 }
 
 /**
- * Tells the attendance office that someone signed in as one of its contacts for the first time
+ * Tells the board of a contact (the attendance office, or the district's social services) that someone signed in as it for the first time
  * (the contact is now theirs): so an account made for someone else's address is seen.
  */
 export async function announceContactBound(
@@ -340,8 +340,13 @@ export async function announceContactBound(
 ): Promise<void> {
   const p = parsePrincipal(contact.scope);
   const kommunkod = p ? await scopeOf(store, p) : null;
-  if (!kommunkod) return;
+  if (!p || !kommunkod) return;
   const ref = `contact:${contact.contactId}`;
+  // The board that keeps the contact is told: social services' people are theirs, never the education office's.
+  const [scope, role] =
+    p.kind === "social"
+      ? ([`social:${p.district}`, "social_services"] as const)
+      : ([`municipality:${kommunkod}`, "attendance_office"] as const);
   await store.commit([
     store.outboxWrite({
       // One notice per binding: a contact saved again and bound anew is told again.
@@ -349,9 +354,9 @@ export async function announceContactBound(
       noticeRef: ref,
       step: "contact_bound",
       channel: "email",
-      recipient: `municipality:${kommunkod}#attendance_office`,
-      scope: `municipality:${kommunkod}`,
-      role: "attendance_office",
+      recipient: `${scope}#${role}`,
+      scope,
+      role,
       subject: "Elevvakt: första inloggningen som en av era kontakter",
       text:
         `${person.name} loggade in i Elevvakt som kontakten ${contact.name} (${contact.role}, ${contact.scope}) för första gången` +

@@ -80,7 +80,13 @@ function actorSeen(ctx: Ctx, sight: CaseSight, principal: string | undefined): s
   if (principal === undefined) return principal;
   if (principal.startsWith("social:")) return ctx.principal.kind === "social" ? principal : "social services";
   if (principal.startsWith("school:")) return sight.schools(principal.slice("school:".length)) ? principal : "another school";
-  if (sight.as === "school" && principal.startsWith("municipality:")) return principal;
+  // A school, or the municipality a child went to school in, does not learn from the case where the
+  // child lives now: another municipality is "the municipality".
+  if ((sight.as === "school" || sight.as === "schools_municipality") && principal.startsWith("municipality:")) {
+    return ctx.principal.kind === "municipality" && principal === `municipality:${ctx.principal.kommunkod}`
+      ? principal
+      : "the municipality";
+  }
   return principal;
 }
 const bySocial = (principal?: string) => principal?.startsWith("social:") ?? false;
@@ -240,12 +246,14 @@ async function coming(ctx: Ctx, sight: CaseSight, c: Case) {
   const pupil = await ctx.store.getPupil(c.pupilId);
   const e = pupil && comingEnrolment(pupil, ctx.today);
   if (!e) return {};
-  const named = sight.as === "home" || sight.as === "social" || sight.schools(e.schoolId);
-  if (!named) return { comingEnrolment: { startDate: e.startDate } };
-  if (sight.as === "schools_municipality" && (await ctx.store.getSchool(e.schoolId))?.municipality !== scopeOf(ctx).slice(13)) {
-    return { comingEnrolment: { startDate: e.startDate } };
-  }
-  return { comingEnrolment: { startDate: e.startDate, schoolId: e.schoolId } };
+  if (sight.as === "home" || sight.as === "social") return { comingEnrolment: { startDate: e.startDate, schoolId: e.schoolId } };
+  // A school, or a municipality, sees a coming enrolment only at its own school (SPEC §2: never one elsewhere).
+  const own =
+    sight.as === "school"
+      ? sight.schools(e.schoolId)
+      : ctx.principal.kind === "municipality" &&
+        (await ctx.store.getSchool(e.schoolId))?.municipality === ctx.principal.kommunkod;
+  return own ? { comingEnrolment: { startDate: e.startDate, schoolId: e.schoolId } } : {};
 }
 
 function journalEntry(ctx: Ctx, text: string): JournalEntry {

@@ -197,6 +197,9 @@ export async function decideReleaseNow(
     return { pupil, enrolment, done: true as const };
   }
   const calendar = await ctx.store.calendarFor(school, undefined, calendarDates(ctx.today, req.endDate));
+  // The spring term's end by the municipality's calendar: a school cannot end its own year early
+  // to release a pupil as having completed compulsory schooling (rule 3).
+  const municipal = await ctx.store.calendarFor(undefined, school.municipality, calendarDates(req.endDate));
   const last = lastSchoolDayBefore(ctx.today, calendar);
   const filed = await ctx.store.filedDays(school.schoolId, [schoolYearOf(last)]);
   const decision = decideRelease(
@@ -206,7 +209,7 @@ export async function decideReleaseNow(
       school,
       register: pupil.residency,
       lastSchoolDay: lastSchoolDayOf(pupil, enrolment, last, filed.has(last)),
-      springTermEnd: springTermEnd(calendar, req.endDate),
+      springTermEnd: springTermEnd(municipal, req.endDate),
       today: ctx.today,
       now: ctx.now,
       by: ctx.actor.principal,
@@ -269,7 +272,8 @@ export async function release(
     const home = watcherOf(pupil);
     const days = (Date.parse(ctx.now) - Date.parse(enrolment.createdAt)) / 86_400_000;
     // (An emigration on a certificate alone keeps the child watched: it opens a case instead.)
-    const offWatch = decision.outcome === "ended" && OFF_WATCH.includes(req.reason) && !decision.opens;
+    // (An overridden release ends as `override`: the child stays watched.)
+    const offWatch = decision.outcome === "ended" && OFF_WATCH.includes(req.reason) && !decision.opens && !opts.overridden;
     if (home && offWatch) {
       items.push(ctx.store.outboxWrite(offWatchNotice(enrolmentId, home, school, req, ctx.now)));
     } else if (home && decision.outcome === "ended" && days <= QUICK_END_DAYS) {

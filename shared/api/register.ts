@@ -74,6 +74,13 @@ export async function upsertRegisterRecord(
       // Reaching and leaving compulsory school age change the placement state on 1 July.
       ...ctx.store.agendaWrites(after, compulsoryAgeDates(base.birthDate), ctx.today),
     ];
+    // A child known only through an enrolment gets a home from its first resident record (rule 6);
+    // the municipality whose school knew the child, and watched it until now, is told.
+    const homed = !created && base.homeMunicipality === null && after.homeMunicipality === kommunkod;
+    const watcher = base.schoolMunicipality;
+    if (homed && watcher && watcher !== kommunkod) {
+      items.push(ctx.store.outboxWrite(moveNotice(moveRef(base.pupilId, kommunkod), watcher, ctx.now, "homed", kommunkod)));
+    }
     if (decision.movedTo) {
       // The home register let the child go to a municipality here: its office is told at once (rule 6).
       items.push(ctx.store.auditWrite(base.pupilId, ctx.actor, `register.moved_to.${decision.movedTo.kommunkod}`, ctx.now));
@@ -129,7 +136,8 @@ export async function upsertRegisterRecord(
     await ctx.store.commit(items);
     // A child who moved away is no longer this office's: the answer names no one.
     if (decision.movedTo) return { status: "updated" as const };
-    return { pupilId: base.pupilId, status: created ? ("created" as const) : ("updated" as const) };
+    // New to this register, known elsewhere through an enrolment or not at all: the same answer.
+    return { pupilId: base.pupilId, status: created || homed ? ("created" as const) : ("updated" as const) };
   });
 }
 
@@ -179,7 +187,7 @@ function moveRef(pupilId: string, kommunkod: string): string {
   return `RC-${createHash("sha256").update(`${pupilId}|${kommunkod}`).digest("hex").slice(0, 8).toUpperCase()}`;
 }
 
-type MoveStep = "conflict" | "released" | "moved_in" | "moved_elsewhere";
+type MoveStep = "conflict" | "released" | "moved_in" | "moved_elsewhere" | "homed";
 
 /** A notice to an office about a move (rule 6): a reference, never the child. */
 function moveNotice(ref: string, kommunkod: string, now: string, step: MoveStep, other?: string): Notification {
@@ -197,6 +205,9 @@ function moveNotice(ref: string, kommunkod: string, now: string, step: MoveStep,
     moved_elsewhere:
       `A child resident with you moved to ${other ?? "another municipality"}, which does not use Elevvakt (reference ${ref}). ` +
       "The child's open cases were closed as moved out: tell that municipality's office, so the child is watched there.",
+    homed:
+      `A child known here only through a school in your municipality is resident in ${other ?? "another municipality"} by its population register (reference ${ref}). ` +
+      "That office now watches the child, and any open case is with it; your office keeps what concerns your schools. If you doubt the record, ask that office.",
   };
   return {
     notificationId: notificationId(ref, kommunkod, step, now),
@@ -365,13 +376,25 @@ export const registerRoutes = guarded<"register">({
         "A lock override is approved by a signed-in person of the office, in the web app; a key cannot approve one.",
       );
     }
-    // … and never the one who asked, nor whoever issued the key that asked: two vouched identities.
-    const asked = [override.requestedByIdentity, override.requestedByIssuer].filter((x) => x !== undefined);
-    if (asked.includes(ctx.actor.identity) || override.requestedByPerson === ctx.actor.person) {
+    // … and never the one who asked, nor whoever issued the key that asked, nor one who approved already.
+    const approvals = override.approvals ?? [];
+    const excluded = [override.requestedByIdentity, override.requestedByIssuer, ...approvals.map((a) => a.identity)];
+    const persons = [override.requestedByPerson, ...approvals.map((a) => a.person)];
+    if (excluded.includes(ctx.actor.identity) || persons.includes(ctx.actor.person)) {
       throw problems.conflict(
         "second_approver_required",
-        "A lock override is approved by another person of the office than the one who asked for it (or issued the key that asked).",
+        "A lock override is approved by another person of the office than the one who asked for it (or issued the key that asked, or approved it already).",
       );
+    }
+    // Asked with a key, nobody vouched stands behind the asking — whoever holds the key could approve
+    // as themselves: two signed-in persons approve, and the first approval only records itself.
+    if (!override.requestedByIdentity && approvals.length === 0) {
+      const person = ctx.actor.person ?? ctx.actor.principal;
+      const first = await ctx.store.addOverrideApproval(override, { identity: ctx.actor.identity, person, at: ctx.now });
+      if (!first)
+        throw problems.conflict("override_not_pending", "Someone approved this override meanwhile; reload and approve again.");
+      await ctx.store.commit([ctx.store.auditWrite(pupilOfOverride(override), ctx.actor, "override.approved_first", ctx.now)]);
+      return { status: 202, body: { overrideId: override.overrideId, status: "pending", approvals: 1, approvalsNeeded: 2 } };
     }
     // Claim the approval first, so two approvers cannot both carry the release out.
     const claimed = await ctx.store.settleOverride(override, "approved", {
@@ -439,6 +462,8 @@ export const registerRoutes = guarded<"register">({
         ...(o.approvedBy ? { approvedBy: o.approvedBy } : {}),
         ...(o.approvedAt ? { approvedAt: o.approvedAt } : {}),
         ...(o.rejectedBy ? { rejectedBy: o.rejectedBy, rejectedAt: o.rejectedAt } : {}),
+        // Asked with a key: two signed-in persons approve; who has so far.
+        ...(!o.requestedByIdentity ? { approvalsNeeded: 2, approvedSoFar: (o.approvals ?? []).map((a) => a.person) } : {}),
       };
     });
     // The list names pupils: a read of each, on their trail (SPEC §8).

@@ -407,6 +407,8 @@ export interface Store {
     to: "approved" | "rejected",
     by: { person: string; credentialId: string; identity?: string; at: string; note?: string },
   ): Promise<boolean>;
+  /** The first of two approvals of an override asked with a key (false when someone else approved first). */
+  addOverrideApproval(o: Override, approval: { identity: string; person: string; at: string }): Promise<boolean>;
   /** An approval whose release could not be carried out: the override waits again. */
   releaseOverrideApproval(o: Override): Promise<void>;
   /**

@@ -304,6 +304,11 @@ export interface Override {
   /** Asked with a key: the vouched identity that issued the key (never the approver either). */
   requestedByIssuer?: string;
   requestedAt: string;
+  /**
+   * Asked with a key, no vouched person stands behind the asking: two signed-in persons approve, the
+   * first recorded here (rule 8 — two vouched identities, whoever holds the key).
+   */
+  approvals?: { identity: string; person: string; at: string }[];
   approvedBy?: string;
   approvedByCredential?: string;
   approvedByIdentity?: string;

@@ -368,7 +368,9 @@ function releaseOutcome(ctx: ReleaseContext, req: ReleaseRequest): Omit<ReleaseD
   });
   const lock = () => {
     const day = ctx.lastSchoolDay;
-    if (ctx.overridden || !day.enrolled) return;
+    if (ctx.overridden) return;
+    // Absent that day is absent wherever the pupil was enrolled: a second school unit that enrolled
+    // the child since cannot write them out in their absence either.
     if (day.absent) {
       throw refuse.conflict(
         "release_locked",
@@ -376,7 +378,7 @@ function releaseOutcome(ctx: ReleaseContext, req: ReleaseRequest): Omit<ReleaseD
           "Contact the municipality's attendance office; a lock can only be overridden by that office (two people).",
       );
     }
-    if (!day.filed) {
+    if (day.enrolled && !day.filed) {
       throw refuse.conflict(
         "last_day_not_reported",
         `Your school has not reported absence for the last school day before this request (${day.date}); a day not reported is not taken as present. Report that day (POST …/absence, "absent": [] when everyone was there), then release.`,
@@ -465,6 +467,12 @@ export function springTermEnd(calendar: Calendar, date: IsoDate): IsoDate {
   );
 }
 
+/** An enrolment's grade in the school year of a date: the grade it was made in, one more for each school year since. */
+export function gradeInYear(e: Pick<EnrolmentSummary, "grade" | "startDate">, date: IsoDate): number {
+  const years = schoolYearRange(schoolYearOf(date)).startYear - schoolYearRange(schoolYearOf(e.startDate)).startYear;
+  return gradeNumber(e.grade) + Math.max(0, years);
+}
+
 /** Weeks before the spring term's end from which a pupil in the last grade may be released as `completed`. */
 export const COMPLETION_WEEKS = 6;
 
@@ -473,14 +481,16 @@ export const COMPLETION_WEEKS = 6;
  * in the last six weeks of the spring term or later, or a pupil past compulsory age.
  */
 function completionPlausible(ctx: ReleaseContext, endDate: IsoDate): void {
-  const lastGrade = ctx.school.schoolForm === "specialskola" ? "10" : "9";
+  const lastGrade = ctx.school.schoolForm === "specialskola" ? 10 : 9;
   const { startYear } = schoolYearRange(schoolYearOf(endDate));
   const pastAge = Number(ctx.pupil.birthDate.slice(0, 4)) < startYear - 15;
   const inTime = endDate >= addDays(ctx.springTermEnd, -7 * COMPLETION_WEEKS);
-  if (pastAge || (ctx.enrolment.grade === lastGrade && inTime)) return;
+  // The grade of the school year the enrolment ends in: an enrolment made in grade 7 two years ago is in grade 9 now.
+  const grade = gradeInYear(ctx.enrolment, endDate);
+  if (pastAge || (grade === lastGrade && inTime)) return;
   throw refuse.conflict(
     "completion_not_plausible",
-    ctx.enrolment.grade !== lastGrade
+    grade !== lastGrade
       ? `Only a pupil in grade ${lastGrade} (the last grade of this school form), or past compulsory school age, can be released as having completed compulsory schooling.`
       : `A pupil completes compulsory schooling at the end of the spring term: the end date may be ${addDays(ctx.springTermEnd, -7 * COMPLETION_WEEKS)} at the earliest (six weeks before the term ends on ${ctx.springTermEnd}).`,
   );

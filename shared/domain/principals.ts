@@ -100,3 +100,15 @@ export function principalOf(c: { role: string; scope: string }): Principal | nul
   if (c.role === "social_services" && p.kind === "social") return p;
   return null;
 }
+
+/**
+ * An operator as a person (SPEC §1): their AWS caller identity. The session name of an assumed role
+ * is the caller's to choose (`--role-session-name bob`), so it names no one — two sessions of one
+ * role are one identity — except in IAM Identity Center's roles (`AWSReservedSSO_…`), where AWS sets
+ * it to the signed-in user.
+ */
+export function operatorIdentityOf(arn: string): string {
+  const m = /^arn:(aws[\w-]*):sts::(\d+):assumed-role\/([^/]+)\/(.+)$/.exec(arn);
+  if (!m || m[3]?.startsWith("AWSReservedSSO_")) return `aws:${arn}`;
+  return `aws:arn:${m[1]}:iam::${m[2]}:role/${m[3]}`;
+}

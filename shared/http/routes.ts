@@ -134,9 +134,9 @@ const entries = [
     fn: "register",
     principals: ["municipality"],
     summary:
-      "Approve a lock override (rule 8): a signed-in person of the office (the web app), never the one who asked nor whoever issued the asking key; the release is carried out",
+      "Approve a lock override (rule 8): a signed-in person of the office (the web app), never the one who asked nor whoever issued the asking key; the release is carried out (200). Asked with a key, two signed-in persons approve: the first is recorded (202)",
     body: s.ApproveBody,
-    responses: { 200: s.OkResponse },
+    responses: { 200: s.OkResponse, 202: s.OkResponse },
   }),
   route("POST /v1/municipalities/{kommunkod}/overrides/{overrideId}/reject", {
     fn: "register",

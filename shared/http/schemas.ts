@@ -416,6 +416,8 @@ export const OverrideListResponse = z.object({
       approvedAt: opt(str),
       rejectedBy: opt(str),
       rejectedAt: opt(str),
+      approvalsNeeded: opt(withMeta(num, { description: "asked with a key: two signed-in persons approve" })),
+      approvedSoFar: opt(z.array(str)),
     }),
   ),
 });

@@ -6,11 +6,12 @@
  * scope's key would, and every read and change is audited with the person (the contact).
  */
 
-import { createHash, randomBytes, randomUUID, timingSafeEqual } from "node:crypto";
+import { createHmac, randomBytes, randomUUID, timingSafeEqual } from "node:crypto";
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from "aws-lambda";
 import { DynamoStore } from "../adapters/dynamodb/store.ts";
 import { createLogger, type Logger } from "../adapters/log.ts";
 import { metric } from "../adapters/metrics.ts";
+import { stageSecret } from "../adapters/secrets.ts";
 import { announceContactBound } from "../api/admin.ts";
 import { caseRoutes } from "../api/cases.ts";
 import { pupilRoutes } from "../api/pupils.ts";
@@ -86,7 +87,14 @@ interface Request {
   session?: Promise<{ id: string; session: WebSession } | undefined>;
 }
 
-const hash = (id: string) => createHash("sha256").update(id).digest("base64url");
+/**
+ * A session is stored under a keyed hash of its id (the stage's key-hash secret, as API keys are,
+ * SPEC §1): whoever can write the table but not read the secret cannot make a session that works.
+ */
+const hash = async (id: string) =>
+  createHmac("sha256", await stageSecret("keys"))
+    .update(`session:${id}`)
+    .digest("base64url");
 function sameToken(a: string, b: string): boolean {
   const x = Buffer.from(a);
   const y = Buffer.from(b);
@@ -207,15 +215,15 @@ export function createWebHandler(deps: WebDeps = {}) {
       lang,
       ...fields,
     };
-    await storeOf().saveSession(hash(id), session);
+    await storeOf().saveSession(await hash(id), session);
     return { id, session };
   }
 
   function currentSession(r: Request): Promise<{ id: string; session: WebSession } | undefined> {
     const id = r.cookie;
     r.session ??= id
-      ? storeOf()
-          .getSession(hash(id), r.now.toISOString())
+      ? hash(id)
+          .then((key) => storeOf().getSession(key, r.now.toISOString()))
           .then((session) => (session ? { id, session } : undefined))
       : Promise.resolve(undefined);
     return r.session;
@@ -355,7 +363,7 @@ export function createWebHandler(deps: WebDeps = {}) {
       const { url, checks } = await identityOf().signIn(`${base()}/app/callback`);
       const previous = await currentSession(r);
       // A new sign-in ends whatever session this browser had.
-      if (previous) await storeOf().endSession(hash(previous.id));
+      if (previous) await storeOf().endSession(await hash(previous.id));
       const { id } = await newSession(r, { login: { ...checks, returnTo } }, previous?.session.lang ?? "sv");
       return redirect(url, [cookie(id)], 302);
     }
@@ -366,7 +374,7 @@ export function createWebHandler(deps: WebDeps = {}) {
       const login = current.session.login;
       const lang = current.session.lang;
       // The sign-in's session is spent, whatever the provider answers.
-      await storeOf().endSession(hash(current.id));
+      await storeOf().endSession(await hash(current.id));
       let vouched: Awaited<ReturnType<IdentityProvider["callback"]>>;
       try {
         vouched = await identityOf().callback(`${base()}${path}?${r.query.toString()}`, login);
@@ -438,7 +446,7 @@ export function createWebHandler(deps: WebDeps = {}) {
       }
       const chosen = mine.find((c) => c.contactId === r.form.get("contactId"));
       if (!chosen) return page(403, messagePage(chrome(session, w.forbiddenTitle, r), w.forbidden));
-      await storeOf().saveSession(hash(current.id), { ...session, contactId: chosen.contactId });
+      await storeOf().saveSession(await hash(current.id), { ...session, contactId: chosen.contactId });
       // The choice is on record: who chose to act as which contact, when.
       await storeOf().auditReads(
         [`contact:${chosen.contactId}`],
@@ -451,7 +459,7 @@ export function createWebHandler(deps: WebDeps = {}) {
 
     if (method === "POST" && path === "/app/logout") {
       const current = await currentSession(r);
-      if (current) await storeOf().endSession(hash(current.id));
+      if (current) await storeOf().endSession(await hash(current.id));
       const lang = current?.session.lang ?? "sv";
       // Signed out at the provider too, so the next person at this computer must sign in themselves.
       const out = current?.session.person ? await identityOf().signOutUrl(`${base()}/app/signed-out`) : undefined;
@@ -478,7 +486,7 @@ export function createWebHandler(deps: WebDeps = {}) {
       const current = await currentSession(r);
       if (!current) return redirect("/app/cases");
       const lang: Lang = r.form.get("lang") === "en" ? "en" : "sv";
-      await storeOf().saveSession(hash(current.id), { ...current.session, lang });
+      await storeOf().saveSession(await hash(current.id), { ...current.session, lang });
       return redirect(safeReturn(r.form.get("back")));
     }
 

@@ -252,6 +252,8 @@ function absencePage(
   const t = (sv: string, en: string) => (k.lang === "sv" ? sv : en);
   const active = r.items.filter((p) => p.status !== "ended");
   const reported = new Map(report.absent.map((a) => [a.pupilId, a.kind]));
+  // The part of the day already reported is kept when the day is sent again (no half day turns whole).
+  const parts = new Map(report.absent.filter((a) => a.fraction !== 1).map((a) => [a.pupilId, a.fraction]));
   // Pupils with an open case first: their answer is chosen, never assumed.
   const rows = [...active.filter((p) => p.openCase), ...active.filter((p) => !p.openCase)];
   // The day's report as it stands; a day not filed yet leaves a pupil with an open case unchosen.
@@ -284,7 +286,7 @@ ${hidden(k.csrf)}
       const chosen = markOf(p);
       return html`<tr><td><label for="abs-${i}" class="inline">${nameOf(p)} (${p.grade})</label></td>
 <td>${caseText(p.openCase)}</td>
-<td><select id="abs-${i}" name="absent:${p.pupilId}"${p.openCase ? html` required` : ""}>${p.openCase ? option("", t("Välj …", "Choose …"), chosen) : ""}${option("present", t("Närvarande", "Present"), chosen)}${option("unexcused", t("Ogiltig frånvaro", "Unexcused"), chosen)}${option("excused", t("Giltig frånvaro", "Excused"), chosen)}</select></td></tr>`;
+<td>${parts.has(p.pupilId) ? html`<input type="hidden" name="fraction:${p.pupilId}" value="${String(parts.get(p.pupilId))}">` : ""}<select id="abs-${i}" name="absent:${p.pupilId}"${p.openCase ? html` required` : ""}>${p.openCase ? option("", t("Välj …", "Choose …"), chosen) : ""}${option("present", t("Närvarande", "Present"), chosen)}${option("unexcused", t("Ogiltig frånvaro", "Unexcused"), chosen)}${option("excused", t("Giltig frånvaro", "Excused"), chosen)}</select></td></tr>`;
     })}</tbody></table></div>
 <p><button type="submit">${t("Granska och skicka", "Review and send")}</button></p>
 </form>`,
@@ -292,7 +294,13 @@ ${hidden(k.csrf)}
 }
 
 /** Before a report answers open cases: which, and a button that sends it as it is. */
-function absenceConfirmPage(k: Kit, day: string, marks: Map<string, string>, answering: RosterRow[]): Html {
+function absenceConfirmPage(
+  k: Kit,
+  day: string,
+  marks: Map<string, string>,
+  parts: Map<string, string>,
+  answering: RosterRow[],
+): Html {
   const t = (sv: string, en: string) => (k.lang === "sv" ? sv : en);
   return layout(
     k.view(t("Bekräfta rapporten", "Confirm the report")),
@@ -306,6 +314,7 @@ ${hidden(k.csrf)}
 <input type="hidden" name="date" value="${day}">
 <input type="hidden" name="confirm" value="1">
 ${[...marks].map(([pupilId, mark]) => html`<input type="hidden" name="absent:${pupilId}" value="${mark}">`)}
+${[...parts].map(([pupilId, part]) => html`<input type="hidden" name="fraction:${pupilId}" value="${part}">`)}
 <p><button type="submit">${t("Ja, skicka rapporten", "Yes, send the report")}</button></p>
 </form>
 <p><a href="/app/absence?date=${day}">${t("Nej, ändra rapporten", "No, change the report")}</a></p>`,
@@ -527,11 +536,19 @@ export async function workRoute(k: Kit, r: WorkRequest): Promise<Response | unde
       }
       const answering = inCase.filter((p) => marks.get(p.pupilId) === "present");
       if (answering.length && form.get("confirm") !== "1") {
-        return k.page(200, absenceConfirmPage(k, day, marks, answering));
+        const parts = new Map(
+          [...form.entries()]
+            .filter(([key]) => key.startsWith("fraction:"))
+            .map(([key, v]) => [key.slice("fraction:".length), v]),
+        );
+        return k.page(200, absenceConfirmPage(k, day, marks, parts, answering));
       }
       const absent = [...marks]
         .filter(([, v]) => v === "unexcused" || v === "excused")
-        .map(([pupilId, kind]) => ({ pupilId, kind }));
+        .map(([pupilId, kind]) => {
+          const part = form.get(`fraction:${pupilId}`);
+          return { pupilId, kind, ...(part ? { fraction: Number(part) } : {}) };
+        });
       const body = validate(s.AbsenceBody, { date: day, absent });
       await k.call(schoolRoutes["POST /v1/schools/{schoolId}/absence"], { schoolId }, body);
       return k.redirect("/app/roster?saved=1");
@@ -858,6 +875,8 @@ ${text("label", t("Etikett (system eller person)", "Label (system or person)"))}
           requestedAt: string;
           approvedBy?: string;
           rejectedBy?: string;
+          approvalsNeeded?: number;
+          approvedSoFar?: string[];
         }[];
       }
     ).items;
@@ -869,7 +888,12 @@ ${text("label", t("Etikett (system eller person)", "Label (system or person)"))}
         ? html`${t("Godkänt av", "Approved by")} ${o.approvedBy ?? ""}.`
         : o.status === "rejected"
           ? html`${t("Avslaget av", "Rejected by")} ${o.rejectedBy ?? ""}.`
-          : t("Väntar på en andra person.", "Waiting for a second person.");
+          : o.approvalsNeeded
+            ? html`${t(
+                "Begärt med en nyckel: två inloggade personer godkänner.",
+                "Asked for with a key: two signed-in persons approve.",
+              )} ${t("Godkänt hittills av", "Approved so far by")}: ${o.approvedSoFar?.length ? o.approvedSoFar.join(", ") : t("ingen", "nobody")}.`
+            : t("Väntar på en andra person.", "Waiting for a second person.");
     return k.page(
       200,
       layout(

@@ -271,7 +271,7 @@ export class PureWorld implements World {
             const last = lastSchoolDayBefore(this.today, schoolCalendar(s));
             return lastSchoolDayOf(pupil, enrolment, last, this.filed.get(s)?.has(last) ?? false);
           })(),
-          springTermEnd: springTermEnd(schoolCalendar(s), endDate),
+          springTermEnd: springTermEnd(muniCalendar((SCHOOLS[s] as { muni: MuniIx }).muni), endDate),
           today: this.today,
           now: this.now,
           by: `school:${school.schoolId}`,

@@ -966,6 +966,22 @@ export class DynamoStore extends Table implements Store {
     }
   }
 
+  async addOverrideApproval(o: Override, approval: { identity: string; person: string; at: string }): Promise<boolean> {
+    try {
+      await this.update({
+        Key: keys.override(o.kommunkod, o.overrideId),
+        UpdateExpression: "SET approvals = :list",
+        ConditionExpression: "#s = :pending AND attribute_not_exists(approvals)",
+        ExpressionAttributeNames: { "#s": "status" },
+        ExpressionAttributeValues: { ":list": [approval], ":pending": "pending" },
+      });
+      return true;
+    } catch (err) {
+      if (isConditionFailed(err)) return false;
+      throw err;
+    }
+  }
+
   /** An approval whose release could not be carried out: the override waits again. */
   async releaseOverrideApproval(o: Override): Promise<void> {
     await this.update({
