@@ -10,6 +10,7 @@ import { addDays } from "../domain/dates.ts";
 import { caseClock } from "../domain/detection.ts";
 import type { Case, CaseKind, ChecklistItem, ChecklistTick, JournalEntry } from "../domain/model.ts";
 import { comingEnrolment } from "../domain/placement.ts";
+import { districtMunicipality } from "../domain/principals.ts";
 import { bodyOf, type Ctx, guarded, queryOf } from "../http/http.ts";
 import { problems } from "../http/problems.ts";
 import * as s from "../http/schemas.ts";
@@ -90,6 +91,16 @@ function actorSeen(ctx: Ctx, sight: CaseSight, principal: string | undefined): s
   return principal;
 }
 const bySocial = (principal?: string) => principal?.startsWith("social:") ?? false;
+/**
+ * What social services wrote is for social services of the same municipality: after a move, the new
+ * municipality's social services are another authority and see that it was done, not what was written.
+ */
+function mayReadSocial(ctx: Ctx, writer: string | undefined): boolean {
+  const p = ctx.principal;
+  return (
+    p.kind === "social" && !!writer && districtMunicipality(writer.slice("social:".length)) === districtMunicipality(p.district)
+  );
+}
 
 /** Alert steps a school (or another municipality) may see: not honour concern (a risk flag), not moves (where the child lives). */
 const STEPS_FOR_SCHOOLS = new Set(["opened", "unacknowledged", "still_open", "evidence_expired", "raised", "reopened"]);
@@ -99,7 +110,7 @@ const STEPS_FOR_SCHOOLS = new Set(["opened", "unacknowledged", "still_open", "ev
  * theirs alone (SPEC §4); others see that the item was done "by social services".
  */
 function tickSeen<T extends Partial<ChecklistTick>>(ctx: Ctx, sight: CaseSight, t: T): T {
-  if (ctx.principal.kind === "social" || !bySocial(t.doneBy))
+  if (mayReadSocial(ctx, t.doneBy) || !bySocial(t.doneBy))
     return { ...t, ...(t.doneBy ? { doneBy: actorSeen(ctx, sight, t.doneBy) } : {}) };
   const { note: _n, reference: _r, date: _d, ...rest } = t;
   return { ...rest, doneBy: "social services" } as T;
@@ -134,13 +145,13 @@ function present(ctx: Ctx, sight: CaseSight, c: Case, journal: JournalEntry[] = 
     ...(!narrow && formerScopes ? { formerScopes } : {}),
     ...(acknowledgedBy ? { acknowledgedBy: actorSeen(ctx, sight, acknowledgedBy) } : {}),
     ...(resolvedBy ? { resolvedBy: actorSeen(ctx, sight, resolvedBy) } : {}),
-    ...(outcomeNote && (social || !bySocial(resolvedBy)) ? { outcomeNote } : {}),
+    ...(outcomeNote && (mayReadSocial(ctx, resolvedBy) || !bySocial(resolvedBy)) ? { outcomeNote } : {}),
     checklist: checklist.map((i) => ({
       ...tickSeen(ctx, sight, i),
       ...(i.history ? { history: i.history.map((h) => tickSeen(ctx, sight, h)) } : {}),
     })),
     journal: journal
-      .filter((j) => !j.socialOnly || social)
+      .filter((j) => !j.socialOnly || (social && mayReadSocial(ctx, j.by)))
       .map(({ entryId, at, by, text, socialOnly }) => ({ entryId, at, by: actorSeen(ctx, sight, by), text, socialOnly })),
     // A school, or another municipality, sees what was sent to its own contacts, no more: whom else a case told says too much.
     notifications: notifications

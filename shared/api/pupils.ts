@@ -41,7 +41,18 @@ export function presentPupil(ctx: Ctx, pupil: Pupil, sight: PupilSight) {
           ...(pupil.district ? { district: pupil.district } : {}),
           ...(pupil.exemption ? { exemption: pupil.exemption } : {}),
           openCases: pupil.openCases,
-          ...(sight.as === "home" && pupil.registerConflicts ? { registerConflicts: pupil.registerConflicts } : {}),
+          // A pending move as the home office needs it: which municipality claims the child, since when, the
+          // reference both offices were told — not what the claiming register said of the child.
+          ...(sight.as === "home" && pupil.registerConflicts
+            ? {
+                registerConflicts: pupil.registerConflicts.map(({ kommunkod, at, statusDate, ref }) => ({
+                  kommunkod,
+                  at,
+                  ...(statusDate ? { statusDate } : {}),
+                  ...(ref ? { ref } : {}),
+                })),
+              }
+            : {}),
           ...(sight.as === "home" && pupil.gradeException ? { gradeException: pupil.gradeException } : {}),
         }
       : {}),

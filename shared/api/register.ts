@@ -365,6 +365,7 @@ export const registerRoutes = guarded<"register">({
   "POST /v1/municipalities/{kommunkod}/overrides/{overrideId}/approve": async (ctx) => {
     const kommunkod = ctx.params.kommunkod ?? "";
     requireOwnMunicipality(ctx, kommunkod);
+    const { note } = bodyOf(ctx, s.ApproveBody);
     const override = await ctx.store.getOverride(kommunkod, ctx.params.overrideId ?? "");
     if (!override) throw problems.notFound("override");
     if (override.status !== "pending") throw problems.conflict("override_not_pending", "This override is no longer pending.");
@@ -402,6 +403,7 @@ export const registerRoutes = guarded<"register">({
       credentialId: ctx.actor.credentialId,
       identity: ctx.actor.identity,
       at: ctx.now,
+      ...(note ? { note } : {}),
     });
     if (!claimed) throw problems.conflict("override_not_pending", "This override is no longer pending.");
     const school = await requireSchool(ctx, override.schoolId);

@@ -313,6 +313,7 @@ export interface Override {
   approvedByCredential?: string;
   approvedByIdentity?: string;
   approvedAt?: string;
+  approveNote?: string;
   rejectedBy?: string;
   rejectedAt?: string;
   rejectNote?: string;

@@ -948,7 +948,13 @@ export class DynamoStore extends Table implements Store {
   ): Promise<boolean> {
     const fields =
       to === "approved"
-        ? { approvedBy: by.person, approvedByCredential: by.credentialId, approvedByIdentity: by.identity, approvedAt: by.at }
+        ? {
+            approvedBy: by.person,
+            approvedByCredential: by.credentialId,
+            approvedByIdentity: by.identity,
+            approvedAt: by.at,
+            approveNote: by.note,
+          }
         : { rejectedBy: by.person, rejectedAt: by.at, rejectNote: by.note };
     const set = Object.entries(fields).filter(([, v]) => v !== undefined);
     try {
@@ -986,7 +992,7 @@ export class DynamoStore extends Table implements Store {
   async releaseOverrideApproval(o: Override): Promise<void> {
     await this.update({
       Key: keys.override(o.kommunkod, o.overrideId),
-      UpdateExpression: "SET #s = :pending REMOVE approvedBy, approvedByCredential, approvedByIdentity, approvedAt",
+      UpdateExpression: "SET #s = :pending REMOVE approvedBy, approvedByCredential, approvedByIdentity, approvedAt, approveNote",
       ExpressionAttributeNames: { "#s": "status" },
       ExpressionAttributeValues: { ":pending": "pending" },
     });
