@@ -1,6 +1,6 @@
 /** Enrolment (inskrivning) and release (utskrivning): reads, the placement rules, one atomic write. */
 import { createHash } from "node:crypto";
-import { answered, openingWrites, pupilChangeWrites } from "../app/casework.ts";
+import { answered, followingWrites, openingWrites, pupilChangeWrites } from "../app/casework.ts";
 import type { Write } from "../app/ports.ts";
 import { type Notification, notificationId } from "../domain/alerts.ts";
 import { calendarDates } from "../domain/calendar.ts";
@@ -81,6 +81,11 @@ export async function enrol(ctx: Ctx, school: School, input: EnrolmentInput): Pr
       ),
     ];
     if (created) items.push(await ctx.store.pnrWrite(pupil));
+    // A case about the child not being at school follows them to the new school (rule 1).
+    const away = change.next.openCases.filter((o) => o.kind === "not_returned" || o.kind === "long_absence");
+    for (const c of await ctx.store.getCases(away.map((o) => o.caseId))) {
+      items.push(...(await followingWrites(ctx.store, c, school.schoolId, change.next, { now: ctx.now, actor: ctx.actor })));
+    }
     // A school elsewhere enrolling a child resident here is told to the home office (issue 8:
     // an enrolment is also a way to look a child up; it should not go unseen).
     const home = pupil.homeMunicipality;

@@ -13,7 +13,7 @@ import {
   recipientsFor,
   type Step,
 } from "../domain/alerts.ts";
-import { type CaseChanges, openCase, relocated, withCaseChanges } from "../domain/cases.ts";
+import { type CaseChanges, caseScopes, openCase, relocated, withCaseChanges } from "../domain/cases.ts";
 import { addDays, type IsoDate } from "../domain/dates.ts";
 import type { Answer } from "../domain/detection.ts";
 import type { Case, CaseKind, CaseOutcome, CaseRef, Pupil } from "../domain/model.ts";
@@ -35,7 +35,8 @@ export function siblingPicture(pupil: Pupil, siblings: Pupil[], from: IsoDate) {
   const others = siblings.filter((s) => s.pupilId !== pupil.pupilId);
   const days = Object.keys(pupil.recentAbsence).filter((d) => d >= from && wasAbsent(pupil, d));
   const absent = others.filter((s) => days.some((d) => wasAbsent(s, d))).length;
-  const inCase = others.filter((s) => s.openCases.length > 0).length;
+  // In a case now, or in one during this episode (a sibling's earlier case makes this one high too).
+  const inCase = others.filter((s) => s.openCases.length > 0 || (s.closedCases ?? []).some((c) => c.resolvedOn >= from)).length;
   return { count: others.length, absent, inCase };
 }
 
@@ -270,6 +271,38 @@ export async function reopeningWrites(
     ],
     queued: queued.length,
   };
+}
+
+/**
+ * A case about a child not at school follows the child to a school that enrols them (SPEC §3 rule 1):
+ * `not_returned` and `long_absence` are answered by a filed day present there, not by the enrolment.
+ * The new school (and its municipality) see and work the case, and its rektor is alerted.
+ */
+export async function followingWrites(
+  store: Store,
+  c: Case,
+  schoolId: string,
+  pupil: Pupil,
+  opts: { now: string; actor: Actor },
+): Promise<Write[]> {
+  if (c.schoolIds.includes(schoolId)) return [];
+  const withSchool: Case = { ...c, schoolIds: [...c.schoolIds, schoolId] };
+  const { case: moved, former } = relocated(withSchool, pupil, await schoolMunicipalities(store, withSchool));
+  const before = new Set(caseScopes(c));
+  const added = caseScopes(moved).filter((scope) => !before.has(scope));
+  const told: RecipientGroup[] = added.flatMap((scope): RecipientGroup[] =>
+    scope.startsWith("school:")
+      ? [{ scope, role: "rektor" }]
+      : scope.startsWith("municipality:")
+        ? [{ scope, role: "attendance_office" }]
+        : [],
+  );
+  const notifications = await queue(store, moved, "moved", told, pupil, opts.now);
+  return [
+    ...store.caseMoveWrites(c, moved, former, added),
+    ...notifications.map((n) => store.outboxWrite(n)),
+    store.auditWrite(pupil.pupilId, opts.actor, "case.followed", opts.now),
+  ];
 }
 
 /**

@@ -187,7 +187,7 @@ export interface Store {
   caseStepsWrite(c: Case, steps: string[], raise: boolean): Write;
   /** Opens again a case the data had resolved: same id, pointers back to open. */
   caseReopenWrites(c: Case, next: Case, steps: string[], now: string): Write[];
-  /** Moves a case to the pupil's new home (rule 6): the new scopes list it, the former ones keep a closed pointer. */
+  /** Moves a case to the pupil's new home or school (rules 1, 6): the new scopes list it, the former ones keep a closed pointer. */
   caseMoveWrites(c: Case, moved: Case, former: string[], added: string[]): Write[];
   getCases(ids: string[]): Promise<Case[]>;
   credentialWrites(c: { credentialId: string; scope: string }): Write[];

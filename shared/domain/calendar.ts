@@ -122,6 +122,20 @@ export function schoolDaysAfter(date: IsoDate, n: number, calendar: Calendar): I
   return null;
 }
 
+/**
+ * The n-th working day after a date (SPEC §5): a weekday that is not a public holiday. Offices and
+ * social services work through school breaks — when a child taken abroad is most at risk — so
+ * escalation counts these, not school days.
+ */
+export function workingDaysAfter(date: IsoDate, n: number): IsoDate {
+  let d = date;
+  for (let count = 0; count < n; ) {
+    d = addDays(d, 1);
+    if (!isWeekend(d) && !isPublicHoliday(d)) count++;
+  }
+  return d;
+}
+
 /** Checks a calendar year for the mistakes an office makes when typing one in. */
 export function calendarProblems(schoolYear: string, year: CalendarYear): { path: string; message: string }[] {
   const problems: { path: string; message: string }[] = [];

@@ -19,7 +19,7 @@
  * not filed proves nothing (rule 2).
  */
 import type { Step } from "./alerts.ts";
-import { type Calendar, isReturnDay, isSchoolDay, schoolDaysAfter, schoolDaysFrom } from "./calendar.ts";
+import { type Calendar, isReturnDay, isSchoolDay, schoolDaysAfter, schoolDaysFrom, workingDaysAfter } from "./calendar.ts";
 import { caseIdFor } from "./cases.ts";
 import { addDays, type IsoDate, maxDate, minDate, schoolYearOf, schoolYearRange } from "./dates.ts";
 import {
@@ -173,13 +173,16 @@ function returnPeriod(f: Facts, schoolId: string | null, start: IsoDate): IsoDat
   return schoolDaysFrom(start, f.settings.notReturnedDays, f.calendar(schoolId));
 }
 
-/** Present on a school day the pupil's school filed, or enrolled at another school: the pupil is back (rule 2). */
-function returnAnswer(f: Facts, episodeSchool: string | null, d: IsoDate, keptFrom: IsoDate): CaseOutcome | null {
+/**
+ * Present on a school day the pupil's school filed — whichever school it is: the pupil is back (rule
+ * 2). An enrolment elsewhere is no answer (SPEC §3 rule 1): a child taken abroad can be enrolled on
+ * paper; the case follows them until a school files a day they were there.
+ */
+function returnAnswer(f: Facts, _episodeSchool: string | null, d: IsoDate, keptFrom: IsoDate): CaseOutcome | null {
   const s = placementOn(f.pupil, d);
   if (s === "not_subject") return notSubjectOutcome(f.pupil, d);
   const school = schoolOn(f.pupil, d);
   if (school === null) return null;
-  if (school !== episodeSchool && s === "placed") return "enrolled";
   // A day whose absence is no longer kept proves nothing.
   const present = d >= keptFrom && !wasAbsent(f.pupil, d) && isSchoolDay(d, f.calendar(school)) && f.filed(school, d);
   return present ? "returned" : null;
@@ -568,16 +571,17 @@ export interface PupilDecision {
 }
 
 /**
- * Escalation steps due today on an open case (SPEC §5): timers count school days from the real day
- * it opened, or from its episode start when that is later — against today, never a sweep's date.
+ * Escalation steps due today on an open case (SPEC §5): timers count working days (weekdays that
+ * are not public holidays, school breaks included) from the real day it opened, or from its episode
+ * start when that is later — against today, never a sweep's date.
  */
-export function dueSteps(c: CaseView, today: IsoDate, calendar: Calendar, s: Settings): Step[] {
+export function dueSteps(c: CaseView, today: IsoDate, _calendar: Calendar, s: Settings): Step[] {
   const steps: Step[] = [];
   const base = maxDate(c.openedOn, c.episodeStart);
-  const unack = schoolDaysAfter(base, s.escalateUnacknowledgedDays, calendar);
-  if (c.status === "open" && unack && today >= unack) steps.push("unacknowledged");
-  const open = schoolDaysAfter(base, s.escalateOpenDays, calendar);
-  if (c.status !== "resolved" && open && today >= open) steps.push("still_open");
+  const unack = workingDaysAfter(base, s.escalateUnacknowledgedDays);
+  if (c.status === "open" && today >= unack) steps.push("unacknowledged");
+  const open = workingDaysAfter(base, s.escalateOpenDays);
+  if (c.status !== "resolved" && today >= open) steps.push("still_open");
   if (c.kind === "unverified_emigration" && c.evidenceExpires && today > c.evidenceExpires) steps.push("evidence_expired");
   return steps.filter((st) => !c.steps.includes(st));
 }
@@ -595,17 +599,15 @@ export function caseClock(
   const base = maxDate(c.openedOn, c.episodeStart);
   let ageSchoolDays = 0;
   for (let d = addDays(base, 1); d <= today; d = addDays(d, 1)) if (isSchoolDay(d, calendar)) ageSchoolDays++;
-  const candidates: { step: "unacknowledged" | "still_open"; on: IsoDate | null }[] = [
+  const candidates: { step: "unacknowledged" | "still_open"; on: IsoDate }[] = [
     ...(c.status === "open" && !c.steps.includes("unacknowledged")
-      ? [{ step: "unacknowledged" as const, on: schoolDaysAfter(base, s.escalateUnacknowledgedDays, calendar) }]
+      ? [{ step: "unacknowledged" as const, on: workingDaysAfter(base, s.escalateUnacknowledgedDays) }]
       : []),
     ...(c.status !== "resolved" && !c.steps.includes("still_open")
-      ? [{ step: "still_open" as const, on: schoolDaysAfter(base, s.escalateOpenDays, calendar) }]
+      ? [{ step: "still_open" as const, on: workingDaysAfter(base, s.escalateOpenDays) }]
       : []),
   ];
-  const next = candidates
-    .filter((x): x is { step: "unacknowledged" | "still_open"; on: IsoDate } => x.on !== null)
-    .sort((a, b) => a.on.localeCompare(b.on))[0];
+  const next = candidates.sort((a, b) => a.on.localeCompare(b.on))[0];
   return { ageSchoolDays, ...(next ? { nextEscalation: next } : {}) };
 }
 

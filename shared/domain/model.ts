@@ -191,6 +191,8 @@ export interface Pupil {
    */
   watchUntil?: IsoDate;
   registerConflicts?: RegisterConflict[];
+  /** Moves between municipalities here, by the home register (rule 6): from where, on which day. */
+  moves?: { from: string; to: string; on: IsoDate }[];
   /** The municipality of the school the pupil attends, watching pupils no register here knows. */
   schoolMunicipality?: string;
   version: number;

@@ -348,7 +348,8 @@ function releaseOutcome(ctx: ReleaseContext, req: ReleaseRequest): Omit<ReleaseD
     recordedBy: ctx.by,
     recordedAt: ctx.now,
     ...(EVIDENCE_VALIDITY_DAYS[req.evidence.kind]
-      ? { expires: addDays(ctx.today, EVIDENCE_VALIDITY_DAYS[req.evidence.kind] ?? 0) }
+      ? // Counted from the enrolment's end date (rule 4), not the day the release was recorded.
+        { expires: addDays(req.endDate, EVIDENCE_VALIDITY_DAYS[req.evidence.kind] ?? 0) }
       : {}),
   };
   const release: Release = {
@@ -498,7 +499,10 @@ function completionPlausible(ctx: ReleaseContext, endDate: IsoDate): void {
 
 function registerRelease(ctx: ReleaseContext, req: ReleaseRequest, end: () => Enrolment): Omit<ReleaseDecision, "next"> {
   const expected = REGISTER_REASONS[req.reason];
-  if (ctx.register !== expected && !ctx.overridden) {
+  // A move the home register made while the pupil was enrolled here: the child is resident in the new
+  // municipality now (rule 6), and that is the register's word that they moved out.
+  const movedAway = req.reason === "moved_out" && (ctx.pupil.moves ?? []).some((mv) => mv.on >= ctx.enrolment.startDate);
+  if (ctx.register !== expected && !movedAway && !ctx.overridden) {
     throw refuse.conflict(
       "evidence_not_in_register",
       `The stored population register does not show the pupil as ${expected}. Wait for the register to be updated, or use another reason.`,

@@ -126,6 +126,7 @@ export function applyRegisterRecord(
       protectedIdentity:
         existing.protectedIdentity || (record.protectedIdentity ?? false) || (pending?.protectedIdentity ?? false),
     };
+    pupil.moves = [...(existing.moves ?? []), { from: kommunkod, to, on: record.statusDate ?? today }];
     if (pending?.district) pupil.district = pending.district;
     else delete pupil.district;
     if (pending?.householdId) pupil.householdId = pending.householdId;

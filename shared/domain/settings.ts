@@ -11,7 +11,7 @@ export interface Settings {
   absenceWindow: number;
   /** The roster's mark for the mentor's first mapping (no case). */
   mentorShare: number;
-  /** Escalation to social services: not acknowledged after N school days, still open after M. */
+  /** Escalation to social services: not acknowledged after N working days, still open after M (SPEC §5). */
   escalateUnacknowledgedDays: number;
   escalateOpenDays: number;
   /** Statistics (SPEC §9): the smallest group whose figures are shown; never below 5. */

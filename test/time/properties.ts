@@ -11,14 +11,20 @@
  *  c. a sweep run again for the same date opens, resolves and queues nothing;
  *  d. no case is resolved by a fact about a data day before its episode start, and the fact holds;
  *  e. no case opens for a condition the data already answers;
- *  f. escalation counts real school days from `openedOn` (or the episode start), never in the future;
+ *  f. escalation counts working days from `openedOn` (or the episode start), never in the future;
  *  g. a case is `high` whenever rule 5 says so, and never goes back to `normal`;
  *  h. a case follows the child's home municipality and district; a move only on the register's word.
  *
  * The oracles below are written from the SPEC, day by day, apart from detection's own code.
  */
 import fc from "fast-check";
-import { isSchoolDay, lastSchoolDays, latestReturnPeriod, schoolDaysAfter } from "../../shared/domain/calendar.ts";
+import {
+  isSchoolDay,
+  lastSchoolDays,
+  latestReturnPeriod,
+  schoolDaysAfter,
+  workingDaysAfter,
+} from "../../shared/domain/calendar.ts";
 import { addDays, type IsoDate, isWeekend, maxDate, minDate } from "../../shared/domain/dates.ts";
 import type { Case, CaseKind, Pupil, RiskFlag } from "../../shared/domain/model.ts";
 import { enrolmentOn, placementOn, wasAbsent } from "../../shared/domain/placement.ts";
@@ -88,13 +94,13 @@ function answersOn(snap: Snapshot, p: Pupil, c: Pick<Case, "kind" | "episodeStar
     case "release_without_destination":
       return state === "placed";
     case "not_returned": {
-      const school = enrolmentOn(p, c.episodeStart)?.schoolId ?? c.schoolIds[0] ?? null;
       // Any filed day present from the episode's start proves a return (SPEC §4 Time, rule 2): a
       // day of the return period the school corrects to present means the trigger never held.
       if (d < c.episodeStart) return false;
       const at = enrolmentOn(p, d)?.schoolId;
       if (!at) return false;
-      if (at !== school && state === "placed") return true;
+      // An enrolment elsewhere answers nothing (SPEC §3 rule 1): the case follows the child, and a
+      // day its new school files them present answers it.
       const filed = snap.filed.get(schoolIxOf(at))?.has(d) ?? false;
       return filed && isSchoolDay(d, calendarOfSchool(at, p)) && !wasAbsent(p, d);
     }
@@ -214,9 +220,9 @@ function transitions(w: World, before: Snapshot, after: Snapshot, today: IsoDate
     for (const step of c.steps.slice(was?.steps.length ?? 0)) {
       if (step !== "unacknowledged" && step !== "still_open") continue;
       const n = step === "unacknowledged" ? S.escalateUnacknowledgedDays : S.escalateOpenDays;
-      const at = enrolmentOn(p, today)?.schoolId ?? null;
-      const due = schoolDaysAfter(maxDate(seen, c.episodeStart), n, calendarOfSchool(at, p));
-      if (!due || today < due) fail(`(f) ${w.name}: ${step} on ${today}, due ${due}`, c);
+      // SPEC §5: working days — weekdays that are not public holidays, school breaks included.
+      const due = workingDaysAfter(maxDate(seen, c.episodeStart), n);
+      if (today < due) fail(`(f) ${w.name}: ${step} on ${today}, due ${due}`, c);
     }
     if (was?.severity === "high" && c.severity !== "high") fail(`(g) ${w.name}: case went back to normal`, c);
     if (c.severity === "high") m.everHigh.add(`${w.name}|${c.caseId}`);

@@ -567,9 +567,10 @@ export class DynamoStore extends Table implements Store {
         Update: {
           TableName: this.table,
           Key: keys.case(c.caseId),
-          UpdateExpression: "SET municipalities = :m, district = :d, formerScopes = :f, version = version + :one",
+          UpdateExpression: "SET schoolIds = :s, municipalities = :m, district = :d, formerScopes = :f, version = version + :one",
           ConditionExpression: "version = :v",
           ExpressionAttributeValues: {
+            ":s": moved.schoolIds,
             ":m": moved.municipalities,
             ":d": moved.district ?? null,
             ":f": moved.formerScopes ?? [],

@@ -1,0 +1,149 @@
+/**
+ * Issue 17: detection in the corners of a real year — each story as an attendance officer lived it,
+ * end to end against DynamoDB Local, and what SPEC §3, §4 Time and §5 now say must happen.
+ */
+import { beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { dailyJob } from "../shared/app/sweep.ts";
+import { api, CALENDAR_2026_27, fileDay, key, municipalityFixture, pnr, scanAll, setToday, store, useTable } from "./helpers.ts";
+
+useTable();
+type Fixture = Awaited<ReturnType<typeof municipalityFixture>>;
+let m: Fixture;
+
+beforeAll(async () => {
+  setToday("2026-08-14");
+  m = await municipalityFixture("0180");
+  await api("PUT", "/v1/contacts/soc-corners", {
+    key: m.social,
+    body: { name: "Soc", role: "social_services", scope: `social:${m.district}`, email: "soc.corners@example.se" },
+  });
+});
+beforeEach(() => setToday("2026-09-14"));
+
+const enrol = (k: string, schoolId: string, body: Record<string, unknown>) =>
+  api("POST", `/v1/schools/${schoolId}/enrolments`, { key: k, body });
+const release = (k: string, schoolId: string, enrolmentId: string, body: Record<string, unknown>) =>
+  api("POST", `/v1/schools/${schoolId}/enrolments/${enrolmentId}/release`, { key: k, body });
+const report = async (k: string, schoolId: string, date: string, absent: string[]) => {
+  const r = await api("POST", `/v1/schools/${schoolId}/absence`, {
+    key: k,
+    body: { date, absent: absent.map((pupilId) => ({ pupilId, kind: "unexcused" })) },
+  });
+  expect(r.status, JSON.stringify(r.body)).toBe(200);
+};
+const sweep = async (asOf: string, kod = m.kommunkod, k = m.muni) => {
+  const r = await api("POST", `/v1/municipalities/${kod}/sweeps`, { key: k, body: { asOf } });
+  expect(r.status, JSON.stringify(r.body)).toBe(200);
+  return r.body;
+};
+const openOf = async (pupilId: string) => (await store().getPupil(pupilId))?.openCases ?? [];
+
+describe("issue 17", () => {
+  it("5. a paper transfer does not close not_returned: the case follows the child to the new school until it files her present", async () => {
+    const [a, b] = [await m.newSchool(), await m.newSchool("independent")];
+    await api("PUT", `/v1/contacts/rektor-${b.schoolId}`, {
+      key: m.muni,
+      body: { name: "Rektor B", role: "rektor", scope: `school:${b.schoolId}`, email: `rektor@${b.schoolId}.se` },
+    });
+    setToday("2026-10-01");
+    const personnummer = pnr("2015-03-21");
+    const pupilId = await m.resident(personnummer);
+    await enrol(a.key, a.schoolId, { personnummer, grade: "5", startDate: "2026-08-17" });
+    // Away the first three school days after höstlov.
+    for (const day of ["2026-11-02", "2026-11-03", "2026-11-04"]) {
+      setToday(day);
+      await report(a.key, a.schoolId, day, [pupilId]);
+    }
+    setToday("2026-11-05");
+    await sweep("2026-11-05");
+    const [c] = await openOf(pupilId);
+    expect(c?.kind).toBe("not_returned");
+    // Another school enrols her (a transfer on paper) and files her absent three days.
+    setToday("2026-11-06");
+    const e = await enrol(b.key, b.schoolId, { personnummer, grade: "5", startDate: "2026-11-09" });
+    expect(e.status).toBe(201);
+    for (const day of ["2026-11-09", "2026-11-10", "2026-11-11"]) {
+      setToday(day);
+      await report(b.key, b.schoolId, day, [pupilId]);
+    }
+    setToday("2026-11-12");
+    await sweep("2026-11-12");
+    const still = await store().getCase(c?.caseId ?? "");
+    expect(still?.status).toBe("open");
+    // The case is the new school's too: it sees it, and its rektor was told.
+    expect(still?.schoolIds).toContain(b.schoolId);
+    expect((await api("GET", `/v1/cases/${c?.caseId}`, { key: b.key })).status).toBe(200);
+    const told = (await scanAll()).filter(
+      (i) => i.caseId === c?.caseId && i.step === "moved" && i.recipient === `school:${b.schoolId}#rektor`,
+    );
+    expect(told.length).toBeGreaterThan(0);
+    // A day the new school files her present answers it.
+    await report(b.key, b.schoolId, "2026-11-12", []);
+    setToday("2026-11-13");
+    await sweep("2026-11-13");
+    expect(await store().getCase(c?.caseId ?? "")).toMatchObject({ status: "resolved", outcome: "returned" });
+  });
+
+  it("8. escalation counts working days: a case opened just before jullov reaches social services during the break", async () => {
+    const s = await m.newSchool();
+    setToday("2026-12-17");
+    const personnummer = pnr("2015-03-22");
+    const pupilId = await m.resident(personnummer);
+    const e = await enrol(s.key, s.schoolId, { personnummer, grade: "5", startDate: "2026-08-17" });
+    await fileDay(s.key, s.schoolId, "2026-12-16");
+    const r = await release(s.key, s.schoolId, e.body.enrolmentId, {
+      endDate: "2026-12-17",
+      reason: "emigrated",
+      evidence: { kind: "guardian_certificate", reference: "intyg" },
+    });
+    expect(r.status).toBe(200);
+    const [c] = await openOf(pupilId);
+    // Monday 21 December, in jullov: one working day after the episode's start, not acknowledged.
+    setToday("2026-12-21");
+    await sweep("2026-12-21");
+    const escalated = await store().getCase(c?.caseId ?? "");
+    expect(escalated?.steps).toContain("unacknowledged");
+    const told = (await scanAll()).filter((i) => i.caseId === c?.caseId && i.step === "unacknowledged");
+    expect(told.map((n) => n.recipient)).toContain(`social:${m.district}#social_services`);
+    // The certificate's expiry counts from the end date (rule 4).
+    expect(escalated?.evidenceExpires).toBe("2027-03-17");
+  });
+
+  it("3. register messages in either order: the child and the open case land in the new municipality", async () => {
+    const other = "0181";
+    const otherMuni = await key(`municipality:${other}`);
+    await api("PUT", `/v1/municipalities/${other}/calendar/2026-27`, { key: otherMuni, body: CALENDAR_2026_27 });
+    const s = await m.newSchool();
+    // Schools first: enrolled at a 0180 school; the home register says moved out to 0181; the school
+    // then releases her as transferred, with no receiving school.
+    const personnummer = pnr("2014-04-14");
+    const pupilId = await m.resident(personnummer);
+    const e = await enrol(s.key, s.schoolId, { personnummer, grade: "6", startDate: "2026-08-17" });
+    await m.register([
+      { personnummer, givenName: "A", familyName: "B", district: m.district, status: "moved_out", toMunicipality: other },
+    ]);
+    expect((await store().getPupil(pupilId))?.homeMunicipality).toBe(other);
+    // Her old school's release as moved out rests on that move (no "wait for the register").
+    const moved = await release(s.key, s.schoolId, e.body.enrolmentId, { endDate: "2026-09-14", reason: "moved_out" });
+    expect(moved.status).toBe(200);
+    // Now she is resident in 0181 with no school: 0181's sweep opens unplaced for her.
+    // The next morning's daily job (the enrolment has ended) and sweep, in 0181.
+    setToday("2026-09-16");
+    await dailyJob(store(), other, "2026-09-16");
+    await sweep("2026-09-16", other, otherMuni);
+    expect((await openOf(pupilId)).map((c) => c.kind)).toContain("unplaced");
+  });
+
+  it("7. a certificate emigration on a day whose last school day is not filed waits until it is", async () => {
+    const s = await m.newSchool();
+    setToday("2026-12-02");
+    const personnummer = pnr("2015-03-23");
+    const pupilId = await m.resident(personnummer);
+    const e = await enrol(s.key, s.schoolId, { personnummer, grade: "5", startDate: "2026-08-17" });
+    const body = { endDate: "2026-12-02", reason: "emigrated", evidence: { kind: "guardian_certificate", reference: "x" } };
+    expect((await release(s.key, s.schoolId, e.body.enrolmentId, body)).body.code).toBe("last_day_not_reported");
+    // The school files 1 December with the child absent: the release is locked.
+    await report(s.key, s.schoolId, "2026-12-01", [pupilId]);
+    expect((await release(s.key, s.schoolId, e.body.enrolmentId, body)).body.code).toBe("release_locked");
+  });
+});
