@@ -3,6 +3,7 @@
  * end to end against DynamoDB Local, and what SPEC §3, §4 Time and §5 now say must happen.
  */
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { runDailySweep } from "../shared/app/jobs.ts";
 import { dailyJob } from "../shared/app/sweep.ts";
 import { api, CALENDAR_2026_27, fileDay, key, municipalityFixture, pnr, scanAll, setToday, store, useTable } from "./helpers.ts";
 
@@ -145,5 +146,28 @@ describe("issue 17", () => {
     // The school files 1 December with the child absent: the release is locked.
     await report(s.key, s.schoolId, "2026-12-01", [pupilId]);
     expect((await release(s.key, s.schoolId, e.body.enrolmentId, body)).body.code).toBe("release_locked");
+  });
+
+  it("4. an outage longer than the absence signal loses nothing: the catch-up keeps the child in view until a sweep has run", async () => {
+    const own = await municipalityFixture("0186");
+    const s = await own.newSchool();
+    setToday("2027-01-08");
+    const personnummer = pnr("2015-03-24");
+    const pupilId = await own.resident(personnummer);
+    await enrol(s.key, s.schoolId, { personnummer, grade: "5", startDate: "2026-08-17" });
+    // The runs stop after 10 January; the pupil is away the first three school days after jullov.
+    await store().setJobState("daily", "0186", "2027-01-10");
+    await store().setJobState("sweep", "0186", "2027-01-08");
+    for (const day of ["2027-01-11", "2027-01-12", "2027-01-13"]) {
+      setToday(day);
+      await report(s.key, s.schoolId, day, [pupilId]);
+    }
+    // 62 days later the morning runs again: the daily job catches up every day, then the sweep.
+    setToday("2027-03-16");
+    const run = await runDailySweep(store(), new Date("2027-03-16T05:30:00Z"), { municipalities: ["0186"] });
+    expect(run.sweeps["0186"]?.read.candidates).toBeGreaterThanOrEqual(1);
+    expect((await openOf(pupilId)).map((c) => c.kind)).toContain("not_returned");
+    // Once a sweep has seen the signal, the next watch's end lets the pupil go as before.
+    expect((await store().getPupil(pupilId))?.watchUntil).toBe("2027-03-16");
   });
 });

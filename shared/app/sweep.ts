@@ -286,7 +286,7 @@ export async function dailyJob(
   kommunkod: string,
   today: IsoDate,
 ): Promise<{ from: IsoDate; days: number; pupils: number }> {
-  const state = await store.jobState("daily", kommunkod);
+  const [state, swept] = await Promise.all([store.jobState("daily", kommunkod), store.jobState("sweep", kommunkod)]);
   // A municipality's first run looks a month back; after that, every day since the last completed one.
   const from = state?.lastDate ? addDays(state.lastDate, 1) : addDays(today, -31);
   let days = 0;
@@ -299,7 +299,11 @@ export async function dailyJob(
       store.withRetry(async () => {
         const pupil = await store.getPupil(pupilId);
         if (!pupil) return;
-        await store.commit([store.pupilWrite(pupil, today, false)]);
+        // A watch that ends before any sweep ran through it (an outage, a summer) lasts until one has:
+        // no signal the sweep needs expires while the job catches up (SPEC §4 Time, rule 7).
+        const unseen = pupil.watchUntil !== undefined && pupil.watchUntil < today && (swept?.lastDate ?? "") < pupil.watchUntil;
+        const next = unseen ? { ...pupil, watchUntil: today } : pupil;
+        await store.commit([store.pupilWrite(next, today, false), ...watchAgenda(store, pupil, next, today)]);
       }),
     );
     pupils += due.length;
