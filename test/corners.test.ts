@@ -170,4 +170,59 @@ describe("issue 17", () => {
     // Once a sweep has seen the signal, the next watch's end lets the pupil go as before.
     expect((await store().getPupil(pupilId))?.watchUntil).toBe("2027-03-16");
   });
+
+  it("6. a silent school is seen, and a closing school's pupils fall under the lock", async () => {
+    const own = await municipalityFixture("0187");
+    const s = await own.newSchool();
+    setToday("2026-09-01");
+    const ids: string[] = [];
+    for (const birth of ["2015-03-25", "2015-03-26"]) {
+      const id = await own.resident(pnr(birth));
+      await enrol(s.key, s.schoolId, { pupilId: id, grade: "5", startDate: "2026-08-17" });
+      ids.push(id);
+    }
+    // The school stops filing after 4 September; on Friday 11 September five school days are unfiled.
+    await store().setJobState("daily", "0187", "2026-09-10");
+    await store().setJobState("sweep", "0187", "2026-09-10");
+    for (const day of ["2026-09-02", "2026-09-03", "2026-09-04"]) {
+      setToday(day);
+      await report(s.key, s.schoolId, day, []);
+    }
+    // Friday 11 September: four school days unfiled (7–10): nothing yet.
+    setToday("2026-09-11");
+    await runDailySweep(store(), new Date("2026-09-11T04:30:00Z"), { municipalities: ["0187"] });
+    expect(await store().notices(`school:${s.schoolId}`)).toEqual([]);
+    // Monday 14 September: five (7–11): the school and its office are told.
+    setToday("2026-09-14");
+    await runDailySweep(store(), new Date("2026-09-14T04:30:00Z"), { municipalities: ["0187"] });
+    const told = await store().notices(`school:${s.schoolId}`);
+    expect(
+      told
+        .filter((n) => n.step === "school_silent")
+        .map((n) => n.recipient)
+        .sort(),
+    ).toEqual([`municipality:0187#attendance_office`, `school:${s.schoolId}#rektor`].sort());
+    expect(told.every((n) => !/Testa|\d{12}/.test(n.text))).toBe(true);
+    // Told once for that silence, not every morning.
+    setToday("2026-09-15");
+    await runDailySweep(store(), new Date("2026-09-15T04:30:00Z"), { municipalities: ["0187"] });
+    expect((await store().notices(`school:${s.schoolId}`)).filter((n) => n.step === "school_silent")).toHaveLength(2);
+
+    // The school closes on 30 September: its pupils are pending release from 1 October, and a child
+    // no school takes in opens release_without_destination after the grace.
+    const closing = await api("PUT", `/v1/schools/${s.schoolId}`, {
+      key: own.ops,
+      body: { name: `Skola ${s.schoolId}`, organiserType: "municipal", municipality: "0187", closedOn: "2026-09-30" },
+    });
+    expect(closing.status).toBe(200);
+    setToday("2026-10-01");
+    const [first] = ids as [string];
+    expect((await api("GET", `/v1/pupils/${first}`, { key: own.muni })).body.placement).toBe("pending_release");
+    expect((await enrol(s.key, s.schoolId, { pupilId: first, grade: "5", startDate: "2026-10-01" })).body.code).toBe(
+      "school_closed",
+    );
+    setToday("2026-10-09");
+    await runDailySweep(store(), new Date("2026-10-09T04:30:00Z"), { municipalities: ["0187"] });
+    expect((await openOf(first)).map((c) => c.kind)).toContain("release_without_destination");
+  });
 });

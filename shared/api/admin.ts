@@ -4,6 +4,7 @@ import { notifierFromEnv } from "../adapters/notify.ts";
 import { stageSecret } from "../adapters/secrets.ts";
 import { municipalityContacts, withSubscriptionStates } from "../app/contacts.ts";
 import type { Notifier, Store } from "../app/ports.ts";
+import { closeSchool } from "../app/schoolwatch.ts";
 import { type Notification, notificationId } from "../domain/alerts.ts";
 import { calendarProblems, changedPastDays } from "../domain/calendar.ts";
 import type { School } from "../domain/model.ts";
@@ -110,6 +111,10 @@ export const adminRoutes = guarded<"admin">({
     }
     const school: School = { schoolId, ...body };
     await ctx.store.saveSchool(school, by(ctx));
+    // A school that closes (SPEC §2): its enrolments still active after its last day are pending release.
+    if (school.closedOn && school.closedOn !== existing?.closedOn) {
+      await closeSchool(ctx.store, { ...school, closedOn: school.closedOn }, ctx.actor, { now: ctx.now, today: ctx.today });
+    }
     return { status: existing ? 200 : 201, body: school };
   },
 

@@ -31,6 +31,12 @@ export interface EnrolmentInput {
 
 /** Rule 1. Returns 201 for a new enrolment and 200 when the same enrolment was already made. */
 export async function enrol(ctx: Ctx, school: School, input: EnrolmentInput): Promise<{ status: 200 | 201; body: unknown }> {
+  if (school.closedOn && input.startDate > school.closedOn) {
+    throw problems.conflict(
+      "school_closed",
+      `This school unit closes on ${school.closedOn}: it takes no pupil from after that day.`,
+    );
+  }
   return ctx.store.withRetry(async () => {
     const found = await resolvePupil(ctx, input, true);
     if (!found) throw problems.notFound("pupil; enrol by personnummer, or check the pupilId");

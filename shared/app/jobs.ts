@@ -17,6 +17,7 @@ import { type DispatchResult, dispatch } from "./dispatch.ts";
 import { runExport } from "./exports.ts";
 import { inParallel } from "./parallel.ts";
 import type { Actor, Notifier, Store, WorkItem, WorkQueue } from "./ports.ts";
+import { silentSchools } from "./schoolwatch.ts";
 import { periodsOf, publishStatistics } from "./statistics.ts";
 import { dailyJob, type SweepSummary, sweep } from "./sweep.ts";
 
@@ -85,6 +86,8 @@ export async function escalationKickoff(store: Store, queue: WorkQueue, now: Dat
 export interface WorkOutcome {
   kommunkod: string;
   daily?: Awaited<ReturnType<typeof dailyJob>>;
+  /** Schools told this morning that they filed no report for five school days. */
+  silentSchools?: number;
   sweep?: SweepSummary;
   /** The sweep could not run: no calendar covers today's school year (alarmed on). */
   skipped?: true;
@@ -130,6 +133,8 @@ export async function runWorkItem(
   if (item.job === "morning") {
     outcome.daily = await dailyJob(store, kod, today);
     logger.info("daily job done", { kommunkod: kod, today, ...outcome.daily });
+    // A school that files nothing for five school days is seen (SPEC §4 Time, rule 10).
+    if (!isWeekend(today)) outcome.silentSchools = await silentSchools(store, kod, today, nowIso);
     if (notifier) outcome.unreached = await checkContacts(store, notifier, kod, now);
   }
   // The sweep runs on weekdays: the day it runs decides, whatever day the item was queued.

@@ -263,6 +263,8 @@ export interface School {
   municipality: string;
   /** The school form (SPEC §2); `grundskola` when not given. */
   schoolForm?: "grundskola" | "anpassad_grundskola" | "specialskola" | "sameskola";
+  /** The day the school closes (SPEC §2): its enrolments still active after it are pending release. */
+  closedOn?: IsoDate;
 }
 
 /** The case kinds one open case covers between them: an unverified emigration watches the child instead of an unplaced case. */

@@ -225,6 +225,32 @@ export function decideEnrolment(
   return { created, ended, next };
 }
 
+/**
+ * A school that closes (SPEC §2): an enrolment still active after its last day becomes pending
+ * release from the day after — the lock, so no child stays placed at a school that no longer exists
+ * and a child no school takes in opens `release_without_destination`. Null when nothing changes.
+ */
+export function closingSchool(
+  pupil: Pupil,
+  enrolment: Enrolment,
+  closedOn: IsoDate,
+  meta: { now: string; by: string },
+): { enrolment: Enrolment; next: Pupil } | null {
+  if (enrolment.status !== "active" || enrolment.startDate > closedOn) return null;
+  if (enrolment.endDate !== undefined && enrolment.endDate <= closedOn) return null;
+  const e: Enrolment = {
+    ...enrolment,
+    status: "pending_release",
+    release: { endDate: closedOn, reason: "transfer", requestedAt: meta.now, requestedBy: meta.by },
+    pendingFrom: addDays(closedOn, 1),
+  };
+  const next: Pupil = {
+    ...pupil,
+    enrolments: pupil.enrolments.map((x) => (x.enrolmentId === e.enrolmentId ? summarise(e) : x)),
+  };
+  return { enrolment: e, next };
+}
+
 /** Rule 6 needs the last school day before the request; without a calendar, the last weekday that is not a public holiday. */
 export function lastSchoolDayBefore(date: IsoDate, calendar: Calendar): IsoDate {
   const known = calendar[schoolYearOf(addDays(date, -1))] ? previousSchoolDay(date, calendar) : null;

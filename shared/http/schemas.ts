@@ -92,6 +92,8 @@ export const SchoolBody = z.strictObject({
   municipality: KommunkodSchema,
   /** SPEC §2: `grundskola` when left out. */
   schoolForm: opt(z.enum(SCHOOL_FORMS)),
+  /** SPEC §2: the day the school closes; every enrolment still active after it becomes pending_release (the lock). */
+  closedOn: opt(IsoDateSchema),
 });
 
 export const ContactBody = z

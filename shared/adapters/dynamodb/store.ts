@@ -926,8 +926,15 @@ export class DynamoStore extends Table implements Store {
   async schoolsIn(kommunkod: string): Promise<School[]> {
     const found = await this.queryAll<Item>("gsi1", keys.municipalitySchools(kommunkod));
     return found.items.map((i) => {
-      const { schoolId, name, organiserType, municipality, schoolForm } = i as unknown as School;
-      return { schoolId, name, organiserType, municipality, ...(schoolForm ? { schoolForm } : {}) };
+      const { schoolId, name, organiserType, municipality, schoolForm, closedOn } = i as unknown as School;
+      return {
+        schoolId,
+        name,
+        organiserType,
+        municipality,
+        ...(schoolForm ? { schoolForm } : {}),
+        ...(closedOn ? { closedOn } : {}),
+      };
     });
   }
 

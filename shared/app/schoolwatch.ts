@@ -1,0 +1,129 @@
+/**
+ * Schools the watch must not lose sight of (SPEC §2, §4 Time rule 10): a school that closes — its
+ * enrolments still active after its last day become pending release, the lock — and a school that
+ * falls silent, filing no absence report for five school days in a row while it has pupils (a day
+ * not filed proves nothing, so silence must not go unnoticed: the school and its office are told).
+ */
+import { type Notification, notificationId } from "../domain/alerts.ts";
+import { calendarDates, covers, lastSchoolDays } from "../domain/calendar.ts";
+import { type IsoDate, schoolYearOf } from "../domain/dates.ts";
+import type { School } from "../domain/model.ts";
+import { closingSchool, enrolmentCovers } from "../domain/placement.ts";
+import { pupilChangeWrites } from "./casework.ts";
+import { inParallel } from "./parallel.ts";
+import type { Actor, Store } from "./ports.ts";
+
+/** School days in a row without a report after which a school and its office are told. */
+export const SILENT_SCHOOL_DAYS = 5;
+/** School days looked back to find where a silence began (it is told once, however long it lasts). */
+const SILENCE_LOOKBACK = 60;
+
+/** Applies a school's closing (SPEC §2): every enrolment active after `closedOn` becomes pending release. */
+export async function closeSchool(
+  store: Store,
+  school: School & { closedOn: IsoDate },
+  actor: Actor,
+  at: { now: string; today: IsoDate },
+): Promise<{ pending: number }> {
+  const enrolments = (await store.schoolEnrolments(school.schoolId)).filter((e) => e.status === "active");
+  let pending = 0;
+  await inParallel(enrolments, 8, (e) =>
+    store.withRetry(async () => {
+      const [pupil, enrolment] = await Promise.all([store.getPupil(e.pupilId), store.getEnrolment(e.pupilId, e.enrolmentId)]);
+      if (!pupil || !enrolment) return;
+      const d = closingSchool(pupil, enrolment, school.closedOn, { now: at.now, by: "system:school_closed" });
+      if (!d) return;
+      const change = await pupilChangeWrites(store, {
+        before: pupil,
+        after: d.next,
+        resolutions: [],
+        today: at.today,
+        now: at.now,
+      });
+      await store.commit([
+        ...change.items,
+        store.enrolmentWrite(d.enrolment, { created: false }),
+        store.auditWrite(pupil.pupilId, actor, "release.school_closed", at.now),
+        // The pupil's placement changes the day after the school's last: the daily job refreshes the index then.
+        ...store.agendaWrites(change.next, [{ date: d.enrolment.pendingFrom ?? at.today, reason: "school-closed" }], at.today),
+      ]);
+      pending++;
+    }),
+  );
+  await store.commit(
+    ["rektor", "attendance_office"].map((role) =>
+      store.outboxWrite(
+        schoolNotice(school, role as "rektor" | "attendance_office", "school_closed", school.closedOn, at.now, {
+          sv: `Skolenheten ${school.name} (${school.schoolId}) stänger ${school.closedOn}. ${pending} elev(er) skrivs ut med låset: de är skolans ansvar tills en annan skola skriver in dem.`,
+          en: `The school unit ${school.name} (${school.schoolId}) closes on ${school.closedOn}. ${pending} pupil(s) are released under the lock: they stay the school's responsibility until another school enrols them.`,
+        }),
+      ),
+    ),
+  );
+  return { pending };
+}
+
+/**
+ * The municipality's schools that have pupils and filed no absence report for the last five school
+ * days (by their calendars): each is told, with its office, once for each silence. Counts only.
+ */
+export async function silentSchools(store: Store, kommunkod: string, today: IsoDate, now: string): Promise<number> {
+  let silent = 0;
+  const schools = (await store.schoolsIn(kommunkod)).filter((s) => !s.closedOn || s.closedOn >= today);
+  await inParallel(schools, 8, async (school) => {
+    const calendar = await store.calendarFor(school, kommunkod, calendarDates(today));
+    if (!covers(today, calendar)) return;
+    // The school days before today, newest first, far enough back to find where the silence began.
+    const back = lastSchoolDays(today, SILENCE_LOOKBACK, calendar);
+    const days = back.slice(0, SILENT_SCHOOL_DAYS);
+    if (days.length < SILENT_SCHOOL_DAYS) return;
+    const filed = await store.filedDays(school.schoolId, [...new Set(back.map(schoolYearOf))]);
+    if (days.some((d) => filed.has(d))) return;
+    const enrolled = (await store.schoolEnrolments(school.schoolId)).some((e) => days.every((d) => enrolmentCovers(e, d)));
+    if (!enrolled) return;
+    // Once for each silence: named by its first unfiled day (the school day after the last report).
+    const lastFiled = back.findIndex((d) => filed.has(d));
+    const since = (lastFiled > 0 ? back[lastFiled - 1] : back.at(-1)) as IsoDate;
+    const told = await store.notices(`school:${school.schoolId}`);
+    const notices = (["rektor", "attendance_office"] as const).map((role) =>
+      schoolNotice(school, role, "school_silent", since, now, {
+        sv: `Skolenheten ${school.name} (${school.schoolId}) har inte rapporterat frånvaro för de senaste ${SILENT_SCHOOL_DAYS} skoldagarna (från ${since}). En dag som inte rapporteras visar inte att någon var där: rapportera dagarna, även när alla var på plats.`,
+        en: `The school unit ${school.name} (${school.schoolId}) has not reported absence for the last ${SILENT_SCHOOL_DAYS} school days (from ${since}). A day not reported proves nobody was there: report the days, also when everyone was present.`,
+      }),
+    );
+    const fresh = notices.filter((n) => !told.some((t) => t.notificationId === n.notificationId));
+    if (fresh.length === 0) return;
+    await store.commit(fresh.map((n) => store.outboxWrite(n)));
+    silent++;
+  });
+  return silent;
+}
+
+/** A notice about a school (to its rektor, or to its municipality's office): the school, never a pupil. */
+function schoolNotice(
+  school: School,
+  role: "rektor" | "attendance_office",
+  step: string,
+  on: IsoDate,
+  now: string,
+  text: { sv: string; en: string },
+): Notification {
+  const scope = role === "rektor" ? `school:${school.schoolId}` : `municipality:${school.municipality}`;
+  const ref = `school:${school.schoolId}`;
+  return {
+    notificationId: notificationId(ref, step, on, role),
+    noticeRef: ref,
+    step,
+    channel: "email",
+    recipient: `${scope}#${role}`,
+    scope,
+    role,
+    subject: step === "school_silent" ? "Elevvakt: ingen frånvarorapport på fem skoldagar" : "Elevvakt: en skolenhet stänger",
+    text: `${text.sv}\n\n${text.en}`,
+    status: "pending",
+    attempts: 0,
+    attemptLog: [],
+    createdAt: now,
+    nextAttemptAt: now,
+  };
+}
