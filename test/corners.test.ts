@@ -225,4 +225,108 @@ describe("issue 17", () => {
     await runDailySweep(store(), new Date("2026-10-09T04:30:00Z"), { municipalities: ["0187"] });
     expect((await openOf(first)).map((c) => c.kind)).toContain("release_without_destination");
   });
+
+  /** A municipality with schools and residents but no calendar yet (0182 in the stories). */
+  async function withoutCalendar(kod: string) {
+    const ops = await key("ops");
+    const muni = await key(`municipality:${kod}`);
+    const schoolId = `${kod}0001`;
+    const put = await api("PUT", `/v1/schools/${schoolId}`, {
+      key: ops,
+      body: { name: `Friskola ${kod}`, organiserType: "independent", municipality: kod },
+    });
+    expect(put.status).toBe(201);
+    return { kod, ops, muni, schoolId, school: await key(`school:${schoolId}`), district: `${kod}-centrum` };
+  }
+  const weekdays = (from: string, to: string) => {
+    const out: string[] = [];
+    for (let d = new Date(`${from}T12:00:00Z`); d <= new Date(`${to}T12:00:00Z`); d.setUTCDate(d.getUTCDate() + 1)) {
+      if (d.getUTCDay() !== 0 && d.getUTCDay() !== 6) out.push(d.toISOString().slice(0, 10));
+    }
+    return out;
+  };
+
+  it("1. a calendar typed in late, and a threshold lowered, apply to the absence already reported", async () => {
+    const m2 = await withoutCalendar("0188");
+    setToday("2026-10-01");
+    const ids: string[] = [];
+    for (const birth of ["2015-04-01", "2015-04-02"]) {
+      const personnummer = pnr(birth);
+      const r = await api("POST", `/v1/municipalities/${m2.kod}/population`, {
+        key: m2.muni,
+        body: { records: [{ personnummer, givenName: "T", familyName: "T", district: m2.district, status: "resident" }] },
+      });
+      ids.push(r.body.results[0].pupilId);
+      await enrol(m2.school, m2.schoolId, { personnummer, grade: "5", startDate: "2026-08-17" });
+    }
+    // Both away 2–6 November, reported day by day; the municipality has no calendar.
+    for (const day of weekdays("2026-11-02", "2026-11-06")) {
+      setToday(day);
+      await report(m2.school, m2.schoolId, day, ids);
+    }
+    setToday("2026-11-09");
+    const early = await api("POST", `/v1/municipalities/${m2.kod}/sweeps`, { key: m2.muni, body: { asOf: "2026-11-09" } });
+    expect(early.body.code).toBe("calendar_missing");
+    // The office puts its calendar (höstlov 26–30 October): the next sweep opens not_returned for both.
+    expect(
+      (await api("PUT", `/v1/municipalities/${m2.kod}/calendar/2026-27`, { key: m2.muni, body: CALENDAR_2026_27 })).status,
+    ).toBe(201);
+    await sweep("2026-11-09", m2.kod, m2.muni);
+    for (const id of ids) expect((await openOf(id)).map((c) => c.kind)).toContain("not_returned");
+
+    // A threshold lowered: a pupil away 8 of the last 20 school days opens long_absence at 0.3.
+    const s = await m.newSchool();
+    setToday("2026-08-17");
+    const personnummer = pnr("2015-04-03");
+    const pupilId = await m.resident(personnummer);
+    await enrol(s.key, s.schoolId, { personnummer, grade: "5", startDate: "2026-08-17" });
+    const days = weekdays("2026-09-01", "2026-09-28");
+    for (const [i, day] of days.entries()) {
+      setToday(day);
+      await report(s.key, s.schoolId, day, i % 5 < 2 ? [pupilId] : []);
+    }
+    setToday("2026-09-29");
+    await sweep("2026-09-29");
+    expect((await openOf(pupilId)).map((c) => c.kind)).not.toContain("long_absence");
+    expect(
+      (await api("PUT", "/v1/municipalities/0180/settings", { key: m.muni, body: { longAbsenceShare: 0.3 } })).status,
+    ).toBeLessThan(300);
+    await sweep("2026-09-29");
+    expect((await openOf(pupilId)).map((c) => c.kind)).toContain("long_absence");
+    await api("PUT", "/v1/municipalities/0180/settings", { key: m.muni, body: {} });
+  });
+
+  it("2. a school whose municipality has no calendar: its commuting pupils are watched by their homes' calendars, and its office is told every morning", async () => {
+    const m2 = await withoutCalendar("0189");
+    setToday("2026-10-01");
+    const [leaving, away] = [pnr("2015-05-01"), pnr("2015-05-02")];
+    const leavingId = await m.resident(leaving);
+    const awayId = await m.resident(away);
+    const e = await enrol(m2.school, m2.schoolId, { personnummer: leaving, grade: "5", startDate: "2026-08-17" });
+    await enrol(m2.school, m2.schoolId, { personnummer: away, grade: "5", startDate: "2026-08-17" });
+    // Away every weekday for a month; the other released on 13 November with no receiving school.
+    for (const day of weekdays("2026-11-02", "2026-11-27")) {
+      setToday(day);
+      await report(m2.school, m2.schoolId, day, [awayId]);
+      if (day === "2026-11-13") {
+        const r = await release(m2.school, m2.schoolId, e.body.enrolmentId, { endDate: "2026-11-13", reason: "transfer" });
+        expect(r.status).toBe(202);
+      }
+    }
+    setToday("2026-11-30");
+    const roster = await api("GET", `/v1/schools/${m2.schoolId}/roster`, { key: m2.school });
+    expect(roster.body.items.find((i: { pupilId: string }) => i.pupilId === awayId)?.schoolDays).toBe(20);
+    await dailyJob(store(), "0180", "2026-11-30");
+    await sweep("2026-11-30");
+    expect((await openOf(awayId)).map((c) => c.kind)).toContain("long_absence");
+    expect((await openOf(leavingId)).map((c) => c.kind)).toContain("release_without_destination");
+    // The school's municipality is told, every morning until it puts a calendar in.
+    await runDailySweep(store(), new Date("2026-11-30T05:30:00Z"), { municipalities: [m2.kod] });
+    await runDailySweep(store(), new Date("2026-12-01T05:30:00Z"), { municipalities: [m2.kod] });
+    const told = await store().notices(`calendar:${m2.kod}`);
+    expect(told.map((n) => n.recipient)).toEqual([
+      `municipality:${m2.kod}#attendance_office`,
+      `municipality:${m2.kod}#attendance_office`,
+    ]);
+  });
 });

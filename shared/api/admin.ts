@@ -52,6 +52,7 @@ export const adminRoutes = guarded<"admin">({
     const status = putStatus(await ctx.store.saveCalendar({ kommunkod }, schoolYear, body, by(ctx)));
     // The scheduled sweep runs for every municipality that has a calendar.
     await ctx.store.addMunicipality(kommunkod);
+    await configChanged(ctx, kommunkod);
     return { status, body };
   },
 
@@ -60,6 +61,7 @@ export const adminRoutes = guarded<"admin">({
     requireOwnMunicipality(ctx, kommunkod);
     const body = bodyOf(ctx, s.SettingsSchema);
     const status = putStatus(await ctx.store.saveSettings(kommunkod, body, by(ctx)));
+    await configChanged(ctx, kommunkod);
     return { status, body };
   },
 
@@ -86,6 +88,7 @@ export const adminRoutes = guarded<"admin">({
       }
     }
     const status = putStatus(await ctx.store.saveCalendar({ schoolId }, schoolYear, body, by(ctx)));
+    await configChanged(ctx, school.municipality);
     if (past.length > 0) {
       await ctx.store.auditReads([`school:${schoolId}`], ctx.actor, `calendar.past_days_changed.${past.length}`, ctx.now);
     }
@@ -111,6 +114,9 @@ export const adminRoutes = guarded<"admin">({
     }
     const school: School = { schoolId, ...body };
     await ctx.store.saveSchool(school, by(ctx));
+    // Its municipality's morning runs from now on, calendar or not: a school's silence, or its
+    // municipality's missing calendar, is told (SPEC §4 Time, rules 9 and 10).
+    await ctx.store.addMunicipality(school.municipality);
     // A school that closes (SPEC §2): its enrolments still active after its last day are pending release.
     if (school.closedOn && school.closedOn !== existing?.closedOn) {
       await closeSchool(ctx.store, { ...school, closedOn: school.closedOn }, ctx.actor, { now: ctx.now, today: ctx.today });
@@ -241,6 +247,14 @@ export const adminRoutes = guarded<"admin">({
     return { status: 200, body: { credentialId, principal: cred.principal, revokedAt: cred.revokedAt ?? ctx.now } };
   },
 });
+
+/**
+ * A calendar or a threshold changed (SPEC §4 Time, rule 9): the absence already reported is looked at
+ * again with it before the municipality's next sweep (`reconsiderIfChanged`).
+ */
+async function configChanged(ctx: Ctx, kommunkod: string): Promise<void> {
+  await ctx.store.setJobState("config", kommunkod, ctx.today, { changedAt: ctx.now });
+}
 
 /**
  * Whether the caller manages the keys and contacts of a scope (SPEC §1: each board its own): an

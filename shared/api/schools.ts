@@ -3,11 +3,20 @@
 import { watchAgenda } from "../app/casework.ts";
 import { inParallel } from "../app/parallel.ts";
 import type { Write } from "../app/ports.ts";
-import { calendarDates, covers, isPublicHoliday, isSchoolDay, lastSchoolDays } from "../domain/calendar.ts";
+import { watchedAfterAbsence } from "../app/reconsider.ts";
+import {
+  type Calendar,
+  calendarDates,
+  covers,
+  isPublicHoliday,
+  isSchoolDay,
+  lastSchoolDays,
+  withFallback,
+} from "../domain/calendar.ts";
 import { addDays, isWeekend, schoolYearOf } from "../domain/dates.ts";
-import { absenceSignal, absentDays, mentorMark, trimAbsence } from "../domain/detection.ts";
+import { absentDays, mentorMark, trimAbsence } from "../domain/detection.ts";
 import type { Enrolment, Pupil } from "../domain/model.ts";
-import { ABSENCE_SIGNAL_DAYS, enrolmentCovers, lockDaysAfter, placementOn } from "../domain/placement.ts";
+import { enrolmentCovers, lockDaysAfter, placementOn } from "../domain/placement.ts";
 import { refuse } from "../domain/refusal.ts";
 import type { Settings } from "../domain/settings.ts";
 import { bodyOf, type Ctx, guarded, queryOf, validate } from "../http/http.ts";
@@ -138,6 +147,11 @@ export const schoolRoutes = guarded<"schools">({
       if (!settingsOf.has(kod)) settingsOf.set(kod, ctx.store.settings(kod));
       return settingsOf.get(kod) as Promise<Settings>;
     };
+    const homeCalendars = new Map<string, Promise<Calendar>>();
+    const homeCalendar = (kod: string) => {
+      if (!homeCalendars.has(kod)) homeCalendars.set(kod, ctx.store.calendarFor(undefined, kod, calendarDates(date, ctx.today)));
+      return homeCalendars.get(kod) as Promise<Calendar>;
+    };
     /** One pupil's writes for the day, decided from the pupil's record. */
     const decide = async (pupil: Pupil, absence: Absence): Promise<Write[]> => {
       const recent = trimAbsence({ ...pupil.recentAbsence }, ctx.today);
@@ -148,23 +162,31 @@ export const schoolRoutes = guarded<"schools">({
       const lockDays = lockDaysAfter(pupil, date, absence === null ? null : absence.fraction, ctx.today);
       if (lockDays) next.lockDays = lockDays;
       else delete next.lockDays;
-      // Absence that may open a case (a return streak, long absence) makes the pupil a sweep candidate.
+      // Absence that may open a case (a return streak, long absence) makes the pupil a sweep candidate:
+      // by the school's calendar, else — a school with none in a municipality with none — the home's (rule 9).
+      const home = pupil.homeMunicipality ?? school.municipality;
+      const ownCalendar = withFallback(calendar, await homeCalendar(home));
       const facts = {
         pupil: next,
-        calendar: () => calendar,
+        calendar: () => ownCalendar,
         filed: (schoolId: string, d: string) => schoolId === school.schoolId && (d === date || filed.has(d)),
-        settings: await settings(pupil.homeMunicipality ?? school.municipality),
+        settings: await settings(home),
       };
-      if (absence !== null && absenceSignal(facts, ctx.today)) {
-        const until = addDays(ctx.today, ABSENCE_SIGNAL_DAYS);
-        if (!next.watchUntil || next.watchUntil < until) next.watchUntil = until;
-      }
+      const watched = absence === null ? next : watchedAfterAbsence(next, facts, ctx.today);
       return [
-        ctx.store.pupilWrite(next, ctx.today, false),
+        ctx.store.pupilWrite(watched, ctx.today, false),
         ctx.store.absenceWrite(pupil.pupilId, date, absence),
         ctx.store.auditWrite(pupil.pupilId, ctx.actor, "absence.reported", ctx.now),
         // The signal keeps the pupil in the sweep's index for a while; the daily job lets it go then.
-        ...watchAgenda(ctx.store, pupil, next, ctx.today),
+        ...watchAgenda(ctx.store, pupil, watched, ctx.today),
+        // Where a changed calendar or threshold finds this absence again (rule 9): under the home and the school's municipality.
+        ...(absence === null
+          ? []
+          : ctx.store.absencePointerWrites(
+              [pupil.homeMunicipality, school.municipality].filter((k): k is string => !!k),
+              pupil.pupilId,
+              date,
+            )),
       ];
     };
     const decided = await Promise.all(todo.map(async (w) => ({ ...w, writes: await decide(w.pupil, w.absence) })));
@@ -243,13 +265,30 @@ export const schoolRoutes = guarded<"schools">({
       ctx.store.calendarFor(school, undefined, calendarDates(ctx.today)),
       ctx.store.settings(school.municipality),
     ]);
-    const days = lastSchoolDays(ctx.today, settings.absenceWindow, calendar);
-    const filed = await ctx.store.filedDays(school.schoolId, [...new Set(days.map(schoolYearOf))]);
+    // A school with no calendar in a municipality with none: each pupil's days by their home's (rule 9).
+    const homes = [...new Set([...pupils.values()].map((p) => p.homeMunicipality ?? school.municipality))];
+    const homeCalendars = new Map(
+      await Promise.all(
+        homes.map(async (kod) => [kod, await ctx.store.calendarFor(undefined, kod, calendarDates(ctx.today))] as const),
+      ),
+    );
+    const daysFor = new Map(
+      homes.map((kod) => [
+        kod,
+        lastSchoolDays(ctx.today, settings.absenceWindow, withFallback(calendar, homeCalendars.get(kod) ?? {})),
+      ]),
+    );
+    const days = lastSchoolDays(
+      ctx.today,
+      settings.absenceWindow,
+      withFallback(calendar, homeCalendars.get(homes[0] ?? "") ?? {}),
+    );
+    const filed = await ctx.store.filedDays(school.schoolId, [...new Set([...daysFor.values()].flat().map(schoolYearOf))]);
     const items = page.flatMap((e: Enrolment) => {
       const p = pupils.get(e.pupilId);
       if (!p) return [];
       // The mentor's mark counts only the days the pupil was enrolled here.
-      const enrolledDays = days.filter((d) => enrolmentCovers(e, d));
+      const enrolledDays = (daysFor.get(p.homeMunicipality ?? school.municipality) ?? days).filter((d) => enrolmentCovers(e, d));
       const absent = absentDays(p, enrolledDays);
       return [
         {

@@ -17,7 +17,7 @@ import { type DispatchResult, dispatch } from "./dispatch.ts";
 import { runExport } from "./exports.ts";
 import { inParallel } from "./parallel.ts";
 import type { Actor, Notifier, Store, WorkItem, WorkQueue } from "./ports.ts";
-import { silentSchools } from "./schoolwatch.ts";
+import { noCalendarNotice, silentSchools } from "./schoolwatch.ts";
 import { periodsOf, publishStatistics } from "./statistics.ts";
 import { dailyJob, type SweepSummary, sweep } from "./sweep.ts";
 
@@ -148,6 +148,8 @@ export async function runWorkItem(
       logger.warn("no calendar for today's school year; the sweep cannot run", { kommunkod: kod, today });
       metric("SweepSkipped", 1);
       metric("DailyRunCompleted", 1);
+      // Told every morning until it has one (rule 9): its schools' pupils are watched by their homes' calendars meanwhile.
+      await noCalendarNotice(store, kod, today, nowIso);
     }
     return { ...outcome, skipped: true };
   }

@@ -139,16 +139,25 @@ export interface Store {
   ): Write[];
   /** The pupils whose placement changes by date on one day in one municipality (the daily job). */
   agendaOn(kommunkod: string, date: IsoDate): Promise<string[]>;
+  /**
+   * Where a job got to for a municipality: the daily job and the sweep (their last day), when its
+   * calendars or thresholds last changed (`config`: `changedAt`) and when the absence reported was
+   * last looked at again for it (`reconsidered`: the `changedAt` it applied).
+   */
   jobState(
-    job: "daily" | "sweep",
+    job: "daily" | "sweep" | "config" | "reconsidered",
     kommunkod: string,
-  ): Promise<
-    | {
-        lastDate: IsoDate;
-      }
-    | undefined
-  >;
-  setJobState(job: "daily" | "sweep", kommunkod: string, lastDate: IsoDate, extra?: Record<string, unknown>): Promise<void>;
+  ): Promise<{ lastDate: IsoDate; changedAt?: string } | undefined>;
+  setJobState(
+    job: "daily" | "sweep" | "config" | "reconsidered",
+    kommunkod: string,
+    lastDate: IsoDate,
+    extra?: Record<string, unknown>,
+  ): Promise<void>;
+  /** Pointers to a pupil with absence on a date, under each municipality that decides about it (SPEC §4 Time, rule 9). */
+  absencePointerWrites(kommunkods: string[], pupilId: string, date: IsoDate): Write[];
+  /** The pupils with absence reported on or after `since`, of whom a municipality decides (one query). */
+  recentlyAbsent(kommunkod: string, since: IsoDate): Promise<string[]>;
   /** The days of these school years a school filed its absence report for. */
   filedDays(schoolId: string, schoolYears: string[]): Promise<Set<IsoDate>>;
   /** Records that a school filed its report for a day (a report that lists nobody is filed too). */

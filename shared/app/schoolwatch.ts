@@ -99,6 +99,39 @@ export async function silentSchools(store: Store, kommunkod: string, today: IsoD
   return silent;
 }
 
+/**
+ * A municipality with schools and no calendar for today's school year (SPEC §4 Time, rule 9): its
+ * office is told every morning until it has one. Its schools' pupils are watched meanwhile by their
+ * home municipalities' calendars, so no child is lost — but its own sweep cannot run.
+ */
+export async function noCalendarNotice(store: Store, kommunkod: string, today: IsoDate, now: string): Promise<void> {
+  const schools = await store.schoolsIn(kommunkod);
+  if (schools.length === 0) return;
+  const ref = `calendar:${kommunkod}`;
+  const id = notificationId(ref, "no_calendar", today);
+  if ((await store.notices(ref)).some((n) => n.notificationId === id)) return;
+  await store.commit([
+    store.outboxWrite({
+      notificationId: id,
+      noticeRef: ref,
+      step: "no_calendar",
+      channel: "email",
+      recipient: `municipality:${kommunkod}#attendance_office`,
+      scope: `municipality:${kommunkod}`,
+      role: "attendance_office",
+      subject: "Elevvakt: läsårskalender saknas",
+      text:
+        `Kommunen ${kommunkod} har ingen läsårskalender för läsåret i dag. Elevvakts svep för kommunen kan inte köras, och era skolors elever bedöms med sina hemkommuners kalendrar. Lägg in kalendern (PUT /v1/municipalities/${kommunkod}/calendar/{läsår}, eller sidan Läsårskalender).\n\n` +
+        `Municipality ${kommunkod} has no school calendar for today's school year. Its sweep cannot run, and its schools' pupils are evaluated by their home municipalities' calendars. Put the calendar in.`,
+      status: "pending",
+      attempts: 0,
+      attemptLog: [],
+      createdAt: now,
+      nextAttemptAt: now,
+    }),
+  ]);
+}
+
 /** A notice about a school (to its rektor, or to its municipality's office): the school, never a pupil. */
 function schoolNotice(
   school: School,

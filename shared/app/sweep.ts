@@ -9,7 +9,7 @@
  */
 
 import { logger } from "../adapters/log.ts";
-import { CALENDAR_LOOKBACK_DAYS, type Calendar } from "../domain/calendar.ts";
+import { CALENDAR_LOOKBACK_DAYS, type Calendar, withFallback } from "../domain/calendar.ts";
 import { withCaseChanges } from "../domain/cases.ts";
 import { addDays, type IsoDate, maxDate, minDate, schoolYearOf } from "../domain/dates.ts";
 import {
@@ -27,6 +27,7 @@ import type { Settings } from "../domain/settings.ts";
 import { answered, openingWrites, reopeningWrites, resolvingWrites, stepWrites, watchAgenda } from "./casework.ts";
 import { inParallel } from "./parallel.ts";
 import type { Actor, Store, Write } from "./ports.ts";
+import { reconsiderIfChanged } from "./reconsider.ts";
 
 export type Counts = Partial<Record<CaseKind, number>>;
 
@@ -123,12 +124,24 @@ class SweepFacts {
     ]);
   }
 
+  /** A school's calendar, or — a school with none in a municipality with none — the pupil's home municipality's (rule 9). */
+  private readonly merged = new Map<string, Calendar>();
+  private schoolCalendar(schoolId: string, home: string, fallback: Calendar): Calendar {
+    const key = `${schoolId}|${home}`;
+    let c = this.merged.get(key);
+    if (!c) {
+      c = withFallback(this.calendars.get(schoolId) ?? {}, fallback);
+      this.merged.set(key, c);
+    }
+    return c;
+  }
+
   facts(pupil: Pupil): Facts {
     const home = pupil.homeMunicipality ?? this.kommunkod;
     const fallback = this.calendars.get(this.muniKey(home)) ?? {};
     return {
       pupil,
-      calendar: (schoolId) => (schoolId === null ? fallback : (this.calendars.get(schoolId) ?? fallback)),
+      calendar: (schoolId) => (schoolId === null ? fallback : this.schoolCalendar(schoolId, home, fallback)),
       filed: (schoolId, date) => this.filed.get(schoolId)?.has(date) ?? false,
       settings: this.settings.get(home) ?? (this.settings.get(this.kommunkod) as Settings),
     };
@@ -161,6 +174,8 @@ export async function sweep(
     read: { candidates: 0, openCases: 0 },
     failed: 0,
   };
+  // A calendar or threshold changed since the absence was reported: it applies to that absence too (rule 9).
+  if (!preview && !opts.escalateOnly) await reconsiderIfChanged(store, kommunkod, today);
   const facts = new SweepFacts(store, kommunkod, yearsFor(asOf, today));
   await facts.load([]);
 

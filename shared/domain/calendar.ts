@@ -136,6 +136,17 @@ export function workingDaysAfter(date: IsoDate, n: number): IsoDate {
   return d;
 }
 
+/**
+ * A calendar with another's years where it has none (SPEC §4 Time, rule 9): a school with no calendar
+ * of its own in a municipality with none is evaluated with its pupil's home municipality's. The
+ * same object when nothing is missing, so what is cached on it stays cached.
+ */
+export function withFallback(primary: Calendar, fallback: Calendar): Calendar {
+  const missing = Object.keys(fallback).filter((y) => fallback[y] && !primary[y]);
+  if (missing.length === 0) return primary;
+  return { ...fallback, ...Object.fromEntries(Object.entries(primary).filter(([, v]) => v !== undefined)) };
+}
+
 /** Checks a calendar year for the mistakes an office makes when typing one in. */
 export function calendarProblems(schoolYear: string, year: CalendarYear): { path: string; message: string }[] {
   const problems: { path: string; message: string }[] = [];

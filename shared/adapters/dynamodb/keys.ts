@@ -42,6 +42,7 @@ export const DELETABLE = {
 } as const;
 
 export type IndexName = (typeof tableDefinition.indexes)[number]["indexName"];
+export type JobName = "daily" | "sweep" | "config" | "reconsidered";
 
 export const keys = {
   pupil: (pupilId: string) => ({ pk: `PUPIL#${pupilId}`, sk: "PROFILE" }),
@@ -123,8 +124,18 @@ export const keys = {
     pk: `AGENDA#${kommunkod}#${date}`,
     sk: `${pupilId}#${reason}`,
   }),
-  /** Where a scheduled job (the daily job, the sweep) got to, per municipality. */
-  jobState: (job: "daily" | "sweep", kommunkod: string) => ({ pk: "JOB", sk: `${job}#${kommunkod}` }),
+  /**
+   * Where a scheduled job (the daily job, the sweep) got to, per municipality; when its calendars or
+   * thresholds last changed (`config`), and when the absence already reported was last looked at
+   * again for it (`reconsidered`).
+   */
+  jobState: (job: JobName, kommunkod: string) => ({ pk: "JOB", sk: `${job}#${kommunkod}` }),
+  /**
+   * A pupil with absence reported lately, under the municipalities that decide about it (home and
+   * school): what a changed calendar or threshold is applied to (SPEC §4 Time, rule 9), by a query.
+   */
+  absent: (kommunkod: string, pupilId: string) => ({ pk: `ABSENT#${kommunkod}`, sk: pupilId }),
+  absentIn: (kommunkod: string) => `ABSENT#${kommunkod}`,
   /** Email topic of a recipient group (scope and role), created when its first contact is registered. */
   topic: (scope: string, role: string) => ({ pk: "TOPIC", sk: `${scope}#${role}` }),
 

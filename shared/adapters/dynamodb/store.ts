@@ -27,7 +27,7 @@ import type { CredentialRecord } from "../../domain/principals.ts";
 import { DEFAULT_SETTINGS, type Settings } from "../../domain/settings.ts";
 import type { AbsenceDay } from "../../domain/statistics.ts";
 import { stageSecret } from "../secrets.ts";
-import { keys } from "./keys.ts";
+import { type JobName, keys } from "./keys.ts";
 import { ConcurrentChange, type Item, isConditionFailed, strip, Table, type TransactItem, w, ws } from "./table.ts";
 
 export { ConcurrentChange, documentClient, strip } from "./table.ts";
@@ -171,11 +171,11 @@ export class DynamoStore extends Table implements Store {
     return [...new Set(items.map((a) => a.pupilId))];
   }
 
-  async jobState(job: "daily" | "sweep", kommunkod: string): Promise<{ lastDate: IsoDate } | undefined> {
-    return this.get<{ lastDate: IsoDate }>(keys.jobState(job, kommunkod));
+  async jobState(job: JobName, kommunkod: string): Promise<{ lastDate: IsoDate; changedAt?: string } | undefined> {
+    return this.get<{ lastDate: IsoDate; changedAt?: string }>(keys.jobState(job, kommunkod));
   }
 
-  async setJobState(job: "daily" | "sweep", kommunkod: string, lastDate: IsoDate, extra: Record<string, unknown> = {}) {
+  async setJobState(job: JobName, kommunkod: string, lastDate: IsoDate, extra: Record<string, unknown> = {}) {
     await this.put({ ...keys.jobState(job, kommunkod), entity: "job", lastDate, ranAt: new Date().toISOString(), ...extra });
   }
 
@@ -311,6 +311,26 @@ export class DynamoStore extends Table implements Store {
   /** Whom a school's report of a day named (the set a new report of the day replaces). */
   async absenceReport(schoolId: string, date: IsoDate): Promise<string[]> {
     return (await this.get<{ pupilIds: string[] }>(keys.absenceReport(schoolId, date)))?.pupilIds ?? [];
+  }
+
+  /** Pointers to a pupil with absence on a date, under each municipality that decides about it (rule 9). */
+  absencePointerWrites(kommunkods: string[], pupilId: string, date: IsoDate): Write[] {
+    // Kept three months (TTL): longer than any window a changed calendar or threshold reaches back into.
+    const ttl = Math.floor(Date.parse(`${date}T00:00:00Z`) / 1000) + 92 * 86_400;
+    return ws(
+      [...new Set(kommunkods)].map((kod) => ({
+        Put: {
+          TableName: this.table,
+          Item: { ...keys.absent(kod, pupilId), entity: "absentPointer", pupilId, lastAbsent: date, ttl },
+        },
+      })),
+    );
+  }
+
+  /** The pupils with absence reported on or after `since`, of whom a municipality decides (one query). */
+  async recentlyAbsent(kommunkod: string, since: IsoDate): Promise<string[]> {
+    const found = await this.queryAll<{ pupilId: string; lastAbsent: IsoDate }>(null, keys.absentIn(kommunkod));
+    return found.items.filter((i) => i.lastAbsent >= since).map((i) => i.pupilId);
   }
 
   async absenceReportOf(
