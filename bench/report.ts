@@ -104,6 +104,20 @@ export function markdown(r: Any): string {
     );
   }
 
+  const rc = r.reconsider;
+  if (rc) {
+    lines.push(
+      `## A calendar put for a municipality of ${rc.pupils.toLocaleString("en")} pupils (SPEC §4 Time, rule 9)`,
+      "",
+      `A term of absence up to 6 November loaded in bulk (${rc.loadSeconds} s) before the municipality had a calendar; then the calendar is put and, as before the next sweep, the absence already reported is looked at again: one query of the municipality's pointers (pupils with absence in the last 60 days), the pupils read by key, each judged by the calendar and thresholds now in force. Never a scan.`,
+      "",
+      "| pupils with absence | put in the sweep's view | seconds | items read | read units | calls | items written |",
+      "|---:|---:|---:|---:|---:|---:|---:|",
+      `| ${rc.withAbsence} | ${rc.putInView} | ${rc.seconds} | ${rc.itemsRead} | ${rc.readUnits} | ${rc.calls} | ${rc.itemsWritten} |`,
+      "",
+    );
+  }
+
   const web = r.web;
   if (web) {
     lines.push(`## The web app's pages (${web.openCases} open cases; ${web.runs} requests each through the web handler)`, "");

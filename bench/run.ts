@@ -26,6 +26,7 @@ const { populationBatch } = await import("./population.ts");
 const { country } = await import("./country.ts");
 const { webPages } = await import("./web.ts");
 const { statisticsJob } = await import("./statistics.ts");
+const { calendarChange } = await import("./reconsider.ts");
 
 // BENCH_ONLY=sweep,ingest reruns some parts and keeps the others from the last results.json.
 const only = process.env.BENCH_ONLY?.split(",");
@@ -70,6 +71,10 @@ try {
   if (wanted("statistics")) {
     console.log("bench: the statistics job …");
     results.statistics = await statisticsJob(QUICK ? 10_000 : 100_000, QUICK ? 30 : 300);
+  }
+  if (wanted("reconsider")) {
+    console.log("bench: a calendar put for a municipality, applied to the absence already reported …");
+    results.reconsider = await calendarChange(QUICK ? 10_000 : 100_000, QUICK ? 30 : 300);
   }
   if (wanted("web")) {
     console.log("bench: web pages at 500 open cases …");

@@ -87,15 +87,18 @@ export async function reconsiderAbsence(
   let watched = 0;
   for (let i = 0; i < ids.length; i += 100) {
     const pupils = await store.getPupils(ids.slice(i, i + 100));
-    await inParallel([...pupils.values()], 8, (pupil) =>
-      store.withRetry(async () => {
-        const fresh = (await store.getPupil(pupil.pupilId)) ?? pupil;
+    await inParallel([...pupils.values()], 8, (pupil) => {
+      let known: typeof pupil | undefined = pupil;
+      return store.withRetry(async () => {
+        // The first attempt uses the record just read; a lost race reads it again.
+        const fresh = known ?? (await store.getPupil(pupil.pupilId)) ?? pupil;
+        known = undefined;
         const next = watchedAfterAbsence(fresh, await reader.factsOf(fresh, years), today);
         if (next === fresh) return;
         await store.commit([store.pupilWrite(next, today, false), ...watchAgenda(store, fresh, next, today)]);
         watched++;
-      }),
-    );
+      });
+    });
   }
   return { read: ids.length, watched };
 }

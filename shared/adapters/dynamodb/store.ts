@@ -38,6 +38,13 @@ const dueMark = Symbol("due");
 /** Audit entries written at once for a list's reads (the SDK keeps 50 sockets open by default). */
 const AUDIT_PARALLEL = 50;
 
+/** Each pupil's last day named absent in a term's day reports. */
+function lastAbsent(data: TermSeed): Map<string, IsoDate> {
+  const last = new Map<string, IsoDate>();
+  for (const r of data.reports) for (const e of r.entries) if ((last.get(e.pupilId) ?? "") < r.date) last.set(e.pupilId, r.date);
+  return last;
+}
+
 export class DynamoStore extends Table implements Store {
   /** A keyed hash keeps personnummer out of every key; the key is a deployment's secret (`secrets.ts`). */
   async pnrHash(pnr: string): Promise<string> {
@@ -103,6 +110,7 @@ export class DynamoStore extends Table implements Store {
         pupilId: p.pupilId,
       })),
     );
+    const homes = new Map(data.pupils.map((p) => [p.pupilId, p.homeMunicipality]));
     const filed = new Map<string, Set<string>>();
     for (const r of data.reports) {
       const k = `${r.schoolId}#${schoolYearOf(r.date)}`;
@@ -135,6 +143,11 @@ export class DynamoStore extends Table implements Store {
       ...[...filed].map(([k, days]) => {
         const [schoolId, year] = k.split("#") as [string, string];
         return { ...keys.filedDays(schoolId, year), entity: "filedDays", days };
+      }),
+      // Each pupil's last absence, under the home municipality (what a changed calendar or threshold reads, rule 9).
+      ...[...lastAbsent(data)].flatMap(([pupilId, date]) => {
+        const home = homes.get(pupilId);
+        return home ? [{ ...keys.absent(home, pupilId), entity: "absentPointer", pupilId, lastAbsent: date }] : [];
       }),
     ];
     // A few batches at once: the table takes them in parallel.
