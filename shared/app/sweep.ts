@@ -151,6 +151,11 @@ class SweepFacts {
 export interface SweepOptions {
   /** Only escalate open cases (the dispatcher's runs during the day); open and resolve nothing. */
   escalateOnly?: boolean;
+  /**
+   * After a calendar or threshold change, look again at the absence of at most this many pupils
+   * first (a sweep run by hand, within a request's time); more is left to the morning's run.
+   */
+  reconsiderAtMost?: number;
 }
 
 export async function sweep(
@@ -175,7 +180,9 @@ export async function sweep(
     failed: 0,
   };
   // A calendar or threshold changed since the absence was reported: it applies to that absence too (rule 9).
-  if (!preview && !opts.escalateOnly) await reconsiderIfChanged(store, kommunkod, today);
+  if (!preview && !opts.escalateOnly) {
+    await reconsiderIfChanged(store, kommunkod, today, opts.reconsiderAtMost ? { atMost: opts.reconsiderAtMost } : {});
+  }
   const facts = new SweepFacts(store, kommunkod, yearsFor(asOf, today));
   await facts.load([]);
 

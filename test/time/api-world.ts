@@ -14,6 +14,8 @@ import {
   kommunkodOf,
   MUNI_CALENDARS,
   type MuniIx,
+  muniCalendarYear,
+  muniSettings,
   PUPILS,
   personnummerOf,
   type ReleaseDef,
@@ -241,6 +243,16 @@ export class ApiWorld implements World {
       escalated: count(b.escalated as Record<string, number>),
       queued: Number(b.notificationsQueued ?? 0),
     };
+  }
+
+  async configure(m: MuniIx, what: "calendar" | "settings"): Promise<void> {
+    const path =
+      what === "calendar"
+        ? `/v1/municipalities/${this.kommunkod(m)}/calendar/2026-27`
+        : `/v1/municipalities/${this.kommunkod(m)}/settings`;
+    const { statisticsMinGroup: _g, ...thresholds } = muniSettings(m);
+    const body = what === "calendar" ? muniCalendarYear(m) : thresholds;
+    await this.must(api("PUT", path, { key: this.keys.muni[m] as string, body }), what);
   }
 
   async scheduled(): Promise<SweepResult> {

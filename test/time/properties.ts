@@ -19,29 +19,37 @@
  */
 import fc from "fast-check";
 import {
+  isReturnDay,
   isSchoolDay,
   lastSchoolDays,
   latestReturnPeriod,
   schoolDaysAfter,
+  schoolDaysFrom,
   workingDaysAfter,
 } from "../../shared/domain/calendar.ts";
 import { addDays, type IsoDate, isWeekend, maxDate, minDate } from "../../shared/domain/dates.ts";
 import type { Case, CaseKind, Pupil, RiskFlag } from "../../shared/domain/model.ts";
 import { enrolmentOn, placementOn, wasAbsent } from "../../shared/domain/placement.ts";
-import { DEFAULT_SETTINGS } from "../../shared/domain/settings.ts";
 import {
+  CALENDAR_VARIANTS,
   emptyResult,
   type MuniIx,
   muniCalendar,
+  muniSettings,
   PUPILS,
   RELEASES,
+  resetScenario,
   SCHOOLS,
+  SETTINGS_VARIANTS,
   type Snapshot,
   schoolCalendar,
+  setMuniCalendar,
+  setMuniSettings,
   type World,
 } from "./scenario.ts";
 
-const S = DEFAULT_SETTINGS;
+/** The thresholds that apply to a pupil now: their home municipality's (they change during a history, rule 9). */
+const settingsOf = (p: Pupil) => muniSettings(homeIx(p));
 const HAND_DAYS = 20;
 
 export interface Real {
@@ -111,6 +119,7 @@ function answersOn(snap: Snapshot, p: Pupil, c: Pick<Case, "kind" | "episodeStar
       const at = enrolmentOn(p, d)?.schoolId ?? null;
       const cal = calendarOfSchool(at, p);
       if (!isSchoolDay(d, cal)) return false;
+      const S = settingsOf(p);
       const window = lastSchoolDays(d, S.absenceWindow, cal);
       if (window.length < S.absenceWindow) return false;
       // Present only on a day its school filed without naming the pupil.
@@ -129,6 +138,7 @@ function longAbsenceTriggerOn(p: Pupil, d: IsoDate): boolean {
   if (state !== "placed" && state !== "pending_release") return false;
   const cal = calendarOfSchool(enrolmentOn(p, d)?.schoolId ?? null, p);
   if (!isSchoolDay(d, cal)) return false;
+  const S = settingsOf(p);
   const window = lastSchoolDays(d, S.absenceWindow, cal);
   if (window.length < S.absenceWindow) return false;
   return window.filter((x) => wasAbsent(p, x)).length / S.absenceWindow >= S.longAbsenceShare;
@@ -188,13 +198,53 @@ function noChildWithoutCase(w: World, snap: Snapshot, today: IsoDate) {
     if (state === "pending_release") {
       const e = enrolmentOn(p, today);
       const due = e?.releaseEndDate
-        ? schoolDaysAfter(e.releaseEndDate, S.releaseGraceDays, calendarOfSchool(e.schoolId, p))
+        ? schoolDaysAfter(e.releaseEndDate, settingsOf(p).releaseGraceDays, calendarOfSchool(e.schoolId, p))
         : null;
       if (due && due < today && !has(["release_without_destination"])) {
         fail(`(a) ${w.name}: pupil ${w.pupilIndex(p.pupilId)} pending past the grace on ${today} with no case`, p);
       }
     }
+    // A child away — not back after a break, or long absence — has a case too, by the calendars and
+    // thresholds in force now, however late they came (SPEC §4 Time, rules 9 and 7). A case resolved
+    // by hand lately (rule 8) stands for the episode.
+    const handLately = (p.closedCases ?? []).some(
+      (c) => c.byHand && (c.kind === "not_returned" || c.kind === "long_absence") && c.resolvedOn >= addDays(today, -60),
+    );
+    if (handLately) continue;
+    for (const kind of awayWithoutAnswer(snap, p, today)) {
+      if (!p.openCases.some((c) => c.kind === kind)) {
+        fail(`(a) ${w.name}: pupil ${w.pupilIndex(p.pupilId)} stands ${kind} on ${today} with no case`, p);
+      }
+    }
   }
+}
+
+/**
+ * SPEC §4's absence kinds as they stand on `today`, written from the SPEC: `not_returned` — absent
+ * on each of the first N school days after a break (by the school's calendar), the period complete,
+ * and nothing since answering it (a filed day present, or out of the watch); `long_absence` — on a
+ * school day, absent on the share or more of the window before it.
+ */
+function awayWithoutAnswer(snap: Snapshot, p: Pupil, today: IsoDate): CaseKind[] {
+  const out: CaseKind[] = [];
+  const state = placementOn(p, today);
+  if (state !== "placed" && state !== "pending_release") return out;
+  const e = enrolmentOn(p, today);
+  if (!e) return out;
+  const S = settingsOf(p);
+  const cal = calendarOfSchool(e.schoolId, p);
+  const from = maxDate(e.startDate, addDays(today, -30));
+  for (const d of days(from, addDays(today, -1))) {
+    if (!isSchoolDay(d, cal) || !isReturnDay(d, cal, S.breakWeekdays)) continue;
+    const period = schoolDaysFrom(d, S.notReturnedDays, cal);
+    if (period.length < S.notReturnedDays || (period.at(-1) as IsoDate) >= today) continue;
+    const gone = period.every((x) => enrolmentOn(p, x)?.schoolId === e.schoolId && wasAbsent(p, x));
+    if (!gone) continue;
+    const episode = { kind: "not_returned" as const, episodeStart: d, schoolIds: [e.schoolId] };
+    if (!answeredBetween(snap, p, episode, today)) out.push("not_returned");
+  }
+  if (longAbsenceTriggerOn(p, today)) out.push("long_absence");
+  return [...new Set(out)];
 }
 
 /** (d), (e), (f), (g-monotone) on what changed since the last step. */
@@ -219,6 +269,7 @@ function transitions(w: World, before: Snapshot, after: Snapshot, today: IsoDate
     }
     for (const step of c.steps.slice(was?.steps.length ?? 0)) {
       if (step !== "unacknowledged" && step !== "still_open") continue;
+      const S = settingsOf(p);
       const n = step === "unacknowledged" ? S.escalateUnacknowledgedDays : S.escalateOpenDays;
       // SPEC §5: working days — weekdays that are not public holidays, school breaks included.
       const due = workingDaysAfter(maxDate(seen, c.episodeStart), n);
@@ -389,6 +440,7 @@ const missReturn = (p: number) =>
     const school = enrolmentOn(pupil, m.today)?.schoolId;
     if (!school) return;
     const s = schoolIxOf(school);
+    const S = settingsOf(pupil);
     const period = latestReturnPeriod(m.today, S.notReturnedDays, schoolCalendar(s), S.breakWeekdays) ?? [];
     for (const date of period.filter((d) => d <= m.today)) {
       if (enrolmentOn(pupil, date)?.schoolId !== school) continue;
@@ -439,6 +491,35 @@ const register = (p: number, muni: MuniIx, status: "resident" | "moved_out" | "e
   });
 
 const flags = (p: number, f: RiskFlag[]) => dataEvent(`Flags(p${p}, [${f}])`, (w) => w.flags(p, f));
+
+/**
+ * An office puts a calendar or thresholds at any point of a history — before, between or after the
+ * reports they apply to (SPEC §4 Time, rule 9): a höstlov moved, a study day added, the long-absence
+ * share lowered, the return period shortened, or back to the start.
+ */
+const configure = (muni: MuniIx, what: "calendar" | "settings", variant: number) =>
+  cmd(`Configure(m${muni}, ${what} ${variant})`, async (m, r) => {
+    if (what === "calendar") setMuniCalendar(muni, CALENDAR_VARIANTS[variant] as (typeof CALENDAR_VARIANTS)[number]);
+    else setMuniSettings(muni, SETTINGS_VARIANTS[variant] ?? {});
+    await r.A.configure(muni, what);
+    await r.B.configure(muni, what);
+    await afterStep(m, r);
+  });
+
+/**
+ * The scheduled runs stop for a while — days, or a summer's worth — and then run again (SPEC §4
+ * Time, rule 7): the catch-up loses nothing, checked by the next day's invariants.
+ */
+const outage = (n: number) =>
+  cmd(
+    `Outage(${n})`,
+    async (m, r) => {
+      m.today = addDays(m.today, n);
+      r.setToday(m.today);
+      await afterStep(m, r);
+    },
+    (m) => m.today < addDays(m.start, 60),
+  );
 
 const handResolve = (p: number, kind: CaseKind) =>
   cmd(`HandResolve(p${p}, ${kind})`, async (m, r) => {
@@ -501,6 +582,14 @@ export const commands = [
   fc.tuple(pupilIx, fc.subarray(["travel_ban", "honour_concern"] as RiskFlag[])).map(([p, f]) => flags(p, f)),
   fc
     .tuple(
+      fc.constantFrom<MuniIx>(0, 1),
+      fc.constantFrom("calendar" as const, "settings" as const),
+      fc.integer({ min: 0, max: 2 }),
+    )
+    .map(([mu, what, v]) => configure(mu, what, v)),
+  fc.integer({ min: 3, max: 75 }).map(outage),
+  fc
+    .tuple(
       pupilIx,
       fc.constantFrom<CaseKind>(
         "unplaced",
@@ -535,6 +624,8 @@ export async function runTimeProperty(opts: RunOptions): Promise<{ steps: number
       fc.constantFrom(...STARTS),
       fc.commands(commands, { maxCommands: opts.maxCommands, size: "max" }),
       async (start, cmds) => {
+        // Each history starts with the scenario's own calendars and thresholds.
+        resetScenario();
         const real = await opts.worlds();
         real.setToday(start);
         await real.A.setup(start);

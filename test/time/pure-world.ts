@@ -44,12 +44,12 @@ import {
 } from "../../shared/domain/placement.ts";
 import { Refusal } from "../../shared/domain/refusal.ts";
 import { applyRegisterRecord, newPupil } from "../../shared/domain/register.ts";
-import { DEFAULT_SETTINGS } from "../../shared/domain/settings.ts";
 import {
   gradeOf,
   kommunkodOf,
   type MuniIx,
   muniCalendar,
+  muniSettings,
   PUPILS,
   personnummerOf,
   type ReleaseDef,
@@ -115,8 +115,12 @@ export class PureWorld implements World {
       pupil,
       calendar: (schoolId) => (schoolId === null ? muniCalendar(home) : schoolCalendar(this.schoolIx(schoolId))),
       filed: (schoolId, date) => this.filed.get(this.schoolIx(schoolId))?.has(date) ?? false,
-      settings: DEFAULT_SETTINGS,
+      settings: muniSettings(home),
     };
+  }
+
+  async configure(_m: MuniIx, _what: "calendar" | "settings"): Promise<void> {
+    // The pure rules read the scenario's calendars and thresholds as they are now: nothing to put.
   }
 
   kommunkod(m: MuniIx): string {

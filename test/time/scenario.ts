@@ -10,6 +10,7 @@ import type { Calendar, CalendarYear } from "../../shared/domain/calendar.ts";
 import type { IsoDate } from "../../shared/domain/dates.ts";
 import type { Case, CaseKind, Pupil, RiskFlag } from "../../shared/domain/model.ts";
 import { withCheckDigit } from "../../shared/domain/personnummer.ts";
+import { DEFAULT_SETTINGS, type Settings } from "../../shared/domain/settings.ts";
 
 export type MuniIx = 0 | 1;
 
@@ -37,17 +38,62 @@ export const SCHOOLS: SchoolDef[] = [
   { muni: 1, organiserType: "municipal" },
 ];
 
-/** The calendar that applies to a school (its own, else its municipality's), as a Calendar: one object each. */
-const SCHOOL_CALENDARS: Calendar[] = SCHOOLS.map((def) => ({ "2026-27": def.calendar ?? MUNI_CALENDARS[def.muni] }));
-const MUNI_CALENDAR_OBJECTS: Record<MuniIx, Calendar> = {
-  0: { "2026-27": MUNI_CALENDARS[0] },
-  1: { "2026-27": MUNI_CALENDARS[1] },
+/**
+ * Calendars and thresholds change during a history (SPEC §4 Time, rule 9): a municipality moves its
+ * höstlov a week or adds a study day, lowers the long-absence share or shortens the return period —
+ * before, between or after the reports they apply to. Both worlds of a run (and the oracle) see the
+ * same state; it starts afresh with each history.
+ */
+export const CALENDAR_VARIANTS: CalendarYear[] = [
+  CALENDAR_2026_27,
+  {
+    ...CALENDAR_2026_27,
+    holidays: CALENDAR_2026_27.holidays.map((h) => (h.name === "höstlov" ? { ...h, start: "2026-11-02", end: "2026-11-06" } : h)),
+  },
+  {
+    ...CALENDAR_2026_27,
+    holidays: [...CALENDAR_2026_27.holidays, { name: "studiedag", start: "2026-11-02", end: "2026-11-02" }],
+  },
+];
+export const SETTINGS_VARIANTS: Partial<Settings>[] = [{}, { longAbsenceShare: 0.3 }, { notReturnedDays: 2 }];
+
+const state = {
+  calendars: { ...MUNI_CALENDARS } as Record<MuniIx, CalendarYear>,
+  settings: { 0: DEFAULT_SETTINGS, 1: DEFAULT_SETTINGS } as Record<MuniIx, Settings>,
 };
+/** The calendar that applies to a school (its own, else its municipality's), as a Calendar: one object each until it changes. */
+let schoolCalendars: Calendar[] = [];
+let muniCalendars: Record<MuniIx, Calendar> = { 0: {}, 1: {} };
+function rebuild() {
+  muniCalendars = { 0: { "2026-27": state.calendars[0] }, 1: { "2026-27": state.calendars[1] } };
+  schoolCalendars = SCHOOLS.map((def) => (def.calendar ? { "2026-27": def.calendar } : muniCalendars[def.muni]));
+}
+rebuild();
+
+/** A history starts with the scenario's own calendars and the default thresholds. */
+export function resetScenario(): void {
+  state.calendars = { ...MUNI_CALENDARS };
+  state.settings = { 0: DEFAULT_SETTINGS, 1: DEFAULT_SETTINGS };
+  rebuild();
+}
+export function setMuniCalendar(m: MuniIx, calendar: CalendarYear): void {
+  state.calendars[m] = calendar;
+  rebuild();
+}
+export function setMuniSettings(m: MuniIx, settings: Partial<Settings>): void {
+  state.settings[m] = { ...DEFAULT_SETTINGS, ...settings };
+}
+export function muniSettings(m: MuniIx): Settings {
+  return state.settings[m];
+}
+export function muniCalendarYear(m: MuniIx): CalendarYear {
+  return state.calendars[m];
+}
 export function schoolCalendar(s: number): Calendar {
-  return SCHOOL_CALENDARS[s] as Calendar;
+  return schoolCalendars[s] as Calendar;
 }
 export function muniCalendar(m: MuniIx): Calendar {
-  return MUNI_CALENDAR_OBJECTS[m];
+  return muniCalendars[m];
 }
 
 export interface PupilDef {
@@ -120,6 +166,8 @@ export interface World {
   absence(school: number, date: IsoDate, absent: { p: number; fraction: number }[]): Promise<void>;
   register(p: number, muni: MuniIx, status: "resident" | "moved_out" | "emigrated", statusDate?: IsoDate): Promise<void>;
   flags(p: number, flags: RiskFlag[]): Promise<void>;
+  /** The office of municipality m puts its calendar or thresholds (the scenario's state already holds them). */
+  configure(m: MuniIx, what: "calendar" | "settings"): Promise<void>;
   /** A person resolves the pupil's open case of this kind (outcome other). */
   resolveByHand(p: number, kind: CaseKind): Promise<void>;
   /** A sweep run by hand by a municipality office, for any date. */
