@@ -208,6 +208,10 @@ describe("issue 17", () => {
     await runDailySweep(store(), new Date("2026-09-15T04:30:00Z"), { municipalities: ["0187"] });
     expect((await store().notices(`school:${s.schoolId}`)).filter((n) => n.step === "school_silent")).toHaveLength(2);
 
+    // The second pupil is to move to another school from 5 October.
+    const other = await own.newSchool();
+    const [first, second] = ids as [string, string];
+    expect((await enrol(other.key, other.schoolId, { pupilId: second, grade: "5", startDate: "2026-10-05" })).status).toBe(201);
     // The school closes on 30 September: its pupils are pending release from 1 October, and a child
     // no school takes in opens release_without_destination after the grace.
     const closing = await api("PUT", `/v1/schools/${s.schoolId}`, {
@@ -215,9 +219,17 @@ describe("issue 17", () => {
       body: { name: `Skola ${s.schoolId}`, organiserType: "municipal", municipality: "0187", closedOn: "2026-09-30" },
     });
     expect(closing.status).toBe(200);
+    // A pupil the closing school still takes in before its last day is under the lock after it too.
+    const late = await own.resident(pnr("2015-03-27"));
+    expect((await enrol(s.key, s.schoolId, { pupilId: late, grade: "5", startDate: "2026-09-21" })).status).toBe(201);
     setToday("2026-10-01");
-    const [first] = ids as [string];
-    expect((await api("GET", `/v1/pupils/${first}`, { key: own.muni })).body.placement).toBe("pending_release");
+    for (const id of [first, second, late]) {
+      expect((await api("GET", `/v1/pupils/${id}`, { key: own.muni })).body.placement).toBe("pending_release");
+    }
+    // The days between the closing and the new school's start are the lock's; from then she is placed.
+    setToday("2026-10-05");
+    expect((await api("GET", `/v1/pupils/${second}`, { key: own.muni })).body.placement).toBe("placed");
+    setToday("2026-10-01");
     expect((await enrol(s.key, s.schoolId, { pupilId: first, grade: "5", startDate: "2026-10-01" })).body.code).toBe(
       "school_closed",
     );
@@ -328,5 +340,23 @@ describe("issue 17", () => {
       `municipality:${m2.kod}#attendance_office`,
       `municipality:${m2.kod}#attendance_office`,
     ]);
+  });
+});
+
+describe("issue 17, item 9: the sibling note", () => {
+  it("counts a sibling whose case this episode made this one high, though that case is resolved now", async () => {
+    const { siblingPicture } = await import("../shared/app/casework.ts");
+    const { newPupil } = await import("../shared/domain/register.ts");
+    const me = { ...newPupil("p-me", "201503142380"), householdId: "h", recentAbsence: { "2026-11-02": 1 } };
+    const sibling = {
+      ...newPupil("p-sib", "201303142381"),
+      householdId: "h",
+      closedCases: [
+        { caseId: "case_x", kind: "not_returned" as const, episodeStart: "2026-11-02", resolvedOn: "2026-11-04", byHand: false },
+      ],
+    };
+    expect(siblingPicture(me, [me, sibling], "2026-11-02")).toEqual({ count: 1, absent: 0, inCase: 1 });
+    // A case resolved before this episode began says nothing of it.
+    expect(siblingPicture(me, [me, sibling], "2026-11-05").inCase).toBe(0);
   });
 });

@@ -10,6 +10,7 @@ import { honourConcern, isHigh, placementAnswers } from "../domain/detection.ts"
 import { enrolmentIdFor, pupilIdOfEnrolment } from "../domain/ids.ts";
 import { caseFamily, type Enrolment, type Grade, type Pupil, type School } from "../domain/model.ts";
 import {
+  closingSchool,
   decideEnrolment,
   decideRelease,
   lastSchoolDayBefore,
@@ -60,8 +61,13 @@ export async function enrol(ctx: Ctx, school: School, input: EnrolmentInput): Pr
       await ctx.store.auditReads([pupil.pupilId], ctx.actor, "enrolment.replayed", ctx.now);
       return { status: 200, body: presentEnrolment(e, pupil, ctx.today) };
     }
-    const enrolment = decision.created as Enrolment;
-    const after = decision.next as Pupil;
+    let enrolment = decision.created as Enrolment;
+    let after = decision.next as Pupil;
+    // A school that closes takes a pupil only until its last day: the enrolment is under the lock after it (SPEC §2).
+    const closing = school.closedOn
+      ? closingSchool(after, enrolment, school.closedOn, { now: ctx.now, by: "system:school_closed" })
+      : null;
+    if (closing) ({ enrolment, next: after } = closing);
     // The cases the enrolment answers now: only from its start date on (SPEC §4 Time, rule 1).
     const resolutions = answered(placementAnswers(after, ctx.today), "Resolved by an enrolment at a school.");
     const change = await pupilChangeWrites(ctx.store, {
@@ -81,6 +87,7 @@ export async function enrol(ctx: Ctx, school: School, input: EnrolmentInput): Pr
         change.next,
         [
           { date: input.startDate, reason: "enrolment-start" },
+          ...(enrolment.pendingFrom ? [{ date: enrolment.pendingFrom, reason: "school-closed" }] : []),
           ...decision.ended.map((e) => ({ date: addDays(e.endDate, 1), reason: "enrolment-end" })),
         ],
         ctx.today,

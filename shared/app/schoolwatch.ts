@@ -18,14 +18,16 @@ export const SILENT_SCHOOL_DAYS = 5;
 /** School days looked back to find where a silence began (it is told once, however long it lasts). */
 const SILENCE_LOOKBACK = 60;
 
-/** Applies a school's closing (SPEC §2): every enrolment active after `closedOn` becomes pending release. */
+/** Applies a school's closing (SPEC §2): every enrolment not ended by `closedOn` is pending release after it. */
 export async function closeSchool(
   store: Store,
   school: School & { closedOn: IsoDate },
   actor: Actor,
   at: { now: string; today: IsoDate },
 ): Promise<{ pending: number }> {
-  const enrolments = (await store.schoolEnrolments(school.schoolId)).filter((e) => e.status === "active");
+  const enrolments = (await store.schoolEnrolments(school.schoolId)).filter(
+    (e) => e.endDate === undefined || e.endDate > school.closedOn,
+  );
   let pending = 0;
   await inParallel(enrolments, 8, (e) =>
     store.withRetry(async () => {

@@ -4,7 +4,7 @@
  */
 
 import { type Calendar, isPublicHoliday, previousSchoolDay } from "./calendar.ts";
-import { addDays, type IsoDate, isWeekend, minDate, schoolYearOf, schoolYearRange } from "./dates.ts";
+import { addDays, type IsoDate, isWeekend, maxDate, minDate, schoolYearOf, schoolYearRange } from "./dates.ts";
 import type {
   CaseKind,
   Destination,
@@ -227,8 +227,10 @@ export function decideEnrolment(
 
 /**
  * A school that closes (SPEC §2): an enrolment still active after its last day becomes pending
- * release from the day after — the lock, so no child stays placed at a school that no longer exists
- * and a child no school takes in opens `release_without_destination`. Null when nothing changes.
+ * release from the day after (or from its start, for one that was to begin later) — the lock, so no
+ * child stays placed at a school that no longer exists and a child no school takes in opens
+ * `release_without_destination`. A release already asked for, or a transfer, that ends after the
+ * closing is pending from it. Null when nothing changes.
  */
 export function closingSchool(
   pupil: Pupil,
@@ -236,13 +238,19 @@ export function closingSchool(
   closedOn: IsoDate,
   meta: { now: string; by: string },
 ): { enrolment: Enrolment; next: Pupil } | null {
-  if (enrolment.status !== "active" || enrolment.startDate > closedOn) return null;
-  if (enrolment.endDate !== undefined && enrolment.endDate <= closedOn) return null;
+  const from = maxDate(enrolment.startDate, addDays(closedOn, 1));
+  // Ended by the closing day (or cancelled before it began): nothing after it to lock.
+  if (enrolment.endDate !== undefined && enrolment.endDate < from) return null;
+  // Pending already from then (or, in records older than `pendingFrom`, from the start).
+  if (enrolment.pendingFrom !== undefined ? enrolment.pendingFrom <= from : enrolment.status === "pending_release") return null;
   const e: Enrolment = {
     ...enrolment,
-    status: "pending_release",
-    release: { endDate: closedOn, reason: "transfer", requestedAt: meta.now, requestedBy: meta.by },
-    pendingFrom: addDays(closedOn, 1),
+    // An enrolment ended by a transfer later than the closing keeps its end: the days until then are pending.
+    status: enrolment.status === "ended" ? "ended" : "pending_release",
+    release: enrolment.release
+      ? { ...enrolment.release, endDate: minDate(enrolment.release.endDate, closedOn) }
+      : { endDate: closedOn, reason: "transfer", requestedAt: meta.now, requestedBy: meta.by },
+    pendingFrom: from,
   };
   const next: Pupil = {
     ...pupil,

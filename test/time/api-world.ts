@@ -245,6 +245,18 @@ export class ApiWorld implements World {
     };
   }
 
+  async closeSchool(s: number, closedOn: IsoDate): Promise<void> {
+    const id = this.schoolId(s);
+    const def = SCHOOLS[s] as { muni: MuniIx; organiserType: "municipal" | "independent" };
+    await this.must(
+      api("PUT", `/v1/schools/${id}`, {
+        key: this.keys.ops,
+        body: { name: `Skola ${id}`, organiserType: def.organiserType, municipality: this.kommunkod(def.muni), closedOn },
+      }),
+      "close school",
+    );
+  }
+
   async configure(m: MuniIx, what: "calendar" | "settings"): Promise<void> {
     const path =
       what === "calendar"

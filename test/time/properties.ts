@@ -67,6 +67,8 @@ export interface Model {
   /** The real day each case was first seen (world|caseId): what `openedOn` must say. */
   firstSeen: Map<string, IsoDate>;
   steps: number;
+  /** A school closed in this history (once), and its last day. */
+  closed?: { s: number; closedOn: IsoDate };
 }
 
 const fail = (msg: string, detail?: unknown): never => {
@@ -219,6 +221,21 @@ function noChildWithoutCase(w: World, snap: Snapshot, today: IsoDate) {
   }
 }
 
+/** (i) After a school's last day no child stands placed there: every enrolment left is under the lock (SPEC §2). */
+function noOneAtAClosedSchool(w: World, snap: Snapshot, today: IsoDate, closed: { s: number; closedOn: IsoDate }) {
+  if (today <= closed.closedOn) return;
+  const schoolId = w.schoolId(closed.s);
+  for (const p of snap.pupils) {
+    const e = enrolmentOn(p, today);
+    if (e?.schoolId === schoolId && placementOn(p, today) !== "pending_release") {
+      fail(
+        `(i) ${w.name}: pupil ${w.pupilIndex(p.pupilId)} stands placed on ${today} at a school closed on ${closed.closedOn}`,
+        p,
+      );
+    }
+  }
+}
+
 /**
  * SPEC §4's absence kinds as they stand on `today`, written from the SPEC: `not_returned` — absent
  * on each of the first N school days after a break (by the school's calendar), the period complete,
@@ -354,6 +371,10 @@ const advance = (n: number) =>
         noChildWithoutCase(r.B, B, m.today);
         severityAndScope(r.A, A, m.today);
         severityAndScope(r.B, B, m.today);
+        if (m.closed) {
+          noOneAtAClosedSchool(r.A, A, m.today, m.closed);
+          noOneAtAClosedSchool(r.B, B, m.today, m.closed);
+        }
         const inA = pairs(r.A, A);
         const inB = pairs(r.B, B);
         const onlyA = [...inA].filter((x) => !inB.has(x));
@@ -492,6 +513,20 @@ const register = (p: number, muni: MuniIx, status: "resident" | "moved_out" | "e
 
 const flags = (p: number, f: RiskFlag[]) => dataEvent(`Flags(p${p}, [${f}])`, (w) => w.flags(p, f));
 
+/** A school closes on a day near today (SPEC §2): its pupils fall under the lock; once in a history. */
+const closeSchool = (s: number, offset: number) =>
+  cmd(
+    `CloseSchool(s${s}, ${offset >= 0 ? "+" : ""}${offset})`,
+    async (m, r) => {
+      const closedOn = addDays(m.today, offset);
+      m.closed = { s, closedOn };
+      await r.A.closeSchool(s, closedOn);
+      await r.B.closeSchool(s, closedOn);
+      await afterStep(m, r);
+    },
+    (m) => !m.closed,
+  );
+
 /**
  * An office puts a calendar or thresholds at any point of a history — before, between or after the
  * reports they apply to (SPEC §4 Time, rule 9): a höstlov moved, a study day added, the long-absence
@@ -588,6 +623,9 @@ export const commands = [
     )
     .map(([mu, what, v]) => configure(mu, what, v)),
   fc.integer({ min: 3, max: 75 }).map(outage),
+  fc
+    .tuple(fc.integer({ min: 0, max: SCHOOLS.length - 1 }), fc.integer({ min: -5, max: 10 }))
+    .map(([sc, o]) => closeSchool(sc, o)),
   fc
     .tuple(
       pupilIx,

@@ -33,6 +33,7 @@ import {
   type School,
 } from "../../shared/domain/model.ts";
 import {
+  closingSchool,
   decideEnrolment,
   decideRelease,
   enrolmentOn,
@@ -117,6 +118,24 @@ export class PureWorld implements World {
       filed: (schoolId, date) => this.filed.get(this.schoolIx(schoolId))?.has(date) ?? false,
       settings: muniSettings(home),
     };
+  }
+
+  /** Closing days of schools that close: no enrolment starts after one. */
+  private readonly closed = new Map<number, IsoDate>();
+
+  async closeSchool(s: number, closedOn: IsoDate): Promise<void> {
+    this.closed.set(s, closedOn);
+    const schoolId = (this.schools[s] as School).schoolId;
+    for (const [ix, pupil] of this.pupils) {
+      for (const summary of pupil.enrolments.filter((e) => e.schoolId === schoolId)) {
+        const enrolment = this.enrolments.get(summary.enrolmentId);
+        if (!enrolment) continue;
+        const d = closingSchool(this.pupils.get(ix) as Pupil, enrolment, closedOn, { now: this.now, by: "system:school_closed" });
+        if (!d) continue;
+        this.enrolments.set(enrolment.enrolmentId, d.enrolment);
+        this.settle(ix, d.next);
+      }
+    }
   }
 
   async configure(_m: MuniIx, _what: "calendar" | "settings"): Promise<void> {
@@ -220,6 +239,9 @@ export class PureWorld implements World {
   async enrol(p: number, s: number, startDate: IsoDate): Promise<void> {
     const pupil = this.pupils.get(p) as Pupil;
     const school = this.schools[s] as School;
+    // A closed school takes no pupil from after its last day (the API answers 409 school_closed).
+    const closedOn = this.closed.get(s);
+    if (closedOn && startDate > closedOn) return;
     const enrolmentId = enrolmentIdFor(pupil.pupilId, school.schoolId, startDate);
     const d = attempt(() =>
       decideEnrolment(
@@ -235,7 +257,9 @@ export class PureWorld implements World {
       ),
     );
     if (!d || d.existing || !d.created || !d.next) return;
-    this.enrolments.set(enrolmentId, d.created);
+    // …and one it takes before then is under the lock after it (SPEC §2).
+    const closing = closedOn ? closingSchool(d.next, d.created, closedOn, { now: this.now, by: "system:school_closed" }) : null;
+    this.enrolments.set(enrolmentId, closing?.enrolment ?? d.created);
     for (const end of d.ended) {
       const e = this.enrolments.get(end.enrolmentId) as Enrolment;
       this.enrolments.set(end.enrolmentId, {
@@ -246,7 +270,7 @@ export class PureWorld implements World {
         transferredTo: school.schoolId,
       });
     }
-    this.settle(p, d.next);
+    this.settle(p, closing?.next ?? d.next);
   }
 
   /** The enrolment a school would release: the pupil's latest that has not ended. */

@@ -166,6 +166,8 @@ export interface World {
   absence(school: number, date: IsoDate, absent: { p: number; fraction: number }[]): Promise<void>;
   register(p: number, muni: MuniIx, status: "resident" | "moved_out" | "emigrated", statusDate?: IsoDate): Promise<void>;
   flags(p: number, flags: RiskFlag[]): Promise<void>;
+  /** School s closes: its enrolments still active after `closedOn` fall under the lock; it takes no pupil after (SPEC §2). */
+  closeSchool(s: number, closedOn: IsoDate): Promise<void>;
   /** The office of municipality m puts its calendar or thresholds (the scenario's state already holds them). */
   configure(m: MuniIx, what: "calendar" | "settings"): Promise<void>;
   /** A person resolves the pupil's open case of this kind (outcome other). */
