@@ -560,9 +560,9 @@ export class ElevvaktStack extends Stack {
       { below: true, missing: TreatMissingData.BREACHING },
     );
     alarm(
-      "SweepSkipped",
-      "Elevvakt: a municipality has no calendar for this school year: its sweep cannot run",
-      business("SweepSkipped", Duration.hours(1)),
+      "CalendarMissing",
+      "Elevvakt: a municipality has no calendar for this school year: its own children are watched only at schools with one",
+      business("CalendarMissing", Duration.hours(1)),
     );
     alarm(
       "SweepFailures",

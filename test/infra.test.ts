@@ -324,7 +324,7 @@ describe("deploying and operating (issue 8)", () => {
       TreatMissingData: "breaching",
       Period: 86400,
     });
-    expect(by("SweepSkipped")).toBeDefined();
+    expect(by("CalendarMissing")).toBeDefined();
     // E-mail alerts that reach nobody: an alert to a group without a confirmed address, a contact unsubscribed or unconfirmed.
     expect(by("AlertsToNobody")).toMatchObject({ Namespace: "Elevvakt", Threshold: 1 });
     expect(by("ContactsUnreached")).toMatchObject({ Namespace: "Elevvakt", Period: 86400 });
@@ -359,7 +359,7 @@ describe("operations (issue 16, item 2)", () => {
       [
         "ApiErrors",
         "DailyRunCompleted",
-        "SweepSkipped",
+        "CalendarMissing",
         "SweepFailures",
         "AlertsToNobody",
         "ContactsUnreached",

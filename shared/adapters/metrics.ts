@@ -15,7 +15,7 @@ export type MetricName =
   | "SweepDuration"
   | "SweepItemsRead"
   | "SweepFailures"
-  | "SweepSkipped"
+  | "CalendarMissing"
   | "DailyRunCompleted"
   | "AlertsSent"
   | "AlertsFailed"
@@ -33,7 +33,7 @@ export type MetricName =
 export type AlarmedMetric =
   | "ApiErrors"
   | "DailyRunCompleted"
-  | "SweepSkipped"
+  | "CalendarMissing"
   | "SweepFailures"
   | "AlertsToNobody"
   | "ContactsUnreached";

@@ -89,8 +89,6 @@ export interface WorkOutcome {
   /** Schools told this morning that they filed no report for five school days. */
   silentSchools?: number;
   sweep?: SweepSummary;
-  /** The sweep could not run: no calendar covers today's school year (alarmed on). */
-  skipped?: true;
   /** Contacts whose e-mail alerts reach nobody (alarmed on). */
   unreached?: number;
   /** What the statistics job published (nothing on most days). */
@@ -142,16 +140,12 @@ export async function runWorkItem(
     metric("DailyRunCompleted", 1);
     return outcome;
   }
-  if (!covers(today, await store.calendarFor(undefined, kod, [today]))) {
-    // Alarmed on: a municipality whose children nobody watches today.
-    if (item.job === "morning") {
-      logger.warn("no calendar for today's school year; the sweep cannot run", { kommunkod: kod, today });
-      metric("SweepSkipped", 1);
-      metric("DailyRunCompleted", 1);
-      // Told every morning until it has one (rule 9): its schools' pupils are watched by their homes' calendars meanwhile.
-      await noCalendarNotice(store, kod, today, nowIso);
-    }
-    return { ...outcome, skipped: true };
+  if (item.job === "morning" && !covers(today, await store.calendarFor(undefined, kod, [today]))) {
+    // Alarmed on. The sweep still runs: its children at schools with a calendar of their own, or in a
+    // municipality with one, are watched by those (rule 9); the office is told every morning until it sets one.
+    logger.warn("no calendar for today's school year", { kommunkod: kod, today });
+    metric("CalendarMissing", 1);
+    await noCalendarNotice(store, kod, today, nowIso);
   }
   if (item.job === "escalate") {
     outcome.sweep = await sweep(store, kod, today, systemActor("escalation"), { now: nowIso, today }, { escalateOnly: true });

@@ -33,16 +33,17 @@ import { enrolmentOn, placementOn, wasAbsent } from "../../shared/domain/placeme
 import {
   CALENDAR_VARIANTS,
   emptyResult,
+  filingCalendar,
   type MuniIx,
   muniCalendar,
   muniSettings,
   PUPILS,
+  pupilCalendar,
   RELEASES,
   resetScenario,
   SCHOOLS,
   SETTINGS_VARIANTS,
   type Snapshot,
-  schoolCalendar,
   setMuniCalendar,
   setMuniSettings,
   type World,
@@ -81,7 +82,7 @@ const schoolIxOf = (schoolId: string) => Number(schoolId.slice(4)) - 1;
 /** Kommunkoder end in the municipality's index (1480/1481 in one world, 2480/2481 in the other). */
 const homeIx = (p: Pupil): MuniIx => (p.homeMunicipality?.endsWith("1") ? 1 : 0);
 const calendarOfSchool = (schoolId: string | null | undefined, p: Pupil) =>
-  schoolId ? schoolCalendar(schoolIxOf(schoolId)) : muniCalendar(homeIx(p));
+  schoolId ? pupilCalendar(schoolIxOf(schoolId), homeIx(p)) : muniCalendar(homeIx(p));
 
 function* days(from: IsoDate, to: IsoDate) {
   for (let d = from; d <= to; d = addDays(d, 1)) yield d;
@@ -415,7 +416,7 @@ const release = (p: number, which: number, offset: number) =>
 const absence = (s: number, back: number, mask: number, half: boolean) =>
   cmd(`Absence(s${s}, -${back}, ${mask.toString(2)}${half ? ", half" : ""})`, async (m, r) => {
     const date = addDays(m.today, -back);
-    if (!isSchoolDay(date, schoolCalendar(s))) return;
+    if (!isSchoolDay(date, filingCalendar(s))) return;
     // Only pupils enrolled at the school that day may be named (the API refuses the report otherwise).
     const snap = (m.before ?? (await snapshots(r))).A;
     const absent = snap.pupils
@@ -442,7 +443,7 @@ const absentStreak = (p: number, k: number, back: number) =>
     const school = enrolmentOn(pupil, m.today)?.schoolId ?? pupil.enrolments.at(-1)?.schoolId;
     if (!school) return;
     const s = schoolIxOf(school);
-    const dates = lastSchoolDays(addDays(m.today, 1 - back), k, schoolCalendar(s));
+    const dates = lastSchoolDays(addDays(m.today, 1 - back), k, filingCalendar(s));
     for (const date of dates) {
       if (enrolmentOn(pupil, date)?.schoolId !== school) continue;
       const report = reportOf(r.A, snap, s, date).filter((x) => x.p !== p);
@@ -462,7 +463,7 @@ const missReturn = (p: number) =>
     if (!school) return;
     const s = schoolIxOf(school);
     const S = settingsOf(pupil);
-    const period = latestReturnPeriod(m.today, S.notReturnedDays, schoolCalendar(s), S.breakWeekdays) ?? [];
+    const period = latestReturnPeriod(m.today, S.notReturnedDays, filingCalendar(s), S.breakWeekdays) ?? [];
     for (const date of period.filter((d) => d <= m.today)) {
       if (enrolmentOn(pupil, date)?.schoolId !== school) continue;
       const absent = [...reportOf(r.A, snap, s, date).filter((x) => x.p !== p), { p, fraction: 1 }];
@@ -476,7 +477,7 @@ const missReturn = (p: number) =>
 const fileDay = (s: number, back: number) =>
   cmd(`FileDay(s${s}, -${back})`, async (m, r) => {
     const date = addDays(m.today, -back);
-    if (!isSchoolDay(date, schoolCalendar(s))) return;
+    if (!isSchoolDay(date, filingCalendar(s))) return;
     const snap = (m.before ?? (await snapshots(r))).A;
     const absent = reportOf(r.A, snap, s, date);
     await r.A.absence(s, date, absent);
@@ -660,10 +661,12 @@ export async function runTimeProperty(opts: RunOptions): Promise<{ steps: number
   await fc.assert(
     fc.asyncProperty(
       fc.constantFrom(...STARTS),
+      // Half the histories start with a municipality that has typed in no calendar yet (rule 9).
+      fc.constantFrom<MuniIx | null>(null, null, 0, 1),
       fc.commands(commands, { maxCommands: opts.maxCommands, size: "max" }),
-      async (start, cmds) => {
-        // Each history starts with the scenario's own calendars and thresholds.
-        resetScenario();
+      async (start, withoutCalendar, cmds) => {
+        // Each history starts with the scenario's own calendars and thresholds, but perhaps one.
+        resetScenario(withoutCalendar);
         const real = await opts.worlds();
         real.setToday(start);
         await real.A.setup(start);

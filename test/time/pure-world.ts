@@ -4,7 +4,7 @@
  * the handlers do with the rules' decisions; the API world checks the handlers themselves.
  */
 
-import { lastSchoolDays } from "../../shared/domain/calendar.ts";
+import { covers } from "../../shared/domain/calendar.ts";
 import { caseIdFor, openCase, relocated, withCaseChanges } from "../../shared/domain/cases.ts";
 import { addDays, type IsoDate, isWeekend, minDate } from "../../shared/domain/dates.ts";
 import {
@@ -53,6 +53,7 @@ import {
   muniSettings,
   PUPILS,
   personnummerOf,
+  pupilCalendar,
   type ReleaseDef,
   SCHOOLS,
   type Snapshot,
@@ -114,7 +115,7 @@ export class PureWorld implements World {
     const home: MuniIx = pupil.homeMunicipality?.endsWith("1") ? 1 : 0;
     return {
       pupil,
-      calendar: (schoolId) => (schoolId === null ? muniCalendar(home) : schoolCalendar(this.schoolIx(schoolId))),
+      calendar: (schoolId) => (schoolId === null ? muniCalendar(home) : pupilCalendar(this.schoolIx(schoolId), home)),
       filed: (schoolId, date) => this.filed.get(this.schoolIx(schoolId))?.has(date) ?? false,
       settings: muniSettings(home),
     };
@@ -424,7 +425,14 @@ export class PureWorld implements World {
     this.put(p, withCaseChanges(pupil, { resolved: [{ ref, byHand: true }] }, this.today));
   }
 
+  /** A hand sweep asks for the municipality's calendar first (the API answers 422 calendar_missing): nothing happens. */
   async sweep(m: MuniIx, asOf: IsoDate): Promise<SweepResult & { preview: boolean }> {
+    if (!covers(asOf, muniCalendar(m)))
+      return { opened: 0, resolved: 0, reopened: 0, escalated: 0, queued: 0, preview: asOf > this.today };
+    return this.run(m, asOf);
+  }
+
+  private async run(m: MuniIx, asOf: IsoDate): Promise<SweepResult & { preview: boolean }> {
     const kod = this.kommunkod(m);
     const preview = asOf > this.today;
     const result = { opened: 0, resolved: 0, reopened: 0, escalated: 0, queued: 0, preview };
@@ -522,8 +530,9 @@ export class PureWorld implements World {
   async scheduled(): Promise<SweepResult> {
     const total = { opened: 0, resolved: 0, reopened: 0, escalated: 0, queued: 0 };
     if (isWeekend(this.today)) return total;
+    // The scheduled sweep runs with or without the municipality's calendar (rule 9).
     for (const m of [0, 1] as const) {
-      const r = await this.sweep(m, this.today);
+      const r = await this.run(m, this.today);
       total.opened += r.opened;
       total.resolved += r.resolved;
       total.reopened += r.reopened;
@@ -540,6 +549,3 @@ export class PureWorld implements World {
     };
   }
 }
-
-/** The last school days before a date in a school's calendar (for the oracle's long-absence window). */
-export const windowOf = (s: number, d: IsoDate, n: number) => lastSchoolDays(d, n, schoolCalendar(s));

@@ -6,7 +6,7 @@
  */
 
 import { CALENDAR_2026_27 } from "../../local/school-year-2026-27.ts";
-import type { Calendar, CalendarYear } from "../../shared/domain/calendar.ts";
+import { type Calendar, type CalendarYear, withFallback } from "../../shared/domain/calendar.ts";
 import type { IsoDate } from "../../shared/domain/dates.ts";
 import type { Case, CaseKind, Pupil, RiskFlag } from "../../shared/domain/model.ts";
 import { withCheckDigit } from "../../shared/domain/personnummer.ts";
@@ -58,21 +58,39 @@ export const CALENDAR_VARIANTS: CalendarYear[] = [
 export const SETTINGS_VARIANTS: Partial<Settings>[] = [{}, { longAbsenceShare: 0.3 }, { notReturnedDays: 2 }];
 
 const state = {
-  calendars: { ...MUNI_CALENDARS } as Record<MuniIx, CalendarYear>,
+  /** A municipality's calendar for 2026-27, or null: it has not typed one in (yet). */
+  calendars: { ...MUNI_CALENDARS } as Record<MuniIx, CalendarYear | null>,
   settings: { 0: DEFAULT_SETTINGS, 1: DEFAULT_SETTINGS } as Record<MuniIx, Settings>,
 };
 /** The calendar that applies to a school (its own, else its municipality's), as a Calendar: one object each until it changes. */
 let schoolCalendars: Calendar[] = [];
 let muniCalendars: Record<MuniIx, Calendar> = { 0: {}, 1: {} };
+/** A pupil at school s with home h is evaluated by [s][h]: the school's, else the home's (rule 9). */
+let pupilCalendars: Calendar[][] = [];
+/** The days a school is open in fact: its calendar as the system knows it, else the one its municipality will type in. */
+let filingCalendars: Calendar[] = [];
 function rebuild() {
-  muniCalendars = { 0: { "2026-27": state.calendars[0] }, 1: { "2026-27": state.calendars[1] } };
+  const known = (m: MuniIx): Calendar => {
+    const year = state.calendars[m];
+    return year ? { "2026-27": year } : {};
+  };
+  muniCalendars = { 0: known(0), 1: known(1) };
   schoolCalendars = SCHOOLS.map((def) => (def.calendar ? { "2026-27": def.calendar } : muniCalendars[def.muni]));
+  pupilCalendars = schoolCalendars.map((c) => [withFallback(c, muniCalendars[0]), withFallback(c, muniCalendars[1])]);
+  filingCalendars = SCHOOLS.map((def, s) =>
+    schoolCalendars[s]?.["2026-27"] ? (schoolCalendars[s] as Calendar) : { "2026-27": MUNI_CALENDARS[def.muni] },
+  );
 }
 rebuild();
 
-/** A history starts with the scenario's own calendars and the default thresholds. */
-export function resetScenario(): void {
+/**
+ * A history starts with the scenario's own calendars and the default thresholds — or with one
+ * municipality that has typed in no calendar yet (SPEC §4 Time, rule 9): its schools' pupils are
+ * evaluated by their homes' calendars until a Configure puts one in.
+ */
+export function resetScenario(withoutCalendar: MuniIx | null = null): void {
   state.calendars = { ...MUNI_CALENDARS };
+  if (withoutCalendar !== null) state.calendars[withoutCalendar] = null;
   state.settings = { 0: DEFAULT_SETTINGS, 1: DEFAULT_SETTINGS };
   rebuild();
 }
@@ -86,11 +104,21 @@ export function setMuniSettings(m: MuniIx, settings: Partial<Settings>): void {
 export function muniSettings(m: MuniIx): Settings {
   return state.settings[m];
 }
-export function muniCalendarYear(m: MuniIx): CalendarYear {
+/** The municipality's calendar year as it has typed it in, or null. */
+export function muniCalendarYear(m: MuniIx): CalendarYear | null {
   return state.calendars[m];
 }
+/** A school's calendar as the system knows it (its own, else its municipality's; empty when neither has one). */
 export function schoolCalendar(s: number): Calendar {
   return schoolCalendars[s] as Calendar;
+}
+/** The calendar a pupil at school s, living in municipality home, is evaluated with. */
+export function pupilCalendar(s: number, home: MuniIx): Calendar {
+  return (pupilCalendars[s] as Calendar[])[home] as Calendar;
+}
+/** The days school s is open and files its absence report. */
+export function filingCalendar(s: number): Calendar {
+  return filingCalendars[s] as Calendar;
 }
 export function muniCalendar(m: MuniIx): Calendar {
   return muniCalendars[m];
