@@ -11,7 +11,7 @@ import { apiWorlds } from "./time/worlds.ts";
 useTable();
 
 describe("time: end to end on DynamoDB Local", () => {
-  it("keeps every child with a case, whatever order sweeps run in (invariants a–h)", async () => {
+  it("keeps every child with a case, whatever order sweeps run in (invariants a–i)", async () => {
     const { steps } = await runTimeProperty({ numRuns: 3, maxCommands: 30, worlds: async () => apiWorlds(), shrink: false });
     expect(steps).toBeGreaterThan(10);
   }, 300_000);

@@ -8,7 +8,7 @@ import { runTimeProperty, stats } from "./time/properties.ts";
 import { pureWorlds } from "./time/worlds.ts";
 
 describe("time: the pure rules", () => {
-  it("keep every child with a case, whatever order sweeps run in (invariants a–h)", async () => {
+  it("keep every child with a case, whatever order sweeps run in (invariants a–i)", async () => {
     const { steps } = await runTimeProperty({ numRuns: 40, maxCommands: 60, worlds: async () => pureWorlds() });
     expect(steps).toBeGreaterThan(300);
     // The histories did something: cases opened and were resolved by the data, escalation ran.

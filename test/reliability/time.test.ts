@@ -1,6 +1,6 @@
 /**
  * SPEC §4 "Time" at length: at least 5,000 generated steps against the pure rules and at least 300
- * end to end through the handlers on DynamoDB Local, every invariant (a–h) checked after every step.
+ * end to end through the handlers on DynamoDB Local, every invariant (a–i) checked after every step.
  * A failure prints the seed and path; FC_SEED=… FC_PATH=… npm run test:reliability replays it.
  */
 import { describe, expect, it } from "vitest";

@@ -1,19 +1,23 @@
 /**
  * SPEC §4 "Time" as properties. Random histories — enrolments (future ones too), releases of every
  * reason with end dates past, today and future, transfers, absence around breaks, register events
- * with moves between two municipalities, flags, households, hand resolutions — run in two worlds
+ * with moves between two municipalities, flags, households, hand resolutions, calendars and
+ * thresholds that arrive and change at any point (or a municipality with none), a school that
+ * closes, outages of the scheduled runs — run in two worlds
  * side by side: world A also gets manual sweeps for past, present and future dates; world B gets
  * only the scheduled sweeps, day by day. After every step the invariants of the issue are checked:
  *
- *  a. every pupil unplaced on a school day, or pending past the release grace, has an open case
- *     after that day's scheduled sweep — or one resolved by hand within the last 20 school days;
+ *  a. every pupil unplaced on a school day, pending past the release grace, not back after a break
+ *     or in long absence (by the calendars and thresholds in force now) has an open case after that
+ *     day's scheduled sweep — or one resolved by hand within the last 20 school days;
  *  b. the (pupil, kind) pairs with an open case after a scheduled sweep are the same in A and B;
  *  c. a sweep run again for the same date opens, resolves and queues nothing;
  *  d. no case is resolved by a fact about a data day before its episode start, and the fact holds;
  *  e. no case opens for a condition the data already answers;
  *  f. escalation counts working days from `openedOn` (or the episode start), never in the future;
  *  g. a case is `high` whenever rule 5 says so, and never goes back to `normal`;
- *  h. a case follows the child's home municipality and district; a move only on the register's word.
+ *  h. a case follows the child's home municipality and district; a move only on the register's word;
+ *  i. after a school's last day no child stands placed there.
  *
  * The oracles below are written from the SPEC, day by day, apart from detection's own code.
  */
