@@ -343,6 +343,31 @@ describe("issue 17", () => {
   });
 });
 
+describe("issue 17, review: a municipality with no calendar and no school of its own", () => {
+  it("is served once it loads its register: its child at a school with a calendar gets not_returned, and its office is told every morning", async () => {
+    const kod = "0191";
+    const muni = await key(`municipality:${kod}`);
+    setToday("2026-10-01");
+    const personnummer = pnr("2015-05-03");
+    const r = await api("POST", `/v1/municipalities/${kod}/population`, {
+      key: muni,
+      body: { records: [{ personnummer, givenName: "T", familyName: "T", district: `${kod}-centrum`, status: "resident" }] },
+    });
+    const id = r.body.results[0].pupilId as string;
+    const s = await m.newSchool();
+    expect((await enrol(s.key, s.schoolId, { personnummer, grade: "5", startDate: "2026-08-17" })).status).toBe(201);
+    // Away the three school days after höstlov (26–30 October) at the 0180 school, which has a calendar.
+    for (const day of ["2026-11-02", "2026-11-03", "2026-11-04"]) {
+      setToday(day);
+      await report(s.key, s.schoolId, day, [id]);
+    }
+    setToday("2026-11-05");
+    await runDailySweep(store(), new Date("2026-11-05T05:30:00Z"), { municipalities: [kod] });
+    expect((await openOf(id)).map((c) => c.kind)).toContain("not_returned");
+    expect((await store().notices(`calendar:${kod}`)).map((n) => n.recipient)).toEqual([`municipality:${kod}#attendance_office`]);
+  });
+});
+
 describe("issue 17, item 9: the sibling note", () => {
   it("counts a sibling whose case this episode made this one high, though that case is resolved now", async () => {
     const { siblingPicture } = await import("../shared/app/casework.ts");

@@ -251,6 +251,9 @@ export const registerRoutes = guarded<"register">({
     const kommunkod = ctx.params.kommunkod ?? "";
     requireOwnMunicipality(ctx, kommunkod);
     const { records } = bodyOf(ctx, s.PopulationBody);
+    // A municipality that has loaded its register is served: its morning runs watch its children
+    // from now on, calendar or not (SPEC §4 Time, rule 9).
+    await ctx.store.addMunicipality(kommunkod);
     const deployed = deploymentOf(ctx);
     // Records are independent (each its own transaction, conditioned on its pupil's version), so a
     // batch of 1,000 goes a few at a time, well within the API's timeout (bench: population).

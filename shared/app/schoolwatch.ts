@@ -102,13 +102,12 @@ export async function silentSchools(store: Store, kommunkod: string, today: IsoD
 }
 
 /**
- * A municipality with schools and no calendar for today's school year (SPEC §4 Time, rule 9): its
- * office is told every morning until it has one. Its schools' pupils are watched meanwhile by their
- * home municipalities' calendars, so no child is lost — but its own sweep cannot run.
+ * A municipality served here with no calendar for today's school year (SPEC §4 Time, rule 9): its
+ * office is told every morning until it has one. Its sweep runs meanwhile: its children at schools
+ * with a calendar are watched by it, its schools' pupils from elsewhere by their homes' calendars;
+ * what needs its own calendar (a child of its own with no school, or at a school with none) waits.
  */
 export async function noCalendarNotice(store: Store, kommunkod: string, today: IsoDate, now: string): Promise<void> {
-  const schools = await store.schoolsIn(kommunkod);
-  if (schools.length === 0) return;
   const ref = `calendar:${kommunkod}`;
   const id = notificationId(ref, "no_calendar", today);
   if ((await store.notices(ref)).some((n) => n.notificationId === id)) return;
@@ -123,8 +122,8 @@ export async function noCalendarNotice(store: Store, kommunkod: string, today: I
       role: "attendance_office",
       subject: "Elevvakt: läsårskalender saknas",
       text:
-        `Kommunen ${kommunkod} har ingen läsårskalender för läsåret i dag. Elevvakts svep för kommunen kan inte köras, och era skolors elever bedöms med sina hemkommuners kalendrar. Lägg in kalendern (PUT /v1/municipalities/${kommunkod}/calendar/{läsår}, eller sidan Läsårskalender).\n\n` +
-        `Municipality ${kommunkod} has no school calendar for today's school year. Its sweep cannot run, and its schools' pupils are evaluated by their home municipalities' calendars. Put the calendar in.`,
+        `Kommunen ${kommunkod} har ingen läsårskalender för läsåret i dag. Era elever i skolor med egen kalender, eller i kommuner med kalender, bevakas ändå, och era skolors elever från andra kommuner bedöms med hemkommunernas kalendrar. Men era elever utan skola, eller i en skola utan kalender, bevakas inte förrän kalendern finns. Lägg in den (PUT /v1/municipalities/${kommunkod}/calendar/{läsår}, eller sidan Läsårskalender).\n\n` +
+        `Municipality ${kommunkod} has no school calendar for today's school year. Its children at schools with a calendar, or in municipalities with one, are still watched, and its schools' pupils from elsewhere are evaluated by their homes' calendars. But its children with no school, or at a school with no calendar, are not watched until the calendar is in. Put it in.`,
       status: "pending",
       attempts: 0,
       attemptLog: [],
