@@ -219,6 +219,28 @@ describe("issue 17", () => {
       body: { name: `Skola ${s.schoolId}`, organiserType: "municipal", municipality: "0187", closedOn: "2026-09-30" },
     });
     expect(closing.status).toBe(200);
+    const closedNotices = async () =>
+      (await store().notices(`school:${s.schoolId}`)).filter((n) => n.step === "school_closed").map((n) => n.notificationId);
+    const toldOnce = await closedNotices();
+    expect(toldOnce).toHaveLength(2);
+    // The same save again (a client retrying after a timeout) completes the closing and tells no one twice…
+    expect(
+      (
+        await api("PUT", `/v1/schools/${s.schoolId}`, {
+          key: own.ops,
+          body: { name: `Skola ${s.schoolId}`, organiserType: "municipal", municipality: "0187", closedOn: "2026-09-30" },
+        })
+      ).status,
+    ).toBe(200);
+    expect((await closedNotices()).sort()).toEqual([...toldOnce].sort());
+    // …and the day cannot be moved later or dropped: the lock is already on.
+    for (const later of [{ closedOn: "2026-10-30" }, {}]) {
+      const moved = await api("PUT", `/v1/schools/${s.schoolId}`, {
+        key: own.ops,
+        body: { name: `Skola ${s.schoolId}`, organiserType: "municipal", municipality: "0187", ...later },
+      });
+      expect(moved.body.code).toBe("school_closing_fixed");
+    }
     // A pupil the closing school still takes in before its last day is under the lock after it too.
     const late = await own.resident(pnr("2015-03-27"));
     expect((await enrol(s.key, s.schoolId, { pupilId: late, grade: "5", startDate: "2026-09-21" })).status).toBe(201);

@@ -112,13 +112,22 @@ export const adminRoutes = guarded<"admin">({
         "A registered school unit keeps its municipality; register the unit under its new id (Skolverket gives one).",
       );
     }
+    // A closing is applied to the enrolments at once (below) and cannot be taken back here: moving the
+    // day later, or dropping it, would leave them under the lock while the school says it is open.
+    if (existing?.closedOn && (!body.closedOn || body.closedOn > existing.closedOn)) {
+      throw problems.conflict(
+        "school_closing_fixed",
+        `This school unit closes on ${existing.closedOn}, and its enrolments after that day are already under the lock; the day can be brought forward, not moved later or removed.`,
+      );
+    }
     const school: School = { schoolId, ...body };
     await ctx.store.saveSchool(school, by(ctx));
     // Its municipality's morning runs from now on, calendar or not: a school's silence, or its
     // municipality's missing calendar, is told (SPEC §4 Time, rules 9 and 10).
     await ctx.store.addMunicipality(school.municipality);
     // A school that closes (SPEC §2): its enrolments still active after its last day are pending release.
-    if (school.closedOn && school.closedOn !== existing?.closedOn) {
+    // Applied on every save that names the day, so a request that failed part way is completed by sending it again.
+    if (school.closedOn) {
       await closeSchool(ctx.store, { ...school, closedOn: school.closedOn }, ctx.actor, { now: ctx.now, today: ctx.today });
     }
     return { status: existing ? 200 : 201, body: school };

@@ -52,16 +52,16 @@ export async function closeSchool(
       pending++;
     }),
   );
-  await store.commit(
-    ["rektor", "attendance_office"].map((role) =>
-      store.outboxWrite(
-        schoolNotice(school, role as "rektor" | "attendance_office", "school_closed", school.closedOn, at.now, {
-          sv: `Skolenheten ${school.name} (${school.schoolId}) stänger ${school.closedOn}. ${pending} elev(er) skrivs ut med låset: de är skolans ansvar tills en annan skola skriver in dem.`,
-          en: `The school unit ${school.name} (${school.schoolId}) closes on ${school.closedOn}. ${pending} pupil(s) are released under the lock: they stay the school's responsibility until another school enrols them.`,
-        }),
-      ),
-    ),
+  // Told once for each closing day: a save sent again (to complete one that failed) tells no one twice.
+  const told = await store.notices(`school:${school.schoolId}`);
+  const notices = (["rektor", "attendance_office"] as const).map((role) =>
+    schoolNotice(school, role, "school_closed", school.closedOn, at.now, {
+      sv: `Skolenheten ${school.name} (${school.schoolId}) stänger ${school.closedOn}. ${pending} elev(er) skrivs ut med låset: de är skolans ansvar tills en annan skola skriver in dem.`,
+      en: `The school unit ${school.name} (${school.schoolId}) closes on ${school.closedOn}. ${pending} pupil(s) are released under the lock: they stay the school's responsibility until another school enrols them.`,
+    }),
   );
+  const fresh = notices.filter((n) => !told.some((t) => t.notificationId === n.notificationId));
+  if (fresh.length > 0) await store.commit(fresh.map((n) => store.outboxWrite(n)));
   return { pending };
 }
 
