@@ -390,6 +390,35 @@ describe("issue 17, review: a municipality with no calendar and no school of its
   });
 });
 
+describe("issue 17, review: a silent school with no calendar anywhere", () => {
+  it("is seen by its pupils' homes' calendars, and told once however long it has never filed", async () => {
+    const kod = "0192";
+    const ops = await key("ops");
+    const schoolId = `${kod}0001`;
+    expect(
+      (
+        await api("PUT", `/v1/schools/${schoolId}`, {
+          key: ops,
+          body: { name: `Friskola ${kod}`, organiserType: "independent", municipality: kod },
+        })
+      ).status,
+    ).toBe(201);
+    const school = await key(`school:${schoolId}`);
+    setToday("2026-08-20");
+    const personnummer = pnr("2015-05-04");
+    await m.resident(personnummer);
+    expect((await enrol(school, schoolId, { personnummer, grade: "5", startDate: "2026-08-17" })).status).toBe(201);
+    // It never files. By 0180's calendar (its pupil's home) five school days are unfiled on 24 August.
+    const { silentSchools } = await import("../shared/app/schoolwatch.ts");
+    for (const day of ["2026-08-24", "2026-08-25", "2026-10-05", "2026-12-01"]) {
+      setToday(day);
+      expect((await silentSchools(store(), kod, day, `${day}T05:30:00.000Z`)).failed).toBe(0);
+    }
+    const told = (await store().notices(`school:${schoolId}`)).filter((n) => n.step === "school_silent");
+    expect(told.map((n) => n.recipient).sort()).toEqual([`municipality:${kod}#attendance_office`, `school:${schoolId}#rektor`]);
+  });
+});
+
 describe("issue 17, item 9: the sibling note", () => {
   it("counts a sibling whose case this episode made this one high, though that case is resolved now", async () => {
     const { siblingPicture } = await import("../shared/app/casework.ts");

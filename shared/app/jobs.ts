@@ -132,7 +132,14 @@ export async function runWorkItem(
     outcome.daily = await dailyJob(store, kod, today);
     logger.info("daily job done", { kommunkod: kod, today, ...outcome.daily });
     // A school that files nothing for five school days is seen (SPEC §4 Time, rule 10).
-    if (!isWeekend(today)) outcome.silentSchools = await silentSchools(store, kod, today, nowIso);
+    if (!isWeekend(today)) {
+      const seen = await silentSchools(store, kod, today, nowIso);
+      outcome.silentSchools = seen.silent;
+      if (seen.failed) {
+        metric("SweepFailures", seen.failed);
+        logger.error("looking for silent schools failed for some schools", { kommunkod: kod, failed: seen.failed });
+      }
+    }
     if (notifier) outcome.unreached = await checkContacts(store, notifier, kod, now);
   }
   // The sweep runs on weekdays: the day it runs decides, whatever day the item was queued.

@@ -81,30 +81,43 @@ export async function reconsiderAbsence(
   kommunkod: string,
   today: IsoDate,
   opts: { atMost?: number } = {},
-): Promise<{ read: number; watched: number; done: boolean }> {
+): Promise<{ read: number; watched: number; failed: number; done: boolean }> {
   const ids = await store.recentlyAbsent(kommunkod, addDays(today, -ABSENCE_SIGNAL_DAYS));
   // More than a request may take (a sweep run by hand through the API): left to the morning's worker.
-  if (opts.atMost !== undefined && ids.length > opts.atMost) return { read: ids.length, watched: 0, done: false };
+  if (opts.atMost !== undefined && ids.length > opts.atMost) return { read: ids.length, watched: 0, failed: 0, done: false };
   const reader = new FactsReader(store, today);
   const years = [...new Set(calendarDates(today).map(schoolYearOf))];
   let watched = 0;
+  let failed = 0;
   for (let i = 0; i < ids.length; i += 100) {
     const pupils = await store.getPupils(ids.slice(i, i + 100));
-    await inParallel([...pupils.values()], 8, (pupil) => {
+    await inParallel([...pupils.values()], 8, async (pupil) => {
       let known: typeof pupil | undefined = pupil;
-      return store.withRetry(async () => {
-        // The first attempt uses the record just read; a lost race reads it again.
-        const fresh = known ?? (await store.getPupil(pupil.pupilId)) ?? pupil;
-        known = undefined;
-        const next = watchedAfterAbsence(fresh, await reader.factsOf(fresh, years), today);
-        if (next === fresh) return;
-        await store.commit([store.pupilWrite(next, today, false), ...watchAgenda(store, fresh, next, today)]);
-        watched++;
-      });
+      try {
+        await store.withRetry(async () => {
+          // The first attempt uses the record just read; a lost race reads it again.
+          const fresh = known ?? (await store.getPupil(pupil.pupilId)) ?? pupil;
+          known = undefined;
+          const next = watchedAfterAbsence(fresh, await reader.factsOf(fresh, years), today);
+          if (next === fresh) return;
+          await store.commit([store.pupilWrite(next, today, false), ...watchAgenda(store, fresh, next, today)]);
+          watched++;
+        });
+      } catch {
+        // One pupil that cannot be written holds up no one else, nor the sweep; the look is taken again next time.
+        failed++;
+      }
     });
   }
-  return { read: ids.length, watched, done: true };
+  return { read: ids.length, watched, failed, done: failed === 0 };
 }
+
+/**
+ * How long after a change of calendars or thresholds the look again counts as done: longer than any
+ * process keeps reference data (the DynamoDB adapter keeps it a minute), so a look taken on another
+ * instance with the old calendar, or absence filed there meanwhile, is looked at again.
+ */
+export const CONFIG_SETTLES_MS = 5 * 60_000;
 
 /**
  * After a change of calendars or thresholds (`config`), the absence reported is looked at again once,
@@ -114,11 +127,13 @@ export async function reconsiderAbsence(
 export async function reconsiderIfChanged(
   store: Store,
   kommunkod: string,
-  today: IsoDate,
+  clock: { now: string; today: IsoDate },
   opts: { atMost?: number } = {},
-): Promise<void> {
+): Promise<{ failed: number }> {
   const [changed, done] = await Promise.all([store.jobState("config", kommunkod), store.jobState("reconsidered", kommunkod)]);
-  if (!changed?.changedAt || (done?.changedAt ?? "") >= changed.changedAt) return;
-  const r = await reconsiderAbsence(store, kommunkod, today, opts);
-  if (r.done) await store.setJobState("reconsidered", kommunkod, today, { changedAt: changed.changedAt });
+  if (!changed?.changedAt || (done?.changedAt ?? "") >= changed.changedAt) return { failed: 0 };
+  const r = await reconsiderAbsence(store, kommunkod, clock.today, opts);
+  const settled = Date.parse(clock.now) - Date.parse(changed.changedAt) >= CONFIG_SETTLES_MS;
+  if (r.done && settled) await store.setJobState("reconsidered", kommunkod, clock.today, { changedAt: changed.changedAt });
+  return { failed: r.failed };
 }

@@ -6,7 +6,7 @@
  */
 import { type Notification, notificationId } from "../domain/alerts.ts";
 import { calendarDates, covers, lastSchoolDays } from "../domain/calendar.ts";
-import { type IsoDate, schoolYearOf } from "../domain/dates.ts";
+import { addDays, type IsoDate, schoolYearOf } from "../domain/dates.ts";
 import type { School } from "../domain/model.ts";
 import { closingSchool, enrolmentCovers } from "../domain/placement.ts";
 import { pupilChangeWrites } from "./casework.ts";
@@ -67,38 +67,83 @@ export async function closeSchool(
 
 /**
  * The municipality's schools that have pupils and filed no absence report for the last five school
- * days (by their calendars): each is told, with its office, once for each silence. Counts only.
+ * days (by their calendars; a school with none anywhere by its pupils' homes' calendars, rule 9): each
+ * is told, with its office, once for each silence. Counts only; a school that cannot be looked at
+ * is counted as failed and holds up no other, nor the sweep.
  */
-export async function silentSchools(store: Store, kommunkod: string, today: IsoDate, now: string): Promise<number> {
+export async function silentSchools(
+  store: Store,
+  kommunkod: string,
+  today: IsoDate,
+  now: string,
+): Promise<{ silent: number; failed: number }> {
   let silent = 0;
+  let failed = 0;
   const schools = (await store.schoolsIn(kommunkod)).filter((s) => !s.closedOn || s.closedOn >= today);
   await inParallel(schools, 8, async (school) => {
-    const calendar = await store.calendarFor(school, kommunkod, calendarDates(today));
-    if (!covers(today, calendar)) return;
-    // The school days before today, newest first, far enough back to find where the silence began.
-    const back = lastSchoolDays(today, SILENCE_LOOKBACK, calendar);
-    const days = back.slice(0, SILENT_SCHOOL_DAYS);
-    if (days.length < SILENT_SCHOOL_DAYS) return;
-    const filed = await store.filedDays(school.schoolId, [...new Set(back.map(schoolYearOf))]);
-    if (days.some((d) => filed.has(d))) return;
-    const enrolled = (await store.schoolEnrolments(school.schoolId)).some((e) => days.every((d) => enrolmentCovers(e, d)));
-    if (!enrolled) return;
-    // Once for each silence: named by its first unfiled day (the school day after the last report).
-    const lastFiled = back.findIndex((d) => filed.has(d));
-    const since = (lastFiled > 0 ? back[lastFiled - 1] : back.at(-1)) as IsoDate;
-    const told = await store.notices(`school:${school.schoolId}`);
-    const notices = (["rektor", "attendance_office"] as const).map((role) =>
-      schoolNotice(school, role, "school_silent", since, now, {
-        sv: `Skolenheten ${school.name} (${school.schoolId}) har inte rapporterat frånvaro för de senaste ${SILENT_SCHOOL_DAYS} skoldagarna (från ${since}). En dag som inte rapporteras visar inte att någon var där: rapportera dagarna, även när alla var på plats.`,
-        en: `The school unit ${school.name} (${school.schoolId}) has not reported absence for the last ${SILENT_SCHOOL_DAYS} school days (from ${since}). A day not reported proves nobody was there: report the days, also when everyone was present.`,
-      }),
-    );
-    const fresh = notices.filter((n) => !told.some((t) => t.notificationId === n.notificationId));
-    if (fresh.length === 0) return;
-    await store.commit(fresh.map((n) => store.outboxWrite(n)));
-    silent++;
+    try {
+      if (await toldSilent(store, school, kommunkod, today, now)) silent++;
+    } catch {
+      failed++;
+    }
   });
-  return silent;
+  return { silent, failed };
+}
+
+/** Pupils' homes looked at to find a calendar for a school with none. */
+const HOMES_LOOKED_AT = 25;
+
+async function toldSilent(store: Store, school: School, kommunkod: string, today: IsoDate, now: string): Promise<boolean> {
+  const dates = calendarDates(today);
+  let calendar = await store.calendarFor(school, kommunkod, dates);
+  const enrolments = covers(today, calendar) ? undefined : await store.schoolEnrolments(school.schoolId);
+  if (enrolments) {
+    // No calendar for the school or its municipality: its pupils' homes' (the first that has one).
+    const current = enrolments.filter((e) => enrolmentCovers(e, today)).slice(0, HOMES_LOOKED_AT);
+    const homes = new Set(
+      [...(await store.getPupils(current.map((e) => e.pupilId))).values()].flatMap((p) => p.homeMunicipality ?? []),
+    );
+    for (const home of homes) {
+      const theirs = await store.calendarFor(undefined, home, dates);
+      if (covers(today, theirs)) {
+        calendar = theirs;
+        break;
+      }
+    }
+    if (!covers(today, calendar)) return false;
+  }
+  // The school days before today, newest first, far enough back to find where the silence began.
+  const back = lastSchoolDays(today, SILENCE_LOOKBACK, calendar);
+  const days = back.slice(0, SILENT_SCHOOL_DAYS);
+  if (days.length < SILENT_SCHOOL_DAYS) return false;
+  const filed = await store.filedDays(school.schoolId, [...new Set(back.map(schoolYearOf))]);
+  if (days.some((d) => filed.has(d))) return false;
+  const enrolled = (enrolments ?? (await store.schoolEnrolments(school.schoolId))).filter((e) =>
+    days.every((d) => enrolmentCovers(e, d)),
+  );
+  if (enrolled.length === 0) return false;
+  // Once for each silence, named by its first unfiled day: the school day after the last report, or —
+  // a school that never filed, or not in the school days looked back at — a day that stays the same
+  // every morning (the last report ever, else the earliest start of its pupils' enrolments).
+  const lastFiled = back.findIndex((d) => filed.has(d));
+  const everFiled = [...filed]
+    .filter((d) => d < today)
+    .sort()
+    .at(-1);
+  const since = (
+    lastFiled > 0 ? back[lastFiled - 1] : everFiled ? addDays(everFiled, 1) : enrolled.map((e) => e.startDate).sort()[0]
+  ) as IsoDate;
+  const told = await store.notices(`school:${school.schoolId}`);
+  const notices = (["rektor", "attendance_office"] as const).map((role) =>
+    schoolNotice(school, role, "school_silent", since, now, {
+      sv: `Skolenheten ${school.name} (${school.schoolId}) har inte rapporterat frånvaro för de senaste ${SILENT_SCHOOL_DAYS} skoldagarna (sedan ${since}). En dag som inte rapporteras visar inte att någon var där: rapportera dagarna, även när alla var på plats.`,
+      en: `The school unit ${school.name} (${school.schoolId}) has not reported absence for the last ${SILENT_SCHOOL_DAYS} school days (since ${since}). A day not reported does not show that anyone was there: report the days, also when everyone was present.`,
+    }),
+  );
+  const fresh = notices.filter((n) => !told.some((t) => t.notificationId === n.notificationId));
+  if (fresh.length === 0) return false;
+  await store.commit(fresh.map((n) => store.outboxWrite(n)));
+  return true;
 }
 
 /**

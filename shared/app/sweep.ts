@@ -181,7 +181,16 @@ export async function sweep(
   };
   // A calendar or threshold changed since the absence was reported: it applies to that absence too (rule 9).
   if (!preview && !opts.escalateOnly) {
-    await reconsiderIfChanged(store, kommunkod, today, opts.reconsiderAtMost ? { atMost: opts.reconsiderAtMost } : {});
+    const looked = await reconsiderIfChanged(
+      store,
+      kommunkod,
+      clockNow,
+      opts.reconsiderAtMost ? { atMost: opts.reconsiderAtMost } : {},
+    );
+    if (looked.failed) {
+      summary.failed += looked.failed;
+      logger.error("looking again at reported absence failed for some pupils", { kommunkod, failed: looked.failed });
+    }
   }
   const facts = new SweepFacts(store, kommunkod, yearsFor(asOf, today));
   await facts.load([]);
