@@ -419,6 +419,19 @@ describe("issue 17, review: a silent school with no calendar anywhere", () => {
   });
 });
 
+describe("issue 17, review: a late report of an earlier day", () => {
+  it("does not move the pointer a changed calendar finds the pupil by back in time", async () => {
+    const s = await m.newSchool();
+    setToday("2026-11-03");
+    const pupilId = await m.resident(pnr("2015-05-05"));
+    await enrol(s.key, s.schoolId, { pupilId, grade: "5", startDate: "2026-08-17" });
+    await report(s.key, s.schoolId, "2026-11-02", [pupilId]);
+    // A correction for a September day, filed after November's absence.
+    await report(s.key, s.schoolId, "2026-09-14", [pupilId]);
+    expect(await store().recentlyAbsent("0180", "2026-10-01")).toContain(pupilId);
+  });
+});
+
 describe("issue 17, item 9: the sibling note", () => {
   it("counts a sibling whose case this episode made this one high, though that case is resolved now", async () => {
     const { siblingPicture } = await import("../shared/app/casework.ts");

@@ -13,7 +13,7 @@ import {
   lastSchoolDays,
   withFallback,
 } from "../domain/calendar.ts";
-import { addDays, isWeekend, schoolYearOf } from "../domain/dates.ts";
+import { addDays, type IsoDate, isWeekend, schoolYearOf } from "../domain/dates.ts";
 import { absentDays, mentorMark, trimAbsence } from "../domain/detection.ts";
 import type { Enrolment, Pupil } from "../domain/model.ts";
 import { enrolmentCovers, lockDaysAfter, placementOn } from "../domain/placement.ts";
@@ -55,6 +55,11 @@ function readRosterCursor(cursor: string, schoolId: string, list: string): strin
     throw refuse.cursor();
   }
   return after;
+}
+
+/** The latest day a pupil's recent absence holds (at least `date`, just reported). */
+function latestAbsence(recent: Record<IsoDate, number>, date: IsoDate): IsoDate {
+  return Object.keys(recent).reduce((a, d) => ((recent[d] ?? 0) > 0 && d > a ? d : a), date);
 }
 
 export const schoolRoutes = guarded<"schools">({
@@ -179,13 +184,14 @@ export const schoolRoutes = guarded<"schools">({
         ctx.store.auditWrite(pupil.pupilId, ctx.actor, "absence.reported", ctx.now),
         // The signal keeps the pupil in the sweep's index for a while; the daily job lets it go then.
         ...watchAgenda(ctx.store, pupil, watched, ctx.today),
-        // Where a changed calendar or threshold finds this absence again (rule 9): under the home and the school's municipality.
+        // Where a changed calendar or threshold finds this absence again (rule 9): under the home and the school's municipality,
+        // dated by the pupil's latest absence (a late report of an earlier day never moves it back).
         ...(absence === null
           ? []
           : ctx.store.absencePointerWrites(
               [pupil.homeMunicipality, school.municipality].filter((k): k is string => !!k),
               pupil.pupilId,
-              date,
+              latestAbsence(recent, date),
             )),
       ];
     };
