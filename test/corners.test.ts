@@ -85,6 +85,27 @@ describe("issue 17", () => {
     expect(await store().getCase(c?.caseId ?? "")).toMatchObject({ status: "resolved", outcome: "returned" });
   });
 
+  it("5b. a case that opens after the transfer names the new school too", async () => {
+    const [a, b] = [await m.newSchool(), await m.newSchool("independent")];
+    setToday("2026-10-01");
+    const personnummer = pnr("2015-03-23");
+    const pupilId = await m.resident(personnummer);
+    await enrol(a.key, a.schoolId, { personnummer, grade: "5", startDate: "2026-08-17" });
+    for (const day of ["2026-11-02", "2026-11-03", "2026-11-04"]) {
+      setToday(day);
+      await report(a.key, a.schoolId, day, [pupilId]);
+    }
+    // The new school enrols her before any sweep has run (an outage, or simply the same morning).
+    expect((await enrol(b.key, b.schoolId, { personnummer, grade: "5", startDate: "2026-11-09" })).status).toBe(201);
+    setToday("2026-11-05");
+    await sweep("2026-11-05");
+    const [c] = await openOf(pupilId);
+    expect(c?.kind).toBe("not_returned");
+    const opened = await store().getCase(c?.caseId ?? "");
+    expect(opened?.schoolIds).toEqual([a.schoolId, b.schoolId]);
+    expect((await api("GET", `/v1/cases/${c?.caseId}`, { key: b.key })).status).toBe(200);
+  });
+
   it("8. escalation counts working days: a case opened just before jullov reaches social services during the break", async () => {
     const s = await m.newSchool();
     setToday("2026-12-17");

@@ -559,8 +559,9 @@ describe("8b. what each principal learns around a move (red team)", () => {
         district: m.district,
         status: "moved_out",
         statusDate: "2026-09-13",
-        // 0183 keeps no calendar or school here: not part of the deployment, so the child leaves the watch until it takes them in.
-        toMunicipality: other,
+        // To 0184, not part of the deployment (no register, calendar or school here): the child leaves the
+        // watch, and the claimant 0183 is told that it may take the child in now.
+        toMunicipality: "0184",
       },
     ]);
     const told = (await store().queryAll<{ step: string; recipient: string }>("gsi1", keys.outboxPending)).items.filter(

@@ -17,7 +17,7 @@ import { requireOwnMunicipality, requireSchool } from "./common.ts";
 import { decideReleaseNow, release } from "./enrolment.ts";
 import { presentPupil } from "./pupils.ts";
 
-/** Whether a municipality is part of this deployment (it set a calendar or registered a school), asked once per batch. */
+/** Whether a municipality is part of this deployment (it loaded its register, set a calendar or registered a school), asked once per batch. */
 export function deploymentOf(ctx: Ctx): (kommunkod: string) => Promise<boolean> {
   const known = new Map<string, Promise<boolean>>();
   let listed: Promise<Set<string>> | undefined;

@@ -377,7 +377,7 @@ function scan(
           run = { start: d, school, after: addDays(end, 1) };
         }
       }
-      return run ? { start: run.start, schoolIds: [run.school], ready: true } : null;
+      return run ? { start: run.start, schoolIds: followedTo(pupil, run.school, run.start), ready: true } : null;
     }
     case "long_absence": {
       // Trigger: a school day with absence over the share of the window before it. Answer: below
@@ -389,11 +389,24 @@ function scan(
       }
       if (start === null) return null;
       const school = schoolOn(pupil, start);
-      return { start, schoolIds: school ? [school] : [], ready: true };
+      return { start, schoolIds: school ? followedTo(pupil, school, start) : [], ready: true };
     }
     case "unverified_emigration":
       return null;
   }
+}
+
+/**
+ * A case about a child away names the school where it began and every school that has taken her in
+ * since, or will (SPEC §3 rule 1): a transfer can be on paper only, so the case follows her there
+ * and only a day that school files her present answers it — whichever came first, the transfer or the case.
+ */
+function followedTo(pupil: Pupil, first: string, start: IsoDate): string[] {
+  const later = pupil.enrolments
+    .filter((e) => e.schoolId !== first && (e.endDate === undefined || (e.endDate >= start && e.endDate >= e.startDate)))
+    .sort(byStart)
+    .map((e) => e.schoolId);
+  return [...new Set([first, ...later])];
 }
 
 const byStart = (a: EnrolmentSummary, b: EnrolmentSummary) => a.startDate.localeCompare(b.startDate);

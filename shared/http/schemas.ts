@@ -694,7 +694,7 @@ export const SettingsSchema = z.strictObject({
   absenceWindow: int(5, 60, D.absenceWindow),
   /** The roster's mark for the mentor's first mapping (no case). */
   mentorShare: share(D.mentorShare),
-  /** Escalation to social services: not acknowledged after N school days, still open after M. */
+  /** Escalation to social services: not acknowledged after N working days, still open after M (SPEC §5). */
   escalateUnacknowledgedDays: int(1, 30, D.escalateUnacknowledgedDays),
   escalateOpenDays: int(1, 60, D.escalateOpenDays),
   /** Statistics: the smallest group whose figures are shown (SPEC §9: 10, a municipality may set 5 or more). */

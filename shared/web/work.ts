@@ -1013,8 +1013,8 @@ ${
       longAbsenceShare: ["Lång frånvaro: andel (0–1)", "Long absence: share (0–1)"],
       absenceWindow: ["Frånvarofönster: skoldagar", "Absence window: school days"],
       mentorShare: ["Mentorsmarkering: andel (0–1)", "Mentor mark: share (0–1)"],
-      escalateUnacknowledgedDays: ["Eskalera okvitterat efter skoldagar", "Escalate unacknowledged after school days"],
-      escalateOpenDays: ["Eskalera öppet efter skoldagar", "Escalate open after school days"],
+      escalateUnacknowledgedDays: ["Eskalera okvitterat efter arbetsdagar", "Escalate unacknowledged after working days"],
+      escalateOpenDays: ["Eskalera öppet efter arbetsdagar", "Escalate open after working days"],
       statisticsMinGroup: ["Statistik: minsta grupp som visas (minst 5)", "Statistics: smallest group shown (at least 5)"],
     };
     return k.page(
