@@ -5,28 +5,14 @@
  * judged by the calendars and thresholds that apply now. Items read, seconds, pupils put in the
  * sweep's view.
  */
-import { ensureTable } from "../local/dynamo.ts";
 import { statisticsPopulation } from "../local/statistics-population.ts";
-import { DynamoStore, documentClient } from "../shared/adapters/dynamodb/store.ts";
 import { reconsiderAbsence } from "../shared/app/reconsider.ts";
-import type { School } from "../shared/domain/model.ts";
 import { countItems } from "./count.ts";
+import { benchMunicipality } from "./statistics.ts";
 import { BENCH_CALENDAR } from "./sweep.ts";
 
 export async function calendarChange(pupils = 100_000, schoolCount = 300) {
-  const table = "bench-reconsider";
-  process.env.TABLE_NAME = table;
-  await ensureTable(process.env.DYNAMODB_ENDPOINT ?? "", table);
-  const doc = documentClient();
-  const store = new DynamoStore(doc, table);
-  const by = { at: new Date().toISOString(), principal: "bench" };
-  const schools: School[] = Array.from({ length: schoolCount }, (_, i) => ({
-    schoolId: `0180${String(6000 + i).padStart(4, "0")}`,
-    name: `Skola ${i}`,
-    organiserType: i % 5 === 4 ? "independent" : "municipal",
-    municipality: "0180",
-  }));
-  for (const s of schools) await store.saveSchool(s, by);
+  const { doc, store, by, schools } = await benchMunicipality("bench-reconsider", schoolCount, 6000);
   // The autumn term's absence reported up to 6 November, before the office typed its calendar in.
   const today = "2026-11-09";
   const data = statisticsPopulation({

@@ -16,21 +16,26 @@ import { BENCH_CALENDAR } from "./sweep.ts";
 /** us-east-1 on-demand, USD per million request units (eu-north-1 is within a few per cent). */
 export const PRICES = { read: 0.125, write: 0.625 };
 
-export async function statisticsJob(pupils = 100_000, schoolCount = 300) {
-  const table = "bench-statistics";
+/** A bench's own table on DynamoDB Local and municipality 0180's schools in it (ids from `firstId`). */
+export async function benchMunicipality(table: string, schoolCount: number, firstId: number) {
   process.env.TABLE_NAME = table;
   await ensureTable(process.env.DYNAMODB_ENDPOINT ?? "", table);
   const doc = documentClient();
   const store = new DynamoStore(doc, table);
   const by = { at: new Date().toISOString(), principal: "bench" };
-  await store.saveCalendar({ kommunkod: "0180" }, "2026-27", BENCH_CALENDAR, by);
   const schools: School[] = Array.from({ length: schoolCount }, (_, i) => ({
-    schoolId: `0180${String(5000 + i).padStart(4, "0")}`,
+    schoolId: `0180${String(firstId + i).padStart(4, "0")}`,
     name: `Skola ${i}`,
     organiserType: i % 5 === 4 ? "independent" : "municipal",
     municipality: "0180",
   }));
   for (const s of schools) await store.saveSchool(s, by);
+  return { doc, store, by, schools };
+}
+
+export async function statisticsJob(pupils = 100_000, schoolCount = 300) {
+  const { doc, store, by, schools } = await benchMunicipality("bench-statistics", schoolCount, 5000);
+  await store.saveCalendar({ kommunkod: "0180" }, "2026-27", BENCH_CALENDAR, by);
   const t0 = performance.now();
   const data = statisticsPopulation({
     kommunkod: "0180",
