@@ -97,7 +97,7 @@ export class Table {
   async queryAll<T>(
     index: "gsi1" | "trouble" | null,
     pk: string,
-    opts: { skPrefix?: string; skFrom?: string; skUpTo?: string; limit?: number; cursor?: string; raw?: boolean } = {},
+    opts: SortKeyRange & { limit?: number; cursor?: string; raw?: boolean } = {},
   ): Promise<{ items: T[]; cursor?: string }> {
     const pkName = index === "gsi1" ? "gsi1pk" : index === "trouble" ? "troublePk" : "pk";
     const skName = index === "gsi1" ? "gsi1sk" : index === "trouble" ? "troubleSk" : "sk";
@@ -105,27 +105,13 @@ export class Table {
     let start: Record<string, unknown> | undefined = opts.cursor
       ? parseCursor(opts.cursor, index ? [pkName, skName, "pk", "sk"] : ["pk", "sk"], { pkName, pk, skName, ...opts })
       : undefined;
+    const condition = keyCondition(pkName, pk, skName, opts);
     do {
       const out = await this.doc.send(
         new QueryCommand({
           TableName: this.table,
           ...(index ? { IndexName: index } : {}),
-          KeyConditionExpression: opts.skPrefix
-            ? "#pk = :pk AND begins_with(#sk, :sk)"
-            : opts.skFrom && opts.skUpTo
-              ? "#pk = :pk AND #sk BETWEEN :from AND :sk"
-              : opts.skUpTo
-                ? "#pk = :pk AND #sk <= :sk"
-                : "#pk = :pk",
-          ExpressionAttributeNames: opts.skPrefix || opts.skUpTo ? { "#pk": pkName, "#sk": skName } : { "#pk": pkName },
-          ExpressionAttributeValues:
-            opts.skPrefix || opts.skUpTo
-              ? {
-                  ":pk": pk,
-                  ":sk": opts.skPrefix ?? opts.skUpTo,
-                  ...(opts.skFrom && opts.skUpTo && !opts.skPrefix ? { ":from": opts.skFrom } : {}),
-                }
-              : { ":pk": pk },
+          ...condition,
           ExclusiveStartKey: start,
           ...(opts.limit ? { Limit: opts.limit - items.length } : {}),
         }),
@@ -246,7 +232,7 @@ const referenceCache = new Map<string, { at: number; value: Promise<unknown> }>(
 function parseCursor(
   cursor: string,
   attributes: string[],
-  query: { pkName: string; pk: string; skName: string; skPrefix?: string; skFrom?: string; skUpTo?: string },
+  query: { pkName: string; pk: string; skName: string } & SortKeyRange,
 ): Record<string, string> {
   const bytes = Buffer.from(cursor, "base64url");
   let start: unknown;
@@ -275,13 +261,35 @@ function parseCursor(
     attributes.every((n) => Object.hasOwn(key, n) && fits(n)) &&
     key[query.pkName] === query.pk &&
     typeof sk === "string" &&
-    (query.skPrefix
+    (query.skPrefix !== undefined
       ? sk.startsWith(query.skPrefix)
-      : query.skUpTo
-        ? cmp(sk, query.skUpTo) <= 0 && (!query.skFrom || cmp(sk, query.skFrom) >= 0)
-        : true);
+      : (query.skUpTo === undefined || cmp(sk, query.skUpTo) <= 0) && (query.skFrom === undefined || cmp(sk, query.skFrom) >= 0));
   if (!ok) throw refuse.cursor();
   return key as Record<string, string>;
+}
+
+/** Which sort keys a query reads: those with a prefix, or a range (either end may be open) — never both. */
+export type SortKeyRange =
+  | { skPrefix: string; skFrom?: never; skUpTo?: never }
+  | { skPrefix?: never; skFrom?: string; skUpTo?: string };
+
+/** The key condition of a query, for every form of `SortKeyRange` (none is silently dropped). */
+export function keyCondition(pkName: string, pk: string, skName: string, range: SortKeyRange) {
+  const { skPrefix, skFrom, skUpTo } = range;
+  const on = (expression: string, values: Record<string, string>) => ({
+    KeyConditionExpression: `#pk = :pk AND ${expression}`,
+    ExpressionAttributeNames: { "#pk": pkName, "#sk": skName },
+    ExpressionAttributeValues: { ":pk": pk, ...values },
+  });
+  if (skPrefix !== undefined) return on("begins_with(#sk, :prefix)", { ":prefix": skPrefix });
+  if (skFrom !== undefined && skUpTo !== undefined) return on("#sk BETWEEN :from AND :upTo", { ":from": skFrom, ":upTo": skUpTo });
+  if (skUpTo !== undefined) return on("#sk <= :upTo", { ":upTo": skUpTo });
+  if (skFrom !== undefined) return on("#sk >= :from", { ":from": skFrom });
+  return {
+    KeyConditionExpression: "#pk = :pk",
+    ExpressionAttributeNames: { "#pk": pkName },
+    ExpressionAttributeValues: { ":pk": pk },
+  };
 }
 
 /** A conditional single-item write whose condition did not hold. */
