@@ -282,7 +282,8 @@ export function keyCondition(pkName: string, pk: string, skName: string, range: 
     ExpressionAttributeValues: { ":pk": pk, ...values },
   });
   if (skPrefix !== undefined) return on("begins_with(#sk, :prefix)", { ":prefix": skPrefix });
-  if (skFrom !== undefined && skUpTo !== undefined) return on("#sk BETWEEN :from AND :upTo", { ":from": skFrom, ":upTo": skUpTo });
+  if (skFrom !== undefined && skUpTo !== undefined)
+    return on("#sk BETWEEN :from AND :upTo", { ":from": skFrom, ":upTo": skUpTo });
   if (skUpTo !== undefined) return on("#sk <= :upTo", { ":upTo": skUpTo });
   if (skFrom !== undefined) return on("#sk >= :from", { ":from": skFrom });
   return {
