@@ -507,6 +507,15 @@ describe("OpenAPI", () => {
     expect(Object.keys(enrol.requestBody.content["application/json"].schema.properties)).toEqual(
       expect.arrayContaining(["personnummer", "pupilId", "grade", "startDate"]),
     );
+    expect(r.headers["Content-Security-Policy"]).toContain("default-src 'none'");
+  });
+
+  it("is the file the routes and schemas generate now (after changing them: npm run openapi)", async () => {
+    const { openApiDocument } = await import("../shared/http/openapi.ts");
+    const { OPENAPI_DOCUMENT } = await import("../shared/api/docs.ts");
+    expect(OPENAPI_DOCUMENT, "shared/api/openapi.json is stale: run npm run openapi and commit it").toEqual(
+      JSON.parse(JSON.stringify(openApiDocument())),
+    );
   });
 });
 

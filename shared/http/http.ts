@@ -7,7 +7,6 @@
  */
 import middy from "@middy/core";
 import httpHeaderNormalizer from "@middy/http-header-normalizer";
-import httpSecurityHeaders from "@middy/http-security-headers";
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from "aws-lambda";
 import { DynamoStore } from "../adapters/dynamodb/store.ts";
 import type { Logger } from "../adapters/log.ts";
@@ -29,6 +28,7 @@ import {
 } from "./middleware.ts";
 import { problems } from "./problems.ts";
 import { type FunctionName, type RouteKey, type RoutesOf, routes } from "./routes.ts";
+import { apiSecurityHeaders } from "./security.ts";
 import type * as z from "./zod.ts";
 
 export { MAX_BODY_BYTES, type Reply, validate } from "./middleware.ts";
@@ -87,12 +87,7 @@ export function createApiHandler<F extends FunctionName>(fn: F, impls: Record<Ro
   let store: Store | undefined;
   const storeOf = deps.store ?? (() => (store ??= new DynamoStore()));
   return middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Error, ApiContext>()
-    .use(
-      httpSecurityHeaders({
-        contentSecurityPolicy: { "default-src": "'none'", "frame-ancestors": "'none'" },
-        strictTransportSecurity: { maxAge: 63072000, includeSubDomains: true, preload: false },
-      }),
-    )
+    .use(apiSecurityHeaders())
     .use(problemJson())
     .use(httpHeaderNormalizer())
     .use(route(fn, { store: storeOf, clock: deps.clock ?? systemClock }))
