@@ -5,10 +5,12 @@
  * and a projection to 290 municipalities and 1.1 million pupils on DynamoDB from the measured counts.
  */
 import { ensureTable } from "../local/dynamo.ts";
-import { DynamoStore, documentClient } from "../shared/adapters/dynamodb/store.ts";
+import type { DynamoStore } from "../shared/adapters/dynamodb/store.ts";
 import { InProcessQueue, morningKickoff, runWorkItem } from "../shared/app/jobs.ts";
 import { inParallel } from "../shared/app/parallel.ts";
+import type { Runtime } from "../shared/app/ports.ts";
 import { type Counter, countItems } from "./count.ts";
+import { benchDocumentClient, benchRuntime } from "./runtime.ts";
 import { AS_OF, BENCH_CALENDAR, pupils, round } from "./sweep.ts";
 
 const PUPILS = 1_000;
@@ -59,25 +61,29 @@ const stats = (xs: number[]): Stats => {
   return { min: s[0] ?? 0, median: s[Math.floor(s.length / 2)] ?? 0, max: s.at(-1) ?? 0 };
 };
 
-async function morning(store: DynamoStore, counter: Counter, municipalities: number, concurrency: number): Promise<Run> {
+async function morning(runtime: Runtime, counter: Counter, municipalities: number, concurrency: number): Promise<Run> {
   const per: { read: number; written: number; calls: number }[] = [];
   let opened = 0;
-  const queue = new InProcessQueue(async (item) => {
-    // One at a time, the counter's change is this municipality's alone.
-    const before = { read: counter.read, written: counter.written, calls: counter.calls };
-    const outcome = await runWorkItem(store, undefined, item);
-    if (concurrency === 1)
-      per.push({
-        read: counter.read - before.read,
-        written: counter.written - before.written,
-        calls: counter.calls - before.calls,
-      });
-    opened += Object.values(outcome.sweep?.opened ?? {}).reduce((a, b) => a + (b ?? 0), 0);
-    return outcome;
-  }, concurrency);
+  const queue = new InProcessQueue(
+    async (item) => {
+      // One at a time, the counter's change is this municipality's alone.
+      const before = { read: counter.read, written: counter.written, calls: counter.calls };
+      const outcome = await runWorkItem(runtime, item);
+      if (concurrency === 1)
+        per.push({
+          read: counter.read - before.read,
+          written: counter.written - before.written,
+          calls: counter.calls - before.calls,
+        });
+      opened += Object.values(outcome.sweep?.opened ?? {}).reduce((a, b) => a + (b ?? 0), 0);
+      return outcome;
+    },
+    runtime,
+    concurrency,
+  );
   counter.reset();
   const t0 = performance.now();
-  await morningKickoff(store, queue, new Date(`${AS_OF}T05:30:00.000Z`));
+  await morningKickoff(runtime.store, queue, new Date(`${AS_OF}T05:30:00.000Z`));
   const outcomes = await queue.drain();
   const seconds = (performance.now() - t0) / 1000;
   return {
@@ -103,11 +109,11 @@ async function morning(store: DynamoStore, counter: Counter, municipalities: num
 async function measured(municipalities: number, concurrency: number) {
   const table = `bench-country-${municipalities}-${concurrency}`;
   await ensureTable(process.env.DYNAMODB_ENDPOINT ?? "", table);
-  const doc = documentClient();
+  const doc = benchDocumentClient();
   const counter = countItems(doc);
-  const store = new DynamoStore(doc, table);
-  const seedSeconds = round(await seed(store, municipalities));
-  const run = await morning(store, counter, municipalities, concurrency);
+  const runtime = benchRuntime(table, {}, doc);
+  const seedSeconds = round(await seed(runtime.store, municipalities));
+  const run = await morning(runtime, counter, municipalities, concurrency);
   console.log(
     `  ${municipalities} municipalities at concurrency ${concurrency}: ${run.seconds} s, ${run.opened} cases opened, ${run.total.read} items read, ${run.total.written} written (seeded in ${seedSeconds} s)`,
   );

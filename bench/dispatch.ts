@@ -2,19 +2,20 @@
 import { ListSubscriptionsByTopicCommand, PublishCommand, SNSClient } from "@aws-sdk/client-sns";
 import { mockClient } from "aws-sdk-client-mock";
 import { ensureTable } from "../local/dynamo.ts";
-import { DynamoStore, documentClient } from "../shared/adapters/dynamodb/store.ts";
 import { SnsNotifier } from "../shared/adapters/notify.ts";
 import { dispatch } from "../shared/app/dispatch.ts";
 import type { Notification } from "../shared/domain/alerts.ts";
 import { countItems } from "./count.ts";
+import { benchDocumentClient, benchRuntime } from "./runtime.ts";
 import { round } from "./sweep.ts";
 
 export async function dispatchThroughput(total: number) {
   const table = "bench-dispatch";
   await ensureTable(process.env.DYNAMODB_ENDPOINT ?? "", table);
-  const doc = documentClient();
+  const doc = benchDocumentClient();
   const counter = countItems(doc);
-  const store = new DynamoStore(doc, table);
+  const runtime = benchRuntime(table, {}, doc);
+  const { store } = runtime;
   const by = { at: new Date().toISOString(), principal: "bench" };
   await store.saveContact(
     "0180",
@@ -61,7 +62,7 @@ export async function dispatchThroughput(total: number) {
   const t0 = performance.now();
   let sent = 0;
   for (let round = 0; round < 100; round++) {
-    const r = await dispatch(store, notifier, new Date("2026-11-05T05:31:00.000Z"));
+    const r = await dispatch({ ...runtime, store, notifier }, new Date("2026-11-05T05:31:00.000Z"));
     sent += r.sent;
     if (r.sent + r.retrying + r.failed + r.skipped === 0) break;
   }

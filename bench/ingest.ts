@@ -8,7 +8,7 @@ import { TransactWriteCommand, type TransactWriteCommandInput } from "@aws-sdk/l
 import autocannon from "autocannon";
 import { ensureTable } from "../local/dynamo.ts";
 import { keys } from "../shared/adapters/dynamodb/keys.ts";
-import { DynamoStore, documentClient } from "../shared/adapters/dynamodb/store.ts";
+import type { DynamoStore } from "../shared/adapters/dynamodb/store.ts";
 import { issueCredential } from "../shared/api/admin.ts";
 import { inParallel } from "../shared/app/parallel.ts";
 import type { Write } from "../shared/app/ports.ts";
@@ -16,6 +16,7 @@ import { enrolmentIdFor } from "../shared/domain/ids.ts";
 import type { Enrolment } from "../shared/domain/model.ts";
 import { withCheckDigit } from "../shared/domain/personnummer.ts";
 import { newPupil } from "../shared/domain/register.ts";
+import { benchDocumentClient, benchRuntime } from "./runtime.ts";
 import { BENCH_CALENDAR, round } from "./sweep.ts";
 
 // Each school reports one day at a time, as schools do: the concurrent reports come from different schools.
@@ -121,7 +122,8 @@ export async function ingest(port: number, seconds: number) {
   const table = "bench-ingest";
   process.env.TABLE_NAME = table;
   await ensureTable(process.env.DYNAMODB_ENDPOINT ?? "", table);
-  const store = new DynamoStore(documentClient(), table);
+  const runtime = benchRuntime(table);
+  const { store } = runtime;
   const now = new Date().toISOString();
   await store.saveCalendar({ kommunkod: "0180" }, "2026-27", BENCH_CALENDAR, {
     at: new Date().toISOString(),
@@ -133,7 +135,7 @@ export async function ingest(port: number, seconds: number) {
       { schoolId: schoolId(s), name: `School ${s}`, organiserType: "municipal", municipality: "0180" },
       { at: now, principal: "bench" },
     );
-    schoolKeys.push((await issueCredential(store, `school:${schoolId(s)}`, "bench", now)).key);
+    schoolKeys.push((await issueCredential(runtime, `school:${schoolId(s)}`, "bench", now)).key);
   }
   // Pupils to report absent: 5 per school, enrolled through the store.
   const absentees: string[][] = [];
@@ -352,7 +354,7 @@ async function rawAbsence(
  * adapter allowed to, test/architecture.test.ts): what the API's writes cost without the API.
  */
 type TransactItem = NonNullable<TransactWriteCommandInput["TransactItems"]>[number];
-const rawClient = documentClient();
+const rawClient = benchDocumentClient();
 async function rawTransact(items: (TransactItem | Write)[]): Promise<void> {
   await rawClient.send(new TransactWriteCommand({ TransactItems: items as TransactItem[] }));
 }

@@ -4,22 +4,23 @@
  * API Gateway timeout of 29 s.
  */
 import { ensureTable } from "../local/dynamo.ts";
-import { DynamoStore, documentClient } from "../shared/adapters/dynamodb/store.ts";
 import { issueCredential } from "../shared/api/admin.ts";
 import { addDays } from "../shared/domain/dates.ts";
 import { withCheckDigit } from "../shared/domain/personnummer.ts";
+import { benchRuntime } from "./runtime.ts";
 import { BENCH_CALENDAR } from "./sweep.ts";
 
 export async function populationBatch(n = 1000) {
   const table = "bench-population";
   process.env.TABLE_NAME = table;
   await ensureTable(process.env.DYNAMODB_ENDPOINT ?? "", table);
-  const store = new DynamoStore(documentClient(), table);
+  const runtime = benchRuntime(table);
+  const { store } = runtime;
   await store.saveCalendar({ kommunkod: "0180" }, "2026-27", BENCH_CALENDAR, {
     at: new Date().toISOString(),
     principal: "bench",
   });
-  const key = (await issueCredential(store, "municipality:0180", "bench", new Date().toISOString(), "bench")).key;
+  const key = (await issueCredential(runtime, "municipality:0180", "bench", new Date().toISOString(), "bench")).key;
   const { invoke } = await import("../local/invoke.ts");
   // Distinct children: a birthday for each of 360 days, then the next serial number.
   const records = Array.from({ length: n }, (_, i) => ({

@@ -7,10 +7,10 @@
  */
 import { ensureTable } from "../local/dynamo.ts";
 import { statisticsPopulation } from "../local/statistics-population.ts";
-import { DynamoStore, documentClient } from "../shared/adapters/dynamodb/store.ts";
 import { publishStatistics } from "../shared/app/statistics.ts";
 import type { School } from "../shared/domain/model.ts";
 import { countItems } from "./count.ts";
+import { benchDocumentClient, benchRuntime } from "./runtime.ts";
 import { BENCH_CALENDAR } from "./sweep.ts";
 
 /** us-east-1 on-demand, USD per million request units (eu-north-1 is within a few per cent). */
@@ -20,8 +20,9 @@ export const PRICES = { read: 0.125, write: 0.625 };
 export async function benchMunicipality(table: string, schoolCount: number, firstId: number) {
   process.env.TABLE_NAME = table;
   await ensureTable(process.env.DYNAMODB_ENDPOINT ?? "", table);
-  const doc = documentClient();
-  const store = new DynamoStore(doc, table);
+  const doc = benchDocumentClient();
+  const runtime = benchRuntime(table, {}, doc);
+  const { store } = runtime;
   const by = { at: new Date().toISOString(), principal: "bench" };
   const schools: School[] = Array.from({ length: schoolCount }, (_, i) => ({
     schoolId: `0180${String(firstId + i).padStart(4, "0")}`,
@@ -30,11 +31,11 @@ export async function benchMunicipality(table: string, schoolCount: number, firs
     municipality: "0180",
   }));
   for (const s of schools) await store.saveSchool(s, by);
-  return { doc, store, by, schools };
+  return { doc, runtime, store, by, schools };
 }
 
 export async function statisticsJob(pupils = 100_000, schoolCount = 300) {
-  const { doc, store, by, schools } = await benchMunicipality("bench-statistics", schoolCount, 5000);
+  const { doc, runtime, store, by, schools } = await benchMunicipality("bench-statistics", schoolCount, 5000);
   await store.saveCalendar({ kommunkod: "0180" }, "2026-27", BENCH_CALENDAR, by);
   const t0 = performance.now();
   const data = statisticsPopulation({
@@ -54,7 +55,7 @@ export async function statisticsJob(pupils = 100_000, schoolCount = 300) {
   const run = async () => {
     m.reset();
     const t = performance.now();
-    const r = await publishStatistics(store, "0180", "2026-11-08", "2026-11-08T05:30:00Z");
+    const r = await publishStatistics(runtime, "0180", "2026-11-08", "2026-11-08T05:30:00Z");
     return {
       published: r.published,
       seconds: Math.round((performance.now() - t) / 10) / 100,

@@ -7,7 +7,7 @@ import { ScanCommand } from "@aws-sdk/lib-dynamodb";
 import { ensureTable } from "../local/dynamo.ts";
 import { prng } from "../local/prng.ts";
 import { CALENDAR_2026_27 } from "../local/school-year-2026-27.ts";
-import { DynamoStore, documentClient } from "../shared/adapters/dynamodb/store.ts";
+import type { DynamoStore } from "../shared/adapters/dynamodb/store.ts";
 import { inParallel } from "../shared/app/parallel.ts";
 import { sweep } from "../shared/app/sweep.ts";
 import { type Calendar, lastSchoolDays } from "../shared/domain/calendar.ts";
@@ -17,6 +17,7 @@ import { withCheckDigit } from "../shared/domain/personnummer.ts";
 import { newPupil } from "../shared/domain/register.ts";
 import { DEFAULT_SETTINGS } from "../shared/domain/settings.ts";
 import { countItems } from "./count.ts";
+import { benchDocumentClient, benchRuntime } from "./runtime.ts";
 
 export const AS_OF = "2026-11-05"; // the fourth school day after höstlov
 export const TROUBLE = 500;
@@ -118,7 +119,7 @@ async function naiveSweep(store: DynamoStore): Promise<{ seconds: number; itemsR
   let found = 0;
   let start: Record<string, unknown> | undefined;
   do {
-    const out = await documentClient().send(
+    const out = await benchDocumentClient().send(
       new ScanCommand({
         TableName: store.table,
         FilterExpression: "entity = :p",
@@ -143,15 +144,17 @@ export async function sweepScaling(sizes: number[]) {
   for (const n of sizes) {
     const table = `bench-sweep-${n}`;
     await ensureTable(process.env.DYNAMODB_ENDPOINT ?? "", table);
-    const doc = documentClient();
+    const doc = benchDocumentClient();
     const counter = countItems(doc);
-    const store = new DynamoStore(doc, table);
+    const runtime = benchRuntime(table, {}, doc);
+    const { store } = runtime;
+    const app = { store, appUrl: runtime.config.appUrl, log: runtime.log };
     const seedSeconds = await seed(store, n);
     const actor = { principal: "bench", credentialId: "bench", requestId: "bench" };
     const clockNow = { now: `${AS_OF}T05:30:00.000Z`, today: AS_OF };
     counter.reset();
     let t0 = performance.now();
-    const first = await sweep(store, KOMMUNKOD, AS_OF, actor, clockNow);
+    const first = await sweep(app, KOMMUNKOD, AS_OF, actor, clockNow);
     const firstRun = {
       seconds: (performance.now() - t0) / 1000,
       itemsRead: counter.read,
@@ -160,7 +163,7 @@ export async function sweepScaling(sizes: number[]) {
     };
     counter.reset();
     t0 = performance.now();
-    const second = await sweep(store, KOMMUNKOD, AS_OF, actor, clockNow);
+    const second = await sweep(app, KOMMUNKOD, AS_OF, actor, clockNow);
     const repeatRun = {
       seconds: (performance.now() - t0) / 1000,
       itemsRead: counter.read,

@@ -8,11 +8,11 @@
 import type { AddressInfo } from "node:net";
 import { gzipSync } from "node:zlib";
 import { ensureTable } from "../local/dynamo.ts";
-import { DynamoStore, documentClient } from "../shared/adapters/dynamodb/store.ts";
 import { issueCredential } from "../shared/api/admin.ts";
 import { addDays } from "../shared/domain/dates.ts";
 import { withCheckDigit } from "../shared/domain/personnummer.ts";
 import type { IdentityProvider } from "../shared/web/identity.ts";
+import { benchRuntime } from "./runtime.ts";
 import { BENCH_CALENDAR } from "./sweep.ts";
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
@@ -23,10 +23,11 @@ export async function webPages(openCases = 500, runs = 30) {
   const table = "bench-web";
   process.env.TABLE_NAME = table;
   await ensureTable(process.env.DYNAMODB_ENDPOINT ?? "", table);
-  const store = new DynamoStore(documentClient(), table);
+  const runtime = benchRuntime(table);
+  const { store } = runtime;
   const by = { at: new Date().toISOString(), principal: "bench" };
   await store.saveCalendar({ kommunkod: "0180" }, "2026-27", BENCH_CALENDAR, by);
-  const key = (await issueCredential(store, "municipality:0180", "bench", by.at, "bench")).key;
+  const key = (await issueCredential(runtime, "municipality:0180", "bench", by.at, "bench")).key;
   const { createInvoker } = await import("../local/invoke.ts");
   const person = { sub: "bench", email: "bench@example.se", emailVerified: true, name: "Bench", provider: "COGNITO" };
   const identity: IdentityProvider = {

@@ -92,7 +92,8 @@ function apiKey(): string {
   return key;
 }
 
-async function store() {
+/** The CLI's composition: the runtime of the stage it names (or the running local one). */
+async function runtime() {
   if (values.table) {
     // A deployed audit table has a name CloudFormation chose: the stack's AuditLogTable output.
     if (!values["audit-table"]) fail("--audit-table <name> is required with --table (the stack's AuditLogTable output)");
@@ -114,8 +115,8 @@ async function store() {
       fail((err as Error).message);
     }
   }
-  const { DynamoStore } = await import("../shared/adapters/dynamodb/store.ts");
-  return new DynamoStore();
+  const { runtimeOf } = await import("../functions/runtime.ts");
+  return runtimeOf(process.env);
 }
 
 /**
@@ -169,10 +170,10 @@ async function main() {
     if (!arg || !parsePrincipal(arg)) fail(`not a principal: ${arg ?? "(none)"}\n\n${USAGE}`);
     if (values.table && !values["key-secret"])
       fail("--key-secret <arn> is required with --table (the stack's KeyHashSecretArn output)");
-    const s = await store();
+    const app = await runtime();
     const me = await operatorIdentity();
     // An ops key is the operator's own and acts as their identity; any other key waits for another operator.
-    const issued = await issueCredential(s, arg, "cli", new Date().toISOString(), values.label, {
+    const issued = await issueCredential(app, arg, "cli", new Date().toISOString(), values.label, {
       status: arg === "ops" ? "active" : "pending_approval",
       byPerson: me,
       byIdentity: me,
@@ -185,7 +186,7 @@ async function main() {
   }
   if (group === "credentials" && action === "approve") {
     if (!arg) fail("name the credentialId to approve");
-    const s = await store();
+    const s = (await runtime()).store;
     const me = await operatorIdentity();
     const cred = await s.getCredential(arg);
     if (!cred || cred.revokedAt) fail(`no credential ${arg}`);
@@ -200,7 +201,7 @@ async function main() {
   }
   if (group === "credentials" && action === "revoke") {
     if (!arg) fail("name the credentialId to revoke");
-    const s = await store();
+    const s = (await runtime()).store;
     const me = await operatorIdentity();
     const cred = await s.getCredential(arg);
     if (!cred) fail(`no credential ${arg}`);
@@ -248,13 +249,14 @@ async function main() {
         "name the deployed stage's address for the alerts' links: --app-url https://… (the stack's ApiUrl output, or its custom domain)",
       );
     }
-    const s = await store();
+    const app = await runtime();
+    const s = app.store;
     const { sweep } = await import("../shared/app/sweep.ts");
     const kods = values.municipality ? [values.municipality] : await s.municipalities();
     const now = new Date();
     for (const kod of kods) {
       const summary = await sweep(
-        s,
+        { store: s, appUrl: app.config.appUrl, log: app.log },
         kod,
         asOf,
         { principal: "ops:cli", credentialId: "cli", requestId: randomUUID() },

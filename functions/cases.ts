@@ -1,4 +1,5 @@
 import { caseRoutes } from "../shared/api/cases.ts";
 import { createApiHandler } from "../shared/http/http.ts";
+import { runtimeOf } from "./runtime.ts";
 
-export const handler = createApiHandler("cases", caseRoutes);
+export const handler = createApiHandler("cases", caseRoutes, runtimeOf(process.env));

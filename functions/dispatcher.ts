@@ -3,22 +3,15 @@
  * each municipality with open cases on the work queue, then delivery of the outbox.
  */
 
-import { DynamoStore } from "../shared/adapters/dynamodb/store.ts";
-import { notifierFromEnv } from "../shared/adapters/notify.ts";
-import { workQueueFromEnv } from "../shared/adapters/sqs.ts";
-import { systemClock } from "../shared/app/clock.ts";
 import { deliver, escalationKickoff } from "../shared/app/jobs.ts";
-import type { Notifier, Store, WorkQueue } from "../shared/app/ports.ts";
+import { runtimeOf, workQueueOf } from "./runtime.ts";
 
-let store: Store | undefined;
-let notifier: Notifier | undefined;
-let queue: WorkQueue | undefined;
+const runtime = runtimeOf(process.env);
+const queue = workQueueOf(process.env);
 
 export const handler = async () => {
-  store ??= new DynamoStore();
-  notifier ??= notifierFromEnv();
-  queue ??= workQueueFromEnv();
-  const now = systemClock.now();
-  const escalating = await escalationKickoff(store, queue, now);
-  return { escalating, ...(await deliver(store, notifier, now)) };
+  if (!queue) throw new Error("WORK_QUEUE_URL is not set");
+  const now = runtime.clock.now();
+  const escalating = await escalationKickoff(runtime.store, queue, now);
+  return { escalating, ...(await deliver(runtime, now)) };
 };

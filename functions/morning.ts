@@ -1,17 +1,13 @@
 /** EventBridge Scheduler target at 06:30 (shared/app/schedules.ts): one work item per municipality on the work queue. */
 
-import { DynamoStore } from "../shared/adapters/dynamodb/store.ts";
-import { workQueueFromEnv } from "../shared/adapters/sqs.ts";
-import { systemClock } from "../shared/app/clock.ts";
 import { morningKickoff } from "../shared/app/jobs.ts";
-import type { Store, WorkQueue } from "../shared/app/ports.ts";
+import { runtimeOf, workQueueOf } from "./runtime.ts";
 
-let store: Store | undefined;
-let queue: WorkQueue | undefined;
+const runtime = runtimeOf(process.env);
+const queue = workQueueOf(process.env);
 
 export const handler = async () => {
-  store ??= new DynamoStore();
-  queue ??= workQueueFromEnv();
+  if (!queue) throw new Error("WORK_QUEUE_URL is not set");
   // Counts only: a summary names no pupil.
-  return morningKickoff(store, queue, systemClock.now());
+  return morningKickoff(runtime.store, queue, runtime.clock.now());
 };

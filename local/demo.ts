@@ -6,7 +6,7 @@
 
 import { randomBytes } from "node:crypto";
 import { issueCredential } from "../shared/api/admin.ts";
-import type { Store } from "../shared/app/ports.ts";
+import type { Runtime } from "../shared/app/ports.ts";
 import { publishStatistics } from "../shared/app/statistics.ts";
 import { addDays, todayInStockholm } from "../shared/domain/dates.ts";
 import { withCheckDigit } from "../shared/domain/personnummer.ts";
@@ -192,10 +192,10 @@ export function demoPeople(): { login: string; password: string; name: string; r
 }
 
 /** Loads the demo municipality and returns the credentials for `.local/credentials.json`. */
-export async function loadDemo(store: Store, now = new Date().toISOString()): Promise<Record<string, string>> {
+export async function loadDemo(runtime: Runtime, now = new Date().toISOString()): Promise<Record<string, string>> {
   const creds: Record<string, string> = {};
   const issue = async (principal: string) => {
-    creds[principal] = (await issueCredential(store, principal, "demo", now, "demo")).key;
+    creds[principal] = (await issueCredential(runtime, principal, "demo", now, "demo")).key;
     return creds[principal] as string;
   };
   const ops = await issue("ops");
@@ -251,7 +251,7 @@ export async function loadDemo(store: Store, now = new Date().toISOString()): Pr
       });
     }
   }
-  await loadStatisticsPopulation(store, creds, ops, pupils, now);
+  await loadStatisticsPopulation(runtime, creds, ops, pupils, now);
   return creds;
 }
 
@@ -261,7 +261,7 @@ export async function loadDemo(store: Store, now = new Date().toISOString()): Pr
  * the statistics job, so the pages have figures at once.
  */
 async function loadStatisticsPopulation(
-  store: Store,
+  { store, log }: Runtime,
   creds: Record<string, string>,
   ops: string,
   others: DemoPupil[],
@@ -297,7 +297,7 @@ async function loadStatisticsPopulation(
       placements: [{ kind: i % 3 === 0 ? "hvb" : "family_home", from: "2026-05-04" }],
     });
   const seeded = performance.now();
-  const published = await publishStatistics(store, DEMO_KOMMUNKOD, today, now);
+  const published = await publishStatistics({ store, log }, DEMO_KOMMUNKOD, today, now);
   console.log(
     `elevvakt: statistics demo — ${data.pupils.length} pupils in ${STATISTICS_SCHOOLS.length} schools, ${published.published.length} periods published, ${Math.round(seeded - started)} ms to load, ${Math.round(performance.now() - seeded)} ms to publish`,
   );

@@ -5,29 +5,57 @@
 import { randomUUID } from "node:crypto";
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from "aws-lambda";
 import { handler as docs } from "../functions/docs.ts";
+import { configOf, identityOf, runtimeOf, vouchPolicyOf } from "../functions/runtime.ts";
 import { adminRoutes } from "../shared/api/admin.ts";
 import { caseRoutes } from "../shared/api/cases.ts";
 import { pupilRoutes } from "../shared/api/pupils.ts";
 import { registerRoutes } from "../shared/api/register.ts";
 import { schoolRoutes } from "../shared/api/schools.ts";
-import { type ApiDeps, createApiHandler } from "../shared/http/http.ts";
+import type { Runtime } from "../shared/app/ports.ts";
+import { createApiHandler } from "../shared/http/http.ts";
 import { PROBLEM_BASE } from "../shared/http/problems.ts";
 import { type FunctionName, matchRoute, routes } from "../shared/http/routes.ts";
 import { createWebHandler, type WebDeps } from "../shared/web/handler.ts";
 
 type Handler = (e: APIGatewayProxyEventV2, c: Context) => Promise<APIGatewayProxyStructuredResultV2>;
 
-/** The API functions as functions/*.ts build them, given a clock and a store (tests give theirs). */
-function apiFunctions(deps: ApiDeps): Record<FunctionName, Handler> {
+/** The API functions as functions/*.ts build them, on one runtime. */
+function apiFunctions(runtime: Runtime): Record<FunctionName, Handler> {
   return {
-    admin: createApiHandler("admin", adminRoutes, deps),
-    cases: createApiHandler("cases", caseRoutes, deps),
+    admin: createApiHandler("admin", adminRoutes, runtime),
+    cases: createApiHandler("cases", caseRoutes, runtime),
     // The generated document, served as the deployed function serves it (it takes no store or clock).
     docs: docs as Handler,
-    pupils: createApiHandler("pupils", pupilRoutes, deps),
-    register: createApiHandler("register", registerRoutes, deps),
-    schools: createApiHandler("schools", schoolRoutes, deps),
+    pupils: createApiHandler("pupils", pupilRoutes, runtime),
+    register: createApiHandler("register", registerRoutes, runtime),
+    schools: createApiHandler("schools", schoolRoutes, runtime),
   };
+}
+
+/**
+ * The local composition: the runtime of this process's environment, with the parts a test or the
+ * bench gives (a clock, a store, an identity provider, the address the app is reached at).
+ */
+export interface LocalParts extends Partial<Runtime>, Partial<WebDeps> {
+  /** The app's address, read on every use (a test's server learns its port after it is built). */
+  appUrl?: () => string;
+}
+
+/** The runtime of `parts` over this process's environment. */
+export function localRuntime(parts: LocalParts = {}): Runtime {
+  const { appUrl, identity: _identity, vouch: _vouch, ...given } = parts;
+  const config = given.config ?? configOf(process.env);
+  return runtimeOf(process.env, {
+    ...given,
+    config: appUrl
+      ? {
+          ...config,
+          get appUrl() {
+            return appUrl();
+          },
+        }
+      : config,
+  });
 }
 
 export interface LocalResponse {
@@ -40,10 +68,14 @@ export interface LocalResponse {
 
 export type Invoke = (method: string, url: string, headers?: Record<string, string>, body?: string) => Promise<LocalResponse>;
 
-/** An `invoke` over the API functions and the web app, built with these dependencies. */
-export function createInvoker(deps: ApiDeps & WebDeps = {}): Invoke {
-  const functions = apiFunctions(deps);
-  const web = createWebHandler(deps);
+/** An `invoke` over the API functions and the web app, built with these parts. */
+export function createInvoker(parts: LocalParts = {}): Invoke {
+  const runtime = localRuntime(parts);
+  const functions = apiFunctions(runtime);
+  const web = createWebHandler(runtime, {
+    identity: parts.identity ?? identityOf(process.env),
+    vouch: "vouch" in parts ? parts.vouch : vouchPolicyOf(process.env),
+  });
   return (method, url, headers = {}, body) => {
     const [rawPath = "/"] = url.split("?", 1);
     return rawPath === "/app" || rawPath.startsWith("/app/")

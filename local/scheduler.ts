@@ -5,18 +5,14 @@
  * seconds, so an alert reaches the console as soon as a case opens.
  */
 
-import { logger } from "../shared/adapters/log.ts";
-import { ConsoleNotifier } from "../shared/adapters/notify.ts";
-import { systemClock } from "../shared/app/clock.ts";
 import { dispatch } from "../shared/app/dispatch.ts";
 import { escalationKickoff, InProcessQueue, morningKickoff, runWorkItem } from "../shared/app/jobs.ts";
-import type { Clock, Store } from "../shared/app/ports.ts";
+import type { Runtime } from "../shared/app/ports.ts";
 import { cronMatches, schedules, stockholmClock } from "../shared/app/schedules.ts";
 
-export function startScheduler(store: Store, opts: { drainEveryMs?: number; clock?: Clock } = {}): () => void {
-  const clock = opts.clock ?? systemClock;
-  const notifier = new ConsoleNotifier();
-  const queue = new InProcessQueue((item) => runWorkItem(store, notifier, item));
+export function startScheduler(runtime: Runtime, opts: { drainEveryMs?: number } = {}): () => void {
+  const { store, clock, log: logger } = runtime;
+  const queue = new InProcessQueue((item) => runWorkItem(runtime, item), runtime);
   const fired = new Map<string, string>();
   let busy = false;
   const tick = async () => {
@@ -34,7 +30,7 @@ export function startScheduler(store: Store, opts: { drainEveryMs?: number; cloc
         else await escalationKickoff(store, queue, now);
         await queue.drain();
       }
-      await dispatch(store, notifier, now);
+      await dispatch(runtime, now);
     } catch (err) {
       logger.error("local scheduler failed", { error: (err as Error).name });
     } finally {

@@ -3,13 +3,13 @@
  * reliability suite starts, kills and restarts. `npm start` is the one a person runs.
  * Environment: DYNAMODB_ENDPOINT, TABLE_NAME, PORT.
  */
-import { DynamoStore } from "../shared/adapters/dynamodb/store.ts";
+import { runtimeOf } from "../functions/runtime.ts";
 import { startServer } from "./server.ts";
 
 const port = Number(process.env.PORT ?? 3000);
 await startServer(port);
 if (process.env.SCHEDULER !== "off") {
   const { startScheduler } = await import("./scheduler.ts");
-  startScheduler(new DynamoStore());
+  startScheduler(runtimeOf(process.env));
 }
 console.log(`elevvakt: serving on ${port}`);

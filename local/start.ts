@@ -3,8 +3,6 @@
  * the same Lambda handlers, and the demo municipality with credentials on first start.
  */
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { DynamoStore } from "../shared/adapters/dynamodb/store.ts";
-import { logger } from "../shared/adapters/log.ts";
 import { ensureTable, requireJava, startDynamoLocal } from "./dynamo.ts";
 
 const LOCAL_DIR = ".local";
@@ -57,16 +55,19 @@ process.env.OIDC_ISSUER = idp.issuer;
 process.env.OIDC_CLIENT_ID = WEB_CLIENT_ID;
 // Imported only now, so the handlers read the local endpoint and table from the environment.
 const { startServer } = await import("./server.ts");
+const { runtimeOf } = await import("../functions/runtime.ts");
+const runtime = runtimeOf(process.env);
+const logger = runtime.log;
 const server = await startServer(port, process.env.HOST ?? "127.0.0.1");
 
 if (secrets.created && existsSync(CREDENTIALS)) {
   // Data from before keys were keyed hashes: its demo keys no longer match; issue them again.
   const { issueCredential } = await import("../shared/api/admin.ts");
   const old = JSON.parse(readFileSync(CREDENTIALS, "utf8")) as Record<string, string>;
-  const store = new DynamoStore();
   const now = new Date().toISOString();
   const creds: Record<string, string> = {};
-  for (const principal of Object.keys(old)) creds[principal] = (await issueCredential(store, principal, "demo", now, "demo")).key;
+  for (const principal of Object.keys(old))
+    creds[principal] = (await issueCredential(runtime, principal, "demo", now, "demo")).key;
   writeFileSync(CREDENTIALS, `${JSON.stringify(creds, null, 2)}\n`, { mode: 0o600 });
   console.log(`elevvakt: keys are now stored as keyed hashes; the demo keys in ${CREDENTIALS} were issued again`);
 }
@@ -74,13 +75,13 @@ if (secrets.created && existsSync(CREDENTIALS)) {
 if (!existsSync(CREDENTIALS)) {
   console.log("elevvakt: first start — loading the demo municipality 0180 …");
   const { loadDemo } = await import("./demo.ts");
-  const creds = await loadDemo(new DynamoStore());
+  const creds = await loadDemo(runtime);
   writeFileSync(CREDENTIALS, `${JSON.stringify(creds, null, 2)}\n`, { mode: 0o600 });
   console.log(`elevvakt: demo loaded; credentials for every principal are in ${CREDENTIALS}`);
 }
 
 const { startScheduler } = await import("./scheduler.ts");
-const stopScheduler = startScheduler(new DynamoStore());
+const stopScheduler = startScheduler(runtime);
 
 console.log(`elevvakt: API on http://localhost:${port}  (OpenAPI: http://localhost:${port}/v1/openapi.json)`);
 console.log(

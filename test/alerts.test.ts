@@ -13,6 +13,7 @@ import {
 } from "@aws-sdk/client-sns";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { runtimeOf } from "../functions/runtime.ts";
 import { keys } from "../shared/adapters/dynamodb/keys.ts";
 import { SnsNotifier, subscriptionState } from "../shared/adapters/notify.ts";
 import { backoffMs, dispatch } from "../shared/app/dispatch.ts";
@@ -22,7 +23,7 @@ import { openCase } from "../shared/domain/cases.ts";
 import type { Case } from "../shared/domain/model.ts";
 import { withCheckDigit } from "../shared/domain/personnummer.ts";
 import { newPupil } from "../shared/domain/register.ts";
-import { store, useTable } from "./helpers.ts";
+import { jobs, store, useTable } from "./helpers.ts";
 
 useTable();
 const sns = mockClient(SNSClient);
@@ -210,7 +211,7 @@ describe("delivery through SNS", () => {
     const at = "2026-08-20T06:30:00.000Z";
     const sms = await queue("sms", at);
     const email = await queue("email", at);
-    const r = await dispatch(store(), new SnsNotifier(new SNSClient({ region: "eu-north-1" })), new Date(at));
+    const r = await dispatch(jobs(new SnsNotifier(new SNSClient({ region: "eu-north-1" }))), new Date(at));
     expect(r.sent).toBeGreaterThanOrEqual(2);
     const calls = sns.commandCalls(PublishCommand).map((c) => c.args[0].input);
     expect(calls).toContainEqual(expect.objectContaining({ PhoneNumber: "+46701110002", Message: "Elevvakt: New case ABC" }));
@@ -218,7 +219,7 @@ describe("delivery through SNS", () => {
     expect(await read(sms)).toMatchObject({ status: "sent", messageId: "m-1", attempts: 1 });
     expect(await read(email)).toMatchObject({ status: "sent" });
     const before = sns.commandCalls(PublishCommand).length;
-    await dispatch(store(), new SnsNotifier(new SNSClient({ region: "eu-north-1" })), new Date("2026-08-20T07:00:00.000Z"));
+    await dispatch(jobs(new SnsNotifier(new SNSClient({ region: "eu-north-1" }))), new Date("2026-08-20T07:00:00.000Z"));
     expect(sns.commandCalls(PublishCommand).length).toBe(before);
   });
 
@@ -231,16 +232,16 @@ describe("delivery through SNS", () => {
       .rejectsOnce(Object.assign(new Error("down"), { name: "InternalErrorException" }))
       .resolves({ MessageId: "m-2" });
     const notifier = new SnsNotifier(new SNSClient({ region: "eu-north-1" }));
-    expect((await dispatch(store(), notifier, at)).retrying).toBeGreaterThanOrEqual(1);
+    expect((await dispatch(jobs(notifier), at)).retrying).toBeGreaterThanOrEqual(1);
     expect(await read(n)).toMatchObject({ status: "pending", attempts: 1 });
     // Not due again until the backoff has passed.
-    await dispatch(store(), notifier, new Date(at.getTime() + 1000));
+    await dispatch(jobs(notifier), new Date(at.getTime() + 1000));
     expect(sns.commandCalls(PublishCommand).length).toBe(1);
     const t2 = new Date(at.getTime() + backoffMs(1));
-    await dispatch(store(), notifier, t2);
+    await dispatch(jobs(notifier), t2);
     const t3 = new Date(t2.getTime() + backoffMs(2));
-    await dispatch(store(), notifier, t3);
-    await dispatch(store(), notifier, new Date(t3.getTime() + 3_600_000));
+    await dispatch(jobs(notifier), t3);
+    await dispatch(jobs(notifier), new Date(t3.getTime() + 3_600_000));
     const done = await read(n);
     expect(done).toMatchObject({ status: "sent", attempts: 3, messageId: "m-2" });
     expect(done?.attemptLog.map((a) => a.error)).toEqual(["ThrottledException", "InternalErrorException"]);
@@ -256,17 +257,18 @@ describe("delivery through SNS", () => {
     const queued = await Promise.all(Array.from({ length: 10 }, () => queue("sms", at.toISOString())));
     const a = new SnsNotifier(new SNSClient({ region: "eu-north-1" }));
     const b = new SnsNotifier(new SNSClient({ region: "eu-north-1" }));
-    const [ra, rb] = await Promise.all([dispatch(store(), a, at), dispatch(store(), b, at)]);
+    const [ra, rb] = await Promise.all([dispatch(jobs(a), at), dispatch(jobs(b), at)]);
     expect(ra.sent + rb.sent).toBe(10);
     expect(sns.commandCalls(PublishCommand).length).toBe(10);
     for (const n of queued) expect((await read(n))?.status).toBe("sent");
   });
 
   it("creates one KMS-encrypted topic per recipient group and keeps contacts subscribed as they change", async () => {
-    process.env.TOPIC_KMS_KEY = "alias/elevvakt";
     sns.on(CreateTopicCommand).resolves({ TopicArn: "arn:aws:sns:eu-north-1:1:rektor-2" });
     sns.on(SubscribeCommand).resolves({ SubscriptionArn: "arn:aws:sns:eu-north-1:1:rektor-2:sub-1" });
-    const notifier = new SnsNotifier(new SNSClient({ region: "eu-north-1" }));
+    // As a deployed function builds it from the environment the stack gives it.
+    const notifier = runtimeOf({ NOTIFIER: "sns", TOPIC_KMS_KEY: "alias/elevvakt" }).notifier;
+    expect(notifier.name).toBe("sns");
     const rektor = { contactId: "r2", name: "R", role: "rektor" as const, scope: "school:01800002", email: "a@example.se" };
     const first = await notifier.contactChanged(rektor, undefined, store());
     expect(first.subscriptionArn).toBe("arn:aws:sns:eu-north-1:1:rektor-2:sub-1");
@@ -282,7 +284,6 @@ describe("delivery through SNS", () => {
       "b@example.se",
       "new@example.se",
     ]);
-    delete process.env.TOPIC_KMS_KEY;
   });
   it("does not count an e-mail as delivered while no address of its group has confirmed: retried, and sent once one confirms", async () => {
     const at = new Date("2026-08-25T06:30:00.000Z");
@@ -292,12 +293,12 @@ describe("delivery through SNS", () => {
     sns
       .on(ListSubscriptionsByTopicCommand)
       .resolves({ Subscriptions: [{ SubscriptionArn: "PendingConfirmation", Endpoint: "o@example.se" }] });
-    const first = await dispatch(store(), new SnsNotifier(new SNSClient({ region: "eu-north-1" })), at);
+    const first = await dispatch(jobs(new SnsNotifier(new SNSClient({ region: "eu-north-1" }))), at);
     expect(first.retrying).toBeGreaterThanOrEqual(1);
     expect(sns.commandCalls(PublishCommand).filter((c) => c.args[0].input.TopicArn)).toHaveLength(0);
     expect(await read(n)).toMatchObject({ status: "pending", attemptLog: [{ error: "no_confirmed_subscriber" }] });
     confirmed();
-    await dispatch(store(), new SnsNotifier(new SNSClient({ region: "eu-north-1" })), new Date(at.getTime() + backoffMs(1)));
+    await dispatch(jobs(new SnsNotifier(new SNSClient({ region: "eu-north-1" }))), new Date(at.getTime() + backoffMs(1)));
     expect(await read(n)).toMatchObject({ status: "sent", messageId: "m-4", attempts: 2 });
   });
 

@@ -18,6 +18,8 @@ function files(dir: string): string[] {
 }
 
 const code = ["shared", "functions", "cli", "local", "bench", "infra"].flatMap(files);
+/** The composition roots: the only places that read the environment and build adapters. */
+const ROOTS = /^(functions|local|cli|bench)\//;
 const ADAPTER = "shared/adapters/dynamodb/";
 
 /**
@@ -62,16 +64,11 @@ const RULES: { name: string; pattern: RegExp; allowed: (file: string) => boolean
   },
   {
     // The application knows the Store port; the adapter's table operations (get, put, query …)
-    // are reached only where the adapter is built: the Lambda entries, the local runtime, the CLI,
-    // the benchmarks and the one default each in http.ts (the API) and web/handler.ts (the pages).
+    // are reached only where the adapter is built: the composition roots (the Lambda entries and
+    // functions/runtime.ts, the local runtime, the CLI, the benchmarks).
     name: "constructs or imports the DynamoDB store",
     pattern: /["'][./]*(shared\/)?(adapters\/)?dynamodb\/(store|table)\.ts["']/,
-    allowed: (f) =>
-      f.startsWith(ADAPTER) ||
-      f in ALLOWED ||
-      /^(functions|local|cli|bench)\//.test(f) ||
-      f === "shared/http/http.ts" ||
-      f === "shared/web/handler.ts",
+    allowed: (f) => f.startsWith(ADAPTER) || f in ALLOWED || ROOTS.test(f),
   },
 ];
 
@@ -135,5 +132,198 @@ describe("architecture", () => {
       expect(rule.pattern.test(samples[i] as string), rule.name).toBe(true);
     });
     expect(code.length).toBeGreaterThan(50);
+  });
+});
+
+/**
+ * The rooms above the domain (issue 18). Each rule reads a set of files (path → text) and says, for
+ * every breach, the file, the line and what to do instead; each is also run on a planted breach, so
+ * a rule that stopped seeing anything fails.
+ */
+type Files = Map<string, string>;
+interface LayerRule {
+  name: string;
+  /** What to do instead: the message a breach carries. */
+  instead: string;
+  breaches(files: Files): string[];
+}
+
+const source = (): Files => new Map(code.map((f) => [f, readFileSync(join(ROOT, f), "utf8")]));
+
+/** What a file of `text` imports (a path from the root, or a package name). */
+function importsIn(file: string, text: string): { target: string; line: number }[] {
+  const out: { target: string; line: number }[] = [];
+  text.split("\n").forEach((l, i) => {
+    for (const m of l.matchAll(
+      /(?:^\s*(?:import|export)\b[^"']*?\bfrom\s+|^\}\s*from\s+|^\s*import\s+|\bimport\(\s*)["']([^"']+)["']/g,
+    )) {
+      const spec = m[1] as string;
+      out.push({ target: spec.startsWith(".") ? relative(ROOT, join(ROOT, file, "..", spec)) : spec, line: i + 1 });
+    }
+  });
+  return out;
+}
+
+/** Which folders (and packages) each room of shared/ may import: the arrows of the README's drawing. */
+const MAY_IMPORT: Record<string, RegExp> = {
+  "shared/domain/": /^(shared\/domain\/|node:)/,
+  "shared/app/": /^(shared\/domain\/|shared\/app\/|node:|csv-parse)/,
+  "shared/http/": /^(shared\/domain\/|shared\/app\/|shared\/http\/|node:|@middy\/|aws-lambda$|zod)/,
+  "shared/api/": /^(shared\/domain\/|shared\/app\/|shared\/http\/|shared\/api\/|node:)/,
+  "shared/web/": /^(shared\/domain\/|shared\/app\/|shared\/http\/|shared\/api\/|shared\/web\/|node:|aws-lambda$|openid-client$)/,
+  "shared/adapters/": /^(shared\/domain\/|shared\/app\/|shared\/adapters\/|node:|@aws-sdk\/)/,
+};
+
+/** Members of an interface's own body (a line that starts a method or a property, at its first level). */
+function interfaceSizes(text: string): { name: string; members: number; line: number }[] {
+  const out: { name: string; members: number; line: number }[] = [];
+  const lines = text.split("\n");
+  lines.forEach((l, i) => {
+    const m = /^export interface (\w+)[^{]*\{\s*$/.exec(l);
+    if (!m) return;
+    let members = 0;
+    for (let j = i + 1; j < lines.length && !/^\}/.test(lines[j] as string); j++) {
+      if (/^ {2}(readonly )?\w+(<[^>]*>)?\??[(:]/.test(lines[j] as string)) members++;
+    }
+    out.push({ name: m[1] as string, members, line: i + 1 });
+  });
+  return out;
+}
+
+/** The most members a port may have: one capability's worth. */
+const PORT_MEMBERS = 25;
+/** The most lines a source file may have; dictionaries (texts) excepted. */
+const FILE_LINES = 400;
+/**
+ * Files over FILE_LINES today, with the size they may not grow past: the debt issue 18 leaves, each
+ * to be split (the web app into a module per page, the store into capability slices, the stack into
+ * constructs). A file that shrinks under the limit must leave this list; none may join it.
+ */
+const TOO_LONG_TODAY: Record<string, number> = {
+  "shared/adapters/dynamodb/store.ts": 1310,
+  "shared/web/work.ts": 1170,
+  "infra/stack.ts": 740,
+  "shared/domain/detection.ts": 720,
+  "shared/http/schemas.ts": 710,
+  "shared/web/handler.ts": 680,
+  "shared/domain/placement.ts": 570,
+  "shared/api/register.ts": 515,
+  "shared/domain/statistics.ts": 485,
+  "shared/web/pages.ts": 480,
+  "shared/api/cases.ts": 455,
+  "shared/api/admin.ts": 430,
+};
+const DICTIONARIES = new Set(["shared/web/i18n.ts"]);
+/** Ports that are still too wide, with the size they may not grow past (issue 18: split by capability). */
+const WIDE_TODAY: Record<string, number> = {};
+
+const LAYER_RULES: LayerRule[] = [
+  {
+    name: "nothing below the composition roots reads the environment",
+    instead:
+      "take the setting as an argument (or add it to Config in shared/app/ports.ts); functions/runtime.ts reads the environment",
+    breaches: (fs) =>
+      [...fs].flatMap(([f, text]) =>
+        f.startsWith("shared/")
+          ? text.split("\n").flatMap((l, i) => (/\bprocess\.env\b/.test(l) && !/^\s*(\*|\/\/)/.test(l) ? [`${f}:${i + 1}`] : []))
+          : [],
+      ),
+  },
+  {
+    name: "no global setter, environment reader or module-level source of an adapter",
+    instead: "hand the dependency in at a composition root (functions/runtime.ts, local/, cli/, bench/)",
+    breaches: (fs) =>
+      [...fs].flatMap(([f, text]) =>
+        f.startsWith("shared/")
+          ? text
+              .split("\n")
+              .flatMap((l, i) =>
+                /export (async )?(function|const|let) (\w+FromEnv|set[A-Z]\w*|use[A-Z]\w*(Source|Manager))\b/.test(l)
+                  ? [`${f}:${i + 1}`]
+                  : [],
+              )
+          : [],
+      ),
+  },
+  {
+    name: "each room of shared/ imports only the rooms under it",
+    instead: "depend on a port in shared/app/ports.ts and let the composition root hand the adapter in",
+    breaches: (fs) =>
+      [...fs].flatMap(([f, text]) => {
+        const room = Object.keys(MAY_IMPORT).find((r) => f.startsWith(r));
+        if (!room) return [];
+        const may = MAY_IMPORT[room] as RegExp;
+        return importsIn(f, text)
+          .filter((i) => !may.test(i.target))
+          .map((i) => `${f}:${i.line} → ${i.target}`);
+      }),
+  },
+  {
+    name: `no port (an interface of shared/app/ports/) has over ${PORT_MEMBERS} members`,
+    instead: "split it by capability: each use case takes the narrow port it needs",
+    breaches: (fs) =>
+      [...fs].flatMap(([f, text]) =>
+        f.startsWith("shared/app/ports")
+          ? interfaceSizes(text)
+              .filter((i) => i.members > (WIDE_TODAY[i.name] ?? PORT_MEMBERS))
+              .map((i) => `${f}:${i.line} ${i.name} has ${i.members}`)
+          : [],
+      ),
+  },
+  {
+    name: `no source file is over ${FILE_LINES} lines (dictionaries excepted), and none of today's longer ones grows`,
+    instead: "split it into modules of one purpose each",
+    breaches: (fs) =>
+      [...fs].flatMap(([f, text]) => {
+        if (DICTIONARIES.has(f) || f.endsWith(".json")) return [];
+        const lines = text.split("\n").length;
+        const limit = TOO_LONG_TODAY[f] ?? FILE_LINES;
+        const stale = f in TOO_LONG_TODAY && lines <= FILE_LINES;
+        return lines > limit || stale
+          ? [`${f}: ${lines} lines${stale ? " (under the limit now: take it off TOO_LONG_TODAY)" : ""}`]
+          : [];
+      }),
+  },
+];
+
+describe("architecture: the rooms above the domain", () => {
+  const files = source();
+  for (const rule of LAYER_RULES) {
+    it(rule.name, () => {
+      const found = rule.breaches(files);
+      expect(found, `${rule.name} — instead: ${rule.instead}\n${found.join("\n")}`).toEqual([]);
+    });
+  }
+
+  it("each rule catches a breach planted for it", () => {
+    const planted: Record<string, Files> = {
+      "nothing below the composition roots reads the environment": new Map([
+        ["shared/app/sweep.ts", "const lease = Number(process.env.LEASE_MS ?? 5);"],
+      ]),
+      "no global setter, environment reader or module-level source of an adapter": new Map([
+        ["shared/api/statistics.ts", "export function setExportRunner(r: Runner) {}"],
+      ]),
+      "each room of shared/ imports only the rooms under it": new Map([
+        ["shared/app/jobs.ts", 'import { logger } from "../adapters/log.ts";'],
+      ]),
+      [`no port (an interface of shared/app/ports/) has over ${PORT_MEMBERS} members`]: new Map([
+        [
+          "shared/app/ports/cases.ts",
+          `export interface Everything {\n${Array.from({ length: PORT_MEMBERS + 1 }, (_, i) => `  m${i}(): void;`).join("\n")}\n}`,
+        ],
+      ]),
+      [`no source file is over ${FILE_LINES} lines (dictionaries excepted), and none of today's longer ones grows`]: new Map([
+        ["shared/app/big.ts", "x\n".repeat(FILE_LINES + 1)],
+      ]),
+    };
+    for (const rule of LAYER_RULES) {
+      const files = planted[rule.name];
+      expect(files, rule.name).toBeDefined();
+      expect(rule.breaches(files as Files), rule.name).not.toEqual([]);
+    }
+    // A port of its size and a file of its length are no breach.
+    const narrow = new Map([["shared/app/ports/cases.ts", `export interface Narrow {\n${"  m(): void;\n".repeat(PORT_MEMBERS)}}`]]);
+    const short = new Map([["shared/app/short.ts", "x\n".repeat(FILE_LINES - 1)]]);
+    expect(LAYER_RULES.flatMap((r) => [...r.breaches(narrow), ...r.breaches(short)])).toEqual([]);
   });
 });

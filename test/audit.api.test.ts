@@ -8,7 +8,7 @@
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { EXTRACT_STATEMENTS } from "../shared/app/audit.ts";
 import { publishStatistics } from "../shared/app/statistics.ts";
-import { api, key, municipalityFixture, pnr, setToday, store, useTable } from "./helpers.ts";
+import { api, jobs, key, municipalityFixture, pnr, resetConfig, setConfig, setToday, store, useTable } from "./helpers.ts";
 
 useTable();
 let m: Awaited<ReturnType<typeof municipalityFixture>>;
@@ -25,7 +25,7 @@ beforeAll(async () => {
 });
 
 afterEach(() => {
-  delete process.env.EXPORT_INLINE_ROWS;
+  resetConfig();
 });
 
 describe("the office's trail and social services' own", () => {
@@ -202,7 +202,7 @@ describe("an export on the pupil's trail", () => {
     // Enrolled after the period the export covers (the autumn term to the end of September).
     const later = await enrol(x, x.schoolC, x.keyC, "2026-10-05");
     setToday("2026-10-08");
-    await publishStatistics(store(), kod, "2026-10-08", "2026-10-08T04:30:00Z");
+    await publishStatistics(jobs(), kod, "2026-10-08", "2026-10-08T04:30:00Z");
     const r = await api("GET", `/v1/municipalities/${kod}/exports/absence?schoolYear=2026-27&term=ht`, { key: x.muni });
     expect(r.status).toBe(200);
     expect(r.body.rows).toHaveLength(1);
@@ -253,8 +253,8 @@ describe("an export on the pupil's trail", () => {
       ).status,
     ).toBe(201);
     setToday("2026-10-08");
-    await publishStatistics(store(), kod, "2026-10-08", "2026-10-08T04:30:00Z");
-    process.env.EXPORT_INLINE_ROWS = "0";
+    await publishStatistics(jobs(), kod, "2026-10-08", "2026-10-08T04:30:00Z");
+    setConfig({ exportInlineRows: 0 });
     const r = await api("GET", `/v1/municipalities/${kod}/exports/absence?schoolYear=2026-27&term=ht`, { key: x.muni });
     expect(r.status).toBe(202);
     let job = r.body;

@@ -5,7 +5,19 @@
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { runDailySweep } from "../shared/app/jobs.ts";
 import { dailyJob } from "../shared/app/sweep.ts";
-import { api, CALENDAR_2026_27, fileDay, key, municipalityFixture, pnr, scanAll, setToday, store, useTable } from "./helpers.ts";
+import {
+  api,
+  CALENDAR_2026_27,
+  fileDay,
+  jobs,
+  key,
+  municipalityFixture,
+  pnr,
+  scanAll,
+  setToday,
+  store,
+  useTable,
+} from "./helpers.ts";
 
 useTable();
 type Fixture = Awaited<ReturnType<typeof municipalityFixture>>;
@@ -185,7 +197,7 @@ describe("issue 17", () => {
     }
     // 62 days later the morning runs again: the daily job catches up every day, then the sweep.
     setToday("2027-03-16");
-    const run = await runDailySweep(store(), new Date("2027-03-16T05:30:00Z"), { municipalities: ["0186"] });
+    const run = await runDailySweep(jobs(), new Date("2027-03-16T05:30:00Z"), { municipalities: ["0186"] });
     expect(run.sweeps["0186"]?.read.candidates).toBeGreaterThanOrEqual(1);
     expect((await openOf(pupilId)).map((c) => c.kind)).toContain("not_returned");
     // Once a sweep has seen the signal, the next watch's end lets the pupil go as before.
@@ -211,11 +223,11 @@ describe("issue 17", () => {
     }
     // Friday 11 September: four school days unfiled (7–10): nothing yet.
     setToday("2026-09-11");
-    await runDailySweep(store(), new Date("2026-09-11T04:30:00Z"), { municipalities: ["0187"] });
+    await runDailySweep(jobs(), new Date("2026-09-11T04:30:00Z"), { municipalities: ["0187"] });
     expect(await store().notices(`school:${s.schoolId}`)).toEqual([]);
     // Monday 14 September: five (7–11): the school and its office are told.
     setToday("2026-09-14");
-    await runDailySweep(store(), new Date("2026-09-14T04:30:00Z"), { municipalities: ["0187"] });
+    await runDailySweep(jobs(), new Date("2026-09-14T04:30:00Z"), { municipalities: ["0187"] });
     const told = await store().notices(`school:${s.schoolId}`);
     expect(
       told
@@ -226,7 +238,7 @@ describe("issue 17", () => {
     expect(told.every((n) => !/Testa|\d{12}/.test(n.text))).toBe(true);
     // Told once for that silence, not every morning.
     setToday("2026-09-15");
-    await runDailySweep(store(), new Date("2026-09-15T04:30:00Z"), { municipalities: ["0187"] });
+    await runDailySweep(jobs(), new Date("2026-09-15T04:30:00Z"), { municipalities: ["0187"] });
     expect((await store().notices(`school:${s.schoolId}`)).filter((n) => n.step === "school_silent")).toHaveLength(2);
 
     // The second pupil is to move to another school from 5 October.
@@ -277,7 +289,7 @@ describe("issue 17", () => {
       "school_closed",
     );
     setToday("2026-10-09");
-    await runDailySweep(store(), new Date("2026-10-09T04:30:00Z"), { municipalities: ["0187"] });
+    await runDailySweep(jobs(), new Date("2026-10-09T04:30:00Z"), { municipalities: ["0187"] });
     expect((await openOf(first)).map((c) => c.kind)).toContain("release_without_destination");
   });
 
@@ -376,8 +388,8 @@ describe("issue 17", () => {
     expect((await openOf(awayId)).map((c) => c.kind)).toContain("long_absence");
     expect((await openOf(leavingId)).map((c) => c.kind)).toContain("release_without_destination");
     // The school's municipality is told, every morning until it puts a calendar in.
-    await runDailySweep(store(), new Date("2026-11-30T05:30:00Z"), { municipalities: [m2.kod] });
-    await runDailySweep(store(), new Date("2026-12-01T05:30:00Z"), { municipalities: [m2.kod] });
+    await runDailySweep(jobs(), new Date("2026-11-30T05:30:00Z"), { municipalities: [m2.kod] });
+    await runDailySweep(jobs(), new Date("2026-12-01T05:30:00Z"), { municipalities: [m2.kod] });
     const told = await store().notices(`calendar:${m2.kod}`);
     expect(told.map((n) => n.recipient)).toEqual([
       `municipality:${m2.kod}#attendance_office`,
@@ -405,7 +417,7 @@ describe("issue 17, review: a municipality with no calendar and no school of its
       await report(s.key, s.schoolId, day, [id]);
     }
     setToday("2026-11-05");
-    await runDailySweep(store(), new Date("2026-11-05T05:30:00Z"), { municipalities: [kod] });
+    await runDailySweep(jobs(), new Date("2026-11-05T05:30:00Z"), { municipalities: [kod] });
     expect((await openOf(id)).map((c) => c.kind)).toContain("not_returned");
     expect((await store().notices(`calendar:${kod}`)).map((n) => n.recipient)).toEqual([`municipality:${kod}#attendance_office`]);
   });

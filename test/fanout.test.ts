@@ -20,7 +20,7 @@ import {
   runWorkItem,
 } from "../shared/app/jobs.ts";
 import type { WorkItem, WorkQueue } from "../shared/app/ports.ts";
-import { api, municipalityFixture, pnr, setToday, store, useTable } from "./helpers.ts";
+import { api, jobs, municipalityFixture, pnr, runtime, setToday, store, useTable } from "./helpers.ts";
 
 useTable();
 let a: Awaited<ReturnType<typeof municipalityFixture>>;
@@ -85,7 +85,7 @@ describe("fan-out per municipality (SPEC §10)", () => {
 
   it("the worker takes one message per municipality; a message that fails is reported alone, and the others are done", async () => {
     const now = "2026-09-14T04:30:00.000Z";
-    const worker = createWorker({ clock: fixedClock("2026-09-14") });
+    const worker = createWorker(runtime({ clock: fixedClock("2026-09-14") }));
     const out = await worker(
       sqsEvent([
         JSON.stringify({ job: "morning", kommunkod: "0180", now, sweep: true }),
@@ -107,17 +107,17 @@ describe("fan-out per municipality (SPEC §10)", () => {
 
   it("an item taken late does the day it is taken, and a sweep's last day never moves back", async () => {
     // Queued on Monday 14 September, taken (retried, or moved back from the dead-letter queue) on Wednesday 16.
-    const late = createWorker({ clock: fixedClock("2026-09-16") });
+    const late = createWorker(runtime({ clock: fixedClock("2026-09-16") }));
     const monday = JSON.stringify({ job: "morning", kommunkod: "0182", now: "2026-09-14T04:30:00.000Z", sweep: true });
     expect((await late(sqsEvent([monday]))).batchItemFailures).toEqual([]);
     expect((await store().jobState("sweep", "0182"))?.lastDate).toBe("2026-09-16");
     expect((await store().jobState("daily", "0182"))?.lastDate).toBe("2026-09-16");
     // A worker whose clock is behind (an old item replayed by hand, say) leaves the later day standing.
-    await createWorker({ clock: fixedClock("2026-09-15") })(sqsEvent([monday]));
+    await createWorker(runtime({ clock: fixedClock("2026-09-15") }))(sqsEvent([monday]));
     expect((await store().jobState("sweep", "0182"))?.lastDate).toBe("2026-09-16");
     // Queued on a Saturday (no sweep), taken on a Monday: the Monday sweeps.
     const saturday = JSON.stringify({ job: "morning", kommunkod: "0182", now: "2026-09-19T04:30:00.000Z", sweep: false });
-    await createWorker({ clock: fixedClock("2026-09-21") })(sqsEvent([saturday]));
+    await createWorker(runtime({ clock: fixedClock("2026-09-21") }))(sqsEvent([saturday]));
     expect((await store().jobState("sweep", "0182"))?.lastDate).toBe("2026-09-21");
   });
 
@@ -129,18 +129,22 @@ describe("fan-out per municipality (SPEC §10)", () => {
 
   it("one municipality's failure holds up no other: the in-process queue runs the rest", async () => {
     const ran: string[] = [];
-    const queue = new InProcessQueue(async (item) => {
-      if (item.job !== "morning") return { kommunkod: item.kommunkod };
-      if (item.kommunkod === "0180") throw new Error("boom");
-      ran.push(item.kommunkod);
-      return runWorkItem(store(), undefined, item);
-    }, 2);
+    const queue = new InProcessQueue(
+      async (item) => {
+        if (item.job !== "morning") return { kommunkod: item.kommunkod };
+        if (item.kommunkod === "0180") throw new Error("boom");
+        ran.push(item.kommunkod);
+        return runWorkItem(jobs(), item);
+      },
+      jobs(),
+      2,
+    );
     await morningKickoff(store(), queue, new Date("2026-09-16T04:30:00Z"));
     const outcomes = await queue.drain();
     expect(ran).toEqual(["0182"]);
     expect(outcomes.map((o) => o.kommunkod).sort()).toEqual(["0180", "0182", "0182"]);
     // The failed one catches up the next morning: its daily job runs from its last completed day.
-    const next = await runDailySweep(store(), new Date("2026-09-17T04:30:00Z"), { municipalities: ["0180"] });
+    const next = await runDailySweep(jobs(), new Date("2026-09-17T04:30:00Z"), { municipalities: ["0180"] });
     expect(next.sweeps["0180"]?.asOf).toBe("2026-09-17");
   });
 
@@ -196,7 +200,7 @@ describe("the local runtime", () => {
   it("runs the same worker behind the in-process queue: a morning run opens what the API's sweep would", async () => {
     setToday("2026-09-21");
     const p = await b.resident(pnr("2015-05-05"));
-    const run = await runDailySweep(store(), new Date("2026-09-21T04:30:00Z"), { municipalities: ["0182"] });
+    const run = await runDailySweep(jobs(), new Date("2026-09-21T04:30:00Z"), { municipalities: ["0182"] });
     expect(run.sweeps["0182"]?.opened.unplaced).toBe(1);
     const cases = await api("GET", "/v1/cases", { key: b.muni });
     expect(cases.body.items.some((c: { pupilId: string }) => c.pupilId === p)).toBe(true);

@@ -1,12 +1,14 @@
 /** Test helpers: a fresh table, credentials, and requests through the real handlers (as API Gateway calls them). */
 import { ScanCommand } from "@aws-sdk/lib-dynamodb";
 import { beforeAll } from "vitest";
+import { configOf, documentClientOf, storeOf } from "../functions/runtime.ts";
 import { ensureTable } from "../local/dynamo.ts";
-import { createInvoker } from "../local/invoke.ts";
+import { createInvoker, localRuntime } from "../local/invoke.ts";
 import { CALENDAR_2026_27 } from "../local/school-year-2026-27.ts";
-import { DynamoStore, documentClient } from "../shared/adapters/dynamodb/store.ts";
 import { issueCredential } from "../shared/api/admin.ts";
 import { fixedClock } from "../shared/app/clock.ts";
+import type { Jobs } from "../shared/app/jobs.ts";
+import type { Config, Notifier, Runtime } from "../shared/app/ports.ts";
 import { withCheckDigit } from "../shared/domain/personnummer.ts";
 
 export function useTable(): void {
@@ -15,11 +17,22 @@ export function useTable(): void {
   });
 }
 
-export const store = () => new DynamoStore();
+export const store = () => storeOf(process.env);
+
+/** The tests' runtime: this process's environment (the test table), the tests' clock; `parts` replace. */
+export const runtime = (parts: Partial<Runtime> = {}): Runtime => localRuntime({ clock: testClock, ...parts });
+
+/** What the tests' jobs run on: the test table, a log, the settings; a notifier only where one is given. */
+export function jobs(): Jobs;
+export function jobs(notifier: Notifier): Jobs & { notifier: Notifier };
+export function jobs(notifier?: Notifier): Jobs {
+  const { store, log, metrics, config, files } = runtime();
+  return { store, log, metrics, config, files, notifier };
+}
 
 /** A working key for a principal (labelled to a person, when given), straight into the table as the CLI would. */
 export async function key(principal: string, label?: string): Promise<string> {
-  return (await issueCredential(store(), principal, "test", new Date().toISOString(), label)).key;
+  return (await issueCredential(runtime(), principal, "test", new Date().toISOString(), label)).key;
 }
 
 export interface ApiResponse<T = any> {
@@ -46,7 +59,18 @@ export async function api<T = any>(
 
 /** The tests' clock, given to the API functions they call (`api`). */
 export const testClock = fixedClock(new Date().toISOString().slice(0, 10));
-const invoke = createInvoker({ clock: testClock });
+/** The settings the API functions the tests call run with; a test may change one and put it back (`withConfig`). */
+const testConfig: Config = configOf(process.env);
+const invoke = createInvoker({ clock: testClock, config: testConfig });
+
+const configAtStart = { ...testConfig };
+/** Changes settings of the API functions `api` calls (a test puts them back with `resetConfig`). */
+export function setConfig(change: Partial<Config>): void {
+  Object.assign(testConfig, change);
+}
+export function resetConfig(): void {
+  Object.assign(testConfig, configAtStart);
+}
 
 /** Sets "today" (Europe/Stockholm) for the code under test. */
 export function setToday(date: string): void {
@@ -148,7 +172,7 @@ export async function municipalityFixture(kommunkod = "0180") {
   };
 }
 
-let scanClient: ReturnType<typeof documentClient> | undefined;
+let scanClient: ReturnType<typeof documentClientOf> | undefined;
 
 /** Every item of the test's table. A scan is for tests only: nothing at run time scans. */
 export async function scanAll(): Promise<Record<string, unknown>[]> {
@@ -156,7 +180,7 @@ export async function scanAll(): Promise<Record<string, unknown>[]> {
   const items: Record<string, unknown>[] = [];
   let start: Record<string, unknown> | undefined;
   do {
-    scanClient ??= documentClient();
+    scanClient ??= documentClientOf(process.env);
     const out = await scanClient.send(new ScanCommand({ TableName: s.table, ExclusiveStartKey: start }));
     items.push(...(out.Items ?? []));
     start = out.LastEvaluatedKey;

@@ -5,7 +5,7 @@
  */
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createInvoker } from "../local/invoke.ts";
-import { stageSecret } from "../shared/adapters/secrets.ts";
+import { SecretReader } from "../shared/adapters/secrets.ts";
 import { hashSecret, newKey } from "../shared/domain/principals.ts";
 import type { IdentityProvider, Person } from "../shared/web/identity.ts";
 import { api, key, municipalityFixture, pnr, scanAll, setToday, store, testClock, useTable } from "./helpers.ts";
@@ -704,7 +704,7 @@ describe("no board reads another's secrets", () => {
     const keyedRecord = {
       ...record,
       credentialId: keyed.credentialId,
-      secretHash: hashSecret(keyed.secret, await stageSecret("keys")),
+      secretHash: hashSecret(keyed.secret, await new SecretReader(process.env).credentialKey()),
     };
     await s.commit(s.credentialWrites(keyedRecord));
     expect((await api("GET", "/v1/cases", { key: keyed.key })).status).toBe(200);

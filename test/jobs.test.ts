@@ -10,7 +10,7 @@ import { keys } from "../shared/adapters/dynamodb/keys.ts";
 import { logSink } from "../shared/adapters/log.ts";
 import { ConsoleNotifier, SnsNotifier } from "../shared/adapters/notify.ts";
 import { runDailySweep, runDispatch } from "../shared/app/jobs.ts";
-import { api, digest, municipalityFixture, pnr, setToday, store, useTable } from "./helpers.ts";
+import { api, digest, jobs, municipalityFixture, pnr, setToday, store, useTable } from "./helpers.ts";
 
 useTable();
 let m: Awaited<ReturnType<typeof municipalityFixture>>;
@@ -47,7 +47,7 @@ describe("scheduled jobs", () => {
       });
     }
     // Saturday: no school day, no sweep.
-    expect(Object.keys((await runDailySweep(store(), new Date("2026-08-22T04:30:00Z"))).sweeps)).toEqual([]);
+    expect(Object.keys((await runDailySweep(jobs(), new Date("2026-08-22T04:30:00Z"))).sweeps)).toEqual([]);
     // Thursday 06:30: the fourth school day. The run reports its business metrics (EMF) where deployed.
     const lines: string[] = [];
     const write = logSink.write;
@@ -55,7 +55,7 @@ describe("scheduled jobs", () => {
     logSink.write = (line) => lines.push(line);
     let first: Awaited<ReturnType<typeof runDailySweep>>;
     try {
-      first = await runDailySweep(store(), new Date("2026-08-20T04:30:00Z"));
+      first = await runDailySweep(jobs(), new Date("2026-08-20T04:30:00Z"));
     } finally {
       logSink.write = write;
       delete process.env.METRICS;
@@ -73,21 +73,21 @@ describe("scheduled jobs", () => {
       );
     }
     const before = await domainState();
-    const second = await runDailySweep(store(), new Date("2026-08-20T04:31:00Z"));
+    const second = await runDailySweep(jobs(), new Date("2026-08-20T04:31:00Z"));
     expect(second.sweeps["0180"]).toMatchObject({ opened: {}, escalated: {}, resolved: {}, notificationsQueued: 0 });
     expect(await domainState()).toBe(before);
 
     const notifier = new ConsoleNotifier();
-    const d1 = await runDispatch(store(), notifier, new Date("2026-08-20T06:00:00Z"));
+    const d1 = await runDispatch(jobs(notifier), new Date("2026-08-20T06:00:00Z"));
     expect(d1.sent).toBeGreaterThanOrEqual(1);
     // Next school day, not acknowledged: the dispatcher's run escalates to social services and delivers.
-    const d2 = await runDispatch(store(), notifier, new Date("2026-08-21T08:00:00Z"));
+    const d2 = await runDispatch(jobs(notifier), new Date("2026-08-21T08:00:00Z"));
     expect(d2.sent).toBe(1);
     const [ref] = (await store().getPupil(pupilId))?.openCases ?? [];
     const c = await api("GET", `/v1/cases/${ref?.caseId}`, { key: m.social });
     expect(c.body.steps).toEqual(["opened", "unacknowledged"]);
     expect(c.body.notifications.every((n: { status: string }) => n.status === "sent")).toBe(true);
-    expect((await runDispatch(store(), notifier, new Date("2026-08-21T08:05:00Z"))).sent).toBe(0);
+    expect((await runDispatch(jobs(notifier), new Date("2026-08-21T08:05:00Z"))).sent).toBe(0);
   });
 
   it("take the municipality's own thresholds", async () => {
@@ -187,7 +187,7 @@ describe("contacts whose alerts reach nobody (issue 8, item 3)", () => {
     logSink.write = (line) => lines.push(line);
     let run: Awaited<ReturnType<typeof runDailySweep>>;
     try {
-      run = await runDailySweep(store(), now, { municipalities: [m.kommunkod] }, new SnsNotifier(new SNSClient({})));
+      run = await runDailySweep(jobs(new SnsNotifier(new SNSClient({}))), now, { municipalities: [m.kommunkod] });
     } finally {
       logSink.write = write;
       delete process.env.METRICS;

@@ -3,12 +3,16 @@
  * metrics only, whatever else shares the account and the namespace.
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createLogger, logSink } from "../shared/adapters/log.ts";
-import { counts, metric, NAMESPACE } from "../shared/adapters/metrics.ts";
+import { logOf, metricsOf } from "../functions/runtime.ts";
+import { logSink } from "../shared/adapters/log.ts";
+import { NAMESPACE } from "../shared/adapters/metrics.ts";
 
 const lines: string[] = [];
 const write = logSink.write;
 const env = { METRICS: process.env.METRICS, STAGE: process.env.STAGE };
+/** The metrics as a deployed function builds them from its environment (METRICS, STAGE). */
+const metric: ReturnType<typeof metricsOf>["metric"] = (...args) => metricsOf(process.env).metric(...args);
+const counts: ReturnType<typeof metricsOf>["counts"] = (...args) => metricsOf(process.env).counts(...args);
 
 beforeEach(() => {
   lines.length = 0;
@@ -66,7 +70,7 @@ describe("metrics", () => {
   });
 
   it("every log line names the stage, for the metric filter on failed deliveries", () => {
-    createLogger({ service: "elevvakt" }).error("delivery failed", { channel: "sms" });
+    logOf(process.env).error("delivery failed", { channel: "sms" });
     expect(JSON.parse(lines[0] as string)).toMatchObject({ msg: "delivery failed", stage: "prod" });
   });
 });

@@ -7,10 +7,16 @@ import { createHash } from "node:crypto";
 import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterEach, describe, expect, it } from "vitest";
-import { LOCAL_PEPPER, stageSecret, useSecretsManager } from "../shared/adapters/secrets.ts";
+import { LOCAL_PEPPER, SecretReader, type StageSecret } from "../shared/adapters/secrets.ts";
 import { hashSecret, newKey, secretMatches } from "../shared/domain/principals.ts";
 
 const saved = { ...process.env };
+/** The reader a function builds from its environment, as the environment is now (a new process). */
+let reader = new SecretReader(process.env);
+const stageSecret = (name: StageSecret) => reader.get(name);
+function useSecretsManager(sm: SecretsManagerClient | undefined) {
+  reader = new SecretReader({ ...process.env }, sm);
+}
 afterEach(() => {
   process.env = { ...saved };
   useSecretsManager(undefined);
@@ -27,6 +33,7 @@ describe("the stage's secrets", () => {
     await expect(stageSecret("pnr")).rejects.toThrow(/PNR_PEPPER_SECRET/);
     await expect(stageSecret("keys")).rejects.toThrow(/KEY_HMAC_SECRET/);
     process.env.DYNAMODB_ENDPOINT = "http://127.0.0.1:8000";
+    useSecretsManager(undefined);
     await expect(stageSecret("pnr")).resolves.toBe(LOCAL_PEPPER);
     // The credentials' key never has a default: a table anyone can write would otherwise mint keys.
     await expect(stageSecret("keys")).rejects.toThrow(/KEY_HMAC_SECRET/);

@@ -7,7 +7,19 @@ import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { keys } from "../shared/adapters/dynamodb/keys.ts";
 import { LocalFiles } from "../shared/adapters/files.ts";
 import { publishStatistics } from "../shared/app/statistics.ts";
-import { api, key, municipalityFixture, pnr, scanAll, setToday, store, useTable } from "./helpers.ts";
+import {
+  api,
+  jobs,
+  key,
+  municipalityFixture,
+  pnr,
+  resetConfig,
+  scanAll,
+  setConfig,
+  setToday,
+  store,
+  useTable,
+} from "./helpers.ts";
 
 useTable();
 const KOD = "2580";
@@ -57,7 +69,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterEach(() => {
-  delete process.env.EXPORT_INLINE_ROWS;
+  resetConfig();
 });
 
 describe("absence statistics", () => {
@@ -65,10 +77,10 @@ describe("absence statistics", () => {
     const before = await api("GET", `/v1/municipalities/${KOD}/statistics/absence?schoolYear=2026-27&term=ht`, { key: m.muni });
     expect(before.status).toBe(404);
     expect(before.body.code).toBe("not_published");
-    const first = await publishStatistics(store(), KOD, "2026-10-08", "2026-10-08T04:30:00Z");
+    const first = await publishStatistics(jobs(), KOD, "2026-10-08", "2026-10-08T04:30:00Z");
     expect(first.published).toEqual(["2026-27#ht"]);
     // The same day again reads one item per period and publishes nothing.
-    const again = await publishStatistics(store(), KOD, "2026-10-08", "2026-10-08T05:30:00Z");
+    const again = await publishStatistics(jobs(), KOD, "2026-10-08", "2026-10-08T05:30:00Z");
     expect(again.published).toEqual([]);
   });
 
@@ -149,7 +161,7 @@ describe("children in care", () => {
     });
     expect(r.status, JSON.stringify(r.body)).toBe(200);
     // The morning job of the same day: the autumn term is already published as of 30 September.
-    expect((await publishStatistics(store(), KOD, "2026-10-08", "2026-10-08T06:00:00Z")).published).toEqual([]);
+    expect((await publishStatistics(jobs(), KOD, "2026-10-08", "2026-10-08T06:00:00Z")).published).toEqual([]);
     const absence = await api("GET", `/v1/municipalities/${KOD}/statistics/absence?schoolYear=2026-27&term=ht`, {
       key: m.social,
     });
@@ -214,7 +226,7 @@ describe("the export for a national register", () => {
   });
 
   it("a large export runs as a job: 202, then a short-lived link to the file, for this office only", async () => {
-    process.env.EXPORT_INLINE_ROWS = "5";
+    setConfig({ exportInlineRows: 5 });
     const r = await api("GET", path, { key: m.muni, headers: { accept: "text/csv" } });
     expect(r.status).toBe(202);
     expect(r.headers.location).toBe(`/v1/municipalities/${KOD}/exports/absence/${r.body.exportId}`);
@@ -309,13 +321,13 @@ describe("a published period is never computed again", () => {
     await minGroup(10);
     await place([2, 3], "2026-10-12");
     for (const today of ["2026-10-08", "2026-10-12", "2026-11-06"])
-      expect((await publishStatistics(store(), KOD, today, `${today}T04:30:00Z`)).published, today).toEqual([]);
+      expect((await publishStatistics(jobs(), KOD, today, `${today}T04:30:00Z`)).published, today).toEqual([]);
     expect(await stored()).toEqual(october.stored);
     expect(JSON.stringify((await absence()).body)).toBe(october.served);
   });
 
   it("the next month publishes the term as of October: the new smallest group applies, September's rows stay as published, no care comparison", async () => {
-    expect((await publishStatistics(store(), KOD, "2026-11-09", "2026-11-09T04:30:00Z")).published).toEqual(["2026-27#ht"]);
+    expect((await publishStatistics(jobs(), KOD, "2026-11-09", "2026-11-09T04:30:00Z")).published).toEqual(["2026-27#ht"]);
     const s = (await absence()).body;
     expect(s).toMatchObject({ asOf: "2026-10-31", final: false, minGroup: 10 });
     expect(s.total.pupils).toBe(13);
@@ -329,7 +341,7 @@ describe("a published period is never computed again", () => {
 
   it("once the term has ended its figures are final, with the care comparison; changed again, neither is computed again", async () => {
     setToday("2027-01-11");
-    expect((await publishStatistics(store(), KOD, "2027-01-11", "2027-01-11T04:30:00Z")).published).toEqual(["2026-27#ht"]);
+    expect((await publishStatistics(jobs(), KOD, "2027-01-11", "2027-01-11T04:30:00Z")).published).toEqual(["2026-27#ht"]);
     const s = (await absence()).body;
     expect(s).toMatchObject({ asOf: "2026-12-18", final: true, minGroup: 10 });
     expect(s.months.slice(0, 3)).toEqual(november);
@@ -351,11 +363,11 @@ describe("a published period is never computed again", () => {
     // The smallest group back to 5 and four children placed: the ended term stays as published.
     await minGroup(5);
     await place([4], "2027-01-12");
-    expect((await publishStatistics(store(), KOD, "2027-01-12", "2027-01-12T04:30:00Z")).published).toEqual([]);
+    expect((await publishStatistics(jobs(), KOD, "2027-01-12", "2027-01-12T04:30:00Z")).published).toEqual([]);
     expect(await stored()).toEqual(ended.stored);
     // A month later the spring term is published as of January, its care comparison not; the autumn's stays.
     setToday("2027-02-08");
-    expect((await publishStatistics(store(), KOD, "2027-02-08", "2027-02-08T04:30:00Z")).published).toEqual(["2026-27#vt"]);
+    expect((await publishStatistics(jobs(), KOD, "2027-02-08", "2027-02-08T04:30:00Z")).published).toEqual(["2026-27#vt"]);
     const after = await stored();
     expect(Object.keys(after)).toEqual(["absence#2026-27#ht", "absence#2026-27#vt", "care#2026-27#ht"]);
     expect(after["absence#2026-27#ht"]).toBe(ended.stored["absence#2026-27#ht"]);

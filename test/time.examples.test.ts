@@ -6,7 +6,7 @@ import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { keys } from "../shared/adapters/dynamodb/keys.ts";
 import { runDailySweep } from "../shared/app/jobs.ts";
 import { dailyJob } from "../shared/app/sweep.ts";
-import { api, CALENDAR_2026_27, fileDay, key, municipalityFixture, pnr, setToday, store, useTable } from "./helpers.ts";
+import { api, CALENDAR_2026_27, fileDay, jobs, key, municipalityFixture, pnr, setToday, store, useTable } from "./helpers.ts";
 
 useTable();
 let m: Awaited<ReturnType<typeof municipalityFixture>>;
@@ -418,7 +418,7 @@ describe("10. whose school day", () => {
       await file(s, date, [p.pupilId]);
     }
     // Thursday 29 October, 06:30: the municipality is on höstlov; the school is not.
-    const run = await runDailySweep(store(), new Date("2026-10-29T05:30:00Z"), { municipalities: [m.kommunkod] });
+    const run = await runDailySweep(jobs(), new Date("2026-10-29T05:30:00Z"), { municipalities: [m.kommunkod] });
     expect(run.sweeps[m.kommunkod]?.opened.not_returned).toBeGreaterThanOrEqual(1);
     expect(await openKinds(p.pupilId)).toEqual(["not_returned"]);
   });
@@ -741,7 +741,7 @@ describe("13. what a review of the change found", () => {
     setToday("2026-08-21");
     const { runDispatch } = await import("../shared/app/jobs.ts");
     const { ConsoleNotifier } = await import("../shared/adapters/notify.ts");
-    await runDispatch(store(), new ConsoleNotifier(), new Date("2026-08-21T04:05:00Z"));
+    await runDispatch(jobs(new ConsoleNotifier()), new Date("2026-08-21T04:05:00Z"));
     const c = await getCase(ref?.caseId ?? "");
     expect(c.body).toMatchObject({ status: "resolved", outcome: "returned" });
     expect(c.body.steps).not.toContain("unacknowledged");

@@ -21,7 +21,7 @@ import { statisticsPopulation } from "../local/statistics-population.ts";
 import { publishStatistics } from "../shared/app/statistics.ts";
 import { todayInStockholm } from "../shared/domain/dates.ts";
 import { OidcIdentityProvider } from "../shared/web/identity.ts";
-import { api, municipalityFixture, pnr, setToday, store, useTable } from "./helpers.ts";
+import { api, jobs, municipalityFixture, pnr, setToday, store, useTable } from "./helpers.ts";
 
 useTable();
 
@@ -833,7 +833,7 @@ describe("the office's pages", () => {
       serialDigit: 7,
     });
     await store().seedTerm({ ...data, absenceItemsFor: new Set() }, "2026-10-08", "2026-10-08T04:00:00Z");
-    await publishStatistics(store(), "0180", "2026-10-08", "2026-10-08T04:30:00Z");
+    await publishStatistics(jobs(), "0180", "2026-10-08", "2026-10-08T04:30:00Z");
     await office.page.goto(`${app}/app/statistics?schoolYear=2026-27&term=ht`);
     const chart = office.page.getByRole("img", { name: "Andel elever med minst 50 % frånvaro per årskurs" });
     await expect(chart.count()).resolves.toBe(1);
@@ -850,7 +850,7 @@ describe("the office's pages", () => {
     await expect(social.page.locator("main").textContent()).resolves.toContain("publiceras bara för avslutade terminer");
     await accessible(social.page);
     // A week after the autumn term ended, the job publishes it for good, with its care comparison.
-    await publishStatistics(store(), "0180", "2027-01-11", "2027-01-11T04:30:00Z");
+    await publishStatistics(jobs(), "0180", "2027-01-11", "2027-01-11T04:30:00Z");
     await social.page.goto(`${app}/app/statistics/care?schoolYear=2026-27`);
     await expect(social.page.getByRole("table", { name: "Placerade barn och alla elever" }).count()).resolves.toBe(1);
     await expect(social.page.getByRole("img", { name: /placerade barn jämfört med alla elever/ }).count()).resolves.toBe(1);

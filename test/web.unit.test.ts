@@ -9,7 +9,7 @@ import { principalOf } from "../shared/domain/principals.ts";
 import type { IdentityProvider, Person } from "../shared/web/identity.ts";
 import { providerOf } from "../shared/web/identity.ts";
 import { unplacedCsv } from "../shared/web/pages.ts";
-import { mayVouch, vouchPolicyFromEnv } from "../shared/web/vouch.ts";
+import { mayVouch, parseVouchPolicy } from "../shared/web/vouch.ts";
 import { api, digest, municipalityFixture, pnr, setToday, store, testClock, useTable } from "./helpers.ts";
 
 useTable();
@@ -39,10 +39,10 @@ describe("which provider may vouch for which scope", () => {
     expect(mayVouch(byMuni, "Skolfederation", "municipality:0180", "0180")).toBe(false);
   });
   it("refuses a policy that does not parse instead of letting everyone in", () => {
-    expect(() => vouchPolicyFromEnv({ OIDC_PROVIDER_SCOPES: "{not json" })).toThrow();
-    expect(() => vouchPolicyFromEnv({ OIDC_PROVIDER_SCOPES: '{"x": "school:*"}' })).toThrow(/provider/);
-    expect(vouchPolicyFromEnv({ OIDC_PROVIDER_SCOPES: '{"x": ["school:*"]}' })).toEqual({ x: ["school:*"] });
-    expect(vouchPolicyFromEnv({})).toBeUndefined();
+    expect(() => parseVouchPolicy("{not json")).toThrow();
+    expect(() => parseVouchPolicy('{"x": "school:*"}')).toThrow(/provider/);
+    expect(parseVouchPolicy('{"x": ["school:*"]}')).toEqual({ x: ["school:*"] });
+    expect(parseVouchPolicy(undefined)).toBeUndefined();
   });
   it("reads Cognito's identities claim", () => {
     expect(providerOf([{ providerName: "Skolfederation", userId: "x" }])).toBe("Skolfederation");

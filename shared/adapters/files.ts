@@ -6,30 +6,33 @@
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { GetObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
-import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
+import { type Files, LINK_SECONDS } from "../app/ports.ts";
 
 export const EXPORT_BUCKET_ENV = "EXPORT_BUCKET";
-/** How long a link to an export's file works. */
-export const LINK_SECONDS = 15 * 60;
 
-export interface Files {
-  put(name: string, body: string, contentType: string): Promise<void>;
-  /** A short-lived link to the file. */
-  link(name: string, now: Date): Promise<string>;
-}
+export type { Files } from "../app/ports.ts";
 
+/**
+ * The bucket of a deployed stage. The S3 client and the presigner are loaded on the export path
+ * only, the first time a file is written or linked: no other request pays for them.
+ */
 export class S3Files implements Files {
-  private readonly s3 = new S3Client({});
   private readonly bucket: string;
+  private s3?: Promise<{ sdk: typeof import("@aws-sdk/client-s3"); client: import("@aws-sdk/client-s3").S3Client }>;
   constructor(bucket: string) {
     this.bucket = bucket;
   }
-  async put(name: string, body: string, contentType: string) {
-    await this.s3.send(new PutObjectCommand({ Bucket: this.bucket, Key: name, Body: body, ContentType: contentType }));
+  private client() {
+    this.s3 ??= import("@aws-sdk/client-s3").then((sdk) => ({ sdk, client: new sdk.S3Client({}) }));
+    return this.s3;
   }
-  link(name: string): Promise<string> {
-    return getSignedUrl(this.s3, new GetObjectCommand({ Bucket: this.bucket, Key: name }), { expiresIn: LINK_SECONDS });
+  async put(name: string, body: string, contentType: string) {
+    const { sdk, client } = await this.client();
+    await client.send(new sdk.PutObjectCommand({ Bucket: this.bucket, Key: name, Body: body, ContentType: contentType }));
+  }
+  async link(name: string): Promise<string> {
+    const [{ sdk, client }, { getSignedUrl }] = await Promise.all([this.client(), import("@aws-sdk/s3-request-presigner")]);
+    return getSignedUrl(client, new sdk.GetObjectCommand({ Bucket: this.bucket, Key: name }), { expiresIn: LINK_SECONDS });
   }
 }
 
@@ -38,10 +41,8 @@ export class LocalFiles implements Files {
   private static readonly secret = randomBytes(32);
   private readonly dir: string;
   private readonly base: string;
-  constructor(
-    dir = process.env.EXPORT_DIR ?? join(process.cwd(), ".local", "exports"),
-    base = process.env.FILES_URL ?? `http://localhost:${process.env.PORT ?? 3000}/files`,
-  ) {
+  /** `dir` where files lie (EXPORT_DIR), `base` the local server's address for them (FILES_URL). */
+  constructor(dir = join(process.cwd(), ".local", "exports"), base = "http://localhost:3000/files") {
     this.dir = dir;
     this.base = base;
   }
@@ -64,11 +65,4 @@ export class LocalFiles implements Files {
     if (want.length !== got.length || !timingSafeEqual(want, got)) return undefined;
     return readFile(join(this.dir, name)).catch(() => undefined);
   }
-}
-
-let files: Files | undefined;
-export function filesFromEnv(): Files {
-  const bucket = process.env[EXPORT_BUCKET_ENV];
-  files ??= bucket ? new S3Files(bucket) : new LocalFiles();
-  return files;
 }

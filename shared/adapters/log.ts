@@ -4,6 +4,8 @@
  * and any run of ten or more digits in a value — a personnummer, however spaced or wrapped in other
  * text — is masked.
  */
+import type { Log } from "../app/ports.ts";
+
 const FIELDS = new Set([
   "service",
   "fn",
@@ -78,13 +80,7 @@ export function redact(fields: Record<string, unknown>): Record<string, unknown>
 type Level = "debug" | "info" | "warn" | "error";
 const ORDER: Record<Level, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 
-export interface Logger {
-  debug(msg: string, fields?: Record<string, unknown>): void;
-  info(msg: string, fields?: Record<string, unknown>): void;
-  warn(msg: string, fields?: Record<string, unknown>): void;
-  error(msg: string, fields?: Record<string, unknown>): void;
-  child(fields: Record<string, unknown>): Logger;
-}
+export type Logger = Log;
 
 /** Where log lines go; tests swap it to capture output and search it for personal data. */
 export const logSink: { write: (line: string) => void } = {
@@ -93,12 +89,18 @@ export const logSink: { write: (line: string) => void } = {
   },
 };
 
-export function createLogger(base: Record<string, unknown> = {}): Logger {
-  const min = ORDER[(process.env.LOG_LEVEL as Level) ?? "info"] ?? ORDER.info;
+/** How a process logs: its least level (`LOG_LEVEL`) and its stage (`STAGE`), as the composition root read them. */
+export interface LogOptions {
+  level?: string | undefined;
+  stage?: string | undefined;
+}
+
+export function createLogger(base: Record<string, unknown> = {}, opts: LogOptions = {}): Logger {
+  const min = ORDER[(opts.level as Level) ?? "info"] ?? ORDER.info;
+  // The stage a deployed function runs in is on every line: a metric filter tells stages apart by it.
+  const stage = opts.stage ? { stage: opts.stage } : {};
   const emit = (level: Level, msg: string, fields?: Record<string, unknown>) => {
     if (ORDER[level] < min) return;
-    // The stage a deployed function runs in (STAGE) is on every line: a metric filter tells stages apart by it.
-    const stage = process.env.STAGE ? { stage: process.env.STAGE } : {};
     const entry = { level, time: new Date().toISOString(), msg: maskString(msg), ...stage, ...redact({ ...base, ...fields }) };
     logSink.write(JSON.stringify(entry));
   };
@@ -107,8 +109,6 @@ export function createLogger(base: Record<string, unknown> = {}): Logger {
     info: (m, f) => emit("info", m, f),
     warn: (m, f) => emit("warn", m, f),
     error: (m, f) => emit("error", m, f),
-    child: (f) => createLogger({ ...base, ...f }),
+    child: (f) => createLogger({ ...base, ...f }, opts),
   };
 }
-
-export const logger = createLogger({ service: "elevvakt" });

@@ -11,10 +11,9 @@ import {
   SubscribeCommand,
   UnsubscribeCommand,
 } from "@aws-sdk/client-sns";
-import type { Notifier, Store } from "../app/ports.ts";
+import type { Log, Metrics, Notifier, TopicStore } from "../app/ports.ts";
 import type { Contact, Notification, StoredContact, SubscriptionState } from "../domain/alerts.ts";
-import { logger } from "./log.ts";
-import { metric } from "./metrics.ts";
+import { createLogger } from "./log.ts";
 
 /** One subscription of a topic as SNS lists it: a pending one has the ARN `PendingConfirmation`. */
 export interface TopicSubscription {
@@ -43,8 +42,18 @@ export class DeliveryError extends Error {
 /** Local runtime: the same code path, delivered to the console (the texts carry no personal data). */
 export class ConsoleNotifier implements Notifier {
   readonly name = "console";
+  private readonly log: Log;
+  constructor(log: Log = createLogger({ service: "elevvakt" })) {
+    this.log = log;
+  }
   async deliver(n: Notification): Promise<{ messageId: string }> {
-    logger.info("alert delivered", { channel: n.channel, recipient: n.recipient, step: n.step, caseId: n.caseId, text: n.text });
+    this.log.info("alert delivered", {
+      channel: n.channel,
+      recipient: n.recipient,
+      step: n.step,
+      caseId: n.caseId,
+      text: n.text,
+    });
     return { messageId: `console-${n.notificationId}` };
   }
   async contactChanged(): Promise<{ subscriptionArn?: string }> {
@@ -55,16 +64,25 @@ export class ConsoleNotifier implements Notifier {
   }
 }
 
-const topicName = (scope: string, role: string) =>
-  `${process.env.TOPIC_PREFIX ?? "elevvakt"}-${createHash("sha256").update(`${scope}#${role}`).digest("hex").slice(0, 16)}`;
+const topicName = (prefix: string, scope: string, role: string) =>
+  `${prefix}-${createHash("sha256").update(`${scope}#${role}`).digest("hex").slice(0, 16)}`;
+
+/** How the deployment names and encrypts its group topics (TOPIC_PREFIX, TOPIC_KMS_KEY), and where it counts. */
+export interface SnsOptions {
+  topicPrefix?: string | undefined;
+  kmsKey?: string | undefined;
+  metrics?: Metrics;
+}
 
 export class SnsNotifier implements Notifier {
   readonly name = "sns";
   private readonly sns: SNSClient;
   /** Contacts and topics change rarely: one dispatcher run reads each once (kept a minute). */
   private readonly cache = new Map<string, { at: number; value: unknown }>();
-  constructor(sns: SNSClient = new SNSClient({})) {
+  private readonly opts: SnsOptions;
+  constructor(sns: SNSClient = new SNSClient({}), opts: SnsOptions = {}) {
     this.sns = sns;
+    this.opts = opts;
   }
 
   private async cached<T>(key: string, load: () => Promise<T>): Promise<T> {
@@ -75,7 +93,7 @@ export class SnsNotifier implements Notifier {
     return value;
   }
 
-  async deliver(n: Notification, store: Store): Promise<{ messageId: string }> {
+  async deliver(n: Notification, store: TopicStore): Promise<{ messageId: string }> {
     if (n.channel === "sms") {
       const contact = await this.cached(`contact:${n.recipient}`, () => store.getContact(n.recipient));
       if (!contact?.phone) throw new DeliveryError("contact_has_no_phone");
@@ -94,14 +112,14 @@ export class SnsNotifier implements Notifier {
     // is not delivered, and says so (retried, so it goes out once someone confirms; alarmed on).
     const subs = await this.cached(`subs:${topic}`, () => this.subscriptions(topic));
     if (!subs.some((x) => x.arn.startsWith("arn:"))) {
-      metric("AlertsToNobody", 1);
+      this.opts.metrics?.metric("AlertsToNobody", 1);
       throw new DeliveryError("no_confirmed_subscriber");
     }
     const out = await this.sns.send(new PublishCommand({ TopicArn: topic, Subject: n.subject.slice(0, 99), Message: n.text }));
     return { messageId: out.MessageId ?? "" };
   }
 
-  async contactChanged(contact: Contact, previous: StoredContact | undefined, store: Store) {
+  async contactChanged(contact: Contact, previous: StoredContact | undefined, store: TopicStore) {
     const same =
       previous && previous.email === contact.email && previous.scope === contact.scope && previous.role === contact.role;
     if (same) {
@@ -127,7 +145,7 @@ export class SnsNotifier implements Notifier {
     return { ...(sub.SubscriptionArn ? { subscriptionArn: sub.SubscriptionArn } : {}), subscribed: true };
   }
 
-  async subscriptionStates(contacts: StoredContact[], store: Store): Promise<Map<string, SubscriptionState>> {
+  async subscriptionStates(contacts: StoredContact[], store: TopicStore): Promise<Map<string, SubscriptionState>> {
     const out = new Map<string, SubscriptionState>();
     const groups = new Map<string, StoredContact[]>();
     for (const c of contacts) {
@@ -144,7 +162,7 @@ export class SnsNotifier implements Notifier {
   }
 
   /** Another contact of the same group with the same address shares its subscription: keep it. */
-  private async sharedAddress(previous: StoredContact, store: Store): Promise<boolean> {
+  private async sharedAddress(previous: StoredContact, store: TopicStore): Promise<boolean> {
     const group = await store.contactsOf(previous.scope);
     return group.some(
       (c) =>
@@ -166,14 +184,14 @@ export class SnsNotifier implements Notifier {
     return subs;
   }
 
-  private async topicFor(scope: string, role: string, store: Store): Promise<string> {
+  private async topicFor(scope: string, role: string, store: TopicStore): Promise<string> {
     const known = await store.emailTopic(scope, role);
     if (known) return known;
     // CreateTopic is idempotent by name; the topic is encrypted with the deployment's key.
     const out = await this.sns.send(
       new CreateTopicCommand({
-        Name: topicName(scope, role),
-        Attributes: process.env.TOPIC_KMS_KEY ? { KmsMasterKeyId: process.env.TOPIC_KMS_KEY } : {},
+        Name: topicName(this.opts.topicPrefix ?? "elevvakt", scope, role),
+        Attributes: this.opts.kmsKey ? { KmsMasterKeyId: this.opts.kmsKey } : {},
         Tags: [{ Key: "app", Value: "elevvakt" }],
       }),
     );
@@ -181,8 +199,4 @@ export class SnsNotifier implements Notifier {
     await store.saveEmailTopic(scope, role, out.TopicArn);
     return out.TopicArn;
   }
-}
-
-export function notifierFromEnv(): Notifier {
-  return process.env.NOTIFIER === "sns" ? new SnsNotifier() : new ConsoleNotifier();
 }

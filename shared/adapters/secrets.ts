@@ -23,38 +23,45 @@ export const SECRET_ENV: Record<StageSecret, { value: string; arn: string }> = {
 /** The development personnummer key of the local stage and the tests; never a deployed stage's. */
 export const LOCAL_PEPPER = "elevvakt-local-pepper";
 
-const loaded = new Map<StageSecret, Promise<string>>();
-let client: SecretsManagerClient | undefined;
+/** Reads the stage's secrets from what the composition root hands in (its environment), each once. */
+export class SecretReader {
+  private readonly env: Readonly<Record<string, string | undefined>>;
+  private readonly loaded = new Map<StageSecret, Promise<string>>();
+  private client: SecretsManagerClient | undefined;
 
-/** Tests give their own Secrets Manager client (or none, to go back to the default). */
-export function useSecretsManager(sm: SecretsManagerClient | undefined): void {
-  client = sm;
-  loaded.clear();
-}
-
-/** The secret's value: from the environment, from Secrets Manager (read once), or — for the personnummer key against DynamoDB Local — the development key. */
-export function stageSecret(name: StageSecret): Promise<string> {
-  let value = loaded.get(name);
-  if (!value) {
-    value = read(name);
-    loaded.set(name, value);
-    // A failed read is not kept: the next request tries again.
-    value.catch(() => loaded.delete(name));
+  /** `env`: the function's environment; `client`: the Secrets Manager client (tests give their own). */
+  constructor(env: Readonly<Record<string, string | undefined>>, client?: SecretsManagerClient) {
+    this.env = env;
+    this.client = client;
   }
-  return value;
-}
 
-async function read(name: StageSecret): Promise<string> {
-  const env = SECRET_ENV[name];
-  const literal = process.env[env.value];
-  if (literal) return literal;
-  const arn = process.env[env.arn];
-  if (arn) {
-    client ??= new SecretsManagerClient({});
-    const out = await client.send(new GetSecretValueCommand({ SecretId: arn }));
-    if (!out.SecretString) throw new Error(`the secret named by ${env.arn} is empty`);
-    return out.SecretString;
+  /** The secret's value: from the environment, from Secrets Manager (read once), or — for the personnummer key against DynamoDB Local — the development key. */
+  get(name: StageSecret): Promise<string> {
+    let value = this.loaded.get(name);
+    if (!value) {
+      value = this.read(name);
+      this.loaded.set(name, value);
+      // A failed read is not kept: the next request tries again.
+      value.catch(() => this.loaded.delete(name));
+    }
+    return value;
   }
-  if (name === "pnr" && process.env.DYNAMODB_ENDPOINT) return LOCAL_PEPPER;
-  throw new Error(`No ${name === "pnr" ? "personnummer HMAC" : "credential hash"} key: ${env.arn} must name the secret`);
+
+  readonly pnrKey = () => this.get("pnr");
+  readonly credentialKey = () => this.get("keys");
+
+  private async read(name: StageSecret): Promise<string> {
+    const names = SECRET_ENV[name];
+    const literal = this.env[names.value];
+    if (literal) return literal;
+    const arn = this.env[names.arn];
+    if (arn) {
+      this.client ??= new SecretsManagerClient({});
+      const out = await this.client.send(new GetSecretValueCommand({ SecretId: arn }));
+      if (!out.SecretString) throw new Error(`the secret named by ${names.arn} is empty`);
+      return out.SecretString;
+    }
+    if (name === "pnr" && this.env.DYNAMODB_ENDPOINT) return LOCAL_PEPPER;
+    throw new Error(`No ${name === "pnr" ? "personnummer HMAC" : "credential hash"} key: ${names.arn} must name the secret`);
+  }
 }

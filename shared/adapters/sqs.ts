@@ -25,9 +25,3 @@ export class SqsWorkQueue implements WorkQueue {
     }
   }
 }
-
-export function workQueueFromEnv(): WorkQueue {
-  const url = process.env[WORK_QUEUE_URL_ENV];
-  if (!url) throw new Error(`${WORK_QUEUE_URL_ENV} is not set`);
-  return new SqsWorkQueue(url);
-}

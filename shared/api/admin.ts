@@ -1,9 +1,7 @@
 /** Routes for the municipality office and operations: calendars, schools, contacts, credentials. */
 
-import { notifierFromEnv } from "../adapters/notify.ts";
-import { stageSecret } from "../adapters/secrets.ts";
 import { municipalityContacts, withSubscriptionStates } from "../app/contacts.ts";
-import type { Notifier, Store } from "../app/ports.ts";
+import type { Runtime, Store } from "../app/ports.ts";
 import { closeSchool } from "../app/schoolwatch.ts";
 import { type Notification, notificationId } from "../domain/alerts.ts";
 import { calendarProblems, changedPastDays } from "../domain/calendar.ts";
@@ -19,15 +17,8 @@ import {
 import { bodyOf, type Ctx, guarded } from "../http/http.ts";
 import { problems } from "../http/problems.ts";
 import * as s from "../http/schemas.ts";
-import { statisticsRoutes } from "./statistics.ts";
-
-let cachedNotifier: Notifier | undefined;
-const notifier = () => {
-  cachedNotifier ??= notifierFromEnv();
-  return cachedNotifier;
-};
-
 import { requireOwnMunicipality } from "./common.ts";
+import { statisticsRoutes } from "./statistics.ts";
 
 /** PUT answers 201 when it created and 200 when it replaced. */
 const putStatus = ({ replaced }: { replaced: boolean }) => (replaced ? 200 : 201);
@@ -128,7 +119,7 @@ export const adminRoutes = guarded<"admin">({
     // A school that closes (SPEC §2): its enrolments still active after its last day are pending release.
     // Applied on every save that names the day, so a request that failed part way is completed by sending it again.
     if (school.closedOn) {
-      await closeSchool(ctx.store, { ...school, closedOn: school.closedOn }, ctx.actor, { now: ctx.now, today: ctx.today });
+      await closeSchool(ctx.casework, { ...school, closedOn: school.closedOn }, ctx.actor, { now: ctx.now, today: ctx.today });
     }
     return { status: existing ? 200 : 201, body: school };
   },
@@ -143,7 +134,11 @@ export const adminRoutes = guarded<"admin">({
     }
     const kod = boardMunicipality(ctx.principal);
     // Email goes through the group's topic: keep the contact subscribed to it (SNS in AWS; nothing locally).
-    const { subscriptionArn, subscribed } = await notifier().contactChanged({ contactId, ...body }, previous, ctx.store);
+    const { subscriptionArn, subscribed } = await ctx.runtime.notifier.contactChanged(
+      { contactId, ...body },
+      previous,
+      ctx.store,
+    );
     const subscribedAt = subscribed ? ctx.now : previous?.subscribedAt;
     const status = putStatus(
       await ctx.store.saveContact(
@@ -162,7 +157,7 @@ export const adminRoutes = guarded<"admin">({
     if (!contact || !(await manages(ctx, contact.scope))) throw problems.forbidden();
     if (!contact.removedAt) {
       // Its e-mail stops receiving the group's alerts (unless another contact shares the address).
-      await notifier().contactChanged({ ...contact, email: undefined }, contact, ctx.store);
+      await ctx.runtime.notifier.contactChanged({ ...contact, email: undefined }, contact, ctx.store);
       await ctx.store.removeContact(contactId, by(ctx));
     }
     return { status: 200, body: { contactId, removedAt: contact.removedAt ?? ctx.now } };
@@ -180,7 +175,7 @@ export const adminRoutes = guarded<"admin">({
     const all = await municipalityContacts(ctx.store, kod);
     const mine: typeof all = [];
     for (const c of all) if (await manages(ctx, c.scope)) mine.push(c);
-    const contacts = await withSubscriptionStates(ctx.store, notifier(), mine);
+    const contacts = await withSubscriptionStates(ctx.store, ctx.runtime.notifier, mine);
     const items = contacts.map((c) => ({
       contactId: c.contactId,
       name: c.name,
@@ -213,7 +208,7 @@ export const adminRoutes = guarded<"admin">({
     const scope = await scopeOf(ctx.store, target);
     if (!scope) throw problems.conflict("school_not_registered", "Register the school unit first (PUT /v1/schools/{schoolId}).");
     // A key an operator issues waits for another operator (another AWS identity), approved with the CLI.
-    const issued = await issueCredential(ctx.store, body.principal, ctx.actor.principal, ctx.now, body.label, {
+    const issued = await issueCredential(ctx.runtime, body.principal, ctx.actor.principal, ctx.now, body.label, {
       status: p.kind === "ops" ? "pending_approval" : "active",
       byCredential: ctx.actor.credentialId,
       ...(ctx.actor.person ? { byPerson: ctx.actor.person } : {}),
@@ -315,7 +310,7 @@ export async function scopeOf(store: Store, p: Principal): Promise<string | null
  * office, or the district's social services.
  */
 export async function issueCredential(
-  store: Store,
+  { store, secrets }: Pick<Runtime, "store" | "secrets">,
   principal: string,
   by: string,
   now: string,
@@ -339,7 +334,7 @@ export async function issueCredential(
     credentialId,
     principal,
     // A keyed hash: whoever can write the table but not read the stage's secret makes no working key.
-    secretHash: hashSecret(secret, await stageSecret("keys")),
+    secretHash: hashSecret(secret, await secrets.credentialKey()),
     status,
     scope,
     createdAt: now,

@@ -1,6 +1,5 @@
 /** Cases (SPEC §4) and hand-run sweeps: read and work a case, scoped per principal, every read audited. */
 import { randomUUID } from "node:crypto";
-import { metric } from "../adapters/metrics.ts";
 import { pupilChangeWrites } from "../app/casework.ts";
 import { sweep } from "../app/sweep.ts";
 import type { Notification } from "../domain/alerts.ts";
@@ -288,7 +287,7 @@ export const caseRoutes = guarded<"cases">({
     }
     // A date after today is a preview: what would open, nothing written or sent (SPEC §4 Time, rule 4).
     const result = await sweep(
-      ctx.store,
+      { ...ctx.casework, log: ctx.log },
       kommunkod,
       asOf,
       ctx.actor,
@@ -438,7 +437,7 @@ export const caseRoutes = guarded<"cases">({
       const pupil = await ctx.store.getPupil(c.pupilId);
       if (!pupil) throw problems.notFound("pupil");
       // Resolved by a person: rule 8 keeps the episode closed; the sweep keeps an eye on the pupil.
-      const change = await pupilChangeWrites(ctx.store, {
+      const change = await pupilChangeWrites(ctx.casework, {
         before: pupil,
         after: pupil,
         resolutions: [{ ref: c, outcome, note, by: ctx.actor.principal }],
@@ -447,7 +446,7 @@ export const caseRoutes = guarded<"cases">({
       });
       await ctx.store.commit([...change.items, ctx.store.auditWrite(c.pupilId, ctx.actor, "case.resolved", ctx.now)]);
       // Counted with the sweep's resolutions (by kind), so the metric tells all cases closed.
-      metric("CasesResolved", 1, { dimension: ["Kind", c.kind] });
+      ctx.runtime.metrics.metric("CasesResolved", 1, { dimension: ["Kind", c.kind] });
     });
     return reply(ctx, "case.read");
   },

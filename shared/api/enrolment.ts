@@ -70,7 +70,7 @@ export async function enrol(ctx: Ctx, school: School, input: EnrolmentInput): Pr
     if (closing) ({ enrolment, next: after } = closing);
     // The cases the enrolment answers now: only from its start date on (SPEC §4 Time, rule 1).
     const resolutions = answered(placementAnswers(after, ctx.today), "Resolved by an enrolment at a school.");
-    const change = await pupilChangeWrites(ctx.store, {
+    const change = await pupilChangeWrites(ctx.casework, {
       before: pupil,
       after,
       created,
@@ -97,7 +97,7 @@ export async function enrol(ctx: Ctx, school: School, input: EnrolmentInput): Pr
     // A case about the child not being at school follows them to the new school (rule 1).
     const away = change.next.openCases.filter((o) => o.kind === "not_returned" || o.kind === "long_absence");
     for (const c of await ctx.store.getCases(away.map((o) => o.caseId))) {
-      items.push(...(await followingWrites(ctx.store, c, school.schoolId, change.next, { now: ctx.now, actor: ctx.actor })));
+      items.push(...(await followingWrites(ctx.casework, c, school.schoolId, change.next, { now: ctx.now, actor: ctx.actor })));
     }
     // A school elsewhere enrolling a child resident here is told to the home office (issue 8:
     // an enrolment is also a way to look a child up; it should not go unseen).
@@ -267,7 +267,7 @@ export async function release(
       if (!covered && !answeredAtOnce && !(await ctx.store.getCase(caseId))) {
         const household = await ctx.store.household(pupil);
         const siblings = household.filter((s) => s.pupilId !== pupil.pupilId).map((s) => ({ pupil: s, opening: [] }));
-        const opening = await openingWrites(ctx.store, {
+        const opening = await openingWrites(ctx.casework, {
           pupil: after,
           kind,
           episodeStart,
@@ -307,7 +307,7 @@ export async function release(
         ),
       );
     }
-    const change = await pupilChangeWrites(ctx.store, {
+    const change = await pupilChangeWrites(ctx.casework, {
       before: pupil,
       after,
       resolutions: answered(placementAnswers(after, ctx.today), "Resolved by a release."),

@@ -199,7 +199,7 @@ export const pupilRoutes = guarded<"pupils">({
           ...(raise ? ["raised" as const] : []),
           ...(honour && !c.steps.includes("honour") ? ["honour" as const] : []),
         ];
-        if (steps.length) items.push(...(await stepWrites(ctx.store, c, steps, next, { raise, honour, now: ctx.now })).items);
+        if (steps.length) items.push(...(await stepWrites(ctx.casework, c, steps, next, { raise, honour, now: ctx.now })).items);
       }
       await ctx.store.commit([
         ctx.store.pupilWrite(next, ctx.today, false),

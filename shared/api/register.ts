@@ -120,10 +120,10 @@ export async function upsertRegisterRecord(
       // register first knows the child, and within a municipality; the history goes with them.
       items.push(ctx.store.auditWrite(base.pupilId, ctx.actor, "register.moved_in", ctx.now));
       for (const c of await ctx.store.getCases(staying.map((o) => o.caseId))) {
-        items.push(...(await movingWrites(ctx.store, c, after, { now: ctx.now, actor: ctx.actor })));
+        items.push(...(await movingWrites(ctx.casework, c, after, { now: ctx.now, actor: ctx.actor })));
       }
     }
-    const change = await pupilChangeWrites(ctx.store, {
+    const change = await pupilChangeWrites(ctx.casework, {
       before: base,
       after,
       created,
@@ -277,7 +277,7 @@ export const registerRoutes = guarded<"register">({
       had = p.exemption !== undefined;
       const after = { ...p, exemption: body };
       // An exemption that has begun answers the cases it covers (outcome exempt), from its first day.
-      const change = await pupilChangeWrites(ctx.store, {
+      const change = await pupilChangeWrites(ctx.casework, {
         before: p,
         after,
         resolutions: answered(placementAnswers(after, ctx.today), "Resolved by an exemption."),

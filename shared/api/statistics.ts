@@ -8,13 +8,11 @@ import {
   type ExportPeriod,
   exportBody,
   exportRows,
-  inlineRows,
   jobView,
   runExport,
   startExport,
   toCsv,
 } from "../app/exports.ts";
-import type { WorkItem } from "../app/ports.ts";
 import { type CareStatistics, carePublished, periodKey, periodsOf } from "../app/statistics.ts";
 import { districtMunicipality } from "../domain/principals.ts";
 import type { AbsenceStatistics } from "../domain/statistics.ts";
@@ -39,16 +37,6 @@ const careNotPublished = () =>
     "not_published",
     "Not published: the care comparison is published for ended terms only, once the term's figures are final (the current term's never).",
   );
-
-/** Where a large export's job is taken: the work queue in AWS; locally, this process. */
-export type ExportRunner = (item: Extract<WorkItem, { job: "export" }>, run: () => Promise<unknown>) => Promise<void>;
-let exportRunner: ExportRunner = async (_item, run) => {
-  // Locally (no queue): the job runs on in this process after the answer.
-  void run();
-};
-export function setExportRunner(r: ExportRunner) {
-  exportRunner = r;
-}
 
 export const statisticsRoutes = {
   "GET /v1/municipalities/{kommunkod}/statistics/absence": async (ctx) => {
@@ -87,7 +75,7 @@ export const statisticsRoutes = {
     // How many rows: the term's published pupil count (one item read); before the job has counted them, a job.
     const published = await ctx.store.statistics<AbsenceStatistics>(kommunkod, "absence", periodKey(q.schoolYear, q.term));
     const rowsExpected = published?.asOf === period.asOf ? published.total.pupils : Number.POSITIVE_INFINITY;
-    if (rowsExpected > inlineRows()) {
+    if (rowsExpected > ctx.runtime.config.exportInlineRows) {
       const job = await startExport(ctx.store, kommunkod, period, format, ctx.actor, new Date(ctx.now));
       await auditExport(
         ctx.store,
@@ -99,10 +87,12 @@ export const statisticsRoutes = {
         "requested",
       );
       const item = { job: "export" as const, kommunkod, now: ctx.now, exportId: job.exportId };
-      await exportRunner(item, () => runExport(ctx.store, job, period, ctx.actor, ctx.now));
+      await ctx.runtime.exports(item, () =>
+        runExport({ store: ctx.store, files: ctx.runtime.files, log: ctx.log }, job, period, ctx.actor, ctx.now),
+      );
       return {
         status: 202,
-        body: await jobView(job, new Date(ctx.now)),
+        body: await jobView(ctx.runtime.files, job, new Date(ctx.now)),
         headers: { location: `/v1/municipalities/${kommunkod}/exports/absence/${job.exportId}` } as Record<string, string>,
       };
     }
@@ -151,6 +141,6 @@ export const statisticsRoutes = {
         "link",
       );
     }
-    return { status: 200, body: await jobView(job, new Date(ctx.now)) };
+    return { status: 200, body: await jobView(ctx.runtime.files, job, new Date(ctx.now)) };
   },
 } satisfies Record<string, Impl>;

@@ -20,7 +20,14 @@ import type { Case, CaseKind, CaseOutcome, CaseRef, Pupil } from "../domain/mode
 import { wasAbsent } from "../domain/placement.ts";
 import type { Actor, Store, Write } from "./ports.ts";
 
-export const appUrl = () => process.env.APP_URL ?? "http://localhost:3000";
+/**
+ * What casework writes with: the store, and the web app's address the alerts link to (a deployment's
+ * setting, handed in).
+ */
+export interface Casework {
+  store: Store;
+  appUrl: string;
+}
 
 /** Who resolves a case when the data answers it: the system, never the credential that ran a sweep. */
 export const SYSTEM_RESOLVER = "system:sweep";
@@ -44,7 +51,7 @@ export function siblingPicture(pupil: Pupil, siblings: Pupil[], from: IsoDate) {
 const REPEATABLE: ReadonlySet<Step> = new Set(["reopened", "moved", "moved_away", "resolved"]);
 
 async function queue(
-  store: Store,
+  { store, appUrl }: Casework,
   c: Case,
   step: Step,
   groups: RecipientGroup[],
@@ -61,7 +68,7 @@ async function queue(
   const school = !pupil.protectedIdentity && c.schoolIds[0] ? await store.getSchool(c.schoolIds[0]) : undefined;
   return notificationsFor(c, step, groups, contacts, {
     now,
-    baseUrl: appUrl(),
+    baseUrl: appUrl,
     ...(school ? { schoolName: school.name } : {}),
     ...(pupil.protectedIdentity && c.schoolIds[0] ? { schoolHidden: true } : {}),
     ...(outcome ? { outcome } : {}),
@@ -78,7 +85,7 @@ export interface OpeningWrites {
 
 /** The writes that open a case: the case, its scope pointers, its first alerts, an audit entry. The caller writes the pupil. */
 export async function openingWrites(
-  store: Store,
+  cw: Casework,
   input: {
     pupil: Pupil;
     kind: CaseKind;
@@ -94,6 +101,7 @@ export async function openingWrites(
     evidenceExpires?: IsoDate;
   },
 ): Promise<OpeningWrites> {
+  const { store } = cw;
   const { pupil } = input;
   const schools = (await Promise.all(input.schoolIds.map((id) => store.getSchool(id)))).filter((s) => s !== undefined);
   const siblings = siblingPicture(pupil, input.household, input.episodeStart < input.today ? input.episodeStart : input.today);
@@ -132,7 +140,7 @@ export async function openingWrites(
     }
   }
   c.steps = input.honour ? ["opened", "honour"] : ["opened"];
-  const queued = await queue(store, c, "opened", recipientsFor(c, "opened", { honour: input.honour }), pupil, input.now);
+  const queued = await queue(cw, c, "opened", recipientsFor(c, "opened", { honour: input.honour }), pupil, input.now);
   return {
     case: c,
     items: [
@@ -160,7 +168,8 @@ export interface Resolution {
  * `withCaseChanges`. When the data resolves a case that was high or had a concern report ticked,
  * the people alerted about it are told why, in the same transaction (SPEC §5).
  */
-export async function resolvingWrites(store: Store, resolutions: Resolution[], now: string, today: IsoDate): Promise<Write[]> {
+export async function resolvingWrites(cw: Casework, resolutions: Resolution[], now: string, today: IsoDate): Promise<Write[]> {
+  const { store } = cw;
   if (resolutions.length === 0) return [];
   const cases = new Map((await store.getCases(resolutions.map((r) => r.ref.caseId))).map((c) => [c.caseId, c]));
   const out: Write[] = [];
@@ -172,7 +181,7 @@ export async function resolvingWrites(store: Store, resolutions: Resolution[], n
     if (r.by !== SYSTEM_RESOLVER || !(c.severity === "high" || concernReported)) continue;
     const pupil = await store.getPupil(c.pupilId);
     if (!pupil) continue;
-    const told = await queue(store, c, "resolved", alertedAbout(c, { concernReported }), pupil, now, r.outcome);
+    const told = await queue(cw, c, "resolved", alertedAbout(c, { concernReported }), pupil, now, r.outcome);
     out.push(...told.map((n) => store.outboxWrite(n)));
   }
   return out;
@@ -195,16 +204,17 @@ export function answered(answers: { ref: CaseRef; answer: Answer; byRegister?: t
  * (conditioned on the version read), the case resolutions, and the pupil's place in the sweep's index.
  */
 export async function pupilChangeWrites(
-  store: Store,
+  cw: Casework,
   input: { before: Pupil; after: Pupil; created?: boolean; resolutions: Resolution[]; today: IsoDate; now: string },
 ): Promise<{ next: Pupil; items: Write[] }> {
+  const { store } = cw;
   const changes: CaseChanges = {
     resolved: input.resolutions.map((r) => ({ ref: r.ref, byHand: r.answeredOn === undefined, final: r.final ?? false })),
   };
   const next = withCaseChanges(input.after, changes, input.today);
   const items = [
     store.pupilWrite({ ...next, version: input.before.version }, input.today, input.created ?? false),
-    ...(await resolvingWrites(store, input.resolutions, input.now, input.today)),
+    ...(await resolvingWrites(cw, input.resolutions, input.now, input.today)),
     ...watchAgenda(store, input.before, next, input.today),
   ];
   return { next, items };
@@ -221,17 +231,18 @@ export function watchAgenda(store: Store, before: Pupil, after: Pupil, today: Is
  * each step recorded once, its alerts queued, conditioned on the case's version.
  */
 export async function stepWrites(
-  store: Store,
+  cw: Casework,
   c: Case,
   steps: Step[],
   pupil: Pupil,
   opts: { raise: boolean; honour: boolean; now: string },
 ): Promise<{ items: Write[]; queued: number }> {
+  const { store } = cw;
   const next: Case = { ...c, ...(opts.raise ? { severity: "high" as const } : {}) };
   const notifications: Notification[] = [];
   for (const step of steps) {
     if (step === "moved" || step === "moved_away" || step === "resolved") continue;
-    notifications.push(...(await queue(store, next, step, recipientsFor(next, step, { honour: opts.honour }), pupil, opts.now)));
+    notifications.push(...(await queue(cw, next, step, recipientsFor(next, step, { honour: opts.honour }), pupil, opts.now)));
   }
   return {
     items: [store.caseStepsWrite(c, steps, opts.raise), ...notifications.map((n) => store.outboxWrite(n))],
@@ -250,18 +261,19 @@ async function schoolMunicipalities(store: Store, c: Case): Promise<string[]> {
  * due on it — where the child lives now, if they moved meanwhile.
  */
 export async function reopeningWrites(
-  store: Store,
+  cw: Casework,
   c: Case,
   pupil: Pupil,
   opts: { severity: "normal" | "high"; steps: Step[]; honour: boolean; now: string; actor: Actor },
 ): Promise<{ items: Write[]; queued: number }> {
+  const { store } = cw;
   const here = relocated(c, pupil, await schoolMunicipalities(store, c));
   const next: Case = { ...here.case, status: "open", severity: opts.severity };
   const queued: Notification[] = [];
   for (const step of opts.steps) {
     // The `reopened` alert already tells the head of schools of honour concern.
     if (step === "moved" || step === "moved_away" || step === "honour" || step === "resolved") continue;
-    queued.push(...(await queue(store, next, step, recipientsFor(next, step, { honour: opts.honour }), pupil, opts.now)));
+    queued.push(...(await queue(cw, next, step, recipientsFor(next, step, { honour: opts.honour }), pupil, opts.now)));
   }
   return {
     items: [
@@ -279,12 +291,13 @@ export async function reopeningWrites(
  * The new school (and its municipality) see and work the case, and its rektor is alerted.
  */
 export async function followingWrites(
-  store: Store,
+  cw: Casework,
   c: Case,
   schoolId: string,
   pupil: Pupil,
   opts: { now: string; actor: Actor },
 ): Promise<Write[]> {
+  const { store } = cw;
   if (c.schoolIds.includes(schoolId)) return [];
   const withSchool: Case = { ...c, schoolIds: [...c.schoolIds, schoolId] };
   const { case: moved, former } = relocated(withSchool, pupil, await schoolMunicipalities(store, withSchool));
@@ -297,7 +310,7 @@ export async function followingWrites(
         ? [{ scope, role: "attendance_office" }]
         : [],
   );
-  const notifications = await queue(store, moved, "moved", told, pupil, opts.now);
+  const notifications = await queue(cw, moved, "moved", told, pupil, opts.now);
   return [
     ...store.caseMoveWrites(c, moved, former, added),
     ...notifications.map((n) => store.outboxWrite(n)),
@@ -310,7 +323,8 @@ export async function followingWrites(
  * home's, the old office and district keep read access to what they wrote and are told, the new
  * office (and district, for a high case) are alerted as for a new case.
  */
-export async function movingWrites(store: Store, c: Case, pupil: Pupil, opts: { now: string; actor: Actor }): Promise<Write[]> {
+export async function movingWrites(cw: Casework, c: Case, pupil: Pupil, opts: { now: string; actor: Actor }): Promise<Write[]> {
+  const { store } = cw;
   const { case: moved, former, added } = relocated(c, pupil, await schoolMunicipalities(store, c));
   const told: RecipientGroup[] = [
     ...added.filter((s) => s.startsWith("municipality:")).map((scope) => ({ scope, role: "attendance_office" as const })),
@@ -323,8 +337,8 @@ export async function movingWrites(store: Store, c: Case, pupil: Pupil, opts: { 
     role: scope.startsWith("social:") ? ("social_services" as const) : ("attendance_office" as const),
   }));
   const notifications = [
-    ...(await queue(store, moved, "moved", told, pupil, opts.now)),
-    ...(await queue(store, moved, "moved_away", away, pupil, opts.now)),
+    ...(await queue(cw, moved, "moved", told, pupil, opts.now)),
+    ...(await queue(cw, moved, "moved_away", away, pupil, opts.now)),
   ];
   return [
     ...store.caseMoveWrites(c, moved, former, added),

@@ -5,14 +5,14 @@
  * recorded on the notification (and so on its case) and retried, never dropped.
  */
 
-import { logger } from "../adapters/log.ts";
-import { metric } from "../adapters/metrics.ts";
 import type { Notification } from "../domain/alerts.ts";
 import { inParallel } from "./parallel.ts";
-import type { DueNotification, Notifier, Store } from "./ports.ts";
+import type { DueNotification, OutboxStore, Runtime, TopicStore } from "./ports.ts";
 
 export const MAX_ATTEMPTS = 12;
-const LEASE_MS = Number(process.env.DISPATCH_LEASE_MS ?? 120_000);
+
+/** What delivery runs on: the outbox (and what the notifier reads), the notifier, a log, metrics, settings. */
+export type Delivery = Pick<Runtime, "notifier" | "log" | "metrics" | "config"> & { store: OutboxStore & TopicStore };
 
 /** 30 s, 1, 2, 4 … minutes, at most an hour between attempts. */
 export function backoffMs(attempts: number): number {
@@ -29,8 +29,7 @@ export interface DispatchResult {
 const CHUNK = 25;
 
 export async function dispatch(
-  store: Store,
-  notifier: Notifier,
+  { store, notifier, log, metrics, config }: Delivery,
   now: Date,
   opts: { limit?: number; concurrency?: number } = {},
 ): Promise<DispatchResult> {
@@ -38,12 +37,12 @@ export async function dispatch(
   const result: DispatchResult = { sent: 0, retrying: 0, failed: 0, skipped: 0 };
   const chunks: DueNotification[][] = [];
   for (let i = 0; i < due.length; i += CHUNK) chunks.push(due.slice(i, i + CHUNK));
-  await inParallel(chunks, opts.concurrency ?? Number(process.env.DISPATCH_CONCURRENCY ?? 16), deliverChunk);
+  await inParallel(chunks, opts.concurrency ?? config.dispatchConcurrency, deliverChunk);
   return result;
 
   /** Claims a chunk (one at a time when another run holds some), publishes, records each delivery. */
   async function deliverChunk(chunk: DueNotification[]) {
-    const leaseUntil = new Date(now.getTime() + LEASE_MS).toISOString();
+    const leaseUntil = new Date(now.getTime() + config.dispatchLeaseMs).toISOString();
     const claimed = await store.claimNotifications(chunk, leaseUntil);
     result.skipped += chunk.length - claimed.length;
     // Each message is recorded the moment it is published, so a crash can repeat only the messages
@@ -51,7 +50,7 @@ export async function dispatch(
     for (const n of claimed) {
       const kind = await deliverOne(n);
       result[kind]++;
-      metric(kind === "sent" ? "AlertsSent" : kind === "failed" ? "AlertsFailed" : "AlertsRetrying", 1, {
+      metrics.metric(kind === "sent" ? "AlertsSent" : kind === "failed" ? "AlertsFailed" : "AlertsRetrying", 1, {
         dimension: ["Channel", n.channel],
       });
     }
@@ -66,7 +65,7 @@ export async function dispatch(
       const error = (err as Error).name || "Error";
       const give = attempts >= MAX_ATTEMPTS;
       // Alarmed on in AWS (metric filter on this message).
-      logger.error(give ? "delivery failed" : "delivery attempt failed", {
+      log.error(give ? "delivery failed" : "delivery attempt failed", {
         notificationId: n.notificationId,
         caseId: n.caseId,
         channel: n.channel,

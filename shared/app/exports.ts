@@ -9,10 +9,8 @@
  * held when that trail is read (`app/audit.ts`).
  */
 import { randomUUID } from "node:crypto";
-import { filesFromEnv, LINK_SECONDS } from "../adapters/files.ts";
-import { logger } from "../adapters/log.ts";
 import type { Period } from "../domain/statistics.ts";
-import type { Actor, ExportJob, Store } from "./ports.ts";
+import { type Actor, type ExportJob, type Files, LINK_SECONDS, type Runtime, type Store } from "./ports.ts";
 import { readTerms } from "./statistics.ts";
 
 export interface ExportRow {
@@ -26,7 +24,6 @@ export interface ExportRow {
 }
 
 /** Up to this many rows are answered at once (about 80 bytes each, well under 6 MB); more — or a count not yet published — run as a job. */
-export const inlineRows = () => Number(process.env.EXPORT_INLINE_ROWS ?? 20_000);
 
 const days = (x: number) => Math.round(x * 100) / 100;
 
@@ -123,7 +120,7 @@ export async function startExport(
 
 /** Runs an export job: the rows, the file, the job marked ready (or failed, never half); `now` is the run's clock. */
 export async function runExport(
-  store: Store,
+  { store, files, log }: Pick<Runtime, "store" | "files" | "log">,
   job: ExportJob,
   period: Period,
   actor: Actor,
@@ -132,7 +129,7 @@ export async function runExport(
   try {
     const rows = await exportRows(store, job.kommunkod, period);
     const name = `${job.exportId}.${job.format}`;
-    await filesFromEnv().put(
+    await files.put(
       name,
       job.format === "csv" ? toCsv(rows) : JSON.stringify(exportBody(job.kommunkod, period, rows)),
       job.format === "csv" ? "text/csv; charset=utf-8" : "application/json",
@@ -151,7 +148,7 @@ export async function runExport(
     );
     return done;
   } catch (e) {
-    logger.error("export failed", { exportId: job.exportId, kommunkod: job.kommunkod, error: (e as Error).name });
+    log.error("export failed", { exportId: job.exportId, kommunkod: job.kommunkod, error: (e as Error).name });
     const failed: ExportJob = { ...job, status: "failed" };
     await store.saveExport(job.exportId, failed);
     return failed;
@@ -159,7 +156,7 @@ export async function runExport(
 }
 
 /** What the owner of a job sees: its state, and once ready a link that works for a few minutes. */
-export async function jobView(job: ExportJob, now: Date) {
+export async function jobView(files: Files, job: ExportJob, now: Date) {
   return {
     exportId: job.exportId,
     status: job.status,
@@ -167,7 +164,7 @@ export async function jobView(job: ExportJob, now: Date) {
     ...(job.rows !== undefined ? { rows: job.rows } : {}),
     ...(job.status === "ready" && job.file
       ? {
-          url: await filesFromEnv().link(job.file, now),
+          url: await files.link(job.file, now),
           linkExpiresAt: new Date(now.getTime() + LINK_SECONDS * 1000).toISOString(),
         }
       : {}),

@@ -8,15 +8,13 @@
  * in-process queue (`InProcessQueue`).
  */
 import { randomUUID } from "node:crypto";
-import { logger } from "../adapters/log.ts";
-import { counts, metric } from "../adapters/metrics.ts";
 import { covers } from "../domain/calendar.ts";
 import { type IsoDate, isWeekend, todayInStockholm } from "../domain/dates.ts";
 import { municipalityContacts, unreached, withSubscriptionStates } from "./contacts.ts";
 import { type DispatchResult, dispatch } from "./dispatch.ts";
 import { runExport } from "./exports.ts";
 import { inParallel } from "./parallel.ts";
-import type { Actor, Notifier, Store, WorkItem, WorkQueue } from "./ports.ts";
+import type { Actor, Notifier, Runtime, Store, WorkItem, WorkQueue } from "./ports.ts";
 import { noCalendarNotice, silentSchools } from "./schoolwatch.ts";
 import { periodsOf, publishStatistics } from "./statistics.ts";
 import { dailyJob, type SweepSummary, sweep } from "./sweep.ts";
@@ -41,6 +39,17 @@ export function parseWorkItem(body: string): WorkItem {
   if (v.job === "export") return { job: "export", kommunkod, now, exportId: v.exportId as string };
   return { job: v.job as "escalate" | "statistics", kommunkod, now };
 }
+
+/**
+ * What the jobs run on, handed in by the worker, the dispatcher, the local scheduler or the CLI. The
+ * notifier is optional: without one the morning does not ask how contacts' subscriptions stand.
+ */
+export type Jobs = Pick<Runtime, "store" | "log" | "metrics" | "config" | "files"> & { notifier?: Notifier | undefined };
+
+/** Where a run reports: its log and its metrics. */
+export type Observed = Pick<Runtime, "log" | "metrics">;
+
+const casework = (app: Jobs) => ({ store: app.store, appUrl: app.config.appUrl, log: app.log });
 
 /** Which municipalities a run covers: every one this deployment serves, or those named. */
 export interface JobScope {
@@ -102,18 +111,14 @@ export interface WorkOutcome {
  * work and never an old day's — and throws when it fails so the queue takes it again (the daily
  * job and the sweep are idempotent and catch up, so a repeat changes nothing that was done).
  */
-export async function runWorkItem(
-  store: Store,
-  notifier: Notifier | undefined,
-  item: WorkItem,
-  now: Date = new Date(item.now),
-): Promise<WorkOutcome> {
+export async function runWorkItem(app: Jobs, item: WorkItem, now: Date = new Date(item.now)): Promise<WorkOutcome> {
+  const { store, notifier, log, metrics } = app;
   const today = todayInStockholm(now);
   const nowIso = now.toISOString();
   const kod = item.kommunkod;
   const outcome: WorkOutcome = { kommunkod: kod };
   if (item.job === "statistics") {
-    outcome.statistics = await publishStatistics(store, kod, today, nowIso);
+    outcome.statistics = await publishStatistics(app, kod, today, nowIso);
     return outcome;
   }
   if (item.job === "export") {
@@ -125,53 +130,60 @@ export async function runWorkItem(
       return outcome;
     }
     const by: Actor = { ...systemActor("export"), person: job.requestedBy };
-    outcome.export = (await runExport(store, job, period, by, nowIso)).status;
+    outcome.export = (await runExport(app, job, period, by, nowIso)).status;
     return outcome;
   }
   if (item.job === "morning") {
     outcome.daily = await dailyJob(store, kod, today);
-    logger.info("daily job done", { kommunkod: kod, today, ...outcome.daily });
+    log.info("daily job done", { kommunkod: kod, today, ...outcome.daily });
     // A school that files nothing for five school days is seen (SPEC §4 Time, rule 10).
     if (!isWeekend(today)) {
       const seen = await silentSchools(store, kod, today, nowIso);
       outcome.silentSchools = seen.silent;
       if (seen.failed) {
-        metric("SweepFailures", seen.failed);
-        logger.error("looking for silent schools failed for some schools", { kommunkod: kod, failed: seen.failed });
+        metrics.metric("SweepFailures", seen.failed);
+        log.error("looking for silent schools failed for some schools", { kommunkod: kod, failed: seen.failed });
       }
     }
-    if (notifier) outcome.unreached = await checkContacts(store, notifier, kod, now);
+    if (notifier) outcome.unreached = await checkContacts({ ...app, notifier }, kod, now);
   }
   // The sweep runs on weekdays: the day it runs decides, whatever day the item was queued.
   if (item.job === "morning" && isWeekend(today)) {
-    metric("DailyRunCompleted", 1);
+    metrics.metric("DailyRunCompleted", 1);
     return outcome;
   }
   if (item.job === "morning" && !covers(today, await store.calendarFor(undefined, kod, [today]))) {
     // Alarmed on. The sweep still runs: its children at schools with a calendar of their own, or in a
     // municipality with one, are watched by those (rule 9); the office is told every morning until it sets one.
-    logger.warn("no calendar for today's school year", { kommunkod: kod, today });
-    metric("CalendarMissing", 1);
+    log.warn("no calendar for today's school year", { kommunkod: kod, today });
+    metrics.metric("CalendarMissing", 1);
     await noCalendarNotice(store, kod, today, nowIso);
   }
   if (item.job === "escalate") {
-    outcome.sweep = await sweep(store, kod, today, systemActor("escalation"), { now: nowIso, today }, { escalateOnly: true });
-    counts("CasesEscalated", outcome.sweep.escalated, "Kind");
+    outcome.sweep = await sweep(
+      casework(app),
+      kod,
+      today,
+      systemActor("escalation"),
+      { now: nowIso, today },
+      { escalateOnly: true },
+    );
+    metrics.counts("CasesEscalated", outcome.sweep.escalated, "Kind");
     return outcome;
   }
   const last = await store.jobState("sweep", kod);
   const started = Date.now();
-  const done = await sweep(store, kod, today, systemActor("sweep"), { now: nowIso, today });
-  metric("SweepDuration", Date.now() - started, { unit: "Milliseconds" });
-  metric("SweepItemsRead", done.read.candidates + done.read.openCases);
-  counts("CasesOpened", done.opened, "Kind");
-  counts("CasesResolved", done.resolved, "Kind");
-  counts("CasesReopened", done.reopened, "Kind");
-  counts("CasesEscalated", done.escalated, "Kind");
-  if (done.failed) metric("SweepFailures", done.failed);
+  const done = await sweep(casework(app), kod, today, systemActor("sweep"), { now: nowIso, today });
+  metrics.metric("SweepDuration", Date.now() - started, { unit: "Milliseconds" });
+  metrics.metric("SweepItemsRead", done.read.candidates + done.read.openCases);
+  metrics.counts("CasesOpened", done.opened, "Kind");
+  metrics.counts("CasesResolved", done.resolved, "Kind");
+  metrics.counts("CasesReopened", done.reopened, "Kind");
+  metrics.counts("CasesEscalated", done.escalated, "Kind");
+  if (done.failed) metrics.metric("SweepFailures", done.failed);
   // Its last day only moves forward.
   if (!last || last.lastDate <= today) await store.setJobState("sweep", kod, today, { previous: last?.lastDate ?? null });
-  logger.info("sweep done", {
+  log.info("sweep done", {
     kommunkod: kod,
     today,
     // The sweep of today opens whatever stands unanswered, missed days included (SPEC §4 Time, rules 3 and 7).
@@ -182,20 +194,24 @@ export async function runWorkItem(
     reopened: done.reopened,
   });
   // Alarmed on when missing for a day: the run that keeps the index true did not happen.
-  metric("DailyRunCompleted", 1);
+  metrics.metric("DailyRunCompleted", 1);
   return { ...outcome, sweep: done };
 }
 
 /** Contacts whose e-mail alerts reach nobody: counted (alarmed on), named only to their office. */
-async function checkContacts(store: Store, notifier: Notifier, kod: string, now: Date): Promise<number> {
+async function checkContacts(
+  { store, notifier, log, metrics }: Jobs & { notifier: Notifier },
+  kod: string,
+  now: Date,
+): Promise<number> {
   const lost = unreached(await withSubscriptionStates(store, notifier, await municipalityContacts(store, kod)), now);
   if (!lost.length) return 0;
   const by = (state: string) => lost.filter((c) => c.emailSubscription === state).length;
-  logger.warn("contacts whose e-mail alerts reach nobody", {
+  log.warn("contacts whose e-mail alerts reach nobody", {
     kommunkod: kod,
     contacts: { unsubscribed: by("unsubscribed"), unconfirmed: by("pending_confirmation") },
   });
-  metric("ContactsUnreached", lost.length);
+  metrics.metric("ContactsUnreached", lost.length);
   return lost.length;
 }
 
@@ -205,6 +221,7 @@ async function checkContacts(store: Store, notifier: Notifier, kod: string, now:
  * threw — is reported alone, and the others go on.
  */
 export async function workMessages(
+  { log, metrics }: Observed,
   messages: { messageId: string; body: string; attempts?: number }[],
   run: (item: WorkItem) => Promise<WorkOutcome>,
 ): Promise<{ failed: string[]; outcomes: WorkOutcome[] }> {
@@ -218,8 +235,8 @@ export async function workMessages(
       outcomes.push(await run(item));
     } catch (err) {
       // Alarmed on (and on the dead-letter queue): it names the municipality, never a pupil.
-      logger.error("work item failed", { kommunkod: kommunkod ?? null, error: (err as Error).name, attempts: m.attempts ?? 1 });
-      metric("SweepFailures", 1);
+      log.error("work item failed", { kommunkod: kommunkod ?? null, error: (err as Error).name, attempts: m.attempts ?? 1 });
+      metrics.metric("SweepFailures", 1);
       failed.push(m.messageId);
     }
   }
@@ -233,10 +250,12 @@ export async function workMessages(
 export class InProcessQueue implements WorkQueue {
   private pending: WorkItem[] = [];
   private readonly work: (item: WorkItem) => Promise<WorkOutcome>;
+  private readonly observed: Observed;
   private readonly concurrency: number;
 
-  constructor(work: (item: WorkItem) => Promise<WorkOutcome>, concurrency = 4) {
+  constructor(work: (item: WorkItem) => Promise<WorkOutcome>, observed: Observed, concurrency = 4) {
     this.work = work;
+    this.observed = observed;
     this.concurrency = concurrency;
   }
 
@@ -247,7 +266,7 @@ export class InProcessQueue implements WorkQueue {
   /** Runs what waits, a few at a time, through the worker's own message loop (as SQS would hand it over). */
   async drain(): Promise<WorkOutcome[]> {
     const messages = this.pending.splice(0).map((item, i) => ({ messageId: String(i), body: JSON.stringify(item) }));
-    const batches = await inParallel(messages, this.concurrency, (m) => workMessages([m], this.work));
+    const batches = await inParallel(messages, this.concurrency, (m) => workMessages(this.observed, [m], this.work));
     return batches.flatMap((b) => b.outcomes);
   }
 }
@@ -257,14 +276,13 @@ export class InProcessQueue implements WorkQueue {
  * local scheduler use it. Sweeps by municipality, and how many contacts each could not reach.
  */
 export async function runDailySweep(
-  store: Store,
+  app: Jobs,
   now: Date,
   scope: JobScope = {},
-  notifier?: Notifier,
   concurrency = 4,
 ): Promise<{ today: IsoDate; sweeps: Record<string, SweepSummary>; unreached: Record<string, number> }> {
-  const queue = new InProcessQueue((item) => runWorkItem(store, notifier, item), concurrency);
-  const { today } = await morningKickoff(store, queue, now, scope);
+  const queue = new InProcessQueue((item) => runWorkItem(app, item), app, concurrency);
+  const { today } = await morningKickoff(app.store, queue, now, scope);
   const sweeps: Record<string, SweepSummary> = {};
   const unreachedBy: Record<string, number> = {};
   for (const o of await queue.drain()) {
@@ -275,16 +293,16 @@ export async function runDailySweep(
 }
 
 /** The dispatcher's run in this process: escalate where cases are open (through the in-process queue), then deliver. */
-export async function runDispatch(store: Store, notifier: Notifier, now: Date): Promise<DispatchResult> {
-  const queue = new InProcessQueue((item) => runWorkItem(store, notifier, item));
-  await escalationKickoff(store, queue, now);
+export async function runDispatch(app: Jobs & { notifier: Notifier }, now: Date): Promise<DispatchResult> {
+  const queue = new InProcessQueue((item) => runWorkItem(app, item), app);
+  await escalationKickoff(app.store, queue, now);
   await queue.drain();
-  return deliver(store, notifier, now);
+  return deliver(app, now);
 }
 
 /** Delivers the outbox (the dispatcher's second half, after the escalations were queued). */
-export async function deliver(store: Store, notifier: Notifier, now: Date): Promise<DispatchResult> {
-  const result = await dispatch(store, notifier, now);
-  if (result.sent || result.failed || result.retrying) logger.info("dispatch done", { ...result });
+export async function deliver(app: Jobs & { notifier: Notifier }, now: Date): Promise<DispatchResult> {
+  const result = await dispatch(app, now);
+  if (result.sent || result.failed || result.retrying) app.log.info("dispatch done", { ...result });
   return result;
 }

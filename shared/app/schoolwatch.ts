@@ -9,7 +9,7 @@ import { calendarDates, covers, lastSchoolDays } from "../domain/calendar.ts";
 import { addDays, type IsoDate, schoolYearOf } from "../domain/dates.ts";
 import type { School } from "../domain/model.ts";
 import { closingSchool, enrolmentCovers } from "../domain/placement.ts";
-import { pupilChangeWrites } from "./casework.ts";
+import { type Casework, pupilChangeWrites } from "./casework.ts";
 import { inParallel } from "./parallel.ts";
 import type { Actor, Store } from "./ports.ts";
 
@@ -20,11 +20,12 @@ const SILENCE_LOOKBACK = 60;
 
 /** Applies a school's closing (SPEC §2): every enrolment not ended by `closedOn` is pending release after it. */
 export async function closeSchool(
-  store: Store,
+  cw: Casework,
   school: School & { closedOn: IsoDate },
   actor: Actor,
   at: { now: string; today: IsoDate },
 ): Promise<{ pending: number }> {
+  const { store } = cw;
   const enrolments = (await store.schoolEnrolments(school.schoolId)).filter(
     (e) => e.endDate === undefined || e.endDate > school.closedOn,
   );
@@ -35,7 +36,7 @@ export async function closeSchool(
       if (!pupil || !enrolment) return;
       const d = closingSchool(pupil, enrolment, school.closedOn, { now: at.now, by: "system:school_closed" });
       if (!d) return;
-      const change = await pupilChangeWrites(store, {
+      const change = await pupilChangeWrites(cw, {
         before: pupil,
         after: d.next,
         resolutions: [],

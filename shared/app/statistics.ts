@@ -6,7 +6,6 @@
  * runs each morning from the work queue and computes only a new publication (a new month, a term's
  * end): a published period is never computed again, and its month rows are carried into the next.
  */
-import { logger } from "../adapters/log.ts";
 import { type Calendar, type CalendarYear, isSchoolDay } from "../domain/calendar.ts";
 import { addDays, type IsoDate, schoolYearOf } from "../domain/dates.ts";
 import { CASE_KINDS, type Case, type CaseKind, type Enrolment, type Pupil, type School } from "../domain/model.ts";
@@ -26,7 +25,7 @@ import {
 } from "../domain/statistics.ts";
 import { type Figure, type Shown, SUPPRESSED, suppress } from "../domain/suppression.ts";
 import { inParallel } from "./parallel.ts";
-import type { Store } from "./ports.ts";
+import type { Log, Store } from "./ports.ts";
 
 /** The school years a run looks at: this one, and the one before until its spring term is published. */
 function schoolYearsAround(today: IsoDate): string[] {
@@ -342,7 +341,7 @@ export function carePublished(care: CareStatistics | undefined, absence: Absence
  * period.
  */
 export async function publishStatistics(
-  store: Store,
+  { store, log }: { store: Store; log: Log },
   kod: string,
   today: IsoDate,
   now: string,
@@ -378,6 +377,6 @@ export async function publishStatistics(
       published.push(key);
     }
   }
-  if (published.length) logger.info("statistics published", { kommunkod: kod, today, published });
+  if (published.length) log.info("statistics published", { kommunkod: kod, today, published });
   return { published };
 }

@@ -8,7 +8,6 @@
  * A sweep for a future date is a preview: it answers what would open and writes nothing.
  */
 
-import { logger } from "../adapters/log.ts";
 import { CALENDAR_LOOKBACK_DAYS, type Calendar, withFallback } from "../domain/calendar.ts";
 import { withCaseChanges } from "../domain/cases.ts";
 import { addDays, type IsoDate, maxDate, minDate, schoolYearOf } from "../domain/dates.ts";
@@ -24,9 +23,9 @@ import {
 import type { Case, CaseKind, Pupil } from "../domain/model.ts";
 import { enrolmentOn } from "../domain/placement.ts";
 import type { Settings } from "../domain/settings.ts";
-import { answered, openingWrites, reopeningWrites, resolvingWrites, stepWrites, watchAgenda } from "./casework.ts";
+import { answered, type Casework, openingWrites, reopeningWrites, resolvingWrites, stepWrites, watchAgenda } from "./casework.ts";
 import { inParallel } from "./parallel.ts";
-import type { Actor, Store, Write } from "./ports.ts";
+import type { Actor, Log, Store, Write } from "./ports.ts";
 import { reconsiderIfChanged } from "./reconsider.ts";
 
 export type Counts = Partial<Record<CaseKind, number>>;
@@ -158,14 +157,18 @@ export interface SweepOptions {
   reconsiderAtMost?: number;
 }
 
+/** What a sweep runs on: casework's store and address, and a log. */
+export type Sweeping = Casework & { log: Log };
+
 export async function sweep(
-  store: Store,
+  app: Sweeping,
   kommunkod: string,
   asOf: IsoDate,
   actor: Actor,
   clockNow: { now: string; today: IsoDate },
   opts: SweepOptions = {},
 ): Promise<SweepSummary> {
+  const { store, log } = app;
   const { now, today } = clockNow;
   const preview = asOf > today;
   const summary: SweepSummary = {
@@ -189,7 +192,7 @@ export async function sweep(
     );
     if (looked.failed) {
       summary.failed += looked.failed;
-      logger.error("looking again at reported absence failed for some pupils", { kommunkod, failed: looked.failed });
+      log.error("looking again at reported absence failed for some pupils", { kommunkod, failed: looked.failed });
     }
   }
   const facts = new SweepFacts(store, kommunkod, yearsFor(asOf, today));
@@ -215,7 +218,7 @@ export async function sweep(
     } catch (err) {
       // One household's failure must not stop the others; the next run picks it up again.
       summary.failed++;
-      logger.error("sweep failed for a household", { error: (err as Error).name, kommunkod, asOf });
+      log.error("sweep failed for a household", { error: (err as Error).name, kommunkod, asOf });
     }
   });
   return summary;
@@ -259,10 +262,10 @@ export async function sweep(
       d.resolve.map((r) => ({ ref: r.c, answer: r.answer })),
       `Resolved by the sweep of ${asOf}: the data answers it.`,
     );
-    items.push(...(await resolvingWrites(store, resolutions, now, today)));
+    items.push(...(await resolvingWrites(app, resolutions, now, today)));
     const opened = [];
     for (const o of d.open) {
-      const w = await openingWrites(store, { pupil, ...o, household, today, now, actor });
+      const w = await openingWrites(app, { pupil, ...o, household, today, now, actor });
       opened.push({ caseId: w.case.caseId, kind: w.case.kind, episodeStart: w.case.episodeStart });
       items.push(...w.items);
       queued += w.queued;
@@ -272,7 +275,7 @@ export async function sweep(
       if (c?.status !== "resolved") continue;
       const f = facts.facts(pupil);
       const view = reopenedView(c, r, today, f.calendar(enrolmentOn(pupil, today)?.schoolId ?? null), f.settings);
-      const w = await reopeningWrites(store, c, pupil, { ...view, honour: r.honour, now, actor });
+      const w = await reopeningWrites(app, c, pupil, { ...view, honour: r.honour, now, actor });
       items.push(...w.items);
       queued += w.queued;
     }
@@ -280,7 +283,7 @@ export async function sweep(
       const c = cases.get(s.c.caseId);
       if (!c) continue;
       const honour = s.steps.includes("honour") || c.steps.includes("honour");
-      const w = await stepWrites(store, c, s.steps, pupil, { raise: s.raise, honour, now });
+      const w = await stepWrites(app, c, s.steps, pupil, { raise: s.raise, honour, now });
       items.push(...w.items);
       queued += w.queued;
     }

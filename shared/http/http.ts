@@ -8,10 +8,8 @@
 import middy from "@middy/core";
 import httpHeaderNormalizer from "@middy/http-header-normalizer";
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from "aws-lambda";
-import { DynamoStore } from "../adapters/dynamodb/store.ts";
-import type { Logger } from "../adapters/log.ts";
-import { systemClock } from "../app/clock.ts";
-import type { Actor, Clock, Store } from "../app/ports.ts";
+import type { Casework } from "../app/casework.ts";
+import type { Actor, Log, Runtime, Store } from "../app/ports.ts";
 import type { Principal } from "../domain/principals.ts";
 import {
   type ApiContext,
@@ -45,8 +43,18 @@ export interface Ctx {
   today: string;
   now: string;
   store: Store;
-  log: Logger;
+  log: Log;
+  /** Casework's store and the address alerts link to. */
+  casework: Casework;
+  /** What the function runs on (notifier, files, secrets, settings), as its composition root built it. */
+  runtime: Runtime;
 }
+
+/** What a handler given `runtime` sees of casework. */
+export const caseworkOf = (runtime: Pick<Runtime, "store" | "config">): Casework => ({
+  store: runtime.store,
+  appUrl: runtime.config.appUrl,
+});
 
 export type Impl = (ctx: Ctx) => Promise<Reply>;
 
@@ -75,22 +83,14 @@ export function guarded<F extends FunctionName>(impls: Record<RoutesOf<F>, Impl>
   ) as Record<RoutesOf<F>, Impl>;
 }
 
-/** What an API function runs on: the clock and the store are given to it (tests give their own). */
-export interface ApiDeps {
-  clock?: Clock;
-  store?: () => Store;
-}
-
-export function createApiHandler<F extends FunctionName>(fn: F, impls: Record<RoutesOf<F>, Impl>, deps: ApiDeps = {}) {
+/** An API function: its routes' handlers, on the runtime its composition root (`functions/`, `local/`) built. */
+export function createApiHandler<F extends FunctionName>(fn: F, impls: Record<RoutesOf<F>, Impl>, runtime: Runtime) {
   const table = impls as Record<string, Impl>;
-  // Created on first use, so the environment (table name, endpoint) is read when the first request comes.
-  let store: Store | undefined;
-  const storeOf = deps.store ?? (() => (store ??= new DynamoStore()));
   return middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Error, ApiContext>()
     .use(apiSecurityHeaders())
-    .use(problemJson())
+    .use(problemJson(runtime))
     .use(httpHeaderNormalizer())
-    .use(route(fn, { store: storeOf, clock: deps.clock ?? systemClock }))
+    .use(route(fn, runtime))
     .use(authenticate())
     .use(scope())
     .use(jsonBody())
@@ -112,6 +112,8 @@ export function createApiHandler<F extends FunctionName>(fn: F, impls: Record<Ro
         now: state.now.toISOString(),
         store: state.store,
         log: state.log,
+        casework: caseworkOf(runtime),
+        runtime,
       });
       return json(state.reply.status, state.reply.body, state.reply.headers);
     });

@@ -8,10 +8,7 @@
 import { createHash, randomUUID } from "node:crypto";
 import type middy from "@middy/core";
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from "aws-lambda";
-import { createLogger, type Logger } from "../adapters/log.ts";
-import { metric } from "../adapters/metrics.ts";
-import { stageSecret } from "../adapters/secrets.ts";
-import type { Actor, Clock, Store } from "../app/ports.ts";
+import type { Actor, Log, Metrics, Runtime, Store } from "../app/ports.ts";
 import { formatPrincipal, type Principal, parseKey, parsePrincipal, secretMatches } from "../domain/principals.ts";
 import { Problem, problems, toProblem } from "./problems.ts";
 import { type FunctionName, type RouteDef, type RouteKey, routes } from "./routes.ts";
@@ -22,8 +19,6 @@ export const MAX_BODY_BYTES = 1_048_576;
 /** How deep JSON may nest: no request needs more, and deeper bodies would only exhaust the stack. */
 const MAX_NESTING = 32;
 const IDEMPOTENCY_HOURS = 24;
-/** How long a request holds its Idempotency-Key before a retry may take it over (a crashed process never releases it). */
-const IN_FLIGHT_LEASE_MS = Number(process.env.IDEMPOTENCY_LEASE_MS ?? 30_000);
 
 export interface Reply {
   status: number;
@@ -34,8 +29,10 @@ export interface Reply {
 /** What the middlewares learn about a request, step by step, for the next ones and the handler. */
 export interface ApiState {
   requestId: string;
-  log: Logger;
+  log: Log;
   store: Store;
+  /** What the function runs on, as its composition root built it. */
+  runtime: Runtime;
   now: Date;
   today: string;
   def: RouteDef;
@@ -93,20 +90,20 @@ export function validate<S extends z.ZodMiniType>(schema: S, value: unknown, pre
 }
 
 /** 1. The route: which of this function's routes the request is for, a request id, a logger, the clock's reading. */
-export function route(fn: FunctionName, deps: { store: () => Store; clock: Clock }): Middleware {
+export function route(fn: FunctionName, runtime: Runtime): Middleware {
   return {
     before: (request) => {
       const requestId = request.context?.awsRequestId || randomUUID();
-      const log = createLogger({ service: "elevvakt", fn, requestId, route: request.event.routeKey });
+      const log = runtime.log.child({ fn, requestId, route: request.event.routeKey });
       const def: RouteDef | undefined = routes[request.event.routeKey as RouteKey];
-      const now = deps.clock.now();
-      const state: Partial<ApiState> = { requestId, log, now, today: deps.clock.today(), params: {}, bodyText: "" };
+      const now = runtime.clock.now();
+      const state: Partial<ApiState> = { requestId, log, runtime, now, today: runtime.clock.today(), params: {}, bodyText: "" };
       // Kept before anything can fail, so the error handler can log with the request id.
       request.context.state = state as ApiState;
       if (!def || def.fn !== fn) throw problems.notFound("route");
       Object.assign(state, {
         def,
-        store: deps.store(),
+        store: runtime.store,
         principal: { kind: "ops" } satisfies Principal,
         actor: { principal: "public", credentialId: "public", requestId },
       });
@@ -123,7 +120,10 @@ export function authenticate(): Middleware {
       const m = /^Bearer\s+(\S+)$/i.exec(request.event.headers?.authorization ?? "");
       const parsed = m?.[1] ? parseKey(m[1]) : null;
       if (!parsed) throw problems.unauthorized();
-      const [cred, stageKey] = await Promise.all([state.store.getCredential(parsed.credentialId), stageSecret("keys")]);
+      const [cred, stageKey] = await Promise.all([
+        state.store.getCredential(parsed.credentialId),
+        state.runtime.secrets.credentialKey(),
+      ]);
       // The hash is computed whether or not the credential exists: an unknown id takes as long as a wrong secret.
       const matches = secretMatches(parsed.secret, cred?.secretHash ?? "", stageKey);
       if (!cred || cred.revokedAt || !matches) throw problems.unauthorized();
@@ -239,7 +239,8 @@ export function idempotency(): Middleware {
       const claim = await state.store.claimIdempotency(hash, {
         bodyHash,
         nowMs,
-        leaseMs: IN_FLIGHT_LEASE_MS,
+        // How long a request holds its key before a retry may take it over (a crashed process never releases it).
+        leaseMs: state.runtime.config.idempotencyLeaseMs,
         expiresAt: nowMs + IDEMPOTENCY_HOURS * 3_600_000,
       });
       if (claim.claimed) {
@@ -292,10 +293,10 @@ export function idempotency(): Middleware {
  * 500 that names the request id — never a stack trace or a raw message. A handled error does not
  * fail the invocation, so server errors are counted here (alarmed on).
  */
-export function problemJson(): Middleware {
+export function problemJson(observed: { log: Log; metrics: Metrics }): Middleware {
   return {
     onError: (request) => {
-      const log = request.context.state?.log ?? createLogger({ service: "elevvakt" });
+      const log = request.context.state?.log ?? observed.log;
       const requestId = request.context.state?.requestId ?? request.context?.awsRequestId ?? "unknown";
       const problem = toProblem(request.error);
       if (problem && problem.status < 500) {
@@ -307,7 +308,7 @@ export function problemJson(): Middleware {
         const err = request.error as Error | undefined;
         log.error("unexpected error", { error: err?.name, stack: err?.stack?.split("\n").slice(1, 6) });
       }
-      metric("ApiErrors", 1);
+      observed.metrics.metric("ApiErrors", 1);
       request.response = json(
         problem?.status ?? 500,
         (problem ?? new Problem(500, "internal_error", `Something went wrong. Quote request id ${requestId}.`)).toJSON(),

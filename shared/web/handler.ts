@@ -8,26 +8,20 @@
 
 import { createHmac, randomBytes, randomUUID, timingSafeEqual } from "node:crypto";
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from "aws-lambda";
-import { DynamoStore } from "../adapters/dynamodb/store.ts";
-import { createLogger, type Logger } from "../adapters/log.ts";
-import { metric } from "../adapters/metrics.ts";
-import { stageSecret } from "../adapters/secrets.ts";
 import { announceContactBound } from "../api/admin.ts";
 import { caseRoutes } from "../api/cases.ts";
 import { pupilRoutes } from "../api/pupils.ts";
 import { registerRoutes } from "../api/register.ts";
-import { appUrl } from "../app/casework.ts";
-import { systemClock } from "../app/clock.ts";
-import type { Actor, Clock, Store, WebSession } from "../app/ports.ts";
+import type { Actor, Log, Runtime, WebSession } from "../app/ports.ts";
 import type { StoredContact } from "../domain/alerts.ts";
 import { type Principal, principalOf } from "../domain/principals.ts";
-import type { Ctx, Impl, Reply } from "../http/http.ts";
+import { type Ctx, caseworkOf, type Impl, type Reply } from "../http/http.ts";
 import { validate } from "../http/middleware.ts";
 import { problems, toProblem } from "../http/problems.ts";
 import * as s from "../http/schemas.ts";
 import type { Html } from "./html.ts";
 import { fill, type Lang, words } from "./i18n.ts";
-import { type IdentityProvider, identityProviderFromEnv } from "./identity.ts";
+import type { IdentityProvider } from "./identity.ts";
 import { type Chrome, STYLE } from "./layout.ts";
 import {
   accessibilityPage,
@@ -46,7 +40,7 @@ import {
 } from "./pages.ts";
 import { allPages } from "./paging.ts";
 import { statisticsRoute } from "./statistics.ts";
-import { mayVouch, type VouchPolicy, vouchPolicyFromEnv } from "./vouch.ts";
+import { mayVouch, type VouchPolicy } from "./vouch.ts";
 import { type Kit, pupilForms, workRoute } from "./work.ts";
 
 export const SESSION_COOKIE = "elevvakt_session";
@@ -55,14 +49,11 @@ export const SESSION_HOURS = 8;
 
 const CSP = "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
+/** What the web app needs beyond the runtime: who signs people in, and which provider vouches for which scopes. */
 export interface WebDeps {
-  store?: () => Store;
-  clock?: Clock;
-  identity?: () => IdentityProvider;
-  /** The app's public address (alert links, the sign-in callback); APP_URL by default. */
-  appUrl?: () => string;
-  /** Which provider may vouch for which scopes; OIDC_PROVIDER_SCOPES by default (none: the one local provider). */
-  vouch?: VouchPolicy;
+  identity: () => IdentityProvider;
+  /** Which provider may vouch for which scopes (none: the one local provider vouches for all). */
+  vouch?: VouchPolicy | undefined;
 }
 
 /** Thrown to answer with a page (a status and its HTML). */
@@ -81,20 +72,12 @@ interface Request {
   form: URLSearchParams;
   cookie?: string;
   requestId: string;
-  log: Logger;
+  log: Log;
   now: Date;
   /** The browser's session, read once per request. */
   session?: Promise<{ id: string; session: WebSession } | undefined>;
 }
 
-/**
- * A session is stored under a keyed hash of its id (the stage's key-hash secret, as API keys are,
- * SPEC §1): whoever can write the table but not read the secret cannot make a session that works.
- */
-const hash = async (id: string) =>
-  createHmac("sha256", await stageSecret("keys"))
-    .update(`session:${id}`)
-    .digest("base64url");
 function sameToken(a: string, b: string): boolean {
   const x = Buffer.from(a);
   const y = Buffer.from(b);
@@ -134,13 +117,19 @@ function actorOf(contact: Pick<StoredContact, "contactId" | "scope">, person: We
   };
 }
 
-export function createWebHandler(deps: WebDeps = {}) {
-  let store: Store | undefined;
-  let identity: IdentityProvider | undefined;
-  const storeOf = () => (store ??= deps.store?.() ?? new DynamoStore());
-  const identityOf = () => (identity ??= deps.identity?.() ?? identityProviderFromEnv());
-  const clock = deps.clock ?? systemClock;
-  const policy = deps.vouch ?? vouchPolicyFromEnv();
+export function createWebHandler(runtime: Runtime, deps: WebDeps) {
+  const storeOf = () => runtime.store;
+  const identityOf = deps.identity;
+  const { clock } = runtime;
+  const policy = deps.vouch;
+  /**
+   * A session is stored under a keyed hash of its id (the stage's key-hash secret, as API keys are,
+   * SPEC §1): whoever can write the table but not read the secret cannot make a session that works.
+   */
+  const hash = async (id: string) =>
+    createHmac("sha256", await runtime.secrets.credentialKey())
+      .update(`session:${id}`)
+      .digest("base64url");
   /**
    * The contacts a person may act as: the provider verified the e-mail, the role gives rights, the
    * provider may vouch for the scope, and the contact is not bound to someone else (the first
@@ -159,7 +148,7 @@ export function createWebHandler(deps: WebDeps = {}) {
     const ok = await Promise.all(contacts.map((c) => usableFor(person, c)));
     return contacts.filter((_, i) => ok[i]);
   };
-  const base = () => (deps.appUrl?.() ?? appUrl()).replace(/\/$/, "");
+  const base = () => runtime.config.appUrl.replace(/\/$/, "");
   const secure = () => base().startsWith("https://");
 
   /** The headers every answer carries: pages, redirects, files. */
@@ -285,6 +274,8 @@ export function createWebHandler(deps: WebDeps = {}) {
       now: r.now.toISOString(),
       store: storeOf(),
       log: r.log,
+      casework: caseworkOf(runtime),
+      runtime,
     };
     return impl(ctx);
   }
@@ -381,7 +372,7 @@ export function createWebHandler(deps: WebDeps = {}) {
       } catch (err) {
         // Cancelled at the provider, a stale or forged answer: start again (no detail to the browser).
         r.log.warn("sign-in failed", { error: (err as Error)?.name ?? "error", code: (err as { code?: string })?.code });
-        metric("SignInsFailed", 1);
+        runtime.metrics.metric("SignInsFailed", 1);
         return page(
           400,
           messagePage({ lang, title: words[lang].signInFailedTitle }, words[lang].signInFailed, {
@@ -422,7 +413,7 @@ export function createWebHandler(deps: WebDeps = {}) {
       );
       if (usableContacts.length === 0) {
         // Signed in, but no contact: every page says "no access" (and the callback's code leaves the address bar).
-        metric("SignInsWithoutContact", 1);
+        runtime.metrics.metric("SignInsWithoutContact", 1);
         return redirect("/app/cases", [cookie(id)]);
       }
       if (usableContacts.length > 1) {
@@ -644,7 +635,7 @@ export function createWebHandler(deps: WebDeps = {}) {
 
   return async (event: APIGatewayProxyEventV2, context?: Context): Promise<APIGatewayProxyStructuredResultV2> => {
     const requestId = context?.awsRequestId || randomUUID();
-    const log = createLogger({ service: "elevvakt", fn: "web", requestId, route: event.routeKey });
+    const log = runtime.log.child({ fn: "web", requestId, route: event.routeKey });
     const headers = Object.fromEntries(Object.entries(event.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v ?? ""]));
     const cookies = event.cookies ?? (headers.cookie ? headers.cookie.split(/;\s*/) : []);
     const raw = event.body ? (event.isBase64Encoded ? Buffer.from(event.body, "base64").toString("utf8") : event.body) : "";
@@ -666,7 +657,7 @@ export function createWebHandler(deps: WebDeps = {}) {
     } catch (err) {
       if (err instanceof PageAnswer) return err.response;
       log.error("unexpected error", { error: (err as Error)?.name, stack: (err as Error)?.stack?.split("\n").slice(1, 6) });
-      metric("ApiErrors", 1);
+      runtime.metrics.metric("ApiErrors", 1);
       const lang: Lang = "sv";
       return page(500, messagePage({ lang, title: words[lang].errorTitle }, fill(words[lang].error, { ref: requestId })));
     }

@@ -131,10 +131,3 @@ function safeJson(text: string): unknown {
     return undefined;
   }
 }
-
-export function identityProviderFromEnv(): IdentityProvider {
-  const issuer = process.env[OIDC_ISSUER_ENV];
-  const clientId = process.env[OIDC_CLIENT_ID_ENV];
-  if (!issuer || !clientId) throw new Error(`${OIDC_ISSUER_ENV} and ${OIDC_CLIENT_ID_ENV} must be set for the web app`);
-  return new OidcIdentityProvider(issuer, clientId, process.env[OIDC_LOGOUT_URL_ENV] || undefined);
-}

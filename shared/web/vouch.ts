@@ -32,9 +32,8 @@ export function mayVouch(
   });
 }
 
-/** The policy from the environment (JSON); a policy that does not parse stops the start rather than letting everyone in. */
-export function vouchPolicyFromEnv(env: NodeJS.ProcessEnv = process.env): VouchPolicy | undefined {
-  const raw = env[PROVIDER_SCOPES_ENV];
+/** The policy as the deployment sets it (JSON, OIDC_PROVIDER_SCOPES); a policy that does not parse stops the start rather than letting everyone in. */
+export function parseVouchPolicy(raw: string | undefined): VouchPolicy | undefined {
   if (!raw) return undefined;
   const parsed: unknown = JSON.parse(raw);
   if (

@@ -1,7 +1,6 @@
 /** A dispatcher process for the crash test: delivers to a file (one line per publish) until the outbox is empty. */
 import { appendFileSync } from "node:fs";
-import { DynamoStore } from "../../shared/adapters/dynamodb/store.ts";
-import { systemClock } from "../../shared/app/clock.ts";
+import { runtimeOf } from "../../functions/runtime.ts";
 import { dispatch } from "../../shared/app/dispatch.ts";
 import type { Notifier } from "../../shared/app/ports.ts";
 
@@ -22,9 +21,9 @@ const notifier: Notifier = {
     return new Map();
   },
 };
-const store = new DynamoStore();
+const runtime = runtimeOf(process.env, { notifier });
 for (;;) {
-  const r = await dispatch(store, notifier, systemClock.now(), { concurrency: 1 });
+  const r = await dispatch(runtime, runtime.clock.now(), { concurrency: 1 });
   if (r.sent + r.retrying + r.failed + r.skipped === 0) break;
 }
 console.log("dispatch done");

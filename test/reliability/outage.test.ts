@@ -6,7 +6,7 @@ import { keys } from "../../shared/adapters/dynamodb/keys.ts";
 import { SnsNotifier } from "../../shared/adapters/notify.ts";
 import { backoffMs, dispatch } from "../../shared/app/dispatch.ts";
 import type { Notification } from "../../shared/domain/alerts.ts";
-import { store, useTable } from "../helpers.ts";
+import { jobs, store, useTable } from "../helpers.ts";
 
 useTable();
 
@@ -69,7 +69,7 @@ describe("SNS outage", () => {
     const notifier = new SnsNotifier(new SNSClient({ region: "eu-north-1" }));
     try {
       for (let round = 0; round < 30; round++) {
-        await dispatch(s, notifier, new Date(clock));
+        await dispatch({ ...jobs(notifier), store: s }, new Date(clock));
         clock += backoffMs(Math.min(round + 1, 6));
       }
     } finally {

@@ -10,7 +10,7 @@ import { keys } from "../../shared/adapters/dynamodb/keys.ts";
 import { logSink } from "../../shared/adapters/log.ts";
 import { SnsNotifier } from "../../shared/adapters/notify.ts";
 import { dispatch } from "../../shared/app/dispatch.ts";
-import { api, municipalityFixture, pnr, setToday, store, useTable } from "../helpers.ts";
+import { api, jobs, municipalityFixture, pnr, setToday, store, useTable } from "../helpers.ts";
 
 useTable();
 const lines: string[] = [];
@@ -130,7 +130,7 @@ describe("privacy", () => {
       return { MessageId: "m" };
     });
     try {
-      await dispatch(store(), new SnsNotifier(new SNSClient({ region: "eu-north-1" })), new Date("2026-08-27T10:00:00Z"));
+      await dispatch(jobs(new SnsNotifier(new SNSClient({ region: "eu-north-1" }))), new Date("2026-08-27T10:00:00Z"));
     } finally {
       sns.restore();
     }

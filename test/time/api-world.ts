@@ -8,7 +8,7 @@
 import { runDailySweep } from "../../shared/app/jobs.ts";
 import { addDays, type IsoDate } from "../../shared/domain/dates.ts";
 import type { Case, CaseKind, Pupil, RiskFlag } from "../../shared/domain/model.ts";
-import { api, key, store } from "../helpers.ts";
+import { api, jobs, key, store } from "../helpers.ts";
 import {
   gradeOf,
   kommunkodOf,
@@ -271,7 +271,7 @@ export class ApiWorld implements World {
 
   async scheduled(): Promise<SweepResult> {
     // 06:30 in Stockholm, for this world's municipalities only.
-    const { sweeps } = await runDailySweep(store(), new Date(`${this.today}T04:30:00Z`), {
+    const { sweeps } = await runDailySweep(jobs(), new Date(`${this.today}T04:30:00Z`), {
       municipalities: [this.kommunkod(0), this.kommunkod(1)],
     });
     const all = Object.values(sweeps);

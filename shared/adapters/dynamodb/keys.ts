@@ -18,7 +18,7 @@ export const TABLE_NAME_ENV = "TABLE_NAME";
  * no role can change or delete an entry. Locally it is the main table's name with `-audit`.
  */
 export const AUDIT_TABLE_NAME_ENV = "AUDIT_TABLE_NAME";
-export const auditTableName = (table: string) => process.env[AUDIT_TABLE_NAME_ENV] ?? `${table}-audit`;
+export const auditTableName = (table: string) => `${table}-audit`;
 export const auditTableDefinition = { partitionKey: "pk", sortKey: "sk" } as const;
 
 export const tableDefinition = {

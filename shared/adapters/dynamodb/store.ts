@@ -26,10 +26,20 @@ import { troubleState, watcherOf } from "../../domain/placement.ts";
 import type { CredentialRecord } from "../../domain/principals.ts";
 import { DEFAULT_SETTINGS, type Settings } from "../../domain/settings.ts";
 import type { AbsenceDay } from "../../domain/statistics.ts";
-import { stageSecret } from "../secrets.ts";
 import { type JobName, keys } from "./keys.ts";
-import { ConcurrentChange, type Item, isConditionFailed, strip, Table, type TransactItem, w, ws } from "./table.ts";
+import {
+  ConcurrentChange,
+  type Item,
+  isConditionFailed,
+  strip,
+  Table,
+  type TableOptions,
+  type TransactItem,
+  w,
+  ws,
+} from "./table.ts";
 
+export { AUDIT_TABLE_NAME_ENV, TABLE_NAME_ENV } from "./keys.ts";
 export { ConcurrentChange, documentClient, strip } from "./table.ts";
 
 /** Where a notification read from the outbox keeps what its claim is conditioned on. */
@@ -46,9 +56,17 @@ function lastAbsent(data: TermSeed): Map<string, IsoDate> {
 }
 
 export class DynamoStore extends Table implements Store {
+  private readonly pnrKey: () => Promise<string>;
+
+  /** `pnrKey`: the personnummer HMAC's key, the stage's secret (`secrets.ts`), read when first needed. */
+  constructor(opts: TableOptions & { pnrKey: () => Promise<string> }) {
+    super(opts);
+    this.pnrKey = opts.pnrKey;
+  }
+
   /** A keyed hash keeps personnummer out of every key; the key is a deployment's secret (`secrets.ts`). */
   async pnrHash(pnr: string): Promise<string> {
-    return createHmac("sha256", await stageSecret("pnr"))
+    return createHmac("sha256", await this.pnrKey())
       .update(pnr)
       .digest("base64url");
   }

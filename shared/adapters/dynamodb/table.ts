@@ -21,7 +21,7 @@ import {
 } from "@aws-sdk/lib-dynamodb";
 import type { Write } from "../../app/ports.ts";
 import { refuse } from "../../domain/refusal.ts";
-import { auditTableName, TABLE_NAME_ENV } from "./keys.ts";
+import { auditTableName } from "./keys.ts";
 
 export type Item = Record<string, unknown>;
 export type TransactItem = NonNullable<TransactWriteCommandInput["TransactItems"]>[number];
@@ -43,13 +43,16 @@ export function strip<T>(item: Item | undefined): T | undefined {
   return copy as T;
 }
 
-export function documentClient(): DynamoDBDocumentClient {
-  const endpoint = process.env.DYNAMODB_ENDPOINT;
+/** The DynamoDB client: AWS's own, or DynamoDB Local's at `endpoint` (DYNAMODB_ENDPOINT). */
+export function documentClient(
+  local: { endpoint?: string | undefined; region?: string | undefined } = {},
+): DynamoDBDocumentClient {
+  const { endpoint } = local;
   const client = new DynamoDBClient(
     endpoint
       ? {
           endpoint,
-          region: process.env.AWS_REGION ?? "eu-north-1",
+          region: local.region ?? "eu-north-1",
           credentials: { accessKeyId: "local", secretAccessKey: "local" },
           // The local server serves many requests in one process; a Lambda serves one at a time.
           requestHandler: { httpAgent: { maxSockets: 256 } },
@@ -59,17 +62,29 @@ export function documentClient(): DynamoDBDocumentClient {
   return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
 }
 
+/** Which tables, through which client, as the composition root names them (TABLE_NAME, AUDIT_TABLE_NAME). */
+export interface TableOptions {
+  doc: DynamoDBDocumentClient;
+  table: string;
+  /** The append-only audit table; locally the main table's name with `-audit` (`keys.ts`). */
+  auditTable?: string | undefined;
+  /** How long reference data (schools, calendars, settings) is kept in this process (REFERENCE_CACHE_MS). */
+  referenceTtlMs?: number | undefined;
+}
+
 export class Table {
   protected readonly doc: DynamoDBDocumentClient;
   readonly table: string;
 
   /** The append-only audit table (`keys.ts`). */
   readonly auditTable: string;
+  private readonly referenceTtlMs: number;
 
-  constructor(doc: DynamoDBDocumentClient = documentClient(), table = process.env[TABLE_NAME_ENV] ?? "elevvakt") {
-    this.doc = doc;
-    this.table = table;
-    this.auditTable = auditTableName(table);
+  constructor(opts: TableOptions) {
+    this.doc = opts.doc;
+    this.table = opts.table;
+    this.auditTable = opts.auditTable ?? auditTableName(opts.table);
+    this.referenceTtlMs = opts.referenceTtlMs ?? 60_000;
   }
 
   async get<T>(key: { pk: string; sk: string }): Promise<T | undefined> {
@@ -202,7 +217,7 @@ export class Table {
   protected async reference<T>(key: { pk: string; sk: string }, cacheMisses: boolean): Promise<T | undefined> {
     const id = `${this.table}|${key.pk}|${key.sk}`;
     const hit = referenceCache.get(id);
-    if (hit && Date.now() - hit.at < REFERENCE_TTL_MS) return hit.value as Promise<T | undefined>;
+    if (hit && Date.now() - hit.at < this.referenceTtlMs) return hit.value as Promise<T | undefined>;
     const value = this.get<T>(key);
     referenceCache.set(id, { at: Date.now(), value });
     const got = await value.catch((err) => {
@@ -218,7 +233,6 @@ export class Table {
   }
 }
 
-const REFERENCE_TTL_MS = Number(process.env.REFERENCE_CACHE_MS ?? 60_000);
 const referenceCache = new Map<string, { at: number; value: Promise<unknown> }>();
 
 /**

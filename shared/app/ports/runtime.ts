@@ -1,0 +1,141 @@
+/** The ports of the runtime a composition root hands in: notifier, queue, log, metrics, files, secrets, settings. */
+import type { Contact, Notification, StoredContact, SubscriptionState } from "../../domain/alerts.ts";
+import type { Clock } from "./records.ts";
+import type { Store, TopicStore } from "./store.ts";
+
+export interface Notifier {
+  readonly name: string;
+  deliver(n: Notification, store: TopicStore): Promise<{ messageId: string }>;
+  /**
+   * Keeps the email topic of a contact's group subscribed to the contact's address; a contact saved
+   * again whose subscription is not confirmed is subscribed again (a new confirmation e-mail).
+   */
+  contactChanged(
+    contact: Contact,
+    previous: StoredContact | undefined,
+    store: TopicStore,
+  ): Promise<{ subscriptionArn?: string; subscribed?: boolean }>;
+  /** The e-mail subscription state of each contact, by contactId. */
+  subscriptionStates(contacts: StoredContact[], store: TopicStore): Promise<Map<string, SubscriptionState>>;
+}
+
+/** One unit of scheduled work, for one municipality: everything it needs is in it, so any worker can take it, and take it again. */
+export type WorkItem =
+  | { job: "morning"; kommunkod: string; now: string; sweep: boolean }
+  | { job: "escalate"; kommunkod: string; now: string }
+  /** The statistics job (SPEC §9): what a new month or a term's end changed, computed and stored. */
+  | { job: "statistics"; kommunkod: string; now: string }
+  /** A large export (SPEC §9), asked for through the API. */
+  | { job: "export"; kommunkod: string; now: string; exportId: string };
+
+/** Where work items wait for a worker (SPEC §10): SQS in AWS, an in-process queue locally. */
+export interface WorkQueue {
+  send(items: WorkItem[]): Promise<void>;
+}
+
+/** A structured log (adapters/log.ts keeps personal data out of it): handed in, never imported. */
+export interface Log {
+  debug(msg: string, fields?: Record<string, unknown>): void;
+  info(msg: string, fields?: Record<string, unknown>): void;
+  warn(msg: string, fields?: Record<string, unknown>): void;
+  error(msg: string, fields?: Record<string, unknown>): void;
+  child(fields: Record<string, unknown>): Log;
+}
+
+export type MetricName =
+  | "CasesOpened"
+  | "CasesResolved"
+  | "CasesReopened"
+  | "CasesEscalated"
+  | "SweepDuration"
+  | "SweepItemsRead"
+  | "SweepFailures"
+  | "CalendarMissing"
+  | "DailyRunCompleted"
+  | "AlertsSent"
+  | "AlertsFailed"
+  | "AlertsRetrying"
+  | "AlertsToNobody"
+  | "ContactsUnreached"
+  | "ApiErrors"
+  | "SignInsWithoutContact"
+  | "SignInsFailed";
+
+/**
+ * The metrics the stack alarms on (infra/). A CloudWatch alarm matches one exact set of dimensions,
+ * and theirs is the stage alone: they take no other dimension (the type says so).
+ */
+export type AlarmedMetric =
+  | "ApiErrors"
+  | "DailyRunCompleted"
+  | "CalendarMissing"
+  | "SweepFailures"
+  | "AlertsToNobody"
+  | "ContactsUnreached";
+
+/** Business metrics, by stage and at most one more dimension (kind or channel), never anything personal. */
+export interface Metrics {
+  metric<N extends MetricName>(
+    name: N,
+    value: number,
+    opts?: { unit?: "Count" | "Milliseconds"; dimension?: N extends AlarmedMetric ? never : [string, string] },
+  ): void;
+  /** Counts by kind (or channel) as one metric each. */
+  counts(name: Exclude<MetricName, AlarmedMetric>, byKey: Partial<Record<string, number>>, dimension: string): void;
+}
+
+/** How long a link to an export's file works. */
+export const LINK_SECONDS = 15 * 60;
+
+/** Where large exports' files lie (SPEC §9): S3 in AWS, a directory locally. */
+export interface Files {
+  put(name: string, body: string, contentType: string): Promise<void>;
+  /** A short-lived link to the file. */
+  link(name: string, now: Date): Promise<string>;
+}
+
+/** The stage's two secrets (SPEC §1, §2), read when first needed. */
+export interface StageSecrets {
+  /** The key of the credentials' and sessions' keyed hash. */
+  credentialKey(): Promise<string>;
+}
+
+/** The settings a deployment gives the application (the composition root reads them from its environment). */
+export interface Config {
+  /** The web app's public address: alert links, the sign-in callback. */
+  appUrl: string;
+  /** An export of more rows than this is a job (SPEC §9). */
+  exportInlineRows: number;
+  /** How long a claimed notification is the dispatcher's before another may take it. */
+  dispatchLeaseMs: number;
+  dispatchConcurrency: number;
+  /** How long a request in flight holds its Idempotency-Key. */
+  idempotencyLeaseMs: number;
+}
+
+export const DEFAULT_CONFIG: Config = {
+  appUrl: "http://localhost:3000",
+  exportInlineRows: 20_000,
+  dispatchLeaseMs: 120_000,
+  dispatchConcurrency: 16,
+  idempotencyLeaseMs: 30_000,
+};
+
+/** Where a large export's job is taken: the work queue in AWS; locally, this process (`run`). */
+export type ExportRunner = (item: Extract<WorkItem, { job: "export" }>, run: () => Promise<unknown>) => Promise<void>;
+
+/**
+ * What the application runs on, built once by a composition root (`functions/`, `local/`, `cli/`,
+ * `bench/`) and handed down: nothing below those reads the environment or builds an adapter.
+ */
+export interface Runtime {
+  store: Store;
+  clock: Clock;
+  log: Log;
+  metrics: Metrics;
+  config: Config;
+  secrets: StageSecrets;
+  files: Files;
+  notifier: Notifier;
+  exports: ExportRunner;
+}
