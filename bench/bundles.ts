@@ -1,6 +1,6 @@
 /** Lambda bundles: each function bundled as CDK does, its size, and the median time of fresh node processes importing it. */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { build } from "esbuild";
@@ -42,8 +42,10 @@ export async function bundles(runs: number) {
   // For scale: a handler that only imports the DynamoDB clients every function needs.
   const sdkOnly = resolve("bench/sdk-only.ts");
   const entries: Record<string, string> = { "(empty handler)": empty, "(DynamoDB client only)": sdkOnly };
+  // Every function the stack deploys (each entry exports a handler; functions/runtime.ts is the composition they share).
   for (const f of readdirSync("functions").filter((f) => f.endsWith(".ts")))
-    entries[f.replace(/\.ts$/, "")] = resolve("functions", f);
+    if (/export const handler\b/.test(readFileSync(resolve("functions", f), "utf8")))
+      entries[f.replace(/\.ts$/, "")] = resolve("functions", f);
   const rows: { function: string; bytes: number; kb: number; importMs: number }[] = [];
   for (const [name, entry] of Object.entries(entries)) {
     const outfile = join(dir, `${name.replace(/\W/g, "_")}.mjs`);

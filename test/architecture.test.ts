@@ -322,7 +322,9 @@ describe("architecture: the rooms above the domain", () => {
       expect(rule.breaches(files as Files), rule.name).not.toEqual([]);
     }
     // A port of its size and a file of its length are no breach.
-    const narrow = new Map([["shared/app/ports/cases.ts", `export interface Narrow {\n${"  m(): void;\n".repeat(PORT_MEMBERS)}}`]]);
+    const narrow = new Map([
+      ["shared/app/ports/cases.ts", `export interface Narrow {\n${"  m(): void;\n".repeat(PORT_MEMBERS)}}`],
+    ]);
     const short = new Map([["shared/app/short.ts", "x\n".repeat(FILE_LINES - 1)]]);
     expect(LAYER_RULES.flatMap((r) => [...r.breaches(narrow), ...r.breaches(short)])).toEqual([]);
   });
