@@ -35,7 +35,9 @@ const ALLOWED: Record<string, string> = {
   "bench/ingest.ts": "raw-transaction baseline",
   "bench/sweep.ts": "naive full-scan baseline",
   "bench/count.ts": "item counter on the client",
-  "infra/stack.ts": "the table declared from keys.ts",
+  "infra/data.ts": "the table declared from keys.ts",
+  "infra/api.ts": "the functions' environment names the tables (keys.ts)",
+  "infra/alarms.ts": "the stack's TableName output (the CLI's --table)",
 };
 
 const RULES: { name: string; pattern: RegExp; allowed: (file: string) => boolean }[] = [
@@ -202,7 +204,6 @@ const FILE_LINES = 400;
 const TOO_LONG_TODAY: Record<string, number> = {
   "shared/adapters/dynamodb/store.ts": 1310,
   "shared/web/work.ts": 1170,
-  "infra/stack.ts": 740,
   "shared/domain/detection.ts": 720,
   "shared/http/schemas.ts": 710,
   "shared/web/handler.ts": 680,
