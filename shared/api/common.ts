@@ -1,12 +1,11 @@
 /** What the route groups share: scope checks, finding pupils, presenting them to each principal. */
 import { addDays } from "../domain/dates.ts";
-import { newPupilId } from "../domain/ids.ts";
 import type { Enrolment, Pupil, School } from "../domain/model.ts";
 import { placementOn, watcherOf } from "../domain/placement.ts";
 import { districtMunicipality } from "../domain/principals.ts";
-import { newPupil } from "../domain/register.ts";
 import type { Ctx } from "../http/http.ts";
 import { problems } from "../http/problems.ts";
+import { type Enrolled, findPupil, type Released } from "../placement/enrolment.ts";
 
 /** A school principal acts only for its own school. */
 export function requireOwnSchool(ctx: Ctx, schoolId: string): void {
@@ -33,24 +32,28 @@ export function requireOwnMunicipality(ctx: Ctx, kommunkod: string): void {
  * Finds the pupil a body names: by pupilId (must exist), or by personnummer (created when no register
  * here knows them, so the answer looks the same either way).
  */
-export async function resolvePupil(
+export function resolvePupil(
   ctx: Ctx,
   ref: { pupilId?: string; personnummer?: string },
   createIfMissing: boolean,
 ): Promise<{ pupil: Pupil; created: boolean } | null> {
-  if (ref.pupilId) {
-    const pupil = await ctx.store.getPupil(ref.pupilId);
-    return pupil ? { pupil, created: false } : null;
-  }
-  if (!ref.personnummer) return null;
-  const id = await ctx.store.pupilIdFor(ref.personnummer);
-  if (id) {
-    const pupil = await ctx.store.getPupil(id);
-    if (pupil) return { pupil, created: false };
-  }
-  return createIfMissing
-    ? { pupil: { ...newPupil(newPupilId(), ref.personnummer), registeredOn: ctx.today }, created: true }
-    : null;
+  return findPupil(ctx.store, ctx.today, ref, createIfMissing);
+}
+
+/** Who acts in this request, and when: what a use case is given. */
+export const occasion = (ctx: Ctx) => ({ actor: ctx.actor, now: ctx.now, today: ctx.today });
+
+/** An enrolment as the API answers it: 201 when made now, 200 when the same one was made before. */
+export function enrolledReply(ctx: Ctx, r: Enrolled) {
+  return { status: r.created ? (201 as const) : (200 as const), body: presentEnrolment(r.enrolment, r.pupil, ctx.today) };
+}
+
+/** A release as the API answers it: 202 while pending under the lock, else 200; the case it opened named. */
+export function releasedReply(ctx: Ctx, r: Released) {
+  return {
+    status: r.outcome === "pending_release" ? (202 as const) : (200 as const),
+    body: { ...presentEnrolment(r.enrolment, r.pupil, ctx.today), ...(r.caseOpened ? { caseOpened: r.caseOpened } : {}) },
+  };
 }
 
 /** Enrolments a school may still see: not ended, or ended in the last 30 days (rule 1's roster). */

@@ -13,8 +13,8 @@ import { applyRegisterRecord, newPupil } from "../domain/register.ts";
 import { bodyOf, type Ctx, guarded, queryOf, validate } from "../http/http.ts";
 import { Problem, problems, toProblem } from "../http/problems.ts";
 import * as s from "../http/schemas.ts";
-import { requireOwnMunicipality, requireSchool } from "./common.ts";
-import { decideReleaseNow, release } from "./enrolment.ts";
+import { decideReleaseNow, release } from "../placement/enrolment.ts";
+import { occasion, releasedReply, requireOwnMunicipality, requireSchool } from "./common.ts";
 import { presentPupil } from "./pupils.ts";
 
 /** Whether a municipality is part of this deployment (it loaded its register, set a calendar or registered a school), asked once per batch. */
@@ -332,7 +332,7 @@ export const registerRoutes = guarded<"register">({
     // What locks it, as the approver will see it; a release the rules allow needs no override.
     let lockedBecause: Override["lockedBecause"];
     try {
-      await decideReleaseNow(ctx, school, body.enrolmentId, body.release);
+      await decideReleaseNow(ctx.casework, occasion(ctx), school, body.enrolmentId, body.release);
     } catch (err) {
       const problem = toProblem(err);
       if (problem?.status !== 409) throw err;
@@ -411,9 +411,14 @@ export const registerRoutes = guarded<"register">({
     if (!claimed) throw problems.conflict("override_not_pending", "This override is no longer pending.");
     const school = await requireSchool(ctx, override.schoolId);
     try {
-      const result = await release(ctx, school, override.enrolmentId, override.release, { overridden: true });
+      const result = await release(ctx.casework, occasion(ctx), school, override.enrolmentId, override.release, {
+        overridden: true,
+      });
       await ctx.store.commit([ctx.store.auditWrite(pupilOfOverride(override), ctx.actor, "override.approved", ctx.now)]);
-      return { status: 200, body: { overrideId: override.overrideId, status: "approved", enrolment: result.body } };
+      return {
+        status: 200,
+        body: { overrideId: override.overrideId, status: "approved", enrolment: releasedReply(ctx, result).body },
+      };
     } catch (err) {
       // The release could not be carried out (the enrolment ended meanwhile): the override stays pending.
       await ctx.store.releaseOverrideApproval(override);

@@ -8,8 +8,11 @@ export interface FieldError {
   message: string;
 }
 
-/** `invalid`: the request itself is wrong; `conflict`: the state forbids it now; `unprocessable`: the facts contradict it. */
-export type RefusalKind = "invalid" | "conflict" | "unprocessable";
+/**
+ * `invalid`: the request itself is wrong; `conflict`: the state forbids it now; `unprocessable`: the
+ * facts contradict it; `not_found`: what it names does not exist (or is not the caller's to name).
+ */
+export type RefusalKind = "invalid" | "conflict" | "unprocessable" | "not_found";
 
 export class Refusal extends Error {
   readonly kind: RefusalKind;
@@ -39,6 +42,7 @@ export const refuse = {
   conflict: (code: string, detail: string, extra?: Record<string, unknown>) =>
     new Refusal("conflict", code, detail, extra ? { extra } : {}),
   unprocessable: (code: string, detail: string) => new Refusal("unprocessable", code, detail),
+  notFound: (what: string) => new Refusal("not_found", "not_found", `No such ${what}.`),
   /** A list's cursor that the list did not hand out: garbled, made up, or another list's. */
   cursor: () =>
     new Refusal("invalid", "invalid_cursor", "This is not a cursor of this list; ask for the list again without one.", {

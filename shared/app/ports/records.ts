@@ -9,6 +9,15 @@ export interface Clock {
   today(): IsoDate;
 }
 
+/** Who acts, and when: what every use case is given besides its ports. */
+export interface Occasion {
+  actor: Actor;
+  /** The instant (ISO). */
+  now: string;
+  /** The day it is in Sweden. */
+  today: IsoDate;
+}
+
 /**
  * Who acts (SPEC §1): the credential, the request, and as far as anyone vouches for it, the person.
  * A key's label is a claim, not a person: only a signed-in person (`<provider>:<sub>`) or an

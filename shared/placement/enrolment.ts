@@ -1,14 +1,19 @@
-/** Enrolment (inskrivning) and release (utskrivning): reads, the placement rules, one atomic write. */
+/**
+ * Enrolment (inskrivning) and release (utskrivning), the use cases: reads, the placement rules of
+ * shared/domain/placement.ts, one atomic write with the cases and notices they cause. They take the
+ * casework ports and who acts, and throw the domain's `Refusal`; the HTTP routes (shared/api/schools.ts),
+ * the web app and an approved override (shared/api/register.ts) call them.
+ */
 import { createHash } from "node:crypto";
-import { answered, followingWrites, openingWrites, pupilChangeWrites } from "../app/casework.ts";
-import type { Write } from "../app/ports.ts";
+import { answered, type Casework, followingWrites, openingWrites, pupilChangeWrites } from "../app/casework.ts";
+import type { Occasion, Store, Write } from "../app/ports.ts";
 import { type Notification, notificationId } from "../domain/alerts.ts";
 import { calendarDates } from "../domain/calendar.ts";
 import { caseIdFor, withCaseChanges } from "../domain/cases.ts";
 import { addDays, type IsoDate, schoolYearOf } from "../domain/dates.ts";
 import { honourConcern, isHigh, placementAnswers } from "../domain/detection.ts";
-import { enrolmentIdFor, pupilIdOfEnrolment } from "../domain/ids.ts";
-import { caseFamily, type Enrolment, type Grade, type Pupil, type School } from "../domain/model.ts";
+import { enrolmentIdFor, newPupilId, pupilIdOfEnrolment } from "../domain/ids.ts";
+import { type Case, caseFamily, type Enrolment, type Grade, type Pupil, type School } from "../domain/model.ts";
 import {
   closingSchool,
   decideEnrolment,
@@ -19,9 +24,8 @@ import {
   springTermEnd,
   watcherOf,
 } from "../domain/placement.ts";
-import type { Ctx } from "../http/http.ts";
-import { problems } from "../http/problems.ts";
-import { presentEnrolment, resolvePupil } from "./common.ts";
+import { refuse } from "../domain/refusal.ts";
+import { newPupil } from "../domain/register.ts";
 
 export interface EnrolmentInput {
   pupilId?: string;
@@ -30,17 +34,47 @@ export interface EnrolmentInput {
   startDate: IsoDate;
 }
 
-/** Rule 1. Returns 201 for a new enrolment and 200 when the same enrolment was already made. */
-export async function enrol(ctx: Ctx, school: School, input: EnrolmentInput): Promise<{ status: 200 | 201; body: unknown }> {
+/**
+ * Finds the pupil a request names: by pupilId (must exist), or by personnummer (created when no
+ * register here knows them, so the answer looks the same either way).
+ */
+export async function findPupil(
+  store: Pick<Store, "getPupil" | "pupilIdFor">,
+  today: IsoDate,
+  ref: { pupilId?: string | undefined; personnummer?: string | undefined },
+  createIfMissing: boolean,
+): Promise<{ pupil: Pupil; created: boolean } | null> {
+  if (ref.pupilId) {
+    const pupil = await store.getPupil(ref.pupilId);
+    return pupil ? { pupil, created: false } : null;
+  }
+  if (!ref.personnummer) return null;
+  const id = await store.pupilIdFor(ref.personnummer);
+  if (id) {
+    const pupil = await store.getPupil(id);
+    if (pupil) return { pupil, created: false };
+  }
+  return createIfMissing ? { pupil: { ...newPupil(newPupilId(), ref.personnummer), registeredOn: today }, created: true } : null;
+}
+
+/** What an enrolment did: made it (`created`), or found the same one made before; the pupil as it stands. */
+export interface Enrolled {
+  created: boolean;
+  enrolment: Enrolment;
+  pupil: Pupil;
+}
+
+/** Rule 1: a school enrols a pupil; the same enrolment again changes nothing. */
+export async function enrol(app: Casework, by: Occasion, school: School, input: EnrolmentInput): Promise<Enrolled> {
   if (school.closedOn && input.startDate > school.closedOn) {
-    throw problems.conflict(
+    throw refuse.conflict(
       "school_closed",
       `This school unit closes on ${school.closedOn}: it takes no pupil from after that day.`,
     );
   }
-  return ctx.store.withRetry(async () => {
-    const found = await resolvePupil(ctx, input, true);
-    if (!found) throw problems.notFound("pupil; enrol by personnummer, or check the pupilId");
+  return app.store.withRetry(async () => {
+    const found = await findPupil(app.store, by.today, input, true);
+    if (!found) throw refuse.notFound("pupil; enrol by personnummer, or check the pupilId");
     const { pupil, created } = found;
     const enrolmentId = enrolmentIdFor(pupil.pupilId, school.schoolId, input.startDate);
     const decision = decideEnrolment(
@@ -53,62 +87,62 @@ export async function enrol(ctx: Ctx, school: School, input: EnrolmentInput): Pr
         startDate: input.startDate,
         enrolmentId,
       },
-      { now: ctx.now, by: ctx.actor.principal, today: ctx.today },
+      { now: by.now, by: by.actor.principal, today: by.today },
     );
     if (decision.existing) {
-      const e = await ctx.store.getEnrolment(pupil.pupilId, enrolmentId);
+      const e = await app.store.getEnrolment(pupil.pupilId, enrolmentId);
       if (!e) throw new Error("enrolment summary without its record");
-      await ctx.store.auditReads([pupil.pupilId], ctx.actor, "enrolment.replayed", ctx.now);
-      return { status: 200, body: presentEnrolment(e, pupil, ctx.today) };
+      await app.store.auditReads([pupil.pupilId], by.actor, "enrolment.replayed", by.now);
+      return { created: false, enrolment: e, pupil };
     }
     let enrolment = decision.created as Enrolment;
     let after = decision.next as Pupil;
     // A school that closes takes a pupil only until its last day: the enrolment is under the lock after it (SPEC §2).
     const closing = school.closedOn
-      ? closingSchool(after, enrolment, school.closedOn, { now: ctx.now, by: "system:school_closed" })
+      ? closingSchool(after, enrolment, school.closedOn, { now: by.now, by: "system:school_closed" })
       : null;
     if (closing) ({ enrolment, next: after } = closing);
     // The cases the enrolment answers now: only from its start date on (SPEC §4 Time, rule 1).
-    const resolutions = answered(placementAnswers(after, ctx.today), "Resolved by an enrolment at a school.");
-    const change = await pupilChangeWrites(ctx.casework, {
+    const resolutions = answered(placementAnswers(after, by.today), "Resolved by an enrolment at a school.");
+    const change = await pupilChangeWrites(app, {
       before: pupil,
       after,
       created,
       resolutions,
-      today: ctx.today,
-      now: ctx.now,
+      today: by.today,
+      now: by.now,
     });
     const items: Write[] = [
       ...change.items,
-      ctx.store.enrolmentWrite(enrolment, { created: true }),
-      ctx.store.auditWrite(pupil.pupilId, ctx.actor, "enrolment.created", ctx.now),
+      app.store.enrolmentWrite(enrolment, { created: true }),
+      app.store.auditWrite(pupil.pupilId, by.actor, "enrolment.created", by.now),
       // The placement changes on these dates: the daily job refreshes the pupil's index entry then.
-      ...ctx.store.agendaWrites(
+      ...app.store.agendaWrites(
         change.next,
         [
           { date: input.startDate, reason: "enrolment-start" },
           ...(enrolment.pendingFrom ? [{ date: enrolment.pendingFrom, reason: "school-closed" }] : []),
           ...decision.ended.map((e) => ({ date: addDays(e.endDate, 1), reason: "enrolment-end" })),
         ],
-        ctx.today,
+        by.today,
       ),
     ];
-    if (created) items.push(await ctx.store.pnrWrite(pupil));
+    if (created) items.push(await app.store.pnrWrite(pupil));
     // A case about the child not being at school follows them to the new school (rule 1).
     const away = change.next.openCases.filter((o) => o.kind === "not_returned" || o.kind === "long_absence");
-    for (const c of await ctx.store.getCases(away.map((o) => o.caseId))) {
-      items.push(...(await followingWrites(ctx.casework, c, school.schoolId, change.next, { now: ctx.now, actor: ctx.actor })));
+    for (const c of await app.store.getCases(away.map((o) => o.caseId))) {
+      items.push(...(await followingWrites(app, c, school.schoolId, change.next, { now: by.now, actor: by.actor })));
     }
     // A school elsewhere enrolling a child resident here is told to the home office (issue 8:
     // an enrolment is also a way to look a child up; it should not go unseen).
     const home = pupil.homeMunicipality;
     if (home && home !== school.municipality) {
       items.push(
-        ctx.store.outboxWrite(
+        app.store.outboxWrite(
           homeNotice(
             enrolmentId,
             home,
-            ctx.now,
+            by.now,
             "enrolled_elsewhere",
             `A school in another municipality (${school.schoolId}) enrolled a child resident with you, from ${input.startDate}.`,
           ),
@@ -117,7 +151,7 @@ export async function enrol(ctx: Ctx, school: School, input: EnrolmentInput): Pr
     }
     for (const end of decision.ended) {
       items.push(
-        ctx.store.enrolmentTransferredWrite(pupil.pupilId, end.enrolmentId, {
+        app.store.enrolmentTransferredWrite(pupil.pupilId, end.enrolmentId, {
           endDate: end.endDate,
           transferredTo: school.schoolId,
           transferRef: transferRef(end.enrolmentId),
@@ -125,11 +159,11 @@ export async function enrol(ctx: Ctx, school: School, input: EnrolmentInput): Pr
       );
       // The old school is told that the pupil was enrolled elsewhere — never where, never who (SPEC §3 rule 1).
       const roster =
-        end.endDate < ctx.today
+        end.endDate < by.today
           ? "It is listed on your roster with status=ended."
           : `It stays on your roster until then, and is listed with status=ended from ${addDays(end.endDate, 1)}.`;
       items.push(
-        ctx.store.outboxWrite({
+        app.store.outboxWrite({
           // An enrolment can be ended again by an earlier start elsewhere: each end is its own notice.
           notificationId: notificationId(end.enrolmentId, "transferred", end.endDate),
           noticeRef: end.enrolmentId,
@@ -144,13 +178,13 @@ export async function enrol(ctx: Ctx, school: School, input: EnrolmentInput): Pr
           status: "pending",
           attempts: 0,
           attemptLog: [],
-          createdAt: ctx.now,
-          nextAttemptAt: ctx.now,
+          createdAt: by.now,
+          nextAttemptAt: by.now,
         }),
       );
     }
-    await ctx.store.commit(items);
-    return { status: 201, body: presentEnrolment(enrolment, change.next, ctx.today) };
+    await app.store.commit(items);
+    return { created: true, enrolment, pupil: change.next };
   });
 }
 
@@ -200,26 +234,27 @@ const OFF_WATCH: readonly ReleaseRequest["reason"][] = ["completed", "moved_out"
 
 /** What the release rules decide for this request now (rules 2–6, 8), read from the store: the decision, or the rule's refusal thrown. */
 export async function decideReleaseNow(
-  ctx: Ctx,
+  app: Casework,
+  by: Occasion,
   school: School,
   enrolmentId: string,
   req: ReleaseRequest,
   opts: { overridden?: boolean } = {},
 ) {
   const pupilId = pupilIdOfEnrolment(enrolmentId);
-  if (!pupilId) throw problems.notFound("enrolment at this school");
-  const [pupil, enrolment] = await Promise.all([ctx.store.getPupil(pupilId), ctx.store.getEnrolment(pupilId, enrolmentId)]);
-  if (!pupil || !enrolment || enrolment.schoolId !== school.schoolId) throw problems.notFound("enrolment at this school");
+  if (!pupilId) throw refuse.notFound("enrolment at this school");
+  const [pupil, enrolment] = await Promise.all([app.store.getPupil(pupilId), app.store.getEnrolment(pupilId, enrolmentId)]);
+  if (!pupil || !enrolment || enrolment.schoolId !== school.schoolId) throw refuse.notFound("enrolment at this school");
   if (enrolment.status === "ended" && enrolment.endReason === "transferred" && req.reason === "transfer") {
     // A receiving school already took the pupil in: the release has nothing left to do.
     return { pupil, enrolment, done: true as const };
   }
-  const calendar = await ctx.store.calendarFor(school, undefined, calendarDates(ctx.today, req.endDate));
+  const calendar = await app.store.calendarFor(school, undefined, calendarDates(by.today, req.endDate));
   // The spring term's end by the municipality's calendar: a school cannot end its own year early
   // to release a pupil as having completed compulsory schooling (rule 3).
-  const municipal = await ctx.store.calendarFor(undefined, school.municipality, calendarDates(req.endDate));
-  const last = lastSchoolDayBefore(ctx.today, calendar);
-  const filed = await ctx.store.filedDays(school.schoolId, [schoolYearOf(last)]);
+  const municipal = await app.store.calendarFor(undefined, school.municipality, calendarDates(req.endDate));
+  const last = lastSchoolDayBefore(by.today, calendar);
+  const filed = await app.store.filedDays(school.schoolId, [schoolYearOf(last)]);
   const decision = decideRelease(
     {
       pupil,
@@ -228,9 +263,9 @@ export async function decideReleaseNow(
       register: pupil.residency,
       lastSchoolDay: lastSchoolDayOf(pupil, enrolment, last, filed.has(last)),
       springTermEnd: springTermEnd(municipal, req.endDate),
-      today: ctx.today,
-      now: ctx.now,
-      by: ctx.actor.principal,
+      today: by.today,
+      now: by.now,
+      by: by.actor.principal,
       overridden: opts.overridden ?? false,
     },
     req,
@@ -238,23 +273,35 @@ export async function decideReleaseNow(
   return { pupil, enrolment, decision, done: false as const };
 }
 
+/**
+ * What a release did: the enrolment `ended`, `pending_release` under the lock, or `done` already (a
+ * receiving school took the pupil in first); the case it opened, if any.
+ */
+export interface Released {
+  outcome: "ended" | "pending_release" | "done";
+  enrolment: Enrolment;
+  pupil: Pupil;
+  caseOpened?: Case["kind"];
+}
+
 /** Rules 2–6 and 8: a school's release, or an approved override's. */
 export async function release(
-  ctx: Ctx,
+  app: Casework,
+  by: Occasion,
   school: School,
   enrolmentId: string,
   req: ReleaseRequest,
   opts: { overridden?: boolean } = {},
-): Promise<{ status: 200 | 202; body: unknown }> {
-  return ctx.store.withRetry(async () => {
-    const now = await decideReleaseNow(ctx, school, enrolmentId, req, opts);
+): Promise<Released> {
+  return app.store.withRetry(async () => {
+    const now = await decideReleaseNow(app, by, school, enrolmentId, req, opts);
     const { pupil, enrolment } = now;
-    if (now.done) return { status: 200, body: presentEnrolment(enrolment, pupil, ctx.today) };
+    if (now.done) return { outcome: "done", enrolment, pupil };
     const { decision } = now;
     let after = decision.next;
     const items: Write[] = [
-      ctx.store.enrolmentWrite(decision.enrolment, { created: false }),
-      ctx.store.auditWrite(pupil.pupilId, ctx.actor, opts.overridden ? "release.override" : `release.${req.reason}`, ctx.now),
+      app.store.enrolmentWrite(decision.enrolment, { created: false }),
+      app.store.auditWrite(pupil.pupilId, by.actor, opts.overridden ? "release.override" : `release.${req.reason}`, by.now),
     ];
     let opened = false;
     if (decision.opens) {
@@ -262,22 +309,22 @@ export async function release(
       const caseId = caseIdFor(pupil.pupilId, kind, episodeStart);
       const covered = pupil.openCases.some((o) => o.caseId === caseId || caseFamily(kind).includes(o.kind));
       // Never open what the data already answers (a pupil out of the watch, say): rule 2.
-      const withCase = withCaseChanges(after, { opened: [{ caseId, kind, episodeStart }] }, ctx.today);
-      const answeredAtOnce = placementAnswers(withCase, ctx.today).some((a) => a.ref.caseId === caseId);
-      if (!covered && !answeredAtOnce && !(await ctx.store.getCase(caseId))) {
-        const household = await ctx.store.household(pupil);
+      const withCase = withCaseChanges(after, { opened: [{ caseId, kind, episodeStart }] }, by.today);
+      const answeredAtOnce = placementAnswers(withCase, by.today).some((a) => a.ref.caseId === caseId);
+      if (!covered && !answeredAtOnce && !(await app.store.getCase(caseId))) {
+        const household = await app.store.household(pupil);
         const siblings = household.filter((s) => s.pupilId !== pupil.pupilId).map((s) => ({ pupil: s, opening: [] }));
-        const opening = await openingWrites(ctx.casework, {
+        const opening = await openingWrites(app, {
           pupil: after,
           kind,
           episodeStart,
           schoolIds: [school.schoolId],
-          severity: isHigh(after, episodeStart, ctx.today, siblings) ? "high" : "normal",
-          honour: honourConcern(after, episodeStart, ctx.today),
+          severity: isHigh(after, episodeStart, by.today, siblings) ? "high" : "normal",
+          honour: honourConcern(after, episodeStart, by.today),
           household,
-          today: ctx.today,
-          now: ctx.now,
-          actor: ctx.actor,
+          today: by.today,
+          now: by.now,
+          actor: by.actor,
           ...(decision.opens.evidenceExpires ? { evidenceExpires: decision.opens.evidenceExpires } : {}),
         });
         after = withCase;
@@ -288,41 +335,42 @@ export async function release(
     // A release that takes the child off the watch is told to the home office (rule 3), and so is an
     // enrolment ended within days of being made (an enrol-and-withdraw look-up, or a mistake).
     const home = watcherOf(pupil);
-    const days = (Date.parse(ctx.now) - Date.parse(enrolment.createdAt)) / 86_400_000;
+    const days = (Date.parse(by.now) - Date.parse(enrolment.createdAt)) / 86_400_000;
     // (An emigration on a certificate alone keeps the child watched: it opens a case instead.)
     // (An overridden release ends as `override`: the child stays watched.)
     const offWatch = decision.outcome === "ended" && OFF_WATCH.includes(req.reason) && !decision.opens && !opts.overridden;
     if (home && offWatch) {
-      items.push(ctx.store.outboxWrite(offWatchNotice(enrolmentId, home, school, req, ctx.now)));
+      items.push(app.store.outboxWrite(offWatchNotice(enrolmentId, home, school, req, by.now)));
     } else if (home && decision.outcome === "ended" && days <= QUICK_END_DAYS) {
       items.push(
-        ctx.store.outboxWrite(
+        app.store.outboxWrite(
           homeNotice(
             enrolmentId,
             home,
-            ctx.now,
+            by.now,
             "ended_soon",
             `A school (${school.schoolId}) ended an enrolment of a child resident with you within ${Math.max(1, Math.ceil(days))} day(s) of making it.`,
           ),
         ),
       );
     }
-    const change = await pupilChangeWrites(ctx.casework, {
+    const change = await pupilChangeWrites(app, {
       before: pupil,
       after,
-      resolutions: answered(placementAnswers(after, ctx.today), "Resolved by a release."),
-      today: ctx.today,
-      now: ctx.now,
+      resolutions: answered(placementAnswers(after, by.today), "Resolved by a release."),
+      today: by.today,
+      now: by.now,
     });
     items.unshift(...change.items);
     // The placement changes the day after the end date: the daily job refreshes the index then.
     const end = decision.enrolment.endDate ?? decision.enrolment.release?.endDate;
-    if (end) items.push(...ctx.store.agendaWrites(change.next, [{ date: addDays(end, 1), reason: "enrolment-end" }], ctx.today));
-    await ctx.store.commit(items);
-    const body = {
-      ...presentEnrolment(decision.enrolment, change.next, ctx.today),
+    if (end) items.push(...app.store.agendaWrites(change.next, [{ date: addDays(end, 1), reason: "enrolment-end" }], by.today));
+    await app.store.commit(items);
+    return {
+      outcome: decision.outcome === "pending_release" ? "pending_release" : "ended",
+      enrolment: decision.enrolment,
+      pupil: change.next,
       ...(decision.opens && opened ? { caseOpened: decision.opens.kind } : {}),
     };
-    return { status: decision.outcome === "pending_release" ? 202 : 200, body };
   });
 }
