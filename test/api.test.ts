@@ -510,6 +510,22 @@ describe("OpenAPI", () => {
     expect(r.headers["Content-Security-Policy"]).toContain("default-src 'none'");
   });
 
+  it("describes a field only where it was described: a shared schema (a number, a date) carries no other field's words", async () => {
+    const { OPENAPI_DOCUMENT } = await import("../shared/api/docs.ts");
+    const namesOf = new Map<string, Set<string>>();
+    const walk = (o: unknown): void => {
+      if (!o || typeof o !== "object") return;
+      const props = (o as { properties?: Record<string, { description?: string }> }).properties;
+      for (const [name, p] of Object.entries(props ?? {}))
+        if (p?.description) namesOf.set(p.description, (namesOf.get(p.description) ?? new Set()).add(name));
+      for (const v of Object.values(o)) walk(v);
+    };
+    walk(OPENAPI_DOCUMENT);
+    expect(namesOf.size).toBeGreaterThan(10);
+    const leaked = [...namesOf].filter(([, names]) => names.size > 1).map(([d, names]) => `${[...names].join(", ")}: ${d}`);
+    expect(leaked).toEqual([]);
+  });
+
   it("is the file the routes and schemas generate now (after changing them: npm run openapi)", async () => {
     const { openApiDocument } = await import("../shared/http/openapi.ts");
     const { OPENAPI_DOCUMENT } = await import("../shared/api/docs.ts");

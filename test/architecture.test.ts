@@ -209,7 +209,6 @@ const TOO_LONG_TODAY: Record<string, number> = {
   "shared/adapters/dynamodb/store.ts": 1310,
   "shared/web/work.ts": 1170,
   "shared/domain/detection.ts": 720,
-  "shared/http/schemas.ts": 710,
   "shared/web/handler.ts": 680,
   "shared/domain/placement.ts": 570,
   "shared/api/register.ts": 520,

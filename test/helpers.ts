@@ -10,6 +10,8 @@ import { fixedClock } from "../shared/app/clock.ts";
 import type { Jobs } from "../shared/app/jobs.ts";
 import type { Config, Notifier, Runtime } from "../shared/app/ports.ts";
 import { withCheckDigit } from "../shared/domain/personnummer.ts";
+import { matchRoute, routes } from "../shared/http/routes.ts";
+import { ProblemSchema } from "../shared/http/schemas.ts";
 
 export function useTable(): void {
   beforeAll(async () => {
@@ -54,7 +56,27 @@ export async function api<T = any>(
   if (text !== undefined && !headers["content-type"]) headers["content-type"] = "application/json";
   const res = await invoke(method, path, headers, text);
   const text_ = res.body && String(res.headers["content-type"] ?? "").startsWith("text/csv") ? res.body : undefined;
-  return { status: res.status, headers: res.headers, body: text_ ?? (res.body ? JSON.parse(res.body) : undefined) };
+  const body = text_ ?? (res.body ? JSON.parse(res.body) : undefined);
+  if (text_ === undefined) checkAnswer(method, path, res.status, body);
+  return { status: res.status, headers: res.headers, body };
+}
+
+/**
+ * Every answer the tests see is what the route table declares (issue 18, typed answers): a success
+ * parses with the route's schema for its status — a status the route does not declare fails — and
+ * an error is a problem+json. A handler that answered a shape its schema (and so the OpenAPI
+ * document a vendor generates a client from) does not describe fails the test that met it.
+ */
+function checkAnswer(method: string, url: string, status: number, body: unknown): void {
+  const match = matchRoute(method, url.split("?", 1)[0] ?? "/");
+  const schema = status >= 400 ? ProblemSchema : match ? routes[match.routeKey].responses[status] : undefined;
+  if (!match && status < 400) return;
+  if (!schema) throw new Error(`${method} ${url} answered ${status}, which its route does not declare`);
+  const parsed = schema.safeParse(body);
+  if (!parsed.success) {
+    const where = parsed.error.issues.map((i) => `${i.path.join("/")}: ${i.message}`).join("; ");
+    throw new Error(`${method} ${url} answered ${status} with a body its schema does not describe: ${where}`);
+  }
 }
 
 /** The tests' clock, given to the API functions they call (`api`). */

@@ -56,7 +56,7 @@ const entries = [
     principals: ["municipality", "ops"],
     summary: "Register or update a school unit",
     body: s.SchoolBody,
-    responses: { 200: s.SchoolBody, 201: s.SchoolBody },
+    responses: { 200: s.SchoolResponse, 201: s.SchoolResponse },
   }),
   route("PUT /v1/contacts/{contactId}", {
     fn: "admin",
@@ -66,7 +66,7 @@ const entries = [
     summary:
       "Register or update a contact who receives alerts (an office: its own and its schools'; social services: their district's)",
     body: s.ContactBody,
-    responses: { 200: s.ContactBody, 201: s.ContactBody },
+    responses: { 200: s.ContactResponse, 201: s.ContactResponse },
   }),
   route("GET /v1/contacts", {
     fn: "admin",

@@ -15,9 +15,14 @@ export * from "zod/mini";
 export const text = (max: number) => m.string().check(m.trim(), m.minLength(1), m.maxLength(max));
 export const pattern = (re: RegExp, message: string) => m.string().check(m.regex(re, message));
 export const opt = m.optional;
+/**
+ * The schema with this metadata (a description, a format) for the OpenAPI document: on a copy, so a
+ * shared schema (`num`, a date) described in one place is not described so everywhere else.
+ */
 export const withMeta = <T extends m.ZodMiniType>(schema: T, meta: Record<string, unknown>): T => {
-  m.globalRegistry.add(schema, meta);
-  return schema;
+  const described = schema.clone() as T;
+  m.globalRegistry.add(described, meta);
+  return described;
 };
 /** An integer from a query string. */
 export const queryInt = (min: number, max: number) =>

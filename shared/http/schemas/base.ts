@@ -1,0 +1,70 @@
+import { isIsoDate, isSchoolYear } from "../../domain/dates.ts";
+import { normalisePersonnummer } from "../../domain/personnummer.ts";
+import * as z from "../zod.ts";
+
+export const opt = z.opt;
+export const pattern = z.pattern;
+export const queryInt = z.queryInt;
+export const Text = z.text;
+export const withMeta = z.withMeta;
+
+export const IsoDateSchema = withMeta(z.string().check(z.refine(isIsoDate, "must be a date YYYY-MM-DD")), {
+  format: "date",
+  example: "2026-08-17",
+});
+
+export const PersonnummerSchema = withMeta(
+  z.pipe(
+    z.string(),
+    z.transform((v: string, ctx) => {
+      const n = normalisePersonnummer(v);
+      if (!n) {
+        // The refused value is not echoed back: it may be someone's personnummer.
+        ctx.issues.push({
+          code: "custom",
+          message: "must be a valid personnummer or samordningsnummer, 12 digits (YYYYMMDDNNNN)",
+          input: "",
+        });
+        return z.NEVER;
+      }
+      return n;
+    }),
+  ),
+  { description: "12 digits, Luhn-checked; samordningsnummer accepted", example: "201503142380" },
+);
+
+export const IdSchema = pattern(/^[A-Za-z0-9_-]{1,64}$/, "must be 1–64 letters, digits, '_' or '-'");
+export const SchoolIdSchema = pattern(/^\d{8}$/, "must be an 8-digit skolenhetskod");
+export const KommunkodSchema = pattern(/^\d{4}$/, "must be a 4-digit kommunkod");
+export const DistrictSchema = pattern(/^\d{4}-[a-z0-9-]{1,60}$/, "must start with the kommunkod, e.g. 0180-hagersten-alvsjo");
+export const SchoolYearSchema = z.string().check(z.refine(isSchoolYear, "must be a school year like 2026-27"));
+
+// ---- path parameters ---------------------------------------------------------------------------
+
+export const PathParams = {
+  schoolId: SchoolIdSchema,
+  kommunkod: KommunkodSchema,
+  schoolYear: SchoolYearSchema,
+  contactId: IdSchema,
+  credentialId: IdSchema,
+  pupilId: IdSchema,
+  enrolmentId: IdSchema,
+  overrideId: IdSchema,
+  exportId: IdSchema,
+  caseId: IdSchema,
+  itemId: IdSchema,
+  date: IsoDateSchema,
+} as const;
+export type PathParamName = keyof typeof PathParams;
+
+export const str = z.string();
+export const num = z.number();
+
+export const ProblemSchema = z.object({
+  type: str,
+  code: str,
+  title: str,
+  status: num,
+  detail: str,
+  errors: opt(z.array(z.object({ path: str, message: str }))),
+});

@@ -1,0 +1,245 @@
+/** Answers of the placement, register, people and audit routes. */
+import { SUBSCRIPTION_STATES } from "../../domain/alerts.ts";
+import { CARE_KINDS, CASE_KINDS, GRADES, RISK_FLAGS } from "../../domain/model.ts";
+import * as z from "../zod.ts";
+
+import { IsoDateSchema, num, opt, ProblemSchema, str, withMeta } from "./base.ts";
+
+// ---- responses ---------------------------------------------------------------------------------
+
+const PlacementEnum = z.enum(["placed", "pending_release", "unplaced", "not_subject"]);
+
+export const EnrolmentResponse = z.object({
+  enrolmentId: str,
+  pupilId: str,
+  schoolId: str,
+  grade: z.enum(GRADES),
+  startDate: IsoDateSchema,
+  endDate: opt(IsoDateSchema),
+  status: z.enum(["active", "pending_release", "ended"]),
+  endReason: opt(str),
+  placement: opt(PlacementEnum),
+});
+
+export const BatchResponse = z.object({
+  results: z.array(z.object({ index: num, status: num, enrolmentId: opt(str), problem: opt(ProblemSchema) })),
+});
+
+export const PopulationResponse = z.object({
+  results: z.array(
+    z.object({
+      index: num,
+      pupilId: opt(str),
+      status: z.enum(["created", "updated", "unchanged", "move_pending", "not_resident", "error"]),
+      problem: opt(ProblemSchema),
+    }),
+  ),
+});
+
+export const CredentialResponse = z.object({
+  credentialId: str,
+  principal: str,
+  key: opt(str),
+  status: opt(z.enum(["active", "pending_approval"])),
+});
+export const CredentialListResponse = z.object({
+  items: z.array(
+    z.object({
+      credentialId: str,
+      principal: str,
+      label: opt(str),
+      status: z.enum(["active", "pending_approval", "revoked"]),
+      issuedBy: str,
+      issuedAt: str,
+      approvedBy: opt(str),
+      approvedAt: opt(str),
+      lastUsedAt: opt(str),
+      revokedAt: opt(str),
+    }),
+  ),
+});
+
+export const ContactRemovedResponse = z.object({ contactId: str, removedAt: str });
+
+export const ContactListResponse = z.object({
+  items: z.array(
+    z.object({
+      contactId: str,
+      name: str,
+      role: str,
+      scope: str,
+      email: opt(str),
+      phone: opt(str),
+      language: opt(z.enum(["sv", "en"])),
+      /** Whether e-mail alerts reach this contact (an unconfirmed or unsubscribed address receives nothing). */
+      emailSubscription: z.enum(SUBSCRIPTION_STATES),
+      subscribedAt: opt(str),
+    }),
+  ),
+});
+
+export const PupilResponse = z.object({
+  pupilId: str,
+  personnummer: opt(str),
+  givenName: opt(str),
+  familyName: opt(str),
+  sex: opt(z.enum(["male", "female"])),
+  placement: PlacementEnum,
+  residency: opt(str),
+  protectedIdentity: opt(z.boolean()),
+  flags: opt(z.array(z.enum(RISK_FLAGS))),
+  care: opt(
+    withMeta(z.array(z.object({ kind: z.enum(CARE_KINDS), from: IsoDateSchema, to: opt(IsoDateSchema) })), {
+      description: "placements in care, to the placing municipality's social services only",
+    }),
+  ),
+  enrolments: z.array(z.partial(EnrolmentResponse)),
+  household: opt(
+    withMeta(
+      z.array(
+        z.object({
+          pupilId: str,
+          givenName: opt(str),
+          familyName: opt(str),
+          placement: PlacementEnum,
+          openCases: num,
+          protectedIdentity: opt(z.boolean()),
+        }),
+      ),
+      { description: "the pupil's siblings of compulsory school age in the register (the office and social services)" },
+    ),
+  ),
+});
+
+export const RosterResponse = z.object({
+  items: z.array(
+    z.object({
+      pupilId: str,
+      personnummer: str,
+      givenName: opt(str),
+      familyName: opt(str),
+      enrolmentId: str,
+      grade: z.enum(GRADES),
+      startDate: IsoDateSchema,
+      endDate: opt(IsoDateSchema),
+      status: str,
+      endReason: opt(str),
+      transferRef: opt(withMeta(str, { description: "the reference a transfer notice gave for this row" })),
+      placement: str,
+      absentDays: withMeta(z.number(), {
+        description: "days absent (≥ half a day) of the last school days (the municipality's absenceWindow, 20 by default)",
+      }),
+      schoolDays: num,
+      mentorMapping: withMeta(z.boolean(), { description: "absent on the mentorShare (10 % by default) or more of those days" }),
+      openCase: opt(
+        withMeta(z.enum(["not_returned", "long_absence"]), {
+          description: "the pupil has an open case about being away, which a day reported present answers",
+        }),
+      ),
+    }),
+  ),
+  filedDays: withMeta(z.array(IsoDateSchema), {
+    description: "school days of the window the school has filed its absence report for (a filed day proves who was present)",
+  }),
+  unfiledDays: withMeta(z.array(IsoDateSchema), { description: "school days of the window not filed yet: they prove nothing" }),
+  nextCursor: opt(str),
+});
+
+export const UnplacedResponse = z.object({
+  items: z.array(
+    z.object({
+      pupilId: str,
+      personnummer: str,
+      givenName: opt(str),
+      familyName: opt(str),
+      district: opt(str),
+      /** Skyddade personuppgifter: the office may see the pupil; nothing about them goes further. */
+      protectedIdentity: opt(z.boolean()),
+      placement: z.enum(["unplaced", "pending_release"]),
+      openCases: z.array(z.object({ caseId: str, kind: z.enum(CASE_KINDS), episodeStart: IsoDateSchema })),
+      comingEnrolment: opt(z.object({ schoolId: str, startDate: IsoDateSchema })),
+    }),
+  ),
+  nextCursor: opt(str),
+});
+
+export const SchoolListResponse = z.object({
+  items: z.array(z.object({ schoolId: str, name: str, organiserType: z.enum(["municipal", "independent"]), municipality: str })),
+});
+
+export const OverrideListResponse = z.object({
+  items: z.array(
+    z.object({
+      overrideId: str,
+      schoolId: str,
+      enrolmentId: str,
+      release: z.looseObject({ endDate: IsoDateSchema, reason: str }),
+      reason: str,
+      pupilId: opt(str),
+      givenName: opt(str),
+      familyName: opt(str),
+      schoolName: opt(str),
+      lockedBecause: opt(z.object({ code: str, detail: str })),
+      status: z.enum(["pending", "approved", "rejected"]),
+      requestedBy: str,
+      requestedAt: str,
+      approvedBy: opt(str),
+      approvedAt: opt(str),
+      rejectedBy: opt(str),
+      rejectedAt: opt(str),
+      approvalsNeeded: opt(withMeta(num, { description: "asked with a key: two signed-in persons approve" })),
+      approvedSoFar: opt(z.array(str)),
+    }),
+  ),
+});
+
+export const AuditTrailResponse = z.object({
+  pupilId: str,
+  items: z.array(
+    z.object({
+      at: str,
+      action: str,
+      principal: str,
+      // A schema of their own: metadata registered on the shared `str` would describe every string.
+      person: opt(withMeta(z.string(), { description: "the key's label, or contact:<id> for a signed-in person" })),
+      identity: opt(withMeta(z.string(), { description: "a signed-in person's identity at their provider, <provider>:<sub>" })),
+      requestId: str,
+    }),
+  ),
+});
+
+/** The extract handed to a guardian (GDPR art. 15): what it leaves out and why, always in the same words. */
+export const AuditExtractResponse = z.object({
+  pupilId: str,
+  for: z.literal("guardian"),
+  protectedIdentity: z.boolean(),
+  statements: z.array(
+    withMeta(z.object({ rule: str, sv: str, en: str }), {
+      description: "what the extract leaves out and under which secrecy rule (OSL), in Swedish and English",
+    }),
+  ),
+  items: z.array(
+    z.object({
+      at: str,
+      action: str,
+      principal: withMeta(z.string(), {
+        description:
+          "who acted; for a protected child `school` or `municipality` (another than the home municipality), never which",
+      }),
+      person: opt(str),
+      requestId: str,
+    }),
+  ),
+});
+
+export const AuditResponse = z.union([AuditTrailResponse, AuditExtractResponse]);
+
+export const AbsenceResponse = z.object({ date: IsoDateSchema, recorded: num, cleared: num });
+/** A school's report of one day as it stands: whom it named absent, and how (what a new report would replace). */
+export const AbsenceDayResponse = z.object({
+  date: IsoDateSchema,
+  filed: withMeta(z.boolean(), { description: "whether the school has filed this day (a filed day proves who was present)" }),
+  reportedAt: opt(str),
+  absent: z.array(z.object({ pupilId: str, kind: z.enum(["unexcused", "excused"]), fraction: num })),
+});
+export const OkResponse = z.looseObject({});
