@@ -229,7 +229,7 @@ export const adminRoutes = guarded<"admin">({
       credentialId: c.credentialId,
       principal: c.principal,
       ...(c.label ? { label: c.label } : {}),
-      status: c.revokedAt ? "revoked" : (c.status ?? "active"),
+      status: c.revokedAt ? ("revoked" as const) : (c.status ?? "active"),
       issuedBy: c.createdByPerson ?? c.createdBy,
       issuedAt: c.createdAt,
       ...(c.approvedByPerson ? { approvedBy: c.approvedByPerson, approvedAt: c.approvedAt } : {}),

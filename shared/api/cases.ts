@@ -39,7 +39,7 @@ function presentFormer(ctx: Ctx, c: Case, journal: JournalEntry[]) {
   return {
     caseId: c.caseId,
     kind: c.kind,
-    movedAway: true,
+    movedAway: true as const,
     pupilId: c.pupilId,
     episodeStart: c.episodeStart,
     openedOn: c.openedOn,
@@ -76,6 +76,8 @@ async function caseSightOf(ctx: Ctx, c: Case): Promise<CaseSight> {
 }
 
 /** Who did something, as the caller may see it: social services' work only as "social services"; a school sees no other school. */
+function actorSeen(ctx: Ctx, sight: CaseSight, principal: string): string;
+function actorSeen(ctx: Ctx, sight: CaseSight, principal: string | undefined): string | undefined;
 function actorSeen(ctx: Ctx, sight: CaseSight, principal: string | undefined): string | undefined {
   if (principal === undefined) return principal;
   if (principal.startsWith("social:")) return ctx.principal.kind === "social" ? principal : "social services";
@@ -197,7 +199,7 @@ function summary(ctx: Ctx, sight: CaseSight, c: Case, clock?: ReturnType<typeof 
       pupilId: c.pupilId,
       episodeStart: c.episodeStart,
       openedOn: c.openedOn,
-      movedAway: true,
+      movedAway: true as const,
     };
   }
   return {
@@ -236,7 +238,8 @@ async function loadCaseToWork(ctx: Ctx) {
   return loaded;
 }
 
-async function reply(ctx: Ctx, action: string, status = 200) {
+async function reply(ctx: Ctx, action: string) {
+  const status = 200 as const;
   const { c, journal, notifications, former } = await loadCase(ctx, { read: true });
   await ctx.store.auditReads([c.pupilId], ctx.actor, action, ctx.now);
   if (former) return { status, body: presentFormer(ctx, c, journal) };

@@ -86,7 +86,7 @@ async function readPupil(ctx: Ctx, pupilId: string, action: string) {
     );
   }
   return {
-    status: 200,
+    status: 200 as const,
     body: {
       ...presentPupil(ctx, pupil, sight),
       ...(readable.length

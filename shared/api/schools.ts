@@ -15,7 +15,8 @@ import { enrol, release } from "../placement/enrolment.ts";
 import { enrolledReply, occasion, releasedReply, requireOwnSchool, requireSchool, visibleToSchool } from "./common.ts";
 
 /** The open case about being away (not back after a break, long absence) that a filed present day answers. */
-const awayCase = (p: Pupil) => p.openCases.find((c) => c.kind === "not_returned" || c.kind === "long_absence")?.kind;
+const awayCase = (p: Pupil) =>
+  p.openCases.map((c) => c.kind).find((k): k is "not_returned" | "long_absence" => k === "not_returned" || k === "long_absence");
 
 async function ownSchool(ctx: Ctx) {
   const schoolId = ctx.params.schoolId ?? "";

@@ -16,7 +16,7 @@ import {
 import { type CareStatistics, carePublished, periodKey, periodsOf } from "../app/statistics.ts";
 import { districtMunicipality } from "../domain/principals.ts";
 import type { AbsenceStatistics } from "../domain/statistics.ts";
-import { type Ctx, type Impl, queryOf } from "../http/http.ts";
+import { type Ctx, queryOf, type RouteHandlers } from "../http/http.ts";
 import { Problem, problems } from "../http/problems.ts";
 import * as s from "../http/schemas.ts";
 import { requireOwnMunicipality } from "./common.ts";
@@ -113,7 +113,7 @@ export const statisticsRoutes = {
         headers: {
           "content-type": "text/csv; charset=utf-8",
           "content-disposition": `attachment; filename="franvaro-${kommunkod}-${period.schoolYear}-${period.term}.csv"`,
-        } as Record<string, string>,
+        },
       };
     return { status: 200, body: exportBody(kommunkod, period, rows) };
   },
@@ -143,4 +143,4 @@ export const statisticsRoutes = {
     }
     return { status: 200, body: await jobView(ctx.runtime.files, job, new Date(ctx.now)) };
   },
-} satisfies Record<string, Impl>;
+} satisfies Partial<RouteHandlers<"admin">>;

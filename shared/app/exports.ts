@@ -9,19 +9,19 @@
  * held when that trail is read (`app/audit.ts`).
  */
 import { randomUUID } from "node:crypto";
-import type { Period } from "../domain/statistics.ts";
+import type { Period, SchoolForm } from "../domain/statistics.ts";
 import { type Actor, type ExportJob, type Files, LINK_SECONDS, type Runtime, type Store } from "./ports.ts";
 import { readTerms } from "./statistics.ts";
 
-export interface ExportRow {
+export type ExportRow = {
   personnummer: string;
-  schoolForm: string;
+  schoolForm: SchoolForm;
   skolenhetskod: string;
   grade: string;
   excusedDays: number;
   unexcusedDays: number;
   schoolDaysOffered: number;
-}
+};
 
 /** Up to this many rows are answered at once (about 80 bytes each, well under 6 MB); more — or a count not yet published — run as a job. */
 

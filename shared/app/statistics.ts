@@ -136,7 +136,7 @@ async function computeAbsence(
 }
 
 /** A group's outcomes in the care comparison (SPEC §9), `".."` where suppressed. */
-export interface CareGroup {
+export type CareGroup = {
   pupils: Shown;
   /** Mean absence share of the group, in percent of school days offered. */
   meanShare: { all: Shown; excused: Shown; unexcused: Shown };
@@ -144,9 +144,9 @@ export interface CareGroup {
   /** Pupils of the group who had an unplaced episode (a case of kind `unplaced`) in the school year. */
   unplacedEpisodes: Shown;
   casesByKind: Record<CaseKind, Shown>;
-}
+};
 
-export interface CareStatistics {
+export type CareStatistics = {
   kommunkod: string;
   schoolYear: string;
   term: Term;
@@ -157,7 +157,7 @@ export interface CareStatistics {
   unit: "school_day";
   placed: CareGroup;
   all: CareGroup;
-}
+};
 
 const meanShare = (terms: PupilTerm[], f: (t: PupilTerm) => number) =>
   Math.round((terms.reduce((s, t) => s + f(t) / t.offered, 0) / terms.length) * 1000) / 10;

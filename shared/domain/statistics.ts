@@ -169,16 +169,16 @@ function measuresOf(p: Pick<PupilTerm, "offered" | "excused" | "unexcused">): Se
 }
 
 /** A published row: its group, its counts and their shares in percent, `".."` where suppressed. */
-export interface Row {
+export type Row = {
   key: string;
   name?: string;
   organiserType?: School["organiserType"];
   pupils: number;
   counts: Partial<Record<Measure, Shown>>;
   shares: Partial<Record<Measure, Shown>>;
-}
+};
 
-export interface CaseRow {
+export type CaseRow = {
   key: string;
   name?: string;
   opened: Shown;
@@ -186,16 +186,16 @@ export interface CaseRow {
   open: Shown;
   /** Median days from opened to resolved, shown only where enough cases were resolved. */
   medianDaysToResolution: Shown | null;
-}
+};
 
-export interface CaseFigures {
+export type CaseFigures = {
   total: CaseRow;
   byKind: CaseRow[];
   bySchool: CaseRow[];
   byBreak: CaseRow[];
-}
+};
 
-export interface AbsenceStatistics {
+export type AbsenceStatistics = {
   kommunkod: string;
   schoolYear: string;
   term: Term;
@@ -213,7 +213,7 @@ export interface AbsenceStatistics {
   /** Month by month: pupils enrolled that month and how many reached each threshold in it. */
   months: (Row & { month: string })[];
   cases: CaseFigures;
-}
+};
 
 const pct = (count: number, of: number) => (of ? Math.round((count / of) * 1000) / 10 : 0);
 

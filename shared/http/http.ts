@@ -25,7 +25,7 @@ import {
   validation,
 } from "./middleware.ts";
 import { problems } from "./problems.ts";
-import { type FunctionName, type RouteKey, type RoutesOf, routes } from "./routes.ts";
+import { type AnswerOf, type FunctionName, type RouteKey, type RoutesOf, routes } from "./routes.ts";
 import { apiSecurityHeaders } from "./security.ts";
 import type * as z from "./zod.ts";
 
@@ -70,7 +70,10 @@ export function queryOf<S extends z.ZodMiniType>(ctx: Ctx, _schema: S): z.output
  * A route group's handlers, each checking its caller's principal against the route table itself
  * (SPEC §6): whoever calls a handler — the API's middleware, the web app, a job — cannot skip it.
  */
-export function guarded<F extends FunctionName>(impls: Record<RoutesOf<F>, Impl>): Record<RoutesOf<F>, Impl> {
+/** A route group's handlers, each answering what its route declares (`AnswerOf`): a status and the body of that status's schema. */
+export type RouteHandlers<F extends FunctionName> = { [K in RoutesOf<F>]: (ctx: Ctx) => Promise<AnswerOf<K>> };
+
+export function guarded<F extends FunctionName>(impls: RouteHandlers<F>): Record<RoutesOf<F>, Impl> {
   return Object.fromEntries(
     Object.entries(impls as Record<string, Impl>).map(([key, impl]) => {
       const allowed = routes[key as RouteKey].principals;

@@ -28,7 +28,11 @@ export class Problem extends Error {
     this.extra = opts.extra;
   }
 
-  toJSON(): Record<string, unknown> {
+  /** The problem+json body (RFC 9457): its members, then the refusal's extra ones. */
+  toJSON(): { type: string; code: string; title: string; status: number; detail: string; errors?: FieldError[] } & Record<
+    string,
+    unknown
+  > {
     return {
       type: `${PROBLEM_BASE}${this.code}`,
       code: this.code,

@@ -21,9 +21,9 @@ export interface RouteDef {
   responses: Partial<Record<number, z.ZodMiniType>>;
 }
 
-const route = <const K extends string, const F extends FunctionName>(
+const route = <const K extends string, const F extends FunctionName, const R extends Partial<Record<number, z.ZodMiniType>>>(
   key: K,
-  def: Omit<RouteDef, "method" | "path" | "fn"> & { fn: F },
+  def: Omit<RouteDef, "method" | "path" | "fn" | "responses"> & { fn: F; responses: R },
 ) => {
   const [method, path] = key.split(" ") as [RouteDef["method"], string];
   return [key, { ...def, method, path }] as const;
@@ -128,7 +128,7 @@ const entries = [
     principals: ["municipality"],
     summary: "Ask for a lock override (rule 8); a second person of the office must approve it",
     body: s.OverrideBody,
-    responses: { 201: s.OkResponse },
+    responses: { 201: s.OverrideSchema },
   }),
   route("POST /v1/municipalities/{kommunkod}/overrides/{overrideId}/approve", {
     fn: "register",
@@ -305,7 +305,7 @@ const entries = [
     principals: ["school", "municipality", "social"],
     summary: "Append a journal entry (append-only; social services' entries are visible to social services only)",
     body: s.JournalBody,
-    responses: { 201: s.OkResponse },
+    responses: { 201: s.JournalEntrySchema },
   }),
   route("PUT /v1/cases/{caseId}/checklist/{itemId}", {
     fn: "cases",
@@ -331,6 +331,17 @@ const entries = [
 
 export type RouteKey = (typeof entries)[number][0];
 export type RoutesOf<F extends FunctionName> = Extract<(typeof entries)[number], readonly [string, { fn: F }]>[0];
+
+/**
+ * What a route's handler may answer: one of the statuses it declares, with a body of one of its
+ * declared schemas (the tests check each answer against its own status's schema), or a text in
+ * another format (a CSV download) with its content type.
+ */
+type ResponsesOf<K extends RouteKey> = Extract<(typeof entries)[number], readonly [K, unknown]>[1]["responses"];
+type DeclaredStatus<K extends RouteKey> = keyof ResponsesOf<K> & number;
+export type AnswerOf<K extends RouteKey> =
+  | { status: DeclaredStatus<K>; body: z.input<NonNullable<ResponsesOf<K>[DeclaredStatus<K>]>>; headers?: Record<string, string> }
+  | { status: DeclaredStatus<K>; body: string; headers: { "content-type": `text/${string}` } & Record<string, string> };
 
 export const routes: Record<RouteKey, RouteDef> = Object.fromEntries(entries) as Record<RouteKey, RouteDef>;
 

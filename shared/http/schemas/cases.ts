@@ -74,6 +74,8 @@ const ChecklistItemSchema = z.object({
   ),
   history: opt(z.array(ChecklistTickSchema)),
 });
+/** An entry of a case's journal. */
+export const JournalEntrySchema = z.object({ entryId: str, at: str, by: str, text: str, socialOnly: z.boolean() });
 export const CaseSummarySchema = z.object({
   caseId: str,
   kind: z.enum(CASE_KINDS),
@@ -123,7 +125,7 @@ const CaseDetailSchema = z.extend(CaseSummarySchema, {
   evidenceExpires: opt(IsoDateSchema),
   steps: z.array(str),
   checklist: z.array(ChecklistItemSchema),
-  journal: z.array(z.object({ entryId: str, at: str, by: str, text: str, socialOnly: z.boolean() })),
+  journal: z.array(JournalEntrySchema),
   notifications: z.array(
     z.object({
       notificationId: str,
@@ -140,7 +142,7 @@ const CaseDetailSchema = z.extend(CaseSummarySchema, {
 }); /** What a scope the case left when the pupil moved reads: its own checklist ticks and journal entries. */
 const FormerCaseSchema = z.extend(FormerCaseSummarySchema, {
   checklist: z.array(ChecklistItemSchema),
-  journal: z.array(z.object({ entryId: str, at: str, by: str, text: str, socialOnly: z.boolean() })),
+  journal: z.array(JournalEntrySchema),
 });
 export const CaseResponse = z.union([CaseDetailSchema, FormerCaseSchema]);
 

@@ -167,31 +167,29 @@ export const SchoolListResponse = z.object({
   items: z.array(z.object({ schoolId: str, name: str, organiserType: z.enum(["municipal", "independent"]), municipality: str })),
 });
 
-export const OverrideListResponse = z.object({
-  items: z.array(
-    z.object({
-      overrideId: str,
-      schoolId: str,
-      enrolmentId: str,
-      release: z.looseObject({ endDate: IsoDateSchema, reason: str }),
-      reason: str,
-      pupilId: opt(str),
-      givenName: opt(str),
-      familyName: opt(str),
-      schoolName: opt(str),
-      lockedBecause: opt(z.object({ code: str, detail: str })),
-      status: z.enum(["pending", "approved", "rejected"]),
-      requestedBy: str,
-      requestedAt: str,
-      approvedBy: opt(str),
-      approvedAt: opt(str),
-      rejectedBy: opt(str),
-      rejectedAt: opt(str),
-      approvalsNeeded: opt(withMeta(num, { description: "asked with a key: two signed-in persons approve" })),
-      approvedSoFar: opt(z.array(str)),
-    }),
-  ),
+/** A lock override as the office reads it (rule 8). */
+export const OverrideSchema = z.object({
+  overrideId: str,
+  schoolId: str,
+  enrolmentId: str,
+  release: z.looseObject({ endDate: IsoDateSchema, reason: str }),
+  reason: str,
+  pupilId: opt(str),
+  givenName: opt(str),
+  familyName: opt(str),
+  schoolName: opt(str),
+  lockedBecause: opt(z.object({ code: str, detail: str })),
+  status: z.enum(["pending", "approved", "rejected"]),
+  requestedBy: str,
+  requestedAt: str,
+  approvedBy: opt(str),
+  approvedAt: opt(str),
+  rejectedBy: opt(str),
+  rejectedAt: opt(str),
+  approvalsNeeded: opt(withMeta(num, { description: "asked with a key: two signed-in persons approve" })),
+  approvedSoFar: opt(z.array(str)),
 });
+export const OverrideListResponse = z.object({ items: z.array(OverrideSchema) });
 
 export const AuditTrailResponse = z.object({
   pupilId: str,
