@@ -14,21 +14,21 @@ import {
   type Principal,
   parsePrincipal,
 } from "../domain/principals.ts";
-import { bodyOf, type Ctx, guarded } from "../http/http.ts";
+import { bodyOf, guarded, type RequestContext } from "../http/http.ts";
 import { problems } from "../http/problems.ts";
-import * as s from "../http/schemas.ts";
+import * as schemas from "../http/schemas.ts";
 import { requireOwnMunicipality } from "./common.ts";
 import { statisticsRoutes } from "./statistics.ts";
 
 /** PUT answers 201 when it created and 200 when it replaced. */
 const putStatus = ({ replaced }: { replaced: boolean }) => (replaced ? 200 : 201);
 /** Who changed a record: the scope, and the person when one is known (a labelled key, a signed-in contact). */
-const by = (ctx: Ctx) => ({
+const by = (ctx: RequestContext) => ({
   at: ctx.now,
   principal: ctx.actor.person ? `${ctx.actor.principal} (${ctx.actor.person})` : ctx.actor.principal,
 });
 
-function checkCalendar(schoolYear: string, body: ReturnType<typeof s.CalendarBody.parse>) {
+function checkCalendar(schoolYear: string, body: ReturnType<typeof schemas.CalendarBody.parse>) {
   const errs = calendarProblems(schoolYear, body);
   if (errs.length) throw problems.validation(errs, "The calendar is not consistent; see errors.");
 }
@@ -38,7 +38,7 @@ export const adminRoutes = guarded<"admin">({
   "PUT /v1/municipalities/{kommunkod}/calendar/{schoolYear}": async (ctx) => {
     const { kommunkod = "", schoolYear = "" } = ctx.params;
     requireOwnMunicipality(ctx, kommunkod);
-    const body = bodyOf(ctx, s.CalendarBody);
+    const body = bodyOf(ctx, schemas.CalendarBody);
     checkCalendar(schoolYear, body);
     const status = putStatus(await ctx.store.saveCalendar({ kommunkod }, schoolYear, body, by(ctx)));
     // The scheduled sweep runs for every municipality that has a calendar.
@@ -50,7 +50,7 @@ export const adminRoutes = guarded<"admin">({
   "PUT /v1/municipalities/{kommunkod}/settings": async (ctx) => {
     const kommunkod = ctx.params.kommunkod ?? "";
     requireOwnMunicipality(ctx, kommunkod);
-    const body = bodyOf(ctx, s.SettingsSchema);
+    const body = bodyOf(ctx, schemas.SettingsSchema);
     const status = putStatus(await ctx.store.saveSettings(kommunkod, body, by(ctx)));
     await configChanged(ctx, kommunkod);
     return { status, body };
@@ -64,7 +64,7 @@ export const adminRoutes = guarded<"admin">({
       (p.kind === "school" && p.schoolId === schoolId) || (p.kind === "municipality" && school?.municipality === p.kommunkod);
     if (!allowed) throw problems.forbidden();
     if (!school) throw problems.notFound("school");
-    const body = bodyOf(ctx, s.CalendarBody);
+    const body = bodyOf(ctx, schemas.CalendarBody);
     checkCalendar(schoolYear, body);
     // What the school followed until now: its own year, else its municipality's.
     const before = await ctx.store.calendarFor(school, school.municipality, [`${schoolYear.slice(0, 4)}-09-01`]);
@@ -88,7 +88,7 @@ export const adminRoutes = guarded<"admin">({
 
   "PUT /v1/schools/{schoolId}": async (ctx) => {
     const schoolId = ctx.params.schoolId ?? "";
-    const body = bodyOf(ctx, s.SchoolBody);
+    const body = bodyOf(ctx, schemas.SchoolBody);
     const existing = await ctx.store.getSchool(schoolId);
     if (ctx.principal.kind === "municipality") {
       // An office registers the schools that lie in its municipality, and no other's.
@@ -126,7 +126,7 @@ export const adminRoutes = guarded<"admin">({
 
   "PUT /v1/contacts/{contactId}": async (ctx) => {
     const contactId = ctx.params.contactId ?? "";
-    const body = bodyOf(ctx, s.ContactBody);
+    const body = bodyOf(ctx, schemas.ContactBody);
     const previous = await ctx.store.getContact(contactId);
     // Each board its own people (SPEC §1): an office never registers a social-services contact, nor a district an office's.
     if (!(await manages(ctx, body.scope)) || (previous && !(await manages(ctx, previous.scope)))) {
@@ -191,7 +191,7 @@ export const adminRoutes = guarded<"admin">({
   },
 
   "POST /v1/credentials": async (ctx) => {
-    const body = bodyOf(ctx, s.CredentialBody);
+    const body = bodyOf(ctx, schemas.CredentialBody);
     const target = parsePrincipal(body.principal);
     if (!target) throw problems.validation([{ path: "/principal", message: "not a principal" }]);
     // SPEC §1: ops keys come only from the CLI, with the operator's AWS credentials.
@@ -256,7 +256,7 @@ export const adminRoutes = guarded<"admin">({
  * A calendar or a threshold changed (SPEC §4 Time, rule 9): the absence already reported is looked at
  * again with it before the municipality's next sweep (`reconsiderIfChanged`).
  */
-async function configChanged(ctx: Ctx, kommunkod: string): Promise<void> {
+async function configChanged(ctx: RequestContext, kommunkod: string): Promise<void> {
   await ctx.store.setJobState("config", kommunkod, ctx.today, { changedAt: ctx.now });
 }
 
@@ -265,7 +265,7 @@ async function configChanged(ctx: Ctx, kommunkod: string): Promise<void> {
  * office its own, and its schools' (schools that lie in its municipality); a social-services district
  * its own; operators the keys of every scope (contacts are the boards' own). Never across boards.
  */
-async function manages(ctx: Ctx, scope: string): Promise<boolean> {
+async function manages(ctx: RequestContext, scope: string): Promise<boolean> {
   const p = ctx.principal;
   const target = parsePrincipal(scope);
   if (!target) return false;

@@ -10,13 +10,13 @@ import { caseClock } from "../domain/detection.ts";
 import type { Case, CaseKind, ChecklistItem, ChecklistTick, JournalEntry } from "../domain/model.ts";
 import { comingEnrolment } from "../domain/placement.ts";
 import { districtMunicipality } from "../domain/principals.ts";
-import { bodyOf, type Ctx, guarded, queryOf } from "../http/http.ts";
+import { bodyOf, guarded, queryOf, type RequestContext } from "../http/http.ts";
 import { problems } from "../http/problems.ts";
-import * as s from "../http/schemas.ts";
+import * as schemas from "../http/schemas.ts";
 import { requireOwnMunicipality } from "./common.ts";
 
 /** The scope pointer partition a principal lists cases from. */
-function scopeOf(ctx: Ctx): string {
+function scopeOf(ctx: RequestContext): string {
   const p = ctx.principal;
   if (p.kind === "school") return `school:${p.schoolId}`;
   if (p.kind === "municipality") return `municipality:${p.kommunkod}`;
@@ -24,17 +24,17 @@ function scopeOf(ctx: Ctx): string {
   throw problems.forbidden();
 }
 
-function mayAccess(ctx: Ctx, c: Case): boolean {
+function mayAccess(ctx: RequestContext, c: Case): boolean {
   return caseScopes(c).includes(scopeOf(ctx));
 }
 
 /** A scope the case left when the pupil moved (rule 6): it keeps read access to what it wrote. */
-function wasFormerScope(ctx: Ctx, c: Case): boolean {
+function wasFormerScope(ctx: RequestContext, c: Case): boolean {
   return (c.formerScopes ?? []).includes(scopeOf(ctx)) && !mayAccess(ctx, c);
 }
 
 /** What a former scope sees: that the case moved, and what it wrote itself. */
-function presentFormer(ctx: Ctx, c: Case, journal: JournalEntry[]) {
+function presentFormer(ctx: RequestContext, c: Case, journal: JournalEntry[]) {
   const mine = (by?: string) => by === ctx.actor.principal;
   return {
     caseId: c.caseId,
@@ -63,7 +63,7 @@ interface CaseSight {
   schools: (id: string) => boolean;
 }
 
-async function caseSightOf(ctx: Ctx, c: Case): Promise<CaseSight> {
+async function caseSightOf(ctx: RequestContext, c: Case): Promise<CaseSight> {
   const p = ctx.principal;
   if (p.kind === "school") return { as: "school", schools: (id) => id === p.schoolId };
   if (p.kind === "social") return { as: "social", schools: () => true };
@@ -76,9 +76,9 @@ async function caseSightOf(ctx: Ctx, c: Case): Promise<CaseSight> {
 }
 
 /** Who did something, as the caller may see it: social services' work only as "social services"; a school sees no other school. */
-function actorSeen(ctx: Ctx, sight: CaseSight, principal: string): string;
-function actorSeen(ctx: Ctx, sight: CaseSight, principal: string | undefined): string | undefined;
-function actorSeen(ctx: Ctx, sight: CaseSight, principal: string | undefined): string | undefined {
+function actorSeen(ctx: RequestContext, sight: CaseSight, principal: string): string;
+function actorSeen(ctx: RequestContext, sight: CaseSight, principal: string | undefined): string | undefined;
+function actorSeen(ctx: RequestContext, sight: CaseSight, principal: string | undefined): string | undefined {
   if (principal === undefined) return principal;
   if (principal.startsWith("social:")) return ctx.principal.kind === "social" ? principal : "social services";
   if (principal.startsWith("school:")) return sight.schools(principal.slice("school:".length)) ? principal : "another school";
@@ -96,7 +96,7 @@ const bySocial = (principal?: string) => principal?.startsWith("social:") ?? fal
  * What social services wrote is for social services of the same municipality: after a move, the new
  * municipality's social services are another authority and see that it was done, not what was written.
  */
-function mayReadSocial(ctx: Ctx, writer: string | undefined): boolean {
+function mayReadSocial(ctx: RequestContext, writer: string | undefined): boolean {
   const p = ctx.principal;
   return (
     p.kind === "social" && !!writer && districtMunicipality(writer.slice("social:".length)) === districtMunicipality(p.district)
@@ -110,7 +110,7 @@ const STEPS_FOR_SCHOOLS = new Set(["opened", "unacknowledged", "still_open", "ev
  * A checklist tick as the caller sees it: what social services wrote — note, date, reference — is
  * theirs alone (SPEC §4); others see that the item was done "by social services".
  */
-function tickSeen<T extends Partial<ChecklistTick>>(ctx: Ctx, sight: CaseSight, t: T): T {
+function tickSeen<T extends Partial<ChecklistTick>>(ctx: RequestContext, sight: CaseSight, t: T): T {
   if (mayReadSocial(ctx, t.doneBy) || !bySocial(t.doneBy))
     return { ...t, ...(t.doneBy ? { doneBy: actorSeen(ctx, sight, t.doneBy) } : {}) };
   const { note: _n, reference: _r, date: _d, ...rest } = t;
@@ -122,7 +122,13 @@ function tickSeen<T extends Partial<ChecklistTick>>(ctx: Ctx, sight: CaseSight, 
  * schools, never the district, honour concern or moves, only the alerts sent to its own contacts.
  * Nobody but social services sees social services' journal, notes, references or outcome notes.
  */
-function present(ctx: Ctx, sight: CaseSight, c: Case, journal: JournalEntry[] = [], notifications: Notification[] = []) {
+function present(
+  ctx: RequestContext,
+  sight: CaseSight,
+  c: Case,
+  journal: JournalEntry[] = [],
+  notifications: Notification[] = [],
+) {
   const narrow = sight.as === "school" || sight.as === "schools_municipality";
   const social = ctx.principal.kind === "social";
   const {
@@ -175,7 +181,7 @@ function present(ctx: Ctx, sight: CaseSight, c: Case, journal: JournalEntry[] = 
  * Each open case's clock (age in school days, next escalation), by its municipality's calendar and
  * settings: read once per municipality, not per case.
  */
-async function clocksOf(ctx: Ctx, cases: Case[]): Promise<Map<string, ReturnType<typeof caseClock>>> {
+async function clocksOf(ctx: RequestContext, cases: Case[]): Promise<Map<string, ReturnType<typeof caseClock>>> {
   const open = cases.filter((c) => c.status !== "resolved" && c.municipalities[0] && !wasFormerScope(ctx, c));
   const from = open.reduce((min, c) => (c.episodeStart < min ? c.episodeStart : min), ctx.today);
   const out = new Map<string, ReturnType<typeof caseClock>>();
@@ -190,7 +196,7 @@ async function clocksOf(ctx: Ctx, cases: Case[]): Promise<Map<string, ReturnType
   return out;
 }
 
-function summary(ctx: Ctx, sight: CaseSight, c: Case, clock?: ReturnType<typeof caseClock>) {
+function summary(ctx: RequestContext, sight: CaseSight, c: Case, clock?: ReturnType<typeof caseClock>) {
   // A scope the case left when the pupil moved learns nothing of what happened since (rule 6).
   if (wasFormerScope(ctx, c)) {
     return {
@@ -221,7 +227,7 @@ function summary(ctx: Ctx, sight: CaseSight, c: Case, clock?: ReturnType<typeof 
  * Reads a case whole (one query: the case, its journal, its notifications), or 403 — the same for
  * one that does not exist. Working a case needs a current scope; a former scope may only read.
  */
-async function loadCase(ctx: Ctx, opts: { read?: boolean } = {}) {
+async function loadCase(ctx: RequestContext, opts: { read?: boolean } = {}) {
   const { c, journal, notifications } = await ctx.store.caseWhole(ctx.params.caseId ?? "");
   const former = !!c && opts.read === true && wasFormerScope(ctx, c);
   if (!c || (!mayAccess(ctx, c) && !former)) throw problems.forbidden();
@@ -232,13 +238,13 @@ async function loadCase(ctx: Ctx, opts: { read?: boolean } = {}) {
  * A case to acknowledge, tick or resolve: for the home municipality, the case's school and social
  * services; another municipality where the child goes to school may read and journal, no more (SPEC §2).
  */
-async function loadCaseToWork(ctx: Ctx) {
+async function loadCaseToWork(ctx: RequestContext) {
   const loaded = await loadCase(ctx);
   if ((await caseSightOf(ctx, loaded.c)).as === "schools_municipality") throw problems.forbidden();
   return loaded;
 }
 
-async function reply(ctx: Ctx, action: string) {
+async function reply(ctx: RequestContext, action: string) {
   const status = 200 as const;
   const { c, journal, notifications, former } = await loadCase(ctx, { read: true });
   await ctx.store.auditReads([c.pupilId], ctx.actor, action, ctx.now);
@@ -253,7 +259,7 @@ async function reply(ctx: Ctx, action: string) {
  * services and that school itself (or its municipality): never to a school or a municipality the
  * child is leaving (a protected identity's new school above all).
  */
-async function coming(ctx: Ctx, sight: CaseSight, c: Case) {
+async function coming(ctx: RequestContext, sight: CaseSight, c: Case) {
   if (c.status === "resolved" || !["unplaced", "release_without_destination", "unverified_emigration"].includes(c.kind))
     return {};
   const pupil = await ctx.store.getPupil(c.pupilId);
@@ -269,7 +275,7 @@ async function coming(ctx: Ctx, sight: CaseSight, c: Case) {
   return own ? { comingEnrolment: { startDate: e.startDate, schoolId: e.schoolId } } : {};
 }
 
-function journalEntry(ctx: Ctx, text: string): JournalEntry {
+function journalEntry(ctx: RequestContext, text: string): JournalEntry {
   return { entryId: randomUUID(), at: ctx.now, by: ctx.actor.principal, text, socialOnly: ctx.principal.kind === "social" };
 }
 
@@ -280,7 +286,7 @@ export const caseRoutes = guarded<"cases">({
   "POST /v1/municipalities/{kommunkod}/sweeps": async (ctx) => {
     const kommunkod = ctx.params.kommunkod ?? "";
     if (ctx.principal.kind === "municipality") requireOwnMunicipality(ctx, kommunkod);
-    const { asOf } = bodyOf(ctx, s.SweepBody);
+    const { asOf } = bodyOf(ctx, schemas.SweepBody);
     const calendar = await ctx.store.calendarFor(undefined, kommunkod, [asOf]);
     if (!covers(asOf, calendar)) {
       throw problems.unprocessable(
@@ -316,7 +322,7 @@ export const caseRoutes = guarded<"cases">({
   },
 
   "GET /v1/cases": async (ctx) => {
-    const q = queryOf(ctx, s.CasesQuery);
+    const q = queryOf(ctx, schemas.CasesQuery);
     const page = await ctx.store.caseIdsOf(scopeOf(ctx), {
       ...(q.status ? { status: q.status === "resolved" ? "closed" : "open" } : {}),
       limit: q.limit ?? 100,
@@ -352,7 +358,7 @@ export const caseRoutes = guarded<"cases">({
   "GET /v1/cases/{caseId}": (ctx) => reply(ctx, "case.read"),
 
   "POST /v1/cases/{caseId}/acknowledge": async (ctx) => {
-    const { note } = bodyOf(ctx, s.AcknowledgeBody);
+    const { note } = bodyOf(ctx, schemas.AcknowledgeBody);
     const { c } = await loadCaseToWork(ctx);
     if (c.status === "resolved") throw problems.conflict("case_resolved", "The case is already resolved.");
     await ctx.store.commit([
@@ -364,7 +370,7 @@ export const caseRoutes = guarded<"cases">({
   },
 
   "POST /v1/cases/{caseId}/journal": async (ctx) => {
-    const { text } = bodyOf(ctx, s.JournalBody);
+    const { text } = bodyOf(ctx, schemas.JournalBody);
     const { c } = await loadCase(ctx);
     const entry = journalEntry(ctx, text);
     await ctx.store.commit([
@@ -375,7 +381,7 @@ export const caseRoutes = guarded<"cases">({
   },
 
   "PUT /v1/cases/{caseId}/checklist/{itemId}": async (ctx) => {
-    const body = bodyOf(ctx, s.ChecklistBody);
+    const body = bodyOf(ctx, schemas.ChecklistBody);
     const itemId = ctx.params.itemId ?? "";
     await ctx.store.withRetry(async () => {
       const { c } = await loadCaseToWork(ctx);
@@ -432,7 +438,7 @@ export const caseRoutes = guarded<"cases">({
   },
 
   "POST /v1/cases/{caseId}/resolve": async (ctx) => {
-    const { outcome, note } = bodyOf(ctx, s.ResolveBody);
+    const { outcome, note } = bodyOf(ctx, schemas.ResolveBody);
     await ctx.store.withRetry(async () => {
       const { c } = await loadCaseToWork(ctx);
       if (ctx.principal.kind === "school" && !SCHOOL_MAY_RESOLVE.includes(c.kind)) throw problems.forbidden();

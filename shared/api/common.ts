@@ -3,16 +3,16 @@ import { addDays } from "../domain/dates.ts";
 import type { Enrolment, Pupil, School } from "../domain/model.ts";
 import { placementOn, watcherOf } from "../domain/placement.ts";
 import { districtMunicipality } from "../domain/principals.ts";
-import type { Ctx } from "../http/http.ts";
+import type { RequestContext } from "../http/http.ts";
 import { problems } from "../http/problems.ts";
 import { type Enrolled, findPupil, type Released } from "../placement/enrolment.ts";
 
 /** A school principal acts only for its own school. */
-export function requireOwnSchool(ctx: Ctx, schoolId: string): void {
+export function requireOwnSchool(ctx: RequestContext, schoolId: string): void {
   if (ctx.principal.kind !== "school" || ctx.principal.schoolId !== schoolId) throw problems.forbidden();
 }
 
-export async function requireSchool(ctx: Ctx, schoolId: string): Promise<School> {
+export async function requireSchool(ctx: RequestContext, schoolId: string): Promise<School> {
   const school = await ctx.store.getSchool(schoolId);
   if (!school) {
     throw problems.conflict(
@@ -24,7 +24,7 @@ export async function requireSchool(ctx: Ctx, schoolId: string): Promise<School>
 }
 
 /** A municipality principal acts only for its own kommunkod. */
-export function requireOwnMunicipality(ctx: Ctx, kommunkod: string): void {
+export function requireOwnMunicipality(ctx: RequestContext, kommunkod: string): void {
   if (ctx.principal.kind !== "municipality" || ctx.principal.kommunkod !== kommunkod) throw problems.forbidden();
 }
 
@@ -33,7 +33,7 @@ export function requireOwnMunicipality(ctx: Ctx, kommunkod: string): void {
  * here knows them, so the answer looks the same either way).
  */
 export function resolvePupil(
-  ctx: Ctx,
+  ctx: RequestContext,
   ref: { pupilId?: string; personnummer?: string },
   createIfMissing: boolean,
 ): Promise<{ pupil: Pupil; created: boolean } | null> {
@@ -41,15 +41,15 @@ export function resolvePupil(
 }
 
 /** Who acts in this request, and when: what a use case is given. */
-export const occasion = (ctx: Ctx) => ({ actor: ctx.actor, now: ctx.now, today: ctx.today });
+export const occasion = (ctx: RequestContext) => ({ actor: ctx.actor, now: ctx.now, today: ctx.today });
 
 /** An enrolment as the API answers it: 201 when made now, 200 when the same one was made before. */
-export function enrolledReply(ctx: Ctx, r: Enrolled) {
+export function enrolledReply(ctx: RequestContext, r: Enrolled) {
   return { status: r.created ? (201 as const) : (200 as const), body: presentEnrolment(r.enrolment, r.pupil, ctx.today) };
 }
 
 /** A release as the API answers it: 202 while pending under the lock, else 200; the case it opened named. */
-export function releasedReply(ctx: Ctx, r: Released) {
+export function releasedReply(ctx: RequestContext, r: Released) {
   return {
     status: r.outcome === "pending_release" ? (202 as const) : (200 as const),
     body: { ...presentEnrolment(r.enrolment, r.pupil, ctx.today), ...(r.caseOpened ? { caseOpened: r.caseOpened } : {}) },
@@ -78,7 +78,7 @@ export type PupilSight =
   | { as: "schools_municipality"; schools: Set<string> }
   | { as: "social" };
 
-export async function sightOf(ctx: Ctx, pupil: Pupil): Promise<PupilSight | null> {
+export async function sightOf(ctx: RequestContext, pupil: Pupil): Promise<PupilSight | null> {
   const p = ctx.principal;
   switch (p.kind) {
     case "school":
@@ -101,7 +101,7 @@ export async function sightOf(ctx: Ctx, pupil: Pupil): Promise<PupilSight | null
 }
 
 /** Whether a principal may read this pupil at all (SPEC §1); the answer is 403 otherwise, whether or not the pupil exists. */
-export async function mayReadPupil(ctx: Ctx, pupil: Pupil): Promise<boolean> {
+export async function mayReadPupil(ctx: RequestContext, pupil: Pupil): Promise<boolean> {
   return (await sightOf(ctx, pupil)) !== null;
 }
 

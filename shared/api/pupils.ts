@@ -8,9 +8,9 @@ import { hadFlag, honourConcern } from "../domain/detection.ts";
 import type { Pupil } from "../domain/model.ts";
 import { placementOn } from "../domain/placement.ts";
 import { districtMunicipality } from "../domain/principals.ts";
-import { bodyOf, type Ctx, guarded, queryOf } from "../http/http.ts";
+import { bodyOf, guarded, queryOf, type RequestContext } from "../http/http.ts";
 import { problems } from "../http/problems.ts";
-import * as s from "../http/schemas.ts";
+import * as schemas from "../http/schemas.ts";
 import { mayReadPupil, type PupilSight, sightOf, visibleToSchool } from "./common.ts";
 
 /**
@@ -19,7 +19,7 @@ import { mayReadPupil, type PupilSight, sightOf, visibleToSchool } from "./commo
  * school the enrolments at its own schools only, never the district or cases elsewhere; risk flags
  * and care are for social services alone.
  */
-export function presentPupil(ctx: Ctx, pupil: Pupil, sight: PupilSight) {
+export function presentPupil(ctx: RequestContext, pupil: Pupil, sight: PupilSight) {
   const p = ctx.principal;
   const enrolments =
     sight.as === "school"
@@ -62,7 +62,7 @@ export function presentPupil(ctx: Ctx, pupil: Pupil, sight: PupilSight) {
   };
 }
 
-async function readPupil(ctx: Ctx, pupilId: string, action: string) {
+async function readPupil(ctx: RequestContext, pupilId: string, action: string) {
   const pupil = await ctx.store.getPupil(pupilId);
   const sight = pupil ? await sightOf(ctx, pupil) : null;
   if (!pupil || !sight) throw problems.forbidden();
@@ -117,7 +117,7 @@ export const pupilRoutes = guarded<"pupils">({
 
   "GET /v1/pupils/{pupilId}/audit": async (ctx) => {
     // The web app's pages call the handler directly, with or without a query.
-    const guardian = queryOf(ctx, s.AuditQuery)?.for === "guardian";
+    const guardian = queryOf(ctx, schemas.AuditQuery)?.for === "guardian";
     const pupil = await ctx.store.getPupil(ctx.params.pupilId ?? "");
     const p = ctx.principal;
     // Each board reads its own trail (SPEC §8): the office of the pupil's home municipality (the data
@@ -144,7 +144,7 @@ export const pupilRoutes = guarded<"pupils">({
   },
 
   "POST /v1/pupils/search": async (ctx) => {
-    const { personnummer } = bodyOf(ctx, s.PupilSearchBody);
+    const { personnummer } = bodyOf(ctx, schemas.PupilSearchBody);
     // Unknown and not the caller's answer alike: a search tells nobody whether a personnummer is known.
     const pupilId = await ctx.store.pupilIdFor(personnummer);
     // An unknown number is read like a known one that is not the caller's: the same work, the same time (SPEC §6).
@@ -152,7 +152,7 @@ export const pupilRoutes = guarded<"pupils">({
   },
 
   "PUT /v1/pupils/{pupilId}/care": async (ctx) => {
-    const { placements } = bodyOf(ctx, s.CareBody);
+    const { placements } = bodyOf(ctx, schemas.CareBody);
     const sorted = [...placements].sort((a, b) => a.from.localeCompare(b.from));
     const problemsFound = sorted.flatMap((p, i) => [
       ...(p.from > ctx.today ? [{ path: `/placements/${i}/from`, message: "must not be after today" }] : []),
@@ -182,7 +182,7 @@ export const pupilRoutes = guarded<"pupils">({
   },
 
   "PUT /v1/pupils/{pupilId}/flags": async (ctx) => {
-    const { flags } = bodyOf(ctx, s.FlagsBody);
+    const { flags } = bodyOf(ctx, schemas.FlagsBody);
     const unique = [...new Set(flags)].sort();
     await ctx.store.withRetry(async () => {
       const pupil = await ctx.store.getPupil(ctx.params.pupilId ?? "");

@@ -10,15 +10,15 @@ import { newPupilId, pupilIdOfEnrolment } from "../domain/ids.ts";
 import type { Override, Pupil, RegisterConflict } from "../domain/model.ts";
 import { comingEnrolment, compulsoryAgeDates, troubleState, watcherOf } from "../domain/placement.ts";
 import { applyRegisterRecord, newPupil } from "../domain/register.ts";
-import { bodyOf, type Ctx, guarded, queryOf, validate } from "../http/http.ts";
+import { bodyOf, guarded, queryOf, type RequestContext, validate } from "../http/http.ts";
 import { Problem, problems, toProblem } from "../http/problems.ts";
-import * as s from "../http/schemas.ts";
+import * as schemas from "../http/schemas.ts";
 import { decideReleaseNow, release } from "../placement/enrolment.ts";
 import { occasion, releasedReply, requireOwnMunicipality, requireSchool } from "./common.ts";
 import { presentPupil } from "./pupils.ts";
 
 /** Whether a municipality is part of this deployment (it loaded its register, set a calendar or registered a school), asked once per batch. */
-export function deploymentOf(ctx: Ctx): (kommunkod: string) => Promise<boolean> {
+export function deploymentOf(ctx: RequestContext): (kommunkod: string) => Promise<boolean> {
   const known = new Map<string, Promise<boolean>>();
   let listed: Promise<Set<string>> | undefined;
   return (kommunkod) => {
@@ -37,14 +37,14 @@ const NOBODY = "p_nobody";
 
 /** Upserts one register record (rule 7, SPEC §4 Time rule 6); all its consequences in one transaction. */
 export async function upsertRegisterRecord(
-  ctx: Ctx,
+  ctx: RequestContext,
   kommunkod: string,
   raw: unknown,
   index: number,
   deployed: (kommunkod: string) => Promise<boolean> = deploymentOf(ctx),
 ) {
   const at = `/records/${index}`;
-  const record = validate(s.RegisterRecord, raw, at);
+  const record = validate(schemas.RegisterRecord, raw, at);
   const deployedTo = record.toMunicipality ? await deployed(record.toMunicipality) : false;
   return ctx.store.withRetry(async () => {
     const id = await ctx.store.pupilIdFor(record.personnummer);
@@ -146,7 +146,14 @@ export async function upsertRegisterRecord(
  * until the home register says `moved_out` to it (or the home office sends that record); both
  * offices are told once, and the claimant learns nothing of the child's schools or cases.
  */
-async function pendingMove(ctx: Ctx, kommunkod: string, base: Pupil, next: Pupil, changed: boolean, claim: RegisterConflict) {
+async function pendingMove(
+  ctx: RequestContext,
+  kommunkod: string,
+  base: Pupil,
+  next: Pupil,
+  changed: boolean,
+  claim: RegisterConflict,
+) {
   if (changed) {
     const fresh = !claim.ref;
     const conflict = { ...claim, ref: claim.ref ?? moveRef(base.pupilId, kommunkod) };
@@ -237,7 +244,7 @@ const POPULATION_CONCURRENCY = 16;
 /** The pupil an override concerns (overrides asked for before they named the pupil: from the enrolment's id). */
 const pupilOfOverride = (o: Override) => o.pupilId ?? pupilIdOfEnrolment(o.enrolmentId) ?? "";
 
-async function pupilOfMunicipality(ctx: Ctx): Promise<Pupil> {
+async function pupilOfMunicipality(ctx: RequestContext): Promise<Pupil> {
   const pupil = await ctx.store.getPupil(ctx.params.pupilId ?? "");
   // The office that watches the child: its home municipality's (or, for a child no register here knows, its school's).
   if (!pupil || ctx.principal.kind !== "municipality" || watcherOf(pupil) !== ctx.principal.kommunkod) {
@@ -250,7 +257,7 @@ export const registerRoutes = guarded<"register">({
   "POST /v1/municipalities/{kommunkod}/population": async (ctx) => {
     const kommunkod = ctx.params.kommunkod ?? "";
     requireOwnMunicipality(ctx, kommunkod);
-    const { records } = bodyOf(ctx, s.PopulationBody);
+    const { records } = bodyOf(ctx, schemas.PopulationBody);
     // A municipality that has loaded its register is served: its morning runs watch its children
     // from now on, calendar or not (SPEC §4 Time, rule 9).
     await ctx.store.addMunicipality(kommunkod);
@@ -270,7 +277,7 @@ export const registerRoutes = guarded<"register">({
   },
 
   "PUT /v1/pupils/{pupilId}/exemption": async (ctx) => {
-    const body = bodyOf(ctx, s.ExemptionBody);
+    const body = bodyOf(ctx, schemas.ExemptionBody);
     let had = false;
     const pupil = await ctx.store.withRetry(async () => {
       const p = await pupilOfMunicipality(ctx);
@@ -302,7 +309,7 @@ export const registerRoutes = guarded<"register">({
   },
 
   "PUT /v1/pupils/{pupilId}/grade-exception": async (ctx) => {
-    const { reason } = bodyOf(ctx, s.GradeExceptionBody);
+    const { reason } = bodyOf(ctx, schemas.GradeExceptionBody);
     let had = false;
     const pupil = await ctx.store.withRetry(async () => {
       const p = await pupilOfMunicipality(ctx);
@@ -320,7 +327,7 @@ export const registerRoutes = guarded<"register">({
   "POST /v1/municipalities/{kommunkod}/overrides": async (ctx) => {
     const kommunkod = ctx.params.kommunkod ?? "";
     requireOwnMunicipality(ctx, kommunkod);
-    const body = bodyOf(ctx, s.OverrideBody);
+    const body = bodyOf(ctx, schemas.OverrideBody);
     const school = await ctx.store.getSchool(body.schoolId);
     const pupilId = pupilIdOfEnrolment(body.enrolmentId) ?? "";
     const pupil = await ctx.store.getPupil(pupilId);
@@ -368,7 +375,7 @@ export const registerRoutes = guarded<"register">({
   "POST /v1/municipalities/{kommunkod}/overrides/{overrideId}/approve": async (ctx) => {
     const kommunkod = ctx.params.kommunkod ?? "";
     requireOwnMunicipality(ctx, kommunkod);
-    const { note } = bodyOf(ctx, s.ApproveBody);
+    const { note } = bodyOf(ctx, schemas.ApproveBody);
     const override = await ctx.store.getOverride(kommunkod, ctx.params.overrideId ?? "");
     if (!override) throw problems.notFound("override");
     if (override.status !== "pending") throw problems.conflict("override_not_pending", "This override is no longer pending.");
@@ -429,7 +436,7 @@ export const registerRoutes = guarded<"register">({
   "POST /v1/municipalities/{kommunkod}/overrides/{overrideId}/reject": async (ctx) => {
     const kommunkod = ctx.params.kommunkod ?? "";
     requireOwnMunicipality(ctx, kommunkod);
-    const { note } = bodyOf(ctx, s.ApproveBody);
+    const { note } = bodyOf(ctx, schemas.ApproveBody);
     const override = await ctx.store.getOverride(kommunkod, ctx.params.overrideId ?? "");
     if (!override) throw problems.notFound("override");
     // Rejecting keeps the lock: anyone of the office may (the asker withdrawing too).
@@ -489,8 +496,8 @@ export const registerRoutes = guarded<"register">({
   "GET /v1/municipalities/{kommunkod}/unplaced": async (ctx) => {
     const kommunkod = ctx.params.kommunkod ?? "";
     requireOwnMunicipality(ctx, kommunkod);
-    const q = queryOf(ctx, s.ListQuery);
-    const page = await ctx.store.troubled(kommunkod, { limit: q.limit ?? 500, ...(q.cursor ? { cursor: q.cursor } : {}) });
+    const q = queryOf(ctx, schemas.ListQuery);
+    const page = await ctx.store.sweepCandidates(kommunkod, { limit: q.limit ?? 500, ...(q.cursor ? { cursor: q.cursor } : {}) });
     const items = page.pupils.flatMap((p) => {
       const state = troubleState(p, ctx.today);
       if (!state) return [];

@@ -7,9 +7,9 @@ import { absentDays, mentorMark } from "../domain/detection.ts";
 import type { Enrolment, Pupil } from "../domain/model.ts";
 import { enrolmentCovers, placementOn } from "../domain/placement.ts";
 import { refuse } from "../domain/refusal.ts";
-import { bodyOf, type Ctx, guarded, queryOf, validate } from "../http/http.ts";
+import { bodyOf, guarded, queryOf, type RequestContext, validate } from "../http/http.ts";
 import { toProblem } from "../http/problems.ts";
-import * as s from "../http/schemas.ts";
+import * as schemas from "../http/schemas.ts";
 import { reportAbsence } from "../placement/absence.ts";
 import { enrol, release } from "../placement/enrolment.ts";
 import { enrolledReply, occasion, releasedReply, requireOwnSchool, requireSchool, visibleToSchool } from "./common.ts";
@@ -18,7 +18,7 @@ import { enrolledReply, occasion, releasedReply, requireOwnSchool, requireSchool
 const awayCase = (p: Pupil) =>
   p.openCases.map((c) => c.kind).find((k): k is "not_returned" | "long_absence" => k === "not_returned" || k === "long_absence");
 
-async function ownSchool(ctx: Ctx) {
+async function ownSchool(ctx: RequestContext) {
   const schoolId = ctx.params.schoolId ?? "";
   requireOwnSchool(ctx, schoolId);
   return requireSchool(ctx, schoolId);
@@ -50,16 +50,16 @@ function readRosterCursor(cursor: string, schoolId: string, list: string): strin
 export const schoolRoutes = guarded<"schools">({
   "POST /v1/schools/{schoolId}/enrolments": async (ctx) => {
     const school = await ownSchool(ctx);
-    return enrolledReply(ctx, await enrol(ctx.casework, occasion(ctx), school, bodyOf(ctx, s.EnrolmentBody)));
+    return enrolledReply(ctx, await enrol(ctx.casework, occasion(ctx), school, bodyOf(ctx, schemas.EnrolmentBody)));
   },
 
   "POST /v1/schools/{schoolId}/enrolments/batch": async (ctx) => {
     const school = await ownSchool(ctx);
-    const { items } = bodyOf(ctx, s.EnrolmentBatchBody);
+    const { items } = bodyOf(ctx, schemas.EnrolmentBatchBody);
     // Items are independent and each is idempotent on its own, so a batch cut short can be sent again.
     const results = await inParallel(items, 8, async (item, index) => {
       try {
-        const input = validate(s.EnrolmentBody, item, `/items/${index}`);
+        const input = validate(schemas.EnrolmentBody, item, `/items/${index}`);
         const r = await enrol(ctx.casework, occasion(ctx), school, input);
         return { index, status: r.created ? 201 : 200, enrolmentId: r.enrolment.enrolmentId };
       } catch (err) {
@@ -75,13 +75,13 @@ export const schoolRoutes = guarded<"schools">({
     const school = await ownSchool(ctx);
     return releasedReply(
       ctx,
-      await release(ctx.casework, occasion(ctx), school, ctx.params.enrolmentId ?? "", bodyOf(ctx, s.ReleaseBody)),
+      await release(ctx.casework, occasion(ctx), school, ctx.params.enrolmentId ?? "", bodyOf(ctx, schemas.ReleaseBody)),
     );
   },
 
   "POST /v1/schools/{schoolId}/absence": async (ctx) => {
     const school = await ownSchool(ctx);
-    return { status: 200, body: await reportAbsence(ctx.store, occasion(ctx), school, bodyOf(ctx, s.AbsenceBody)) };
+    return { status: 200, body: await reportAbsence(ctx.store, occasion(ctx), school, bodyOf(ctx, schemas.AbsenceBody)) };
   },
 
   "GET /v1/schools/{schoolId}/absence/{date}": async (ctx) => {
@@ -104,7 +104,7 @@ export const schoolRoutes = guarded<"schools">({
 
   "GET /v1/schools/{schoolId}/roster": async (ctx) => {
     const school = await ownSchool(ctx);
-    const q = queryOf(ctx, s.RosterQuery);
+    const q = queryOf(ctx, schemas.RosterQuery);
     const wantEnded = q.status === "ended";
     const all = await ctx.store.schoolEnrolments(school.schoolId);
     const rows = all

@@ -16,13 +16,13 @@ import {
 import { type CareStatistics, carePublished, periodKey, periodsOf } from "../app/statistics.ts";
 import { districtMunicipality } from "../domain/principals.ts";
 import type { AbsenceStatistics } from "../domain/statistics.ts";
-import { type Ctx, queryOf, type RouteHandlers } from "../http/http.ts";
+import { queryOf, type RequestContext, type RouteHandlers } from "../http/http.ts";
 import { Problem, problems } from "../http/problems.ts";
-import * as s from "../http/schemas.ts";
+import * as schemas from "../http/schemas.ts";
 import { requireOwnMunicipality } from "./common.ts";
 
 /** The office of the municipality, or its social services (a district of it). */
-function requireOfficeOrSocial(ctx: Ctx, kommunkod: string): void {
+function requireOfficeOrSocial(ctx: RequestContext, kommunkod: string): void {
   const p = ctx.principal;
   const own =
     (p.kind === "municipality" && p.kommunkod === kommunkod) ||
@@ -42,7 +42,7 @@ export const statisticsRoutes = {
   "GET /v1/municipalities/{kommunkod}/statistics/absence": async (ctx) => {
     const kommunkod = ctx.params.kommunkod ?? "";
     requireOfficeOrSocial(ctx, kommunkod);
-    const q = queryOf(ctx, s.StatisticsQuery);
+    const q = queryOf(ctx, schemas.StatisticsQuery);
     const stats = await ctx.store.statistics<AbsenceStatistics>(kommunkod, "absence", periodKey(q.schoolYear, q.term));
     if (!stats) throw notPublished();
     return { status: 200, body: stats };
@@ -51,7 +51,7 @@ export const statisticsRoutes = {
   "GET /v1/municipalities/{kommunkod}/statistics/care": async (ctx) => {
     const kommunkod = ctx.params.kommunkod ?? "";
     requireOfficeOrSocial(ctx, kommunkod);
-    const q = queryOf(ctx, s.CareStatisticsQuery);
+    const q = queryOf(ctx, schemas.CareStatisticsQuery);
     // The term asked for, else the latest of the school year that has ended and is published: the
     // comparison is published for ended terms only (SPEC §9), never for the current term.
     for (const term of q.term ? [q.term] : (["vt", "ht"] as const)) {
@@ -68,7 +68,7 @@ export const statisticsRoutes = {
   "GET /v1/municipalities/{kommunkod}/exports/absence": async (ctx) => {
     const kommunkod = ctx.params.kommunkod ?? "";
     requireOwnMunicipality(ctx, kommunkod);
-    const q = queryOf(ctx, s.ExportQuery);
+    const q = queryOf(ctx, schemas.ExportQuery);
     const period = (await periodsOf(ctx.store, kommunkod, q.schoolYear, ctx.today)).find((p) => p.term === q.term);
     if (!period) throw notPublished();
     const format = q.format ?? (ctx.accept.includes("text/csv") ? "csv" : "json");

@@ -198,7 +198,7 @@ export async function sweep(
   const facts = new SweepFacts(store, kommunkod, yearsFor(asOf, today));
   await facts.load([]);
 
-  const candidates = opts.escalateOnly ? [] : (await store.troubled(kommunkod)).pupils;
+  const candidates = opts.escalateOnly ? [] : (await store.sweepCandidates(kommunkod)).pupils;
   const openCases = await store.openCasesOf(kommunkod);
   summary.read = { candidates: candidates.length, openCases: openCases.length };
 

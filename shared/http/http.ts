@@ -32,7 +32,7 @@ import type * as z from "./zod.ts";
 export { MAX_BODY_BYTES, type Reply, validate } from "./middleware.ts";
 
 /** What a route's handler gets: who asks, what they sent (validated), the day, the store, a logger. */
-export interface Ctx {
+export interface RequestContext {
   principal: Principal;
   actor: Actor;
   params: Record<string, string>;
@@ -56,13 +56,13 @@ export const caseworkOf = (runtime: Pick<Runtime, "store" | "config">): Casework
   appUrl: runtime.config.appUrl,
 });
 
-export type Impl = (ctx: Ctx) => Promise<Reply>;
+export type RouteHandler = (ctx: RequestContext) => Promise<Reply>;
 
 /** Typed access to a body the middleware has already validated against this schema. */
-export function bodyOf<S extends z.ZodMiniType>(ctx: Ctx, _schema: S): z.output<S> {
+export function bodyOf<S extends z.ZodMiniType>(ctx: RequestContext, _schema: S): z.output<S> {
   return ctx.body as z.output<S>;
 }
-export function queryOf<S extends z.ZodMiniType>(ctx: Ctx, _schema: S): z.output<S> {
+export function queryOf<S extends z.ZodMiniType>(ctx: RequestContext, _schema: S): z.output<S> {
   return ctx.query as z.output<S>;
 }
 
@@ -71,24 +71,24 @@ export function queryOf<S extends z.ZodMiniType>(ctx: Ctx, _schema: S): z.output
  * (SPEC §6): whoever calls a handler — the API's middleware, the web app, a job — cannot skip it.
  */
 /** A route group's handlers, each answering what its route declares (`AnswerOf`): a status and the body of that status's schema. */
-export type RouteHandlers<F extends FunctionName> = { [K in RoutesOf<F>]: (ctx: Ctx) => Promise<AnswerOf<K>> };
+export type RouteHandlers<F extends FunctionName> = { [K in RoutesOf<F>]: (ctx: RequestContext) => Promise<AnswerOf<K>> };
 
-export function guarded<F extends FunctionName>(impls: RouteHandlers<F>): Record<RoutesOf<F>, Impl> {
+export function guarded<F extends FunctionName>(impls: RouteHandlers<F>): Record<RoutesOf<F>, RouteHandler> {
   return Object.fromEntries(
-    Object.entries(impls as Record<string, Impl>).map(([key, impl]) => {
+    Object.entries(impls as Record<string, RouteHandler>).map(([key, impl]) => {
       const allowed = routes[key as RouteKey].principals;
-      const checked: Impl = async (ctx) => {
+      const checked: RouteHandler = async (ctx) => {
         if (allowed !== "public" && !allowed.includes(ctx.principal.kind)) throw problems.forbidden();
         return await impl(ctx);
       };
       return [key, checked];
     }),
-  ) as Record<RoutesOf<F>, Impl>;
+  ) as Record<RoutesOf<F>, RouteHandler>;
 }
 
 /** An API function: its routes' handlers, on the runtime its composition root (`functions/`, `local/`) built. */
-export function createApiHandler<F extends FunctionName>(fn: F, impls: Record<RoutesOf<F>, Impl>, runtime: Runtime) {
-  const table = impls as Record<string, Impl>;
+export function createApiHandler<F extends FunctionName>(fn: F, impls: Record<RoutesOf<F>, RouteHandler>, runtime: Runtime) {
+  const table = impls as Record<string, RouteHandler>;
   return middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Error, ApiContext>()
     .use(apiSecurityHeaders())
     .use(problemJson(runtime))

@@ -15,10 +15,10 @@ import { registerRoutes } from "../api/register.ts";
 import type { Actor, Log, Runtime, WebSession } from "../app/ports.ts";
 import type { StoredContact } from "../domain/alerts.ts";
 import { type Principal, principalOf } from "../domain/principals.ts";
-import { type Ctx, caseworkOf, type Impl, type Reply } from "../http/http.ts";
+import { caseworkOf, type Reply, type RequestContext, type RouteHandler } from "../http/http.ts";
 import { validate } from "../http/middleware.ts";
 import { problems, toProblem } from "../http/problems.ts";
-import * as s from "../http/schemas.ts";
+import * as schemas from "../http/schemas.ts";
 import type { Html } from "./html.ts";
 import { fill, type Lang, words } from "./i18n.ts";
 import type { IdentityProvider } from "./identity.ts";
@@ -41,7 +41,7 @@ import {
 import { allPages } from "./paging.ts";
 import { statisticsRoute } from "./statistics.ts";
 import { mayVouch, type VouchPolicy } from "./vouch.ts";
-import { type Kit, pupilForms, workRoute } from "./work.ts";
+import { type PageContext, pupilForms, workRoute } from "./work.ts";
 
 export const SESSION_COOKIE = "elevvakt_session";
 /** A session lasts at most this long (SPEC §8: ≤ 8 h). */
@@ -258,12 +258,12 @@ export function createWebHandler(runtime: Runtime, deps: WebDeps) {
   async function api(
     r: Request,
     who: Awaited<ReturnType<typeof signedIn>>,
-    impl: Impl,
+    impl: RouteHandler,
     params: Record<string, string>,
     body?: unknown,
     query?: unknown,
   ): Promise<Reply> {
-    const ctx: Ctx = {
+    const ctx: RequestContext = {
       principal: who.principal,
       actor: actorOf(who.contact, who.session.person, r.requestId),
       params,
@@ -515,7 +515,7 @@ export function createWebHandler(runtime: Runtime, deps: WebDeps) {
             who,
             pupilRoutes["POST /v1/pupils/search"],
             {},
-            validate(s.PupilSearchBody, { personnummer }),
+            validate(schemas.PupilSearchBody, { personnummer }),
           );
           return redirect(`/app/pupils/${(found.body as { pupilId: string }).pupilId}`);
         } catch (err) {
@@ -541,7 +541,7 @@ export function createWebHandler(runtime: Runtime, deps: WebDeps) {
     }
 
     // The working pages: a school's roster and forms, social services' flags, the office's pages.
-    const kit: Kit = {
+    const kit: PageContext = {
       lang: who.session.lang,
       csrf: who.session.csrf,
       principal: who.principal,
@@ -597,12 +597,12 @@ export function createWebHandler(runtime: Runtime, deps: WebDeps) {
           return page(200, casePage(view(`${w.case} ${caseId.slice(5, 13).toUpperCase()}`), c, pupil, who.session.csrf, notice));
         }
         if (method === "POST" && action === "acknowledge") {
-          await api(r, who, caseRoutes["POST /v1/cases/{caseId}/acknowledge"], { caseId }, validate(s.AcknowledgeBody, {}));
+          await api(r, who, caseRoutes["POST /v1/cases/{caseId}/acknowledge"], { caseId }, validate(schemas.AcknowledgeBody, {}));
         } else if (method === "POST" && action === "journal") {
-          const body = validate(s.JournalBody, { text: r.form.get("text") ?? "" });
+          const body = validate(schemas.JournalBody, { text: r.form.get("text") ?? "" });
           await api(r, who, caseRoutes["POST /v1/cases/{caseId}/journal"], { caseId }, body);
         } else if (method === "POST" && action === "resolve") {
-          const body = validate(s.ResolveBody, { outcome: r.form.get("outcome") ?? "", note: r.form.get("note") ?? "" });
+          const body = validate(schemas.ResolveBody, { outcome: r.form.get("outcome") ?? "", note: r.form.get("note") ?? "" });
           // Items of the routine not done: resolving asks first (the form's box), and the server holds to it.
           const c = (await api(r, who, caseRoutes["GET /v1/cases/{caseId}"], { caseId })).body as CaseView;
           if (c.checklist.some((i) => !i.done) && r.form.get("confirmOpenItems") !== "1") {
@@ -614,7 +614,7 @@ export function createWebHandler(runtime: Runtime, deps: WebDeps) {
           await api(r, who, caseRoutes["POST /v1/cases/{caseId}/resolve"], { caseId }, body);
         } else if (method === "POST" && action?.startsWith("checklist/")) {
           const field = (k: string) => (r.form.get(k)?.trim() ? { [k]: r.form.get(k)?.trim() } : {});
-          const body = validate(s.ChecklistBody, {
+          const body = validate(schemas.ChecklistBody, {
             done: r.form.get("done") === "true",
             ...field("note"),
             ...field("date"),

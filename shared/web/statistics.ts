@@ -17,7 +17,7 @@ import { Problem } from "../http/problems.ts";
 import { type Html, html } from "./html.ts";
 import { words } from "./i18n.ts";
 import { layout } from "./layout.ts";
-import type { Kit, WorkRequest } from "./work.ts";
+import type { PageContext, WorkRequest } from "./work.ts";
 
 type T = (sv: string, en: string) => string;
 
@@ -132,7 +132,7 @@ const suppressionNote = (t: T, minGroup: number) =>
     `.. means the figure is not shown: the group has fewer than ${minGroup} pupils, the count or the rest of the group is 1 or 2, or it could otherwise be worked out from the others. Share = days absent ÷ school days the pupil was enrolled in the period.`,
   )}</p>`;
 
-function absencePage(k: Kit, t: T, s: AbsenceStatistics): Html {
+function absencePage(k: PageContext, t: T, s: AbsenceStatistics): Html {
   const lang = k.lang;
   const w = words[lang];
   const sexLabel = (key: string) => (key === "female" ? t("Flickor", "Girls") : t("Pojkar", "Boys"));
@@ -234,7 +234,7 @@ ${
 }`;
 }
 
-function carePage(k: Kit, t: T, s: CareStatistics): Html {
+function carePage(k: PageContext, t: T, s: CareStatistics): Html {
   const lang = k.lang;
   const w = words[lang];
   const groups: [string, CareGroup][] = [
@@ -273,7 +273,7 @@ ${CASE_KINDS.map((kind) => html`<tr><th scope="row">${t("Ärenden", "Cases")}: $
 }
 
 /** The statistics pages, or undefined when the path is none of them. */
-export async function statisticsRoute(k: Kit, r: WorkRequest): Promise<Response | undefined> {
+export async function statisticsRoute(k: PageContext, r: WorkRequest): Promise<Response | undefined> {
   if (r.path !== "/app/statistics" && r.path !== "/app/statistics/care") return undefined;
   if (r.method !== "GET") return undefined;
   const t: T = (sv, en) => (k.lang === "sv" ? sv : en);

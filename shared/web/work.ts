@@ -15,10 +15,10 @@ import { populationRecord, readCsv } from "../app/csv.ts";
 import { EVIDENCE_KINDS, GRADES, RELEASE_REASONS, RISK_FLAGS } from "../domain/model.ts";
 import type { Principal } from "../domain/principals.ts";
 import type { Settings } from "../domain/settings.ts";
-import type { Impl, Reply } from "../http/http.ts";
+import type { Reply, RouteHandler } from "../http/http.ts";
 import { validate } from "../http/middleware.ts";
 import { problems } from "../http/problems.ts";
-import * as s from "../http/schemas.ts";
+import * as schemas from "../http/schemas.ts";
 import type * as z from "../http/zod.ts";
 import { type Html, html } from "./html.ts";
 import { type Lang, words } from "./i18n.ts";
@@ -29,13 +29,13 @@ import { allPages } from "./paging.ts";
 type Response = APIGatewayProxyStructuredResultV2;
 
 /** What a working page needs of the handler: the person's scope, the API as them, and answers. */
-export interface Kit {
+export interface PageContext {
   lang: Lang;
   csrf: string;
   principal: Principal;
   today: string;
   view(title: string): Chrome;
-  call(impl: Impl, params: Record<string, string>, body?: unknown, query?: unknown): Promise<Reply>;
+  call(impl: RouteHandler, params: Record<string, string>, body?: unknown, query?: unknown): Promise<Reply>;
   page(status: number, body: Html): Response;
   redirect(to: string): Response;
   /** A CSV download. */
@@ -132,7 +132,7 @@ function releaseBody(form: URLSearchParams, prefix = ""): unknown {
   };
 }
 
-const saved = (k: Kit, q: URLSearchParams) =>
+const saved = (k: PageContext, q: URLSearchParams) =>
   q.get("saved") ? html`<p role="status">${k.lang === "sv" ? "Sparat." : "Saved."}</p>` : "";
 
 // ---- a school: the roster, enrolment, release, a day's absence ------------------------------------
@@ -162,7 +162,10 @@ interface DayReport {
   absent: { pupilId: string; kind: string; fraction: number }[];
 }
 
-async function roster(k: Kit, schoolId: string): Promise<{ items: RosterRow[]; filedDays: string[]; unfiledDays: string[] }> {
+async function roster(
+  k: PageContext,
+  schoolId: string,
+): Promise<{ items: RosterRow[]; filedDays: string[]; unfiledDays: string[] }> {
   type Page = { items: RosterRow[]; filedDays: string[]; unfiledDays: string[]; nextCursor?: string };
   const { items, last } = await allPages<RosterRow, Page>(
     async (cursor) =>
@@ -180,7 +183,7 @@ async function roster(k: Kit, schoolId: string): Promise<{ items: RosterRow[]; f
 const nameOf = (p: { givenName?: string; familyName?: string; pupilId: string }) =>
   [p.givenName, p.familyName].filter(Boolean).join(" ") || p.pupilId;
 
-function rosterPage(k: Kit, q: URLSearchParams, r: Awaited<ReturnType<typeof roster>>): Html {
+function rosterPage(k: PageContext, q: URLSearchParams, r: Awaited<ReturnType<typeof roster>>): Html {
   const t = (sv: string, en: string) => (k.lang === "sv" ? sv : en);
   return layout(
     k.view(t("Elevlista", "Roster")),
@@ -220,7 +223,7 @@ ${date("startDate", t("Första dag", "First day"), k.today)}
   );
 }
 
-function releasePage(k: Kit, row: RosterRow): Html {
+function releasePage(k: PageContext, row: RosterRow): Html {
   const t = (sv: string, en: string) => (k.lang === "sv" ? sv : en);
   return layout(
     k.view(`${t("Skriv ut", "Release")} ${nameOf(row)}`),
@@ -243,7 +246,7 @@ ${releaseFields(k.lang)}
  * for confirmation before it is sent.
  */
 function absencePage(
-  k: Kit,
+  k: PageContext,
   day: string,
   r: Awaited<ReturnType<typeof roster>>,
   report: DayReport,
@@ -295,7 +298,7 @@ ${hidden(k.csrf)}
 
 /** Before a report answers open cases: which, and a button that sends it as it is. */
 function absenceConfirmPage(
-  k: Kit,
+  k: PageContext,
   day: string,
   marks: Map<string, string>,
   parts: Map<string, string>,
@@ -321,7 +324,7 @@ ${[...parts].map(([pupilId, part]) => html`<input type="hidden" name="fraction:$
   );
 }
 
-async function dayReport(k: Kit, schoolId: string, day: string): Promise<DayReport> {
+async function dayReport(k: PageContext, schoolId: string, day: string): Promise<DayReport> {
   return (await k.call(schoolRoutes["GET /v1/schools/{schoolId}/absence/{date}"], { schoolId, date: day })).body as DayReport;
 }
 
@@ -410,7 +413,12 @@ ${text("overrideReason", t("Motivering", "Why"), { required: true, max: 2000 })}
 }
 
 /** The extract handed to a guardian (GDPR art. 15), as a page or a CSV file: its statements first, then the entries. */
-function guardianExtractAnswer(k: Kit, pupilId: string, csv: boolean, x: z.output<typeof s.AuditExtractResponse>): Response {
+function guardianExtractAnswer(
+  k: PageContext,
+  pupilId: string,
+  csv: boolean,
+  x: z.output<typeof schemas.AuditExtractResponse>,
+): Response {
   const t = (sv: string, en: string) => (k.lang === "sv" ? sv : en);
   // A protected child's extract says only that it was a school or a municipality.
   const org = (principal: string) =>
@@ -473,7 +481,7 @@ const OFFICE_PAGES = [
   ["/app/imports", "Import", "Imports"],
 ] as const;
 
-function officePage(k: Kit): Html {
+function officePage(k: PageContext): Html {
   return layout(
     k.view(k.lang === "sv" ? "Förvaltningen" : "The office"),
     html`<ul>${OFFICE_PAGES.map(([href, sv, en]) => html`<li><a href="${href}">${k.lang === "sv" ? sv : en}</a></li>`)}</ul>`,
@@ -481,7 +489,7 @@ function officePage(k: Kit): Html {
 }
 
 /** Answers a working page, or undefined when the path is none of them. */
-export async function workRoute(k: Kit, r: WorkRequest): Promise<Response | undefined> {
+export async function workRoute(k: PageContext, r: WorkRequest): Promise<Response | undefined> {
   const t = (sv: string, en: string) => (k.lang === "sv" ? sv : en);
   const p = k.principal;
   const { method, path, form } = r;
@@ -492,7 +500,7 @@ export async function workRoute(k: Kit, r: WorkRequest): Promise<Response | unde
     const schoolId = p.schoolId;
     if (method === "GET" && path === "/app/roster") return k.page(200, rosterPage(k, r.query, await roster(k, schoolId)));
     if (method === "POST" && path === "/app/roster/enrol") {
-      const body = validate(s.EnrolmentBody, {
+      const body = validate(schemas.EnrolmentBody, {
         personnummer: (form.get("personnummer") ?? "").replace(/\s/g, ""),
         grade: form.get("grade") ?? "",
         startDate: form.get("startDate") ?? "",
@@ -507,13 +515,13 @@ export async function workRoute(k: Kit, r: WorkRequest): Promise<Response | unde
         const row = (await roster(k, schoolId)).items.find((x) => x.enrolmentId === enrolmentId && x.status === "active");
         return row ? k.page(200, releasePage(k, row)) : k.forbidden();
       }
-      const body = validate(s.ReleaseBody, releaseBody(form));
+      const body = validate(schemas.ReleaseBody, releaseBody(form));
       await k.call(schoolRoutes["POST /v1/schools/{schoolId}/enrolments/{enrolmentId}/release"], { schoolId, enrolmentId }, body);
       return k.redirect("/app/roster?saved=1");
     }
     if (path === "/app/absence") {
       const asked = method === "GET" ? r.query.get("date") : form.get("date");
-      const day = validate(s.IsoDateSchema, /^\d{4}-\d{2}-\d{2}$/.test(asked ?? "") ? asked : k.today, "/date");
+      const day = validate(schemas.IsoDateSchema, /^\d{4}-\d{2}-\d{2}$/.test(asked ?? "") ? asked : k.today, "/date");
       const list = await roster(k, schoolId);
       if (method === "GET") return k.page(200, absencePage(k, day, list, await dayReport(k, schoolId, day)));
       const marks = new Map(
@@ -549,7 +557,7 @@ export async function workRoute(k: Kit, r: WorkRequest): Promise<Response | unde
           const part = form.get(`fraction:${pupilId}`);
           return { pupilId, kind, ...(part ? { fraction: Number(part) } : {}) };
         });
-      const body = validate(s.AbsenceBody, { date: day, absent });
+      const body = validate(schemas.AbsenceBody, { date: day, absent });
       await k.call(schoolRoutes["POST /v1/schools/{schoolId}/absence"], { schoolId }, body);
       return k.redirect("/app/roster?saved=1");
     }
@@ -562,7 +570,7 @@ export async function workRoute(k: Kit, r: WorkRequest): Promise<Response | unde
     const pupilId = pf[1] as string;
     const action = pf[2];
     if (method === "POST" && action === "flags") {
-      const body = validate(s.FlagsBody, { flags: form.getAll("flags") });
+      const body = validate(schemas.FlagsBody, { flags: form.getAll("flags") });
       await k.call(pupilRoutes["PUT /v1/pupils/{pupilId}/flags"], { pupilId }, body);
       return k.redirect(`/app/pupils/${pupilId}?saved=1`);
     }
@@ -576,12 +584,12 @@ export async function workRoute(k: Kit, r: WorkRequest): Promise<Response | unde
         action === "care"
           ? [...current, { kind: form.get("kind") ?? "", from: form.get("from") ?? "", ...(to ? { to } : {}) }]
           : current.filter((_, i) => i !== index);
-      const body = validate(s.CareBody, { placements });
+      const body = validate(schemas.CareBody, { placements });
       await k.call(pupilRoutes["PUT /v1/pupils/{pupilId}/care"], { pupilId }, body);
       return k.redirect(`/app/pupils/${pupilId}?saved=1`);
     }
     if (method === "POST" && action === "exemption") {
-      const body = validate(s.ExemptionBody, {
+      const body = validate(schemas.ExemptionBody, {
         from: form.get("from") ?? "",
         to: form.get("to") ?? "",
         reason: form.get("reason") ?? "",
@@ -591,7 +599,7 @@ export async function workRoute(k: Kit, r: WorkRequest): Promise<Response | unde
     }
     if (method === "POST" && action === "override") {
       if (p.kind !== "municipality") return k.forbidden();
-      const body = validate(s.OverrideBody, {
+      const body = validate(schemas.OverrideBody, {
         schoolId: form.get("schoolId") ?? "",
         enrolmentId: form.get("enrolmentId") ?? "",
         release: releaseBody(form, "o-"),
@@ -610,8 +618,13 @@ export async function workRoute(k: Kit, r: WorkRequest): Promise<Response | unde
         guardian ? { for: "guardian" } : {},
       );
       if (guardian)
-        return guardianExtractAnswer(k, pupilId, action === "audit.csv", got.body as z.output<typeof s.AuditExtractResponse>);
-      const trail = got.body as z.output<typeof s.AuditTrailResponse>;
+        return guardianExtractAnswer(
+          k,
+          pupilId,
+          action === "audit.csv",
+          got.body as z.output<typeof schemas.AuditExtractResponse>,
+        );
+      const trail = got.body as z.output<typeof schemas.AuditTrailResponse>;
       if (action === "audit.csv") {
         const csv = csvFile([
           ["at", "action", "principal", "person", "identity", "requestId"],
@@ -668,7 +681,7 @@ ${
       if (method === "POST" && path === "/app/contacts") {
         const v = (key: string) => form.get(key)?.trim() || undefined;
         const contactId = v("contactId") ?? `c-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
-        const body = validate(s.ContactBody, {
+        const body = validate(schemas.ContactBody, {
           name: v("name") ?? "",
           role: v("role") ?? "",
           scope: v("scope") ?? "",
@@ -678,7 +691,7 @@ ${
         });
         await k.call(
           adminRoutes["PUT /v1/contacts/{contactId}"],
-          { contactId: validate(s.PathParams.contactId, contactId, "/contactId") },
+          { contactId: validate(schemas.PathParams.contactId, contactId, "/contactId") },
           body,
         );
         return k.redirect("/app/contacts?saved=1");
@@ -776,7 +789,10 @@ ${select(
       }
       if (method === "POST" && path === "/app/keys") {
         const label = form.get("label")?.trim();
-        const body = validate(s.CredentialBody, { principal: (form.get("principal") ?? "").trim(), ...(label ? { label } : {}) });
+        const body = validate(schemas.CredentialBody, {
+          principal: (form.get("principal") ?? "").trim(),
+          ...(label ? { label } : {}),
+        });
         const got = await k.call(adminRoutes["POST /v1/credentials"], {}, body);
         const issued = got.body as { key?: string; principal: string };
         // Shown once, on this page only (not stored, never in a URL): the page is not cached.
@@ -844,7 +860,7 @@ ${text("label", t("Etikett (system eller person)", "Label (system or person)"))}
   if (path === "/app/overrides" || path.startsWith("/app/overrides/")) {
     const settle = /^\/app\/overrides\/([\w-]{1,64})\/(approve|reject)$/.exec(path);
     if (method === "POST" && settle) {
-      const body = validate(s.ApproveBody, form.get("note")?.trim() ? { note: form.get("note")?.trim() } : {});
+      const body = validate(schemas.ApproveBody, form.get("note")?.trim() ? { note: form.get("note")?.trim() } : {});
       const route =
         settle[2] === "approve"
           ? registerRoutes["POST /v1/municipalities/{kommunkod}/overrides/{overrideId}/approve"]
@@ -944,7 +960,7 @@ ${text("note", t("Varför avslås det?", "Why is it rejected?"), { max: 2000, id
 
   if (path === "/app/sweep") {
     if (method === "POST") {
-      const body = validate(s.SweepBody, { asOf: form.get("asOf") ?? "" });
+      const body = validate(schemas.SweepBody, { asOf: form.get("asOf") ?? "" });
       const got = await k.call(caseRoutes["POST /v1/municipalities/{kommunkod}/sweeps"], { kommunkod }, body);
       const res = got.body as {
         asOf: string;
@@ -1001,7 +1017,7 @@ ${
       const numbers = Object.fromEntries(
         [...form.entries()].filter(([key, v]) => key !== "_csrf" && v.trim() !== "").map(([key, v]) => [key, Number(v)]),
       );
-      const body = validate(s.SettingsSchema, numbers);
+      const body = validate(schemas.SettingsSchema, numbers);
       await k.call(adminRoutes["PUT /v1/municipalities/{kommunkod}/settings"], { kommunkod }, body);
       return k.redirect("/app/settings?saved=1");
     }
@@ -1037,14 +1053,14 @@ ${(Object.keys(labels) as (keyof Settings)[]).map((key) =>
   if (path === "/app/schools") {
     if (method === "POST") {
       const schoolId = (form.get("schoolId") ?? "").trim();
-      const body = validate(s.SchoolBody, {
+      const body = validate(schemas.SchoolBody, {
         name: form.get("name") ?? "",
         organiserType: form.get("organiserType") ?? "",
         municipality: kommunkod,
       });
       await k.call(
         adminRoutes["PUT /v1/schools/{schoolId}"],
-        { schoolId: validate(s.SchoolIdSchema, schoolId, "/schoolId") },
+        { schoolId: validate(schemas.SchoolIdSchema, schoolId, "/schoolId") },
         body,
       );
       return k.redirect("/app/schools?saved=1");
@@ -1075,14 +1091,14 @@ ${select("organiserType", t("Huvudman", "Organiser"), [
 
   if (path === "/app/calendars") {
     if (method === "POST") {
-      const schoolYear = validate(s.SchoolYearSchema, (form.get("schoolYear") ?? "").trim(), "/schoolYear");
+      const schoolYear = validate(schemas.SchoolYearSchema, (form.get("schoolYear") ?? "").trim(), "/schoolYear");
       let parsed: unknown;
       try {
         parsed = JSON.parse(form.get("calendar") ?? "");
       } catch {
         parsed = undefined;
       }
-      const body = validate(s.CalendarBody, parsed ?? {});
+      const body = validate(schemas.CalendarBody, parsed ?? {});
       await k.call(adminRoutes["PUT /v1/municipalities/{kommunkod}/calendar/{schoolYear}"], { kommunkod, schoolYear }, body);
       return k.redirect("/app/calendars?saved=1");
     }

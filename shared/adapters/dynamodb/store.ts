@@ -28,6 +28,8 @@ import { DEFAULT_SETTINGS, type Settings } from "../../domain/settings.ts";
 import type { AbsenceDay } from "../../domain/statistics.ts";
 import { type JobName, keys } from "./keys.ts";
 import {
+  asWrite,
+  asWrites,
   ConcurrentChange,
   type Item,
   isConditionFailed,
@@ -35,8 +37,6 @@ import {
   Table,
   type TableOptions,
   type TransactItem,
-  w,
-  ws,
 } from "./table.ts";
 
 export { AUDIT_TABLE_NAME_ENV, TABLE_NAME_ENV } from "./keys.ts";
@@ -193,7 +193,7 @@ export class DynamoStore extends Table implements Store {
           },
         ];
       })
-      .map(w);
+      .map(asWrite);
   }
 
   /** The pupils whose placement changes by date on one day in one municipality (the daily job). */
@@ -213,7 +213,7 @@ export class DynamoStore extends Table implements Store {
   // ---- pupils in trouble, the sweep's and the watch list's read -------------------------------
 
   /** The pupils a municipality's sweep looks at (the sparse index): unplaced, pending release, or with an absence signal. */
-  async troubled(
+  async sweepCandidates(
     kommunkod: string,
     page: { limit?: number; cursor?: string } = {},
   ): Promise<{ pupils: Pupil[]; cursor?: string }> {
@@ -231,7 +231,7 @@ export class DynamoStore extends Table implements Store {
 
   /** Records that a school filed its report for a day (a report that lists nobody is filed too). */
   filedDayWrite(schoolId: string, date: IsoDate): Write {
-    return w({
+    return asWrite({
       Update: {
         TableName: this.table,
         Key: keys.filedDays(schoolId, schoolYearOf(date)),
@@ -245,7 +245,7 @@ export class DynamoStore extends Table implements Store {
   /** Put of a changed pupil, conditioned on the version that was read. */
   pupilWrite(pupil: Pupil, today: IsoDate, created: boolean): Write {
     const next = { ...pupil, version: pupil.version + 1 };
-    return w({
+    return asWrite({
       Put: {
         TableName: this.table,
         Item: this.pupilItem(next, today),
@@ -256,7 +256,7 @@ export class DynamoStore extends Table implements Store {
   }
 
   async pnrWrite(pupil: Pupil): Promise<Write> {
-    return w({
+    return asWrite({
       Put: {
         TableName: this.table,
         Item: { ...keys.personnummer(await this.pnrHash(pupil.personnummer)), entity: "pnr", pupilId: pupil.pupilId },
@@ -293,7 +293,7 @@ export class DynamoStore extends Table implements Store {
 
   /** A new enrolment (never one that exists), or an enrolment changed (a release). */
   enrolmentWrite(e: Enrolment, opts: { created: boolean }): Write {
-    return w({
+    return asWrite({
       Put: {
         TableName: this.table,
         Item: this.enrolmentItem(e),
@@ -308,7 +308,7 @@ export class DynamoStore extends Table implements Store {
     enrolmentId: string,
     t: { endDate: IsoDate; transferredTo: string; transferRef: string },
   ): Write {
-    return w({
+    return asWrite({
       Update: {
         TableName: this.table,
         Key: keys.enrolment(pupilId, enrolmentId),
@@ -327,7 +327,7 @@ export class DynamoStore extends Table implements Store {
 
   /** A pupil's absence on a day as a school reported it, or (null) the report taken back. */
   absenceWrite(pupilId: string, date: IsoDate, absence: { schoolId: string; kind: string; fraction: number } | null): Write {
-    return w(
+    return asWrite(
       absence === null
         ? { Delete: { TableName: this.table, Key: keys.absence(pupilId, date) } }
         : {
@@ -348,7 +348,7 @@ export class DynamoStore extends Table implements Store {
   absencePointerWrites(kommunkods: string[], pupilId: string, date: IsoDate): Write[] {
     // Kept three months (TTL): longer than any window a changed calendar or threshold reaches back into.
     const ttl = Math.floor(Date.parse(`${date}T00:00:00Z`) / 1000) + 92 * 86_400;
-    return ws(
+    return asWrites(
       [...new Set(kommunkods)].map((kod) => ({
         Put: {
           TableName: this.table,
@@ -382,7 +382,7 @@ export class DynamoStore extends Table implements Store {
   /** A school's report of a day: whom it named, and that the day is filed. */
   absenceReportWrites(schoolId: string, date: IsoDate, entries: ReportedAbsence[], at: string): Write[] {
     return [
-      w({
+      asWrite({
         Put: {
           TableName: this.table,
           Item: {
@@ -450,7 +450,9 @@ export class DynamoStore extends Table implements Store {
   }
 
   carePointerWrite(kommunkod: string, pupilId: string): Write {
-    return w({ Put: { TableName: this.table, Item: { ...keys.carePupil(kommunkod, pupilId), entity: "carePupil", pupilId } } });
+    return asWrite({
+      Put: { TableName: this.table, Item: { ...keys.carePupil(kommunkod, pupilId), entity: "carePupil", pupilId } },
+    });
   }
 
   async carePupils(kommunkod: string): Promise<string[]> {
@@ -488,7 +490,7 @@ export class DynamoStore extends Table implements Store {
 
   /** Opens a case unless this episode's case already exists (deterministic id), with a pointer for each scope that may list it. */
   caseOpenWrites(c: Case): Write[] {
-    return ws([
+    return asWrites([
       {
         Put: {
           TableName: this.table,
@@ -513,7 +515,7 @@ export class DynamoStore extends Table implements Store {
     c: Pick<Case, "caseId" | "schoolIds" | "municipalities" | "district">,
     r: { outcome: CaseOutcome; note: string; now: string; today: IsoDate; by: string; answeredOn?: IsoDate | undefined },
   ): Write[] {
-    return ws([
+    return asWrites([
       {
         Update: {
           TableName: this.table,
@@ -549,7 +551,7 @@ export class DynamoStore extends Table implements Store {
 
   /** Records alert steps on an open case (and raises it to high), conditioned on the version read. */
   caseStepsWrite(c: Case, steps: string[], raise: boolean): Write {
-    return w({
+    return asWrite({
       Update: {
         TableName: this.table,
         Key: keys.case(c.caseId),
@@ -570,7 +572,7 @@ export class DynamoStore extends Table implements Store {
   /** Opens again a case the data had resolved: same id, pointers back to open. */
   caseReopenWrites(c: Case, next: Case, steps: string[], now: string): Write[] {
     const scopes = caseScopes(next);
-    return ws([
+    return asWrites([
       {
         Update: {
           TableName: this.table,
@@ -613,7 +615,7 @@ export class DynamoStore extends Table implements Store {
   /** Moves a case to the pupil's new home (rule 6): the new scopes list it, the former ones keep a closed pointer. */
   caseMoveWrites(c: Case, moved: Case, former: string[], added: string[]): Write[] {
     const open = c.status !== "resolved";
-    return ws([
+    return asWrites([
       {
         Update: {
           TableName: this.table,
@@ -678,7 +680,7 @@ export class DynamoStore extends Table implements Store {
 
   /** A case acknowledged by someone: from open only. */
   caseAcknowledgedWrite(caseId: string, at: string, by: string): Write {
-    return w({
+    return asWrite({
       Update: {
         TableName: this.table,
         Key: keys.case(caseId),
@@ -692,14 +694,14 @@ export class DynamoStore extends Table implements Store {
 
   /** An entry appended to a case's journal. */
   journalWrite(caseId: string, entry: JournalEntry): Write {
-    return w({
+    return asWrite({
       Put: { TableName: this.table, Item: { ...keys.journal(caseId, entry.at, entry.entryId), entity: "journal", ...entry } },
     });
   }
 
   /** One checklist item of a case replaced, conditioned on the version read. */
   checklistWrite(c: Pick<Case, "caseId" | "version">, index: number, item: ChecklistItem): Write {
-    return w({
+    return asWrite({
       Update: {
         TableName: this.table,
         Key: keys.case(c.caseId),
@@ -904,7 +906,7 @@ export class DynamoStore extends Table implements Store {
   // ---- credentials -----------------------------------------------------------------------------
 
   credentialWrites(c: { credentialId: string; scope: string }): Write[] {
-    return ws([
+    return asWrites([
       {
         Put: {
           TableName: this.table,
@@ -923,7 +925,7 @@ export class DynamoStore extends Table implements Store {
 
   /** Another operator's approval of a pending key (SPEC §1), by their vouched identity. */
   credentialApproval(credentialId: string, by: { identity: string; at: string }): Write {
-    return w({
+    return asWrite({
       Update: {
         TableName: this.table,
         Key: keys.credential(credentialId),
@@ -990,7 +992,7 @@ export class DynamoStore extends Table implements Store {
   }
 
   overrideWrite(o: Override): Write {
-    return w({
+    return asWrite({
       Put: {
         TableName: this.table,
         Item: { ...keys.override(o.kommunkod, o.overrideId), entity: "override", ...o },
@@ -1079,7 +1081,7 @@ export class DynamoStore extends Table implements Store {
 
   /** An audit entry written with the change it records (an append to the audit table, in the same transaction). */
   auditWrite(pupilId: string, actor: Actor, action: string, now: string): Write {
-    return w({
+    return asWrite({
       Put: {
         TableName: this.auditTable,
         Item: this.auditItem(pupilId, actor, action, now),
@@ -1136,7 +1138,7 @@ export class DynamoStore extends Table implements Store {
    * step is never queued twice.
    */
   outboxWrite(n: Notification): Write {
-    return w({
+    return asWrite({
       Put: {
         TableName: this.table,
         Item: {
@@ -1181,7 +1183,7 @@ export class DynamoStore extends Table implements Store {
       },
     });
     try {
-      await this.commit(ws(due.map(claim)));
+      await this.commit(asWrites(due.map(claim)));
       return due;
     } catch (err) {
       if (!(err instanceof ConcurrentChange)) throw err;

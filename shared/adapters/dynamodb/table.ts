@@ -26,9 +26,9 @@ import { auditTableName } from "./keys.ts";
 export type Item = Record<string, unknown>;
 export type TransactItem = NonNullable<TransactWriteCommandInput["TransactItems"]>[number];
 
-export const w = (item: TransactItem): Write => item as unknown as Write;
-export const ws = (items: TransactItem[]): Write[] => items as unknown as Write[];
-export const sdk = (writes: Write[]): TransactItem[] => writes as unknown as TransactItem[];
+export const asWrite = (item: TransactItem): Write => item as unknown as Write;
+export const asWrites = (items: TransactItem[]): Write[] => items as unknown as Write[];
+export const asTransactItems = (writes: Write[]): TransactItem[] => writes as unknown as TransactItem[];
 
 export class ConcurrentChange extends Error {
   override name = "ConcurrentChange";
@@ -169,7 +169,7 @@ export class Table {
 
   /** Commits writes together, all or nothing; a condition a concurrent change broke is `ConcurrentChange`. */
   async commit(writes: Write[]): Promise<void> {
-    const items = sdk(writes);
+    const items = asTransactItems(writes);
     try {
       await this.doc.send(new TransactWriteCommand({ TransactItems: items }));
       for (const i of items) this.forget(i.Put?.Item ?? i.Update?.Key ?? i.Delete?.Key ?? {});

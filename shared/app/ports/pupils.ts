@@ -24,7 +24,7 @@ export interface PupilStore {
   /** The pupil's household (the pupil included), as their home municipality's register has it. */
   household(pupil: Pick<Pupil, "householdId" | "homeMunicipality" | "pupilId">): Promise<Pupil[]>;
   /** The pupils a municipality's sweep looks at (the sparse index): unplaced, pending release, or with an absence signal. */
-  troubled(
+  sweepCandidates(
     kommunkod: string,
     page?: {
       limit?: number;

@@ -147,7 +147,7 @@ const FormerCaseSchema = z.extend(FormerCaseSummarySchema, {
 export const CaseResponse = z.union([CaseDetailSchema, FormerCaseSchema]);
 
 /** A municipality's detection thresholds with their bounds; any left out take the defaults of SPEC §4. */
-const D = DEFAULT_SETTINGS;
+const DEFAULTS = DEFAULT_SETTINGS;
 const int = (min: number, max: number, fallback: number) =>
   z._default(
     z
@@ -162,21 +162,21 @@ const int = (min: number, max: number, fallback: number) =>
 const share = (fallback: number) => z._default(Share, fallback);
 export const SettingsSchema = z.strictObject({
   /** `not_returned`: absent on each of the first N school days after a break or term start. */
-  notReturnedDays: int(1, 10, D.notReturnedDays),
+  notReturnedDays: int(1, 10, DEFAULTS.notReturnedDays),
   /** A break is this many consecutive weekdays without school (public holidays inside count). */
-  breakWeekdays: int(2, 20, D.breakWeekdays),
+  breakWeekdays: int(2, 20, DEFAULTS.breakWeekdays),
   /** `release_without_destination`: school days after the release's end date. */
-  releaseGraceDays: int(1, 30, D.releaseGraceDays),
+  releaseGraceDays: int(1, 30, DEFAULTS.releaseGraceDays),
   /** `long_absence`: share of the last `absenceWindow` school days. */
-  longAbsenceShare: share(D.longAbsenceShare),
-  absenceWindow: int(5, 60, D.absenceWindow),
+  longAbsenceShare: share(DEFAULTS.longAbsenceShare),
+  absenceWindow: int(5, 60, DEFAULTS.absenceWindow),
   /** The roster's mark for the mentor's first mapping (no case). */
-  mentorShare: share(D.mentorShare),
+  mentorShare: share(DEFAULTS.mentorShare),
   /** Escalation to social services: not acknowledged after N working days, still open after M (SPEC §5). */
-  escalateUnacknowledgedDays: int(1, 30, D.escalateUnacknowledgedDays),
-  escalateOpenDays: int(1, 60, D.escalateOpenDays),
+  escalateUnacknowledgedDays: int(1, 30, DEFAULTS.escalateUnacknowledgedDays),
+  escalateOpenDays: int(1, 60, DEFAULTS.escalateOpenDays),
   /** Statistics: the smallest group whose figures are shown (SPEC §9: 10, a municipality may set 5 or more). */
-  statisticsMinGroup: int(5, 1000, D.statisticsMinGroup),
+  statisticsMinGroup: int(5, 1000, DEFAULTS.statisticsMinGroup),
 });
 // The schema's output is the domain's settings, field for field (a compile-time check).
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
