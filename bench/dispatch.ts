@@ -62,7 +62,10 @@ export async function dispatchThroughput(total: number) {
   const t0 = performance.now();
   let sent = 0;
   for (let round = 0; round < 100; round++) {
-    const r = await dispatch({ ...runtime, store, notifier }, new Date("2026-11-05T05:31:00.000Z"));
+    const r = await dispatch(
+      { store, notifier, log: runtime.log, metrics: runtime.metrics, config: runtime.config },
+      new Date("2026-11-05T05:31:00.000Z"),
+    );
     sent += r.sent;
     if (r.sent + r.retrying + r.failed + r.skipped === 0) break;
   }

@@ -1,4 +1,5 @@
 /** The benchmarks' composition: the local runtime on a bench table of its own. */
+import { outsideParts } from "../functions/outside.ts";
 import { documentClientOf, runtimeOf, storeOf } from "../functions/runtime.ts";
 import type { DynamoStore } from "../shared/adapters/dynamodb/store.ts";
 import { SecretReader } from "../shared/adapters/secrets.ts";
@@ -15,7 +16,7 @@ export function benchRuntime(
 ): Runtime & { store: DynamoStore } {
   const env = { ...process.env, TABLE_NAME: table };
   const store = storeOf(env, new SecretReader(env), doc);
-  return Object.assign(runtimeOf(env, { ...parts, store }), { store });
+  return Object.assign(runtimeOf(env, { ...outsideParts(env, ["notifier", "files", "exports"]), ...parts, store }), { store });
 }
 
 /** The DynamoDB client of this process's environment (DynamoDB Local), for the raw baselines. */

@@ -1,6 +1,11 @@
 import { adminRoutes } from "../shared/api/admin.ts";
 import { createApiHandler } from "../shared/http/http.ts";
+import { outsideParts } from "./outside.ts";
 import { runtimeOf } from "./runtime.ts";
 
-// In AWS a large export is a work item the worker takes (it may run longer than an API answer may wait).
-export const handler = createApiHandler("admin", adminRoutes, runtimeOf(process.env));
+// Contacts keep their SNS subscriptions; a large export is a work item the worker takes, its file in S3.
+export const handler = createApiHandler(
+  "admin",
+  adminRoutes,
+  runtimeOf(process.env, outsideParts(process.env, ["notifier", "files", "exports"])),
+);

@@ -4,9 +4,10 @@
  */
 
 import { deliver, escalationKickoff } from "../shared/app/jobs.ts";
-import { runtimeOf, workQueueOf } from "./runtime.ts";
+import { outsideParts, workQueueOf } from "./outside.ts";
+import { runtimeOf } from "./runtime.ts";
 
-const runtime = runtimeOf(process.env);
+const runtime = runtimeOf(process.env, outsideParts(process.env, ["notifier"]));
 const queue = workQueueOf(process.env);
 
 export const handler = async () => {

@@ -1,7 +1,8 @@
 /** EventBridge Scheduler target at 06:30 (shared/app/schedules.ts): one work item per municipality on the work queue. */
 
 import { morningKickoff } from "../shared/app/jobs.ts";
-import { runtimeOf, workQueueOf } from "./runtime.ts";
+import { workQueueOf } from "./outside.ts";
+import { runtimeOf } from "./runtime.ts";
 
 const runtime = runtimeOf(process.env);
 const queue = workQueueOf(process.env);

@@ -5,34 +5,13 @@
  * their runtime here; below `functions/`, `local/`, `cli/` and `bench/` nothing reads `process.env`
  * or builds an adapter (test/architecture.test.ts).
  */
-import { SNSClient } from "@aws-sdk/client-sns";
 import { AUDIT_TABLE_NAME_ENV, DynamoStore, documentClient, TABLE_NAME_ENV } from "../shared/adapters/dynamodb/store.ts";
-import { EXPORT_BUCKET_ENV, LocalFiles, S3Files } from "../shared/adapters/files.ts";
+import { LocalFiles } from "../shared/adapters/files.ts";
 import { createLogger } from "../shared/adapters/log.ts";
 import { emfMetrics } from "../shared/adapters/metrics.ts";
-import { ConsoleNotifier, SnsNotifier } from "../shared/adapters/notify.ts";
 import { SecretReader } from "../shared/adapters/secrets.ts";
-import { SqsWorkQueue, WORK_QUEUE_URL_ENV } from "../shared/adapters/sqs.ts";
 import { systemClockFrom } from "../shared/app/clock.ts";
-import {
-  type Config,
-  DEFAULT_CONFIG,
-  type ExportRunner,
-  type Files,
-  type Log,
-  type Metrics,
-  type Notifier,
-  type Runtime,
-  type WorkQueue,
-} from "../shared/app/ports.ts";
-import {
-  type IdentityProvider,
-  OIDC_CLIENT_ID_ENV,
-  OIDC_ISSUER_ENV,
-  OIDC_LOGOUT_URL_ENV,
-  OidcIdentityProvider,
-} from "../shared/web/identity.ts";
-import { PROVIDER_SCOPES_ENV, parseVouchPolicy, type VouchPolicy } from "../shared/web/vouch.ts";
+import { type Config, DEFAULT_CONFIG, type Log, type Metrics, type Runtime } from "../shared/app/ports.ts";
 
 /** A process's environment, as read once by the composition root. */
 export type Environment = Readonly<Record<string, string | undefined>>;
@@ -73,55 +52,54 @@ export function storeOf(
 
 /** A log for `service` (LOG_LEVEL, STAGE on every line). */
 export function logOf(env: Environment, base: Record<string, unknown> = {}): Log {
-  return createLogger({ service: "elevvakt", ...base }, { level: env.LOG_LEVEL, stage: env.STAGE });
+  // Read as each line is written (a deployed function's environment never changes; a test's may).
+  return createLogger(
+    { service: "elevvakt", ...base },
+    {
+      get level() {
+        return env.LOG_LEVEL;
+      },
+      get stage() {
+        return env.STAGE;
+      },
+    },
+  );
 }
 
 /** Business metrics, written where METRICS=emf (the deployed functions), by STAGE. */
 export function metricsOf(env: Environment): Metrics {
-  return emfMetrics({ enabled: env.METRICS === "emf", stage: env.STAGE });
+  return emfMetrics({
+    get enabled() {
+      return env.METRICS === "emf";
+    },
+    get stage() {
+      return env.STAGE;
+    },
+  });
 }
 
-/** SNS where NOTIFIER=sns (TOPIC_PREFIX, TOPIC_KMS_KEY); the console otherwise. */
-export function notifierOf(env: Environment, observed: { log: Log; metrics: Metrics }): Notifier {
-  return env.NOTIFIER === "sns"
-    ? new SnsNotifier(new SNSClient({}), { topicPrefix: env.TOPIC_PREFIX, kmsKey: env.TOPIC_KMS_KEY, metrics: observed.metrics })
-    : new ConsoleNotifier(observed.log);
-}
-
-/** The export bucket (EXPORT_BUCKET) in AWS; locally a directory (EXPORT_DIR) the local server serves (FILES_URL). */
-export function filesOf(env: Environment): Files {
-  const bucket = env[EXPORT_BUCKET_ENV];
-  if (bucket) return new S3Files(bucket);
+/** The local runtime's directory of export files (EXPORT_DIR), served by the local server (FILES_URL). */
+export function localFilesOf(env: Environment): LocalFiles {
   return new LocalFiles(env.EXPORT_DIR || undefined, env.FILES_URL || `http://localhost:${env.PORT ?? 3000}/files`);
 }
 
-/** The work queue (WORK_QUEUE_URL) where the stack gives one. */
-export function workQueueOf(env: Environment): WorkQueue | undefined {
-  const url = env[WORK_QUEUE_URL_ENV];
-  return url ? new SqsWorkQueue(url) : undefined;
-}
-
-/** A large export: a work item for the worker where there is a queue; else it runs on in this process after the answer. */
-export function exportRunnerOf(queue: WorkQueue | undefined): ExportRunner {
-  return queue
-    ? (item) => queue.send([item])
-    : async (_item, run) => {
-        void run();
-      };
-}
+/** A part a function was built without: using it is a wiring mistake, said plainly. */
+const missing = (part: string): never => {
+  throw new Error(`this function was built without ${part}: its entry in functions/ hands it in (functions/outside.ts)`);
+};
 
 /**
- * Everything the application runs on, from the environment; `given` replaces parts (the tests' store,
- * clock or notifier). Adapters are built when first used, so a function builds only what it needs.
+ * What the application runs on, from the environment; `given` replaces or adds parts (the tests'
+ * store or clock). The store is built when first used. The outside world's adapters (the notifier,
+ * the export files, the work queue) come from functions/outside.ts, handed in only by the functions
+ * that use them, so the others do not bundle SNS, SQS or S3.
  */
 export function runtimeOf(env: Environment, given: Partial<Runtime> = {}): Runtime {
   const secrets = new SecretReader(env);
   const log = given.log ?? logOf(env);
   const metrics = given.metrics ?? metricsOf(env);
   let store = given.store;
-  let notifier = given.notifier;
-  let files = given.files;
-  let exports = given.exports;
+  const { notifier, files, exports } = given;
   return {
     get store() {
       store ??= storeOf(env, secrets);
@@ -133,34 +111,13 @@ export function runtimeOf(env: Environment, given: Partial<Runtime> = {}): Runti
     config: given.config ?? configOf(env),
     secrets: given.secrets ?? secrets,
     get notifier() {
-      notifier ??= notifierOf(env, { log, metrics });
-      return notifier;
+      return notifier ?? missing("a notifier");
     },
     get files() {
-      files ??= filesOf(env);
-      return files;
+      return files ?? missing("the export files");
     },
     get exports() {
-      exports ??= exportRunnerOf(workQueueOf(env));
-      return exports;
+      return exports ?? missing("an export runner");
     },
   };
-}
-
-/** The web app's identity provider (OIDC_ISSUER, OIDC_CLIENT_ID, OIDC_LOGOUT_URL), built when first needed. */
-export function identityOf(env: Environment): () => IdentityProvider {
-  let provider: IdentityProvider | undefined;
-  return () => {
-    if (provider) return provider;
-    const issuer = env[OIDC_ISSUER_ENV];
-    const clientId = env[OIDC_CLIENT_ID_ENV];
-    if (!issuer || !clientId) throw new Error(`${OIDC_ISSUER_ENV} and ${OIDC_CLIENT_ID_ENV} must be set for the web app`);
-    provider = new OidcIdentityProvider(issuer, clientId, env[OIDC_LOGOUT_URL_ENV] || undefined);
-    return provider;
-  };
-}
-
-/** Which provider may vouch for which scopes (OIDC_PROVIDER_SCOPES; none: the one local provider). */
-export function vouchPolicyOf(env: Environment): VouchPolicy | undefined {
-  return parseVouchPolicy(env[PROVIDER_SCOPES_ENV]);
 }

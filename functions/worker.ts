@@ -6,6 +6,7 @@
 import type { SQSBatchResponse, SQSEvent } from "aws-lambda";
 import { runWorkItem, workMessages } from "../shared/app/jobs.ts";
 import type { Runtime } from "../shared/app/ports.ts";
+import { outsideParts } from "./outside.ts";
 import { runtimeOf } from "./runtime.ts";
 
 /** The consumer, on the runtime it is given (tests give theirs; AWS gets the environment's). */
@@ -25,4 +26,4 @@ export function createWorker(runtime: Runtime) {
   };
 }
 
-export const handler = createWorker(runtimeOf(process.env));
+export const handler = createWorker(runtimeOf(process.env, outsideParts(process.env, ["notifier", "files"])));

@@ -115,7 +115,8 @@ export async function startDynamoLocal(opts: { port?: number; dataDir?: string }
 
 /** Creates the table from the one key declaration (`shared/adapters/dynamodb/keys.ts`), and its audit table, unless they exist. */
 export async function ensureTable(endpoint: string, tableName: string): Promise<void> {
-  await ensureAuditTable(endpoint, auditTableName(tableName));
+  // The audit table the store writes to: AUDIT_TABLE_NAME where set (functions/runtime.ts), else the table's own.
+  await ensureAuditTable(endpoint, process.env.AUDIT_TABLE_NAME ?? auditTableName(tableName));
   const client = localClient(endpoint);
   try {
     await client.send(new DescribeTableCommand({ TableName: tableName }));

@@ -5,7 +5,9 @@
 import { randomUUID } from "node:crypto";
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from "aws-lambda";
 import { handler as docs } from "../functions/docs.ts";
-import { configOf, identityOf, runtimeOf, vouchPolicyOf } from "../functions/runtime.ts";
+import { outsideParts } from "../functions/outside.ts";
+import { identityOf, vouchPolicyOf } from "../functions/people.ts";
+import { configOf, runtimeOf } from "../functions/runtime.ts";
 import { adminRoutes } from "../shared/api/admin.ts";
 import { caseRoutes } from "../shared/api/cases.ts";
 import { pupilRoutes } from "../shared/api/pupils.ts";
@@ -46,6 +48,8 @@ export function localRuntime(parts: LocalParts = {}): Runtime {
   const { appUrl, identity: _identity, vouch: _vouch, ...given } = parts;
   const config = given.config ?? configOf(process.env);
   return runtimeOf(process.env, {
+    // Locally every function is in this one process: it has every part.
+    ...outsideParts(process.env, ["notifier", "files", "exports"]),
     ...given,
     config: appUrl
       ? {

@@ -5,6 +5,7 @@
  * seconds, so an alert reaches the console as soon as a case opens.
  */
 
+import { ConsoleNotifier } from "../shared/adapters/notify.ts";
 import { dispatch } from "../shared/app/dispatch.ts";
 import { escalationKickoff, InProcessQueue, morningKickoff, runWorkItem } from "../shared/app/jobs.ts";
 import type { Runtime } from "../shared/app/ports.ts";
@@ -12,7 +13,10 @@ import { cronMatches, schedules, stockholmClock } from "../shared/app/schedules.
 
 export function startScheduler(runtime: Runtime, opts: { drainEveryMs?: number } = {}): () => void {
   const { store, clock, log: logger } = runtime;
-  const queue = new InProcessQueue((item) => runWorkItem(runtime, item), runtime);
+  // Locally alerts go to the console, whatever the environment says.
+  const notifier = new ConsoleNotifier(runtime.log);
+  const jobs = { store, log: logger, metrics: runtime.metrics, config: runtime.config, files: runtime.files, notifier };
+  const queue = new InProcessQueue((item) => runWorkItem(jobs, item), runtime);
   const fired = new Map<string, string>();
   let busy = false;
   const tick = async () => {
@@ -30,7 +34,7 @@ export function startScheduler(runtime: Runtime, opts: { drainEveryMs?: number }
         else await escalationKickoff(store, queue, now);
         await queue.drain();
       }
-      await dispatch(runtime, now);
+      await dispatch(jobs, now);
     } catch (err) {
       logger.error("local scheduler failed", { error: (err as Error).name });
     } finally {

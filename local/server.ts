@@ -1,13 +1,12 @@
 /** The local HTTP server: Node's http in front of the same Lambda handlers (see invoke.ts). */
 import { createServer, type Server } from "node:http";
-import { filesOf, logOf } from "../functions/runtime.ts";
-import type { LocalFiles } from "../shared/adapters/files.ts";
+import { localFilesOf, logOf } from "../functions/runtime.ts";
 import { MAX_BODY_BYTES } from "../shared/http/http.ts";
 import { type Invoke, invoke } from "./invoke.ts";
 
 export function startServer(port: number, host = "127.0.0.1", handle: Invoke = invoke): Promise<Server> {
   // Any instance checks the links this process signed (the signing key is the process's own).
-  const files = filesOf(process.env) as LocalFiles;
+  const files = localFilesOf(process.env);
   const logger = logOf(process.env);
   const server = createServer(async (req, res) => {
     const chunks: Buffer[] = [];

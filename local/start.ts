@@ -56,7 +56,8 @@ process.env.OIDC_CLIENT_ID = WEB_CLIENT_ID;
 // Imported only now, so the handlers read the local endpoint and table from the environment.
 const { startServer } = await import("./server.ts");
 const { runtimeOf } = await import("../functions/runtime.ts");
-const runtime = runtimeOf(process.env);
+const { outsideParts } = await import("../functions/outside.ts");
+const runtime = runtimeOf(process.env, outsideParts(process.env, ["files"]));
 const logger = runtime.log;
 const server = await startServer(port, process.env.HOST ?? "127.0.0.1");
 

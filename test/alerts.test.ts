@@ -13,7 +13,8 @@ import {
 } from "@aws-sdk/client-sns";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import { runtimeOf } from "../functions/runtime.ts";
+import { notifierOf } from "../functions/outside.ts";
+import { logOf, metricsOf } from "../functions/runtime.ts";
 import { keys } from "../shared/adapters/dynamodb/keys.ts";
 import { SnsNotifier, subscriptionState } from "../shared/adapters/notify.ts";
 import { backoffMs, dispatch } from "../shared/app/dispatch.ts";
@@ -267,7 +268,8 @@ describe("delivery through SNS", () => {
     sns.on(CreateTopicCommand).resolves({ TopicArn: "arn:aws:sns:eu-north-1:1:rektor-2" });
     sns.on(SubscribeCommand).resolves({ SubscriptionArn: "arn:aws:sns:eu-north-1:1:rektor-2:sub-1" });
     // As a deployed function builds it from the environment the stack gives it.
-    const notifier = runtimeOf({ NOTIFIER: "sns", TOPIC_KMS_KEY: "alias/elevvakt" }).notifier;
+    const env = { NOTIFIER: "sns", TOPIC_KMS_KEY: "alias/elevvakt" };
+    const notifier = notifierOf(env, { log: logOf(env), metrics: metricsOf(env) });
     expect(notifier.name).toBe("sns");
     const rektor = { contactId: "r2", name: "R", role: "rektor" as const, scope: "school:01800002", email: "a@example.se" };
     const first = await notifier.contactChanged(rektor, undefined, store());

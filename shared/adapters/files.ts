@@ -18,21 +18,19 @@ export type { Files } from "../app/ports.ts";
  */
 export class S3Files implements Files {
   private readonly bucket: string;
-  private s3?: Promise<{ sdk: typeof import("@aws-sdk/client-s3"); client: import("@aws-sdk/client-s3").S3Client }>;
+  private s3?: Promise<ReturnType<typeof import("./s3.ts").s3Bucket>>;
   constructor(bucket: string) {
     this.bucket = bucket;
   }
   private client() {
-    this.s3 ??= import("@aws-sdk/client-s3").then((sdk) => ({ sdk, client: new sdk.S3Client({}) }));
+    this.s3 ??= import("./s3.ts").then((m) => m.s3Bucket(this.bucket));
     return this.s3;
   }
   async put(name: string, body: string, contentType: string) {
-    const { sdk, client } = await this.client();
-    await client.send(new sdk.PutObjectCommand({ Bucket: this.bucket, Key: name, Body: body, ContentType: contentType }));
+    await (await this.client()).put(name, body, contentType);
   }
   async link(name: string): Promise<string> {
-    const [{ sdk, client }, { getSignedUrl }] = await Promise.all([this.client(), import("@aws-sdk/s3-request-presigner")]);
-    return getSignedUrl(client, new sdk.GetObjectCommand({ Bucket: this.bucket, Key: name }), { expiresIn: LINK_SECONDS });
+    return (await this.client()).link(name, LINK_SECONDS);
   }
 }
 

@@ -96,11 +96,11 @@ export interface LogOptions {
 }
 
 export function createLogger(base: Record<string, unknown> = {}, opts: LogOptions = {}): Logger {
-  const min = ORDER[(opts.level as Level) ?? "info"] ?? ORDER.info;
-  // The stage a deployed function runs in is on every line: a metric filter tells stages apart by it.
-  const stage = opts.stage ? { stage: opts.stage } : {};
   const emit = (level: Level, msg: string, fields?: Record<string, unknown>) => {
-    if (ORDER[level] < min) return;
+    // Read on every line: the options may follow a live environment (the local runtime, the tests).
+    if (ORDER[level] < (ORDER[(opts.level as Level) ?? "info"] ?? ORDER.info)) return;
+    // The stage a deployed function runs in is on every line: a metric filter tells stages apart by it.
+    const stage = opts.stage ? { stage: opts.stage } : {};
     const entry = { level, time: new Date().toISOString(), msg: maskString(msg), ...stage, ...redact({ ...base, ...fields }) };
     logSink.write(JSON.stringify(entry));
   };

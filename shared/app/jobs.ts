@@ -145,7 +145,7 @@ export async function runWorkItem(app: Jobs, item: WorkItem, now: Date = new Dat
         log.error("looking for silent schools failed for some schools", { kommunkod: kod, failed: seen.failed });
       }
     }
-    if (notifier) outcome.unreached = await checkContacts({ ...app, notifier }, kod, now);
+    if (notifier) outcome.unreached = await checkContacts({ store, notifier, log, metrics }, kod, now);
   }
   // The sweep runs on weekdays: the day it runs decides, whatever day the item was queued.
   if (item.job === "morning" && isWeekend(today)) {
@@ -200,7 +200,7 @@ export async function runWorkItem(app: Jobs, item: WorkItem, now: Date = new Dat
 
 /** Contacts whose e-mail alerts reach nobody: counted (alarmed on), named only to their office. */
 async function checkContacts(
-  { store, notifier, log, metrics }: Jobs & { notifier: Notifier },
+  { store, notifier, log, metrics }: Pick<Jobs, "store" | "log" | "metrics"> & { notifier: Notifier },
   kod: string,
   now: Date,
 ): Promise<number> {

@@ -36,6 +36,9 @@ export interface Reported {
   filed: true;
 }
 
+/** The answer's detail when a date is refused, as the route's schema check words it. */
+const SCHEMA_DETAIL = "The request does not match the schema; see errors.";
+
 /** The latest day a pupil's recent absence holds (at least `date`, just reported). */
 function latestAbsence(recent: Record<IsoDate, number>, date: IsoDate): IsoDate {
   return Object.keys(recent).reduce((a, d) => ((recent[d] ?? 0) > 0 && d > a ? d : a), date);
@@ -43,14 +46,15 @@ function latestAbsence(recent: Record<IsoDate, number>, date: IsoDate): IsoDate 
 
 export async function reportAbsence(store: Store, by: Occasion, school: School, body: AbsenceReport): Promise<Reported> {
   const { date } = body;
-  if (date > by.today) throw refuse.invalid([{ path: "/date", message: "absence is reported for today or earlier" }]);
+  if (date > by.today)
+    throw refuse.invalid([{ path: "/date", message: "absence is reported for today or earlier" }], SCHEMA_DETAIL);
   if (date < addDays(by.today, -366)) {
-    throw refuse.invalid([{ path: "/date", message: "absence older than a year can no longer be reported" }]);
+    throw refuse.invalid([{ path: "/date", message: "absence older than a year can no longer be reported" }], SCHEMA_DETAIL);
   }
   // This school year for the date's check; the years before too for the windows detection looks at.
   const calendar = await store.calendarFor(school, undefined, [...calendarDates(date, by.today), addDays(by.today, -365)]);
   if (isWeekend(date) || isPublicHoliday(date) || (covers(date, calendar) && !isSchoolDay(date, calendar))) {
-    throw refuse.invalid([{ path: "/date", message: "is not a school day by this school's calendar" }]);
+    throw refuse.invalid([{ path: "/date", message: "is not a school day by this school's calendar" }], SCHEMA_DETAIL);
   }
   // Every named pupil must be enrolled here on that day; otherwise nothing is written.
   // The days this school has filed: they answer episodes, so the absence signal stays sparse.
