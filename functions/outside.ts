@@ -41,14 +41,23 @@ export function exportRunnerOf(queue: WorkQueue | undefined): ExportRunner {
 }
 
 /** The outside world's parts a function uses, for `runtimeOf(env, …)`. */
+/**
+ * The outside world's parts a function uses, for `runtimeOf(env, …)`: each built when first used,
+ * so a cold start builds no SNS, SQS or S3 client a request may never need.
+ */
 export function outsideParts(env: Environment, want: ("notifier" | "files" | "exports")[]): Partial<Runtime> {
   const log = logOf(env);
   const metrics = metricsOf(env);
-  return {
-    log,
-    metrics,
-    ...(want.includes("notifier") ? { notifier: notifierOf(env, { log, metrics }) } : {}),
-    ...(want.includes("files") ? { files: filesOf(env) } : {}),
-    ...(want.includes("exports") ? { exports: exportRunnerOf(workQueueOf(env)) } : {}),
+  const once = <T>(make: () => T) => {
+    let made: T | undefined;
+    return () => (made ??= make());
   };
+  const notifier = once(() => notifierOf(env, { log, metrics }));
+  const files = once(() => filesOf(env));
+  const exports = once(() => exportRunnerOf(workQueueOf(env)));
+  const parts: Partial<Runtime> = { log, metrics };
+  if (want.includes("notifier")) Object.defineProperty(parts, "notifier", { get: notifier, enumerable: true });
+  if (want.includes("files")) Object.defineProperty(parts, "files", { get: files, enumerable: true });
+  if (want.includes("exports")) Object.defineProperty(parts, "exports", { get: exports, enumerable: true });
+  return parts;
 }

@@ -99,7 +99,6 @@ export function runtimeOf(env: Environment, given: Partial<Runtime> = {}): Runti
   const log = given.log ?? logOf(env);
   const metrics = given.metrics ?? metricsOf(env);
   let store = given.store;
-  const { notifier, files, exports } = given;
   return {
     get store() {
       store ??= storeOf(env, secrets);
@@ -111,13 +110,13 @@ export function runtimeOf(env: Environment, given: Partial<Runtime> = {}): Runti
     config: given.config ?? configOf(env),
     secrets: given.secrets ?? secrets,
     get notifier() {
-      return notifier ?? missing("a notifier");
+      return given.notifier ?? missing("a notifier");
     },
     get files() {
-      return files ?? missing("the export files");
+      return given.files ?? missing("the export files");
     },
     get exports() {
-      return exports ?? missing("an export runner");
+      return given.exports ?? missing("an export runner");
     },
   };
 }

@@ -87,6 +87,9 @@ describe("GET /v1/municipalities/{kommunkod}/schools and /overrides", () => {
       },
     });
     expect(asked.status).toBe(201);
+    // The answer to the asking is the list's item: no credential, no vouched identity, no issuer.
+    expect(asked.body).toMatchObject({ status: "pending", requestedBy: "Anna Andersson, 0180" });
+    expect(JSON.stringify(asked.body)).not.toMatch(/requestedByCredential|requestedByIdentity|requestedByIssuer|cred_/);
     const list = await api("GET", "/v1/municipalities/0180/overrides", { key: m.muni });
     expect(list.status).toBe(200);
     expect(list.body.items[0]).toMatchObject({ status: "pending", requestedBy: "Anna Andersson, 0180", reason: "Nämndbeslut" });

@@ -7,7 +7,7 @@ import { type Notification, notificationId } from "../domain/alerts.ts";
 import { addDays } from "../domain/dates.ts";
 import { placementAnswers } from "../domain/detection.ts";
 import { newPupilId, pupilIdOfEnrolment } from "../domain/ids.ts";
-import type { Override, Pupil, RegisterConflict } from "../domain/model.ts";
+import type { Override, Pupil, RegisterConflict, School } from "../domain/model.ts";
 import { comingEnrolment, compulsoryAgeDates, troubleState, watcherOf } from "../domain/placement.ts";
 import { applyRegisterRecord, newPupil } from "../domain/register.ts";
 import { bodyOf, guarded, queryOf, type RequestContext, validate } from "../http/http.ts";
@@ -253,6 +253,29 @@ async function pupilOfMunicipality(ctx: RequestContext): Promise<Pupil> {
   return pupil;
 }
 
+/** An override as the office reads it: the people as it knows them (key labels, contacts), never a credential or an identity. */
+function presentOverride(o: Override, p?: Pupil, school?: School) {
+  return {
+    overrideId: o.overrideId,
+    schoolId: o.schoolId,
+    ...(school ? { schoolName: school.name } : {}),
+    enrolmentId: o.enrolmentId,
+    ...(p ? { pupilId: p.pupilId } : o.pupilId ? { pupilId: o.pupilId } : {}),
+    ...(p?.givenName ? { givenName: p.givenName, familyName: p.familyName } : {}),
+    release: o.release,
+    reason: o.reason,
+    ...(o.lockedBecause ? { lockedBecause: o.lockedBecause } : {}),
+    status: o.status,
+    requestedBy: o.requestedByPerson ?? o.requestedBy,
+    requestedAt: o.requestedAt,
+    ...(o.approvedBy ? { approvedBy: o.approvedBy } : {}),
+    ...(o.approvedAt ? { approvedAt: o.approvedAt } : {}),
+    ...(o.rejectedBy ? { rejectedBy: o.rejectedBy, rejectedAt: o.rejectedAt } : {}),
+    // Asked with a key: two signed-in persons approve; who has so far.
+    ...(!o.requestedByIdentity ? { approvalsNeeded: 2, approvedSoFar: (o.approvals ?? []).map((a) => a.person) } : {}),
+  };
+}
+
 export const registerRoutes = guarded<"register">({
   "POST /v1/municipalities/{kommunkod}/population": async (ctx) => {
     const kommunkod = ctx.params.kommunkod ?? "";
@@ -369,7 +392,7 @@ export const registerRoutes = guarded<"register">({
       ctx.store.overrideWrite(override),
       ctx.store.auditWrite(pupilId, ctx.actor, "override.requested", ctx.now),
     ]);
-    return { status: 201, body: override };
+    return { status: 201, body: presentOverride(override) };
   },
 
   "POST /v1/municipalities/{kommunkod}/overrides/{overrideId}/approve": async (ctx) => {
@@ -460,29 +483,7 @@ export const registerRoutes = guarded<"register">({
       ctx.store.getPupils(ids.filter((id) => id !== "")),
       Promise.all(overrides.map((o) => ctx.store.getSchool(o.schoolId))),
     ]);
-    const items = overrides.map((o, i) => {
-      const p = pupils.get(ids[i] ?? "");
-      return {
-        overrideId: o.overrideId,
-        schoolId: o.schoolId,
-        ...(schools[i] ? { schoolName: schools[i].name } : {}),
-        enrolmentId: o.enrolmentId,
-        ...(p ? { pupilId: p.pupilId } : {}),
-        ...(p?.givenName ? { givenName: p.givenName, familyName: p.familyName } : {}),
-        release: o.release,
-        reason: o.reason,
-        ...(o.lockedBecause ? { lockedBecause: o.lockedBecause } : {}),
-        status: o.status,
-        // The people, as the office knows them (key labels or contacts); never the credentials' ids.
-        requestedBy: o.requestedByPerson ?? o.requestedBy,
-        requestedAt: o.requestedAt,
-        ...(o.approvedBy ? { approvedBy: o.approvedBy } : {}),
-        ...(o.approvedAt ? { approvedAt: o.approvedAt } : {}),
-        ...(o.rejectedBy ? { rejectedBy: o.rejectedBy, rejectedAt: o.rejectedAt } : {}),
-        // Asked with a key: two signed-in persons approve; who has so far.
-        ...(!o.requestedByIdentity ? { approvalsNeeded: 2, approvedSoFar: (o.approvals ?? []).map((a) => a.person) } : {}),
-      };
-    });
+    const items = overrides.map((o, i) => presentOverride(o, pupils.get(ids[i] ?? ""), schools[i]));
     // The list names pupils: a read of each, on their trail (SPEC §8).
     await ctx.store.auditReads(
       items.flatMap((i) => (i.pupilId ? [i.pupilId] : [])),

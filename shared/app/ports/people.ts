@@ -1,7 +1,7 @@
 /** The stores of people and requests: contacts, sessions, keys, Idempotency-Keys. */
 import type { StoredContact } from "../../domain/alerts.ts";
 import type { CredentialRecord } from "../../domain/principals.ts";
-import type { IdempotencyRecord, WebSession, Write } from "./records.ts";
+import type { ChangedBy, IdempotencyRecord, WebSession, Write } from "./records.ts";
 
 /** Contacts, web sessions and keys: who is told, who signs in, who calls (SPEC §1). */
 export interface PeopleStore {
@@ -10,10 +10,7 @@ export interface PeopleStore {
   saveContact(
     kommunkod: string,
     contact: StoredContact,
-    by: {
-      at: string;
-      principal: string;
-    },
+    by: ChangedBy,
   ): Promise<{
     replaced: boolean;
   }>;
@@ -24,7 +21,7 @@ export interface PeopleStore {
   /** The contacts (not removed) an e-mail address is: who a person signing in may act as. */
   contactsByEmail(email: string): Promise<StoredContact[]>;
   /** Removes a contact: no more alerts, no more sign-in (kept, marked, for the record). */
-  removeContact(contactId: string, by: { at: string; principal: string }): Promise<void>;
+  removeContact(contactId: string, by: ChangedBy): Promise<void>;
   /** A web session by the hash of its cookie's id; expired ones are gone. */
   getSession(idHash: string, now: string): Promise<WebSession | undefined>;
   /** Binds a contact to the first identity that signs in as it: `bound` now, `same` already, `other` someone else's. */

@@ -3,7 +3,7 @@ import type { IsoDate } from "../../domain/dates.ts";
 import type { Enrolment, Override, Pupil, School } from "../../domain/model.ts";
 import type { Settings } from "../../domain/settings.ts";
 import type { AbsenceDay } from "../../domain/statistics.ts";
-import type { ReportedAbsence, TermSeed, Write } from "./records.ts";
+import type { ChangedBy, ReportedAbsence, TermSeed, Write } from "./records.ts";
 
 /** Writes made together, all or nothing, and retried against concurrent writers. */
 export interface Transactions {
@@ -124,10 +124,7 @@ export interface ReferenceStore {
         },
     schoolYear: string,
     calendar: CalendarYear,
-    by: {
-      at: string;
-      principal: string;
-    },
+    by: ChangedBy,
   ): Promise<{
     replaced: boolean;
   }>;
@@ -135,22 +132,13 @@ export interface ReferenceStore {
   saveSettings(
     kommunkod: string,
     settings: Partial<Settings>,
-    by: {
-      at: string;
-      principal: string;
-    },
+    by: ChangedBy,
   ): Promise<{
     replaced: boolean;
   }>;
   /** A municipality this deployment serves: its daily job and sweep run from now on. */
   addMunicipality(kommunkod: string): Promise<void>;
-  saveSchool(
-    school: School,
-    by: {
-      at: string;
-      principal: string;
-    },
-  ): Promise<void>;
+  saveSchool(school: School, by: ChangedBy): Promise<void>;
 }
 
 /** What the daily job and the sweep do on which day, and how far each got. */

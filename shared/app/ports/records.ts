@@ -9,6 +9,12 @@ export interface Clock {
   today(): IsoDate;
 }
 
+/** Who changed a record, and when: the scope, and the person when one is known. */
+export interface ChangedBy {
+  at: string;
+  principal: string;
+}
+
 /** Who acts, and when: what every use case is given besides its ports. */
 export interface Occasion {
   actor: Actor;
