@@ -6,9 +6,9 @@
  */
 import { ensureTable } from "../local/dynamo.ts";
 import type { DynamoStore } from "../shared/adapters/dynamodb/store.ts";
-import { InProcessQueue, morningKickoff, runWorkItem } from "../shared/app/jobs.ts";
 import { inParallel } from "../shared/app/parallel.ts";
 import type { Runtime } from "../shared/app/ports.ts";
+import { InProcessQueue, morningKickoff, runWorkItem } from "../shared/jobs/jobs.ts";
 import { type Counter, countItems } from "./count.ts";
 import { benchDocumentClient, benchRuntime } from "./runtime.ts";
 import { AS_OF, BENCH_CALENDAR, pupils, round } from "./sweep.ts";

@@ -3,8 +3,8 @@ import { ListSubscriptionsByTopicCommand, PublishCommand, SNSClient } from "@aws
 import { mockClient } from "aws-sdk-client-mock";
 import { ensureTable } from "../local/dynamo.ts";
 import { SnsNotifier } from "../shared/adapters/notify.ts";
-import { dispatch } from "../shared/app/dispatch.ts";
 import type { Notification } from "../shared/domain/alerts.ts";
+import { dispatch } from "../shared/jobs/dispatch.ts";
 import { countItems } from "./count.ts";
 import { benchDocumentClient, benchRuntime } from "./runtime.ts";
 import { round } from "./sweep.ts";

@@ -9,13 +9,13 @@ import autocannon from "autocannon";
 import { ensureTable } from "../local/dynamo.ts";
 import { keys } from "../shared/adapters/dynamodb/keys.ts";
 import type { DynamoStore } from "../shared/adapters/dynamodb/store.ts";
-import { issueCredential } from "../shared/api/admin.ts";
 import { inParallel } from "../shared/app/parallel.ts";
 import type { Write } from "../shared/app/ports.ts";
 import { enrolmentIdFor } from "../shared/domain/ids.ts";
 import type { Enrolment } from "../shared/domain/model.ts";
 import { withCheckDigit } from "../shared/domain/personnummer.ts";
 import { newPupil } from "../shared/domain/register.ts";
+import { issueCredential } from "../shared/people/routes.ts";
 import { benchDocumentClient, benchRuntime } from "./runtime.ts";
 import { BENCH_CALENDAR, round } from "./sweep.ts";
 

@@ -4,9 +4,9 @@
  * API Gateway timeout of 29 s.
  */
 import { ensureTable } from "../local/dynamo.ts";
-import { issueCredential } from "../shared/api/admin.ts";
 import { addDays } from "../shared/domain/dates.ts";
 import { withCheckDigit } from "../shared/domain/personnummer.ts";
+import { issueCredential } from "../shared/people/routes.ts";
 import { benchRuntime } from "./runtime.ts";
 import { BENCH_CALENDAR } from "./sweep.ts";
 

@@ -6,7 +6,7 @@
  * sweep's view.
  */
 import { statisticsPopulation } from "../local/statistics-population.ts";
-import { reconsiderAbsence } from "../shared/app/reconsider.ts";
+import { reconsiderAbsence } from "../shared/casework/reconsider.ts";
 import { countItems } from "./count.ts";
 import { benchMunicipality } from "./statistics.ts";
 import { BENCH_CALENDAR } from "./sweep.ts";

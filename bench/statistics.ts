@@ -7,8 +7,8 @@
  */
 import { ensureTable } from "../local/dynamo.ts";
 import { statisticsPopulation } from "../local/statistics-population.ts";
-import { publishStatistics } from "../shared/app/statistics.ts";
 import type { School } from "../shared/domain/model.ts";
+import { publishStatistics } from "../shared/statistics/publish.ts";
 import { countItems } from "./count.ts";
 import { benchDocumentClient, benchRuntime } from "./runtime.ts";
 import { BENCH_CALENDAR } from "./sweep.ts";

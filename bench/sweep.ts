@@ -9,13 +9,13 @@ import { prng } from "../local/prng.ts";
 import { CALENDAR_2026_27 } from "../local/school-year-2026-27.ts";
 import type { DynamoStore } from "../shared/adapters/dynamodb/store.ts";
 import { inParallel } from "../shared/app/parallel.ts";
-import { sweep } from "../shared/app/sweep.ts";
 import { type Calendar, lastSchoolDays } from "../shared/domain/calendar.ts";
 import { standingEpisodes } from "../shared/domain/detection.ts";
 import type { Pupil } from "../shared/domain/model.ts";
 import { withCheckDigit } from "../shared/domain/personnummer.ts";
 import { newPupil } from "../shared/domain/register.ts";
 import { DEFAULT_SETTINGS } from "../shared/domain/settings.ts";
+import { sweep } from "../shared/watch/sweep.ts";
 import { countItems } from "./count.ts";
 import { benchDocumentClient, benchRuntime } from "./runtime.ts";
 

@@ -8,9 +8,9 @@
 import type { AddressInfo } from "node:net";
 import { gzipSync } from "node:zlib";
 import { ensureTable } from "../local/dynamo.ts";
-import { issueCredential } from "../shared/api/admin.ts";
 import { addDays } from "../shared/domain/dates.ts";
 import { withCheckDigit } from "../shared/domain/personnummer.ts";
+import { issueCredential } from "../shared/people/routes.ts";
 import type { IdentityProvider } from "../shared/web/identity.ts";
 import { benchRuntime } from "./runtime.ts";
 import { BENCH_CALENDAR } from "./sweep.ts";

@@ -15,7 +15,7 @@ import {
   type SQSClient,
   StartMessageMoveTaskCommand,
 } from "@aws-sdk/client-sqs";
-import { parseWorkItem } from "../shared/app/jobs.ts";
+import { parseWorkItem } from "../shared/jobs/jobs.ts";
 
 export interface DeadLetter {
   messageId: string;

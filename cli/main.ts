@@ -6,12 +6,12 @@
 import { randomUUID } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { issueCredential } from "../shared/api/admin.ts";
 import { populationRecord, readCsv } from "../shared/app/csv.ts";
 import { isIsoDate, todayInStockholm } from "../shared/domain/dates.ts";
 import { operatorIdentityOf, parsePrincipal } from "../shared/domain/principals.ts";
 import { toProblem } from "../shared/http/problems.ts";
 import { RegisterRecord, SchoolBody } from "../shared/http/schemas.ts";
+import { issueCredential } from "../shared/people/routes.ts";
 
 const USAGE = `elevvakt — operator CLI
 
@@ -251,7 +251,7 @@ async function main() {
     }
     const app = await runtime();
     const s = app.store;
-    const { sweep } = await import("../shared/app/sweep.ts");
+    const { sweep } = await import("../shared/watch/sweep.ts");
     const kods = values.municipality ? [values.municipality] : await s.municipalities();
     const now = new Date();
     for (const kod of kods) {

@@ -1,5 +1,5 @@
-import { adminRoutes } from "../shared/api/admin.ts";
 import { createApiHandler } from "../shared/http/http.ts";
+import { adminRoutes } from "../shared/people/routes.ts";
 import { outsideParts } from "./outside.ts";
 import { runtimeOf } from "./runtime.ts";
 

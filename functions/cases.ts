@@ -1,4 +1,4 @@
-import { caseRoutes } from "../shared/api/cases.ts";
+import { caseRoutes } from "../shared/casework/routes.ts";
 import { createApiHandler } from "../shared/http/http.ts";
 import { runtimeOf } from "./runtime.ts";
 

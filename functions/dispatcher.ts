@@ -1,9 +1,9 @@
 /**
- * EventBridge Scheduler target every five minutes (shared/app/schedules.ts): an escalation item for
+ * EventBridge Scheduler target every five minutes (shared/jobs/schedules.ts): an escalation item for
  * each municipality with open cases on the work queue, then delivery of the outbox.
  */
 
-import { deliver, escalationKickoff } from "../shared/app/jobs.ts";
+import { deliver, escalationKickoff } from "../shared/jobs/jobs.ts";
 import { outsideParts, workQueueOf } from "./outside.ts";
 import { runtimeOf } from "./runtime.ts";
 

@@ -5,7 +5,7 @@
  */
 import middy from "@middy/core";
 import type { APIGatewayProxyStructuredResultV2 } from "aws-lambda";
-import document from "../shared/api/openapi.json" with { type: "json" };
+import document from "../shared/http/openapi.json" with { type: "json" };
 import { apiSecurityHeaders } from "../shared/http/security.ts";
 
 const body = JSON.stringify(document);

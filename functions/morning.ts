@@ -1,6 +1,6 @@
-/** EventBridge Scheduler target at 06:30 (shared/app/schedules.ts): one work item per municipality on the work queue. */
+/** EventBridge Scheduler target at 06:30 (shared/jobs/schedules.ts): one work item per municipality on the work queue. */
 
-import { morningKickoff } from "../shared/app/jobs.ts";
+import { morningKickoff } from "../shared/jobs/jobs.ts";
 import { workQueueOf } from "./outside.ts";
 import { runtimeOf } from "./runtime.ts";
 

@@ -1,5 +1,5 @@
-import { schoolRoutes } from "../shared/api/schools.ts";
 import { createApiHandler } from "../shared/http/http.ts";
+import { schoolRoutes } from "../shared/placement/routes.ts";
 import { runtimeOf } from "./runtime.ts";
 
 export const handler = createApiHandler("schools", schoolRoutes, runtimeOf(process.env));

@@ -4,8 +4,8 @@
  * again, then to the dead-letter queue; the other municipalities go on.
  */
 import type { SQSBatchResponse, SQSEvent } from "aws-lambda";
-import { runWorkItem, workMessages } from "../shared/app/jobs.ts";
 import type { Runtime } from "../shared/app/ports.ts";
+import { runWorkItem, workMessages } from "../shared/jobs/jobs.ts";
 import { outsideParts } from "./outside.ts";
 import { runtimeOf } from "./runtime.ts";
 

@@ -12,7 +12,7 @@ import { LambdaInvoke } from "aws-cdk-lib/aws-scheduler-targets";
 import { Queue, QueueEncryption } from "aws-cdk-lib/aws-sqs";
 import { EXPORT_BUCKET_ENV } from "../shared/adapters/files.ts";
 import { WORK_QUEUE_URL_ENV } from "../shared/adapters/sqs.ts";
-import { type ScheduleDef, schedules, TIME_ZONE } from "../shared/app/schedules.ts";
+import { type ScheduleDef, schedules, TIME_ZONE } from "../shared/jobs/schedules.ts";
 import type { Api } from "./api.ts";
 import type { Data } from "./data.ts";
 import { ElevvaktFunction, functionEntry } from "./function.ts";
@@ -110,7 +110,7 @@ export class Jobs {
     });
     this.worker.addEnvironment(EXPORT_BUCKET_ENV, exportsBucket.bucketName);
 
-    // ---- scheduled jobs (shared/app/schedules.ts): EventBridge Scheduler in Europe/Stockholm, retries, a DLQ ----
+    // ---- scheduled jobs (shared/jobs/schedules.ts): EventBridge Scheduler in Europe/Stockholm, retries, a DLQ ----
     this.jobs = Object.fromEntries(
       JOBS.map((name) => {
         const fn = new ElevvaktFunction(stack, `${pascal(name)}Job`, {

@@ -5,12 +5,12 @@
  */
 
 import { randomBytes } from "node:crypto";
-import { issueCredential } from "../shared/api/admin.ts";
 import type { Runtime } from "../shared/app/ports.ts";
-import { publishStatistics } from "../shared/app/statistics.ts";
 import { addDays, todayInStockholm } from "../shared/domain/dates.ts";
 import { withCheckDigit } from "../shared/domain/personnummer.ts";
 import type { RegisterRecord } from "../shared/domain/register.ts";
+import { issueCredential } from "../shared/people/routes.ts";
+import { publishStatistics } from "../shared/statistics/publish.ts";
 import { invoke } from "./invoke.ts";
 import { prng } from "./prng.ts";
 import { CALENDAR_2026_27 } from "./school-year-2026-27.ts";

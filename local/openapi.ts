@@ -1,12 +1,12 @@
 /**
  * `npm run openapi`: writes the OpenAPI document (generated from the routes and zod schemas) to
- * shared/api/openapi.json, which the docs function serves as it is — it bundles no store and no
+ * shared/http/openapi.json, which the docs function serves as it is — it bundles no store and no
  * schema code. A test fails when the file is older than the routes and schemas.
  */
 import { writeFileSync } from "node:fs";
 import { openApiDocument } from "../shared/http/openapi.ts";
 
-export const OPENAPI_FILE = new URL("../shared/api/openapi.json", import.meta.url);
+export const OPENAPI_FILE = new URL("../shared/http/openapi.json", import.meta.url);
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   writeFileSync(OPENAPI_FILE, `${JSON.stringify(openApiDocument(), null, 2)}\n`);

@@ -1,15 +1,15 @@
 /**
- * The local scheduler: fires the schedules of shared/app/schedules.ts on their cron, in Europe/Stockholm,
+ * The local scheduler: fires the schedules of shared/jobs/schedules.ts on their cron, in Europe/Stockholm,
  * with the same job code as the Lambda functions — the kickoffs, and the worker behind an in-process
  * queue instead of SQS (SPEC §10). Locally the outbox is also drained every few
  * seconds, so an alert reaches the console as soon as a case opens.
  */
 
 import { ConsoleNotifier } from "../shared/adapters/notify.ts";
-import { dispatch } from "../shared/app/dispatch.ts";
-import { escalationKickoff, InProcessQueue, morningKickoff, runWorkItem } from "../shared/app/jobs.ts";
 import type { Runtime } from "../shared/app/ports.ts";
-import { cronMatches, schedules, stockholmClock } from "../shared/app/schedules.ts";
+import { dispatch } from "../shared/jobs/dispatch.ts";
+import { escalationKickoff, InProcessQueue, morningKickoff, runWorkItem } from "../shared/jobs/jobs.ts";
+import { cronMatches, schedules, stockholmClock } from "../shared/jobs/schedules.ts";
 
 export function startScheduler(runtime: Runtime, opts: { drainEveryMs?: number } = {}): () => void {
   const { store, clock, log: logger } = runtime;

@@ -17,13 +17,13 @@ import { notifierOf } from "../functions/outside.ts";
 import { logOf, metricsOf } from "../functions/runtime.ts";
 import { keys } from "../shared/adapters/dynamodb/keys.ts";
 import { SnsNotifier, subscriptionState } from "../shared/adapters/notify.ts";
-import { backoffMs, dispatch } from "../shared/app/dispatch.ts";
 import type { Notification } from "../shared/domain/alerts.ts";
 import { fitsOneSms, message, notificationsFor, recipientsFor } from "../shared/domain/alerts.ts";
 import { openCase } from "../shared/domain/cases.ts";
 import type { Case } from "../shared/domain/model.ts";
 import { withCheckDigit } from "../shared/domain/personnummer.ts";
 import { newPupil } from "../shared/domain/register.ts";
+import { backoffMs, dispatch } from "../shared/jobs/dispatch.ts";
 import { jobs, store, useTable } from "./helpers.ts";
 
 useTable();

@@ -179,12 +179,12 @@ describe("who issues keys (SPEC §1; issue 8, item 12; issue 16, items 5, 9, 19,
   it("every handler checks its caller's principal itself, whoever calls it (item 20)", async () => {
     const { routes } = await import("../shared/http/routes.ts");
     const groups = {
-      admin: (await import("../shared/api/admin.ts")).adminRoutes,
-      cases: (await import("../shared/api/cases.ts")).caseRoutes,
-      docs: (await import("../shared/api/docs.ts")).docsRoutes,
-      pupils: (await import("../shared/api/pupils.ts")).pupilRoutes,
-      register: (await import("../shared/api/register.ts")).registerRoutes,
-      schools: (await import("../shared/api/schools.ts")).schoolRoutes,
+      admin: (await import("../shared/people/routes.ts")).adminRoutes,
+      cases: (await import("../shared/casework/routes.ts")).caseRoutes,
+      docs: (await import("../shared/http/docs.ts")).docsRoutes,
+      pupils: (await import("../shared/pupils/routes.ts")).pupilRoutes,
+      register: (await import("../shared/register/routes.ts")).registerRoutes,
+      schools: (await import("../shared/placement/routes.ts")).schoolRoutes,
     } as Record<string, Record<string, (ctx: unknown) => Promise<unknown>>>;
     const principals = {
       school: { kind: "school", schoolId: m.schoolA },
@@ -511,7 +511,7 @@ describe("OpenAPI", () => {
   });
 
   it("describes a field only where it was described: a shared schema (a number, a date) carries no other field's words", async () => {
-    const { OPENAPI_DOCUMENT } = await import("../shared/api/docs.ts");
+    const { OPENAPI_DOCUMENT } = await import("../shared/http/docs.ts");
     const namesOf = new Map<string, Set<string>>();
     const walk = (o: unknown): void => {
       if (!o || typeof o !== "object") return;
@@ -528,8 +528,8 @@ describe("OpenAPI", () => {
 
   it("is the file the routes and schemas generate now (after changing them: npm run openapi)", async () => {
     const { openApiDocument } = await import("../shared/http/openapi.ts");
-    const { OPENAPI_DOCUMENT } = await import("../shared/api/docs.ts");
-    expect(OPENAPI_DOCUMENT, "shared/api/openapi.json is stale: run npm run openapi and commit it").toEqual(
+    const { OPENAPI_DOCUMENT } = await import("../shared/http/docs.ts");
+    expect(OPENAPI_DOCUMENT, "shared/http/openapi.json is stale: run npm run openapi and commit it").toEqual(
       JSON.parse(JSON.stringify(openApiDocument())),
     );
   });

@@ -6,8 +6,8 @@
  * export, recorded once under the municipality, shows on the trail of each pupil it held.
  */
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import { EXTRACT_STATEMENTS } from "../shared/app/audit.ts";
-import { publishStatistics } from "../shared/app/statistics.ts";
+import { EXTRACT_STATEMENTS } from "../shared/people/audit.ts";
+import { publishStatistics } from "../shared/statistics/publish.ts";
 import { api, jobs, key, municipalityFixture, pnr, resetConfig, setConfig, setToday, store, useTable } from "./helpers.ts";
 
 useTable();

@@ -1,6 +1,6 @@
 /** Case identity and the resolutions the data makes: pure. */
 import { describe, expect, it } from "vitest";
-import { answered, SYSTEM_RESOLVER } from "../shared/app/casework.ts";
+import { answered, SYSTEM_RESOLVER } from "../shared/casework/writes.ts";
 import { caseIdFor } from "../shared/domain/cases.ts";
 import type { CaseRef } from "../shared/domain/model.ts";
 

@@ -3,8 +3,8 @@
  * end to end against DynamoDB Local, and what SPEC §3, §4 Time and §5 now say must happen.
  */
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { runDailySweep } from "../shared/app/jobs.ts";
-import { dailyJob } from "../shared/app/sweep.ts";
+import { runDailySweep } from "../shared/jobs/jobs.ts";
+import { dailyJob } from "../shared/watch/sweep.ts";
 import {
   api,
   CALENDAR_2026_27,
@@ -442,7 +442,7 @@ describe("issue 17, review: a silent school with no calendar anywhere", () => {
     await m.resident(personnummer);
     expect((await enrol(school, schoolId, { personnummer, grade: "5", startDate: "2026-08-17" })).status).toBe(201);
     // It never files. By 0180's calendar (its pupil's home) five school days are unfiled on 24 August.
-    const { silentSchools } = await import("../shared/app/schoolwatch.ts");
+    const { silentSchools } = await import("../shared/watch/schools.ts");
     for (const day of ["2026-08-24", "2026-08-25", "2026-10-05", "2026-12-01"]) {
       setToday(day);
       expect((await silentSchools(store(), kod, day, `${day}T05:30:00.000Z`)).failed).toBe(0);
@@ -467,7 +467,7 @@ describe("issue 17, review: a late report of an earlier day", () => {
 
 describe("issue 17, item 9: the sibling note", () => {
   it("counts a sibling whose case this episode made this one high, though that case is resolved now", async () => {
-    const { siblingPicture } = await import("../shared/app/casework.ts");
+    const { siblingPicture } = await import("../shared/casework/writes.ts");
     const { newPupil } = await import("../shared/domain/register.ts");
     const me = { ...newPupil("p-me", "201503142380"), householdId: "h", recentAbsence: { "2026-11-02": 1 } };
     const sibling = {

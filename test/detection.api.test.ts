@@ -5,8 +5,8 @@
  */
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { keys } from "../shared/adapters/dynamodb/keys.ts";
-import { dailyJob } from "../shared/app/sweep.ts";
 import type { Notification } from "../shared/domain/alerts.ts";
+import { dailyJob } from "../shared/watch/sweep.ts";
 import { api, fileDay, key, municipalityFixture, pnr, scanAll, setToday, store, useTable } from "./helpers.ts";
 
 useTable();

@@ -11,6 +11,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { createWorker } from "../functions/worker.ts";
 import { SqsWorkQueue } from "../shared/adapters/sqs.ts";
 import { fixedClock } from "../shared/app/clock.ts";
+import type { WorkItem, WorkQueue } from "../shared/app/ports.ts";
 import {
   escalationKickoff,
   InProcessQueue,
@@ -18,8 +19,7 @@ import {
   parseWorkItem,
   runDailySweep,
   runWorkItem,
-} from "../shared/app/jobs.ts";
-import type { WorkItem, WorkQueue } from "../shared/app/ports.ts";
+} from "../shared/jobs/jobs.ts";
 import { api, jobs, municipalityFixture, pnr, runtime, setToday, store, useTable } from "./helpers.ts";
 
 useTable();

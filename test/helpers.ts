@@ -5,13 +5,13 @@ import { configOf, documentClientOf, storeOf } from "../functions/runtime.ts";
 import { ensureTable } from "../local/dynamo.ts";
 import { createInvoker, localRuntime } from "../local/invoke.ts";
 import { CALENDAR_2026_27 } from "../local/school-year-2026-27.ts";
-import { issueCredential } from "../shared/api/admin.ts";
 import { fixedClock } from "../shared/app/clock.ts";
-import type { Jobs } from "../shared/app/jobs.ts";
 import type { Config, Notifier, Runtime } from "../shared/app/ports.ts";
 import { withCheckDigit } from "../shared/domain/personnummer.ts";
 import { matchRoute, routes } from "../shared/http/routes.ts";
 import { ProblemSchema } from "../shared/http/schemas.ts";
+import type { Jobs } from "../shared/jobs/jobs.ts";
+import { issueCredential } from "../shared/people/routes.ts";
 
 export function useTable(): void {
   beforeAll(async () => {

@@ -10,8 +10,8 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { ElevvaktStack } from "../infra/stack.ts";
 import { tableDefinition } from "../shared/adapters/dynamodb/keys.ts";
 import { NAMESPACE } from "../shared/adapters/metrics.ts";
-import { awsCron, schedules } from "../shared/app/schedules.ts";
 import { routes } from "../shared/http/routes.ts";
+import { awsCron, schedules } from "../shared/jobs/schedules.ts";
 
 const run = promisify(execFile);
 let template: Template;
@@ -72,7 +72,7 @@ describe("stack", () => {
     expect(names.filter((n) => /^(Admin|Register|Schools|Pupils)Function/.test(n))).toHaveLength(4);
   });
 
-  it("fires the schedules of shared/app/schedules.ts in Europe/Stockholm, with retries and a dead-letter queue", () => {
+  it("fires the schedules of shared/jobs/schedules.ts in Europe/Stockholm, with retries and a dead-letter queue", () => {
     const found = Object.values(template.findResources("AWS::Scheduler::Schedule")).map((r) => r.Properties);
     expect(found.map((p) => p.ScheduleExpression).sort()).toEqual(schedules.map((s) => awsCron(s.cron)).sort());
     for (const p of found) {

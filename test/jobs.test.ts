@@ -9,7 +9,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { keys } from "../shared/adapters/dynamodb/keys.ts";
 import { logSink } from "../shared/adapters/log.ts";
 import { ConsoleNotifier, SnsNotifier } from "../shared/adapters/notify.ts";
-import { runDailySweep, runDispatch } from "../shared/app/jobs.ts";
+import { runDailySweep, runDispatch } from "../shared/jobs/jobs.ts";
 import { api, digest, jobs, municipalityFixture, pnr, setToday, store, useTable } from "./helpers.ts";
 
 useTable();

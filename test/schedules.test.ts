@@ -1,6 +1,6 @@
 /** The schedules, declared once: EventBridge Scheduler cron in Europe/Stockholm, across the DST changes. */
 import { describe, expect, it } from "vitest";
-import { awsCron, cronMatches, schedules, stockholmClock } from "../shared/app/schedules.ts";
+import { awsCron, cronMatches, schedules, stockholmClock } from "../shared/jobs/schedules.ts";
 
 describe("schedules in Europe/Stockholm", () => {
   const sweep = schedules.find((s) => s.fn === "morning");

@@ -6,7 +6,7 @@
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { keys } from "../shared/adapters/dynamodb/keys.ts";
 import { LocalFiles } from "../shared/adapters/files.ts";
-import { publishStatistics } from "../shared/app/statistics.ts";
+import { publishStatistics } from "../shared/statistics/publish.ts";
 import {
   api,
   jobs,

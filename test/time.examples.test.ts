@@ -4,8 +4,8 @@
  */
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { keys } from "../shared/adapters/dynamodb/keys.ts";
-import { runDailySweep } from "../shared/app/jobs.ts";
-import { dailyJob } from "../shared/app/sweep.ts";
+import { runDailySweep } from "../shared/jobs/jobs.ts";
+import { dailyJob } from "../shared/watch/sweep.ts";
 import { api, CALENDAR_2026_27, fileDay, jobs, key, municipalityFixture, pnr, setToday, store, useTable } from "./helpers.ts";
 
 useTable();
@@ -739,7 +739,7 @@ describe("13. what a review of the change found", () => {
     await file(s, "2026-08-20", []); // Thursday: back
     // Friday 06:05, before the 06:30 sweep: the timer is due, but the child is back.
     setToday("2026-08-21");
-    const { runDispatch } = await import("../shared/app/jobs.ts");
+    const { runDispatch } = await import("../shared/jobs/jobs.ts");
     const { ConsoleNotifier } = await import("../shared/adapters/notify.ts");
     await runDispatch(jobs(new ConsoleNotifier()), new Date("2026-08-21T04:05:00Z"));
     const c = await getCase(ref?.caseId ?? "");

@@ -18,8 +18,8 @@ import { startIdentityProvider, WEB_CLIENT_ID } from "../local/oidc.ts";
 import { CALENDAR_2026_27 } from "../local/school-year-2026-27.ts";
 import { startServer } from "../local/server.ts";
 import { statisticsPopulation } from "../local/statistics-population.ts";
-import { publishStatistics } from "../shared/app/statistics.ts";
 import { todayInStockholm } from "../shared/domain/dates.ts";
+import { publishStatistics } from "../shared/statistics/publish.ts";
 import { OidcIdentityProvider } from "../shared/web/identity.ts";
 import { api, jobs, municipalityFixture, pnr, setToday, store, useTable } from "./helpers.ts";
 

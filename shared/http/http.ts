@@ -8,8 +8,7 @@
 import middy from "@middy/core";
 import httpHeaderNormalizer from "@middy/http-header-normalizer";
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from "aws-lambda";
-import type { Casework } from "../app/casework.ts";
-import type { Actor, Log, Runtime, Store } from "../app/ports.ts";
+import type { Actor, Casework, Log, Runtime, Store } from "../app/ports.ts";
 import type { Principal } from "../domain/principals.ts";
 import {
   type ApiContext,

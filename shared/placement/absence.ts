@@ -5,10 +5,11 @@
  * keeps a day once reported absent under the lock, and makes a pupil whose absence may open a case a
  * sweep candidate — by the school's calendar, else the pupil's home's (rule 9).
  */
-import { watchAgenda } from "../app/casework.ts";
+
 import { inParallel } from "../app/parallel.ts";
 import type { Occasion, Store, Write } from "../app/ports.ts";
-import { watchedAfterAbsence } from "../app/reconsider.ts";
+import { watchedAfterAbsence } from "../casework/reconsider.ts";
+import { watchAgenda } from "../casework/writes.ts";
 import { type Calendar, calendarDates, covers, isPublicHoliday, isSchoolDay, withFallback } from "../domain/calendar.ts";
 import { addDays, type IsoDate, isWeekend, schoolYearOf } from "../domain/dates.ts";
 import { trimAbsence } from "../domain/detection.ts";

@@ -1,12 +1,12 @@
 /**
  * Enrolment (inskrivning) and release (utskrivning), the use cases: reads, the placement rules of
  * shared/domain/placement.ts, one atomic write with the cases and notices they cause. They take the
- * casework ports and who acts, and throw the domain's `Refusal`; the HTTP routes (shared/api/schools.ts),
- * the web app and an approved override (shared/api/register.ts) call them.
+ * casework ports and who acts, and throw the domain's `Refusal`; the HTTP routes (shared/placement/routes.ts),
+ * the web app and an approved override (shared/register/routes.ts) call them.
  */
 import { createHash } from "node:crypto";
-import { answered, type Casework, followingWrites, openingWrites, pupilChangeWrites } from "../app/casework.ts";
 import type { Occasion, Store, Write } from "../app/ports.ts";
+import { answered, type Casework, followingWrites, openingWrites, pupilChangeWrites } from "../casework/writes.ts";
 import { type Notification, notificationId } from "../domain/alerts.ts";
 import { calendarDates } from "../domain/calendar.ts";
 import { caseIdFor, withCaseChanges } from "../domain/cases.ts";

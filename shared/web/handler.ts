@@ -8,17 +8,17 @@
 
 import { createHmac, randomBytes, randomUUID, timingSafeEqual } from "node:crypto";
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from "aws-lambda";
-import { announceContactBound } from "../api/admin.ts";
-import { caseRoutes } from "../api/cases.ts";
-import { pupilRoutes } from "../api/pupils.ts";
-import { registerRoutes } from "../api/register.ts";
 import type { Actor, Log, Runtime, WebSession } from "../app/ports.ts";
+import { caseRoutes } from "../casework/routes.ts";
 import type { StoredContact } from "../domain/alerts.ts";
 import { type Principal, principalOf } from "../domain/principals.ts";
 import { caseworkOf, type Reply, type RequestContext, type RouteHandler } from "../http/http.ts";
 import { validate } from "../http/middleware.ts";
 import { problems, toProblem } from "../http/problems.ts";
 import * as schemas from "../http/schemas.ts";
+import { announceContactBound } from "../people/routes.ts";
+import { pupilRoutes } from "../pupils/routes.ts";
+import { registerRoutes } from "../register/routes.ts";
 import type { Html } from "./html.ts";
 import { fill, type Lang, words } from "./i18n.ts";
 import type { IdentityProvider } from "./identity.ts";

@@ -6,14 +6,14 @@
  */
 
 import type { APIGatewayProxyStructuredResultV2 as Response } from "aws-lambda";
-import { statisticsRoutes } from "../api/statistics.ts";
-import type { CareGroup, CareStatistics } from "../app/statistics.ts";
 import { schoolYearOf } from "../domain/dates.ts";
 import { CASE_KINDS } from "../domain/model.ts";
 import { districtMunicipality } from "../domain/principals.ts";
 import type { AbsenceStatistics, CaseRow, Measure, Row } from "../domain/statistics.ts";
 import type { Shown } from "../domain/suppression.ts";
 import { Problem } from "../http/problems.ts";
+import type { CareGroup, CareStatistics } from "../statistics/publish.ts";
+import { statisticsRoutes } from "../statistics/routes.ts";
 import { type Html, html } from "./html.ts";
 import { words } from "./i18n.ts";
 import { layout } from "./layout.ts";

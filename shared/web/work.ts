@@ -6,12 +6,8 @@
  * handlers, as the person's scope, so rights, validation and the audit are the API's.
  */
 import type { APIGatewayProxyStructuredResultV2 } from "aws-lambda";
-import { adminRoutes } from "../api/admin.ts";
-import { caseRoutes } from "../api/cases.ts";
-import { pupilRoutes } from "../api/pupils.ts";
-import { registerRoutes } from "../api/register.ts";
-import { schoolRoutes } from "../api/schools.ts";
 import { populationRecord, readCsv } from "../app/csv.ts";
+import { caseRoutes } from "../casework/routes.ts";
 import { EVIDENCE_KINDS, GRADES, RELEASE_REASONS, RISK_FLAGS } from "../domain/model.ts";
 import type { Principal } from "../domain/principals.ts";
 import type { Settings } from "../domain/settings.ts";
@@ -20,6 +16,10 @@ import { validate } from "../http/middleware.ts";
 import { problems } from "../http/problems.ts";
 import * as schemas from "../http/schemas.ts";
 import type * as z from "../http/zod.ts";
+import { adminRoutes } from "../people/routes.ts";
+import { schoolRoutes } from "../placement/routes.ts";
+import { pupilRoutes } from "../pupils/routes.ts";
+import { registerRoutes } from "../register/routes.ts";
 import { type Html, html } from "./html.ts";
 import { type Lang, words } from "./i18n.ts";
 import { type Chrome, layout } from "./layout.ts";

@@ -1,8 +1,8 @@
 /** A dispatcher process for the crash test: delivers to a file (one line per publish) until the outbox is empty. */
 import { appendFileSync } from "node:fs";
 import { runtimeOf } from "../../functions/runtime.ts";
-import { dispatch } from "../../shared/app/dispatch.ts";
 import type { Notifier } from "../../shared/app/ports.ts";
+import { dispatch } from "../../shared/jobs/dispatch.ts";
 
 const file = process.env.SENT_FILE ?? "/tmp/sent.txt";
 const notifier: Notifier = {

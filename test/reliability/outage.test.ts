@@ -4,8 +4,8 @@ import { mockClient } from "aws-sdk-client-mock";
 import { describe, expect, it } from "vitest";
 import { keys } from "../../shared/adapters/dynamodb/keys.ts";
 import { SnsNotifier } from "../../shared/adapters/notify.ts";
-import { backoffMs, dispatch } from "../../shared/app/dispatch.ts";
 import type { Notification } from "../../shared/domain/alerts.ts";
+import { backoffMs, dispatch } from "../../shared/jobs/dispatch.ts";
 import { jobs, store, useTable } from "../helpers.ts";
 
 useTable();

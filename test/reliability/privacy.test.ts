@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { keys } from "../../shared/adapters/dynamodb/keys.ts";
 import { logSink } from "../../shared/adapters/log.ts";
 import { SnsNotifier } from "../../shared/adapters/notify.ts";
-import { dispatch } from "../../shared/app/dispatch.ts";
+import { dispatch } from "../../shared/jobs/dispatch.ts";
 import { api, jobs, municipalityFixture, pnr, setToday, store, useTable } from "../helpers.ts";
 
 useTable();

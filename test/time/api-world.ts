@@ -5,9 +5,9 @@
  * schools and children, so two worlds share one table without meeting.
  */
 
-import { runDailySweep } from "../../shared/app/jobs.ts";
 import { addDays, type IsoDate } from "../../shared/domain/dates.ts";
 import type { Case, CaseKind, Pupil, RiskFlag } from "../../shared/domain/model.ts";
+import { runDailySweep } from "../../shared/jobs/jobs.ts";
 import { api, jobs, key, store } from "../helpers.ts";
 import {
   gradeOf,

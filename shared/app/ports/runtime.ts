@@ -139,3 +139,12 @@ export interface Runtime {
   notifier: Notifier;
   exports: ExportRunner;
 }
+
+/**
+ * What casework writes with: the store, and the web app's address the alerts link to (a deployment's
+ * setting, handed in).
+ */
+export interface Casework {
+  store: Store;
+  appUrl: string;
+}

@@ -11,10 +11,11 @@
  *   same words that social services' entries are not in it, and for a protected child naming no
  *   school, district or other municipality.
  */
+
+import type { Store } from "../app/ports.ts";
 import type { Pupil } from "../domain/model.ts";
 import { districtMunicipality, parsePrincipal } from "../domain/principals.ts";
-import type { ExportPeriod } from "./exports.ts";
-import type { Store } from "./ports.ts";
+import type { ExportPeriod } from "../statistics/exports.ts";
 
 /** One entry of a pupil's trail, as the API shows it. */
 export interface TrailEntry {

@@ -5,15 +5,16 @@
  * the start. The pupils with absence lately are found by one query per municipality (their pointers),
  * never a scan; each is looked at again with the calendars and settings that apply now.
  */
+
+import { inParallel } from "../app/parallel.ts";
+import type { Store } from "../app/ports.ts";
 import { type Calendar, calendarDates, withFallback } from "../domain/calendar.ts";
 import { addDays, type IsoDate, schoolYearOf } from "../domain/dates.ts";
 import { absenceSignal, type Facts } from "../domain/detection.ts";
 import type { Pupil, School } from "../domain/model.ts";
 import { ABSENCE_SIGNAL_DAYS, enrolmentOn } from "../domain/placement.ts";
 import type { Settings } from "../domain/settings.ts";
-import { watchAgenda } from "./casework.ts";
-import { inParallel } from "./parallel.ts";
-import type { Store } from "./ports.ts";
+import { watchAgenda } from "./writes.ts";
 
 /** The pupil after absence was reported or looked at again: watched a while when it may open a case. */
 export function watchedAfterAbsence(next: Pupil, facts: Facts, today: IsoDate): Pupil {

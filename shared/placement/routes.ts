@@ -10,9 +10,9 @@ import { refuse } from "../domain/refusal.ts";
 import { bodyOf, guarded, queryOf, type RequestContext, validate } from "../http/http.ts";
 import { toProblem } from "../http/problems.ts";
 import * as schemas from "../http/schemas.ts";
-import { reportAbsence } from "../placement/absence.ts";
-import { enrol, release } from "../placement/enrolment.ts";
-import { enrolledReply, occasion, releasedReply, requireOwnSchool, requireSchool, visibleToSchool } from "./common.ts";
+import { occasion, presentEnrolment, requireOwnSchool, requireSchool, visibleToSchool } from "../http/scope.ts";
+import { reportAbsence } from "./absence.ts";
+import { type Enrolled, enrol, type Released, release } from "./enrolment.ts";
 
 /** The open case about being away (not back after a break, long absence) that a filed present day answers. */
 const awayCase = (p: Pupil) =>
@@ -45,6 +45,19 @@ function readRosterCursor(cursor: string, schoolId: string, list: string): strin
     throw refuse.cursor();
   }
   return after;
+}
+
+/** An enrolment as the API answers it: 201 when made now, 200 when the same one was made before. */
+export function enrolledReply(ctx: RequestContext, r: Enrolled) {
+  return { status: r.created ? (201 as const) : (200 as const), body: presentEnrolment(r.enrolment, r.pupil, ctx.today) };
+}
+
+/** A release as the API answers it: 202 while pending under the lock, else 200; the case it opened named. */
+export function releasedReply(ctx: RequestContext, r: Released) {
+  return {
+    status: r.outcome === "pending_release" ? (202 as const) : (200 as const),
+    body: { ...presentEnrolment(r.enrolment, r.pupil, ctx.today), ...(r.caseOpened ? { caseOpened: r.caseOpened } : {}) },
+  };
 }
 
 export const schoolRoutes = guarded<"schools">({

@@ -9,9 +9,9 @@
  * held when that trail is read (`app/audit.ts`).
  */
 import { randomUUID } from "node:crypto";
+import { type Actor, type ExportJob, type Files, LINK_SECONDS, type Runtime, type Store } from "../app/ports.ts";
 import type { Period, SchoolForm } from "../domain/statistics.ts";
-import { type Actor, type ExportJob, type Files, LINK_SECONDS, type Runtime, type Store } from "./ports.ts";
-import { readTerms } from "./statistics.ts";
+import { readTerms } from "./publish.ts";
 
 export type ExportRow = {
   personnummer: string;

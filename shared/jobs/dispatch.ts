@@ -5,9 +5,9 @@
  * recorded on the notification (and so on its case) and retried, never dropped.
  */
 
+import { inParallel } from "../app/parallel.ts";
+import type { DueNotification, OutboxStore, Runtime, TopicStore } from "../app/ports.ts";
 import type { Notification } from "../domain/alerts.ts";
-import { inParallel } from "./parallel.ts";
-import type { DueNotification, OutboxStore, Runtime, TopicStore } from "./ports.ts";
 
 export const MAX_ATTEMPTS = 12;
 

@@ -4,14 +4,15 @@
  * falls silent, filing no absence report for five school days in a row while it has pupils (a day
  * not filed proves nothing, so silence must not go unnoticed: the school and its office are told).
  */
+
+import { inParallel } from "../app/parallel.ts";
+import type { Actor, Store } from "../app/ports.ts";
+import { type Casework, pupilChangeWrites } from "../casework/writes.ts";
 import { type Notification, notificationId } from "../domain/alerts.ts";
 import { calendarDates, covers, lastSchoolDays } from "../domain/calendar.ts";
 import { addDays, type IsoDate, schoolYearOf } from "../domain/dates.ts";
 import type { School } from "../domain/model.ts";
 import { closingSchool, enrolmentCovers } from "../domain/placement.ts";
-import { type Casework, pupilChangeWrites } from "./casework.ts";
-import { inParallel } from "./parallel.ts";
-import type { Actor, Store } from "./ports.ts";
 
 /** School days in a row without a report after which a school and its office are told. */
 export const SILENT_SCHOOL_DAYS = 5;

@@ -2,7 +2,7 @@
  * The OpenAPI document, as `npm run openapi` generated it from the routes and schemas (a test keeps
  * the file true to them): the docs function serves it with nothing else bundled.
  */
-import { guarded } from "../http/http.ts";
+import { guarded } from "./http.ts";
 import document from "./openapi.json" with { type: "json" };
 
 export const OPENAPI_DOCUMENT: Record<string, unknown> = document;

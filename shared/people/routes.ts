@@ -1,11 +1,11 @@
-/** Routes for the municipality office and operations: calendars, schools, contacts, credentials. */
+/**
+ * The people of a board: contacts (who is alerted) and credentials (keys), and the office group of
+ * routes they belong to (with the schools and calendars of shared/register/school-routes.ts and the
+ * statistics of shared/statistics/routes.ts).
+ */
 
-import { municipalityContacts, withSubscriptionStates } from "../app/contacts.ts";
 import type { Runtime, Store } from "../app/ports.ts";
-import { closeSchool } from "../app/schoolwatch.ts";
 import { type Notification, notificationId } from "../domain/alerts.ts";
-import { calendarProblems, changedPastDays } from "../domain/calendar.ts";
-import type { School } from "../domain/model.ts";
 import {
   type CredentialRecord,
   districtMunicipality,
@@ -17,113 +17,14 @@ import {
 import { bodyOf, guarded, type RequestContext } from "../http/http.ts";
 import { problems } from "../http/problems.ts";
 import * as schemas from "../http/schemas.ts";
-import { requireOwnMunicipality } from "./common.ts";
-import { statisticsRoutes } from "./statistics.ts";
-
-/** PUT answers 201 when it created and 200 when it replaced. */
-const putStatus = ({ replaced }: { replaced: boolean }) => (replaced ? 200 : 201);
-/** Who changed a record: the scope, and the person when one is known (a labelled key, a signed-in contact). */
-const by = (ctx: RequestContext) => ({
-  at: ctx.now,
-  principal: ctx.actor.person ? `${ctx.actor.principal} (${ctx.actor.person})` : ctx.actor.principal,
-});
-
-function checkCalendar(schoolYear: string, body: ReturnType<typeof schemas.CalendarBody.parse>) {
-  const errs = calendarProblems(schoolYear, body);
-  if (errs.length) throw problems.validation(errs, "The calendar is not consistent; see errors.");
-}
+import { changedBy as by, putStatus } from "../http/scope.ts";
+import { schoolAdminRoutes } from "../register/school-routes.ts";
+import { statisticsRoutes } from "../statistics/routes.ts";
+import { municipalityContacts, withSubscriptionStates } from "./contacts.ts";
 
 export const adminRoutes = guarded<"admin">({
   ...statisticsRoutes,
-  "PUT /v1/municipalities/{kommunkod}/calendar/{schoolYear}": async (ctx) => {
-    const { kommunkod = "", schoolYear = "" } = ctx.params;
-    requireOwnMunicipality(ctx, kommunkod);
-    const body = bodyOf(ctx, schemas.CalendarBody);
-    checkCalendar(schoolYear, body);
-    const status = putStatus(await ctx.store.saveCalendar({ kommunkod }, schoolYear, body, by(ctx)));
-    // The scheduled sweep runs for every municipality that has a calendar.
-    await ctx.store.addMunicipality(kommunkod);
-    await configChanged(ctx, kommunkod);
-    return { status, body };
-  },
-
-  "PUT /v1/municipalities/{kommunkod}/settings": async (ctx) => {
-    const kommunkod = ctx.params.kommunkod ?? "";
-    requireOwnMunicipality(ctx, kommunkod);
-    const body = bodyOf(ctx, schemas.SettingsSchema);
-    const status = putStatus(await ctx.store.saveSettings(kommunkod, body, by(ctx)));
-    await configChanged(ctx, kommunkod);
-    return { status, body };
-  },
-
-  "PUT /v1/schools/{schoolId}/calendar/{schoolYear}": async (ctx) => {
-    const { schoolId = "", schoolYear = "" } = ctx.params;
-    const school = await ctx.store.getSchool(schoolId);
-    const p = ctx.principal;
-    const allowed =
-      (p.kind === "school" && p.schoolId === schoolId) || (p.kind === "municipality" && school?.municipality === p.kommunkod);
-    if (!allowed) throw problems.forbidden();
-    if (!school) throw problems.notFound("school");
-    const body = bodyOf(ctx, schemas.CalendarBody);
-    checkCalendar(schoolYear, body);
-    // What the school followed until now: its own year, else its municipality's.
-    const before = await ctx.store.calendarFor(school, school.municipality, [`${schoolYear.slice(0, 4)}-09-01`]);
-    const past = changedPastDays(schoolYear, before[schoolYear], body, ctx.today);
-    if (past.length > 0) {
-      // A school cannot unlock a release (rule 6) by rewriting yesterday as a study day.
-      if (p.kind === "school") {
-        throw problems.conflict(
-          "past_days_locked",
-          `The calendar would change ${past.length} day(s) that have passed (first ${past[0]}). Only the municipality office may change past days.`,
-        );
-      }
-    }
-    const status = putStatus(await ctx.store.saveCalendar({ schoolId }, schoolYear, body, by(ctx)));
-    await configChanged(ctx, school.municipality);
-    if (past.length > 0) {
-      await ctx.store.auditReads([`school:${schoolId}`], ctx.actor, `calendar.past_days_changed.${past.length}`, ctx.now);
-    }
-    return { status, body };
-  },
-
-  "PUT /v1/schools/{schoolId}": async (ctx) => {
-    const schoolId = ctx.params.schoolId ?? "";
-    const body = bodyOf(ctx, schemas.SchoolBody);
-    const existing = await ctx.store.getSchool(schoolId);
-    if (ctx.principal.kind === "municipality") {
-      // An office registers the schools that lie in its municipality, and no other's.
-      if (body.municipality !== ctx.principal.kommunkod) throw problems.forbidden();
-      if (existing && existing.municipality !== ctx.principal.kommunkod) throw problems.forbidden();
-    }
-    // A school unit stays in its municipality: moving it would hand its roster of one municipality's
-    // residents, its keys and its contacts to another office.
-    if (existing && existing.municipality !== body.municipality) {
-      throw problems.conflict(
-        "school_municipality_fixed",
-        "A registered school unit keeps its municipality; register the unit under its new id (Skolverket gives one).",
-      );
-    }
-    // A closing is applied to the enrolments at once (below) and cannot be taken back here: moving the
-    // day later, or dropping it, would leave them under the lock while the school says it is open.
-    if (existing?.closedOn && (!body.closedOn || body.closedOn > existing.closedOn)) {
-      throw problems.conflict(
-        "school_closing_fixed",
-        `This school unit closes on ${existing.closedOn}, and its enrolments after that day are already under the lock; the day can be brought forward, not moved later or removed.`,
-      );
-    }
-    const school: School = { schoolId, ...body };
-    await ctx.store.saveSchool(school, by(ctx));
-    // Its municipality's morning runs from now on, calendar or not: a school's silence, or its
-    // municipality's missing calendar, is told (SPEC §4 Time, rules 9 and 10).
-    await ctx.store.addMunicipality(school.municipality);
-    // A school that closes (SPEC §2): its enrolments still active after its last day are pending release.
-    // Applied on every save that names the day, so a request that failed part way is completed by sending it again.
-    if (school.closedOn) {
-      await closeSchool(ctx.casework, { ...school, closedOn: school.closedOn }, ctx.actor, { now: ctx.now, today: ctx.today });
-    }
-    return { status: existing ? 200 : 201, body: school };
-  },
-
+  ...schoolAdminRoutes,
   "PUT /v1/contacts/{contactId}": async (ctx) => {
     const contactId = ctx.params.contactId ?? "";
     const body = bodyOf(ctx, schemas.ContactBody);
@@ -161,13 +62,6 @@ export const adminRoutes = guarded<"admin">({
       await ctx.store.removeContact(contactId, by(ctx));
     }
     return { status: 200, body: { contactId, removedAt: contact.removedAt ?? ctx.now } };
-  },
-
-  "GET /v1/municipalities/{kommunkod}/schools": async (ctx) => {
-    const kommunkod = ctx.params.kommunkod ?? "";
-    if (ctx.principal.kind !== "ops") requireOwnMunicipality(ctx, kommunkod);
-    const items = (await ctx.store.schoolsIn(kommunkod)).sort((a, b) => a.schoolId.localeCompare(b.schoolId));
-    return { status: 200, body: { items } };
   },
 
   "GET /v1/contacts": async (ctx) => {
@@ -251,14 +145,6 @@ export const adminRoutes = guarded<"admin">({
     return { status: 200, body: { credentialId, principal: cred.principal, revokedAt: cred.revokedAt ?? ctx.now } };
   },
 });
-
-/**
- * A calendar or a threshold changed (SPEC §4 Time, rule 9): the absence already reported is looked at
- * again with it before the municipality's next sweep (`reconsiderIfChanged`).
- */
-async function configChanged(ctx: RequestContext, kommunkod: string): Promise<void> {
-  await ctx.store.setJobState("config", kommunkod, ctx.today, { changedAt: ctx.now });
-}
 
 /**
  * Whether the caller manages the keys and contacts of a scope (SPEC §1: each board its own): an

@@ -6,6 +6,9 @@
  * runs each morning from the work queue and computes only a new publication (a new month, a term's
  * end): a published period is never computed again, and its month rows are carried into the next.
  */
+
+import { inParallel } from "../app/parallel.ts";
+import type { Log, Store } from "../app/ports.ts";
 import { type Calendar, type CalendarYear, isSchoolDay } from "../domain/calendar.ts";
 import { addDays, type IsoDate, schoolYearOf } from "../domain/dates.ts";
 import { CASE_KINDS, type Case, type CaseKind, type Enrolment, type Pupil, type School } from "../domain/model.ts";
@@ -24,8 +27,6 @@ import {
   type Term,
 } from "../domain/statistics.ts";
 import { type Figure, type Shown, SUPPRESSED, suppress } from "../domain/suppression.ts";
-import { inParallel } from "./parallel.ts";
-import type { Log, Store } from "./ports.ts";
 
 /** The school years a run looks at: this one, and the one before until its spring term is published. */
 function schoolYearsAround(today: IsoDate): string[] {

@@ -4,6 +4,7 @@
  * Which cases change is decided elsewhere (detection, placement, register); this file only writes.
  */
 
+import type { Actor, Casework, Store, Write } from "../app/ports.ts";
 import {
   alertedAbout,
   type Contact,
@@ -18,16 +19,8 @@ import { addDays, type IsoDate } from "../domain/dates.ts";
 import type { Answer } from "../domain/detection.ts";
 import type { Case, CaseKind, CaseOutcome, CaseRef, Pupil } from "../domain/model.ts";
 import { wasAbsent } from "../domain/placement.ts";
-import type { Actor, Store, Write } from "./ports.ts";
 
-/**
- * What casework writes with: the store, and the web app's address the alerts link to (a deployment's
- * setting, handed in).
- */
-export interface Casework {
-  store: Store;
-  appUrl: string;
-}
+export type { Casework };
 
 /** Who resolves a case when the data answers it: the system, never the credential that ran a sweep. */
 export const SYSTEM_RESOLVER = "system:sweep";

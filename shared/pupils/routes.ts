@@ -1,7 +1,6 @@
 /** Reading one pupil as the caller may see them, and risk flags (social services alone). */
 
-import { guardianExtract, officeTrail, socialTrail } from "../app/audit.ts";
-import { stepWrites } from "../app/casework.ts";
+import { stepWrites } from "../casework/writes.ts";
 import type { Step } from "../domain/alerts.ts";
 import { minDate } from "../domain/dates.ts";
 import { hadFlag, honourConcern } from "../domain/detection.ts";
@@ -11,7 +10,8 @@ import { districtMunicipality } from "../domain/principals.ts";
 import { bodyOf, guarded, queryOf, type RequestContext } from "../http/http.ts";
 import { problems } from "../http/problems.ts";
 import * as schemas from "../http/schemas.ts";
-import { mayReadPupil, type PupilSight, sightOf, visibleToSchool } from "./common.ts";
+import { mayReadPupil, type PupilSight, sightOf, visibleToSchool } from "../http/scope.ts";
+import { guardianExtract, officeTrail, socialTrail } from "../people/audit.ts";
 
 /**
  * A pupil as the caller sees them (`sightOf`): a school its own enrolments only — never where else

@@ -1,238 +1,20 @@
 /** Routes of the municipality office: population register, exemptions, lock overrides, the watch list. */
-import { createHash, randomUUID } from "node:crypto";
-import { answered, movingWrites, pupilChangeWrites } from "../app/casework.ts";
+import { randomUUID } from "node:crypto";
 import { inParallel } from "../app/parallel.ts";
-import type { Write } from "../app/ports.ts";
-import { type Notification, notificationId } from "../domain/alerts.ts";
+import { answered, pupilChangeWrites } from "../casework/writes.ts";
 import { addDays } from "../domain/dates.ts";
 import { placementAnswers } from "../domain/detection.ts";
-import { newPupilId, pupilIdOfEnrolment } from "../domain/ids.ts";
-import type { Override, Pupil, RegisterConflict, School } from "../domain/model.ts";
-import { comingEnrolment, compulsoryAgeDates, troubleState, watcherOf } from "../domain/placement.ts";
-import { applyRegisterRecord, newPupil } from "../domain/register.ts";
+import { pupilIdOfEnrolment } from "../domain/ids.ts";
+import type { Override, Pupil, School } from "../domain/model.ts";
+import { comingEnrolment, troubleState, watcherOf } from "../domain/placement.ts";
 import { bodyOf, guarded, queryOf, type RequestContext, validate } from "../http/http.ts";
 import { Problem, problems, toProblem } from "../http/problems.ts";
 import * as schemas from "../http/schemas.ts";
+import { occasion, requireOwnMunicipality, requireSchool } from "../http/scope.ts";
 import { decideReleaseNow, release } from "../placement/enrolment.ts";
-import { occasion, releasedReply, requireOwnMunicipality, requireSchool } from "./common.ts";
-import { presentPupil } from "./pupils.ts";
-
-/** Whether a municipality is part of this deployment (it loaded its register, set a calendar or registered a school), asked once per batch. */
-export function deploymentOf(ctx: RequestContext): (kommunkod: string) => Promise<boolean> {
-  const known = new Map<string, Promise<boolean>>();
-  let listed: Promise<Set<string>> | undefined;
-  return (kommunkod) => {
-    let answer = known.get(kommunkod);
-    if (!answer) {
-      listed ??= ctx.store.municipalities().then((l) => new Set(l));
-      answer = listed.then(async (l) => l.has(kommunkod) || (await ctx.store.schoolsIn(kommunkod)).length > 0);
-      known.set(kommunkod, answer);
-    }
-    return answer;
-  };
-}
-
-/** A pupil id no pupil has: an unknown personnummer is read like a known one, so both take the same time. */
-const NOBODY = "p_nobody";
-
-/** Upserts one register record (rule 7, SPEC §4 Time rule 6); all its consequences in one transaction. */
-export async function upsertRegisterRecord(
-  ctx: RequestContext,
-  kommunkod: string,
-  raw: unknown,
-  index: number,
-  deployed: (kommunkod: string) => Promise<boolean> = deploymentOf(ctx),
-) {
-  const at = `/records/${index}`;
-  const record = validate(schemas.RegisterRecord, raw, at);
-  const deployedTo = record.toMunicipality ? await deployed(record.toMunicipality) : false;
-  return ctx.store.withRetry(async () => {
-    const id = await ctx.store.pupilIdFor(record.personnummer);
-    // Known or not, the same reads: the answer's time tells nothing (SPEC §6).
-    const existing = await ctx.store.getPupil(id ?? NOBODY);
-    const created = !existing;
-    const base = existing ?? { ...newPupil(newPupilId(), record.personnummer), registeredOn: ctx.today };
-    const decision = withPath(at, () =>
-      applyRegisterRecord(base, record, kommunkod, ctx.today, { deployed: (k) => k === record.toMunicipality && deployedTo }),
-    );
-    // Not this municipality's to say: the same answer whether the person is known elsewhere or not at all, and nothing written.
-    if (decision.notResident) return { status: "not_resident" as const };
-    if (decision.conflict) return pendingMove(ctx, kommunkod, base, decision.pupil, decision.changed, decision.conflict);
-    if (!created && !decision.changed) {
-      if (decision.pupil.homeMunicipality !== kommunkod) return { status: "unchanged" as const };
-      // The answer names the pupil: a read, on their trail (SPEC §8).
-      await ctx.store.auditReads([base.pupilId], ctx.actor, "register.unchanged", ctx.now);
-      return { pupilId: base.pupilId, status: "unchanged" as const };
-    }
-    const after = decision.pupil;
-    const items: Write[] = [
-      ctx.store.auditWrite(base.pupilId, ctx.actor, created ? "register.created" : "register.updated", ctx.now),
-      // Lifting a protected identity is the register's explicit word, and on the record of who said it.
-      ...(base.protectedIdentity && !after.protectedIdentity
-        ? [ctx.store.auditWrite(base.pupilId, ctx.actor, "register.protection_cleared", ctx.now)]
-        : []),
-      // Reaching and leaving compulsory school age change the placement state on 1 July.
-      ...ctx.store.agendaWrites(after, compulsoryAgeDates(base.birthDate), ctx.today),
-    ];
-    // A child known only through an enrolment gets a home from its first resident record (rule 6);
-    // the municipality whose school knew the child, and watched it until now, is told.
-    const homed = !created && base.homeMunicipality === null && after.homeMunicipality === kommunkod;
-    const watcher = base.schoolMunicipality;
-    if (homed && watcher && watcher !== kommunkod) {
-      items.push(ctx.store.outboxWrite(moveNotice(moveRef(base.pupilId, kommunkod), watcher, ctx.now, "homed", kommunkod)));
-    }
-    if (decision.movedTo) {
-      // The home register let the child go to a municipality here: its office is told at once (rule 6).
-      items.push(ctx.store.auditWrite(base.pupilId, ctx.actor, `register.moved_to.${decision.movedTo.kommunkod}`, ctx.now));
-      items.push(
-        ctx.store.outboxWrite(
-          moveNotice(
-            moveRef(base.pupilId, decision.movedTo.kommunkod),
-            decision.movedTo.kommunkod,
-            ctx.now,
-            "moved_in",
-            kommunkod,
-          ),
-        ),
-      );
-    } else if (after.residency === "moved_out" && record.toMunicipality) {
-      // Moved to a municipality outside this deployment: the cases close; the office tells the new one.
-      items.push(
-        ctx.store.outboxWrite(
-          moveNotice(moveRef(base.pupilId, record.toMunicipality), kommunkod, ctx.now, "moved_elsewhere", record.toMunicipality),
-        ),
-      );
-    }
-    // A register that says the child left, while another municipality claims the child: that office may take over now.
-    const left = after.residency !== "resident" && after.residency !== "unknown";
-    for (const c of left && base.homeMunicipality === kommunkod ? (base.registerConflicts ?? []) : []) {
-      items.push(
-        ctx.store.outboxWrite(moveNotice(c.ref ?? moveRef(base.pupilId, c.kommunkod), c.kommunkod, ctx.now, "released")),
-      );
-    }
-    const resolutions = answered(placementAnswers(after, ctx.today, { register: true }), "Resolved by the population register.");
-    const resolving = new Set(resolutions.map((r) => r.ref.caseId));
-    const staying = base.openCases.filter((o) => !resolving.has(o.caseId));
-    const relocating =
-      decision.movedFrom || decision.movedTo || base.homeMunicipality === null || base.district !== after.district;
-    if (relocating && staying.length > 0) {
-      // The open cases follow the child to the new home and district (rule 6), also when the
-      // register first knows the child, and within a municipality; the history goes with them.
-      items.push(ctx.store.auditWrite(base.pupilId, ctx.actor, "register.moved_in", ctx.now));
-      for (const c of await ctx.store.getCases(staying.map((o) => o.caseId))) {
-        items.push(...(await movingWrites(ctx.casework, c, after, { now: ctx.now, actor: ctx.actor })));
-      }
-    }
-    const change = await pupilChangeWrites(ctx.casework, {
-      before: base,
-      after,
-      created,
-      resolutions,
-      today: ctx.today,
-      now: ctx.now,
-    });
-    items.unshift(...change.items);
-    if (created) items.push(await ctx.store.pnrWrite(base));
-    await ctx.store.commit(items);
-    // A child who moved away is no longer this office's: the answer names no one.
-    if (decision.movedTo) return { status: "updated" as const };
-    // New to this register, known elsewhere through an enrolment or not at all: the same answer.
-    return { pupilId: base.pupilId, status: created || homed ? ("created" as const) : ("updated" as const) };
-  });
-}
-
-/**
- * Rule 6: another municipality's register claims a child resident elsewhere. The child stays home
- * until the home register says `moved_out` to it (or the home office sends that record); both
- * offices are told once, and the claimant learns nothing of the child's schools or cases.
- */
-async function pendingMove(
-  ctx: RequestContext,
-  kommunkod: string,
-  base: Pupil,
-  next: Pupil,
-  changed: boolean,
-  claim: RegisterConflict,
-) {
-  if (changed) {
-    const fresh = !claim.ref;
-    const conflict = { ...claim, ref: claim.ref ?? moveRef(base.pupilId, kommunkod) };
-    const pupil = {
-      ...next,
-      registerConflicts: [...(next.registerConflicts ?? []).filter((c) => c.kommunkod !== kommunkod), conflict],
-    };
-    await ctx.store.commit([
-      ctx.store.pupilWrite(pupil, ctx.today, false),
-      ctx.store.auditWrite(base.pupilId, ctx.actor, "register.move_pending", ctx.now),
-      ...(fresh
-        ? [base.homeMunicipality, kommunkod]
-            .filter((m): m is string => !!m)
-            .map((m) => ctx.store.outboxWrite(moveNotice(conflict.ref, m, ctx.now, "conflict")))
-        : []),
-    ]);
-  }
-  return { status: "move_pending" as const };
-}
-
-/** A problem about one record of a batch names the record: `/district` becomes `/records/6/district`. */
-function withPath<T>(prefix: string, fn: () => T): T {
-  try {
-    return fn();
-  } catch (err) {
-    const problem = toProblem(err);
-    if (problem?.errors) {
-      throw problems.validation(
-        problem.errors.map((e) => ({ ...e, path: `${prefix}${e.path}` })),
-        problem.detail,
-      );
-    }
-    throw err;
-  }
-}
-
-function moveRef(pupilId: string, kommunkod: string): string {
-  return `RC-${createHash("sha256").update(`${pupilId}|${kommunkod}`).digest("hex").slice(0, 8).toUpperCase()}`;
-}
-
-type MoveStep = "conflict" | "released" | "moved_in" | "moved_elsewhere" | "homed";
-
-/** A notice to an office about a move (rule 6): a reference, never the child. */
-function moveNotice(ref: string, kommunkod: string, now: string, step: MoveStep, other?: string): Notification {
-  const texts: Record<MoveStep, string> = {
-    conflict:
-      `Another municipality's population register claims a child resident with you, or yours claims one resident elsewhere (reference ${ref}). ` +
-      "The child stays with the home municipality until its register says the child moved out to the other (a moved_out record naming it). " +
-      "Check your register.",
-    released:
-      `The pending move ${ref} can be settled: the home municipality's register no longer holds the child as resident. ` +
-      "Send your register record for the child again and Elevvakt moves the child, and any open case, to you.",
-    moved_in:
-      `A child moved to your municipality from ${other ?? "another municipality"}, by its population register (reference ${ref}). ` +
-      "Any open case is now yours; the child is on your lists until your register sends their record.",
-    moved_elsewhere:
-      `A child resident with you moved to ${other ?? "another municipality"}, which does not use Elevvakt (reference ${ref}). ` +
-      "The child's open cases were closed as moved out: tell that municipality's office, so the child is watched there.",
-    homed:
-      `A child known here only through a school in your municipality is resident in ${other ?? "another municipality"} by its population register (reference ${ref}). ` +
-      "That office now watches the child, and any open case is with it; your office keeps what concerns your schools. If you doubt the record, ask that office.",
-  };
-  return {
-    notificationId: notificationId(ref, kommunkod, step, now),
-    noticeRef: ref,
-    step: `register_${step}`,
-    channel: "email",
-    recipient: `municipality:${kommunkod}#attendance_office`,
-    scope: `municipality:${kommunkod}`,
-    role: "attendance_office",
-    subject: `Elevvakt: a move between municipalities (${ref})`,
-    text: `${texts[step]} This message deliberately names no one.`,
-    status: "pending",
-    attempts: 0,
-    attemptLog: [],
-    createdAt: now,
-    nextAttemptAt: now,
-  };
-}
+import { releasedReply } from "../placement/routes.ts";
+import { presentPupil } from "../pupils/routes.ts";
+import { applyRecord, deploymentOf } from "./population.ts";
 
 function coming(p: Pupil, today: string) {
   const e = comingEnrolment(p, today);
@@ -284,12 +66,13 @@ export const registerRoutes = guarded<"register">({
     // A municipality that has loaded its register is served: its morning runs watch its children
     // from now on, calendar or not (SPEC §4 Time, rule 9).
     await ctx.store.addMunicipality(kommunkod);
-    const deployed = deploymentOf(ctx);
+    const deployed = deploymentOf(ctx.store);
     // Records are independent (each its own transaction, conditioned on its pupil's version), so a
     // batch of 1,000 goes a few at a time, well within the API's timeout (bench: population).
     const results = await inParallel(records, POPULATION_CONCURRENCY, async (raw, index) => {
       try {
-        return { index, ...(await upsertRegisterRecord(ctx, kommunkod, raw, index, deployed)) };
+        const record = validate(schemas.RegisterRecord, raw, `/records/${index}`);
+        return { index, ...(await applyRecord(ctx.casework, occasion(ctx), kommunkod, record, index, deployed)) };
       } catch (err) {
         const problem = toProblem(err);
         if (!problem || problem.status >= 500) throw err;

@@ -8,6 +8,18 @@
  * A sweep for a future date is a preview: it answers what would open and writes nothing.
  */
 
+import { inParallel } from "../app/parallel.ts";
+import type { Actor, Log, Store, Write } from "../app/ports.ts";
+import { reconsiderIfChanged } from "../casework/reconsider.ts";
+import {
+  answered,
+  type Casework,
+  openingWrites,
+  reopeningWrites,
+  resolvingWrites,
+  stepWrites,
+  watchAgenda,
+} from "../casework/writes.ts";
 import { CALENDAR_LOOKBACK_DAYS, type Calendar, withFallback } from "../domain/calendar.ts";
 import { withCaseChanges } from "../domain/cases.ts";
 import { addDays, type IsoDate, maxDate, minDate, schoolYearOf } from "../domain/dates.ts";
@@ -23,10 +35,6 @@ import {
 import type { Case, CaseKind, Pupil } from "../domain/model.ts";
 import { enrolmentOn } from "../domain/placement.ts";
 import type { Settings } from "../domain/settings.ts";
-import { answered, type Casework, openingWrites, reopeningWrites, resolvingWrites, stepWrites, watchAgenda } from "./casework.ts";
-import { inParallel } from "./parallel.ts";
-import type { Actor, Log, Store, Write } from "./ports.ts";
-import { reconsiderIfChanged } from "./reconsider.ts";
 
 export type Counts = Partial<Record<CaseKind, number>>;
 

@@ -8,16 +8,16 @@
  * in-process queue (`InProcessQueue`).
  */
 import { randomUUID } from "node:crypto";
+import { inParallel } from "../app/parallel.ts";
+import type { Actor, Notifier, Runtime, Store, WorkItem, WorkQueue } from "../app/ports.ts";
 import { covers } from "../domain/calendar.ts";
 import { type IsoDate, isWeekend, todayInStockholm } from "../domain/dates.ts";
-import { municipalityContacts, unreached, withSubscriptionStates } from "./contacts.ts";
+import { municipalityContacts, unreached, withSubscriptionStates } from "../people/contacts.ts";
+import { runExport } from "../statistics/exports.ts";
+import { periodsOf, publishStatistics } from "../statistics/publish.ts";
+import { noCalendarNotice, silentSchools } from "../watch/schools.ts";
+import { dailyJob, type SweepSummary, sweep } from "../watch/sweep.ts";
 import { type DispatchResult, dispatch } from "./dispatch.ts";
-import { runExport } from "./exports.ts";
-import { inParallel } from "./parallel.ts";
-import type { Actor, Notifier, Runtime, Store, WorkItem, WorkQueue } from "./ports.ts";
-import { noCalendarNotice, silentSchools } from "./schoolwatch.ts";
-import { periodsOf, publishStatistics } from "./statistics.ts";
-import { dailyJob, type SweepSummary, sweep } from "./sweep.ts";
 
 const systemActor = (job: string): Actor => ({ principal: `system:${job}`, credentialId: "scheduler", requestId: randomUUID() });
 

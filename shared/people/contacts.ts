@@ -3,9 +3,9 @@
  * e-mail subscription state, and which of them the daily job alarms on.
  */
 
+import { inParallel } from "../app/parallel.ts";
+import type { Notifier, Store } from "../app/ports.ts";
 import type { StoredContact, SubscriptionState } from "../domain/alerts.ts";
-import { inParallel } from "./parallel.ts";
-import type { Notifier, Store } from "./ports.ts";
 
 /** A pending confirmation is normal for a day after the contact is saved; after that, alerts are lost. */
 export const CONFIRMATION_GRACE_MS = 24 * 3_600_000;

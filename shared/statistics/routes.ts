@@ -3,23 +3,15 @@
  * the office and social services of the municipality read them, nobody else. The export of
  * personal data is the office's alone, and audited.
  */
-import {
-  auditExport,
-  type ExportPeriod,
-  exportBody,
-  exportRows,
-  jobView,
-  runExport,
-  startExport,
-  toCsv,
-} from "../app/exports.ts";
-import { type CareStatistics, carePublished, periodKey, periodsOf } from "../app/statistics.ts";
+
 import { districtMunicipality } from "../domain/principals.ts";
 import type { AbsenceStatistics } from "../domain/statistics.ts";
 import { queryOf, type RequestContext, type RouteHandlers } from "../http/http.ts";
 import { Problem, problems } from "../http/problems.ts";
 import * as schemas from "../http/schemas.ts";
-import { requireOwnMunicipality } from "./common.ts";
+import { requireOwnMunicipality } from "../http/scope.ts";
+import { auditExport, type ExportPeriod, exportBody, exportRows, jobView, runExport, startExport, toCsv } from "./exports.ts";
+import { type CareStatistics, carePublished, periodKey, periodsOf } from "./publish.ts";
 
 /** The office of the municipality, or its social services (a district of it). */
 function requireOfficeOrSocial(ctx: RequestContext, kommunkod: string): void {

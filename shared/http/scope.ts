@@ -1,11 +1,10 @@
-/** What the route groups share: scope checks, finding pupils, presenting them to each principal. */
+/** What the route groups share: scope checks, what each principal sees of a pupil, an enrolment as answered. */
 import { addDays } from "../domain/dates.ts";
 import type { Enrolment, Pupil, School } from "../domain/model.ts";
 import { placementOn, watcherOf } from "../domain/placement.ts";
 import { districtMunicipality } from "../domain/principals.ts";
-import type { RequestContext } from "../http/http.ts";
-import { problems } from "../http/problems.ts";
-import { type Enrolled, findPupil, type Released } from "../placement/enrolment.ts";
+import type { RequestContext } from "./http.ts";
+import { problems } from "./problems.ts";
 
 /** A school principal acts only for its own school. */
 export function requireOwnSchool(ctx: RequestContext, schoolId: string): void {
@@ -28,33 +27,17 @@ export function requireOwnMunicipality(ctx: RequestContext, kommunkod: string): 
   if (ctx.principal.kind !== "municipality" || ctx.principal.kommunkod !== kommunkod) throw problems.forbidden();
 }
 
-/**
- * Finds the pupil a body names: by pupilId (must exist), or by personnummer (created when no register
- * here knows them, so the answer looks the same either way).
- */
-export function resolvePupil(
-  ctx: RequestContext,
-  ref: { pupilId?: string; personnummer?: string },
-  createIfMissing: boolean,
-): Promise<{ pupil: Pupil; created: boolean } | null> {
-  return findPupil(ctx.store, ctx.today, ref, createIfMissing);
-}
+/** PUT answers 201 when it created and 200 when it replaced. */
+export const putStatus = ({ replaced }: { replaced: boolean }) => (replaced ? (200 as const) : (201 as const));
+
+/** Who changed a record: the scope, and the person when one is known (a labelled key, a signed-in contact). */
+export const changedBy = (ctx: RequestContext) => ({
+  at: ctx.now,
+  principal: ctx.actor.person ? `${ctx.actor.principal} (${ctx.actor.person})` : ctx.actor.principal,
+});
 
 /** Who acts in this request, and when: what a use case is given. */
 export const occasion = (ctx: RequestContext) => ({ actor: ctx.actor, now: ctx.now, today: ctx.today });
-
-/** An enrolment as the API answers it: 201 when made now, 200 when the same one was made before. */
-export function enrolledReply(ctx: RequestContext, r: Enrolled) {
-  return { status: r.created ? (201 as const) : (200 as const), body: presentEnrolment(r.enrolment, r.pupil, ctx.today) };
-}
-
-/** A release as the API answers it: 202 while pending under the lock, else 200; the case it opened named. */
-export function releasedReply(ctx: RequestContext, r: Released) {
-  return {
-    status: r.outcome === "pending_release" ? (202 as const) : (200 as const),
-    body: { ...presentEnrolment(r.enrolment, r.pupil, ctx.today), ...(r.caseOpened ? { caseOpened: r.caseOpened } : {}) },
-  };
-}
 
 /** Enrolments a school may still see: not ended, or ended in the last 30 days (rule 1's roster). */
 export function visibleToSchool(e: Pick<Enrolment, "endDate">, today: string): boolean {
