@@ -70,7 +70,8 @@ const RULES: { name: string; pattern: RegExp; allowed: (file: string) => boolean
     // are reached only where the adapter is built: the composition roots (the Lambda entries and
     // functions/runtime.ts, the local runtime, the CLI, the benchmarks).
     name: "constructs or imports the DynamoDB store",
-    pattern: /["'][./]*(shared\/)?(adapters\/)?dynamodb\/(store|table)\.ts["']/,
+    // The store, the table, or any slice of the adapter (the key design has its own rule above).
+    pattern: /["'][./]*(shared\/)?(adapters\/)?dynamodb\/(?!keys\.ts)[\w-]+\.ts["']/,
     allowed: (f) => f.startsWith(ADAPTER) || f in ALLOWED || ROOTS.test(f),
   },
 ];
@@ -244,7 +245,6 @@ const FILE_LINES = 400;
  * shrinks under the limit must leave this list; none may join it.
  */
 const TOO_LONG_TODAY: Record<string, number> = {
-  "shared/adapters/dynamodb/store.ts": 1310,
   "shared/web/work.ts": 1190,
   "shared/domain/detection.ts": 720,
   "shared/web/handler.ts": 680,

@@ -1,0 +1,240 @@
+import type { CaseStore, Write } from "../../app/ports.ts";
+import type { Notification } from "../../domain/alerts.ts";
+import { caseScopes } from "../../domain/cases.ts";
+import type { IsoDate } from "../../domain/dates.ts";
+import type { Case, CaseOutcome, ChecklistItem, JournalEntry } from "../../domain/model.ts";
+import { AbsenceTable } from "./absence.ts";
+import { keys } from "./keys.ts";
+import { asWrite, asWrites, type Item, strip, type TransactItem } from "./table.ts";
+
+export class CaseTable extends AbsenceTable implements CaseStore {
+  // ---- cases -----------------------------------------------------------------------------------
+
+  getCase(caseId: string): Promise<Case | undefined> {
+    return this.get<Case>(keys.case(caseId));
+  }
+
+  /** Opens a case unless this episode's case already exists (deterministic id), with a pointer for each scope that may list it. */
+  caseOpenWrites(c: Case): Write[] {
+    return asWrites([
+      {
+        Put: {
+          TableName: this.table,
+          Item: {
+            ...keys.case(c.caseId),
+            entity: "case",
+            ...c,
+            gsi1pk: keys.pupilCases(c.pupilId),
+            gsi1sk: `${c.kind}#${c.episodeStart}`,
+          },
+          ConditionExpression: "attribute_not_exists(pk)",
+        },
+      },
+      ...caseScopes(c).map((scope) => ({
+        Put: { TableName: this.table, Item: { ...keys.caseScope(scope, true, c.caseId), entity: "caseScope", caseId: c.caseId } },
+      })),
+    ]);
+  }
+
+  /** Resolves a case that is not resolved yet, and moves its scope pointers from open to closed. */
+  caseResolveWrites(
+    c: Pick<Case, "caseId" | "schoolIds" | "municipalities" | "district">,
+    r: { outcome: CaseOutcome; note: string; now: string; today: IsoDate; by: string; answeredOn?: IsoDate | undefined },
+  ): Write[] {
+    return asWrites([
+      {
+        Update: {
+          TableName: this.table,
+          Key: keys.case(c.caseId),
+          UpdateExpression: `SET #s = :resolved, outcome = :o, outcomeNote = :n, resolvedAt = :t, resolvedOn = :d, resolvedBy = :b${
+            r.answeredOn ? ", answeredOn = :a" : " REMOVE answeredOn"
+          }`,
+          ConditionExpression: "attribute_exists(pk) AND #s <> :resolved",
+          ExpressionAttributeNames: { "#s": "status" },
+          ExpressionAttributeValues: {
+            ":resolved": "resolved",
+            ":o": r.outcome,
+            ":n": r.note,
+            ":t": r.now,
+            ":d": r.today,
+            ":b": r.by,
+            ...(r.answeredOn ? { ":a": r.answeredOn } : {}),
+          },
+        },
+      },
+      ...this.pointerMoves(c.caseId, caseScopes(c), true, false),
+    ]);
+  }
+
+  protected pointerMoves(caseId: string, scopes: string[], from: boolean | null, to: boolean | null): TransactItem[] {
+    return scopes.flatMap((scope) => [
+      ...(from === null ? [] : [{ Delete: { TableName: this.table, Key: keys.caseScope(scope, from, caseId) } }]),
+      ...(to === null
+        ? []
+        : [{ Put: { TableName: this.table, Item: { ...keys.caseScope(scope, to, caseId), entity: "caseScope", caseId } } }]),
+    ]);
+  }
+
+  /** Records alert steps on an open case (and raises it to high), conditioned on the version read. */
+  caseStepsWrite(c: Case, steps: string[], raise: boolean): Write {
+    return asWrite({
+      Update: {
+        TableName: this.table,
+        Key: keys.case(c.caseId),
+        UpdateExpression: `SET steps = list_append(steps, :steps), version = version + :one${raise ? ", severity = :high" : ""}`,
+        ConditionExpression: "version = :v AND #s <> :resolved",
+        ExpressionAttributeNames: { "#s": "status" },
+        ExpressionAttributeValues: {
+          ":steps": steps,
+          ":one": 1,
+          ":v": c.version,
+          ":resolved": "resolved",
+          ...(raise ? { ":high": "high" } : {}),
+        },
+      },
+    });
+  }
+
+  /** Opens again a case the data had resolved: same id, pointers back to open. */
+  caseReopenWrites(c: Case, next: Case, steps: string[], now: string): Write[] {
+    const scopes = caseScopes(next);
+    return asWrites([
+      {
+        Update: {
+          TableName: this.table,
+          Key: keys.case(c.caseId),
+          UpdateExpression:
+            "SET #s = :open, severity = :sev, reopenedAt = :t, steps = list_append(steps, :step), version = version + :one, " +
+            "municipalities = :m, district = :d, formerScopes = :f " +
+            "REMOVE outcome, outcomeNote, resolvedAt, resolvedOn, resolvedBy, answeredOn, acknowledgedAt, acknowledgedBy",
+          ConditionExpression: "#s = :resolved",
+          ExpressionAttributeNames: { "#s": "status" },
+          ExpressionAttributeValues: {
+            ":open": "open",
+            ":resolved": "resolved",
+            ":sev": next.severity,
+            ":t": now,
+            ":step": steps,
+            ":one": 1,
+            ":m": next.municipalities,
+            ":d": next.district ?? null,
+            ":f": next.formerScopes ?? [],
+          },
+        },
+      },
+      // The scopes it keeps move their pointer back to open; a scope it left keeps its closed one.
+      ...this.pointerMoves(
+        c.caseId,
+        scopes.filter((x) => caseScopes(c).includes(x)),
+        false,
+        true,
+      ),
+      ...this.pointerMoves(
+        c.caseId,
+        scopes.filter((x) => !caseScopes(c).includes(x)),
+        null,
+        true,
+      ),
+    ]);
+  }
+
+  /** Moves a case to the pupil's new home (rule 6): the new scopes list it, the former ones keep a closed pointer. */
+  caseMoveWrites(c: Case, moved: Case, former: string[], added: string[]): Write[] {
+    const open = c.status !== "resolved";
+    return asWrites([
+      {
+        Update: {
+          TableName: this.table,
+          Key: keys.case(c.caseId),
+          UpdateExpression: "SET schoolIds = :s, municipalities = :m, district = :d, formerScopes = :f, version = version + :one",
+          ConditionExpression: "version = :v",
+          ExpressionAttributeValues: {
+            ":s": moved.schoolIds,
+            ":m": moved.municipalities,
+            ":d": moved.district ?? null,
+            ":f": moved.formerScopes ?? [],
+            ":one": 1,
+            ":v": c.version,
+          },
+        },
+      },
+      ...this.pointerMoves(c.caseId, former, open, false),
+      ...this.pointerMoves(c.caseId, added, null, open),
+    ]);
+  }
+
+  async getCases(ids: string[]): Promise<Case[]> {
+    return this.batchGet<Case>([...new Set(ids)].map((id) => keys.case(id)));
+  }
+
+  // ---- cases, as case workers see them -------------------------------------------------------
+
+  /** A case whole in one query: the case, its journal (oldest first) and its notifications. */
+  async caseWhole(caseId: string): Promise<{ c?: Case; journal: JournalEntry[]; notifications: Notification[] }> {
+    const all = (await this.queryAll<Item>(null, keys.case(caseId).pk, { raw: true })).items;
+    const of = <T>(entity: string) => all.filter((i) => i.entity === entity).map((i) => strip<T>(i) as T);
+    const c = of<Case>("case")[0];
+    return {
+      ...(c ? { c } : {}),
+      journal: of<JournalEntry>("journal").sort((a, b) => a.at.localeCompare(b.at)),
+      notifications: of<Notification>("notification").sort((a, b) => a.createdAt.localeCompare(b.createdAt)),
+    };
+  }
+
+  /** A page of the cases a scope may list (open, closed, or both), by id. */
+  async caseIdsOf(
+    scope: string,
+    opts: { status?: "open" | "closed"; limit?: number; cursor?: string },
+  ): Promise<{ caseIds: string[]; cursor?: string }> {
+    const page = await this.queryAll<{ caseId: string }>(null, keys.scopeCases(scope), {
+      ...(opts.status ? { skPrefix: `${opts.status}#` } : {}),
+      ...(opts.limit ? { limit: opts.limit } : {}),
+      ...(opts.cursor ? { cursor: opts.cursor } : {}),
+    });
+    return { caseIds: page.items.map((p) => p.caseId), ...(page.cursor ? { cursor: page.cursor } : {}) };
+  }
+
+  /** The open cases a municipality's office works (the sweep's second read). */
+  async openCasesOf(kommunkod: string): Promise<Case[]> {
+    return this.getCases((await this.caseIdsOf(`municipality:${kommunkod}`, { status: "open" })).caseIds);
+  }
+
+  /** Whether any case is open in the municipality (escalation runs only where one is). */
+  async hasOpenCases(kommunkod: string): Promise<boolean> {
+    return (await this.caseIdsOf(`municipality:${kommunkod}`, { status: "open", limit: 1 })).caseIds.length > 0;
+  }
+
+  /** A case acknowledged by someone: from open only. */
+  caseAcknowledgedWrite(caseId: string, at: string, by: string): Write {
+    return asWrite({
+      Update: {
+        TableName: this.table,
+        Key: keys.case(caseId),
+        UpdateExpression: "SET #s = :ack, acknowledgedAt = :t, acknowledgedBy = :b, version = version + :one",
+        ConditionExpression: "#s = :open",
+        ExpressionAttributeNames: { "#s": "status" },
+        ExpressionAttributeValues: { ":ack": "acknowledged", ":open": "open", ":t": at, ":b": by, ":one": 1 },
+      },
+    });
+  }
+
+  /** An entry appended to a case's journal. */
+  journalWrite(caseId: string, entry: JournalEntry): Write {
+    return asWrite({
+      Put: { TableName: this.table, Item: { ...keys.journal(caseId, entry.at, entry.entryId), entity: "journal", ...entry } },
+    });
+  }
+
+  /** One checklist item of a case replaced, conditioned on the version read. */
+  checklistWrite(c: Pick<Case, "caseId" | "version">, index: number, item: ChecklistItem): Write {
+    return asWrite({
+      Update: {
+        TableName: this.table,
+        Key: keys.case(c.caseId),
+        UpdateExpression: `SET checklist[${index}] = :item, version = version + :one`,
+        ConditionExpression: "version = :v",
+        ExpressionAttributeValues: { ":item": item, ":one": 1, ":v": c.version },
+      },
+    });
+  }
+}
