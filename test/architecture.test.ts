@@ -245,12 +245,11 @@ const FILE_LINES = 400;
  * shrinks under the limit must leave this list; none may join it.
  */
 const TOO_LONG_TODAY: Record<string, number> = {
-  "shared/web/work.ts": 1190,
   "shared/domain/detection.ts": 720,
-  "shared/web/handler.ts": 680,
+  "shared/web/handler.ts": 510,
   "shared/domain/placement.ts": 570,
   "shared/domain/statistics.ts": 490,
-  "shared/web/pages.ts": 480,
+  "shared/web/pages.ts": 450,
 };
 const DICTIONARIES = new Set(["shared/web/i18n.ts"]);
 /** Ports that are still too wide, with the size they may not grow past (issue 18: split by capability). */

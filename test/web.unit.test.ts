@@ -413,7 +413,7 @@ describe("the watch list as CSV", () => {
         givenName: '=HYPERLINK("x")',
         familyName: 'O"Brien, Jr',
         placement: "unplaced",
-        openCases: [{ caseId: "case_x", kind: "unplaced" }],
+        openCases: [{ caseId: "case_x", kind: "unplaced", episodeStart: "2026-08-17" }],
       },
     ]);
     expect(csv.startsWith("\ufeffpersonnummer,")).toBe(true);

@@ -9,39 +9,20 @@
 import { createHmac, randomBytes, randomUUID, timingSafeEqual } from "node:crypto";
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from "aws-lambda";
 import type { Actor, Log, Runtime, WebSession } from "../app/ports.ts";
-import { caseRoutes } from "../casework/routes.ts";
 import type { StoredContact } from "../domain/alerts.ts";
 import { type Principal, principalOf } from "../domain/principals.ts";
-import { caseworkOf, type Reply, type RequestContext, type RouteHandler } from "../http/http.ts";
-import { validate } from "../http/middleware.ts";
+import { caseworkOf } from "../http/http.ts";
 import { problems, toProblem } from "../http/problems.ts";
-import * as schemas from "../http/schemas.ts";
 import { announceContactBound } from "../people/routes.ts";
-import { pupilRoutes } from "../pupils/routes.ts";
-import { registerRoutes } from "../register/routes.ts";
+import { askAs } from "./ask.ts";
+import { type PageContext, runRoute } from "./context.ts";
 import type { Html } from "./html.ts";
 import { fill, type Lang, words } from "./i18n.ts";
 import type { IdentityProvider } from "./identity.ts";
 import { type Chrome, STYLE } from "./layout.ts";
-import {
-  accessibilityPage,
-  type CaseSummary,
-  type CaseView,
-  casePage,
-  casesPage,
-  choosePage,
-  messagePage,
-  type PupilView,
-  pupilPage,
-  pupilSearchPage,
-  type UnplacedItem,
-  unplacedCsv,
-  unplacedPage,
-} from "./pages.ts";
-import { allPages } from "./paging.ts";
-import { statisticsRoute } from "./statistics.ts";
+import { accessibilityPage, choosePage, messagePage } from "./pages.ts";
+import { PAGES } from "./router.ts";
 import { mayVouch, type VouchPolicy } from "./vouch.ts";
-import { type PageContext, pupilForms, workRoute } from "./work.ts";
 
 export const SESSION_COOKIE = "elevvakt_session";
 /** A session lasts at most this long (SPEC §8: ≤ 8 h). */
@@ -254,32 +235,6 @@ export function createWebHandler(runtime: Runtime, deps: WebDeps) {
     return { id: current.id, session, contact, principal };
   }
 
-  /** Runs one of the API's own handlers as the person's scope, audited with the person. */
-  async function api(
-    r: Request,
-    who: Awaited<ReturnType<typeof signedIn>>,
-    impl: RouteHandler,
-    params: Record<string, string>,
-    body?: unknown,
-    query?: unknown,
-  ): Promise<Reply> {
-    const ctx: RequestContext = {
-      principal: who.principal,
-      actor: actorOf(who.contact, who.session.person, r.requestId),
-      params,
-      body,
-      query,
-      accept: "application/json",
-      today: clock.today(),
-      now: r.now.toISOString(),
-      store: storeOf(),
-      log: r.log,
-      casework: caseworkOf(runtime),
-      runtime,
-    };
-    return impl(ctx);
-  }
-
   /** A refusal of the API's handler as a page: 403 says nothing; other refusals say why. */
   function refusalPage(r: Request, who: Awaited<ReturnType<typeof signedIn>>, err: unknown): APIGatewayProxyStructuredResultV2 {
     const problem = toProblem(err);
@@ -489,65 +444,24 @@ export function createWebHandler(runtime: Runtime, deps: WebDeps) {
       kind: who.principal.kind as Chrome["kind"],
     });
 
-    if (method === "GET" && (path === "/app/unplaced" || path === "/app/unplaced.csv")) {
-      if (who.principal.kind !== "municipality") return refusalPage(r, who, problems.forbidden());
-      const kod = who.principal.kommunkod;
-      const { items } = await allPages<UnplacedItem, { items: UnplacedItem[]; nextCursor?: string }>(
-        async (cursor) =>
-          (
-            await api(r, who, registerRoutes["GET /v1/municipalities/{kommunkod}/unplaced"], { kommunkod: kod }, undefined, {
-              limit: 500,
-              ...(cursor ? { cursor } : {}),
-            })
-          ).body as { items: UnplacedItem[]; nextCursor?: string },
-      );
-      if (path.endsWith(".csv")) return file(`skolpliktsbevakning-${kod}-${clock.today()}.csv`, unplacedCsv(items));
-      return page(200, unplacedPage(view(w.unplacedTitle), items));
-    }
-
-    if (path === "/app/pupils") {
-      if (method === "GET") return page(200, pupilSearchPage(view(w.findPupil), who.session.csrf));
-      if (method === "POST") {
-        const personnummer = (r.form.get("personnummer") ?? "").replace(/\s/g, "");
-        try {
-          const found = await api(
-            r,
-            who,
-            pupilRoutes["POST /v1/pupils/search"],
-            {},
-            validate(schemas.PupilSearchBody, { personnummer }),
-          );
-          return redirect(`/app/pupils/${(found.body as { pupilId: string }).pupilId}`);
-        } catch (err) {
-          const problem = toProblem(err);
-          if (!problem || problem.status >= 500) throw err;
-          // Unknown, not the person's, or not a personnummer: one answer, the number not repeated back.
-          const text = problem.status === 400 ? (problem.errors?.[0]?.message ?? problem.detail) : w.notFoundPupil;
-          return page(problem.status === 400 ? 400 : 404, pupilSearchPage(view(w.findPupil), who.session.csrf, text));
-        }
-      }
-    }
-
-    const pupilPath = /^\/app\/pupils\/([\w-]{1,64})$/.exec(path);
-    if (method === "GET" && pupilPath) {
-      try {
-        const got = await api(r, who, pupilRoutes["GET /v1/pupils/{pupilId}"], { pupilId: pupilPath[1] as string });
-        const pupil = got.body as PupilView & { flags?: string[]; care?: { kind: string; from: string; to?: string }[] };
-        const forms = pupilForms(who.session.lang, who.session.csrf, who.principal, pupil);
-        return page(200, pupilPage(view(w.pupil), pupil, forms, r.query.get("saved") ? w.saved : undefined));
-      } catch (err) {
-        return refusalPage(r, who, err);
-      }
-    }
-
-    // The working pages: a school's roster and forms, social services' flags, the office's pages.
+    // The working pages, found in the route table: each checks who may open it, and a refusal of
+    // the API behind it becomes a page that says why (or, for 403, nothing).
     const kit: PageContext = {
       lang: who.session.lang,
       csrf: who.session.csrf,
       principal: who.principal,
       today: clock.today(),
       view,
-      call: (impl, params, body, query) => api(r, who, impl, params, body, query),
+      ask: askAs({
+        principal: who.principal,
+        actor: actorOf(who.contact, who.session.person, r.requestId),
+        today: clock.today(),
+        now: r.now.toISOString(),
+        store: storeOf(),
+        log: r.log,
+        casework: caseworkOf(runtime),
+        runtime,
+      }),
       page: (status, body) => page(status, body),
       redirect: (to) => redirect(to),
       file,
@@ -555,80 +469,10 @@ export function createWebHandler(runtime: Runtime, deps: WebDeps) {
       settings: (kommunkod) => storeOf().settings(kommunkod),
     };
     try {
-      const answer =
-        (await statisticsRoute(kit, { method, path, query: r.query, form: r.form })) ??
-        (await workRoute(kit, { method, path, query: r.query, form: r.form }));
+      const answer = await runRoute(PAGES, kit, { method, path, query: r.query, form: r.form });
       if (answer) return answer;
     } catch (err) {
       return refusalPage(r, who, err);
-    }
-
-    if (method === "GET" && path === "/app/cases") {
-      // The open and the acknowledged cases, every page of them (resolved ones are not asked for at all).
-      const items: CaseSummary[] = [];
-      for (const status of ["open", "acknowledged"] as const) {
-        const { items: got } = await allPages<CaseSummary, { items: CaseSummary[]; nextCursor?: string }>(
-          async (cursor) =>
-            (await api(r, who, caseRoutes["GET /v1/cases"], {}, undefined, { status, limit: 500, ...(cursor ? { cursor } : {}) }))
-              .body as { items: CaseSummary[]; nextCursor?: string },
-        );
-        items.push(...got.filter((c) => !c.movedAway));
-      }
-      const pick = (k: string) => r.query.get(k) || undefined;
-      const filter = { kind: pick("kind"), severity: pick("severity"), status: pick("status") };
-      return page(200, casesPage(view(w.myCases), items, filter));
-    }
-
-    const m = /^\/app\/cases\/(case_[\w-]{1,64})(?:\/(acknowledge|journal|resolve|checklist\/([\w-]{1,64})))?$/.exec(path);
-    if (m) {
-      const caseId = m[1] as string;
-      const action = m[2];
-      try {
-        if (method === "GET" && !action) {
-          const got = await api(r, who, caseRoutes["GET /v1/cases/{caseId}"], { caseId });
-          const c = got.body as CaseView;
-          let pupil: PupilView | undefined;
-          try {
-            pupil = (await api(r, who, pupilRoutes["GET /v1/pupils/{pupilId}"], { pupilId: c.pupilId })).body as PupilView;
-          } catch (err) {
-            if (!toProblem(err)) throw err;
-          }
-          const notice = r.query.get("saved") ? w.saved : undefined;
-          return page(200, casePage(view(`${w.case} ${caseId.slice(5, 13).toUpperCase()}`), c, pupil, who.session.csrf, notice));
-        }
-        if (method === "POST" && action === "acknowledge") {
-          await api(r, who, caseRoutes["POST /v1/cases/{caseId}/acknowledge"], { caseId }, validate(schemas.AcknowledgeBody, {}));
-        } else if (method === "POST" && action === "journal") {
-          const body = validate(schemas.JournalBody, { text: r.form.get("text") ?? "" });
-          await api(r, who, caseRoutes["POST /v1/cases/{caseId}/journal"], { caseId }, body);
-        } else if (method === "POST" && action === "resolve") {
-          const body = validate(schemas.ResolveBody, { outcome: r.form.get("outcome") ?? "", note: r.form.get("note") ?? "" });
-          // Items of the routine not done: resolving asks first (the form's box), and the server holds to it.
-          const c = (await api(r, who, caseRoutes["GET /v1/cases/{caseId}"], { caseId })).body as CaseView;
-          if (c.checklist.some((i) => !i.done) && r.form.get("confirmOpenItems") !== "1") {
-            return page(
-              400,
-              messagePage(view(w.invalidTitle), w.resolveConfirmNeeded, { href: `/app/cases/${caseId}#resolve`, label: w.back }),
-            );
-          }
-          await api(r, who, caseRoutes["POST /v1/cases/{caseId}/resolve"], { caseId }, body);
-        } else if (method === "POST" && action?.startsWith("checklist/")) {
-          const field = (k: string) => (r.form.get(k)?.trim() ? { [k]: r.form.get(k)?.trim() } : {});
-          const body = validate(schemas.ChecklistBody, {
-            done: r.form.get("done") === "true",
-            ...field("note"),
-            ...field("date"),
-            ...field("reference"),
-          });
-          await api(r, who, caseRoutes["PUT /v1/cases/{caseId}/checklist/{itemId}"], { caseId, itemId: m[3] as string }, body);
-        } else {
-          return page(404, messagePage(view(w.notFoundTitle), w.notFound));
-        }
-        // Post, then redirect to the page, so a reload sends nothing twice.
-        return redirect(`/app/cases/${caseId}?saved=1`);
-      } catch (err) {
-        return refusalPage(r, who, err);
-      }
     }
     return page(404, messagePage(view(w.notFoundTitle), w.notFound, { href: "/app/cases", label: w.backToCases }));
   }

@@ -1,4 +1,5 @@
 /** The pages (SPEC §8): what each shows, from what the API's own handlers answer for the person's scope. */
+import type { BodyOf } from "./ask.ts";
 import { type Html, html } from "./html.ts";
 import { CHECKLIST_SV, fill, type Lang, words } from "./i18n.ts";
 import { type Chrome, layout } from "./layout.ts";
@@ -44,49 +45,11 @@ export interface CaseView extends CaseSummary {
   outcome?: string;
 }
 
-export interface PupilView {
-  pupilId?: string;
-  personnummer?: string;
-  givenName?: string;
-  familyName?: string;
-  protectedIdentity?: boolean;
-  placement?: string;
-  residency?: string;
-  residencyDate?: string;
-  homeMunicipality?: string;
-  district?: string;
-  exemption?: { from?: string; to?: string; reason?: string };
-  openCases?: { caseId: string; kind: string; episodeStart: string }[];
-  household?: {
-    pupilId: string;
-    givenName?: string;
-    familyName?: string;
-    placement: string;
-    openCases: number;
-    protectedIdentity?: boolean;
-  }[];
-  enrolments?: {
-    enrolmentId: string;
-    schoolId: string;
-    grade?: string;
-    startDate: string;
-    endDate?: string;
-    status: string;
-    endReason?: string;
-  }[];
-}
+/** A pupil as the pupil route answers it (what each principal may see of them). */
+export type PupilView = BodyOf<"GET /v1/pupils/{pupilId}">;
 
-export interface UnplacedItem {
-  pupilId: string;
-  personnummer: string;
-  givenName?: string;
-  familyName?: string;
-  district?: string;
-  placement: "unplaced" | "pending_release";
-  protectedIdentity?: boolean;
-  openCases: { caseId: string; kind: string }[];
-  comingEnrolment?: { schoolId: string; startDate: string };
-}
+/** A child on the office's watch list, as the list route answers it. */
+export type UnplacedItem = BodyOf<"GET /v1/municipalities/{kommunkod}/unplaced">["items"][number];
 
 const when = (iso?: string) => (iso ? iso.replace("T", " ").slice(0, 16) : "");
 const kindText = (lang: Lang, kind: string) => words[lang].kinds[kind] ?? kind;
@@ -360,7 +323,7 @@ export function pupilSearchPage(chrome: Chrome, csrf: string, error?: string): H
 /** One pupil as the person's scope may see them, with the placement timeline. */
 export function pupilPage(chrome: Chrome, p: PupilView, forms?: Html, notice?: string): Html {
   const w = words[chrome.lang];
-  const enrolments = [...(p.enrolments ?? [])].sort((a, b) => a.startDate.localeCompare(b.startDate));
+  const enrolments = [...(p.enrolments ?? [])].sort((a, b) => (a.startDate ?? "").localeCompare(b.startDate ?? ""));
   return layout(
     chrome,
     html`${notice ? html`<p role="status">${notice}</p>` : ""}
@@ -389,7 +352,7 @@ ${
 <thead><tr><th scope="col">${w.school}</th><th scope="col">${w.grade}</th><th scope="col">${w.from}</th><th scope="col">${w.to}</th><th scope="col">${w.status}</th><th scope="col" class="optional">${w.reason}</th></tr></thead>
 <tbody>${enrolments.map(
         (e) =>
-          html`<tr><td>${e.schoolId}</td><td>${e.grade ?? ""}</td><td>${e.startDate}</td><td>${e.endDate ?? ""}</td><td>${w.enrolmentStatus[e.status] ?? e.status}</td><td class="optional">${e.endReason ? (w.reasons[e.endReason] ?? e.endReason) : ""}</td></tr>`,
+          html`<tr><td>${e.schoolId}</td><td>${e.grade ?? ""}</td><td>${e.startDate}</td><td>${e.endDate ?? ""}</td><td>${w.enrolmentStatus[e.status ?? ""] ?? e.status}</td><td class="optional">${e.endReason ? (w.reasons[e.endReason] ?? e.endReason) : ""}</td></tr>`,
       )}</tbody></table></div>`
 }
 </section>

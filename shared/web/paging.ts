@@ -1,8 +1,8 @@
 /** Every page of one of the API's lists, followed through its cursors: a page never shows only the first 500. */
-export async function allPages<T, P extends { items: T[]; nextCursor?: string }>(
+export async function allPages<P extends { items: unknown[]; nextCursor?: string }>(
   page: (cursor?: string) => Promise<P>,
-): Promise<{ items: T[]; last: P }> {
-  const items: T[] = [];
+): Promise<{ items: P["items"]; last: P }> {
+  const items: P["items"] = [];
   let cursor: string | undefined;
   let last: P;
   do {

@@ -86,6 +86,21 @@ export const PupilResponse = z.object({
   sex: opt(z.enum(["male", "female"])),
   placement: PlacementEnum,
   residency: opt(str),
+  residencyDate: opt(IsoDateSchema),
+  homeMunicipality: opt(z.nullable(str)),
+  district: opt(str),
+  exemption: opt(z.object({ from: IsoDateSchema, to: IsoDateSchema, reason: str })),
+  openCases: opt(
+    withMeta(z.array(z.object({ caseId: str, kind: z.enum(CASE_KINDS), episodeStart: IsoDateSchema })), {
+      description: "the pupil's open cases (the office of the home municipality and social services)",
+    }),
+  ),
+  registerConflicts: opt(
+    withMeta(z.array(z.object({ kommunkod: str, at: str, statusDate: opt(IsoDateSchema), ref: opt(str) })), {
+      description: "another municipality's register claims the child: which, since when, the reference both offices were told",
+    }),
+  ),
+  gradeException: opt(z.object({ reason: str, by: str, at: str })),
   protectedIdentity: opt(z.boolean()),
   flags: opt(z.array(z.enum(RISK_FLAGS))),
   care: opt(

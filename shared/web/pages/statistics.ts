@@ -5,19 +5,17 @@
  * figure is `..` in both (no bar), and the page says why.
  */
 
-import type { APIGatewayProxyStructuredResultV2 as Response } from "aws-lambda";
-import { schoolYearOf } from "../domain/dates.ts";
-import { CASE_KINDS } from "../domain/model.ts";
-import { districtMunicipality } from "../domain/principals.ts";
-import type { AbsenceStatistics, CaseRow, Measure, Row } from "../domain/statistics.ts";
-import type { Shown } from "../domain/suppression.ts";
-import { Problem } from "../http/problems.ts";
-import type { CareGroup, CareStatistics } from "../statistics/publish.ts";
-import { statisticsRoutes } from "../statistics/routes.ts";
-import { type Html, html } from "./html.ts";
-import { words } from "./i18n.ts";
-import { layout } from "./layout.ts";
-import type { PageContext, WorkRequest } from "./work.ts";
+import { schoolYearOf } from "../../domain/dates.ts";
+import { CASE_KINDS } from "../../domain/model.ts";
+import { districtMunicipality } from "../../domain/principals.ts";
+import type { AbsenceStatistics, CaseRow, Measure, Row } from "../../domain/statistics.ts";
+import type { Shown } from "../../domain/suppression.ts";
+import { Problem } from "../../http/problems.ts";
+import type { CareGroup, CareStatistics } from "../../statistics/publish.ts";
+import { BOARDS, type PageContext, type WebRoute, type WorkRequest } from "../context.ts";
+import { type Html, html } from "../html.ts";
+import { words } from "../i18n.ts";
+import { layout } from "../layout.ts";
 
 type T = (sv: string, en: string) => string;
 
@@ -272,10 +270,8 @@ ${CASE_KINDS.map((kind) => html`<tr><th scope="row">${t("Ärenden", "Cases")}: $
 <p><a href="/app/statistics?schoolYear=${s.schoolYear}&amp;term=${s.term}">${t("Frånvarostatistik", "Absence statistics")}</a></p>`;
 }
 
-/** The statistics pages, or undefined when the path is none of them. */
-export async function statisticsRoute(k: PageContext, r: WorkRequest): Promise<Response | undefined> {
-  if (r.path !== "/app/statistics" && r.path !== "/app/statistics/care") return undefined;
-  if (r.method !== "GET") return undefined;
+/** The statistics pages: absence (`/app/statistics`) and the care comparison (`/app/statistics/care`). */
+async function statisticsPage(k: PageContext, r: WorkRequest) {
   const t: T = (sv, en) => (k.lang === "sv" ? sv : en);
   const p = k.principal;
   const kommunkod = p.kind === "municipality" ? p.kommunkod : p.kind === "social" ? districtMunicipality(p.district) : null;
@@ -299,22 +295,17 @@ export async function statisticsRoute(k: PageContext, r: WorkRequest): Promise<R
   let shownTerm = term;
   try {
     if (care) {
-      const got = await k.call(statisticsRoutes["GET /v1/municipalities/{kommunkod}/statistics/care"], { kommunkod }, undefined, {
+      const got = await k.ask("GET /v1/municipalities/{kommunkod}/statistics/care", { kommunkod }, undefined, {
         schoolYear,
         ...(careTerm ? { term: careTerm } : {}),
       });
       shownTerm = (got.body as CareStatistics).term;
       body = carePage(k, t, got.body as CareStatistics);
     } else {
-      const got = await k.call(
-        statisticsRoutes["GET /v1/municipalities/{kommunkod}/statistics/absence"],
-        { kommunkod },
-        undefined,
-        {
-          schoolYear,
-          term,
-        },
-      );
+      const got = await k.ask("GET /v1/municipalities/{kommunkod}/statistics/absence", { kommunkod }, undefined, {
+        schoolYear,
+        term,
+      });
       body = absencePage(k, t, got.body as AbsenceStatistics);
     }
   } catch (e) {
@@ -335,3 +326,8 @@ export async function statisticsRoute(k: PageContext, r: WorkRequest): Promise<R
   }
   return k.page(200, layout(k.view(title), html`${periodForm(t, r.path, schoolYear, shownTerm)}${body}`));
 }
+
+export const statisticsPageRoutes: WebRoute[] = [
+  { method: "GET", path: "/app/statistics", principals: BOARDS, handle: statisticsPage },
+  { method: "GET", path: "/app/statistics/care", principals: BOARDS, handle: statisticsPage },
+];

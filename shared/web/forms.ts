@@ -1,0 +1,113 @@
+/** The pieces the forms of the web app are built from, and reading them back. */
+import { EVIDENCE_KINDS, RELEASE_REASONS } from "../domain/model.ts";
+import { problems } from "../http/problems.ts";
+import type { PageContext } from "./context.ts";
+import { type Html, html } from "./html.ts";
+import type { Lang } from "./i18n.ts";
+
+/** A text in the person's language. */
+export const tr = (lang: Lang) => (sv: string, en: string) => (lang === "sv" ? sv : en);
+
+export const hidden = (csrf: string) => html`<input type="hidden" name="_csrf" value="${csrf}">`;
+export const field = (id: string, label: string, input: Html) => html`<label for="${id}">${label}</label>${input}`;
+export const text = (
+  name: string,
+  label: string,
+  opts: { value?: string; required?: boolean; max?: number; id?: string } = {},
+) => {
+  const id = opts.id ?? name;
+  return field(
+    id,
+    label,
+    html`<input type="text" id="${id}" name="${name}" value="${opts.value ?? ""}" maxlength="${opts.max ?? 200}"${opts.required ? html` required` : ""}>`,
+  );
+};
+export const date = (name: string, label: string, value = "", id = name) =>
+  field(id, label, html`<input type="date" id="${id}" name="${name}" value="${value}" required>`);
+export const select = (name: string, label: string, options: readonly (readonly [string, string])[], id = name, chosen = "") =>
+  field(
+    id,
+    label,
+    html`<select id="${id}" name="${name}">${options.map(
+      ([v, l]) => html`<option value="${v}"${v === chosen ? html` selected` : ""}>${l}</option>`,
+    )}</select>`,
+  );
+
+export const REASONS_SV: Record<string, string> = {
+  transfer: "Byter skola",
+  emigrated: "Utflyttad från Sverige",
+  moved_out: "Flyttat till annan kommun",
+  deceased: "Avliden",
+  completed: "Avslutat grundskolan",
+  unreachable: "Går inte att nå",
+};
+export const EVIDENCE_SV: Record<string, string> = {
+  population_register: "Folkbokföringen",
+  guardian_certificate: "Intyg från vårdnadshavare",
+  foreign_school_certificate: "Intyg från skola utomlands",
+  social_services_case: "Socialtjänstens ärende",
+};
+export const FLAGS_SV: Record<string, string> = { travel_ban: "Utreseförbud", honour_concern: "Hedersrelaterad oro" };
+
+/** The release fields (a school's release, and the office's override of the lock). */
+export function releaseFields(lang: Lang, prefix = "") {
+  const t = (sv: string, en: string) => (lang === "sv" ? sv : en);
+  return html`${date(`${prefix}endDate`, t("Sista dag", "Last day"))}
+${select(
+  `${prefix}reason`,
+  t("Orsak", "Reason"),
+  RELEASE_REASONS.map((r) => [r, lang === "sv" ? (REASONS_SV[r] ?? r) : r] as const),
+)}
+<fieldset><legend>${t("Mottagare (om känd)", "Destination (if known)")}</legend>
+${text(`${prefix}destSchool`, t("Skolenhetskod", "School unit code"), { max: 8 })}
+${text(`${prefix}destMunicipality`, t("Kommunkod", "Municipality code"), { max: 4 })}
+${text(`${prefix}destCountry`, t("Land (ISO-kod, t.ex. NO)", "Country (ISO code, e.g. NO)"), { max: 2 })}
+${text(`${prefix}destDescription`, t("Beskrivning", "Description"), { max: 500 })}
+</fieldset>
+<fieldset><legend>${t("Underlag", "Evidence")}</legend>
+${select(`${prefix}evidenceKind`, t("Slag", "Kind"), [
+  ["", t("Inget", "None")],
+  ...EVIDENCE_KINDS.map((k) => [k, lang === "sv" ? (EVIDENCE_SV[k] ?? k) : k] as const),
+])}
+${text(`${prefix}evidenceReference`, t("Referens", "Reference"), { max: 200 })}
+</fieldset>`;
+}
+
+/** A release body from the form: empty fields left out, so the API's validation speaks for what is there. */
+export function releaseBody(form: URLSearchParams, prefix = ""): unknown {
+  const v = (k: string) => form.get(`${prefix}${k}`)?.trim() || undefined;
+  const destination = Object.fromEntries(
+    Object.entries({
+      schoolId: v("destSchool"),
+      municipality: v("destMunicipality"),
+      country: v("destCountry")?.toUpperCase(),
+      description: v("destDescription"),
+    }).filter(([, x]) => x !== undefined),
+  );
+  return {
+    endDate: v("endDate") ?? "",
+    reason: v("reason") ?? "",
+    ...(Object.keys(destination).length ? { destination } : {}),
+    ...(v("evidenceKind") ? { evidence: { kind: v("evidenceKind"), reference: v("evidenceReference") ?? "" } } : {}),
+  };
+}
+
+export const saved = (k: PageContext, q: URLSearchParams) =>
+  q.get("saved") ? html`<p role="status">${k.lang === "sv" ? "Sparat." : "Saved."}</p>` : "";
+
+export const nameOf = (p: { givenName?: string; familyName?: string; pupilId: string }) =>
+  [p.givenName, p.familyName].filter(Boolean).join(" ") || p.pupilId;
+
+export type Placement = { kind: string; from: string; to?: string };
+
+/** The placements a form says its page showed; a form without them (or garbled) is refused, never read as none. */
+export function parseShown(text: string | null): Placement[] {
+  let v: unknown;
+  try {
+    v = JSON.parse(text ?? "");
+  } catch {
+    v = undefined;
+  }
+  if (!Array.isArray(v)) throw problems.validation([{ path: "/placements", message: "reload the page and try again" }]);
+  return v as Placement[];
+}

@@ -1,0 +1,157 @@
+import { RISK_FLAGS } from "../../domain/model.ts";
+import type { Principal } from "../../domain/principals.ts";
+import { validate } from "../../http/middleware.ts";
+import * as schemas from "../../http/schemas.ts";
+import { CASE_WORKERS, OFFICE, type WebRoute } from "../context.ts";
+import { date, FLAGS_SV, field, hidden, type Placement, parseShown, releaseBody, releaseFields, select, text } from "../forms.ts";
+import { type Html, html } from "../html.ts";
+import type { Lang } from "../i18n.ts";
+import type { PupilView } from "../pages.ts";
+
+// ---- on the pupil page: risk flags (social services), exemption and override (the office) ----------
+
+const CARE_SV: Record<string, string> = { hvb: "HVB-hem", family_home: "Familjehem", other: "Annan placering" };
+
+export function pupilForms(
+  lang: Lang,
+  csrf: string,
+  principal: Principal,
+  p: PupilView & { flags?: string[]; care?: Placement[] },
+): Html {
+  const t = (sv: string, en: string) => (lang === "sv" ? sv : en);
+  const base = `/app/pupils/${p.pupilId}`;
+  if (principal.kind === "social") {
+    const shown = html`<input type="hidden" name="shown" value="${JSON.stringify(p.care ?? [])}">`;
+    return html`<section aria-labelledby="flags"><h2 id="flags">${t("Riskflaggor", "Risk flags")}</h2>
+<form method="post" action="${base}/flags">
+${hidden(csrf)}
+<fieldset><legend>${t("Flaggor (höjer öppna ärenden till hög allvarlighet)", "Flags (raise open cases to high severity)")}</legend>
+${RISK_FLAGS.map(
+  (f) => html`<p><input type="checkbox" id="flag-${f}" name="flags" value="${f}"${p.flags?.includes(f) ? html` checked` : ""}>
+<label for="flag-${f}" class="inline">${lang === "sv" ? FLAGS_SV[f] : f}</label></p>`,
+)}
+</fieldset>
+<p><button type="submit">${t("Spara flaggor", "Save flags")}</button></p>
+</form></section>
+<section aria-labelledby="care"><h2 id="care">${t("Placeringar i samhällsvård", "Placements in care")}</h2>
+<p class="muted">${t(
+      "Bara socialtjänsten i den placerande kommunen ser dem. De används i statistiken, aldrig som en lista.",
+      "Only social services of the placing municipality see them. They are used in statistics, never as a list.",
+    )}</p>
+${
+  p.care?.length
+    ? html`<ul>${p.care.map(
+        (c, i) => html`<li>${lang === "sv" ? (CARE_SV[c.kind] ?? c.kind) : c.kind}: ${c.from} – ${c.to ?? t("pågår", "ongoing")}
+<form method="post" action="${base}/care/remove" class="inline">${hidden(csrf)}${shown}<input type="hidden" name="index" value="${String(i)}"><button type="submit">${t("Ta bort", "Remove")}<span class="visually-hidden"> ${c.from}</span></button></form></li>`,
+      )}</ul>`
+    : html`<p>${t("Inga placeringar.", "No placements.")}</p>`
+}
+<form method="post" action="${base}/care">
+${hidden(csrf)}${shown}
+${select(
+  "kind",
+  t("Slag av placering", "Kind of placement"),
+  ["hvb", "family_home", "other"].map((k) => [k, lang === "sv" ? (CARE_SV[k] ?? k) : k] as const),
+  "care-kind",
+)}
+${date("from", t("Från", "From"), "", "care-from")}
+${field("care-to", t("Till (tomt om den pågår)", "To (empty if ongoing)"), html`<input type="date" id="care-to" name="to">`)}
+<p><button type="submit">${t("Lägg till placering", "Add placement")}</button></p>
+</form></section>
+<p><a href="${base}/audit">${t("Socialtjänstens granskningslogg", "Social services' audit trail")}</a></p>`;
+  }
+  if (principal.kind !== "municipality") return html``;
+  const active = (p.enrolments ?? []).filter((e) => e.status !== "ended");
+  return html`<section aria-labelledby="exemption"><h2 id="exemption">${t("Befrielse från skolplikt", "Exemption")}</h2>
+<form method="post" action="${base}/exemption">
+${hidden(csrf)}
+${date("from", t("Från", "From"), "", "ex-from")}
+${date("to", t("Till", "To"), "", "ex-to")}
+${text("reason", t("Skäl", "Reason"), { required: true, max: 500, id: "ex-reason" })}
+<p><button type="submit">${t("Spara befrielse", "Record exemption")}</button></p>
+</form></section>
+${active.map(
+  (
+    e,
+  ) => html`<section aria-labelledby="ov-${e.enrolmentId}"><h2 id="ov-${e.enrolmentId}">${t("Åsidosätt låset", "Override the lock")}: ${e.schoolId}</h2>
+<p>${t(
+    "Skriver ut eleven utan mottagande skola. En andra person på förvaltningen måste godkänna.",
+    "Releases the pupil without a receiving school. A second person of the office must approve.",
+  )}</p>
+<form method="post" action="${base}/override">
+${hidden(csrf)}
+<input type="hidden" name="schoolId" value="${e.schoolId}">
+<input type="hidden" name="enrolmentId" value="${e.enrolmentId}">
+${releaseFields(lang, "o-")}
+${text("overrideReason", t("Motivering", "Why"), { required: true, max: 2000 })}
+<p><button type="submit">${t("Begär åsidosättande", "Ask for the override")}</button></p>
+</form></section>`,
+)}
+<p><a href="${base}/audit">${t("Granskningslogg (registerutdrag)", "Audit trail (subject access)")}</a></p>`;
+}
+
+/** The extract handed to a guardian (GDPR art. 15), as a page or a CSV file: its statements first, then the entries. */
+const pupilPath = (action: string) => new RegExp(`^/app/pupils/([\\w-]{1,64})/${action}$`);
+
+export const pupilFormRoutes: WebRoute[] = [
+  {
+    method: "POST",
+    path: pupilPath("flags"),
+    principals: CASE_WORKERS,
+    handle: async (k, { form }, [pupilId = ""]) => {
+      const body = validate(schemas.FlagsBody, { flags: form.getAll("flags") });
+      await k.ask("PUT /v1/pupils/{pupilId}/flags", { pupilId }, body);
+      return k.redirect(`/app/pupils/${pupilId}?saved=1`);
+    },
+  },
+  {
+    method: "POST",
+    path: pupilPath("(care|care/remove)"),
+    principals: CASE_WORKERS,
+    handle: async (k, { form }, [pupilId = "", action]) => {
+      // The placements the page showed, with one added or taken away; the API checks the whole set
+      // (a form carries them, so adding one reads nothing — and audits no read — before the write).
+      const current = parseShown(form.get("shown"));
+      const index = Number(form.get("index"));
+      const to = form.get("to")?.trim();
+      const placements =
+        action === "care"
+          ? [...current, { kind: form.get("kind") ?? "", from: form.get("from") ?? "", ...(to ? { to } : {}) }]
+          : current.filter((_, i) => i !== index);
+      const body = validate(schemas.CareBody, { placements });
+      await k.ask("PUT /v1/pupils/{pupilId}/care", { pupilId }, body);
+      return k.redirect(`/app/pupils/${pupilId}?saved=1`);
+    },
+  },
+  {
+    method: "POST",
+    path: pupilPath("exemption"),
+    principals: CASE_WORKERS,
+    handle: async (k, { form }, [pupilId = ""]) => {
+      const body = validate(schemas.ExemptionBody, {
+        from: form.get("from") ?? "",
+        to: form.get("to") ?? "",
+        reason: form.get("reason") ?? "",
+      });
+      await k.ask("PUT /v1/pupils/{pupilId}/exemption", { pupilId }, body);
+      return k.redirect(`/app/pupils/${pupilId}?saved=1`);
+    },
+  },
+  {
+    method: "POST",
+    path: pupilPath("override"),
+    principals: OFFICE,
+    handle: async (k, { form }) => {
+      const p = k.principal;
+      if (p.kind !== "municipality") return k.forbidden();
+      const body = validate(schemas.OverrideBody, {
+        schoolId: form.get("schoolId") ?? "",
+        enrolmentId: form.get("enrolmentId") ?? "",
+        release: releaseBody(form, "o-"),
+        reason: form.get("overrideReason") ?? "",
+      });
+      await k.ask("POST /v1/municipalities/{kommunkod}/overrides", { kommunkod: p.kommunkod }, body);
+      return k.redirect("/app/overrides?saved=1");
+    },
+  },
+];

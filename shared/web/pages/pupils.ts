@@ -1,0 +1,47 @@
+/** Finding a pupil, and a pupil's page as each principal may see it (SPEC §1, §8). */
+import { validate } from "../../http/middleware.ts";
+import { toProblem } from "../../http/problems.ts";
+import * as schemas from "../../http/schemas.ts";
+import { CASE_WORKERS, type WebRoute } from "../context.ts";
+import { words } from "../i18n.ts";
+import { pupilPage, pupilSearchPage } from "../pages.ts";
+import { pupilForms } from "./pupil-forms.ts";
+
+export const pupilRoutes: WebRoute[] = [
+  {
+    method: "GET",
+    path: "/app/pupils",
+    principals: CASE_WORKERS,
+    handle: (k) => k.page(200, pupilSearchPage(k.view(words[k.lang].findPupil), k.csrf)),
+  },
+  {
+    method: "POST",
+    path: "/app/pupils",
+    principals: CASE_WORKERS,
+    handle: async (k, { form }) => {
+      const w = words[k.lang];
+      const personnummer = (form.get("personnummer") ?? "").replace(/\s/g, "");
+      try {
+        const found = await k.ask("POST /v1/pupils/search", {}, validate(schemas.PupilSearchBody, { personnummer }));
+        return k.redirect(`/app/pupils/${found.body.pupilId}`);
+      } catch (err) {
+        const problem = toProblem(err);
+        if (!problem || problem.status >= 500) throw err;
+        // Unknown, not the person's, or not a personnummer: one answer, the number not repeated back.
+        const text = problem.status === 400 ? (problem.errors?.[0]?.message ?? problem.detail) : w.notFoundPupil;
+        return k.page(problem.status === 400 ? 400 : 404, pupilSearchPage(k.view(w.findPupil), k.csrf, text));
+      }
+    },
+  },
+  {
+    method: "GET",
+    path: /^\/app\/pupils\/([\w-]{1,64})$/,
+    principals: CASE_WORKERS,
+    handle: async (k, r, [pupilId = ""]) => {
+      const w = words[k.lang];
+      const pupil = (await k.ask("GET /v1/pupils/{pupilId}", { pupilId })).body;
+      const forms = pupilForms(k.lang, k.csrf, k.principal, pupil);
+      return k.page(200, pupilPage(k.view(w.pupil), pupil, forms, r.query.get("saved") ? w.saved : undefined));
+    },
+  },
+];

@@ -1,0 +1,31 @@
+/**
+ * The web app's route table: every page and form of a signed-in person, by module. The handler
+ * (handler.ts) signs the person in and checks the form token; then the first route here with the
+ * request's method and path answers, after its own check of who may open it.
+ */
+import type { WebRoute } from "./context.ts";
+import { auditRoutes } from "./pages/audit.ts";
+import { caseRoutes } from "./pages/cases.ts";
+import { contactRoutes } from "./pages/contacts.ts";
+import { keyRoutes } from "./pages/keys.ts";
+import { officeRoutes } from "./pages/office.ts";
+import { pupilFormRoutes } from "./pages/pupil-forms.ts";
+import { pupilRoutes } from "./pages/pupils.ts";
+import { registerRoutes } from "./pages/register.ts";
+import { rosterRoutes } from "./pages/roster.ts";
+import { statisticsPageRoutes } from "./pages/statistics.ts";
+import { sweepRoutes } from "./pages/sweep.ts";
+
+export const PAGES: readonly WebRoute[] = [
+  ...caseRoutes,
+  ...pupilRoutes,
+  ...pupilFormRoutes,
+  ...auditRoutes,
+  ...rosterRoutes,
+  ...contactRoutes,
+  ...keyRoutes,
+  ...officeRoutes,
+  ...sweepRoutes,
+  ...registerRoutes,
+  ...statisticsPageRoutes,
+];
