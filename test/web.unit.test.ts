@@ -8,7 +8,7 @@ import { createInvoker } from "../local/invoke.ts";
 import { principalOf } from "../shared/domain/principals.ts";
 import type { IdentityProvider, Person } from "../shared/web/identity.ts";
 import { providerOf } from "../shared/web/identity.ts";
-import { unplacedCsv } from "../shared/web/pages.ts";
+import { unplacedCsv } from "../shared/web/pages/unplaced-views.ts";
 import { mayVouch, parseVouchPolicy } from "../shared/web/vouch.ts";
 import { api, digest, municipalityFixture, pnr, setToday, store, testClock, useTable } from "./helpers.ts";
 

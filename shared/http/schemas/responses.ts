@@ -187,7 +187,12 @@ export const OverrideSchema = z.object({
   overrideId: str,
   schoolId: str,
   enrolmentId: str,
-  release: z.looseObject({ endDate: IsoDateSchema, reason: str }),
+  release: z.looseObject({
+    endDate: IsoDateSchema,
+    reason: str,
+    destination: opt(z.object({ schoolId: opt(str), municipality: opt(str), country: opt(str), description: opt(str) })),
+    evidence: opt(z.object({ kind: str, reference: str })),
+  }),
   reason: str,
   pupilId: opt(str),
   givenName: opt(str),

@@ -4,18 +4,12 @@ import { problems, toProblem } from "../../http/problems.ts";
 import * as schemas from "../../http/schemas.ts";
 import { CASE_WORKERS, OFFICE, type WebRoute } from "../context.ts";
 import { words } from "../i18n.ts";
-import {
-  type CaseSummary,
-  type CaseView,
-  casePage,
-  casesPage,
-  messagePage,
-  type PupilView,
-  unplacedCsv,
-  unplacedPage,
-} from "../pages.ts";
+import { messagePage } from "../pages.ts";
 import { allPages } from "../paging.ts";
+import { type CaseSummary, casePage, casesPage } from "./case-views.ts";
 import { officeOf } from "./office.ts";
+import type { PupilView } from "./pupil-views.ts";
+import { unplacedCsv, unplacedPage } from "./unplaced-views.ts";
 
 const casePath = (action: string) => new RegExp(`^/app/cases/(case_[\\w-]{1,64})${action}$`);
 
@@ -31,7 +25,7 @@ export const caseRoutes: WebRoute[] = [
         const { items: got } = await allPages(
           async (cursor) => (await k.ask("GET /v1/cases", {}, undefined, { status, limit: 500, cursor })).body,
         );
-        items.push(...got.filter((c) => !("movedAway" in c && c.movedAway)));
+        items.push(...got.filter((c): c is CaseSummary => !("movedAway" in c)));
       }
       const pick = (key: string) => r.query.get(key) || undefined;
       const filter = { kind: pick("kind"), severity: pick("severity"), status: pick("status") };
@@ -44,7 +38,7 @@ export const caseRoutes: WebRoute[] = [
     principals: CASE_WORKERS,
     handle: async (k, r, [caseId = ""]) => {
       const w = words[k.lang];
-      const c = (await k.ask("GET /v1/cases/{caseId}", { caseId })).body as CaseView;
+      const c = (await k.ask("GET /v1/cases/{caseId}", { caseId })).body;
       let pupil: PupilView | undefined;
       try {
         pupil = (await k.ask("GET /v1/pupils/{pupilId}", { pupilId: c.pupilId })).body;
@@ -82,7 +76,7 @@ export const caseRoutes: WebRoute[] = [
       const w = words[k.lang];
       const body = validate(schemas.ResolveBody, { outcome: form.get("outcome") ?? "", note: form.get("note") ?? "" });
       // Items of the routine not done: resolving asks first (the form's box), and the server holds to it.
-      const c = (await k.ask("GET /v1/cases/{caseId}", { caseId })).body as CaseView;
+      const c = (await k.ask("GET /v1/cases/{caseId}", { caseId })).body;
       if (c.checklist.some((i) => !i.done) && form.get("confirmOpenItems") !== "1") {
         return k.page(
           400,

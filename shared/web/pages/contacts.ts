@@ -47,20 +47,7 @@ export const contactRoutes: WebRoute[] = [
       const t = tr(k.lang);
       const p = k.principal;
       const got = await k.ask("GET /v1/contacts", {});
-      const items = (
-        got.body as {
-          items: {
-            contactId: string;
-            name: string;
-            role: string;
-            scope: string;
-            email?: string;
-            phone?: string;
-            emailSubscription: string;
-            language?: string;
-          }[];
-        }
-      ).items;
+      const items = got.body.items;
       const editing = items.find((c) => c.contactId === r.query.get("edit"));
       const subscription: Record<string, [string, string]> = {
         confirmed: ["bekräftad", "confirmed"],

@@ -28,7 +28,7 @@ export const keyRoutes: WebRoute[] = [
         ...(label ? { label } : {}),
       });
       const got = await k.ask("POST /v1/credentials", {}, body);
-      const issued = got.body as { key?: string; principal: string };
+      const issued = got.body;
       // Shown once, on this page only (not stored, never in a URL): the page is not cached.
       return k.page(
         201,
@@ -48,19 +48,7 @@ export const keyRoutes: WebRoute[] = [
       const t = tr(k.lang);
       const p = k.principal;
       const got = await k.ask("GET /v1/credentials", {});
-      const items = (
-        got.body as {
-          items: {
-            credentialId: string;
-            principal: string;
-            label?: string;
-            status: string;
-            issuedBy: string;
-            issuedAt: string;
-            lastUsedAt?: string;
-          }[];
-        }
-      ).items;
+      const items = got.body.items;
       return k.page(
         200,
         layout(

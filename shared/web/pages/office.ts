@@ -53,32 +53,7 @@ export const officeRoutes: WebRoute[] = [
       const t = tr(k.lang);
       const kommunkod = officeOf(k);
       const got = await k.ask("GET /v1/municipalities/{kommunkod}/overrides", { kommunkod });
-      const items = (
-        got.body as {
-          items: {
-            overrideId: string;
-            schoolId: string;
-            schoolName?: string;
-            pupilId?: string;
-            givenName?: string;
-            familyName?: string;
-            release: {
-              endDate: string;
-              reason: string;
-              destination?: { schoolId?: string; country?: string; municipality?: string; description?: string };
-            };
-            reason: string;
-            lockedBecause?: { code: string; detail: string };
-            status: string;
-            requestedBy: string;
-            requestedAt: string;
-            approvedBy?: string;
-            rejectedBy?: string;
-            approvalsNeeded?: number;
-            approvedSoFar?: string[];
-          }[];
-        }
-      ).items;
+      const items = got.body.items;
       const w = words[k.lang];
       const destination = (d?: { schoolId?: string; country?: string; municipality?: string; description?: string }) =>
         [d?.schoolId, d?.municipality, d?.country, d?.description].filter(Boolean).join(", ") || t("ingen angiven", "none given");

@@ -6,7 +6,7 @@ import { CASE_WORKERS, OFFICE, type WebRoute } from "../context.ts";
 import { date, FLAGS_SV, field, hidden, type Placement, parseShown, releaseBody, releaseFields, select, text } from "../forms.ts";
 import { type Html, html } from "../html.ts";
 import type { Lang } from "../i18n.ts";
-import type { PupilView } from "../pages.ts";
+import type { PupilView } from "./pupil-views.ts";
 
 // ---- on the pupil page: risk flags (social services), exemption and override (the office) ----------
 

@@ -4,8 +4,8 @@ import { toProblem } from "../../http/problems.ts";
 import * as schemas from "../../http/schemas.ts";
 import { CASE_WORKERS, type WebRoute } from "../context.ts";
 import { words } from "../i18n.ts";
-import { pupilPage, pupilSearchPage } from "../pages.ts";
 import { pupilForms } from "./pupil-forms.ts";
+import { pupilPage, pupilSearchPage } from "./pupil-views.ts";
 
 export const pupilRoutes: WebRoute[] = [
   {

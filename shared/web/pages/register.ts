@@ -86,7 +86,7 @@ ${(Object.keys(labels) as (keyof Settings)[]).map((key) =>
       const t = tr(k.lang);
       const kommunkod = officeOf(k);
       const got = await k.ask("GET /v1/municipalities/{kommunkod}/schools", { kommunkod });
-      const items = (got.body as { items: { schoolId: string; name: string; organiserType: string }[] }).items;
+      const items = got.body.items;
       return k.page(
         200,
         layout(
@@ -174,15 +174,7 @@ ${field("calendar", t("Kalender (JSON)", "Calendar (JSON)"), html`<textarea id="
             records: chunk.map((c) => c.record),
           },
         );
-        for (const res of (
-          got.body as {
-            results: {
-              index: number;
-              status: string;
-              problem?: { detail?: string; errors?: { path: string; message: string }[] };
-            }[];
-          }
-        ).results) {
+        for (const res of got.body.results) {
           counts[res.status] = (counts[res.status] ?? 0) + 1;
           if (res.status === "error" || res.status === "move_pending" || res.status === "not_resident") {
             const why =

@@ -299,8 +299,10 @@ async function statisticsPage(k: PageContext, r: WorkRequest) {
         schoolYear,
         ...(careTerm ? { term: careTerm } : {}),
       });
-      shownTerm = (got.body as CareStatistics).term;
-      body = carePage(k, t, got.body as CareStatistics);
+      // The route answers the published figures as the job computed them (its schema is looser than the type).
+      const figures = got.body as CareStatistics;
+      shownTerm = figures.term;
+      body = carePage(k, t, figures);
     } else {
       const got = await k.ask("GET /v1/municipalities/{kommunkod}/statistics/absence", { kommunkod }, undefined, {
         schoolYear,

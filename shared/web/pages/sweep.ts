@@ -18,15 +18,7 @@ export const sweepRoutes: WebRoute[] = [
       const kommunkod = officeOf(k);
       const body = validate(schemas.SweepBody, { asOf: form.get("asOf") ?? "" });
       const got = await k.ask("POST /v1/municipalities/{kommunkod}/sweeps", { kommunkod }, body);
-      const res = got.body as {
-        asOf: string;
-        preview?: boolean;
-        opened: Record<string, number>;
-        resolved: Record<string, number>;
-        escalated: Record<string, number>;
-        reopened: Record<string, number>;
-        wouldOpen?: { pupilId: string; kind: string; episodeStart: string; severity: string }[];
-      };
+      const res = got.body;
       const counts = (c: Record<string, number>) =>
         Object.entries(c)
           .map(([kind, n]) => `${words[k.lang].kinds[kind] ?? kind}: ${n}`)
