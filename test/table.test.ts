@@ -28,3 +28,20 @@ describe("a query's sort-key range", () => {
     await expect(store().queryAll(null, pk, { skFrom: "A#2", cursor: below })).rejects.toMatchObject({ code: "invalid_cursor" });
   });
 });
+
+describe("binding a contact to the first person who signs in as it", () => {
+  it("binds once, knows the same person again, and refuses another — from the condition's own answer", async () => {
+    const by = { at: "2026-09-01T08:00:00Z", principal: "municipality:0180" };
+    await store().saveContact(
+      "0180",
+      { contactId: "c-bind", name: "Anna", role: "rektor", scope: "school:01800001", email: "anna@example.se" },
+      by,
+    );
+    expect(await store().bindContact("c-bind", "LOCAL:anna", "2026-09-01T09:00:00Z")).toBe("bound");
+    expect(await store().bindContact("c-bind", "LOCAL:anna", "2026-09-01T10:00:00Z")).toBe("same");
+    expect(await store().bindContact("c-bind", "LOCAL:mallory", "2026-09-01T11:00:00Z")).toBe("other");
+    expect((await store().getContact("c-bind"))?.boundIdentity).toBe("LOCAL:anna");
+    // A contact that does not exist is bound to nobody.
+    expect(await store().bindContact("c-none", "LOCAL:anna", "2026-09-01T12:00:00Z")).toBe("other");
+  });
+});

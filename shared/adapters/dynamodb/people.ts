@@ -70,11 +70,15 @@ export class PeopleTable extends ReferenceTable implements PeopleStore, OutboxSt
         UpdateExpression: "SET boundIdentity = :i, boundAt = :t",
         ConditionExpression: "attribute_exists(pk) AND attribute_not_exists(boundIdentity)",
         ExpressionAttributeValues: { ":i": identity, ":t": at },
+        // A refused condition answers with the item as it is: who holds the contact, without a second read.
+        ReturnValuesOnConditionCheckFailure: "ALL_OLD",
       });
       return "bound";
     } catch (err) {
       if ((err as Error).name !== "ConditionalCheckFailedException") throw err;
-      return (await this.getContact(contactId))?.boundIdentity === identity ? "same" : "other";
+      // The exception's item is in DynamoDB's own types (the document client converts answers, not errors).
+      const held = (err as { Item?: { boundIdentity?: { S?: string } } }).Item?.boundIdentity?.S;
+      return held === identity ? "same" : "other";
     }
   }
 

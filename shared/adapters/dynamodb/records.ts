@@ -5,7 +5,7 @@
  */
 
 import { randomUUID } from "node:crypto";
-import { PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { PutCommand, paginateQuery } from "@aws-sdk/lib-dynamodb";
 import type { Actor, AuditStore, DueNotification, IdempotencyRecord, IdempotencyStore, Write } from "../../app/ports.ts";
 import type { Notification } from "../../domain/alerts.ts";
 import { keys } from "./keys.ts";
@@ -72,22 +72,18 @@ export class RecordsTable extends Table implements AuditStore, IdempotencyStore 
   /** A subject's audit trail, oldest first; from an instant on, when given. */
   async audit(subject: string, from?: string): Promise<Item[]> {
     const items: Item[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const out = await this.doc.send(
-        new QueryCommand({
-          TableName: this.auditTable,
-          KeyConditionExpression: from ? "pk = :pk AND sk >= :from" : "pk = :pk",
-          ExpressionAttributeValues: {
-            ":pk": keys.audit(subject, "", "").pk,
-            ...(from ? { ":from": keys.audit(subject, from, "").sk } : {}),
-          },
-          ExclusiveStartKey: start,
-        }),
-      );
-      for (const i of out.Items ?? []) items.push(strip<Item>(i) as Item);
-      start = out.LastEvaluatedKey;
-    } while (start);
+    const pages = paginateQuery(
+      { client: this.doc },
+      {
+        TableName: this.auditTable,
+        KeyConditionExpression: from ? "pk = :pk AND sk >= :from" : "pk = :pk",
+        ExpressionAttributeValues: {
+          ":pk": keys.audit(subject, "", "").pk,
+          ...(from ? { ":from": keys.audit(subject, from, "").sk } : {}),
+        },
+      },
+    );
+    for await (const page of pages) for (const i of page.Items ?? []) items.push(strip<Item>(i) as Item);
     return items;
   }
 
