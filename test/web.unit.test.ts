@@ -421,3 +421,26 @@ describe("the watch list as CSV", () => {
     expect(csv).toContain(`"O""Brien, Jr"`);
   });
 });
+
+describe("counts in words (Intl.PluralRules)", () => {
+  it("says one and many as each language does, and none where it has a word for it", async () => {
+    const { counted, words } = await import("../shared/web/i18n.ts");
+    expect(counted("sv", 1, words.sv.openCaseCount)).toBe("1 öppet ärende");
+    expect(counted("sv", 3, words.sv.openCaseCount)).toBe("3 öppna ärenden");
+    expect(counted("en", 1, words.en.openCaseCount)).toBe("1 open case");
+    expect(counted("en", 2, words.en.openCaseCount)).toBe("2 open cases");
+    expect(counted("sv", 0, words.sv.siblingsInCase)).toBe("inget med ett öppet ärende");
+    expect(counted("en", 0, words.en.siblingsInCase)).toBe("none with an open case");
+    // The count a form is chosen by (of) and the number shown (n) may differ.
+    expect(counted("sv", 1, words.sv.casesShown, { n: "0", of: "1" })).toBe("0 av 1 ärende");
+  });
+
+  it("has every text key in both languages, none empty", async () => {
+    const { texts } = await import("../shared/web/texts.ts");
+    expect(Object.keys(texts.en).sort()).toEqual(Object.keys(texts.sv).sort());
+    expect(Object.keys(texts.sv).length).toBeGreaterThan(200);
+    for (const lang of ["sv", "en"] as const) {
+      for (const [key, text] of Object.entries(texts[lang])) expect(text.trim(), `${lang}.${key}`).not.toBe("");
+    }
+  });
+});

@@ -3,10 +3,14 @@ import { EVIDENCE_KINDS, RELEASE_REASONS } from "../domain/model.ts";
 import { problems } from "../http/problems.ts";
 import type { PageContext } from "./context.ts";
 import { type Html, html } from "./html.ts";
-import type { Lang } from "./i18n.ts";
+import { type Lang, words } from "./i18n.ts";
+import { type TextKey, texts } from "./texts.ts";
 
-/** A text in the person's language. */
-export const tr = (lang: Lang) => (sv: string, en: string) => (lang === "sv" ? sv : en);
+/** A label that begins a line: its first letter a capital. */
+const capital = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
+
+/** The person's texts: `t("key")` is the text of that key in their language (texts.ts). */
+export const tr = (lang: Lang) => (key: TextKey) => texts[lang][key];
 
 export const hidden = (csrf: string) => html`<input type="hidden" name="_csrf" value="${csrf}">`;
 export const field = (id: string, label: string, input: Html) => html`<label for="${id}">${label}</label>${input}`;
@@ -33,43 +37,27 @@ export const select = (name: string, label: string, options: readonly (readonly 
     )}</select>`,
   );
 
-export const REASONS_SV: Record<string, string> = {
-  transfer: "Byter skola",
-  emigrated: "Utflyttad från Sverige",
-  moved_out: "Flyttat till annan kommun",
-  deceased: "Avliden",
-  completed: "Avslutat grundskolan",
-  unreachable: "Går inte att nå",
-};
-export const EVIDENCE_SV: Record<string, string> = {
-  population_register: "Folkbokföringen",
-  guardian_certificate: "Intyg från vårdnadshavare",
-  foreign_school_certificate: "Intyg från skola utomlands",
-  social_services_case: "Socialtjänstens ärende",
-};
-export const FLAGS_SV: Record<string, string> = { travel_ban: "Utreseförbud", honour_concern: "Hedersrelaterad oro" };
-
 /** The release fields (a school's release, and the office's override of the lock). */
 export function releaseFields(lang: Lang, prefix = "") {
-  const t = (sv: string, en: string) => (lang === "sv" ? sv : en);
-  return html`${date(`${prefix}endDate`, t("Sista dag", "Last day"))}
+  const t = tr(lang);
+  return html`${date(`${prefix}endDate`, t("lastDay"))}
 ${select(
   `${prefix}reason`,
-  t("Orsak", "Reason"),
-  RELEASE_REASONS.map((r) => [r, lang === "sv" ? (REASONS_SV[r] ?? r) : r] as const),
+  t("reason"),
+  RELEASE_REASONS.map((r) => [r, capital(words[lang].reasons[r] ?? r)] as const),
 )}
-<fieldset><legend>${t("Mottagare (om känd)", "Destination (if known)")}</legend>
-${text(`${prefix}destSchool`, t("Skolenhetskod", "School unit code"), { max: 8 })}
-${text(`${prefix}destMunicipality`, t("Kommunkod", "Municipality code"), { max: 4 })}
-${text(`${prefix}destCountry`, t("Land (ISO-kod, t.ex. NO)", "Country (ISO code, e.g. NO)"), { max: 2 })}
-${text(`${prefix}destDescription`, t("Beskrivning", "Description"), { max: 500 })}
+<fieldset><legend>${t("destinationIfKnown")}</legend>
+${text(`${prefix}destSchool`, t("schoolUnitCode"), { max: 8 })}
+${text(`${prefix}destMunicipality`, t("municipalityCode"), { max: 4 })}
+${text(`${prefix}destCountry`, t("countryISOCodeEGNO"), { max: 2 })}
+${text(`${prefix}destDescription`, t("description"), { max: 500 })}
 </fieldset>
-<fieldset><legend>${t("Underlag", "Evidence")}</legend>
-${select(`${prefix}evidenceKind`, t("Slag", "Kind"), [
-  ["", t("Inget", "None")],
-  ...EVIDENCE_KINDS.map((k) => [k, lang === "sv" ? (EVIDENCE_SV[k] ?? k) : k] as const),
+<fieldset><legend>${t("evidence")}</legend>
+${select(`${prefix}evidenceKind`, t("kind"), [
+  ["", t("none")],
+  ...EVIDENCE_KINDS.map((k) => [k, words[lang].evidenceKinds[k] ?? k] as const),
 ])}
-${text(`${prefix}evidenceReference`, t("Referens", "Reference"), { max: 200 })}
+${text(`${prefix}evidenceReference`, t("reference"), { max: 200 })}
 </fieldset>`;
 }
 
@@ -93,7 +81,7 @@ export function releaseBody(form: URLSearchParams, prefix = ""): unknown {
 }
 
 export const saved = (k: PageContext, q: URLSearchParams) =>
-  q.get("saved") ? html`<p role="status">${k.lang === "sv" ? "Sparat." : "Saved."}</p>` : "";
+  q.get("saved") ? html`<p role="status">${words[k.lang].saved}</p>` : "";
 
 export const nameOf = (p: { givenName?: string; familyName?: string; pupilId: string }) =>
   [p.givenName, p.familyName].filter(Boolean).join(" ") || p.pupilId;

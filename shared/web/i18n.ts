@@ -1,6 +1,24 @@
 /** The web app's words, in Swedish (the default) and English. */
 import { STEP_TEXT } from "../domain/alerts.ts";
+import type { Settings } from "../domain/settings.ts";
+
 export type Lang = "sv" | "en";
+
+/** A text for a count, by the language's plural category (Intl.PluralRules); `zero` for none, where the language says it so. */
+export interface Counted {
+  zero?: string;
+  one?: string;
+  other: string;
+}
+
+const PLURALS: Record<Lang, Intl.PluralRules> = { sv: new Intl.PluralRules("sv-SE"), en: new Intl.PluralRules("en-GB") };
+
+/** `n` in words: "1 öppet ärende", "3 öppna ärenden"; `{n}` and any other placeholder filled in. */
+export function counted(lang: Lang, n: number, forms: Counted, vars: Record<string, string> = {}): string {
+  const category = PLURALS[lang].select(n);
+  const form = (n === 0 ? forms.zero : undefined) ?? (category === "one" ? forms.one : undefined) ?? forms.other;
+  return fill(form, { n: String(n), ...vars });
+}
 
 const sv = {
   appName: "Elevvakt",
@@ -76,7 +94,18 @@ const sv = {
   unplacedTitle: "Skolpliktsbevakning",
   office: "Förvaltningen",
   noSiblings: "Inga syskon i samma hushåll i folkbokföringen.",
-  siblingsNote: "{count} syskon i hushållet: {absent} frånvarande samma dagar, {inCase} med ett öppet ärende.",
+  siblingsNote: "{siblings} i hushållet: {absent}, {inCase}.",
+  siblingCount: { one: "{n} syskon", other: "{n} syskon" } as Counted,
+  siblingsAbsent: {
+    zero: "inget frånvarande samma dagar",
+    one: "ett frånvarande samma dagar",
+    other: "{n} frånvarande samma dagar",
+  } as Counted,
+  siblingsInCase: {
+    zero: "inget med ett öppet ärende",
+    one: "ett med ett öppet ärende",
+    other: "{n} med ett öppet ärende",
+  } as Counted,
   registerNote: "Folkbokföringen {on}: {residency}{since}{protected}.",
   since: " sedan {date}",
   protectedNote: "; skyddade personuppgifter",
@@ -94,6 +123,32 @@ const sv = {
     completed: "avslutat grundskolan",
     unreachable: "går inte att nå",
   } as Record<string, string>,
+  evidenceKinds: {
+    population_register: "Folkbokföringen",
+    guardian_certificate: "Intyg från vårdnadshavare",
+    foreign_school_certificate: "Intyg från skola utomlands",
+    social_services_case: "Socialtjänstens ärende",
+  } as Record<string, string>,
+  riskFlags: { travel_ban: "Utreseförbud", honour_concern: "Hedersrelaterad oro" } as Record<string, string>,
+  careKinds: { hvb: "HVB-hem", family_home: "Familjehem", other: "Annan placering" } as Record<string, string>,
+  subscriptions: {
+    confirmed: "bekräftad",
+    pending_confirmation: "väntar på bekräftelse",
+    unsubscribed: "avregistrerad",
+    no_email: "ingen e-post",
+    console: "lokalt (konsolen)",
+  } as Record<string, string>,
+  settingLabels: {
+    notReturnedDays: "Inte tillbaka: frånvarodagar efter lov",
+    breakWeekdays: "Ett lov är minst så många vardagar",
+    releaseGraceDays: "Utskriven utan mottagare: skoldagar",
+    longAbsenceShare: "Lång frånvaro: andel (0–1)",
+    absenceWindow: "Frånvarofönster: skoldagar",
+    mentorShare: "Mentorsmarkering: andel (0–1)",
+    escalateUnacknowledgedDays: "Eskalera okvitterat efter arbetsdagar",
+    escalateOpenDays: "Eskalera öppet efter arbetsdagar",
+    statisticsMinGroup: "Statistik: minsta grupp som visas (minst 5)",
+  } as Record<keyof Settings, string>,
   roles: {
     rektor: "rektor",
     attendance_office: "skolpliktsbevakning",
@@ -143,12 +198,12 @@ const sv = {
   channels: { sms: "SMS", email: "e-post" } as Record<string, string>,
   deliveries: { pending: "väntar", sending: "skickas", sent: "skickat", failed: "misslyckades" } as Record<string, string>,
   household: "Syskon i hushållet",
-  openCaseCount: "{n} öppna ärenden",
+  openCaseCount: { one: "{n} öppet ärende", other: "{n} öppna ärenden" } as Counted,
   pupilPageLink: "Elevens placeringar",
   filter: "Filtrera",
   all: "Alla",
   showCases: "Visa",
-  casesShown: "{n} av {of} ärenden",
+  casesShown: { one: "{n} av {of} ärende", other: "{n} av {of} ärenden" } as Counted,
   age: "Skoldagar",
   nextEscalation: "Nästa eskalering",
   signingOutTitle: "Loggar ut",
@@ -281,7 +336,10 @@ const en: typeof sv = {
   unplacedTitle: "Compulsory-schooling watch",
   office: "The office",
   noSiblings: "No siblings in the same household in the register.",
-  siblingsNote: "{count} sibling(s) in the household: {absent} absent on the same days, {inCase} with an open case.",
+  siblingsNote: "{siblings} in the household: {absent}, {inCase}.",
+  siblingCount: { one: "{n} sibling", other: "{n} siblings" },
+  siblingsAbsent: { zero: "none absent on the same days", other: "{n} absent on the same days" },
+  siblingsInCase: { zero: "none with an open case", one: "1 with an open case", other: "{n} with an open case" },
   registerNote: "Register on {on}: {residency}{since}{protected}.",
   since: " since {date}",
   protectedNote: "; protected identity",
@@ -295,6 +353,32 @@ const en: typeof sv = {
     deceased: "deceased",
     completed: "completed compulsory school",
     unreachable: "cannot be reached",
+  },
+  evidenceKinds: {
+    population_register: "The population register",
+    guardian_certificate: "A guardian's certificate",
+    foreign_school_certificate: "A certificate from a school abroad",
+    social_services_case: "A social services case",
+  },
+  riskFlags: { travel_ban: "Travel ban", honour_concern: "Honour-related concern" },
+  careKinds: { hvb: "Residential care home (HVB)", family_home: "Foster family", other: "Other placement" },
+  subscriptions: {
+    confirmed: "confirmed",
+    pending_confirmation: "waiting for confirmation",
+    unsubscribed: "unsubscribed",
+    no_email: "no e-mail",
+    console: "local (console)",
+  },
+  settingLabels: {
+    notReturnedDays: "Not back: days absent after a break",
+    breakWeekdays: "A break is at least this many weekdays",
+    releaseGraceDays: "Released with no destination: school days",
+    longAbsenceShare: "Long absence: share (0–1)",
+    absenceWindow: "Absence window: school days",
+    mentorShare: "Mentor mark: share (0–1)",
+    escalateUnacknowledgedDays: "Escalate unacknowledged after working days",
+    escalateOpenDays: "Escalate open after working days",
+    statisticsMinGroup: "Statistics: smallest group shown (at least 5)",
   },
   roles: {
     rektor: "head teacher",
@@ -316,12 +400,12 @@ const en: typeof sv = {
   channels: { sms: "SMS", email: "e-mail" },
   deliveries: { pending: "pending", sending: "sending", sent: "sent", failed: "failed" },
   household: "Siblings in the household",
-  openCaseCount: "{n} open cases",
+  openCaseCount: { one: "{n} open case", other: "{n} open cases" },
   pupilPageLink: "The pupil's placements",
   filter: "Filter",
   all: "All",
   showCases: "Show",
-  casesShown: "{n} of {of} cases",
+  casesShown: { one: "{n} of {of} case", other: "{n} of {of} cases" },
   age: "School days",
   nextEscalation: "Next escalation",
   signingOutTitle: "Signing out",

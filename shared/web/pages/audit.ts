@@ -12,14 +12,10 @@ function guardianExtractAnswer(
   csv: boolean,
   x: z.output<typeof schemas.AuditExtractResponse>,
 ): Response {
-  const t = (sv: string, en: string) => (k.lang === "sv" ? sv : en);
+  const t = tr(k.lang);
   // A protected child's extract says only that it was a school or a municipality.
   const org = (principal: string) =>
-    principal === "school"
-      ? t("en skola", "a school")
-      : principal === "municipality"
-        ? t("en kommun", "a municipality")
-        : principal;
+    principal === "school" ? t("aSchool") : principal === "municipality" ? t("aMunicipality") : principal;
   const who = (e: (typeof x.items)[number]) => (e.person ? `${e.person} (${org(e.principal)})` : org(e.principal));
   const statements = x.statements.map((st) => st[k.lang]);
   if (csv) {
@@ -28,7 +24,7 @@ function guardianExtractAnswer(
       csvFile([
         ...statements.map((st) => [st]),
         [],
-        [t("Tid", "When"), t("Händelse", "Action"), t("Vem", "Who"), t("Begäran", "Request")],
+        [t("when"), t("action"), t("who"), t("request")],
         ...x.items.map((e) => [e.at, e.action, who(e), e.requestId]),
       ]),
     );
@@ -36,14 +32,11 @@ function guardianExtractAnswer(
   return k.page(
     200,
     layout(
-      k.view(t("Registerutdrag till vårdnadshavare", "Extract for a guardian")),
-      html`<p>${t(
-        "Vem som läst eller ändrat elevens uppgifter, när och genom vilken begäran (GDPR art. 15).",
-        "Who read or changed the pupil's data, when and through which request (GDPR art. 15).",
-      )}</p>
+      k.view(t("extractForAGuardian")),
+      html`<p>${t("whoReadOrChangedThePupil")}</p>
 ${statements.map((st) => html`<p>${st}</p>`)}
-<p><a href="/app/pupils/${pupilId}/audit.csv?for=guardian" download>${t("Ladda ner utdraget som CSV", "Download the extract as CSV")}</a></p>
-<div class="table-wrap"><table><thead><tr><th scope="col">${t("Tid", "When")}</th><th scope="col">${t("Händelse", "Action")}</th><th scope="col">${t("Vem", "Who")}</th></tr></thead>
+<p><a href="/app/pupils/${pupilId}/audit.csv?for=guardian" download>${t("downloadTheExtractAsCSV")}</a></p>
+<div class="table-wrap"><table><thead><tr><th scope="col">${t("when")}</th><th scope="col">${t("action")}</th><th scope="col">${t("who")}</th></tr></thead>
 <tbody>${x.items.map((e) => html`<tr><td>${e.at.replace("T", " ").slice(0, 19)}</td><td>${e.action}</td><td>${who(e)}</td></tr>`)}</tbody></table></div>`,
     ),
   );
@@ -67,32 +60,19 @@ async function auditRoute(k: PageContext, r: WorkRequest, [pupilId = "", action 
   return k.page(
     200,
     layout(
-      k.view(t("Granskningslogg", "Audit trail")),
-      html`<p>${
-        p.kind === "social"
-          ? t(
-              "Socialtjänstens egna läsningar och ändringar av elevens uppgifter, när och genom vilken begäran. Skolans och förvaltningens finns i deras logg.",
-              "Social services' own reads and changes of the pupil's data, when and through which request. The school's and the office's are in their trail.",
-            )
-          : t(
-              "Vem på skolan och förvaltningen som läst eller ändrat elevens uppgifter, när och genom vilken begäran.",
-              "Who at the school and the office read or changed the pupil's data, when and through which request.",
-            )
-      }</p>
-<p><a href="/app/pupils/${pupilId}/audit.csv" download>${t("Ladda ner som CSV", "Download as CSV")}</a></p>
-<div class="table-wrap"><table><thead><tr><th scope="col">${t("Tid", "When")}</th><th scope="col">${t("Händelse", "Action")}</th><th scope="col">${t("Vem", "Who")}</th><th scope="col" class="optional">${t("Begäran", "Request")}</th></tr></thead>
+      k.view(t("auditTrail")),
+      html`<p>${p.kind === "social" ? t("socialServicesOwnReadsAndChanges") : t("whoAtTheSchoolAndThe")}</p>
+<p><a href="/app/pupils/${pupilId}/audit.csv" download>${t("downloadAsCSV")}</a></p>
+<div class="table-wrap"><table><thead><tr><th scope="col">${t("when")}</th><th scope="col">${t("action")}</th><th scope="col">${t("who")}</th><th scope="col" class="optional">${t("request")}</th></tr></thead>
 <tbody>${trail.items.map(
         (a) =>
           html`<tr><td>${a.at.replace("T", " ").slice(0, 19)}</td><td>${a.action}</td><td>${a.person ?? a.principal} (${a.principal})</td><td class="optional">${a.requestId}</td></tr>`,
       )}</tbody></table></div>
 ${
   p.kind === "municipality"
-    ? html`<h2>${t("Registerutdrag till vårdnadshavare (GDPR art. 15)", "Extract for a guardian (GDPR art. 15)")}</h2>
-<p>${t(
-        "Utdraget säger vad det inte innehåller och varför, och namnger ingen skola eller stadsdel för en elev med skyddade personuppgifter.",
-        "The extract says what it leaves out and why, and names no school or district of a pupil with protected personal data.",
-      )}</p>
-<p><a href="/app/pupils/${pupilId}/audit?for=guardian">${t("Visa utdraget", "Show the extract")}</a> · <a href="/app/pupils/${pupilId}/audit.csv?for=guardian" download>${t("Ladda ner utdraget som CSV", "Download the extract as CSV")}</a></p>`
+    ? html`<h2>${t("extractForAGuardianGDPRArt")}</h2>
+<p>${t("theExtractSaysWhatItLeaves")}</p>
+<p><a href="/app/pupils/${pupilId}/audit?for=guardian">${t("showTheExtract")}</a> · <a href="/app/pupils/${pupilId}/audit.csv?for=guardian" download>${t("downloadTheExtractAsCSV")}</a></p>`
     : ""
 }`,
     ),

@@ -1,6 +1,6 @@
 import type { BodyOf } from "../ask.ts";
 import { type Html, html } from "../html.ts";
-import { CHECKLIST_SV, fill, type Lang, words } from "../i18n.ts";
+import { CHECKLIST_SV, counted, fill, type Lang, words } from "../i18n.ts";
 import { type Chrome, layout } from "../layout.ts";
 import { householdSection, type PupilView } from "./pupil-views.ts";
 
@@ -57,7 +57,7 @@ ${
   sorted.length === 0
     ? html`<p>${w.noCases}</p>`
     : html`<div class="table-wrap"><table>
-<caption>${fill(w.casesShown, { n: String(sorted.length), of: String(all.length) })}</caption>
+<caption>${counted(chrome.lang, all.length, w.casesShown, { n: String(sorted.length), of: String(all.length) })}</caption>
 <thead><tr><th scope="col">${w.case}</th><th scope="col">${w.kind}</th><th scope="col">${w.severity}</th><th scope="col">${w.status}</th><th scope="col">${w.age}</th><th scope="col" class="optional">${w.nextEscalation}</th><th scope="col" class="optional">${w.opened}</th></tr></thead>
 <tbody>
 ${sorted.map(
@@ -195,9 +195,9 @@ function systemText(lang: Lang, i: CaseView["checklist"][number]): string | unde
     return f.siblings.count === 0
       ? w.noSiblings
       : fill(w.siblingsNote, {
-          count: String(f.siblings.count),
-          absent: String(f.siblings.absent),
-          inCase: String(f.siblings.inCase),
+          siblings: counted(lang, f.siblings.count, w.siblingCount),
+          absent: counted(lang, f.siblings.absent, w.siblingsAbsent),
+          inCase: counted(lang, f.siblings.inCase, w.siblingsInCase),
         });
   }
   if (f?.register) {

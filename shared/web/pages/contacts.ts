@@ -49,44 +49,34 @@ export const contactRoutes: WebRoute[] = [
       const got = await k.ask("GET /v1/contacts", {});
       const items = got.body.items;
       const editing = items.find((c) => c.contactId === r.query.get("edit"));
-      const subscription: Record<string, [string, string]> = {
-        confirmed: ["bekräftad", "confirmed"],
-        pending_confirmation: ["väntar på bekräftelse", "waiting for confirmation"],
-        unsubscribed: ["avregistrerad", "unsubscribed"],
-        no_email: ["ingen e-post", "no e-mail"],
-        console: ["lokalt (konsolen)", "local (console)"],
-      };
       return k.page(
         200,
         layout(
-          k.view(t("Kontakter", "Contacts")),
-          html`${saved(k, r.query)}<p>${t(
-            "Kontakterna får aviseringar och kan logga in med sin e-postadress. Den som tas bort förlorar åtkomsten direkt.",
-            "Contacts receive alerts and sign in with their e-mail address. Removing one ends their access at once.",
-          )}</p>
-<div class="table-wrap"><table><thead><tr><th scope="col">${t("Namn", "Name")}</th><th scope="col">${t("Roll och enhet", "Role and scope")}</th><th scope="col" class="optional">${t("E-post / mobil", "E-mail / mobile")}</th><th scope="col">${t("E-postaviseringar", "E-mail alerts")}</th><th scope="col">${t("Ändra", "Change")}</th><th scope="col">${t("Ta bort", "Remove")}</th></tr></thead>
+          k.view(t("contacts")),
+          html`${saved(k, r.query)}<p>${t("contactsReceiveAlertsAndSignIn")}</p>
+<div class="table-wrap"><table><thead><tr><th scope="col">${t("name")}</th><th scope="col">${t("roleAndScope")}</th><th scope="col" class="optional">${t("eMailMobile")}</th><th scope="col">${t("eMailAlerts")}</th><th scope="col">${t("change")}</th><th scope="col">${t("remove")}</th></tr></thead>
 <tbody>${items.map(
             (
               c,
             ) => html`<tr><td>${c.name}</td><td>${words[k.lang].roles[c.role] ?? c.role}, ${c.scope}</td><td class="optional">${c.email ?? ""} ${c.phone ?? ""}</td>
-<td>${subscription[c.emailSubscription] ? t(...(subscription[c.emailSubscription] as [string, string])) : c.emailSubscription}</td>
-<td><a href="/app/contacts?edit=${c.contactId}#add-contact">${t("Ändra", "Change")}<span class="visually-hidden"> ${c.name}</span></a></td>
-<td><form method="post" action="/app/contacts/${c.contactId}/remove" class="inline">${hidden(k.csrf)}<button type="submit">${t("Ta bort", "Remove")}<span class="visually-hidden"> ${c.name}</span></button></form></td></tr>`,
+<td>${words[k.lang].subscriptions[c.emailSubscription] ?? c.emailSubscription}</td>
+<td><a href="/app/contacts?edit=${c.contactId}#add-contact">${t("change")}<span class="visually-hidden"> ${c.name}</span></a></td>
+<td><form method="post" action="/app/contacts/${c.contactId}/remove" class="inline">${hidden(k.csrf)}<button type="submit">${t("remove")}<span class="visually-hidden"> ${c.name}</span></button></form></td></tr>`,
           )}</tbody></table></div>
-<section aria-labelledby="add-contact"><h2 id="add-contact">${editing ? t("Ändra kontakten", "Change the contact") : t("Lägg till en kontakt", "Add a contact")}</h2>
-${editing ? html`<p>${t("Att spara kontakten löser också dess knytning till den som först loggade in som den.", "Saving the contact also releases it from the person who first signed in as it.")}</p>` : ""}
+<section aria-labelledby="add-contact"><h2 id="add-contact">${editing ? t("changeTheContact") : t("addAContact")}</h2>
+${editing ? html`<p>${t("savingTheContactAlsoReleasesIt")}</p>` : ""}
 <form method="post" action="/app/contacts">${hidden(k.csrf)}
 ${editing ? html`<input type="hidden" name="contactId" value="${editing.contactId}">` : ""}
-${text("name", t("Namn", "Name"), { required: true, ...(editing ? { value: editing.name } : {}) })}
+${text("name", t("name"), { required: true, ...(editing ? { value: editing.name } : {}) })}
 ${select(
   "role",
-  t("Roll", "Role"),
+  t("role"),
   p.kind === "social"
-    ? [["social_services", t("Socialtjänst", "Social services")]]
+    ? [["social_services", t("socialServices")]]
     : [
-        ["rektor", t("Rektor", "Head teacher")],
-        ["attendance_office", t("Skolpliktsbevakning", "Attendance office")],
-        ["head_of_schools", t("Grundskolechef", "Head of schools")],
+        ["rektor", t("headTeacher")],
+        ["attendance_office", t("attendanceOffice")],
+        ["head_of_schools", t("headOfSchools")],
       ],
   "role",
   editing?.role ?? "",
@@ -94,17 +84,17 @@ ${select(
 ${
   p.kind === "social"
     ? html`<input type="hidden" name="scope" value="social:${p.district}">`
-    : text("scope", t("Enhet (school:<kod> eller municipality:<kod>)", "Scope (school:<id> or municipality:<code>)"), {
+    : text("scope", t("scopeSchoolIdOrMunicipalityCode"), {
         required: true,
         max: 80,
         ...(editing ? { value: editing.scope } : {}),
       })
 }
-${field("email", t("E-post", "E-mail"), html`<input type="email" id="email" name="email" maxlength="254" autocomplete="off" value="${editing?.email ?? ""}">`)}
-${field("phone", t("Mobil (+46…)", "Mobile (+46…)"), html`<input type="tel" id="phone" name="phone" maxlength="14" autocomplete="off" value="${editing?.phone ?? ""}">`)}
+${field("email", t("eMail"), html`<input type="email" id="email" name="email" maxlength="254" autocomplete="off" value="${editing?.email ?? ""}">`)}
+${field("phone", t("mobile46"), html`<input type="tel" id="phone" name="phone" maxlength="14" autocomplete="off" value="${editing?.phone ?? ""}">`)}
 ${select(
   "language",
-  t("Språk", "Language"),
+  t("language"),
   [
     ["sv", "svenska"],
     ["en", "English"],
@@ -112,7 +102,7 @@ ${select(
   "language",
   editing?.language ?? "sv",
 )}
-<p><button type="submit">${t("Spara", "Save")}</button></p></form></section>`,
+<p><button type="submit">${t("save")}</button></p></form></section>`,
         ),
       );
     },

@@ -33,9 +33,9 @@ export const keyRoutes: WebRoute[] = [
       return k.page(
         201,
         layout(
-          k.view(t("Ny nyckel", "New key")),
-          html`<p>${t("Nyckeln visas bara nu. Spara den i systemets konfiguration eller en lösenordshanterare.", "The key is shown only now. Put it in the system's configuration or a password manager.")}</p>
-<p><strong>${issued.principal}</strong></p><p><code>${issued.key ?? ""}</code></p><p><a href="/app/keys">${t("Tillbaka", "Back")}</a></p>`,
+          k.view(t("newKey")),
+          html`<p>${t("theKeyIsShownOnlyNow")}</p>
+<p><strong>${issued.principal}</strong></p><p><code>${issued.key ?? ""}</code></p><p><a href="/app/keys">${t("back")}</a></p>`,
         ),
       );
     },
@@ -52,26 +52,26 @@ export const keyRoutes: WebRoute[] = [
       return k.page(
         200,
         layout(
-          k.view(t("Nycklar", "Keys")),
-          html`${saved(k, r.query)}<div class="table-wrap"><table><thead><tr><th scope="col">${t("För", "For")}</th><th scope="col">${t("Etikett", "Label")}</th><th scope="col">${t("Status", "Status")}</th><th scope="col" class="optional">${t("Utfärdad", "Issued")}</th><th scope="col" class="optional">${t("Senast använd", "Last used")}</th><th scope="col">${t("Återkalla", "Revoke")}</th></tr></thead>
+          k.view(t("keys")),
+          html`${saved(k, r.query)}<div class="table-wrap"><table><thead><tr><th scope="col">${t("for")}</th><th scope="col">${t("label")}</th><th scope="col">${t("status")}</th><th scope="col" class="optional">${t("issued")}</th><th scope="col" class="optional">${t("lastUsed")}</th><th scope="col">${t("revoke")}</th></tr></thead>
 <tbody>${items.map(
             (
               c,
             ) => html`<tr><td>${c.principal}</td><td>${c.label ?? ""}</td><td>${words[k.lang].keyStatus[c.status] ?? c.status}</td><td class="optional">${c.issuedBy}, ${c.issuedAt.slice(0, 10)}</td><td class="optional">${c.lastUsedAt?.slice(0, 10) ?? ""}</td>
-<td>${c.status !== "revoked" ? html`<form method="post" action="/app/keys/${c.credentialId}/revoke" class="inline">${hidden(k.csrf)}<button type="submit">${t("Återkalla", "Revoke")}<span class="visually-hidden"> ${c.label ?? c.principal}</span></button></form>` : ""}</td></tr>`,
+<td>${c.status !== "revoked" ? html`<form method="post" action="/app/keys/${c.credentialId}/revoke" class="inline">${hidden(k.csrf)}<button type="submit">${t("revoke")}<span class="visually-hidden"> ${c.label ?? c.principal}</span></button></form>` : ""}</td></tr>`,
           )}</tbody></table></div>
-<section aria-labelledby="issue"><h2 id="issue">${t("Utfärda en nyckel", "Issue a key")}</h2>
+<section aria-labelledby="issue"><h2 id="issue">${t("issueAKey")}</h2>
 <form method="post" action="/app/keys">${hidden(k.csrf)}
 ${
   p.kind === "social"
     ? html`<input type="hidden" name="principal" value="social:${p.district}">`
-    : text("principal", t("För (school:<kod> eller municipality:<kod>)", "For (school:<id> or municipality:<code>)"), {
+    : text("principal", t("forSchoolIdOrMunicipalityCode"), {
         required: true,
         max: 80,
       })
 }
-${text("label", t("Etikett (system eller person)", "Label (system or person)"))}
-<p><button type="submit">${t("Utfärda", "Issue")}</button></p></form></section>`,
+${text("label", t("labelSystemOrPerson"))}
+<p><button type="submit">${t("issue")}</button></p></form></section>`,
         ),
       );
     },

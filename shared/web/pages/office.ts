@@ -9,20 +9,20 @@ import { layout } from "../layout.ts";
 // ---- the office ------------------------------------------------------------------------------------
 
 const OFFICE_PAGES = [
-  ["/app/overrides", "Åsidosättanden", "Overrides"],
-  ["/app/sweep", "Svep", "Sweep"],
-  ["/app/settings", "Inställningar", "Settings"],
-  ["/app/schools", "Skolor", "Schools"],
-  ["/app/contacts", "Kontakter", "Contacts"],
-  ["/app/calendars", "Läsårskalender", "Calendars"],
-  ["/app/keys", "Nycklar", "Keys"],
-  ["/app/imports", "Import", "Imports"],
+  ["/app/overrides", "menuOverrides"],
+  ["/app/sweep", "menuSweep"],
+  ["/app/settings", "menuSettings"],
+  ["/app/schools", "menuSchools"],
+  ["/app/contacts", "menuContacts"],
+  ["/app/calendars", "menuCalendars"],
+  ["/app/keys", "menuKeys"],
+  ["/app/imports", "menuImports"],
 ] as const;
 
 function officePage(k: PageContext): Html {
   return layout(
-    k.view(k.lang === "sv" ? "Förvaltningen" : "The office"),
-    html`<ul>${OFFICE_PAGES.map(([href, sv, en]) => html`<li><a href="${href}">${k.lang === "sv" ? sv : en}</a></li>`)}</ul>`,
+    k.view(tr(k.lang)("theOffice")),
+    html`<ul>${OFFICE_PAGES.map(([href, key]) => html`<li><a href="${href}">${tr(k.lang)(key)}</a></li>`)}</ul>`,
   );
 }
 
@@ -56,56 +56,50 @@ export const officeRoutes: WebRoute[] = [
       const items = got.body.items;
       const w = words[k.lang];
       const destination = (d?: { schoolId?: string; country?: string; municipality?: string; description?: string }) =>
-        [d?.schoolId, d?.municipality, d?.country, d?.description].filter(Boolean).join(", ") || t("ingen angiven", "none given");
+        [d?.schoolId, d?.municipality, d?.country, d?.description].filter(Boolean).join(", ") || t("noneGiven");
       const state = (o: (typeof items)[number]) =>
         o.status === "approved"
-          ? html`${t("Godkänt av", "Approved by")} ${o.approvedBy ?? ""}.`
+          ? html`${t("approvedBy")} ${o.approvedBy ?? ""}.`
           : o.status === "rejected"
-            ? html`${t("Avslaget av", "Rejected by")} ${o.rejectedBy ?? ""}.`
+            ? html`${t("rejectedBy")} ${o.rejectedBy ?? ""}.`
             : o.approvalsNeeded
-              ? html`${t(
-                  "Begärt med en nyckel: två inloggade personer godkänner.",
-                  "Asked for with a key: two signed-in persons approve.",
-                )} ${t("Godkänt hittills av", "Approved so far by")}: ${o.approvedSoFar?.length ? o.approvedSoFar.join(", ") : t("ingen", "nobody")}.`
-              : t("Väntar på en andra person.", "Waiting for a second person.");
+              ? html`${t("askedForWithAKeyTwo")} ${t("approvedSoFarBy")}: ${o.approvedSoFar?.length ? o.approvedSoFar.join(", ") : t("nobody")}.`
+              : t("waitingForASecondPerson");
       return k.page(
         200,
         layout(
-          k.view(t("Åsidosättanden av låset", "Lock overrides")),
+          k.view(t("lockOverrides")),
           html`${saved(k, r.query)}
-<p>${t(
-            "Ett åsidosättande genomförs först när en annan inloggad person på förvaltningen har godkänt det — inte den som begärde det, och inte den som utfärdade nyckeln som begärde det.",
-            "An override is carried out only once another signed-in person of the office has approved it — not the one who asked, nor whoever issued the key that asked.",
-          )}</p>
+<p>${t("anOverrideIsCarriedOutOnly")}</p>
 ${
   items.length === 0
-    ? html`<p>${t("Inga åsidosättanden.", "No overrides.")}</p>`
+    ? html`<p>${t("noOverrides")}</p>`
     : items.map(
         (o) => html`<section aria-labelledby="o-${o.overrideId}"><h2 id="o-${o.overrideId}">${
           o.pupilId
-            ? html`<a href="/app/pupils/${o.pupilId}">${[o.givenName, o.familyName].filter(Boolean).join(" ") || t("Eleven", "The pupil")}</a>`
-            : t("Eleven", "The pupil")
+            ? html`<a href="/app/pupils/${o.pupilId}">${[o.givenName, o.familyName].filter(Boolean).join(" ") || t("thePupil")}</a>`
+            : t("thePupil")
         }: ${w.reasons[o.release.reason] ?? o.release.reason}</h2>
 <dl>
-<dt>${t("Skola", "School")}</dt><dd>${o.schoolName ?? o.schoolId}</dd>
-<dt>${t("Utskrivning", "Release")}</dt><dd>${w.reasons[o.release.reason] ?? o.release.reason}, ${t("sista dag", "last day")} ${o.release.endDate}</dd>
-<dt>${t("Mottagande skola eller destination", "Receiving school or destination")}</dt><dd>${destination(o.release.destination)}</dd>
-<dt>${t("Varför den är låst", "Why it is locked")}</dt><dd>${o.lockedBecause ? (w.problems[o.lockedBecause.code] ?? o.lockedBecause.detail) : "–"}</dd>
-<dt>${t("Motivering", "Reason given")}</dt><dd>${o.reason}</dd>
-<dt>${t("Begärt av", "Asked for by")}</dt><dd>${o.requestedBy}, ${o.requestedAt.slice(0, 16).replace("T", " ")}</dd>
-<dt>${t("Läge", "State")}</dt><dd>${state(o)}</dd>
+<dt>${t("school")}</dt><dd>${o.schoolName ?? o.schoolId}</dd>
+<dt>${t("release")}</dt><dd>${w.reasons[o.release.reason] ?? o.release.reason}, ${t("lastDay2")} ${o.release.endDate}</dd>
+<dt>${t("receivingSchoolOrDestination")}</dt><dd>${destination(o.release.destination)}</dd>
+<dt>${t("whyItIsLocked")}</dt><dd>${o.lockedBecause ? (w.problems[o.lockedBecause.code] ?? o.lockedBecause.detail) : "–"}</dd>
+<dt>${t("reasonGiven")}</dt><dd>${o.reason}</dd>
+<dt>${t("askedForBy")}</dt><dd>${o.requestedBy}, ${o.requestedAt.slice(0, 16).replace("T", " ")}</dd>
+<dt>${t("state")}</dt><dd>${state(o)}</dd>
 </dl>
 ${
   o.status === "pending"
     ? html`<form method="post" action="/app/overrides/${o.overrideId}/approve">
 ${hidden(k.csrf)}
-${text("note", t("Anteckning", "Note"), { max: 2000, id: `note-${o.overrideId}` })}
-<p><button type="submit">${t("Godkänn och skriv ut eleven", "Approve and release the pupil")}</button></p>
+${text("note", t("note"), { max: 2000, id: `note-${o.overrideId}` })}
+<p><button type="submit">${t("approveAndReleaseThePupil")}</button></p>
 </form>
 <form method="post" action="/app/overrides/${o.overrideId}/reject">
 ${hidden(k.csrf)}
-${text("note", t("Varför avslås det?", "Why is it rejected?"), { max: 2000, id: `reject-${o.overrideId}` })}
-<p><button type="submit">${t("Avslå (låset står kvar)", "Reject (the lock stays)")}</button></p>
+${text("note", t("whyIsItRejected"), { max: 2000, id: `reject-${o.overrideId}` })}
+<p><button type="submit">${t("rejectTheLockStays")}</button></p>
 </form>`
     : ""
 }

@@ -1,16 +1,14 @@
-import { RISK_FLAGS } from "../../domain/model.ts";
+import { CARE_KINDS, RISK_FLAGS } from "../../domain/model.ts";
 import type { Principal } from "../../domain/principals.ts";
 import { validate } from "../../http/middleware.ts";
 import * as schemas from "../../http/schemas.ts";
 import { CASE_WORKERS, OFFICE, type WebRoute } from "../context.ts";
-import { date, FLAGS_SV, field, hidden, type Placement, parseShown, releaseBody, releaseFields, select, text } from "../forms.ts";
+import { date, field, hidden, type Placement, parseShown, releaseBody, releaseFields, select, text, tr } from "../forms.ts";
 import { type Html, html } from "../html.ts";
-import type { Lang } from "../i18n.ts";
+import { type Lang, words } from "../i18n.ts";
 import type { PupilView } from "./pupil-views.ts";
 
 // ---- on the pupil page: risk flags (social services), exemption and override (the office) ----------
-
-const CARE_SV: Record<string, string> = { hvb: "HVB-hem", family_home: "Familjehem", other: "Annan placering" };
 
 export function pupilForms(
   lang: Lang,
@@ -18,76 +16,70 @@ export function pupilForms(
   principal: Principal,
   p: PupilView & { flags?: string[]; care?: Placement[] },
 ): Html {
-  const t = (sv: string, en: string) => (lang === "sv" ? sv : en);
+  const t = tr(lang);
   const base = `/app/pupils/${p.pupilId}`;
   if (principal.kind === "social") {
     const shown = html`<input type="hidden" name="shown" value="${JSON.stringify(p.care ?? [])}">`;
-    return html`<section aria-labelledby="flags"><h2 id="flags">${t("Riskflaggor", "Risk flags")}</h2>
+    return html`<section aria-labelledby="flags"><h2 id="flags">${t("riskFlags")}</h2>
 <form method="post" action="${base}/flags">
 ${hidden(csrf)}
-<fieldset><legend>${t("Flaggor (höjer öppna ärenden till hög allvarlighet)", "Flags (raise open cases to high severity)")}</legend>
+<fieldset><legend>${t("flagsRaiseOpenCasesToHigh")}</legend>
 ${RISK_FLAGS.map(
   (f) => html`<p><input type="checkbox" id="flag-${f}" name="flags" value="${f}"${p.flags?.includes(f) ? html` checked` : ""}>
-<label for="flag-${f}" class="inline">${lang === "sv" ? FLAGS_SV[f] : f}</label></p>`,
+<label for="flag-${f}" class="inline">${words[lang].riskFlags[f] ?? f}</label></p>`,
 )}
 </fieldset>
-<p><button type="submit">${t("Spara flaggor", "Save flags")}</button></p>
+<p><button type="submit">${t("saveFlags")}</button></p>
 </form></section>
-<section aria-labelledby="care"><h2 id="care">${t("Placeringar i samhällsvård", "Placements in care")}</h2>
-<p class="muted">${t(
-      "Bara socialtjänsten i den placerande kommunen ser dem. De används i statistiken, aldrig som en lista.",
-      "Only social services of the placing municipality see them. They are used in statistics, never as a list.",
-    )}</p>
+<section aria-labelledby="care"><h2 id="care">${t("placementsInCare")}</h2>
+<p class="muted">${t("onlySocialServicesOfThePlacing")}</p>
 ${
   p.care?.length
     ? html`<ul>${p.care.map(
-        (c, i) => html`<li>${lang === "sv" ? (CARE_SV[c.kind] ?? c.kind) : c.kind}: ${c.from} – ${c.to ?? t("pågår", "ongoing")}
-<form method="post" action="${base}/care/remove" class="inline">${hidden(csrf)}${shown}<input type="hidden" name="index" value="${String(i)}"><button type="submit">${t("Ta bort", "Remove")}<span class="visually-hidden"> ${c.from}</span></button></form></li>`,
+        (c, i) => html`<li>${words[lang].careKinds[c.kind] ?? c.kind}: ${c.from} – ${c.to ?? t("ongoing")}
+<form method="post" action="${base}/care/remove" class="inline">${hidden(csrf)}${shown}<input type="hidden" name="index" value="${String(i)}"><button type="submit">${t("remove")}<span class="visually-hidden"> ${c.from}</span></button></form></li>`,
       )}</ul>`
-    : html`<p>${t("Inga placeringar.", "No placements.")}</p>`
+    : html`<p>${t("noPlacements")}</p>`
 }
 <form method="post" action="${base}/care">
 ${hidden(csrf)}${shown}
 ${select(
   "kind",
-  t("Slag av placering", "Kind of placement"),
-  ["hvb", "family_home", "other"].map((k) => [k, lang === "sv" ? (CARE_SV[k] ?? k) : k] as const),
+  t("kindOfPlacement"),
+  CARE_KINDS.map((k) => [k, words[lang].careKinds[k] ?? k] as const),
   "care-kind",
 )}
-${date("from", t("Från", "From"), "", "care-from")}
-${field("care-to", t("Till (tomt om den pågår)", "To (empty if ongoing)"), html`<input type="date" id="care-to" name="to">`)}
-<p><button type="submit">${t("Lägg till placering", "Add placement")}</button></p>
+${date("from", t("from"), "", "care-from")}
+${field("care-to", t("toEmptyIfOngoing"), html`<input type="date" id="care-to" name="to">`)}
+<p><button type="submit">${t("addPlacement")}</button></p>
 </form></section>
-<p><a href="${base}/audit">${t("Socialtjänstens granskningslogg", "Social services' audit trail")}</a></p>`;
+<p><a href="${base}/audit">${t("socialServicesAuditTrail")}</a></p>`;
   }
   if (principal.kind !== "municipality") return html``;
   const active = (p.enrolments ?? []).filter((e) => e.status !== "ended");
-  return html`<section aria-labelledby="exemption"><h2 id="exemption">${t("Befrielse från skolplikt", "Exemption")}</h2>
+  return html`<section aria-labelledby="exemption"><h2 id="exemption">${t("exemption")}</h2>
 <form method="post" action="${base}/exemption">
 ${hidden(csrf)}
-${date("from", t("Från", "From"), "", "ex-from")}
-${date("to", t("Till", "To"), "", "ex-to")}
-${text("reason", t("Skäl", "Reason"), { required: true, max: 500, id: "ex-reason" })}
-<p><button type="submit">${t("Spara befrielse", "Record exemption")}</button></p>
+${date("from", t("from"), "", "ex-from")}
+${date("to", t("to"), "", "ex-to")}
+${text("reason", t("reason2"), { required: true, max: 500, id: "ex-reason" })}
+<p><button type="submit">${t("recordExemption")}</button></p>
 </form></section>
 ${active.map(
   (
     e,
-  ) => html`<section aria-labelledby="ov-${e.enrolmentId}"><h2 id="ov-${e.enrolmentId}">${t("Åsidosätt låset", "Override the lock")}: ${e.schoolId}</h2>
-<p>${t(
-    "Skriver ut eleven utan mottagande skola. En andra person på förvaltningen måste godkänna.",
-    "Releases the pupil without a receiving school. A second person of the office must approve.",
-  )}</p>
+  ) => html`<section aria-labelledby="ov-${e.enrolmentId}"><h2 id="ov-${e.enrolmentId}">${t("overrideTheLock")}: ${e.schoolId}</h2>
+<p>${t("releasesThePupilWithoutAReceiving")}</p>
 <form method="post" action="${base}/override">
 ${hidden(csrf)}
 <input type="hidden" name="schoolId" value="${e.schoolId}">
 <input type="hidden" name="enrolmentId" value="${e.enrolmentId}">
 ${releaseFields(lang, "o-")}
-${text("overrideReason", t("Motivering", "Why"), { required: true, max: 2000 })}
-<p><button type="submit">${t("Begär åsidosättande", "Ask for the override")}</button></p>
+${text("overrideReason", t("why"), { required: true, max: 2000 })}
+<p><button type="submit">${t("askForTheOverride")}</button></p>
 </form></section>`,
 )}
-<p><a href="${base}/audit">${t("Granskningslogg (registerutdrag)", "Audit trail (subject access)")}</a></p>`;
+<p><a href="${base}/audit">${t("auditTrailSubjectAccess")}</a></p>`;
 }
 
 /** The extract handed to a guardian (GDPR art. 15), as a page or a CSV file: its statements first, then the entries. */

@@ -1,7 +1,7 @@
 /** A pupil's page and finding a pupil, as each principal may see them. */
 import type { BodyOf } from "../ask.ts";
 import { type Html, html } from "../html.ts";
-import { fill, type Lang, words } from "../i18n.ts";
+import { counted, type Lang, words } from "../i18n.ts";
 import { type Chrome, layout } from "../layout.ts";
 import { kindText } from "./case-views.ts";
 
@@ -15,7 +15,7 @@ export function householdSection(lang: Lang, p: PupilView | undefined): Html {
   return html`<section aria-labelledby="household"><h2 id="household">${w.household}</h2>
 <ul>${p.household.map(
     (h) =>
-      html`<li><a href="/app/pupils/${h.pupilId}">${[h.givenName, h.familyName].filter(Boolean).join(" ") || h.pupilId}</a>${h.protectedIdentity ? html` <strong>(${w.protectedMark})</strong>` : ""}: ${w.placements[h.placement] ?? h.placement}${h.openCases ? html`, ${fill(w.openCaseCount, { n: String(h.openCases) })}` : ""}</li>`,
+      html`<li><a href="/app/pupils/${h.pupilId}">${[h.givenName, h.familyName].filter(Boolean).join(" ") || h.pupilId}</a>${h.protectedIdentity ? html` <strong>(${w.protectedMark})</strong>` : ""}: ${w.placements[h.placement] ?? h.placement}${h.openCases ? html`, ${counted(lang, h.openCases, w.openCaseCount)}` : ""}</li>`,
   )}</ul></section>`;
 }
 

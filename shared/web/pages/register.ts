@@ -34,30 +34,19 @@ export const registerRoutes: WebRoute[] = [
       const t = tr(k.lang);
       const kommunkod = officeOf(k);
       const current = await k.settings(kommunkod);
-      const labels: Record<keyof Settings, [string, string]> = {
-        notReturnedDays: ["Inte tillbaka: frånvarodagar efter lov", "Not back: days absent after a break"],
-        breakWeekdays: ["Ett lov är minst så många vardagar", "A break is at least this many weekdays"],
-        releaseGraceDays: ["Utskriven utan mottagare: skoldagar", "Released with no destination: school days"],
-        longAbsenceShare: ["Lång frånvaro: andel (0–1)", "Long absence: share (0–1)"],
-        absenceWindow: ["Frånvarofönster: skoldagar", "Absence window: school days"],
-        mentorShare: ["Mentorsmarkering: andel (0–1)", "Mentor mark: share (0–1)"],
-        escalateUnacknowledgedDays: ["Eskalera okvitterat efter arbetsdagar", "Escalate unacknowledged after working days"],
-        escalateOpenDays: ["Eskalera öppet efter arbetsdagar", "Escalate open after working days"],
-        statisticsMinGroup: ["Statistik: minsta grupp som visas (minst 5)", "Statistics: smallest group shown (at least 5)"],
-      };
       return k.page(
         200,
         layout(
-          k.view(t("Inställningar", "Settings")),
+          k.view(t("settings")),
           html`${saved(k, r.query)}<form method="post" action="/app/settings">${hidden(k.csrf)}
-${(Object.keys(labels) as (keyof Settings)[]).map((key) =>
+${(Object.keys(words[k.lang].settingLabels) as (keyof Settings)[]).map((key) =>
   field(
     key,
-    t(...labels[key]),
+    words[k.lang].settingLabels[key],
     html`<input type="number" id="${key}" name="${key}" value="${String(current[key])}" step="any" inputmode="decimal">`,
   ),
 )}
-<p><button type="submit">${t("Spara", "Save")}</button></p></form>`,
+<p><button type="submit">${t("save")}</button></p></form>`,
         ),
       );
     },
@@ -90,21 +79,21 @@ ${(Object.keys(labels) as (keyof Settings)[]).map((key) =>
       return k.page(
         200,
         layout(
-          k.view(t("Skolor", "Schools")),
-          html`${saved(k, r.query)}<div class="table-wrap"><table><thead><tr><th scope="col">${t("Skolenhetskod", "School unit code")}</th><th scope="col">${t("Namn", "Name")}</th><th scope="col">${t("Huvudman", "Organiser")}</th></tr></thead>
+          k.view(t("schools")),
+          html`${saved(k, r.query)}<div class="table-wrap"><table><thead><tr><th scope="col">${t("schoolUnitCode")}</th><th scope="col">${t("name")}</th><th scope="col">${t("organiser")}</th></tr></thead>
 <tbody>${items.map(
             (x) =>
-              html`<tr><td>${x.schoolId}</td><td>${x.name}</td><td>${x.organiserType === "municipal" ? t("kommunal", "municipal") : t("fristående", "independent")}</td></tr>`,
+              html`<tr><td>${x.schoolId}</td><td>${x.name}</td><td>${x.organiserType === "municipal" ? t("municipal") : t("independent")}</td></tr>`,
           )}</tbody></table></div>
-<section aria-labelledby="add-school"><h2 id="add-school">${t("Registrera eller ändra en skolenhet", "Register or change a school unit")}</h2>
+<section aria-labelledby="add-school"><h2 id="add-school">${t("registerOrChangeASchoolUnit")}</h2>
 <form method="post" action="/app/schools">${hidden(k.csrf)}
-${text("schoolId", t("Skolenhetskod (8 siffror)", "School unit code (8 digits)"), { required: true, max: 8 })}
-${text("name", t("Namn", "Name"), { required: true })}
-${select("organiserType", t("Huvudman", "Organiser"), [
-  ["municipal", t("kommunal", "municipal")],
-  ["independent", t("fristående", "independent")],
+${text("schoolId", t("schoolUnitCode8Digits"), { required: true, max: 8 })}
+${text("name", t("name"), { required: true })}
+${select("organiserType", t("organiser"), [
+  ["municipal", t("municipal")],
+  ["independent", t("independent")],
 ])}
-<p><button type="submit">${t("Spara", "Save")}</button></p></form></section>`,
+<p><button type="submit">${t("save")}</button></p></form></section>`,
         ),
       );
     },
@@ -136,15 +125,12 @@ ${select("organiserType", t("Huvudman", "Organiser"), [
       return k.page(
         200,
         layout(
-          k.view(t("Läsårskalender", "School calendar")),
-          html`${saved(k, r.query)}<p>${t(
-            'Terminer och lov för ett läsår, som JSON: {"terms":[{"start":"…","end":"…"}],"holidays":[{"name":"höstlov","start":"…","end":"…"}]}. Helgdagar räknas ut av Elevvakt.',
-            'Terms and holidays of a school year, as JSON: {"terms":[{"start":"…","end":"…"}],"holidays":[{"name":"höstlov","start":"…","end":"…"}]}. Public holidays are computed by Elevvakt.',
-          )}</p>
+          k.view(t("schoolCalendar")),
+          html`${saved(k, r.query)}<p>${t("termsAndHolidaysOfASchool")}</p>
 <form method="post" action="/app/calendars">${hidden(k.csrf)}
-${text("schoolYear", t("Läsår (t.ex. 2026-27)", "School year (e.g. 2026-27)"), { required: true, max: 7 })}
-${field("calendar", t("Kalender (JSON)", "Calendar (JSON)"), html`<textarea id="calendar" name="calendar" required maxlength="20000"></textarea>`)}
-<p><button type="submit">${t("Spara", "Save")}</button></p></form>`,
+${text("schoolYear", t("schoolYearEG202627"), { required: true, max: 7 })}
+${field("calendar", t("calendarJSON"), html`<textarea id="calendar" name="calendar" required maxlength="20000"></textarea>`)}
+<p><button type="submit">${t("save")}</button></p></form>`,
         ),
       );
     },
@@ -187,10 +173,10 @@ ${field("calendar", t("Kalender (JSON)", "Calendar (JSON)"), html`<textarea id="
       return k.page(
         200,
         layout(
-          k.view(t("Import klar", "Import done")),
+          k.view(t("importDone")),
           html`<dl>${Object.entries(counts).map(([status, n]) => html`<dt>${words[k.lang].importStatus[status] ?? status}</dt><dd>${n}</dd>`)}</dl>
-${rejected.length ? html`<h2>${t("Rader som inte lästes in", "Rows not imported")}</h2><ul>${rejected.map((x) => html`<li>${t("Rad", "Line")} ${x.line}: ${x.reason}</li>`)}</ul>` : ""}
-<p><a href="/app/imports">${t("Tillbaka", "Back")}</a></p>`,
+${rejected.length ? html`<h2>${t("rowsNotImported")}</h2><ul>${rejected.map((x) => html`<li>${t("line")} ${x.line}: ${x.reason}</li>`)}</ul>` : ""}
+<p><a href="/app/imports">${t("back")}</a></p>`,
         ),
       );
     },
@@ -204,14 +190,11 @@ ${rejected.length ? html`<h2>${t("Rader som inte lästes in", "Rows not imported
       return k.page(
         200,
         layout(
-          k.view(t("Import från folkbokföringen", "Import from the population register")),
-          html`<p>${t(
-            "Klistra in en CSV-fil (komma eller semikolon) med kolumnerna personnummer, givenName, familyName, district, status, statusDate, householdId, protectedIdentity. Varje rad läses in eller redovisas med skäl.",
-            "Paste a CSV file (comma or semicolon) with the columns personnummer, givenName, familyName, district, status, statusDate, householdId, protectedIdentity. Every row is imported or reported with its reason.",
-          )}</p>
+          k.view(t("importFromThePopulationRegister")),
+          html`<p>${t("pasteACSVFileCommaOr")}</p>
 <form method="post" action="/app/imports">${hidden(k.csrf)}
-${field("csv", t("CSV", "CSV"), html`<textarea id="csv" name="csv" required></textarea>`)}
-<p><button type="submit">${t("Läs in", "Import")}</button></p></form>`,
+${field("csv", t("csv"), html`<textarea id="csv" name="csv" required></textarea>`)}
+<p><button type="submit">${t("import")}</button></p></form>`,
         ),
       );
     },

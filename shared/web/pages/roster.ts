@@ -5,7 +5,7 @@ import type { BodyOf } from "../ask.ts";
 import { type PageContext, type Response, SCHOOL, type WebRoute, type WorkRequest } from "../context.ts";
 import { date, hidden, nameOf, releaseBody, releaseFields, saved, select, text, tr } from "../forms.ts";
 import { type Html, html } from "../html.ts";
-import { words } from "../i18n.ts";
+import { fill, words } from "../i18n.ts";
 import { layout } from "../layout.ts";
 import { allPages } from "../paging.ts";
 
@@ -28,19 +28,15 @@ async function roster(
 }
 
 function rosterPage(k: PageContext, q: URLSearchParams, r: Awaited<ReturnType<typeof roster>>): Html {
-  const t = (sv: string, en: string) => (k.lang === "sv" ? sv : en);
+  const t = tr(k.lang);
   return layout(
-    k.view(t("Elevlista", "Roster")),
+    k.view(t("roster")),
     html`${saved(k, q)}
-<p><a href="/app/absence">${t("Rapportera en dags frånvaro", "Report a day's absence")}</a></p>
-${
-  r.unfiledDays.length
-    ? html`<p class="muted">${t("Dagar utan frånvarorapport", "School days not reported yet")}: ${r.unfiledDays.join(", ")}</p>`
-    : ""
-}
+<p><a href="/app/absence">${t("reportADaySAbsence")}</a></p>
+${r.unfiledDays.length ? html`<p class="muted">${t("schoolDaysNotReportedYet")}: ${r.unfiledDays.join(", ")}</p>` : ""}
 <div class="table-wrap"><table>
-<caption>${t("Inskrivna elever", "Enrolled pupils")} (${r.items.length})</caption>
-<thead><tr><th scope="col">${t("Namn", "Name")}</th><th scope="col">${t("Personnummer", "Personal identity number")}</th><th scope="col">${t("Årskurs", "Grade")}</th><th scope="col" class="optional">${t("Från", "From")}</th><th scope="col">${t("Frånvaro", "Absence")}</th><th scope="col">${t("Mentor", "Mentor")}</th><th scope="col">${t("Utskrivning", "Release")}</th></tr></thead>
+<caption>${t("enrolledPupils")} (${r.items.length})</caption>
+<thead><tr><th scope="col">${t("name")}</th><th scope="col">${t("personalIdentityNumber")}</th><th scope="col">${t("grade")}</th><th scope="col" class="optional">${t("from")}</th><th scope="col">${t("absence")}</th><th scope="col">${t("mentor")}</th><th scope="col">${t("release")}</th></tr></thead>
 <tbody>${r.items.map(
       (p) => html`<tr>
 <td><a href="/app/pupils/${p.pupilId}">${nameOf(p)}</a></td>
@@ -48,37 +44,34 @@ ${
 <td>${p.grade}</td>
 <td class="optional">${p.startDate}</td>
 <td>${p.absentDays} / ${p.schoolDays}</td>
-<td>${p.mentorMapping ? html`<strong>${t("Kartläggning", "Map absence")}</strong>` : ""}</td>
-<td>${p.status === "active" ? html`<a href="/app/roster/${p.enrolmentId}/release">${t("Skriv ut", "Release")}<span class="visually-hidden"> ${nameOf(p)}</span></a>` : t("väntar", "pending")}</td>
+<td>${p.mentorMapping ? html`<strong>${t("mapAbsence")}</strong>` : ""}</td>
+<td>${p.status === "active" ? html`<a href="/app/roster/${p.enrolmentId}/release">${t("release2")}<span class="visually-hidden"> ${nameOf(p)}</span></a>` : t("pending")}</td>
 </tr>`,
     )}</tbody></table></div>
-<section aria-labelledby="enrol"><h2 id="enrol">${t("Skriv in en elev", "Enrol a pupil")}</h2>
+<section aria-labelledby="enrol"><h2 id="enrol">${t("enrolAPupil")}</h2>
 <form method="post" action="/app/roster/enrol">
 ${hidden(k.csrf)}
-${text("personnummer", t("Personnummer", "Personal identity number"), { required: true, max: 13 })}
+${text("personnummer", t("personalIdentityNumber"), { required: true, max: 13 })}
 ${select(
   "grade",
-  t("Årskurs", "Grade"),
+  t("grade"),
   GRADES.map((g) => [g, g] as const),
 )}
-${date("startDate", t("Första dag", "First day"), k.today)}
-<p><button type="submit">${t("Skriv in", "Enrol")}</button></p>
+${date("startDate", t("firstDay"), k.today)}
+<p><button type="submit">${t("enrol")}</button></p>
 </form></section>`,
   );
 }
 
 function releasePage(k: PageContext, row: RosterRow): Html {
-  const t = (sv: string, en: string) => (k.lang === "sv" ? sv : en);
+  const t = tr(k.lang);
   return layout(
-    k.view(`${t("Skriv ut", "Release")} ${nameOf(row)}`),
-    html`<p>${t(
-      "En utskrivning utan mottagande skola avslutar inte inskrivningen: eleven är skolans ansvar tills en annan skola skriver in hen.",
-      "A release with no receiving school does not end the enrolment: the pupil stays the school's responsibility until another school enrols them.",
-    )}</p>
+    k.view(`${t("release2")} ${nameOf(row)}`),
+    html`<p>${t("aReleaseWithNoReceivingSchool")}</p>
 <form method="post" action="/app/roster/${row.enrolmentId}/release">
 ${hidden(k.csrf)}
 ${releaseFields(k.lang)}
-<p><button type="submit">${t("Skriv ut", "Release")}</button></p>
+<p><button type="submit">${t("release2")}</button></p>
 </form>`,
   );
 }
@@ -96,7 +89,7 @@ function absencePage(
   report: DayReport,
   opts: { marks?: Map<string, string>; error?: string } = {},
 ): Html {
-  const t = (sv: string, en: string) => (k.lang === "sv" ? sv : en);
+  const t = tr(k.lang);
   const active = r.items.filter((p) => p.status !== "ended");
   const reported = new Map(report.absent.map((a) => [a.pupilId, a.kind]));
   // The part of the day already reported is kept when the day is sent again (no half day turns whole).
@@ -110,32 +103,24 @@ function absencePage(
   const option = (value: string, label: string, chosen: string) =>
     html`<option value="${value}"${chosen === value ? html` selected` : ""}>${label}</option>`;
   return layout(
-    k.view(t("Frånvaro", "Absence")),
+    k.view(t("absence")),
     html`${opts.error ? html`<p class="error" role="alert">${opts.error}</p>` : ""}${
-      report.filed
-        ? html`<p class="banner" role="note">${t(
-            `${day} är redan rapporterad: formuläret visar den rapporten. En ny rapport ersätter den.`,
-            `${day} is already reported: the form shows that report. A new report replaces it.`,
-          )}</p>`
-        : ""
-    }<p>${t(
-      "Ange vilka elever som var frånvarande. Elever med ett öppet ärende om frånvaro står först och har inget förvalt: välj för var och en. En rapport som säger att en sådan elev var på plats besvarar ärendet — du får se vilka innan rapporten skickas.",
-      "Mark the pupils who were absent. Pupils with an open case about being away come first with nothing chosen: choose for each. A report saying such a pupil was there answers the case — you see which before the report is sent.",
-    )}</p>
-<form method="get" action="/app/absence" class="inline">${date("date", t("Visa dag", "Show day"), day)}<button type="submit">${t("Visa", "Show")}</button></form>
+      report.filed ? html`<p class="banner" role="note">${fill(t("dayAlreadyReported"), { day })}</p>` : ""
+    }<p>${t("markThePupilsWhoWereAbsent")}</p>
+<form method="get" action="/app/absence" class="inline">${date("date", t("showDay"), day)}<button type="submit">${t("show")}</button></form>
 <form method="post" action="/app/absence">
 ${hidden(k.csrf)}
 <input type="hidden" name="date" value="${day}">
-<div class="table-wrap" role="region" aria-label="${t("Elever", "Pupils")}" tabindex="0"><table>
-<caption>${t("Frånvaro", "Absence")} ${day}</caption>
-<thead><tr><th scope="col">${t("Elev", "Pupil")}</th><th scope="col">${t("Öppet ärende", "Open case")}</th><th scope="col">${t("Frånvaro", "Absence")}</th></tr></thead>
+<div class="table-wrap" role="region" aria-label="${t("pupils")}" tabindex="0"><table>
+<caption>${t("absence")} ${day}</caption>
+<thead><tr><th scope="col">${t("pupil")}</th><th scope="col">${t("openCase")}</th><th scope="col">${t("absence")}</th></tr></thead>
 <tbody>${rows.map((p, i) => {
       const chosen = markOf(p);
       return html`<tr><td><label for="abs-${i}" class="inline">${nameOf(p)} (${p.grade})</label></td>
 <td>${caseText(p.openCase)}</td>
-<td>${parts.has(p.pupilId) ? html`<input type="hidden" name="fraction:${p.pupilId}" value="${String(parts.get(p.pupilId))}">` : ""}<select id="abs-${i}" name="absent:${p.pupilId}"${p.openCase ? html` required` : ""}>${p.openCase ? option("", t("Välj …", "Choose …"), chosen) : ""}${option("present", t("Närvarande", "Present"), chosen)}${option("unexcused", t("Ogiltig frånvaro", "Unexcused"), chosen)}${option("excused", t("Giltig frånvaro", "Excused"), chosen)}</select></td></tr>`;
+<td>${parts.has(p.pupilId) ? html`<input type="hidden" name="fraction:${p.pupilId}" value="${String(parts.get(p.pupilId))}">` : ""}<select id="abs-${i}" name="absent:${p.pupilId}"${p.openCase ? html` required` : ""}>${p.openCase ? option("", t("choose"), chosen) : ""}${option("present", t("present"), chosen)}${option("unexcused", t("unexcused"), chosen)}${option("excused", t("excused"), chosen)}</select></td></tr>`;
     })}</tbody></table></div>
-<p><button type="submit">${t("Granska och skicka", "Review and send")}</button></p>
+<p><button type="submit">${t("reviewAndSend")}</button></p>
 </form>`,
   );
 }
@@ -148,13 +133,10 @@ function absenceConfirmPage(
   parts: Map<string, string>,
   answering: RosterRow[],
 ): Html {
-  const t = (sv: string, en: string) => (k.lang === "sv" ? sv : en);
+  const t = tr(k.lang);
   return layout(
-    k.view(t("Bekräfta rapporten", "Confirm the report")),
-    html`<p role="status">${t(
-      `Rapporten för ${day} säger att dessa elever var på plats. Det besvarar deras öppna ärenden, som då avslutas vid nästa svep; de som larmades om ärendena får veta det.`,
-      `The report for ${day} says these pupils were there. That answers their open cases, which the next sweep then resolves; those alerted about the cases are told.`,
-    )}</p>
+    k.view(t("confirmTheReport")),
+    html`<p role="status">${fill(t("reportAnswersOpenCases"), { day })}</p>
 <ul>${answering.map((p) => html`<li>${nameOf(p)} (${p.grade}): ${words[k.lang].kinds[p.openCase ?? ""] ?? p.openCase}</li>`)}</ul>
 <form method="post" action="/app/absence">
 ${hidden(k.csrf)}
@@ -162,9 +144,9 @@ ${hidden(k.csrf)}
 <input type="hidden" name="confirm" value="1">
 ${[...marks].map(([pupilId, mark]) => html`<input type="hidden" name="absent:${pupilId}" value="${mark}">`)}
 ${[...parts].map(([pupilId, part]) => html`<input type="hidden" name="fraction:${pupilId}" value="${part}">`)}
-<p><button type="submit">${t("Ja, skicka rapporten", "Yes, send the report")}</button></p>
+<p><button type="submit">${t("yesSendTheReport")}</button></p>
 </form>
-<p><a href="/app/absence?date=${day}">${t("Nej, ändra rapporten", "No, change the report")}</a></p>`,
+<p><a href="/app/absence?date=${day}">${t("noChangeTheReport")}</a></p>`,
   );
 }
 
@@ -192,10 +174,7 @@ async function absenceRoute(k: PageContext, r: WorkRequest): Promise<Response> {
       400,
       absencePage(k, day, list, await dayReport(k, schoolId, day), {
         marks,
-        error: t(
-          `Välj närvarande eller frånvarande för ${unchosen.map(nameOf).join(", ")}: eleven har ett öppet ärende.`,
-          `Choose present or absent for ${unchosen.map(nameOf).join(", ")}: the pupil has an open case.`,
-        ),
+        error: fill(t("choosePresentOrAbsent"), { names: unchosen.map(nameOf).join(", ") }),
       }),
     );
   }

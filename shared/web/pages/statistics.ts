@@ -13,11 +13,13 @@ import type { Shown } from "../../domain/suppression.ts";
 import { Problem } from "../../http/problems.ts";
 import type { CareGroup, CareStatistics } from "../../statistics/publish.ts";
 import { BOARDS, type PageContext, type WebRoute, type WorkRequest } from "../context.ts";
+import { tr } from "../forms.ts";
 import { type Html, html } from "../html.ts";
-import { words } from "../i18n.ts";
+import { fill, words } from "../i18n.ts";
 import { layout } from "../layout.ts";
+import type { TextKey } from "../texts.ts";
 
-type T = (sv: string, en: string) => string;
+type T = (key: TextKey) => string;
 
 const fmt = (v: Shown | null | undefined, lang: "sv" | "en", unit = ""): string =>
   v === null || v === undefined ? "–" : v === ".." ? ".." : `${v.toLocaleString(lang === "sv" ? "sv-SE" : "en-GB")}${unit}`;
@@ -77,21 +79,21 @@ function periodForm(t: T, path: string, schoolYear: string, term?: string): Html
     schoolYear,
     schoolYearOf(`${Number(schoolYear.slice(0, 4)) + 1}-09-01`),
   ];
-  return html`<form method="get" action="${path}" class="filters"><fieldset><legend>${t("Period", "Period")}</legend>
-<div class="filter"><label for="schoolYear">${t("Läsår", "School year")}</label><select id="schoolYear" name="schoolYear">${years.map(
+  return html`<form method="get" action="${path}" class="filters"><fieldset><legend>${t("period")}</legend>
+<div class="filter"><label for="schoolYear">${t("schoolYear")}</label><select id="schoolYear" name="schoolYear">${years.map(
     (y) => html`<option value="${y}"${y === schoolYear ? html` selected` : ""}>${y}</option>`,
   )}</select></div>
 ${
   term
-    ? html`<div class="filter"><label for="term">${t("Termin", "Term")}</label><select id="term" name="term">${[
-        ["ht", t("Hösttermin", "Autumn term")],
-        ["vt", t("Vårtermin", "Spring term")],
+    ? html`<div class="filter"><label for="term">${t("term")}</label><select id="term" name="term">${[
+        ["ht", t("autumnTerm")],
+        ["vt", t("springTerm")],
       ].map(
         ([v, label]) => html`<option value="${v as string}"${v === term ? html` selected` : ""}>${label as string}</option>`,
       )}</select></div>`
     : ""
 }
-<div class="filter"><button type="submit">${t("Visa", "Show")}</button></div></fieldset></form>`;
+<div class="filter"><button type="submit">${t("show")}</button></div></fieldset></form>`;
 }
 
 const MEASURE_COLUMNS: Measure[] = ["all_10", "all_15", "all_50", "excused_50", "unexcused_50"];
@@ -99,12 +101,11 @@ const MEASURE_COLUMNS: Measure[] = ["all_10", "all_15", "all_50", "excused_50", 
 function rowsTable(t: T, lang: "sv" | "en", caption: string, rows: (Row & { label: string })[]): Html {
   const head = (m: Measure) => {
     const [kind, th] = m.split("_") as [string, string];
-    const k =
-      kind === "all" ? t("all frånvaro", "all absence") : kind === "excused" ? t("giltig", "excused") : t("ogiltig", "unexcused");
+    const k = kind === "all" ? t("allAbsence") : kind === "excused" ? t("excused2") : t("unexcused2");
     return `≥ ${th} % (${k})`;
   };
   return html`<div class="table-wrap"><table><caption>${caption}</caption>
-<thead><tr><th scope="col">${t("Grupp", "Group")}</th><th scope="col">${t("Elever", "Pupils")}</th>${MEASURE_COLUMNS.map(
+<thead><tr><th scope="col">${t("group")}</th><th scope="col">${t("pupils")}</th>${MEASURE_COLUMNS.map(
     (m) => html`<th scope="col">${head(m)}</th>`,
   )}</tr></thead>
 <tbody>${rows.map(
@@ -117,7 +118,7 @@ function rowsTable(t: T, lang: "sv" | "en", caption: string, rows: (Row & { labe
 
 function caseTable(t: T, lang: "sv" | "en", caption: string, rows: (CaseRow & { label: string })[]): Html {
   return html`<div class="table-wrap"><table><caption>${caption}</caption>
-<thead><tr><th scope="col">${t("Grupp", "Group")}</th><th scope="col">${t("Öppnade", "Opened")}</th><th scope="col">${t("Avslutade", "Resolved")}</th><th scope="col">${t("Fortfarande öppna", "Still open")}</th><th scope="col">${t("Median dagar till avslut", "Median days to resolution")}</th></tr></thead>
+<thead><tr><th scope="col">${t("group")}</th><th scope="col">${t("opened")}</th><th scope="col">${t("resolved")}</th><th scope="col">${t("stillOpen")}</th><th scope="col">${t("medianDaysToResolution")}</th></tr></thead>
 <tbody>${rows.map(
     (r) =>
       html`<tr><th scope="row">${r.label}</th><td>${fmt(r.opened, lang)}</td><td>${fmt(r.resolved, lang)}</td><td>${fmt(r.open, lang)}</td><td>${fmt(r.medianDaysToResolution, lang)}</td></tr>`,
@@ -125,63 +126,43 @@ function caseTable(t: T, lang: "sv" | "en", caption: string, rows: (CaseRow & { 
 }
 
 const suppressionNote = (t: T, minGroup: number) =>
-  html`<p class="muted">${t(
-    `.. betyder att uppgiften inte visas: gruppen har färre än ${minGroup} elever, antalet eller resten av gruppen är 1 eller 2, eller uppgiften skulle annars kunna räknas fram ur de andra. Andel = frånvarodagar ÷ skoldagar eleven var inskriven under perioden.`,
-    `.. means the figure is not shown: the group has fewer than ${minGroup} pupils, the count or the rest of the group is 1 or 2, or it could otherwise be worked out from the others. Share = days absent ÷ school days the pupil was enrolled in the period.`,
-  )}</p>`;
+  html`<p class="muted">${fill(t("suppressedMeans"), { minGroup: String(minGroup) })}</p>`;
 
 function absencePage(k: PageContext, t: T, s: AbsenceStatistics): Html {
   const lang = k.lang;
   const w = words[lang];
-  const sexLabel = (key: string) => (key === "female" ? t("Flickor", "Girls") : t("Pojkar", "Boys"));
-  const orgLabel = (key: string) => (key === "municipal" ? t("Kommunal", "Municipal") : t("Fristående", "Independent"));
-  const gradeLabel = (key: string) => (key === "F" ? t("Förskoleklass", "Preschool class") : `${t("Årskurs", "Grade")} ${key}`);
+  const sexLabel = (key: string) => (key === "female" ? t("girls") : t("boys"));
+  const orgLabel = (key: string) => (key === "municipal" ? t("municipal2") : t("independent2"));
+  const gradeLabel = (key: string) => (key === "F" ? t("preschoolClass") : `${t("grade")} ${key}`);
   const grades = s.byGrade.map((r) => ({ ...r, label: gradeLabel(r.key) }));
   const bySex = s.bySex.map((r) => ({ ...r, label: sexLabel(r.key) }));
-  const status = s.final
-    ? t(
-        `Terminen är slut; siffrorna är slutliga (till och med ${s.asOf}).`,
-        `The term has ended; the figures are final (up to ${s.asOf}).`,
-      )
-    : t(
-        `Pågående termin, till och med ${s.asOf} (slutet av senaste hela månad).`,
-        `Current term, up to ${s.asOf} (the end of the last full month).`,
-      );
+  const status = s.final ? fill(t("termEndedFinal"), { asOf: s.asOf }) : fill(t("termCurrentUpTo"), { asOf: s.asOf });
   const kindLabel = (key: string) => w.kinds[key] ?? key;
-  const breakLabel = (key: string) => (key === "none" ? t("Inte efter ett lov", "Not after a break") : key);
+  const breakLabel = (key: string) => (key === "none" ? t("notAfterABreak") : key);
   return html`<p>${status}</p>
 ${suppressionNote(t, s.minGroup)}
-<section aria-labelledby="h-total"><h2 id="h-total">${t("Hela kommunen", "The whole municipality")}</h2>
-${rowsTable(t, lang, t("Elever i kommunens skolor efter frånvaro", "Pupils of the municipality's schools by absence"), [{ ...s.total, label: t("Alla", "All") }, ...bySex, ...s.byOrganiser.map((r) => ({ ...r, label: orgLabel(r.key) }))])}
+<section aria-labelledby="h-total"><h2 id="h-total">${t("theWholeMunicipality")}</h2>
+${rowsTable(t, lang, t("pupilsOfTheMunicipalitySSchools"), [{ ...s.total, label: t("all") }, ...bySex, ...s.byOrganiser.map((r) => ({ ...r, label: orgLabel(r.key) }))])}
 </section>
-<section aria-labelledby="h-grade"><h2 id="h-grade">${t("Per årskurs och kön", "By grade and sex")}</h2>
+<section aria-labelledby="h-grade"><h2 id="h-grade">${t("byGradeAndSex")}</h2>
 <figure>${barChart({
     id: "chart-grade",
-    title: t("Andel elever med minst 50 % frånvaro per årskurs", "Share of pupils with at least 50 % absence by grade"),
-    description: t(
-      "Stapeldiagram; samma siffror står i tabellen nedanför.",
-      "Bar chart; the same figures are in the table below.",
-    ),
+    title: t("shareOfPupilsWithAtLeast"),
+    description: t("barChartTheSameFiguresAre"),
     labels: [...grades.map((g) => g.label), ...bySex.map((r) => r.label)],
     series: [
       { name: "≥ 50 %", values: [...grades, ...bySex].map((r) => r.shares.all_50 ?? ".."), colour: COLOURS[0] as string },
       { name: "≥ 15 %", values: [...grades, ...bySex].map((r) => r.shares.all_15 ?? ".."), colour: COLOURS[1] as string },
     ],
     lang,
-  })}<figcaption>${t("Andel av eleverna i gruppen, i procent.", "Share of the group's pupils, in percent.")}</figcaption></figure>
-${rowsTable(t, lang, t("Per årskurs", "By grade"), grades)}
+  })}<figcaption>${t("shareOfTheGroupSPupils")}</figcaption></figure>
+${rowsTable(t, lang, t("byGrade"), grades)}
 </section>
-<section aria-labelledby="h-month"><h2 id="h-month">${t("Månad för månad", "Month by month")}</h2>
+<section aria-labelledby="h-month"><h2 id="h-month">${t("monthByMonth")}</h2>
 <figure>${barChart({
     id: "chart-month",
-    title: t(
-      "Andel elever med minst 10, 15 och 50 % frånvaro per månad",
-      "Share of pupils with at least 10, 15 and 50 % absence by month",
-    ),
-    description: t(
-      "Stapeldiagram; samma siffror står i tabellen nedanför.",
-      "Bar chart; the same figures are in the table below.",
-    ),
+    title: t("shareOfPupilsWithAtLeast2"),
+    description: t("barChartTheSameFiguresAre"),
     labels: s.months.map((m) => m.month),
     series: (["all_10", "all_15", "all_50"] as const).map((m, i) => ({
       name: `≥ ${m.split("_")[1]} %`,
@@ -189,46 +170,43 @@ ${rowsTable(t, lang, t("Per årskurs", "By grade"), grades)}
       colour: COLOURS[i] as string,
     })),
     lang,
-  })}<figcaption>${t("Frånvaro under månaden av månadens skoldagar.", "Absence in the month of the month's school days.")}</figcaption></figure>
-<div class="table-wrap"><table><caption>${t("Per månad", "By month")}</caption><thead><tr><th scope="col">${t("Månad", "Month")}</th><th scope="col">${t("Elever", "Pupils")}</th>${(["all_10", "all_15", "all_50"] as const).map((m) => html`<th scope="col">≥ ${m.split("_")[1] as string} %</th>`)}</tr></thead>
+  })}<figcaption>${t("absenceInTheMonthOfThe")}</figcaption></figure>
+<div class="table-wrap"><table><caption>${t("byMonth")}</caption><thead><tr><th scope="col">${t("month")}</th><th scope="col">${t("pupils")}</th>${(["all_10", "all_15", "all_50"] as const).map((m) => html`<th scope="col">≥ ${m.split("_")[1] as string} %</th>`)}</tr></thead>
 <tbody>${s.months.map(
     (r) =>
       html`<tr><th scope="row">${r.month}</th><td>${fmt(r.pupils, lang)}</td>${(["all_10", "all_15", "all_50"] as const).map((m) => html`<td>${fmt(r.counts[m], lang)} (${fmt(r.shares[m], lang, " %")})</td>`)}</tr>`,
   )}</tbody></table></div>
 </section>
-<section aria-labelledby="h-school"><h2 id="h-school">${t("Per skola", "By school")}</h2>
+<section aria-labelledby="h-school"><h2 id="h-school">${t("bySchool")}</h2>
 ${rowsTable(
   t,
   lang,
-  t("Per skola", "By school"),
+  t("bySchool"),
   s.bySchool.map((r) => ({ ...r, label: `${r.name ?? r.key} (${orgLabel(r.organiserType ?? "municipal").toLowerCase()})` })),
 )}
 </section>
-<section aria-labelledby="h-cases"><h2 id="h-cases">${t("Ärenden öppnade under perioden", "Cases opened in the period")}</h2>
-${caseTable(t, lang, t("Per slag", "By kind"), [{ ...s.cases.total, label: t("Alla", "All") }, ...s.cases.byKind.map((r) => ({ ...r, label: kindLabel(r.key) }))])}
+<section aria-labelledby="h-cases"><h2 id="h-cases">${t("casesOpenedInThePeriod")}</h2>
+${caseTable(t, lang, t("byKind"), [{ ...s.cases.total, label: t("all") }, ...s.cases.byKind.map((r) => ({ ...r, label: kindLabel(r.key) }))])}
 ${caseTable(
   t,
   lang,
-  t("Efter lov", "After a break"),
+  t("afterABreak"),
   s.cases.byBreak.map((r) => ({ ...r, label: breakLabel(r.key) })),
 )}
 ${caseTable(
   t,
   lang,
-  t("Per skola", "By school"),
+  t("bySchool"),
   s.cases.bySchool.map((r) => ({
     ...r,
-    label: r.key === "none" ? t("Ingen skola i kommunen", "No school in the municipality") : (r.name ?? r.key),
+    label: r.key === "none" ? t("noSchoolInTheMunicipality") : (r.name ?? r.key),
   })),
 )}
 </section>
 ${
   s.final
-    ? html`<p><a href="/app/statistics/care?schoolYear=${s.schoolYear}&amp;term=${s.term}">${t("Barn placerade i samhällsvård jämfört med alla elever", "Children placed in care compared with all pupils")}</a></p>`
-    : html`<p>${t(
-        "Jämförelsen av barn placerade i samhällsvård med alla elever publiceras när terminen är slut.",
-        "The comparison of children placed in care with all pupils is published once the term has ended.",
-      )} <a href="/app/statistics/care?schoolYear=${s.schoolYear}">${t("Senast publicerade jämförelse", "The latest published comparison")}</a></p>`
+    ? html`<p><a href="/app/statistics/care?schoolYear=${s.schoolYear}&amp;term=${s.term}">${t("childrenPlacedInCareComparedWith")}</a></p>`
+    : html`<p>${t("theComparisonOfChildrenPlacedIn")} <a href="/app/statistics/care?schoolYear=${s.schoolYear}">${t("theLatestPublishedComparison")}</a></p>`
 }`;
 }
 
@@ -236,43 +214,37 @@ function carePage(k: PageContext, t: T, s: CareStatistics): Html {
   const lang = k.lang;
   const w = words[lang];
   const groups: [string, CareGroup][] = [
-    [t("Placerade barn", "Children placed"), s.placed],
-    [t("Alla elever", "All pupils"), s.all],
+    [t("childrenPlaced"), s.placed],
+    [t("allPupils"), s.all],
   ];
-  const termName = s.term === "ht" ? t("hösttermin", "autumn term") : t("vårtermin", "spring term");
-  return html`<p>${t(`Läsåret ${s.schoolYear}, ${termName}, till och med ${s.asOf}.`, `School year ${s.schoolYear}, ${termName}, up to ${s.asOf}.`)} ${t(
-    "Placerade barn är de som kommunens socialtjänst har placerat i HVB, familjehem eller annan placering under terminen, var de än gick i skolan; alla elever är terminens siffror som de publicerats. Ingen lista visas någonsin.",
-    "Children placed are those the municipality's social services placed in an HVB, a family home or otherwise during the term, wherever they went to school; all pupils are the term's figures as published. No list is ever shown.",
-  )}</p>
+  const termName = s.term === "ht" ? t("autumnTerm2") : t("springTerm2");
+  return html`<p>${fill(t("careYearTermUpTo"), { schoolYear: s.schoolYear, term: termName, asOf: s.asOf })} ${t("childrenPlacedAreThoseTheMunicipality")}</p>
 ${suppressionNote(t, s.minGroup)}
 <figure>${barChart({
     id: "chart-care",
-    title: t("Frånvaro: placerade barn jämfört med alla elever", "Absence: children placed compared with all pupils"),
-    description: t(
-      "Stapeldiagram; samma siffror står i tabellen nedanför.",
-      "Bar chart; the same figures are in the table below.",
-    ),
-    labels: [t("Genomsnittlig frånvaro", "Mean absence"), t("Andel med minst 50 %", "Share with at least 50 %")],
+    title: t("absenceChildrenPlacedComparedWithAll"),
+    description: t("barChartTheSameFiguresAre"),
+    labels: [t("meanAbsence"), t("shareWithAtLeast50")],
     series: groups.map(([name, g], i) => ({ name, values: [g.meanShare.all, g.over50.share], colour: COLOURS[i] as string })),
     lang,
-  })}<figcaption>${t("I procent.", "In percent.")}</figcaption></figure>
-<div class="table-wrap"><table><caption>${t("Placerade barn och alla elever", "Children placed and all pupils")}</caption>
-<thead><tr><th scope="col">${t("Uppgift", "Figure")}</th>${groups.map(([name]) => html`<th scope="col">${name}</th>`)}</tr></thead>
+  })}<figcaption>${t("inPercent")}</figcaption></figure>
+<div class="table-wrap"><table><caption>${t("childrenPlacedAndAllPupils")}</caption>
+<thead><tr><th scope="col">${t("figure")}</th>${groups.map(([name]) => html`<th scope="col">${name}</th>`)}</tr></thead>
 <tbody>
-<tr><th scope="row">${t("Elever", "Pupils")}</th>${groups.map(([, g]) => html`<td>${fmt(g.pupils, lang)}</td>`)}</tr>
-<tr><th scope="row">${t("Genomsnittlig frånvaro", "Mean absence")}</th>${groups.map(([, g]) => html`<td>${fmt(g.meanShare.all, lang, " %")}</td>`)}</tr>
-<tr><th scope="row">${t("– varav giltig", "– of which excused")}</th>${groups.map(([, g]) => html`<td>${fmt(g.meanShare.excused, lang, " %")}</td>`)}</tr>
-<tr><th scope="row">${t("– varav ogiltig", "– of which unexcused")}</th>${groups.map(([, g]) => html`<td>${fmt(g.meanShare.unexcused, lang, " %")}</td>`)}</tr>
-<tr><th scope="row">${t("Minst 50 % frånvaro", "At least 50 % absence")}</th>${groups.map(([, g]) => html`<td>${fmt(g.over50.count, lang)} (${fmt(g.over50.share, lang, " %")})</td>`)}</tr>
-<tr><th scope="row">${t("Elever utan skolplacering någon gång", "Pupils unplaced at some time")}</th>${groups.map(([, g]) => html`<td>${fmt(g.unplacedEpisodes, lang)}</td>`)}</tr>
-${CASE_KINDS.map((kind) => html`<tr><th scope="row">${t("Ärenden", "Cases")}: ${w.kinds[kind] ?? kind}</th>${groups.map(([, g]) => html`<td>${fmt(g.casesByKind[kind], lang)}</td>`)}</tr>`)}
+<tr><th scope="row">${t("pupils")}</th>${groups.map(([, g]) => html`<td>${fmt(g.pupils, lang)}</td>`)}</tr>
+<tr><th scope="row">${t("meanAbsence")}</th>${groups.map(([, g]) => html`<td>${fmt(g.meanShare.all, lang, " %")}</td>`)}</tr>
+<tr><th scope="row">${t("ofWhichExcused")}</th>${groups.map(([, g]) => html`<td>${fmt(g.meanShare.excused, lang, " %")}</td>`)}</tr>
+<tr><th scope="row">${t("ofWhichUnexcused")}</th>${groups.map(([, g]) => html`<td>${fmt(g.meanShare.unexcused, lang, " %")}</td>`)}</tr>
+<tr><th scope="row">${t("atLeast50Absence")}</th>${groups.map(([, g]) => html`<td>${fmt(g.over50.count, lang)} (${fmt(g.over50.share, lang, " %")})</td>`)}</tr>
+<tr><th scope="row">${t("pupilsUnplacedAtSomeTime")}</th>${groups.map(([, g]) => html`<td>${fmt(g.unplacedEpisodes, lang)}</td>`)}</tr>
+${CASE_KINDS.map((kind) => html`<tr><th scope="row">${t("cases")}: ${w.kinds[kind] ?? kind}</th>${groups.map(([, g]) => html`<td>${fmt(g.casesByKind[kind], lang)}</td>`)}</tr>`)}
 </tbody></table></div>
-<p><a href="/app/statistics?schoolYear=${s.schoolYear}&amp;term=${s.term}">${t("Frånvarostatistik", "Absence statistics")}</a></p>`;
+<p><a href="/app/statistics?schoolYear=${s.schoolYear}&amp;term=${s.term}">${t("absenceStatistics")}</a></p>`;
 }
 
 /** The statistics pages: absence (`/app/statistics`) and the care comparison (`/app/statistics/care`). */
 async function statisticsPage(k: PageContext, r: WorkRequest) {
-  const t: T = (sv, en) => (k.lang === "sv" ? sv : en);
+  const t: T = tr(k.lang);
   const p = k.principal;
   const kommunkod = p.kind === "municipality" ? p.kommunkod : p.kind === "social" ? districtMunicipality(p.district) : null;
   if (!kommunkod) return k.forbidden();
@@ -288,7 +260,7 @@ async function statisticsPage(k: PageContext, r: WorkRequest) {
         : k.today.slice(5, 7) >= "02" && k.today.slice(5, 7) <= "07"
           ? "vt"
           : "ht";
-  const title = care ? t("Barn i samhällsvård", "Children in care") : t("Frånvarostatistik", "Absence statistics");
+  const title = care ? t("childrenInCare") : t("absenceStatistics");
   // The care comparison is published for ended terms only: without a term asked for, the latest that is.
   const careTerm = r.query.get("term") === "vt" || r.query.get("term") === "ht" ? term : undefined;
   let body: Html;
@@ -313,18 +285,8 @@ async function statisticsPage(k: PageContext, r: WorkRequest) {
   } catch (e) {
     if (!(e instanceof Problem) || e.code !== "not_published") throw e;
     body = care
-      ? html`<p>${t(
-          careTerm
-            ? "Ingen jämförelse är publicerad för den terminen. Jämförelsen av barn placerade i samhällsvård med alla elever publiceras bara för avslutade terminer, när terminens siffror är slutliga – aldrig för den pågående terminen, eftersom gruppen är liten."
-            : "Ingen jämförelse är publicerad för läsåret ännu. Jämförelsen av barn placerade i samhällsvård med alla elever publiceras bara för avslutade terminer, när terminens siffror är slutliga – aldrig för den pågående terminen, eftersom gruppen är liten.",
-          careTerm
-            ? "No comparison is published for that term. The comparison of children placed in care with all pupils is published for ended terms only, once the term's figures are final — never for the current term, as the group is small."
-            : "No comparison is published for the school year yet. The comparison of children placed in care with all pupils is published for ended terms only, once the term's figures are final — never for the current term, as the group is small.",
-        )}</p>`
-      : html`<p>${t(
-          "Inga siffror är publicerade för den perioden ännu. En termins siffror publiceras när den är slut, den pågående terminens till och med slutet av senaste hela månad.",
-          "No figures are published for that period yet. A term's figures are published once it has ended, the current term's up to the end of the last full month.",
-        )}</p>`;
+      ? html`<p>${t(careTerm ? "noComparisonForTerm" : "noComparisonYet")}</p>`
+      : html`<p>${t("noFiguresArePublishedForThat")}</p>`;
   }
   return k.page(200, layout(k.view(title), html`${periodForm(t, r.path, schoolYear, shownTerm)}${body}`));
 }

@@ -26,23 +26,23 @@ export const sweepRoutes: WebRoute[] = [
       return k.page(
         200,
         layout(
-          k.view(`${t("Svep", "Sweep")} ${res.asOf}`),
-          html`${res.preview ? html`<p role="status">${t("Förhandsvisning: inget sparades och inget skickades.", "Preview: nothing was written or sent.")}</p>` : ""}
+          k.view(`${t("sweep")} ${res.asOf}`),
+          html`${res.preview ? html`<p role="status">${t("previewNothingWasWrittenOrSent")}</p>` : ""}
 <dl>
-<dt>${t("Öppnade", "Opened")}</dt><dd>${counts(res.opened)}</dd>
-<dt>${t("Avslutade", "Resolved")}</dt><dd>${counts(res.resolved)}</dd>
-<dt>${t("Eskalerade", "Escalated")}</dt><dd>${counts(res.escalated)}</dd>
-<dt>${t("Återöppnade", "Reopened")}</dt><dd>${counts(res.reopened)}</dd>
+<dt>${t("opened")}</dt><dd>${counts(res.opened)}</dd>
+<dt>${t("resolved")}</dt><dd>${counts(res.resolved)}</dd>
+<dt>${t("escalated")}</dt><dd>${counts(res.escalated)}</dd>
+<dt>${t("reopened")}</dt><dd>${counts(res.reopened)}</dd>
 </dl>
 ${
   res.wouldOpen?.length
-    ? html`<h2>${t("Skulle öppnas", "Would open")}</h2><ul>${res.wouldOpen.map(
+    ? html`<h2>${t("wouldOpen")}</h2><ul>${res.wouldOpen.map(
         (o) =>
           html`<li><a href="/app/pupils/${o.pupilId}">${words[k.lang].kinds[o.kind] ?? o.kind}</a> (${o.episodeStart}, ${o.severity === "high" ? words[k.lang].high : words[k.lang].normal})</li>`,
       )}</ul>`
     : ""
 }
-<p><a href="/app/sweep">${t("Tillbaka", "Back")}</a></p>`,
+<p><a href="/app/sweep">${t("back")}</a></p>`,
         ),
       );
     },
@@ -56,13 +56,10 @@ ${
       return k.page(
         200,
         layout(
-          k.view(t("Svep", "Sweep")),
-          html`<p>${t(
-            "Svepet körs varje skoldag kl. 06.30. Här kan du köra det för en dag: ett datum efter i dag visar vad som skulle öppnas, utan att spara eller skicka något.",
-            "The sweep runs every school day at 06:30. Run it for a day here: a date after today shows what would open, without writing or sending anything.",
-          )}</p>
-<form method="post" action="/app/sweep">${hidden(k.csrf)}${date("asOf", t("Dag", "Day"), k.today)}
-<p><button type="submit">${t("Kör svepet", "Run the sweep")}</button></p></form>`,
+          k.view(t("sweep")),
+          html`<p>${t("theSweepRunsEverySchoolDay")}</p>
+<form method="post" action="/app/sweep">${hidden(k.csrf)}${date("asOf", t("day"), k.today)}
+<p><button type="submit">${t("runTheSweep")}</button></p></form>`,
         ),
       );
     },
