@@ -15,7 +15,7 @@ import { enrolmentIdFor } from "../shared/domain/ids.ts";
 import type { Enrolment } from "../shared/domain/model.ts";
 import { withCheckDigit } from "../shared/domain/personnummer.ts";
 import { newPupil } from "../shared/domain/register.ts";
-import { issueCredential } from "../shared/people/routes.ts";
+import { issueCredential } from "../shared/people/credentials.ts";
 import { benchDocumentClient, benchRuntime } from "./runtime.ts";
 import { BENCH_CALENDAR, round } from "./sweep.ts";
 

@@ -10,7 +10,7 @@ import { gzipSync } from "node:zlib";
 import { ensureTable } from "../local/dynamo.ts";
 import { addDays } from "../shared/domain/dates.ts";
 import { withCheckDigit } from "../shared/domain/personnummer.ts";
-import { issueCredential } from "../shared/people/routes.ts";
+import { issueCredential } from "../shared/people/credentials.ts";
 import type { IdentityProvider } from "../shared/web/identity.ts";
 import { benchRuntime } from "./runtime.ts";
 import { BENCH_CALENDAR } from "./sweep.ts";

@@ -11,7 +11,7 @@ import { isIsoDate, todayInStockholm } from "../shared/domain/dates.ts";
 import { operatorIdentityOf, parsePrincipal } from "../shared/domain/principals.ts";
 import { toProblem } from "../shared/http/problems.ts";
 import { RegisterRecord, SchoolBody } from "../shared/http/schemas.ts";
-import { issueCredential } from "../shared/people/routes.ts";
+import { issueCredential } from "../shared/people/credentials.ts";
 
 const USAGE = `elevvakt — operator CLI
 

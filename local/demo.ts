@@ -9,7 +9,7 @@ import type { Runtime } from "../shared/app/ports.ts";
 import { addDays, todayInStockholm } from "../shared/domain/dates.ts";
 import { withCheckDigit } from "../shared/domain/personnummer.ts";
 import type { RegisterRecord } from "../shared/domain/register.ts";
-import { issueCredential } from "../shared/people/routes.ts";
+import { issueCredential } from "../shared/people/credentials.ts";
 import { publishStatistics } from "../shared/statistics/publish.ts";
 import { invoke } from "./invoke.ts";
 import { prng } from "./prng.ts";

@@ -63,7 +63,7 @@ const server = await startServer(port, process.env.HOST ?? "127.0.0.1");
 
 if (secrets.created && existsSync(CREDENTIALS)) {
   // Data from before keys were keyed hashes: its demo keys no longer match; issue them again.
-  const { issueCredential } = await import("../shared/people/routes.ts");
+  const { issueCredential } = await import("../shared/people/credentials.ts");
   const old = JSON.parse(readFileSync(CREDENTIALS, "utf8")) as Record<string, string>;
   const now = new Date().toISOString();
   const creds: Record<string, string> = {};

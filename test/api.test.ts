@@ -109,8 +109,9 @@ describe("who issues keys (SPEC §1; issue 8, item 12; issue 16, items 5, 9, 19,
     );
     expect(told.items[0]).toMatchObject({ recipient: "municipality:0180#attendance_office" });
     expect(told.items[0]?.text).toMatch(/Integration.*Anna Andersson/);
-    // The announcement names the very key to revoke.
-    expect(told.items[0]?.text).toContain(`DELETE /v1/credentials/${minted.body.credentialId}`);
+    // The announcement names the very key to revoke, and where a person does it (not an API call).
+    expect(told.items[0]?.text).toContain(`återkalla den under Nycklar i Elevvakt (nyckel ${minted.body.credentialId})`);
+    expect(told.items[0]?.text).not.toContain("DELETE /v1/");
 
     // A registered school keeps its municipality: an operator cannot hand its roster, keys and
     // contacts to another office by registering it again elsewhere.

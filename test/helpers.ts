@@ -11,7 +11,7 @@ import { withCheckDigit } from "../shared/domain/personnummer.ts";
 import { matchRoute, routes } from "../shared/http/routes.ts";
 import { ProblemSchema } from "../shared/http/schemas.ts";
 import type { Jobs } from "../shared/jobs/jobs.ts";
-import { issueCredential } from "../shared/people/routes.ts";
+import { issueCredential } from "../shared/people/credentials.ts";
 
 export function useTable(): void {
   beforeAll(async () => {

@@ -5,7 +5,7 @@
  */
 import type { Runtime, WebSession } from "../app/ports.ts";
 import type { StoredContact } from "../domain/alerts.ts";
-import { announceContactBound } from "../people/routes.ts";
+import { announceContactBound } from "../people/credentials.ts";
 import { type Lang, words } from "./i18n.ts";
 import type { IdentityProvider } from "./identity.ts";
 import { choosePage, messagePage } from "./pages.ts";
