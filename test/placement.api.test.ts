@@ -350,6 +350,35 @@ describe("release", () => {
     expect(ids).not.toContain(young);
     expect(ids).not.toContain(old);
   });
+
+  it("rule 7: a record without a household keeps the stored one (an empty import column); null takes the pupil out of it", async () => {
+    const hers = pnr("2015-02-02");
+    const sister = await m.resident(hers, { householdId: "h-keep" });
+    const brother = await m.resident(pnr("2016-03-03"), { householdId: "h-keep" });
+    const siblings = async (pupilId: string) =>
+      ((await api("GET", `/v1/pupils/${pupilId}`, { key: m.muni })).body.household ?? []).map(
+        (h: { pupilId: string }) => h.pupilId,
+      );
+    expect(await siblings(brother)).toEqual([sister]);
+    // The register sends her again with a new family name and no household (the column was empty).
+    const [again] = await m.register([
+      { personnummer: hers, givenName: "Testa", familyName: "Nyttnamn", district: m.district, status: "resident" },
+    ]);
+    expect(again?.status).toBe("updated");
+    expect(await siblings(brother)).toEqual([sister]);
+    // The register's explicit word that she is in no household takes her out of it.
+    await m.register([
+      {
+        personnummer: hers,
+        givenName: "Testa",
+        familyName: "Nyttnamn",
+        district: m.district,
+        status: "resident",
+        householdId: null,
+      },
+    ]);
+    expect(await siblings(brother)).toEqual([]);
+  });
 });
 
 describe("a school's calendar for days that have passed (issue 8, item 14)", () => {

@@ -10,7 +10,8 @@ export interface RegisterRecord {
   givenName: string;
   familyName: string;
   district: string;
-  householdId?: string;
+  /** Left out: the stored household stays (an empty column of an import); null: in no household. */
+  householdId?: string | null;
   protectedIdentity?: boolean;
   status: Exclude<Residency, "unknown">;
   statusDate?: IsoDate;
@@ -148,7 +149,7 @@ export function applyRegisterRecord(
     protectedIdentity,
   };
   if (record.householdId) pupil.householdId = record.householdId;
-  else delete pupil.householdId;
+  else if (record.householdId === null) delete pupil.householdId;
   if (record.statusDate) pupil.residencyDate = record.statusDate;
   else delete pupil.residencyDate;
   // The watch starts again when a pupil comes back (from abroad, or after moving out): no episode

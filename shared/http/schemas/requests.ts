@@ -15,6 +15,7 @@ import {
   SchoolIdSchema,
   SchoolYearSchema,
   Text,
+  withMeta,
 } from "./base.ts";
 
 // ---- requests ----------------------------------------------------------------------------------
@@ -67,7 +68,11 @@ export const RegisterRecord = z
     givenName: Text(200),
     familyName: Text(200),
     district: DistrictSchema,
-    householdId: opt(IdSchema),
+    householdId: opt(
+      withMeta(z.nullable(IdSchema), {
+        description: "the household (siblings); left out, the stored one stays; null: the pupil is in no household",
+      }),
+    ),
     protectedIdentity: opt(z.boolean()),
     status: z.enum(RESIDENCY),
     statusDate: opt(IsoDateSchema),
