@@ -192,8 +192,16 @@ export function demoPeople(): { login: string; password: string; name: string; r
 }
 
 /** Loads the demo municipality and returns the credentials for `.local/credentials.json`. */
-export async function loadDemo(runtime: Runtime, now = new Date().toISOString()): Promise<Record<string, string>> {
+export async function loadDemo(
+  runtime: Runtime,
+  now = new Date().toISOString(),
+  /** Told at each step, so a newcomer waiting for `npm start` sees it move. */
+  progress: (step: string) => void = () => {},
+): Promise<Record<string, string>> {
   const creds: Record<string, string> = {};
+  const begun = performance.now();
+  const step = (what: string) => progress(`${what} (${((performance.now() - begun) / 1000).toFixed(0)} s)`);
+  step("1/5 schools, keys and the calendar");
   const issue = async (principal: string) => {
     creds[principal] = (await issueCredential(runtime, principal, "demo", now, "demo")).key;
     return creds[principal] as string;
@@ -211,6 +219,7 @@ export async function loadDemo(runtime: Runtime, now = new Date().toISOString())
   for (const d of DEMO_DISTRICTS) await issue(`social:${d}`);
   await call(muni, "PUT", `/v1/municipalities/${DEMO_KOMMUNKOD}/calendar/2026-27`, DEMO_CALENDAR_2026_27);
 
+  step("2/5 contacts");
   const contacts = demoContacts();
   // Each board manages its own contacts (SPEC §1): the office its own and its schools', each district its own.
   for (const { id, ...c } of contacts) {
@@ -219,6 +228,7 @@ export async function loadDemo(runtime: Runtime, now = new Date().toISOString())
   }
 
   const pupils = demoPupils();
+  step(`3/5 the population register (${pupils.length} children) and the enrolments`);
   const records = pupils.map(({ schoolId: _s, grade: _g, ...r }) => r);
   await call(muni, "POST", `/v1/municipalities/${DEMO_KOMMUNKOD}/population`, { records });
   for (const s of DEMO_SCHOOLS) {
@@ -237,6 +247,7 @@ export async function loadDemo(runtime: Runtime, now = new Date().toISOString())
   )?.householdId;
   const missing = [...enrolled.filter((p) => p.householdId === household), ...enrolled.filter((p) => !p.householdId).slice(0, 2)];
   const once = enrolled.filter((p) => !missing.includes(p)).slice(10, 16);
+  step("4/5 the first days' absence");
   for (const [date, absent] of [
     ["2026-08-17", [...missing, ...once]],
     ["2026-08-18", missing],
@@ -251,7 +262,9 @@ export async function loadDemo(runtime: Runtime, now = new Date().toISOString())
       });
     }
   }
+  step(`5/5 the statistics demo (${STATISTICS_PUPILS} pupils and their term, then the statistics job)`);
   await loadStatisticsPopulation(runtime, creds, ops, pupils, now);
+  step("done");
   return creds;
 }
 

@@ -21,6 +21,11 @@ export function startServer(port: number, host = "127.0.0.1", handle: Invoke = i
       chunks.push(chunk as Buffer);
     }
     try {
+      // The address itself, opened in a browser: the web app (a JSON 404 says nothing to a person).
+      if ((req.method ?? "GET") === "GET" && (req.url === "/" || req.url === "") && /text\/html/.test(req.headers.accept ?? "")) {
+        res.writeHead(302, { location: "/app", "cache-control": "no-store" }).end();
+        return;
+      }
       // A large export's file (SPEC §9), through the short-lived link the API signed.
       if ((req.method ?? "GET") === "GET" && req.url?.startsWith("/files/")) {
         const url = new URL(req.url, "http://localhost");

@@ -76,7 +76,7 @@ if (secrets.created && existsSync(CREDENTIALS)) {
 if (!existsSync(CREDENTIALS)) {
   console.log("elevvakt: first start — loading the demo municipality 0180 …");
   const { loadDemo } = await import("./demo.ts");
-  const creds = await loadDemo(runtime);
+  const creds = await loadDemo(runtime, new Date().toISOString(), (step) => console.log(`elevvakt: loading the demo — ${step}`));
   writeFileSync(CREDENTIALS, `${JSON.stringify(creds, null, 2)}\n`, { mode: 0o600 });
   console.log(`elevvakt: demo loaded; credentials for every principal are in ${CREDENTIALS}`);
 }

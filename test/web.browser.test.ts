@@ -298,8 +298,8 @@ describe("the attendance office", () => {
       .replace(/^\ufeff/, "")
       .trim()
       .split("\r\n");
-    expect(header).toBe("personnummer,givenName,familyName,district,placement,protectedIdentity,openCases,comingEnrolmentStart");
-    expect(rows).toContainEqual(`${PROTECTED_PNR},Hemlig,Skyddad,${m.district},unplaced,true,unplaced,`);
+    expect(header).toBe("Personnummer;Förnamn;Efternamn;Stadsdel;Placering;Skyddad identitet;Öppna ärenden;Kommande skolstart");
+    expect(rows).toContainEqual(`${PROTECTED_PNR};Hemlig;Skyddad;${m.district};utan placering;ja;Ingen skolplacering;`);
 
     // My cases: age in school days, the next escalation, filters (a form of GET parameters, no script).
     await page.getByRole("link", { name: "Mina ärenden" }).click();

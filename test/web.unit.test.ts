@@ -416,7 +416,9 @@ describe("the watch list as CSV", () => {
         openCases: [{ caseId: "case_x", kind: "unplaced", episodeStart: "2026-08-17" }],
       },
     ]);
-    expect(csv.startsWith("\ufeffpersonnummer,")).toBe(true);
+    // For Swedish spreadsheets: a byte-order mark, `;` between cells, Swedish headers and words.
+    expect(csv.startsWith("\ufeffPersonnummer;Förnamn;")).toBe(true);
+    expect(csv).toContain(";utan placering;nej;Ingen skolplacering;");
     expect(csv).toContain(`"'=HYPERLINK(""x"")"`);
     expect(csv).toContain(`"O""Brien, Jr"`);
   });

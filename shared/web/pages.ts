@@ -4,8 +4,9 @@ import { words } from "./i18n.ts";
 import { type Chrome, layout } from "./layout.ts";
 
 /**
- * A CSV file as spreadsheets read it: UTF-8 with a byte-order mark, CRLF, cells quoted when needed,
- * and a cell that a spreadsheet would take for a formula (=, +, -, @, tab, CR) defused with an apostrophe.
+ * A CSV file as Swedish spreadsheets read it (SPEC §8): cells separated by `;`, UTF-8 with a
+ * byte-order mark, CRLF, cells quoted when needed, and a cell that a spreadsheet would take for a
+ * formula (=, +, -, @, tab, CR) defused with an apostrophe.
  */
 export function csvFile(rows: (string | undefined)[][]): string {
   const cell = (v: string | undefined) => {
@@ -13,7 +14,7 @@ export function csvFile(rows: (string | undefined)[][]): string {
     const safe = /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
     return /[",\n\r;]/.test(safe) || safe !== text ? `"${safe.replace(/"/g, '""')}"` : safe;
   };
-  return `\ufeff${rows.map((r) => r.map(cell).join(",")).join("\r\n")}\r\n`;
+  return `\ufeff${rows.map((r) => r.map(cell).join(";")).join("\r\n")}\r\n`;
 }
 
 /** A page of one message (no access, 403, 404, an error, signed out), with a way on. */

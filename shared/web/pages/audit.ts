@@ -3,6 +3,7 @@ import type * as z from "../../http/zod.ts";
 import { CASE_WORKERS, type PageContext, type Response, type WebRoute, type WorkRequest } from "../context.ts";
 import { tr } from "../forms.ts";
 import { html } from "../html.ts";
+import { words } from "../i18n.ts";
 import { layout } from "../layout.ts";
 import { csvFile } from "../pages.ts";
 
@@ -52,7 +53,7 @@ async function auditRoute(k: PageContext, r: WorkRequest, [pupilId = "", action 
   if ("statements" in trail) return guardianExtractAnswer(k, pupilId, action === "audit.csv", trail);
   if (action === "audit.csv") {
     const csv = csvFile([
-      ["at", "action", "principal", "person", "identity", "requestId"],
+      [...words[k.lang].csvAudit],
       ...trail.items.map((a) => [a.at, a.action, a.principal, a.person, a.identity, a.requestId]),
     ]);
     return k.file(`registerutdrag-${pupilId}.csv`, csv);

@@ -114,7 +114,7 @@ export const caseRoutes: WebRoute[] = [
         async (cursor) =>
           (await k.ask("GET /v1/municipalities/{kommunkod}/unplaced", { kommunkod }, undefined, { limit: 500, cursor })).body,
       );
-      if (csv) return k.file(`skolpliktsbevakning-${kommunkod}-${k.today}.csv`, unplacedCsv(items));
+      if (csv) return k.file(`skolpliktsbevakning-${kommunkod}-${k.today}.csv`, unplacedCsv(items, k.lang));
       return k.page(200, unplacedPage(k.view(words[k.lang].unplacedTitle), items));
     },
   },

@@ -1,7 +1,7 @@
 /** The office's watch list: pupils without a placement and pending releases, as a page and as CSV. */
 import type { BodyOf } from "../ask.ts";
 import { type Html, html } from "../html.ts";
-import { words } from "../i18n.ts";
+import { type Lang, words } from "../i18n.ts";
 import { type Chrome, layout } from "../layout.ts";
 import { csvFile } from "../pages.ts";
 import { kindText } from "./case-views.ts";
@@ -46,26 +46,18 @@ ${table(
   );
 }
 
-export function unplacedCsv(items: UnplacedItem[]): string {
-  const header = [
-    "personnummer",
-    "givenName",
-    "familyName",
-    "district",
-    "placement",
-    "protectedIdentity",
-    "openCases",
-    "comingEnrolmentStart",
-  ];
+/** The watch list as CSV, with the person's headers and words. */
+export function unplacedCsv(items: UnplacedItem[], lang: Lang = "sv"): string {
+  const w = words[lang];
   const rows = items.map((p) => [
     p.personnummer,
     p.givenName,
     p.familyName,
     p.district,
-    p.placement,
-    p.protectedIdentity ? "true" : "false",
-    p.openCases.map((c) => c.kind).join(" "),
+    w.placements[p.placement] ?? p.placement,
+    p.protectedIdentity ? w.yes : w.no,
+    p.openCases.map((c) => kindText(lang, c.kind)).join(", "),
     p.comingEnrolment?.startDate,
   ]);
-  return csvFile([header, ...rows]);
+  return csvFile([[...w.csvUnplaced], ...rows]);
 }
