@@ -62,7 +62,7 @@ const RULES: { name: string; pattern: RegExp; allowed: (file: string) => boolean
   {
     name: "builds a table key by hand",
     pattern:
-      /["'`](PUPIL|CASE|CASESCOPE|AGENDA|SCHOOL|MUNI|MUNICIPALITIES|CONTACTS?|CRED|CREDS|NOTICE|NOTIF|OUTBOX|TROUBLE|IDEMPOTENCY|AUDIT|PNR|TOPIC|JOB|CAL|HOUSEHOLD|ENR|ABS|ABSREPORT|FILED|YEAR|OVERRIDE|JOURNAL)#/,
+      /["'`](PUPIL|CASE|CASESCOPE|AGENDA|SCHOOL|MUNI|MUNICIPALITIES|CONTACTS?|CRED|CREDS|NOTICE|NOTIF|OUTBOX|TROUBLE|IDEMPOTENCY|AUDIT|PNR|TOPIC|JOB|CAL|HOUSEHOLD|ENR|ABS|ABSREPORT|FILED|YEAR|OVERRIDE|JOURNAL|SS12000|SYNC)#/,
     allowed: (f) => f.startsWith(ADAPTER),
   },
   {
@@ -173,11 +173,14 @@ const MAY_IMPORT: Record<string, RegExp> = {
   "shared/app/": /^(shared\/domain\/|shared\/app\/|node:|csv-parse)/,
   // A capability's use cases: the domain's rules, the ports, casework — never HTTP.
   "shared/placement/": /^(shared\/domain\/|shared\/app\/|shared\/placement\/|node:)/,
+  // The SS 12000 connector (issue 20): the placement use cases, its own mapping, client and port — never HTTP or an adapter.
+  "shared/ss12000/": /^(shared\/domain\/|shared\/app\/|shared\/placement\/|shared\/ss12000\/|node:)/,
   "shared/http/": /^(shared\/domain\/|shared\/app\/|shared\/http\/|node:|@middy\/|aws-lambda$|zod)/,
   "shared/api/": /^(shared\/domain\/|shared\/app\/|shared\/placement\/|shared\/http\/|shared\/api\/|node:)/,
   "shared/web/":
     /^(shared\/domain\/|shared\/app\/|shared\/placement\/|shared\/http\/|shared\/api\/|shared\/web\/|node:|aws-lambda$|openid-client$)/,
-  "shared/adapters/": /^(shared\/domain\/|shared\/app\/|shared\/adapters\/|node:|@aws-sdk\/)/,
+  // An adapter implements the ports of app/ or a capability's own port (`shared/<capability>/ports.ts`).
+  "shared/adapters/": /^(shared\/domain\/|shared\/app\/|shared\/adapters\/|shared\/\w+\/ports\.ts$|node:|@aws-sdk\/)/,
 };
 
 /** Members of an interface's own body (a line that starts a method or a property, at its first level). */
@@ -268,7 +271,7 @@ const LAYER_RULES: LayerRule[] = [
     instead: "split it by capability: each use case takes the narrow port it needs",
     breaches: (fs) =>
       [...fs].flatMap(([f, text]) =>
-        f.startsWith("shared/app/ports")
+        f.startsWith("shared/app/ports") || /^shared\/\w+\/ports\.ts$/.test(f)
           ? interfaceSizes(text)
               .filter((i) => i.members > (WIDE_TODAY[i.name] ?? PORT_MEMBERS))
               .map((i) => `${f}:${i.line} ${i.name} has ${i.members}`)
