@@ -6,7 +6,7 @@
  */
 import { expect } from "vitest";
 import { documentClientOf } from "../functions/runtime.ts";
-import type { FactPupil } from "../local/ss12000-facts.ts";
+import { type FactPupil, ss12000Data } from "../local/ss12000-facts.ts";
 import { type ServerOptions, type Ss12000Data, type Ss12000Server, startSs12000Server } from "../local/ss12000-server.ts";
 import { DynamoConnectorStore } from "../shared/adapters/dynamodb/ss12000.ts";
 import type { Log, Store } from "../shared/app/ports.ts";
@@ -66,8 +66,27 @@ export async function register(m: Municipality, facts: FactPupil[], protectedByR
   return ids;
 }
 
+/** Two fresh schools and the week's facts for them, the children resident (the register does not know of protection). */
+export async function freshWeek(m: Municipality) {
+  const s1 = (await m.newSchool()).schoolId;
+  const s2 = (await m.newSchool("independent")).schoolId;
+  const facts = weekFacts(s1, s2);
+  await register(m, facts, false);
+  return { s1, s2, facts, data: ss12000Data(m.kommunkod, [s1, s2], facts, WEEK) };
+}
+
+/** What the week's facts give when a school posts them through the API (the register saying who is protected). */
+export async function throughTheApi(m: Municipality) {
+  const s1 = await m.newSchool();
+  const s2 = await m.newSchool("independent");
+  const facts = weekFacts(s1.schoolId, s2.schoolId);
+  await register(m, facts, true);
+  await postThroughApi({ [s1.schoolId]: s1.key, [s2.schoolId]: s2.key }, facts);
+  return picture(runtime().store, facts, [s1.schoolId, s2.schoolId]);
+}
+
 /** The same facts posted through the API, as a school with no connector would. */
-export async function postThroughApi(m: Municipality, schools: Record<string, string>, facts: FactPupil[]): Promise<void> {
+export async function postThroughApi(schools: Record<string, string>, facts: FactPupil[]): Promise<void> {
   const all = facts.flatMap((f) => f.enrolments.filter((e) => !e.cancelled).map((e) => ({ f, e })));
   all.sort((a, b) => (a.e.start < b.e.start ? -1 : a.e.start > b.e.start ? 1 : 0));
   for (const { f, e } of all) {

@@ -122,6 +122,14 @@ describe("scripted faults: nothing lost, nothing twice", () => {
     expect(server.requests.filter((r) => r.status === 401)).toHaveLength(1);
   });
 
+  it("a token revoked again at once: a new one again, as an attempt with back-off", async () => {
+    server.faults.push({ kind: "expire_token", path: "/persons" }, { kind: "expire_token", path: "/persons" });
+    const c = client({ backoffMs: 10 });
+    expect(ids(await c.persons(atSchool))).toEqual(clean);
+    expect(c.stats.tokens).toBe(3);
+    expect(waits).toEqual([10]);
+  });
+
   it("429 with Retry-After: waits at least what the server asks", async () => {
     server.faults.push({ kind: "429", retryAfter: 7, path: "/persons" });
     const c = client({ backoffMs: 100 });

@@ -11,11 +11,10 @@ import {
   crashingStore,
   type Municipality,
   picture,
-  postThroughApi,
-  register,
   TODAY,
+  throughTheApi,
   WEEK,
-  weekFacts,
+  freshWeek as weekOf,
 } from "./ss12000-harness.ts";
 
 useTable();
@@ -26,23 +25,11 @@ let expected: Awaited<ReturnType<typeof picture>>;
 beforeAll(async () => {
   setToday(TODAY);
   m = await municipalityFixture();
-  const s1 = await m.newSchool();
-  const s2 = await m.newSchool("independent");
-  const facts = weekFacts(s1.schoolId, s2.schoolId);
-  await register(m, facts, true);
-  await postThroughApi(m, { [s1.schoolId]: s1.key, [s2.schoolId]: s2.key }, facts);
-  expected = await picture(runtime().store, facts, [s1.schoolId, s2.schoolId]);
+  expected = await throughTheApi(m);
 });
 beforeEach(() => setToday(TODAY));
 
-/** Two fresh schools and the week's facts for them, the children resident (the register does not know of protection). */
-async function freshWeek() {
-  const s1 = (await m.newSchool()).schoolId;
-  const s2 = (await m.newSchool("independent")).schoolId;
-  const facts = weekFacts(s1, s2);
-  await register(m, facts, false);
-  return { s1, s2, facts, data: ss12000Data(m.kommunkod, [s1, s2], facts, WEEK) };
-}
+const freshWeek = () => weekOf(m);
 
 describe("the same facts through the connector as through the API", () => {
   it("a school's enrolments, a transfer, a write-out into nothing, a week of absence: the same placements, absence and filed days", async () => {

@@ -179,19 +179,20 @@ export class Ss12000Client {
           headers,
           ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
         });
-        if (res.status === 401 && this.opts.auth.kind === "client_credentials" && !refreshed) {
-          // The token expired (or was revoked): a new one, once per request.
-          refreshed = true;
-          await res.text();
-          this.token = undefined;
-          attempt--;
-          continue;
-        }
         const text = await res.text();
+        if (res.status === 401 && this.opts.auth.kind === "client_credentials") {
+          // The token expired (or was revoked): a new one — the first time at once, again only as an attempt with back-off.
+          this.token = undefined;
+          if (!refreshed) {
+            refreshed = true;
+            attempt--;
+            continue;
+          }
+        }
         if (res.status >= 200 && res.status < 300) {
           const parsed = parseJson<T>(text);
           outcome = parsed === undefined ? { retry: undefined, status: res.status, code: "truncated_body" } : { ok: parsed };
-        } else if (res.status === 429 || res.status >= 500) {
+        } else if (res.status === 401 || res.status === 429 || res.status >= 500) {
           outcome = {
             retry: retryAfterMs(res.headers.get("retry-after"), this.deps.now()),
             status: res.status,
