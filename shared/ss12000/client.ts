@@ -251,7 +251,8 @@ export class Ss12000Client {
         return parsed.access_token;
       }
       const transient = status === 0 || status === 429 || status >= 500 || status === 200;
-      if (!transient || attempt >= max) throw new Ss12000Error(status, codeOf(text) || "token_refused", "token");
+      if (!transient || attempt >= max)
+        throw new Ss12000Error(status, codeOf(text) || (status === 0 ? "network_error" : "token_refused"), "token");
       const wait = Math.max(
         retry ?? 0,
         Math.min((this.opts.backoffMs ?? 500) * 2 ** (attempt - 1), this.opts.maxBackoffMs ?? 30_000),

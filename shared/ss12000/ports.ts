@@ -45,6 +45,8 @@ export interface ConnectorState {
   failures: number;
   /** Not before this instant: a failing system backs off. */
   nextRunAfter?: string;
+  /** The hour (Europe/Stockholm, `YYYY-MM-DDTHH`) a run was last queued for: each scheduled hour once. */
+  lastQueued?: string;
 }
 
 /** A row the rules refused, or a fact the office should see: the system's opaque id and a code, never personal data. */

@@ -158,7 +158,9 @@ export async function syncSystem(
 
     // Every write is done: now the cursor moves (and never back).
     const cursor = nextCursor([...persons.values()], state.cursor);
+    const { nextRunAfter: _backoff, ...kept } = state;
     await deps.connectors.saveConnectorState(kommunkod, systemId, {
+      ...kept,
       ...(cursor ? { cursor } : {}),
       deletedAfter: at.now,
       retry: [...a.retry].sort(),
