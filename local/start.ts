@@ -81,8 +81,24 @@ if (!existsSync(CREDENTIALS)) {
   console.log(`elevvakt: demo loaded; credentials for every principal are in ${CREDENTIALS}`);
 }
 
+// A connected school system (SS 12000, issue 20): the project's test server with two schools' facts,
+// the demo municipality's connector to it, a sync now and then on its schedule.
+const { startDemoSchoolSystem, DEMO_SYSTEM_ID } = await import("./ss12000-demo.ts");
+const { connectorStoreOf } = await import("../functions/ss12000.ts");
+const connectors = connectorStoreOf(process.env);
+const schoolSystem = await startDemoSchoolSystem(runtime, connectors, {
+  port: Number(process.env.SS12000_PORT ?? 0) || undefined,
+  today: runtime.clock.today(),
+  now: runtime.clock.now().toISOString(),
+});
+const firstSync = await schoolSystem.systems.sync("0180", DEMO_SYSTEM_ID, runtime.clock.now());
+const [synced] = await connectors.syncs("0180", DEMO_SYSTEM_ID, 1);
+console.log(
+  `elevvakt: school system ${DEMO_SYSTEM_ID} (SS 12000 test server ${schoolSystem.server.url}) synced: ${firstSync.status}${synced ? ` — ${JSON.stringify(synced.counts)}` : ""}`,
+);
+
 const { startScheduler } = await import("./scheduler.ts");
-const stopScheduler = startScheduler(runtime);
+const stopScheduler = startScheduler(runtime, { systems: schoolSystem.systems });
 
 console.log(`elevvakt: API on http://localhost:${port}  (OpenAPI: http://localhost:${port}/v1/openapi.json)`);
 console.log(
@@ -101,6 +117,7 @@ const stop = async () => {
   stopScheduler();
   server.close();
   idp.server.close();
+  await schoolSystem.server.close();
   await dynamo.stop();
   process.exit(0);
 };
