@@ -93,8 +93,9 @@ const schoolSystem = await startDemoSchoolSystem(runtime, connectors, {
 });
 const firstSync = await schoolSystem.systems.sync("0180", DEMO_SYSTEM_ID, runtime.clock.now());
 const [synced] = await connectors.syncs("0180", DEMO_SYSTEM_ID, 1);
+const c = synced?.counts;
 console.log(
-  `elevvakt: school system ${DEMO_SYSTEM_ID} (SS 12000 test server ${schoolSystem.server.url}) synced: ${firstSync.status}${synced ? ` — ${JSON.stringify(synced.counts)}` : ""}`,
+  `elevvakt: school system ${DEMO_SYSTEM_ID} (SS 12000 test server ${schoolSystem.server.url}) synced: ${firstSync.status}${c ? ` — ${c.persons} persons, ${c.enrolled} enrolments, ${c.pendingRelease} pending release, ${c.absenceDays} days of absence filed, ${c.refused} refused` : ""}`,
 );
 
 const { startScheduler } = await import("./scheduler.ts");

@@ -46,6 +46,10 @@ describe("npm start", () => {
       await new Promise((r) => setTimeout(r, 200));
     }
     expect(output).toContain("API on");
+    // A connected school system (issue 20): the SS 12000 test server, synced at start, with what it brought in.
+    expect(output).toMatch(
+      /school system skolsystem-demo \(SS 12000 test server http:\/\/127\.0\.0\.1:\d+\) synced: ok — 60 persons, 62 enrolments, 1 pending release, \d+ days of absence filed, 0 refused/,
+    );
     // What it tells a newcomer to try uses the port it was given.
     expect(output).toContain(`http://localhost:${port}/v1/municipalities/0180/unplaced`);
     expect(output).not.toContain("localhost:3000");

@@ -167,7 +167,6 @@ export async function syncSystem(
       failures: 0,
     });
     Object.assign(record, { status: "ok", finishedAt: new Date().toISOString(), ...(cursor ? { cursorAfter: cursor } : {}) });
-    log.info("ss12000 sync done", { counts: record.counts });
   } catch (err) {
     const failures = state.failures + 1;
     record.status = "failed";
@@ -189,6 +188,7 @@ export async function syncSystem(
     }
     await deps.connectors.saveSync(record);
   }
+  if (record.status === "ok") log.info("ss12000 sync done", { counts: record.counts });
   return record;
 }
 
