@@ -17,7 +17,9 @@ process.env.KEY_HMAC ??= randomBytes(32).toString("base64url");
 process.env.LOG_LEVEL = "error";
 process.env.AWS_REGION = "eu-north-1";
 
-const { benchRuntime, benchDocumentClient } = await import("./runtime.ts");
+const { benchDocumentClient } = await import("./runtime.ts");
+const { runtimeOf, storeOf } = await import("../functions/runtime.ts");
+const { SecretReader } = await import("../shared/adapters/secrets.ts");
 const { countItems } = await import("./count.ts");
 const { fixedClock } = await import("../shared/app/clock.ts");
 const { DynamoConnectorStore } = await import("../shared/adapters/dynamodb/ss12000.ts");
@@ -34,7 +36,9 @@ const doc = benchDocumentClient();
 const counter = countItems(doc);
 const today = "2026-09-21";
 const clock = fixedClock(today);
-const runtime = benchRuntime(table, { clock }, doc);
+// (bench/runtime.ts's benchRuntime assigns over the runtime's store getter and throws today: built here instead.)
+const env = { ...process.env, TABLE_NAME: table };
+const runtime = runtimeOf(env, { clock, store: storeOf(env, new SecretReader(env), doc) });
 const connectors = new DynamoConnectorStore({ doc, table });
 const kommunkod = "0180";
 const [school, other] = ["01801000", "01801001"];

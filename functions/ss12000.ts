@@ -6,18 +6,13 @@
  * local stage import this.
  */
 import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
-import { DynamoConnectorStore } from "../shared/adapters/dynamodb/ss12000.ts";
-import { TABLE_NAME_ENV } from "../shared/adapters/dynamodb/store.ts";
 import type { Runtime, SchoolSystems } from "../shared/app/ports.ts";
 import { type Fetch, Ss12000Client } from "../shared/ss12000/client.ts";
 import type { ConnectorConfig } from "../shared/ss12000/ports.ts";
 import { schoolSystems } from "../shared/ss12000/schedule.ts";
-import { documentClientOf, type Environment } from "./runtime.ts";
+import { connectorStoreOf, type Environment } from "./runtime.ts";
 
-/** The connectors' slice of the stage's table. */
-export function connectorStoreOf(env: Environment): DynamoConnectorStore {
-  return new DynamoConnectorStore({ doc: documentClientOf(env), table: env[TABLE_NAME_ENV] ?? "elevvakt" });
-}
+export { connectorStoreOf };
 
 /** A secret by its reference: `env:<NAME>` from the environment, anything else from Secrets Manager. */
 export function secretResolver(env: Environment, client?: SecretsManagerClient): (ref: string) => Promise<string> {
@@ -37,7 +32,7 @@ export function secretResolver(env: Environment, client?: SecretsManagerClient):
 /** The school systems a worker syncs, on this runtime's store and log; `fetch` and the secrets may be handed in (tests). */
 export function schoolSystemsOf(
   env: Environment,
-  runtime: Pick<Runtime, "store" | "log" | "config">,
+  runtime: Pick<Runtime, "store" | "log" | "config" | "connectors">,
   parts: { fetch?: Fetch; secret?: (ref: string) => Promise<string>; sleep?: (ms: number) => Promise<void> } = {},
 ): SchoolSystems {
   const secret = parts.secret ?? secretResolver(env);
@@ -61,7 +56,9 @@ export function schoolSystemsOf(
     get app() {
       return { store: runtime.store, appUrl: runtime.config.appUrl };
     },
-    connectors: connectorStoreOf(env),
+    get connectors() {
+      return runtime.connectors;
+    },
     clientFor,
     log: runtime.log,
   });

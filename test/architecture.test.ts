@@ -170,13 +170,14 @@ function importsIn(file: string, text: string): { target: string; line: number }
 /** Which folders (and packages) each room of shared/ may import: the arrows of the README's drawing. */
 const MAY_IMPORT: Record<string, RegExp> = {
   "shared/domain/": /^(shared\/domain\/|node:)/,
-  "shared/app/": /^(shared\/domain\/|shared\/app\/|node:|csv-parse)/,
+  // … and a capability's own port (`shared/<capability>/ports.ts`), which the runtime carries (issue 20).
+  "shared/app/": /^(shared\/domain\/|shared\/app\/|shared\/\w+\/ports\.ts$|node:|csv-parse)/,
   // A capability's use cases: the domain's rules, the ports, casework — never HTTP.
   "shared/placement/": /^(shared\/domain\/|shared\/app\/|shared\/placement\/|node:)/,
   // The SS 12000 connector (issue 20): the placement use cases, its own mapping, client and port — never HTTP or an adapter.
   "shared/ss12000/": /^(shared\/domain\/|shared\/app\/|shared\/placement\/|shared\/ss12000\/|node:)/,
   "shared/http/": /^(shared\/domain\/|shared\/app\/|shared\/http\/|node:|@middy\/|aws-lambda$|zod)/,
-  "shared/api/": /^(shared\/domain\/|shared\/app\/|shared\/placement\/|shared\/http\/|shared\/api\/|node:)/,
+  "shared/api/": /^(shared\/domain\/|shared\/app\/|shared\/placement\/|shared\/ss12000\/|shared\/http\/|shared\/api\/|node:)/,
   "shared/web/":
     /^(shared\/domain\/|shared\/app\/|shared\/placement\/|shared\/http\/|shared\/api\/|shared\/web\/|node:|aws-lambda$|openid-client$)/,
   // An adapter implements the ports of app/ or a capability's own port (`shared/<capability>/ports.ts`).

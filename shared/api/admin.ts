@@ -18,6 +18,7 @@ import { bodyOf, guarded, type RequestContext } from "../http/http.ts";
 import { problems } from "../http/problems.ts";
 import * as schemas from "../http/schemas.ts";
 import { requireOwnMunicipality } from "./common.ts";
+import { schoolSystemRoutes } from "./school-systems.ts";
 import { statisticsRoutes } from "./statistics.ts";
 
 /** PUT answers 201 when it created and 200 when it replaced. */
@@ -35,6 +36,7 @@ function checkCalendar(schoolYear: string, body: ReturnType<typeof schemas.Calen
 
 export const adminRoutes = guarded<"admin">({
   ...statisticsRoutes,
+  ...schoolSystemRoutes,
   "PUT /v1/municipalities/{kommunkod}/calendar/{schoolYear}": async (ctx) => {
     const { kommunkod = "", schoolYear = "" } = ctx.params;
     requireOwnMunicipality(ctx, kommunkod);

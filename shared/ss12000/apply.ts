@@ -83,6 +83,11 @@ export async function enrolAll(a: Apply, plans: PersonPlan[]): Promise<void> {
   for (const { p, e } of all) {
     const school = a.schools.get(e.schoolId);
     if (!school) continue;
+    // Made before (a run again): nothing to ask the use case, whose replay would audit a look-up.
+    if (await enrolmentOf(a, p.personnummer, e.schoolId, e.startDate)) {
+      a.counts.unchanged++;
+      continue;
+    }
     await guarded(a, p.personId, p.personId, async () => {
       const done = await enrol(a.app, a.by, school, { personnummer: p.personnummer, grade: e.grade, startDate: e.startDate });
       if (done.created) a.counts.enrolled++;

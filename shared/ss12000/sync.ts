@@ -76,7 +76,8 @@ export async function syncSystem(
   const config = await deps.connectors.getConnector(kommunkod, systemId);
   if (!config) throw new Error(`no connector ${systemId} in ${kommunkod}`);
   const state = await deps.connectors.connectorState(kommunkod, systemId);
-  const syncId = randomUUID();
+  // Ordered by the wall clock after the run's `now` (two runs of one instant, as a test's fixed clock makes, still sort).
+  const syncId = `${Date.now().toString(36).padStart(9, "0")}-${randomUUID().slice(0, 8)}`;
   const record: SyncRecord = {
     kommunkod,
     systemId,

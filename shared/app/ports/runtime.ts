@@ -1,5 +1,6 @@
 /** The ports of the runtime a composition root hands in: notifier, queue, log, metrics, files, secrets, settings. */
 import type { Contact, Notification, StoredContact, SubscriptionState } from "../../domain/alerts.ts";
+import type { ConnectorStore } from "../../ss12000/ports.ts";
 import type { Clock } from "./records.ts";
 import type { Store, TopicStore } from "./store.ts";
 
@@ -152,4 +153,6 @@ export interface Runtime {
   files: Files;
   notifier: Notifier;
   exports: ExportRunner;
+  /** The municipalities' connectors to school systems and their sync records (SS 12000, issue 20). */
+  connectors: ConnectorStore;
 }
