@@ -5,7 +5,7 @@
  */
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { orgIdOf, personIdOf, ss12000Data } from "../local/ss12000-facts.ts";
-import { municipalityFixture, runtime, setToday, useTable } from "./helpers.ts";
+import { municipalityFixture, pnr, runtime, setToday, useTable } from "./helpers.ts";
 import {
   connect,
   crashingStore,
@@ -211,6 +211,36 @@ describe("the mapping, as a school expects it", () => {
     // The absence of the child Elevvakt could not enrol is left out of the day, with a row: the day is still filed.
     expect(run.refused.some((r) => r.code === "validation_failed")).toBe(true);
     expect((await picture(runtime().store, facts, [s1, s2])).filed).toEqual([WEEK, WEEK]);
+    await c.server.close();
+  });
+
+  it("the last grade leaving at the spring term's end is completed, mid-year it is a write-out under the lock; last year's leaver is history", async () => {
+    const { s1, s2 } = await freshWeek();
+    const completes = pnr("2011-04-04");
+    const leavesMidYear = pnr("2011-05-05");
+    const lastYear = pnr("2010-06-06");
+    await m.resident(completes);
+    await m.resident(leavesMidYear);
+    const facts = [
+      { personnummer: completes, enrolments: [{ school: s1, schoolYear: 9, start: "2026-08-17", end: "2027-06-11" }] },
+      { personnummer: leavesMidYear, enrolments: [{ school: s1, schoolYear: 9, start: "2026-08-17", end: "2026-09-11" }] },
+      { personnummer: lastYear, enrolments: [{ school: s1, schoolYear: 9, start: "2025-08-18", end: "2026-06-10" }] },
+    ];
+    const c = await connect(m, [s1, s2], ss12000Data(m.kommunkod, [s1, s2], facts, WEEK));
+    const run = await c.sync();
+    expect(run.status, run.error).toBe("ok");
+    expect(run.counts).toMatchObject({ enrolled: 2, released: 1, pendingRelease: 1, refused: 0 });
+    const got = await picture(runtime().store, facts, [s1, s2]);
+    expect(got.pupils[0]).toMatchObject({
+      placement: "placed",
+      enrolments: [{ status: "ended", endReason: "completed", end: "2027-06-11" }],
+    });
+    expect(got.pupils[1]).toMatchObject({
+      placement: "pending_release",
+      enrolments: [{ status: "pending_release", end: "2026-09-11" }],
+    });
+    // Last year's leaver is not brought in at all (no pupil made, nothing to release again).
+    expect(got.pupils[2]).toBeNull();
     await c.server.close();
   });
 

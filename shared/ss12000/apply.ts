@@ -53,6 +53,8 @@ export interface Apply {
   notices: SyncRow[];
   /** Persons to read again next run. */
   retry: Set<string>;
+  /** The first day of this school year: an enrolment that ended before it is history, not brought in. */
+  since: IsoDate;
 }
 
 /** Runs `step`; a refusal becomes a row (and a retry, if it may pass), anything else fails the run. */
@@ -86,6 +88,11 @@ export async function enrolAll(a: Apply, plans: PersonPlan[]): Promise<void> {
     // Made before (a run again): nothing to ask the use case, whose replay would audit a look-up.
     if (await enrolmentOf(a, p.personnummer, e.schoolId, e.startDate)) {
       a.counts.unchanged++;
+      continue;
+    }
+    // History (a first sync reads last year's leavers too): not brought in to be released again.
+    if (e.endDate && e.endDate < a.since) {
+      a.counts.skipped++;
       continue;
     }
     await guarded(a, p.personId, p.personId, async () => {
@@ -123,6 +130,17 @@ async function releaseOne(a: Apply, p: PersonPlan, r: PlannedRelease): Promise<v
     return;
   }
   await guarded(a, p.personId, p.personId, async () => {
+    if (r.lastGrade) {
+      // Compulsory school completed, if the rules find it plausible (rule 3); else a write-out under the lock.
+      try {
+        const done = await release(a.app, a.by, school, enrolmentId, { endDate: r.endDate, reason: "completed" });
+        if (done.outcome === "ended") a.counts.released++;
+        else a.counts.unchanged++;
+        return;
+      } catch (err) {
+        if (!(err instanceof Refusal) || err.code !== "completion_not_plausible") throw err;
+      }
+    }
     const done = await release(a.app, a.by, school, enrolmentId, {
       endDate: r.endDate,
       reason: "transfer",

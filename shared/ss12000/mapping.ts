@@ -7,7 +7,9 @@
  * - A new enrolment at a watched school unit → an enrolment (a transfer by the lock's rules).
  * - An enrolment that ends → a release with reason `transfer` and no receiving school: the lock's
  *   `pending_release`, never a silent end. (A later enrolment at a watched unit has already ended it
- *   by rule 1 when the release comes; one elsewhere in the system is named as the destination.)
+ *   by rule 1 when the release comes; one elsewhere in the system is named as the destination.) In
+ *   the last grade with nothing after it, `completed` is asked first (rule 3 decides if plausible).
+ * - An enrolment that ended before this school year (history a first sync reads) is not brought in.
  * - `cancelled` → never counted; one that counted already is a notice for the office.
  * - `Utvandrad` / `Avliden`: the school system's word, not the register's → a notice, nothing more.
  * - `Skyddad folkbokföring` → protection; nothing from a school system clears it.
@@ -18,6 +20,7 @@
 import type { IsoDate } from "../domain/dates.ts";
 import { GRADES, type Grade } from "../domain/model.ts";
 import { normalisePersonnummer } from "../domain/personnummer.ts";
+import { gradeInYear } from "../domain/placement.ts";
 import type { SyncRow } from "./ports.ts";
 import { COMPULSORY_SCHOOL_TYPES, type SsAggregatedAttendance, type SsEnrolment, type SsPerson } from "./wire.ts";
 
@@ -28,6 +31,8 @@ export interface PlannedEnrolment {
   schoolId: string;
   grade: Grade;
   startDate: IsoDate;
+  /** When it ends, if the school system says: one that ended before this school year is history, not brought in. */
+  endDate?: IsoDate;
 }
 
 export interface PlannedRelease {
@@ -37,6 +42,8 @@ export interface PlannedRelease {
   endDate: IsoDate;
   /** A later enrolment elsewhere in the school system (not a unit this connector watches). */
   elsewhere: boolean;
+  /** In the last grade (9, or 10) when it ends, with no later enrolment: a completion, if the rules find it plausible (rule 3). */
+  lastGrade: boolean;
 }
 
 /** What one person of the school system asks of Elevvakt. */
@@ -116,12 +123,13 @@ export function planPerson(person: SsPerson, units: Units): PersonPlan | { perso
       plan.refused.push(row(person.id, "no_grade", "An enrolment has no schoolYear 0–10; set it in the school system."));
       continue;
     }
-    plan.enrolments.push({ schoolId, grade, startDate: e.startDate });
+    plan.enrolments.push({ schoolId, grade, startDate: e.startDate, ...(e.endDate ? { endDate: e.endDate } : {}) });
     if (e.endDate) {
       // A later enrolment anywhere in the system: at a watched unit it ends this one itself (rule 1).
       const later = live.filter((o) => o !== e && o.startDate > e.startDate);
       const elsewhere = later.length > 0 && later.every((o) => !units.has(o.enroledAt.id));
-      plan.releases.push({ schoolId, startDate: e.startDate, endDate: e.endDate, elsewhere });
+      const lastGrade = later.length === 0 && gradeInYear({ grade, startDate: e.startDate }, e.endDate) >= 9;
+      plan.releases.push({ schoolId, startDate: e.startDate, endDate: e.endDate, elsewhere, lastGrade });
     }
   }
   return plan;

@@ -13,7 +13,7 @@
 import { randomUUID } from "node:crypto";
 import type { Casework } from "../app/casework.ts";
 import type { Actor, Log, Occasion } from "../app/ports.ts";
-import { addDays, type IsoDate } from "../domain/dates.ts";
+import { addDays, type IsoDate, schoolYearOf, schoolYearRange } from "../domain/dates.ts";
 import type { School } from "../domain/model.ts";
 import { type Apply, cancelled, enrolAll, fileDay, protect, releaseAll } from "./apply.ts";
 import { type Ss12000Client, Ss12000Error } from "./client.ts";
@@ -103,6 +103,7 @@ export async function syncSystem(
       refused: record.refused,
       notices: record.notices,
       retry: new Set(),
+      since: schoolYearRange(schoolYearOf(at.today)).start,
     };
     const units = await resolveUnits(deps, client, config, a);
 
