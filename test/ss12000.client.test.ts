@@ -72,6 +72,26 @@ describe("paging", () => {
     expect(got.length).toBeGreaterThan(0);
   });
 
+  it("the relationship's dates filter the enrolments (an enrolment without an end is still open)", async () => {
+    const ended = {
+      ...pupils[1],
+      personnummer: pnr("2015-03-14"),
+      enrolments: [{ school: SCHOOL, schoolYear: 5, start: "2026-08-17", end: "2026-08-31" }],
+    } as FactPupil;
+    const data = ss12000Data("0180", [SCHOOL], [pupils[1] as FactPupil, ended], []);
+    server.data.persons.push(...data.persons.slice(1));
+    try {
+      const open = await client().persons({ ...atSchool, "relationship.endDate.onOrAfter": "2026-09-01" });
+      expect(open.map((p) => p.civicNo?.value)).not.toContain(ended.personnummer);
+      const before = await client().persons({ ...atSchool, "relationship.endDate.onOrBefore": "2026-09-01" });
+      expect(before.map((p) => p.civicNo?.value)).toEqual([ended.personnummer]);
+      const started = await client().persons({ ...atSchool, "relationship.startDate.onOrAfter": "2026-08-18" });
+      expect(started).toEqual([]);
+    } finally {
+      server.data.persons.pop();
+    }
+  });
+
   it("a pageToken with any filter but limit is 400 400_invalid_filter", async () => {
     const token = await newToken();
     const first = await fetch(`${server.url}/persons?limit=3`, { headers: { authorization: `Bearer ${token}` } });
