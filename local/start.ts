@@ -81,25 +81,14 @@ if (!existsSync(CREDENTIALS)) {
   console.log(`elevvakt: demo loaded; credentials for every principal are in ${CREDENTIALS}`);
 }
 
-// A connected school system (SS 12000, issue 20): the project's test server with two schools' facts,
-// the demo municipality's connector to it, a sync now and then on its schedule.
+// A connected school system (SS 12000, issue 20): the project's test server with two schools' facts and
+// the demo municipality's connector to it; its first sync runs once the API is announced.
 const { startDemoSchoolSystem, DEMO_SYSTEM_ID } = await import("./ss12000-demo.ts");
-const { connectorStoreOf } = await import("../functions/ss12000.ts");
-const connectors = connectorStoreOf(process.env);
-const schoolSystem = await startDemoSchoolSystem(runtime, connectors, {
+const schoolSystem = await startDemoSchoolSystem(runtime, runtime.connectors, {
   port: Number(process.env.SS12000_PORT ?? 0) || undefined,
   today: runtime.clock.today(),
   now: runtime.clock.now().toISOString(),
 });
-const firstSync = await schoolSystem.systems.sync("0180", DEMO_SYSTEM_ID, runtime.clock.now());
-const [synced] = await connectors.syncs("0180", DEMO_SYSTEM_ID, 1);
-const c = synced?.counts;
-console.log(
-  `elevvakt: school system ${DEMO_SYSTEM_ID} (SS 12000 test server ${schoolSystem.server.url}) synced: ${firstSync.status}${c ? ` — ${c.persons} persons, ${c.enrolled} enrolments, ${c.pendingRelease} pending release, ${c.absenceDays} days of absence filed, ${c.refused} refused` : ""}`,
-);
-
-const { startScheduler } = await import("./scheduler.ts");
-const stopScheduler = startScheduler(runtime, { systems: schoolSystem.systems });
 
 console.log(`elevvakt: API on http://localhost:${port}  (OpenAPI: http://localhost:${port}/v1/openapi.json)`);
 console.log(
@@ -109,6 +98,17 @@ console.log(`elevvakt: DynamoDB Local on ${dynamo.endpoint}, data in ${LOCAL_DIR
 console.log(
   `elevvakt: try  curl -H "Authorization: Bearer $(node -p "require('./.local/credentials.json')['municipality:0180']")" http://localhost:${port}/v1/municipalities/0180/unplaced`,
 );
+
+const firstSync = await schoolSystem.systems.sync("0180", DEMO_SYSTEM_ID, runtime.clock.now());
+const [synced] = await runtime.connectors.syncs("0180", DEMO_SYSTEM_ID, 1);
+const c = synced?.counts;
+console.log(
+  `elevvakt: school system ${DEMO_SYSTEM_ID} (SS 12000 test server ${schoolSystem.server.url}) synced: ${firstSync.status}${c ? ` — ${c.persons} persons, ${c.enrolled} enrolments, ${c.pendingRelease} pending release, ${c.absenceDays} days of absence filed, ${c.refused} refused` : ""}`,
+);
+
+// The schedules from now on (after the first sync, so a scheduled one does not run beside it).
+const { startScheduler } = await import("./scheduler.ts");
+const stopScheduler = startScheduler(runtime, { systems: schoolSystem.systems });
 
 let stopping = false;
 const stop = async () => {

@@ -46,7 +46,11 @@ describe("npm start", () => {
       await new Promise((r) => setTimeout(r, 200));
     }
     expect(output).toContain("API on");
-    // A connected school system (issue 20): the SS 12000 test server, synced at start, with what it brought in.
+    // A connected school system (issue 20): the SS 12000 test server, synced once the API is announced, with what it brought in.
+    const synced = Date.now() + 60_000;
+    while (!output.includes("school system skolsystem-demo") && Date.now() < synced && child.exitCode === null) {
+      await new Promise((r) => setTimeout(r, 200));
+    }
     expect(output).toMatch(
       /school system skolsystem-demo \(SS 12000 test server http:\/\/127\.0\.0\.1:\d+\) synced: ok — 60 persons, 62 enrolments, 1 pending release, \d+ days of absence filed, 0 refused/,
     );
