@@ -5,6 +5,7 @@
  * their runtime here; below `functions/`, `local/`, `cli/` and `bench/` nothing reads `process.env`
  * or builds an adapter (test/architecture.test.ts).
  */
+import { DynamoConnectorStore } from "../shared/adapters/dynamodb/ss12000.ts";
 import { AUDIT_TABLE_NAME_ENV, DynamoStore, documentClient, TABLE_NAME_ENV } from "../shared/adapters/dynamodb/store.ts";
 import { LocalFiles } from "../shared/adapters/files.ts";
 import { createLogger } from "../shared/adapters/log.ts";
@@ -48,6 +49,14 @@ export function storeOf(
     referenceTtlMs: numberOr(env.REFERENCE_CACHE_MS, 60_000),
     pnrKey: secrets.pnrKey,
   });
+}
+
+/** The connectors' slice of the stage's table (SS 12000, issue 20). */
+export function connectorStoreOf(
+  env: Environment,
+  doc: ReturnType<typeof documentClient> = documentClientOf(env),
+): DynamoConnectorStore {
+  return new DynamoConnectorStore({ doc, table: env[TABLE_NAME_ENV] ?? "elevvakt" });
 }
 
 /** A log for `service` (LOG_LEVEL, STAGE on every line). */
@@ -99,10 +108,15 @@ export function runtimeOf(env: Environment, given: Partial<Runtime> = {}): Runti
   const log = given.log ?? logOf(env);
   const metrics = given.metrics ?? metricsOf(env);
   let store = given.store;
+  let connectors = given.connectors;
   return {
     get store() {
       store ??= storeOf(env, secrets);
       return store;
+    },
+    get connectors() {
+      connectors ??= connectorStoreOf(env);
+      return connectors;
     },
     clock: given.clock ?? systemClockFrom(env),
     log,

@@ -129,6 +129,11 @@ export function alarmsAndOutputs(stack: Stack, data: Data, api: Api, jobs: Jobs,
     "Elevvakt: a contact's e-mail alerts reach nobody (unsubscribed, or not confirmed a day after being saved); the office saves the contact again to send a new confirmation",
     business("ContactsUnreached", Duration.days(1)),
   );
+  alarm(
+    "SchoolSystemSyncFailed",
+    "Elevvakt: a school system's SS 12000 sync failed (retried with back-off; its sync records say what failed)",
+    business("SchoolSystemSyncFailed", Duration.hours(1)),
+  );
   const smsBudget = props.smsBudgetUsd ?? 100;
   alarm(
     "SmsSpend",

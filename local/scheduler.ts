@@ -6,16 +6,17 @@
  */
 
 import { ConsoleNotifier } from "../shared/adapters/notify.ts";
-import type { Runtime } from "../shared/app/ports.ts";
+import type { Runtime, SchoolSystems } from "../shared/app/ports.ts";
 import { dispatch } from "../shared/jobs/dispatch.ts";
-import { escalationKickoff, InProcessQueue, morningKickoff, runWorkItem } from "../shared/jobs/jobs.ts";
+import { escalationKickoff, InProcessQueue, morningKickoff, runWorkItem, schoolSystemsKickoff } from "../shared/jobs/jobs.ts";
 import { cronMatches, schedules, stockholmClock } from "../shared/jobs/schedules.ts";
 
-export function startScheduler(runtime: Runtime, opts: { drainEveryMs?: number } = {}): () => void {
+export function startScheduler(runtime: Runtime, opts: { drainEveryMs?: number; systems?: SchoolSystems } = {}): () => void {
   const { store, clock, log: logger } = runtime;
   // Locally alerts go to the console, whatever the environment says.
   const notifier = new ConsoleNotifier(runtime.log);
-  const jobs = { store, log: logger, metrics: runtime.metrics, config: runtime.config, files: runtime.files, notifier };
+  const { systems } = opts;
+  const jobs = { store, log: logger, metrics: runtime.metrics, config: runtime.config, files: runtime.files, notifier, systems };
   const queue = new InProcessQueue((item) => runWorkItem(jobs, item), runtime);
   const fired = new Map<string, string>();
   let busy = false;
@@ -31,7 +32,11 @@ export function startScheduler(runtime: Runtime, opts: { drainEveryMs?: number }
         logger.info("schedule fired", { schedule: s.name, at: minute });
         // The same kickoffs and worker as in AWS, behind an in-process queue instead of SQS.
         if (s.fn === "morning") await morningKickoff(store, queue, now);
-        else await escalationKickoff(store, queue, now);
+        else {
+          await escalationKickoff(store, queue, now);
+          // The school systems due for a sync (issue 20), as the dispatcher queues them in AWS.
+          if (systems) await schoolSystemsKickoff(store, systems, queue, now);
+        }
         await queue.drain();
       }
       await dispatch(jobs, now);

@@ -81,8 +81,14 @@ if (!existsSync(CREDENTIALS)) {
   console.log(`elevvakt: demo loaded; credentials for every principal are in ${CREDENTIALS}`);
 }
 
-const { startScheduler } = await import("./scheduler.ts");
-const stopScheduler = startScheduler(runtime);
+// A connected school system (SS 12000, issue 20): the project's test server with two schools' facts and
+// the demo municipality's connector to it; its first sync runs once the API is announced.
+const { startDemoSchoolSystem, DEMO_SYSTEM_ID } = await import("./ss12000-demo.ts");
+const schoolSystem = await startDemoSchoolSystem(runtime, runtime.connectors, {
+  port: Number(process.env.SS12000_PORT ?? 0) || undefined,
+  today: runtime.clock.today(),
+  now: runtime.clock.now().toISOString(),
+});
 
 console.log(`elevvakt: API on http://localhost:${port}  (OpenAPI: http://localhost:${port}/v1/openapi.json)`);
 console.log(
@@ -93,6 +99,17 @@ console.log(
   `elevvakt: try  curl -H "Authorization: Bearer $(node -p "require('./.local/credentials.json')['municipality:0180']")" http://localhost:${port}/v1/municipalities/0180/unplaced`,
 );
 
+const firstSync = await schoolSystem.systems.sync("0180", DEMO_SYSTEM_ID, runtime.clock.now());
+const [synced] = await runtime.connectors.syncs("0180", DEMO_SYSTEM_ID, 1);
+const c = synced?.counts;
+console.log(
+  `elevvakt: school system ${DEMO_SYSTEM_ID} (SS 12000 test server ${schoolSystem.server.url}) synced: ${firstSync.status}${c ? ` — ${c.persons} persons, ${c.enrolled} enrolments, ${c.pendingRelease} pending release, ${c.absenceDays} days of absence filed, ${c.refused} refused` : ""}`,
+);
+
+// The schedules from now on (after the first sync, so a scheduled one does not run beside it).
+const { startScheduler } = await import("./scheduler.ts");
+const stopScheduler = startScheduler(runtime, { systems: schoolSystem.systems });
+
 let stopping = false;
 const stop = async () => {
   if (stopping) return;
@@ -101,6 +118,7 @@ const stop = async () => {
   stopScheduler();
   server.close();
   idp.server.close();
+  await schoolSystem.server.close();
   await dynamo.stop();
   process.exit(0);
 };

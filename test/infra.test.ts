@@ -382,6 +382,7 @@ describe("operations (issue 16, item 2)", () => {
         "SweepFailures",
         "AlertsToNobody",
         "ContactsUnreached",
+        "SchoolSystemSyncFailed",
         "FailedDeliveries",
       ].sort(),
     );

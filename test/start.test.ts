@@ -50,6 +50,14 @@ describe("npm start", () => {
     // The wait is told step by step (a newcomer saw nothing for 90 s).
     expect(output).toContain("elevvakt: loading the demo — 1/5");
     expect(output).toContain("elevvakt: loading the demo — 5/5");
+    // A connected school system (issue 20): the SS 12000 test server, synced once the API is announced, with what it brought in.
+    const synced = Date.now() + 60_000;
+    while (!output.includes("school system skolsystem-demo") && Date.now() < synced && child.exitCode === null) {
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(output).toMatch(
+      /school system skolsystem-demo \(SS 12000 test server http:\/\/127\.0\.0\.1:\d+\) synced: ok — 60 persons, 62 enrolments, 1 pending release, \d+ days of absence filed, 0 refused/,
+    );
     // What it tells a newcomer to try uses the port it was given.
     expect(output).toContain(`http://localhost:${port}/v1/municipalities/0180/unplaced`);
     expect(output).not.toContain("localhost:3000");
@@ -70,7 +78,8 @@ describe("npm start", () => {
     };
     const unplaced = await get("/v1/municipalities/0180/unplaced", "municipality:0180");
     expect(unplaced.status).toBe(200);
-    expect(unplaced.body.items.length).toBe(6);
+    // The demo's six, and the pupil the connected school system wrote out into nothing (pending_release).
+    expect(unplaced.body.items.length).toBe(7);
     const roster = await get("/v1/schools/01800005/roster", "school:01800005");
     expect(roster.body.items.length).toBeGreaterThan(30);
     // The statistics' demo: several thousand pupils and a term of absence, published at start (SPEC §9).

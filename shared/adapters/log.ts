@@ -41,6 +41,11 @@ const FIELDS = new Set([
   "text",
   "schedule",
   "at",
+  // An SS 12000 sync (issue 20): which system and run, its counts (numbers only), failures in a row.
+  "systemId",
+  "syncId",
+  "counts",
+  "failures",
 ]);
 /** Ten or more digits, with spaces, dashes, dots or plus signs between them: a personnummer in any form. */
 const DIGIT_RUN = /\d(?:[\s.+-]?\d){9,}/g;

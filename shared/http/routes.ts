@@ -168,6 +168,28 @@ const entries = [
     query: schemas.CareStatisticsQuery,
     responses: { 200: schemas.CareStatisticsResponse },
   }),
+  route("PUT /v1/municipalities/{kommunkod}/school-systems/{systemId}", {
+    fn: "admin",
+    principals: ["municipality"],
+    summary:
+      "Configure a connector to a school system serving SS 12000: its address, how Elevvakt authenticates (a reference to the secret, never the secret), which school units, at which hours it syncs",
+    body: schemas.ConnectorBody,
+    responses: { 200: schemas.ConnectorResponse, 201: schemas.ConnectorResponse },
+  }),
+  route("GET /v1/municipalities/{kommunkod}/school-systems", {
+    fn: "admin",
+    principals: ["municipality"],
+    summary:
+      "The municipality's school systems, each with its latest sync (status, counts, rows refused and why), failures in a row and back-off",
+    responses: { 200: schemas.ConnectorListResponse },
+  }),
+  route("GET /v1/municipalities/{kommunkod}/school-systems/{systemId}/syncs", {
+    fn: "admin",
+    principals: ["municipality"],
+    summary:
+      "A school system's sync records, newest first: counts, rows refused and why (no personal data), notices for the office, the cursor",
+    responses: { 200: schemas.SyncListResponse },
+  }),
   route("GET /v1/municipalities/{kommunkod}/exports/absence", {
     fn: "admin",
     principals: ["municipality"],

@@ -8,4 +8,5 @@ export * from "./schemas/base.ts";
 export * from "./schemas/cases.ts";
 export * from "./schemas/requests.ts";
 export * from "./schemas/responses.ts";
+export * from "./schemas/ss12000.ts";
 export * from "./schemas/statistics.ts";

@@ -9,7 +9,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { inParallel } from "../app/parallel.ts";
-import type { Actor, Notifier, Runtime, Store, WorkItem, WorkQueue } from "../app/ports.ts";
+import type { Actor, Notifier, Runtime, SchoolSystems, Store, WorkItem, WorkQueue } from "../app/ports.ts";
 import { covers } from "../domain/calendar.ts";
 import { type IsoDate, isWeekend, todayInStockholm } from "../domain/dates.ts";
 import { municipalityContacts, unreached, withSubscriptionStates } from "../people/contacts.ts";
@@ -25,18 +25,20 @@ const systemActor = (job: string): Actor => ({ principal: `system:${job}`, crede
 export function parseWorkItem(body: string): WorkItem {
   const v = JSON.parse(body) as Partial<WorkItem> & Record<string, unknown>;
   const ok =
-    (v.job === "morning" || v.job === "escalate" || v.job === "statistics" || v.job === "export") &&
+    (v.job === "morning" || v.job === "escalate" || v.job === "statistics" || v.job === "export" || v.job === "ss12000") &&
     typeof v.kommunkod === "string" &&
     /^\d{4}$/.test(v.kommunkod) &&
     typeof v.now === "string" &&
     !Number.isNaN(Date.parse(v.now)) &&
     (v.job !== "morning" || typeof v.sweep === "boolean") &&
-    (v.job !== "export" || (typeof v.exportId === "string" && /^[A-Za-z0-9-]{1,64}$/.test(v.exportId)));
+    (v.job !== "export" || (typeof v.exportId === "string" && /^[A-Za-z0-9-]{1,64}$/.test(v.exportId))) &&
+    (v.job !== "ss12000" || (typeof v.systemId === "string" && /^[a-z0-9-]{1,40}$/.test(v.systemId)));
   if (!ok) throw new Error("not a work item");
   const kommunkod = v.kommunkod as string;
   const now = v.now as string;
   if (v.job === "morning") return { job: "morning", kommunkod, now, sweep: v.sweep as boolean };
   if (v.job === "export") return { job: "export", kommunkod, now, exportId: v.exportId as string };
+  if (v.job === "ss12000") return { job: "ss12000", kommunkod, now, systemId: v.systemId as string };
   return { job: v.job as "escalate" | "statistics", kommunkod, now };
 }
 
@@ -44,7 +46,11 @@ export function parseWorkItem(body: string): WorkItem {
  * What the jobs run on, handed in by the worker, the dispatcher, the local scheduler or the CLI. The
  * notifier is optional: without one the morning does not ask how contacts' subscriptions stand.
  */
-export type Jobs = Pick<Runtime, "store" | "log" | "metrics" | "config" | "files"> & { notifier?: Notifier | undefined };
+export type Jobs = Pick<Runtime, "store" | "log" | "metrics" | "config" | "files"> & {
+  notifier?: Notifier | undefined;
+  /** The school systems' syncs (issue 20), where the root built them. */
+  systems?: SchoolSystems | undefined;
+};
 
 /** Where a run reports: its log and its metrics. */
 export type Observed = Pick<Runtime, "log" | "metrics">;
@@ -91,6 +97,20 @@ export async function escalationKickoff(store: Store, queue: WorkQueue, now: Dat
   return open.length;
 }
 
+/**
+ * With the dispatcher's run (every five minutes in the day): an item for each school system due for
+ * a sync — its hour has come, or a failed run's back-off is over (shared/ss12000/schedule.ts).
+ */
+export async function schoolSystemsKickoff(store: Store, systems: SchoolSystems, queue: WorkQueue, now: Date): Promise<number> {
+  const items: WorkItem[] = [];
+  for (const kommunkod of await store.municipalities()) {
+    for (const systemId of await systems.claimDue(kommunkod, now))
+      items.push({ job: "ss12000", kommunkod, now: now.toISOString(), systemId });
+  }
+  await queue.send(items);
+  return items.length;
+}
+
 /** What one work item did. */
 export interface WorkOutcome {
   kommunkod: string;
@@ -103,6 +123,8 @@ export interface WorkOutcome {
   /** What the statistics job published (nothing on most days). */
   statistics?: { published: string[] };
   export?: string;
+  /** A school system's sync: how it ended. */
+  ss12000?: { systemId: string; status: "ok" | "failed"; error?: string | undefined };
 }
 
 /**
@@ -117,6 +139,18 @@ export async function runWorkItem(app: Jobs, item: WorkItem, now: Date = new Dat
   const nowIso = now.toISOString();
   const kod = item.kommunkod;
   const outcome: WorkOutcome = { kommunkod: kod };
+  if (item.job === "ss12000") {
+    if (!app.systems) throw new Error("this worker was built without the school systems (functions/ss12000.ts)");
+    const run = await app.systems.sync(kod, item.systemId, now);
+    // A failed run is recorded on its sync record and retried by the kickoff after a back-off; alarmed on here.
+    // It does not fail the message: the other systems' items are their own, and the queue's retries would skip the back-off.
+    if (run.status === "failed") {
+      metrics.metric("SchoolSystemSyncFailed", 1);
+      log.error("school system sync failed", { kommunkod: kod, systemId: item.systemId, error: run.error });
+    }
+    outcome.ss12000 = { systemId: item.systemId, ...run };
+    return outcome;
+  }
   if (item.job === "statistics") {
     outcome.statistics = await publishStatistics(app, kod, today, nowIso);
     return outcome;

@@ -10,6 +10,7 @@ import { problems } from "../http/problems.ts";
 import * as schemas from "../http/schemas.ts";
 import { changedBy as by, putStatus } from "../http/scope.ts";
 import { schoolAdminRoutes } from "../register/school-routes.ts";
+import { schoolSystemRoutes } from "../ss12000/routes.ts";
 import { statisticsRoutes } from "../statistics/routes.ts";
 import { municipalityContacts, withSubscriptionStates } from "./contacts.ts";
 import { issueCredential, keyScopeOf } from "./credentials.ts";
@@ -17,6 +18,7 @@ import { issueCredential, keyScopeOf } from "./credentials.ts";
 export const adminRoutes = guarded<"admin">({
   ...statisticsRoutes,
   ...schoolAdminRoutes,
+  ...schoolSystemRoutes,
   "PUT /v1/contacts/{contactId}": async (ctx) => {
     const contactId = ctx.params.contactId ?? "";
     const body = bodyOf(ctx, schemas.ContactBody);

@@ -6,7 +6,7 @@
  * run as a job whose file is fetched through a short-lived link (an answer may not exceed Lambda's
  * 6 MB). Every export is audited under the municipality, with its period (school year, term and
  * the days it covers) and number of rows: recorded once, and shown on the trail of each pupil it
- * held when that trail is read (`app/audit.ts`).
+ * held when that trail is read (`people/audit.ts`).
  */
 import { randomUUID } from "node:crypto";
 import { type Actor, type ExportJob, type Files, LINK_SECONDS, type Runtime, type Store } from "../app/ports.ts";

@@ -141,5 +141,17 @@ export const keys = {
 
   audit: (subject: string, at: string, id: string) => ({ pk: `AUDIT#${subject}`, sk: `${at}#${id}` }),
 
+  /** A municipality's connector to a school system (SS 12000, issue 20): its configuration, under the municipality. */
+  ss12000Connector: (kommunkod: string, systemId: string) => ({ pk: `MUNI#${kommunkod}`, sk: `SS12000#${systemId}` }),
+  ss12000Connectors: (kommunkod: string) => ({ pk: `MUNI#${kommunkod}`, skPrefix: "SS12000#" }),
+  /** Where a connector got to (its cursor, persons to read again, its failures in a row). */
+  ss12000State: (kommunkod: string, systemId: string) => ({ pk: `SS12000#${kommunkod}#${systemId}`, sk: "STATE" }),
+  /** One sync record per run, newest last by its start (`SYNC#<startedAt>#<syncId>`); expires after a year. */
+  ss12000Sync: (kommunkod: string, systemId: string, startedAt: string, syncId: string) => ({
+    pk: `SS12000#${kommunkod}#${systemId}`,
+    sk: `SYNC#${startedAt}#${syncId}`,
+  }),
+  ss12000Syncs: (kommunkod: string, systemId: string) => ({ pk: `SS12000#${kommunkod}#${systemId}`, skPrefix: "SYNC#" }),
+
   idempotency: (hash: string) => ({ pk: `${DELETABLE.idempotency}${hash}`, sk: "IDEMPOTENCY" }),
 } as const;

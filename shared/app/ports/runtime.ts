@@ -1,5 +1,6 @@
 /** The ports of the runtime a composition root hands in: notifier, queue, log, metrics, files, secrets, settings. */
 import type { Contact, Notification, StoredContact, SubscriptionState } from "../../domain/alerts.ts";
+import type { ConnectorStore } from "../../ss12000/ports.ts";
 import type { Clock } from "./records.ts";
 import type { Store, TopicStore } from "./store.ts";
 
@@ -26,7 +27,19 @@ export type WorkItem =
   /** The statistics job (SPEC §9): what a new month or a term's end changed, computed and stored. */
   | { job: "statistics"; kommunkod: string; now: string }
   /** A large export (SPEC §9), asked for through the API. */
-  | { job: "export"; kommunkod: string; now: string; exportId: string };
+  | { job: "export"; kommunkod: string; now: string; exportId: string }
+  /** One school system's sync (SS 12000, issue 20): each system its own item, so one that fails holds up no other. */
+  | { job: "ss12000"; kommunkod: string; now: string; systemId: string };
+
+/**
+ * The municipalities' school systems (SS 12000, issue 20), as the jobs see them: which are due for a
+ * sync now (claimed, so the next kickoff of the hour does not queue them again), and a sync's run.
+ * Implemented by shared/ss12000/schedule.ts; a composition root hands it in.
+ */
+export interface SchoolSystems {
+  claimDue(kommunkod: string, now: Date): Promise<string[]>;
+  sync(kommunkod: string, systemId: string, now: Date): Promise<{ status: "ok" | "failed"; error?: string | undefined }>;
+}
 
 /** Where work items wait for a worker (SPEC §10): SQS in AWS, an in-process queue locally. */
 export interface WorkQueue {
@@ -59,7 +72,8 @@ export type MetricName =
   | "ContactsUnreached"
   | "ApiErrors"
   | "SignInsWithoutContact"
-  | "SignInsFailed";
+  | "SignInsFailed"
+  | "SchoolSystemSyncFailed";
 
 /**
  * The metrics the stack alarms on (infra/). A CloudWatch alarm matches one exact set of dimensions,
@@ -71,7 +85,8 @@ export type AlarmedMetric =
   | "CalendarMissing"
   | "SweepFailures"
   | "AlertsToNobody"
-  | "ContactsUnreached";
+  | "ContactsUnreached"
+  | "SchoolSystemSyncFailed";
 
 /** Business metrics, by stage and at most one more dimension (kind or channel), never anything personal. */
 export interface Metrics {
@@ -138,6 +153,8 @@ export interface Runtime {
   files: Files;
   notifier: Notifier;
   exports: ExportRunner;
+  /** The municipalities' connectors to school systems and their sync records (SS 12000, issue 20). */
+  connectors: ConnectorStore;
 }
 
 /**

@@ -54,6 +54,7 @@ export const PathParams = {
   caseId: IdSchema,
   itemId: IdSchema,
   date: IsoDateSchema,
+  systemId: pattern(/^[a-z0-9-]{1,40}$/, "must be 1–40 lower-case letters, digits or '-'"),
 } as const;
 export type PathParamName = keyof typeof PathParams;
 

@@ -1,0 +1,79 @@
+/** The SS 12000 connectors' requests and answers (issue 20): a municipality office configures its school systems and reads their syncs. */
+import * as z from "../zod.ts";
+import { IsoDateSchema, KommunkodSchema, num, opt, pattern, SchoolIdSchema, str, withMeta } from "./base.ts";
+
+export const SystemIdSchema = pattern(/^[a-z0-9-]{1,40}$/, "must be 1–40 lower-case letters, digits or '-'");
+const UrlSchema = withMeta(pattern(/^https?:\/\/[^\s/?#]+[^\s]*$/, "must be an http(s) URL"), {
+  example: "https://skolsystem.example.se/ss12000/v2.1",
+});
+
+/** How Elevvakt authenticates to the system: never the secret itself, only where it lies. */
+const AuthSchema = z.discriminatedUnion("kind", [
+  z.strictObject({
+    kind: z.literal("client_credentials"),
+    tokenUrl: UrlSchema,
+    clientId: pattern(/^[\w.@:-]{1,200}$/, "must be the client id the system issued"),
+    secretRef: withMeta(
+      pattern(/^(env:[A-Z0-9_]{1,100}|[\w/+=.@:-]{1,512})$/, "must be a Secrets Manager secret's name or ARN"),
+      {
+        description:
+          "Where the client secret lies (a Secrets Manager secret's name or ARN; env:NAME on the local stage) — never the secret",
+      },
+    ),
+    scope: opt(pattern(/^[\w .:/-]{1,500}$/, "must be OAuth2 scopes")),
+  }),
+  z.strictObject({
+    kind: z.literal("mtls"),
+    certificateRef: pattern(/^[\w/+=.@:-]{1,512}$/, "must name where the client certificate lies"),
+  }),
+]);
+
+export const ConnectorBody = z.strictObject({
+  baseUrl: UrlSchema,
+  auth: AuthSchema,
+  schoolUnits: z.array(SchoolIdSchema).check(z.minLength(1), z.maxLength(200)),
+  schedule: z.strictObject({ hours: z.array(z.int().check(z.gte(0), z.lte(23))).check(z.minLength(1), z.maxLength(24)) }),
+  /** How many days back absence is read again each run (default 14). */
+  absenceDays: opt(z.int().check(z.gte(1), z.lte(60))),
+  enabled: opt(z.boolean()),
+});
+
+const Counts = z.record(str, num);
+const Row = z.object({ ref: str, code: str, reason: str, pupilId: opt(str) });
+
+export const SyncSchema = z.object({
+  syncId: str,
+  systemId: str,
+  startedAt: str,
+  finishedAt: opt(str),
+  status: z.enum(["running", "ok", "failed"]),
+  cursorBefore: opt(str),
+  cursorAfter: opt(str),
+  counts: Counts,
+  refused: z.array(Row),
+  notices: z.array(Row),
+  error: opt(str),
+  absenceWindow: opt(z.object({ from: IsoDateSchema, to: IsoDateSchema })),
+});
+
+export const ConnectorResponse = z.extend(ConnectorBody, {
+  kommunkod: KommunkodSchema,
+  systemId: SystemIdSchema,
+  absenceDays: z.int(),
+  enabled: z.boolean(),
+  updatedAt: str,
+  updatedBy: str,
+});
+
+export const ConnectorListResponse = z.object({
+  items: z.array(
+    z.extend(ConnectorResponse, {
+      /** The latest run, if any: its status, counts and what it refused. */
+      lastSync: opt(SyncSchema),
+      failures: num,
+      nextRunAfter: opt(str),
+    }),
+  ),
+});
+
+export const SyncListResponse = z.object({ items: z.array(SyncSchema) });

@@ -1,0 +1,71 @@
+/** The office's school systems through the API (issue 20): configure a connector, list them with the latest sync, read a system's syncs; each office its own. */
+import { beforeAll, describe, expect, it } from "vitest";
+import { api, key, municipalityFixture, setToday, useTable } from "./helpers.ts";
+import { connect, freshWeek, type Municipality, TODAY } from "./ss12000-harness.ts";
+
+useTable();
+let m: Municipality;
+
+beforeAll(async () => {
+  setToday(TODAY);
+  m = await municipalityFixture();
+});
+
+const body = (schoolUnits: string[]) => ({
+  baseUrl: "https://skolsystem.example.se/ss12000",
+  auth: {
+    kind: "client_credentials",
+    tokenUrl: "https://skolsystem.example.se/oauth2/token",
+    clientId: "elevvakt",
+    secretRef: "arn:aws:secretsmanager:eu-north-1:123456789012:secret:ss12000-ist",
+  },
+  schoolUnits,
+  schedule: { hours: [7, 12] },
+});
+
+describe("school systems, for the municipality office", () => {
+  it("configures a connector (201, then 200), refusing a secret in the body and schools of no one's or another municipality", async () => {
+    const path = `/v1/municipalities/${m.kommunkod}/school-systems/ist`;
+    const first = await api("PUT", path, { key: m.muni, body: body([m.schoolA]) });
+    expect(first.status, JSON.stringify(first.body)).toBe(201);
+    expect(first.body).toMatchObject({ systemId: "ist", kommunkod: m.kommunkod, absenceDays: 14, enabled: true });
+    expect((await api("PUT", path, { key: m.muni, body: body([m.schoolA, m.schoolB]) })).status).toBe(200);
+    // The secret itself is never taken (unknown fields are refused).
+    const withSecret = body([m.schoolA]);
+    const secretSent = await api("PUT", path, {
+      key: m.muni,
+      body: { ...withSecret, auth: { ...withSecret.auth, clientSecret: "s3cret" } },
+    });
+    expect(secretSent.status).toBe(400);
+    expect(JSON.stringify(secretSent.body)).not.toContain("s3cret");
+    const foreign = await api("PUT", path, { key: m.muni, body: body(["01819999"]) });
+    expect(foreign.status).toBe(400);
+    expect(foreign.body.errors).toEqual([expect.objectContaining({ path: "/schoolUnits/0" })]);
+  });
+
+  it("each office its own: another municipality's office and a school get 403", async () => {
+    const other = await key("municipality:0181");
+    const path = `/v1/municipalities/${m.kommunkod}/school-systems`;
+    expect((await api("GET", path, { key: other })).status).toBe(403);
+    expect((await api("GET", path, { key: m.keyA })).status).toBe(403);
+    expect((await api("PUT", `${path}/ist`, { key: m.keyA, body: body([m.schoolA]) })).status).toBe(403);
+  });
+
+  it("lists each system with its latest sync, and a system's syncs newest first, with counts and refusals but no personal data", async () => {
+    const { s1, s2, facts, data } = await freshWeek(m);
+    const c = await connect(m, [s1, s2], data);
+    expect((await c.sync()).status).toBe("ok");
+    expect((await c.sync()).status).toBe("ok");
+    const list = await api("GET", `/v1/municipalities/${m.kommunkod}/school-systems`, { key: m.muni });
+    expect(list.status).toBe(200);
+    const mine = list.body.items.find((i: { systemId: string }) => i.systemId === c.systemId);
+    expect(mine).toMatchObject({ failures: 0, lastSync: { status: "ok", counts: { enrolled: 0, absenceUnchanged: 10 } } });
+    const syncs = await api("GET", `/v1/municipalities/${m.kommunkod}/school-systems/${c.systemId}/syncs`, { key: m.muni });
+    expect(syncs.status).toBe(200);
+    expect(syncs.body.items.map((s: { counts: { enrolled: number } }) => s.counts.enrolled)).toEqual([0, 6]);
+    const text = JSON.stringify(syncs.body);
+    for (const f of facts) expect(text).not.toContain(f.personnummer);
+    expect((await api("GET", `/v1/municipalities/${m.kommunkod}/school-systems/nosuch/syncs`, { key: m.muni })).status).toBe(404);
+    await c.server.close();
+  });
+});
