@@ -16,7 +16,10 @@ export function benchRuntime(
 ): Runtime & { store: DynamoStore } {
   const env = { ...process.env, TABLE_NAME: table };
   const store = storeOf(env, new SecretReader(env), doc);
-  return Object.assign(runtimeOf(env, { ...outsideParts(env, ["notifier", "files", "exports"]), ...parts, store }), { store });
+  // The store given is the runtime's own (its parts are getters: nothing is assigned onto them).
+  const runtime = runtimeOf(env, { ...outsideParts(env, ["notifier", "files", "exports"]), ...parts, store });
+  if (runtime.store !== store) throw new Error("the bench's store is not the runtime's");
+  return runtime as Runtime & { store: DynamoStore };
 }
 
 /** The DynamoDB client of this process's environment (DynamoDB Local), for the raw baselines. */

@@ -25,6 +25,13 @@ const dynamo = await startDynamoLocal({
 });
 process.env.DYNAMODB_ENDPOINT = dynamo.endpoint;
 process.env.TABLE_NAME ??= "elevvakt";
+// Stopped while it loads the demo: DynamoDB Local (a Java process of its own) stops with it.
+const stopEarly = async () => {
+  await dynamo.stop();
+  process.exit(0);
+};
+process.on("SIGINT", stopEarly);
+process.on("SIGTERM", stopEarly);
 // Keys are stored as a keyed hash with the stage's secret (SPEC §1): the local stage's lies in .local/secrets.json.
 const { useLocalSecrets } = await import("./secrets.ts");
 const secrets = useLocalSecrets(LOCAL_DIR);
@@ -122,5 +129,7 @@ const stop = async () => {
   await dynamo.stop();
   process.exit(0);
 };
+process.off("SIGINT", stopEarly);
+process.off("SIGTERM", stopEarly);
 process.on("SIGINT", stop);
 process.on("SIGTERM", stop);
