@@ -711,12 +711,36 @@ describe("the office's pages", () => {
       ["Läsårskalender", "Läsårskalender"],
       ["Nycklar", "Nycklar"],
       ["Import", "Import från folkbokföringen"],
+      ["Skolsystem", "Skolsystem"],
     ] as const) {
       await page.goto(`${app}/app/office`);
       await page.getByRole("link", { name, exact: true }).click();
       await expect(page.locator("h1").textContent()).resolves.toBe(h1);
       await accessible(page);
     }
+
+    // A school system connected through the API is listed, with no sync yet (issue 20).
+    const connected = await api("PUT", `/v1/municipalities/${m.kommunkod}/school-systems/ist-webb`, {
+      key: m.muni,
+      body: {
+        baseUrl: "https://skolsystem.example.se/ss12000/v2.1",
+        auth: {
+          kind: "client_credentials",
+          tokenUrl: "https://skolsystem.example.se/oauth2/token",
+          clientId: "elevvakt",
+          secretRef: "elevvakt/test/ist",
+        },
+        schoolUnits: [m.schoolA],
+        schedule: { hours: [6, 12] },
+      },
+    });
+    expect(connected.status).toBe(201);
+    await page.goto(`${app}/app/school-systems`);
+    const systems = await page.locator("main").textContent();
+    expect(systems).toContain("ist-webb");
+    expect(systems).toContain("Senaste hämtning");
+    expect(systems).toContain("06:00, 12:00");
+    await accessible(page);
 
     // A sweep for a date to come is a preview: nothing written.
     await page.goto(`${app}/app/sweep`);

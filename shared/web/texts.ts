@@ -261,6 +261,24 @@ const sv = {
   menuCalendars: "Läsårskalender",
   menuKeys: "Nycklar",
   menuImports: "Import",
+  menuSchoolSystems: "Skolsystem",
+  schoolSystemsIntro:
+    "Skolornas egna system (SS 12000) som Elevvakt hämtar inskrivningar, utskrivningar och frånvaro från, med senaste hämtningen. Ett system kopplas in genom API:t (PUT …/school-systems/{systemId}); hemligheten läggs i Secrets Manager av driften.",
+  noSchoolSystems: "Inga skolsystem är inkopplade.",
+  systemAddress: "Adress",
+  systemSchools: "Skolenheter",
+  systemHours: "Hämtas klockan",
+  systemPaused: "pausat",
+  lastSync: "Senaste hämtning",
+  syncOk: "klar",
+  syncFailed: "misslyckades",
+  syncRunning: "pågår",
+  syncNever: "ingen ännu",
+  failuresInARow: "Misslyckade i rad",
+  triedAgainAfter: "försöker igen efter",
+  broughtIn: "Hämtat",
+  rowsRefused: "Rader som inte togs in",
+  forTheOffice: "Att titta på",
 };
 
 export type TextKey = keyof typeof sv;
@@ -521,6 +539,24 @@ const en: Record<TextKey, string> = {
   menuCalendars: "Calendars",
   menuKeys: "Keys",
   menuImports: "Imports",
+  menuSchoolSystems: "School systems",
+  schoolSystemsIntro:
+    "The schools' own systems (SS 12000) Elevvakt fetches enrolments, releases and absence from, with the latest sync. A system is connected through the API (PUT …/school-systems/{systemId}); operations put its secret in Secrets Manager.",
+  noSchoolSystems: "No school systems are connected.",
+  systemAddress: "Address",
+  systemSchools: "School units",
+  systemHours: "Fetched at",
+  systemPaused: "paused",
+  lastSync: "Latest sync",
+  syncOk: "done",
+  syncFailed: "failed",
+  syncRunning: "running",
+  syncNever: "none yet",
+  failuresInARow: "Failures in a row",
+  triedAgainAfter: "tried again after",
+  broughtIn: "Brought in",
+  rowsRefused: "Rows not brought in",
+  forTheOffice: "To look at",
 };
 
 export const texts: Record<Lang, Record<TextKey, string>> = { sv, en };

@@ -17,6 +17,7 @@ const OFFICE_PAGES = [
   ["/app/calendars", "menuCalendars"],
   ["/app/keys", "menuKeys"],
   ["/app/imports", "menuImports"],
+  ["/app/school-systems", "menuSchoolSystems"],
 ] as const;
 
 function officePage(k: PageContext): Html {
