@@ -1,24 +1,35 @@
 /**
  * The school systems' syncs (SS 12000, issue 20), composed from the environment: the connectors'
  * table slice, and for each system a client whose secret is read from where its reference points —
- * `env:<NAME>` (the local stage and the tests) or a Secrets Manager secret's name or ARN (AWS; the
- * worker's role must be granted it: the stack does not yet). Only the worker, the dispatcher and the
- * local stage import this.
+ * `env:SS12000_<NAME>` (the local stage and the tests) or a Secrets Manager secret under
+ * `ss12000/<kommunkod>/` (AWS; the stack grants the worker that prefix alone). Only the worker, the
+ * dispatcher and the local stage import this.
  */
 import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import type { Runtime, SchoolSystems } from "../shared/app/ports.ts";
 import { type Fetch, Ss12000Client } from "../shared/ss12000/client.ts";
 import type { ConnectorConfig } from "../shared/ss12000/ports.ts";
 import { schoolSystems } from "../shared/ss12000/schedule.ts";
+import { envVariableOf, secretRefProblem } from "../shared/ss12000/secrets.ts";
 import { connectorStoreOf, type Environment } from "./runtime.ts";
 
 export { connectorStoreOf };
 
-/** A secret by its reference: `env:<NAME>` from the environment, anything else from Secrets Manager. */
-export function secretResolver(env: Environment, client?: SecretsManagerClient): (ref: string) => Promise<string> {
-  return async (ref) => {
-    if (ref.startsWith("env:")) {
-      const value = env[ref.slice(4)];
+/**
+ * A municipality's school-system secret by its reference: `env:SS12000_…` from the environment, else
+ * from Secrets Manager under the municipality's own prefix (shared/ss12000/secrets.ts) — checked
+ * again here, whatever a stored connector says.
+ */
+export function secretResolver(
+  env: Environment,
+  client?: SecretsManagerClient,
+): (ref: string, kommunkod: string) => Promise<string> {
+  return async (ref, kommunkod) => {
+    const wrong = secretRefProblem(ref, kommunkod);
+    if (wrong) throw new Error(`the connector's secret reference is refused: ${wrong}`);
+    const variable = envVariableOf(ref);
+    if (variable) {
+      const value = env[variable];
       if (!value) throw new Error(`the secret reference ${ref} names no variable of this environment`);
       return value;
     }
@@ -33,7 +44,11 @@ export function secretResolver(env: Environment, client?: SecretsManagerClient):
 export function schoolSystemsOf(
   env: Environment,
   runtime: Pick<Runtime, "store" | "log" | "config" | "connectors">,
-  parts: { fetch?: Fetch; secret?: (ref: string) => Promise<string>; sleep?: (ms: number) => Promise<void> } = {},
+  parts: {
+    fetch?: Fetch;
+    secret?: (ref: string, kommunkod: string) => Promise<string>;
+    sleep?: (ms: number) => Promise<void>;
+  } = {},
 ): SchoolSystems {
   const secret = parts.secret ?? secretResolver(env);
   const clientFor = async (config: ConnectorConfig) =>
@@ -42,7 +57,7 @@ export function schoolSystemsOf(
         baseUrl: config.baseUrl,
         auth:
           config.auth.kind === "client_credentials"
-            ? { ...config.auth, clientSecret: await secret(config.auth.secretRef) }
+            ? { ...config.auth, clientSecret: await secret(config.auth.secretRef, config.kommunkod) }
             : // mTLS: the handed-in fetch must carry the client certificate (not built here yet).
               { kind: "mtls" },
       },

@@ -1,11 +1,16 @@
 /** A NodejsFunction with the project's defaults: Node.js 24 on arm64, minified ESM with the SDK bundled, logs kept. */
 import { fileURLToPath } from "node:url";
-import { Duration, RemovalPolicy } from "aws-cdk-lib";
+import { Duration, RemovalPolicy, Token } from "aws-cdk-lib";
 import type { IKey } from "aws-cdk-lib/aws-kms";
 import { Architecture, Runtime, Tracing } from "aws-cdk-lib/aws-lambda";
 import { NodejsFunction, OutputFormat } from "aws-cdk-lib/aws-lambda-nodejs";
 import { LogGroup, RetentionDays } from "aws-cdk-lib/aws-logs";
 import type { Construct } from "constructs";
+
+/** How cdk-nag prints a value in a finding id: the literal when known, else its pseudo-parameter. */
+export function literal(value: string, pseudo: string): string {
+  return Token.isUnresolved(value) ? pseudo : value;
+}
 
 export const functionEntry = (name: string) => fileURLToPath(new URL(`../functions/${name}.ts`, import.meta.url));
 

@@ -3,7 +3,7 @@
  * message, bounded concurrency), the exports bucket, and the scheduled jobs on EventBridge Scheduler
  * in Europe/Stockholm with retries and a dead-letter queue.
  */
-import { Duration, RemovalPolicy, type Stack, TimeZone, Validations } from "aws-cdk-lib";
+import { ArnFormat, Duration, RemovalPolicy, type Stack, TimeZone, Validations } from "aws-cdk-lib";
 import { PolicyStatement, Role, ServicePrincipal } from "aws-cdk-lib/aws-iam";
 import { SqsEventSource } from "aws-cdk-lib/aws-lambda-event-sources";
 import { BlockPublicAccess, Bucket, BucketEncryption, type CfnBucket } from "aws-cdk-lib/aws-s3";
@@ -15,7 +15,7 @@ import { WORK_QUEUE_URL_ENV } from "../shared/adapters/sqs.ts";
 import { type ScheduleDef, schedules, TIME_ZONE } from "../shared/jobs/schedules.ts";
 import type { Api } from "./api.ts";
 import type { Data } from "./data.ts";
-import { ElevvaktFunction, functionEntry } from "./function.ts";
+import { ElevvaktFunction, functionEntry, literal } from "./function.ts";
 import type { People } from "./people.ts";
 
 export type JobName = ScheduleDef["fn"];
@@ -63,6 +63,21 @@ export class Jobs {
       logKey: data.key,
     });
     data.grantStore(this.worker, "worker");
+    // The school systems' client secrets (issue 20): the worker reads those under ss12000/ alone, and the
+    // code holds each connector to its own municipality's (shared/ss12000/secrets.ts).
+    this.worker.addToRolePolicy(
+      new PolicyStatement({
+        actions: ["secretsmanager:GetSecretValue"],
+        resources: [
+          stack.formatArn({
+            service: "secretsmanager",
+            resource: "secret",
+            resourceName: "ss12000/*",
+            arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+          }),
+        ],
+      }),
+    );
     this.worker.addEventSource(
       new SqsEventSource(this.workQueue, {
         batchSize: 1,
@@ -97,6 +112,11 @@ export class Jobs {
       this.workQueue.grantSendMessages(fn);
     }
     const bucketId = stack.getLogicalId(exportsBucket.node.defaultChild as CfnBucket);
+    Validations.of(this.worker).acknowledge({
+      id: `AwsSolutions::AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:secretsmanager:${literal(stack.region, "<AWS::Region>")}:${literal(stack.account, "<AWS::AccountId>")}:secret:ss12000/*]`,
+      reason:
+        "The school systems' client secrets are created by operators, one per municipality and system, under ss12000/<kommunkod>/; the code holds each connector to its own municipality's (shared/ss12000/secrets.ts).",
+    });
     for (const fn of [this.worker, ...exporters])
       Validations.of(fn).acknowledge({
         id: `AwsSolutions::AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/*]`,

@@ -8,7 +8,7 @@
  * CloudFormation would replace the tables, the secrets, the key and the user pool of a deployed
  * stage (test/infra.test.ts pins the ids of what holds data).
  */
-import { type CfnElement, Stack, type StackProps, Token, Validations } from "aws-cdk-lib";
+import { type CfnElement, Stack, type StackProps, Validations } from "aws-cdk-lib";
 import type { HttpApi } from "aws-cdk-lib/aws-apigatewayv2";
 import type { UserPool, UserPoolClient } from "aws-cdk-lib/aws-cognito";
 import type { TableV2 } from "aws-cdk-lib/aws-dynamodb";
@@ -19,7 +19,7 @@ import type { VouchPolicy } from "../shared/web/vouch.ts";
 import { alarmsAndOutputs, alertPermissions } from "./alarms.ts";
 import { Api } from "./api.ts";
 import { Data } from "./data.ts";
-import type { ElevvaktFunction } from "./function.ts";
+import { type ElevvaktFunction, literal } from "./function.ts";
 import { JOBS, type JobName, Jobs } from "./jobs.ts";
 import { People } from "./people.ts";
 
@@ -136,9 +136,4 @@ export class ElevvaktStack extends Stack {
     // Every acknowledged cdk-nag finding carries its reason.
     for (const ack of acks) Validations.of(this).acknowledge(ack);
   }
-}
-
-/** How cdk-nag prints a value in a finding id: the literal when known, else its pseudo-parameter. */
-function literal(value: string, pseudo: string): string {
-  return Token.isUnresolved(value) ? pseudo : value;
 }

@@ -209,7 +209,21 @@ describe("deploying and operating (issue 8)", () => {
     const readers = policies()
       .filter(([, p]) => JSON.stringify(p.Properties.PolicyDocument).includes("secretsmanager:GetSecretValue"))
       .map(([id]) => id.replace(/Function.*$/, ""));
-    expect(readers.sort()).toEqual(["Admin", "Cases", "Pupils", "Register", "Schools", "Web"]);
+    expect(readers.filter((id) => !id.startsWith("WorkerJob")).sort()).toEqual([
+      "Admin",
+      "Cases",
+      "Pupils",
+      "Register",
+      "Schools",
+      "Web",
+    ]);
+    // The worker reads the school systems' secrets (issue 20), those under ss12000/ and no other.
+    const worker = policies().find(([id]) => id.startsWith("WorkerJob"));
+    const reads = (worker?.[1].Properties.PolicyDocument.Statement ?? []).filter((st: { Action: unknown }) =>
+      JSON.stringify(st.Action).includes("secretsmanager:GetSecretValue"),
+    );
+    expect(reads).toHaveLength(1);
+    expect(JSON.stringify(reads[0].Resource)).toMatch(/:secret:ss12000\/\*"/);
   });
 
   it("encrypts every log group with the data key, which CloudWatch Logs and alarms may use", () => {

@@ -17,7 +17,7 @@ const body = (schoolUnits: string[]) => ({
     kind: "client_credentials",
     tokenUrl: "https://skolsystem.example.se/oauth2/token",
     clientId: "elevvakt",
-    secretRef: "arn:aws:secretsmanager:eu-north-1:123456789012:secret:ss12000-ist",
+    secretRef: `arn:aws:secretsmanager:eu-north-1:123456789012:secret:ss12000/${m.kommunkod}/ist`,
   },
   schoolUnits,
   schedule: { hours: [7, 12] },
@@ -41,6 +41,32 @@ describe("school systems, for the municipality office", () => {
     const foreign = await api("PUT", path, { key: m.muni, body: body(["01819999"]) });
     expect(foreign.status).toBe(400);
     expect(foreign.body.errors).toEqual([expect.objectContaining({ path: "/schoolUnits/0" })]);
+  });
+
+  it("a connector may name only its own municipality's school-system secrets: never the stage's keys, another's, or a process variable", async () => {
+    const path = `/v1/municipalities/${m.kommunkod}/school-systems/sly`;
+    for (const secretRef of [
+      // Sent to a token address the office chose, these would leak the stage's secrets or the function's credentials.
+      "arn:aws:secretsmanager:eu-north-1:123456789012:secret:elevvakt/prod/personnummer-key",
+      "elevvakt/prod/key-hash",
+      "ss12000/9999/ist",
+      `ss12000/${m.kommunkod}/../../elevvakt/prod/key-hash`,
+      "env:AWS_SECRET_ACCESS_KEY",
+      "env:KEY_HMAC",
+    ]) {
+      const b = body([m.schoolA]);
+      const r = await api("PUT", path, { key: m.muni, body: { ...b, auth: { ...b.auth, secretRef } } });
+      expect(r.status, secretRef).toBe(400);
+      expect(r.body.errors, secretRef).toContainEqual(expect.objectContaining({ path: "/auth/secretRef" }));
+    }
+    const listed = await api("GET", `/v1/municipalities/${m.kommunkod}/school-systems`, { key: m.muni });
+    expect(listed.body.items.map((i: { systemId: string }) => i.systemId)).not.toContain("sly");
+    // And the worker refuses them again, whatever a stored connector says.
+    const { secretResolver } = await import("../functions/ss12000.ts");
+    const resolve = secretResolver({ SS12000_OWN: "own-secret", AWS_SECRET_ACCESS_KEY: "aws" });
+    await expect(resolve("env:AWS_SECRET_ACCESS_KEY", m.kommunkod)).rejects.toThrow(/refused/);
+    await expect(resolve("ss12000/9999/ist", m.kommunkod)).rejects.toThrow(/refused/);
+    await expect(resolve("env:SS12000_OWN", m.kommunkod)).resolves.toBe("own-secret");
   });
 
   it("each office its own: another municipality's office and a school get 403", async () => {

@@ -8,7 +8,8 @@ import { bodyOf, type RequestContext } from "../http/http.ts";
 import { problems } from "../http/problems.ts";
 import * as schemas from "../http/schemas.ts";
 import { requireOwnMunicipality } from "../http/scope.ts";
-import type { ConnectorConfig, SyncRecord } from "../ss12000/ports.ts";
+import type { ConnectorConfig, SyncRecord } from "./ports.ts";
+import { secretRefProblem } from "./secrets.ts";
 
 const who = (ctx: RequestContext) => (ctx.actor.person ? `${ctx.actor.principal} (${ctx.actor.person})` : ctx.actor.principal);
 
@@ -27,10 +28,14 @@ export const schoolSystemRoutes = {
         ? []
         : [{ path: `/schoolUnits/${i}`, message: `${id} is not a school unit registered in ${kommunkod}` }],
     );
+    if (body.auth.kind === "client_credentials") {
+      const wrong = secretRefProblem(body.auth.secretRef, kommunkod);
+      if (wrong) foreign.push({ path: "/auth/secretRef", message: wrong });
+    }
     if (foreign.length)
       throw problems.validation(
         foreign,
-        "Every school unit must be registered in this municipality first (PUT /v1/schools/{schoolId}).",
+        "Every school unit must be registered in this municipality first (PUT /v1/schools/{schoolId}), and the secret must be this municipality's.",
       );
     const config: ConnectorConfig = {
       ...body,
