@@ -17,3 +17,21 @@ describe("personnummer", () => {
     expect(sexOf(withCheckDigit("20150314238"))).toBe("female");
   });
 });
+
+describe("a personnummer as Swedes write it", () => {
+  it("takes ten digits with the century of the last hundred years (+ for a hundred or older), twelve as they are", async () => {
+    const { asTwelveDigits, normalisePersonnummer } = await import("../shared/domain/personnummer.ts");
+    const today = "2026-12-03";
+    expect(asTwelveDigits("150505-2389", today)).toBe("201505052389");
+    expect(asTwelveDigits("1505052389", today)).toBe("201505052389");
+    expect(asTwelveDigits(" 150505 - 2389 ", today)).toBe("201505052389");
+    expect(asTwelveDigits("150505+2389", today)).toBe("191505052389");
+    expect(asTwelveDigits("991231-1234", today)).toBe("19991231" + "1234");
+    // Born later this year than today is the century before (nobody is born in the future).
+    expect(asTwelveDigits("261231-1234", today)).toBe("192612311234");
+    expect(asTwelveDigits("20150505-2389", today)).toBe("201505052389");
+    expect(asTwelveDigits("201505052389", today)).toBe("201505052389");
+    expect(asTwelveDigits("not a number", today)).toBe("notanumber");
+    expect(normalisePersonnummer(asTwelveDigits("150505-2389", today))).toBe("201505052389");
+  });
+});

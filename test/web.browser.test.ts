@@ -364,6 +364,22 @@ describe("the attendance office", () => {
     expect((await page.goto(`${app}/app/unplaced.csv`))?.status()).toBe(403);
     await context.close();
   });
+
+  it("the office finds a pupil by a personnummer as Swedes write it (10 digits, a hyphen), and a wrong one is told in Swedish", async () => {
+    const { context, page } = await signIn("skolplikt@example.se", "/app/pupils");
+    const tenDigits = `${PROTECTED_PNR.slice(2, 8)}-${PROTECTED_PNR.slice(8)}`;
+    await page.getByLabel("Personnummer").fill(tenDigits);
+    await page.getByRole("button", { name: "Sök" }).click();
+    await expect(page.locator("main").textContent()).resolves.toContain("Hemlig");
+    await page.goto(`${app}/app/pupils`);
+    await page.getByLabel("Personnummer").fill("150505-2385");
+    await page.getByRole("button", { name: "Sök" }).click();
+    const said = await page.getByRole("alert").textContent();
+    expect(said).toContain("är inget giltigt personnummer");
+    expect(said).not.toContain("must be");
+    await accessible(page);
+    await context.close();
+  });
 });
 
 describe("what one person's scope keeps from another", () => {
@@ -563,7 +579,10 @@ describe("a school without an administration system of its own", () => {
     await page.getByLabel("Personnummer").fill("19000101-0000");
     await page.getByRole("button", { name: "Skriv in" }).click();
     await expect(page.locator("h1").textContent()).resolves.toBe("Uppgifterna kunde inte sparas");
-    await expect(page.locator("main").textContent()).resolves.toContain("/personnummer");
+    // The field by its label, the reason in Swedish (no JSON Pointer, no English).
+    const refusal = await page.locator("main").textContent();
+    expect(refusal).toContain("Personnummer: är inget giltigt personnummer");
+    expect(refusal).not.toContain("/personnummer");
     await accessible(page);
 
     // The release: transfer with no receiving school keeps the enrolment (pending release).
@@ -728,7 +747,7 @@ describe("the office's pages", () => {
           kind: "client_credentials",
           tokenUrl: "https://skolsystem.example.se/oauth2/token",
           clientId: "elevvakt",
-          secretRef: "elevvakt/test/ist",
+          secretRef: `ss12000/${m.kommunkod}/ist`,
         },
         schoolUnits: [m.schoolA],
         schedule: { hours: [6, 12] },

@@ -32,6 +32,24 @@ export function normalisePersonnummer(input: string): Personnummer | null {
   return digits;
 }
 
+/**
+ * A personnummer as Swedes write it, in its 12-digit form for `normalisePersonnummer`: ten digits
+ * (`YYMMDD-NNNN`, `YYMMDDNNNN`) take the century that puts the birth in the last hundred years
+ * before `today`, or the one before it with `+` (a hundred years or older); twelve digits (with or
+ * without `-`) are kept. Spaces are dropped. Anything else comes back unchanged, for the schema to refuse.
+ */
+export function asTwelveDigits(input: string, today: string): string {
+  const typed = input.replace(/\s/g, "");
+  const ten = /^(\d{2})(\d{4})([-+]?)(\d{4})$/.exec(typed);
+  if (!ten) return typed.replace(/^(\d{8})[-+](\d{4})$/, "$1$2");
+  const [, yy = "", mmdd = "", sign, last = ""] = ten;
+  const thisYear = Number(today.slice(0, 4));
+  let year = Math.floor(thisYear / 100) * 100 + Number(yy);
+  if (`${year}${mmdd}` > today.replace(/-/g, "").slice(0, 8)) year -= 100;
+  if (sign === "+") year -= 100;
+  return `${year}${mmdd}${last}`;
+}
+
 export function birthDateOf(pnr: Personnummer): string {
   const day = Number(pnr.slice(6, 8));
   const realDay = day > 60 ? day - 60 : day;

@@ -13,7 +13,7 @@ import { caseworkOf } from "../http/http.ts";
 import { problems, toProblem } from "../http/problems.ts";
 import { askAs } from "./ask.ts";
 import { type PageContext, runRoute } from "./context.ts";
-import { fill, type Lang, words } from "./i18n.ts";
+import { fieldLabel, fieldMessage, fill, type Lang, words } from "./i18n.ts";
 import { type Chrome, STYLE } from "./layout.ts";
 import { accessibilityPage, messagePage } from "./pages.ts";
 import { answersFor, PageAnswer, SESSION_COOKIE } from "./respond.ts";
@@ -37,7 +37,8 @@ export function createWebHandler(runtime: Runtime, deps: WebDeps) {
   function refusalPage(r: WebRequest, who: SignedIn, err: unknown): APIGatewayProxyStructuredResultV2 {
     const problem = toProblem(err);
     if (!problem || problem.status >= 500) throw err;
-    const w = words[who.session.lang];
+    const lang = who.session.lang;
+    const w = words[lang];
     if (problem.status === 403 || problem.status === 404) {
       return page(
         403,
@@ -49,7 +50,8 @@ export function createWebHandler(runtime: Runtime, deps: WebDeps) {
     }
     // In the person's words where we have them; the API's own (English) detail otherwise.
     const said = w.problems[problem.code];
-    const fields = problem.errors?.map((e) => `${e.path}: ${e.message}`).join("; ");
+    // Each field by its label and in plain words (the API's JSON Pointer and English as a fallback).
+    const fields = problem.errors?.map((e) => `${fieldLabel(lang, e.path)}: ${fieldMessage(lang, e.message)}`).join("; ");
     const detail = said && fields ? `${said}: ${fields}` : (said ?? fields ?? problem.detail);
     // Back to the page the form was on: a case's or pupil's page, or the page itself.
     const back = r.path

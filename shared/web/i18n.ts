@@ -13,6 +13,17 @@ export interface Counted {
 
 const PLURALS: Record<Lang, Intl.PluralRules> = { sv: new Intl.PluralRules("sv-SE"), en: new Intl.PluralRules("en-GB") };
 
+/** A field of a refused form by its label: the last part of the API's JSON Pointer, in the person's words. */
+export function fieldLabel(lang: Lang, path: string): string {
+  const last = path.split("/").filter(Boolean).pop() ?? path;
+  return words[lang].fieldLabels[last] ?? path;
+}
+
+/** What is wrong with a field, in the person's words where we have them (the API's English otherwise). */
+export function fieldMessage(lang: Lang, message: string): string {
+  return words[lang].fieldMessages[message] ?? message;
+}
+
 /** `n` in words: "1 öppet ärende", "3 öppna ärenden"; `{n}` and any other placeholder filled in. */
 export function counted(lang: Lang, n: number, forms: Counted, vars: Record<string, string> = {}): string {
   const category = PLURALS[lang].select(n);
@@ -256,7 +267,33 @@ const sv = {
   comingEnrolment: "Kommande placering",
   findPupil: "Sök elev",
   find: "Sök",
-  pnrHelp: "12 siffror, till exempel 201505052385. Numret skickas i formuläret, aldrig i adressen.",
+  pnrHelp:
+    "10 eller 12 siffror, med eller utan bindestreck, till exempel 150505-2389. Numret skickas i formuläret, aldrig i adressen.",
+  fieldLabels: {
+    personnummer: "Personnummer",
+    grade: "Årskurs",
+    startDate: "Första dag",
+    endDate: "Sista dag",
+    reason: "Orsak",
+    phone: "Mobil",
+    email: "E-post",
+    scope: "Enhet",
+    name: "Namn",
+    schoolId: "Skolenhetskod",
+    country: "Land",
+    municipality: "Kommunkod",
+    from: "Från",
+    to: "Till",
+    date: "Dag",
+    text: "Text",
+    note: "Anteckning",
+  } as Record<string, string>,
+  fieldMessages: {
+    "must be a valid personnummer or samordningsnummer, 12 digits (YYYYMMDDNNNN)":
+      "är inget giltigt personnummer eller samordningsnummer (skriv ÅÅMMDD-NNNN eller ÅÅÅÅMMDD-NNNN)",
+    "must be a date YYYY-MM-DD": "måste vara ett datum, ÅÅÅÅ-MM-DD",
+    "must be an ISO 3166 alpha-2 code": "måste vara en landskod med två bokstäver, till exempel NO",
+  } as Record<string, string>,
   notFoundPupil: "Ingen elev som du har behörighet till har det personnumret.",
   protectedBanner: "Skyddade personuppgifter. Lämna inte ut något om eleven, inte heller vilken skola eleven går i.",
   protectedMark: "skyddad",
@@ -490,7 +527,31 @@ const en: typeof sv = {
   comingEnrolment: "Coming placement",
   findPupil: "Find a pupil",
   find: "Search",
-  pnrHelp: "12 digits, for example 201505052385. The number is sent in the form, never in the address.",
+  pnrHelp:
+    "10 or 12 digits, with or without a hyphen, for example 150505-2389. The number is sent in the form, never in the address.",
+  fieldLabels: {
+    personnummer: "Personal identity number",
+    grade: "Grade",
+    startDate: "First day",
+    endDate: "Last day",
+    reason: "Reason",
+    phone: "Mobile",
+    email: "E-mail",
+    scope: "Scope",
+    name: "Name",
+    schoolId: "School unit code",
+    country: "Country",
+    municipality: "Municipality code",
+    from: "From",
+    to: "To",
+    date: "Day",
+    text: "Text",
+    note: "Note",
+  },
+  fieldMessages: {
+    "must be a valid personnummer or samordningsnummer, 12 digits (YYYYMMDDNNNN)":
+      "is not a valid personal identity or coordination number (write YYMMDD-NNNN or YYYYMMDD-NNNN)",
+  } as Record<string, string>,
   notFoundPupil: "No pupil you may see has that personal identity number.",
   protectedBanner: "Protected personal data. Disclose nothing about this pupil, not even which school they attend.",
   protectedMark: "protected",

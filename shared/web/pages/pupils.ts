@@ -1,9 +1,10 @@
 /** Finding a pupil, and a pupil's page as each principal may see it (SPEC §1, §8). */
+import { asTwelveDigits } from "../../domain/personnummer.ts";
 import { validate } from "../../http/middleware.ts";
 import { toProblem } from "../../http/problems.ts";
 import * as schemas from "../../http/schemas.ts";
 import { CASE_WORKERS, type WebRoute } from "../context.ts";
-import { words } from "../i18n.ts";
+import { fieldMessage, words } from "../i18n.ts";
 import { pupilForms } from "./pupil-forms.ts";
 import { pupilPage, pupilSearchPage } from "./pupil-views.ts";
 
@@ -20,7 +21,8 @@ export const pupilRoutes: WebRoute[] = [
     principals: CASE_WORKERS,
     handle: async (k, { form }) => {
       const w = words[k.lang];
-      const personnummer = (form.get("personnummer") ?? "").replace(/\s/g, "");
+      // As Swedes write it: ten or twelve digits, with or without - or +.
+      const personnummer = asTwelveDigits(form.get("personnummer") ?? "", k.today);
       try {
         const found = await k.ask("POST /v1/pupils/search", {}, validate(schemas.PupilSearchBody, { personnummer }));
         return k.redirect(`/app/pupils/${found.body.pupilId}`);
@@ -28,7 +30,8 @@ export const pupilRoutes: WebRoute[] = [
         const problem = toProblem(err);
         if (!problem || problem.status >= 500) throw err;
         // Unknown, not the person's, or not a personnummer: one answer, the number not repeated back.
-        const text = problem.status === 400 ? (problem.errors?.[0]?.message ?? problem.detail) : w.notFoundPupil;
+        const first = problem.errors?.[0];
+        const text = problem.status === 400 ? (first ? fieldMessage(k.lang, first.message) : problem.detail) : w.notFoundPupil;
         return k.page(problem.status === 400 ? 400 : 404, pupilSearchPage(k.view(w.findPupil), k.csrf, text));
       }
     },

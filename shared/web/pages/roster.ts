@@ -1,4 +1,5 @@
 import { GRADES } from "../../domain/model.ts";
+import { asTwelveDigits } from "../../domain/personnummer.ts";
 import { validate } from "../../http/middleware.ts";
 import * as schemas from "../../http/schemas.ts";
 import type { BodyOf } from "../ask.ts";
@@ -210,7 +211,7 @@ export const rosterRoutes: WebRoute[] = [
     handle: async (k, { form }) => {
       const schoolId = schoolOf(k);
       const body = validate(schemas.EnrolmentBody, {
-        personnummer: (form.get("personnummer") ?? "").replace(/\s/g, ""),
+        personnummer: asTwelveDigits(form.get("personnummer") ?? "", k.today),
         grade: form.get("grade") ?? "",
         startDate: form.get("startDate") ?? "",
       });
