@@ -446,3 +446,14 @@ describe("counts in words (Intl.PluralRules)", () => {
     }
   });
 });
+
+describe("a mobile number as Swedes write it", () => {
+  it("becomes the E.164 form the API keeps; anything else stays as typed for the API to refuse", async () => {
+    const { asE164 } = await import("../shared/web/forms.ts");
+    expect(asE164("070-123 45 67")).toBe("+46701234567");
+    expect(asE164("0701234567")).toBe("+46701234567");
+    expect(asE164("0046 70 123 45 67")).toBe("+46701234567");
+    expect(asE164("+46 70-123 45 67")).toBe("+46701234567");
+    expect(asE164("12345")).toBe("12345");
+  });
+});

@@ -99,3 +99,14 @@ export function parseShown(text: string | null): Placement[] {
   if (!Array.isArray(v)) throw problems.validation([{ path: "/placements", message: "reload the page and try again" }]);
   return v as Placement[];
 }
+
+/**
+ * A Swedish mobile number as people write it (`070-123 45 67`, `0046 70 …`, `+46 70 …`) in the E.164
+ * form the API keeps (`+46701234567`); anything else comes back as typed, for the API to refuse.
+ */
+export function asE164(typed: string): string {
+  const digits = typed.replace(/[\s\-()]/g, "");
+  if (/^0\d{8,10}$/.test(digits)) return `+46${digits.slice(1)}`;
+  if (/^0046\d{7,10}$/.test(digits)) return `+${digits.slice(2)}`;
+  return digits;
+}

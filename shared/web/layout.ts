@@ -1,6 +1,6 @@
 /** The page around every page: language, skip link, header with who is signed in, sign-out, footer. */
 import { type Html, html } from "./html.ts";
-import { fill, type Lang, words } from "./i18n.ts";
+import { fill, type Lang, type Words, words } from "./i18n.ts";
 
 export interface Chrome {
   lang: Lang;
@@ -15,6 +15,27 @@ export interface Chrome {
   kind?: "school" | "municipality" | "social";
   /** Go on to this address at once (sign-out at the provider: a link, not a form, so no script is needed). */
   goOn?: string;
+}
+
+/** The menu of a person of each kind: where their day's work is. */
+function menuOf(kind: Chrome["kind"], w: Words): [string, string][] {
+  const own: [string, string][] =
+    kind === "municipality"
+      ? [
+          ["/app/unplaced", w.unplacedTitle],
+          ["/app/office", w.office],
+          ["/app/statistics", w.statistics],
+        ]
+      : kind === "school"
+        ? [["/app/roster", w.roster]]
+        : kind === "social"
+          ? [
+              ["/app/statistics", w.statistics],
+              ["/app/contacts", w.contacts],
+              ["/app/keys", w.keys],
+            ]
+          : [];
+  return [["/app/cases", w.myCases], ...own, ["/app/pupils", w.findPupil]];
 }
 
 export function layout(c: Chrome, body: Html): Html {
@@ -35,15 +56,11 @@ ${c.goOn ? html`<meta http-equiv="refresh" content="0;url=${c.goOn}">` : ""}
 <p class="brand"><a href="/app/cases">${w.appName}</a></p>
 ${
   c.person
-    ? html`<nav aria-label="${w.appName}"><ul><li><a href="/app/cases">${w.myCases}</a></li>${
-        c.kind === "municipality"
-          ? html`<li><a href="/app/unplaced">${w.unplacedTitle}</a></li><li><a href="/app/office">${w.office}</a></li><li><a href="/app/statistics">${w.statistics}</a></li>`
-          : c.kind === "school"
-            ? html`<li><a href="/app/roster">${w.roster}</a></li>`
-            : c.kind === "social"
-              ? html`<li><a href="/app/statistics">${w.statistics}</a></li><li><a href="/app/contacts">${w.contacts}</a></li><li><a href="/app/keys">${w.keys}</a></li>`
-              : ""
-      }<li><a href="/app/pupils">${w.findPupil}</a></li></ul></nav>
+    ? html`<nav aria-label="${w.appName}"><ul>${menuOf(c.kind, w).map(
+        ([href, label]) =>
+          // The page the person is on is marked, for a screen reader too (aria-current).
+          html`<li><a href="${href}"${c.path === href || c.path?.startsWith(`${href}/`) ? html` aria-current="page"` : ""}>${label}</a></li>`,
+      )}</ul></nav>
 <p class="who">${fill(w.signedInAs, { name: c.person.name, contact: c.person.contact })}</p>`
     : ""
 }

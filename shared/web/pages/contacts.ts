@@ -1,7 +1,7 @@
 import { validate } from "../../http/middleware.ts";
 import * as schemas from "../../http/schemas.ts";
 import { BOARDS, type WebRoute } from "../context.ts";
-import { field, hidden, saved, select, text, tr } from "../forms.ts";
+import { asE164, field, hidden, saved, select, text, tr } from "../forms.ts";
 import { html } from "../html.ts";
 import { words } from "../i18n.ts";
 import { layout } from "../layout.ts";
@@ -28,7 +28,7 @@ export const contactRoutes: WebRoute[] = [
         role: v("role") ?? "",
         scope: v("scope") ?? "",
         ...(v("email") ? { email: v("email") } : {}),
-        ...(v("phone") ? { phone: v("phone") } : {}),
+        ...(v("phone") ? { phone: asE164(v("phone") ?? "") } : {}),
         ...(v("language") ? { language: v("language") } : {}),
       });
       await k.ask(
