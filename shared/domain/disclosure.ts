@@ -170,24 +170,37 @@ export function primaryValues(f: Figure, hi: number, minGroup: number): [number,
   );
 }
 
-/** SPEC §9's other value: neither 1 nor 2, nor a rest of 1 or 2 (and not the value itself, where known). */
+/**
+ * SPEC §9's other value: one the rule would not hide for its own sake — neither 1 nor 2, no rest of
+ * 1 or 2, not the full group — and not the value itself, where known. A group too small to have one
+ * takes the next best: a full group; then any other value.
+ */
 export function safeValues(f: Figure, hi: number, own: number | undefined): [number, number][] {
   const g = f.group;
-  const safe = intervals([[0, 0], [3, g - 3], [g, g], ...(hi > g ? ([[g + 1, hi]] as [number, number][]) : [])], hi);
-  const without = (list: [number, number][], x: number | undefined) =>
-    x === undefined
+  const without = (list: [number, number][]) =>
+    own === undefined
       ? list
       : list.flatMap(([a, b]): [number, number][] =>
-          x < a || x > b
+          own < a || own > b
             ? [[a, b]]
-            : ([
-                [a, x - 1],
-                [x + 1, b],
-              ].filter(([p, q]) => (p as number) <= (q as number)) as [number, number][]),
+            : (
+                [
+                  [a, own - 1],
+                  [own + 1, b],
+                ] as [number, number][]
+              ).filter(([p, q]) => p <= q),
         );
-  const out = without(safe, own);
-  // A group of one or two has no such value at all: there, any other value is what protects it.
-  return out.length || safe.length ? out : without([[0, hi]], own);
+  const above = hi > g ? ([[g + 1, hi]] as [number, number][]) : [];
+  const ends: [number, number][] = g === 1 || g === 2 ? [] : [[0, 0]];
+  for (const tier of [
+    [...ends, [3, g - 3], ...above],
+    [...ends, [3, g - 3], ...(g === 1 || g === 2 ? [] : [[g, g]]), ...above],
+    [[0, hi]],
+  ] as [number, number][][]) {
+    const out = without(intervals(tier, hi));
+    if (out.length) return out;
+  }
+  return [];
 }
 
 /** The parts of the hidden figures that hang together through a relation. */
