@@ -171,11 +171,12 @@ export function primaryValues(f: Figure, hi: number, minGroup: number): [number,
 }
 
 /**
- * SPEC §9's other value: one the rule would not hide for its own sake — neither 1 nor 2, no rest of
- * 1 or 2, not the full group — and not the value itself, where known. A group too small to have one
- * takes the next best: a full group; then any other value.
+ * SPEC §9's other value, as the ranges to try in turn: one the rule would not hide for its own
+ * sake — neither 1 nor 2, no rest of 1 or 2, not the full group — and not the value itself, where
+ * known. In a group below the smallest shown, a full group will do too (the group hides it anyway);
+ * a group of one or two has no such value at all, and any other value is what protects it.
  */
-export function safeValues(f: Figure, hi: number, own: number | undefined): [number, number][] {
+export function safeValues(f: Figure, hi: number, own: number | undefined, minGroup: number): [number, number][][] {
   const g = f.group;
   const without = (list: [number, number][]) =>
     own === undefined
@@ -191,16 +192,11 @@ export function safeValues(f: Figure, hi: number, own: number | undefined): [num
               ).filter(([p, q]) => p <= q),
         );
   const above = hi > g ? ([[g + 1, hi]] as [number, number][]) : [];
-  const ends: [number, number][] = g === 1 || g === 2 ? [] : [[0, 0]];
-  for (const tier of [
-    [...ends, [3, g - 3], ...above],
-    [...ends, [3, g - 3], ...(g === 1 || g === 2 ? [] : [[g, g]]), ...above],
-    [[0, hi]],
-  ] as [number, number][][]) {
-    const out = without(intervals(tier, hi));
-    if (out.length) return out;
-  }
-  return [];
+  const tiny = g === 1 || g === 2;
+  const strict = without(intervals([...(tiny ? [] : ([[0, 0]] as [number, number][])), [3, g - 3], ...above], hi));
+  const full = g < minGroup && !tiny && f.children === undefined ? without(intervals([[g, g]], hi)) : [];
+  const tiers = [strict, full].filter((t) => t.length);
+  return tiers.length || !tiny ? tiers : [without([[0, hi]])];
 }
 
 /** The parts of the hidden figures that hang together through a relation. */
@@ -302,7 +298,8 @@ export function protectedFigure(ctx: AuditContext, v: number): boolean {
     }
     return false;
   };
-  const found = witness(safeValues(sys.figures[v] as Figure, sys.hi(v), own));
+  let found: Domains | false = false;
+  for (const tier of safeValues(sys.figures[v] as Figure, sys.hi(v), own, minGroup)) if (!found) found = witness(tier);
   if (!found) return false;
   if (own !== undefined) return true;
   // Published before, its value not known here: a safe value, and a second value beside it.

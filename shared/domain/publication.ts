@@ -39,6 +39,12 @@ export function frozenMonths(earlier: PublishedTables[]): Map<string, PublishedR
   return out;
 }
 
+/** The month rows to publish: a month published before as it was shown (SPEC §9: month rows never change). */
+export function keptMonths<R extends { key: string }>(rows: R[], earlier: PublishedTables[]): (R & { month: string })[] {
+  const frozen = frozenMonths(earlier);
+  return rows.map((r) => ({ ...r, ...(frozen.get(r.key) as R | undefined), month: r.key }));
+}
+
 /**
  * The ids to show as `".."`. The figures of months published before are set to what was shown
  * (in place: the caller's rows show them so).

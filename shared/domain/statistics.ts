@@ -7,7 +7,7 @@
 import type { CalendarYear } from "./calendar.ts";
 import { addDays, daysBetween, type IsoDate, maxDate, minDate } from "./dates.ts";
 import { CASE_KINDS, type CaseKind, GRADES, type School } from "./model.ts";
-import { frozenMonths, hiddenOf } from "./publication.ts";
+import { hiddenOf, keptMonths } from "./publication.ts";
 import type { PublishedTables } from "./relations.ts";
 import { type Figure, type Relations, type Shown, SUPPRESSED, suppress } from "./suppression.ts";
 
@@ -450,7 +450,6 @@ export function absenceStatistics(input: {
   const { dims, figures, relations, monthGroups } = absenceFigures(input.pupils, input.schools);
   const { minGroup, earlier = [] } = input;
   const hidden = hiddenOf({ figures, relations, dims, monthKeys: [...monthGroups.keys()], minGroup, earlier });
-  const frozen = frozenMonths(earlier);
   const byId = new Map(figures.map((f) => [f.id, f]));
   const rows = (dim: keyof typeof dims) => shownRows(dim, dims[dim], MEASURES, byId, hidden);
   const schoolBy = new Map(input.schools.map((s) => [s.schoolId, s]));
@@ -474,12 +473,7 @@ export function absenceStatistics(input: {
       name: schoolBy.get(r.key)?.name ?? r.key,
       organiserType: schoolBy.get(r.key)?.organiserType ?? "municipal",
     })),
-    // A month published before is shown as it was (SPEC §9: month rows never change).
-    months: shownRows("month", monthGroups, MONTH_MEASURES, byId, hidden).map((r) => ({
-      ...r,
-      ...(frozen.get(r.key) as Row | undefined),
-      month: r.key,
-    })),
+    months: keptMonths(shownRows("month", monthGroups, MONTH_MEASURES, byId, hidden), earlier),
     cases: caseFigures(
       input.cases,
       input.period,

@@ -6,7 +6,7 @@
  */
 import { ilpAllows, ilpModel, ilpRange } from "./ilp.ts";
 import { witnessExists } from "./search.ts";
-import { safeRange, type View } from "./view.ts";
+import { safeRanges, type View } from "./view.ts";
 
 export function findings(view: View, truth: Map<string, number>, opts: { ilp?: boolean; hand?: boolean } = {}): string[] {
   const out: string[] = [];
@@ -26,8 +26,8 @@ export function findings(view: View, truth: Map<string, number>, opts: { ilp?: b
       out.push(`${c.id}: no true value to ask about`);
       continue;
     }
-    const safe = safeRange(c, value);
-    if (opts.hand !== false && !witnessExists(view, c.id, safe, truth))
+    const tiers = safeRanges(c, value);
+    if (opts.hand !== false && !tiers.some((t) => witnessExists(view, c.id, t, truth)))
       out.push(`${c.id} (${value}): the hand-written attacker finds no other value outside 1..2`);
     if (!m) continue;
     const r = ilpRange(view, c.id, m);
@@ -39,8 +39,8 @@ export function findings(view: View, truth: Map<string, number>, opts: { ilp?: b
     else if (r.min >= 1 && r.max <= 2) out.push(`${c.id} (${value}): narrowed to 1..2 by the integer program`);
     else if (!c.cases && r.min >= c.group - 2 && r.max <= c.group - 1) out.push(`${c.id} (${value}): rest narrowed to 1..2`);
     // The least and the most are values an assignment takes: either of SPEC §9's kind answers the question at once.
-    const inSafe = (x: number) => safe.some(([a, b]) => a <= x && x <= b);
-    if (!inSafe(r.min) && !inSafe(r.max) && !ilpAllows(view, c.id, safe, m))
+    const inSafe = (x: number) => tiers.some((t) => t.some(([a, b]) => a <= x && x <= b));
+    if (!inSafe(r.min) && !inSafe(r.max) && !tiers.some((t) => ilpAllows(view, c.id, t, m)))
       out.push(`${c.id} (${value}): the integer program finds no other value outside 1..2`);
   }
   return out;

@@ -13,13 +13,23 @@ import {
   STATISTICS_PUPILS,
   STATISTICS_SCHOOLS,
 } from "../../local/demo.ts";
+import { CALENDAR_2026_27 } from "../../local/school-year-2026-27.ts";
 import { statisticsPopulation } from "../../local/statistics-population.ts";
 import { isSchoolDay } from "../../shared/domain/calendar.ts";
 import type { IsoDate } from "../../shared/domain/dates.ts";
 import type { School } from "../../shared/domain/model.ts";
 import { newPupil } from "../../shared/domain/register.ts";
-import type { AbsenceDay, Period, PupilTerm, Span } from "../../shared/domain/statistics.ts";
-import { pupilTerm } from "../../shared/domain/statistics.ts";
+import {
+  type AbsenceDay,
+  type AbsenceStatistics,
+  absenceFigures,
+  absenceStatistics,
+  type Period,
+  type PupilTerm,
+  periodOf,
+  pupilTerm,
+  type Span,
+} from "../../shared/domain/statistics.ts";
 
 export const DEMO_ALL_SCHOOLS: School[] = [...DEMO_SCHOOLS, ...STATISTICS_SCHOOLS]
   .map((s) => ({ ...s, municipality: DEMO_KOMMUNKOD }))
@@ -90,4 +100,38 @@ export function demoTerms(people: Person[], period: Pick<Period, "start" | "asOf
   return people
     .map((p) => pupilTerm(p, p.spans, p.absence, period, schools, (_s, d) => isSchoolDay(d, cal)))
     .filter((t): t is PupilTerm => t !== null);
+}
+
+let people: Person[] | undefined;
+
+/** The term as the job would publish it on `today`, given the term's earlier publications. */
+export function publishDemoOn(today: string, earlier: AbsenceStatistics[]) {
+  people ??= demoPeople("2026-11-07");
+  const period = periodOf("2026-27", "ht", CALENDAR_2026_27, today);
+  if (!period) throw new Error(`nothing to publish on ${today}`);
+  const pupils = demoTerms(people, period);
+  const stats = absenceStatistics({
+    kommunkod: "0180",
+    period,
+    pupils,
+    schools: DEMO_ALL_SCHOOLS,
+    cases: [],
+    year: CALENDAR_2026_27,
+    minGroup: 10,
+    computedAt: `${today}T05:30:00Z`,
+    earlier,
+  });
+  return { stats, pupils };
+}
+
+/** The true values as the attacker's cells name them: the term tables under `tag`, the months given. */
+export function demoTruth(pupils: ReturnType<typeof demoTerms>, tag: string, months: string[]) {
+  const truth = new Map<string, number>();
+  for (const f of absenceFigures(pupils, DEMO_ALL_SCHOOLS).figures) {
+    const id = f.id.replace(/^organiser:/, "org:").replaceAll(":", "/");
+    if (!id.startsWith("month/")) truth.set(`${tag}${id}`, f.value);
+    else if (months.includes(id.split("/")[1] as string)) truth.set(id, f.value);
+  }
+  for (const m of ["opened", "resolved", "open"]) truth.set(`${tag}ctotal/all/${m}`, 0);
+  return truth;
 }

@@ -37,8 +37,8 @@ export function pairFindings(rows: Drawn[], cases: DrawnCase[], minGroup: number
 }
 
 export const singleProperty = fc.property(
-  fc.array(pupilArb, { minLength: 20, maxLength: 150 }),
-  fc.array(caseArb, { maxLength: 25 }),
+  fc.array(pupilArb, { minLength: 60, maxLength: 150 }),
+  fc.array(caseArb, { maxLength: 12 }),
   fc.constantFrom(5, 6, 10),
   fc.boolean(),
   (rows, cases, minGroup, oneMonth) => {
@@ -47,7 +47,7 @@ export const singleProperty = fc.property(
 );
 
 export const pairProperty = fc.property(
-  fc.array(pupilArb, { minLength: 40, maxLength: 150 }),
+  fc.array(pupilArb, { minLength: 60, maxLength: 150 }),
   fc.array(caseArb, { maxLength: 10 }),
   fc.constantFrom(5, 10),
   (rows, cases, minGroup) => {

@@ -143,16 +143,12 @@ export function primaryRange(c: Cell): [number, number][] | null {
 }
 
 /**
- * SPEC §9's other value: one the rule would not hide for its own sake (neither 1 nor 2, no rest of
- * 1 or 2, not the full group), not the true one; in a group too small for that, a full group; then any other.
+ * SPEC §9's other value, as the ranges to try in turn: one the rule would not hide for its own sake
+ * (neither 1 nor 2, no rest of 1 or 2, not the full group), not the true one; in a group below the
+ * smallest shown, a full group too; in a group of one or two (no such value), any other.
  */
-export function safeRange(c: Cell, truth: number): [number, number][] {
-  const tiers = [
-    (v: number) => v !== 1 && v !== 2 && c.group - v !== 1 && c.group - v !== 2 && c.group - v !== 0,
-    (v: number) => v !== 1 && v !== 2 && c.group - v !== 1 && c.group - v !== 2,
-    () => true,
-  ];
-  for (const ok of tiers) {
+export function safeRanges(c: Cell, truth: number): [number, number][][] {
+  const collect = (ok: (v: number) => boolean) => {
     const out: [number, number][] = [];
     for (let v = 0; v <= c.max; v++) {
       if (v === truth || !ok(v)) continue;
@@ -160,10 +156,17 @@ export function safeRange(c: Cell, truth: number): [number, number][] {
       if (last && last[1] === v - 1) last[1] = v;
       else out.push([v, v]);
     }
-    if (out.length) return out;
-  }
-  return [];
+    return out;
+  };
+  const rest = (v: number) => c.group - v;
+  const strict = collect((v) => ![1, 2].includes(v) && ![0, 1, 2].includes(rest(v)));
+  const full = c.group < c.minGroup && c.group > 2 && !c.cases ? collect((v) => rest(v) === 0) : [];
+  const tiers = [strict, full].filter((t) => t.length);
+  return tiers.length || c.group > 2 || c.cases ? tiers : [collect(() => true)];
 }
+
+/** The first range of `safeRanges`: what a cell in a group of ten or more must be able to take. */
+export const safeRange = (c: Cell, truth: number) => safeRanges(c, truth)[0] ?? [];
 
 /** The hidden cells that hang together through a relation: each such part holds a primary cell, or the rule would not have hidden it. */
 export function hiddenParts(view: View): string[][] {
