@@ -91,7 +91,9 @@ export function markdown(r: Any): string {
       "|---|---|---:|---:|---:|---:|---:|---:|",
     );
     for (const [name, x] of [
-      ["a week into the month", st.first],
+      ...(st.september ? ([["8 September (as of 31 August)", st.september]] as const) : []),
+      ...(st.october ? ([["8 October (as of 30 September)", st.october]] as const) : []),
+      [st.september ? "8 November (as of 31 October)" : "a week into the month", st.first],
       ["again the same day", st.again],
     ] as const)
       lines.push(
@@ -102,6 +104,11 @@ export function markdown(r: Any): string {
       `Share with 50 % or more in the population: ${st.share50} %. The job runs every morning and computes only a week into a month and a week after a term ends; on other mornings it costs the last row.`,
       "",
     );
+    if (st.audit)
+      lines.push(
+        `The audit against an intruder who knows the rule (issue 21), the November publication computed again from what the job read: ${st.audit.alone.seconds} s alone (${st.audit.alone.hidden} of ${st.audit.alone.cells} absence cells hidden), ${st.audit.withEarlier.seconds} s held with the term's ${st.audit.withEarlier.earlierPublications} earlier publications (${st.audit.withEarlier.hidden} hidden). Each publication writes one more item: the publication kept for good.`,
+        "",
+      );
   }
 
   const rc = r.reconsider;

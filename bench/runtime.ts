@@ -16,7 +16,10 @@ export function benchRuntime(
 ): Runtime & { store: DynamoStore } {
   const env = { ...process.env, TABLE_NAME: table };
   const store = storeOf(env, new SecretReader(env), doc);
-  return Object.assign(runtimeOf(env, { ...outsideParts(env, ["notifier", "files", "exports"]), ...parts, store }), { store });
+  // The runtime's store is a getter (built when first used): the one given here is what it returns.
+  return runtimeOf(env, { ...outsideParts(env, ["notifier", "files", "exports"]), ...parts, store }) as Runtime & {
+    store: DynamoStore;
+  };
 }
 
 /** The DynamoDB client of this process's environment (DynamoDB Local), for the raw baselines. */
