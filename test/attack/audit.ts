@@ -4,7 +4,7 @@
  * under which the same answer would have been published. The true values are the test's: the
  * attackers only use them to ask for a value other than the true one, and to try it first.
  */
-import { ilpAllows, ilpModel, ilpRange } from "./ilp.ts";
+import { IlpAttacker, ilpAllows } from "./ilp.ts";
 import { witnessExists } from "./search.ts";
 import { safeRanges, type View } from "./view.ts";
 
@@ -19,29 +19,37 @@ export function findings(view: View, truth: Map<string, number>, opts: { ilp?: b
     if (bad) out.push(`${c.id}: ${c.shown} of ${c.group} is shown`);
   }
   const hidden = [...view.cells.values()].filter((c) => c.shown === "..");
-  const m = opts.ilp === false ? undefined : ilpModel(view);
-  for (const c of hidden) {
-    const value = truth.get(c.id);
-    if (value === undefined) {
-      out.push(`${c.id}: no true value to ask about`);
-      continue;
-    }
-    const tiers = safeRanges(c, value);
-    if (opts.hand !== false && !tiers.some((t) => witnessExists(view, c.id, t, truth)))
-      out.push(`${c.id} (${value}): the hand-written attacker finds no other value outside 1..2`);
-    if (!m) continue;
-    const r = ilpRange(view, c.id, m);
-    if (r === "infeasible") {
-      out.push(`${c.id}: the answer contradicts the rule (no assignment with a primary cell in every hidden part)`);
-      continue;
-    }
-    if (r.min === r.max) out.push(`${c.id} (${value}): pinned to ${r.min} by the integer program`);
-    else if (r.min >= 1 && r.max <= 2) out.push(`${c.id} (${value}): narrowed to 1..2 by the integer program`);
-    else if (!c.cases && r.min >= c.group - 2 && r.max <= c.group - 1) out.push(`${c.id} (${value}): rest narrowed to 1..2`);
-    // The least and the most are values an assignment takes: either of SPEC §9's kind answers the question at once.
-    const inSafe = (x: number) => tiers.some((t) => t.some(([a, b]) => a <= x && x <= b));
-    if (!inSafe(r.min) && !inSafe(r.max) && !tiers.some((t) => ilpAllows(view, c.id, t, m)))
-      out.push(`${c.id} (${value}): the integer program finds no other value outside 1..2`);
+  const ilp = opts.ilp === false || !hidden.length ? undefined : new IlpAttacker(view);
+  try {
+    check(ilp);
+  } finally {
+    ilp?.dispose();
   }
   return out;
+
+  function check(ilp: IlpAttacker | undefined) {
+    for (const c of hidden) {
+      const value = truth.get(c.id);
+      if (value === undefined) {
+        out.push(`${c.id}: no true value to ask about`);
+        continue;
+      }
+      const tiers = safeRanges(c, value);
+      if (opts.hand !== false && !tiers.some((t) => witnessExists(view, c.id, t, truth)))
+        out.push(`${c.id} (${value}): the hand-written attacker finds no other value outside 1..2`);
+      if (!ilp) continue;
+      const r = ilp.range(c.id);
+      if (r === "infeasible") {
+        out.push(`${c.id}: the answer contradicts the rule (no assignment with a primary cell in every hidden part)`);
+        continue;
+      }
+      if (r.min === r.max) out.push(`${c.id} (${value}): pinned to ${r.min} by the integer program`);
+      else if (r.min >= 1 && r.max <= 2) out.push(`${c.id} (${value}): narrowed to 1..2 by the integer program`);
+      else if (!c.cases && r.min >= c.group - 2 && r.max <= c.group - 1) out.push(`${c.id} (${value}): rest narrowed to 1..2`);
+      // The least and the most are values an assignment takes: either of SPEC §9's kind answers the question at once.
+      const inSafe = (x: number) => tiers.some((t) => t.some(([a, b]) => a <= x && x <= b));
+      if (!inSafe(r.min) && !inSafe(r.max) && !tiers.some((t) => ilpAllows(view, c.id, t, ilp.m)))
+        out.push(`${c.id} (${value}): the integer program finds no other value outside 1..2`);
+    }
+  }
 }

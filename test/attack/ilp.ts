@@ -14,10 +14,10 @@ import { type Cell, hiddenParts, primaryRange, type View } from "./view.ts";
 const loadHighs = highsModule as unknown as (typeof highsModule)["default"];
 const highs = await loadHighs();
 
-type Model = { rows: string[]; bounds: string[]; generals: string[]; binaries: string[]; name: Map<string, string> };
+type Program = { rows: string[]; bounds: string[]; generals: string[]; binaries: string[]; name: Map<string, string> };
 
 /** The attacker's system as LP text rows, without an objective. */
-function model(view: View): Model {
+function model(view: View): Program {
   const hidden = [...view.cells.values()].filter((c) => c.shown === "..");
   const name = new Map(hidden.map((c, i) => [c.id, `x${i}`]));
   const rows: string[] = [];
@@ -57,8 +57,8 @@ function model(view: View): Model {
   return { rows, bounds, generals: hidden.map((c) => name.get(c.id) as string), binaries, name };
 }
 
-function run(m: Model, objective: string, extra: string[] = [], binaries: string[] = []): number | "infeasible" {
-  const lp = [
+function lp(m: Program, objective: string, extra: string[] = [], binaries: string[] = []): string {
+  return [
     objective,
     "Subject To",
     ...m.rows,
@@ -70,22 +70,59 @@ function run(m: Model, objective: string, extra: string[] = [], binaries: string
     ...(m.binaries.length || binaries.length ? ["Binaries", ` ${[...m.binaries, ...binaries].join(" ")}`] : []),
     "End",
   ].join("\n");
-  const r = highs.solve(lp, { output_flag: false, mip_rel_gap: 0 });
+}
+
+function run(m: Program, objective: string, extra: string[] = [], binaries: string[] = []): number | "infeasible" {
+  const r = highs.solve(lp(m, objective, extra, binaries), { output_flag: false, mip_rel_gap: 0 });
   if (r.Status === "Infeasible") return "infeasible";
   if (r.Status !== "Optimal") throw new Error(`HiGHS: ${r.Status}`);
   return Math.round(r.ObjectiveValue);
 }
 
+/** The attacker's program loaded once: each hidden cell's least and most value by changing only the objective. */
+export class IlpAttacker {
+  readonly m: Program;
+  private readonly solver: ReturnType<typeof highs.createModel>;
+  private costed: number | undefined;
+  constructor(view: View) {
+    this.m = model(view);
+    this.solver = highs.createModel({ format: "lp", data: lp(this.m, "Minimize\n obj: 0 x0") });
+    this.solver.options.set({ output_flag: false, mip_rel_gap: 0 });
+  }
+  private optimum(col: number, sense: "minimize" | "maximize"): number | "infeasible" {
+    if (this.costed !== undefined) this.solver.changeColCost(this.costed, 0);
+    this.solver.changeColCost(col, 1);
+    this.costed = col;
+    this.solver.changeObjectiveSense(highs.constants.objectiveSense[sense]);
+    this.solver.run();
+    const status = this.solver.getModelStatus();
+    if (status === highs.constants.modelStatus.infeasible) return "infeasible";
+    if (status !== highs.constants.modelStatus.optimal) throw new Error(`HiGHS: model status ${status}`);
+    return Math.round(this.solver.getObjectiveValue());
+  }
+  range(target: string): { min: number; max: number } | "infeasible" {
+    const col = this.solver.getColByName(this.m.name.get(target) as string);
+    const min = this.optimum(col, "minimize");
+    const max = this.optimum(col, "maximize");
+    return min === "infeasible" || max === "infeasible" ? "infeasible" : { min, max };
+  }
+  dispose() {
+    this.solver.dispose();
+  }
+}
+
 /** A hidden cell's least and most value to an attacker who knows the rule; "infeasible" if the answer contradicts the rule. */
-export function ilpRange(view: View, target: string, m = model(view)): { min: number; max: number } | "infeasible" {
-  const x = m.name.get(target) as string;
-  const min = run(m, `Minimize\n obj: ${x}`);
-  const max = run(m, `Maximize\n obj: ${x}`);
-  return min === "infeasible" || max === "infeasible" ? "infeasible" : { min, max };
+export function ilpRange(view: View, target: string): { min: number; max: number } | "infeasible" {
+  const a = new IlpAttacker(view);
+  try {
+    return a.range(target);
+  } finally {
+    a.dispose();
+  }
 }
 
 /** Whether the hidden cell could take a value in one of `ranges` (SPEC §9's other value). */
-export function ilpAllows(view: View, target: string, ranges: [number, number][], m = model(view)): boolean {
+export function ilpAllows(view: View, target: string, ranges: [number, number][], m: Program = model(view)): boolean {
   if (!ranges.length) return false;
   const x = m.name.get(target) as string;
   const big = (view.cells.get(target) as Cell).max + 5;
