@@ -84,6 +84,14 @@ export function suppress(
         return fa.value - fb.value || fa.group - fb.group || a - b;
       })[0];
   const ctx: AuditContext = { sys, hidden, minGroup, unknown, nodes: opts.nodes ?? 4000 };
+  // Of what was published before, only what this publication reaches is audited again: the figures
+  // that share a relation with one decided now, and those beside them (a month row, an earlier total).
+  const near = (from: Set<number>) =>
+    new Set(
+      [...from].flatMap((v) => (sys.of[v] ?? []).flatMap((ci) => sys.constraints[ci]?.vars ?? [])).filter((x) => frozen(x)),
+    );
+  const reached = near(new Set(figures.map((_, i) => i).filter((i) => !frozen(i))));
+  for (const x of near(reached)) reached.add(x);
   // A figure once proved safe stays safe while more is hidden: its witness still holds.
   const passed = new Set<number>();
   const measureOf = (i: number) => (figures[i] as Figure).id.split(":").at(-1);
@@ -103,7 +111,7 @@ export function suppress(
     if (added) continue;
     let pinned: number | undefined;
     for (const v of hidden) {
-      if (passed.has(v)) continue;
+      if (passed.has(v) || (frozen(v) && !reached.has(v))) continue;
       if (!protectedFigure(ctx, v)) {
         pinned = v;
         break;
@@ -115,6 +123,11 @@ export function suppress(
     const pick = cheapest(neighbours);
     if (pick !== undefined) {
       hidden.add(pick);
+      continue;
+    }
+    // Published before, with nothing beside it left to hide now: it stays as it was.
+    if (frozen(pinned)) {
+      passed.add(pinned);
       continue;
     }
     // Nothing beside it is left to show: the whole measure of the period, then anything bound to the hidden ones.
