@@ -108,10 +108,15 @@ export function propagate(sys: System, d: Domains, touched: number[]): boolean {
 const copy = (d: Domains): Domains => ({ lo: [...d.lo], hi: [...d.hi] });
 
 /** An integer solution within the domains (depth first, values near the true ones first), or why there is none. */
-export function solve(sys: System, d: Domains, budget: { nodes: number }): Domains | false | "unknown" {
+export function solve(
+  sys: System,
+  d: Domains,
+  budget: { nodes: number },
+  scope: readonly number[] = d.lo.map((_, i) => i),
+): Domains | false | "unknown" {
   if (--budget.nodes < 0) return "unknown";
   let pick = -1;
-  for (let v = 0; v < d.lo.length; v++) {
+  for (const v of scope) {
     if (
       (d.lo[v] as number) < (d.hi[v] as number) &&
       (pick < 0 || (d.hi[v] as number) - (d.lo[v] as number) < (d.hi[pick] as number) - (d.lo[pick] as number))
@@ -131,7 +136,7 @@ export function solve(sys: System, d: Domains, budget: { nodes: number }): Domai
     next.lo[pick] = a;
     next.hi[pick] = b;
     if (!propagate(sys, next, [pick])) continue;
-    const r = solve(sys, next, budget);
+    const r = solve(sys, next, budget, scope);
     if (r === "unknown") unknown = true;
     else if (r) return r;
   }
@@ -221,12 +226,12 @@ export function components(sys: System, hidden: Set<number>): number[][] {
 }
 
 /** The domains of what the attacker knows: shown figures fixed, hidden ones free; false when that is contradictory. */
-export function baseDomains(sys: System, hidden: Set<number>): Domains | false {
+export function baseDomains(sys: System, hidden: Set<number>, scope: readonly number[] = [...hidden]): Domains | false {
   const d: Domains = {
     lo: sys.figures.map((f, i) => (hidden.has(i) ? 0 : f.value)),
     hi: sys.figures.map((f, i) => (hidden.has(i) ? sys.hi(i) : f.value)),
   };
-  return propagate(sys, d, [...hidden]) ? d : false;
+  return propagate(sys, d, [...scope]) ? d : false;
 }
 
 export interface AuditContext {
@@ -245,12 +250,13 @@ export interface AuditContext {
  */
 export function protectedFigure(ctx: AuditContext, v: number): boolean {
   const { sys, hidden, minGroup } = ctx;
-  const base = baseDomains(sys, hidden);
+  // Only the hidden figures bound to this one (through relations among hidden figures) can move with
+  // it: every other part keeps its true values, which satisfy every relation and the rule's reason.
+  const mine = components(sys, hidden).find((k) => k.includes(v)) ?? [v];
+  const base = baseDomains(sys, hidden, mine);
   if (!base) return false;
   const own = ctx.unknown.has(v) ? undefined : (sys.figures[v] as Figure).value;
-  const parts = components(sys, hidden)
-    .filter((k) => k.every((x) => primaryValues(sys.figures[x] as Figure, sys.hi(x), minGroup) !== null))
-    .sort((a, b) => Number(b.includes(v)) - Number(a.includes(v)));
+  const parts = [mine].filter((k) => k.every((x) => primaryValues(sys.figures[x] as Figure, sys.hi(x), minGroup) !== null));
   const budget = { nodes: ctx.nodes };
   const witness = (targets: [number, number][]): Domains | false => {
     for (const [a, b] of targets) {
@@ -268,7 +274,7 @@ export function protectedFigure(ctx: AuditContext, v: number): boolean {
   const designate = (d: Domains, k: number): Domains | false => {
     const part = parts[k];
     if (!part) {
-      const r = solve(sys, d, budget);
+      const r = solve(sys, d, budget, mine);
       return r === "unknown" ? false : r;
     }
     const ranges = (x: number) => primaryValues(sys.figures[x] as Figure, sys.hi(x), minGroup) ?? [];
