@@ -85,7 +85,7 @@ export function markdown(r: Any): string {
     lines.push(
       `## The statistics job (SPEC §9): ${st.pupils.toLocaleString("en")} pupils in ${st.schools} schools, a week into November`,
       "",
-      `A term of absence loaded in bulk (${st.dayReports.toLocaleString("en")} day reports, ${st.loadSeconds} s). The job computes the autumn term as of 31 October (a monthly publication: no care comparison, which is published for ended terms only), reading by municipality (its schools, each school's enrolments and day reports, the pupils by key, its cases); the same day again it reads one item per period. Read units are estimated from the items' sizes (4 KB a unit, consistent reads); cost at on-demand prices of $${st.prices.read} per million read and $${st.prices.write} per million write units.`,
+      `A term of absence loaded in bulk (${st.dayReports.toLocaleString("en")} day reports, ${st.loadSeconds} s). The job computes the autumn term${st.september ? " a week into September, October and November (as of 31 August, 30 September and 31 October, each publication kept and the next audited against the earlier ones)" : " as of 31 October"} (monthly publications: no care comparison, which is published for ended terms only), reading by municipality (its schools, each school's enrolments and day reports, the pupils by key, its cases); the same day again it reads one item per period. Read units are estimated from the items' sizes (4 KB a unit, consistent reads); cost at on-demand prices of $${st.prices.read} per million read and $${st.prices.write} per million write units.`,
       "",
       "| run | published | seconds | items read | read units | calls | items written | cost (USD) |",
       "|---|---|---:|---:|---:|---:|---:|---:|",
