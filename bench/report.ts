@@ -85,13 +85,15 @@ export function markdown(r: Any): string {
     lines.push(
       `## The statistics job (SPEC §9): ${st.pupils.toLocaleString("en")} pupils in ${st.schools} schools, a week into November`,
       "",
-      `A term of absence loaded in bulk (${st.dayReports.toLocaleString("en")} day reports, ${st.loadSeconds} s). The job computes the autumn term as of 31 October (a monthly publication: no care comparison, which is published for ended terms only), reading by municipality (its schools, each school's enrolments and day reports, the pupils by key, its cases); the same day again it reads one item per period. Read units are estimated from the items' sizes (4 KB a unit, consistent reads); cost at on-demand prices of $${st.prices.read} per million read and $${st.prices.write} per million write units.`,
+      `A term of absence loaded in bulk (${st.dayReports.toLocaleString("en")} day reports, ${st.loadSeconds} s). The job computes the autumn term${st.september ? " a week into September, October and November (as of 31 August, 30 September and 31 October, each publication kept and the next audited against the earlier ones)" : " as of 31 October"} (monthly publications: no care comparison, which is published for ended terms only), reading by municipality (its schools, each school's enrolments and day reports, the pupils by key, its cases); the same day again it reads one item per period. Read units are estimated from the items' sizes (4 KB a unit, consistent reads); cost at on-demand prices of $${st.prices.read} per million read and $${st.prices.write} per million write units.`,
       "",
       "| run | published | seconds | items read | read units | calls | items written | cost (USD) |",
       "|---|---|---:|---:|---:|---:|---:|---:|",
     );
     for (const [name, x] of [
-      ["a week into the month", st.first],
+      ...(st.september ? ([["8 September (as of 31 August)", st.september]] as const) : []),
+      ...(st.october ? ([["8 October (as of 30 September)", st.october]] as const) : []),
+      [st.september ? "8 November (as of 31 October)" : "a week into the month", st.first],
       ["again the same day", st.again],
     ] as const)
       lines.push(
@@ -102,6 +104,11 @@ export function markdown(r: Any): string {
       `Share with 50 % or more in the population: ${st.share50} %. The job runs every morning and computes only a week into a month and a week after a term ends; on other mornings it costs the last row.`,
       "",
     );
+    if (st.audit)
+      lines.push(
+        `The audit against an intruder who knows the rule (issue 21), the November publication computed again from what the job read: ${st.audit.alone.seconds} s alone (${st.audit.alone.hidden} of ${st.audit.alone.cells} absence cells hidden), ${st.audit.withEarlier.seconds} s held with the term's ${st.audit.withEarlier.earlierPublications} earlier publications (${st.audit.withEarlier.hidden} hidden). Each publication writes one more item: the publication kept for good.`,
+        "",
+      );
   }
 
   const rc = r.reconsider;

@@ -336,7 +336,14 @@ describe("a published period is never computed again", () => {
     november = s.months;
     expect((await care()).status).toBe(404);
     expect((await care("&term=ht")).body.code).toBe("not_published");
-    expect(Object.keys(await stored())).toEqual(["absence#2026-27#ht"]);
+    // Each publication is kept as it was published, beside the one served.
+    expect(Object.keys(await stored())).toEqual([
+      "absence#2026-27#ht",
+      "published#2026-27#ht@2026-09-30",
+      "published#2026-27#ht@2026-10-31",
+    ]);
+    const kept = JSON.parse((await stored())["published#2026-27#ht@2026-09-30"] as string);
+    expect(kept.months).toEqual(october.months);
   });
 
   it("once the term has ended its figures are final, with the care comparison; changed again, neither is computed again", async () => {
@@ -358,7 +365,16 @@ describe("a published period is never computed again", () => {
     expect((await care("&term=ht")).body).toEqual(c.body);
     expect((await api("GET", `/v1/municipalities/${KOD}/statistics/care?schoolYear=2026-27`, { key: m.muni })).status).toBe(200);
     const ended = { stored: await stored(), absence: JSON.stringify(s), care: JSON.stringify(c.body) };
-    expect(Object.keys(ended.stored)).toEqual(["absence#2026-27#ht", "care#2026-27#ht"]);
+    expect(Object.keys(ended.stored)).toEqual([
+      "absence#2026-27#ht",
+      "care#2026-27#ht",
+      "published#2026-27#ht@2026-09-30",
+      "published#2026-27#ht@2026-10-31",
+      "published#2026-27#ht@2026-12-18#final",
+    ]);
+    // A kept publication is written once: another write of its day changes nothing.
+    await store().keepPublication(KOD, "2026-27#ht", "2026-10-31", { asOf: "2026-10-31", months: [] });
+    expect(await stored()).toEqual(ended.stored);
 
     // The smallest group back to 5 and four children placed: the ended term stays as published.
     await minGroup(5);
@@ -369,7 +385,12 @@ describe("a published period is never computed again", () => {
     setToday("2027-02-08");
     expect((await publishStatistics(jobs(), KOD, "2027-02-08", "2027-02-08T04:30:00Z")).published).toEqual(["2026-27#vt"]);
     const after = await stored();
-    expect(Object.keys(after)).toEqual(["absence#2026-27#ht", "absence#2026-27#vt", "care#2026-27#ht"]);
+    expect(Object.keys(after).filter((k) => !k.startsWith("published#2026-27#ht"))).toEqual([
+      "absence#2026-27#ht",
+      "absence#2026-27#vt",
+      "care#2026-27#ht",
+      "published#2026-27#vt@2027-01-31",
+    ]);
     expect(after["absence#2026-27#ht"]).toBe(ended.stored["absence#2026-27#ht"]);
     expect(after["care#2026-27#ht"]).toBe(ended.stored["care#2026-27#ht"]);
     expect((await absence("vt")).body).toMatchObject({ asOf: "2027-01-31", final: false, minGroup: 5 });

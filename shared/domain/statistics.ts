@@ -7,6 +7,8 @@
 import type { CalendarYear } from "./calendar.ts";
 import { addDays, daysBetween, type IsoDate, maxDate, minDate } from "./dates.ts";
 import { CASE_KINDS, type CaseKind, GRADES, type School } from "./model.ts";
+import { hiddenOf, keptMonths } from "./publication.ts";
+import type { PublishedTables } from "./relations.ts";
 import { type Figure, type Relations, type Shown, SUPPRESSED, suppress } from "./suppression.ts";
 
 export const TERMS = ["ht", "vt"] as const;
@@ -442,9 +444,12 @@ export function absenceStatistics(input: {
   year: CalendarYear | undefined;
   minGroup: number;
   computedAt: string;
+  /** The term's earlier publications, oldest first: their month rows are kept, and the audit holds them too. */
+  earlier?: PublishedTables[];
 }): AbsenceStatistics {
   const { dims, figures, relations, monthGroups } = absenceFigures(input.pupils, input.schools);
-  const hidden = suppress(figures, relations, input.minGroup);
+  const { minGroup, earlier = [] } = input;
+  const hidden = hiddenOf({ figures, relations, dims, monthKeys: [...monthGroups.keys()], minGroup, earlier });
   const byId = new Map(figures.map((f) => [f.id, f]));
   const rows = (dim: keyof typeof dims) => shownRows(dim, dims[dim], MEASURES, byId, hidden);
   const schoolBy = new Map(input.schools.map((s) => [s.schoolId, s]));
@@ -468,7 +473,7 @@ export function absenceStatistics(input: {
       name: schoolBy.get(r.key)?.name ?? r.key,
       organiserType: schoolBy.get(r.key)?.organiserType ?? "municipal",
     })),
-    months: shownRows("month", monthGroups, MONTH_MEASURES, byId, hidden).map((r) => ({ ...r, month: r.key })),
+    months: keptMonths(shownRows("month", monthGroups, MONTH_MEASURES, byId, hidden), earlier),
     cases: caseFigures(
       input.cases,
       input.period,

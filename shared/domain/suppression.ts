@@ -5,11 +5,15 @@
  * is suppressed first when its group is smaller than the municipality's minimum, or when the count
  * — or the rest of its group — is 1 or 2 (primary suppression). Then enough other figures are
  * suppressed that no suppressed one can be worked out from what is shown (complementary
- * suppression): every sum an attacker knows of (a total and its parts, a figure and those it
- * bounds) is checked with an exact integer search for a second value of each suppressed figure;
- * while one has none, a figure beside it is suppressed too. What cannot be proved safe within the
- * search's budget is suppressed as well: the answer only ever errs towards `".."`.
+ * suppression): every relation an attacker knows of (a total and its parts, a figure and those it
+ * bounds, a term and its months, excused and unexcused against all, what was published before) is
+ * checked by the audit of `disclosure.ts` — an attacker who knows this rule too — for another
+ * value of each suppressed figure that is neither 1 nor 2 nor leaves a rest of 1 or 2; while one
+ * has none, a figure beside it is suppressed too, and where nothing beside it is left to hide, the
+ * whole measure. What cannot be proved safe within the search's budget is suppressed as well: the
+ * answer only ever errs towards `".."`.
  */
+import { type AuditContext, protectedFigure, System } from "./disclosure.ts";
 
 /** A figure before suppression: the count, and the size of the group it counts in. */
 export interface Figure {
@@ -21,6 +25,8 @@ export interface Figure {
   max?: number;
   /** How many children the count is about, where that differs (three cases of one child are one child). */
   children?: number;
+  /** Published before (SPEC §9: month rows never change): as it was shown; hidden, its value is not known here. */
+  published?: Shown;
 }
 
 /** What an attacker knows binds the figures together. */
@@ -29,190 +35,111 @@ export interface Relations {
   sums: { total: string; parts: string[] }[];
   /** `[a, b]`: a ≤ b (those with 50 % or more are among those with 15 % or more). */
   atMost: [string, string][];
+  /** Σ coef·figure ≤ 0 (or = 0): a term against its months, excused and unexcused against all. */
+  linear?: { terms: [number, string][]; eq?: boolean }[];
 }
 
 export const SUPPRESSED = "..";
 export type Shown = number | typeof SUPPRESSED;
 
-/** The primary rule: a small group, or a count (or the rest of its group) of 1 or 2. */
+/** The primary rule: a small group, a count (or the rest of its group) of 1 or 2, or a full group (everyone in it). */
 export function sensitive(f: Pick<Figure, "value" | "group" | "children">, minGroup: number): boolean {
   const count = f.children ?? f.value;
   const rest = f.group - count;
-  return f.group < minGroup || count === 1 || count === 2 || f.value === 1 || f.value === 2 || rest === 1 || rest === 2;
-}
-
-/** A linear constraint Σ coef·x (= or ≤) 0 over variable indexes. */
-interface Constraint {
-  vars: number[];
-  coefs: number[];
-  eq: boolean;
-}
-
-/** The attacker's system: the figures as variables (shown ones fixed), the relations as constraints. */
-class System {
-  readonly index = new Map<string, number>();
-  readonly constraints: Constraint[] = [];
-  readonly of: number[][] = [];
-  readonly figures: Figure[];
-  constructor(figures: Figure[], relations: Relations) {
-    this.figures = figures;
-    figures.forEach((f, i) => {
-      this.index.set(f.id, i);
-      this.of.push([]);
-    });
-    const at = (id: string) => {
-      const i = this.index.get(id);
-      if (i === undefined) throw new Error(`a relation names no figure: ${id}`);
-      return i;
-    };
-    const add = (c: Constraint) => {
-      this.constraints.push(c);
-      for (const v of c.vars) this.of[v]?.push(this.constraints.length - 1);
-    };
-    for (const s of relations.sums) {
-      const parts = s.parts.map(at);
-      add({ vars: [at(s.total), ...parts], coefs: [-1, ...parts.map(() => 1)], eq: true });
-    }
-    for (const [a, b] of relations.atMost) add({ vars: [at(a), at(b)], coefs: [1, -1], eq: false });
-  }
-}
-
-type Domains = { lo: number[]; hi: number[] };
-
-/** Tightens the bounds to a fixpoint; false when no solution is left. */
-function propagate(sys: System, d: Domains, touched: number[]): boolean {
-  const queue = new Set<number>(touched.flatMap((v) => sys.of[v] ?? []));
-  while (queue.size) {
-    const ci = queue.values().next().value as number;
-    queue.delete(ci);
-    const c = sys.constraints[ci] as Constraint;
-    let min = 0;
-    let max = 0;
-    for (const [k, v] of c.vars.entries()) {
-      const coef = c.coefs[k] as number;
-      min += coef > 0 ? coef * (d.lo[v] as number) : coef * (d.hi[v] as number);
-      max += coef > 0 ? coef * (d.hi[v] as number) : coef * (d.lo[v] as number);
-    }
-    if (min > 0 || (c.eq && max < 0)) return false;
-    for (const [k, v] of c.vars.entries()) {
-      const coef = c.coefs[k] as number;
-      const lo = d.lo[v] as number;
-      const hi = d.hi[v] as number;
-      const ownMin = coef > 0 ? coef * lo : coef * hi;
-      const ownMax = coef > 0 ? coef * hi : coef * lo;
-      // coef·x ≤ −(the rest's least), and for an equation coef·x ≥ −(the rest's most).
-      const upper = -(min - ownMin);
-      const lower = c.eq ? -(max - ownMax) : Number.NEGATIVE_INFINITY;
-      const nlo = Math.max(lo, coef > 0 ? Math.ceil(lower / coef) : Math.ceil(upper / coef));
-      const nhi = Math.min(hi, coef > 0 ? Math.floor(upper / coef) : Math.floor(lower / coef));
-      if (nlo > nhi) return false;
-      if (nlo !== lo || nhi !== hi) {
-        d.lo[v] = nlo;
-        d.hi[v] = nhi;
-        for (const other of sys.of[v] ?? []) queue.add(other);
-      }
-    }
-  }
-  return true;
-}
-
-/** Whether an integer solution exists within the domains (depth-first, values near the true ones first). */
-function solvable(sys: System, d: Domains, budget: { nodes: number }): boolean | "unknown" {
-  if (--budget.nodes < 0) return "unknown";
-  let pick = -1;
-  for (let v = 0; v < d.lo.length; v++) {
-    if (
-      (d.lo[v] as number) < (d.hi[v] as number) &&
-      (pick < 0 || (d.hi[v] as number) - (d.lo[v] as number) < (d.hi[pick] as number) - (d.lo[pick] as number))
-    )
-      pick = v;
-  }
-  if (pick < 0) return true;
-  const lo = d.lo[pick] as number;
-  const hi = d.hi[pick] as number;
-  const guess = Math.min(hi, Math.max(lo, sys.figures[pick]?.value ?? lo));
-  const tries: [number, number][] = [[guess, guess]];
-  if (guess > lo) tries.push([lo, guess - 1]);
-  if (guess < hi) tries.push([guess + 1, hi]);
-  let unknown = false;
-  for (const [a, b] of tries) {
-    const next = { lo: [...d.lo], hi: [...d.hi] };
-    next.lo[pick] = a;
-    next.hi[pick] = b;
-    if (!propagate(sys, next, [pick])) continue;
-    const r = solvable(sys, next, budget);
-    if (r === true) return true;
-    if (r === "unknown") unknown = true;
-  }
-  return unknown ? "unknown" : false;
-}
-
-/** Whether a suppressed figure could take another value than its own, given what is shown. */
-function canDiffer(sys: System, hidden: Set<number>, v: number, nodes = 5000): boolean {
-  const value = sys.figures[v]?.value as number;
-  const base: Domains = {
-    lo: sys.figures.map((f, i) => (hidden.has(i) ? 0 : f.value)),
-    hi: sys.figures.map((f, i) => (hidden.has(i) ? (f.max ?? f.group) : f.value)),
-  };
-  for (const [a, b] of [
-    [0, value - 1],
-    [value + 1, base.hi[v] as number],
-  ] as const) {
-    if (a > b) continue;
-    const d = { lo: [...base.lo], hi: [...base.hi] };
-    d.lo[v] = a;
-    d.hi[v] = b;
-    if (!propagate(sys, d, [v])) continue;
-    if (solvable(sys, d, { nodes }) === true) return true;
-  }
-  return false;
+  const full = f.children === undefined && f.group > 0 && rest === 0;
+  return f.group < minGroup || count === 1 || count === 2 || f.value === 1 || f.value === 2 || rest === 1 || rest === 2 || full;
 }
 
 /**
  * The figures to show as `".."`: the sensitive ones, and the complementary ones that keep every
  * one of them from being worked out.
  */
-export function suppress(figures: Figure[], relations: Relations, minGroup: number): Set<string> {
+export function suppress(
+  figures: Figure[],
+  relations: Relations,
+  minGroup: number,
+  opts: { alsoHide?: Iterable<string>; nodes?: number } = {},
+): Set<string> {
   const sys = new System(figures, relations);
+  const frozen = (i: number) => figures[i]?.published !== undefined;
   const hidden = new Set<number>();
+  const unknown = new Set<number>();
   figures.forEach((f, i) => {
-    if (sensitive(f, minGroup)) hidden.add(i);
+    if (f.published === SUPPRESSED) {
+      hidden.add(i);
+      unknown.add(i);
+    } else if (!frozen(i) && sensitive(f, minGroup)) hidden.add(i);
   });
-  // The cheapest figure to give up: the smallest count in the smallest group.
+  for (const id of opts.alsoHide ?? []) {
+    const i = sys.index.get(id);
+    if (i !== undefined && !frozen(i)) hidden.add(i);
+  }
+  // The cheapest figure to give up: the smallest count in the smallest group (never one published before).
   const cheapest = (candidates: number[]) =>
     candidates
-      .filter((i) => !hidden.has(i))
+      .filter((i) => !hidden.has(i) && !frozen(i))
       .sort((a, b) => {
         const fa = figures[a] as Figure;
         const fb = figures[b] as Figure;
         return fa.value - fb.value || fa.group - fb.group || a - b;
       })[0];
+  const ctx: AuditContext = { sys, hidden, minGroup, unknown, nodes: opts.nodes ?? 4000 };
+  // Of what was published before, only what this publication reaches is audited again: the figures
+  // that share a relation with one decided now, and those beside them (a month row, an earlier total).
+  const near = (from: Set<number>) =>
+    new Set(
+      [...from].flatMap((v) => (sys.of[v] ?? []).flatMap((ci) => sys.constraints[ci]?.vars ?? [])).filter((x) => frozen(x)),
+    );
+  const reached = near(new Set(figures.map((_, i) => i).filter((i) => !frozen(i))));
+  for (const x of near(reached)) reached.add(x);
+  // A figure once proved safe stays safe while more is hidden: its witness still holds.
+  const passed = new Set<number>();
+  const measureOf = (i: number) => (figures[i] as Figure).id.split(":").at(-1);
   for (;;) {
     // A sum with one hidden member gives it away: hide a second one.
     let added = false;
     for (const c of sys.constraints) {
-      if (!c.eq) continue;
+      if (!c.sum) continue;
       const hiddenHere = c.vars.filter((v) => hidden.has(v));
       if (hiddenHere.length !== 1) continue;
-      const parts = c.vars.slice(1);
-      const pick = cheapest(parts) ?? cheapest(c.vars);
+      const pick = cheapest(c.vars.slice(1)) ?? cheapest(c.vars);
       if (pick !== undefined) {
         hidden.add(pick);
         added = true;
       }
     }
     if (added) continue;
-    // Every hidden figure must have a second possible value; where one has not, hide a neighbour.
-    const pinned = [...hidden].find((v) => !canDiffer(sys, hidden, v));
+    let pinned: number | undefined;
+    for (const v of hidden) {
+      if (passed.has(v) || (frozen(v) && !reached.has(v))) continue;
+      if (!protectedFigure(ctx, v)) {
+        pinned = v;
+        break;
+      }
+      passed.add(v);
+    }
     if (pinned === undefined) break;
-    const neighbours = (sys.of[pinned] ?? []).flatMap((ci) => (sys.constraints[ci] as Constraint).vars);
+    const neighbours = (sys.of[pinned] ?? []).flatMap((ci) => sys.constraints[ci]?.vars ?? []);
     const pick = cheapest(neighbours);
-    if (pick === undefined) {
-      // Nothing beside it is shown: what pins it lies further out; give up the cheapest shown figure of all.
-      const any = cheapest(figures.map((_, i) => i));
-      if (any === undefined) break;
-      hidden.add(any);
-    } else hidden.add(pick);
+    if (pick !== undefined) {
+      hidden.add(pick);
+      continue;
+    }
+    // Published before, with nothing beside it left to hide now: it stays as it was.
+    if (frozen(pinned)) {
+      passed.add(pinned);
+      continue;
+    }
+    // Nothing beside it is left to show: the whole measure of the period, then anything bound to the hidden ones.
+    const before = hidden.size;
+    figures.forEach((_, i) => {
+      if (!frozen(i) && measureOf(i) === measureOf(pinned)) hidden.add(i);
+    });
+    if (hidden.size === before)
+      for (const v of [...hidden])
+        for (const ci of sys.of[v] ?? []) for (const x of sys.constraints[ci]?.vars ?? []) if (!frozen(x)) hidden.add(x);
+    // Everything it could hide is hidden: it stays as it is (the audit of the tests would say so).
+    if (hidden.size === before) passed.add(pinned);
   }
   return new Set([...hidden].map((i) => (figures[i] as Figure).id));
 }

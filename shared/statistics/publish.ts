@@ -4,7 +4,8 @@
  * that the routes serve. It reads by municipality only — its schools, each school's enrolments and
  * day reports, their pupils by key, the municipality's cases and placed pupils — never a scan. It
  * runs each morning from the work queue and computes only a new publication (a new month, a term's
- * end): a published period is never computed again, and its month rows are carried into the next.
+ * end): a published period is never computed again; each is kept as published, its month rows are
+ * the next one's, and the next is audited against all of them (SPEC §9, `domain/publication.ts`).
  */
 
 import { inParallel } from "../app/parallel.ts";
@@ -120,10 +121,11 @@ async function computeAbsence(
   store: Store,
   kod: string,
   period: Period,
-  run: { now: string; minGroup: number; cases: Case[]; year: CalendarYear | undefined },
+  run: { now: string; minGroup: number; cases: Case[]; year: CalendarYear | undefined; earlier: AbsenceStatistics[] },
 ) {
   const { schools, terms } = await readTerms(store, kod, period);
   const stats = absenceStatistics({
+    earlier: run.earlier,
     kommunkod: kod,
     period,
     pupils: terms,
@@ -194,7 +196,14 @@ export function careComparison(input: {
       return { id: `cases:${k}`, value: cs.length, group: n, max, children: children(cs) };
     }),
   ];
-  const hidden = suppress(figures, { sums: [], atMost: [["over50", "pupils"]] }, minGroup);
+  // How many of the placed had a school day at all: never shown, but a share beside its count would tell it.
+  // (Counted as children: that all had one is no full group to hide, only a rest of 1 or 2 without one is.)
+  figures.push({ id: "schooled", value: placed.terms.length, group: n, max, children: placed.terms.length });
+  const atMost: [string, string][] = [
+    ["over50", "schooled"],
+    ["schooled", "pupils"],
+  ];
+  const hidden = suppress(figures, { sums: [], atMost }, minGroup);
   const byId = new Map(figures.map((f) => [f.id, f.value]));
   const shown = (id: string): Shown => (hidden.has(id) ? SUPPRESSED : (byId.get(id) ?? 0));
   // A mean of a group too small to show would tell of each of its members.
@@ -209,7 +218,10 @@ export function careComparison(input: {
     },
     over50: {
       count: over,
-      share: over === SUPPRESSED || !meanOk ? SUPPRESSED : Math.round((over / placed.terms.length) * 1000) / 10,
+      share:
+        over === SUPPRESSED || !meanOk || (over > 0 && hidden.has("schooled"))
+          ? SUPPRESSED
+          : Math.round((over / placed.terms.length) * 1000) / 10,
     },
     unplacedEpisodes: shown("unplaced"),
     casesByKind: Object.fromEntries(CASE_KINDS.map((k) => [k, shown(`cases:${k}`)])) as Record<CaseKind, Shown>,
@@ -308,21 +320,6 @@ export async function computeCare(
 export const periodKey = (schoolYear: string, term: Term) => `${schoolYear}#${term}`;
 
 /**
- * A term's month rows as first published: every month up to the previous publication's is carried
- * over as it was shown (SPEC §9: month rows, once published, never change); only the months since
- * are new. Month rows are bound to nothing but themselves (and, in a term's first publication of
- * one month, to its total), so the new months' suppression does not depend on the carried ones.
- */
-export function keepPublishedMonths(stats: AbsenceStatistics, before: AbsenceStatistics | undefined): AbsenceStatistics {
-  if (!before) return stats;
-  const upTo = (before.asOf < stats.asOf ? before.asOf : stats.asOf).slice(0, 7);
-  return {
-    ...stats,
-    months: [...before.months.filter((r) => r.month <= upTo), ...stats.months.filter((r) => r.month > upTo)],
-  };
-}
-
-/**
  * Whether a stored care comparison is published: only an ended term's (SPEC §9: the placed group
  * is small, a monthly republication would let a reader subtract one child), and only once the
  * term's absence figures it stands beside are stored as of the same day. (The job writes the care
@@ -356,6 +353,14 @@ export async function publishStatistics(
       const key = periodKey(schoolYear, period.term);
       const stored = await store.statistics<AbsenceStatistics>(kod, "absence", key);
       if (stored && stored.asOf === period.asOf && stored.final === period.final) continue;
+      // Every publication of the term is kept as published: the next is audited against them all,
+      // and its month rows are theirs (SPEC §9). A term first published before they were kept: its
+      // last answer stands for them.
+      const day = period.final ? `${period.asOf}#final` : period.asOf;
+      const pubs = await store.publications<AbsenceStatistics & { day?: string }>(kod, key);
+      const kept = pubs.find((p) => p.day === day);
+      const earlier = pubs.filter((p) => p.day !== day);
+      if (!pubs.length && stored) earlier.push(stored);
       // Read once per run, and only on a morning that publishes.
       minGroup ??= minGroupOf(store, kod);
       cases ??= municipalityCases(store, kod);
@@ -364,8 +369,11 @@ export async function publishStatistics(
         minGroup: await minGroup,
         cases: await cases,
         year,
+        earlier,
       });
-      const stats = keepPublishedMonths(computed.stats, stored);
+      // A run that stopped after keeping its publication serves what it kept: a publication is never computed again.
+      const stats = kept ?? computed.stats;
+      if (!kept) await store.keepPublication(kod, key, day, { ...stats, day });
       // The care comparison of an ended term only, written before the figures it is served beside.
       if (period.final)
         await store.saveStatistics(

@@ -175,6 +175,18 @@ export class AbsenceTable extends PupilTable implements PlacementStore, Statisti
     return item ? (JSON.parse(item.body) as T) : undefined;
   }
 
+  async keepPublication(kommunkod: string, period: string, asOf: string, body: object): Promise<void> {
+    const item = { ...keys.publication(kommunkod, period, asOf), entity: "publication", body: JSON.stringify(body) };
+    await this.put(item, "attribute_not_exists(pk)").catch((err: Error) => {
+      if (err.name !== "ConditionalCheckFailedException") throw err;
+    });
+  }
+
+  async publications<T>(kommunkod: string, period: string): Promise<T[]> {
+    const { pk, skPrefix } = keys.publications(kommunkod, period);
+    return (await this.queryAll<{ body: string }>(null, pk, { skPrefix })).items.map((i) => JSON.parse(i.body) as T);
+  }
+
   async saveExport(exportId: string, job: ExportJob): Promise<void> {
     await this.put({
       ...keys.exportJob(exportId),

@@ -70,6 +70,12 @@ export const keys = {
     pk: `STATS#${kommunkod}`,
     sk: `${kind}#${period}`,
   }),
+  /** A term's absence figures as published on one day, kept for good (never served; the job's audit reads them). */
+  publication: (kommunkod: string, period: string, asOf: string) => ({
+    pk: `STATS#${kommunkod}`,
+    sk: `published#${period}@${asOf}`,
+  }),
+  publications: (kommunkod: string, period: string) => ({ pk: `STATS#${kommunkod}`, skPrefix: `published#${period}@` }),
   /** An export's file and who may fetch it (SPEC §9), for a short while. */
   exportJob: (exportId: string) => ({ pk: `EXPORT#${exportId}`, sk: "EXPORT" }),
   municipalitySchools: (kommunkod: string) => `MUNI#${kommunkod}#SCHOOLS`,

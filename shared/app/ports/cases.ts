@@ -121,6 +121,10 @@ export interface StatisticsStore {
   /** Published statistics of a municipality and period (the job writes, the routes read). */
   saveStatistics(kommunkod: string, kind: "absence" | "care", period: string, body: object): Promise<void>;
   statistics<T>(kommunkod: string, kind: "absence" | "care", period: string): Promise<T | undefined>;
+  /** A term's absence figures kept as published on their day: written once, never replaced (SPEC §9: month rows never change). */
+  keepPublication(kommunkod: string, period: string, asOf: string, body: object): Promise<void>;
+  /** Every kept publication of a term, oldest first (what an intruder holds; the audit of the next holds them too). */
+  publications<T>(kommunkod: string, period: string): Promise<T[]>;
   saveExport(exportId: string, job: ExportJob): Promise<void>;
   getExport(exportId: string): Promise<ExportJob | undefined>;
 }

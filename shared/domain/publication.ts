@@ -1,0 +1,143 @@
+/**
+ * What a publication of a term hides (SPEC §9), audited against an intruder who knows the rule and
+ * holds every earlier publication of the term. Pure functions.
+ *
+ * - Month rows, once published, never change: a month an earlier publication showed is taken as it
+ *   was shown (its hidden figures stay hidden, their values unknown here), and only the new months
+ *   and the term's tables are decided now.
+ * - Every earlier publication of the term is part of the attacker's system: its tables, bound to
+ *   its months (a term against its months; a term of one month is its month), and so to this one.
+ * - Beyond the totals and thresholds: excused and unexcused against all, a term against its months
+ *   (`relations.ts`).
+ * - Zeros that locate the only cross-classification (grade × sex × school) anyone reached a
+ *   threshold in tell of that small group: where its count would be hidden by the rule, a second
+ *   grade is hidden too.
+ */
+import { kindRelations, type PublishedRow, type PublishedTables, publishedSystem, termMonthRelations } from "./relations.ts";
+import { type Figure, type Relations, type Shown, SUPPRESSED, sensitive, suppress } from "./suppression.ts";
+
+type Members = { p: { grade: string; sex: string; schoolId: string }; m: Set<string> }[];
+
+export interface PublicationInput {
+  figures: Figure[];
+  relations: Relations;
+  /** The term's rows by dimension (`total`, `grade`, `sex`, `organiser`, `school`), each row's pupils and what they reached. */
+  dims: Record<string, Map<string, Members>>;
+  monthKeys: string[];
+  minGroup: number;
+  /** Earlier publications of the term, oldest first, as they were published. */
+  earlier: PublishedTables[];
+}
+
+const sameRow = (a: PublishedRow, b: PublishedRow) =>
+  a.pupils === b.pupils && JSON.stringify(a.counts) === JSON.stringify(b.counts);
+
+/** The month rows as last published, by month. */
+export function frozenMonths(earlier: PublishedTables[]): Map<string, PublishedRow & { month: string }> {
+  const out = new Map<string, PublishedRow & { month: string }>();
+  for (const p of earlier) for (const r of p.months) out.set(r.month, r);
+  return out;
+}
+
+/** The month rows to publish: a month published before as it was shown (SPEC §9: month rows never change). */
+export function keptMonths<R extends { key: string }>(rows: R[], earlier: PublishedTables[]): (R & { month: string })[] {
+  const frozen = frozenMonths(earlier);
+  return rows.map((r) => ({ ...r, ...(frozen.get(r.key) as R | undefined), month: r.key }));
+}
+
+/**
+ * The ids to show as `".."`. The figures of months published before are set to what was shown
+ * (in place: the caller's rows show them so).
+ */
+export function hiddenOf(input: PublicationInput): Set<string> {
+  const { dims, minGroup, earlier } = input;
+  const frozen = frozenMonths(earlier);
+  const figures = input.figures;
+  const ids = new Set(figures.map((f) => f.id));
+  for (const f of figures) {
+    const [dim, month, m] = f.id.split(":") as [string, string, string];
+    const row = dim === "month" ? frozen.get(month) : undefined;
+    if (!row) continue;
+    const shown: Shown = row.counts[m] ?? SUPPRESSED;
+    f.published = shown;
+    f.value = typeof shown === "number" ? shown : 0;
+    f.group = row.pupils;
+  }
+  const relations: Required<Relations> = {
+    sums: [...input.relations.sums],
+    atMost: [...input.relations.atMost],
+    linear: [...(input.relations.linear ?? [])],
+  };
+  // A month published before that this period's pupils no longer fill is still the attacker's.
+  for (const [month, row] of frozen)
+    if (!ids.has(`month:${month}:all_10`))
+      for (const [m, shown] of Object.entries(row.counts)) {
+        figures.push({
+          id: `month:${month}:${m}`,
+          value: typeof shown === "number" ? shown : 0,
+          group: row.pupils,
+          published: shown ?? SUPPRESSED,
+        });
+        ids.add(`month:${month}:${m}`);
+      }
+  const rows: [string, string][] = [
+    ...Object.entries(dims).flatMap(([dim, g]) => [...g.keys()].map((k): [string, string] => [dim, k])),
+    ...input.monthKeys.map((k): [string, string] => ["month", k]),
+  ];
+  for (const [dim, key] of rows) relations.linear.push(...kindRelations((k, t) => `${dim}:${key}:${k}_${t}`));
+  if ((dims.total?.size ?? 0) > 0)
+    relations.linear.push(
+      ...termMonthRelations(
+        (m) => `total:all:${m}`,
+        input.monthKeys.map((k) => (m: string) => `month:${k}:${m}`),
+      ),
+    );
+  for (const p of earlier) {
+    const sys = publishedSystem(p, (month, row) => {
+      const now = frozen.get(month);
+      return now !== undefined && sameRow(now, row) && ids.has(`month:${month}:all_10`);
+    });
+    figures.push(...sys.figures);
+    relations.sums.push(...sys.relations.sums);
+    relations.atMost.push(...sys.relations.atMost);
+    relations.linear.push(...sys.relations.linear);
+  }
+  const also = new Set<string>();
+  let hidden = suppress(figures, relations, minGroup);
+  for (let round = 0; round < 12; round++) {
+    const more = locating(dims, hidden, minGroup).filter((id) => !also.has(id));
+    if (!more.length) break;
+    for (const id of more) also.add(id);
+    hidden = suppress(figures, relations, minGroup, { alsoHide: also });
+  }
+  return hidden;
+}
+
+/**
+ * Where the zeros shown leave one grade, one sex and one school that anyone reached a measure in,
+ * the count is that cross-classification's: if the rule would hide it there, the zero of a
+ * second grade (the largest) to hide.
+ */
+export function locating(dims: Record<string, Map<string, Members>>, hidden: Set<string>, minGroup: number): string[] {
+  const out: string[] = [];
+  const measures = new Set([...(dims.total?.values() ?? [])].flatMap((ms) => ms.flatMap((x) => [...x.m])));
+  for (const m of measures) {
+    const open = (dim: string) =>
+      [...(dims[dim] ?? new Map<string, Members>())].filter(
+        ([k, ms]) => hidden.has(`${dim}:${k}:${m}`) || ms.some((x) => x.m.has(m)),
+      );
+    const [grade, sex, school] = [open("grade"), open("sex"), open("school")];
+    if (grade.length !== 1 || sex.length !== 1 || school.length !== 1) continue;
+    const g = (grade[0] as [string, Members])[0];
+    const s = (sex[0] as [string, Members])[0];
+    const sc = (school[0] as [string, Members])[0];
+    const cross = (dims.total?.get("all") ?? []).filter((x) => x.p.grade === g && x.p.sex === s && x.p.schoolId === sc);
+    const count = cross.filter((x) => x.m.has(m)).length;
+    if (!count || !sensitive({ value: count, group: cross.length }, minGroup)) continue;
+    const other = [...(dims.grade ?? new Map<string, Members>())]
+      .filter(([k]) => k !== g && !hidden.has(`grade:${k}:${m}`))
+      .sort((a, b) => b[1].length - a[1].length)[0];
+    if (other) out.push(`grade:${other[0]}:${m}`);
+  }
+  return out;
+}

@@ -1,0 +1,37 @@
+/**
+ * The long run of the attackers who know the rule (SPEC §9, issue 21): 150 random municipalities
+ * of one publication and 150 of a term's first publication held with its next, each attacked by
+ * the hand-written search and the integer program; and the demo's autumn term as the third of its
+ * publications, all three held together. A failure prints fast-check's seed and path.
+ */
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { findings } from "../attack/audit.ts";
+import { demoTruth, publishDemoOn } from "../attack/demo-term.ts";
+import { pairProperty, runs, singleProperty } from "../attack/properties.ts";
+import { attackerView } from "../attack/view.ts";
+
+describe("statistics against an intruder who knows the rule (long run)", () => {
+  it("one publication: 150 municipalities", () => {
+    fc.assert(singleProperty, runs(150));
+  }, 7_200_000);
+
+  it("a first publication and its next: 150 municipalities", () => {
+    fc.assert(pairProperty, runs(150));
+  }, 7_200_000);
+
+  it("the demo's autumn term as the third publication of the term (31 August, 30 September, 31 October), all three held together", () => {
+    const aug = publishDemoOn("2026-09-08", []);
+    const sep = publishDemoOn("2026-10-08", [aug.stats]);
+    const oct = publishDemoOn("2026-11-08", [aug.stats, sep.stats]);
+    // Month rows, once published, never change.
+    expect(oct.stats.months.slice(0, 2)).toEqual(sep.stats.months);
+    expect(sep.stats.months.slice(0, 1)).toEqual(aug.stats.months);
+    const truth = new Map([
+      ...demoTruth(aug.pupils, `${aug.stats.asOf}/`, ["2026-08"]),
+      ...demoTruth(sep.pupils, `${sep.stats.asOf}/`, ["2026-09"]),
+      ...demoTruth(oct.pupils, `${oct.stats.asOf}/`, ["2026-10"]),
+    ]);
+    expect(findings(attackerView([aug.stats, sep.stats, oct.stats]), truth)).toEqual([]);
+  }, 600_000);
+});

@@ -1,0 +1,28 @@
+/**
+ * The demo's autumn term (issue 21): 4,294 pupils as of 31 October, where `excused_50` was hidden
+ * in five rows and shown as 0 everywhere else — one or two grade-7 boys at one school, to an
+ * intruder who knows the rule — and September's `excused_50` stood alone the same way. Rebuilt
+ * without a table (`attack/demo-term.ts`), published as the job publishes it and attacked by both
+ * attackers: nothing may be pinned or narrowed to 1..2. (As the third of the term's publications,
+ * all three held together: test/reliability/statistics.attack.test.ts.)
+ */
+import { describe, expect, it } from "vitest";
+import { findings } from "./attack/audit.ts";
+import { demoTruth, publishDemoOn } from "./attack/demo-term.ts";
+import { attackerView } from "./attack/view.ts";
+
+describe("the demo's autumn term, against an intruder who knows the rule", () => {
+  it("as of 31 October, published alone: 4,294 pupils, nothing either attacker can pin or narrow to 1..2", () => {
+    const { stats, pupils } = publishDemoOn("2026-11-08", []);
+    expect(stats.asOf).toBe("2026-10-31");
+    expect(stats.total.pupils).toBe(4294);
+    const view = attackerView([stats]);
+    const found = findings(view, demoTruth(pupils, "", ["2026-08", "2026-09", "2026-10"]));
+    expect(found).toEqual([]);
+    // The five cells the issue found are not left sharing one value of 1 or 2: excused_50 is hidden in more rows, or shown.
+    const hiddenRows = [stats.total, ...stats.byGrade, ...stats.bySex, ...stats.byOrganiser, ...stats.bySchool].filter(
+      (r) => r.counts.excused_50 === "..",
+    );
+    expect(hiddenRows.length === 0 || hiddenRows.length > 5).toBe(true);
+  }, 300_000);
+});

@@ -1,0 +1,81 @@
+/**
+ * The smaller leaks of issue 21, each by hand: zeros that locate the one grade × sex × school anyone
+ * reached a measure in, and the care comparison's share ÷ count telling how many placed children
+ * had a school day.
+ */
+import { describe, expect, it } from "vitest";
+import { locating } from "../shared/domain/publication.ts";
+import type { PupilTerm } from "../shared/domain/statistics.ts";
+import { careComparison } from "../shared/statistics/publish.ts";
+import { population, publish } from "./attack/fixtures.ts";
+
+const pupil = (i: number, over: boolean, grade = "8", school = 0): Parameters<typeof population>[0][number] => ({
+  sex: i % 2 ? "male" : "female",
+  grade: grade as "7" | "8" | "9",
+  school,
+  excused: over ? 30 : 0,
+  unexcused: 0,
+  late: false,
+});
+
+describe("zeros that locate one cross-classification", () => {
+  it("locating names a second grade only while the zeros leave one cell and its count is one the rule hides", () => {
+    const m = (set: string[]) => new Set(set);
+    const members = (grade: string, sex: string, schoolId: string, over: boolean) => ({
+      p: { grade, sex, schoolId },
+      m: m(over ? ["excused_50"] : []),
+    });
+    const all = [
+      members("7", "male", "A", true),
+      ...Array.from({ length: 20 }, (_, i) => members(i % 2 ? "7" : "8", "male", "A", false)),
+    ];
+    const dims = {
+      total: new Map([["all", all]]),
+      grade: new Map([
+        ["7", all.filter((x) => x.p.grade === "7")],
+        ["8", all.filter((x) => x.p.grade === "8")],
+      ]),
+      sex: new Map([["male", all]]),
+      school: new Map([["A", all]]),
+    };
+    expect(locating(dims, new Set(), 10)).toEqual(["grade:8:excused_50"]);
+    // Grade 8 hidden already: the zeros no longer locate one grade.
+    expect(locating(dims, new Set(["grade:8:excused_50"]), 10)).toEqual([]);
+  });
+});
+
+describe("the care comparison's share", () => {
+  const term = (i: number, away: number): PupilTerm => ({
+    pupilId: `c${i}`,
+    sex: "female",
+    grade: "8",
+    schoolId: "01800001",
+    organiserType: "municipal",
+    offered: 40,
+    excused: away,
+    unexcused: 0,
+    months: {},
+    bySchool: [],
+  });
+  const all = (n: number) => ({
+    terms: Array.from({ length: n }, (_, i) => term(100 + i, i % 10 === 0 ? 30 : 0)),
+    stats: publish(population(Array.from({ length: n }, (_, i) => pupil(i, i % 10 === 0))), 10),
+  });
+  const placed = (schooled: number, over: number, count: number) => ({
+    terms: Array.from({ length: schooled }, (_, i) => term(i, i < over ? 30 : 0)),
+    cases: [],
+    count,
+  });
+
+  it("is shown beside its count where everyone placed had a school day", () => {
+    const r = careComparison({ placed: placed(14, 4, 14), all: all(200), minGroup: 10 });
+    expect(r.placed.over50.count).toBe(4);
+    expect(r.placed.over50.share).toBe(28.6);
+  });
+
+  it("is hidden where share ÷ count would tell that one or two placed children had no school day at all", () => {
+    const r = careComparison({ placed: placed(13, 4, 14), all: all(200), minGroup: 10 });
+    expect(r.placed.over50.count).toBe(4);
+    expect(r.placed.over50.share).toBe("..");
+  });
+});
