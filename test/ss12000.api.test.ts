@@ -28,7 +28,10 @@ describe("school systems, for the municipality office", () => {
     const path = `/v1/municipalities/${m.kommunkod}/school-systems/ist`;
     const first = await api("PUT", path, { key: m.muni, body: body([m.schoolA]) });
     expect(first.status, JSON.stringify(first.body)).toBe(201);
-    expect(first.body).toMatchObject({ systemId: "ist", kommunkod: m.kommunkod, absenceDays: 14, enabled: true });
+    // Saved by a key alone it stays paused: a key cannot point the municipality's schools at a system of its own.
+    expect(first.body).toMatchObject({ systemId: "ist", kommunkod: m.kommunkod, absenceDays: 14, enabled: false });
+    const asked = await api("PUT", path, { key: m.muni, body: { ...body([m.schoolA]), enabled: true } });
+    expect(asked.body.enabled).toBe(false);
     expect((await api("PUT", path, { key: m.muni, body: body([m.schoolA, m.schoolB]) })).status).toBe(200);
     // The secret itself is never taken (unknown fields are refused).
     const withSecret = body([m.schoolA]);

@@ -42,7 +42,10 @@ export const schoolSystemRoutes = {
       kommunkod,
       systemId,
       absenceDays: body.absenceDays ?? 14,
-      enabled: body.enabled ?? true,
+      // A connector enrols, releases and reports absence for the municipality's schools: a key alone
+      // must not be able to point it at a system of its own and take a child off the watch. Saved by a
+      // key, it is kept paused; a signed-in person of the office turns it on (SPEC §1: one principal alone).
+      enabled: ctx.actor.signedIn ? (body.enabled ?? true) : false,
       updatedAt: ctx.now,
       updatedBy: who(ctx),
     };
