@@ -1,10 +1,10 @@
 /** Cases (SPEC §4) and hand-run sweeps: read and work a case, scoped per principal, every read audited. */
-import { randomUUID } from "node:crypto";
-import type { Case, CaseKind, ChecklistItem, ChecklistTick, JournalEntry } from "../domain/model.ts";
+import type { Case, CaseKind } from "../domain/model.ts";
 import { comingEnrolment } from "../domain/placement.ts";
 import { bodyOf, guarded, queryOf, type RequestContext } from "../http/http.ts";
 import { problems } from "../http/problems.ts";
 import * as schemas from "../http/schemas.ts";
+import { occasion } from "../http/scope.ts";
 import { sweepRoutes } from "../watch/routes.ts";
 import {
   type CaseSight,
@@ -17,7 +17,7 @@ import {
   summary,
   wasFormerScope,
 } from "./sight.http.ts";
-import { pupilChangeWrites } from "./writes.ts";
+import { acknowledgeCase, resolveCase, tickChecklist, writeJournal } from "./work.ts";
 
 /**
  * Reads a case whole (one query: the case, its journal, its notifications), or 403 — the same for
@@ -71,10 +71,6 @@ async function coming(ctx: RequestContext, sight: CaseSight, c: Case) {
   return own ? { comingEnrolment: { startDate: e.startDate, schoolId: e.schoolId } } : {};
 }
 
-function journalEntry(ctx: RequestContext, text: string): JournalEntry {
-  return { entryId: randomUUID(), at: ctx.now, by: ctx.actor.principal, text, socialOnly: ctx.principal.kind === "social" };
-}
-
 /** Who may resolve by hand (SPEC §4): absence kinds also the school; the others the office or social services. */
 const SCHOOL_MAY_RESOLVE: readonly CaseKind[] = ["not_returned", "long_absence"];
 
@@ -119,103 +115,31 @@ export const caseRoutes = guarded<"cases">({
   "POST /v1/cases/{caseId}/acknowledge": async (ctx) => {
     const { note } = bodyOf(ctx, schemas.AcknowledgeBody);
     const { c } = await loadCaseToWork(ctx);
-    if (c.status === "resolved") throw problems.conflict("case_resolved", "The case is already resolved.");
-    await ctx.store.commit([
-      ctx.store.auditWrite(c.pupilId, ctx.actor, "case.acknowledged", ctx.now),
-      ...(c.status === "open" ? [ctx.store.caseAcknowledgedWrite(c.caseId, ctx.now, ctx.actor.principal)] : []),
-      ...(note ? [ctx.store.journalWrite(c.caseId, journalEntry(ctx, note))] : []),
-    ]);
+    await acknowledgeCase(ctx.store, occasion(ctx), c, note, ctx.principal.kind === "social");
     return reply(ctx, "case.read");
   },
 
   "POST /v1/cases/{caseId}/journal": async (ctx) => {
     const { text } = bodyOf(ctx, schemas.JournalBody);
     const { c } = await loadCase(ctx);
-    const entry = journalEntry(ctx, text);
-    await ctx.store.commit([
-      ctx.store.journalWrite(c.caseId, entry),
-      ctx.store.auditWrite(c.pupilId, ctx.actor, "case.journal", ctx.now),
-    ]);
-    return { status: 201, body: entry };
+    return { status: 201, body: await writeJournal(ctx.store, occasion(ctx), c, text, ctx.principal.kind === "social") };
   },
 
   "PUT /v1/cases/{caseId}/checklist/{itemId}": async (ctx) => {
-    const body = bodyOf(ctx, schemas.ChecklistBody);
-    const itemId = ctx.params.itemId ?? "";
-    await ctx.store.withRetry(async () => {
-      const { c } = await loadCaseToWork(ctx);
-      const index = c.checklist.findIndex((i) => i.itemId === itemId);
-      if (index < 0) throw problems.notFound("checklist item");
-      if (itemId === "report_concern" && body.done && (!body.date || !body.reference)) {
-        throw problems.validation([
-          {
-            path: body.date ? "/reference" : "/date",
-            message: "a concern report (orosanmälan) is ticked with its date and reference",
-          },
-        ]);
-      }
-      if (body.date && body.date > ctx.today) {
-        throw problems.validation([{ path: "/date", message: "must not be after today: record what was done" }]);
-      }
-      const prev = c.checklist[index] as ChecklistItem;
-      const tick: ChecklistTick = {
-        done: body.done,
-        doneBy: ctx.actor.principal,
-        doneAt: ctx.now,
-        ...(body.note ? { note: body.note } : {}),
-        ...(body.date ? { date: body.date } : {}),
-        ...(body.reference ? { reference: body.reference } : {}),
-      };
-      // Every earlier tick is kept: a new one never overwrites an earlier date or reference.
-      const earlier: ChecklistTick[] = prev.doneBy
-        ? [
-            ...(prev.history ?? []),
-            {
-              done: prev.done,
-              doneBy: prev.doneBy,
-              doneAt: prev.doneAt ?? "",
-              ...(prev.note ? { note: prev.note } : {}),
-              ...(prev.date ? { date: prev.date } : {}),
-              ...(prev.reference ? { reference: prev.reference } : {}),
-            },
-          ]
-        : [];
-      const item: ChecklistItem = {
-        itemId: prev.itemId,
-        title: prev.title,
-        ...(prev.systemNote ? { systemNote: prev.systemNote } : {}),
-        ...(prev.systemFacts ? { systemFacts: prev.systemFacts } : {}),
-        ...tick,
-        ...(earlier.length ? { history: earlier } : {}),
-      };
-      await ctx.store.commit([
-        ctx.store.checklistWrite(c, index, item),
-        ctx.store.auditWrite(c.pupilId, ctx.actor, `case.checklist.${itemId}`, ctx.now),
-      ]);
-    });
+    const tick = bodyOf(ctx, schemas.ChecklistBody);
+    const load = async () => (await loadCaseToWork(ctx)).c;
+    await tickChecklist(ctx.store, occasion(ctx), load, ctx.params.itemId ?? "", tick);
     return reply(ctx, "case.read");
   },
 
   "POST /v1/cases/{caseId}/resolve": async (ctx) => {
-    const { outcome, note } = bodyOf(ctx, schemas.ResolveBody);
-    await ctx.store.withRetry(async () => {
+    const resolution = bodyOf(ctx, schemas.ResolveBody);
+    const load = async () => {
       const { c } = await loadCaseToWork(ctx);
       if (ctx.principal.kind === "school" && !SCHOOL_MAY_RESOLVE.includes(c.kind)) throw problems.forbidden();
-      if (c.status === "resolved") throw problems.conflict("case_resolved", "The case is already resolved.");
-      const pupil = await ctx.store.getPupil(c.pupilId);
-      if (!pupil) throw problems.notFound("pupil");
-      // Resolved by a person: rule 8 keeps the episode closed; the sweep keeps an eye on the pupil.
-      const change = await pupilChangeWrites(ctx.casework, {
-        before: pupil,
-        after: pupil,
-        resolutions: [{ ref: c, outcome, note, by: ctx.actor.principal }],
-        today: ctx.today,
-        now: ctx.now,
-      });
-      await ctx.store.commit([...change.items, ctx.store.auditWrite(c.pupilId, ctx.actor, "case.resolved", ctx.now)]);
-      // Counted with the sweep's resolutions (by kind), so the metric tells all cases closed.
-      ctx.runtime.metrics.metric("CasesResolved", 1, { dimension: ["Kind", c.kind] });
-    });
+      return c;
+    };
+    await resolveCase(ctx.casework, ctx.runtime.metrics, occasion(ctx), load, resolution);
     return reply(ctx, "case.read");
   },
 });
