@@ -10,9 +10,10 @@ export interface FieldError {
 
 /**
  * `invalid`: the request itself is wrong; `conflict`: the state forbids it now; `unprocessable`: the
- * facts contradict it; `not_found`: what it names does not exist (or is not the caller's to name).
+ * facts contradict it; `not_found`: what it names does not exist (or is not the caller's to name);
+ * `forbidden`: a rule asks for someone else to do it (a signed-in person, say, where a key asked).
  */
-export type RefusalKind = "invalid" | "conflict" | "unprocessable" | "not_found";
+export type RefusalKind = "invalid" | "conflict" | "unprocessable" | "not_found" | "forbidden";
 
 export class Refusal extends Error {
   readonly kind: RefusalKind;
@@ -43,6 +44,7 @@ export const refuse = {
     new Refusal("conflict", code, detail, extra ? { extra } : {}),
   unprocessable: (code: string, detail: string) => new Refusal("unprocessable", code, detail),
   notFound: (what: string) => new Refusal("not_found", "not_found", `No such ${what}.`),
+  forbidden: (code: string, detail: string) => new Refusal("forbidden", code, detail),
   /** A list's cursor that the list did not hand out: garbled, made up, or another list's. */
   cursor: () =>
     new Refusal("invalid", "invalid_cursor", "This is not a cursor of this list; ask for the list again without one.", {

@@ -76,10 +76,16 @@ export const problems = {
   unprocessable: (code: string, detail: string) => new Problem(422, code, detail),
 };
 
-const STATUS_OF: Record<Refusal["kind"], number> = { invalid: 400, conflict: 409, unprocessable: 422, not_found: 404 };
+const STATUS_OF: Record<Refusal["kind"], number> = {
+  invalid: 400,
+  conflict: 409,
+  unprocessable: 422,
+  not_found: 404,
+  forbidden: 403,
+};
 
 /**
- * The one place a rule's refusal becomes an HTTP problem: a `Refusal` maps to 400, 409, 422 or 404 with
+ * The one place a rule's refusal becomes an HTTP problem: a `Refusal` maps to 400, 403, 409, 422 or 404 with
  * its code and detail; a `Problem` stays itself; anything else is not a client's problem (null).
  */
 export function toProblem(err: unknown): Problem | null {
