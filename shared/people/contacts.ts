@@ -4,8 +4,8 @@
  */
 
 import { inParallel } from "../app/parallel.ts";
-import type { Notifier, Store } from "../app/ports.ts";
-import type { StoredContact, SubscriptionState } from "../domain/alerts.ts";
+import type { ChangedBy, Notifier, Store } from "../app/ports.ts";
+import type { Contact, StoredContact, SubscriptionState } from "../domain/alerts.ts";
 
 /** A pending confirmation is normal for a day after the contact is saved; after that, alerts are lost. */
 export const CONFIRMATION_GRACE_MS = 24 * 3_600_000;
@@ -39,4 +39,33 @@ export function unreached(contacts: ContactWithState[], now: Date): ContactWithS
       (c.emailSubscription === "pending_confirmation" &&
         now.getTime() - Date.parse(c.subscribedAt ?? "1970-01-01T00:00:00Z") > CONFIRMATION_GRACE_MS),
   );
+}
+
+/**
+ * Saves a contact of a board (the caller checked it manages both the new scope and the old one): its
+ * e-mail kept subscribed to the group's topic (SNS in AWS; nothing locally). Whether it replaced one.
+ */
+export async function keepContact(
+  store: Store,
+  notifier: Notifier,
+  by: ChangedBy,
+  kommunkod: string,
+  contact: Contact,
+  previous: StoredContact | undefined,
+) {
+  const { subscriptionArn, subscribed } = await notifier.contactChanged(contact, previous, store);
+  const subscribedAt = subscribed ? by.at : previous?.subscribedAt;
+  return store.saveContact(
+    kommunkod,
+    { ...contact, ...(subscriptionArn ? { subscriptionArn } : {}), ...(subscribedAt ? { subscribedAt } : {}) },
+    by,
+  );
+}
+
+/** Removes a contact (once): its e-mail stops receiving the group's alerts, unless another contact shares the address. */
+export async function dropContact(store: Store, notifier: Notifier, by: ChangedBy, contact: StoredContact) {
+  if (contact.removedAt) return contact.removedAt;
+  await notifier.contactChanged({ ...contact, email: undefined }, contact, store);
+  await store.removeContact(contact.contactId, by);
+  return by.at;
 }

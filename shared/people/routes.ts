@@ -4,7 +4,7 @@
  * statistics of shared/statistics/routes.ts).
  */
 
-import { districtMunicipality, type Principal, parsePrincipal } from "../domain/principals.ts";
+import { parsePrincipal } from "../domain/principals.ts";
 import { bodyOf, guarded, type RequestContext } from "../http/http.ts";
 import { problems } from "../http/problems.ts";
 import * as schemas from "../http/schemas.ts";
@@ -12,7 +12,8 @@ import { changedBy as by, putStatus } from "../http/scope.ts";
 import { schoolAdminRoutes } from "../register/school-routes.ts";
 import { schoolSystemRoutes } from "../ss12000/routes.ts";
 import { statisticsRoutes } from "../statistics/routes.ts";
-import { municipalityContacts, withSubscriptionStates } from "./contacts.ts";
+import { boardMunicipality, manages } from "./boards.ts";
+import { dropContact, keepContact, municipalityContacts, withSubscriptionStates } from "./contacts.ts";
 import { issueCredential, keyScopeOf } from "./credentials.ts";
 
 export const adminRoutes = guarded<"admin">({
@@ -24,45 +25,26 @@ export const adminRoutes = guarded<"admin">({
     const body = bodyOf(ctx, schemas.ContactBody);
     const previous = await ctx.store.getContact(contactId);
     // Each board its own people (SPEC §1): an office never registers a social-services contact, nor a district an office's.
-    if (!(await manages(ctx, body.scope)) || (previous && !(await manages(ctx, previous.scope)))) {
+    if (!(await managed(ctx, body.scope)) || (previous && !(await managed(ctx, previous.scope)))) {
       throw problems.forbidden();
     }
-    const kod = boardMunicipality(ctx.principal);
-    // Email goes through the group's topic: keep the contact subscribed to it (SNS in AWS; nothing locally).
-    const { subscriptionArn, subscribed } = await ctx.runtime.notifier.contactChanged(
-      { contactId, ...body },
-      previous,
-      ctx.store,
-    );
-    const subscribedAt = subscribed ? ctx.now : previous?.subscribedAt;
-    const status = putStatus(
-      await ctx.store.saveContact(
-        kod,
-        { contactId, ...body, ...(subscriptionArn ? { subscriptionArn } : {}), ...(subscribedAt ? { subscribedAt } : {}) },
-        by(ctx),
-      ),
-    );
-    return { status, body: { contactId, ...body } };
+    const contact = { contactId, ...body };
+    const saved = await keepContact(ctx.store, ctx.runtime.notifier, by(ctx), boardOf(ctx), contact, previous);
+    return { status: putStatus(saved), body: contact };
   },
 
   "DELETE /v1/contacts/{contactId}": async (ctx) => {
     const contactId = ctx.params.contactId ?? "";
     const contact = await ctx.store.getContact(contactId);
     // Another board's contact, or none at all: the same answer.
-    if (!contact || !(await manages(ctx, contact.scope))) throw problems.forbidden();
-    if (!contact.removedAt) {
-      // Its e-mail stops receiving the group's alerts (unless another contact shares the address).
-      await ctx.runtime.notifier.contactChanged({ ...contact, email: undefined }, contact, ctx.store);
-      await ctx.store.removeContact(contactId, by(ctx));
-    }
-    return { status: 200, body: { contactId, removedAt: contact.removedAt ?? ctx.now } };
+    if (!contact || !(await managed(ctx, contact.scope))) throw problems.forbidden();
+    return { status: 200, body: { contactId, removedAt: await dropContact(ctx.store, ctx.runtime.notifier, by(ctx), contact) } };
   },
 
   "GET /v1/contacts": async (ctx) => {
-    const kod = boardMunicipality(ctx.principal);
-    const all = await municipalityContacts(ctx.store, kod);
+    const all = await municipalityContacts(ctx.store, boardOf(ctx));
     const mine: typeof all = [];
-    for (const c of all) if (await manages(ctx, c.scope)) mine.push(c);
+    for (const c of all) if (await managed(ctx, c.scope)) mine.push(c);
     const contacts = await withSubscriptionStates(ctx.store, ctx.runtime.notifier, mine);
     const items = contacts.map((c) => ({
       contactId: c.contactId,
@@ -92,7 +74,7 @@ export const adminRoutes = guarded<"admin">({
     // An office issues its own, its schools' and its integrations' keys; a district its own; neither
     // the other's — and nobody learns whether another municipality's school exists.
     const p = ctx.principal;
-    if (p.kind !== "ops" && !(await manages(ctx, body.principal))) throw problems.forbidden();
+    if (p.kind !== "ops" && !(await managed(ctx, body.principal))) throw problems.forbidden();
     const scope = await keyScopeOf(ctx.store, target);
     if (!scope) throw problems.conflict("school_not_registered", "Register the school unit first (PUT /v1/schools/{schoolId}).");
     // A key an operator issues waits for another operator (another AWS identity), approved with the CLI.
@@ -109,9 +91,9 @@ export const adminRoutes = guarded<"admin">({
 
   "GET /v1/credentials": async (ctx) => {
     const p = ctx.principal;
-    const list = await ctx.store.credentials(p.kind === "ops" ? undefined : boardMunicipality(p));
+    const list = await ctx.store.credentials(p.kind === "ops" ? undefined : boardOf(ctx));
     const mine: typeof list = [];
-    for (const c of list) if (p.kind === "ops" || (await manages(ctx, c.principal))) mine.push(c);
+    for (const c of list) if (p.kind === "ops" || (await managed(ctx, c.principal))) mine.push(c);
     // Metadata only: never a key, never its hash.
     const items = mine.map((c) => ({
       credentialId: c.credentialId,
@@ -131,7 +113,7 @@ export const adminRoutes = guarded<"admin">({
     const credentialId = ctx.params.credentialId ?? "";
     const cred = await ctx.store.getCredential(credentialId);
     // An office or a district revokes the keys it manages; nothing tells it whether another key exists.
-    if (ctx.principal.kind !== "ops" && (!cred || !(await manages(ctx, cred.principal)))) throw problems.forbidden();
+    if (ctx.principal.kind !== "ops" && (!cred || !(await managed(ctx, cred.principal)))) throw problems.forbidden();
     if (!cred) throw problems.notFound("credential");
     if (!cred.revokedAt) {
       await ctx.store.revokeCredential(credentialId, ctx.now, ctx.actor.person ?? ctx.actor.principal);
@@ -140,32 +122,12 @@ export const adminRoutes = guarded<"admin">({
   },
 });
 
-/**
- * Whether the caller manages the keys and contacts of a scope (SPEC §1: each board its own): an
- * office its own, and its schools' (schools that lie in its municipality); a social-services district
- * its own; operators the keys of every scope (contacts are the boards' own). Never across boards.
- */
-async function manages(ctx: RequestContext, scope: string): Promise<boolean> {
-  const p = ctx.principal;
-  const target = parsePrincipal(scope);
-  if (!target) return false;
-  switch (p.kind) {
-    case "municipality":
-      if (target.kind === "municipality") return target.kommunkod === p.kommunkod;
-      if (target.kind === "school") return (await ctx.store.getSchool(target.schoolId))?.municipality === p.kommunkod;
-      return false;
-    case "social":
-      return target.kind === "social" && target.district === p.district;
-    case "ops":
-      return target.kind !== "ops";
-    case "school":
-      return false;
-  }
-}
+/** Whether the caller manages the keys and contacts of a scope (each board its own: shared/people/boards.ts). */
+const managed = (ctx: RequestContext, scope: string) => manages(ctx.store, ctx.principal, scope);
 
-/** The municipality whose keys and contacts a board keeps (an office's own, a district's). */
-function boardMunicipality(p: Principal): string {
-  if (p.kind === "municipality") return p.kommunkod;
-  if (p.kind === "social") return districtMunicipality(p.district);
-  throw problems.forbidden();
+/** The municipality whose keys and contacts the calling board keeps. */
+function boardOf(ctx: RequestContext): string {
+  const kod = boardMunicipality(ctx.principal);
+  if (!kod) throw problems.forbidden();
+  return kod;
 }
