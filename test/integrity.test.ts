@@ -750,3 +750,81 @@ describe("no board reads another's secrets", () => {
     void key;
   });
 });
+
+describe("a school system's source is never one person's word (issue 20)", () => {
+  it("a connector saved with a new or changed source waits, paused, for another signed-in person; a key neither turns it on nor, through its issuer, approves", async () => {
+    const web = webApp();
+    for (const [id, email] of [
+      ["sys-anna", "sys.anna@kommun0180.se"],
+      ["sys-bertil", "sys.bertil@kommun0180.se"],
+    ]) {
+      const r = await api("PUT", `/v1/contacts/${id}`, {
+        key: m.muni,
+        body: { name: id, role: "attendance_office", scope: "municipality:0180", email },
+      });
+      expect(r.status).toBeLessThan(300);
+    }
+    const anna = await web.signIn("sys-anna", "sys.anna@kommun0180.se");
+    const bertil = await web.signIn("sys-bertil", "sys.bertil@kommun0180.se");
+    const form = {
+      systemId: "ist-prov",
+      baseUrl: "https://ist.example.se/ss12000/v2.1",
+      tokenUrl: "https://ist.example.se/oauth2/token",
+      clientId: "elevvakt",
+      secretRef: "ss12000/0180/ist-prov",
+      schoolUnits: m.schoolA,
+      hours: "7",
+      absenceDays: "14",
+    };
+    const connector = async () =>
+      (await api("GET", "/v1/municipalities/0180/school-systems", { key: m.muni })).body.items.find(
+        (i: { systemId: string }) => i.systemId === "ist-prov",
+      );
+
+    // Anna connects it on the office's page: saved, paused, waiting for someone else.
+    expect((await anna.post("/app/school-systems", form)).status).toBe(303);
+    const page = await anna.get("/app/school-systems");
+    expect(page.body).toContain("väntar på att någon annan än municipality:0180 (contact:sys-anna) slår på det");
+    expect(await connector()).toMatchObject({ enabled: false, sourceChangedBy: "municipality:0180 (contact:sys-anna)" });
+    // No identity is ever shown.
+    expect(JSON.stringify(await connector())).not.toContain("COGNITO");
+    // She cannot turn on what she pointed it at; a key cannot turn anything on; Bertil can.
+    expect((await anna.post("/app/school-systems/ist-prov/enable")).status).toBe(409);
+    const byKey = await api("POST", "/v1/municipalities/0180/school-systems/ist-prov/enable", { key: m.muni });
+    expect([byKey.status, byKey.body.code]).toEqual([403, "signed_in_person_required"]);
+    expect((await connector()).enabled).toBe(false);
+    expect((await bertil.post("/app/school-systems/ist-prov/enable")).status).toBe(303);
+    expect(await connector()).toMatchObject({ enabled: true, approvedBy: "municipality:0180 (contact:sys-bertil)" });
+
+    // The hours alone may change and it keeps running; a new address pauses it again, until another person turns it on.
+    expect((await anna.post("/app/school-systems", { ...form, hours: "12" })).status).toBe(303);
+    expect(await connector()).toMatchObject({ enabled: true, schedule: { hours: [12] } });
+    expect((await anna.post("/app/school-systems", { ...form, baseUrl: "https://annas-eget.example.se/ss12000" })).status).toBe(
+      303,
+    );
+    expect((await connector()).enabled).toBe(false);
+    expect((await anna.post("/app/school-systems/ist-prov/enable")).status).toBe(409);
+
+    // A key Anna issued points it elsewhere: she is not the second person for that either.
+    const issued = await anna.post("/app/keys", { principal: "municipality:0180", label: "Integration" });
+    const annasKey = /<code>(ev_[^<]+)<\/code>/.exec(issued.body)?.[1] ?? "";
+    const viaKey = await api("PUT", "/v1/municipalities/0180/school-systems/ist-prov", {
+      key: annasKey,
+      body: {
+        baseUrl: "https://nyckelns.example.se/ss12000",
+        auth: { kind: "client_credentials", tokenUrl: form.tokenUrl, clientId: "elevvakt", secretRef: form.secretRef },
+        schoolUnits: [m.schoolA],
+        schedule: { hours: [12] },
+        enabled: true,
+      },
+    });
+    expect([viaKey.status, viaKey.body.enabled]).toEqual([200, false]);
+    expect((await anna.post("/app/school-systems/ist-prov/enable")).status).toBe(409);
+    expect((await bertil.post("/app/school-systems/ist-prov/enable")).status).toBe(303);
+    // Pausing is anyone's of the office, a key's too.
+    const paused = await api("POST", "/v1/municipalities/0180/school-systems/ist-prov/pause", { key: m.muni });
+    expect([paused.status, paused.body.enabled]).toEqual([200, false]);
+    // Another municipality's office neither turns it on nor pauses it.
+    expect((await api("POST", "/v1/municipalities/0180/school-systems/ist-prov/pause", { key: other.muni })).status).toBe(403);
+  });
+});

@@ -1,5 +1,7 @@
 /** The office's school systems through the API (issue 20): configure a connector, list them with the latest sync, read a system's syncs; each office its own. */
 import { beforeAll, describe, expect, it } from "vitest";
+import { documentClientOf } from "../functions/runtime.ts";
+import { DynamoConnectorStore } from "../shared/adapters/dynamodb/ss12000.ts";
 import { api, key, municipalityFixture, setToday, useTable } from "./helpers.ts";
 import { connect, freshWeek, type Municipality, TODAY } from "./ss12000-harness.ts";
 
@@ -96,5 +98,35 @@ describe("school systems, for the municipality office", () => {
     for (const f of facts) expect(text).not.toContain(f.personnummer);
     expect((await api("GET", `/v1/municipalities/${m.kommunkod}/school-systems/nosuch/syncs`, { key: m.muni })).status).toBe(404);
     await c.server.close();
+  });
+
+  it("a connector is saved only over the one its writer read: a change meanwhile is not overwritten", async () => {
+    const connectors = new DynamoConnectorStore({ doc: documentClientOf(process.env), table: process.env.TABLE_NAME ?? "" });
+    const config = {
+      ...body([m.schoolA]),
+      auth: {
+        kind: "client_credentials" as const,
+        tokenUrl: "https://x.example.se/t",
+        clientId: "c",
+        secretRef: `ss12000/${m.kommunkod}/cas`,
+      },
+      kommunkod: m.kommunkod,
+      systemId: "cas",
+      absenceDays: 14,
+      enabled: false,
+      updatedAt: "2026-09-01T08:00:00Z",
+      updatedBy: "test",
+    };
+    expect(await connectors.saveConnector(config, null)).toEqual({ replaced: false, saved: true });
+    // Two writers read the same version; the second to write finds it changed and writes nothing.
+    expect(await connectors.saveConnector(config, null)).toEqual({ replaced: true, saved: false });
+    const first = { ...config, baseUrl: "https://first.example.se", updatedAt: "2026-09-01T09:00:00Z" };
+    expect((await connectors.saveConnector(first, config.updatedAt)).saved).toBe(true);
+    const second = { ...config, enabled: true, updatedAt: "2026-09-01T09:00:01Z" };
+    expect((await connectors.saveConnector(second, config.updatedAt)).saved).toBe(false);
+    expect(await connectors.getConnector(m.kommunkod, "cas")).toMatchObject({
+      baseUrl: "https://first.example.se",
+      enabled: false,
+    });
   });
 });

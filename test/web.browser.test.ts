@@ -760,6 +760,20 @@ describe("the office's pages", () => {
     expect(systems).toContain("Senaste hämtning");
     expect(systems).toContain("06:00, 12:00");
     await accessible(page);
+    // … and one connected on the page itself: saved paused, waiting for another person to turn it on.
+    await page.getByLabel("Systemets namn (små bokstäver, siffror och -, t.ex. ist)").fill("edu-webb");
+    await page.getByLabel("Adress till systemets SS 12000-API").fill("https://edu.example.se/ss12000");
+    await page.getByLabel("Adress för att hämta token (OAuth2)").fill("https://edu.example.se/token");
+    await page.getByLabel("Klient-id").fill("elevvakt");
+    await page.getByLabel("Var hemligheten ligger (namn i Secrets Manager, ss12000/<kommunkod>/…)").fill("ss12000/0180/edu");
+    await page.locator(`#unit-${m.schoolA}`).check();
+    await page.getByRole("button", { name: "Spara" }).click();
+    await expect(page.getByRole("status").textContent()).resolves.toContain("pausat tills en annan person");
+    await expect(page.locator("section", { hasText: "edu-webb" }).first().textContent()).resolves.toContain(
+      "väntar på att någon annan än",
+    );
+    await expect(page.getByRole("button", { name: "Slå på edu-webb" }).count()).resolves.toBe(1);
+    await accessible(page);
 
     // A sweep for a date to come is a preview: nothing written.
     await page.goto(`${app}/app/sweep`);

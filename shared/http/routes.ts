@@ -4,30 +4,13 @@
  * `fn` names the Lambda function (one per route group) that serves the route.
  */
 
-import type { Principal } from "../domain/principals.ts";
+import type { FunctionName, RouteDef } from "./route.ts";
+import { route } from "./route.ts";
+import { schoolSystemEntries } from "./routes-ss12000.ts";
 import * as schemas from "./schemas.ts";
 import type * as z from "./zod.ts";
 
-export type FunctionName = "admin" | "register" | "schools" | "pupils" | "cases" | "docs";
-
-export interface RouteDef {
-  method: "GET" | "POST" | "PUT" | "DELETE";
-  path: string;
-  fn: FunctionName;
-  principals: Principal["kind"][] | "public";
-  summary: string;
-  body?: z.ZodMiniType;
-  query?: z.ZodMiniType;
-  responses: Partial<Record<number, z.ZodMiniType>>;
-}
-
-const route = <const K extends string, const F extends FunctionName, const R extends Partial<Record<number, z.ZodMiniType>>>(
-  key: K,
-  def: Omit<RouteDef, "method" | "path" | "fn" | "responses"> & { fn: F; responses: R },
-) => {
-  const [method, path] = key.split(" ") as [RouteDef["method"], string];
-  return [key, { ...def, method, path }] as const;
-};
+export type { FunctionName, RouteDef };
 
 const entries = [
   route("PUT /v1/municipalities/{kommunkod}/calendar/{schoolYear}", {
@@ -167,28 +150,6 @@ const entries = [
       "Children placed in care against all pupils in an ended term (SPEC §9; the latest ended term of the school year unless `term` is given; 404 not_published for a term not ended): absence shares, 50 % or more, unplaced episodes, cases by kind; suppressed, never a list; all pupils' figures are the term's final tables as published",
     query: schemas.CareStatisticsQuery,
     responses: { 200: schemas.CareStatisticsResponse },
-  }),
-  route("PUT /v1/municipalities/{kommunkod}/school-systems/{systemId}", {
-    fn: "admin",
-    principals: ["municipality"],
-    summary:
-      "Configure a connector to a school system serving SS 12000: its address, how Elevvakt authenticates (a reference to the secret, never the secret), which school units, at which hours it syncs",
-    body: schemas.ConnectorBody,
-    responses: { 200: schemas.ConnectorResponse, 201: schemas.ConnectorResponse },
-  }),
-  route("GET /v1/municipalities/{kommunkod}/school-systems", {
-    fn: "admin",
-    principals: ["municipality"],
-    summary:
-      "The municipality's school systems, each with its latest sync (status, counts, rows refused and why), failures in a row and back-off",
-    responses: { 200: schemas.ConnectorListResponse },
-  }),
-  route("GET /v1/municipalities/{kommunkod}/school-systems/{systemId}/syncs", {
-    fn: "admin",
-    principals: ["municipality"],
-    summary:
-      "A school system's sync records, newest first: counts, rows refused and why (no personal data), notices for the office, the cursor",
-    responses: { 200: schemas.SyncListResponse },
   }),
   route("GET /v1/municipalities/{kommunkod}/exports/absence", {
     fn: "admin",
@@ -349,6 +310,7 @@ const entries = [
     summary: "This API's OpenAPI 3.1 document",
     responses: { 200: schemas.OkResponse },
   }),
+  ...schoolSystemEntries,
 ] as const;
 
 export type RouteKey = (typeof entries)[number][0];

@@ -31,6 +31,12 @@ export interface ConnectorConfig {
   enabled: boolean;
   updatedAt: string;
   updatedBy: string;
+  /** Who last set where it reads from (address, authentication, school units), as shown; and their vouched identity, never shown. */
+  sourceChangedBy?: string;
+  sourceChangedByIdentity?: string;
+  /** The second person who turned it on after that. */
+  approvedBy?: string;
+  approvedAt?: string;
 }
 
 /** Where a connector got to: the cursor of the last complete run, and persons to read again. */
@@ -103,8 +109,11 @@ export interface ConnectorStore {
   getConnector(kommunkod: string, systemId: string): Promise<ConnectorConfig | undefined>;
   /** A municipality's connectors. */
   connectors(kommunkod: string): Promise<ConnectorConfig[]>;
-  /** Saves a connector; true when it replaced one. */
-  saveConnector(config: ConnectorConfig): Promise<{ replaced: boolean }>;
+  /**
+   * Saves a connector; `replaced` when it replaced one. Given `ifUpdatedAt`, only if the stored one was
+   * last updated then (`null`: only if there is none) — else nothing is written and `saved` is false.
+   */
+  saveConnector(config: ConnectorConfig, ifUpdatedAt?: string | null): Promise<{ replaced: boolean; saved: boolean }>;
   connectorState(kommunkod: string, systemId: string): Promise<ConnectorState>;
   saveConnectorState(kommunkod: string, systemId: string, state: ConnectorState): Promise<void>;
   saveSync(record: SyncRecord): Promise<void>;

@@ -4,14 +4,12 @@
  * own); a connector names where its secret lies, never the secret.
  */
 import type { RouteHandlers } from "../http/http.ts";
-import { bodyOf, type RequestContext } from "../http/http.ts";
+import { bodyOf } from "../http/http.ts";
 import { problems } from "../http/problems.ts";
 import * as schemas from "../http/schemas.ts";
-import { requireOwnMunicipality } from "../http/scope.ts";
-import type { ConnectorConfig, SyncRecord } from "./ports.ts";
-import { secretRefProblem } from "./secrets.ts";
-
-const who = (ctx: RequestContext) => (ctx.actor.person ? `${ctx.actor.principal} (${ctx.actor.person})` : ctx.actor.principal);
+import { occasion, requireOwnMunicipality } from "../http/scope.ts";
+import { configureConnector, enableConnector, pauseConnector, presentConnector } from "./configure.ts";
+import type { SyncRecord } from "./ports.ts";
 
 /** A sync record as the API shows it (its partition's own fields left out). */
 const shown = ({ kommunkod: _k, counts, ...sync }: SyncRecord) => ({ ...sync, counts: { ...counts } as Record<string, number> });
@@ -20,37 +18,27 @@ export const schoolSystemRoutes = {
   "PUT /v1/municipalities/{kommunkod}/school-systems/{systemId}": async (ctx) => {
     const { kommunkod = "", systemId = "" } = ctx.params;
     requireOwnMunicipality(ctx, kommunkod);
-    const body = bodyOf(ctx, schemas.ConnectorBody);
-    // Only this municipality's registered schools: a connector never brings in another's.
-    const schools = await Promise.all(body.schoolUnits.map((id) => ctx.store.getSchool(id)));
-    const foreign = body.schoolUnits.flatMap((id, i) =>
-      schools[i]?.municipality === kommunkod
-        ? []
-        : [{ path: `/schoolUnits/${i}`, message: `${id} is not a school unit registered in ${kommunkod}` }],
-    );
-    if (body.auth.kind === "client_credentials") {
-      const wrong = secretRefProblem(body.auth.secretRef, kommunkod);
-      if (wrong) foreign.push({ path: "/auth/secretRef", message: wrong });
-    }
-    if (foreign.length)
-      throw problems.validation(
-        foreign,
-        "Every school unit must be registered in this municipality first (PUT /v1/schools/{schoolId}), and the secret must be this municipality's.",
-      );
-    const config: ConnectorConfig = {
-      ...body,
-      kommunkod,
-      systemId,
-      absenceDays: body.absenceDays ?? 14,
-      // A connector enrols, releases and reports absence for the municipality's schools: a key alone
-      // must not be able to point it at a system of its own and take a child off the watch. Saved by a
-      // key, it is kept paused; a signed-in person of the office turns it on (SPEC §1: one principal alone).
-      enabled: ctx.actor.signedIn ? (body.enabled ?? true) : false,
-      updatedAt: ctx.now,
-      updatedBy: who(ctx),
+    const deps = { connectors: ctx.runtime.connectors, store: ctx.store };
+    const saved = await configureConnector(deps, occasion(ctx), kommunkod, systemId, bodyOf(ctx, schemas.ConnectorBody));
+    return { status: saved.replaced ? 200 : 201, body: presentConnector(saved.config) };
+  },
+
+  "POST /v1/municipalities/{kommunkod}/school-systems/{systemId}/enable": async (ctx) => {
+    const { kommunkod = "", systemId = "" } = ctx.params;
+    requireOwnMunicipality(ctx, kommunkod);
+    return {
+      status: 200,
+      body: presentConnector(await enableConnector(ctx.runtime.connectors, occasion(ctx), kommunkod, systemId)),
     };
-    const { replaced } = await ctx.runtime.connectors.saveConnector(config);
-    return { status: replaced ? 200 : 201, body: config };
+  },
+
+  "POST /v1/municipalities/{kommunkod}/school-systems/{systemId}/pause": async (ctx) => {
+    const { kommunkod = "", systemId = "" } = ctx.params;
+    requireOwnMunicipality(ctx, kommunkod);
+    return {
+      status: 200,
+      body: presentConnector(await pauseConnector(ctx.runtime.connectors, occasion(ctx), kommunkod, systemId)),
+    };
   },
 
   "GET /v1/municipalities/{kommunkod}/school-systems": async (ctx) => {
@@ -64,7 +52,7 @@ export const schoolSystemRoutes = {
           connectors.syncs(kommunkod, c.systemId, 1),
         ]);
         return {
-          ...c,
+          ...presentConnector(c),
           failures: state.failures,
           ...(state.nextRunAfter ? { nextRunAfter: state.nextRunAfter } : {}),
           ...(last ? { lastSync: shown(last) } : {}),

@@ -58,7 +58,7 @@ export function createWebHandler(runtime: Runtime, deps: WebDeps) {
       .replace(/\/(acknowledge|journal|resolve|checklist\/[\w-]+)$/, "")
       .replace(/^\/app\/pupils\/([\w-]+)\/(flags|care|care\/remove|exemption|override)$/, "/app/pupils/$1")
       .replace(/^\/app\/roster\/.*$/, "/app/roster")
-      .replace(/^\/app\/(overrides|contacts|keys)\/.*$/, "/app/$1");
+      .replace(/^\/app\/(overrides|contacts|keys|school-systems)\/.*$/, "/app/$1");
     return page(
       problem.status,
       messagePage(chrome(who.session, w.invalidTitle, r, who.contact), detail, { href: back, label: w.back }),

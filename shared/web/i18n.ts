@@ -15,7 +15,12 @@ const PLURALS: Record<Lang, Intl.PluralRules> = { sv: new Intl.PluralRules("sv-S
 
 /** A field of a refused form by its label: the last part of the API's JSON Pointer, in the person's words. */
 export function fieldLabel(lang: Lang, path: string): string {
-  const last = path.split("/").filter(Boolean).pop() ?? path;
+  // The field, not its place in a list: `/schoolUnits/0` is the school units.
+  const last =
+    path
+      .split("/")
+      .filter((part) => part && !/^\d+$/.test(part))
+      .pop() ?? path;
   return words[lang].fieldLabels[last] ?? path;
 }
 
@@ -210,8 +215,10 @@ const sv = {
   /** What a refusal of the API means, in the person's words (the API's own text, in English, is for systems). */
   problems: {
     validation_failed: "Uppgifterna är inte giltiga",
-    second_approver_required: "Ett åsidosättande måste godkännas av en annan person på förvaltningen än den som begärde det.",
-    signed_in_person_required: "Ett åsidosättande godkänns av en inloggad person på förvaltningen, inte med en nyckel.",
+    second_approver_required:
+      "Det här måste göras av en annan person på förvaltningen än den som begärde eller ändrade det (eller utfärdade nyckeln som gjorde det).",
+    signed_in_person_required: "Det här görs av en inloggad person på förvaltningen, inte med en nyckel.",
+    connector_changed: "Någon annan ändrade skolsystemet under tiden. Läs sidan igen och bestäm utifrån det som står nu.",
     not_locked: "Utskrivningen är inte låst: skolan kan skriva ut eleven själv.",
     grade_not_plausible:
       "Årskursen stämmer inte med elevens ålder. Kontrollera årskurs och personnummer; förvaltningen kan göra ett undantag för eleven.",
@@ -270,6 +277,14 @@ const sv = {
   pnrHelp:
     "10 eller 12 siffror, med eller utan bindestreck, till exempel 150505-2389. Numret skickas i formuläret, aldrig i adressen.",
   fieldLabels: {
+    systemId: "Systemets namn",
+    baseUrl: "Adress till systemets API",
+    tokenUrl: "Adress för token",
+    clientId: "Klient-id",
+    secretRef: "Var hemligheten ligger",
+    schoolUnits: "Skolenheter",
+    hours: "Hämta klockan",
+    absenceDays: "Dagar bakåt",
     personnummer: "Personnummer",
     grade: "Årskurs",
     startDate: "Första dag",
@@ -530,6 +545,14 @@ const en: typeof sv = {
   pnrHelp:
     "10 or 12 digits, with or without a hyphen, for example 150505-2389. The number is sent in the form, never in the address.",
   fieldLabels: {
+    systemId: "The system's name",
+    baseUrl: "Address of the system's API",
+    tokenUrl: "Token address",
+    clientId: "Client id",
+    secretRef: "Where the secret lies",
+    schoolUnits: "School units",
+    hours: "Fetch at",
+    absenceDays: "Days back",
     personnummer: "Personal identity number",
     grade: "Grade",
     startDate: "First day",

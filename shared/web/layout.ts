@@ -108,7 +108,8 @@ header nav ul { list-style: none; margin: 0; padding: 0; display: flex; flex-wra
 .filters select { width: auto; }
 .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
 label.inline { display: inline; font-weight: 400; }
-input[type=number], input[type=email], input[type=tel] { font: inherit; width: 100%; max-width: 36rem; padding: 0.4rem; border: 1px solid #6b6b6b; border-radius: 4px; }
+.check { display: inline-block; margin: 0.25rem 1rem 0.25rem 0; }
+input[type=number], input[type=email], input[type=tel], input[type=url] { font: inherit; width: 100%; max-width: 36rem; padding: 0.4rem; border: 1px solid #6b6b6b; border-radius: 4px; }
 .brand { font-weight: 700; margin: 0; }
 .who { margin: 0; color: var(--muted); flex: 1 1 12rem; }
 a { color: var(--accent); }

@@ -13,6 +13,7 @@ import { pupilFormRoutes } from "./pages/pupil-forms.ts";
 import { pupilRoutes } from "./pages/pupils.ts";
 import { registerRoutes } from "./pages/register.ts";
 import { rosterRoutes } from "./pages/roster.ts";
+import { schoolSystemFormRoutes } from "./pages/school-system-form.ts";
 import { schoolSystemRoutes } from "./pages/school-systems.ts";
 import { statisticsPageRoutes } from "./pages/statistics.ts";
 import { sweepRoutes } from "./pages/sweep.ts";
@@ -29,5 +30,6 @@ export const PAGES: readonly WebRoute[] = [
   ...sweepRoutes,
   ...registerRoutes,
   ...schoolSystemRoutes,
+  ...schoolSystemFormRoutes,
   ...statisticsPageRoutes,
 ];

@@ -20,11 +20,21 @@ export class DynamoConnectorStore extends Table implements ConnectorStore {
     return (await this.queryAll<ConnectorConfig>(null, pk, { skPrefix })).items;
   }
 
-  async saveConnector(config: ConnectorConfig): Promise<{ replaced: boolean }> {
+  async saveConnector(config: ConnectorConfig, ifUpdatedAt?: string | null): Promise<{ replaced: boolean; saved: boolean }> {
     const key = keys.ss12000Connector(config.kommunkod, config.systemId);
     const before = await this.get<ConnectorConfig>(key);
-    await this.put({ ...key, entity: "ss12000Connector", ...config });
-    return { replaced: before !== undefined };
+    if (ifUpdatedAt !== undefined && (before?.updatedAt ?? null) !== ifUpdatedAt)
+      return { replaced: before !== undefined, saved: false };
+    const item = { ...key, entity: "ss12000Connector", ...config };
+    try {
+      if (ifUpdatedAt === undefined) await this.put(item);
+      else if (ifUpdatedAt === null) await this.put(item, "attribute_not_exists(pk)");
+      else await this.put(item, "updatedAt = :u", undefined, { ":u": ifUpdatedAt });
+    } catch (err) {
+      if ((err as Error).name === "ConditionalCheckFailedException") return { replaced: before !== undefined, saved: false };
+      throw err;
+    }
+    return { replaced: before !== undefined, saved: true };
   }
 
   async connectorState(kommunkod: string, systemId: string): Promise<ConnectorState> {

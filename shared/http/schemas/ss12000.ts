@@ -63,6 +63,11 @@ export const ConnectorResponse = z.extend(ConnectorBody, {
   enabled: z.boolean(),
   updatedAt: str,
   updatedBy: str,
+  /** Who last set where it reads from (address, authentication, school units). */
+  sourceChangedBy: opt(str),
+  /** The second person who turned it on after that. */
+  approvedBy: opt(str),
+  approvedAt: opt(str),
 });
 
 export const ConnectorListResponse = z.object({

@@ -1,15 +1,16 @@
 /**
  * The office's school systems (SS 12000, issue 20): each connected system's latest sync — when, how
  * it ended, what it brought in, what it refused and why, what the office should look at — and when
- * it runs next. Configuring a system is the API's (`PUT …/school-systems/{systemId}`): it names where
- * the secret lies, which an operator sets up.
+ * it runs next; the form that connects or changes one, and the buttons that turn it on or pause it
+ * (./school-system-form.ts).
  */
 import { OFFICE, type WebRoute } from "../context.ts";
-import { tr } from "../forms.ts";
+import { saved, tr } from "../forms.ts";
 import { type Html, html } from "../html.ts";
 import { words } from "../i18n.ts";
 import { layout } from "../layout.ts";
 import { officeOf } from "./office.ts";
+import { connectorsOf, systemForm, systemState } from "./school-system-form.ts";
 
 const when = (iso?: string) => (iso ? iso.replace("T", " ").slice(0, 16) : "–");
 
@@ -18,11 +19,12 @@ export const schoolSystemRoutes: WebRoute[] = [
     method: "GET",
     path: "/app/school-systems",
     principals: OFFICE,
-    handle: async (k) => {
+    handle: async (k, r) => {
       const t = tr(k.lang);
       const w = words[k.lang];
       const kommunkod = officeOf(k);
-      const { items } = (await k.ask("GET /v1/municipalities/{kommunkod}/school-systems", { kommunkod })).body;
+      const items = await connectorsOf(k, kommunkod);
+      const editing = items.find((x) => x.systemId === r.query.get("edit"));
       const status = (s?: string) =>
         s === "ok" ? t("syncOk") : s === "failed" ? t("syncFailed") : s === "running" ? t("syncRunning") : t("syncNever");
       const system = (x: (typeof items)[number]): Html => {
@@ -32,10 +34,12 @@ export const schoolSystemRoutes: WebRoute[] = [
 <dl>
 <dt>${t("systemAddress")}</dt><dd>${x.baseUrl}</dd>
 <dt>${t("systemSchools")}</dt><dd>${x.schoolUnits.join(", ")}</dd>
-<dt>${t("systemHours")}</dt><dd>${x.schedule.hours.map((h) => `${String(h).padStart(2, "0")}:00`).join(", ")}${x.enabled ? "" : html` (${t("systemPaused")})`}</dd>
+<dt>${t("systemHours")}</dt><dd>${x.schedule.hours.map((h) => `${String(h).padStart(2, "0")}:00`).join(", ")}</dd>
+${systemState(k, x)}
 <dt>${t("lastSync")}</dt><dd>${status(last?.status)}${last ? html`, ${when(last.finishedAt ?? last.startedAt)}` : ""}${last?.error ? html` – ${last.error}` : ""}</dd>
 ${x.failures ? html`<dt>${t("failuresInARow")}</dt><dd>${String(x.failures)}${x.nextRunAfter ? html` (${t("triedAgainAfter")} ${when(x.nextRunAfter)})` : ""}</dd>` : ""}
 </dl>
+<p><a href="/app/school-systems?edit=${x.systemId}#connect">${t("change")}<span class="visually-hidden"> ${x.systemId}</span></a></p>
 ${counts.length ? html`<h3>${t("broughtIn")}</h3><ul>${counts.map(([key, n]) => html`<li>${w.syncCounts[key] ?? key}: ${String(n)}</li>`)}</ul>` : ""}
 ${
   last?.refused.length
@@ -58,7 +62,9 @@ ${
         200,
         layout(
           k.view(t("menuSchoolSystems")),
-          html`<p>${t("schoolSystemsIntro")}</p>${items.length ? items.map(system) : html`<p>${t("noSchoolSystems")}</p>`}`,
+          html`${r.query.get("saved") === "paused" ? html`<p role="status">${t("systemSaved")}</p>` : saved(k, r.query)}
+<p>${t("schoolSystemsIntro")}</p>${items.length ? items.map(system) : html`<p>${t("noSchoolSystems")}</p>`}
+${await systemForm(k, kommunkod, editing)}`,
         ),
       );
     },

@@ -1,0 +1,136 @@
+/**
+ * Connecting a school system (issue 20), by the municipality office: where the system is, how
+ * Elevvakt authenticates (where the secret lies, never the secret), which school units, at which
+ * hours. A connector enrols, releases and reports absence for the municipality's schools, so where it
+ * reads from is never one person's word (SPEC §1, as for a lock override, §3 rule 8): a connector
+ * whose source is new or changed waits, paused, until a signed-in person of the office other than
+ * whoever changed it (or issued the key that did) turns it on. Pausing is anyone's of the office.
+ * The use cases, with no HTTP: the caller has checked that `kommunkod` is its own.
+ */
+import type { Occasion, ReferenceStore } from "../app/ports.ts";
+import { refuse } from "../domain/refusal.ts";
+import type { ConnectorConfig, ConnectorStore } from "./ports.ts";
+import { secretRefProblem } from "./secrets.ts";
+
+/** What the office sets of a connector. */
+export type ConnectorSettings = Pick<ConnectorConfig, "baseUrl" | "auth" | "schoolUnits" | "schedule"> & {
+  absenceDays?: number | undefined;
+  /** `false` pauses it; `true` asks for it to run (it runs once another person has turned it on). */
+  enabled?: boolean | undefined;
+};
+
+/** Who did it, as shown: the scope and, when known, the person. */
+const shownAs = (by: Occasion) => (by.actor.person ? `${by.actor.principal} (${by.actor.person})` : by.actor.principal);
+
+/** An object's fields in one order (a stored map comes back in any order). */
+const canonical = (o: object) => JSON.stringify(Object.entries(o).sort(([a], [b]) => a.localeCompare(b)));
+
+/** Whether two settings read from the same place: the address, the authentication and the school units. */
+const sameSource = (a: ConnectorSettings, b: ConnectorSettings) =>
+  a.baseUrl === b.baseUrl &&
+  canonical(a.auth) === canonical(b.auth) &&
+  [...a.schoolUnits].sort().join() === [...b.schoolUnits].sort().join();
+
+const changedMeanwhile = () =>
+  refuse.conflict(
+    "connector_changed",
+    "Someone changed this school system meanwhile; read it again and decide on what it says now.",
+  );
+
+/** Saves a connector's settings: a new or changed source waits for a second person; the schedule alone may change freely. */
+export async function configureConnector(
+  deps: { connectors: ConnectorStore; store: Pick<ReferenceStore, "getSchool"> },
+  by: Occasion,
+  kommunkod: string,
+  systemId: string,
+  settings: ConnectorSettings,
+) {
+  // Only this municipality's registered schools: a connector never brings in another's.
+  const schools = await Promise.all(settings.schoolUnits.map((id) => deps.store.getSchool(id)));
+  const wrong = settings.schoolUnits.flatMap((id, i) =>
+    schools[i]?.municipality === kommunkod
+      ? []
+      : [{ path: `/schoolUnits/${i}`, message: `${id} is not a school unit registered in ${kommunkod}` }],
+  );
+  if (settings.auth.kind === "client_credentials") {
+    const secret = secretRefProblem(settings.auth.secretRef, kommunkod);
+    if (secret) wrong.push({ path: "/auth/secretRef", message: secret });
+  }
+  if (wrong.length) {
+    throw refuse.invalid(
+      wrong,
+      "Every school unit must be registered in this municipality first (PUT /v1/schools/{schoolId}), and the secret must be this municipality's.",
+    );
+  }
+  const previous = await deps.connectors.getConnector(kommunkod, systemId);
+  const moved = !previous || !sameSource(previous, settings);
+  const { enabled: asked, ...rest } = settings;
+  const config: ConnectorConfig = {
+    ...rest,
+    kommunkod,
+    systemId,
+    absenceDays: settings.absenceDays ?? 14,
+    // A new source runs only once a second person turned it on; otherwise it stays as it was, unless paused.
+    enabled: !moved && asked !== false && (previous?.enabled ?? false),
+    updatedAt: by.now,
+    updatedBy: shownAs(by),
+    ...(moved
+      ? {
+          sourceChangedBy: shownAs(by),
+          ...(by.actor.identity || by.actor.issuer ? { sourceChangedByIdentity: by.actor.identity ?? by.actor.issuer } : {}),
+        }
+      : {
+          ...(previous.sourceChangedBy ? { sourceChangedBy: previous.sourceChangedBy } : {}),
+          ...(previous.sourceChangedByIdentity ? { sourceChangedByIdentity: previous.sourceChangedByIdentity } : {}),
+          ...(previous.approvedBy ? { approvedBy: previous.approvedBy, approvedAt: previous.approvedAt } : {}),
+        }),
+  };
+  const saved = await deps.connectors.saveConnector(config, previous?.updatedAt ?? null);
+  if (!saved.saved) throw changedMeanwhile();
+  return { config, replaced: saved.replaced, waitsForApproval: moved && asked !== false };
+}
+
+/** Turns a connector on: a signed-in person of the office, not the one who changed where it reads from. */
+export async function enableConnector(connectors: ConnectorStore, by: Occasion, kommunkod: string, systemId: string) {
+  const config = await connectors.getConnector(kommunkod, systemId);
+  if (!config) throw refuse.notFound("school system");
+  if (config.enabled) return config;
+  const { actor } = by;
+  if (!actor.signedIn || !actor.identity) {
+    throw refuse.forbidden(
+      "signed_in_person_required",
+      "A school system is turned on by a signed-in person of the office, in the web app; a key cannot turn one on.",
+    );
+  }
+  if (config.sourceChangedByIdentity === actor.identity) {
+    throw refuse.conflict(
+      "second_approver_required",
+      "A school system is turned on by another person of the office than the one who set where it reads from (or issued the key that did).",
+    );
+  }
+  const next: ConnectorConfig = {
+    ...config,
+    enabled: true,
+    approvedBy: shownAs(by),
+    approvedAt: by.now,
+    updatedAt: by.now,
+    updatedBy: shownAs(by),
+  };
+  if (!(await connectors.saveConnector(next, config.updatedAt)).saved) throw changedMeanwhile();
+  return next;
+}
+
+/** Pauses a connector (anyone of the office may; a key too): it reads nothing until turned on again. */
+export async function pauseConnector(connectors: ConnectorStore, by: Occasion, kommunkod: string, systemId: string) {
+  const config = await connectors.getConnector(kommunkod, systemId);
+  if (!config) throw refuse.notFound("school system");
+  if (!config.enabled) return config;
+  const next: ConnectorConfig = { ...config, enabled: false, updatedAt: by.now, updatedBy: shownAs(by) };
+  if (!(await connectors.saveConnector(next, config.updatedAt)).saved) throw changedMeanwhile();
+  return next;
+}
+
+/** A connector as the office reads it: who changed its source and who turned it on, never an identity. */
+export function presentConnector({ sourceChangedByIdentity: _identity, ...config }: ConnectorConfig) {
+  return config;
+}
