@@ -6,6 +6,7 @@
  * dispatcher and the local stage import this.
  */
 import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import { clientCertificateOf, mtlsFetch } from "../shared/adapters/mtls.ts";
 import type { Runtime, SchoolSystems } from "../shared/app/ports.ts";
 import { type Fetch, Ss12000Client } from "../shared/ss12000/client.ts";
 import type { ConnectorConfig } from "../shared/ss12000/ports.ts";
@@ -48,25 +49,34 @@ export function schoolSystemsOf(
     fetch?: Fetch;
     secret?: (ref: string, kommunkod: string) => Promise<string>;
     sleep?: (ms: number) => Promise<void>;
+    /** The authority a test's school system's certificate is checked against (mTLS), in place of the system's trust store. */
+    trust?: string;
   } = {},
 ): SchoolSystems {
   const secret = parts.secret ?? secretResolver(env);
-  const clientFor = async (config: ConnectorConfig) =>
-    new Ss12000Client(
+  const plain: Fetch = parts.fetch ?? ((url, init) => fetch(url, init));
+  const clientFor = async (config: ConnectorConfig) => {
+    const { auth } = config;
+    // Client credentials: a bearer token from the secret. mTLS: every connection presents the
+    // certificate and key kept together in the secret `certificateRef` names (the same fence).
+    const how =
+      auth.kind === "client_credentials"
+        ? { auth: { ...auth, clientSecret: await secret(auth.secretRef, config.kommunkod) }, fetch: plain }
+        : {
+            auth: { kind: "mtls" as const },
+            fetch: mtlsFetch(clientCertificateOf(await secret(auth.certificateRef, config.kommunkod)), {
+              ...(parts.trust ? { ca: parts.trust } : {}),
+            }),
+          };
+    return new Ss12000Client(
+      { baseUrl: config.baseUrl, auth: how.auth },
       {
-        baseUrl: config.baseUrl,
-        auth:
-          config.auth.kind === "client_credentials"
-            ? { ...config.auth, clientSecret: await secret(config.auth.secretRef, config.kommunkod) }
-            : // mTLS: the handed-in fetch must carry the client certificate (not built here yet).
-              { kind: "mtls" },
-      },
-      {
-        fetch: parts.fetch ?? ((url, init) => fetch(url, init)),
+        fetch: how.fetch,
         now: () => Date.now(),
         sleep: parts.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
       },
     );
+  };
   return schoolSystems({
     get app() {
       return { store: runtime.store, appUrl: runtime.config.appUrl };

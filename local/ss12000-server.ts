@@ -9,12 +9,14 @@
  *
  * Scripted faults, each taken by the next request it matches: `expire_token` (the token in use is
  * revoked: a 401 once), `429` with Retry-After, `503`, `truncate` (a 200 whose JSON is cut in half)
- * and `repeat` (a page that repeats an item of the page before). Plain node:http; the tests, the
- * bench and `npm start` run it.
+ * and `repeat` (a page that repeats an item of the page before). Plain node:http, or node:https asking
+ * for a client certificate (mTLS); the tests, the bench and `npm start` run it.
  */
 import { randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { createServer as createTlsServer } from "node:https";
 import type { AddressInfo } from "node:net";
+import type { TLSSocket } from "node:tls";
 import type { SsAggregatedAttendance, SsOrganisation, SsPerson } from "../shared/ss12000/wire.ts";
 
 /** One student's minutes for one activity on one day, at one school unit (the server sums them per window). */
@@ -56,6 +58,12 @@ export interface ServerOptions {
   /** The most items a page holds, whatever `limit` asks. */
   maxPageSize?: number;
   tokenSeconds?: number;
+  /**
+   * Serve HTTPS and ask every client for a certificate signed by `ca` (mutual TLS, as Stockholm's
+   * platform serves aggregatedAttendance): a client with one needs no token; a client without one
+   * never gets past the handshake.
+   */
+  tls?: { key: string; cert: string; ca: string };
 }
 
 const json = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
@@ -157,11 +165,12 @@ export async function startSs12000Server(data: Ss12000Data, opts: ServerOptions 
       return 200;
     }
     const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? "")?.[1];
-    const valid = bearer !== undefined && (tokens.get(bearer) ?? 0) > Date.now();
+    const byCertificate = !!opts.tls && (req.socket as TLSSocket).authorized === true;
+    const valid = byCertificate || (bearer !== undefined && (tokens.get(bearer) ?? 0) > Date.now());
     if (!valid) return problem(res, 401, "401_unauthorized", "a valid bearer token is needed");
     const fault = take(path);
     if (fault?.kind === "expire_token") {
-      tokens.delete(bearer);
+      if (bearer) tokens.delete(bearer);
       return problem(res, 401, "401_unauthorized", "the token has expired");
     }
     if (fault?.kind === "429") {
@@ -255,7 +264,7 @@ export async function startSs12000Server(data: Ss12000Data, opts: ServerOptions 
     return answer.status;
   };
 
-  const server = createServer((req, res) => {
+  const listener = (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? "/", "http://localhost");
     route(req, res, url)
       .then((status) =>
@@ -264,10 +273,13 @@ export async function startSs12000Server(data: Ss12000Data, opts: ServerOptions 
       .catch(() => {
         if (!res.headersSent) problem(res, 500, "500_internal", "the test server failed");
       });
-  });
+  };
+  const server = opts.tls
+    ? createTlsServer({ ...opts.tls, requestCert: true, rejectUnauthorized: true }, listener)
+    : createServer(listener);
   await new Promise<void>((resolve) => server.listen(opts.port ?? 0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
-  const url = `http://127.0.0.1:${port}`;
+  const url = `${opts.tls ? "https" : "http"}://127.0.0.1:${port}`;
   return {
     url,
     tokenUrl: `${url}/token`,

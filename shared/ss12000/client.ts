@@ -5,16 +5,11 @@
  * clock and sleep are handed in: nothing here reads a global, and a test never sleeps for real.
  * Errors carry the status and the server's code, never a body (which may hold personal data).
  */
+
+import type { Fetch } from "./ports.ts";
 import type { SsAggregatedAttendance, SsDeletedEntities, SsOrganisation, SsPage, SsPerson } from "./wire.ts";
 
-export type Fetch = (
-  url: string,
-  init: { method: string; headers: Record<string, string>; body?: string },
-) => Promise<{
-  status: number;
-  headers: { get(name: string): string | null };
-  text(): Promise<string>;
-}>;
+export type { Fetch };
 
 /** How the client reaches the outside world: handed in by a composition root or a test. */
 export interface ClientDeps {

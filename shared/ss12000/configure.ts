@@ -52,10 +52,13 @@ export async function configureConnector(
       ? []
       : [{ path: `/schoolUnits/${i}`, message: `${id} is not a school unit registered in ${kommunkod}` }],
   );
-  if (settings.auth.kind === "client_credentials") {
-    const secret = secretRefProblem(settings.auth.secretRef, kommunkod);
-    if (secret) wrong.push({ path: "/auth/secretRef", message: secret });
-  }
+  // The secret (or the client certificate) only where this municipality's school-system secrets lie.
+  const [ref, path] =
+    settings.auth.kind === "client_credentials"
+      ? [settings.auth.secretRef, "/auth/secretRef"]
+      : [settings.auth.certificateRef, "/auth/certificateRef"];
+  const secret = secretRefProblem(ref, kommunkod);
+  if (secret) wrong.push({ path, message: secret });
   if (wrong.length) {
     throw refuse.invalid(
       wrong,

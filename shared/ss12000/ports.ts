@@ -6,6 +6,16 @@
  */
 import type { IsoDate } from "../domain/dates.ts";
 
+/** How a client reaches a school system: `fetch`'s shape, handed in (plain, or presenting a client certificate). */
+export type Fetch = (
+  url: string,
+  init: { method: string; headers: Record<string, string>; body?: string },
+) => Promise<{
+  status: number;
+  headers: { get(name: string): string | null };
+  text(): Promise<string>;
+}>;
+
 /** A connector to one school system of one municipality (SS 12000), as its office configured it. */
 export interface ConnectorConfig {
   kommunkod: string;
