@@ -326,6 +326,30 @@ const LAYER_RULES: LayerRule[] = [
       }),
   },
   {
+    name: "the stack only wires its constructs (data, API, people, jobs, alarms): it creates no resource itself",
+    instead:
+      "create the resource in the construct it belongs to (infra/data.ts, api.ts, people.ts, jobs.ts, alarms.ts) and pass it on",
+    breaches: (fs) =>
+      [...fs].flatMap(([f, text]) => {
+        if (f !== "infra/stack.ts") return [];
+        const lines = text.split("\n");
+        // A value imported from the CDK's service modules (types are fine: the stack names what it passes on).
+        const values = lines.flatMap((l, i) =>
+          /^import (?!type )\{[^}]*\} from "aws-cdk-lib\/aws-/.test(l) ? [`${f}:${i + 1} imports a resource class`] : [],
+        );
+        // Each `new` makes one of the project's own constructs.
+        const own = new Set(
+          lines.flatMap((l) =>
+            /^import .* from "\.\/[\w-]+\.ts"/.test(l) ? [...l.matchAll(/\b([A-Z]\w+)\b/g)].map((m) => m[1]) : [],
+          ),
+        );
+        const made = lines.flatMap((l, i) =>
+          [...l.matchAll(/\bnew ([A-Z]\w*)\(/g)].flatMap((m) => (own.has(m[1]) ? [] : [`${f}:${i + 1} new ${m[1]}`])),
+        );
+        return [...values, ...made];
+      }),
+  },
+  {
     name: "every text of the web app is in its dictionaries (no inline Swedish/English pair)",
     instead: 'add the text to shared/web/texts.ts (or i18n.ts, with Counted for a count) and write t("key")',
     breaches: (fs) =>
@@ -369,6 +393,12 @@ describe("architecture: the rooms above the domain", () => {
         [
           "shared/app/ports/cases.ts",
           `export interface Everything {\n${Array.from({ length: PORT_MEMBERS + 1 }, (_, i) => `  m${i}(): void;`).join("\n")}\n}`,
+        ],
+      ]),
+      "the stack only wires its constructs (data, API, people, jobs, alarms): it creates no resource itself": new Map([
+        [
+          "infra/stack.ts",
+          'import { Data } from "./data.ts";\nimport { Bucket } from "aws-cdk-lib/aws-s3";\nconst data = new Data(this);\nconst b = new Bucket(this, "Files");',
         ],
       ]),
       "every text of the web app is in its dictionaries (no inline Swedish/English pair)": new Map([
