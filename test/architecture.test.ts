@@ -334,8 +334,14 @@ const LAYER_RULES: LayerRule[] = [
         if (f !== "infra/stack.ts") return [];
         const lines = text.split("\n");
         // A value imported from the CDK's service modules (types are fine: the stack names what it passes on).
-        const values = lines.flatMap((l, i) =>
-          /^import (?!type )\{[^}]*\} from "aws-cdk-lib\/aws-/.test(l) ? [`${f}:${i + 1} imports a resource class`] : [],
+        // Imports may span lines: read each statement whole.
+        const statements = text.match(/^import [\s\S]*?from "[^"]+";/gm) ?? [];
+        const values = statements.flatMap((st) =>
+          /from "aws-cdk-lib\/aws-/.test(st) && !/^import type /.test(st) && /\{[^}]*\b(?<!type )[A-Z]\w*\s*[,}]|\* as /.test(st)
+            ? [`${f}: ${st.split("\n")[0]} imports a resource class`]
+            : /from "aws-cdk-lib"/.test(st) && /\baws_\w+/.test(st)
+              ? [`${f}: ${st.split("\n")[0]} imports a service module`]
+              : [],
         );
         // Each `new` makes one of the project's own constructs.
         const own = new Set(
@@ -344,7 +350,7 @@ const LAYER_RULES: LayerRule[] = [
           ),
         );
         const made = lines.flatMap((l, i) =>
-          [...l.matchAll(/\bnew ([A-Z]\w*)\(/g)].flatMap((m) => (own.has(m[1]) ? [] : [`${f}:${i + 1} new ${m[1]}`])),
+          [...l.matchAll(/\bnew ((?:\w+\.)?[A-Z]\w*)\(/g)].flatMap((m) => (own.has(m[1]) ? [] : [`${f}:${i + 1} new ${m[1]}`])),
         );
         return [...values, ...made];
       }),
@@ -398,7 +404,7 @@ describe("architecture: the rooms above the domain", () => {
       "the stack only wires its constructs (data, API, people, jobs, alarms): it creates no resource itself": new Map([
         [
           "infra/stack.ts",
-          'import { Data } from "./data.ts";\nimport { Bucket } from "aws-cdk-lib/aws-s3";\nconst data = new Data(this);\nconst b = new Bucket(this, "Files");',
+          'import { Data } from "./data.ts";\nimport {\n  Bucket,\n} from "aws-cdk-lib/aws-s3";\nimport { aws_sqs as sqs } from "aws-cdk-lib";\nconst data = new Data(this);\nconst b = new Bucket(this, "Files");\nconst q = new sqs.Queue(this, "Q");',
         ],
       ]),
       "every text of the web app is in its dictionaries (no inline Swedish/English pair)": new Map([
@@ -411,6 +417,9 @@ describe("architecture: the rooms above the domain", () => {
     // Every planted import breach is caught, each in its own room.
     const imports = LAYER_RULES.find((r) => r.name.startsWith("each room")) as LayerRule;
     expect(imports.breaches(planted[imports.name] as Files)).toHaveLength(5);
+    // … and every way of making a resource in the stack: a class imported over several lines, a service module, each `new`.
+    const stack = LAYER_RULES.find((r) => r.name.startsWith("the stack only wires")) as LayerRule;
+    expect(stack.breaches(planted[stack.name] as Files)).toHaveLength(4);
     for (const rule of LAYER_RULES) {
       const files = planted[rule.name];
       expect(files, rule.name).toBeDefined();

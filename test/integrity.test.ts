@@ -4,11 +4,12 @@
  * say, through the API and the web app against DynamoDB Local.
  */
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { schoolSystemsOf } from "../functions/ss12000.ts";
 import { createInvoker } from "../local/invoke.ts";
 import { SecretReader } from "../shared/adapters/secrets.ts";
 import { hashSecret, newKey } from "../shared/domain/principals.ts";
 import type { IdentityProvider, Person } from "../shared/web/identity.ts";
-import { api, key, municipalityFixture, pnr, scanAll, setToday, store, testClock, useTable } from "./helpers.ts";
+import { api, key, municipalityFixture, pnr, runtime, scanAll, setToday, store, testClock, useTable } from "./helpers.ts";
 
 useTable();
 type Fixture = Awaited<ReturnType<typeof municipalityFixture>>;
@@ -752,11 +753,12 @@ describe("no board reads another's secrets", () => {
 });
 
 describe("a school system's source is never one person's word (issue 20)", () => {
-  it("a connector saved with a new or changed source waits, paused, for another signed-in person; a key neither turns it on nor, through its issuer, approves", async () => {
+  it("a connector saved with a new or changed source waits, paused, for another signed-in person — two after a key's change, never its issuer; one approves what one has seen", async () => {
     const web = webApp();
     for (const [id, email] of [
       ["sys-anna", "sys.anna@kommun0180.se"],
       ["sys-bertil", "sys.bertil@kommun0180.se"],
+      ["sys-cecilia", "sys.cecilia@kommun0180.se"],
     ]) {
       const r = await api("PUT", `/v1/contacts/${id}`, {
         key: m.muni,
@@ -766,8 +768,10 @@ describe("a school system's source is never one person's word (issue 20)", () =>
     }
     const anna = await web.signIn("sys-anna", "sys.anna@kommun0180.se");
     const bertil = await web.signIn("sys-bertil", "sys.bertil@kommun0180.se");
+    const cecilia = await web.signIn("sys-cecilia", "sys.cecilia@kommun0180.se");
     const form = {
       systemId: "ist-prov",
+      authKind: "client_credentials",
       baseUrl: "https://ist.example.se/ss12000/v2.1",
       tokenUrl: "https://ist.example.se/oauth2/token",
       clientId: "elevvakt",
@@ -780,20 +784,35 @@ describe("a school system's source is never one person's word (issue 20)", () =>
       (await api("GET", "/v1/municipalities/0180/school-systems", { key: m.muni })).body.items.find(
         (i: { systemId: string }) => i.systemId === "ist-prov",
       );
+    const enable = async (who: typeof anna) =>
+      (await who.post("/app/school-systems/ist-prov/enable", { updatedAt: (await connector()).updatedAt })).status;
 
     // Anna connects it on the office's page: saved, paused, waiting for someone else.
     expect((await anna.post("/app/school-systems", form)).status).toBe(303);
     const page = await anna.get("/app/school-systems");
     expect(page.body).toContain("väntar på att någon annan än municipality:0180 (contact:sys-anna) slår på det");
-    expect(await connector()).toMatchObject({ enabled: false, sourceChangedBy: "municipality:0180 (contact:sys-anna)" });
+    // The page shows where it signs in, so the approver sees what they turn on.
+    expect(page.body).toContain("https://ist.example.se/oauth2/token");
+    expect(page.body).toContain("ss12000/0180/ist-prov");
+    expect(await connector()).toMatchObject({
+      enabled: false,
+      approvalsNeeded: 1,
+      sourceChangedBy: "municipality:0180 (contact:sys-anna)",
+    });
     // No identity is ever shown.
     expect(JSON.stringify(await connector())).not.toContain("COGNITO");
-    // She cannot turn on what she pointed it at; a key cannot turn anything on; Bertil can.
-    expect((await anna.post("/app/school-systems/ist-prov/enable")).status).toBe(409);
-    const byKey = await api("POST", "/v1/municipalities/0180/school-systems/ist-prov/enable", { key: m.muni });
+    // She cannot turn on what she pointed it at; a key cannot turn anything on; Bertil can — as he saw it.
+    expect(await enable(anna)).toBe(409);
+    const byKey = await api("POST", "/v1/municipalities/0180/school-systems/ist-prov/enable", {
+      key: m.muni,
+      body: { updatedAt: (await connector()).updatedAt },
+    });
     expect([byKey.status, byKey.body.code]).toEqual([403, "signed_in_person_required"]);
+    const stale = await bertil.post("/app/school-systems/ist-prov/enable", { updatedAt: "2026-01-01T00:00:00.000Z" });
+    expect(stale.status).toBe(409);
+    expect(stale.body).toContain("Någon annan ändrade skolsystemet under tiden");
     expect((await connector()).enabled).toBe(false);
-    expect((await bertil.post("/app/school-systems/ist-prov/enable")).status).toBe(303);
+    expect(await enable(bertil)).toBe(303);
     expect(await connector()).toMatchObject({ enabled: true, approvedBy: "municipality:0180 (contact:sys-bertil)" });
 
     // The hours alone may change and it keeps running; a new address pauses it again, until another person turns it on.
@@ -803,9 +822,12 @@ describe("a school system's source is never one person's word (issue 20)", () =>
       303,
     );
     expect((await connector()).enabled).toBe(false);
-    expect((await anna.post("/app/school-systems/ist-prov/enable")).status).toBe(409);
+    expect(await enable(anna)).toBe(409);
+    // A paused system is not read, even by a run queued before it was paused.
+    const systems = schoolSystemsOf(process.env, runtime(), { secret: async () => "never-asked" });
+    expect(await systems.sync("0180", "ist-prov", new Date())).toEqual({ status: "paused" });
 
-    // A key Anna issued points it elsewhere: she is not the second person for that either.
+    // Changed with a key, nobody vouched stands behind the change: two persons turn it on, never the key's issuer.
     const issued = await anna.post("/app/keys", { principal: "municipality:0180", label: "Integration" });
     const annasKey = /<code>(ev_[^<]+)<\/code>/.exec(issued.body)?.[1] ?? "";
     const viaKey = await api("PUT", "/v1/municipalities/0180/school-systems/ist-prov", {
@@ -818,13 +840,29 @@ describe("a school system's source is never one person's word (issue 20)", () =>
         enabled: true,
       },
     });
-    expect([viaKey.status, viaKey.body.enabled]).toEqual([200, false]);
-    expect((await anna.post("/app/school-systems/ist-prov/enable")).status).toBe(409);
-    expect((await bertil.post("/app/school-systems/ist-prov/enable")).status).toBe(303);
+    expect([viaKey.status, viaKey.body.enabled, viaKey.body.approvalsNeeded]).toEqual([200, false, 2]);
+    expect(await enable(anna)).toBe(409);
+    expect(await enable(bertil)).toBe(303);
+    expect(await connector()).toMatchObject({ enabled: false, approvedSoFar: ["municipality:0180 (contact:sys-bertil)"] });
+    expect((await anna.get("/app/school-systems")).body).toContain("Godkänt hittills av: municipality:0180 (contact:sys-bertil)");
+    expect(await enable(bertil)).toBe(409);
+    expect(await enable(cecilia)).toBe(303);
+    expect(await connector()).toMatchObject({ enabled: true, approvedBy: "municipality:0180 (contact:sys-cecilia)" });
     // Pausing is anyone's of the office, a key's too.
     const paused = await api("POST", "/v1/municipalities/0180/school-systems/ist-prov/pause", { key: m.muni });
     expect([paused.status, paused.body.enabled]).toEqual([200, false]);
     // Another municipality's office neither turns it on nor pauses it.
     expect((await api("POST", "/v1/municipalities/0180/school-systems/ist-prov/pause", { key: other.muni })).status).toBe(403);
+    // Every change is on the connector's trail: who set the source, who approved, who turned it on and paused it.
+    const trail = (await store().audit("ss12000:0180:ist-prov")).map((a) => a.action);
+    expect(trail).toEqual(
+      expect.arrayContaining([
+        "connector.source_set",
+        "connector.configured",
+        "connector.enabled",
+        "connector.approved_first",
+        "connector.paused",
+      ]),
+    );
   });
 });

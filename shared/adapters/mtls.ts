@@ -15,8 +15,7 @@ export interface ClientCertificate {
 }
 
 const CERTIFICATE = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g;
-const PRIVATE_KEY =
-  /-----BEGIN (?:RSA |EC |ENCRYPTED )?PRIVATE KEY-----[\s\S]+?-----END (?:RSA |EC |ENCRYPTED )?PRIVATE KEY-----/;
+const PRIVATE_KEY = /-----BEGIN (?:RSA |EC )?PRIVATE KEY-----[\s\S]+?-----END (?:RSA |EC )?PRIVATE KEY-----/;
 
 /** The certificate and key of a PEM secret holding both (`cat client.crt client.key`); an error that quotes nothing of it otherwise. */
 export function clientCertificateOf(pem: string): ClientCertificate {

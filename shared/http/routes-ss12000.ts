@@ -13,7 +13,9 @@ export const schoolSystemEntries = [
   route("POST /v1/municipalities/{kommunkod}/school-systems/{systemId}/enable", {
     fn: "admin",
     principals: ["municipality"],
-    summary: "Turn a school system on: a signed-in person of the office other than whoever set where it reads from",
+    summary:
+      "Turn a school system on as read (its updatedAt): a signed-in person of the office other than whoever set where it reads from; after a key's change, two such persons (the first is recorded)",
+    body: schemas.EnableConnectorBody,
     responses: { 200: schemas.ConnectorResponse },
   }),
   route("POST /v1/municipalities/{kommunkod}/school-systems/{systemId}/pause", {

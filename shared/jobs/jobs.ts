@@ -124,7 +124,7 @@ export interface WorkOutcome {
   statistics?: { published: string[] };
   export?: string;
   /** A school system's sync: how it ended. */
-  ss12000?: { systemId: string; status: "ok" | "failed"; error?: string | undefined };
+  ss12000?: { systemId: string; status: "ok" | "failed" | "paused"; error?: string | undefined };
 }
 
 /**

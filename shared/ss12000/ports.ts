@@ -41,10 +41,15 @@ export interface ConnectorConfig {
   enabled: boolean;
   updatedAt: string;
   updatedBy: string;
-  /** Who last set where it reads from (address, authentication, school units), as shown; and their vouched identity, never shown. */
+  /** Who last set where it reads from (address, authentication, school units), as shown. */
   sourceChangedBy?: string;
-  sourceChangedByIdentity?: string;
-  /** The second person who turned it on after that. */
+  /** The vouched identities behind that change (the person's, or a key's and its issuer's): never shown, never an approver. */
+  sourceChangedByIdentities?: string[];
+  /** How many signed-in persons turn on a changed source: one after a signed-in person's change, two after a key's. */
+  approvalsNeeded?: 1 | 2;
+  /** The approvals so far of a changed source (the first of two), never shown but by the person. */
+  approvals?: { identity: string; person: string; at: string }[];
+  /** Who turned it on after that, and when. */
   approvedBy?: string;
   approvedAt?: string;
 }

@@ -26,19 +26,16 @@ export const schoolSystemRoutes = {
   "POST /v1/municipalities/{kommunkod}/school-systems/{systemId}/enable": async (ctx) => {
     const { kommunkod = "", systemId = "" } = ctx.params;
     requireOwnMunicipality(ctx, kommunkod);
-    return {
-      status: 200,
-      body: presentConnector(await enableConnector(ctx.runtime.connectors, occasion(ctx), kommunkod, systemId)),
-    };
+    const { updatedAt } = bodyOf(ctx, schemas.EnableConnectorBody);
+    const deps = { connectors: ctx.runtime.connectors, store: ctx.store };
+    return { status: 200, body: presentConnector(await enableConnector(deps, occasion(ctx), kommunkod, systemId, updatedAt)) };
   },
 
   "POST /v1/municipalities/{kommunkod}/school-systems/{systemId}/pause": async (ctx) => {
     const { kommunkod = "", systemId = "" } = ctx.params;
     requireOwnMunicipality(ctx, kommunkod);
-    return {
-      status: 200,
-      body: presentConnector(await pauseConnector(ctx.runtime.connectors, occasion(ctx), kommunkod, systemId)),
-    };
+    const deps = { connectors: ctx.runtime.connectors, store: ctx.store };
+    return { status: 200, body: presentConnector(await pauseConnector(deps, occasion(ctx), kommunkod, systemId)) };
   },
 
   "GET /v1/municipalities/{kommunkod}/school-systems": async (ctx) => {

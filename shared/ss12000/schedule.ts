@@ -35,6 +35,9 @@ export function schoolSystems(deps: SyncDeps): SchoolSystems {
       return due;
     },
     async sync(kommunkod, systemId, now) {
+      // Paused (or its source changed, which pauses it) since it was queued: nothing is read from it.
+      const config = await deps.connectors.getConnector(kommunkod, systemId);
+      if (!config?.enabled) return { status: "paused" };
       const record = await syncSystem(deps, { now: now.toISOString(), today: todayInStockholm(now) }, kommunkod, systemId);
       return { status: record.status === "ok" ? "ok" : "failed", ...(record.error ? { error: record.error } : {}) };
     },

@@ -38,7 +38,12 @@ export type WorkItem =
  */
 export interface SchoolSystems {
   claimDue(kommunkod: string, now: Date): Promise<string[]>;
-  sync(kommunkod: string, systemId: string, now: Date): Promise<{ status: "ok" | "failed"; error?: string | undefined }>;
+  /** Runs a system's sync; `paused` when it was paused (or its source changed) after it was queued: nothing is read. */
+  sync(
+    kommunkod: string,
+    systemId: string,
+    now: Date,
+  ): Promise<{ status: "ok" | "failed" | "paused"; error?: string | undefined }>;
 }
 
 /** Where work items wait for a worker (SPEC §10): SQS in AWS, an in-process queue locally. */

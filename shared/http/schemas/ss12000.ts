@@ -65,9 +65,20 @@ export const ConnectorResponse = z.extend(ConnectorBody, {
   updatedBy: str,
   /** Who last set where it reads from (address, authentication, school units). */
   sourceChangedBy: opt(str),
-  /** The second person who turned it on after that. */
+  /** How many signed-in persons turn a changed source on: one after a person's change, two after a key's. */
+  approvalsNeeded: opt(z.union([z.literal(1), z.literal(2)])),
+  /** Who has approved a changed source so far (the first of two). */
+  approvedSoFar: opt(z.array(str)),
+  /** The person who turned it on after that. */
   approvedBy: opt(str),
   approvedAt: opt(str),
+});
+
+/** Turning a connector on: the version one read (its `updatedAt`), so one approves what one has seen. */
+export const EnableConnectorBody = z.strictObject({
+  updatedAt: withMeta(str, {
+    description: "The connector's updatedAt as read: a change since is refused (409 connector_changed)",
+  }),
 });
 
 export const ConnectorListResponse = z.object({

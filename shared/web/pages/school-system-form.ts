@@ -7,7 +7,7 @@
 import { validate } from "../../http/middleware.ts";
 import * as schemas from "../../http/schemas.ts";
 import { OFFICE, type PageContext, type WebRoute } from "../context.ts";
-import { field, hidden, text, tr } from "../forms.ts";
+import { field, hidden, select, text, tr } from "../forms.ts";
 import { type Html, html } from "../html.ts";
 import { layout } from "../layout.ts";
 import { officeOf } from "./office.ts";
@@ -28,6 +28,7 @@ export async function systemForm(k: PageContext, kommunkod: string, editing?: Co
   const t = tr(k.lang);
   const schools = (await k.ask("GET /v1/municipalities/{kommunkod}/schools", { kommunkod })).body.items;
   const auth = editing?.auth.kind === "client_credentials" ? editing.auth : undefined;
+  const certificate = editing?.auth.kind === "mtls" ? editing.auth : undefined;
   const units = new Set(editing?.schoolUnits ?? []);
   const hours = new Set(editing?.schedule.hours ?? [6, 12]);
   const checkbox = (name: string, value: string, label: string, checked: boolean, id: string) =>
@@ -37,10 +38,25 @@ export async function systemForm(k: PageContext, kommunkod: string, editing?: Co
 <form method="post" action="/app/school-systems">${hidden(k.csrf)}
 ${editing ? html`<input type="hidden" name="systemId" value="${editing.systemId}">` : text("systemId", t("systemName"), { required: true, max: 40 })}
 ${field("baseUrl", t("systemBaseUrl"), html`<input type="url" id="baseUrl" name="baseUrl" required maxlength="500" value="${editing?.baseUrl ?? ""}">`)}
-${field("tokenUrl", t("systemTokenUrl"), html`<input type="url" id="tokenUrl" name="tokenUrl" required maxlength="500" value="${auth?.tokenUrl ?? ""}">`)}
-${text("clientId", t("systemClientId"), { required: true, ...(auth ? { value: auth.clientId } : {}) })}
-${text("secretRef", t("systemSecretRef"), { required: true, max: 512, value: auth?.secretRef ?? `ss12000/${kommunkod}/` })}
+${select(
+  "authKind",
+  t("systemSignIn"),
+  [
+    ["client_credentials", t("systemSignInSecret")],
+    ["mtls", t("systemSignInCertificate")],
+  ],
+  "authKind",
+  editing?.auth.kind ?? "client_credentials",
+)}
+<fieldset><legend>${t("systemSignInSecret")}</legend>
+${field("tokenUrl", t("systemTokenUrl"), html`<input type="url" id="tokenUrl" name="tokenUrl" maxlength="500" value="${auth?.tokenUrl ?? ""}">`)}
+${text("clientId", t("systemClientId"), auth ? { value: auth.clientId } : {})}
+${text("secretRef", t("systemSecretRef"), { max: 512, value: auth?.secretRef ?? `ss12000/${kommunkod}/` })}
 ${text("scope", t("systemScope"), { max: 500, ...(auth?.scope ? { value: auth.scope } : {}) })}
+</fieldset>
+<fieldset><legend>${t("systemSignInCertificate")}</legend>
+${text("certificateRef", t("systemCertificateRef"), { max: 512, value: certificate?.certificateRef ?? `ss12000/${kommunkod}/` })}
+</fieldset>
 <fieldset><legend>${t("systemSchoolsToFetch")}</legend>
 <div>${schools.map((s) => checkbox("schoolUnits", s.schoolId, `${s.name} (${s.schoolId})`, units.has(s.schoolId), `unit-${s.schoolId}`))}</div>
 </fieldset>
@@ -57,10 +73,16 @@ ${field("absenceDays", t("systemAbsenceDays"), html`<input type="number" id="abs
 /** A system's state and the button that changes it. */
 export function systemState(k: PageContext, x: Connector): Html {
   const t = tr(k.lang);
-  const waiting = t("systemWaitsForAnother").replace("{who}", x.sourceChangedBy ?? x.updatedBy);
+  const who = x.sourceChangedBy ?? x.updatedBy;
+  const waiting = (x.approvalsNeeded === 1 ? t("systemWaitsForAnother") : t("systemWaitsForTwo")).replace("{who}", who);
   const action = x.enabled ? "pause" : "enable";
-  return html`<dt>${t("systemState")}</dt><dd>${x.enabled ? t("systemOn") : waiting}
-<form method="post" action="/app/school-systems/${x.systemId}/${action}" class="inline">${hidden(k.csrf)}<button type="submit">${x.enabled ? t("systemPause") : t("systemTurnOn")}<span class="visually-hidden"> ${x.systemId}</span></button></form></dd>
+  const signIn =
+    x.auth.kind === "client_credentials"
+      ? html`${t("systemSignInSecret")}: ${x.auth.clientId} @ ${x.auth.tokenUrl}, ${t("systemSecretAt")} ${x.auth.secretRef}${x.auth.scope ? html` (${x.auth.scope})` : ""}`
+      : html`${t("systemSignInCertificate")}: ${x.auth.certificateRef}`;
+  return html`<dt>${t("systemSignIn")}</dt><dd>${signIn}</dd>
+<dt>${t("systemState")}</dt><dd>${x.enabled ? t("systemOn") : waiting}${x.approvedSoFar?.length ? html` ${t("systemApprovedSoFar")} ${x.approvedSoFar.join(", ")}.` : ""}
+<form method="post" action="/app/school-systems/${x.systemId}/${action}" class="inline">${hidden(k.csrf)}<input type="hidden" name="updatedAt" value="${x.updatedAt}"><button type="submit">${x.enabled ? t("systemPause") : t("systemTurnOn")}<span class="visually-hidden"> ${x.systemId}</span></button></form></dd>
 ${x.sourceChangedBy ? html`<dt>${t("systemSourceSetBy")}</dt><dd>${x.sourceChangedBy}</dd>` : ""}
 ${x.approvedBy && x.enabled ? html`<dt>${t("systemTurnedOnBy")}</dt><dd>${x.approvedBy}${x.approvedAt ? html`, ${x.approvedAt.replace("T", " ").slice(0, 16)}` : ""}</dd>` : ""}`;
 }
@@ -76,13 +98,16 @@ export const schoolSystemFormRoutes: WebRoute[] = [
       const systemId = validate(schemas.SystemIdSchema, v("systemId") ?? "", "/systemId");
       const body = validate(schemas.ConnectorBody, {
         baseUrl: v("baseUrl") ?? "",
-        auth: {
-          kind: "client_credentials",
-          tokenUrl: v("tokenUrl") ?? "",
-          clientId: v("clientId") ?? "",
-          secretRef: v("secretRef") ?? "",
-          ...(v("scope") ? { scope: v("scope") } : {}),
-        },
+        auth:
+          v("authKind") === "mtls"
+            ? { kind: "mtls", certificateRef: v("certificateRef") ?? "" }
+            : {
+                kind: "client_credentials",
+                tokenUrl: v("tokenUrl") ?? "",
+                clientId: v("clientId") ?? "",
+                secretRef: v("secretRef") ?? "",
+                ...(v("scope") ? { scope: v("scope") } : {}),
+              },
         schoolUnits: form.getAll("schoolUnits"),
         schedule: { hours: form.getAll("hours").map(Number) },
         absenceDays: Number(v("absenceDays") ?? 14),
@@ -95,10 +120,12 @@ export const schoolSystemFormRoutes: WebRoute[] = [
     method: "POST",
     path: SYSTEM_ID,
     principals: OFFICE,
-    handle: async (k, _r, [systemId = "", action]) => {
+    handle: async (k, { form }, [systemId = "", action]) => {
       const kommunkod = officeOf(k);
+      // One turns on what one has seen: the version the page showed.
+      const seen = { updatedAt: form.get("updatedAt") ?? "" };
       if (action === "enable")
-        await k.ask("POST /v1/municipalities/{kommunkod}/school-systems/{systemId}/enable", { kommunkod, systemId });
+        await k.ask("POST /v1/municipalities/{kommunkod}/school-systems/{systemId}/enable", { kommunkod, systemId }, seen);
       else await k.ask("POST /v1/municipalities/{kommunkod}/school-systems/{systemId}/pause", { kommunkod, systemId });
       return k.redirect("/app/school-systems?saved=1");
     },
