@@ -1,5 +1,6 @@
 /** Cases (SPEC §4) and hand-run sweeps: read and work a case, scoped per principal, every read audited. */
 import { randomUUID } from "node:crypto";
+import { HAND_OUTCOMES, tickProblems } from "../domain/cases.ts";
 import type { Case, CaseKind, ChecklistItem, ChecklistTick, JournalEntry } from "../domain/model.ts";
 import { comingEnrolment } from "../domain/placement.ts";
 import { bodyOf, guarded, queryOf, type RequestContext } from "../http/http.ts";
@@ -17,6 +18,7 @@ import {
   summary,
   wasFormerScope,
 } from "./sight.http.ts";
+import { schoolNames, withSignatures } from "./signatures.http.ts";
 import { pupilChangeWrites } from "./writes.ts";
 
 /**
@@ -46,7 +48,10 @@ async function reply(ctx: RequestContext, action: string) {
   await ctx.store.auditReads([c.pupilId], ctx.actor, action, ctx.now);
   if (former) return { status, body: presentFormer(ctx, c, journal) };
   const sight = await caseSightOf(ctx, c);
-  return { status, body: { ...present(ctx, sight, c, journal, notifications), ...(await coming(ctx, sight, c)) } };
+  const body = await withSignatures(ctx, sight, c, journal, present(ctx, sight, c, journal, notifications));
+  // The case's clock as the list has it: how long the child has been away, the next escalation.
+  const clock = (await clocksOf(ctx, [c])).get(c.caseId);
+  return { status, body: { ...body, ...(clock ?? {}), ...(await coming(ctx, sight, c)) } };
 }
 
 /**
@@ -103,11 +108,19 @@ export const caseRoutes = guarded<"cases">({
       "cases.list",
       ctx.now,
     );
+    // The list names the pupils and their schools (SPEC §8): the reads are on each pupil's trail above.
+    const [clocks, sights, pupils] = await Promise.all([
+      clocksOf(ctx, cases),
+      Promise.all(cases.map((c) => caseSightOf(ctx, c))),
+      ctx.store.getPupils([...new Set(cases.map((c) => c.pupilId))]),
+    ]);
+    const schoolIds = [...new Set(cases.flatMap((c, i) => c.schoolIds.filter((sights[i] as CaseSight).schools)))];
+    const schools = new Map((await schoolNames(ctx, schoolIds)).map((s) => [s.schoolId, s.name]));
     return {
       status: 200,
       body: {
-        items: await Promise.all([clocksOf(ctx, cases), Promise.all(cases.map((c) => caseSightOf(ctx, c)))]).then(
-          ([clocks, sights]) => cases.map((c, i) => summary(ctx, sights[i] as CaseSight, c, clocks.get(c.caseId))),
+        items: cases.map((c, i) =>
+          summary(ctx, sights[i] as CaseSight, c, clocks.get(c.caseId), { pupil: pupils.get(c.pupilId), schools }),
         ),
         ...(page.cursor ? { nextCursor: page.cursor } : {}),
       },
@@ -146,17 +159,8 @@ export const caseRoutes = guarded<"cases">({
       const { c } = await loadCaseToWork(ctx);
       const index = c.checklist.findIndex((i) => i.itemId === itemId);
       if (index < 0) throw problems.notFound("checklist item");
-      if (itemId === "report_concern" && body.done && (!body.date || !body.reference)) {
-        throw problems.validation([
-          {
-            path: body.date ? "/reference" : "/date",
-            message: "a concern report (orosanmälan) is ticked with its date and reference",
-          },
-        ]);
-      }
-      if (body.date && body.date > ctx.today) {
-        throw problems.validation([{ path: "/date", message: "must not be after today: record what was done" }]);
-      }
+      const refused = tickProblems(itemId, body, ctx.today);
+      if (refused.length) throw problems.validation(refused.slice(0, 1));
       const prev = c.checklist[index] as ChecklistItem;
       const tick: ChecklistTick = {
         done: body.done,
@@ -202,6 +206,12 @@ export const caseRoutes = guarded<"cases">({
       const { c } = await loadCaseToWork(ctx);
       if (ctx.principal.kind === "school" && !SCHOOL_MAY_RESOLVE.includes(c.kind)) throw problems.forbidden();
       if (c.status === "resolved") throw problems.conflict("case_resolved", "The case is already resolved.");
+      if (!HAND_OUTCOMES[c.kind].includes(outcome)) {
+        throw problems.conflict(
+          "outcome_not_for_kind",
+          `A ${c.kind} case is resolved by hand as ${HAND_OUTCOMES[c.kind].join(", ")}; emigration, a move and a death resolve cases from the register (rule 7).`,
+        );
+      }
       const pupil = await ctx.store.getPupil(c.pupilId);
       if (!pupil) throw problems.notFound("pupil");
       // Resolved by a person: rule 8 keeps the episode closed; the sweep keeps an eye on the pupil.

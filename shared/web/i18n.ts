@@ -329,6 +329,15 @@ const sv = {
     returned: "Tillbaka i skolan",
     other: "Annat",
   } as Record<string, string>,
+  // ---- issue 19a: lists and the case page (counts and the header) ----
+  signedInAsSelf: "Inloggad som {name} ({role})",
+  schoolDays: { one: "{n} skoldag", other: "{n} skoldagar" } as Counted,
+  checklistDone: { one: "{n} av {of} klar", other: "{n} av {of} klara" } as Counted,
+  openItems: {
+    one: "{n} punkt i checklistan är inte gjord",
+    other: "{n} punkter i checklistan är inte gjorda",
+  } as Counted,
+  casesListed: { zero: "Inga ärenden", one: "{n} ärende", other: "{n} ärenden" } as Counted,
 };
 
 const en: typeof sv = {
@@ -587,6 +596,12 @@ const en: typeof sv = {
     returned: "Back at school",
     other: "Other",
   },
+  // ---- issue 19a: lists and the case page (counts and the header) ----
+  signedInAsSelf: "Signed in as {name} ({role})",
+  schoolDays: { one: "{n} school day", other: "{n} school days" },
+  checklistDone: { one: "{n} of {of} done", other: "{n} of {of} done" },
+  openItems: { one: "{n} checklist item is not done", other: "{n} checklist items are not done" },
+  casesListed: { zero: "No cases", one: "{n} case", other: "{n} cases" },
 };
 
 export type Words = typeof sv;
