@@ -14,15 +14,20 @@ export interface Signature {
   role: string;
 }
 
-/** The case's actions by signed-in people, by the instant they were made: the audit's contact for each. */
-async function actorsOf(ctx: RequestContext, c: Case): Promise<Map<string, string>> {
-  const out = new Map<string, string>();
+/**
+ * The case's actions by signed-in people: the audit's contact for each (action, instant, principal).
+ * Two contacts of one scope acting in the same instant sign nothing: a guess is no signature.
+ */
+async function actorsOf(ctx: RequestContext, c: Case): Promise<Map<string, string | null>> {
+  const out = new Map<string, string | null>();
   for (const a of await ctx.store.audit(c.pupilId, c.openedAt)) {
-    const { action, at, person } = a as { action?: unknown; at?: unknown; person?: unknown };
+    const { action, at, person, principal } = a as { action?: unknown; at?: unknown; person?: unknown; principal?: unknown };
     if (typeof action !== "string" || typeof at !== "string" || typeof person !== "string") continue;
     // Writes only (a read signs nothing); a key's label is a claim, not a person (SPEC §1).
     if (!action.startsWith("case.") || action === "case.read" || !person.startsWith("contact:")) continue;
-    out.set(`${action}@${at}`, person.slice("contact:".length));
+    const key = `${action}@${at}@${String(principal)}`;
+    const id = person.slice("contact:".length);
+    out.set(key, out.has(key) && out.get(key) !== id ? null : id);
   }
   return out;
 }
@@ -34,14 +39,14 @@ async function actorsOf(ctx: RequestContext, c: Case): Promise<Map<string, strin
 export async function signer(ctx: RequestContext, sight: CaseSight, c: Case) {
   const actors = await actorsOf(ctx, c);
   const contacts = new Map<string, Signature | undefined>();
-  for (const id of new Set(actors.values())) {
+  for (const id of new Set([...actors.values()].filter((v): v is string => v !== null))) {
     const contact = await ctx.store.getContact(id);
     contacts.set(id, contact ? { name: contact.name, role: contact.role } : undefined);
   }
   return (action: string, at: string | undefined, principal: string | undefined): { byPerson?: Signature } => {
     if (!at || !principal || actorSeen(ctx, sight, principal) !== principal) return {};
     if (bySocial(principal) && !mayReadSocial(ctx, principal)) return {};
-    const id = actors.get(`${action}@${at}`);
+    const id = actors.get(`${action}@${at}@${principal}`);
     const person = id ? contacts.get(id) : undefined;
     return person ? { byPerson: person } : {};
   };
