@@ -53,9 +53,12 @@ export const ChecklistBody = z.strictObject({
 export const ResolveBody = z.strictObject({ outcome: z.enum(CASE_OUTCOMES), note: Text(4000) });
 
 /** The person who acted, where the reader may see who (SPEC §8): the contact's name and role. */
-const SignatureSchema = withMeta(z.object({ name: str, role: str }), {
-  description: "the signed-in person who did it (from the audit), shown only to a reader who may see who acted",
-});
+const signed = (what: string) =>
+  opt(
+    withMeta(z.object({ name: str, role: str }), {
+      description: `${what}: the signed-in person (the contact, from the audit), shown only to a reader who may see who acted`,
+    }),
+  );
 const SchoolNameSchema = z.object({ schoolId: str, name: str });
 const ChecklistTickSchema = z.object({
   done: z.boolean(),
@@ -64,7 +67,7 @@ const ChecklistTickSchema = z.object({
   note: opt(str),
   date: opt(str),
   reference: opt(str),
-  doneByPerson: opt(SignatureSchema),
+  doneByPerson: signed("who made this earlier tick"),
 });
 const ChecklistItemSchema = z.object({
   itemId: str,
@@ -86,7 +89,7 @@ const ChecklistItemSchema = z.object({
     ),
   ),
   history: opt(z.array(ChecklistTickSchema)),
-  doneByPerson: opt(SignatureSchema),
+  doneByPerson: signed("who ticked the item"),
 });
 /** An entry of a case's journal. */
 export const JournalEntrySchema = z.object({
@@ -95,7 +98,7 @@ export const JournalEntrySchema = z.object({
   by: str,
   text: str,
   socialOnly: z.boolean(),
-  byPerson: opt(SignatureSchema),
+  byPerson: signed("who wrote the entry"),
 });
 export const CaseSummarySchema = z.object({
   caseId: str,
@@ -144,10 +147,10 @@ export const CaseListResponse = z.object({
 const CaseDetailSchema = z.extend(CaseSummarySchema, {
   acknowledgedAt: opt(str),
   acknowledgedBy: opt(str),
-  acknowledgedByPerson: opt(SignatureSchema),
+  acknowledgedByPerson: signed("who acknowledged the case"),
   resolvedAt: opt(str),
   resolvedBy: opt(str),
-  resolvedByPerson: opt(SignatureSchema),
+  resolvedByPerson: signed("who resolved the case"),
   answeredOn: opt(
     withMeta(IsoDateSchema, { description: "the data day whose fact resolved the case (never before episodeStart)" }),
   ),
