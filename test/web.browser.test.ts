@@ -981,7 +981,7 @@ describe("names, not codes: the lists and the case page as the rektor and the of
     expect(text).toContain("2026-08-17");
     // Away since the first day after the summer break: 17, 18, 19 and 20 August are school days.
     expect(text).toContain("4 skoldagar");
-    expect(text).toMatch(/larm om ärendet/);
+    expect(text).toMatch(/Larm \d{4}-\d\d-\d\d om ärendet (inte är kvitterat|fortfarande är öppet)/);
     const main = (await page.locator("main").textContent()) ?? "";
     // Another school's pupils are in no list of this school's, and no case is named by a code.
     for (const other of ["Bertil", "Petra", "Ulla", "Hemlig"]) expect(main).not.toContain(other);

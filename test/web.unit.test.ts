@@ -497,9 +497,7 @@ describe("who and where in words (issue 19: names, not codes)", () => {
     expect(recipientText("sv", { recipient: "rektor-a", scope: "school:01800001", role: "rektor" }, schools)).toBe(
       "rektor, Ekbackens skola",
     );
-    expect(nextStepText("sv", { step: "unacknowledged", on: "2026-08-21" })).toBe(
-      "2026-08-21: larm om ärendet inte är kvitterat",
-    );
+    expect(nextStepText("sv", { step: "unacknowledged", on: "2026-08-21" })).toBe("Larm 2026-08-21 om ärendet inte är kvitterat");
   });
 
   it("counts school days and checklist items with the plural rules", async () => {

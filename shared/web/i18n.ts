@@ -221,6 +221,8 @@ const sv = {
       "Skolan har inte rapporterat frånvaro för den senaste skoldagen. Rapportera dagen först (även om alla var där), skriv sedan ut eleven.",
     override_not_pending: "Åsidosättandet är redan godkänt.",
     case_resolved: "Ärendet är redan avslutat.",
+    outcome_not_for_kind:
+      "Utfallet passar inte ärendets slag. Utflyttning, flytt och dödsfall avslutar ärendet av sig självt när folkbokföringen visar det.",
     calendar_missing: "Kommunen har ingen läsårskalender för den dagen. Lägg in den först.",
     school_not_registered: "Skolenheten är inte registrerad. Registrera den först.",
     start_date_out_of_range: "Startdatumet ligger för långt från i dag.",

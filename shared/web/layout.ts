@@ -140,6 +140,8 @@ section { margin: 1.5rem 0; }
 @media (max-width: 40rem) { th.optional, td.optional { display: none; } }
 fieldset.item.done { border-left: 6px solid #1d6b35; background: #f1f8f3; }
 fieldset.item .state { margin: 0.25rem 0; }
+fieldset.item legend { font-weight: 600; }
+th[scope=row] { font-weight: 400; }
 fieldset.item.done .state { color: #1d6b35; }
 fieldset.item.error { border-left: 6px solid var(--warn); }
 .progress { font-size: 1.1rem; }
