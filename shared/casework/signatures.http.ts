@@ -16,18 +16,23 @@ export interface Signature {
 
 /**
  * The case's actions by signed-in people: the audit's contact for each (action, instant, principal).
- * Two contacts of one scope acting in the same instant sign nothing: a guess is no signature.
+ * Where two writers of one scope acted in the same instant (two contacts, or a contact and a key)
+ * nothing is signed: a guess is no signature.
  */
 async function actorsOf(ctx: RequestContext, c: Case): Promise<Map<string, string | null>> {
-  const out = new Map<string, string | null>();
+  const seen = new Map<string, Set<string>>();
   for (const a of await ctx.store.audit(c.pupilId, c.openedAt)) {
     const { action, at, person, principal } = a as { action?: unknown; at?: unknown; person?: unknown; principal?: unknown };
-    if (typeof action !== "string" || typeof at !== "string" || typeof person !== "string") continue;
-    // Writes only (a read signs nothing); a key's label is a claim, not a person (SPEC §1).
-    if (!action.startsWith("case.") || action === "case.read" || !person.startsWith("contact:")) continue;
+    // Writes only: a read signs nothing.
+    if (typeof action !== "string" || typeof at !== "string" || !action.startsWith("case.") || action === "case.read") continue;
     const key = `${action}@${at}@${String(principal)}`;
-    const id = person.slice("contact:".length);
-    out.set(key, out.has(key) && out.get(key) !== id ? null : id);
+    seen.set(key, (seen.get(key) ?? new Set()).add(typeof person === "string" ? person : ""));
+  }
+  const out = new Map<string, string | null>();
+  for (const [key, persons] of seen) {
+    const [only] = persons;
+    // A key's label is a claim, not a person (SPEC §1): only a signed-in contact signs.
+    out.set(key, persons.size === 1 && only?.startsWith("contact:") ? only.slice("contact:".length) : null);
   }
   return out;
 }
