@@ -163,7 +163,7 @@ describe("4. an enrolment that starts in the future, and a sweep for a future da
     expect(r.status).toBe(201);
     expect((await getCase(c?.caseId ?? "")).body).toMatchObject({ status: "open", comingEnrolment: { startDate: "2027-01-11" } });
     const listed = (await unplacedList()).find((i) => i.pupilId === pupilId) as unknown as { comingEnrolment?: unknown };
-    expect(listed?.comingEnrolment).toEqual({ schoolId: s.schoolId, startDate: "2027-01-11" });
+    expect(listed?.comingEnrolment).toEqual({ schoolId: s.schoolId, schoolName: `Skola ${s.schoolId}`, startDate: "2027-01-11" });
     expect((await sweep("2026-09-14")).resolved).toEqual({});
 
     const before = (await store().queryAll<{ caseId: string }>(null, `CASESCOPE#municipality:${m.kommunkod}`)).items.length;

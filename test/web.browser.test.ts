@@ -203,10 +203,10 @@ describe("a rektor works a case from the SMS link", () => {
     expect(cookie).toMatchObject({ name: "elevvakt_session", httpOnly: true, sameSite: "Lax", path: "/app", secure: false });
     expect((cookie?.expires ?? 0) - Date.now() / 1000).toBeLessThanOrEqual(8 * 3600 + 5);
 
-    await page.getByLabel("Status").first().selectOption("true");
+    await page.getByLabel("Klart").first().check();
     await page.getByLabel("Anteckning").first().fill("Ringt vårdnadshavare, inget svar");
-    await page.getByRole("button", { name: "Spara" }).first().click();
-    await expect(page.getByRole("status").textContent()).resolves.toBe("Sparat.");
+    await page.getByRole("button", { name: "Spara checklistan" }).click();
+    await expect(page.getByRole("status").textContent()).resolves.toBe("Checklistan är sparad.");
     await expect(page.locator("fieldset").first().textContent()).resolves.toContain("Ringt vårdnadshavare, inget svar");
 
     await page.getByLabel("Skriv i journalen").fill("Besök i hemmet bokat till fredag");
@@ -214,7 +214,7 @@ describe("a rektor works a case from the SMS link", () => {
     await expect(page.locator("#journal ~ ul").textContent()).resolves.toContain("Besök i hemmet bokat till fredag");
 
     await page.getByRole("button", { name: "Kvittera" }).click();
-    await expect(page.locator("dl").textContent()).resolves.toContain("kvitterat");
+    await expect(page.locator("dl.summary").textContent()).resolves.toContain("kvitterat");
     await accessible(page);
 
     // The same work through the API: the changes are there, and the audit names the person (the contact).
@@ -227,7 +227,7 @@ describe("a rektor works a case from the SMS link", () => {
 
     // The list of my cases, in English too.
     await page.goto(`${app}/app/cases`);
-    await expect(page.getByRole("link", { name: caseA.slice(5, 13).toUpperCase() }).count()).resolves.toBe(1);
+    await expect(page.getByRole("link", { name: "Alva Berg" }).count()).resolves.toBe(1);
     await accessible(page);
     await shot(page, "cases");
     await page.getByRole("button", { name: "In English" }).click();
@@ -235,7 +235,7 @@ describe("a rektor works a case from the SMS link", () => {
     await expect(page.locator("html").getAttribute("lang")).resolves.toBe("en");
     await accessible(page);
     await page.goto(`${app}/app/cases/${caseA}`);
-    await expect(page.locator("h1").textContent()).resolves.toMatch(/^Case /);
+    await expect(page.locator("h1").textContent()).resolves.toMatch(/^Case: Alva Berg$/);
     await accessible(page);
 
     // Sign out: of Elevvakt and of the provider, so the next person at this phone must sign in themselves.
@@ -303,19 +303,19 @@ describe("the attendance office", () => {
 
     // My cases: age in school days, the next escalation, filters (a form of GET parameters, no script).
     await page.getByRole("link", { name: "Mina ärenden" }).click();
-    await expect(page.locator("thead").textContent()).resolves.toContain("Nästa eskalering");
-    const caseRow = page.locator("tr", { hasText: caseA.slice(5, 13).toUpperCase() });
+    await expect(page.locator("thead").textContent()).resolves.toContain("Nästa steg");
+    const caseRow = page.locator("tr", { hasText: "Alva Berg" });
     await expect(caseRow.textContent()).resolves.toMatch(/Inte tillbaka efter lov/);
     await page.getByLabel("Typ").selectOption("unplaced");
     await page.getByRole("button", { name: "Visa" }).click();
     expect(new URL(page.url()).searchParams.get("kind")).toBe("unplaced");
-    await expect(page.locator("tr", { hasText: caseA.slice(5, 13).toUpperCase() }).count()).resolves.toBe(0);
+    await expect(page.locator("tr", { hasText: "Alva Berg" }).count()).resolves.toBe(0);
     await accessible(page);
     await page.getByLabel("Typ").selectOption("not_returned");
     await page.getByRole("button", { name: "Visa" }).click();
-    await expect(page.locator("tr", { hasText: caseA.slice(5, 13).toUpperCase() }).count()).resolves.toBe(1);
+    await expect(page.locator("tr", { hasText: "Alva Berg" }).count()).resolves.toBe(1);
     // The case page shows the household to the office.
-    await page.getByRole("link", { name: caseA.slice(5, 13).toUpperCase() }).click();
+    await page.getByRole("link", { name: "Alva Berg" }).click();
     await expect(page.locator("#household ~ ul").textContent()).resolves.toContain("Bo Berg");
     await page.goto(`${app}/app/unplaced`);
     await row.getByRole("link", { name: "Hemlig Skyddad" }).click();
@@ -606,17 +606,17 @@ describe("social services", () => {
   it("ticks the orosanmälan with its date and reference; the school sees that it was done, not the reference", async () => {
     const { context, page } = await signIn("soc@example.se", `/app/cases/${caseA}`);
     const item = page.locator("fieldset", { hasText: "Orosanmälan" });
-    await item.getByLabel("Status").selectOption("true");
+    await item.getByLabel("Klart").check();
     await item.getByLabel("Datum").fill("2026-08-20");
     await item.getByLabel("Diarienummer").fill("SOC-2026-4711");
-    await item.getByRole("button", { name: "Spara" }).click();
+    await page.getByRole("button", { name: "Spara checklistan" }).click();
     await expect(page.locator("fieldset", { hasText: "Orosanmälan" }).textContent()).resolves.toContain("SOC-2026-4711");
     await accessible(page);
     await context.close();
     const rektor = await signIn("rektor.a@example.se", `/app/cases/${caseA}`);
     const seen = (await rektor.page.locator("fieldset", { hasText: "Orosanmälan" }).textContent()) ?? "";
     expect(seen).toContain("Klart");
-    expect(seen).toContain("social services");
+    expect(seen).toContain("socialtjänsten");
     expect(seen).not.toContain("SOC-2026-4711");
     await rektor.context.close();
   });
@@ -713,7 +713,7 @@ describe("the office's pages", () => {
 
     const head = await signIn("chef@example.se", "/app/overrides");
     await head.page.getByRole("button", { name: "Godkänn" }).click();
-    await expect(head.page.locator("main").textContent()).resolves.toContain("Godkänt av contact:head");
+    await expect(head.page.locator("main").textContent()).resolves.toContain("Godkänt av Grundskolechef");
     const pupil = (await api("GET", `/v1/pupils/${pupilId}`, { key: m.muni })).body;
     expect(pupil.enrolments[0]).toMatchObject({ status: "ended", endDate: "2026-08-31" });
     await head.context.close();
@@ -861,7 +861,7 @@ describe("the office's pages", () => {
     // Items of the routine are not done: the form asks first.
     await page.getByLabel(/Jag avslutar ärendet fast \d+ av 8 punkter/).check();
     await page.getByRole("button", { name: "Avsluta ärendet" }).click();
-    await expect(page.locator("dl").textContent()).resolves.toContain("avslutat – Befriad från skolplikt");
+    await expect(page.locator("dl.summary").textContent()).resolves.toContain("avslutat – Befriad från skolplikt");
     // A resolved case has no forms left to send.
     expect(await page.getByRole("button", { name: "Avsluta ärendet" }).count()).toBe(0);
     await accessible(page);
@@ -937,6 +937,311 @@ describe("the office's pages", () => {
     for (const path of ["/app/office", "/app/keys", "/app/contacts", "/app/settings", `/app/pupils/${protectedPupil}/audit`]) {
       expect((await page.goto(`${app}${path}`))?.status(), path).toBe(403);
     }
+    await context.close();
+  });
+});
+
+// ---- issue 19a: names in the lists, the case page, history and confirmations ----------------------
+
+describe("names, not codes: the lists and the case page as the rektor and the office read them", () => {
+  let bertil = "";
+  let petra = "";
+  let ulla = "";
+
+  beforeAll(async () => {
+    // School A by a real name; a pupil of school B with a case of their own, one with a release
+    // waiting for a receiving school, and a child with no school.
+    setToday("2026-08-20");
+    const named = await api("PUT", `/v1/schools/${m.schoolA}`, {
+      key: m.ops,
+      body: { name: "Ekbackens skola", organiserType: "municipal", municipality: "0180" },
+    });
+    expect(named.status).toBe(200);
+    const b = pnr("2016-03-03");
+    bertil = await m.resident(b, { givenName: "Bertil", familyName: "Bskolan" });
+    const p = pnr("2016-04-04");
+    petra = await m.resident(p, { givenName: "Petra", familyName: "Pending" });
+    for (const personnummer of [b, p]) {
+      const e = await api("POST", `/v1/schools/${m.schoolB}/enrolments`, {
+        key: m.keyB,
+        body: { personnummer, grade: "4", startDate: "2026-08-17" },
+      });
+      expect(e.status).toBe(201);
+    }
+    for (const date of ["2026-08-17", "2026-08-18", "2026-08-19"]) {
+      const r = await api("POST", `/v1/schools/${m.schoolB}/absence`, {
+        key: m.keyB,
+        body: { date, absent: [{ pupilId: bertil, kind: "unexcused" }] },
+      });
+      expect(r.status).toBe(200);
+    }
+    const enrolmentId = (await store().getPupil(petra))?.enrolments[0]?.enrolmentId ?? "";
+    const released = await api("POST", `/v1/schools/${m.schoolB}/enrolments/${enrolmentId}/release`, {
+      key: m.keyB,
+      body: { endDate: "2026-08-31", reason: "transfer" },
+    });
+    expect(released.status).toBe(202);
+    ulla = await m.resident(pnr("2016-02-01"), { givenName: "Ulla", familyName: "Utan" });
+    expect((await api("POST", "/v1/municipalities/0180/sweeps", { key: m.muni, body: { asOf: "2026-08-20" } })).status).toBe(200);
+    expect((await store().getPupil(bertil))?.openCases.map((c) => c.kind)).toEqual(["not_returned"]);
+    expect((await store().getPupil(ulla))?.openCases.map((c) => c.kind)).toEqual(["unplaced"]);
+  });
+
+  it("my cases name the pupil, the school, how long away in school days and the next step; a school lists only its own", async () => {
+    const { context, page } = await signIn("rektor.a@example.se", "/app/cases", true);
+    const row = page.locator("tr", { hasText: "Alva Berg" });
+    const text = (await row.textContent()) ?? "";
+    expect(text).toContain("Inte tillbaka efter lov");
+    expect(text).toContain("2026-08-17");
+    // Away since the first day after the summer break: 17, 18, 19 and 20 August are school days.
+    expect(text).toContain("4 skoldagar");
+    expect(text).toMatch(/Larm \d{4}-\d\d-\d\d om ärendet (inte är kvitterat|fortfarande är öppet)/);
+    const main = (await page.locator("main").textContent()) ?? "";
+    // Another school's pupils are in no list of this school's, and no case is named by a code.
+    for (const other of ["Bertil", "Petra", "Ulla", "Hemlig"]) expect(main).not.toContain(other);
+    expect(main).not.toContain(caseA.slice(5, 13).toUpperCase());
+    await accessible(page);
+    // Every status, the resolved ones too: still only this school's.
+    for (const status of ["all", "resolved", "acknowledged", "open"]) {
+      await page.goto(`${app}/app/cases?status=${status}`);
+      const listed = (await page.locator("main").textContent()) ?? "";
+      for (const other of ["Bertil", "Petra", "Ulla", "Hemlig"]) expect(listed, status).not.toContain(other);
+    }
+    await context.close();
+
+    // The rektor of school B sees Bertil and not Alva; the school by name in its own list.
+    const b = await signIn("rektor.b@example.se", "/app/cases?status=all");
+    const listB = (await b.page.locator("main").textContent()) ?? "";
+    expect(listB).toContain("Bertil Bskolan");
+    expect(listB).not.toContain("Alva");
+    await b.context.close();
+
+    // The office: every case of the municipality, by name, filtered by school and by name.
+    const office = await signIn("skolplikt@example.se", "/app/cases");
+    const all = (await office.page.locator("main").textContent()) ?? "";
+    for (const name of ["Alva Berg", "Bertil Bskolan", "Ulla Utan"]) expect(all).toContain(name);
+    await office.page.getByLabel("Skola", { exact: true }).selectOption({ label: "Ekbackens skola" });
+    await office.page.getByRole("button", { name: "Visa" }).click();
+    const bySchool = (await office.page.locator("tbody").textContent()) ?? "";
+    expect(bySchool).toContain("Alva Berg");
+    expect(bySchool).not.toContain("Bertil");
+    await office.page.goto(`${app}/app/cases?q=ulla`);
+    await expect(office.page.locator("tbody tr").count()).resolves.toBe(1);
+    await accessible(office.page);
+    await office.context.close();
+  });
+
+  it("the watch list names the child, the district, since when without a school, age and expected grade; a pending release its school, last day and reason", async () => {
+    const { context, page } = await signIn("skolplikt@example.se", "/app/unplaced");
+    const ullaRow = (await page.locator("tr", { hasText: "Ulla Utan" }).textContent()) ?? "";
+    expect(ullaRow).toContain("Hägersten-Älvsjö");
+    expect(ullaRow).toContain("2026-08-20");
+    expect(ullaRow).toContain("1 skoldag");
+    expect(ullaRow).toContain("10 år");
+    expect(ullaRow).toContain("väntad årskurs 4");
+    expect(ullaRow).not.toContain("0180-");
+    const petraRow = (await page.locator("#pending ~ div tr", { hasText: "Petra Pending" }).textContent()) ?? "";
+    expect(petraRow).toContain("Skola 01800002, åk 4, sista dag 2026-08-31: byter skola");
+    await accessible(page);
+
+    // The sweep's preview names the children, each a link to the pupil, and is on their trail.
+    await page.goto(`${app}/app/sweep`);
+    await page.getByLabel("Dag").fill("2026-09-30");
+    await page.getByRole("button", { name: "Kör svepet" }).click();
+    await expect(page.getByRole("status").textContent()).resolves.toContain("Förhandsvisning");
+    const link = page.getByRole("link", { name: "Petra Pending" });
+    await expect(link.getAttribute("href")).resolves.toBe(`/app/pupils/${petra}`);
+    await expect(page.locator("main li", { hasText: "Petra Pending" }).textContent()).resolves.toContain(
+      "Utskriven utan mottagande skola",
+    );
+    await accessible(page);
+    const trail = (await store().audit(petra)).filter((a) => a.person === "contact:office").map((a) => a.action);
+    expect(trail).toEqual(expect.arrayContaining(["unplaced.read", "sweep.preview"]));
+    await context.close();
+  });
+
+  it("the case page: schools by name, entries signed by the person where the reader may see who, the journal says who reads it, alerts in words", async () => {
+    // The office writes in the journal; the rektor sees that the office wrote it, not who.
+    const office = await signIn("skolplikt@example.se", `/app/cases/${caseA}`);
+    await office.page.getByLabel("Skriv i journalen").fill("Förvaltningen har ringt familjen");
+    await office.page.getByRole("button", { name: "Lägg till" }).click();
+    const officeView = (await office.page.locator("#journal ~ ul").textContent()) ?? "";
+    // The office sees the rektor's entry signed by the rektor (the audit names the contact).
+    expect(officeView).toMatch(/av Rektor A \(rektor\)\s*Besök i hemmet bokat till fredag/);
+    expect(officeView).toMatch(/av Skolplikt \(skolpliktsbevakning\)\s*Förvaltningen har ringt familjen/);
+    const officeMain = (await office.page.locator("main").textContent()) ?? "";
+    // Alerts in words: the role and the school or district, no `scope#role`.
+    expect(officeMain).toContain("rektor, Ekbackens skola");
+    expect(officeMain).not.toMatch(/school:|municipality:|social:|#rektor|#social_services/);
+    await office.context.close();
+
+    const { context, page } = await signIn("rektor.a@example.se", `/app/cases/${caseA}`, true);
+    await expect(page.locator("h1").textContent()).resolves.toBe("Ärende: Alva Berg");
+    const summary = (await page.locator("dl.summary").textContent()) ?? "";
+    expect(summary).toContain("Ekbackens skola");
+    expect(summary).not.toContain(m.schoolA);
+    const journal = (await page.locator("#journal ~ ul").textContent()) ?? "";
+    expect(journal).toMatch(/av kommunen\s*Förvaltningen har ringt familjen/);
+    expect(journal).not.toContain("Skolplikt");
+    await expect(page.locator("#journal-who").textContent()).resolves.toContain(
+      "skolan, skolpliktsbevakningen och socialtjänsten",
+    );
+    const main = (await page.locator("main").textContent()) ?? "";
+    expect(main).not.toMatch(/school:|municipality:|social:|#rektor/);
+    // The siblings as they were when the case opened, and said so.
+    expect(main).toContain("När ärendet öppnades 2026-08-20: 1 syskon i hushållet");
+    await accessible(page);
+    await context.close();
+
+    // Social services are told that their entries are theirs alone.
+    const social = await signIn("soc@example.se", `/app/cases/${caseA}`);
+    await expect(social.page.locator("#journal-who").textContent()).resolves.toContain("bara för socialtjänsten");
+    await social.context.close();
+  });
+
+  it("the checklist is one form: 'n av 8 klara', a done item looks done, saving stays at the checklist, a refused item saves nothing", async () => {
+    const { context, page } = await signIn("rektor.a@example.se", `/app/cases/${caseA}`, true);
+    const before = (await api("GET", `/v1/cases/${caseA}`, { key: m.muni })).body.checklist.filter(
+      (i: { done: boolean }) => i.done,
+    ).length;
+    await expect(page.locator(".progress").textContent()).resolves.toBe(`${before} av 8 klara`);
+    expect(await page.locator("form[action$='/checklist']").count()).toBe(1);
+    // Two items at once, with a note: one submit.
+    await page.locator("fieldset", { hasText: "Hembesök" }).getByLabel("Klart").check();
+    await page.locator("fieldset", { hasText: "Hembesök" }).getByLabel("Anteckning").fill("Hembesök gjort, ingen hemma");
+    await page.locator("fieldset", { hasText: "Kontakta den tidigare" }).getByLabel("Klart").check();
+    await page.getByRole("button", { name: "Spara checklistan" }).click();
+    await page.waitForURL(/saved=checklist/);
+    expect(new URL(page.url()).hash).toBe("#checklist-section");
+    await expect(page.getByRole("status").textContent()).resolves.toBe("Checklistan är sparad.");
+    await expect(page.locator(".progress").textContent()).resolves.toBe(`${before + 2} av 8 klara`);
+    // Not back at the top of the page: the checklist is where the person is.
+    await expect(page.evaluate(() => window.scrollY)).resolves.toBeGreaterThan(100);
+    const visit = page.locator("fieldset", { hasText: "Hembesök" });
+    await expect(visit.getAttribute("class")).resolves.toContain("done");
+    await expect(visit.locator(".state").textContent()).resolves.toBe("✓ Klart");
+    await expect(visit.textContent()).resolves.toContain("av Rektor A (rektor) – Hembesök gjort, ingen hemma");
+    await accessible(page);
+
+    // The orosanmälan without its date and reference: the page says so at the item, keeps what was
+    // typed, and saves nothing — not the other item ticked with it either.
+    await page.locator("fieldset", { hasText: "Kontakta andra myndigheter" }).getByLabel("Klart").check();
+    const concern = page.locator("fieldset", { hasText: "Orosanmälan" });
+    if (!(await concern.getByLabel("Klart").isChecked())) await concern.getByLabel("Klart").check();
+    await concern.getByLabel("Anteckning").fill("Anmälan gjord per telefon");
+    await concern.getByLabel("Datum").fill("");
+    const [refused] = await Promise.all([
+      page.waitForResponse((r) => r.request().method() === "POST"),
+      page.getByRole("button", { name: "Spara checklistan" }).click(),
+    ]);
+    expect(refused.status()).toBe(400);
+    await expect(page.locator("fieldset", { hasText: "Orosanmälan" }).getByRole("alert").textContent()).resolves.toContain(
+      "datum och diarienummer",
+    );
+    await expect(page.locator("fieldset", { hasText: "Orosanmälan" }).getByLabel("Anteckning").inputValue()).resolves.toBe(
+      "Anmälan gjord per telefon",
+    );
+    const after = (await api("GET", `/v1/cases/${caseA}`, { key: m.muni })).body.checklist;
+    expect(after.find((i: { itemId: string }) => i.itemId === "contact_authorities").done).toBe(false);
+    await accessible(page);
+    await context.close();
+  });
+
+  it("history: a resolved case is found under Avslutade with who, when, the outcome and the note; a not_returned case offers only the outcomes that answer it", async () => {
+    // The rektor's not_returned case: back at school, or something else the note explains — not a death or a move.
+    const rektor = await signIn("rektor.a@example.se", `/app/cases/${caseA}`);
+    const options = await rektor.page.locator("#outcome option").allTextContents();
+    expect(options).toEqual(["Tillbaka i skolan", "Annat"]);
+    await expect(rektor.page.locator("#outcome-help").textContent()).resolves.toContain("folkbokföringen");
+    await rektor.context.close();
+    const dead = await api("POST", `/v1/cases/${caseA}/resolve`, { key: m.keyA, body: { outcome: "deceased", note: "x" } });
+    expect(dead.status).toBe(409);
+    expect(dead.body.code).toBe("outcome_not_for_kind");
+
+    // The office resolves Ulla's case with items not done: the server asks first, keeping what was typed.
+    const ullaCase = (await store().getPupil(ulla))?.openCases[0]?.caseId ?? "";
+    const { context, page } = await signIn("skolplikt@example.se", `/app/cases/${ullaCase}`);
+    expect(await page.locator("#outcome option").allTextContents()).toEqual([
+      "Inskriven i skola",
+      "Befriad från skolplikt",
+      "Annat",
+    ]);
+    await page.getByLabel("Utfall").selectOption("other");
+    await page.getByLabel("Anteckning").last().fill("Familjen bor i Norge sedan juni, intyg från skolan där");
+    // Without the box (a browser that does not hold to `required`), the server asks.
+    await page.locator("#resolve-confirm").evaluate((el) => el.removeAttribute("required"));
+    await page.getByRole("button", { name: "Avsluta ärendet" }).click();
+    await expect(page.locator("h1").textContent()).resolves.toBe("Avsluta ärendet?");
+    await expect(page.getByRole("alert").textContent()).resolves.toMatch(/8 punkter i checklistan är inte gjorda: .*hembesök/);
+    await accessible(page);
+    expect((await store().getCase(ullaCase))?.status).toBe("open");
+    await page.getByRole("button", { name: "Ja, avsluta ärendet" }).click();
+    expect((await store().getCase(ullaCase))?.status).toBe("resolved");
+
+    // Gone from the current cases, found under Avslutade, with who, when and why.
+    await page.goto(`${app}/app/cases`);
+    expect(await page.locator("main").textContent()).not.toContain("Ulla Utan");
+    await page.getByLabel("Status").selectOption("resolved");
+    await page.getByRole("button", { name: "Visa" }).click();
+    const row = page.locator("tr", { hasText: "Ulla Utan" });
+    await expect(row.textContent()).resolves.toContain("Avslutat 2026-08-20: Annat");
+    await accessible(page);
+    await row.getByRole("link", { name: "Ulla Utan" }).click();
+    const history = (await page.locator("#history ~ ul").textContent()) ?? "";
+    expect(history).toMatch(/Avslutat 2026-08-20 \d\d:\d\d av Skolplikt \(skolpliktsbevakning\)/);
+    expect(history).toContain("Annat");
+    expect(history).toContain("Familjen bor i Norge sedan juni, intyg från skolan där");
+    await accessible(page);
+    await context.close();
+  });
+
+  it("irreversible actions ask first: revoking a key, removing a contact, a sweep for today", async () => {
+    const { context, page } = await signIn("skolplikt@example.se", "/app/keys");
+    const issued = await api("POST", "/v1/credentials", {
+      key: m.muni,
+      body: { principal: `school:${m.schoolC}`, label: "Att återkalla" },
+    });
+    expect(issued.status).toBe(201);
+    await page.reload();
+    await page.getByRole("button", { name: "Återkalla Att återkalla" }).click();
+    await expect(page.locator("h1").textContent()).resolves.toBe("Återkalla nyckeln?");
+    await expect(page.getByRole("alert").textContent()).resolves.toContain("Att återkalla");
+    await accessible(page);
+    // Asked, not done: the key still works until the person says yes.
+    expect((await api("GET", `/v1/schools/${m.schoolC}/roster`, { key: issued.body.key })).status).toBe(200);
+    await page.getByRole("link", { name: "Nej, tillbaka" }).click();
+    await expect(page.locator("h1").textContent()).resolves.toBe("Nycklar");
+    expect((await api("GET", `/v1/schools/${m.schoolC}/roster`, { key: issued.body.key })).status).toBe(200);
+    await page.getByRole("button", { name: "Återkalla Att återkalla" }).click();
+    await page.getByRole("button", { name: "Ja, återkalla nyckeln" }).click();
+    await expect(page.getByRole("status").textContent()).resolves.toBe("Sparat.");
+    expect((await api("GET", `/v1/schools/${m.schoolC}/roster`, { key: issued.body.key })).status).toBe(401);
+
+    // A contact.
+    const body = { name: "Tas Bort", role: "rektor", scope: `school:${m.schoolC}`, email: "tas.bort@example.se" };
+    expect((await api("PUT", "/v1/contacts/tas-bort", { key: m.muni, body })).status).toBe(201);
+    await page.goto(`${app}/app/contacts`);
+    await page.getByRole("button", { name: "Ta bort Tas Bort" }).click();
+    await expect(page.locator("h1").textContent()).resolves.toBe("Ta bort kontakten?");
+    await expect(page.getByRole("alert").textContent()).resolves.toContain("Tas Bort (rektor) förlorar åtkomsten");
+    await accessible(page);
+    expect((await store().getContact("tas-bort"))?.removedAt).toBeUndefined();
+    await page.getByRole("button", { name: "Ja, ta bort kontakten" }).click();
+    expect((await store().getContact("tas-bort"))?.removedAt).toBeDefined();
+    expect(await page.locator("main").textContent()).not.toContain("Tas Bort");
+
+    // A sweep for today opens cases and sends alerts: asked first, nothing done until yes.
+    const sven = await m.resident(pnr("2015-09-09"), { givenName: "Sven", familyName: "Svep" });
+    await page.goto(`${app}/app/sweep`);
+    await page.getByLabel("Dag").fill("2026-08-20");
+    await page.getByRole("button", { name: "Kör svepet" }).click();
+    await expect(page.locator("h1").textContent()).resolves.toBe("Kör svepet?");
+    await expect(page.getByRole("alert").textContent()).resolves.toContain("skickar aviseringar");
+    await accessible(page);
+    expect((await store().getPupil(sven))?.openCases).toEqual([]);
+    await page.getByRole("button", { name: "Ja, kör svepet och skicka aviseringar" }).click();
+    await expect(page.locator("h1").textContent()).resolves.toBe("Svep 2026-08-20");
+    expect((await store().getPupil(sven))?.openCases.map((c) => c.kind)).toEqual(["unplaced"]);
     await context.close();
   });
 });

@@ -457,3 +457,128 @@ describe("a mobile number as Swedes write it", () => {
     expect(asE164("12345")).toBe("12345");
   });
 });
+
+// ---- issue 19a: who and where in words, the checklist form, the watch list's facts -------------
+
+describe("who and where in words (issue 19: names, not codes)", () => {
+  it("the header names the person once, with the role, when the contact bears the person's name", async () => {
+    const { layout } = await import("../shared/web/layout.ts");
+    const { html } = await import("../shared/web/html.ts");
+    const same = layout(
+      { lang: "sv", title: "t", person: { name: "Rektor A", contact: "Rektor A", role: "rektor" } },
+      html``,
+    ).value;
+    expect(same).toContain("Inloggad som Rektor A (rektor)");
+    expect(same).not.toContain("(Rektor A)");
+    const other = layout(
+      { lang: "sv", title: "t", person: { name: "Rut Rektorsson", contact: "Rektor A", role: "rektor" } },
+      html``,
+    ).value;
+    expect(other).toContain("Inloggad som Rut Rektorsson (Rektor A)");
+  });
+
+  it("says who acted, whom an alert went to and which district, never a principal's code", async () => {
+    const { districtName, recipientText, whoText, nextStepText } = await import("../shared/web/pages/case-words.ts");
+    const schools = new Map([["01800001", "Ekbackens skola"]]);
+    expect(whoText("sv", "school:01800001", { name: "Rut", role: "rektor" }, schools)).toBe("Rut (rektor)");
+    expect(whoText("sv", "school:01800001", undefined, schools)).toBe("Ekbackens skola (skolan)");
+    expect(whoText("sv", "municipality:0180", undefined, schools)).toBe("skolpliktsbevakningen");
+    expect(whoText("sv", "social services", undefined, schools)).toBe("socialtjänsten");
+    expect(whoText("sv", "the municipality", undefined, schools)).toBe("kommunen");
+    expect(whoText("sv", "another school", undefined, schools)).toBe("en annan skola");
+    expect(whoText("sv", "system:sweep", undefined, schools)).toMatch(/^Elevvakt/);
+    expect(districtName("0180-hagersten-alvsjo")).toBe("Hägersten-Älvsjö");
+    expect(districtName("0180-sodermalm")).toBe("Södermalm");
+    expect(districtName("1480-norra-centrum")).toBe("Norra-Centrum");
+    expect(recipientText("sv", { recipient: "social:0180-sodermalm#social_services" }, schools)).toBe("socialtjänst, Södermalm");
+    expect(recipientText("sv", { recipient: "municipality:0180#attendance_office" }, schools)).toBe(
+      "skolpliktsbevakning, kommunen 0180",
+    );
+    expect(recipientText("sv", { recipient: "rektor-a", scope: "school:01800001", role: "rektor" }, schools)).toBe(
+      "rektor, Ekbackens skola",
+    );
+    expect(nextStepText("sv", { step: "unacknowledged", on: "2026-08-21" })).toBe("Larm 2026-08-21 om ärendet inte är kvitterat");
+  });
+
+  it("counts school days and checklist items with the plural rules", async () => {
+    const { counted, words } = await import("../shared/web/i18n.ts");
+    expect(counted("sv", 1, words.sv.schoolDays)).toBe("1 skoldag");
+    expect(counted("sv", 4, words.sv.schoolDays)).toBe("4 skoldagar");
+    expect(counted("sv", 1, words.sv.checklistDone, { of: "8" })).toBe("1 av 8 klar");
+    expect(counted("sv", 2, words.sv.checklistDone, { of: "8" })).toBe("2 av 8 klara");
+    expect(counted("sv", 1, words.sv.openItems)).toBe("1 punkt i checklistan är inte gjord");
+  });
+});
+
+describe("resolving by hand offers what answers the case's kind (SPEC §3 rule 7, §4)", () => {
+  it("an absence case: back at school or other; no kind is resolved by hand as a death, a move or an emigration", async () => {
+    const { HAND_OUTCOMES } = await import("../shared/domain/cases.ts");
+    const { CASE_KINDS } = await import("../shared/domain/model.ts");
+    expect(HAND_OUTCOMES.not_returned).toEqual(["returned", "other"]);
+    expect(HAND_OUTCOMES.long_absence).toEqual(["returned", "other"]);
+    for (const kind of CASE_KINDS) {
+      expect(HAND_OUTCOMES[kind], kind).toContain("other");
+      for (const register of ["emigrated", "moved_out", "deceased"] as const) expect(HAND_OUTCOMES[kind]).not.toContain(register);
+    }
+  });
+});
+
+describe("the checklist form", () => {
+  const item = (itemId: string, done = false) => ({ itemId, title: itemId, done });
+  const checklist = [item("contact_guardians", true), item("home_visit"), item("report_concern"), item("contact_schools")];
+
+  it("writes only what the person changed, and holds an orosanmälan to its date and reference", async () => {
+    const { ticksOf } = await import("../shared/web/pages/case-checklist.ts");
+    const form = new URLSearchParams({
+      "was-contact_guardians": "1",
+      "done-contact_guardians": "1",
+      "was-home_visit": "0",
+      "done-home_visit": "1",
+      "note-home_visit": " Ingen hemma ",
+      "was-contact_schools": "0",
+      "was-report_concern": "0",
+    });
+    expect(ticksOf(form, checklist, "2026-08-20", "sv")).toEqual({
+      ticks: [{ itemId: "home_visit", body: { done: true, note: "Ingen hemma" } }],
+      errors: {},
+    });
+    // Unticking a done item is a change too.
+    const undo = new URLSearchParams({ "was-contact_guardians": "1" });
+    expect(ticksOf(undo, checklist, "2026-08-20", "sv").ticks).toEqual([{ itemId: "contact_guardians", body: { done: false } }]);
+    const concern = new URLSearchParams({
+      "was-report_concern": "0",
+      "done-report_concern": "1",
+      "date-report_concern": "2026-08-19",
+    });
+    expect(ticksOf(concern, checklist, "2026-08-20", "sv").errors.report_concern).toContain("datum och diarienummer");
+    const future = new URLSearchParams({ "was-home_visit": "0", "done-home_visit": "1", "date-home_visit": "2026-08-21" });
+    expect(ticksOf(future, checklist, "2026-08-20", "sv").errors.home_visit).toContain("senare än i dag");
+    const garbled = new URLSearchParams({ "was-home_visit": "0", "date-home_visit": "20/8" });
+    expect(ticksOf(garbled, checklist, "2026-08-20", "sv").errors.home_visit).toContain("ÅÅÅÅ-MM-DD");
+  });
+});
+
+describe("the watch list's facts", () => {
+  it("age, expected grade and since when without a school", async () => {
+    const { ageOn, gradeExpected, withoutSchoolSince } = await import("../shared/register/watch-list.http.ts");
+    expect(ageOn("2016-02-01", "2026-08-20")).toBe(10);
+    expect(ageOn("2016-09-01", "2026-08-20")).toBe(9);
+    expect(gradeExpected("2016-02-01", "2026-08-20")).toBe("4");
+    expect(gradeExpected("2020-05-05", "2026-08-20")).toBe("F");
+    expect(gradeExpected("2021-05-05", "2026-08-20")).toBeUndefined();
+    const base = { openCases: [], enrolments: [] } as unknown as Parameters<typeof withoutSchoolSince>[0];
+    expect(withoutSchoolSince(base, "2026-08-20")).toBeUndefined();
+    const ended = {
+      ...base,
+      enrolments: [
+        { enrolmentId: "e", schoolId: "s", grade: "4", startDate: "2025-08-18", endDate: "2026-06-12", status: "ended" },
+      ],
+    } as unknown as Parameters<typeof withoutSchoolSince>[0];
+    expect(withoutSchoolSince(ended, "2026-08-20")).toBe("2026-06-13");
+    const inCase = {
+      ...ended,
+      openCases: [{ caseId: "c", kind: "unplaced", episodeStart: "2026-08-17" }],
+    } as unknown as Parameters<typeof withoutSchoolSince>[0];
+    expect(withoutSchoolSince(inCase, "2026-08-20")).toBe("2026-08-17");
+  });
+});

@@ -17,6 +17,7 @@ import {
   summary,
   wasFormerScope,
 } from "./sight.http.ts";
+import { schoolNames, withSignatures } from "./signatures.http.ts";
 import { acknowledgeCase, resolveCase, tickChecklist, writeJournal } from "./work.ts";
 
 /**
@@ -46,7 +47,10 @@ async function reply(ctx: RequestContext, action: string) {
   await ctx.store.auditReads([c.pupilId], ctx.actor, action, ctx.now);
   if (former) return { status, body: presentFormer(ctx, c, journal) };
   const sight = await caseSightOf(ctx, c);
-  return { status, body: { ...present(ctx, sight, c, journal, notifications), ...(await coming(ctx, sight, c)) } };
+  const body = await withSignatures(ctx, sight, c, journal, present(ctx, sight, c, journal, notifications));
+  // The case's clock as the list has it: how long the child has been away, the next escalation.
+  const clock = (await clocksOf(ctx, [c])).get(c.caseId);
+  return { status, body: { ...body, ...(clock ?? {}), ...(await coming(ctx, sight, c)) } };
 }
 
 /**
@@ -99,11 +103,19 @@ export const caseRoutes = guarded<"cases">({
       "cases.list",
       ctx.now,
     );
+    // The list names the pupils and their schools (SPEC §8): the reads are on each pupil's trail above.
+    const [clocks, sights, pupils] = await Promise.all([
+      clocksOf(ctx, cases),
+      Promise.all(cases.map((c) => caseSightOf(ctx, c))),
+      ctx.store.getPupils([...new Set(cases.map((c) => c.pupilId))]),
+    ]);
+    const schoolIds = [...new Set(cases.flatMap((c, i) => c.schoolIds.filter((sights[i] as CaseSight).schools)))];
+    const schools = new Map((await schoolNames(ctx, schoolIds)).map((s) => [s.schoolId, s.name]));
     return {
       status: 200,
       body: {
-        items: await Promise.all([clocksOf(ctx, cases), Promise.all(cases.map((c) => caseSightOf(ctx, c)))]).then(
-          ([clocks, sights]) => cases.map((c, i) => summary(ctx, sights[i] as CaseSight, c, clocks.get(c.caseId))),
+        items: cases.map((c, i) =>
+          summary(ctx, sights[i] as CaseSight, c, clocks.get(c.caseId), { pupil: pupils.get(c.pupilId), schools }),
         ),
         ...(page.cursor ? { nextCursor: page.cursor } : {}),
       },

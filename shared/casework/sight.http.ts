@@ -1,8 +1,9 @@
 import type { Notification } from "../domain/alerts.ts";
+import { type Calendar, isSchoolDay } from "../domain/calendar.ts";
 import { caseScopes } from "../domain/cases.ts";
 import { addDays } from "../domain/dates.ts";
 import { caseClock } from "../domain/detection.ts";
-import type { Case, ChecklistTick, JournalEntry } from "../domain/model.ts";
+import type { Case, ChecklistTick, JournalEntry, Pupil } from "../domain/model.ts";
 import { districtMunicipality } from "../domain/principals.ts";
 import type { RequestContext } from "../http/http.ts";
 import { problems } from "../http/problems.ts";
@@ -159,6 +160,8 @@ export function present(
         notificationId: n.notificationId,
         channel: n.channel,
         recipient: n.recipient,
+        scope: n.scope,
+        role: n.role,
         step: n.step,
         status: n.status,
         text: n.text,
@@ -173,22 +176,40 @@ export function present(
  * Each open case's clock (age in school days, next escalation), by its municipality's calendar and
  * settings: read once per municipality, not per case.
  */
-export async function clocksOf(ctx: RequestContext, cases: Case[]): Promise<Map<string, ReturnType<typeof caseClock>>> {
+export type CaseClock = ReturnType<typeof caseClock> & { awaySchoolDays: number };
+
+/** School days from `from` up to today, both counted: how long a child has been away (or without a school). */
+function schoolDaysSince(from: string, today: string, calendar: Calendar): number {
+  let n = 0;
+  for (let d = from; d <= today; d = addDays(d, 1)) if (isSchoolDay(d, calendar)) n++;
+  return n;
+}
+
+export async function clocksOf(ctx: RequestContext, cases: Case[]): Promise<Map<string, CaseClock>> {
   const open = cases.filter((c) => c.status !== "resolved" && c.municipalities[0] && !wasFormerScope(ctx, c));
   const from = open.reduce((min, c) => (c.episodeStart < min ? c.episodeStart : min), ctx.today);
-  const out = new Map<string, ReturnType<typeof caseClock>>();
+  const out = new Map<string, CaseClock>();
   for (const kod of new Set(open.map((c) => c.municipalities[0] as string))) {
     const [calendar, settings] = await Promise.all([
       ctx.store.calendarFor(undefined, kod, [from, ctx.today, addDays(ctx.today, 120)]),
       ctx.store.settings(kod),
     ]);
     for (const c of open.filter((x) => x.municipalities[0] === kod))
-      out.set(c.caseId, caseClock(c, ctx.today, calendar, settings));
+      out.set(c.caseId, {
+        ...caseClock(c, ctx.today, calendar, settings),
+        awaySchoolDays: schoolDaysSince(c.episodeStart, ctx.today, calendar),
+      });
   }
   return out;
 }
 
-export function summary(ctx: RequestContext, sight: CaseSight, c: Case, clock?: ReturnType<typeof caseClock>) {
+/** What a list says of the pupil and the schools, as far as the reader may see them (SPEC §8: names, not codes). */
+export interface Named {
+  pupil?: Pick<Pupil, "givenName" | "familyName" | "enrolments">;
+  schools: Map<string, string>;
+}
+
+export function summary(ctx: RequestContext, sight: CaseSight, c: Case, clock?: CaseClock, named?: Named) {
   // A scope the case left when the pupil moved learns nothing of what happened since (rule 6).
   if (wasFormerScope(ctx, c)) {
     return {
@@ -210,7 +231,22 @@ export function summary(ctx: RequestContext, sight: CaseSight, c: Case, clock?: 
     openedOn: c.openedOn,
     openedAt: c.openedAt,
     schoolIds: c.schoolIds.filter(sight.schools),
+    ...(named ? namesOf(ctx, c.schoolIds.filter(sight.schools), named) : {}),
+    ...(c.resolvedOn ? { resolvedOn: c.resolvedOn } : {}),
     ...(c.outcome ? { outcome: c.outcome } : {}),
     ...(clock ?? {}),
+  };
+}
+
+/** The pupil's name and grade at a school the reader sees, and those schools by name. */
+function namesOf(ctx: RequestContext, schoolIds: string[], { pupil, schools }: Named) {
+  const seen = new Set(schoolIds);
+  const grade = pupil?.enrolments.find(
+    (e) => seen.has(e.schoolId) && e.startDate <= ctx.today && (!e.endDate || e.endDate >= ctx.today),
+  )?.grade;
+  return {
+    ...(pupil?.givenName ? { givenName: pupil.givenName, familyName: pupil.familyName } : {}),
+    ...(grade ? { grade } : {}),
+    schools: schoolIds.map((schoolId) => ({ schoolId, name: schools.get(schoolId) ?? schoolId })),
   };
 }

@@ -6,6 +6,7 @@
  */
 import { randomUUID } from "node:crypto";
 import type { AuditStore, CaseStore, Casework, Metrics, Occasion, Transactions } from "../app/ports.ts";
+import { HAND_OUTCOMES, tickProblems } from "../domain/cases.ts";
 import type { IsoDate } from "../domain/dates.ts";
 import type { Case, CaseOutcome, ChecklistItem, ChecklistTick, JournalEntry } from "../domain/model.ts";
 import { refuse } from "../domain/refusal.ts";
@@ -59,17 +60,9 @@ export async function tickChecklist(store: Working, by: Occasion, load: LoadCase
     const c = await load();
     const index = c.checklist.findIndex((i) => i.itemId === itemId);
     if (index < 0) throw refuse.notFound("checklist item");
-    if (itemId === "report_concern" && tick.done && (!tick.date || !tick.reference)) {
-      throw refuse.invalid([
-        {
-          path: tick.date ? "/reference" : "/date",
-          message: "a concern report (orosanmälan) is ticked with its date and reference",
-        },
-      ]);
-    }
-    if (tick.date && tick.date > by.today) {
-      throw refuse.invalid([{ path: "/date", message: "must not be after today: record what was done" }]);
-    }
+    // The rule of a tick (a concern report with its date and reference, no date after today): the form checks it too.
+    const refused = tickProblems(itemId, tick, by.today);
+    if (refused.length) throw refuse.invalid(refused.slice(0, 1));
     const item = ticked(c.checklist[index] as ChecklistItem, {
       done: tick.done,
       doneBy: by.actor.principal,
@@ -125,6 +118,12 @@ export async function resolveCase(
   await store.withRetry(async () => {
     const c = await load();
     if (c.status === "resolved") throw resolvedAlready();
+    if (!HAND_OUTCOMES[c.kind].includes(resolution.outcome)) {
+      throw refuse.conflict(
+        "outcome_not_for_kind",
+        `A ${c.kind} case is resolved by hand as ${HAND_OUTCOMES[c.kind].join(", ")}; emigration, a move and a death resolve cases from the register (rule 7).`,
+      );
+    }
     const pupil = await store.getPupil(c.pupilId);
     if (!pupil) throw refuse.notFound("pupil");
     const change = await pupilChangeWrites(casework, {

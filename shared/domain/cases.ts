@@ -1,7 +1,7 @@
 /** Case records (SPEC §4): deterministic identity per pupil, kind and episode, and the missing-pupil checklist. */
 import { createHash } from "node:crypto";
 import { addDays, type IsoDate } from "./dates.ts";
-import type { Case, CaseKind, CaseRef, ChecklistItem, ClosedCaseRef, Pupil } from "./model.ts";
+import type { Case, CaseKind, CaseOutcome, CaseRef, ChecklistItem, ClosedCaseRef, Pupil } from "./model.ts";
 
 /** The same pupil, kind and episode start always give the same id, so a re-run finds the case it opened. */
 export function caseIdFor(pupilId: string, kind: CaseKind, episodeStart: IsoDate): string {
@@ -20,6 +20,41 @@ export const CHECKLIST: readonly { itemId: string; title: string }[] = [
   { itemId: "inform_head_of_schools", title: "Inform the head of schools if honour-related" },
   { itemId: "contact_authorities", title: "Contact other authorities (police, Migrationsverket) where needed" },
 ];
+
+/**
+ * What ticking a checklist item asks (SPEC §4): an orosanmälan is ticked with its date and reference,
+ * and a date records what was done, so it is never after today. One rule for the API and the web's form.
+ */
+export function tickProblems(
+  itemId: string,
+  tick: { done: boolean; date?: IsoDate | undefined; reference?: string | undefined },
+  today: IsoDate,
+): { path: string; message: string }[] {
+  const out: { path: string; message: string }[] = [];
+  if (itemId === "report_concern" && tick.done && (!tick.date || !tick.reference)) {
+    out.push({
+      path: tick.date ? "/reference" : "/date",
+      message: "a concern report (orosanmälan) is ticked with its date and reference",
+    });
+  }
+  if (tick.date && tick.date > today) out.push({ path: "/date", message: "must not be after today: record what was done" });
+  return out;
+}
+
+/**
+ * The outcomes a person may resolve a case of each kind with. Emigration, a move and a death are the
+ * register's word (rule 7): it resolves the cases itself, and a hand's `emigrated` would let a child
+ * leave the watch on a guardian's word alone (rule 4). An absence case is about a child who is
+ * enrolled and away, so enrolment does not answer it (rule 1) and neither does an exemption: the
+ * child is back, or something else the note explains.
+ */
+export const HAND_OUTCOMES: Record<CaseKind, readonly CaseOutcome[]> = {
+  not_returned: ["returned", "other"],
+  long_absence: ["returned", "other"],
+  unplaced: ["enrolled", "exempt", "other"],
+  release_without_destination: ["enrolled", "exempt", "other"],
+  unverified_emigration: ["enrolled", "exempt", "other"],
+};
 
 export function newChecklist(): ChecklistItem[] {
   return CHECKLIST.map((i) => ({ ...i, done: false }));

@@ -1,6 +1,6 @@
 import { inParallel } from "../app/parallel.ts";
 import type { Override, Pupil, School } from "../domain/model.ts";
-import { comingEnrolment, troubleState, watcherOf } from "../domain/placement.ts";
+import { watcherOf } from "../domain/placement.ts";
 import { bodyOf, guarded, queryOf, type RequestContext, validate } from "../http/http.ts";
 import { problems, toProblem } from "../http/problems.ts";
 import * as schemas from "../http/schemas.ts";
@@ -10,11 +10,7 @@ import { presentPupil } from "../pupils/routes.ts";
 import { grantExemption, grantGradeException } from "./exemption.ts";
 import { approveOverride, pupilOfOverride, rejectOverride, requestOverride } from "./overrides.ts";
 import { applyRecord, deploymentOf } from "./population.ts";
-
-function coming(p: Pupil, today: string) {
-  const e = comingEnrolment(p, today);
-  return e ? { comingEnrolment: { schoolId: e.schoolId, startDate: e.startDate } } : {};
-}
+import { watchListItems } from "./watch-list.http.ts";
 
 const POPULATION_CONCURRENCY = 16;
 
@@ -141,23 +137,7 @@ export const registerRoutes = guarded<"register">({
     requireOwnMunicipality(ctx, kommunkod);
     const q = queryOf(ctx, schemas.ListQuery);
     const page = await ctx.store.sweepCandidates(kommunkod, { limit: q.limit ?? 500, ...(q.cursor ? { cursor: q.cursor } : {}) });
-    const items = page.pupils.flatMap((p) => {
-      const state = troubleState(p, ctx.today);
-      if (!state) return [];
-      return [
-        {
-          pupilId: p.pupilId,
-          personnummer: p.personnummer,
-          ...(p.givenName ? { givenName: p.givenName, familyName: p.familyName } : {}),
-          ...(p.district ? { district: p.district } : {}),
-          ...(p.protectedIdentity ? { protectedIdentity: true } : {}),
-          placement: state,
-          openCases: p.openCases,
-          // A place from a later date does not answer today's case: the pupil stays here until then.
-          ...coming(p, ctx.today),
-        },
-      ];
-    });
+    const items = await watchListItems(ctx, kommunkod, page.pupils);
     await ctx.store.auditReads(
       items.map((i) => i.pupilId),
       ctx.actor,

@@ -41,7 +41,14 @@ export const sweepRoutes = {
     // Pupil ids are for the office of the municipality, each a read on the pupil's trail (SPEC §8); operations see the counts.
     const { wouldOpen, ...counts } = result;
     if (ctx.principal.kind !== "municipality" || !wouldOpen) return { status: 200, body: counts };
-    await ctx.store.auditReads([...new Set(wouldOpen.map((o) => o.pupilId))], ctx.actor, "sweep.preview", ctx.now);
-    return { status: 200, body: result };
+    const ids = [...new Set(wouldOpen.map((o) => o.pupilId))];
+    await ctx.store.auditReads(ids, ctx.actor, "sweep.preview", ctx.now);
+    // Named, as the office's watch list names them (SPEC §8): a list of codes tells a person nothing.
+    const pupils = await ctx.store.getPupils(ids);
+    const named = wouldOpen.map((o) => {
+      const p = pupils.get(o.pupilId);
+      return { ...o, ...(p?.givenName ? { givenName: p.givenName, familyName: p.familyName } : {}) };
+    });
+    return { status: 200, body: { ...result, wouldOpen: named } };
   },
 } satisfies Partial<RouteHandlers<"cases">>;

@@ -55,7 +55,7 @@ export function createWebHandler(runtime: Runtime, deps: WebDeps) {
     const detail = said && fields ? `${said}: ${fields}` : (said ?? fields ?? problem.detail);
     // Back to the page the form was on: a case's or pupil's page, or the page itself.
     const back = r.path
-      .replace(/\/(acknowledge|journal|resolve|checklist\/[\w-]+)$/, "")
+      .replace(/\/(acknowledge|journal|resolve|checklist(\/[\w-]+)?)$/, "")
       .replace(/^\/app\/pupils\/([\w-]+)\/(flags|care|care\/remove|exemption|override)$/, "/app/pupils/$1")
       .replace(/^\/app\/roster\/.*$/, "/app/roster")
       .replace(/^\/app\/(overrides|contacts|keys|school-systems)\/.*$/, "/app/$1");

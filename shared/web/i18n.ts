@@ -228,6 +228,8 @@ const sv = {
       "Skolan har inte rapporterat frånvaro för den senaste skoldagen. Rapportera dagen först (även om alla var där), skriv sedan ut eleven.",
     override_not_pending: "Åsidosättandet är redan godkänt.",
     case_resolved: "Ärendet är redan avslutat.",
+    outcome_not_for_kind:
+      "Utfallet passar inte ärendets slag. Utflyttning, flytt och dödsfall avslutar ärendet av sig självt när folkbokföringen visar det.",
     calendar_missing: "Kommunen har ingen läsårskalender för den dagen. Lägg in den först.",
     school_not_registered: "Skolenheten är inte registrerad. Registrera den först.",
     start_date_out_of_range: "Startdatumet ligger för långt från i dag.",
@@ -344,6 +346,15 @@ const sv = {
     returned: "Tillbaka i skolan",
     other: "Annat",
   } as Record<string, string>,
+  // ---- issue 19a: lists and the case page (counts and the header) ----
+  signedInAsSelf: "Inloggad som {name} ({role})",
+  schoolDays: { one: "{n} skoldag", other: "{n} skoldagar" } as Counted,
+  checklistDone: { one: "{n} av {of} klar", other: "{n} av {of} klara" } as Counted,
+  openItems: {
+    one: "{n} punkt i checklistan är inte gjord",
+    other: "{n} punkter i checklistan är inte gjorda",
+  } as Counted,
+  casesListed: { zero: "Inga ärenden", one: "{n} ärende", other: "{n} ärenden" } as Counted,
 };
 
 const en: typeof sv = {
@@ -610,6 +621,12 @@ const en: typeof sv = {
     returned: "Back at school",
     other: "Other",
   },
+  // ---- issue 19a: lists and the case page (counts and the header) ----
+  signedInAsSelf: "Signed in as {name} ({role})",
+  schoolDays: { one: "{n} school day", other: "{n} school days" },
+  checklistDone: { one: "{n} of {of} done", other: "{n} of {of} done" },
+  openItems: { one: "{n} checklist item is not done", other: "{n} checklist items are not done" },
+  casesListed: { zero: "No cases", one: "{n} case", other: "{n} cases" },
 };
 
 export type Words = typeof sv;

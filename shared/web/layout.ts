@@ -6,7 +6,7 @@ export interface Chrome {
   lang: Lang;
   title: string;
   /** The signed-in person, when there is one: their name and the contact they act as. */
-  person?: { name: string; contact: string };
+  person?: { name: string; contact: string; role?: string };
   /** The form token, for the sign-out and language forms. */
   csrf?: string;
   /** Where the language switch returns to. */
@@ -38,6 +38,15 @@ function menuOf(kind: Chrome["kind"], w: Words): [string, string][] {
   return [["/app/cases", w.myCases], ...own, ["/app/pupils", w.findPupil]];
 }
 
+/** Who is signed in: the person, and the contact they act as (its role, when the names are the same). */
+function signedInText(lang: Lang, p: NonNullable<Chrome["person"]>): string {
+  const w = words[lang];
+  const same = p.contact.trim().toLocaleLowerCase("sv") === p.name.trim().toLocaleLowerCase("sv");
+  return same
+    ? fill(w.signedInAsSelf, { name: p.name, role: p.role ? (w.roles[p.role] ?? p.role) : p.contact })
+    : fill(w.signedInAs, { name: p.name, contact: p.contact });
+}
+
 export function layout(c: Chrome, body: Html): Html {
   const w = words[c.lang];
   const other: Lang = c.lang === "sv" ? "en" : "sv";
@@ -61,7 +70,7 @@ ${
           // The page the person is on is marked, for a screen reader too (aria-current).
           html`<li><a href="${href}"${c.path === href || c.path?.startsWith(`${href}/`) ? html` aria-current="page"` : ""}>${label}</a></li>`,
       )}</ul></nav>
-<p class="who">${fill(w.signedInAs, { name: c.person.name, contact: c.person.contact })}</p>`
+<p class="who">${signedInText(c.lang, c.person)}</p>`
     : ""
 }
 ${
@@ -130,4 +139,12 @@ fieldset { border: 1px solid var(--line); border-radius: 4px; margin: 0.75rem 0;
 section { margin: 1.5rem 0; }
 .muted { color: var(--muted); }
 @media (max-width: 40rem) { th.optional, td.optional { display: none; } }
+fieldset.item.done { border-left: 6px solid #1d6b35; background: #f1f8f3; }
+fieldset.item .state { margin: 0.25rem 0; }
+fieldset.item legend { font-weight: 600; }
+th[scope=row] { font-weight: 400; }
+fieldset.item.done .state { color: #1d6b35; }
+fieldset.item.error { border-left: 6px solid var(--warn); }
+.progress { font-size: 1.1rem; }
+
 `;

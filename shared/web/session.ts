@@ -142,7 +142,7 @@ export function sessionsFor(runtime: Runtime, deps: WebDeps, answers: Answers) {
   const chrome = (session: WebSession | undefined, title: string, r: WebRequest, contact?: StoredContact): Chrome => ({
     lang: session?.lang ?? "sv",
     title,
-    ...(session?.person && contact ? { person: { name: session.person.name, contact: contact.name } } : {}),
+    ...(session?.person && contact ? { person: { name: session.person.name, contact: contact.name, role: contact.role } } : {}),
     ...(session ? { csrf: session.csrf } : {}),
     path: r.path,
   });

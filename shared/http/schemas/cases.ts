@@ -22,7 +22,14 @@ export const SweepResponse = z.object({
   wouldOpen: opt(
     withMeta(
       z.array(
-        z.object({ pupilId: str, kind: z.enum(CASE_KINDS), episodeStart: IsoDateSchema, severity: z.enum(["normal", "high"]) }),
+        z.object({
+          pupilId: str,
+          givenName: opt(str),
+          familyName: opt(str),
+          kind: z.enum(CASE_KINDS),
+          episodeStart: IsoDateSchema,
+          severity: z.enum(["normal", "high"]),
+        }),
       ),
       { description: "for a preview, to the municipality office: the cases that would open" },
     ),
@@ -45,6 +52,14 @@ export const ChecklistBody = z.strictObject({
 });
 export const ResolveBody = z.strictObject({ outcome: z.enum(CASE_OUTCOMES), note: Text(4000) });
 
+/** The person who acted, where the reader may see who (SPEC §8): the contact's name and role. */
+const signed = (what: string) =>
+  opt(
+    withMeta(z.object({ name: str, role: str }), {
+      description: `${what}: the signed-in person (the contact, from the audit), shown only to a reader who may see who acted`,
+    }),
+  );
+const SchoolNameSchema = z.object({ schoolId: str, name: str });
 const ChecklistTickSchema = z.object({
   done: z.boolean(),
   doneBy: str,
@@ -52,6 +67,7 @@ const ChecklistTickSchema = z.object({
   note: opt(str),
   date: opt(str),
   reference: opt(str),
+  doneByPerson: signed("who made this earlier tick"),
 });
 const ChecklistItemSchema = z.object({
   itemId: str,
@@ -73,9 +89,17 @@ const ChecklistItemSchema = z.object({
     ),
   ),
   history: opt(z.array(ChecklistTickSchema)),
+  doneByPerson: signed("who ticked the item"),
 });
 /** An entry of a case's journal. */
-export const JournalEntrySchema = z.object({ entryId: str, at: str, by: str, text: str, socialOnly: z.boolean() });
+export const JournalEntrySchema = z.object({
+  entryId: str,
+  at: str,
+  by: str,
+  text: str,
+  socialOnly: z.boolean(),
+  byPerson: signed("who wrote the entry"),
+});
 export const CaseSummarySchema = z.object({
   caseId: str,
   kind: z.enum(CASE_KINDS),
@@ -86,6 +110,16 @@ export const CaseSummarySchema = z.object({
   openedOn: IsoDateSchema,
   openedAt: str,
   schoolIds: z.array(str),
+  schools: opt(withMeta(z.array(SchoolNameSchema), { description: "the schools of schoolIds, by name" })),
+  givenName: opt(str),
+  familyName: opt(str),
+  grade: opt(withMeta(str, { description: "the pupil's grade at a school of the case the reader sees" })),
+  awaySchoolDays: opt(
+    withMeta(num, {
+      description: "school days from the episode start up to today (an open case): how long the child has been away",
+    }),
+  ),
+  resolvedOn: opt(IsoDateSchema),
   outcome: opt(z.enum(CASE_OUTCOMES)),
   ageSchoolDays: opt(withMeta(num, { description: "school days since the case's timers started (an open case)" })),
   nextEscalation: opt(
@@ -113,9 +147,10 @@ export const CaseListResponse = z.object({
 const CaseDetailSchema = z.extend(CaseSummarySchema, {
   acknowledgedAt: opt(str),
   acknowledgedBy: opt(str),
+  acknowledgedByPerson: signed("who acknowledged the case"),
   resolvedAt: opt(str),
-  resolvedOn: opt(IsoDateSchema),
   resolvedBy: opt(str),
+  resolvedByPerson: signed("who resolved the case"),
   answeredOn: opt(
     withMeta(IsoDateSchema, { description: "the data day whose fact resolved the case (never before episodeStart)" }),
   ),
@@ -131,6 +166,10 @@ const CaseDetailSchema = z.extend(CaseSummarySchema, {
       notificationId: str,
       channel: z.enum(["sms", "email"]),
       recipient: str,
+      scope: opt(withMeta(str, { description: "the scope told: a school, an office or a district" })),
+      role: opt(
+        withMeta(str, { description: "the role told there: rektor, attendance_office, head_of_schools, social_services" }),
+      ),
       step: str,
       status: z.enum(["pending", "sending", "sent", "failed"]),
       text: str,

@@ -172,7 +172,29 @@ export const UnplacedResponse = z.object({
       protectedIdentity: opt(z.boolean()),
       placement: z.enum(["unplaced", "pending_release"]),
       openCases: z.array(z.object({ caseId: str, kind: z.enum(CASE_KINDS), episodeStart: IsoDateSchema })),
-      comingEnrolment: opt(z.object({ schoolId: str, startDate: IsoDateSchema })),
+      comingEnrolment: opt(z.object({ schoolId: str, schoolName: opt(str), startDate: IsoDateSchema })),
+      age: opt(withMeta(num, { description: "whole years today" })),
+      expectedGrade: opt(withMeta(str, { description: "the grade a child of this age is expected in (SPEC §2)" })),
+      withoutSchoolSince: opt(
+        withMeta(IsoDateSchema, {
+          description:
+            "an unplaced child's first day without a school: the open case's episode, else the day after the last enrolment ended",
+        }),
+      ),
+      schoolDaysWithout: opt(withMeta(num, { description: "school days from withoutSchoolSince up to today" })),
+      pendingRelease: opt(
+        withMeta(
+          z.object({
+            schoolId: str,
+            schoolName: str,
+            grade: str,
+            endDate: IsoDateSchema,
+            reason: str,
+            schoolClosing: opt(z.boolean()),
+          }),
+          { description: "a release waiting for a receiving school: the school, the last day asked for and the reason" },
+        ),
+      ),
     }),
   ),
   nextCursor: opt(str),

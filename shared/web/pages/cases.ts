@@ -2,11 +2,14 @@
 import { validate } from "../../http/middleware.ts";
 import { problems, toProblem } from "../../http/problems.ts";
 import * as schemas from "../../http/schemas.ts";
-import { CASE_WORKERS, OFFICE, type WebRoute } from "../context.ts";
-import { words } from "../i18n.ts";
-import { messagePage } from "../pages.ts";
+import { confirmed, confirmPage } from "../confirm.ts";
+import { CASE_WORKERS, OFFICE, type PageContext, type WebRoute } from "../context.ts";
+import { tr } from "../forms.ts";
+import { CHECKLIST_SV, counted, fill, words } from "../i18n.ts";
 import { allPages } from "../paging.ts";
-import { type CaseSummary, casePage, casesPage } from "./case-views.ts";
+import { ticksOf } from "./case-checklist.ts";
+import { casePage, caseTitle } from "./case-page.ts";
+import { type CaseFilter, type CaseSummary, casesPage, STATUS_FILTERS } from "./case-views.ts";
 import { officeOf } from "./office.ts";
 import type { PupilView } from "./pupil-views.ts";
 import { unplacedCsv, unplacedPage } from "./unplaced-views.ts";
@@ -19,16 +22,24 @@ export const caseRoutes: WebRoute[] = [
     path: "/app/cases",
     principals: CASE_WORKERS,
     handle: async (k, r) => {
-      // The open and the acknowledged cases, every page of them (resolved ones are not asked for at all).
+      const pick = (key: string) => r.query.get(key) || undefined;
+      const filter: CaseFilter = {
+        status: pick("status"),
+        kind: pick("kind"),
+        severity: pick("severity"),
+        school: pick("school"),
+        q: pick("q"),
+        sort: pick("sort"),
+      };
+      // The cases of the statuses asked for, every page of them: the current ones by default, the
+      // resolved ones on their filter (SPEC §8: history stays findable).
       const items: CaseSummary[] = [];
-      for (const status of ["open", "acknowledged"] as const) {
+      for (const status of STATUS_FILTERS[filter.status ?? ""] ?? (STATUS_FILTERS[""] as [])) {
         const { items: got } = await allPages(
           async (cursor) => (await k.ask("GET /v1/cases", {}, undefined, { status, limit: 500, cursor })).body,
         );
         items.push(...got.filter((c): c is CaseSummary => !("movedAway" in c)));
       }
-      const pick = (key: string) => r.query.get(key) || undefined;
-      const filter = { kind: pick("kind"), severity: pick("severity"), status: pick("status") };
       return k.page(200, casesPage(k.view(words[k.lang].myCases), items, filter));
     },
   },
@@ -38,15 +49,10 @@ export const caseRoutes: WebRoute[] = [
     principals: CASE_WORKERS,
     handle: async (k, r, [caseId = ""]) => {
       const w = words[k.lang];
-      const c = (await k.ask("GET /v1/cases/{caseId}", { caseId })).body;
-      let pupil: PupilView | undefined;
-      try {
-        pupil = (await k.ask("GET /v1/pupils/{pupilId}", { pupilId: c.pupilId })).body;
-      } catch (err) {
-        if (!toProblem(err)) throw err;
-      }
-      const notice = r.query.get("saved") ? w.saved : undefined;
-      return k.page(200, casePage(k.view(`${w.case} ${caseId.slice(5, 13).toUpperCase()}`), c, pupil, k.csrf, notice));
+      const { c, pupil } = await caseAndPupil(k, caseId);
+      const saved = r.query.get("saved");
+      const opts = saved === "checklist" ? { checklistNotice: tr(k.lang)("checklistSaved") } : saved ? { notice: w.saved } : {};
+      return k.page(200, casePage(k.view(caseTitle(k.lang, c, pupil)), c, pupil, k.csrf, opts));
     },
   },
   {
@@ -74,13 +80,29 @@ export const caseRoutes: WebRoute[] = [
     principals: CASE_WORKERS,
     handle: async (k, { form }, [caseId = ""]) => {
       const w = words[k.lang];
+      const t = tr(k.lang);
       const body = validate(schemas.ResolveBody, { outcome: form.get("outcome") ?? "", note: form.get("note") ?? "" });
-      // Items of the routine not done: resolving asks first (the form's box), and the server holds to it.
+      // Items of the routine not done: resolving asks first (the form's box, else this step, with what
+      // was typed kept), and the server holds to it.
       const c = (await k.ask("GET /v1/cases/{caseId}", { caseId })).body;
-      if (c.checklist.some((i) => !i.done) && form.get("confirmOpenItems") !== "1") {
-        return k.page(
+      const notDone = c.checklist.filter((i) => !i.done);
+      if (notDone.length && form.get("confirmOpenItems") !== "1" && !confirmed(form)) {
+        const title = (id: string, en: string) => (k.lang === "sv" ? (CHECKLIST_SV[id] ?? en) : en);
+        return confirmPage(
+          k,
+          {
+            title: t("confirmResolveTitle"),
+            text: fill(t("confirmResolveText"), {
+              items: counted(k.lang, notDone.length, w.openItems),
+              list: notDone.map((i) => title(i.itemId, i.title).toLocaleLowerCase("sv")).join("; "),
+              outcome: w.outcomes[body.outcome] ?? body.outcome,
+            }),
+            action: `/app/cases/${caseId}/resolve`,
+            fields: { outcome: body.outcome, note: body.note },
+            yes: t("confirmResolveYes"),
+            back: `/app/cases/${caseId}#resolve`,
+          },
           400,
-          messagePage(k.view(w.invalidTitle), w.resolveConfirmNeeded, { href: `/app/cases/${caseId}#resolve`, label: w.back }),
         );
       }
       await k.ask("POST /v1/cases/{caseId}/resolve", { caseId }, body);
@@ -89,18 +111,21 @@ export const caseRoutes: WebRoute[] = [
   },
   {
     method: "POST",
-    path: casePath("/checklist/([\\w-]{1,64})"),
+    path: casePath("/checklist"),
     principals: CASE_WORKERS,
-    handle: async (k, { form }, [caseId = "", itemId = ""]) => {
-      const field = (key: string) => (form.get(key)?.trim() ? { [key]: form.get(key)?.trim() } : {});
-      const body = validate(schemas.ChecklistBody, {
-        done: form.get("done") === "true",
-        ...field("note"),
-        ...field("date"),
-        ...field("reference"),
-      });
-      await k.ask("PUT /v1/cases/{caseId}/checklist/{itemId}", { caseId, itemId }, body);
-      return k.redirect(`/app/cases/${caseId}?saved=1`);
+    handle: async (k, { form }, [caseId = ""]) => {
+      const { c, pupil } = await caseAndPupil(k, caseId);
+      const { ticks, errors } = ticksOf(form, c.checklist, k.today, k.lang);
+      // One refused item saves none: the page comes back with the reasons at the items and what was typed.
+      if (Object.keys(errors).length) {
+        const view = k.view(caseTitle(k.lang, c, pupil));
+        return k.page(400, casePage(view, c, pupil, k.csrf, { checklistErrors: errors, typed: form }));
+      }
+      for (const { itemId, body } of ticks) {
+        await k.ask("PUT /v1/cases/{caseId}/checklist/{itemId}", { caseId, itemId }, validate(schemas.ChecklistBody, body));
+      }
+      // Back to the checklist, not the top of the page.
+      return k.redirect(`/app/cases/${caseId}?saved=checklist#checklist-section`);
     },
   },
   {
@@ -119,3 +144,15 @@ export const caseRoutes: WebRoute[] = [
     },
   },
 ];
+
+/** A case and its pupil as the person may see them (a pupil the scope may not read: the case alone). */
+async function caseAndPupil(k: PageContext, caseId: string) {
+  const c = (await k.ask("GET /v1/cases/{caseId}", { caseId })).body;
+  let pupil: PupilView | undefined;
+  try {
+    pupil = (await k.ask("GET /v1/pupils/{pupilId}", { pupilId: c.pupilId })).body;
+  } catch (err) {
+    if (!toProblem(err)) throw err;
+  }
+  return { c, pupil };
+}

@@ -1,9 +1,10 @@
 import { validate } from "../../http/middleware.ts";
 import * as schemas from "../../http/schemas.ts";
+import { confirmed, confirmPage } from "../confirm.ts";
 import { BOARDS, type WebRoute } from "../context.ts";
 import { asE164, field, hidden, saved, select, text, tr } from "../forms.ts";
 import { html } from "../html.ts";
-import { words } from "../i18n.ts";
+import { fill, words } from "../i18n.ts";
 import { layout } from "../layout.ts";
 
 export const contactRoutes: WebRoute[] = [
@@ -11,7 +12,20 @@ export const contactRoutes: WebRoute[] = [
     method: "POST",
     path: /^\/app\/contacts\/([\w-]{1,64})\/remove$/,
     principals: BOARDS,
-    handle: async (k, _r, [contactId = ""]) => {
+    handle: async (k, { form }, [contactId = ""]) => {
+      // Removing ends the person's access at once: the page asks first, naming the contact (SPEC §8).
+      if (!confirmed(form)) {
+        const t = tr(k.lang);
+        const contact = (await k.ask("GET /v1/contacts", {})).body.items.find((c) => c.contactId === contactId);
+        if (!contact) return k.forbidden();
+        return confirmPage(k, {
+          title: t("confirmRemoveTitle"),
+          text: fill(t("confirmRemoveText"), { name: contact.name, role: words[k.lang].roles[contact.role] ?? contact.role }),
+          action: `/app/contacts/${contactId}/remove`,
+          yes: t("confirmRemoveYes"),
+          back: "/app/contacts",
+        });
+      }
       await k.ask("DELETE /v1/contacts/{contactId}", { contactId });
       return k.redirect("/app/contacts?saved=1");
     },

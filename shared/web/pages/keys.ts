@@ -1,9 +1,10 @@
 import { validate } from "../../http/middleware.ts";
 import * as schemas from "../../http/schemas.ts";
+import { confirmed, confirmPage } from "../confirm.ts";
 import { BOARDS, type WebRoute } from "../context.ts";
 import { hidden, saved, text, tr } from "../forms.ts";
 import { html } from "../html.ts";
-import { words } from "../i18n.ts";
+import { fill, words } from "../i18n.ts";
 import { layout } from "../layout.ts";
 
 export const keyRoutes: WebRoute[] = [
@@ -11,7 +12,20 @@ export const keyRoutes: WebRoute[] = [
     method: "POST",
     path: /^\/app\/keys\/([\w-]{1,64})\/revoke$/,
     principals: BOARDS,
-    handle: async (k, _r, [credentialId = ""]) => {
+    handle: async (k, { form }, [credentialId = ""]) => {
+      // Revoking cannot be undone: the page asks first, naming the key (SPEC §8).
+      if (!confirmed(form)) {
+        const t = tr(k.lang);
+        const key = (await k.ask("GET /v1/credentials", {})).body.items.find((c) => c.credentialId === credentialId);
+        if (!key) return k.forbidden();
+        return confirmPage(k, {
+          title: t("confirmRevokeTitle"),
+          text: fill(t("confirmRevokeText"), { label: key.label ?? key.credentialId, scope: key.principal }),
+          action: `/app/keys/${credentialId}/revoke`,
+          yes: t("confirmRevokeYes"),
+          back: "/app/keys",
+        });
+      }
       await k.ask("DELETE /v1/credentials/{credentialId}", { credentialId });
       return k.redirect("/app/keys?saved=1");
     },

@@ -5,6 +5,7 @@ import { hidden, saved, text, tr } from "../forms.ts";
 import { type Html, html } from "../html.ts";
 import { words } from "../i18n.ts";
 import { layout } from "../layout.ts";
+import { when } from "./case-views.ts";
 
 // ---- the office ------------------------------------------------------------------------------------
 
@@ -56,15 +57,18 @@ export const officeRoutes: WebRoute[] = [
       const got = await k.ask("GET /v1/municipalities/{kommunkod}/overrides", { kommunkod });
       const items = got.body.items;
       const w = words[k.lang];
+      // People by name, not by contact id (SPEC §8): the office's own contacts are the ones who ask and approve.
+      const contacts = new Map((await k.ask("GET /v1/contacts", {})).body.items.map((c) => [`contact:${c.contactId}`, c.name]));
+      const person = (who?: string) => (who ? (contacts.get(who) ?? who) : "");
       const destination = (d?: { schoolId?: string; country?: string; municipality?: string; description?: string }) =>
         [d?.schoolId, d?.municipality, d?.country, d?.description].filter(Boolean).join(", ") || t("noneGiven");
       const state = (o: (typeof items)[number]) =>
         o.status === "approved"
-          ? html`${t("approvedBy")} ${o.approvedBy ?? ""}.`
+          ? html`${t("approvedBy")} ${person(o.approvedBy)}.`
           : o.status === "rejected"
-            ? html`${t("rejectedBy")} ${o.rejectedBy ?? ""}.`
+            ? html`${t("rejectedBy")} ${person(o.rejectedBy)}.`
             : o.approvalsNeeded
-              ? html`${t("askedForWithAKeyTwo")} ${t("approvedSoFarBy")}: ${o.approvedSoFar?.length ? o.approvedSoFar.join(", ") : t("nobody")}.`
+              ? html`${t("askedForWithAKeyTwo")} ${t("approvedSoFarBy")}: ${o.approvedSoFar?.length ? o.approvedSoFar.map(person).join(", ") : t("nobody")}.`
               : t("waitingForASecondPerson");
       return k.page(
         200,
@@ -87,7 +91,7 @@ ${
 <dt>${t("receivingSchoolOrDestination")}</dt><dd>${destination(o.release.destination)}</dd>
 <dt>${t("whyItIsLocked")}</dt><dd>${o.lockedBecause ? (w.problems[o.lockedBecause.code] ?? o.lockedBecause.detail) : "–"}</dd>
 <dt>${t("reasonGiven")}</dt><dd>${o.reason}</dd>
-<dt>${t("askedForBy")}</dt><dd>${o.requestedBy}, ${o.requestedAt.slice(0, 16).replace("T", " ")}</dd>
+<dt>${t("askedForBy")}</dt><dd>${person(o.requestedBy)}, ${when(o.requestedAt)}</dd>
 <dt>${t("state")}</dt><dd>${state(o)}</dd>
 </dl>
 ${

@@ -1,11 +1,13 @@
 import { validate } from "../../http/middleware.ts";
 import * as schemas from "../../http/schemas.ts";
+import { confirmed, confirmPage } from "../confirm.ts";
 import { OFFICE, type WebRoute } from "../context.ts";
 import { date, hidden, tr } from "../forms.ts";
 import { html } from "../html.ts";
-import { words } from "../i18n.ts";
+import { fill, words } from "../i18n.ts";
 import { layout } from "../layout.ts";
 
+import { pupilName } from "./case-words.ts";
 import { officeOf } from "./office.ts";
 
 export const sweepRoutes: WebRoute[] = [
@@ -17,6 +19,17 @@ export const sweepRoutes: WebRoute[] = [
       const t = tr(k.lang);
       const kommunkod = officeOf(k);
       const body = validate(schemas.SweepBody, { asOf: form.get("asOf") ?? "" });
+      // A sweep for today or a past day opens cases and sends alerts at once: it asks first (SPEC §8).
+      if (body.asOf <= k.today && !confirmed(form)) {
+        return confirmPage(k, {
+          title: t("confirmSweepTitle"),
+          text: fill(t("confirmSweepText"), { date: body.asOf }),
+          action: "/app/sweep",
+          fields: { asOf: body.asOf },
+          yes: t("confirmSweepYes"),
+          back: "/app/sweep",
+        });
+      }
       const got = await k.ask("POST /v1/municipalities/{kommunkod}/sweeps", { kommunkod }, body);
       const res = got.body;
       const counts = (c: Record<string, number>) =>
@@ -29,18 +42,21 @@ export const sweepRoutes: WebRoute[] = [
           k.view(`${t("sweep")} ${res.asOf}`),
           html`${res.preview ? html`<p role="status">${t("previewNothingWasWrittenOrSent")}</p>` : ""}
 <dl>
-<dt>${t("opened")}</dt><dd>${counts(res.opened)}</dd>
+<dt>${res.preview ? t("wouldOpen") : t("opened")}</dt><dd>${counts(res.opened)}</dd>
 <dt>${t("resolved")}</dt><dd>${counts(res.resolved)}</dd>
 <dt>${t("escalated")}</dt><dd>${counts(res.escalated)}</dd>
 <dt>${t("reopened")}</dt><dd>${counts(res.reopened)}</dd>
 </dl>
 ${
-  res.wouldOpen?.length
-    ? html`<h2>${t("wouldOpen")}</h2><ul>${res.wouldOpen.map(
-        (o) =>
-          html`<li><a href="/app/pupils/${o.pupilId}">${words[k.lang].kinds[o.kind] ?? o.kind}</a> (${o.episodeStart}, ${o.severity === "high" ? words[k.lang].high : words[k.lang].normal})</li>`,
-      )}</ul>`
-    : ""
+  res.preview
+    ? res.wouldOpen?.length
+      ? html`<h2>${t("wouldOpen")}</h2><ul>${res.wouldOpen.map(
+          // Each child by name, with a link to the pupil: the kind, since when, and how serious.
+          (o) =>
+            html`<li><a href="/app/pupils/${o.pupilId}">${pupilName(o) || o.pupilId}</a>: ${words[k.lang].kinds[o.kind] ?? o.kind}, ${t("casesAwaySince").toLocaleLowerCase("sv")} ${o.episodeStart}${o.severity === "high" ? html`, <span class="high">${words[k.lang].high}</span>` : ""}</li>`,
+        )}</ul>`
+      : html`<p>${t("sweepNothingWouldOpen")}</p>`
+    : html`<p><a href="/app/cases">${t("sweepSeeCases")}</a></p>`
 }
 <p><a href="/app/sweep">${t("back")}</a></p>`,
         ),

@@ -1,10 +1,12 @@
 /** The office's watch list: pupils without a placement and pending releases, as a page and as CSV. */
 import type { BodyOf } from "../ask.ts";
+import { tr } from "../forms.ts";
 import { type Html, html } from "../html.ts";
-import { type Lang, words } from "../i18n.ts";
+import { counted, fill, type Lang, words } from "../i18n.ts";
 import { type Chrome, layout } from "../layout.ts";
 import { csvFile } from "../pages.ts";
 import { kindText } from "./case-views.ts";
+import { districtName, pupilName } from "./case-words.ts";
 
 /** A child on the office's watch list, as the list route answers it. */
 export type UnplacedItem = BodyOf<"GET /v1/municipalities/{kommunkod}/unplaced">["items"][number];
@@ -12,36 +14,80 @@ export type UnplacedItem = BodyOf<"GET /v1/municipalities/{kommunkod}/unplaced">
 /** The office's watch list: pupils without a placement and pending releases, with a CSV export. */
 export function unplacedPage(chrome: Chrome, items: UnplacedItem[]): Html {
   const w = words[chrome.lang];
-  const table = (rows: UnplacedItem[], id: string, title: string) => html`<section aria-labelledby="${id}">
+  const t = tr(chrome.lang);
+  const lang = chrome.lang;
+  const name = (p: UnplacedItem) =>
+    html`<a href="/app/pupils/${p.pupilId}">${pupilName(p) || p.pupilId}</a>${p.protectedIdentity ? html` <strong>(${w.protectedMark})</strong>` : ""}`;
+  const age = (p: UnplacedItem) =>
+    p.age === undefined
+      ? ""
+      : html`${fill(t("watchAgeYears"), { age: String(p.age) })}${p.expectedGrade ? html`<br><span class="muted">${fill(t("watchExpectedGrade"), { grade: p.expectedGrade })}</span>` : ""}`;
+  const cases = (p: UnplacedItem) =>
+    p.openCases.map((c, i) => html`${i ? ", " : ""}<a href="/app/cases/${c.caseId}">${kindText(lang, c.kind)}</a>`);
+  const coming = (p: UnplacedItem) =>
+    p.comingEnrolment
+      ? fill(t("watchComingAt"), {
+          school: p.comingEnrolment.schoolName ?? p.comingEnrolment.schoolId,
+          date: p.comingEnrolment.startDate,
+        })
+      : "";
+  const section = (id: string, title: string, rows: UnplacedItem[], head: Html, row: (p: UnplacedItem) => Html) =>
+    html`<section aria-labelledby="${id}">
 <h2 id="${id}">${title} (${rows.length})</h2>
 ${
   rows.length === 0
     ? html`<p>${w.noneUnplaced}</p>`
-    : html`<div class="table-wrap"><table>
-<thead><tr><th scope="col">${w.name}</th><th scope="col">${w.personnummer}</th><th scope="col" class="optional">${w.district}</th><th scope="col">${w.openCases}</th><th scope="col" class="optional">${w.comingEnrolment}</th></tr></thead>
-<tbody>${rows.map(
-        (p) => html`<tr>
-<td><a href="/app/pupils/${p.pupilId}">${[p.givenName, p.familyName].filter(Boolean).join(" ") || p.pupilId}</a>${p.protectedIdentity ? html` <strong>(${w.protectedMark})</strong>` : ""}</td>
-<td>${p.personnummer}</td>
-<td class="optional">${p.district ?? ""}</td>
-<td>${p.openCases.map((c, i) => html`${i ? ", " : ""}<a href="/app/cases/${c.caseId}">${kindText(chrome.lang, c.kind)}</a>`)}</td>
-<td class="optional">${p.comingEnrolment ? html`${p.comingEnrolment.startDate}` : ""}</td>
-</tr>`,
-      )}</tbody></table></div>`
+    : html`<div class="table-wrap" role="region" aria-labelledby="${id}" tabindex="0"><table>
+<thead><tr>${head}</tr></thead>
+<tbody>${rows.map((p) => html`<tr>${row(p)}</tr>`)}</tbody></table></div>`
 }
 </section>`;
+  const byName = (a: UnplacedItem, b: UnplacedItem) =>
+    `${a.familyName ?? ""} ${a.givenName ?? ""}`.localeCompare(`${b.familyName ?? ""} ${b.givenName ?? ""}`, "sv");
+  // The longest without a school first: the list is worked from the top.
+  const unplaced = items
+    .filter((i) => i.placement === "unplaced")
+    .sort((a, b) => (a.withoutSchoolSince ?? "9999").localeCompare(b.withoutSchoolSince ?? "9999") || byName(a, b));
+  const pending = items
+    .filter((i) => i.placement === "pending_release")
+    .sort((a, b) => (a.pendingRelease?.endDate ?? "").localeCompare(b.pendingRelease?.endDate ?? "") || byName(a, b));
   return layout(
     chrome,
     html`<p><a href="/app/unplaced.csv" download>${w.exportCsv}</a></p>
-${table(
-  items.filter((i) => i.placement === "unplaced"),
+${section(
   "unplaced",
   w.unplaced,
+  unplaced,
+  html`<th scope="col">${w.name}</th><th scope="col">${t("watchWithoutSince")}</th><th scope="col">${t("watchAge")}</th><th scope="col" class="optional">${w.district}</th><th scope="col">${w.openCases}</th><th scope="col" class="optional">${w.comingEnrolment}</th><th scope="col" class="optional">${w.personnummer}</th>`,
+  (p) => html`<th scope="row">${name(p)}</th>
+<td>${p.withoutSchoolSince ? html`${p.withoutSchoolSince}${p.schoolDaysWithout !== undefined ? html`<br><span class="muted">${counted(lang, p.schoolDaysWithout, w.schoolDays)}</span>` : ""}` : t("watchSinceUnknown")}</td>
+<td>${age(p)}</td>
+<td class="optional">${p.district ? districtName(p.district) : ""}</td>
+<td>${cases(p)}</td>
+<td class="optional">${coming(p)}</td>
+<td class="optional">${p.personnummer}</td>`,
 )}
-${table(
-  items.filter((i) => i.placement === "pending_release"),
+${section(
   "pending",
   w.pendingReleases,
+  pending,
+  html`<th scope="col">${w.name}</th><th scope="col">${t("watchRelease")}</th><th scope="col" class="optional">${w.district}</th><th scope="col">${w.openCases}</th><th scope="col" class="optional">${w.personnummer}</th>`,
+  (p) => html`<th scope="row">${name(p)}</th>
+<td>${
+    p.pendingRelease
+      ? fill(t("watchReleaseText"), {
+          school: p.pendingRelease.schoolName,
+          grade: p.pendingRelease.grade,
+          date: p.pendingRelease.endDate,
+          reason: p.pendingRelease.schoolClosing
+            ? t("watchSchoolClosing")
+            : (w.reasons[p.pendingRelease.reason] ?? p.pendingRelease.reason),
+        })
+      : ""
+  }</td>
+<td class="optional">${p.district ? districtName(p.district) : ""}</td>
+<td>${cases(p)}</td>
+<td class="optional">${p.personnummer}</td>`,
 )}`,
   );
 }

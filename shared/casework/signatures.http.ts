@@ -1,0 +1,113 @@
+/**
+ * Who did what on a case, as people read it (SPEC §8): the person who wrote an entry, ticked an item,
+ * acknowledged or resolved (from the audit, which names the signed-in contact), and the schools by
+ * name. A reader sees the person only where they may see the organisation that acted (`actorSeen`
+ * answers the organisation itself, not "another school", "the municipality" or "social services").
+ */
+import type { Case, JournalEntry } from "../domain/model.ts";
+import type { RequestContext } from "../http/http.ts";
+import { actorSeen, bySocial, type CaseSight, mayReadSocial } from "./sight.http.ts";
+
+/** A person who acted on a case: the contact's name and role. */
+export interface Signature {
+  name: string;
+  role: string;
+}
+
+/**
+ * The case's actions by signed-in people: the audit's contact for each (action, instant, principal).
+ * Where two writers of one scope acted in the same instant (two contacts, or a contact and a key)
+ * nothing is signed: a guess is no signature.
+ */
+async function actorsOf(ctx: RequestContext, c: Case): Promise<Map<string, string | null>> {
+  const seen = new Map<string, Set<string>>();
+  for (const a of await ctx.store.audit(c.pupilId, c.openedAt)) {
+    const { action, at, person, principal } = a as { action?: unknown; at?: unknown; person?: unknown; principal?: unknown };
+    // Writes only: a read signs nothing.
+    if (typeof action !== "string" || typeof at !== "string" || !action.startsWith("case.") || action === "case.read") continue;
+    const key = `${action}@${at}@${String(principal)}`;
+    seen.set(key, (seen.get(key) ?? new Set()).add(typeof person === "string" ? person : ""));
+  }
+  const out = new Map<string, string | null>();
+  for (const [key, persons] of seen) {
+    const [only] = persons;
+    // A key's label is a claim, not a person (SPEC §1): only a signed-in contact signs.
+    out.set(key, persons.size === 1 && only?.startsWith("contact:") ? only.slice("contact:".length) : null);
+  }
+  return out;
+}
+
+/**
+ * Looks up the person behind each of a case's actions: `sign(action, at, principal)` is the contact who
+ * did it, when the reader may see who did (else undefined: the page names the organisation or role).
+ */
+export async function signer(ctx: RequestContext, sight: CaseSight, c: Case) {
+  const actors = await actorsOf(ctx, c);
+  const contacts = new Map<string, Signature | undefined>();
+  for (const id of new Set([...actors.values()].filter((v): v is string => v !== null))) {
+    const contact = await ctx.store.getContact(id);
+    contacts.set(id, contact ? { name: contact.name, role: contact.role } : undefined);
+  }
+  return (action: string, at: string | undefined, principal: string | undefined): { byPerson?: Signature } => {
+    if (!at || !principal || actorSeen(ctx, sight, principal) !== principal) return {};
+    if (bySocial(principal) && !mayReadSocial(ctx, principal)) return {};
+    const id = actors.get(`${action}@${at}@${principal}`);
+    const person = id ? contacts.get(id) : undefined;
+    return person ? { byPerson: person } : {};
+  };
+}
+
+/** The names of the schools the reader sees in a case (SPEC §8: names, not codes). */
+export async function schoolNames(ctx: RequestContext, ids: string[]): Promise<{ schoolId: string; name: string }[]> {
+  const schools = await Promise.all(ids.map((id) => ctx.store.getSchool(id)));
+  return ids.map((schoolId, i) => ({ schoolId, name: schools[i]?.name ?? schoolId }));
+}
+
+/** Fields named `<prefix>ByPerson`: who acknowledged, who resolved. */
+const named = <P extends string>(prefix: P, s: { byPerson?: Signature }) =>
+  (s.byPerson ? { [`${prefix}ByPerson`]: s.byPerson } : {}) as Partial<Record<`${P}ByPerson`, Signature>>;
+
+type Tick = { doneAt?: string | undefined; doneBy?: string | undefined };
+type Presented = {
+  journal: { entryId: string }[];
+  checklist: (Tick & { itemId: string; history?: Tick[] | undefined })[];
+};
+
+/**
+ * A case as the case route answers it, with the schools by name and each action signed by its person
+ * where the reader may see who: looked up with what is stored (the principal that acted), never with
+ * what the reader was shown ("social services" names no organisation).
+ */
+export async function withSignatures<T extends Presented>(
+  ctx: RequestContext,
+  sight: CaseSight,
+  c: Case,
+  journal: JournalEntry[],
+  body: T,
+) {
+  const sign = await signer(ctx, sight, c);
+  const stored = new Map(journal.map((j) => [j.entryId, j]));
+  const tick = (itemId: string, t: Tick | undefined) => sign(`case.checklist.${itemId}`, t?.doneAt, t?.doneBy);
+  return {
+    ...body,
+    schools: await schoolNames(ctx, c.schoolIds.filter(sight.schools)),
+    ...named("acknowledged", sign("case.acknowledged", c.acknowledgedAt, c.acknowledgedBy)),
+    ...named("resolved", sign("case.resolved", c.resolvedAt, c.resolvedBy)),
+    journal: body.journal.map((j) => {
+      const raw = stored.get(j.entryId);
+      const journalled = sign("case.journal", raw?.at, raw?.by);
+      // A note given with an acknowledgement is written in the same request.
+      return { ...j, ...(journalled.byPerson ? journalled : sign("case.acknowledged", raw?.at, raw?.by)) };
+    }),
+    checklist: body.checklist.map((i) => {
+      const raw = c.checklist.find((x) => x.itemId === i.itemId);
+      return {
+        ...i,
+        ...named("done", tick(i.itemId, raw)),
+        ...(i.history
+          ? { history: i.history.map((h, n) => ({ ...h, ...named("done", tick(i.itemId, raw?.history?.[n])) })) }
+          : {}),
+      };
+    }),
+  };
+}
