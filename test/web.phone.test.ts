@@ -450,3 +450,84 @@ describe("ending an enrolment (utskrivning)", () => {
     await context.close();
   });
 });
+
+describe("the day's absence form", () => {
+  it("shows the report it replaces, takes half days and a grade at a time, and a high case stays open with a warning", async () => {
+    const { context, page } = await signIn("rektor@example.se", "/app/absence");
+    await page.goto(`${app}/app/absence?date=2026-08-19`);
+    // Reopening a filed day: the report that stands, by name, before anything is changed.
+    const standing = page.locator("section", { has: page.locator("#standing") });
+    await expect(standing.locator("h2").textContent()).resolves.toMatch(/^Rapporten som gäller nu/);
+    await expect(standing.textContent()).resolves.toContain("Alva Berg (5): Ogiltig frånvaro");
+    await expect(standing.textContent()).resolves.toContain("Ines Inlåst (4): Ogiltig frånvaro");
+    await accessible(page);
+
+    // A day not filed yet, one grade at a time: the pupil with a high case first, nothing chosen.
+    await page.getByLabel("Visa dag", { exact: true }).fill("2026-08-20");
+    await page.getByLabel("Visa årskurs").selectOption("5");
+    await page.getByRole("button", { name: "Visa", exact: true }).click();
+    expect(await standing.count()).toBe(0);
+    await expect(page.locator("tbody tr").first().textContent()).resolves.toContain("Alva Berg");
+    await expect(page.locator("tbody tr").first().textContent()).resolves.toContain("hög prioritet");
+    expect(await page.locator("tbody tr", { hasText: "Bo Berg" }).count()).toBe(0);
+    await expect(page.getByLabel("Alva Berg (5)").inputValue()).resolves.toBe("");
+    // Marked present on purpose, and Adam away half the day.
+    await page.getByLabel("Alva Berg (5)").selectOption("present");
+    await page.getByLabel("Adam Ek (5)").selectOption("unexcused");
+    await page.getByLabel("Del av dagen för Adam Ek").selectOption("0.5");
+    await page.getByRole("button", { name: "Granska och skicka" }).click();
+    // The warning: the high cases this report would answer — Alva's, and Bo's in another grade
+    // (a day not filed for him counts as present) — and nothing is sent yet.
+    const warning = (await page.getByRole("alert").textContent()) ?? "";
+    expect(warning).toContain("hög prioritet");
+    expect(warning).toContain("Alva Berg");
+    expect(warning).toContain("Bo Berg");
+    await accessible(page);
+    await reflows(page, 320);
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.getByRole("link", { name: "Nej, ändra rapporten" }).click();
+    expect((await store().filedDays(m.schoolA, ["2026-27"])).has("2026-08-20")).toBe(false);
+
+    // The whole school: Alva and Bo still away, Adam half a day.
+    await page.getByLabel("Visa årskurs").selectOption("");
+    await page.getByRole("button", { name: "Visa", exact: true }).click();
+    await page.getByLabel("Alva Berg (5)").selectOption("unexcused");
+    await page.getByLabel("Bo Berg (3)").selectOption("unexcused");
+    await page.getByLabel("Adam Ek (5)").selectOption("unexcused");
+    await page.getByLabel("Del av dagen för Adam Ek").selectOption("0.5");
+    await page.getByRole("button", { name: "Granska och skicka" }).click();
+    await expect(page.getByRole("status").textContent()).resolves.toBe("Sparat.");
+    const day = async () =>
+      (await api("GET", `/v1/schools/${m.schoolA}/absence/2026-08-20`, { key: m.keyA })).body.absent as {
+        pupilId: string;
+        kind: string;
+        fraction: number;
+      }[];
+    expect(await day()).toEqual(
+      expect.arrayContaining([
+        { pupilId: ids.alva, kind: "unexcused", fraction: 1 },
+        { pupilId: ids.bo, kind: "unexcused", fraction: 1 },
+        { pupilId: ids.adam, kind: "unexcused", fraction: 0.5 },
+      ]),
+    );
+    // Grade 3 alone, sent again: the other grades keep what the day's report says of them (Adam's half day too).
+    await page.goto(`${app}/app/absence?date=2026-08-20&grade=3`);
+    await expect(page.getByLabel("Del av dagen för Bo Berg").inputValue()).resolves.toBe("1");
+    await page.getByLabel("Bo Berg (3)").selectOption("excused");
+    await page.getByRole("button", { name: "Granska och skicka" }).click();
+    await expect(page.getByRole("status").textContent()).resolves.toBe("Sparat.");
+    expect((await day()).sort((a, b) => a.pupilId.localeCompare(b.pupilId))).toEqual(
+      [
+        { pupilId: ids.alva, kind: "unexcused", fraction: 1 },
+        { pupilId: ids.bo, kind: "excused", fraction: 1 },
+        { pupilId: ids.adam, kind: "unexcused", fraction: 0.5 },
+      ].sort((a, b) => (a.pupilId ?? "").localeCompare(b.pupilId ?? "")),
+    );
+    // The high cases are open still, and high.
+    for (const pupil of [ids.alva, ids.bo]) {
+      const ref = (await store().getPupil(pupil ?? ""))?.openCases[0];
+      expect((await store().getCase(ref?.caseId ?? ""))?.severity).toBe("high");
+    }
+    await context.close();
+  });
+});
