@@ -531,3 +531,47 @@ describe("the day's absence form", () => {
     await context.close();
   });
 });
+
+describe("for everyone", () => {
+  it("the accessibility statement is dated, names whom to tell, and lists its known issues", async () => {
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+    const page = await context.newPage();
+    // Open to anyone, signed in or not (a link in every page's footer).
+    await page.goto(`${app}/app/accessibility`);
+    await expect(page.locator("h1").textContent()).resolves.toBe("Tillgänglighetsredogörelse");
+    const text = await main(page);
+    expect(text).toMatch(/granskades senast \d{4}-\d{2}-\d{2}/);
+    expect(await page.locator("time").count()).toBe(2);
+    expect(text).toContain("kontakta skolpliktsbevakningen");
+    expect(text).not.toMatch(/inte till några brister/);
+    const issues = page.locator("h2:text('Kända brister') + ul > li");
+    expect(await issues.count()).toBeGreaterThanOrEqual(3);
+    await accessible(page);
+    await reflows(page, 320);
+    await context.close();
+  });
+
+  it("signs out in one click, at the identity provider too: the next visit asks for the password", async () => {
+    const { context, page } = await signIn("rektor@example.se", `/app/pupils/${ids.alva}`);
+    // The pupil's page is titled with the pupil's name (the school may see it).
+    await expect(page.title()).resolves.toBe("Elev: Alva Berg – Elevvakt");
+    await page.getByRole("button", { name: "Logga ut" }).click();
+    await page.waitForURL((u) => u.origin === app && u.pathname === "/app/signed-out");
+    await expect(page.locator("h1").textContent()).resolves.toBe("Utloggad");
+    await accessible(page);
+    await page.goto(`${app}/app/cases`);
+    expect(new URL(page.url()).pathname).toMatch(/^\/interaction\//);
+    await expect(page.getByLabel("Lösenord").count()).resolves.toBe(1);
+    await context.close();
+  });
+
+  it("a protected pupil's page is titled with the name only for the office, which may see it", async () => {
+    const { context, page } = await signIn("skolplikt@example.se", `/app/pupils/${ids.hidden}`);
+    await expect(page.title()).resolves.toBe("Elev: Hemlig Skyddad – Elevvakt");
+    await context.close();
+    // A school that is not the pupil's gets the page that says nothing, titled with nothing of the pupil.
+    const rektor = await signIn("rektor@example.se", `/app/pupils/${ids.hidden}`);
+    expect(await rektor.page.title()).not.toContain("Hemlig");
+    await rektor.context.close();
+  });
+});
