@@ -326,7 +326,7 @@ describe("a rektor's roster on a phone", () => {
     await expect(page.locator("tr", { hasText: "Nora Nordin" }).textContent()).resolves.toContain("Ingen frånvaro");
     expect(await main(page)).not.toMatch(/\b\d+ \/ \d+\b/);
     await accessible(page);
-    await shot(page, "roster");
+    await shot(page, "roster-phone");
 
     // Search by name, a grade at a time, sorted by absence.
     await page.getByLabel("Sök på namn").fill("berg");
