@@ -145,6 +145,8 @@ beforeAll(async () => {
   });
   await store().seedTerm({ ...data, absenceItemsFor: new Set() }, "2026-10-08", "2026-10-08T04:00:00Z");
   await publishStatistics(jobs(), "0180", "2026-10-08", "2026-10-08T04:30:00Z");
+  // The autumn term ended: published for good, with its care comparison (social services' page).
+  await publishStatistics(jobs(), "0180", "2027-01-11", "2027-01-11T04:30:00Z");
 
   const invoke = createInvoker({
     clock: webClock,
