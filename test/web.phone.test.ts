@@ -24,6 +24,7 @@ import { statisticsPopulation } from "../local/statistics-population.ts";
 import { todayInStockholm } from "../shared/domain/dates.ts";
 import { publishStatistics } from "../shared/statistics/publish.ts";
 import { OidcIdentityProvider } from "../shared/web/identity.ts";
+import { countryCode, countryName } from "../shared/web/places.ts";
 import { api, jobs, municipalityFixture, pnr, setToday, store, useTable } from "./helpers.ts";
 
 const ROOT = join(import.meta.dirname, "..");
@@ -49,6 +50,20 @@ describe("the README's screenshots", () => {
       [...referenced].filter((f) => !taken.has(f)),
       "shown in the README, taken by no browser test",
     ).toEqual([]);
+  });
+});
+
+describe("countries as people name them", () => {
+  it("takes a Swedish or English name in any case, or the code, and nothing else", () => {
+    expect(countryCode("Norge")).toBe("NO");
+    expect(countryCode("  norge ")).toBe("NO");
+    expect(countryCode("Norway")).toBe("NO");
+    expect(countryCode("Förenade Arabemiraten")).toBe("AE");
+    expect(countryCode("fi")).toBe("FI");
+    expect(countryCode("Narnia")).toBeUndefined();
+    // Not a country: a grouping, a test region, or Sweden itself (a pupil moving abroad).
+    for (const x of ["EU", "Europeiska unionen", "XA", "ZZ", "Sverige"]) expect(countryCode(x), x).toBeUndefined();
+    expect(countryName("sv", "NO")).toBe("Norge");
   });
 });
 
@@ -411,6 +426,8 @@ describe("ending an enrolment (utskrivning)", () => {
     await expect(page.locator("h1").textContent()).resolves.toBe("Kontrollera utskrivningen");
     await expect(page.locator("dl").textContent()).resolves.toContain(`Skola ${m.schoolC}`);
     await accessible(page);
+    await reflows(page, 320);
+    await page.setViewportSize({ width: 390, height: 844 });
     await page.getByRole("button", { name: "Ja, avsluta inskrivningen" }).click();
     const said = await page.getByRole("alert").textContent();
     expect(said).toContain("frånvarande den senaste skoldagen");
