@@ -140,7 +140,8 @@ section { margin: 1.5rem 0; }
   th.optional, td.optional { display: none; }
   header, main, footer { padding: 0.5rem 0.75rem; }
   h1 { font-size: 1.5rem; hyphens: auto; }
-  button { min-height: 2.75rem; }
+  main button { min-height: 2.75rem; }
+  .who { font-size: 0.875rem; }
   button.wide { width: 100%; max-width: 36rem; }
   /* A table of rows stacked on a phone: each row a block, each cell under its own label (WCAG 1.4.10). */
   table.stack, table.stack tbody, table.stack tr, table.stack td, table.stack tbody th { display: block; width: 100%; }

@@ -79,7 +79,7 @@ ${
 <ul class="day-links">${r.unfiledDays.map((d) => html`<li><a href="/app/absence?date=${d}">${d}</a></li>`)}</ul></section>`
     : ""
 }
-<form method="get" action="/app/roster" class="filters"><fieldset><legend>${t("enrolledPupils")}</legend>
+<form method="get" action="/app/roster" class="filters"><fieldset><legend>${t("searchAndSort")}</legend>
 <div class="filter"><label for="q">${t("findByName")}</label><input type="search" id="q" name="q" value="${q.get("q") ?? ""}" maxlength="100"></div>
 <div class="filter">${select(
       "grade",
