@@ -168,8 +168,9 @@ async function absenceRoute(k: PageContext, r: WorkRequest): Promise<Response> {
   }
   const reported = new Map(report.absent.map((a) => [a.pupilId, a]));
   const answering = inCase.filter((p) => shown.has(p.pupilId) && marks.get(p.pupilId) === "present");
-  // Another grade's pupil with an open case whom the day's report does not name absent is taken as present.
-  const outside = inCase.filter((p) => !shown.has(p.pupilId) && !reported.has(p.pupilId));
+  // On a day not filed yet, another grade's pupil with an open case is taken as present by this report
+  // (on a filed day, the report that stands already said so, and sending it again changes nothing for them).
+  const outside = report.filed ? [] : inCase.filter((p) => !shown.has(p.pupilId) && !reported.has(p.pupilId));
   if ((answering.length || outside.length) && form.get("confirm") !== "1") {
     return k.page(200, absenceConfirmPage(k, day, grade, { marks, parts }, answering, outside));
   }
