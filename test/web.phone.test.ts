@@ -310,6 +310,19 @@ describe("every page reflows (WCAG 1.4.10)", () => {
         await reflows(page, 1366);
         await page.setViewportSize({ width: 390, height: 844 });
       }
+      // In English too (longer words in places): the school's own pages.
+      if (login.startsWith("rektor")) {
+        await page.goto(`${app}/app/roster`);
+        await page.getByRole("button", { name: "In English" }).click();
+        await expect(page.locator("h1").textContent()).resolves.toMatch(/^Roster – /);
+        for (const path of ["/app/roster", "/app/absence?date=2026-08-19", `/app/roster/${ids.timEnrolment}/release`]) {
+          await page.goto(`${app}${path}`);
+          await reflows(page, 320);
+          await page.setViewportSize({ width: 390, height: 844 });
+          await accessible(page);
+        }
+        await page.getByRole("button", { name: "På svenska" }).click();
+      }
       await context.close();
     }, 240_000);
   }
