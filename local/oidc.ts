@@ -130,6 +130,61 @@ ${form}
 </html>`;
 }
 
+/** Marks the end-session request this server makes of itself (which the provider answers as usual). */
+const ASKED_HERE = "x-elevvakt-end-session";
+
+/**
+ * The provider's end-session request and its confirmation, made here for the browser with its own
+ * cookies: the provider checks the client and its sign-out address and the confirmation's token as
+ * always; the browser gets the provider's answer (its session cookie cleared, on to the app's
+ * signed-out page). A request that is not a sign-out the provider would confirm is passed through.
+ */
+async function endSessionAtOnce(issuer: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const jar = new Map(
+    (req.headers.cookie ?? "")
+      .split(/;\s*/)
+      .filter(Boolean)
+      .map((c) => [c.slice(0, c.indexOf("=")), c.slice(c.indexOf("=") + 1)] as const),
+  );
+  const asked = await fetch(`${issuer}${req.url ?? "/session/end"}`, {
+    headers: { cookie: req.headers.cookie ?? "", [ASKED_HERE]: "1" },
+    redirect: "manual",
+  });
+  const page = await asked.text();
+  const setByAsked = asked.headers.getSetCookie();
+  const xsrf = /name="xsrf" value="([^"]+)"/.exec(page)?.[1];
+  if (asked.status !== 200 || !xsrf) {
+    res.writeHead(asked.status, {
+      "cache-control": "no-store",
+      "content-type": asked.headers.get("content-type") ?? "text/html; charset=utf-8",
+      ...(asked.headers.get("location") ? { location: asked.headers.get("location") as string } : {}),
+      "set-cookie": setByAsked,
+    });
+    res.end(page);
+    return;
+  }
+  for (const c of setByAsked) {
+    const pair = c.split(";")[0] ?? "";
+    jar.set(pair.slice(0, pair.indexOf("=")), pair.slice(pair.indexOf("=") + 1));
+  }
+  const confirmed = await fetch(`${issuer}/session/end/confirm`, {
+    method: "POST",
+    headers: {
+      cookie: [...jar].map(([k, v]) => `${k}=${v}`).join("; "),
+      "content-type": "application/x-www-form-urlencoded",
+    },
+    body: new URLSearchParams({ xsrf, logout: "yes" }).toString(),
+    redirect: "manual",
+  });
+  res.writeHead(confirmed.status, {
+    "cache-control": "no-store",
+    ...(confirmed.headers.get("location") ? { location: confirmed.headers.get("location") as string } : {}),
+    "set-cookie": [...setByAsked, ...confirmed.headers.getSetCookie()],
+    "content-type": confirmed.headers.get("content-type") ?? "text/html; charset=utf-8",
+  });
+  res.end(await confirmed.text());
+}
+
 function errorPage(code: string) {
   return html`<!doctype html>
 <html lang="sv">
@@ -208,6 +263,16 @@ export async function startIdentityProvider(opts: {
   const callback = provider.callback();
   const server = createServer(async (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? "/", issuer);
+    // Signing out of Elevvakt signs out here at once: no second click on a page of the provider's
+    // (stopping there would have left the provider's session, and the next visit signed in again).
+    if (
+      url.pathname === "/session/end" &&
+      req.method === "GET" &&
+      url.searchParams.get("client_id") === WEB_CLIENT_ID &&
+      !req.headers[ASKED_HERE]
+    ) {
+      return endSessionAtOnce(issuer, req, res);
+    }
     const m = /^\/interaction\/([\w-]+)(\/login)?$/.exec(url.pathname);
     if (!m) return callback(req, res);
     try {

@@ -63,7 +63,7 @@ describe("GET /v1/pupils/{pupilId}/audit", () => {
 });
 
 describe("GET /v1/municipalities/{kommunkod}/schools and /overrides", () => {
-  it("lists a municipality's schools to its office and to ops, not to another office or a school", async () => {
+  it("lists a municipality's schools to its office, to ops and to its own schools (to name a receiving school), not to another office or another municipality's school", async () => {
     const mine = await api("GET", "/v1/municipalities/0180/schools", { key: m.muni });
     expect(mine.status).toBe(200);
     expect(mine.body.items.map((s: { schoolId: string }) => s.schoolId)).toEqual(
@@ -72,7 +72,10 @@ describe("GET /v1/municipalities/{kommunkod}/schools and /overrides", () => {
     expect(mine.body.items.every((s: { municipality: string }) => s.municipality === "0180")).toBe(true);
     expect((await api("GET", "/v1/municipalities/0180/schools", { key: m.ops })).status).toBe(200);
     expect((await api("GET", "/v1/municipalities/0180/schools", { key: other.muni })).status).toBe(403);
-    expect((await api("GET", "/v1/municipalities/0180/schools", { key: m.keyA })).status).toBe(403);
+    // A school reads its own municipality's list (names and codes, as the public register has them), no other.
+    expect((await api("GET", "/v1/municipalities/0180/schools", { key: m.keyA })).status).toBe(200);
+    expect((await api("GET", "/v1/municipalities/0180/schools", { key: other.keyA })).status).toBe(403);
+    expect((await api("GET", `/v1/municipalities/${other.kommunkod}/schools`, { key: m.keyA })).status).toBe(403);
   });
 
   it("lists the office's overrides with the people who asked and approved, never the credentials", async () => {

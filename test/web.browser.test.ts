@@ -239,10 +239,9 @@ describe("a rektor works a case from the SMS link", () => {
     await accessible(page);
 
     // Sign out: of Elevvakt and of the provider, so the next person at this phone must sign in themselves.
+    // One click: no confirmation at the provider to stop at (which would have left its session).
     await page.getByRole("button", { name: "Sign out" }).click();
-    await expect(page.locator("h1").textContent()).resolves.toBe("Logga ut");
-    await accessible(page);
-    await page.getByRole("button", { name: "Logga ut" }).click();
+    await page.waitForURL((u) => u.pathname === "/app/signed-out");
     await expect(page.locator("h1").textContent()).resolves.toBe("Utloggad");
     await accessible(page);
     const after = await page.request.get(`${app}/app/cases`, { maxRedirects: 0 });
@@ -546,14 +545,14 @@ describe("a school without an administration system of its own", () => {
     const personnummer = pnr("2016-01-01");
     const pupilId = await m.resident(personnummer, { givenName: "Olle", familyName: "Formsson" });
     const { context, page } = await signIn("rektor.a@example.se", "/app/roster");
-    await expect(page.locator("h1").textContent()).resolves.toBe("Elevlista");
+    await expect(page.locator("h1").textContent()).resolves.toBe(`Elevlista – Skola ${m.schoolA}`);
     await accessible(page);
 
     await page.getByLabel("Personnummer").fill(personnummer);
-    await page.getByLabel("Årskurs").selectOption("4");
+    await page.getByLabel("Årskurs", { exact: true }).selectOption("4");
     await page.getByLabel("Första dag").fill("2026-08-20");
     await page.getByRole("button", { name: "Skriv in" }).click();
-    await expect(page.getByRole("status").textContent()).resolves.toBe("Sparat.");
+    await expect(page.getByRole("status").textContent()).resolves.toBe("Olle Formsson är inskriven.");
     const row = page.locator("tr", { hasText: "Olle Formsson" });
     await expect(row.textContent()).resolves.toContain(personnummer);
     await shot(page, "roster");
@@ -589,13 +588,14 @@ describe("a school without an administration system of its own", () => {
     await page.goto(`${app}/app/roster`);
     await page
       .locator("tr", { hasText: "Olle Formsson" })
-      .getByRole("link", { name: /Skriv ut/ })
+      .getByRole("link", { name: /Avsluta inskrivning/ })
       .click();
     await accessible(page);
     await page.getByLabel("Sista dag").fill("2026-08-28");
     await page.getByLabel("Orsak").selectOption("transfer");
-    await page.getByRole("button", { name: "Skriv ut" }).click();
-    await expect(page.getByRole("status").textContent()).resolves.toBe("Sparat.");
+    await page.getByRole("button", { name: "Kontrollera utskrivningen" }).click();
+    await page.getByRole("button", { name: "Ja, avsluta inskrivningen" }).click();
+    await expect(page.getByRole("status").textContent()).resolves.toContain("Olle Formsson är kvar på skolan");
     const pupil = (await api("GET", `/v1/pupils/${pupilId}`, { key: m.muni })).body;
     expect(pupil.enrolments[0].status).toBe("pending_release");
     await context.close();

@@ -133,6 +133,11 @@ export const schoolRoutes = guarded<"schools">({
     const limit = q.limit ?? 500;
     const page = rest.slice(0, limit);
     const pupils = await ctx.store.getPupils(page.map((e) => e.pupilId));
+    // The severity of each case about being away: a high one answered by the data tells those alerted.
+    const awayRefs = [...pupils.values()].flatMap((p) => p.openCases.filter((c) => c.kind === awayCase(p)));
+    const severities = new Map(
+      (awayRefs.length ? await ctx.store.getCases(awayRefs.map((c) => c.caseId)) : []).map((c) => [c.pupilId, c.severity]),
+    );
     const [calendar, settings] = await Promise.all([
       ctx.store.calendarFor(school, undefined, calendarDates(ctx.today)),
       ctx.store.settings(school.municipality),
@@ -180,6 +185,7 @@ export const schoolRoutes = guarded<"schools">({
           mentorMapping: mentorMark(absent, enrolledDays.length, settings),
           // A case about being away that a day reported present would answer: the form asks before it does.
           ...(awayCase(p) ? { openCase: awayCase(p) } : {}),
+          ...(awayCase(p) && severities.get(p.pupilId) ? { openCaseSeverity: severities.get(p.pupilId) } : {}),
         },
       ];
     });
@@ -194,6 +200,15 @@ export const schoolRoutes = guarded<"schools">({
     // Which of the window's school days the school has filed: a day not filed proves nobody was present.
     const filedDays = days.filter((d) => filed.has(d)).sort();
     const unfiledDays = days.filter((d) => !filed.has(d)).sort();
-    return { status: 200, body: { items, filedDays, unfiledDays, ...(next ? { nextCursor: next } : {}) } };
+    return {
+      status: 200,
+      body: {
+        school: { schoolId: school.schoolId, name: school.name, municipality: school.municipality },
+        items,
+        filedDays,
+        unfiledDays,
+        ...(next ? { nextCursor: next } : {}),
+      },
+    };
   },
 });

@@ -115,7 +115,10 @@ export const schoolAdminRoutes = {
 
   "GET /v1/municipalities/{kommunkod}/schools": async (ctx) => {
     const kommunkod = ctx.params.kommunkod ?? "";
-    if (ctx.principal.kind !== "ops") requireOwnMunicipality(ctx, kommunkod);
+    // A school reads its own municipality's schools (names and codes, as the public register has them).
+    if (ctx.principal.kind === "school") {
+      if ((await ctx.store.getSchool(ctx.principal.schoolId))?.municipality !== kommunkod) throw problems.forbidden();
+    } else if (ctx.principal.kind !== "ops") requireOwnMunicipality(ctx, kommunkod);
     const items = (await ctx.store.schoolsIn(kommunkod)).sort((a, b) => a.schoolId.localeCompare(b.schoolId));
     return { status: 200, body: { items } };
   },

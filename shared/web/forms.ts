@@ -3,7 +3,8 @@ import { EVIDENCE_KINDS, RELEASE_REASONS } from "../domain/model.ts";
 import { problems } from "../http/problems.ts";
 import type { PageContext } from "./context.ts";
 import { type Html, html } from "./html.ts";
-import { type Lang, words } from "./i18n.ts";
+import { fill, type Lang, words } from "./i18n.ts";
+import { countries, countryCode } from "./places.ts";
 import { type TextKey, texts } from "./texts.ts";
 
 /** A label that begins a line: its first letter a capital. */
@@ -37,38 +38,77 @@ export const select = (name: string, label: string, options: readonly (readonly 
     )}</select>`,
   );
 
+/** What a release form may offer and keep: the schools to choose from, what was typed, a field's error. */
+export interface ReleaseFieldOptions {
+  /** The receiving schools to choose from, by name (a school's own municipality's). */
+  schools?: readonly { schoolId: string; name: string }[];
+  /** What the person typed (kept when the form is shown again). */
+  values?: URLSearchParams;
+  /** A message at a field, by the field's name (without the prefix). */
+  errors?: Record<string, string>;
+}
+
 /** The release fields (a school's release, and the office's override of the lock). */
-export function releaseFields(lang: Lang, prefix = "") {
+export function releaseFields(lang: Lang, prefix = "", opts: ReleaseFieldOptions = {}) {
   const t = tr(lang);
-  return html`${date(`${prefix}endDate`, t("lastDay"))}
+  const val = (name: string) => opts.values?.get(`${prefix}${name}`) ?? "";
+  const err = (name: string) =>
+    opts.errors?.[name] ? html`<p class="field-error" id="${prefix}${name}-error">${opts.errors[name]}</p>` : "";
+  const described = (name: string) =>
+    opts.errors?.[name] ? html` aria-describedby="${prefix}${name}-error" aria-invalid="true"` : "";
+  const schools = opts.schools ?? [];
+  return html`${date(`${prefix}endDate`, t("lastDay"), val("endDate"))}
 ${select(
   `${prefix}reason`,
   t("reason"),
   RELEASE_REASONS.map((r) => [r, capital(words[lang].reasons[r] ?? r)] as const),
+  `${prefix}reason`,
+  val("reason"),
 )}
 <fieldset><legend>${t("destinationIfKnown")}</legend>
-${text(`${prefix}destSchool`, t("schoolUnitCode"), { max: 8 })}
-${text(`${prefix}destMunicipality`, t("municipalityCode"), { max: 4 })}
-${text(`${prefix}destCountry`, t("countryISOCodeEGNO"), { max: 2 })}
-${text(`${prefix}destDescription`, t("description"), { max: 500 })}
+${
+  schools.length
+    ? select(
+        `${prefix}destSchoolChosen`,
+        t("receivingSchool"),
+        [["", t("noReceivingSchoolChosen")], ...schools.map((s) => [s.schoolId, s.name] as const)],
+        `${prefix}destSchoolChosen`,
+        val("destSchoolChosen"),
+      )
+    : ""
+}
+${text(`${prefix}destSchool`, schools.length ? t("otherSchoolCode") : t("schoolUnitCode"), { max: 8, value: val("destSchool") })}
+${text(`${prefix}destMunicipality`, t("municipalityCode"), { max: 4, value: val("destMunicipality") })}
+<label for="${prefix}destCountry">${t("country")}</label>
+<p class="muted" id="${prefix}destCountry-help">${t("countryHelp")}</p>${err("destCountry")}
+<input type="text" id="${prefix}destCountry" name="${prefix}destCountry" value="${val("destCountry")}" maxlength="60" list="${prefix}countries" autocomplete="off" aria-describedby="${prefix}destCountry-help"${described("destCountry")}>
+<datalist id="${prefix}countries">${countries(lang).map(([, name]) => html`<option value="${name}"></option>`)}</datalist>
+${text(`${prefix}destDescription`, t("description"), { max: 500, value: val("destDescription") })}
 </fieldset>
 <fieldset><legend>${t("evidence")}</legend>
-${select(`${prefix}evidenceKind`, t("kind"), [
-  ["", t("none")],
-  ...EVIDENCE_KINDS.map((k) => [k, words[lang].evidenceKinds[k] ?? k] as const),
-])}
-${text(`${prefix}evidenceReference`, t("reference"), { max: 200 })}
+${select(
+  `${prefix}evidenceKind`,
+  t("kind"),
+  [["", t("none")], ...EVIDENCE_KINDS.map((k) => [k, words[lang].evidenceKinds[k] ?? k] as const)],
+  `${prefix}evidenceKind`,
+  val("evidenceKind"),
+)}
+${text(`${prefix}evidenceReference`, t("reference"), { max: 200, value: val("evidenceReference") })}
 </fieldset>`;
 }
 
-/** A release body from the form: empty fields left out, so the API's validation speaks for what is there. */
+/**
+ * A release body from the form: empty fields left out, so the API's validation speaks for what is
+ * there; a country by its name or code (one not known is passed on as typed, for the API to refuse).
+ */
 export function releaseBody(form: URLSearchParams, prefix = ""): unknown {
   const v = (k: string) => form.get(`${prefix}${k}`)?.trim() || undefined;
+  const country = v("destCountry");
   const destination = Object.fromEntries(
     Object.entries({
-      schoolId: v("destSchool"),
+      schoolId: v("destSchool") ?? v("destSchoolChosen"),
       municipality: v("destMunicipality"),
-      country: v("destCountry")?.toUpperCase(),
+      country: country === undefined ? undefined : (countryCode(country) ?? country.toUpperCase()),
       description: v("destDescription"),
     }).filter(([, x]) => x !== undefined),
   );
@@ -78,6 +118,12 @@ export function releaseBody(form: URLSearchParams, prefix = ""): unknown {
     ...(Object.keys(destination).length ? { destination } : {}),
     ...(v("evidenceKind") ? { evidence: { kind: v("evidenceKind"), reference: v("evidenceReference") ?? "" } } : {}),
   };
+}
+
+/** The release form's own checks before the API's: a country typed that we do not know, by field. */
+export function releaseErrors(lang: Lang, form: URLSearchParams, prefix = ""): Record<string, string> {
+  const typed = form.get(`${prefix}destCountry`)?.trim();
+  return typed && !countryCode(typed) ? { destCountry: fill(tr(lang)("unknownCountry"), { typed }) } : {};
 }
 
 export const saved = (k: PageContext, q: URLSearchParams) =>

@@ -111,11 +111,19 @@ header, main, footer { padding: 0.75rem 1rem; max-width: 60rem; margin: 0 auto; 
 header { display: flex; flex-wrap: wrap; gap: 0.5rem 1rem; align-items: center; border-bottom: 1px solid var(--line); }
 header nav ul { list-style: none; margin: 0; padding: 0; display: flex; flex-wrap: wrap; gap: 0.25rem 1rem; }
 .banner { border-left: 6px solid var(--warn); background: #fdf0f0; padding: 0.5rem 0.75rem; font-weight: 600; }
-.table-wrap { overflow-x: auto; }
+.table-wrap { overflow-x: auto; position: relative; max-width: 100%; }
+.day-links { list-style: none; padding: 0; display: flex; flex-wrap: wrap; gap: 0.25rem 0.75rem; }
+.day-links a { display: inline-block; padding: 0.35rem 0; }
+.field-error { color: var(--warn); font-weight: 600; margin: 0.25rem 0; }
+button.secondary { background: #ffffff; color: var(--accent); }
+input[type=search] { font: inherit; width: 100%; max-width: 36rem; padding: 0.4rem; border: 1px solid #6b6b6b; border-radius: 4px; }
+main dd { margin-left: 0; overflow-wrap: anywhere; }
+main p, main li, main td, main th, main dd, main dt, main code, h1, h2, legend, label, caption { overflow-wrap: anywhere; }
 .filters fieldset { display: flex; flex-wrap: wrap; gap: 0.5rem 1rem; align-items: flex-end; }
 .filters .filter { display: flex; flex-direction: column; }
-.filters select { width: auto; }
-.visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
+.filters select { width: auto; max-width: 100%; }
+.filters .filter { min-width: 0; max-width: 100%; }
+.visually-hidden { position: absolute; width: 1px; height: 1px; margin: -1px; padding: 0; border: 0; overflow: hidden; clip: rect(0 0 0 0); clip-path: inset(50%); white-space: nowrap; }
 label.inline { display: inline; font-weight: 400; }
 .check { display: inline-block; margin: 0.25rem 1rem 0.25rem 0; }
 input[type=number], input[type=email], input[type=tel], input[type=url] { font: inherit; width: 100%; max-width: 36rem; padding: 0.4rem; border: 1px solid #6b6b6b; border-radius: 4px; }
@@ -135,10 +143,24 @@ table { border-collapse: collapse; width: 100%; }
 th, td { text-align: left; padding: 0.4rem; border-bottom: 1px solid var(--line); vertical-align: top; }
 .high { color: var(--warn); font-weight: 700; }
 .error { border-left: 4px solid var(--warn); padding-left: 0.75rem; }
-fieldset { border: 1px solid var(--line); border-radius: 4px; margin: 0.75rem 0; }
+fieldset { border: 1px solid var(--line); border-radius: 4px; margin: 0.75rem 0; min-width: 0; }
 section { margin: 1.5rem 0; }
 .muted { color: var(--muted); }
-@media (max-width: 40rem) { th.optional, td.optional { display: none; } }
+@media (max-width: 40rem) {
+  th.optional, td.optional { display: none; }
+  header, main, footer { padding: 0.5rem 0.75rem; }
+  h1 { font-size: 1.5rem; hyphens: auto; }
+  main button { min-height: 2.75rem; }
+  .who { font-size: 0.875rem; }
+  button.wide { width: 100%; max-width: 36rem; }
+  /* A table of rows stacked on a phone: each row a block, each cell under its own label (WCAG 1.4.10). */
+  table.stack, table.stack tbody, table.stack tr, table.stack td, table.stack tbody th { display: block; width: 100%; }
+  table.stack caption { display: block; text-align: left; }
+  table.stack thead { position: absolute; width: 1px; height: 1px; margin: -1px; overflow: hidden; clip-path: inset(50%); }
+  table.stack tr { border-bottom: 1px solid var(--line); padding: 0.5rem 0; }
+  table.stack td, table.stack tbody th { border: 0; padding: 0.15rem 0; }
+  table.stack td[data-label]::before { content: attr(data-label) ": "; font-weight: 600; }
+}
 fieldset.item.done { border-left: 6px solid #1d6b35; background: #f1f8f3; }
 fieldset.item .state { margin: 0.25rem 0; }
 fieldset.item legend { font-weight: 600; }

@@ -46,28 +46,4 @@ ${contacts.map(
   );
 }
 
-export function accessibilityPage(chrome: Chrome): Html {
-  const sv = chrome.lang === "sv";
-  return layout(
-    chrome,
-    sv
-      ? html`<p>Elevvakt ska kunna användas av alla. Tjänsten följer WCAG 2.1 nivå AA, som lagen om tillgänglighet till digital offentlig service (2018:1937) kräver.</p>
-<ul>
-<li>Sidorna fungerar utan JavaScript, med tangentbord och på mobil.</li>
-<li>Varje sida prövas automatiskt i en webbläsare med axe-core innan den släpps.</li>
-</ul>
-<h2>Kända brister</h2>
-<p>Vi känner inte till några brister. Hittar du något som inte fungerar, kontakta din kommuns skolpliktsbevakning; vi svarar inom två veckor.</p>
-<h2>Tillsyn</h2>
-<p>Myndigheten för digital förvaltning (Digg) har tillsyn över lagen. Du kan anmäla till Digg om du inte är nöjd med hur vi hanterar dina synpunkter.</p>`
-      : html`<p>Elevvakt is meant for everyone. It follows WCAG 2.1 level AA, as the Swedish act on accessibility to digital public services (2018:1937) requires.</p>
-<ul>
-<li>The pages work without JavaScript, with a keyboard and on a phone.</li>
-<li>Every page is tested automatically in a browser with axe-core before it is released.</li>
-</ul>
-<h2>Known issues</h2>
-<p>We know of none. If something does not work for you, contact your municipality's attendance office; we answer within two weeks.</p>
-<h2>Supervision</h2>
-<p>The Agency for Digital Government (Digg) supervises the act. You may report to Digg if you are not satisfied with how we handle your feedback.</p>`,
-  );
-}
+export { accessibilityPage } from "./accessibility.ts";

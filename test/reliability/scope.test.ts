@@ -99,6 +99,8 @@ function expected(routeKey: string, def: RouteDef, caller: string): "401" | "403
   if (caller === "no key" || caller === "revoked key") return "401";
   const kind = caller.split(" ")[0] as "school" | "municipality" | "social" | "ops";
   if (!def.principals.includes(kind)) return "403";
+  // Every school of the municipality reads its list of schools (names and codes: a release's receiving school).
+  if (kind === "school" && routeKey === "GET /v1/municipalities/{kommunkod}/schools") return "allowed";
   if (!caller.includes("(other)")) {
     // The unplaced pupil's case has no school: a school has no case to work here.
     if (kind === "school" && routeKey.includes("{caseId}")) return "403";

@@ -127,6 +127,11 @@ export const PupilResponse = z.object({
 });
 
 export const RosterResponse = z.object({
+  school: opt(
+    withMeta(z.object({ schoolId: str, name: str, municipality: str }), {
+      description: "the school whose roster this is, by name",
+    }),
+  ),
   items: z.array(
     z.object({
       pupilId: str,
@@ -149,6 +154,11 @@ export const RosterResponse = z.object({
       openCase: opt(
         withMeta(z.enum(["not_returned", "long_absence"]), {
           description: "the pupil has an open case about being away, which a day reported present answers",
+        }),
+      ),
+      openCaseSeverity: opt(
+        withMeta(z.enum(["normal", "high"]), {
+          description: "that case's severity: a high case answered by the data tells those alerted about it (SPEC §5)",
         }),
       ),
     }),

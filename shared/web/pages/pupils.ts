@@ -44,7 +44,10 @@ export const pupilRoutes: WebRoute[] = [
       const w = words[k.lang];
       const pupil = (await k.ask("GET /v1/pupils/{pupilId}", { pupilId })).body;
       const forms = pupilForms(k.lang, k.csrf, k.principal, pupil);
-      return k.page(200, pupilPage(k.view(w.pupil), pupil, forms, r.query.get("saved") ? w.saved : undefined));
+      // The page (and the window's title) names the pupil, to those the API shows the name to.
+      const name = [pupil.givenName, pupil.familyName].filter(Boolean).join(" ");
+      const title = name ? `${w.pupil}: ${name}` : w.pupil;
+      return k.page(200, pupilPage(k.view(title), pupil, forms, r.query.get("saved") ? w.saved : undefined));
     },
   },
 ];

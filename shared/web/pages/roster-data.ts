@@ -1,0 +1,24 @@
+/** The roster as a school's pages read it: every row (all pages of the API's answer), the days filed and not. */
+import type { BodyOf } from "../ask.ts";
+import type { PageContext } from "../context.ts";
+import { allPages } from "../paging.ts";
+
+/** A row of the roster, as the roster route answers it. */
+export type RosterRow = BodyOf<"GET /v1/schools/{schoolId}/roster">["items"][number];
+export type Roster = {
+  items: RosterRow[];
+  filedDays: string[];
+  unfiledDays: string[];
+  school?: { schoolId: string; name: string; municipality: string };
+};
+
+/** The school the signed-in person acts for (the routes of these pages are a school's only). */
+export const schoolOf = (k: PageContext) => (k.principal.kind === "school" ? k.principal.schoolId : "");
+
+export async function roster(k: PageContext, schoolId: string): Promise<Roster> {
+  const { items, last } = await allPages(
+    async (cursor) => (await k.ask("GET /v1/schools/{schoolId}/roster", { schoolId }, undefined, { limit: 1000, cursor })).body,
+  );
+  items.sort((a, b) => a.grade.localeCompare(b.grade) || (a.familyName ?? "").localeCompare(b.familyName ?? ""));
+  return { items, filedDays: last.filedDays, unfiledDays: last.unfiledDays, ...(last.school ? { school: last.school } : {}) };
+}
