@@ -707,7 +707,7 @@ describe("the office's pages", () => {
     await office.page.getByRole("button", { name: "Godkänn" }).click();
     await expect(office.page.locator("h1").textContent()).resolves.toBe("Uppgifterna kunde inte sparas");
     await expect(office.page.locator("main").textContent()).resolves.toContain(
-      "Ett åsidosättande måste godkännas av en annan person på förvaltningen än den som begärde det.",
+      "Det här måste göras av en annan person på förvaltningen än den som begärde eller ändrade det",
     );
     await office.context.close();
 
