@@ -2,7 +2,7 @@ import { CASE_KINDS, CASE_OUTCOMES } from "../../domain/model.ts";
 import { DEFAULT_SETTINGS, type Settings } from "../../domain/settings.ts";
 import * as z from "../zod.ts";
 
-import { IsoDateSchema, num, opt, queryInt, str, Text, withMeta } from "./base.ts";
+import { IsoDateSchema, num, opt, queryInt, str, Text, Timestamp, withMeta } from "./base.ts";
 import { Cursor, Share } from "./requests.ts";
 
 // ---- cases and sweeps (SPEC §4, §6) -------------------------------------------------------------
@@ -48,7 +48,7 @@ export const ResolveBody = z.strictObject({ outcome: z.enum(CASE_OUTCOMES), note
 const ChecklistTickSchema = z.object({
   done: z.boolean(),
   doneBy: str,
-  doneAt: str,
+  doneAt: Timestamp,
   note: opt(str),
   date: opt(str),
   reference: opt(str),
@@ -58,7 +58,7 @@ const ChecklistItemSchema = z.object({
   title: str,
   done: z.boolean(),
   doneBy: opt(str),
-  doneAt: opt(str),
+  doneAt: opt(Timestamp),
   note: opt(str),
   date: opt(str),
   reference: opt(str),
@@ -75,7 +75,7 @@ const ChecklistItemSchema = z.object({
   history: opt(z.array(ChecklistTickSchema)),
 });
 /** An entry of a case's journal. */
-export const JournalEntrySchema = z.object({ entryId: str, at: str, by: str, text: str, socialOnly: z.boolean() });
+export const JournalEntrySchema = z.object({ entryId: str, at: Timestamp, by: str, text: str, socialOnly: z.boolean() });
 export const CaseSummarySchema = z.object({
   caseId: str,
   kind: z.enum(CASE_KINDS),
@@ -84,7 +84,7 @@ export const CaseSummarySchema = z.object({
   pupilId: str,
   episodeStart: IsoDateSchema,
   openedOn: IsoDateSchema,
-  openedAt: str,
+  openedAt: Timestamp,
   schoolIds: z.array(str),
   outcome: opt(z.enum(CASE_OUTCOMES)),
   ageSchoolDays: opt(withMeta(num, { description: "school days since the case's timers started (an open case)" })),
@@ -111,9 +111,9 @@ export const CaseListResponse = z.object({
   nextCursor: opt(str),
 });
 const CaseDetailSchema = z.extend(CaseSummarySchema, {
-  acknowledgedAt: opt(str),
+  acknowledgedAt: opt(Timestamp),
   acknowledgedBy: opt(str),
-  resolvedAt: opt(str),
+  resolvedAt: opt(Timestamp),
   resolvedOn: opt(IsoDateSchema),
   resolvedBy: opt(str),
   answeredOn: opt(
@@ -135,8 +135,8 @@ const CaseDetailSchema = z.extend(CaseSummarySchema, {
       status: z.enum(["pending", "sending", "sent", "failed"]),
       text: str,
       attempts: num,
-      attemptLog: z.array(z.object({ at: str, error: str })),
-      sentAt: opt(str),
+      attemptLog: z.array(z.object({ at: Timestamp, error: str })),
+      sentAt: opt(Timestamp),
     }),
   ),
 }); /** What a scope the case left when the pupil moved reads: its own checklist ticks and journal entries. */

@@ -3,7 +3,7 @@ import { SUBSCRIPTION_STATES } from "../../domain/alerts.ts";
 import { CARE_KINDS, CASE_KINDS, GRADES, RISK_FLAGS } from "../../domain/model.ts";
 import * as z from "../zod.ts";
 
-import { IsoDateSchema, num, opt, ProblemSchema, str, withMeta } from "./base.ts";
+import { IsoDateSchema, num, opt, ProblemSchema, str, Timestamp, withMeta } from "./base.ts";
 
 // ---- responses ---------------------------------------------------------------------------------
 
@@ -50,16 +50,16 @@ export const CredentialListResponse = z.object({
       label: opt(str),
       status: z.enum(["active", "pending_approval", "revoked"]),
       issuedBy: str,
-      issuedAt: str,
+      issuedAt: Timestamp,
       approvedBy: opt(str),
-      approvedAt: opt(str),
-      lastUsedAt: opt(str),
-      revokedAt: opt(str),
+      approvedAt: opt(Timestamp),
+      lastUsedAt: opt(Timestamp),
+      revokedAt: opt(Timestamp),
     }),
   ),
 });
 
-export const ContactRemovedResponse = z.object({ contactId: str, removedAt: str });
+export const ContactRemovedResponse = z.object({ contactId: str, removedAt: Timestamp });
 
 export const ContactListResponse = z.object({
   items: z.array(
@@ -73,7 +73,7 @@ export const ContactListResponse = z.object({
       language: opt(z.enum(["sv", "en"])),
       /** Whether e-mail alerts reach this contact (an unconfirmed or unsubscribed address receives nothing). */
       emailSubscription: z.enum(SUBSCRIPTION_STATES),
-      subscribedAt: opt(str),
+      subscribedAt: opt(Timestamp),
     }),
   ),
 });
@@ -96,11 +96,11 @@ export const PupilResponse = z.object({
     }),
   ),
   registerConflicts: opt(
-    withMeta(z.array(z.object({ kommunkod: str, at: str, statusDate: opt(IsoDateSchema), ref: opt(str) })), {
+    withMeta(z.array(z.object({ kommunkod: str, at: Timestamp, statusDate: opt(IsoDateSchema), ref: opt(str) })), {
       description: "another municipality's register claims the child: which, since when, the reference both offices were told",
     }),
   ),
-  gradeException: opt(z.object({ reason: str, by: str, at: str })),
+  gradeException: opt(z.object({ reason: str, by: str, at: Timestamp })),
   protectedIdentity: opt(z.boolean()),
   flags: opt(z.array(z.enum(RISK_FLAGS))),
   care: opt(
@@ -201,11 +201,11 @@ export const OverrideSchema = z.object({
   lockedBecause: opt(z.object({ code: str, detail: str })),
   status: z.enum(["pending", "approved", "rejected"]),
   requestedBy: str,
-  requestedAt: str,
+  requestedAt: Timestamp,
   approvedBy: opt(str),
-  approvedAt: opt(str),
+  approvedAt: opt(Timestamp),
   rejectedBy: opt(str),
-  rejectedAt: opt(str),
+  rejectedAt: opt(Timestamp),
   approvalsNeeded: opt(withMeta(num, { description: "asked with a key: two signed-in persons approve" })),
   approvedSoFar: opt(z.array(str)),
 });
@@ -215,7 +215,7 @@ export const AuditTrailResponse = z.object({
   pupilId: str,
   items: z.array(
     z.object({
-      at: str,
+      at: Timestamp,
       action: str,
       principal: str,
       // A schema of their own: metadata registered on the shared `str` would describe every string.
@@ -238,7 +238,7 @@ export const AuditExtractResponse = z.object({
   ),
   items: z.array(
     z.object({
-      at: str,
+      at: Timestamp,
       action: str,
       principal: withMeta(z.string(), {
         description:
@@ -257,7 +257,7 @@ export const AbsenceResponse = z.object({ date: IsoDateSchema, recorded: num, cl
 export const AbsenceDayResponse = z.object({
   date: IsoDateSchema,
   filed: withMeta(z.boolean(), { description: "whether the school has filed this day (a filed day proves who was present)" }),
-  reportedAt: opt(str),
+  reportedAt: opt(Timestamp),
   absent: z.array(z.object({ pupilId: str, kind: z.enum(["unexcused", "excused"]), fraction: num })),
 });
 export const OkResponse = z.looseObject({});
