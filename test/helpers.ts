@@ -69,7 +69,7 @@ export async function api<T = any>(
  * document a vendor generates a client from) does not describe fails the test that met it, and so
  * does a problem whose code (or status) the route does not declare.
  */
-function checkAnswer(method: string, url: string, status: number, body: unknown): void {
+export function checkAnswer(method: string, url: string, status: number, body: unknown): void {
   const match = matchRoute(method, url.split("?", 1)[0] ?? "/");
   const schema = status >= 400 ? ProblemSchema : match ? routes[match.routeKey].responses[status] : undefined;
   if (!match && status < 400) return;

@@ -66,7 +66,7 @@ export async function readRoster(c: Connection, schoolId: string, pageSize = 100
   let cursor: string | undefined;
   do {
     const query: RosterQuery = { limit: pageSize, ...(cursor ? { cursor } : {}) };
-    const search = new URLSearchParams(Object.entries(query).map(([k, v]) => [k, String(v)]));
+    const search = new URLSearchParams(Object.entries(query).map(([k, v]): [string, string] => [k, String(v)]));
     const page = await call<Roster>(c, "GET", `/v1/schools/${schoolId}/roster?${search}`);
     pupils.push(...page.items);
     cursor = page.nextCursor;

@@ -50,7 +50,7 @@ const ChecklistTickSchema = z.object({
   doneBy: str,
   doneAt: Timestamp,
   note: opt(str),
-  date: opt(str),
+  date: opt(IsoDateSchema),
   reference: opt(str),
 });
 const ChecklistItemSchema = z.object({
@@ -60,7 +60,7 @@ const ChecklistItemSchema = z.object({
   doneBy: opt(str),
   doneAt: opt(Timestamp),
   note: opt(str),
-  date: opt(str),
+  date: opt(IsoDateSchema),
   reference: opt(str),
   systemNote: opt(str),
   systemFacts: opt(
