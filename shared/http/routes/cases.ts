@@ -77,6 +77,6 @@ export const casesRoutes = [
     fn: "docs",
     principals: "public",
     summary: "This API's OpenAPI 3.1 document",
-    responses: { 200: schemas.OkResponse },
+    responses: { 200: schemas.OpenApiDocument },
   }),
 ] as const;

@@ -52,7 +52,7 @@ export const registerRoutes = [
     summary:
       "Approve a lock override (rule 8): a signed-in person of the office (the web app), never the one who asked nor whoever issued the asking key; the release is carried out (200). Asked with a key, two signed-in persons approve: the first is recorded (202)",
     body: schemas.ApproveBody,
-    responses: { 200: schemas.OkResponse, 202: schemas.OkResponse },
+    responses: { 200: schemas.OverrideApprovedResponse, 202: schemas.OverrideApprovalRecordedResponse },
     problems: [...SCHOOL, ...RELEASE, "override_not_pending", "signed_in_person_required", "second_approver_required"],
   }),
   route("POST /v1/municipalities/{kommunkod}/overrides/{overrideId}/reject", {
@@ -62,7 +62,7 @@ export const registerRoutes = [
     principals: ["municipality"],
     summary: "Reject a pending lock override: the lock stays",
     body: schemas.ApproveBody,
-    responses: { 200: schemas.OkResponse },
+    responses: { 200: schemas.OverrideRejectedResponse },
     problems: ["not_found", "override_not_pending"],
   }),
   route("GET /v1/municipalities/{kommunkod}/overrides", {

@@ -1,6 +1,6 @@
 /** Answers of the placement, register, people and audit routes. */
 import { SUBSCRIPTION_STATES } from "../../domain/alerts.ts";
-import { CARE_KINDS, CASE_KINDS, GRADES, RISK_FLAGS } from "../../domain/model.ts";
+import { CARE_KINDS, CASE_KINDS, GRADES, RELEASE_REASONS, RISK_FLAGS } from "../../domain/model.ts";
 import * as z from "../zod.ts";
 
 import { IsoDateSchema, num, opt, ProblemSchema, str, Timestamp, withMeta } from "./base.ts";
@@ -18,8 +18,31 @@ export const EnrolmentResponse = z.object({
   endDate: opt(IsoDateSchema),
   status: z.enum(["active", "pending_release", "ended"]),
   endReason: opt(str),
+  release: opt(
+    withMeta(z.object({ endDate: IsoDateSchema, reason: z.enum(RELEASE_REASONS), requestedAt: Timestamp }), {
+      description: "the release the school asked for (while pending, the end date it asked for)",
+    }),
+  ),
   placement: opt(PlacementEnum),
+  caseOpened: opt(
+    withMeta(z.enum(CASE_KINDS), { description: "a release without destination: the case it opened for the office" }),
+  ),
 });
+
+/** A lock override approved: the release carried out. */
+export const OverrideApprovedResponse = z.object({
+  overrideId: str,
+  status: z.literal("approved"),
+  enrolment: EnrolmentResponse,
+});
+/** Asked with a key, a first signed-in person's approval is recorded: a second approves it. */
+export const OverrideApprovalRecordedResponse = z.object({
+  overrideId: str,
+  status: z.literal("pending"),
+  approvals: z.int(),
+  approvalsNeeded: z.int(),
+});
+export const OverrideRejectedResponse = z.object({ overrideId: str, status: z.literal("rejected") });
 
 export const BatchResponse = z.object({
   results: z.array(z.object({ index: num, status: num, enrolmentId: opt(str), problem: opt(ProblemSchema) })),
@@ -260,4 +283,5 @@ export const AbsenceDayResponse = z.object({
   reportedAt: opt(Timestamp),
   absent: z.array(z.object({ pupilId: str, kind: z.enum(["unexcused", "excused"]), fraction: num })),
 });
-export const OkResponse = z.looseObject({});
+/** This API's OpenAPI 3.1 document (GET /v1/openapi.json). */
+export const OpenApiDocument = withMeta(z.looseObject({ openapi: str }), { description: "An OpenAPI 3.1 document" });
