@@ -86,6 +86,20 @@ export function checkAnswer(method: string, url: string, status: number, body: u
     const where = parsed.error.issues.map((i) => `${i.path.join("/")}: ${i.message}`).join("; ");
     throw new Error(`${method} ${url} answered ${status} with a body its schema does not describe: ${where}`);
   }
+  // A field the schema does not name is stripped by it — and missing from a client generated from the document.
+  const undescribed = strippedFields(body, parsed.data);
+  if (undescribed.length) {
+    throw new Error(`${method} ${url} answered ${status} with fields its schema does not describe: ${undescribed.join(", ")}`);
+  }
+}
+
+/** The paths of the fields in `sent` that parsing dropped (`kept` is what the schema made of it). */
+function strippedFields(sent: unknown, kept: unknown, at = ""): string[] {
+  if (Array.isArray(sent) && Array.isArray(kept)) return sent.flatMap((v, i) => strippedFields(v, kept[i], `${at}/${i}`));
+  if (!sent || typeof sent !== "object" || !kept || typeof kept !== "object") return [];
+  return Object.entries(sent).flatMap(([k, v]) =>
+    k in kept ? strippedFields(v, (kept as Record<string, unknown>)[k], `${at}/${k}`) : v === undefined ? [] : [`${at}/${k}`],
+  );
 }
 
 /** The tests' clock, given to the API functions they call (`api`). */

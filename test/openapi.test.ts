@@ -90,6 +90,15 @@ describe("problems", () => {
     );
     expect(() => checkAnswer("GET", "/v1/schools/01800001/roster", 400, problem("invalid_cursor", 400))).not.toThrow();
   });
+
+  it("an answer with a field its schema does not name fails too: a generated client would never see it", () => {
+    const day = { date: "2026-09-14", filed: true, absent: [{ pupilId: "p1", kind: "excused", fraction: 1 }] };
+    expect(() => checkAnswer("GET", "/v1/schools/01800001/absence/2026-09-14", 200, day)).not.toThrow();
+    const more = { ...day, absent: [{ ...day.absent[0], personnummer: "201503142380" }] };
+    expect(() => checkAnswer("GET", "/v1/schools/01800001/absence/2026-09-14", 200, more)).toThrow(
+      /fields its schema does not describe: \/absent\/0\/personnummer/,
+    );
+  });
 });
 
 describe("formats, examples and components", () => {

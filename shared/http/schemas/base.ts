@@ -63,8 +63,11 @@ export const str = z.string();
 export const Timestamp = withMeta(z.string(), { format: "date-time", example: "2026-09-14T07:45:12.345Z" });
 export const num = z.number();
 
-/** RFC 9457 problem details; the document lists each route's possible `code` values with their status. */
-export const ProblemSchema = z.object({
+/**
+ * RFC 9457 problem details; the document lists each route's possible `code` values with their status.
+ * Open to extension members (already_enrolled names the enrolment, for one).
+ */
+export const ProblemSchema = z.looseObject({
   type: withMeta(str, {
     format: "uri",
     description: "https://elevvakt.se/problems/ followed by the code",

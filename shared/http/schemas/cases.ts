@@ -28,6 +28,9 @@ export const SweepResponse = z.object({
     ),
   ),
   read: opt(z.object({ candidates: num, openCases: num })),
+  failed: opt(
+    withMeta(num, { description: "households whose evaluation failed this run (logged; the next run takes them again)" }),
+  ),
 });
 export const CasesQuery = z.strictObject({
   status: opt(z.enum(["open", "acknowledged", "resolved"])),
@@ -114,6 +117,7 @@ const CaseDetailSchema = z.extend(CaseSummarySchema, {
   acknowledgedAt: opt(Timestamp),
   acknowledgedBy: opt(str),
   resolvedAt: opt(Timestamp),
+  reopenedAt: opt(withMeta(Timestamp, { description: "when the case was last reopened (the pupil away again)" })),
   resolvedOn: opt(IsoDateSchema),
   resolvedBy: opt(str),
   answeredOn: opt(
@@ -122,6 +126,10 @@ const CaseDetailSchema = z.extend(CaseSummarySchema, {
   comingEnrolment: opt(z.object({ schoolId: opt(str), startDate: IsoDateSchema })),
   movedAway: opt(withMeta(z.boolean(), { description: "the pupil moved: this scope reads what it wrote, and no more" })),
   outcomeNote: opt(str),
+  district: opt(withMeta(str, { description: "the district whose social services the case concerns (never shown to a school)" })),
+  formerScopes: opt(
+    withMeta(z.array(str), { description: "the scopes that worked the case before the pupil moved (never shown to a school)" }),
+  ),
   evidenceExpires: opt(IsoDateSchema),
   steps: z.array(str),
   checklist: z.array(ChecklistItemSchema),

@@ -64,6 +64,7 @@ export const CredentialResponse = z.object({
   principal: str,
   key: opt(str),
   status: opt(z.enum(["active", "pending_approval"])),
+  revokedAt: opt(Timestamp),
 });
 export const CredentialListResponse = z.object({
   items: z.array(
@@ -131,7 +132,16 @@ export const PupilResponse = z.object({
       description: "placements in care, to the placing municipality's social services only",
     }),
   ),
-  enrolments: z.array(z.partial(EnrolmentResponse)),
+  enrolments: z.array(
+    z.partial(
+      z.extend(EnrolmentResponse, {
+        releaseEndDate: withMeta(IsoDateSchema, {
+          description: "a release without a receiving school: the end date the school asked for",
+        }),
+        pendingFrom: withMeta(IsoDateSchema, { description: "the first data day the enrolment is pending_release" }),
+      }),
+    ),
+  ),
   household: opt(
     withMeta(
       z.array(
@@ -273,9 +283,15 @@ export const AuditExtractResponse = z.object({
   ),
 });
 
-export const AuditResponse = z.union([AuditTrailResponse, AuditExtractResponse]);
+// The extract first: it is told by its `for`, where the trail's shape would take (and strip) an extract too.
+export const AuditResponse = z.union([AuditExtractResponse, AuditTrailResponse]);
 
-export const AbsenceResponse = z.object({ date: IsoDateSchema, recorded: num, cleared: num });
+export const AbsenceResponse = z.object({
+  date: IsoDateSchema,
+  recorded: withMeta(num, { description: "pupils the report names away" }),
+  cleared: withMeta(num, { description: "pupils an earlier report of the day named away that this one does not" }),
+  filed: withMeta(z.literal(true), { description: "the day is filed: it proves who was present" }),
+});
 /** A school's report of one day as it stands: whom it named absent, and how (what a new report would replace). */
 export const AbsenceDayResponse = z.object({
   date: IsoDateSchema,
