@@ -132,6 +132,13 @@ describe("formats, examples and components", () => {
       const parsed = def.body?.safeParse(media.example);
       expect(parsed?.success, `${def.operationId}: ${JSON.stringify(parsed?.error?.issues)}`).toBe(true);
     }
+    // … and no example stays behind for an operation that is gone or takes no body.
+    expect(Object.keys(REQUEST_EXAMPLES).sort()).toEqual(
+      defs
+        .filter((d) => d.body)
+        .map((d) => d.operationId)
+        .sort(),
+    );
     for (const item of (REQUEST_EXAMPLES.enrolPupils as Json).items)
       expect(schemas.EnrolmentBody.safeParse(item).success).toBe(true);
     for (const record of (REQUEST_EXAMPLES.upsertPopulation as Json).records)
