@@ -6,12 +6,14 @@
 import { randomUUID } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { populationRecord, readCsv } from "../shared/app/csv.ts";
+import { headerProblem, POPULATION_COLUMNS, populationRecord, readCsv, SCHOOL_COLUMNS } from "../shared/app/csv.ts";
 import { isIsoDate, todayInStockholm } from "../shared/domain/dates.ts";
 import { operatorIdentityOf, parsePrincipal } from "../shared/domain/principals.ts";
 import { toProblem } from "../shared/http/problems.ts";
 import { RegisterRecord, SchoolBody } from "../shared/http/schemas.ts";
 import { issueCredential } from "../shared/people/credentials.ts";
+import { fail, problemText, progress, summary } from "./output.ts";
+import { sweepText } from "./sweep-text.ts";
 
 const USAGE = `elevvakt — operator CLI
 
@@ -27,16 +29,19 @@ const USAGE = `elevvakt — operator CLI
       The local stage by default (npm start must be running): it has no IAM, so name yourself
       with --as "<name>" — the local stage vouches for no one.
 
-  elevvakt sweep --as-of <YYYY-MM-DD> [--municipality <kommunkod>]
-      Runs the sweep for a date (every municipality with a calendar unless one is named);
+  elevvakt sweep --as-of <YYYY-MM-DD> [--municipality <kommunkod>] [--json]
+      Runs the sweep for a date (every municipality with a calendar unless one is named) and
+      says what it did per municipality (--json: one JSON object a line, for scripts);
       local stage by default, or --table <name> --audit-table <name> [--region …]
       --app-url <https://…> for a deployed one (alerts link there).
 
-  elevvakt import schools <file.csv> [--url http://localhost:3000] [--dry-run]
-      columns: schoolId,name,organiserType,municipality
+  elevvakt import schools <file.csv> [--url <API address>] [--dry-run]
+      columns: schoolId,name,organiserType,municipality[,schoolForm,closedOn]
   elevvakt import population <file.csv> --municipality <kommunkod> [--url …] [--dry-run]
-      columns: personnummer,givenName,familyName,district,householdId,protectedIdentity,status,statusDate[,toMunicipality]
+      columns: personnummer,givenName,familyName,district,status[,householdId,protectedIdentity,statusDate,toMunicipality]
       (protectedIdentity: true/false, ja/nej or empty to keep what is stored)
+      The API's address: --url, else ELEVVAKT_URL, else the running local stage's (npm start;
+      http://localhost:<PORT>, 3000 unless PORT says otherwise).
 
   elevvakt dlq show --queue-url <url> [--region eu-north-1]
   elevvakt dlq redrive --queue-url <url> [--region eu-north-1]
@@ -48,11 +53,6 @@ const USAGE = `elevvakt — operator CLI
   with --key-file (never on the command line, where ps and the shell history would keep it).
   --dry-run reads and checks every row and sends nothing. A re-run is safe: records are upserts.
 `;
-
-function fail(message: string): never {
-  console.error(`elevvakt: ${message}`);
-  process.exit(2);
-}
 
 function args() {
   try {
@@ -72,6 +72,7 @@ function args() {
         "dry-run": { type: "boolean" },
         "app-url": { type: "string" },
         "queue-url": { type: "string" },
+        json: { type: "boolean" },
         help: { type: "boolean", short: "h" },
       },
     });
@@ -135,32 +136,50 @@ async function operatorIdentity(): Promise<string> {
   return operatorIdentityOf(out.Arn);
 }
 
-async function api(method: string, path: string, body: unknown) {
-  const base = values.url ?? "http://localhost:3000";
-  const res = await fetch(`${base}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${apiKey()}`, "content-type": "application/json" },
-    body: JSON.stringify(body),
-  });
+/**
+ * The API's address for imports: --url, else ELEVVAKT_URL, else the local stage the rest of the CLI
+ * works on — the port `npm start` wrote to .local/runtime.json, else PORT, else 3000 (as npm start).
+ */
+function apiBase(): string {
+  const named = values.url ?? process.env.ELEVVAKT_URL;
+  if (named) return named.replace(/\/+$/, "");
+  const stage = ".local/runtime.json";
+  const running = existsSync(stage) ? (JSON.parse(readFileSync(stage, "utf8")) as { port?: number }).port : undefined;
+  return `http://localhost:${running ?? (Number(process.env.PORT) || 3000)}`;
+}
+
+/** A request to the API; an address where nothing answers, or something that is not the API, ends the CLI with one line. */
+async function api(method: string, path: string, body?: unknown) {
+  const base = apiBase();
+  let res: Response;
+  try {
+    res = await fetch(`${base}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${apiKey()}`, "content-type": "application/json" },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+  } catch (err) {
+    const cause = (err as { cause?: { code?: string; errors?: { code?: string }[] } }).cause;
+    const code = cause?.code ?? cause?.errors?.[0]?.code ?? (err as Error).message;
+    fail(
+      code === "ECONNREFUSED"
+        ? `nothing answers at ${base} (connection refused): start the local stage (npm start), or name the API with --url or ELEVVAKT_URL`
+        : `cannot reach the API at ${base} (${code}): check --url or ELEVVAKT_URL`,
+    );
+  }
   const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : undefined };
+  try {
+    return { status: res.status, body: text ? JSON.parse(text) : undefined };
+  } catch {
+    fail(`${base} answered ${res.status} with something other than the API's JSON: is it Elevvakt's API address?`);
+  }
 }
 
-function progress(done: number, total: number) {
-  process.stderr.write(`\r  ${done}/${total} rows`);
-  if (done === total) process.stderr.write("\n");
+/** The file's header against the columns its kind takes: one line up front, nothing sent, when it is wrong. */
+function checkHeader(file: string, columns: string[], expected: typeof SCHOOL_COLUMNS): void {
+  const problem = headerProblem(columns, expected);
+  if (problem) fail(`${file}: ${problem}. Nothing was sent.`);
 }
-
-function summary(created: number, updated: number, rejected: { line: number; reason: string }[], unchanged = 0) {
-  console.log(
-    `created ${created}, updated ${updated}, ${unchanged ? `unchanged ${unchanged}, ` : ""}rejected ${rejected.length}`,
-  );
-  for (const r of rejected) console.log(`  line ${r.line}: ${r.reason}`);
-  if (rejected.length) process.exitCode = 1;
-}
-
-const problemText = (p: { detail?: string; errors?: { path: string; message: string }[] } | undefined) =>
-  p?.errors?.map((e) => `${e.path} ${e.message}`).join("; ") || p?.detail || "rejected";
 
 async function main() {
   const [group, action, arg] = positionals;
@@ -262,7 +281,9 @@ async function main() {
         { principal: "ops:cli", credentialId: "cli", requestId: randomUUID() },
         { now: now.toISOString(), today: todayInStockholm(now) },
       );
-      console.log(JSON.stringify({ kommunkod: kod, ...summary }));
+      if (values.json) console.log(JSON.stringify({ kommunkod: kod, ...summary }));
+      else console.log(sweepText(kod, summary));
+      if (summary.failed) process.exitCode = 1;
     }
     return;
   }
@@ -272,6 +293,9 @@ async function main() {
     const dry = values["dry-run"] === true;
     if (!dry) apiKey();
     const file = readCsv(readFileSync(arg));
+    checkHeader(arg, file.columns, action === "schools" ? SCHOOL_COLUMNS : POPULATION_COLUMNS);
+    // Before any row: the API answers at its address (a dry run sends nothing, and needs none).
+    if (!dry) await api("GET", "/v1/openapi.json");
     if (file.encoding !== "utf-8") console.error(`elevvakt: ${arg} is not UTF-8; read as Windows-1252 (Excel's default).`);
     const rejected: { line: number; reason: string }[] = [...file.errors];
     const checked = (line: number, issues: { path: PropertyKey[]; message: string }[]) =>

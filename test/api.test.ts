@@ -504,10 +504,10 @@ describe("OpenAPI", () => {
       expect(r.body.paths[def.path]?.[def.method.toLowerCase()], `${def.method} ${def.path}`).toBeDefined();
     }
     const enrol = r.body.paths["/v1/schools/{schoolId}/enrolments"].post;
-    expect(enrol.requestBody.content["application/json"].schema.additionalProperties).toBe(false);
-    expect(Object.keys(enrol.requestBody.content["application/json"].schema.properties)).toEqual(
-      expect.arrayContaining(["personnummer", "pupilId", "grade", "startDate"]),
-    );
+    expect(enrol.requestBody.content["application/json"].schema).toEqual({ $ref: "#/components/schemas/EnrolmentBody" });
+    const body = r.body.components.schemas.EnrolmentBody;
+    expect(body.additionalProperties).toBe(false);
+    expect(Object.keys(body.properties)).toEqual(expect.arrayContaining(["personnummer", "pupilId", "grade", "startDate"]));
     expect(r.headers["Content-Security-Policy"]).toContain("default-src 'none'");
   });
 

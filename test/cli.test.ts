@@ -208,6 +208,80 @@ describe("elevvakt CLI", () => {
     expect(after.body.items.some((i: { personnummer: string }) => i.personnummer === b || i.personnummer === c)).toBe(false);
   });
 
+  it("imports from the address ELEVVAKT_URL or PORT names when --url does not (issue 20)", async () => {
+    const ops = await key("ops");
+    writeFileSync(
+      join(dir, "one.csv"),
+      "schoolId,name,organiserType,municipality\n01800111;x\n".replace(";x", ",Ett,municipal,0180"),
+    );
+    const viaUrl = await cliWith({ ELEVVAKT_KEY: ops, ELEVVAKT_URL: url }, "import", "schools", "one.csv");
+    expect(viaUrl.stdout, viaUrl.stderr).toContain("created 1, updated 0, rejected 0");
+    // No address named: the local stage's, on the port npm start was given.
+    const viaPort = await cliWith({ ELEVVAKT_KEY: ops, PORT: url.split(":").at(-1) as string }, "import", "schools", "one.csv");
+    expect(viaPort.stdout, viaPort.stderr).toContain("created 0, updated 1, rejected 0");
+  });
+
+  it("says in one line, with no stack trace, that nothing answers at the API's address", async () => {
+    const ops = await key("ops");
+    const nowhere = `http://127.0.0.1:${await freePort()}`;
+    writeFileSync(join(dir, "nowhere.csv"), "schoolId,name,organiserType,municipality\n01800113,Tre,municipal,0180\n");
+    const envs: Record<string, string>[] = [{ ELEVVAKT_URL: nowhere }, { PORT: nowhere.split(":").at(-1) as string }];
+    for (const env of envs) {
+      const out = await cliWith({ ELEVVAKT_KEY: ops, ...env }, "import", "schools", "nowhere.csv");
+      expect((out as { code?: number }).code).toBe(2);
+      expect(out.stderr.trim().split("\n")).toEqual([expect.stringContaining("connection refused")]);
+      expect(out.stderr).toContain(nowhere.replace("127.0.0.1", env.PORT ? "localhost" : "127.0.0.1"));
+      expect(out.stderr).not.toMatch(/\n\s+at .+:\d+:\d+|node:internal|TypeError/);
+    }
+  });
+
+  it("refuses a file with Swedish or misspelt column names up front, in one line naming the columns, and sends nothing", async () => {
+    const muni = await key("municipality:0180");
+    const personnummer = pnr("2015-08-08");
+    writeFileSync(
+      join(dir, "svenska.csv"),
+      `personnummer;förnamn;efternamn;distrikt;status\n${personnummer};Alva;Berg;0180-sodermalm;resident\n${pnr("2015-08-09")};Bo;Berg;0180-sodermalm;resident\n`,
+    );
+    const out = await cliWith(
+      { ELEVVAKT_KEY: muni },
+      "import",
+      "population",
+      "svenska.csv",
+      "--municipality",
+      "0180",
+      "--url",
+      url,
+    );
+    expect((out as { code?: number }).code).toBe(2);
+    expect(out.stdout).toBe("");
+    const lines = out.stderr.trim().split("\n");
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain("personnummer,givenName,familyName,district,status");
+    expect(lines[0]).toMatch(/missing givenName, familyName, district; not known "förnamn", "efternamn", "distrikt"/);
+    expect(lines[0]).toContain("Nothing was sent");
+    const listed = await api("POST", "/v1/pupils/search", { key: muni, body: { personnummer } });
+    expect(listed.status).toBe(403);
+    // A misspelt optional column is refused too, rather than its data silently left out.
+    writeFileSync(
+      join(dir, "schools-typo.csv"),
+      "schoolId,name,organiserType,municipality,closedon\n01800112,Två,municipal,0180,2027-06-30\n",
+    );
+    const typo = await cliWith({ ELEVVAKT_KEY: muni }, "import", "schools", "schools-typo.csv", "--url", url);
+    expect(typo.stderr).toMatch(/not known "closedon"/);
+  });
+
+  it("sweep says what it did in words per municipality, and --json keeps a JSON line for scripts", async () => {
+    const words = await cli("sweep", "--as-of", "2026-09-14", "--municipality", "0185");
+    expect(words.stderr).toBe("");
+    expect(words.stdout).toMatch(
+      /^municipality 0185, 2026-09-14\n {2}opened 0\n {2}escalated 0\n {2}resolved 0\n {2}reopened 0\n/,
+    );
+    expect(words.stdout).toMatch(/0 notifications queued; read \d+ candidates? and \d+ open cases?/);
+    expect(words.stdout).not.toContain("{");
+    const json = await cli("sweep", "--as-of", "2026-09-14", "--municipality", "0185", "--json");
+    expect(JSON.parse(json.stdout)).toMatchObject({ kommunkod: "0185", asOf: "2026-09-14", opened: {}, failed: 0 });
+  });
+
   it("refuses to sweep a deployed stage without its address, so no alert links to localhost", async () => {
     const out = await cliWith(
       { APP_URL: "" },

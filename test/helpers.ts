@@ -8,7 +8,8 @@ import { CALENDAR_2026_27 } from "../local/school-year-2026-27.ts";
 import { fixedClock } from "../shared/app/clock.ts";
 import type { Config, Notifier, Runtime } from "../shared/app/ports.ts";
 import { withCheckDigit } from "../shared/domain/personnummer.ts";
-import { matchRoute, routes } from "../shared/http/routes.ts";
+import type { ProblemCode } from "../shared/http/problems.ts";
+import { matchRoute, problemsOf, routes } from "../shared/http/routes.ts";
 import { ProblemSchema } from "../shared/http/schemas.ts";
 import type { Jobs } from "../shared/jobs/jobs.ts";
 import { issueCredential } from "../shared/people/credentials.ts";
@@ -65,18 +66,40 @@ export async function api<T = any>(
  * Every answer the tests see is what the route table declares (issue 18, typed answers): a success
  * parses with the route's schema for its status — a status the route does not declare fails — and
  * an error is a problem+json. A handler that answered a shape its schema (and so the OpenAPI
- * document a vendor generates a client from) does not describe fails the test that met it.
+ * document a vendor generates a client from) does not describe fails the test that met it, and so
+ * does a problem whose code (or status) the route does not declare.
  */
-function checkAnswer(method: string, url: string, status: number, body: unknown): void {
+export function checkAnswer(method: string, url: string, status: number, body: unknown): void {
   const match = matchRoute(method, url.split("?", 1)[0] ?? "/");
   const schema = status >= 400 ? ProblemSchema : match ? routes[match.routeKey].responses[status] : undefined;
   if (!match && status < 400) return;
+  // A problem's code is one its route declares, with the status the document lists it under (issue 20).
+  const code = (body as { code?: unknown } | undefined)?.code;
+  if (match && status >= 400 && problemsOf(routes[match.routeKey]).get(code as ProblemCode) !== status) {
+    throw new Error(
+      `${method} ${url} answered ${status} ${String(code)}, which its route does not declare (routes/*.ts: problems)`,
+    );
+  }
   if (!schema) throw new Error(`${method} ${url} answered ${status}, which its route does not declare`);
   const parsed = schema.safeParse(body);
   if (!parsed.success) {
     const where = parsed.error.issues.map((i) => `${i.path.join("/")}: ${i.message}`).join("; ");
     throw new Error(`${method} ${url} answered ${status} with a body its schema does not describe: ${where}`);
   }
+  // A field the schema does not name is stripped by it — and missing from a client generated from the document.
+  const undescribed = strippedFields(body, parsed.data);
+  if (undescribed.length) {
+    throw new Error(`${method} ${url} answered ${status} with fields its schema does not describe: ${undescribed.join(", ")}`);
+  }
+}
+
+/** The paths of the fields in `sent` that parsing dropped (`kept` is what the schema made of it). */
+function strippedFields(sent: unknown, kept: unknown, at = ""): string[] {
+  if (Array.isArray(sent) && Array.isArray(kept)) return sent.flatMap((v, i) => strippedFields(v, kept[i], `${at}/${i}`));
+  if (!sent || typeof sent !== "object" || !kept || typeof kept !== "object") return [];
+  return Object.entries(sent).flatMap(([k, v]) =>
+    k in kept ? strippedFields(v, (kept as Record<string, unknown>)[k], `${at}/${k}`) : v === undefined ? [] : [`${at}/${k}`],
+  );
 }
 
 /** The tests' clock, given to the API functions they call (`api`). */

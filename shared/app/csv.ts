@@ -12,6 +12,8 @@ export interface CsvRow {
 
 export interface CsvFile {
   encoding: "utf-8" | "windows-1252";
+  /** The header's column names, as the file has them. */
+  columns: string[];
   rows: CsvRow[];
   /** Lines that could not be read, with the reason: reported, never silently dropped. */
   errors: { line: number; reason: string }[];
@@ -30,7 +32,7 @@ export function readCsv(bytes: Uint8Array): CsvFile {
   const { text, encoding } = decode(bytes);
   const lines = text.replace(/^\uFEFF/, "").split(/\r?\n/);
   const headerAt = lines.findIndex((l) => l.trim() !== "");
-  if (headerAt < 0) return { encoding, rows: [], errors: [] };
+  if (headerAt < 0) return { encoding, columns: [], rows: [], errors: [] };
   const first = lines[headerAt] as string;
   const delimiter = (first.match(/;/g)?.length ?? 0) > (first.match(/,/g)?.length ?? 0) ? ";" : ",";
   const cells = (line: string): string[] =>
@@ -52,7 +54,43 @@ export function readCsv(bytes: Uint8Array): CsvFile {
       errors.push({ line: i + 1, reason: (err as Error).message.replace(/ at line \d+/, "") });
     }
   });
-  return { encoding, rows, errors };
+  return { encoding, columns: names, rows, errors };
+}
+
+/** The columns a file of each kind has: all the required ones, any of the optional ones, no other. */
+export interface Columns {
+  required: readonly string[];
+  optional: readonly string[];
+}
+export const SCHOOL_COLUMNS: Columns = {
+  required: ["schoolId", "name", "organiserType", "municipality"],
+  optional: ["schoolForm", "closedOn"],
+};
+export const POPULATION_COLUMNS: Columns = {
+  required: ["personnummer", "givenName", "familyName", "district", "status"],
+  optional: ["householdId", "protectedIdentity", "statusDate", "toMunicipality"],
+};
+
+/**
+ * What is wrong with a file's header, in one sentence naming the columns expected, or undefined when
+ * it is right: a file with Swedish or misspelt column names is refused before any row is read, rather
+ * than every row failing on every field (or an optional column misspelt being silently left out).
+ */
+export function headerProblem(columns: string[], expected: Columns): string | undefined {
+  const known = new Set([...expected.required, ...expected.optional]);
+  const missing = expected.required.filter((c) => !columns.includes(c));
+  const unknown = columns.filter((c) => !known.has(c));
+  const twice = columns.filter((c, i) => columns.indexOf(c) !== i);
+  if (!missing.length && !unknown.length && !twice.length) return undefined;
+  const found = [
+    missing.length ? `missing ${missing.join(", ")}` : "",
+    unknown.length ? `not known ${unknown.map((c) => `"${c}"`).join(", ")}` : "",
+    twice.length ? `twice ${[...new Set(twice)].join(", ")}` : "",
+  ].filter(Boolean);
+  return (
+    `the header row must name the columns ${expected.required.join(",")} and may add ${expected.optional.join(",")} ` +
+    `(in any order, spelt as here, in English) — ${found.join("; ")}`
+  );
 }
 
 /** `protectedIdentity` as offices write it; anything else is refused rather than read as "not protected". */

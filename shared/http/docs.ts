@@ -5,7 +5,7 @@
 import { guarded } from "./http.ts";
 import document from "./openapi.json" with { type: "json" };
 
-export const OPENAPI_DOCUMENT: Record<string, unknown> = document;
+export const OPENAPI_DOCUMENT: { openapi: string } & Record<string, unknown> = document;
 
 export const docsRoutes = guarded<"docs">({
   "GET /v1/openapi.json": async () => ({ status: 200, body: OPENAPI_DOCUMENT }),

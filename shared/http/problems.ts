@@ -45,6 +45,55 @@ export class Problem extends Error {
   }
 }
 
+/**
+ * Every problem code the API answers, with its one HTTP status: the route table declares which of
+ * them each route may answer (`routes/define.ts`), the OpenAPI document lists them per route, and
+ * the tests fail on an answer whose code its route does not declare.
+ */
+export const PROBLEM_STATUS = {
+  validation_failed: 400,
+  invalid_cursor: 400,
+  unauthorized: 401,
+  key_pending_approval: 401,
+  forbidden: 403,
+  signed_in_person_required: 403,
+  not_found: 404,
+  not_published: 404,
+  already_enrolled: 409,
+  case_resolved: 409,
+  completion_not_plausible: 409,
+  concurrent_update: 409,
+  connector_changed: 409,
+  enrolment_ended: 409,
+  evidence_not_in_register: 409,
+  grade_not_plausible: 409,
+  idempotency_conflict: 409,
+  idempotency_in_flight: 409,
+  last_day_not_reported: 409,
+  not_locked: 409,
+  outcome_not_for_kind: 409,
+  ops_keys_from_cli: 409,
+  override_not_pending: 409,
+  past_days_locked: 409,
+  reason_not_allowed: 409,
+  release_locked: 409,
+  school_closed: 409,
+  school_closing_fixed: 409,
+  school_municipality_fixed: 409,
+  school_not_registered: 409,
+  second_approver_required: 409,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  birth_date_in_future: 422,
+  calendar_missing: 422,
+  evidence_kind_not_accepted: 422,
+  evidence_required: 422,
+  outside_school_age: 422,
+  start_date_out_of_range: 422,
+  internal_error: 500,
+} as const;
+export type ProblemCode = keyof typeof PROBLEM_STATUS;
+
 const TITLES: Record<string, string> = {
   validation_failed: "The request is not valid",
   invalid_cursor: "Not a cursor of this list",

@@ -24,6 +24,8 @@ export const withMeta = <T extends m.ZodMiniType>(schema: T, meta: Record<string
   m.globalRegistry.add(described, meta);
   return described;
 };
-/** An integer from a query string. */
+/** An integer from a query string (`type: integer` in the document, which cannot see the refinement). */
 export const queryInt = (min: number, max: number) =>
-  m.coerce.number().check(m.refine(Number.isInteger, "must be a whole number"), m.gte(min), m.lte(max));
+  withMeta(m.coerce.number().check(m.refine(Number.isInteger, "must be a whole number"), m.gte(min), m.lte(max)), {
+    type: "integer",
+  });

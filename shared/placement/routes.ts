@@ -26,7 +26,7 @@ async function ownSchool(ctx: RequestContext) {
 
 /**
  * The roster's cursor: the last enrolment of the page, bound to the school and the list (active or
- * ended) it came from, so a page stays right when enrolments come and go between pages.
+ * ended) it came from; the next page continues after that row in name order (`byName`).
  */
 function rosterCursor(schoolId: string, list: string, after: string): string {
   return Buffer.from(JSON.stringify({ schoolId, list, after })).toString("base64url");
@@ -45,6 +45,27 @@ function readRosterCursor(cursor: string, schoolId: string, list: string): strin
     throw refuse.cursor();
   }
   return after;
+}
+
+const names = new Intl.Collator("sv");
+
+/**
+ * The roster's order (issue 20): by family name, then given name, as Swedes sort them (å, ä, ö after
+ * z); pupils the register gives no name after them; ties by pupil, then enrolment, so the order is
+ * total and a page boundary falls between two rows, never inside a tie. The cursor names the last
+ * row's enrolment (no name in a URL), and the next page is every row after it in this order, so rows
+ * that come or go between pages neither repeat nor go missing. A pupil whose name changes between two
+ * pages moves with it, and may show on both or neither — as in any list ordered by what can change.
+ */
+function byName(a: Enrolment, pa: Pupil | undefined, b: Enrolment, pb: Pupil | undefined): number {
+  const named = (p: Pupil | undefined) => (p?.familyName || p?.givenName ? 0 : 1);
+  return (
+    named(pa) - named(pb) ||
+    names.compare(pa?.familyName ?? "", pb?.familyName ?? "") ||
+    names.compare(pa?.givenName ?? "", pb?.givenName ?? "") ||
+    a.pupilId.localeCompare(b.pupilId) ||
+    a.enrolmentId.localeCompare(b.enrolmentId)
+  );
 }
 
 /** An enrolment as the API answers it: 201 when made now, 200 when the same one was made before. */
@@ -120,21 +141,24 @@ export const schoolRoutes = guarded<"schools">({
     const q = queryOf(ctx, schemas.RosterQuery);
     const wantEnded = q.status === "ended";
     const all = await ctx.store.schoolEnrolments(school.schoolId);
-    const rows = all
-      .filter((e) =>
-        wantEnded
-          ? e.endDate !== undefined && e.endDate < ctx.today && visibleToSchool(e, ctx.today)
-          : e.endDate === undefined || e.endDate >= ctx.today,
-      )
-      .sort((a, b) => a.enrolmentId.localeCompare(b.enrolmentId));
+    const listed = all.filter((e) =>
+      wantEnded
+        ? e.endDate !== undefined && e.endDate < ctx.today && visibleToSchool(e, ctx.today)
+        : e.endDate === undefined || e.endDate >= ctx.today,
+    );
     const list = q.status ?? "active";
-    const after = q.cursor ? readRosterCursor(q.cursor, school.schoolId, list) : undefined;
-    const rest = after === undefined ? rows : rows.filter((e) => e.enrolmentId.localeCompare(after) > 0);
+    const afterId = q.cursor ? readRosterCursor(q.cursor, school.schoolId, list) : undefined;
+    const anchor = afterId === undefined ? undefined : all.find((e) => e.enrolmentId === afterId);
+    if (afterId !== undefined && !anchor) throw refuse.cursor();
+    // In name order, so every pupil of the list is read (the page's alone are answered and audited).
+    const pupils = await ctx.store.getPupils([...new Set([...listed, ...(anchor ? [anchor] : [])].map((e) => e.pupilId))]);
+    const rows = listed.sort((a, b) => byName(a, pupils.get(a.pupilId), b, pupils.get(b.pupilId)));
+    const rest = anchor ? rows.filter((e) => byName(e, pupils.get(e.pupilId), anchor, pupils.get(anchor.pupilId)) > 0) : rows;
     const limit = q.limit ?? 500;
     const page = rest.slice(0, limit);
-    const pupils = await ctx.store.getPupils(page.map((e) => e.pupilId));
+    const pagePupils = new Map(page.map((e) => [e.pupilId, pupils.get(e.pupilId)]));
     // The severity of each case about being away: a high one answered by the data tells those alerted.
-    const awayRefs = [...pupils.values()].flatMap((p) => p.openCases.filter((c) => c.kind === awayCase(p)));
+    const awayRefs = [...pagePupils.values()].flatMap((p) => (p ? p.openCases.filter((c) => c.kind === awayCase(p)) : []));
     const severities = new Map(
       (awayRefs.length ? await ctx.store.getCases(awayRefs.map((c) => c.caseId)) : []).map((c) => [c.pupilId, c.severity]),
     );
@@ -143,7 +167,7 @@ export const schoolRoutes = guarded<"schools">({
       ctx.store.settings(school.municipality),
     ]);
     // A school with no calendar in a municipality with none: each pupil's days by their home's (rule 9).
-    const homes = [...new Set([...pupils.values()].map((p) => p.homeMunicipality ?? school.municipality))];
+    const homes = [...new Set([...pagePupils.values()].flatMap((p) => (p ? [p.homeMunicipality ?? school.municipality] : [])))];
     const homeCalendars = new Map(
       await Promise.all(
         homes.map(async (kod) => [kod, await ctx.store.calendarFor(undefined, kod, calendarDates(ctx.today))] as const),

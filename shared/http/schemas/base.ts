@@ -59,13 +59,28 @@ export const PathParams = {
 export type PathParamName = keyof typeof PathParams;
 
 export const str = z.string();
+/** An instant, as ISO 8601 in UTC (`new Date().toISOString()`): `format: date-time` in the document. */
+export const Timestamp = withMeta(z.string(), { format: "date-time", example: "2026-09-14T07:45:12.345Z" });
 export const num = z.number();
 
-export const ProblemSchema = z.object({
-  type: str,
-  code: str,
-  title: str,
-  status: num,
-  detail: str,
-  errors: opt(z.array(z.object({ path: str, message: str }))),
+/**
+ * RFC 9457 problem details; the document lists each route's possible `code` values with their status.
+ * Open to extension members (already_enrolled names the enrolment, for one).
+ */
+export const ProblemSchema = z.looseObject({
+  type: withMeta(str, {
+    format: "uri",
+    description: "https://elevvakt.se/problems/ followed by the code",
+    example: "https://elevvakt.se/problems/release_locked",
+  }),
+  code: withMeta(str, { description: "A stable code a client can act on", example: "release_locked" }),
+  title: withMeta(str, { description: "The code in a few English words" }),
+  status: withMeta(z.int(), { description: "The HTTP status, repeated" }),
+  detail: withMeta(str, { description: "What happened and what to do, in English; never personal data" }),
+  errors: opt(
+    withMeta(z.array(z.object({ path: str, message: str })), {
+      description:
+        "validation_failed: each field refused, as a JSON Pointer into the request (/query/…, /path/…, /headers/…) and why",
+    }),
+  ),
 });

@@ -2,7 +2,7 @@ import { CASE_KINDS, CASE_OUTCOMES } from "../../domain/model.ts";
 import { DEFAULT_SETTINGS, type Settings } from "../../domain/settings.ts";
 import * as z from "../zod.ts";
 
-import { IsoDateSchema, num, opt, queryInt, str, Text, withMeta } from "./base.ts";
+import { IsoDateSchema, num, opt, queryInt, str, Text, Timestamp, withMeta } from "./base.ts";
 import { Cursor, Share } from "./requests.ts";
 
 // ---- cases and sweeps (SPEC §4, §6) -------------------------------------------------------------
@@ -35,6 +35,9 @@ export const SweepResponse = z.object({
     ),
   ),
   read: opt(z.object({ candidates: num, openCases: num })),
+  failed: opt(
+    withMeta(num, { description: "households whose evaluation failed this run (logged; the next run takes them again)" }),
+  ),
 });
 export const CasesQuery = z.strictObject({
   status: opt(z.enum(["open", "acknowledged", "resolved"])),
@@ -63,9 +66,9 @@ const SchoolNameSchema = z.object({ schoolId: str, name: str });
 const ChecklistTickSchema = z.object({
   done: z.boolean(),
   doneBy: str,
-  doneAt: str,
+  doneAt: Timestamp,
   note: opt(str),
-  date: opt(str),
+  date: opt(IsoDateSchema),
   reference: opt(str),
   doneByPerson: signed("who made this earlier tick"),
 });
@@ -74,9 +77,9 @@ const ChecklistItemSchema = z.object({
   title: str,
   done: z.boolean(),
   doneBy: opt(str),
-  doneAt: opt(str),
+  doneAt: opt(Timestamp),
   note: opt(str),
-  date: opt(str),
+  date: opt(IsoDateSchema),
   reference: opt(str),
   systemNote: opt(str),
   systemFacts: opt(
@@ -94,7 +97,7 @@ const ChecklistItemSchema = z.object({
 /** An entry of a case's journal. */
 export const JournalEntrySchema = z.object({
   entryId: str,
-  at: str,
+  at: Timestamp,
   by: str,
   text: str,
   socialOnly: z.boolean(),
@@ -108,7 +111,7 @@ export const CaseSummarySchema = z.object({
   pupilId: str,
   episodeStart: IsoDateSchema,
   openedOn: IsoDateSchema,
-  openedAt: str,
+  openedAt: Timestamp,
   schoolIds: z.array(str),
   schools: opt(withMeta(z.array(SchoolNameSchema), { description: "the schools of schoolIds, by name" })),
   givenName: opt(str),
@@ -145,10 +148,10 @@ export const CaseListResponse = z.object({
   nextCursor: opt(str),
 });
 const CaseDetailSchema = z.extend(CaseSummarySchema, {
-  acknowledgedAt: opt(str),
+  acknowledgedAt: opt(Timestamp),
   acknowledgedBy: opt(str),
   acknowledgedByPerson: signed("who acknowledged the case"),
-  resolvedAt: opt(str),
+  resolvedAt: opt(Timestamp),
   resolvedBy: opt(str),
   resolvedByPerson: signed("who resolved the case"),
   answeredOn: opt(
@@ -157,6 +160,10 @@ const CaseDetailSchema = z.extend(CaseSummarySchema, {
   comingEnrolment: opt(z.object({ schoolId: opt(str), startDate: IsoDateSchema })),
   movedAway: opt(withMeta(z.boolean(), { description: "the pupil moved: this scope reads what it wrote, and no more" })),
   outcomeNote: opt(str),
+  district: opt(withMeta(str, { description: "the district whose social services the case concerns (never shown to a school)" })),
+  formerScopes: opt(
+    withMeta(z.array(str), { description: "the scopes that worked the case before the pupil moved (never shown to a school)" }),
+  ),
   evidenceExpires: opt(IsoDateSchema),
   steps: z.array(str),
   checklist: z.array(ChecklistItemSchema),
@@ -174,8 +181,8 @@ const CaseDetailSchema = z.extend(CaseSummarySchema, {
       status: z.enum(["pending", "sending", "sent", "failed"]),
       text: str,
       attempts: num,
-      attemptLog: z.array(z.object({ at: str, error: str })),
-      sentAt: opt(str),
+      attemptLog: z.array(z.object({ at: Timestamp, error: str })),
+      sentAt: opt(Timestamp),
     }),
   ),
 }); /** What a scope the case left when the pupil moved reads: its own checklist ticks and journal entries. */

@@ -1,9 +1,9 @@
 /** Answers of the placement, register, people and audit routes. */
 import { SUBSCRIPTION_STATES } from "../../domain/alerts.ts";
-import { CARE_KINDS, CASE_KINDS, GRADES, RISK_FLAGS } from "../../domain/model.ts";
+import { CARE_KINDS, CASE_KINDS, GRADES, RELEASE_REASONS, RISK_FLAGS } from "../../domain/model.ts";
 import * as z from "../zod.ts";
 
-import { IsoDateSchema, num, opt, ProblemSchema, str, withMeta } from "./base.ts";
+import { IsoDateSchema, num, opt, ProblemSchema, str, Timestamp, withMeta } from "./base.ts";
 
 // ---- responses ---------------------------------------------------------------------------------
 
@@ -18,8 +18,31 @@ export const EnrolmentResponse = z.object({
   endDate: opt(IsoDateSchema),
   status: z.enum(["active", "pending_release", "ended"]),
   endReason: opt(str),
+  release: opt(
+    withMeta(z.object({ endDate: IsoDateSchema, reason: z.enum(RELEASE_REASONS), requestedAt: Timestamp }), {
+      description: "the release the school asked for (while pending, the end date it asked for)",
+    }),
+  ),
   placement: opt(PlacementEnum),
+  caseOpened: opt(
+    withMeta(z.enum(CASE_KINDS), { description: "a release without destination: the case it opened for the office" }),
+  ),
 });
+
+/** A lock override approved: the release carried out. */
+export const OverrideApprovedResponse = z.object({
+  overrideId: str,
+  status: z.literal("approved"),
+  enrolment: EnrolmentResponse,
+});
+/** Asked with a key, a first signed-in person's approval is recorded: a second approves it. */
+export const OverrideApprovalRecordedResponse = z.object({
+  overrideId: str,
+  status: z.literal("pending"),
+  approvals: z.int(),
+  approvalsNeeded: z.int(),
+});
+export const OverrideRejectedResponse = z.object({ overrideId: str, status: z.literal("rejected") });
 
 export const BatchResponse = z.object({
   results: z.array(z.object({ index: num, status: num, enrolmentId: opt(str), problem: opt(ProblemSchema) })),
@@ -41,6 +64,7 @@ export const CredentialResponse = z.object({
   principal: str,
   key: opt(str),
   status: opt(z.enum(["active", "pending_approval"])),
+  revokedAt: opt(Timestamp),
 });
 export const CredentialListResponse = z.object({
   items: z.array(
@@ -50,16 +74,16 @@ export const CredentialListResponse = z.object({
       label: opt(str),
       status: z.enum(["active", "pending_approval", "revoked"]),
       issuedBy: str,
-      issuedAt: str,
+      issuedAt: Timestamp,
       approvedBy: opt(str),
-      approvedAt: opt(str),
-      lastUsedAt: opt(str),
-      revokedAt: opt(str),
+      approvedAt: opt(Timestamp),
+      lastUsedAt: opt(Timestamp),
+      revokedAt: opt(Timestamp),
     }),
   ),
 });
 
-export const ContactRemovedResponse = z.object({ contactId: str, removedAt: str });
+export const ContactRemovedResponse = z.object({ contactId: str, removedAt: Timestamp });
 
 export const ContactListResponse = z.object({
   items: z.array(
@@ -73,7 +97,7 @@ export const ContactListResponse = z.object({
       language: opt(z.enum(["sv", "en"])),
       /** Whether e-mail alerts reach this contact (an unconfirmed or unsubscribed address receives nothing). */
       emailSubscription: z.enum(SUBSCRIPTION_STATES),
-      subscribedAt: opt(str),
+      subscribedAt: opt(Timestamp),
     }),
   ),
 });
@@ -96,11 +120,11 @@ export const PupilResponse = z.object({
     }),
   ),
   registerConflicts: opt(
-    withMeta(z.array(z.object({ kommunkod: str, at: str, statusDate: opt(IsoDateSchema), ref: opt(str) })), {
+    withMeta(z.array(z.object({ kommunkod: str, at: Timestamp, statusDate: opt(IsoDateSchema), ref: opt(str) })), {
       description: "another municipality's register claims the child: which, since when, the reference both offices were told",
     }),
   ),
-  gradeException: opt(z.object({ reason: str, by: str, at: str })),
+  gradeException: opt(z.object({ reason: str, by: str, at: Timestamp })),
   protectedIdentity: opt(z.boolean()),
   flags: opt(z.array(z.enum(RISK_FLAGS))),
   care: opt(
@@ -108,7 +132,16 @@ export const PupilResponse = z.object({
       description: "placements in care, to the placing municipality's social services only",
     }),
   ),
-  enrolments: z.array(z.partial(EnrolmentResponse)),
+  enrolments: z.array(
+    z.partial(
+      z.extend(EnrolmentResponse, {
+        releaseEndDate: withMeta(IsoDateSchema, {
+          description: "a release without a receiving school: the end date the school asked for",
+        }),
+        pendingFrom: withMeta(IsoDateSchema, { description: "the first data day the enrolment is pending_release" }),
+      }),
+    ),
+  ),
   household: opt(
     withMeta(
       z.array(
@@ -233,11 +266,11 @@ export const OverrideSchema = z.object({
   lockedBecause: opt(z.object({ code: str, detail: str })),
   status: z.enum(["pending", "approved", "rejected"]),
   requestedBy: str,
-  requestedAt: str,
+  requestedAt: Timestamp,
   approvedBy: opt(str),
-  approvedAt: opt(str),
+  approvedAt: opt(Timestamp),
   rejectedBy: opt(str),
-  rejectedAt: opt(str),
+  rejectedAt: opt(Timestamp),
   approvalsNeeded: opt(withMeta(num, { description: "asked with a key: two signed-in persons approve" })),
   approvedSoFar: opt(z.array(str)),
 });
@@ -247,7 +280,7 @@ export const AuditTrailResponse = z.object({
   pupilId: str,
   items: z.array(
     z.object({
-      at: str,
+      at: Timestamp,
       action: str,
       principal: str,
       // A schema of their own: metadata registered on the shared `str` would describe every string.
@@ -270,7 +303,7 @@ export const AuditExtractResponse = z.object({
   ),
   items: z.array(
     z.object({
-      at: str,
+      at: Timestamp,
       action: str,
       principal: withMeta(z.string(), {
         description:
@@ -282,14 +315,21 @@ export const AuditExtractResponse = z.object({
   ),
 });
 
-export const AuditResponse = z.union([AuditTrailResponse, AuditExtractResponse]);
+// The extract first: it is told by its `for`, where the trail's shape would take (and strip) an extract too.
+export const AuditResponse = z.union([AuditExtractResponse, AuditTrailResponse]);
 
-export const AbsenceResponse = z.object({ date: IsoDateSchema, recorded: num, cleared: num });
+export const AbsenceResponse = z.object({
+  date: IsoDateSchema,
+  recorded: withMeta(num, { description: "pupils the report names away" }),
+  cleared: withMeta(num, { description: "pupils an earlier report of the day named away that this one does not" }),
+  filed: withMeta(z.literal(true), { description: "the day is filed: it proves who was present" }),
+});
 /** A school's report of one day as it stands: whom it named absent, and how (what a new report would replace). */
 export const AbsenceDayResponse = z.object({
   date: IsoDateSchema,
   filed: withMeta(z.boolean(), { description: "whether the school has filed this day (a filed day proves who was present)" }),
-  reportedAt: opt(str),
+  reportedAt: opt(Timestamp),
   absent: z.array(z.object({ pupilId: str, kind: z.enum(["unexcused", "excused"]), fraction: num })),
 });
-export const OkResponse = z.looseObject({});
+/** This API's OpenAPI 3.1 document (GET /v1/openapi.json). */
+export const OpenApiDocument = withMeta(z.looseObject({ openapi: str }), { description: "An OpenAPI 3.1 document" });

@@ -1,6 +1,6 @@
 /** The SS 12000 connectors' requests and answers (issue 20): a municipality office configures its school systems and reads their syncs. */
 import * as z from "../zod.ts";
-import { IsoDateSchema, KommunkodSchema, num, opt, pattern, SchoolIdSchema, str, withMeta } from "./base.ts";
+import { IsoDateSchema, KommunkodSchema, num, opt, pattern, SchoolIdSchema, str, Timestamp, withMeta } from "./base.ts";
 
 export const SystemIdSchema = pattern(/^[a-z0-9-]{1,40}$/, "must be 1–40 lower-case letters, digits or '-'");
 const UrlSchema = withMeta(pattern(/^https?:\/\/[^\s/?#]+[^\s]*$/, "must be an http(s) URL"), {
@@ -44,8 +44,8 @@ const Row = z.object({ ref: str, code: str, reason: str, pupilId: opt(str) });
 export const SyncSchema = z.object({
   syncId: str,
   systemId: str,
-  startedAt: str,
-  finishedAt: opt(str),
+  startedAt: Timestamp,
+  finishedAt: opt(Timestamp),
   status: z.enum(["running", "ok", "failed"]),
   cursorBefore: opt(str),
   cursorAfter: opt(str),
@@ -61,7 +61,7 @@ export const ConnectorResponse = z.extend(ConnectorBody, {
   systemId: SystemIdSchema,
   absenceDays: z.int(),
   enabled: z.boolean(),
-  updatedAt: str,
+  updatedAt: Timestamp,
   updatedBy: str,
   /** Who last set where it reads from (address, authentication, school units). */
   sourceChangedBy: opt(str),
@@ -71,12 +71,12 @@ export const ConnectorResponse = z.extend(ConnectorBody, {
   approvedSoFar: opt(z.array(str)),
   /** The person who turned it on after that. */
   approvedBy: opt(str),
-  approvedAt: opt(str),
+  approvedAt: opt(Timestamp),
 });
 
 /** Turning a connector on: the version one read (its `updatedAt`), so one approves what one has seen. */
 export const EnableConnectorBody = z.strictObject({
-  updatedAt: withMeta(str, {
+  updatedAt: withMeta(Timestamp, {
     description: "The connector's updatedAt as read: a change since is refused (409 connector_changed)",
   }),
 });

@@ -1,7 +1,7 @@
 import { SCHOOL_FORMS, TERMS } from "../../domain/statistics.ts";
 import * as z from "../zod.ts";
 
-import { num, str } from "./base.ts";
+import { num, str, Timestamp } from "./base.ts";
 
 // ---- statistics (SPEC §9) ----------------------------------------------------------------------
 
@@ -72,7 +72,7 @@ export const ExportResponse = z.looseObject({
 export const ExportJobResponse = z.looseObject({
   exportId: str,
   status: z.enum(["running", "ready", "failed"]),
-  expiresAt: str,
+  expiresAt: Timestamp,
   rows: z.optional(num),
   url: z.optional(str),
 });

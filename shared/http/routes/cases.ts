@@ -1,0 +1,82 @@
+/** The cases function's routes (the sweep and casework) and the docs function's one. */
+
+import * as schemas from "../schemas.ts";
+import { route } from "./define.ts";
+
+export const casesRoutes = [
+  route("POST /v1/municipalities/{kommunkod}/sweeps", {
+    operationId: "runSweep",
+    tag: "watch",
+    fn: "cases",
+    principals: ["municipality", "ops"],
+    summary: "Run a sweep for a date by hand: open, escalate and resolve cases; a second run for the same date changes nothing",
+    body: schemas.SweepBody,
+    responses: { 200: schemas.SweepResponse },
+    problems: ["calendar_missing", "concurrent_update"],
+  }),
+  route("GET /v1/cases", {
+    operationId: "listCases",
+    tag: "casework",
+    fn: "cases",
+    principals: ["school", "municipality", "social"],
+    summary: "The caller's cases: a school's pupils, a district's residents, a municipality's all",
+    query: schemas.CasesQuery,
+    responses: { 200: schemas.CaseListResponse },
+    problems: ["invalid_cursor"],
+  }),
+  route("GET /v1/cases/{caseId}", {
+    operationId: "getCase",
+    tag: "casework",
+    fn: "cases",
+    principals: ["school", "municipality", "social"],
+    summary: "One case with its checklist, journal and notifications",
+    responses: { 200: schemas.CaseResponse },
+  }),
+  route("POST /v1/cases/{caseId}/acknowledge", {
+    operationId: "acknowledgeCase",
+    tag: "casework",
+    fn: "cases",
+    principals: ["school", "municipality", "social"],
+    summary: "Acknowledge a case (stops the not-acknowledged escalation timer)",
+    body: schemas.AcknowledgeBody,
+    responses: { 200: schemas.CaseResponse },
+    problems: ["case_resolved", "concurrent_update"],
+  }),
+  route("POST /v1/cases/{caseId}/journal", {
+    operationId: "addJournalEntry",
+    tag: "casework",
+    fn: "cases",
+    principals: ["school", "municipality", "social"],
+    summary: "Append a journal entry (append-only; social services' entries are visible to social services only)",
+    body: schemas.JournalBody,
+    responses: { 201: schemas.JournalEntrySchema },
+  }),
+  route("PUT /v1/cases/{caseId}/checklist/{itemId}", {
+    operationId: "tickChecklistItem",
+    tag: "casework",
+    fn: "cases",
+    principals: ["school", "municipality", "social"],
+    summary: "Tick a checklist item with a note (report_concern: date and reference)",
+    body: schemas.ChecklistBody,
+    responses: { 200: schemas.CaseResponse },
+    problems: ["not_found", "concurrent_update"],
+  }),
+  route("POST /v1/cases/{caseId}/resolve", {
+    operationId: "resolveCase",
+    tag: "casework",
+    fn: "cases",
+    principals: ["school", "municipality", "social"],
+    summary: "Resolve with an outcome and a note (not_returned and long_absence also by the school)",
+    body: schemas.ResolveBody,
+    responses: { 200: schemas.CaseResponse },
+    problems: ["case_resolved", "outcome_not_for_kind", "not_found", "concurrent_update"],
+  }),
+  route("GET /v1/openapi.json", {
+    operationId: "getOpenApiDocument",
+    tag: "docs",
+    fn: "docs",
+    principals: "public",
+    summary: "This API's OpenAPI 3.1 document",
+    responses: { 200: schemas.OpenApiDocument },
+  }),
+] as const;
