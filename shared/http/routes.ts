@@ -5,9 +5,9 @@
  */
 
 import type { Principal } from "../domain/principals.ts";
+import { calendarReadRoutes } from "./routes-calendar.ts";
 import * as schemas from "./schemas.ts";
 import type * as z from "./zod.ts";
-
 export type FunctionName = "admin" | "register" | "schools" | "pupils" | "cases" | "docs";
 
 export interface RouteDef {
@@ -30,6 +30,7 @@ const route = <const K extends string, const F extends FunctionName, const R ext
 };
 
 const entries = [
+  ...calendarReadRoutes,
   route("PUT /v1/municipalities/{kommunkod}/calendar/{schoolYear}", {
     fn: "admin",
     principals: ["municipality"],

@@ -5,6 +5,7 @@
  */
 import type { WebRoute } from "./context.ts";
 import { auditRoutes } from "./pages/audit.ts";
+import { calendarRoutes } from "./pages/calendar.ts";
 import { caseRoutes } from "./pages/cases.ts";
 import { contactRoutes } from "./pages/contacts.ts";
 import { keyRoutes } from "./pages/keys.ts";
@@ -28,6 +29,7 @@ export const PAGES: readonly WebRoute[] = [
   ...officeRoutes,
   ...sweepRoutes,
   ...registerRoutes,
+  ...calendarRoutes,
   ...schoolSystemRoutes,
   ...statisticsPageRoutes,
 ];

@@ -4,8 +4,10 @@
  * language is a type error.
  */
 import type { Lang } from "./i18n.ts";
+import { officeEn, officeSv } from "./texts-office.ts";
 
 const sv = {
+  ...officeSv,
   lastDay: "Sista dag",
   reason: "Orsak",
   destinationIfKnown: "Mottagare (om känd)",
@@ -126,7 +128,7 @@ const sv = {
   schoolUnitCode8Digits: "Skolenhetskod (8 siffror)",
   schoolCalendar: "Läsårskalender",
   termsAndHolidaysOfASchool:
-    'Terminer och lov för ett läsår, som JSON: {"terms":[{"start":"…","end":"…"}],"holidays":[{"name":"höstlov","start":"…","end":"…"}]}. Helgdagar räknas ut av Elevvakt.',
+    "Terminer och lov för ett läsår: kommunens kalender, eller en skolas egen (fristående skolor har ofta en egen). Skoldagar och frånvaro räknas från den.",
   schoolYearEG202627: "Läsår (t.ex. 2026-27)",
   calendarJSON: "Kalender (JSON)",
   importDone: "Import klar",
@@ -284,6 +286,7 @@ const sv = {
 export type TextKey = keyof typeof sv;
 
 const en: Record<TextKey, string> = {
+  ...officeEn,
   lastDay: "Last day",
   reason: "Reason",
   destinationIfKnown: "Destination (if known)",
@@ -404,7 +407,7 @@ const en: Record<TextKey, string> = {
   schoolUnitCode8Digits: "School unit code (8 digits)",
   schoolCalendar: "School calendar",
   termsAndHolidaysOfASchool:
-    'Terms and holidays of a school year, as JSON: {"terms":[{"start":"…","end":"…"}],"holidays":[{"name":"höstlov","start":"…","end":"…"}]}. Public holidays are computed by Elevvakt.',
+    "Terms and holidays of a school year: the municipality's calendar, or a school's own (independent schools often have one). School days and absence are counted from it.",
   schoolYearEG202627: "School year (e.g. 2026-27)",
   calendarJSON: "Calendar (JSON)",
   importDone: "Import done",

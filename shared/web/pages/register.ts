@@ -100,43 +100,6 @@ ${select("organiserType", t("organiser"), [
   },
   {
     method: "POST",
-    path: "/app/calendars",
-    principals: OFFICE,
-    handle: async (k, { form }) => {
-      const kommunkod = officeOf(k);
-      const schoolYear = validate(schemas.SchoolYearSchema, (form.get("schoolYear") ?? "").trim(), "/schoolYear");
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(form.get("calendar") ?? "");
-      } catch {
-        parsed = undefined;
-      }
-      const body = validate(schemas.CalendarBody, parsed ?? {});
-      await k.ask("PUT /v1/municipalities/{kommunkod}/calendar/{schoolYear}", { kommunkod, schoolYear }, body);
-      return k.redirect("/app/calendars?saved=1");
-    },
-  },
-  {
-    method: "GET",
-    path: "/app/calendars",
-    principals: OFFICE,
-    handle: (k, r) => {
-      const t = tr(k.lang);
-      return k.page(
-        200,
-        layout(
-          k.view(t("schoolCalendar")),
-          html`${saved(k, r.query)}<p>${t("termsAndHolidaysOfASchool")}</p>
-<form method="post" action="/app/calendars">${hidden(k.csrf)}
-${text("schoolYear", t("schoolYearEG202627"), { required: true, max: 7 })}
-${field("calendar", t("calendarJSON"), html`<textarea id="calendar" name="calendar" required maxlength="20000"></textarea>`)}
-<p><button type="submit">${t("save")}</button></p></form>`,
-        ),
-      );
-    },
-  },
-  {
-    method: "POST",
     path: "/app/imports",
     principals: OFFICE,
     handle: async (k, { form }) => {

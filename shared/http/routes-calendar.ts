@@ -1,0 +1,31 @@
+/**
+ * Reading a stored calendar back (SPEC §6 and §8): the municipality's, and a school's own (or, where
+ * it has none, the municipality's that applies to it). Spread into the route table of routes.ts.
+ */
+import type { FunctionName, RouteDef } from "./routes.ts";
+import * as schemas from "./schemas.ts";
+import type * as z from "./zod.ts";
+
+const route = <const K extends string, const F extends FunctionName, const R extends Partial<Record<number, z.ZodMiniType>>>(
+  key: K,
+  def: Omit<RouteDef, "method" | "path" | "fn" | "responses"> & { fn: F; responses: R },
+) => {
+  const [method, path] = key.split(" ") as [RouteDef["method"], string];
+  return [key, { ...def, method, path }] as const;
+};
+
+export const calendarReadRoutes = [
+  route("GET /v1/municipalities/{kommunkod}/calendar/{schoolYear}", {
+    fn: "admin",
+    principals: ["municipality"],
+    summary: "The municipality's stored school calendar for a school year (404 when none is stored); its own office only",
+    responses: { 200: schemas.CalendarResponse },
+  }),
+  route("GET /v1/schools/{schoolId}/calendar/{schoolYear}", {
+    fn: "admin",
+    principals: ["municipality", "school"],
+    summary:
+      "The calendar that applies to a school for a school year: its own where it has one (`source: school`), else its municipality's; the school itself or its municipality's office",
+    responses: { 200: schemas.CalendarResponse },
+  }),
+] as const;

@@ -1,0 +1,218 @@
+/// <reference lib="dom" />
+/**
+ * The office's and social services' pages of issue 19 in a real browser (as web.browser.test.ts:
+ * Debian's Chromium through playwright-core, the local OpenID Connect provider, DynamoDB Local, and
+ * axe-core on every page): the calendar form, the import with its preview, the audit trail in
+ * words, social services' placements and flagged children, and the statistics' files.
+ */
+
+import { existsSync, mkdtempSync } from "node:fs";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { AxeBuilder } from "@axe-core/playwright";
+import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createInvoker } from "../local/invoke.ts";
+import { startIdentityProvider, WEB_CLIENT_ID } from "../local/oidc.ts";
+import { startServer } from "../local/server.ts";
+import { todayInStockholm } from "../shared/domain/dates.ts";
+import { OidcIdentityProvider } from "../shared/web/identity.ts";
+import { api, CALENDAR_2026_27, municipalityFixture, pnr, setToday, store, useTable } from "./helpers.ts";
+
+useTable();
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+const PASSWORD = "demo-lösenord-1";
+
+const webNow = Date.parse("2026-08-20T09:00:00+02:00");
+const webClock = { now: () => new Date(webNow), today: () => todayInStockholm(new Date(webNow)) };
+
+let m: Awaited<ReturnType<typeof municipalityFixture>>;
+let browser: Browser;
+let app = "";
+const closers: (() => unknown)[] = [];
+let caseA = "";
+let pupilA = "";
+
+const people = [
+  { login: "rektor.a@example.se", name: "Rut Rektorsson", role: "rektor", scope: "" },
+  { login: "skolplikt@example.se", name: "Siv Skolplikt", role: "attendance_office", scope: "municipality:0180" },
+  { login: "soc@example.se", name: "Sara Socialsekreterare", role: "social_services", scope: "" },
+].map((p) => ({ ...p, password: PASSWORD }));
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: apt-get install -y chromium (or set CHROMIUM_PATH)`);
+  setToday("2026-08-14");
+  m = await municipalityFixture();
+  const contacts = [
+    { id: "rektor-a", name: "Rut Rektorsson", role: "rektor", scope: `school:${m.schoolA}`, email: "rektor.a@example.se" },
+    { id: "office", name: "Siv Skolplikt", role: "attendance_office", scope: "municipality:0180", email: "skolplikt@example.se" },
+    {
+      id: "soc",
+      name: "Sara Socialsekreterare",
+      role: "social_services",
+      scope: `social:${m.district}`,
+      email: "soc@example.se",
+    },
+  ];
+  for (const { id, ...c } of contacts)
+    expect(
+      (await api("PUT", `/v1/contacts/${id}`, { key: c.scope.startsWith("social:") ? m.social : m.muni, body: c })).status,
+    ).toBe(201);
+
+  // A pupil at school A, away the first three school days after the summer break: a not_returned case.
+  const personnummer = pnr("2015-05-05");
+  pupilA = await m.resident(personnummer, { givenName: "Alva", familyName: "Berg", householdId: "hh-berg" });
+  await m.resident(pnr("2017-05-05"), { givenName: "Bo", familyName: "Berg", householdId: "hh-berg" });
+  expect(
+    (
+      await api("POST", `/v1/schools/${m.schoolA}/enrolments`, {
+        key: m.keyA,
+        body: { personnummer, grade: "5", startDate: "2026-08-17" },
+      })
+    ).status,
+  ).toBe(201);
+  setToday("2026-08-19");
+  for (const date of ["2026-08-17", "2026-08-18", "2026-08-19"]) {
+    const r = await api("POST", `/v1/schools/${m.schoolA}/absence`, {
+      key: m.keyA,
+      body: { date, absent: [{ pupilId: pupilA, kind: "unexcused" }] },
+    });
+    expect(r.status).toBe(200);
+  }
+  setToday("2026-08-20");
+  expect((await api("POST", "/v1/municipalities/0180/sweeps", { key: m.muni, body: { asOf: "2026-08-20" } })).status).toBe(200);
+  caseA = (await store().getPupil(pupilA))?.openCases[0]?.caseId ?? "";
+  expect(caseA).toMatch(/^case_/);
+
+  const invoke = createInvoker({
+    clock: webClock,
+    identity: () => new OidcIdentityProvider(issuer, WEB_CLIENT_ID),
+    appUrl: () => app,
+  });
+  const server = await startServer(0, "127.0.0.1", invoke);
+  app = `http://localhost:${(server.address() as AddressInfo).port}`;
+  closers.push(() => server.close());
+  const probe = await startServer(0, "127.0.0.1", invoke);
+  const idpPort = (probe.address() as AddressInfo).port;
+  await new Promise((resolve) => probe.close(resolve));
+  const idp = await startIdentityProvider({
+    port: idpPort,
+    appUrl: app,
+    dir: mkdtempSync(join(tmpdir(), "elevvakt-oidc-")),
+    people,
+  });
+  const issuer = idp.issuer;
+  closers.push(() => idp.server.close());
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox"] });
+  closers.push(() => browser.close());
+}, 120_000);
+
+afterAll(async () => {
+  for (const close of closers.reverse()) await close();
+});
+
+/** axe-core on the page: no serious or critical violation (WCAG 2.1 AA). */
+async function accessible(page: Page): Promise<void> {
+  const result = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
+  const bad = result.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+  expect(
+    bad.map((v) => `${v.id} (${v.impact}) at ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`),
+    page.url(),
+  ).toEqual([]);
+}
+
+/** The page reflows: nothing wider than the window (WCAG 1.4.10). */
+async function reflows(page: Page): Promise<void> {
+  const [scroll, width] = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
+  expect(scroll, page.url()).toBeLessThanOrEqual(width);
+}
+
+/** A fresh browser that opens `path` and signs in as `login` (a phone's width with `phone`). */
+async function signIn(login: string, path: string, phone = false): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext(phone ? { viewport: { width: 390, height: 844 }, isMobile: true } : {});
+  const page = await context.newPage();
+  await page.goto(`${app}${path}`);
+  expect(new URL(page.url()).pathname, await page.content()).toMatch(/^\/interaction\//);
+  await page.getByLabel("E-postadress").fill(login);
+  await page.getByLabel("Lösenord").fill(PASSWORD);
+  await page.getByRole("button", { name: "Logga in" }).click();
+  await page.waitForURL((u) => u.origin === app);
+  return { context, page };
+}
+
+const main = async (page: Page) => (await page.locator("main").textContent()) ?? "";
+
+describe("the calendar form", () => {
+  it("shows the stored calendar in date fields, saves a change, and says at the field what is wrong", async () => {
+    const { context, page } = await signIn("skolplikt@example.se", "/app/calendars?schoolYear=2026-27", true);
+    // The stored terms and holidays are in the fields.
+    await expect(page.locator("#term-0-start").inputValue()).resolves.toBe(CALENDAR_2026_27.terms[0]?.start);
+    await expect(page.locator("#term-1-end").inputValue()).resolves.toBe(CALENDAR_2026_27.terms[1]?.end);
+    const stored = CALENDAR_2026_27.holidays.length;
+    await expect(page.locator(`#holiday-${stored - 1}-name`).inputValue()).resolves.toBe(
+      CALENDAR_2026_27.holidays[stored - 1]?.name,
+    );
+    await accessible(page);
+    await reflows(page);
+
+    // A study day added in an empty row is saved, and read back through the API.
+    await page.locator(`#holiday-${stored}-name`).fill("studiedag");
+    await page.locator(`#holiday-${stored}-start`).fill("2026-09-25");
+    await page.locator(`#holiday-${stored}-end`).fill("2026-09-25");
+    await page.getByRole("button", { name: "Spara kalendern" }).click();
+    await expect(page.getByRole("status").textContent()).resolves.toBe("Sparat.");
+    await expect(page.locator(`#holiday-${stored}-name`).inputValue()).resolves.toBe("studiedag");
+    const got = await api("GET", "/v1/municipalities/0180/calendar/2026-27", { key: m.muni });
+    expect(got.body.holidays).toContainEqual({ name: "studiedag", start: "2026-09-25", end: "2026-09-25" });
+
+    // A term that ends before it starts, and a holiday outside the year: said at each field, in Swedish, as typed.
+    await page.locator("#term-0-end").fill("2026-08-01");
+    await page.locator(`#holiday-${stored + 1}-name`).fill("extra");
+    await page.locator(`#holiday-${stored + 1}-start`).fill("2027-08-01");
+    await page.locator(`#holiday-${stored + 1}-end`).fill("2027-08-02");
+    await page.getByRole("button", { name: "Spara kalendern" }).click();
+    await expect(page.locator("#term-0-start-error").textContent()).resolves.toBe("Första dagen är efter den sista.");
+    await expect(page.locator(`#holiday-${stored + 1}-start-error`).textContent()).resolves.toContain(
+      "inom läsåret 2026-27 (2026-07-01 – 2027-06-30)",
+    );
+    await expect(page.getByRole("alert").textContent()).resolves.toContain("Inget är sparat");
+    await expect(page.locator("#term-0-end").inputValue()).resolves.toBe("2026-08-01");
+    await expect(page.locator(`#holiday-${stored + 1}-name`).inputValue()).resolves.toBe("extra");
+    expect(await main(page)).not.toMatch(/\/terms|\/holidays|must /);
+    await accessible(page);
+    // Nothing changed.
+    expect((await api("GET", "/v1/municipalities/0180/calendar/2026-27", { key: m.muni })).body.terms).toEqual(
+      CALENDAR_2026_27.terms,
+    );
+
+    // A half-filled row names the part left out.
+    await page.goto(`${app}/app/calendars?schoolYear=2026-27`);
+    await page.locator(`#holiday-${stored + 1}-name`).fill("lovdag");
+    await page.locator(`#holiday-${stored + 1}-start`).fill("2026-10-02");
+    await page.getByRole("button", { name: "Spara kalendern" }).click();
+    await expect(page.locator(`#holiday-${stored + 1}-end-error`).textContent()).resolves.toContain("Fyll i");
+    await context.close();
+  });
+
+  it("a school's own calendar: the municipality's until the office saves one for it", async () => {
+    const { context, page } = await signIn("skolplikt@example.se", "/app/calendars");
+    await page.getByLabel("Kalender för").selectOption(m.schoolC);
+    await page.getByRole("button", { name: "Visa" }).click();
+    await expect(main(page)).resolves.toContain("följer kommunens");
+    await page.locator("#term-1-start").fill("2027-01-11");
+    await page.locator("#term-1-end").fill("2027-06-11");
+    await page.getByRole("button", { name: "Spara kalendern" }).click();
+    await expect(page.getByRole("status").textContent()).resolves.toBe("Sparat.");
+    const got = await api("GET", `/v1/schools/${m.schoolC}/calendar/2026-27`, { key: m.keyC });
+    expect(got.body).toMatchObject({ source: "school" });
+    expect(got.body.terms[1]).toEqual({ start: "2027-01-11", end: "2027-06-11" });
+    await accessible(page);
+    await context.close();
+    // A rektor has no calendar page.
+    const rektor = await signIn("rektor.a@example.se", "/app/cases");
+    expect((await rektor.page.goto(`${app}/app/calendars`))?.status()).toBe(403);
+    await rektor.context.close();
+  });
+});
