@@ -805,11 +805,12 @@ describe("the office's pages", () => {
     const good = pnr("2017-07-07");
     await page.goto(`${app}/app/imports`);
     await page
-      .getByLabel("CSV")
+      .getByLabel("… eller klistra in innehållet")
       .fill(
         `personnummer;givenName;familyName;district;status\n${good};Ida;Import;${m.district};resident\n12345;Fel;Rad;${m.district};resident\n`,
       );
-    await page.getByRole("button", { name: "Läs in" }).click();
+    await page.getByRole("button", { name: "Förhandsgranska" }).click();
+    await page.getByRole("button", { name: "Läs in 1 rad" }).click();
     await expect(page.locator("main").textContent()).resolves.toMatch(/nya\s*1/);
     await expect(page.locator("main").textContent()).resolves.toContain("Rad 3");
     await accessible(page);

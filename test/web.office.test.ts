@@ -216,3 +216,79 @@ describe("the calendar form", () => {
     await rektor.context.close();
   });
 });
+
+describe("the import of the population register", () => {
+  it("uploads a file, previews each row, says at the row and column what is wrong, and keeps a household left empty", async () => {
+    const alva = (await store().getPupil(pupilA)) as { personnummer: string; householdId?: string };
+    expect(alva.householdId).toBe("hh-berg");
+    const tenDigits = `${alva.personnummer.slice(2, 8)}-${alva.personnummer.slice(8)}`;
+    const newcomer = pnr("2016-03-03");
+    const movedOut = pnr("2016-04-04");
+    // Swedish column names, Swedish values, Excel's own encoding (Windows-1252): as an office's export is.
+    const text = [
+      "personnummer;förnamn;efternamn;stadsdel;hushåll;skyddad;status;tillKommun",
+      `${tenDigits};Alva;Berg;${m.district};;;folkbokförd;`,
+      `${newcomer};Ida;Öberg;${m.district};;nej;folkbokförd;`,
+      `${movedOut};Ulf;Utflytt;${m.district};;;utflyttad;0181`,
+      `12345;Fel;Rad;${m.district};;;folkbokförd;`,
+      `${pnr("2016-05-05")};Kim;Kanske;${m.district};;kanske;folkbokförd;`,
+    ].join("\r\n");
+    const { context, page } = await signIn("skolplikt@example.se", "/app/imports", true);
+    await accessible(page);
+    await reflows(page);
+    await page
+      .getByLabel("CSV-fil")
+      .setInputFiles({ name: "folkbokforing.csv", mimeType: "text/csv", buffer: Buffer.from(text, "latin1") });
+    await page.getByRole("button", { name: "Förhandsgranska" }).click();
+    await expect(page.locator("h1").textContent()).resolves.toBe("Förhandsgranskning av importen");
+    await expect(page.getByRole("status").textContent()).resolves.toBe(
+      "3 rader kan läsas in. 2 rader har fel. Inget är sparat ännu.",
+    );
+    const preview = await main(page);
+    expect(preview).toContain("Ida Öberg");
+    expect(preview).toMatch(/Rad 5, kolumnen personnummer: /);
+    expect(preview).toContain("Rad 6, kolumnen skyddad: skriv ja, nej eller lämna tomt.");
+    expect(preview).toContain("utflyttad → 0181");
+    expect(preview).toContain("(behålls)");
+    expect(preview).not.toMatch(/\/records\/|Invalid input|must be/);
+    await accessible(page);
+    // Nothing is saved before the office approves.
+    expect(await store().pupilIdFor(newcomer)).toBeUndefined();
+
+    await page.getByRole("button", { name: "Läs in 3 rader" }).click();
+    await expect(page.locator("h1").textContent()).resolves.toBe("Import klar");
+    await expect(page.getByRole("status").textContent()).resolves.toBe("5 rader lästes.");
+    // The counts are the rows listed: each section's count is its list's length, and they add up to the file's rows.
+    const counts = await page.locator("table tbody td").allTextContents();
+    expect(counts.map(Number).reduce((a, b) => a + b, 0)).toBe(5);
+    const listed = await page.locator("section li").count();
+    expect(listed).toBe(5);
+    for (const section of await page.locator("section").all()) {
+      const heading = (await section.locator("h2").textContent()) ?? "";
+      expect(Number(/\((\d+)\)/.exec(heading)?.[1])).toBe(await section.locator("li").count());
+    }
+    await expect(page.locator("section", { hasText: "fel" }).textContent()).resolves.toContain("Rad 5, kolumnen personnummer");
+    await accessible(page);
+    await context.close();
+
+    // The empty household column kept Alva's household, and her brother still has his sister.
+    expect(((await store().getPupil(pupilA)) as { householdId?: string }).householdId).toBe("hh-berg");
+    expect(await store().pupilIdFor(newcomer)).toBeDefined();
+  });
+
+  it("a file without a required column is previewed with the columns it lacks, and nothing can be applied", async () => {
+    const { context, page } = await signIn("skolplikt@example.se", "/app/imports");
+    await page
+      .getByLabel("… eller klistra in innehållet")
+      .fill(`personnummer;förnamn;status\n${pnr("2016-06-06")};Ada;folkbokförd\n`);
+    await page.getByRole("button", { name: "Förhandsgranska" }).click();
+    await expect(main(page)).resolves.toContain("Filen saknar kolumnerna: efternamn, stadsdel");
+    expect(await page.getByRole("button", { name: /Läs in/ }).count()).toBe(0);
+    // Nothing sent: an empty form is refused at the file field.
+    await page.goto(`${app}/app/imports`);
+    await page.getByRole("button", { name: "Förhandsgranska" }).click();
+    await expect(page.locator("#file-error").textContent()).resolves.toContain("Välj en fil");
+    await accessible(page);
+    await context.close();
+  });
+});

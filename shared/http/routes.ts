@@ -3,7 +3,6 @@
  * matches requests with them, handlers are typed against them, and the OpenAPI document lists them.
  * `fn` names the Lambda function (one per route group) that serves the route.
  */
-
 import type { Principal } from "../domain/principals.ts";
 import { calendarReadRoutes } from "./routes-calendar.ts";
 import * as schemas from "./schemas.ts";

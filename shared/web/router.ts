@@ -8,6 +8,7 @@ import { auditRoutes } from "./pages/audit.ts";
 import { calendarRoutes } from "./pages/calendar.ts";
 import { caseRoutes } from "./pages/cases.ts";
 import { contactRoutes } from "./pages/contacts.ts";
+import { importRoutes } from "./pages/imports.ts";
 import { keyRoutes } from "./pages/keys.ts";
 import { officeRoutes } from "./pages/office.ts";
 import { pupilFormRoutes } from "./pages/pupil-forms.ts";
@@ -30,6 +31,7 @@ export const PAGES: readonly WebRoute[] = [
   ...sweepRoutes,
   ...registerRoutes,
   ...calendarRoutes,
+  ...importRoutes,
   ...schoolSystemRoutes,
   ...statisticsPageRoutes,
 ];

@@ -1,3 +1,5 @@
+import type { Counted, Lang } from "./i18n.ts";
+
 /**
  * The texts of the office's register pages (calendar, import), the audit trail, social services'
  * lists and the statistics files, in Swedish and English: spread into texts.ts, asked for as t("key").
@@ -36,6 +38,35 @@ export const officeSv = {
   firstDayOff: "Första lediga dag",
   lastDayOff: "Sista lediga dag",
   saveCalendar: "Spara kalendern",
+  // ---- the import ----
+  importHelp:
+    "Ladda upp en CSV-fil från folkbokföringen (semikolon eller komma, UTF-8 eller Excels teckenkodning). Du ser först varje rad som den kommer att läsas; inget sparas förrän du godkänner. En tom kolumn behåller det som redan finns sparat.",
+  importColumnsTitle: "Kolumner",
+  importColumn: "Kolumn",
+  importWhat: "Vad den ska innehålla",
+  importFile: "CSV-fil",
+  importOrPaste: "… eller klistra in innehållet",
+  importShowPreview: "Förhandsgranska",
+  importNoFile: "Välj en fil, eller klistra in innehållet, innan du förhandsgranskar.",
+  importPreview: "Förhandsgranskning av importen",
+  importNothingYet: "Inget är sparat ännu.",
+  importRowsRead: "Raderna som de läses",
+  importResult: "Resultat",
+  importWill: "läses in",
+  importWillNot: "läses inte in",
+  importKeepsStored: "(behålls)",
+  importStartOver: "Välj en annan fil",
+  importAnother: "Importera en fil till",
+  importSummary: "Sammanfattning",
+  importRowsCount: "Rader",
+  importMissingColumns: "Filen saknar kolumnerna: {columns}. Inget kan läsas in.",
+  importRowColumn: "Rad {line}, kolumnen {column}: {message}",
+  importRowUnreadable: "Rad {line} kan inte läsas: fel antal kolumner eller ett citattecken som inte stängs.",
+  importYesNo: "skriv ja, nej eller lämna tomt.",
+  importStatusWords: "skriv folkbokförd, utvandrad, utflyttad eller avliden.",
+  importFillIn: "saknas.",
+  yes: "ja",
+  no: "nej",
 };
 
 export const officeEn: Record<keyof typeof officeSv, string> = {
@@ -69,4 +100,102 @@ export const officeEn: Record<keyof typeof officeSv, string> = {
   firstDayOff: "First day off",
   lastDayOff: "Last day off",
   saveCalendar: "Save the calendar",
+  importHelp:
+    "Upload a CSV file from the population register (semicolon or comma, UTF-8 or Excel's encoding). You first see every row as it will be read; nothing is saved until you approve. An empty column keeps what is stored.",
+  importColumnsTitle: "Columns",
+  importColumn: "Column",
+  importWhat: "What it holds",
+  importFile: "CSV file",
+  importOrPaste: "… or paste its content",
+  importShowPreview: "Preview",
+  importNoFile: "Choose a file, or paste its content, before previewing.",
+  importPreview: "Preview of the import",
+  importNothingYet: "Nothing is saved yet.",
+  importRowsRead: "The rows as they are read",
+  importResult: "Result",
+  importWill: "imported",
+  importWillNot: "not imported",
+  importKeepsStored: "(kept)",
+  importStartOver: "Choose another file",
+  importAnother: "Import another file",
+  importSummary: "Summary",
+  importRowsCount: "Rows",
+  importMissingColumns: "The file lacks the columns: {columns}. Nothing can be imported.",
+  importRowColumn: "Row {line}, column {column}: {message}",
+  importRowUnreadable: "Row {line} cannot be read: the wrong number of columns, or a quote left open.",
+  importYesNo: "write yes, no or leave it empty.",
+  importStatusWords: "write resident, emigrated, moved out or deceased (or the Swedish words).",
+  importFillIn: "missing.",
+  yes: "yes",
+  no: "no",
+};
+
+/** Counts (with counted()) and the import's columns, in each language. */
+export const officeWords: Record<
+  Lang,
+  {
+    importCanApply: Counted;
+    importHaveErrors: Counted;
+    importApply: Counted;
+    importRowsDone: Counted;
+    importColumns: Record<string, string>;
+    importColumnHelp: Record<string, string>;
+  }
+> = {
+  sv: {
+    importCanApply: { zero: "Ingen rad kan läsas in.", one: "1 rad kan läsas in.", other: "{n} rader kan läsas in." },
+    importHaveErrors: { zero: "Inga rader har fel.", one: "1 rad har fel.", other: "{n} rader har fel." },
+    importApply: { one: "Läs in 1 rad", other: "Läs in {n} rader" },
+    importRowsDone: { zero: "Inga rader lästes.", one: "1 rad lästes.", other: "{n} rader lästes." },
+    importColumns: {
+      personnummer: "personnummer",
+      givenName: "förnamn",
+      familyName: "efternamn",
+      district: "stadsdel",
+      householdId: "hushåll",
+      protectedIdentity: "skyddad",
+      status: "status",
+      statusDate: "statusdatum",
+      toMunicipality: "tillKommun",
+    },
+    importColumnHelp: {
+      personnummer: "10 eller 12 siffror, med eller utan bindestreck (ÅÅMMDD-NNNN).",
+      givenName: "Förnamn (kolumnen får också heta givenName).",
+      familyName: "Efternamn (eller familyName).",
+      district: "Stadsdelsområdets id, t.ex. 0180-sodermalm (eller district).",
+      householdId: "Hushållets id (syskon har samma). Tom: hushållet som är sparat behålls (eller householdId).",
+      protectedIdentity: "ja eller nej. Tom: det som är sparat behålls (eller protectedIdentity).",
+      status: "folkbokförd, utvandrad, utflyttad eller avliden (eller resident, emigrated, moved_out, deceased).",
+      statusDate: "Datum för ändringen, ÅÅÅÅ-MM-DD (eller statusDate).",
+      toMunicipality: "Kommunkoden dit barnet flyttat; krävs med utflyttad (eller toMunicipality).",
+    },
+  },
+  en: {
+    importCanApply: { zero: "No row can be imported.", one: "1 row can be imported.", other: "{n} rows can be imported." },
+    importHaveErrors: { zero: "No row has errors.", one: "1 row has errors.", other: "{n} rows have errors." },
+    importApply: { one: "Import 1 row", other: "Import {n} rows" },
+    importRowsDone: { zero: "No rows were read.", one: "1 row was read.", other: "{n} rows were read." },
+    importColumns: {
+      personnummer: "personnummer",
+      givenName: "givenName",
+      familyName: "familyName",
+      district: "district",
+      householdId: "householdId",
+      protectedIdentity: "protectedIdentity",
+      status: "status",
+      statusDate: "statusDate",
+      toMunicipality: "toMunicipality",
+    },
+    importColumnHelp: {
+      personnummer: "10 or 12 digits, with or without a hyphen (YYMMDD-NNNN).",
+      givenName: "Given name (the column may also be called förnamn).",
+      familyName: "Family name (or efternamn).",
+      district: "The district's id, e.g. 0180-sodermalm (or stadsdel).",
+      householdId: "The household's id (siblings share it). Empty: the stored household is kept (or hushåll).",
+      protectedIdentity: "yes/ja or no/nej. Empty: what is stored is kept (or skyddad).",
+      status: "resident, emigrated, moved_out or deceased (or folkbokförd, utvandrad, utflyttad, avliden).",
+      statusDate: "The date of the change, YYYY-MM-DD (or statusdatum).",
+      toMunicipality: "The municipality code moved to; required with moved_out (or tillKommun).",
+    },
+  },
 };
