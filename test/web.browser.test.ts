@@ -633,7 +633,7 @@ describe("social services", () => {
     await page.getByLabel("Slag av placering").selectOption("hvb");
     await page.getByLabel("Från").last().fill("2026-07-01");
     await page.getByRole("button", { name: "Lägg till placering" }).click();
-    await expect(page.locator("main").textContent()).resolves.toContain("overlaps");
+    await expect(page.locator("#care-from-error").textContent()).resolves.toContain("Avsluta den först");
     await context.close();
     const office = await signIn("skolplikt@example.se", `/app/pupils/${c.pupilId}`);
     expect(await office.page.locator("main").textContent()).not.toMatch(/Familjehem|samhällsvård/);
@@ -663,7 +663,7 @@ describe("social services", () => {
     await accessible(page);
     await page.getByLabel("Hedersrelaterad oro").check();
     await page.getByRole("button", { name: "Spara flaggor" }).click();
-    await expect(page.getByRole("status").textContent()).resolves.toBe("Sparat.");
+    await expect(page.getByRole("status").textContent()).resolves.toContain("Flaggorna är sparade.");
     await expect(page.getByLabel("Hedersrelaterad oro").isChecked()).resolves.toBe(true);
     expect((await api("GET", `/v1/cases/${caseA}`, { key: m.muni })).body.severity).toBe("high");
     // A school sees no flags form and no flags.

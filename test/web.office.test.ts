@@ -64,7 +64,6 @@ beforeAll(async () => {
   // A pupil at school A, away the first three school days after the summer break: a not_returned case.
   const personnummer = pnr("2015-05-05");
   pupilA = await m.resident(personnummer, { givenName: "Alva", familyName: "Berg", householdId: "hh-berg" });
-  await m.resident(pnr("2017-05-05"), { givenName: "Bo", familyName: "Berg", householdId: "hh-berg" });
   expect(
     (
       await api("POST", `/v1/schools/${m.schoolA}/enrolments`, {
@@ -271,7 +270,7 @@ describe("the import of the population register", () => {
     await accessible(page);
     await context.close();
 
-    // The empty household column kept Alva's household, and her brother still has his sister.
+    // The empty household column kept Alva's household.
     expect(((await store().getPupil(pupilA)) as { householdId?: string }).householdId).toBe("hh-berg");
     expect(await store().pupilIdFor(newcomer)).toBeDefined();
   });
@@ -290,5 +289,84 @@ describe("the import of the population register", () => {
     await expect(page.locator("#file-error").textContent()).resolves.toContain("Välj en fil");
     await accessible(page);
     await context.close();
+  });
+});
+
+describe("social services", () => {
+  it("ends a placement in care, then adds the next; an overlap is said at the field in Swedish, as typed", async () => {
+    const { context, page } = await signIn("soc@example.se", `/app/pupils/${pupilA}`, true);
+    await page.getByLabel("Slag av placering").selectOption("hvb");
+    await page.locator("#care-from").fill("2026-03-01");
+    await page.getByRole("button", { name: "Lägg till placering" }).click();
+    await expect(page.locator("#care ~ ul").textContent()).resolves.toContain("HVB-hem: 2026-03-01 – pågår");
+    // The next one while the first is ongoing: refused at the field, what was typed kept, nothing changed.
+    await page.getByLabel("Slag av placering").selectOption("family_home");
+    await page.locator("#care-from").fill("2026-06-01");
+    await page.getByRole("button", { name: "Lägg till placering" }).click();
+    await expect(page.locator("#care-from-error").textContent()).resolves.toContain("Avsluta den först");
+    await expect(page.locator("#care-from").inputValue()).resolves.toBe("2026-06-01");
+    await expect(page.getByLabel("Slag av placering").inputValue()).resolves.toBe("family_home");
+    expect(await main(page)).not.toMatch(/\/placements|overlaps/);
+    await accessible(page);
+    await reflows(page);
+    expect((await api("GET", `/v1/pupils/${pupilA}`, { key: m.social })).body.care).toHaveLength(1);
+    // An end before the start is refused at the end's own field.
+    await page.getByLabel("Sista dag i placeringen").fill("2026-02-01");
+    await page.getByRole("button", { name: /Avsluta placeringen/ }).click();
+    await expect(page.locator("#care-end-0-error").textContent()).resolves.toBe("Slutdatumet är före startdatumet.");
+    // Ended, then the next one is taken.
+    await page.getByLabel("Sista dag i placeringen").fill("2026-05-31");
+    await page.getByRole("button", { name: /Avsluta placeringen/ }).click();
+    await expect(page.locator("#care ~ ul").textContent()).resolves.toContain("HVB-hem: 2026-03-01 – 2026-05-31");
+    await page.getByLabel("Slag av placering").selectOption("family_home");
+    await page.locator("#care-from").fill("2026-06-01");
+    await page.getByRole("button", { name: "Lägg till placering" }).click();
+    await expect(page.getByRole("status").textContent()).resolves.toBe("Sparat.");
+    expect((await api("GET", `/v1/pupils/${pupilA}`, { key: m.social })).body.care).toEqual([
+      { kind: "hvb", from: "2026-03-01", to: "2026-05-31" },
+      { kind: "family_home", from: "2026-06-01" },
+    ]);
+    await context.close();
+  });
+
+  it("a flag says which open case it raised and when; the district's flagged children are listed for social services alone", async () => {
+    const { context, page } = await signIn("soc@example.se", `/app/pupils/${pupilA}`);
+    await page.getByLabel("Utreseförbud").check();
+    await page.getByRole("button", { name: "Spara flaggor" }).click();
+    const said = (await page.getByRole("status").textContent()) ?? "";
+    expect(said).toContain("Flaggorna är sparade.");
+    expect(said).toContain("Det öppna ärendet (");
+    expect(said).toContain("blev allvarligt 2026-08-20 09:00");
+    expect((await api("GET", `/v1/cases/${caseA}`, { key: m.muni })).body.severity).toBe("high");
+    // Saving again raises nothing more, and says so.
+    await page.getByRole("button", { name: "Spara flaggor" }).click();
+    await expect(page.getByRole("status").textContent()).resolves.toContain("Inget öppet ärende behövde höjas");
+
+    await page.getByRole("link", { name: "Barn med riskflaggor" }).first().click();
+    await expect(page.locator("h1").textContent()).resolves.toBe("Barn med riskflaggor");
+    const row = page.locator("tr", { hasText: "Alva Berg" });
+    await expect(row.textContent()).resolves.toContain("Utreseförbud");
+    await expect(row.textContent()).resolves.toContain("2026-08-20");
+    await accessible(page);
+    await context.close();
+
+    // The API: the district's social services only; the read is on the pupil's trail (social services' own).
+    const listed = await api("GET", `/v1/districts/${m.district}/flagged`, { key: m.social });
+    expect(listed.status).toBe(200);
+    expect(listed.body.items.map((x: { pupilId: string }) => x.pupilId)).toEqual([pupilA]);
+    for (const k of [m.muni, m.keyA])
+      expect((await api("GET", `/v1/districts/${m.district}/flagged`, { key: k })).status).toBe(403);
+    expect((await api("GET", "/v1/districts/0180-annat-omrade/flagged", { key: m.social })).status).toBe(403);
+    const trail = await store().audit(pupilA);
+    expect(trail.some((a) => a.action === "flags.list" && a.person === "contact:soc")).toBe(true);
+    const office = await api("GET", `/v1/pupils/${pupilA}/audit`, { key: m.muni });
+    expect(office.body.items.map((a: { action: string }) => a.action)).not.toContain("flags.list");
+
+    // The office and a school have no such page.
+    for (const login of ["skolplikt@example.se", "rektor.a@example.se"]) {
+      const other = await signIn(login, "/app/cases");
+      expect((await other.page.goto(`${app}/app/flagged`))?.status()).toBe(403);
+      await other.context.close();
+    }
   });
 });

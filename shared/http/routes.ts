@@ -4,7 +4,7 @@
  * `fn` names the Lambda function (one per route group) that serves the route.
  */
 import type { Principal } from "../domain/principals.ts";
-import { calendarReadRoutes } from "./routes-calendar.ts";
+import { readBackRoutes } from "./routes-readback.ts";
 import * as schemas from "./schemas.ts";
 import type * as z from "./zod.ts";
 export type FunctionName = "admin" | "register" | "schools" | "pupils" | "cases" | "docs";
@@ -29,7 +29,7 @@ const route = <const K extends string, const F extends FunctionName, const R ext
 };
 
 const entries = [
-  ...calendarReadRoutes,
+  ...readBackRoutes,
   route("PUT /v1/municipalities/{kommunkod}/calendar/{schoolYear}", {
     fn: "admin",
     principals: ["municipality"],
@@ -293,7 +293,7 @@ const entries = [
     principals: ["social"],
     summary: "Set the pupil's risk flags (the whole set; [] clears)",
     body: schemas.FlagsBody,
-    responses: { 200: schemas.FlagsBody },
+    responses: { 200: schemas.FlagsResponse },
   }),
   route("POST /v1/municipalities/{kommunkod}/sweeps", {
     fn: "cases",

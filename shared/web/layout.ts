@@ -1,6 +1,7 @@
 /** The page around every page: language, skip link, header with who is signed in, sign-out, footer. */
 import { type Html, html } from "./html.ts";
 import { fill, type Lang, type Words, words } from "./i18n.ts";
+import { texts } from "./texts.ts";
 
 export interface Chrome {
   lang: Lang;
@@ -18,7 +19,7 @@ export interface Chrome {
 }
 
 /** The menu of a person of each kind: where their day's work is. */
-function menuOf(kind: Chrome["kind"], w: Words): [string, string][] {
+function menuOf(kind: Chrome["kind"], w: Words, lang: Lang): [string, string][] {
   const own: [string, string][] =
     kind === "municipality"
       ? [
@@ -30,6 +31,7 @@ function menuOf(kind: Chrome["kind"], w: Words): [string, string][] {
         ? [["/app/roster", w.roster]]
         : kind === "social"
           ? [
+              ["/app/flagged", texts[lang].flaggedChildren],
               ["/app/statistics", w.statistics],
               ["/app/contacts", w.contacts],
               ["/app/keys", w.keys],
@@ -56,7 +58,7 @@ ${c.goOn ? html`<meta http-equiv="refresh" content="0;url=${c.goOn}">` : ""}
 <p class="brand"><a href="/app/cases">${w.appName}</a></p>
 ${
   c.person
-    ? html`<nav aria-label="${w.appName}"><ul>${menuOf(c.kind, w).map(
+    ? html`<nav aria-label="${w.appName}"><ul>${menuOf(c.kind, w, c.lang).map(
         ([href, label]) =>
           // The page the person is on is marked, for a screen reader too (aria-current).
           html`<li><a href="${href}"${c.path === href || c.path?.startsWith(`${href}/`) ? html` aria-current="page"` : ""}>${label}</a></li>`,

@@ -8,6 +8,7 @@ import { auditRoutes } from "./pages/audit.ts";
 import { calendarRoutes } from "./pages/calendar.ts";
 import { caseRoutes } from "./pages/cases.ts";
 import { contactRoutes } from "./pages/contacts.ts";
+import { flaggedRoutes } from "./pages/flagged.ts";
 import { importRoutes } from "./pages/imports.ts";
 import { keyRoutes } from "./pages/keys.ts";
 import { officeRoutes } from "./pages/office.ts";
@@ -31,6 +32,7 @@ export const PAGES: readonly WebRoute[] = [
   ...sweepRoutes,
   ...registerRoutes,
   ...calendarRoutes,
+  ...flaggedRoutes,
   ...importRoutes,
   ...schoolSystemRoutes,
   ...statisticsPageRoutes,

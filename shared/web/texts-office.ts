@@ -67,6 +67,17 @@ export const officeSv = {
   importFillIn: "saknas.",
   yes: "ja",
   no: "nej",
+  // ---- social services ----
+  careLastDay: "Sista dag i placeringen",
+  careEnd: "Avsluta placeringen",
+  flaggedChildren: "Barn med riskflaggor",
+  flaggedHelp:
+    "Barnen i ert stadsdelsområde som har en riskflagga. Bara socialtjänsten ser flaggorna; en flagga gör elevens öppna ärenden allvarliga direkt.",
+  flaggedNone: "Inga barn i stadsdelsområdet har en riskflagga.",
+  flaggedSince: "Flaggad sedan",
+  flagsSaved: "Flaggorna är sparade.",
+  flagsNoCaseRaised: "Inget öppet ärende behövde höjas (de är redan allvarliga).",
+  flagsNoOpenCase: "Eleven har inget öppet ärende; ett ärende som öppnas blir allvarligt direkt.",
 };
 
 export const officeEn: Record<keyof typeof officeSv, string> = {
@@ -128,6 +139,16 @@ export const officeEn: Record<keyof typeof officeSv, string> = {
   importFillIn: "missing.",
   yes: "yes",
   no: "no",
+  careLastDay: "Last day of the placement",
+  careEnd: "End the placement",
+  flaggedChildren: "Children with risk flags",
+  flaggedHelp:
+    "The children in your district who have a risk flag. Only social services see the flags; a flag makes the pupil's open cases high at once.",
+  flaggedNone: "No child in the district has a risk flag.",
+  flaggedSince: "Flagged since",
+  flagsSaved: "The flags are saved.",
+  flagsNoCaseRaised: "No open case needed raising (they are already high).",
+  flagsNoOpenCase: "The pupil has no open case; a case that opens will be high at once.",
 };
 
 /** Counts (with counted()) and the import's columns, in each language. */
@@ -138,6 +159,7 @@ export const officeWords: Record<
     importHaveErrors: Counted;
     importApply: Counted;
     importRowsDone: Counted;
+    flagsRaised: Counted;
     importColumns: Record<string, string>;
     importColumnHelp: Record<string, string>;
   }
@@ -147,6 +169,10 @@ export const officeWords: Record<
     importHaveErrors: { zero: "Inga rader har fel.", one: "1 rad har fel.", other: "{n} rader har fel." },
     importApply: { one: "Läs in 1 rad", other: "Läs in {n} rader" },
     importRowsDone: { zero: "Inga rader lästes.", one: "1 rad lästes.", other: "{n} rader lästes." },
+    flagsRaised: {
+      one: "Det öppna ärendet ({kinds}) blev allvarligt {at}, och de som ska veta om det har fått en avisering.",
+      other: "{n} öppna ärenden ({kinds}) blev allvarliga {at}, och de som ska veta om dem har fått en avisering.",
+    },
     importColumns: {
       personnummer: "personnummer",
       givenName: "förnamn",
@@ -175,6 +201,10 @@ export const officeWords: Record<
     importHaveErrors: { zero: "No row has errors.", one: "1 row has errors.", other: "{n} rows have errors." },
     importApply: { one: "Import 1 row", other: "Import {n} rows" },
     importRowsDone: { zero: "No rows were read.", one: "1 row was read.", other: "{n} rows were read." },
+    flagsRaised: {
+      one: "The open case ({kinds}) became high at {at}, and those who need to know were alerted.",
+      other: "{n} open cases ({kinds}) became high at {at}, and those who need to know were alerted.",
+    },
     importColumns: {
       personnummer: "personnummer",
       givenName: "givenName",

@@ -1,7 +1,8 @@
-/** Answers of the office's register routes that read back what the office stored: the calendars. */
+/** Answers of the routes that read back what a board stored: calendars, risk flags and the flagged children. */
+import { CASE_KINDS, RISK_FLAGS } from "../../domain/model.ts";
 import * as z from "../zod.ts";
 
-import { IsoDateSchema, opt, str, withMeta } from "./base.ts";
+import { IsoDateSchema, num, opt, str, withMeta } from "./base.ts";
 
 const Range = z.object({ start: IsoDateSchema, end: IsoDateSchema });
 
@@ -16,4 +17,27 @@ export const CalendarResponse = z.object({
   holidays: z.array(z.object({ name: str, start: IsoDateSchema, end: IsoDateSchema })),
   updatedAt: opt(str),
   updatedBy: opt(str),
+});
+
+/** The flags as saved, and the open cases they raised to high at once (SPEC §4 rule 5): the page says so. */
+export const FlagsResponse = z.object({
+  flags: z.array(z.enum(RISK_FLAGS)),
+  raised: withMeta(z.array(z.object({ caseId: str, kind: z.enum(CASE_KINDS), at: str })), {
+    description: "open cases of the pupil this change raised to high severity, and when",
+  }),
+});
+
+/** Social services' list of the flagged children living in their district (never anyone else's). */
+export const FlaggedResponse = z.object({
+  items: z.array(
+    z.object({
+      pupilId: str,
+      givenName: str,
+      familyName: str,
+      protectedIdentity: z.boolean(),
+      flags: z.array(z.enum(RISK_FLAGS)),
+      since: opt(withMeta(z.string(), { description: "the day the flags took their present form (YYYY-MM-DD)" })),
+      openCases: num,
+    }),
+  ),
 });

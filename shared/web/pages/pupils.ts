@@ -5,6 +5,7 @@ import { toProblem } from "../../http/problems.ts";
 import * as schemas from "../../http/schemas.ts";
 import { CASE_WORKERS, type WebRoute } from "../context.ts";
 import { fieldMessage, words } from "../i18n.ts";
+import { flagsNotice } from "./flagged.ts";
 import { pupilForms } from "./pupil-forms.ts";
 import { pupilPage, pupilSearchPage } from "./pupil-views.ts";
 
@@ -44,7 +45,8 @@ export const pupilRoutes: WebRoute[] = [
       const w = words[k.lang];
       const pupil = (await k.ask("GET /v1/pupils/{pupilId}", { pupilId })).body;
       const forms = pupilForms(k.lang, k.csrf, k.principal, pupil);
-      return k.page(200, pupilPage(k.view(w.pupil), pupil, forms, r.query.get("saved") ? w.saved : undefined));
+      const notice = flagsNotice(k, r.query, pupil) ?? (r.query.get("saved") ? w.saved : undefined);
+      return k.page(200, pupilPage(k.view(w.pupil), pupil, forms, notice));
     },
   },
 ];

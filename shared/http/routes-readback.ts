@@ -1,6 +1,7 @@
 /**
- * Reading a stored calendar back (SPEC §6 and §8): the municipality's, and a school's own (or, where
- * it has none, the municipality's that applies to it). Spread into the route table of routes.ts.
+ * Routes that read back what a board stored (SPEC §6, §8): a stored calendar — the municipality's,
+ * and a school's own (or, where it has none, the municipality's that applies to it) — and social
+ * services' list of the children they flagged. Spread into the route table of routes.ts.
  */
 import type { FunctionName, RouteDef } from "./routes.ts";
 import * as schemas from "./schemas.ts";
@@ -14,7 +15,7 @@ const route = <const K extends string, const F extends FunctionName, const R ext
   return [key, { ...def, method, path }] as const;
 };
 
-export const calendarReadRoutes = [
+export const readBackRoutes = [
   route("GET /v1/municipalities/{kommunkod}/calendar/{schoolYear}", {
     fn: "admin",
     principals: ["municipality"],
@@ -27,5 +28,19 @@ export const calendarReadRoutes = [
     summary:
       "The calendar that applies to a school for a school year: its own where it has one (`source: school`), else its municipality's; the school itself or its municipality's office",
     responses: { 200: schemas.CalendarResponse },
+  }),
+  route("GET /v1/districts/{districtId}/flagged", {
+    fn: "pupils",
+    principals: ["social"],
+    summary:
+      "The children with risk flags who live in the district (social services of that district only; each read audited): name, flags, since when, open cases",
+    responses: { 200: schemas.FlaggedResponse },
+  }),
+  route("GET /v1/districts/{districtId}/flagged", {
+    fn: "pupils",
+    principals: ["social"],
+    summary:
+      "The children with risk flags who live in the district (social services of that district only; each read audited): name, flags, since when, open cases",
+    responses: { 200: schemas.FlaggedResponse },
   }),
 ] as const;
