@@ -817,7 +817,9 @@ describe("the office's pages", () => {
 
     // The audit trail of a pupil, as the answer to a guardian's request, with the people who read.
     await page.goto(`${app}/app/pupils/${protectedPupil}/audit`);
-    await expect(page.locator("main").textContent()).resolves.toContain("contact:office");
+    // In words: the person by name, what they did (no codes, no request ids).
+    await expect(page.locator("main").textContent()).resolves.toContain("Skolplikt, Förvaltningen (kommun 0180)");
+    expect(await page.locator("main").textContent()).not.toContain("pupil.read");
     await accessible(page);
     const [download] = await Promise.all([page.waitForEvent("download"), page.getByText("Ladda ner som CSV").click()]);
     const csv = readFileSync((await download.path()) ?? "", "utf8");

@@ -124,8 +124,9 @@ async function accessible(page: Page): Promise<void> {
 
 /** The page reflows: nothing wider than the window (WCAG 1.4.10). */
 async function reflows(page: Page): Promise<void> {
-  const [scroll, width] = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
-  expect(scroll, page.url()).toBeLessThanOrEqual(width);
+  // The viewport's own width: a phone's browser widens its window to fit a page that overflows.
+  const scroll = await page.evaluate(() => document.documentElement.scrollWidth);
+  expect(scroll, page.url()).toBeLessThanOrEqual(page.viewportSize()?.width ?? 0);
 }
 
 /** A fresh browser that opens `path` and signs in as `login` (a phone's width with `phone`). */
@@ -368,5 +369,60 @@ describe("social services", () => {
       expect((await other.page.goto(`${app}/app/flagged`))?.status()).toBe(403);
       await other.context.close();
     }
+  });
+});
+
+describe("the audit trail", () => {
+  it("says what, who and when in words, filters by kind, person and date, and leaves social services' entries out", async () => {
+    // The rektor's list of cases reads the pupil (an entry by a person of a school).
+    const rektor = await signIn("rektor.a@example.se", "/app/cases");
+    await rektor.context.close();
+    const { context, page } = await signIn("skolplikt@example.se", `/app/pupils/${pupilA}`, true);
+    await page.getByRole("link", { name: /Granskningslogg/ }).click();
+    const all = await main(page);
+    expect(all).toContain("Läste elevens uppgifter");
+    expect(all).toContain("Siv Skolplikt, Förvaltningen (kommun 0180)");
+    expect(all).toContain("Såg eleven i en ärendelista");
+    expect(all).toContain("Rut Rektorsson, Skola 01800001");
+    expect(all).toContain("Ett ärende öppnades: ");
+    // No codes, no request ids, no identities; nothing of social services' own (their flags, their list).
+    expect(all).not.toMatch(/pupil\.read|contact:|[0-9a-f]{8}-[0-9a-f]{4}-|Ändrade riskflaggor|riskflaggor/);
+    await accessible(page);
+    await reflows(page);
+
+    // By kind: reads only.
+    await page.getByLabel("Slag av händelse").selectOption("case");
+    await page.getByRole("button", { name: "Visa" }).click();
+    const cases = await page.locator("tbody tr td:nth-child(2)").allTextContents();
+    expect(cases.length).toBeGreaterThan(0);
+    for (const c of cases) expect(c).toMatch(/ärende/i);
+    // By who: the rektor's entries only.
+    await page.getByLabel("Slag av händelse").selectOption("");
+    await page.getByLabel("Vem").selectOption({ label: "Rut Rektorsson, Skola 01800001" });
+    await page.getByRole("button", { name: "Visa" }).click();
+    const whos = await page.locator("tbody tr td:nth-child(3)").allTextContents();
+    expect(whos.length).toBeGreaterThan(0);
+    expect(new Set(whos)).toEqual(new Set(["Rut Rektorsson, Skola 01800001"]));
+    await expect(page.getByRole("status").textContent()).resolves.toMatch(/^\d+ av \d+ händelser visas\.$/);
+    // By date: nothing after today.
+    await page.getByLabel("Vem").selectOption("");
+    await page.getByLabel("Från och med").fill("2026-08-21");
+    await page.getByRole("button", { name: "Visa" }).click();
+    await expect(main(page)).resolves.toContain("Inga händelser.");
+    await accessible(page);
+
+    // The guardian's extract, in the same words.
+    await page.getByRole("link", { name: "Visa utdraget" }).click();
+    const extract = await main(page);
+    expect(extract).toContain("Läste elevens uppgifter");
+    expect(extract).toContain("Rut Rektorsson, Skola 01800001");
+    expect(extract).not.toMatch(/pupil\.read|contact:/);
+    await accessible(page);
+    await context.close();
+
+    // A school has no audit page.
+    const again = await signIn("rektor.a@example.se", "/app/cases");
+    expect((await again.page.goto(`${app}/app/pupils/${pupilA}/audit`))?.status()).toBe(403);
+    await again.context.close();
   });
 });

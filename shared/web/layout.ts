@@ -107,7 +107,9 @@ header nav ul { list-style: none; margin: 0; padding: 0; display: flex; flex-wra
 .table-wrap { overflow-x: auto; }
 .filters fieldset { display: flex; flex-wrap: wrap; gap: 0.5rem 1rem; align-items: flex-end; }
 .filters .filter { display: flex; flex-direction: column; }
-.filters select { width: auto; }
+.filters select, .filters input { width: auto; max-width: 100%; }
+.filters fieldset { min-width: 0; }
+.filters .filter { min-width: 0; max-width: 100%; }
 .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
 label.inline { display: inline; font-weight: 400; }
 input[type=number], input[type=email], input[type=tel] { font: inherit; width: 100%; max-width: 36rem; padding: 0.4rem; border: 1px solid #6b6b6b; border-radius: 4px; }
