@@ -17,15 +17,16 @@ import { createInvoker } from "../local/invoke.ts";
 import { startIdentityProvider, WEB_CLIENT_ID } from "../local/oidc.ts";
 import { startServer } from "../local/server.ts";
 import { todayInStockholm } from "../shared/domain/dates.ts";
+import { publishStatistics } from "../shared/statistics/publish.ts";
 import { OidcIdentityProvider } from "../shared/web/identity.ts";
-import { api, CALENDAR_2026_27, municipalityFixture, pnr, setToday, store, useTable } from "./helpers.ts";
+import { api, CALENDAR_2026_27, jobs, municipalityFixture, pnr, setToday, store, useTable } from "./helpers.ts";
 
 useTable();
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const PASSWORD = "demo-lösenord-1";
 
-const webNow = Date.parse("2026-08-20T09:00:00+02:00");
+let webNow = Date.parse("2026-08-20T09:00:00+02:00");
 const webClock = { now: () => new Date(webNow), today: () => todayInStockholm(new Date(webNow)) };
 
 let m: Awaited<ReturnType<typeof municipalityFixture>>;
@@ -424,5 +425,66 @@ describe("the audit trail", () => {
     const again = await signIn("rektor.a@example.se", "/app/cases");
     expect((await again.page.goto(`${app}/app/pupils/${pupilA}/audit`))?.status()).toBe(403);
     await again.context.close();
+  });
+});
+
+describe("the statistics' files", () => {
+  it("grades and sexes apart, an empty table says so, the tables as CSV, and the national export for the office alone", async () => {
+    await publishStatistics(jobs(), "0180", "2026-10-08", "2026-10-08T04:30:00Z");
+    // The day after the job published the term up to the end of September (the export is of what is published).
+    webNow = Date.parse("2026-10-09T09:00:00+02:00");
+    const { context, page } = await signIn("skolplikt@example.se", "/app/statistics");
+    await page.goto(`${app}/app/statistics?schoolYear=2026-27&term=ht`);
+    // Grades on their own axis, sexes and organisers in tables of their own.
+    for (const name of ["Per kön", "Per huvudman", "Per årskurs"])
+      await expect(page.getByRole("table", { name }).count()).resolves.toBe(1);
+    const chart = (await page.locator("svg#chart-grade, svg").first().textContent()) ?? "";
+    expect(chart).not.toMatch(/Flickor|Pojkar/);
+    await expect(page.getByRole("table", { name: "Per kön" }).textContent()).resolves.toMatch(/Flickor|Pojkar/);
+    await accessible(page);
+    // No table is an empty grid: a table with no rows says "inga uppgifter" instead.
+    const emptyTables = await page
+      .locator("table")
+      .evaluateAll((ts) => ts.filter((t) => !t.closest("[hidden]") && t.querySelectorAll("tbody tr").length === 0).length);
+    expect(emptyTables).toBe(0);
+
+    // The tables as a file for Swedish Excel: a byte-order mark, ';', Swedish headers.
+    const csv = await page.request.get(`${app}/app/statistics.csv?schoolYear=2026-27&term=ht`);
+    expect(csv.status()).toBe(200);
+    expect(csv.headers()["content-type"]).toContain("text/csv");
+    const text = (await csv.body()).toString("utf8");
+    expect(text.startsWith("\ufeff")).toBe(true);
+    expect(text).toContain("Grupp;Elever;");
+    expect(text).toContain("Per kön");
+    await expect(page.getByRole("link", { name: "Ladda ner tabellerna som CSV (för Excel)" }).count()).resolves.toBe(1);
+
+    // The national export, from the page: per pupil, with the personnummer, audited on the pupil's trail.
+    await expect(page.getByRole("link", { name: /Export till nationellt frånvaroregister/ }).count()).resolves.toBe(1);
+    const exported = await page.request.get(`${app}/app/statistics/export.csv?schoolYear=2026-27&term=ht`);
+    expect(exported.status()).toBe(200);
+    const rows = (await exported.body()).toString("utf8");
+    expect(rows.startsWith("\ufeffPersonnummer;Skolform;Skolenhetskod;Årskurs;")).toBe(true);
+    const alva = (await store().getPupil(pupilA)) as { personnummer: string };
+    expect(rows).toContain(alva.personnummer);
+    const trail = await api("GET", `/v1/pupils/${pupilA}/audit`, { key: m.muni });
+    expect(trail.body.items.map((a: { action: string }) => a.action).some((a: string) => a.startsWith("export.absence"))).toBe(
+      true,
+    );
+    await context.close();
+
+    // Social services read the tables, not the export; a school neither.
+    const social = await signIn("soc@example.se", "/app/cases");
+    expect((await social.page.request.get(`${app}/app/statistics.csv?schoolYear=2026-27&term=ht`)).status()).toBe(200);
+    expect((await social.page.goto(`${app}/app/statistics/export.csv?schoolYear=2026-27&term=ht`))?.status()).toBe(403);
+    await social.page.goto(`${app}/app/statistics?schoolYear=2026-27&term=ht`);
+    expect(await social.page.getByRole("link", { name: /Export till nationellt/ }).count()).toBe(0);
+    await social.context.close();
+    const rektor = await signIn("rektor.a@example.se", "/app/cases");
+    for (const path of [
+      "/app/statistics.csv?schoolYear=2026-27&term=ht",
+      "/app/statistics/export.csv?schoolYear=2026-27&term=ht",
+    ])
+      expect((await rektor.page.request.get(`${app}${path}`)).status(), path).toBe(403);
+    await rektor.context.close();
   });
 });

@@ -67,6 +67,19 @@ export const officeSv = {
   importFillIn: "saknas.",
   yes: "ja",
   no: "nej",
+  // ---- statistics ----
+  statsNoData: "inga uppgifter för perioden.",
+  statsBySex: "Per kön",
+  statsByOrganiser: "Per huvudman",
+  statsCount: "antal",
+  statsShare: "andel %",
+  statsDownloadCsv: "Ladda ner tabellerna som CSV (för Excel)",
+  statsNationalExport: "Export till nationellt frånvaroregister (per elev, CSV)",
+  statsNationalExportNote: "Innehåller personnummer; varje export loggas på elevernas granskningslogg.",
+  statsExportRunning: "Exporten är stor och tas fram i bakgrunden. Titta igen om en stund.",
+  statsExportState: "Se om exporten är klar",
+  statsExportFetch: "Hämta exportens fil (länken gäller en kort stund)",
+  statsExportFailed: "Exporten misslyckades. Försök igen.",
   // ---- social services ----
   careLastDay: "Sista dag i placeringen",
   careEnd: "Avsluta placeringen",
@@ -139,6 +152,18 @@ export const officeEn: Record<keyof typeof officeSv, string> = {
   importFillIn: "missing.",
   yes: "yes",
   no: "no",
+  statsNoData: "no data for the period.",
+  statsBySex: "By sex",
+  statsByOrganiser: "By organiser",
+  statsCount: "number",
+  statsShare: "share %",
+  statsDownloadCsv: "Download the tables as CSV (for Excel)",
+  statsNationalExport: "Export for the national absence register (per pupil, CSV)",
+  statsNationalExportNote: "Holds personnummer; every export is logged on the pupils' audit trails.",
+  statsExportRunning: "The export is large and is being made in the background. Look again in a while.",
+  statsExportState: "See whether the export is ready",
+  statsExportFetch: "Fetch the export's file (the link lasts a short while)",
+  statsExportFailed: "The export failed. Try again.",
   careLastDay: "Last day of the placement",
   careEnd: "End the placement",
   flaggedChildren: "Children with risk flags",
@@ -174,6 +199,7 @@ export const officeWords: Record<
       string
     >;
     auditCsvHeader: string[];
+    csvExportHeader: string[];
     auditActions: Record<string, string>;
     importColumns: Record<string, string>;
     importColumnHelp: Record<string, string>;
@@ -222,6 +248,15 @@ export const officeWords: Record<
       aKey: "ett system (nyckel utan namn)",
     },
     auditCsvHeader: ["Tid", "Händelse", "Vem", "Kod", "Organisation", "Person", "Identitet", "Begäran"],
+    csvExportHeader: [
+      "Personnummer",
+      "Skolform",
+      "Skolenhetskod",
+      "Årskurs",
+      "Giltig frånvaro (dagar)",
+      "Ogiltig frånvaro (dagar)",
+      "Erbjudna skoldagar",
+    ],
     auditActions: {
       "pupil.read": "Läste elevens uppgifter",
       "pupil.search": "Sökte fram eleven med personnummer",
@@ -332,6 +367,15 @@ export const officeWords: Record<
       aKey: "a system (a key without a label)",
     },
     auditCsvHeader: ["When", "Event", "Who", "Code", "Organisation", "Person", "Identity", "Request"],
+    csvExportHeader: [
+      "Personnummer",
+      "School form",
+      "School unit code",
+      "Grade",
+      "Excused absence (days)",
+      "Unexcused absence (days)",
+      "School days offered",
+    ],
     auditActions: {
       "pupil.read": "Read the pupil's record",
       "pupil.search": "Found the pupil by personnummer",
