@@ -688,14 +688,14 @@ describe("the office's pages", () => {
     ).toBe(201);
     const office = await signIn("skolplikt@example.se", `/app/pupils/${pupilId}`);
     await accessible(office.page);
-    const form = office.page.locator("section", { hasText: "Åsidosätt låset" });
+    const form = office.page.locator("section", { hasText: "Skriv ut utan ny skola" });
     await form.getByLabel("Sista dag").fill("2026-08-31");
     await form.getByLabel("Orsak").selectOption("emigrated");
     await form.getByLabel("Slag").selectOption("guardian_certificate");
     await form.getByLabel("Referens").fill("Intyg 2026-08-25");
     await form.getByLabel("Motivering").fill("Skolan kan inte nå familjen; beslut i nämnden");
-    await form.getByRole("button", { name: "Begär åsidosättande" }).click();
-    await expect(office.page.locator("h1").textContent()).resolves.toBe("Åsidosättanden av låset");
+    await form.getByRole("button", { name: "Begär utskrivning utan ny skola" }).click();
+    await expect(office.page.locator("h1").textContent()).resolves.toBe("Utskrivning utan ny skola");
     await expect(office.page.locator("main").textContent()).resolves.toContain("Väntar på en andra person");
     // What is approved, and why it is locked, are on the page; so is a reject.
     await expect(office.page.locator("main").textContent()).resolves.toContain("Lisa Låst");
@@ -707,7 +707,7 @@ describe("the office's pages", () => {
     await office.page.getByRole("button", { name: "Godkänn" }).click();
     await expect(office.page.locator("h1").textContent()).resolves.toBe("Uppgifterna kunde inte sparas");
     await expect(office.page.locator("main").textContent()).resolves.toContain(
-      "Ett åsidosättande måste godkännas av en annan person på förvaltningen än den som begärde det.",
+      "En utskrivning utan ny skola måste godkännas av en annan person på förvaltningen än den som begärde den.",
     );
     await office.context.close();
 
@@ -723,7 +723,7 @@ describe("the office's pages", () => {
     const { context, page } = await signIn("skolplikt@example.se", "/app/office");
     await accessible(page);
     for (const [name, h1] of [
-      ["Svep", "Svep"],
+      ["Daglig kontroll", "Daglig kontroll"],
       ["Inställningar", "Inställningar"],
       ["Skolor", "Skolor"],
       ["Kontakter", "Kontakter"],
@@ -764,7 +764,7 @@ describe("the office's pages", () => {
     // A sweep for a date to come is a preview: nothing written.
     await page.goto(`${app}/app/sweep`);
     await page.getByLabel("Dag").fill("2026-09-30");
-    await page.getByRole("button", { name: "Kör svepet" }).click();
+    await page.getByRole("button", { name: "Kör kontrollen" }).click();
     await expect(page.getByRole("status").textContent()).resolves.toContain("Förhandsvisning");
     await accessible(page);
 

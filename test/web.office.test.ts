@@ -428,6 +428,48 @@ describe("the audit trail", () => {
   });
 });
 
+describe("the office's page", () => {
+  it("says in figures what waits today, each leading to its list, with the same counts as the lists", async () => {
+    // A resident child of school age with no school.
+    await m.resident(pnr("2016-09-09"), { givenName: "Ute", familyName: "Utan" });
+    const unplaced = (await api("GET", "/v1/municipalities/0180/unplaced", { key: m.muni })).body.items as {
+      placement: string;
+    }[];
+    const open = (await api("GET", "/v1/cases", { key: m.muni })).body.items as { status: string; severity: string }[];
+    const stillOpen = open.filter((c) => c.status !== "resolved");
+    const overview = await api("GET", "/v1/municipalities/0180/overview", { key: m.muni });
+    expect(overview.status).toBe(200);
+    expect(overview.body).toEqual({
+      openCases: stillOpen.length,
+      highCases: stillOpen.filter((c) => c.severity === "high").length,
+      unplaced: unplaced.filter((u) => u.placement === "unplaced").length,
+      pendingRelease: unplaced.filter((u) => u.placement === "pending_release").length,
+      pendingOverrides: 0,
+    });
+    expect(overview.body.openCases).toBeGreaterThan(0);
+    expect(overview.body.unplaced).toBeGreaterThan(0);
+    // Another municipality, a school, social services: 403.
+    for (const k of [m.keyA, m.social])
+      expect((await api("GET", "/v1/municipalities/0180/overview", { key: k })).status).toBe(403);
+
+    const { context, page } = await signIn("skolplikt@example.se", "/app/office", true);
+    const today = (await page.locator("#today ~ ul").textContent()) ?? "";
+    expect(today).toContain(overview.body.openCases === 1 ? "1 öppet ärende" : `${overview.body.openCases} öppna ärenden`);
+    expect(today).toContain(`${overview.body.unplaced} barn utan skola`);
+    expect(today).toContain("Ingen utskrivning utan ny skola väntar på godkännande");
+    // The menu's words: no "Svep", no "Åsidosättanden".
+    const menu = await main(page);
+    expect(menu).toContain("Daglig kontroll");
+    expect(menu).toContain("Utskrivning utan ny skola");
+    expect(menu).not.toMatch(/Svep|Åsidosätt/);
+    await accessible(page);
+    await reflows(page);
+    await page.getByRole("link", { name: /barn utan skola/ }).click();
+    expect(new URL(page.url()).pathname).toBe("/app/unplaced");
+    await context.close();
+  });
+});
+
 describe("the statistics' files", () => {
   it("grades and sexes apart, an empty table says so, the tables as CSV, and the national export for the office alone", async () => {
     await publishStatistics(jobs(), "0180", "2026-10-08", "2026-10-08T04:30:00Z");

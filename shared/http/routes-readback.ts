@@ -1,7 +1,7 @@
 /**
  * Routes that read back what a board stored (SPEC §6, §8): a stored calendar — the municipality's,
  * and a school's own (or, where it has none, the municipality's that applies to it) — and social
- * services' list of the children they flagged. Spread into the route table of routes.ts.
+ * services' list of the children they flagged; and the office's day in figures. Spread into the route table of routes.ts.
  */
 import type { FunctionName, RouteDef } from "./routes.ts";
 import * as schemas from "./schemas.ts";
@@ -42,5 +42,12 @@ export const readBackRoutes = [
     summary:
       "The children with risk flags who live in the district (social services of that district only; each read audited): name, flags, since when, open cases",
     responses: { 200: schemas.FlaggedResponse },
+  }),
+  route("GET /v1/municipalities/{kommunkod}/overview", {
+    fn: "register",
+    principals: ["municipality"],
+    summary:
+      "The office's day in figures: open and high cases, children without a school, releases waiting for a receiving school, releases without a new school waiting for a second person (counts only; its own municipality)",
+    responses: { 200: schemas.OverviewResponse },
   }),
 ] as const;

@@ -14,6 +14,7 @@ import { occasion, requireOwnMunicipality, requireSchool } from "../http/scope.t
 import { decideReleaseNow, release } from "../placement/enrolment.ts";
 import { releasedReply } from "../placement/routes.ts";
 import { presentPupil } from "../pupils/routes.ts";
+import { overviewRoutes } from "./overview.ts";
 import { applyRecord, deploymentOf } from "./population.ts";
 
 function coming(p: Pupil, today: string) {
@@ -59,6 +60,7 @@ function presentOverride(o: Override, p?: Pupil, school?: School) {
 }
 
 export const registerRoutes = guarded<"register">({
+  ...overviewRoutes,
   "POST /v1/municipalities/{kommunkod}/population": async (ctx) => {
     const kommunkod = ctx.params.kommunkod ?? "";
     requireOwnMunicipality(ctx, kommunkod);

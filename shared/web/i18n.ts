@@ -210,8 +210,10 @@ const sv = {
   /** What a refusal of the API means, in the person's words (the API's own text, in English, is for systems). */
   problems: {
     validation_failed: "Uppgifterna är inte giltiga",
-    second_approver_required: "Ett åsidosättande måste godkännas av en annan person på förvaltningen än den som begärde det.",
-    signed_in_person_required: "Ett åsidosättande godkänns av en inloggad person på förvaltningen, inte med en nyckel.",
+    second_approver_required:
+      "En utskrivning utan ny skola måste godkännas av en annan person på förvaltningen än den som begärde den.",
+    signed_in_person_required:
+      "En utskrivning utan ny skola godkänns av en inloggad person på förvaltningen, inte med en nyckel.",
     not_locked: "Utskrivningen är inte låst: skolan kan skriva ut eleven själv.",
     grade_not_plausible:
       "Årskursen stämmer inte med elevens ålder. Kontrollera årskurs och personnummer; förvaltningen kan göra ett undantag för eleven.",
@@ -219,7 +221,7 @@ const sv = {
       "Eleven kan inte skrivas ut som färdig med skolplikten: det gäller elever i sista årskursen från sex veckor före vårterminens slut, eller elever över skolpliktsåldern.",
     last_day_not_reported:
       "Skolan har inte rapporterat frånvaro för den senaste skoldagen. Rapportera dagen först (även om alla var där), skriv sedan ut eleven.",
-    override_not_pending: "Åsidosättandet är redan godkänt.",
+    override_not_pending: "Utskrivningen utan ny skola är redan avgjord.",
     case_resolved: "Ärendet är redan avslutat.",
     calendar_missing: "Kommunen har ingen läsårskalender för den dagen. Lägg in den först.",
     school_not_registered: "Skolenheten är inte registrerad. Registrera den först.",
@@ -228,7 +230,7 @@ const sv = {
     already_enrolled: "Eleven är redan inskriven här.",
     enrolment_ended: "Inskrivningen är redan avslutad.",
     release_locked:
-      "Eleven var frånvarande den senaste skoldagen och kan inte skrivas ut i sin frånvaro (låset). Kontakta skolpliktsbevakningen: bara förvaltningen kan åsidosätta låset.",
+      "Eleven var frånvarande den senaste skoldagen och kan inte skrivas ut i sin frånvaro (låset). Kontakta skolpliktsbevakningen: bara förvaltningen kan skriva ut eleven utan ny skola.",
     evidence_required: "Utskrivningen behöver underlag.",
     evidence_kind_not_accepted: "Det slaget av underlag räcker inte för den orsaken.",
     evidence_not_in_register: "Folkbokföringen styrker inte utflyttningen.",

@@ -12,6 +12,7 @@ import { flaggedRoutes } from "./pages/flagged.ts";
 import { importRoutes } from "./pages/imports.ts";
 import { keyRoutes } from "./pages/keys.ts";
 import { officeRoutes } from "./pages/office.ts";
+import { officeMenuRoutes } from "./pages/office-menu.ts";
 import { pupilFormRoutes } from "./pages/pupil-forms.ts";
 import { pupilRoutes } from "./pages/pupils.ts";
 import { registerRoutes } from "./pages/register.ts";
@@ -28,6 +29,7 @@ export const PAGES: readonly WebRoute[] = [
   ...rosterRoutes,
   ...contactRoutes,
   ...keyRoutes,
+  ...officeMenuRoutes,
   ...officeRoutes,
   ...sweepRoutes,
   ...registerRoutes,

@@ -67,6 +67,9 @@ export const officeSv = {
   importFillIn: "saknas.",
   yes: "ja",
   no: "nej",
+  // ---- the office's page ----
+  overviewToday: "I dag",
+  overviewPages: "Förvaltningens sidor",
   // ---- statistics ----
   statsNoData: "inga uppgifter för perioden.",
   statsBySex: "Per kön",
@@ -152,6 +155,8 @@ export const officeEn: Record<keyof typeof officeSv, string> = {
   importFillIn: "missing.",
   yes: "yes",
   no: "no",
+  overviewToday: "Today",
+  overviewPages: "The office's pages",
   statsNoData: "no data for the period.",
   statsBySex: "By sex",
   statsByOrganiser: "By organiser",
@@ -185,6 +190,11 @@ export const officeWords: Record<
     importApply: Counted;
     importRowsDone: Counted;
     flagsRaised: Counted;
+    overviewOpenCases: Counted;
+    overviewHigh: Counted;
+    overviewUnplaced: Counted;
+    overviewPendingRelease: Counted;
+    overviewPendingOverrides: Counted;
     auditShowing: Counted;
     auditFilter: string;
     auditKind: string;
@@ -213,6 +223,19 @@ export const officeWords: Record<
     flagsRaised: {
       one: "Det öppna ärendet ({kinds}) blev allvarligt {at}, och de som ska veta om det har fått en avisering.",
       other: "{n} öppna ärenden ({kinds}) blev allvarliga {at}, och de som ska veta om dem har fått en avisering.",
+    },
+    overviewOpenCases: { zero: "Inga öppna ärenden", one: "1 öppet ärende", other: "{n} öppna ärenden" },
+    overviewHigh: { one: "1 allvarligt", other: "{n} allvarliga" },
+    overviewUnplaced: { zero: "Inga barn utan skola", one: "1 barn utan skola", other: "{n} barn utan skola" },
+    overviewPendingRelease: {
+      zero: "Ingen utskrivning väntar på mottagande skola",
+      one: "1 utskrivning väntar på mottagande skola",
+      other: "{n} utskrivningar väntar på mottagande skola",
+    },
+    overviewPendingOverrides: {
+      zero: "Ingen utskrivning utan ny skola väntar på godkännande",
+      one: "1 utskrivning utan ny skola väntar på godkännande",
+      other: "{n} utskrivningar utan ny skola väntar på godkännande",
     },
     auditShowing: {
       zero: "Inga av {all} händelser visas.",
@@ -336,6 +359,23 @@ export const officeWords: Record<
     flagsRaised: {
       one: "The open case ({kinds}) became high at {at}, and those who need to know were alerted.",
       other: "{n} open cases ({kinds}) became high at {at}, and those who need to know were alerted.",
+    },
+    overviewOpenCases: { zero: "No open cases", one: "1 open case", other: "{n} open cases" },
+    overviewHigh: { one: "1 high", other: "{n} high" },
+    overviewUnplaced: {
+      zero: "No children without a school",
+      one: "1 child without a school",
+      other: "{n} children without a school",
+    },
+    overviewPendingRelease: {
+      zero: "No release waits for a receiving school",
+      one: "1 release waits for a receiving school",
+      other: "{n} releases wait for a receiving school",
+    },
+    overviewPendingOverrides: {
+      zero: "No release without a new school waits for approval",
+      one: "1 release without a new school waits for approval",
+      other: "{n} releases without a new school wait for approval",
     },
     auditShowing: { zero: "None of {all} events shown.", one: "1 of {all} events shown.", other: "{n} of {all} events shown." },
     auditFilter: "Show events",

@@ -41,3 +41,12 @@ export const FlaggedResponse = z.object({
     }),
   ),
 });
+
+/** The office's day in figures: counts only, no pupil named. */
+export const OverviewResponse = z.object({
+  openCases: num,
+  highCases: num,
+  unplaced: num,
+  pendingRelease: num,
+  pendingOverrides: num,
+});
