@@ -14,7 +14,7 @@ import { occasion, requireOwnMunicipality, requireSchool } from "../http/scope.t
 import { decideReleaseNow, release } from "../placement/enrolment.ts";
 import { releasedReply } from "../placement/routes.ts";
 import { presentPupil } from "../pupils/routes.ts";
-import { overviewRoutes } from "./overview.ts";
+import { overviewRoutes } from "./overview-routes.ts";
 import { applyRecord, deploymentOf } from "./population.ts";
 
 function coming(p: Pupil, today: string) {
