@@ -70,7 +70,13 @@ export interface LocalResponse {
   body: string;
 }
 
-export type Invoke = (method: string, url: string, headers?: Record<string, string>, body?: string) => Promise<LocalResponse>;
+/** A body is text, or bytes (a file uploaded to the web app, passed on base64-encoded as API Gateway does). */
+export type Invoke = (
+  method: string,
+  url: string,
+  headers?: Record<string, string>,
+  body?: string | Uint8Array,
+) => Promise<LocalResponse>;
 
 /** An `invoke` over the API functions and the web app, built with these parts. */
 export function createInvoker(parts: LocalParts = {}): Invoke {
@@ -84,7 +90,13 @@ export function createInvoker(parts: LocalParts = {}): Invoke {
     const [rawPath = "/"] = url.split("?", 1);
     return rawPath === "/app" || rawPath.startsWith("/app/")
       ? invokeWeb(web, method, url, headers, body)
-      : invokeWith(functions, method, url, headers, body);
+      : invokeWith(
+          functions,
+          method,
+          url,
+          headers,
+          typeof body === "string" || body === undefined ? body : Buffer.from(body).toString("utf8"),
+        );
   };
 }
 
@@ -94,9 +106,11 @@ async function invokeWeb(
   method: string,
   url: string,
   headers: Record<string, string>,
-  body?: string,
+  given?: string | Uint8Array,
 ): Promise<LocalResponse> {
   const [rawPath = "/", rawQueryString = ""] = url.split("?", 2);
+  const bytes = given !== undefined && typeof given !== "string";
+  const body = bytes ? Buffer.from(given).toString("base64") : given;
   const lower = Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
   const requestId = randomUUID();
   const event: APIGatewayProxyEventV2 = {
@@ -106,7 +120,7 @@ async function invokeWeb(
     rawQueryString,
     headers: lower,
     ...(lower.cookie ? { cookies: lower.cookie.split(/;\s*/) } : {}),
-    ...(body ? { body, isBase64Encoded: false } : { isBase64Encoded: false }),
+    ...(body ? { body, isBase64Encoded: bytes } : { isBase64Encoded: false }),
     requestContext: {
       accountId: "local",
       apiId: "local",

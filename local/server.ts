@@ -63,7 +63,15 @@ export function startServer(port: number, host = "127.0.0.1", handle: Invoke = i
               detail: `The body may be at most ${MAX_BODY_BYTES} bytes; split the batch.`,
             }),
           }
-        : await handle(req.method ?? "GET", req.url ?? "/", headers, Buffer.concat(chunks).toString("utf8"));
+        : await handle(
+            req.method ?? "GET",
+            req.url ?? "/",
+            headers,
+            // A file uploaded (multipart) stays bytes: it may be Windows-1252, which UTF-8 text would spoil.
+            /multipart\/form-data/i.test(headers["content-type"] ?? "")
+              ? Buffer.concat(chunks)
+              : Buffer.concat(chunks).toString("utf8"),
+          );
       res.writeHead(out.status, { ...out.headers, ...("cookies" in out && out.cookies ? { "set-cookie": out.cookies } : {}) });
       res.end(out.body);
     } catch (err) {

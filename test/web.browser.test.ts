@@ -633,7 +633,7 @@ describe("social services", () => {
     await page.getByLabel("Slag av placering").selectOption("hvb");
     await page.getByLabel("Från").last().fill("2026-07-01");
     await page.getByRole("button", { name: "Lägg till placering" }).click();
-    await expect(page.locator("main").textContent()).resolves.toContain("overlaps");
+    await expect(page.locator("#care-from-error").textContent()).resolves.toContain("Avsluta den först");
     await context.close();
     const office = await signIn("skolplikt@example.se", `/app/pupils/${c.pupilId}`);
     expect(await office.page.locator("main").textContent()).not.toMatch(/Familjehem|samhällsvård/);
@@ -663,7 +663,7 @@ describe("social services", () => {
     await accessible(page);
     await page.getByLabel("Hedersrelaterad oro").check();
     await page.getByRole("button", { name: "Spara flaggor" }).click();
-    await expect(page.getByRole("status").textContent()).resolves.toBe("Sparat.");
+    await expect(page.getByRole("status").textContent()).resolves.toContain("Flaggorna är sparade.");
     await expect(page.getByLabel("Hedersrelaterad oro").isChecked()).resolves.toBe(true);
     expect((await api("GET", `/v1/cases/${caseA}`, { key: m.muni })).body.severity).toBe("high");
     // A school sees no flags form and no flags.
@@ -688,14 +688,14 @@ describe("the office's pages", () => {
     ).toBe(201);
     const office = await signIn("skolplikt@example.se", `/app/pupils/${pupilId}`);
     await accessible(office.page);
-    const form = office.page.locator("section", { hasText: "Åsidosätt låset" });
+    const form = office.page.locator("section", { hasText: "Skriv ut utan ny skola" });
     await form.getByLabel("Sista dag").fill("2026-08-31");
     await form.getByLabel("Orsak").selectOption("emigrated");
     await form.getByLabel("Slag").selectOption("guardian_certificate");
     await form.getByLabel("Referens").fill("Intyg 2026-08-25");
     await form.getByLabel("Motivering").fill("Skolan kan inte nå familjen; beslut i nämnden");
-    await form.getByRole("button", { name: "Begär åsidosättande" }).click();
-    await expect(office.page.locator("h1").textContent()).resolves.toBe("Åsidosättanden av låset");
+    await form.getByRole("button", { name: "Begär utskrivning utan ny skola" }).click();
+    await expect(office.page.locator("h1").textContent()).resolves.toBe("Utskrivning utan ny skola");
     await expect(office.page.locator("main").textContent()).resolves.toContain("Väntar på en andra person");
     // What is approved, and why it is locked, are on the page; so is a reject.
     await expect(office.page.locator("main").textContent()).resolves.toContain("Lisa Låst");
@@ -723,7 +723,7 @@ describe("the office's pages", () => {
     const { context, page } = await signIn("skolplikt@example.se", "/app/office");
     await accessible(page);
     for (const [name, h1] of [
-      ["Svep", "Svep"],
+      ["Daglig kontroll", "Daglig kontroll"],
       ["Inställningar", "Inställningar"],
       ["Skolor", "Skolor"],
       ["Kontakter", "Kontakter"],
@@ -778,7 +778,7 @@ describe("the office's pages", () => {
     // A sweep for a date to come is a preview: nothing written.
     await page.goto(`${app}/app/sweep`);
     await page.getByLabel("Dag").fill("2026-09-30");
-    await page.getByRole("button", { name: "Kör svepet" }).click();
+    await page.getByRole("button", { name: "Kör kontrollen" }).click();
     await expect(page.getByRole("status").textContent()).resolves.toContain("Förhandsvisning");
     await accessible(page);
 
@@ -819,18 +819,21 @@ describe("the office's pages", () => {
     const good = pnr("2017-07-07");
     await page.goto(`${app}/app/imports`);
     await page
-      .getByLabel("CSV")
+      .getByLabel("… eller klistra in innehållet")
       .fill(
         `personnummer;givenName;familyName;district;status\n${good};Ida;Import;${m.district};resident\n12345;Fel;Rad;${m.district};resident\n`,
       );
-    await page.getByRole("button", { name: "Läs in" }).click();
+    await page.getByRole("button", { name: "Förhandsgranska" }).click();
+    await page.getByRole("button", { name: "Läs in 1 rad" }).click();
     await expect(page.locator("main").textContent()).resolves.toMatch(/nya\s*1/);
     await expect(page.locator("main").textContent()).resolves.toContain("Rad 3");
     await accessible(page);
 
     // The audit trail of a pupil, as the answer to a guardian's request, with the people who read.
     await page.goto(`${app}/app/pupils/${protectedPupil}/audit`);
-    await expect(page.locator("main").textContent()).resolves.toContain("contact:office");
+    // In words: the person by name, what they did (no codes, no request ids).
+    await expect(page.locator("main").textContent()).resolves.toContain("Skolplikt, Förvaltningen (kommun 0180)");
+    expect(await page.locator("main").textContent()).not.toContain("pupil.read");
     await accessible(page);
     const [download] = await Promise.all([page.waitForEvent("download"), page.getByText("Ladda ner som CSV").click()]);
     const csv = readFileSync((await download.path()) ?? "", "utf8");

@@ -4,6 +4,7 @@
  * (RFC 4180), so a stray quote spoils its own row and never swallows the next one.
  */
 import { parse } from "csv-parse/sync";
+import { asTwelveDigits } from "../domain/personnummer.ts";
 
 export interface CsvRow {
   line: number;
@@ -97,31 +98,99 @@ export function headerProblem(columns: string[], expected: Columns): string | un
 export function readYesNo(value: string): boolean | undefined | "invalid" {
   const v = value.trim().toLowerCase();
   if (v === "") return undefined;
-  if (["true", "ja", "yes", "1"].includes(v)) return true;
+  if (["true", "ja", "yes", "1", "skyddad"].includes(v)) return true;
   if (["false", "nej", "no", "0"].includes(v)) return false;
   return "invalid";
 }
 
+/** The register's columns under the names offices give them in Swedish too (lower case, spaces and dashes dropped). */
+const COLUMN_ALIASES: Record<string, string> = {
+  personnummer: "personnummer",
+  fornamn: "givenName",
+  förnamn: "givenName",
+  givenname: "givenName",
+  efternamn: "familyName",
+  familyname: "familyName",
+  stadsdel: "district",
+  stadsdelsområde: "district",
+  district: "district",
+  hushåll: "householdId",
+  hushållsid: "householdId",
+  householdid: "householdId",
+  skyddad: "protectedIdentity",
+  skyddadeuppgifter: "protectedIdentity",
+  skyddadepersonuppgifter: "protectedIdentity",
+  protectedidentity: "protectedIdentity",
+  status: "status",
+  folkbokföring: "status",
+  statusdatum: "statusDate",
+  datum: "statusDate",
+  statusdate: "statusDate",
+  tillkommun: "toMunicipality",
+  tomunicipality: "toMunicipality",
+};
+
+/** A column's name as the API knows it (`förnamn` → `givenName`); an unknown one as it was written. */
+export function registerColumn(header: string): string {
+  return (
+    COLUMN_ALIASES[
+      header
+        .trim()
+        .toLowerCase()
+        .replace(/[\s_-]/g, "")
+    ] ?? header.trim()
+  );
+}
+
+/** The register's status as offices write it in Swedish (`utflyttad`) or as the API's code; anything else as typed. */
+const RESIDENCY_WORDS: Record<string, string> = {
+  resident: "resident",
+  folkbokförd: "resident",
+  bosatt: "resident",
+  emigrated: "emigrated",
+  utvandrad: "emigrated",
+  "utflyttad från sverige": "emigrated",
+  moved_out: "moved_out",
+  utflyttad: "moved_out",
+  "flyttad till annan kommun": "moved_out",
+  deceased: "deceased",
+  avliden: "deceased",
+  död: "deceased",
+};
+export const readResidency = (value: string) => RESIDENCY_WORDS[value.trim().toLowerCase()] ?? value.trim();
+
 /**
- * One row of a population-register export as the API's record: `protectedIdentity` read as offices
- * write it (empty keeps what the register has), optional columns left out when empty. The CLI's
- * import and the office's import page read rows the same way.
+ * One row of a population-register export as the API's record: columns under their Swedish names
+ * too, the status in Swedish words too, a personnummer of ten digits (given `today`),
+ * `protectedIdentity` read as offices write it (empty keeps what the register has), optional
+ * columns left out when empty — an empty householdId keeps the stored household (SPEC §8). The
+ * CLI's import and the office's import page read rows the same way.
  */
-export function populationRecord(v: Record<string, string>): { record: Record<string, unknown> } | { reason: string } {
+export function populationRecord(
+  row: Record<string, string>,
+  today?: string,
+): { record: Record<string, unknown> } | { reason: string; column: string; value: string } {
+  const v: Record<string, string> = {};
+  for (const [header, value] of Object.entries(row)) v[registerColumn(header)] = value;
   const protectedIdentity = readYesNo(v.protectedIdentity ?? "");
   if (protectedIdentity === "invalid") {
-    return { reason: `protectedIdentity: "${v.protectedIdentity}" is not true/false, ja/nej or empty` };
+    return {
+      reason: `protectedIdentity: "${v.protectedIdentity}" is not true/false, ja/nej or empty`,
+      column: "protectedIdentity",
+      value: v.protectedIdentity ?? "",
+    };
   }
+  const personnummer = today && v.personnummer ? asTwelveDigits(v.personnummer, today) : v.personnummer;
   return {
     record: {
-      personnummer: v.personnummer,
+      personnummer,
       givenName: v.givenName,
       familyName: v.familyName,
       district: v.district,
       ...(v.householdId ? { householdId: v.householdId } : {}),
       // Empty keeps what the register has: protection is cleared only by an explicit false.
       ...(protectedIdentity !== undefined ? { protectedIdentity } : {}),
-      status: v.status,
+      status: v.status === undefined ? undefined : readResidency(v.status),
       ...(v.statusDate ? { statusDate: v.statusDate } : {}),
       ...(v.toMunicipality ? { toMunicipality: v.toMunicipality } : {}),
     },

@@ -6,6 +6,7 @@
 
 export * from "./schemas/base.ts";
 export * from "./schemas/cases.ts";
+export * from "./schemas/office.ts";
 export * from "./schemas/requests.ts";
 export * from "./schemas/responses.ts";
 export * from "./schemas/ss12000.ts";

@@ -4,7 +4,7 @@ import { stepWrites } from "../casework/writes.ts";
 import type { Step } from "../domain/alerts.ts";
 import { minDate } from "../domain/dates.ts";
 import { hadFlag, honourConcern } from "../domain/detection.ts";
-import type { Pupil } from "../domain/model.ts";
+import type { Case, Pupil } from "../domain/model.ts";
 import { placementOn } from "../domain/placement.ts";
 import { districtMunicipality } from "../domain/principals.ts";
 import { bodyOf, guarded, queryOf, type RequestContext } from "../http/http.ts";
@@ -184,6 +184,8 @@ export const pupilRoutes = guarded<"pupils">({
   "PUT /v1/pupils/{pupilId}/flags": async (ctx) => {
     const { flags } = bodyOf(ctx, schemas.FlagsBody);
     const unique = [...new Set(flags)].sort();
+    // The open cases this change raises (a retry starts the list again).
+    const raised: { caseId: string; kind: Case["kind"]; at: string }[] = [];
     await ctx.store.withRetry(async () => {
       const pupil = await ctx.store.getPupil(ctx.params.pupilId ?? "");
       if (!pupil || ctx.principal.kind !== "social" || !(await mayReadPupil(ctx, pupil))) throw problems.forbidden();
@@ -192,8 +194,10 @@ export const pupilRoutes = guarded<"pupils">({
       const next: Pupil = { ...pupil, flags: unique, flagHistory: history };
       // Severity follows the data at once (rule 5): a flag raises the open cases and tells whom a high case tells.
       const items = [];
+      raised.length = 0;
       for (const c of await ctx.store.getCases(pupil.openCases.map((o) => o.caseId))) {
         const raise = c.severity === "normal" && hadFlag(next, minDate(c.episodeStart, ctx.today), ctx.today);
+        if (raise) raised.push({ caseId: c.caseId, kind: c.kind, at: ctx.now });
         const honour = honourConcern(next, c.episodeStart, ctx.today);
         const steps: Step[] = [
           ...(raise ? ["raised" as const] : []),
@@ -204,9 +208,42 @@ export const pupilRoutes = guarded<"pupils">({
       await ctx.store.commit([
         ctx.store.pupilWrite(next, ctx.today, false),
         ctx.store.auditWrite(pupil.pupilId, ctx.actor, "flags.set", ctx.now),
+        // Their list of flagged children finds the pupil by this pointer, not by a scan.
+        ...(unique.length ? [ctx.store.flagPointerWrite(districtMunicipality(ctx.principal.district) ?? "", pupil.pupilId)] : []),
         ...items,
       ]);
     });
-    return { status: 200, body: { flags: unique } };
+    return { status: 200, body: { flags: unique, raised } };
+  },
+
+  "GET /v1/districts/{districtId}/flagged": async (ctx) => {
+    const p = ctx.principal;
+    if (p.kind !== "social" || p.district !== ctx.params.districtId) throw problems.forbidden();
+    const kod = districtMunicipality(p.district);
+    if (!kod) throw problems.forbidden();
+    const pupils = await Promise.all((await ctx.store.flagPupils(kod)).map((id) => ctx.store.getPupil(id)));
+    // Flagged now, living in the district, in its municipality (a pointer outlives a cleared flag or a move).
+    const flagged = pupils.filter(
+      (x): x is Pupil => !!x && x.flags.length > 0 && x.district === p.district && x.homeMunicipality === kod,
+    );
+    if (flagged.length)
+      await ctx.store.auditReads(
+        flagged.map((x) => x.pupilId),
+        ctx.actor,
+        "flags.list",
+        ctx.now,
+      );
+    const items = flagged
+      .map((x) => ({
+        pupilId: x.pupilId,
+        givenName: x.givenName ?? "",
+        familyName: x.familyName ?? "",
+        protectedIdentity: !!x.protectedIdentity,
+        flags: x.flags,
+        ...(x.flagHistory?.length ? { since: x.flagHistory[x.flagHistory.length - 1]?.on } : {}),
+        openCases: x.openCases.length,
+      }))
+      .sort((a, b) => `${a.familyName} ${a.givenName}`.localeCompare(`${b.familyName} ${b.givenName}`, "sv"));
+    return { status: 200, body: { items } };
   },
 });

@@ -1,3 +1,4 @@
+/** Routes of the municipality office: population register, exemptions, lock overrides, the watch list, the day in figures. */
 import { inParallel } from "../app/parallel.ts";
 import type { Override, Pupil, School } from "../domain/model.ts";
 import { watcherOf } from "../domain/placement.ts";
@@ -9,6 +10,7 @@ import { releasedReply } from "../placement/routes.ts";
 import { presentPupil } from "../pupils/routes.ts";
 import { grantExemption, grantGradeException } from "./exemption.ts";
 import { approveOverride, pupilOfOverride, rejectOverride, requestOverride } from "./overrides.ts";
+import { overviewRoutes } from "./overview-routes.ts";
 import { applyRecord, deploymentOf } from "./population.ts";
 import { watchListItems } from "./watch-list.http.ts";
 
@@ -47,6 +49,7 @@ function presentOverride(o: Override, p?: Pupil, school?: School) {
 }
 
 export const registerRoutes = guarded<"register">({
+  ...overviewRoutes,
   "POST /v1/municipalities/{kommunkod}/population": async (ctx) => {
     const kommunkod = ctx.params.kommunkod ?? "";
     requireOwnMunicipality(ctx, kommunkod);

@@ -2,9 +2,9 @@
  * Routes for the register of schools and calendars: a municipality's calendar and settings, a
  * school's own calendar, and the school units the office registers (and closes).
  */
-import { calendarProblems, changedPastDays } from "../domain/calendar.ts";
+import { type CalendarYear, calendarProblems, changedPastDays } from "../domain/calendar.ts";
 import type { School } from "../domain/model.ts";
-import { bodyOf, type RequestContext, type RouteHandlers } from "../http/http.ts";
+import { bodyOf, type RequestContext, type RouteHandlers, validate } from "../http/http.ts";
 import { problems } from "../http/problems.ts";
 import * as schemas from "../http/schemas.ts";
 import { changedBy as by, putStatus, requireOwnMunicipality } from "../http/scope.ts";
@@ -13,6 +13,22 @@ import { closeSchool } from "../watch/schools.ts";
 function checkCalendar(schoolYear: string, body: ReturnType<typeof schemas.CalendarBody.parse>) {
   const errs = calendarProblems(schoolYear, body);
   if (errs.length) throw problems.validation(errs, "The calendar is not consistent; see errors.");
+}
+
+/** A stored calendar year as the API answers it: whose it is, its terms and holidays, who saved it and when. */
+function calendarAnswer(
+  schoolYear: string,
+  source: "municipality" | "school",
+  stored: { calendar: CalendarYear; updatedAt?: string; updatedBy?: string },
+) {
+  return {
+    schoolYear,
+    source,
+    terms: stored.calendar.terms,
+    holidays: stored.calendar.holidays,
+    ...(stored.updatedAt ? { updatedAt: stored.updatedAt } : {}),
+    ...(stored.updatedBy ? { updatedBy: stored.updatedBy } : {}),
+  };
 }
 
 /**
@@ -34,6 +50,31 @@ export const schoolAdminRoutes = {
     await ctx.store.addMunicipality(kommunkod);
     await configChanged(ctx, kommunkod);
     return { status, body };
+  },
+
+  "GET /v1/municipalities/{kommunkod}/calendar/{schoolYear}": async (ctx) => {
+    const { kommunkod = "", schoolYear = "" } = ctx.params;
+    requireOwnMunicipality(ctx, kommunkod);
+    const year = validate(schemas.SchoolYearSchema, schoolYear, "/schoolYear");
+    const stored = await ctx.store.storedCalendar({ kommunkod }, year);
+    if (!stored) throw problems.notFound("calendar");
+    return { status: 200, body: calendarAnswer(year, "municipality", stored) };
+  },
+
+  "GET /v1/schools/{schoolId}/calendar/{schoolYear}": async (ctx) => {
+    const { schoolId = "", schoolYear = "" } = ctx.params;
+    const school = await ctx.store.getSchool(schoolId);
+    const p = ctx.principal;
+    // The school itself, or the office of the municipality it lies in: the same check as the PUT.
+    const allowed =
+      (p.kind === "school" && p.schoolId === schoolId) || (p.kind === "municipality" && school?.municipality === p.kommunkod);
+    if (!allowed || !school) throw problems.forbidden();
+    const year = validate(schemas.SchoolYearSchema, schoolYear, "/schoolYear");
+    const own = await ctx.store.storedCalendar({ schoolId }, year);
+    if (own) return { status: 200, body: calendarAnswer(year, "school", own) };
+    const municipal = await ctx.store.storedCalendar({ kommunkod: school.municipality }, year);
+    if (!municipal) throw problems.notFound("calendar");
+    return { status: 200, body: calendarAnswer(year, "municipality", municipal) };
   },
 
   "PUT /v1/municipalities/{kommunkod}/settings": async (ctx) => {

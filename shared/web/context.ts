@@ -35,6 +35,8 @@ export interface WorkRequest {
   path: string;
   query: URLSearchParams;
   form: URLSearchParams;
+  /** Files of a multipart form (an uploaded CSV), by field name. */
+  files?: Map<string, Uint8Array>;
 }
 
 /** One page (or form) of the web app. */

@@ -15,6 +15,7 @@ import { askAs } from "./ask.ts";
 import { type PageContext, runRoute } from "./context.ts";
 import { fieldLabel, fieldMessage, fill, type Lang, words } from "./i18n.ts";
 import { type Chrome, STYLE } from "./layout.ts";
+import { formOf } from "./multipart.ts";
 import { accessibilityPage, messagePage } from "./pages.ts";
 import { answersFor, PageAnswer, SESSION_COOKIE } from "./respond.ts";
 import { PAGES } from "./router.ts";
@@ -139,7 +140,7 @@ export function createWebHandler(runtime: Runtime, deps: WebDeps) {
       settings: (kommunkod) => storeOf().settings(kommunkod),
     };
     try {
-      const answer = await runRoute(PAGES, kit, { method, path, query: r.query, form: r.form });
+      const answer = await runRoute(PAGES, kit, { method, path, query: r.query, form: r.form, files: r.files });
       if (answer) return answer;
     } catch (err) {
       return refusalPage(r, who, err);
@@ -152,12 +153,14 @@ export function createWebHandler(runtime: Runtime, deps: WebDeps) {
     const log = runtime.log.child({ fn: "web", requestId, route: event.routeKey });
     const headers = Object.fromEntries(Object.entries(event.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v ?? ""]));
     const cookies = event.cookies ?? (headers.cookie ? headers.cookie.split(/;\s*/) : []);
-    const raw = event.body ? (event.isBase64Encoded ? Buffer.from(event.body, "base64").toString("utf8") : event.body) : "";
+    const raw = event.body ? Buffer.from(event.body, event.isBase64Encoded ? "base64" : "utf8") : Buffer.alloc(0);
+    const { form, files } = await formOf(headers["content-type"] ?? "", raw);
     const r: WebRequest = {
       method: event.requestContext?.http?.method ?? "GET",
       path: event.rawPath,
       query: new URLSearchParams(event.rawQueryString ?? ""),
-      form: new URLSearchParams(/application\/x-www-form-urlencoded/i.test(headers["content-type"] ?? "") ? raw : ""),
+      form,
+      files,
       ...(() => {
         const c = cookies.map((x) => x.split("=")).find(([k]) => k === SESSION_COOKIE)?.[1];
         return c ? { cookie: c } : {};

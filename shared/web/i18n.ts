@@ -226,7 +226,7 @@ const sv = {
       "Eleven kan inte skrivas ut som färdig med skolplikten: det gäller elever i sista årskursen från sex veckor före vårterminens slut, eller elever över skolpliktsåldern.",
     last_day_not_reported:
       "Skolan har inte rapporterat frånvaro för den senaste skoldagen. Rapportera dagen först (även om alla var där), skriv sedan ut eleven.",
-    override_not_pending: "Åsidosättandet är redan godkänt.",
+    override_not_pending: "Utskrivningen utan ny skola är redan avgjord.",
     case_resolved: "Ärendet är redan avslutat.",
     outcome_not_for_kind:
       "Utfallet passar inte ärendets slag. Utflyttning, flytt och dödsfall avslutar ärendet av sig självt när folkbokföringen visar det.",
@@ -237,7 +237,7 @@ const sv = {
     already_enrolled: "Eleven är redan inskriven här.",
     enrolment_ended: "Inskrivningen är redan avslutad.",
     release_locked:
-      "Eleven var frånvarande den senaste skoldagen och kan inte skrivas ut i sin frånvaro (låset). Kontakta skolpliktsbevakningen: bara förvaltningen kan åsidosätta låset.",
+      "Eleven var frånvarande den senaste skoldagen och kan inte skrivas ut i sin frånvaro (låset). Kontakta skolpliktsbevakningen: bara förvaltningen kan skriva ut eleven utan ny skola.",
     evidence_required: "Utskrivningen behöver underlag.",
     evidence_kind_not_accepted: "Det slaget av underlag räcker inte för den orsaken.",
     evidence_not_in_register: "Folkbokföringen styrker inte utflyttningen.",

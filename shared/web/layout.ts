@@ -1,6 +1,7 @@
 /** The page around every page: language, skip link, header with who is signed in, sign-out, footer. */
 import { type Html, html } from "./html.ts";
 import { fill, type Lang, type Words, words } from "./i18n.ts";
+import { texts } from "./texts.ts";
 
 export interface Chrome {
   lang: Lang;
@@ -18,7 +19,7 @@ export interface Chrome {
 }
 
 /** The menu of a person of each kind: where their day's work is. */
-function menuOf(kind: Chrome["kind"], w: Words): [string, string][] {
+function menuOf(kind: Chrome["kind"], w: Words, lang: Lang): [string, string][] {
   const own: [string, string][] =
     kind === "municipality"
       ? [
@@ -30,6 +31,7 @@ function menuOf(kind: Chrome["kind"], w: Words): [string, string][] {
         ? [["/app/roster", w.roster]]
         : kind === "social"
           ? [
+              ["/app/flagged", texts[lang].flaggedChildren],
               ["/app/statistics", w.statistics],
               ["/app/contacts", w.contacts],
               ["/app/keys", w.keys],
@@ -65,7 +67,7 @@ ${c.goOn ? html`<meta http-equiv="refresh" content="0;url=${c.goOn}">` : ""}
 <p class="brand"><a href="/app/cases">${w.appName}</a></p>
 ${
   c.person
-    ? html`<nav aria-label="${w.appName}"><ul>${menuOf(c.kind, w).map(
+    ? html`<nav aria-label="${w.appName}"><ul>${menuOf(c.kind, w, c.lang).map(
         ([href, label]) =>
           // The page the person is on is marked, for a screen reader too (aria-current).
           html`<li><a href="${href}"${c.path === href || c.path?.startsWith(`${href}/`) ? html` aria-current="page"` : ""}>${label}</a></li>`,
@@ -121,7 +123,8 @@ main dd { margin-left: 0; overflow-wrap: anywhere; }
 main p, main li, main td, main th, main dd, main dt, main code, h1, h2, legend, label, caption { overflow-wrap: anywhere; }
 .filters fieldset { display: flex; flex-wrap: wrap; gap: 0.5rem 1rem; align-items: flex-end; }
 .filters .filter { display: flex; flex-direction: column; }
-.filters select { width: auto; max-width: 100%; }
+.filters select, .filters input { width: auto; max-width: 100%; }
+.filters fieldset { min-width: 0; }
 .filters .filter { min-width: 0; max-width: 100%; }
 .visually-hidden { position: absolute; width: 1px; height: 1px; margin: -1px; padding: 0; border: 0; overflow: hidden; clip: rect(0 0 0 0); clip-path: inset(50%); white-space: nowrap; }
 label.inline { display: inline; font-weight: 400; }

@@ -5,10 +5,14 @@
  */
 import type { WebRoute } from "./context.ts";
 import { auditRoutes } from "./pages/audit.ts";
+import { calendarRoutes } from "./pages/calendar.ts";
 import { caseRoutes } from "./pages/cases.ts";
 import { contactRoutes } from "./pages/contacts.ts";
+import { flaggedRoutes } from "./pages/flagged.ts";
+import { importRoutes } from "./pages/imports.ts";
 import { keyRoutes } from "./pages/keys.ts";
 import { officeRoutes } from "./pages/office.ts";
+import { officeMenuRoutes } from "./pages/office-menu.ts";
 import { pupilFormRoutes } from "./pages/pupil-forms.ts";
 import { pupilRoutes } from "./pages/pupils.ts";
 import { registerRoutes } from "./pages/register.ts";
@@ -26,9 +30,13 @@ export const PAGES: readonly WebRoute[] = [
   ...rosterRoutes,
   ...contactRoutes,
   ...keyRoutes,
+  ...officeMenuRoutes,
   ...officeRoutes,
   ...sweepRoutes,
   ...registerRoutes,
+  ...calendarRoutes,
+  ...flaggedRoutes,
+  ...importRoutes,
   ...schoolSystemRoutes,
   ...schoolSystemFormRoutes,
   ...statisticsPageRoutes,

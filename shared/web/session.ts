@@ -29,6 +29,8 @@ export interface WebRequest {
   path: string;
   query: URLSearchParams;
   form: URLSearchParams;
+  /** Files of a multipart form, by field name. */
+  files?: Map<string, Uint8Array>;
   cookie?: string;
   requestId: string;
   log: Log;

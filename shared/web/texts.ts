@@ -4,8 +4,10 @@
  * language is a type error.
  */
 import type { Lang } from "./i18n.ts";
+import { officeEn, officeSv } from "./texts-office.ts";
 
 const sv = {
+  ...officeSv,
   lastDay: "Sista dag",
   reason: "Orsak",
   destinationIfKnown: "Mottagare (om känd)",
@@ -78,10 +80,10 @@ const sv = {
   approvedSoFarBy: "Godkänt hittills av",
   nobody: "ingen",
   waitingForASecondPerson: "Väntar på en andra person.",
-  lockOverrides: "Åsidosättanden av låset",
+  lockOverrides: "Utskrivning utan ny skola",
   anOverrideIsCarriedOutOnly:
-    "Ett åsidosättande genomförs först när en annan inloggad person på förvaltningen har godkänt det — inte den som begärde det, och inte den som utfärdade nyckeln som begärde det.",
-  noOverrides: "Inga åsidosättanden.",
+    "En elev skrivs bara ut utan mottagande skola (undantag från låset) när en annan inloggad person på förvaltningen har godkänt det — inte den som begärde det, och inte den som utfärdade nyckeln som begärde det.",
+  noOverrides: "Inga begärda utskrivningar utan ny skola.",
   thePupil: "Eleven",
   school: "Skola",
   release: "Utskrivning",
@@ -112,10 +114,10 @@ const sv = {
   to: "Till",
   reason2: "Skäl",
   recordExemption: "Spara befrielse",
-  overrideTheLock: "Åsidosätt låset",
+  overrideTheLock: "Skriv ut utan ny skola",
   releasesThePupilWithoutAReceiving: "Skriver ut eleven utan mottagande skola. En andra person på förvaltningen måste godkänna.",
   why: "Motivering",
-  askForTheOverride: "Begär åsidosättande",
+  askForTheOverride: "Begär utskrivning utan ny skola",
   auditTrailSubjectAccess: "Granskningslogg (registerutdrag)",
   settings: "Inställningar",
   schools: "Skolor",
@@ -126,7 +128,7 @@ const sv = {
   schoolUnitCode8Digits: "Skolenhetskod (8 siffror)",
   schoolCalendar: "Läsårskalender",
   termsAndHolidaysOfASchool:
-    'Terminer och lov för ett läsår, som JSON: {"terms":[{"start":"…","end":"…"}],"holidays":[{"name":"höstlov","start":"…","end":"…"}]}. Helgdagar räknas ut av Elevvakt.',
+    "Terminer och lov för ett läsår: kommunens kalender, eller en skolas egen (fristående skolor har ofta en egen). Skoldagar och frånvaro räknas från den.",
   schoolYearEG202627: "Läsår (t.ex. 2026-27)",
   calendarJSON: "Kalender (JSON)",
   importDone: "Import klar",
@@ -276,18 +278,18 @@ const sv = {
   childrenInCare: "Barn i samhällsvård",
   noFiguresArePublishedForThat:
     "Inga siffror är publicerade för den perioden ännu. En termins siffror publiceras när den är slut, den pågående terminens till och med slutet av senaste hela månad.",
-  sweep: "Svep",
+  sweep: "Daglig kontroll",
   previewNothingWasWrittenOrSent: "Förhandsvisning: inget sparades och inget skickades.",
   escalated: "Eskalerade",
   reopened: "Återöppnade",
   wouldOpen: "Skulle öppnas",
   theSweepRunsEverySchoolDay:
-    "Svepet körs varje skoldag kl. 06.30. Här kan du köra det för en dag: ett datum efter i dag visar vad som skulle öppnas, utan att spara eller skicka något.",
+    "Den dagliga kontrollen går igenom placeringar och frånvaro och öppnar ärenden för barn utan skola eller med oroande frånvaro. Den körs av sig själv varje skoldag kl. 06.30. Här kan du köra den för en dag: ett datum efter i dag visar vad som skulle öppnas, utan att spara eller skicka något.",
   day: "Dag",
-  runTheSweep: "Kör svepet",
+  runTheSweep: "Kör kontrollen",
   dayAlreadyReported: "{day} är redan rapporterad: formuläret visar den rapporten. En ny rapport ersätter den.",
   reportAnswersOpenCases:
-    "Rapporten för {day} säger att dessa elever var på plats. Det besvarar deras öppna ärenden, som då avslutas vid nästa svep; de som larmades om ärendena får veta det.",
+    "Rapporten för {day} säger att dessa elever var på plats. Det besvarar deras öppna ärenden, som då avslutas vid nästa dagliga kontroll; de som larmades om ärendena får veta det.",
   choosePresentOrAbsent: "Välj närvarande eller frånvarande för {names}: eleven har ett öppet ärende.",
   suppressedMeans:
     ".. betyder att uppgiften inte visas: gruppen har färre än {minGroup} elever, antalet eller resten av gruppen är 1 eller 2, eller uppgiften skulle annars kunna räknas fram ur de andra. Andel = frånvarodagar ÷ skoldagar eleven var inskriven under perioden.",
@@ -299,8 +301,8 @@ const sv = {
   noComparisonYet:
     "Ingen jämförelse är publicerad för läsåret ännu. Jämförelsen av barn placerade i samhällsvård med alla elever publiceras bara för avslutade terminer, när terminens siffror är slutliga – aldrig för den pågående terminen, eftersom gruppen är liten.",
   theOffice: "Förvaltningen",
-  menuOverrides: "Åsidosättanden",
-  menuSweep: "Svep",
+  menuOverrides: "Utskrivning utan ny skola",
+  menuSweep: "Daglig kontroll",
   menuSettings: "Inställningar",
   menuSchools: "Skolor",
   menuContacts: "Kontakter",
@@ -447,6 +449,7 @@ const sv = {
 export type TextKey = keyof typeof sv;
 
 const en: Record<TextKey, string> = {
+  ...officeEn,
   lastDay: "Last day",
   reason: "Reason",
   destinationIfKnown: "Destination (if known)",
@@ -519,10 +522,10 @@ const en: Record<TextKey, string> = {
   approvedSoFarBy: "Approved so far by",
   nobody: "nobody",
   waitingForASecondPerson: "Waiting for a second person.",
-  lockOverrides: "Lock overrides",
+  lockOverrides: "Release without a new school",
   anOverrideIsCarriedOutOnly:
     "An override is carried out only once another signed-in person of the office has approved it — not the one who asked, nor whoever issued the key that asked.",
-  noOverrides: "No overrides.",
+  noOverrides: "No releases without a new school asked for.",
   thePupil: "The pupil",
   school: "School",
   release: "Release",
@@ -553,10 +556,10 @@ const en: Record<TextKey, string> = {
   to: "To",
   reason2: "Reason",
   recordExemption: "Record exemption",
-  overrideTheLock: "Override the lock",
+  overrideTheLock: "Release without a new school",
   releasesThePupilWithoutAReceiving: "Releases the pupil without a receiving school. A second person of the office must approve.",
   why: "Why",
-  askForTheOverride: "Ask for the override",
+  askForTheOverride: "Ask to release without a new school",
   auditTrailSubjectAccess: "Audit trail (subject access)",
   settings: "Settings",
   schools: "Schools",
@@ -567,7 +570,7 @@ const en: Record<TextKey, string> = {
   schoolUnitCode8Digits: "School unit code (8 digits)",
   schoolCalendar: "School calendar",
   termsAndHolidaysOfASchool:
-    'Terms and holidays of a school year, as JSON: {"terms":[{"start":"…","end":"…"}],"holidays":[{"name":"höstlov","start":"…","end":"…"}]}. Public holidays are computed by Elevvakt.',
+    "Terms and holidays of a school year: the municipality's calendar, or a school's own (independent schools often have one). School days and absence are counted from it.",
   schoolYearEG202627: "School year (e.g. 2026-27)",
   calendarJSON: "Calendar (JSON)",
   importDone: "Import done",
@@ -717,18 +720,18 @@ const en: Record<TextKey, string> = {
   childrenInCare: "Children in care",
   noFiguresArePublishedForThat:
     "No figures are published for that period yet. A term's figures are published once it has ended, the current term's up to the end of the last full month.",
-  sweep: "Sweep",
+  sweep: "Daily check",
   previewNothingWasWrittenOrSent: "Preview: nothing was written or sent.",
   escalated: "Escalated",
   reopened: "Reopened",
   wouldOpen: "Would open",
   theSweepRunsEverySchoolDay:
-    "The sweep runs every school day at 06:30. Run it for a day here: a date after today shows what would open, without writing or sending anything.",
+    "The daily check goes through placements and absence and opens cases for children without a school or with worrying absence. It runs by itself every school day at 06:30. Run it for a day here: a date after today shows what would open, without writing or sending anything.",
   day: "Day",
-  runTheSweep: "Run the sweep",
+  runTheSweep: "Run the check",
   dayAlreadyReported: "{day} is already reported: the form shows that report. A new report replaces it.",
   reportAnswersOpenCases:
-    "The report for {day} says these pupils were there. That answers their open cases, which the next sweep then resolves; those alerted about the cases are told.",
+    "The report for {day} says these pupils were there. That answers their open cases, which the next daily check then resolves; those alerted about the cases are told.",
   choosePresentOrAbsent: "Choose present or absent for {names}: the pupil has an open case.",
   suppressedMeans:
     ".. means the figure is not shown: the group has fewer than {minGroup} pupils, the count or the rest of the group is 1 or 2, or it could otherwise be worked out from the others. Share = days absent ÷ school days the pupil was enrolled in the period.",
@@ -740,8 +743,8 @@ const en: Record<TextKey, string> = {
   noComparisonYet:
     "No comparison is published for the school year yet. The comparison of children placed in care with all pupils is published for ended terms only, once the term's figures are final — never for the current term, as the group is small.",
   theOffice: "The office",
-  menuOverrides: "Overrides",
-  menuSweep: "Sweep",
+  menuOverrides: "Release without a new school",
+  menuSweep: "Daily check",
   menuSettings: "Settings",
   menuSchools: "Schools",
   menuContacts: "Contacts",

@@ -33,6 +33,7 @@ beforeAll(async () => {
     overrideId: "ovr_x",
     caseId,
     itemId: "home_visit",
+    districtId: m.district,
     date: "2026-09-11",
   };
   who = {

@@ -166,6 +166,17 @@ export class AbsenceTable extends PupilTable implements PlacementStore, Statisti
     return (await this.queryAll<{ pupilId: string }>(null, k.pk, { skPrefix: k.skPrefix })).items.map((i) => i.pupilId);
   }
 
+  flagPointerWrite(kommunkod: string, pupilId: string): Write {
+    return asWrite({
+      Put: { TableName: this.table, Item: { ...keys.flagPupil(kommunkod, pupilId), entity: "flagPupil", pupilId } },
+    });
+  }
+
+  async flagPupils(kommunkod: string): Promise<string[]> {
+    const k = keys.flagPupils(kommunkod);
+    return (await this.queryAll<{ pupilId: string }>(null, k.pk, { skPrefix: k.skPrefix })).items.map((i) => i.pupilId);
+  }
+
   async saveStatistics(kommunkod: string, kind: "absence" | "care", period: string, body: object): Promise<void> {
     await this.put({ ...keys.statistics(kommunkod, kind, period), entity: "statistics", body: JSON.stringify(body) });
   }

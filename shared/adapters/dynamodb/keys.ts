@@ -65,6 +65,9 @@ export const keys = {
   /** The pupils a municipality's social services placed in care (a pointer each, the pupil's id only), for the statistics job. */
   carePupil: (kommunkod: string, pupilId: string) => ({ pk: `MUNI#${kommunkod}`, sk: `CARE#${pupilId}` }),
   carePupils: (kommunkod: string) => ({ pk: `MUNI#${kommunkod}`, skPrefix: "CARE#" }),
+  /** The pupils a municipality's social services flagged (a pointer each, the pupil's id only), for their list. */
+  flagPupil: (kommunkod: string, pupilId: string) => ({ pk: `MUNI#${kommunkod}`, sk: `FLAG#${pupilId}` }),
+  flagPupils: (kommunkod: string) => ({ pk: `MUNI#${kommunkod}`, skPrefix: "FLAG#" }),
   /** Published statistics (SPEC §9): one item per municipality, kind and period, as the job computed it. */
   statistics: (kommunkod: string, kind: "absence" | "care", period: string) => ({
     pk: `STATS#${kommunkod}`,

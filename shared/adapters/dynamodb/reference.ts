@@ -50,6 +50,16 @@ export class ReferenceTable extends RecordsTable implements ReferenceStore {
     return (await this.queryAll<{ kommunkod: string }>(null, keys.municipalities)).items.map((m) => m.kommunkod);
   }
 
+  /** One stored calendar year, as saved, with who saved it and when. */
+  async storedCalendar(
+    owner: { kommunkod: string } | { schoolId: string },
+    schoolYear: string,
+  ): Promise<{ calendar: CalendarYear; updatedAt?: string; updatedBy?: string } | undefined> {
+    const key = keys.calendar("kommunkod" in owner ? `MUNI#${owner.kommunkod}` : `SCHOOL#${owner.schoolId}`, schoolYear);
+    const item = await this.reference<{ calendar: CalendarYear; updatedAt?: string; updatedBy?: string }>(key, true);
+    return item ? { calendar: item.calendar, updatedAt: item.updatedAt, updatedBy: item.updatedBy } : undefined;
+  }
+
   /** Saves a calendar (a municipality's or a school's own) for a school year; true when it replaced one. */
   async saveCalendar(
     owner: { kommunkod: string } | { schoolId: string },

@@ -118,6 +118,9 @@ export interface StatisticsStore {
   /** Marks a pupil as placed in care by a municipality, for its statistics job (never a list anyone reads). */
   carePointerWrite(kommunkod: string, pupilId: string): Write;
   carePupils(kommunkod: string): Promise<string[]>;
+  /** Marks a pupil as flagged by a municipality's social services, for their list of flagged children (read back with the pupil). */
+  flagPointerWrite(kommunkod: string, pupilId: string): Write;
+  flagPupils(kommunkod: string): Promise<string[]>;
   /** Published statistics of a municipality and period (the job writes, the routes read). */
   saveStatistics(kommunkod: string, kind: "absence" | "care", period: string, body: object): Promise<void>;
   statistics<T>(kommunkod: string, kind: "absence" | "care", period: string): Promise<T | undefined>;

@@ -113,6 +113,11 @@ export interface ReferenceStore {
   settings(kommunkod: string): Promise<Settings>;
   /** The municipalities this deployment serves (registered with their first calendar). */
   municipalities(): Promise<string[]>;
+  /** One stored calendar year, as saved (a municipality's or a school's own), with who saved it and when. */
+  storedCalendar(
+    owner: { kommunkod: string } | { schoolId: string },
+    schoolYear: string,
+  ): Promise<{ calendar: CalendarYear; updatedAt?: string; updatedBy?: string } | undefined>;
   /** Saves a calendar (a municipality's or a school's own) for a school year; true when it replaced one. */
   saveCalendar(
     owner:

@@ -199,4 +199,23 @@ export const adminRoutes = [
     summary: "The schools that lie in the municipality",
     responses: { 200: schemas.SchoolListResponse },
   }),
+  route("GET /v1/municipalities/{kommunkod}/calendar/{schoolYear}", {
+    operationId: "getMunicipalityCalendar",
+    tag: "schools",
+    fn: "admin",
+    principals: ["municipality"],
+    summary: "The municipality's stored school calendar for a school year (404 when none is stored); its own office only",
+    responses: { 200: schemas.CalendarResponse },
+    problems: ["not_found"],
+  }),
+  route("GET /v1/schools/{schoolId}/calendar/{schoolYear}", {
+    operationId: "getSchoolCalendar",
+    tag: "schools",
+    fn: "admin",
+    principals: ["municipality", "school"],
+    summary:
+      "The calendar that applies to a school for a school year: its own where it has one (`source: school`), else its municipality's; the school itself or its municipality's office",
+    responses: { 200: schemas.CalendarResponse },
+    problems: ["not_found"],
+  }),
 ] as const;

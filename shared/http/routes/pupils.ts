@@ -50,7 +50,16 @@ export const pupilsRoutes = [
     principals: ["social"],
     summary: "Set the pupil's risk flags (the whole set; [] clears)",
     body: schemas.FlagsBody,
-    responses: { 200: schemas.FlagsBody },
+    responses: { 200: schemas.FlagsResponse },
     problems: ["concurrent_update"],
+  }),
+  route("GET /v1/districts/{districtId}/flagged", {
+    operationId: "listFlaggedPupils",
+    tag: "pupils",
+    fn: "pupils",
+    principals: ["social"],
+    summary:
+      "The children with risk flags who live in the district (social services of that district only; each read audited): name, flags, since when, open cases",
+    responses: { 200: schemas.FlaggedResponse },
   }),
 ] as const;

@@ -84,4 +84,13 @@ export const registerRoutes = [
     responses: { 200: schemas.UnplacedResponse },
     problems: ["invalid_cursor"],
   }),
+  route("GET /v1/municipalities/{kommunkod}/overview", {
+    operationId: "getOfficeOverview",
+    tag: "register",
+    fn: "register",
+    principals: ["municipality"],
+    summary:
+      "The office's day in figures: open and high cases, children without a school, releases waiting for a receiving school, releases without a new school waiting for a second person (counts only; its own municipality)",
+    responses: { 200: schemas.OverviewResponse },
+  }),
 ] as const;

@@ -44,6 +44,7 @@ export const SchoolYearSchema = z.string().check(z.refine(isSchoolYear, "must be
 export const PathParams = {
   schoolId: SchoolIdSchema,
   kommunkod: KommunkodSchema,
+  districtId: DistrictSchema,
   schoolYear: SchoolYearSchema,
   contactId: IdSchema,
   credentialId: IdSchema,

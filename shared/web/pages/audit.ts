@@ -1,23 +1,75 @@
+/**
+ * A pupil's audit trail as a page and a CSV (`audit.csv`), and the extract handed to a guardian
+ * (`?for=guardian`), in words (SPEC §8): what happened, who — the person by name and the school or
+ * office they acted for — and when, with filters by kind of event, by who and by date. The API
+ * decides what each board may read (the office's trail, social services' own, the extract).
+ */
 import type * as schemas from "../../http/schemas.ts";
 import type * as z from "../../http/zod.ts";
 import { CASE_WORKERS, type PageContext, type Response, type WebRoute, type WorkRequest } from "../context.ts";
 import { tr } from "../forms.ts";
 import { html } from "../html.ts";
-import { words } from "../i18n.ts";
+import { counted, fill, type Lang } from "../i18n.ts";
 import { layout } from "../layout.ts";
 import { csvFile } from "../pages.ts";
+import { officeWords } from "../texts-office.ts";
+import { actionInWords, EVENT_KINDS, kindOfAction, localTime } from "./audit-words.ts";
 
-function guardianExtractAnswer(
-  k: PageContext,
-  pupilId: string,
-  csv: boolean,
-  x: z.output<typeof schemas.AuditExtractResponse>,
-): Response {
+/** The names a trail's codes stand for, as far as the person's board may read them: its contacts and its schools. */
+interface Names {
+  contacts: Map<string, string>;
+  schools: Map<string, string>;
+}
+
+async function namesFor(k: PageContext): Promise<Names> {
+  const p = k.principal;
+  const contacts = (await k.ask("GET /v1/contacts", {})).body.items;
+  const schools =
+    p.kind === "municipality"
+      ? (await k.ask("GET /v1/municipalities/{kommunkod}/schools", { kommunkod: p.kommunkod })).body.items
+      : [];
+  return {
+    contacts: new Map(contacts.map((c) => [c.contactId, c.name])),
+    schools: new Map(schools.map((s) => [s.schoolId, s.name])),
+  };
+}
+
+/** Who acted, in words: the person by name (or the key's label), and the school, office or service they acted for. */
+export function whoInWords(lang: Lang, names: Names, principal: string, person?: string): string {
+  const w = officeWords[lang].auditWho;
+  const [kind = "", id = ""] = principal.split(/:(.*)/s);
+  const org =
+    kind === "school"
+      ? id
+        ? fill(w.school, { name: names.schools.get(id) ?? id })
+        : w.aSchool
+      : kind === "municipality"
+        ? id
+          ? fill(w.office, { kod: id })
+          : w.aMunicipality
+        : kind === "social"
+          ? fill(w.social, { district: id })
+          : kind === "ops"
+            ? w.ops
+            : kind === "system"
+              ? w.system
+              : principal;
+  if (!person) return org;
+  // A signed-in person by name; a key by its label (a key without one is just a key).
+  const who = person.startsWith("contact:")
+    ? (names.contacts.get(person.slice(8)) ?? w.aPerson)
+    : /^cred_/.test(person)
+      ? w.aKey
+      : fill(w.key, { label: person });
+  return `${who}, ${org}`;
+}
+
+type Trail = z.output<typeof schemas.AuditTrailResponse>;
+type Extract = z.output<typeof schemas.AuditExtractResponse>;
+
+function guardianExtractAnswer(k: PageContext, pupilId: string, csv: boolean, x: Extract, names: Names): Response {
   const t = tr(k.lang);
-  // A protected child's extract says only that it was a school or a municipality.
-  const org = (principal: string) =>
-    principal === "school" ? t("aSchool") : principal === "municipality" ? t("aMunicipality") : principal;
-  const who = (e: (typeof x.items)[number]) => (e.person ? `${e.person} (${org(e.principal)})` : org(e.principal));
+  const who = (e: Extract["items"][number]) => whoInWords(k.lang, names, e.principal, e.person);
   const statements = x.statements.map((st) => st[k.lang]);
   if (csv) {
     return k.file(
@@ -25,8 +77,17 @@ function guardianExtractAnswer(
       csvFile([
         ...statements.map((st) => [st]),
         [],
-        [t("when"), t("action"), t("who"), t("request")],
-        ...x.items.map((e) => [e.at, e.action, who(e), e.requestId]),
+        officeWords[k.lang].auditCsvHeader,
+        ...x.items.map((e) => [
+          localTime(e.at),
+          actionInWords(k.lang, e.action),
+          who(e),
+          e.action,
+          e.principal,
+          e.person,
+          "",
+          e.requestId,
+        ]),
       ]),
     );
   }
@@ -37,38 +98,87 @@ function guardianExtractAnswer(
       html`<p>${t("whoReadOrChangedThePupil")}</p>
 ${statements.map((st) => html`<p>${st}</p>`)}
 <p><a href="/app/pupils/${pupilId}/audit.csv?for=guardian" download>${t("downloadTheExtractAsCSV")}</a></p>
-<div class="table-wrap"><table><thead><tr><th scope="col">${t("when")}</th><th scope="col">${t("action")}</th><th scope="col">${t("who")}</th></tr></thead>
-<tbody>${x.items.map((e) => html`<tr><td>${e.at.replace("T", " ").slice(0, 19)}</td><td>${e.action}</td><td>${who(e)}</td></tr>`)}</tbody></table></div>`,
+<div class="table-wrap" tabindex="0" role="region" aria-label="${t("extractForAGuardian")}"><table><thead><tr><th scope="col">${t("when")}</th><th scope="col">${t("action")}</th><th scope="col">${t("who")}</th></tr></thead>
+<tbody>${x.items.map((e) => html`<tr><td>${localTime(e.at)}</td><td>${actionInWords(k.lang, e.action)}</td><td>${who(e)}</td></tr>`)}</tbody></table></div>`,
     ),
   );
 }
+
+/** The filter the person chose (`?kind=&who=&from=&to=`), applied to the trail's entries. */
+function filtered(q: URLSearchParams, items: Trail["items"]) {
+  const kind = (EVENT_KINDS as readonly string[]).includes(q.get("kind") ?? "") ? (q.get("kind") as string) : "";
+  const who = q.get("who") ?? "";
+  const date = (v: string | null) => (/^\d{4}-\d{2}-\d{2}$/.test(v ?? "") ? (v as string) : "");
+  const from = date(q.get("from"));
+  const to = date(q.get("to"));
+  const shown = items.filter((a) => {
+    const day = localTime(a.at).slice(0, 10);
+    return (
+      (!kind || kindOfAction(a.action) === kind) &&
+      (!who || `${a.principal}|${a.person ?? ""}` === who) &&
+      (!from || day >= from) &&
+      (!to || day <= to)
+    );
+  });
+  return { kind, who, from, to, shown };
+}
+
 /** The audit trail of a pupil, as a page or a CSV (`audit.csv`). */
 async function auditRoute(k: PageContext, r: WorkRequest, [pupilId = "", action = ""]: string[]): Promise<Response> {
   const t = tr(k.lang);
+  const ow = officeWords[k.lang];
   const p = k.principal;
   // The office's trail, social services' own, or (the office) the extract handed to a guardian.
   const guardian = r.query.get("for") === "guardian";
   const got = await k.ask("GET /v1/pupils/{pupilId}/audit", { pupilId }, undefined, guardian ? { for: "guardian" } : {});
   const trail = got.body;
-  if ("statements" in trail) return guardianExtractAnswer(k, pupilId, action === "audit.csv", trail);
+  const names = await namesFor(k);
+  if ("statements" in trail) return guardianExtractAnswer(k, pupilId, action === "audit.csv", trail, names);
+  const who = (a: Trail["items"][number]) => whoInWords(k.lang, names, a.principal, a.person);
   if (action === "audit.csv") {
     const csv = csvFile([
-      [...words[k.lang].csvAudit],
-      ...trail.items.map((a) => [a.at, a.action, a.principal, a.person, a.identity, a.requestId]),
+      ow.auditCsvHeader,
+      ...trail.items.map((a) => [
+        localTime(a.at),
+        actionInWords(k.lang, a.action),
+        who(a),
+        a.action,
+        a.principal,
+        a.person,
+        a.identity,
+        a.requestId,
+      ]),
     ]);
     return k.file(`registerutdrag-${pupilId}.csv`, csv);
   }
+  const f = filtered(r.query, trail.items);
+  const people = [...new Map(trail.items.map((a) => [`${a.principal}|${a.person ?? ""}`, who(a)])).entries()].sort((a, b) =>
+    a[1].localeCompare(b[1], "sv"),
+  );
+  const newest = [...f.shown].reverse();
   return k.page(
     200,
     layout(
       k.view(t("auditTrail")),
       html`<p>${p.kind === "social" ? t("socialServicesOwnReadsAndChanges") : t("whoAtTheSchoolAndThe")}</p>
+<form method="get" action="/app/pupils/${pupilId}/audit" class="filters"><fieldset><legend>${ow.auditFilter}</legend>
+<div class="filter"><label for="f-kind">${ow.auditKind}</label><select id="f-kind" name="kind"><option value="">${ow.auditAll}</option>${EVENT_KINDS.map(
+        (x) => html`<option value="${x}"${x === f.kind ? html` selected` : ""}>${ow.auditKinds[x]}</option>`,
+      )}</select></div>
+<div class="filter"><label for="f-who">${t("who")}</label><select id="f-who" name="who"><option value="">${ow.auditAnyone}</option>${people.map(
+        ([v, label]) => html`<option value="${v}"${v === f.who ? html` selected` : ""}>${label}</option>`,
+      )}</select></div>
+<div class="filter"><label for="f-from">${ow.auditFrom}</label><input type="date" id="f-from" name="from" value="${f.from}"></div>
+<div class="filter"><label for="f-to">${ow.auditTo}</label><input type="date" id="f-to" name="to" value="${f.to}"></div>
+<div class="filter"><button type="submit">${t("show")}</button></div></fieldset></form>
+<p role="status">${counted(k.lang, f.shown.length, ow.auditShowing, { all: String(trail.items.length) })}</p>
 <p><a href="/app/pupils/${pupilId}/audit.csv" download>${t("downloadAsCSV")}</a></p>
-<div class="table-wrap"><table><thead><tr><th scope="col">${t("when")}</th><th scope="col">${t("action")}</th><th scope="col">${t("who")}</th><th scope="col" class="optional">${t("request")}</th></tr></thead>
-<tbody>${trail.items.map(
-        (a) =>
-          html`<tr><td>${a.at.replace("T", " ").slice(0, 19)}</td><td>${a.action}</td><td>${a.person ?? a.principal} (${a.principal})</td><td class="optional">${a.requestId}</td></tr>`,
-      )}</tbody></table></div>
+${
+  newest.length
+    ? html`<div class="table-wrap" tabindex="0" role="region" aria-label="${t("auditTrail")}"><table><thead><tr><th scope="col">${t("when")}</th><th scope="col">${t("action")}</th><th scope="col">${t("who")}</th></tr></thead>
+<tbody>${newest.map((a) => html`<tr><td>${localTime(a.at)}</td><td>${actionInWords(k.lang, a.action)}</td><td>${who(a)}</td></tr>`)}</tbody></table></div>`
+    : html`<p>${ow.auditNone}</p>`
+}
 ${
   p.kind === "municipality"
     ? html`<h2>${t("extractForAGuardianGDPRArt")}</h2>

@@ -2,36 +2,14 @@ import { validate } from "../../http/middleware.ts";
 import * as schemas from "../../http/schemas.ts";
 import { OFFICE, type PageContext, type WebRoute } from "../context.ts";
 import { hidden, saved, text, tr } from "../forms.ts";
-import { type Html, html } from "../html.ts";
+import { html } from "../html.ts";
 import { words } from "../i18n.ts";
 import { layout } from "../layout.ts";
 import { when } from "./case-views.ts";
 
 // ---- the office ------------------------------------------------------------------------------------
 
-const OFFICE_PAGES = [
-  ["/app/overrides", "menuOverrides"],
-  ["/app/sweep", "menuSweep"],
-  ["/app/settings", "menuSettings"],
-  ["/app/schools", "menuSchools"],
-  ["/app/contacts", "menuContacts"],
-  ["/app/calendars", "menuCalendars"],
-  ["/app/keys", "menuKeys"],
-  ["/app/imports", "menuImports"],
-  ["/app/school-systems", "menuSchoolSystems"],
-] as const;
-
-function officePage(k: PageContext): Html {
-  return layout(
-    k.view(tr(k.lang)("theOffice")),
-    html`<ul>${OFFICE_PAGES.map(([href, key]) => html`<li><a href="${href}">${tr(k.lang)(key)}</a></li>`)}</ul>`,
-  );
-}
-
-/** Answers a working page, or undefined when the path is none of them. */
-
 export const officeRoutes: WebRoute[] = [
-  { method: "GET", path: "/app/office", principals: OFFICE, handle: (k) => k.page(200, officePage(k)) },
   {
     method: "POST",
     path: /^\/app\/overrides\/([\w-]{1,64})\/(approve|reject)$/,

@@ -3,10 +3,11 @@ import type { Principal } from "../../domain/principals.ts";
 import { validate } from "../../http/middleware.ts";
 import * as schemas from "../../http/schemas.ts";
 import { CASE_WORKERS, OFFICE, type WebRoute } from "../context.ts";
-import { date, field, hidden, type Placement, parseShown, releaseBody, releaseFields, select, text, tr } from "../forms.ts";
+import { errorSummary, type FieldErrors, inputAt, inWords, refusedFields } from "../field-errors.ts";
+import { date, hidden, type Placement, parseShown, releaseBody, releaseFields, select, text, tr } from "../forms.ts";
 import { type Html, html } from "../html.ts";
 import { type Lang, words } from "../i18n.ts";
-import type { PupilView } from "./pupil-views.ts";
+import { type PupilView, pupilPage } from "./pupil-views.ts";
 
 // ---- on the pupil page: risk flags (social services), exemption and override (the office) ----------
 
@@ -15,11 +16,13 @@ export function pupilForms(
   csrf: string,
   principal: Principal,
   p: PupilView & { flags?: string[]; care?: Placement[] },
+  refused: { errors: FieldErrors; typed: Record<string, string> } = { errors: new Map(), typed: {} },
 ): Html {
   const t = tr(lang);
   const base = `/app/pupils/${p.pupilId}`;
   if (principal.kind === "social") {
     const shown = html`<input type="hidden" name="shown" value="${JSON.stringify(p.care ?? [])}">`;
+    const { errors, typed } = refused;
     return html`<section aria-labelledby="flags"><h2 id="flags">${t("riskFlags")}</h2>
 <form method="post" action="${base}/flags">
 ${hidden(csrf)}
@@ -33,10 +36,18 @@ ${RISK_FLAGS.map(
 </form></section>
 <section aria-labelledby="care"><h2 id="care">${t("placementsInCare")}</h2>
 <p class="muted">${t("onlySocialServicesOfThePlacing")}</p>
+${errorSummary(lang, errors)}
 ${
   p.care?.length
     ? html`<ul>${p.care.map(
         (c, i) => html`<li>${words[lang].careKinds[c.kind] ?? c.kind}: ${c.from} – ${c.to ?? t("ongoing")}
+${
+  c.to
+    ? ""
+    : html`<form method="post" action="${base}/care/end">${hidden(csrf)}${shown}<input type="hidden" name="index" value="${String(i)}">
+${inputAt({ id: `care-end-${i}`, name: "to", label: t("careLastDay"), type: "date", value: typed[`care-end-${i}`] ?? "", errors, required: true })}
+<button type="submit">${t("careEnd")}<span class="visually-hidden"> ${c.from}</span></button></form>`
+}
 <form method="post" action="${base}/care/remove" class="inline">${hidden(csrf)}${shown}<input type="hidden" name="index" value="${String(i)}"><button type="submit">${t("remove")}<span class="visually-hidden"> ${c.from}</span></button></form></li>`,
       )}</ul>`
     : html`<p>${t("noPlacements")}</p>`
@@ -48,12 +59,13 @@ ${select(
   t("kindOfPlacement"),
   CARE_KINDS.map((k) => [k, words[lang].careKinds[k] ?? k] as const),
   "care-kind",
+  typed["care-kind"] ?? "",
 )}
-${date("from", t("from"), "", "care-from")}
-${field("care-to", t("toEmptyIfOngoing"), html`<input type="date" id="care-to" name="to">`)}
+${inputAt({ id: "care-from", name: "from", label: t("from"), type: "date", value: typed["care-from"] ?? "", errors, required: true })}
+${inputAt({ id: "care-to", name: "to", label: t("toEmptyIfOngoing"), type: "date", value: typed["care-to"] ?? "", errors })}
 <p><button type="submit">${t("addPlacement")}</button></p>
 </form></section>
-<p><a href="${base}/audit">${t("socialServicesAuditTrail")}</a></p>`;
+<p><a href="/app/flagged">${t("flaggedChildren")}</a> · <a href="${base}/audit">${t("socialServicesAuditTrail")}</a></p>`;
   }
   if (principal.kind !== "municipality") return html``;
   const active = (p.enrolments ?? []).filter((e) => e.status !== "ended");
@@ -92,26 +104,60 @@ export const pupilFormRoutes: WebRoute[] = [
     principals: CASE_WORKERS,
     handle: async (k, { form }, [pupilId = ""]) => {
       const body = validate(schemas.FlagsBody, { flags: form.getAll("flags") });
-      await k.ask("PUT /v1/pupils/{pupilId}/flags", { pupilId }, body);
-      return k.redirect(`/app/pupils/${pupilId}?saved=1`);
+      const got = await k.ask("PUT /v1/pupils/{pupilId}/flags", { pupilId }, body);
+      // The page says which open cases the flags raised, and when (the cases' ids and the time: no personal data).
+      const raised = got.body.raised;
+      const at = raised[0]?.at.slice(0, 16) ?? "";
+      return k.redirect(
+        `/app/pupils/${pupilId}?saved=flags${raised.length ? `&raised=${raised.map((c) => c.caseId).join(",")}&at=${at}` : ""}`,
+      );
     },
   },
   {
     method: "POST",
-    path: pupilPath("(care|care/remove)"),
+    path: pupilPath("(care|care/remove|care/end)"),
     principals: CASE_WORKERS,
     handle: async (k, { form }, [pupilId = "", action]) => {
-      // The placements the page showed, with one added or taken away; the API checks the whole set
-      // (a form carries them, so adding one reads nothing — and audits no read — before the write).
+      // The placements the page showed, with one added, ended or taken away; the API checks the whole
+      // set (a form carries them, so a change reads nothing — and audits no read — before the write).
       const current = parseShown(form.get("shown"));
       const index = Number(form.get("index"));
-      const to = form.get("to")?.trim();
+      const to = form.get("to")?.trim() ?? "";
+      const kind = form.get("kind") ?? "";
+      const from = form.get("from")?.trim() ?? "";
       const placements =
         action === "care"
-          ? [...current, { kind: form.get("kind") ?? "", from: form.get("from") ?? "", ...(to ? { to } : {}) }]
-          : current.filter((_, i) => i !== index);
-      const body = validate(schemas.CareBody, { placements });
-      await k.ask("PUT /v1/pupils/{pupilId}/care", { pupilId }, body);
+          ? [...current, { kind, from, ...(to ? { to } : {}) }]
+          : action === "care/end"
+            ? current.map((c, i) => (i === index ? { ...c, to } : c))
+            : current.filter((_, i) => i !== index);
+      // Where a refusal is said: the field the person filled in.
+      const fieldOf = (path: string) => {
+        if (action === "care/end") return `care-end-${index}`;
+        const added = placements.length - 1;
+        const sorted = [...placements].sort((a, b) => a.from.localeCompare(b.from));
+        const at = Number(path.split("/")[2]);
+        const part = path.split("/")[3];
+        const mine = sorted[at] === placements[added] || Number.isNaN(at);
+        return mine && part === "to" ? "care-to" : "care-from";
+      };
+      try {
+        const body = validate(schemas.CareBody, { placements });
+        await k.ask("PUT /v1/pupils/{pupilId}/care", { pupilId }, body);
+      } catch (e) {
+        const refused = refusedFields(e);
+        if (!refused) throw e;
+        const errors: FieldErrors = new Map();
+        for (const { path, message } of refused) {
+          const id = fieldOf(path);
+          if (!errors.has(id)) errors.set(id, inWords(k.lang, message));
+        }
+        const typed =
+          action === "care/end" ? { [`care-end-${index}`]: to } : { "care-kind": kind, "care-from": from, "care-to": to };
+        const pupil = (await k.ask("GET /v1/pupils/{pupilId}", { pupilId })).body;
+        const forms = pupilForms(k.lang, k.csrf, k.principal, pupil, { errors, typed });
+        return k.page(400, pupilPage(k.view(words[k.lang].pupil), pupil, forms));
+      }
       return k.redirect(`/app/pupils/${pupilId}?saved=1`);
     },
   },

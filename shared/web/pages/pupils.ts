@@ -5,6 +5,7 @@ import { toProblem } from "../../http/problems.ts";
 import * as schemas from "../../http/schemas.ts";
 import { CASE_WORKERS, type WebRoute } from "../context.ts";
 import { fieldMessage, words } from "../i18n.ts";
+import { flagsNotice } from "./flagged.ts";
 import { pupilForms } from "./pupil-forms.ts";
 import { pupilPage, pupilSearchPage } from "./pupil-views.ts";
 
@@ -47,7 +48,8 @@ export const pupilRoutes: WebRoute[] = [
       // The page (and the window's title) names the pupil, to those the API shows the name to.
       const name = [pupil.givenName, pupil.familyName].filter(Boolean).join(" ");
       const title = name ? `${w.pupil}: ${name}` : w.pupil;
-      return k.page(200, pupilPage(k.view(title), pupil, forms, r.query.get("saved") ? w.saved : undefined));
+      const notice = flagsNotice(k, r.query, pupil) ?? (r.query.get("saved") ? w.saved : undefined);
+      return k.page(200, pupilPage(k.view(title), pupil, forms, notice));
     },
   },
 ];

@@ -1,5 +1,4 @@
-/** The office's register pages: thresholds, school units, calendars, and the population register's import. */
-import { populationRecord, readCsv } from "../../app/csv.ts";
+/** The office's register pages: thresholds and school units (the calendar: calendar.ts; the import: imports.ts). */
 import type { Settings } from "../../domain/settings.ts";
 import { validate } from "../../http/middleware.ts";
 import * as schemas from "../../http/schemas.ts";
@@ -94,107 +93,6 @@ ${select("organiserType", t("organiser"), [
   ["independent", t("independent")],
 ])}
 <p><button type="submit">${t("save")}</button></p></form></section>`,
-        ),
-      );
-    },
-  },
-  {
-    method: "POST",
-    path: "/app/calendars",
-    principals: OFFICE,
-    handle: async (k, { form }) => {
-      const kommunkod = officeOf(k);
-      const schoolYear = validate(schemas.SchoolYearSchema, (form.get("schoolYear") ?? "").trim(), "/schoolYear");
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(form.get("calendar") ?? "");
-      } catch {
-        parsed = undefined;
-      }
-      const body = validate(schemas.CalendarBody, parsed ?? {});
-      await k.ask("PUT /v1/municipalities/{kommunkod}/calendar/{schoolYear}", { kommunkod, schoolYear }, body);
-      return k.redirect("/app/calendars?saved=1");
-    },
-  },
-  {
-    method: "GET",
-    path: "/app/calendars",
-    principals: OFFICE,
-    handle: (k, r) => {
-      const t = tr(k.lang);
-      return k.page(
-        200,
-        layout(
-          k.view(t("schoolCalendar")),
-          html`${saved(k, r.query)}<p>${t("termsAndHolidaysOfASchool")}</p>
-<form method="post" action="/app/calendars">${hidden(k.csrf)}
-${text("schoolYear", t("schoolYearEG202627"), { required: true, max: 7 })}
-${field("calendar", t("calendarJSON"), html`<textarea id="calendar" name="calendar" required maxlength="20000"></textarea>`)}
-<p><button type="submit">${t("save")}</button></p></form>`,
-        ),
-      );
-    },
-  },
-  {
-    method: "POST",
-    path: "/app/imports",
-    principals: OFFICE,
-    handle: async (k, { form }) => {
-      const t = tr(k.lang);
-      const kommunkod = officeOf(k);
-      const file = readCsv(new TextEncoder().encode(form.get("csv") ?? ""));
-      const rejected: { line: number; reason: string }[] = [...file.errors];
-      const valid: { line: number; record: Record<string, unknown> }[] = [];
-      for (const row of file.rows) {
-        const read = populationRecord(row.values);
-        if ("reason" in read) rejected.push({ line: row.line, reason: read.reason });
-        else valid.push({ line: row.line, record: read.record });
-      }
-      const counts: Record<string, number> = {};
-      for (let i = 0; i < valid.length; i += 1000) {
-        const chunk = valid.slice(i, i + 1000);
-        const got = await k.ask(
-          "POST /v1/municipalities/{kommunkod}/population",
-          { kommunkod },
-          {
-            records: chunk.map((c) => c.record),
-          },
-        );
-        for (const res of got.body.results) {
-          counts[res.status] = (counts[res.status] ?? 0) + 1;
-          if (res.status === "error" || res.status === "move_pending" || res.status === "not_resident") {
-            const why =
-              res.problem?.errors?.map((e) => `${e.path}: ${e.message}`).join("; ") || res.problem?.detail || res.status;
-            rejected.push({ line: chunk[res.index]?.line ?? 0, reason: why });
-          }
-        }
-      }
-      rejected.sort((a, b) => a.line - b.line);
-      return k.page(
-        200,
-        layout(
-          k.view(t("importDone")),
-          html`<dl>${Object.entries(counts).map(([status, n]) => html`<dt>${words[k.lang].importStatus[status] ?? status}</dt><dd>${n}</dd>`)}</dl>
-${rejected.length ? html`<h2>${t("rowsNotImported")}</h2><ul>${rejected.map((x) => html`<li>${t("line")} ${x.line}: ${x.reason}</li>`)}</ul>` : ""}
-<p><a href="/app/imports">${t("back")}</a></p>`,
-        ),
-      );
-    },
-  },
-  {
-    method: "GET",
-    path: "/app/imports",
-    principals: OFFICE,
-    handle: (k) => {
-      const t = tr(k.lang);
-      return k.page(
-        200,
-        layout(
-          k.view(t("importFromThePopulationRegister")),
-          html`<p>${t("pasteACSVFileCommaOr")}</p>
-<form method="post" action="/app/imports">${hidden(k.csrf)}
-${field("csv", t("csv"), html`<textarea id="csv" name="csv" required></textarea>`)}
-<p><button type="submit">${t("import")}</button></p></form>`,
         ),
       );
     },

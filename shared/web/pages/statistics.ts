@@ -18,6 +18,7 @@ import { type Html, html } from "../html.ts";
 import { fill, words } from "../i18n.ts";
 import { layout } from "../layout.ts";
 import type { TextKey } from "../texts.ts";
+import { statisticsFileRoutes, statisticsFiles } from "./statistics-files.ts";
 
 type T = (key: TextKey) => string;
 
@@ -98,13 +99,17 @@ ${
 
 const MEASURE_COLUMNS: Measure[] = ["all_10", "all_15", "all_50", "excused_50", "unexcused_50"];
 
+/** A table with no rows says so (its caption kept, so the reader knows which table is empty). */
+const noData = (t: T, caption: string) => html`<p><strong>${caption}:</strong> ${t("statsNoData")}</p>`;
+
 function rowsTable(t: T, lang: "sv" | "en", caption: string, rows: (Row & { label: string })[]): Html {
+  if (rows.length === 0) return noData(t, caption);
   const head = (m: Measure) => {
     const [kind, th] = m.split("_") as [string, string];
     const k = kind === "all" ? t("allAbsence") : kind === "excused" ? t("excused2") : t("unexcused2");
     return `≥ ${th} % (${k})`;
   };
-  return html`<div class="table-wrap"><table><caption>${caption}</caption>
+  return html`<div class="table-wrap" tabindex="0" role="region" aria-label="${caption}"><table><caption>${caption}</caption>
 <thead><tr><th scope="col">${t("group")}</th><th scope="col">${t("pupils")}</th>${MEASURE_COLUMNS.map(
     (m) => html`<th scope="col">${head(m)}</th>`,
   )}</tr></thead>
@@ -117,7 +122,8 @@ function rowsTable(t: T, lang: "sv" | "en", caption: string, rows: (Row & { labe
 }
 
 function caseTable(t: T, lang: "sv" | "en", caption: string, rows: (CaseRow & { label: string })[]): Html {
-  return html`<div class="table-wrap"><table><caption>${caption}</caption>
+  if (rows.length === 0) return noData(t, caption);
+  return html`<div class="table-wrap" tabindex="0" role="region" aria-label="${caption}"><table><caption>${caption}</caption>
 <thead><tr><th scope="col">${t("group")}</th><th scope="col">${t("opened")}</th><th scope="col">${t("resolved")}</th><th scope="col">${t("stillOpen")}</th><th scope="col">${t("medianDaysToResolution")}</th></tr></thead>
 <tbody>${rows.map(
     (r) =>
@@ -141,21 +147,33 @@ function absencePage(k: PageContext, t: T, s: AbsenceStatistics): Html {
   const breakLabel = (key: string) => (key === "none" ? t("notAfterABreak") : key);
   return html`<p>${status}</p>
 ${suppressionNote(t, s.minGroup)}
+${statisticsFiles(k, s.schoolYear, s.term)}
 <section aria-labelledby="h-total"><h2 id="h-total">${t("theWholeMunicipality")}</h2>
-${rowsTable(t, lang, t("pupilsOfTheMunicipalitySSchools"), [{ ...s.total, label: t("all") }, ...bySex, ...s.byOrganiser.map((r) => ({ ...r, label: orgLabel(r.key) }))])}
+${rowsTable(t, lang, t("pupilsOfTheMunicipalitySSchools"), [{ ...s.total, label: t("all") }])}
+${rowsTable(t, lang, t("statsBySex"), bySex)}
+${rowsTable(
+  t,
+  lang,
+  t("statsByOrganiser"),
+  s.byOrganiser.map((r) => ({ ...r, label: orgLabel(r.key) })),
+)}
 </section>
-<section aria-labelledby="h-grade"><h2 id="h-grade">${t("byGradeAndSex")}</h2>
-<figure>${barChart({
-    id: "chart-grade",
-    title: t("shareOfPupilsWithAtLeast"),
-    description: t("barChartTheSameFiguresAre"),
-    labels: [...grades.map((g) => g.label), ...bySex.map((r) => r.label)],
-    series: [
-      { name: "≥ 50 %", values: [...grades, ...bySex].map((r) => r.shares.all_50 ?? ".."), colour: COLOURS[0] as string },
-      { name: "≥ 15 %", values: [...grades, ...bySex].map((r) => r.shares.all_15 ?? ".."), colour: COLOURS[1] as string },
-    ],
-    lang,
-  })}<figcaption>${t("shareOfTheGroupSPupils")}</figcaption></figure>
+<section aria-labelledby="h-grade"><h2 id="h-grade">${t("byGrade")}</h2>
+${
+  grades.length
+    ? html`<figure>${barChart({
+        id: "chart-grade",
+        title: t("shareOfPupilsWithAtLeast"),
+        description: t("barChartTheSameFiguresAre"),
+        labels: grades.map((g) => g.label),
+        series: [
+          { name: "≥ 50 %", values: grades.map((r) => r.shares.all_50 ?? ".."), colour: COLOURS[0] as string },
+          { name: "≥ 15 %", values: grades.map((r) => r.shares.all_15 ?? ".."), colour: COLOURS[1] as string },
+        ],
+        lang,
+      })}<figcaption>${t("shareOfTheGroupSPupils")}</figcaption></figure>`
+    : ""
+}
 ${rowsTable(t, lang, t("byGrade"), grades)}
 </section>
 <section aria-labelledby="h-month"><h2 id="h-month">${t("monthByMonth")}</h2>
@@ -171,7 +189,8 @@ ${rowsTable(t, lang, t("byGrade"), grades)}
     })),
     lang,
   })}<figcaption>${t("absenceInTheMonthOfThe")}</figcaption></figure>
-<div class="table-wrap"><table><caption>${t("byMonth")}</caption><thead><tr><th scope="col">${t("month")}</th><th scope="col">${t("pupils")}</th>${(["all_10", "all_15", "all_50"] as const).map((m) => html`<th scope="col">≥ ${m.split("_")[1] as string} %</th>`)}</tr></thead>
+${s.months.length ? "" : noData(t, t("byMonth"))}
+<div class="table-wrap" tabindex="0" role="region" aria-label="${t("byMonth")}"${s.months.length ? "" : html` hidden`}><table><caption>${t("byMonth")}</caption><thead><tr><th scope="col">${t("month")}</th><th scope="col">${t("pupils")}</th>${(["all_10", "all_15", "all_50"] as const).map((m) => html`<th scope="col">≥ ${m.split("_")[1] as string} %</th>`)}</tr></thead>
 <tbody>${s.months.map(
     (r) =>
       html`<tr><th scope="row">${r.month}</th><td>${fmt(r.pupils, lang)}</td>${(["all_10", "all_15", "all_50"] as const).map((m) => html`<td>${fmt(r.counts[m], lang)} (${fmt(r.shares[m], lang, " %")})</td>`)}</tr>`,
@@ -228,7 +247,7 @@ ${suppressionNote(t, s.minGroup)}
     series: groups.map(([name, g], i) => ({ name, values: [g.meanShare.all, g.over50.share], colour: COLOURS[i] as string })),
     lang,
   })}<figcaption>${t("inPercent")}</figcaption></figure>
-<div class="table-wrap"><table><caption>${t("childrenPlacedAndAllPupils")}</caption>
+<div class="table-wrap" tabindex="0" role="region" aria-label="${t("childrenPlacedAndAllPupils")}"><table><caption>${t("childrenPlacedAndAllPupils")}</caption>
 <thead><tr><th scope="col">${t("figure")}</th>${groups.map(([name]) => html`<th scope="col">${name}</th>`)}</tr></thead>
 <tbody>
 <tr><th scope="row">${t("pupils")}</th>${groups.map(([, g]) => html`<td>${fmt(g.pupils, lang)}</td>`)}</tr>
@@ -292,6 +311,7 @@ async function statisticsPage(k: PageContext, r: WorkRequest) {
 }
 
 export const statisticsPageRoutes: WebRoute[] = [
+  ...statisticsFileRoutes,
   { method: "GET", path: "/app/statistics", principals: BOARDS, handle: statisticsPage },
   { method: "GET", path: "/app/statistics/care", principals: BOARDS, handle: statisticsPage },
 ];
