@@ -2,7 +2,7 @@
 import { CASE_KINDS, RISK_FLAGS } from "../../domain/model.ts";
 import * as z from "../zod.ts";
 
-import { IsoDateSchema, num, opt, str, withMeta } from "./base.ts";
+import { IsoDateSchema, num, opt, str, Timestamp, withMeta } from "./base.ts";
 
 const Range = z.object({ start: IsoDateSchema, end: IsoDateSchema });
 
@@ -15,14 +15,14 @@ export const CalendarResponse = z.object({
   }),
   terms: z.array(Range),
   holidays: z.array(z.object({ name: str, start: IsoDateSchema, end: IsoDateSchema })),
-  updatedAt: opt(str),
+  updatedAt: opt(Timestamp),
   updatedBy: opt(str),
 });
 
 /** The flags as saved, and the open cases they raised to high at once (SPEC §4 rule 5): the page says so. */
 export const FlagsResponse = z.object({
   flags: z.array(z.enum(RISK_FLAGS)),
-  raised: withMeta(z.array(z.object({ caseId: str, kind: z.enum(CASE_KINDS), at: str })), {
+  raised: withMeta(z.array(z.object({ caseId: str, kind: z.enum(CASE_KINDS), at: Timestamp })), {
     description: "open cases of the pupil this change raised to high severity, and when",
   }),
 });
