@@ -1,17 +1,14 @@
 /** Reading one pupil as the caller may see them, and risk flags (social services alone). */
 
-import { stepWrites } from "../casework/writes.ts";
-import type { Step } from "../domain/alerts.ts";
-import { minDate } from "../domain/dates.ts";
-import { hadFlag, honourConcern } from "../domain/detection.ts";
-import type { Case, Pupil } from "../domain/model.ts";
+import type { Pupil } from "../domain/model.ts";
 import { placementOn } from "../domain/placement.ts";
 import { districtMunicipality } from "../domain/principals.ts";
 import { bodyOf, guarded, queryOf, type RequestContext } from "../http/http.ts";
 import { problems } from "../http/problems.ts";
 import * as schemas from "../http/schemas.ts";
-import { mayReadPupil, type PupilSight, sightOf, visibleToSchool } from "../http/scope.ts";
+import { mayReadPupil, occasion, type PupilSight, sightOf, visibleToSchool } from "../http/scope.ts";
 import { guardianExtract, officeTrail, socialTrail } from "../people/audit.ts";
+import { placeInCare, recordFlags } from "./social.ts";
 
 /**
  * A pupil as the caller sees them (`sightOf`): a school its own enrolments only — never where else
@@ -112,6 +109,19 @@ function careOf(pupil: Pupil, district: string) {
     .map(({ kind, from, to }) => ({ kind, from, ...(to ? { to } : {}) }));
 }
 
+/** The pupil social services may record of: one they may read (their district's, in their municipality). */
+async function socialsPupil(ctx: RequestContext): Promise<Pupil> {
+  const pupil = await ctx.store.getPupil(ctx.params.pupilId ?? "");
+  if (!pupil || ctx.principal.kind !== "social" || !(await mayReadPupil(ctx, pupil))) throw problems.forbidden();
+  return pupil;
+}
+
+/** Social services' municipality (their district's). */
+function placingMunicipality(ctx: RequestContext): string {
+  if (ctx.principal.kind !== "social") throw problems.forbidden();
+  return districtMunicipality(ctx.principal.district) ?? "";
+}
+
 export const pupilRoutes = guarded<"pupils">({
   "GET /v1/pupils/{pupilId}": async (ctx) => readPupil(ctx, ctx.params.pupilId ?? "", "pupil.read"),
 
@@ -153,67 +163,16 @@ export const pupilRoutes = guarded<"pupils">({
 
   "PUT /v1/pupils/{pupilId}/care": async (ctx) => {
     const { placements } = bodyOf(ctx, schemas.CareBody);
-    const sorted = [...placements].sort((a, b) => a.from.localeCompare(b.from));
-    const problemsFound = sorted.flatMap((p, i) => [
-      ...(p.from > ctx.today ? [{ path: `/placements/${i}/from`, message: "must not be after today" }] : []),
-      // One placement at a time: the next starts after the one before has ended.
-      ...(i > 0 && (!sorted[i - 1]?.to || (sorted[i - 1]?.to as string) >= p.from)
-        ? [{ path: `/placements/${i}/from`, message: "overlaps the placement before it" }]
-        : []),
-    ]);
-    if (problemsFound.length) throw problems.validation(problemsFound);
-    await ctx.store.withRetry(async () => {
-      const pupil = await ctx.store.getPupil(ctx.params.pupilId ?? "");
-      if (!pupil || ctx.principal.kind !== "social" || !(await mayReadPupil(ctx, pupil))) throw problems.forbidden();
-      const kod = districtMunicipality(ctx.principal.district);
-      // Another municipality's placements stay as they were; this one's are replaced by the set given.
-      const care = [
-        ...(pupil.care ?? []).filter((c) => c.placedBy !== kod),
-        ...sorted.map((p) => ({ kind: p.kind, from: p.from, ...(p.to ? { to: p.to } : {}), placedBy: kod })),
-      ];
-      await ctx.store.commit([
-        ctx.store.pupilWrite({ ...pupil, care }, ctx.today, false),
-        ctx.store.auditWrite(pupil.pupilId, ctx.actor, "care.set", ctx.now),
-        // The statistics job finds the municipality's placed pupils by this pointer, not by a scan.
-        ...(sorted.length ? [ctx.store.carePointerWrite(kod, pupil.pupilId)] : []),
-      ]);
-    });
-    return { status: 200, body: { placements: sorted } };
+    const placed = await placeInCare(ctx.casework, occasion(ctx), () => socialsPupil(ctx), placingMunicipality(ctx), placements);
+    return { status: 200, body: { placements: placed } };
   },
 
   "PUT /v1/pupils/{pupilId}/flags": async (ctx) => {
     const { flags } = bodyOf(ctx, schemas.FlagsBody);
-    const unique = [...new Set(flags)].sort();
-    // The open cases this change raises (a retry starts the list again).
-    const raised: { caseId: string; kind: Case["kind"]; at: string }[] = [];
-    await ctx.store.withRetry(async () => {
-      const pupil = await ctx.store.getPupil(ctx.params.pupilId ?? "");
-      if (!pupil || ctx.principal.kind !== "social" || !(await mayReadPupil(ctx, pupil))) throw problems.forbidden();
-      const same = unique.join() === [...pupil.flags].sort().join();
-      const history = same ? (pupil.flagHistory ?? []) : [...(pupil.flagHistory ?? []), { on: ctx.today, flags: unique }];
-      const next: Pupil = { ...pupil, flags: unique, flagHistory: history };
-      // Severity follows the data at once (rule 5): a flag raises the open cases and tells whom a high case tells.
-      const items = [];
-      raised.length = 0;
-      for (const c of await ctx.store.getCases(pupil.openCases.map((o) => o.caseId))) {
-        const raise = c.severity === "normal" && hadFlag(next, minDate(c.episodeStart, ctx.today), ctx.today);
-        if (raise) raised.push({ caseId: c.caseId, kind: c.kind, at: ctx.now });
-        const honour = honourConcern(next, c.episodeStart, ctx.today);
-        const steps: Step[] = [
-          ...(raise ? ["raised" as const] : []),
-          ...(honour && !c.steps.includes("honour") ? ["honour" as const] : []),
-        ];
-        if (steps.length) items.push(...(await stepWrites(ctx.casework, c, steps, next, { raise, honour, now: ctx.now })).items);
-      }
-      await ctx.store.commit([
-        ctx.store.pupilWrite(next, ctx.today, false),
-        ctx.store.auditWrite(pupil.pupilId, ctx.actor, "flags.set", ctx.now),
-        // Their list of flagged children finds the pupil by this pointer, not by a scan.
-        ...(unique.length ? [ctx.store.flagPointerWrite(districtMunicipality(ctx.principal.district) ?? "", pupil.pupilId)] : []),
-        ...items,
-      ]);
-    });
-    return { status: 200, body: { flags: unique, raised } };
+    return {
+      status: 200,
+      body: await recordFlags(ctx.casework, occasion(ctx), () => socialsPupil(ctx), placingMunicipality(ctx), flags),
+    };
   },
 
   "GET /v1/districts/{districtId}/flagged": async (ctx) => {

@@ -195,8 +195,8 @@ export const adminRoutes = [
     operationId: "listSchools",
     tag: "schools",
     fn: "admin",
-    principals: ["ops", "municipality"],
-    summary: "The schools that lie in the municipality",
+    principals: ["ops", "municipality", "school"],
+    summary: "The schools that lie in the municipality (a school reads its own municipality's: a release's receiving school)",
     responses: { 200: schemas.SchoolListResponse },
   }),
   route("GET /v1/municipalities/{kommunkod}/calendar/{schoolYear}", {
