@@ -1050,7 +1050,7 @@ describe("names, not codes: the lists and the case page as the rektor and the of
     // The sweep's preview names the children, each a link to the pupil, and is on their trail.
     await page.goto(`${app}/app/sweep`);
     await page.getByLabel("Dag").fill("2026-09-30");
-    await page.getByRole("button", { name: "Kör svepet" }).click();
+    await page.getByRole("button", { name: "Kör kontrollen" }).click();
     await expect(page.getByRole("status").textContent()).resolves.toContain("Förhandsvisning");
     const link = page.getByRole("link", { name: "Petra Pending" });
     await expect(link.getAttribute("href")).resolves.toBe(`/app/pupils/${petra}`);
@@ -1237,13 +1237,13 @@ describe("names, not codes: the lists and the case page as the rektor and the of
     const sven = await m.resident(pnr("2015-09-09"), { givenName: "Sven", familyName: "Svep" });
     await page.goto(`${app}/app/sweep`);
     await page.getByLabel("Dag").fill("2026-08-20");
-    await page.getByRole("button", { name: "Kör svepet" }).click();
-    await expect(page.locator("h1").textContent()).resolves.toBe("Kör svepet?");
+    await page.getByRole("button", { name: "Kör kontrollen" }).click();
+    await expect(page.locator("h1").textContent()).resolves.toBe("Kör den dagliga kontrollen?");
     await expect(page.getByRole("alert").textContent()).resolves.toContain("skickar aviseringar");
     await accessible(page);
     expect((await store().getPupil(sven))?.openCases).toEqual([]);
-    await page.getByRole("button", { name: "Ja, kör svepet och skicka aviseringar" }).click();
-    await expect(page.locator("h1").textContent()).resolves.toBe("Svep 2026-08-20");
+    await page.getByRole("button", { name: "Ja, kör kontrollen och skicka aviseringar" }).click();
+    await expect(page.locator("h1").textContent()).resolves.toBe("Daglig kontroll 2026-08-20");
     expect((await store().getPupil(sven))?.openCases.map((c) => c.kind)).toEqual(["unplaced"]);
     await context.close();
   });

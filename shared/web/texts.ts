@@ -426,10 +426,10 @@ const sv = {
   confirmRemoveText:
     "{name} ({role}) förlorar åtkomsten till Elevvakt direkt och får inga fler aviseringar. Sparas kontakten igen måste personen logga in på nytt.",
   confirmRemoveYes: "Ja, ta bort kontakten",
-  confirmSweepTitle: "Kör svepet?",
+  confirmSweepTitle: "Kör den dagliga kontrollen?",
   confirmSweepText:
-    "Svepet för {date} öppnar ärenden och skickar aviseringar direkt, med sms och e-post, till rektorer, skolpliktsbevakningen och socialtjänsten. Det går inte att ta tillbaka. Välj en dag framåt i tiden för en förhandsvisning som inte skickar något.",
-  confirmSweepYes: "Ja, kör svepet och skicka aviseringar",
+    "Kontrollen för {date} öppnar ärenden och skickar aviseringar direkt, med sms och e-post, till rektorer, skolpliktsbevakningen och socialtjänsten. Det går inte att ta tillbaka. Välj en dag framåt i tiden för en förhandsvisning som inte skickar något.",
+  confirmSweepYes: "Ja, kör kontrollen och skicka aviseringar",
   sweepSeeCases: "Se ärendena i Mina ärenden",
   sweepNothingWouldOpen: "Inga nya ärenden skulle öppnas den dagen.",
   watchWithoutSince: "Utan skola sedan",
@@ -868,10 +868,10 @@ const en: Record<TextKey, string> = {
   confirmRemoveText:
     "{name} ({role}) loses access to Elevvakt at once and receives no more alerts. If the contact is saved again, the person must sign in anew.",
   confirmRemoveYes: "Yes, remove the contact",
-  confirmSweepTitle: "Run the sweep?",
+  confirmSweepTitle: "Run the daily check?",
   confirmSweepText:
-    "The sweep for {date} opens cases and sends alerts at once, by SMS and e-mail, to head teachers, the attendance office and social services. This cannot be taken back. Choose a day ahead for a preview that sends nothing.",
-  confirmSweepYes: "Yes, run the sweep and send alerts",
+    "The check for {date} opens cases and sends alerts at once, by SMS and e-mail, to head teachers, the attendance office and social services. This cannot be taken back. Choose a day ahead for a preview that sends nothing.",
+  confirmSweepYes: "Yes, run the check and send alerts",
   sweepSeeCases: "See the cases in My cases",
   sweepNothingWouldOpen: "No new case would open that day.",
   watchWithoutSince: "Without a school since",

@@ -154,6 +154,7 @@ const CaseDetailSchema = z.extend(CaseSummarySchema, {
   resolvedAt: opt(Timestamp),
   resolvedBy: opt(str),
   resolvedByPerson: signed("who resolved the case"),
+  reopenedAt: opt(withMeta(Timestamp, { description: "when the case was last reopened (the pupil away again)" })),
   answeredOn: opt(
     withMeta(IsoDateSchema, { description: "the data day whose fact resolved the case (never before episodeStart)" }),
   ),
