@@ -129,4 +129,20 @@ describe("school systems, for the municipality office", () => {
       enabled: false,
     });
   });
+
+  it("a sync hour outside the dispatcher's hours (06–21) is refused: it would never run", async () => {
+    const path = `/v1/municipalities/${m.kommunkod}/school-systems/night`;
+    for (const hour of [5, 22, 0]) {
+      const r = await api("PUT", path, { key: m.muni, body: { ...body([m.schoolA]), schedule: { hours: [7, hour] } } });
+      expect(r.status, String(hour)).toBe(400);
+      expect(r.body.errors).toEqual([
+        expect.objectContaining({ path: "/schedule/hours/1", message: expect.stringContaining("from 6 to 21") }),
+      ]);
+    }
+    // The hours the API takes are the dispatcher's: one source in the schema, held to the schedule here.
+    const { schedules } = await import("../shared/jobs/schedules.ts");
+    const { SYNC_HOURS } = await import("../shared/http/schemas/ss12000.ts");
+    const dispatch = schedules.find((s) => s.name === "dispatch");
+    expect(dispatch?.cron.hour).toBe(`${SYNC_HOURS.first}-${SYNC_HOURS.last}`);
+  });
 });

@@ -309,6 +309,7 @@ const sv = {
     note: "Anteckning",
   } as Record<string, string>,
   fieldMessages: {
+    "must be an hour from 6 to 21: syncs start when the dispatcher runs": "ett klockslag från 06 till 21 (då hämtningarna körs)",
     "must be a valid personnummer or samordningsnummer, 12 digits (YYYYMMDDNNNN)":
       "är inget giltigt personnummer eller samordningsnummer (skriv ÅÅMMDD-NNNN eller ÅÅÅÅMMDD-NNNN)",
     "must be a date YYYY-MM-DD": "måste vara ett datum, ÅÅÅÅ-MM-DD",

@@ -28,11 +28,25 @@ const AuthSchema = z.discriminatedUnion("kind", [
   }),
 ]);
 
+/** The hours a sync can start at: the dispatcher runs 06–21 Europe/Stockholm (shared/jobs/schedules.ts; a test holds the two together). */
+export const SYNC_HOURS = { first: 6, last: 21 } as const;
+const SyncHour = withMeta(
+  z
+    .int()
+    .check(
+      z.refine(
+        (h: number) => h >= SYNC_HOURS.first && h <= SYNC_HOURS.last,
+        "must be an hour from 6 to 21: syncs start when the dispatcher runs",
+      ),
+    ),
+  { minimum: SYNC_HOURS.first, maximum: SYNC_HOURS.last },
+);
+
 export const ConnectorBody = z.strictObject({
   baseUrl: UrlSchema,
   auth: AuthSchema,
   schoolUnits: z.array(SchoolIdSchema).check(z.minLength(1), z.maxLength(200)),
-  schedule: z.strictObject({ hours: z.array(z.int().check(z.gte(0), z.lte(23))).check(z.minLength(1), z.maxLength(24)) }),
+  schedule: z.strictObject({ hours: z.array(SyncHour).check(z.minLength(1), z.maxLength(24)) }),
   /** How many days back absence is read again each run (default 14). */
   absenceDays: opt(z.int().check(z.gte(1), z.lte(60))),
   enabled: opt(z.boolean()),

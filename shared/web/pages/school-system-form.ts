@@ -12,8 +12,11 @@ import { type Html, html } from "../html.ts";
 import { layout } from "../layout.ts";
 import { officeOf } from "./office.ts";
 
-/** The hours the dispatcher runs a sync at (06–21, Europe/Stockholm): an hour outside them would never fire. */
-export const SYNC_HOURS = Array.from({ length: 16 }, (_, i) => i + 6);
+/** The hours the dispatcher runs a sync at (06–21, Europe/Stockholm): the API refuses any other. */
+const HOURS = Array.from(
+  { length: schemas.SYNC_HOURS.last - schemas.SYNC_HOURS.first + 1 },
+  (_, i) => i + schemas.SYNC_HOURS.first,
+);
 
 const SYSTEM_ID = /^\/app\/school-systems\/([a-z0-9-]{1,40})\/(enable|pause)$/;
 
@@ -61,7 +64,7 @@ ${text("certificateRef", t("systemCertificateRef"), { max: 512, value: certifica
 <div>${schools.map((s) => checkbox("schoolUnits", s.schoolId, `${s.name} (${s.schoolId})`, units.has(s.schoolId), `unit-${s.schoolId}`))}</div>
 </fieldset>
 <fieldset><legend>${t("systemHoursToFetch")}</legend>
-<div>${SYNC_HOURS.map((h) => {
+<div>${HOURS.map((h) => {
     const shown = `${String(h).padStart(2, "0")}:00`;
     return checkbox("hours", String(h), shown, hours.has(h), `hour-${h}`);
   })}</div>
