@@ -125,6 +125,10 @@ describe("a school system that asks for a client certificate (mTLS)", () => {
       status: "failed",
       counts: { enrolled: 0 },
     });
+    // And Elevvakt checks the system's certificate: one its trust store does not know is not talked to.
+    const untrusting = mtlsFetch(clientCertificateOf(`${file("elevvakt.crt")}\n${file("elevvakt.key")}`));
+    await expect(untrusting(`${server.url}/organisations`, { method: "GET", headers: {} })).rejects.toThrow(/certificate/);
+    expect(server.requests.length).toBe(before);
   });
 
   it("a secret without a certificate and its key is refused without quoting it", () => {
