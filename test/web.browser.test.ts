@@ -7,26 +7,19 @@
  * UPDATE_SCREENSHOTS=1 also writes the README's screenshots (docs/screenshots/).
  */
 
-import { existsSync, mkdirSync, mkdtempSync, readFileSync } from "node:fs";
-import type { AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
+import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { AxeBuilder } from "@axe-core/playwright";
-import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
+import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createInvoker } from "../local/invoke.ts";
-import { startIdentityProvider, WEB_CLIENT_ID } from "../local/oidc.ts";
 import { CALENDAR_2026_27 } from "../local/school-year-2026-27.ts";
-import { startServer } from "../local/server.ts";
 import { statisticsPopulation } from "../local/statistics-population.ts";
 import { todayInStockholm } from "../shared/domain/dates.ts";
 import { publishStatistics } from "../shared/statistics/publish.ts";
-import { OidcIdentityProvider } from "../shared/web/identity.ts";
+import { accessible, needChromium, startWebStage } from "./browser-stage.ts";
 import { api, jobs, municipalityFixture, pnr, setToday, store, useTable } from "./helpers.ts";
 
 useTable();
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const PASSWORD = "demo-lösenord-1";
 const SCREENSHOTS = process.env.UPDATE_SCREENSHOTS === "1" ? join(import.meta.dirname, "..", "docs", "screenshots") : undefined;
 
@@ -54,7 +47,7 @@ const people = [
 ].map((p) => ({ ...p, password: PASSWORD }));
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: apt-get install -y chromium (or set CHROMIUM_PATH)`);
+  needChromium();
   setToday("2026-08-14");
   m = await municipalityFixture();
   const contacts = [
@@ -101,46 +94,13 @@ beforeAll(async () => {
   caseA = (await store().getPupil(pupilId))?.openCases[0]?.caseId ?? "";
   expect(caseA).toMatch(/^case_/);
 
-  // The web app and the identity provider, as `npm start` runs them (ports of their own).
-  const invoke = createInvoker({
-    clock: webClock,
-    identity: () => new OidcIdentityProvider(issuer, WEB_CLIENT_ID),
-    appUrl: () => app,
-  });
-  const server = await startServer(0, "127.0.0.1", invoke);
-  app = `http://localhost:${(server.address() as AddressInfo).port}`;
-  closers.push(() => server.close());
-  const probe = await startServer(0, "127.0.0.1", invoke);
-  const idpPort = (probe.address() as AddressInfo).port;
-  await new Promise((resolve) => probe.close(resolve));
-  const idp = await startIdentityProvider({
-    port: idpPort,
-    appUrl: app,
-    dir: mkdtempSync(join(tmpdir(), "elevvakt-oidc-")),
-    people,
-  });
-  const issuer = idp.issuer;
-  closers.push(() => idp.server.close());
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox"] });
-  closers.push(() => browser.close());
+  // The web app and the identity provider, as `npm start` runs them (ports of their own), and Chromium.
+  ({ app, browser } = await startWebStage({ clock: webClock, people, closers }));
 }, 120_000);
 
 afterAll(async () => {
   for (const close of closers.reverse()) await close();
 });
-
-/**
- * Runs axe-core on the page through @axe-core/playwright (it injects axe with evaluate, which the
- * CSP — no script tag — allows); no serious or critical violation.
- */
-async function accessible(page: Page): Promise<void> {
-  const result = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
-  const bad = result.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
-  expect(
-    bad.map((v) => `${v.id} (${v.impact}) at ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`),
-    page.url(),
-  ).toEqual([]);
-}
 
 async function shot(page: Page, name: string): Promise<void> {
   if (!SCREENSHOTS) return;

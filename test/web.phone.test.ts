@@ -9,22 +9,16 @@
  * UPDATE_SCREENSHOTS=1 also writes the README's screenshots of these pages (docs/screenshots/).
  */
 
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
-import type { AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
+import { mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { AxeBuilder } from "@axe-core/playwright";
-import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
+import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createInvoker } from "../local/invoke.ts";
-import { startIdentityProvider, WEB_CLIENT_ID } from "../local/oidc.ts";
 import { CALENDAR_2026_27 } from "../local/school-year-2026-27.ts";
-import { startServer } from "../local/server.ts";
 import { statisticsPopulation } from "../local/statistics-population.ts";
 import { todayInStockholm } from "../shared/domain/dates.ts";
 import { publishStatistics } from "../shared/statistics/publish.ts";
-import { OidcIdentityProvider } from "../shared/web/identity.ts";
 import { countryCode, countryName } from "../shared/web/places.ts";
+import { accessible, needChromium, startWebStage } from "./browser-stage.ts";
 import { api, jobs, municipalityFixture, pnr, setToday, store, useTable } from "./helpers.ts";
 
 const ROOT = join(import.meta.dirname, "..");
@@ -69,7 +63,6 @@ describe("countries as people name them", () => {
 
 useTable();
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const PASSWORD = "demo-lösenord-1";
 const SCREENSHOTS = process.env.UPDATE_SCREENSHOTS === "1" ? join(ROOT, "docs", "screenshots") : undefined;
 
@@ -100,7 +93,7 @@ const PUPILS = [
 ] as const;
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: apt-get install -y chromium (or set CHROMIUM_PATH)`);
+  needChromium();
   setToday("2026-08-14");
   m = await municipalityFixture();
   for (const [id, c] of Object.entries({
@@ -163,42 +156,13 @@ beforeAll(async () => {
   // The autumn term ended: published for good, with its care comparison (social services' page).
   await publishStatistics(jobs(), "0180", "2027-01-11", "2027-01-11T04:30:00Z");
 
-  const invoke = createInvoker({
-    clock: webClock,
-    identity: () => new OidcIdentityProvider(issuer, WEB_CLIENT_ID),
-    appUrl: () => app,
-  });
-  const server = await startServer(0, "127.0.0.1", invoke);
-  app = `http://localhost:${(server.address() as AddressInfo).port}`;
-  closers.push(() => server.close());
-  const probe = await startServer(0, "127.0.0.1", invoke);
-  const idpPort = (probe.address() as AddressInfo).port;
-  await new Promise((resolve) => probe.close(resolve));
-  const idp = await startIdentityProvider({
-    port: idpPort,
-    appUrl: app,
-    dir: mkdtempSync(join(tmpdir(), "elevvakt-oidc-")),
-    people,
-  });
-  const issuer = idp.issuer;
-  closers.push(() => idp.server.close());
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox"] });
-  closers.push(() => browser.close());
+  // The web app and the identity provider, as `npm start` runs them (ports of their own), and Chromium.
+  ({ app, browser } = await startWebStage({ clock: webClock, people, closers }));
 }, 120_000);
 
 afterAll(async () => {
   for (const close of closers.reverse()) await close();
 });
-
-/** axe-core (WCAG 2.1 AA): no serious or critical violation. */
-async function accessible(page: Page): Promise<void> {
-  const result = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
-  const bad = result.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
-  expect(
-    bad.map((v) => `${v.id} (${v.impact}) at ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`),
-    page.url(),
-  ).toEqual([]);
-}
 
 /** No sideways scroll of the page itself (WCAG 1.4.10): what is wider than the window, and how much. */
 async function reflows(page: Page, width: number): Promise<void> {
