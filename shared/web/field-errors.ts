@@ -3,7 +3,7 @@
  * with what was typed kept): each refused field says why beside itself, and a summary at the top
  * links to each. The API's JSON Pointers and English never reach the page.
  */
-import { Problem } from "../http/problems.ts";
+import { toProblem } from "../http/problems.ts";
 import { type Html, html } from "./html.ts";
 import { fieldMessage, fill, type Lang } from "./i18n.ts";
 import { texts } from "./texts.ts";
@@ -13,7 +13,9 @@ export type FieldErrors = Map<string, string>;
 
 /** The fields a 400 refusal names (the API's validation, or a page's own); undefined for any other refusal. */
 export function refusedFields(err: unknown): { path: string; message: string }[] | undefined {
-  return err instanceof Problem && err.status === 400 && err.errors?.length ? err.errors : undefined;
+  // A use case's refusal as the API would answer it (a `Refusal` of kind invalid is a 400 with its fields).
+  const problem = toProblem(err);
+  return problem?.status === 400 && problem.errors?.length ? problem.errors : undefined;
 }
 
 /** What is wrong, in the person's words: the messages the API and the pages give, with their figures kept. */
