@@ -9,7 +9,6 @@ import * as schemas from "../../http/schemas.ts";
 import { OFFICE, type PageContext, type WebRoute } from "../context.ts";
 import { field, hidden, select, text, tr } from "../forms.ts";
 import { type Html, html } from "../html.ts";
-import { layout } from "../layout.ts";
 import { officeOf } from "./office.ts";
 
 /** The hours the dispatcher runs a sync at (06–21, Europe/Stockholm): the API refuses any other. */
