@@ -4,50 +4,14 @@
  * signed in to the web app worked the case.
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import { createInvoker } from "../local/invoke.ts";
-import type { IdentityProvider, Person } from "../shared/web/identity.ts";
-import { api, municipalityFixture, pnr, setToday, store, testClock, useTable } from "./helpers.ts";
+import { api, municipalityFixture, pnr, setToday, store, useTable } from "./helpers.ts";
+import { webApp } from "./web-harness.ts";
 
 useTable();
 
 let m: Awaited<ReturnType<typeof municipalityFixture>>;
 let caseId = "";
 let pupilId = "";
-
-/** The web app with an identity provider that vouches for whoever the test says (as integrity.test.ts does). */
-function webApp() {
-  let person: Person;
-  const provider: IdentityProvider = {
-    signIn: async () => ({ url: "https://idp.example/authorize", checks: { codeVerifier: "v", state: "s", nonce: "n" } }),
-    callback: async () => person,
-    signOutUrl: async () => undefined,
-  };
-  const invoke = createInvoker({
-    clock: testClock,
-    identity: () => provider,
-    appUrl: () => "https://elevvakt.example.se",
-    vouch: { COGNITO: ["*"] },
-  });
-  const cookieOf = (res: { cookies?: string[] }) => res.cookies?.[0]?.split(";")[0] ?? "";
-  return {
-    async signIn(sub: string, email: string) {
-      person = { sub, email, emailVerified: true, name: sub, provider: "COGNITO" };
-      const login = await invoke("GET", "/app/login?returnTo=/app/cases");
-      const back = await invoke("GET", "/app/callback?code=c&state=s", { cookie: cookieOf(login) });
-      const cookie = cookieOf(back);
-      const page = await invoke("GET", "/app/cases", { cookie });
-      const csrf = /name="_csrf" value="([^"]+)"/.exec(page.body)?.[1] ?? "";
-      const post = (path: string, form: Record<string, string> = {}) =>
-        invoke(
-          "POST",
-          path,
-          { cookie, "content-type": "application/x-www-form-urlencoded" },
-          new URLSearchParams({ _csrf: csrf, ...form }).toString(),
-        );
-      return { post, get: (path: string) => invoke("GET", path, { cookie }) };
-    },
-  };
-}
 
 beforeAll(async () => {
   setToday("2026-08-14");

@@ -5,11 +5,10 @@
  */
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { schoolSystemsOf } from "../functions/ss12000.ts";
-import { createInvoker } from "../local/invoke.ts";
 import { SecretReader } from "../shared/adapters/secrets.ts";
 import { hashSecret, newKey } from "../shared/domain/principals.ts";
-import type { IdentityProvider, Person } from "../shared/web/identity.ts";
-import { api, key, municipalityFixture, pnr, runtime, scanAll, setToday, store, testClock, useTable } from "./helpers.ts";
+import { api, key, municipalityFixture, pnr, runtime, scanAll, setToday, store, useTable } from "./helpers.ts";
+import { webApp } from "./web-harness.ts";
 
 useTable();
 type Fixture = Awaited<ReturnType<typeof municipalityFixture>>;
@@ -39,42 +38,6 @@ const notifications = async () =>
     text: string;
     caseId?: string;
   }[];
-
-/** People signing in to the web app through a stand-in identity provider (the port). */
-function webApp() {
-  let person: Person;
-  const provider: IdentityProvider = {
-    signIn: async () => ({ url: "https://idp.example/authorize", checks: { codeVerifier: "v", state: "s", nonce: "n" } }),
-    callback: async () => person,
-    signOutUrl: async () => undefined,
-  };
-  const invoke = createInvoker({
-    clock: testClock,
-    identity: () => provider,
-    appUrl: () => "https://elevvakt.example.se",
-    vouch: { COGNITO: ["*"] },
-  });
-  const cookieOf = (res: { cookies?: string[] }) => res.cookies?.[0]?.split(";")[0] ?? "";
-  return {
-    invoke,
-    async signIn(sub: string, email: string) {
-      person = { sub, email, emailVerified: true, name: sub, provider: "COGNITO" };
-      const login = await invoke("GET", "/app/login?returnTo=/app/cases");
-      const back = await invoke("GET", "/app/callback?code=c&state=s", { cookie: cookieOf(login) });
-      const cookie = cookieOf(back);
-      const page = await invoke("GET", "/app/overrides", { cookie });
-      const csrf = /name="_csrf" value="([^"]+)"/.exec(page.body)?.[1] ?? "";
-      const post = (path: string, form: Record<string, string> = {}) =>
-        invoke(
-          "POST",
-          path,
-          { cookie, "content-type": "application/x-www-form-urlencoded" },
-          new URLSearchParams({ _csrf: csrf, ...form }).toString(),
-        );
-      return { cookie, csrf, post, get: (path: string) => invoke("GET", path, { cookie }) };
-    },
-  };
-}
 
 describe("one principal must not take a child off the watch", () => {
   it("item 3: a grade that does not fit the child's age, and a completion that cannot be, are refused; the home office hears of every release off the watch", async () => {
