@@ -4,7 +4,7 @@
  * signed in to the web app worked the case.
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import { api, municipalityFixture, pnr, setToday, store, useTable } from "./helpers.ts";
+import { api, key, municipalityFixture, pnr, setToday, store, useTable } from "./helpers.ts";
 import { webApp } from "./web-harness.ts";
 
 useTable();
@@ -114,6 +114,12 @@ describe("names, not codes, in the case answers", () => {
     // A key's label is a claim, not a person: what a system does with a key is signed by no one.
     await api("POST", `/v1/cases/${caseId}/journal`, { key: m.muni, body: { text: "Med nyckel" } });
     expect(entry(await read(m.muni), "Med nyckel")?.byPerson).toBeUndefined();
+    // … even a key labelled as a contact: the label borrows no one's name, the office's or social services'.
+    for (const label of ["contact:office", "contact:soc"]) {
+      const posing = await key("municipality:0180", label);
+      await api("POST", `/v1/cases/${caseId}/journal`, { key: posing, body: { text: `Som ${label}` } });
+      expect(entry(await read(m.muni), `Som ${label}`)?.byPerson, label).toBeUndefined();
+    }
   });
 
   it("a not_returned case is resolved by hand as back at school or other, never as a death or a move; its resolution says who", async () => {

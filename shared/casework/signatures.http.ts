@@ -22,11 +22,20 @@ export interface Signature {
 async function actorsOf(ctx: RequestContext, c: Case): Promise<Map<string, string | null>> {
   const seen = new Map<string, Set<string>>();
   for (const a of await ctx.store.audit(c.pupilId, c.openedAt)) {
-    const { action, at, person, principal } = a as { action?: unknown; at?: unknown; person?: unknown; principal?: unknown };
+    const { action, at, person, principal, identity } = a as {
+      action?: unknown;
+      at?: unknown;
+      person?: unknown;
+      principal?: unknown;
+      identity?: unknown;
+    };
     // Writes only: a read signs nothing.
     if (typeof action !== "string" || typeof at !== "string" || !action.startsWith("case.") || action === "case.read") continue;
     const key = `${action}@${at}@${String(principal)}`;
-    seen.set(key, (seen.get(key) ?? new Set()).add(typeof person === "string" ? person : ""));
+    // A person only where one signed in (an identity their provider vouched for): a key labelled
+    // `contact:…` has no identity, and its label is a claim, not a person (SPEC §1).
+    const signedIn = typeof identity === "string" && !identity.startsWith("aws:") && typeof person === "string";
+    seen.set(key, (seen.get(key) ?? new Set()).add(signedIn ? person : ""));
   }
   const out = new Map<string, string | null>();
   for (const [key, persons] of seen) {
@@ -43,17 +52,18 @@ async function actorsOf(ctx: RequestContext, c: Case): Promise<Map<string, strin
  */
 export async function signer(ctx: RequestContext, sight: CaseSight, c: Case) {
   const actors = await actorsOf(ctx, c);
-  const contacts = new Map<string, Signature | undefined>();
+  const contacts = new Map<string, (Signature & { scope: string }) | undefined>();
   for (const id of new Set([...actors.values()].filter((v): v is string => v !== null))) {
     const contact = await ctx.store.getContact(id);
-    contacts.set(id, contact ? { name: contact.name, role: contact.role } : undefined);
+    contacts.set(id, contact ? { name: contact.name, role: contact.role, scope: contact.scope } : undefined);
   }
   return (action: string, at: string | undefined, principal: string | undefined): { byPerson?: Signature } => {
     if (!at || !principal || actorSeen(ctx, sight, principal) !== principal) return {};
     if (bySocial(principal) && !mayReadSocial(ctx, principal)) return {};
     const id = actors.get(`${action}@${at}@${principal}`);
-    const person = id ? contacts.get(id) : undefined;
-    return person ? { byPerson: person } : {};
+    const contact = id ? contacts.get(id) : undefined;
+    // The contact must be of the scope that acted: a signature never borrows another board's person.
+    return contact && contact.scope === principal ? { byPerson: { name: contact.name, role: contact.role } } : {};
   };
 }
 

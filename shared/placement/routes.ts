@@ -157,10 +157,13 @@ export const schoolRoutes = guarded<"schools">({
     const limit = q.limit ?? 500;
     const page = rest.slice(0, limit);
     const pagePupils = new Map(page.map((e) => [e.pupilId, pupils.get(e.pupilId)]));
-    // The severity of each case about being away: a high one answered by the data tells those alerted.
+    // Each pupil's open case about being away, with its severity (a high one answered by the data tells
+    // those alerted) — only a case about this school: a school sees no other school's case (SPEC §1, §2).
     const awayRefs = [...pagePupils.values()].flatMap((p) => (p ? p.openCases.filter((c) => c.kind === awayCase(p)) : []));
-    const severities = new Map(
-      (awayRefs.length ? await ctx.store.getCases(awayRefs.map((c) => c.caseId)) : []).map((c) => [c.pupilId, c.severity]),
+    const ownAway = new Map(
+      (awayRefs.length ? await ctx.store.getCases(awayRefs.map((c) => c.caseId)) : [])
+        .filter((c) => c.schoolIds.includes(school.schoolId))
+        .map((c) => [c.pupilId, c] as const),
     );
     const [calendar, settings] = await Promise.all([
       ctx.store.calendarFor(school, undefined, calendarDates(ctx.today)),
@@ -208,8 +211,7 @@ export const schoolRoutes = guarded<"schools">({
           schoolDays: enrolledDays.length,
           mentorMapping: mentorMark(absent, enrolledDays.length, settings),
           // A case about being away that a day reported present would answer: the form asks before it does.
-          ...(awayCase(p) ? { openCase: awayCase(p) } : {}),
-          ...(awayCase(p) && severities.get(p.pupilId) ? { openCaseSeverity: severities.get(p.pupilId) } : {}),
+          ...(ownAway.get(p.pupilId) ? { openCase: awayCase(p), openCaseSeverity: ownAway.get(p.pupilId)?.severity } : {}),
         },
       ];
     });

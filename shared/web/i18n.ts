@@ -175,7 +175,6 @@ const sv = {
     "Öppna ärenden",
     "Kommande skolstart",
   ],
-  csvAudit: ["Tid", "Händelse", "Organisation", "Person", "Identitet", "Begäran"],
   yes: "ja",
   no: "nej",
   syncCounts: {
@@ -489,7 +488,6 @@ const en: typeof sv = {
     "Open cases",
     "Coming school start",
   ],
-  csvAudit: ["When", "Action", "Organisation", "Person", "Identity", "Request"],
   yes: "yes",
   no: "no",
   syncCounts: {

@@ -9,6 +9,7 @@ import * as schemas from "../../http/schemas.ts";
 import { OFFICE, type PageContext, type WebRoute } from "../context.ts";
 import { field, hidden, select, text, tr } from "../forms.ts";
 import { type Html, html } from "../html.ts";
+import { when } from "./case-views.ts";
 import { officeOf } from "./office.ts";
 
 /** The hours the dispatcher runs a sync at (06–21, Europe/Stockholm): the API refuses any other. */
@@ -86,7 +87,7 @@ export function systemState(k: PageContext, x: Connector): Html {
 <dt>${t("systemState")}</dt><dd>${x.enabled ? t("systemOn") : waiting}${x.approvedSoFar?.length ? html` ${t("systemApprovedSoFar")} ${x.approvedSoFar.join(", ")}.` : ""}
 <form method="post" action="/app/school-systems/${x.systemId}/${action}" class="inline">${hidden(k.csrf)}<input type="hidden" name="updatedAt" value="${x.updatedAt}"><button type="submit">${x.enabled ? t("systemPause") : t("systemTurnOn")}<span class="visually-hidden"> ${x.systemId}</span></button></form></dd>
 ${x.sourceChangedBy ? html`<dt>${t("systemSourceSetBy")}</dt><dd>${x.sourceChangedBy}</dd>` : ""}
-${x.approvedBy && x.enabled ? html`<dt>${t("systemTurnedOnBy")}</dt><dd>${x.approvedBy}${x.approvedAt ? html`, ${x.approvedAt.replace("T", " ").slice(0, 16)}` : ""}</dd>` : ""}`;
+${x.approvedBy && x.enabled ? html`<dt>${t("systemTurnedOnBy")}</dt><dd>${x.approvedBy}${x.approvedAt ? html`, ${when(x.approvedAt)}` : ""}</dd>` : ""}`;
 }
 
 export const schoolSystemFormRoutes: WebRoute[] = [

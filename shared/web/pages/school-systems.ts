@@ -9,10 +9,12 @@ import { saved, tr } from "../forms.ts";
 import { type Html, html } from "../html.ts";
 import { words } from "../i18n.ts";
 import { layout } from "../layout.ts";
+import { when } from "./case-views.ts";
 import { officeOf } from "./office.ts";
 import { connectorsOf, systemForm, systemState } from "./school-system-form.ts";
 
-const when = (iso?: string) => (iso ? iso.replace("T", " ").slice(0, 16) : "–");
+/** An instant in Stockholm time, or a dash for none. */
+const at = (iso?: string) => (iso ? when(iso) : "–");
 
 export const schoolSystemRoutes: WebRoute[] = [
   {
@@ -36,8 +38,8 @@ export const schoolSystemRoutes: WebRoute[] = [
 <dt>${t("systemSchools")}</dt><dd>${x.schoolUnits.join(", ")}</dd>
 <dt>${t("systemHours")}</dt><dd>${x.schedule.hours.map((h) => `${String(h).padStart(2, "0")}:00`).join(", ")}</dd>
 ${systemState(k, x)}
-<dt>${t("lastSync")}</dt><dd>${status(last?.status)}${last ? html`, ${when(last.finishedAt ?? last.startedAt)}` : ""}${last?.error ? html` – ${last.error}` : ""}</dd>
-${x.failures ? html`<dt>${t("failuresInARow")}</dt><dd>${String(x.failures)}${x.nextRunAfter ? html` (${t("triedAgainAfter")} ${when(x.nextRunAfter)})` : ""}</dd>` : ""}
+<dt>${t("lastSync")}</dt><dd>${status(last?.status)}${last ? html`, ${at(last.finishedAt ?? last.startedAt)}` : ""}${last?.error ? html` – ${last.error}` : ""}</dd>
+${x.failures ? html`<dt>${t("failuresInARow")}</dt><dd>${String(x.failures)}${x.nextRunAfter ? html` (${t("triedAgainAfter")} ${at(x.nextRunAfter)})` : ""}</dd>` : ""}
 </dl>
 <p><a href="/app/school-systems?edit=${x.systemId}#connect">${t("change")}<span class="visually-hidden"> ${x.systemId}</span></a></p>
 ${counts.length ? html`<h3>${t("broughtIn")}</h3><ul>${counts.map(([key, n]) => html`<li>${w.syncCounts[key] ?? key}: ${String(n)}</li>`)}</ul>` : ""}
