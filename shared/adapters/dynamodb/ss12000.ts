@@ -58,7 +58,8 @@ export class DynamoConnectorStore extends Table implements ConnectorStore {
 
   async syncs(kommunkod: string, systemId: string, limit = 20): Promise<SyncRecord[]> {
     const { pk, skPrefix } = keys.ss12000Syncs(kommunkod, systemId);
-    const { items } = await this.queryAll<SyncRecord>(null, pk, { skPrefix });
-    return items.reverse().slice(0, limit);
+    // Newest first, only as many as asked: a system's months of hourly runs are not read to list the latest.
+    const { items } = await this.queryAll<SyncRecord>(null, pk, { skPrefix, newestFirst: true, limit });
+    return items;
   }
 }

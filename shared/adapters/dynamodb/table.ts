@@ -112,7 +112,7 @@ export class Table {
   async queryAll<T>(
     index: "gsi1" | "trouble" | null,
     pk: string,
-    opts: SortKeyRange & { limit?: number; cursor?: string; raw?: boolean } = {},
+    opts: SortKeyRange & { limit?: number; cursor?: string; raw?: boolean; newestFirst?: boolean } = {},
   ): Promise<{ items: T[]; cursor?: string }> {
     const pkName = index === "gsi1" ? "gsi1pk" : index === "trouble" ? "troublePk" : "pk";
     const skName = index === "gsi1" ? "gsi1sk" : index === "trouble" ? "troubleSk" : "sk";
@@ -128,6 +128,7 @@ export class Table {
           ...(index ? { IndexName: index } : {}),
           ...condition,
           ExclusiveStartKey: start,
+          ...(opts.newestFirst ? { ScanIndexForward: false } : {}),
           ...(opts.limit ? { Limit: opts.limit - items.length } : {}),
         }),
       );
