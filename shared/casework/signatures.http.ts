@@ -52,11 +52,10 @@ async function actorsOf(ctx: RequestContext, c: Case): Promise<Map<string, strin
  */
 export async function signer(ctx: RequestContext, sight: CaseSight, c: Case) {
   const actors = await actorsOf(ctx, c);
-  const contacts = new Map<string, (Signature & { scope: string }) | undefined>();
-  for (const id of new Set([...actors.values()].filter((v): v is string => v !== null))) {
-    const contact = await ctx.store.getContact(id);
-    contacts.set(id, contact ? { name: contact.name, role: contact.role, scope: contact.scope } : undefined);
-  }
+  // The contacts of the case's signers, read together.
+  const ids = [...new Set([...actors.values()].filter((v): v is string => v !== null))];
+  const found = await Promise.all(ids.map((id) => ctx.store.getContact(id)));
+  const contacts = new Map(ids.map((id, i) => [id, found[i]] as const));
   return (action: string, at: string | undefined, principal: string | undefined): { byPerson?: Signature } => {
     if (!at || !principal || actorSeen(ctx, sight, principal) !== principal) return {};
     if (bySocial(principal) && !mayReadSocial(ctx, principal)) return {};
