@@ -9,6 +9,7 @@ import { principalOf } from "../shared/domain/principals.ts";
 import type { IdentityProvider, Person } from "../shared/web/identity.ts";
 import { providerOf } from "../shared/web/identity.ts";
 import { unplacedCsv } from "../shared/web/pages/unplaced-views.ts";
+import { safeReturn } from "../shared/web/session.ts";
 import { mayVouch, parseVouchPolicy } from "../shared/web/vouch.ts";
 import { api, digest, municipalityFixture, pnr, setToday, store, testClock, useTable } from "./helpers.ts";
 
@@ -77,9 +78,9 @@ describe("the sign-in callback", () => {
     vouch: { Skolfederation: ["school:*"], COGNITO: ["municipality:0180"] },
   });
   const cookieOf = (res: { cookies?: string[] }) => res.cookies?.[0]?.split(";")[0] ?? "";
-  async function signIn(p: Person) {
+  async function signIn(p: Person, returnTo = "/app/cases") {
     person = p;
-    const login = await invoke("GET", "/app/login?returnTo=/app/cases");
+    const login = await invoke("GET", `/app/login?returnTo=${encodeURIComponent(returnTo)}`);
     expect(login.status).toBe(302);
     expect(login.headers.location).toBe("https://idp.example/authorize");
     // Outside localhost the cookie is Secure.
@@ -87,6 +88,46 @@ describe("the sign-in callback", () => {
     const back = await invoke("GET", "/app/callback?code=c&state=s", { cookie: cookieOf(login) });
     return { back, cookie: cookieOf(back) };
   }
+
+  it("returns to the page asked for with its query, and never outside /app (no open redirect)", async () => {
+    const email = "back@example.se";
+    const contact = { name: "Berit Bevakare", role: "attendance_office", scope: "municipality:0180", email };
+    const m = await municipalityFixture();
+    expect((await api("PUT", "/v1/contacts/k-back", { key: m.muni, body: contact })).status).toBe(201);
+    const berit: Person = { sub: "back-1", email, emailVerified: true, name: "Berit", provider: "COGNITO" };
+    // Signed out, a filtered list sends the browser to sign in with the whole address to come back to.
+    const asked = await invoke("GET", "/app/cases?status=resolved&kind=not_returned");
+    expect(asked.status).toBe(302);
+    const returnTo = new URL(asked.headers.location ?? "", "https://elevvakt.example.se").searchParams.get("returnTo") ?? "";
+    expect(returnTo).toBe("/app/cases?status=resolved&kind=not_returned");
+    const back = await signIn(berit, returnTo);
+    expect(back.back.headers.location).toBe("/app/cases?status=resolved&kind=not_returned");
+    expect((await invoke("GET", back.back.headers.location ?? "", { cookie: back.cookie })).status).toBe(200);
+    // Somewhere else, or out of /app by dot segments, escapes or a backslash: my cases instead.
+    for (const elsewhere of [
+      "//evil.example",
+      "//evil.example/app/cases",
+      "https://evil.example/app/cases",
+      "/app/../x",
+      "/app/cases/../../x",
+      "/app/%2e%2e/x",
+      "/app/..%2fx",
+      "/app\\@evil.example",
+      "/\\evil.example/app",
+      "/app//evil.example",
+      "/application",
+      "/app/cases#top",
+      "app/cases",
+    ]) {
+      expect(safeReturn(elsewhere), elsewhere).toBe("/app/cases");
+      const signed = await signIn(berit, elsewhere);
+      expect(signed.back.headers.location, elsewhere).toBe("/app/cases");
+    }
+    // A query is kept as a query: it cannot become a host or a header.
+    expect(safeReturn("/app/cases?next=//evil.example")).toBe("/app/cases?next=//evil.example");
+    expect(safeReturn("/app/cases?a=1\r\nSet-Cookie:x")).not.toMatch(/[\r\n]/);
+    expect(safeReturn("/app/pupils/p-1?tab=audit")).toBe("/app/pupils/p-1?tab=audit");
+  });
 
   it("gives a provider only the scopes it may vouch for, and an unverified e-mail nothing", async () => {
     const m = await municipalityFixture();

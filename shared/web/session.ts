@@ -46,8 +46,22 @@ export function sameToken(a: string, b: string): boolean {
 }
 /** A sign-in under way lasts this long; the signed-in session, SESSION_HOURS. */
 export const SIGN_IN_MINUTES = 10;
-/** Only our own pages are places to return to: no open redirect. */
-export const safeReturn = (to: string | null | undefined) => (to && /^\/app(\/[\w\-/]*)?$/.test(to) ? to : "/app/cases");
+/**
+ * Only our own pages are places to return to, with the query they were opened with (a filtered list
+ * comes back filtered): a path under /app as typed — no other host (`//evil.example`), no dot
+ * segments or escapes that would lead out of /app (`/app/../x`) — else my cases. No open redirect.
+ */
+export function safeReturn(to: string | null | undefined): string {
+  const fallback = "/app/cases";
+  if (!to || to.length > 2000) return fallback;
+  const q = to.indexOf("?");
+  const path = q < 0 ? to : to.slice(0, q);
+  if (!/^\/app(\/[\w\-/]*)?$/.test(path) || path.includes("//")) return fallback;
+  const url = new URL(to, "http://app.invalid");
+  // What the browser would open: the same host, the same path, nothing the URL parser read otherwise.
+  if (url.origin !== "http://app.invalid" || url.pathname !== path || url.hash) return fallback;
+  return `${url.pathname}${url.search}`;
+}
 
 /** The methods the app answers (SPEC §8): anything else is refused before it can change anything. */
 export const METHODS = ["GET", "POST"];
@@ -154,7 +168,9 @@ export function sessionsFor(runtime: Runtime, deps: WebDeps, answers: Answers) {
     const current = await currentSession(r);
     if (!current?.session.person) {
       if (r.method !== "GET") throw new PageAnswer(redirect("/app/login"));
-      throw new PageAnswer(redirect(`/app/login?returnTo=${encodeURIComponent(r.path)}`, [], 302));
+      // Back to the page as it was asked for, its query too (a filtered list, a chosen year).
+      const asked = r.query.size ? `${r.path}?${r.query.toString()}` : r.path;
+      throw new PageAnswer(redirect(`/app/login?returnTo=${encodeURIComponent(asked)}`, [], 302));
     }
     const { session } = current;
     const w = words[session.lang];
