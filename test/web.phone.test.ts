@@ -223,6 +223,7 @@ describe("every page reflows (WCAG 1.4.10)", () => {
       "/app/roster",
       `/app/roster/${ids.noraEnrolment}/release`,
       "/app/absence?date=2026-08-19",
+      "/app/calendar",
       "/app/pupils",
       `/app/pupils/${ids.alva}`,
       "/app/accessibility",
@@ -279,7 +280,12 @@ describe("every page reflows (WCAG 1.4.10)", () => {
         await page.goto(`${app}/app/roster`);
         await page.getByRole("button", { name: "In English" }).click();
         await expect(page.locator("h1").textContent()).resolves.toMatch(/^Roster – /);
-        for (const path of ["/app/roster", "/app/absence?date=2026-08-19", `/app/roster/${ids.timEnrolment}/release`]) {
+        for (const path of [
+          "/app/roster",
+          "/app/absence?date=2026-08-19",
+          `/app/roster/${ids.timEnrolment}/release`,
+          "/app/calendar",
+        ]) {
           await page.goto(`${app}${path}`);
           await reflows(page, 320);
           await page.setViewportSize({ width: 390, height: 844 });
@@ -570,4 +576,90 @@ describe("for everyone", () => {
     expect(await rektor.page.title()).not.toContain("Hemlig");
     await rektor.context.close();
   });
+});
+
+describe("a rektor's calendar (läsårskalender)", () => {
+  it("shows the school's year in words, from the menu, and changes it ahead: its own school only, never a day gone by", async () => {
+    const { context, page } = await signIn("rektor@example.se", "/app/roster");
+    // From the school's menu, marked as the page the person is on.
+    await page.getByRole("navigation").getByRole("link", { name: "Läsårskalender" }).click();
+    expect(new URL(page.url()).pathname).toBe("/app/calendar");
+    await expect(page.getByRole("navigation").locator('[aria-current="page"]').textContent()).resolves.toBe("Läsårskalender");
+    await expect(page.locator("h1").textContent()).resolves.toBe(`Läsårskalender – Skola ${m.schoolA}`);
+    // The year in words: terms with their school days, the holidays, the public holidays within the terms.
+    const text = await main(page);
+    expect(text).toContain(`Skola ${m.schoolA}, läsåret 2026-27`);
+    expect(text).toContain("följer kommunens");
+    expect(text).toMatch(/Hösttermin: 17 augusti–18 december 2026 \(\d+ skoldagar\)/);
+    expect(text).toMatch(/Vårtermin: 11 januari–11 juni 2027 \(\d+ skoldagar\)/);
+    expect(text).toContain("höstlov: 26–30 oktober 2026 (5 vardagar)");
+    expect(text).toContain("lovdag: 7 maj 2027 (1 vardag)");
+    expect(text).toContain("Långfredagen: 26 mars 2027");
+    expect(text).not.toMatch(/\/terms|\/holidays|school:/);
+    await accessible(page);
+    await reflows(page, 320);
+    await page.setViewportSize({ width: 390, height: 844 });
+    await shot(page, "calendar-phone");
+    const studyDays = (await page.locator("[id^=holiday-][id$=-name]").count()) - 3;
+    expect(studyDays).toBe(CALENDAR_2026_27.holidays.length);
+
+    // A study day ahead, added in an empty row: the school's own calendar from now on, the municipality's unchanged.
+    await page.locator(`#holiday-${studyDays}-name`).fill("studiedag");
+    await page.locator(`#holiday-${studyDays}-start`).fill("2026-09-25");
+    await page.locator(`#holiday-${studyDays}-end`).fill("2026-09-25");
+    await page.getByRole("button", { name: "Spara kalendern" }).click();
+    await expect(page.getByRole("status").textContent()).resolves.toBe("Sparat.");
+    await expect(main(page)).resolves.toContain("studiedag: 25 september 2026 (1 vardag)");
+    const own = await api("GET", `/v1/schools/${m.schoolA}/calendar/2026-27`, { key: m.keyA });
+    expect(own.body).toMatchObject({ source: "school", school: { schoolId: m.schoolA, name: `Skola ${m.schoolA}` } });
+    expect(own.body.holidays).toContainEqual({ name: "studiedag", start: "2026-09-25", end: "2026-09-25" });
+    const municipal = await api("GET", "/v1/municipalities/0180/calendar/2026-27", { key: m.muni });
+    expect(municipal.body.holidays).toEqual(CALENDAR_2026_27.holidays);
+
+    // A day that has passed (today is 20 August) cannot be made a day off by the school: said on the form, as typed, nothing saved.
+    await page.locator(`#holiday-${studyDays + 1}-name`).fill("ledig");
+    await page.locator(`#holiday-${studyDays + 1}-start`).fill("2026-08-18");
+    await page.locator(`#holiday-${studyDays + 1}-end`).fill("2026-08-18");
+    await page.getByRole("button", { name: "Spara kalendern" }).click();
+    await expect(page.getByRole("alert").textContent()).resolves.toContain(
+      "Ändringen rör en dag som redan har varit (2026-08-18). Bara förvaltningen kan ändra dagar som har varit",
+    );
+    await expect(page.locator(`#holiday-${studyDays + 1}-start`).inputValue()).resolves.toBe("2026-08-18");
+    await accessible(page);
+    // Bad input: said at the field in Swedish, what was typed kept.
+    await page.goto(`${app}/app/calendar`);
+    await page.locator("#term-0-end").fill("2026-08-01");
+    await page.getByRole("button", { name: "Spara kalendern" }).click();
+    await expect(page.locator("#term-0-start-error").textContent()).resolves.toBe("Första dagen är efter den sista.");
+    await expect(page.locator("#term-0-end").inputValue()).resolves.toBe("2026-08-01");
+    const after = await api("GET", `/v1/schools/${m.schoolA}/calendar/2026-27`, { key: m.keyA });
+    expect(after.body.terms).toEqual(CALENDAR_2026_27.terms);
+    expect(after.body.holidays).toEqual(own.body.holidays);
+
+    // Another school named in the form is not saved: a school's form saves its own calendar only.
+    await page.goto(`${app}/app/calendar`);
+    await page.locator('input[name="school"]').evaluate((e, other) => {
+      (e as HTMLInputElement).value = other;
+    }, m.schoolB);
+    await page.locator(`#holiday-${studyDays + 1}-name`).fill("friluftsdag");
+    await page.locator(`#holiday-${studyDays + 1}-start`).fill("2026-10-02");
+    await page.locator(`#holiday-${studyDays + 1}-end`).fill("2026-10-02");
+    await page.getByRole("button", { name: "Spara kalendern" }).click();
+    await expect(page.getByRole("status").textContent()).resolves.toBe("Sparat.");
+    expect((await api("GET", `/v1/schools/${m.schoolB}/calendar/2026-27`, { key: m.keyB })).body.source).toBe("municipality");
+    expect((await api("GET", `/v1/schools/${m.schoolA}/calendar/2026-27`, { key: m.keyA })).body.holidays).toContainEqual({
+      name: "friluftsdag",
+      start: "2026-10-02",
+      end: "2026-10-02",
+    });
+    // In English, the year in words too.
+    await page.getByRole("button", { name: "In English" }).click();
+    await expect(main(page)).resolves.toMatch(/Autumn term: 17 August\s*–\s*18 December 2026 \(\d+ school days\)/);
+    await page.getByRole("button", { name: "På svenska" }).click();
+    await context.close();
+    // The office has its own calendars page; the school's page is a school's.
+    const office = await signIn("skolplikt@example.se", "/app/cases");
+    expect((await office.page.goto(`${app}/app/calendar`))?.status()).toBe(403);
+    await office.context.close();
+  }, 120_000);
 });

@@ -70,11 +70,12 @@ export const schoolAdminRoutes = {
       (p.kind === "school" && p.schoolId === schoolId) || (p.kind === "municipality" && school?.municipality === p.kommunkod);
     if (!allowed || !school) throw problems.forbidden();
     const year = validate(schemas.SchoolYearSchema, schoolYear, "/schoolYear");
+    const named = { school: { schoolId, name: school.name } };
     const own = await ctx.store.storedCalendar({ schoolId }, year);
-    if (own) return { status: 200, body: calendarAnswer(year, "school", own) };
+    if (own) return { status: 200, body: { ...calendarAnswer(year, "school", own), ...named } };
     const municipal = await ctx.store.storedCalendar({ kommunkod: school.municipality }, year);
     if (!municipal) throw problems.notFound("calendar");
-    return { status: 200, body: calendarAnswer(year, "municipality", municipal) };
+    return { status: 200, body: { ...calendarAnswer(year, "municipality", municipal), ...named } };
   },
 
   "PUT /v1/municipalities/{kommunkod}/settings": async (ctx) => {

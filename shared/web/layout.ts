@@ -28,7 +28,10 @@ function menuOf(kind: Chrome["kind"], w: Words, lang: Lang): [string, string][] 
           ["/app/statistics", w.statistics],
         ]
       : kind === "school"
-        ? [["/app/roster", w.roster]]
+        ? [
+            ["/app/roster", w.roster],
+            ["/app/calendar", texts[lang].schoolCalendar],
+          ]
         : kind === "social"
           ? [
               ["/app/flagged", texts[lang].flaggedChildren],

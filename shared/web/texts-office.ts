@@ -38,6 +38,19 @@ export const officeSv = {
   firstDayOff: "Första lediga dag",
   lastDayOff: "Sista lediga dag",
   saveCalendar: "Spara kalendern",
+  calendarInWords: "Läsåret i korthet",
+  autumnTerm: "Hösttermin",
+  springTerm: "Vårtermin",
+  calendarHolidaysTitle: "Lov och lediga dagar",
+  calendarNoHolidays: "Inga lov eller lediga dagar är inlagda.",
+  calendarPublicHolidaysTitle: "Helgdagar under terminerna (alltid lediga)",
+  calendarRektorIntro:
+    "Skolans läsår: terminer, lov och lediga dagar. Skoldagar och frånvaro räknas efter den, och en dag som inte är skoldag behöver ingen frånvarorapport.",
+  calendarRektorPastDays:
+    "Dagar som redan har varit kan bara förvaltningen ändra. Ändra lov och lediga dagar framåt; de som har varit står kvar som de var.",
+  calendarOurSchool: "Skolan",
+  calendarChange: "Ändra kalendern",
+  errCalendarPastDaysTitle: "Kalendern sparades inte.",
   // ---- the import ----
   importHelp:
     "Ladda upp en CSV-fil från folkbokföringen (semikolon eller komma, UTF-8 eller Excels teckenkodning). Du ser först varje rad som den kommer att läsas; inget sparas förrän du godkänner. En tom kolumn behåller det som redan finns sparat.",
@@ -127,6 +140,19 @@ export const officeEn: Record<keyof typeof officeSv, string> = {
   firstDayOff: "First day off",
   lastDayOff: "Last day off",
   saveCalendar: "Save the calendar",
+  calendarInWords: "The school year at a glance",
+  autumnTerm: "Autumn term",
+  springTerm: "Spring term",
+  calendarHolidaysTitle: "Holidays and days off",
+  calendarNoHolidays: "No holidays or days off are entered.",
+  calendarPublicHolidaysTitle: "Public holidays during the terms (always days off)",
+  calendarRektorIntro:
+    "The school's year: terms, holidays and days off. School days and absence are counted from it, and a day that is not a school day needs no absence report.",
+  calendarRektorPastDays:
+    "Only the office can change days that have passed. Change holidays and days off ahead; those that have passed stay as they were.",
+  calendarOurSchool: "The school",
+  calendarChange: "Change the calendar",
+  errCalendarPastDaysTitle: "The calendar was not saved.",
   importHelp:
     "Upload a CSV file from the population register (semicolon or comma, UTF-8 or Excel's encoding). You first see every row as it will be read; nothing is saved until you approve. An empty column keeps what is stored.",
   importColumnsTitle: "Columns",
@@ -195,6 +221,9 @@ export const officeWords: Record<
     overviewUnplaced: Counted;
     overviewPendingRelease: Counted;
     overviewPendingOverrides: Counted;
+    calendarSchoolDays: Counted;
+    calendarWeekdaysOff: Counted;
+    errCalendarPastDays: Counted;
     auditShowing: Counted;
     auditFilter: string;
     auditKind: string;
@@ -231,6 +260,13 @@ export const officeWords: Record<
       zero: "Ingen utskrivning väntar på mottagande skola",
       one: "1 utskrivning väntar på mottagande skola",
       other: "{n} utskrivningar väntar på mottagande skola",
+    },
+    calendarSchoolDays: { one: "1 skoldag", other: "{n} skoldagar" },
+    calendarWeekdaysOff: { zero: "ingen vardag", one: "1 vardag", other: "{n} vardagar" },
+    errCalendarPastDays: {
+      one: "Ändringen rör en dag som redan har varit ({first}). Bara förvaltningen kan ändra dagar som har varit: låt den stå som den var.",
+      other:
+        "Ändringen rör {n} dagar som redan har varit (den första {first}). Bara förvaltningen kan ändra dagar som har varit: låt dem stå som de var.",
     },
     overviewPendingOverrides: {
       zero: "Ingen utskrivning utan ny skola väntar på godkännande",
@@ -371,6 +407,13 @@ export const officeWords: Record<
       zero: "No release waits for a receiving school",
       one: "1 release waits for a receiving school",
       other: "{n} releases wait for a receiving school",
+    },
+    calendarSchoolDays: { one: "1 school day", other: "{n} school days" },
+    calendarWeekdaysOff: { zero: "no weekday", one: "1 weekday", other: "{n} weekdays" },
+    errCalendarPastDays: {
+      one: "The change touches a day that has passed ({first}). Only the office can change days that have passed: leave it as it was.",
+      other:
+        "The change touches {n} days that have passed (the first {first}). Only the office can change days that have passed: leave them as they were.",
     },
     overviewPendingOverrides: {
       zero: "No release without a new school waits for approval",

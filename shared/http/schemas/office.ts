@@ -17,6 +17,8 @@ export const CalendarResponse = z.object({
   holidays: z.array(z.object({ name: str, start: IsoDateSchema, end: IsoDateSchema })),
   updatedAt: opt(Timestamp),
   updatedBy: opt(str),
+  /** The school whose calendar was asked for, by name (a school's route only): the page names it. */
+  school: opt(z.object({ schoolId: str, name: str })),
 });
 
 /** The flags as saved, and the open cases they raised to high at once (SPEC §4 rule 5): the page says so. */

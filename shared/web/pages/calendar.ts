@@ -1,18 +1,21 @@
 /**
- * The office's calendar form (SPEC §8: a calendar as a form of terms and holidays that shows the
- * stored one): the municipality's year, or a school's own. Terms and holidays as date fields, the
+ * The calendar form (SPEC §8: a calendar as a form of terms and holidays that shows the stored one,
+ * and the year in words above it): the office's — the municipality's year, or a school's own — and a
+ * school's own page for its rektor (`/app/calendar`; a school changes no day that has passed). Terms and holidays as date fields, the
  * stored ones filled in; a row left empty is no row; a refused field says why beside itself.
  */
 import { schoolYearOf } from "../../domain/dates.ts";
 import { validate } from "../../http/middleware.ts";
 import { Problem, problems } from "../../http/problems.ts";
 import * as schemas from "../../http/schemas.ts";
-import { OFFICE, type PageContext, type Response, type WebRoute } from "../context.ts";
+import { OFFICE, type PageContext, type Response, SCHOOL, type WebRoute } from "../context.ts";
 import { errorSummary, type FieldErrors, inputAt, inWords, refusedFields } from "../field-errors.ts";
 import { hidden, saved, tr } from "../forms.ts";
 import { type Html, html } from "../html.ts";
-import { fill } from "../i18n.ts";
+import { counted, fill } from "../i18n.ts";
 import { layout } from "../layout.ts";
+import { officeWords } from "../texts-office.ts";
+import { calendarInWords } from "./calendar-words.ts";
 import { officeOf } from "./office.ts";
 
 type Range = { start: string; end: string };
@@ -22,6 +25,7 @@ interface Shown {
   holidays: Holiday[];
   source?: "municipality" | "school";
   updatedAt?: string;
+  school?: { schoolId: string; name: string };
 }
 
 /** Empty holiday rows offered below the stored ones, for adding. */
@@ -51,10 +55,57 @@ async function stored(k: PageContext, schoolYear: string, schoolId: string): Pro
   }
 }
 
-function calendarForm(
+/** Whose calendar a form is for, and how the page around it picks the year (and, for the office, the school). */
+interface Target {
+  action: "/app/calendars" | "/app/calendar";
+  schoolYear: string;
+  schoolId: string;
+  /** The school (or the municipality) by name. */
+  whose: string;
+  /** The form that picks which year (and whose) is shown. */
+  picker: Html;
+}
+
+const yearOptions = (k: PageContext, chosen: string) =>
+  yearsAround(schoolYearOf(k.today)).map((y) => html`<option value="${y}"${y === chosen ? html` selected` : ""}>${y}</option>`);
+
+/** The office's picker: the year, and the municipality's calendar or one of its schools'. */
+function officeTarget(
   k: PageContext,
-  o: { schoolYear: string; schoolId: string; schools: { schoolId: string; name: string }[]; shown?: Shown; errors: FieldErrors },
-): Html {
+  schoolYear: string,
+  schoolId: string,
+  schools: { schoolId: string; name: string }[],
+): Target {
+  const t = tr(k.lang);
+  return {
+    action: "/app/calendars",
+    schoolYear,
+    schoolId,
+    whose: schoolId ? (schools.find((s) => s.schoolId === schoolId)?.name ?? schoolId) : t("theMunicipality"),
+    picker: html`<form method="get" action="/app/calendars" class="filters"><fieldset><legend>${t("calendarWhichOne")}</legend>
+<div class="filter"><label for="pick-year">${t("schoolYear")}</label><select id="pick-year" name="schoolYear">${yearOptions(k, schoolYear)}</select></div>
+<div class="filter"><label for="pick-school">${t("calendarWhose")}</label><select id="pick-school" name="school"><option value="">${t("theMunicipality")}</option>${schools.map(
+      (s) => html`<option value="${s.schoolId}"${s.schoolId === schoolId ? html` selected` : ""}>${s.name}</option>`,
+    )}</select></div>
+<div class="filter"><button type="submit">${t("show")}</button></div></fieldset></form>`,
+  };
+}
+
+/** A school's own page: its year only (the school is the signed-in person's). */
+function schoolTarget(k: PageContext, schoolYear: string, schoolId: string, name: string | undefined): Target {
+  const t = tr(k.lang);
+  return {
+    action: "/app/calendar",
+    schoolYear,
+    schoolId,
+    whose: name ?? t("calendarOurSchool"),
+    picker: html`<form method="get" action="/app/calendar" class="filters"><fieldset><legend>${t("calendarWhichOne")}</legend>
+<div class="filter"><label for="pick-year">${t("schoolYear")}</label><select id="pick-year" name="schoolYear">${yearOptions(k, schoolYear)}</select></div>
+<div class="filter"><button type="submit">${t("show")}</button></div></fieldset></form>`,
+  };
+}
+
+function calendarForm(k: PageContext, o: Target & { shown?: Shown; errors: FieldErrors; refused?: string }): Html {
   const t = tr(k.lang);
   const terms = [...(o.shown?.terms ?? [])];
   while (terms.length < 2) terms.push({ start: "", end: "" });
@@ -62,7 +113,6 @@ function calendarForm(
     ...(o.shown?.holidays ?? []),
     ...Array.from({ length: EMPTY_HOLIDAYS }, () => ({ name: "", start: "", end: "" })),
   ];
-  const whose = o.schoolId ? (o.schools.find((s) => s.schoolId === o.schoolId)?.name ?? o.schoolId) : t("theMunicipality");
   const state = !o.shown
     ? t("calendarNoneStored")
     : o.schoolId && o.shown.source === "municipality"
@@ -70,18 +120,17 @@ function calendarForm(
       : o.shown.updatedAt
         ? fill(t("calendarStoredAt"), { at: o.shown.updatedAt.slice(0, 16).replace("T", " ") })
         : "";
-  return html`<form method="get" action="/app/calendars" class="filters"><fieldset><legend>${t("calendarWhichOne")}</legend>
-<div class="filter"><label for="pick-year">${t("schoolYear")}</label><select id="pick-year" name="schoolYear">${yearsAround(
-    schoolYearOf(k.today),
-  ).map((y) => html`<option value="${y}"${y === o.schoolYear ? html` selected` : ""}>${y}</option>`)}</select></div>
-<div class="filter"><label for="pick-school">${t("calendarWhose")}</label><select id="pick-school" name="school"><option value="">${t("theMunicipality")}</option>${o.schools.map(
-    (s) => html`<option value="${s.schoolId}"${s.schoolId === o.schoolId ? html` selected` : ""}>${s.name}</option>`,
-  )}</select></div>
-<div class="filter"><button type="submit">${t("show")}</button></div></fieldset></form>
-<h2>${fill(t("calendarOfFor"), { whose, year: o.schoolYear })}</h2>
+  // The stored year in words; not what a refused form holds.
+  const inWords = o.shown?.source && o.errors.size === 0 && !o.refused;
+  return html`${o.picker}
+<h2>${fill(t("calendarOfFor"), { whose: o.whose, year: o.schoolYear })}</h2>
 <p>${state}</p>
+${inWords && o.shown ? calendarInWords(k.lang, o.schoolYear, o.shown) : ""}
 ${errorSummary(k.lang, o.errors)}
-<form method="post" action="/app/calendars">${hidden(k.csrf)}
+${o.refused ? html`<div class="error" role="alert"><h2>${t("errCalendarPastDaysTitle")}</h2><p>${o.refused}</p></div>` : ""}
+<h3>${t("calendarChange")}</h3>
+${o.action === "/app/calendar" ? html`<p class="muted">${t("calendarRektorPastDays")}</p>` : ""}
+<form method="post" action="${o.action}">${hidden(k.csrf)}
 <input type="hidden" name="schoolYear" value="${o.schoolYear}">
 <input type="hidden" name="school" value="${o.schoolId}">
 <fieldset><legend>${t("terms")}</legend>
@@ -127,12 +176,23 @@ function readForm(form: URLSearchParams) {
   };
 }
 
+/** A school's change that would rewrite a day gone by (the API's 409): said in the person's words, with the figures. */
+function pastDaysRefused(k: PageContext, e: unknown): string | undefined {
+  if (!(e instanceof Problem) || e.code !== "past_days_locked") return undefined;
+  const m = /(\d+) day\(s\) that have passed \(first (\d{4}-\d{2}-\d{2})\)/.exec(e.detail ?? "");
+  return counted(k.lang, Number(m?.[1] ?? 1), officeWords[k.lang].errCalendarPastDays, { first: m?.[2] ?? "" });
+}
+
+/** Saves the form as the office (the municipality's, or a school's own) or as a school (its own only). */
 async function saveCalendar(k: PageContext, form: URLSearchParams): Promise<Response> {
   const t = tr(k.lang);
   const schoolYear = validate(schemas.SchoolYearSchema, (form.get("schoolYear") ?? "").trim(), "/schoolYear");
-  const schoolId = (form.get("school") ?? "").trim();
+  const asSchool = k.principal.kind === "school";
+  // A school saves its own calendar, whatever the form says.
+  const schoolId = k.principal.kind === "school" ? k.principal.schoolId : (form.get("school") ?? "").trim();
   const read = readForm(form);
   const errors: FieldErrors = new Map();
+  let refused: string | undefined;
   // A half-filled row: the part left out is named at its field (the API would only say "required").
   for (const [prefix, list] of [
     ["term", read.terms],
@@ -152,9 +212,10 @@ async function saveCalendar(k: PageContext, form: URLSearchParams): Promise<Resp
     if (schoolId) await k.ask("PUT /v1/schools/{schoolId}/calendar/{schoolYear}", { schoolId, schoolYear }, body);
     else await k.ask("PUT /v1/municipalities/{kommunkod}/calendar/{schoolYear}", { kommunkod: officeOf(k), schoolYear }, body);
   } catch (e) {
-    const refused = refusedFields(e);
-    if (!refused && !errors.size) throw e;
-    for (const { path, message } of refused ?? []) {
+    refused = pastDaysRefused(k, e);
+    const fields = refusedFields(e);
+    if (!fields && !errors.size && !refused) throw e;
+    for (const { path, message } of fields ?? []) {
       // /terms/0/start → the field of that row; /terms/0 → its first field; /terms → the first term.
       const [, list = "", index, part] = path.split("/");
       const rows = list === "terms" ? read.terms : read.holidays;
@@ -163,12 +224,18 @@ async function saveCalendar(k: PageContext, form: URLSearchParams): Promise<Resp
       const id = `${prefix}-${row}-${part ?? "start"}`;
       if (!errors.has(id)) errors.set(id, inWords(k.lang, message));
     }
-    const schools = await schoolsOf(k);
+    const target = asSchool
+      ? schoolTarget(k, schoolYear, schoolId, (await stored(k, schoolYear, schoolId))?.school?.name)
+      : officeTarget(k, schoolYear, schoolId, await schoolsOf(k));
     return k.page(
-      400,
-      layout(k.view(t("schoolCalendar")), calendarForm(k, { schoolYear, schoolId, schools, shown: read.shown, errors })),
+      refused ? 409 : 400,
+      layout(
+        k.view(t("schoolCalendar")),
+        calendarForm(k, { ...target, shown: read.shown, errors, ...(refused ? { refused } : {}) }),
+      ),
     );
   }
+  if (asSchool) return k.redirect(`/app/calendar?schoolYear=${schoolYear}&saved=1`);
   return k.redirect(
     `/app/calendars?schoolYear=${schoolYear}${schoolId ? `&school=${encodeURIComponent(schoolId)}` : ""}&saved=1`,
   );
@@ -192,7 +259,29 @@ export const calendarRoutes: WebRoute[] = [
         layout(
           k.view(t("schoolCalendar")),
           html`${saved(k, r.query)}<p>${t("termsAndHolidaysOfASchool")}</p>
-${calendarForm(k, { schoolYear, schoolId, schools, ...(shown ? { shown } : {}), errors: new Map() })}`,
+${calendarForm(k, { ...officeTarget(k, schoolYear, schoolId, schools), ...(shown ? { shown } : {}), errors: new Map() })}`,
+        ),
+      );
+    },
+  },
+  // A school's own calendar (SPEC §8): its rektor reads the year in words and changes it ahead.
+  { method: "POST", path: "/app/calendar", principals: SCHOOL, handle: (k, r) => saveCalendar(k, r.form) },
+  {
+    method: "GET",
+    path: "/app/calendar",
+    principals: SCHOOL,
+    handle: async (k, r) => {
+      const t = tr(k.lang);
+      const schoolYear = yearOf(k, r.query.get("schoolYear"));
+      const schoolId = k.principal.kind === "school" ? k.principal.schoolId : "";
+      const shown = await stored(k, schoolYear, schoolId);
+      const target = schoolTarget(k, schoolYear, schoolId, shown?.school?.name);
+      return k.page(
+        200,
+        layout(
+          k.view(shown?.school ? `${t("schoolCalendar")} – ${shown.school.name}` : t("schoolCalendar")),
+          html`${saved(k, r.query)}<p>${t("calendarRektorIntro")}</p>
+${calendarForm(k, { ...target, ...(shown ? { shown } : {}), errors: new Map() })}`,
         ),
       );
     },
