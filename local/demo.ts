@@ -269,6 +269,29 @@ export async function loadDemo(
 }
 
 /**
+ * The day's check (the sweep) for today, as the 06:30 schedule runs it each weekday: run at every
+ * start, so the watch list and "my cases" hold today's cases from the first sign-in, whatever day
+ * the demo is started on (the absence it has is from August 2026). Again on the same day it opens
+ * nothing new. Outside the demo's school year there is no calendar to sweep by: it says so.
+ */
+export async function sweepToday(creds: Record<string, string>, today: string): Promise<string> {
+  const key = creds[`municipality:${DEMO_KOMMUNKOD}`];
+  if (!key) return `the day's check for ${today} not run: no key for municipality:${DEMO_KOMMUNKOD} in the credentials`;
+  const res = await invoke(
+    "POST",
+    `/v1/municipalities/${DEMO_KOMMUNKOD}/sweeps`,
+    { authorization: `Bearer ${key}`, "content-type": "application/json" },
+    JSON.stringify({ asOf: today }),
+  );
+  const body = JSON.parse(res.body) as { code?: string; opened?: Record<string, number>; notificationsQueued?: number };
+  if (res.status === 422 && body.code === "calendar_missing")
+    return `the day's check for ${today} not run: the demo's calendar is for the school year 2026-27 only`;
+  if (res.status >= 300) throw new Error(`demo: the day's check answered ${res.status}: ${res.body}`);
+  const opened = Object.entries(body.opened ?? {}).map(([kind, n]) => `${n} ${kind}`);
+  return `the day's check (the sweep) for ${today}: ${opened.length ? `opened ${opened.join(", ")}` : "no new case"}; ${body.notificationsQueued ?? 0} alerts on their way to the console`;
+}
+
+/**
  * The statistics' demo (SPEC §9): schools of their own with several thousand pupils and their
  * absence up to yesterday, loaded in bulk; a dozen of them placed in care through the API; then
  * the statistics job, so the pages have figures at once.

@@ -113,6 +113,13 @@ console.log(
   `elevvakt: school system ${DEMO_SYSTEM_ID} (SS 12000 test server ${schoolSystem.server.url}) synced: ${firstSync.status}${c ? ` — ${c.persons} persons, ${c.enrolled} enrolments, ${c.pendingRelease} pending release, ${c.absenceDays} days of absence filed, ${c.refused} refused` : ""}`,
 );
 
+// Today's cases: the day's check as the morning schedule runs it (after the sync, so what it brought in is swept too).
+const { sweepToday } = await import("./demo.ts");
+if (existsSync(CREDENTIALS)) {
+  const creds = JSON.parse(readFileSync(CREDENTIALS, "utf8")) as Record<string, string>;
+  console.log(`elevvakt: ${await sweepToday(creds, runtime.clock.today())}`);
+}
+
 // The schedules from now on (after the first sync, so a scheduled one does not run beside it).
 const { startScheduler } = await import("./scheduler.ts");
 const stopScheduler = startScheduler(runtime, { systems: schoolSystem.systems });
