@@ -50,6 +50,15 @@ beforeAll(async () => {
   needChromium();
   setToday("2026-08-14");
   m = await municipalityFixture();
+  // The schools by the names people know them by (the README's screenshots show them: names, not codes).
+  for (const [schoolId, name, organiserType] of [
+    [m.schoolA, "Hägerstensåsens skola", "municipal"],
+    [m.schoolB, "Älvsjö friskola", "independent"],
+    [m.schoolC, "Västertorpsskolan", "municipal"],
+  ] as const) {
+    const body = { name, organiserType, municipality: "0180" };
+    expect((await api("PUT", `/v1/schools/${schoolId}`, { key: m.ops, body })).status).toBe(200);
+  }
   const contacts = [
     {
       id: "rektor-a",
@@ -110,7 +119,11 @@ async function shot(page: Page, name: string): Promise<void> {
 
 /** A fresh browser (no cookies) that opens `path` and signs in as `login` at the identity provider. */
 async function signIn(login: string, path: string, phone = false): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext(phone ? { viewport: { width: 375, height: 740 }, isMobile: true } : {});
+  // A Swedish browser (date fields as ÅÅÅÅ-MM-DD, as the screenshots show them to a Swedish reader).
+  const context = await browser.newContext({
+    locale: "sv-SE",
+    ...(phone ? { viewport: { width: 375, height: 740 }, isMobile: true } : {}),
+  });
   const page = await context.newPage();
   await page.goto(`${app}${path}`);
   // The app sent us to the identity provider's sign-in page.
@@ -505,7 +518,7 @@ describe("a school without an administration system of its own", () => {
     const personnummer = pnr("2016-01-01");
     const pupilId = await m.resident(personnummer, { givenName: "Olle", familyName: "Formsson" });
     const { context, page } = await signIn("rektor.a@example.se", "/app/roster");
-    await expect(page.locator("h1").textContent()).resolves.toBe(`Elevlista – Skola ${m.schoolA}`);
+    await expect(page.locator("h1").textContent()).resolves.toBe("Elevlista – Hägerstensåsens skola");
     await accessible(page);
 
     await page.getByLabel("Personnummer").fill(personnummer);
@@ -1004,7 +1017,7 @@ describe("names, not codes: the lists and the case page as the rektor and the of
     expect(ullaRow).toContain("väntad årskurs 4");
     expect(ullaRow).not.toContain("0180-");
     const petraRow = (await page.locator("#pending ~ div tr", { hasText: "Petra Pending" }).textContent()) ?? "";
-    expect(petraRow).toContain("Skola 01800002, åk 4, sista dag 2026-08-31: byter skola");
+    expect(petraRow).toContain("Älvsjö friskola, åk 4, sista dag 2026-08-31: byter skola");
     await accessible(page);
 
     // The sweep's preview names the children, each a link to the pupil, and is on their trail.

@@ -96,6 +96,15 @@ beforeAll(async () => {
   needChromium();
   setToday("2026-08-14");
   m = await municipalityFixture();
+  // The schools by the names people know them by (the README's screenshots show them: names, not codes).
+  for (const [schoolId, name, organiserType] of [
+    [m.schoolA, "Hägerstensåsens skola", "municipal"],
+    [m.schoolB, "Älvsjö friskola", "independent"],
+    [m.schoolC, "Västertorpsskolan", "municipal"],
+  ] as const) {
+    const body = { name, organiserType, municipality: "0180" };
+    expect((await api("PUT", `/v1/schools/${schoolId}`, { key: m.ops, body })).status).toBe(200);
+  }
   for (const [id, c] of Object.entries({
     rektor: { name: "Rektor A", role: "rektor", scope: `school:${m.schoolA}`, email: "rektor@example.se" },
     office: { name: "Skolplikt", role: "attendance_office", scope: "municipality:0180", email: "skolplikt@example.se" },
@@ -197,7 +206,12 @@ async function shot(page: Page, name: string): Promise<void> {
 
 /** A fresh browser at a phone's width (390 px) that opens `path` and signs in as `login`. */
 async function signIn(login: string, path: string, width = 390): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({ viewport: { width, height: 844 }, isMobile: width < 500, hasTouch: width < 500 });
+  const context = await browser.newContext({
+    locale: "sv-SE",
+    viewport: { width, height: 844 },
+    isMobile: width < 500,
+    hasTouch: width < 500,
+  });
   const page = await context.newPage();
   await page.goto(`${app}${path}`);
   expect(new URL(page.url()).pathname, await page.content()).toMatch(/^\/interaction\//);
@@ -312,8 +326,8 @@ describe("a rektor's roster on a phone", () => {
 
   async function rosterAsOfMonday() {
     const { context, page } = await signIn("rektor@example.se", "/app/roster");
-    await expect(page.locator("h1").textContent()).resolves.toBe(`Elevlista – Skola ${m.schoolA}`);
-    await expect(page.title()).resolves.toContain(`Skola ${m.schoolA}`);
+    await expect(page.locator("h1").textContent()).resolves.toBe("Elevlista – Hägerstensåsens skola");
+    await expect(page.title()).resolves.toContain("Hägerstensåsens skola");
     // The days not filed are links to that day's form (the fixture filed 17–19 August; the 20th is not).
     const unfiled = page.locator("section", { has: page.locator("#unfiled") });
     await expect(unfiled.locator("h2").textContent()).resolves.toMatch(/^\d+ dagar? utan frånvarorapport$/);
@@ -400,14 +414,14 @@ describe("ending an enrolment (utskrivning)", () => {
     await page.getByLabel("Sista dag").fill("2026-08-28");
     await page.getByLabel("Orsak").selectOption("transfer");
     // The municipality's schools by name; the code is not typed.
-    await page.getByLabel("Mottagande skola").selectOption({ label: `Skola ${m.schoolC}` });
+    await page.getByLabel("Mottagande skola").selectOption({ label: "Västertorpsskolan" });
     // The list is the school's own municipality's (a public register: names and codes); another's is refused.
     expect((await api("GET", "/v1/municipalities/0180/schools", { key: m.keyA })).status).toBe(200);
     expect((await api("GET", "/v1/municipalities/0181/schools", { key: m.keyA })).status).toBe(403);
     await page.getByRole("button", { name: "Kontrollera utskrivningen" }).click();
     // The confirmation says what will be sent, in words.
     await expect(page.locator("h1").textContent()).resolves.toBe("Kontrollera utskrivningen");
-    await expect(page.locator("dl").textContent()).resolves.toContain(`Skola ${m.schoolC}`);
+    await expect(page.locator("dl").textContent()).resolves.toContain("Västertorpsskolan");
     await accessible(page);
     await reflows(page, 320);
     await page.setViewportSize({ width: 390, height: 844 });
@@ -585,10 +599,10 @@ describe("a rektor's calendar (läsårskalender)", () => {
     await page.getByRole("navigation").getByRole("link", { name: "Läsårskalender" }).click();
     expect(new URL(page.url()).pathname).toBe("/app/calendar");
     await expect(page.getByRole("navigation").locator('[aria-current="page"]').textContent()).resolves.toBe("Läsårskalender");
-    await expect(page.locator("h1").textContent()).resolves.toBe(`Läsårskalender – Skola ${m.schoolA}`);
+    await expect(page.locator("h1").textContent()).resolves.toBe("Läsårskalender – Hägerstensåsens skola");
     // The year in words: terms with their school days, the holidays, the public holidays within the terms.
     const text = await main(page);
-    expect(text).toContain(`Skola ${m.schoolA}, läsåret 2026-27`);
+    expect(text).toContain("Hägerstensåsens skola, läsåret 2026-27");
     expect(text).toContain("följer kommunens");
     expect(text).toMatch(/Hösttermin: 17 augusti–18 december 2026 \(\d+ skoldagar\)/);
     expect(text).toMatch(/Vårtermin: 11 januari–11 juni 2027 \(\d+ skoldagar\)/);
@@ -611,7 +625,7 @@ describe("a rektor's calendar (läsårskalender)", () => {
     await expect(page.getByRole("status").textContent()).resolves.toBe("Sparat.");
     await expect(main(page)).resolves.toContain("studiedag: 25 september 2026 (1 vardag)");
     const own = await api("GET", `/v1/schools/${m.schoolA}/calendar/2026-27`, { key: m.keyA });
-    expect(own.body).toMatchObject({ source: "school", school: { schoolId: m.schoolA, name: `Skola ${m.schoolA}` } });
+    expect(own.body).toMatchObject({ source: "school", school: { schoolId: m.schoolA, name: "Hägerstensåsens skola" } });
     expect(own.body.holidays).toContainEqual({ name: "studiedag", start: "2026-09-25", end: "2026-09-25" });
     const municipal = await api("GET", "/v1/municipalities/0180/calendar/2026-27", { key: m.muni });
     expect(municipal.body.holidays).toEqual(CALENDAR_2026_27.holidays);

@@ -123,6 +123,7 @@ header nav ul { list-style: none; margin: 0; padding: 0; display: flex; flex-wra
 button.secondary { background: #ffffff; color: var(--accent); }
 input[type=search] { font: inherit; width: 100%; max-width: 36rem; padding: 0.4rem; border: 1px solid #6b6b6b; border-radius: 4px; }
 main dd { margin-left: 0; overflow-wrap: anywhere; }
+main dt { font-weight: 600; margin-top: 0.4rem; }
 main p, main li, main td, main th, main dd, main dt, main code, h1, h2, legend, label, caption { overflow-wrap: anywhere; }
 .filters fieldset { display: flex; flex-wrap: wrap; gap: 0.5rem 1rem; align-items: flex-end; }
 .filters .filter { display: flex; flex-direction: column; }

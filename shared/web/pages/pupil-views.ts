@@ -4,6 +4,7 @@ import { type Html, html } from "../html.ts";
 import { counted, type Lang, words } from "../i18n.ts";
 import { type Chrome, layout } from "../layout.ts";
 import { kindText } from "./case-views.ts";
+import { districtName } from "./case-words.ts";
 
 /** A pupil as the pupil route answers it (what each principal may see of them). */
 export type PupilView = BodyOf<"GET /v1/pupils/{pupilId}">;
@@ -49,7 +50,7 @@ ${p.personnummer ? html`<dt>${w.personnummer}</dt><dd>${p.personnummer}</dd>` : 
 ${p.placement ? html`<dt>${w.placement}</dt><dd>${w.placements[p.placement] ?? p.placement}</dd>` : ""}
 ${p.residency ? html`<dt>${w.residency}</dt><dd>${w.residencies[p.residency] ?? p.residency}${p.residencyDate ? html` (${p.residencyDate})` : ""}</dd>` : ""}
 ${p.homeMunicipality ? html`<dt>${w.homeMunicipality}</dt><dd>${p.homeMunicipality}</dd>` : ""}
-${p.district ? html`<dt>${w.district}</dt><dd>${p.district}</dd>` : ""}
+${p.district ? html`<dt>${w.district}</dt><dd>${districtName(p.district)}</dd>` : ""}
 ${p.exemption ? html`<dt>${w.exemption}</dt><dd>${p.exemption.from ?? ""} – ${p.exemption.to ?? ""}</dd>` : ""}
 </dl>
 ${
