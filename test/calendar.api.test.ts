@@ -58,6 +58,9 @@ describe("GET a school's calendar", () => {
     expect((await api("PUT", `/v1/schools/${m.schoolB}/calendar/2026-27`, { key: m.keyB, body: own })).status).toBe(201);
     const after = await api("GET", `/v1/schools/${m.schoolB}/calendar/2026-27`, { key: m.keyB });
     expect(after.body).toMatchObject({ source: "school", terms: own.terms, holidays: [] });
+    // The school by name, for its page (the web app's calendar of a school names it).
+    expect(after.body.school).toEqual({ schoolId: m.schoolB, name: `Skola ${m.schoolB}` });
+    expect(before.body.school).toEqual({ schoolId: m.schoolB, name: `Skola ${m.schoolB}` });
     // The office of its municipality reads it too; the municipality's own calendar is unchanged.
     expect((await api("GET", `/v1/schools/${m.schoolB}/calendar/2026-27`, { key: m.muni })).body.source).toBe("school");
     expect((await api("GET", "/v1/municipalities/0180/calendar/2026-27", { key: m.muni })).body.terms).toEqual(

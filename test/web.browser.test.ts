@@ -119,11 +119,7 @@ async function shot(page: Page, name: string): Promise<void> {
 
 /** A fresh browser (no cookies) that opens `path` and signs in as `login` at the identity provider. */
 async function signIn(login: string, path: string, phone = false): Promise<{ context: BrowserContext; page: Page }> {
-  // A Swedish browser (date fields as ÅÅÅÅ-MM-DD, as the screenshots show them to a Swedish reader).
-  const context = await browser.newContext({
-    locale: "sv-SE",
-    ...(phone ? { viewport: { width: 375, height: 740 }, isMobile: true } : {}),
-  });
+  const context = await browser.newContext(phone ? { viewport: { width: 375, height: 740 }, isMobile: true } : {});
   const page = await context.newPage();
   await page.goto(`${app}${path}`);
   // The app sent us to the identity provider's sign-in page.

@@ -206,12 +206,7 @@ async function shot(page: Page, name: string): Promise<void> {
 
 /** A fresh browser at a phone's width (390 px) that opens `path` and signs in as `login`. */
 async function signIn(login: string, path: string, width = 390): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({
-    locale: "sv-SE",
-    viewport: { width, height: 844 },
-    isMobile: width < 500,
-    hasTouch: width < 500,
-  });
+  const context = await browser.newContext({ viewport: { width, height: 844 }, isMobile: width < 500, hasTouch: width < 500 });
   const page = await context.newPage();
   await page.goto(`${app}${path}`);
   expect(new URL(page.url()).pathname, await page.content()).toMatch(/^\/interaction\//);
