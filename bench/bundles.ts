@@ -1,9 +1,14 @@
-/** Lambda bundles: each function bundled as CDK does, its size, and the median time of fresh node processes importing it. */
+/**
+ * Lambda bundles: each function bundled as CDK does (the AWS SDK left to the runtime), its size, and
+ * the median time of fresh node processes importing it. The bundles are written inside the project
+ * (.local/bundles) so that an import finds `@aws-sdk/*` in node_modules, as a function finds the
+ * runtime's: the import time includes loading the SDK the bundle uses at start.
+ */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { build } from "esbuild";
+import { AWS_SDK_EXTERNAL } from "../infra/function.ts";
 import { round } from "./sweep.ts";
 
 const options = {
@@ -12,6 +17,7 @@ const options = {
   format: "esm" as const,
   target: "node24",
   minify: true,
+  external: [...AWS_SDK_EXTERNAL],
   mainFields: ["module", "main"],
   banner: { js: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);" },
   logLevel: "error" as const,
@@ -36,10 +42,11 @@ function importTime(file: string, runs: number): number {
 }
 
 export async function bundles(runs: number) {
-  const dir = mkdtempSync(join(tmpdir(), "elevvakt-bundles-"));
+  mkdirSync(resolve(".local"), { recursive: true });
+  const dir = mkdtempSync(resolve(".local", "bundles-"));
   const empty = join(dir, "empty.ts");
   writeFileSync(empty, "export const handler = async () => ({ statusCode: 200 });\n");
-  // For scale: a handler that only imports the DynamoDB clients every function needs.
+  // For scale: a handler that only imports the DynamoDB clients every function needs (from node_modules, as from the runtime).
   const sdkOnly = resolve("bench/sdk-only.ts");
   const entries: Record<string, string> = { "(empty handler)": empty, "(DynamoDB client only)": sdkOnly };
   // Every function the stack deploys (each entry exports a handler; functions/runtime.ts is the composition they share).
