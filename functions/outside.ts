@@ -2,8 +2,8 @@
  * The composition of the outside world: the notifier (SNS or the console), the export files (S3 or a
  * local directory), the work queue (SQS) and the web app's identity provider, each built from the
  * environment. Only the functions that use one import this (admin and web: all but identity for
- * admin; the worker, the dispatcher, the morning kickoff: what each needs), so the others' bundles
- * carry none of these clients.
+ * admin; the worker, the dispatcher, the morning kickoff: what each needs), so the others import
+ * none of these clients (the SDK is the Lambda runtime's: infra/function.ts).
  */
 import { SNSClient } from "@aws-sdk/client-sns";
 import { EXPORT_BUCKET_ENV, S3Files } from "../shared/adapters/files.ts";

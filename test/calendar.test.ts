@@ -12,7 +12,7 @@ import {
   schoolDaysAfter,
   schoolDaysFrom,
 } from "../shared/domain/calendar.ts";
-import { schoolYearOf, todayInStockholm } from "../shared/domain/dates.ts";
+import { schoolYearOf, stockholmTime, todayInStockholm } from "../shared/domain/dates.ts";
 import { lastSchoolDayBefore } from "../shared/domain/placement.ts";
 
 const CAL: Calendar = { ...CALENDAR, "2025-26": { terms: [{ start: "2026-01-08", end: "2026-06-12" }], holidays: [] } };
@@ -74,5 +74,14 @@ describe("calendar", () => {
     expect(schoolYearOf("2026-07-01")).toBe("2026-27");
     expect(todayInStockholm(new Date("2026-10-24T22:30:00Z"))).toBe("2026-10-25"); // CEST, UTC+2
     expect(todayInStockholm(new Date("2026-10-25T22:30:00Z"))).toBe("2026-10-25"); // CET, UTC+1
+  });
+  it("shows an instant as the clock in Sweden shows it, to the minute, in summer and winter time", () => {
+    expect(stockholmTime("2026-10-24T22:30:59Z")).toBe("2026-10-25 00:30"); // CEST, UTC+2
+    expect(stockholmTime("2026-10-25T22:30:00Z")).toBe("2026-10-25 23:30"); // CET, UTC+1
+    expect(stockholmTime("2026-12-31T23:05:00.000Z")).toBe("2027-01-01 00:05");
+    // No instant shows nothing; what is no instant shows as given (never a throw on a page).
+    expect(stockholmTime(undefined)).toBe("");
+    expect(stockholmTime("")).toBe("");
+    expect(stockholmTime("not a time")).toBe("not a time");
   });
 });

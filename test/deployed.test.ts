@@ -8,7 +8,7 @@
  */
 import { execFile } from "node:child_process";
 import { createHash, createHmac, randomBytes } from "node:crypto";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -152,8 +152,14 @@ function concrete(name: string, value: unknown): string {
 beforeAll(async () => {
   await startStub();
   // As the CLI synthesizes: each resource names its construct path and its asset (the bundle's folder).
+  const outdir = mkdtempSync(join(tmpdir(), "elevvakt-deployed-"));
+  // What the Lambda runtime gives a bundle beside its own code: the AWS SDK v3 (infra/function.ts
+  // leaves `@aws-sdk/*` out of the bundles) and nothing else, so a bundle that needs another package
+  // it did not bundle fails here.
+  mkdirSync(join(outdir, "node_modules"));
+  symlinkSync(resolve("node_modules/@aws-sdk"), join(outdir, "node_modules", "@aws-sdk"), "dir");
   const app = new App({
-    outdir: mkdtempSync(join(tmpdir(), "elevvakt-deployed-")),
+    outdir,
     context: { "aws:cdk:enable-asset-metadata": true, "aws:cdk:enable-path-metadata": true },
   });
   new ElevvaktStack(app, "Deployed", { stage: "test", env: { account: ACCOUNT, region: REGION } });
@@ -269,6 +275,71 @@ describe("every function, as bundled, with the environment the stack gives it (S
     for (const f of functions.values()) {
       for (const name of ["DYNAMODB_ENDPOINT", "PNR_PEPPER", "KEY_HMAC"]) expect(Object.keys(f.environment)).not.toContain(name);
     }
+  });
+
+  it("leaves only the AWS SDK to the runtime, and loads the S3 client on the export path only", () => {
+    // esbuild hoists a bundle's static imports to its top: `import{…}from"…"` statements.
+    const staticImports = (code: string) =>
+      [
+        ...code.matchAll(
+          /(?:^|[;\n])\s*import\s*(?:\*\s*as\s*[\w$]+|\{[^}"']*\}|[\w$]+(?:\s*,\s*\{[^}"']*\})?)\s*from\s*["']([^"']+)["']/g,
+        ),
+      ].map((m) => m[1] ?? "");
+    const runtimeGives = (name: string) => name === "module" || name.startsWith("node:") || name.startsWith("@aws-sdk/");
+    const s3 = ["@aws-sdk/client-s3", "@aws-sdk/s3-request-presigner"];
+    for (const [name, f] of functions) {
+      const code = readFileSync(f.bundle, "utf8");
+      const imports = staticImports(code);
+      expect(imports.length, name).toBeGreaterThan(0);
+      expect(
+        imports.filter((i) => !runtimeGives(i)),
+        name,
+      ).toEqual([]);
+      expect(
+        [...code.matchAll(/\brequire\("([^"]+)"\)/g)].map((m) => m[1]).filter((i) => !i?.startsWith("node:")),
+        name,
+      ).toEqual([]);
+      // Where S3 is in a bundle at all, it is imported when an export's file is written or linked.
+      expect(
+        imports.filter((i) => s3.includes(i)),
+        name,
+      ).toEqual([]);
+    }
+    // The docs function serves a document: no DynamoDB.
+    const docs = readFileSync(functions.get("DocsFunction")?.bundle ?? "", "utf8");
+    expect(staticImports(docs).filter((i) => i.startsWith("@aws-sdk/"))).toEqual([]);
+    const admin = readFileSync(functions.get("AdminFunction")?.bundle ?? "", "utf8");
+    expect(admin).toContain('import("@aws-sdk/client-s3")');
+  });
+
+  it("links a ready export's file through the runtime's S3 client, loaded on that path (admin)", async () => {
+    const m = await municipalityFixture("0180");
+    const exportId = `deployed-${randomBytes(4).toString("hex")}`;
+    const now = new Date();
+    await store().saveExport(exportId, {
+      exportId,
+      kommunkod: "0180",
+      schoolYear: "2026-27",
+      term: "ht",
+      format: "csv",
+      status: "ready",
+      requestedBy: "Anna Andersson, 0180",
+      requestedAt: now.toISOString(),
+      expiresAt: new Date(now.getTime() + 3600_000).toISOString(),
+      rows: 0,
+      file: `${exportId}.csv`,
+    });
+    const got = await invoke(
+      "AdminFunction",
+      apiEvent("GET", `/v1/municipalities/0180/exports/absence/${exportId}`, { key: m.muni }),
+    );
+    expect(got.ok, got.message).toBe(true);
+    expect(status(got), got.result?.body?.slice(0, 300)).toBe(200);
+    const url = new URL(JSON.parse(got.result.body).url);
+    // A presigned GET of the file in the stage's bucket.
+    expect(url.pathname).toContain(`${exportId}.csv`);
+    expect(url.href).toContain("elevvakt-exports");
+    expect(url.searchParams.get("X-Amz-Signature")).toMatch(/^[0-9a-f]{64}$/);
   });
 
   it("answers a representative request of each route function without a 5xx, reading its secrets where the stack names them", async () => {

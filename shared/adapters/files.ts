@@ -18,7 +18,7 @@ export type { Files } from "../app/ports.ts";
  */
 export class S3Files implements Files {
   private readonly bucket: string;
-  private s3?: Promise<ReturnType<typeof import("./s3.ts").s3Bucket>>;
+  private s3?: ReturnType<typeof import("./s3.ts").s3Bucket>;
   constructor(bucket: string) {
     this.bucket = bucket;
   }

@@ -6,13 +6,8 @@
  */
 import type { Case, JournalEntry } from "../domain/model.ts";
 import type { RequestContext } from "../http/http.ts";
+import type { Signature } from "../http/schemas/cases.ts";
 import { actorSeen, bySocial, type CaseSight, mayReadSocial } from "./sight.http.ts";
-
-/** A person who acted on a case: the contact's name and role. */
-export interface Signature {
-  name: string;
-  role: string;
-}
 
 /**
  * The case's actions by signed-in people: the audit's contact for each (action, instant, principal).

@@ -83,6 +83,25 @@ export function todayInStockholm(now: Date = new Date()): IsoDate {
   }).format(now);
 }
 
+const STOCKHOLM_MINUTE = new Intl.DateTimeFormat("sv-SE", {
+  timeZone: "Europe/Stockholm",
+  year: "numeric",
+  month: "2-digit",
+  day: "2-digit",
+  hour: "2-digit",
+  minute: "2-digit",
+});
+
+/**
+ * An instant as the clock on the wall in Sweden shows it, to the minute ("2026-12-03 21:05"),
+ * whatever the server's time zone: nothing for no instant, and what was given for what is none.
+ */
+export function stockholmTime(at?: string): string {
+  if (!at) return "";
+  const d = new Date(at);
+  return Number.isNaN(d.getTime()) ? at : STOCKHOLM_MINUTE.format(d);
+}
+
 /** The school year (läsår) a date belongs to turns on 1 July: 2026-08-17 → "2026-27". */
 export function schoolYearOf(iso: IsoDate): string {
   const year = Number(iso.slice(0, 4));

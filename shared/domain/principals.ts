@@ -22,6 +22,10 @@ export function parsePrincipal(value: string): Principal | null {
   return null;
 }
 
+/** Who acted, as a record shows it: the scope, and the person when one is known ("school:12345678 (contact:…)"). */
+export const shownAs = (actor: { principal: string; person?: string | undefined }): string =>
+  actor.person ? `${actor.principal} (${actor.person})` : actor.principal;
+
 export function formatPrincipal(p: Principal): string {
   switch (p.kind) {
     case "school":

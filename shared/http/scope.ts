@@ -2,7 +2,7 @@
 import { addDays } from "../domain/dates.ts";
 import type { Enrolment, Pupil, School } from "../domain/model.ts";
 import { placementOn, watcherOf } from "../domain/placement.ts";
-import { districtMunicipality } from "../domain/principals.ts";
+import { districtMunicipality, shownAs } from "../domain/principals.ts";
 import type { RequestContext } from "./http.ts";
 import { problems } from "./problems.ts";
 
@@ -33,7 +33,7 @@ export const putStatus = ({ replaced }: { replaced: boolean }) => (replaced ? (2
 /** Who changed a record: the scope, and the person when one is known (a labelled key, a signed-in contact). */
 export const changedBy = (ctx: RequestContext) => ({
   at: ctx.now,
-  principal: ctx.actor.person ? `${ctx.actor.principal} (${ctx.actor.person})` : ctx.actor.principal,
+  principal: shownAs(ctx.actor),
 });
 
 /** Who acts in this request, and when: what a use case is given. */

@@ -5,6 +5,7 @@ import { calendarDates, lastSchoolDays, withFallback } from "../domain/calendar.
 import { schoolYearOf } from "../domain/dates.ts";
 import { absentDays, mentorMark } from "../domain/detection.ts";
 import type { Enrolment, Pupil } from "../domain/model.ts";
+import { bySwedishName } from "../domain/names.ts";
 import { enrolmentCovers, placementOn } from "../domain/placement.ts";
 import { refuse } from "../domain/refusal.ts";
 import { bodyOf, guarded, queryOf, type RequestContext, validate } from "../http/http.ts";
@@ -47,8 +48,6 @@ function readRosterCursor(cursor: string, schoolId: string, list: string): strin
   return after;
 }
 
-const names = new Intl.Collator("sv");
-
 /**
  * The roster's order (issue 20): by family name, then given name, as Swedes sort them (å, ä, ö after
  * z); pupils the register gives no name after them; ties by pupil, then enrolment, so the order is
@@ -61,8 +60,7 @@ function byName(a: Enrolment, pa: Pupil | undefined, b: Enrolment, pb: Pupil | u
   const named = (p: Pupil | undefined) => (p?.familyName || p?.givenName ? 0 : 1);
   return (
     named(pa) - named(pb) ||
-    names.compare(pa?.familyName ?? "", pb?.familyName ?? "") ||
-    names.compare(pa?.givenName ?? "", pb?.givenName ?? "") ||
+    bySwedishName(pa ?? {}, pb ?? {}) ||
     a.pupilId.localeCompare(b.pupilId) ||
     a.enrolmentId.localeCompare(b.enrolmentId)
   );

@@ -1,6 +1,7 @@
 /** Reading one pupil as the caller may see them, and risk flags (social services alone). */
 
 import type { Pupil } from "../domain/model.ts";
+import { bySwedishName } from "../domain/names.ts";
 import { placementOn } from "../domain/placement.ts";
 import { districtMunicipality } from "../domain/principals.ts";
 import { bodyOf, guarded, queryOf, type RequestContext } from "../http/http.ts";
@@ -202,7 +203,7 @@ export const pupilRoutes = guarded<"pupils">({
         ...(x.flagHistory?.length ? { since: x.flagHistory[x.flagHistory.length - 1]?.on } : {}),
         openCases: x.openCases.length,
       }))
-      .sort((a, b) => `${a.familyName} ${a.givenName}`.localeCompare(`${b.familyName} ${b.givenName}`, "sv"));
+      .sort(bySwedishName);
     return { status: 200, body: { items } };
   },
 });

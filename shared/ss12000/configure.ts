@@ -10,6 +10,7 @@
  * with no HTTP: the caller has checked that `kommunkod` is its own.
  */
 import type { AuditStore, Occasion, ReferenceStore } from "../app/ports.ts";
+import { shownAs } from "../domain/principals.ts";
 import { refuse } from "../domain/refusal.ts";
 import type { ConnectorConfig, ConnectorStore } from "./ports.ts";
 import { secretRefProblem } from "./secrets.ts";
@@ -20,9 +21,6 @@ export type ConnectorSettings = Pick<ConnectorConfig, "baseUrl" | "auth" | "scho
   /** `false` pauses it; `true` asks for it to run (it runs once another person has turned it on). */
   enabled?: boolean | undefined;
 };
-
-/** Who did it, as shown: the scope and, when known, the person. */
-const shownAs = (by: Occasion) => (by.actor.person ? `${by.actor.principal} (${by.actor.person})` : by.actor.principal);
 
 /** An object's fields in one order (a stored map comes back in any order). */
 const canonical = (o: object) => JSON.stringify(Object.entries(o).sort(([a], [b]) => a.localeCompare(b)));
@@ -83,10 +81,10 @@ export async function configureConnector(
     // A new source runs only once a second person turned it on; otherwise it stays as it was, unless paused.
     enabled: !moved && asked !== false && (previous?.enabled ?? false),
     updatedAt: by.now,
-    updatedBy: shownAs(by),
+    updatedBy: shownAs(by.actor),
     ...(moved
       ? {
-          sourceChangedBy: shownAs(by),
+          sourceChangedBy: shownAs(by.actor),
           // Nobody who stands behind this change approves it: the person, or the key's identity and its issuer's.
           sourceChangedByIdentities: [by.actor.identity, by.actor.issuer].filter((i): i is string => !!i),
           // A signed-in person's change needs one other person; a key's, two (nobody vouched asked).
@@ -140,7 +138,7 @@ export async function enableConnector(deps: Deps, by: Occasion, kommunkod: strin
       "A school system is turned on by another person of the office than the one who set where it reads from (or issued the key that did, or approved it already).",
     );
   }
-  const approval = { identity: actor.identity, person: shownAs(by), at: by.now };
+  const approval = { identity: actor.identity, person: shownAs(by.actor), at: by.now };
   const first = approvals.length + 1 < needed;
   const next: ConnectorConfig = first
     ? { ...config, approvals: [...approvals, approval] }
@@ -148,10 +146,10 @@ export async function enableConnector(deps: Deps, by: Occasion, kommunkod: strin
         ...config,
         enabled: true,
         approvals: [],
-        approvedBy: shownAs(by),
+        approvedBy: shownAs(by.actor),
         approvedAt: by.now,
         updatedAt: by.now,
-        updatedBy: shownAs(by),
+        updatedBy: shownAs(by.actor),
       };
   if (!(await connectors.saveConnector(next, config.updatedAt)).saved) throw changedMeanwhile();
   await deps.store.auditReads(
@@ -169,7 +167,7 @@ export async function pauseConnector(deps: Deps, by: Occasion, kommunkod: string
   const config = await connectors.getConnector(kommunkod, systemId);
   if (!config) throw refuse.notFound("school system");
   if (!config.enabled) return config;
-  const next: ConnectorConfig = { ...config, enabled: false, updatedAt: by.now, updatedBy: shownAs(by) };
+  const next: ConnectorConfig = { ...config, enabled: false, updatedAt: by.now, updatedBy: shownAs(by.actor) };
   if (!(await connectors.saveConnector(next, config.updatedAt)).saved) throw changedMeanwhile();
   await deps.store.auditReads([connectorSubject(kommunkod, systemId)], by.actor, "connector.paused", by.now);
   return next;

@@ -129,8 +129,9 @@ export function releaseErrors(lang: Lang, form: URLSearchParams, prefix = ""): R
 export const saved = (k: PageContext, q: URLSearchParams) =>
   q.get("saved") ? html`<p role="status">${words[k.lang].saved}</p>` : "";
 
-export const nameOf = (p: { givenName?: string; familyName?: string; pupilId: string }) =>
-  [p.givenName, p.familyName].filter(Boolean).join(" ") || p.pupilId;
+/** A pupil's name as a page shows it: given and family name; without one (none shown to this reader), its id where given. */
+export const pupilName = (p: { givenName?: string | undefined; familyName?: string | undefined; pupilId?: string }) =>
+  [p.givenName, p.familyName].filter(Boolean).join(" ") || (p.pupilId ?? "");
 
 export type Placement = { kind: string; from: string; to?: string };
 

@@ -207,186 +207,162 @@ export const officeEn: Record<keyof typeof officeSv, string> = {
   flagsNoOpenCase: "The pupil has no open case; a case that opens will be high at once.",
 };
 
-/** Counts (with counted()) and the import's columns, in each language. */
-export const officeWords: Record<
-  Lang,
-  {
-    importCanApply: Counted;
-    importHaveErrors: Counted;
-    importApply: Counted;
-    importRowsDone: Counted;
-    flagsRaised: Counted;
-    overviewOpenCases: Counted;
-    overviewHigh: Counted;
-    overviewUnplaced: Counted;
-    overviewPendingRelease: Counted;
-    overviewPendingOverrides: Counted;
-    calendarSchoolDays: Counted;
-    calendarWeekdaysOff: Counted;
-    errCalendarPastDays: Counted;
-    auditShowing: Counted;
-    auditFilter: string;
-    auditKind: string;
-    auditAll: string;
-    auditAnyone: string;
-    auditFrom: string;
-    auditTo: string;
-    auditNone: string;
-    auditKinds: Record<"read" | "placement" | "case" | "register" | "social" | "export" | "other", string>;
-    auditWho: Record<
-      "school" | "aSchool" | "office" | "aMunicipality" | "social" | "ops" | "system" | "aPerson" | "key" | "aKey",
-      string
-    >;
-    auditCsvHeader: string[];
-    csvExportHeader: string[];
-    auditActions: Record<string, string>;
-    importColumns: Record<string, string>;
-    importColumnHelp: Record<string, string>;
-  }
-> = {
-  sv: {
-    importCanApply: { zero: "Ingen rad kan läsas in.", one: "1 rad kan läsas in.", other: "{n} rader kan läsas in." },
-    importHaveErrors: { zero: "Inga rader har fel.", one: "1 rad har fel.", other: "{n} rader har fel." },
-    importApply: { one: "Läs in 1 rad", other: "Läs in {n} rader" },
-    importRowsDone: { zero: "Inga rader lästes.", one: "1 rad lästes.", other: "{n} rader lästes." },
-    flagsRaised: {
-      one: "Det öppna ärendet ({kinds}) blev allvarligt {at}, och de som ska veta om det har fått en avisering.",
-      other: "{n} öppna ärenden ({kinds}) blev allvarliga {at}, och de som ska veta om dem har fått en avisering.",
-    },
-    overviewOpenCases: { zero: "Inga öppna ärenden", one: "1 öppet ärende", other: "{n} öppna ärenden" },
-    overviewHigh: { one: "1 allvarligt", other: "{n} allvarliga" },
-    overviewUnplaced: { zero: "Inga barn utan skola", one: "1 barn utan skola", other: "{n} barn utan skola" },
-    overviewPendingRelease: {
-      zero: "Ingen utskrivning väntar på mottagande skola",
-      one: "1 utskrivning väntar på mottagande skola",
-      other: "{n} utskrivningar väntar på mottagande skola",
-    },
-    calendarSchoolDays: { one: "1 skoldag", other: "{n} skoldagar" },
-    calendarWeekdaysOff: { zero: "ingen vardag", one: "1 vardag", other: "{n} vardagar" },
-    errCalendarPastDays: {
-      one: "Ändringen rör en dag som redan har varit ({first}). Bara förvaltningen kan ändra dagar som har varit: låt den stå som den var.",
-      other:
-        "Ändringen rör {n} dagar som redan har varit (den första {first}). Bara förvaltningen kan ändra dagar som har varit: låt dem stå som de var.",
-    },
-    overviewPendingOverrides: {
-      zero: "Ingen utskrivning utan ny skola väntar på godkännande",
-      one: "1 utskrivning utan ny skola väntar på godkännande",
-      other: "{n} utskrivningar utan ny skola väntar på godkännande",
-    },
-    auditShowing: {
-      zero: "Inga av {all} händelser visas.",
-      one: "1 av {all} händelser visas.",
-      other: "{n} av {all} händelser visas.",
-    },
-    auditFilter: "Visa händelser",
-    auditKind: "Slag av händelse",
-    auditAll: "Alla",
-    auditAnyone: "Vem som helst",
-    auditFrom: "Från och med",
-    auditTo: "Till och med",
-    auditNone: "Inga händelser.",
-    auditKinds: {
-      read: "Läsningar",
-      placement: "Inskrivning, utskrivning och frånvaro",
-      case: "Ärenden",
-      register: "Folkbokföring",
-      social: "Socialtjänstens uppgifter",
-      export: "Export till nationellt register",
-      other: "Övrigt",
-    },
-    auditWho: {
-      school: "{name}",
-      aSchool: "en skola",
-      office: "Förvaltningen (kommun {kod})",
-      aMunicipality: "en kommun",
-      social: "Socialtjänsten ({district})",
-      ops: "IT-driften",
-      system: "Elevvakt (automatiskt)",
-      aPerson: "en person",
-      key: "systemet ”{label}”",
-      aKey: "ett system (nyckel utan namn)",
-    },
-    auditCsvHeader: ["Tid", "Händelse", "Vem", "Kod", "Organisation", "Person", "Identitet", "Begäran"],
-    csvExportHeader: [
-      "Personnummer",
-      "Skolform",
-      "Skolenhetskod",
-      "Årskurs",
-      "Giltig frånvaro (dagar)",
-      "Ogiltig frånvaro (dagar)",
-      "Erbjudna skoldagar",
-    ],
-    auditActions: {
-      "pupil.read": "Läste elevens uppgifter",
-      "pupil.search": "Sökte fram eleven med personnummer",
-      "pupil.household": "Läste uppgifter om eleven som syskon i ett hushåll",
-      "audit.read": "Läste granskningsloggen",
-      "audit.extract": "Tog fram registerutdrag till vårdnadshavare",
-      "cases.list": "Såg eleven i en ärendelista",
-      "case.read": "Läste ett ärende om eleven",
-      "roster.read": "Såg eleven i skolans elevlista",
-      "unplaced.read": "Såg eleven på listan över barn utan skola",
-      "overrides.read": "Såg eleven bland utskrivningar utan ny skola",
-      "absence.day.read": "Läste dagens frånvarorapport",
-      "sweep.preview": "Såg eleven i förhandsvisningen av den dagliga kontrollen",
-      "flags.list": "Såg eleven i listan över barn med riskflaggor",
-      "flags.set": "Ändrade riskflaggor",
-      "care.set": "Ändrade placeringar i samhällsvård",
-      "enrolment.created": "Skrev in eleven",
-      "enrolment.replayed": "Skrev in eleven (samma inskrivning igen)",
-      release: "Skrev ut eleven",
-      "release.override": "Skrev ut eleven utan ny skola (godkänt av två personer)",
-      "release.school_closed": "Skrevs ut när skolan lades ner",
-      "absence.reported": "Rapporterade frånvaro",
-      "exemption.set": "Registrerade befrielse från skolplikt",
-      "grade_exception.set": "Registrerade undantag för årskurs",
-      "override.requested": "Begärde utskrivning utan ny skola",
-      "override.approved_first": "Godkände utskrivning utan ny skola (första av två)",
-      "override.approved": "Godkände utskrivning utan ny skola",
-      "override.rejected": "Avslog utskrivning utan ny skola",
-      "case.opened": "Ett ärende öppnades",
-      "case.reopened": "Ett ärende öppnades igen",
-      "case.acknowledged": "Kvitterade ett ärende",
-      "case.journal": "Skrev i ett ärendes journal",
-      "case.checklist": "Fyllde i checklistan",
-      "case.resolved": "Avslutade ett ärende",
-      "case.followed": "Ärendet följde eleven till en ny skola",
-      "case.moved": "Ärendet flyttades med eleven",
-      "register.created": "Folkbokföringen lästes in: ny elev",
-      "register.updated": "Folkbokföringen lästes in: uppgifter ändrades",
-      "register.unchanged": "Folkbokföringen lästes in: inget ändrades",
-      "register.protection_cleared": "Folkbokföringen: skyddade personuppgifter togs bort",
-      "register.moved_in": "Folkbokföringen: eleven flyttade hit",
-      "register.move_pending": "Folkbokföringen: flytt väntar på hemkommunen",
-      "register.moved_to": "Folkbokföringen: eleven flyttade till kommun",
-      "export.absence": "Frånvaro lämnades ut till nationellt register",
-      "export.absence.link": "Frånvaroexportens fil hämtades",
-      replay: "Samma begäran skickades igen (inget ändrades)",
-      protection: "Skyddade personuppgifter ändrades",
-    },
-    importColumns: {
-      personnummer: "personnummer",
-      givenName: "förnamn",
-      familyName: "efternamn",
-      district: "stadsdel",
-      householdId: "hushåll",
-      protectedIdentity: "skyddad",
-      status: "status",
-      statusDate: "statusdatum",
-      toMunicipality: "tillKommun",
-    },
-    importColumnHelp: {
-      personnummer: "10 eller 12 siffror, med eller utan bindestreck (ÅÅMMDD-NNNN).",
-      givenName: "Förnamn (kolumnen får också heta givenName).",
-      familyName: "Efternamn (eller familyName).",
-      district: "Stadsdelsområdets id, t.ex. 0180-sodermalm (eller district).",
-      householdId: "Hushållets id (syskon har samma). Tom: hushållet som är sparat behålls (eller householdId).",
-      protectedIdentity: "ja eller nej. Tom: det som är sparat behålls (eller protectedIdentity).",
-      status: "folkbokförd, utvandrad, utflyttad eller avliden (eller resident, emigrated, moved_out, deceased).",
-      statusDate: "Datum för ändringen, ÅÅÅÅ-MM-DD (eller statusDate).",
-      toMunicipality: "Kommunkoden dit barnet flyttat; krävs med utflyttad (eller toMunicipality).",
-    },
+/** A dictionary's shape from its Swedish entries: texts, lists and counts widened, every key kept. */
+type Shape<T> = T extends string
+  ? string
+  : T extends readonly string[]
+    ? string[]
+    : [Exclude<keyof T, keyof Counted>] extends [never]
+      ? Counted
+      : { [K in keyof T]: Shape<T[K]> };
+
+/** Counts (with counted()) and the import's columns, in Swedish: their shape is what English must give. */
+const officeWordsSv = {
+  importCanApply: { zero: "Ingen rad kan läsas in.", one: "1 rad kan läsas in.", other: "{n} rader kan läsas in." },
+  importHaveErrors: { zero: "Inga rader har fel.", one: "1 rad har fel.", other: "{n} rader har fel." },
+  importApply: { one: "Läs in 1 rad", other: "Läs in {n} rader" },
+  importRowsDone: { zero: "Inga rader lästes.", one: "1 rad lästes.", other: "{n} rader lästes." },
+  flagsRaised: {
+    one: "Det öppna ärendet ({kinds}) blev allvarligt {at}, och de som ska veta om det har fått en avisering.",
+    other: "{n} öppna ärenden ({kinds}) blev allvarliga {at}, och de som ska veta om dem har fått en avisering.",
   },
+  overviewOpenCases: { zero: "Inga öppna ärenden", one: "1 öppet ärende", other: "{n} öppna ärenden" },
+  overviewHigh: { one: "1 allvarligt", other: "{n} allvarliga" },
+  overviewUnplaced: { zero: "Inga barn utan skola", one: "1 barn utan skola", other: "{n} barn utan skola" },
+  overviewPendingRelease: {
+    zero: "Ingen utskrivning väntar på mottagande skola",
+    one: "1 utskrivning väntar på mottagande skola",
+    other: "{n} utskrivningar väntar på mottagande skola",
+  },
+  calendarSchoolDays: { one: "1 skoldag", other: "{n} skoldagar" },
+  calendarWeekdaysOff: { zero: "ingen vardag", one: "1 vardag", other: "{n} vardagar" },
+  errCalendarPastDays: {
+    one: "Ändringen rör en dag som redan har varit ({first}). Bara förvaltningen kan ändra dagar som har varit: låt den stå som den var.",
+    other:
+      "Ändringen rör {n} dagar som redan har varit (den första {first}). Bara förvaltningen kan ändra dagar som har varit: låt dem stå som de var.",
+  },
+  overviewPendingOverrides: {
+    zero: "Ingen utskrivning utan ny skola väntar på godkännande",
+    one: "1 utskrivning utan ny skola väntar på godkännande",
+    other: "{n} utskrivningar utan ny skola väntar på godkännande",
+  },
+  auditShowing: {
+    zero: "Inga av {all} händelser visas.",
+    one: "1 av {all} händelser visas.",
+    other: "{n} av {all} händelser visas.",
+  },
+  auditFilter: "Visa händelser",
+  auditKind: "Slag av händelse",
+  auditAll: "Alla",
+  auditAnyone: "Vem som helst",
+  auditFrom: "Från och med",
+  auditTo: "Till och med",
+  auditNone: "Inga händelser.",
+  auditKinds: {
+    read: "Läsningar",
+    placement: "Inskrivning, utskrivning och frånvaro",
+    case: "Ärenden",
+    register: "Folkbokföring",
+    social: "Socialtjänstens uppgifter",
+    export: "Export till nationellt register",
+    other: "Övrigt",
+  },
+  auditWho: {
+    school: "{name}",
+    aSchool: "en skola",
+    office: "Förvaltningen (kommun {kod})",
+    aMunicipality: "en kommun",
+    social: "Socialtjänsten ({district})",
+    ops: "IT-driften",
+    system: "Elevvakt (automatiskt)",
+    aPerson: "en person",
+    key: "systemet ”{label}”",
+    aKey: "ett system (nyckel utan namn)",
+  },
+  auditCsvHeader: ["Tid", "Händelse", "Vem", "Kod", "Organisation", "Person", "Identitet", "Begäran"],
+  csvExportHeader: [
+    "Personnummer",
+    "Skolform",
+    "Skolenhetskod",
+    "Årskurs",
+    "Giltig frånvaro (dagar)",
+    "Ogiltig frånvaro (dagar)",
+    "Erbjudna skoldagar",
+  ],
+  auditActions: {
+    "pupil.read": "Läste elevens uppgifter",
+    "pupil.search": "Sökte fram eleven med personnummer",
+    "pupil.household": "Läste uppgifter om eleven som syskon i ett hushåll",
+    "audit.read": "Läste granskningsloggen",
+    "audit.extract": "Tog fram registerutdrag till vårdnadshavare",
+    "cases.list": "Såg eleven i en ärendelista",
+    "case.read": "Läste ett ärende om eleven",
+    "roster.read": "Såg eleven i skolans elevlista",
+    "unplaced.read": "Såg eleven på listan över barn utan skola",
+    "overrides.read": "Såg eleven bland utskrivningar utan ny skola",
+    "absence.day.read": "Läste dagens frånvarorapport",
+    "sweep.preview": "Såg eleven i förhandsvisningen av den dagliga kontrollen",
+    "flags.list": "Såg eleven i listan över barn med riskflaggor",
+    "flags.set": "Ändrade riskflaggor",
+    "care.set": "Ändrade placeringar i samhällsvård",
+    "enrolment.created": "Skrev in eleven",
+    "enrolment.replayed": "Skrev in eleven (samma inskrivning igen)",
+    release: "Skrev ut eleven",
+    "release.override": "Skrev ut eleven utan ny skola (godkänt av två personer)",
+    "release.school_closed": "Skrevs ut när skolan lades ner",
+    "absence.reported": "Rapporterade frånvaro",
+    "exemption.set": "Registrerade befrielse från skolplikt",
+    "grade_exception.set": "Registrerade undantag för årskurs",
+    "override.requested": "Begärde utskrivning utan ny skola",
+    "override.approved_first": "Godkände utskrivning utan ny skola (första av två)",
+    "override.approved": "Godkände utskrivning utan ny skola",
+    "override.rejected": "Avslog utskrivning utan ny skola",
+    "case.opened": "Ett ärende öppnades",
+    "case.reopened": "Ett ärende öppnades igen",
+    "case.acknowledged": "Kvitterade ett ärende",
+    "case.journal": "Skrev i ett ärendes journal",
+    "case.checklist": "Fyllde i checklistan",
+    "case.resolved": "Avslutade ett ärende",
+    "case.followed": "Ärendet följde eleven till en ny skola",
+    "case.moved": "Ärendet flyttades med eleven",
+    "register.created": "Folkbokföringen lästes in: ny elev",
+    "register.updated": "Folkbokföringen lästes in: uppgifter ändrades",
+    "register.unchanged": "Folkbokföringen lästes in: inget ändrades",
+    "register.protection_cleared": "Folkbokföringen: skyddade personuppgifter togs bort",
+    "register.moved_in": "Folkbokföringen: eleven flyttade hit",
+    "register.move_pending": "Folkbokföringen: flytt väntar på hemkommunen",
+    "register.moved_to": "Folkbokföringen: eleven flyttade till kommun",
+    "export.absence": "Frånvaro lämnades ut till nationellt register",
+    "export.absence.link": "Frånvaroexportens fil hämtades",
+    replay: "Samma begäran skickades igen (inget ändrades)",
+    protection: "Skyddade personuppgifter ändrades",
+  },
+  importColumns: {
+    personnummer: "personnummer",
+    givenName: "förnamn",
+    familyName: "efternamn",
+    district: "stadsdel",
+    householdId: "hushåll",
+    protectedIdentity: "skyddad",
+    status: "status",
+    statusDate: "statusdatum",
+    toMunicipality: "tillKommun",
+  },
+  importColumnHelp: {
+    personnummer: "10 eller 12 siffror, med eller utan bindestreck (ÅÅMMDD-NNNN).",
+    givenName: "Förnamn (kolumnen får också heta givenName).",
+    familyName: "Efternamn (eller familyName).",
+    district: "Stadsdelsområdets id, t.ex. 0180-sodermalm (eller district).",
+    householdId: "Hushållets id (syskon har samma). Tom: hushållet som är sparat behålls (eller householdId).",
+    protectedIdentity: "ja eller nej. Tom: det som är sparat behålls (eller protectedIdentity).",
+    status: "folkbokförd, utvandrad, utflyttad eller avliden (eller resident, emigrated, moved_out, deceased).",
+    statusDate: "Datum för ändringen, ÅÅÅÅ-MM-DD (eller statusDate).",
+    toMunicipality: "Kommunkoden dit barnet flyttat; krävs med utflyttad (eller toMunicipality).",
+  },
+};
+
+export const officeWords: Record<Lang, Shape<typeof officeWordsSv>> = {
+  sv: officeWordsSv,
   en: {
     importCanApply: { zero: "No row can be imported.", one: "1 row can be imported.", other: "{n} rows can be imported." },
     importHaveErrors: { zero: "No row has errors.", one: "1 row has errors.", other: "{n} rows have errors." },

@@ -56,9 +56,12 @@ export const ChecklistBody = z.strictObject({
 export const ResolveBody = z.strictObject({ outcome: z.enum(CASE_OUTCOMES), note: Text(4000) });
 
 /** The person who acted, where the reader may see who (SPEC §8): the contact's name and role. */
+const SignatureSchema = z.object({ name: str, role: str });
+/** A person who acted on a case: the contact's name and role, as a case's answer gives it. */
+export type Signature = z.output<typeof SignatureSchema>;
 const signed = (what: string) =>
   opt(
-    withMeta(z.object({ name: str, role: str }), {
+    withMeta(SignatureSchema, {
       description: `${what}: the signed-in person (the contact, from the audit), shown only to a reader who may see who acted`,
     }),
   );

@@ -9,7 +9,7 @@ import { validate } from "../../http/middleware.ts";
 import * as schemas from "../../http/schemas.ts";
 import type { BodyOf } from "../ask.ts";
 import { type PageContext, type Response, SCHOOL, type WebRoute, type WorkRequest } from "../context.ts";
-import { date, hidden, nameOf, select, tr } from "../forms.ts";
+import { date, hidden, pupilName, select, tr } from "../forms.ts";
 import { type Html, html } from "../html.ts";
 import { fill, words } from "../i18n.ts";
 import { layout } from "../layout.ts";
@@ -42,7 +42,7 @@ ${
   report.absent.length
     ? html`<ul>${report.absent.map((a) => {
         const p = byId.get(a.pupilId);
-        return html`<li>${p ? `${nameOf(p)} (${p.grade})` : t("pupil")}: ${t(a.kind === "excused" ? "excused" : "unexcused")}${a.fraction !== undefined && a.fraction !== 1 ? `, ${partLabel(k, String(a.fraction))}` : ""}</li>`;
+        return html`<li>${p ? `${pupilName(p)} (${p.grade})` : t("pupil")}: ${t(a.kind === "excused" ? "excused" : "unexcused")}${a.fraction !== undefined && a.fraction !== 1 ? `, ${partLabel(k, String(a.fraction))}` : ""}</li>`;
       })}</ul>`
     : html`<p>${t("nobodyAbsentInReport")}</p>`
 }</section>`;
@@ -90,10 +90,10 @@ ${hidden(k.csrf)}
       const chosen = markOf(p);
       const part = partOf(p);
       const parts = PARTS.includes(part) ? PARTS : [...PARTS, part];
-      return html`<tr><th scope="row"><label for="abs-${i}" class="inline">${nameOf(p)} (${p.grade})</label></th>
+      return html`<tr><th scope="row"><label for="abs-${i}" class="inline">${pupilName(p)} (${p.grade})</label></th>
 <td data-label="${t("openCase")}">${p.openCaseSeverity === "high" ? html`<strong class="high">${caseText(k, p)}</strong>` : caseText(k, p) || "–"}</td>
 <td><select id="abs-${i}" name="absent:${p.pupilId}"${p.openCase ? html` required` : ""}>${p.openCase ? option("", t("choose"), chosen) : ""}${option("present", t("present"), chosen)}${option("unexcused", t("unexcused"), chosen)}${option("excused", t("excused"), chosen)}</select></td>
-<td><label for="part-${i}" class="visually-hidden">${fill(t("partOfDayFor"), { name: nameOf(p) })}</label><select id="part-${i}" name="fraction:${p.pupilId}">${parts.map((x) => option(x, partLabel(k, x), part))}</select></td></tr>`;
+<td><label for="part-${i}" class="visually-hidden">${fill(t("partOfDayFor"), { name: pupilName(p) })}</label><select id="part-${i}" name="fraction:${p.pupilId}">${parts.map((x) => option(x, partLabel(k, x), part))}</select></td></tr>`;
     })}</tbody></table>
 <p><button type="submit">${t("reviewAndSend")}</button></p>
 </form>`,
@@ -111,10 +111,10 @@ function absenceConfirmPage(
 ): Html {
   const t = tr(k.lang);
   const high = [...answering, ...outside].filter((p) => p.openCaseSeverity === "high");
-  const item = (p: RosterRow) => html`<li>${nameOf(p)} (${p.grade}): ${caseText(k, p)}</li>`;
+  const item = (p: RosterRow) => html`<li>${pupilName(p)} (${p.grade}): ${caseText(k, p)}</li>`;
   return layout(
     k.view(t("confirmTheReport")),
-    html`${high.length ? html`<p class="banner" role="alert">${fill(t("highCaseWarning"), { names: high.map(nameOf).join(", ") })}</p>` : ""}
+    html`${high.length ? html`<p class="banner" role="alert">${fill(t("highCaseWarning"), { names: high.map(pupilName).join(", ") })}</p>` : ""}
 <p role="status">${fill(t("reportAnswersOpenCases"), { day })}</p>
 ${answering.length ? html`<ul>${answering.map(item)}</ul>` : ""}
 ${outside.length ? html`<p>${t("outsideTheGradeAnswering")}</p><ul>${outside.map(item)}</ul>` : ""}
@@ -163,7 +163,7 @@ async function absenceRoute(k: PageContext, r: WorkRequest): Promise<Response> {
   // A pupil with an open case is never taken as present by default: the person chooses.
   const unchosen = inCase.filter((p) => shown.has(p.pupilId) && !MARKS.includes(marks.get(p.pupilId) ?? ""));
   if (unchosen.length) {
-    const error = fill(t("choosePresentOrAbsent"), { names: unchosen.map(nameOf).join(", ") });
+    const error = fill(t("choosePresentOrAbsent"), { names: unchosen.map(pupilName).join(", ") });
     return k.page(400, absencePage(k, day, grade, list, report, { marks, parts, error }));
   }
   const reported = new Map(report.absent.map((a) => [a.pupilId, a]));

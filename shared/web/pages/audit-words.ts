@@ -24,7 +24,8 @@ export function kindOfAction(action: string): EventKind {
 /** What happened, in words: the action's own text, with what follows its code (a case's kind, a reason) in words too. */
 export function actionInWords(lang: Lang, action: string): string {
   const w = words[lang];
-  const a = officeWords[lang].auditActions;
+  // Every action the dictionary names, looked up by what the trail says (any action).
+  const a: Record<string, string | undefined> = officeWords[lang].auditActions;
   if (a[action]) return a[action] as string;
   const [code = "", rest = ""] = action.split(/ (.*)/s);
   const dot = code.lastIndexOf(".");
@@ -40,9 +41,3 @@ export function actionInWords(lang: Lang, action: string): string {
   if (head === "protection") return a.protection as string;
   return action;
 }
-
-/** An instant as the clock in Sweden shows it, to the minute. */
-export const localTime = (at: string) => {
-  const d = new Date(at);
-  return Number.isNaN(d.getTime()) ? at : d.toLocaleString("sv-SE", { timeZone: "Europe/Stockholm" }).slice(0, 16);
-};

@@ -4,6 +4,9 @@
  * office they acted for — and when, with filters by kind of event, by who and by date. The API
  * decides what each board may read (the office's trail, social services' own, the extract).
  */
+
+import { stockholmTime } from "../../domain/dates.ts";
+import { inSwedishOrder } from "../../domain/names.ts";
 import type * as schemas from "../../http/schemas.ts";
 import type * as z from "../../http/zod.ts";
 import { CASE_WORKERS, type PageContext, type Response, type WebRoute, type WorkRequest } from "../context.ts";
@@ -13,7 +16,7 @@ import { counted, fill, type Lang } from "../i18n.ts";
 import { layout } from "../layout.ts";
 import { csvFile } from "../pages.ts";
 import { officeWords } from "../texts-office.ts";
-import { actionInWords, EVENT_KINDS, kindOfAction, localTime } from "./audit-words.ts";
+import { actionInWords, EVENT_KINDS, kindOfAction } from "./audit-words.ts";
 
 /** The names a trail's codes stand for, as far as the person's board may read them: its contacts and its schools. */
 interface Names {
@@ -79,7 +82,7 @@ function guardianExtractAnswer(k: PageContext, pupilId: string, csv: boolean, x:
         [],
         officeWords[k.lang].auditCsvHeader,
         ...x.items.map((e) => [
-          localTime(e.at),
+          stockholmTime(e.at),
           actionInWords(k.lang, e.action),
           who(e),
           e.action,
@@ -99,7 +102,7 @@ function guardianExtractAnswer(k: PageContext, pupilId: string, csv: boolean, x:
 ${statements.map((st) => html`<p>${st}</p>`)}
 <p><a href="/app/pupils/${pupilId}/audit.csv?for=guardian" download>${t("downloadTheExtractAsCSV")}</a></p>
 <div class="table-wrap" tabindex="0" role="region" aria-label="${t("extractForAGuardian")}"><table><thead><tr><th scope="col">${t("when")}</th><th scope="col">${t("action")}</th><th scope="col">${t("who")}</th></tr></thead>
-<tbody>${x.items.map((e) => html`<tr><td>${localTime(e.at)}</td><td>${actionInWords(k.lang, e.action)}</td><td>${who(e)}</td></tr>`)}</tbody></table></div>`,
+<tbody>${x.items.map((e) => html`<tr><td>${stockholmTime(e.at)}</td><td>${actionInWords(k.lang, e.action)}</td><td>${who(e)}</td></tr>`)}</tbody></table></div>`,
     ),
   );
 }
@@ -112,7 +115,7 @@ function filtered(q: URLSearchParams, items: Trail["items"]) {
   const from = date(q.get("from"));
   const to = date(q.get("to"));
   const shown = items.filter((a) => {
-    const day = localTime(a.at).slice(0, 10);
+    const day = stockholmTime(a.at).slice(0, 10);
     return (
       (!kind || kindOfAction(a.action) === kind) &&
       (!who || `${a.principal}|${a.person ?? ""}` === who) &&
@@ -139,7 +142,7 @@ async function auditRoute(k: PageContext, r: WorkRequest, [pupilId = "", action 
     const csv = csvFile([
       ow.auditCsvHeader,
       ...trail.items.map((a) => [
-        localTime(a.at),
+        stockholmTime(a.at),
         actionInWords(k.lang, a.action),
         who(a),
         a.action,
@@ -153,7 +156,7 @@ async function auditRoute(k: PageContext, r: WorkRequest, [pupilId = "", action 
   }
   const f = filtered(r.query, trail.items);
   const people = [...new Map(trail.items.map((a) => [`${a.principal}|${a.person ?? ""}`, who(a)])).entries()].sort((a, b) =>
-    a[1].localeCompare(b[1], "sv"),
+    inSwedishOrder(a[1], b[1]),
   );
   const newest = [...f.shown].reverse();
   return k.page(
@@ -176,7 +179,7 @@ async function auditRoute(k: PageContext, r: WorkRequest, [pupilId = "", action 
 ${
   newest.length
     ? html`<div class="table-wrap" tabindex="0" role="region" aria-label="${t("auditTrail")}"><table><thead><tr><th scope="col">${t("when")}</th><th scope="col">${t("action")}</th><th scope="col">${t("who")}</th></tr></thead>
-<tbody>${newest.map((a) => html`<tr><td>${localTime(a.at)}</td><td>${actionInWords(k.lang, a.action)}</td><td>${who(a)}</td></tr>`)}</tbody></table></div>`
+<tbody>${newest.map((a) => html`<tr><td>${stockholmTime(a.at)}</td><td>${actionInWords(k.lang, a.action)}</td><td>${who(a)}</td></tr>`)}</tbody></table></div>`
     : html`<p>${ow.auditNone}</p>`
 }
 ${

@@ -5,12 +5,11 @@
  * changed, and a refused item keeps what was typed and says why at the item.
  */
 import { tickProblems } from "../../domain/cases.ts";
-import { isIsoDate } from "../../domain/dates.ts";
+import { isIsoDate, stockholmTime } from "../../domain/dates.ts";
 import { tr } from "../forms.ts";
 import { type Html, html } from "../html.ts";
 import { CHECKLIST_SV, counted, fill, type Lang, words } from "../i18n.ts";
 import type { CaseView } from "./case-views.ts";
-import { when } from "./case-views.ts";
 import { whoText } from "./case-words.ts";
 
 type Item = CaseView["checklist"][number];
@@ -106,7 +105,7 @@ export function checklistSection(
     const error = errors[id];
     const system = systemText(lang, i, c.openedOn);
     const done = i.doneBy
-      ? html`<p class="muted">${when(i.doneAt)} ${w.by} ${whoText(lang, i.doneBy, i.doneByPerson, schools)}${i.note ? html` – ${i.note}` : ""}${i.date ? html` (${i.date}${i.reference ? html`, ${i.reference}` : ""})` : ""}</p>`
+      ? html`<p class="muted">${stockholmTime(i.doneAt)} ${w.by} ${whoText(lang, i.doneBy, i.doneByPerson, schools)}${i.note ? html` – ${i.note}` : ""}${i.date ? html` (${i.date}${i.reference ? html`, ${i.reference}` : ""})` : ""}</p>`
       : "";
     return html`<fieldset class="item${i.done ? " done" : ""}${error ? " error" : ""}" id="item-${id}">
 <legend>${title(i)}</legend>

@@ -5,14 +5,15 @@
  * that make sense for the case's kind.
  */
 import { HAND_OUTCOMES } from "../../domain/cases.ts";
+import { stockholmTime } from "../../domain/dates.ts";
 import type { CaseKind } from "../../domain/model.ts";
-import { tr } from "../forms.ts";
+import { pupilName, tr } from "../forms.ts";
 import { type Html, html } from "../html.ts";
 import { counted, fill, type Lang, words } from "../i18n.ts";
 import { type Chrome, layout } from "../layout.ts";
 import { checklistSection } from "./case-checklist.ts";
-import { type CaseView, kindText, statusText, when } from "./case-views.ts";
-import { pupilName, recipientText, whoText } from "./case-words.ts";
+import { type CaseView, kindText, statusText } from "./case-views.ts";
+import { recipientText, whoText } from "./case-words.ts";
 import { householdSection, type PupilView } from "./pupil-views.ts";
 
 /** What a case's page reads beyond what both shapes share: each field there only when the case is whole. */
@@ -27,10 +28,13 @@ export interface CasePageOptions {
   typed?: URLSearchParams;
 }
 
+/** The pupil's name, never its id in its stead: a pupil without one shown is not named. */
+const nameOnly = (p: PupilView) => pupilName({ givenName: p.givenName, familyName: p.familyName });
+
 /** The page's title: the case and whom it is about. */
 export function caseTitle(lang: Lang, c: CaseView, pupil: PupilView | undefined): string {
   const t = tr(lang);
-  const name = pupil ? pupilName(pupil) : "";
+  const name = pupil ? nameOnly(pupil) : "";
   return name ? fill(t("caseTitle"), { name }) : fill(t("caseTitleUnnamed"), { kind: kindText(lang, c.kind) });
 }
 
@@ -45,10 +49,10 @@ function historySection(lang: Lang, d: CaseDetail, schools: Map<string, string>)
   const outcome = d.outcome ? (w.outcomes[d.outcome] ?? d.outcome) : "";
   return html`<section aria-labelledby="history"><h2 id="history">${t("historyHeading")}</h2>
 <ul>
-<li>${fill(t("historyOpened"), { when: when(d.openedAt) })}</li>
+<li>${fill(t("historyOpened"), { when: stockholmTime(d.openedAt) })}</li>
 ${
   d.acknowledgedAt
-    ? html`<li>${fill(t("historyAcknowledged"), { when: when(d.acknowledgedAt), who: whoText(lang, d.acknowledgedBy, d.acknowledgedByPerson, schools) })}</li>`
+    ? html`<li>${fill(t("historyAcknowledged"), { when: stockholmTime(d.acknowledgedAt), who: whoText(lang, d.acknowledgedBy, d.acknowledgedByPerson, schools) })}</li>`
     : ""
 }
 ${
@@ -57,7 +61,7 @@ ${
         byData
           ? fill(t("historyAnswered"), { outcome, date: d.answeredOn ?? d.resolvedOn ?? "" })
           : fill(t("historyResolved"), {
-              when: when(d.resolvedAt),
+              when: stockholmTime(d.resolvedAt),
               who: whoText(lang, d.resolvedBy, d.resolvedByPerson, schools),
             })
       }
@@ -76,7 +80,7 @@ function journalSection(lang: Lang, c: CaseView, schools: Map<string, string>, c
   return html`<section aria-labelledby="journal"><h2 id="journal">${w.journal}</h2>
 ${
   c.journal.length
-    ? html`<ul>${c.journal.map((j) => html`<li><p class="muted">${when(j.at)} ${w.by} ${whoText(lang, j.by, j.byPerson, schools)}</p><p>${j.text}</p></li>`)}</ul>`
+    ? html`<ul>${c.journal.map((j) => html`<li><p class="muted">${stockholmTime(j.at)} ${w.by} ${whoText(lang, j.by, j.byPerson, schools)}</p><p>${j.text}</p></li>`)}</ul>`
     : html`<p>${w.journalEmpty}</p>`
 }
 ${
@@ -100,7 +104,7 @@ function notificationsSection(lang: Lang, d: CaseDetail, schools: Map<string, st
 <div class="table-wrap" role="region" aria-labelledby="notifications" tabindex="0"><table><thead><tr><th scope="col">${w.step}</th><th scope="col">${w.recipient}</th><th scope="col" class="optional">${w.channel}</th><th scope="col">${w.deliveryState}</th></tr></thead>
 <tbody>${d.notifications.map(
     (n) =>
-      html`<tr><td>${w.steps[n.step] ?? n.step}</td><td>${recipientText(lang, n, schools)}</td><td class="optional">${w.channels[n.channel] ?? n.channel}</td><td>${w.deliveries[n.status] ?? n.status}${n.sentAt ? html` ${when(n.sentAt)}` : ""}</td></tr>`,
+      html`<tr><td>${w.steps[n.step] ?? n.step}</td><td>${recipientText(lang, n, schools)}</td><td class="optional">${w.channels[n.channel] ?? n.channel}</td><td>${w.deliveries[n.status] ?? n.status}${n.sentAt ? html` ${stockholmTime(n.sentAt)}` : ""}</td></tr>`,
   )}</tbody></table></div></section>`;
 }
 
@@ -150,7 +154,7 @@ export function casePage(
     chrome,
     html`${opts.notice ? html`<p role="status">${opts.notice}</p>` : ""}
 <dl class="summary">
-${pupil && pupilName(pupil) ? html`<dt>${w.pupil}</dt><dd>${pupilName(pupil)}</dd>` : ""}
+${pupil && nameOnly(pupil) ? html`<dt>${w.pupil}</dt><dd>${nameOnly(pupil)}</dd>` : ""}
 ${names.length ? html`<dt>${w.school}</dt><dd>${names.join(", ")}</dd>` : ""}
 <dt>${w.kind}</dt><dd>${kindText(lang, c.kind)}</dd>
 <dt>${w.severity}</dt><dd class="${d.severity === "high" ? "high" : ""}">${d.severity === "high" ? w.high : w.normal}</dd>

@@ -1,20 +1,11 @@
+import { bySwedishName, inSwedishOrder } from "../../domain/names.ts";
 import type { BodyOf } from "../ask.ts";
-import { tr } from "../forms.ts";
+import { pupilName, tr } from "../forms.ts";
 import { type Html, html } from "../html.ts";
 import { counted, fill, type Lang, words } from "../i18n.ts";
 import { type Chrome, layout } from "../layout.ts";
-import { nextStepText, pupilName } from "./case-words.ts";
+import { nextStepText } from "./case-words.ts";
 
-const STOCKHOLM = new Intl.DateTimeFormat("sv-SE", {
-  timeZone: "Europe/Stockholm",
-  year: "numeric",
-  month: "2-digit",
-  day: "2-digit",
-  hour: "2-digit",
-  minute: "2-digit",
-});
-/** A time as a person in Sweden reads it: day and minute, Swedish time. */
-export const when = (iso?: string) => (iso ? STOCKHOLM.format(new Date(iso)) : "");
 export const kindText = (lang: Lang, kind: string) => words[lang].kinds[kind] ?? kind;
 export const statusText = (lang: Lang, status?: string) =>
   status === "open" ? words[lang].open : status === "acknowledged" ? words[lang].acknowledged : words[lang].resolved;
@@ -50,7 +41,7 @@ export const STATUS_FILTERS: Record<string, readonly ("open" | "acknowledged" | 
 function row(lang: Lang, c: CaseSummary) {
   const w = words[lang];
   const t = tr(lang);
-  const name = pupilName(c) || c.pupilId;
+  const name = pupilName(c);
   const away = html`${c.episodeStart}${c.awaySchoolDays !== undefined && c.status !== "resolved" ? html`<br><span class="muted">${counted(lang, c.awaySchoolDays, w.schoolDays)}</span>` : ""}`;
   const next =
     c.status === "resolved"
@@ -77,13 +68,11 @@ export function casesPage(chrome: Chrome, all: CaseSummary[], filter: CaseFilter
       (!filter.school || c.schoolIds.includes(filter.school)) &&
       (!q || pupilName(c).toLocaleLowerCase("sv").includes(q)),
   );
-  const byName = (a: CaseSummary, b: CaseSummary) =>
-    `${a.familyName ?? ""} ${a.givenName ?? ""}`.localeCompare(`${b.familyName ?? ""} ${b.givenName ?? ""}`, "sv");
   const sorted = [...cases].sort(
     filter.sort === "name"
-      ? byName
+      ? bySwedishName
       : filter.sort === "away"
-        ? (a, b) => a.episodeStart.localeCompare(b.episodeStart) || byName(a, b)
+        ? (a, b) => a.episodeStart.localeCompare(b.episodeStart) || bySwedishName(a, b)
         : // High first, then the oldest.
           (a, b) => (a.severity === "high" ? 0 : 1) - (b.severity === "high" ? 0 : 1) || a.openedOn.localeCompare(b.openedOn),
   );
@@ -104,7 +93,7 @@ ${
   schools.size > 1 || filter.school
     ? html`<div class="filter"><label for="f-school">${t("casesSchool")}</label>
 <select id="f-school" name="school">${option("", t("casesAllSchools"), filter.school)}${[...schools]
-        .sort((a, b) => a[1].localeCompare(b[1], "sv"))
+        .sort((a, b) => inSwedishOrder(a[1], b[1]))
         .map(([id, name]) => option(id, name, filter.school))}</select></div>`
     : ""
 }

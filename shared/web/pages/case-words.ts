@@ -1,12 +1,7 @@
 /** Who and where in words (SPEC §8: names, not codes): an actor, a recipient, a district, the next step. */
+import type { Signature } from "../../http/schemas/cases.ts";
 import { tr } from "../forms.ts";
 import { fill, type Lang, words } from "../i18n.ts";
-
-/** The person who acted, as the API answers it where the reader may see who. */
-export interface Signature {
-  name: string;
-  role: string;
-}
 
 /** A role of a contact in words: "rektor", "skolpliktsbevakning". */
 export const roleText = (lang: Lang, role: string) => words[lang].roles[role] ?? role;
@@ -89,7 +84,3 @@ export function nextStepText(lang: Lang, next: { step: string; on: string } | un
   if (!next) return t("casesNoStep");
   return fill(next.step === "unacknowledged" ? t("escalationUnacknowledged") : t("escalationStillOpen"), { on: next.on });
 }
-
-/** A pupil's name as a list shows it. */
-export const pupilName = (p: { givenName?: string | undefined; familyName?: string | undefined }) =>
-  [p.givenName, p.familyName].filter(Boolean).join(" ");

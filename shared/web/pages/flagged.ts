@@ -3,6 +3,7 @@
  * flags who live in their district, and what the pupil page says after flags are saved — which open
  * cases the flags raised to high, and when.
  */
+import { stockholmTime } from "../../domain/dates.ts";
 import { type PageContext, SOCIAL, type WebRoute } from "../context.ts";
 import { tr } from "../forms.ts";
 import { html } from "../html.ts";
@@ -20,9 +21,7 @@ export function flagsNotice(k: PageContext, query: URLSearchParams, p: PupilView
   const raised = (p.openCases ?? []).filter((c) => asked.has(c.caseId));
   // The time the API gave (UTC), as the clock on the wall in Sweden shows it.
   const given = query.get("at") ?? "";
-  const at = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(given)
-    ? new Date(`${given}:00Z`).toLocaleString("sv-SE", { timeZone: "Europe/Stockholm" }).slice(0, 16)
-    : "";
+  const at = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(given) ? stockholmTime(`${given}:00Z`) : "";
   if (!raised.length) return `${t("flagsSaved")} ${p.openCases?.length ? t("flagsNoCaseRaised") : t("flagsNoOpenCase")}`;
   const kinds = raised.map((c) => words[k.lang].kinds[c.kind] ?? c.kind).join(", ");
   return `${t("flagsSaved")} ${counted(k.lang, raised.length, officeWords[k.lang].flagsRaised, { kinds, at })}`;

@@ -29,7 +29,10 @@ interface Row {
 }
 
 /** A column by the name the office knows it by (the page's help lists them). */
-const columnName = (lang: Lang, column: string) => officeWords[lang].importColumns[column] ?? column;
+const columnName = (lang: Lang, column: string) => {
+  const names: Record<string, string | undefined> = officeWords[lang].importColumns;
+  return names[column] ?? column;
+};
 
 function problemAt(lang: Lang, line: number, column: string, message: string): string {
   return fill(tr(lang)("importRowColumn"), { line: String(line), column: columnName(lang, column), message });

@@ -1,3 +1,4 @@
+import { stockholmTime } from "../../domain/dates.ts";
 import { validate } from "../../http/middleware.ts";
 import * as schemas from "../../http/schemas.ts";
 import { OFFICE, type PageContext, type WebRoute } from "../context.ts";
@@ -5,7 +6,6 @@ import { hidden, saved, text, tr } from "../forms.ts";
 import { html } from "../html.ts";
 import { words } from "../i18n.ts";
 import { layout } from "../layout.ts";
-import { when } from "./case-views.ts";
 
 // ---- the office ------------------------------------------------------------------------------------
 
@@ -69,7 +69,7 @@ ${
 <dt>${t("receivingSchoolOrDestination")}</dt><dd>${destination(o.release.destination)}</dd>
 <dt>${t("whyItIsLocked")}</dt><dd>${o.lockedBecause ? (w.problems[o.lockedBecause.code] ?? o.lockedBecause.detail) : "–"}</dd>
 <dt>${t("reasonGiven")}</dt><dd>${o.reason}</dd>
-<dt>${t("askedForBy")}</dt><dd>${person(o.requestedBy)}, ${when(o.requestedAt)}</dd>
+<dt>${t("askedForBy")}</dt><dd>${person(o.requestedBy)}, ${stockholmTime(o.requestedAt)}</dd>
 <dt>${t("state")}</dt><dd>${state(o)}</dd>
 </dl>
 ${

@@ -3,11 +3,12 @@
  * school elsewhere by its code), the country by its name, a confirmation step before anything is
  * sent (it cannot be undone here), and the API's own reason when it refuses (the lock's, or another).
  */
+import { inSwedishOrder } from "../../domain/names.ts";
 import { validate } from "../../http/middleware.ts";
 import { toProblem } from "../../http/problems.ts";
 import * as schemas from "../../http/schemas.ts";
 import { type PageContext, type Response, SCHOOL, type WebRoute } from "../context.ts";
-import { hidden, nameOf, releaseBody, releaseErrors, releaseFields, tr } from "../forms.ts";
+import { hidden, pupilName, releaseBody, releaseErrors, releaseFields, tr } from "../forms.ts";
 import { type Html, html } from "../html.ts";
 import { fieldLabel, fieldMessage, fill, words } from "../i18n.ts";
 import { layout } from "../layout.ts";
@@ -36,7 +37,7 @@ async function receivingSchools(k: PageContext, kommunkod: string | undefined): 
   return items
     .filter((s) => s.schoolId !== schoolOf(k))
     .map((s) => ({ schoolId: s.schoolId, name: s.name }))
-    .sort((a, b) => a.name.localeCompare(b.name, "sv"));
+    .sort((a, b) => inSwedishOrder(a.name, b.name));
 }
 
 function releasePage(
@@ -47,7 +48,7 @@ function releasePage(
 ): Html {
   const t = tr(k.lang);
   return layout(
-    k.view(fill(t("endEnrolmentOf"), { name: nameOf(row) })),
+    k.view(fill(t("endEnrolmentOf"), { name: pupilName(row) })),
     html`${opts.refusal ? html`<p class="error" role="alert">${opts.refusal}</p>` : ""}
 <p>${t("endEnrolmentExplained")}</p>
 <form method="post" action="/app/roster/${row.enrolmentId}/release">
@@ -71,7 +72,7 @@ function confirmPage(k: PageContext, row: RosterRow, schools: Schools, form: URL
     k.view(t("checkTheRelease")),
     html`<p class="banner" role="note">${t("releaseCannotBeUndone")}</p>
 <dl>
-${item(t("pupil"), `${nameOf(row)} (${row.grade})`)}
+${item(t("pupil"), `${pupilName(row)} (${row.grade})`)}
 ${item(t("lastDay"), v("endDate"))}
 ${item(t("reason"), w.reasons[v("reason")] ?? v("reason"))}
 ${item(t("receivingSchool"), schoolName)}

@@ -1,4 +1,5 @@
 /** The roster as a school's pages read it: every row (all pages of the API's answer), the days filed and not. */
+import { bySwedishName } from "../../domain/names.ts";
 import type { BodyOf } from "../ask.ts";
 import type { PageContext } from "../context.ts";
 import { allPages } from "../paging.ts";
@@ -19,6 +20,6 @@ export async function roster(k: PageContext, schoolId: string): Promise<Roster> 
   const { items, last } = await allPages(
     async (cursor) => (await k.ask("GET /v1/schools/{schoolId}/roster", { schoolId }, undefined, { limit: 1000, cursor })).body,
   );
-  items.sort((a, b) => a.grade.localeCompare(b.grade) || (a.familyName ?? "").localeCompare(b.familyName ?? ""));
+  items.sort((a, b) => a.grade.localeCompare(b.grade) || bySwedishName(a, b));
   return { items, filedDays: last.filedDays, unfiledDays: last.unfiledDays, ...(last.school ? { school: last.school } : {}) };
 }

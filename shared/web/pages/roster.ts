@@ -1,9 +1,10 @@
 import { GRADES } from "../../domain/model.ts";
+import { bySwedishName } from "../../domain/names.ts";
 import { asTwelveDigits } from "../../domain/personnummer.ts";
 import { validate } from "../../http/middleware.ts";
 import * as schemas from "../../http/schemas.ts";
 import { type PageContext, type Response, SCHOOL, type WebRoute } from "../context.ts";
-import { date, hidden, nameOf, saved, select, text, tr } from "../forms.ts";
+import { date, hidden, pupilName, saved, select, text, tr } from "../forms.ts";
 import { type Html, html } from "../html.ts";
 import { counted, fill, words } from "../i18n.ts";
 import { layout } from "../layout.ts";
@@ -23,17 +24,15 @@ function shown(items: RosterRow[], q: URLSearchParams): RosterRow[] {
   const find = (q.get("q") ?? "").trim().toLocaleLowerCase("sv-SE");
   const grade = q.get("grade") ?? "";
   const sort = q.get("sort") ?? "grade";
-  const byName = (a: RosterRow, b: RosterRow) =>
-    (a.familyName ?? "").localeCompare(b.familyName ?? "", "sv") || (a.givenName ?? "").localeCompare(b.givenName ?? "", "sv");
   return items
-    .filter((p) => !find || nameOf(p).toLocaleLowerCase("sv-SE").includes(find))
+    .filter((p) => !find || pupilName(p).toLocaleLowerCase("sv-SE").includes(find))
     .filter((p) => !grade || p.grade === grade)
     .sort((a, b) =>
       sort === "name"
-        ? byName(a, b)
+        ? bySwedishName(a, b)
         : sort === "absence"
-          ? b.absentDays - a.absentDays || byName(a, b)
-          : a.grade.localeCompare(b.grade, "sv", { numeric: true }) || byName(a, b),
+          ? b.absentDays - a.absentDays || bySwedishName(a, b)
+          : a.grade.localeCompare(b.grade, "sv", { numeric: true }) || bySwedishName(a, b),
     );
 }
 
@@ -46,13 +45,13 @@ function notice(k: PageContext, q: URLSearchParams, r: Roster): Html | "" {
   if (enrolled) {
     return said(
       q.get("again")
-        ? fill(t("alreadyEnrolledHere"), { name: nameOf(enrolled), date: enrolled.startDate })
-        : fill(t("enrolledNow"), { name: nameOf(enrolled) }),
+        ? fill(t("alreadyEnrolledHere"), { name: pupilName(enrolled), date: enrolled.startDate })
+        : fill(t("enrolledNow"), { name: pupilName(enrolled) }),
     );
   }
   const released = row(q.get("released"));
   if (released)
-    return said(fill(t(released.status === "pending_release" ? "releasePending" : "released"), { name: nameOf(released) }));
+    return said(fill(t(released.status === "pending_release" ? "releasePending" : "released"), { name: pupilName(released) }));
   return saved(k, q);
 }
 
@@ -104,13 +103,13 @@ ${
 <thead><tr><th scope="col">${t("name")}</th><th scope="col">${t("personalIdentityNumber")}</th><th scope="col">${t("grade")}</th><th scope="col">${t("from")}</th><th scope="col">${t("absence")}</th><th scope="col">${t("mentor")}</th><th scope="col"><span class="visually-hidden">${t("endEnrolment")}</span></th></tr></thead>
 <tbody>${rows.map(
         (p) => html`<tr>
-<th scope="row"><a href="/app/pupils/${p.pupilId}">${nameOf(p)}</a></th>
+<th scope="row"><a href="/app/pupils/${p.pupilId}">${pupilName(p)}</a></th>
 <td data-label="${t("personalIdentityNumber")}">${p.personnummer}</td>
 <td data-label="${t("grade")}">${p.grade}</td>
 <td data-label="${t("from")}">${p.startDate}</td>
 <td data-label="${t("absence")}">${absence(p)}</td>
 <td data-label="${t("mentor")}">${p.mentorMapping ? html`<strong>${t("mapAbsence")}</strong>` : "–"}</td>
-<td>${p.status === "active" ? html`<a href="/app/roster/${p.enrolmentId}/release">${t("endEnrolment")}<span class="visually-hidden"> ${nameOf(p)}</span></a>` : t("pending")}</td>
+<td>${p.status === "active" ? html`<a href="/app/roster/${p.enrolmentId}/release">${t("endEnrolment")}<span class="visually-hidden"> ${pupilName(p)}</span></a>` : t("pending")}</td>
 </tr>`,
       )}</tbody></table>`
     : html`<p>${t("noPupilMatches")} <a href="/app/roster">${t("showAll")}</a></p>`

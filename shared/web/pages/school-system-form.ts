@@ -4,12 +4,13 @@
  * municipality's school units and at which hours; and the buttons that turn a system on (another
  * person than whoever set its source: shared/ss12000/configure.ts) or pause it.
  */
+
+import { stockholmTime } from "../../domain/dates.ts";
 import { validate } from "../../http/middleware.ts";
 import * as schemas from "../../http/schemas.ts";
 import { OFFICE, type PageContext, type WebRoute } from "../context.ts";
 import { field, hidden, select, text, tr } from "../forms.ts";
 import { type Html, html } from "../html.ts";
-import { when } from "./case-views.ts";
 import { officeOf } from "./office.ts";
 
 /** The hours the dispatcher runs a sync at (06–21, Europe/Stockholm): the API refuses any other. */
@@ -87,7 +88,7 @@ export function systemState(k: PageContext, x: Connector): Html {
 <dt>${t("systemState")}</dt><dd>${x.enabled ? t("systemOn") : waiting}${x.approvedSoFar?.length ? html` ${t("systemApprovedSoFar")} ${x.approvedSoFar.join(", ")}.` : ""}
 <form method="post" action="/app/school-systems/${x.systemId}/${action}" class="inline">${hidden(k.csrf)}<input type="hidden" name="updatedAt" value="${x.updatedAt}"><button type="submit">${x.enabled ? t("systemPause") : t("systemTurnOn")}<span class="visually-hidden"> ${x.systemId}</span></button></form></dd>
 ${x.sourceChangedBy ? html`<dt>${t("systemSourceSetBy")}</dt><dd>${x.sourceChangedBy}</dd>` : ""}
-${x.approvedBy && x.enabled ? html`<dt>${t("systemTurnedOnBy")}</dt><dd>${x.approvedBy}${x.approvedAt ? html`, ${when(x.approvedAt)}` : ""}</dd>` : ""}`;
+${x.approvedBy && x.enabled ? html`<dt>${t("systemTurnedOnBy")}</dt><dd>${x.approvedBy}${x.approvedAt ? html`, ${stockholmTime(x.approvedAt)}` : ""}</dd>` : ""}`;
 }
 
 export const schoolSystemFormRoutes: WebRoute[] = [

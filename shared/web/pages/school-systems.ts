@@ -4,17 +4,18 @@
  * it runs next; the form that connects or changes one, and the buttons that turn it on or pause it
  * (./school-system-form.ts).
  */
+
+import { stockholmTime } from "../../domain/dates.ts";
 import { OFFICE, type WebRoute } from "../context.ts";
 import { saved, tr } from "../forms.ts";
 import { type Html, html } from "../html.ts";
 import { words } from "../i18n.ts";
 import { layout } from "../layout.ts";
-import { when } from "./case-views.ts";
 import { officeOf } from "./office.ts";
 import { connectorsOf, systemForm, systemState } from "./school-system-form.ts";
 
 /** An instant in Stockholm time, or a dash for none. */
-const at = (iso?: string) => (iso ? when(iso) : "–");
+const at = (iso?: string) => (iso ? stockholmTime(iso) : "–");
 
 export const schoolSystemRoutes: WebRoute[] = [
   {

@@ -2,12 +2,11 @@ import { validate } from "../../http/middleware.ts";
 import * as schemas from "../../http/schemas.ts";
 import { confirmed, confirmPage } from "../confirm.ts";
 import { OFFICE, type WebRoute } from "../context.ts";
-import { date, hidden, tr } from "../forms.ts";
+import { date, hidden, pupilName, tr } from "../forms.ts";
 import { html } from "../html.ts";
 import { fill, words } from "../i18n.ts";
 import { layout } from "../layout.ts";
 
-import { pupilName } from "./case-words.ts";
 import { officeOf } from "./office.ts";
 
 export const sweepRoutes: WebRoute[] = [
@@ -53,7 +52,7 @@ ${
       ? html`<h2>${t("wouldOpen")}</h2><ul>${res.wouldOpen.map(
           // Each child by name, with a link to the pupil: the kind, since when, and how serious.
           (o) =>
-            html`<li><a href="/app/pupils/${o.pupilId}">${pupilName(o) || o.pupilId}</a>: ${words[k.lang].kinds[o.kind] ?? o.kind}, ${t("casesAwaySince").toLocaleLowerCase("sv")} ${o.episodeStart}${o.severity === "high" ? html`, <span class="high">${words[k.lang].high}</span>` : ""}</li>`,
+            html`<li><a href="/app/pupils/${o.pupilId}">${pupilName(o)}</a>: ${words[k.lang].kinds[o.kind] ?? o.kind}, ${t("casesAwaySince").toLocaleLowerCase("sv")} ${o.episodeStart}${o.severity === "high" ? html`, <span class="high">${words[k.lang].high}</span>` : ""}</li>`,
         )}</ul>`
       : html`<p>${t("sweepNothingWouldOpen")}</p>`
     : html`<p><a href="/app/cases">${t("sweepSeeCases")}</a></p>`

@@ -1,12 +1,13 @@
 /** The office's watch list: pupils without a placement and pending releases, as a page and as CSV. */
+import { bySwedishName } from "../../domain/names.ts";
 import type { BodyOf } from "../ask.ts";
-import { tr } from "../forms.ts";
+import { pupilName, tr } from "../forms.ts";
 import { type Html, html } from "../html.ts";
 import { counted, fill, type Lang, words } from "../i18n.ts";
 import { type Chrome, layout } from "../layout.ts";
 import { csvFile } from "../pages.ts";
 import { kindText } from "./case-views.ts";
-import { districtName, pupilName } from "./case-words.ts";
+import { districtName } from "./case-words.ts";
 
 /** A child on the office's watch list, as the list route answers it. */
 export type UnplacedItem = BodyOf<"GET /v1/municipalities/{kommunkod}/unplaced">["items"][number];
@@ -17,7 +18,7 @@ export function unplacedPage(chrome: Chrome, items: UnplacedItem[]): Html {
   const t = tr(chrome.lang);
   const lang = chrome.lang;
   const name = (p: UnplacedItem) =>
-    html`<a href="/app/pupils/${p.pupilId}">${pupilName(p) || p.pupilId}</a>${p.protectedIdentity ? html` <strong>(${w.protectedMark})</strong>` : ""}`;
+    html`<a href="/app/pupils/${p.pupilId}">${pupilName(p)}</a>${p.protectedIdentity ? html` <strong>(${w.protectedMark})</strong>` : ""}`;
   const age = (p: UnplacedItem) =>
     p.age === undefined
       ? ""
@@ -42,15 +43,13 @@ ${
 <tbody>${rows.map((p) => html`<tr>${row(p)}</tr>`)}</tbody></table></div>`
 }
 </section>`;
-  const byName = (a: UnplacedItem, b: UnplacedItem) =>
-    `${a.familyName ?? ""} ${a.givenName ?? ""}`.localeCompare(`${b.familyName ?? ""} ${b.givenName ?? ""}`, "sv");
   // The longest without a school first: the list is worked from the top.
   const unplaced = items
     .filter((i) => i.placement === "unplaced")
-    .sort((a, b) => (a.withoutSchoolSince ?? "9999").localeCompare(b.withoutSchoolSince ?? "9999") || byName(a, b));
+    .sort((a, b) => (a.withoutSchoolSince ?? "9999").localeCompare(b.withoutSchoolSince ?? "9999") || bySwedishName(a, b));
   const pending = items
     .filter((i) => i.placement === "pending_release")
-    .sort((a, b) => (a.pendingRelease?.endDate ?? "").localeCompare(b.pendingRelease?.endDate ?? "") || byName(a, b));
+    .sort((a, b) => (a.pendingRelease?.endDate ?? "").localeCompare(b.pendingRelease?.endDate ?? "") || bySwedishName(a, b));
   return layout(
     chrome,
     html`<p><a href="/app/unplaced.csv" download>${w.exportCsv}</a></p>
