@@ -42,7 +42,7 @@ export const DELETABLE = {
 } as const;
 
 export type IndexName = (typeof tableDefinition.indexes)[number]["indexName"];
-export type JobName = "daily" | "sweep" | "config" | "reconsidered";
+export type JobName = "daily" | "sweep" | "config" | "reconsidered" | "migration";
 
 export const keys = {
   pupil: (pupilId: string) => ({ pk: `PUPIL#${pupilId}`, sk: "PROFILE" }),
