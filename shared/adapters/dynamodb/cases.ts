@@ -39,14 +39,22 @@ export class CaseTable extends AbsenceTable implements CaseStore {
   /** Resolves a case that is not resolved yet, and moves its scope pointers from open to closed. */
   caseResolveWrites(
     c: Pick<Case, "caseId" | "schoolIds" | "municipalities" | "district">,
-    r: { outcome: CaseOutcome; note: string; now: string; today: IsoDate; by: string; answeredOn?: IsoDate | undefined },
+    r: {
+      outcome: CaseOutcome;
+      note: string;
+      now: string;
+      today: IsoDate;
+      by: string;
+      byContact: string;
+      answeredOn?: IsoDate | undefined;
+    },
   ): Write[] {
     return asWrites([
       {
         Update: {
           TableName: this.table,
           Key: keys.case(c.caseId),
-          UpdateExpression: `SET #s = :resolved, outcome = :o, outcomeNote = :n, resolvedAt = :t, resolvedOn = :d, resolvedBy = :b${
+          UpdateExpression: `SET #s = :resolved, outcome = :o, outcomeNote = :n, resolvedAt = :t, resolvedOn = :d, resolvedBy = :b, resolvedByContact = :bc${
             r.answeredOn ? ", answeredOn = :a" : " REMOVE answeredOn"
           }`,
           ConditionExpression: "attribute_exists(pk) AND #s <> :resolved",
@@ -58,6 +66,7 @@ export class CaseTable extends AbsenceTable implements CaseStore {
             ":t": r.now,
             ":d": r.today,
             ":b": r.by,
+            ":bc": r.byContact,
             ...(r.answeredOn ? { ":a": r.answeredOn } : {}),
           },
         },
@@ -106,7 +115,7 @@ export class CaseTable extends AbsenceTable implements CaseStore {
           UpdateExpression:
             "SET #s = :open, severity = :sev, reopenedAt = :t, steps = list_append(steps, :step), version = version + :one, " +
             "municipalities = :m, district = :d, formerScopes = :f " +
-            "REMOVE outcome, outcomeNote, resolvedAt, resolvedOn, resolvedBy, answeredOn, acknowledgedAt, acknowledgedBy",
+            "REMOVE outcome, outcomeNote, resolvedAt, resolvedOn, resolvedBy, resolvedByContact, answeredOn, acknowledgedAt, acknowledgedBy, acknowledgedByContact",
           ConditionExpression: "#s = :resolved",
           ExpressionAttributeNames: { "#s": "status" },
           ExpressionAttributeValues: {
@@ -205,15 +214,16 @@ export class CaseTable extends AbsenceTable implements CaseStore {
   }
 
   /** A case acknowledged by someone: from open only. */
-  caseAcknowledgedWrite(caseId: string, at: string, by: string): Write {
+  caseAcknowledgedWrite(caseId: string, at: string, by: string, byContact: string): Write {
     return asWrite({
       Update: {
         TableName: this.table,
         Key: keys.case(caseId),
-        UpdateExpression: "SET #s = :ack, acknowledgedAt = :t, acknowledgedBy = :b, version = version + :one",
+        UpdateExpression:
+          "SET #s = :ack, acknowledgedAt = :t, acknowledgedBy = :b, acknowledgedByContact = :bc, version = version + :one",
         ConditionExpression: "#s = :open",
         ExpressionAttributeNames: { "#s": "status" },
-        ExpressionAttributeValues: { ":ack": "acknowledged", ":open": "open", ":t": at, ":b": by, ":one": 1 },
+        ExpressionAttributeValues: { ":ack": "acknowledged", ":open": "open", ":t": at, ":b": by, ":bc": byContact, ":one": 1 },
       },
     });
   }

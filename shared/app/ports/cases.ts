@@ -19,6 +19,8 @@ export interface CaseStore {
       now: string;
       today: IsoDate;
       by: string;
+      /** The signed-in person's contact id ("" for the system, a key or no one). */
+      byContact: string;
       answeredOn?: IsoDate | undefined;
     },
   ): Write[];
@@ -51,7 +53,7 @@ export interface CaseStore {
   /** Whether any case is open in the municipality (escalation runs only where one is). */
   hasOpenCases(kommunkod: string): Promise<boolean>;
   /** A case acknowledged by someone: from open only. */
-  caseAcknowledgedWrite(caseId: string, at: string, by: string): Write;
+  caseAcknowledgedWrite(caseId: string, at: string, by: string, byContact: string): Write;
   /** An entry appended to a case's journal. */
   journalWrite(caseId: string, entry: JournalEntry): Write;
   /** One checklist item of a case replaced, conditioned on the version read. */
