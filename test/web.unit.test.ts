@@ -413,12 +413,15 @@ describe("the watch list as CSV", () => {
         givenName: '=HYPERLINK("x")',
         familyName: 'O"Brien, Jr',
         placement: "unplaced",
+        district: "0180-sodermalm",
         openCases: [{ caseId: "case_x", kind: "unplaced", episodeStart: "2026-08-17" }],
       },
     ]);
     // For Swedish spreadsheets: a byte-order mark, `;` between cells, Swedish headers and words.
     expect(csv.startsWith("\ufeffPersonnummer;Förnamn;")).toBe(true);
-    expect(csv).toContain(";utan placering;nej;Ingen skolplacering;");
+    expect(csv).toContain(";Södermalm;utan placering;nej;Ingen skolplacering;");
+    // The district by name, as the page shows it, never its id.
+    expect(csv).not.toContain("0180-sodermalm");
     expect(csv).toContain(`"'=HYPERLINK(""x"")"`);
     expect(csv).toContain(`"O""Brien, Jr"`);
   });

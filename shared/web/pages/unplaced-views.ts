@@ -99,7 +99,8 @@ export function unplacedCsv(items: UnplacedItem[], lang: Lang = "sv"): string {
     p.personnummer,
     p.givenName,
     p.familyName,
-    p.district,
+    // The district by name, as the page shows it (never its id).
+    p.district ? districtName(p.district) : "",
     w.placements[p.placement] ?? p.placement,
     p.protectedIdentity ? w.yes : w.no,
     p.openCases.map((c) => kindText(lang, c.kind)).join(", "),
