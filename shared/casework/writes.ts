@@ -250,7 +250,11 @@ export async function stepWrites(
     notifications.push(...(await queue(cw, next, step, recipientsFor(next, step, { honour: opts.honour }), pupil, opts.now)));
   }
   return {
-    items: [store.caseStepsWrite(c, steps, opts.raise), ...notifications.map((n) => store.outboxWrite(n))],
+    items: [
+      store.caseStepsWrite(c, steps, opts.raise),
+      ...(opts.raise ? store.casePointersRaisedWrites(c) : []),
+      ...notifications.map((n) => store.outboxWrite(n)),
+    ],
     queued: notifications.length,
   };
 }

@@ -26,6 +26,10 @@ export interface CaseStore {
   ): Write[];
   /** Records alert steps on an open case (and raises it to high), conditioned on the version read. */
   caseStepsWrite(c: Case, steps: string[], raise: boolean): Write;
+  /** A case raised to high: its open scope pointers carry the severity (with `caseStepsWrite`). */
+  casePointersRaisedWrites(c: Case): Write[];
+  /** The open cases a scope may list, by pointer alone: id and severity (none on a pointer written before it was kept). */
+  openCasePointers(scope: string): Promise<{ caseId: string; severity?: Case["severity"] }[]>;
   /** Opens again a case the data had resolved: same id, pointers back to open. */
   caseReopenWrites(c: Case, next: Case, steps: string[], now: string): Write[];
   /** Moves a case to the pupil's new home or school (rules 1, 6): the new scopes list it, the former ones keep a closed pointer. */
