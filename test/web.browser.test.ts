@@ -11,6 +11,7 @@ import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DEMO_DISTRICT_NAMES } from "../local/demo.ts";
 import { CALENDAR_2026_27 } from "../local/school-year-2026-27.ts";
 import { statisticsPopulation } from "../local/statistics-population.ts";
 import { todayInStockholm } from "../shared/domain/dates.ts";
@@ -50,6 +51,9 @@ beforeAll(async () => {
   needChromium();
   setToday("2026-08-14");
   m = await municipalityFixture();
+  // The office names its districts, as the demo's does: the pages say the names.
+  const named = await api("PUT", "/v1/municipalities/0180/districts", { key: m.muni, body: { districts: DEMO_DISTRICT_NAMES } });
+  expect(named.status, JSON.stringify(named.body)).toBe(201);
   const contacts = [
     {
       id: "rektor-a",

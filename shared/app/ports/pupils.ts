@@ -111,6 +111,14 @@ export interface ReferenceStore {
   /** The calendar that applies to a school: its own year where it has one, else its municipality's. */
   calendarFor(school: School | undefined, kommunkod: string | undefined, dates: IsoDate[]): Promise<Calendar>;
   settings(kommunkod: string): Promise<Settings>;
+  /** The names a municipality stored for its districts (stadsdelsområden); none stored: an empty list. */
+  districtNames(kommunkod: string): Promise<{ districtId: string; name: string }[]>;
+  /** Replaces a municipality's district names; `replaced` when it had stored some. */
+  saveDistrictNames(
+    kommunkod: string,
+    districts: { districtId: string; name: string }[],
+    by: { at: string; principal: string },
+  ): Promise<{ replaced: boolean }>;
   /** The municipalities this deployment serves (registered with their first calendar). */
   municipalities(): Promise<string[]>;
   /** One stored calendar year, as saved (a municipality's or a school's own), with who saved it and when. */
