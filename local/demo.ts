@@ -43,6 +43,23 @@ export const STATISTICS_PUPILS = 4000;
 
 export const DEMO_DISTRICTS = ["0180-hagersten-alvsjo", "0180-rinkeby-kista", "0180-sodermalm"] as const;
 
+/** Stockholm's districts (stadsdelsområden) by name, as the demo office stores them: pages say these, not the ids. */
+export const DEMO_DISTRICT_NAMES = [
+  ["0180-bromma", "Bromma"],
+  ["0180-enskede-arsta-vantor", "Enskede-Årsta-Vantör"],
+  ["0180-farsta", "Farsta"],
+  ["0180-hagersten-alvsjo", "Hägersten-Älvsjö"],
+  ["0180-hasselby-vallingby", "Hässelby-Vällingby"],
+  ["0180-kungsholmen", "Kungsholmen"],
+  ["0180-norrmalm", "Norrmalm"],
+  ["0180-rinkeby-kista", "Rinkeby-Kista"],
+  ["0180-skarholmen", "Skärholmen"],
+  ["0180-skarpnack", "Skarpnäck"],
+  ["0180-spanga-tensta", "Spånga-Tensta"],
+  ["0180-sodermalm", "Södermalm"],
+  ["0180-ostermalm", "Östermalm"],
+].map(([districtId, name]) => ({ districtId: districtId as string, name: name as string }));
+
 export const DEMO_CALENDAR_2026_27 = CALENDAR_2026_27;
 
 const GIVEN = [
@@ -218,6 +235,7 @@ export async function loadDemo(
   }
   for (const d of DEMO_DISTRICTS) await issue(`social:${d}`);
   await call(muni, "PUT", `/v1/municipalities/${DEMO_KOMMUNKOD}/calendar/2026-27`, DEMO_CALENDAR_2026_27);
+  await call(muni, "PUT", `/v1/municipalities/${DEMO_KOMMUNKOD}/districts`, { districts: DEMO_DISTRICT_NAMES });
 
   step("2/5 contacts");
   const contacts = demoContacts();

@@ -3,7 +3,8 @@
  * acted, each as far as the reader may see them — through the API as each principal, after people
  * signed in to the web app worked the case.
  */
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it, vi } from "vitest";
+import { DynamoStore } from "../shared/adapters/dynamodb/store.ts";
 import { api, key, municipalityFixture, pnr, setToday, store, useTable } from "./helpers.ts";
 import { webApp } from "./web-harness.ts";
 
@@ -119,6 +120,80 @@ describe("names, not codes, in the case answers", () => {
       const posing = await key("municipality:0180", label);
       await api("POST", `/v1/cases/${caseId}/journal`, { key: posing, body: { text: `Som ${label}` } });
       expect(entry(await read(m.muni), `Som ${label}`)?.byPerson, label).toBeUndefined();
+    }
+  });
+
+  it("stamps the signed-in contact on what they write and signs from it — the audit trail is read only for entries written before", async () => {
+    // A second person of the office: two people of one scope writing in the same instant, which the audit alone cannot tell apart.
+    expect(
+      (
+        await api("PUT", "/v1/contacts/office-2", {
+          key: m.muni,
+          body: { name: "Skolplikt Två", role: "attendance_office", scope: "municipality:0180", email: "skolplikt2@example.se" },
+        })
+      ).status,
+    ).toBe(201);
+    const web = webApp();
+    const first = await web.signIn("siv", "skolplikt@example.se");
+    const second = await web.signIn("stig", "skolplikt2@example.se");
+    expect((await first.post(`/app/cases/${caseId}/journal`, { text: "Första samtidiga" })).status).toBe(303);
+    expect((await second.post(`/app/cases/${caseId}/journal`, { text: "Andra samtidiga" })).status).toBe(303);
+    expect((await api("POST", `/v1/cases/${caseId}/journal`, { key: m.muni, body: { text: "Nyckelns" } })).status).toBe(201);
+    const ticked = await second.post(`/app/cases/${caseId}/checklist`, {
+      "was-contact_schools": "0",
+      "done-contact_schools": "1",
+    });
+    expect(ticked.status).toBe(303);
+
+    // Stored with each action: the contact's id for a signed-in person, "" for a key.
+    const s = store();
+    const { journal } = await s.caseWhole(caseId);
+    const stampOf = (text: string) => journal.find((j) => j.text === text)?.byContact;
+    expect([stampOf("Första samtidiga"), stampOf("Andra samtidiga"), stampOf("Nyckelns")]).toEqual(["office", "office-2", ""]);
+    expect((await s.getCase(caseId))?.checklist.find((i) => i.itemId === "contact_schools")?.doneByContact).toBe("office-2");
+
+    // Read with every action stamped: no audit trail read, and each entry signed by its own person.
+    const audits = vi.spyOn(DynamoStore.prototype, "audit");
+    try {
+      const read = (await api("GET", `/v1/cases/${caseId}`, { key: m.muni })).body;
+      expect(audits).not.toHaveBeenCalled();
+      const signed = (text: string) => read.journal.find((j: { text: string }) => j.text === text)?.byPerson;
+      expect(signed("Första samtidiga")).toEqual({ name: "Skolplikt", role: "attendance_office" });
+      expect(signed("Andra samtidiga")).toEqual({ name: "Skolplikt Två", role: "attendance_office" });
+      expect(signed("Nyckelns")).toBeUndefined();
+      expect(read.checklist.find((i: { itemId: string }) => i.itemId === "contact_schools")?.doneByPerson).toEqual({
+        name: "Skolplikt Två",
+        role: "attendance_office",
+      });
+      // The stamp is never answered as it is.
+      expect(JSON.stringify(read)).not.toContain("byContact");
+
+      // An entry written before stamps (no contact stored): signed from the audit, read once for it.
+      const at = new Date(Date.parse(String(journal.at(-1)?.at)) + 1000).toISOString();
+      const actor = {
+        principal: "municipality:0180",
+        credentialId: "web",
+        requestId: "r-old",
+        person: "contact:office",
+        identity: "COGNITO:siv",
+      };
+      await s.commit([
+        s.journalWrite(caseId, { entryId: "old-entry", at, by: "municipality:0180", text: "Skriven förut", socialOnly: false }),
+        s.auditWrite(pupilId, actor, "case.journal", at),
+      ]);
+      const again = (await api("GET", `/v1/cases/${caseId}`, { key: m.muni })).body;
+      expect(audits).toHaveBeenCalledTimes(1);
+      expect(again.journal.find((j: { text: string }) => j.text === "Skriven förut")?.byPerson).toEqual({
+        name: "Skolplikt",
+        role: "attendance_office",
+      });
+      // … and the stamped ones are still signed from their stamps.
+      expect(again.journal.find((j: { text: string }) => j.text === "Andra samtidiga")?.byPerson).toEqual({
+        name: "Skolplikt Två",
+        role: "attendance_office",
+      });
+    } finally {
+      audits.mockRestore();
     }
   });
 

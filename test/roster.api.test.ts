@@ -117,3 +117,77 @@ describe("GET /v1/schools/{schoolId}/roster in name order", () => {
     ]);
   });
 });
+
+describe("the roster's open case is only a case about this school (SPEC §1, §2)", () => {
+  const report = async (k: string, schoolId: string, date: string, absent: string[]) => {
+    setToday(date);
+    const r = await api("POST", `/v1/schools/${schoolId}/absence`, {
+      key: k,
+      body: { date, absent: absent.map((pupilId) => ({ pupilId, kind: "unexcused" })) },
+    });
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
+  };
+  const sweep = async (asOf: string) => {
+    setToday(asOf);
+    const r = await api("POST", `/v1/municipalities/${m.kommunkod}/sweeps`, { key: m.muni, body: { asOf } });
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
+  };
+  const rowOf = async (schoolId: string, key: string, pupilId: string, status: "active" | "ended") => {
+    const r = await api("GET", `/v1/schools/${schoolId}/roster?status=${status}`, { key });
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
+    return r.body.items.find((i: Row) => i.pupilId === pupilId) as
+      | (Row & { openCase?: string; openCaseSeverity?: string; status: string })
+      | undefined;
+  };
+  const openOf = async (pupilId: string) => {
+    const r = await api("GET", `/v1/pupils/${pupilId}`, { key: m.muni });
+    return r.body.openCases as { caseId: string; kind: string }[];
+  };
+
+  it("a pupil with an open case at A moves to B: the case about both shows on both; a later case about B alone never on A's ended list", async () => {
+    const [a, b] = [await m.newSchool(), await m.newSchool("independent")];
+    setToday("2026-10-01");
+    const { personnummer, pupilId } = await enrolNamed(a.schoolId, a.key, "Vera", "Flytt");
+    // Away the first three school days after höstlov at A: not_returned, about A.
+    for (const day of ["2026-11-02", "2026-11-03", "2026-11-04"]) await report(a.key, a.schoolId, day, [pupilId]);
+    await sweep("2026-11-05");
+    expect((await openOf(pupilId)).map((c) => c.kind)).toEqual(["not_returned"]);
+    expect(await rowOf(a.schoolId, a.key, pupilId, "active")).toMatchObject({
+      openCase: "not_returned",
+      openCaseSeverity: "normal",
+    });
+    // B enrols her from 9 November: A's enrolment ends, the case follows her to B (about A and B).
+    setToday("2026-11-06");
+    const e = await api("POST", `/v1/schools/${b.schoolId}/enrolments`, {
+      key: b.key,
+      body: { personnummer, grade: "5", startDate: "2026-11-09" },
+    });
+    expect(e.status, JSON.stringify(e.body)).toBe(201);
+    setToday("2026-11-09");
+    expect(await rowOf(a.schoolId, a.key, pupilId, "ended")).toMatchObject({ openCase: "not_returned" });
+    expect(await rowOf(b.schoolId, b.key, pupilId, "active")).toMatchObject({ openCase: "not_returned" });
+    // B files her present: the case is answered. Then she is away at B, long enough for long_absence.
+    await report(b.key, b.schoolId, "2026-11-09", []);
+    await sweep("2026-11-10");
+    expect(await openOf(pupilId)).toEqual([]);
+    for (const day of ["2026-11-10", "2026-11-11", "2026-11-12", "2026-11-13", "2026-11-16", "2026-11-17", "2026-11-18"])
+      await report(b.key, b.schoolId, day, [pupilId]);
+    for (const day of ["2026-11-19", "2026-11-20"]) await report(b.key, b.schoolId, day, [pupilId]);
+    await sweep("2026-11-23");
+    const [open] = await openOf(pupilId);
+    expect(open?.kind).toBe("long_absence");
+    const c = await api("GET", `/v1/cases/${open?.caseId}`, { key: m.muni });
+    expect(c.body.schoolIds).toEqual([b.schoolId]);
+    // A still lists her among its ended enrolments (within 30 days), but not B's case nor its severity.
+    const atA = await rowOf(a.schoolId, a.key, pupilId, "ended");
+    expect(atA?.status).toBe("ended");
+    expect(atA).not.toHaveProperty("openCase");
+    expect(atA).not.toHaveProperty("openCaseSeverity");
+    expect(JSON.stringify(atA)).not.toContain("long_absence");
+    // B's roster shows the case about B, with its severity.
+    expect(await rowOf(b.schoolId, b.key, pupilId, "active")).toMatchObject({
+      openCase: "long_absence",
+      openCaseSeverity: "normal",
+    });
+  });
+});

@@ -447,19 +447,26 @@ describe("methods and form tokens", () => {
 
 describe("the watch list as CSV", () => {
   it("quotes what needs quoting and defuses spreadsheet formulas", () => {
-    const csv = unplacedCsv([
-      {
-        pupilId: "p",
-        personnummer: "201505052385",
-        givenName: '=HYPERLINK("x")',
-        familyName: 'O"Brien, Jr',
-        placement: "unplaced",
-        openCases: [{ caseId: "case_x", kind: "unplaced", episodeStart: "2026-08-17" }],
-      },
-    ]);
+    const csv = unplacedCsv(
+      [
+        {
+          pupilId: "p",
+          personnummer: "201505052385",
+          givenName: '=HYPERLINK("x")',
+          familyName: 'O"Brien, Jr',
+          placement: "unplaced",
+          district: "0180-sodermalm",
+          openCases: [{ caseId: "case_x", kind: "unplaced", episodeStart: "2026-08-17" }],
+        },
+      ],
+      "sv",
+      new Map([["0180-sodermalm", "Södermalm"]]),
+    );
     // For Swedish spreadsheets: a byte-order mark, `;` between cells, Swedish headers and words.
     expect(csv.startsWith("\ufeffPersonnummer;Förnamn;")).toBe(true);
-    expect(csv).toContain(";utan placering;nej;Ingen skolplacering;");
+    expect(csv).toContain(";Södermalm;utan placering;nej;Ingen skolplacering;");
+    // The district by name, as the page shows it, never its id.
+    expect(csv).not.toContain("0180-sodermalm");
     expect(csv).toContain(`"'=HYPERLINK(""x"")"`);
     expect(csv).toContain(`"O""Brien, Jr"`);
   });
@@ -528,10 +535,18 @@ describe("who and where in words (issue 19: names, not codes)", () => {
     expect(whoText("sv", "the municipality", undefined, schools)).toBe("kommunen");
     expect(whoText("sv", "another school", undefined, schools)).toBe("en annan skola");
     expect(whoText("sv", "system:sweep", undefined, schools)).toMatch(/^Elevvakt/);
-    expect(districtName("0180-hagersten-alvsjo")).toBe("Hägersten-Älvsjö");
-    expect(districtName("0180-sodermalm")).toBe("Södermalm");
-    expect(districtName("1480-norra-centrum")).toBe("Norra-Centrum");
-    expect(recipientText("sv", { recipient: "social:0180-sodermalm#social_services" }, schools)).toBe("socialtjänst, Södermalm");
+    // A district by the name its municipality stored, else its id as it is (never a name guessed from the id).
+    const districts = new Map([
+      ["0180-hagersten-alvsjo", "Hägersten-Älvsjö"],
+      ["0180-sodermalm", "Södermalm"],
+    ]);
+    expect(districtName("0180-hagersten-alvsjo", districts)).toBe("Hägersten-Älvsjö");
+    expect(districtName("0180-sodermalm", districts)).toBe("Södermalm");
+    expect(districtName("1480-norra-centrum", districts)).toBe("1480-norra-centrum");
+    expect(districtName("0180-sodermalm")).toBe("0180-sodermalm");
+    expect(recipientText("sv", { recipient: "social:0180-sodermalm#social_services" }, schools, districts)).toBe(
+      "socialtjänst, Södermalm",
+    );
     expect(recipientText("sv", { recipient: "municipality:0180#attendance_office" }, schools)).toBe(
       "skolpliktsbevakning, kommunen 0180",
     );

@@ -103,9 +103,11 @@ export const STEPS_FOR_SCHOOLS = new Set(["opened", "unacknowledged", "still_ope
  * A checklist tick as the caller sees it: what social services wrote — note, date, reference — is
  * theirs alone (SPEC §4); others see that the item was done "by social services".
  */
-export function tickSeen<T extends Partial<ChecklistTick>>(ctx: RequestContext, sight: CaseSight, t: T): T {
+export function tickSeen<T extends Partial<ChecklistTick>>(ctx: RequestContext, sight: CaseSight, tick: T): T {
+  // Who ticked, by contact id, is for signing (signatures.http.ts), never answered as it is.
+  const { doneByContact: _c, ...t } = tick;
   if (mayReadSocial(ctx, t.doneBy) || !bySocial(t.doneBy))
-    return { ...t, ...(t.doneBy ? { doneBy: actorSeen(ctx, sight, t.doneBy) } : {}) };
+    return { ...t, ...(t.doneBy ? { doneBy: actorSeen(ctx, sight, t.doneBy) } : {}) } as T;
   const { note: _n, reference: _r, date: _d, ...rest } = t;
   return { ...rest, doneBy: "social services" } as T;
 }
@@ -131,7 +133,9 @@ export function present(
     openedBy: _o,
     formerScopes,
     acknowledgedBy,
+    acknowledgedByContact: _ac,
     resolvedBy,
+    resolvedByContact: _rc,
     outcomeNote,
     checklist,
     steps,

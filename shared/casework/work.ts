@@ -5,7 +5,7 @@
  * and when, and throws the domain's `Refusal` when a rule says no.
  */
 import { randomUUID } from "node:crypto";
-import type { AuditStore, CaseStore, Casework, Metrics, Occasion, Transactions } from "../app/ports.ts";
+import type { Actor, AuditStore, CaseStore, Casework, Metrics, Occasion, Transactions } from "../app/ports.ts";
 import { HAND_OUTCOMES, tickProblems } from "../domain/cases.ts";
 import type { IsoDate } from "../domain/dates.ts";
 import type { Case, CaseOutcome, ChecklistItem, ChecklistTick, JournalEntry } from "../domain/model.ts";
@@ -21,9 +21,19 @@ export type LoadCase = () => Promise<Case>;
 
 const resolvedAlready = () => refuse.conflict("case_resolved", "The case is already resolved.");
 
+/**
+ * The contact who acts, stamped on what they write so the case page signs it without reading the
+ * audit: only where a person signed in (an identity their provider vouched for — a key labelled
+ * `contact:…` has none, and its label is a claim, not a person; SPEC §1). "" when nobody did.
+ */
+export function signedContact(actor: Actor): string {
+  const signedIn = typeof actor.identity === "string" && !actor.identity.startsWith("aws:");
+  return signedIn && actor.person?.startsWith("contact:") ? actor.person.slice("contact:".length) : "";
+}
+
 /** A journal entry by whoever acts; social services' entries are theirs alone (SPEC §8). */
 export function journalEntry(by: Occasion, text: string, socialOnly: boolean): JournalEntry {
-  return { entryId: randomUUID(), at: by.now, by: by.actor.principal, text, socialOnly };
+  return { entryId: randomUUID(), at: by.now, by: by.actor.principal, byContact: signedContact(by.actor), text, socialOnly };
 }
 
 /** Acknowledges a case (from open only; again is harmless), with a journal note when one is given. */
@@ -31,16 +41,20 @@ export async function acknowledgeCase(store: Working, by: Occasion, c: Case, not
   if (c.status === "resolved") throw resolvedAlready();
   await store.commit([
     store.auditWrite(c.pupilId, by.actor, "case.acknowledged", by.now),
-    ...(c.status === "open" ? [store.caseAcknowledgedWrite(c.caseId, by.now, by.actor.principal)] : []),
+    ...(c.status === "open" ? [store.caseAcknowledgedWrite(c.caseId, by.now, by.actor.principal, signedContact(by.actor))] : []),
     ...(note ? [store.journalWrite(c.caseId, journalEntry(by, note, socialOnly))] : []),
   ]);
 }
 
-/** Appends an entry to a case's journal (any state: a resolved case's journal stays open for notes). */
+/**
+ * Appends an entry to a case's journal (any state: a resolved case's journal stays open for notes).
+ * Answers the entry without its stamp (who signed is for the case page to say, as its reader may see).
+ */
 export async function writeJournal(store: Working, by: Occasion, c: Case, text: string, socialOnly: boolean) {
   const entry = journalEntry(by, text, socialOnly);
   await store.commit([store.journalWrite(c.caseId, entry), store.auditWrite(c.pupilId, by.actor, "case.journal", by.now)]);
-  return entry;
+  const { byContact: _stamp, ...written } = entry;
+  return written;
 }
 
 /** What a person records of one item of the routine. */
@@ -67,6 +81,7 @@ export async function tickChecklist(store: Working, by: Occasion, load: LoadCase
       done: tick.done,
       doneBy: by.actor.principal,
       doneAt: by.now,
+      doneByContact: signedContact(by.actor),
       ...(tick.note ? { note: tick.note } : {}),
       ...(tick.date ? { date: tick.date } : {}),
       ...(tick.reference ? { reference: tick.reference } : {}),
@@ -87,6 +102,7 @@ export function ticked(prev: ChecklistItem, tick: ChecklistTick): ChecklistItem 
           done: prev.done,
           doneBy: prev.doneBy,
           doneAt: prev.doneAt ?? "",
+          ...(prev.doneByContact !== undefined ? { doneByContact: prev.doneByContact } : {}),
           ...(prev.note ? { note: prev.note } : {}),
           ...(prev.date ? { date: prev.date } : {}),
           ...(prev.reference ? { reference: prev.reference } : {}),
@@ -129,7 +145,7 @@ export async function resolveCase(
     const change = await pupilChangeWrites(casework, {
       before: pupil,
       after: pupil,
-      resolutions: [{ ref: c, ...resolution, by: by.actor.principal }],
+      resolutions: [{ ref: c, ...resolution, by: by.actor.principal, byContact: signedContact(by.actor) }],
       today: by.today,
       now: by.now,
     });

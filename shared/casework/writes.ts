@@ -150,6 +150,8 @@ export interface Resolution {
   outcome: CaseOutcome;
   note: string;
   by: string;
+  /** The signed-in person who resolved it by hand (their contact id; none for the system or a key). */
+  byContact?: string;
   /** The data day whose fact answered the case; absent when a person resolved it. */
   answeredOn?: IsoDate;
   /** The register's word (rule 7): the episode is closed for good. */
@@ -169,7 +171,17 @@ export async function resolvingWrites(cw: Casework, resolutions: Resolution[], n
   for (const r of resolutions) {
     const c = cases.get(r.ref.caseId);
     if (!c || c.status === "resolved") continue;
-    out.push(...store.caseResolveWrites(c, { outcome: r.outcome, note: r.note, now, today, by: r.by, answeredOn: r.answeredOn }));
+    out.push(
+      ...store.caseResolveWrites(c, {
+        outcome: r.outcome,
+        note: r.note,
+        now,
+        today,
+        by: r.by,
+        byContact: r.byContact ?? "",
+        answeredOn: r.answeredOn,
+      }),
+    );
     const concernReported = c.checklist.some((i) => i.itemId === "report_concern" && i.done);
     if (r.by !== SYSTEM_RESOLVER || !(c.severity === "high" || concernReported)) continue;
     const pupil = await store.getPupil(c.pupilId);
@@ -238,7 +250,11 @@ export async function stepWrites(
     notifications.push(...(await queue(cw, next, step, recipientsFor(next, step, { honour: opts.honour }), pupil, opts.now)));
   }
   return {
-    items: [store.caseStepsWrite(c, steps, opts.raise), ...notifications.map((n) => store.outboxWrite(n))],
+    items: [
+      store.caseStepsWrite(c, steps, opts.raise),
+      ...(opts.raise ? store.casePointersRaisedWrites(c) : []),
+      ...notifications.map((n) => store.outboxWrite(n)),
+    ],
     queued: notifications.length,
   };
 }

@@ -202,6 +202,8 @@ export interface ChecklistTick {
   done: boolean;
   doneBy: string;
   doneAt: string;
+  /** The signed-in person's contact id, stamped when ticked ("" when no signed-in person acted; absent on older ticks). */
+  doneByContact?: string;
   note?: string;
   date?: IsoDate;
   reference?: string;
@@ -241,8 +243,12 @@ export interface Case {
   version: number;
   acknowledgedAt?: string;
   acknowledgedBy?: string;
+  /** Who acknowledged, if a signed-in person did: their contact id ("" for none; absent when written before it was stamped). */
+  acknowledgedByContact?: string;
   resolvedAt?: string;
   resolvedBy?: string;
+  /** Who resolved, if a signed-in person did: their contact id ("" for none; absent when written before it was stamped). */
+  resolvedByContact?: string;
   /** The real day it was resolved. */
   resolvedOn?: IsoDate;
   outcome?: CaseOutcome;
@@ -277,6 +283,8 @@ export interface JournalEntry {
   entryId: string;
   at: string;
   by: string;
+  /** The signed-in person who wrote it: their contact id ("" for none; absent on entries written before it was stamped). */
+  byContact?: string;
   text: string;
   socialOnly: boolean;
 }

@@ -15,6 +15,12 @@ export const REQUEST_EXAMPLES: Record<string, unknown> = {
     holidays: [{ name: "Höstlov", start: "2026-10-26", end: "2026-10-30" }],
   },
   setMunicipalitySettings: { notReturnedDays: 3, longAbsenceShare: 0.1, absenceWindow: 20 },
+  setDistrictNames: {
+    districts: [
+      { districtId: "0180-hagersten-alvsjo", name: "Hägersten-Älvsjö" },
+      { districtId: "0180-sodermalm", name: "Södermalm" },
+    ],
+  },
   setSchoolCalendar: {
     terms: [
       { start: "2026-08-18", end: "2026-12-18" },

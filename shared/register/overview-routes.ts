@@ -12,21 +12,17 @@ export const overviewRoutes = {
   "GET /v1/municipalities/{kommunkod}/overview": async (ctx) => {
     const kommunkod = ctx.params.kommunkod ?? "";
     requireOwnMunicipality(ctx, kommunkod);
-    const scope = `municipality:${kommunkod}`;
-    const caseIds: string[] = [];
-    let cursor: string | undefined;
-    do {
-      const page = await ctx.store.caseIdsOf(scope, { status: "open", limit: 1000, ...(cursor ? { cursor } : {}) });
-      caseIds.push(...page.caseIds);
-      cursor = page.cursor;
-    } while (cursor);
-    // A pointer can outlive what it points at: the cases themselves say whether they are open here.
-    const cases = (await ctx.store.getCases(caseIds)).filter(
+    // Counted from the open pointers, which carry each case's severity: no case is read. A pointer
+    // written before they did is checked against its case (open here, and how severe).
+    const pointers = await ctx.store.openCasePointers(`municipality:${kommunkod}`);
+    const older = pointers.filter((p) => !p.severity).map((p) => p.caseId);
+    const olderCases = (older.length ? await ctx.store.getCases(older) : []).filter(
       (c) => c.status !== "resolved" && c.municipalities.includes(kommunkod),
     );
+    const cases = [...pointers.filter((p) => p.severity), ...olderCases];
     let unplaced = 0;
     let pendingRelease = 0;
-    cursor = undefined;
+    let cursor: string | undefined;
     do {
       const page = await ctx.store.sweepCandidates(kommunkod, { limit: 1000, ...(cursor ? { cursor } : {}) });
       for (const p of page.pupils) {

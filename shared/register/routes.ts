@@ -8,6 +8,7 @@ import * as schemas from "../http/schemas.ts";
 import { occasion, requireOwnMunicipality } from "../http/scope.ts";
 import { releasedReply } from "../placement/routes.ts";
 import { presentPupil } from "../pupils/routes.ts";
+import { districtRoutes } from "./districts-routes.ts";
 import { grantExemption, grantGradeException } from "./exemption.ts";
 import { approveOverride, pupilOfOverride, rejectOverride, requestOverride } from "./overrides.ts";
 import { overviewRoutes } from "./overview-routes.ts";
@@ -50,6 +51,7 @@ function presentOverride(o: Override, p?: Pupil, school?: School) {
 
 export const registerRoutes = guarded<"register">({
   ...overviewRoutes,
+  ...districtRoutes,
   "POST /v1/municipalities/{kommunkod}/population": async (ctx) => {
     const kommunkod = ctx.params.kommunkod ?? "";
     requireOwnMunicipality(ctx, kommunkod);

@@ -1,12 +1,20 @@
-import type { ExportJob, PlacementStore, ReportedAbsence, StatisticsStore, Write } from "../../app/ports.ts";
+import { ScanCommand } from "@aws-sdk/lib-dynamodb";
+import type { ExportJob, MigrationStore, PlacementStore, ReportedAbsence, StatisticsStore, Write } from "../../app/ports.ts";
 import type { IsoDate } from "../../domain/dates.ts";
 import type { Enrolment } from "../../domain/model.ts";
 import type { AbsenceDay } from "../../domain/statistics.ts";
 import { keys } from "./keys.ts";
 import { PupilTable } from "./pupils.ts";
-import { asWrite } from "./table.ts";
+import { asWrite, type Item } from "./table.ts";
 
-export class AbsenceTable extends PupilTable implements PlacementStore, StatisticsStore {
+/** A flag pointer as an item: under the municipality whose list shows the child. */
+const flagPointerItem = (kommunkod: string, pupilId: string): Item => ({
+  ...keys.flagPupil(kommunkod, pupilId),
+  entity: "flagPupil",
+  pupilId,
+});
+
+export class AbsenceTable extends PupilTable implements PlacementStore, StatisticsStore, MigrationStore {
   // ---- enrolments and absence -----------------------------------------------------------------
 
   getEnrolment(pupilId: string, enrolmentId: string): Promise<Enrolment | undefined> {
@@ -167,9 +175,46 @@ export class AbsenceTable extends PupilTable implements PlacementStore, Statisti
   }
 
   flagPointerWrite(kommunkod: string, pupilId: string): Write {
-    return asWrite({
-      Put: { TableName: this.table, Item: { ...keys.flagPupil(kommunkod, pupilId), entity: "flagPupil", pupilId } },
-    });
+    return asWrite({ Put: { TableName: this.table, Item: flagPointerItem(kommunkod, pupilId) } });
+  }
+
+  /**
+   * The one-time migration of the flag pointers (jobs/migrations.ts): a pupil flagged before the
+   * pointer was written (or loaded by a seed) gets one under their home municipality, the only one
+   * whose list shows them. A scan — the one run-time scan, for a migration alone — of at most `pages`
+   * pages from `cursor`; a pointer put again is the same item, so a page read twice does no harm.
+   */
+  async backfillFlagPointers(
+    cursor: string | undefined,
+    pages: number,
+    pageSize?: number,
+  ): Promise<{ written: number; cursor?: string }> {
+    let start: Record<string, unknown> | undefined = cursor
+      ? (JSON.parse(Buffer.from(cursor, "base64url").toString()) as Record<string, unknown>)
+      : undefined;
+    let written = 0;
+    for (let page = 0; page < pages; page++) {
+      const out = await this.doc.send(
+        new ScanCommand({
+          TableName: this.table,
+          FilterExpression: "#e = :pupil AND size(#f) > :none",
+          ProjectionExpression: "#p, #h",
+          ExpressionAttributeNames: { "#e": "entity", "#f": "flags", "#p": "pupilId", "#h": "homeMunicipality" },
+          ExpressionAttributeValues: { ":pupil": "pupil", ":none": 0 },
+          ...(start ? { ExclusiveStartKey: start } : {}),
+          ...(pageSize ? { Limit: pageSize } : {}),
+        }),
+      );
+      const found = (out.Items ?? []).filter(
+        (i): i is { pupilId: string; homeMunicipality: string } =>
+          typeof i.pupilId === "string" && typeof i.homeMunicipality === "string",
+      );
+      if (found.length) await this.batchPut(found.map((p) => flagPointerItem(p.homeMunicipality, p.pupilId)));
+      written += found.length;
+      start = out.LastEvaluatedKey;
+      if (!start) return { written };
+    }
+    return { written, cursor: Buffer.from(JSON.stringify(start)).toString("base64url") };
   }
 
   async flagPupils(kommunkod: string): Promise<string[]> {

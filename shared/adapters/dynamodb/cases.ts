@@ -30,23 +30,29 @@ export class CaseTable extends AbsenceTable implements CaseStore {
           ConditionExpression: "attribute_not_exists(pk)",
         },
       },
-      ...caseScopes(c).map((scope) => ({
-        Put: { TableName: this.table, Item: { ...keys.caseScope(scope, true, c.caseId), entity: "caseScope", caseId: c.caseId } },
-      })),
+      ...this.pointerMoves(c.caseId, caseScopes(c), null, true, c.severity),
     ]);
   }
 
   /** Resolves a case that is not resolved yet, and moves its scope pointers from open to closed. */
   caseResolveWrites(
     c: Pick<Case, "caseId" | "schoolIds" | "municipalities" | "district">,
-    r: { outcome: CaseOutcome; note: string; now: string; today: IsoDate; by: string; answeredOn?: IsoDate | undefined },
+    r: {
+      outcome: CaseOutcome;
+      note: string;
+      now: string;
+      today: IsoDate;
+      by: string;
+      byContact: string;
+      answeredOn?: IsoDate | undefined;
+    },
   ): Write[] {
     return asWrites([
       {
         Update: {
           TableName: this.table,
           Key: keys.case(c.caseId),
-          UpdateExpression: `SET #s = :resolved, outcome = :o, outcomeNote = :n, resolvedAt = :t, resolvedOn = :d, resolvedBy = :b${
+          UpdateExpression: `SET #s = :resolved, outcome = :o, outcomeNote = :n, resolvedAt = :t, resolvedOn = :d, resolvedBy = :b, resolvedByContact = :bc${
             r.answeredOn ? ", answeredOn = :a" : " REMOVE answeredOn"
           }`,
           ConditionExpression: "attribute_exists(pk) AND #s <> :resolved",
@@ -58,6 +64,7 @@ export class CaseTable extends AbsenceTable implements CaseStore {
             ":t": r.now,
             ":d": r.today,
             ":b": r.by,
+            ":bc": r.byContact,
             ...(r.answeredOn ? { ":a": r.answeredOn } : {}),
           },
         },
@@ -66,13 +73,48 @@ export class CaseTable extends AbsenceTable implements CaseStore {
     ]);
   }
 
-  protected pointerMoves(caseId: string, scopes: string[], from: boolean | null, to: boolean | null): TransactItem[] {
+  /**
+   * A case's scope pointers moved between open and closed (null: none before, or none after). An open
+   * pointer carries the case's severity, so an office counts its open and high cases from its pointers
+   * alone (the overview); a pointer written before that carries none, and its case is read instead.
+   */
+  protected pointerMoves(
+    caseId: string,
+    scopes: string[],
+    from: boolean | null,
+    to: boolean | null,
+    severity?: Case["severity"],
+  ): TransactItem[] {
     return scopes.flatMap((scope) => [
       ...(from === null ? [] : [{ Delete: { TableName: this.table, Key: keys.caseScope(scope, from, caseId) } }]),
       ...(to === null
         ? []
-        : [{ Put: { TableName: this.table, Item: { ...keys.caseScope(scope, to, caseId), entity: "caseScope", caseId } } }]),
+        : [
+            {
+              Put: {
+                TableName: this.table,
+                Item: {
+                  ...keys.caseScope(scope, to, caseId),
+                  entity: "caseScope",
+                  caseId,
+                  ...(to && severity ? { severity } : {}),
+                },
+              },
+            },
+          ]),
     ]);
+  }
+
+  /** A case raised to high: its open pointers say so (written with `caseStepsWrite`, in the same transaction). */
+  casePointersRaisedWrites(c: Case): Write[] {
+    return asWrites(c.status === "resolved" ? [] : this.pointerMoves(c.caseId, caseScopes(c), null, true, "high"));
+  }
+
+  /** The open cases a scope may list, by pointer: each case's id and, where the pointer carries it, its severity. */
+  async openCasePointers(scope: string): Promise<{ caseId: string; severity?: Case["severity"] }[]> {
+    return (
+      await this.queryAll<{ caseId: string; severity?: Case["severity"] }>(null, keys.scopeCases(scope), { skPrefix: "open#" })
+    ).items.map((p) => ({ caseId: p.caseId, ...(p.severity ? { severity: p.severity } : {}) }));
   }
 
   /** Records alert steps on an open case (and raises it to high), conditioned on the version read. */
@@ -106,7 +148,7 @@ export class CaseTable extends AbsenceTable implements CaseStore {
           UpdateExpression:
             "SET #s = :open, severity = :sev, reopenedAt = :t, steps = list_append(steps, :step), version = version + :one, " +
             "municipalities = :m, district = :d, formerScopes = :f " +
-            "REMOVE outcome, outcomeNote, resolvedAt, resolvedOn, resolvedBy, answeredOn, acknowledgedAt, acknowledgedBy",
+            "REMOVE outcome, outcomeNote, resolvedAt, resolvedOn, resolvedBy, resolvedByContact, answeredOn, acknowledgedAt, acknowledgedBy, acknowledgedByContact",
           ConditionExpression: "#s = :resolved",
           ExpressionAttributeNames: { "#s": "status" },
           ExpressionAttributeValues: {
@@ -128,12 +170,14 @@ export class CaseTable extends AbsenceTable implements CaseStore {
         scopes.filter((x) => caseScopes(c).includes(x)),
         false,
         true,
+        next.severity,
       ),
       ...this.pointerMoves(
         c.caseId,
         scopes.filter((x) => !caseScopes(c).includes(x)),
         null,
         true,
+        next.severity,
       ),
     ]);
   }
@@ -159,7 +203,7 @@ export class CaseTable extends AbsenceTable implements CaseStore {
         },
       },
       ...this.pointerMoves(c.caseId, former, open, false),
-      ...this.pointerMoves(c.caseId, added, null, open),
+      ...this.pointerMoves(c.caseId, added, null, open, moved.severity),
     ]);
   }
 
@@ -205,15 +249,16 @@ export class CaseTable extends AbsenceTable implements CaseStore {
   }
 
   /** A case acknowledged by someone: from open only. */
-  caseAcknowledgedWrite(caseId: string, at: string, by: string): Write {
+  caseAcknowledgedWrite(caseId: string, at: string, by: string, byContact: string): Write {
     return asWrite({
       Update: {
         TableName: this.table,
         Key: keys.case(caseId),
-        UpdateExpression: "SET #s = :ack, acknowledgedAt = :t, acknowledgedBy = :b, version = version + :one",
+        UpdateExpression:
+          "SET #s = :ack, acknowledgedAt = :t, acknowledgedBy = :b, acknowledgedByContact = :bc, version = version + :one",
         ConditionExpression: "#s = :open",
         ExpressionAttributeNames: { "#s": "status" },
-        ExpressionAttributeValues: { ":ack": "acknowledged", ":open": "open", ":t": at, ":b": by, ":one": 1 },
+        ExpressionAttributeValues: { ":ack": "acknowledged", ":open": "open", ":t": at, ":b": by, ":bc": byContact, ":one": 1 },
       },
     });
   }

@@ -42,7 +42,7 @@ export const DELETABLE = {
 } as const;
 
 export type IndexName = (typeof tableDefinition.indexes)[number]["indexName"];
-export type JobName = "daily" | "sweep" | "config" | "reconsidered";
+export type JobName = "daily" | "sweep" | "config" | "reconsidered" | "migration";
 
 export const keys = {
   pupil: (pupilId: string) => ({ pk: `PUPIL#${pupilId}`, sk: "PROFILE" }),
@@ -87,6 +87,8 @@ export const keys = {
     sk: `YEAR#${schoolYear}`,
   }),
   municipalitySettings: (kommunkod: string) => ({ pk: `MUNI#${kommunkod}`, sk: "SETTINGS" }),
+  /** The names a municipality gave its districts (stadsdelsområden), for pages to say instead of their ids. */
+  municipalityDistricts: (kommunkod: string) => ({ pk: `MUNI#${kommunkod}`, sk: "DISTRICTS" }),
   municipalities: "MUNICIPALITIES",
   municipality: (kommunkod: string) => ({ pk: "MUNICIPALITIES", sk: kommunkod }),
 

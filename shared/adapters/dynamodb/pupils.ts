@@ -71,12 +71,19 @@ export class PupilTable extends PeopleTable implements PupilStore, ScheduleStore
     };
   }
 
+  /** A seeded flagged pupil's pointer under their home municipality, as `recordFlags` writes it (social services' list). */
+  protected flagPointerItems(pupils: Pupil[]): Item[] {
+    return pupils
+      .filter((p) => p.flags.length > 0 && p.homeMunicipality)
+      .map((p) => ({ ...keys.flagPupil(p.homeMunicipality as string, p.pupilId), entity: "flagPupil", pupilId: p.pupilId }));
+  }
+
   /**
    * Loads pupil records in bulk, without transactions or conditions: for a benchmark's or a
    * migration's empty table only — never for a change the lock must see.
    */
   async seedPupils(pupils: Pupil[], today: IsoDate): Promise<void> {
-    await this.batchPut(pupils.map((p) => this.pupilItem(p, today)));
+    await this.batchPut([...pupils.map((p) => this.pupilItem(p, today)), ...this.flagPointerItems(pupils)]);
   }
 
   /**
@@ -101,6 +108,7 @@ export class PupilTable extends PeopleTable implements PupilStore, ScheduleStore
     }
     const items = [
       ...data.pupils.map((p) => this.pupilItem(p, today)),
+      ...this.flagPointerItems(data.pupils),
       ...pnr,
       ...data.enrolments.map((e) => this.enrolmentItem(e)),
       ...data.reports.map((r) => ({
@@ -167,8 +175,11 @@ export class PupilTable extends PeopleTable implements PupilStore, ScheduleStore
     return [...new Set(items.map((a) => a.pupilId))];
   }
 
-  async jobState(job: JobName, kommunkod: string): Promise<{ lastDate: IsoDate; changedAt?: string } | undefined> {
-    return this.get<{ lastDate: IsoDate; changedAt?: string }>(keys.jobState(job, kommunkod));
+  async jobState(
+    job: JobName,
+    kommunkod: string,
+  ): Promise<{ lastDate: IsoDate; changedAt?: string; cursor?: string; done?: boolean } | undefined> {
+    return this.get<{ lastDate: IsoDate; changedAt?: string; cursor?: string; done?: boolean }>(keys.jobState(job, kommunkod));
   }
 
   async setJobState(job: JobName, kommunkod: string, lastDate: IsoDate, extra: Record<string, unknown> = {}) {

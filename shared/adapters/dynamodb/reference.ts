@@ -76,6 +76,20 @@ export class ReferenceTable extends RecordsTable implements ReferenceStore {
     return this.saveReplacing(keys.municipalitySettings(kommunkod), { entity: "settings", settings }, by);
   }
 
+  /** The names a municipality stored for its districts (none stored: an empty list). */
+  async districtNames(kommunkod: string): Promise<{ districtId: string; name: string }[]> {
+    const item = await this.reference<{ districts: { districtId: string; name: string }[] }>(
+      keys.municipalityDistricts(kommunkod),
+      true,
+    );
+    return item?.districts ?? [];
+  }
+
+  /** Replaces a municipality's district names; true when it replaced earlier ones. */
+  saveDistrictNames(kommunkod: string, districts: { districtId: string; name: string }[], by: { at: string; principal: string }) {
+    return this.saveReplacing(keys.municipalityDistricts(kommunkod), { entity: "districts", districts }, by);
+  }
+
   /** A municipality this deployment serves: its daily job and sweep run from now on. */
   async addMunicipality(kommunkod: string): Promise<void> {
     await this.put({ ...keys.municipality(kommunkod), entity: "municipality", kommunkod });

@@ -19,11 +19,17 @@ export interface CaseStore {
       now: string;
       today: IsoDate;
       by: string;
+      /** The signed-in person's contact id ("" for the system, a key or no one). */
+      byContact: string;
       answeredOn?: IsoDate | undefined;
     },
   ): Write[];
   /** Records alert steps on an open case (and raises it to high), conditioned on the version read. */
   caseStepsWrite(c: Case, steps: string[], raise: boolean): Write;
+  /** A case raised to high: its open scope pointers carry the severity (with `caseStepsWrite`). */
+  casePointersRaisedWrites(c: Case): Write[];
+  /** The open cases a scope may list, by pointer alone: id and severity (none on a pointer written before it was kept). */
+  openCasePointers(scope: string): Promise<{ caseId: string; severity?: Case["severity"] }[]>;
   /** Opens again a case the data had resolved: same id, pointers back to open. */
   caseReopenWrites(c: Case, next: Case, steps: string[], now: string): Write[];
   /** Moves a case to the pupil's new home or school (rules 1, 6): the new scopes list it, the former ones keep a closed pointer. */
@@ -51,7 +57,7 @@ export interface CaseStore {
   /** Whether any case is open in the municipality (escalation runs only where one is). */
   hasOpenCases(kommunkod: string): Promise<boolean>;
   /** A case acknowledged by someone: from open only. */
-  caseAcknowledgedWrite(caseId: string, at: string, by: string): Write;
+  caseAcknowledgedWrite(caseId: string, at: string, by: string, byContact: string): Write;
   /** An entry appended to a case's journal. */
   journalWrite(caseId: string, entry: JournalEntry): Write;
   /** One checklist item of a case replaced, conditioned on the version read. */

@@ -111,6 +111,14 @@ export interface ReferenceStore {
   /** The calendar that applies to a school: its own year where it has one, else its municipality's. */
   calendarFor(school: School | undefined, kommunkod: string | undefined, dates: IsoDate[]): Promise<Calendar>;
   settings(kommunkod: string): Promise<Settings>;
+  /** The names a municipality stored for its districts (stadsdelsområden); none stored: an empty list. */
+  districtNames(kommunkod: string): Promise<{ districtId: string; name: string }[]>;
+  /** Replaces a municipality's district names; `replaced` when it had stored some. */
+  saveDistrictNames(
+    kommunkod: string,
+    districts: { districtId: string; name: string }[],
+    by: { at: string; principal: string },
+  ): Promise<{ replaced: boolean }>;
   /** The municipalities this deployment serves (registered with their first calendar). */
   municipalities(): Promise<string[]>;
   /** One stored calendar year, as saved (a municipality's or a school's own), with who saved it and when. */
@@ -165,15 +173,30 @@ export interface ScheduleStore {
    * last looked at again for it (`reconsidered`: the `changedAt` it applied).
    */
   jobState(
-    job: "daily" | "sweep" | "config" | "reconsidered",
+    job: "daily" | "sweep" | "config" | "reconsidered" | "migration",
     kommunkod: string,
-  ): Promise<{ lastDate: IsoDate; changedAt?: string } | undefined>;
+  ): Promise<{ lastDate: IsoDate; changedAt?: string; cursor?: string; done?: boolean } | undefined>;
   setJobState(
-    job: "daily" | "sweep" | "config" | "reconsidered",
+    job: "daily" | "sweep" | "config" | "reconsidered" | "migration",
     kommunkod: string,
     lastDate: IsoDate,
     extra?: Record<string, unknown>,
   ): Promise<void>;
+}
+
+/** One-time migrations of what an older version wrote (jobs/migrations.ts): each resumable, each idempotent. */
+export interface MigrationStore {
+  /**
+   * Gives every flagged pupil without a flag pointer one under their home municipality (social
+   * services' list of flagged children reads the pointers): at most `pages` pages from `cursor`,
+   * and the cursor to go on from, none when the table has been read to its end. `pageSize` (items
+   * read a page, before the filter) only for a test that walks many pages of a small table.
+   */
+  backfillFlagPointers(
+    cursor: string | undefined,
+    pages: number,
+    pageSize?: number,
+  ): Promise<{ written: number; cursor?: string }>;
 }
 
 /** Bulk loads for a benchmark's, a migration's or the demo's own empty schools only. */

@@ -84,6 +84,24 @@ export const registerRoutes = [
     responses: { 200: schemas.UnplacedResponse },
     problems: ["invalid_cursor"],
   }),
+  route("PUT /v1/municipalities/{kommunkod}/districts", {
+    operationId: "setDistrictNames",
+    tag: "register",
+    fn: "register",
+    principals: ["municipality"],
+    summary:
+      "Name the municipality's districts (stadsdelsområden): the whole list, each id starting with the kommunkod; pages show the name, else the id",
+    body: schemas.DistrictsBody,
+    responses: { 200: schemas.DistrictsResponse, 201: schemas.DistrictsResponse },
+  }),
+  route("GET /v1/municipalities/{kommunkod}/districts", {
+    operationId: "getDistrictNames",
+    tag: "register",
+    fn: "register",
+    principals: ["municipality", "social"],
+    summary: "The municipality's district names as stored (its office, and its districts' social services)",
+    responses: { 200: schemas.DistrictsResponse },
+  }),
   route("GET /v1/municipalities/{kommunkod}/overview", {
     operationId: "getOfficeOverview",
     tag: "register",

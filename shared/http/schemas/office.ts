@@ -2,7 +2,7 @@
 import { CASE_KINDS, RISK_FLAGS } from "../../domain/model.ts";
 import * as z from "../zod.ts";
 
-import { IsoDateSchema, num, opt, str, Timestamp, withMeta } from "./base.ts";
+import { DistrictSchema, IsoDateSchema, num, opt, str, Text, Timestamp, withMeta } from "./base.ts";
 
 const Range = z.object({ start: IsoDateSchema, end: IsoDateSchema });
 
@@ -52,3 +52,9 @@ export const OverviewResponse = z.object({
   pendingRelease: num,
   pendingOverrides: num,
 });
+
+/** A municipality's districts (stadsdelsområden) by name, as it stored them: pages say the name, not the id. */
+export const DistrictsBody = z.strictObject({
+  districts: z.array(z.strictObject({ districtId: DistrictSchema, name: Text(80) })).check(z.maxLength(200)),
+});
+export const DistrictsResponse = z.object({ districts: z.array(z.object({ districtId: str, name: str })) });

@@ -26,6 +26,8 @@ export interface CasePageOptions {
   /** Items of the checklist form that could not be saved, and what was typed there. */
   checklistErrors?: Record<string, string>;
   typed?: URLSearchParams;
+  /** The district names the reader's municipality stored (alerts to social services say the district's name). */
+  districts?: ReadonlyMap<string, string>;
 }
 
 /** The pupil's name, never its id in its stead: a pupil without one shown is not named. */
@@ -97,14 +99,19 @@ ${
 </section>`;
 }
 
-function notificationsSection(lang: Lang, d: CaseDetail, schools: Map<string, string>): Html {
+function notificationsSection(
+  lang: Lang,
+  d: CaseDetail,
+  schools: Map<string, string>,
+  districts?: ReadonlyMap<string, string>,
+): Html {
   const w = words[lang];
   if (!d.notifications?.length) return html``;
   return html`<section aria-labelledby="notifications"><h2 id="notifications">${w.notifications}</h2>
 <div class="table-wrap" role="region" aria-labelledby="notifications" tabindex="0"><table><thead><tr><th scope="col">${w.step}</th><th scope="col">${w.recipient}</th><th scope="col" class="optional">${w.channel}</th><th scope="col">${w.deliveryState}</th></tr></thead>
 <tbody>${d.notifications.map(
     (n) =>
-      html`<tr><td>${w.steps[n.step] ?? n.step}</td><td>${recipientText(lang, n, schools)}</td><td class="optional">${w.channels[n.channel] ?? n.channel}</td><td>${w.deliveries[n.status] ?? n.status}${n.sentAt ? html` ${stockholmTime(n.sentAt)}` : ""}</td></tr>`,
+      html`<tr><td>${w.steps[n.step] ?? n.step}</td><td>${recipientText(lang, n, schools, districts)}</td><td class="optional">${w.channels[n.channel] ?? n.channel}</td><td>${w.deliveries[n.status] ?? n.status}${n.sentAt ? html` ${stockholmTime(n.sentAt)}` : ""}</td></tr>`,
   )}</tbody></table></div></section>`;
 }
 
@@ -182,7 +189,7 @@ ${checklistSection(lang, c, schools, {
   ...(opts.typed ? { typed: opts.typed } : {}),
 })}
 ${journalSection(lang, c, schools, csrf, chrome.kind === "social")}
-${notificationsSection(lang, d, schools)}
+${notificationsSection(lang, d, schools, opts.districts)}
 ${open ? resolveSection(lang, c, csrf) : ""}
 <p><a href="/app/cases">${w.backToCases}</a></p>`,
   );

@@ -1,5 +1,8 @@
 /** Who and where in words (SPEC §8: names, not codes): an actor, a recipient, a district, the next step. */
+
+import { districtMunicipality } from "../../domain/principals.ts";
 import type { Signature } from "../../http/schemas/cases.ts";
+import type { PageContext } from "../context.ts";
 import { tr } from "../forms.ts";
 import { fill, type Lang, words } from "../i18n.ts";
 
@@ -27,34 +30,20 @@ export function whoText(lang: Lang, by: string | undefined, person: Signature | 
 }
 
 /**
- * Stockholm's districts (stadsdelsområden) as people write them: a district's id is written without
- * å, ä, ö (`0180-hagersten-alvsjo`). Another municipality's district is read from its id.
+ * A district in words: the name its municipality stored for it (`PUT /v1/municipalities/{kommunkod}/districts`),
+ * else its id as it is — a name is never guessed from an id (`0180-hagersten-alvsjo` has lost its å, ä, ö).
  */
-const DISTRICT_NAMES: Record<string, string> = {
-  "0180-bromma": "Bromma",
-  "0180-enskede-arsta-vantor": "Enskede-Årsta-Vantör",
-  "0180-farsta": "Farsta",
-  "0180-hagersten-alvsjo": "Hägersten-Älvsjö",
-  "0180-hasselby-vallingby": "Hässelby-Vällingby",
-  "0180-kungsholmen": "Kungsholmen",
-  "0180-norrmalm": "Norrmalm",
-  "0180-rinkeby-kista": "Rinkeby-Kista",
-  "0180-skarholmen": "Skärholmen",
-  "0180-skarpnack": "Skarpnäck",
-  "0180-spanga-tensta": "Spånga-Tensta",
-  "0180-sodermalm": "Södermalm",
-  "0180-ostermalm": "Östermalm",
-};
+export function districtName(id: string, names?: ReadonlyMap<string, string>): string {
+  return names?.get(id) ?? id;
+}
 
-/** A district in words: its name, not its id. */
-export function districtName(id: string): string {
-  const known = DISTRICT_NAMES[id];
-  if (known) return known;
-  const words_ = id
-    .replace(/^\d{4}-/, "")
-    .split("-")
-    .filter(Boolean);
-  return words_.map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join("-") || id;
+/** The district names a page may show the signed-in office or social services: their municipality's, as stored. */
+export async function districtNamesFor(k: PageContext): Promise<Map<string, string>> {
+  const p = k.principal;
+  const kommunkod = p.kind === "municipality" ? p.kommunkod : p.kind === "social" ? districtMunicipality(p.district) : undefined;
+  if (!kommunkod) return new Map();
+  const { districts } = (await k.ask("GET /v1/municipalities/{kommunkod}/districts", { kommunkod })).body;
+  return new Map(districts.map((d) => [d.districtId, d.name]));
 }
 
 /** Whom an alert went to, in words: the role and the school, office or district — not `scope#role`. */
@@ -62,6 +51,7 @@ export function recipientText(
   lang: Lang,
   n: { recipient: string; scope?: string | undefined; role?: string | undefined },
   schools: Map<string, string>,
+  districts?: ReadonlyMap<string, string>,
 ): string {
   const t = tr(lang);
   const [scope = n.scope ?? "", role = n.role ?? ""] = n.recipient.includes("#")
@@ -73,7 +63,7 @@ export function recipientText(
     : scope.startsWith("municipality:")
       ? fill(t("recipientOffice"), { kod: scope.slice(13) })
       : scope.startsWith("social:")
-        ? districtName(scope.slice(7))
+        ? districtName(scope.slice(7), districts)
         : scope;
   return fill(t("recipientText"), { role: roleText(lang, role), where });
 }

@@ -10,6 +10,7 @@ import { allPages } from "../paging.ts";
 import { ticksOf } from "./case-checklist.ts";
 import { casePage, caseTitle } from "./case-page.ts";
 import { type CaseFilter, type CaseSummary, casesPage, STATUS_FILTERS } from "./case-views.ts";
+import { districtNamesFor } from "./case-words.ts";
 import { officeOf } from "./office.ts";
 import type { PupilView } from "./pupil-views.ts";
 import { unplacedCsv, unplacedPage } from "./unplaced-views.ts";
@@ -52,7 +53,8 @@ export const caseRoutes: WebRoute[] = [
       const { c, pupil } = await caseAndPupil(k, caseId);
       const saved = r.query.get("saved");
       const opts = saved === "checklist" ? { checklistNotice: tr(k.lang)("checklistSaved") } : saved ? { notice: w.saved } : {};
-      return k.page(200, casePage(k.view(caseTitle(k.lang, c, pupil)), c, pupil, k.csrf, opts));
+      const districts = await districtNamesFor(k);
+      return k.page(200, casePage(k.view(caseTitle(k.lang, c, pupil)), c, pupil, k.csrf, { ...opts, districts }));
     },
   },
   {
@@ -119,7 +121,8 @@ export const caseRoutes: WebRoute[] = [
       // One refused item saves none: the page comes back with the reasons at the items and what was typed.
       if (Object.keys(errors).length) {
         const view = k.view(caseTitle(k.lang, c, pupil));
-        return k.page(400, casePage(view, c, pupil, k.csrf, { checklistErrors: errors, typed: form }));
+        const districts = await districtNamesFor(k);
+        return k.page(400, casePage(view, c, pupil, k.csrf, { checklistErrors: errors, typed: form, districts }));
       }
       for (const { itemId, body } of ticks) {
         await k.ask("PUT /v1/cases/{caseId}/checklist/{itemId}", { caseId, itemId }, validate(schemas.ChecklistBody, body));
@@ -139,8 +142,9 @@ export const caseRoutes: WebRoute[] = [
         async (cursor) =>
           (await k.ask("GET /v1/municipalities/{kommunkod}/unplaced", { kommunkod }, undefined, { limit: 500, cursor })).body,
       );
-      if (csv) return k.file(`skolpliktsbevakning-${kommunkod}-${k.today}.csv`, unplacedCsv(items, k.lang));
-      return k.page(200, unplacedPage(k.view(words[k.lang].unplacedTitle), items));
+      const districts = await districtNamesFor(k);
+      if (csv) return k.file(`skolpliktsbevakning-${kommunkod}-${k.today}.csv`, unplacedCsv(items, k.lang, districts));
+      return k.page(200, unplacedPage(k.view(words[k.lang].unplacedTitle), items, districts));
     },
   },
 ];

@@ -13,7 +13,7 @@ import { districtName } from "./case-words.ts";
 export type UnplacedItem = BodyOf<"GET /v1/municipalities/{kommunkod}/unplaced">["items"][number];
 
 /** The office's watch list: pupils without a placement and pending releases, with a CSV export. */
-export function unplacedPage(chrome: Chrome, items: UnplacedItem[]): Html {
+export function unplacedPage(chrome: Chrome, items: UnplacedItem[], districts?: ReadonlyMap<string, string>): Html {
   const w = words[chrome.lang];
   const t = tr(chrome.lang);
   const lang = chrome.lang;
@@ -61,7 +61,7 @@ ${section(
   (p) => html`<th scope="row">${name(p)}</th>
 <td>${p.withoutSchoolSince ? html`${p.withoutSchoolSince}${p.schoolDaysWithout !== undefined ? html`<br><span class="muted">${counted(lang, p.schoolDaysWithout, w.schoolDays)}</span>` : ""}` : t("watchSinceUnknown")}</td>
 <td>${age(p)}</td>
-<td class="optional">${p.district ? districtName(p.district) : ""}</td>
+<td class="optional">${p.district ? districtName(p.district, districts) : ""}</td>
 <td>${cases(p)}</td>
 <td class="optional">${coming(p)}</td>
 <td class="optional">${p.personnummer}</td>`,
@@ -84,7 +84,7 @@ ${section(
         })
       : ""
   }</td>
-<td class="optional">${p.district ? districtName(p.district) : ""}</td>
+<td class="optional">${p.district ? districtName(p.district, districts) : ""}</td>
 <td>${cases(p)}</td>
 <td class="optional">${p.personnummer}</td>`,
 )}`,
@@ -92,13 +92,14 @@ ${section(
 }
 
 /** The watch list as CSV, with the person's headers and words. */
-export function unplacedCsv(items: UnplacedItem[], lang: Lang = "sv"): string {
+export function unplacedCsv(items: UnplacedItem[], lang: Lang = "sv", districts?: ReadonlyMap<string, string>): string {
   const w = words[lang];
   const rows = items.map((p) => [
     p.personnummer,
     p.givenName,
     p.familyName,
-    p.district,
+    // The district by name, as the page shows it (never its id).
+    p.district ? districtName(p.district, districts) : "",
     w.placements[p.placement] ?? p.placement,
     p.protectedIdentity ? w.yes : w.no,
     p.openCases.map((c) => kindText(lang, c.kind)).join(", "),

@@ -1,0 +1,50 @@
+/**
+ * One-time migrations of what an older version wrote, run at the start of the morning kickoff until
+ * each is done: resumable (where one got to is kept under `JOB / migration#<name>`), idempotent (a
+ * page read twice writes the same items), and bounded in time so the kickoff goes on to its work.
+ *
+ * - `flag-pointers`: social services' list of flagged children reads a pointer per child under the
+ *   municipality; children flagged before the pointer was written (eb45701) had none and were left
+ *   off the list. Each flagged pupil gets one under their home municipality.
+ */
+import type { MigrationStore, ScheduleStore } from "../app/ports.ts";
+import type { IsoDate } from "../domain/dates.ts";
+
+export interface MigrationRun {
+  name: string;
+  /** True once the whole table has been read; from then on the migration does nothing. */
+  done: boolean;
+  written: number;
+  /** The run failed (it is tried again the next morning). */
+  failed?: boolean;
+}
+
+/** Scan pages read per step (1 MB each at most); a step's cursor is kept before the next. */
+const PAGES_PER_STEP = 10;
+
+/**
+ * Runs each migration not yet done, step by step, until done or `budgetMs` is spent (the morning
+ * function has two minutes; the rest is for its work items). What a migration reached is kept after
+ * every step, so the next morning (or a second run) goes on from there.
+ */
+export async function runMigrations(
+  store: MigrationStore & Pick<ScheduleStore, "jobState" | "setJobState">,
+  today: IsoDate,
+  budgetMs = 60_000,
+  pagesPerStep = PAGES_PER_STEP,
+  pageSize?: number,
+): Promise<MigrationRun[]> {
+  const until = Date.now() + budgetMs;
+  const name = "flag-pointers";
+  const state = await store.jobState("migration", name);
+  if (state?.done) return [{ name, done: true, written: 0 }];
+  let cursor = state?.cursor;
+  let written = 0;
+  do {
+    const step = await store.backfillFlagPointers(cursor, pagesPerStep, pageSize);
+    written += step.written;
+    cursor = step.cursor;
+    await store.setJobState("migration", name, today, cursor ? { cursor } : { done: true });
+  } while (cursor && Date.now() < until);
+  return [{ name, done: !cursor, written }];
+}
