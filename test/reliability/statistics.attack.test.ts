@@ -9,8 +9,9 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { findings } from "../attack/audit.ts";
-import { demoTruth, publishDemoOn } from "../attack/demo-term.ts";
+import { demoEngine, demoTruth, publishDemoOn } from "../attack/demo-term.ts";
 import { pairProperty, runs, singleProperty } from "../attack/properties.ts";
+import { replayFindings } from "../attack/replay.ts";
 import { attackerView } from "../attack/view.ts";
 
 /** How many pairs of publications the long run attacks (STATISTICS_PAIR_RUNS raises it). */
@@ -24,6 +25,14 @@ describe("statistics against an intruder who knows the rule (long run)", () => {
   it(`a first publication and its next: ${PAIR_RUNS} municipalities`, () => {
     fc.assert(pairProperty, runs(PAIR_RUNS));
   }, 7_200_000);
+
+  it("the demo's autumn term published alone: every hidden cell against both attackers and the replay attacker", () => {
+    const { stats, pupils } = publishDemoOn("2026-11-08", []);
+    const view = attackerView([stats]);
+    const truth = demoTruth(pupils, "", ["2026-08", "2026-09", "2026-10"]);
+    expect(findings(view, truth)).toEqual([]);
+    expect(replayFindings(view, truth, demoEngine(pupils))).toEqual([]);
+  }, 1_800_000);
 
   it("the demo's autumn term as the third publication of the term (31 August, 30 September, 31 October), all three held together", () => {
     const aug = publishDemoOn("2026-09-08", []);
