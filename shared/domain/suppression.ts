@@ -77,6 +77,7 @@ export function suppress(figures: Figure[], relations: Relations, minGroup: numb
   const measureOf = (f: Figure) => f.id.split(":").at(-1);
   // What the replay widened: whole measures, hidden whatever their values.
   const wide = new Set<string>();
+  const widened = new Set<string>();
   for (let round = 0; round < 64; round++) {
     const answer = hidden;
     const failed = replayFailure(figures, relations, hidden, minGroup, (alt) => once(alt, answer), {
@@ -91,7 +92,13 @@ export function suppress(figures: Figure[], relations: Relations, minGroup: numb
     // nothing) — but a figure the figures still shown fix (a 0 under a 0) is shown as it is.
     const before = also.size;
     const sys = new System(figures, relations);
-    const measure = figures.flatMap((g, i) => (!frozen(g) && measureOf(g) === measureOf(f) ? [i] : []));
+    // First every row but the total's (the headline figure stays, its parts hidden), then the total too.
+    const m = measureOf(f) as string;
+    const keepTotal = !widened.has(m);
+    widened.add(m);
+    const measure = figures.flatMap((g, i) =>
+      !frozen(g) && measureOf(g) === m && !(keepTotal && g.id.startsWith("total:") && !hidden.has(g.id)) ? [i] : [],
+    );
     const trial = new Set([...measure, ...[...hidden].map((id) => sys.index.get(id) as number)]);
     const d = baseDomains(sys, trial, [...trial]);
     for (const i of measure)
@@ -100,7 +107,7 @@ export function suppress(figures: Figure[], relations: Relations, minGroup: numb
         wide.add((figures[i] as Figure).id);
       }
     // Nothing left to hide beside it: it stays as it is (the tests' replay attacker would say so).
-    if (also.size === before) return hidden;
+    if (also.size === before && !keepTotal) return hidden;
     hidden = once(figures);
   }
   return hidden;

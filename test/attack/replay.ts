@@ -7,8 +7,8 @@
  * engine hides exactly what was hidden; otherwise the intruder rules those values out.
  *
  * What the answer shows of the engine's widening is taken as given, as the engine takes it: a
- * measure hidden as a whole (its total and every row shown only as 0), and the zeros that locate a
- * cross-classification.
+ * measure hidden as a whole (every row but perhaps the total's, but where what is shown fixes it),
+ * and the zeros that locate a cross-classification.
  */
 import highsModule from "highs";
 import { locating } from "../../shared/domain/publication.ts";
@@ -80,14 +80,22 @@ export function replayFindings(
   const m = ilpModel(view);
   const hiddenCells = [...view.cells.values()].filter((c) => c.shown === ".." && engine.engineId(c.id) !== null);
   const answer = new Set(hiddenCells.map((c) => engine.engineId(c.id) as string));
-  // The widening the answer shows: a measure whose total is hidden and whose every shown row is 0.
+  // The widening the answer shows: a measure whose rows (but the total's) are hidden, or shown only
+  // where what else is shown fixes them (a 0 in a row whose all_10 is 0).
   const measureOf = (id: string) => id.split(":").at(-1) as string;
-  const shownNonZero = new Set(
+  const rowOf = (id: string) => id.split(":").slice(0, -1).join(":");
+  const zeroRows = new Set(
     [...view.cells.values()]
-      .filter((c) => c.shown !== ".." && c.shown !== 0 && engine.engineId(c.id) !== null)
-      .map((c) => measureOf(engine.engineId(c.id) as string)),
+      .filter((c) => c.shown === 0 && engine.engineId(c.id)?.endsWith(":all_10"))
+      .map((c) => rowOf(engine.engineId(c.id) as string)),
   );
-  const wide = [...answer].filter((id) => answer.has(`total:all:${measureOf(id)}`) && !shownNonZero.has(measureOf(id)));
+  const shownFree = new Set(
+    [...view.cells.values()]
+      .map((c) => ({ c, id: engine.engineId(c.id) }))
+      .filter(({ c, id }) => id && c.shown !== ".." && !id.startsWith("total:") && !(c.shown === 0 && zeroRows.has(rowOf(id))))
+      .map(({ id }) => measureOf(id as string)),
+  );
+  const wide = [...answer].filter((id) => !shownFree.has(measureOf(id)));
   const given = new Set([...wide, ...locating(engine.dims, answer, engine.minGroup)]);
   const byId = new Map(engine.figures.map((f, i) => [f.id, i]));
   const out: string[] = [];
