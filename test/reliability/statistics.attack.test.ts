@@ -17,8 +17,8 @@ import { attackerView } from "../attack/view.ts";
 
 /**
  * How many single publications and pairs the long run attacks (STATISTICS_SINGLE_RUNS and
- * STATISTICS_PAIR_RUNS change them). With the replay of issue 21 a single run cost about 29 s and a
- * pair about 88 s on this machine under a load of 8–12 (2 cores): see the README.
+ * STATISTICS_PAIR_RUNS change them). With the replay of issue 21 a single run costs about 2.8 s and
+ * a pair about 10.6 s on this machine when quiet (29 s and 88 s under a load of 8–12): the README.
  */
 const SINGLE_RUNS = Number(process.env.STATISTICS_SINGLE_RUNS ?? 150);
 const PAIR_RUNS = Number(process.env.STATISTICS_PAIR_RUNS ?? 10);
