@@ -1,11 +1,12 @@
 /** A case worker's cases (SPEC §4, §8): the list, a case's page and its forms, and the office's watch list. */
-import { validate } from "../../http/middleware.ts";
+import { acknowledge, journal, listCases, readCase, resolve, tick } from "../../casework/cases.ts";
 import { problems, toProblem } from "../../http/problems.ts";
 import * as schemas from "../../http/schemas.ts";
 import { confirmed, confirmPage } from "../confirm.ts";
 import { CASE_WORKERS, OFFICE, type PageContext, type WebRoute } from "../context.ts";
 import { tr } from "../forms.ts";
 import { CHECKLIST_SV, counted, fill, words } from "../i18n.ts";
+import { type Answer, bodyFor, queryFor } from "../input.ts";
 import { allPages } from "../paging.ts";
 import { ticksOf } from "./case-checklist.ts";
 import { casePage, caseTitle } from "./case-page.ts";
@@ -36,7 +37,8 @@ export const caseRoutes: WebRoute[] = [
       const items: CaseSummary[] = [];
       for (const status of STATUS_FILTERS[filter.status ?? ""] ?? (STATUS_FILTERS[""] as [])) {
         const { items: got } = await allPages(
-          async (cursor) => (await k.ask("GET /v1/cases", {}, undefined, { status, limit: 500, cursor })).body,
+          async (cursor): Promise<Answer<typeof schemas.CaseListResponse>> =>
+            await listCases(k.acting, queryFor(schemas.CasesQuery, { status, limit: 500, cursor })),
         );
         items.push(...got.filter((c): c is CaseSummary => !("movedAway" in c)));
       }
@@ -60,7 +62,7 @@ export const caseRoutes: WebRoute[] = [
     path: casePath("/acknowledge"),
     principals: CASE_WORKERS,
     handle: async (k, _r, [caseId = ""]) => {
-      await k.ask("POST /v1/cases/{caseId}/acknowledge", { caseId }, {});
+      await acknowledge(k.acting, { caseId, ...bodyFor(schemas.AcknowledgeBody, {}) });
       return k.redirect(`/app/cases/${caseId}?saved=1`);
     },
   },
@@ -69,8 +71,8 @@ export const caseRoutes: WebRoute[] = [
     path: casePath("/journal"),
     principals: CASE_WORKERS,
     handle: async (k, { form }, [caseId = ""]) => {
-      const body = validate(schemas.JournalBody, { text: form.get("text") ?? "" });
-      await k.ask("POST /v1/cases/{caseId}/journal", { caseId }, body);
+      const body = bodyFor(schemas.JournalBody, { text: form.get("text") ?? "" });
+      await journal(k.acting, { caseId, ...body });
       return k.redirect(`/app/cases/${caseId}?saved=1`);
     },
   },
@@ -81,10 +83,10 @@ export const caseRoutes: WebRoute[] = [
     handle: async (k, { form }, [caseId = ""]) => {
       const w = words[k.lang];
       const t = tr(k.lang);
-      const body = validate(schemas.ResolveBody, { outcome: form.get("outcome") ?? "", note: form.get("note") ?? "" });
+      const body = bodyFor(schemas.ResolveBody, { outcome: form.get("outcome") ?? "", note: form.get("note") ?? "" });
       // Items of the routine not done: resolving asks first (the form's box, else this step, with what
       // was typed kept), and the server holds to it.
-      const c = (await k.ask("GET /v1/cases/{caseId}", { caseId })).body;
+      const c = await readCase(k.acting, { caseId });
       const notDone = c.checklist.filter((i) => !i.done);
       if (notDone.length && form.get("confirmOpenItems") !== "1" && !confirmed(form)) {
         const title = (id: string, en: string) => (k.lang === "sv" ? (CHECKLIST_SV[id] ?? en) : en);
@@ -105,7 +107,7 @@ export const caseRoutes: WebRoute[] = [
           400,
         );
       }
-      await k.ask("POST /v1/cases/{caseId}/resolve", { caseId }, body);
+      await resolve(k.acting, { caseId, ...body });
       return k.redirect(`/app/cases/${caseId}?saved=1`);
     },
   },
@@ -122,7 +124,7 @@ export const caseRoutes: WebRoute[] = [
         return k.page(400, casePage(view, c, pupil, k.csrf, { checklistErrors: errors, typed: form }));
       }
       for (const { itemId, body } of ticks) {
-        await k.ask("PUT /v1/cases/{caseId}/checklist/{itemId}", { caseId, itemId }, validate(schemas.ChecklistBody, body));
+        await tick(k.acting, { caseId, itemId, ...bodyFor(schemas.ChecklistBody, body) });
       }
       // Back to the checklist, not the top of the page.
       return k.redirect(`/app/cases/${caseId}?saved=checklist#checklist-section`);
@@ -147,7 +149,7 @@ export const caseRoutes: WebRoute[] = [
 
 /** A case and its pupil as the person may see them (a pupil the scope may not read: the case alone). */
 async function caseAndPupil(k: PageContext, caseId: string) {
-  const c = (await k.ask("GET /v1/cases/{caseId}", { caseId })).body;
+  const c = await readCase(k.acting, { caseId });
   let pupil: PupilView | undefined;
   try {
     pupil = (await k.ask("GET /v1/pupils/{pupilId}", { pupilId: c.pupilId })).body;

@@ -4,9 +4,10 @@
  * name. A reader sees the person only where they may see the organisation that acted (`actorSeen`
  * answers the organisation itself, not "another school", "the municipality" or "social services").
  */
+
+import type { Acting } from "../app/acting.ts";
 import type { Case, JournalEntry } from "../domain/model.ts";
-import type { RequestContext } from "../http/http.ts";
-import { actorSeen, bySocial, type CaseSight, mayReadSocial } from "./sight.http.ts";
+import { actorSeen, bySocial, type CaseSight, mayReadSocial } from "./sight.ts";
 
 /** A person who acted on a case: the contact's name and role. */
 export interface Signature {
@@ -19,7 +20,7 @@ export interface Signature {
  * Where two writers of one scope acted in the same instant (two contacts, or a contact and a key)
  * nothing is signed: a guess is no signature.
  */
-async function actorsOf(ctx: RequestContext, c: Case): Promise<Map<string, string | null>> {
+async function actorsOf(ctx: Acting, c: Case): Promise<Map<string, string | null>> {
   const seen = new Map<string, Set<string>>();
   for (const a of await ctx.store.audit(c.pupilId, c.openedAt)) {
     const { action, at, person, principal, identity } = a as {
@@ -50,7 +51,7 @@ async function actorsOf(ctx: RequestContext, c: Case): Promise<Map<string, strin
  * Looks up the person behind each of a case's actions: `sign(action, at, principal)` is the contact who
  * did it, when the reader may see who did (else undefined: the page names the organisation or role).
  */
-export async function signer(ctx: RequestContext, sight: CaseSight, c: Case) {
+export async function signer(ctx: Acting, sight: CaseSight, c: Case) {
   const actors = await actorsOf(ctx, c);
   // The contacts of the case's signers, read together.
   const ids = [...new Set([...actors.values()].filter((v): v is string => v !== null))];
@@ -67,7 +68,7 @@ export async function signer(ctx: RequestContext, sight: CaseSight, c: Case) {
 }
 
 /** The names of the schools the reader sees in a case (SPEC §8: names, not codes). */
-export async function schoolNames(ctx: RequestContext, ids: string[]): Promise<{ schoolId: string; name: string }[]> {
+export async function schoolNames(ctx: Acting, ids: string[]): Promise<{ schoolId: string; name: string }[]> {
   const schools = await Promise.all(ids.map((id) => ctx.store.getSchool(id)));
   return ids.map((schoolId, i) => ({ schoolId, name: schools[i]?.name ?? schoolId }));
 }
@@ -88,7 +89,7 @@ type Presented = {
  * what the reader was shown ("social services" names no organisation).
  */
 export async function withSignatures<T extends Presented>(
-  ctx: RequestContext,
+  ctx: Acting,
   sight: CaseSight,
   c: Case,
   journal: JournalEntry[],

@@ -1,0 +1,95 @@
+/**
+ * The use cases the web app calls (issue 18): each admits exactly the principal kinds its route
+ * declares, so a page cannot reach one as anyone the API's route table refuses — and a refused
+ * principal is turned away before anything is read.
+ */
+import { describe, expect, it } from "vitest";
+import type { Acting, UseCase } from "../shared/app/acting.ts";
+import * as cases from "../shared/casework/cases.ts";
+import type { Principal } from "../shared/domain/principals.ts";
+import { Refusal } from "../shared/domain/refusal.ts";
+import { type RouteKey, routes } from "../shared/http/routes.ts";
+
+type AnyUseCase = UseCase<any, unknown>;
+
+/** Each route the web app uses, and the use case behind it (the route handler calls the same). */
+const SERVES: [RouteKey, AnyUseCase][] = [
+  ["GET /v1/cases", cases.listCases],
+  ["GET /v1/cases/{caseId}", cases.readCase],
+  ["POST /v1/cases/{caseId}/acknowledge", cases.acknowledge],
+  ["POST /v1/cases/{caseId}/journal", cases.journal],
+  ["PUT /v1/cases/{caseId}/checklist/{itemId}", cases.tick],
+  ["POST /v1/cases/{caseId}/resolve", cases.resolve],
+];
+
+/** The modules of use cases: every use case they export is in the table above. */
+const MODULES: Record<string, Record<string, unknown>> = { "casework/cases.ts": cases };
+
+const PRINCIPALS: Principal[] = [
+  { kind: "school", schoolId: "01800001" },
+  { kind: "municipality", kommunkod: "0180" },
+  { kind: "social", district: "0180-sodermalm" },
+  { kind: "ops" },
+];
+
+/** An acting context whose every port throws when touched: a refusal must come before any read. */
+function untouchable(principal: Principal): Acting {
+  const trap = new Proxy(
+    {},
+    {
+      get: (_t, name) => {
+        throw new Error(`touched ${String(name)}`);
+      },
+    },
+  );
+  return {
+    principal,
+    actor: { principal: "test" },
+    today: "2026-09-14",
+    now: "2026-09-14T08:00:00.000Z",
+    store: trap,
+    log: trap,
+    casework: trap,
+    runtime: trap,
+  } as unknown as Acting;
+}
+
+describe("the use cases behind the routes", () => {
+  it("each admits exactly the principal kinds its route declares", () => {
+    for (const [key, uc] of SERVES) {
+      const declared = routes[key].principals;
+      expect(declared, key).not.toBe("public");
+      expect([...uc.principals].sort(), key).toEqual([...(declared as string[])].sort());
+    }
+  });
+
+  it("every use case a capability exports is paired with its route", () => {
+    const paired = new Set<unknown>(SERVES.map(([, uc]) => uc));
+    for (const [file, mod] of Object.entries(MODULES)) {
+      for (const [name, value] of Object.entries(mod)) {
+        if (typeof value === "function" && "principals" in value) expect(paired.has(value), `${file}: ${name}`).toBe(true);
+      }
+    }
+    expect(paired.size).toBe(SERVES.length);
+  });
+
+  it("a principal its route refuses is turned away (403) before anything is read", async () => {
+    let refused = 0;
+    for (const [key, uc] of SERVES) {
+      for (const principal of PRINCIPALS.filter((p) => !uc.principals.includes(p.kind))) {
+        const err = await uc(untouchable(principal), {}).catch((e: unknown) => e);
+        expect(err, `${key} as ${principal.kind}`).toBeInstanceOf(Refusal);
+        expect((err as Refusal).code).toBe("forbidden");
+        refused++;
+      }
+    }
+    expect(refused).toBeGreaterThan(0);
+  });
+
+  it("an admitted principal gets past the check (and reaches the store)", async () => {
+    const err = await cases
+      .readCase(untouchable({ kind: "school", schoolId: "01800001" }), { caseId: "case_x" })
+      .catch((e: unknown) => e);
+    expect(String(err)).toContain("touched");
+  });
+});
