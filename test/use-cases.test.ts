@@ -9,6 +9,7 @@ import * as cases from "../shared/casework/cases.ts";
 import type { Principal } from "../shared/domain/principals.ts";
 import { Refusal } from "../shared/domain/refusal.ts";
 import { type RouteKey, routes } from "../shared/http/routes.ts";
+import * as pupils from "../shared/pupils/pupils.ts";
 
 type AnyUseCase = UseCase<any, unknown>;
 
@@ -20,10 +21,16 @@ const SERVES: [RouteKey, AnyUseCase][] = [
   ["POST /v1/cases/{caseId}/journal", cases.journal],
   ["PUT /v1/cases/{caseId}/checklist/{itemId}", cases.tick],
   ["POST /v1/cases/{caseId}/resolve", cases.resolve],
+  ["GET /v1/pupils/{pupilId}", pupils.readPupil],
+  ["GET /v1/pupils/{pupilId}/audit", pupils.pupilTrail],
+  ["POST /v1/pupils/search", pupils.searchPupil],
+  ["PUT /v1/pupils/{pupilId}/care", pupils.recordCare],
+  ["PUT /v1/pupils/{pupilId}/flags", pupils.flagPupil],
+  ["GET /v1/districts/{districtId}/flagged", pupils.flaggedIn],
 ];
 
 /** The modules of use cases: every use case they export is in the table above. */
-const MODULES: Record<string, Record<string, unknown>> = { "casework/cases.ts": cases };
+const MODULES: Record<string, Record<string, unknown>> = { "casework/cases.ts": cases, "pupils/pupils.ts": pupils };
 
 const PRINCIPALS: Principal[] = [
   { kind: "school", schoolId: "01800001" },

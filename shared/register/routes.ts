@@ -7,7 +7,7 @@ import { problems, toProblem } from "../http/problems.ts";
 import * as schemas from "../http/schemas.ts";
 import { occasion, requireOwnMunicipality } from "../http/scope.ts";
 import { releasedReply } from "../placement/routes.ts";
-import { presentPupil } from "../pupils/routes.ts";
+import { presentPupil } from "../pupils/pupils.ts";
 import { grantExemption, grantGradeException } from "./exemption.ts";
 import { approveOverride, pupilOfOverride, rejectOverride, requestOverride } from "./overrides.ts";
 import { overviewRoutes } from "./overview-routes.ts";

@@ -4,12 +4,15 @@
  * office they acted for — and when, with filters by kind of event, by who and by date. The API
  * decides what each board may read (the office's trail, social services' own, the extract).
  */
-import type * as schemas from "../../http/schemas.ts";
+
+import * as schemas from "../../http/schemas.ts";
 import type * as z from "../../http/zod.ts";
+import { pupilTrail } from "../../pupils/pupils.ts";
 import { CASE_WORKERS, type PageContext, type Response, type WebRoute, type WorkRequest } from "../context.ts";
 import { tr } from "../forms.ts";
 import { html } from "../html.ts";
 import { counted, fill, type Lang } from "../i18n.ts";
+import { type Answer, queryFor } from "../input.ts";
 import { layout } from "../layout.ts";
 import { csvFile } from "../pages.ts";
 import { officeWords } from "../texts-office.ts";
@@ -130,8 +133,10 @@ async function auditRoute(k: PageContext, r: WorkRequest, [pupilId = "", action 
   const p = k.principal;
   // The office's trail, social services' own, or (the office) the extract handed to a guardian.
   const guardian = r.query.get("for") === "guardian";
-  const got = await k.ask("GET /v1/pupils/{pupilId}/audit", { pupilId }, undefined, guardian ? { for: "guardian" } : {});
-  const trail = got.body;
+  const trail: Answer<typeof schemas.AuditResponse> = await pupilTrail(k.acting, {
+    pupilId,
+    ...queryFor(schemas.AuditQuery, guardian ? { for: "guardian" } : {}),
+  });
   const names = await namesFor(k);
   if ("statements" in trail) return guardianExtractAnswer(k, pupilId, action === "audit.csv", trail, names);
   const who = (a: Trail["items"][number]) => whoInWords(k.lang, names, a.principal, a.person);

@@ -1,7 +1,9 @@
 /** A case worker's cases (SPEC §4, §8): the list, a case's page and its forms, and the office's watch list. */
+
 import { acknowledge, journal, listCases, readCase, resolve, tick } from "../../casework/cases.ts";
 import { problems, toProblem } from "../../http/problems.ts";
 import * as schemas from "../../http/schemas.ts";
+import { readPupil } from "../../pupils/pupils.ts";
 import { confirmed, confirmPage } from "../confirm.ts";
 import { CASE_WORKERS, OFFICE, type PageContext, type WebRoute } from "../context.ts";
 import { tr } from "../forms.ts";
@@ -152,7 +154,7 @@ async function caseAndPupil(k: PageContext, caseId: string) {
   const c = await readCase(k.acting, { caseId });
   let pupil: PupilView | undefined;
   try {
-    pupil = (await k.ask("GET /v1/pupils/{pupilId}", { pupilId: c.pupilId })).body;
+    pupil = await readPupil(k.acting, { pupilId: c.pupilId });
   } catch (err) {
     if (!toProblem(err)) throw err;
   }

@@ -3,6 +3,7 @@
  * flags who live in their district, and what the pupil page says after flags are saved — which open
  * cases the flags raised to high, and when.
  */
+import { flaggedIn } from "../../pupils/pupils.ts";
 import { type PageContext, SOCIAL, type WebRoute } from "../context.ts";
 import { tr } from "../forms.ts";
 import { html } from "../html.ts";
@@ -37,7 +38,7 @@ export const flaggedRoutes: WebRoute[] = [
       const t = tr(k.lang);
       const p = k.principal;
       if (p.kind !== "social") return k.forbidden();
-      const items = (await k.ask("GET /v1/districts/{districtId}/flagged", { districtId: p.district })).body.items;
+      const items = (await flaggedIn(k.acting, { districtId: p.district })).items;
       const w = words[k.lang];
       return k.page(
         200,
