@@ -9,6 +9,8 @@ import * as cases from "../shared/casework/cases.ts";
 import type { Principal } from "../shared/domain/principals.ts";
 import { Refusal } from "../shared/domain/refusal.ts";
 import { type RouteKey, routes } from "../shared/http/routes.ts";
+import * as roster from "../shared/placement/roster.ts";
+import * as school from "../shared/placement/school.ts";
 import * as pupils from "../shared/pupils/pupils.ts";
 
 type AnyUseCase = UseCase<any, unknown>;
@@ -27,10 +29,20 @@ const SERVES: [RouteKey, AnyUseCase][] = [
   ["PUT /v1/pupils/{pupilId}/care", pupils.recordCare],
   ["PUT /v1/pupils/{pupilId}/flags", pupils.flagPupil],
   ["GET /v1/districts/{districtId}/flagged", pupils.flaggedIn],
+  ["POST /v1/schools/{schoolId}/enrolments", school.enrolAt],
+  ["POST /v1/schools/{schoolId}/enrolments/{enrolmentId}/release", school.releaseAt],
+  ["POST /v1/schools/{schoolId}/absence", school.reportDay],
+  ["GET /v1/schools/{schoolId}/absence/{date}", school.dayReport],
+  ["GET /v1/schools/{schoolId}/roster", roster.rosterOf],
 ];
 
 /** The modules of use cases: every use case they export is in the table above. */
-const MODULES: Record<string, Record<string, unknown>> = { "casework/cases.ts": cases, "pupils/pupils.ts": pupils };
+const MODULES: Record<string, Record<string, unknown>> = {
+  "casework/cases.ts": cases,
+  "pupils/pupils.ts": pupils,
+  "placement/school.ts": school,
+  "placement/roster.ts": roster,
+};
 
 const PRINCIPALS: Principal[] = [
   { kind: "school", schoolId: "01800001" },

@@ -6,7 +6,7 @@ import { bodyOf, guarded, queryOf, type RequestContext, validate } from "../http
 import { problems, toProblem } from "../http/problems.ts";
 import * as schemas from "../http/schemas.ts";
 import { occasion, requireOwnMunicipality } from "../http/scope.ts";
-import { releasedReply } from "../placement/routes.ts";
+import { presentReleased } from "../placement/school.ts";
 import { presentPupil } from "../pupils/pupils.ts";
 import { grantExemption, grantGradeException } from "./exemption.ts";
 import { approveOverride, pupilOfOverride, rejectOverride, requestOverride } from "./overrides.ts";
@@ -104,7 +104,7 @@ export const registerRoutes = guarded<"register">({
         body: { overrideId, status: "pending", approvals: got.approvals, approvalsNeeded: got.approvalsNeeded },
       };
     }
-    return { status: 200, body: { overrideId, status: "approved", enrolment: releasedReply(ctx, got.released).body } };
+    return { status: 200, body: { overrideId, status: "approved", enrolment: presentReleased(ctx.today, got.released) } };
   },
 
   "POST /v1/municipalities/{kommunkod}/overrides/{overrideId}/reject": async (ctx) => {
