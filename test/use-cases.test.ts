@@ -12,6 +12,9 @@ import { type RouteKey, routes } from "../shared/http/routes.ts";
 import * as roster from "../shared/placement/roster.ts";
 import * as school from "../shared/placement/school.ts";
 import * as pupils from "../shared/pupils/pupils.ts";
+import * as office from "../shared/register/office.ts";
+import * as overview from "../shared/register/overview.ts";
+import * as schools from "../shared/register/schools.ts";
 
 type AnyUseCase = UseCase<any, unknown>;
 
@@ -34,6 +37,21 @@ const SERVES: [RouteKey, AnyUseCase][] = [
   ["POST /v1/schools/{schoolId}/absence", school.reportDay],
   ["GET /v1/schools/{schoolId}/absence/{date}", school.dayReport],
   ["GET /v1/schools/{schoolId}/roster", roster.rosterOf],
+  ["PUT /v1/pupils/{pupilId}/exemption", office.exempt],
+  ["PUT /v1/pupils/{pupilId}/grade-exception", office.exceptGrade],
+  ["POST /v1/municipalities/{kommunkod}/overrides", office.askOverride],
+  ["POST /v1/municipalities/{kommunkod}/overrides/{overrideId}/approve", office.approve],
+  ["POST /v1/municipalities/{kommunkod}/overrides/{overrideId}/reject", office.reject],
+  ["GET /v1/municipalities/{kommunkod}/overrides", office.overridesOf],
+  ["GET /v1/municipalities/{kommunkod}/unplaced", office.unplacedOf],
+  ["GET /v1/municipalities/{kommunkod}/overview", overview.overview],
+  ["PUT /v1/municipalities/{kommunkod}/calendar/{schoolYear}", schools.saveMunicipalCalendar],
+  ["GET /v1/municipalities/{kommunkod}/calendar/{schoolYear}", schools.municipalCalendar],
+  ["GET /v1/schools/{schoolId}/calendar/{schoolYear}", schools.schoolCalendar],
+  ["PUT /v1/municipalities/{kommunkod}/settings", schools.saveSettings],
+  ["PUT /v1/schools/{schoolId}/calendar/{schoolYear}", schools.saveSchoolCalendar],
+  ["PUT /v1/schools/{schoolId}", schools.registerSchool],
+  ["GET /v1/municipalities/{kommunkod}/schools", schools.schoolsOf],
 ];
 
 /** The modules of use cases: every use case they export is in the table above. */
@@ -42,6 +60,9 @@ const MODULES: Record<string, Record<string, unknown>> = {
   "pupils/pupils.ts": pupils,
   "placement/school.ts": school,
   "placement/roster.ts": roster,
+  "register/office.ts": office,
+  "register/overview.ts": overview,
+  "register/schools.ts": schools,
 };
 
 const PRINCIPALS: Principal[] = [

@@ -8,6 +8,7 @@
 import * as schemas from "../../http/schemas.ts";
 import type * as z from "../../http/zod.ts";
 import { pupilTrail } from "../../pupils/pupils.ts";
+import { schoolsOf } from "../../register/schools.ts";
 import { CASE_WORKERS, type PageContext, type Response, type WebRoute, type WorkRequest } from "../context.ts";
 import { tr } from "../forms.ts";
 import { html } from "../html.ts";
@@ -27,10 +28,7 @@ interface Names {
 async function namesFor(k: PageContext): Promise<Names> {
   const p = k.principal;
   const contacts = (await k.ask("GET /v1/contacts", {})).body.items;
-  const schools =
-    p.kind === "municipality"
-      ? (await k.ask("GET /v1/municipalities/{kommunkod}/schools", { kommunkod: p.kommunkod })).body.items
-      : [];
+  const schools = p.kind === "municipality" ? (await schoolsOf(k.acting, { kommunkod: p.kommunkod })).items : [];
   return {
     contacts: new Map(contacts.map((c) => [c.contactId, c.name])),
     schools: new Map(schools.map((s) => [s.schoolId, s.name])),

@@ -3,10 +3,18 @@
  * stored one): the municipality's year, or a school's own. Terms and holidays as date fields, the
  * stored ones filled in; a row left empty is no row; a refused field says why beside itself.
  */
+
 import { schoolYearOf } from "../../domain/dates.ts";
 import { validate } from "../../http/middleware.ts";
-import { Problem, problems } from "../../http/problems.ts";
+import { problems, toProblem } from "../../http/problems.ts";
 import * as schemas from "../../http/schemas.ts";
+import {
+  municipalCalendar,
+  saveMunicipalCalendar,
+  saveSchoolCalendar,
+  schoolCalendar,
+  schoolsOf as schoolsIn,
+} from "../../register/schools.ts";
 import { OFFICE, type PageContext, type Response, type WebRoute } from "../context.ts";
 import { errorSummary, type FieldErrors, inputAt, inWords, refusedFields } from "../field-errors.ts";
 import { hidden, saved, tr } from "../forms.ts";
@@ -36,17 +44,16 @@ const yearOf = (k: PageContext, asked: string | null) => (asked && /^\d{4}-\d{2}
 
 /** Whose calendar: the municipality's (""), or one of its schools' own. */
 async function schoolsOf(k: PageContext) {
-  return (await k.ask("GET /v1/municipalities/{kommunkod}/schools", { kommunkod: officeOf(k) })).body.items;
+  return (await schoolsIn(k.acting, { kommunkod: officeOf(k) })).items;
 }
 
 async function stored(k: PageContext, schoolYear: string, schoolId: string): Promise<Shown | undefined> {
   try {
-    const got = schoolId
-      ? await k.ask("GET /v1/schools/{schoolId}/calendar/{schoolYear}", { schoolId, schoolYear })
-      : await k.ask("GET /v1/municipalities/{kommunkod}/calendar/{schoolYear}", { kommunkod: officeOf(k), schoolYear });
-    return got.body;
+    return schoolId
+      ? await schoolCalendar(k.acting, { schoolId, schoolYear })
+      : await municipalCalendar(k.acting, { kommunkod: officeOf(k), schoolYear });
   } catch (e) {
-    if (e instanceof Problem && e.status === 404) return undefined;
+    if (toProblem(e)?.status === 404) return undefined;
     throw e;
   }
 }
@@ -149,8 +156,8 @@ async function saveCalendar(k: PageContext, form: URLSearchParams): Promise<Resp
       terms: read.terms.map((r) => r.value),
       holidays: read.holidays.map((r) => r.value),
     });
-    if (schoolId) await k.ask("PUT /v1/schools/{schoolId}/calendar/{schoolYear}", { schoolId, schoolYear }, body);
-    else await k.ask("PUT /v1/municipalities/{kommunkod}/calendar/{schoolYear}", { kommunkod: officeOf(k), schoolYear }, body);
+    if (schoolId) await saveSchoolCalendar(k.acting, { schoolId, schoolYear, ...body });
+    else await saveMunicipalCalendar(k.acting, { kommunkod: officeOf(k), schoolYear, ...body });
   } catch (e) {
     const refused = refusedFields(e);
     if (!refused && !errors.size) throw e;

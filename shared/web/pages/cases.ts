@@ -4,6 +4,7 @@ import { acknowledge, journal, listCases, readCase, resolve, tick } from "../../
 import { problems, toProblem } from "../../http/problems.ts";
 import * as schemas from "../../http/schemas.ts";
 import { readPupil } from "../../pupils/pupils.ts";
+import { unplacedOf } from "../../register/office.ts";
 import { confirmed, confirmPage } from "../confirm.ts";
 import { CASE_WORKERS, OFFICE, type PageContext, type WebRoute } from "../context.ts";
 import { tr } from "../forms.ts";
@@ -140,8 +141,7 @@ export const caseRoutes: WebRoute[] = [
       const kommunkod = officeOf(k);
       if (!kommunkod) throw problems.forbidden();
       const { items } = await allPages(
-        async (cursor) =>
-          (await k.ask("GET /v1/municipalities/{kommunkod}/unplaced", { kommunkod }, undefined, { limit: 500, cursor })).body,
+        async (cursor) => await unplacedOf(k.acting, { kommunkod, ...queryFor(schemas.ListQuery, { limit: 500, cursor }) }),
       );
       if (csv) return k.file(`skolpliktsbevakning-${kommunkod}-${k.today}.csv`, unplacedCsv(items, k.lang));
       return k.page(200, unplacedPage(k.view(words[k.lang].unplacedTitle), items));

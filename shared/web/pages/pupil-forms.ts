@@ -3,6 +3,7 @@ import type { Principal } from "../../domain/principals.ts";
 import { validate } from "../../http/middleware.ts";
 import * as schemas from "../../http/schemas.ts";
 import { flagPupil, readPupil, recordCare } from "../../pupils/pupils.ts";
+import { askOverride, exempt } from "../../register/office.ts";
 import { CASE_WORKERS, OFFICE, type WebRoute } from "../context.ts";
 import { errorSummary, type FieldErrors, inputAt, inWords, refusedFields } from "../field-errors.ts";
 import { date, hidden, type Placement, parseShown, releaseBody, releaseFields, select, text, tr } from "../forms.ts";
@@ -172,7 +173,7 @@ export const pupilFormRoutes: WebRoute[] = [
         to: form.get("to") ?? "",
         reason: form.get("reason") ?? "",
       });
-      await k.ask("PUT /v1/pupils/{pupilId}/exemption", { pupilId }, body);
+      await exempt(k.acting, { pupilId, ...body });
       return k.redirect(`/app/pupils/${pupilId}?saved=1`);
     },
   },
@@ -189,7 +190,7 @@ export const pupilFormRoutes: WebRoute[] = [
         release: releaseBody(form, "o-"),
         reason: form.get("overrideReason") ?? "",
       });
-      await k.ask("POST /v1/municipalities/{kommunkod}/overrides", { kommunkod: p.kommunkod }, body);
+      await askOverride(k.acting, { kommunkod: p.kommunkod, ...body });
       return k.redirect("/app/overrides?saved=1");
     },
   },

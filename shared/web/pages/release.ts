@@ -8,6 +8,7 @@ import { validate } from "../../http/middleware.ts";
 import { toProblem } from "../../http/problems.ts";
 import * as schemas from "../../http/schemas.ts";
 import { releaseAt } from "../../placement/school.ts";
+import { schoolsOf } from "../../register/schools.ts";
 import { type PageContext, type Response, SCHOOL, type WebRoute } from "../context.ts";
 import { hidden, nameOf, releaseBody, releaseErrors, releaseFields, tr } from "../forms.ts";
 import { type Html, html } from "../html.ts";
@@ -34,7 +35,7 @@ type Schools = { schoolId: string; name: string }[];
 /** The other schools of the school's municipality, by name (a school elsewhere is given by its code). */
 async function receivingSchools(k: PageContext, kommunkod: string | undefined): Promise<Schools> {
   if (!kommunkod) return [];
-  const { items } = (await k.ask("GET /v1/municipalities/{kommunkod}/schools", { kommunkod })).body;
+  const { items } = await schoolsOf(k.acting, { kommunkod });
   return items
     .filter((s) => s.schoolId !== schoolOf(k))
     .map((s) => ({ schoolId: s.schoolId, name: s.name }))

@@ -4,8 +4,10 @@
  * municipality's school units and at which hours; and the buttons that turn a system on (another
  * person than whoever set its source: shared/ss12000/configure.ts) or pause it.
  */
+
 import { validate } from "../../http/middleware.ts";
 import * as schemas from "../../http/schemas.ts";
+import { schoolsOf } from "../../register/schools.ts";
 import { OFFICE, type PageContext, type WebRoute } from "../context.ts";
 import { field, hidden, select, text, tr } from "../forms.ts";
 import { type Html, html } from "../html.ts";
@@ -29,7 +31,7 @@ async function connectorsOf(k: PageContext, kommunkod: string) {
 /** The form, empty or with the system being changed. */
 export async function systemForm(k: PageContext, kommunkod: string, editing?: Connector): Promise<Html> {
   const t = tr(k.lang);
-  const schools = (await k.ask("GET /v1/municipalities/{kommunkod}/schools", { kommunkod })).body.items;
+  const schools = (await schoolsOf(k.acting, { kommunkod })).items;
   const auth = editing?.auth.kind === "client_credentials" ? editing.auth : undefined;
   const certificate = editing?.auth.kind === "mtls" ? editing.auth : undefined;
   const units = new Set(editing?.schoolUnits ?? []);
