@@ -9,6 +9,7 @@ import * as cases from "../shared/casework/cases.ts";
 import type { Principal } from "../shared/domain/principals.ts";
 import { Refusal } from "../shared/domain/refusal.ts";
 import { type RouteKey, routes } from "../shared/http/routes.ts";
+import * as people from "../shared/people/people.ts";
 import * as roster from "../shared/placement/roster.ts";
 import * as school from "../shared/placement/school.ts";
 import * as pupils from "../shared/pupils/pupils.ts";
@@ -52,6 +53,12 @@ const SERVES: [RouteKey, AnyUseCase][] = [
   ["PUT /v1/schools/{schoolId}/calendar/{schoolYear}", schools.saveSchoolCalendar],
   ["PUT /v1/schools/{schoolId}", schools.registerSchool],
   ["GET /v1/municipalities/{kommunkod}/schools", schools.schoolsOf],
+  ["PUT /v1/contacts/{contactId}", people.saveContact],
+  ["DELETE /v1/contacts/{contactId}", people.removeContact],
+  ["GET /v1/contacts", people.contactsOf],
+  ["POST /v1/credentials", people.issueKey],
+  ["GET /v1/credentials", people.keysOf],
+  ["DELETE /v1/credentials/{credentialId}", people.revokeKey],
 ];
 
 /** The modules of use cases: every use case they export is in the table above. */
@@ -63,6 +70,7 @@ const MODULES: Record<string, Record<string, unknown>> = {
   "register/office.ts": office,
   "register/overview.ts": overview,
   "register/schools.ts": schools,
+  "people/people.ts": people,
 };
 
 const PRINCIPALS: Principal[] = [

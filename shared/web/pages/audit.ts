@@ -7,6 +7,7 @@
 
 import * as schemas from "../../http/schemas.ts";
 import type * as z from "../../http/zod.ts";
+import { contactsOf } from "../../people/people.ts";
 import { pupilTrail } from "../../pupils/pupils.ts";
 import { schoolsOf } from "../../register/schools.ts";
 import { CASE_WORKERS, type PageContext, type Response, type WebRoute, type WorkRequest } from "../context.ts";
@@ -27,7 +28,7 @@ interface Names {
 
 async function namesFor(k: PageContext): Promise<Names> {
   const p = k.principal;
-  const contacts = (await k.ask("GET /v1/contacts", {})).body.items;
+  const contacts = (await contactsOf(k.acting, {})).items;
   const schools = p.kind === "municipality" ? (await schoolsOf(k.acting, { kommunkod: p.kommunkod })).items : [];
   return {
     contacts: new Map(contacts.map((c) => [c.contactId, c.name])),

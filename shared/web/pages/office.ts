@@ -1,5 +1,6 @@
 import { validate } from "../../http/middleware.ts";
 import * as schemas from "../../http/schemas.ts";
+import { contactsOf } from "../../people/people.ts";
 import { approve, overridesOf, reject } from "../../register/office.ts";
 import { OFFICE, type PageContext, type WebRoute } from "../context.ts";
 import { hidden, saved, text, tr } from "../forms.ts";
@@ -36,7 +37,7 @@ export const officeRoutes: WebRoute[] = [
       const { items } = await overridesOf(k.acting, { kommunkod });
       const w = words[k.lang];
       // People by name, not by contact id (SPEC §8): the office's own contacts are the ones who ask and approve.
-      const contacts = new Map((await k.ask("GET /v1/contacts", {})).body.items.map((c) => [`contact:${c.contactId}`, c.name]));
+      const contacts = new Map((await contactsOf(k.acting, {})).items.map((c) => [`contact:${c.contactId}`, c.name]));
       const person = (who?: string) => (who ? (contacts.get(who) ?? who) : "");
       const destination = (d?: { schoolId?: string; country?: string; municipality?: string; description?: string }) =>
         [d?.schoolId, d?.municipality, d?.country, d?.description].filter(Boolean).join(", ") || t("noneGiven");
