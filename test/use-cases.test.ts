@@ -16,6 +16,8 @@ import * as pupils from "../shared/pupils/pupils.ts";
 import * as office from "../shared/register/office.ts";
 import * as overview from "../shared/register/overview.ts";
 import * as schools from "../shared/register/schools.ts";
+import * as figures from "../shared/statistics/figures.ts";
+import * as handSweep from "../shared/watch/hand-sweep.ts";
 
 type AnyUseCase = UseCase<any, unknown>;
 
@@ -59,6 +61,10 @@ const SERVES: [RouteKey, AnyUseCase][] = [
   ["POST /v1/credentials", people.issueKey],
   ["GET /v1/credentials", people.keysOf],
   ["DELETE /v1/credentials/{credentialId}", people.revokeKey],
+  ["POST /v1/municipalities/{kommunkod}/sweeps", handSweep.sweepBy],
+  ["GET /v1/municipalities/{kommunkod}/statistics/absence", figures.absenceFigures],
+  ["GET /v1/municipalities/{kommunkod}/statistics/care", figures.careFigures],
+  ["GET /v1/municipalities/{kommunkod}/exports/absence/{exportId}", figures.exportJob],
 ];
 
 /** The modules of use cases: every use case they export is in the table above. */
@@ -71,6 +77,8 @@ const MODULES: Record<string, Record<string, unknown>> = {
   "register/overview.ts": overview,
   "register/schools.ts": schools,
   "people/people.ts": people,
+  "statistics/figures.ts": figures,
+  "watch/hand-sweep.ts": handSweep,
 };
 
 const PRINCIPALS: Principal[] = [
