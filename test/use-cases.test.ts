@@ -16,6 +16,7 @@ import * as pupils from "../shared/pupils/pupils.ts";
 import * as office from "../shared/register/office.ts";
 import * as overview from "../shared/register/overview.ts";
 import * as schools from "../shared/register/schools.ts";
+import * as systems from "../shared/ss12000/systems.ts";
 import * as figures from "../shared/statistics/figures.ts";
 import * as handSweep from "../shared/watch/hand-sweep.ts";
 
@@ -65,6 +66,11 @@ const SERVES: [RouteKey, AnyUseCase][] = [
   ["GET /v1/municipalities/{kommunkod}/statistics/absence", figures.absenceFigures],
   ["GET /v1/municipalities/{kommunkod}/statistics/care", figures.careFigures],
   ["GET /v1/municipalities/{kommunkod}/exports/absence/{exportId}", figures.exportJob],
+  ["PUT /v1/municipalities/{kommunkod}/school-systems/{systemId}", systems.saveConnector],
+  ["POST /v1/municipalities/{kommunkod}/school-systems/{systemId}/enable", systems.enableSystem],
+  ["POST /v1/municipalities/{kommunkod}/school-systems/{systemId}/pause", systems.pauseSystem],
+  ["GET /v1/municipalities/{kommunkod}/school-systems", systems.systemsOf],
+  ["GET /v1/municipalities/{kommunkod}/school-systems/{systemId}/syncs", systems.syncsOf],
 ];
 
 /** The modules of use cases: every use case they export is in the table above. */
@@ -79,6 +85,7 @@ const MODULES: Record<string, Record<string, unknown>> = {
   "people/people.ts": people,
   "statistics/figures.ts": figures,
   "watch/hand-sweep.ts": handSweep,
+  "ss12000/systems.ts": systems,
 };
 
 const PRINCIPALS: Principal[] = [
