@@ -259,7 +259,31 @@ const DICTIONARIES = new Set(["shared/web/i18n.ts", "shared/web/texts.ts", "shar
 /** Ports that are still too wide, with the size they may not grow past (issue 18: split by capability). */
 const WIDE_TODAY: Record<string, number> = {};
 
+/** The HTTP side a caller that is not the API must not reach: a capability's routes, or the route table itself. */
+const ROUTE_SIDE = new RegExp(`${ROUTES.source}|^shared\\/http\\/routes(\\.ts$|\\/)`);
+/** Callers that are not the API: the web app, the jobs, the CLI, the bench. */
+const NOT_THE_API = /^(shared\/web\/|shared\/jobs\/|cli\/|bench\/)/;
+/**
+ * What still asks a route (issue 18's debt, each to move to a use case): the web app's `askAs`, for
+ * the population register's upload and the absence export's start, the two routes whose body
+ * (per-record refusals as problems; a CSV or a job by the Accept header) is still the route's.
+ */
+const ASKS_A_ROUTE_TODAY = new Set(["shared/web/ask.ts"]);
+
 const LAYER_RULES: LayerRule[] = [
+  {
+    name: "the web app, the jobs, the CLI and the bench call use cases, never a route handler",
+    instead:
+      "call the capability's use case (its `useCase`, given the acting person: PageContext.acting), the form checked first with its route's schema (shared/web/input.ts); its answer's type is the route's schema's (Answer<typeof schemas.X>)",
+    breaches: (fs) =>
+      [...fs].flatMap(([f, text]) =>
+        NOT_THE_API.test(f) && !ASKS_A_ROUTE_TODAY.has(f)
+          ? importsIn(f, text)
+              .filter((i) => ROUTE_SIDE.test(i.target))
+              .map((i) => `${f}:${i.line} → ${i.target}`)
+          : [],
+      ),
+  },
   {
     name: "nothing below the composition roots reads the environment",
     instead:
@@ -388,6 +412,13 @@ describe("architecture: the rooms above the domain", () => {
       "no global setter, environment reader or module-level source of an adapter": new Map([
         ["shared/statistics/routes.ts", "export function setExportRunner(r: Runner) {}"],
       ]),
+      "the web app, the jobs, the CLI and the bench call use cases, never a route handler": new Map([
+        ["shared/web/pages/cases.ts", 'import { caseRoutes } from "../../casework/routes.ts";'],
+        ["shared/web/pages/office.ts", 'import type { AnswerOf } from "../../http/routes.ts";'],
+        ["shared/jobs/jobs.ts", 'import { schoolAdminRoutes } from "../register/school-routes.ts";'],
+        ["cli/elevvakt.ts", 'import { adminRoutes } from "../shared/http/routes/admin.ts";'],
+        ["bench/web.ts", 'import { x } from "../shared/casework/sight.http.ts";'],
+      ]),
       "each room of shared/ imports only the rooms under it": new Map([
         ["shared/jobs/jobs.ts", 'import { logger } from "../adapters/log.ts";'],
         ["shared/placement/enrolment.ts", 'import { problems } from "../http/problems.ts";'],
@@ -417,6 +448,9 @@ describe("architecture: the rooms above the domain", () => {
     // Every planted import breach is caught, each in its own room.
     const imports = LAYER_RULES.find((r) => r.name.startsWith("each room")) as LayerRule;
     expect(imports.breaches(planted[imports.name] as Files)).toHaveLength(5);
+    // … and every way a caller that is not the API reaches a route: a route module, the route table, a `*.http.ts` helper.
+    const reach = LAYER_RULES.find((r) => r.name.startsWith("the web app, the jobs")) as LayerRule;
+    expect(reach.breaches(planted[reach.name] as Files)).toHaveLength(5);
     // … and every way of making a resource in the stack: a class imported over several lines, a service module, each `new`.
     const stack = LAYER_RULES.find((r) => r.name.startsWith("the stack only wires")) as LayerRule;
     expect(stack.breaches(planted[stack.name] as Files)).toHaveLength(4);

@@ -616,7 +616,7 @@ describe("the checklist form", () => {
 
 describe("the watch list's facts", () => {
   it("age, expected grade and since when without a school", async () => {
-    const { ageOn, gradeExpected, withoutSchoolSince } = await import("../shared/register/watch-list.http.ts");
+    const { ageOn, gradeExpected, withoutSchoolSince } = await import("../shared/register/watch-list.ts");
     expect(ageOn("2016-02-01", "2026-08-20")).toBe(10);
     expect(ageOn("2016-09-01", "2026-08-20")).toBe(9);
     expect(gradeExpected("2016-02-01", "2026-08-20")).toBe("4");

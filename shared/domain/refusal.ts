@@ -45,6 +45,9 @@ export const refuse = {
   unprocessable: (code: string, detail: string) => new Refusal("unprocessable", code, detail),
   notFound: (what: string) => new Refusal("not_found", "not_found", `No such ${what}.`),
   forbidden: (code: string, detail: string) => new Refusal("forbidden", code, detail),
+  /** Not this caller's to do or to see — the same answer whether or not what it names exists. */
+  outOfScope: () =>
+    new Refusal("forbidden", "forbidden", "This credential may not do this, or the resource is outside its scope."),
   /** A list's cursor that the list did not hand out: garbled, made up, or another list's. */
   cursor: () =>
     new Refusal("invalid", "invalid_cursor", "This is not a cursor of this list; ask for the list again without one.", {

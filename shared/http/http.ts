@@ -8,8 +8,8 @@
 import middy from "@middy/core";
 import httpHeaderNormalizer from "@middy/http-header-normalizer";
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from "aws-lambda";
-import type { Actor, Casework, Log, Runtime, Store } from "../app/ports.ts";
-import type { Principal } from "../domain/principals.ts";
+import type { Acting } from "../app/acting.ts";
+import type { Casework, Runtime } from "../app/ports.ts";
 import {
   type ApiContext,
   authenticate,
@@ -30,23 +30,13 @@ import type * as z from "./zod.ts";
 
 export { MAX_BODY_BYTES, type Reply, validate } from "./middleware.ts";
 
-/** What a route's handler gets: who asks, what they sent (validated), the day, the store, a logger. */
-export interface RequestContext {
-  principal: Principal;
-  actor: Actor;
+/** What a route's handler gets: who acts (what a use case is given), and what they sent (validated). */
+export interface RequestContext extends Acting {
   params: Record<string, string>;
   body: unknown;
   query: unknown;
   /** The request's Accept header (lower case), for the routes that answer in more than one format. */
   accept: string;
-  today: string;
-  now: string;
-  store: Store;
-  log: Log;
-  /** Casework's store and the address alerts link to. */
-  casework: Casework;
-  /** What the function runs on (notifier, files, secrets, settings), as its composition root built it. */
-  runtime: Runtime;
 }
 
 /** What a handler given `runtime` sees of casework. */

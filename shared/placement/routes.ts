@@ -1,92 +1,24 @@
-/** Routes a school uses: enrol, release, report absence, read its roster. */
-
+/** Routes a school uses: enrol, release, report absence, read its roster — each calling its use case. */
 import { inParallel } from "../app/parallel.ts";
-import { calendarDates, lastSchoolDays, withFallback } from "../domain/calendar.ts";
-import { schoolYearOf } from "../domain/dates.ts";
-import { absentDays, mentorMark } from "../domain/detection.ts";
-import type { Enrolment, Pupil } from "../domain/model.ts";
-import { bySwedishName } from "../domain/names.ts";
-import { enrolmentCovers, placementOn } from "../domain/placement.ts";
-import { refuse } from "../domain/refusal.ts";
-import { bodyOf, guarded, queryOf, type RequestContext, validate } from "../http/http.ts";
+import { occasion } from "../app/scope.ts";
+import { bodyOf, guarded, queryOf, validate } from "../http/http.ts";
 import { toProblem } from "../http/problems.ts";
 import * as schemas from "../http/schemas.ts";
-import { occasion, presentEnrolment, requireOwnSchool, requireSchool, visibleToSchool } from "../http/scope.ts";
-import { reportAbsence } from "./absence.ts";
-import { type Enrolled, enrol, type Released, release } from "./enrolment.ts";
+import { enrol } from "./enrolment.ts";
+import { rosterOf } from "./roster.ts";
+import { dayReport, enrolAt, ownSchool, releaseAt, reportDay } from "./school.ts";
 
-/** The open case about being away (not back after a break, long absence) that a filed present day answers. */
-const awayCase = (p: Pupil) =>
-  p.openCases.map((c) => c.kind).find((k): k is "not_returned" | "long_absence" => k === "not_returned" || k === "long_absence");
-
-async function ownSchool(ctx: RequestContext) {
-  const schoolId = ctx.params.schoolId ?? "";
-  requireOwnSchool(ctx, schoolId);
-  return requireSchool(ctx, schoolId);
-}
-
-/**
- * The roster's cursor: the last enrolment of the page, bound to the school and the list (active or
- * ended) it came from; the next page continues after that row in name order (`byName`).
- */
-function rosterCursor(schoolId: string, list: string, after: string): string {
-  return Buffer.from(JSON.stringify({ schoolId, list, after })).toString("base64url");
-}
-
-/** The enrolment a roster cursor continues after; anything but this list's own cursor is 400 `invalid_cursor`. */
-function readRosterCursor(cursor: string, schoolId: string, list: string): string {
-  let c: unknown;
-  try {
-    c = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
-  } catch {
-    throw refuse.cursor();
-  }
-  const after = (c as { after?: unknown } | null)?.after;
-  if (typeof after !== "string" || !/^[A-Za-z0-9_-]{1,64}$/.test(after) || rosterCursor(schoolId, list, after) !== cursor) {
-    throw refuse.cursor();
-  }
-  return after;
-}
-
-/**
- * The roster's order (issue 20): by family name, then given name, as Swedes sort them (å, ä, ö after
- * z); pupils the register gives no name after them; ties by pupil, then enrolment, so the order is
- * total and a page boundary falls between two rows, never inside a tie. The cursor names the last
- * row's enrolment (no name in a URL), and the next page is every row after it in this order, so rows
- * that come or go between pages neither repeat nor go missing. A pupil whose name changes between two
- * pages moves with it, and may show on both or neither — as in any list ordered by what can change.
- */
-function byName(a: Enrolment, pa: Pupil | undefined, b: Enrolment, pb: Pupil | undefined): number {
-  const named = (p: Pupil | undefined) => (p?.familyName || p?.givenName ? 0 : 1);
-  return (
-    named(pa) - named(pb) ||
-    bySwedishName(pa ?? {}, pb ?? {}) ||
-    a.pupilId.localeCompare(b.pupilId) ||
-    a.enrolmentId.localeCompare(b.enrolmentId)
-  );
-}
-
-/** An enrolment as the API answers it: 201 when made now, 200 when the same one was made before. */
-export function enrolledReply(ctx: RequestContext, r: Enrolled) {
-  return { status: r.created ? (201 as const) : (200 as const), body: presentEnrolment(r.enrolment, r.pupil, ctx.today) };
-}
-
-/** A release as the API answers it: 202 while pending under the lock, else 200; the case it opened named. */
-export function releasedReply(ctx: RequestContext, r: Released) {
-  return {
-    status: r.outcome === "pending_release" ? (202 as const) : (200 as const),
-    body: { ...presentEnrolment(r.enrolment, r.pupil, ctx.today), ...(r.caseOpened ? { caseOpened: r.caseOpened } : {}) },
-  };
-}
+const schoolId = (params: Record<string, string>) => params.schoolId ?? "";
 
 export const schoolRoutes = guarded<"schools">({
   "POST /v1/schools/{schoolId}/enrolments": async (ctx) => {
-    const school = await ownSchool(ctx);
-    return enrolledReply(ctx, await enrol(ctx.casework, occasion(ctx), school, bodyOf(ctx, schemas.EnrolmentBody)));
+    // 201 when made now, 200 when the same one was made before.
+    const r = await enrolAt(ctx, { schoolId: schoolId(ctx.params), ...bodyOf(ctx, schemas.EnrolmentBody) });
+    return { status: r.created ? 201 : 200, body: r.enrolment };
   },
 
   "POST /v1/schools/{schoolId}/enrolments/batch": async (ctx) => {
-    const school = await ownSchool(ctx);
+    const school = await ownSchool(ctx, schoolId(ctx.params));
     const { items } = bodyOf(ctx, schemas.EnrolmentBatchBody);
     // Items are independent and each is idempotent on its own, so a batch cut short can be sent again.
     const results = await inParallel(items, 8, async (item, index) => {
@@ -104,135 +36,27 @@ export const schoolRoutes = guarded<"schools">({
   },
 
   "POST /v1/schools/{schoolId}/enrolments/{enrolmentId}/release": async (ctx) => {
-    const school = await ownSchool(ctx);
-    return releasedReply(
-      ctx,
-      await release(ctx.casework, occasion(ctx), school, ctx.params.enrolmentId ?? "", bodyOf(ctx, schemas.ReleaseBody)),
-    );
-  },
-
-  "POST /v1/schools/{schoolId}/absence": async (ctx) => {
-    const school = await ownSchool(ctx);
-    return { status: 200, body: await reportAbsence(ctx.store, occasion(ctx), school, bodyOf(ctx, schemas.AbsenceBody)) };
-  },
-
-  "GET /v1/schools/{schoolId}/absence/{date}": async (ctx) => {
-    const school = await ownSchool(ctx);
-    const date = ctx.params.date ?? "";
-    const day = await ctx.store.absenceReportOf(school.schoolId, date);
-    const absent = day?.absent ?? [];
-    // The report names pupils: a read of each, on their trail.
-    await ctx.store.auditReads(
-      absent.map((a) => a.pupilId),
-      ctx.actor,
-      "absence.day.read",
-      ctx.now,
-    );
-    return {
-      status: 200,
-      body: { date, filed: day !== undefined, ...(day?.reportedAt ? { reportedAt: day.reportedAt } : {}), absent },
-    };
-  },
-
-  "GET /v1/schools/{schoolId}/roster": async (ctx) => {
-    const school = await ownSchool(ctx);
-    const q = queryOf(ctx, schemas.RosterQuery);
-    const wantEnded = q.status === "ended";
-    const all = await ctx.store.schoolEnrolments(school.schoolId);
-    const listed = all.filter((e) =>
-      wantEnded
-        ? e.endDate !== undefined && e.endDate < ctx.today && visibleToSchool(e, ctx.today)
-        : e.endDate === undefined || e.endDate >= ctx.today,
-    );
-    const list = q.status ?? "active";
-    const afterId = q.cursor ? readRosterCursor(q.cursor, school.schoolId, list) : undefined;
-    const anchor = afterId === undefined ? undefined : all.find((e) => e.enrolmentId === afterId);
-    if (afterId !== undefined && !anchor) throw refuse.cursor();
-    // In name order, so every pupil of the list is read (the page's alone are answered and audited).
-    const pupils = await ctx.store.getPupils([...new Set([...listed, ...(anchor ? [anchor] : [])].map((e) => e.pupilId))]);
-    const rows = listed.sort((a, b) => byName(a, pupils.get(a.pupilId), b, pupils.get(b.pupilId)));
-    const rest = anchor ? rows.filter((e) => byName(e, pupils.get(e.pupilId), anchor, pupils.get(anchor.pupilId)) > 0) : rows;
-    const limit = q.limit ?? 500;
-    const page = rest.slice(0, limit);
-    const pagePupils = new Map(page.map((e) => [e.pupilId, pupils.get(e.pupilId)]));
-    // Each pupil's open case about being away, with its severity (a high one answered by the data tells
-    // those alerted) — only a case about this school: a school sees no other school's case (SPEC §1, §2).
-    const awayRefs = [...pagePupils.values()].flatMap((p) => (p ? p.openCases.filter((c) => c.kind === awayCase(p)) : []));
-    const ownAway = new Map(
-      (awayRefs.length ? await ctx.store.getCases(awayRefs.map((c) => c.caseId)) : [])
-        .filter((c) => c.schoolIds.includes(school.schoolId))
-        .map((c) => [c.pupilId, c] as const),
-    );
-    const [calendar, settings] = await Promise.all([
-      ctx.store.calendarFor(school, undefined, calendarDates(ctx.today)),
-      ctx.store.settings(school.municipality),
-    ]);
-    // A school with no calendar in a municipality with none: each pupil's days by their home's (rule 9).
-    const homes = [...new Set([...pagePupils.values()].flatMap((p) => (p ? [p.homeMunicipality ?? school.municipality] : [])))];
-    const homeCalendars = new Map(
-      await Promise.all(
-        homes.map(async (kod) => [kod, await ctx.store.calendarFor(undefined, kod, calendarDates(ctx.today))] as const),
-      ),
-    );
-    const daysFor = new Map(
-      homes.map((kod) => [
-        kod,
-        lastSchoolDays(ctx.today, settings.absenceWindow, withFallback(calendar, homeCalendars.get(kod) ?? {})),
-      ]),
-    );
-    const days = lastSchoolDays(
-      ctx.today,
-      settings.absenceWindow,
-      withFallback(calendar, homeCalendars.get(homes[0] ?? "") ?? {}),
-    );
-    const filed = await ctx.store.filedDays(school.schoolId, [...new Set([...daysFor.values()].flat().map(schoolYearOf))]);
-    const items = page.flatMap((e: Enrolment) => {
-      const p = pupils.get(e.pupilId);
-      if (!p) return [];
-      // The mentor's mark counts only the days the pupil was enrolled here.
-      const enrolledDays = (daysFor.get(p.homeMunicipality ?? school.municipality) ?? days).filter((d) => enrolmentCovers(e, d));
-      const absent = absentDays(p, enrolledDays);
-      return [
-        {
-          pupilId: p.pupilId,
-          personnummer: p.personnummer,
-          ...(p.givenName ? { givenName: p.givenName, familyName: p.familyName } : {}),
-          enrolmentId: e.enrolmentId,
-          grade: e.grade,
-          startDate: e.startDate,
-          ...(e.endDate ? { endDate: e.endDate } : {}),
-          status: e.status,
-          ...(e.endReason ? { endReason: e.endReason } : {}),
-          ...(e.transferRef ? { transferRef: e.transferRef } : {}),
-          placement: placementOn(p, ctx.today),
-          absentDays: absent,
-          schoolDays: enrolledDays.length,
-          mentorMapping: mentorMark(absent, enrolledDays.length, settings),
-          // A case about being away that a day reported present would answer: the form asks before it does.
-          ...(ownAway.get(p.pupilId) ? { openCase: awayCase(p), openCaseSeverity: ownAway.get(p.pupilId)?.severity } : {}),
-        },
-      ];
+    // 202 while pending under the lock, else 200.
+    const r = await releaseAt(ctx, {
+      schoolId: schoolId(ctx.params),
+      enrolmentId: ctx.params.enrolmentId ?? "",
+      ...bodyOf(ctx, schemas.ReleaseBody),
     });
-    await ctx.store.auditReads(
-      items.map((i) => i.pupilId),
-      ctx.actor,
-      "roster.read",
-      ctx.now,
-    );
-    const last = page.at(-1);
-    const next = rest.length > limit && last ? rosterCursor(school.schoolId, list, last.enrolmentId) : undefined;
-    // Which of the window's school days the school has filed: a day not filed proves nobody was present.
-    const filedDays = days.filter((d) => filed.has(d)).sort();
-    const unfiledDays = days.filter((d) => !filed.has(d)).sort();
-    return {
-      status: 200,
-      body: {
-        school: { schoolId: school.schoolId, name: school.name, municipality: school.municipality },
-        items,
-        filedDays,
-        unfiledDays,
-        ...(next ? { nextCursor: next } : {}),
-      },
-    };
+    return { status: r.pending ? 202 : 200, body: r.released };
   },
+
+  "POST /v1/schools/{schoolId}/absence": async (ctx) => ({
+    status: 200,
+    body: await reportDay(ctx, { schoolId: schoolId(ctx.params), ...bodyOf(ctx, schemas.AbsenceBody) }),
+  }),
+
+  "GET /v1/schools/{schoolId}/absence/{date}": async (ctx) => ({
+    status: 200,
+    body: await dayReport(ctx, { schoolId: schoolId(ctx.params), date: ctx.params.date ?? "" }),
+  }),
+
+  "GET /v1/schools/{schoolId}/roster": async (ctx) => ({
+    status: 200,
+    body: await rosterOf(ctx, { schoolId: schoolId(ctx.params), ...queryOf(ctx, schemas.RosterQuery) }),
+  }),
 });

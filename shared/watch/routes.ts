@@ -1,54 +1,11 @@
-/** The hand-run sweep (SPEC §4 Time, rule 4): an office's or operations' look at a day, a preview when the day is ahead. */
-import { covers } from "../domain/calendar.ts";
+/** The hand-run sweep over HTTP: the route calls its use case (hand-sweep.ts). */
 import { bodyOf, type RouteHandlers } from "../http/http.ts";
-import { problems } from "../http/problems.ts";
 import * as schemas from "../http/schemas.ts";
-import { requireOwnMunicipality } from "../http/scope.ts";
-import { sweep } from "./sweep.ts";
+import { sweepBy } from "./hand-sweep.ts";
 
 export const sweepRoutes = {
-  "POST /v1/municipalities/{kommunkod}/sweeps": async (ctx) => {
-    const kommunkod = ctx.params.kommunkod ?? "";
-    if (ctx.principal.kind === "municipality") requireOwnMunicipality(ctx, kommunkod);
-    const { asOf } = bodyOf(ctx, schemas.SweepBody);
-    const calendar = await ctx.store.calendarFor(undefined, kommunkod, [asOf]);
-    if (!covers(asOf, calendar)) {
-      throw problems.unprocessable(
-        "calendar_missing",
-        `The municipality has no school calendar for the school year of ${asOf}; set it first (PUT …/calendar/{schoolYear}).`,
-      );
-    }
-    // A date after today is a preview: what would open, nothing written or sent (SPEC §4 Time, rule 4).
-    const result = await sweep(
-      { ...ctx.casework, log: ctx.log },
-      kommunkod,
-      asOf,
-      ctx.actor,
-      { now: ctx.now, today: ctx.today },
-      // A changed calendar's or threshold's look at the absence already reported fits a request for a
-      // municipality of some thousands of pupils with absence; a larger one's is the morning run's.
-      { reconsiderAtMost: 5_000 },
-    );
-    ctx.log.info("sweep", {
-      kommunkod,
-      asOf,
-      preview: result.preview ?? false,
-      opened: result.opened,
-      resolved: result.resolved,
-      escalated: result.escalated,
-      read: result.read,
-    });
-    // Pupil ids are for the office of the municipality, each a read on the pupil's trail (SPEC §8); operations see the counts.
-    const { wouldOpen, ...counts } = result;
-    if (ctx.principal.kind !== "municipality" || !wouldOpen) return { status: 200, body: counts };
-    const ids = [...new Set(wouldOpen.map((o) => o.pupilId))];
-    await ctx.store.auditReads(ids, ctx.actor, "sweep.preview", ctx.now);
-    // Named, as the office's watch list names them (SPEC §8): a list of codes tells a person nothing.
-    const pupils = await ctx.store.getPupils(ids);
-    const named = wouldOpen.map((o) => {
-      const p = pupils.get(o.pupilId);
-      return { ...o, ...(p?.givenName ? { givenName: p.givenName, familyName: p.familyName } : {}) };
-    });
-    return { status: 200, body: { ...result, wouldOpen: named } };
-  },
+  "POST /v1/municipalities/{kommunkod}/sweeps": async (ctx) => ({
+    status: 200,
+    body: await sweepBy(ctx, { kommunkod: ctx.params.kommunkod ?? "", ...bodyOf(ctx, schemas.SweepBody) }),
+  }),
 } satisfies Partial<RouteHandlers<"cases">>;

@@ -3,6 +3,7 @@
  * module lists its routes (method, path, who may open it) and the handler finds the one asked for.
  */
 import type { APIGatewayProxyStructuredResultV2 } from "aws-lambda";
+import type { Acting } from "../app/acting.ts";
 import type { Principal } from "../domain/principals.ts";
 import type { Settings } from "../domain/settings.ts";
 import type { Ask } from "./ask.ts";
@@ -21,6 +22,8 @@ export interface PageContext {
   view(title: string): Chrome;
   /** The API's routes, asked as this person (typed by the route table). */
   ask: Ask;
+  /** This person, as the use cases are given them: each checks the principal kind and the scope itself. */
+  acting: Acting;
   page(status: number, body: Html): Response;
   redirect(to: string): Response;
   /** A CSV download. */

@@ -8,6 +8,7 @@
 
 import { randomUUID } from "node:crypto";
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from "aws-lambda";
+import type { Acting } from "../app/acting.ts";
 import type { Runtime } from "../app/ports.ts";
 import { caseworkOf } from "../http/http.ts";
 import { problems, toProblem } from "../http/problems.ts";
@@ -117,22 +118,24 @@ export function createWebHandler(runtime: Runtime, deps: WebDeps) {
 
     // The working pages, found in the route table: each checks who may open it, and a refusal of
     // the API behind it becomes a page that says why (or, for 403, nothing).
+    const acting: Acting = {
+      principal: who.principal,
+      actor: actorOf(who.contact, who.session.person, r.requestId),
+      today: clock.today(),
+      now: r.now.toISOString(),
+      store: storeOf(),
+      log: r.log,
+      casework: caseworkOf(runtime),
+      runtime,
+    };
     const kit: PageContext = {
       lang: who.session.lang,
       csrf: who.session.csrf,
       principal: who.principal,
       today: clock.today(),
       view,
-      ask: askAs({
-        principal: who.principal,
-        actor: actorOf(who.contact, who.session.person, r.requestId),
-        today: clock.today(),
-        now: r.now.toISOString(),
-        store: storeOf(),
-        log: r.log,
-        casework: caseworkOf(runtime),
-        runtime,
-      }),
+      ask: askAs(acting),
+      acting,
       page: (status, body) => page(status, body),
       redirect: (to) => redirect(to),
       file,

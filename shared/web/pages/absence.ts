@@ -7,16 +7,17 @@
  */
 import { validate } from "../../http/middleware.ts";
 import * as schemas from "../../http/schemas.ts";
-import type { BodyOf } from "../ask.ts";
+import { reportDay, dayReport as reportOf } from "../../placement/school.ts";
 import { type PageContext, type Response, SCHOOL, type WebRoute, type WorkRequest } from "../context.ts";
 import { date, hidden, pupilName, select, tr } from "../forms.ts";
 import { type Html, html } from "../html.ts";
 import { fill, words } from "../i18n.ts";
+import type { Answer } from "../input.ts";
 import { layout } from "../layout.ts";
 import { type Roster, type RosterRow, roster, schoolOf } from "./roster-data.ts";
 
 /** The day's report as it stands: who was named absent, and how. */
-type DayReport = BodyOf<"GET /v1/schools/{schoolId}/absence/{date}">;
+type DayReport = Answer<typeof schemas.AbsenceDayResponse>;
 
 const MARKS = ["present", "unexcused", "excused"];
 /** The parts of a day the form offers (the API takes 5 % steps; another part already reported is kept). */
@@ -132,7 +133,7 @@ ${[...form.parts].map(([pupilId, part]) => html`<input type="hidden" name="fract
 }
 
 async function dayReport(k: PageContext, day: string): Promise<DayReport> {
-  return (await k.ask("GET /v1/schools/{schoolId}/absence/{date}", { schoolId: schoolOf(k), date: day })).body as DayReport;
+  return await reportOf(k.acting, { schoolId: schoolOf(k), date: day });
 }
 
 const byPrefix = (form: URLSearchParams, prefix: string) =>
@@ -191,7 +192,7 @@ async function absenceRoute(k: PageContext, r: WorkRequest): Promise<Response> {
       })),
   ];
   const body = validate(schemas.AbsenceBody, { date: day, absent });
-  await k.ask("POST /v1/schools/{schoolId}/absence", { schoolId }, body);
+  await reportDay(k.acting, { schoolId, ...body });
   return k.redirect("/app/roster?saved=1");
 }
 

@@ -7,12 +7,17 @@
 
 import { stockholmTime } from "../../domain/dates.ts";
 import { inSwedishOrder } from "../../domain/names.ts";
-import type * as schemas from "../../http/schemas.ts";
+
+import * as schemas from "../../http/schemas.ts";
 import type * as z from "../../http/zod.ts";
+import { contactsOf } from "../../people/people.ts";
+import { pupilTrail } from "../../pupils/pupils.ts";
+import { schoolsOf } from "../../register/schools.ts";
 import { CASE_WORKERS, type PageContext, type Response, type WebRoute, type WorkRequest } from "../context.ts";
 import { tr } from "../forms.ts";
 import { html } from "../html.ts";
 import { counted, fill, type Lang } from "../i18n.ts";
+import { type Answer, queryFor } from "../input.ts";
 import { layout } from "../layout.ts";
 import { csvFile } from "../pages.ts";
 import { officeWords } from "../texts-office.ts";
@@ -26,11 +31,8 @@ interface Names {
 
 async function namesFor(k: PageContext): Promise<Names> {
   const p = k.principal;
-  const contacts = (await k.ask("GET /v1/contacts", {})).body.items;
-  const schools =
-    p.kind === "municipality"
-      ? (await k.ask("GET /v1/municipalities/{kommunkod}/schools", { kommunkod: p.kommunkod })).body.items
-      : [];
+  const contacts = (await contactsOf(k.acting, {})).items;
+  const schools = p.kind === "municipality" ? (await schoolsOf(k.acting, { kommunkod: p.kommunkod })).items : [];
   return {
     contacts: new Map(contacts.map((c) => [c.contactId, c.name])),
     schools: new Map(schools.map((s) => [s.schoolId, s.name])),
@@ -133,8 +135,10 @@ async function auditRoute(k: PageContext, r: WorkRequest, [pupilId = "", action 
   const p = k.principal;
   // The office's trail, social services' own, or (the office) the extract handed to a guardian.
   const guardian = r.query.get("for") === "guardian";
-  const got = await k.ask("GET /v1/pupils/{pupilId}/audit", { pupilId }, undefined, guardian ? { for: "guardian" } : {});
-  const trail = got.body;
+  const trail: Answer<typeof schemas.AuditResponse> = await pupilTrail(k.acting, {
+    pupilId,
+    ...queryFor(schemas.AuditQuery, guardian ? { for: "guardian" } : {}),
+  });
   const names = await namesFor(k);
   if ("statements" in trail) return guardianExtractAnswer(k, pupilId, action === "audit.csv", trail, names);
   const who = (a: Trail["items"][number]) => whoInWords(k.lang, names, a.principal, a.person);

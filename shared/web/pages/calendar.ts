@@ -4,10 +4,18 @@
  * school's own page for its rektor (`/app/calendar`; a school changes no day that has passed). Terms and holidays as date fields, the
  * stored ones filled in; a row left empty is no row; a refused field says why beside itself.
  */
+
 import { schoolYearOf } from "../../domain/dates.ts";
 import { validate } from "../../http/middleware.ts";
-import { Problem, problems } from "../../http/problems.ts";
+import { problems, toProblem } from "../../http/problems.ts";
 import * as schemas from "../../http/schemas.ts";
+import {
+  municipalCalendar,
+  saveMunicipalCalendar,
+  saveSchoolCalendar,
+  schoolCalendar,
+  schoolsOf as schoolsIn,
+} from "../../register/schools.ts";
 import { OFFICE, type PageContext, type Response, SCHOOL, type WebRoute } from "../context.ts";
 import { errorSummary, type FieldErrors, inputAt, inWords, refusedFields } from "../field-errors.ts";
 import { hidden, saved, tr } from "../forms.ts";
@@ -40,17 +48,16 @@ const yearOf = (k: PageContext, asked: string | null) => (asked && /^\d{4}-\d{2}
 
 /** Whose calendar: the municipality's (""), or one of its schools' own. */
 async function schoolsOf(k: PageContext) {
-  return (await k.ask("GET /v1/municipalities/{kommunkod}/schools", { kommunkod: officeOf(k) })).body.items;
+  return (await schoolsIn(k.acting, { kommunkod: officeOf(k) })).items;
 }
 
 async function stored(k: PageContext, schoolYear: string, schoolId: string): Promise<Shown | undefined> {
   try {
-    const got = schoolId
-      ? await k.ask("GET /v1/schools/{schoolId}/calendar/{schoolYear}", { schoolId, schoolYear })
-      : await k.ask("GET /v1/municipalities/{kommunkod}/calendar/{schoolYear}", { kommunkod: officeOf(k), schoolYear });
-    return got.body;
+    return schoolId
+      ? await schoolCalendar(k.acting, { schoolId, schoolYear })
+      : await municipalCalendar(k.acting, { kommunkod: officeOf(k), schoolYear });
   } catch (e) {
-    if (e instanceof Problem && e.status === 404) return undefined;
+    if (toProblem(e)?.status === 404) return undefined;
     throw e;
   }
 }
@@ -178,8 +185,9 @@ function readForm(form: URLSearchParams) {
 
 /** A school's change that would rewrite a day gone by (the API's 409): said in the person's words, with the figures. */
 function pastDaysRefused(k: PageContext, e: unknown): string | undefined {
-  if (!(e instanceof Problem) || e.code !== "past_days_locked") return undefined;
-  const m = /(\d+) day\(s\) that have passed \(first (\d{4}-\d{2}-\d{2})\)/.exec(e.detail ?? "");
+  const p = toProblem(e);
+  if (p?.code !== "past_days_locked") return undefined;
+  const m = /(\d+) day\(s\) that have passed \(first (\d{4}-\d{2}-\d{2})\)/.exec(p.detail ?? "");
   return counted(k.lang, Number(m?.[1] ?? 1), officeWords[k.lang].errCalendarPastDays, { first: m?.[2] ?? "" });
 }
 
@@ -209,8 +217,8 @@ async function saveCalendar(k: PageContext, form: URLSearchParams): Promise<Resp
       terms: read.terms.map((r) => r.value),
       holidays: read.holidays.map((r) => r.value),
     });
-    if (schoolId) await k.ask("PUT /v1/schools/{schoolId}/calendar/{schoolYear}", { schoolId, schoolYear }, body);
-    else await k.ask("PUT /v1/municipalities/{kommunkod}/calendar/{schoolYear}", { kommunkod: officeOf(k), schoolYear }, body);
+    if (schoolId) await saveSchoolCalendar(k.acting, { schoolId, schoolYear, ...body });
+    else await saveMunicipalCalendar(k.acting, { kommunkod: officeOf(k), schoolYear, ...body });
   } catch (e) {
     refused = pastDaysRefused(k, e);
     const fields = refusedFields(e);

@@ -1,8 +1,9 @@
 import { bySwedishName, inSwedishOrder } from "../../domain/names.ts";
-import type { BodyOf } from "../ask.ts";
+import type * as schemas from "../../http/schemas.ts";
 import { pupilName, tr } from "../forms.ts";
 import { type Html, html } from "../html.ts";
 import { counted, fill, type Lang, words } from "../i18n.ts";
+import type { Answer } from "../input.ts";
 import { type Chrome, layout } from "../layout.ts";
 import { nextStepText } from "./case-words.ts";
 
@@ -11,10 +12,10 @@ export const statusText = (lang: Lang, status?: string) =>
   status === "open" ? words[lang].open : status === "acknowledged" ? words[lang].acknowledged : words[lang].resolved;
 
 /** A case in the case list, as the list route answers it (a case the pupil moved away from, too). */
-export type CaseSummary = Exclude<BodyOf<"GET /v1/cases">["items"][number], { movedAway: true }>;
+export type CaseSummary = Exclude<Answer<typeof schemas.CaseListResponse>["items"][number], { movedAway: true }>;
 
 /** A case as the case route answers it: whole, or as a scope the pupil moved away from sees it. */
-export type CaseView = BodyOf<"GET /v1/cases/{caseId}">;
+export type CaseView = Answer<typeof schemas.CaseResponse>;
 
 export interface CaseFilter {
   /** "" (current: open and acknowledged), "open", "acknowledged", "resolved" or "all". */

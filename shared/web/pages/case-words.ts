@@ -2,6 +2,7 @@
 
 import { districtMunicipality } from "../../domain/principals.ts";
 import type { Signature } from "../../http/schemas/cases.ts";
+import { districtsOf } from "../../register/districts.ts";
 import type { PageContext } from "../context.ts";
 import { tr } from "../forms.ts";
 import { fill, type Lang, words } from "../i18n.ts";
@@ -42,7 +43,7 @@ export async function districtNamesFor(k: PageContext): Promise<Map<string, stri
   const p = k.principal;
   const kommunkod = p.kind === "municipality" ? p.kommunkod : p.kind === "social" ? districtMunicipality(p.district) : undefined;
   if (!kommunkod) return new Map();
-  const { districts } = (await k.ask("GET /v1/municipalities/{kommunkod}/districts", { kommunkod })).body;
+  const { districts } = await districtsOf(k.acting, { kommunkod });
   return new Map(districts.map((d) => [d.districtId, d.name]));
 }
 

@@ -1,11 +1,15 @@
 /** A case worker's cases (SPEC §4, §8): the list, a case's page and its forms, and the office's watch list. */
-import { validate } from "../../http/middleware.ts";
+
+import { acknowledge, journal, listCases, readCase, resolve, tick } from "../../casework/cases.ts";
 import { problems, toProblem } from "../../http/problems.ts";
 import * as schemas from "../../http/schemas.ts";
+import { readPupil } from "../../pupils/pupils.ts";
+import { unplacedOf } from "../../register/office.ts";
 import { confirmed, confirmPage } from "../confirm.ts";
 import { CASE_WORKERS, OFFICE, type PageContext, type WebRoute } from "../context.ts";
 import { tr } from "../forms.ts";
 import { CHECKLIST_SV, counted, fill, words } from "../i18n.ts";
+import { type Answer, bodyFor, queryFor } from "../input.ts";
 import { allPages } from "../paging.ts";
 import { ticksOf } from "./case-checklist.ts";
 import { casePage, caseTitle } from "./case-page.ts";
@@ -37,7 +41,8 @@ export const caseRoutes: WebRoute[] = [
       const items: CaseSummary[] = [];
       for (const status of STATUS_FILTERS[filter.status ?? ""] ?? (STATUS_FILTERS[""] as [])) {
         const { items: got } = await allPages(
-          async (cursor) => (await k.ask("GET /v1/cases", {}, undefined, { status, limit: 500, cursor })).body,
+          async (cursor): Promise<Answer<typeof schemas.CaseListResponse>> =>
+            await listCases(k.acting, queryFor(schemas.CasesQuery, { status, limit: 500, cursor })),
         );
         items.push(...got.filter((c): c is CaseSummary => !("movedAway" in c)));
       }
@@ -62,7 +67,7 @@ export const caseRoutes: WebRoute[] = [
     path: casePath("/acknowledge"),
     principals: CASE_WORKERS,
     handle: async (k, _r, [caseId = ""]) => {
-      await k.ask("POST /v1/cases/{caseId}/acknowledge", { caseId }, {});
+      await acknowledge(k.acting, { caseId, ...bodyFor(schemas.AcknowledgeBody, {}) });
       return k.redirect(`/app/cases/${caseId}?saved=1`);
     },
   },
@@ -71,8 +76,8 @@ export const caseRoutes: WebRoute[] = [
     path: casePath("/journal"),
     principals: CASE_WORKERS,
     handle: async (k, { form }, [caseId = ""]) => {
-      const body = validate(schemas.JournalBody, { text: form.get("text") ?? "" });
-      await k.ask("POST /v1/cases/{caseId}/journal", { caseId }, body);
+      const body = bodyFor(schemas.JournalBody, { text: form.get("text") ?? "" });
+      await journal(k.acting, { caseId, ...body });
       return k.redirect(`/app/cases/${caseId}?saved=1`);
     },
   },
@@ -83,10 +88,10 @@ export const caseRoutes: WebRoute[] = [
     handle: async (k, { form }, [caseId = ""]) => {
       const w = words[k.lang];
       const t = tr(k.lang);
-      const body = validate(schemas.ResolveBody, { outcome: form.get("outcome") ?? "", note: form.get("note") ?? "" });
+      const body = bodyFor(schemas.ResolveBody, { outcome: form.get("outcome") ?? "", note: form.get("note") ?? "" });
       // Items of the routine not done: resolving asks first (the form's box, else this step, with what
       // was typed kept), and the server holds to it.
-      const c = (await k.ask("GET /v1/cases/{caseId}", { caseId })).body;
+      const c = await readCase(k.acting, { caseId });
       const notDone = c.checklist.filter((i) => !i.done);
       if (notDone.length && form.get("confirmOpenItems") !== "1" && !confirmed(form)) {
         const title = (id: string, en: string) => (k.lang === "sv" ? (CHECKLIST_SV[id] ?? en) : en);
@@ -107,7 +112,7 @@ export const caseRoutes: WebRoute[] = [
           400,
         );
       }
-      await k.ask("POST /v1/cases/{caseId}/resolve", { caseId }, body);
+      await resolve(k.acting, { caseId, ...body });
       return k.redirect(`/app/cases/${caseId}?saved=1`);
     },
   },
@@ -125,7 +130,7 @@ export const caseRoutes: WebRoute[] = [
         return k.page(400, casePage(view, c, pupil, k.csrf, { checklistErrors: errors, typed: form, districts }));
       }
       for (const { itemId, body } of ticks) {
-        await k.ask("PUT /v1/cases/{caseId}/checklist/{itemId}", { caseId, itemId }, validate(schemas.ChecklistBody, body));
+        await tick(k.acting, { caseId, itemId, ...bodyFor(schemas.ChecklistBody, body) });
       }
       // Back to the checklist, not the top of the page.
       return k.redirect(`/app/cases/${caseId}?saved=checklist#checklist-section`);
@@ -139,8 +144,7 @@ export const caseRoutes: WebRoute[] = [
       const kommunkod = officeOf(k);
       if (!kommunkod) throw problems.forbidden();
       const { items } = await allPages(
-        async (cursor) =>
-          (await k.ask("GET /v1/municipalities/{kommunkod}/unplaced", { kommunkod }, undefined, { limit: 500, cursor })).body,
+        async (cursor) => await unplacedOf(k.acting, { kommunkod, ...queryFor(schemas.ListQuery, { limit: 500, cursor }) }),
       );
       const districts = await districtNamesFor(k);
       if (csv) return k.file(`skolpliktsbevakning-${kommunkod}-${k.today}.csv`, unplacedCsv(items, k.lang, districts));
@@ -151,10 +155,10 @@ export const caseRoutes: WebRoute[] = [
 
 /** A case and its pupil as the person may see them (a pupil the scope may not read: the case alone). */
 async function caseAndPupil(k: PageContext, caseId: string) {
-  const c = (await k.ask("GET /v1/cases/{caseId}", { caseId })).body;
+  const c = await readCase(k.acting, { caseId });
   let pupil: PupilView | undefined;
   try {
-    pupil = (await k.ask("GET /v1/pupils/{pupilId}", { pupilId: c.pupilId })).body;
+    pupil = await readPupil(k.acting, { pupilId: c.pupilId });
   } catch (err) {
     if (!toProblem(err)) throw err;
   }

@@ -1,5 +1,6 @@
 import { validate } from "../../http/middleware.ts";
 import * as schemas from "../../http/schemas.ts";
+import { contactsOf, removeContact, saveContact } from "../../people/people.ts";
 import { confirmed, confirmPage } from "../confirm.ts";
 import { BOARDS, type WebRoute } from "../context.ts";
 import { asE164, field, hidden, saved, select, text, tr } from "../forms.ts";
@@ -16,7 +17,7 @@ export const contactRoutes: WebRoute[] = [
       // Removing ends the person's access at once: the page asks first, naming the contact (SPEC §8).
       if (!confirmed(form)) {
         const t = tr(k.lang);
-        const contact = (await k.ask("GET /v1/contacts", {})).body.items.find((c) => c.contactId === contactId);
+        const contact = (await contactsOf(k.acting, {})).items.find((c) => c.contactId === contactId);
         if (!contact) return k.forbidden();
         return confirmPage(k, {
           title: t("confirmRemoveTitle"),
@@ -26,7 +27,7 @@ export const contactRoutes: WebRoute[] = [
           back: "/app/contacts",
         });
       }
-      await k.ask("DELETE /v1/contacts/{contactId}", { contactId });
+      await removeContact(k.acting, { contactId });
       return k.redirect("/app/contacts?saved=1");
     },
   },
@@ -45,11 +46,7 @@ export const contactRoutes: WebRoute[] = [
         ...(v("phone") ? { phone: asE164(v("phone") ?? "") } : {}),
         ...(v("language") ? { language: v("language") } : {}),
       });
-      await k.ask(
-        "PUT /v1/contacts/{contactId}",
-        { contactId: validate(schemas.PathParams.contactId, contactId, "/contactId") },
-        body,
-      );
+      await saveContact(k.acting, { contactId: validate(schemas.PathParams.contactId, contactId, "/contactId"), ...body });
       return k.redirect("/app/contacts?saved=1");
     },
   },
@@ -60,8 +57,7 @@ export const contactRoutes: WebRoute[] = [
     handle: async (k, r) => {
       const t = tr(k.lang);
       const p = k.principal;
-      const got = await k.ask("GET /v1/contacts", {});
-      const items = got.body.items;
+      const { items } = await contactsOf(k.acting, {});
       const editing = items.find((c) => c.contactId === r.query.get("edit"));
       return k.page(
         200,

@@ -4,6 +4,7 @@
  * cases the flags raised to high, and when.
  */
 import { stockholmTime } from "../../domain/dates.ts";
+import { flaggedIn } from "../../pupils/pupils.ts";
 import { type PageContext, SOCIAL, type WebRoute } from "../context.ts";
 import { tr } from "../forms.ts";
 import { html } from "../html.ts";
@@ -36,7 +37,7 @@ export const flaggedRoutes: WebRoute[] = [
       const t = tr(k.lang);
       const p = k.principal;
       if (p.kind !== "social") return k.forbidden();
-      const items = (await k.ask("GET /v1/districts/{districtId}/flagged", { districtId: p.district })).body.items;
+      const items = (await flaggedIn(k.acting, { districtId: p.district })).items;
       const w = words[k.lang];
       return k.page(
         200,

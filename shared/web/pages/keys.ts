@@ -1,5 +1,6 @@
 import { validate } from "../../http/middleware.ts";
 import * as schemas from "../../http/schemas.ts";
+import { issueKey, keysOf, revokeKey } from "../../people/people.ts";
 import { confirmed, confirmPage } from "../confirm.ts";
 import { BOARDS, type WebRoute } from "../context.ts";
 import { hidden, saved, text, tr } from "../forms.ts";
@@ -16,7 +17,7 @@ export const keyRoutes: WebRoute[] = [
       // Revoking cannot be undone: the page asks first, naming the key (SPEC §8).
       if (!confirmed(form)) {
         const t = tr(k.lang);
-        const key = (await k.ask("GET /v1/credentials", {})).body.items.find((c) => c.credentialId === credentialId);
+        const key = (await keysOf(k.acting, {})).items.find((c) => c.credentialId === credentialId);
         if (!key) return k.forbidden();
         return confirmPage(k, {
           title: t("confirmRevokeTitle"),
@@ -26,7 +27,7 @@ export const keyRoutes: WebRoute[] = [
           back: "/app/keys",
         });
       }
-      await k.ask("DELETE /v1/credentials/{credentialId}", { credentialId });
+      await revokeKey(k.acting, { credentialId });
       return k.redirect("/app/keys?saved=1");
     },
   },
@@ -41,8 +42,7 @@ export const keyRoutes: WebRoute[] = [
         principal: (form.get("principal") ?? "").trim(),
         ...(label ? { label } : {}),
       });
-      const got = await k.ask("POST /v1/credentials", {}, body);
-      const issued = got.body;
+      const issued = await issueKey(k.acting, body);
       // Shown once, on this page only (not stored, never in a URL): the page is not cached.
       return k.page(
         201,
@@ -61,8 +61,7 @@ export const keyRoutes: WebRoute[] = [
     handle: async (k, r) => {
       const t = tr(k.lang);
       const p = k.principal;
-      const got = await k.ask("GET /v1/credentials", {});
-      const items = got.body.items;
+      const { items } = await keysOf(k.acting, {});
       return k.page(
         200,
         layout(

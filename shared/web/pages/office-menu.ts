@@ -2,6 +2,7 @@
  * The office's own page ("Förvaltningen"): what waits today, in figures that lead to the lists,
  * and the office's pages by what they are for. The figures are counts only (no pupil named).
  */
+import { overview } from "../../register/overview.ts";
 import { OFFICE, type PageContext, type WebRoute } from "../context.ts";
 import { tr } from "../forms.ts";
 import { type Html, html } from "../html.ts";
@@ -25,7 +26,7 @@ const OFFICE_PAGES = [
 async function officePage(k: PageContext): Promise<Html> {
   const t = tr(k.lang);
   const ow = officeWords[k.lang];
-  const n = (await k.ask("GET /v1/municipalities/{kommunkod}/overview", { kommunkod: officeOf(k) })).body;
+  const n = await overview(k.acting, { kommunkod: officeOf(k) });
   const today: [string, string][] = [
     [
       "/app/cases",

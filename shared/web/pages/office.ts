@@ -1,6 +1,8 @@
 import { stockholmTime } from "../../domain/dates.ts";
 import { validate } from "../../http/middleware.ts";
 import * as schemas from "../../http/schemas.ts";
+import { contactsOf } from "../../people/people.ts";
+import { approve, overridesOf, reject } from "../../register/office.ts";
 import { OFFICE, type PageContext, type WebRoute } from "../context.ts";
 import { hidden, saved, text, tr } from "../forms.ts";
 import { html } from "../html.ts";
@@ -18,9 +20,9 @@ export const officeRoutes: WebRoute[] = [
       const kommunkod = officeOf(k);
       const body = validate(schemas.ApproveBody, form.get("note")?.trim() ? { note: form.get("note")?.trim() } : {});
       if (decision === "approve") {
-        await k.ask("POST /v1/municipalities/{kommunkod}/overrides/{overrideId}/approve", { kommunkod, overrideId }, body);
+        await approve(k.acting, { kommunkod, overrideId, ...body });
       } else {
-        await k.ask("POST /v1/municipalities/{kommunkod}/overrides/{overrideId}/reject", { kommunkod, overrideId }, body);
+        await reject(k.acting, { kommunkod, overrideId, ...body });
       }
       return k.redirect("/app/overrides?saved=1");
     },
@@ -32,11 +34,10 @@ export const officeRoutes: WebRoute[] = [
     handle: async (k, r) => {
       const t = tr(k.lang);
       const kommunkod = officeOf(k);
-      const got = await k.ask("GET /v1/municipalities/{kommunkod}/overrides", { kommunkod });
-      const items = got.body.items;
+      const { items } = await overridesOf(k.acting, { kommunkod });
       const w = words[k.lang];
       // People by name, not by contact id (SPEC §8): the office's own contacts are the ones who ask and approve.
-      const contacts = new Map((await k.ask("GET /v1/contacts", {})).body.items.map((c) => [`contact:${c.contactId}`, c.name]));
+      const contacts = new Map((await contactsOf(k.acting, {})).items.map((c) => [`contact:${c.contactId}`, c.name]));
       const person = (who?: string) => (who ? (contacts.get(who) ?? who) : "");
       const destination = (d?: { schoolId?: string; country?: string; municipality?: string; description?: string }) =>
         [d?.schoolId, d?.municipality, d?.country, d?.description].filter(Boolean).join(", ") || t("noneGiven");

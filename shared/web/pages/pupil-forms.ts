@@ -2,6 +2,8 @@ import { CARE_KINDS, RISK_FLAGS } from "../../domain/model.ts";
 import type { Principal } from "../../domain/principals.ts";
 import { validate } from "../../http/middleware.ts";
 import * as schemas from "../../http/schemas.ts";
+import { flagPupil, readPupil, recordCare } from "../../pupils/pupils.ts";
+import { askOverride, exempt } from "../../register/office.ts";
 import { CASE_WORKERS, OFFICE, type WebRoute } from "../context.ts";
 import { errorSummary, type FieldErrors, inputAt, inWords, refusedFields } from "../field-errors.ts";
 import { date, hidden, type Placement, parseShown, releaseBody, releaseFields, select, text, tr } from "../forms.ts";
@@ -104,9 +106,9 @@ export const pupilFormRoutes: WebRoute[] = [
     principals: CASE_WORKERS,
     handle: async (k, { form }, [pupilId = ""]) => {
       const body = validate(schemas.FlagsBody, { flags: form.getAll("flags") });
-      const got = await k.ask("PUT /v1/pupils/{pupilId}/flags", { pupilId }, body);
+      const got = await flagPupil(k.acting, { pupilId, ...body });
       // The page says which open cases the flags raised, and when (the cases' ids and the time: no personal data).
-      const raised = got.body.raised;
+      const raised = got.raised;
       const at = raised[0]?.at.slice(0, 16) ?? "";
       return k.redirect(
         `/app/pupils/${pupilId}?saved=flags${raised.length ? `&raised=${raised.map((c) => c.caseId).join(",")}&at=${at}` : ""}`,
@@ -143,7 +145,7 @@ export const pupilFormRoutes: WebRoute[] = [
       };
       try {
         const body = validate(schemas.CareBody, { placements });
-        await k.ask("PUT /v1/pupils/{pupilId}/care", { pupilId }, body);
+        await recordCare(k.acting, { pupilId, ...body });
       } catch (e) {
         const refused = refusedFields(e);
         if (!refused) throw e;
@@ -154,7 +156,7 @@ export const pupilFormRoutes: WebRoute[] = [
         }
         const typed =
           action === "care/end" ? { [`care-end-${index}`]: to } : { "care-kind": kind, "care-from": from, "care-to": to };
-        const pupil = (await k.ask("GET /v1/pupils/{pupilId}", { pupilId })).body;
+        const pupil: PupilView = await readPupil(k.acting, { pupilId });
         const forms = pupilForms(k.lang, k.csrf, k.principal, pupil, { errors, typed });
         return k.page(400, pupilPage(k.view(words[k.lang].pupil), pupil, forms));
       }
@@ -171,7 +173,7 @@ export const pupilFormRoutes: WebRoute[] = [
         to: form.get("to") ?? "",
         reason: form.get("reason") ?? "",
       });
-      await k.ask("PUT /v1/pupils/{pupilId}/exemption", { pupilId }, body);
+      await exempt(k.acting, { pupilId, ...body });
       return k.redirect(`/app/pupils/${pupilId}?saved=1`);
     },
   },
@@ -188,7 +190,7 @@ export const pupilFormRoutes: WebRoute[] = [
         release: releaseBody(form, "o-"),
         reason: form.get("overrideReason") ?? "",
       });
-      await k.ask("POST /v1/municipalities/{kommunkod}/overrides", { kommunkod: p.kommunkod }, body);
+      await askOverride(k.acting, { kommunkod: p.kommunkod, ...body });
       return k.redirect("/app/overrides?saved=1");
     },
   },

@@ -1,13 +1,14 @@
 /** A pupil's page and finding a pupil, as each principal may see them. */
-import type { BodyOf } from "../ask.ts";
+import type * as schemas from "../../http/schemas.ts";
 import { type Html, html } from "../html.ts";
 import { counted, type Lang, words } from "../i18n.ts";
+import type { Answer } from "../input.ts";
 import { type Chrome, layout } from "../layout.ts";
 import { kindText } from "./case-views.ts";
 import { districtName } from "./case-words.ts";
 
 /** A pupil as the pupil route answers it (what each principal may see of them). */
-export type PupilView = BodyOf<"GET /v1/pupils/{pupilId}">;
+export type PupilView = Answer<typeof schemas.PupilResponse>;
 
 /** The pupil's siblings (for the office and social services): name, placement, open cases. */
 export function householdSection(lang: Lang, p: PupilView | undefined): Html {

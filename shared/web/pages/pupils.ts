@@ -1,13 +1,15 @@
 /** Finding a pupil, and a pupil's page as each principal may see it (SPEC §1, §8). */
+
 import { asTwelveDigits } from "../../domain/personnummer.ts";
-import { validate } from "../../http/middleware.ts";
 import { toProblem } from "../../http/problems.ts";
 import * as schemas from "../../http/schemas.ts";
+import { readPupil, searchPupil } from "../../pupils/pupils.ts";
 import { CASE_WORKERS, type WebRoute } from "../context.ts";
 import { fieldMessage, words } from "../i18n.ts";
+import { bodyFor } from "../input.ts";
 import { flagsNotice } from "./flagged.ts";
 import { pupilForms } from "./pupil-forms.ts";
-import { pupilPage, pupilSearchPage } from "./pupil-views.ts";
+import { type PupilView, pupilPage, pupilSearchPage } from "./pupil-views.ts";
 
 export const pupilRoutes: WebRoute[] = [
   {
@@ -25,8 +27,8 @@ export const pupilRoutes: WebRoute[] = [
       // As Swedes write it: ten or twelve digits, with or without - or +.
       const personnummer = asTwelveDigits(form.get("personnummer") ?? "", k.today);
       try {
-        const found = await k.ask("POST /v1/pupils/search", {}, validate(schemas.PupilSearchBody, { personnummer }));
-        return k.redirect(`/app/pupils/${found.body.pupilId}`);
+        const found = await searchPupil(k.acting, bodyFor(schemas.PupilSearchBody, { personnummer }));
+        return k.redirect(`/app/pupils/${found.pupilId}`);
       } catch (err) {
         const problem = toProblem(err);
         if (!problem || problem.status >= 500) throw err;
@@ -43,7 +45,7 @@ export const pupilRoutes: WebRoute[] = [
     principals: CASE_WORKERS,
     handle: async (k, r, [pupilId = ""]) => {
       const w = words[k.lang];
-      const pupil = (await k.ask("GET /v1/pupils/{pupilId}", { pupilId })).body;
+      const pupil: PupilView = await readPupil(k.acting, { pupilId });
       const forms = pupilForms(k.lang, k.csrf, k.principal, pupil);
       // The page (and the window's title) names the pupil, to those the API shows the name to.
       const name = [pupil.givenName, pupil.familyName].filter(Boolean).join(" ");

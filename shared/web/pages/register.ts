@@ -1,7 +1,9 @@
 /** The office's register pages: thresholds and school units (the calendar: calendar.ts; the import: imports.ts). */
+
 import type { Settings } from "../../domain/settings.ts";
 import { validate } from "../../http/middleware.ts";
 import * as schemas from "../../http/schemas.ts";
+import { registerSchool, saveSettings, schoolsOf } from "../../register/schools.ts";
 import { OFFICE, type WebRoute } from "../context.ts";
 import { field, hidden, saved, select, text, tr } from "../forms.ts";
 import { html } from "../html.ts";
@@ -21,7 +23,7 @@ export const registerRoutes: WebRoute[] = [
         [...form.entries()].filter(([key, v]) => key !== "_csrf" && v.trim() !== "").map(([key, v]) => [key, Number(v)]),
       );
       const body = validate(schemas.SettingsSchema, numbers);
-      await k.ask("PUT /v1/municipalities/{kommunkod}/settings", { kommunkod }, body);
+      await saveSettings(k.acting, { kommunkod, ...body });
       return k.redirect("/app/settings?saved=1");
     },
   },
@@ -62,7 +64,7 @@ ${(Object.keys(words[k.lang].settingLabels) as (keyof Settings)[]).map((key) =>
         organiserType: form.get("organiserType") ?? "",
         municipality: kommunkod,
       });
-      await k.ask("PUT /v1/schools/{schoolId}", { schoolId: validate(schemas.SchoolIdSchema, schoolId, "/schoolId") }, body);
+      await registerSchool(k.acting, { schoolId: validate(schemas.SchoolIdSchema, schoolId, "/schoolId"), ...body });
       return k.redirect("/app/schools?saved=1");
     },
   },
@@ -73,8 +75,7 @@ ${(Object.keys(words[k.lang].settingLabels) as (keyof Settings)[]).map((key) =>
     handle: async (k, r) => {
       const t = tr(k.lang);
       const kommunkod = officeOf(k);
-      const got = await k.ask("GET /v1/municipalities/{kommunkod}/schools", { kommunkod });
-      const items = got.body.items;
+      const { items } = await schoolsOf(k.acting, { kommunkod });
       return k.page(
         200,
         layout(

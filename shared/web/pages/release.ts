@@ -3,10 +3,13 @@
  * school elsewhere by its code), the country by its name, a confirmation step before anything is
  * sent (it cannot be undone here), and the API's own reason when it refuses (the lock's, or another).
  */
+
 import { inSwedishOrder } from "../../domain/names.ts";
 import { validate } from "../../http/middleware.ts";
 import { toProblem } from "../../http/problems.ts";
 import * as schemas from "../../http/schemas.ts";
+import { releaseAt } from "../../placement/school.ts";
+import { schoolsOf } from "../../register/schools.ts";
 import { type PageContext, type Response, SCHOOL, type WebRoute } from "../context.ts";
 import { hidden, pupilName, releaseBody, releaseErrors, releaseFields, tr } from "../forms.ts";
 import { type Html, html } from "../html.ts";
@@ -33,7 +36,7 @@ type Schools = { schoolId: string; name: string }[];
 /** The other schools of the school's municipality, by name (a school elsewhere is given by its code). */
 async function receivingSchools(k: PageContext, kommunkod: string | undefined): Promise<Schools> {
   if (!kommunkod) return [];
-  const { items } = (await k.ask("GET /v1/municipalities/{kommunkod}/schools", { kommunkod })).body;
+  const { items } = await schoolsOf(k.acting, { kommunkod });
   return items
     .filter((s) => s.schoolId !== schoolOf(k))
     .map((s) => ({ schoolId: s.schoolId, name: s.name }))
@@ -107,7 +110,7 @@ async function releaseRoute(k: PageContext, form: URLSearchParams, enrolmentId: 
   try {
     const body = validate(schemas.ReleaseBody, releaseBody(form));
     if (form.get("confirm") !== "1") return k.page(200, confirmPage(k, row, schools, form));
-    await k.ask("POST /v1/schools/{schoolId}/enrolments/{enrolmentId}/release", { schoolId: schoolOf(k), enrolmentId }, body);
+    await releaseAt(k.acting, { schoolId: schoolOf(k), enrolmentId, ...body });
   } catch (err) {
     const problem = toProblem(err);
     if (!problem || problem.status >= 500 || problem.status === 403 || problem.status === 404) throw err;

@@ -3,6 +3,7 @@ import { bySwedishName } from "../../domain/names.ts";
 import { asTwelveDigits } from "../../domain/personnummer.ts";
 import { validate } from "../../http/middleware.ts";
 import * as schemas from "../../http/schemas.ts";
+import { enrolAt } from "../../placement/school.ts";
 import { type PageContext, type Response, SCHOOL, type WebRoute } from "../context.ts";
 import { date, hidden, pupilName, saved, select, text, tr } from "../forms.ts";
 import { type Html, html } from "../html.ts";
@@ -137,9 +138,9 @@ async function enrolRoute(k: PageContext, form: URLSearchParams): Promise<Respon
     grade: form.get("enrolGrade") ?? form.get("grade") ?? "",
     startDate: form.get("startDate") ?? "",
   });
-  const answer = await k.ask("POST /v1/schools/{schoolId}/enrolments", { schoolId }, body);
+  const answer = await enrolAt(k.acting, { schoolId, ...body });
   // The same enrolment made before: the API answers 200 (201 when made now), and the page says so.
-  return k.redirect(`/app/roster?enrolled=${answer.body.enrolmentId}${answer.status === 200 ? "&again=1" : ""}`);
+  return k.redirect(`/app/roster?enrolled=${answer.enrolment.enrolmentId}${answer.created ? "" : "&again=1"}`);
 }
 
 export const rosterRoutes: WebRoute[] = [

@@ -8,6 +8,8 @@
 import { stockholmTime } from "../../domain/dates.ts";
 import { validate } from "../../http/middleware.ts";
 import * as schemas from "../../http/schemas.ts";
+import { schoolsOf } from "../../register/schools.ts";
+import { enableSystem, pauseSystem, saveConnector, systemsOf } from "../../ss12000/systems.ts";
 import { OFFICE, type PageContext, type WebRoute } from "../context.ts";
 import { field, hidden, select, text, tr } from "../forms.ts";
 import { type Html, html } from "../html.ts";
@@ -24,13 +26,13 @@ const SYSTEM_ID = /^\/app\/school-systems\/([a-z0-9-]{1,40})\/(enable|pause)$/;
 type Connector = Awaited<ReturnType<typeof connectorsOf>>[number];
 
 async function connectorsOf(k: PageContext, kommunkod: string) {
-  return (await k.ask("GET /v1/municipalities/{kommunkod}/school-systems", { kommunkod })).body.items;
+  return (await systemsOf(k.acting, { kommunkod })).items;
 }
 
 /** The form, empty or with the system being changed. */
 export async function systemForm(k: PageContext, kommunkod: string, editing?: Connector): Promise<Html> {
   const t = tr(k.lang);
-  const schools = (await k.ask("GET /v1/municipalities/{kommunkod}/schools", { kommunkod })).body.items;
+  const schools = (await schoolsOf(k.acting, { kommunkod })).items;
   const auth = editing?.auth.kind === "client_credentials" ? editing.auth : undefined;
   const certificate = editing?.auth.kind === "mtls" ? editing.auth : undefined;
   const units = new Set(editing?.schoolUnits ?? []);
@@ -116,8 +118,8 @@ export const schoolSystemFormRoutes: WebRoute[] = [
         schedule: { hours: form.getAll("hours").map(Number) },
         absenceDays: Number(v("absenceDays") ?? 14),
       });
-      const saved = await k.ask("PUT /v1/municipalities/{kommunkod}/school-systems/{systemId}", { kommunkod, systemId }, body);
-      return k.redirect(`/app/school-systems?saved=${saved.body.enabled ? "1" : "paused"}`);
+      const saved = await saveConnector(k.acting, { kommunkod, systemId, ...body });
+      return k.redirect(`/app/school-systems?saved=${saved.connector.enabled ? "1" : "paused"}`);
     },
   },
   {
@@ -129,8 +131,8 @@ export const schoolSystemFormRoutes: WebRoute[] = [
       // One turns on what one has seen: the version the page showed.
       const seen = { updatedAt: form.get("updatedAt") ?? "" };
       if (action === "enable")
-        await k.ask("POST /v1/municipalities/{kommunkod}/school-systems/{systemId}/enable", { kommunkod, systemId }, seen);
-      else await k.ask("POST /v1/municipalities/{kommunkod}/school-systems/{systemId}/pause", { kommunkod, systemId });
+        await enableSystem(k.acting, { kommunkod, systemId, ...validate(schemas.EnableConnectorBody, seen) });
+      else await pauseSystem(k.acting, { kommunkod, systemId });
       return k.redirect("/app/school-systems?saved=1");
     },
   },

@@ -4,16 +4,19 @@
  * alone (SPEC §9), the per-pupil export for a national register, reachable from the page — each
  * export audited by the API, a large one run as a job whose file is fetched from a short-lived link.
  */
+
 import { districtMunicipality } from "../../domain/principals.ts";
 import type { AbsenceStatistics, CaseRow, Measure, Row } from "../../domain/statistics.ts";
 import type { Shown } from "../../domain/suppression.ts";
-import { Problem } from "../../http/problems.ts";
-import type { ExportResponse } from "../../http/schemas.ts";
+import { toProblem } from "../../http/problems.ts";
+import * as schemas from "../../http/schemas.ts";
 import type * as z from "../../http/zod.ts";
+import { absenceFigures, exportJob } from "../../statistics/figures.ts";
 import { BOARDS, OFFICE, type PageContext, type WebRoute, type WorkRequest } from "../context.ts";
 import { tr } from "../forms.ts";
 import { type Html, html } from "../html.ts";
 import { words } from "../i18n.ts";
+import { queryFor } from "../input.ts";
 import { layout } from "../layout.ts";
 import { csvFile } from "../pages.ts";
 import { officeWords } from "../texts-office.ts";
@@ -109,10 +112,9 @@ export const statisticsFileRoutes: WebRoute[] = [
       const kommunkod = p.kind === "municipality" ? p.kommunkod : p.kind === "social" ? districtMunicipality(p.district) : null;
       const { schoolYear, term } = period(r);
       if (!kommunkod || !schoolYear) return k.forbidden();
-      const got = await k.ask("GET /v1/municipalities/{kommunkod}/statistics/absence", { kommunkod }, undefined, {
-        schoolYear,
-        term,
-      });
+      const got = {
+        body: await absenceFigures(k.acting, { kommunkod, ...queryFor(schemas.StatisticsQuery, { schoolYear, term }) }),
+      };
       return k.file(`franvarostatistik-${kommunkod}-${schoolYear}-${term}.csv`, tablesCsv(k, got.body as AbsenceStatistics));
     },
   },
@@ -130,7 +132,7 @@ export const statisticsFileRoutes: WebRoute[] = [
         term,
       });
       if (got.status === 200 && "rows" in got.body && Array.isArray(got.body.rows)) {
-        const x = got.body as z.output<typeof ExportResponse>;
+        const x = got.body as z.output<typeof schemas.ExportResponse>;
         return k.file(
           `franvaro-nationellt-${p.kommunkod}-${schoolYear}-${term}.csv`,
           csvFile([
@@ -167,9 +169,7 @@ export const statisticsFileRoutes: WebRoute[] = [
       const p = k.principal;
       if (p.kind !== "municipality") return k.forbidden();
       try {
-        const job = (
-          await k.ask("GET /v1/municipalities/{kommunkod}/exports/absence/{exportId}", { kommunkod: p.kommunkod, exportId })
-        ).body;
+        const job = await exportJob(k.acting, { kommunkod: p.kommunkod, exportId });
         return k.page(
           200,
           layout(
@@ -180,7 +180,7 @@ export const statisticsFileRoutes: WebRoute[] = [
           ),
         );
       } catch (e) {
-        if (e instanceof Problem && e.status === 404) return k.forbidden();
+        if (toProblem(e)?.status === 404) return k.forbidden();
         throw e;
       }
     },

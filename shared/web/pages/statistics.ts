@@ -10,12 +10,15 @@ import { CASE_KINDS } from "../../domain/model.ts";
 import { districtMunicipality } from "../../domain/principals.ts";
 import type { AbsenceStatistics, CaseRow, Measure, Row } from "../../domain/statistics.ts";
 import type { Shown } from "../../domain/suppression.ts";
-import { Problem } from "../../http/problems.ts";
+import { toProblem } from "../../http/problems.ts";
+import * as schemas from "../../http/schemas.ts";
+import { absenceFigures, careFigures } from "../../statistics/figures.ts";
 import type { CareGroup, CareStatistics } from "../../statistics/publish.ts";
 import { BOARDS, type PageContext, type WebRoute, type WorkRequest } from "../context.ts";
 import { tr } from "../forms.ts";
 import { type Html, html } from "../html.ts";
 import { fill, words } from "../i18n.ts";
+import { queryFor } from "../input.ts";
 import { layout } from "../layout.ts";
 import type { TextKey } from "../texts.ts";
 import { statisticsFileRoutes, statisticsFiles } from "./statistics-files.ts";
@@ -286,23 +289,24 @@ async function statisticsPage(k: PageContext, r: WorkRequest) {
   let shownTerm = term;
   try {
     if (care) {
-      const got = await k.ask("GET /v1/municipalities/{kommunkod}/statistics/care", { kommunkod }, undefined, {
-        schoolYear,
-        ...(careTerm ? { term: careTerm } : {}),
-      });
+      const got = {
+        body: await careFigures(k.acting, {
+          kommunkod,
+          ...queryFor(schemas.CareStatisticsQuery, { schoolYear, ...(careTerm ? { term: careTerm } : {}) }),
+        }),
+      };
       // The route answers the published figures as the job computed them (its schema is looser than the type).
       const figures = got.body as CareStatistics;
       shownTerm = figures.term;
       body = carePage(k, t, figures);
     } else {
-      const got = await k.ask("GET /v1/municipalities/{kommunkod}/statistics/absence", { kommunkod }, undefined, {
-        schoolYear,
-        term,
-      });
+      const got = {
+        body: await absenceFigures(k.acting, { kommunkod, ...queryFor(schemas.StatisticsQuery, { schoolYear, term }) }),
+      };
       body = absencePage(k, t, got.body as AbsenceStatistics);
     }
   } catch (e) {
-    if (!(e instanceof Problem) || e.code !== "not_published") throw e;
+    if (toProblem(e)?.code !== "not_published") throw e;
     body = care
       ? html`<p>${t(careTerm ? "noComparisonForTerm" : "noComparisonYet")}</p>`
       : html`<p>${t("noFiguresArePublishedForThat")}</p>`;

@@ -1,10 +1,12 @@
 import { validate } from "../../http/middleware.ts";
 import * as schemas from "../../http/schemas.ts";
+import { sweepBy } from "../../watch/hand-sweep.ts";
 import { confirmed, confirmPage } from "../confirm.ts";
 import { OFFICE, type WebRoute } from "../context.ts";
 import { date, hidden, pupilName, tr } from "../forms.ts";
 import { html } from "../html.ts";
 import { fill, words } from "../i18n.ts";
+import type { Answer } from "../input.ts";
 import { layout } from "../layout.ts";
 
 import { officeOf } from "./office.ts";
@@ -29,8 +31,7 @@ export const sweepRoutes: WebRoute[] = [
           back: "/app/sweep",
         });
       }
-      const got = await k.ask("POST /v1/municipalities/{kommunkod}/sweeps", { kommunkod }, body);
-      const res = got.body;
+      const res: Answer<typeof schemas.SweepResponse> = await sweepBy(k.acting, { kommunkod, ...body });
       const counts = (c: Record<string, number>) =>
         Object.entries(c)
           .map(([kind, n]) => `${words[k.lang].kinds[kind] ?? kind}: ${n}`)

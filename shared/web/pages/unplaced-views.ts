@@ -1,16 +1,17 @@
 /** The office's watch list: pupils without a placement and pending releases, as a page and as CSV. */
 import { bySwedishName } from "../../domain/names.ts";
-import type { BodyOf } from "../ask.ts";
+import type * as schemas from "../../http/schemas.ts";
 import { pupilName, tr } from "../forms.ts";
 import { type Html, html } from "../html.ts";
 import { counted, fill, type Lang, words } from "../i18n.ts";
+import type { Answer } from "../input.ts";
 import { type Chrome, layout } from "../layout.ts";
 import { csvFile } from "../pages.ts";
 import { kindText } from "./case-views.ts";
 import { districtName } from "./case-words.ts";
 
 /** A child on the office's watch list, as the list route answers it. */
-export type UnplacedItem = BodyOf<"GET /v1/municipalities/{kommunkod}/unplaced">["items"][number];
+export type UnplacedItem = Answer<typeof schemas.UnplacedResponse>["items"][number];
 
 /** The office's watch list: pupils without a placement and pending releases, with a CSV export. */
 export function unplacedPage(chrome: Chrome, items: UnplacedItem[], districts?: ReadonlyMap<string, string>): Html {

@@ -5,10 +5,16 @@
  * name. A reader sees the person only where they may see the organisation that acted (`actorSeen`
  * answers the organisation itself, not "another school", "the municipality" or "social services").
  */
+
+import type { Acting } from "../app/acting.ts";
 import type { Case, JournalEntry } from "../domain/model.ts";
-import type { RequestContext } from "../http/http.ts";
-import type { Signature } from "../http/schemas/cases.ts";
-import { actorSeen, bySocial, type CaseSight, mayReadSocial } from "./sight.http.ts";
+import { actorSeen, bySocial, type CaseSight, mayReadSocial } from "./sight.ts";
+
+/** A person who acted on a case: the contact's name and role. */
+export interface Signature {
+  name: string;
+  role: string;
+}
 
 /**
  * The case's actions by signed-in people, for those written before the contact was stamped on them:
@@ -16,7 +22,7 @@ import { actorSeen, bySocial, type CaseSight, mayReadSocial } from "./sight.http
  * Where two writers of one scope acted in the same instant (two contacts, or a contact and a key)
  * nothing is signed: a guess is no signature.
  */
-async function actorsOf(ctx: RequestContext, c: Case): Promise<Map<string, string | null>> {
+async function actorsOf(ctx: Acting, c: Case): Promise<Map<string, string | null>> {
   const seen = new Map<string, Set<string>>();
   for (const a of await ctx.store.audit(c.pupilId, c.openedAt)) {
     const { action, at, person, principal, identity } = a as {
@@ -50,7 +56,7 @@ async function actorsOf(ctx: RequestContext, c: Case): Promise<Map<string, strin
  * no signed-in person); only actions written before stamps (none stored) are looked up in the audit
  * trail, which is then read once — a case whose actions are all stamped reads no audit.
  */
-export async function signer(ctx: RequestContext, sight: CaseSight, c: Case, stamps: (string | undefined)[], legacy: boolean) {
+export async function signer(ctx: Acting, sight: CaseSight, c: Case, stamps: (string | undefined)[], legacy: boolean) {
   const actors = legacy ? await actorsOf(ctx, c) : new Map<string, string | null>();
   // The contacts of the case's signers, read together.
   const ids = [...new Set([...actors.values(), ...stamps].filter((v): v is string => typeof v === "string" && v !== ""))];
@@ -72,7 +78,7 @@ export async function signer(ctx: RequestContext, sight: CaseSight, c: Case, sta
 }
 
 /** The names of the schools the reader sees in a case (SPEC §8: names, not codes). */
-export async function schoolNames(ctx: RequestContext, ids: string[]): Promise<{ schoolId: string; name: string }[]> {
+export async function schoolNames(ctx: Acting, ids: string[]): Promise<{ schoolId: string; name: string }[]> {
   const schools = await Promise.all(ids.map((id) => ctx.store.getSchool(id)));
   return ids.map((schoolId, i) => ({ schoolId, name: schools[i]?.name ?? schoolId }));
 }
@@ -93,7 +99,7 @@ type Presented = {
  * stamped with it), never with what the reader was shown ("social services" names no organisation).
  */
 export async function withSignatures<T extends Presented>(
-  ctx: RequestContext,
+  ctx: Acting,
   sight: CaseSight,
   c: Case,
   journal: JournalEntry[],

@@ -1,3 +1,4 @@
+import type { Acting } from "../app/acting.ts";
 import type { Notification } from "../domain/alerts.ts";
 import { type Calendar, isSchoolDay } from "../domain/calendar.ts";
 import { caseScopes } from "../domain/cases.ts";
@@ -5,29 +6,28 @@ import { addDays } from "../domain/dates.ts";
 import { caseClock } from "../domain/detection.ts";
 import type { Case, ChecklistTick, JournalEntry, Pupil } from "../domain/model.ts";
 import { districtMunicipality } from "../domain/principals.ts";
-import type { RequestContext } from "../http/http.ts";
-import { problems } from "../http/problems.ts";
+import { refuse } from "../domain/refusal.ts";
 
 /** The scope pointer partition a principal lists cases from. */
-export function scopeOf(ctx: RequestContext): string {
+export function scopeOf(ctx: Acting): string {
   const p = ctx.principal;
   if (p.kind === "school") return `school:${p.schoolId}`;
   if (p.kind === "municipality") return `municipality:${p.kommunkod}`;
   if (p.kind === "social") return `social:${p.district}`;
-  throw problems.forbidden();
+  throw refuse.outOfScope();
 }
 
-export function mayAccess(ctx: RequestContext, c: Case): boolean {
+export function mayAccess(ctx: Acting, c: Case): boolean {
   return caseScopes(c).includes(scopeOf(ctx));
 }
 
 /** A scope the case left when the pupil moved (rule 6): it keeps read access to what it wrote. */
-export function wasFormerScope(ctx: RequestContext, c: Case): boolean {
+export function wasFormerScope(ctx: Acting, c: Case): boolean {
   return (c.formerScopes ?? []).includes(scopeOf(ctx)) && !mayAccess(ctx, c);
 }
 
 /** What a former scope sees: that the case moved, and what it wrote itself. */
-export function presentFormer(ctx: RequestContext, c: Case, journal: JournalEntry[]) {
+export function presentFormer(ctx: Acting, c: Case, journal: JournalEntry[]) {
   const mine = (by?: string) => by === ctx.actor.principal;
   return {
     caseId: c.caseId,
@@ -56,7 +56,7 @@ export interface CaseSight {
   schools: (id: string) => boolean;
 }
 
-export async function caseSightOf(ctx: RequestContext, c: Case): Promise<CaseSight> {
+export async function caseSightOf(ctx: Acting, c: Case): Promise<CaseSight> {
   const p = ctx.principal;
   if (p.kind === "school") return { as: "school", schools: (id) => id === p.schoolId };
   if (p.kind === "social") return { as: "social", schools: () => true };
@@ -69,9 +69,9 @@ export async function caseSightOf(ctx: RequestContext, c: Case): Promise<CaseSig
 }
 
 /** Who did something, as the caller may see it: social services' work only as "social services"; a school sees no other school. */
-export function actorSeen(ctx: RequestContext, sight: CaseSight, principal: string): string;
-export function actorSeen(ctx: RequestContext, sight: CaseSight, principal: string | undefined): string | undefined;
-export function actorSeen(ctx: RequestContext, sight: CaseSight, principal: string | undefined): string | undefined {
+export function actorSeen(ctx: Acting, sight: CaseSight, principal: string): string;
+export function actorSeen(ctx: Acting, sight: CaseSight, principal: string | undefined): string | undefined;
+export function actorSeen(ctx: Acting, sight: CaseSight, principal: string | undefined): string | undefined {
   if (principal === undefined) return principal;
   if (principal.startsWith("social:")) return ctx.principal.kind === "social" ? principal : "social services";
   if (principal.startsWith("school:")) return sight.schools(principal.slice("school:".length)) ? principal : "another school";
@@ -89,7 +89,7 @@ export const bySocial = (principal?: string) => principal?.startsWith("social:")
  * What social services wrote is for social services of the same municipality: after a move, the new
  * municipality's social services are another authority and see that it was done, not what was written.
  */
-export function mayReadSocial(ctx: RequestContext, writer: string | undefined): boolean {
+export function mayReadSocial(ctx: Acting, writer: string | undefined): boolean {
   const p = ctx.principal;
   return (
     p.kind === "social" && !!writer && districtMunicipality(writer.slice("social:".length)) === districtMunicipality(p.district)
@@ -103,8 +103,8 @@ export const STEPS_FOR_SCHOOLS = new Set(["opened", "unacknowledged", "still_ope
  * A checklist tick as the caller sees it: what social services wrote — note, date, reference — is
  * theirs alone (SPEC §4); others see that the item was done "by social services".
  */
-export function tickSeen<T extends Partial<ChecklistTick>>(ctx: RequestContext, sight: CaseSight, tick: T): T {
-  // Who ticked, by contact id, is for signing (signatures.http.ts), never answered as it is.
+export function tickSeen<T extends Partial<ChecklistTick>>(ctx: Acting, sight: CaseSight, tick: T): T {
+  // Who ticked, by contact id, is for signing (signatures.ts), never answered as it is.
   const { doneByContact: _c, ...t } = tick;
   if (mayReadSocial(ctx, t.doneBy) || !bySocial(t.doneBy))
     return { ...t, ...(t.doneBy ? { doneBy: actorSeen(ctx, sight, t.doneBy) } : {}) } as T;
@@ -118,7 +118,7 @@ export function tickSeen<T extends Partial<ChecklistTick>>(ctx: RequestContext, 
  * Nobody but social services sees social services' journal, notes, references or outcome notes.
  */
 export function present(
-  ctx: RequestContext,
+  ctx: Acting,
   sight: CaseSight,
   c: Case,
   journal: JournalEntry[] = [],
@@ -189,7 +189,7 @@ function schoolDaysSince(from: string, today: string, calendar: Calendar): numbe
   return n;
 }
 
-export async function clocksOf(ctx: RequestContext, cases: Case[]): Promise<Map<string, CaseClock>> {
+export async function clocksOf(ctx: Acting, cases: Case[]): Promise<Map<string, CaseClock>> {
   const open = cases.filter((c) => c.status !== "resolved" && c.municipalities[0] && !wasFormerScope(ctx, c));
   const from = open.reduce((min, c) => (c.episodeStart < min ? c.episodeStart : min), ctx.today);
   const out = new Map<string, CaseClock>();
@@ -213,7 +213,7 @@ export interface Named {
   schools: Map<string, string>;
 }
 
-export function summary(ctx: RequestContext, sight: CaseSight, c: Case, clock?: CaseClock, named?: Named) {
+export function summary(ctx: Acting, sight: CaseSight, c: Case, clock?: CaseClock, named?: Named) {
   // A scope the case left when the pupil moved learns nothing of what happened since (rule 6).
   if (wasFormerScope(ctx, c)) {
     return {
@@ -243,7 +243,7 @@ export function summary(ctx: RequestContext, sight: CaseSight, c: Case, clock?: 
 }
 
 /** The pupil's name and grade at a school the reader sees, and those schools by name. */
-function namesOf(ctx: RequestContext, schoolIds: string[], { pupil, schools }: Named) {
+function namesOf(ctx: Acting, schoolIds: string[], { pupil, schools }: Named) {
   const seen = new Set(schoolIds);
   const grade = pupil?.enrolments.find(
     (e) => seen.has(e.schoolId) && e.startDate <= ctx.today && (!e.endDate || e.endDate >= ctx.today),

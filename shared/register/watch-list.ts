@@ -4,11 +4,12 @@
  * the child is without a school (and for how many school days), the age and the grade expected, and
  * for a pending release the school, the last day asked for and why.
  */
+
+import type { Acting } from "../app/acting.ts";
 import { isSchoolDay } from "../domain/calendar.ts";
 import { addDays, type IsoDate } from "../domain/dates.ts";
 import type { Pupil } from "../domain/model.ts";
 import { comingEnrolment, expectedGrade, troubleState } from "../domain/placement.ts";
-import type { RequestContext } from "../http/http.ts";
 
 /** Whole years of age on `today`. */
 export function ageOn(birthDate: IsoDate, today: IsoDate): number {
@@ -38,7 +39,7 @@ export function withoutSchoolSince(p: Pupil, today: IsoDate): IsoDate | undefine
 }
 
 /** The watch list's rows for a page of the sweep's index (the pupils in trouble today). */
-export async function watchListItems(ctx: RequestContext, kommunkod: string, pupils: Pupil[]) {
+export async function watchListItems(ctx: Acting, kommunkod: string, pupils: Pupil[]) {
   const rows = pupils.flatMap((p) => {
     const state = troubleState(p, ctx.today);
     return state ? [{ p, state }] : [];
