@@ -263,12 +263,6 @@ const WIDE_TODAY: Record<string, number> = {};
 const ROUTE_SIDE = new RegExp(`${ROUTES.source}|^shared\\/http\\/routes(\\.ts$|\\/)`);
 /** Callers that are not the API: the web app, the jobs, the CLI, the bench. */
 const NOT_THE_API = /^(shared\/web\/|shared\/jobs\/|cli\/|bench\/)/;
-/**
- * What still asks a route (issue 18's debt, each to move to a use case): the web app's `askAs`, for
- * the population register's upload and the absence export's start, the two routes whose body
- * (per-record refusals as problems; a CSV or a job by the Accept header) is still the route's.
- */
-const ASKS_A_ROUTE_TODAY = new Set(["shared/web/ask.ts"]);
 
 const LAYER_RULES: LayerRule[] = [
   {
@@ -277,7 +271,7 @@ const LAYER_RULES: LayerRule[] = [
       "call the capability's use case (its `useCase`, given the acting person: PageContext.acting), the form checked first with its route's schema (shared/web/input.ts); its answer's type is the route's schema's (Answer<typeof schemas.X>)",
     breaches: (fs) =>
       [...fs].flatMap(([f, text]) =>
-        NOT_THE_API.test(f) && !ASKS_A_ROUTE_TODAY.has(f)
+        NOT_THE_API.test(f)
           ? importsIn(f, text)
               .filter((i) => ROUTE_SIDE.test(i.target))
               .map((i) => `${f}:${i.line} → ${i.target}`)

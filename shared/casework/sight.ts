@@ -36,7 +36,13 @@ export function presentFormer(ctx: Acting, c: Case, journal: JournalEntry[]) {
     pupilId: c.pupilId,
     episodeStart: c.episodeStart,
     openedOn: c.openedOn,
-    checklist: c.checklist.filter((i) => mine(i.doneBy)),
+    // Who ticked, by contact id, is for signing, never answered (nor in an item's history).
+    checklist: c.checklist
+      .filter((i) => mine(i.doneBy))
+      .map(({ doneByContact: _c, history, ...i }) => ({
+        ...i,
+        ...(history ? { history: history.map(({ doneByContact: _h, ...h }) => h) } : {}),
+      })),
     journal: journal
       .filter((j) => mine(j.by))
       .map(({ entryId, at, by, text, socialOnly }) => ({ entryId, at, by, text, socialOnly })),

@@ -4,14 +4,17 @@
  * caller's own municipality, each read of a pupil on their trail.
  */
 import { type Acting, useCase } from "../app/acting.ts";
+import { inParallel } from "../app/parallel.ts";
 import { occasion, requireOwnMunicipality } from "../app/scope.ts";
 import type { Override, Pupil, School } from "../domain/model.ts";
 import { watcherOf } from "../domain/placement.ts";
-import { refuse } from "../domain/refusal.ts";
+import { Refusal, refuse } from "../domain/refusal.ts";
+import type { RegisterRecord } from "../domain/register.ts";
 import { presentReleased } from "../placement/school.ts";
 import { presentPupil } from "../pupils/pupils.ts";
 import { grantExemption, grantGradeException } from "./exemption.ts";
 import { approveOverride, pupilOfOverride, rejectOverride, requestOverride } from "./overrides.ts";
+import { applyRecord, deploymentOf } from "./population.ts";
 import { watchListItems } from "./watch-list.ts";
 
 const OFFICE = ["municipality"] as const;
@@ -147,5 +150,45 @@ export const unplacedOf = useCase(
       ctx.now,
     );
     return { items, ...(page.cursor ? { nextCursor: page.cursor } : {}) };
+  },
+);
+
+/** How many register records are applied at once: each is its own transaction (bench: population). */
+const POPULATION_CONCURRENCY = 16;
+
+/**
+ * A batch of the population register applied (SPEC §3 rule 7), each record on its own: `check` reads a
+ * record as its route's schema does (and throws where it does not match), and a record refused — by
+ * that check or by a rule (`Refusal`) — is answered as refused, beside the others, never failing the
+ * batch. A municipality that has loaded its register is served: its morning runs watch its children
+ * from now on, calendar or not (SPEC §4 Time, rule 9).
+ */
+export const loadPopulation = useCase(
+  OFFICE,
+  async (
+    ctx,
+    {
+      kommunkod,
+      records,
+      check,
+    }: { kommunkod: string; records: unknown[]; check: (raw: unknown, index: number) => RegisterRecord },
+  ) => {
+    requireOwnMunicipality(ctx, kommunkod);
+    await ctx.store.addMunicipality(kommunkod);
+    const deployed = deploymentOf(ctx.store);
+    return await inParallel(records, POPULATION_CONCURRENCY, async (raw, index) => {
+      let record: RegisterRecord;
+      try {
+        record = check(raw, index);
+      } catch (refused) {
+        return { index, status: "error" as const, refused };
+      }
+      try {
+        return { index, ...(await applyRecord(ctx.casework, occasion(ctx), kommunkod, record, index, deployed)) };
+      } catch (refused) {
+        if (!(refused instanceof Refusal)) throw refused;
+        return { index, status: "error" as const, refused };
+      }
+    });
   },
 );

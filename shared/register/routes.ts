@@ -1,15 +1,18 @@
 /** Routes of the municipality office: population register, exemptions, lock overrides, the watch list, the day in figures — each calling its use case. */
-import { inParallel } from "../app/parallel.ts";
-import { occasion, requireOwnMunicipality } from "../app/scope.ts";
 import { bodyOf, guarded, queryOf, validate } from "../http/http.ts";
 import { toProblem } from "../http/problems.ts";
 import * as schemas from "../http/schemas.ts";
 import { districtRoutes } from "./districts-routes.ts";
-import { approve, askOverride, exceptGrade, exempt, overridesOf, reject, unplacedOf } from "./office.ts";
+import { approve, askOverride, exceptGrade, exempt, loadPopulation, overridesOf, reject, unplacedOf } from "./office.ts";
 import { overview } from "./overview.ts";
-import { applyRecord, deploymentOf } from "./population.ts";
 
-const POPULATION_CONCURRENCY = 16;
+/** A record's outcome as answered: a refused one with its problem (RFC 9457), never a 5xx for the batch. */
+function asAnswered<R extends { index: number; status: string; refused?: unknown }>({ refused, ...r }: R) {
+  if (r.status !== "error") return r;
+  const problem = toProblem(refused);
+  if (!problem || problem.status >= 500) throw refused;
+  return { ...r, problem: problem.toJSON() };
+}
 
 const kommunkod = (params: Record<string, string>) => params.kommunkod ?? "";
 const overrideId = (params: Record<string, string>) => params.overrideId ?? "";
@@ -20,26 +23,12 @@ export const registerRoutes = guarded<"register">({
     body: await overview(ctx, { kommunkod: kommunkod(ctx.params) }),
   }),
   "POST /v1/municipalities/{kommunkod}/population": async (ctx) => {
-    const kommunkod = ctx.params.kommunkod ?? "";
-    requireOwnMunicipality(ctx, kommunkod);
-    const { records } = bodyOf(ctx, schemas.PopulationBody);
-    // A municipality that has loaded its register is served: its morning runs watch its children
-    // from now on, calendar or not (SPEC §4 Time, rule 9).
-    await ctx.store.addMunicipality(kommunkod);
-    const deployed = deploymentOf(ctx.store);
-    // Records are independent (each its own transaction, conditioned on its pupil's version), so a
-    // batch of 1,000 goes a few at a time, well within the API's timeout (bench: population).
-    const results = await inParallel(records, POPULATION_CONCURRENCY, async (raw, index) => {
-      try {
-        const record = validate(schemas.RegisterRecord, raw, `/records/${index}`);
-        return { index, ...(await applyRecord(ctx.casework, occasion(ctx), kommunkod, record, index, deployed)) };
-      } catch (err) {
-        const problem = toProblem(err);
-        if (!problem || problem.status >= 500) throw err;
-        return { index, status: "error" as const, problem: problem.toJSON() };
-      }
+    const results = await loadPopulation(ctx, {
+      kommunkod: kommunkod(ctx.params),
+      records: bodyOf(ctx, schemas.PopulationBody).records,
+      check: (raw, index) => validate(schemas.RegisterRecord, raw, `/records/${index}`),
     });
-    return { status: 200, body: { results } };
+    return { status: 200, body: { results: results.map(asAnswered) } };
   },
 
   "PUT /v1/pupils/{pupilId}/exemption": async (ctx) => {

@@ -7,8 +7,8 @@ import { requireOwnMunicipality } from "../app/scope.ts";
 import { districtMunicipality } from "../domain/principals.ts";
 import { Refusal, refuse } from "../domain/refusal.ts";
 import type { AbsenceStatistics } from "../domain/statistics.ts";
-import { auditExport, type ExportPeriod, jobView } from "./exports.ts";
-import { type CareStatistics, carePublished, periodKey } from "./publish.ts";
+import { auditExport, type ExportPeriod, exportRows, jobView, runExport, startExport } from "./exports.ts";
+import { type CareStatistics, carePublished, periodKey, periodsOf } from "./publish.ts";
 
 /** The office of the municipality, or its social services (a district of it). */
 export function requireOfficeOrSocial(ctx: Acting, kommunkod: string): void {
@@ -59,6 +59,39 @@ export const careFigures = useCase(
       if (carePublished(care, absence)) return care;
     }
     throw careNotPublished();
+  },
+);
+
+/**
+ * The national register's export of a published term (SPEC §9), the office's alone and audited: its
+ * rows at once when the term's published pupil count is within the inline limit, else a job whose
+ * file is fetched from a short-lived link (an answer may not exceed Lambda's 6 MB).
+ */
+export const exportAbsence = useCase(
+  ["municipality"],
+  async (
+    ctx,
+    { kommunkod, schoolYear, term, format }: { kommunkod: string; schoolYear: string; term: Term; format: "csv" | "json" },
+  ) => {
+    requireOwnMunicipality(ctx, kommunkod);
+    const period = (await periodsOf(ctx.store, kommunkod, schoolYear, ctx.today)).find((p) => p.term === term);
+    if (!period) throw notPublished();
+    // How many rows: the term's published pupil count (one item read); before the job has counted them, a job.
+    const published = await ctx.store.statistics<AbsenceStatistics>(kommunkod, "absence", periodKey(schoolYear, term));
+    const rowsExpected = published?.asOf === period.asOf ? published.total.pupils : Number.POSITIVE_INFINITY;
+    const seen = `${period.schoolYear} ${period.term}`;
+    if (rowsExpected > ctx.runtime.config.exportInlineRows) {
+      const job = await startExport(ctx.store, kommunkod, period, format, ctx.actor, new Date(ctx.now));
+      await auditExport(ctx.store, kommunkod, ctx.actor, `${seen} job=${job.exportId} requested`, ctx.now, period, "requested");
+      const item = { job: "export" as const, kommunkod, now: ctx.now, exportId: job.exportId };
+      await ctx.runtime.exports(item, () =>
+        runExport({ store: ctx.store, files: ctx.runtime.files, log: ctx.log }, job, period, ctx.actor, ctx.now),
+      );
+      return { kind: "job" as const, period, job: await jobView(ctx.runtime.files, job, new Date(ctx.now)) };
+    }
+    const rows = await exportRows(ctx.store, kommunkod, period);
+    await auditExport(ctx.store, kommunkod, ctx.actor, `${seen} rows=${rows.length}`, ctx.now, period, "rows");
+    return { kind: "rows" as const, period, rows };
   },
 );
 

@@ -4,13 +4,10 @@
  * personal data is the office's alone, and audited.
  */
 
-import type { AbsenceStatistics } from "../domain/statistics.ts";
 import { queryOf, type RouteHandlers } from "../http/http.ts";
 import * as schemas from "../http/schemas.ts";
-import { requireOwnMunicipality } from "../http/scope.ts";
-import { auditExport, exportBody, exportRows, jobView, runExport, startExport, toCsv } from "./exports.ts";
-import { absenceFigures, careFigures, exportJob, notPublished } from "./figures.ts";
-import { periodKey, periodsOf } from "./publish.ts";
+import { exportBody, toCsv } from "./exports.ts";
+import { absenceFigures, careFigures, exportAbsence, exportJob } from "./figures.ts";
 
 export const statisticsRoutes = {
   "GET /v1/municipalities/{kommunkod}/statistics/absence": async (ctx) => ({
@@ -25,45 +22,16 @@ export const statisticsRoutes = {
 
   "GET /v1/municipalities/{kommunkod}/exports/absence": async (ctx) => {
     const kommunkod = ctx.params.kommunkod ?? "";
-    requireOwnMunicipality(ctx, kommunkod);
     const q = queryOf(ctx, schemas.ExportQuery);
-    const period = (await periodsOf(ctx.store, kommunkod, q.schoolYear, ctx.today)).find((p) => p.term === q.term);
-    if (!period) throw notPublished();
     const format = q.format ?? (ctx.accept.includes("text/csv") ? "csv" : "json");
-    // How many rows: the term's published pupil count (one item read); before the job has counted them, a job.
-    const published = await ctx.store.statistics<AbsenceStatistics>(kommunkod, "absence", periodKey(q.schoolYear, q.term));
-    const rowsExpected = published?.asOf === period.asOf ? published.total.pupils : Number.POSITIVE_INFINITY;
-    if (rowsExpected > ctx.runtime.config.exportInlineRows) {
-      const job = await startExport(ctx.store, kommunkod, period, format, ctx.actor, new Date(ctx.now));
-      await auditExport(
-        ctx.store,
-        kommunkod,
-        ctx.actor,
-        `${period.schoolYear} ${period.term} job=${job.exportId} requested`,
-        ctx.now,
-        period,
-        "requested",
-      );
-      const item = { job: "export" as const, kommunkod, now: ctx.now, exportId: job.exportId };
-      await ctx.runtime.exports(item, () =>
-        runExport({ store: ctx.store, files: ctx.runtime.files, log: ctx.log }, job, period, ctx.actor, ctx.now),
-      );
+    const got = await exportAbsence(ctx, { kommunkod, schoolYear: q.schoolYear, term: q.term, format });
+    if (got.kind === "job")
       return {
         status: 202,
-        body: await jobView(ctx.runtime.files, job, new Date(ctx.now)),
-        headers: { location: `/v1/municipalities/${kommunkod}/exports/absence/${job.exportId}` } as Record<string, string>,
+        body: got.job,
+        headers: { location: `/v1/municipalities/${kommunkod}/exports/absence/${got.job.exportId}` } as Record<string, string>,
       };
-    }
-    const rows = await exportRows(ctx.store, kommunkod, period);
-    await auditExport(
-      ctx.store,
-      kommunkod,
-      ctx.actor,
-      `${period.schoolYear} ${period.term} rows=${rows.length}`,
-      ctx.now,
-      period,
-      "rows",
-    );
+    const { period, rows } = got;
     if (format === "csv")
       return {
         status: 200,

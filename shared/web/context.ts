@@ -6,7 +6,6 @@ import type { APIGatewayProxyStructuredResultV2 } from "aws-lambda";
 import type { Acting } from "../app/acting.ts";
 import type { Principal } from "../domain/principals.ts";
 import type { Settings } from "../domain/settings.ts";
-import type { Ask } from "./ask.ts";
 import type { Html } from "./html.ts";
 import type { Lang } from "./i18n.ts";
 import type { Chrome } from "./layout.ts";
@@ -20,8 +19,6 @@ export interface PageContext {
   principal: Principal;
   today: string;
   view(title: string): Chrome;
-  /** The API's routes, asked as this person (typed by the route table). */
-  ask: Ask;
   /** This person, as the use cases are given them: each checks the principal kind and the scope itself. */
   acting: Acting;
   page(status: number, body: Html): Response;

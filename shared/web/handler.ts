@@ -12,7 +12,6 @@ import type { Acting } from "../app/acting.ts";
 import type { Runtime } from "../app/ports.ts";
 import { caseworkOf } from "../http/http.ts";
 import { problems, toProblem } from "../http/problems.ts";
-import { askAs } from "./ask.ts";
 import { type PageContext, runRoute } from "./context.ts";
 import { fieldLabel, fieldMessage, fill, type Lang, words } from "./i18n.ts";
 import { type Chrome, STYLE } from "./layout.ts";
@@ -134,7 +133,6 @@ export function createWebHandler(runtime: Runtime, deps: WebDeps) {
       principal: who.principal,
       today: clock.today(),
       view,
-      ask: askAs(acting),
       acting,
       page: (status, body) => page(status, body),
       redirect: (to) => redirect(to),

@@ -6,12 +6,16 @@
  * line and column, in Swedish.
  */
 import { decode, populationRecord, readCsv, registerColumn } from "../../app/csv.ts";
-import { RegisterRecord } from "../../http/schemas.ts";
+import { validate } from "../../http/middleware.ts";
+import { toProblem } from "../../http/problems.ts";
+import { PopulationBody, RegisterRecord } from "../../http/schemas.ts";
+import { loadPopulation } from "../../register/office.ts";
 import { OFFICE, type PageContext, type Response, type WebRoute, type WorkRequest } from "../context.ts";
 import { inWords } from "../field-errors.ts";
 import { hidden, tr } from "../forms.ts";
 import { html } from "../html.ts";
 import { counted, fieldMessage, fill, type Lang, words } from "../i18n.ts";
+import { bodyFor } from "../input.ts";
 import { layout } from "../layout.ts";
 import { officeWords } from "../texts-office.ts";
 import { officeOf } from "./office.ts";
@@ -129,17 +133,21 @@ async function applyRows(k: PageContext, rows: Row[]): Promise<Response> {
   const good = rows.filter((r) => r.problems.length === 0);
   for (let i = 0; i < good.length; i += 1000) {
     const chunk = good.slice(i, i + 1000);
-    const got = await k.ask(
-      "POST /v1/municipalities/{kommunkod}/population",
-      { kommunkod },
-      { records: chunk.map((c) => c.record) },
-    );
-    for (const res of got.body.results) {
+    const { records } = bodyFor(PopulationBody, { records: chunk.map((c) => c.record) });
+    const results = await loadPopulation(k.acting, {
+      kommunkod,
+      records,
+      check: (raw, index) => validate(RegisterRecord, raw, `/records/${index}`),
+    });
+    for (const { refused, ...res } of results) {
       const line = chunk[res.index]?.line ?? 0;
+      // A refused record's problem, as the API answers it (a 5xx is no refusal: it fails the upload).
+      const problem = res.status === "error" ? toProblem(refused) : undefined;
+      if (problem === null || (problem && problem.status >= 500)) throw refused;
       const why =
-        res.problem?.errors
+        problem?.errors
           ?.map((e) => problemAt(k.lang, line, e.path.split("/").pop() ?? "", inWords(k.lang, e.message)))
-          .join(" ") || (res.problem ? (w.problems[res.problem.code] ?? fieldMessage(k.lang, res.problem.detail)) : undefined);
+          .join(" ") || (problem ? (w.problems[problem.code] ?? fieldMessage(k.lang, problem.detail)) : undefined);
       outcomes.push({ line, outcome: res.status, ...(why ? { why } : {}) });
     }
   }

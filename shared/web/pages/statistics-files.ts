@@ -10,8 +10,7 @@ import type { AbsenceStatistics, CaseRow, Measure, Row } from "../../domain/stat
 import type { Shown } from "../../domain/suppression.ts";
 import { toProblem } from "../../http/problems.ts";
 import * as schemas from "../../http/schemas.ts";
-import type * as z from "../../http/zod.ts";
-import { absenceFigures, exportJob } from "../../statistics/figures.ts";
+import { absenceFigures, exportAbsence, exportJob } from "../../statistics/figures.ts";
 import { BOARDS, OFFICE, type PageContext, type WebRoute, type WorkRequest } from "../context.ts";
 import { tr } from "../forms.ts";
 import { type Html, html } from "../html.ts";
@@ -127,17 +126,14 @@ export const statisticsFileRoutes: WebRoute[] = [
       const p = k.principal;
       const { schoolYear, term } = period(r);
       if (p.kind !== "municipality" || !schoolYear) return k.forbidden();
-      const got = await k.ask("GET /v1/municipalities/{kommunkod}/exports/absence", { kommunkod: p.kommunkod }, undefined, {
-        schoolYear,
-        term,
-      });
-      if (got.status === 200 && "rows" in got.body && Array.isArray(got.body.rows)) {
-        const x = got.body as z.output<typeof schemas.ExportResponse>;
+      const asked = queryFor(schemas.ExportQuery, { schoolYear, term });
+      const got = await exportAbsence(k.acting, { kommunkod: p.kommunkod, ...asked, format: "json" });
+      if (got.kind === "rows")
         return k.file(
           `franvaro-nationellt-${p.kommunkod}-${schoolYear}-${term}.csv`,
           csvFile([
             [...officeWords[k.lang].csvExportHeader],
-            ...x.rows.map((row) => [
+            ...got.rows.map((row) => [
               row.personnummer,
               row.schoolForm,
               row.skolenhetskod,
@@ -148,14 +144,13 @@ export const statisticsFileRoutes: WebRoute[] = [
             ]),
           ]),
         );
-      }
       // A large export runs as a job: the page says so, and leads to its state.
-      const job = got.body as { exportId?: string };
+      const { job } = got;
       return k.page(
         202,
         layout(
           k.view(t("statsNationalExport")),
-          html`<p role="status">${t("statsExportRunning")}</p><p><a href="/app/statistics/export/${job.exportId ?? ""}">${t("statsExportState")}</a></p>`,
+          html`<p role="status">${t("statsExportRunning")}</p><p><a href="/app/statistics/export/${job.exportId}">${t("statsExportState")}</a></p>`,
         ),
       );
     },
