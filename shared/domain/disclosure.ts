@@ -244,24 +244,21 @@ export interface AuditContext {
 }
 
 /**
- * The search for another assignment of the hidden figures bound to `v`: `find(ranges)` gives one
- * where `v` lies in one of the ranges — within what is shown and every relation, with a primary
- * figure in every part of the hidden ones — fixing every figure of `mine`; false when there is
- * none (or the budget ran out). Null when what is shown contradicts the relations.
+ * Whether a hidden figure keeps another safe value under which the same answer would have been
+ * published: an assignment of every hidden figure within what is shown and every relation, with a
+ * primary figure in every part of the hidden ones.
  */
-export function witnessSearch(
-  ctx: AuditContext,
-  v: number,
-): { mine: number[]; find: (targets: [number, number][]) => Domains | false } | null {
+export function protectedFigure(ctx: AuditContext, v: number): boolean {
   const { sys, hidden, minGroup } = ctx;
   // Only the hidden figures bound to this one (through relations among hidden figures) can move with
   // it: every other part keeps its true values, which satisfy every relation and the rule's reason.
   const mine = components(sys, hidden).find((k) => k.includes(v)) ?? [v];
   const base = baseDomains(sys, hidden, mine);
-  if (!base) return null;
+  if (!base) return false;
+  const own = ctx.unknown.has(v) ? undefined : (sys.figures[v] as Figure).value;
   const parts = [mine].filter((k) => k.every((x) => primaryValues(sys.figures[x] as Figure, sys.hi(x), minGroup) !== null));
   const budget = { nodes: ctx.nodes };
-  const find = (targets: [number, number][]): Domains | false => {
+  const witness = (targets: [number, number][]): Domains | false => {
     for (const [a, b] of targets) {
       const d = copy(base);
       d.lo[v] = Math.max(a, d.lo[v] as number);
@@ -307,28 +304,14 @@ export function witnessSearch(
     }
     return false;
   };
-  return { mine, find };
-}
-
-/**
- * Whether a hidden figure keeps another safe value under which the same answer would have been
- * published: an assignment of every hidden figure within what is shown and every relation, with a
- * primary figure in every part of the hidden ones. (Whether the engine's own choice replays to the
- * same answer under it is `replay.ts`'s question.)
- */
-export function protectedFigure(ctx: AuditContext, v: number): boolean {
-  const { sys, minGroup } = ctx;
-  const search = witnessSearch(ctx, v);
-  if (!search) return false;
-  const own = ctx.unknown.has(v) ? undefined : (sys.figures[v] as Figure).value;
   let found: Domains | false = false;
-  for (const tier of safeValues(sys.figures[v] as Figure, sys.hi(v), own, minGroup)) if (!found) found = search.find(tier);
+  for (const tier of safeValues(sys.figures[v] as Figure, sys.hi(v), own, minGroup)) if (!found) found = witness(tier);
   if (!found) return false;
   if (own !== undefined) return true;
   // Published before, its value not known here: a safe value, and a second value beside it.
   const w = found.lo[v] as number;
   return (
-    search.find([
+    witness([
       [0, w - 1],
       [w + 1, sys.hi(v)],
     ]) !== false

@@ -14,7 +14,6 @@
  *   grade is hidden too.
  */
 import { kindRelations, type PublishedRow, type PublishedTables, publishedSystem, termMonthRelations } from "./relations.ts";
-import type { ReplayCost } from "./replay.ts";
 import { type Figure, type Relations, type Shown, SUPPRESSED, sensitive, suppress } from "./suppression.ts";
 
 type Members = { p: { grade: string; sex: string; schoolId: string }; m: Set<string> }[];
@@ -47,12 +46,11 @@ export function keptMonths<R extends { key: string }>(rows: R[], earlier: Publis
 }
 
 /**
- * The attacker's system of a publication, as the engine audits it: its figures (those of months
- * published before set to what was shown, in place: the caller's rows show them so) and every
- * relation between them and the earlier publications'.
+ * The ids to show as `".."`. The figures of months published before are set to what was shown
+ * (in place: the caller's rows show them so).
  */
-export function systemOf(input: PublicationInput): { figures: Figure[]; relations: Required<Relations> } {
-  const { dims, earlier } = input;
+export function hiddenOf(input: PublicationInput): Set<string> {
+  const { dims, minGroup, earlier } = input;
   const frozen = frozenMonths(earlier);
   const figures = input.figures;
   const ids = new Set(figures.map((f) => f.id));
@@ -104,26 +102,15 @@ export function systemOf(input: PublicationInput): { figures: Figure[]; relation
     relations.atMost.push(...sys.relations.atMost);
     relations.linear.push(...sys.relations.linear);
   }
-  return { figures, relations };
-}
-
-/**
- * The ids to show as `".."`: the engine's choice with the zeros that locate, then replayed by the
- * strong intruder (`replay.ts`); `cost` counts the replay's runs.
- */
-export function hiddenOf(input: PublicationInput, cost?: ReplayCost): Set<string> {
-  const { dims, minGroup } = input;
-  const { figures, relations } = systemOf(input);
   const also = new Set<string>();
-  // The zeros that locate first (the engine's choice alone), then the answer replayed.
-  let hidden = suppress(figures, relations, minGroup, { replay: false });
+  let hidden = suppress(figures, relations, minGroup);
   for (let round = 0; round < 12; round++) {
     const more = locating(dims, hidden, minGroup).filter((id) => !also.has(id));
     if (!more.length) break;
     for (const id of more) also.add(id);
-    hidden = suppress(figures, relations, minGroup, { alsoHide: also, replay: false });
+    hidden = suppress(figures, relations, minGroup, { alsoHide: also });
   }
-  return suppress(figures, relations, minGroup, { alsoHide: also, ...(cost ? { cost } : {}) });
+  return hidden;
 }
 
 /**

@@ -13,8 +13,7 @@
  * whole measure. What cannot be proved safe within the search's budget is suppressed as well: the
  * answer only ever errs towards `".."`.
  */
-import { type AuditContext, baseDomains, protectedFigure, System } from "./disclosure.ts";
-import { type ReplayCost, replayFailure } from "./replay.ts";
+import { type AuditContext, protectedFigure, System } from "./disclosure.ts";
 
 /** A figure before suppression: the count, and the size of the group it counts in. */
 export interface Figure {
@@ -51,77 +50,17 @@ export function sensitive(f: Pick<Figure, "value" | "group" | "children">, minGr
   return f.group < minGroup || count === 1 || count === 2 || f.value === 1 || f.value === 2 || rest === 1 || rest === 2 || full;
 }
 
-/** What the replay of `suppress` does: off (the engine's own run inside a replay), and what it cost. */
-export interface SuppressOptions {
-  alsoHide?: Iterable<string>;
-  nodes?: number;
-  /** False: the engine's choice alone, not replayed (what a replay runs). */
-  replay?: boolean;
-  cost?: ReplayCost;
-}
-
 /**
  * The figures to show as `".."`: the sensitive ones, and the complementary ones that keep every
- * one of them from being worked out — also by an intruder who replays this very choice on another
- * data set (`replay.ts`): while a hidden figure has no alternative that replays to the same
- * answer, the whole measure of the period is hidden (a fact anyone reading the answer sees, which
- * the replay takes as given).
+ * one of them from being worked out.
  */
-export function suppress(figures: Figure[], relations: Relations, minGroup: number, opts: SuppressOptions = {}): Set<string> {
-  const also = new Set(opts.alsoHide ?? []);
-  const once = (fs: Figure[], within?: Set<string>) =>
-    hideOnce(fs, relations, minGroup, { alsoHide: also, nodes: opts.nodes, ...(within ? { within } : {}) });
-  let hidden = once(figures);
-  if (opts.replay === false) return hidden;
-  const frozen = (f: Figure | undefined) => f?.published !== undefined;
-  const measureOf = (f: Figure) => f.id.split(":").at(-1);
-  // What the replay widened: whole measures, hidden whatever their values.
-  const wide = new Set<string>();
-  const widened = new Set<string>();
-  for (let round = 0; round < 64; round++) {
-    const answer = hidden;
-    const failed = replayFailure(figures, relations, hidden, minGroup, (alt) => once(alt, answer), {
-      ...(opts.nodes ? { nodes: opts.nodes } : {}),
-      ...(opts.cost ? { cost: opts.cost } : {}),
-      given: wide,
-    });
-    if (failed === undefined) return hidden;
-    if (opts.cost) opts.cost.failed++;
-    const f = figures[failed] as Figure;
-    // Every figure of the measure, the hidden ones too (hidden as a whole, a value of one explains
-    // nothing) — but a figure the figures still shown fix (a 0 under a 0) is shown as it is.
-    const before = also.size;
-    const sys = new System(figures, relations);
-    // First every row but the total's (the headline figure stays, its parts hidden), then the total too.
-    const m = measureOf(f) as string;
-    const keepTotal = !widened.has(m);
-    widened.add(m);
-    const measure = figures.flatMap((g, i) =>
-      !frozen(g) && measureOf(g) === m && !(keepTotal && g.id.startsWith("total:") && !hidden.has(g.id)) ? [i] : [],
-    );
-    const trial = new Set([...measure, ...[...hidden].map((id) => sys.index.get(id) as number)]);
-    const d = baseDomains(sys, trial, [...trial]);
-    for (const i of measure)
-      if (hidden.has((figures[i] as Figure).id) || !d || d.lo[i] !== d.hi[i]) {
-        also.add((figures[i] as Figure).id);
-        wide.add((figures[i] as Figure).id);
-      }
-    // Nothing left to hide beside it: it stays as it is (the tests' replay attacker would say so).
-    if (also.size === before && !keepTotal) return hidden;
-    hidden = once(figures);
-  }
-  return hidden;
-}
-
-/** The engine's choice of one data set: the sensitive figures and the complementary ones the audit asks for. */
-function hideOnce(
+export function suppress(
   figures: Figure[],
   relations: Relations,
   minGroup: number,
-  opts: { alsoHide?: Iterable<string>; nodes?: number; within?: Set<string> } = {},
+  opts: { alsoHide?: Iterable<string>; nodes?: number } = {},
 ): Set<string> {
   const sys = new System(figures, relations);
-  const within = opts.within;
   const frozen = (i: number) => figures[i]?.published !== undefined;
   const hidden = new Set<number>();
   const unknown = new Set<number>();
@@ -157,8 +96,6 @@ function hideOnce(
   const passed = new Set<number>();
   const measureOf = (i: number) => (figures[i] as Figure).id.split(":").at(-1);
   for (;;) {
-    // A replay stops as soon as it hides a figure the answer showed: it is not the same answer.
-    if (within && [...hidden].some((i) => !within.has((figures[i] as Figure).id))) break;
     // A sum with one hidden member gives it away: hide a second one.
     let added = false;
     for (const c of sys.constraints) {

@@ -8,11 +8,7 @@ import { IlpAttacker, ilpAllows } from "./ilp.ts";
 import { witnessExists } from "./search.ts";
 import { safeRanges, type View } from "./view.ts";
 
-export function findings(
-  view: View,
-  truth: Map<string, number>,
-  opts: { ilp?: boolean; hand?: boolean; only?: (cellId: string) => boolean } = {},
-): string[] {
+export function findings(view: View, truth: Map<string, number>, opts: { ilp?: boolean; hand?: boolean } = {}): string[] {
   const out: string[] = [];
   for (const c of view.cells.values()) {
     if (c.shown === "..") continue;
@@ -22,7 +18,7 @@ export function findings(
       : c.group < c.minGroup || [1, 2].includes(c.shown) || [1, 2].includes(rest) || (c.group > 0 && rest === 0);
     if (bad) out.push(`${c.id}: ${c.shown} of ${c.group} is shown`);
   }
-  const hidden = [...view.cells.values()].filter((c) => c.shown === ".." && (opts.only?.(c.id) ?? true));
+  const hidden = [...view.cells.values()].filter((c) => c.shown === "..");
   const ilp = opts.ilp === false || !hidden.length ? undefined : new IlpAttacker(view);
   try {
     check(ilp);
