@@ -593,6 +593,15 @@ describe("8b. what each principal learns around a move (red team)", () => {
       key: m.social,
       body: { done: true, date: "2026-08-20", reference: "SoC-LVU-9", note: "utreseförbud, hedersrelaterat" },
     });
+    // The office ticks the home visit with its note; social services tick it after: the item's
+    // history holds the office's tick, which the district, once a former scope, must not read.
+    for (const [k, note] of [
+      [m.muni, "kontoret: besök bokat"],
+      [m.social, "socialtjänsten: besök gjort"],
+    ] as const) {
+      const ticked = await api("PUT", `/v1/cases/${id}/checklist/home_visit`, { key: k, body: { done: true, note } });
+      expect(ticked.status).toBe(200);
+    }
     const atSchool = await getCase(id, s.key);
     const seen = JSON.stringify(atSchool.body);
     expect(atSchool.body.severity).toBe("high");
@@ -640,6 +649,10 @@ describe("8b. what each principal learns around a move (red team)", () => {
     // The school lies in the old municipality, which keeps its view (§2); another former scope is the old district.
     const oldSocial = await getCase(id, m.social);
     expect(oldSocial.body).toMatchObject({ movedAway: true });
+    // A former scope reads its own ticks only, in an item's history too.
+    const visit = oldSocial.body.checklist.find((i: { itemId: string }) => i.itemId === "home_visit");
+    expect(visit).toMatchObject({ note: "socialtjänsten: besök gjort" });
+    expect(JSON.stringify(oldSocial.body)).not.toContain("kontoret");
     expect(oldSocial.body.severity).toBeUndefined();
     const listed = (await api("GET", "/v1/cases?status=resolved", { key: m.social })).body.items.find(
       (c: { caseId: string }) => c.caseId === id,

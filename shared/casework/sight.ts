@@ -36,13 +36,14 @@ export function presentFormer(ctx: Acting, c: Case, journal: JournalEntry[]) {
     pupilId: c.pupilId,
     episodeStart: c.episodeStart,
     openedOn: c.openedOn,
-    // Who ticked, by contact id, is for signing, never answered (nor in an item's history).
+    // Its own ticks only, in an item's history too (never another's, social services' note above
+    // all); who ticked, by contact id, is for signing, never answered.
     checklist: c.checklist
       .filter((i) => mine(i.doneBy))
-      .map(({ doneByContact: _c, history, ...i }) => ({
-        ...i,
-        ...(history ? { history: history.map(({ doneByContact: _h, ...h }) => h) } : {}),
-      })),
+      .map(({ doneByContact: _c, history, ...i }) => {
+        const own = (history ?? []).filter((h) => mine(h.doneBy)).map(({ doneByContact: _h, ...h }) => h);
+        return { ...i, ...(own.length ? { history: own } : {}) };
+      }),
     journal: journal
       .filter((j) => mine(j.by))
       .map(({ entryId, at, by, text, socialOnly }) => ({ entryId, at, by, text, socialOnly })),
