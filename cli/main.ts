@@ -29,6 +29,11 @@ const USAGE = `elevvakt — operator CLI
       The local stage by default (npm start must be running): it has no IAM, so name yourself
       with --as "<name>" — the local stage vouches for no one.
 
+  elevvakt migrate [--table <name> --audit-table <name> [--region …]]
+      Runs the one-time data migrations an upgrade needs (today: a pointer for each child flagged
+      before the flagged list had them), once, after deploying; a second run does nothing. It
+      scans the table, so it is the operator's to run, never a request's or a schedule's.
+
   elevvakt sweep --as-of <YYYY-MM-DD> [--municipality <kommunkod>] [--json]
       Runs the sweep for a date (every municipality with a calendar unless one is named) and
       says what it did per municipality (--json: one JSON object a line, for scripts);
@@ -256,6 +261,13 @@ async function main() {
     console.log(`redriven ${result.redriven}, failed ${result.failed.length}`);
     for (const f of result.failed) console.log(`  ${f.messageId}: ${f.error}`);
     if (result.failed.length) process.exitCode = 1;
+    return;
+  }
+  if (group === "migrate") {
+    const app = await runtime();
+    const { runMigrations } = await import("../shared/jobs/migrations.ts");
+    const runs = await runMigrations(app.store, todayInStockholm(new Date()), Number.POSITIVE_INFINITY);
+    for (const r of runs) console.log(`${r.name}: ${r.done ? "done" : "not done"}, ${r.written} written`);
     return;
   }
   if (group === "sweep") {

@@ -18,7 +18,6 @@ import { periodsOf, publishStatistics } from "../statistics/publish.ts";
 import { noCalendarNotice, silentSchools } from "../watch/schools.ts";
 import { dailyJob, type SweepSummary, sweep } from "../watch/sweep.ts";
 import { type DispatchResult, dispatch } from "./dispatch.ts";
-import { type MigrationRun, runMigrations } from "./migrations.ts";
 
 const systemActor = (job: string): Actor => ({ principal: `system:${job}`, credentialId: "scheduler", requestId: randomUUID() });
 
@@ -78,18 +77,15 @@ export async function morningKickoff(
   queue: WorkQueue,
   now: Date,
   scope: JobScope = {},
-): Promise<{ today: IsoDate; municipalities: number; migrations: MigrationRun[] }> {
+): Promise<{ today: IsoDate; municipalities: number }> {
   const today = todayInStockholm(now);
-  // What an older version wrote is migrated first (once; a failure is retried the next morning and
-  // keeps no municipality's work from starting).
-  const migrations = await runMigrations(store, today).catch(() => [{ name: "all", done: false, written: 0, failed: true }]);
   // Each municipality's daily job and sweep, and its statistics job (which does nothing on most days).
   const items = (await municipalities(store, scope)).flatMap((kommunkod): WorkItem[] => [
     { job: "morning", kommunkod, now: now.toISOString(), sweep: !isWeekend(today) },
     { job: "statistics", kommunkod, now: now.toISOString() },
   ]);
   await queue.send(items);
-  return { today, municipalities: items.length, migrations };
+  return { today, municipalities: items.length };
 }
 
 /** Every few minutes in the day: an escalation item for each municipality with an open case. */

@@ -1,7 +1,8 @@
 /**
- * One-time migrations of what an older version wrote, run at the start of the morning kickoff until
- * each is done: resumable (where one got to is kept under `JOB / migration#<name>`), idempotent (a
- * page read twice writes the same items), and bounded in time so the kickoff goes on to its work.
+ * One-time migrations of what an older version wrote, run by the operator after a deploy
+ * (`npx elevvakt migrate`): they scan the table, so no request or schedule runs them. Resumable
+ * (where one got to is kept under `JOB / migration#<name>`), idempotent (a page read twice writes the
+ * same items), and bounded in time when a budget is given.
  *
  * - `flag-pointers`: social services' list of flagged children reads a pointer per child under the
  *   municipality; children flagged before the pointer was written (eb45701) had none and were left

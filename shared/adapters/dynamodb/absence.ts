@@ -181,7 +181,7 @@ export class AbsenceTable extends PupilTable implements PlacementStore, Statisti
   /**
    * The one-time migration of the flag pointers (jobs/migrations.ts): a pupil flagged before the
    * pointer was written (or loaded by a seed) gets one under their home municipality, the only one
-   * whose list shows them. A scan — the one run-time scan, for a migration alone — of at most `pages`
+   * whose list shows them. A scan — for the operator's one-time migration alone (`elevvakt migrate`), never a request or a schedule — of at most `pages`
    * pages from `cursor`; a pointer put again is the same item, so a page read twice does no harm.
    */
   async backfillFlagPointers(
