@@ -251,6 +251,19 @@ export async function digest(skip: (item: Record<string, unknown>) => boolean, o
 }
 
 /** An enrolled pupil at school A, and an unplaced pupil whose case the sweep of 2026-09-14 opened. */
+/** The fixture's schools by the names people know them by (the README's screenshots show them: names, not codes). */
+export async function nameSchools(m: Awaited<ReturnType<typeof municipalityFixture>>): Promise<void> {
+  for (const [schoolId, name, organiserType] of [
+    [m.schoolA, "Hägerstensåsens skola", "municipal"],
+    [m.schoolB, "Älvsjö friskola", "independent"],
+    [m.schoolC, "Västertorpsskolan", "municipal"],
+  ] as const) {
+    const body = { name, organiserType, municipality: m.kommunkod };
+    const named = await api("PUT", `/v1/schools/${schoolId}`, { key: m.ops, body });
+    if (named.status !== 200) throw new Error(`naming ${schoolId}: ${JSON.stringify(named.body)}`);
+  }
+}
+
 export async function pupilAndCase(m: Awaited<ReturnType<typeof municipalityFixture>>) {
   const personnummer = pnr("2015-05-05");
   const pupilId = await m.resident(personnummer);

@@ -17,7 +17,7 @@ import { statisticsPopulation } from "../local/statistics-population.ts";
 import { todayInStockholm } from "../shared/domain/dates.ts";
 import { publishStatistics } from "../shared/statistics/publish.ts";
 import { accessible, needChromium, startWebStage } from "./browser-stage.ts";
-import { api, jobs, municipalityFixture, pnr, setToday, store, useTable } from "./helpers.ts";
+import { api, jobs, municipalityFixture, nameSchools, pnr, setToday, store, useTable } from "./helpers.ts";
 
 useTable();
 
@@ -51,15 +51,7 @@ beforeAll(async () => {
   needChromium();
   setToday("2026-08-14");
   m = await municipalityFixture();
-  // The schools by the names people know them by (the README's screenshots show them: names, not codes).
-  for (const [schoolId, name, organiserType] of [
-    [m.schoolA, "Hägerstensåsens skola", "municipal"],
-    [m.schoolB, "Älvsjö friskola", "independent"],
-    [m.schoolC, "Västertorpsskolan", "municipal"],
-  ] as const) {
-    const body = { name, organiserType, municipality: "0180" };
-    expect((await api("PUT", `/v1/schools/${schoolId}`, { key: m.ops, body })).status).toBe(200);
-  }
+  await nameSchools(m);
   // The office names its districts, as the demo's does: the pages say the names.
   const named = await api("PUT", "/v1/municipalities/0180/districts", { key: m.muni, body: { districts: DEMO_DISTRICT_NAMES } });
   expect(named.status, JSON.stringify(named.body)).toBe(201);

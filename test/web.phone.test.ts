@@ -19,7 +19,7 @@ import { todayInStockholm } from "../shared/domain/dates.ts";
 import { publishStatistics } from "../shared/statistics/publish.ts";
 import { countryCode, countryName } from "../shared/web/places.ts";
 import { accessible, needChromium, startWebStage } from "./browser-stage.ts";
-import { api, jobs, municipalityFixture, pnr, setToday, store, useTable } from "./helpers.ts";
+import { api, jobs, municipalityFixture, nameSchools, pnr, setToday, store, useTable } from "./helpers.ts";
 
 const ROOT = join(import.meta.dirname, "..");
 
@@ -96,15 +96,7 @@ beforeAll(async () => {
   needChromium();
   setToday("2026-08-14");
   m = await municipalityFixture();
-  // The schools by the names people know them by (the README's screenshots show them: names, not codes).
-  for (const [schoolId, name, organiserType] of [
-    [m.schoolA, "Hägerstensåsens skola", "municipal"],
-    [m.schoolB, "Älvsjö friskola", "independent"],
-    [m.schoolC, "Västertorpsskolan", "municipal"],
-  ] as const) {
-    const body = { name, organiserType, municipality: "0180" };
-    expect((await api("PUT", `/v1/schools/${schoolId}`, { key: m.ops, body })).status).toBe(200);
-  }
+  await nameSchools(m);
   for (const [id, c] of Object.entries({
     rektor: { name: "Rektor A", role: "rektor", scope: `school:${m.schoolA}`, email: "rektor@example.se" },
     office: { name: "Skolplikt", role: "attendance_office", scope: "municipality:0180", email: "skolplikt@example.se" },
