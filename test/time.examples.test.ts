@@ -815,3 +815,30 @@ describe("13. what a review of the change found", () => {
     expect(household.map((x) => x.pupilId)).not.toContain(thereId);
   });
 });
+
+describe("14. the home register takes back its own word (found by the long run, seed 933033277)", () => {
+  it("emigrated, then moved out to a municipality here: the child is resident there and watched again", async () => {
+    const other = "0186";
+    const otherMuni = await key(`municipality:${other}`);
+    expect(
+      (await api("PUT", `/v1/municipalities/${other}/calendar/2026-27`, { key: otherMuni, body: CALENDAR_2026_27 })).status,
+    ).toBeLessThan(300);
+    const personnummer = pnr("2014-04-04");
+    const pupilId = await m.resident(personnummer);
+    await sweep("2026-09-14");
+    expect(await openKinds(pupilId)).toEqual(["unplaced"]);
+    const record = { personnummer, givenName: "Testa", familyName: "Testsson", district: m.district };
+    // The register says the child emigrated: the unplaced case resolves for good.
+    await m.register([{ ...record, status: "emigrated" }]);
+    expect(await openKinds(pupilId)).toEqual([]);
+    // The same register corrects itself: the child moved to 0186, a municipality of the deployment.
+    const moved = await m.register([{ ...record, status: "moved_out", toMunicipality: other }]);
+    expect(moved[0]?.status).toBe("updated");
+    expect(await pupil(pupilId)).toMatchObject({ homeMunicipality: other, residency: "resident" });
+    // Unplaced in Sweden again: the new home's sweep opens a case, the episode from the day it came back.
+    setToday("2026-09-15");
+    const theirs = await api("POST", `/v1/municipalities/${other}/sweeps`, { key: otherMuni, body: { asOf: "2026-09-15" } });
+    expect(theirs.status, JSON.stringify(theirs.body)).toBe(200);
+    expect(await openKinds(pupilId)).toEqual(["unplaced"]);
+  });
+});

@@ -128,6 +128,12 @@ export function applyRegisterRecord(
         existing.protectedIdentity || (record.protectedIdentity ?? false) || (pending?.protectedIdentity ?? false),
     };
     pupil.moves = [...(existing.moves ?? []), { from: kommunkod, to, on: record.statusDate ?? today }];
+    // The home register takes back its own earlier word (emigrated, moved out of the deployment):
+    // the child is resident here again, so the watch starts again as for a return.
+    if (existing.residency !== "resident" && existing.residency !== "unknown") {
+      pupil.residentSince = record.statusDate ?? today;
+      if (pupil.closedCases) pupil.closedCases = pupil.closedCases.map(({ final: _f, ...c }) => c);
+    }
     if (pending?.district) pupil.district = pending.district;
     else delete pupil.district;
     if (pending?.householdId) pupil.householdId = pending.householdId;
