@@ -7,7 +7,8 @@ import { describe, expect, it } from "vitest";
 import { locating } from "../shared/domain/publication.ts";
 import type { PupilTerm } from "../shared/domain/statistics.ts";
 import { careComparison } from "../shared/statistics/publish.ts";
-import { population, publish } from "./attack/fixtures.ts";
+import { population, publish, truthOf } from "./attack/fixtures.ts";
+import { locateFindings } from "./attack/locate.ts";
 
 const pupil = (i: number, over: boolean, grade = "8", school = 0): Parameters<typeof population>[0][number] => ({
   sex: i % 2 ? "male" : "female",
@@ -41,6 +42,27 @@ describe("zeros that locate one cross-classification", () => {
     expect(locating(dims, new Set(), 10)).toEqual(["grade:8:excused_50"]);
     // Grade 8 hidden already: the zeros no longer locate one grade.
     expect(locating(dims, new Set(["grade:8:excused_50"]), 10)).toEqual([]);
+  });
+
+  it("the attacker of zeros that locate finds nothing in what the engine publishes, and has teeth where a grade's 0 is shown", () => {
+    // One grade-7 boy at school A half the term away, excused; 59 others away not at all.
+    const rows = Array.from({ length: 60 }, (_, i) =>
+      i === 1 ? pupil(1, true, "7", 0) : pupil(i, false, ["7", "8", "9"][i % 3], i % 3 === 0 ? 0 : (i % 2) + 1),
+    );
+    const pupils = population(rows);
+    const s = publish(pupils, 10);
+    const truth = truthOf(pupils, []);
+    expect(locateFindings(s, pupils, truth)).toEqual([]);
+    // The engine hid excused_50 in a second grade; shown as its true 0, the zeros locate the boy.
+    const second = s.byGrade.filter((r) => r.key !== "7" && r.counts.excused_50 === "..");
+    expect(second.length).toBeGreaterThan(0);
+    const doctored = {
+      ...s,
+      byGrade: s.byGrade.map((r) => (r.key === "7" ? r : { ...r, counts: { ...r.counts, excused_50: 0 } })),
+    };
+    expect(locateFindings(doctored, pupils, truth)).toEqual([
+      expect.stringMatching(/^excused_50: the zeros locate grade 7, male, school 01800001: 1 of \d+$/),
+    ]);
   });
 });
 

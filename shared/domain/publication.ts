@@ -46,11 +46,12 @@ export function keptMonths<R extends { key: string }>(rows: R[], earlier: Publis
 }
 
 /**
- * The ids to show as `".."`. The figures of months published before are set to what was shown
- * (in place: the caller's rows show them so).
+ * The attacker's system of a publication, as the engine audits it: its figures (those of months
+ * published before set to what was shown, in place: the caller's rows show them so) and every
+ * relation between them and the earlier publications'.
  */
-export function hiddenOf(input: PublicationInput): Set<string> {
-  const { dims, minGroup, earlier } = input;
+export function systemOf(input: PublicationInput): { figures: Figure[]; relations: Required<Relations> } {
+  const { dims, earlier } = input;
   const frozen = frozenMonths(earlier);
   const figures = input.figures;
   const ids = new Set(figures.map((f) => f.id));
@@ -102,6 +103,13 @@ export function hiddenOf(input: PublicationInput): Set<string> {
     relations.atMost.push(...sys.relations.atMost);
     relations.linear.push(...sys.relations.linear);
   }
+  return { figures, relations };
+}
+
+/** The ids to show as `".."`: the engine's choice, with the zeros that locate a cross-classification. */
+export function hiddenOf(input: PublicationInput): Set<string> {
+  const { dims, minGroup } = input;
+  const { figures, relations } = systemOf(input);
   const also = new Set<string>();
   let hidden = suppress(figures, relations, minGroup);
   for (let round = 0; round < 12; round++) {

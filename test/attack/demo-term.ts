@@ -18,6 +18,7 @@ import { statisticsPopulation } from "../../local/statistics-population.ts";
 import { isSchoolDay } from "../../shared/domain/calendar.ts";
 import type { IsoDate } from "../../shared/domain/dates.ts";
 import type { School } from "../../shared/domain/model.ts";
+import { systemOf } from "../../shared/domain/publication.ts";
 import { newPupil } from "../../shared/domain/register.ts";
 import {
   type AbsenceDay,
@@ -30,6 +31,7 @@ import {
   pupilTerm,
   type Span,
 } from "../../shared/domain/statistics.ts";
+import type { EngineInput } from "./replay.ts";
 
 export const DEMO_ALL_SCHOOLS: School[] = [...DEMO_SCHOOLS, ...STATISTICS_SCHOOLS]
   .map((s) => ({ ...s, municipality: DEMO_KOMMUNKOD }))
@@ -134,4 +136,13 @@ export function demoTruth(pupils: ReturnType<typeof demoTerms>, tag: string, mon
   }
   for (const m of ["opened", "resolved", "open"]) truth.set(`${tag}ctotal/all/${m}`, 0);
   return truth;
+}
+
+/** The engine's input of the demo term published alone, for the replay attacker (view ids → engine ids). */
+export function demoEngine(pupils: PupilTerm[], minGroup = 10): EngineInput {
+  const { figures, relations, dims, monthGroups } = absenceFigures(pupils, DEMO_ALL_SCHOOLS);
+  const system = systemOf({ figures, relations, dims, monthKeys: [...monthGroups.keys()], minGroup, earlier: [] });
+  const engineId = (id: string) =>
+    /^(total|grade|sex|org|school|month)\//.test(id) ? id.replace(/^org\//, "organiser/").replaceAll("/", ":") : null;
+  return { ...system, minGroup, dims, engineId };
 }

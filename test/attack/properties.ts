@@ -1,10 +1,11 @@
 /**
- * The properties both attackers check, for `npm test` (a short run) and the reliability suite (a long one).
+ * The properties the attackers check (the hand-written search, the integer program, the zeros that locate), for `npm test` (a short run) and the reliability suite (a long one).
  */
 import fc from "fast-check";
 import { expect } from "vitest";
 import { findings } from "./audit.ts";
 import { caseArb, type Drawn, type DrawnCase, population, publish, pupilArb, truthOf } from "./fixtures.ts";
+import { locateFindings } from "./locate.ts";
 import { attackerView } from "./view.ts";
 
 /** fast-check's settings: FC_RUNS sets the number of runs, FC_SEED and FC_PATH replay a failure it printed. */
@@ -18,7 +19,8 @@ export const runs = (n: number) => ({
 export function singleFindings(rows: Drawn[], cases: DrawnCase[], minGroup: number, oneMonth: boolean): string[] {
   const pupils = population(rows, oneMonth);
   const s = publish(pupils, minGroup, cases);
-  return findings(attackerView([s]), truthOf(pupils, cases));
+  const truth = truthOf(pupils, cases);
+  return [...findings(attackerView([s]), truth), ...locateFindings(s, pupils, truth)];
 }
 
 /** The first publication (September) and the next (September and October, a late report in between), held together. */
@@ -33,7 +35,12 @@ export function pairFindings(rows: Drawn[], cases: DrawnCase[], minGroup: number
     ...truthOf(population(rows, true), cases, "2026-09-30/", new Set(["2026-09"])),
     ...truthOf(population(rows), cases, "2026-10-31/", new Set(["2026-10"])),
   ]);
-  return [...out, ...findings(attackerView([first, next]), truth)];
+  return [
+    ...out,
+    ...findings(attackerView([first, next]), truth),
+    ...locateFindings(first, population(rows, true), truth, "2026-09-30/"),
+    ...locateFindings(next, population(rows), truth, "2026-10-31/"),
+  ];
 }
 
 export const singleProperty = fc.property(
