@@ -373,6 +373,12 @@ describe("the audit trail", () => {
     await page.getByRole("button", { name: "Visa" }).click();
     await expect(main(page)).resolves.toContain("Inga händelser.");
     await accessible(page);
+    // The language switch comes back to the list as filtered, then back to Swedish.
+    await page.getByRole("button", { name: "In English" }).click();
+    await expect(main(page)).resolves.toContain("No events.");
+    expect(new URL(page.url()).searchParams.get("from")).toBe("2026-08-21");
+    await page.getByRole("button", { name: "På svenska" }).click();
+    await expect(main(page)).resolves.toContain("Inga händelser.");
 
     // The guardian's extract, in the same words.
     await page.getByRole("link", { name: "Visa utdraget" }).click();

@@ -10,8 +10,10 @@ export interface Chrome {
   person?: { name: string; contact: string; role?: string };
   /** The form token, for the sign-out and language forms. */
   csrf?: string;
-  /** Where the language switch returns to. */
+  /** The page's path (the menu marks it). */
   path?: string;
+  /** Where the language switch returns to: the page, with the query it was opened with. */
+  back?: string;
   /** The kind of scope the person acts for: which pages the menu offers. */
   kind?: "school" | "municipality" | "social";
   /** Go on to this address at once (sign-out at the provider: a link, not a form, so no script is needed). */
@@ -83,7 +85,7 @@ ${
     ? html`<form method="post" action="/app/lang" class="inline">
 <input type="hidden" name="_csrf" value="${c.csrf}">
 <input type="hidden" name="lang" value="${other}">
-<input type="hidden" name="back" value="${c.path ?? "/app/cases"}">
+<input type="hidden" name="back" value="${c.back ?? c.path ?? "/app/cases"}">
 <button type="submit" lang="${other}">${w.switchLang}</button>
 </form>`
     : ""

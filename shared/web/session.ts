@@ -161,6 +161,8 @@ export function sessionsFor(runtime: Runtime, deps: WebDeps, answers: Answers) {
     ...(session?.person && contact ? { person: { name: session.person.name, contact: contact.name, role: contact.role } } : {}),
     ...(session ? { csrf: session.csrf } : {}),
     path: r.path,
+    // The language switch comes back to the page as it is shown: a filtered list stays filtered.
+    back: r.method === "GET" && r.query.size ? `${r.path}?${r.query.toString()}` : r.path,
   });
 
   /** The signed-in person and the contact they act as, checked again on every request. */
