@@ -26,22 +26,26 @@ describe("zeros that locate one cross-classification", () => {
       p: { grade, sex, schoolId },
       m: m(over ? ["excused_50"] : []),
     });
+    // Grade 7's boys at school A are 11 of grade 7's 23, of the 27 boys and of school A's 27.
     const all = [
       members("7", "male", "A", true),
       ...Array.from({ length: 20 }, (_, i) => members(i % 2 ? "7" : "8", "male", "A", false)),
+      ...Array.from({ length: 6 }, () => members("7", "female", "A", false)),
+      ...Array.from({ length: 6 }, () => members("7", "male", "B", false)),
     ];
+    const rows = (f: (x: (typeof all)[number]) => string) =>
+      new Map([...new Set(all.map(f))].map((k) => [k, all.filter((x) => f(x) === k)]));
     const dims = {
       total: new Map([["all", all]]),
-      grade: new Map([
-        ["7", all.filter((x) => x.p.grade === "7")],
-        ["8", all.filter((x) => x.p.grade === "8")],
-      ]),
-      sex: new Map([["male", all]]),
-      school: new Map([["A", all]]),
+      grade: rows((x) => x.p.grade),
+      sex: rows((x) => x.p.sex),
+      school: rows((x) => x.p.schoolId),
     };
     expect(locating(dims, new Set(), 10)).toEqual(["grade:8:excused_50"]);
-    // Grade 8 hidden already: the zeros no longer locate one grade.
-    expect(locating(dims, new Set(["grade:8:excused_50"]), 10)).toEqual([]);
+    // Grade 7 hidden (its 1 is primary) and grade 8 too: no grade's count is read off the boys at A.
+    expect(locating(dims, new Set(["grade:7:excused_50", "grade:8:excused_50"]), 10)).toEqual([]);
+    // Grade 8's zero hidden but grade 7's count shown: the boys at A are located in it, so a second sex.
+    expect(locating(dims, new Set(["grade:8:excused_50"]), 10)).toEqual(["sex:female:excused_50"]);
   });
 
   it("the attacker of zeros that locate finds nothing in what the engine publishes, and has teeth where a grade's 0 is shown", () => {
@@ -53,15 +57,47 @@ describe("zeros that locate one cross-classification", () => {
     const s = publish(pupils, 10);
     const truth = truthOf(pupils, []);
     expect(locateFindings(s, pupils, truth)).toEqual([]);
-    // The engine hid excused_50 in a second grade; shown as its true 0, the zeros locate the boy.
-    const second = s.byGrade.filter((r) => r.key !== "7" && r.counts.excused_50 === "..");
-    expect(second.length).toBeGreaterThan(0);
+    // The engine hid excused_50 in a second row; shown as their true 0, the zeros locate the boy.
+    const others = [...s.byGrade, ...s.bySex, ...s.bySchool].filter(
+      (r) => !["7", "male", "01800001"].includes(r.key) && r.counts.excused_50 === "..",
+    );
+    expect(others.length).toBeGreaterThan(0);
+    const zero = (keep: string) => (r: (typeof s.byGrade)[number]) =>
+      r.key === keep ? r : { ...r, counts: { ...r.counts, excused_50: 0 } };
     const doctored = {
       ...s,
-      byGrade: s.byGrade.map((r) => (r.key === "7" ? r : { ...r, counts: { ...r.counts, excused_50: 0 } })),
+      byGrade: s.byGrade.map(zero("7")),
+      bySex: s.bySex.map(zero("male")),
+      bySchool: s.bySchool.map(zero("01800001")),
     };
     expect(locateFindings(doctored, pupils, truth)).toEqual([
-      expect.stringMatching(/^excused_50: the zeros locate grade 7, male, school 01800001: 1 of \d+$/),
+      expect.stringMatching(/^excused_50: the zeros locate grade 7, sex male, school 01800001: 1 of \d+$/),
+    ]);
+  });
+});
+
+describe("zeros that locate a cross-classification of two tables", () => {
+  it("grade 7 and boys alone reached a measure: each school's count is that school's grade-7 boys', and is protected (a review's case)", () => {
+    // Four grade-7 boys at school A and four at B, three of each half the term away; 52 others never away
+    // (none of them a grade-7 boy at A or B).
+    const boys = Array.from({ length: 8 }, (_, i) => pupil(1, i % 4 !== 0, "7", i < 4 ? 0 : 1));
+    const others = Array.from({ length: 52 }, (_, i) =>
+      pupil(i, false, ["7", "8", "9"][i % 3], i % 3 === 0 && i % 2 === 1 ? 2 : i % 3),
+    );
+    const pupils = population([...boys, ...others]);
+    const s = publish(pupils, 10);
+    const truth = truthOf(pupils, []);
+    expect(locateFindings(s, pupils, truth)).toEqual([]);
+    // Shown with only grade 7 and boys open, the schools' 3 and 3 would be "3 of the 4 grade-7 boys" at each.
+    const doctored = {
+      ...s,
+      byGrade: s.byGrade.map((r) => ({ ...r, counts: { ...r.counts, excused_50: r.key === "7" ? 6 : 0 } })),
+      bySex: s.bySex.map((r) => ({ ...r, counts: { ...r.counts, excused_50: r.key === "male" ? 6 : 0 } })),
+      bySchool: s.bySchool.map((r) => ({ ...r, counts: { ...r.counts, excused_50: r.key === "01800003" ? 0 : 3 } })),
+    };
+    expect(locateFindings(doctored, pupils, truth)).toEqual([
+      "excused_50: the zeros locate grade 7, sex male, school 01800001: 3 of 4",
+      "excused_50: the zeros locate grade 7, sex male, school 01800002: 3 of 4",
     ]);
   });
 });

@@ -122,30 +122,58 @@ export function hiddenOf(input: PublicationInput): Set<string> {
 }
 
 /**
- * Where the zeros shown leave one grade, one sex and one school that anyone reached a measure in,
- * the count is that cross-classification's: if the rule would hide it there, the zero of a
- * second grade (the largest) to hide.
+ * Where the zeros shown leave one row open in a table (one grade, one sex or one school anyone
+ * reached a measure in), everyone counted is in it, so each row of the other tables counts a cross-
+ * classification — one grade's boys, one school's grade 7, or, with two tables down to one row, one
+ * grade × sex × school — whose count is the row's, where it is shown. A class list tells how many
+ * pupils each holds: where the rule would hide that count, the zero of a second row (the largest) of
+ * a table down to one row is hidden too.
  */
 export function locating(dims: Record<string, Map<string, Members>>, hidden: Set<string>, minGroup: number): string[] {
-  const out: string[] = [];
-  const measures = new Set([...(dims.total?.values() ?? [])].flatMap((ms) => ms.flatMap((x) => [...x.m])));
+  const out = new Set<string>();
+  const everyone = dims.total?.get("all") ?? [];
+  const tables = ["grade", "sex", "school"] as const;
+  const field = { grade: "grade", sex: "sex", school: "schoolId" } as const;
+  const measures = new Set(everyone.flatMap((x) => [...x.m]));
   for (const m of measures) {
-    const open = (dim: string) =>
-      [...(dims[dim] ?? new Map<string, Members>())].filter(
-        ([k, ms]) => hidden.has(`${dim}:${k}:${m}`) || ms.some((x) => x.m.has(m)),
-      );
-    const [grade, sex, school] = [open("grade"), open("sex"), open("school")];
-    if (grade.length !== 1 || sex.length !== 1 || school.length !== 1) continue;
-    const g = (grade[0] as [string, Members])[0];
-    const s = (sex[0] as [string, Members])[0];
-    const sc = (school[0] as [string, Members])[0];
-    const cross = (dims.total?.get("all") ?? []).filter((x) => x.p.grade === g && x.p.sex === s && x.p.schoolId === sc);
-    const count = cross.filter((x) => x.m.has(m)).length;
-    if (!count || !sensitive({ value: count, group: cross.length }, minGroup)) continue;
-    const other = [...(dims.grade ?? new Map<string, Members>())]
-      .filter(([k]) => k !== g && !hidden.has(`grade:${k}:${m}`))
-      .sort((a, b) => b[1].length - a[1].length)[0];
-    if (other) out.push(`grade:${other[0]}:${m}`);
+    const rows = (dim: string) => [...(dims[dim] ?? new Map<string, Members>())];
+    const open = (dim: string) => rows(dim).filter(([k, ms]) => hidden.has(`${dim}:${k}:${m}`) || ms.some((x) => x.m.has(m)));
+    const single = tables.filter((d) => open(d).length === 1);
+    if (!single.length) continue;
+    // The one open row of each table down to one, and every open row of each other table.
+    const fixed = single.map((d) => [d, (open(d)[0] as [string, Members])[0]] as const);
+    const inFixed = (x: Members[number]) => fixed.every(([d, k]) => x.p[field[d]] === k);
+    // A cross-classification as large as a row it lies in is that row, under the rule already; a
+    // hidden row's count is not read off.
+    const located: Members[] = [];
+    const sizes = fixed.map(([d, k]) => dims[d]?.get(k)?.length ?? 0);
+    const apart = (cross: Members, also: number[] = []) => ![...sizes, ...also].includes(cross.length);
+    for (const d of tables) {
+      if (single.includes(d)) continue;
+      for (const [k, ms] of open(d)) {
+        if (hidden.has(`${d}:${k}:${m}`)) continue;
+        const cross = everyone.filter((x) => inFixed(x) && x.p[field[d]] === k);
+        if (apart(cross, [ms.length])) located.push(cross);
+      }
+    }
+    if (single.length === tables.length) {
+      const cross = everyone.filter(inFixed);
+      if (apart(cross)) located.push(cross);
+    }
+    const leaks = located.some((cross) => {
+      const count = cross.filter((x) => x.m.has(m)).length;
+      return count > 0 && sensitive({ value: count, group: cross.length }, minGroup);
+    });
+    if (!leaks) continue;
+    for (const [d, k] of fixed) {
+      const other = rows(d)
+        .filter(([key]) => key !== k && !hidden.has(`${d}:${key}:${m}`))
+        .sort((a, b) => b[1].length - a[1].length)[0];
+      if (other) {
+        out.add(`${d}:${other[0]}:${m}`);
+        break;
+      }
+    }
   }
-  return out;
+  return [...out];
 }
