@@ -817,7 +817,7 @@ describe("13. what a review of the change found", () => {
 });
 
 describe("14. the home register takes back its own word (found by the long run, seed 933033277)", () => {
-  it("emigrated, then moved out to a municipality here: the child is resident there and watched again", async () => {
+  it("emigrated, then moved out to a municipality here: the child is resident there and watched again, in a case of its own", async () => {
     const other = "0186";
     const otherMuni = await key(`municipality:${other}`);
     expect(
@@ -826,19 +826,29 @@ describe("14. the home register takes back its own word (found by the long run, 
     const personnummer = pnr("2014-04-04");
     const pupilId = await m.resident(personnummer);
     await sweep("2026-09-14");
-    expect(await openKinds(pupilId)).toEqual(["unplaced"]);
+    const [first] = (await pupil(pupilId)).openCases;
+    expect(first?.kind).toBe("unplaced");
     const record = { personnummer, givenName: "Testa", familyName: "Testsson", district: m.district };
-    // The register says the child emigrated: the unplaced case resolves for good.
+    // Two days later the register says the child emigrated: the unplaced case resolves for good.
+    setToday("2026-09-16");
     await m.register([{ ...record, status: "emigrated" }]);
     expect(await openKinds(pupilId)).toEqual([]);
-    // The same register corrects itself: the child moved to 0186, a municipality of the deployment.
+    expect((await getCase(first?.caseId ?? "")).body).toMatchObject({ status: "resolved", outcome: "emigrated" });
+    // The next Monday the same register corrects itself: the child moved to 0186, a municipality here.
+    setToday("2026-09-21");
     const moved = await m.register([{ ...record, status: "moved_out", toMunicipality: other }]);
     expect(moved[0]?.status).toBe("updated");
-    expect(await pupil(pupilId)).toMatchObject({ homeMunicipality: other, residency: "resident" });
-    // Unplaced in Sweden again: the new home's sweep opens a case, the episode from the day it came back.
-    setToday("2026-09-15");
-    const theirs = await api("POST", `/v1/municipalities/${other}/sweeps`, { key: otherMuni, body: { asOf: "2026-09-15" } });
+    expect(await pupil(pupilId)).toMatchObject({ homeMunicipality: other, residency: "resident", residentSince: "2026-09-21" });
+    // Unplaced in Sweden again: 0186's sweep opens a new case, its episode from the day the child came back.
+    const theirs = await api("POST", `/v1/municipalities/${other}/sweeps`, { key: otherMuni, body: { asOf: "2026-09-21" } });
     expect(theirs.status, JSON.stringify(theirs.body)).toBe(200);
-    expect(await openKinds(pupilId)).toEqual(["unplaced"]);
+    const [again] = (await pupil(pupilId)).openCases;
+    expect(again).toMatchObject({ kind: "unplaced", episodeStart: "2026-09-21" });
+    expect(again?.caseId).not.toBe(first?.caseId);
+    const theirCase = await getCase(again?.caseId ?? "", otherMuni);
+    expect(theirCase.status).toBe(200);
+    expect(theirCase.body).toMatchObject({ kind: "unplaced", status: "open" });
+    // The old case stays resolved as it was.
+    expect((await getCase(first?.caseId ?? "")).body.status).toBe("resolved");
   });
 });

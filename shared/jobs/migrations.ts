@@ -16,7 +16,7 @@ export interface MigrationRun {
   /** True once the whole table has been read; from then on the migration does nothing. */
   done: boolean;
   written: number;
-  /** The run failed (it is tried again the next morning). */
+  /** The run failed (the operator runs it again: `npx elevvakt migrate`). */
   failed?: boolean;
 }
 
@@ -24,9 +24,9 @@ export interface MigrationRun {
 const PAGES_PER_STEP = 10;
 
 /**
- * Runs each migration not yet done, step by step, until done or `budgetMs` is spent (the morning
- * function has two minutes; the rest is for its work items). What a migration reached is kept after
- * every step, so the next morning (or a second run) goes on from there.
+ * Runs each migration not yet done, step by step, until done or `budgetMs` is spent (the operator's
+ * `npx elevvakt migrate` gives it no limit). What a migration reached is kept after every step, so
+ * a second run goes on from there.
  */
 export async function runMigrations(
   store: MigrationStore & Pick<ScheduleStore, "jobState" | "setJobState">,
