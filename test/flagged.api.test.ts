@@ -73,6 +73,23 @@ describe("GET /v1/districts/{districtId}/flagged", () => {
     expect(await runMigrations(store(), "2026-09-14")).toEqual([{ name: "flag-pointers", done: true, written: 0 }]);
   });
 
+  it("a flagged child the home register moves to a municipality here is on the new district's list, and off the old one's", async () => {
+    const personnummer = pnr("2015-02-08");
+    const movingId = await m.resident(personnummer, { givenName: "Flytt", familyName: "Flyttad" });
+    const set = await api("PUT", `/v1/pupils/${movingId}/flags`, { key: m.social, body: { flags: ["travel_ban"] } });
+    expect(set.status, JSON.stringify(set.body)).toBe(200);
+    expect((await listed(m.district, m.social)).map((i) => i.pupilId)).toContain(movingId);
+    const record = { personnummer, givenName: "Flytt", familyName: "Flyttad" };
+    // The new municipality's register claims the child (a pending move), then the home register lets go.
+    await other.register([{ ...record, district: other.district, status: "resident" }]);
+    await m.register([{ ...record, district: m.district, status: "moved_out", toMunicipality: "0186" }]);
+    expect(await store().getPupil(movingId)).toMatchObject({ homeMunicipality: "0186", district: other.district });
+    expect((await listed(other.district, other.social)).find((i) => i.pupilId === movingId)).toMatchObject({
+      flags: ["travel_ban"],
+    });
+    expect((await listed(m.district, m.social)).map((i) => i.pupilId)).not.toContain(movingId);
+  });
+
   it("the morning kickoff scans nothing: the migration is the operator's, run once (elevvakt migrate)", async () => {
     await store().setJobState("migration", "flag-pointers", "2026-09-13", {});
     const late = await m.resident(pnr("2015-02-06"), { givenName: "Lena", familyName: "Sen" });

@@ -108,6 +108,9 @@ export async function applyRecord(
     for (const c of left && base.homeMunicipality === kommunkod ? (base.registerConflicts ?? []) : []) {
       items.push(cw.store.outboxWrite(moveNotice(c.ref ?? moveRef(base.pupilId, c.kommunkod), c.kommunkod, by.now, "released")));
     }
+    // A flagged child moved to a municipality here is on its social services' list of flagged children.
+    if (after.flags.length && after.homeMunicipality && after.homeMunicipality !== base.homeMunicipality)
+      items.push(cw.store.flagPointerWrite(after.homeMunicipality, base.pupilId));
     const resolutions = answered(placementAnswers(after, by.today, { register: true }), "Resolved by the population register.");
     const resolving = new Set(resolutions.map((r) => r.ref.caseId));
     const staying = base.openCases.filter((o) => !resolving.has(o.caseId));
