@@ -535,9 +535,15 @@ export function mentorMark(absent: number, of: number, s: Settings): boolean {
  */
 export function absenceSignal(facts: Facts, today: IsoDate): boolean {
   const tomorrow = addDays(today, 1);
-  const streak = (["not_returned", "long_absence"] as const).some((k) => scan(k, facts, tomorrow, tomorrow));
-  return streak || onReturnStreak(facts, today);
+  // Long absence also where the window is not yet full (the term's first weeks): the days to come,
+  // present or not, fill it, and the share may reach the mark on the day it is full.
+  const ahead = addDays(today, LONG_ABSENCE_LOOKAHEAD_DAYS);
+  const streak = scan("not_returned", facts, tomorrow, tomorrow) || scan("long_absence", facts, ahead, ahead);
+  return !!streak || onReturnStreak(facts, today);
 }
+
+/** How far ahead an absence signal looks for long absence: a window of 20 school days and a break fill in 40 days. */
+const LONG_ABSENCE_LOOKAHEAD_DAYS = 40;
 
 /** Absent on every day so far of the latest return period: the sweep after its last day must see the pupil. */
 function onReturnStreak(f: Facts, today: IsoDate): boolean {

@@ -20,6 +20,24 @@ describe("time over long random histories", () => {
     expect(stats.manualOpened + stats.manualResolved).toBeGreaterThan(0);
   }, 600_000);
 
+  // The histories earlier long runs failed on, replayed by their seed and path every time (each
+  // failed before its fix): emigrated then moved out to a municipality here (time.examples 14), and
+  // long absence that reached its mark while no new absence came (detection.ts, absenceSignal).
+  it("the histories the long runs found: pure rules, seed 933033277", async () => {
+    await runTimeProperty({ numRuns: 100, maxCommands: 80, worlds: async () => pureWorlds(), seed: 933033277, path: "56" });
+  }, 600_000);
+
+  it("the histories the long runs found: end to end, seed 1967602378", async () => {
+    await runTimeProperty({
+      numRuns: 6,
+      maxCommands: 60,
+      worlds: async () => apiWorlds(),
+      shrink: false,
+      seed: 1967602378,
+      path: "5",
+    });
+  }, 900_000);
+
   it("end to end on DynamoDB Local: at least 300 steps", async () => {
     let steps = 0;
     while (steps < 300) {
