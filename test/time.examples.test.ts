@@ -4,6 +4,7 @@
  */
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { keys } from "../shared/adapters/dynamodb/keys.ts";
+import { addDays, isWeekend } from "../shared/domain/dates.ts";
 import { runDailySweep } from "../shared/jobs/jobs.ts";
 import { dailyJob } from "../shared/watch/sweep.ts";
 import { api, CALENDAR_2026_27, fileDay, jobs, key, municipalityFixture, pnr, setToday, store, useTable } from "./helpers.ts";
@@ -850,5 +851,27 @@ describe("14. the home register takes back its own word (found by the long run, 
     expect(theirCase.body).toMatchObject({ kind: "unplaced", status: "open" });
     // The old case stays resolved as it was.
     expect((await getCase(first?.caseId ?? "")).body.status).toBe("resolved");
+  });
+});
+
+describe("15. long absence in a term's first weeks (found by the long run, seed 1967602378)", () => {
+  it("ten days away before the window of twenty is full: the morning sweep on the day it fills opens the case, though no absence came since", async () => {
+    setToday("2026-08-14");
+    const s = await ownSchool();
+    const p = await enrolled(s);
+    const away = new Set(["2026-08-24", "2026-08-25", "2026-08-26", "2026-08-27", "2026-08-28"]);
+    for (const d of ["2026-08-31", "2026-09-01", "2026-09-02", "2026-09-03", "2026-09-04"]) away.add(d);
+    // Each day filed on the day: the absence ends on 4 September, when the window holds 15 school days.
+    for (let d = "2026-08-17"; d <= "2026-09-11"; d = addDays(d, 1)) {
+      if (isWeekend(d)) continue;
+      setToday(d);
+      await file(s, d, away.has(d) ? [p.pupilId] : []);
+    }
+    // The scheduled sweeps of the days after: the one of 14 September sees 10 of 20 days away.
+    for (const d of ["2026-09-07", "2026-09-08", "2026-09-09", "2026-09-10", "2026-09-11", "2026-09-14"]) {
+      setToday(d);
+      await runDailySweep(jobs(), new Date(`${d}T04:30:00Z`), { municipalities: [m.kommunkod] });
+    }
+    expect(await openKinds(p.pupilId)).toContain("long_absence");
   });
 });
