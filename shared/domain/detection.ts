@@ -531,19 +531,15 @@ export function mentorMark(absent: number, of: number, s: Settings): boolean {
 /**
  * Whether absence just written may open a case: the sweep should look at the pupil. The filed days
  * the caller knows (the reporting school's) answer episodes; another school's count as unfiled, so
- * a pupil who changed schools errs on the side of being looked at.
+ * a pupil who changed schools errs on the side of being looked at. Long absence is looked for 40
+ * days ahead (a window of 20 school days and a break): in a term's first weeks the window is not
+ * yet full, and the days to come may fill it with the share at the mark, no new absence needed.
  */
 export function absenceSignal(facts: Facts, today: IsoDate): boolean {
-  const tomorrow = addDays(today, 1);
-  // Long absence also where the window is not yet full (the term's first weeks): the days to come,
-  // present or not, fill it, and the share may reach the mark on the day it is full.
-  const ahead = addDays(today, LONG_ABSENCE_LOOKAHEAD_DAYS);
+  const [tomorrow, ahead] = [addDays(today, 1), addDays(today, 40)];
   const streak = scan("not_returned", facts, tomorrow, tomorrow) || scan("long_absence", facts, ahead, ahead);
   return !!streak || onReturnStreak(facts, today);
 }
-
-/** How far ahead an absence signal looks for long absence: a window of 20 school days and a break fill in 40 days. */
-const LONG_ABSENCE_LOOKAHEAD_DAYS = 40;
 
 /** Absent on every day so far of the latest return period: the sweep after its last day must see the pupil. */
 function onReturnStreak(f: Facts, today: IsoDate): boolean {
