@@ -266,7 +266,13 @@ async function main() {
   if (group === "migrate") {
     const app = await runtime();
     const { runMigrations } = await import("../shared/jobs/migrations.ts");
-    const runs = await runMigrations(app.store, todayInStockholm(new Date()), Number.POSITIVE_INFINITY);
+    const { migrationScanOf } = await import("./adapters/migration-scan.ts");
+    const runs = await runMigrations(
+      app.store,
+      migrationScanOf(process.env),
+      todayInStockholm(new Date()),
+      Number.POSITIVE_INFINITY,
+    );
     for (const r of runs) console.log(`${r.name}: ${r.done ? "done" : "not done"}, ${r.written} written`);
     return;
   }

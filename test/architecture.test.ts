@@ -39,6 +39,7 @@ const ALLOWED: Record<string, string> = {
   "infra/data.ts": "the table declared from keys.ts",
   "infra/api.ts": "the functions' environment names the tables (keys.ts)",
   "infra/alarms.ts": "the stack's TableName output (the CLI's --table)",
+  "cli/adapters/migration-scan.ts": "the operator's one-time migration scan (npx elevvakt migrate)",
 };
 
 const RULES: { name: string; pattern: RegExp; allowed: (file: string) => boolean }[] = [
@@ -104,6 +105,19 @@ describe("architecture", () => {
       expect(violations(rule)).toEqual([]);
     });
   }
+
+  it("nothing scans the table but the operator's migration and a benchmark's baseline, and no function reaches the CLI", () => {
+    const scans = code.filter((f) => /\bScanCommand\b|new Scan\(|\.scan\(/.test(readFileSync(join(ROOT, f), "utf8")));
+    expect(scans.sort()).toEqual(["bench/sweep.ts", "cli/adapters/migration-scan.ts"]);
+    const out = code
+      .filter((f) => f.startsWith("shared/") || f.startsWith("functions/"))
+      .flatMap((f) =>
+        importsOf(f)
+          .filter((target) => target.startsWith("cli/"))
+          .map((target) => `${f} → ${target}`),
+      );
+    expect(out).toEqual([]);
+  });
 
   it("the domain imports neither the store, nor HTTP, nor the jobs, nor any package: only itself and Node's built-ins", () => {
     const out = files("shared/domain").flatMap((f) =>

@@ -3,6 +3,7 @@
  * flagged before the list's pointers were written too — the one-time migration gives them theirs.
  */
 import { beforeAll, describe, expect, it } from "vitest";
+import { migrationScanOf } from "../cli/adapters/migration-scan.ts";
 import type { WorkItem } from "../shared/app/ports.ts";
 import type { Pupil } from "../shared/domain/model.ts";
 import { morningKickoff } from "../shared/jobs/jobs.ts";
@@ -48,11 +49,11 @@ describe("GET /v1/districts/{districtId}/flagged", () => {
 
     // The migration, one page of three items a step and no time budget: it keeps where it got to.
     let steps = 0;
-    let run = await runMigrations(store(), "2026-09-14", 0, 1, 3);
+    let run = await runMigrations(store(), migrationScanOf(process.env), "2026-09-14", 0, 1, 3);
     while (!run[0]?.done) {
       steps += 1;
       expect((await store().jobState("migration", "flag-pointers"))?.cursor).toBeTruthy();
-      run = await runMigrations(store(), "2026-09-14", 0, 1, 3);
+      run = await runMigrations(store(), migrationScanOf(process.env), "2026-09-14", 0, 1, 3);
     }
     expect(steps).toBeGreaterThan(1);
     expect(await store().jobState("migration", "flag-pointers")).toMatchObject({ done: true });
@@ -70,7 +71,9 @@ describe("GET /v1/districts/{districtId}/flagged", () => {
     expect(pointers.filter((i) => i.pupilId === unflagged)).toEqual([]);
 
     // Done is done: the next run reads nothing.
-    expect(await runMigrations(store(), "2026-09-14")).toEqual([{ name: "flag-pointers", done: true, written: 0 }]);
+    expect(await runMigrations(store(), migrationScanOf(process.env), "2026-09-14")).toEqual([
+      { name: "flag-pointers", done: true, written: 0 },
+    ]);
   });
 
   it("a flagged child the home register moves to a municipality here is on the new district's list, and off the old one's", async () => {
@@ -101,7 +104,9 @@ describe("GET /v1/districts/{districtId}/flagged", () => {
     // The kickoff left the migration where it was, and the child off the list until it runs.
     expect(await store().jobState("migration", "flag-pointers")).not.toMatchObject({ done: true });
     expect((await listed(m.district, m.social)).map((i) => i.familyName)).not.toContain("Sen");
-    expect((await runMigrations(store(), "2026-09-15", Number.POSITIVE_INFINITY))[0]).toMatchObject({ done: true });
+    expect((await runMigrations(store(), migrationScanOf(process.env), "2026-09-15", Number.POSITIVE_INFINITY))[0]).toMatchObject(
+      { done: true },
+    );
     expect((await listed(m.district, m.social)).map((i) => i.familyName)).toContain("Sen");
   });
 

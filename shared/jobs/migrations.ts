@@ -29,7 +29,8 @@ const PAGES_PER_STEP = 10;
  * a second run goes on from there.
  */
 export async function runMigrations(
-  store: MigrationStore & Pick<ScheduleStore, "jobState" | "setJobState">,
+  jobs: Pick<ScheduleStore, "jobState" | "setJobState">,
+  scan: MigrationStore,
   today: IsoDate,
   budgetMs = 60_000,
   pagesPerStep = PAGES_PER_STEP,
@@ -37,15 +38,15 @@ export async function runMigrations(
 ): Promise<MigrationRun[]> {
   const until = Date.now() + budgetMs;
   const name = "flag-pointers";
-  const state = await store.jobState("migration", name);
+  const state = await jobs.jobState("migration", name);
   if (state?.done) return [{ name, done: true, written: 0 }];
   let cursor = state?.cursor;
   let written = 0;
   do {
-    const step = await store.backfillFlagPointers(cursor, pagesPerStep, pageSize);
+    const step = await scan.backfillFlagPointers(cursor, pagesPerStep, pageSize);
     written += step.written;
     cursor = step.cursor;
-    await store.setJobState("migration", name, today, cursor ? { cursor } : { done: true });
+    await jobs.setJobState("migration", name, today, cursor ? { cursor } : { done: true });
   } while (cursor && Date.now() < until);
   return [{ name, done: !cursor, written }];
 }

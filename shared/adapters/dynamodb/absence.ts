@@ -1,5 +1,4 @@
-import { ScanCommand } from "@aws-sdk/lib-dynamodb";
-import type { ExportJob, MigrationStore, PlacementStore, ReportedAbsence, StatisticsStore, Write } from "../../app/ports.ts";
+import type { ExportJob, PlacementStore, ReportedAbsence, StatisticsStore, Write } from "../../app/ports.ts";
 import type { IsoDate } from "../../domain/dates.ts";
 import type { Enrolment } from "../../domain/model.ts";
 import type { AbsenceDay } from "../../domain/statistics.ts";
@@ -14,7 +13,7 @@ const flagPointerItem = (kommunkod: string, pupilId: string): Item => ({
   pupilId,
 });
 
-export class AbsenceTable extends PupilTable implements PlacementStore, StatisticsStore, MigrationStore {
+export class AbsenceTable extends PupilTable implements PlacementStore, StatisticsStore {
   // ---- enrolments and absence -----------------------------------------------------------------
 
   getEnrolment(pupilId: string, enrolmentId: string): Promise<Enrolment | undefined> {
@@ -179,42 +178,11 @@ export class AbsenceTable extends PupilTable implements PlacementStore, Statisti
   }
 
   /**
-   * The one-time migration of the flag pointers (jobs/migrations.ts): a pupil flagged before the
-   * pointer was written (or loaded by a seed) gets one under their home municipality, the only one
-   * whose list shows them. A scan — for the operator's one-time migration alone (`elevvakt migrate`), never a request or a schedule — of at most `pages`
-   * pages from `cursor`; a pointer put again is the same item, so a page read twice does no harm.
+   * Flag pointers put in bulk, for the operator's one-time migration (cli/adapters/migration-scan.ts finds the
+   * flagged pupils): a pointer put again is the same item, so a page read twice does no harm.
    */
-  async backfillFlagPointers(
-    cursor: string | undefined,
-    pages: number,
-    pageSize?: number,
-  ): Promise<{ written: number; cursor?: string }> {
-    let start: Record<string, unknown> | undefined = cursor
-      ? (JSON.parse(Buffer.from(cursor, "base64url").toString()) as Record<string, unknown>)
-      : undefined;
-    let written = 0;
-    for (let page = 0; page < pages; page++) {
-      const out = await this.doc.send(
-        new ScanCommand({
-          TableName: this.table,
-          FilterExpression: "#e = :pupil AND size(#f) > :none",
-          ProjectionExpression: "#p, #h",
-          ExpressionAttributeNames: { "#e": "entity", "#f": "flags", "#p": "pupilId", "#h": "homeMunicipality" },
-          ExpressionAttributeValues: { ":pupil": "pupil", ":none": 0 },
-          ...(start ? { ExclusiveStartKey: start } : {}),
-          ...(pageSize ? { Limit: pageSize } : {}),
-        }),
-      );
-      const found = (out.Items ?? []).filter(
-        (i): i is { pupilId: string; homeMunicipality: string } =>
-          typeof i.pupilId === "string" && typeof i.homeMunicipality === "string",
-      );
-      if (found.length) await this.batchPut(found.map((p) => flagPointerItem(p.homeMunicipality, p.pupilId)));
-      written += found.length;
-      start = out.LastEvaluatedKey;
-      if (!start) return { written };
-    }
-    return { written, cursor: Buffer.from(JSON.stringify(start)).toString("base64url") };
+  async putFlagPointers(pupils: { homeMunicipality: string; pupilId: string }[]): Promise<void> {
+    if (pupils.length) await this.batchPut(pupils.map((p) => flagPointerItem(p.homeMunicipality, p.pupilId)));
   }
 
   async flagPupils(kommunkod: string): Promise<string[]> {

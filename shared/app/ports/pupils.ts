@@ -184,7 +184,11 @@ export interface ScheduleStore {
   ): Promise<void>;
 }
 
-/** One-time migrations of what an older version wrote (jobs/migrations.ts): each resumable, each idempotent. */
+/**
+ * One-time migrations of what an older version wrote (jobs/migrations.ts): each resumable, each
+ * idempotent. They read the whole table, so the operator's CLI alone implements this
+ * (cli/adapters/migration-scan.ts): no function holds it, and the store the functions get does not.
+ */
 export interface MigrationStore {
   /**
    * Gives every flagged pupil without a flag pointer one under their home municipality (social
