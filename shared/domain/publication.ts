@@ -14,7 +14,8 @@
  *   grade is hidden too.
  */
 import { kindRelations, type PublishedRow, type PublishedTables, publishedSystem, termMonthRelations } from "./relations.ts";
-import { type Figure, type Relations, type Shown, SUPPRESSED, sensitive, suppress } from "./suppression.ts";
+import { measureOf, replayableAnswer } from "./replayable.ts";
+import { type Figure, type Relations, type Shown, SUPPRESSED, sensitive } from "./suppression.ts";
 
 type Members = { p: { grade: string; sex: string; schoolId: string }; m: Set<string> }[];
 
@@ -106,19 +107,17 @@ export function systemOf(input: PublicationInput): { figures: Figure[]; relation
   return { figures, relations };
 }
 
-/** The ids to show as `".."`: the engine's choice, with the zeros that locate a cross-classification. */
+/**
+ * The ids to show as `".."`: the public reasons, the measures hidden whole (a primary figure, or
+ * zeros that locate one), widened until an intruder who replays the rule finds another value for
+ * every hidden figure (`replayable.ts`).
+ */
 export function hiddenOf(input: PublicationInput): Set<string> {
   const { dims, minGroup } = input;
   const { figures, relations } = systemOf(input);
-  const also = new Set<string>();
-  let hidden = suppress(figures, relations, minGroup);
-  for (let round = 0; round < 12; round++) {
-    const more = locating(dims, hidden, minGroup).filter((id) => !also.has(id));
-    if (!more.length) break;
-    for (const id of more) also.add(id);
-    hidden = suppress(figures, relations, minGroup, { alsoHide: also });
-  }
-  return hidden;
+  // Each earlier publication was decided under its own smallest group.
+  const earlier = new Map(input.earlier.map((p) => [p.asOf, p.minGroup ?? minGroup]));
+  return replayableAnswer(figures, relations, minGroup, (hidden) => locating(dims, hidden, minGroup).map(measureOf), { earlier });
 }
 
 /**

@@ -74,6 +74,8 @@ export interface PublishedRow {
 /** An earlier publication of the term's tables, as its answer showed them (what an attacker holds). */
 export interface PublishedTables {
   asOf: string;
+  /** The smallest group it was published under. */
+  minGroup?: number;
   total: PublishedRow;
   byGrade: PublishedRow[];
   bySex: PublishedRow[];

@@ -38,6 +38,11 @@ export function findings(view: View, truth: Map<string, number>, opts: { ilp?: b
       if (opts.hand !== false && !tiers.some((t) => witnessExists(view, c.id, t, truth)))
         out.push(`${c.id} (${value}): the hand-written attacker finds no other value outside 1..2`);
       if (!ilp) continue;
+      // The least and the most are values an assignment takes: either of SPEC §9's kind answers the question at once.
+      const inSafe = (x: number) => tiers.some((t) => t.some(([a, b]) => a <= x && x <= b));
+      // Two values seen in solutions already, one of SPEC §9's kind: neither pinned nor narrowed, and the other value is there.
+      const seen = [...(ilp.seen.get(c.id) ?? [])];
+      if (seen.length >= 2 && seen.some(inSafe)) continue;
       const r = ilp.range(c.id);
       if (r === "infeasible") {
         out.push(`${c.id}: the answer contradicts the rule (no assignment with a primary cell in every hidden part)`);
@@ -46,8 +51,6 @@ export function findings(view: View, truth: Map<string, number>, opts: { ilp?: b
       if (r.min === r.max) out.push(`${c.id} (${value}): pinned to ${r.min} by the integer program`);
       else if (r.min >= 1 && r.max <= 2) out.push(`${c.id} (${value}): narrowed to 1..2 by the integer program`);
       else if (!c.cases && r.min >= c.group - 2 && r.max <= c.group - 1) out.push(`${c.id} (${value}): rest narrowed to 1..2`);
-      // The least and the most are values an assignment takes: either of SPEC §9's kind answers the question at once.
-      const inSafe = (x: number) => tiers.some((t) => t.some(([a, b]) => a <= x && x <= b));
       if (!inSafe(r.min) && !inSafe(r.max) && !tiers.some((t) => ilpAllows(view, c.id, t, ilp.m)))
         out.push(`${c.id} (${value}): the integer program finds no other value outside 1..2`);
     }

@@ -18,7 +18,6 @@ import { statisticsPopulation } from "../../local/statistics-population.ts";
 import { isSchoolDay } from "../../shared/domain/calendar.ts";
 import type { IsoDate } from "../../shared/domain/dates.ts";
 import type { School } from "../../shared/domain/model.ts";
-import { systemOf } from "../../shared/domain/publication.ts";
 import { newPupil } from "../../shared/domain/register.ts";
 import {
   type AbsenceDay,
@@ -31,7 +30,7 @@ import {
   pupilTerm,
   type Span,
 } from "../../shared/domain/statistics.ts";
-import type { EngineInput } from "./replay.ts";
+import { type EngineInput, engineInput } from "./replay.ts";
 
 export const DEMO_ALL_SCHOOLS: School[] = [...DEMO_SCHOOLS, ...STATISTICS_SCHOOLS]
   .map((s) => ({ ...s, municipality: DEMO_KOMMUNKOD }))
@@ -140,9 +139,5 @@ export function demoTruth(pupils: ReturnType<typeof demoTerms>, tag: string, mon
 
 /** The engine's input of the demo term published alone, for the replay attacker (view ids → engine ids). */
 export function demoEngine(pupils: PupilTerm[], minGroup = 10): EngineInput {
-  const { figures, relations, dims, monthGroups } = absenceFigures(pupils, DEMO_ALL_SCHOOLS);
-  const system = systemOf({ figures, relations, dims, monthKeys: [...monthGroups.keys()], minGroup, earlier: [] });
-  const engineId = (id: string) =>
-    /^(total|grade|sex|org|school|month)\//.test(id) ? id.replace(/^org\//, "organiser/").replaceAll("/", ":") : null;
-  return { ...system, minGroup, dims, engineId };
+  return engineInput(pupils, DEMO_ALL_SCHOOLS, minGroup);
 }

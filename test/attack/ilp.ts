@@ -89,6 +89,15 @@ export class IlpAttacker {
     this.solver = highs.createModel({ format: "lp", data: lp(this.m, "Minimize\n obj: 0 x0") });
     this.solver.options.set({ output_flag: false, mip_rel_gap: 0 });
   }
+  /** Every value each hidden cell took in a solution found so far: values an assignment takes, free for the asking. */
+  readonly seen = new Map<string, Set<number>>();
+  private record() {
+    const values = this.solver.getSolution().colValue;
+    for (const [id, x] of this.m.name) {
+      const v = Math.round(values[this.solver.getColByName(x)] ?? Number.NaN);
+      if (!Number.isNaN(v)) this.seen.set(id, (this.seen.get(id) ?? new Set()).add(v));
+    }
+  }
   private optimum(col: number, sense: "minimize" | "maximize"): number | "infeasible" {
     if (this.costed !== undefined) this.solver.changeColCost(this.costed, 0);
     this.solver.changeColCost(col, 1);
@@ -98,6 +107,7 @@ export class IlpAttacker {
     const status = this.solver.getModelStatus();
     if (status === highs.constants.modelStatus.infeasible) return "infeasible";
     if (status !== highs.constants.modelStatus.optimal) throw new Error(`HiGHS: model status ${status}`);
+    this.record();
     return Math.round(this.solver.getObjectiveValue());
   }
   range(target: string): { min: number; max: number } | "infeasible" {

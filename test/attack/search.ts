@@ -48,7 +48,6 @@ export function witnessExists(view: View, target: string, ranges: [number, numbe
             changed = true;
           }
         }
-        if (changed) break;
       }
     }
     return true;
