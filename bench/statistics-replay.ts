@@ -1,21 +1,15 @@
 /**
- * Issue 21's open question, measured: how much of the demo's autumn term (31 October, 4,294
- * pupils) holds against the exact intruder — one who knows the engine down to its choice of
- * complementary figures and replays it on other data. For each hidden cell the replay attacker
- * (`test/attack/replay.ts`: HiGHS finds the data set changing least with the cell at a value of
- * SPEC §9's kind, the engine's own suppression is run on it) reports whether some value outside
- * 1..2 publishes the very same answer. The engine's audit and the tests' two other attackers model
- * an intruder who knows the rule (every hidden part holds a primary figure), not the exact choice:
- * this report says how far apart the two are. Run alone: `node bench/statistics-replay.ts`
- * (TRIES=n values tried per cell, 3 by default).
+ * Issue 21, measured: the demo's autumn term (31 October, 4,294 pupils) against the exact
+ * intruder — one who knows the engine down to its last choice and replays it on other data. For
+ * each hidden cell the replay attacker (`test/attack/replay.ts`: HiGHS finds a whole data set with
+ * the cell at another value of SPEC §9's kind that meets what the rule's answer tells, and the
+ * engine's own rule, `shared/domain/replayable.ts`, is run on it) reports whether some value
+ * outside 1..2 publishes the very same answer; the two rule-knowing attackers run too. Run alone:
+ * `node bench/statistics-replay.ts` (TRIES=n values near the truth tried per cell after the
+ * solver's own choice, 3 by default).
  *
- * Measured 2026-12-04 on the shared 2-core machine: 27 cells hidden; for none of them did the
- * attacker find a value outside 1..2 that replays (about a minute). Every hidden cell is hidden
- * either as primary (1 or 2 in its own group) or as the one complementary figure the engine's
- * audit asked for: a data set where the cell is 0 or 3 or more has other primary figures, and the
- * engine hides other cells for them. See the issue's note for what an engine that replays needs
- * (a complementary choice from public structure alone, a pair for every hidden part, a whole
- * measure where its total is primary) and the work-in-progress branch `s26-21-exact`.
+ * Measured 2026-12-04 on the shared 2-core machine: see the issue's note. With the engine before
+ * (27 cells hidden), no hidden cell had a value outside 1..2 that replayed.
  */
 import { findings } from "../test/attack/audit.ts";
 import { demoEngine, demoTruth, publishDemoOn } from "../test/attack/demo-term.ts";

@@ -160,7 +160,7 @@ function nearest(
   rule: { rows: string[]; bins: string[] },
   truth: Map<string, number>,
   target: string,
-  value: number,
+  value: number | [number, number][],
   near: boolean,
 ): Map<string, number> | null {
   const rows: string[] = [];
@@ -172,8 +172,14 @@ function nearest(
       obj.push(`+ 1 u${x}`);
     }
   else obj.push(`0 ${m.name.get(target)}`);
-  rows.push(` fix: ${m.name.get(target)} = ${value}`);
-  const binaries = [...m.binaries, ...rule.bins];
+  const x = m.name.get(target) as string;
+  const bins: string[] = [];
+  if (typeof value === "number") rows.push(` fix: ${x} = ${value}`);
+  else {
+    const { flags } = within(x, `v${x}`, value, 2 * Math.max(...value.map(([, b]) => b)) + 10, rows, bins);
+    rows.push(` pick: ${flags.map((f) => `+ 1 ${f}`).join(" ")} >= 1`);
+  }
+  const binaries = [...m.binaries, ...rule.bins, ...bins];
   const lp = [
     "Minimize",
     ` obj: ${obj.join(" ")}`,
@@ -229,7 +235,9 @@ export function replayFindings(
     const own = truth.get(c.id);
     if (own === undefined || covered.has(c.id)) continue;
     let replayed = false;
-    for (const x of tryValues(c, own, opts.tries ?? 3)) {
+    // Any value of SPEC §9's kind the solver can reach, then a few near the truth.
+    const any: [number, number][] = safeRanges(c, own).flat();
+    for (const x of [...(any.length ? [any] : []), ...tryValues(c, own, opts.tries ?? 3)]) {
       const alt = nearest(m, rule, truth, c.id, x, opts.near ?? false);
       if (!alt) continue;
       replayed = list.every((e, n) => {

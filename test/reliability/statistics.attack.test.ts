@@ -4,14 +4,16 @@
  * demo's term; the pairs cost about five times as much each, and 150 of them took 18 minutes on
  * this machine, over CI's budget with the rest; 40 brought .ci/run near its 30 minutes — raise
  * STATISTICS_PAIR_RUNS for a longer run), each attacked by
- * the hand-written search and the integer program; and the demo's autumn term as the third of its
- * publications, all three held together. A failure prints fast-check's seed and path.
+ * the hand-written search, the integer program, the zeros that locate and the intruder who replays
+ * the engine; and the demo's autumn term as the third of its publications, all three held
+ * together. A failure prints fast-check's seed and path.
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { findings } from "../attack/audit.ts";
-import { demoTruth, publishDemoOn } from "../attack/demo-term.ts";
+import { DEMO_ALL_SCHOOLS, demoTruth, publishDemoOn } from "../attack/demo-term.ts";
 import { pairProperty, runs, singleProperty } from "../attack/properties.ts";
+import { engineInput, replayFindings } from "../attack/replay.ts";
 import { attackerView } from "../attack/view.ts";
 
 /** How many pairs of publications the long run attacks (STATISTICS_PAIR_RUNS raises it). */
@@ -38,6 +40,19 @@ describe("statistics against an intruder who knows the rule (long run)", () => {
       ...demoTruth(sep.pupils, `${sep.stats.asOf}/`, ["2026-09"]),
       ...demoTruth(oct.pupils, `${oct.stats.asOf}/`, ["2026-10"]),
     ]);
-    expect(findings(attackerView([aug.stats, sep.stats, oct.stats]), truth)).toEqual([]);
+    const view = attackerView([aug.stats, sep.stats, oct.stats]);
+    expect(findings(view, truth)).toEqual([]);
+    // The intruder who replays the engine on other data, all three publications at once.
+    const tagged = [aug, sep, oct].map((p) => ({ ...p, tag: `${p.stats.asOf}/` }));
+    const engines = tagged.map((p, i) =>
+      engineInput(
+        p.pupils,
+        DEMO_ALL_SCHOOLS,
+        10,
+        p.tag,
+        tagged.slice(0, i).map((e) => ({ stats: e.stats, tag: e.tag })),
+      ),
+    );
+    expect(replayFindings(view, truth, engines)).toEqual([]);
   }, 600_000);
 });
