@@ -136,4 +136,68 @@ describe("a publication an intruder who replays the rule cannot narrow", () => {
     );
     expect(replayFindings(viewOf(figures, relations, hidden), truthOf(figures), engine(figures, relations))).toEqual([]);
   });
+
+  it("a figure what is shown fixes stays hidden where it is 1 or 2, or its group is small (a review's cases)", () => {
+    // Grade 8: all 10 % is 5, unexcused 10 % is 3 and all 15 % is 0, so excused 10 % is at most 2 — and is 2.
+    const keys = ["total:all", "grade:7", "grade:8", "grade:9"];
+    const value: Record<string, number[]> = {
+      all_10: [9, 0, 5, 4],
+      all_15: [0, 0, 0, 0],
+      excused_10: [6, 0, 2, 4],
+      unexcused_10: [3, 0, 3, 0],
+    };
+    const figures = Object.entries(value).flatMap(([m, v]) =>
+      keys.map((k, i) => ({ id: `${k}:${m}`, value: v[i] as number, group: i === 0 ? 90 : 30 })),
+    );
+    const relations: Relations = {
+      sums: Object.keys(value).map((m) => ({ total: `total:all:${m}`, parts: keys.slice(1).map((k) => `${k}:${m}`) })),
+      atMost: [],
+      linear: keys.map((k) => ({
+        terms: [
+          [1, `${k}:excused_10`],
+          [1, `${k}:unexcused_10`],
+          [-1, `${k}:all_10`],
+          [-1, `${k}:all_15`],
+        ] as [number, string][],
+      })),
+    };
+    const hidden = replayableAnswer(figures, relations, 10, () => []);
+    expect(hidden.has("grade:8:excused_10")).toBe(true);
+    // A school of four pupils is hidden, whatever its count.
+    const small = [
+      { id: "total:all:excused_50", value: 0, group: 30 },
+      { id: "school:a:excused_50", value: 0, group: 4 },
+      { id: "school:b:excused_50", value: 0, group: 26 },
+    ];
+    const sums = { sums: [{ total: "total:all:excused_50", parts: ["school:a:excused_50", "school:b:excused_50"] }], atMost: [] };
+    expect(replayableAnswer(small, sums, 10, () => []).has("school:a:excused_50")).toBe(true);
+  });
+
+  it("a measure whose every table is hidden by the widening has its total hidden too (a review's case)", () => {
+    // Excused 50 %: 5 of 30; grades 1, 4, 0 (ten pupils each); boys 0 and girls 4 (fourteen each), 1 of two others.
+    const rows: [string, number, number][] = [
+      ["total:all", 5, 30],
+      ["grade:7", 1, 10],
+      ["grade:8", 4, 10],
+      ["grade:9", 0, 10],
+      ["sex:male", 0, 14],
+      ["sex:female", 4, 14],
+      ["sex:other", 1, 2],
+    ];
+    const figures = rows.map(([r, value, group]) => ({ id: `${r}:excused_50`, value, group }));
+    const relations: Relations = {
+      sums: [
+        { total: "total:all:excused_50", parts: ["grade:7", "grade:8", "grade:9"].map((r) => `${r}:excused_50`) },
+        { total: "total:all:excused_50", parts: ["sex:male", "sex:female", "sex:other"].map((r) => `${r}:excused_50`) },
+      ],
+      atMost: [],
+    };
+    const hidden = replayableAnswer(figures, relations, 10, () => []);
+    const shown = figures.filter((f) => !hidden.has(f.id));
+    // Every table hidden and the total shown is no answer the rule gives: the total goes too, or a table stays shown.
+    const tablesHidden = ["grade", "sex"].every((t) => figures.some((f) => f.id.startsWith(`${t}:`) && hidden.has(f.id)));
+    expect(tablesHidden && !hidden.has("total:all:excused_50")).toBe(false);
+    expect(shown.every((f) => f.group >= 10 && ![1, 2].includes(f.value))).toBe(true);
+    expect(replayFindings(viewOf(figures, relations, hidden), truthOf(figures), engine(figures, relations))).toEqual([]);
+  });
 });

@@ -95,6 +95,12 @@ export function triggered(figures: Figure[], minGroup: number, located: Iterable
   const tables = tablesOf(figures, () => minGroup, decided);
   for (const [key, cells] of tables)
     if (cells.some((i) => primary(figures[i] as Figure, minGroup))) plan.tables.add(key.slice(1));
+  return closed(plan, figures, minGroup);
+}
+
+/** A plan as the rule completes it: a measure whole where its total's table is hidden, or every table of two rows or more. */
+function closed(plan: Plan, figures: Figure[], minGroup: number): Plan {
+  const tables = tablesOf(figures, () => minGroup, decided);
   for (const m of new Set([...tables.keys()].map((k) => k.split("#")[1] as string))) {
     if (plan.tables.has(`${m}#total`)) plan.whole.add(m);
     const parts = [...tables].filter(
@@ -159,7 +165,7 @@ function requirements(
     for (const [k, cells] of mine) {
       const table = k.split("#")[2] as string;
       const shut = tag === "" ? plan.tables.has(`${m}#${table}`) : !small.has(k) && cells.some((v) => hidden.has(v));
-      if (shut) out.push({ cells: cells.filter((v) => hidden.has(v)), ranges: primaryRanges });
+      if (shut) out.push({ cells, ranges: primaryRanges });
       else if (tag === "") for (const v of cells) if (hidden.has(v)) out.push({ cells: [v], ranges: showable });
     }
   }
@@ -188,34 +194,50 @@ export function replayFailure(
   );
   const reqs = requirements(sys, hidden, plan, minGroup, opts.earlier ?? new Map());
   const parts = partsOf(sys.constraints, hidden, reqs);
+  // A requirement nothing hidden can meet (a hidden table whose rows are all fixed and shown): the
+  // rule would not publish this answer at all.
+  const bare = reqs.find((r) => !cellsOf(r).some((x) => hidden.has(x)));
+  if (bare) return cellsOf(bare)[0];
+  const safeOf = (x: number) => safeValues(sys.figures[x] as Figure, sys.hi(x), undefined, minGroup).flat();
+  // A witness meets every requirement of its part, so it is a witness for every figure of the part:
+  // the safe values each figure took in one found so far (what the search asks for the rest).
+  const seen = new Map<number, Set<number>>();
+  const keep = (w: Domains, part: number[]) => {
+    for (const x of part) {
+      const value = w.lo[x] as number;
+      if (safeOf(x).some(([a, b]) => a <= value && value <= b)) seen.set(x, (seen.get(x) ?? new Set()).add(value));
+    }
+  };
   for (const v of [...hidden].sort((a, b) => a - b)) {
     if (opts.skip?.has(v) || opts.passed?.has(v)) continue;
     const part = parts.get(v) as number[];
     const inPart = new Set(part);
     const mine = reqs.filter((r) => cellsOf(r).some((x) => inPart.has(x)));
-    const f = sys.figures[v] as Figure;
     const base = baseDomains(sys, hidden, part);
     if (!base) return v;
-    // A value of SPEC §9's kind, each range on its own budget (one that leads nowhere does not
-    // starve the next); then a second one, so that whatever the figure is, another value is there.
-    const search = (ranges: [number, number][]) => {
-      for (const range of ranges) {
-        const w = witness(sys, base, [{ cells: [v], ranges: () => [range] }, ...mine], part, { nodes: opts.nodes ?? 2000 });
-        if (w) return (w as Domains).lo[v] as number;
-      }
-      return undefined;
-    };
-    const safe = safeValues(f, sys.hi(v), undefined, minGroup).flat();
-    const first = search(safe);
-    const apart = (x: number) =>
-      safe.flatMap(
+    // Values of SPEC §9's kind apart from those seen, each range on its own budget (one that leads
+    // nowhere does not starve the next), until two are seen: whatever the figure is, another value is there.
+    const apart = (ranges: [number, number][], x: number) =>
+      ranges.flatMap(
         ([a, b]): [number, number][] =>
           [
             [a, Math.min(b, x - 1)],
             [Math.max(a, x + 1), b],
           ].filter(([p, q]) => (p as number) <= (q as number)) as [number, number][],
       );
-    if (first === undefined || search(apart(first)) === undefined) return v;
+    while ((seen.get(v)?.size ?? 0) < 2) {
+      const ranges = [...(seen.get(v) ?? [])].reduce(apart, safeOf(v));
+      let found = false;
+      for (const range of ranges) {
+        const w = witness(sys, base, [{ cells: [v], ranges: () => [range] }, ...mine], part, { nodes: opts.nodes ?? 2000 });
+        if (w) {
+          keep(w, part);
+          found = true;
+          break;
+        }
+      }
+      if (!found) return v;
+    }
     opts.passed?.add(v);
   }
   return undefined;
@@ -263,6 +285,8 @@ function witness(sys: System, d: Domains, need: Requirement[], scope: number[], 
     else
       for (const x of r.cells)
         for (const [a, b] of r.ranges(x)) {
+          // Only the fewest ways matter: stop counting past the best so far.
+          if (best && ways.length >= best.ways.length) break;
           const next = copy(d);
           next.lo[x] = Math.max(a, d.lo[x] as number);
           next.hi[x] = Math.min(b, d.hi[x] as number);
@@ -305,7 +329,7 @@ export function replayableAnswer(
   let passed = new Set<number>();
   for (;;) {
     // What is shown fixes is shown before the audit: the intruder works it out anyway.
-    const hidden = withoutFixed(figures, relations, answerOf(figures, publicHidden, plan));
+    const hidden = withoutFixed(figures, relations, answerOf(figures, publicHidden, plan), minGroup);
     const failed = replayFailure(figures, relations, hidden, plan, minGroup, { ...opts, skip: accepted, passed });
     if (failed === undefined) return ids(hidden);
     const f = figures[failed] as Figure;
@@ -317,10 +341,14 @@ export function replayableAnswer(
     const more = [own, ...bound].filter((m) => !plan.whole.has(m) && measures.has(m));
     if (decided(f) && !plan.whole.has(own) && !plan.tables.has(table) && tableOf(f.id) !== "total") plan.tables.add(table);
     else if (more.length) plan.whole.add(more[0] as string);
+    else if ([...measures].some((m) => !plan.whole.has(m))) for (const m of measures) plan.whole.add(m);
     else {
+      // Everything this publication decides is hidden: what still fails is the past's (or, with
+      // groups this small, beyond any answer); it stays as it is.
       accepted.add(failed);
       continue;
     }
+    closed(plan, figures, minGroup);
     passed = new Set();
   }
 }
@@ -330,12 +358,17 @@ export function replayableAnswer(
  * shown: the intruder works it out anyway, so showing it changes nothing they can learn, and the
  * answer says no more than it must. Read from the answer alone.
  */
-export function withoutFixed(figures: Figure[], relations: Relations, hidden: Set<number>): Set<number> {
+export function withoutFixed(figures: Figure[], relations: Relations, hidden: Set<number>, minGroup: number): Set<number> {
   const sys = new System(
     figures.map((f, i) => (hidden.has(i) ? { ...f, value: 0 } : f)),
     relations,
   );
   const d = baseDomains(sys, hidden);
   if (!d) return hidden;
-  return new Set([...hidden].filter((v) => !decided(figures[v] as Figure) || d.lo[v] !== d.hi[v]));
+  // Never a small group's figure, nor one the rule hides for its own sake: that one the audit must see.
+  const shown = (v: number) => {
+    const f = figures[v] as Figure;
+    return decided(f) && d.lo[v] === d.hi[v] && !sensitive({ ...f, value: d.lo[v] as number }, minGroup);
+  };
+  return new Set([...hidden].filter((v) => !shown(v)));
 }

@@ -202,7 +202,7 @@ function nearest(
 /** The engine's rule on a data set (the audit reads only the answer, so this is the engine's answer where the audit passed). */
 export function ruleOn(figures: Figure[], relations: Relations, minGroup: number): Set<string> {
   const hidden = answerOf(figures, structural(new System(figures, relations), minGroup), triggered(figures, minGroup, []));
-  return new Set([...withoutFixed(figures, relations, hidden)].map((i) => (figures[i] as Figure).id));
+  return new Set([...withoutFixed(figures, relations, hidden, minGroup)].map((i) => (figures[i] as Figure).id));
 }
 
 /**
