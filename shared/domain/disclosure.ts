@@ -204,8 +204,8 @@ export function safeValues(f: Figure, hi: number, own: number | undefined, minGr
   return tiers.length || !tiny ? tiers : [without([[0, hi]])];
 }
 
-/** The parts of the hidden figures that hang together through a relation. */
-export function components(sys: System, hidden: Set<number>): number[][] {
+/** The parts of the hidden figures that hang together through a relation (or one of `links`). */
+export function components(sys: System, hidden: Set<number>, links: number[][] = []): number[][] {
   const parent = new Map<number, number>([...hidden].map((v) => [v, v]));
   const find = (v: number): number => {
     let r = v;
@@ -213,8 +213,8 @@ export function components(sys: System, hidden: Set<number>): number[][] {
     parent.set(v, r);
     return r;
   };
-  for (const c of sys.constraints) {
-    const here = c.vars.filter((v) => hidden.has(v));
+  for (const vars of [...sys.constraints.map((c) => c.vars), ...links]) {
+    const here = vars.filter((v) => hidden.has(v));
     for (const v of here.slice(1)) parent.set(find(v), find(here[0] as number));
   }
   const groups = new Map<number, number[]>();

@@ -25,7 +25,7 @@
  *   the answer, the widened answer is what the rule publishes for the witnesses too: the intruder
  *   cannot tell a widening from a table hidden on its own.
  */
-import { baseDomains, type Constraint, type Domains, primaryValues, propagate, System, safeValues, solve } from "./disclosure.ts";
+import { baseDomains, components, type Domains, primaryValues, propagate, System, safeValues, solve } from "./disclosure.ts";
 import { type Figure, type Relations, SUPPRESSED, sensitive } from "./suppression.ts";
 
 export const measureOf = (id: string) => id.split(":").at(-1) as string;
@@ -193,7 +193,7 @@ export function replayFailure(
     relations,
   );
   const reqs = requirements(sys, hidden, plan, minGroup, opts.earlier ?? new Map());
-  const parts = partsOf(sys.constraints, hidden, reqs);
+  const parts = partsOf(sys, hidden, reqs);
   // A requirement nothing hidden can meet (a hidden table whose rows are all fixed and shown): the
   // rule would not publish this answer at all.
   const bare = reqs.find((r) => !cellsOf(r).some((x) => hidden.has(x)));
@@ -244,22 +244,8 @@ export function replayFailure(
 }
 
 /** The hidden figures that hang together, through a relation or a requirement, by figure. */
-function partsOf(constraints: Constraint[], hidden: Set<number>, reqs: Requirement[]): Map<number, number[]> {
-  const parent = new Map<number, number>([...hidden].map((v) => [v, v]));
-  const find = (v: number): number => {
-    let r = v;
-    while (parent.get(r) !== r) r = parent.get(r) as number;
-    parent.set(v, r);
-    return r;
-  };
-  const join = (vs: number[]) => {
-    for (const v of vs.slice(1)) parent.set(find(v), find(vs[0] as number));
-  };
-  for (const c of constraints) join(c.vars.filter((v) => hidden.has(v)));
-  for (const r of reqs) join(cellsOf(r).filter((v) => hidden.has(v)));
-  const groups = new Map<number, number[]>();
-  for (const v of hidden) groups.set(find(v), [...(groups.get(find(v)) ?? []), v]);
-  return new Map([...hidden].map((v) => [v, groups.get(find(v)) as number[]]));
+function partsOf(sys: System, hidden: Set<number>, reqs: Requirement[]): Map<number, number[]> {
+  return new Map(components(sys, hidden, reqs.map(cellsOf)).flatMap((part) => part.map((v): [number, number[]] => [v, part])));
 }
 
 /**
