@@ -264,26 +264,38 @@ function witness(sys: System, d: Domains, need: Requirement[], scope: number[], 
     const r = solve(sys, d, budget, scope);
     return r === "unknown" ? false : r;
   }
+  // The ways to meet a requirement, each narrowed and propagated, lazily.
+  function* waysOf(r: Requirement): Generator<Domains | Requirement[]> {
+    if ("anyOf" in r) {
+      yield* r.anyOf;
+      return;
+    }
+    for (const x of r.cells)
+      for (const [a, b] of r.ranges(x)) {
+        const next = copy(d);
+        next.lo[x] = Math.max(a, d.lo[x] as number);
+        next.hi[x] = Math.min(b, d.hi[x] as number);
+        if (next.lo[x] <= next.hi[x] && propagate(sys, next, [x])) yield next;
+      }
+  }
+  // The fewest ways first, counted only up to a few (the smallest requirements looked at first):
+  // none left fails the branch at once, one or two are taken before a requirement with many.
+  const FEW = 3;
   let best: { r: Requirement; ways: (Domains | Requirement[])[] } | undefined;
-  for (const r of open) {
+  for (const r of [...open].sort((p, q) => cellsOf(p).length - cellsOf(q).length)) {
     const ways: (Domains | Requirement[])[] = [];
-    if ("anyOf" in r) ways.push(...r.anyOf);
-    else
-      for (const x of r.cells)
-        for (const [a, b] of r.ranges(x)) {
-          // Only the fewest ways matter: stop counting past the best so far.
-          if (best && ways.length >= best.ways.length) break;
-          const next = copy(d);
-          next.lo[x] = Math.max(a, d.lo[x] as number);
-          next.hi[x] = Math.min(b, d.hi[x] as number);
-          if (next.lo[x] <= next.hi[x] && propagate(sys, next, [x])) ways.push(next);
-        }
-    if (!best || ways.length < best.ways.length) best = { r, ways };
+    for (const way of waysOf(r)) {
+      ways.push(way);
+      if (ways.length >= (best ? Math.min(best.ways.length, FEW) : FEW)) break;
+    }
     if (!ways.length) return false;
+    if (!best || ways.length < best.ways.length) best = { r, ways };
   }
   const { r, ways } = best as { r: Requirement; ways: (Domains | Requirement[])[] };
   const rest = open.filter((q) => q !== r);
-  for (const way of ways) {
+  // Counted up to the few: the rest of its ways come as they are needed.
+  const all = ways.length < FEW ? ways : waysOf(r);
+  for (const way of all) {
     const found = Array.isArray(way) ? witness(sys, d, [...way, ...rest], scope, budget) : witness(sys, way, rest, scope, budget);
     if (found || budget.nodes < 0) return found;
   }
