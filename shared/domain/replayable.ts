@@ -21,7 +21,7 @@
  *   on which the rule above publishes exactly this — every hidden table holding a primary row,
  *   every measure hidden whole a primary total or a primary row in each of its tables, every other
  *   hidden figure of a big group at a value the rule shows. Where it finds none, the figure's table
- *   is hidden, then its measure whole, then the measures bound to it. Because the audit reads only
+ *   is hidden, then its measure whole, then the measures bound to it, then every measure. Because the audit reads only
  *   the answer, the widened answer is what the rule publishes for the witnesses too: the intruder
  *   cannot tell a widening from a table hidden on its own.
  */
@@ -305,7 +305,7 @@ function witness(sys: System, d: Domains, need: Requirement[], scope: number[], 
 /**
  * The answer of a publication: hidden for public reasons, tables and measures hidden, widened until
  * the replay audit finds a witness for every hidden figure — a failing figure's table first, then
- * its measure whole, then the measures bound to it. `located(hidden ids)` names the measures whose
+ * its measure whole, then the measures bound to it, then every measure. `located(hidden ids)` names the measures whose
  * shown zeros would locate a count the rule hides (publication.ts).
  */
 export function replayableAnswer(

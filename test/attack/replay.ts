@@ -2,7 +2,7 @@
  * The replay attacker (issue 21): an intruder who knows the engine down to its last choice and
  * replays it on other data. For each hidden cell it asks the integer program (HiGHS, independent of
  * the engine's search) for another whole answer consistent with everything published — the cell at
- * a value of SPEC §9's kind, the rest as near the truth as can be (least total change), and what
+ * a value of SPEC §9's kind (any the solver reaches first, then a few near the truth), and what
  * the rule's answer tells of the data (a measure hidden whole holds a count of 1 or 2 somewhere; a
  * measure shown has no such count where it hides a big group's figure) — and then runs the
  * engine's own rule (`replayable.ts`: the public reasons, the measures hidden whole, the figures
@@ -154,24 +154,15 @@ function ruleRows(view: View, m: ReturnType<typeof ilpModel>, e: EngineInput, n:
 
 const PARTS = ["grade", "sex", "organiser", "school"];
 
-/** An assignment of every hidden cell with `target` at `value`, changing the least; null when there is none. */
-function nearest(
+/** An assignment of every hidden cell that meets `rule`, with `target` at `value` (or in one of its ranges); null when there is none. */
+function witnessOf(
   m: ReturnType<typeof ilpModel>,
   rule: { rows: string[]; bins: string[] },
-  truth: Map<string, number>,
   target: string,
   value: number | [number, number][],
-  near: boolean,
 ): Map<string, number> | null {
   const rows: string[] = [];
-  const obj: string[] = [];
-  if (near)
-    for (const [id, x] of m.name) {
-      const t = truth.get(id) ?? 0;
-      rows.push(` d${x}p: ${x} - u${x} <= ${t}`, ` d${x}n: - ${x} - u${x} <= ${-t}`);
-      obj.push(`+ 1 u${x}`);
-    }
-  else obj.push(`0 ${m.name.get(target)}`);
+  const obj = [`0 ${m.name.get(target)}`];
   const x = m.name.get(target) as string;
   const bins: string[] = [];
   if (typeof value === "number") rows.push(` fix: ${x} = ${value}`);
@@ -214,7 +205,7 @@ export function replayFindings(
   view: View,
   truth: Map<string, number>,
   engines: EngineInput | EngineInput[],
-  opts: { tries?: number; near?: boolean } = {},
+  opts: { tries?: number } = {},
 ): string[] {
   const list = Array.isArray(engines) ? engines : [engines];
   const m = ilpModel(view);
@@ -238,7 +229,7 @@ export function replayFindings(
     // Any value of SPEC §9's kind the solver can reach, then a few near the truth.
     const any: [number, number][] = safeRanges(c, own).flat();
     for (const x of [...(any.length ? [any] : []), ...tryValues(c, own, opts.tries ?? 3)]) {
-      const alt = nearest(m, rule, truth, c.id, x, opts.near ?? false);
+      const alt = witnessOf(m, rule, c.id, x);
       if (!alt) continue;
       replayed = list.every((e, n) => {
         const byId = new Map(e.figures.map((f, i) => [f.id, i]));
