@@ -66,39 +66,48 @@ export class System {
 
 export type Domains = { lo: number[]; hi: number[] };
 
-/** Tightens the bounds to a fixpoint; false when no solution is left. */
-export function propagate(sys: System, d: Domains, touched: number[]): boolean {
-  const queue = new Set<number>(touched.flatMap((v) => sys.of[v] ?? []));
-  while (queue.size) {
-    const ci = queue.values().next().value as number;
+/**
+ * Tightens the bounds to a fixpoint; false when no solution is left. With a `trail`, every bound it
+ * changes is written there first (figure, low, high), so that `undo` can take it back.
+ */
+export function propagate(sys: System, d: Domains, touched: number[], trail?: number[]): boolean {
+  const { lo: los, hi: his } = d;
+  const queue = new Set<number>();
+  for (const v of touched) for (const ci of sys.of[v] ?? []) queue.add(ci);
+  // Plain index loops: this is where the audit spends its time.
+  for (const ci of queue) {
     queue.delete(ci);
-    const c = sys.constraints[ci] as Constraint;
+    const { vars, coefs, eq } = sys.constraints[ci] as Constraint;
+    const n = vars.length;
     let min = 0;
     let max = 0;
-    for (const [k, v] of c.vars.entries()) {
-      const coef = c.coefs[k] as number;
-      min += coef > 0 ? coef * (d.lo[v] as number) : coef * (d.hi[v] as number);
-      max += coef > 0 ? coef * (d.hi[v] as number) : coef * (d.lo[v] as number);
+    for (let k = 0; k < n; k++) {
+      const coef = coefs[k] as number;
+      const v = vars[k] as number;
+      min += coef > 0 ? coef * (los[v] as number) : coef * (his[v] as number);
+      max += coef > 0 ? coef * (his[v] as number) : coef * (los[v] as number);
     }
-    if (min > 0 || (c.eq && max < 0)) return false;
-    for (const [k, v] of c.vars.entries()) {
-      const coef = c.coefs[k] as number;
-      const lo = d.lo[v] as number;
-      const hi = d.hi[v] as number;
+    if (min > 0 || (eq && max < 0)) return false;
+    for (let k = 0; k < n; k++) {
+      const coef = coefs[k] as number;
+      const v = vars[k] as number;
+      const lo = los[v] as number;
+      const hi = his[v] as number;
       const ownMin = coef > 0 ? coef * lo : coef * hi;
       const ownMax = coef > 0 ? coef * hi : coef * lo;
       // coef·x ≤ −(the rest's least), and for an equation coef·x ≥ −(the rest's most).
       const upper = -(min - ownMin);
-      const lower = c.eq ? -(max - ownMax) : Number.NEGATIVE_INFINITY;
+      const lower = eq ? -(max - ownMax) : Number.NEGATIVE_INFINITY;
       const nlo = Math.max(lo, coef > 0 ? Math.ceil(lower / coef) : Math.ceil(upper / coef));
       const nhi = Math.min(hi, coef > 0 ? Math.floor(upper / coef) : Math.floor(lower / coef));
       if (nlo > nhi) return false;
       if (nlo !== lo || nhi !== hi) {
-        d.lo[v] = nlo;
-        d.hi[v] = nhi;
+        trail?.push(v, lo, hi);
+        los[v] = nlo;
+        his[v] = nhi;
         min += (coef > 0 ? coef * nlo : coef * nhi) - ownMin;
         max += (coef > 0 ? coef * nhi : coef * nlo) - ownMax;
-        for (const other of sys.of[v] ?? []) queue.add(other);
+        for (const other of sys.of[v] as number[]) queue.add(other);
       }
     }
   }
@@ -107,13 +116,44 @@ export function propagate(sys: System, d: Domains, touched: number[]): boolean {
 
 const copy = (d: Domains): Domains => ({ lo: [...d.lo], hi: [...d.hi] });
 
-/** An integer solution within the domains (depth first, values near the true ones first), or why there is none. */
+/** Takes the bounds written to a trail since `mark` back, the latest first. */
+function undo(d: Domains, trail: number[], mark: number) {
+  while (trail.length > mark) {
+    const hi = trail.pop() as number;
+    const lo = trail.pop() as number;
+    const v = trail.pop() as number;
+    d.lo[v] = lo;
+    d.hi[v] = hi;
+  }
+}
+
+/**
+ * An integer solution within the domains (depth first, values near `guess` first: by default the
+ * figures' own), or why there is none. `d` is left as it was; a solution is a copy.
+ */
 export function solve(
   sys: System,
   d: Domains,
   budget: { nodes: number },
   scope: readonly number[] = d.lo.map((_, i) => i),
+  guess: (v: number) => number = (v) => sys.figures[v]?.value ?? 0,
 ): Domains | false | "unknown" {
+  // One set of bounds narrowed in place and taken back on the way up: no copy a step.
+  const trail: number[] = [];
+  const r = descend(sys, d, budget, scope, trail, guess);
+  const out = r === true ? copy(d) : r;
+  undo(d, trail, 0);
+  return out;
+}
+
+function descend(
+  sys: System,
+  d: Domains,
+  budget: { nodes: number },
+  scope: readonly number[],
+  trail: number[],
+  guessOf: (v: number) => number,
+): boolean | "unknown" {
   if (--budget.nodes < 0) return "unknown";
   let pick = -1;
   for (const v of scope) {
@@ -123,22 +163,25 @@ export function solve(
     )
       pick = v;
   }
-  if (pick < 0) return d;
+  if (pick < 0) return true;
   const lo = d.lo[pick] as number;
   const hi = d.hi[pick] as number;
-  const guess = Math.min(hi, Math.max(lo, sys.figures[pick]?.value ?? lo));
+  const guess = Math.min(hi, Math.max(lo, guessOf(pick)));
   const tries: [number, number][] = [[guess, guess]];
   if (guess > lo) tries.push([lo, guess - 1]);
   if (guess < hi) tries.push([guess + 1, hi]);
   let unknown = false;
   for (const [a, b] of tries) {
-    const next = copy(d);
-    next.lo[pick] = a;
-    next.hi[pick] = b;
-    if (!propagate(sys, next, [pick])) continue;
-    const r = solve(sys, next, budget, scope);
-    if (r === "unknown") unknown = true;
-    else if (r) return r;
+    const mark = trail.length;
+    trail.push(pick, lo, hi);
+    d.lo[pick] = a;
+    d.hi[pick] = b;
+    if (propagate(sys, d, [pick], trail)) {
+      const r = descend(sys, d, budget, scope, trail, guessOf);
+      if (r === true) return true;
+      if (r === "unknown") unknown = true;
+    }
+    undo(d, trail, mark);
   }
   return unknown ? "unknown" : false;
 }

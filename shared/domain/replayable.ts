@@ -208,12 +208,23 @@ export function replayFailure(
       if (safeOf(x).some(([a, b]) => a <= value && value <= b)) seen.set(x, (seen.get(x) ?? new Set()).add(value));
     }
   };
+  const bases = new Map<number[], Domains | false>();
+  // The search's first guess for a figure: a safe value not seen yet (so that one witness gives many
+  // figures their second value), for one seen twice its least.
+  const another = (x: number) => {
+    const have = seen.get(x);
+    if (!have || have.size >= 2) return have ? 0 : (safeOf(x)[0]?.[0] ?? 0);
+    for (const [a, b] of safeOf(x)) for (let value = a; value <= b; value++) if (!have.has(value)) return value;
+    return 0;
+  };
   for (const v of [...hidden].sort((a, b) => a - b)) {
     if (opts.skip?.has(v) || opts.passed?.has(v)) continue;
     const part = parts.get(v) as number[];
     const inPart = new Set(part);
     const mine = reqs.filter((r) => cellsOf(r).some((x) => inPart.has(x)));
-    const base = baseDomains(sys, hidden, part);
+    // What is shown allows the part: the same for every figure of it.
+    const base = bases.get(part) ?? baseDomains(sys, hidden, part);
+    bases.set(part, base);
     if (!base) return v;
     // Values of SPEC §9's kind apart from those seen, each range on its own budget (one that leads
     // nowhere does not starve the next), until two are seen: whatever the figure is, another value is there.
@@ -229,7 +240,10 @@ export function replayFailure(
       const ranges = [...(seen.get(v) ?? [])].reduce(apart, safeOf(v));
       let found = false;
       for (const range of ranges) {
-        const w = witness(sys, base, [{ cells: [v], ranges: () => [range] }, ...mine], part, { nodes: opts.nodes ?? 2000 });
+        const need = [{ cells: [v], ranges: () => [range] }, ...mine];
+        // First with the figures' unseen values as guesses; where that leads nowhere, with their least.
+        const budget = () => ({ nodes: opts.nodes ?? 2000 });
+        const w = witness(sys, base, need, part, budget(), another) || witness(sys, base, need, part, budget());
         if (w) {
           keep(w, part);
           found = true;
@@ -253,7 +267,14 @@ function partsOf(sys: System, hidden: Set<number>, reqs: Requirement[]): Map<num
  * fewest ways left to meet it (each way narrowed and propagated) is met in each of them in turn;
  * none left, the branch fails at once. All met, an integer solution of what is left.
  */
-function witness(sys: System, d: Domains, need: Requirement[], scope: number[], budget: { nodes: number }): Domains | false {
+function witness(
+  sys: System,
+  d: Domains,
+  need: Requirement[],
+  scope: number[],
+  budget: { nodes: number },
+  guess?: (v: number) => number,
+): Domains | false {
   if (--budget.nodes < 0) return false;
   const met = (r: Requirement, at: Domains): boolean =>
     "cells" in r
@@ -261,7 +282,7 @@ function witness(sys: System, d: Domains, need: Requirement[], scope: number[], 
       : r.anyOf.some((alternative) => alternative.every((q) => met(q, at)));
   const open = need.filter((r) => !met(r, d));
   if (!open.length) {
-    const r = solve(sys, d, budget, scope);
+    const r = solve(sys, d, budget, scope, guess);
     return r === "unknown" ? false : r;
   }
   // The ways to meet a requirement, each narrowed and propagated, lazily.
@@ -296,7 +317,9 @@ function witness(sys: System, d: Domains, need: Requirement[], scope: number[], 
   // Counted up to the few: the rest of its ways come as they are needed.
   const all = ways.length < FEW ? ways : waysOf(r);
   for (const way of all) {
-    const found = Array.isArray(way) ? witness(sys, d, [...way, ...rest], scope, budget) : witness(sys, way, rest, scope, budget);
+    const found = Array.isArray(way)
+      ? witness(sys, d, [...way, ...rest], scope, budget, guess)
+      : witness(sys, way, rest, scope, budget, guess);
     if (found || budget.nodes < 0) return found;
   }
   return false;
