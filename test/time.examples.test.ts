@@ -333,6 +333,42 @@ describe("8. a move to another municipality", () => {
   });
 });
 
+describe("8a. the register's latest word stands", () => {
+  it("a record dated before the word held — an old file sent again, a late delivery — changes nothing and says so", async () => {
+    const personnummer = pnr("2016-07-07");
+    const pupilId = await m.resident(personnummer, { statusDate: "2020-01-01" });
+    const record = (status: string, statusDate: string) => ({
+      personnummer,
+      givenName: "Testa",
+      familyName: "Testsson",
+      district: m.district,
+      status,
+      statusDate,
+    });
+    expect((await m.register([record("emigrated", "2026-09-01")]))[0]?.status).toBe("updated");
+    // Back in Sweden: on the watch again from the day the register gives.
+    expect((await m.register([record("resident", "2026-09-10")]))[0]?.status).toBe("updated");
+    expect(await pupil(pupilId)).toMatchObject({ residency: "resident", residentSince: "2026-09-10" });
+    // The emigration's record again, and the first file again: the child stays on the watch.
+    for (const [status, date] of [
+      ["emigrated", "2026-09-01"],
+      ["resident", "2020-01-01"],
+    ] as const) {
+      const [answer] = await m.register([record(status, date)]);
+      expect(answer).toEqual({ index: 0, pupilId, status: "unchanged", reason: "outdated" });
+      expect(await pupil(pupilId)).toMatchObject({
+        residency: "resident",
+        residencyDate: "2026-09-10",
+        residentSince: "2026-09-10",
+      });
+    }
+    // The same day's word is applied (a correction), and so is a later one.
+    expect((await m.register([{ ...record("resident", "2026-09-10"), familyName: "Rättad" }]))[0]?.status).toBe("updated");
+    expect((await m.register([record("emigrated", "2026-09-12")]))[0]?.status).toBe("updated");
+    expect((await pupil(pupilId)).residency).toBe("emigrated");
+  });
+});
+
 describe("8b. protection across registers", () => {
   it("a protected identity survives a record that says nothing of it and a move; only an explicit false clears it", async () => {
     const other = "0181";

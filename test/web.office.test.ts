@@ -239,6 +239,26 @@ describe("the import of the population register", () => {
     expect(await store().pupilIdFor(newcomer)).toBeDefined();
   });
 
+  it("a row dated before the register's word held is applied as nothing, and the result says why at its line", async () => {
+    const personnummer = pnr("2016-08-08");
+    const pupilId = await m.resident(personnummer, { givenName: "Tor", familyName: "Åter", statusDate: "2025-09-01" });
+    const text = [
+      "personnummer;förnamn;efternamn;stadsdel;status;statusdatum",
+      `${personnummer};Tor;Åter;${m.district};utvandrad;2025-05-01`,
+    ].join("\n");
+    const { context, page } = await signIn("skolplikt@example.se", "/app/imports");
+    await page.getByLabel("… eller klistra in innehållet").fill(text);
+    await page.getByRole("button", { name: "Förhandsgranska" }).click();
+    await page.getByRole("button", { name: "Läs in 1 rad" }).click();
+    await expect(page.locator("section", { hasText: "oförändrade" }).textContent()).resolves.toContain(
+      "Rad 2: raden har ett äldre datum än folkbokföringens besked vi redan har",
+    );
+    await accessible(page);
+    await context.close();
+    // The old emigration took no one off the watch.
+    expect((await store().getPupil(pupilId))?.residency).toBe("resident");
+  });
+
   it("a file without a required column is previewed with the columns it lacks, and nothing can be applied", async () => {
     const { context, page } = await signIn("skolplikt@example.se", "/app/imports");
     await page

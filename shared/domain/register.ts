@@ -47,6 +47,8 @@ export interface RegisterDecision {
   conflict?: RegisterConflict;
   /** `moved_out`, `emigrated`, `deceased` are the home municipality's to say: from any other, nothing (and nothing is created). */
   notResident?: true;
+  /** The home register's record is of an earlier date than the word held (a late or repeated delivery): nothing changes. */
+  outdated?: true;
 }
 
 /**
@@ -58,7 +60,8 @@ export interface RegisterDecision {
  *   their home from it;
  * - `moved_out` names where to: a municipality of the deployment (`deployed`) takes the pupil at
  *   once — with the district its own pending record named, if any —; any other leaves the watch;
- * - `moved_out`, `emigrated` and `deceased` from any municipality but the home change nothing.
+ * - `moved_out`, `emigrated` and `deceased` from any municipality but the home change nothing;
+ * - a home record whose `statusDate` is before the one held changes nothing (`outdated`).
  * Protection (skyddade personuppgifter) is cleared only by an explicit `false`, and never in a move.
  */
 export function applyRegisterRecord(
@@ -86,6 +89,10 @@ export function applyRegisterRecord(
   const home = existing.homeMunicipality;
   // Leaving is the home register's word alone, whether the person is known elsewhere or not at all.
   if (record.status !== "resident" && home !== kommunkod) return { pupil: existing, changed: false, notResident: true };
+  // The latest word stands: a record dated before the one held (an old file sent again, a late
+  // delivery) neither takes a child off the watch nor puts one back.
+  if (home === kommunkod && record.statusDate && existing.residencyDate && record.statusDate < existing.residencyDate)
+    return { pupil: existing, changed: false, outdated: true };
   let movedFrom: RegisterDecision["movedFrom"];
   if (home !== null && home !== kommunkod) {
     // Still resident (or dead) by the home register: a pending move, until that register or office lets go.

@@ -62,6 +62,8 @@ export async function applyRecord(
       if (decision.pupil.homeMunicipality !== kommunkod) return { status: "unchanged" as const };
       // The answer names the pupil: a read, on their trail (SPEC §8).
       await cw.store.auditReads([base.pupilId], by.actor, "register.unchanged", by.now);
+      // Dated before the word held: not applied, and the answer says why.
+      if (decision.outdated) return { pupilId: base.pupilId, status: "unchanged" as const, reason: "outdated" as const };
       return { pupilId: base.pupilId, status: "unchanged" as const };
     }
     const after = decision.pupil;

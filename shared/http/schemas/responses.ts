@@ -54,6 +54,8 @@ export const PopulationResponse = z.object({
       index: num,
       pupilId: opt(str),
       status: z.enum(["created", "updated", "unchanged", "move_pending", "not_resident", "error"]),
+      /** With `unchanged`: the record is dated before the register's word held (`statusDate`), so it was not applied. */
+      reason: opt(z.enum(["outdated"])),
       problem: opt(ProblemSchema),
     }),
   ),

@@ -147,7 +147,9 @@ async function applyRows(k: PageContext, rows: Row[]): Promise<Response> {
       const why =
         problem?.errors
           ?.map((e) => problemAt(k.lang, line, e.path.split("/").pop() ?? "", inWords(k.lang, e.message)))
-          .join(" ") || (problem ? (w.problems[problem.code] ?? fieldMessage(k.lang, problem.detail)) : undefined);
+          .join(" ") ||
+        (problem ? (w.problems[problem.code] ?? fieldMessage(k.lang, problem.detail)) : undefined) ||
+        ("reason" in res && res.reason === "outdated" ? t("importOutdated") : undefined);
       outcomes.push({ line, outcome: res.status, ...(why ? { why } : {}) });
     }
   }
