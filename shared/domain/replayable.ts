@@ -21,17 +21,11 @@
  *   on which the rule above publishes exactly this — every hidden table holding a primary row,
  *   every measure hidden whole a primary total or a primary row in each of its tables, every other
  *   hidden figure of a big group at a value the rule shows. Where it finds none, the figure's table
- *   is hidden, then that table of a measure bound to it, then its measure whole, then the measures
- *   bound to it, then every measure. Because the audit reads only the answer, the widened answer
- *   is what the rule publishes for the witnesses too: the intruder cannot tell a widening from a
- *   table hidden on its own.
- * - **The search's cost**: one set of bounds narrowed in place and taken back (`solve`), what is
- *   shown allows computed once a part, and guesses at values not yet seen so that one witness
- *   gives many figures their second value (at 100,000 pupils in 300 schools, 5–13 s a publication).
- * The case figures (`case-statistics.ts`) follow the same rule, counting children.
+ *   is hidden, then its measure whole, then the measures bound to it, then every measure. Because the audit reads only
+ *   the answer, the widened answer is what the rule publishes for the witnesses too: the intruder
+ *   cannot tell a widening from a table hidden on its own.
  */
-import { baseDomains, components, type Domains, primaryValues, System, safeValues } from "./disclosure.ts";
-import { cellsOf, type Requirement, witness } from "./replay-search.ts";
+import { baseDomains, components, type Domains, primaryValues, propagate, System, safeValues, solve } from "./disclosure.ts";
 import { type Figure, type Relations, SUPPRESSED, sensitive } from "./suppression.ts";
 
 export const measureOf = (id: string) => id.split(":").at(-1) as string;
@@ -70,11 +64,8 @@ export function structural(sys: System, minGroup: number): Set<number> {
 const primary = (f: Figure, minGroup: number) => f.group >= minGroup && sensitive(f, minGroup);
 /** A figure's table (`total`, `grade`, `sex`, `organiser`, `school`, `month`), its publication's tag aside. */
 const tableOf = (id: string) => (id.includes("|") ? id.slice(id.indexOf("|") + 1) : id).split(":")[0] as string;
-/**
- * The tables whose rows add up to the total (absence by grade, sex, organiser, school; cases by
- * kind, school, break); months are apart (a term is at most its months' sum).
- */
-const isParts = (table: string) => table !== "total" && table !== "month";
+/** The term tables whose rows add up to the total; months are apart (a term is at most its months' sum). */
+const PARTS = new Set(["grade", "sex", "organiser", "school"]);
 
 /** What the rule hides beyond the public reasons: tables of a measure (`measure#table`), and measures whole. */
 export interface Plan {
@@ -113,7 +104,7 @@ function closed(plan: Plan, figures: Figure[], minGroup: number): Plan {
   for (const m of new Set([...tables.keys()].map((k) => k.split("#")[1] as string))) {
     if (plan.tables.has(`${m}#total`)) plan.whole.add(m);
     const parts = [...tables].filter(
-      ([k, cells]) => k.startsWith(`#${m}#`) && isParts(k.split("#")[2] as string) && cells.length > 1,
+      ([k, cells]) => k.startsWith(`#${m}#`) && PARTS.has(k.split("#")[2] as string) && cells.length > 1,
     );
     if (parts.length && parts.every(([k]) => plan.tables.has(k.slice(1)))) plan.whole.add(m);
   }
@@ -129,6 +120,10 @@ export function answerOf(figures: Figure[], publicHidden: Set<number>, plan: Pla
   });
   return out;
 }
+
+/** A requirement of the rule on a witness: one of `cells` within one of its ranges, or one of several sets of requirements. */
+type Requirement = { cells: number[]; ranges: (v: number) => [number, number][] } | { anyOf: Requirement[][] };
+const cellsOf = (r: Requirement): number[] => ("cells" in r ? r.cells : r.anyOf.flat().flatMap(cellsOf));
 
 /**
  * What any data set the rule publishes this answer for satisfies, read from the answer alone: a
@@ -162,7 +157,7 @@ function requirements(
     const total = mine.find(([k]) => k.endsWith("#total"))?.[1] ?? [];
     const whole = tag === "" ? plan.whole.has(m) : total.some((v) => hidden.has(v));
     if (whole) {
-      const parts = mine.filter(([k, cells]) => isParts(k.split("#")[2] as string) && cells.length > 1);
+      const parts = mine.filter(([k, cells]) => PARTS.has(k.split("#")[2] as string) && cells.length > 1);
       const rows = parts.map(([, cells]): Requirement => ({ cells, ranges: primaryRanges }));
       out.push({ anyOf: [[{ cells: total, ranges: primaryRanges }], ...(rows.length ? [rows] : [])] });
       continue;
@@ -176,6 +171,8 @@ function requirements(
   }
   return out;
 }
+
+const copy = (d: Domains): Domains => ({ lo: [...d.lo], hi: [...d.hi] });
 
 /**
  * The first hidden figure (in order) for which the search finds no witness: a data set within what
@@ -266,10 +263,72 @@ function partsOf(sys: System, hidden: Set<number>, reqs: Requirement[]): Map<num
 }
 
 /**
+ * Depth first, the most constrained requirement first: at each step the unmet requirement with the
+ * fewest ways left to meet it (each way narrowed and propagated) is met in each of them in turn;
+ * none left, the branch fails at once. All met, an integer solution of what is left.
+ */
+function witness(
+  sys: System,
+  d: Domains,
+  need: Requirement[],
+  scope: number[],
+  budget: { nodes: number },
+  guess?: (v: number) => number,
+): Domains | false {
+  if (--budget.nodes < 0) return false;
+  const met = (r: Requirement, at: Domains): boolean =>
+    "cells" in r
+      ? r.cells.some((x) => r.ranges(x).some(([a, b]) => a <= (at.lo[x] as number) && (at.hi[x] as number) <= b))
+      : r.anyOf.some((alternative) => alternative.every((q) => met(q, at)));
+  const open = need.filter((r) => !met(r, d));
+  if (!open.length) {
+    const r = solve(sys, d, budget, scope, guess);
+    return r === "unknown" ? false : r;
+  }
+  // The ways to meet a requirement, each narrowed and propagated, lazily.
+  function* waysOf(r: Requirement): Generator<Domains | Requirement[]> {
+    if ("anyOf" in r) {
+      yield* r.anyOf;
+      return;
+    }
+    for (const x of r.cells)
+      for (const [a, b] of r.ranges(x)) {
+        const next = copy(d);
+        next.lo[x] = Math.max(a, d.lo[x] as number);
+        next.hi[x] = Math.min(b, d.hi[x] as number);
+        if (next.lo[x] <= next.hi[x] && propagate(sys, next, [x])) yield next;
+      }
+  }
+  // The fewest ways first, counted only up to a few (the smallest requirements looked at first):
+  // none left fails the branch at once, one or two are taken before a requirement with many.
+  const FEW = 3;
+  let best: { r: Requirement; ways: (Domains | Requirement[])[] } | undefined;
+  for (const r of [...open].sort((p, q) => cellsOf(p).length - cellsOf(q).length)) {
+    const ways: (Domains | Requirement[])[] = [];
+    for (const way of waysOf(r)) {
+      ways.push(way);
+      if (ways.length >= (best ? Math.min(best.ways.length, FEW) : FEW)) break;
+    }
+    if (!ways.length) return false;
+    if (!best || ways.length < best.ways.length) best = { r, ways };
+  }
+  const { r, ways } = best as { r: Requirement; ways: (Domains | Requirement[])[] };
+  const rest = open.filter((q) => q !== r);
+  // Counted up to the few: the rest of its ways come as they are needed.
+  const all = ways.length < FEW ? ways : waysOf(r);
+  for (const way of all) {
+    const found = Array.isArray(way)
+      ? witness(sys, d, [...way, ...rest], scope, budget, guess)
+      : witness(sys, way, rest, scope, budget, guess);
+    if (found || budget.nodes < 0) return found;
+  }
+  return false;
+}
+
+/**
  * The answer of a publication: hidden for public reasons, tables and measures hidden, widened until
  * the replay audit finds a witness for every hidden figure — a failing figure's table first, then
- * that table of a measure bound to it, then its measure whole, then the measures bound to it, then
- * every measure. `located(hidden ids)` names the measures whose
+ * its measure whole, then the measures bound to it, then every measure. `located(hidden ids)` names the measures whose
  * shown zeros would locate a count the rule hides (publication.ts).
  */
 export function replayableAnswer(
@@ -301,18 +360,7 @@ export function replayableAnswer(
       .flatMap((ci) => sys.constraints[ci]?.vars ?? [])
       .map((x) => measureOf((figures[x] as Figure).id));
     const more = [own, ...bound].filter((m) => !plan.whole.has(m) && measures.has(m));
-    // The same table of a measure bound to it by an equation (cases opened = resolved + still open, row by row).
-    const equal = (sys.of[failed] ?? [])
-      .filter((ci) => sys.constraints[ci]?.eq)
-      .flatMap((ci) => sys.constraints[ci]?.vars ?? [])
-      .map((x) => measureOf((figures[x] as Figure).id));
-    const beside = more
-      .filter((m) => m !== own && equal.includes(m))
-      .map((m) => `${m}#${tableOf(f.id)}`)
-      .filter((t) => !plan.tables.has(t));
-    const inTable = decided(f) && !plan.whole.has(own) && tableOf(f.id) !== "total";
-    if (inTable && !plan.tables.has(table)) plan.tables.add(table);
-    else if (inTable && beside.length) plan.tables.add(beside[0] as string);
+    if (decided(f) && !plan.whole.has(own) && !plan.tables.has(table) && tableOf(f.id) !== "total") plan.tables.add(table);
     else if (more.length) plan.whole.add(more[0] as string);
     else if ([...measures].some((m) => !plan.whole.has(m))) for (const m of measures) plan.whole.add(m);
     else {

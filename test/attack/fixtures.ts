@@ -85,7 +85,7 @@ export const caseArb = fc.record({
 });
 export type DrawnCase = typeof caseArb extends fc.Arbitrary<infer T> ? T : never;
 
-export const caseFacts = (cases: DrawnCase[]): CaseFact[] =>
+const caseFacts = (cases: DrawnCase[]): CaseFact[] =>
   cases.map((c) => ({
     kind: c.kind,
     openedOn: c.episodeStart,

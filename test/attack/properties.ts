@@ -4,13 +4,10 @@
 import fc from "fast-check";
 import { expect } from "vitest";
 import { findings } from "./audit.ts";
-import { caseArb, caseFacts, type Drawn, type DrawnCase, population, publish, pupilArb, SCHOOLS, truthOf } from "./fixtures.ts";
+import { caseArb, type Drawn, type DrawnCase, population, publish, pupilArb, SCHOOLS, truthOf } from "./fixtures.ts";
 import { locateFindings } from "./locate.ts";
-import { caseEngineInput, engineInput, replayFindings } from "./replay.ts";
+import { engineInput, replayFindings } from "./replay.ts";
 import { attackerView } from "./view.ts";
-
-/** The fixtures' term starts (`publish`). */
-const START = "2026-08-17";
 
 /** fast-check's settings: FC_RUNS sets the number of runs, FC_SEED and FC_PATH replay a failure it printed. */
 export const runs = (n: number) => ({
@@ -28,10 +25,7 @@ export function singleFindings(rows: Drawn[], cases: DrawnCase[], minGroup: numb
   return [
     ...findings(view, truth),
     ...locateFindings(s, pupils, truth),
-    ...replayFindings(view, truth, [
-      engineInput(pupils, SCHOOLS, minGroup),
-      caseEngineInput(pupils, SCHOOLS, caseFacts(cases), minGroup, { start: START, asOf: "2026-11-30" }),
-    ]),
+    ...replayFindings(view, truth, engineInput(pupils, SCHOOLS, minGroup)),
   ];
 }
 
@@ -48,12 +42,9 @@ export function pairFindings(rows: Drawn[], cases: DrawnCase[], minGroup: number
     ...truthOf(population(rows), cases, "2026-10-31/", new Set(["2026-10"])),
   ]);
   const view = attackerView([first, next]);
-  const facts = caseFacts(cases);
   const engines = [
     engineInput(population(rows, true), SCHOOLS, minGroup, "2026-09-30/"),
     engineInput(population(rows), SCHOOLS, minGroup, "2026-10-31/", [{ stats: first, tag: "2026-09-30/" }]),
-    caseEngineInput(population(rows, true), SCHOOLS, facts, minGroup, { start: START, asOf: "2026-09-30" }, "2026-09-30/"),
-    caseEngineInput(population(rows), SCHOOLS, facts, minGroup, { start: START, asOf: "2026-10-31" }, "2026-10-31/"),
   ];
   return [
     ...out,

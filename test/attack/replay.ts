@@ -8,14 +8,9 @@
  * engine's own rule (`replayable.ts`: the public reasons, the measures hidden whole, the figures
  * what is shown fixes) on that data set. The cell is safe when, for one of a few values, the rule
  * hides exactly what was hidden; otherwise the intruder rules those values out. The engine's audit
- * reads only the answer, so the rule's answer on the data set is the engine's. The case figures
- * are replayed the same way (`caseEngineInput`); the fixtures' cases name no child, so a count of
- * cases is read as a count.
+ * reads only the answer, so the rule's answer on the data set is the engine's.
  */
 import highsModule from "highs";
-import { CALENDAR_2026_27 } from "../../local/school-year-2026-27.ts";
-import { type CaseFact, caseSystem } from "../../shared/domain/case-statistics.ts";
-import type { IsoDate } from "../../shared/domain/dates.ts";
 import { System } from "../../shared/domain/disclosure.ts";
 import type { School } from "../../shared/domain/model.ts";
 import { systemOf } from "../../shared/domain/publication.ts";
@@ -69,33 +64,6 @@ export function engineInput(
   return { ...system, minGroup, engineId };
 }
 
-/**
- * The engine's input of a publication's case figures (`case-statistics.ts`), as the view names
- * its cells: the cases opened in the period, each school's read against its pupils.
- */
-export function caseEngineInput(
-  pupils: PupilTerm[],
-  schools: School[],
-  cases: CaseFact[],
-  minGroup: number,
-  period: { start: IsoDate; asOf: IsoDate },
-  tag = "",
-): EngineInput {
-  const { start, asOf } = period;
-  const inPeriod = cases.filter((c) => c.openedOn >= start && c.openedOn <= asOf);
-  const school = new Map([...absenceFigures(pupils, schools).dims.school].map(([k, v]) => [k, v.length]));
-  const { figures, relations } = caseSystem(inPeriod, { asOf }, CALENDAR_2026_27, schools, { total: pupils.length, school });
-  const ids = new Set(figures.map((f) => f.id));
-  const engineId = (id: string): string | null => {
-    if (!id.startsWith(tag)) return null;
-    const [prefix, key, m] = id.slice(tag.length).split("/") as [string, string, string];
-    const dim = ({ ctotal: "total", kind: "kind", cschool: "school", break: "break" } as Record<string, string>)[prefix];
-    const name = `${dim}:${key}:${m}`;
-    return dim && ids.has(name) ? name : null;
-  };
-  return { figures, relations, minGroup, engineId };
-}
-
 /** Values of SPEC §9's kind for a cell, nearest the truth first. */
 function tryValues(c: Cell, truth: number, n: number): number[] {
   const all = safeRanges(c, truth).flatMap((tier) =>
@@ -134,13 +102,10 @@ function ruleRows(view: View, m: ReturnType<typeof ilpModel>, e: EngineInput, n:
   const tableOf = (c: Cell) => id(c).split(":")[0] as string;
   const big = (c: Cell) => c.group >= c.minGroup;
   const whole = new Set(hidden.filter((c) => tableOf(c) === "total" && big(c)).map((c) => measureOf(id(c))));
-  // A count of cases with no children known (the fixtures' cases name no pupil) is primary as any count is.
-  const counted = new Set(e.figures.filter((f) => f.children === undefined).map((f) => f.id));
-  const primaryOf = (c: Cell) => primaryRange(c.cases && counted.has(id(c)) ? { ...c, cases: false } : c);
   const primaryFlags = (cells: Cell[], tag: string) =>
     cells.flatMap((c) => {
       const x = m.name.get(c.id) as string;
-      return within(x, `${tag}${x}`, primaryOf(c) ?? [], c.max + c.group + 5, rows, bins).flags;
+      return within(x, `${tag}${x}`, primaryRange(c) ?? [], c.max + c.group + 5, rows, bins).flags;
     });
   const byTable = new Map<string, Cell[]>();
   for (const c of mine.filter(big))
@@ -155,7 +120,7 @@ function ruleRows(view: View, m: ReturnType<typeof ilpModel>, e: EngineInput, n:
         .join(" ")} - 1 ${either} >= 0`,
     );
     const parts = [...byTable].filter(
-      ([k, cells]) => k.startsWith(`${measure}#`) && !["total", "month"].includes(k.split("#")[1] as string) && cells.length > 1,
+      ([k, cells]) => k.startsWith(`${measure}#`) && PARTS.includes(k.split("#")[1] as string) && cells.length > 1,
     );
     for (const [k, cells] of parts)
       rows.push(
@@ -186,6 +151,8 @@ function ruleRows(view: View, m: ReturnType<typeof ilpModel>, e: EngineInput, n:
   }
   return { rows, bins, hidden };
 }
+
+const PARTS = ["grade", "sex", "organiser", "school"];
 
 /** An assignment of every hidden cell that meets `rule`, with `target` at `value` (or in one of its ranges); null when there is none. */
 function witnessOf(

@@ -112,9 +112,7 @@ function caseCells(s: AbsenceStatistics, tag: string, cells: Map<string, Cell>, 
     for (const r of rows) {
       for (const m of ["opened", "resolved", "open"] as const) {
         const c = id(prefix, r.key, m);
-        // A school's cases are read against its pupils (shown in the absence tables), the rest against all.
-        const group = prefix === "cschool" ? (s.bySchool.find((b) => b.key === r.key)?.pupils ?? s.total.pupils) : s.total.pupils;
-        cells.set(c, { id: c, shown: r[m], max: bound, group, cases: true, minGroup: s.minGroup });
+        cells.set(c, { id: c, shown: r[m], max: bound, group: s.total.pupils, cases: true, minGroup: s.minGroup });
       }
       lins.push({
         terms: [
