@@ -2,7 +2,7 @@
  * The home register's word, in whatever order its records arrive (SPEC §3 rule 7, §4 Time rule 6):
  * a file sent again, a late delivery, a day's records shuffled. The pupil's residency is always
  * that of the latest-dated record delivered so far — checked after every record — so no old word
- * takes a child off the watch, or puts one back. A failure prints its seed and path:
+ * takes a child off the watch, or puts one back; a protected identity any record carries is kept. A failure prints its seed and path:
  * FC_SEED=… FC_PATH=… replays it.
  */
 import fc from "fast-check";
@@ -19,6 +19,8 @@ const PNR = "201507072384";
 const word = fc.record({
   status: fc.constantFrom<RegisterRecord["status"]>("resident", "emigrated", "deceased"),
   day: fc.integer({ min: 0, max: 6 * 365 }),
+  // A protected identity, where the register says so (left out otherwise: the stored one stays).
+  protectedIdentity: fc.boolean(),
 });
 
 describe("the register's latest word stands, whatever order its records come in", () => {
@@ -49,6 +51,7 @@ describe("the register's latest word stands, whatever order its records come in"
               district: `${KOD}-centrum`,
               status: w.status,
               statusDate,
+              ...(w.protectedIdentity ? { protectedIdentity: true } : {}),
             };
             const before = pupil;
             const decision = applyRegisterRecord(pupil, record, KOD, TODAY);
@@ -59,9 +62,11 @@ describe("the register's latest word stands, whatever order its records come in"
             expect(pupil.residencyDate).toBe(addDays(TODAY, -latest.day));
             // An older word than the one held is answered as such, and changes nothing at all.
             if (before.residencyDate && statusDate < before.residencyDate) {
-              expect(decision).toMatchObject({ changed: false, outdated: true });
-              expect(pupil).toBe(before);
+              expect(decision.outdated).toBe(true);
+              // Nothing changes but a protection it carries: that is never lost.
+              expect(pupil).toEqual({ ...before, protectedIdentity: before.protectedIdentity || w.protectedIdentity });
             } else expect(decision.outdated).toBeUndefined();
+            if (w.protectedIdentity) expect(pupil.protectedIdentity).toBe(true);
           }
         },
       ),

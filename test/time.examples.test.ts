@@ -362,6 +362,12 @@ describe("8a. the register's latest word stands", () => {
         residentSince: "2026-09-10",
       });
     }
+    // Each refused old word is on the child's trail as such.
+    const trail = await api("GET", `/v1/pupils/${pupilId}/audit`, { key: m.muni });
+    expect(trail.body.items.filter((a: { action: string }) => a.action === "register.outdated")).toHaveLength(2);
+    // A protection an old record carries is taken all the same: it is never lost.
+    expect((await m.register([{ ...record("emigrated", "2026-09-01"), protectedIdentity: true }]))[0]?.status).toBe("updated");
+    expect(await pupil(pupilId)).toMatchObject({ residency: "resident", protectedIdentity: true });
     // The same day's word is applied (a correction), and so is a later one.
     expect((await m.register([{ ...record("resident", "2026-09-10"), familyName: "Rättad" }]))[0]?.status).toBe("updated");
     expect((await m.register([record("emigrated", "2026-09-12")]))[0]?.status).toBe("updated");

@@ -61,7 +61,8 @@ export interface RegisterDecision {
  * - `moved_out` names where to: a municipality of the deployment (`deployed`) takes the pupil at
  *   once — with the district its own pending record named, if any —; any other leaves the watch;
  * - `moved_out`, `emigrated` and `deceased` from any municipality but the home change nothing;
- * - a home record whose `statusDate` is before the one held changes nothing (`outdated`).
+ * - a home record whose `statusDate` is before the one held changes nothing (`outdated`) but a
+ *   protected identity it carries.
  * Protection (skyddade personuppgifter) is cleared only by an explicit `false`, and never in a move.
  */
 export function applyRegisterRecord(
@@ -92,7 +93,10 @@ export function applyRegisterRecord(
   // The latest word stands: a record dated before the one held (an old file sent again, a late
   // delivery) neither takes a child off the watch nor puts one back.
   if (home === kommunkod && record.statusDate && existing.residencyDate && record.statusDate < existing.residencyDate)
-    return { pupil: existing, changed: false, outdated: true };
+    // Save protection: a protected identity it carries is taken (it is never lost, nor waits for order).
+    return record.protectedIdentity && !existing.protectedIdentity
+      ? { pupil: { ...existing, protectedIdentity: true }, changed: true, outdated: true }
+      : { pupil: existing, changed: false, outdated: true };
   let movedFrom: RegisterDecision["movedFrom"];
   if (home !== null && home !== kommunkod) {
     // Still resident (or dead) by the home register: a pending move, until that register or office lets go.

@@ -61,7 +61,8 @@ export async function applyRecord(
     if (!created && !decision.changed) {
       if (decision.pupil.homeMunicipality !== kommunkod) return { status: "unchanged" as const };
       // The answer names the pupil: a read, on their trail (SPEC §8).
-      await cw.store.auditReads([base.pupilId], by.actor, "register.unchanged", by.now);
+      // An old word refused is on the trail as such: a late emigration that took no one off the watch.
+      await cw.store.auditReads([base.pupilId], by.actor, decision.outdated ? "register.outdated" : "register.unchanged", by.now);
       // Dated before the word held: not applied, and the answer says why.
       if (decision.outdated) return { pupilId: base.pupilId, status: "unchanged" as const, reason: "outdated" as const };
       return { pupilId: base.pupilId, status: "unchanged" as const };
