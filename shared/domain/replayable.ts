@@ -198,7 +198,10 @@ export function replayFailure(
   // rule would not publish this answer at all.
   const bare = reqs.find((r) => !cellsOf(r).some((x) => hidden.has(x)));
   if (bare) return cellsOf(bare)[0];
-  const safeOf = (x: number) => safeValues(sys.figures[x] as Figure, sys.hi(x), undefined, minGroup).flat();
+  // Each figure's values of SPEC §9's kind, worked out once: the search's guess asks at every step.
+  const rangesOf = (x: number) => safeValues(sys.figures[x] as Figure, sys.hi(x), undefined, minGroup).flat();
+  const safe = new Map([...hidden].map((x) => [x, rangesOf(x)] as const));
+  const safeOf = (x: number) => safe.get(x) ?? rangesOf(x);
   // A witness meets every requirement of its part, so it is a witness for every figure of the part:
   // the safe values each figure took in one found so far (what the search asks for the rest).
   const seen = new Map<number, Set<number>>();
@@ -209,8 +212,8 @@ export function replayFailure(
     }
   };
   const bases = new Map<number[], Domains | false>();
-  // The search's first guess for a figure: a safe value not seen yet (so that one witness gives many
-  // figures their second value), for one seen twice its least.
+  // The search's first guess for a figure: its least safe value not seen yet, so that one witness
+  // gives many figures their second value (a figure seen twice: its least value).
   const another = (x: number) => {
     const have = seen.get(x);
     if (!have || have.size >= 2) return have ? 0 : (safeOf(x)[0]?.[0] ?? 0);

@@ -64,8 +64,11 @@ export async function applyRecord(
       // An old word refused is on the trail as such: a late emigration that took no one off the watch.
       await cw.store.auditReads([base.pupilId], by.actor, decision.outdated ? "register.outdated" : "register.unchanged", by.now);
       // Dated before the word held: not applied, and the answer says why.
-      if (decision.outdated) return { pupilId: base.pupilId, status: "unchanged" as const, reason: "outdated" as const };
-      return { pupilId: base.pupilId, status: "unchanged" as const };
+      return {
+        pupilId: base.pupilId,
+        status: "unchanged" as const,
+        ...(decision.outdated ? { reason: "outdated" as const } : {}),
+      };
     }
     const after = decision.pupil;
     const items: Write[] = [
